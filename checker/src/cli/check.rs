@@ -1,0 +1,129 @@
+//! `weft check`.
+
+use std::path::{Path, PathBuf};
+
+use weft_checker::explore::{self, Bounds};
+use weft_checker::report::{scenario_report, Locator};
+use weft_models::span::SourceFile;
+use weft_reports::text::Style;
+
+use super::{Exit, Format, LoadArgs};
+
+/// Every `*.ron` file under `paths`, in a stable order.
+fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found).map_err(|e| format!("{}: {e}", p.display()))?;
+            found.sort();
+            out.extend(found);
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(format!("{}: no such file or directory", p.display()));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "ron") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads and compiles one file; prints errors and returns None on failure.
+pub fn load(path: &Path, args: &LoadArgs) -> Option<(SourceFile, weft_models::ir::Program)> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            return None;
+        }
+    };
+    let file = SourceFile::new(path.display().to_string(), text);
+    match weft_models::compile(&file, &args.param_pairs()) {
+        Ok(p) => Some((file, p)),
+        Err(e) => {
+            let color = args.color() && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            eprint!("{}", e.render(&file, color));
+            None
+        }
+    }
+}
+
+/// Checks every scenario under `paths`.
+pub fn run(paths: &[PathBuf], args: &LoadArgs, bounds: &Bounds, syntax_only: bool) -> Exit {
+    let files = match collect(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::BadInput;
+        }
+    };
+    if files.is_empty() {
+        eprintln!("error: no *.ron scenario files found");
+        return Exit::BadInput;
+    }
+    let style = Style {
+        color: args.color(),
+    };
+    let mut bad_input = false;
+    let mut mismatch = false;
+    for path in &files {
+        let Some((file, prog)) = load(path, args) else {
+            bad_input = true;
+            continue;
+        };
+        if syntax_only {
+            if args.format == Format::Text {
+                println!("{}: ok", path.display());
+            }
+            continue;
+        }
+        let outcome = match explore::explore(&prog, bounds) {
+            Ok(o) => o,
+            Err(e) => {
+                let loc = Locator {
+                    file: &file,
+                    prog: &prog,
+                };
+                let at = loc.site(e.failure.site, None);
+                eprintln!(
+                    "error: {}:{}:{}: invalid scenario at run time: {}\n  {}",
+                    path.display(),
+                    at.line,
+                    at.col,
+                    e.failure.message,
+                    at.text
+                );
+                bad_input = true;
+                continue;
+            }
+        };
+        let loc = Locator {
+            file: &file,
+            prog: &prog,
+        };
+        let report = scenario_report(&loc, &path.display().to_string(), &outcome);
+        mismatch |= !report.expected_met;
+        match args.format {
+            Format::Text => print!("{}", weft_reports::text::render(&report, style)),
+            Format::Json => println!("{}", weft_reports::json::render(&report)),
+        }
+    }
+    if bad_input {
+        Exit::BadInput
+    } else if mismatch {
+        Exit::Mismatch
+    } else {
+        Exit::AsExpected
+    }
+}

@@ -1,0 +1,148 @@
+//! Command-line interface. Only this module prints.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+mod check;
+mod replay;
+
+/// Exit codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Every scenario behaved as it expects.
+    AsExpected = 0,
+    /// A bug or a mismatch with `expect`.
+    Mismatch = 1,
+    /// Invalid input or usage.
+    BadInput = 2,
+}
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable.
+    Text,
+    /// JSON Lines: one object per scenario.
+    Json,
+}
+
+/// weft: a systematic schedule explorer for Go-style concurrency.
+#[derive(Parser, Debug)]
+#[command(name = "weft", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options shared by commands that load scenarios.
+#[derive(clap::Args, Debug, Clone)]
+pub struct LoadArgs {
+    /// Override a scenario parameter: `--param workers=8` (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Colour: auto (terminal and no NO_COLOR), always, never.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub color: String,
+}
+
+impl LoadArgs {
+    /// `--param` values split at `=`.
+    pub fn param_pairs(&self) -> Vec<(String, String)> {
+        self.params
+            .iter()
+            .map(|p| match p.split_once('=') {
+                Some((n, v)) => (n.trim().to_string(), v.trim().to_string()),
+                None => (p.trim().to_string(), String::new()),
+            })
+            .collect()
+    }
+
+    /// Whether to colour output on stdout.
+    pub fn color(&self) -> bool {
+        match self.color.as_str() {
+            "always" => true,
+            "never" => false,
+            _ => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Explore every schedule of each scenario and report bugs.
+    Check {
+        /// Scenario files or directories (searched recursively for *.ron).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        load: LoadArgs,
+        /// Stop after storing this many states (the result is then incomplete).
+        #[arg(long)]
+        max_states: Option<usize>,
+        /// Do not explore beyond this many steps (the result is then incomplete).
+        #[arg(long)]
+        max_depth: Option<usize>,
+        /// Stop after this many seconds per scenario (the result is then incomplete).
+        #[arg(long, value_name = "SECONDS")]
+        time_limit: Option<f64>,
+        /// Only parse and validate.
+        #[arg(long)]
+        syntax_only: bool,
+    },
+    /// Re-execute one schedule step by step and report the bug it reaches.
+    Replay {
+        /// The scenario file.
+        file: PathBuf,
+        /// The schedule token from a report (`v1:...`).
+        #[arg(long)]
+        schedule: String,
+        #[command(flatten)]
+        load: LoadArgs,
+    },
+}
+
+/// Runs the command line; returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { Exit::BadInput as i32 } else { 0 };
+        }
+    };
+    let exit = match cli.command {
+        Command::Check {
+            paths,
+            load,
+            max_states,
+            max_depth,
+            time_limit,
+            syntax_only,
+        } => {
+            if let Some(t) = time_limit {
+                if !(t.is_finite() && t > 0.0) {
+                    eprintln!("error: --time-limit must be a positive number of seconds");
+                    return Exit::BadInput as i32;
+                }
+            }
+            let bounds = weft_checker::explore::Bounds {
+                max_states,
+                max_depth,
+                time_limit: time_limit.map(Duration::from_secs_f64),
+            };
+            check::run(&paths, &load, &bounds, syntax_only)
+        }
+        Command::Replay {
+            file,
+            schedule,
+            load,
+        } => replay::run(&file, &schedule, &load),
+    };
+    exit as i32
+}

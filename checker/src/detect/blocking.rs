@@ -1,0 +1,178 @@
+//! Deadlocks, goroutine leaks and pending cancels, decided on the bottom
+//! strongly connected components (BSCCs) of the explored graph.
+//!
+//! Every run ends in, or forever cycles inside, a BSCC. A goroutine that is
+//! blocked in every state of a BSCC can never move again on any
+//! continuation: it is leaked (partial deadlock). This holds even when other
+//! goroutines loop forever, which Go's runtime detector misses. A terminal
+//! state where main has not returned, every goroutine is blocked and no
+//! timer can fire is a global deadlock (Go's `all goroutines are asleep`);
+//! it is reported once, as a deadlock, not also as a leak per goroutine.
+//! A derived context still waiting for its cancel in a BSCC is never
+//! cancelled on that run: a context leak.
+//!
+//! When a bound cut the search, only components whose states were all
+//! expanded are considered, so nothing is reported from a partial view.
+
+use std::collections::BTreeMap;
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use weft_models::ir::Program;
+use weft_models::syntax::BugKind;
+
+use super::{context_leak, record, Bug, BugKey, Finding, Involved};
+use crate::explore::{Graph, StateId};
+use crate::semantics::context::CancelStatus;
+use crate::semantics::{self, Transition};
+use crate::state::{GoroutineId, Object, Site, State};
+
+/// The goroutines of `state` with no enabled transition, and whether any
+/// transition at all (including timer fires) is enabled.
+pub fn blocked_goroutines(prog: &Program, state: &State) -> (Vec<GoroutineId>, bool) {
+    let ts = semantics::enabled(prog, state);
+    let mut moves = vec![false; state.goroutines.len()];
+    for t in &ts {
+        for a in t.actors() {
+            moves[a as usize] = true;
+        }
+    }
+    let blocked = state
+        .goroutines
+        .iter()
+        .zip(moves)
+        .filter(|(g, m)| !m && !g.spinning)
+        .map(|(g, _)| g.id.clone())
+        .collect();
+    (blocked, !ts.is_empty())
+}
+
+/// The bottom SCCs of the expanded part of the graph, each as its state
+/// ids in increasing order (so the first is the shallowest).
+pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
+    let n = graph.states.len();
+    let mut g: DiGraph<(), (), u32> = DiGraph::with_capacity(n, graph.targets.len());
+    for _ in 0..n {
+        g.add_node(());
+    }
+    for s in 0..graph.expanded {
+        for &t in graph.successors(s as StateId) {
+            g.add_edge(NodeIndex::new(s), NodeIndex::new(t as usize), ());
+        }
+    }
+    let sccs = tarjan_scc(&g);
+    let mut comp = vec![0usize; n];
+    for (i, scc) in sccs.iter().enumerate() {
+        for v in scc {
+            comp[v.index()] = i;
+        }
+    }
+    let mut out = Vec::new();
+    for (i, scc) in sccs.iter().enumerate() {
+        let closed = scc.iter().all(|v| {
+            v.index() < graph.expanded
+                && graph
+                    .successors(v.index() as StateId)
+                    .iter()
+                    .all(|&t| comp[t as usize] == i)
+        });
+        if closed {
+            let mut ids: Vec<StateId> = scc.iter().map(|v| v.index() as StateId).collect();
+            ids.sort_unstable();
+            out.push(ids);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn site_of(state: &State, id: &GoroutineId) -> Option<Site> {
+    state.position(id).map(|p| state.goroutines[p].site())
+}
+
+/// Records deadlocks, leaks and context leaks of every bottom component.
+pub fn detect(prog: &Program, graph: &Graph, _complete: bool, bugs: &mut BTreeMap<BugKey, Bug>) {
+    for comp in bottom_components(graph) {
+        let first = comp[0];
+        let rep = graph.state(first);
+        let path = || graph.path_to(first);
+        // Goroutines blocked in every state of the component.
+        let (mut stuck, any_move) = blocked_goroutines(prog, rep);
+        for &s in &comp[1..] {
+            let (b, _) = blocked_goroutines(prog, graph.state(s));
+            stuck.retain(|g| b.contains(g));
+        }
+        let involved: Vec<Involved> = stuck
+            .iter()
+            .filter_map(|g| {
+                site_of(rep, g).map(|site| Involved {
+                    goroutine: g.clone(),
+                    site,
+                })
+            })
+            .collect();
+        let timers_pending = rep.objects.iter().any(|o| match o {
+            Object::Timer(t) => t.active,
+            Object::Context(c) => c.deadline_pending,
+            _ => false,
+        });
+        let all_blocked = !any_move
+            && comp.len() == 1
+            && involved.len() == rep.goroutines.len()
+            && !rep.main_returned;
+        if all_blocked && !timers_pending && !involved.is_empty() {
+            let mut sites: Vec<Site> = involved.iter().map(|i| i.site).collect();
+            sites.sort();
+            sites.dedup();
+            let main_site = involved
+                .iter()
+                .find(|i| i.goroutine.is_main())
+                .map_or(involved[0].site, |i| i.site);
+            record(
+                bugs,
+                Finding {
+                    key: BugKey {
+                        kind: BugKind::Deadlock,
+                        sites,
+                    },
+                    message: "fatal error: all goroutines are asleep - deadlock!".into(),
+                    site: main_site,
+                    involved: involved.clone(),
+                },
+                path,
+            );
+        } else {
+            for leaked in &involved {
+                record(
+                    bugs,
+                    Finding {
+                        key: BugKey {
+                            kind: BugKind::Leak,
+                            sites: vec![leaked.site],
+                        },
+                        message: if leaked.goroutine.is_main() {
+                            "main is blocked forever while other goroutines keep running (partial deadlock)".into()
+                        } else {
+                            "goroutine blocked forever: it can never be unblocked (goroutine leak)".into()
+                        },
+                        site: leaked.site,
+                        involved: std::iter::once(leaked.clone())
+                            .chain(involved.iter().filter(|i| *i != leaked).cloned())
+                            .collect(),
+                    },
+                    path,
+                );
+            }
+        }
+        for o in &rep.objects {
+            if let Object::Context(c) = o {
+                if c.cancel == CancelStatus::Pending {
+                    if let Some(site) = c.site {
+                        record(bugs, context_leak(site), path);
+                    }
+                }
+            }
+        }
+        let _: Option<&Transition> = None;
+    }
+}

@@ -1,0 +1,120 @@
+//! Bug detectors and the bug records they produce.
+//!
+//! - [`race`]: conflicting accesses enabled together in a reachable state;
+//! - [`blocking`]: deadlocks, leaks and pending cancels in bottom strongly
+//!   connected components of the explored graph;
+//! - panics, fatal errors and assertions come from failed steps
+//!   ([`crash`]); context leaks also from garbage collection ([`context_leak`]).
+
+use std::collections::BTreeMap;
+
+use weft_models::syntax::BugKind;
+
+use crate::semantics::{Failure, FailureKind, Transition};
+use crate::state::{GoroutineId, Site};
+
+pub mod blocking;
+pub mod race;
+
+/// Identifies a distinct bug: its kind and the code locations involved.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BugKey {
+    /// The kind.
+    pub kind: BugKind,
+    /// The locations, sorted.
+    pub sites: Vec<Site>,
+}
+
+/// A goroutine involved in a bug, and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Involved {
+    /// The goroutine.
+    pub goroutine: GoroutineId,
+    /// Its operation.
+    pub site: Site,
+}
+
+/// One distinct bug with its counterexample.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bug {
+    /// What kind of bug.
+    pub kind: BugKind,
+    /// Go's message, or weft's description.
+    pub message: String,
+    /// The main location (the failing, racing or blocked operation).
+    pub site: Site,
+    /// Goroutines involved: the failing one, both racing ones, or every
+    /// blocked one, in goroutine order.
+    pub involved: Vec<Involved>,
+    /// The schedule from the initial state. For crashes and context leaks
+    /// found on a step, it ends with that step; for races it ends in the
+    /// state where both accesses are enabled; for deadlocks and leaks in a
+    /// state from which the blocked goroutines can never move.
+    pub path: Vec<Transition>,
+}
+
+/// A bug under construction: everything but the path.
+pub struct Finding {
+    /// Its key.
+    pub key: BugKey,
+    /// Message.
+    pub message: String,
+    /// Main location.
+    pub site: Site,
+    /// Goroutines involved.
+    pub involved: Vec<Involved>,
+}
+
+/// Records a finding unless a bug with the same key is known; `path` is
+/// computed only for new bugs. Breadth-first order makes the first path
+/// found a shortest one.
+pub fn record(
+    bugs: &mut BTreeMap<BugKey, Bug>,
+    finding: Finding,
+    path: impl FnOnce() -> Vec<Transition>,
+) {
+    if bugs.contains_key(&finding.key) {
+        return;
+    }
+    let bug = Bug {
+        kind: finding.key.kind,
+        message: finding.message,
+        site: finding.site,
+        involved: finding.involved,
+        path: path(),
+    };
+    bugs.insert(finding.key, bug);
+}
+
+/// A panic, fatal error or failed assertion.
+pub fn crash(f: &Failure) -> Finding {
+    let kind = match f.kind {
+        FailureKind::Assert => BugKind::Assert,
+        _ => BugKind::Panic,
+    };
+    Finding {
+        key: BugKey {
+            kind,
+            sites: vec![f.site],
+        },
+        message: f.message.clone(),
+        site: f.site,
+        involved: vec![Involved {
+            goroutine: f.goroutine.clone(),
+            site: f.site,
+        }],
+    }
+}
+
+/// A context whose cancel function is never called.
+pub fn context_leak(site: Site) -> Finding {
+    Finding {
+        key: BugKey {
+            kind: BugKind::ContextLeak,
+            sites: vec![site],
+        },
+        message: "the cancel function of this context is never called (context leak)".into(),
+        site,
+        involved: Vec::new(),
+    }
+}

@@ -1,0 +1,80 @@
+//! Search bounds. A search cut by a bound is reported as incomplete, never
+//! as verified.
+
+use std::time::{Duration, Instant};
+
+/// Limits on a search; `None` means unbounded.
+#[derive(Clone, Debug, Default)]
+pub struct Bounds {
+    /// Stop after storing this many states.
+    pub max_states: Option<usize>,
+    /// Do not expand states deeper than this.
+    pub max_depth: Option<usize>,
+    /// Stop after this much wall time.
+    pub time_limit: Option<Duration>,
+}
+
+/// Which bound cut a search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// `--max-states`.
+    States(usize),
+    /// `--max-depth`.
+    Depth(usize),
+    /// `--time-limit`.
+    Time(Duration),
+}
+
+impl std::fmt::Display for Bound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Bound::States(n) => write!(f, "--max-states {n}"),
+            Bound::Depth(n) => write!(f, "--max-depth {n}"),
+            Bound::Time(d) => write!(f, "--time-limit {}s", d.as_secs_f64()),
+        }
+    }
+}
+
+/// Checks bounds at every step.
+pub struct Budget {
+    bounds: Bounds,
+    start: Instant,
+}
+
+impl Budget {
+    /// Starts the clock.
+    pub fn new(bounds: Bounds) -> Self {
+        Budget {
+            bounds,
+            start: Instant::now(),
+        }
+    }
+
+    /// The bound that stops the whole search now, if any.
+    pub fn exhausted(&self, states: usize) -> Option<Bound> {
+        if let Some(max) = self.bounds.max_states {
+            if states >= max {
+                return Some(Bound::States(max));
+            }
+        }
+        if let Some(limit) = self.bounds.time_limit {
+            if self.start.elapsed() >= limit {
+                return Some(Bound::Time(limit));
+            }
+        }
+        None
+    }
+
+    /// Whether a state at `depth` may be expanded.
+    pub fn may_expand(&self, depth: usize) -> Result<(), Bound> {
+        match self.bounds.max_depth {
+            Some(max) if depth >= max => Err(Bound::Depth(max)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Seconds since the start.
+    pub fn seconds(&self) -> f64 {
+        self.start.elapsed().as_secs_f64()
+    }
+}

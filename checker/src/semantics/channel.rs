@@ -1,0 +1,108 @@
+//! Channels: unbuffered (a send and its receive are one joint step),
+//! buffered (a FIFO of capacity `cap`), closed, and nil (never ready).
+
+use smallvec::SmallVec;
+
+use super::{Exec, Fault, StepResult};
+use crate::state::Object;
+use crate::value::{ObjRef, Value};
+
+/// The state of a channel.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct ChannelState {
+    /// Capacity (0 = unbuffered).
+    pub cap: u32,
+    /// Buffered values, oldest first.
+    pub buf: SmallVec<[Value; 2]>,
+    /// Closed by `close`.
+    pub closed: bool,
+    /// The timer or ticker that sends on this channel, if any (keeps it
+    /// alive while the channel is reachable).
+    pub timer: Option<ObjRef>,
+}
+
+impl ChannelState {
+    /// A new open channel.
+    pub fn new(cap: u32) -> Self {
+        ChannelState {
+            cap,
+            ..Default::default()
+        }
+    }
+
+    /// A buffered send can complete now (or panics because closed).
+    pub fn send_ready_alone(&self) -> bool {
+        self.closed || (self.cap > 0 && (self.buf.len() as u32) < self.cap)
+    }
+
+    /// A receive can complete now without a partner.
+    pub fn recv_ready_alone(&self) -> bool {
+        !self.buf.is_empty() || self.closed
+    }
+
+    /// Sends on this channel need a waiting receiver (one joint step).
+    pub fn needs_partner(&self) -> bool {
+        self.cap == 0 && !self.closed
+    }
+}
+
+/// Looks up a channel.
+pub fn chan<'s>(ex: &'s Exec, r: ObjRef) -> Option<&'s ChannelState> {
+    match ex.state.object(r) {
+        Object::Chan(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// Completes a send that needs no partner: append to the buffer, or panic
+/// because the channel is closed.
+pub fn send_alone(ex: &mut Exec, ch: ObjRef, v: Value) -> StepResult {
+    if let Object::Chan(c) = ex.state.object_mut(ch) {
+        if c.closed {
+            return Err(Fault::Panic("send on closed channel".into()));
+        }
+        c.buf.push(v);
+    }
+    Ok(())
+}
+
+/// Completes a receive that needs no partner: the oldest buffered value, or
+/// the zero value with ok=false on a closed, drained channel.
+pub fn recv_alone(ex: &mut Exec, ch: ObjRef) -> (Value, bool) {
+    if let Object::Chan(c) = ex.state.object_mut(ch) {
+        if !c.buf.is_empty() {
+            return (c.buf.remove(0), true);
+        }
+    }
+    (Value::Int(0), false)
+}
+
+/// `close(ch)`.
+pub fn close(ex: &mut Exec, ch: Value) -> StepResult {
+    let Some(r) = ch.object() else {
+        return Err(Fault::Panic("close of nil channel".into()));
+    };
+    match ex.state.object_mut(r) {
+        Object::Chan(c) => {
+            if c.closed {
+                return Err(Fault::Panic("close of closed channel".into()));
+            }
+            c.closed = true;
+            Ok(())
+        }
+        other => Err(Fault::Model(format!(
+            "close needs a channel, found {}",
+            other.describe()
+        ))),
+    }
+}
+
+/// Puts a value into a channel if there is room (timers and tickers drop a
+/// value when the buffer is full).
+pub fn offer(ex: &mut Exec, ch: ObjRef, v: Value) {
+    if let Object::Chan(c) = ex.state.object_mut(ch) {
+        if (c.buf.len() as u32) < c.cap {
+            c.buf.push(v);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! sync.Cond: `Wait` unlocks the Locker and joins the queue (step 1), then,
+//! once woken, re-acquires the Locker (step 2). `Signal` wakes the
+//! longest-waiting goroutine; `Broadcast` wakes all; a signal with no waiter
+//! is lost. No spurious wakeups.
+
+use super::{Exec, Fault, StepResult};
+use crate::state::{GoroutineId, Object, State};
+use crate::value::ObjRef;
+
+/// The state of a Cond.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CondState {
+    /// The Mutex or RWMutex.
+    pub locker: ObjRef,
+    /// Waiting goroutines, longest-waiting first.
+    pub waiters: Vec<GoroutineId>,
+}
+
+/// Whether the Locker can be taken now by a waking waiter.
+pub fn locker_free(state: &State, locker: ObjRef) -> bool {
+    match state.object(locker) {
+        Object::Mutex(m) => !m.locked,
+        Object::RwMutex(rw) => rw.can_lock_now(),
+        _ => false,
+    }
+}
+
+/// Step 2 of `Wait` is enabled once `me` has been woken and the Locker is free.
+pub fn can_resume(state: &State, c: &CondState, me: &GoroutineId) -> bool {
+    !c.waiters.contains(me) && locker_free(state, c.locker)
+}
+
+fn cond_mut<'s>(ex: &'s mut Exec, c: ObjRef) -> Option<&'s mut CondState> {
+    match ex.state.object_mut(c) {
+        Object::Cond(st) => Some(st),
+        _ => None,
+    }
+}
+
+/// Step 1 of `c.Wait()`: unlock the Locker and join the queue.
+pub fn wait_begin(ex: &mut Exec, c: ObjRef, me: &GoroutineId) -> StepResult {
+    let Some(locker) = cond_mut(ex, c).map(|st| st.locker) else {
+        return Ok(());
+    };
+    match ex.state.object_mut(locker) {
+        Object::Mutex(m) => {
+            if !m.locked {
+                return Err(Fault::Fatal("sync: unlock of unlocked mutex".into()));
+            }
+            m.locked = false;
+        }
+        Object::RwMutex(rw) => {
+            if !rw.writer {
+                return Err(Fault::Fatal("sync: Unlock of unlocked RWMutex".into()));
+            }
+            rw.writer = false;
+        }
+        other => {
+            return Err(Fault::Model(format!(
+                "the Locker of a Cond must be a Mutex or RWMutex, found {}",
+                other.describe()
+            )))
+        }
+    }
+    if let Some(st) = cond_mut(ex, c) {
+        st.waiters.push(me.clone());
+    }
+    Ok(())
+}
+
+/// Step 2 of `c.Wait()`: re-acquire the Locker.
+pub fn wait_end(ex: &mut Exec, c: ObjRef) {
+    let Some(locker) = cond_mut(ex, c).map(|st| st.locker) else {
+        return;
+    };
+    match ex.state.object_mut(locker) {
+        Object::Mutex(m) => m.locked = true,
+        Object::RwMutex(rw) => rw.writer = true,
+        _ => {}
+    }
+}
+
+/// `c.Signal()`.
+pub fn signal(ex: &mut Exec, c: ObjRef) {
+    if let Some(st) = cond_mut(ex, c) {
+        if !st.waiters.is_empty() {
+            st.waiters.remove(0);
+        }
+    }
+}
+
+/// `c.Broadcast()`.
+pub fn broadcast(ex: &mut Exec, c: ObjRef) {
+    if let Some(st) = cond_mut(ex, c) {
+        st.waiters.clear();
+    }
+}

@@ -1,0 +1,238 @@
+//! Which transitions can fire in a state.
+//!
+//! A goroutine's next visible operation decides its transitions. An
+//! unbuffered send pairs with every receiver waiting on the same channel
+//! (plain or in a select) as one joint [`Transition::Rendezvous`], listed at
+//! the sender. A select lists each ready arm; `default` only when no arm is
+//! ready. Pending timers and deadlines add [`Transition::Fire`].
+
+use smallvec::SmallVec;
+use weft_models::ir::{CaseDir, Op, Program};
+
+use super::eval::eval;
+use super::{cond, mutex, once, rwmutex, timer, waitgroup, Transition, PLAIN};
+use crate::state::{Goroutine, Object, State};
+use crate::value::{ObjRef, Value};
+
+/// A goroutine offering to communicate on a channel.
+#[derive(Clone, Copy, Debug)]
+struct Offer {
+    g: u32,
+    arm: u32,
+    chan: ObjRef,
+    send: bool,
+}
+
+fn chan_of(state: &State, g: &Goroutine, e: &weft_models::ir::Expr) -> Option<ObjRef> {
+    match eval(state, &g.top().locals, e) {
+        Ok(Value::Obj(r)) if matches!(state.object(r), Object::Chan(_)) => Some(r),
+        _ => None,
+    }
+}
+
+/// The channel offers of every goroutine, in goroutine then arm order.
+fn offers(prog: &Program, state: &State) -> Vec<Offer> {
+    let mut out = Vec::new();
+    for (i, g) in state.goroutines.iter().enumerate() {
+        if g.spinning {
+            continue;
+        }
+        let site = g.site();
+        let gi = i as u32;
+        match &prog.instr(site.func, site.pc).op {
+            Op::Send { chan, .. } | Op::Recv { chan, .. } => {
+                if let Some(c) = chan_of(state, g, chan) {
+                    let send = matches!(prog.instr(site.func, site.pc).op, Op::Send { .. });
+                    out.push(Offer {
+                        g: gi,
+                        arm: PLAIN,
+                        chan: c,
+                        send,
+                    });
+                }
+            }
+            Op::Select { arms, .. } => {
+                for (a, arm) in arms.iter().enumerate() {
+                    if let Some(c) = chan_of(state, g, &arm.chan) {
+                        out.push(Offer {
+                            g: gi,
+                            arm: a as u32,
+                            chan: c,
+                            send: matches!(arm.dir, CaseDir::Send { .. }),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn channel(state: &State, r: ObjRef) -> Option<&super::channel::ChannelState> {
+    match state.object(r) {
+        Object::Chan(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// Every enabled transition of `state`, in a deterministic order:
+/// goroutines by position (each with its rendezvous as sender), then fires.
+pub fn enabled(prog: &Program, state: &State) -> Vec<Transition> {
+    let offers = offers(prog, state);
+    let mut out = Vec::new();
+    for (i, g) in state.goroutines.iter().enumerate() {
+        if g.spinning {
+            continue;
+        }
+        goroutine_transitions(prog, state, i as u32, g, &offers, &mut out);
+    }
+    for (i, o) in state.objects.iter().enumerate() {
+        let fire = match o {
+            Object::Timer(t) => timer::can_fire(state, t),
+            Object::Context(c) => c.deadline_pending && c.err.is_none(),
+            _ => false,
+        };
+        if fire {
+            out.push(Transition::Fire {
+                object: ObjRef(i as u32),
+            });
+        }
+    }
+    out
+}
+
+/// Whether the arm/offer of goroutine `g` on `chan` (direction `send`) can
+/// complete now, and the partners it would pair with.
+fn partners(
+    offers: &[Offer],
+    g: u32,
+    chan: ObjRef,
+    send: bool,
+) -> impl Iterator<Item = &Offer> + '_ {
+    offers
+        .iter()
+        .filter(move |o| o.g != g && o.chan == chan && o.send != send)
+}
+
+fn goroutine_transitions(
+    prog: &Program,
+    state: &State,
+    gi: u32,
+    g: &Goroutine,
+    offers: &[Offer],
+    out: &mut Vec<Transition>,
+) {
+    let site = g.site();
+    let locals = &g.top().locals;
+    let obj = |e| eval(state, locals, e).ok().and_then(Value::object);
+    let step = |alt| Transition::Step { g: gi, alt };
+    match &prog.instr(site.func, site.pc).op {
+        Op::Send { chan, .. } => {
+            let Some(c) = chan_of(state, g, chan) else {
+                return nil_or_fault(state, locals, chan, gi, out);
+            };
+            let Some(ch) = channel(state, c) else { return };
+            if ch.send_ready_alone() {
+                out.push(step(0));
+            } else if ch.needs_partner() {
+                for p in partners(offers, gi, c, true) {
+                    out.push(Transition::Rendezvous {
+                        sender: gi,
+                        send_arm: PLAIN,
+                        receiver: p.g,
+                        recv_arm: p.arm,
+                    });
+                }
+            }
+        }
+        Op::Recv { chan, .. } => {
+            let Some(c) = chan_of(state, g, chan) else {
+                return nil_or_fault(state, locals, chan, gi, out);
+            };
+            if channel(state, c).is_some_and(|ch| ch.recv_ready_alone()) {
+                out.push(step(0));
+            }
+        }
+        Op::Select { arms, default } => {
+            let mut ready = false;
+            for (a, arm) in arms.iter().enumerate() {
+                let Some(c) = chan_of(state, g, &arm.chan) else {
+                    continue;
+                };
+                let Some(ch) = channel(state, c) else {
+                    continue;
+                };
+                let send = matches!(arm.dir, CaseDir::Send { .. });
+                let alone = if send {
+                    ch.send_ready_alone()
+                } else {
+                    ch.recv_ready_alone()
+                };
+                if alone {
+                    ready = true;
+                    out.push(step(a as u32));
+                } else if ch.needs_partner() {
+                    let mut ps = partners(offers, gi, c, send).peekable();
+                    if ps.peek().is_some() {
+                        ready = true;
+                    }
+                    if send {
+                        for p in ps {
+                            out.push(Transition::Rendezvous {
+                                sender: gi,
+                                send_arm: a as u32,
+                                receiver: p.g,
+                                recv_arm: p.arm,
+                            });
+                        }
+                    }
+                }
+            }
+            if !ready && default.is_some() {
+                out.push(step(arms.len() as u32));
+            }
+        }
+        Op::Lock { mutex: m } => match obj(m).map(|r| state.object(r)) {
+            Some(Object::Mutex(st)) if mutex::can_lock(st) => out.push(step(0)),
+            Some(Object::RwMutex(st)) if rwmutex::can_lock(st, g.phase) => out.push(step(0)),
+            Some(Object::Mutex(_) | Object::RwMutex(_)) => {}
+            _ => out.push(step(0)),
+        },
+        Op::RLock { mutex: m } => match obj(m).map(|r| state.object(r)) {
+            Some(Object::RwMutex(st)) if !st.can_rlock() => {}
+            _ => out.push(step(0)),
+        },
+        Op::Wait { target } => match obj(target).map(|r| state.object(r)) {
+            Some(Object::WaitGroup(st)) if !waitgroup::can_wait(st) => {}
+            Some(Object::Cond(c)) if g.phase > 0 && !cond::can_resume(state, c, &g.id) => {}
+            _ => out.push(step(0)),
+        },
+        Op::OnceEnter { once: o, .. } => match obj(o).map(|r| state.object(r)) {
+            Some(Object::Once(st)) if !once::can_enter(st) => {}
+            _ => out.push(step(0)),
+        },
+        Op::Choose { values, .. } => {
+            for a in 0..values.len() {
+                out.push(step(a as u32));
+            }
+        }
+        // Every other visible operation is always enabled (it may fail).
+        _ => out.push(step(0)),
+    }
+}
+
+/// A send or receive on a nil channel blocks forever; on something that is
+/// not a channel it is a type error, surfaced by stepping it.
+fn nil_or_fault(
+    state: &State,
+    locals: &SmallVec<[Value; 6]>,
+    chan: &weft_models::ir::Expr,
+    gi: u32,
+    out: &mut Vec<Transition>,
+) {
+    match eval(state, locals, chan) {
+        Ok(Value::Nil) => {}
+        _ => out.push(Transition::Step { g: gi, alt: 0 }),
+    }
+}

@@ -1,0 +1,588 @@
+//! Executes one transition: dispatches each visible operation to the file
+//! of its primitive, then moves the goroutine on and runs its local code.
+
+use smallvec::SmallVec;
+use weft_models::ir::{CaseDir, Expr, LocalId, NewObject, Op, Pc, Place};
+
+use super::channel::{self, ChannelState};
+use super::eval::{boolean, eval, int};
+use super::{
+    cond, context, local, mutex, once, rwmutex, timer, waitgroup, Exec, Failure, Fault,
+    Transition, PLAIN,
+};
+use crate::semantics::variable::{MapState, VarState};
+use crate::state::{GoroutineId, Goroutine, Object, Site};
+use crate::value::{ObjRef, Value};
+
+/// Where a goroutine goes after a visible operation.
+enum Advance {
+    /// The next instruction.
+    Next,
+    /// A jump.
+    To(Pc),
+    /// The same instruction, one phase further (two-phase operations).
+    Stay,
+}
+
+type Locals = SmallVec<[Value; 6]>;
+
+/// Creates the program's globals, in order.
+pub fn create_globals(ex: &mut Exec) -> Result<(), Failure> {
+    let prog = ex.prog;
+    for (i, g) in prog.globals.iter().enumerate() {
+        let site = Site {
+            func: prog.main,
+            pc: Pc(0),
+        };
+        let v = match &g.init {
+            None => Value::Nil,
+            Some(init) => match new_object(ex, &[], init, site) {
+                Ok((v, _)) => v,
+                Err(f) => {
+                    return Err(Failure {
+                        kind: super::FailureKind::Model,
+                        message: format!("cannot create global `{}`: {f:?}", g.name),
+                        goroutine: GoroutineId::main(),
+                        site,
+                    })
+                }
+            },
+        };
+        debug_assert_eq!(ex.state.globals.len(), i);
+        ex.state.globals.push(v);
+    }
+    Ok(())
+}
+
+/// Creates an object; returns its handle and, for contexts, the cancel
+/// function with the slot it goes to.
+pub fn new_object(
+    ex: &mut Exec,
+    locals: &[Value],
+    object: &NewObject,
+    site: Site,
+) -> Result<(Value, Option<(LocalId, Value)>), Fault> {
+    let st = &ex.state;
+    let obj = match object {
+        NewObject::Chan { cap } => {
+            let cap = int(st, locals, cap)?;
+            let cap = u32::try_from(cap)
+                .map_err(|_| Fault::Panic("makechan: size out of range".into()))?;
+            Object::Chan(ChannelState::new(cap))
+        }
+        NewObject::Mutex => Object::Mutex(Default::default()),
+        NewObject::RwMutex => Object::RwMutex(Default::default()),
+        NewObject::WaitGroup => Object::WaitGroup(Default::default()),
+        NewObject::Once => Object::Once(Default::default()),
+        NewObject::Cond { locker } => {
+            let locker = eval(st, locals, locker)?
+                .object()
+                .ok_or_else(|| Fault::Model("a Cond needs a Locker".into()))?;
+            Object::Cond(cond::CondState {
+                locker,
+                waiters: Vec::new(),
+            })
+        }
+        NewObject::Var { init } => Object::Var(VarState {
+            value: eval(st, locals, init)?,
+        }),
+        NewObject::Map => Object::Map(MapState::default()),
+        NewObject::Background => return Ok((Value::Obj(context::background(ex)), None)),
+        NewObject::WithCancel {
+            parent,
+            cancel,
+            timeout,
+        } => {
+            let parent = eval(st, locals, parent)?;
+            let timeout = match timeout {
+                Some(t) => Some(int(st, locals, t)?),
+                None => None,
+            };
+            let child = context::with_cancel(ex, parent, timeout, site)?;
+            return Ok((Value::Obj(child), Some((*cancel, Value::Cancel(child)))));
+        }
+        NewObject::Timer { kind, duration } => {
+            let d = int(st, locals, duration)?;
+            let (t, ch) = timer::create(ex, *kind, d);
+            use weft_models::syntax::TimerKind;
+            let v = match kind {
+                TimerKind::After | TimerKind::Tick => ch,
+                TimerKind::Timer | TimerKind::Ticker => t,
+            };
+            return Ok((Value::Obj(v), None));
+        }
+    };
+    Ok((Value::Obj(ex.state.alloc(obj)), None))
+}
+
+/// Executes a transition.
+pub fn execute(ex: &mut Exec, t: &Transition) -> Result<(), Failure> {
+    match *t {
+        Transition::Step { g, alt } => {
+            let id = ex.state.goroutines[g as usize].id.clone();
+            step_goroutine(ex, &id, alt)
+        }
+        Transition::Rendezvous {
+            sender,
+            send_arm,
+            receiver,
+            recv_arm,
+        } => {
+            let s = ex.state.goroutines[sender as usize].id.clone();
+            let r = ex.state.goroutines[receiver as usize].id.clone();
+            rendezvous(ex, &s, send_arm, &r, recv_arm)
+        }
+        Transition::Fire { object } => {
+            match ex.state.object(object) {
+                Object::Timer(_) => timer::fire(ex, object),
+                Object::Context(_) => context::deadline(ex, object),
+                _ => {}
+            }
+            Ok(())
+        }
+    }
+}
+
+fn snapshot(ex: &Exec, id: &GoroutineId) -> (Site, u8, Locals) {
+    let g = ex
+        .goroutine(id)
+        .expect("internal weft bug: stepping a goroutine that does not exist");
+    (g.site(), g.phase, g.top().locals.clone())
+}
+
+fn step_goroutine(ex: &mut Exec, id: &GoroutineId, alt: u32) -> Result<(), Failure> {
+    let prog = ex.prog;
+    let (site, phase, locals) = snapshot(ex, id);
+    let op = &prog.instr(site.func, site.pc).op;
+    let mut spawned = None;
+    match visible(ex, id, site, phase, &locals, op, alt, &mut spawned) {
+        Ok(advance) => {
+            move_on(ex, id, advance);
+            local::run_local(ex, id)?;
+            if let Some(child) = spawned {
+                local::run_local(ex, &child)?;
+            }
+            Ok(())
+        }
+        Err(fault) => local::raise(ex, id, site, fault),
+    }
+}
+
+fn move_on(ex: &mut Exec, id: &GoroutineId, advance: Advance) {
+    if let Some(g) = ex.goroutine_mut(id) {
+        match advance {
+            Advance::Stay => g.phase += 1,
+            Advance::Next => {
+                g.phase = 0;
+                let f = g.top_mut();
+                f.pc = Pc(f.pc.0 + 1);
+            }
+            Advance::To(pc) => {
+                g.phase = 0;
+                g.top_mut().pc = pc;
+            }
+        }
+    }
+}
+
+fn write(ex: &mut Exec, id: &GoroutineId, dst: Option<LocalId>, v: Value) {
+    if let (Some(d), Some(g)) = (dst, ex.goroutine_mut(id)) {
+        g.top_mut().locals[d.index()] = v;
+    }
+}
+
+const NIL_DEREF: &str = "runtime error: invalid memory address or nil pointer dereference";
+
+/// Evaluates an object operand, checking its kind.
+fn object_of(
+    ex: &Exec,
+    locals: &[Value],
+    e: &Expr,
+    ok: fn(&Object) -> bool,
+    what: &str,
+) -> Result<ObjRef, Fault> {
+    let v = eval(&ex.state, locals, e)?;
+    let Some(r) = v.object() else {
+        return Err(Fault::Panic(NIL_DEREF.into()));
+    };
+    if ok(ex.state.object(r)) {
+        Ok(r)
+    } else {
+        Err(Fault::Model(format!(
+            "{what}, found {}",
+            ex.state.object(r).describe()
+        )))
+    }
+}
+
+fn is_chan(o: &Object) -> bool {
+    matches!(o, Object::Chan(_))
+}
+fn is_var(o: &Object) -> bool {
+    matches!(o, Object::Var(_))
+}
+fn is_map(o: &Object) -> bool {
+    matches!(o, Object::Map(_))
+}
+fn is_timer(o: &Object) -> bool {
+    matches!(o, Object::Timer(_))
+}
+
+fn var_mut<'s>(ex: &'s mut Exec, r: ObjRef) -> &'s mut VarState {
+    match ex.state.object_mut(r) {
+        Object::Var(v) => v,
+        _ => unreachable!("internal weft bug: kind checked by object_of"),
+    }
+}
+
+fn map_mut<'s>(ex: &'s mut Exec, r: ObjRef) -> &'s mut MapState {
+    match ex.state.object_mut(r) {
+        Object::Map(m) => m,
+        _ => unreachable!("internal weft bug: kind checked by object_of"),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn visible(
+    ex: &mut Exec,
+    id: &GoroutineId,
+    site: Site,
+    phase: u8,
+    locals: &[Value],
+    op: &Op,
+    alt: u32,
+    spawned: &mut Option<GoroutineId>,
+) -> Result<Advance, Fault> {
+    let prog = ex.prog;
+    match op {
+        Op::Go { func, args } => {
+            let vals = args
+                .iter()
+                .map(|a| eval(&ex.state, locals, a))
+                .collect::<Result<Locals, _>>()?;
+            let parent = ex
+                .goroutine_mut(id)
+                .ok_or_else(|| Fault::Model("internal weft bug: no goroutine".into()))?;
+            let child = parent.id.child(parent.spawned);
+            parent.spawned += 1;
+            ex.state.insert_goroutine(Goroutine {
+                id: child.clone(),
+                frames: smallvec::smallvec![local::new_frame(prog, *func, &vals)],
+                panic: None,
+                phase: 0,
+                spawned: 0,
+                spinning: false,
+            });
+            *spawned = Some(child);
+        }
+        Op::Choose { dst, values } => {
+            let v = eval(&ex.state, locals, &values[alt as usize])?;
+            write(ex, id, Some(*dst), v);
+        }
+        Op::Panic { message } => return Err(Fault::Panic(message.clone())),
+        Op::Assert { cond, message } => {
+            if !boolean(&ex.state, locals, cond)? {
+                return Err(Fault::Assert(message.clone()));
+            }
+        }
+        Op::Sleep => {}
+        Op::New { dst, object } => {
+            let (v, extra) = new_object(ex, locals, object, site)?;
+            write(ex, id, Some(*dst), v);
+            if let Some((slot, c)) = extra {
+                write(ex, id, Some(slot), c);
+            }
+        }
+        Op::Send { chan, value } => {
+            let ch = object_of(ex, locals, chan, is_chan, "send needs a channel")?;
+            let v = eval(&ex.state, locals, value)?;
+            channel::send_alone(ex, ch, v)?;
+        }
+        Op::Recv { chan, dst, ok } => {
+            let ch = object_of(ex, locals, chan, is_chan, "receive needs a channel")?;
+            let (v, got) = channel::recv_alone(ex, ch);
+            write(ex, id, *dst, v);
+            write(ex, id, *ok, Value::Bool(got));
+        }
+        Op::Close { chan } => {
+            let v = eval(&ex.state, locals, chan)?;
+            channel::close(ex, v)?;
+        }
+        Op::Select { arms, default } => {
+            let Some(arm) = arms.get(alt as usize) else {
+                return Ok(Advance::To(default.ok_or_else(|| {
+                    Fault::Model("internal weft bug: select default missing".into())
+                })?));
+            };
+            let ch = object_of(ex, locals, &arm.chan, is_chan, "select needs channels")?;
+            match &arm.dir {
+                CaseDir::Send { value } => {
+                    let v = eval(&ex.state, locals, value)?;
+                    channel::send_alone(ex, ch, v)?;
+                }
+                CaseDir::Recv { dst, ok } => {
+                    let (v, got) = channel::recv_alone(ex, ch);
+                    write(ex, id, *dst, v);
+                    write(ex, id, *ok, Value::Bool(got));
+                }
+            }
+            return Ok(Advance::To(arm.target));
+        }
+        Op::Lock { mutex } => {
+            let m = object_of(ex, locals, mutex, is_lock, "Lock needs a Mutex or RWMutex")?;
+            if matches!(ex.state.object(m), Object::Mutex(_)) {
+                mutex::lock(ex, m)?;
+            } else if !rwmutex::lock_step(ex, m, id, phase) {
+                return Ok(Advance::Stay);
+            }
+        }
+        Op::Unlock { mutex } => {
+            let m = object_of(ex, locals, mutex, is_lock, "Unlock needs a Mutex or RWMutex")?;
+            if matches!(ex.state.object(m), Object::Mutex(_)) {
+                mutex::unlock(ex, m)?;
+            } else {
+                rwmutex::unlock(ex, m)?;
+            }
+        }
+        Op::TryLock { mutex, dst } => {
+            let m = object_of(ex, locals, mutex, is_lock, "TryLock needs a Mutex or RWMutex")?;
+            let got = if matches!(ex.state.object(m), Object::Mutex(_)) {
+                mutex::try_lock(ex, m)
+            } else {
+                rwmutex::try_lock(ex, m)
+            };
+            write(ex, id, *dst, Value::Bool(got));
+        }
+        Op::RLock { mutex } => {
+            let m = object_of(ex, locals, mutex, is_rw, "RLock needs an RWMutex")?;
+            rwmutex::rlock(ex, m)?;
+        }
+        Op::RUnlock { mutex } => {
+            let m = object_of(ex, locals, mutex, is_rw, "RUnlock needs an RWMutex")?;
+            rwmutex::runlock(ex, m)?;
+        }
+        Op::WgAdd { wg, delta } => {
+            let w = object_of(ex, locals, wg, is_wg, "Add needs a WaitGroup")?;
+            let d = int(&ex.state, locals, delta)?;
+            waitgroup::add(ex, w, d)?;
+        }
+        Op::Wait { target } => {
+            let w = object_of(ex, locals, target, is_waitable, "Wait needs a WaitGroup or Cond")?;
+            if matches!(ex.state.object(w), Object::Cond(_)) {
+                if phase == 0 {
+                    cond::wait_begin(ex, w, id)?;
+                    return Ok(Advance::Stay);
+                }
+                cond::wait_end(ex, w);
+            }
+        }
+        Op::Signal { cond: c } => {
+            let c = object_of(ex, locals, c, is_cond, "Signal needs a Cond")?;
+            cond::signal(ex, c);
+        }
+        Op::Broadcast { cond: c } => {
+            let c = object_of(ex, locals, c, is_cond, "Broadcast needs a Cond")?;
+            cond::broadcast(ex, c);
+        }
+        Op::OnceEnter { once: o, skip } => {
+            let o = object_of(ex, locals, o, is_once, "Do needs a Once")?;
+            if !once::enter(ex, o) {
+                return Ok(Advance::To(*skip));
+            }
+        }
+        Op::OnceExit { once: o } => {
+            let o = object_of(ex, locals, o, is_once, "Do needs a Once")?;
+            once::exit(ex, o);
+        }
+        Op::Cancel { cancel } => {
+            let f = eval(&ex.state, locals, cancel)?;
+            if f == Value::Nil {
+                return Err(Fault::Panic(NIL_DEREF.into()));
+            }
+            context::cancel(ex, f)?;
+        }
+        Op::CtxErr { ctx, dst } => {
+            let c = eval(&ex.state, locals, ctx)?;
+            let v = context::err(ex, c)?;
+            write(ex, id, Some(*dst), v);
+        }
+        Op::TimerStop { timer: t, dst } => {
+            let t = object_of(ex, locals, t, is_timer, "Stop needs a timer or ticker")?;
+            let v = timer::stop(ex, t);
+            write(ex, id, *dst, Value::Bool(v));
+        }
+        Op::TimerReset {
+            timer: t,
+            duration,
+            dst,
+        } => {
+            let t = object_of(ex, locals, t, is_timer, "Reset needs a timer or ticker")?;
+            let d = int(&ex.state, locals, duration)?;
+            let v = timer::reset(ex, t, d);
+            write(ex, id, *dst, Value::Bool(v));
+        }
+        Op::Load { place, dst } => {
+            let v = match place {
+                Place::Var(e) => {
+                    let r = object_of(ex, locals, e, is_var, "a read needs a variable")?;
+                    var_mut(ex, r).value
+                }
+                Place::MapEntry { map, key } => {
+                    let r = object_of(ex, locals, map, is_map, "indexing needs a map")?;
+                    let k = eval(&ex.state, locals, key)?;
+                    map_mut(ex, r).get(&k)
+                }
+            };
+            write(ex, id, Some(*dst), v);
+        }
+        Op::Store { place, value } => {
+            let v = eval(&ex.state, locals, value)?;
+            match place {
+                Place::Var(e) => {
+                    let r = object_of(ex, locals, e, is_var, "an assignment needs a variable")?;
+                    var_mut(ex, r).value = v;
+                }
+                Place::MapEntry { map, key } => {
+                    let r = object_of(ex, locals, map, is_map, "indexing needs a map")?;
+                    let k = eval(&ex.state, locals, key)?;
+                    map_mut(ex, r).set(k, v);
+                }
+            }
+        }
+        Op::MapDelete { map, key } => {
+            let r = object_of(ex, locals, map, is_map, "delete needs a map")?;
+            let k = eval(&ex.state, locals, key)?;
+            map_mut(ex, r).delete(&k);
+        }
+        Op::Len { target, dst } => {
+            let v = eval(&ex.state, locals, target)?;
+            let n = match v.object().map(|r| ex.state.object(r)) {
+                None => 0,
+                Some(Object::Chan(c)) => c.buf.len(),
+                Some(Object::Map(m)) => m.entries.len(),
+                Some(o) => {
+                    return Err(Fault::Model(format!(
+                        "len needs a channel or map, found {}",
+                        o.describe()
+                    )))
+                }
+            };
+            write(ex, id, Some(*dst), Value::Int(n as i64));
+        }
+        Op::AtomicLoad { var, dst } => {
+            let r = object_of(ex, locals, var, is_var, "an atomic needs a variable")?;
+            let v = var_mut(ex, r).value;
+            write(ex, id, Some(*dst), v);
+        }
+        Op::AtomicStore { var, value } => {
+            let r = object_of(ex, locals, var, is_var, "an atomic needs a variable")?;
+            let v = eval(&ex.state, locals, value)?;
+            var_mut(ex, r).value = v;
+        }
+        Op::AtomicAdd { var, delta, dst } => {
+            let r = object_of(ex, locals, var, is_var, "an atomic needs a variable")?;
+            let d = int(&ex.state, locals, delta)?;
+            let cell = var_mut(ex, r);
+            let old = match cell.value {
+                Value::Int(i) => i,
+                Value::Nil => 0,
+                v => return Err(Fault::Model(format!("atomic add needs an integer, found `{v}`"))),
+            };
+            cell.value = Value::Int(old.wrapping_add(d));
+            let new = cell.value;
+            write(ex, id, *dst, new);
+        }
+        Op::CompareAndSwap { var, old, new, dst } => {
+            let r = object_of(ex, locals, var, is_var, "an atomic needs a variable")?;
+            let o = eval(&ex.state, locals, old)?;
+            let n = eval(&ex.state, locals, new)?;
+            let cell = var_mut(ex, r);
+            let swapped = cell.value == o || (cell.value == Value::Nil && o == Value::Int(0));
+            if swapped {
+                cell.value = n;
+            }
+            write(ex, id, *dst, Value::Bool(swapped));
+        }
+        Op::Assign { .. }
+        | Op::Jump { .. }
+        | Op::JumpIfNot { .. }
+        | Op::Call { .. }
+        | Op::Return { .. }
+        | Op::Defer { .. }
+        | Op::EndDefer
+        | Op::Recover { .. } => {
+            return Err(Fault::Model(format!(
+                "internal weft bug: local operation {op:?} scheduled as a step"
+            )))
+        }
+    }
+    Ok(Advance::Next)
+}
+
+fn is_lock(o: &Object) -> bool {
+    matches!(o, Object::Mutex(_) | Object::RwMutex(_))
+}
+fn is_rw(o: &Object) -> bool {
+    matches!(o, Object::RwMutex(_))
+}
+fn is_wg(o: &Object) -> bool {
+    matches!(o, Object::WaitGroup(_))
+}
+fn is_waitable(o: &Object) -> bool {
+    matches!(o, Object::WaitGroup(_) | Object::Cond(_))
+}
+fn is_cond(o: &Object) -> bool {
+    matches!(o, Object::Cond(_))
+}
+fn is_once(o: &Object) -> bool {
+    matches!(o, Object::Once(_))
+}
+
+fn rendezvous(
+    ex: &mut Exec,
+    s: &GoroutineId,
+    send_arm: u32,
+    r: &GoroutineId,
+    recv_arm: u32,
+) -> Result<(), Failure> {
+    let prog = ex.prog;
+    let (s_site, _, s_locals) = snapshot(ex, s);
+    let (r_site, _, _) = snapshot(ex, r);
+    let value_expr = match (&prog.instr(s_site.func, s_site.pc).op, send_arm) {
+        (Op::Send { value, .. }, PLAIN) => (value, Advance::Next),
+        (Op::Select { arms, .. }, i) => match arms.get(i as usize).map(|a| (&a.dir, a.target)) {
+            Some((CaseDir::Send { value }, target)) => (value, Advance::To(target)),
+            _ => return Err(bad_rendezvous(s, s_site)),
+        },
+        _ => return Err(bad_rendezvous(s, s_site)),
+    };
+    let (value_expr, s_advance) = value_expr;
+    let v = match eval(&ex.state, &s_locals, value_expr) {
+        Ok(v) => v,
+        Err(f) => return local::raise(ex, s, s_site, f),
+    };
+    let (dst, ok, r_advance) = match (&prog.instr(r_site.func, r_site.pc).op, recv_arm) {
+        (Op::Recv { dst, ok, .. }, PLAIN) => (*dst, *ok, Advance::Next),
+        (Op::Select { arms, .. }, i) => match arms.get(i as usize).map(|a| (&a.dir, a.target)) {
+            Some((CaseDir::Recv { dst, ok }, target)) => (*dst, *ok, Advance::To(target)),
+            _ => return Err(bad_rendezvous(r, r_site)),
+        },
+        _ => return Err(bad_rendezvous(r, r_site)),
+    };
+    write(ex, r, dst, v);
+    write(ex, r, ok, Value::Bool(true));
+    move_on(ex, s, s_advance);
+    move_on(ex, r, r_advance);
+    local::run_local(ex, s)?;
+    local::run_local(ex, r)
+}
+
+fn bad_rendezvous(id: &GoroutineId, site: Site) -> Failure {
+    Failure {
+        kind: super::FailureKind::Model,
+        message: "internal weft bug: rendezvous on a goroutine that is not at a channel operation"
+            .into(),
+        goroutine: id.clone(),
+        site,
+    }
+}

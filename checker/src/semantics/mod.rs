@@ -1,0 +1,221 @@
+//! The semantics seam: from a state, the enabled transitions
+//! ([`enabled`]); from a state and a transition, the next state and what
+//! happened ([`step`]). The explorer, reductions and detectors use only this.
+//!
+//! One file per primitive holds its object state and its operations;
+//! [`exec`] dispatches visible operations, [`local`] runs the goroutine-local
+//! code between them (calls, returns, defers, panics), [`enabled`] decides
+//! which transitions can fire, [`eval`] evaluates pure expressions.
+
+use smallvec::SmallVec;
+use weft_models::ir::Program;
+
+use crate::state::{canonical, GoroutineId, Goroutine, Site, State};
+use crate::value::{ObjRef, Value};
+
+pub mod channel;
+pub mod cond;
+pub mod context;
+pub mod enabled;
+pub mod eval;
+pub mod exec;
+pub mod footprint;
+pub mod local;
+pub mod mutex;
+pub mod once;
+pub mod rwmutex;
+pub mod timer;
+pub mod variable;
+pub mod waitgroup;
+
+pub use enabled::enabled;
+pub use footprint::{footprint, Access, Footprint};
+
+/// The arm number of a plain `Send`/`Recv` (not inside a select).
+pub const PLAIN: u32 = u32::MAX;
+
+/// One step of the model. Goroutines are named by their position in
+/// [`State::goroutines`] (canonical, see [`crate::state`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Transition {
+    /// Goroutine `g` executes its next operation; `alt` picks the select arm
+    /// (the arm count means `default`), the choice-point value, or is 0.
+    Step {
+        /// The goroutine's position.
+        g: u32,
+        /// Which alternative.
+        alt: u32,
+    },
+    /// An unbuffered send and its receive, as one joint step.
+    Rendezvous {
+        /// The sending goroutine.
+        sender: u32,
+        /// Its select arm, or [`PLAIN`].
+        send_arm: u32,
+        /// The receiving goroutine.
+        receiver: u32,
+        /// Its select arm, or [`PLAIN`].
+        recv_arm: u32,
+    },
+    /// A timer, ticker or context deadline fires.
+    Fire {
+        /// The timer or context.
+        object: ObjRef,
+    },
+}
+
+impl Transition {
+    /// The goroutines that move in this transition.
+    pub fn actors(&self) -> SmallVec<[u32; 2]> {
+        match *self {
+            Transition::Step { g, .. } => smallvec::smallvec![g],
+            Transition::Rendezvous {
+                sender, receiver, ..
+            } => smallvec::smallvec![sender, receiver],
+            Transition::Fire { .. } => SmallVec::new(),
+        }
+    }
+}
+
+/// A run-time failure raised by an operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A Go panic (recoverable): `send on closed channel`, ...
+    Panic(String),
+    /// A Go fatal error (not recoverable): `sync: unlock of unlocked mutex`, ...
+    Fatal(String),
+    /// A scenario `Assert` failed (the message is the scenario's).
+    Assert(String),
+    /// The scenario itself is ill-typed at run time (an internal check the
+    /// validator could not make statically).
+    Model(String),
+}
+
+/// The result of one operation.
+pub type StepResult = Result<(), Fault>;
+
+/// How a run ended abnormally.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FailureKind {
+    /// An unrecovered panic.
+    Panic,
+    /// A fatal error.
+    Fatal,
+    /// A failed scenario assertion.
+    Assert,
+    /// A type error in the scenario.
+    Model,
+}
+
+/// A failure that ends the run (the process crashes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// What kind.
+    pub kind: FailureKind,
+    /// Go's message, as the runtime prints it (`panic: send on closed channel`).
+    pub message: String,
+    /// The goroutine that failed.
+    pub goroutine: GoroutineId,
+    /// Where the failing operation is.
+    pub site: Site,
+}
+
+/// Something a step did that detectors care about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The cancel function of the context made at `site` became unreachable
+    /// without having been called.
+    ContextLeak {
+        /// Where the context was made.
+        site: Site,
+    },
+}
+
+/// What [`step`] produced.
+#[derive(Clone, Debug)]
+pub struct StepOutcome {
+    /// The next state (meaningless when `failure` is set).
+    pub state: State,
+    /// Events of the step.
+    pub events: Vec<Event>,
+    /// Set when the step crashed the program.
+    pub failure: Option<Failure>,
+}
+
+/// The execution context of one step: the program and a state being changed.
+pub struct Exec<'p> {
+    /// The program.
+    pub prog: &'p Program,
+    /// The state being changed.
+    pub state: State,
+    /// Events so far.
+    pub events: Vec<Event>,
+}
+
+impl<'p> Exec<'p> {
+    /// The goroutine with this id.
+    pub fn goroutine(&self, id: &GoroutineId) -> Option<&Goroutine> {
+        self.state.position(id).map(|p| &self.state.goroutines[p])
+    }
+
+    /// The goroutine with this id, mutably.
+    pub fn goroutine_mut(&mut self, id: &GoroutineId) -> Option<&mut Goroutine> {
+        self.state
+            .position(id)
+            .map(move |p| &mut self.state.goroutines[p])
+    }
+}
+
+/// The state before main's first visible operation: globals created, main started.
+pub fn initial_state(prog: &Program) -> Result<State, Failure> {
+    let mut ex = Exec {
+        prog,
+        state: State::default(),
+        events: Vec::new(),
+    };
+    exec::create_globals(&mut ex)?;
+    let main = prog.func(prog.main);
+    ex.state.insert_goroutine(Goroutine {
+        id: GoroutineId::main(),
+        frames: smallvec::smallvec![local::new_frame(prog, prog.main, &[])],
+        panic: None,
+        phase: 0,
+        spawned: 0,
+        spinning: false,
+    });
+    let _ = main;
+    local::run_local(&mut ex, &GoroutineId::main())?;
+    local::reap(&mut ex);
+    canonical::canonicalize(&mut ex.state, &mut ex.events);
+    Ok(ex.state)
+}
+
+/// Executes `t` from `state`.
+pub fn step(prog: &Program, state: &State, t: &Transition) -> StepOutcome {
+    let mut ex = Exec {
+        prog,
+        state: state.clone(),
+        events: Vec::new(),
+    };
+    let result = exec::execute(&mut ex, t);
+    if let Err(failure) = result {
+        return StepOutcome {
+            state: ex.state,
+            events: ex.events,
+            failure: Some(failure),
+        };
+    }
+    local::reap(&mut ex);
+    canonical::canonicalize(&mut ex.state, &mut ex.events);
+    StepOutcome {
+        state: ex.state,
+        events: ex.events,
+        failure: None,
+    }
+}
+
+/// The value of a local of goroutine `id`'s top frame (used by tests and reports).
+pub fn local_value(state: &State, id: &GoroutineId, slot: usize) -> Option<Value> {
+    let g = &state.goroutines[state.position(id)?];
+    g.frames.last()?.locals.get(slot).copied()
+}

@@ -1,0 +1,48 @@
+//! sync.Mutex: not reentrant, no owner; unlocking an unlocked mutex is a
+//! fatal error.
+
+use super::{Exec, Fault, StepResult};
+use crate::state::Object;
+use crate::value::ObjRef;
+
+/// The state of a Mutex.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct MutexState {
+    /// Held by some goroutine.
+    pub locked: bool,
+}
+
+/// `Lock` is enabled when the mutex is free.
+pub fn can_lock(m: &MutexState) -> bool {
+    !m.locked
+}
+
+/// `m.Lock()` once enabled.
+pub fn lock(ex: &mut Exec, m: ObjRef) -> StepResult {
+    if let Object::Mutex(st) = ex.state.object_mut(m) {
+        st.locked = true;
+    }
+    Ok(())
+}
+
+/// `m.Unlock()`.
+pub fn unlock(ex: &mut Exec, m: ObjRef) -> StepResult {
+    if let Object::Mutex(st) = ex.state.object_mut(m) {
+        if !st.locked {
+            return Err(Fault::Fatal("sync: unlock of unlocked mutex".into()));
+        }
+        st.locked = false;
+    }
+    Ok(())
+}
+
+/// `m.TryLock()`.
+pub fn try_lock(ex: &mut Exec, m: ObjRef) -> bool {
+    if let Object::Mutex(st) = ex.state.object_mut(m) {
+        if !st.locked {
+            st.locked = true;
+            return true;
+        }
+    }
+    false
+}

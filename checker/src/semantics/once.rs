@@ -1,0 +1,44 @@
+//! sync.Once: the first caller runs f; callers arriving while f runs block
+//! until it returns; later callers return at once. `Do` inside f deadlocks.
+//! f panicking still counts as done (the lowering runs `OnceExit` in a
+//! deferred block).
+
+use crate::state::Object;
+use crate::value::ObjRef;
+
+use super::Exec;
+
+/// The state of a Once.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub enum OnceState {
+    /// f has not started.
+    #[default]
+    Idle,
+    /// f is running.
+    Running,
+    /// f has returned (or panicked).
+    Done,
+}
+
+/// `OnceEnter` is enabled unless f is running.
+pub fn can_enter(st: &OnceState) -> bool {
+    !matches!(st, OnceState::Running)
+}
+
+/// `OnceEnter`: returns true when the caller must run f.
+pub fn enter(ex: &mut Exec, once: ObjRef) -> bool {
+    if let Object::Once(st) = ex.state.object_mut(once) {
+        if matches!(st, OnceState::Idle) {
+            *st = OnceState::Running;
+            return true;
+        }
+    }
+    false
+}
+
+/// `OnceExit`: f returned.
+pub fn exit(ex: &mut Exec, once: ObjRef) {
+    if let Object::Once(st) = ex.state.object_mut(once) {
+        *st = OnceState::Done;
+    }
+}

@@ -1,0 +1,229 @@
+//! The global state of a model: goroutines and objects, kept canonical so
+//! that equal states hash equal.
+//!
+//! Two rules make the representation canonical:
+//! - goroutines are identified by their position in the spawn tree
+//!   ([`GoroutineId`]: main is `[]`, its first child `[0]`, that child's second
+//!   child `[0, 1]`), which does not depend on the interleaving, and are kept
+//!   sorted by it;
+//! - objects are garbage-collected and renumbered after every step in the
+//!   order a fixed traversal from the roots (globals, then each goroutine's
+//!   frames) first reaches them ([`canonical::canonicalize`]).
+
+use smallvec::SmallVec;
+use weft_models::ir::{FuncId, Pc};
+
+use crate::semantics::channel::ChannelState;
+use crate::semantics::cond::CondState;
+use crate::semantics::context::ContextState;
+use crate::semantics::mutex::MutexState;
+use crate::semantics::once::OnceState;
+use crate::semantics::rwmutex::RwMutexState;
+use crate::semantics::timer::TimerState;
+use crate::semantics::variable::{MapState, VarState};
+use crate::semantics::waitgroup::WaitGroupState;
+use crate::value::{ObjRef, Value};
+
+pub mod canonical;
+
+/// A goroutine's identity: its path in the spawn tree. Stable across
+/// interleavings, unlike spawn order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct GoroutineId(pub SmallVec<[u16; 4]>);
+
+impl GoroutineId {
+    /// The main goroutine.
+    pub fn main() -> Self {
+        GoroutineId(SmallVec::new())
+    }
+
+    /// The id of the `n`-th goroutine spawned by this one.
+    pub fn child(&self, n: u32) -> Self {
+        let mut path = self.0.clone();
+        path.push(u16::try_from(n).unwrap_or(u16::MAX));
+        GoroutineId(path)
+    }
+
+    /// True for main.
+    pub fn is_main(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A code location: function and instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Site {
+    /// The function.
+    pub func: FuncId,
+    /// The instruction.
+    pub pc: Pc,
+}
+
+/// One activation of a function.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Frame {
+    /// The function running.
+    pub func: FuncId,
+    /// The next instruction (while a callee runs: the `Call`).
+    pub pc: Pc,
+    /// Local slots.
+    pub locals: SmallVec<[Value; 6]>,
+    /// Deferred blocks still to run, innermost last.
+    pub defers: SmallVec<[Pc; 2]>,
+    /// True once the function is returning (running its deferred blocks).
+    pub returning: bool,
+    /// The value being returned.
+    pub ret: Value,
+}
+
+/// A panic in flight in one goroutine.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PanicState {
+    /// Go's message (`send on closed channel`, or the scenario's text).
+    pub message: String,
+    /// Where it started.
+    pub origin: Site,
+}
+
+/// One goroutine.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Goroutine {
+    /// Its identity.
+    pub id: GoroutineId,
+    /// Its call stack, innermost last; never empty for a live goroutine.
+    pub frames: SmallVec<[Frame; 2]>,
+    /// A panic being propagated.
+    pub panic: Option<Box<PanicState>>,
+    /// Progress inside a two-phase operation (RWMutex `Lock`, Cond `Wait`).
+    pub phase: u8,
+    /// How many goroutines it has spawned (names its next child).
+    pub spawned: u32,
+    /// True when it ran too many local instructions without a visible step
+    /// (`for {}` with nothing shared): it spins forever.
+    pub spinning: bool,
+}
+
+impl Goroutine {
+    /// The innermost frame.
+    pub fn top(&self) -> &Frame {
+        self.frames.last().expect("internal weft bug: live goroutine without frames")
+    }
+
+    /// The innermost frame, mutably.
+    pub fn top_mut(&mut self) -> &mut Frame {
+        self.frames
+            .last_mut()
+            .expect("internal weft bug: live goroutine without frames")
+    }
+
+    /// Where the goroutine stands.
+    pub fn site(&self) -> Site {
+        let f = self.top();
+        Site { func: f.func, pc: f.pc }
+    }
+}
+
+/// Every kind of shared object.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Object {
+    /// A channel.
+    Chan(ChannelState),
+    /// A sync.Mutex.
+    Mutex(MutexState),
+    /// A sync.RWMutex.
+    RwMutex(RwMutexState),
+    /// A sync.WaitGroup.
+    WaitGroup(WaitGroupState),
+    /// A sync.Once.
+    Once(OnceState),
+    /// A sync.Cond.
+    Cond(CondState),
+    /// A shared variable.
+    Var(VarState),
+    /// A map.
+    Map(MapState),
+    /// A context.
+    Context(ContextState),
+    /// A timer or ticker.
+    Timer(TimerState),
+}
+
+impl Object {
+    /// How messages name the object's kind.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Object::Chan(_) => "a channel",
+            Object::Mutex(_) => "a Mutex",
+            Object::RwMutex(_) => "an RWMutex",
+            Object::WaitGroup(_) => "a WaitGroup",
+            Object::Once(_) => "a Once",
+            Object::Cond(_) => "a Cond",
+            Object::Var(_) => "a shared variable",
+            Object::Map(_) => "a map",
+            Object::Context(_) => "a context",
+            Object::Timer(_) => "a timer",
+        }
+    }
+}
+
+/// The whole state of a run.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct State {
+    /// Handles of the program's globals, in declaration order.
+    pub globals: Vec<Value>,
+    /// Live goroutines, sorted by id.
+    pub goroutines: Vec<Goroutine>,
+    /// Objects, canonically numbered.
+    pub objects: Vec<Object>,
+    /// True once main has returned (the other goroutines keep running).
+    pub main_returned: bool,
+}
+
+impl State {
+    /// The position of a goroutine in [`State::goroutines`].
+    pub fn position(&self, id: &GoroutineId) -> Option<usize> {
+        self.goroutines.binary_search_by(|g| g.id.cmp(id)).ok()
+    }
+
+    /// The object behind a handle.
+    pub fn object(&self, r: ObjRef) -> &Object {
+        &self.objects[r.index()]
+    }
+
+    /// The object behind a handle, mutably.
+    pub fn object_mut(&mut self, r: ObjRef) -> &mut Object {
+        &mut self.objects[r.index()]
+    }
+
+    /// Adds an object and returns its (temporary, until canonicalised) handle.
+    pub fn alloc(&mut self, object: Object) -> ObjRef {
+        self.objects.push(object);
+        ObjRef(u32::try_from(self.objects.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    /// Inserts a goroutine at its sorted position.
+    pub fn insert_goroutine(&mut self, g: Goroutine) {
+        let at = self
+            .goroutines
+            .binary_search_by(|x| x.id.cmp(&g.id))
+            .unwrap_or_else(|e| e);
+        self.goroutines.insert(at, g);
+    }
+
+    /// A rough size in bytes, for memory statistics.
+    pub fn approx_bytes(&self) -> usize {
+        let mut n = std::mem::size_of::<State>();
+        n += self.globals.len() * std::mem::size_of::<Value>();
+        for g in &self.goroutines {
+            n += std::mem::size_of::<Goroutine>();
+            for f in &g.frames {
+                n += std::mem::size_of::<Frame>();
+                if f.locals.spilled() {
+                    n += f.locals.capacity() * std::mem::size_of::<Value>();
+                }
+            }
+        }
+        n += self.objects.len() * std::mem::size_of::<Object>();
+        n
+    }
+}

@@ -1,0 +1,76 @@
+//! Run-time values and object handles.
+
+use std::fmt;
+
+/// A handle to an object in [`crate::state::State::objects`]. Handles are
+/// renumbered canonically after every step (see [`crate::state::canonical`]),
+/// so two states that differ only in the order objects were created compare equal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjRef(pub u32);
+
+impl ObjRef {
+    /// The handle as an index into the object table.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The error a context reports from `Err()` once it is done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CtxError {
+    /// `context.Canceled`
+    Canceled,
+    /// `context.DeadlineExceeded`
+    DeadlineExceeded,
+}
+
+/// A value held in a local, a variable, a map or a channel buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Value {
+    /// `nil` (also the zero value of every object type).
+    #[default]
+    Nil,
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+    /// A context error.
+    Err(CtxError),
+    /// A handle to an object (channel, mutex, variable, context, ...).
+    Obj(ObjRef),
+    /// A context's cancel function.
+    Cancel(ObjRef),
+}
+
+impl Value {
+    /// The object this value refers to, if any.
+    pub fn object(self) -> Option<ObjRef> {
+        match self {
+            Value::Obj(r) | Value::Cancel(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Rewrites the handle inside the value through `map`.
+    pub fn remap(self, map: &[u32]) -> Value {
+        match self {
+            Value::Obj(r) => Value::Obj(ObjRef(map[r.index()])),
+            Value::Cancel(r) => Value::Cancel(ObjRef(map[r.index()])),
+            v => v,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Nil => f.write_str("nil"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Err(CtxError::Canceled) => f.write_str("context.Canceled"),
+            Value::Err(CtxError::DeadlineExceeded) => f.write_str("context.DeadlineExceeded"),
+            Value::Obj(r) => write!(f, "&obj{}", r.0),
+            Value::Cancel(r) => write!(f, "cancel(obj{})", r.0),
+        }
+    }
+}

@@ -1,0 +1,654 @@
+//! The lowered program the checker executes.
+//!
+//! Each function is a flat list of [`Instr`]s with resolved slots and jump
+//! targets: no name is looked up at run time. Every instruction carries the
+//! span of the statement it came from; spans are left out of equality and
+//! hashing, so editing whitespace never changes a state fingerprint.
+//!
+//! Expressions ([`Expr`]) are pure: they read locals, constants and the
+//! handles of global objects. Every read of shared state (a variable, a map
+//! entry, `len(ch)`, `ctx.Err()`) is lowered to its own instruction before the
+//! expression that uses it, so that each shared access is one scheduling point.
+
+use crate::span::Span;
+use crate::syntax::{BugKind, Taxonomy, TimerKind};
+
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+        impl $name {
+            /// The id as an index.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// A function of the program.
+    FuncId
+);
+typed_id!(
+    /// A local slot of a function's frame (parameters come first).
+    LocalId
+);
+typed_id!(
+    /// A package-level object, created before main starts.
+    GlobalId
+);
+typed_id!(
+    /// An instruction index inside one function.
+    Pc
+);
+
+/// A constant value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Const {
+    /// `nil`
+    Nil,
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+    /// `context.Canceled`
+    Canceled,
+    /// `context.DeadlineExceeded`
+    DeadlineExceeded,
+}
+
+/// Unary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    /// `-x`
+    Neg,
+    /// `!b`
+    Not,
+}
+
+/// Binary operators (Go semantics: wrapping integer arithmetic, `/` and `%`
+/// by zero panic, `&&` and `||` short-circuit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Rem,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `&&`
+    And,
+    /// `||`
+    Or,
+}
+
+/// A pure expression.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Expr {
+    /// A constant.
+    Const(Const),
+    /// The value of a local slot.
+    Local(LocalId),
+    /// The handle of a global object (a channel, mutex, variable, ...).
+    Global(GlobalId),
+    /// A unary operation.
+    Unary(UnOp, Box<Expr>),
+    /// A binary operation.
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `ctx.Done()`: the done channel of a context (immutable, so pure).
+    DoneOf(Box<Expr>),
+    /// `t.C`: the channel of a timer or ticker (immutable, so pure).
+    ChanOf(Box<Expr>),
+    /// `cap(ch)` (immutable, so pure).
+    Cap(Box<Expr>),
+}
+
+/// A shared location read or written by [`Op::Load`] and [`Op::Store`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// A shared variable; the expression evaluates to its handle.
+    Var(Expr),
+    /// `m[key]`; `map` evaluates to a map handle.
+    MapEntry {
+        /// The map.
+        map: Expr,
+        /// The key.
+        key: Expr,
+    },
+}
+
+/// What [`Op::New`] creates.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NewObject {
+    /// `make(chan T, cap)`; a negative capacity panics at run time
+    /// (validation rejects negative constants).
+    Chan {
+        /// The capacity.
+        cap: Expr,
+    },
+    /// `sync.Mutex`
+    Mutex,
+    /// `sync.RWMutex`
+    RwMutex,
+    /// `sync.WaitGroup`
+    WaitGroup,
+    /// `sync.Once`
+    Once,
+    /// `sync.NewCond(locker)`
+    Cond {
+        /// The Mutex or RWMutex.
+        locker: Expr,
+    },
+    /// A shared variable.
+    Var {
+        /// Its initial value.
+        init: Expr,
+    },
+    /// A map.
+    Map,
+    /// `context.Background()`
+    Background,
+    /// `context.WithCancel(parent)` / `WithTimeout(parent, d)`: the context
+    /// goes to the instruction's `dst`, its cancel function to `cancel`.
+    WithCancel {
+        /// The parent context.
+        parent: Expr,
+        /// Where the cancel function is stored.
+        cancel: LocalId,
+        /// `Some(d)` for WithTimeout.
+        timeout: Option<Expr>,
+    },
+    /// A timer, ticker, `time.After` or `time.Tick`. For `After` and `Tick`
+    /// the destination receives the channel; otherwise the timer.
+    Timer {
+        /// Which constructor.
+        kind: TimerKind,
+        /// The duration; `<= 0` means already fired.
+        duration: Expr,
+    },
+}
+
+/// The direction of a select case.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CaseDir {
+    /// `case ch <- value:`
+    Send {
+        /// The value sent.
+        value: Expr,
+    },
+    /// `case v, ok := <-ch:`
+    Recv {
+        /// Where the value goes.
+        dst: Option<LocalId>,
+        /// Where the ok flag goes.
+        ok: Option<LocalId>,
+    },
+}
+
+/// One case of [`Op::Select`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SelectArm {
+    /// The channel (may evaluate to nil: never ready).
+    pub chan: Expr,
+    /// Send or receive.
+    pub dir: CaseDir,
+    /// Where execution continues when this case is taken.
+    pub target: Pc,
+    /// The span of the case, for reports.
+    pub span: Span,
+}
+
+/// An operation. Operations marked *local* touch only the goroutine's own
+/// frame; the checker runs them eagerly after each visible step. All others
+/// are visible steps (scheduling points).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    // ----- local -----
+    /// *local*: `dst = value`.
+    Assign {
+        /// Destination slot.
+        dst: LocalId,
+        /// Value.
+        value: Expr,
+    },
+    /// *local*: go to `target`.
+    Jump {
+        /// Where to go.
+        target: Pc,
+    },
+    /// *local*: go to `target` when `cond` is false.
+    JumpIfNot {
+        /// A boolean expression.
+        cond: Expr,
+        /// Where to go when false.
+        target: Pc,
+    },
+    /// *local*: call `func` with `args`; its return value goes to `dst`.
+    Call {
+        /// The callee.
+        func: FuncId,
+        /// Arguments, one per parameter.
+        args: Vec<Expr>,
+        /// Where the result goes.
+        dst: Option<LocalId>,
+    },
+    /// *local*: return from the current function (running its deferred
+    /// blocks first). Returning from a goroutine's first function ends it.
+    Return {
+        /// The returned value.
+        value: Option<Expr>,
+    },
+    /// *local*: push the deferred block that starts at `entry` (it ends with
+    /// [`Op::EndDefer`]); deferred blocks run in the frame that deferred them.
+    Defer {
+        /// First instruction of the deferred block.
+        entry: Pc,
+    },
+    /// *local*: end of a deferred block: run the next deferred block or finish
+    /// the return (or keep panicking).
+    EndDefer,
+    /// *local*: `recover()`; stores true when it stopped a panic.
+    Recover {
+        /// Where the result goes.
+        dst: Option<LocalId>,
+    },
+
+    // ----- visible, goroutine-level -----
+    /// `go func(args)`.
+    Go {
+        /// The function started.
+        func: FuncId,
+        /// Arguments (evaluated by the spawning goroutine).
+        args: Vec<Expr>,
+    },
+    /// A choice point: one transition per value; `dst` gets the chosen value.
+    Choose {
+        /// Where the chosen value goes.
+        dst: LocalId,
+        /// The alternatives.
+        values: Vec<Expr>,
+    },
+    /// `panic(message)`.
+    Panic {
+        /// The message.
+        message: String,
+    },
+    /// A scenario assertion.
+    Assert {
+        /// Must be true.
+        cond: Expr,
+        /// Reported when it is false.
+        message: String,
+    },
+    /// `time.Sleep(d)`: a scheduling point with no effect.
+    Sleep,
+
+    // ----- objects -----
+    /// Create an object; `dst` receives its handle (for `After`/`Tick`, the
+    /// channel). Creation is local except for contexts (which register with
+    /// their parent) and timers (which start running).
+    New {
+        /// Where the handle goes.
+        dst: LocalId,
+        /// What to create.
+        object: NewObject,
+    },
+    /// `chan <- value`.
+    Send {
+        /// The channel.
+        chan: Expr,
+        /// The value.
+        value: Expr,
+    },
+    /// `dst, ok = <-chan`.
+    Recv {
+        /// The channel.
+        chan: Expr,
+        /// Where the value goes.
+        dst: Option<LocalId>,
+        /// Where the ok flag goes.
+        ok: Option<LocalId>,
+    },
+    /// `close(chan)`.
+    Close {
+        /// The channel.
+        chan: Expr,
+    },
+    /// `select`: every ready arm is a separate transition; `default` is taken
+    /// only when no arm is ready.
+    Select {
+        /// The arms, in source order.
+        arms: Vec<SelectArm>,
+        /// Where `default` continues, if present.
+        default: Option<Pc>,
+    },
+    /// `m.Lock()` on a Mutex, or the two-phase writer lock of an RWMutex.
+    Lock {
+        /// The mutex.
+        mutex: Expr,
+    },
+    /// `m.Unlock()`.
+    Unlock {
+        /// The mutex.
+        mutex: Expr,
+    },
+    /// `dst = m.TryLock()`.
+    TryLock {
+        /// The mutex.
+        mutex: Expr,
+        /// Where the result goes.
+        dst: Option<LocalId>,
+    },
+    /// `rw.RLock()`.
+    RLock {
+        /// The RWMutex.
+        mutex: Expr,
+    },
+    /// `rw.RUnlock()`.
+    RUnlock {
+        /// The RWMutex.
+        mutex: Expr,
+    },
+    /// `wg.Add(delta)` (`Done` is `Add(-1)`).
+    WgAdd {
+        /// The WaitGroup.
+        wg: Expr,
+        /// The delta.
+        delta: Expr,
+    },
+    /// `wg.Wait()` or `c.Wait()`, by the object's kind at run time.
+    Wait {
+        /// The WaitGroup or Cond.
+        target: Expr,
+    },
+    /// `c.Signal()`.
+    Signal {
+        /// The Cond.
+        cond: Expr,
+    },
+    /// `c.Broadcast()`.
+    Broadcast {
+        /// The Cond.
+        cond: Expr,
+    },
+    /// Start of `once.Do(f)`: continue to run f if first, jump to `skip` if
+    /// done, block while another goroutine runs f.
+    OnceEnter {
+        /// The Once.
+        once: Expr,
+        /// Where to continue when f has already run.
+        skip: Pc,
+    },
+    /// End of f in `once.Do(f)` (also reached when f panics): mark done.
+    OnceExit {
+        /// The Once.
+        once: Expr,
+    },
+    /// `cancel()`.
+    Cancel {
+        /// The cancel function.
+        cancel: Expr,
+    },
+    /// `dst = ctx.Err()`.
+    CtxErr {
+        /// The context.
+        ctx: Expr,
+        /// Where the result goes.
+        dst: LocalId,
+    },
+    /// `dst = t.Stop()`.
+    TimerStop {
+        /// The timer or ticker.
+        timer: Expr,
+        /// Where the result goes.
+        dst: Option<LocalId>,
+    },
+    /// `dst = t.Reset(d)`.
+    TimerReset {
+        /// The timer or ticker.
+        timer: Expr,
+        /// The new duration.
+        duration: Expr,
+        /// Where the result goes.
+        dst: Option<LocalId>,
+    },
+    /// Plain read of a shared variable or map entry.
+    Load {
+        /// What is read.
+        place: Place,
+        /// Where the value goes.
+        dst: LocalId,
+    },
+    /// Plain write of a shared variable or map entry.
+    Store {
+        /// What is written.
+        place: Place,
+        /// The value.
+        value: Expr,
+    },
+    /// `delete(m, key)`: a plain write of the map.
+    MapDelete {
+        /// The map.
+        map: Expr,
+        /// The key.
+        key: Expr,
+    },
+    /// `len(ch)` or `len(m)`: a read.
+    Len {
+        /// The channel or map.
+        target: Expr,
+        /// Where the length goes.
+        dst: LocalId,
+    },
+    /// `atomic.Load`.
+    AtomicLoad {
+        /// The variable handle.
+        var: Expr,
+        /// Where the value goes.
+        dst: LocalId,
+    },
+    /// `atomic.Store`.
+    AtomicStore {
+        /// The variable handle.
+        var: Expr,
+        /// The value.
+        value: Expr,
+    },
+    /// `atomic.Add`; `dst` gets the new value.
+    AtomicAdd {
+        /// The variable handle.
+        var: Expr,
+        /// The delta.
+        delta: Expr,
+        /// Where the new value goes.
+        dst: Option<LocalId>,
+    },
+    /// `atomic.CompareAndSwap`.
+    CompareAndSwap {
+        /// The variable handle.
+        var: Expr,
+        /// Expected value.
+        old: Expr,
+        /// New value.
+        new: Expr,
+        /// Where the result goes.
+        dst: Option<LocalId>,
+    },
+}
+
+impl Op {
+    /// True for operations the checker runs eagerly, with no scheduling point.
+    pub fn is_local(&self) -> bool {
+        match self {
+            Op::Assign { .. }
+            | Op::Jump { .. }
+            | Op::JumpIfNot { .. }
+            | Op::Call { .. }
+            | Op::Return { .. }
+            | Op::Defer { .. }
+            | Op::EndDefer
+            | Op::Recover { .. } => true,
+            Op::New { object, .. } => !matches!(
+                object,
+                NewObject::WithCancel { .. } | NewObject::Timer { .. }
+            ),
+            _ => false,
+        }
+    }
+}
+
+/// An instruction: an operation and the span of the statement it came from.
+/// Equality and hashing ignore the span.
+#[derive(Clone, Debug)]
+pub struct Instr {
+    /// What it does.
+    pub op: Op,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl PartialEq for Instr {
+    fn eq(&self, other: &Self) -> bool {
+        self.op == other.op
+    }
+}
+impl Eq for Instr {}
+impl std::hash::Hash for Instr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.op.hash(state);
+    }
+}
+
+/// A lowered function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    /// Its name (`main`, `worker`, or a generated `main.func1` for anonymous bodies).
+    pub name: String,
+    /// How many leading locals are parameters.
+    pub param_count: u32,
+    /// The name of every local slot, for reports (temporaries are `$t0`, ...).
+    pub local_names: Vec<String>,
+    /// The code.
+    pub code: Vec<Instr>,
+    /// Where it is defined.
+    pub span: Span,
+}
+
+/// The kind of a global object, for reports and kind checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ObjectKind {
+    /// A channel.
+    Chan,
+    /// A Mutex.
+    Mutex,
+    /// An RWMutex.
+    RwMutex,
+    /// A WaitGroup.
+    WaitGroup,
+    /// A Once.
+    Once,
+    /// A Cond.
+    Cond,
+    /// A shared variable.
+    Var,
+    /// A map.
+    Map,
+    /// A context.
+    Context,
+    /// A cancel function.
+    CancelFunc,
+    /// A timer or ticker.
+    Timer,
+}
+
+impl ObjectKind {
+    /// How a message names the kind ("a channel", "a mutex", ...).
+    pub fn describe(self) -> &'static str {
+        match self {
+            ObjectKind::Chan => "a channel",
+            ObjectKind::Mutex => "a Mutex",
+            ObjectKind::RwMutex => "an RWMutex",
+            ObjectKind::WaitGroup => "a WaitGroup",
+            ObjectKind::Once => "a Once",
+            ObjectKind::Cond => "a Cond",
+            ObjectKind::Var => "a shared variable",
+            ObjectKind::Map => "a map",
+            ObjectKind::Context => "a context",
+            ObjectKind::CancelFunc => "a cancel function",
+            ObjectKind::Timer => "a timer",
+        }
+    }
+}
+
+/// A package-level object, created in order before main starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Global {
+    /// Its name.
+    pub name: String,
+    /// What it is. A nil channel is a global whose `init` is `None`.
+    pub init: Option<NewObject>,
+    /// Its kind.
+    pub kind: ObjectKind,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// Scenario metadata carried through to reports.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Metadata {
+    /// The scenario's name.
+    pub name: String,
+    /// One-line summary.
+    pub summary: Option<String>,
+    /// Origin of the bug.
+    pub origin: Option<String>,
+    /// The study's taxonomy.
+    pub taxonomy: Option<Taxonomy>,
+    /// Expected bug kinds (empty: clean).
+    pub expect: Vec<BugKind>,
+    /// The parameter values this program was lowered with, in declaration order.
+    pub params: Vec<(String, i64)>,
+}
+
+/// A lowered, validated scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Program {
+    /// Metadata.
+    pub meta: Metadata,
+    /// Global objects, created in order at start.
+    pub globals: Vec<Global>,
+    /// All functions; `main` is one of them.
+    pub funcs: Vec<Function>,
+    /// The entry function.
+    pub main: FuncId,
+}
+
+impl Program {
+    /// The function with this id.
+    pub fn func(&self, id: FuncId) -> &Function {
+        &self.funcs[id.index()]
+    }
+
+    /// The instruction at `pc` of `func`.
+    pub fn instr(&self, func: FuncId, pc: Pc) -> &Instr {
+        &self.funcs[func.index()].code[pc.index()]
+    }
+}

@@ -1,0 +1,6 @@
+//! weft scenario language.
+pub mod diagnostic;
+pub mod ir;
+pub mod syntax;
+pub mod ron;
+pub mod span;

@@ -1,0 +1,616 @@
+//! The scenario syntax tree: what a RON scenario file says, with the source
+//! span of every part, before names are resolved.
+//!
+//! The tree is produced by [`crate::decode`] from the spanned RON tree and
+//! checked by [`crate::validate`]. Statement names follow the Go they model
+//! (`Send`, `Recv`, `Lock`, `Wait`, `WithCancel`, ...); `models/README.md`
+//! gives the Go next to each construct.
+
+use crate::span::Span;
+
+/// A name written in the scenario (a variable, object, function or parameter).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    /// The name as written.
+    pub text: String,
+    /// Where it is written (inside the quotes).
+    pub span: Span,
+}
+
+/// An expression as written: a RON literal or a string in the expression
+/// language (`"x + 1"`, `"len(ch) == 0"`, `"ctx.Done()"`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExprSrc {
+    /// An integer literal.
+    Int(i64, Span),
+    /// A boolean literal.
+    Bool(bool, Span),
+    /// Expression text. `exact` is true when byte `i` of `text` sits at
+    /// `span.start + i` in the file (the literal had no escapes).
+    Text {
+        /// The expression source.
+        text: String,
+        /// The span of the string's contents.
+        span: Span,
+        /// Whether offsets inside `text` map one-to-one onto the file.
+        exact: bool,
+    },
+}
+
+impl ExprSrc {
+    /// The span of the whole expression in the file.
+    pub fn span(&self) -> Span {
+        match self {
+            ExprSrc::Int(_, s) | ExprSrc::Bool(_, s) => *s,
+            ExprSrc::Text { span, .. } => *span,
+        }
+    }
+}
+
+/// The kinds of bug weft reports (the `expect` vocabulary).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum BugKind {
+    /// Main has not returned and every live goroutine is blocked.
+    Deadlock,
+    /// A goroutine is blocked forever while others may still run (partial deadlock).
+    Leak,
+    /// Two conflicting accesses not ordered by happens-before.
+    Race,
+    /// An unrecovered panic or a fatal runtime error.
+    Panic,
+    /// A scenario `Assert` failed.
+    Assert,
+    /// A derived context whose cancel function is never called on some run.
+    ContextLeak,
+}
+
+impl BugKind {
+    /// Every kind, in report order.
+    pub const ALL: [BugKind; 6] = [
+        BugKind::Deadlock,
+        BugKind::Leak,
+        BugKind::Race,
+        BugKind::Panic,
+        BugKind::Assert,
+        BugKind::ContextLeak,
+    ];
+
+    /// The RON spelling (`Deadlock`, `ContextLeak`, ...).
+    pub fn ron_name(self) -> &'static str {
+        match self {
+            BugKind::Deadlock => "Deadlock",
+            BugKind::Leak => "Leak",
+            BugKind::Race => "Race",
+            BugKind::Panic => "Panic",
+            BugKind::Assert => "Assert",
+            BugKind::ContextLeak => "ContextLeak",
+        }
+    }
+
+    /// The JSON / CLI spelling (`deadlock`, `context-leak`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BugKind::Deadlock => "deadlock",
+            BugKind::Leak => "leak",
+            BugKind::Race => "race",
+            BugKind::Panic => "panic",
+            BugKind::Assert => "assert",
+            BugKind::ContextLeak => "context-leak",
+        }
+    }
+}
+
+impl std::fmt::Display for BugKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The study's first axis: does the bug block goroutines?
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Behavior {
+    /// Goroutines get stuck.
+    Blocking,
+    /// Wrong results, races, panics.
+    NonBlocking,
+}
+
+/// The study's second axis: what the bug misuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cause {
+    /// Mutexes, variables, atomics, WaitGroup, Cond, Once.
+    SharedMemory,
+    /// Channels, select, context, timers.
+    MessagePassing,
+}
+
+/// The study's taxonomy of a scenario's bug.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Taxonomy {
+    /// Blocking or non-blocking.
+    pub behavior: Behavior,
+    /// Shared memory or message passing.
+    pub cause: Cause,
+}
+
+/// A size parameter with its default (`params: {"workers": 3}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParamDecl {
+    /// The parameter's name.
+    pub name: Name,
+    /// The default value.
+    pub default: i64,
+}
+
+/// A whole scenario file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    /// The scenario's name.
+    pub name: Name,
+    /// One-line summary of the bug.
+    pub summary: Option<String>,
+    /// Where the bug comes from (`kubernetes/kubernetes#5316`).
+    pub origin: Option<String>,
+    /// The study's taxonomy.
+    pub taxonomy: Option<Taxonomy>,
+    /// The bug kinds the checker must find; empty means the scenario must be clean.
+    pub expect: Vec<(BugKind, Span)>,
+    /// Size parameters with defaults, overridable with `--param`.
+    pub params: Vec<ParamDecl>,
+    /// Package-level objects and variables (declarations only).
+    pub globals: Vec<Stmt>,
+    /// The body of `main`.
+    pub main: Block,
+    /// Where `main:` is written.
+    pub main_span: Span,
+    /// Named functions, in file order.
+    pub funcs: Vec<FuncDef>,
+    /// The span of the whole `Scenario(...)`.
+    pub span: Span,
+}
+
+/// A named function (`funcs: {"worker": (params: ["ch"], body: [...])}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FuncDef {
+    /// The function's name.
+    pub name: Name,
+    /// Its parameters.
+    pub params: Vec<Name>,
+    /// Its body.
+    pub body: Block,
+    /// The span of the definition.
+    pub span: Span,
+}
+
+/// A sequence of statements.
+pub type Block = Vec<Stmt>;
+
+/// A statement with its span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stmt {
+    /// What the statement does.
+    pub kind: StmtKind,
+    /// The span of the whole statement.
+    pub span: Span,
+}
+
+/// The timer-like objects of package time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TimerKind {
+    /// `time.NewTimer(d)`: a stoppable one-shot timer; its channel is `t.C`.
+    Timer,
+    /// `time.After(d)`: the channel of an unstoppable one-shot timer.
+    After,
+    /// `time.NewTicker(d)`: a stoppable repeating ticker; its channel is `t.C`.
+    Ticker,
+    /// `time.Tick(d)`: the channel of an unstoppable ticker.
+    Tick,
+}
+
+/// One case of a `Select`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelectCase {
+    /// What the case does.
+    pub kind: CaseKind,
+    /// Statements run when the case is chosen.
+    pub body: Block,
+    /// The span of the case.
+    pub span: Span,
+}
+
+/// The kind of a select case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaseKind {
+    /// `case ch <- v:`
+    Send {
+        /// The channel.
+        chan: ExprSrc,
+        /// The value sent.
+        value: Option<ExprSrc>,
+    },
+    /// `case v, ok := <-ch:`
+    Recv {
+        /// The channel.
+        chan: ExprSrc,
+        /// Local that receives the value.
+        into: Option<Name>,
+        /// Local that receives the ok flag.
+        ok: Option<Name>,
+    },
+    /// `case <-time.After(d):`
+    After {
+        /// The duration (only `<= 0` versus `> 0` matters).
+        duration: Option<ExprSrc>,
+    },
+    /// `default:`
+    Default,
+}
+
+/// Every statement of the language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StmtKind {
+    // ----- declarations (also allowed in `globals`) -----
+    /// `ch := make(chan int, cap)`
+    Chan {
+        /// The channel's name.
+        name: Name,
+        /// Capacity (default 0).
+        cap: Option<ExprSrc>,
+    },
+    /// `var ch chan int` (a nil channel)
+    NilChan {
+        /// The name.
+        name: Name,
+    },
+    /// `var mu sync.Mutex`
+    Mutex {
+        /// The name.
+        name: Name,
+    },
+    /// `var mu sync.RWMutex`
+    RwMutex {
+        /// The name.
+        name: Name,
+    },
+    /// `var wg sync.WaitGroup`
+    WaitGroup {
+        /// The name.
+        name: Name,
+    },
+    /// `var once sync.Once`
+    Once {
+        /// The name.
+        name: Name,
+    },
+    /// `c := sync.NewCond(&mu)`
+    Cond {
+        /// The name.
+        name: Name,
+        /// The Mutex or RWMutex it uses as its Locker.
+        locker: Option<ExprSrc>,
+    },
+    /// `var x int = init` (a shared variable, visible to every goroutine that can name it)
+    Var {
+        /// The name.
+        name: Name,
+        /// Initial value (default 0).
+        init: Option<ExprSrc>,
+    },
+    /// `m := map[int]int{}`
+    Map {
+        /// The name.
+        name: Name,
+    },
+    /// `ctx := context.Background()`
+    Background {
+        /// The name.
+        name: Name,
+    },
+    /// `ctx, cancel := context.WithCancel(parent)` or `WithTimeout(parent, d)`
+    WithCancel {
+        /// The child context's name.
+        ctx: Name,
+        /// The cancel function's name.
+        cancel: Name,
+        /// The parent (default `context.Background()`).
+        parent: Option<ExprSrc>,
+        /// `Some` for WithTimeout / WithDeadline.
+        timeout: Option<ExprSrc>,
+        /// True when written as `WithTimeout`.
+        is_timeout: bool,
+    },
+    /// `t := time.NewTimer(d)`, `c := time.After(d)`, `t := time.NewTicker(d)`, `c := time.Tick(d)`
+    Timer {
+        /// Which function made it.
+        kind: TimerKind,
+        /// The name.
+        name: Name,
+        /// The duration (default 1).
+        duration: Option<ExprSrc>,
+    },
+
+    // ----- locals and shared variables -----
+    /// `x := e` (a goroutine-local variable)
+    Let {
+        /// The local's name.
+        name: Name,
+        /// Its value.
+        value: ExprSrc,
+    },
+    /// `x = e`, `*p = e`, `m[k] = e`
+    Set {
+        /// The place assigned: a local, a shared variable, `*p` or `m[k]`.
+        target: ExprSrc,
+        /// The value.
+        value: ExprSrc,
+    },
+    /// `delete(m, k)`
+    Delete {
+        /// The map.
+        map: ExprSrc,
+        /// The key.
+        key: ExprSrc,
+    },
+
+    // ----- channels -----
+    /// `ch <- v`
+    Send {
+        /// The channel.
+        chan: ExprSrc,
+        /// The value (default 0).
+        value: Option<ExprSrc>,
+    },
+    /// `v, ok := <-ch`
+    Recv {
+        /// The channel.
+        chan: ExprSrc,
+        /// Local for the value.
+        into: Option<Name>,
+        /// Local for the ok flag.
+        ok: Option<Name>,
+    },
+    /// `close(ch)`
+    Close {
+        /// The channel.
+        chan: ExprSrc,
+    },
+    /// `for v := range ch { body }`
+    Range {
+        /// The channel.
+        chan: ExprSrc,
+        /// Local for each value.
+        var: Option<Name>,
+        /// The loop body.
+        body: Block,
+    },
+    /// `select { cases }`
+    Select {
+        /// The cases, in order.
+        cases: Vec<SelectCase>,
+    },
+
+    // ----- sync -----
+    /// `mu.Lock()` (Mutex or RWMutex)
+    Lock {
+        /// The mutex.
+        mutex: ExprSrc,
+    },
+    /// `mu.Unlock()`
+    Unlock {
+        /// The mutex.
+        mutex: ExprSrc,
+    },
+    /// `ok := mu.TryLock()`
+    TryLock {
+        /// The mutex.
+        mutex: ExprSrc,
+        /// Local for the result.
+        into: Option<Name>,
+    },
+    /// `mu.RLock()`
+    RLock {
+        /// The RWMutex.
+        mutex: ExprSrc,
+    },
+    /// `mu.RUnlock()`
+    RUnlock {
+        /// The RWMutex.
+        mutex: ExprSrc,
+    },
+    /// `wg.Add(n)`
+    Add {
+        /// The WaitGroup.
+        wg: ExprSrc,
+        /// The delta.
+        delta: ExprSrc,
+    },
+    /// `wg.Done()`
+    Done {
+        /// The WaitGroup.
+        wg: ExprSrc,
+    },
+    /// `wg.Wait()` or `c.Wait()` (WaitGroup or Cond)
+    Wait {
+        /// The WaitGroup or Cond.
+        target: ExprSrc,
+    },
+    /// `c.Signal()`
+    Signal {
+        /// The Cond.
+        cond: ExprSrc,
+    },
+    /// `c.Broadcast()`
+    Broadcast {
+        /// The Cond.
+        cond: ExprSrc,
+    },
+    /// `once.Do(func() { body })`
+    Do {
+        /// The Once.
+        once: ExprSrc,
+        /// The function run at most once.
+        body: Block,
+    },
+    /// `cancel()`
+    Cancel {
+        /// The cancel function.
+        cancel: ExprSrc,
+    },
+    /// `stopped := t.Stop()`
+    Stop {
+        /// The timer or ticker.
+        timer: ExprSrc,
+        /// Local for the result.
+        into: Option<Name>,
+    },
+    /// `active := t.Reset(d)`
+    Reset {
+        /// The timer or ticker.
+        timer: ExprSrc,
+        /// The new duration.
+        duration: Option<ExprSrc>,
+        /// Local for the result.
+        into: Option<Name>,
+    },
+    /// `time.Sleep(d)`
+    Sleep {
+        /// The duration.
+        duration: Option<ExprSrc>,
+    },
+
+    // ----- atomics -----
+    /// `v := atomic.LoadInt64(&x)`
+    AtomicLoad {
+        /// The shared variable (`x` or `*p`).
+        var: ExprSrc,
+        /// Local for the value.
+        into: Name,
+    },
+    /// `atomic.StoreInt64(&x, v)`
+    AtomicStore {
+        /// The shared variable.
+        var: ExprSrc,
+        /// The value.
+        value: ExprSrc,
+    },
+    /// `n := atomic.AddInt64(&x, d)`
+    AtomicAdd {
+        /// The shared variable.
+        var: ExprSrc,
+        /// The delta.
+        delta: ExprSrc,
+        /// Local for the new value.
+        into: Option<Name>,
+    },
+    /// `ok := atomic.CompareAndSwapInt64(&x, old, new)`
+    CompareAndSwap {
+        /// The shared variable.
+        var: ExprSrc,
+        /// Expected value.
+        old: ExprSrc,
+        /// New value.
+        new: ExprSrc,
+        /// Local for the result.
+        into: Option<Name>,
+    },
+
+    // ----- control -----
+    /// `if cond { then } else { else }`
+    If {
+        /// The condition.
+        cond: ExprSrc,
+        /// Then branch.
+        then: Block,
+        /// Else branch.
+        els: Block,
+    },
+    /// `for var := from; var < to; var++ { body }`
+    For {
+        /// The loop variable (a local).
+        var: Option<Name>,
+        /// Start (default 0).
+        from: Option<ExprSrc>,
+        /// End, exclusive.
+        to: ExprSrc,
+        /// The body.
+        body: Block,
+    },
+    /// `for cond { body }`
+    While {
+        /// The condition.
+        cond: ExprSrc,
+        /// The body.
+        body: Block,
+    },
+    /// `for { body }`
+    Loop {
+        /// The body.
+        body: Block,
+    },
+    /// `break`
+    Break,
+    /// `continue`
+    Continue,
+    /// `return` / `return v`
+    Return {
+        /// The returned value.
+        value: Option<ExprSrc>,
+    },
+    /// A choice point: `into` takes each of `values` in turn (an input or error return).
+    Choose {
+        /// The local that receives the choice.
+        into: Name,
+        /// The alternatives.
+        values: Vec<ExprSrc>,
+    },
+    /// A choice point between blocks (`fn()` may fail: `Either([[Return], []])`).
+    Either {
+        /// The alternatives.
+        branches: Vec<Block>,
+    },
+    /// `go f(args)`, or `go func() { body }()` when `func` is `None`.
+    Go {
+        /// The function started, or `None` for an anonymous body.
+        func: Option<Name>,
+        /// Arguments.
+        args: Vec<ExprSrc>,
+        /// The anonymous body (empty when `func` is set).
+        body: Block,
+    },
+    /// `r := f(args)`
+    Call {
+        /// The function called.
+        func: Name,
+        /// Arguments.
+        args: Vec<ExprSrc>,
+        /// Local for the result.
+        into: Option<Name>,
+    },
+    /// `defer func() { body }()`
+    Defer {
+        /// The deferred statements.
+        body: Block,
+    },
+    /// `panic(msg)`
+    Panic {
+        /// The panic message.
+        message: String,
+    },
+    /// `r := recover()` (r is true when a panic was stopped)
+    Recover {
+        /// Local for the result.
+        into: Option<Name>,
+    },
+    /// A wrong-result check: fails the run when `cond` is false.
+    Assert {
+        /// The condition.
+        cond: ExprSrc,
+        /// The message reported.
+        message: String,
+    },
+}
