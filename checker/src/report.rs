@@ -33,7 +33,14 @@ impl Locator<'_> {
         Location {
             line,
             col,
-            text: self.file.slice(span).lines().next().unwrap_or("").trim().to_string(),
+            text: self
+                .file
+                .slice(span)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string(),
         }
     }
 

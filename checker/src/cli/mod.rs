@@ -113,7 +113,11 @@ pub fn run() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { Exit::BadInput as i32 } else { 0 };
+            return if e.use_stderr() {
+                Exit::BadInput as i32
+            } else {
+                0
+            };
         }
     };
     let exit = match cli.command {

@@ -48,7 +48,13 @@ pub fn run(path: &Path, token: &str, args: &LoadArgs) -> Exit {
         let l = loc.site(f.site, None);
         bug = true;
         if args.format == Format::Text {
-            println!("{} at {}:{} in {}", f.message, l.line, l.col, tr.name(&f.goroutine));
+            println!(
+                "{} at {}:{} in {}",
+                f.message,
+                l.line,
+                l.col,
+                tr.name(&f.goroutine)
+            );
         } else {
             println!(
                 "{}",

@@ -153,7 +153,8 @@ pub fn detect(prog: &Program, graph: &Graph, _complete: bool, bugs: &mut BTreeMa
                         message: if leaked.goroutine.is_main() {
                             "main is blocked forever while other goroutines keep running (partial deadlock)".into()
                         } else {
-                            "goroutine blocked forever: it can never be unblocked (goroutine leak)".into()
+                            "goroutine blocked forever: it can never be unblocked (goroutine leak)"
+                                .into()
                         },
                         site: leaked.site,
                         involved: std::iter::once(leaked.clone())

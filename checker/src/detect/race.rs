@@ -70,7 +70,9 @@ pub fn detect(
         for g2 in live() {
             let s2 = g2.site();
             if let Op::Wait { target } = &prog.instr(s2.func, s2.pc).op {
-                let t = eval(state, &g2.top().locals, target).ok().and_then(Value::object);
+                let t = eval(state, &g2.top().locals, target)
+                    .ok()
+                    .and_then(Value::object);
                 if t == Some(w) && g2.id != g1.id {
                     found(
                         bugs,

@@ -6,8 +6,8 @@
 //! leaks on garbage collection) and on the finished graph (deadlocks, leaks
 //! and pending cancels in bottom strongly connected components).
 
-use std::collections::BTreeMap;
 use std::collections::VecDeque;
+use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexSet;
 use rustc_hash::FxBuildHasher;
@@ -15,7 +15,7 @@ use weft_models::ir::Program;
 
 use crate::detect::{self, Bug, BugKey};
 use crate::semantics::{self, Event, Failure, FailureKind, Transition};
-use crate::state::State;
+use crate::state::{Site, State};
 
 pub mod bounds;
 
@@ -91,6 +91,9 @@ pub struct Outcome {
     pub bound: Option<Bound>,
     /// Counters.
     pub stats: Stats,
+    /// Every operation some goroutine executed in some explored run (for
+    /// "the fix's code is reached" checks).
+    pub covered: BTreeSet<Site>,
 }
 
 /// A run-time type error in the scenario (something validation could not
@@ -135,6 +138,7 @@ pub fn explore_graph(
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
     let mut stats = Stats::default();
     let mut cut: Option<Bound> = None;
+    let mut covered = BTreeSet::new();
 
     while let Some(s) = queue.pop_front() {
         if let Some(b) = budget.exhausted(graph.states.len()) {
@@ -154,6 +158,9 @@ pub fn explore_graph(
         detect::race::detect(prog, &state, || graph.path_to(s), &mut bugs);
         for t in transitions {
             stats.transitions += 1;
+            for a in t.actors() {
+                covered.insert(state.goroutines[a as usize].site());
+            }
             let out = semantics::step(prog, &state, &t);
             for e in &out.events {
                 let Event::ContextLeak { site } = e;
@@ -190,7 +197,13 @@ pub fn explore_graph(
     stats.bytes_per_state = if sample == 0 {
         0
     } else {
-        graph.states.iter().take(sample).map(State::approx_bytes).sum::<usize>() / sample
+        graph
+            .states
+            .iter()
+            .take(sample)
+            .map(State::approx_bytes)
+            .sum::<usize>()
+            / sample
     };
     let complete = cut.is_none();
     let outcome = Outcome {
@@ -198,6 +211,7 @@ pub fn explore_graph(
         complete,
         bound: cut,
         stats,
+        covered,
     };
     Ok((graph, outcome, bugs))
 }

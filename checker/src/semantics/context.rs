@@ -74,11 +74,7 @@ pub fn with_cancel(
 ) -> Result<ObjRef, Fault> {
     let parent = match parent.object() {
         Some(p) if matches!(ex.state.object(p), Object::Context(_)) => p,
-        _ => {
-            return Err(Fault::Panic(
-                "cannot create context from nil parent".into(),
-            ))
-        }
+        _ => return Err(Fault::Panic("cannot create context from nil parent".into())),
     };
     let done = ex.state.alloc(Object::Chan(ChannelState::new(0)));
     let child = ex.state.alloc(Object::Context(ContextState {

@@ -3,8 +3,11 @@
 //! A goroutine's next visible operation decides its transitions. An
 //! unbuffered send pairs with every receiver waiting on the same channel
 //! (plain or in a select) as one joint [`Transition::Rendezvous`], listed at
-//! the sender. A select lists each ready arm; `default` only when no arm is
-//! ready. Pending timers and deadlines add [`Transition::Fire`].
+//! the sender. A select lists each ready arm; `default` when no arm is ready
+//! from the channel's own state (buffered data or room, closed). A partner
+//! goroutine poised at the other end does not rule `default` out: in Go it
+//! may not have arrived at the channel yet, and nothing can observe whether
+//! it has, so both outcomes are possible. Pending timers and deadlines add [`Transition::Fire`].
 
 use smallvec::SmallVec;
 use weft_models::ir::{CaseDir, Op, Program};
@@ -172,13 +175,12 @@ fn goroutine_transitions(
                 if alone {
                     ready = true;
                     out.push(step(a as u32));
-                } else if ch.needs_partner() {
-                    let mut ps = partners(offers, gi, c, send).peekable();
-                    if ps.peek().is_some() {
-                        ready = true;
-                    }
-                    if send {
-                        for p in ps {
+                } else if ch.needs_partner() && send {
+                    // A partner's readiness does not rule out `default`:
+                    // its arrival at the channel is an internal step that
+                    // can always be later than this select (see README).
+                    {
+                        for p in partners(offers, gi, c, send) {
                             out.push(Transition::Rendezvous {
                                 sender: gi,
                                 send_arm: a as u32,

@@ -68,13 +68,7 @@ pub fn eval(state: &State, locals: &[Value], e: &Expr) -> Result<Value, Fault> {
     })
 }
 
-fn binary(
-    state: &State,
-    locals: &[Value],
-    op: BinOp,
-    a: &Expr,
-    b: &Expr,
-) -> Result<Value, Fault> {
+fn binary(state: &State, locals: &[Value], op: BinOp, a: &Expr, b: &Expr) -> Result<Value, Fault> {
     match op {
         BinOp::And => {
             return Ok(Value::Bool(

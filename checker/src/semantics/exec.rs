@@ -7,11 +7,11 @@ use weft_models::ir::{CaseDir, Expr, LocalId, NewObject, Op, Pc, Place};
 use super::channel::{self, ChannelState};
 use super::eval::{boolean, eval, int};
 use super::{
-    cond, context, local, mutex, once, rwmutex, timer, waitgroup, Exec, Failure, Fault,
-    Transition, PLAIN,
+    cond, context, local, mutex, once, rwmutex, timer, waitgroup, Exec, Failure, Fault, Transition,
+    PLAIN,
 };
 use crate::semantics::variable::{MapState, VarState};
-use crate::state::{GoroutineId, Goroutine, Object, Site};
+use crate::state::{Goroutine, GoroutineId, Object, Site};
 use crate::value::{ObjRef, Value};
 
 /// Where a goroutine goes after a visible operation.
@@ -337,7 +337,13 @@ fn visible(
             }
         }
         Op::Unlock { mutex } => {
-            let m = object_of(ex, locals, mutex, is_lock, "Unlock needs a Mutex or RWMutex")?;
+            let m = object_of(
+                ex,
+                locals,
+                mutex,
+                is_lock,
+                "Unlock needs a Mutex or RWMutex",
+            )?;
             if matches!(ex.state.object(m), Object::Mutex(_)) {
                 mutex::unlock(ex, m)?;
             } else {
@@ -345,7 +351,13 @@ fn visible(
             }
         }
         Op::TryLock { mutex, dst } => {
-            let m = object_of(ex, locals, mutex, is_lock, "TryLock needs a Mutex or RWMutex")?;
+            let m = object_of(
+                ex,
+                locals,
+                mutex,
+                is_lock,
+                "TryLock needs a Mutex or RWMutex",
+            )?;
             let got = if matches!(ex.state.object(m), Object::Mutex(_)) {
                 mutex::try_lock(ex, m)
             } else {
@@ -367,7 +379,13 @@ fn visible(
             waitgroup::add(ex, w, d)?;
         }
         Op::Wait { target } => {
-            let w = object_of(ex, locals, target, is_waitable, "Wait needs a WaitGroup or Cond")?;
+            let w = object_of(
+                ex,
+                locals,
+                target,
+                is_waitable,
+                "Wait needs a WaitGroup or Cond",
+            )?;
             if matches!(ex.state.object(w), Object::Cond(_)) {
                 if phase == 0 {
                     cond::wait_begin(ex, w, id)?;
@@ -486,7 +504,11 @@ fn visible(
             let old = match cell.value {
                 Value::Int(i) => i,
                 Value::Nil => 0,
-                v => return Err(Fault::Model(format!("atomic add needs an integer, found `{v}`"))),
+                v => {
+                    return Err(Fault::Model(format!(
+                        "atomic add needs an integer, found `{v}`"
+                    )))
+                }
             };
             cell.value = Value::Int(old.wrapping_add(d));
             let new = cell.value;

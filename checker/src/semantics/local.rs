@@ -194,9 +194,7 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
         return Ok(());
     }
     let state = &mut ex.state;
-    let pos = state
-        .position(id)
-        .ok_or_else(vanished)?;
+    let pos = state.position(id).ok_or_else(vanished)?;
     // Evaluate with a shared borrow first, then write.
     let (next_pc, write): (Option<Pc>, Option<(usize, Value)>) = {
         let g = &state.goroutines[pos];

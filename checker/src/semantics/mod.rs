@@ -10,7 +10,7 @@
 use smallvec::SmallVec;
 use weft_models::ir::Program;
 
-use crate::state::{canonical, GoroutineId, Goroutine, Site, State};
+use crate::state::{canonical, Goroutine, GoroutineId, Site, State};
 use crate::value::{ObjRef, Value};
 
 pub mod channel;

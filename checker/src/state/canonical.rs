@@ -39,10 +39,7 @@ fn for_each_value(o: &Object, mut f: impl FnMut(Value)) {
             c.children.iter().for_each(|&ch| f(Value::Obj(ch)));
         }
         Object::Timer(t) => f(Value::Obj(t.chan)),
-        Object::Mutex(_)
-        | Object::RwMutex(_)
-        | Object::WaitGroup(_)
-        | Object::Once(_) => {}
+        Object::Mutex(_) | Object::RwMutex(_) | Object::WaitGroup(_) | Object::Once(_) => {}
     }
 }
 
@@ -70,10 +67,7 @@ fn remap_object(o: &mut Object, map: &[u32]) {
             c.children.sort();
         }
         Object::Timer(t) => t.chan = r(t.chan),
-        Object::Mutex(_)
-        | Object::RwMutex(_)
-        | Object::WaitGroup(_)
-        | Object::Once(_) => {}
+        Object::Mutex(_) | Object::RwMutex(_) | Object::WaitGroup(_) | Object::Once(_) => {}
     }
 }
 
@@ -134,7 +128,8 @@ pub fn canonicalize(state: &mut State, events: &mut Vec<Event>) {
             }
         }
     }
-    let identity = walk.order.len() == n && walk.order.iter().enumerate().all(|(i, &o)| i as u32 == o);
+    let identity =
+        walk.order.len() == n && walk.order.iter().enumerate().all(|(i, &o)| i as u32 == o);
     if identity {
         return;
     }

@@ -106,7 +106,9 @@ pub struct Goroutine {
 impl Goroutine {
     /// The innermost frame.
     pub fn top(&self) -> &Frame {
-        self.frames.last().expect("internal weft bug: live goroutine without frames")
+        self.frames
+            .last()
+            .expect("internal weft bug: live goroutine without frames")
     }
 
     /// The innermost frame, mutably.
@@ -119,7 +121,10 @@ impl Goroutine {
     /// Where the goroutine stands.
     pub fn site(&self) -> Site {
         let f = self.top();
-        Site { func: f.func, pc: f.pc }
+        Site {
+            func: f.func,
+            pc: f.pc,
+        }
     }
 }
 

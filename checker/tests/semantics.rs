@@ -1,0 +1,640 @@
+//! One small scenario per operation and edge case of
+//! shared/design/semantics.md, asserting the exact verdict: which bug kinds,
+//! at which line, with which message.
+
+use weft_checker::detect::Bug;
+use weft_checker::explore::{explore, Bounds, Outcome};
+use weft_checker::state::Site;
+use weft_models::ir::Program;
+use weft_models::span::SourceFile;
+use weft_models::syntax::BugKind::{self, *};
+
+struct Checked {
+    file: SourceFile,
+    prog: Program,
+    out: Outcome,
+}
+
+impl Checked {
+    fn line(&self, site: Site) -> u32 {
+        let span = self.prog.instr(site.func, site.pc).span;
+        self.file.line_col(span.start).0
+    }
+
+    fn kinds(&self) -> Vec<BugKind> {
+        let mut k: Vec<BugKind> = self.out.bugs.iter().map(|b| b.kind).collect();
+        k.sort();
+        k.dedup();
+        k
+    }
+
+    fn bugs(&self, kind: BugKind) -> Vec<&Bug> {
+        self.out.bugs.iter().filter(|b| b.kind == kind).collect()
+    }
+
+    /// Lines where bugs of `kind` show, sorted.
+    fn lines(&self, kind: BugKind) -> Vec<u32> {
+        let mut l: Vec<u32> = self.bugs(kind).iter().map(|b| self.line(b.site)).collect();
+        l.sort();
+        l
+    }
+
+    /// The 1-based line of the first line of `src` containing `needle`.
+    fn line_of(&self, needle: &str) -> u32 {
+        self.file
+            .text()
+            .lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i as u32 + 1)
+            .unwrap_or_else(|| panic!("`{needle}` not in scenario"))
+    }
+}
+
+fn check(src: &str) -> Checked {
+    let file = SourceFile::new("test.ron", src);
+    let prog = match weft_models::compile(&file, &[]) {
+        Ok(p) => p,
+        Err(e) => panic!("scenario does not compile:\n{}", e.render(&file, false)),
+    };
+    let out = explore(&prog, &Bounds::default()).expect("no model error");
+    assert!(out.complete, "search must be complete");
+    Checked { file, prog, out }
+}
+
+fn scenario(globals: &str, main: &str) -> String {
+    format!("Scenario(name: \"t\",\n globals: [{globals}],\n main: [\n{main}\n ],\n)")
+}
+
+// ----- channels -----
+
+#[test]
+fn sender_blocked_on_a_channel_that_gets_closed_panics() {
+    let c = check(&scenario(
+        r#"Chan("ch", 0)"#,
+        r#"Go(body: [
+             Send("ch", 1), // the send
+           ]),
+           Close("ch"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Panic]);
+    let b = c.bugs(Panic)[0];
+    assert_eq!(b.message, "panic: send on closed channel");
+    assert_eq!(c.line(b.site), c.line_of("// the send"));
+}
+
+#[test]
+fn receive_on_closed_drained_channel_returns_zero_and_not_ok() {
+    let c = check(&scenario(
+        r#"Chan("ch", 1)"#,
+        r#"Send("ch", 7),
+           Close("ch"),
+           Recv(chan: "ch", into: "a", ok: "ok1"),
+           Recv(chan: "ch", into: "b", ok: "ok2"),
+           Assert("a == 7 && ok1", "buffered value first"),
+           Assert("b == 0 && !ok2", "then zero, not ok"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn close_of_closed_and_nil_channel_panic() {
+    let c = check(&scenario(
+        r#"Chan("ch", 0)"#,
+        r#"Close("ch"), Close("ch"),"#,
+    ));
+    assert_eq!(c.bugs(Panic)[0].message, "panic: close of closed channel");
+    let c = check(&scenario(r#"NilChan("ch")"#, r#"Close("ch"),"#));
+    assert_eq!(c.bugs(Panic)[0].message, "panic: close of nil channel");
+}
+
+#[test]
+fn unbuffered_send_and_receive_synchronise() {
+    // x is written before the send and read after the receive: ordered.
+    let c = check(&scenario(
+        r#"Chan("ch", 0), Var("x", 0)"#,
+        r#"Go(body: [Set("x", 1), Send("ch", 1)]),
+           Recv("ch"),
+           Assert("x == 1", "the write is visible"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn main_returned_with_a_worker_blocked_on_send_is_a_leak() {
+    let c = check(&scenario(
+        r#"Chan("ch", 0)"#,
+        r#"Go(body: [
+             Send("ch", 1), // stuck
+           ]),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Leak]);
+    assert_eq!(c.lines(Leak), vec![c.line_of("// stuck")]);
+}
+
+#[test]
+fn receive_from_nil_channel_blocks_forever() {
+    let c = check(&scenario(r#"NilChan("ch")"#, r#"Recv("ch"),"#));
+    assert_eq!(c.kinds(), vec![Deadlock]);
+    assert_eq!(
+        c.bugs(Deadlock)[0].message,
+        "fatal error: all goroutines are asleep - deadlock!"
+    );
+}
+
+// ----- select -----
+
+#[test]
+fn select_explores_every_ready_case() {
+    let c = check(&scenario(
+        r#"Chan("a", 1), Chan("b", 1)"#,
+        r#"Send("a", 1),
+           Send("b", 2),
+           Select([
+             Recv(chan: "a", body: [Assert("false", "took a")]), // case a
+             Recv(chan: "b", body: [Assert("false", "took b")]), // case b
+           ]),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Assert]);
+    assert_eq!(
+        c.lines(Assert),
+        vec![c.line_of("// case a"), c.line_of("// case b")]
+    );
+}
+
+#[test]
+fn select_takes_default_only_when_no_case_is_ready() {
+    let ready = check(&scenario(
+        r#"Chan("a", 1)"#,
+        r#"Send("a", 1),
+           Select([Recv(chan: "a"), Default([Assert("false", "default")])]),"#,
+    ));
+    assert_eq!(ready.kinds(), vec![]);
+    let empty = check(&scenario(
+        r#"Chan("a", 1)"#,
+        r#"Select([Recv(chan: "a"), Default([Assert("false", "default")])]),"#,
+    ));
+    assert_eq!(empty.kinds(), vec![Assert]);
+}
+
+#[test]
+fn select_with_a_waiting_unbuffered_partner_is_ready() {
+    // The sender may not have arrived yet (default), or be waiting (case).
+    let c = check(&scenario(
+        r#"Chan("a", 0)"#,
+        r#"Go(body: [Send("a", 1)]),
+           Select([
+             Recv(chan: "a", body: [Assert("false", "case")]),
+             Default([Assert("false", "default")]),
+           ]),"#,
+    ));
+    let mut msgs: Vec<&str> = c.bugs(Assert).iter().map(|b| b.message.as_str()).collect();
+    msgs.sort();
+    assert_eq!(
+        msgs,
+        vec!["assertion failed: case", "assertion failed: default"]
+    );
+}
+
+#[test]
+fn a_nil_channel_case_is_never_ready() {
+    let c = check(&scenario(
+        r#"NilChan("n")"#,
+        r#"Select([Recv(chan: "n", body: [Assert("false", "nil ready")]), Default([])]),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+}
+
+// ----- Mutex and RWMutex -----
+
+#[test]
+fn locking_a_held_mutex_twice_deadlocks() {
+    let c = check(&scenario(
+        r#"Mutex("mu")"#,
+        r#"Lock("mu"),
+           Lock("mu"), // second
+        "#,
+    ));
+    assert_eq!(c.kinds(), vec![Deadlock]);
+    assert_eq!(c.lines(Deadlock), vec![c.line_of("// second")]);
+}
+
+#[test]
+fn unlock_of_unlocked_mutex_is_fatal() {
+    let c = check(&scenario(r#"Mutex("mu")"#, r#"Unlock("mu"),"#));
+    assert_eq!(
+        c.bugs(Panic)[0].message,
+        "fatal error: sync: unlock of unlocked mutex"
+    );
+}
+
+#[test]
+fn recursive_rlock_deadlocks_behind_a_waiting_writer() {
+    let c = check(&scenario(
+        r#"RWMutex("mu")"#,
+        r#"Go(body: [Lock("mu"), Unlock("mu")]),
+           RLock("mu"),
+           RLock("mu"), // recursive
+           RUnlock("mu"),
+           RUnlock("mu"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Deadlock]);
+    let d = c.bugs(Deadlock)[0];
+    assert_eq!(c.line(d.site), c.line_of("// recursive"));
+    assert_eq!(d.involved.len(), 2, "main and the writer are both stuck");
+}
+
+#[test]
+fn rlock_without_writer_is_shared() {
+    let c = check(&scenario(
+        r#"RWMutex("mu")"#,
+        r#"Go(body: [RLock("mu"), RUnlock("mu")]),
+           RLock("mu"),
+           RLock("mu"),
+           RUnlock("mu"),
+           RUnlock("mu"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn runlock_without_rlock_is_fatal() {
+    let c = check(&scenario(r#"RWMutex("mu")"#, r#"RUnlock("mu"),"#));
+    assert_eq!(
+        c.bugs(Panic)[0].message,
+        "fatal error: sync: RUnlock of unlocked RWMutex"
+    );
+}
+
+#[test]
+fn trylock_reports_whether_it_locked() {
+    let c = check(&scenario(
+        r#"Mutex("mu")"#,
+        r#"TryLock(mutex: "mu", into: "a"),
+           TryLock(mutex: "mu", into: "b"),
+           Assert("a && !b", "first wins, second fails"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+}
+
+// ----- WaitGroup -----
+
+#[test]
+fn add_inside_the_spawned_goroutine_races_with_wait() {
+    let c = check(&scenario(
+        r#"WaitGroup("wg")"#,
+        r#"Go(body: [
+             Add("wg", 1), // add
+             Done("wg"),
+           ]),
+           Wait("wg"), // wait"#,
+    ));
+    assert_eq!(c.kinds(), vec![Race]);
+    let r = c.bugs(Race)[0];
+    let mut lines: Vec<u32> = r.involved.iter().map(|i| c.line(i.site)).collect();
+    lines.sort();
+    assert_eq!(lines, vec![c.line_of("// add"), c.line_of("// wait")]);
+}
+
+#[test]
+fn add_before_go_is_correct() {
+    let c = check(&scenario(
+        r#"WaitGroup("wg"), Var("x", 0)"#,
+        r#"Add("wg", 2),
+           Go(body: [Set("x", 1), Done("wg")]),
+           Go(body: [Done("wg")]),
+           Wait("wg"),
+           Assert("x == 1", "done happens before wait returns"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn negative_waitgroup_counter_panics() {
+    let c = check(&scenario(r#"WaitGroup("wg")"#, r#"Done("wg"),"#));
+    assert_eq!(
+        c.bugs(Panic)[0].message,
+        "panic: sync: negative WaitGroup counter"
+    );
+}
+
+// ----- Cond -----
+
+#[test]
+fn a_signal_with_no_waiter_is_lost() {
+    let c = check(&scenario(
+        r#"Mutex("mu"), Cond("c", "mu")"#,
+        r#"Go(body: [Lock("mu"), Signal("c"), Unlock("mu")]),
+           Lock("mu"),
+           Wait("c"), // waits
+           Unlock("mu"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Deadlock]);
+    assert_eq!(c.lines(Deadlock), vec![c.line_of("// waits")]);
+}
+
+#[test]
+fn cond_with_a_predicate_loop_is_correct() {
+    let c = check(&scenario(
+        r#"Mutex("mu"), Cond("c", "mu"), Var("ready", false)"#,
+        r#"Go(body: [Lock("mu"), Set("ready", true), Broadcast("c"), Unlock("mu")]),
+           Lock("mu"),
+           While("!ready", [Wait("c")]),
+           Unlock("mu"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn cond_wait_without_the_lock_is_fatal() {
+    let c = check(&scenario(
+        r#"Mutex("mu"), Cond("c", "mu")"#,
+        r#"Wait("c"),"#,
+    ));
+    assert_eq!(
+        c.bugs(Panic)[0].message,
+        "fatal error: sync: unlock of unlocked mutex"
+    );
+}
+
+// ----- Once -----
+
+#[test]
+fn do_inside_do_deadlocks() {
+    let c = check(&scenario(
+        r#"Once("o")"#,
+        r#"Do("o", [
+             Do("o", []), // inner
+           ]),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Deadlock]);
+    assert_eq!(c.lines(Deadlock), vec![c.line_of("// inner")]);
+}
+
+#[test]
+fn once_runs_f_exactly_once() {
+    let c = check(&scenario(
+        r#"Once("o"), Var("n", 0), WaitGroup("wg")"#,
+        r#"Add("wg", 2),
+           Go(body: [Do("o", [AtomicAdd("n", 1)]), Done("wg")]),
+           Go(body: [Do("o", [AtomicAdd("n", 1)]), Done("wg")]),
+           Wait("wg"),
+           AtomicLoad("n", "v"),
+           Assert("v == 1", "exactly once"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+}
+
+// ----- context -----
+
+#[test]
+fn cancel_of_a_parent_closes_the_childrens_done() {
+    let c = check(&scenario(
+        "",
+        r#"WithCancel("parent", "cancelP"),
+           WithCancel(ctx: "child", cancel: "cancelC", parent: "parent"),
+           Go(body: [Cancel("cancelP")]),
+           Recv("child.Done()"),
+           Assert("child.Err() == Canceled", "the child reports the parent's error"),
+           Cancel("cancelC"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn a_cancel_never_called_is_a_context_leak() {
+    let c = check(&scenario(
+        "",
+        r#"WithCancel("ctx", "cancel"), // made
+           Either([[Cancel("cancel")], []]),"#,
+    ));
+    assert_eq!(c.kinds(), vec![ContextLeak]);
+    assert_eq!(c.lines(ContextLeak), vec![c.line_of("// made")]);
+}
+
+#[test]
+fn with_timeout_expires_with_deadline_exceeded() {
+    let c = check(&scenario(
+        "",
+        r#"WithTimeout("ctx", "cancel", 5),
+           Defer([Cancel("cancel")]),
+           Recv("ctx.Done()"),
+           Assert("ctx.Err() == DeadlineExceeded", "expired"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+}
+
+// ----- time -----
+
+#[test]
+fn a_timer_of_zero_duration_has_already_fired() {
+    let c = check(&scenario(
+        "",
+        r#"After("c", 0),
+           Select([Recv(chan: "c"), Default([Assert("false", "not fired yet")])]),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+    let c = check(&scenario(
+        "",
+        r#"After("c", 10),
+           Select([Recv(chan: "c"), Default([Assert("false", "not fired yet")])]),"#,
+    ));
+    assert_eq!(
+        c.kinds(),
+        vec![Assert],
+        "a positive timer may not have fired"
+    );
+}
+
+#[test]
+fn a_stop_that_wins_prevents_the_fire() {
+    let c = check(&scenario(
+        "",
+        r#"Timer("t", 1),
+           Stop(timer: "t", into: "stopped"),
+           If("stopped", [
+             Recv("t.C"), // never fires
+           ]),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Deadlock]);
+    assert_eq!(c.lines(Deadlock), vec![c.line_of("// never fires")]);
+}
+
+#[test]
+fn a_ticker_loop_with_main_blocked_forever_is_a_leak() {
+    let c = check(&scenario(
+        r#"Chan("never", 0)"#,
+        r#"Go(body: [Ticker("t", 1), Loop([Recv("t.C")])]),
+           Recv("never"), // main stuck"#,
+    ));
+    assert_eq!(c.kinds(), vec![Leak]);
+    assert_eq!(c.lines(Leak), vec![c.line_of("// main stuck")]);
+}
+
+// ----- variables, maps, atomics -----
+
+#[test]
+fn unsynchronised_counter_races_and_loses_updates() {
+    let c = check(&scenario(
+        r#"Var("x", 0), WaitGroup("wg")"#,
+        r#"Add("wg", 2),
+           Go(body: [Set("x", "x + 1"), Done("wg")]),
+           Go(body: [Set("x", "x + 1"), Done("wg")]),
+           Wait("wg"),
+           Assert("x == 2", "lost update"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Race, Assert]);
+    assert_eq!(c.bugs(Assert)[0].message, "assertion failed: lost update");
+}
+
+#[test]
+fn mutex_protected_counter_is_clean() {
+    let c = check(&scenario(
+        r#"Var("x", 0), WaitGroup("wg"), Mutex("mu")"#,
+        r#"Add("wg", 2),
+           Go(body: [Lock("mu"), Set("x", "x + 1"), Unlock("mu"), Done("wg")]),
+           Go(body: [Lock("mu"), Set("x", "x + 1"), Unlock("mu"), Done("wg")]),
+           Wait("wg"),
+           Assert("x == 2", "no lost update"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn atomics_never_race_but_atomic_versus_plain_does() {
+    let c = check(&scenario(
+        r#"Var("n", 0)"#,
+        r#"Go(body: [AtomicAdd("n", 1)]),
+           AtomicAdd("n", 1),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+    let c = check(&scenario(
+        r#"Var("n", 0)"#,
+        r#"Go(body: [AtomicAdd("n", 1)]),
+           Set("n", 5),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Race]);
+}
+
+#[test]
+fn a_map_written_from_two_goroutines_races() {
+    let c = check(&scenario(
+        r#"Map("m")"#,
+        r#"Go(body: [Set("m[1]", 1)]),
+           Set("m[2]", 2),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Race]);
+    assert!(c.bugs(Race)[0].message.contains("concurrent map writes"));
+}
+
+// ----- panics and recover -----
+
+#[test]
+fn an_unrecovered_panic_in_a_worker_crashes() {
+    let c = check(&scenario(
+        "",
+        r#"Go(body: [
+             Panic("boom"), // here
+           ]),
+           Sleep(1),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Panic]);
+    assert_eq!(c.bugs(Panic)[0].message, "panic: boom");
+    assert_eq!(c.lines(Panic), vec![c.line_of("// here")]);
+}
+
+#[test]
+fn recover_in_a_deferred_call_stops_the_panic() {
+    let src = r#"Scenario(name: "t",
+      main: [Call("safe", []), Assert("true", "reached")],
+      funcs: {"safe": (params: [], body: [
+        Defer([Recover("r"), Assert("r", "recovered")]),
+        Panic("boom"),
+      ])},
+    )"#;
+    assert_eq!(check(src).kinds(), vec![]);
+}
+
+#[test]
+fn deferred_unlock_runs_when_the_function_panics() {
+    let src = r#"Scenario(name: "t",
+      globals: [Mutex("mu")],
+      main: [Call("work", []), Lock("mu"), Unlock("mu")],
+      funcs: {"work": (params: [], body: [
+        Defer([Recover()]),
+        Lock("mu"),
+        Defer([Unlock("mu")]),
+        Panic("boom"),
+      ])},
+    )"#;
+    assert_eq!(check(src).kinds(), vec![]);
+}
+
+// ----- choice points and state counts -----
+
+#[test]
+fn every_alternative_of_a_choice_point_is_explored() {
+    let c = check(&scenario(
+        "",
+        r#"Choose("x", [1, 2, 3]),
+           Assert("x != 3", "three"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Assert]);
+}
+
+#[test]
+fn pinned_state_counts() {
+    // Changes to these counts must be deliberate: they show a change in
+    // semantics or canonicalisation.
+    let leak = check(&scenario(
+        r#"Chan("ch", 0)"#,
+        r#"Go(body: [Send("ch", 1)]),"#,
+    ));
+    let writers = check(&scenario(
+        r#"Var("a", 0), Var("b", 0), Var("c", 0)"#,
+        r#"Go(body: [Set("a", 1)]),
+           Go(body: [Set("b", 1)]),
+           Go(body: [Set("c", 1)]),"#,
+    ));
+    let counts = (leak.out.stats.states, writers.out.stats.states);
+    assert_eq!(counts, (2, 15), "leak, three independent writers");
+}
+
+#[test]
+fn exploration_is_deterministic() {
+    let src = scenario(
+        r#"Chan("ch", 1), Var("x", 0)"#,
+        r#"Go(body: [Set("x", 1), Send("ch", 1)]),
+           Go(body: [Recv("ch"), Set("x", 2)]),
+           Set("x", 3),"#,
+    );
+    let a = check(&src);
+    let b = check(&src);
+    assert_eq!(a.out.bugs, b.out.bugs);
+    assert_eq!(a.out.stats.states, b.out.stats.states);
+    assert_eq!(a.out.stats.transitions, b.out.stats.transitions);
+}
+
+#[test]
+fn a_bounded_search_is_incomplete_and_never_verified() {
+    let file = SourceFile::new(
+        "t.ron",
+        scenario(
+            r#"Var("a", 0), Var("b", 0), Var("c", 0)"#,
+            r#"Go(body: [Set("a", 1)]),
+               Go(body: [Set("b", 1)]),
+               Go(body: [Set("c", 1)]),"#,
+        ),
+    );
+    let prog = weft_models::compile(&file, &[]).expect("compiles");
+    let out = explore(
+        &prog,
+        &Bounds {
+            max_states: Some(5),
+            ..Default::default()
+        },
+    )
+    .expect("runs");
+    assert!(!out.complete);
+    assert_eq!(out.bound, Some(weft_checker::explore::Bound::States(5)));
+    assert!(out.bugs.is_empty());
+}

@@ -1,0 +1,27 @@
+# Everyday recipes. Install just with `cargo install just` (or your package manager).
+# The README's two commands are plain cargo; these are conveniences on top.
+
+# List recipes.
+default:
+    @just --list
+
+# Run weft on the bundled corpus.
+corpus *ARGS:
+    cargo run --release -p weft-checker --bin weft -- check scenarios/ {{ARGS}}
+
+# Format check and lints, as CI would want them.
+check:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# The whole test suite (the README's test command).
+test:
+    cargo test --workspace --release
+
+# Format the code.
+fmt:
+    cargo fmt --all
+
+# Lints only.
+lint:
+    cargo clippy --workspace --all-targets -- -D warnings
