@@ -106,7 +106,7 @@ pub fn binop_symbol(op: BinOp) -> &'static str {
 
 /// Parses an expression as written in a scenario. Syntax errors point into
 /// the string when its offsets are exact.
-pub fn parse(src: &ExprSrc) -> Result<Expr, Diagnostic> {
+pub fn parse(src: &ExprSrc) -> Result<Expr, Box<Diagnostic>> {
     match src {
         ExprSrc::Int(v, span) => Ok(Expr {
             kind: ExprKind::Int(*v),
@@ -121,13 +121,10 @@ pub fn parse(src: &ExprSrc) -> Result<Expr, Diagnostic> {
 }
 
 /// Parses expression text whose contents are at `span` in the file.
-pub fn parse_text(text: &str, span: Span, exact: bool) -> Result<Expr, Diagnostic> {
+pub fn parse_text(text: &str, span: Span, exact: bool) -> Result<Expr, Box<Diagnostic>> {
     let exact = exact && span.len() as usize == text.len();
     let tokens = lex(text, span, exact)?;
-    let end = Span::new(
-        if exact { span.end } else { span.start },
-        span.end,
-    );
+    let end = Span::new(if exact { span.end } else { span.start }, span.end);
     let mut p = Parser {
         tokens,
         pos: 0,
@@ -135,7 +132,9 @@ pub fn parse_text(text: &str, span: Span, exact: bool) -> Result<Expr, Diagnosti
         depth: 0,
     };
     if p.tokens.is_empty() {
-        return Err(Diagnostic::new("empty expression", span).with_label("expected an expression"));
+        return Err(Box::new(
+            Diagnostic::new("empty expression", span).with_label("expected an expression"),
+        ));
     }
     let e = p.expr(0)?;
     if let Some(tok) = p.tokens.get(p.pos) {
@@ -151,7 +150,7 @@ pub fn parse_text(text: &str, span: Span, exact: bool) -> Result<Expr, Diagnosti
         if let Some(h) = extra {
             d = d.with_help(h);
         }
-        return Err(d);
+        return Err(Box::new(d));
     }
     Ok(e)
 }
@@ -186,7 +185,7 @@ const OPS: [&str; 24] = [
     "^", "=", "(", ")", "[", "]", ".",
 ];
 
-fn lex(text: &str, span: Span, exact: bool) -> Result<Vec<Token>, Diagnostic> {
+fn lex(text: &str, span: Span, exact: bool) -> Result<Vec<Token>, Box<Diagnostic>> {
     let sp = |a: usize, b: usize| -> Span {
         if exact {
             Span::new(
@@ -213,15 +212,19 @@ fn lex(text: &str, span: Span, exact: bool) -> Result<Vec<Token>, Diagnostic> {
             }
             let lit = &text[start..i];
             let value = int_literal(lit).ok_or_else(|| {
-                Diagnostic::new(format!("invalid integer literal `{lit}`"), sp(start, i))
-                    .with_label("not an integer")
+                Box::new(
+                    Diagnostic::new(format!("invalid integer literal `{lit}`"), sp(start, i))
+                        .with_label("not an integer"),
+                )
             })?;
             if value > 1u64 << 63 {
-                return Err(Diagnostic::new(
-                    format!("integer literal `{lit}` is too large"),
-                    sp(start, i),
-                )
-                .with_label("does not fit in 64 bits"));
+                return Err(Box::new(
+                    Diagnostic::new(
+                        format!("integer literal `{lit}` is too large"),
+                        sp(start, i),
+                    )
+                    .with_label("does not fit in 64 bits"),
+                ));
             }
             out.push(Token {
                 tok: Tok::Int(value),
@@ -249,10 +252,13 @@ fn lex(text: &str, span: Span, exact: bool) -> Result<Vec<Token>, Diagnostic> {
             continue;
         }
         let c = text[i..].chars().next().unwrap_or('?');
-        return Err(
-            Diagnostic::new(format!("unexpected character `{c}`"), sp(i, i + c.len_utf8()))
-                .with_label("not part of the expression language"),
-        );
+        return Err(Box::new(
+            Diagnostic::new(
+                format!("unexpected character `{c}`"),
+                sp(i, i + c.len_utf8()),
+            )
+            .with_label("not part of the expression language"),
+        ));
     }
     Ok(out)
 }
@@ -325,14 +331,20 @@ impl Parser {
 
     fn expected(&self, what: &str) -> Diagnostic {
         match self.peek() {
-            Some(t) => Diagnostic::new(format!("expected {what}, found {}", t.tok.describe()), t.span)
-                .with_label(format!("expected {what}")),
-            None => Diagnostic::new(format!("expected {what}, found the end of the expression"), self.end)
-                .with_label(format!("expected {what}")),
+            Some(t) => Diagnostic::new(
+                format!("expected {what}, found {}", t.tok.describe()),
+                t.span,
+            )
+            .with_label(format!("expected {what}")),
+            None => Diagnostic::new(
+                format!("expected {what}, found the end of the expression"),
+                self.end,
+            )
+            .with_label(format!("expected {what}")),
         }
     }
 
-    fn expect_op(&mut self, op: &str, open: Option<Span>) -> Result<Span, Diagnostic> {
+    fn expect_op(&mut self, op: &str, open: Option<Span>) -> Result<Span, Box<Diagnostic>> {
         if self.peek_op(op) {
             return Ok(self.bump().map(|t| t.span).unwrap_or(self.end));
         }
@@ -340,14 +352,17 @@ impl Parser {
         if let Some(open) = open {
             d = d.with_secondary(open, "opened here");
         }
-        Err(d)
+        Err(Box::new(d))
     }
 
-    fn expr(&mut self, min: u8) -> Result<Expr, Diagnostic> {
+    fn expr(&mut self, min: u8) -> Result<Expr, Box<Diagnostic>> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             let span = self.peek().map_or(self.end, |t| t.span);
-            return Err(Diagnostic::new("expression is too deeply nested", span));
+            return Err(Box::new(Diagnostic::new(
+                "expression is too deeply nested",
+                span,
+            )));
         }
         let mut lhs = self.unary()?;
         while let Some((op, prec)) = self.peek().and_then(|t| binary(&t.tok)) {
@@ -362,21 +377,27 @@ impl Parser {
                 span,
             };
         }
-        if let Some(Token { tok: Tok::Op(op @ ("|" | "^" | "<-")), span }) = self.peek() {
+        if let Some(Token {
+            tok: Tok::Op(op @ ("|" | "^" | "<-")),
+            span,
+        }) = self.peek()
+        {
             let msg = if *op == "<-" {
                 format!("`{op}` is not an expression here: receive with `Recv`")
             } else {
                 format!("bitwise operator `{op}` is not supported")
             };
-            return Err(Diagnostic::new(msg, *span).with_label("not supported"));
+            return Err(Box::new(
+                Diagnostic::new(msg, *span).with_label("not supported"),
+            ));
         }
         self.depth -= 1;
         Ok(lhs)
     }
 
-    fn unary(&mut self) -> Result<Expr, Diagnostic> {
+    fn unary(&mut self) -> Result<Expr, Box<Diagnostic>> {
         let Some(tok) = self.peek().cloned() else {
-            return Err(self.expected("an expression"));
+            return Err(Box::new(self.expected("an expression")));
         };
         let op = match tok.tok {
             Tok::Op("-") => UnaryOp::Neg,
@@ -403,7 +424,10 @@ impl Parser {
         }
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(Diagnostic::new("expression is too deeply nested", tok.span));
+            return Err(Box::new(Diagnostic::new(
+                "expression is too deeply nested",
+                tok.span,
+            )));
         }
         let inner = self.unary()?;
         self.depth -= 1;
@@ -414,7 +438,7 @@ impl Parser {
         })
     }
 
-    fn postfix(&mut self) -> Result<Expr, Diagnostic> {
+    fn postfix(&mut self) -> Result<Expr, Box<Diagnostic>> {
         let mut e = self.primary()?;
         loop {
             if self.peek_op("[") {
@@ -433,18 +457,18 @@ impl Parser {
                     span: name_span,
                 }) = self.peek().cloned()
                 else {
-                    return Err(self.expected("a method name after `.`"));
+                    return Err(Box::new(self.expected("a method name after `.`")));
                 };
                 self.bump();
                 e = self.selector(e, &name, name_span)?;
             } else if self.peek_op("(") {
                 let span = self.peek().map_or(self.end, |t| t.span);
-                return Err(Diagnostic::new("function calls are not allowed in expressions", span)
+                return Err(Box::new(Diagnostic::new("function calls are not allowed in expressions", span)
                     .with_label("call")
                     .with_help(
                         "only `len(x)`, `cap(x)`, `x.Done()` and `x.Err()` can be called here; \
                          call functions with the `Call` statement",
-                    ));
+                    )));
             } else {
                 return Ok(e);
             }
@@ -452,7 +476,7 @@ impl Parser {
     }
 
     /// `e.name` or `e.name()`.
-    fn selector(&mut self, e: Expr, name: &str, name_span: Span) -> Result<Expr, Diagnostic> {
+    fn selector(&mut self, e: Expr, name: &str, name_span: Span) -> Result<Expr, Box<Diagnostic>> {
         let wrap = |kind: fn(Box<Expr>) -> ExprKind, e: Expr, end: Span| {
             let span = e.span.join(end);
             Expr {
@@ -463,11 +487,13 @@ impl Parser {
         match name {
             "Done" | "Err" => {
                 if !self.peek_op("(") {
-                    return Err(Diagnostic::new(
-                        format!("`{name}` is a method: write `{name}()`"),
-                        name_span,
-                    )
-                    .with_label("missing `()`"));
+                    return Err(Box::new(
+                        Diagnostic::new(
+                            format!("`{name}` is a method: write `{name}()`"),
+                            name_span,
+                        )
+                        .with_label("missing `()`"),
+                    ));
                 }
                 let open = self.bump().map_or(self.end, |t| t.span);
                 let close = self.expect_op(")", Some(open))?;
@@ -479,25 +505,26 @@ impl Parser {
                 Ok(wrap(kind, e, close))
             }
             "C" => Ok(wrap(ExprKind::TimerChan, e, name_span)),
-            _ => Err(Diagnostic::new(format!("unknown method or field `{name}`"), name_span)
-                .with_label("not supported")
-                .with_help("expressions support `x.Done()`, `x.Err()` and `t.C`")),
+            _ => Err(Box::new(
+                Diagnostic::new(format!("unknown method or field `{name}`"), name_span)
+                    .with_label("not supported")
+                    .with_help("expressions support `x.Done()`, `x.Err()` and `t.C`"),
+            )),
         }
     }
 
-    fn primary(&mut self) -> Result<Expr, Diagnostic> {
+    fn primary(&mut self) -> Result<Expr, Box<Diagnostic>> {
         let Some(tok) = self.peek().cloned() else {
-            return Err(self.expected("an expression"));
+            return Err(Box::new(self.expected("an expression")));
         };
         match tok.tok {
             Tok::Int(v) => {
                 self.bump();
                 let Ok(v) = i64::try_from(v) else {
-                    return Err(Diagnostic::new(
-                        format!("integer literal `{v}` is too large"),
-                        tok.span,
-                    )
-                    .with_label("does not fit in 64 bits"));
+                    return Err(Box::new(
+                        Diagnostic::new(format!("integer literal `{v}` is too large"), tok.span)
+                            .with_label("does not fit in 64 bits"),
+                    ));
                 };
                 Ok(Expr {
                     kind: ExprKind::Int(v),
@@ -517,11 +544,11 @@ impl Parser {
                 self.bump();
                 self.ident(name, tok.span)
             }
-            Tok::Op(_) => Err(self.expected("an expression")),
+            Tok::Op(_) => Err(Box::new(self.expected("an expression"))),
         }
     }
 
-    fn ident(&mut self, name: String, span: Span) -> Result<Expr, Diagnostic> {
+    fn ident(&mut self, name: String, span: Span) -> Result<Expr, Box<Diagnostic>> {
         let simple = |kind| Ok(Expr { kind, span });
         match name.as_str() {
             "true" => simple(ExprKind::Bool(true)),
@@ -551,7 +578,9 @@ impl Parser {
                     span: mspan,
                 }) = self.bump()
                 else {
-                    return Err(self.expected("`Canceled`, `DeadlineExceeded` or `Background()`"));
+                    return Err(Box::new(
+                        self.expected("`Canceled`, `DeadlineExceeded` or `Background()`"),
+                    ));
                 };
                 let full = span.join(mspan);
                 match member.as_str() {
@@ -571,12 +600,14 @@ impl Parser {
                             span: span.join(close),
                         })
                     }
-                    _ => Err(Diagnostic::new(format!("unknown `context.{member}`"), mspan)
-                        .with_label("not supported")
-                        .with_help(
-                            "expressions support `context.Canceled`, \
+                    _ => Err(Box::new(
+                        Diagnostic::new(format!("unknown `context.{member}`"), mspan)
+                            .with_label("not supported")
+                            .with_help(
+                                "expressions support `context.Canceled`, \
                              `context.DeadlineExceeded` and `context.Background()`",
-                        )),
+                            ),
+                    )),
                 }
             }
             _ => simple(ExprKind::Name(name)),
@@ -588,7 +619,7 @@ impl Parser {
 mod tests {
     use super::*;
 
-    fn p(text: &str) -> Result<Expr, Diagnostic> {
+    fn p(text: &str) -> Result<Expr, Box<Diagnostic>> {
         parse_text(text, Span::new(10, 10 + text.len() as u32), true)
     }
 
@@ -602,7 +633,9 @@ mod tests {
             ExprKind::Background => "Background".into(),
             ExprKind::Name(n) => n.clone(),
             ExprKind::Unary(op, x) => format!("({}{})", op.symbol(), show(x)),
-            ExprKind::Binary(op, a, b) => format!("({} {} {})", show(a), binop_symbol(*op), show(b)),
+            ExprKind::Binary(op, a, b) => {
+                format!("({} {} {})", show(a), binop_symbol(*op), show(b))
+            }
             ExprKind::Len(x) => format!("len({})", show(x)),
             ExprKind::Cap(x) => format!("cap({})", show(x)),
             ExprKind::Done(x) => format!("{}.Done()", show(x)),
@@ -647,8 +680,14 @@ mod tests {
     fn atoms_and_postfix() {
         assert_eq!(ok("len(ch) == cap(ch)"), "(len(ch) == cap(ch))");
         assert_eq!(ok("ctx.Done()"), "ctx.Done()");
-        assert_eq!(ok("ctx.Err() == context.Canceled"), "(ctx.Err() == Canceled)");
-        assert_eq!(ok("ctx.Err() != DeadlineExceeded"), "(ctx.Err() != DeadlineExceeded)");
+        assert_eq!(
+            ok("ctx.Err() == context.Canceled"),
+            "(ctx.Err() == Canceled)"
+        );
+        assert_eq!(
+            ok("ctx.Err() != DeadlineExceeded"),
+            "(ctx.Err() != DeadlineExceeded)"
+        );
         assert_eq!(ok("t.C"), "t.C");
         assert_eq!(ok("context.Background()"), "Background");
         assert_eq!(ok("nil"), "nil");
@@ -674,26 +713,77 @@ mod tests {
 
     #[test]
     fn syntax_errors_point_precisely() {
-        assert_eq!(err("a +"), ("expected an expression, found the end of the expression".into(), "".into()));
-        assert_eq!(err("a + )"), ("expected an expression, found `)`".into(), ")".into()));
-        assert_eq!(err("(a + b"), ("expected `)`, found the end of the expression".into(), "".into()));
-        assert_eq!(err("a b"), ("unexpected `b` after the expression".into(), "b".into()));
-        assert_eq!(err("x = 1"), ("unexpected `=` after the expression".into(), "=".into()));
-        assert_eq!(err("a $ b"), ("unexpected character `$`".into(), "$".into()));
-        assert_eq!(err("a | b"), ("bitwise operator `|` is not supported".into(), "|".into()));
-        assert_eq!(err("f(x)"), ("function calls are not allowed in expressions".into(), "(".into()));
-        assert_eq!(err("ctx.Done"), ("`Done` is a method: write `Done()`".into(), "Done".into()));
-        assert_eq!(err("x.Foo"), ("unknown method or field `Foo`".into(), "Foo".into()));
+        assert_eq!(
+            err("a +"),
+            (
+                "expected an expression, found the end of the expression".into(),
+                "".into()
+            )
+        );
+        assert_eq!(
+            err("a + )"),
+            ("expected an expression, found `)`".into(), ")".into())
+        );
+        assert_eq!(
+            err("(a + b"),
+            (
+                "expected `)`, found the end of the expression".into(),
+                "".into()
+            )
+        );
+        assert_eq!(
+            err("a b"),
+            ("unexpected `b` after the expression".into(), "b".into())
+        );
+        assert_eq!(
+            err("x = 1"),
+            ("unexpected `=` after the expression".into(), "=".into())
+        );
+        assert_eq!(
+            err("a $ b"),
+            ("unexpected character `$`".into(), "$".into())
+        );
+        assert_eq!(
+            err("a | b"),
+            ("bitwise operator `|` is not supported".into(), "|".into())
+        );
+        assert_eq!(
+            err("f(x)"),
+            (
+                "function calls are not allowed in expressions".into(),
+                "(".into()
+            )
+        );
+        assert_eq!(
+            err("ctx.Done"),
+            ("`Done` is a method: write `Done()`".into(), "Done".into())
+        );
+        assert_eq!(
+            err("x.Foo"),
+            ("unknown method or field `Foo`".into(), "Foo".into())
+        );
         assert_eq!(
             err("99999999999999999999"),
-            ("invalid integer literal `99999999999999999999`".into(), "99999999999999999999".into())
+            (
+                "invalid integer literal `99999999999999999999`".into(),
+                "99999999999999999999".into()
+            )
         );
         assert_eq!(
             err("9223372036854775808"),
-            ("integer literal `9223372036854775808` is too large".into(), "9223372036854775808".into())
+            (
+                "integer literal `9223372036854775808` is too large".into(),
+                "9223372036854775808".into()
+            )
         );
-        assert_eq!(err("12ab"), ("invalid integer literal `12ab`".into(), "12ab".into()));
-        assert_eq!(err("context.Foo"), ("unknown `context.Foo`".into(), "Foo".into()));
+        assert_eq!(
+            err("12ab"),
+            ("invalid integer literal `12ab`".into(), "12ab".into())
+        );
+        assert_eq!(
+            err("context.Foo"),
+            ("unknown `context.Foo`".into(), "Foo".into())
+        );
         assert_eq!(err(""), ("empty expression".into(), "".into()));
     }
 

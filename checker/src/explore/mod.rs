@@ -179,6 +179,15 @@ pub fn explore_graph(
                 detect::record(&mut bugs, detect::crash(&failure), || path);
                 continue;
             }
+            if bounds.max_states.is_some_and(|m| graph.states.len() >= m)
+                && !graph.states.contains(&out.state)
+            {
+                // Storing one more state would exceed the bound: this state
+                // stays unexpanded (its partial edges are dropped).
+                cut = Some(Bound::States(graph.states.len()));
+                graph.targets.truncate(graph.offsets[s as usize] as usize);
+                break;
+            }
             let (id, new) = graph.states.insert_full(out.state);
             let id = id as StateId;
             graph.targets.push(id);
@@ -187,6 +196,9 @@ pub fn explore_graph(
                 graph.depth.push(depth as u32 + 1);
                 queue.push_back(id);
             }
+        }
+        if cut.is_some() {
+            break;
         }
         graph.expanded += 1;
         graph.offsets.push(graph.targets.len() as u32);

@@ -57,18 +57,21 @@ impl Ty {
 
     /// Whether a node of this shape could be a value of this type.
     fn fits(self, node: &Node) -> bool {
-        match (self, &node.kind) {
-            (Ty::Name | Ty::Into | Ty::Text, NodeKind::Str { .. }) => true,
-            (Ty::Expr, NodeKind::Str { .. } | NodeKind::Int(_) | NodeKind::Bool(_)) => true,
-            (
-                Ty::Block | Ty::Exprs | Ty::Names | Ty::Blocks | Ty::Cases | Ty::Idents,
-                NodeKind::List(_),
-            ) => true,
-            (Ty::Ident, NodeKind::Ident(_)) => true,
-            (Ty::Map, NodeKind::Map(_)) => true,
-            (Ty::Record, NodeKind::Struct { .. } | NodeKind::Tuple { .. }) => true,
-            _ => false,
-        }
+        matches!(
+            (self, &node.kind),
+            (Ty::Name | Ty::Into | Ty::Text, NodeKind::Str { .. })
+                | (
+                    Ty::Expr,
+                    NodeKind::Str { .. } | NodeKind::Int(_) | NodeKind::Bool(_)
+                )
+                | (
+                    Ty::Block | Ty::Exprs | Ty::Names | Ty::Blocks | Ty::Cases | Ty::Idents,
+                    NodeKind::List(_),
+                )
+                | (Ty::Ident, NodeKind::Ident(_))
+                | (Ty::Map, NodeKind::Map(_))
+                | (Ty::Record, NodeKind::Struct { .. } | NodeKind::Tuple { .. })
+        )
     }
 }
 
@@ -133,11 +136,6 @@ impl<'a> Args<'a> {
         let i = self.shape.fields.iter().position(|f| f.name == field)?;
         self.values.get(i).copied().flatten()
     }
-
-    /// Whether `field` was given.
-    pub(crate) fn has(&self, field: &str) -> bool {
-        self.get(field).is_some()
-    }
 }
 
 /// The field list for notes: "`chan`, `into` and `ok`".
@@ -200,9 +198,12 @@ pub(crate) fn match_args<'a>(
         };
         if let Some((first, _)) = args.values[i] {
             errs.push(
-                Diagnostic::new(format!("field `{}` is given twice", f.name.name), f.name.span)
-                    .with_label("given again here")
-                    .with_secondary(first, "first given here"),
+                Diagnostic::new(
+                    format!("field `{}` is given twice", f.name.name),
+                    f.name.span,
+                )
+                .with_label("given again here")
+                .with_secondary(first, "first given here"),
             );
             continue;
         }
@@ -237,7 +238,13 @@ fn positional<'a>(args: &mut Args<'a>, items: &'a [Node], errs: &mut Vec<Diagnos
     if n <= shape.fields.len() {
         candidates.push(prefix.clone());
     }
-    candidates.extend(shape.alts.iter().filter(|a| a.len() == n).map(|a| a.to_vec()));
+    candidates.extend(
+        shape
+            .alts
+            .iter()
+            .filter(|a| a.len() == n)
+            .map(|a| a.to_vec()),
+    );
     let fits = |c: &[usize]| {
         c.iter()
             .zip(items)
@@ -320,8 +327,11 @@ fn mixed_error(
     }
     let named = format!("{}({})", shape.name, parts.join(", "));
     let first_named = fields.first().map_or(node.span, |f| f.name.span);
-    Diagnostic::new("mix of positional and named arguments", head.join(first_named))
-        .with_label("positional arguments followed by named ones")
-        .with_help(format!("name every argument: `{named}`"))
-        .with_note(fields_note(&shape))
+    Diagnostic::new(
+        "mix of positional and named arguments",
+        head.join(first_named),
+    )
+    .with_label("positional arguments followed by named ones")
+    .with_help(format!("name every argument: `{named}`"))
+    .with_note(fields_note(&shape))
 }

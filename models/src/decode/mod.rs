@@ -2,11 +2,12 @@
 //! ([`crate::syntax::Scenario`]), collecting every error.
 //!
 //! Records (the scenario, statements, select cases, function definitions)
-//! are matched against field tables (see [`args`] and [`stmts`]): each
-//! accepts positional arguments in table order or named fields.
+//! are matched against field tables: each accepts positional arguments in
+//! table order (or one of a few other orders) or named fields.
 
 pub(crate) mod args;
 pub(crate) mod stmts;
+pub(crate) mod table;
 
 use crate::diagnostic::{closest, Diagnostic};
 use crate::ron::{Node, NodeKind};
@@ -222,8 +223,11 @@ impl<'t> Decoder<'t> {
         }
         if RESERVED.contains(&value) {
             self.error(
-                Diagnostic::new(format!("`{value}` is reserved and cannot be used as a name"), span)
-                    .with_label("reserved word"),
+                Diagnostic::new(
+                    format!("`{value}` is reserved and cannot be used as a name"),
+                    span,
+                )
+                .with_label("reserved word"),
             );
             return None;
         }
@@ -234,7 +238,7 @@ impl<'t> Decoder<'t> {
     }
 
     /// A name string, or `"_"` (`Ok(None)`) for a discarded result.
-    pub(crate) fn into_name(&mut self, node: &Node) -> Option<Option<Name>> {
+    pub(crate) fn name_or_blank(&mut self, node: &Node) -> Option<Option<Name>> {
         match &node.kind {
             NodeKind::Str { value, .. } if value == "_" => Some(None),
             _ => self.name(node).map(Some),
@@ -326,7 +330,10 @@ impl<'t> Decoder<'t> {
         let a = self.record(node, TAXONOMY, &["Taxonomy"])?;
         let behavior = a.get("behavior").and_then(|n| {
             let id = self.ident(n)?;
-            let all = [("Blocking", Behavior::Blocking), ("NonBlocking", Behavior::NonBlocking)];
+            let all = [
+                ("Blocking", Behavior::Blocking),
+                ("NonBlocking", Behavior::NonBlocking),
+            ];
             self.enum_value(id, "behavior", &all)
         });
         let cause = a.get("cause").and_then(|n| {
@@ -357,7 +364,11 @@ impl<'t> Decoder<'t> {
             .with_label(format!("not a {what}"))
             .with_note(format!(
                 "expected one of {}",
-                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         if let Some(s) = closest(&id.name, names.iter().copied()) {
             d = d.with_help(format!("did you mean `{s}`?"));

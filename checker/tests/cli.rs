@@ -1,0 +1,202 @@
+//! The `weft` binary as a user runs it: exit codes, JSON Lines, bounds,
+//! error output.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn weft(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("weft runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Writes scenario files into a fresh temporary directory.
+fn dir(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("weft-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    for (f, text) in files {
+        let p = d.join(f);
+        std::fs::create_dir_all(p.parent().expect("has parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    d
+}
+
+const LEAK: &str = r#"Scenario(
+    name: "leak",
+    taxonomy: (behavior: Blocking, cause: MessagePassing),
+    expect: [Leak],
+    globals: [Chan("ch", 0)],
+    main: [
+        Go(body: [Send("ch", 1)]),
+    ],
+)
+"#;
+
+const CLEAN_BUT_RACY: &str = r#"Scenario(
+    name: "racy",
+    globals: [Var("x", 0)],
+    main: [
+        Go(body: [Set("x", 1)]),
+        Set("x", 2),
+    ],
+)
+"#;
+
+const WRITERS: &str = r#"Scenario(
+    name: "writers",
+    params: {"n": 3},
+    main: [
+        For("i", 0, "n", [Go(body: [Var("x", 0), Set("x", 1)])]),
+    ],
+)
+"#;
+
+#[test]
+fn expected_bug_exits_zero_and_json_has_the_schema() {
+    let d = dir("json", &[("leak.ron", LEAK)]);
+    let o = weft(&["check", "--format", "json", d.join("leak.ron").to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "one JSON line per scenario");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("valid JSON");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["scenario"], "leak");
+    assert_eq!(v["complete"], true);
+    assert_eq!(v["expected_met"], true);
+    assert!(v["file"].as_str().expect("file").ends_with("leak.ron"));
+    let bug = &v["bugs"][0];
+    assert_eq!(bug["kind"], "leak");
+    assert!(bug["schedule"].as_str().expect("token").starts_with("v1:"));
+    assert_eq!(bug["location"]["line"], 7);
+    let steps = bug["steps"].as_array().expect("steps");
+    assert!(!steps.is_empty());
+    for s in steps {
+        for field in ["goroutine", "op", "line", "col"] {
+            assert!(s.get(field).is_some(), "step lacks {field}: {s}");
+        }
+    }
+    for field in ["states", "transitions", "seconds"] {
+        assert!(v["stats"][field].is_number(), "stats lacks {field}");
+    }
+}
+
+#[test]
+fn unexpected_bug_exits_one_and_text_names_the_race() {
+    let d = dir("racy", &[("racy.ron", CLEAN_BUT_RACY)]);
+    let o = weft(&["check", d.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("race: data race: two concurrent writes"), "{out}");
+    assert!(out.contains("UNEXPECTED (expected clean)"), "{out}");
+}
+
+#[test]
+fn directories_are_searched_recursively_in_a_stable_order() {
+    let d = dir(
+        "tree",
+        &[("b/leak.ron", LEAK), ("a/writers.ron", WRITERS), ("notes.txt", "x")],
+    );
+    let o = weft(&["check", "--format", "json", d.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let names: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            v["scenario"].as_str().expect("name").to_string()
+        })
+        .collect();
+    assert_eq!(names, vec!["writers", "leak"]);
+}
+
+#[test]
+fn a_bound_makes_the_result_incomplete_never_verified() {
+    let d = dir("bound", &[("w.ron", WRITERS)]);
+    let f = d.join("w.ron");
+    let o = weft(&["check", "--max-states", "3", f.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(1), "a clean claim needs a complete search");
+    let out = stdout(&o);
+    assert!(
+        out.contains("incomplete (bounded by --max-states 3): no bug found in 3 states"),
+        "{out}"
+    );
+    assert!(!out.contains("verified"), "{out}");
+    let o = weft(&["check", f.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("verified: no bug in any schedule"));
+}
+
+#[test]
+fn params_override_defaults() {
+    let d = dir("param", &[("w.ron", WRITERS)]);
+    let f = d.join("w.ron");
+    let states = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "json", f.to_str().expect("utf8")];
+        args.extend_from_slice(extra);
+        let o = weft(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("json");
+        (v["params"]["n"].as_i64(), v["stats"]["states"].as_u64())
+    };
+    let (n3, s3) = states(&[]);
+    let (n4, s4) = states(&["--param", "n=4"]);
+    assert_eq!((n3, n4), (Some(3), Some(4)));
+    assert!(s4 > s3, "a larger family explores more states");
+}
+
+#[test]
+fn bad_input_exits_two_with_file_line_col() {
+    let d = dir(
+        "bad",
+        &[("bad.ron", "Scenario(\n  name: \"x\",\n  main: [Sned(\"ch\", 1)],\n)\n")],
+    );
+    let f = d.join("bad.ron");
+    let o = weft(&["check", f.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("bad.ron:3:"), "{err}");
+    assert!(err.contains("Sned"), "{err}");
+}
+
+#[test]
+fn a_bad_param_or_usage_exits_two() {
+    let d = dir("badparam", &[("w.ron", WRITERS)]);
+    let f = d.join("w.ron");
+    let o = weft(&["check", "--param", "m=4", f.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains('m'), "{}", stderr(&o));
+    let o = weft(&["check", "--param", "n=four", f.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = weft(&["check", "/no/such/file.ron"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = weft(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn output_is_reproducible() {
+    let d = dir("repro", &[("racy.ron", CLEAN_BUT_RACY), ("leak.ron", LEAK)]);
+    let run = || {
+        let o = weft(&["check", "--format", "json", d.to_str().expect("utf8")]);
+        // Timing is the only field allowed to differ.
+        stdout(&o)
+            .lines()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).expect("json");
+                v["stats"]["seconds"] = serde_json::Value::Null;
+                v.to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(), run());
+}

@@ -1,0 +1,272 @@
+//! Statements and select cases: finding the table row, matching the
+//! arguments, decoding each field by its type.
+
+use super::args::{opt, req, Args, Shape, Ty};
+use super::table::STMTS;
+use super::Decoder;
+use crate::diagnostic::{closest, Diagnostic};
+use crate::ron::{Node, NodeKind};
+use crate::span::Span;
+use crate::syntax::{Block, CaseKind, ExprSrc, Name, SelectCase, Stmt, StmtKind, TimerKind};
+
+/// The select cases: fields in positional order.
+static CASES: &[Shape] = &[
+    Shape {
+        name: "Send",
+        fields: &[
+            req("chan", Ty::Expr),
+            opt("value", Ty::Expr),
+            opt("body", Ty::Block),
+        ],
+        alts: &[&[0, 2]],
+    },
+    Shape {
+        name: "Recv",
+        fields: &[
+            req("chan", Ty::Expr),
+            opt("into", Ty::Into),
+            opt("ok", Ty::Into),
+            opt("body", Ty::Block),
+        ],
+        alts: &[&[0, 3], &[0, 1, 3]],
+    },
+    Shape {
+        name: "After",
+        fields: &[opt("duration", Ty::Expr), opt("body", Ty::Block)],
+        alts: &[&[1]],
+    },
+    Shape {
+        name: "Default",
+        fields: &[opt("body", Ty::Block)],
+        alts: &[],
+    },
+];
+
+/// The RON name of a statement that may not appear in `globals`, if `kind` is one.
+pub(crate) fn global_error(kind: &StmtKind) -> Option<&'static str> {
+    Some(match kind {
+        StmtKind::Chan { .. }
+        | StmtKind::NilChan { .. }
+        | StmtKind::Mutex { .. }
+        | StmtKind::RwMutex { .. }
+        | StmtKind::WaitGroup { .. }
+        | StmtKind::Once { .. }
+        | StmtKind::Cond { .. }
+        | StmtKind::Var { .. }
+        | StmtKind::Map { .. }
+        | StmtKind::Background { .. }
+        | StmtKind::Timer { .. } => return None,
+        StmtKind::WithCancel {
+            is_timeout: false, ..
+        } => "WithCancel",
+        StmtKind::WithCancel { .. } => "WithTimeout",
+        other => stmt_name(other),
+    })
+}
+
+/// The RON name of a statement kind.
+pub(crate) fn stmt_name(kind: &StmtKind) -> &'static str {
+    match kind {
+        StmtKind::Chan { .. } => "Chan",
+        StmtKind::NilChan { .. } => "NilChan",
+        StmtKind::Mutex { .. } => "Mutex",
+        StmtKind::RwMutex { .. } => "RWMutex",
+        StmtKind::WaitGroup { .. } => "WaitGroup",
+        StmtKind::Once { .. } => "Once",
+        StmtKind::Cond { .. } => "Cond",
+        StmtKind::Var { .. } => "Var",
+        StmtKind::Map { .. } => "Map",
+        StmtKind::Background { .. } => "Background",
+        StmtKind::WithCancel {
+            is_timeout: false, ..
+        } => "WithCancel",
+        StmtKind::WithCancel { .. } => "WithTimeout",
+        StmtKind::Timer { kind, .. } => match kind {
+            TimerKind::Timer => "Timer",
+            TimerKind::After => "After",
+            TimerKind::Ticker => "Ticker",
+            TimerKind::Tick => "Tick",
+        },
+        StmtKind::Let { .. } => "Let",
+        StmtKind::Set { .. } => "Set",
+        StmtKind::Delete { .. } => "Delete",
+        StmtKind::Send { .. } => "Send",
+        StmtKind::Recv { .. } => "Recv",
+        StmtKind::Close { .. } => "Close",
+        StmtKind::Range { .. } => "Range",
+        StmtKind::Select { .. } => "Select",
+        StmtKind::Lock { .. } => "Lock",
+        StmtKind::Unlock { .. } => "Unlock",
+        StmtKind::TryLock { .. } => "TryLock",
+        StmtKind::RLock { .. } => "RLock",
+        StmtKind::RUnlock { .. } => "RUnlock",
+        StmtKind::Add { .. } => "Add",
+        StmtKind::Done { .. } => "Done",
+        StmtKind::Wait { .. } => "Wait",
+        StmtKind::Signal { .. } => "Signal",
+        StmtKind::Broadcast { .. } => "Broadcast",
+        StmtKind::Do { .. } => "Do",
+        StmtKind::Cancel { .. } => "Cancel",
+        StmtKind::Stop { .. } => "Stop",
+        StmtKind::Reset { .. } => "Reset",
+        StmtKind::Sleep { .. } => "Sleep",
+        StmtKind::AtomicLoad { .. } => "AtomicLoad",
+        StmtKind::AtomicStore { .. } => "AtomicStore",
+        StmtKind::AtomicAdd { .. } => "AtomicAdd",
+        StmtKind::CompareAndSwap { .. } => "CompareAndSwap",
+        StmtKind::If { .. } => "If",
+        StmtKind::For { .. } => "For",
+        StmtKind::While { .. } => "While",
+        StmtKind::Loop { .. } => "Loop",
+        StmtKind::Break => "Break",
+        StmtKind::Continue => "Continue",
+        StmtKind::Return { .. } => "Return",
+        StmtKind::Choose { .. } => "Choose",
+        StmtKind::Either { .. } => "Either",
+        StmtKind::Go { .. } => "Go",
+        StmtKind::Call { .. } => "Call",
+        StmtKind::Defer { .. } => "Defer",
+        StmtKind::Panic { .. } => "Panic",
+        StmtKind::Recover { .. } => "Recover",
+        StmtKind::Assert { .. } => "Assert",
+    }
+}
+
+/// The name and its span of a record-like node (`Name`, `Name(...)`).
+fn head(node: &Node) -> Option<&crate::ron::Ident> {
+    match &node.kind {
+        NodeKind::Ident(id) => Some(id),
+        NodeKind::Tuple { name, .. }
+        | NodeKind::Struct { name, .. }
+        | NodeKind::Mixed { name, .. } => name.as_ref(),
+        _ => None,
+    }
+}
+
+impl Decoder<'_> {
+    /// One statement.
+    pub(crate) fn stmt(&mut self, node: &Node) -> Option<Stmt> {
+        let Some(id) = head(node) else {
+            let d = Diagnostic::new(
+                format!("expected a statement, found {}", node.describe()),
+                node.span,
+            )
+            .with_label("expected a statement like `Send(\"ch\", 1)`");
+            self.error(d);
+            return None;
+        };
+        let Some(spec) = STMTS.iter().find(|s| s.shape.name == id.name) else {
+            let mut d = Diagnostic::new(format!("unknown statement `{}`", id.name), id.span)
+                .with_label("not a statement");
+            if id.name == "Default" {
+                d = d
+                    .with_help("`Default` is a select case: it can only appear in `Select([...])`");
+            } else if let Some(s) = closest(&id.name, STMTS.iter().map(|s| s.shape.name)) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            self.error(d);
+            return None;
+        };
+        let args = self.args(node, id.span, spec.shape);
+        let kind = (spec.build)(self, &args, id.span);
+        Some(Stmt {
+            kind,
+            span: node.span,
+        })
+    }
+
+    /// The cases of a `Select`.
+    pub(super) fn cases(&mut self, node: &Node) -> Vec<SelectCase> {
+        let items = self.list(node, Ty::Cases);
+        items.iter().filter_map(|n| self.case(n)).collect()
+    }
+
+    fn case(&mut self, node: &Node) -> Option<SelectCase> {
+        let names = || CASES.iter().map(|s| s.name);
+        let Some(id) = head(node) else {
+            self.error(
+                Diagnostic::new(
+                    format!("expected a select case, found {}", node.describe()),
+                    node.span,
+                )
+                .with_label("expected `Send`, `Recv`, `After` or `Default`"),
+            );
+            return None;
+        };
+        let Some(shape) = CASES.iter().find(|s| s.name == id.name) else {
+            let mut d = Diagnostic::new(format!("unknown select case `{}`", id.name), id.span)
+                .with_label("not a select case")
+                .with_note("a case is `Send(chan, value, body)`, `Recv(chan, into, ok, body)`, `After(duration, body)` or `Default(body)`");
+            if let Some(s) = closest(&id.name, names()) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            self.error(d);
+            return None;
+        };
+        let a = self.args(node, id.span, *shape);
+        let kind = match shape.name {
+            "Send" => CaseKind::Send {
+                chan: self.req_expr(&a, "chan"),
+                value: self.opt_expr(&a, "value"),
+            },
+            "Recv" => CaseKind::Recv {
+                chan: self.req_expr(&a, "chan"),
+                into: self.opt_into(&a, "into"),
+                ok: self.opt_into(&a, "ok"),
+            },
+            "After" => CaseKind::After {
+                duration: self.opt_expr(&a, "duration"),
+            },
+            _ => CaseKind::Default,
+        };
+        Some(SelectCase {
+            kind,
+            body: self.block_of(&a, "body"),
+            span: node.span,
+        })
+    }
+
+    // ----- field getters: decode a field by its type, with a placeholder on error -----
+
+    pub(super) fn req_name(&mut self, a: &Args<'_>, f: &str) -> Name {
+        self.opt_name(a, f).unwrap_or_else(|| Name {
+            text: String::new(),
+            span: Span::default(),
+        })
+    }
+
+    pub(super) fn opt_name(&mut self, a: &Args<'_>, f: &str) -> Option<Name> {
+        a.get(f).and_then(|n| self.name(n))
+    }
+
+    pub(super) fn opt_into(&mut self, a: &Args<'_>, f: &str) -> Option<Name> {
+        a.get(f).and_then(|n| self.name_or_blank(n)).flatten()
+    }
+
+    pub(super) fn req_expr(&mut self, a: &Args<'_>, f: &str) -> ExprSrc {
+        self.opt_expr(a, f)
+            .unwrap_or(ExprSrc::Int(0, Span::default()))
+    }
+
+    pub(super) fn opt_expr(&mut self, a: &Args<'_>, f: &str) -> Option<ExprSrc> {
+        a.get(f).and_then(|n| self.expr(n))
+    }
+
+    pub(super) fn opt_text(&mut self, a: &Args<'_>, f: &str) -> Option<String> {
+        a.get(f).and_then(|n| self.text(n)).map(|t| t.0)
+    }
+
+    pub(super) fn block_of(&mut self, a: &Args<'_>, f: &str) -> Block {
+        a.get(f).map_or_else(Vec::new, |n| self.block(n))
+    }
+
+    pub(super) fn exprs_of(&mut self, a: &Args<'_>, f: &str) -> Vec<ExprSrc> {
+        match a.get(f) {
+            Some(n) => {
+                let items = self.list(n, Ty::Exprs);
+                items.iter().filter_map(|i| self.expr(i)).collect()
+            }
+            None => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,450 @@
+//! Statements: operations in place, control flow as labelled jumps.
+
+use super::{int, Breakable, Field, FnLower};
+use crate::ir::{BinOp, CaseDir, Expr, NewObject, Op, Pc, SelectArm};
+use crate::syntax::TimerKind;
+use crate::validate::hir::{HCase, HCaseKind, HKind, HNew, HStmt};
+
+impl<'h> FnLower<'h> {
+    pub(super) fn stmt(&mut self, s: &'h HStmt) {
+        match &s.kind {
+            HKind::New { dst, object } => {
+                let object = self.new_object(object);
+                let dst = self.local(*dst);
+                self.emit(Op::New { dst, object });
+            }
+            HKind::Assign { dst, value } => {
+                let value = self.pure(value);
+                let dst = self.local(*dst);
+                self.emit(Op::Assign { dst, value });
+            }
+            HKind::Store { place, value } => {
+                let place = self.place(place);
+                let value = self.pure(value);
+                self.emit(Op::Store { place, value });
+            }
+            HKind::MapDelete { map, key } => {
+                let map = self.pure(map);
+                let key = self.pure(key);
+                self.emit(Op::MapDelete { map, key });
+            }
+            HKind::Send { chan, value } => {
+                let chan = self.pure(chan);
+                let value = self.pure(value);
+                self.emit(Op::Send { chan, value });
+            }
+            HKind::Recv { chan, dst, ok } => {
+                let chan = self.pure(chan);
+                let (dst, s1) = self.dst(dst.as_ref());
+                let (ok, s2) = self.dst(ok.as_ref());
+                self.emit(Op::Recv { chan, dst, ok });
+                self.stores([s1, s2]);
+            }
+            HKind::Close { chan } => {
+                let chan = self.pure(chan);
+                self.emit(Op::Close { chan });
+            }
+            HKind::Lock { mutex } => {
+                let mutex = self.pure(mutex);
+                self.emit(Op::Lock { mutex });
+            }
+            HKind::Unlock { mutex } => {
+                let mutex = self.pure(mutex);
+                self.emit(Op::Unlock { mutex });
+            }
+            HKind::TryLock { mutex, dst } => {
+                let mutex = self.pure(mutex);
+                let (dst, st) = self.dst(dst.as_ref());
+                self.emit(Op::TryLock { mutex, dst });
+                self.stores([st]);
+            }
+            HKind::RLock { mutex } => {
+                let mutex = self.pure(mutex);
+                self.emit(Op::RLock { mutex });
+            }
+            HKind::RUnlock { mutex } => {
+                let mutex = self.pure(mutex);
+                self.emit(Op::RUnlock { mutex });
+            }
+            HKind::WgAdd { wg, delta } => {
+                let wg = self.pure(wg);
+                let delta = self.pure(delta);
+                self.emit(Op::WgAdd { wg, delta });
+            }
+            HKind::Wait { target } => {
+                let target = self.pure(target);
+                self.emit(Op::Wait { target });
+            }
+            HKind::Signal { cond } => {
+                let cond = self.pure(cond);
+                self.emit(Op::Signal { cond });
+            }
+            HKind::Broadcast { cond } => {
+                let cond = self.pure(cond);
+                self.emit(Op::Broadcast { cond });
+            }
+            HKind::Cancel { cancel } => {
+                let cancel = self.pure(cancel);
+                self.emit(Op::Cancel { cancel });
+            }
+            HKind::Stop { timer, dst } => {
+                let timer = self.pure(timer);
+                let (dst, st) = self.dst(dst.as_ref());
+                self.emit(Op::TimerStop { timer, dst });
+                self.stores([st]);
+            }
+            HKind::Reset {
+                timer,
+                duration,
+                dst,
+            } => {
+                let timer = self.pure(timer);
+                let duration = self.pure(duration);
+                let (dst, st) = self.dst(dst.as_ref());
+                self.emit(Op::TimerReset {
+                    timer,
+                    duration,
+                    dst,
+                });
+                self.stores([st]);
+            }
+            HKind::Sleep { duration } => {
+                // The duration is evaluated for its reads; its value does not matter.
+                if let Some(d) = duration {
+                    self.pure(d);
+                }
+                self.emit(Op::Sleep);
+            }
+            HKind::AtomicLoad { var, dst } => {
+                let var = self.pure(var);
+                let (dst, st) = self.dst_req(dst);
+                self.emit(Op::AtomicLoad { var, dst });
+                self.stores([st]);
+            }
+            HKind::AtomicStore { var, value } => {
+                let var = self.pure(var);
+                let value = self.pure(value);
+                self.emit(Op::AtomicStore { var, value });
+            }
+            HKind::AtomicAdd { var, delta, dst } => {
+                let var = self.pure(var);
+                let delta = self.pure(delta);
+                let (dst, st) = self.dst(dst.as_ref());
+                self.emit(Op::AtomicAdd { var, delta, dst });
+                self.stores([st]);
+            }
+            HKind::CompareAndSwap { var, old, new, dst } => {
+                let var = self.pure(var);
+                let old = self.pure(old);
+                let new = self.pure(new);
+                let (dst, st) = self.dst(dst.as_ref());
+                self.emit(Op::CompareAndSwap { var, old, new, dst });
+                self.stores([st]);
+            }
+            HKind::Choose { dst, values } => {
+                let values = values.iter().map(|v| self.pure(v)).collect();
+                let (dst, st) = self.dst_req(dst);
+                self.emit(Op::Choose { dst, values });
+                self.stores([st]);
+            }
+            HKind::Panic { message } => self.emit(Op::Panic {
+                message: message.clone(),
+            }),
+            HKind::Assert { cond, message } => {
+                let cond = self.pure(cond);
+                self.emit(Op::Assert {
+                    cond,
+                    message: message.clone(),
+                });
+            }
+            HKind::Recover { dst } => {
+                let (dst, st) = self.dst(dst.as_ref());
+                self.emit(Op::Recover { dst });
+                self.stores([st]);
+            }
+            HKind::Go { func, args } => {
+                let args = args.iter().map(|a| self.pure(a)).collect();
+                self.emit(Op::Go { func: *func, args });
+            }
+            HKind::Call { func, args, dst } => {
+                let args = args.iter().map(|a| self.pure(a)).collect();
+                let (dst, st) = self.dst(dst.as_ref());
+                self.emit(Op::Call {
+                    func: *func,
+                    args,
+                    dst,
+                });
+                self.stores([st]);
+            }
+            HKind::Do { once, func, args } => {
+                let once = self.pure(once);
+                let mut all = vec![once.clone()];
+                all.extend(args.iter().map(|a| self.pure(a)));
+                let after = self.label();
+                self.emit_to(Op::OnceEnter { once, skip: Pc(0) }, Field::Target, after);
+                self.emit(Op::Call {
+                    func: *func,
+                    args: all,
+                    dst: None,
+                });
+                self.bind(after);
+            }
+            HKind::If { cond, then, els } => {
+                let cond = self.pure(cond);
+                let end = self.label();
+                if els.is_empty() {
+                    self.jump_if_not(cond, end);
+                    self.block(then);
+                } else {
+                    let other = self.label();
+                    self.jump_if_not(cond, other);
+                    self.block(then);
+                    self.jump(end);
+                    self.bind(other);
+                    self.block(els);
+                }
+                self.bind(end);
+            }
+            HKind::For {
+                var,
+                from,
+                to,
+                body,
+            } => {
+                let from = self.pure(from);
+                let v = self.local(*var);
+                self.emit(Op::Assign {
+                    dst: v,
+                    value: from,
+                });
+                let (top, next, end) = (self.label(), self.label(), self.label());
+                self.bind(top);
+                let to = self.pure(to);
+                let cond = Expr::Binary(BinOp::Lt, Box::new(Expr::Local(v)), Box::new(to));
+                self.jump_if_not(cond, end);
+                self.loop_body(body, end, Some(next));
+                self.bind(next);
+                let inc = Expr::Binary(BinOp::Add, Box::new(Expr::Local(v)), Box::new(int(1)));
+                self.emit(Op::Assign { dst: v, value: inc });
+                self.jump(top);
+                self.bind(end);
+            }
+            HKind::While { cond, body } => {
+                let (top, end) = (self.label(), self.label());
+                self.bind(top);
+                let cond = self.pure(cond);
+                self.jump_if_not(cond, end);
+                self.loop_body(body, end, Some(top));
+                self.jump(top);
+                self.bind(end);
+            }
+            HKind::Loop { body } => {
+                let (top, end) = (self.label(), self.label());
+                self.bind(top);
+                self.loop_body(body, end, Some(top));
+                self.jump(top);
+                self.bind(end);
+            }
+            HKind::Range { chan, var, body } => {
+                let chan = self.pure(chan);
+                let ok = self.temp();
+                let dst = var.map(|v| self.local(v));
+                let (top, end) = (self.label(), self.label());
+                self.bind(top);
+                self.emit(Op::Recv {
+                    chan,
+                    dst,
+                    ok: Some(ok),
+                });
+                self.jump_if_not(Expr::Local(ok), end);
+                self.loop_body(body, end, Some(top));
+                self.jump(top);
+                self.bind(end);
+            }
+            HKind::Select { cases } => self.select(cases),
+            HKind::Either { branches } => self.either(branches),
+            HKind::Break => match self.breakables.last().map(|b| b.brk) {
+                Some(l) => self.jump(l),
+                None => self.broken("a break"),
+            },
+            HKind::Continue => match self.breakables.iter().rev().find_map(|b| b.cont) {
+                Some(l) => self.jump(l),
+                None => self.broken("a continue"),
+            },
+            HKind::Return { value } => match self.defer_end {
+                Some(end) => self.jump(end),
+                None => {
+                    let value = value.as_ref().map(|v| self.pure(v));
+                    self.emit(Op::Return { value });
+                }
+            },
+            HKind::Defer { body } => {
+                let entry = self.label();
+                self.emit_to(Op::Defer { entry: Pc(0) }, Field::Target, entry);
+                self.pending.push((entry, body, s.span));
+            }
+        }
+    }
+
+    fn loop_body(
+        &mut self,
+        body: &'h [HStmt],
+        brk: crate::lower::Label,
+        cont: Option<crate::lower::Label>,
+    ) {
+        self.breakables.push(Breakable { brk, cont });
+        self.block(body);
+        self.breakables.pop();
+    }
+
+    fn new_object(&mut self, n: &HNew) -> NewObject {
+        match n {
+            HNew::Chan { cap } => NewObject::Chan {
+                cap: self.pure(cap),
+            },
+            HNew::Mutex => NewObject::Mutex,
+            HNew::RwMutex => NewObject::RwMutex,
+            HNew::WaitGroup => NewObject::WaitGroup,
+            HNew::Once => NewObject::Once,
+            HNew::Cond { locker } => NewObject::Cond {
+                locker: self.pure(locker),
+            },
+            HNew::Var { init } => NewObject::Var {
+                init: self.pure(init),
+            },
+            HNew::Map => NewObject::Map,
+            HNew::Background => NewObject::Background,
+            HNew::WithCancel {
+                parent,
+                cancel,
+                timeout,
+            } => {
+                let parent = self.pure(parent);
+                let timeout = timeout.as_ref().map(|t| self.pure(t));
+                NewObject::WithCancel {
+                    parent,
+                    cancel: self.local(*cancel),
+                    timeout,
+                }
+            }
+            HNew::Timer { kind, duration } => NewObject::Timer {
+                kind: *kind,
+                duration: self.pure(duration),
+            },
+        }
+    }
+
+    /// `select`: every case's operands in source order (an `After` case
+    /// creates its timer), then the `Select`, then each body ending with a
+    /// jump to the end.
+    fn select(&mut self, cases: &'h [HCase]) {
+        let mut arms = Vec::new();
+        let mut stores = Vec::new();
+        let mut targets = Vec::new();
+        let mut default = None;
+        for (i, c) in cases.iter().enumerate() {
+            let target = self.label();
+            targets.push(target);
+            stores.push(None);
+            let (chan, dir) = match &c.kind {
+                HCaseKind::Send { chan, value } => {
+                    let chan = self.pure(chan);
+                    let value = self.pure(value);
+                    (chan, CaseDir::Send { value })
+                }
+                HCaseKind::Recv { chan, dst, ok } => {
+                    let chan = self.pure(chan);
+                    let (dst, s1) = self.dst(dst.as_ref());
+                    let (ok, s2) = self.dst(ok.as_ref());
+                    stores[i] = Some([s1, s2]);
+                    (chan, CaseDir::Recv { dst, ok })
+                }
+                HCaseKind::After { duration } => {
+                    let duration = self.pure(duration);
+                    let t = self.temp();
+                    let object = NewObject::Timer {
+                        kind: TimerKind::After,
+                        duration,
+                    };
+                    self.emit_at(Op::New { dst: t, object }, c.span);
+                    (
+                        Expr::Local(t),
+                        CaseDir::Recv {
+                            dst: None,
+                            ok: None,
+                        },
+                    )
+                }
+                HCaseKind::Default => {
+                    default = Some(target);
+                    continue;
+                }
+            };
+            arms.push((
+                SelectArm {
+                    chan,
+                    dir,
+                    target: Pc(0),
+                    span: c.span,
+                },
+                target,
+            ));
+        }
+        let at = self.code.len();
+        let labels: Vec<_> = arms.iter().map(|(_, l)| *l).collect();
+        self.emit(Op::Select {
+            arms: arms.into_iter().map(|(a, _)| a).collect(),
+            default: None,
+        });
+        for (i, l) in labels.into_iter().enumerate() {
+            self.patches.push((at, Field::Arm(i), l));
+        }
+        if let Some(l) = default {
+            self.patches.push((at, Field::Default, l));
+        }
+        let end = self.label();
+        for ((c, target), st) in cases.iter().zip(targets).zip(stores) {
+            self.bind(target);
+            if let Some(st) = st {
+                self.stores(st);
+            }
+            self.breakables.push(Breakable {
+                brk: end,
+                cont: None,
+            });
+            self.block(&c.body);
+            self.breakables.pop();
+            self.jump(end);
+        }
+        self.bind(end);
+    }
+
+    /// `Either`: one choice point, then a chain of tests.
+    fn either(&mut self, branches: &'h [Vec<HStmt>]) {
+        let t = self.temp();
+        let n = i64::try_from(branches.len()).unwrap_or(i64::MAX);
+        self.emit(Op::Choose {
+            dst: t,
+            values: (0..n).map(int).collect(),
+        });
+        let end = self.label();
+        let last = branches.len().saturating_sub(1);
+        for (i, b) in branches.iter().enumerate() {
+            if i < last {
+                let next = self.label();
+                let test = Expr::Binary(
+                    BinOp::Eq,
+                    Box::new(Expr::Local(t)),
+                    Box::new(int(i64::try_from(i).unwrap_or(i64::MAX))),
+                );
+                self.jump_if_not(test, next);
+                self.block(b);
+                self.jump(end);
+                self.bind(next);
+            } else {
+                self.block(b);
+            }
+        }
+        self.bind(end);
+    }
+}

@@ -1,0 +1,372 @@
+//! Functions: bodies, `Go` and `Call` of named functions (argument counts,
+//! parameter kinds from call sites), anonymous `Go` and `Do` bodies with
+//! their captures, and the recursion check.
+
+use super::hir::{FnFrame, HDst, HFunc, HKind, HStmt, RExpr, RKind};
+use super::kinds::{Kind, ParamKind};
+use super::scope::{FnCtx, FnKind};
+use super::Walker;
+use crate::diagnostic::{closest, Diagnostic};
+use crate::ir::{FuncId, ObjectKind};
+use crate::span::Span;
+use crate::syntax::{ExprSrc, Name, Stmt};
+
+impl Walker<'_> {
+    /// Checks a function body and stores the resolved function.
+    pub(crate) fn function(
+        &mut self,
+        id: FuncId,
+        name: &str,
+        kind: FnKind,
+        params: &[(&Name, Kind)],
+        body: &[Stmt],
+        span: Span,
+    ) {
+        self.stack.push(FnCtx::new(id, name.to_string(), kind));
+        for (i, (p, k)) in params.iter().enumerate() {
+            let first = params[..i].iter().find(|(q, _)| q.text == p.text);
+            let slot = if let Some((q, _)) = first {
+                self.error(
+                    Diagnostic::new(format!("parameter `{}` is declared twice", p.text), p.span)
+                        .with_label("declared again here")
+                        .with_secondary(q.span, "first declared here"),
+                );
+                self.hidden(&p.text, *k, p.span)
+            } else {
+                self.declare(p, *k)
+            };
+            if let Some(c) = self.ctx() {
+                c.params.push(slot);
+            }
+        }
+        let body = self.stmts(body);
+        self.end_function(body, span, FnFrame::Plain);
+    }
+
+    /// Finishes the innermost function: checks its goroutines' captures and
+    /// stores it. Returns its frame (for the captures).
+    fn end_function(&mut self, body: Vec<HStmt>, span: Span, frame: FnFrame) -> Option<FnCtx> {
+        let ctx = self.stack.pop()?;
+        for cap in &ctx.go_captures {
+            let assigned = ctx
+                .slot(cap.outer)
+                .and_then(|i| i.assigned.first().copied());
+            if let Some(a) = assigned {
+                self.capture_error(FnKind::GoBody, &cap.name, cap.use_span, a);
+            }
+        }
+        let f = HFunc {
+            name: ctx.name.clone(),
+            span,
+            frame,
+            slots: ctx.slots.iter().map(|s| s.name.clone()).collect(),
+            params: ctx.params.clone(),
+            body,
+        };
+        if let Some(slot) = self.funcs.get_mut(ctx.id.index()) {
+            *slot = Some(f);
+        }
+        Some(ctx)
+    }
+
+    /// Checks an anonymous body as a new function; returns its id and the
+    /// captured locals of the enclosing function (the call's arguments).
+    fn anonymous(
+        &mut self,
+        kind: FnKind,
+        body: &[Stmt],
+        span: Span,
+    ) -> Option<(FuncId, Vec<RExpr>)> {
+        let id = FuncId(u32::try_from(self.funcs.len()).unwrap_or(u32::MAX));
+        let parent = self.stack.last_mut()?;
+        let (n, what, boundary) = if kind == FnKind::DoBody {
+            parent.n_do += 1;
+            (parent.n_do, "do", "a `Do` body")
+        } else {
+            parent.n_func += 1;
+            (parent.n_func, "func", "a `Go` body")
+        };
+        let name = format!("{}.{what}{n}", parent.name);
+        let mut ctx = FnCtx::new(id, name, kind);
+        if parent.breakables > 0 {
+            ctx.boundary = Some(boundary);
+        }
+        if kind == FnKind::DoBody {
+            let once = ctx.new_slot("$once", Kind::Obj(ObjectKind::Once), span);
+            ctx.params.push(once);
+        }
+        self.funcs.push(None);
+        self.stack.push(ctx);
+        let body = self.stmts(body);
+        let frame = if kind == FnKind::DoBody {
+            FnFrame::Once
+        } else {
+            FnFrame::Plain
+        };
+        let ctx = self.end_function(body, span, frame)?;
+        let args = ctx
+            .captures
+            .iter()
+            .map(|c| RExpr {
+                kind: RKind::Local(c.outer),
+                span: c.use_span,
+            })
+            .collect();
+        if let Some(p) = self.stack.last_mut() {
+            if kind == FnKind::GoBody {
+                p.go_captures.extend(ctx.captures.iter().cloned());
+            } else {
+                // A goroutine started inside a `Do` body and capturing one of
+                // its captures sees the enclosing function's variable.
+                for gc in &ctx.go_captures {
+                    if let Some(c) = ctx.captures.iter().find(|c| c.inner == gc.outer) {
+                        p.go_captures.push(super::scope::Capture {
+                            outer: c.outer,
+                            ..gc.clone()
+                        });
+                    }
+                }
+            }
+        }
+        Some((id, args))
+    }
+
+    /// `Go(func, args)` or `Go(body: [...])`.
+    pub(crate) fn go_stmt(
+        &mut self,
+        func: Option<&Name>,
+        args: &[ExprSrc],
+        body: &[Stmt],
+        span: Span,
+    ) -> Option<HKind> {
+        let Some(func) = func else {
+            let (func, args) = self.anonymous(FnKind::GoBody, body, span)?;
+            return Some(HKind::Go { func, args });
+        };
+        let args = self.call_args(func, args);
+        let id = self.func_id(func)?;
+        Some(HKind::Go { func: id, args })
+    }
+
+    /// `Call(func, args, into)`.
+    pub(crate) fn call_stmt(
+        &mut self,
+        func: &Name,
+        args: &[ExprSrc],
+        into: Option<&Name>,
+        _span: Span,
+    ) -> Option<HKind> {
+        let args = self.call_args(func, args);
+        let dst: Option<HDst> = into.map(|n| self.dst(n, Kind::Unknown));
+        let id = self.func_id(func)?;
+        if let Some(caller) = self.stack.last().map(|c| c.id) {
+            self.edges.push((caller, id, func.span));
+        }
+        Some(HKind::Call {
+            func: id,
+            args,
+            dst,
+        })
+    }
+
+    /// `Do(once, body)`.
+    pub(crate) fn do_stmt(&mut self, once: RExpr, body: &[Stmt], span: Span) -> Option<HKind> {
+        let caller = self.stack.last().map(|c| c.id);
+        let (func, args) = self.anonymous(FnKind::DoBody, body, span)?;
+        if let Some(caller) = caller {
+            self.edges.push((caller, func, span));
+        }
+        Some(HKind::Do { once, func, args })
+    }
+
+    fn func_id(&mut self, func: &Name) -> Option<FuncId> {
+        if let Some(id) = self.func_ids.get(&func.text) {
+            return Some(*id);
+        }
+        let mut d = Diagnostic::new(format!("unknown function `{}`", func.text), func.span)
+            .with_label("not defined in `funcs`");
+        if func.text == "main" {
+            d = d.with_help("`main` cannot be started or called");
+        } else {
+            let names = self.sorted_funcs();
+            if let Some(s) = closest(&func.text, names.iter().map(String::as_str)) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            } else if self.resolve_quiet(&func.text) {
+                d = d.with_help(format!("`{}` is a variable, not a function", func.text));
+            }
+        }
+        self.error(d);
+        None
+    }
+
+    fn sorted_funcs(&self) -> Vec<String> {
+        let mut v: Vec<(FuncId, String)> = self
+            .func_ids
+            .iter()
+            .map(|(n, id)| (*id, n.clone()))
+            .collect();
+        v.sort();
+        v.into_iter().map(|(_, n)| n).collect()
+    }
+
+    /// Checks the arguments of a call to `func`: their count, and their kinds
+    /// joined into the parameter kinds.
+    fn call_args(&mut self, func: &Name, args: &[ExprSrc]) -> Vec<RExpr> {
+        let target = self
+            .func_ids
+            .get(&func.text)
+            .map(|id| id.index().saturating_sub(1));
+        let def = target.and_then(|i| self.sc.funcs.get(i));
+        if let Some(def) = def {
+            if def.params.len() != args.len() {
+                let n = def.params.len();
+                let plural = |k: usize, w: &str| {
+                    if k == 1 {
+                        format!("1 {w}")
+                    } else {
+                        format!("{k} {w}s")
+                    }
+                };
+                self.error(
+                    Diagnostic::new(
+                        format!(
+                            "`{}` takes {}, but {} given",
+                            func.text,
+                            plural(n, "argument"),
+                            if args.len() == 1 {
+                                "1 was".to_string()
+                            } else {
+                                format!("{} were", args.len())
+                            }
+                        ),
+                        func.span,
+                    )
+                    .with_label(format!("called with {}", plural(args.len(), "argument")))
+                    .with_secondary(def.name.span, format!("`{}` is defined here", func.text)),
+                );
+            }
+        }
+        let mut out = Vec::with_capacity(args.len());
+        for (i, a) in args.iter().enumerate() {
+            let (e, k) = self.expr(a);
+            if let Some(t) = target {
+                self.join_param(t, i, k.value(), e.span);
+            }
+            out.push(e);
+        }
+        out
+    }
+
+    fn join_param(&mut self, func: usize, param: usize, kind: Kind, span: Span) {
+        let Some(cur) = self.joins.get(func).and_then(|ps| ps.get(param)).copied() else {
+            return;
+        };
+        let next = match cur {
+            ParamKind::Unresolved => ParamKind::Known(kind, span),
+            ParamKind::Conflict => ParamKind::Conflict,
+            ParamKind::Known(k0, s0) => match k0.join(kind) {
+                Some(j) => ParamKind::Known(j, s0),
+                None => {
+                    let sc = self.sc;
+                    let (fname, pname, pspan) = sc
+                        .funcs
+                        .get(func)
+                        .and_then(|f| {
+                            f.params
+                                .get(param)
+                                .map(|p| (f.name.text.clone(), p.text.clone(), p.span))
+                        })
+                        .unwrap_or_default();
+                    self.error(
+                        Diagnostic::new(
+                            format!(
+                                "parameter `{pname}` of `{fname}` is given {} and {}",
+                                k0.describe(),
+                                kind.describe()
+                            ),
+                            span,
+                        )
+                        .with_label(kind.describe())
+                        .with_secondary(s0, k0.describe())
+                        .with_secondary(pspan, "parameter declared here")
+                        .with_help("every call must pass the same kind of argument"),
+                    );
+                    ParamKind::Conflict
+                }
+            },
+        };
+        if let Some(p) = self.joins.get_mut(func).and_then(|ps| ps.get_mut(param)) {
+            *p = next;
+        }
+    }
+
+    /// Forbids cycles of `Call` (and `Do`) edges: the stack would be unbounded.
+    pub(crate) fn check_recursion(&mut self) {
+        let n = self.funcs.len();
+        let mut adj: Vec<Vec<(usize, Span)>> = vec![Vec::new(); n];
+        for (from, to, span) in &self.edges {
+            if let Some(a) = adj.get_mut(from.index()) {
+                a.push((to.index(), *span));
+            }
+        }
+        // 0 = unvisited, 1 = on the stack, 2 = done
+        let mut state = vec![0u8; n];
+        let mut reported: Vec<Vec<usize>> = Vec::new();
+        for root in 0..n {
+            if state[root] != 0 {
+                continue;
+            }
+            let mut path: Vec<usize> = vec![root];
+            let mut iters: Vec<usize> = vec![0];
+            state[root] = 1;
+            while let (Some(&node), Some(it)) = (path.last(), iters.last_mut()) {
+                let Some(&(next, span)) = adj[node].get(*it) else {
+                    state[node] = 2;
+                    path.pop();
+                    iters.pop();
+                    continue;
+                };
+                *it += 1;
+                match state.get(next) {
+                    Some(0) => {
+                        state[next] = 1;
+                        path.push(next);
+                        iters.push(0);
+                    }
+                    Some(1) => {
+                        let start = path.iter().position(|&p| p == next).unwrap_or(0);
+                        let mut cycle: Vec<usize> = path[start..].to_vec();
+                        let mut key = cycle.clone();
+                        key.sort_unstable();
+                        if !reported.contains(&key) {
+                            reported.push(key);
+                            cycle.push(next);
+                            self.recursion_error(&cycle, span);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn recursion_error(&mut self, cycle: &[usize], span: Span) {
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|&i| {
+                let name = self
+                    .funcs
+                    .get(i)
+                    .and_then(|f| f.as_ref())
+                    .map_or("?", |f| f.name.as_str());
+                format!("`{name}`")
+            })
+            .collect();
+        self.error(
+            Diagnostic::new("recursion through `Call` is not supported", span)
+                .with_label("this call closes the cycle")
+                .with_note(format!("the cycle is {}", names.join(" → ")))
+                .with_help("use a loop, or start the function with `Go`"),
+        );
+    }
+}

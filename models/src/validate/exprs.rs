@@ -1,0 +1,552 @@
+//! Expressions: parsing, name resolution and static kinds, producing
+//! resolved expressions whose visible reads are explicit.
+
+use super::hir::{RExpr, RKind, RPlace, Slot};
+use super::kinds::Kind;
+use super::scope::{plain, Res};
+use super::{PkgItem, Walker};
+use crate::diagnostic::Diagnostic;
+use crate::expr::{self, binop_symbol, Expr, ExprKind, UnaryOp};
+use crate::ir::{BinOp, Const, GlobalId, ObjectKind, UnOp};
+use crate::span::Span;
+use crate::syntax::ExprSrc;
+
+/// How a message names an expression: "`ch`" for a bare name, else "this expression".
+pub(crate) fn subject(src: &ExprSrc) -> String {
+    match src {
+        ExprSrc::Text { text, .. } if crate::decode::is_identifier(text.trim()) => {
+            format!("`{}`", text.trim())
+        }
+        ExprSrc::Int(v, _) => format!("`{v}`"),
+        ExprSrc::Bool(b, _) => format!("`{b}`"),
+        _ => "this expression".to_string(),
+    }
+}
+
+fn subject_of(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Name(n) => format!("`{n}`"),
+        ExprKind::Int(v) => format!("`{v}`"),
+        ExprKind::Bool(b) => format!("`{b}`"),
+        _ => "this expression".to_string(),
+    }
+}
+
+/// The value of a constant integer expression (after parameter substitution).
+pub(crate) fn const_value(e: &RExpr) -> Option<i64> {
+    match &e.kind {
+        RKind::Const(Const::Int(v)) => Some(*v),
+        RKind::Unary(UnOp::Neg, x) => const_value(x)?.checked_neg(),
+        RKind::Binary(op, a, b) => {
+            let (a, b) = (const_value(a)?, const_value(b)?);
+            match op {
+                BinOp::Add => a.checked_add(b),
+                BinOp::Sub => a.checked_sub(b),
+                BinOp::Mul => a.checked_mul(b),
+                BinOp::Div => a.checked_div(b),
+                BinOp::Rem => a.checked_rem(b),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn mk(kind: RKind, span: Span) -> RExpr {
+    RExpr { kind, span }
+}
+
+fn dummy(span: Span) -> (RExpr, Kind) {
+    (RExpr::constant(Const::Int(0), span), Kind::Unknown)
+}
+
+/// The left side of a `Set`.
+pub(crate) enum Target {
+    /// A local of the current function.
+    Local(Slot, Kind),
+    /// A shared variable or map entry.
+    Place(RPlace),
+    /// Not assignable (reported).
+    Bad,
+}
+
+impl Walker<'_> {
+    /// Parses and resolves an expression; errors are reported and give an
+    /// unknown value.
+    pub(crate) fn expr(&mut self, src: &ExprSrc) -> (RExpr, Kind) {
+        match expr::parse(src) {
+            Ok(e) => self.rexpr(&e),
+            Err(d) => {
+                self.error(*d);
+                dummy(src.span())
+            }
+        }
+    }
+
+    fn parsed(&mut self, src: &ExprSrc) -> Option<Expr> {
+        match expr::parse(src) {
+            Ok(e) => Some(e),
+            Err(d) => {
+                self.error(*d);
+                None
+            }
+        }
+    }
+
+    /// "`Lock` needs a Mutex or RWMutex, but `ch` is a channel".
+    fn kind_error(
+        &mut self,
+        needs: String,
+        subject: String,
+        k: Kind,
+        span: Span,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::new(format!("{needs}, but {subject} is {}", k.describe()), span)
+            .with_label(k.describe());
+        if let Some(h) = help {
+            d = d.with_help(h);
+        }
+        self.error(d);
+    }
+
+    /// An expression that must be an integer.
+    pub(crate) fn int_expr(&mut self, src: &ExprSrc, what: &str) -> RExpr {
+        let (e, k) = self.expr(src);
+        if !k.is_int() {
+            let s = subject(src);
+            self.kind_error(format!("expected {what} (an integer)"), s, k, e.span, None);
+        }
+        e
+    }
+
+    /// An expression that must be a boolean.
+    pub(crate) fn bool_expr(&mut self, src: &ExprSrc) -> RExpr {
+        let (e, k) = self.expr(src);
+        if !k.is_bool() {
+            let s = subject(src);
+            self.kind_error("expected a boolean condition".into(), s, k, e.span, None);
+        }
+        e
+    }
+
+    /// An operand of `stmt` that must be an object of one of `allowed` kinds.
+    pub(crate) fn object(
+        &mut self,
+        src: &ExprSrc,
+        stmt: &str,
+        allowed: &[ObjectKind],
+        what: &str,
+    ) -> RExpr {
+        let (e, k) = self.expr(src);
+        if !k.is_obj(allowed) {
+            let help = match k {
+                Kind::Obj(ObjectKind::Chan) if allowed.contains(&ObjectKind::Timer) => Some(
+                    "channels made by `After` and `Tick` cannot be stopped or reset; use `Timer` or `Ticker`"
+                        .to_string(),
+                ),
+                Kind::Obj(ObjectKind::Mutex) if allowed == [ObjectKind::RwMutex] => {
+                    Some("declare it with `RWMutex(...)` to use read locks".to_string())
+                }
+                _ => None,
+            };
+            self.kind_error(
+                format!("`{stmt}` needs {what}"),
+                subject(src),
+                k,
+                e.span,
+                help,
+            );
+        }
+        e
+    }
+
+    /// The handle of the shared variable an atomic operation works on: `x`,
+    /// `&x`, `p` or `*p`.
+    pub(crate) fn var_handle(&mut self, src: &ExprSrc, stmt: &str) -> RExpr {
+        let Some(e) = self.parsed(src) else {
+            return dummy(src.span()).0;
+        };
+        let (h, k) = match &e.kind {
+            ExprKind::Name(n) => match self.resolve(n, e.span) {
+                Some(Res::Local(s, Kind::Var)) => (mk(RKind::Local(s), e.span), Kind::Pointer),
+                Some(Res::Global(id, Kind::Var)) => {
+                    self.global_use(id, n, e.span);
+                    (mk(RKind::Global(id), e.span), Kind::Pointer)
+                }
+                Some(Res::Local(s, k)) => (mk(RKind::Local(s), e.span), k),
+                Some(Res::Global(id, k)) => (mk(RKind::Global(id), e.span), k),
+                Some(Res::Param(v)) => (RExpr::constant(Const::Int(v), e.span), Kind::Int),
+                None => dummy(e.span),
+            },
+            ExprKind::Unary(UnaryOp::Addr, x) => self.addr(x, e.span),
+            ExprKind::Unary(UnaryOp::Deref, p) => self.rexpr(p),
+            _ => self.rexpr(&e),
+        };
+        if !matches!(k, Kind::Pointer | Kind::Unknown | Kind::Nil) {
+            self.kind_error(
+                format!("`{stmt}` needs a shared variable"),
+                subject_of(&e),
+                k,
+                e.span,
+                Some("declare it with `Var(...)`".to_string()),
+            );
+        }
+        h
+    }
+
+    /// The left side of a `Set`.
+    pub(crate) fn target(&mut self, src: &ExprSrc) -> Target {
+        let Some(e) = self.parsed(src) else {
+            return Target::Bad;
+        };
+        let not_assignable = |w: &mut Walker<'_>, what: String, decl: Option<Span>| {
+            let mut d = Diagnostic::new(format!("cannot assign to {what}"), e.span)
+                .with_label("not assignable")
+                .with_help("assign to a local, a shared variable, `*p` or `m[k]`");
+            if let Some(decl) = decl {
+                d = d.with_secondary(decl, "declared here");
+            }
+            w.error(d);
+            Target::Bad
+        };
+        match &e.kind {
+            ExprKind::Name(n) => match self.resolve(n, e.span) {
+                Some(Res::Local(s, Kind::Var)) => {
+                    Target::Place(RPlace::Var(mk(RKind::Local(s), e.span)))
+                }
+                Some(Res::Local(s, k)) => Target::Local(s, k),
+                Some(Res::Global(id, Kind::Var)) => {
+                    self.global_use(id, n, e.span);
+                    Target::Place(RPlace::Var(mk(RKind::Global(id), e.span)))
+                }
+                Some(Res::Global(_, k)) => {
+                    let decl = self.decl_of(n);
+                    not_assignable(self, format!("`{n}`, a global {}", plain(k)), decl)
+                }
+                Some(Res::Param(_)) => {
+                    let decl = self.decl_of(n);
+                    not_assignable(self, format!("scenario parameter `{n}`"), decl)
+                }
+                None => Target::Bad,
+            },
+            ExprKind::Unary(UnaryOp::Deref, p) => {
+                let (rp, k) = self.rexpr(p);
+                self.check_pointer(p, k);
+                Target::Place(RPlace::Var(rp))
+            }
+            ExprKind::Index(m, key) => {
+                let (rm, km) = self.rexpr(m);
+                if !km.is_obj(&[ObjectKind::Map]) {
+                    self.kind_error(
+                        "indexing needs a map".into(),
+                        subject_of(m),
+                        km,
+                        rm.span,
+                        None,
+                    );
+                }
+                let (rk, _) = self.rexpr(key);
+                Target::Place(RPlace::MapEntry { map: rm, key: rk })
+            }
+            _ => {
+                let what = match &e.kind {
+                    ExprKind::Unary(UnaryOp::Addr, _) => "an address".to_string(),
+                    _ => "this expression".to_string(),
+                };
+                not_assignable(self, what, None)
+            }
+        }
+    }
+
+    fn decl_of(&self, name: &str) -> Option<Span> {
+        match self.package.get(name) {
+            Some(PkgItem::Param(_, s) | PkgItem::Global(_, _, s)) => Some(*s),
+            None => None,
+        }
+    }
+
+    /// In a global initializer, only earlier globals exist.
+    fn global_use(&mut self, id: GlobalId, name: &str, span: Span) {
+        if let Some(cur) = self.current_global {
+            if id.index() >= cur {
+                let decl = self.decl_of(name);
+                let mut d =
+                    Diagnostic::new(format!("`{name}` is used before its declaration"), span)
+                        .with_label("used here")
+                        .with_help("globals are created in order: move its declaration up");
+                if let Some(decl) = decl {
+                    d = d.with_secondary(decl, "declared here");
+                }
+                self.error(d);
+            }
+        }
+    }
+
+    fn check_pointer(&mut self, p: &Expr, k: Kind) {
+        if matches!(k, Kind::Pointer | Kind::Unknown | Kind::Nil) {
+            return;
+        }
+        let help = match (&p.kind, k) {
+            (ExprKind::Name(n), Kind::Var) => Some(format!(
+                "`{n}` is a shared variable: write `{n}` to read it and `&{n}` for its address"
+            )),
+            _ => None,
+        };
+        self.kind_error("`*` needs a pointer".into(), subject_of(p), k, p.span, help);
+    }
+
+    /// `&x`: the handle of shared variable `x`.
+    fn addr(&mut self, x: &Expr, span: Span) -> (RExpr, Kind) {
+        let ExprKind::Name(n) = &x.kind else {
+            self.error(
+                Diagnostic::new("`&` needs a shared variable", x.span).with_label("not a variable"),
+            );
+            return dummy(span);
+        };
+        let (h, k) = match self.resolve(n, x.span) {
+            Some(Res::Local(s, k)) => (mk(RKind::Local(s), span), k),
+            Some(Res::Global(id, k)) => {
+                self.global_use(id, n, x.span);
+                (mk(RKind::Global(id), span), k)
+            }
+            Some(Res::Param(_)) => (dummy(span).0, Kind::Int),
+            None => return dummy(span),
+        };
+        if k == Kind::Var {
+            return (h, Kind::Pointer);
+        }
+        let help = match k {
+            Kind::Obj(_) => format!("objects are shared by reference: write `{n}`"),
+            Kind::Pointer => format!("`{n}` is already a pointer: write `{n}`"),
+            _ => format!("declare `{n}` with `Var(...)` to share it"),
+        };
+        self.kind_error(
+            "`&` needs a shared variable".into(),
+            format!("`{n}`"),
+            k,
+            x.span,
+            Some(help),
+        );
+        dummy(span)
+    }
+
+    /// Resolves a parsed expression. After an error inside it, its kind is
+    /// unknown, so one mistake is reported once.
+    pub(crate) fn rexpr(&mut self, e: &Expr) -> (RExpr, Kind) {
+        let before = self.errs.len();
+        let (r, k) = self.rexpr_inner(e);
+        if self.errs.len() > before {
+            (r, Kind::Unknown)
+        } else {
+            (r, k)
+        }
+    }
+
+    fn rexpr_inner(&mut self, e: &Expr) -> (RExpr, Kind) {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Int(v) => (RExpr::constant(Const::Int(*v), span), Kind::Int),
+            ExprKind::Bool(b) => (RExpr::constant(Const::Bool(*b), span), Kind::Bool),
+            ExprKind::Nil => (RExpr::constant(Const::Nil, span), Kind::Nil),
+            ExprKind::Canceled => (RExpr::constant(Const::Canceled, span), Kind::Unknown),
+            ExprKind::DeadlineExceeded => (
+                RExpr::constant(Const::DeadlineExceeded, span),
+                Kind::Unknown,
+            ),
+            ExprKind::Background => {
+                let id = self.background();
+                (mk(RKind::Global(id), span), Kind::Obj(ObjectKind::Context))
+            }
+            ExprKind::Name(n) => match self.resolve(n, span) {
+                Some(Res::Param(v)) => (RExpr::constant(Const::Int(v), span), Kind::Int),
+                Some(Res::Local(s, Kind::Var)) => {
+                    let place = RPlace::Var(mk(RKind::Local(s), span));
+                    (mk(RKind::Load(Box::new(place)), span), Kind::Var)
+                }
+                Some(Res::Local(s, k)) => (mk(RKind::Local(s), span), k),
+                Some(Res::Global(id, k)) => {
+                    self.global_use(id, n, span);
+                    if k == Kind::Var {
+                        let place = RPlace::Var(mk(RKind::Global(id), span));
+                        (mk(RKind::Load(Box::new(place)), span), Kind::Var)
+                    } else {
+                        (mk(RKind::Global(id), span), k)
+                    }
+                }
+                None => dummy(span),
+            },
+            ExprKind::Unary(op, x) => match op {
+                UnaryOp::Addr => self.addr(x, span),
+                UnaryOp::Deref => {
+                    let (rp, k) = self.rexpr(x);
+                    self.check_pointer(x, k);
+                    let place = RPlace::Var(rp);
+                    (mk(RKind::Load(Box::new(place)), span), Kind::Unknown)
+                }
+                UnaryOp::Neg | UnaryOp::Not => {
+                    let (rx, k) = self.rexpr(x);
+                    let (ok, want, out, uop) = if *op == UnaryOp::Neg {
+                        (k.is_int(), "an integer", Kind::Int, UnOp::Neg)
+                    } else {
+                        (k.is_bool(), "a boolean", Kind::Bool, UnOp::Not)
+                    };
+                    if !ok {
+                        let needs = format!("`{}` needs {want}", op.symbol());
+                        self.kind_error(needs, subject_of(x), k, x.span, None);
+                    }
+                    (mk(RKind::Unary(uop, Box::new(rx)), span), out)
+                }
+            },
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, span),
+            ExprKind::Len(x) => {
+                let (rx, k) = self.rexpr(x);
+                if !k.is_obj(&[ObjectKind::Chan, ObjectKind::Map]) {
+                    self.kind_error(
+                        "`len` needs a channel or a map".into(),
+                        subject_of(x),
+                        k,
+                        x.span,
+                        None,
+                    );
+                }
+                (mk(RKind::Len(Box::new(rx)), span), Kind::Int)
+            }
+            ExprKind::Cap(x) => {
+                let (rx, k) = self.rexpr(x);
+                if !k.is_obj(&[ObjectKind::Chan]) {
+                    self.kind_error(
+                        "`cap` needs a channel".into(),
+                        subject_of(x),
+                        k,
+                        x.span,
+                        None,
+                    );
+                }
+                (mk(RKind::Cap(Box::new(rx)), span), Kind::Int)
+            }
+            ExprKind::Done(x) | ExprKind::Err(x) => {
+                let done = matches!(e.kind, ExprKind::Done(_));
+                let (rx, k) = self.rexpr(x);
+                if !k.is_obj(&[ObjectKind::Context]) {
+                    let m = if done { "Done" } else { "Err" };
+                    self.kind_error(
+                        format!("`{m}()` needs a context"),
+                        subject_of(x),
+                        k,
+                        x.span,
+                        None,
+                    );
+                }
+                if done {
+                    (
+                        mk(RKind::DoneOf(Box::new(rx)), span),
+                        Kind::Obj(ObjectKind::Chan),
+                    )
+                } else {
+                    (mk(RKind::CtxErr(Box::new(rx)), span), Kind::Unknown)
+                }
+            }
+            ExprKind::TimerChan(x) => {
+                let (rx, k) = self.rexpr(x);
+                if !k.is_obj(&[ObjectKind::Timer]) {
+                    let help = (k == Kind::Obj(ObjectKind::Chan)).then(|| {
+                        format!(
+                            "`After` and `Tick` already give a channel: write `{}`",
+                            subject_of(x).trim_matches('`')
+                        )
+                    });
+                    self.kind_error(
+                        "`.C` needs a timer or ticker".into(),
+                        subject_of(x),
+                        k,
+                        x.span,
+                        help,
+                    );
+                }
+                (
+                    mk(RKind::ChanOf(Box::new(rx)), span),
+                    Kind::Obj(ObjectKind::Chan),
+                )
+            }
+            ExprKind::Index(m, key) => {
+                let (rm, km) = self.rexpr(m);
+                if !km.is_obj(&[ObjectKind::Map]) {
+                    self.kind_error(
+                        "indexing needs a map".into(),
+                        subject_of(m),
+                        km,
+                        m.span,
+                        None,
+                    );
+                }
+                let (rk, kk) = self.rexpr(key);
+                if matches!(kk, Kind::Obj(_) | Kind::Pointer) {
+                    self.kind_error(
+                        "a map key must be a value".into(),
+                        subject_of(key),
+                        kk,
+                        key.span,
+                        None,
+                    );
+                }
+                let place = RPlace::MapEntry { map: rm, key: rk };
+                (mk(RKind::Load(Box::new(place)), span), Kind::Unknown)
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr, span: Span) -> (RExpr, Kind) {
+        let (ra, ka) = self.rexpr(a);
+        let (rb, kb) = self.rexpr(b);
+        let sym = binop_symbol(op);
+        let out = match op {
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => Kind::Int,
+            _ => Kind::Bool,
+        };
+        match op {
+            BinOp::Eq | BinOp::Ne => {
+                if !ka.compatible(kb) {
+                    self.error(
+                        Diagnostic::new(
+                            format!(
+                                "cannot compare {} with {}",
+                                ka.value().describe(),
+                                kb.value().describe()
+                            ),
+                            span,
+                        )
+                        .with_label("mismatched kinds"),
+                    );
+                }
+            }
+            BinOp::And | BinOp::Or => {
+                for (x, k) in [(a, ka), (b, kb)] {
+                    if !k.is_bool() {
+                        self.kind_error(
+                            format!("`{sym}` needs booleans"),
+                            subject_of(x),
+                            k,
+                            x.span,
+                            None,
+                        );
+                    }
+                }
+            }
+            _ => {
+                for (x, k) in [(a, ka), (b, kb)] {
+                    if !k.is_int() {
+                        self.kind_error(
+                            format!("`{sym}` needs integers"),
+                            subject_of(x),
+                            k,
+                            x.span,
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+        (mk(RKind::Binary(op, Box::new(ra), Box::new(rb)), span), out)
+    }
+}

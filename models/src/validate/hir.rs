@@ -1,0 +1,359 @@
+//! The resolved program: what validation hands to lowering. Names are
+//! replaced by slots, globals and function ids; control flow is still
+//! structured and expressions may still contain visible reads.
+
+use crate::ir::{BinOp, Const, FuncId, GlobalId, Metadata, ObjectKind, UnOp};
+use crate::span::Span;
+use crate::syntax::TimerKind;
+
+/// A local slot of a function, in allocation order (parameters are moved
+/// first when the function is lowered).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Slot(pub u32);
+
+/// A resolved expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RExpr {
+    /// What it computes.
+    pub kind: RKind,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Resolved expression kinds. `Load`, `Len` and `CtxErr` are visible reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RKind {
+    Const(Const),
+    Local(Slot),
+    Global(GlobalId),
+    Unary(UnOp, Box<RExpr>),
+    Binary(BinOp, Box<RExpr>, Box<RExpr>),
+    DoneOf(Box<RExpr>),
+    ChanOf(Box<RExpr>),
+    Cap(Box<RExpr>),
+    /// A plain read of a shared variable or map entry.
+    Load(Box<RPlace>),
+    /// `len(x)`.
+    Len(Box<RExpr>),
+    /// `ctx.Err()`.
+    CtxErr(Box<RExpr>),
+}
+
+impl RExpr {
+    /// A constant at `span`.
+    pub(crate) fn constant(c: Const, span: Span) -> RExpr {
+        RExpr {
+            kind: RKind::Const(c),
+            span,
+        }
+    }
+
+    /// Whether evaluating it needs a visible read.
+    pub(crate) fn has_read(&self) -> bool {
+        match &self.kind {
+            RKind::Const(_) | RKind::Local(_) | RKind::Global(_) => false,
+            RKind::Unary(_, e) | RKind::DoneOf(e) | RKind::ChanOf(e) | RKind::Cap(e) => {
+                e.has_read()
+            }
+            RKind::Binary(_, a, b) => a.has_read() || b.has_read(),
+            RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => true,
+        }
+    }
+
+    /// The span of the first visible read inside, if any.
+    pub(crate) fn first_read(&self) -> Option<Span> {
+        match &self.kind {
+            RKind::Const(_) | RKind::Local(_) | RKind::Global(_) => None,
+            RKind::Unary(_, e) | RKind::DoneOf(e) | RKind::ChanOf(e) | RKind::Cap(e) => {
+                e.first_read()
+            }
+            RKind::Binary(_, a, b) => a.first_read().or_else(|| b.first_read()),
+            RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => Some(self.span),
+        }
+    }
+}
+
+/// A shared location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RPlace {
+    /// A shared variable, by handle.
+    Var(RExpr),
+    /// A map entry.
+    MapEntry { map: RExpr, key: RExpr },
+}
+
+/// Where a result goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum HDst {
+    /// A local slot.
+    Local(Slot),
+    /// A shared variable, by handle (a plain store after the operation).
+    Var(RExpr),
+}
+
+/// What a `New` creates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum HNew {
+    Chan {
+        cap: RExpr,
+    },
+    Mutex,
+    RwMutex,
+    WaitGroup,
+    Once,
+    Cond {
+        locker: RExpr,
+    },
+    Var {
+        init: RExpr,
+    },
+    Map,
+    Background,
+    WithCancel {
+        parent: RExpr,
+        cancel: Slot,
+        timeout: Option<RExpr>,
+    },
+    Timer {
+        kind: TimerKind,
+        duration: RExpr,
+    },
+}
+
+/// A resolved statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HStmt {
+    /// What it does.
+    pub kind: HKind,
+    /// The statement's span.
+    pub span: Span,
+}
+
+/// A resolved select case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HCase {
+    pub kind: HCaseKind,
+    pub body: Vec<HStmt>,
+    pub span: Span,
+}
+
+/// The kinds of select case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum HCaseKind {
+    Send {
+        chan: RExpr,
+        value: RExpr,
+    },
+    Recv {
+        chan: RExpr,
+        dst: Option<HDst>,
+        ok: Option<HDst>,
+    },
+    After {
+        duration: RExpr,
+    },
+    Default,
+}
+
+/// Resolved statement kinds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum HKind {
+    New {
+        dst: Slot,
+        object: HNew,
+    },
+    Assign {
+        dst: Slot,
+        value: RExpr,
+    },
+    Store {
+        place: RPlace,
+        value: RExpr,
+    },
+    MapDelete {
+        map: RExpr,
+        key: RExpr,
+    },
+    Send {
+        chan: RExpr,
+        value: RExpr,
+    },
+    Recv {
+        chan: RExpr,
+        dst: Option<HDst>,
+        ok: Option<HDst>,
+    },
+    Close {
+        chan: RExpr,
+    },
+    Lock {
+        mutex: RExpr,
+    },
+    Unlock {
+        mutex: RExpr,
+    },
+    TryLock {
+        mutex: RExpr,
+        dst: Option<HDst>,
+    },
+    RLock {
+        mutex: RExpr,
+    },
+    RUnlock {
+        mutex: RExpr,
+    },
+    WgAdd {
+        wg: RExpr,
+        delta: RExpr,
+    },
+    Wait {
+        target: RExpr,
+    },
+    Signal {
+        cond: RExpr,
+    },
+    Broadcast {
+        cond: RExpr,
+    },
+    Cancel {
+        cancel: RExpr,
+    },
+    Stop {
+        timer: RExpr,
+        dst: Option<HDst>,
+    },
+    Reset {
+        timer: RExpr,
+        duration: RExpr,
+        dst: Option<HDst>,
+    },
+    Sleep {
+        duration: Option<RExpr>,
+    },
+    AtomicLoad {
+        var: RExpr,
+        dst: HDst,
+    },
+    AtomicStore {
+        var: RExpr,
+        value: RExpr,
+    },
+    AtomicAdd {
+        var: RExpr,
+        delta: RExpr,
+        dst: Option<HDst>,
+    },
+    CompareAndSwap {
+        var: RExpr,
+        old: RExpr,
+        new: RExpr,
+        dst: Option<HDst>,
+    },
+    Choose {
+        dst: HDst,
+        values: Vec<RExpr>,
+    },
+    Panic {
+        message: String,
+    },
+    Assert {
+        cond: RExpr,
+        message: String,
+    },
+    Recover {
+        dst: Option<HDst>,
+    },
+    Go {
+        func: FuncId,
+        args: Vec<RExpr>,
+    },
+    Call {
+        func: FuncId,
+        args: Vec<RExpr>,
+        dst: Option<HDst>,
+    },
+    /// `once.Do(body)`: `func` is the synthetic body, called with `once` then `args`.
+    Do {
+        once: RExpr,
+        func: FuncId,
+        args: Vec<RExpr>,
+    },
+    If {
+        cond: RExpr,
+        then: Vec<HStmt>,
+        els: Vec<HStmt>,
+    },
+    For {
+        var: Slot,
+        from: RExpr,
+        to: RExpr,
+        body: Vec<HStmt>,
+    },
+    While {
+        cond: RExpr,
+        body: Vec<HStmt>,
+    },
+    Loop {
+        body: Vec<HStmt>,
+    },
+    Range {
+        chan: RExpr,
+        var: Option<Slot>,
+        body: Vec<HStmt>,
+    },
+    Select {
+        cases: Vec<HCase>,
+    },
+    Either {
+        branches: Vec<Vec<HStmt>>,
+    },
+    Break,
+    Continue,
+    Return {
+        value: Option<RExpr>,
+    },
+    Defer {
+        body: Vec<HStmt>,
+    },
+}
+
+/// How a function's code is framed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FnFrame {
+    /// Plain code.
+    Plain,
+    /// The body of `once.Do`: its first parameter is the Once, marked done
+    /// by a deferred `OnceExit`.
+    Once,
+}
+
+/// A resolved function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HFunc {
+    pub name: String,
+    pub span: Span,
+    pub frame: FnFrame,
+    /// Every slot's name, by [`Slot`].
+    pub slots: Vec<String>,
+    /// The parameter slots, in order.
+    pub params: Vec<Slot>,
+    pub body: Vec<HStmt>,
+}
+
+/// A resolved package-level object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HGlobal {
+    pub name: String,
+    pub init: Option<HNew>,
+    pub kind: ObjectKind,
+    pub span: Span,
+}
+
+/// A validated, resolved scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HProgram {
+    pub meta: Metadata,
+    pub globals: Vec<HGlobal>,
+    /// By [`FuncId`]; `main` is id 0.
+    pub funcs: Vec<HFunc>,
+}

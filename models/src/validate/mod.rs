@@ -1,0 +1,324 @@
+//! Validation: name resolution with Go-like block scopes, static kinds,
+//! and every other check that needs more than one statement. Collects every
+//! error; on success returns the resolved program that lowering
+//! turns into IR.
+//!
+//! Parameters of named functions get their kinds from the call sites
+//! (`Go` and `Call` arguments), iterated to a fixpoint: the whole walk is
+//! repeated until no parameter kind changes, and only the last walk's
+//! errors are kept.
+
+mod calls;
+mod exprs;
+mod globals;
+pub(crate) mod hir;
+pub(crate) mod kinds;
+mod scope;
+mod stmts;
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{closest, Diagnostic};
+use crate::ir::{FuncId, GlobalId, Metadata};
+use crate::span::Span;
+use crate::syntax::{FuncDef, Scenario};
+use hir::{HFunc, HGlobal, HProgram};
+use kinds::{Kind, ParamKind};
+use scope::FnCtx;
+
+/// At most this many walks are made to infer parameter kinds.
+const MAX_ROUNDS: usize = 32;
+
+/// A package-level name.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PkgItem {
+    /// A scenario parameter with its value and declaration.
+    Param(i64, Span),
+    /// A global object.
+    Global(GlobalId, Kind, Span),
+}
+
+/// The state of one walk over the scenario.
+pub(crate) struct Walker<'s> {
+    sc: &'s Scenario,
+    errs: Vec<Diagnostic>,
+    /// Scenario parameters and globals.
+    package: HashMap<String, PkgItem>,
+    /// Function names to ids (named functions are `1..`).
+    func_ids: HashMap<String, FuncId>,
+    /// Parameter kinds used by this walk, per named function (index = id - 1).
+    param_kinds: Vec<Vec<ParamKind>>,
+    /// Parameter kinds found by this walk.
+    joins: Vec<Vec<ParamKind>>,
+    globals: Vec<HGlobal>,
+    /// Output functions by id (filled when each function ends).
+    funcs: Vec<Option<HFunc>>,
+    /// The functions being checked, innermost last.
+    stack: Vec<FnCtx>,
+    /// `Call` and `Do` edges (caller, callee, call site) for the recursion check.
+    edges: Vec<(FuncId, FuncId, Span)>,
+    /// Whether the hidden `context.Background()` global is needed.
+    background: bool,
+    /// While checking the initializer of global `i`: `i`.
+    current_global: Option<usize>,
+}
+
+impl Walker<'_> {
+    /// Records an error.
+    pub(crate) fn error(&mut self, d: Diagnostic) {
+        self.errs.push(d);
+    }
+}
+
+/// Validates a decoded scenario with the given parameter values (already
+/// checked) and returns the resolved program, or every error.
+pub(crate) fn check(sc: &Scenario, params: &[(String, i64)]) -> Result<HProgram, Vec<Diagnostic>> {
+    let mut kinds: Vec<Vec<ParamKind>> = sc
+        .funcs
+        .iter()
+        .map(|f| vec![ParamKind::Unresolved; f.params.len()])
+        .collect();
+    let mut round = 0;
+    loop {
+        round += 1;
+        let mut w = Walker::new(sc, params, kinds.clone());
+        w.walk();
+        let converged = w
+            .joins
+            .iter()
+            .flatten()
+            .zip(kinds.iter().flatten())
+            .all(|(a, b)| a.same(*b));
+        if converged || round >= MAX_ROUNDS {
+            return w.finish(params);
+        }
+        kinds = w.joins;
+    }
+}
+
+impl<'s> Walker<'s> {
+    fn new(sc: &'s Scenario, params: &[(String, i64)], kinds: Vec<Vec<ParamKind>>) -> Walker<'s> {
+        let joins = kinds
+            .iter()
+            .map(|ks| vec![ParamKind::Unresolved; ks.len()])
+            .collect();
+        let mut w = Walker {
+            sc,
+            errs: Vec::new(),
+            package: HashMap::new(),
+            func_ids: HashMap::new(),
+            param_kinds: kinds,
+            joins,
+            globals: Vec::new(),
+            funcs: Vec::new(),
+            stack: Vec::new(),
+            edges: Vec::new(),
+            background: false,
+            current_global: None,
+        };
+        w.declare_package(params);
+        w
+    }
+
+    /// Scenario parameters, globals and function names: one namespace.
+    fn declare_package(&mut self, values: &[(String, i64)]) {
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut dup = |w: &mut Walker<'_>, name: &str, span: Span, what: &str| {
+            if let Some(first) = seen.get(name) {
+                w.error(
+                    Diagnostic::new(format!("{what} `{name}` is declared twice"), span)
+                        .with_label("declared again here")
+                        .with_secondary(*first, "first declared here"),
+                );
+                true
+            } else {
+                seen.insert(name.to_string(), span);
+                false
+            }
+        };
+        for p in &self.sc.params {
+            if dup(self, &p.name.text, p.name.span, "parameter") {
+                continue;
+            }
+            let v = values
+                .iter()
+                .find(|(n, _)| *n == p.name.text)
+                .map_or(p.default, |(_, v)| *v);
+            self.package
+                .insert(p.name.text.clone(), PkgItem::Param(v, p.name.span));
+        }
+        for (i, g) in self.sc.globals.iter().enumerate() {
+            for name in globals::declared_names(&g.kind) {
+                if dup(self, &name.text, name.span, "global") {
+                    continue;
+                }
+                let id = GlobalId(u32::try_from(i).unwrap_or(u32::MAX));
+                let kind = globals::decl_kind(&g.kind);
+                self.package
+                    .insert(name.text.clone(), PkgItem::Global(id, kind, name.span));
+            }
+        }
+        self.funcs.push(None);
+        for (i, f) in self.sc.funcs.iter().enumerate() {
+            if f.name.text == "main" {
+                self.error(
+                    Diagnostic::new("function `main` is already defined", f.name.span)
+                        .with_label("defined again here")
+                        .with_secondary(self.sc.main_span, "the scenario's `main`")
+                        .with_help("rename this function"),
+                );
+            } else if dup(self, &f.name.text, f.name.span, "function") {
+                // reported
+            } else {
+                self.func_ids.insert(
+                    f.name.text.clone(),
+                    FuncId(u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                );
+            }
+            self.funcs.push(None);
+        }
+    }
+
+    /// Checks every global, `main` and every named function.
+    fn walk(&mut self) {
+        self.check_globals();
+        if self.sc.main.is_empty() {
+            self.error(
+                Diagnostic::new("`main` has no statements", self.sc.main_span)
+                    .with_label("empty")
+                    .with_help("write the scenario's statements in `main: [...]`"),
+            );
+        }
+        let sc = self.sc;
+        self.function(
+            FuncId(0),
+            "main",
+            scope::FnKind::Main,
+            &[],
+            &sc.main,
+            sc.main_span,
+        );
+        for (i, f) in sc.funcs.iter().enumerate() {
+            let id = FuncId(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            self.named_function(id, i, f);
+        }
+        self.check_recursion();
+    }
+
+    fn named_function(&mut self, id: FuncId, index: usize, f: &'s FuncDef) {
+        let kinds: Vec<Kind> = (0..f.params.len())
+            .map(|p| {
+                self.param_kinds
+                    .get(index)
+                    .and_then(|ks| ks.get(p))
+                    .map_or(Kind::Unknown, |k| k.kind())
+            })
+            .collect();
+        let params: Vec<(&crate::syntax::Name, Kind)> = f.params.iter().zip(kinds).collect();
+        self.function(
+            id,
+            &f.name.text,
+            scope::FnKind::Named,
+            &params,
+            &f.body,
+            f.span,
+        );
+    }
+
+    fn finish(self, params: &[(String, i64)]) -> Result<HProgram, Vec<Diagnostic>> {
+        if !self.errs.is_empty() {
+            let mut errs = self.errs;
+            errs.sort_by_key(|d| (d.span.start, d.span.end));
+            errs.dedup();
+            return Err(errs);
+        }
+        let sc = self.sc;
+        let mut globals = self.globals;
+        if self.background {
+            globals.push(HGlobal {
+                name: "context.Background()".to_string(),
+                init: Some(hir::HNew::Background),
+                kind: crate::ir::ObjectKind::Context,
+                span: sc.span,
+            });
+        }
+        let mut funcs = Vec::with_capacity(self.funcs.len());
+        for f in self.funcs {
+            match f {
+                Some(f) => funcs.push(f),
+                None => {
+                    return Err(vec![Diagnostic::new(
+                        "internal error: a function was not checked",
+                        sc.span,
+                    )])
+                }
+            }
+        }
+        let values = sc
+            .params
+            .iter()
+            .map(|p| {
+                let v = params
+                    .iter()
+                    .find(|(n, _)| *n == p.name.text)
+                    .map_or(p.default, |(_, v)| *v);
+                (p.name.text.clone(), v)
+            })
+            .collect();
+        Ok(HProgram {
+            meta: Metadata {
+                name: sc.name.text.clone(),
+                summary: sc.summary.clone(),
+                origin: sc.origin.clone(),
+                taxonomy: sc.taxonomy,
+                expect: sc.expect.iter().map(|(k, _)| *k).collect(),
+                params: values,
+            },
+            globals,
+            funcs,
+        })
+    }
+}
+
+/// Checks `--param name=value` overrides against the scenario's parameters.
+/// Returns the parsed values and the errors (messages without spans).
+pub(crate) fn check_params(
+    sc: &Scenario,
+    given: &[(String, String)],
+) -> (Vec<(String, i64)>, Vec<String>) {
+    let mut values: Vec<(String, i64)> = Vec::new();
+    let mut errors = Vec::new();
+    let names: Vec<&str> = sc.params.iter().map(|p| p.name.text.as_str()).collect();
+    for (name, raw) in given {
+        if !names.contains(&name.as_str()) {
+            let hint = match closest(name, names.iter().copied()) {
+                Some(s) => format!(": did you mean `{s}`?"),
+                None if names.is_empty() => ": the scenario has no parameters".to_string(),
+                None => format!(
+                    ": the parameters are {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            errors.push(format!("unknown parameter `{name}`{hint}"));
+            continue;
+        }
+        if values.iter().any(|(n, _)| n == name) {
+            errors.push(format!("parameter `{name}` is given twice"));
+            continue;
+        }
+        match raw.trim().parse::<i64>() {
+            Ok(v) => values.push((name.clone(), v)),
+            Err(_) => errors.push(format!(
+                "invalid value `{raw}` for parameter `{name}`: expected an integer"
+            )),
+        }
+    }
+    (values, errors)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,539 @@
+//! Statements: declarations, operations and structured control flow.
+
+use super::exprs::Target;
+use super::globals::{decl_kind, declared_names, Creation};
+use super::hir::{HCase, HCaseKind, HKind, HNew, HStmt, RExpr, RKind, RPlace};
+use super::kinds::Kind;
+use super::scope::FnKind;
+use super::Walker;
+use crate::decode::stmts::stmt_name;
+use crate::diagnostic::Diagnostic;
+use crate::ir::{Const, ObjectKind};
+use crate::span::Span;
+use crate::syntax::{CaseKind, ExprSrc, SelectCase, Stmt, StmtKind};
+
+const MUTEXES: &[ObjectKind] = &[ObjectKind::Mutex, ObjectKind::RwMutex];
+
+impl Walker<'_> {
+    /// A block with its own scope.
+    pub(crate) fn block(&mut self, stmts: &[Stmt]) -> Vec<HStmt> {
+        if let Some(c) = self.ctx() {
+            c.push_scope();
+        }
+        let out = self.stmts(stmts);
+        if let Some(c) = self.ctx() {
+            c.pop_scope();
+        }
+        out
+    }
+
+    /// Statements in the current scope.
+    pub(crate) fn stmts(&mut self, stmts: &[Stmt]) -> Vec<HStmt> {
+        let mut out = Vec::with_capacity(stmts.len());
+        for s in stmts {
+            if let Some(kind) = self.stmt(s) {
+                out.push(HStmt { kind, span: s.span });
+            }
+        }
+        out
+    }
+
+    /// A loop body: `var` (if any) is declared by `declare` in the loop's scope.
+    fn in_loop<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        if let Some(c) = self.ctx() {
+            c.loops += 1;
+            c.breakables += 1;
+            c.loop_depth += 1;
+            c.push_scope();
+        }
+        let out = f(self);
+        if let Some(c) = self.ctx() {
+            c.loops -= 1;
+            c.breakables -= 1;
+            c.loop_depth -= 1;
+            c.pop_scope();
+        }
+        out
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> Option<HKind> {
+        let span = s.span;
+        let name = stmt_name(&s.kind);
+        let obj = |w: &mut Self, e: &ExprSrc, allowed: &[ObjectKind], what: &str| {
+            w.object(e, name, allowed, what)
+        };
+        Some(match &s.kind {
+            StmtKind::Chan { .. }
+            | StmtKind::NilChan { .. }
+            | StmtKind::Mutex { .. }
+            | StmtKind::RwMutex { .. }
+            | StmtKind::WaitGroup { .. }
+            | StmtKind::Once { .. }
+            | StmtKind::Cond { .. }
+            | StmtKind::Var { .. }
+            | StmtKind::Map { .. }
+            | StmtKind::Background { .. }
+            | StmtKind::Timer { .. } => {
+                let creation = self.creation(&s.kind, span);
+                let dst = {
+                    let names = declared_names(&s.kind);
+                    let n = names.first()?;
+                    self.declare(n, decl_kind(&s.kind))
+                };
+                match creation? {
+                    Creation::New(object) => HKind::New { dst, object },
+                    Creation::Nil => HKind::Assign {
+                        dst,
+                        value: RExpr::constant(Const::Nil, span),
+                    },
+                }
+            }
+            StmtKind::WithCancel {
+                ctx,
+                cancel,
+                parent,
+                timeout,
+                ..
+            } => {
+                let parent = match parent {
+                    Some(p) => obj(self, p, &[ObjectKind::Context], "a parent context"),
+                    None => RExpr {
+                        kind: RKind::Global(self.background()),
+                        span,
+                    },
+                };
+                let timeout = timeout.as_ref().map(|t| self.int_expr(t, "a timeout"));
+                let dst = self.declare(ctx, Kind::Obj(ObjectKind::Context));
+                let cancel = self.declare(cancel, Kind::Obj(ObjectKind::CancelFunc));
+                HKind::New {
+                    dst,
+                    object: HNew::WithCancel {
+                        parent,
+                        cancel,
+                        timeout,
+                    },
+                }
+            }
+            StmtKind::Let { name, value } => {
+                let (value, k) = self.expr(value);
+                let dst = self.declare(name, k.of_local());
+                HKind::Assign { dst, value }
+            }
+            StmtKind::Set { target, value } => return self.set(target, value),
+            StmtKind::Delete { map, key } => HKind::MapDelete {
+                map: obj(self, map, &[ObjectKind::Map], "a map"),
+                key: self.expr(key).0,
+            },
+            StmtKind::Send { chan, value } => HKind::Send {
+                chan: obj(self, chan, &[ObjectKind::Chan], "a channel"),
+                value: match value {
+                    Some(v) => self.expr(v).0,
+                    None => RExpr::constant(Const::Int(0), span),
+                },
+            },
+            StmtKind::Recv { chan, into, ok } => {
+                let chan = obj(self, chan, &[ObjectKind::Chan], "a channel");
+                HKind::Recv {
+                    chan,
+                    dst: into.as_ref().map(|n| self.dst(n, Kind::Unknown)),
+                    ok: ok.as_ref().map(|n| self.dst(n, Kind::Bool)),
+                }
+            }
+            StmtKind::Close { chan } => HKind::Close {
+                chan: obj(self, chan, &[ObjectKind::Chan], "a channel"),
+            },
+            StmtKind::Range { chan, var, body } => {
+                let chan = obj(self, chan, &[ObjectKind::Chan], "a channel");
+                let (var, body) = self.in_loop(|w| {
+                    let var = var.as_ref().map(|v| w.declare(v, Kind::Unknown));
+                    (var, w.block(body))
+                });
+                HKind::Range { chan, var, body }
+            }
+            StmtKind::Select { cases } => HKind::Select {
+                cases: self.select(cases),
+            },
+            StmtKind::Lock { mutex } => HKind::Lock {
+                mutex: obj(self, mutex, MUTEXES, "a Mutex or RWMutex"),
+            },
+            StmtKind::Unlock { mutex } => HKind::Unlock {
+                mutex: obj(self, mutex, MUTEXES, "a Mutex or RWMutex"),
+            },
+            StmtKind::TryLock { mutex, into } => HKind::TryLock {
+                mutex: obj(self, mutex, MUTEXES, "a Mutex or RWMutex"),
+                dst: into.as_ref().map(|n| self.dst(n, Kind::Bool)),
+            },
+            StmtKind::RLock { mutex } => HKind::RLock {
+                mutex: obj(self, mutex, &[ObjectKind::RwMutex], "an RWMutex"),
+            },
+            StmtKind::RUnlock { mutex } => HKind::RUnlock {
+                mutex: obj(self, mutex, &[ObjectKind::RwMutex], "an RWMutex"),
+            },
+            StmtKind::Add { wg, delta } => HKind::WgAdd {
+                wg: obj(self, wg, &[ObjectKind::WaitGroup], "a WaitGroup"),
+                delta: self.int_expr(delta, "a delta"),
+            },
+            StmtKind::Done { wg } => HKind::WgAdd {
+                wg: obj(self, wg, &[ObjectKind::WaitGroup], "a WaitGroup"),
+                delta: RExpr::constant(Const::Int(-1), span),
+            },
+            StmtKind::Wait { target } => HKind::Wait {
+                target: obj(
+                    self,
+                    target,
+                    &[ObjectKind::WaitGroup, ObjectKind::Cond],
+                    "a WaitGroup or Cond",
+                ),
+            },
+            StmtKind::Signal { cond } => HKind::Signal {
+                cond: obj(self, cond, &[ObjectKind::Cond], "a Cond"),
+            },
+            StmtKind::Broadcast { cond } => HKind::Broadcast {
+                cond: obj(self, cond, &[ObjectKind::Cond], "a Cond"),
+            },
+            StmtKind::Do { once, body } => {
+                let once = obj(self, once, &[ObjectKind::Once], "a Once");
+                return self.do_stmt(once, body, span);
+            }
+            StmtKind::Cancel { cancel } => HKind::Cancel {
+                cancel: obj(self, cancel, &[ObjectKind::CancelFunc], "a cancel function"),
+            },
+            StmtKind::Stop { timer, into } => HKind::Stop {
+                timer: obj(self, timer, &[ObjectKind::Timer], "a timer or ticker"),
+                dst: into.as_ref().map(|n| self.dst(n, Kind::Bool)),
+            },
+            StmtKind::Reset {
+                timer,
+                duration,
+                into,
+            } => HKind::Reset {
+                timer: obj(self, timer, &[ObjectKind::Timer], "a timer or ticker"),
+                duration: match duration {
+                    Some(d) => self.int_expr(d, "a duration"),
+                    None => RExpr::constant(Const::Int(1), span),
+                },
+                dst: into.as_ref().map(|n| self.dst(n, Kind::Bool)),
+            },
+            StmtKind::Sleep { duration } => HKind::Sleep {
+                duration: duration.as_ref().map(|d| self.int_expr(d, "a duration")),
+            },
+            StmtKind::AtomicLoad { var, into } => {
+                let var = self.var_handle(var, name);
+                HKind::AtomicLoad {
+                    var,
+                    dst: self.dst(into, Kind::Int),
+                }
+            }
+            StmtKind::AtomicStore { var, value } => HKind::AtomicStore {
+                var: self.var_handle(var, name),
+                value: self.value_expr(value),
+            },
+            StmtKind::AtomicAdd { var, delta, into } => {
+                let var = self.var_handle(var, name);
+                let delta = self.int_expr(delta, "a delta");
+                HKind::AtomicAdd {
+                    var,
+                    delta,
+                    dst: into.as_ref().map(|n| self.dst(n, Kind::Int)),
+                }
+            }
+            StmtKind::CompareAndSwap {
+                var,
+                old,
+                new,
+                into,
+            } => {
+                let var = self.var_handle(var, name);
+                let old = self.value_expr(old);
+                let new = self.value_expr(new);
+                HKind::CompareAndSwap {
+                    var,
+                    old,
+                    new,
+                    dst: into.as_ref().map(|n| self.dst(n, Kind::Bool)),
+                }
+            }
+            StmtKind::If { cond, then, els } => HKind::If {
+                cond: self.bool_expr(cond),
+                then: self.block(then),
+                els: self.block(els),
+            },
+            StmtKind::For {
+                var,
+                from,
+                to,
+                body,
+            } => {
+                let from = match from {
+                    Some(f) => self.int_expr(f, "a start value"),
+                    None => RExpr::constant(Const::Int(0), span),
+                };
+                let to = self.int_expr(to, "a bound");
+                let (var, body) = self.in_loop(|w| {
+                    let var = match var {
+                        Some(v) => w.declare(v, Kind::Int),
+                        None => w.hidden("$i", Kind::Int, span),
+                    };
+                    (var, w.block(body))
+                });
+                HKind::For {
+                    var,
+                    from,
+                    to,
+                    body,
+                }
+            }
+            StmtKind::While { cond, body } => {
+                let cond = self.bool_expr(cond);
+                HKind::While {
+                    cond,
+                    body: self.in_loop(|w| w.block(body)),
+                }
+            }
+            StmtKind::Loop { body } => HKind::Loop {
+                body: self.in_loop(|w| w.block(body)),
+            },
+            StmtKind::Break | StmtKind::Continue => return self.jump(&s.kind, span),
+            StmtKind::Return { value } => return self.return_stmt(value.as_ref(), span),
+            StmtKind::Choose { into, values } => {
+                if values.is_empty() {
+                    self.error(
+                        Diagnostic::new("`Choose` needs at least one value", span)
+                            .with_label("no values"),
+                    );
+                }
+                let mut kind = Kind::Nil;
+                let mut rvalues = Vec::new();
+                for v in values {
+                    let (e, k) = self.expr(v);
+                    kind = kind.join(k).unwrap_or(Kind::Unknown);
+                    rvalues.push(e);
+                }
+                HKind::Choose {
+                    dst: self.dst(into, kind.value()),
+                    values: rvalues,
+                }
+            }
+            StmtKind::Either { branches } => {
+                if branches.is_empty() {
+                    self.error(
+                        Diagnostic::new("`Either` needs at least one branch", span)
+                            .with_label("no branches"),
+                    );
+                }
+                HKind::Either {
+                    branches: branches.iter().map(|b| self.block(b)).collect(),
+                }
+            }
+            StmtKind::Go { func, args, body } => {
+                return self.go_stmt(func.as_ref(), args, body, span)
+            }
+            StmtKind::Call { func, args, into } => {
+                return self.call_stmt(func, args, into.as_ref(), span)
+            }
+            StmtKind::Defer { body } => return self.defer(body, span),
+            StmtKind::Panic { message } => HKind::Panic {
+                message: message.clone(),
+            },
+            StmtKind::Recover { into } => HKind::Recover {
+                dst: into.as_ref().map(|n| self.dst(n, Kind::Bool)),
+            },
+            StmtKind::Assert { cond, message } => HKind::Assert {
+                cond: self.bool_expr(cond),
+                message: message.clone(),
+            },
+        })
+    }
+
+    /// A value stored in a shared variable: not an object.
+    fn value_expr(&mut self, src: &ExprSrc) -> RExpr {
+        let (e, k) = self.expr(src);
+        if matches!(k, Kind::Obj(_) | Kind::Pointer) {
+            self.error(
+                Diagnostic::new(
+                    format!("a shared variable holds a value, not {}", k.describe()),
+                    e.span,
+                )
+                .with_label("not an integer or boolean"),
+            );
+        }
+        e
+    }
+
+    fn set(&mut self, target: &ExprSrc, value: &ExprSrc) -> Option<HKind> {
+        let t = self.target(target);
+        let (v, k) = self.expr(value);
+        match t {
+            Target::Local(dst, lk) => {
+                if !lk.compatible(k) {
+                    self.error(
+                        Diagnostic::new(
+                            format!(
+                                "cannot assign {} to {}, which is {}",
+                                k.value().describe(),
+                                super::exprs::subject(target),
+                                lk.describe()
+                            ),
+                            v.span,
+                        )
+                        .with_label("wrong kind"),
+                    );
+                }
+                self.assigned(dst, target.span());
+                Some(HKind::Assign { dst, value: v })
+            }
+            Target::Place(place) => {
+                if matches!(place, RPlace::Var(_)) && matches!(k, Kind::Obj(_) | Kind::Pointer) {
+                    self.error(
+                        Diagnostic::new(
+                            format!("a shared variable holds a value, not {}", k.describe()),
+                            v.span,
+                        )
+                        .with_label("not an integer or boolean"),
+                    );
+                }
+                Some(HKind::Store { place, value: v })
+            }
+            Target::Bad => None,
+        }
+    }
+
+    fn select(&mut self, cases: &[SelectCase]) -> Vec<HCase> {
+        let mut out = Vec::with_capacity(cases.len());
+        let mut default: Option<Span> = None;
+        for c in cases {
+            let kind = match &c.kind {
+                CaseKind::Send { chan, value } => HCaseKind::Send {
+                    chan: self.object(chan, "Send", &[ObjectKind::Chan], "a channel"),
+                    value: match value {
+                        Some(v) => self.expr(v).0,
+                        None => RExpr::constant(Const::Int(0), c.span),
+                    },
+                },
+                CaseKind::Recv { chan, .. } => HCaseKind::Recv {
+                    chan: self.object(chan, "Recv", &[ObjectKind::Chan], "a channel"),
+                    dst: None,
+                    ok: None,
+                },
+                CaseKind::After { duration } => HCaseKind::After {
+                    duration: match duration {
+                        Some(d) => self.int_expr(d, "a duration"),
+                        None => RExpr::constant(Const::Int(1), c.span),
+                    },
+                },
+                CaseKind::Default => {
+                    if let Some(first) = default {
+                        self.error(
+                            Diagnostic::new("`Select` has more than one `Default`", c.span)
+                                .with_label("second default")
+                                .with_secondary(first, "first default"),
+                        );
+                    }
+                    default = Some(c.span);
+                    HCaseKind::Default
+                }
+            };
+            out.push(HCase {
+                kind,
+                body: Vec::new(),
+                span: c.span,
+            });
+        }
+        // Bodies after every operand: Go evaluates all cases first.
+        for (c, h) in cases.iter().zip(out.iter_mut()) {
+            if let Some(ctx) = self.ctx() {
+                ctx.breakables += 1;
+                ctx.push_scope();
+            }
+            if let (CaseKind::Recv { into, ok, .. }, HCaseKind::Recv { dst, ok: hok, .. }) =
+                (&c.kind, &mut h.kind)
+            {
+                *dst = into.as_ref().map(|n| self.dst(n, Kind::Unknown));
+                *hok = ok.as_ref().map(|n| self.dst(n, Kind::Bool));
+            }
+            h.body = self.block(&c.body);
+            if let Some(ctx) = self.ctx() {
+                ctx.breakables -= 1;
+                ctx.pop_scope();
+            }
+        }
+        out
+    }
+
+    fn jump(&mut self, kind: &StmtKind, span: Span) -> Option<HKind> {
+        let brk = matches!(kind, StmtKind::Break);
+        let (ok, boundary) = match self.stack.last() {
+            Some(c) if brk => (c.breakables > 0, c.boundary),
+            Some(c) => (c.loops > 0, c.boundary),
+            None => (false, None),
+        };
+        if ok {
+            return Some(if brk { HKind::Break } else { HKind::Continue });
+        }
+        let (word, place) = if brk {
+            ("Break", "a loop or select")
+        } else {
+            ("Continue", "a loop")
+        };
+        let mut d = Diagnostic::new(format!("`{word}` outside a loop"), span)
+            .with_label(format!("not inside {place}"));
+        if let Some(b) = boundary {
+            d = d.with_note(format!(
+                "{b} is a separate function: it cannot leave a loop around it"
+            ));
+        }
+        self.error(d);
+        None
+    }
+
+    fn return_stmt(&mut self, value: Option<&ExprSrc>, _span: Span) -> Option<HKind> {
+        let value = value.map(|v| self.expr(v).0);
+        if let Some(v) = &value {
+            let (kind, in_defer) = match self.stack.last() {
+                Some(c) => (c.kind, c.defer_mark.is_some()),
+                None => (FnKind::Main, false),
+            };
+            let why = if in_defer {
+                Some("a deferred body cannot return a value")
+            } else {
+                match kind {
+                    FnKind::Main => Some("`main` cannot return a value"),
+                    FnKind::DoBody => Some("a `Do` body cannot return a value"),
+                    _ => None,
+                }
+            };
+            if let Some(why) = why {
+                self.error(
+                    Diagnostic::new(why, v.span)
+                        .with_label("returned value")
+                        .with_help("write `Return` without a value"),
+                );
+            }
+        }
+        Some(HKind::Return { value })
+    }
+
+    fn defer(&mut self, body: &[Stmt], span: Span) -> Option<HKind> {
+        let c = self.stack.last_mut()?;
+        if c.defer_mark.is_some() {
+            self.error(
+                Diagnostic::new("`Defer` inside a deferred body is not supported", span)
+                    .with_label("nested defer"),
+            );
+            return None;
+        }
+        let saved = (c.loops, c.breakables, c.boundary);
+        if c.breakables > 0 {
+            c.boundary = Some("a deferred body");
+        }
+        c.loops = 0;
+        c.breakables = 0;
+        c.defer_mark = Some(u32::try_from(c.slots.len()).unwrap_or(u32::MAX));
+        let body = self.block(body);
+        if let Some(c) = self.stack.last_mut() {
+            (c.loops, c.breakables, c.boundary) = saved;
+            c.defer_mark = None;
+        }
+        Some(HKind::Defer { body })
+    }
+}
