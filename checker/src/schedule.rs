@@ -42,7 +42,7 @@ pub fn encode(path: &[Transition]) -> String {
     let items: Vec<String> = path
         .iter()
         .map(|t| match *t {
-            Transition::Step { g, alt } if alt == 0 => format!("{g}"),
+            Transition::Step { g, alt: 0 } => format!("{g}"),
             Transition::Step { g, alt } => format!("{g}c{alt}"),
             Transition::Rendezvous {
                 sender,

@@ -65,7 +65,12 @@ const WRITERS: &str = r#"Scenario(
 #[test]
 fn expected_bug_exits_zero_and_json_has_the_schema() {
     let d = dir("json", &[("leak.ron", LEAK)]);
-    let o = weft(&["check", "--format", "json", d.join("leak.ron").to_str().expect("utf8")]);
+    let o = weft(&[
+        "check",
+        "--format",
+        "json",
+        d.join("leak.ron").to_str().expect("utf8"),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 1, "one JSON line per scenario");
@@ -97,7 +102,10 @@ fn unexpected_bug_exits_one_and_text_names_the_race() {
     let o = weft(&["check", d.to_str().expect("utf8")]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("race: data race: two concurrent writes"), "{out}");
+    assert!(
+        out.contains("race: data race: two concurrent writes"),
+        "{out}"
+    );
     assert!(out.contains("UNEXPECTED (expected clean)"), "{out}");
 }
 
@@ -105,7 +113,11 @@ fn unexpected_bug_exits_one_and_text_names_the_race() {
 fn directories_are_searched_recursively_in_a_stable_order() {
     let d = dir(
         "tree",
-        &[("b/leak.ron", LEAK), ("a/writers.ron", WRITERS), ("notes.txt", "x")],
+        &[
+            ("b/leak.ron", LEAK),
+            ("a/writers.ron", WRITERS),
+            ("notes.txt", "x"),
+        ],
     );
     let o = weft(&["check", "--format", "json", d.to_str().expect("utf8")]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -124,7 +136,11 @@ fn a_bound_makes_the_result_incomplete_never_verified() {
     let d = dir("bound", &[("w.ron", WRITERS)]);
     let f = d.join("w.ron");
     let o = weft(&["check", "--max-states", "3", f.to_str().expect("utf8")]);
-    assert_eq!(o.status.code(), Some(1), "a clean claim needs a complete search");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a clean claim needs a complete search"
+    );
     let out = stdout(&o);
     assert!(
         out.contains("incomplete (bounded by --max-states 3): no bug found in 3 states"),
@@ -158,7 +174,10 @@ fn params_override_defaults() {
 fn bad_input_exits_two_with_file_line_col() {
     let d = dir(
         "bad",
-        &[("bad.ron", "Scenario(\n  name: \"x\",\n  main: [Sned(\"ch\", 1)],\n)\n")],
+        &[(
+            "bad.ron",
+            "Scenario(\n  name: \"x\",\n  main: [Sned(\"ch\", 1)],\n)\n",
+        )],
     );
     let f = d.join("bad.ron");
     let o = weft(&["check", f.to_str().expect("utf8")]);

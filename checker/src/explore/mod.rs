@@ -206,17 +206,14 @@ pub fn explore_graph(
     stats.states = graph.states.len();
     stats.seconds = budget.seconds();
     let sample = graph.states.len().min(1000);
-    stats.bytes_per_state = if sample == 0 {
-        0
-    } else {
-        graph
-            .states
-            .iter()
-            .take(sample)
-            .map(State::approx_bytes)
-            .sum::<usize>()
-            / sample
-    };
+    stats.bytes_per_state = graph
+        .states
+        .iter()
+        .take(sample)
+        .map(State::approx_bytes)
+        .sum::<usize>()
+        .checked_div(sample)
+        .unwrap_or(0);
     let complete = cut.is_none();
     let outcome = Outcome {
         bugs: Vec::new(),

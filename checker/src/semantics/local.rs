@@ -131,10 +131,8 @@ fn finish_return(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
         return unwind(ex, id);
     }
     if let Some(caller) = g.frames.last_mut() {
-        if let Op::Call { dst, .. } = &prog.instr(caller.func, caller.pc).op {
-            if let Some(d) = dst {
-                caller.locals[d.index()] = ret;
-            }
+        if let Op::Call { dst: Some(d), .. } = &prog.instr(caller.func, caller.pc).op {
+            caller.locals[d.index()] = ret;
         }
         caller.pc = Pc(caller.pc.0 + 1);
     }
