@@ -638,3 +638,58 @@ fn a_bounded_search_is_incomplete_and_never_verified() {
     assert_eq!(out.bound, Some(weft_checker::explore::Bound::States(5)));
     assert!(out.bugs.is_empty());
 }
+
+/// Linear extensions of the poset "main spawns children in order; each
+/// child's single step comes after its spawn", enumerated directly.
+fn interleavings(children: usize) -> u128 {
+    fn go(spawned: usize, done: &mut Vec<bool>, n: usize) -> u128 {
+        let mut total = 0;
+        let mut moved = false;
+        if spawned < n {
+            moved = true;
+            total += go(spawned + 1, done, n);
+        }
+        for i in 0..spawned {
+            if !done[i] {
+                moved = true;
+                done[i] = true;
+                total += go(spawned, done, n);
+                done[i] = false;
+            }
+        }
+        if moved {
+            total
+        } else {
+            1
+        }
+    }
+    go(0, &mut vec![false; children], children)
+}
+
+#[test]
+fn complete_runs_count_every_interleaving_without_reduction() {
+    for n in 1..=4usize {
+        let globals: Vec<String> = (0..n).map(|i| format!("Var(\"v{i}\", 0)")).collect();
+        let main: Vec<String> = (0..n)
+            .map(|i| format!("Go(body: [Set(\"v{i}\", 1)]),"))
+            .collect();
+        let c = check(&scenario(&globals.join(", "), &main.join("\n")));
+        assert_eq!(
+            c.out.stats.complete_runs,
+            Some(interleavings(n)),
+            "{n} independent writers"
+        );
+    }
+    // A cycle (a ticker loop) has no finite count.
+    let c = check(&scenario(
+        "",
+        r#"Go(body: [Ticker("t", 1), Loop([Recv("t.C")])]),"#,
+    ));
+    assert_eq!(c.out.stats.complete_runs, None);
+    // Crashing steps end runs: two alternatives, one of which fails.
+    let c = check(&scenario(
+        "",
+        r#"Choose("x", [1, 2]), Assert("x == 1", "two"),"#,
+    ));
+    assert_eq!(c.out.stats.complete_runs, Some(2));
+}

@@ -38,6 +38,9 @@ pub struct Graph {
     pub offsets: Vec<u32>,
     /// Edge targets.
     pub targets: Vec<StateId>,
+    /// How many transitions from each expanded state crashed the program
+    /// (each ends a run without reaching a stored state).
+    pub crashes: Vec<u32>,
 }
 
 impl Graph {
@@ -78,6 +81,10 @@ pub struct Stats {
     pub seconds: f64,
     /// Approximate bytes per stored state.
     pub bytes_per_state: usize,
+    /// The number of maximal paths (complete runs) through the explored
+    /// graph, counting each crashing step as the end of a run; `None` when
+    /// the graph has a cycle or the search was cut.
+    pub complete_runs: Option<u128>,
 }
 
 /// The result of checking one program.
@@ -132,6 +139,7 @@ pub fn explore_graph(
         expanded: 0,
         offsets: vec![0],
         targets: Vec::new(),
+        crashes: Vec::new(),
     };
     graph.states.insert(init);
     let mut bugs: BTreeMap<BugKey, Bug> = BTreeMap::new();
@@ -155,6 +163,7 @@ pub fn explore_graph(
         debug_assert_eq!(s as usize, graph.expanded);
         let state = graph.states[s as usize].clone();
         let transitions = semantics::enabled(prog, &state);
+        let mut crashes = 0u32;
         detect::race::detect(prog, &state, || graph.path_to(s), &mut bugs);
         for t in transitions {
             stats.transitions += 1;
@@ -177,6 +186,7 @@ pub fn explore_graph(
                     return Err(ModelError { failure, path });
                 }
                 detect::record(&mut bugs, detect::crash(&failure), || path);
+                crashes += 1;
                 continue;
             }
             if bounds.max_states.is_some_and(|m| graph.states.len() >= m)
@@ -202,6 +212,7 @@ pub fn explore_graph(
         }
         graph.expanded += 1;
         graph.offsets.push(graph.targets.len() as u32);
+        graph.crashes.push(crashes);
     }
     stats.states = graph.states.len();
     stats.seconds = budget.seconds();
@@ -215,6 +226,9 @@ pub fn explore_graph(
         .checked_div(sample)
         .unwrap_or(0);
     let complete = cut.is_none();
+    if complete {
+        stats.complete_runs = complete_runs(&graph);
+    }
     let outcome = Outcome {
         bugs: Vec::new(),
         complete,
@@ -223,4 +237,45 @@ pub fn explore_graph(
         covered,
     };
     Ok((graph, outcome, bugs))
+}
+
+/// Counts maximal paths from the initial state by dynamic programming in
+/// reverse topological order; `None` if the graph has a cycle.
+pub fn complete_runs(graph: &Graph) -> Option<u128> {
+    let n = graph.expanded;
+    if n != graph.states.len() {
+        return None;
+    }
+    // Iterative DFS post-order with cycle detection (0 new, 1 open, 2 done).
+    let mut mark = vec![0u8; n];
+    let mut runs = vec![0u128; n];
+    let mut stack: Vec<(StateId, usize)> = vec![(0, 0)];
+    mark[0] = 1;
+    while let Some(&mut (s, ref mut next)) = stack.last_mut() {
+        let succ = graph.successors(s);
+        if *next < succ.len() {
+            let t = succ[*next];
+            *next += 1;
+            match mark[t as usize] {
+                0 => {
+                    mark[t as usize] = 1;
+                    stack.push((t, 0));
+                }
+                1 => return None,
+                _ => {}
+            }
+            continue;
+        }
+        let crashes = u128::from(graph.crashes[s as usize]);
+        let total = if succ.is_empty() && crashes == 0 {
+            1
+        } else {
+            succ.iter()
+                .fold(crashes, |acc, &t| acc.saturating_add(runs[t as usize]))
+        };
+        runs[s as usize] = total;
+        mark[s as usize] = 2;
+        stack.pop();
+    }
+    Some(runs[0])
 }
