@@ -693,3 +693,16 @@ fn complete_runs_count_every_interleaving_without_reduction() {
     ));
     assert_eq!(c.out.stats.complete_runs, Some(2));
 }
+
+#[test]
+fn a_state_whose_only_steps_crash_is_not_a_leak() {
+    // The worker panics; its deferred Done runs while unwinding, then the
+    // panic crashes the process: every run ends in the crash.
+    let c = check(&scenario(
+        r#"WaitGroup("wg")"#,
+        r#"Add("wg", 1),
+           Go(body: [Defer([Done("wg")]), Panic("boom")]),
+           Wait("wg"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Panic]);
+}

@@ -69,8 +69,11 @@ pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
     }
     let mut out = Vec::new();
     for (i, scc) in sccs.iter().enumerate() {
+        // A crashing step leaves the component (the run ends in the crash,
+        // with nothing blocked forever), so such a component is not bottom.
         let closed = scc.iter().all(|v| {
             v.index() < graph.expanded
+                && graph.crashes[v.index()] == 0
                 && graph
                     .successors(v.index() as StateId)
                     .iter()
