@@ -2,9 +2,11 @@
 //! scenario syntax tree, validation (names, kinds and every static check,
 //! collecting all errors) and lowering to the IR the checker runs.
 //!
-//! The pipeline is [`ron::parse`] → [`decode::decode`] → validation →
+//! The pipeline is [`ron::parse`] → [`decode::decode_partial`] → validation →
 //! lowering; [`compile`] runs all of it, [`parse_scenario`] stops after
-//! validation. `models/README.md` is the language reference.
+//! validation. Decoding recovers from errors, so validation also checks the
+//! rest of a file that has decoding errors, and every error is reported.
+//! `models/README.md` is the language reference.
 
 pub mod decode;
 pub mod diagnostic;
@@ -54,41 +56,85 @@ impl CompileError {
 
 /// Parse, validate and lower one scenario file. `params` are
 /// `--param name=value` overrides as given on the command line.
+///
+/// Every error is reported at once: decoding recovers from errors by
+/// dropping the parts that fail (see [`decode::decode_partial`]), the
+/// remaining tree is validated, and the decoding and validation errors are
+/// merged in file order. Lowering runs only when there is no error at all.
 pub fn compile(
     file: &SourceFile,
     params: &[(String, String)],
 ) -> Result<ir::Program, CompileError> {
-    let scenario = read(file).map_err(|diagnostics| CompileError {
-        diagnostics,
-        param_errors: Vec::new(),
-    })?;
-    let (values, param_errors) = validate::check_params(&scenario, params);
-    let hir = validate::check(&scenario, &values);
-    match hir {
-        Err(diagnostics) => Err(CompileError {
-            diagnostics,
-            param_errors,
-        }),
-        Ok(_) if !param_errors.is_empty() => Err(CompileError {
-            diagnostics: Vec::new(),
-            param_errors,
-        }),
-        Ok(h) => lower::lower(&h).map_err(|d| CompileError {
-            diagnostics: vec![*d],
-            param_errors: Vec::new(),
+    let checked = check_file(file, params);
+    match checked.hir {
+        Some(h) if checked.diagnostics.is_empty() && checked.param_errors.is_empty() => {
+            lower::lower(&h).map_err(|d| CompileError {
+                diagnostics: vec![*d],
+                param_errors: Vec::new(),
+            })
+        }
+        _ => Err(CompileError {
+            diagnostics: checked.diagnostics,
+            param_errors: checked.param_errors,
         }),
     }
 }
 
-/// Parse and validate only (for `weft check --syntax-only` style uses and tests).
+/// Parse and validate only (for `weft check --syntax-only` style uses and
+/// tests). Returns every decoding and validation error, in file order.
 pub fn parse_scenario(file: &SourceFile) -> Result<syntax::Scenario, Vec<Diagnostic>> {
-    let scenario = read(file)?;
-    validate::check(&scenario, &[])?;
-    Ok(scenario)
+    let checked = check_file(file, &[]);
+    match checked.scenario {
+        Some(s) if checked.diagnostics.is_empty() && checked.hir.is_some() => Ok(s),
+        _ => Err(checked.diagnostics),
+    }
 }
 
-/// RON parsing and decoding.
-fn read(file: &SourceFile) -> Result<syntax::Scenario, Vec<Diagnostic>> {
-    let root = ron::parse(file.text())?;
-    decode::decode(file, &root)
+/// What parsing, decoding and validating one file gives.
+struct Checked {
+    /// The (possibly partial) decoded scenario.
+    scenario: Option<syntax::Scenario>,
+    /// The validated program, when validation found no error (decoding may have).
+    hir: Option<validate::hir::HProgram>,
+    /// Every error in the file, sorted by position.
+    diagnostics: Vec<Diagnostic>,
+    /// Errors in the `--param` overrides.
+    param_errors: Vec<String>,
+}
+
+/// RON parsing, decoding with recovery, `--param` checks and validation of
+/// whatever tree decoding gives.
+fn check_file(file: &SourceFile, params: &[(String, String)]) -> Checked {
+    let root = match ron::parse(file.text()) {
+        Ok(root) => root,
+        Err(diagnostics) => {
+            return Checked {
+                scenario: None,
+                hir: None,
+                diagnostics,
+                param_errors: Vec::new(),
+            }
+        }
+    };
+    let decoded = decode::decode_partial(file, &root);
+    let mut checked = Checked {
+        scenario: None,
+        hir: None,
+        diagnostics: decoded.errors,
+        param_errors: Vec::new(),
+    };
+    if let Some(scenario) = decoded.scenario {
+        let (values, param_errors) = validate::check_params(&scenario, params, &decoded.recovery);
+        match validate::check(&scenario, &values, &decoded.recovery) {
+            Ok(h) => checked.hir = Some(h),
+            Err(ds) => checked.diagnostics.extend(ds),
+        }
+        checked.scenario = Some(scenario);
+        checked.param_errors = param_errors;
+    }
+    // Stable: errors at one position keep the order they were found in.
+    checked
+        .diagnostics
+        .sort_by_key(|d| (d.span.start, d.span.end));
+    checked
 }

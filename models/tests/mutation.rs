@@ -476,6 +476,12 @@ fn check_one(text: &str, params: &[(String, String)]) -> Result<bool, String> {
             if e.diagnostics.is_empty() && e.param_errors.is_empty() {
                 return Err("an error without diagnostics".into());
             }
+            if e.diagnostics
+                .windows(2)
+                .any(|w| w[0].span.start > w[1].span.start)
+            {
+                return Err("errors are not in file order".into());
+            }
             let len = text.len() as u32;
             for d in &e.diagnostics {
                 let spans = std::iter::once(d.span).chain(d.secondary.iter().map(|s| s.0));

@@ -136,6 +136,14 @@ impl<'a> Args<'a> {
         let i = self.shape.fields.iter().position(|f| f.name == field)?;
         self.values.get(i).copied().flatten()
     }
+
+    /// Whether `node` was taken by some field.
+    pub(crate) fn uses(&self, node: &Node) -> bool {
+        self.values
+            .iter()
+            .flatten()
+            .any(|(_, n)| std::ptr::eq(*n, node))
+    }
 }
 
 /// The field list for notes: "`chan`, `into` and `ok`".

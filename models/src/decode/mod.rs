@@ -1,5 +1,8 @@
 //! From the spanned RON tree to the scenario syntax tree
-//! ([`crate::syntax::Scenario`]), collecting every error.
+//! ([`crate::syntax::Scenario`]), collecting every error. Decoding recovers:
+//! a statement, select case, function, global or parameter that fails is
+//! dropped from the tree, and what it mentions is recorded in [`Recovery`]
+//! so that validation of the rest does not report the errors it causes.
 //!
 //! Records (the scenario, statements, select cases, function definitions)
 //! are matched against field tables: each accepts positional arguments in
@@ -8,6 +11,8 @@
 pub(crate) mod args;
 pub(crate) mod stmts;
 pub(crate) mod table;
+
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{closest, Diagnostic};
 use crate::ron::{Node, NodeKind};
@@ -63,21 +68,141 @@ pub(crate) fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Decodes a parsed RON document into a scenario. Returns every error found.
+/// What decoding left out of a partial tree, so that validation can leave
+/// out the errors those missing parts may cause.
+#[derive(Clone, Debug, Default)]
+pub struct Recovery {
+    /// Every identifier written inside a dropped part: the words of its
+    /// strings (names, expressions, function and parameter keys) and its
+    /// bare identifiers.
+    pub(crate) mentioned: HashSet<String>,
+    /// The names a dropped statement may have declared in the block it is
+    /// in (the strings of its declaring fields, such as `name`, `ctx` and
+    /// `into`; every identifier argument of an unknown statement), with the
+    /// spans of those statements.
+    pub(crate) declared: HashMap<String, Vec<Span>>,
+    /// `main` has statements in the file, but none of them decoded (or
+    /// `main` is not a list).
+    pub(crate) main_dropped: bool,
+    /// `params` is not a map: any parameter may have been meant.
+    pub(crate) params_dropped: bool,
+}
+
+impl Recovery {
+    /// Whether nothing was dropped.
+    pub fn is_empty(&self) -> bool {
+        self.mentioned.is_empty()
+            && self.declared.is_empty()
+            && !self.main_dropped
+            && !self.params_dropped
+    }
+
+    /// Whether `name` is written inside a dropped part.
+    pub fn mentions(&self, name: &str) -> bool {
+        self.mentioned.contains(name)
+    }
+
+    /// Whether a dropped statement that may have declared `name` starts
+    /// after `decl` and before `usage`: what `name` denotes at `usage` is
+    /// then not known.
+    pub(crate) fn redeclared_between(&self, name: &str, decl: Span, usage: Span) -> bool {
+        self.declared.get(name).is_some_and(|parts| {
+            parts
+                .iter()
+                .any(|p| p.start > decl.start && p.start < usage.start)
+        })
+    }
+}
+
+/// The result of decoding with recovery: the tree without the parts that
+/// failed, every error, and what was dropped.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The scenario without the statements, select cases, functions,
+    /// globals and parameters that failed to decode; `None` only when the
+    /// file is not a `Scenario(...)` record or has no `main`.
+    pub scenario: Option<Scenario>,
+    /// Every decoding error, in the order found.
+    pub errors: Vec<Diagnostic>,
+    /// What was dropped from `scenario`.
+    pub recovery: Recovery,
+}
+
+/// Decodes a parsed RON document into a scenario. Returns every error
+/// found; the scenario only when there is none (see [`decode_partial`] for
+/// the tree that remains after errors).
 pub fn decode(file: &SourceFile, root: &Node) -> Result<Scenario, Vec<Diagnostic>> {
+    let d = decode_partial(file, root);
+    match d.scenario {
+        Some(s) if d.errors.is_empty() => Ok(s),
+        _ => Err(d.errors),
+    }
+}
+
+/// Decodes a parsed RON document, recovering from errors: a statement,
+/// select case, function, global or parameter that fails to decode is
+/// dropped (its errors are kept, and the identifiers written in it are
+/// recorded in [`Recovery`]) and decoding goes on with the next one.
+pub fn decode_partial(file: &SourceFile, root: &Node) -> Decoded {
     let mut d = Decoder {
         text: file.text(),
         errs: Vec::new(),
+        nested: 0,
+        declaring: Vec::new(),
+        recovery: Recovery::default(),
     };
     let scenario = d.scenario(root);
-    match scenario {
-        Some(s) if d.errs.is_empty() => Ok(s),
-        _ => {
-            if d.errs.is_empty() {
-                d.errs.push(Diagnostic::new("invalid scenario", root.span));
+    if scenario.is_none() && d.errs.is_empty() {
+        d.errs.push(Diagnostic::new("invalid scenario", root.span));
+    }
+    Decoded {
+        scenario,
+        errors: d.errs,
+        recovery: d.recovery,
+    }
+}
+
+/// The identifiers written in a node: the words of its strings (maximal
+/// runs of letters, digits and `_` that are Go identifiers) and its bare
+/// identifiers, at any depth. Field and record names are not included.
+fn identifiers(node: &Node, out: &mut Vec<String>) {
+    match &node.kind {
+        NodeKind::Str { value, .. } => out.extend(
+            value
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| is_identifier(w))
+                .map(str::to_string),
+        ),
+        NodeKind::Ident(id) => out.push(id.name.clone()),
+        NodeKind::Tuple { items, .. } | NodeKind::List(items) => {
+            for i in items {
+                identifiers(i, out);
             }
-            Err(d.errs)
         }
+        NodeKind::Struct { fields, .. } => {
+            for f in fields {
+                identifiers(&f.value, out);
+            }
+        }
+        NodeKind::Mixed { items, fields, .. } => {
+            for i in items {
+                identifiers(i, out);
+            }
+            for f in fields {
+                identifiers(&f.value, out);
+            }
+        }
+        NodeKind::Map(entries) => {
+            for (k, v) in entries {
+                identifiers(k, out);
+                identifiers(v, out);
+            }
+        }
+        NodeKind::Int(_)
+        | NodeKind::Float(_)
+        | NodeKind::Bool(_)
+        | NodeKind::Char(_)
+        | NodeKind::Unit => {}
     }
 }
 
@@ -109,16 +234,89 @@ const FUNC: Shape = Shape {
     alts: &[&[1]],
 };
 
-/// The decoding state: the source text (for help messages) and the errors so far.
+/// The decoding state: the source text (for help messages), the errors so
+/// far and what was dropped.
 pub(crate) struct Decoder<'t> {
     text: &'t str,
     errs: Vec<Diagnostic>,
+    /// How many of the errors recorded since the current part started
+    /// belong to inner parts that were dropped (see [`Decoder::part`]).
+    nested: usize,
+    /// Names the statements being decoded may declare (see [`Decoder::part`]).
+    declaring: Vec<String>,
+    recovery: Recovery,
 }
 
 impl<'t> Decoder<'t> {
     /// Records an error.
     pub(crate) fn error(&mut self, d: Diagnostic) {
         self.errs.push(d);
+    }
+
+    /// Decodes one droppable part (a statement, select case, function,
+    /// global or parameter) written in `nodes`. The part fails when `f`
+    /// gives nothing or records an error of its own; errors of inner parts
+    /// that were dropped themselves do not count, so a `Loop` whose body
+    /// holds an unknown statement keeps the rest of its body. A failed part
+    /// is dropped: its errors stay, and the names it mentions and may
+    /// declare are recorded.
+    pub(crate) fn part<T>(
+        &mut self,
+        nodes: &[&Node],
+        f: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<T> {
+        let start = self.errs.len();
+        let outer = std::mem::replace(&mut self.nested, 0);
+        let mark = self.declaring.len();
+        let out = f(self);
+        let total = self.errs.len().saturating_sub(start);
+        let own = total.saturating_sub(self.nested);
+        let failed = own > 0 || out.is_none();
+        // To the enclosing part, every error of a dropped part is an inner one.
+        self.nested = outer + if failed { total } else { self.nested };
+        let declaring = self.declaring.split_off(mark.min(self.declaring.len()));
+        if !failed {
+            return out;
+        }
+        for n in nodes {
+            self.taint(n);
+        }
+        if let Some(span) = nodes.iter().map(|n| n.span).reduce(Span::join) {
+            for name in declaring {
+                self.recovery.declared.entry(name).or_default().push(span);
+            }
+        }
+        None
+    }
+
+    /// Notes that the statement being decoded declares `node`'s name (if it
+    /// is a string holding an identifier), in case it is dropped.
+    pub(crate) fn may_declare(&mut self, node: &Node) {
+        if let NodeKind::Str { value, .. } = &node.kind {
+            if is_identifier(value) {
+                self.declaring.push(value.clone());
+            }
+        }
+    }
+
+    /// Records every identifier written in `node` as mentioned by a dropped
+    /// part.
+    fn taint(&mut self, node: &Node) {
+        let mut found = Vec::new();
+        identifiers(node, &mut found);
+        self.recovery.mentioned.extend(found);
+    }
+
+    /// For a field of the scenario that failed as a whole (or is unknown):
+    /// every identifier in it is mentioned and may have been declared.
+    fn taint_field(&mut self, node: &Node) {
+        let mut found = Vec::new();
+        identifiers(node, &mut found);
+        for name in found {
+            let spans = self.recovery.declared.entry(name.clone()).or_default();
+            spans.push(node.span);
+            self.recovery.mentioned.insert(name);
+        }
     }
 
     /// Matches the arguments of a record node.
@@ -285,6 +483,7 @@ impl<'t> Decoder<'t> {
 
     fn scenario(&mut self, root: &Node) -> Option<Scenario> {
         let a = self.record(root, SCENARIO, &["Scenario"])?;
+        self.taint_unused(root, &a);
         let name = a.get("name").and_then(|n| self.text(n));
         let summary = a.get("summary").and_then(|n| self.text(n)).map(|t| t.0);
         let origin = a.get("origin").and_then(|n| self.text(n)).map(|t| t.0);
@@ -292,12 +491,12 @@ impl<'t> Decoder<'t> {
         let expect = a.get("expect").map_or_else(Vec::new, |n| self.expect(n));
         let params = a.get("params").map_or_else(Vec::new, |n| self.params(n));
         let globals = a.get("globals").map_or_else(Vec::new, |n| self.globals(n));
-        let (main_span, main) = match a.entry("main") {
-            Some((key, n)) => (key, self.block(n)),
-            None => (root.span, Vec::new()),
-        };
+        let main = a.entry("main").map(|(key, n)| (key, self.main(n)));
         let funcs = a.get("funcs").map_or_else(Vec::new, |n| self.funcs(n));
-        let (name, name_span) = name?;
+        // Without `main` there is nothing to check.
+        let (main_span, main) = main?;
+        // A name that failed to decode is reported; the rest can still be checked.
+        let (name, name_span) = name.unwrap_or((String::new(), root.span));
         Some(Scenario {
             name: Name {
                 text: name,
@@ -314,6 +513,42 @@ impl<'t> Decoder<'t> {
             funcs,
             span: root.span,
         })
+    }
+
+    /// Records the identifiers of the values in the scenario record that no
+    /// field took (unknown fields, fields given twice, extra positional
+    /// arguments): `global: [...]` declares nothing, but its names are not
+    /// unknown names.
+    fn taint_unused(&mut self, node: &Node, a: &Args<'_>) {
+        let (items, fields): (&[Node], &[crate::ron::Field]) = match &node.kind {
+            NodeKind::Tuple { items, .. } => (items, &[]),
+            NodeKind::Struct { fields, .. } => (&[], fields),
+            NodeKind::Mixed { items, fields, .. } => (items, fields),
+            _ => (&[], &[]),
+        };
+        let values = items.iter().chain(fields.iter().map(|f| &f.value));
+        for v in values {
+            if !a.uses(v) {
+                self.taint_field(v);
+            }
+        }
+    }
+
+    /// The statements of `main`. When it has statements but none decoded,
+    /// validation must not also say it is empty.
+    fn main(&mut self, node: &Node) -> Vec<Stmt> {
+        let stmts = self.block(node);
+        let written = match &node.kind {
+            NodeKind::List(items) => !items.is_empty(),
+            _ => {
+                self.taint_field(node);
+                true
+            }
+        };
+        if stmts.is_empty() && written {
+            self.recovery.main_dropped = true;
+        }
+        stmts
     }
 
     fn ident<'a>(&mut self, node: &'a Node) -> Option<&'a crate::ron::Ident> {
@@ -417,84 +652,101 @@ impl<'t> Decoder<'t> {
     fn params(&mut self, node: &Node) -> Vec<ParamDecl> {
         let NodeKind::Map(entries) = &node.kind else {
             self.wrong_type(node, Ty::Map);
+            self.taint_field(node);
+            self.recovery.params_dropped = true;
             return Vec::new();
         };
-        let mut out = Vec::new();
-        for (k, v) in entries {
-            let name = self.key_name(k);
-            let value = match &v.kind {
-                NodeKind::Int(i) => Some(*i),
-                _ => {
-                    if let NodeKind::Float(_) = v.kind {
-                        self.wrong_type(v, Ty::Expr);
-                    } else {
-                        self.error(
-                            Diagnostic::new(
-                                format!("expected an integer, found {}", v.describe()),
-                                v.span,
-                            )
-                            .with_label("parameters are integers"),
-                        );
-                    }
-                    None
+        entries
+            .iter()
+            .filter_map(|(k, v)| self.part(&[k, v], |d| d.param(k, v)))
+            .collect()
+    }
+
+    fn param(&mut self, k: &Node, v: &Node) -> Option<ParamDecl> {
+        let name = self.key_name(k);
+        let value = match &v.kind {
+            NodeKind::Int(i) => Some(*i),
+            _ => {
+                if let NodeKind::Float(_) = v.kind {
+                    self.wrong_type(v, Ty::Expr);
+                } else {
+                    self.error(
+                        Diagnostic::new(
+                            format!("expected an integer, found {}", v.describe()),
+                            v.span,
+                        )
+                        .with_label("parameters are integers"),
+                    );
                 }
-            };
-            if let (Some(name), Some(default)) = (name, value) {
-                out.push(ParamDecl { name, default });
+                None
             }
-        }
-        out
+        };
+        Some(ParamDecl {
+            name: name?,
+            default: value?,
+        })
     }
 
     fn globals(&mut self, node: &Node) -> Vec<Stmt> {
-        let stmts = self.block(node);
-        for s in &stmts {
-            if let Some(kw) = stmts::global_error(&s.kind) {
-                let head = s.span;
-                self.error(
-                    Diagnostic::new(format!("`{kw}` cannot be used in `globals`"), head)
-                        .with_label("not a package-level declaration")
-                        .with_help(
-                            "`globals` only holds declarations such as `Chan`, `Mutex` and \
-                             `Var`; move this statement into `main`",
-                        ),
-                );
-            }
+        if !matches!(node.kind, NodeKind::List(_)) {
+            self.taint_field(node);
         }
-        stmts
+        let items = self.list(node, Ty::Block);
+        items
+            .iter()
+            .filter_map(|n| self.part(&[n], |d| d.global(n)))
+            .collect()
+    }
+
+    /// One global: a statement that must be a declaration.
+    fn global(&mut self, node: &Node) -> Option<Stmt> {
+        if let Some(kw) = stmts::global_error(node) {
+            self.error(
+                Diagnostic::new(format!("`{kw}` cannot be used in `globals`"), node.span)
+                    .with_label("not a package-level declaration")
+                    .with_help(
+                        "`globals` only holds declarations such as `Chan`, `Mutex` and \
+                         `Var`; move this statement into `main`",
+                    ),
+            );
+        }
+        self.stmt(node)
     }
 
     fn funcs(&mut self, node: &Node) -> Vec<FuncDef> {
         let NodeKind::Map(entries) = &node.kind else {
             self.wrong_type(node, Ty::Map);
+            self.taint_field(node);
             return Vec::new();
         };
-        let mut out = Vec::new();
-        for (k, v) in entries {
-            let name = self.key_name(k);
-            let (params, body) = if let NodeKind::List(_) = v.kind {
-                (Vec::new(), self.block(v))
-            } else {
-                let Some(a) = self.record(v, FUNC, &["Func"]) else {
-                    continue;
-                };
-                let params = a.get("params").map_or_else(Vec::new, |n| {
-                    let items = self.list(n, Ty::Names);
-                    items.iter().filter_map(|i| self.name(i)).collect()
-                });
-                let body = a.get("body").map_or_else(Vec::new, |n| self.block(n));
-                (params, body)
-            };
-            if let Some(name) = name {
-                out.push(FuncDef {
-                    name,
-                    params,
-                    body,
-                    span: k.span.join(v.span),
-                });
-            }
-        }
-        out
+        entries
+            .iter()
+            .filter_map(|(k, v)| self.part(&[k, v], |d| d.func(k, v)))
+            .collect()
+    }
+
+    /// One function definition. Errors in its body drop only the statements
+    /// they are in; any other error (its name, its record, its parameters)
+    /// drops the whole function.
+    fn func(&mut self, k: &Node, v: &Node) -> Option<FuncDef> {
+        let name = self.key_name(k);
+        let (params, body) = if let NodeKind::List(_) = v.kind {
+            (Vec::new(), self.block(v))
+        } else {
+            let a = self.record(v, FUNC, &["Func"])?;
+            let params = a.get("params").map_or_else(Vec::new, |n| {
+                let items = self.list(n, Ty::Names);
+                items.iter().filter_map(|i| self.name(i)).collect()
+            });
+            let body = a.get("body").map_or_else(Vec::new, |n| self.block(n));
+            (params, body)
+        };
+        Some(FuncDef {
+            name: name?,
+            params,
+            body,
+            span: k.span.join(v.span),
+        })
     }
 }
 

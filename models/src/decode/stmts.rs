@@ -42,26 +42,32 @@ static CASES: &[Shape] = &[
     },
 ];
 
-/// The RON name of a statement that may not appear in `globals`, if `kind` is one.
-pub(crate) fn global_error(kind: &StmtKind) -> Option<&'static str> {
-    Some(match kind {
-        StmtKind::Chan { .. }
-        | StmtKind::NilChan { .. }
-        | StmtKind::Mutex { .. }
-        | StmtKind::RwMutex { .. }
-        | StmtKind::WaitGroup { .. }
-        | StmtKind::Once { .. }
-        | StmtKind::Cond { .. }
-        | StmtKind::Var { .. }
-        | StmtKind::Map { .. }
-        | StmtKind::Background { .. }
-        | StmtKind::Timer { .. } => return None,
-        StmtKind::WithCancel {
-            is_timeout: false, ..
-        } => "WithCancel",
-        StmtKind::WithCancel { .. } => "WithTimeout",
-        other => stmt_name(other),
-    })
+/// Statements allowed in `globals`: declarations of package-level objects.
+const GLOBAL_DECLS: &[&str] = &[
+    "Chan",
+    "NilChan",
+    "Mutex",
+    "RWMutex",
+    "RwMutex",
+    "WaitGroup",
+    "Once",
+    "Cond",
+    "Var",
+    "Map",
+    "Background",
+    "Timer",
+    "After",
+    "Ticker",
+    "Tick",
+];
+
+/// The name of the statement written in `node` when it is a statement that
+/// may not appear in `globals` (whether or not the rest of it decodes).
+pub(crate) fn global_error(node: &Node) -> Option<&str> {
+    let id = head(node)?;
+    let name = id.name.as_str();
+    let known = STMTS.iter().any(|s| s.shape.name == name);
+    (known && !GLOBAL_DECLS.contains(&name)).then_some(name)
 }
 
 /// The RON name of a statement kind.
@@ -143,9 +149,26 @@ fn head(node: &Node) -> Option<&crate::ron::Ident> {
     }
 }
 
+/// The arguments of a record node, positional and named.
+fn top_level_values(node: &Node) -> Vec<&Node> {
+    match &node.kind {
+        NodeKind::Tuple { items, .. } => items.iter().collect(),
+        NodeKind::Struct { fields, .. } => fields.iter().map(|f| &f.value).collect(),
+        NodeKind::Mixed { items, fields, .. } => items
+            .iter()
+            .chain(fields.iter().map(|f| &f.value))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 impl Decoder<'_> {
-    /// One statement.
+    /// One statement, or nothing when it fails to decode (see [`Decoder::part`]).
     pub(crate) fn stmt(&mut self, node: &Node) -> Option<Stmt> {
+        self.part(&[node], |d| d.stmt_inner(node))
+    }
+
+    fn stmt_inner(&mut self, node: &Node) -> Option<Stmt> {
         let Some(id) = head(node) else {
             let d = Diagnostic::new(
                 format!("expected a statement, found {}", node.describe()),
@@ -165,9 +188,20 @@ impl Decoder<'_> {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
             self.error(d);
+            // Any of its arguments may be a name it declares.
+            for n in top_level_values(node) {
+                self.may_declare(n);
+            }
             return None;
         };
         let args = self.args(node, id.span, spec.shape);
+        for f in spec.shape.fields {
+            // `func` names a function; a loop's `var` is local to the loop.
+            let declares = matches!(f.ty, Ty::Name | Ty::Into) && !matches!(f.name, "func" | "var");
+            if let Some(n) = args.get(f.name).filter(|_| declares) {
+                self.may_declare(n);
+            }
+        }
         let kind = (spec.build)(self, &args, id.span);
         Some(Stmt {
             kind,
@@ -178,7 +212,10 @@ impl Decoder<'_> {
     /// The cases of a `Select`.
     pub(super) fn cases(&mut self, node: &Node) -> Vec<SelectCase> {
         let items = self.list(node, Ty::Cases);
-        items.iter().filter_map(|n| self.case(n)).collect()
+        items
+            .iter()
+            .filter_map(|n| self.part(&[n], |d| d.case(n)))
+            .collect()
     }
 
     fn case(&mut self, node: &Node) -> Option<SelectCase> {

@@ -555,3 +555,107 @@ fn every_error_in_a_file_is_reported() {
         ]
     );
 }
+
+fn partial(text: &str) -> (SourceFile, super::Decoded) {
+    let file = SourceFile::new("t.ron", text);
+    let root = crate::ron::parse(text).expect("RON");
+    let d = super::decode_partial(&file, &root);
+    (file, d)
+}
+
+#[test]
+fn decoding_drops_what_fails_and_keeps_the_rest() {
+    let text = r#"Scenario(
+        name: 5,
+        params: {"n": 1.5, "m": 2},
+        globals: [Mutex("mu"), Chann("ch"), Send("mu", 1), Var("x")],
+        main: [
+            Sned("a"),
+            Loop([Sleep(0.5), Recv("c", "v"), Brek]),
+            Select([Recv("c", [Return]), Rcv("d"), Default]),
+            Chan(name: "e", cap: 1.5),
+            Close("c"),
+        ],
+        funcs: {"f": (parms: ["p"], body: []), "g": ["q"], "h": [Close("r"), Clse("s")]},
+    )"#;
+    let (file, d) = partial(text);
+    let got: Vec<(&str, &str)> = d
+        .errors
+        .iter()
+        .map(|e| (e.message.as_str(), file.slice(e.span)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("expected a string, found an integer", "5"),
+            ("floats are not supported", "1.5"),
+            ("unknown statement `Chann`", "Chann"),
+            ("`Send` cannot be used in `globals`", r#"Send("mu", 1)"#),
+            ("unknown statement `Sned`", "Sned"),
+            ("floats are not supported", "0.5"),
+            ("unknown statement `Brek`", "Brek"),
+            ("unknown select case `Rcv`", "Rcv"),
+            ("floats are not supported", "1.5"),
+            ("unknown field `parms` in `function`", "parms"),
+            ("expected a statement, found a string", r#""q""#),
+            ("unknown statement `Clse`", "Clse"),
+        ]
+    );
+    let s = d.scenario.expect("a partial tree");
+    assert_eq!(s.name.text, "");
+    let params: Vec<&str> = s.params.iter().map(|p| p.name.text.as_str()).collect();
+    assert_eq!(params, ["m"]);
+    let globals: Vec<String> = s.globals.iter().map(|g| name(&g.kind)).collect();
+    assert_eq!(globals.len(), 2);
+    assert!(globals[0].starts_with("Mutex") && globals[1].starts_with("Var"));
+    // The `Loop` keeps its good statement; the `Select` its good cases.
+    let main: Vec<&StmtKind> = s.main.iter().map(|s| &s.kind).collect();
+    assert_eq!(main.len(), 3);
+    let StmtKind::Loop { body } = main[0] else {
+        panic!("{:?}", main[0])
+    };
+    assert_eq!(body.len(), 1);
+    assert!(matches!(body[0].kind, StmtKind::Recv { .. }));
+    let StmtKind::Select { cases } = main[1] else {
+        panic!("{:?}", main[1])
+    };
+    let kinds: Vec<bool> = cases
+        .iter()
+        .map(|c| matches!(c.kind, CaseKind::Default))
+        .collect();
+    assert_eq!(kinds, [false, true]);
+    assert!(matches!(main[2], StmtKind::Close { .. }));
+    // `f` fails as a whole; `g` and `h` keep what decoded.
+    let funcs: Vec<(&str, usize)> = s
+        .funcs
+        .iter()
+        .map(|f| (f.name.text.as_str(), f.body.len()))
+        .collect();
+    assert_eq!(funcs, [("g", 0), ("h", 1)]);
+    // What the dropped parts mention.
+    let r = &d.recovery;
+    for n in ["n", "ch", "mu", "a", "d", "e", "f", "p", "q", "s"] {
+        assert!(r.mentions(n), "{n}");
+    }
+    for n in ["m", "x", "c", "v", "g", "h", "r"] {
+        assert!(!r.mentions(n), "{n}");
+    }
+    // What the dropped statements may declare where they are.
+    let mut declared: Vec<&str> = r.declared.keys().map(String::as_str).collect();
+    declared.sort_unstable();
+    assert_eq!(declared, ["a", "ch", "e", "s"]);
+    assert!(!r.is_empty());
+}
+
+#[test]
+fn decoding_gives_no_tree_without_main_or_a_record() {
+    let (_, d) = partial(r#"Scenario(name: "t", mian: [Sleep])"#);
+    assert!(d.scenario.is_none());
+    assert_eq!(d.errors.len(), 2);
+    let (_, d) = partial(r#"[Sleep]"#);
+    assert!(d.scenario.is_none());
+    assert_eq!(d.errors[0].message, "expected `(field: ...)`, found a list");
+    // A tree without errors has nothing to recover.
+    let (_, d) = partial(r#"Scenario(name: "t", main: [Sleep])"#);
+    assert!(d.scenario.is_some() && d.errors.is_empty() && d.recovery.is_empty());
+}

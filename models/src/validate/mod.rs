@@ -18,6 +18,7 @@ mod stmts;
 
 use std::collections::HashMap;
 
+use crate::decode::Recovery;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::ir::{FuncId, GlobalId, Metadata};
 use crate::span::Span;
@@ -41,6 +42,8 @@ pub(crate) enum PkgItem {
 /// The state of one walk over the scenario.
 pub(crate) struct Walker<'s> {
     sc: &'s Scenario,
+    /// What decoding dropped from `sc`: errors it may cause are left out.
+    recovery: &'s Recovery,
     errs: Vec<Diagnostic>,
     /// Scenario parameters and globals.
     package: HashMap<String, PkgItem>,
@@ -72,7 +75,21 @@ impl Walker<'_> {
 
 /// Validates a decoded scenario with the given parameter values (already
 /// checked) and returns the resolved program, or every error.
-pub(crate) fn check(sc: &Scenario, params: &[(String, i64)]) -> Result<HProgram, Vec<Diagnostic>> {
+///
+/// `recovery` says what decoding dropped from a partial tree. Errors such
+/// parts may cause are not reported: an unknown name or function written
+/// inside a dropped part (the part may have declared it); any error at a
+/// use of a name when a dropped statement that may have declared it again
+/// lies between its declaration and the use (the name resolves to nothing
+/// there, silently); an empty `main` whose statements were all dropped. A
+/// function whose definition failed is not in the tree, so its calls get
+/// no argument-count errors (and no unknown-function errors: its name is
+/// written in the dropped part).
+pub(crate) fn check(
+    sc: &Scenario,
+    params: &[(String, i64)],
+    recovery: &Recovery,
+) -> Result<HProgram, Vec<Diagnostic>> {
     let mut kinds: Vec<Vec<ParamKind>> = sc
         .funcs
         .iter()
@@ -81,7 +98,7 @@ pub(crate) fn check(sc: &Scenario, params: &[(String, i64)]) -> Result<HProgram,
     let mut round = 0;
     loop {
         round += 1;
-        let mut w = Walker::new(sc, params, kinds.clone());
+        let mut w = Walker::new(sc, recovery, params, kinds.clone());
         w.walk();
         let converged = w
             .joins
@@ -97,13 +114,19 @@ pub(crate) fn check(sc: &Scenario, params: &[(String, i64)]) -> Result<HProgram,
 }
 
 impl<'s> Walker<'s> {
-    fn new(sc: &'s Scenario, params: &[(String, i64)], kinds: Vec<Vec<ParamKind>>) -> Walker<'s> {
+    fn new(
+        sc: &'s Scenario,
+        recovery: &'s Recovery,
+        params: &[(String, i64)],
+        kinds: Vec<Vec<ParamKind>>,
+    ) -> Walker<'s> {
         let joins = kinds
             .iter()
             .map(|ks| vec![ParamKind::Unresolved; ks.len()])
             .collect();
         let mut w = Walker {
             sc,
+            recovery,
             errs: Vec::new(),
             package: HashMap::new(),
             func_ids: HashMap::new(),
@@ -182,7 +205,7 @@ impl<'s> Walker<'s> {
     /// Checks every global, `main` and every named function.
     fn walk(&mut self) {
         self.check_globals();
-        if self.sc.main.is_empty() {
+        if self.sc.main.is_empty() && !self.recovery.main_dropped {
             self.error(
                 Diagnostic::new("`main` has no statements", self.sc.main_span)
                     .with_label("empty")
@@ -281,16 +304,22 @@ impl<'s> Walker<'s> {
 }
 
 /// Checks `--param name=value` overrides against the scenario's parameters.
-/// Returns the parsed values and the errors (messages without spans).
+/// Returns the parsed values and the errors (messages without spans). An
+/// override of a parameter whose declaration was dropped by decoding (or of
+/// any parameter, when `params` itself failed) is ignored, not reported.
 pub(crate) fn check_params(
     sc: &Scenario,
     given: &[(String, String)],
+    recovery: &Recovery,
 ) -> (Vec<(String, i64)>, Vec<String>) {
     let mut values: Vec<(String, i64)> = Vec::new();
     let mut errors = Vec::new();
     let names: Vec<&str> = sc.params.iter().map(|p| p.name.text.as_str()).collect();
     for (name, raw) in given {
         if !names.contains(&name.as_str()) {
+            if recovery.params_dropped || recovery.mentions(name) {
+                continue;
+            }
             let hint = match closest(name, names.iter().copied()) {
                 Some(s) => format!(": did you mean `{s}`?"),
                 None if names.is_empty() => ": the scenario has no parameters".to_string(),

@@ -230,8 +230,14 @@ impl Walker<'_> {
         }
     }
 
-    /// Resolves a name used at `span`; reports unknown names.
+    /// Resolves a name used at `span`; reports unknown names. After
+    /// decoding errors, a name that a dropped statement may have declared
+    /// again between its declaration and this use resolves to nothing,
+    /// silently; an unknown name mentioned in a dropped part is not reported.
     pub(crate) fn resolve(&mut self, name: &str, span: Span) -> Option<Res> {
+        if self.maybe_redeclared(name, span) {
+            return None;
+        }
         if let Some(d) = self.stack.len().checked_sub(1) {
             if let Some(s) = self.lookup_at(d, name, span) {
                 let kind = self
@@ -252,12 +258,42 @@ impl Walker<'_> {
         }
     }
 
+    /// Whether a statement dropped by decoding that may declare `name` lies
+    /// between the visible declaration of `name` and its use at `usage` (it
+    /// may have declared `name` again, with another kind).
+    fn maybe_redeclared(&self, name: &str, usage: Span) -> bool {
+        if !self.recovery.mentions(name) {
+            return false;
+        }
+        let mut decl = None;
+        for c in self.stack.iter().rev() {
+            if let Some(info) = c.find(name).and_then(|s| c.slot(s)) {
+                if !info.capture {
+                    decl = Some(info.decl);
+                    break;
+                }
+            }
+            if !matches!(c.kind, FnKind::GoBody | FnKind::DoBody) {
+                break;
+            }
+        }
+        let decl = decl.or_else(|| match self.package.get(name) {
+            Some(PkgItem::Param(_, s) | PkgItem::Global(_, _, s)) => Some(*s),
+            None => None,
+        });
+        decl.is_some_and(|d| self.recovery.redeclared_between(name, d, usage))
+    }
+
     /// Whether `name` is visible, without capturing it or reporting anything.
     pub(crate) fn resolve_quiet(&self, name: &str) -> bool {
         self.stack.iter().any(|c| c.find(name).is_some()) || self.package.contains_key(name)
     }
 
     fn unknown_name(&mut self, name: &str, span: Span) {
+        if self.recovery.mentions(name) {
+            // A part that failed to decode may have declared it.
+            return;
+        }
         let mut d =
             Diagnostic::new(format!("unknown name `{name}`"), span).with_label("not declared");
         if self.func_ids.contains_key(name) {
@@ -351,6 +387,9 @@ impl Walker<'_> {
     /// local is assigned, a shared variable is stored, a new name is declared
     /// in the current block.
     pub(crate) fn dst(&mut self, name: &Name, kind: Kind) -> HDst {
+        if self.maybe_redeclared(&name.text, name.span) {
+            return HDst::Local(self.hidden(&name.text, kind, name.span));
+        }
         let top = self.stack.len().checked_sub(1);
         let local = top.and_then(|d| self.lookup_at(d, &name.text, name.span));
         if let Some(slot) = local {

@@ -670,3 +670,235 @@ fn parse_scenario_validates_without_lowering() {
     let ds = crate::parse_scenario(&bad).expect_err("invalid");
     assert_eq!(ds[0].message, "unknown name `ch`");
 }
+
+// ----- errors together with decoding errors, without cascades -----
+
+/// Every error of `text` as (message, underlined text), in the order reported.
+fn all_errors(text: &str, params: &[(&str, &str)]) -> Vec<(String, String)> {
+    let (file, ds) = errors_in(text, params);
+    ds.iter()
+        .map(|d| (d.message.clone(), file.slice(d.span).to_string()))
+        .collect()
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn decoding_and_validation_errors_are_reported_together_in_file_order() {
+    let text = r#"Scenario(
+    name: "t",
+    globals: [Mutex("mu")],
+    main: [
+        Sned("ch", 1),
+        Lock("mu"),
+        Wait("mu"),
+        Sleep(0.5),
+        Unlock("mx"),
+    ],
+)"#;
+    assert_eq!(
+        all_errors(text, &[]),
+        pairs(&[
+            ("unknown statement `Sned`", "Sned"),
+            (
+                "`Wait` needs a WaitGroup or Cond, but `mu` is a Mutex",
+                "mu"
+            ),
+            ("floats are not supported", "0.5"),
+            ("unknown name `mx`", "mx"),
+        ])
+    );
+    let (file, ds) = errors_in(text, &[]);
+    let lines: Vec<u32> = ds.iter().map(|d| file.line_col(d.span.start).0).collect();
+    assert_eq!(lines, [5, 7, 8, 9]);
+    // `parse_scenario` reports the same errors.
+    let parsed = crate::parse_scenario(&file).expect_err("invalid");
+    assert_eq!(parsed, ds);
+}
+
+#[test]
+fn a_declaration_that_fails_to_decode_does_not_make_its_name_unknown() {
+    let uses = r#"Send("ch", 1), Go(body: [Recv("ch", "v"), Assert("v == 1")]), Close("ch")"#;
+    assert_eq!(
+        all_errors(
+            &sc(&format!(r#"main: [Chan(name: "ch", cap: 1.5), {uses}]"#)),
+            &[]
+        ),
+        pairs(&[("floats are not supported", "1.5")])
+    );
+    assert_eq!(
+        all_errors(
+            &sc(&format!(r#"main: [Chan("ch", cap: 1.5), {uses}]"#)),
+            &[]
+        ),
+        pairs(&[
+            ("mix of positional and named arguments", r#"Chan("ch", cap"#),
+            ("floats are not supported", "1.5"),
+        ])
+    );
+    assert_eq!(
+        all_errors(&sc(&format!(r#"main: [Chann("ch", 0), {uses}]"#)), &[]),
+        pairs(&[("unknown statement `Chann`", "Chann")])
+    );
+    assert_eq!(
+        all_errors(
+            &sc(&format!(r#"globals: [Chann("ch", 0)], main: [{uses}]"#)),
+            &[]
+        ),
+        pairs(&[("unknown statement `Chann`", "Chann")])
+    );
+    // A misspelled `globals` field declares nothing, but names nothing unknown.
+    assert_eq!(
+        all_errors(
+            &sc(&format!(r#"global: [Chan("ch")], main: [{uses}]"#)),
+            &[]
+        ),
+        pairs(&[("unknown field `global` in `Scenario`", "global")])
+    );
+    // Names the failed part does not mention are still unknown.
+    assert_eq!(
+        all_errors(
+            &sc(r#"main: [Chann("ch", 0), Send("ch", 1), Close("chh")]"#),
+            &[]
+        ),
+        pairs(&[
+            ("unknown statement `Chann`", "Chann"),
+            ("unknown name `chh`", "chh"),
+        ])
+    );
+}
+
+#[test]
+fn a_function_that_fails_to_decode_gives_no_call_errors() {
+    let text = r#"Scenario(
+    name: "t",
+    main: [
+        Chan("ch", 1),
+        Go("worker", ["ch", 1]),
+        Call("worker", ["ch"]),
+        Go("helper", ["ch"]),
+        Go("wrker", ["ch", 1]),
+    ],
+    funcs: {
+        "worker": (parms: ["c", "n"], body: [Send("c", "n")]),
+        "helper": Fnc(params: ["c"], body: [Close("c")]),
+    },
+)"#;
+    assert_eq!(
+        all_errors(text, &[]),
+        pairs(&[
+            ("unknown function `wrker`", "wrker"),
+            ("unknown field `parms` in `function`", "parms"),
+            ("expected `Func`(...), found `Fnc`", "Fnc"),
+        ])
+    );
+}
+
+#[test]
+fn a_dropped_declaration_that_may_shadow_a_name_gives_no_kind_errors() {
+    // Had `Chan` decoded, `ch` would be a channel from line 3 on.
+    assert_eq!(
+        all_errors(
+            &sc(r#"globals: [Mutex("ch")], main: [
+                Lock("ch"), Unlock("ch"),
+                Chan(name: "ch", cap: 1.5),
+                Send("ch", 1), Recv("ch", "v"),
+                Chan("q", 1), Lock("q"),
+            ]"#),
+            &[]
+        ),
+        pairs(&[
+            ("floats are not supported", "1.5"),
+            ("`Lock` needs a Mutex or RWMutex, but `q` is a channel", "q"),
+        ])
+    );
+    // A failed statement that declares nothing, or that comes before the
+    // declaration, hides nothing.
+    assert_eq!(
+        all_errors(
+            &sc(r#"main: [Let("q", 1.5), Chan("q"), Send("q", 1.5), Lock("q")]"#),
+            &[]
+        ),
+        pairs(&[
+            ("floats are not supported", "1.5"),
+            ("floats are not supported", "1.5"),
+            ("`Lock` needs a Mutex or RWMutex, but `q` is a channel", "q"),
+        ])
+    );
+    // An unknown statement may declare any of its arguments.
+    assert_eq!(
+        all_errors(
+            &sc(r#"globals: [Mutex("n")], main: [Lett("n", 0), Set("n", 1), Add("n", 1)]"#),
+            &[]
+        ),
+        pairs(&[("unknown statement `Lett`", "Lett")])
+    );
+}
+
+#[test]
+fn a_main_whose_statements_all_fail_is_not_also_empty() {
+    assert_eq!(
+        all_errors(&sc(r#"main: [Sned("ch", 1)]"#), &[]),
+        pairs(&[("unknown statement `Sned`", "Sned")])
+    );
+    assert_eq!(
+        all_errors(&sc(r#"main: Sleep"#), &[]),
+        pairs(&[(
+            "expected a list of statements, found an identifier",
+            "Sleep"
+        )])
+    );
+}
+
+#[test]
+fn expect_that_fails_to_decode_adds_nothing() {
+    assert_eq!(
+        all_errors(
+            &sc(r#"expect: [Deadlok, Leak], main: [Chan("ch"), Lock("ch")]"#),
+            &[]
+        ),
+        pairs(&[
+            ("unknown bug kind `Deadlok`", "Deadlok"),
+            (
+                "`Lock` needs a Mutex or RWMutex, but `ch` is a channel",
+                "ch"
+            ),
+        ])
+    );
+}
+
+#[test]
+fn param_errors_are_reported_with_decoding_errors() {
+    let text = sc(r#"params: {"n": 1.5, "m": 2}, main: [For(to: "n", body: [Sleep("m")]), Sned]"#);
+    let file = SourceFile::new("t.ron", text.as_str());
+    let params = [
+        ("n".to_string(), "3".to_string()),
+        ("k".to_string(), "1".to_string()),
+    ];
+    let e = crate::compile(&file, &params).expect_err("invalid");
+    let got: Vec<(&str, &str)> = e
+        .diagnostics
+        .iter()
+        .map(|d| (d.message.as_str(), file.slice(d.span)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("floats are not supported", "1.5"),
+            ("unknown statement `Sned`", "Sned"),
+        ]
+    );
+    // `n` was declared by the entry that failed: overriding it is no error.
+    assert_eq!(e.param_errors, ["unknown parameter `k`: did you mean `m`?"]);
+    let rendered = e.render(&file, false);
+    assert_eq!(rendered.matches("error:").count(), 3);
+    // When `params` is not a map at all, no override is reported unknown.
+    let broken = SourceFile::new("t.ron", sc(r#"params: 3, main: [Sleep]"#));
+    let e = crate::compile(&broken, &params).expect_err("invalid");
+    assert_eq!(e.diagnostics.len(), 1);
+    assert!(e.param_errors.is_empty());
+}
