@@ -706,3 +706,17 @@ fn a_state_whose_only_steps_crash_is_not_a_leak() {
     ));
     assert_eq!(c.kinds(), vec![Panic]);
 }
+
+#[test]
+fn coverage_records_the_select_arm_taken() {
+    let c = check(&scenario(
+        r#"Chan("a", 1), Var("x", 0)"#,
+        r#"Select([
+             Recv(chan: "a", body: [Set("x", 1)]), // never
+             Default([Set("x", 2)]), // always
+           ]),"#,
+    ));
+    let lines: Vec<u32> = c.out.covered.iter().map(|s| c.line(*s)).collect();
+    assert!(lines.contains(&c.line_of("// always")), "{lines:?}");
+    assert!(!lines.contains(&c.line_of("// never")), "{lines:?}");
+}
