@@ -6,14 +6,23 @@
 //! - [`state`]: canonical states;
 //! - [`explore`]: the stateful breadth-first explorer with bounds;
 //! - [`detect`]: deadlocks, leaks, races, panics, assertions, context leaks;
-//! - [`trace`]: replaying a path into readable steps;
-//! - [`schedule`]: the replay token of a path.
+//! - [`trace`]: strict replay of a schedule into readable steps;
+//! - [`schedule`]: the replay token of a schedule;
+//! - [`objects`]: object identities, names and lock holders along a trace;
+//! - [`reached`]: the bugs one run shows (replay's verdict);
+//! - [`minimal`]: counterexamples with the fewest preemptions, then steps;
+//! - [`waitfor`]: who waits for whom at the end of a counterexample;
+//! - [`report`]: filling the report view types.
 
 pub mod detect;
 pub mod explore;
+pub mod minimal;
+pub mod objects;
+pub mod reached;
 pub mod report;
 pub mod schedule;
 pub mod semantics;
 pub mod state;
 pub mod trace;
 pub mod value;
+pub mod waitfor;

@@ -1,96 +1,153 @@
-//! Replays a path from the initial state, strictly, and describes each
-//! step: which goroutine did what, where. Used by reports and `weft replay`.
+//! Strict replay: re-executes a schedule step by step from the initial
+//! state, checking that every step is enabled, and records what each step
+//! did (who moved, where, which objects it touched, whether it was a
+//! context switch or a preemption).
+//!
+//! [`Replayer`] is the step-at-a-time engine (`weft replay` prints each step
+//! as it happens); [`replay_path`] and [`replay_items`] run a whole schedule.
+//! Goroutines are numbered in spawn order (0 is main), the numbering replay
+//! tokens use ([`crate::schedule`]).
 
 use std::collections::BTreeMap;
 
+use smallvec::SmallVec;
 use weft_models::ir::{Op, Program};
 
-use crate::detect::blocking::blocked_goroutines;
-use crate::semantics::{self, Event, Failure, Transition, PLAIN};
+use crate::objects::{ObjId, Objects};
+use crate::schedule::{Alt, Item, Move};
+use crate::semantics::{self, Access, Event, Failure, Transition, PLAIN};
 use crate::state::{GoroutineId, Object, Site, State};
 
-/// One step of a trace.
+/// A goroutine's part in a step.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TraceStep {
-    /// The goroutine that moved (for a rendezvous, the sender; for a timer, none).
-    pub goroutine: Option<GoroutineId>,
-    /// Where it was.
-    pub site: Option<Site>,
-    /// What happened, in words (`send`, `select case 2`, `timer fires`).
-    pub action: String,
-    /// The partner of a rendezvous: the receiver and its operation.
-    pub partner: Option<(GoroutineId, Site)>,
-}
-
-/// What a goroutine is doing at the end of a trace.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GoroutineEnd {
+pub struct Actor {
     /// Its identity.
     pub goroutine: GoroutineId,
-    /// Its next operation.
+    /// Its spawn number (0 is main).
+    pub number: u32,
+    /// The operation it executed.
     pub site: Site,
-    /// True when it has no enabled move.
-    pub blocked: bool,
+    /// The phase of a two-phase operation it was in (RWMutex `Lock`, Cond
+    /// `Wait`).
+    pub phase: u8,
+    /// The alternative it took.
+    pub alt: Alt,
 }
 
-/// A replayed path.
-#[derive(Clone, Debug)]
-pub struct Trace {
-    /// The steps, in order.
-    pub steps: Vec<TraceStep>,
-    /// Goroutine display names (`main`, `worker#1`, ...).
-    pub names: BTreeMap<GoroutineId, String>,
-    /// The last state reached (before a crash, if the path crashes).
-    pub last: State,
-    /// Live goroutines at the end.
-    pub end: Vec<GoroutineEnd>,
-    /// Set when the last step crashed the program.
+/// Whether a step switched goroutines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Switch {
+    /// The same goroutine goes on (or a timer fires, or it is the first step).
+    None,
+    /// Another goroutine runs because the previous one blocked or ended.
+    Switch,
+    /// Another goroutine runs although the previous one could have gone on:
+    /// a preemption, what minimal schedules have fewest of.
+    Preemption,
+}
+
+/// One replayed step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceStep {
+    /// The token item of the step.
+    pub item: Item,
+    /// The transition, in the terms of the state it ran in.
+    pub transition: Transition,
+    /// The goroutine that moved (for a hand-off, the sender).
+    pub actor: Option<Actor>,
+    /// The receiver of a hand-off.
+    pub partner: Option<Actor>,
+    /// The timer or context whose deadline fired.
+    pub fired: Option<ObjId>,
+    /// What happened, in words (`send`, `select case 2`, `timer fires`).
+    pub action: String,
+    /// Context switch before this step.
+    pub switch: Switch,
+    /// Objects the step touched, and how.
+    pub touches: Vec<(ObjId, Access)>,
+    /// The goroutine the step started, if any.
+    pub spawned: Option<GoroutineId>,
+    /// Events of the step (context leaks found by garbage collection).
+    pub events: Vec<Event>,
+    /// Set when the step crashed the program.
     pub failure: Option<Failure>,
-    /// Events of the steps (context leaks on garbage collection).
-    pub events: Vec<(usize, Event)>,
 }
 
-impl Trace {
-    /// The display name of a goroutine.
-    pub fn name(&self, id: &GoroutineId) -> String {
-        self.names
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| format!("goroutine{:?}", id.0.as_slice()))
+impl TraceStep {
+    /// The goroutines that moved.
+    pub fn movers(&self) -> impl Iterator<Item = &Actor> {
+        self.actor.iter().chain(self.partner.iter())
     }
 }
 
-/// Why a path could not be replayed.
+/// A goroutine ever seen in a trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GoroutineName {
+    /// Spawn number (0 is main).
+    pub number: u32,
+    /// The function it started in.
+    pub func: String,
+    /// How reports name it: `main`, or function and spawn number
+    /// (`worker#2`).
+    pub display: String,
+}
+
+/// One choice a replay could have taken at a step, for divergence messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// The token item.
+    pub item: Item,
+    /// The goroutine's display name, or `None` for a timer.
+    pub goroutine: Option<String>,
+    /// The operation.
+    pub site: Option<Site>,
+    /// What it would do.
+    pub action: String,
+}
+
+/// Why a schedule could not be replayed.
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum ReplayError {
-    /// A step asked for a transition that is not enabled.
-    #[error("step {step}: the schedule asks for `{wanted}`, but the enabled moves are: {}", enabled.join(", "))]
+    /// A step asked for something that is not enabled.
+    #[error(
+        "step {step}: the schedule asks for `{wanted}`, but {why}; enabled at this step: {}",
+        list(enabled)
+    )]
     Diverged {
         /// 1-based step number.
         step: usize,
         /// The token item asked for.
-        wanted: String,
-        /// The token items that were enabled.
-        enabled: Vec<String>,
+        wanted: Item,
+        /// Why it cannot be taken (`goroutine 2 (worker#2) is blocked`).
+        why: String,
+        /// The goroutine the item names, where it stands, if it is alive.
+        at: Option<(String, Site)>,
+        /// What was enabled instead.
+        enabled: Vec<Choice>,
     },
-    /// The path continues after the program crashed.
-    #[error("step {step}: the program already crashed at the previous step")]
+    /// The schedule goes on after the program crashed.
+    #[error("step {step}: the schedule goes on after the program crashed at step {}", step - 1)]
     AfterCrash {
         /// 1-based step number.
         step: usize,
     },
-    /// The scenario failed to start.
+    /// The scenario failed before its first step.
     #[error("{}", .0.message)]
     Start(Failure),
 }
 
-fn item(t: &Transition) -> String {
-    crate::schedule::encode(std::slice::from_ref(t))
-        .trim_start_matches("v1:")
-        .to_string()
+fn list(enabled: &[Choice]) -> String {
+    if enabled.is_empty() {
+        return "nothing (every goroutine is blocked or has ended)".into();
+    }
+    enabled
+        .iter()
+        .map(|c| format!("`{}`", c.item))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-/// Describes a goroutine's operation for the trace.
+/// Describes a goroutine's operation (`send`, `select: case 2`, ...).
 pub fn describe(prog: &Program, site: Site, alt: u32, phase: u8) -> String {
     match &prog.instr(site.func, site.pc).op {
         Op::Send { .. } => "send".into(),
@@ -102,8 +159,8 @@ pub fn describe(prog: &Program, site: Site, alt: u32, phase: u8) -> String {
         Op::Lock { .. } => "lock (readers gone)".into(),
         Op::Unlock { .. } => "unlock".into(),
         Op::TryLock { .. } => "trylock".into(),
-        Op::RLock { .. } => "rlock".into(),
-        Op::RUnlock { .. } => "runlock".into(),
+        Op::RLock { .. } => "read-lock".into(),
+        Op::RUnlock { .. } => "read-unlock".into(),
         Op::WgAdd { .. } => "add".into(),
         Op::Wait { .. } if phase == 0 => "wait".into(),
         Op::Wait { .. } => "wake and relock".into(),
@@ -124,7 +181,7 @@ pub fn describe(prog: &Program, site: Site, alt: u32, phase: u8) -> String {
         Op::AtomicAdd { .. } => "atomic add".into(),
         Op::CompareAndSwap { .. } => "compare-and-swap".into(),
         Op::Go { .. } => "go".into(),
-        Op::Choose { .. } => format!("choose alternative {}", alt + 1),
+        Op::Choose { .. } => format!("choice {}", alt + 1),
         Op::Panic { .. } => "panic".into(),
         Op::Assert { .. } => "assert".into(),
         Op::Sleep => "sleep".into(),
@@ -133,116 +190,523 @@ pub fn describe(prog: &Program, site: Site, alt: u32, phase: u8) -> String {
     }
 }
 
-fn name_new_goroutines(prog: &Program, state: &State, names: &mut BTreeMap<GoroutineId, String>) {
-    for g in &state.goroutines {
-        if names.contains_key(&g.id) {
-            continue;
-        }
-        let name = if g.id.is_main() {
-            "main".to_string()
-        } else {
-            let f = &prog.func(g.frames[0].func).name;
-            let n = names
-                .values()
-                .filter(|v| v.rsplit_once('#').is_some_and(|(base, _)| base == f))
-                .count();
-            format!("{f}#{}", n + 1)
-        };
-        names.insert(g.id.clone(), name);
+/// The token alternative of goroutine alternative `alt` at `site`.
+fn alt_of(prog: &Program, site: Site, alt: u32) -> Alt {
+    match &prog.instr(site.func, site.pc).op {
+        Op::Select { arms, .. } if alt as usize >= arms.len() => Alt::Default,
+        Op::Select { .. } => Alt::Case(alt + 1),
+        Op::Choose { .. } => Alt::Choice(alt + 1),
+        _ => Alt::Only,
     }
 }
 
-/// Replays `path` from the initial state, checking every step is enabled.
-pub fn replay(prog: &Program, path: &[Transition]) -> Result<Trace, ReplayError> {
-    let mut state = semantics::initial_state(prog).map_err(ReplayError::Start)?;
-    let mut names = BTreeMap::new();
-    name_new_goroutines(prog, &state, &mut names);
-    let mut steps = Vec::new();
-    let mut events = Vec::new();
-    let mut failure = None;
-    for (i, t) in path.iter().enumerate() {
-        if failure.is_some() {
-            return Err(ReplayError::AfterCrash { step: i + 1 });
+/// Whether `t` is a context switch or a preemption after a step by `last`
+/// (empty before the first goroutine step), in a state whose enabled
+/// transitions are `enabled`. Timer fires never switch. Shared by replay and
+/// the minimal-schedule search, so both count preemptions alike.
+pub fn switch_kind(
+    state: &State,
+    enabled: &[Transition],
+    last: &[GoroutineId],
+    t: &Transition,
+) -> Switch {
+    let actors = t.actors();
+    if actors.is_empty() || last.is_empty() {
+        return Switch::None;
+    }
+    let id = |p: u32| &state.goroutines[p as usize].id;
+    if actors.iter().any(|&a| last.contains(id(a))) {
+        return Switch::None;
+    }
+    let could_go_on = enabled
+        .iter()
+        .flat_map(|e| e.actors())
+        .any(|a| last.contains(id(a)));
+    if could_go_on {
+        Switch::Preemption
+    } else {
+        Switch::Switch
+    }
+}
+
+/// The goroutines a transition moves, by identity.
+pub fn mover_ids(state: &State, t: &Transition) -> SmallVec<[GoroutineId; 2]> {
+    t.actors()
+        .iter()
+        .map(|&a| state.goroutines[a as usize].id.clone())
+        .collect()
+}
+
+/// Replays a schedule one step at a time.
+pub struct Replayer<'p> {
+    prog: &'p Program,
+    state: State,
+    names: BTreeMap<GoroutineId, GoroutineName>,
+    objects: Objects,
+    steps: Vec<TraceStep>,
+    path: Vec<Transition>,
+    last: SmallVec<[GoroutineId; 2]>,
+    failure: Option<Failure>,
+}
+
+impl<'p> Replayer<'p> {
+    /// Starts a run of `prog`.
+    pub fn new(prog: &'p Program) -> Result<Self, ReplayError> {
+        let state = semantics::initial_state(prog).map_err(ReplayError::Start)?;
+        let objects = Objects::new(prog, &state);
+        let mut r = Replayer {
+            prog,
+            state,
+            names: BTreeMap::new(),
+            objects,
+            steps: Vec::new(),
+            path: Vec::new(),
+            last: SmallVec::new(),
+            failure: None,
+        };
+        r.name_new_goroutines();
+        Ok(r)
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The steps so far.
+    pub fn steps(&self) -> &[TraceStep] {
+        &self.steps
+    }
+
+    /// The crash of the last step, if it crashed.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.failure.as_ref()
+    }
+
+    /// The display name of a goroutine seen in the run.
+    pub fn name(&self, id: &GoroutineId) -> String {
+        self.names.get(id).map_or_else(
+            || format!("goroutine {:?}", id.0.as_slice()),
+            |n| n.display.clone(),
+        )
+    }
+
+    fn number(&self, id: &GoroutineId) -> u32 {
+        self.names.get(id).map_or(u32::MAX, |n| n.number)
+    }
+
+    fn name_new_goroutines(&mut self) {
+        for g in &self.state.goroutines {
+            if self.names.contains_key(&g.id) {
+                continue;
+            }
+            let number = self.names.len() as u32;
+            let func = self.prog.func(g.frames[0].func).name.clone();
+            let display = if g.id.is_main() {
+                "main".to_string()
+            } else {
+                format!("{func}#{number}")
+            };
+            self.names.insert(
+                g.id.clone(),
+                GoroutineName {
+                    number,
+                    func,
+                    display,
+                },
+            );
         }
-        let enabled = semantics::enabled(prog, &state);
-        if !enabled.contains(t) {
-            return Err(ReplayError::Diverged {
-                step: i + 1,
-                wanted: item(t),
-                enabled: enabled.iter().map(item).collect(),
+    }
+
+    /// The token item of transition `t` in the current state.
+    pub fn item_of(&self, t: &Transition) -> Item {
+        let mv = |p: u32, alt: u32| {
+            let g = &self.state.goroutines[p as usize];
+            Move {
+                goroutine: self.number(&g.id),
+                alt: alt_of(self.prog, g.site(), alt),
+            }
+        };
+        match *t {
+            Transition::Step { g, alt } => Item::Step(mv(g, alt)),
+            Transition::Rendezvous {
+                sender,
+                send_arm,
+                receiver,
+                recv_arm,
+            } => Item::Handoff {
+                sender: mv(sender, send_arm),
+                receiver: mv(receiver, recv_arm),
+            },
+            Transition::Fire { object } => {
+                let fires = semantics::enabled(self.prog, &self.state)
+                    .into_iter()
+                    .filter(|e| matches!(e, Transition::Fire { .. }));
+                let n = fires
+                    .take_while(|e| *e != Transition::Fire { object })
+                    .count();
+                Item::Fire(n as u32 + 1)
+            }
+        }
+    }
+
+    fn choice(&self, t: &Transition) -> Choice {
+        let item = self.item_of(t);
+        match *t {
+            Transition::Step { g, alt } => {
+                let gr = &self.state.goroutines[g as usize];
+                Choice {
+                    item,
+                    goroutine: Some(self.name(&gr.id)),
+                    site: Some(gr.site()),
+                    action: describe(self.prog, gr.site(), alt, gr.phase),
+                }
+            }
+            Transition::Rendezvous {
+                sender, receiver, ..
+            } => {
+                let s = &self.state.goroutines[sender as usize];
+                let r = &self.state.goroutines[receiver as usize];
+                Choice {
+                    item,
+                    goroutine: Some(self.name(&s.id)),
+                    site: Some(s.site()),
+                    action: format!("send to {}", self.name(&r.id)),
+                }
+            }
+            Transition::Fire { object } => Choice {
+                item,
+                goroutine: None,
+                site: None,
+                action: self.fire_action(object),
+            },
+        }
+    }
+
+    fn fire_action(&self, object: crate::value::ObjRef) -> String {
+        match self.state.object(object) {
+            Object::Context(_) => "context deadline expires".into(),
+            Object::Timer(t) if t.periodic() => "ticker ticks".into(),
+            _ => "timer fires".into(),
+        }
+    }
+
+    /// The transitions enabled now, with their token items.
+    pub fn choices(&self) -> Vec<Choice> {
+        semantics::enabled(self.prog, &self.state)
+            .iter()
+            .map(|t| self.choice(t))
+            .collect()
+    }
+
+    /// Finds the enabled transition a token item names.
+    pub fn resolve(&self, item: &Item) -> Result<Transition, ReplayError> {
+        let enabled = semantics::enabled(self.prog, &self.state);
+        if let Some(t) = enabled.iter().find(|t| self.item_of(t) == *item) {
+            return Ok(t.clone());
+        }
+        let step = self.steps.len() + 1;
+        if self.failure.is_some() {
+            return Err(ReplayError::AfterCrash { step });
+        }
+        let wanted_g = match item {
+            Item::Step(m) => Some(m.goroutine),
+            Item::Handoff { sender, .. } => Some(sender.goroutine),
+            Item::Fire(_) => None,
+        };
+        let mut at = None;
+        let why = match wanted_g {
+            None => {
+                let n = enabled
+                    .iter()
+                    .filter(|t| matches!(t, Transition::Fire { .. }))
+                    .count();
+                match n {
+                    0 => "no timer or deadline can fire now".to_string(),
+                    1 => "only one timer can fire now (`t`)".to_string(),
+                    n => format!("only {n} timers can fire now (`t` to `t{n}`)"),
+                }
+            }
+            Some(num) => {
+                let found = self.names.iter().find(|(_, n)| n.number == num);
+                match found {
+                    None => format!("goroutine {num} has not been started"),
+                    Some((id, n)) => match self.state.position(id) {
+                        None => format!("goroutine {num} ({}) has ended", n.display),
+                        Some(p) => {
+                            let g = &self.state.goroutines[p];
+                            at = Some((n.display.clone(), g.site()));
+                            let own: Vec<String> = enabled
+                                .iter()
+                                .filter(|t| t.actors().first() == Some(&(p as u32)))
+                                .map(|t| format!("`{}`", self.item_of(t)))
+                                .collect();
+                            if own.is_empty() {
+                                format!("goroutine {num} ({}) is blocked", n.display)
+                            } else {
+                                format!(
+                                    "goroutine {num} ({}) can only take {}",
+                                    n.display,
+                                    own.join(" or ")
+                                )
+                            }
+                        }
+                    },
+                }
+            }
+        };
+        Err(ReplayError::Diverged {
+            step,
+            wanted: *item,
+            why,
+            at,
+            enabled: enabled.iter().map(|t| self.choice(t)).collect(),
+        })
+    }
+
+    /// Executes the step a token item names.
+    pub fn step_item(&mut self, item: &Item) -> Result<&TraceStep, ReplayError> {
+        if self.failure.is_some() {
+            return Err(ReplayError::AfterCrash {
+                step: self.steps.len() + 1,
             });
         }
-        let g_at = |p: u32| {
-            let g = &state.goroutines[p as usize];
-            (g.id.clone(), g.site(), g.phase)
-        };
-        let step = match *t {
+        let t = self.resolve(item)?;
+        self.apply(&t)
+    }
+
+    /// Executes transition `t`, which must be enabled.
+    pub fn step(&mut self, t: &Transition) -> Result<&TraceStep, ReplayError> {
+        if self.failure.is_some() {
+            return Err(ReplayError::AfterCrash {
+                step: self.steps.len() + 1,
+            });
+        }
+        let enabled = semantics::enabled(self.prog, &self.state);
+        if !enabled.contains(t) {
+            let item = self.item_of_unchecked(t);
+            return Err(match self.resolve(&item) {
+                Err(e) => e,
+                Ok(_) => ReplayError::Diverged {
+                    step: self.steps.len() + 1,
+                    wanted: item,
+                    why: "the transition is not enabled".into(),
+                    at: None,
+                    enabled: enabled.iter().map(|e| self.choice(e)).collect(),
+                },
+            });
+        }
+        self.apply(t)
+    }
+
+    /// The item of a transition that may not fit the state (goroutine
+    /// positions out of range become numbers past every goroutine).
+    fn item_of_unchecked(&self, t: &Transition) -> Item {
+        let n = self.state.goroutines.len() as u32;
+        if t.actors().iter().all(|&a| a < n) {
+            self.item_of(t)
+        } else {
+            Item::Step(Move {
+                goroutine: self.names.len() as u32,
+                alt: Alt::Only,
+            })
+        }
+    }
+
+    fn actor(&self, p: u32, alt: u32) -> Actor {
+        let g = &self.state.goroutines[p as usize];
+        Actor {
+            goroutine: g.id.clone(),
+            number: self.number(&g.id),
+            site: g.site(),
+            phase: g.phase,
+            alt: alt_of(self.prog, g.site(), alt),
+        }
+    }
+
+    fn apply(&mut self, t: &Transition) -> Result<&TraceStep, ReplayError> {
+        let prog = self.prog;
+        let enabled = semantics::enabled(prog, &self.state);
+        let item = self.item_of(t);
+        let switch = switch_kind(&self.state, &enabled, &self.last, t);
+        let (actor, partner, fired, action) = match *t {
             Transition::Step { g, alt } => {
-                let (id, site, phase) = g_at(g);
-                TraceStep {
-                    goroutine: Some(id),
-                    site: Some(site),
-                    action: describe(prog, site, alt, phase),
-                    partner: None,
-                }
+                let a = self.actor(g, alt);
+                let action = describe(prog, a.site, alt, a.phase);
+                (Some(a), None, None, action)
             }
             Transition::Rendezvous {
                 sender,
                 send_arm,
                 receiver,
-                ..
+                recv_arm,
             } => {
-                let (sid, ssite, _) = g_at(sender);
-                let (rid, rsite, _) = g_at(receiver);
+                let s = self.actor(sender, send_arm);
+                let r = self.actor(receiver, recv_arm);
                 let action = if send_arm == PLAIN {
                     "send (handed over)".to_string()
                 } else {
                     format!("select: case {} (handed over)", send_arm + 1)
                 };
-                TraceStep {
-                    goroutine: Some(sid),
-                    site: Some(ssite),
-                    action,
-                    partner: Some((rid, rsite)),
-                }
+                (Some(s), Some(r), None, action)
             }
-            Transition::Fire { object } => TraceStep {
-                goroutine: None,
-                site: None,
-                action: match state.object(object) {
-                    Object::Context(_) => "context deadline expires".into(),
-                    Object::Timer(t) if t.periodic() => "ticker ticks".into(),
-                    _ => "timer fires".into(),
-                },
-                partner: None,
-            },
+            Transition::Fire { object } => (
+                None,
+                None,
+                Some(self.objects.id(object)),
+                self.fire_action(object),
+            ),
         };
-        steps.push(step);
-        let out = semantics::step(prog, &state, t);
-        events.extend(out.events.into_iter().map(|e| (i, e)));
-        if out.failure.is_some() {
-            failure = out.failure;
-        } else {
-            state = out.state;
-            name_new_goroutines(prog, &state, &mut names);
+        let touches = semantics::footprint(prog, &self.state, t)
+            .objects
+            .iter()
+            .map(|&(r, a)| (self.objects.id(r), a))
+            .collect();
+        let out = semantics::step(prog, &self.state, t);
+        let movers = mover_ids(&self.state, t);
+        let mut spawned = None;
+        if out.failure.is_none() {
+            spawned = out
+                .state
+                .goroutines
+                .iter()
+                .find(|g| self.state.position(&g.id).is_none())
+                .map(|g| g.id.clone());
+            let site = actor.as_ref().map(|a| a.site);
+            let raw = crate::objects::raw_step(prog, &self.state, t, &out.state);
+            self.objects
+                .advance(prog, &self.state, raw.as_ref(), &out.state, &movers, site);
+            self.state = out.state;
+            self.name_new_goroutines();
+        }
+        if !movers.is_empty() {
+            self.last = movers;
+        }
+        self.failure = out.failure.clone();
+        self.path.push(t.clone());
+        self.steps.push(TraceStep {
+            item,
+            transition: t.clone(),
+            actor,
+            partner,
+            fired,
+            action,
+            switch,
+            touches,
+            spawned,
+            events: out.events,
+            failure: out.failure,
+        });
+        Ok(self.steps.last().expect("a step was just pushed"))
+    }
+
+    /// Ends the replay.
+    pub fn finish(self) -> Trace {
+        let (blocked, _) = crate::detect::blocking::blocked_goroutines(self.prog, &self.state);
+        let end = self
+            .state
+            .goroutines
+            .iter()
+            .map(|g| GoroutineEnd {
+                goroutine: g.id.clone(),
+                site: g.site(),
+                phase: g.phase,
+                blocked: blocked.contains(&g.id),
+                spinning: g.spinning,
+            })
+            .collect();
+        Trace {
+            steps: self.steps,
+            path: self.path,
+            names: self.names,
+            objects: self.objects,
+            last: self.state,
+            end,
+            failure: self.failure,
         }
     }
-    let (blocked, _) = blocked_goroutines(prog, &state);
-    let end = state
-        .goroutines
-        .iter()
-        .map(|g| GoroutineEnd {
-            goroutine: g.id.clone(),
-            site: g.site(),
-            blocked: blocked.contains(&g.id),
-        })
-        .collect();
-    Ok(Trace {
-        steps,
-        names,
-        last: state,
-        end,
-        failure,
-        events,
-    })
+}
+
+/// A live goroutine at the end of a trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GoroutineEnd {
+    /// Its identity.
+    pub goroutine: GoroutineId,
+    /// Its next operation.
+    pub site: Site,
+    /// Its phase in a two-phase operation.
+    pub phase: u8,
+    /// True when it has no enabled move.
+    pub blocked: bool,
+    /// True when it loops forever without a visible operation.
+    pub spinning: bool,
+}
+
+/// A replayed schedule.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    /// The steps, in order.
+    pub steps: Vec<TraceStep>,
+    /// The transitions, in order.
+    pub path: Vec<Transition>,
+    /// Every goroutine seen, with its spawn number and display name.
+    pub names: BTreeMap<GoroutineId, GoroutineName>,
+    /// Object identities and names along the trace.
+    pub objects: Objects,
+    /// The last state reached (before the crash, if the last step crashed).
+    pub last: State,
+    /// Live goroutines at the end.
+    pub end: Vec<GoroutineEnd>,
+    /// Set when the last step crashed the program.
+    pub failure: Option<Failure>,
+}
+
+impl Trace {
+    /// The display name of a goroutine.
+    pub fn name(&self, id: &GoroutineId) -> String {
+        self.names.get(id).map_or_else(
+            || format!("goroutine {:?}", id.0.as_slice()),
+            |n| n.display.clone(),
+        )
+    }
+
+    /// The spawn number of a goroutine.
+    pub fn number(&self, id: &GoroutineId) -> u32 {
+        self.names.get(id).map_or(u32::MAX, |n| n.number)
+    }
+
+    /// The schedule's token items.
+    pub fn items(&self) -> Vec<Item> {
+        self.steps.iter().map(|s| s.item).collect()
+    }
+
+    /// The replay token.
+    pub fn token(&self) -> String {
+        crate::schedule::encode(&self.items())
+    }
+
+    /// Context switches and preemptions.
+    pub fn switches(&self) -> (usize, usize) {
+        let count = |k| self.steps.iter().filter(|s| s.switch == k).count();
+        let p = count(Switch::Preemption);
+        (count(Switch::Switch) + p, p)
+    }
+}
+
+/// Replays a path of transitions (a checker counterexample).
+pub fn replay_path(prog: &Program, path: &[Transition]) -> Result<Trace, ReplayError> {
+    let mut r = Replayer::new(prog)?;
+    for t in path {
+        r.step(t)?;
+    }
+    Ok(r.finish())
+}
+
+/// Replays a decoded token.
+pub fn replay_items(prog: &Program, items: &[Item]) -> Result<Trace, ReplayError> {
+    let mut r = Replayer::new(prog)?;
+    for item in items {
+        r.step_item(item)?;
+    }
+    Ok(r.finish())
 }

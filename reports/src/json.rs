@@ -1,10 +1,22 @@
-//! JSON Lines: one object per scenario.
+//! JSON Lines: one object per scenario (`weft check`) or per replay
+//! (`weft replay`). The schema is documented in reports/README.md.
 
-use crate::view::ScenarioReport;
+use serde::Serialize;
+
+use crate::view::{ReplayReport, ScenarioReport};
+
+fn line<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|e| {
+        format!("{{\"schema_version\":1,\"error\":\"cannot serialise report: {e}\"}}")
+    })
+}
 
 /// One scenario as a single JSON line (no trailing newline).
 pub fn render(report: &ScenarioReport) -> String {
-    serde_json::to_string(report).unwrap_or_else(|e| {
-        format!("{{\"schema_version\":1,\"error\":\"cannot serialise report: {e}\"}}")
-    })
+    line(report)
+}
+
+/// One replay as a single JSON line (no trailing newline).
+pub fn render_replay(report: &ReplayReport) -> String {
+    line(report)
 }

@@ -1,10 +1,13 @@
 //! Counterexample rendering for weft.
 //!
 //! The checker fills in plain view types ([`view`]); each renderer turns
-//! them into one format: [`text`] for terminals, [`json`] for tools
-//! (JSON Lines, one object per scenario). Renderers never look at the
+//! them into one format: [`text`] for terminals (a swim-lane table per
+//! counterexample), [`json`] for tools (JSON Lines, one object per
+//! scenario; schema in reports/README.md) and [`dot`] for Graphviz
+//! (happens-before and wait-for graphs). Renderers never look at the
 //! checker's internals, so the crate graph stays acyclic.
 
+pub mod dot;
 pub mod json;
 pub mod text;
 pub mod view;

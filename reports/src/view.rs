@@ -1,5 +1,7 @@
 //! Plain data describing a checked scenario, its bugs and their
-//! counterexamples. Field names are the JSON schema (see reports/README.md).
+//! counterexamples. Field names are the JSON schema (documented in
+//! reports/README.md); the checker fills them in, the renderers only read
+//! them.
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -14,7 +16,8 @@ pub struct Location {
     pub line: u32,
     /// 1-based column.
     pub col: u32,
-    /// The source text of the operation (first line of it).
+    /// The source text of the operation, comments dropped and whitespace
+    /// collapsed to one line.
     pub text: String,
 }
 
@@ -27,24 +30,124 @@ pub struct TaxonomyView {
     pub cause: String,
 }
 
+/// A goroutine's column in the schedule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LaneView {
+    /// Its name: `main`, or its function and spawn number (`worker#2`).
+    pub goroutine: String,
+    /// Spawn number, as in schedule tokens (0 is main).
+    pub number: u32,
+    /// The function it started in.
+    pub function: String,
+    /// The step that started it (absent for main).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<usize>,
+}
+
+/// The receiving side of a hand-off step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PartnerView {
+    /// Its lane (index into `lanes`).
+    pub lane: usize,
+    /// Its name.
+    pub goroutine: String,
+    /// Its operation as written.
+    pub op: String,
+    /// What it did (`receive`, `select: case 2`).
+    pub action: String,
+    /// Line of its operation.
+    pub line: u32,
+    /// Column of its operation.
+    pub col: u32,
+}
+
 /// One step of a counterexample.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StepView {
     /// 1-based step number.
     pub index: usize,
-    /// The goroutine that moved (`main`, `worker#1`), or `timer`.
+    /// The step's item in the schedule token (`2`, `0s3`, `1>0`, `t`).
+    pub item: String,
+    /// The lane of the goroutine that moved; `None` for a timer firing.
+    pub lane: Option<usize>,
+    /// The goroutine that moved (the sender of a hand-off), or `timer`.
     pub goroutine: String,
-    /// The operation as written in the scenario.
+    /// The operation as written in the scenario (for a select, the case
+    /// taken); for a timer, the operation that made it.
     pub op: String,
-    /// What happened (`send`, `select: case 2`, `timer fires`).
+    /// What happened (`send`, `select: case 2`, `choice 1`, `timer fires`).
     pub action: String,
-    /// Line of the operation (0 for timer fires).
+    /// Line of the operation (for a timer: where it was made; 0 if unknown).
     pub line: u32,
-    /// Column of the operation (0 for timer fires).
+    /// Column of the operation.
     pub col: u32,
-    /// For a rendezvous: the receiving goroutine and its operation.
+    /// The receiver of a hand-off.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub partner: Option<String>,
+    pub partner: Option<PartnerView>,
+    /// `none`, `switch` (the previous goroutine blocked or ended) or
+    /// `preemption` (it could have gone on).
+    pub switch: String,
+    /// False for a step that cannot matter to the bug: concurrent with it
+    /// and touching nothing it depends on. The text report folds these.
+    pub relevant: bool,
+    /// True for the step that shows the bug (a crash, a context leak).
+    pub failing: bool,
+    /// Earlier steps of other goroutines this one synchronises with
+    /// (spawns and successive operations on one synchronisation object),
+    /// by index: the edges of the happens-before graph besides program order.
+    pub after: Vec<usize>,
+}
+
+/// An operation about to happen at the end of a counterexample that is part
+/// of the bug: both accesses of a race, the operations goroutines are
+/// blocked on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PendingView {
+    /// The goroutine's lane.
+    pub lane: usize,
+    /// Its name.
+    pub goroutine: String,
+    /// The operation as written.
+    pub op: String,
+    /// `races` or `blocked`.
+    pub role: String,
+    /// Line.
+    pub line: u32,
+    /// Column.
+    pub col: u32,
+}
+
+/// An operation ahead of a goroutine that would release a waiter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReleaseView {
+    /// The goroutine that could do it.
+    pub goroutine: String,
+    /// What it would do (`receive from`, `call Done on`).
+    pub what: String,
+    /// The object.
+    pub object: String,
+    /// Where.
+    pub at: Location,
+    /// True when a goroutine it would start does it.
+    pub via_spawn: bool,
+}
+
+/// What a blocked goroutine waits for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WaitView {
+    /// What it is trying to do: `send on`, `receive from`, `lock`, ...
+    pub verb: String,
+    /// The objects it waits on, by name (`` `ch` ``, `` Mutex `mu` ``).
+    pub objects: Vec<String>,
+    /// Goroutines holding what it needs.
+    pub held_by: Vec<String>,
+    /// Operations ahead of live goroutines that would release it.
+    pub could_release: Vec<ReleaseView>,
+    /// A fact that explains the wait (`its counter is 2`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The whole explanation in one sentence.
+    pub why: String,
 }
 
 /// A goroutine at the end of a counterexample.
@@ -52,10 +155,58 @@ pub struct StepView {
 pub struct GoroutineView {
     /// Its name.
     pub goroutine: String,
-    /// `blocked` or `runnable`.
+    /// Spawn number.
+    pub number: u32,
+    /// `blocked`, `runnable`, `spinning`, `exited` (or `returned` for main),
+    /// or `crashed` for the goroutine whose step crashed the program.
     pub status: String,
-    /// Where it stands.
-    pub at: Location,
+    /// Where it stands (absent once it has ended).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Location>,
+    /// What it waits for, when blocked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<WaitView>,
+}
+
+/// An edge of the wait-for graph.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WaitEdgeView {
+    /// The waiting goroutine.
+    pub from: String,
+    /// The goroutine it waits for.
+    pub to: String,
+    /// The object between them.
+    pub object: String,
+    /// `held-by` or `could-release`.
+    pub relation: String,
+    /// The edge in words: ``waits to lock Mutex `f1`, held by phil#2``.
+    pub label: String,
+}
+
+/// The wait-for graph at the end of a counterexample.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct WaitForView {
+    /// Its edges.
+    pub edges: Vec<WaitEdgeView>,
+    /// A cycle, as indices into `edges` in order (empty when there is none).
+    pub cycle: Vec<usize>,
+}
+
+/// How the counterexample was chosen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MinimalityView {
+    /// `minimal` (proven fewest preemptions, then fewest steps), `shortest`
+    /// (the checker's breadth-first schedule, when the minimal search hit
+    /// its cap) or `replayed` (a schedule given to `weft replay`).
+    pub search: String,
+    /// Steps.
+    pub steps: usize,
+    /// Context switches (including preemptions).
+    pub context_switches: usize,
+    /// Preemptions: switches away from a goroutine that could have gone on.
+    pub preemptions: usize,
+    /// The claim in words.
+    pub note: String,
 }
 
 /// One bug and its counterexample.
@@ -63,18 +214,40 @@ pub struct GoroutineView {
 pub struct BugView {
     /// `deadlock`, `leak`, `race`, `panic`, `assert` or `context-leak`.
     pub kind: String,
-    /// Go's message, or weft's description.
+    /// The kind in words: `global deadlock`, `goroutine leak`, ...
+    pub title: String,
+    /// The study's classification of this bug.
+    pub taxonomy: TaxonomyView,
+    /// Go's message (`panic: send on closed channel`, `fatal error: all
+    /// goroutines are asleep - deadlock!`), or weft's description.
     pub message: String,
+    /// The goroutine where the bug shows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goroutine: Option<String>,
     /// Where the bug shows.
     pub location: Location,
-    /// Other locations involved (the second access of a race, other blocked goroutines).
+    /// Other locations involved (the second access of a race, other blocked
+    /// goroutines).
     pub related: Vec<Location>,
     /// The replay token.
     pub schedule: String,
+    /// How the schedule was chosen, and its switch counts.
+    pub minimality: MinimalityView,
+    /// The command that replays the counterexample.
+    pub reproduce: String,
+    /// The goroutines of the schedule, in spawn order: the table's columns.
+    pub lanes: Vec<LaneView>,
     /// The counterexample's steps.
     pub steps: Vec<StepView>,
-    /// Every live goroutine at the end.
+    /// Operations about to happen at the end that are part of the bug.
+    pub pending: Vec<PendingView>,
+    /// Every goroutine of the run at the end.
     pub goroutines: Vec<GoroutineView>,
+    /// Who waits for whom at the end.
+    pub wait_for: WaitForView,
+    /// Why the bug happens, in sentences (for a leak: why nobody can release
+    /// the goroutine).
+    pub explanation: Vec<String>,
 }
 
 /// Search counters.
@@ -107,7 +280,7 @@ pub struct ScenarioReport {
     /// Origin of the bug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
-    /// The study's taxonomy.
+    /// The study's taxonomy, as the scenario declares it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taxonomy: Option<TaxonomyView>,
     /// Parameter values used.
@@ -136,4 +309,24 @@ impl ScenarioReport {
         k.dedup();
         k
     }
+}
+
+/// What `weft replay` found at the end of a schedule.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplayReport {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The scenario file.
+    pub file: String,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The token replayed.
+    pub schedule: String,
+    /// Steps replayed.
+    pub steps: usize,
+    /// The bugs the run shows, in the same form as `weft check`'s.
+    pub bugs: Vec<BugView>,
+    /// False when the states after the run were too many to decide
+    /// whether a goroutine is blocked forever.
+    pub complete: bool,
 }

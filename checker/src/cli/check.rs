@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use weft_checker::explore::{self, Bounds};
 use weft_checker::report::{scenario_report, Locator};
 use weft_models::span::SourceFile;
-use weft_reports::text::Style;
 
 use super::{Exit, Format, LoadArgs};
 
@@ -59,8 +58,26 @@ pub fn load(path: &Path, args: &LoadArgs) -> Option<(SourceFile, weft_models::ir
     }
 }
 
+/// Writes a DOT file; prints the error and returns false on failure.
+pub fn write_graph(path: &Path, dot: &str) -> bool {
+    match std::fs::write(path, dot) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            false
+        }
+    }
+}
+
 /// Checks every scenario under `paths`.
-pub fn run(paths: &[PathBuf], args: &LoadArgs, bounds: &Bounds, syntax_only: bool) -> Exit {
+pub fn run(
+    paths: &[PathBuf],
+    args: &LoadArgs,
+    bounds: &Bounds,
+    syntax_only: bool,
+    graph: Option<&Path>,
+    opts: &weft_checker::report::Options,
+) -> Exit {
     let files = match collect(paths) {
         Ok(f) => f,
         Err(e) => {
@@ -72,9 +89,8 @@ pub fn run(paths: &[PathBuf], args: &LoadArgs, bounds: &Bounds, syntax_only: boo
         eprintln!("error: no *.ron scenario files found");
         return Exit::BadInput;
     }
-    let style = Style {
-        color: args.color(),
-    };
+    let style = args.style();
+    let mut reports = Vec::new();
     let mut bad_input = false;
     let mut mismatch = false;
     for path in &files {
@@ -112,12 +128,22 @@ pub fn run(paths: &[PathBuf], args: &LoadArgs, bounds: &Bounds, syntax_only: boo
             file: &file,
             prog: &prog,
         };
-        let report = scenario_report(&loc, &path.display().to_string(), &outcome);
+        let report = scenario_report(&loc, &path.display().to_string(), &outcome, opts);
         mismatch |= !report.expected_met;
         match args.format {
             Format::Text => print!("{}", weft_reports::text::render(&report, style)),
             Format::Json => println!("{}", weft_reports::json::render(&report)),
         }
+        if graph.is_some() {
+            reports.push(report);
+        }
+    }
+    if let Some(g) = graph {
+        let bugs: Vec<(&str, &weft_reports::view::BugView)> = reports
+            .iter()
+            .flat_map(|r| r.bugs.iter().map(move |b| (r.scenario.as_str(), b)))
+            .collect();
+        bad_input |= !write_graph(g, &weft_reports::dot::render(&bugs));
     }
     if bad_input {
         Exit::BadInput

@@ -63,6 +63,22 @@ impl LoadArgs {
             .collect()
     }
 
+    /// How to render text on stdout.
+    pub fn style(&self) -> weft_reports::text::Style {
+        weft_reports::text::Style {
+            color: self.color(),
+            ..Default::default()
+        }
+    }
+
+    /// Report options: `--param`s are repeated in reproduce commands.
+    pub fn report_options(&self) -> weft_checker::report::Options {
+        weft_checker::report::Options {
+            params: self.param_pairs(),
+            ..Default::default()
+        }
+    }
+
     /// Whether to colour output on stdout.
     pub fn color(&self) -> bool {
         match self.color.as_str() {
@@ -94,6 +110,15 @@ enum Command {
         /// Only parse and validate.
         #[arg(long)]
         syntax_only: bool,
+        /// Also write every counterexample's happens-before graph (and
+        /// wait-for graph for blocking bugs) to this Graphviz DOT file.
+        #[arg(long, value_name = "FILE")]
+        graph: Option<PathBuf>,
+        /// Work cap of the search for minimal counterexamples (fewest
+        /// preemptions, then steps); past it, or with 0, the breadth-first
+        /// counterexample is shown and the report says so.
+        #[arg(long, value_name = "STATES", default_value_t = weft_checker::minimal::DEFAULT_CAP)]
+        minimal_cap: usize,
     },
     /// Re-execute one schedule step by step and report the bug it reaches.
     Replay {
@@ -104,6 +129,12 @@ enum Command {
         schedule: String,
         #[command(flatten)]
         load: LoadArgs,
+        /// Wait for Enter before each step (when stdin is a terminal).
+        #[arg(long)]
+        step: bool,
+        /// Also write the counterexample's graphs to this Graphviz DOT file.
+        #[arg(long, value_name = "FILE")]
+        graph: Option<PathBuf>,
     },
 }
 
@@ -128,6 +159,8 @@ pub fn run() -> i32 {
             max_depth,
             time_limit,
             syntax_only,
+            graph,
+            minimal_cap,
         } => {
             if let Some(t) = time_limit {
                 if !(t.is_finite() && t > 0.0) {
@@ -140,13 +173,17 @@ pub fn run() -> i32 {
                 max_depth,
                 time_limit: time_limit.map(Duration::from_secs_f64),
             };
-            check::run(&paths, &load, &bounds, syntax_only)
+            let mut opts = load.report_options();
+            opts.minimal_cap = minimal_cap;
+            check::run(&paths, &load, &bounds, syntax_only, graph.as_deref(), &opts)
         }
         Command::Replay {
             file,
             schedule,
             load,
-        } => replay::run(&file, &schedule, &load),
+            step,
+            graph,
+        } => replay::run(&file, &schedule, &load, step, graph.as_deref()),
     };
     exit as i32
 }

@@ -23,8 +23,8 @@ use weft_models::syntax::BugKind;
 
 use super::{context_leak, record, Bug, BugKey, Finding, Involved};
 use crate::explore::{Graph, StateId};
+use crate::semantics;
 use crate::semantics::context::CancelStatus;
-use crate::semantics::{self, Transition};
 use crate::state::{GoroutineId, Object, Site, State};
 
 /// The goroutines of `state` with no enabled transition, and whether any
@@ -94,7 +94,7 @@ fn site_of(state: &State, id: &GoroutineId) -> Option<Site> {
 }
 
 /// Records deadlocks, leaks and context leaks of every bottom component.
-pub fn detect(prog: &Program, graph: &Graph, _complete: bool, bugs: &mut BTreeMap<BugKey, Bug>) {
+pub fn detect(prog: &Program, graph: &Graph, bugs: &mut BTreeMap<BugKey, Bug>) {
     for comp in bottom_components(graph) {
         let first = comp[0];
         let rep = graph.state(first);
@@ -177,6 +177,5 @@ pub fn detect(prog: &Program, graph: &Graph, _complete: bool, bugs: &mut BTreeMa
                 }
             }
         }
-        let _: Option<&Transition> = None;
     }
 }

@@ -117,7 +117,7 @@ pub struct ModelError {
 /// Explores every reachable state of `prog` within `bounds`.
 pub fn explore(prog: &Program, bounds: &Bounds) -> Result<Outcome, ModelError> {
     let (graph, mut outcome, mut bugs) = explore_graph(prog, bounds)?;
-    detect::blocking::detect(prog, &graph, outcome.complete, &mut bugs);
+    detect::blocking::detect(prog, &graph, &mut bugs);
     outcome.bugs = bugs.into_values().collect();
     Ok(outcome)
 }

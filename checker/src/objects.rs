@@ -1,0 +1,463 @@
+//! Object identity along a trace, for reports.
+//!
+//! States are canonical: objects are garbage-collected and renumbered after
+//! every step, so an [`ObjRef`] means different objects in different states.
+//! A report needs to say "the mutex `f1`" across a whole schedule and to know
+//! who holds it. [`Objects`] follows each object from one state to the next
+//! through the references that reach it (a global, a goroutine's local slot,
+//! a field of another object), gives each a stable [`ObjId`] and a name, and
+//! records lock holders by comparing each object's state before and after a
+//! step.
+//!
+//! Only the moving goroutines' frames can change in a step, so references
+//! from globals and from the other goroutines are followed first; a
+//! reference is used only when it leads to an object of the same kind.
+
+use std::collections::BTreeMap;
+
+use weft_models::ir::{FuncId, Op, Pc, Program};
+
+use crate::semantics::once::OnceState;
+use crate::state::{GoroutineId, Object, Site, State};
+use crate::value::ObjRef;
+
+/// A stable identity of an object along one trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjId(pub u32);
+
+/// What is known about one object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjInfo {
+    /// The name the scenario gives it (a global or the local it was first
+    /// stored in; `t.C` for a timer's channel, `ctx.Done()` for a context's),
+    /// made unique along the trace with a `#2` suffix; `None` when it only
+    /// ever lived in a temporary.
+    pub name: Option<String>,
+    /// Its kind, as messages say it: `channel`, `Mutex`, `WaitGroup`, ...
+    pub kind: &'static str,
+    /// The operation of the step that created it (`None` for globals and
+    /// objects made before main's first step).
+    pub created: Option<Site>,
+}
+
+/// Who holds a lock-like object.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Holders {
+    /// The writer (Mutex, RWMutex write lock) or the goroutine running a
+    /// `Once`'s function.
+    pub writer: Option<GoroutineId>,
+    /// Goroutines holding a read lock, in the order they took it.
+    pub readers: Vec<GoroutineId>,
+}
+
+/// The kind word of an object.
+pub fn kind_of(o: &Object) -> &'static str {
+    match o {
+        Object::Chan(_) => "channel",
+        Object::Mutex(_) => "Mutex",
+        Object::RwMutex(_) => "RWMutex",
+        Object::WaitGroup(_) => "WaitGroup",
+        Object::Once(_) => "Once",
+        Object::Cond(_) => "Cond",
+        Object::Var(_) => "variable",
+        Object::Map(_) => "map",
+        Object::Context(_) => "context",
+        Object::Timer(_) => "timer",
+    }
+}
+
+/// A way to reach an object from the roots of a state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Root {
+    Global(usize),
+    Local {
+        goroutine: GoroutineId,
+        depth: usize,
+        func: FuncId,
+        slot: usize,
+    },
+}
+
+fn roots(state: &State) -> Vec<(Root, ObjRef)> {
+    let mut out = Vec::new();
+    for (i, v) in state.globals.iter().enumerate() {
+        if let Some(r) = v.object() {
+            out.push((Root::Global(i), r));
+        }
+    }
+    for g in &state.goroutines {
+        for (depth, f) in g.frames.iter().enumerate() {
+            for (slot, v) in f.locals.iter().enumerate() {
+                if let Some(r) = v.object() {
+                    out.push((
+                        Root::Local {
+                            goroutine: g.id.clone(),
+                            depth,
+                            func: f.func,
+                            slot,
+                        },
+                        r,
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn resolve(state: &State, root: &Root) -> Option<ObjRef> {
+    match root {
+        Root::Global(i) => state.globals.get(*i).and_then(|v| v.object()),
+        Root::Local {
+            goroutine,
+            depth,
+            func,
+            slot,
+        } => {
+            let g = &state.goroutines[state.position(goroutine)?];
+            let f = g.frames.get(*depth)?;
+            if f.func != *func {
+                return None;
+            }
+            f.locals.get(*slot).and_then(|v| v.object())
+        }
+    }
+}
+
+/// Handles an object holds in fixed positions, with the field's name.
+fn fields(o: &Object) -> Vec<(&'static str, ObjRef)> {
+    match o {
+        Object::Context(c) => {
+            let mut v = vec![("Done()", c.done)];
+            if let Some(p) = c.parent {
+                v.push(("parent", p));
+            }
+            v
+        }
+        Object::Timer(t) => vec![("C", t.chan)],
+        Object::Chan(c) => c.timer.map(|t| vec![("timer", t)]).unwrap_or_default(),
+        Object::Cond(c) => vec![("L", c.locker)],
+        Object::Var(v) => v
+            .value
+            .object()
+            .map(|r| vec![("value", r)])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn same_kind(a: &Object, b: &Object) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// Pairs of handles of two states with the same shape (a state before and
+/// after canonicalisation): every handle reached the same way in both.
+fn parallel(a: &State, b: &State) -> Vec<(ObjRef, ObjRef)> {
+    let mut pairs = Vec::new();
+    let mut push = |x: &crate::value::Value, y: &crate::value::Value| {
+        if let (Some(p), Some(q)) = (x.object(), y.object()) {
+            pairs.push((p, q));
+        }
+    };
+    for (x, y) in a.globals.iter().zip(&b.globals) {
+        push(x, y);
+    }
+    for (g, h) in a.goroutines.iter().zip(&b.goroutines) {
+        for (f, e) in g.frames.iter().zip(&h.frames) {
+            for (x, y) in f.locals.iter().zip(&e.locals) {
+                push(x, y);
+            }
+            push(&f.ret, &e.ret);
+        }
+    }
+    let mut i = 0;
+    while i < pairs.len() {
+        let (p, q) = pairs[i];
+        if let (Some(x), Some(y)) = (a.objects.get(p.index()), b.objects.get(q.index())) {
+            for ((fx, rx), (fy, ry)) in fields(x).into_iter().zip(fields(y)) {
+                if fx == fy && !pairs.contains(&(rx, ry)) {
+                    pairs.push((rx, ry));
+                }
+            }
+        }
+        i += 1;
+    }
+    pairs
+}
+
+/// The state after `t` before canonicalisation (objects keep their
+/// indices, new ones are appended), or `None` when the step crashes or the
+/// result does not canonicalise to `expected` (the seam changed: callers
+/// then fall back to following references).
+pub fn raw_step(
+    prog: &Program,
+    state: &State,
+    t: &crate::semantics::Transition,
+    expected: &State,
+) -> Option<State> {
+    let mut ex = crate::semantics::Exec {
+        prog,
+        state: state.clone(),
+        events: Vec::new(),
+    };
+    crate::semantics::exec::execute(&mut ex, t).ok()?;
+    crate::semantics::local::reap(&mut ex);
+    let raw = ex.state;
+    let mut canon = raw.clone();
+    crate::state::canonical::canonicalize(&mut canon, &mut Vec::new());
+    (canon == *expected).then_some(raw)
+}
+
+/// Stable identities, names and lock holders of the objects of a trace.
+#[derive(Clone, Debug)]
+pub struct Objects {
+    infos: Vec<ObjInfo>,
+    /// The id of each object of the current state, by index.
+    current: Vec<ObjId>,
+    holders: BTreeMap<ObjId, Holders>,
+    used_names: BTreeMap<String, u32>,
+}
+
+impl Objects {
+    /// Identities for the objects of the initial state.
+    pub fn new(prog: &Program, state: &State) -> Self {
+        let mut o = Objects {
+            infos: Vec::new(),
+            current: Vec::new(),
+            holders: BTreeMap::new(),
+            used_names: BTreeMap::new(),
+        };
+        let fresh = vec![None; state.objects.len()];
+        o.current = o.assign(prog, state, fresh, &[], None);
+        o
+    }
+
+    /// The id of an object of the current state.
+    pub fn id(&self, r: ObjRef) -> ObjId {
+        self.current
+            .get(r.index())
+            .copied()
+            .expect("internal weft bug: object handle outside the state")
+    }
+
+    /// What is known about an object.
+    pub fn info(&self, id: ObjId) -> &ObjInfo {
+        &self.infos[id.0 as usize]
+    }
+
+    /// Every object seen along the trace, by id.
+    pub fn all(&self) -> &[ObjInfo] {
+        &self.infos
+    }
+
+    /// Who holds a lock-like object now.
+    pub fn holders(&self, id: ObjId) -> Holders {
+        self.holders.get(&id).cloned().unwrap_or_default()
+    }
+
+    /// Follows the objects from `before` to `after`, the states around a
+    /// step by `actors` at `site` (no actor for a timer firing). `raw` is
+    /// the state after the step before canonicalisation ([`raw_step`]), when
+    /// known: objects keep their indices in it, so the mapping is exact;
+    /// without it, references are followed heuristically.
+    pub fn advance(
+        &mut self,
+        prog: &Program,
+        before: &State,
+        raw: Option<&State>,
+        after: &State,
+        actors: &[GoroutineId],
+        site: Option<Site>,
+    ) {
+        let mut map: Vec<Option<ObjId>> = vec![None; after.objects.len()];
+        if let Some(raw) = raw {
+            for (r, a) in parallel(raw, after) {
+                if let (Some(&id), Some(slot)) =
+                    (self.current.get(r.index()), map.get_mut(a.index()))
+                {
+                    slot.get_or_insert(id);
+                }
+            }
+            let current = self.assign(prog, after, map, actors, site);
+            self.track_holders(before, after, &current, actors);
+            self.current = current;
+            return;
+        }
+        let mut taken = vec![false; before.objects.len()];
+        let mut link = |b: ObjRef, a: ObjRef, map: &mut Vec<Option<ObjId>>| {
+            let (bi, ai) = (b.index(), a.index());
+            if taken[bi] || map[ai].is_some() {
+                return false;
+            }
+            if !same_kind(&before.objects[bi], &after.objects[ai]) {
+                return false;
+            }
+            taken[bi] = true;
+            map[ai] = Some(self.current[bi]);
+            true
+        };
+        // References from globals and still goroutines first, then movers.
+        let mut refs = roots(before);
+        refs.sort_by_key(|(root, _)| match root {
+            Root::Global(_) => 0,
+            Root::Local { goroutine, .. } if !actors.contains(goroutine) => 1,
+            Root::Local { .. } => 2,
+        });
+        for (root, b) in &refs {
+            if let Some(a) = resolve(after, root) {
+                link(*b, a, &mut map);
+            }
+        }
+        // Then fields of objects already followed, until nothing changes.
+        loop {
+            let mut changed = false;
+            for (bi, bo) in before.objects.iter().enumerate() {
+                let Some(ai) = map.iter().position(|m| *m == Some(self.current[bi])) else {
+                    continue;
+                };
+                let (bf, af) = (fields(bo), fields(&after.objects[ai]));
+                for ((bn, b), (an, a)) in bf.iter().zip(&af) {
+                    if bn == an {
+                        changed |= link(*b, *a, &mut map);
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let current = self.assign(prog, after, map, actors, site);
+        self.track_holders(before, after, &current, actors);
+        self.current = current;
+    }
+
+    /// Gives new ids (and names) to the objects of `state` not in `map`.
+    fn assign(
+        &mut self,
+        prog: &Program,
+        state: &State,
+        mut map: Vec<Option<ObjId>>,
+        actors: &[GoroutineId],
+        site: Option<Site>,
+    ) -> Vec<ObjId> {
+        // Names: globals, then the movers' locals, then everyone's.
+        let mut named: Vec<Option<String>> = vec![None; state.objects.len()];
+        let mut made: Vec<Option<Site>> = vec![None; state.objects.len()];
+        let mut refs = roots(state);
+        refs.sort_by_key(|(root, _)| match root {
+            Root::Global(_) => 0,
+            Root::Local { goroutine, .. } if actors.contains(goroutine) => 1,
+            Root::Local { .. } => 2,
+        });
+        for (root, r) in &refs {
+            let name = match root {
+                Root::Global(i) => prog.globals[*i].name.clone(),
+                Root::Local { func, slot, .. } => {
+                    let code = &prog.func(*func).code;
+                    let new = code
+                        .iter()
+                        .position(|i| matches!(&i.op, Op::New { dst, .. } if dst.index() == *slot));
+                    if let (Some(pc), None) = (new, made[r.index()]) {
+                        made[r.index()] = Some(Site {
+                            func: *func,
+                            pc: Pc(pc as u32),
+                        });
+                    }
+                    match prog.func(*func).local_names.get(*slot) {
+                        Some(n) if !n.starts_with('$') => n.clone(),
+                        _ => continue,
+                    }
+                }
+            };
+            named[r.index()].get_or_insert(name);
+        }
+        // Field names (`t.C`, `ctx.Done()`) for objects only reached that way.
+        for _ in 0..3 {
+            for i in 0..state.objects.len() {
+                let Some(base) = named[i].clone() else {
+                    continue;
+                };
+                for (field, r) in fields(&state.objects[i]) {
+                    if matches!(field, "C" | "Done()") && named[r.index()].is_none() {
+                        named[r.index()] = Some(format!("{base}.{field}"));
+                    }
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(state.objects.len());
+        for (i, slot) in map.iter_mut().enumerate() {
+            let id = match *slot {
+                Some(id) => id,
+                None => {
+                    let id = ObjId(self.infos.len() as u32);
+                    let name = named[i].take().map(|n| self.unique(n));
+                    self.infos.push(ObjInfo {
+                        name,
+                        kind: kind_of(&state.objects[i]),
+                        created: made[i].or(site),
+                    });
+                    id
+                }
+            };
+            out.push(id);
+        }
+        out
+    }
+
+    fn unique(&mut self, name: String) -> String {
+        let n = self.used_names.entry(name.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            name
+        } else {
+            format!("{name}#{n}")
+        }
+    }
+
+    fn track_holders(
+        &mut self,
+        before: &State,
+        after: &State,
+        current: &[ObjId],
+        actors: &[GoroutineId],
+    ) {
+        let Some(actor) = actors.first() else {
+            return;
+        };
+        for (ai, ao) in after.objects.iter().enumerate() {
+            let id = current[ai];
+            let Some(bi) = self.current.iter().position(|&c| c == id) else {
+                continue;
+            };
+            let bo = &before.objects[bi];
+            let h = self.holders.entry(id).or_default();
+            match (bo, ao) {
+                (Object::Mutex(b), Object::Mutex(a)) if b.locked != a.locked => {
+                    h.writer = a.locked.then(|| actor.clone());
+                }
+                (Object::RwMutex(b), Object::RwMutex(a)) => {
+                    if b.writer != a.writer {
+                        h.writer = a.writer.then(|| actor.clone());
+                    }
+                    if a.readers > b.readers {
+                        h.readers.push(actor.clone());
+                    } else if a.readers < b.readers {
+                        match h.readers.iter().position(|r| r == actor) {
+                            Some(p) => {
+                                h.readers.remove(p);
+                            }
+                            None if !h.readers.is_empty() => {
+                                h.readers.remove(0);
+                            }
+                            None => {}
+                        }
+                    }
+                }
+                (Object::Once(b), Object::Once(a)) if b != a => {
+                    h.writer = matches!(a, OnceState::Running).then(|| actor.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Which bugs a single run shows: the verdict `weft replay` prints at the
+//! end of a schedule, and the goal test of the minimal-schedule search.
+//!
+//! The detectors decide bugs on the whole explored graph; here the question
+//! is about one run ending in one state `s`, answered with the same
+//! detector code:
+//!
+//! - a crash or failed assertion of the last step, and every context leak
+//!   garbage collection found on the way ([`step_findings`]);
+//! - races: both accesses enabled in `s` ([`crate::detect::race`]);
+//! - deadlocks, leaks and pending cancels: the states reachable from `s` are
+//!   explored (bounded), and the blocking detector runs on that graph. A
+//!   global deadlock counts when `s` itself is the dead state; a leak when
+//!   its goroutine is blocked in every state reachable from `s` (it can
+//!   never move again, whatever happens next); a context leak when its
+//!   context is still waiting for its cancel in every state reachable from
+//!   `s`.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use indexmap::IndexSet;
+use rustc_hash::FxBuildHasher;
+use weft_models::ir::Program;
+use weft_models::syntax::BugKind;
+
+use crate::detect::{self, blocking, race, Bug, BugKey, Finding};
+use crate::explore::{Graph, StateId};
+use crate::semantics::context::CancelStatus;
+use crate::semantics::{self, Event, Failure, FailureKind, Transition};
+use crate::state::{GoroutineId, Object, Site, State};
+
+/// The bugs one run shows, keyed as the detectors key them.
+#[derive(Clone, Debug, Default)]
+pub struct Reached {
+    /// The bugs, each with the run's path.
+    pub bugs: BTreeMap<BugKey, Bug>,
+    /// False when the states after the run were too many to explore within
+    /// the budget: blocking bugs may then be missing.
+    pub complete: bool,
+}
+
+/// The findings of one step: its crash, and the context leaks it revealed.
+pub fn step_findings(events: &[Event], failure: Option<&Failure>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = events
+        .iter()
+        .map(|e| {
+            let Event::ContextLeak { site } = e;
+            detect::context_leak(*site)
+        })
+        .collect();
+    if let Some(f) = failure.filter(|f| f.kind != FailureKind::Model) {
+        out.push(detect::crash(f));
+    }
+    out
+}
+
+fn add(bugs: &mut BTreeMap<BugKey, Bug>, f: Finding, path: &[Transition]) {
+    detect::record(bugs, f, || path.to_vec());
+}
+
+/// The states reachable from `start` (itself first), explored breadth-first
+/// as a [`Graph`] the detectors can read; `None` past `budget` states or as
+/// soon as a state satisfies `stop`.
+pub fn reachable(
+    prog: &Program,
+    start: &State,
+    budget: usize,
+    mut stop: impl FnMut(&State) -> bool,
+) -> Option<Graph> {
+    let mut graph = Graph {
+        states: IndexSet::with_hasher(FxBuildHasher),
+        parent: vec![None],
+        depth: vec![0],
+        expanded: 0,
+        offsets: vec![0],
+        targets: Vec::new(),
+        crashes: Vec::new(),
+    };
+    graph.states.insert(start.clone());
+    let mut queue: VecDeque<StateId> = VecDeque::from([0]);
+    while let Some(s) = queue.pop_front() {
+        let state = graph.states[s as usize].clone();
+        let mut crashes = 0;
+        for t in semantics::enabled(prog, &state) {
+            let out = semantics::step(prog, &state, &t);
+            if out.failure.is_some() {
+                crashes += 1;
+                continue;
+            }
+            let (id, new) = graph.states.insert_full(out.state);
+            if new {
+                if graph.states.len() > budget || stop(&graph.states[id]) {
+                    return None;
+                }
+                graph.parent.push(Some((s, t)));
+                graph.depth.push(graph.depth[s as usize] + 1);
+                queue.push_back(id as StateId);
+            }
+            graph.targets.push(id as StateId);
+        }
+        graph.expanded += 1;
+        graph.offsets.push(graph.targets.len() as u32);
+        graph.crashes.push(crashes);
+    }
+    Some(graph)
+}
+
+fn blocked_in(prog: &Program, state: &State, g: &GoroutineId) -> bool {
+    let (blocked, _) = blocking::blocked_goroutines(prog, state);
+    blocked.contains(g)
+}
+
+fn pending_cancel(state: &State, site: Site) -> bool {
+    state.objects.iter().any(|o| {
+        matches!(o, Object::Context(c) if c.site == Some(site) && c.cancel == CancelStatus::Pending)
+    })
+}
+
+/// The deadlocks, leaks and context leaks that are certain once a run is
+/// in `state` (see the module doc); `None` when the states reachable from
+/// it exceed `budget`.
+pub fn blocking_bugs(prog: &Program, state: &State, budget: usize) -> Option<Vec<(BugKey, Bug)>> {
+    let graph = reachable(prog, state, budget, |_| false)?;
+    Some(blocking_in(prog, &graph))
+}
+
+/// Whether the run is certain to show the leak or context leak `key` once
+/// it is in `state`: `Some(false)` as soon as a reachable state shows it is
+/// not (no goroutine blocked at the leak's site, no cancel pending at the
+/// context's site), `None` past `budget` states.
+pub fn certain(prog: &Program, state: &State, key: &BugKey, budget: usize) -> Option<bool> {
+    let Some(&site) = key.sites.first() else {
+        return Some(false);
+    };
+    let escapes = |s: &State| match key.kind {
+        BugKind::Leak => {
+            let (blocked, _) = blocking::blocked_goroutines(prog, s);
+            !s.goroutines
+                .iter()
+                .any(|g| g.site() == site && blocked.contains(&g.id))
+        }
+        BugKind::ContextLeak => !pending_cancel(s, site),
+        _ => false,
+    };
+    if escapes(state) {
+        return Some(false);
+    }
+    let mut escaped = false;
+    let graph = reachable(prog, state, budget, |s| {
+        let e = escapes(s);
+        escaped |= e;
+        e
+    });
+    match graph {
+        Some(g) => Some(blocking_in(prog, &g).iter().any(|(k, _)| k == key)),
+        None if escaped => Some(false),
+        None => None,
+    }
+}
+
+fn blocking_in(prog: &Program, graph: &Graph) -> Vec<(BugKey, Bug)> {
+    let mut found = BTreeMap::new();
+    blocking::detect(prog, graph, &mut found);
+    let terminal = graph.states.len() == 1 && graph.targets.is_empty();
+    let kept = found
+        .into_iter()
+        .filter(|(key, bug)| match key.kind {
+            BugKind::Deadlock => terminal,
+            BugKind::Leak => bug.involved.first().is_some_and(|i| {
+                graph
+                    .states
+                    .iter()
+                    .all(|s| blocked_in(prog, s, &i.goroutine))
+            }),
+            BugKind::ContextLeak => graph.states.iter().all(|s| pending_cancel(s, bug.site)),
+            _ => false,
+        })
+        .collect();
+    kept
+}
+
+/// Every bug the run `path` shows, given the events and crash of each of
+/// its steps and the state it ends in (before the crash, if it crashed).
+pub fn reached(
+    prog: &Program,
+    path: &[Transition],
+    step_results: &[(Vec<Event>, Option<Failure>)],
+    end: &State,
+    budget: usize,
+) -> Reached {
+    let mut bugs = BTreeMap::new();
+    let crashed = step_results.last().is_some_and(|(_, f)| f.is_some());
+    for (events, failure) in step_results {
+        for f in step_findings(events, failure.as_ref()) {
+            add(&mut bugs, f, path);
+        }
+    }
+    let mut complete = true;
+    if !crashed {
+        race::detect(prog, end, || path.to_vec(), &mut bugs);
+        match blocking_bugs(prog, end, budget) {
+            Some(found) => {
+                for (key, mut bug) in found {
+                    bug.path = path.to_vec();
+                    bugs.entry(key).or_insert(bug);
+                }
+            }
+            None => complete = false,
+        }
+    }
+    Reached { bugs, complete }
+}
+
+/// The key of a bug, as its detector built it.
+pub fn key_of(bug: &Bug) -> BugKey {
+    let mut sites: Vec<Site> = match bug.kind {
+        BugKind::Race | BugKind::Deadlock => bug.involved.iter().map(|i| i.site).collect(),
+        _ => vec![bug.site],
+    };
+    sites.sort();
+    if bug.kind == BugKind::Deadlock {
+        sites.dedup();
+    }
+    BugKey {
+        kind: bug.kind,
+        sites,
+    }
+}
