@@ -807,7 +807,35 @@ pub fn bug_view(loc: &Locator, display_path: &str, bug: &Bug, opts: &Options) ->
             Err(e) => panic!("internal weft bug: a counterexample does not replay: {e}"),
         },
     };
-    bug_view_of(loc, display_path, bug, &trace, Some(search), opts)
+    // The schedule shown may reach the same bug (same kind and code
+    // location) in other goroutines than the checker's first path did (two
+    // goroutines running the same function): name the ones this run shows,
+    // as `weft replay` of the token will.
+    let shown = rebase(loc.prog, bug, &trace);
+    bug_view_of(
+        loc,
+        display_path,
+        shown.as_ref().unwrap_or(bug),
+        &trace,
+        Some(search),
+        opts,
+    )
+}
+
+/// `bug` as the run of `trace` shows it (its goroutines), if that run shows it.
+fn rebase(prog: &Program, bug: &Bug, trace: &Trace) -> Option<Bug> {
+    let results: Vec<_> = trace
+        .steps
+        .iter()
+        .map(|s| (s.events.clone(), s.failure.clone()))
+        .collect();
+    let key = crate::reached::key_of(bug);
+    let reached = crate::reached::reached(prog, &trace.path, &results, &trace.last, REPLAY_BUDGET);
+    reached
+        .bugs
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, b)| b)
 }
 
 fn taxonomy_of_scenario(prog: &Program) -> Option<TaxonomyView> {
