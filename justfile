@@ -18,6 +18,11 @@ check:
 test:
     cargo test --workspace --release
 
+# Referee partial-order reduction on N random scenarios (default 20000),
+# from seed START (default 2000, past the ones `cargo test` runs).
+fuzz-por N="20000" START="2000":
+    WEFT_POR_SEEDS={{N}} WEFT_POR_START={{START}} cargo test --release -p weft-checker --test por_referee -- --nocapture
+
 # Format the code.
 fmt:
     cargo fmt --all

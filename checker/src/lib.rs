@@ -19,6 +19,7 @@ pub mod explore;
 pub mod minimal;
 pub mod objects;
 pub mod reached;
+pub mod reduce;
 pub mod report;
 pub mod schedule;
 pub mod semantics;

@@ -18,13 +18,11 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use indexmap::IndexSet;
-use rustc_hash::FxBuildHasher;
 use weft_models::ir::Program;
 use weft_models::syntax::BugKind;
 
 use crate::detect::{self, blocking, race, Bug, BugKey, Finding};
-use crate::explore::{Graph, StateId};
+use crate::explore::{Graph, Node, StateId};
 use crate::semantics::context::CancelStatus;
 use crate::semantics::{self, Event, Failure, FailureKind, Transition};
 use crate::state::{GoroutineId, Object, Site, State};
@@ -67,19 +65,10 @@ pub fn reachable(
     budget: usize,
     mut stop: impl FnMut(&State) -> bool,
 ) -> Option<Graph> {
-    let mut graph = Graph {
-        states: IndexSet::with_hasher(FxBuildHasher),
-        parent: vec![None],
-        depth: vec![0],
-        expanded: 0,
-        offsets: vec![0],
-        targets: Vec::new(),
-        crashes: Vec::new(),
-    };
-    graph.states.insert(start.clone());
+    let mut graph = Graph::new(start.clone());
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
     while let Some(s) = queue.pop_front() {
-        let state = graph.states[s as usize].clone();
+        let state = graph.state(s).clone();
         let mut crashes = 0;
         for t in semantics::enabled(prog, &state) {
             let out = semantics::step(prog, &state, &t);
@@ -87,9 +76,9 @@ pub fn reachable(
                 crashes += 1;
                 continue;
             }
-            let (id, new) = graph.states.insert_full(out.state);
+            let (id, new) = graph.states.insert_full(Node::awake(out.state));
             if new {
-                if graph.states.len() > budget || stop(&graph.states[id]) {
+                if graph.states.len() > budget || stop(&graph.states[id].state) {
                     return None;
                 }
                 graph.parent.push(Some((s, t)));
@@ -101,6 +90,7 @@ pub fn reachable(
         graph.expanded += 1;
         graph.offsets.push(graph.targets.len() as u32);
         graph.crashes.push(crashes);
+        graph.asleep.push(0);
     }
     Some(graph)
 }
@@ -170,9 +160,12 @@ fn blocking_in(prog: &Program, graph: &Graph) -> Vec<(BugKey, Bug)> {
                 graph
                     .states
                     .iter()
-                    .all(|s| blocked_in(prog, s, &i.goroutine))
+                    .all(|n| blocked_in(prog, &n.state, &i.goroutine))
             }),
-            BugKind::ContextLeak => graph.states.iter().all(|s| pending_cancel(s, bug.site)),
+            BugKind::ContextLeak => graph
+                .states
+                .iter()
+                .all(|n| pending_cancel(&n.state, bug.site)),
             _ => false,
         })
         .collect();

@@ -1,8 +1,11 @@
 //! The scenario corpus (`scenarios/**/*.ron`) as a regression suite.
 //!
-//! Every scenario is compiled and explored exhaustively, then checked
-//! against what the file says about itself:
+//! Every scenario is compiled and explored with the default partial-order
+//! reduction and again without it (the referee), then checked against what
+//! the file says about itself:
 //!
+//! - both searches find the same bugs (kind, location, message), execute
+//!   the same operations and are equally complete;
 //! - the search is complete (no bound cut it);
 //! - the set of bug kinds found equals the scenario's `expect`;
 //! - every bug shows on a line marked `// expect: <kind>` (for a race: both
@@ -22,7 +25,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use weft_checker::explore::{explore, Bounds, Outcome};
+use weft_checker::explore::{explore, explore_with, Bounds, Outcome};
+use weft_checker::reduce::Reduction;
 use weft_checker::state::Site;
 use weft_models::ir::Program;
 use weft_models::span::SourceFile;
@@ -188,6 +192,41 @@ fn check_file(path: &Path) -> Checked {
         }
     };
     let seconds = start.elapsed().as_secs_f64();
+    // The referee: the plain exhaustive search finds the same bugs (kind,
+    // locations, message), covers the same operations and is as complete.
+    match explore_with(
+        &prog,
+        &Bounds {
+            max_states: Some(MAX_STATES),
+            ..Default::default()
+        },
+        Reduction::None,
+    ) {
+        Ok(full) => {
+            let keys = |o: &Outcome| -> BTreeSet<(BugKind, Site, String)> {
+                o.bugs
+                    .iter()
+                    .map(|b| (b.kind, b.site, b.message.clone()))
+                    .collect()
+            };
+            if keys(&full) != keys(&out)
+                || full.covered != out.covered
+                || full.complete != out.complete
+            {
+                failures.push(format!(
+                    "{name}: the reduced search ({}) differs from the exhaustive one: \
+                     bugs {:?} against {:?}, coverage equal: {}, complete {} against {}",
+                    out.stats.reduction.as_str(),
+                    keys(&out),
+                    keys(&full),
+                    full.covered == out.covered,
+                    out.complete,
+                    full.complete
+                ));
+            }
+        }
+        Err(e) => failures.push(format!("{name}: model error without reduction: {e}")),
+    }
     if !out.complete {
         let bound = out.bound.map(|b| b.to_string()).unwrap_or_default();
         failures.push(format!(

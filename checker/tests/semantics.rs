@@ -3,7 +3,8 @@
 //! at which line, with which message.
 
 use weft_checker::detect::Bug;
-use weft_checker::explore::{explore, Bounds, Outcome};
+use weft_checker::explore::{explore, explore_with, Bounds, Outcome};
+use weft_checker::reduce::Reduction;
 use weft_checker::state::Site;
 use weft_models::ir::Program;
 use weft_models::span::SourceFile;
@@ -56,8 +57,26 @@ fn check(src: &str) -> Checked {
         Ok(p) => p,
         Err(e) => panic!("scenario does not compile:\n{}", e.render(&file, false)),
     };
-    let out = explore(&prog, &Bounds::default()).expect("no model error");
+    // The plain exhaustive search gives the verdict (and the pinned
+    // counts); the default reduction must agree with it on every bug.
+    let out = explore_with(&prog, &Bounds::default(), Reduction::None).expect("no model error");
     assert!(out.complete, "search must be complete");
+    let reduced = explore(&prog, &Bounds::default()).expect("no model error");
+    let keys = |o: &weft_checker::explore::Outcome| {
+        o.bugs
+            .iter()
+            .map(|b| (b.kind, b.site, b.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(&reduced),
+        keys(&out),
+        "the reduction changes the verdict"
+    );
+    assert_eq!(
+        reduced.covered, out.covered,
+        "the reduction changes coverage"
+    );
     Checked { file, prog, out }
 }
 

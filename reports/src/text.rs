@@ -15,6 +15,8 @@ pub struct Style {
     pub width: usize,
     /// Show timing and state counts (hidden in snapshots: they vary).
     pub stats: bool,
+    /// Show every counter of the search (`--stats`).
+    pub detailed_stats: bool,
 }
 
 impl Default for Style {
@@ -23,6 +25,7 @@ impl Default for Style {
             color: false,
             width: 120,
             stats: true,
+            detailed_stats: false,
         }
     }
 }
@@ -623,6 +626,23 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
         String::new()
     };
     let _ = writeln!(out, "  {verdict} — {mark}{stats}");
+    if style.detailed_stats {
+        let st = &r.stats;
+        let runs = st.complete_runs.map_or_else(
+            || "complete runs: n/a (cyclic or cut)".to_string(),
+            |n| format!("{n} complete runs"),
+        );
+        let rate = if st.seconds > 0.0 {
+            format!("{:.0} states/s", st.states as f64 / st.seconds)
+        } else {
+            "- states/s".to_string()
+        };
+        let _ = writeln!(
+            out,
+            "  stats: {} states ({} distinct), {} transitions, {runs}, max depth {}, reduction {}, {:.3}s, {rate}, ~{} bytes/state",
+            st.states, st.distinct_states, st.transitions, st.max_depth, st.reduction, st.seconds, st.bytes_per_state
+        );
+    }
     out
 }
 

@@ -263,6 +263,14 @@ pub struct StatsView {
     pub max_depth: usize,
     /// Approximate bytes per stored state.
     pub bytes_per_state: usize,
+    /// The reduction applied: `none`, `por`, or that por fell back.
+    pub reduction: String,
+    /// Distinct program states among the stored ones (a state is stored
+    /// once per sleep set it is reached with).
+    pub distinct_states: usize,
+    /// Maximal runs through the explored graph, when it is acyclic and
+    /// complete (with partial-order reduction: one per Mazurkiewicz trace).
+    pub complete_runs: Option<u128>,
 }
 
 /// The result of checking one scenario.

@@ -8,6 +8,16 @@ use weft_models::span::SourceFile;
 
 use super::{Exit, Format, LoadArgs};
 
+/// How `weft check` searches.
+pub struct Search {
+    /// The bounds.
+    pub bounds: Bounds,
+    /// The reduction.
+    pub reduction: weft_checker::reduce::Reduction,
+    /// Print every counter (`--stats`).
+    pub stats: bool,
+}
+
 /// Every `*.ron` file under `paths`, in a stable order.
 fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
@@ -73,7 +83,7 @@ pub fn write_graph(path: &Path, dot: &str) -> bool {
 pub fn run(
     paths: &[PathBuf],
     args: &LoadArgs,
-    bounds: &Bounds,
+    search: &Search,
     syntax_only: bool,
     graph: Option<&Path>,
     opts: &weft_checker::report::Options,
@@ -89,7 +99,8 @@ pub fn run(
         eprintln!("error: no *.ron scenario files found");
         return Exit::BadInput;
     }
-    let style = args.style();
+    let mut style = args.style();
+    style.detailed_stats = search.stats;
     let mut reports = Vec::new();
     let mut bad_input = false;
     let mut mismatch = false;
@@ -104,7 +115,7 @@ pub fn run(
             }
             continue;
         }
-        let outcome = match explore::explore(&prog, bounds) {
+        let outcome = match explore::explore_with(&prog, &search.bounds, search.reduction) {
             Ok(o) => o,
             Err(e) => {
                 let loc = Locator {

@@ -119,6 +119,14 @@ enum Command {
         /// counterexample is shown and the report says so.
         #[arg(long, value_name = "STATES", default_value_t = weft_checker::minimal::DEFAULT_CAP)]
         minimal_cap: usize,
+        /// Partial-order reduction: `por` (persistent and sleep sets, the
+        /// default) or `none` (plain exhaustive search, the referee).
+        #[arg(long, default_value = "por", value_parser = ["por", "none"])]
+        reduction: String,
+        /// Print every counter of the search: states (and distinct states),
+        /// transitions, complete runs, reduction, states per second, memory.
+        #[arg(long)]
+        stats: bool,
     },
     /// Re-execute one schedule step by step and report the bug it reaches.
     Replay {
@@ -161,6 +169,8 @@ pub fn run() -> i32 {
             syntax_only,
             graph,
             minimal_cap,
+            reduction,
+            stats,
         } => {
             if let Some(t) = time_limit {
                 if !(t.is_finite() && t > 0.0) {
@@ -175,7 +185,12 @@ pub fn run() -> i32 {
             };
             let mut opts = load.report_options();
             opts.minimal_cap = minimal_cap;
-            check::run(&paths, &load, &bounds, syntax_only, graph.as_deref(), &opts)
+            let search = check::Search {
+                bounds,
+                reduction: reduction.parse().unwrap_or_default(),
+                stats,
+            };
+            check::run(&paths, &load, &search, syntax_only, graph.as_deref(), &opts)
         }
         Command::Replay {
             file,

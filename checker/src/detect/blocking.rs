@@ -74,6 +74,7 @@ pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
         let closed = scc.iter().all(|v| {
             v.index() < graph.expanded
                 && graph.crashes[v.index()] == 0
+                && graph.asleep[v.index()] == 0
                 && graph
                     .successors(v.index() as StateId)
                     .iter()

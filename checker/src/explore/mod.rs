@@ -14,6 +14,7 @@ use rustc_hash::FxBuildHasher;
 use weft_models::ir::Program;
 
 use crate::detect::{self, Bug, BugKey};
+use crate::reduce::{self, Applied, Reduction, SleepSet};
 use crate::semantics::{self, Event, Failure, FailureKind, Transition};
 use crate::state::{Site, State};
 
@@ -21,13 +22,33 @@ pub mod bounds;
 
 pub use bounds::{Bound, Bounds};
 
-/// A state's id: its index in [`Graph::states`].
+/// A node's id: its index in [`Graph::states`].
 pub type StateId = u32;
+
+/// A node of the search: a state and the transitions asleep in it (always
+/// empty without reduction, so nodes are then exactly the states).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Node {
+    /// The state.
+    pub state: State,
+    /// Transitions not to explore from it (explored from an equivalent run).
+    pub sleep: SleepSet,
+}
+
+impl Node {
+    /// A node with nothing asleep.
+    pub fn awake(state: State) -> Node {
+        Node {
+            state,
+            sleep: SleepSet::new(),
+        }
+    }
+}
 
 /// The explored state graph.
 pub struct Graph {
-    /// Every state reached, in discovery (breadth-first) order.
-    pub states: IndexSet<State, FxBuildHasher>,
+    /// Every node reached, in discovery (breadth-first) order.
+    pub states: IndexSet<Node, FxBuildHasher>,
     /// The breadth-first tree: how each state was first reached.
     pub parent: Vec<Option<(StateId, Transition)>>,
     /// Breadth-first depth of each state.
@@ -41,6 +62,10 @@ pub struct Graph {
     /// How many transitions from each expanded state crashed the program
     /// (each ends a run without reaching a stored state).
     pub crashes: Vec<u32>,
+    /// How many transitions of each expanded node's persistent set were
+    /// asleep (explored from an equivalent run elsewhere): such a node is
+    /// never the end of a run nor part of a bottom component.
+    pub asleep: Vec<u32>,
 }
 
 impl Graph {
@@ -50,9 +75,61 @@ impl Graph {
         &self.targets[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
 
-    /// The state with this id.
+    /// The state of the node with this id.
     pub fn state(&self, s: StateId) -> &State {
-        &self.states[s as usize]
+        &self.states[s as usize].state
+    }
+
+    /// An empty graph with `start` as its first node.
+    pub fn new(start: State) -> Graph {
+        let mut states = IndexSet::with_hasher(FxBuildHasher);
+        states.insert(Node::awake(start));
+        Graph {
+            states,
+            parent: vec![None],
+            depth: vec![0],
+            expanded: 0,
+            offsets: vec![0],
+            targets: Vec::new(),
+            crashes: Vec::new(),
+            asleep: Vec::new(),
+        }
+    }
+
+    /// True when the expanded part of the graph has a cycle.
+    pub fn has_cycle(&self) -> bool {
+        let n = self.expanded;
+        let mut mark = vec![0u8; self.states.len()];
+        for root in 0..n {
+            if mark[root] != 0 {
+                continue;
+            }
+            let mut stack: Vec<(StateId, usize)> = vec![(root as StateId, 0)];
+            mark[root] = 1;
+            while let Some(&mut (s, ref mut next)) = stack.last_mut() {
+                let succ: &[StateId] = if (s as usize) < n {
+                    self.successors(s)
+                } else {
+                    &[]
+                };
+                if *next < succ.len() {
+                    let t = succ[*next];
+                    *next += 1;
+                    match mark[t as usize] {
+                        0 => {
+                            mark[t as usize] = 1;
+                            stack.push((t, 0));
+                        }
+                        1 => return true,
+                        _ => {}
+                    }
+                    continue;
+                }
+                mark[s as usize] = 2;
+                stack.pop();
+            }
+        }
+        false
     }
 
     /// The transitions from the initial state to `s`.
@@ -85,6 +162,11 @@ pub struct Stats {
     /// graph, counting each crashing step as the end of a run; `None` when
     /// the graph has a cycle or the search was cut.
     pub complete_runs: Option<u128>,
+    /// The reduction the search applied.
+    pub reduction: Applied,
+    /// Distinct program states among the nodes (with sleep sets, one state
+    /// may be stored once per sleep set it was reached with).
+    pub distinct_states: usize,
 }
 
 /// The result of checking one program.
@@ -114,34 +196,67 @@ pub struct ModelError {
     pub path: Vec<Transition>,
 }
 
-/// Explores every reachable state of `prog` within `bounds`.
+/// Explores every reachable state of `prog` within `bounds`, with the
+/// default reduction.
 pub fn explore(prog: &Program, bounds: &Bounds) -> Result<Outcome, ModelError> {
-    let (graph, mut outcome, mut bugs) = explore_graph(prog, bounds)?;
+    explore_with(prog, bounds, Reduction::default())
+}
+
+/// Explores `prog` within `bounds` using `reduction`.
+pub fn explore_with(
+    prog: &Program,
+    bounds: &Bounds,
+    reduction: Reduction,
+) -> Result<Outcome, ModelError> {
+    let (graph, mut outcome, mut bugs) = explore_graph_with(prog, bounds, reduction)?;
     detect::blocking::detect(prog, &graph, &mut bugs);
     outcome.bugs = bugs.into_values().collect();
     Ok(outcome)
 }
 
-/// Explores and returns the graph too (for tests, statistics and reports).
+/// Explores without reduction and returns the graph too (for tests,
+/// statistics and reports).
 pub fn explore_graph(
     prog: &Program,
     bounds: &Bounds,
+) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
+    explore_graph_with(prog, bounds, Reduction::None)
+}
+
+/// Explores with `reduction` and returns the graph. A reduced graph with a
+/// cycle is explored again without reduction (see [`Applied::FellBack`]).
+pub fn explore_graph_with(
+    prog: &Program,
+    bounds: &Bounds,
+    reduction: Reduction,
+) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
+    if reduction == Reduction::None {
+        return search(prog, bounds, None);
+    }
+    let future = reduce::ProgramFuture::new(prog);
+    let reduced = search(prog, bounds, Some(&future))?;
+    if !reduced.0.has_cycle() {
+        return Ok(reduced);
+    }
+    let spent = reduced.1.stats.seconds;
+    let mut again = search(prog, bounds, None)?;
+    again.1.stats.reduction = Applied::FellBack;
+    again.1.stats.seconds += spent;
+    Ok(again)
+}
+
+/// The breadth-first search, reduced when `future` is given.
+fn search(
+    prog: &Program,
+    bounds: &Bounds,
+    future: Option<&reduce::ProgramFuture>,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
     let budget = bounds::Budget::new(bounds.clone());
     let init = semantics::initial_state(prog).map_err(|failure| ModelError {
         failure,
         path: Vec::new(),
     })?;
-    let mut graph = Graph {
-        states: IndexSet::with_hasher(FxBuildHasher),
-        parent: vec![None],
-        depth: vec![0],
-        expanded: 0,
-        offsets: vec![0],
-        targets: Vec::new(),
-        crashes: Vec::new(),
-    };
-    graph.states.insert(init);
+    let mut graph = Graph::new(init);
     let mut bugs: BTreeMap<BugKey, Bug> = BTreeMap::new();
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
     let mut stats = Stats::default();
@@ -161,14 +276,47 @@ pub fn explore_graph(
             break;
         }
         debug_assert_eq!(s as usize, graph.expanded);
-        let state = graph.states[s as usize].clone();
+        let Node { state, sleep } = graph.states[s as usize].clone();
         let transitions = semantics::enabled(prog, &state);
-        let mut crashes = 0u32;
         detect::race::detect(prog, &state, || graph.path_to(s), &mut bugs);
-        for t in transitions {
+        // Which transitions to explore, and the sleep set each successor gets.
+        // Every enabled transition is stepped: the reduction must know which
+        // crash (a crash ends every other goroutine's run, so it commutes
+        // with nothing).
+        let outcomes: Vec<semantics::StepOutcome> = transitions
+            .iter()
+            .map(|t| semantics::step(prog, &state, t))
+            .collect();
+        let view = future.map(|f| {
+            let crashing: Vec<bool> = outcomes.iter().map(|o| o.failure.is_some()).collect();
+            reduce::analyse(prog, f, &state, &transitions, &crashing)
+        });
+        let mut outcomes: Vec<Option<semantics::StepOutcome>> =
+            outcomes.into_iter().map(Some).collect();
+        let mut asleep_here: Vec<usize> = Vec::new();
+        let mut chosen: Vec<usize> = Vec::new();
+        for (i, t) in transitions.iter().enumerate() {
+            let in_set = view.as_ref().is_none_or(|v| v.persistent[i]);
+            let sleeping = !sleep.is_empty()
+                && reduce::sleep::key(&state, t).is_some_and(|k| sleep.contains(&k));
+            if sleeping {
+                asleep_here.push(i);
+            } else if in_set {
+                chosen.push(i);
+            }
+        }
+        let asleep_in_set = asleep_here
+            .iter()
+            .filter(|&&i| view.as_ref().is_none_or(|v| v.persistent[i]))
+            .count() as u32;
+        let mut crashes = 0u32;
+        for (k, &i) in chosen.iter().enumerate() {
+            let t = &transitions[i];
             stats.transitions += 1;
-            cover(prog, &state, &t, &mut covered);
-            let out = semantics::step(prog, &state, &t);
+            cover(prog, &state, t, &mut covered);
+            let Some(out) = outcomes[i].take() else {
+                continue;
+            };
             for e in &out.events {
                 let Event::ContextLeak { site } = e;
                 detect::record(&mut bugs, detect::context_leak(*site), || {
@@ -187,8 +335,23 @@ pub fn explore_graph(
                 crashes += 1;
                 continue;
             }
+            let next_sleep = match &view {
+                Some(v) => reduce::sleep::successor_sleep(
+                    &state,
+                    &transitions,
+                    v,
+                    &asleep_here,
+                    &chosen[..k],
+                    i,
+                ),
+                None => SleepSet::new(),
+            };
+            let node = Node {
+                state: out.state,
+                sleep: next_sleep,
+            };
             if bounds.max_states.is_some_and(|m| graph.states.len() >= m)
-                && !graph.states.contains(&out.state)
+                && !graph.states.contains(&node)
             {
                 // Storing one more state would exceed the bound: this state
                 // stays unexpanded (its partial edges are dropped).
@@ -196,11 +359,11 @@ pub fn explore_graph(
                 graph.targets.truncate(graph.offsets[s as usize] as usize);
                 break;
             }
-            let (id, new) = graph.states.insert_full(out.state);
+            let (id, new) = graph.states.insert_full(node);
             let id = id as StateId;
             graph.targets.push(id);
             if new {
-                graph.parent.push(Some((s, t)));
+                graph.parent.push(Some((s, t.clone())));
                 graph.depth.push(depth as u32 + 1);
                 queue.push_back(id);
             }
@@ -211,15 +374,31 @@ pub fn explore_graph(
         graph.expanded += 1;
         graph.offsets.push(graph.targets.len() as u32);
         graph.crashes.push(crashes);
+        graph.asleep.push(asleep_in_set);
     }
     stats.states = graph.states.len();
+    stats.distinct_states = if future.is_some() {
+        let mut seen: rustc_hash::FxHashSet<&State> = rustc_hash::FxHashSet::default();
+        graph
+            .states
+            .iter()
+            .filter(|n| seen.insert(&n.state))
+            .count()
+    } else {
+        graph.states.len()
+    };
+    stats.reduction = if future.is_some() {
+        Applied::Por
+    } else {
+        Applied::None
+    };
     stats.seconds = budget.seconds();
     let sample = graph.states.len().min(1000);
     stats.bytes_per_state = graph
         .states
         .iter()
         .take(sample)
-        .map(State::approx_bytes)
+        .map(|n| n.state.approx_bytes() + n.sleep.len() * std::mem::size_of::<reduce::StepKey>())
         .sum::<usize>()
         .checked_div(sample)
         .unwrap_or(0);
@@ -266,7 +445,9 @@ pub fn complete_runs(graph: &Graph) -> Option<u128> {
         }
         let crashes = u128::from(graph.crashes[s as usize]);
         let total = if succ.is_empty() && crashes == 0 {
-            1
+            // A node whose remaining transitions all sleep ends no run: its
+            // continuations were explored from an equivalent run.
+            u128::from(graph.asleep[s as usize] == 0)
         } else {
             succ.iter()
                 .fold(crashes, |acc, &t| acc.saturating_add(runs[t as usize]))

@@ -1,0 +1,510 @@
+//! What a goroutine may still touch: an over-approximation of the families
+//! all its future steps (and those of the goroutines it will start) use.
+//!
+//! Two parts. A static summary of the code reachable from each instruction
+//! (through jumps, select arms, deferred blocks, calls and `go`): the globals
+//! it names with the mode of each use, the strongest mode of operations
+//! whose object comes from a local (a *wildcard*: any object the goroutine
+//! can reach), whether it can obtain handles from shared objects (a receive
+//! or a load), and whether it can put handles into them (a send or a store
+//! of a handle-valued expression). And a dynamic part, from the state: the
+//! objects reachable from the goroutine's frames and the globals its code
+//! names. A goroutine can only ever touch objects it can reach now, objects
+//! created later (which no step of the current state touches) and objects
+//! it obtains from shared objects; the last are limited to what is reachable
+//! from them now unless some goroutine can still store handles, in which
+//! case a goroutine that obtains handles may touch anything.
+
+use weft_models::ir::{CaseDir, Expr, FuncId, NewObject, Op, Place, Program};
+
+use super::touch::{operands, Families, Mode};
+use crate::state::{Goroutine, Object, State};
+use crate::value::{ObjRef, Value};
+
+/// The summary of the code reachable from one instruction.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CodeFuture {
+    /// Globals used as the object of an operation, with the strongest mode.
+    pub globals: Vec<(u32, Mode)>,
+    /// Every global named at all (roots of what the code can reach).
+    pub named: Vec<u32>,
+    /// The strongest mode of an operation on an object held in a local.
+    pub wildcard: Option<Mode>,
+    /// A receive or load that may bring a handle into a local.
+    pub obtains: bool,
+    /// A send or store of a value that may be a handle.
+    pub stores: bool,
+}
+
+impl CodeFuture {
+    fn merge(&mut self, o: &CodeFuture) {
+        for &(g, m) in &o.globals {
+            self.use_global(g, m);
+        }
+        for &g in &o.named {
+            self.name(g);
+        }
+        self.wildcard = self.wildcard.max(o.wildcard);
+        self.obtains |= o.obtains;
+        self.stores |= o.stores;
+    }
+
+    fn use_global(&mut self, g: u32, m: Mode) {
+        match self.globals.iter_mut().find(|(x, _)| *x == g) {
+            Some((_, old)) => *old = (*old).max(m),
+            None => self.globals.push((g, m)),
+        }
+    }
+
+    fn name(&mut self, g: u32) {
+        if !self.named.contains(&g) {
+            self.named.push(g);
+        }
+    }
+}
+
+/// The global an object operand denotes, if it is one (`ctx.Done()` and
+/// `t.C` of a global belong to the global's family).
+fn operand_global(e: &Expr) -> Option<u32> {
+    match e {
+        Expr::Global(g) => Some(g.0),
+        Expr::DoneOf(x) | Expr::ChanOf(x) | Expr::Cap(x) => operand_global(x),
+        _ => None,
+    }
+}
+
+fn may_be_handle(e: &Expr) -> bool {
+    matches!(
+        e,
+        Expr::Local(_) | Expr::Global(_) | Expr::DoneOf(_) | Expr::ChanOf(_)
+    )
+}
+
+fn named_globals(e: &Expr, out: &mut CodeFuture) {
+    match e {
+        Expr::Global(g) => out.name(g.0),
+        Expr::Unary(_, a) | Expr::DoneOf(a) | Expr::ChanOf(a) | Expr::Cap(a) => {
+            named_globals(a, out)
+        }
+        Expr::Binary(_, a, b) => {
+            named_globals(a, out);
+            named_globals(b, out);
+        }
+        Expr::Const(_) | Expr::Local(_) => {}
+    }
+}
+
+/// Every expression of an operation.
+fn for_each_expr(op: &Op, mut f: impl FnMut(&Expr)) {
+    let place = |p: &Place, f: &mut dyn FnMut(&Expr)| match p {
+        Place::Var(e) => f(e),
+        Place::MapEntry { map, key } => {
+            f(map);
+            f(key)
+        }
+    };
+    match op {
+        Op::Assign { value, .. } => f(value),
+        Op::JumpIfNot { cond, .. } | Op::Assert { cond, .. } => f(cond),
+        Op::Call { args, .. } | Op::Go { args, .. } => args.iter().for_each(f),
+        Op::Return { value } => value.iter().for_each(f),
+        Op::Choose { values, .. } => values.iter().for_each(f),
+        Op::New { object, .. } => match object {
+            NewObject::Chan { cap } => f(cap),
+            NewObject::Cond { locker } => f(locker),
+            NewObject::Var { init } => f(init),
+            NewObject::WithCancel {
+                parent, timeout, ..
+            } => {
+                f(parent);
+                timeout.iter().for_each(f);
+            }
+            NewObject::Timer { duration, .. } => f(duration),
+            _ => {}
+        },
+        Op::Send { chan, value } => {
+            f(chan);
+            f(value)
+        }
+        Op::Recv { chan, .. } | Op::Close { chan } => f(chan),
+        Op::Select { arms, .. } => {
+            for a in arms {
+                f(&a.chan);
+                if let CaseDir::Send { value } = &a.dir {
+                    f(value);
+                }
+            }
+        }
+        Op::Lock { mutex }
+        | Op::Unlock { mutex }
+        | Op::TryLock { mutex, .. }
+        | Op::RLock { mutex }
+        | Op::RUnlock { mutex } => f(mutex),
+        Op::WgAdd { wg, delta } => {
+            f(wg);
+            f(delta)
+        }
+        Op::Wait { target } => f(target),
+        Op::Signal { cond } | Op::Broadcast { cond } => f(cond),
+        Op::OnceEnter { once, .. } | Op::OnceExit { once } => f(once),
+        Op::Cancel { cancel } => f(cancel),
+        Op::CtxErr { ctx, .. } => f(ctx),
+        Op::TimerStop { timer, .. } => f(timer),
+        Op::TimerReset {
+            timer, duration, ..
+        } => {
+            f(timer);
+            f(duration)
+        }
+        Op::Load { place: p, .. } => place(p, &mut f),
+        Op::Store { place: p, value } => {
+            place(p, &mut f);
+            f(value)
+        }
+        Op::MapDelete { map, key } => {
+            f(map);
+            f(key)
+        }
+        Op::Len { target, .. } => f(target),
+        Op::AtomicLoad { var, .. } => f(var),
+        Op::AtomicStore { var, value } => {
+            f(var);
+            f(value)
+        }
+        Op::AtomicAdd { var, delta, .. } => {
+            f(var);
+            f(delta)
+        }
+        Op::CompareAndSwap { var, old, new, .. } => {
+            f(var);
+            f(old);
+            f(new)
+        }
+        Op::Jump { .. }
+        | Op::Defer { .. }
+        | Op::EndDefer
+        | Op::Recover { .. }
+        | Op::Panic { .. }
+        | Op::Sleep => {}
+    }
+}
+
+/// The summary of one instruction alone (not what follows it).
+fn instr_future(op: &Op) -> CodeFuture {
+    let mut out = CodeFuture::default();
+    for_each_expr(op, |e| named_globals(e, &mut out));
+    operands(op, |e, m| match operand_global(e) {
+        Some(g) => out.use_global(g, m),
+        None => out.wildcard = out.wildcard.max(Some(m)),
+    });
+    out.obtains = match op {
+        Op::Recv { dst, .. } => dst.is_some(),
+        Op::Select { arms, .. } => arms
+            .iter()
+            .any(|a| matches!(a.dir, CaseDir::Recv { dst: Some(_), .. })),
+        Op::Load { .. } | Op::AtomicLoad { .. } => true,
+        _ => false,
+    };
+    out.stores = match op {
+        Op::Send { value, .. } | Op::AtomicStore { value, .. } => may_be_handle(value),
+        Op::Store { place, value } => {
+            may_be_handle(value)
+                || matches!(place, Place::MapEntry { key, .. } if may_be_handle(key))
+        }
+        Op::CompareAndSwap { new, .. } => may_be_handle(new),
+        Op::Select { arms, .. } => arms
+            .iter()
+            .any(|a| matches!(&a.dir, CaseDir::Send { value } if may_be_handle(value))),
+        _ => false,
+    };
+    out
+}
+
+/// The control-flow successors of an instruction inside its function, and
+/// the functions it runs (called or started).
+fn successors(op: &Op, pc: usize, len: usize, next: &mut Vec<usize>, funcs: &mut Vec<FuncId>) {
+    let fall = |next: &mut Vec<usize>| {
+        if pc + 1 < len {
+            next.push(pc + 1)
+        }
+    };
+    match op {
+        Op::Jump { target } => next.push(target.index()),
+        Op::JumpIfNot { target, .. } => {
+            next.push(target.index());
+            fall(next);
+        }
+        Op::Select { arms, default } => {
+            next.extend(arms.iter().map(|a| a.target.index()));
+            next.extend(default.iter().map(|d| d.index()));
+            fall(next);
+        }
+        Op::OnceEnter { skip, .. } => {
+            next.push(skip.index());
+            fall(next);
+        }
+        Op::Defer { entry } => {
+            next.push(entry.index());
+            fall(next);
+        }
+        Op::Return { .. } | Op::EndDefer | Op::Panic { .. } => {}
+        Op::Call { func, .. } | Op::Go { func, .. } => {
+            funcs.push(*func);
+            fall(next);
+        }
+        _ => fall(next),
+    }
+}
+
+/// Static summaries of every instruction of a program.
+#[derive(Clone, Debug)]
+pub struct ProgramFuture {
+    /// `at[f][pc]`: the code reachable from `pc` of function `f`.
+    at: Vec<Vec<CodeFuture>>,
+}
+
+impl ProgramFuture {
+    /// Summarises `prog`.
+    pub fn new(prog: &Program) -> ProgramFuture {
+        // Per function: reachable pcs from each pc, and the functions it runs.
+        let local: Vec<Vec<(Vec<usize>, Vec<FuncId>)>> = prog
+            .funcs
+            .iter()
+            .map(|f| {
+                let len = f.code.len();
+                let edges: Vec<(Vec<usize>, Vec<FuncId>)> = f
+                    .code
+                    .iter()
+                    .enumerate()
+                    .map(|(pc, i)| {
+                        let (mut n, mut fs) = (Vec::new(), Vec::new());
+                        successors(&i.op, pc, len, &mut n, &mut fs);
+                        (n, fs)
+                    })
+                    .collect();
+                (0..len)
+                    .map(|start| {
+                        let mut seen = vec![false; len];
+                        let mut stack = vec![start];
+                        let mut pcs = Vec::new();
+                        let mut calls = Vec::new();
+                        while let Some(p) = stack.pop() {
+                            if p >= len || seen[p] {
+                                continue;
+                            }
+                            seen[p] = true;
+                            pcs.push(p);
+                            calls.extend(edges[p].1.iter().copied());
+                            stack.extend(edges[p].0.iter().copied());
+                        }
+                        (pcs, calls)
+                    })
+                    .collect()
+            })
+            .collect();
+        // Whole-function summaries, to a fixpoint over calls (recursion).
+        let n = prog.funcs.len();
+        let own = |f: usize, pcs: &[usize]| {
+            let mut s = CodeFuture::default();
+            for &p in pcs {
+                s.merge(&instr_future(&prog.funcs[f].code[p].op));
+            }
+            s
+        };
+        let mut whole: Vec<CodeFuture> = (0..n)
+            .map(|f| match local[f].first() {
+                Some((pcs, _)) => own(f, pcs),
+                None => CodeFuture::default(),
+            })
+            .collect();
+        loop {
+            let mut changed = false;
+            for f in 0..n {
+                let Some((_, calls)) = local[f].first() else {
+                    continue;
+                };
+                let mut s = whole[f].clone();
+                for c in calls {
+                    let callee = whole[c.index()].clone();
+                    s.merge(&callee);
+                }
+                if s != whole[f] {
+                    whole[f] = s;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let at = (0..n)
+            .map(|f| {
+                local[f]
+                    .iter()
+                    .map(|(pcs, calls)| {
+                        let mut s = own(f, pcs);
+                        for c in calls {
+                            s.merge(&whole[c.index()]);
+                        }
+                        s
+                    })
+                    .collect()
+            })
+            .collect();
+        ProgramFuture { at }
+    }
+
+    fn code(&self, f: FuncId, pc: usize) -> Option<&CodeFuture> {
+        self.at.get(f.index())?.get(pc)
+    }
+
+    /// The code a goroutine may still run: from every frame's pc and every
+    /// pending deferred block.
+    pub fn of_goroutine(&self, g: &Goroutine) -> CodeFuture {
+        let mut s = CodeFuture::default();
+        for fr in &g.frames {
+            if let Some(c) = self.code(fr.func, fr.pc.index()) {
+                s.merge(c);
+            }
+            for d in &fr.defers {
+                if let Some(c) = self.code(fr.func, d.index()) {
+                    s.merge(c);
+                }
+            }
+        }
+        s
+    }
+}
+
+/// Calls `f` on every handle an object holds.
+fn handles_in(o: &Object, mut f: impl FnMut(ObjRef)) {
+    let mut v = |x: Value| {
+        if let Some(r) = x.object() {
+            f(r)
+        }
+    };
+    match o {
+        Object::Chan(c) => {
+            c.buf.iter().for_each(|&x| v(x));
+            if let Some(t) = c.timer {
+                v(Value::Obj(t));
+            }
+        }
+        Object::Cond(c) => v(Value::Obj(c.locker)),
+        Object::Var(x) => v(x.value),
+        Object::Map(m) => m.entries.iter().for_each(|&(k, x)| {
+            v(k);
+            v(x)
+        }),
+        Object::Context(c) => {
+            if let Some(p) = c.parent {
+                v(Value::Obj(p));
+            }
+            v(Value::Obj(c.done));
+            c.children.iter().for_each(|&ch| v(Value::Obj(ch)));
+        }
+        Object::Timer(t) => v(Value::Obj(t.chan)),
+        Object::Mutex(_) | Object::RwMutex(_) | Object::WaitGroup(_) | Object::Once(_) => {}
+    }
+}
+
+/// True when a shared object (buffer, variable, map) holds a handle now.
+pub fn handles_stored(state: &State) -> bool {
+    state.objects.iter().any(|o| {
+        let mut any = false;
+        match o {
+            Object::Chan(c) => any = c.buf.iter().any(|x| x.object().is_some()),
+            Object::Var(x) => any = x.value.object().is_some(),
+            Object::Map(m) => {
+                any = m
+                    .entries
+                    .iter()
+                    .any(|(k, x)| k.object().is_some() || x.object().is_some())
+            }
+            _ => {}
+        }
+        any
+    })
+}
+
+/// Per family, the strongest mode a goroutine may still use it with
+/// (0: never, else [`Mode`] as a number).
+pub type FamilyModes = Vec<u8>;
+
+/// The future of goroutine `g`: per family, how it may still be touched.
+/// `anything` says that handles can still move between goroutines, so a
+/// goroutine that obtains handles may reach every object.
+pub fn goroutine_future(
+    prog_future: &ProgramFuture,
+    state: &State,
+    fams: &Families,
+    g: &Goroutine,
+    anything: bool,
+) -> FamilyModes {
+    let mut modes = vec![0u8; fams.len()];
+    if g.spinning {
+        return modes;
+    }
+    let code = prog_future.of_goroutine(g);
+    let set = |modes: &mut FamilyModes, r: ObjRef, m: Mode| {
+        if r.index() >= modes.len() {
+            return;
+        }
+        let f = fams.family(r) as usize;
+        modes[f] = modes[f].max(m as u8);
+        if let Object::Cond(c) = state.object(r) {
+            let l = fams.family(c.locker) as usize;
+            modes[l] = modes[l].max(Mode::Write as u8);
+        }
+    };
+    for &(gl, m) in &code.globals {
+        if let Some(r) = state.globals.get(gl as usize).and_then(|v| v.object()) {
+            set(&mut modes, r, m);
+        }
+    }
+    let Some(wild) = code.wildcard else {
+        return modes;
+    };
+    if code.obtains && anything {
+        for i in 0..state.objects.len() {
+            set(&mut modes, ObjRef(i as u32), wild);
+        }
+        return modes;
+    }
+    // Everything reachable from the frames and the named globals.
+    let mut seen = vec![false; state.objects.len()];
+    let mut stack: Vec<ObjRef> = Vec::new();
+    let push = |v: Value, stack: &mut Vec<ObjRef>| {
+        if let Some(r) = v.object() {
+            stack.push(r);
+        }
+    };
+    for fr in &g.frames {
+        fr.locals.iter().for_each(|&v| push(v, &mut stack));
+        push(fr.ret, &mut stack);
+    }
+    for &gl in &code.named {
+        if let Some(&v) = state.globals.get(gl as usize) {
+            push(v, &mut stack);
+        }
+    }
+    while let Some(r) = stack.pop() {
+        if r.index() >= seen.len() || seen[r.index()] {
+            continue;
+        }
+        seen[r.index()] = true;
+        set(&mut modes, r, wild);
+        handles_in(state.object(r), |x| stack.push(x));
+    }
+    modes
+}
+
+/// True when some live goroutine can still put a handle into a shared
+/// object, or one is there already.
+pub fn handles_may_move(prog_future: &ProgramFuture, state: &State) -> bool {
+    handles_stored(state)
+        || state
+            .goroutines
+            .iter()
+            .any(|g| !g.spinning && prog_future.of_goroutine(g).stores)
+}

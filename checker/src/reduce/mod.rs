@@ -1,0 +1,76 @@
+//! Partial-order reduction: a layer on the one explorer that skips
+//! schedules differing only in the order of independent steps.
+//!
+//! [`Reduction::Por`] combines persistent sets ([`persistent`]) with sleep
+//! sets ([`sleep`]) over a stateful breadth-first search whose nodes are
+//! pairs (state, sleep set). [`Reduction::None`] is the plain exhaustive
+//! search, the referee every reduction is tested against. Why this is sound
+//! for every bug kind, and the independence relation, are in
+//! `checker/README.md` ("Partial-order reduction").
+
+pub mod future;
+pub mod persistent;
+pub mod sleep;
+pub mod touch;
+
+pub use future::ProgramFuture;
+pub use persistent::{analyse, StateView};
+pub use sleep::{SleepSet, StepKey};
+
+/// Which reduction a search uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Reduction {
+    /// Every enabled transition of every state: the referee.
+    None,
+    /// Persistent sets and sleep sets (the default).
+    #[default]
+    Por,
+}
+
+impl Reduction {
+    /// The name used on the command line and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reduction::None => "none",
+            Reduction::Por => "por",
+        }
+    }
+}
+
+impl std::str::FromStr for Reduction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "none" => Ok(Reduction::None),
+            "por" => Ok(Reduction::Por),
+            _ => Err(format!(
+                "unknown reduction `{s}` (expected `none` or `por`)"
+            )),
+        }
+    }
+}
+
+/// The reduction a finished search actually applied.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Applied {
+    /// None was asked for.
+    #[default]
+    None,
+    /// Partial-order reduction.
+    Por,
+    /// Partial-order reduction was asked for, but the reduced graph has a
+    /// cycle, so the search was redone without it: with cycles, what the
+    /// reduction preserves does not cover goroutines blocked forever.
+    FellBack,
+}
+
+impl Applied {
+    /// How reports name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applied::None => "none",
+            Applied::Por => "por",
+            Applied::FellBack => "none (por fell back: cyclic state graph)",
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! Sleep sets (Godefroid 1996): a transition explored from a state need not
+//! be explored again after an independent one, since both orders reach the
+//! same state. Each node of the reduced search is a state with the sleep
+//! set it was reached with; a transition stays asleep in a successor while
+//! it is independent of the step taken. With persistent sets, every
+//! Mazurkiewicz trace of an acyclic state space is explored exactly once as
+//! a complete run; runs that end with only sleeping transitions left are
+//! prefixes of runs explored elsewhere and count for nothing.
+//!
+//! Sleeping transitions are named by the goroutines' spawn-tree ids (their
+//! positions shift when goroutines start or end). Timer fires never sleep:
+//! a smaller sleep set only costs work, never a bug.
+
+use smallvec::SmallVec;
+
+use super::touch::conflict;
+use super::StateView;
+use crate::semantics::Transition;
+use crate::state::{GoroutineId, State};
+
+/// A transition named independently of goroutine positions.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StepKey {
+    /// A goroutine's step with its alternative.
+    Step(GoroutineId, u32),
+    /// A rendezvous: sender and its arm, receiver and its arm.
+    Rendezvous(GoroutineId, u32, GoroutineId, u32),
+}
+
+/// The transitions asleep in a node, sorted.
+pub type SleepSet = SmallVec<[StepKey; 2]>;
+
+/// The key of a transition, if it may sleep.
+pub fn key(state: &State, t: &Transition) -> Option<StepKey> {
+    let id = |g: u32| state.goroutines[g as usize].id.clone();
+    match *t {
+        Transition::Step { g, alt } => Some(StepKey::Step(id(g), alt)),
+        Transition::Rendezvous {
+            sender,
+            send_arm,
+            receiver,
+            recv_arm,
+        } => Some(StepKey::Rendezvous(
+            id(sender),
+            send_arm,
+            id(receiver),
+            recv_arm,
+        )),
+        Transition::Fire { .. } => None,
+    }
+}
+
+/// True when enabled transitions `i` and `j` of a state are independent.
+pub fn independent(view: &StateView, i: usize, j: usize) -> bool {
+    !view.actors[i].iter().any(|a| view.actors[j].contains(a))
+        && !conflict(&view.touches[i], &view.touches[j])
+}
+
+/// The sleep set of the successor by enabled transition `taken`, given the
+/// node's sleep set (as indices into the enabled transitions) and the
+/// transitions explored before it from the same node.
+pub fn successor_sleep(
+    state: &State,
+    enabled: &[Transition],
+    view: &StateView,
+    asleep: &[usize],
+    earlier: &[usize],
+    taken: usize,
+) -> SleepSet {
+    let mut out: SleepSet = asleep
+        .iter()
+        .chain(earlier)
+        .filter(|&&z| independent(view, z, taken))
+        .filter_map(|&z| key(state, &enabled[z]))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}

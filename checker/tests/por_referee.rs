@@ -1,0 +1,237 @@
+//! The referee of partial-order reduction: for thousands of random
+//! scenarios (from `support/gen.rs`: 2 to 4 goroutines sharing channels,
+//! mutexes, WaitGroups, Conds, Onces, contexts, timers, variables and maps,
+//! with bounded and infinite loops, selects with and without default and
+//! choice points), the reduced search must find exactly what the plain
+//! exhaustive search finds:
+//! - the same bugs: kind, code locations (both sides of a race, every
+//!   blocked operation of a deadlock) and message;
+//! - the same bottom components, each named by the goroutines blocked
+//!   throughout it and where they stand (every deadlocked or leaking set);
+//! - the same operations executed in some run (coverage);
+//! - and, when the search is complete, the same verdict of completeness.
+//!
+//! A mismatch is shrunk to a minimal scenario and printed as RON.
+//! `WEFT_POR_SEEDS` (default 2000) and `WEFT_POR_START` (default 0) choose
+//! the seeds; `just fuzz-por N` runs a long campaign.
+
+// The generator is shared with tests/generated.rs, which uses all of it.
+#[allow(dead_code)]
+#[path = "support/gen.rs"]
+mod gen;
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use gen::{generate, shrink, Scenario};
+use weft_checker::detect::blocking::{blocked_goroutines, bottom_components};
+use weft_checker::explore::{explore_graph_with, Bounds, Graph};
+use weft_checker::reduce::{Applied, Reduction};
+use weft_checker::state::{GoroutineId, Site};
+use weft_models::ir::Program;
+use weft_models::span::SourceFile;
+
+/// Generated scenarios are small; a larger one is skipped (and counted).
+const MAX_STATES: usize = 20_000;
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
+
+/// What must be the same under both searches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Verdict {
+    complete: bool,
+    bugs: BTreeSet<(String, Vec<Site>, String)>,
+    bottoms: BTreeSet<Vec<(GoroutineId, Site)>>,
+    covered: BTreeSet<Site>,
+}
+
+fn verdict(prog: &Program, reduction: Reduction) -> Option<(Verdict, Applied, usize)> {
+    let bounds = Bounds {
+        max_states: Some(MAX_STATES),
+        ..Default::default()
+    };
+    let (graph, outcome, mut bugs) = explore_graph_with(prog, &bounds, reduction).ok()?;
+    if !outcome.complete {
+        return None;
+    }
+    weft_checker::detect::blocking::detect(prog, &graph, &mut bugs);
+    let bugs = bugs
+        .into_iter()
+        .map(|(k, b)| (k.kind.as_str().to_string(), k.sites, b.message))
+        .collect();
+    Some((
+        Verdict {
+            complete: outcome.complete,
+            bugs,
+            bottoms: bottoms(prog, &graph),
+            covered: outcome.covered,
+        },
+        outcome.stats.reduction,
+        outcome.stats.states,
+    ))
+}
+
+/// Every bottom component, as the goroutines blocked throughout it.
+fn bottoms(prog: &Program, graph: &Graph) -> BTreeSet<Vec<(GoroutineId, Site)>> {
+    bottom_components(graph)
+        .into_iter()
+        .map(|comp| {
+            let mut common: Option<BTreeSet<(GoroutineId, Site)>> = None;
+            for &s in &comp {
+                let state = graph.state(s);
+                let (blocked, _) = blocked_goroutines(prog, state);
+                let here: BTreeSet<(GoroutineId, Site)> = blocked
+                    .into_iter()
+                    .filter_map(|id| {
+                        let p = state.position(&id)?;
+                        Some((id, state.goroutines[p].site()))
+                    })
+                    .collect();
+                common = Some(match common {
+                    None => here,
+                    Some(c) => c.intersection(&here).cloned().collect(),
+                });
+            }
+            common.unwrap_or_default().into_iter().collect()
+        })
+        .collect()
+}
+
+fn compile(sc: &Scenario) -> Option<Program> {
+    let file = SourceFile::new(format!("{}.ron", sc.name()), sc.to_ron());
+    weft_models::compile(&file, &[]).ok()
+}
+
+/// Outcome of refereeing one scenario.
+enum Refereed {
+    /// Both searches agree; whether the reduction applied, and states stored
+    /// (exhaustive, reduced).
+    Agree(Applied, usize, usize),
+    /// Too big or not compilable: not compared.
+    Skipped,
+    /// They disagree: what differs.
+    Mismatch(String),
+}
+
+fn referee(sc: &Scenario) -> Refereed {
+    let Some(prog) = compile(sc) else {
+        return Refereed::Skipped;
+    };
+    let Some((full, _, n_full)) = verdict(&prog, Reduction::None) else {
+        return Refereed::Skipped;
+    };
+    let Some((reduced, applied, n_red)) = verdict(&prog, Reduction::Por) else {
+        return Refereed::Mismatch("the reduced search was cut where the full one was not".into());
+    };
+    if full == reduced {
+        return Refereed::Agree(applied, n_full, n_red);
+    }
+    let mut why = Vec::new();
+    let diff = |what: &str, a: &dyn std::fmt::Debug, b: &dyn std::fmt::Debug| {
+        format!("{what}:\n  exhaustive: {a:?}\n  reduced:    {b:?}")
+    };
+    if full.bugs != reduced.bugs {
+        why.push(diff("bugs", &full.bugs, &reduced.bugs));
+    }
+    if full.bottoms != reduced.bottoms {
+        why.push(diff("bottom components", &full.bottoms, &reduced.bottoms));
+    }
+    if full.covered != reduced.covered {
+        let lost: Vec<_> = full.covered.difference(&reduced.covered).collect();
+        let extra: Vec<_> = reduced.covered.difference(&full.covered).collect();
+        why.push(format!("coverage: lost {lost:?}, extra {extra:?}"));
+    }
+    Refereed::Mismatch(format!("({applied:?}) {}", why.join("\n")))
+}
+
+fn par_map<T: Send>(seeds: &[u64], f: impl Fn(u64) -> T + Sync) -> Vec<T> {
+    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..seeds.len()).map(|_| None).collect());
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|s| {
+        for _ in 0..workers.min(seeds.len()) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&seed) = seeds.get(i) else { break };
+                let r = f(seed);
+                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.expect("every seed ran"))
+        .collect()
+}
+
+#[test]
+fn reduction_finds_exactly_what_the_exhaustive_search_finds() {
+    let start = env_u64("WEFT_POR_START", 0);
+    let n = env_u64("WEFT_POR_SEEDS", 2000);
+    let seeds: Vec<u64> = (start..start + n).collect();
+    let results = par_map(&seeds, |seed| referee(&generate(seed)));
+    let (mut agree, mut skipped, mut reduced, mut fell_back) = (0, 0, 0, 0);
+    let (mut states_full, mut states_red) = (0usize, 0usize);
+    let mut failures = Vec::new();
+    for (seed, r) in seeds.iter().zip(&results) {
+        match r {
+            Refereed::Agree(applied, f, red) => {
+                agree += 1;
+                match applied {
+                    Applied::Por => {
+                        reduced += 1;
+                        states_full += f;
+                        states_red += red;
+                    }
+                    Applied::FellBack => fell_back += 1,
+                    Applied::None => {}
+                }
+            }
+            Refereed::Skipped => skipped += 1,
+            Refereed::Mismatch(m) => failures.push((*seed, m.clone())),
+        }
+    }
+    eprintln!(
+        "{agree} scenarios agree ({reduced} reduced: {states_red} states against {states_full} \
+         exhaustive; {fell_back} cyclic, searched exhaustively), {skipped} skipped, {} differ",
+        failures.len()
+    );
+    if !failures.is_empty() {
+        let mut out = String::new();
+        for (seed, m) in failures.iter().take(3) {
+            let sc = generate(*seed);
+            let small = shrink(&sc, 400, &mut |s| {
+                matches!(referee(s), Refereed::Mismatch(_))
+            });
+            let why = match referee(&small) {
+                Refereed::Mismatch(m) => m,
+                _ => m.clone(),
+            };
+            out.push_str(&format!(
+                "seed {seed}: {m}\nshrunk to:\n{}\n{why}\n\n",
+                small.to_ron()
+            ));
+        }
+        panic!(
+            "{} of {} scenarios differ under reduction:\n{out}",
+            failures.len(),
+            seeds.len()
+        );
+    }
+    assert!(
+        skipped * 10 <= seeds.len(),
+        "too many scenarios skipped ({skipped}): the referee compares too little"
+    );
+    assert!(
+        reduced * 4 >= agree,
+        "the reduction applied to only {reduced} of {agree} scenarios"
+    );
+}
