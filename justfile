@@ -23,6 +23,19 @@ test:
 fuzz-por N="20000" START="2000":
     WEFT_POR_SEEDS={{N}} WEFT_POR_START={{START}} cargo test --release -p weft-checker --test por_referee -- --nocapture
 
+# Benchmarks against loom, SPIN and the optimal trace counts; writes
+# checker/benches/RESULTS.md (under 15 minutes on 2 cores).
+bench: spin
+    cargo run --release -p weft-checker --example bench
+
+# The same at small sizes, with a 10 s cap (under a minute); prints the table.
+bench-quick: spin
+    cargo run --release -p weft-checker --example bench -- --quick --out target/bench-quick.md
+
+# Installs SPIN from Debian's packages when it is missing.
+spin:
+    @command -v spin >/dev/null || (apt-get update -qq && apt-get install -y -qq spin) || sudo apt-get install -y -qq spin
+
 # Format the code.
 fmt:
     cargo fmt --all

@@ -13,34 +13,157 @@ pub fn independent(n: usize) -> String {
     scenario("independent", &globals, &spawns, "")
 }
 
+/// A read of variable `var` into local `into`: plain, or atomic.
+fn load(var: &str, into: &str, atomic: bool) -> String {
+    if atomic {
+        format!("AtomicLoad(\"{var}\", \"{into}\")")
+    } else {
+        format!("Let(\"{into}\", \"{var}\")")
+    }
+}
+
+/// A write of `value` to variable `var`: plain, or atomic.
+fn store(var: &str, value: &str, atomic: bool) -> String {
+    if atomic {
+        format!("AtomicStore(\"{var}\", \"{value}\")")
+    } else {
+        format!("Set(\"{var}\", \"{value}\")")
+    }
+}
+
 /// One goroutine writes `x`; `n` goroutines each read `x` into a local they
-/// keep. Each reader reads before or after the write: 2^n traces.
-pub fn readers_writer(n: usize) -> String {
-    let mut spawns = vec!["Go(body: [Set(\"x\", 1)])".to_string()];
-    spawns.extend((0..n).map(|_| "Go(body: [Let(\"r\", \"x\")])".to_string()));
+/// keep. Each reader reads before or after the write: 2^n traces. With
+/// plain accesses every reader races with the writer; with atomics the
+/// scenario is clean (what the peers check).
+pub fn readers_writer(n: usize, atomic: bool) -> String {
+    let mut spawns = vec![format!("Go(body: [{}])", store("x", "1", atomic))];
+    spawns.extend((0..n).map(|_| format!("Go(body: [{}])", load("x", "r", atomic))));
     scenario("readers-writer", &["Var(\"x\", 0)".into()], &spawns, "")
 }
 
 /// lastzero(n) (Abdulla et al., POPL'14): `array[0..=n]` is zero; goroutine
 /// 0 scans down from `array[n]` to the first zero; goroutine `j` (1..=n)
 /// sets `array[j] = array[j-1] + 1`. (n+3)*2^(n-2) traces.
-pub fn lastzero(n: usize) -> String {
+pub fn lastzero(n: usize, atomic: bool) -> String {
     let globals: Vec<String> = (0..=n).map(|i| format!("Var(\"a{i}\", 0)")).collect();
     // for i := n; array[i] != 0; i-- {}
     let mut scan = String::new();
     for i in (1..=n).rev() {
-        scan.push_str(&format!("Let(\"v\", \"a{i}\"), If(\"v != 0\", ["));
+        scan.push_str(&format!(
+            "{}, If(\"v != 0\", [",
+            load(&format!("a{i}"), "v", atomic)
+        ));
     }
-    scan.push_str("Let(\"v\", \"a0\")");
+    scan.push_str(&load("a0", "v", atomic));
     scan.push_str(&"])".repeat(n));
     let mut spawns = vec![format!("Go(body: [{scan}])")];
     spawns.extend((1..=n).map(|j| {
         format!(
-            "Go(body: [Let(\"t\", \"a{}\"), Set(\"a{j}\", \"t + 1\")])",
-            j - 1
+            "Go(body: [{}, {}])",
+            load(&format!("a{}", j - 1), "t", atomic),
+            store(&format!("a{j}"), "t + 1", atomic)
         )
     }));
     scenario("lastzero", &globals, &spawns, "")
+}
+
+/// The table size of indexer.
+pub const INDEXER_SIZE: usize = 128;
+
+/// The message goroutine `tid` (1-based) of indexer inserts as its `m`-th
+/// (1..=4), and the cells it probes for it, in order, at most `probes`.
+pub fn indexer_probes(tid: usize, m: usize, probes: usize) -> (usize, Vec<usize>) {
+    let w = m * 11 + tid;
+    let h = (w * 7) % INDEXER_SIZE;
+    (w, (0..probes).map(|i| (h + i) % INDEXER_SIZE).collect())
+}
+
+/// indexer(n) (Flanagan and Godefroid, POPL'05): `n` goroutines insert 4
+/// messages each into a hash table of 128 cells with compare-and-swap,
+/// probing the next cell on a collision. There are no collisions below
+/// 12 goroutines, so every insertion is independent: one trace.
+pub fn indexer(n: usize) -> String {
+    // A goroutine meets at most every other insertion before a free cell.
+    let probes = 4 * n;
+    let mut cells = std::collections::BTreeSet::new();
+    let mut spawns = Vec::new();
+    for tid in 1..=n {
+        let mut body = Vec::new();
+        for m in 1..=4 {
+            let (w, hs) = indexer_probes(tid, m, probes);
+            cells.extend(hs.iter().copied());
+            // for !CompareAndSwap(&table[h], 0, w) { h = (h + 1) % SIZE }
+            let mut chain = String::new();
+            for (i, h) in hs.iter().enumerate() {
+                if i > 0 {
+                    chain.push_str(", If(\"!ok\", [");
+                }
+                chain.push_str(&format!("CompareAndSwap(\"t{h}\", 0, {w}, \"ok\")"));
+            }
+            chain.push_str(&"])".repeat(hs.len() - 1));
+            body.push(chain);
+        }
+        spawns.push(format!("Go(body: [{}])", body.join(", ")));
+    }
+    let globals: Vec<String> = cells.iter().map(|c| format!("Var(\"t{c}\", 0)")).collect();
+    scenario("indexer", &globals, &spawns, "")
+}
+
+/// A pipeline of `k` stages passing `m` items over unbuffered channels: a
+/// source, `k` forwarding stages (`for v := range in { out <- v }`), and
+/// main draining the last channel. Clean.
+pub fn pipeline(k: usize, m: usize) -> String {
+    let globals: Vec<String> = (0..=k).map(|i| format!("Chan(\"c{i}\", 0)")).collect();
+    let mut main = vec![format!(
+        "Go(body: [For(\"i\", 0, {m}, [Send(\"c0\", \"i\")]), Close(\"c0\")])"
+    )];
+    main.extend((1..=k).map(|j| {
+        format!(
+            "Go(body: [Range(\"c{}\", \"v\", [Send(\"c{j}\", \"v\")]), Close(\"c{j}\")])",
+            j - 1
+        )
+    }));
+    main.push(format!(
+        "Let(\"n\", 0), Range(\"c{k}\", \"v\", [Set(\"n\", \"n + 1\")]), Assert(\"n == {m}\", \"every item arrives\")"
+    ));
+    scenario("pipeline", &globals, &main, "")
+}
+
+/// WaitGroup fan-out/fan-in: `n` workers each send a result on a buffered
+/// channel and call Done; a closer waits and closes it; main sums the
+/// results. Clean.
+pub fn fanout(n: usize) -> String {
+    let globals = vec![
+        format!("Chan(\"results\", {n})"),
+        "WaitGroup(\"wg\")".to_string(),
+    ];
+    let mut main = vec![format!("Add(\"wg\", {n})")];
+    main.extend((0..n).map(|i| format!("Go(body: [Send(\"results\", {}), Done(\"wg\")])", i + 1)));
+    main.push("Go(body: [Wait(\"wg\"), Close(\"results\")])".into());
+    let sum = n * (n + 1) / 2;
+    main.push(format!(
+        "Let(\"sum\", 0), Range(\"results\", \"v\", [Set(\"sum\", \"sum + v\")]), Assert(\"sum == {sum}\", \"every result is summed\")"
+    ));
+    scenario("fanout", &globals, &main, "")
+}
+
+/// The gops FindAll scenario of the corpus (`scenarios/gops/`) with `n`
+/// processes and `k` tokens: the buggy one (a deadlock when n > k) or the
+/// fix that returns the token before sending.
+pub fn gops(n: usize, k: usize, fixed: bool) -> String {
+    let file = if fixed {
+        "findall-fixed-release-before-send.ron"
+    } else {
+        "findall.ron"
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scenarios/gops")
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    text.replace(
+        "params: {\"n\": 3, \"k\": 2}",
+        &format!("params: {{\"n\": {n}, \"k\": {k}}}"),
+    )
 }
 
 /// Dining philosophers with `n` forks (mutexes), lock and unlock only.

@@ -107,6 +107,9 @@ enum Command {
         /// Stop after this many seconds per scenario (the result is then incomplete).
         #[arg(long, value_name = "SECONDS")]
         time_limit: Option<f64>,
+        /// Stop at the first bug found (the result is then incomplete).
+        #[arg(long)]
+        stop_at_first_bug: bool,
         /// Only parse and validate.
         #[arg(long)]
         syntax_only: bool,
@@ -166,6 +169,7 @@ pub fn run() -> i32 {
             max_states,
             max_depth,
             time_limit,
+            stop_at_first_bug,
             syntax_only,
             graph,
             minimal_cap,
@@ -182,6 +186,7 @@ pub fn run() -> i32 {
                 max_states,
                 max_depth,
                 time_limit: time_limit.map(Duration::from_secs_f64),
+                stop_at_first_bug,
             };
             let mut opts = load.report_options();
             opts.minimal_cap = minimal_cap;

@@ -12,6 +12,8 @@ pub struct Bounds {
     pub max_depth: Option<usize>,
     /// Stop after this much wall time.
     pub time_limit: Option<Duration>,
+    /// Stop as soon as one bug is found (time to first counterexample).
+    pub stop_at_first_bug: bool,
 }
 
 /// Which bound cut a search.
@@ -23,6 +25,8 @@ pub enum Bound {
     Depth(usize),
     /// `--time-limit`.
     Time(Duration),
+    /// `--stop-at-first-bug`.
+    FirstBug,
 }
 
 impl std::fmt::Display for Bound {
@@ -31,6 +35,7 @@ impl std::fmt::Display for Bound {
             Bound::States(n) => write!(f, "--max-states {n}"),
             Bound::Depth(n) => write!(f, "--max-depth {n}"),
             Bound::Time(d) => write!(f, "--time-limit {}s", d.as_secs_f64()),
+            Bound::FirstBug => f.write_str("--stop-at-first-bug"),
         }
     }
 }

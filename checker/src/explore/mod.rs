@@ -224,7 +224,8 @@ pub fn explore_graph(
 }
 
 /// Explores with `reduction` and returns the graph. A reduced graph with a
-/// cycle is explored again without reduction (see [`Applied::FellBack`]).
+/// cycle is explored again with persistent sets and a cycle proviso but no
+/// sleep sets (see [`Applied::Proviso`]).
 pub fn explore_graph_with(
     prog: &Program,
     bounds: &Bounds,
@@ -234,23 +235,43 @@ pub fn explore_graph_with(
         return search(prog, bounds, None);
     }
     let future = reduce::ProgramFuture::new(prog);
-    let reduced = search(prog, bounds, Some(&future))?;
+    let with_sleep = Reducer {
+        future: &future,
+        sleep: true,
+    };
+    let reduced = search(prog, bounds, Some(with_sleep))?;
     if !reduced.0.has_cycle() {
         return Ok(reduced);
     }
     let spent = reduced.1.stats.seconds;
-    let mut again = search(prog, bounds, None)?;
-    again.1.stats.reduction = Applied::FellBack;
+    let with_proviso = Reducer {
+        future: &future,
+        sleep: false,
+    };
+    let mut again = search(prog, bounds, Some(with_proviso))?;
     again.1.stats.seconds += spent;
     Ok(again)
 }
 
-/// The breadth-first search, reduced when `future` is given.
+/// How a search reduces.
+#[derive(Clone, Copy)]
+struct Reducer<'a> {
+    /// What each goroutine may still touch.
+    future: &'a reduce::ProgramFuture,
+    /// Sleep sets (acyclic state spaces); without them, the cycle proviso:
+    /// a state with a persistent-set successor already visited is expanded
+    /// fully, so every cycle of the reduced graph has a fully expanded state.
+    sleep: bool,
+}
+
+/// The breadth-first search, reduced by `reducer` when given.
 fn search(
     prog: &Program,
     bounds: &Bounds,
-    future: Option<&reduce::ProgramFuture>,
+    reducer: Option<Reducer>,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
+    let future = reducer.map(|r| r.future);
+    let use_sleep = reducer.is_some_and(|r| r.sleep);
     let budget = bounds::Budget::new(bounds.clone());
     let init = semantics::initial_state(prog).map_err(|failure| ModelError {
         failure,
@@ -287,10 +308,22 @@ fn search(
             .iter()
             .map(|t| semantics::step(prog, &state, t))
             .collect();
-        let view = future.map(|f| {
+        let mut view = future.map(|f| {
             let crashing: Vec<bool> = outcomes.iter().map(|o| o.failure.is_some()).collect();
             reduce::analyse(prog, f, &state, &transitions, &crashing)
         });
+        if let (Some(v), false) = (view.as_mut(), use_sleep) {
+            // The cycle proviso (breadth-first form): a persistent set that
+            // leads back to a state already visited is not enough.
+            let partial = v.persistent.iter().any(|&p| !p);
+            let back = partial
+                && outcomes.iter().zip(&v.persistent).any(|(o, &p)| {
+                    p && o.failure.is_none() && graph.states.contains(&Node::awake(o.state.clone()))
+                });
+            if back {
+                v.persistent.iter_mut().for_each(|p| *p = true);
+            }
+        }
         let mut outcomes: Vec<Option<semantics::StepOutcome>> =
             outcomes.into_iter().map(Some).collect();
         let mut asleep_here: Vec<usize> = Vec::new();
@@ -336,7 +369,7 @@ fn search(
                 continue;
             }
             let next_sleep = match &view {
-                Some(v) => reduce::sleep::successor_sleep(
+                Some(v) if use_sleep => reduce::sleep::successor_sleep(
                     &state,
                     &transitions,
                     v,
@@ -344,7 +377,7 @@ fn search(
                     &chosen[..k],
                     i,
                 ),
-                None => SleepSet::new(),
+                _ => SleepSet::new(),
             };
             let node = Node {
                 state: out.state,
@@ -375,6 +408,12 @@ fn search(
         graph.offsets.push(graph.targets.len() as u32);
         graph.crashes.push(crashes);
         graph.asleep.push(asleep_in_set);
+        // A terminal state with a goroutine left is a deadlock or a leak.
+        let stuck = transitions.is_empty() && !state.goroutines.is_empty();
+        if bounds.stop_at_first_bug && (stuck || !bugs.is_empty()) {
+            cut = Some(Bound::FirstBug);
+            break;
+        }
     }
     stats.states = graph.states.len();
     stats.distinct_states = if future.is_some() {
@@ -387,10 +426,10 @@ fn search(
     } else {
         graph.states.len()
     };
-    stats.reduction = if future.is_some() {
-        Applied::Por
-    } else {
-        Applied::None
+    stats.reduction = match reducer {
+        None => Applied::None,
+        Some(r) if r.sleep => Applied::Por,
+        Some(_) => Applied::Proviso,
     };
     stats.seconds = budget.seconds();
     let sample = graph.states.len().min(1000);

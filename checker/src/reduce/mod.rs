@@ -58,10 +58,10 @@ pub enum Applied {
     None,
     /// Partial-order reduction.
     Por,
-    /// Partial-order reduction was asked for, but the reduced graph has a
-    /// cycle, so the search was redone without it: with cycles, what the
-    /// reduction preserves does not cover goroutines blocked forever.
-    FellBack,
+    /// Partial-order reduction on a cyclic state graph: persistent sets with
+    /// a cycle proviso, without sleep sets (which do not preserve goroutines
+    /// blocked forever in cycles).
+    Proviso,
 }
 
 impl Applied {
@@ -70,7 +70,7 @@ impl Applied {
         match self {
             Applied::None => "none",
             Applied::Por => "por",
-            Applied::FellBack => "none (por fell back: cyclic state graph)",
+            Applied::Proviso => "por (cyclic: persistent sets with a cycle proviso, no sleep sets)",
         }
     }
 }

@@ -1,0 +1,806 @@
+//! `just bench`: weft against its peers on the same models, in one run.
+//!
+//! For every family of `families.rs` at growing sizes, one row per tool:
+//! weft with its default reduction and with `--reduction none`, loom (the
+//! same model as a loom test, `peers/loom_models.rs`, where loom can
+//! express it), and SPIN with and without its partial-order reduction (the
+//! same model in Promela, `peers/promela.rs`), next to the optimal number of
+//! Mazurkiewicz traces where it is known in closed form. Every measurement
+//! runs in a child process (this binary with `--one`), so peak memory is its
+//! own, under a 60 s cap. The markdown table goes to stdout and to
+//! `checker/benches/RESULTS.md` (`--out FILE` elsewhere, `--quick` for small
+//! sizes only).
+//!
+//! Run with `cargo run --release -p weft-checker --example bench -- [--quick]`.
+
+#[path = "families.rs"]
+mod families;
+#[path = "peers/loom_models.rs"]
+mod loom_models;
+#[path = "peers/promela.rs"]
+mod promela;
+
+use std::fmt::Write as _;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use weft_checker::explore::{explore_with, Bounds};
+use weft_checker::reduce::Reduction;
+use weft_models::span::SourceFile;
+
+/// The cap on one measurement (`--quick`: 10 s).
+fn cap(quick: bool) -> Duration {
+    Duration::from_secs(if quick { 10 } else { 60 })
+}
+
+/// How a capped measurement is shown.
+fn over(cap: Duration) -> String {
+    format!("> {} s", cap.as_secs())
+}
+
+/// A family of models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Family {
+    Independent,
+    Readers,
+    Lastzero,
+    Indexer,
+    Philosophers,
+    PhilosophersFixed,
+    Gops,
+    GopsFixed,
+    Pipeline,
+    Fanout,
+}
+
+const FAMILIES: [Family; 10] = [
+    Family::Independent,
+    Family::Readers,
+    Family::Lastzero,
+    Family::Indexer,
+    Family::Philosophers,
+    Family::PhilosophersFixed,
+    Family::Gops,
+    Family::GopsFixed,
+    Family::Pipeline,
+    Family::Fanout,
+];
+
+impl Family {
+    fn name(self) -> &'static str {
+        match self {
+            Family::Independent => "independent",
+            Family::Readers => "readers",
+            Family::Lastzero => "lastzero",
+            Family::Indexer => "indexer",
+            Family::Philosophers => "philosophers",
+            Family::PhilosophersFixed => "philosophers-fixed",
+            Family::Gops => "gops",
+            Family::GopsFixed => "gops-fixed",
+            Family::Pipeline => "pipeline",
+            Family::Fanout => "fanout",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Family> {
+        FAMILIES.into_iter().find(|f| f.name() == s)
+    }
+
+    /// What the size parameters mean.
+    fn size_label(self, a: usize, b: usize) -> String {
+        match self {
+            Family::Gops | Family::GopsFixed => format!("N={a} K={b}"),
+            Family::Pipeline => format!("K={a} M={b}"),
+            _ => format!("N={a}"),
+        }
+    }
+
+    /// Sizes to measure (second parameter where the family has one).
+    fn sizes(self, quick: bool) -> Vec<(usize, usize)> {
+        let v: Vec<(usize, usize)> = match (self, quick) {
+            (Family::Independent, false) => vec![(2, 0), (4, 0), (8, 0), (16, 0)],
+            (Family::Independent, true) => vec![(3, 0)],
+            (Family::Readers, false) => vec![(2, 0), (3, 0), (6, 0), (10, 0)],
+            (Family::Readers, true) => vec![(2, 0)],
+            (Family::Lastzero, false) => vec![(2, 0), (3, 0), (6, 0), (9, 0)],
+            (Family::Lastzero, true) => vec![(2, 0)],
+            (Family::Indexer, false) => vec![(2, 0), (3, 0), (4, 0), (8, 0)],
+            (Family::Indexer, true) => vec![(2, 0)],
+            (Family::Philosophers | Family::PhilosophersFixed, false) => {
+                vec![(3, 0), (4, 0), (6, 0), (8, 0)]
+            }
+            (Family::Philosophers | Family::PhilosophersFixed, true) => vec![(3, 0)],
+            (Family::Gops | Family::GopsFixed, false) => vec![(3, 2), (4, 2), (5, 3)],
+            (Family::Gops | Family::GopsFixed, true) => vec![(3, 2)],
+            (Family::Pipeline, false) => vec![(2, 2), (3, 3), (4, 4)],
+            (Family::Pipeline, true) => vec![(2, 2)],
+            (Family::Fanout, false) => vec![(2, 0), (4, 0), (6, 0)],
+            (Family::Fanout, true) => vec![(2, 0)],
+        };
+        v
+    }
+
+    /// The weft scenario.
+    fn weft(self, a: usize, b: usize) -> String {
+        match self {
+            Family::Independent => families::independent(a),
+            Family::Readers => families::readers_writer(a, true),
+            Family::Lastzero => families::lastzero(a, true),
+            Family::Indexer => families::indexer(a),
+            Family::Philosophers => families::philosophers(a, false),
+            Family::PhilosophersFixed => families::philosophers(a, true),
+            Family::Gops => families::gops(a, b, false),
+            Family::GopsFixed => families::gops(a, b, true),
+            Family::Pipeline => families::pipeline(a, b),
+            Family::Fanout => families::fanout(a),
+        }
+    }
+
+    /// The Promela model.
+    fn promela(self, a: usize, b: usize) -> String {
+        match self {
+            Family::Independent => promela::independent(a),
+            Family::Readers => promela::readers_writer(a),
+            Family::Lastzero => promela::lastzero(a),
+            Family::Indexer => promela::indexer(a),
+            Family::Philosophers => promela::philosophers(a, false),
+            Family::PhilosophersFixed => promela::philosophers(a, true),
+            Family::Gops => promela::gops(a, b, false),
+            Family::GopsFixed => promela::gops(a, b, true),
+            Family::Pipeline => promela::pipeline(a, b),
+            Family::Fanout => promela::fanout(a),
+        }
+    }
+
+    /// The loom model, where loom can express it (at most 4 threads).
+    fn loom(self, a: usize) -> Option<loom_models::Model> {
+        match self {
+            Family::Independent if a <= 4 => Some(loom_models::independent(a)),
+            Family::Readers if a < 4 => Some(loom_models::readers_writer(a)),
+            Family::Lastzero if a < 4 => Some(loom_models::lastzero(a)),
+            Family::Indexer if a <= 4 => Some(loom_models::indexer(a)),
+            Family::Philosophers if a <= 4 => Some(loom_models::philosophers(a, false)),
+            Family::PhilosophersFixed if a <= 4 => Some(loom_models::philosophers(a, true)),
+            _ => None,
+        }
+    }
+
+    /// Why loom has no row.
+    fn no_loom(self) -> &'static str {
+        match self {
+            Family::Gops | Family::GopsFixed | Family::Pipeline | Family::Fanout => {
+                "loom: no Go channels or select"
+            }
+            _ => "loom: at most 4 threads besides main",
+        }
+    }
+
+    /// Buggy families are measured to the first counterexample.
+    fn buggy(self) -> bool {
+        matches!(self, Family::Philosophers | Family::Gops)
+    }
+
+    /// The number of Mazurkiewicz traces, where known in closed form.
+    fn optimal(self, a: usize) -> Option<u128> {
+        let a32 = a as u32;
+        match self {
+            Family::Independent => Some(1),
+            Family::Readers => Some(2u128.pow(a32)),
+            Family::Lastzero => Some(u128::from(a32 + 3) * 2u128.pow(a32 - 2)),
+            Family::PhilosophersFixed => Some(2u128.pow(a32) - 2),
+            // No two goroutines probe the same cell below 12 (Flanagan and
+            // Godefroid): every insertion is independent.
+            Family::Indexer if a < 12 => Some(1),
+            _ => None,
+        }
+    }
+}
+
+/// One tool's measurement of one model.
+#[derive(Clone, Debug, Default)]
+struct Cell {
+    states: Option<u64>,
+    transitions: Option<u64>,
+    runs: Option<u128>,
+    seconds: f64,
+    peak_kb: Option<u64>,
+    /// weft's own estimate of a stored state's size; SPIN's state vector.
+    bytes_per_state: Option<u64>,
+    /// "bug", "clean", "> 60 s", or an error.
+    verdict: String,
+}
+
+impl Cell {
+    fn to_line(&self) -> String {
+        let o = |x: Option<u64>| x.map_or("-".to_string(), |v| v.to_string());
+        format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            o(self.states),
+            o(self.transitions),
+            self.runs.map_or("-".to_string(), |v| v.to_string()),
+            self.seconds,
+            o(self.peak_kb),
+            o(self.bytes_per_state),
+            self.verdict
+        )
+    }
+
+    fn from_line(line: &str) -> Option<Cell> {
+        let f: Vec<&str> = line.trim().split('\t').collect();
+        if f.len() != 7 {
+            return None;
+        }
+        Some(Cell {
+            states: f[0].parse().ok(),
+            transitions: f[1].parse().ok(),
+            runs: f[2].parse().ok(),
+            seconds: f[3].parse().ok()?,
+            peak_kb: f[4].parse().ok(),
+            bytes_per_state: f[5].parse().ok(),
+            verdict: f[6].to_string(),
+        })
+    }
+
+    fn failed(why: impl Into<String>) -> Cell {
+        Cell {
+            verdict: why.into(),
+            ..Cell::default()
+        }
+    }
+}
+
+/// This process's peak resident memory, in KiB (Linux).
+fn peak_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+// ----- measurements run in a child process -----
+
+fn measure_weft(family: Family, a: usize, b: usize, reduction: Reduction, cap: Duration) -> Cell {
+    let ron = family.weft(a, b);
+    let file = SourceFile::new(format!("{}.ron", family.name()), ron);
+    let prog = match weft_models::compile(&file, &[]) {
+        Ok(p) => p,
+        Err(e) => return Cell::failed(format!("invalid: {}", e.render(&file, false))),
+    };
+    let bounds = Bounds {
+        time_limit: Some(cap),
+        stop_at_first_bug: family.buggy(),
+        ..Default::default()
+    };
+    let start = Instant::now();
+    let out = match explore_with(&prog, &bounds, reduction) {
+        Ok(o) => o,
+        Err(e) => return Cell::failed(format!("model error: {e}")),
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    let timed_out = matches!(out.bound, Some(weft_checker::explore::Bound::Time(_)));
+    Cell {
+        states: Some(out.stats.states as u64),
+        transitions: Some(out.stats.transitions as u64),
+        runs: out.stats.complete_runs,
+        seconds,
+        peak_kb: peak_kb(),
+        bytes_per_state: Some(out.stats.bytes_per_state as u64),
+        verdict: if !out.bugs.is_empty() {
+            "bug".into()
+        } else if timed_out {
+            over(cap)
+        } else if out.complete {
+            "clean".into()
+        } else {
+            "incomplete".into()
+        },
+    }
+}
+
+fn measure_loom(family: Family, a: usize, cap: Duration) -> Cell {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static EXECUTIONS: AtomicU64 = AtomicU64::new(0);
+    let Some(model) = family.loom(a) else {
+        return Cell::failed(family.no_loom());
+    };
+    let mut builder = loom::model::Builder::new();
+    builder.max_duration = Some(cap);
+    // loom checks its duration limit only every `checkpoint_interval`
+    // executions: check at every one.
+    builder.checkpoint_interval = 1;
+    // loom reports a deadlock with a panic that aborts the process (it is
+    // raised inside its scheduler): the hook prints the measurement first.
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    let start = *START.get_or_init(Instant::now);
+    std::panic::set_hook(Box::new(|_| {
+        let seconds = START.get().map_or(0.0, |s| s.elapsed().as_secs_f64());
+        let cell = Cell {
+            runs: Some(u128::from(EXECUTIONS.load(Ordering::Relaxed))),
+            seconds,
+            peak_kb: peak_kb(),
+            verdict: "bug".into(),
+            ..Cell::default()
+        };
+        println!("{}", cell.to_line());
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+    }));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        builder.check(move || {
+            EXECUTIONS.fetch_add(1, Ordering::Relaxed);
+            model();
+        })
+    }));
+    let seconds = start.elapsed().as_secs_f64();
+    let runs = EXECUTIONS.load(Ordering::Relaxed);
+    Cell {
+        states: None,
+        transitions: None,
+        runs: Some(u128::from(runs)),
+        seconds,
+        peak_kb: peak_kb(),
+        bytes_per_state: None,
+        verdict: if result.is_err() {
+            "bug".into()
+        } else if seconds >= cap.as_secs_f64() {
+            over(cap)
+        } else {
+            "clean".into()
+        },
+    }
+}
+
+fn child(args: &[String]) -> Cell {
+    let get = |i: usize| {
+        args.get(i)
+            .and_then(|s| s.parse::<usize>().ok())
+            .unwrap_or(0)
+    };
+    let cap = Duration::from_secs(get(4).max(1) as u64);
+    let Some(family) = args.get(1).and_then(|f| Family::parse(f)) else {
+        return Cell::failed("unknown family");
+    };
+    match args.first().map(String::as_str) {
+        Some("weft") => measure_weft(family, get(2), get(3), Reduction::Por, cap),
+        Some("weft-none") => measure_weft(family, get(2), get(3), Reduction::None, cap),
+        Some("loom") => measure_loom(family, get(2), cap),
+        _ => Cell::failed("unknown tool"),
+    }
+}
+
+// ----- the parent: children, SPIN, the table -----
+
+/// Runs `cmd` with a deadline, returning its stdout (or `None` on timeout).
+fn run_capped(mut cmd: Command, cap: Duration) -> Result<Option<(String, f64)>, String> {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut out = String::new();
+    let mut stdout = child.stdout.take().ok_or("no stdout")?;
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    loop {
+        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
+            break;
+        }
+        if start.elapsed() > cap {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    out.push_str(&reader.join().unwrap_or_default());
+    Ok(Some((out, seconds)))
+}
+
+fn measure_in_child(tool: &str, family: Family, a: usize, b: usize, cap: Duration) -> Cell {
+    let Ok(me) = std::env::current_exe() else {
+        return Cell::failed("cannot find the harness binary");
+    };
+    let mut cmd = Command::new(me);
+    cmd.args([
+        "--one",
+        tool,
+        family.name(),
+        &a.to_string(),
+        &b.to_string(),
+        &cap.as_secs().to_string(),
+    ]);
+    match run_capped(cmd, cap + Duration::from_secs(15)) {
+        Ok(Some((out, _))) => out
+            .lines()
+            .last()
+            .and_then(Cell::from_line)
+            .unwrap_or_else(|| Cell::failed("crashed")),
+        Ok(None) => Cell::failed(over(cap)),
+        Err(e) => Cell::failed(e),
+    }
+}
+
+fn spin_available() -> bool {
+    Command::new("spin")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The number after `key` on the line of `text` containing it.
+fn number_before(text: &str, key: &str) -> Option<f64> {
+    let line = text.lines().find(|l| l.contains(key))?;
+    let before = &line[..line.find(key)?];
+    before.split_whitespace().last()?.parse().ok()
+}
+
+/// Compiles and runs the Promela model with SPIN (`reduce`: its default
+/// partial-order reduction, or `-DNOREDUCE`).
+fn measure_spin(
+    dir: &Path,
+    family: Family,
+    a: usize,
+    b: usize,
+    reduce: bool,
+    cap: Duration,
+) -> Cell {
+    let name = format!(
+        "{}-{a}-{b}-{}",
+        family.name(),
+        if reduce { "por" } else { "full" }
+    );
+    let work = dir.join(name);
+    if std::fs::create_dir_all(&work).is_err() {
+        return Cell::failed("cannot create a work directory");
+    }
+    if std::fs::write(work.join("model.pml"), family.promela(a, b)).is_err() {
+        return Cell::failed("cannot write the model");
+    }
+    let ok = |c: &mut Command| {
+        c.current_dir(&work)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !ok(Command::new("spin").args(["-a", "model.pml"])) {
+        return Cell::failed("spin -a failed");
+    }
+    let mut gcc = Command::new("gcc");
+    gcc.args(["-O2", "-DSAFETY", "-DMEMLIM=16000"]);
+    if !reduce {
+        gcc.arg("-DNOREDUCE");
+    }
+    if !ok(gcc.args(["-o", "pan", "pan.c"])) {
+        return Cell::failed("gcc pan.c failed");
+    }
+    let mut pan = Command::new(work.join("pan"));
+    pan.current_dir(&work).arg("-m1000000");
+    match run_capped(pan, cap) {
+        Ok(Some((out, wall))) => {
+            // pan's own search time (its clock has 10 ms steps), not the
+            // process start and hash-table allocation around it.
+            let seconds = out
+                .lines()
+                .find_map(|l| l.strip_prefix("pan: elapsed time "))
+                .and_then(|x| x.split_whitespace().next()?.parse::<f64>().ok())
+                .unwrap_or(wall);
+            let errors = out
+                .lines()
+                .find_map(|l| l.split("errors: ").nth(1))
+                .and_then(|x| x.trim().parse::<u64>().ok());
+            Cell {
+                states: number_before(&out, "states, stored").map(|x| x as u64),
+                transitions: number_before(&out, "transitions (= stored+matched)")
+                    .map(|x| x as u64),
+                runs: None,
+                seconds,
+                peak_kb: number_before(&out, "total actual memory usage")
+                    .map(|mb| (mb * 1024.0) as u64),
+                bytes_per_state: out
+                    .lines()
+                    .find_map(|l| l.strip_prefix("State-vector "))
+                    .and_then(|x| x.split_whitespace().next()?.parse().ok()),
+                verdict: match errors {
+                    Some(0) => "clean".into(),
+                    Some(_) => "bug".into(),
+                    None => "no result".into(),
+                },
+            }
+        }
+        Ok(None) => Cell::failed(over(cap)),
+        Err(e) => Cell::failed(e),
+    }
+}
+
+/// One measured row.
+struct Row {
+    family: Family,
+    a: usize,
+    b: usize,
+    tool: &'static str,
+    cell: Cell,
+}
+
+fn fmt_time(s: f64) -> String {
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else {
+        format!("{:.1} ms", s * 1000.0)
+    }
+}
+
+fn opt<T: ToString>(x: Option<T>) -> String {
+    x.map_or("-".to_string(), |v| v.to_string())
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown processor".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cores} cores, {cpu}")
+}
+
+fn today() -> String {
+    Command::new("date")
+        .arg("+%Y-%m-%d")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map_or_else(|| "unknown date".into(), |s| s.trim().to_string())
+}
+
+fn table(rows: &[Row], quick: bool, spin: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# weft benchmarks\n");
+    let _ = writeln!(
+        out,
+        "Generated by `just bench{}` (`cargo run --release -p weft-checker --example bench{}`) on {}, {}. \
+         Every row is measured in the same run, each in its own process under a {} s cap. \
+         *runs*: complete runs through weft's explored graph (with `por`, one per Mazurkiewicz trace), \
+         or loom's executions; *optimal*: the number of Mazurkiewicz traces, from its closed form. \
+         Buggy families (philosophers, gops) are measured to the first counterexample \
+         (`--stop-at-first-bug`; SPIN stops at its first error). SPIN: `spin -a`, `gcc -O2 -DSAFETY`, \
+         `./pan -m1000000`, with its partial-order reduction and with `-DNOREDUCE`; its peak memory \
+         is pan's own \"total actual memory usage\", its time pan's own search time (10 ms steps). \
+         *bytes/state*: weft's estimate of one stored state, SPIN's state vector.{}\n",
+        if quick { "-quick" } else { "" },
+        if quick { " -- --quick" } else { "" },
+        today(),
+        machine(),
+        cap(quick).as_secs(),
+        if spin { "" } else { " **SPIN was not installed: its rows are missing.**" }
+    );
+    let _ = writeln!(
+        out,
+        "| family | size | tool | verdict | states | transitions | runs | optimal | time | peak MB | states/s | bytes/state |"
+    );
+    let _ = writeln!(
+        out,
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    for r in rows {
+        let c = &r.cell;
+        let optimal = if r.tool.starts_with("weft") || r.tool == "loom" {
+            opt(r.family.optimal(r.a))
+        } else {
+            "-".into()
+        };
+        let rate = match c.states {
+            Some(s) if c.seconds > 0.0 => format!("{:.0}", s as f64 / c.seconds),
+            _ => "-".into(),
+        };
+        let per_state = opt(c.bytes_per_state);
+        let timed = !c.verdict.starts_with('>') && c.seconds > 0.0;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.family.name(),
+            r.family.size_label(r.a, r.b),
+            r.tool,
+            c.verdict,
+            opt(c.states),
+            opt(c.transitions),
+            opt(c.runs),
+            optimal,
+            if timed {
+                fmt_time(c.seconds)
+            } else {
+                "-".into()
+            },
+            c.peak_kb
+                .map_or("-".into(), |kb| format!("{:.1}", kb as f64 / 1024.0)),
+            rate,
+            per_state
+        );
+    }
+    out.push_str(&summary(rows));
+    out
+}
+
+fn find<'a>(rows: &'a [Row], f: Family, a: usize, b: usize, tool: &str) -> Option<&'a Cell> {
+    rows.iter()
+        .find(|r| r.family == f && r.a == a && r.b == b && r.tool == tool)
+        .map(|r| &r.cell)
+}
+
+/// The targets of issue 7, each with what this run measured.
+fn summary(rows: &[Row]) -> String {
+    let mut out = String::from("\n## Against the targets\n\n");
+    // 1. Complete runs against the optimum.
+    out.push_str("**Complete runs / optimal** (target 1.00):");
+    for r in rows.iter().filter(|r| r.tool == "weft") {
+        if let (Some(runs), Some(opt)) = (r.cell.runs, r.family.optimal(r.a)) {
+            let _ = write!(
+                out,
+                " {} {}: {:.2};",
+                r.family.name(),
+                r.family.size_label(r.a, r.b),
+                runs as f64 / opt as f64
+            );
+        }
+    }
+    out.push('\n');
+    // 2. States against SPIN with its reduction.
+    out.push_str("\n**weft states / SPIN states (with reductions)** (target <= 1.00):");
+    for r in rows.iter().filter(|r| r.tool == "weft") {
+        if let (Some(w), Some(s)) = (
+            r.cell.states,
+            find(rows, r.family, r.a, r.b, "spin").and_then(|c| c.states),
+        ) {
+            let _ = write!(
+                out,
+                " {} {}: {:.2};",
+                r.family.name(),
+                r.family.size_label(r.a, r.b),
+                w as f64 / s.max(1) as f64
+            );
+        }
+    }
+    out.push('\n');
+    // 3. Speed against loom at the largest size loom finishes.
+    out.push_str("\n**loom time / weft time at the largest size loom finishes within the cap** (target >= 100):");
+    for f in FAMILIES {
+        let best = rows
+            .iter()
+            .filter(|r| {
+                r.family == f
+                    && r.tool == "loom"
+                    && matches!(r.cell.verdict.as_str(), "clean" | "bug")
+            })
+            .max_by_key(|r| (r.a, r.b));
+        if let Some(l) = best {
+            if let Some(w) = find(rows, f, l.a, l.b, "weft") {
+                let _ = write!(
+                    out,
+                    " {} {}: {:.1} ({} against {});",
+                    f.name(),
+                    f.size_label(l.a, l.b),
+                    l.cell.seconds / w.seconds.max(1e-9),
+                    fmt_time(l.cell.seconds),
+                    fmt_time(w.seconds)
+                );
+            }
+        }
+    }
+    out.push('\n');
+    // 4. States per second against SPIN's compiled verifier.
+    out.push_str("\n**weft states/s / SPIN states/s (each with its reduction, rows over 1 ms)** (target >= 1.00):");
+    for r in rows.iter().filter(|r| r.tool == "weft") {
+        let Some(s) = find(rows, r.family, r.a, r.b, "spin") else {
+            continue;
+        };
+        if let (Some(ws), Some(ss)) = (r.cell.states, s.states) {
+            if r.cell.seconds > 1e-3 && s.seconds > 1e-3 {
+                let _ = write!(
+                    out,
+                    " {} {}: {:.2};",
+                    r.family.name(),
+                    r.family.size_label(r.a, r.b),
+                    (ws as f64 / r.cell.seconds) / (ss as f64 / s.seconds)
+                );
+            }
+        }
+    }
+    out.push('\n');
+    // 5. Growth with N.
+    out.push_str(
+        "\n**Growth of weft's states between consecutive sizes** (with `por`, then `none`):",
+    );
+    for f in FAMILIES {
+        for tool in ["weft", "weft-none"] {
+            let sizes: Vec<&Row> = rows
+                .iter()
+                .filter(|r| r.family == f && r.tool == tool && r.cell.states.is_some())
+                .collect();
+            let ratios: Vec<String> = sizes
+                .windows(2)
+                .map(|w| {
+                    format!(
+                        "x{:.1}",
+                        w[1].cell.states.unwrap_or(0) as f64
+                            / w[0].cell.states.unwrap_or(1).max(1) as f64
+                    )
+                })
+                .collect();
+            if !ratios.is_empty() {
+                let _ = write!(out, " {} {tool}: {};", f.name(), ratios.join(" "));
+            }
+        }
+    }
+    out.push('\n');
+    out
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--one") {
+        println!("{}", child(&args[1..]).to_line());
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let out_path = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/RESULTS.md"));
+    let spin = spin_available();
+    if !spin {
+        eprintln!("spin is not installed (apt-get install spin): its rows are skipped");
+    }
+    let dir = std::env::temp_dir().join(format!("weft-bench-{}", std::process::id()));
+    let mut rows = Vec::new();
+    for family in FAMILIES {
+        for (a, b) in family.sizes(quick) {
+            let mut tools: Vec<&'static str> = vec!["weft", "weft-none"];
+            if family.loom(a).is_some() {
+                tools.push("loom");
+            }
+            for tool in tools {
+                eprintln!("{} {} {tool}", family.name(), family.size_label(a, b));
+                let cell = measure_in_child(tool, family, a, b, cap(quick));
+                rows.push(Row {
+                    family,
+                    a,
+                    b,
+                    tool,
+                    cell,
+                });
+            }
+            if spin {
+                for (tool, reduce) in [("spin", true), ("spin-noreduce", false)] {
+                    eprintln!("{} {} {tool}", family.name(), family.size_label(a, b));
+                    let cell = measure_spin(&dir, family, a, b, reduce, cap(quick));
+                    rows.push(Row {
+                        family,
+                        a,
+                        b,
+                        tool,
+                        cell,
+                    });
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let md = table(&rows, quick, spin);
+    print!("{md}");
+    if let Err(e) = std::fs::write(&out_path, &md) {
+        eprintln!("cannot write {}: {e}", out_path.display());
+        std::process::exit(2);
+    }
+    eprintln!("written to {}", out_path.display());
+}
