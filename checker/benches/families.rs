@@ -71,11 +71,42 @@ pub fn lastzero(n: usize, atomic: bool) -> String {
 pub const INDEXER_SIZE: usize = 128;
 
 /// The message goroutine `tid` (1-based) of indexer inserts as its `m`-th
-/// (1..=4), and the cells it probes for it, in order, at most `probes`.
-pub fn indexer_probes(tid: usize, m: usize, probes: usize) -> (usize, Vec<usize>) {
+/// (1..=4), and its home cell.
+fn indexer_message(tid: usize, m: usize) -> (usize, usize) {
     let w = m * 11 + tid;
-    let h = (w * 7) % INDEXER_SIZE;
-    (w, (0..probes).map(|i| (h + i) % INDEXER_SIZE).collect())
+    (w, (w * 7) % INDEXER_SIZE)
+}
+
+/// For each message of indexer(n), in (goroutine, message) order, the cells
+/// it may probe, in order: as many as any run can need. With linear probing
+/// the set of occupied cells does not depend on the order of insertion and
+/// grows with the set inserted, so a message probes most when every other
+/// message is in the table before it: one cell past the occupied run that
+/// then starts at its home. Without collisions that is its home alone.
+pub fn indexer_probes(n: usize) -> Vec<(usize, Vec<usize>)> {
+    let msgs: Vec<(usize, usize)> = (1..=n)
+        .flat_map(|tid| (1..=4).map(move |m| indexer_message(tid, m)))
+        .collect();
+    msgs.iter()
+        .enumerate()
+        .map(|(i, &(w, h))| {
+            let mut taken = [false; INDEXER_SIZE];
+            for (j, &(_, hj)) in msgs.iter().enumerate() {
+                if j != i {
+                    let mut c = hj;
+                    while taken[c] {
+                        c = (c + 1) % INDEXER_SIZE;
+                    }
+                    taken[c] = true;
+                }
+            }
+            let mut cells = vec![h];
+            while taken[*cells.last().unwrap_or(&h)] {
+                cells.push((cells[cells.len() - 1] + 1) % INDEXER_SIZE);
+            }
+            (w, cells)
+        })
+        .collect()
 }
 
 /// indexer(n) (Flanagan and Godefroid, POPL'05): `n` goroutines insert 4
@@ -83,14 +114,12 @@ pub fn indexer_probes(tid: usize, m: usize, probes: usize) -> (usize, Vec<usize>
 /// probing the next cell on a collision. There are no collisions below
 /// 12 goroutines, so every insertion is independent: one trace.
 pub fn indexer(n: usize) -> String {
-    // A goroutine meets at most every other insertion before a free cell.
-    let probes = 4 * n;
+    let probes = indexer_probes(n);
     let mut cells = std::collections::BTreeSet::new();
     let mut spawns = Vec::new();
-    for tid in 1..=n {
+    for tid in 0..n {
         let mut body = Vec::new();
-        for m in 1..=4 {
-            let (w, hs) = indexer_probes(tid, m, probes);
+        for (w, hs) in &probes[4 * tid..4 * tid + 4] {
             cells.extend(hs.iter().copied());
             // for !CompareAndSwap(&table[h], 0, w) { h = (h + 1) % SIZE }
             let mut chain = String::new();

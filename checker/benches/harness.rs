@@ -100,13 +100,13 @@ impl Family {
     /// Sizes to measure (second parameter where the family has one).
     fn sizes(self, quick: bool) -> Vec<(usize, usize)> {
         let v: Vec<(usize, usize)> = match (self, quick) {
-            (Family::Independent, false) => vec![(2, 0), (4, 0), (8, 0), (16, 0)],
+            (Family::Independent, false) => vec![(2, 0), (4, 0), (8, 0), (11, 0)],
             (Family::Independent, true) => vec![(3, 0)],
             (Family::Readers, false) => vec![(2, 0), (3, 0), (6, 0), (10, 0)],
             (Family::Readers, true) => vec![(2, 0)],
             (Family::Lastzero, false) => vec![(2, 0), (3, 0), (6, 0), (9, 0)],
             (Family::Lastzero, true) => vec![(2, 0)],
-            (Family::Indexer, false) => vec![(2, 0), (3, 0), (4, 0), (8, 0)],
+            (Family::Indexer, false) => vec![(2, 0), (3, 0), (4, 0), (8, 0), (12, 0)],
             (Family::Indexer, true) => vec![(2, 0)],
             (Family::Philosophers | Family::PhilosophersFixed, false) => {
                 vec![(3, 0), (4, 0), (6, 0), (8, 0)]

@@ -1,6 +1,7 @@
 //! Random scenarios from `support/gen.rs` as a robustness fuzzer of the
-//! whole pipeline (compile, explore, detect, replay, the `weft` binary),
-//! and later the referee of partial-order reduction.
+//! whole pipeline (compile, explore, detect, replay, the `weft` binary).
+//! The same generator feeds the referee of partial-order reduction
+//! (`tests/por_referee.rs`).
 //!
 //! For each seed the generated RON must compile (else the generator is
 //! wrong), exploration must neither panic nor report a model error, and

@@ -136,7 +136,19 @@ fn indexer_without_collisions_is_one_trace() {
             1,
             "indexer({n}) has no collision below 12 goroutines"
         );
+        assert_eq!(o.stats.states, 1 + n + 4 * n, "one state per step");
     }
+    // From 12 goroutines on, insertions collide. Pinned (weft's own counts,
+    // not a closed form): they show a change in what the reduction merges.
+    let pinned: Vec<(u128, usize)> = [12, 13]
+        .iter()
+        .map(|&n| {
+            let o = run(&families::indexer(n), Reduction::Por);
+            assert!(o.bugs.is_empty());
+            (runs(&o), o.stats.states)
+        })
+        .collect();
+    assert_eq!(pinned, vec![(8, 70), (64, 84)]);
 }
 
 #[test]

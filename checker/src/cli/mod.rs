@@ -122,8 +122,9 @@ enum Command {
         /// counterexample is shown and the report says so.
         #[arg(long, value_name = "STATES", default_value_t = weft_checker::minimal::DEFAULT_CAP)]
         minimal_cap: usize,
-        /// Partial-order reduction: `por` (persistent and sleep sets, the
-        /// default) or `none` (plain exhaustive search, the referee).
+        /// Partial-order reduction: `por` (the default: persistent and sleep
+        /// sets; on a cyclic state graph, persistent sets with a cycle
+        /// proviso) or `none` (the plain exhaustive search, the referee).
         #[arg(long, default_value = "por", value_parser = ["por", "none"])]
         reduction: String,
         /// Print every counter of the search: states (and distinct states),

@@ -37,12 +37,18 @@ pub struct CodeFuture {
 }
 
 impl CodeFuture {
+    /// Adds everything `o` may do (both lists stay sorted by global).
     fn merge(&mut self, o: &CodeFuture) {
-        for &(g, m) in &o.globals {
-            self.use_global(g, m);
+        if !o.globals.is_empty() {
+            self.globals = merge_sorted(
+                &self.globals,
+                &o.globals,
+                |a, b| a.0.cmp(&b.0),
+                |a, b| (a.0, a.1.max(b.1)),
+            );
         }
-        for &g in &o.named {
-            self.name(g);
+        if !o.named.is_empty() {
+            self.named = merge_sorted(&self.named, &o.named, |a, b| a.cmp(b), |a, _| *a);
         }
         self.wildcard = self.wildcard.max(o.wildcard);
         self.obtains |= o.obtains;
@@ -50,17 +56,48 @@ impl CodeFuture {
     }
 
     fn use_global(&mut self, g: u32, m: Mode) {
-        match self.globals.iter_mut().find(|(x, _)| *x == g) {
-            Some((_, old)) => *old = (*old).max(m),
-            None => self.globals.push((g, m)),
+        match self.globals.binary_search_by_key(&g, |x| x.0) {
+            Ok(i) => self.globals[i].1 = self.globals[i].1.max(m),
+            Err(i) => self.globals.insert(i, (g, m)),
         }
     }
 
     fn name(&mut self, g: u32) {
-        if !self.named.contains(&g) {
-            self.named.push(g);
+        if let Err(i) = self.named.binary_search(&g) {
+            self.named.insert(i, g);
         }
     }
+}
+
+/// The union of two sorted lists; `both` combines an element present in each.
+fn merge_sorted<T: Copy>(
+    a: &[T],
+    b: &[T],
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering,
+    both: impl Fn(&T, &T) -> T,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match cmp(&a[i], &b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(both(&a[i], &b[j]));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// The global an object operand denotes, if it is one (`ctx.Done()` and
@@ -304,10 +341,15 @@ impl ProgramFuture {
             .collect();
         // Whole-function summaries, to a fixpoint over calls (recursion).
         let n = prog.funcs.len();
+        let single: Vec<Vec<CodeFuture>> = prog
+            .funcs
+            .iter()
+            .map(|f| f.code.iter().map(|i| instr_future(&i.op)).collect())
+            .collect();
         let own = |f: usize, pcs: &[usize]| {
             let mut s = CodeFuture::default();
             for &p in pcs {
-                s.merge(&instr_future(&prog.funcs[f].code[p].op));
+                s.merge(&single[f][p]);
             }
             s
         };
@@ -360,7 +402,16 @@ impl ProgramFuture {
 
     /// The code a goroutine may still run: from every frame's pc and every
     /// pending deferred block.
-    pub fn of_goroutine(&self, g: &Goroutine) -> CodeFuture {
+    pub fn of_goroutine(&self, g: &Goroutine) -> std::borrow::Cow<'_, CodeFuture> {
+        use std::borrow::Cow;
+        // The common case, one frame and nothing deferred: no copy.
+        if let [fr] = g.frames.as_slice() {
+            if fr.defers.is_empty() {
+                if let Some(c) = self.code(fr.func, fr.pc.index()) {
+                    return Cow::Borrowed(c);
+                }
+            }
+        }
         let mut s = CodeFuture::default();
         for fr in &g.frames {
             if let Some(c) = self.code(fr.func, fr.pc.index()) {
@@ -372,7 +423,7 @@ impl ProgramFuture {
                 }
             }
         }
-        s
+        Cow::Owned(s)
     }
 }
 
