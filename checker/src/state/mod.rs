@@ -91,7 +91,7 @@ pub struct Goroutine {
     /// Its identity.
     pub id: GoroutineId,
     /// Its call stack, innermost last; never empty for a live goroutine.
-    pub frames: SmallVec<[Frame; 2]>,
+    pub frames: SmallVec<[Frame; 1]>,
     /// A panic being propagated.
     pub panic: Option<Box<PanicState>>,
     /// Progress inside a two-phase operation (RWMutex `Lock`, Cond `Wait`).
