@@ -300,32 +300,43 @@ fn search(
         let Node { state, sleep } = graph.states[s as usize].clone();
         let transitions = semantics::enabled(prog, &state);
         detect::race::detect(prog, &state, || graph.path_to(s), &mut bugs);
-        // Which transitions to explore, and the sleep set each successor gets.
-        // Every enabled transition is stepped: the reduction must know which
-        // crash (a crash ends every other goroutine's run, so it commutes
-        // with nothing).
-        let outcomes: Vec<semantics::StepOutcome> = transitions
-            .iter()
-            .map(|t| semantics::step(prog, &state, t))
-            .collect();
+        // Which transitions to explore, and the sleep set each successor
+        // gets. Steps are taken on demand: the reduction asks whether the
+        // transitions of a candidate set crash (a crash ends every other
+        // goroutine's run, so it commutes with nothing), and the chosen
+        // ones run.
+        let mut outcomes: Vec<Option<semantics::StepOutcome>> =
+            transitions.iter().map(|_| None).collect();
+        let outcome = |outcomes: &mut Vec<Option<semantics::StepOutcome>>, i: usize| {
+            if outcomes[i].is_none() {
+                outcomes[i] = Some(semantics::step(prog, &state, &transitions[i]));
+            }
+        };
         let mut view = future.map(|f| {
-            let crashing: Vec<bool> = outcomes.iter().map(|o| o.failure.is_some()).collect();
-            reduce::analyse(prog, f, &state, &transitions, &crashing)
+            let mut crashing = |i: usize| {
+                outcome(&mut outcomes, i);
+                outcomes[i].as_ref().is_some_and(|o| o.failure.is_some())
+            };
+            reduce::analyse(prog, f, &state, &transitions, &mut crashing)
         });
         if let (Some(v), false) = (view.as_mut(), use_sleep) {
             // The cycle proviso (breadth-first form): a persistent set that
             // leads back to a state already visited is not enough.
             let partial = v.persistent.iter().any(|&p| !p);
             let back = partial
-                && outcomes.iter().zip(&v.persistent).any(|(o, &p)| {
-                    p && o.failure.is_none() && graph.states.contains(&Node::awake(o.state.clone()))
-                });
+                && (0..transitions.len())
+                    .filter(|&i| v.persistent[i])
+                    .any(|i| {
+                        outcome(&mut outcomes, i);
+                        outcomes[i].as_ref().is_some_and(|o| {
+                            o.failure.is_none()
+                                && graph.states.contains(&Node::awake(o.state.clone()))
+                        })
+                    });
             if back {
                 v.persistent.iter_mut().for_each(|p| *p = true);
             }
         }
-        let mut outcomes: Vec<Option<semantics::StepOutcome>> =
-            outcomes.into_iter().map(Some).collect();
         let mut asleep_here: Vec<usize> = Vec::new();
         let mut chosen: Vec<usize> = Vec::new();
         for (i, t) in transitions.iter().enumerate() {
@@ -347,6 +358,7 @@ fn search(
             let t = &transitions[i];
             stats.transitions += 1;
             cover(prog, &state, t, &mut covered);
+            outcome(&mut outcomes, i);
             let Some(out) = outcomes[i].take() else {
                 continue;
             };

@@ -62,7 +62,7 @@ pub fn analyse(
     future: &ProgramFuture,
     state: &State,
     enabled: &[Transition],
-    crashing: &[bool],
+    crashing: &mut dyn FnMut(usize) -> bool,
 ) -> StateView {
     let families = Families::of(state);
     let nf = families.len();
@@ -88,14 +88,36 @@ pub fn analyse(
             persistent,
         };
     }
-    // Current operations and futures of every actor.
-    let anything = handles_may_move(future, state);
+    // Current operations of every actor.
     let mut current: Vec<FamilyModes> = state
         .goroutines
         .iter()
         .map(|g| modes_of(&goroutine_touches(prog, state, &families, g), nf))
         .collect();
     current.push(modes_of(&clock_touches(state, &families), nf));
+    // A goroutine whose next step touches nothing shared (`go`, a choice,
+    // `Sleep`, `panic`) conflicts with no one: its steps alone are a
+    // persistent set, unless one crashes. No futures needed.
+    for (a, cur) in current.iter().enumerate().take(ng) {
+        if cur.iter().any(|&m| m > 0) {
+            continue;
+        }
+        let set: Vec<bool> = actors.iter().map(|xs| xs.as_slice() == [a]).collect();
+        let mine: Vec<usize> = (0..enabled.len()).filter(|&i| set[i]).collect();
+        if mine.is_empty() || actors.iter().any(|xs| xs.len() > 1 && xs.contains(&a)) {
+            continue;
+        }
+        if mine.iter().all(|&i| !crashing(i)) {
+            return StateView {
+                families,
+                touches,
+                actors,
+                persistent: set,
+            };
+        }
+    }
+    // Futures of every actor.
+    let anything = handles_may_move(future, state);
     let mut fut: Vec<FamilyModes> = state
         .goroutines
         .iter()
@@ -118,13 +140,10 @@ pub fn analyse(
             .iter()
             .map(|xs| xs.iter().any(|&a| members[a]))
             .collect();
+        let len = set.iter().filter(|&&b| b).count();
         // A crash ends every run through it: a set holding one must hold
         // everything (the other goroutines could have moved first).
-        if set.iter().zip(crashing).any(|(&i, &c)| i && c) {
-            continue;
-        }
-        let len = set.iter().filter(|&&b| b).count();
-        if len < best_len {
+        if len < best_len && !(0..set.len()).any(|i| set[i] && crashing(i)) {
             best_len = len;
             best = Some(set);
             if len == 1 {
