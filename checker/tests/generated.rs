@@ -23,13 +23,16 @@
 
 #[path = "support/gen.rs"]
 mod gen;
+#[path = "support/par.rs"]
+mod par;
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, Once, OnceLock};
+use std::sync::{Once, OnceLock};
+
+use par::par_map;
 use std::time::Instant;
 
 use gen::{generate, shrink, Expected, Scenario};
@@ -409,29 +412,6 @@ struct SeedResult {
     verdict: Result<Summary, Problem>,
     features: BTreeSet<String>,
     seconds: f64,
-}
-
-/// Runs `f` on every seed on all cores, in seed order.
-fn par_map<T: Send>(seeds: &[u64], f: impl Fn(u64) -> T + Sync) -> Vec<T> {
-    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..seeds.len()).map(|_| None).collect());
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    std::thread::scope(|s| {
-        for _ in 0..workers.min(seeds.len()) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&seed) = seeds.get(i) else { break };
-                let r = f(seed);
-                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
-            });
-        }
-    });
-    results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|r| r.expect("every seed ran"))
-        .collect()
 }
 
 /// Every seed of the run, checked once and shared by the tests that need it.

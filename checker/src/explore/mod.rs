@@ -96,40 +96,53 @@ impl Graph {
         }
     }
 
-    /// True when the expanded part of the graph has a cycle.
-    pub fn has_cycle(&self) -> bool {
-        let n = self.expanded;
-        let mut mark = vec![0u8; self.states.len()];
-        for root in 0..n {
-            if mark[root] != 0 {
+    /// The successors of a node; none for a node not expanded.
+    fn out(&self, s: StateId) -> &[StateId] {
+        if (s as usize) < self.expanded {
+            self.successors(s)
+        } else {
+            &[]
+        }
+    }
+
+    /// Depth-first from `root`, calling `done` on every node reached in
+    /// post-order (after all its successors). `mark` is shared between
+    /// calls: 0 new, 1 on the stack, 2 done. False when a cycle is found.
+    fn post_order(
+        &self,
+        root: StateId,
+        mark: &mut [u8],
+        mut done: impl FnMut(StateId, &[StateId]),
+    ) -> bool {
+        let mut stack: Vec<(StateId, usize)> = vec![(root, 0)];
+        mark[root as usize] = 1;
+        while let Some(&mut (s, ref mut next)) = stack.last_mut() {
+            let succ = self.out(s);
+            if *next < succ.len() {
+                let t = succ[*next];
+                *next += 1;
+                match mark[t as usize] {
+                    0 => {
+                        mark[t as usize] = 1;
+                        stack.push((t, 0));
+                    }
+                    1 => return false,
+                    _ => {}
+                }
                 continue;
             }
-            let mut stack: Vec<(StateId, usize)> = vec![(root as StateId, 0)];
-            mark[root] = 1;
-            while let Some(&mut (s, ref mut next)) = stack.last_mut() {
-                let succ: &[StateId] = if (s as usize) < n {
-                    self.successors(s)
-                } else {
-                    &[]
-                };
-                if *next < succ.len() {
-                    let t = succ[*next];
-                    *next += 1;
-                    match mark[t as usize] {
-                        0 => {
-                            mark[t as usize] = 1;
-                            stack.push((t, 0));
-                        }
-                        1 => return true,
-                        _ => {}
-                    }
-                    continue;
-                }
-                mark[s as usize] = 2;
-                stack.pop();
-            }
+            done(s, succ);
+            mark[s as usize] = 2;
+            stack.pop();
         }
-        false
+        true
+    }
+
+    /// True when the expanded part of the graph has a cycle.
+    pub fn has_cycle(&self) -> bool {
+        let mut mark = vec![0u8; self.states.len()];
+        (0..self.expanded as StateId)
+            .any(|root| mark[root as usize] == 0 && !self.post_order(root, &mut mark, |_, _| {}))
     }
 
     /// The transitions from the initial state to `s`.
@@ -474,28 +487,11 @@ pub fn complete_runs(graph: &Graph) -> Option<u128> {
     if n != graph.states.len() {
         return None;
     }
-    // Iterative DFS post-order with cycle detection (0 new, 1 open, 2 done).
     let mut mark = vec![0u8; n];
     let mut runs = vec![0u128; n];
-    let mut stack: Vec<(StateId, usize)> = vec![(0, 0)];
-    mark[0] = 1;
-    while let Some(&mut (s, ref mut next)) = stack.last_mut() {
-        let succ = graph.successors(s);
-        if *next < succ.len() {
-            let t = succ[*next];
-            *next += 1;
-            match mark[t as usize] {
-                0 => {
-                    mark[t as usize] = 1;
-                    stack.push((t, 0));
-                }
-                1 => return None,
-                _ => {}
-            }
-            continue;
-        }
+    let acyclic = graph.post_order(0, &mut mark, |s, succ| {
         let crashes = u128::from(graph.crashes[s as usize]);
-        let total = if succ.is_empty() && crashes == 0 {
+        runs[s as usize] = if succ.is_empty() && crashes == 0 {
             // A node whose remaining transitions all sleep ends no run: its
             // continuations were explored from an equivalent run.
             u128::from(graph.asleep[s as usize] == 0)
@@ -503,11 +499,8 @@ pub fn complete_runs(graph: &Graph) -> Option<u128> {
             succ.iter()
                 .fold(crashes, |acc, &t| acc.saturating_add(runs[t as usize]))
         };
-        runs[s as usize] = total;
-        mark[s as usize] = 2;
-        stack.pop();
-    }
-    Some(runs[0])
+    });
+    acyclic.then_some(runs[0])
 }
 
 /// Records the operations a transition executes, and for a select the

@@ -429,34 +429,11 @@ impl ProgramFuture {
 
 /// Calls `f` on every handle an object holds.
 fn handles_in(o: &Object, mut f: impl FnMut(ObjRef)) {
-    let mut v = |x: Value| {
-        if let Some(r) = x.object() {
+    crate::state::canonical::for_each_value(o, |v| {
+        if let Some(r) = v.object() {
             f(r)
         }
-    };
-    match o {
-        Object::Chan(c) => {
-            c.buf.iter().for_each(|&x| v(x));
-            if let Some(t) = c.timer {
-                v(Value::Obj(t));
-            }
-        }
-        Object::Cond(c) => v(Value::Obj(c.locker)),
-        Object::Var(x) => v(x.value),
-        Object::Map(m) => m.entries.iter().for_each(|&(k, x)| {
-            v(k);
-            v(x)
-        }),
-        Object::Context(c) => {
-            if let Some(p) = c.parent {
-                v(Value::Obj(p));
-            }
-            v(Value::Obj(c.done));
-            c.children.iter().for_each(|&ch| v(Value::Obj(ch)));
-        }
-        Object::Timer(t) => v(Value::Obj(t.chan)),
-        Object::Mutex(_) | Object::RwMutex(_) | Object::WaitGroup(_) | Object::Once(_) => {}
-    }
+    });
 }
 
 /// True when a shared object (buffer, variable, map) holds a handle now.

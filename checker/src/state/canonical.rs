@@ -16,8 +16,10 @@ use crate::semantics::context::CancelStatus;
 use crate::semantics::Event;
 use crate::value::{ObjRef, Value};
 
-/// Calls `f` on every value held by an object.
-fn for_each_value(o: &Object, mut f: impl FnMut(Value)) {
+/// Calls `f` on every value held by an object (its buffer, value, entries,
+/// and the handles it keeps: a Cond's Locker, a context's family, a timer's
+/// channel).
+pub(crate) fn for_each_value(o: &Object, mut f: impl FnMut(Value)) {
     match o {
         Object::Chan(c) => {
             c.buf.iter().for_each(|&v| f(v));
