@@ -14,7 +14,7 @@ use crate::detect::Bug;
 use crate::explore::Outcome;
 use crate::minimal::{self, Search};
 use crate::objects::ObjId;
-use crate::semantics::{self, Access, Event, Transition};
+use crate::semantics::{self, Event, Transition, Use};
 use crate::state::{GoroutineId, Site};
 use crate::trace::{self, Switch, Trace};
 use crate::waitfor::{self, Relation, Status, WaitFor};
@@ -302,7 +302,7 @@ impl Filler<'_> {
                 }
             }
             for &(o, a) in &s.touches {
-                if matches!(a, Access::Sync | Access::Atomic) {
+                if a.synchronises() {
                     if let Some(&j) = last_touch.get(&o) {
                         let prev = &self.trace.steps[j];
                         if !prev.movers().any(|p| movers.contains(&&p.goroutine)) {
@@ -357,9 +357,9 @@ impl Filler<'_> {
         let steps = &self.trace.steps;
         let mut goroutines: BTreeSet<GoroutineId> = BTreeSet::new();
         let mut objects: BTreeMap<ObjId, BTreeSet<bool>> = BTreeMap::new();
-        let add_touches = |objects: &mut BTreeMap<ObjId, BTreeSet<bool>>, t: &[(ObjId, Access)]| {
+        let add_touches = |objects: &mut BTreeMap<ObjId, BTreeSet<bool>>, t: &[(ObjId, Use)]| {
             for &(o, a) in t {
-                objects.entry(o).or_default().insert(a == Access::Read);
+                objects.entry(o).or_default().insert(slice_read(a));
             }
         };
         // Sinks: the pending operations of the involved goroutines.
@@ -375,7 +375,7 @@ impl Filler<'_> {
                         alt: 0,
                     },
                 );
-                let t: Vec<(ObjId, Access)> = fp
+                let t: Vec<(ObjId, Use)> = fp
                     .objects
                     .iter()
                     .map(|&(r, a)| (self.trace.objects.id(r), a))
@@ -396,7 +396,7 @@ impl Filler<'_> {
             let by_object = s.touches.iter().any(|&(o, a)| {
                 objects
                     .get(&o)
-                    .is_some_and(|reads| !(a == Access::Read && reads.iter().all(|&r| r)))
+                    .is_some_and(|reads| !(slice_read(a) && reads.iter().all(|&r| r)))
             });
             if sink || by_goroutine || by_spawn || by_object {
                 relevant[i] = true;
@@ -921,5 +921,15 @@ pub fn replay_report(
             .map(|b| bug_view_of(loc, display_path, b, trace, None, opts))
             .collect(),
         complete: reached.complete,
+    }
+}
+
+/// A use the relevance slice treats as a read that commutes with other
+/// reads: plain reads and `len`. Atomic loads and `ctx.Err()` are kept as
+/// synchronising accesses, so they stay in the slice with each other.
+fn slice_read(u: Use) -> bool {
+    match u {
+        Use::Read | Use::Inspect => true,
+        Use::Write | Use::AtomicRead | Use::AtomicWrite | Use::SyncRead | Use::Sync => false,
     }
 }

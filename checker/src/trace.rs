@@ -15,7 +15,7 @@ use weft_models::ir::{Op, Program};
 
 use crate::objects::{ObjId, Objects};
 use crate::schedule::{Alt, Item, Move};
-use crate::semantics::{self, Access, Event, Failure, Transition, PLAIN};
+use crate::semantics::{self, Event, Failure, Transition, Use, PLAIN};
 use crate::state::{GoroutineId, Object, Site, State};
 
 /// A goroutine's part in a step.
@@ -64,7 +64,7 @@ pub struct TraceStep {
     /// Context switch before this step.
     pub switch: Switch,
     /// Objects the step touched, and how.
-    pub touches: Vec<(ObjId, Access)>,
+    pub touches: Vec<(ObjId, Use)>,
     /// The goroutine the step started, if any.
     pub spawned: Option<GoroutineId>,
     /// Events of the step (context leaks found by garbage collection).

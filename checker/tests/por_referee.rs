@@ -30,7 +30,7 @@ use weft_checker::detect::blocking::{blocked_goroutines, bottom_components};
 use weft_checker::explore::{explore_graph_with, Bounds, Graph};
 use weft_checker::reduce::{Applied, Reduction};
 use weft_checker::state::{GoroutineId, Site};
-use weft_models::ir::Program;
+use weft_models::ir::{Op, Program};
 use weft_models::span::SourceFile;
 
 /// Generated scenarios are small; a larger one is skipped (and counted).
@@ -218,5 +218,129 @@ fn reduction_finds_exactly_what_the_exhaustive_search_finds() {
     assert!(
         reduced * 4 >= agree && cyclic * 50 >= agree,
         "the referee saw too few reduced scenarios: {reduced} acyclic and {cyclic} cyclic of {agree}"
+    );
+}
+
+/// The name of an operation's variant. The match is exhaustive, so a new
+/// `Op` fails to compile here until it is named, and [`EVERY_OP`] beside it
+/// is where the referee learns to demand it.
+fn op_name(op: &Op) -> &'static str {
+    match op {
+        Op::Assign { .. } => "Assign",
+        Op::Jump { .. } => "Jump",
+        Op::JumpIfNot { .. } => "JumpIfNot",
+        Op::Call { .. } => "Call",
+        Op::Return { .. } => "Return",
+        Op::Defer { .. } => "Defer",
+        Op::EndDefer => "EndDefer",
+        Op::Recover { .. } => "Recover",
+        Op::Go { .. } => "Go",
+        Op::Choose { .. } => "Choose",
+        Op::Panic { .. } => "Panic",
+        Op::Assert { .. } => "Assert",
+        Op::Sleep => "Sleep",
+        Op::New { .. } => "New",
+        Op::Send { .. } => "Send",
+        Op::Recv { .. } => "Recv",
+        Op::Close { .. } => "Close",
+        Op::Select { .. } => "Select",
+        Op::Lock { .. } => "Lock",
+        Op::Unlock { .. } => "Unlock",
+        Op::TryLock { .. } => "TryLock",
+        Op::RLock { .. } => "RLock",
+        Op::RUnlock { .. } => "RUnlock",
+        Op::WgAdd { .. } => "WgAdd",
+        Op::Wait { .. } => "Wait",
+        Op::Signal { .. } => "Signal",
+        Op::Broadcast { .. } => "Broadcast",
+        Op::OnceEnter { .. } => "OnceEnter",
+        Op::OnceExit { .. } => "OnceExit",
+        Op::Cancel { .. } => "Cancel",
+        Op::CtxErr { .. } => "CtxErr",
+        Op::TimerStop { .. } => "TimerStop",
+        Op::TimerReset { .. } => "TimerReset",
+        Op::Load { .. } => "Load",
+        Op::Store { .. } => "Store",
+        Op::MapDelete { .. } => "MapDelete",
+        Op::Len { .. } => "Len",
+        Op::AtomicLoad { .. } => "AtomicLoad",
+        Op::AtomicStore { .. } => "AtomicStore",
+        Op::AtomicAdd { .. } => "AtomicAdd",
+        Op::CompareAndSwap { .. } => "CompareAndSwap",
+    }
+}
+
+/// Every variant of `Op`, as [`op_name`] names them.
+const EVERY_OP: [&str; 41] = [
+    "Assign",
+    "Jump",
+    "JumpIfNot",
+    "Call",
+    "Return",
+    "Defer",
+    "EndDefer",
+    "Recover",
+    "Go",
+    "Choose",
+    "Panic",
+    "Assert",
+    "Sleep",
+    "New",
+    "Send",
+    "Recv",
+    "Close",
+    "Select",
+    "Lock",
+    "Unlock",
+    "TryLock",
+    "RLock",
+    "RUnlock",
+    "WgAdd",
+    "Wait",
+    "Signal",
+    "Broadcast",
+    "OnceEnter",
+    "OnceExit",
+    "Cancel",
+    "CtxErr",
+    "TimerStop",
+    "TimerReset",
+    "Load",
+    "Store",
+    "MapDelete",
+    "Len",
+    "AtomicLoad",
+    "AtomicStore",
+    "AtomicAdd",
+    "CompareAndSwap",
+];
+
+/// The referee only vouches for operations it generates: every `Op`
+/// variant must appear in the scenarios `cargo test` referees (the default
+/// seeds), or a forgotten operation could be misdescribed to the reduction
+/// with nothing to catch it.
+#[test]
+fn the_refereed_scenarios_use_every_operation() {
+    let mut counts: std::collections::BTreeMap<&str, usize> =
+        EVERY_OP.iter().map(|&n| (n, 0)).collect();
+    for seed in 0..env_u64("WEFT_POR_SEEDS", 2000) {
+        let Some(prog) = compile(&generate(seed)) else {
+            continue;
+        };
+        for instr in prog.funcs.iter().flat_map(|f| &f.code) {
+            let name = op_name(&instr.op);
+            *counts
+                .get_mut(name)
+                .unwrap_or_else(|| panic!("`{name}` is missing from EVERY_OP")) += 1;
+        }
+    }
+    let missing: Vec<&str> = counts
+        .iter()
+        .filter(|(_, &n)| n == 0)
+        .map(|(&name, _)| name)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the referee's generated scenarios never use {missing:?}; counts: {counts:?}"
     );
 }

@@ -506,11 +506,52 @@ impl Op {
             | Op::Defer { .. }
             | Op::EndDefer
             | Op::Recover { .. } => true,
-            Op::New { object, .. } => !matches!(
-                object,
-                NewObject::WithCancel { .. } | NewObject::Timer { .. }
-            ),
-            _ => false,
+            // Creation is local except for contexts (which register with
+            // their parent) and timers (which start running).
+            Op::New { object, .. } => match object {
+                NewObject::Chan { .. }
+                | NewObject::Mutex
+                | NewObject::RwMutex
+                | NewObject::WaitGroup
+                | NewObject::Once
+                | NewObject::Cond { .. }
+                | NewObject::Var { .. }
+                | NewObject::Map
+                | NewObject::Background => true,
+                NewObject::WithCancel { .. } | NewObject::Timer { .. } => false,
+            },
+            Op::Go { .. }
+            | Op::Choose { .. }
+            | Op::Panic { .. }
+            | Op::Assert { .. }
+            | Op::Sleep
+            | Op::Send { .. }
+            | Op::Recv { .. }
+            | Op::Close { .. }
+            | Op::Select { .. }
+            | Op::Lock { .. }
+            | Op::Unlock { .. }
+            | Op::TryLock { .. }
+            | Op::RLock { .. }
+            | Op::RUnlock { .. }
+            | Op::WgAdd { .. }
+            | Op::Wait { .. }
+            | Op::Signal { .. }
+            | Op::Broadcast { .. }
+            | Op::OnceEnter { .. }
+            | Op::OnceExit { .. }
+            | Op::Cancel { .. }
+            | Op::CtxErr { .. }
+            | Op::TimerStop { .. }
+            | Op::TimerReset { .. }
+            | Op::Load { .. }
+            | Op::Store { .. }
+            | Op::MapDelete { .. }
+            | Op::Len { .. }
+            | Op::AtomicLoad { .. }
+            | Op::AtomicStore { .. }
+            | Op::AtomicAdd { .. }
+            | Op::CompareAndSwap { .. } => false,
         }
     }
 }

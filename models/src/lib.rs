@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod expr;
 pub mod ir;
 mod lower;
+pub mod ops;
 pub mod ron;
 pub mod span;
 pub mod syntax;

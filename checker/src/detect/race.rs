@@ -11,15 +11,13 @@
 
 use std::collections::BTreeMap;
 
-use weft_models::ir::{Op, Program};
+use weft_models::ir::Program;
 use weft_models::syntax::BugKind;
 
 use super::{record, Bug, BugKey, Finding, Involved};
-use crate::semantics::eval::{eval, int};
 use crate::semantics::footprint::memory_access;
-use crate::semantics::Transition;
+use crate::semantics::{waitgroup, Transition};
 use crate::state::{Object, State};
-use crate::value::Value;
 
 /// Records every race whose two accesses are both enabled in `state`.
 pub fn detect(
@@ -55,33 +53,18 @@ pub fn detect(
     // WaitGroup: an Add that raises the counter from zero, concurrent with a
     // Wait (Go's race detector reports this as a race on the WaitGroup).
     for g1 in live() {
-        let site = g1.site();
-        let Op::WgAdd { wg, delta } = &prog.instr(site.func, site.pc).op else {
+        let Some(w) = waitgroup::pending_add_from_zero(prog, state, g1) else {
             continue;
         };
-        let locals = &g1.top().locals;
-        let Some(w) = eval(state, locals, wg).ok().and_then(Value::object) else {
-            continue;
-        };
-        let zero = matches!(state.object(w), Object::WaitGroup(st) if st.counter == 0);
-        if !zero || int(state, locals, delta).map_or(true, |d| d <= 0) {
-            continue;
-        }
         for g2 in live() {
-            let s2 = g2.site();
-            if let Op::Wait { target } = &prog.instr(s2.func, s2.pc).op {
-                let t = eval(state, &g2.top().locals, target)
-                    .ok()
-                    .and_then(Value::object);
-                if t == Some(w) && g2.id != g1.id {
-                    found(
-                        bugs,
-                        "data race: WaitGroup.Add from zero concurrent with Wait (Add must happen before Wait)",
-                        g1,
-                        g2,
-                        &path,
-                    );
-                }
+            if g2.id != g1.id && waitgroup::pending_wait(prog, state, g2) == Some(w) {
+                found(
+                    bugs,
+                    "data race: WaitGroup.Add from zero concurrent with Wait (Add must happen before Wait)",
+                    g1,
+                    g2,
+                    &path,
+                );
             }
         }
     }

@@ -15,9 +15,10 @@
 //! from them now unless some goroutine can still store handles, in which
 //! case a goroutine that obtains handles may touch anything.
 
-use weft_models::ir::{CaseDir, Expr, FuncId, NewObject, Op, Place, Program};
+use weft_models::ir::{Expr, FuncId, Op, Pc, Program};
+use weft_models::ops::{self, Role, Successor};
 
-use super::touch::{operands, Families, Mode};
+use super::touch::{mode_of, Families, Mode};
 use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};
 
@@ -131,166 +132,35 @@ fn named_globals(e: &Expr, out: &mut CodeFuture) {
     }
 }
 
-/// Every expression of an operation.
-fn for_each_expr(op: &Op, mut f: impl FnMut(&Expr)) {
-    let place = |p: &Place, f: &mut dyn FnMut(&Expr)| match p {
-        Place::Var(e) => f(e),
-        Place::MapEntry { map, key } => {
-            f(map);
-            f(key)
-        }
-    };
-    match op {
-        Op::Assign { value, .. } => f(value),
-        Op::JumpIfNot { cond, .. } | Op::Assert { cond, .. } => f(cond),
-        Op::Call { args, .. } | Op::Go { args, .. } => args.iter().for_each(f),
-        Op::Return { value } => value.iter().for_each(f),
-        Op::Choose { values, .. } => values.iter().for_each(f),
-        Op::New { object, .. } => match object {
-            NewObject::Chan { cap } => f(cap),
-            NewObject::Cond { locker } => f(locker),
-            NewObject::Var { init } => f(init),
-            NewObject::WithCancel {
-                parent, timeout, ..
-            } => {
-                f(parent);
-                timeout.iter().for_each(f);
-            }
-            NewObject::Timer { duration, .. } => f(duration),
-            _ => {}
-        },
-        Op::Send { chan, value } => {
-            f(chan);
-            f(value)
-        }
-        Op::Recv { chan, .. } | Op::Close { chan } => f(chan),
-        Op::Select { arms, .. } => {
-            for a in arms {
-                f(&a.chan);
-                if let CaseDir::Send { value } = &a.dir {
-                    f(value);
-                }
-            }
-        }
-        Op::Lock { mutex }
-        | Op::Unlock { mutex }
-        | Op::TryLock { mutex, .. }
-        | Op::RLock { mutex }
-        | Op::RUnlock { mutex } => f(mutex),
-        Op::WgAdd { wg, delta } => {
-            f(wg);
-            f(delta)
-        }
-        Op::Wait { target } => f(target),
-        Op::Signal { cond } | Op::Broadcast { cond } => f(cond),
-        Op::OnceEnter { once, .. } | Op::OnceExit { once } => f(once),
-        Op::Cancel { cancel } => f(cancel),
-        Op::CtxErr { ctx, .. } => f(ctx),
-        Op::TimerStop { timer, .. } => f(timer),
-        Op::TimerReset {
-            timer, duration, ..
-        } => {
-            f(timer);
-            f(duration)
-        }
-        Op::Load { place: p, .. } => place(p, &mut f),
-        Op::Store { place: p, value } => {
-            place(p, &mut f);
-            f(value)
-        }
-        Op::MapDelete { map, key } => {
-            f(map);
-            f(key)
-        }
-        Op::Len { target, .. } => f(target),
-        Op::AtomicLoad { var, .. } => f(var),
-        Op::AtomicStore { var, value } => {
-            f(var);
-            f(value)
-        }
-        Op::AtomicAdd { var, delta, .. } => {
-            f(var);
-            f(delta)
-        }
-        Op::CompareAndSwap { var, old, new, .. } => {
-            f(var);
-            f(old);
-            f(new)
-        }
-        Op::Jump { .. }
-        | Op::Defer { .. }
-        | Op::EndDefer
-        | Op::Recover { .. }
-        | Op::Panic { .. }
-        | Op::Sleep => {}
-    }
-}
-
 /// The summary of one instruction alone (not what follows it).
 fn instr_future(op: &Op) -> CodeFuture {
     let mut out = CodeFuture::default();
-    for_each_expr(op, |e| named_globals(e, &mut out));
-    operands(op, |e, m| match operand_global(e) {
-        Some(g) => out.use_global(g, m),
-        None => out.wildcard = out.wildcard.max(Some(m)),
-    });
-    out.obtains = match op {
-        Op::Recv { dst, .. } => dst.is_some(),
-        Op::Select { arms, .. } => arms
-            .iter()
-            .any(|a| matches!(a.dir, CaseDir::Recv { dst: Some(_), .. })),
-        Op::Load { .. } | Op::AtomicLoad { .. } => true,
-        _ => false,
-    };
-    out.stores = match op {
-        Op::Send { value, .. } | Op::AtomicStore { value, .. } => may_be_handle(value),
-        Op::Store { place, value } => {
-            may_be_handle(value)
-                || matches!(place, Place::MapEntry { key, .. } if may_be_handle(key))
+    ops::expressions(op, |e, role| {
+        named_globals(e, &mut out);
+        match role {
+            Role::Object(u) => match operand_global(e) {
+                Some(g) => out.use_global(g, mode_of(u)),
+                None => out.wildcard = out.wildcard.max(Some(mode_of(u))),
+            },
+            Role::Stored => out.stores |= may_be_handle(e),
+            Role::Value => {}
         }
-        Op::CompareAndSwap { new, .. } => may_be_handle(new),
-        Op::Select { arms, .. } => arms
-            .iter()
-            .any(|a| matches!(&a.dir, CaseDir::Send { value } if may_be_handle(value))),
-        _ => false,
-    };
+    });
+    out.obtains = ops::obtains(op);
     out
 }
 
 /// The control-flow successors of an instruction inside its function, and
 /// the functions it runs (called or started).
 fn successors(op: &Op, pc: usize, len: usize, next: &mut Vec<usize>, funcs: &mut Vec<FuncId>) {
-    let fall = |next: &mut Vec<usize>| {
-        if pc + 1 < len {
-            next.push(pc + 1)
+    ops::successors(op, Pc(pc as u32), |s| match s {
+        Successor::Pc(p) | Successor::Deferred(p) => {
+            if p.index() < len {
+                next.push(p.index())
+            }
         }
-    };
-    match op {
-        Op::Jump { target } => next.push(target.index()),
-        Op::JumpIfNot { target, .. } => {
-            next.push(target.index());
-            fall(next);
-        }
-        Op::Select { arms, default } => {
-            next.extend(arms.iter().map(|a| a.target.index()));
-            next.extend(default.iter().map(|d| d.index()));
-            fall(next);
-        }
-        Op::OnceEnter { skip, .. } => {
-            next.push(skip.index());
-            fall(next);
-        }
-        Op::Defer { entry } => {
-            next.push(entry.index());
-            fall(next);
-        }
-        Op::Return { .. } | Op::EndDefer | Op::Panic { .. } => {}
-        Op::Call { func, .. } | Op::Go { func, .. } => {
-            funcs.push(*func);
-            fall(next);
-        }
-        _ => fall(next),
-    }
+        Successor::Call { func, .. } | Successor::Spawn { func, .. } => funcs.push(func),
+    });
 }
 
 /// Static summaries of every instruction of a program.

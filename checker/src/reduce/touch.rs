@@ -1,22 +1,24 @@
-//! What an operation touches, as the reduction sees it: *families* of
-//! objects, each read or written.
+//! What an operation touches, as the reduction sees it: the footprint
+//! ([`crate::semantics::footprint`]) grouped into *families* of objects,
+//! each read or written.
 //!
 //! Two steps are independent when different goroutines make them and no
 //! family is written by one and touched by the other. Families are coarser
 //! than objects where one operation changes several objects at once: a
 //! context, its parent and children, their `Done()` channels (cancel
 //! propagates through all of them) form one family, and a timer with its
-//! channel another. Everything else is a family of its own. Reads are plain
-//! or atomic loads and `len`/`Err()`; everything else (a channel operation, a
-//! lock, a store, a WaitGroup change, ...) writes.
+//! channel another. Everything else is a family of its own. A use that
+//! changes nothing ([`Use::is_read_only`]: plain or atomic loads, `len`,
+//! `Err()`) reads; everything else (a channel operation, a lock, a store, a
+//! WaitGroup change, ...) writes.
 
 use smallvec::SmallVec;
-use weft_models::ir::{Expr, NewObject, Op, Place, Program};
+use weft_models::ir::Program;
 
-use crate::semantics::eval::eval;
+use crate::semantics::footprint::{self, Use};
 use crate::semantics::Transition;
 use crate::state::{Goroutine, Object, State};
-use crate::value::{ObjRef, Value};
+use crate::value::ObjRef;
 
 /// How an operation uses a family.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -127,92 +129,48 @@ pub fn conflict(a: &Touches, b: &Touches) -> bool {
     })
 }
 
-/// The operand expressions of an operation with the mode each is used in
-/// (object operands only; values, keys and deltas are not).
-pub fn operands(op: &Op, mut f: impl FnMut(&Expr, Mode)) {
-    fn place(p: &Place) -> &Expr {
-        match p {
-            Place::Var(e) => e,
-            Place::MapEntry { map, .. } => map,
-        }
+/// The mode in which a use touches an object's family.
+pub fn mode_of(u: Use) -> Mode {
+    if u.is_read_only() {
+        Mode::Read
+    } else {
+        Mode::Write
     }
-    match op {
-        Op::Load { place: p, .. } => f(place(p), Mode::Read),
-        Op::Store { place: p, .. } => f(place(p), Mode::Write),
-        Op::MapDelete { map, .. } => f(map, Mode::Write),
-        Op::Len { target, .. } => f(target, Mode::Read),
-        Op::AtomicLoad { var, .. } => f(var, Mode::Read),
-        Op::AtomicStore { var, .. }
-        | Op::AtomicAdd { var, .. }
-        | Op::CompareAndSwap { var, .. } => f(var, Mode::Write),
-        Op::Send { chan, .. } | Op::Recv { chan, .. } | Op::Close { chan } => f(chan, Mode::Write),
-        Op::Select { arms, .. } => arms.iter().for_each(|a| f(&a.chan, Mode::Write)),
-        Op::Lock { mutex }
-        | Op::Unlock { mutex }
-        | Op::TryLock { mutex, .. }
-        | Op::RLock { mutex }
-        | Op::RUnlock { mutex } => f(mutex, Mode::Write),
-        Op::WgAdd { wg, .. } => f(wg, Mode::Write),
-        Op::Wait { target } => f(target, Mode::Write),
-        Op::Signal { cond } | Op::Broadcast { cond } => f(cond, Mode::Write),
-        Op::OnceEnter { once, .. } | Op::OnceExit { once } => f(once, Mode::Write),
-        Op::Cancel { cancel } => f(cancel, Mode::Write),
-        Op::CtxErr { ctx, .. } => f(ctx, Mode::Read),
-        Op::TimerStop { timer, .. } | Op::TimerReset { timer, .. } => f(timer, Mode::Write),
-        Op::New {
-            object: NewObject::WithCancel { parent, .. },
-            ..
-        } => f(parent, Mode::Write),
-        _ => {}
+}
+
+/// Adds the families of a footprint's objects.
+fn add_all(out: &mut Touches, fams: &Families, objects: &footprint::Touches) {
+    for &(r, u) in objects {
+        add(out, fams.family(r), mode_of(u));
     }
 }
 
 /// The families the current operation of `g` touches, over all its
-/// alternatives (every arm of a select, enabled or not: another arm
-/// becoming ready changes what the goroutine may do).
+/// alternatives (see [`footprint::goroutine_touches`]).
 pub fn goroutine_touches(prog: &Program, state: &State, fams: &Families, g: &Goroutine) -> Touches {
     let mut out = Touches::new();
-    if g.spinning {
-        return out;
-    }
-    let site = g.site();
-    let locals = &g.top().locals;
-    operands(&prog.instr(site.func, site.pc).op, |e, mode| {
-        let Some(r) = eval(state, locals, e).ok().and_then(Value::object) else {
-            return;
-        };
-        add(&mut out, fams.family(r), mode);
-        // Cond.Wait also unlocks and relocks the Cond's Locker.
-        if let Object::Cond(c) = state.object(r) {
-            add(&mut out, fams.family(c.locker), Mode::Write);
-        }
-    });
+    add_all(
+        &mut out,
+        fams,
+        &footprint::goroutine_touches(prog, state, g),
+    );
     out
 }
 
-/// The families a transition touches.
+/// The families a transition touches: its footprint, grouped.
 pub fn transition_touches(
     prog: &Program,
     state: &State,
     fams: &Families,
     t: &Transition,
 ) -> Touches {
-    match *t {
-        Transition::Step { g, .. } => {
-            goroutine_touches(prog, state, fams, &state.goroutines[g as usize])
-        }
-        Transition::Rendezvous {
-            sender, receiver, ..
-        } => {
-            let mut out = goroutine_touches(prog, state, fams, &state.goroutines[sender as usize]);
-            for (f, m) in goroutine_touches(prog, state, fams, &state.goroutines[receiver as usize])
-            {
-                add(&mut out, f, m);
-            }
-            out
-        }
-        Transition::Fire { object } => smallvec::smallvec![(fams.family(object), Mode::Write)],
-    }
+    let mut out = Touches::new();
+    add_all(
+        &mut out,
+        fams,
+        &footprint::footprint(prog, state, t).objects,
+    );
+    out
 }
 
 /// The families every timer, ticker and deadline that could ever fire

@@ -1,28 +1,26 @@
-//! What a transition touches: its footprint. Reductions decide independence
-//! from footprints, and the race detector reads the memory accesses that
-//! goroutines are about to make.
+//! What a transition touches: its footprint, the one dynamic description
+//! of an operation's accesses. The reduction groups it into families, the
+//! race detector reads the memory accesses in it, and the reports draw
+//! happens-before edges and slices from it.
+//!
+//! The static part comes from `weft_models::ops` (which expressions of an
+//! operation denote objects, and how each is used); this file evaluates
+//! them in the goroutine's frame and adds what only the run-time state
+//! knows: the Locker a `Cond.Wait` releases and retakes, the channel a
+//! timer fires into, the `Done()` channel a deadline closes, and whether
+//! `len` looks at a map (a plain read) or at a channel.
 
 use smallvec::SmallVec;
-use weft_models::ir::{Expr, Op, Place, Program};
+use weft_models::ir::{Op, Program};
+pub use weft_models::ops::Use;
 
 use super::eval::eval;
-use super::{Transition, PLAIN};
+use super::Transition;
 use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};
 
-/// How an operation uses an object.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Access {
-    /// A plain read of a variable or map.
-    Read,
-    /// A plain write of a variable or map.
-    Write,
-    /// An atomic access.
-    Atomic,
-    /// Any synchronising operation (channel, mutex, WaitGroup, ...): it
-    /// conflicts with every other operation on the same object.
-    Sync,
-}
+/// The objects one goroutine's operation touches, with how.
+pub type Touches = SmallVec<[(ObjRef, Use); 4]>;
 
 /// The goroutines and objects a transition involves.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -30,10 +28,7 @@ pub struct Footprint {
     /// Goroutines that move.
     pub goroutines: SmallVec<[u32; 2]>,
     /// Objects touched and how.
-    pub objects: SmallVec<[(ObjRef, Access); 4]>,
-    /// True when the transition starts a goroutine or creates objects
-    /// shared with the world (contexts, timers).
-    pub spawns: bool,
+    pub objects: Touches,
 }
 
 /// A pending plain or atomic memory access of one goroutine.
@@ -47,123 +42,102 @@ pub struct MemoryAccess {
     pub atomic: bool,
 }
 
-fn handle(state: &State, g: &Goroutine, e: &Expr) -> Option<ObjRef> {
-    eval(state, &g.top().locals, e).ok().and_then(Value::object)
+impl MemoryAccess {
+    /// The memory access a use of `object` makes, if it is one.
+    fn of(object: ObjRef, u: Use) -> Option<MemoryAccess> {
+        let (write, atomic) = match u {
+            Use::Read => (false, false),
+            Use::Write => (true, false),
+            Use::AtomicRead => (false, true),
+            Use::AtomicWrite => (true, true),
+            Use::Inspect | Use::SyncRead | Use::Sync => return None,
+        };
+        Some(MemoryAccess {
+            object,
+            write,
+            atomic,
+        })
+    }
+}
+
+/// What the current operation of goroutine `g` touches, over all its
+/// alternatives (every arm of a select, enabled or not: another arm
+/// becoming ready changes what the goroutine may do). A goroutine that
+/// spins on local code touches nothing.
+pub fn goroutine_touches(prog: &Program, state: &State, g: &Goroutine) -> Touches {
+    let mut out = Touches::new();
+    if g.spinning {
+        return out;
+    }
+    let site = g.site();
+    let op = &prog.instr(site.func, site.pc).op;
+    let locals = &g.top().locals;
+    weft_models::ops::operands(op, |e, u| {
+        let Some(r) = eval(state, locals, e).ok().and_then(Value::object) else {
+            return;
+        };
+        let object = state.object(r);
+        let u = match (u, object) {
+            // `len(m)` reads the map's memory.
+            (Use::Inspect, Object::Map(_)) => Use::Read,
+            (u, _) => u,
+        };
+        out.push((r, u));
+        // `Cond.Wait` also unlocks and relocks the Cond's Locker.
+        if let (Op::Wait { .. }, Object::Cond(c)) = (op, object) {
+            out.push((c.locker, Use::Sync));
+        }
+    });
+    out
 }
 
 /// The memory access goroutine `g` is about to make, if its next operation
 /// is one.
 pub fn memory_access(prog: &Program, state: &State, g: &Goroutine) -> Option<MemoryAccess> {
-    let site = g.site();
-    let acc = |e: &Expr, write, atomic| {
-        handle(state, g, e).map(|object| MemoryAccess {
-            object,
-            write,
-            atomic,
-        })
-    };
-    let place = |p: &Place, write| match p {
-        Place::Var(e) => acc(e, write, false),
-        Place::MapEntry { map, .. } => acc(map, write, false),
-    };
-    match &prog.instr(site.func, site.pc).op {
-        Op::Load { place: p, .. } => place(p, false),
-        Op::Store { place: p, .. } => place(p, true),
-        Op::MapDelete { map, .. } => acc(map, true, false),
-        Op::Len { target, .. } => {
-            let r = handle(state, g, target)?;
-            matches!(state.object(r), Object::Map(_)).then_some(MemoryAccess {
-                object: r,
-                write: false,
-                atomic: false,
-            })
-        }
-        Op::AtomicLoad { var, .. } => acc(var, false, true),
-        Op::AtomicStore { var, .. }
-        | Op::AtomicAdd { var, .. }
-        | Op::CompareAndSwap { var, .. } => acc(var, true, true),
-        _ => None,
-    }
+    goroutine_touches(prog, state, g)
+        .into_iter()
+        .find_map(|(r, u)| MemoryAccess::of(r, u))
 }
 
-/// The objects the next operation of goroutine `g` (arm `arm`) touches.
-fn goroutine_objects(prog: &Program, state: &State, g: &Goroutine, arm: u32, fp: &mut Footprint) {
-    if let Some(m) = memory_access(prog, state, g) {
-        let a = match (m.atomic, m.write) {
-            (true, _) => Access::Atomic,
-            (false, true) => Access::Write,
-            (false, false) => Access::Read,
-        };
-        fp.objects.push((m.object, a));
-        return;
+/// The objects a timer or context deadline firing touches: the object and
+/// the channel it fires into (a timer's `C`, a context's `Done()`).
+pub fn fire_touches(state: &State, object: ObjRef) -> Touches {
+    let mut out = Touches::new();
+    out.push((object, Use::Sync));
+    match state.object(object) {
+        Object::Timer(t) => out.push((t.chan, Use::Sync)),
+        Object::Context(c) => out.push((c.done, Use::Sync)),
+        Object::Chan(_)
+        | Object::Mutex(_)
+        | Object::RwMutex(_)
+        | Object::WaitGroup(_)
+        | Object::Once(_)
+        | Object::Cond(_)
+        | Object::Var(_)
+        | Object::Map(_) => {}
     }
-    let site = g.site();
-    let mut sync = |e: &Expr| {
-        if let Some(r) = handle(state, g, e) {
-            fp.objects.push((r, Access::Sync));
-        }
-    };
-    match &prog.instr(site.func, site.pc).op {
-        Op::Send { chan, .. } | Op::Recv { chan, .. } | Op::Close { chan } => sync(chan),
-        Op::Select { arms, .. } => {
-            // Every channel of every arm: readiness of the others decides
-            // whether this arm (or default) may be taken.
-            let _ = arm;
-            for a in arms {
-                sync(&a.chan);
-            }
-        }
-        Op::Lock { mutex }
-        | Op::Unlock { mutex }
-        | Op::TryLock { mutex, .. }
-        | Op::RLock { mutex }
-        | Op::RUnlock { mutex } => sync(mutex),
-        Op::WgAdd { wg, .. } => sync(wg),
-        Op::Wait { target } => {
-            sync(target);
-            if let Some(Object::Cond(c)) = handle(state, g, target).map(|r| state.object(r)) {
-                fp.objects.push((c.locker, Access::Sync));
-            }
-        }
-        Op::Signal { cond } | Op::Broadcast { cond } => sync(cond),
-        Op::OnceEnter { once, .. } | Op::OnceExit { once } => sync(once),
-        Op::Cancel { cancel } | Op::CtxErr { ctx: cancel, .. } => sync(cancel),
-        Op::TimerStop { timer, .. } | Op::TimerReset { timer, .. } => sync(timer),
-        Op::Go { .. } | Op::New { .. } => fp.spawns = true,
-        _ => {}
-    }
+    out
 }
 
 /// The footprint of a transition in `state`.
 pub fn footprint(prog: &Program, state: &State, t: &Transition) -> Footprint {
     let mut fp = Footprint::default();
     match *t {
-        Transition::Step { g, alt } => {
+        Transition::Step { g, .. } => {
             fp.goroutines.push(g);
-            goroutine_objects(prog, state, &state.goroutines[g as usize], alt, &mut fp);
+            fp.objects = goroutine_touches(prog, state, &state.goroutines[g as usize]);
         }
         Transition::Rendezvous {
-            sender,
-            send_arm,
-            receiver,
-            recv_arm,
+            sender, receiver, ..
         } => {
             fp.goroutines.push(sender);
             fp.goroutines.push(receiver);
-            let s = &state.goroutines[sender as usize];
-            let r = &state.goroutines[receiver as usize];
-            goroutine_objects(prog, state, s, send_arm, &mut fp);
-            goroutine_objects(prog, state, r, recv_arm, &mut fp);
-            let _ = PLAIN;
-        }
-        Transition::Fire { object } => {
-            fp.objects.push((object, Access::Sync));
-            match state.object(object) {
-                Object::Timer(t) => fp.objects.push((t.chan, Access::Sync)),
-                Object::Context(c) => fp.objects.push((c.done, Access::Sync)),
-                _ => {}
+            for p in [sender, receiver] {
+                let g = &state.goroutines[p as usize];
+                fp.objects.extend(goroutine_touches(prog, state, g));
             }
         }
+        Transition::Fire { object } => fp.objects = fire_touches(state, object),
     }
     fp
 }

@@ -29,7 +29,7 @@ pub mod variable;
 pub mod waitgroup;
 
 pub use enabled::enabled;
-pub use footprint::{footprint, Access, Footprint};
+pub use footprint::{footprint, Footprint, Use};
 
 /// The arm number of a plain `Send`/`Recv` (not inside a select).
 pub const PLAIN: u32 = u32::MAX;

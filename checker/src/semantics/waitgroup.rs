@@ -1,8 +1,11 @@
 //! sync.WaitGroup: a counter; `Wait` is enabled at zero; below zero panics.
 
+use weft_models::ir::{Op, Program};
+
+use super::eval::{eval, int};
 use super::{Exec, Fault, StepResult};
-use crate::state::Object;
-use crate::value::ObjRef;
+use crate::state::{Goroutine, Object, State};
+use crate::value::{ObjRef, Value};
 
 /// The state of a WaitGroup.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
@@ -25,4 +28,30 @@ pub fn add(ex: &mut Exec, wg: ObjRef, delta: i64) -> StepResult {
 /// `wg.Wait()` is enabled when the counter is zero.
 pub fn can_wait(st: &WaitGroupState) -> bool {
     st.counter == 0
+}
+
+/// The WaitGroup goroutine `g` is about to `Add` a positive delta to while
+/// its counter is zero: the Add that Go requires to happen before any
+/// concurrent `Wait` (its race detector reports one that does not).
+pub fn pending_add_from_zero(prog: &Program, state: &State, g: &Goroutine) -> Option<ObjRef> {
+    let site = g.site();
+    let Op::WgAdd { wg, delta } = &prog.instr(site.func, site.pc).op else {
+        return None;
+    };
+    let locals = &g.top().locals;
+    let w = eval(state, locals, wg).ok().and_then(Value::object)?;
+    let zero = matches!(state.object(w), Object::WaitGroup(st) if st.counter == 0);
+    let positive = int(state, locals, delta).is_ok_and(|d| d > 0);
+    (zero && positive).then_some(w)
+}
+
+/// The WaitGroup (or Cond) goroutine `g` is about to `Wait` on.
+pub fn pending_wait(prog: &Program, state: &State, g: &Goroutine) -> Option<ObjRef> {
+    let site = g.site();
+    let Op::Wait { target } = &prog.instr(site.func, site.pc).op else {
+        return None;
+    };
+    eval(state, &g.top().locals, target)
+        .ok()
+        .and_then(Value::object)
 }
