@@ -15,7 +15,9 @@ pub(crate) enum Tok {
     Punct(char),
     Int(i64),
     Float(f64),
-    Bool(bool),
+    /// `true`, `false`, `inf` or `NaN` written as a bare word: a value, except as a
+    /// field name (`(true: 1)` is a struct with a field named `true`).
+    Keyword(&'static str),
     Char(char),
     Str {
         value: String,
@@ -33,8 +35,7 @@ impl Tok {
             Tok::Punct(c) => return format!("`{c}`"),
             Tok::Int(_) => "integer",
             Tok::Float(_) => "float",
-            Tok::Bool(true) => "`true`",
-            Tok::Bool(false) => "`false`",
+            Tok::Keyword(word) => return format!("`{word}`"),
             Tok::Char(_) => "character",
             Tok::Str { .. } => "string",
             Tok::Ident(name) => return format!("identifier `{name}`"),
@@ -234,12 +235,12 @@ impl Lexer<'_> {
     fn ident(&mut self, start: usize) {
         self.eat_while(is_ident_byte);
         let word = &self.text[start..self.pos];
-        let kind = match word {
-            "true" => Tok::Bool(true),
-            "false" => Tok::Bool(false),
-            "inf" => Tok::Float(f64::INFINITY),
-            "NaN" => Tok::Float(f64::NAN),
-            _ => Tok::Ident(word.to_string()),
+        let kind = match ["true", "false", "inf", "NaN"]
+            .into_iter()
+            .find(|&k| k == word)
+        {
+            Some(keyword) => Tok::Keyword(keyword),
+            None => Tok::Ident(word.to_string()),
         };
         self.push(kind, start);
     }

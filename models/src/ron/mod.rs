@@ -321,6 +321,34 @@ mod tests {
     }
 
     #[test]
+    fn keywords_as_field_names() {
+        // Standard RON (and the ron crate) allow any identifier as a field name.
+        let text = "(true: 1, false: 2, inf: 3, NaN: 4, x: true, y: inf)";
+        let n = ok(text);
+        let NodeKind::Struct { name: None, fields } = &n.kind else {
+            panic!("{n:?}")
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.name.name.as_str()).collect();
+        assert_eq!(names, ["true", "false", "inf", "NaN", "x", "y"]);
+        let file = SourceFile::new("t", text);
+        assert_eq!(file.slice(fields[2].name.span), "inf");
+        assert_eq!(int(&fields[3].value), 4);
+        assert_eq!(fields[4].value.kind, NodeKind::Bool(true));
+        assert_eq!(fields[5].value.kind, NodeKind::Float(f64::INFINITY));
+        // Elsewhere they stay values.
+        assert!(matches!(&ok("{true: NaN}").kind,
+            NodeKind::Map(e) if e[0].0.kind == NodeKind::Bool(true)
+                && matches!(e[0].1.kind, NodeKind::Float(v) if v.is_nan())));
+        assert_eq!(
+            err_spans("[true: 1]"),
+            [(
+                "expected `,` or `]`, found `:`".to_string(),
+                ":".to_string()
+            )]
+        );
+    }
+
+    #[test]
     fn mixed_and_describe() {
         let text = "Recv(\"ch\", into: \"v\", ok: true)";
         let file = SourceFile::new("t", text);
