@@ -439,19 +439,20 @@ impl Lexer<'_> {
         self.eat_while(is_digit);
         let digits_end = self.pos;
         let mut float = false;
-        if self.byte(self.pos) == Some(b'.') && !self.byte(self.pos + 1).is_some_and(is_ident_start)
+        // `1.` and `1.5` are floats, and so is `1.e5`; `1.x` is not.
+        if self.byte(self.pos) == Some(b'.')
+            && (!self.byte(self.pos + 1).is_some_and(is_ident_start)
+                || self.exponent_len(self.pos + 1) > 0)
         {
             float = true;
             self.pos += 1;
             self.eat_while(is_digit);
         }
-        if matches!(self.byte(self.pos), Some(b'e' | b'E')) {
-            let sign = usize::from(matches!(self.byte(self.pos + 1), Some(b'+' | b'-')));
-            if self.digit_at(self.pos + 1 + sign) {
-                float = true;
-                self.pos += 1 + sign;
-                self.eat_while(is_digit);
-            }
+        let exponent = self.exponent_len(self.pos);
+        if exponent > 0 {
+            float = true;
+            self.pos += exponent;
+            self.eat_while(is_digit);
         }
         let number_end = self.pos;
         self.eat_while(is_ident_byte);
@@ -479,6 +480,20 @@ impl Lexer<'_> {
             self.int_value(start, (digits_start, digits_end), 10, neg)
         };
         self.push(kind, start);
+    }
+
+    /// The length of the `e`, `E`, `e+` or `e-` at `at` that starts a float exponent
+    /// (one followed by a digit), or 0.
+    fn exponent_len(&self, at: usize) -> usize {
+        if !matches!(self.byte(at), Some(b'e' | b'E')) {
+            return 0;
+        }
+        let sign = usize::from(matches!(self.byte(at + 1), Some(b'+' | b'-')));
+        if self.digit_at(at + 1 + sign) {
+            1 + sign
+        } else {
+            0
+        }
     }
 
     /// Evaluates the integer literal starting at `start` whose digits are `digits`.

@@ -199,6 +199,10 @@ mod tests {
         assert_eq!(ok("-2e3").kind, NodeKind::Float(-2000.0));
         assert_eq!(ok(".5").kind, NodeKind::Float(0.5));
         assert_eq!(ok("1.").kind, NodeKind::Float(1.0));
+        // a fraction may be empty before an exponent, as in the ron crate
+        assert_eq!(ok("1.e5").kind, NodeKind::Float(100_000.0));
+        assert_eq!(ok("-2.E-1").kind, NodeKind::Float(-0.2));
+        assert_eq!(err_spans("1.ex")[0].0, "unexpected character `.`");
         assert_eq!(ok("-inf").kind, NodeKind::Float(f64::NEG_INFINITY));
         assert!(matches!(ok("NaN").kind, NodeKind::Float(v) if v.is_nan()));
         assert_eq!(ok("true").kind, NodeKind::Bool(true));
