@@ -259,15 +259,40 @@ impl Lexer<'_> {
             '0' => '\0',
             '\\' | '"' | '\'' => c,
             'u' => return self.unicode_escape(start),
+            'x' => return self.ascii_escape(start),
             _ => {
                 let msg = format!("invalid escape `\\{}`", c.escape_debug());
-                let help =
-                    r#"valid escapes are `\n`, `\t`, `\r`, `\0`, `\\`, `\"`, `\'` and `\u{...}`"#;
+                let help = r#"valid escapes are `\n`, `\t`, `\r`, `\0`, `\\`, `\"`, `\'`, `\x7F` and `\u{...}`"#;
                 self.error(diag(start, self.pos, msg, "unknown escape sequence").with_help(help));
                 return None;
             }
         };
         Some(out)
+    }
+
+    /// After `\x` (which started at `start`): exactly 2 hex digits, at most `7F` (as in
+    /// Rust; the ron crate reads `\x80`..`\xFF` as U+0080..U+00FF, which is rejected
+    /// here because it is easily mistaken for a UTF-8 byte).
+    fn ascii_escape(&mut self, start: usize) -> Option<char> {
+        let digits_start = self.pos;
+        while self.pos < digits_start + 2
+            && self.byte(self.pos).is_some_and(|b| b.is_ascii_hexdigit())
+        {
+            self.pos += 1;
+        }
+        let shown = &self.text[start..self.pos];
+        let value = u8::from_str_radix(&self.text[digits_start..self.pos], 16)
+            .ok()
+            .filter(|_| self.pos == digits_start + 2);
+        let label = match value {
+            Some(v) if v <= 0x7F => return Some(char::from(v)),
+            Some(_) => "`\\x` escapes go up to `\\x7F`",
+            None => "expected exactly 2 hex digits",
+        };
+        let msg = format!("invalid ASCII escape `{shown}`");
+        let d = diag(start, self.pos, msg, label);
+        self.error(d.with_help(r"write ASCII escapes like `\x41`, other characters like `\u{E9}`"));
+        None
     }
 
     /// After `\u` (which started at `start`): `{X..}` with 1-6 hex digits, or exactly 4 hex digits.

@@ -567,6 +567,20 @@ mod tests {
                 ),
             ]
         );
+        // `\x` escapes: two hex digits, ASCII only
+        assert_eq!(str_of(&ok(r#""\x41\x7f\x0A""#)).0, "A\u{7f}\n");
+        assert_eq!(ok(r"'\x2C'").kind, NodeKind::Char(','));
+        let e = err_spans(r#"["\x80", "\xFF", "\x4", "\xg1"]"#);
+        let msgs: Vec<_> = e.iter().map(|(m, s)| format!("{m} @ {s}")).collect();
+        assert_eq!(
+            msgs,
+            [
+                "invalid ASCII escape `\\x80` @ \\x80",
+                "invalid ASCII escape `\\xFF` @ \\xFF",
+                "invalid ASCII escape `\\x4` @ \\x4",
+                "invalid ASCII escape `\\x` @ \\x",
+            ]
+        );
         let e = errs(r#""a\qb""#);
         assert_eq!(
             e[0].help.as_deref().map(|h| h.starts_with("valid escapes")),
