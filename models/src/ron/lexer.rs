@@ -84,9 +84,15 @@ fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }
 
+/// RON whitespace: space, tab and line breaks. Other Unicode white space (a
+/// no-break space pasted from a web page, a form feed) is not RON.
+fn is_ron_whitespace(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
 /// Characters that can never start a token (reported in runs).
 fn is_junk(c: char) -> bool {
-    !c.is_whitespace() && !c.is_ascii_alphanumeric() && !"_()[]{},:#!\"'/+-.".contains(c)
+    !is_ron_whitespace(c) && !c.is_ascii_alphanumeric() && !"_()[]{},:#!\"'/+-.".contains(c)
 }
 
 /// Lexer state; after [`lex`], holds the tokens and errors.
@@ -151,7 +157,7 @@ impl Lexer<'_> {
             let start = self.pos;
             let next = self.byte(start + 1);
             match c {
-                c if c.is_whitespace() => self.pos += c.len_utf8(),
+                c if is_ron_whitespace(c) => self.pos += c.len_utf8(),
                 '/' if next == Some(b'/') => {
                     let line = self.text[start..].find('\n');
                     self.pos = line.map_or(self.text.len(), |i| start + i);
@@ -194,7 +200,11 @@ impl Lexer<'_> {
                         ""
                     };
                     let msg = format!("unexpected character{s} `{shown}`");
-                    self.error(diag(start, self.pos, msg, "not valid here"));
+                    let mut d = diag(start, self.pos, msg, "not valid here");
+                    if junk.chars().any(char::is_whitespace) {
+                        d = d.with_help("RON white space is spaces, tabs and line breaks only");
+                    }
+                    self.error(d);
                 }
             }
         }

@@ -509,6 +509,23 @@ mod tests {
             e,
             [("unexpected characters `$$`".to_string(), "$$".to_string())]
         );
+        // Only space, tab, CR and LF are white space; a no-break space is not.
+        assert!(parse("\r\n[1,\t2]\r\n").is_ok());
+        let e = errs("[1,\u{a0}2]");
+        assert_eq!(e.len(), 1, "{e:#?}");
+        assert_eq!(e[0].message, "unexpected character `\\u{a0}`");
+        assert_eq!(e[0].span, Span::new(3, 5));
+        assert_eq!(
+            e[0].help.as_deref(),
+            Some("RON white space is spaces, tabs and line breaks only")
+        );
+        assert_eq!(
+            err_spans("\u{b}\u{c}1"),
+            [(
+                "unexpected characters `\\u{b}\\u{c}`".to_string(),
+                "\u{b}\u{c}".to_string()
+            )]
+        );
         let e = err_spans("A(1) B");
         assert_eq!(
             e,
