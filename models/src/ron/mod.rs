@@ -9,6 +9,14 @@
 //! `0x`/`0o`/`0b`, `_` separators, fitting in `i64`), floats, `true`/`false`, strings with
 //! escapes, raw strings `r#"..."#`, chars, identifiers, tuples, structs, lists, maps,
 //! trailing commas everywhere, and optional `#![enable(...)]` attributes (ignored).
+//!
+//! `tests/ron_differential.rs` checks that this reader agrees with the `ron` crate,
+//! except where it differs on purpose. It is more lenient with `_` in floats and
+//! right after `0x`/`0o`/`0b`, with four-digit `\u00e9` escapes, with whatever
+//! attributes hold, and with `Name(a, field: b)` (parsed for a better error from the
+//! decoder). It is stricter with integers outside `i64` (the `ron` crate rounds them
+//! to floats), with line breaks inside character literals, with `\x80`..`\xFF`
+//! escapes, and with raw identifiers that are not Rust identifiers (`r#a.b`).
 
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
