@@ -9,7 +9,7 @@ default:
 corpus *ARGS:
     cargo run --release -p weft-checker --bin weft -- check scenarios/ {{ARGS}}
 
-# Format check and lints, as CI would want them.
+# Format check and lints, as CI (.ci/run) runs them.
 check:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings

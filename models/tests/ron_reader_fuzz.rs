@@ -6,142 +6,8 @@ use weft_models::diagnostic::{render, render_short};
 use weft_models::ron::{parse, Node, NodeKind};
 use weft_models::span::{SourceFile, Span};
 
-const SAMPLES: [&str; 3] = [
-    r#"Scenario(name: "x", main: [Send(chan: "ch", value: 1), Select([Recv("a"), Default([])])], funcs: {"w": (params: ["a"], body: [Return])})"#,
-    r##"#![enable(implicit_some)]
-// A producer/consumer with a buffered channel.
-Scenario(
-    name: "prodcons",
-    /* globals /* nested */ */
-    chans: [Chan(name: "jobs", cap: 0x10), Chan(name: "done", cap: 0)],
-    main: [
-        Spawn("worker", args: ["jobs"]),
-        Loop(times: 3, body: [Send(chan: "jobs", value: -1_000)]),
-        Close("jobs"),
-        Recv(chan: "done", into: Some("ok")),
-    ],
-    funcs: {
-        "worker": (params: ["c"], body: [Range(chan: "c", var: "v", body: [Assert(r#"v < 0 && "q" != ''"#)])]),
-    },
-    expect: Deadlock,
-)
-"##,
-    r#"Test(
-    cases: [
-        (input: 'x', output: "tab\there \u{1F600}", weight: 1.5, ok: true),
-        (input: '\n', output: r"raw\n", weight: 0b1010, ok: false),
-    ],
-    limits: {steps: 1000, depth: 0o17},
-    tags: [A, B(), C(1,), D(x: 2,),],
-    unit: (),
-)"#,
-];
-
-/// xorshift64*: tiny deterministic PRNG.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
-
-/// Crude tokenization for mutations: identifier/number runs, whole quoted strings,
-/// whitespace runs, and single other characters. Tokens concatenate back to `text`.
-fn tokens(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let start = i;
-        i += 1;
-        if c.is_alphanumeric() || c == '_' {
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                i += 1;
-            }
-        } else if c == '"' {
-            while i < chars.len() && chars[i] != '"' {
-                i += if chars[i] == '\\' { 2 } else { 1 };
-            }
-            i = (i + 1).min(chars.len());
-        } else if c.is_whitespace() {
-            while i < chars.len() && chars[i].is_whitespace() {
-                i += 1;
-            }
-        }
-        out.push(chars[start..i].iter().collect());
-    }
-    out
-}
-
-const PUNCT: &[char] = &[
-    '(', ')', '[', ']', '{', '}', ',', ':', '"', '\'', '#', '!', '/', '*', '-', '+', '.', '\\',
-    'r', '0', 'x', ' ', '\n', 'é', '\u{0}',
-];
-
-fn mutate(rng: &mut Rng, text: &str) -> String {
-    let mut toks = tokens(text);
-    let chars: Vec<char> = text.chars().collect();
-    let n = toks.len();
-    match rng.below(7) {
-        0 => {
-            // delete a char
-            let mut c = chars;
-            if !c.is_empty() {
-                let i = rng.below(c.len());
-                c.remove(i);
-            }
-            return c.into_iter().collect();
-        }
-        1 => {
-            if n > 0 {
-                toks.remove(rng.below(n));
-            }
-        }
-        2 => {
-            if n > 0 {
-                let i = rng.below(n);
-                let t = toks[i].clone();
-                toks.insert(rng.below(n + 1), t);
-            }
-        }
-        3 => {
-            if n > 1 {
-                let (i, j) = (rng.below(n), rng.below(n));
-                toks.swap(i, j);
-            }
-        }
-        4 => {
-            let mut c = chars;
-            let i = rng.below(c.len() + 1);
-            c.insert(i, PUNCT[rng.below(PUNCT.len())]);
-            return c.into_iter().collect();
-        }
-        5 => {
-            return chars[..rng.below(chars.len() + 1)].iter().collect();
-        }
-        _ => {
-            // replace a token with a punctuation char
-            if n > 0 {
-                let i = rng.below(n);
-                toks[i] = PUNCT[rng.below(PUNCT.len())].to_string();
-            }
-        }
-    }
-    toks.concat()
-}
+mod common;
+use common::{mutated_samples, Rng, PUNCT, SAMPLES};
 
 fn check_span(span: Span, len: u32, text: &str) {
     assert!(
@@ -219,20 +85,12 @@ fn samples_parse() {
 
 #[test]
 fn mutations_never_panic() {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut total = 0;
     let mut failed = 0;
-    for sample in SAMPLES {
-        for _ in 0..2000 {
-            // 1 to 3 stacked mutations
-            let mut text = sample.to_string();
-            for _ in 0..=rng.below(3) {
-                text = mutate(&mut rng, &text);
-            }
-            total += 1;
-            if !check(&text) {
-                failed += 1;
-            }
+    for text in mutated_samples() {
+        total += 1;
+        if !check(&text) {
+            failed += 1;
         }
     }
     assert!(total >= 5000);

@@ -15,7 +15,9 @@ pub(crate) enum Tok {
     Punct(char),
     Int(i64),
     Float(f64),
-    Bool(bool),
+    /// `true`, `false`, `inf` or `NaN` written as a bare word: a value, except as a
+    /// field name (`(true: 1)` is a struct with a field named `true`).
+    Keyword(&'static str),
     Char(char),
     Str {
         value: String,
@@ -33,8 +35,7 @@ impl Tok {
             Tok::Punct(c) => return format!("`{c}`"),
             Tok::Int(_) => "integer",
             Tok::Float(_) => "float",
-            Tok::Bool(true) => "`true`",
-            Tok::Bool(false) => "`false`",
+            Tok::Keyword(word) => return format!("`{word}`"),
             Tok::Char(_) => "character",
             Tok::Str { .. } => "string",
             Tok::Ident(name) => return format!("identifier `{name}`"),
@@ -83,9 +84,15 @@ fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }
 
+/// RON whitespace: space, tab and line breaks. Other Unicode white space (a
+/// no-break space pasted from a web page, a form feed) is not RON.
+fn is_ron_whitespace(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
 /// Characters that can never start a token (reported in runs).
 fn is_junk(c: char) -> bool {
-    !c.is_whitespace() && !c.is_ascii_alphanumeric() && !"_()[]{},:#!\"'/+-.".contains(c)
+    !is_ron_whitespace(c) && !c.is_ascii_alphanumeric() && !"_()[]{},:#!\"'/+-.".contains(c)
 }
 
 /// Lexer state; after [`lex`], holds the tokens and errors.
@@ -150,7 +157,7 @@ impl Lexer<'_> {
             let start = self.pos;
             let next = self.byte(start + 1);
             match c {
-                c if c.is_whitespace() => self.pos += c.len_utf8(),
+                c if is_ron_whitespace(c) => self.pos += c.len_utf8(),
                 '/' if next == Some(b'/') => {
                     let line = self.text[start..].find('\n');
                     self.pos = line.map_or(self.text.len(), |i| start + i);
@@ -193,7 +200,11 @@ impl Lexer<'_> {
                         ""
                     };
                     let msg = format!("unexpected character{s} `{shown}`");
-                    self.error(diag(start, self.pos, msg, "not valid here"));
+                    let mut d = diag(start, self.pos, msg, "not valid here");
+                    if junk.chars().any(char::is_whitespace) {
+                        d = d.with_help("RON white space is spaces, tabs and line breaks only");
+                    }
+                    self.error(d);
                 }
             }
         }
@@ -234,12 +245,12 @@ impl Lexer<'_> {
     fn ident(&mut self, start: usize) {
         self.eat_while(is_ident_byte);
         let word = &self.text[start..self.pos];
-        let kind = match word {
-            "true" => Tok::Bool(true),
-            "false" => Tok::Bool(false),
-            "inf" => Tok::Float(f64::INFINITY),
-            "NaN" => Tok::Float(f64::NAN),
-            _ => Tok::Ident(word.to_string()),
+        let kind = match ["true", "false", "inf", "NaN"]
+            .into_iter()
+            .find(|&k| k == word)
+        {
+            Some(keyword) => Tok::Keyword(keyword),
+            None => Tok::Ident(word.to_string()),
         };
         self.push(kind, start);
     }
@@ -258,15 +269,40 @@ impl Lexer<'_> {
             '0' => '\0',
             '\\' | '"' | '\'' => c,
             'u' => return self.unicode_escape(start),
+            'x' => return self.ascii_escape(start),
             _ => {
                 let msg = format!("invalid escape `\\{}`", c.escape_debug());
-                let help =
-                    r#"valid escapes are `\n`, `\t`, `\r`, `\0`, `\\`, `\"`, `\'` and `\u{...}`"#;
+                let help = r#"valid escapes are `\n`, `\t`, `\r`, `\0`, `\\`, `\"`, `\'`, `\x7F` and `\u{...}`"#;
                 self.error(diag(start, self.pos, msg, "unknown escape sequence").with_help(help));
                 return None;
             }
         };
         Some(out)
+    }
+
+    /// After `\x` (which started at `start`): exactly 2 hex digits, at most `7F` (as in
+    /// Rust; the ron crate reads `\x80`..`\xFF` as U+0080..U+00FF, which is rejected
+    /// here because it is easily mistaken for a UTF-8 byte).
+    fn ascii_escape(&mut self, start: usize) -> Option<char> {
+        let digits_start = self.pos;
+        while self.pos < digits_start + 2
+            && self.byte(self.pos).is_some_and(|b| b.is_ascii_hexdigit())
+        {
+            self.pos += 1;
+        }
+        let shown = &self.text[start..self.pos];
+        let value = u8::from_str_radix(&self.text[digits_start..self.pos], 16)
+            .ok()
+            .filter(|_| self.pos == digits_start + 2);
+        let label = match value {
+            Some(v) if v <= 0x7F => return Some(char::from(v)),
+            Some(_) => "`\\x` escapes go up to `\\x7F`",
+            None => "expected exactly 2 hex digits",
+        };
+        let msg = format!("invalid ASCII escape `{shown}`");
+        let d = diag(start, self.pos, msg, label);
+        self.error(d.with_help(r"write ASCII escapes like `\x41`, other characters like `\u{E9}`"));
+        None
     }
 
     /// After `\u` (which started at `start`): `{X..}` with 1-6 hex digits, or exactly 4 hex digits.
@@ -438,19 +474,20 @@ impl Lexer<'_> {
         self.eat_while(is_digit);
         let digits_end = self.pos;
         let mut float = false;
-        if self.byte(self.pos) == Some(b'.') && !self.byte(self.pos + 1).is_some_and(is_ident_start)
+        // `1.` and `1.5` are floats, and so is `1.e5`; `1.x` is not.
+        if self.byte(self.pos) == Some(b'.')
+            && (!self.byte(self.pos + 1).is_some_and(is_ident_start)
+                || self.exponent_len(self.pos + 1) > 0)
         {
             float = true;
             self.pos += 1;
             self.eat_while(is_digit);
         }
-        if matches!(self.byte(self.pos), Some(b'e' | b'E')) {
-            let sign = usize::from(matches!(self.byte(self.pos + 1), Some(b'+' | b'-')));
-            if self.digit_at(self.pos + 1 + sign) {
-                float = true;
-                self.pos += 1 + sign;
-                self.eat_while(is_digit);
-            }
+        let exponent = self.exponent_len(self.pos);
+        if exponent > 0 {
+            float = true;
+            self.pos += exponent;
+            self.eat_while(is_digit);
         }
         let number_end = self.pos;
         self.eat_while(is_ident_byte);
@@ -478,6 +515,20 @@ impl Lexer<'_> {
             self.int_value(start, (digits_start, digits_end), 10, neg)
         };
         self.push(kind, start);
+    }
+
+    /// The length of the `e`, `E`, `e+` or `e-` at `at` that starts a float exponent
+    /// (one followed by a digit), or 0.
+    fn exponent_len(&self, at: usize) -> usize {
+        if !matches!(self.byte(at), Some(b'e' | b'E')) {
+            return 0;
+        }
+        let sign = usize::from(matches!(self.byte(at + 1), Some(b'+' | b'-')));
+        if self.digit_at(at + 1 + sign) {
+            1 + sign
+        } else {
+            0
+        }
     }
 
     /// Evaluates the integer literal starting at `start` whose digits are `digits`.

@@ -9,6 +9,14 @@
 //! `0x`/`0o`/`0b`, `_` separators, fitting in `i64`), floats, `true`/`false`, strings with
 //! escapes, raw strings `r#"..."#`, chars, identifiers, tuples, structs, lists, maps,
 //! trailing commas everywhere, and optional `#![enable(...)]` attributes (ignored).
+//!
+//! `tests/ron_differential.rs` checks that this reader agrees with the `ron` crate,
+//! except where it differs on purpose. It is more lenient with `_` in floats and
+//! right after `0x`/`0o`/`0b`, with four-digit `\u00e9` escapes, with whatever
+//! attributes hold, and with `Name(a, field: b)` (parsed for a better error from the
+//! decoder). It is stricter with integers outside `i64` (the `ron` crate rounds them
+//! to floats), with line breaks inside character literals, with `\x80`..`\xFF`
+//! escapes, and with raw identifiers that are not Rust identifiers (`r#a.b`).
 
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
@@ -199,6 +207,10 @@ mod tests {
         assert_eq!(ok("-2e3").kind, NodeKind::Float(-2000.0));
         assert_eq!(ok(".5").kind, NodeKind::Float(0.5));
         assert_eq!(ok("1.").kind, NodeKind::Float(1.0));
+        // a fraction may be empty before an exponent, as in the ron crate
+        assert_eq!(ok("1.e5").kind, NodeKind::Float(100_000.0));
+        assert_eq!(ok("-2.E-1").kind, NodeKind::Float(-0.2));
+        assert_eq!(err_spans("1.ex")[0].0, "unexpected character `.`");
         assert_eq!(ok("-inf").kind, NodeKind::Float(f64::NEG_INFINITY));
         assert!(matches!(ok("NaN").kind, NodeKind::Float(v) if v.is_nan()));
         assert_eq!(ok("true").kind, NodeKind::Bool(true));
@@ -317,6 +329,34 @@ mod tests {
         );
         assert!(
             matches!(&fields[6].value.kind, NodeKind::Tuple { name: Some(_), items } if items.is_empty())
+        );
+    }
+
+    #[test]
+    fn keywords_as_field_names() {
+        // Standard RON (and the ron crate) allow any identifier as a field name.
+        let text = "(true: 1, false: 2, inf: 3, NaN: 4, x: true, y: inf)";
+        let n = ok(text);
+        let NodeKind::Struct { name: None, fields } = &n.kind else {
+            panic!("{n:?}")
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.name.name.as_str()).collect();
+        assert_eq!(names, ["true", "false", "inf", "NaN", "x", "y"]);
+        let file = SourceFile::new("t", text);
+        assert_eq!(file.slice(fields[2].name.span), "inf");
+        assert_eq!(int(&fields[3].value), 4);
+        assert_eq!(fields[4].value.kind, NodeKind::Bool(true));
+        assert_eq!(fields[5].value.kind, NodeKind::Float(f64::INFINITY));
+        // Elsewhere they stay values.
+        assert!(matches!(&ok("{true: NaN}").kind,
+            NodeKind::Map(e) if e[0].0.kind == NodeKind::Bool(true)
+                && matches!(e[0].1.kind, NodeKind::Float(v) if v.is_nan())));
+        assert_eq!(
+            err_spans("[true: 1]"),
+            [(
+                "expected `,` or `]`, found `:`".to_string(),
+                ":".to_string()
+            )]
         );
     }
 
@@ -477,6 +517,23 @@ mod tests {
             e,
             [("unexpected characters `$$`".to_string(), "$$".to_string())]
         );
+        // Only space, tab, CR and LF are white space; a no-break space is not.
+        assert!(parse("\r\n[1,\t2]\r\n").is_ok());
+        let e = errs("[1,\u{a0}2]");
+        assert_eq!(e.len(), 1, "{e:#?}");
+        assert_eq!(e[0].message, "unexpected character `\\u{a0}`");
+        assert_eq!(e[0].span, Span::new(3, 5));
+        assert_eq!(
+            e[0].help.as_deref(),
+            Some("RON white space is spaces, tabs and line breaks only")
+        );
+        assert_eq!(
+            err_spans("\u{b}\u{c}1"),
+            [(
+                "unexpected characters `\\u{b}\\u{c}`".to_string(),
+                "\u{b}\u{c}".to_string()
+            )]
+        );
         let e = err_spans("A(1) B");
         assert_eq!(
             e,
@@ -533,6 +590,20 @@ mod tests {
                     "invalid unicode escape `\\u12`".to_string(),
                     "\\u12".to_string()
                 ),
+            ]
+        );
+        // `\x` escapes: two hex digits, ASCII only
+        assert_eq!(str_of(&ok(r#""\x41\x7f\x0A""#)).0, "A\u{7f}\n");
+        assert_eq!(ok(r"'\x2C'").kind, NodeKind::Char(','));
+        let e = err_spans(r#"["\x80", "\xFF", "\x4", "\xg1"]"#);
+        let msgs: Vec<_> = e.iter().map(|(m, s)| format!("{m} @ {s}")).collect();
+        assert_eq!(
+            msgs,
+            [
+                "invalid ASCII escape `\\x80` @ \\x80",
+                "invalid ASCII escape `\\xFF` @ \\xFF",
+                "invalid ASCII escape `\\x4` @ \\x4",
+                "invalid ASCII escape `\\x` @ \\x",
             ]
         );
         let e = errs(r#""a\qb""#);

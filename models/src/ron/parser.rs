@@ -58,7 +58,7 @@ fn starts_value(tok: &Tok) -> bool {
         tok,
         Tok::Int(_)
             | Tok::Float(_)
-            | Tok::Bool(_)
+            | Tok::Keyword(_)
             | Tok::Char(_)
             | Tok::Str { .. }
             | Tok::Ident(_)
@@ -218,7 +218,11 @@ impl Parser {
         let kind = match tok.kind {
             Tok::Int(v) => NodeKind::Int(v),
             Tok::Float(v) => NodeKind::Float(v),
-            Tok::Bool(v) => NodeKind::Bool(v),
+            Tok::Keyword("true") => NodeKind::Bool(true),
+            Tok::Keyword("false") => NodeKind::Bool(false),
+            Tok::Keyword("inf") => NodeKind::Float(f64::INFINITY),
+            // The lexer makes keywords of these four words only: this is `NaN`.
+            Tok::Keyword(_) => NodeKind::Float(f64::NAN),
             Tok::Char(v) => NodeKind::Char(v),
             Tok::Str {
                 value,
@@ -406,9 +410,15 @@ impl Parser {
         let mut items: Vec<Node> = Vec::new();
         let mut fields: Vec<Field> = Vec::new();
         let end = self.seq(Delim::Paren, open, |p| {
-            if let (Tok::Ident(field), Tok::Punct(':')) = (&p.peek().kind, &p.peek_at(1).kind) {
+            // A field name is any identifier, keywords included: `(true: 1)`.
+            let field = match (&p.peek().kind, &p.peek_at(1).kind) {
+                (Tok::Ident(field), Tok::Punct(':')) => Some(field.clone()),
+                (Tok::Keyword(word), Tok::Punct(':')) => Some(word.to_string()),
+                _ => None,
+            };
+            if let Some(field) = field {
                 let name = Ident {
-                    name: field.clone(),
+                    name: field,
                     span: p.peek().span,
                 };
                 p.bump();
