@@ -107,7 +107,7 @@ fn operand_global(e: &Expr) -> Option<u32> {
     match e {
         Expr::Global(g) => Some(g.0),
         Expr::DoneOf(x) | Expr::ChanOf(x) | Expr::Cap(x) => operand_global(x),
-        _ => None,
+        Expr::Const(_) | Expr::Local(_) | Expr::Unary(..) | Expr::Binary(..) => None,
     }
 }
 
@@ -319,7 +319,16 @@ pub fn handles_stored(state: &State) -> bool {
                     .iter()
                     .any(|(k, x)| k.object().is_some() || x.object().is_some())
             }
-            _ => {}
+            // Handles these hold are fixed at creation (a Cond's Locker, a
+            // timer's channel, a context's relatives): no goroutine can
+            // take them out as values.
+            Object::Mutex(_)
+            | Object::RwMutex(_)
+            | Object::WaitGroup(_)
+            | Object::Once(_)
+            | Object::Cond(_)
+            | Object::Context(_)
+            | Object::Timer(_) => {}
         }
         any
     })

@@ -76,7 +76,9 @@ pub fn analyse(
         .iter()
         .map(|t| match t {
             Transition::Fire { .. } => smallvec::smallvec![clock],
-            _ => t.actors().iter().map(|&a| a as usize).collect(),
+            Transition::Step { .. } | Transition::Rendezvous { .. } => {
+                t.actors().iter().map(|&a| a as usize).collect()
+            }
         })
         .collect();
     let mut persistent = vec![true; enabled.len()];

@@ -66,7 +66,14 @@ impl Families {
                         f.union(i, t.0);
                     }
                 }
-                _ => {}
+                // A Cond's Locker is its own family: only Wait touches both.
+                Object::Mutex(_)
+                | Object::RwMutex(_)
+                | Object::WaitGroup(_)
+                | Object::Once(_)
+                | Object::Cond(_)
+                | Object::Var(_)
+                | Object::Map(_) => {}
             }
         }
         for i in 0..n {
@@ -181,7 +188,14 @@ pub fn clock_touches(state: &State, fams: &Families) -> Touches {
         let fires = match o {
             Object::Timer(_) => true,
             Object::Context(c) => c.deadline_pending && c.err.is_none(),
-            _ => false,
+            Object::Chan(_)
+            | Object::Mutex(_)
+            | Object::RwMutex(_)
+            | Object::WaitGroup(_)
+            | Object::Once(_)
+            | Object::Cond(_)
+            | Object::Var(_)
+            | Object::Map(_) => false,
         };
         if fires {
             add(&mut out, fams.family(ObjRef(i as u32)), Mode::Write);
