@@ -337,30 +337,5 @@ fn search(
 /// Records the operations a transition executes, and for a select the
 /// first instruction of the arm it takes (so a case can be shown reached).
 fn cover(prog: &Program, state: &State, t: &Transition, covered: &mut BTreeSet<Site>) {
-    let mut arm_of = |g: u32, alt: u32| {
-        let site = state.goroutines[g as usize].site();
-        covered.insert(site);
-        if let weft_models::ir::Op::Select { arms, default } = &prog.instr(site.func, site.pc).op {
-            let target = arms.get(alt as usize).map(|a| a.target).or(*default);
-            if let Some(pc) = target {
-                covered.insert(Site {
-                    func: site.func,
-                    pc,
-                });
-            }
-        }
-    };
-    match *t {
-        Transition::Step { g, alt } => arm_of(g, alt),
-        Transition::Rendezvous {
-            sender,
-            send_arm,
-            receiver,
-            recv_arm,
-        } => {
-            arm_of(sender, send_arm);
-            arm_of(receiver, recv_arm);
-        }
-        Transition::Fire { .. } => {}
-    }
+    covered.extend(semantics::reached_sites(prog, state, t));
 }

@@ -5,7 +5,8 @@
 //! One file per primitive holds its object state and its operations;
 //! [`exec`] dispatches visible operations, [`local`] runs the goroutine-local
 //! code between them (calls, returns, defers, panics), [`enabled`] decides
-//! which transitions can fire, [`eval`] evaluates pure expressions.
+//! which transitions can fire, [`eval`] evaluates pure expressions,
+//! [`coverage`] says which code a transition reaches.
 
 use smallvec::SmallVec;
 use weft_models::ir::Program;
@@ -16,6 +17,7 @@ use crate::value::{ObjRef, Value};
 pub mod channel;
 pub mod cond;
 pub mod context;
+pub mod coverage;
 pub mod enabled;
 pub mod eval;
 pub mod exec;
@@ -28,6 +30,7 @@ pub mod timer;
 pub mod variable;
 pub mod waitgroup;
 
+pub use coverage::reached_sites;
 pub use enabled::enabled;
 pub use footprint::{footprint, Access, Footprint};
 
