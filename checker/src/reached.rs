@@ -24,7 +24,7 @@ use weft_models::syntax::BugKind;
 use crate::detect::{self, blocking, race, Bug, BugKey, Finding};
 use crate::graph::{Builder, Graph, Node, StateId};
 use crate::semantics::context::CancelStatus;
-use crate::semantics::{self, Event, Failure, FailureKind, Transition};
+use crate::semantics::{self, Event, Failure, Transition};
 use crate::state::{GoroutineId, Object, Site, State};
 
 /// The bugs one run shows, keyed as the detectors key them.
@@ -46,7 +46,7 @@ pub fn step_findings(events: &[Event], failure: Option<&Failure>) -> Vec<Finding
             detect::context_leak(*site)
         })
         .collect();
-    if let Some(f) = failure.filter(|f| f.kind != FailureKind::Model) {
+    if let Some(f) = failure.filter(|f| f.kind.is_crash()) {
         out.push(detect::crash(f));
     }
     out

@@ -61,8 +61,11 @@ pub struct Outcome {
     pub covered: BTreeSet<Site>,
 }
 
-/// A run-time type error in the scenario (something validation could not
-/// rule out statically): the scenario is invalid, not buggy.
+/// A run-time failure that stops the check without being a bug of the
+/// scenario: a type error in the scenario (something validation could not
+/// rule out statically, [`FailureKind::Model`]: the scenario is invalid,
+/// not buggy), or an internal weft bug ([`FailureKind::Internal`]: neither
+/// the scenario nor its author is to blame).
 #[derive(Clone, Debug, thiserror::Error)]
 #[error("{}", failure.message)]
 pub struct ModelError {
@@ -70,6 +73,13 @@ pub struct ModelError {
     pub failure: Failure,
     /// How the explorer got there.
     pub path: Vec<Transition>,
+}
+
+impl ModelError {
+    /// True when weft itself is at fault, not the scenario.
+    pub fn is_internal(&self) -> bool {
+        self.failure.kind == FailureKind::Internal
+    }
 }
 
 /// Explores every reachable state of `prog` within `bounds`, with the
@@ -249,7 +259,7 @@ fn search(
             if let Some(failure) = out.failure {
                 let mut path = builder.graph().path_to(s);
                 path.push(t.clone());
-                if failure.kind == FailureKind::Model {
+                if !failure.kind.is_crash() {
                     return Err(ModelError { failure, path });
                 }
                 detect::record(&mut bugs, detect::crash(&failure), || path);

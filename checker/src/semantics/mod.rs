@@ -92,6 +92,9 @@ pub enum Fault {
     /// The scenario itself is ill-typed at run time (an internal check the
     /// validator could not make statically).
     Model(String),
+    /// An invariant of weft itself does not hold (a bug in weft, not in the
+    /// scenario): the message says which.
+    Internal(String),
 }
 
 /// The result of one operation.
@@ -108,6 +111,21 @@ pub enum FailureKind {
     Assert,
     /// A type error in the scenario.
     Model,
+    /// A bug in weft itself: the run cannot go on, and the scenario is not
+    /// to blame.
+    Internal,
+}
+
+impl FailureKind {
+    /// Whether the failure is the scenario's program crashing (a panic, a
+    /// fatal error, a failed assertion): a bug to report. The other kinds
+    /// stop the check instead.
+    pub fn is_crash(self) -> bool {
+        match self {
+            FailureKind::Panic | FailureKind::Fatal | FailureKind::Assert => true,
+            FailureKind::Model | FailureKind::Internal => false,
+        }
+    }
 }
 
 /// A failure that ends the run (the process crashes).
