@@ -777,7 +777,11 @@ fn a_type_error_at_run_time_is_the_scenarios_fault() {
         e.failure.message,
         "Lock needs a Mutex or RWMutex, found a channel"
     );
-    assert_eq!(e.path.len(), 3, "the send, the receive and the failing Lock");
+    assert_eq!(
+        e.path.len(),
+        3,
+        "the send, the receive and the failing Lock"
+    );
 }
 
 /// Steps a transition that `enabled` never offers from the initial state
@@ -823,4 +827,54 @@ fn a_select_arm_out_of_range_without_default_is_an_internal_error() {
     );
     assert_eq!(f.kind, FailureKind::Internal);
     assert_eq!(f.message, "select arm out of range and no default");
+}
+
+// ----- object numbering -----
+
+#[test]
+fn a_step_reports_where_canonicalisation_moved_each_object() {
+    use weft_checker::objects::kind_of;
+    use weft_checker::semantics::{enabled, initial_state, step};
+    use weft_checker::state::Object;
+    // The step that makes `b` appends it after the objects it started
+    // from; the renumbering says where each went after canonicalisation.
+    let prog = compiled(&scenario(
+        r#"Mutex("mu")"#,
+        r#"Chan("a", 1),
+           Lock("mu"),
+           WaitGroup("b"),
+           Unlock("mu"),"#,
+    ));
+    let mut state = initial_state(&prog).expect("starts");
+    let before = state.objects.len();
+    loop {
+        let ts = enabled(&prog, &state);
+        let out = step(&prog, &state, &ts[0]);
+        assert!(out.failure.is_none());
+        let made = out.state.objects.len() > before
+            && out
+                .state
+                .objects
+                .iter()
+                .any(|o| matches!(o, Object::WaitGroup(_)));
+        if made {
+            // Every old object is kept; the new one comes after them.
+            assert_eq!(out.renumbering.len(), state.objects.len() + 1);
+            for old in 0..state.objects.len() {
+                let new = out.renumbering.get(old).expect("kept");
+                assert_eq!(
+                    kind_of(&out.state.objects[new.index()]),
+                    kind_of(&state.objects[old])
+                );
+            }
+            let new = out.renumbering.get(state.objects.len()).expect("made");
+            assert!(matches!(
+                out.state.objects[new.index()],
+                Object::WaitGroup(_)
+            ));
+            assert_eq!(out.renumbering.get(state.objects.len() + 1), None);
+            return;
+        }
+        state = out.state;
+    }
 }

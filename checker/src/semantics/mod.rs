@@ -11,7 +11,8 @@
 use smallvec::SmallVec;
 use weft_models::ir::Program;
 
-use crate::state::{canonical, Goroutine, GoroutineId, Site, State};
+use crate::state::canonical::{self, Renumbering};
+use crate::state::{Goroutine, GoroutineId, Site, State};
 use crate::value::{ObjRef, Value};
 
 pub mod channel;
@@ -161,6 +162,10 @@ pub struct StepOutcome {
     pub events: Vec<Event>,
     /// Set when the step crashed the program.
     pub failure: Option<Failure>,
+    /// Where each object of the state stepped from went in `state` (objects
+    /// the step created have the indices from that state's object count
+    /// up); empty when `failure` is set.
+    pub renumbering: Renumbering,
 }
 
 /// The execution context of one step: the program and a state being changed.
@@ -224,14 +229,16 @@ pub fn step(prog: &Program, state: &State, t: &Transition) -> StepOutcome {
             state: ex.state,
             events: ex.events,
             failure: Some(failure),
+            renumbering: Renumbering::default(),
         };
     }
     local::reap(&mut ex);
-    canonical::canonicalize(&mut ex.state, &mut ex.events);
+    let renumbering = canonical::canonicalize(&mut ex.state, &mut ex.events);
     StepOutcome {
         state: ex.state,
         events: ex.events,
         failure: None,
+        renumbering,
     }
 }
 
