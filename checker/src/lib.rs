@@ -5,6 +5,8 @@
 //!   state of a transition;
 //! - [`state`]: canonical states;
 //! - [`explore`]: the stateful breadth-first explorer with bounds;
+//! - [`graph`]: the explored state graph, built by the explorer and read
+//!   by the detectors;
 //! - [`detect`]: deadlocks, leaks, races, panics, assertions, context leaks;
 //! - [`trace`]: strict replay of a schedule into readable steps;
 //! - [`schedule`]: the replay token of a schedule;
@@ -16,6 +18,7 @@
 
 pub mod detect;
 pub mod explore;
+pub mod graph;
 pub mod minimal;
 pub mod objects;
 pub mod reached;

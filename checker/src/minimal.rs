@@ -28,7 +28,7 @@ use weft_models::syntax::BugKind;
 use crate::detect::{self, blocking, race, Bug, BugKey};
 use crate::reached::{self, key_of};
 use crate::semantics::context::CancelStatus;
-use crate::semantics::{self, Event, FailureKind, Transition};
+use crate::semantics::{self, Event, Transition};
 use crate::state::{Object, State};
 use crate::trace::{mover_ids, switch_kind, Switch};
 
@@ -107,7 +107,7 @@ impl Searcher<'_> {
     fn edge_goal(&self, events: &[Event], failure: Option<&semantics::Failure>) -> bool {
         match self.key.kind {
             BugKind::Panic | BugKind::Assert => failure
-                .filter(|f| f.kind != FailureKind::Model)
+                .filter(|f| f.kind.is_crash())
                 .is_some_and(|f| detect::crash(f).key == self.key),
             BugKind::ContextLeak => events
                 .iter()

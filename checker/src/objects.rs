@@ -4,20 +4,18 @@
 //! every step, so an [`ObjRef`] means different objects in different states.
 //! A report needs to say "the mutex `f1`" across a whole schedule and to know
 //! who holds it. [`Objects`] follows each object from one state to the next
-//! through the references that reach it (a global, a goroutine's local slot,
-//! a field of another object), gives each a stable [`ObjId`] and a name, and
-//! records lock holders by comparing each object's state before and after a
-//! step.
-//!
-//! Only the moving goroutines' frames can change in a step, so references
-//! from globals and from the other goroutines are followed first; a
-//! reference is used only when it leads to an object of the same kind.
+//! through the renumbering the step reports (exact: no re-execution, no
+//! guessing), gives each a stable [`ObjId`] and a name (from the references
+//! that reach it: a global, a goroutine's local slot, a field of another
+//! object), and records lock holders by comparing each object's state
+//! before and after a step.
 
 use std::collections::BTreeMap;
 
 use weft_models::ir::{FuncId, Op, Pc, Program};
 
 use crate::semantics::once::OnceState;
+use crate::state::canonical::Renumbering;
 use crate::state::{GoroutineId, Object, Site, State};
 use crate::value::ObjRef;
 
@@ -72,7 +70,6 @@ enum Root {
     Global(usize),
     Local {
         goroutine: GoroutineId,
-        depth: usize,
         func: FuncId,
         slot: usize,
     },
@@ -86,13 +83,12 @@ fn roots(state: &State) -> Vec<(Root, ObjRef)> {
         }
     }
     for g in &state.goroutines {
-        for (depth, f) in g.frames.iter().enumerate() {
+        for f in &g.frames {
             for (slot, v) in f.locals.iter().enumerate() {
                 if let Some(r) = v.object() {
                     out.push((
                         Root::Local {
                             goroutine: g.id.clone(),
-                            depth,
                             func: f.func,
                             slot,
                         },
@@ -103,25 +99,6 @@ fn roots(state: &State) -> Vec<(Root, ObjRef)> {
         }
     }
     out
-}
-
-fn resolve(state: &State, root: &Root) -> Option<ObjRef> {
-    match root {
-        Root::Global(i) => state.globals.get(*i).and_then(|v| v.object()),
-        Root::Local {
-            goroutine,
-            depth,
-            func,
-            slot,
-        } => {
-            let g = &state.goroutines[state.position(goroutine)?];
-            let f = g.frames.get(*depth)?;
-            if f.func != *func {
-                return None;
-            }
-            f.locals.get(*slot).and_then(|v| v.object())
-        }
-    }
 }
 
 /// Handles an object holds in fixed positions, with the field's name.
@@ -144,68 +121,6 @@ fn fields(o: &Object) -> Vec<(&'static str, ObjRef)> {
             .unwrap_or_default(),
         _ => Vec::new(),
     }
-}
-
-fn same_kind(a: &Object, b: &Object) -> bool {
-    std::mem::discriminant(a) == std::mem::discriminant(b)
-}
-
-/// Pairs of handles of two states with the same shape (a state before and
-/// after canonicalisation): every handle reached the same way in both.
-fn parallel(a: &State, b: &State) -> Vec<(ObjRef, ObjRef)> {
-    let mut pairs = Vec::new();
-    let mut push = |x: &crate::value::Value, y: &crate::value::Value| {
-        if let (Some(p), Some(q)) = (x.object(), y.object()) {
-            pairs.push((p, q));
-        }
-    };
-    for (x, y) in a.globals.iter().zip(&b.globals) {
-        push(x, y);
-    }
-    for (g, h) in a.goroutines.iter().zip(&b.goroutines) {
-        for (f, e) in g.frames.iter().zip(&h.frames) {
-            for (x, y) in f.locals.iter().zip(&e.locals) {
-                push(x, y);
-            }
-            push(&f.ret, &e.ret);
-        }
-    }
-    let mut i = 0;
-    while i < pairs.len() {
-        let (p, q) = pairs[i];
-        if let (Some(x), Some(y)) = (a.objects.get(p.index()), b.objects.get(q.index())) {
-            for ((fx, rx), (fy, ry)) in fields(x).into_iter().zip(fields(y)) {
-                if fx == fy && !pairs.contains(&(rx, ry)) {
-                    pairs.push((rx, ry));
-                }
-            }
-        }
-        i += 1;
-    }
-    pairs
-}
-
-/// The state after `t` before canonicalisation (objects keep their
-/// indices, new ones are appended), or `None` when the step crashes or the
-/// result does not canonicalise to `expected` (the seam changed: callers
-/// then fall back to following references).
-pub fn raw_step(
-    prog: &Program,
-    state: &State,
-    t: &crate::semantics::Transition,
-    expected: &State,
-) -> Option<State> {
-    let mut ex = crate::semantics::Exec {
-        prog,
-        state: state.clone(),
-        events: Vec::new(),
-    };
-    crate::semantics::exec::execute(&mut ex, t).ok()?;
-    crate::semantics::local::reap(&mut ex);
-    let raw = ex.state;
-    let mut canon = raw.clone();
-    crate::state::canonical::canonicalize(&mut canon, &mut Vec::new());
-    (canon == *expected).then_some(raw)
 }
 
 /// Stable identities, names and lock holders of the objects of a trace.
@@ -256,74 +171,23 @@ impl Objects {
     }
 
     /// Follows the objects from `before` to `after`, the states around a
-    /// step by `actors` at `site` (no actor for a timer firing). `raw` is
-    /// the state after the step before canonicalisation ([`raw_step`]), when
-    /// known: objects keep their indices in it, so the mapping is exact;
-    /// without it, references are followed heuristically.
+    /// step by `actors` at `site` (no actor for a timer firing), through
+    /// the step's `renumbering` ([`crate::semantics::StepOutcome`]): an
+    /// object keeps its id wherever canonicalisation moved it, and the
+    /// objects the step created get new ones.
     pub fn advance(
         &mut self,
         prog: &Program,
         before: &State,
-        raw: Option<&State>,
+        renumbering: &Renumbering,
         after: &State,
         actors: &[GoroutineId],
         site: Option<Site>,
     ) {
         let mut map: Vec<Option<ObjId>> = vec![None; after.objects.len()];
-        if let Some(raw) = raw {
-            for (r, a) in parallel(raw, after) {
-                if let (Some(&id), Some(slot)) =
-                    (self.current.get(r.index()), map.get_mut(a.index()))
-                {
-                    slot.get_or_insert(id);
-                }
-            }
-            let current = self.assign(prog, after, map, actors, site);
-            self.track_holders(before, after, &current, actors);
-            self.current = current;
-            return;
-        }
-        let mut taken = vec![false; before.objects.len()];
-        let mut link = |b: ObjRef, a: ObjRef, map: &mut Vec<Option<ObjId>>| {
-            let (bi, ai) = (b.index(), a.index());
-            if taken[bi] || map[ai].is_some() {
-                return false;
-            }
-            if !same_kind(&before.objects[bi], &after.objects[ai]) {
-                return false;
-            }
-            taken[bi] = true;
-            map[ai] = Some(self.current[bi]);
-            true
-        };
-        // References from globals and still goroutines first, then movers.
-        let mut refs = roots(before);
-        refs.sort_by_key(|(root, _)| match root {
-            Root::Global(_) => 0,
-            Root::Local { goroutine, .. } if !actors.contains(goroutine) => 1,
-            Root::Local { .. } => 2,
-        });
-        for (root, b) in &refs {
-            if let Some(a) = resolve(after, root) {
-                link(*b, a, &mut map);
-            }
-        }
-        // Then fields of objects already followed, until nothing changes.
-        loop {
-            let mut changed = false;
-            for (bi, bo) in before.objects.iter().enumerate() {
-                let Some(ai) = map.iter().position(|m| *m == Some(self.current[bi])) else {
-                    continue;
-                };
-                let (bf, af) = (fields(bo), fields(&after.objects[ai]));
-                for ((bn, b), (an, a)) in bf.iter().zip(&af) {
-                    if bn == an {
-                        changed |= link(*b, *a, &mut map);
-                    }
-                }
-            }
-            if !changed {
-                break;
+        for (old, &id) in self.current.iter().enumerate() {
+            if let Some(slot) = renumbering.get(old).and_then(|r| map.get_mut(r.index())) {
+                *slot = Some(id);
             }
         }
         let current = self.assign(prog, after, map, actors, site);

@@ -22,9 +22,9 @@ use weft_models::ir::Program;
 use weft_models::syntax::BugKind;
 
 use crate::detect::{self, blocking, race, Bug, BugKey, Finding};
-use crate::explore::{Graph, Node, StateId};
+use crate::graph::{Builder, Graph, Node, StateId};
 use crate::semantics::context::CancelStatus;
-use crate::semantics::{self, Event, Failure, FailureKind, Transition};
+use crate::semantics::{self, Event, Failure, Transition};
 use crate::state::{GoroutineId, Object, Site, State};
 
 /// The bugs one run shows, keyed as the detectors key them.
@@ -46,7 +46,7 @@ pub fn step_findings(events: &[Event], failure: Option<&Failure>) -> Vec<Finding
             detect::context_leak(*site)
         })
         .collect();
-    if let Some(f) = failure.filter(|f| f.kind != FailureKind::Model) {
+    if let Some(f) = failure.filter(|f| f.kind.is_crash()) {
         out.push(detect::crash(f));
     }
     out
@@ -65,10 +65,10 @@ pub fn reachable(
     budget: usize,
     mut stop: impl FnMut(&State) -> bool,
 ) -> Option<Graph> {
-    let mut graph = Graph::new(start.clone());
+    let mut graph = Builder::new(Node::awake(start.clone()));
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
     while let Some(s) = queue.pop_front() {
-        let state = graph.state(s).clone();
+        let state = graph.graph().state(s).clone();
         let mut crashes = 0;
         for t in semantics::enabled(prog, &state) {
             let out = semantics::step(prog, &state, &t);
@@ -76,23 +76,17 @@ pub fn reachable(
                 crashes += 1;
                 continue;
             }
-            let (id, new) = graph.states.insert_full(Node::awake(out.state));
+            let (id, new) = graph.add(s, &t, Node::awake(out.state));
             if new {
-                if graph.states.len() > budget || stop(&graph.states[id].state) {
+                if graph.graph().len() > budget || stop(graph.graph().state(id)) {
                     return None;
                 }
-                graph.parent.push(Some((s, t)));
-                graph.depth.push(graph.depth[s as usize] + 1);
-                queue.push_back(id as StateId);
+                queue.push_back(id);
             }
-            graph.targets.push(id as StateId);
         }
-        graph.expanded += 1;
-        graph.offsets.push(graph.targets.len() as u32);
-        graph.crashes.push(crashes);
-        graph.asleep.push(0);
+        graph.close(s, crashes, 0);
     }
-    Some(graph)
+    Some(graph.finish())
 }
 
 fn blocked_in(prog: &Program, state: &State, g: &GoroutineId) -> bool {
@@ -151,21 +145,17 @@ pub fn certain(prog: &Program, state: &State, key: &BugKey, budget: usize) -> Op
 fn blocking_in(prog: &Program, graph: &Graph) -> Vec<(BugKey, Bug)> {
     let mut found = BTreeMap::new();
     blocking::detect(prog, graph, &mut found);
-    let terminal = graph.states.len() == 1 && graph.targets.is_empty();
+    let terminal = graph.len() == 1 && graph.edge_count() == 0;
     let kept = found
         .into_iter()
         .filter(|(key, bug)| match key.kind {
             BugKind::Deadlock => terminal,
             BugKind::Leak => bug.involved.first().is_some_and(|i| {
                 graph
-                    .states
-                    .iter()
+                    .nodes()
                     .all(|n| blocked_in(prog, &n.state, &i.goroutine))
             }),
-            BugKind::ContextLeak => graph
-                .states
-                .iter()
-                .all(|n| pending_cancel(&n.state, bug.site)),
+            BugKind::ContextLeak => graph.nodes().all(|n| pending_cancel(&n.state, bug.site)),
             _ => false,
         })
         .collect();

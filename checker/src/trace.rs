@@ -573,9 +573,14 @@ impl<'p> Replayer<'p> {
                 .find(|g| self.state.position(&g.id).is_none())
                 .map(|g| g.id.clone());
             let site = actor.as_ref().map(|a| a.site);
-            let raw = crate::objects::raw_step(prog, &self.state, t, &out.state);
-            self.objects
-                .advance(prog, &self.state, raw.as_ref(), &out.state, &movers, site);
+            self.objects.advance(
+                prog,
+                &self.state,
+                &out.renumbering,
+                &out.state,
+                &movers,
+                site,
+            );
             self.state = out.state;
             self.name_new_goroutines();
         }

@@ -219,3 +219,39 @@ fn output_is_reproducible() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn a_type_error_at_run_time_exits_two_and_blames_the_scenario() {
+    // A channel received as a value and locked: validation cannot type it.
+    let d = dir(
+        "runtime-type",
+        &[(
+            "t.ron",
+            "Scenario(name: \"t\",\n globals: [Chan(\"c\", 1), Chan(\"ch\", 0)],\n main: [\n   Send(\"c\", \"ch\"),\n   Recv(chan: \"c\", into: \"m\"),\n   Lock(\"m\"),\n ],\n)\n",
+        )],
+    );
+    let f = d.join("t.ron");
+    let o = weft(&["check", f.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("t.ron:6:4: invalid scenario at run time: Lock needs a Mutex or RWMutex, found a channel"),
+        "{err}"
+    );
+    assert!(!err.contains("bug in weft"), "{err}");
+}
+
+#[test]
+fn help_lists_the_exit_codes_with_internal_errors_apart() {
+    // An internal error cannot be provoked from the command line (every
+    // transition comes from `enabled`); the library-level tests in
+    // semantics.rs classify them, and `--help` documents the code.
+    let o = weft(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("Exit codes:"), "{out}");
+    assert!(
+        out.contains("3  internal error: a bug in weft itself"),
+        "{out}"
+    );
+}

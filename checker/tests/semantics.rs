@@ -739,3 +739,142 @@ fn coverage_records_the_select_arm_taken() {
     assert!(lines.contains(&c.line_of("// always")), "{lines:?}");
     assert!(!lines.contains(&c.line_of("// never")), "{lines:?}");
 }
+
+// ----- failures that are not bugs of the scenario -----
+
+fn compiled(src: &str) -> Program {
+    let file = SourceFile::new("test.ron", src);
+    match weft_models::compile(&file, &[]) {
+        Ok(p) => p,
+        Err(e) => panic!("scenario does not compile:\n{}", e.render(&file, false)),
+    }
+}
+
+#[test]
+fn only_panics_fatal_errors_and_assertions_are_crashes() {
+    use weft_checker::semantics::FailureKind;
+    let crash = |k: FailureKind| k.is_crash();
+    assert!(crash(FailureKind::Panic));
+    assert!(crash(FailureKind::Fatal));
+    assert!(crash(FailureKind::Assert));
+    assert!(!crash(FailureKind::Model));
+    assert!(!crash(FailureKind::Internal));
+}
+
+#[test]
+fn a_type_error_at_run_time_is_the_scenarios_fault() {
+    // A channel received as a value and locked: validation cannot type it.
+    let prog = compiled(&scenario(
+        r#"Chan("c", 1), Chan("ch", 0)"#,
+        r#"Send("c", "ch"),
+           Recv(chan: "c", into: "m"),
+           Lock("m"),"#,
+    ));
+    let e = explore(&prog, &Bounds::default()).expect_err("a run-time type error");
+    assert_eq!(e.failure.kind, weft_checker::semantics::FailureKind::Model);
+    assert!(!e.is_internal());
+    assert_eq!(
+        e.failure.message,
+        "Lock needs a Mutex or RWMutex, found a channel"
+    );
+    assert_eq!(
+        e.path.len(),
+        3,
+        "the send, the receive and the failing Lock"
+    );
+}
+
+/// Steps a transition that `enabled` never offers from the initial state
+/// (what only a bug in weft could do) and returns the failure.
+fn impossible_step(
+    main: &str,
+    t: weft_checker::semantics::Transition,
+) -> weft_checker::semantics::Failure {
+    let prog = compiled(&scenario(r#"Chan("c", 0), Mutex("mu")"#, main));
+    let init = weft_checker::semantics::initial_state(&prog).expect("starts");
+    assert!(!weft_checker::semantics::enabled(&prog, &init).contains(&t));
+    weft_checker::semantics::step(&prog, &init, &t)
+        .failure
+        .expect("the step fails")
+}
+
+#[test]
+fn a_rendezvous_of_goroutines_not_at_a_channel_is_an_internal_error() {
+    use weft_checker::semantics::{FailureKind, Transition, PLAIN};
+    let f = impossible_step(
+        r#"Lock("mu"),"#,
+        Transition::Rendezvous {
+            sender: 0,
+            send_arm: PLAIN,
+            receiver: 0,
+            recv_arm: PLAIN,
+        },
+    );
+    assert_eq!(f.kind, FailureKind::Internal);
+    assert!(!f.kind.is_crash());
+    assert_eq!(
+        f.message,
+        "rendezvous on a goroutine that is not at a channel operation"
+    );
+}
+
+#[test]
+fn a_select_arm_out_of_range_without_default_is_an_internal_error() {
+    use weft_checker::semantics::{FailureKind, Transition};
+    let f = impossible_step(
+        r#"Select([Recv(chan: "c", body: [])]),"#,
+        Transition::Step { g: 0, alt: 7 },
+    );
+    assert_eq!(f.kind, FailureKind::Internal);
+    assert_eq!(f.message, "select arm out of range and no default");
+}
+
+// ----- object numbering -----
+
+#[test]
+fn a_step_reports_where_canonicalisation_moved_each_object() {
+    use weft_checker::objects::kind_of;
+    use weft_checker::semantics::{enabled, initial_state, step};
+    use weft_checker::state::Object;
+    // The step that makes `b` appends it after the objects it started
+    // from; the renumbering says where each went after canonicalisation.
+    let prog = compiled(&scenario(
+        r#"Mutex("mu")"#,
+        r#"Chan("a", 1),
+           Lock("mu"),
+           WaitGroup("b"),
+           Unlock("mu"),"#,
+    ));
+    let mut state = initial_state(&prog).expect("starts");
+    let before = state.objects.len();
+    loop {
+        let ts = enabled(&prog, &state);
+        let out = step(&prog, &state, &ts[0]);
+        assert!(out.failure.is_none());
+        let made = out.state.objects.len() > before
+            && out
+                .state
+                .objects
+                .iter()
+                .any(|o| matches!(o, Object::WaitGroup(_)));
+        if made {
+            // Every old object is kept; the new one comes after them.
+            assert_eq!(out.renumbering.len(), state.objects.len() + 1);
+            for old in 0..state.objects.len() {
+                let new = out.renumbering.get(old).expect("kept");
+                assert_eq!(
+                    kind_of(&out.state.objects[new.index()]),
+                    kind_of(&state.objects[old])
+                );
+            }
+            let new = out.renumbering.get(state.objects.len()).expect("made");
+            assert!(matches!(
+                out.state.objects[new.index()],
+                Object::WaitGroup(_)
+            ));
+            assert_eq!(out.renumbering.get(state.objects.len() + 1), None);
+            return;
+        }
+        state = out.state;
+    }
+}

@@ -103,6 +103,7 @@ pub fn run(
     style.detailed_stats = search.stats;
     let mut reports = Vec::new();
     let mut bad_input = false;
+    let mut internal = false;
     let mut mismatch = false;
     for path in &files {
         let Some((file, prog)) = load(path, args) else {
@@ -122,16 +123,10 @@ pub fn run(
                     file: &file,
                     prog: &prog,
                 };
-                let at = loc.site(e.failure.site, None);
-                eprintln!(
-                    "error: {}:{}:{}: invalid scenario at run time: {}\n  {}",
-                    path.display(),
-                    at.line,
-                    at.col,
-                    e.failure.message,
-                    at.text
-                );
-                bad_input = true;
+                match super::stopped(path, &loc, &e.failure) {
+                    Exit::Internal => internal = true,
+                    Exit::AsExpected | Exit::Mismatch | Exit::BadInput => bad_input = true,
+                }
                 continue;
             }
         };
@@ -156,7 +151,9 @@ pub fn run(
             .collect();
         bad_input |= !write_graph(g, &weft_reports::dot::render(&bugs));
     }
-    if bad_input {
+    if internal {
+        Exit::Internal
+    } else if bad_input {
         Exit::BadInput
     } else if mismatch {
         Exit::Mismatch

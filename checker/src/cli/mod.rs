@@ -1,10 +1,12 @@
 //! Command-line interface. Only this module prints.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use weft_checker::report::Locator;
+use weft_checker::semantics::{Failure, FailureKind};
 
 mod check;
 mod replay;
@@ -18,6 +20,46 @@ pub enum Exit {
     Mismatch = 1,
     /// Invalid input or usage.
     BadInput = 2,
+    /// weft failed (an internal error, a bug in weft): please report it.
+    Internal = 3,
+}
+
+/// The exit codes, as `--help` lists them.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  every scenario behaved as it expects (replay: the run shows no bug)
+  1  a bug, or a mismatch with a scenario's `expect` (replay: the run shows a bug)
+  2  invalid input or usage (including a type error found while running a scenario)
+  3  internal error: a bug in weft itself, not in the scenario; please report it";
+
+/// Where to report an internal error.
+const REPORT_BUG: &str = "this is a bug in weft, not in the scenario: please report it on \
+weft's issue tracker (the repository's Issues page), with the scenario file and this message";
+
+/// Prints a run-time failure that stops the check of the scenario in
+/// `path` without being one of its bugs, and returns the exit code it
+/// deserves: a type error in the scenario is bad input, anything else is
+/// weft's own fault.
+pub fn stopped(path: &Path, loc: &Locator, failure: &Failure) -> Exit {
+    let at = loc.site(failure.site, None);
+    let (what, exit) = match failure.kind {
+        FailureKind::Model => ("invalid scenario at run time", Exit::BadInput),
+        FailureKind::Internal | FailureKind::Panic | FailureKind::Fatal | FailureKind::Assert => {
+            ("internal weft error", Exit::Internal)
+        }
+    };
+    eprintln!(
+        "error: {}:{}:{}: {what}: {}\n  {}",
+        path.display(),
+        at.line,
+        at.col,
+        failure.message,
+        at.text
+    );
+    if exit == Exit::Internal {
+        eprintln!("  {REPORT_BUG}");
+    }
+    exit
 }
 
 /// Output format.
@@ -31,7 +73,7 @@ pub enum Format {
 
 /// weft: a systematic schedule explorer for Go-style concurrency.
 #[derive(Parser, Debug)]
-#[command(name = "weft", version, about)]
+#[command(name = "weft", version, about, after_help = EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

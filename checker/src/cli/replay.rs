@@ -149,6 +149,11 @@ pub fn run(path: &Path, token: &str, args: &LoadArgs, step: bool, graph: Option<
         }
         match r.step_item(item) {
             Ok(s) => {
+                if let Some(f) = s.failure.as_ref().filter(|f| !f.kind.is_crash()) {
+                    // Not a bug the run shows: the scenario is invalid, or
+                    // weft is at fault.
+                    return super::stopped(path, &loc, f);
+                }
                 if text {
                     let s = s.clone();
                     println!("{}", step_line(&loc, &r, i, &s));

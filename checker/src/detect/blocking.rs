@@ -22,7 +22,7 @@ use weft_models::ir::Program;
 use weft_models::syntax::BugKind;
 
 use super::{context_leak, record, Bug, BugKey, Finding, Involved};
-use crate::explore::{Graph, StateId};
+use crate::graph::{Graph, StateId};
 use crate::semantics;
 use crate::semantics::context::CancelStatus;
 use crate::state::{GoroutineId, Object, Site, State};
@@ -50,14 +50,14 @@ pub fn blocked_goroutines(prog: &Program, state: &State) -> (Vec<GoroutineId>, b
 /// The bottom SCCs of the expanded part of the graph, each as its state
 /// ids in increasing order (so the first is the shallowest).
 pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
-    let n = graph.states.len();
-    let mut g: DiGraph<(), (), u32> = DiGraph::with_capacity(n, graph.targets.len());
+    let n = graph.len();
+    let mut g: DiGraph<(), (), u32> = DiGraph::with_capacity(n, graph.edge_count());
     for _ in 0..n {
         g.add_node(());
     }
-    for s in 0..graph.expanded {
-        for &t in graph.successors(s as StateId) {
-            g.add_edge(NodeIndex::new(s), NodeIndex::new(t as usize), ());
+    for s in 0..graph.expanded() as StateId {
+        for &t in graph.successors(s) {
+            g.add_edge(NodeIndex::new(s as usize), NodeIndex::new(t as usize), ());
         }
     }
     let sccs = tarjan_scc(&g);
@@ -72,13 +72,11 @@ pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
         // A crashing step leaves the component (the run ends in the crash,
         // with nothing blocked forever), so such a component is not bottom.
         let closed = scc.iter().all(|v| {
-            v.index() < graph.expanded
-                && graph.crashes[v.index()] == 0
-                && graph.asleep[v.index()] == 0
-                && graph
-                    .successors(v.index() as StateId)
-                    .iter()
-                    .all(|&t| comp[t as usize] == i)
+            let s = v.index() as StateId;
+            graph.is_expanded(s)
+                && graph.crashes(s) == 0
+                && graph.asleep(s) == 0
+                && graph.successors(s).iter().all(|&t| comp[t as usize] == i)
         });
         if closed {
             let mut ids: Vec<StateId> = scc.iter().map(|v| v.index() as StateId).collect();

@@ -86,11 +86,14 @@ pub fn record(
     bugs.insert(finding.key, bug);
 }
 
-/// A panic, fatal error or failed assertion.
+/// A panic, fatal error or failed assertion (a failure that
+/// [`FailureKind::is_crash`]; other kinds are not bugs of the scenario).
 pub fn crash(f: &Failure) -> Finding {
     let kind = match f.kind {
         FailureKind::Assert => BugKind::Assert,
-        _ => BugKind::Panic,
+        FailureKind::Panic | FailureKind::Fatal | FailureKind::Model | FailureKind::Internal => {
+            BugKind::Panic
+        }
     };
     Finding {
         key: BugKey {

@@ -9,11 +9,10 @@
 use std::collections::VecDeque;
 use std::collections::{BTreeMap, BTreeSet};
 
-use indexmap::IndexSet;
-use rustc_hash::FxBuildHasher;
 use weft_models::ir::Program;
 
 use crate::detect::{self, Bug, BugKey};
+use crate::graph::{Builder, Graph, Node, StateId};
 use crate::reduce::{self, Applied, Reduction, SleepSet};
 use crate::semantics::{self, Event, Failure, FailureKind, Transition};
 use crate::state::{Site, State};
@@ -21,142 +20,6 @@ use crate::state::{Site, State};
 pub mod bounds;
 
 pub use bounds::{Bound, Bounds};
-
-/// A node's id: its index in [`Graph::states`].
-pub type StateId = u32;
-
-/// A node of the search: a state and the transitions asleep in it (always
-/// empty without reduction, so nodes are then exactly the states).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Node {
-    /// The state.
-    pub state: State,
-    /// Transitions not to explore from it (explored from an equivalent run).
-    pub sleep: SleepSet,
-}
-
-impl Node {
-    /// A node with nothing asleep.
-    pub fn awake(state: State) -> Node {
-        Node {
-            state,
-            sleep: SleepSet::new(),
-        }
-    }
-}
-
-/// The explored state graph.
-pub struct Graph {
-    /// Every node reached, in discovery (breadth-first) order.
-    pub states: IndexSet<Node, FxBuildHasher>,
-    /// The breadth-first tree: how each state was first reached.
-    pub parent: Vec<Option<(StateId, Transition)>>,
-    /// Breadth-first depth of each state.
-    pub depth: Vec<u32>,
-    /// How many states (a prefix, in id order) were expanded.
-    pub expanded: usize,
-    /// Successors of expanded state `i`: `targets[offsets[i]..offsets[i+1]]`.
-    pub offsets: Vec<u32>,
-    /// Edge targets.
-    pub targets: Vec<StateId>,
-    /// How many transitions from each expanded state crashed the program
-    /// (each ends a run without reaching a stored state).
-    pub crashes: Vec<u32>,
-    /// How many transitions of each expanded node's persistent set were
-    /// asleep (explored from an equivalent run elsewhere): such a node is
-    /// never the end of a run nor part of a bottom component.
-    pub asleep: Vec<u32>,
-}
-
-impl Graph {
-    /// The successors of an expanded state.
-    pub fn successors(&self, s: StateId) -> &[StateId] {
-        let i = s as usize;
-        &self.targets[self.offsets[i] as usize..self.offsets[i + 1] as usize]
-    }
-
-    /// The state of the node with this id.
-    pub fn state(&self, s: StateId) -> &State {
-        &self.states[s as usize].state
-    }
-
-    /// An empty graph with `start` as its first node.
-    pub fn new(start: State) -> Graph {
-        let mut states = IndexSet::with_hasher(FxBuildHasher);
-        states.insert(Node::awake(start));
-        Graph {
-            states,
-            parent: vec![None],
-            depth: vec![0],
-            expanded: 0,
-            offsets: vec![0],
-            targets: Vec::new(),
-            crashes: Vec::new(),
-            asleep: Vec::new(),
-        }
-    }
-
-    /// The successors of a node; none for a node not expanded.
-    fn out(&self, s: StateId) -> &[StateId] {
-        if (s as usize) < self.expanded {
-            self.successors(s)
-        } else {
-            &[]
-        }
-    }
-
-    /// Depth-first from `root`, calling `done` on every node reached in
-    /// post-order (after all its successors). `mark` is shared between
-    /// calls: 0 new, 1 on the stack, 2 done. False when a cycle is found.
-    fn post_order(
-        &self,
-        root: StateId,
-        mark: &mut [u8],
-        mut done: impl FnMut(StateId, &[StateId]),
-    ) -> bool {
-        let mut stack: Vec<(StateId, usize)> = vec![(root, 0)];
-        mark[root as usize] = 1;
-        while let Some(&mut (s, ref mut next)) = stack.last_mut() {
-            let succ = self.out(s);
-            if *next < succ.len() {
-                let t = succ[*next];
-                *next += 1;
-                match mark[t as usize] {
-                    0 => {
-                        mark[t as usize] = 1;
-                        stack.push((t, 0));
-                    }
-                    1 => return false,
-                    _ => {}
-                }
-                continue;
-            }
-            done(s, succ);
-            mark[s as usize] = 2;
-            stack.pop();
-        }
-        true
-    }
-
-    /// True when the expanded part of the graph has a cycle.
-    pub fn has_cycle(&self) -> bool {
-        let mut mark = vec![0u8; self.states.len()];
-        (0..self.expanded as StateId)
-            .any(|root| mark[root as usize] == 0 && !self.post_order(root, &mut mark, |_, _| {}))
-    }
-
-    /// The transitions from the initial state to `s`.
-    pub fn path_to(&self, s: StateId) -> Vec<Transition> {
-        let mut path = Vec::new();
-        let mut cur = s;
-        while let Some((p, t)) = &self.parent[cur as usize] {
-            path.push(t.clone());
-            cur = *p;
-        }
-        path.reverse();
-        path
-    }
-}
 
 /// Counters of a search.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -198,8 +61,11 @@ pub struct Outcome {
     pub covered: BTreeSet<Site>,
 }
 
-/// A run-time type error in the scenario (something validation could not
-/// rule out statically): the scenario is invalid, not buggy.
+/// A run-time failure that stops the check without being a bug of the
+/// scenario: a type error in the scenario (something validation could not
+/// rule out statically, [`FailureKind::Model`]: the scenario is invalid,
+/// not buggy), or an internal weft bug ([`FailureKind::Internal`]: neither
+/// the scenario nor its author is to blame).
 #[derive(Clone, Debug, thiserror::Error)]
 #[error("{}", failure.message)]
 pub struct ModelError {
@@ -207,6 +73,13 @@ pub struct ModelError {
     pub failure: Failure,
     /// How the explorer got there.
     pub path: Vec<Transition>,
+}
+
+impl ModelError {
+    /// True when weft itself is at fault, not the scenario.
+    pub fn is_internal(&self) -> bool {
+        self.failure.kind == FailureKind::Internal
+    }
 }
 
 /// Explores every reachable state of `prog` within `bounds`, with the
@@ -290,7 +163,7 @@ fn search(
         failure,
         path: Vec::new(),
     })?;
-    let mut graph = Graph::new(init);
+    let mut builder = Builder::new(Node::awake(init));
     let mut bugs: BTreeMap<BugKey, Bug> = BTreeMap::new();
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
     let mut stats = Stats::default();
@@ -298,21 +171,21 @@ fn search(
     let mut covered = BTreeSet::new();
 
     while let Some(s) = queue.pop_front() {
-        if let Some(b) = budget.exhausted(graph.states.len()) {
+        if let Some(b) = budget.exhausted(builder.graph().len()) {
             cut = Some(b);
             break;
         }
-        let depth = graph.depth[s as usize] as usize;
+        let depth = builder.graph().depth(s) as usize;
         stats.max_depth = stats.max_depth.max(depth);
         if let Err(b) = budget.may_expand(depth) {
             // Not expanded: the search is incomplete from here on.
             cut.get_or_insert(b);
             break;
         }
-        debug_assert_eq!(s as usize, graph.expanded);
-        let Node { state, sleep } = graph.states[s as usize].clone();
+        debug_assert_eq!(s, builder.expanding());
+        let Node { state, sleep } = builder.graph().node(s).clone();
         let transitions = semantics::enabled(prog, &state);
-        detect::race::detect(prog, &state, || graph.path_to(s), &mut bugs);
+        detect::race::detect(prog, &state, || builder.graph().path_to(s), &mut bugs);
         // Which transitions to explore, and the sleep set each successor
         // gets. Steps are taken on demand: the reduction asks whether the
         // transitions of a candidate set crash (a crash ends every other
@@ -343,7 +216,7 @@ fn search(
                         outcome(&mut outcomes, i);
                         outcomes[i].as_ref().is_some_and(|o| {
                             o.failure.is_none()
-                                && graph.states.contains(&Node::awake(o.state.clone()))
+                                && builder.graph().contains(&Node::awake(o.state.clone()))
                         })
                     });
             if back {
@@ -378,15 +251,15 @@ fn search(
             for e in &out.events {
                 let Event::ContextLeak { site } = e;
                 detect::record(&mut bugs, detect::context_leak(*site), || {
-                    let mut p = graph.path_to(s);
+                    let mut p = builder.graph().path_to(s);
                     p.push(t.clone());
                     p
                 });
             }
             if let Some(failure) = out.failure {
-                let mut path = graph.path_to(s);
+                let mut path = builder.graph().path_to(s);
                 path.push(t.clone());
-                if failure.kind == FailureKind::Model {
+                if !failure.kind.is_crash() {
                     return Err(ModelError { failure, path });
                 }
                 detect::record(&mut bugs, detect::crash(&failure), || path);
@@ -408,31 +281,26 @@ fn search(
                 state: out.state,
                 sleep: next_sleep,
             };
-            if bounds.max_states.is_some_and(|m| graph.states.len() >= m)
-                && !graph.states.contains(&node)
+            if bounds
+                .max_states
+                .is_some_and(|m| builder.graph().len() >= m)
+                && !builder.graph().contains(&node)
             {
                 // Storing one more state would exceed the bound: this state
                 // stays unexpanded (its partial edges are dropped).
-                cut = Some(Bound::States(graph.states.len()));
-                graph.targets.truncate(graph.offsets[s as usize] as usize);
+                cut = Some(Bound::States(builder.graph().len()));
+                builder.abandon(s);
                 break;
             }
-            let (id, new) = graph.states.insert_full(node);
-            let id = id as StateId;
-            graph.targets.push(id);
+            let (id, new) = builder.add(s, t, node);
             if new {
-                graph.parent.push(Some((s, t.clone())));
-                graph.depth.push(depth as u32 + 1);
                 queue.push_back(id);
             }
         }
         if cut.is_some() {
             break;
         }
-        graph.expanded += 1;
-        graph.offsets.push(graph.targets.len() as u32);
-        graph.crashes.push(crashes);
-        graph.asleep.push(asleep_in_set);
+        builder.close(s, crashes, asleep_in_set);
         // A terminal state with a goroutine left is a deadlock or a leak.
         let stuck = transitions.is_empty() && !state.goroutines.is_empty();
         if bounds.stop_at_first_bug && (stuck || !bugs.is_empty()) {
@@ -440,16 +308,13 @@ fn search(
             break;
         }
     }
-    stats.states = graph.states.len();
+    let graph = builder.finish();
+    stats.states = graph.len();
     stats.distinct_states = if future.is_some() {
         let mut seen: rustc_hash::FxHashSet<&State> = rustc_hash::FxHashSet::default();
-        graph
-            .states
-            .iter()
-            .filter(|n| seen.insert(&n.state))
-            .count()
+        graph.nodes().filter(|n| seen.insert(&n.state)).count()
     } else {
-        graph.states.len()
+        graph.len()
     };
     stats.reduction = match reducer {
         None => Applied::None,
@@ -457,10 +322,9 @@ fn search(
         Some(_) => Applied::Proviso,
     };
     stats.seconds = budget.seconds();
-    let sample = graph.states.len().min(1000);
+    let sample = graph.len().min(1000);
     stats.bytes_per_state = graph
-        .states
-        .iter()
+        .nodes()
         .take(sample)
         .map(|n| n.state.approx_bytes() + n.sleep.len() * std::mem::size_of::<reduce::StepKey>())
         .sum::<usize>()
@@ -468,7 +332,7 @@ fn search(
         .unwrap_or(0);
     let complete = cut.is_none();
     if complete {
-        stats.complete_runs = complete_runs(&graph);
+        stats.complete_runs = graph.complete_runs();
     }
     let outcome = Outcome {
         bugs: Vec::new(),
@@ -480,56 +344,8 @@ fn search(
     Ok((graph, outcome, bugs))
 }
 
-/// Counts maximal paths from the initial state by dynamic programming in
-/// reverse topological order; `None` if the graph has a cycle.
-pub fn complete_runs(graph: &Graph) -> Option<u128> {
-    let n = graph.expanded;
-    if n != graph.states.len() {
-        return None;
-    }
-    let mut mark = vec![0u8; n];
-    let mut runs = vec![0u128; n];
-    let acyclic = graph.post_order(0, &mut mark, |s, succ| {
-        let crashes = u128::from(graph.crashes[s as usize]);
-        runs[s as usize] = if succ.is_empty() && crashes == 0 {
-            // A node whose remaining transitions all sleep ends no run: its
-            // continuations were explored from an equivalent run.
-            u128::from(graph.asleep[s as usize] == 0)
-        } else {
-            succ.iter()
-                .fold(crashes, |acc, &t| acc.saturating_add(runs[t as usize]))
-        };
-    });
-    acyclic.then_some(runs[0])
-}
-
 /// Records the operations a transition executes, and for a select the
 /// first instruction of the arm it takes (so a case can be shown reached).
 fn cover(prog: &Program, state: &State, t: &Transition, covered: &mut BTreeSet<Site>) {
-    let mut arm_of = |g: u32, alt: u32| {
-        let site = state.goroutines[g as usize].site();
-        covered.insert(site);
-        if let weft_models::ir::Op::Select { arms, default } = &prog.instr(site.func, site.pc).op {
-            let target = arms.get(alt as usize).map(|a| a.target).or(*default);
-            if let Some(pc) = target {
-                covered.insert(Site {
-                    func: site.func,
-                    pc,
-                });
-            }
-        }
-    };
-    match *t {
-        Transition::Step { g, alt } => arm_of(g, alt),
-        Transition::Rendezvous {
-            sender,
-            send_arm,
-            receiver,
-            recv_arm,
-        } => {
-            arm_of(sender, send_arm);
-            arm_of(receiver, recv_arm);
-        }
-        Transition::Fire { .. } => {}
-    }
+    covered.extend(semantics::reached_sites(prog, state, t));
 }

@@ -39,12 +39,18 @@ pub fn create_globals(ex: &mut Exec) -> Result<(), Failure> {
             Some(init) => match new_object(ex, &[], init, site) {
                 Ok((v, _)) => v,
                 Err(f) => {
+                    let kind = match f {
+                        Fault::Internal(_) => super::FailureKind::Internal,
+                        Fault::Panic(_) | Fault::Fatal(_) | Fault::Assert(_) | Fault::Model(_) => {
+                            super::FailureKind::Model
+                        }
+                    };
                     return Err(Failure {
-                        kind: super::FailureKind::Model,
+                        kind,
                         message: format!("cannot create global `{}`: {f:?}", g.name),
                         goroutine: GoroutineId::main(),
                         site,
-                    })
+                    });
                 }
             },
         };
@@ -262,7 +268,7 @@ fn visible(
                 .collect::<Result<Locals, _>>()?;
             let parent = ex
                 .goroutine_mut(id)
-                .ok_or_else(|| Fault::Model("internal weft bug: no goroutine".into()))?;
+                .ok_or_else(|| Fault::Internal("the spawning goroutine does not exist".into()))?;
             let child = parent.id.child(parent.spawned);
             parent.spawned += 1;
             ex.state.insert_goroutine(Goroutine {
@@ -311,7 +317,7 @@ fn visible(
         Op::Select { arms, default } => {
             let Some(arm) = arms.get(alt as usize) else {
                 return Ok(Advance::To(default.ok_or_else(|| {
-                    Fault::Model("internal weft bug: select default missing".into())
+                    Fault::Internal("select arm out of range and no default".into())
                 })?));
             };
             let ch = object_of(ex, locals, &arm.chan, is_chan, "select needs channels")?;
@@ -533,8 +539,8 @@ fn visible(
         | Op::Defer { .. }
         | Op::EndDefer
         | Op::Recover { .. } => {
-            return Err(Fault::Model(format!(
-                "internal weft bug: local operation {op:?} scheduled as a step"
+            return Err(Fault::Internal(format!(
+                "local operation {op:?} scheduled as a step"
             )))
         }
     }
@@ -601,9 +607,8 @@ fn rendezvous(
 
 fn bad_rendezvous(id: &GoroutineId, site: Site) -> Failure {
     Failure {
-        kind: super::FailureKind::Model,
-        message: "internal weft bug: rendezvous on a goroutine that is not at a channel operation"
-            .into(),
+        kind: super::FailureKind::Internal,
+        message: "rendezvous on a goroutine that is not at a channel operation".into(),
         goroutine: id.clone(),
         site,
     }

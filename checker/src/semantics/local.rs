@@ -57,6 +57,12 @@ pub fn raise(ex: &mut Exec, id: &GoroutineId, site: Site, fault: Fault) -> Resul
             goroutine: id.clone(),
             site,
         }),
+        Fault::Internal(message) => Err(Failure {
+            kind: FailureKind::Internal,
+            message,
+            goroutine: id.clone(),
+            site,
+        }),
     }
 }
 
@@ -250,8 +256,8 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
                 (Some(next), dst.map(|d| (d.index(), Value::Bool(recovered))))
             }
             other => {
-                return Err(Fault::Model(format!(
-                    "internal weft bug: {other:?} is not local"
+                return Err(Fault::Internal(format!(
+                    "{other:?} is not a local operation"
                 )))
             }
         }
@@ -280,5 +286,5 @@ pub fn reap(ex: &mut Exec) {
 }
 
 fn vanished() -> Fault {
-    Fault::Model("internal weft bug: goroutine vanished".into())
+    Fault::Internal("goroutine vanished".into())
 }

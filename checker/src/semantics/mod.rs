@@ -5,17 +5,20 @@
 //! One file per primitive holds its object state and its operations;
 //! [`exec`] dispatches visible operations, [`local`] runs the goroutine-local
 //! code between them (calls, returns, defers, panics), [`enabled`] decides
-//! which transitions can fire, [`eval`] evaluates pure expressions.
+//! which transitions can fire, [`eval`] evaluates pure expressions,
+//! [`coverage`] says which code a transition reaches.
 
 use smallvec::SmallVec;
 use weft_models::ir::Program;
 
-use crate::state::{canonical, Goroutine, GoroutineId, Site, State};
+use crate::state::canonical::{self, Renumbering};
+use crate::state::{Goroutine, GoroutineId, Site, State};
 use crate::value::{ObjRef, Value};
 
 pub mod channel;
 pub mod cond;
 pub mod context;
+pub mod coverage;
 pub mod enabled;
 pub mod eval;
 pub mod exec;
@@ -28,6 +31,7 @@ pub mod timer;
 pub mod variable;
 pub mod waitgroup;
 
+pub use coverage::reached_sites;
 pub use enabled::enabled;
 pub use footprint::{footprint, Footprint, Use};
 
@@ -89,6 +93,9 @@ pub enum Fault {
     /// The scenario itself is ill-typed at run time (an internal check the
     /// validator could not make statically).
     Model(String),
+    /// An invariant of weft itself does not hold (a bug in weft, not in the
+    /// scenario): the message says which.
+    Internal(String),
 }
 
 /// The result of one operation.
@@ -105,6 +112,21 @@ pub enum FailureKind {
     Assert,
     /// A type error in the scenario.
     Model,
+    /// A bug in weft itself: the run cannot go on, and the scenario is not
+    /// to blame.
+    Internal,
+}
+
+impl FailureKind {
+    /// Whether the failure is the scenario's program crashing (a panic, a
+    /// fatal error, a failed assertion): a bug to report. The other kinds
+    /// stop the check instead.
+    pub fn is_crash(self) -> bool {
+        match self {
+            FailureKind::Panic | FailureKind::Fatal | FailureKind::Assert => true,
+            FailureKind::Model | FailureKind::Internal => false,
+        }
+    }
 }
 
 /// A failure that ends the run (the process crashes).
@@ -140,6 +162,10 @@ pub struct StepOutcome {
     pub events: Vec<Event>,
     /// Set when the step crashed the program.
     pub failure: Option<Failure>,
+    /// Where each object of the state stepped from went in `state` (objects
+    /// the step created have the indices from that state's object count
+    /// up); empty when `failure` is set.
+    pub renumbering: Renumbering,
 }
 
 /// The execution context of one step: the program and a state being changed.
@@ -203,14 +229,16 @@ pub fn step(prog: &Program, state: &State, t: &Transition) -> StepOutcome {
             state: ex.state,
             events: ex.events,
             failure: Some(failure),
+            renumbering: Renumbering::default(),
         };
     }
     local::reap(&mut ex);
-    canonical::canonicalize(&mut ex.state, &mut ex.events);
+    let renumbering = canonical::canonicalize(&mut ex.state, &mut ex.events);
     StepOutcome {
         state: ex.state,
         events: ex.events,
         failure: None,
+        renumbering,
     }
 }
 

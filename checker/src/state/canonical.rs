@@ -75,6 +75,39 @@ fn remap_object(o: &mut Object, map: &[u32]) {
 
 const UNSEEN: u32 = u32::MAX;
 
+/// What canonicalisation did to object numbering: for each object of the
+/// state before it (in index order), its index after, or none when it was
+/// garbage-collected. Objects a step created come after those of the state
+/// it started from, so their old indices are that state's object count and
+/// up.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Renumbering {
+    /// New index by old index; [`UNSEEN`] when collected.
+    map: Vec<u32>,
+}
+
+impl Renumbering {
+    /// The new handle of the object with old index `old`; `None` when it
+    /// was garbage-collected (or never existed).
+    pub fn get(&self, old: usize) -> Option<ObjRef> {
+        self.map
+            .get(old)
+            .copied()
+            .filter(|&i| i != UNSEEN)
+            .map(ObjRef)
+    }
+
+    /// How many objects there were before canonicalisation.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// True when there were no objects (or nothing was canonicalised).
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
 struct Walk {
     map: Vec<u32>,
     order: Vec<u32>,
@@ -96,8 +129,9 @@ impl Walk {
 }
 
 /// Puts `state` in canonical form; reports contexts whose cancel function
-/// just became unreachable without having been called.
-pub fn canonicalize(state: &mut State, events: &mut Vec<Event>) {
+/// just became unreachable without having been called. Returns where each
+/// object went (the traversal's own map, so it costs no extra work).
+pub fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumbering {
     let n = state.objects.len();
     let mut walk = Walk {
         map: vec![UNSEEN; n],
@@ -133,7 +167,7 @@ pub fn canonicalize(state: &mut State, events: &mut Vec<Event>) {
     let identity =
         walk.order.len() == n && walk.order.iter().enumerate().all(|(i, &o)| i as u32 == o);
     if identity {
-        return;
+        return Renumbering { map: walk.map };
     }
     let mut objects = Vec::with_capacity(walk.order.len());
     for &old in &walk.order {
@@ -150,4 +184,5 @@ pub fn canonicalize(state: &mut State, events: &mut Vec<Event>) {
             f.ret = f.ret.remap(map);
         }
     }
+    Renumbering { map: walk.map }
 }

@@ -1,0 +1,294 @@
+//! The explored state graph: the nodes a search stored, how each was first
+//! reached, and the edges of the expanded ones.
+//!
+//! The explorer (and the bounded searches behind a replay's verdict) build
+//! it through a [`Builder`], one node at a time; the detectors and reports
+//! read the finished [`Graph`] through its methods. Nothing outside this
+//! file sees its layout (compressed rows of successors over an indexed set
+//! of nodes).
+
+use indexmap::IndexSet;
+use rustc_hash::FxBuildHasher;
+
+use crate::reduce::SleepSet;
+use crate::semantics::Transition;
+use crate::state::State;
+
+/// A node's id: its index in discovery (breadth-first) order.
+pub type StateId = u32;
+
+/// A node of the search: a state and the transitions asleep in it (always
+/// empty without reduction, so nodes are then exactly the states).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Node {
+    /// The state.
+    pub state: State,
+    /// Transitions not to explore from it (explored from an equivalent run).
+    pub sleep: SleepSet,
+}
+
+impl Node {
+    /// A node with nothing asleep.
+    pub fn awake(state: State) -> Node {
+        Node {
+            state,
+            sleep: SleepSet::new(),
+        }
+    }
+}
+
+/// The explored state graph. Nodes are expanded in id order, so the
+/// expanded ones are a prefix of the ids.
+pub struct Graph {
+    /// Every node reached, in discovery order (a node's index is its id).
+    nodes: IndexSet<Node, FxBuildHasher>,
+    /// How each node was first reached: its parent and the transition.
+    parent: Vec<Option<(StateId, Transition)>>,
+    /// Depth of each node in the tree of first discoveries.
+    depth: Vec<u32>,
+    /// How many nodes (a prefix, in id order) were expanded.
+    expanded: usize,
+    /// Successors of expanded node `i`: `targets[offsets[i]..offsets[i+1]]`.
+    offsets: Vec<u32>,
+    /// Edge targets.
+    targets: Vec<StateId>,
+    /// How many transitions from each expanded node crashed the program
+    /// (each ends a run without reaching a stored node).
+    crashes: Vec<u32>,
+    /// How many transitions of each expanded node's persistent set were
+    /// asleep (explored from an equivalent run elsewhere).
+    asleep: Vec<u32>,
+}
+
+impl Graph {
+    /// How many nodes are stored (expanded or not).
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// True when no node is stored (never, once built from a start state).
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// How many nodes were expanded: ids `0..expanded()`.
+    pub fn expanded(&self) -> usize {
+        self.expanded
+    }
+
+    /// Whether node `s` was expanded (its successors are known).
+    pub fn is_expanded(&self, s: StateId) -> bool {
+        (s as usize) < self.expanded
+    }
+
+    /// How many edges the expanded nodes have.
+    pub fn edge_count(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// The node with this id.
+    pub fn node(&self, s: StateId) -> &Node {
+        &self.nodes[s as usize]
+    }
+
+    /// The state of the node with this id.
+    pub fn state(&self, s: StateId) -> &State {
+        &self.nodes[s as usize].state
+    }
+
+    /// Every node, in id order.
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter()
+    }
+
+    /// Whether this node is stored.
+    pub fn contains(&self, node: &Node) -> bool {
+        self.nodes.contains(node)
+    }
+
+    /// Depth of node `s` in the tree of first discoveries (a shortest
+    /// distance from the start in a breadth-first search).
+    pub fn depth(&self, s: StateId) -> u32 {
+        self.depth[s as usize]
+    }
+
+    /// The successors of an expanded node.
+    pub fn successors(&self, s: StateId) -> &[StateId] {
+        let i = s as usize;
+        &self.targets[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    /// How many transitions from expanded node `s` crashed the program.
+    pub fn crashes(&self, s: StateId) -> u32 {
+        self.crashes[s as usize]
+    }
+
+    /// How many transitions of expanded node `s`'s persistent set were
+    /// asleep: such a node is never the end of a run nor part of a bottom
+    /// component.
+    pub fn asleep(&self, s: StateId) -> u32 {
+        self.asleep[s as usize]
+    }
+
+    /// The successors of a node; none for a node not expanded.
+    fn out(&self, s: StateId) -> &[StateId] {
+        if self.is_expanded(s) {
+            self.successors(s)
+        } else {
+            &[]
+        }
+    }
+
+    /// Depth-first from `root`, calling `done` on every node reached in
+    /// post-order (after all its successors). `mark` is shared between
+    /// calls: 0 new, 1 on the stack, 2 done. False when a cycle is found.
+    fn post_order(
+        &self,
+        root: StateId,
+        mark: &mut [u8],
+        mut done: impl FnMut(StateId, &[StateId]),
+    ) -> bool {
+        let mut stack: Vec<(StateId, usize)> = vec![(root, 0)];
+        mark[root as usize] = 1;
+        while let Some(&mut (s, ref mut next)) = stack.last_mut() {
+            let succ = self.out(s);
+            if *next < succ.len() {
+                let t = succ[*next];
+                *next += 1;
+                match mark[t as usize] {
+                    0 => {
+                        mark[t as usize] = 1;
+                        stack.push((t, 0));
+                    }
+                    1 => return false,
+                    _ => {}
+                }
+                continue;
+            }
+            done(s, succ);
+            mark[s as usize] = 2;
+            stack.pop();
+        }
+        true
+    }
+
+    /// True when the expanded part of the graph has a cycle.
+    pub fn has_cycle(&self) -> bool {
+        let mut mark = vec![0u8; self.nodes.len()];
+        (0..self.expanded as StateId)
+            .any(|root| mark[root as usize] == 0 && !self.post_order(root, &mut mark, |_, _| {}))
+    }
+
+    /// Counts maximal paths from the start by dynamic programming in
+    /// reverse topological order, each crashing step ending a run; `None`
+    /// if the graph has a cycle or a node was not expanded.
+    pub fn complete_runs(&self) -> Option<u128> {
+        let n = self.expanded;
+        if n != self.nodes.len() {
+            return None;
+        }
+        let mut mark = vec![0u8; n];
+        let mut runs = vec![0u128; n];
+        let acyclic = self.post_order(0, &mut mark, |s, succ| {
+            let crashes = u128::from(self.crashes[s as usize]);
+            runs[s as usize] = if succ.is_empty() && crashes == 0 {
+                // A node whose remaining transitions all sleep ends no run:
+                // its continuations were explored from an equivalent run.
+                u128::from(self.asleep[s as usize] == 0)
+            } else {
+                succ.iter()
+                    .fold(crashes, |acc, &t| acc.saturating_add(runs[t as usize]))
+            };
+        });
+        acyclic.then_some(runs[0])
+    }
+
+    /// The transitions from the start to `s`.
+    pub fn path_to(&self, s: StateId) -> Vec<Transition> {
+        let mut path = Vec::new();
+        let mut cur = s;
+        while let Some((p, t)) = &self.parent[cur as usize] {
+            path.push(t.clone());
+            cur = *p;
+        }
+        path.reverse();
+        path
+    }
+}
+
+/// Builds a [`Graph`] by expanding its nodes in id order: [`Builder::add`]
+/// each successor of the node being expanded, then [`Builder::close`] it
+/// (or [`Builder::abandon`] it when a bound cuts the search there).
+pub struct Builder {
+    graph: Graph,
+}
+
+impl Builder {
+    /// A graph with `start` as its only node (id 0).
+    pub fn new(start: Node) -> Builder {
+        let mut nodes = IndexSet::with_hasher(FxBuildHasher);
+        nodes.insert(start);
+        Builder {
+            graph: Graph {
+                nodes,
+                parent: vec![None],
+                depth: vec![0],
+                expanded: 0,
+                offsets: vec![0],
+                targets: Vec::new(),
+                crashes: Vec::new(),
+                asleep: Vec::new(),
+            },
+        }
+    }
+
+    /// The graph so far.
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    /// The node being expanded: the first one not expanded yet.
+    pub fn expanding(&self) -> StateId {
+        self.graph.expanded as StateId
+    }
+
+    /// Adds the edge `from --t--> node` from the node being expanded,
+    /// storing `node` (first reached from `from` by `t`) unless it is
+    /// known. Returns its id and whether it is new.
+    pub fn add(&mut self, from: StateId, t: &Transition, node: Node) -> (StateId, bool) {
+        debug_assert_eq!(from, self.expanding());
+        let g = &mut self.graph;
+        let (id, new) = g.nodes.insert_full(node);
+        let id = id as StateId;
+        if new {
+            g.parent.push(Some((from, t.clone())));
+            g.depth.push(g.depth[from as usize] + 1);
+        }
+        g.targets.push(id);
+        (id, new)
+    }
+
+    /// Ends the expansion of `s`: `crashes` of its transitions crashed the
+    /// program and `asleep` of its persistent set were asleep.
+    pub fn close(&mut self, s: StateId, crashes: u32, asleep: u32) {
+        debug_assert_eq!(s, self.expanding());
+        let g = &mut self.graph;
+        g.expanded += 1;
+        g.offsets.push(g.targets.len() as u32);
+        g.crashes.push(crashes);
+        g.asleep.push(asleep);
+    }
+
+    /// Leaves `s` unexpanded after all (a bound cut the search while it was
+    /// expanded): its edges so far are dropped; the nodes they reached stay.
+    pub fn abandon(&mut self, s: StateId) {
+        debug_assert_eq!(s, self.expanding());
+        let g = &mut self.graph;
+        g.targets.truncate(g.offsets[s as usize] as usize);
+    }
+
+    /// The finished graph.
+    pub fn finish(self) -> Graph {
+        self.graph
+    }
+}
