@@ -66,7 +66,45 @@ fn offers(prog: &Program, state: &State) -> Vec<Offer> {
                     }
                 }
             }
-            _ => {}
+            // Not a channel operation: offers nothing to a partner.
+            Op::Assign { .. }
+            | Op::Jump { .. }
+            | Op::JumpIfNot { .. }
+            | Op::Call { .. }
+            | Op::Return { .. }
+            | Op::Defer { .. }
+            | Op::EndDefer
+            | Op::Recover { .. }
+            | Op::Go { .. }
+            | Op::Choose { .. }
+            | Op::Panic { .. }
+            | Op::Assert { .. }
+            | Op::Sleep
+            | Op::New { .. }
+            | Op::Close { .. }
+            | Op::Lock { .. }
+            | Op::Unlock { .. }
+            | Op::TryLock { .. }
+            | Op::RLock { .. }
+            | Op::RUnlock { .. }
+            | Op::WgAdd { .. }
+            | Op::Wait { .. }
+            | Op::Signal { .. }
+            | Op::Broadcast { .. }
+            | Op::OnceEnter { .. }
+            | Op::OnceExit { .. }
+            | Op::Cancel { .. }
+            | Op::CtxErr { .. }
+            | Op::TimerStop { .. }
+            | Op::TimerReset { .. }
+            | Op::Load { .. }
+            | Op::Store { .. }
+            | Op::MapDelete { .. }
+            | Op::Len { .. }
+            | Op::AtomicLoad { .. }
+            | Op::AtomicStore { .. }
+            | Op::AtomicAdd { .. }
+            | Op::CompareAndSwap { .. } => {}
         }
     }
     out
@@ -219,8 +257,42 @@ fn goroutine_transitions(
                 out.push(step(a as u32));
             }
         }
-        // Every other visible operation is always enabled (it may fail).
-        _ => out.push(step(0)),
+        // Always enabled (a step may fail, which is a bug or a fault).
+        Op::Go { .. }
+        | Op::Panic { .. }
+        | Op::Assert { .. }
+        | Op::Sleep
+        | Op::New { .. }
+        | Op::Close { .. }
+        | Op::Unlock { .. }
+        | Op::TryLock { .. }
+        | Op::RUnlock { .. }
+        | Op::WgAdd { .. }
+        | Op::Signal { .. }
+        | Op::Broadcast { .. }
+        | Op::OnceExit { .. }
+        | Op::Cancel { .. }
+        | Op::CtxErr { .. }
+        | Op::TimerStop { .. }
+        | Op::TimerReset { .. }
+        | Op::Load { .. }
+        | Op::Store { .. }
+        | Op::MapDelete { .. }
+        | Op::Len { .. }
+        | Op::AtomicLoad { .. }
+        | Op::AtomicStore { .. }
+        | Op::AtomicAdd { .. }
+        | Op::CompareAndSwap { .. } => out.push(step(0)),
+        // Local code runs eagerly and never stands at a scheduling point;
+        // stepping it reports an internal error rather than hiding it.
+        Op::Assign { .. }
+        | Op::Jump { .. }
+        | Op::JumpIfNot { .. }
+        | Op::Call { .. }
+        | Op::Return { .. }
+        | Op::Defer { .. }
+        | Op::EndDefer
+        | Op::Recover { .. } => out.push(step(0)),
     }
 }
 
