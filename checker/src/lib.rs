@@ -6,24 +6,16 @@
 //! - [`state`]: canonical states;
 //! - [`explore`]: the stateful breadth-first explorer with bounds;
 //! - [`detect`]: deadlocks, leaks, races, panics, assertions, context leaks;
-//! - [`trace`]: strict replay of a schedule into readable steps;
-//! - [`schedule`]: the replay token of a schedule;
-//! - [`objects`]: object identities, names and lock holders along a trace;
-//! - [`reached`]: the bugs one run shows (replay's verdict);
-//! - [`minimal`]: counterexamples with the fewest preemptions, then steps;
-//! - [`waitfor`]: who waits for whom at the end of a counterexample;
+//! - [`counterexample`]: choosing, replaying, identifying objects in,
+//!   slicing and explaining a counterexample (replay tokens, strict replay,
+//!   the verdict of one run, minimal schedules, wait-for graphs);
 //! - [`report`]: filling the report view types.
 
+pub mod counterexample;
 pub mod detect;
 pub mod explore;
-pub mod minimal;
-pub mod objects;
-pub mod reached;
 pub mod reduce;
 pub mod report;
-pub mod schedule;
 pub mod semantics;
 pub mod state;
-pub mod trace;
 pub mod value;
-pub mod waitfor;

@@ -1,6 +1,6 @@
 //! Fills in the report view types: chooses each bug's counterexample (the
-//! minimal one, [`crate::minimal`]), replays it ([`crate::trace`]), explains
-//! its end ([`crate::waitfor`]) and maps code locations to lines, columns
+//! minimal one, [`crate::counterexample::minimal`]), replays it ([`crate::counterexample::replay`]), explains
+//! its end ([`crate::counterexample::waitfor`]) and maps code locations to lines, columns
 //! and source text.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -10,14 +10,14 @@ use weft_models::span::{SourceFile, Span};
 use weft_models::syntax::{Behavior, BugKind, Cause};
 use weft_reports::view::*;
 
+use crate::counterexample::identity::ObjId;
+use crate::counterexample::minimal::{self, Search};
+use crate::counterexample::replay::{self, Switch, Trace};
+use crate::counterexample::waitfor::{self, Relation, Status, WaitFor};
 use crate::detect::Bug;
 use crate::explore::Outcome;
-use crate::minimal::{self, Search};
-use crate::objects::ObjId;
 use crate::semantics::{self, Access, Event, Transition};
 use crate::state::{GoroutineId, Site};
-use crate::trace::{self, Switch, Trace};
-use crate::waitfor::{self, Relation, Status, WaitFor};
 
 /// Maps code locations of one program to source positions.
 pub struct Locator<'a> {
@@ -284,7 +284,7 @@ impl Filler<'_> {
                     goroutine: self.name(&p.goroutine),
                     op: l.text,
                     action: match p.alt {
-                        crate::schedule::Alt::Case(n) => format!("select: case {n}"),
+                        crate::counterexample::token::Alt::Case(n) => format!("select: case {n}"),
                         _ => "receive".into(),
                     },
                     line: l.line,
@@ -511,7 +511,7 @@ impl Filler<'_> {
     }
 
     fn goroutines(&self, wf: &WaitFor) -> Vec<GoroutineView> {
-        let mut names: Vec<(&GoroutineId, &trace::GoroutineName)> =
+        let mut names: Vec<(&GoroutineId, &replay::GoroutineName)> =
             self.trace.names.iter().collect();
         names.sort_by_key(|(_, n)| n.number);
         names
@@ -800,9 +800,9 @@ pub fn bug_view_of(
 /// replays it.
 pub fn bug_view(loc: &Locator, display_path: &str, bug: &Bug, opts: &Options) -> BugView {
     let chosen = minimal::minimal_schedule(loc.prog, bug, opts.minimal_cap);
-    let (trace, search) = match trace::replay_path(loc.prog, &chosen.path) {
+    let (trace, search) = match replay::replay_path(loc.prog, &chosen.path) {
         Ok(t) => (t, chosen.search),
-        Err(_) => match trace::replay_path(loc.prog, &bug.path) {
+        Err(_) => match replay::replay_path(loc.prog, &bug.path) {
             Ok(t) => (t, Search::NotFound),
             Err(e) => panic!("internal weft bug: a counterexample does not replay: {e}"),
         },
@@ -829,8 +829,14 @@ fn rebase(prog: &Program, bug: &Bug, trace: &Trace) -> Option<Bug> {
         .iter()
         .map(|s| (s.events.clone(), s.failure.clone()))
         .collect();
-    let key = crate::reached::key_of(bug);
-    let reached = crate::reached::reached(prog, &trace.path, &results, &trace.last, REPLAY_BUDGET);
+    let key = crate::counterexample::verdict::key_of(bug);
+    let reached = crate::counterexample::verdict::reached(
+        prog,
+        &trace.path,
+        &results,
+        &trace.last,
+        REPLAY_BUDGET,
+    );
     reached
         .bugs
         .into_iter()
@@ -907,8 +913,13 @@ pub fn replay_report(
         .iter()
         .map(|s| (s.events.clone(), s.failure.clone()))
         .collect();
-    let reached =
-        crate::reached::reached(loc.prog, &trace.path, &results, &trace.last, REPLAY_BUDGET);
+    let reached = crate::counterexample::verdict::reached(
+        loc.prog,
+        &trace.path,
+        &results,
+        &trace.last,
+        REPLAY_BUDGET,
+    );
     ReplayReport {
         schema_version: SCHEMA_VERSION,
         file: display_path.to_string(),

@@ -4,10 +4,10 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
+use weft_checker::counterexample::replay::{ReplayError, Replayer, Switch, TraceStep};
+use weft_checker::counterexample::token;
 use weft_checker::report::{replay_report, Locator};
-use weft_checker::schedule;
 use weft_checker::semantics::Transition;
-use weft_checker::trace::{ReplayError, Replayer, Switch, TraceStep};
 
 use super::{check, Exit, Format, LoadArgs};
 
@@ -109,7 +109,7 @@ pub fn run(path: &Path, token: &str, args: &LoadArgs, step: bool, graph: Option<
     let Some((file, prog)) = check::load(path, args) else {
         return Exit::BadInput;
     };
-    let items = match schedule::decode(token) {
+    let items = match token::decode(token) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -132,7 +132,7 @@ pub fn run(path: &Path, token: &str, args: &LoadArgs, step: bool, graph: Option<
     if text {
         println!(
             "replaying {} on {} ({})",
-            schedule::encode(&items),
+            token::encode(&items),
             prog.meta.name,
             path.display()
         );

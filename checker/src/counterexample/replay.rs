@@ -6,15 +6,15 @@
 //! [`Replayer`] is the step-at-a-time engine (`weft replay` prints each step
 //! as it happens); [`replay_path`] and [`replay_items`] run a whole schedule.
 //! Goroutines are numbered in spawn order (0 is main), the numbering replay
-//! tokens use ([`crate::schedule`]).
+//! tokens use ([`crate::counterexample::token`]).
 
 use std::collections::BTreeMap;
 
 use smallvec::SmallVec;
 use weft_models::ir::{Op, Program};
 
-use crate::objects::{ObjId, Objects};
-use crate::schedule::{Alt, Item, Move};
+use crate::counterexample::identity::{ObjId, Objects};
+use crate::counterexample::token::{Alt, Item, Move};
 use crate::semantics::{self, Access, Event, Failure, Transition, PLAIN};
 use crate::state::{GoroutineId, Object, Site, State};
 
@@ -573,7 +573,7 @@ impl<'p> Replayer<'p> {
                 .find(|g| self.state.position(&g.id).is_none())
                 .map(|g| g.id.clone());
             let site = actor.as_ref().map(|a| a.site);
-            let raw = crate::objects::raw_step(prog, &self.state, t, &out.state);
+            let raw = crate::counterexample::identity::raw_step(prog, &self.state, t, &out.state);
             self.objects
                 .advance(prog, &self.state, raw.as_ref(), &out.state, &movers, site);
             self.state = out.state;
@@ -682,7 +682,7 @@ impl Trace {
 
     /// The replay token.
     pub fn token(&self) -> String {
-        crate::schedule::encode(&self.items())
+        crate::counterexample::token::encode(&self.items())
     }
 
     /// Context switches and preemptions.

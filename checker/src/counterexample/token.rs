@@ -4,7 +4,7 @@
 //! replay` can re-execute exactly that run. It is pure syntax: which
 //! goroutine moves and which alternative it takes. Turning an item into a
 //! transition of a particular state (and checking that it is enabled) is the
-//! replayer's job ([`crate::trace`]).
+//! replayer's job ([`crate::counterexample::replay`]).
 //!
 //! ```text
 //! token     = "v1:" [ item *( "." item ) ]

@@ -3,7 +3,7 @@
 //! For every goroutine still alive at the end of a trace: its status, and
 //! for a blocked one the operation and the objects it waits on, and which
 //! goroutines could release it: the holders of the lock it wants (tracked
-//! along the trace, [`crate::objects`]), and the live goroutines that have an
+//! along the trace, [`crate::counterexample::identity`]), and the live goroutines that have an
 //! operation ahead of them that would complete its wait (a receive for its
 //! send, a `Done` for its `Wait`, a `cancel` for its `<-ctx.Done()`, ...).
 //! "Ahead" is read from the code: every instruction reachable from where the
@@ -22,10 +22,10 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::{FxHashSet, FxHasher};
 use weft_models::ir::{CaseDir, Expr, FuncId, Op, Pc, Program};
 
-use crate::objects::ObjId;
+use crate::counterexample::identity::ObjId;
+use crate::counterexample::replay::Trace;
 use crate::semantics::eval::eval;
 use crate::state::{Goroutine, GoroutineId, Object, Site, State};
-use crate::trace::Trace;
 use crate::value::{ObjRef, Value};
 
 /// What a goroutine is doing at the end.
