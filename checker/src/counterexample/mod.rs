@@ -9,11 +9,28 @@
 //! - [`verdict`]: the bugs one run shows (`weft replay`'s verdict, and the
 //!   goal test of the minimal search);
 //! - [`minimal`]: the run to a bug with the fewest preemptions, then steps;
+//! - [`choose`]: the counterexample shown for a bug (minimal, replayed);
+//! - [`describe`]: what an operation is, for readers (its action, token
+//!   alternative, cause): the one place outside the semantics that reads
+//!   the IR's operations;
+//! - [`locate`]: lines, columns and source text of operations;
+//! - [`happens_before`]: the synchronisation edges between steps;
+//! - [`slice`]: which steps the bug depends on;
+//! - [`taxonomy`]: the study's classification of a bug;
 //! - [`waitfor`]: who waits for whom at the end of a run.
+//!
+//! The report ([`crate::report`]) only fills the views from what these
+//! compute; the sentences are made in `weft_reports::words`.
 
+pub mod choose;
+pub mod describe;
+pub mod happens_before;
 pub mod identity;
+pub mod locate;
 pub mod minimal;
 pub mod replay;
+pub mod slice;
+pub mod taxonomy;
 pub mod token;
 pub mod verdict;
 pub mod waitfor;
