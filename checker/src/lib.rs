@@ -8,8 +8,9 @@
 //! - [`detect`]: deadlocks, leaks, races, panics, assertions, context leaks;
 //! - [`counterexample`]: choosing, replaying, identifying objects in,
 //!   slicing and explaining a counterexample (replay tokens, strict replay,
-//!   the verdict of one run, minimal schedules, wait-for graphs);
-//! - [`report`]: filling the report view types.
+//!   the verdict of one run, minimal schedules, happens-before, wait-for
+//!   graphs, the one description of operations for readers);
+//! - [`report`]: filling the report view types (`weft_reports::view`).
 
 pub mod counterexample;
 pub mod detect;

@@ -15,8 +15,10 @@
 //!   the IR's operations;
 //! - [`locate`]: lines, columns and source text of operations;
 //! - [`happens_before`]: the synchronisation edges between steps;
-//! - [`slice`]: which steps the bug depends on;
+//! - [`slice`](mod@slice): which steps the bug depends on;
 //! - [`taxonomy`]: the study's classification of a bug;
+//! - [`explain`]: why the run shows its bug, as typed facts, and how
+//!   objects are named;
 //! - [`waitfor`]: who waits for whom at the end of a run.
 //!
 //! The report ([`crate::report`]) only fills the views from what these
@@ -24,6 +26,7 @@
 
 pub mod choose;
 pub mod describe;
+pub mod explain;
 pub mod happens_before;
 pub mod identity;
 pub mod locate;

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use smallvec::SmallVec;
 use weft_models::ir::Program;
-use weft_reports::view::{Action, Divergence};
+use weft_reports::view::{Action, Divergence, SwitchMark};
 
 use crate::counterexample::describe;
 use crate::counterexample::identity::{ObjId, Objects};
@@ -75,10 +75,32 @@ pub struct TraceStep {
     pub failure: Option<Failure>,
 }
 
+impl From<Switch> for SwitchMark {
+    fn from(s: Switch) -> Self {
+        match s {
+            Switch::None => SwitchMark::None,
+            Switch::Switch => SwitchMark::Switch,
+            Switch::Preemption => SwitchMark::Preemption,
+        }
+    }
+}
+
 impl TraceStep {
     /// The goroutines that moved.
     pub fn movers(&self) -> impl Iterator<Item = &Actor> {
         self.actor.iter().chain(self.partner.iter())
+    }
+
+    /// The goroutine alternatives of the mover and of the partner, which
+    /// say which case of a select each took.
+    pub fn alts(&self) -> (Option<u32>, Option<u32>) {
+        match self.transition {
+            Transition::Step { alt, .. } => (Some(alt), None),
+            Transition::Rendezvous {
+                send_arm, recv_arm, ..
+            } => (Some(send_arm), Some(recv_arm)),
+            Transition::Fire { .. } => (None, None),
+        }
     }
 }
 

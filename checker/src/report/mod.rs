@@ -4,29 +4,29 @@
 //! The words come from `weft_reports::words`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use weft_models::syntax::BugKind;
 use weft_reports::view::{
-    Action, BugView, ChoiceView, DivergenceView, GoroutineStatus, GoroutineView, LaneView,
-    Location, MinimalityView, PartnerView, PendingView, Relation, ReleaseView, ReplayReport,
-    ReplayStepView, Role, ScenarioReport, StatsView, StepView, SwitchMark, TaxonomyView,
-    WaitEdgeView, WaitForView, WaitVerb, WaitView, SCHEMA_VERSION,
+    Action, BugView, GoroutineStatus, GoroutineView, LaneView, Location, MinimalityView,
+    PartnerView, PendingView, Relation, ReleaseView, ReplayReport, Role, ScenarioReport, StatsView,
+    StepView, TaxonomyView, WaitEdgeView, WaitForView, WaitVerb, WaitView, SCHEMA_VERSION,
 };
-use weft_reports::words::{self, Chosen, Explanation, RaceSide, Releaser, Touch};
+use weft_reports::words::{self, Chosen, Releaser};
 
-use crate::counterexample::choose;
 use crate::counterexample::identity::ObjId;
 use crate::counterexample::minimal::{self, Search};
-use crate::counterexample::replay::{ReplayError, Replayer, Switch, Trace, TraceStep};
+use crate::counterexample::replay::Trace;
 use crate::counterexample::waitfor::{self, Status, WaitFor};
-use crate::counterexample::{happens_before, slice, taxonomy, verdict};
+use crate::counterexample::{choose, explain, happens_before, slice, taxonomy, verdict};
 use crate::detect::Bug;
 use crate::explore::Outcome;
-use crate::semantics::{self, Event, Transition};
+use crate::semantics::Event;
 use crate::state::GoroutineId;
 
+mod replay;
+
 pub use crate::counterexample::locate::{one_line, Locator};
+pub use replay::{divergence_view, replay_step_view};
 
 /// How reports are made.
 #[derive(Clone, Debug)]
@@ -59,26 +59,6 @@ pub fn expected_met(expect: &[BugKind], outcome: &Outcome) -> bool {
     found == want && (outcome.complete || !want.is_empty())
 }
 
-fn switch_mark(s: Switch) -> SwitchMark {
-    match s {
-        Switch::None => SwitchMark::None,
-        Switch::Switch => SwitchMark::Switch,
-        Switch::Preemption => SwitchMark::Preemption,
-    }
-}
-
-/// The alternatives of a step's mover and partner, for locating the case
-/// of a select.
-fn alts(t: &Transition) -> (Option<u32>, Option<u32>) {
-    match *t {
-        Transition::Step { alt, .. } => (Some(alt), None),
-        Transition::Rendezvous {
-            send_arm, recv_arm, ..
-        } => (Some(send_arm), Some(recv_arm)),
-        Transition::Fire { .. } => (None, None),
-    }
-}
-
 /// Context for filling one bug's view.
 struct Filler<'a> {
     loc: &'a Locator<'a>,
@@ -97,12 +77,7 @@ impl Filler<'_> {
     }
 
     fn obj(&self, id: ObjId) -> String {
-        if id.0 == u32::MAX {
-            return words::ANY_OBJECT.into();
-        }
-        let info = self.trace.objects.info(id);
-        let made = info.created.map(|site| self.loc.line_col(site));
-        words::object(info.kind.noun(), info.name.as_deref(), made)
+        explain::object_name(self.loc, self.trace, id)
     }
 
     fn steps(&self) -> Vec<StepView> {
@@ -110,7 +85,7 @@ impl Filler<'_> {
         let after = happens_before::sync_edges(self.trace);
         let mut out = Vec::new();
         for (i, s) in self.trace.steps.iter().enumerate() {
-            let (alt, recv_arm) = alts(&s.transition);
+            let (alt, recv_arm) = s.alts();
             let (lane, goroutine, at) = match &s.actor {
                 Some(a) => (
                     self.lanes.get(&a.goroutine).copied(),
@@ -159,7 +134,7 @@ impl Filler<'_> {
                 line: at.line,
                 col: at.col,
                 partner,
-                switch: switch_mark(s.switch),
+                switch: s.switch.into(),
                 relevant: relevant[i],
                 failing,
                 after: after[i].clone(),
@@ -302,73 +277,6 @@ impl Filler<'_> {
             cycle: wf.cycle.clone(),
         }
     }
-
-    fn explanation(&self, views: &[GoroutineView], pending: &[PendingView]) -> Option<Explanation> {
-        let bug = self.bug;
-        match bug.kind {
-            BugKind::Deadlock => Some(Explanation::Deadlock),
-            BugKind::Leak => bug.involved.first().map(|first| {
-                let goroutine = self.name(&first.goroutine);
-                Explanation::Leak {
-                    waiting: views
-                        .iter()
-                        .any(|v| v.goroutine == goroutine && v.waiting.is_some()),
-                    main_returned: views
-                        .iter()
-                        .any(|v| v.number == 0 && v.status == GoroutineStatus::Returned),
-                    goroutine,
-                }
-            }),
-            BugKind::Race => {
-                let last = &self.trace.last;
-                let access = |g: &GoroutineId| {
-                    let p = last.position(g)?;
-                    let prog = self.loc.prog;
-                    semantics::footprint::memory_access(prog, last, &last.goroutines[p])
-                };
-                let ([a, b], [ia, ib]) = (pending, bug.involved.as_slice()) else {
-                    return None;
-                };
-                let (xa, xb) = (access(&ia.goroutine)?, access(&ib.goroutine)?);
-                let side = |p: &PendingView, x: &semantics::footprint::MemoryAccess| RaceSide {
-                    goroutine: p.goroutine.clone(),
-                    touch: match (x.atomic, x.write) {
-                        (true, _) => Touch::Atomic,
-                        (false, true) => Touch::Write,
-                        (false, false) => Touch::Read,
-                    },
-                    at: (p.line, p.col),
-                };
-                Some(Explanation::Race {
-                    object: self.obj(self.trace.objects.id(xa.object)),
-                    first: side(a, &xa),
-                    second: side(b, &xb),
-                })
-            }
-            BugKind::Panic | BugKind::Assert => {
-                self.trace.failure.as_ref().map(|f| Explanation::Crash {
-                    goroutine: self.name(&f.goroutine),
-                    at: self.loc.line_col(f.site),
-                    message: f.message.clone(),
-                })
-            }
-            BugKind::ContextLeak => {
-                let made_at = self.loc.line_col(bug.site);
-                let gc = self.trace.steps.iter().position(|s| {
-                    s.events
-                        .iter()
-                        .any(|Event::ContextLeak { site }| *site == bug.site)
-                });
-                Some(match gc {
-                    Some(i) => Explanation::CancelUnreachable {
-                        step: i + 1,
-                        made_at,
-                    },
-                    None => Explanation::CancelNeverCalled { made_at },
-                })
-            }
-        }
-    }
 }
 
 fn minimality(trace: &Trace, search: Option<Search>) -> MinimalityView {
@@ -460,8 +368,7 @@ pub fn bug_view_of(
             })
             .collect(),
         steps: f.steps(),
-        explanation: f
-            .explanation(&goroutines, &pending)
+        explanation: explain::explanation(loc, trace, &wf, bug)
             .map(|e| e.sentences())
             .unwrap_or_default(),
         wait_for: f.wait_for(&wf, &goroutines),
@@ -544,64 +451,4 @@ pub fn replay_report(
             .collect(),
         complete: reached.complete,
     }
-}
-
-/// The line `weft replay` prints for step `s`, the `index`-th (1-based),
-/// just replayed by `r`.
-pub fn replay_step_view(
-    loc: &Locator,
-    r: &Replayer,
-    index: usize,
-    s: &TraceStep,
-) -> ReplayStepView {
-    let (alt, recv_arm) = alts(&s.transition);
-    ReplayStepView {
-        index,
-        item: s.item.to_string(),
-        failing: s.failure.is_some(),
-        switch: switch_mark(s.switch),
-        mover: s
-            .actor
-            .as_ref()
-            .map(|a| (r.name(&a.goroutine), loc.site(a.site, alt))),
-        partner: s
-            .partner
-            .as_ref()
-            .map(|p| (r.name(&p.goroutine), loc.site(p.site, recv_arm))),
-        action: s.action.clone(),
-    }
-}
-
-/// The view of a divergence of a schedule from the scenario in `path`;
-/// `None` for the other replay errors, which say themselves what happened.
-pub fn divergence_view(loc: &Locator, path: &Path, e: &ReplayError) -> Option<DivergenceView> {
-    let ReplayError::Diverged {
-        step,
-        wanted,
-        why,
-        at,
-        enabled,
-    } = e
-    else {
-        return None;
-    };
-    Some(DivergenceView {
-        file: path.display().to_string(),
-        step: *step,
-        wanted: wanted.to_string(),
-        asks: wanted.describe(),
-        why: (**why).clone(),
-        at: at
-            .as_ref()
-            .map(|(name, site)| (name.clone(), loc.site(*site, None))),
-        enabled: enabled
-            .iter()
-            .map(|c| ChoiceView {
-                item: c.item.to_string(),
-                goroutine: c.goroutine.clone(),
-                at: c.site.map(|s| loc.site(s, None)),
-                action: c.action.clone(),
-            })
-            .collect(),
-    })
 }
