@@ -822,6 +822,67 @@ pub struct ChoiceView {
     pub action: Action,
 }
 
+/// The alternative a token item asks a goroutine to take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AskedAlt {
+    /// Its next step.
+    Only,
+    /// Select case `n` (1-based).
+    Case(u32),
+    /// The select's default.
+    Default,
+    /// Choice `n` (1-based).
+    Choice(u32),
+}
+
+/// What a token item asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Asked {
+    /// Goroutine `n` (by spawn number) takes an alternative.
+    Step(u32, AskedAlt),
+    /// A hand-off from a sender to a receiver, which may be in a select
+    /// case.
+    Handoff {
+        /// The sender's spawn number.
+        sender: u32,
+        /// The receiver's spawn number.
+        receiver: u32,
+        /// The receiver's select case, if it receives in a select.
+        receiver_case: Option<u32>,
+    },
+    /// The `n`-th pending timer fires (1-based).
+    Fire(u32),
+}
+
+impl fmt::Display for Asked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Asked::Step(g, AskedAlt::Only) => write!(f, "goroutine {g} takes its next step"),
+            Asked::Step(g, AskedAlt::Case(n)) => write!(f, "goroutine {g} takes select case {n}"),
+            Asked::Step(g, AskedAlt::Default) => {
+                write!(f, "goroutine {g} takes the select's default")
+            }
+            Asked::Step(g, AskedAlt::Choice(n)) => write!(f, "goroutine {g} takes choice {n}"),
+            Asked::Handoff {
+                sender,
+                receiver,
+                receiver_case,
+            } => {
+                write!(
+                    f,
+                    "goroutine {sender} hands a value to goroutine {receiver}"
+                )?;
+                match receiver_case {
+                    Some(n) => write!(f, " in its select case {n}"),
+                    None => Ok(()),
+                }
+            }
+            Asked::Fire(1) => f.write_str("the first pending timer fires"),
+            Asked::Fire(n) => write!(f, "pending timer {n} fires"),
+        }
+    }
+}
+
 /// A schedule that does not fit the scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DivergenceView {
@@ -831,8 +892,8 @@ pub struct DivergenceView {
     pub step: usize,
     /// The token item asked for.
     pub wanted: String,
-    /// What it asks for, in words.
-    pub asks: String,
+    /// What it asks for.
+    pub asks: Asked,
     /// Why it cannot be taken.
     pub why: Divergence,
     /// The goroutine the item names and where it stands, if it is alive.

@@ -26,6 +26,8 @@
 
 use std::fmt;
 
+use weft_reports::view::{Asked, AskedAlt};
+
 /// The version prefix of tokens this build writes and reads.
 pub const VERSION: &str = "v1";
 
@@ -81,34 +83,31 @@ impl fmt::Display for Move {
     }
 }
 
-impl Move {
-    fn describe(&self) -> String {
-        let g = self.goroutine;
-        match self.alt {
-            Alt::Only => format!("goroutine {g} takes its next step"),
-            Alt::Case(n) => format!("goroutine {g} takes select case {n}"),
-            Alt::Default => format!("goroutine {g} takes the select's default"),
-            Alt::Choice(n) => format!("goroutine {g} takes choice {n}"),
+impl From<Alt> for AskedAlt {
+    fn from(a: Alt) -> Self {
+        match a {
+            Alt::Only => AskedAlt::Only,
+            Alt::Case(n) => AskedAlt::Case(n),
+            Alt::Default => AskedAlt::Default,
+            Alt::Choice(n) => AskedAlt::Choice(n),
         }
     }
 }
 
 impl Item {
-    /// What the item asks for, in words.
-    pub fn describe(&self) -> String {
-        match self {
-            Item::Step(m) => m.describe(),
-            Item::Handoff { sender, receiver } => format!(
-                "goroutine {} hands a value to goroutine {}{}",
-                sender.goroutine,
-                receiver.goroutine,
-                match receiver.alt {
-                    Alt::Case(n) => format!(" in its select case {n}"),
-                    _ => String::new(),
-                }
-            ),
-            Item::Fire(1) => "the first pending timer fires".into(),
-            Item::Fire(n) => format!("pending timer {n} fires"),
+    /// What the item asks for, for messages.
+    pub fn asked(&self) -> Asked {
+        match *self {
+            Item::Step(m) => Asked::Step(m.goroutine, m.alt.into()),
+            Item::Handoff { sender, receiver } => Asked::Handoff {
+                sender: sender.goroutine,
+                receiver: receiver.goroutine,
+                receiver_case: match receiver.alt {
+                    Alt::Case(n) => Some(n),
+                    Alt::Only | Alt::Default | Alt::Choice(_) => None,
+                },
+            },
+            Item::Fire(n) => Asked::Fire(n),
         }
     }
 }

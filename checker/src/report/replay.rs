@@ -51,7 +51,7 @@ pub fn divergence_view(loc: &Locator, path: &Path, e: &ReplayError) -> Option<Di
         file: path.display().to_string(),
         step: *step,
         wanted: wanted.to_string(),
-        asks: wanted.describe(),
+        asks: wanted.asked(),
         why: (**why).clone(),
         at: at
             .as_ref()
