@@ -20,7 +20,7 @@ use crate::counterexample::waitfor::{self, Status, WaitFor};
 use crate::counterexample::{choose, explain, happens_before, slice, taxonomy, verdict};
 use crate::detect::Bug;
 use crate::explore::Outcome;
-use crate::semantics::Event;
+use crate::semantics::{Event, FailureKind};
 use crate::state::GoroutineId;
 
 mod replay;
@@ -339,7 +339,7 @@ pub fn bug_view_of(
     let fatal = trace
         .failure
         .as_ref()
-        .is_some_and(|f| f.message.starts_with("fatal error"));
+        .is_some_and(|f| f.kind == FailureKind::Fatal);
     BugView {
         kind: taxonomy::kind(bug.kind),
         title: words::title(taxonomy::kind(bug.kind), main_blocked, fatal),
