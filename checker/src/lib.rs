@@ -8,25 +8,18 @@
 //! - [`graph`]: the explored state graph, built by the explorer and read
 //!   by the detectors;
 //! - [`detect`]: deadlocks, leaks, races, panics, assertions, context leaks;
-//! - [`trace`]: strict replay of a schedule into readable steps;
-//! - [`schedule`]: the replay token of a schedule;
-//! - [`objects`]: object identities, names and lock holders along a trace;
-//! - [`reached`]: the bugs one run shows (replay's verdict);
-//! - [`minimal`]: counterexamples with the fewest preemptions, then steps;
-//! - [`waitfor`]: who waits for whom at the end of a counterexample;
-//! - [`report`]: filling the report view types.
+//! - [`counterexample`]: choosing, replaying, identifying objects in,
+//!   slicing and explaining a counterexample (replay tokens, strict replay,
+//!   the verdict of one run, minimal schedules, happens-before, wait-for
+//!   graphs, the one description of operations for readers);
+//! - [`report`]: filling the report view types (`weft_reports::view`).
 
+pub mod counterexample;
 pub mod detect;
 pub mod explore;
 pub mod graph;
-pub mod minimal;
-pub mod objects;
-pub mod reached;
 pub mod reduce;
 pub mod report;
-pub mod schedule;
 pub mod semantics;
 pub mod state;
-pub mod trace;
 pub mod value;
-pub mod waitfor;

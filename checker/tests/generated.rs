@@ -36,13 +36,13 @@ use par::par_map;
 use std::time::Instant;
 
 use gen::{generate, shrink, Expected, Scenario};
+use weft_checker::counterexample::replay::replay_path;
 use weft_checker::detect::{Bug, Involved};
 use weft_checker::explore::{explore, Bounds, Outcome};
 use weft_checker::semantics::context::CancelStatus;
 use weft_checker::semantics::{Event, Transition};
 use weft_checker::state::Object;
 use weft_checker::state::Site;
-use weft_checker::trace::replay_path;
 use weft_models::ir::{Op, Program};
 use weft_models::span::SourceFile;
 use weft_models::syntax::BugKind;

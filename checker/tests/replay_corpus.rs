@@ -8,11 +8,11 @@
 
 use std::path::{Path, PathBuf};
 
+use weft_checker::counterexample::minimal::{minimal_schedule, Search, DEFAULT_CAP};
+use weft_checker::counterexample::replay::{replay_items, replay_path, Trace};
+use weft_checker::counterexample::token;
+use weft_checker::counterexample::verdict::{key_of, reached};
 use weft_checker::explore::{explore, Bounds};
-use weft_checker::minimal::{minimal_schedule, Search, DEFAULT_CAP};
-use weft_checker::reached::{key_of, reached};
-use weft_checker::schedule;
-use weft_checker::trace::{replay_items, replay_path, Trace};
 use weft_models::span::SourceFile;
 
 fn ron_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -101,7 +101,7 @@ fn every_counterexample_replays_to_the_same_bug_twice() {
             ));
             // Through the token, twice.
             let token = first.token();
-            let items = match schedule::decode(&token) {
+            let items = match token::decode(&token) {
                 Ok(i) => i,
                 Err(e) => {
                     failures.push(fail(format!("token {token} does not decode: {e}")));

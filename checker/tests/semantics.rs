@@ -833,7 +833,6 @@ fn a_select_arm_out_of_range_without_default_is_an_internal_error() {
 
 #[test]
 fn a_step_reports_where_canonicalisation_moved_each_object() {
-    use weft_checker::objects::kind_of;
     use weft_checker::semantics::{enabled, initial_state, step};
     use weft_checker::state::Object;
     // The step that makes `b` appends it after the objects it started
@@ -863,8 +862,8 @@ fn a_step_reports_where_canonicalisation_moved_each_object() {
             for old in 0..state.objects.len() {
                 let new = out.renumbering.get(old).expect("kept");
                 assert_eq!(
-                    kind_of(&out.state.objects[new.index()]),
-                    kind_of(&state.objects[old])
+                    out.state.objects[new.index()].kind(),
+                    state.objects[old].kind()
                 );
             }
             let new = out.renumbering.get(state.objects.len()).expect("made");

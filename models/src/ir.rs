@@ -621,21 +621,33 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
-    /// How a message names the kind ("a channel", "a mutex", ...).
-    pub fn describe(self) -> &'static str {
+    /// The one table of the kind's words: the noun reports put before an
+    /// object's name (``Mutex `mu` ``, `the channel made at 3:5`), and the
+    /// phrase messages use (`found a channel`).
+    fn words(self) -> (&'static str, &'static str) {
         match self {
-            ObjectKind::Chan => "a channel",
-            ObjectKind::Mutex => "a Mutex",
-            ObjectKind::RwMutex => "an RWMutex",
-            ObjectKind::WaitGroup => "a WaitGroup",
-            ObjectKind::Once => "a Once",
-            ObjectKind::Cond => "a Cond",
-            ObjectKind::Var => "a shared variable",
-            ObjectKind::Map => "a map",
-            ObjectKind::Context => "a context",
-            ObjectKind::CancelFunc => "a cancel function",
-            ObjectKind::Timer => "a timer",
+            ObjectKind::Chan => ("channel", "a channel"),
+            ObjectKind::Mutex => ("Mutex", "a Mutex"),
+            ObjectKind::RwMutex => ("RWMutex", "an RWMutex"),
+            ObjectKind::WaitGroup => ("WaitGroup", "a WaitGroup"),
+            ObjectKind::Once => ("Once", "a Once"),
+            ObjectKind::Cond => ("Cond", "a Cond"),
+            ObjectKind::Var => ("variable", "a shared variable"),
+            ObjectKind::Map => ("map", "a map"),
+            ObjectKind::Context => ("context", "a context"),
+            ObjectKind::CancelFunc => ("cancel function", "a cancel function"),
+            ObjectKind::Timer => ("timer", "a timer"),
         }
+    }
+
+    /// The noun reports put before an object's name (`channel`, `Mutex`).
+    pub fn noun(self) -> &'static str {
+        self.words().0
+    }
+
+    /// How a message names the kind ("a channel", "a Mutex", ...).
+    pub fn describe(self) -> &'static str {
+        self.words().1
     }
 }
 

@@ -17,7 +17,7 @@ use std::fmt::Write;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::view::BugView;
+use crate::view::{Behavior, BugKind, BugView, GoroutineStatus, Relation};
 
 fn esc(s: &str) -> String {
     s.replace('\\', "\\\\")
@@ -132,7 +132,7 @@ fn happens_before(b: &BugView, prefix: &str) -> DiGraph<Node, Edge> {
         }
         pend.push(n);
     }
-    if b.kind == "race" && pend.len() == 2 {
+    if b.kind == BugKind::Race && pend.len() == 2 {
         g.add_edge(
             pend[0],
             pend[1],
@@ -156,12 +156,12 @@ fn wait_for(b: &BugView, prefix: &str) -> DiGraph<Node, Edge> {
             .goroutines
             .iter()
             .find(|x| x.goroutine == name)
-            .map_or("", |x| x.status.as_str());
+            .map(|x| x.status);
         let n = g.add_node(Node {
             id: format!("{prefix}g{}", nodes.len()),
-            label: format!("{name}\n{status}"),
+            label: format!("{name}\n{}", status.map_or("", GoroutineStatus::as_str)),
             lane: None,
-            attrs: if status == "blocked" {
+            attrs: if status == Some(GoroutineStatus::Blocked) {
                 "shape=ellipse, color=red"
             } else {
                 "shape=ellipse"
@@ -174,10 +174,9 @@ fn wait_for(b: &BugView, prefix: &str) -> DiGraph<Node, Edge> {
         let a = node(&mut g, &e.from);
         let c = node(&mut g, &e.to);
         let on_cycle = b.wait_for.cycle.contains(&i);
-        let what = if e.relation == "held-by" {
-            format!("{}\nheld", e.object)
-        } else {
-            format!("{}\ncould release", e.object)
+        let what = match e.relation {
+            Relation::HeldBy => format!("{}\nheld", e.object),
+            Relation::CouldRelease => format!("{}\ncould release", e.object),
         };
         g.add_edge(
             a,
@@ -194,7 +193,7 @@ fn wait_for(b: &BugView, prefix: &str) -> DiGraph<Node, Edge> {
     }
     // Blocked goroutines nobody can release still appear.
     for gv in &b.goroutines {
-        if gv.status == "blocked" {
+        if gv.status == GoroutineStatus::Blocked {
             node(&mut g, &gv.goroutine);
         }
     }
@@ -268,8 +267,11 @@ pub fn render(bugs: &[(&str, &BugView)]) -> String {
         let _ = writeln!(out, "      label=\"happens-before\";");
         write_graph(&mut out, &happens_before(b, &p), "      ");
         let _ = writeln!(out, "    }}");
-        let blocking = b.taxonomy.behavior == "blocking"
-            && (!b.wait_for.edges.is_empty() || b.goroutines.iter().any(|g| g.status == "blocked"));
+        let blocking = b.taxonomy.behavior == Behavior::Blocking
+            && (!b.wait_for.edges.is_empty()
+                || b.goroutines
+                    .iter()
+                    .any(|g| g.status == GoroutineStatus::Blocked));
         if blocking {
             let _ = writeln!(out, "    subgraph cluster_b{i}_wf {{");
             let _ = writeln!(out, "      label=\"wait-for (at the end)\";");

@@ -4,12 +4,14 @@
 //! them into one format: [`text`] for terminals (a swim-lane table per
 //! counterexample), [`json`] for tools (JSON Lines, one object per
 //! scenario; schema in reports/README.md) and [`dot`] for Graphviz
-//! (happens-before and wait-for graphs). Renderers never look at the
+//! (happens-before and wait-for graphs); [`words`] makes the sentences the
+//! views carry. Renderers never look at the
 //! checker's internals, so the crate graph stays acyclic.
 
 pub mod dot;
 pub mod json;
 pub mod text;
 pub mod view;
+pub mod words;
 
 pub use view::*;

@@ -4,7 +4,11 @@
 
 use std::fmt::Write;
 
-use crate::view::{BugView, GoroutineView, ReplayReport, ScenarioReport, StepView};
+use crate::view::{
+    Action, Behavior, BugView, DivergenceView, GoroutineView, ReplayReport, ReplayStepView, Role,
+    ScenarioReport, StepView, SwitchMark,
+};
+use crate::words;
 
 /// Terminal styling and layout.
 #[derive(Clone, Copy, Debug)]
@@ -194,24 +198,51 @@ fn wrap(text: &str, w: usize, indent: usize) -> Vec<String> {
 }
 
 fn suffix(s: &StepView) -> String {
-    let a = s.action.as_str();
     if let Some(p) = &s.partner {
         return format!(" ⇒ {}", p.goroutine);
     }
-    if let Some(n) = a.strip_prefix("select: case ") {
-        format!(" → case {n}")
-    } else if a == "select: default" {
-        " → default".into()
-    } else if a.starts_with("choice ") {
-        format!(" → {a}")
-    } else if a == "lock (readers gone)" {
-        " (readers gone)".into()
-    } else if a == "wake and relock" {
-        " (relock)".into()
-    } else if a == "read" || a == "len" {
-        format!(" ({a})")
-    } else {
-        String::new()
+    match &s.action {
+        Action::SelectCase(n) | Action::SelectCaseHandedOver(n) => format!(" → case {n}"),
+        Action::SelectDefault => " → default".into(),
+        Action::Choice(n) => format!(" → choice {n}"),
+        Action::LockReadersGone => " (readers gone)".into(),
+        Action::WakeAndRelock => " (relock)".into(),
+        a @ (Action::Read | Action::Len) => format!(" ({a})"),
+        Action::Send
+        | Action::Receive
+        | Action::Close
+        | Action::Lock
+        | Action::Unlock
+        | Action::TryLock
+        | Action::ReadLock
+        | Action::ReadUnlock
+        | Action::Add
+        | Action::Wait
+        | Action::Signal
+        | Action::Broadcast
+        | Action::OnceDo
+        | Action::OnceDoReturns
+        | Action::Cancel
+        | Action::CtxErr
+        | Action::StopTimer
+        | Action::ResetTimer
+        | Action::Write
+        | Action::Delete
+        | Action::AtomicLoad
+        | Action::AtomicStore
+        | Action::AtomicAdd
+        | Action::CompareAndSwap
+        | Action::Go
+        | Action::Panic
+        | Action::Assert
+        | Action::Sleep
+        | Action::Make
+        | Action::Local
+        | Action::SendHandedOver
+        | Action::SendTo(_)
+        | Action::TimerFires
+        | Action::TickerTicks
+        | Action::DeadlineExpires => String::new(),
     }
 }
 
@@ -226,10 +257,10 @@ fn marker(s: &StepView) -> &'static str {
     if s.failing {
         "✗"
     } else {
-        match s.switch.as_str() {
-            "preemption" => "↯",
-            "switch" => "»",
-            _ => " ",
+        match s.switch {
+            SwitchMark::Preemption => "↯",
+            SwitchMark::Switch => "»",
+            SwitchMark::None => " ",
         }
     }
 }
@@ -271,7 +302,7 @@ fn fold_text(v: &[&StepView]) -> String {
 fn end_cell(g: &GoroutineView, pending: Option<&str>, w: usize) -> String {
     let prefix = match pending {
         Some(role) => role.to_string(),
-        None => g.status.clone(),
+        None => g.status.to_string(),
     };
     match &g.at {
         Some(at) => cell(
@@ -288,13 +319,13 @@ fn end_cell(g: &GoroutineView, pending: Option<&str>, w: usize) -> String {
 }
 
 fn pending_role(b: &BugView, lane: usize) -> Option<&'static str> {
-    b.pending.iter().find(|p| p.lane == lane).map(|p| {
-        if p.role == "races" {
-            "✗ races"
-        } else {
-            "✗ blocked"
-        }
-    })
+    b.pending
+        .iter()
+        .find(|p| p.lane == lane)
+        .map(|p| match p.role {
+            Role::Races => "✗ races",
+            Role::Blocked => "✗ blocked",
+        })
 }
 
 fn table(out: &mut String, b: &BugView, style: Style) {
@@ -386,7 +417,7 @@ fn table(out: &mut String, b: &BugView, style: Style) {
                 };
                 let text = if s.failing {
                     style.red(&text)
-                } else if s.switch == "preemption" {
+                } else if s.switch == SwitchMark::Preemption {
                     // Only the marker is coloured.
                     text.replacen('↯', &style.yellow("↯"), 1)
                 } else {
@@ -495,7 +526,7 @@ pub fn bug(out: &mut String, b: &BugView, style: Style) {
         "    {} ({}, {}) at {}:{}{who}  ",
         b.title,
         b.taxonomy.behavior,
-        b.taxonomy.cause.replace('-', " "),
+        b.taxonomy.cause.words(),
         b.location.line,
         b.location.col,
     );
@@ -534,7 +565,7 @@ pub fn bug(out: &mut String, b: &BugView, style: Style) {
                 .map(|w| format!("{} {}", g.goroutine, w.why))
         })
         .collect();
-    if b.taxonomy.behavior == "blocking" {
+    if b.taxonomy.behavior == Behavior::Blocking {
         section(out, "blocked at the end", &waits, style);
     }
     if !b.wait_for.cycle.is_empty() {
@@ -607,7 +638,11 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
     let expected = if r.expect.is_empty() {
         "clean".to_string()
     } else {
-        r.expect.join(", ")
+        r.expect
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let mark = if r.expected_met {
         style.green("as expected")
@@ -669,6 +704,69 @@ pub fn render_replay(r: &ReplayReport, style: Style) -> String {
         bug(&mut out, b, style);
     }
     out
+}
+
+/// One step of `weft replay`, as it happens.
+pub fn replay_step(s: &ReplayStepView) -> String {
+    let mark = match (s.failing, s.switch) {
+        (true, _) => "✗",
+        (false, SwitchMark::Preemption) => "↯",
+        (false, SwitchMark::Switch) => "»",
+        (false, SwitchMark::None) => " ",
+    };
+    let body = match &s.mover {
+        Some((name, l)) => {
+            let partner = s
+                .partner
+                .as_ref()
+                .map(|(p, pl)| format!(" ⇒ {p} at {}:{} {}", pl.line, pl.col, pl.text))
+                .unwrap_or_default();
+            format!(
+                "{name:<14} {}:{}  {}  ({}){partner}",
+                l.line, l.col, l.text, s.action
+            )
+        }
+        None => format!("{:<14} {}", words::TIMER, s.action),
+    };
+    format!("  {mark} {:>3}. {:<8} {body}", s.index, s.item)
+}
+
+/// Why a schedule does not fit its scenario, and what it could do instead.
+pub fn divergence(d: &DivergenceView) -> String {
+    let mut out = format!(
+        "error: the schedule does not fit {} at step {}\n  the token asks for `{}`: {}\n  but {}",
+        d.file, d.step, d.wanted, d.asks, d.why
+    );
+    if let Some((name, l)) = &d.at {
+        out.push_str(&format!(
+            "\n  {name} is at {}:{}  {}",
+            l.line, l.col, l.text
+        ));
+    }
+    out.push_str(&format!("\n  enabled at step {}:", d.step));
+    if d.enabled.is_empty() {
+        out.push_str(" nothing (every goroutine is blocked or has ended)");
+    }
+    for c in &d.enabled {
+        let at =
+            c.at.as_ref()
+                .map(|l| format!("{}:{}  {}", l.line, l.col, l.text))
+                .unwrap_or_default();
+        out.push_str(&format!(
+            "\n    {:<8} {:<14} {at}  ({})",
+            format!("`{}`", c.item),
+            c.goroutine.as_deref().unwrap_or(words::TIMER),
+            c.action
+        ));
+    }
+    out.push_str("\n  (was the scenario edited since the token was made?)");
+    out
+}
+
+/// A schedule that could not be replayed for another reason than a
+/// divergence (it goes on after a crash, the scenario fails at start).
+pub fn replay_failure(file: &str, message: &str) -> String {
+    format!("error: the schedule does not fit {file}: {message}")
 }
 
 #[cfg(test)]

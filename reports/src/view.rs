@@ -3,11 +3,418 @@
 //! reports/README.md); the checker fills them in, the renderers only read
 //! them.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// The version of the JSON schema these types produce.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// Declares a closed vocabulary of the views: an enum whose variants are
+/// spelled in JSON and text as given (serde renames), with `as_str`,
+/// `Display`, and comparison with its spelling (`status == "blocked"`).
+macro_rules! vocabulary {
+    ($(#[$m:meta])* pub enum $name:ident {
+        $($(#[$vm:meta])* $variant:ident => $word:literal,)*
+    }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $word)] $variant,)*
+        }
+
+        impl $name {
+            /// Its spelling in JSON and text.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word,)*
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// The kind of a bug.
+    pub enum BugKind {
+        /// Every goroutine is blocked and main has not returned.
+        Deadlock => "deadlock",
+        /// A goroutine blocked forever (a partial deadlock).
+        Leak => "leak",
+        /// A data race.
+        Race => "race",
+        /// A panic or fatal error crashed the program.
+        Panic => "panic",
+        /// A failed assertion.
+        Assert => "assert",
+        /// A cancel function never called.
+        ContextLeak => "context-leak",
+    }
+}
+
+vocabulary! {
+    /// The study's behaviour axis.
+    pub enum Behavior {
+        /// Goroutines get stuck.
+        Blocking => "blocking",
+        /// Something goes wrong while everyone moves.
+        NonBlocking => "non-blocking",
+    }
+}
+
+vocabulary! {
+    /// The study's cause axis.
+    pub enum Cause {
+        /// Locks, atomics, shared variables.
+        SharedMemory => "shared-memory",
+        /// Channels, select, contexts, timers.
+        MessagePassing => "message-passing",
+    }
+}
+
+impl Cause {
+    /// The cause in running text (`shared memory`).
+    pub fn words(self) -> &'static str {
+        match self {
+            Cause::SharedMemory => "shared memory",
+            Cause::MessagePassing => "message passing",
+        }
+    }
+}
+
+vocabulary! {
+    /// Whether a step switched goroutines.
+    pub enum SwitchMark {
+        /// The same goroutine goes on (or a timer fires, or the first step).
+        None => "none",
+        /// The previous goroutine blocked or ended.
+        Switch => "switch",
+        /// The previous goroutine could have gone on.
+        Preemption => "preemption",
+    }
+}
+
+vocabulary! {
+    /// A goroutine's state at the end of a counterexample.
+    pub enum GoroutineStatus {
+        /// No move is enabled.
+        Blocked => "blocked",
+        /// It could move.
+        Runnable => "runnable",
+        /// It loops forever without a visible operation.
+        Spinning => "spinning",
+        /// It has ended.
+        Exited => "exited",
+        /// Main has returned.
+        Returned => "returned",
+        /// Its step crashed the program.
+        Crashed => "crashed",
+    }
+}
+
+vocabulary! {
+    /// The part a pending operation plays in a bug.
+    pub enum Role {
+        /// One access of a race.
+        Races => "races",
+        /// An operation a goroutine is blocked on.
+        Blocked => "blocked",
+    }
+}
+
+vocabulary! {
+    /// Why one goroutine waits for another.
+    pub enum Relation {
+        /// The other holds what it needs.
+        HeldBy => "held-by",
+        /// The other has an operation ahead that would release it.
+        CouldRelease => "could-release",
+    }
+}
+
+vocabulary! {
+    /// How a counterexample was chosen.
+    pub enum Search {
+        /// Proven fewest preemptions, then fewest steps.
+        Minimal => "minimal",
+        /// The checker's breadth-first schedule.
+        Shortest => "shortest",
+        /// A schedule given to `weft replay`.
+        Replayed => "replayed",
+    }
+}
+
+vocabulary! {
+    /// What a blocked goroutine is trying to do, after its name.
+    pub enum WaitVerb {
+        /// Nothing more precise is known.
+        WaitsOn => "waits on",
+        /// A channel send.
+        WaitsToSendOn => "waits to send on",
+        /// A channel receive.
+        WaitsToReceiveFrom => "waits to receive from",
+        /// A select with no ready case.
+        WaitsInSelectOn => "waits in a select on",
+        /// `Lock`.
+        WaitsToLock => "waits to lock",
+        /// `RLock`.
+        WaitsToReadLock => "waits to read-lock",
+        /// The second phase of an RWMutex `Lock`.
+        WaitsForReadersToLeave => "waits for the readers to leave",
+        /// WaitGroup `Wait`.
+        WaitsFor => "waits for",
+        /// Cond `Wait`, before a signal.
+        WaitsForSignalOn => "waits for a signal on",
+        /// Cond `Wait`, signalled, relocking.
+        WaitsToRelockLockerOf => "waits to relock the Locker of",
+        /// `once.Do` while another goroutine runs it.
+        WaitsToEnterOnceDoOf => "waits to enter once.Do of",
+    }
+}
+
+impl WaitVerb {
+    /// Why nobody can release a goroutine waiting so, when nobody can.
+    pub fn nobody(self) -> &'static str {
+        match self {
+            WaitVerb::WaitsToSendOn => "nobody left can receive from it",
+            WaitVerb::WaitsToReceiveFrom => "nobody left can send on it, close it or cancel it",
+            WaitVerb::WaitsInSelectOn => "nobody left can complete any of its cases",
+            WaitVerb::WaitsFor => "nobody left can call Done on it",
+            WaitVerb::WaitsForSignalOn => "nobody left can signal it",
+            WaitVerb::WaitsToEnterOnceDoOf => "nobody left can finish it",
+            WaitVerb::WaitsOn
+            | WaitVerb::WaitsToLock
+            | WaitVerb::WaitsToReadLock
+            | WaitVerb::WaitsForReadersToLeave
+            | WaitVerb::WaitsToRelockLockerOf => "nobody left can unlock it",
+        }
+    }
+}
+
+vocabulary! {
+    /// An operation that would release a waiter.
+    pub enum Release {
+        /// A send, for a receiver.
+        SendOn => "send on",
+        /// A receive, for a sender.
+        ReceiveFrom => "receive from",
+        /// A close, for a receiver.
+        Close => "close",
+        /// An unlock, for a locker.
+        Unlock => "unlock",
+        /// A read-unlock, for a writer.
+        ReadUnlock => "read-unlock",
+        /// `Done`, for a WaitGroup waiter.
+        CallDoneOn => "call Done on",
+        /// `Signal` or `Broadcast`, for a Cond waiter.
+        Signal => "signal",
+        /// A cancel, for a `Done()` receiver.
+        Cancel => "cancel",
+        /// The end of a running `once.Do`.
+        FinishOnceDoOf => "finish once.Do of",
+    }
+}
+
+/// A fact that explains a wait by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WaitNote {
+    /// A send or receive on a nil channel.
+    NilChannel,
+    /// `select {}`.
+    EmptySelect,
+    /// A select whose every case is on a nil channel.
+    EveryCaseNil,
+    /// An RLock behind a pending writer.
+    WriterPending,
+    /// A WaitGroup's counter.
+    Counter(i64),
+}
+
+impl fmt::Display for WaitNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WaitNote::NilChannel => f.write_str("the channel is nil: it is never ready"),
+            WaitNote::EmptySelect => f.write_str("`select {}` blocks forever"),
+            WaitNote::EveryCaseNil => f.write_str("every case is on a nil channel"),
+            WaitNote::WriterPending => {
+                f.write_str("a writer is waiting for the lock, so new readers wait too")
+            }
+            WaitNote::Counter(n) => write!(f, "its counter is {n}"),
+        }
+    }
+}
+
+impl Serialize for WaitNote {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// What a step did (or what an enabled transition would do).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// A channel send.
+    Send,
+    /// A channel receive.
+    Receive,
+    /// A close.
+    Close,
+    /// Select case `n` (1-based).
+    SelectCase(u32),
+    /// The select's default.
+    SelectDefault,
+    /// `Lock` (its first phase, for an RWMutex).
+    Lock,
+    /// The second phase of an RWMutex `Lock`, once the readers are gone.
+    LockReadersGone,
+    /// `Unlock`.
+    Unlock,
+    /// `TryLock`.
+    TryLock,
+    /// `RLock`.
+    ReadLock,
+    /// `RUnlock`.
+    ReadUnlock,
+    /// WaitGroup `Add` (or `Done`).
+    Add,
+    /// WaitGroup or Cond `Wait` (its first phase).
+    Wait,
+    /// Cond `Wait`'s second phase: woken, relock.
+    WakeAndRelock,
+    /// Cond `Signal`.
+    Signal,
+    /// Cond `Broadcast`.
+    Broadcast,
+    /// Entering `once.Do`.
+    OnceDo,
+    /// Leaving `once.Do`.
+    OnceDoReturns,
+    /// A cancel function call.
+    Cancel,
+    /// `ctx.Err()`.
+    CtxErr,
+    /// Timer `Stop`.
+    StopTimer,
+    /// Timer `Reset`.
+    ResetTimer,
+    /// A read of a shared variable or map.
+    Read,
+    /// A write of a shared variable or map.
+    Write,
+    /// A map delete.
+    Delete,
+    /// `len` of a channel or map.
+    Len,
+    /// An atomic load.
+    AtomicLoad,
+    /// An atomic store.
+    AtomicStore,
+    /// An atomic add.
+    AtomicAdd,
+    /// An atomic compare-and-swap.
+    CompareAndSwap,
+    /// A `go` statement.
+    Go,
+    /// Choice-point alternative `n` (1-based).
+    Choice(u32),
+    /// A panic.
+    Panic,
+    /// An assertion.
+    Assert,
+    /// A sleep.
+    Sleep,
+    /// Making an object.
+    Make,
+    /// A local instruction (never a step's own operation).
+    Local,
+    /// An unbuffered send handed over to its receiver in one step.
+    SendHandedOver,
+    /// Select case `n` (1-based) of a sender, handed over in one step.
+    SelectCaseHandedOver(u32),
+    /// A send handed over to the named goroutine (an enabled choice).
+    SendTo(String),
+    /// A timer fires.
+    TimerFires,
+    /// A ticker ticks.
+    TickerTicks,
+    /// A context's deadline expires.
+    DeadlineExpires,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = match self {
+            Action::SelectCase(n) => return write!(f, "select: case {n}"),
+            Action::Choice(n) => return write!(f, "choice {n}"),
+            Action::SelectCaseHandedOver(n) => return write!(f, "select: case {n} (handed over)"),
+            Action::SendTo(g) => return write!(f, "send to {g}"),
+            Action::Send => "send",
+            Action::Receive => "receive",
+            Action::Close => "close",
+            Action::SelectDefault => "select: default",
+            Action::Lock => "lock",
+            Action::LockReadersGone => "lock (readers gone)",
+            Action::Unlock => "unlock",
+            Action::TryLock => "trylock",
+            Action::ReadLock => "read-lock",
+            Action::ReadUnlock => "read-unlock",
+            Action::Add => "add",
+            Action::Wait => "wait",
+            Action::WakeAndRelock => "wake and relock",
+            Action::Signal => "signal",
+            Action::Broadcast => "broadcast",
+            Action::OnceDo => "once.Do",
+            Action::OnceDoReturns => "once.Do returns",
+            Action::Cancel => "cancel",
+            Action::CtxErr => "ctx.Err",
+            Action::StopTimer => "stop timer",
+            Action::ResetTimer => "reset timer",
+            Action::Read => "read",
+            Action::Write => "write",
+            Action::Delete => "delete",
+            Action::Len => "len",
+            Action::AtomicLoad => "atomic load",
+            Action::AtomicStore => "atomic store",
+            Action::AtomicAdd => "atomic add",
+            Action::CompareAndSwap => "compare-and-swap",
+            Action::Go => "go",
+            Action::Panic => "panic",
+            Action::Assert => "assert",
+            Action::Sleep => "sleep",
+            Action::Make => "make",
+            Action::Local => "step",
+            Action::SendHandedOver => "send (handed over)",
+            Action::TimerFires => "timer fires",
+            Action::TickerTicks => "ticker ticks",
+            Action::DeadlineExpires => "context deadline expires",
+        };
+        f.write_str(word)
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
 
 /// A position in a scenario file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -25,9 +432,9 @@ pub struct Location {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TaxonomyView {
     /// `blocking` or `non-blocking`.
-    pub behavior: String,
+    pub behavior: Behavior,
     /// `shared-memory` or `message-passing`.
-    pub cause: String,
+    pub cause: Cause,
 }
 
 /// A goroutine's column in the schedule.
@@ -54,7 +461,7 @@ pub struct PartnerView {
     /// Its operation as written.
     pub op: String,
     /// What it did (`receive`, `select: case 2`).
-    pub action: String,
+    pub action: Action,
     /// Line of its operation.
     pub line: u32,
     /// Column of its operation.
@@ -76,7 +483,7 @@ pub struct StepView {
     /// taken); for a timer, the operation that made it.
     pub op: String,
     /// What happened (`send`, `select: case 2`, `choice 1`, `timer fires`).
-    pub action: String,
+    pub action: Action,
     /// Line of the operation (for a timer: where it was made; 0 if unknown).
     pub line: u32,
     /// Column of the operation.
@@ -86,7 +493,7 @@ pub struct StepView {
     pub partner: Option<PartnerView>,
     /// `none`, `switch` (the previous goroutine blocked or ended) or
     /// `preemption` (it could have gone on).
-    pub switch: String,
+    pub switch: SwitchMark,
     /// False for a step that cannot matter to the bug: concurrent with it
     /// and touching nothing it depends on. The text report folds these.
     pub relevant: bool,
@@ -110,7 +517,7 @@ pub struct PendingView {
     /// The operation as written.
     pub op: String,
     /// `races` or `blocked`.
-    pub role: String,
+    pub role: Role,
     /// Line.
     pub line: u32,
     /// Column.
@@ -123,7 +530,7 @@ pub struct ReleaseView {
     /// The goroutine that could do it.
     pub goroutine: String,
     /// What it would do (`receive from`, `call Done on`).
-    pub what: String,
+    pub what: Release,
     /// The object.
     pub object: String,
     /// Where.
@@ -136,7 +543,7 @@ pub struct ReleaseView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WaitView {
     /// What it is trying to do: `send on`, `receive from`, `lock`, ...
-    pub verb: String,
+    pub verb: WaitVerb,
     /// The objects it waits on, by name (`` `ch` ``, `` Mutex `mu` ``).
     pub objects: Vec<String>,
     /// Goroutines holding what it needs.
@@ -145,7 +552,7 @@ pub struct WaitView {
     pub could_release: Vec<ReleaseView>,
     /// A fact that explains the wait (`its counter is 2`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<WaitNote>,
     /// The whole explanation in one sentence.
     pub why: String,
 }
@@ -159,7 +566,7 @@ pub struct GoroutineView {
     pub number: u32,
     /// `blocked`, `runnable`, `spinning`, `exited` (or `returned` for main),
     /// or `crashed` for the goroutine whose step crashed the program.
-    pub status: String,
+    pub status: GoroutineStatus,
     /// Where it stands (absent once it has ended).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<Location>,
@@ -178,7 +585,7 @@ pub struct WaitEdgeView {
     /// The object between them.
     pub object: String,
     /// `held-by` or `could-release`.
-    pub relation: String,
+    pub relation: Relation,
     /// The edge in words: ``waits to lock Mutex `f1`, held by phil#2``.
     pub label: String,
 }
@@ -198,7 +605,7 @@ pub struct MinimalityView {
     /// `minimal` (proven fewest preemptions, then fewest steps), `shortest`
     /// (the checker's breadth-first schedule, when the minimal search hit
     /// its cap) or `replayed` (a schedule given to `weft replay`).
-    pub search: String,
+    pub search: Search,
     /// Steps.
     pub steps: usize,
     /// Context switches (including preemptions).
@@ -213,7 +620,7 @@ pub struct MinimalityView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BugView {
     /// `deadlock`, `leak`, `race`, `panic`, `assert` or `context-leak`.
-    pub kind: String,
+    pub kind: BugKind,
     /// The kind in words: `global deadlock`, `goroutine leak`, ...
     pub title: String,
     /// The study's classification of this bug.
@@ -294,7 +701,7 @@ pub struct ScenarioReport {
     /// Parameter values used.
     pub params: BTreeMap<String, i64>,
     /// Expected bug kinds (empty: clean).
-    pub expect: Vec<String>,
+    pub expect: Vec<BugKind>,
     /// True when every reachable state was explored.
     pub complete: bool,
     /// The bound that cut the search.
@@ -312,7 +719,7 @@ pub struct ScenarioReport {
 impl ScenarioReport {
     /// The distinct bug kinds found, sorted.
     pub fn found_kinds(&self) -> Vec<String> {
-        let mut k: Vec<String> = self.bugs.iter().map(|b| b.kind.clone()).collect();
+        let mut k: Vec<String> = self.bugs.iter().map(|b| b.kind.to_string()).collect();
         k.sort();
         k.dedup();
         k
@@ -337,4 +744,160 @@ pub struct ReplayReport {
     /// False when the states after the run were too many to decide
     /// whether a goroutine is blocked forever.
     pub complete: bool,
+}
+
+/// One step of `weft replay`, printed as it happens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayStepView {
+    /// 1-based step number.
+    pub index: usize,
+    /// The step's token item.
+    pub item: String,
+    /// True when the step crashed the program.
+    pub failing: bool,
+    /// Whether it switched goroutines.
+    pub switch: SwitchMark,
+    /// The goroutine that moved and its operation (the case taken, for a
+    /// select); `None` for a timer firing.
+    pub mover: Option<(String, Location)>,
+    /// The receiver of a hand-off and its operation.
+    pub partner: Option<(String, Location)>,
+    /// What happened.
+    pub action: Action,
+}
+
+/// Why the step a token asks for cannot be taken.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Divergence {
+    /// No timer is pending.
+    NoTimer,
+    /// Only `t` could fire.
+    OneTimer,
+    /// Only `t` to `tN` could fire.
+    Timers(usize),
+    /// The goroutine does not exist yet.
+    NotStarted(u32),
+    /// The goroutine (number, name) has ended.
+    Ended(u32, String),
+    /// The goroutine (number, name) is blocked.
+    Blocked(u32, String),
+    /// The goroutine (number, name) can only take these items.
+    CanOnlyTake(u32, String, Vec<String>),
+    /// The transition asked for is not enabled.
+    NotEnabled,
+}
+
+impl fmt::Display for Divergence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Divergence::NoTimer => f.write_str("no timer or deadline can fire now"),
+            Divergence::OneTimer => f.write_str("only one timer can fire now (`t`)"),
+            Divergence::Timers(n) => write!(f, "only {n} timers can fire now (`t` to `t{n}`)"),
+            Divergence::NotStarted(num) => write!(f, "goroutine {num} has not been started"),
+            Divergence::Ended(num, name) => write!(f, "goroutine {num} ({name}) has ended"),
+            Divergence::Blocked(num, name) => write!(f, "goroutine {num} ({name}) is blocked"),
+            Divergence::CanOnlyTake(num, name, items) => {
+                let items: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+                write!(
+                    f,
+                    "goroutine {num} ({name}) can only take {}",
+                    items.join(" or ")
+                )
+            }
+            Divergence::NotEnabled => f.write_str("the transition is not enabled"),
+        }
+    }
+}
+
+/// A step a replay could take instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChoiceView {
+    /// Its token item.
+    pub item: String,
+    /// The goroutine; `None` for a timer.
+    pub goroutine: Option<String>,
+    /// Its operation.
+    pub at: Option<Location>,
+    /// What it would do.
+    pub action: Action,
+}
+
+/// The alternative a token item asks a goroutine to take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AskedAlt {
+    /// Its next step.
+    Only,
+    /// Select case `n` (1-based).
+    Case(u32),
+    /// The select's default.
+    Default,
+    /// Choice `n` (1-based).
+    Choice(u32),
+}
+
+/// What a token item asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Asked {
+    /// Goroutine `n` (by spawn number) takes an alternative.
+    Step(u32, AskedAlt),
+    /// A hand-off from a sender to a receiver, which may be in a select
+    /// case.
+    Handoff {
+        /// The sender's spawn number.
+        sender: u32,
+        /// The receiver's spawn number.
+        receiver: u32,
+        /// The receiver's select case, if it receives in a select.
+        receiver_case: Option<u32>,
+    },
+    /// The `n`-th pending timer fires (1-based).
+    Fire(u32),
+}
+
+impl fmt::Display for Asked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Asked::Step(g, AskedAlt::Only) => write!(f, "goroutine {g} takes its next step"),
+            Asked::Step(g, AskedAlt::Case(n)) => write!(f, "goroutine {g} takes select case {n}"),
+            Asked::Step(g, AskedAlt::Default) => {
+                write!(f, "goroutine {g} takes the select's default")
+            }
+            Asked::Step(g, AskedAlt::Choice(n)) => write!(f, "goroutine {g} takes choice {n}"),
+            Asked::Handoff {
+                sender,
+                receiver,
+                receiver_case,
+            } => {
+                write!(
+                    f,
+                    "goroutine {sender} hands a value to goroutine {receiver}"
+                )?;
+                match receiver_case {
+                    Some(n) => write!(f, " in its select case {n}"),
+                    None => Ok(()),
+                }
+            }
+            Asked::Fire(1) => f.write_str("the first pending timer fires"),
+            Asked::Fire(n) => write!(f, "pending timer {n} fires"),
+        }
+    }
+}
+
+/// A schedule that does not fit the scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DivergenceView {
+    /// The scenario file.
+    pub file: String,
+    /// 1-based step number.
+    pub step: usize,
+    /// The token item asked for.
+    pub wanted: String,
+    /// What it asks for.
+    pub asks: Asked,
+    /// Why it cannot be taken.
+    pub why: Divergence,
+    /// The goroutine the item names and where it stands, if it is alive.
+    pub at: Option<(String, Location)>,
+    /// What was enabled instead.
+    pub enabled: Vec<ChoiceView>,
 }

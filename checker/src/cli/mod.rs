@@ -162,7 +162,7 @@ enum Command {
         /// Work cap of the search for minimal counterexamples (fewest
         /// preemptions, then steps); past it, or with 0, the breadth-first
         /// counterexample is shown and the report says so.
-        #[arg(long, value_name = "STATES", default_value_t = weft_checker::minimal::DEFAULT_CAP)]
+        #[arg(long, value_name = "STATES", default_value_t = weft_checker::counterexample::minimal::DEFAULT_CAP)]
         minimal_cap: usize,
         /// Partial-order reduction: `por` (the default: persistent and sleep
         /// sets; on a cyclic state graph, persistent sets with a cycle

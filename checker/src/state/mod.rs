@@ -11,7 +11,7 @@
 //!   frames) first reaches them ([`canonical::canonicalize`]).
 
 use smallvec::SmallVec;
-use weft_models::ir::{FuncId, Pc};
+use weft_models::ir::{FuncId, ObjectKind, Pc};
 
 use crate::semantics::channel::ChannelState;
 use crate::semantics::cond::CondState;
@@ -154,20 +154,26 @@ pub enum Object {
 }
 
 impl Object {
-    /// How messages name the object's kind.
-    pub fn describe(&self) -> &'static str {
+    /// The object's kind: the one map from states' objects to the IR's
+    /// kinds, whose table holds the words.
+    pub fn kind(&self) -> ObjectKind {
         match self {
-            Object::Chan(_) => "a channel",
-            Object::Mutex(_) => "a Mutex",
-            Object::RwMutex(_) => "an RWMutex",
-            Object::WaitGroup(_) => "a WaitGroup",
-            Object::Once(_) => "a Once",
-            Object::Cond(_) => "a Cond",
-            Object::Var(_) => "a shared variable",
-            Object::Map(_) => "a map",
-            Object::Context(_) => "a context",
-            Object::Timer(_) => "a timer",
+            Object::Chan(_) => ObjectKind::Chan,
+            Object::Mutex(_) => ObjectKind::Mutex,
+            Object::RwMutex(_) => ObjectKind::RwMutex,
+            Object::WaitGroup(_) => ObjectKind::WaitGroup,
+            Object::Once(_) => ObjectKind::Once,
+            Object::Cond(_) => ObjectKind::Cond,
+            Object::Var(_) => ObjectKind::Var,
+            Object::Map(_) => ObjectKind::Map,
+            Object::Context(_) => ObjectKind::Context,
+            Object::Timer(_) => ObjectKind::Timer,
         }
+    }
+
+    /// How messages name the object's kind (`a channel`).
+    pub fn describe(&self) -> &'static str {
+        self.kind().describe()
     }
 }
 

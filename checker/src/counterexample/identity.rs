@@ -12,8 +12,9 @@
 
 use std::collections::BTreeMap;
 
-use weft_models::ir::{FuncId, Op, Pc, Program};
+use weft_models::ir::{FuncId, ObjectKind, Program};
 
+use crate::counterexample::describe;
 use crate::semantics::once::OnceState;
 use crate::state::canonical::Renumbering;
 use crate::state::{GoroutineId, Object, Site, State};
@@ -31,8 +32,8 @@ pub struct ObjInfo {
     /// made unique along the trace with a `#2` suffix; `None` when it only
     /// ever lived in a temporary.
     pub name: Option<String>,
-    /// Its kind, as messages say it: `channel`, `Mutex`, `WaitGroup`, ...
-    pub kind: &'static str,
+    /// Its kind.
+    pub kind: ObjectKind,
     /// The operation of the step that created it (`None` for globals and
     /// objects made before main's first step).
     pub created: Option<Site>,
@@ -46,22 +47,6 @@ pub struct Holders {
     pub writer: Option<GoroutineId>,
     /// Goroutines holding a read lock, in the order they took it.
     pub readers: Vec<GoroutineId>,
-}
-
-/// The kind word of an object.
-pub fn kind_of(o: &Object) -> &'static str {
-    match o {
-        Object::Chan(_) => "channel",
-        Object::Mutex(_) => "Mutex",
-        Object::RwMutex(_) => "RWMutex",
-        Object::WaitGroup(_) => "WaitGroup",
-        Object::Once(_) => "Once",
-        Object::Cond(_) => "Cond",
-        Object::Var(_) => "variable",
-        Object::Map(_) => "map",
-        Object::Context(_) => "context",
-        Object::Timer(_) => "timer",
-    }
 }
 
 /// A way to reach an object from the roots of a state.
@@ -217,15 +202,9 @@ impl Objects {
             let name = match root {
                 Root::Global(i) => prog.globals[*i].name.clone(),
                 Root::Local { func, slot, .. } => {
-                    let code = &prog.func(*func).code;
-                    let new = code
-                        .iter()
-                        .position(|i| matches!(&i.op, Op::New { dst, .. } if dst.index() == *slot));
+                    let new = describe::maker_of_local(prog, *func, *slot);
                     if let (Some(pc), None) = (new, made[r.index()]) {
-                        made[r.index()] = Some(Site {
-                            func: *func,
-                            pc: Pc(pc as u32),
-                        });
+                        made[r.index()] = Some(Site { func: *func, pc });
                     }
                     match prog.func(*func).local_names.get(*slot) {
                         Some(n) if !n.starts_with('$') => n.clone(),
@@ -257,7 +236,7 @@ impl Objects {
                     let name = named[i].take().map(|n| self.unique(n));
                     self.infos.push(ObjInfo {
                         name,
-                        kind: kind_of(&state.objects[i]),
+                        kind: state.objects[i].kind(),
                         created: made[i].or(site),
                     });
                     id

@@ -2,7 +2,7 @@
 //! fewest preemptions, then the fewest steps.
 //!
 //! A preemption is a context switch away from a goroutine that could have
-//! gone on ([`crate::trace::switch_kind`]): a reader follows a schedule
+//! gone on ([`crate::counterexample::replay::switch_kind`]): a reader follows a schedule
 //! with few of them much more easily, and the bugs of the study need two or
 //! three (CHESS's observation, which its iterative context bounding uses).
 //!
@@ -10,7 +10,7 @@
 //! steps) over pairs (state, goroutines of the last step), run on the
 //! semantics seam itself, so it does not depend on what the explorer stored
 //! (a reduced exploration may skip the very paths that are minimal). A run
-//! reaches the bug when [`crate::reached`] finds a bug with the same key:
+//! reaches the bug when [`crate::counterexample::verdict`] finds a bug with the same key:
 //! the same crash on a step, the same racing pair enabled, the same global
 //! deadlock, the same goroutine blocked forever, the same cancel never
 //! called. The work is capped; past the cap the checker's breadth-first
@@ -25,12 +25,12 @@ use smallvec::SmallVec;
 use weft_models::ir::Program;
 use weft_models::syntax::BugKind;
 
+use crate::counterexample::replay::{mover_ids, switch_kind, Switch};
+use crate::counterexample::verdict::{self, key_of};
 use crate::detect::{self, blocking, race, Bug, BugKey};
-use crate::reached::{self, key_of};
 use crate::semantics::context::CancelStatus;
 use crate::semantics::{self, Event, Transition};
 use crate::state::{Object, State};
-use crate::trace::{mover_ids, switch_kind, Switch};
 
 /// The default cap on the search's work: states expanded plus states
 /// explored to decide whether a goroutine is blocked forever.
@@ -172,9 +172,9 @@ impl Searcher<'_> {
         let goal = candidate && {
             let budget = self.cap.saturating_sub(self.work).max(1);
             let answer = match self.key.kind {
-                BugKind::Deadlock => reached::blocking_bugs(self.prog, &state, budget)
+                BugKind::Deadlock => verdict::blocking_bugs(self.prog, &state, budget)
                     .map(|found| found.iter().any(|(k, _)| *k == self.key)),
-                _ => reached::certain(self.prog, &state, &self.key, budget),
+                _ => verdict::certain(self.prog, &state, &self.key, budget),
             };
             self.work += 1;
             answer.unwrap_or_else(|| {

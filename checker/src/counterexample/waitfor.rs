@@ -3,7 +3,7 @@
 //! For every goroutine still alive at the end of a trace: its status, and
 //! for a blocked one the operation and the objects it waits on, and which
 //! goroutines could release it: the holders of the lock it wants (tracked
-//! along the trace, [`crate::objects`]), and the live goroutines that have an
+//! along the trace, [`crate::counterexample::identity`]), and the live goroutines that have an
 //! operation ahead of them that would complete its wait (a receive for its
 //! send, a `Done` for its `Wait`, a `cancel` for its `<-ctx.Done()`, ...).
 //! "Ahead" is read from the code: every instruction reachable from where the
@@ -21,11 +21,12 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::{FxHashSet, FxHasher};
 use weft_models::ir::{CaseDir, Expr, FuncId, Op, Pc, Program};
+use weft_reports::view::{Release, WaitNote, WaitVerb};
 
-use crate::objects::ObjId;
+use crate::counterexample::identity::ObjId;
+use crate::counterexample::replay::Trace;
 use crate::semantics::eval::eval;
 use crate::state::{Goroutine, GoroutineId, Object, Site, State};
-use crate::trace::Trace;
 use crate::value::{ObjRef, Value};
 
 /// What a goroutine is doing at the end.
@@ -47,7 +48,7 @@ pub struct Could {
     /// The operation.
     pub site: Site,
     /// What it would do (`receive from`, `call Done on`, `cancel`).
-    pub what: &'static str,
+    pub what: Release,
     /// On which object.
     pub object: ObjId,
     /// True when a goroutine it would start does it.
@@ -58,7 +59,7 @@ pub struct Could {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Wait {
     /// What it is doing, after its name: `waits to send on`, `waits to lock`, ...
-    pub verb: &'static str,
+    pub verb: WaitVerb,
     /// The objects it waits on (several for a select).
     pub objects: Vec<ObjId>,
     /// Goroutines holding what it needs (a lock, a running `Once`).
@@ -66,7 +67,7 @@ pub struct Wait {
     /// Live goroutines with an operation ahead that would release it.
     pub could: Vec<Could>,
     /// A fact that explains the wait by itself (`nil channel`, `counter is 2`).
-    pub note: Option<String>,
+    pub note: Option<WaitNote>,
 }
 
 /// One live goroutine at the end.
@@ -92,7 +93,7 @@ pub enum Relation {
         /// The operation.
         site: Site,
         /// What it would do.
-        what: &'static str,
+        what: Release,
     },
 }
 
@@ -327,17 +328,17 @@ fn chan_needs(state: &State, ch: ObjRef, send: bool) -> Vec<(Kind, ObjRef)> {
     v
 }
 
-fn what(kind: Kind) -> &'static str {
+fn what(kind: Kind) -> Release {
     match kind {
-        Kind::Send => "send on",
-        Kind::Recv => "receive from",
-        Kind::Close => "close",
-        Kind::Unlock => "unlock",
-        Kind::RUnlock => "read-unlock",
-        Kind::Done => "call Done on",
-        Kind::Signal => "signal",
-        Kind::Cancel => "cancel",
-        Kind::OnceExit => "finish once.Do of",
+        Kind::Send => Release::SendOn,
+        Kind::Recv => Release::ReceiveFrom,
+        Kind::Close => Release::Close,
+        Kind::Unlock => Release::Unlock,
+        Kind::RUnlock => Release::ReadUnlock,
+        Kind::Done => Release::CallDoneOn,
+        Kind::Signal => Release::Signal,
+        Kind::Cancel => Release::Cancel,
+        Kind::OnceExit => Release::FinishOnceDoOf,
     }
 }
 
@@ -357,7 +358,7 @@ impl Analysis<'_> {
         let state = &self.trace.last;
         let site = g.site();
         let mut w = Wait {
-            verb: "waits on",
+            verb: WaitVerb::WaitsOn,
             objects: Vec::new(),
             holders: Vec::new(),
             could: Vec::new(),
@@ -373,12 +374,12 @@ impl Analysis<'_> {
             Op::Send { chan: c, .. } | Op::Recv { chan: c, .. } => {
                 let send = matches!(self.prog.instr(site.func, site.pc).op, Op::Send { .. });
                 w.verb = if send {
-                    "waits to send on"
+                    WaitVerb::WaitsToSendOn
                 } else {
-                    "waits to receive from"
+                    WaitVerb::WaitsToReceiveFrom
                 };
                 match chan(c) {
-                    None => w.note = Some("the channel is nil: it is never ready".into()),
+                    None => w.note = Some(WaitNote::NilChannel),
                     Some(r) => {
                         w.objects.push(id(r));
                         needs = chan_needs(state, r, send);
@@ -386,9 +387,9 @@ impl Analysis<'_> {
                 }
             }
             Op::Select { arms, .. } => {
-                w.verb = "waits in a select on";
+                w.verb = WaitVerb::WaitsInSelectOn;
                 if arms.is_empty() {
-                    w.note = Some("`select {}` blocks forever".into());
+                    w.note = Some(WaitNote::EmptySelect);
                 }
                 for arm in arms {
                     if let Some(r) = chan(&arm.chan) {
@@ -401,22 +402,22 @@ impl Analysis<'_> {
                     }
                 }
                 if !arms.is_empty() && w.objects.is_empty() {
-                    w.note = Some("every case is on a nil channel".into());
+                    w.note = Some(WaitNote::EveryCaseNil);
                 }
             }
             Op::Lock { mutex } | Op::RLock { mutex } => {
                 let read = matches!(self.prog.instr(site.func, site.pc).op, Op::RLock { .. });
                 w.verb = if read {
-                    "waits to read-lock"
+                    WaitVerb::WaitsToReadLock
                 } else {
-                    "waits to lock"
+                    WaitVerb::WaitsToLock
                 };
                 if let Some(r) = self.obj(g, mutex) {
                     w.objects.push(id(r));
                     let h = self.trace.objects.holders(id(r));
                     match state.object(r) {
                         Object::RwMutex(_) if !read && g.phase > 0 => {
-                            w.verb = "waits for the readers to leave";
+                            w.verb = WaitVerb::WaitsForReadersToLeave;
                             w.holders = h.readers.clone();
                             needs.push((Kind::RUnlock, r));
                         }
@@ -424,10 +425,7 @@ impl Analysis<'_> {
                             w.holders.extend(h.writer.clone());
                             if let Some(p) = rw.pending.as_ref().filter(|p| **p != g.id) {
                                 w.holders.push(p.clone());
-                                w.note = Some(
-                                    "a writer is waiting for the lock, so new readers wait too"
-                                        .into(),
-                                );
+                                w.note = Some(WaitNote::WriterPending);
                             }
                             needs.push((Kind::Unlock, r));
                         }
@@ -443,16 +441,16 @@ impl Analysis<'_> {
                     w.objects.push(id(r));
                     match state.object(r) {
                         Object::WaitGroup(st) => {
-                            w.verb = "waits for";
-                            w.note = Some(format!("its counter is {}", st.counter));
+                            w.verb = WaitVerb::WaitsFor;
+                            w.note = Some(WaitNote::Counter(st.counter));
                             needs.push((Kind::Done, r));
                         }
                         Object::Cond(c) if c.waiters.contains(&g.id) => {
-                            w.verb = "waits for a signal on";
+                            w.verb = WaitVerb::WaitsForSignalOn;
                             needs.push((Kind::Signal, r));
                         }
                         Object::Cond(c) => {
-                            w.verb = "waits to relock the Locker of";
+                            w.verb = WaitVerb::WaitsToRelockLockerOf;
                             w.holders
                                 .extend(self.trace.objects.holders(id(c.locker)).writer);
                             needs.push((Kind::Unlock, c.locker));
@@ -462,7 +460,7 @@ impl Analysis<'_> {
                 }
             }
             Op::OnceEnter { once, .. } => {
-                w.verb = "waits to enter once.Do of";
+                w.verb = WaitVerb::WaitsToEnterOnceDoOf;
                 if let Some(r) = self.obj(g, once) {
                     w.objects.push(id(r));
                     w.holders.extend(self.trace.objects.holders(id(r)).writer);

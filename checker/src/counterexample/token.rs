@@ -4,7 +4,7 @@
 //! replay` can re-execute exactly that run. It is pure syntax: which
 //! goroutine moves and which alternative it takes. Turning an item into a
 //! transition of a particular state (and checking that it is enabled) is the
-//! replayer's job ([`crate::trace`]).
+//! replayer's job ([`crate::counterexample::replay`]).
 //!
 //! ```text
 //! token     = "v1:" [ item *( "." item ) ]
@@ -25,6 +25,8 @@
 //! Every character of a token is safe unquoted in a shell.
 
 use std::fmt;
+
+use weft_reports::view::{Asked, AskedAlt};
 
 /// The version prefix of tokens this build writes and reads.
 pub const VERSION: &str = "v1";
@@ -81,34 +83,31 @@ impl fmt::Display for Move {
     }
 }
 
-impl Move {
-    fn describe(&self) -> String {
-        let g = self.goroutine;
-        match self.alt {
-            Alt::Only => format!("goroutine {g} takes its next step"),
-            Alt::Case(n) => format!("goroutine {g} takes select case {n}"),
-            Alt::Default => format!("goroutine {g} takes the select's default"),
-            Alt::Choice(n) => format!("goroutine {g} takes choice {n}"),
+impl From<Alt> for AskedAlt {
+    fn from(a: Alt) -> Self {
+        match a {
+            Alt::Only => AskedAlt::Only,
+            Alt::Case(n) => AskedAlt::Case(n),
+            Alt::Default => AskedAlt::Default,
+            Alt::Choice(n) => AskedAlt::Choice(n),
         }
     }
 }
 
 impl Item {
-    /// What the item asks for, in words.
-    pub fn describe(&self) -> String {
-        match self {
-            Item::Step(m) => m.describe(),
-            Item::Handoff { sender, receiver } => format!(
-                "goroutine {} hands a value to goroutine {}{}",
-                sender.goroutine,
-                receiver.goroutine,
-                match receiver.alt {
-                    Alt::Case(n) => format!(" in its select case {n}"),
-                    _ => String::new(),
-                }
-            ),
-            Item::Fire(1) => "the first pending timer fires".into(),
-            Item::Fire(n) => format!("pending timer {n} fires"),
+    /// What the item asks for, for messages.
+    pub fn asked(&self) -> Asked {
+        match *self {
+            Item::Step(m) => Asked::Step(m.goroutine, m.alt.into()),
+            Item::Handoff { sender, receiver } => Asked::Handoff {
+                sender: sender.goroutine,
+                receiver: receiver.goroutine,
+                receiver_case: match receiver.alt {
+                    Alt::Case(n) => Some(n),
+                    Alt::Only | Alt::Default | Alt::Choice(_) => None,
+                },
+            },
+            Item::Fire(n) => Asked::Fire(n),
         }
     }
 }

@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, VecDeque};
 use weft_models::ir::Program;
 use weft_models::syntax::BugKind;
 
+use crate::counterexample::replay::Trace;
 use crate::detect::{self, blocking, race, Bug, BugKey, Finding};
 use crate::graph::{Builder, Graph, Node, StateId};
 use crate::semantics::context::CancelStatus;
@@ -192,6 +193,20 @@ pub fn reached(
         }
     }
     Reached { bugs, complete }
+}
+
+/// The state budget for deciding, at the end of a replay, whether a
+/// goroutine is blocked forever.
+pub const REPLAY_BUDGET: usize = 1_000_000;
+
+/// Every bug the replayed run `trace` shows.
+pub fn of_trace(prog: &Program, trace: &Trace, budget: usize) -> Reached {
+    let results: Vec<_> = trace
+        .steps
+        .iter()
+        .map(|s| (s.events.clone(), s.failure.clone()))
+        .collect();
+    reached(prog, &trace.path, &results, &trace.last, budget)
 }
 
 /// The key of a bug, as its detector built it.

@@ -6,15 +6,17 @@
 //! [`Replayer`] is the step-at-a-time engine (`weft replay` prints each step
 //! as it happens); [`replay_path`] and [`replay_items`] run a whole schedule.
 //! Goroutines are numbered in spawn order (0 is main), the numbering replay
-//! tokens use ([`crate::schedule`]).
+//! tokens use ([`crate::counterexample::token`]).
 
 use std::collections::BTreeMap;
 
 use smallvec::SmallVec;
-use weft_models::ir::{Op, Program};
+use weft_models::ir::Program;
+use weft_reports::view::{Action, Divergence, SwitchMark};
 
-use crate::objects::{ObjId, Objects};
-use crate::schedule::{Alt, Item, Move};
+use crate::counterexample::describe;
+use crate::counterexample::identity::{ObjId, Objects};
+use crate::counterexample::token::{Alt, Item, Move};
 use crate::semantics::{self, Event, Failure, Transition, Use, PLAIN};
 use crate::state::{GoroutineId, Object, Site, State};
 
@@ -59,8 +61,8 @@ pub struct TraceStep {
     pub partner: Option<Actor>,
     /// The timer or context whose deadline fired.
     pub fired: Option<ObjId>,
-    /// What happened, in words (`send`, `select case 2`, `timer fires`).
-    pub action: String,
+    /// What happened.
+    pub action: Action,
     /// Context switch before this step.
     pub switch: Switch,
     /// Objects the step touched, and how.
@@ -73,10 +75,32 @@ pub struct TraceStep {
     pub failure: Option<Failure>,
 }
 
+impl From<Switch> for SwitchMark {
+    fn from(s: Switch) -> Self {
+        match s {
+            Switch::None => SwitchMark::None,
+            Switch::Switch => SwitchMark::Switch,
+            Switch::Preemption => SwitchMark::Preemption,
+        }
+    }
+}
+
 impl TraceStep {
     /// The goroutines that moved.
     pub fn movers(&self) -> impl Iterator<Item = &Actor> {
         self.actor.iter().chain(self.partner.iter())
+    }
+
+    /// The goroutine alternatives of the mover and of the partner, which
+    /// say which case of a select each took.
+    pub fn alts(&self) -> (Option<u32>, Option<u32>) {
+        match self.transition {
+            Transition::Step { alt, .. } => (Some(alt), None),
+            Transition::Rendezvous {
+                send_arm, recv_arm, ..
+            } => (Some(send_arm), Some(recv_arm)),
+            Transition::Fire { .. } => (None, None),
+        }
     }
 }
 
@@ -102,7 +126,7 @@ pub struct Choice {
     /// The operation.
     pub site: Option<Site>,
     /// What it would do.
-    pub action: String,
+    pub action: Action,
 }
 
 /// Why a schedule could not be replayed.
@@ -118,8 +142,8 @@ pub enum ReplayError {
         step: usize,
         /// The token item asked for.
         wanted: Item,
-        /// Why it cannot be taken (`goroutine 2 (worker#2) is blocked`).
-        why: String,
+        /// Why it cannot be taken.
+        why: Box<Divergence>,
         /// The goroutine the item names, where it stands, if it is alive.
         at: Option<(String, Site)>,
         /// What was enabled instead.
@@ -145,59 +169,6 @@ fn list(enabled: &[Choice]) -> String {
         .map(|c| format!("`{}`", c.item))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Describes a goroutine's operation (`send`, `select: case 2`, ...).
-pub fn describe(prog: &Program, site: Site, alt: u32, phase: u8) -> String {
-    match &prog.instr(site.func, site.pc).op {
-        Op::Send { .. } => "send".into(),
-        Op::Recv { .. } => "receive".into(),
-        Op::Close { .. } => "close".into(),
-        Op::Select { arms, .. } if alt as usize >= arms.len() => "select: default".into(),
-        Op::Select { .. } => format!("select: case {}", alt + 1),
-        Op::Lock { .. } if phase == 0 => "lock".into(),
-        Op::Lock { .. } => "lock (readers gone)".into(),
-        Op::Unlock { .. } => "unlock".into(),
-        Op::TryLock { .. } => "trylock".into(),
-        Op::RLock { .. } => "read-lock".into(),
-        Op::RUnlock { .. } => "read-unlock".into(),
-        Op::WgAdd { .. } => "add".into(),
-        Op::Wait { .. } if phase == 0 => "wait".into(),
-        Op::Wait { .. } => "wake and relock".into(),
-        Op::Signal { .. } => "signal".into(),
-        Op::Broadcast { .. } => "broadcast".into(),
-        Op::OnceEnter { .. } => "once.Do".into(),
-        Op::OnceExit { .. } => "once.Do returns".into(),
-        Op::Cancel { .. } => "cancel".into(),
-        Op::CtxErr { .. } => "ctx.Err".into(),
-        Op::TimerStop { .. } => "stop timer".into(),
-        Op::TimerReset { .. } => "reset timer".into(),
-        Op::Load { .. } => "read".into(),
-        Op::Store { .. } => "write".into(),
-        Op::MapDelete { .. } => "delete".into(),
-        Op::Len { .. } => "len".into(),
-        Op::AtomicLoad { .. } => "atomic load".into(),
-        Op::AtomicStore { .. } => "atomic store".into(),
-        Op::AtomicAdd { .. } => "atomic add".into(),
-        Op::CompareAndSwap { .. } => "compare-and-swap".into(),
-        Op::Go { .. } => "go".into(),
-        Op::Choose { .. } => format!("choice {}", alt + 1),
-        Op::Panic { .. } => "panic".into(),
-        Op::Assert { .. } => "assert".into(),
-        Op::Sleep => "sleep".into(),
-        Op::New { .. } => "make".into(),
-        _ => "step".into(),
-    }
-}
-
-/// The token alternative of goroutine alternative `alt` at `site`.
-fn alt_of(prog: &Program, site: Site, alt: u32) -> Alt {
-    match &prog.instr(site.func, site.pc).op {
-        Op::Select { arms, .. } if alt as usize >= arms.len() => Alt::Default,
-        Op::Select { .. } => Alt::Case(alt + 1),
-        Op::Choose { .. } => Alt::Choice(alt + 1),
-        _ => Alt::Only,
-    }
 }
 
 /// Whether `t` is a context switch or a preemption after a step by `last`
@@ -324,7 +295,7 @@ impl<'p> Replayer<'p> {
             let g = &self.state.goroutines[p as usize];
             Move {
                 goroutine: self.number(&g.id),
-                alt: alt_of(self.prog, g.site(), alt),
+                alt: describe::operation(self.prog, g.site(), alt, g.phase).alt,
             }
         };
         match *t {
@@ -359,7 +330,7 @@ impl<'p> Replayer<'p> {
                     item,
                     goroutine: Some(self.name(&gr.id)),
                     site: Some(gr.site()),
-                    action: describe(self.prog, gr.site(), alt, gr.phase),
+                    action: describe::operation(self.prog, gr.site(), alt, gr.phase).action,
                 }
             }
             Transition::Rendezvous {
@@ -371,7 +342,7 @@ impl<'p> Replayer<'p> {
                     item,
                     goroutine: Some(self.name(&s.id)),
                     site: Some(s.site()),
-                    action: format!("send to {}", self.name(&r.id)),
+                    action: Action::SendTo(self.name(&r.id)),
                 }
             }
             Transition::Fire { object } => Choice {
@@ -383,11 +354,11 @@ impl<'p> Replayer<'p> {
         }
     }
 
-    fn fire_action(&self, object: crate::value::ObjRef) -> String {
+    fn fire_action(&self, object: crate::value::ObjRef) -> Action {
         match self.state.object(object) {
-            Object::Context(_) => "context deadline expires".into(),
-            Object::Timer(t) if t.periodic() => "ticker ticks".into(),
-            _ => "timer fires".into(),
+            Object::Context(_) => Action::DeadlineExpires,
+            Object::Timer(t) if t.periodic() => Action::TickerTicks,
+            _ => Action::TimerFires,
         }
     }
 
@@ -422,33 +393,29 @@ impl<'p> Replayer<'p> {
                     .filter(|t| matches!(t, Transition::Fire { .. }))
                     .count();
                 match n {
-                    0 => "no timer or deadline can fire now".to_string(),
-                    1 => "only one timer can fire now (`t`)".to_string(),
-                    n => format!("only {n} timers can fire now (`t` to `t{n}`)"),
+                    0 => Divergence::NoTimer,
+                    1 => Divergence::OneTimer,
+                    n => Divergence::Timers(n),
                 }
             }
             Some(num) => {
                 let found = self.names.iter().find(|(_, n)| n.number == num);
                 match found {
-                    None => format!("goroutine {num} has not been started"),
+                    None => Divergence::NotStarted(num),
                     Some((id, n)) => match self.state.position(id) {
-                        None => format!("goroutine {num} ({}) has ended", n.display),
+                        None => Divergence::Ended(num, n.display.clone()),
                         Some(p) => {
                             let g = &self.state.goroutines[p];
                             at = Some((n.display.clone(), g.site()));
                             let own: Vec<String> = enabled
                                 .iter()
                                 .filter(|t| t.actors().first() == Some(&(p as u32)))
-                                .map(|t| format!("`{}`", self.item_of(t)))
+                                .map(|t| self.item_of(t).to_string())
                                 .collect();
                             if own.is_empty() {
-                                format!("goroutine {num} ({}) is blocked", n.display)
+                                Divergence::Blocked(num, n.display.clone())
                             } else {
-                                format!(
-                                    "goroutine {num} ({}) can only take {}",
-                                    n.display,
-                                    own.join(" or ")
-                                )
+                                Divergence::CanOnlyTake(num, n.display.clone(), own)
                             }
                         }
                     },
@@ -458,7 +425,7 @@ impl<'p> Replayer<'p> {
         Err(ReplayError::Diverged {
             step,
             wanted: *item,
-            why,
+            why: Box::new(why),
             at,
             enabled: enabled.iter().map(|t| self.choice(t)).collect(),
         })
@@ -490,7 +457,7 @@ impl<'p> Replayer<'p> {
                 Ok(_) => ReplayError::Diverged {
                     step: self.steps.len() + 1,
                     wanted: item,
-                    why: "the transition is not enabled".into(),
+                    why: Box::new(Divergence::NotEnabled),
                     at: None,
                     enabled: enabled.iter().map(|e| self.choice(e)).collect(),
                 },
@@ -520,7 +487,7 @@ impl<'p> Replayer<'p> {
             number: self.number(&g.id),
             site: g.site(),
             phase: g.phase,
-            alt: alt_of(self.prog, g.site(), alt),
+            alt: describe::operation(self.prog, g.site(), alt, g.phase).alt,
         }
     }
 
@@ -532,7 +499,7 @@ impl<'p> Replayer<'p> {
         let (actor, partner, fired, action) = match *t {
             Transition::Step { g, alt } => {
                 let a = self.actor(g, alt);
-                let action = describe(prog, a.site, alt, a.phase);
+                let action = describe::operation(prog, a.site, alt, a.phase).action;
                 (Some(a), None, None, action)
             }
             Transition::Rendezvous {
@@ -544,9 +511,9 @@ impl<'p> Replayer<'p> {
                 let s = self.actor(sender, send_arm);
                 let r = self.actor(receiver, recv_arm);
                 let action = if send_arm == PLAIN {
-                    "send (handed over)".to_string()
+                    Action::SendHandedOver
                 } else {
-                    format!("select: case {} (handed over)", send_arm + 1)
+                    Action::SelectCaseHandedOver(send_arm + 1)
                 };
                 (Some(s), Some(r), None, action)
             }
@@ -687,7 +654,7 @@ impl Trace {
 
     /// The replay token.
     pub fn token(&self) -> String {
-        crate::schedule::encode(&self.items())
+        crate::counterexample::token::encode(&self.items())
     }
 
     /// Context switches and preemptions.

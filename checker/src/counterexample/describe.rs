@@ -1,0 +1,111 @@
+//! What an operation is, for the people reading a counterexample: the one
+//! place outside the semantics that reads the IR's operations. Everything
+//! a report says about an operation (its action, the token alternative it
+//! takes, whether it passes messages, the span of a select case, which
+//! operation makes an object) comes from here, so a new `Op` variant is
+//! decided once, in the exhaustive match of [`operation`].
+
+use weft_models::ir::{FuncId, Op, Pc, Program};
+use weft_models::span::Span;
+use weft_reports::view::Action;
+
+use crate::counterexample::token::Alt;
+use crate::state::Site;
+
+/// Which side of the study's cause axis an operation stands on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// Channels, select, contexts, timers (and making objects).
+    MessagePassing,
+    /// Locks, WaitGroups, Once, Cond, variables, atomics.
+    SharedMemory,
+    /// Says nothing: `go`, choices, sleeps, panics, assertions.
+    Neither,
+}
+
+/// An operation taken with one alternative, described.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// What it does.
+    pub action: Action,
+    /// The alternative as replay tokens write it.
+    pub alt: Alt,
+    /// Its side of the cause axis.
+    pub cause: Cause,
+}
+
+/// The operation at `site` taking goroutine alternative `alt` in `phase`
+/// (of a two-phase `Lock` or `Wait`).
+pub fn operation(prog: &Program, site: Site, alt: u32, phase: u8) -> Operation {
+    use Action as A;
+    use Cause::{MessagePassing as Mp, Neither, SharedMemory as Sm};
+    let (action, alt, cause) = match &prog.instr(site.func, site.pc).op {
+        Op::Send { .. } => (A::Send, Alt::Only, Mp),
+        Op::Recv { .. } => (A::Receive, Alt::Only, Mp),
+        Op::Close { .. } => (A::Close, Alt::Only, Mp),
+        Op::Select { arms, .. } if alt as usize >= arms.len() => {
+            (A::SelectDefault, Alt::Default, Mp)
+        }
+        Op::Select { .. } => (A::SelectCase(alt + 1), Alt::Case(alt + 1), Mp),
+        Op::Lock { .. } if phase == 0 => (A::Lock, Alt::Only, Sm),
+        Op::Lock { .. } => (A::LockReadersGone, Alt::Only, Sm),
+        Op::Unlock { .. } => (A::Unlock, Alt::Only, Sm),
+        Op::TryLock { .. } => (A::TryLock, Alt::Only, Sm),
+        Op::RLock { .. } => (A::ReadLock, Alt::Only, Sm),
+        Op::RUnlock { .. } => (A::ReadUnlock, Alt::Only, Sm),
+        Op::WgAdd { .. } => (A::Add, Alt::Only, Sm),
+        Op::Wait { .. } if phase == 0 => (A::Wait, Alt::Only, Sm),
+        Op::Wait { .. } => (A::WakeAndRelock, Alt::Only, Sm),
+        Op::Signal { .. } => (A::Signal, Alt::Only, Sm),
+        Op::Broadcast { .. } => (A::Broadcast, Alt::Only, Sm),
+        Op::OnceEnter { .. } => (A::OnceDo, Alt::Only, Sm),
+        Op::OnceExit { .. } => (A::OnceDoReturns, Alt::Only, Sm),
+        Op::Cancel { .. } => (A::Cancel, Alt::Only, Mp),
+        Op::CtxErr { .. } => (A::CtxErr, Alt::Only, Mp),
+        Op::TimerStop { .. } => (A::StopTimer, Alt::Only, Mp),
+        Op::TimerReset { .. } => (A::ResetTimer, Alt::Only, Mp),
+        Op::Load { .. } => (A::Read, Alt::Only, Sm),
+        Op::Store { .. } => (A::Write, Alt::Only, Sm),
+        Op::MapDelete { .. } => (A::Delete, Alt::Only, Sm),
+        Op::Len { .. } => (A::Len, Alt::Only, Sm),
+        Op::AtomicLoad { .. } => (A::AtomicLoad, Alt::Only, Sm),
+        Op::AtomicStore { .. } => (A::AtomicStore, Alt::Only, Sm),
+        Op::AtomicAdd { .. } => (A::AtomicAdd, Alt::Only, Sm),
+        Op::CompareAndSwap { .. } => (A::CompareAndSwap, Alt::Only, Sm),
+        Op::Go { .. } => (A::Go, Alt::Only, Neither),
+        Op::Choose { .. } => (A::Choice(alt + 1), Alt::Choice(alt + 1), Neither),
+        Op::Panic { .. } => (A::Panic, Alt::Only, Neither),
+        Op::Assert { .. } => (A::Assert, Alt::Only, Neither),
+        Op::Sleep => (A::Sleep, Alt::Only, Neither),
+        Op::New { .. } => (A::Make, Alt::Only, Mp),
+        // Local instructions run between visible steps and are never a
+        // step's operation nor a bug's site; they count as before.
+        Op::Assign { .. }
+        | Op::Jump { .. }
+        | Op::JumpIfNot { .. }
+        | Op::Call { .. }
+        | Op::Return { .. }
+        | Op::Defer { .. }
+        | Op::EndDefer
+        | Op::Recover { .. } => (A::Local, Alt::Only, Sm),
+    };
+    Operation { action, alt, cause }
+}
+
+/// The span of select case `alt` at `site`, when `site` is a select and
+/// `alt` one of its cases.
+pub fn case_span(prog: &Program, site: Site, alt: u32) -> Option<Span> {
+    let Op::Select { arms, .. } = &prog.instr(site.func, site.pc).op else {
+        return None;
+    };
+    arms.get(alt as usize).map(|arm| arm.span)
+}
+
+/// The first operation of `func` that makes an object into local `slot`.
+pub fn maker_of_local(prog: &Program, func: FuncId, slot: usize) -> Option<Pc> {
+    prog.func(func)
+        .code
+        .iter()
+        .position(|i| matches!(&i.op, Op::New { dst, .. } if dst.index() == slot))
+        .map(|pc| Pc(pc as u32))
+}

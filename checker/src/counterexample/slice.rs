@@ -1,0 +1,83 @@
+//! Slicing a counterexample: which steps the bug depends on. The text
+//! report folds the others.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use weft_models::ir::Program;
+use weft_models::syntax::BugKind;
+
+use crate::counterexample::identity::ObjId;
+use crate::counterexample::replay::Trace;
+use crate::detect::Bug;
+use crate::semantics::{self, Transition, Use};
+use crate::state::GoroutineId;
+
+/// For every step of `trace`, whether `bug` depends on it: the backward
+/// closure, from the bug's own operations (the crash, the garbage
+/// collection that found a context leak, the pending operations of the
+/// involved goroutines), of program order, spawns and conflicting accesses
+/// to one object.
+pub fn relevance(prog: &Program, trace: &Trace, bug: &Bug) -> Vec<bool> {
+    let steps = &trace.steps;
+    let mut goroutines: BTreeSet<GoroutineId> = BTreeSet::new();
+    let mut objects: BTreeMap<ObjId, BTreeSet<bool>> = BTreeMap::new();
+    let add_touches = |objects: &mut BTreeMap<ObjId, BTreeSet<bool>>, t: &[(ObjId, Use)]| {
+        for &(o, a) in t {
+            objects.entry(o).or_default().insert(commutes_with_reads(a));
+        }
+    };
+    // Sinks: the pending operations of the involved goroutines.
+    let last = &trace.last;
+    for inv in &bug.involved {
+        if let Some(p) = last.position(&inv.goroutine) {
+            goroutines.insert(inv.goroutine.clone());
+            let fp = semantics::footprint(
+                prog,
+                last,
+                &Transition::Step {
+                    g: p as u32,
+                    alt: 0,
+                },
+            );
+            let t: Vec<(ObjId, Use)> = fp
+                .objects
+                .iter()
+                .map(|&(r, a)| (trace.objects.id(r), a))
+                .collect();
+            add_touches(&mut objects, &t);
+        }
+    }
+    let context_leak = bug.kind == BugKind::ContextLeak;
+    let mut relevant = vec![false; steps.len()];
+    for i in (0..steps.len()).rev() {
+        let s = &steps[i];
+        let sink = s.failure.is_some()
+            || (!s.events.is_empty() && context_leak)
+            || s.actor
+                .as_ref()
+                .is_some_and(|a| context_leak && a.site == bug.site);
+        let by_goroutine = s.movers().any(|a| goroutines.contains(&a.goroutine));
+        let by_spawn = s.spawned.as_ref().is_some_and(|c| goroutines.contains(c));
+        let by_object = s.touches.iter().any(|&(o, a)| {
+            objects
+                .get(&o)
+                .is_some_and(|reads| !(commutes_with_reads(a) && reads.iter().all(|&r| r)))
+        });
+        if sink || by_goroutine || by_spawn || by_object {
+            relevant[i] = true;
+            goroutines.extend(s.movers().map(|a| a.goroutine.clone()));
+            add_touches(&mut objects, &s.touches);
+        }
+    }
+    relevant
+}
+
+/// A use the slice treats as a read that commutes with other reads: plain
+/// reads and `len`. Atomic loads and `ctx.Err()` are kept as synchronising
+/// accesses, so they stay in the slice with each other.
+fn commutes_with_reads(u: Use) -> bool {
+    match u {
+        Use::Read | Use::Inspect => true,
+        Use::Write | Use::AtomicRead | Use::AtomicWrite | Use::SyncRead | Use::Sync => false,
+    }
+}

@@ -1,0 +1,84 @@
+//! The study's taxonomy of a bug: blocking or not, and whether it comes
+//! from message passing or shared memory, read from the operations
+//! involved.
+
+use weft_models::ir::Program;
+use weft_models::syntax::{self, BugKind};
+use weft_reports::view::{Behavior, Cause};
+
+use crate::counterexample::describe;
+use crate::detect::Bug;
+
+/// The behaviour and cause of `bug`: message passing when any of its
+/// operations passes messages (a race is always shared memory, a context
+/// leak always message passing); when none says, what the scenario
+/// declares.
+pub fn classify(prog: &Program, bug: &Bug) -> (Behavior, Cause) {
+    let blocking = matches!(
+        bug.kind,
+        BugKind::Deadlock | BugKind::Leak | BugKind::ContextLeak
+    );
+    let sites = std::iter::once(bug.site).chain(bug.involved.iter().map(|i| i.site));
+    let mp: Vec<bool> = sites
+        .filter_map(|s| match describe::operation(prog, s, 0, 0).cause {
+            describe::Cause::MessagePassing => Some(true),
+            describe::Cause::SharedMemory => Some(false),
+            describe::Cause::Neither => None,
+        })
+        .collect();
+    let declared = prog
+        .meta
+        .taxonomy
+        .map(|t| t.cause == syntax::Cause::MessagePassing);
+    let message = match bug.kind {
+        BugKind::Race => false,
+        BugKind::ContextLeak => true,
+        BugKind::Deadlock | BugKind::Leak | BugKind::Panic | BugKind::Assert if mp.is_empty() => {
+            declared.unwrap_or(false)
+        }
+        BugKind::Deadlock | BugKind::Leak | BugKind::Panic | BugKind::Assert => {
+            mp.iter().any(|&m| m)
+        }
+    };
+    (
+        if blocking {
+            Behavior::Blocking
+        } else {
+            Behavior::NonBlocking
+        },
+        if message {
+            Cause::MessagePassing
+        } else {
+            Cause::SharedMemory
+        },
+    )
+}
+
+/// The taxonomy a scenario declares.
+pub fn declared(prog: &Program) -> Option<(Behavior, Cause)> {
+    prog.meta.taxonomy.map(|t| {
+        (
+            match t.behavior {
+                syntax::Behavior::Blocking => Behavior::Blocking,
+                syntax::Behavior::NonBlocking => Behavior::NonBlocking,
+            },
+            match t.cause {
+                syntax::Cause::SharedMemory => Cause::SharedMemory,
+                syntax::Cause::MessagePassing => Cause::MessagePassing,
+            },
+        )
+    })
+}
+
+/// The report's spelling of a bug kind.
+pub fn kind(k: BugKind) -> weft_reports::view::BugKind {
+    use weft_reports::view::BugKind as V;
+    match k {
+        BugKind::Deadlock => V::Deadlock,
+        BugKind::Leak => V::Leak,
+        BugKind::Race => V::Race,
+        BugKind::Panic => V::Panic,
+        BugKind::Assert => V::Assert,
+        BugKind::ContextLeak => V::ContextLeak,
+    }
+}

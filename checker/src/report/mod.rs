@@ -1,0 +1,454 @@
+//! Fills in the report view types from an outcome and the counterexample
+//! wing ([`crate::counterexample`]): which counterexample, its replayed
+//! steps, happens-before edges and slice, the wait-for analysis of its end.
+//! The words come from `weft_reports::words`.
+
+use std::collections::BTreeMap;
+
+use weft_models::syntax::BugKind;
+use weft_reports::view::{
+    Action, BugView, GoroutineStatus, GoroutineView, LaneView, Location, MinimalityView,
+    PartnerView, PendingView, Relation, ReleaseView, ReplayReport, Role, ScenarioReport, StatsView,
+    StepView, TaxonomyView, WaitEdgeView, WaitForView, WaitVerb, WaitView, SCHEMA_VERSION,
+};
+use weft_reports::words::{self, Chosen, Releaser};
+
+use crate::counterexample::identity::ObjId;
+use crate::counterexample::minimal::{self, Search};
+use crate::counterexample::replay::Trace;
+use crate::counterexample::waitfor::{self, Status, WaitFor};
+use crate::counterexample::{choose, explain, happens_before, slice, taxonomy, verdict};
+use crate::detect::Bug;
+use crate::explore::Outcome;
+use crate::semantics::{Event, FailureKind};
+use crate::state::GoroutineId;
+
+mod replay;
+
+pub use crate::counterexample::locate::{one_line, Locator};
+pub use replay::{divergence_view, replay_step_view};
+
+/// How reports are made.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Work cap of the minimal-schedule search ([`minimal::DEFAULT_CAP`]);
+    /// 0 keeps the checker's breadth-first counterexamples.
+    pub minimal_cap: usize,
+    /// `--param` arguments to repeat in the reproduce command.
+    pub params: Vec<(String, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            minimal_cap: minimal::DEFAULT_CAP,
+            params: Vec::new(),
+        }
+    }
+}
+
+/// Whether the kinds found match what the scenario expects. A clean
+/// verdict counts only when the search was complete.
+pub fn expected_met(expect: &[BugKind], outcome: &Outcome) -> bool {
+    let mut found: Vec<BugKind> = outcome.bugs.iter().map(|b| b.kind).collect();
+    found.sort();
+    found.dedup();
+    let mut want = expect.to_vec();
+    want.sort();
+    want.dedup();
+    found == want && (outcome.complete || !want.is_empty())
+}
+
+/// Context for filling one bug's view.
+struct Filler<'a> {
+    loc: &'a Locator<'a>,
+    trace: &'a Trace,
+    bug: &'a Bug,
+    lanes: BTreeMap<GoroutineId, usize>,
+}
+
+impl Filler<'_> {
+    fn name(&self, g: &GoroutineId) -> String {
+        self.trace.name(g)
+    }
+
+    fn lane(&self, g: &GoroutineId) -> usize {
+        self.lanes.get(g).copied().unwrap_or(0)
+    }
+
+    fn obj(&self, id: ObjId) -> String {
+        explain::object_name(self.loc, self.trace, id)
+    }
+
+    fn steps(&self) -> Vec<StepView> {
+        let relevant = slice::relevance(self.loc.prog, self.trace, self.bug);
+        let after = happens_before::sync_edges(self.trace);
+        let mut out = Vec::new();
+        for (i, s) in self.trace.steps.iter().enumerate() {
+            let (alt, recv_arm) = s.alts();
+            let (lane, goroutine, at) = match &s.actor {
+                Some(a) => (
+                    self.lanes.get(&a.goroutine).copied(),
+                    self.name(&a.goroutine),
+                    Some(self.loc.site(a.site, alt)),
+                ),
+                None => {
+                    let made = s
+                        .fired
+                        .and_then(|f| self.trace.objects.info(f).created)
+                        .map(|site| self.loc.site(site, None));
+                    (None, words::TIMER.to_string(), made)
+                }
+            };
+            let partner = s.partner.as_ref().map(|p| {
+                let l = self.loc.site(p.site, recv_arm);
+                PartnerView {
+                    lane: self.lane(&p.goroutine),
+                    goroutine: self.name(&p.goroutine),
+                    op: l.text,
+                    action: match p.alt {
+                        crate::counterexample::token::Alt::Case(n) => Action::SelectCase(n),
+                        _ => Action::Receive,
+                    },
+                    line: l.line,
+                    col: l.col,
+                }
+            });
+            let failing = s.failure.is_some()
+                || (self.bug.kind == BugKind::ContextLeak
+                    && s.events
+                        .iter()
+                        .any(|Event::ContextLeak { site }| *site == self.bug.site));
+            let at = at.unwrap_or(Location {
+                line: 0,
+                col: 0,
+                text: String::new(),
+            });
+            out.push(StepView {
+                index: i + 1,
+                item: s.item.to_string(),
+                lane,
+                goroutine,
+                op: at.text,
+                action: s.action.clone(),
+                line: at.line,
+                col: at.col,
+                partner,
+                switch: s.switch.into(),
+                relevant: relevant[i],
+                failing,
+                after: after[i].clone(),
+            });
+        }
+        out
+    }
+
+    fn pending(&self) -> Vec<PendingView> {
+        let role = match self.bug.kind {
+            BugKind::Race => Role::Races,
+            BugKind::Deadlock | BugKind::Leak => Role::Blocked,
+            BugKind::Panic | BugKind::Assert | BugKind::ContextLeak => return Vec::new(),
+        };
+        self.bug
+            .involved
+            .iter()
+            .filter_map(|inv| {
+                let p = self.trace.last.position(&inv.goroutine)?;
+                let l = self.loc.site(self.trace.last.goroutines[p].site(), None);
+                Some(PendingView {
+                    lane: self.lane(&inv.goroutine),
+                    goroutine: self.name(&inv.goroutine),
+                    op: l.text,
+                    role,
+                    line: l.line,
+                    col: l.col,
+                })
+            })
+            .collect()
+    }
+
+    fn wait_view(&self, w: &waitfor::Wait, wf: &WaitFor) -> WaitView {
+        let objects: Vec<String> = w.objects.iter().map(|&o| self.obj(o)).collect();
+        let held_by: Vec<String> = w.holders.iter().map(|h| self.name(h)).collect();
+        let names: Vec<String> = w.could.iter().map(|c| self.name(&c.goroutine)).collect();
+        let could: Vec<Releaser> = w
+            .could
+            .iter()
+            .zip(&names)
+            .map(|(c, name)| Releaser {
+                goroutine: name,
+                via_spawn: c.via_spawn,
+                what: c.what,
+                at: self.loc.line_col(c.site),
+                blocked_itself: wf
+                    .goroutines
+                    .iter()
+                    .any(|s| s.goroutine == c.goroutine && s.status == Status::Blocked),
+            })
+            .collect();
+        WaitView {
+            verb: w.verb,
+            why: words::why(w.verb, &objects, &held_by, &could, w.note),
+            objects,
+            held_by,
+            could_release: w
+                .could
+                .iter()
+                .map(|c| ReleaseView {
+                    goroutine: self.name(&c.goroutine),
+                    what: c.what,
+                    object: self.obj(c.object),
+                    at: self.loc.site(c.site, None),
+                    via_spawn: c.via_spawn,
+                })
+                .collect(),
+            note: w.note,
+        }
+    }
+
+    fn goroutines(&self, wf: &WaitFor) -> Vec<GoroutineView> {
+        let mut names: Vec<_> = self.trace.names.iter().collect();
+        names.sort_by_key(|(_, n)| n.number);
+        names
+            .into_iter()
+            .map(|(id, n)| {
+                let live = wf.goroutines.iter().find(|g| g.goroutine == *id);
+                let crashed = self
+                    .trace
+                    .failure
+                    .as_ref()
+                    .is_some_and(|f| f.goroutine == *id);
+                let (status, at, waiting) = match live {
+                    Some(g) => (
+                        match (crashed, g.status) {
+                            (true, _) => GoroutineStatus::Crashed,
+                            (false, Status::Blocked) => GoroutineStatus::Blocked,
+                            (false, Status::Runnable) => GoroutineStatus::Runnable,
+                            (false, Status::Spinning) => GoroutineStatus::Spinning,
+                        },
+                        Some(self.loc.site(g.site, None)),
+                        g.wait.as_ref().map(|w| self.wait_view(w, wf)),
+                    ),
+                    None if id.is_main() => (GoroutineStatus::Returned, None, None),
+                    None => (GoroutineStatus::Exited, None, None),
+                };
+                GoroutineView {
+                    goroutine: n.display.clone(),
+                    number: n.number,
+                    status,
+                    at,
+                    waiting,
+                }
+            })
+            .collect()
+    }
+
+    fn wait_for(&self, wf: &WaitFor, views: &[GoroutineView]) -> WaitForView {
+        let edges = wf
+            .edges
+            .iter()
+            .map(|e| {
+                let from = self.name(&e.from);
+                let to = self.name(&e.to);
+                let verb = views
+                    .iter()
+                    .find(|v| v.goroutine == from)
+                    .and_then(|v| v.waiting.as_ref())
+                    .map_or(WaitVerb::WaitsFor, |w| w.verb);
+                let object = self.obj(e.object);
+                let (relation, could) = match &e.relation {
+                    waitfor::Relation::HeldBy => (Relation::HeldBy, None),
+                    waitfor::Relation::CouldRelease { site, what } => (
+                        Relation::CouldRelease,
+                        Some((*what, self.loc.line_col(*site))),
+                    ),
+                };
+                WaitEdgeView {
+                    label: words::edge_label(&from, verb, &object, &to, could),
+                    from,
+                    to,
+                    object,
+                    relation,
+                }
+            })
+            .collect();
+        WaitForView {
+            edges,
+            cycle: wf.cycle.clone(),
+        }
+    }
+}
+
+fn minimality(trace: &Trace, search: Option<Search>) -> MinimalityView {
+    let (switches, preemptions) = trace.switches();
+    let steps = trace.steps.len();
+    let chosen = match search {
+        Some(Search::Minimal) => Chosen::Minimal,
+        Some(Search::Cut { explored: 0 }) => Chosen::SearchOff,
+        Some(Search::Cut { explored }) => Chosen::Cut(explored),
+        Some(Search::NotFound) => Chosen::NotFound,
+        None => Chosen::Replayed,
+    };
+    let (search, note) = words::minimality(chosen, preemptions, switches, steps);
+    MinimalityView {
+        search,
+        steps,
+        context_switches: switches,
+        preemptions,
+        note,
+    }
+}
+
+/// The view of one bug shown with `trace` (its counterexample, replayed);
+/// `search` says how the schedule was chosen (`None`: given by the user).
+pub fn bug_view_of(
+    loc: &Locator,
+    display_path: &str,
+    bug: &Bug,
+    trace: &Trace,
+    search: Option<Search>,
+    opts: &Options,
+) -> BugView {
+    let mut order: Vec<(&GoroutineId, u32)> =
+        trace.names.iter().map(|(g, n)| (g, n.number)).collect();
+    order.sort_by_key(|(_, n)| *n);
+    let lanes: BTreeMap<GoroutineId, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, (g, _))| ((*g).clone(), i))
+        .collect();
+    let f = Filler {
+        loc,
+        trace,
+        bug,
+        lanes,
+    };
+    let wf = waitfor::analyse(loc.prog, trace);
+    let goroutines = f.goroutines(&wf);
+    let pending = f.pending();
+    let token = trace.token();
+    let mut related: Vec<Location> = Vec::new();
+    for i in bug.involved.iter().filter(|i| i.site != bug.site) {
+        let l = loc.site(i.site, None);
+        if !related.contains(&l) {
+            related.push(l);
+        }
+    }
+    let (behavior, cause) = taxonomy::classify(loc.prog, bug);
+    let main_blocked = bug.involved.first().is_some_and(|i| i.goroutine.is_main());
+    let fatal = trace
+        .failure
+        .as_ref()
+        .is_some_and(|f| f.kind == FailureKind::Fatal);
+    BugView {
+        kind: taxonomy::kind(bug.kind),
+        title: words::title(taxonomy::kind(bug.kind), main_blocked, fatal),
+        taxonomy: TaxonomyView { behavior, cause },
+        message: bug.message.clone(),
+        goroutine: bug.involved.first().map(|i| trace.name(&i.goroutine)),
+        location: loc.site(bug.site, None),
+        related,
+        reproduce: words::reproduce(display_path, &token, &opts.params),
+        schedule: token,
+        minimality: minimality(trace, search),
+        lanes: order
+            .iter()
+            .map(|(g, n)| LaneView {
+                goroutine: trace.name(g),
+                number: *n,
+                function: trace
+                    .names
+                    .get(*g)
+                    .map_or_else(String::new, |x| x.func.clone()),
+                started_by: trace
+                    .steps
+                    .iter()
+                    .position(|s| s.spawned.as_ref() == Some(*g))
+                    .map(|i| i + 1),
+            })
+            .collect(),
+        steps: f.steps(),
+        explanation: explain::explanation(loc, trace, &wf, bug)
+            .map(|e| e.sentences())
+            .unwrap_or_default(),
+        wait_for: f.wait_for(&wf, &goroutines),
+        pending,
+        goroutines,
+    }
+}
+
+/// The view of one bug of a check: finds its minimal counterexample and
+/// replays it.
+pub fn bug_view(loc: &Locator, display_path: &str, bug: &Bug, opts: &Options) -> BugView {
+    let chosen = choose::counterexample(loc.prog, bug, opts.minimal_cap);
+    bug_view_of(
+        loc,
+        display_path,
+        chosen.shown.as_ref().unwrap_or(bug),
+        &chosen.trace,
+        Some(chosen.search),
+        opts,
+    )
+}
+
+/// The report of one checked scenario.
+pub fn scenario_report(
+    loc: &Locator,
+    display_path: &str,
+    outcome: &Outcome,
+    opts: &Options,
+) -> ScenarioReport {
+    let meta = &loc.prog.meta;
+    ScenarioReport {
+        schema_version: SCHEMA_VERSION,
+        file: display_path.to_string(),
+        scenario: meta.name.clone(),
+        summary: meta.summary.clone(),
+        origin: meta.origin.clone(),
+        taxonomy: taxonomy::declared(loc.prog)
+            .map(|(behavior, cause)| TaxonomyView { behavior, cause }),
+        params: meta.params.iter().cloned().collect::<BTreeMap<_, _>>(),
+        expect: meta.expect.iter().map(|&k| taxonomy::kind(k)).collect(),
+        complete: outcome.complete,
+        bound: outcome.bound.map(|b| b.to_string()),
+        expected_met: expected_met(&meta.expect, outcome),
+        bugs: outcome
+            .bugs
+            .iter()
+            .map(|b| bug_view(loc, display_path, b, opts))
+            .collect(),
+        stats: StatsView {
+            states: outcome.stats.states,
+            transitions: outcome.stats.transitions,
+            seconds: outcome.stats.seconds,
+            max_depth: outcome.stats.max_depth,
+            bytes_per_state: outcome.stats.bytes_per_state,
+            reduction: outcome.stats.reduction.as_str().to_string(),
+            distinct_states: outcome.stats.distinct_states,
+            complete_runs: outcome.stats.complete_runs,
+        },
+    }
+}
+
+/// The report of a replayed schedule: the bugs its run shows.
+pub fn replay_report(
+    loc: &Locator,
+    display_path: &str,
+    trace: &Trace,
+    opts: &Options,
+) -> ReplayReport {
+    let reached = verdict::of_trace(loc.prog, trace, verdict::REPLAY_BUDGET);
+    ReplayReport {
+        schema_version: SCHEMA_VERSION,
+        file: display_path.to_string(),
+        scenario: loc.prog.meta.name.clone(),
+        schedule: trace.token(),
+        steps: trace.steps.len(),
+        bugs: reached
+            .bugs
+            .values()
+            .map(|b| bug_view_of(loc, display_path, b, trace, None, opts))
+            .collect(),
+        complete: reached.complete,
+    }
+}

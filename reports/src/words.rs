@@ -1,0 +1,353 @@
+//! The sentences of reports. The checker decides what happened and hands
+//! typed values over; every English phrase a view carries (titles, the
+//! minimality claim, why a goroutine waits, wait-for labels, the
+//! explanation, the reproduce command) is made here, so the wording of a
+//! report is changed in one place.
+
+use crate::view::{BugKind, Release, Search, WaitNote, WaitVerb};
+
+/// The goroutine column of a step that is a timer firing.
+pub const TIMER: &str = "timer";
+
+/// An object the analysis could not identify.
+pub const ANY_OBJECT: &str = "an object";
+
+/// A `line:col` position.
+pub fn at(line: u32, col: u32) -> String {
+    format!("{line}:{col}")
+}
+
+/// How a report names an object: ``Mutex `mu` `` when it has a name, `the
+/// channel made at 3:5` when it was made by a step, `a timer` otherwise.
+/// `kind` is the kind's noun.
+pub fn object(kind: &str, name: Option<&str>, made_at: Option<(u32, u32)>) -> String {
+    match (name, made_at) {
+        (Some(n), _) => format!("{kind} `{n}`"),
+        (None, Some((line, col))) => format!("the {kind} made at {line}:{col}"),
+        (None, None) => format!("a {kind}"),
+    }
+}
+
+/// A bug's kind in words.
+pub fn title(kind: BugKind, main_blocked: bool, fatal: bool) -> String {
+    match kind {
+        BugKind::Deadlock => "global deadlock",
+        BugKind::Leak if main_blocked => "partial deadlock (main blocked forever)",
+        BugKind::Leak => "goroutine leak",
+        BugKind::Race => "data race",
+        BugKind::Panic if fatal => "fatal error",
+        BugKind::Panic => "panic",
+        BugKind::Assert => "assertion failure",
+        BugKind::ContextLeak => "context leak",
+    }
+    .into()
+}
+
+/// How a counterexample's schedule was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chosen {
+    /// Proven fewest preemptions, then fewest steps.
+    Minimal,
+    /// The search for fewest preemptions was off: breadth-first.
+    SearchOff,
+    /// The search stopped at its cap after this many states.
+    Cut(usize),
+    /// The search found nothing: breadth-first.
+    NotFound,
+    /// Given to `weft replay`.
+    Replayed,
+}
+
+/// The search word and the claim of a counterexample's schedule.
+pub fn minimality(
+    chosen: Chosen,
+    preemptions: usize,
+    switches: usize,
+    steps: usize,
+) -> (Search, String) {
+    let plural = |n: usize, w: &str, ws: &str| format!("{n} {}", if n == 1 { w } else { ws });
+    let counts = format!(
+        "{}, {}, {}",
+        plural(preemptions, "preemption", "preemptions"),
+        plural(switches, "context switch", "context switches"),
+        plural(steps, "step", "steps")
+    );
+    match chosen {
+        Chosen::Minimal => (
+            Search::Minimal,
+            format!("minimal: {counts} (fewest preemptions, then fewest steps, of all schedules reaching this bug)"),
+        ),
+        Chosen::SearchOff => (
+            Search::Shortest,
+            format!("shortest: {counts} (the breadth-first schedule; the search for fewest preemptions is off)"),
+        ),
+        Chosen::Cut(explored) => (
+            Search::Shortest,
+            format!("shortest: {counts} (the breadth-first schedule: the search for fewest preemptions stopped at its cap, after {explored} states)"),
+        ),
+        Chosen::NotFound => (Search::Shortest, format!("shortest: {counts}")),
+        Chosen::Replayed => (Search::Replayed, format!("replayed: {counts}")),
+    }
+}
+
+/// A goroutine that could release a waiter, as [`why`] says it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Releaser<'a> {
+    /// Its name.
+    pub goroutine: &'a str,
+    /// True when a goroutine it would start does it.
+    pub via_spawn: bool,
+    /// What it would do.
+    pub what: Release,
+    /// Where.
+    pub at: (u32, u32),
+    /// True when it is blocked forever itself.
+    pub blocked_itself: bool,
+}
+
+/// Why a goroutine waits, in one sentence that follows its name.
+pub fn why(
+    verb: WaitVerb,
+    objects: &[String],
+    holders: &[String],
+    could: &[Releaser],
+    note: Option<WaitNote>,
+) -> String {
+    let target = if objects.is_empty() {
+        "a nil channel".to_string()
+    } else {
+        objects.join(", ")
+    };
+    let mut why = format!("{verb} {target}");
+    if !holders.is_empty() {
+        why.push_str(&format!(", held by {}", holders.join(" and ")));
+    } else if !could.is_empty() {
+        let parts: Vec<String> = could
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}{} could {} it at {}{}",
+                    c.goroutine,
+                    if c.via_spawn {
+                        " (in a goroutine it would start)"
+                    } else {
+                        ""
+                    },
+                    c.what,
+                    at(c.at.0, c.at.1),
+                    if c.blocked_itself {
+                        " but is blocked itself"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect();
+        why.push_str(&format!("; {}", parts.join("; ")));
+    } else if note.is_none() || verb == WaitVerb::WaitsFor {
+        why.push_str(&format!(": {}", verb.nobody()));
+    }
+    if let Some(n) = note {
+        why.push_str(&format!(" ({n})"));
+    }
+    why
+}
+
+/// A wait-for edge in words: ``main waits to lock Mutex `f1`, held by
+/// phil#2``; `could` is what the other goroutine could do and where, for a
+/// could-release edge.
+pub fn edge_label(
+    from: &str,
+    verb: WaitVerb,
+    object: &str,
+    to: &str,
+    could: Option<(Release, (u32, u32))>,
+) -> String {
+    match could {
+        None => format!("{from} {verb} {object}, held by {to}"),
+        Some((what, (line, col))) => {
+            format!("{from} {verb} {object}, which {to} could {what} at {line}:{col}")
+        }
+    }
+}
+
+/// How a goroutine touches a variable in a race.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Touch {
+    /// An atomic access.
+    Atomic,
+    /// A plain write.
+    Write,
+    /// A plain read.
+    Read,
+}
+
+impl Touch {
+    fn verb(self) -> &'static str {
+        match self {
+            Touch::Atomic => "accesses atomically",
+            Touch::Write => "writes",
+            Touch::Read => "reads",
+        }
+    }
+}
+
+/// One side of a race, for its explanation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RaceSide {
+    /// The goroutine.
+    pub goroutine: String,
+    /// How it touches the variable.
+    pub touch: Touch,
+    /// Where.
+    pub at: (u32, u32),
+}
+
+/// Why a bug happens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Explanation {
+    /// Every goroutine is blocked.
+    Deadlock,
+    /// A goroutine can never move again.
+    Leak {
+        /// Its name.
+        goroutine: String,
+        /// True when it waits on something (rather than being unable to
+        /// move at all).
+        waiting: bool,
+        /// True when main has returned.
+        main_returned: bool,
+    },
+    /// Two unordered accesses, the first to `object`.
+    Race {
+        /// The object.
+        object: String,
+        /// The first access.
+        first: RaceSide,
+        /// The second access.
+        second: RaceSide,
+    },
+    /// A step crashed the program.
+    Crash {
+        /// The goroutine.
+        goroutine: String,
+        /// Where.
+        at: (u32, u32),
+        /// Go's message.
+        message: String,
+    },
+    /// Garbage collection found a cancel function unreachable after a step.
+    CancelUnreachable {
+        /// The step (1-based).
+        step: usize,
+        /// Where the context was made.
+        made_at: (u32, u32),
+    },
+    /// A cancel function is never called on any continuation.
+    CancelNeverCalled {
+        /// Where the context was made.
+        made_at: (u32, u32),
+    },
+}
+
+impl Explanation {
+    /// The explanation in sentences.
+    pub fn sentences(&self) -> Vec<String> {
+        match self {
+            Explanation::Deadlock => vec![
+                "every goroutine is blocked and main has not returned, so Go's runtime stops the program"
+                    .into(),
+            ],
+            Explanation::Leak {
+                goroutine,
+                waiting,
+                main_returned,
+            } => {
+                let stuck = if *waiting { "is blocked" } else { "cannot move" };
+                let mut out = vec![format!(
+                    "{goroutine} {stuck} and can never move again, whatever the other goroutines do"
+                )];
+                if *main_returned {
+                    out.push("main has returned; in a long-running program the blocked goroutine and everything it references are never freed".into());
+                }
+                out
+            }
+            Explanation::Race {
+                object,
+                first: a,
+                second: b,
+            } => vec![format!(
+                "{} {} {object} at {}:{} and {} {} it at {}:{}, and nothing orders the two (no happens-before edge): the schedule ends with both about to happen",
+                a.goroutine,
+                a.touch.verb(),
+                a.at.0,
+                a.at.1,
+                b.goroutine,
+                b.touch.verb(),
+                b.at.0,
+                b.at.1
+            )],
+            Explanation::Crash {
+                goroutine,
+                at: (line, col),
+                message,
+            } => vec![format!(
+                "{goroutine} fails at {line}:{col} and the program crashes: {message}"
+            )],
+            Explanation::CancelUnreachable {
+                step,
+                made_at: (line, col),
+            } => vec![format!(
+                "after step {step}, nothing can reach the cancel function of the context made at {line}:{col}: it can never be called"
+            )],
+            Explanation::CancelNeverCalled {
+                made_at: (line, col),
+            } => vec![format!(
+                "the cancel function of the context made at {line}:{col} is never called on any continuation of this schedule"
+            )],
+        }
+    }
+}
+
+/// Shell-quotes a word when it needs it.
+fn quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@+,".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The `weft replay` command line of a token, with the `--param`s the
+/// check used.
+pub fn reproduce(display_path: &str, token: &str, params: &[(String, String)]) -> String {
+    let mut cmd = format!("weft replay {} --schedule {token}", quote(display_path));
+    for (k, v) in params {
+        cmd.push_str(&format!(" --param {}", quote(&format!("{k}={v}"))));
+    }
+    cmd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_plural_only_when_they_should_be() {
+        let (_, note) = minimality(Chosen::NotFound, 1, 2, 1);
+        assert_eq!(note, "shortest: 1 preemption, 2 context switches, 1 step");
+        let (_, note) = minimality(Chosen::Replayed, 0, 1, 3);
+        assert_eq!(note, "replayed: 0 preemptions, 1 context switch, 3 steps");
+    }
+
+    #[test]
+    fn commands_quote_what_the_shell_would_split() {
+        assert_eq!(
+            reproduce("a b.ron", "v1:0", &[("n".into(), "2".into())]),
+            "weft replay 'a b.ron' --schedule v1:0 --param n=2"
+        );
+    }
+}
