@@ -261,3 +261,82 @@ fn dot_snapshot() {
     let bugs: Vec<_> = r.bugs.iter().map(|b| (r.scenario.as_str(), b)).collect();
     insta::assert_snapshot!("deadlock_dot", weft_reports::dot::render(&bugs));
 }
+
+/// Reports a scenario given as text, explored completely.
+fn report_of(name: &str, ron: &str) -> ScenarioReport {
+    let shown = format!("{name}.ron");
+    let file = SourceFile::new(shown.clone(), ron.to_string());
+    let prog = weft_models::compile(&file, &[]).expect("compiles");
+    let outcome = explore(&prog, &Bounds::default()).expect("explores");
+    assert!(outcome.complete);
+    let loc = Locator {
+        file: &file,
+        prog: &prog,
+    };
+    scenario_report(&loc, &shown, &outcome, &Options::default())
+}
+
+/// The reason main waits, in the first bug's goroutine table.
+fn main_why(r: &ScenarioReport) -> String {
+    let main = r.bugs[0]
+        .goroutines
+        .iter()
+        .find(|g| g.goroutine == "main")
+        .expect("main is live");
+    main.waiting.as_ref().expect("main waits").why.clone()
+}
+
+#[test]
+fn code_after_a_panic_is_never_named_as_a_releaser() {
+    // The worker blocks before a panic; the send after the panic can
+    // never run, so it must not be offered as what could release main.
+    let r = report_of(
+        "after-panic",
+        r#"Scenario(
+    name: "after-panic",
+    expect: [Deadlock],
+    globals: [Chan("block", 0), Chan("ch", 0)],
+    main: [Go("worker"), Recv("ch")],
+    funcs: {
+        "worker": [Recv("block"), Panic("boom"), Send("ch", 1)],
+    },
+)"#,
+    );
+    assert_eq!(r.found_kinds(), vec!["deadlock".to_string()]);
+    assert_eq!(
+        main_why(&r),
+        "waits to receive from channel `ch`: nobody left can send on it, close it or cancel it"
+    );
+}
+
+#[test]
+fn a_walk_cut_by_its_budget_says_not_determined_never_nobody() {
+    // The worker's code ahead is longer than the walk's budget, and the
+    // send that would release main lies past it: the report must not claim
+    // that nobody can send.
+    let sleeps = "Sleep(1), ".repeat(weft_checker::counterexample::waitfor::WALK_BUDGET + 10);
+    let ron = format!(
+        r#"Scenario(
+    name: "long-walk",
+    expect: [Deadlock],
+    globals: [Chan("block", 0), Chan("ch", 0)],
+    main: [Go("worker"), Recv("ch")],
+    funcs: {{
+        "worker": [Recv("block"), {sleeps} Send("ch", 1)],
+    }},
+)"#
+    );
+    let r = report_of("long-walk", &ron);
+    let why = main_why(&r);
+    assert!(
+        why.contains("who could release it was not determined")
+            && why.contains(&format!(
+                "after {} instructions",
+                weft_checker::counterexample::waitfor::WALK_BUDGET
+            ))
+            && !why.contains("nobody"),
+        "{why}"
+    );
+    let json = weft_reports::json::render(&r);
+    assert!(json.contains("\"undetermined_after\":20000"), "{json}");
+}

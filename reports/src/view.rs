@@ -553,6 +553,10 @@ pub struct WaitView {
     /// A fact that explains the wait (`its counter is 2`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<WaitNote>,
+    /// Set when the search for releasers stopped at this many instructions
+    /// of code ahead: `could_release` may then be incomplete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undetermined_after: Option<usize>,
     /// The whole explanation in one sentence.
     pub why: String,
 }

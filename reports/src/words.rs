@@ -106,12 +106,15 @@ pub struct Releaser<'a> {
 }
 
 /// Why a goroutine waits, in one sentence that follows its name.
+/// `walk_cut` is the instruction budget at which the search for releasers
+/// stopped, when it did: then nobody is never claimed.
 pub fn why(
     verb: WaitVerb,
     objects: &[String],
     holders: &[String],
     could: &[Releaser],
     note: Option<WaitNote>,
+    walk_cut: Option<usize>,
 ) -> String {
     let target = if objects.is_empty() {
         "a nil channel".to_string()
@@ -144,6 +147,15 @@ pub fn why(
             })
             .collect();
         why.push_str(&format!("; {}", parts.join("; ")));
+        if let Some(n) = walk_cut {
+            why.push_str(&format!(
+                "; others may too (not determined: weft stopped walking the code ahead after {n} instructions)"
+            ));
+        }
+    } else if let Some(n) = walk_cut {
+        why.push_str(&format!(
+            ": who could release it was not determined (weft stopped walking the code ahead after {n} instructions)"
+        ));
     } else if note.is_none() || verb == WaitVerb::WaitsFor {
         why.push_str(&format!(": {}", verb.nobody()));
     }

@@ -20,13 +20,15 @@ use std::hash::{Hash, Hasher};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::{FxHashSet, FxHasher};
-use weft_models::ir::{CaseDir, Expr, FuncId, Op, Pc, Program};
+use weft_models::ir::{Expr, FuncId, Pc, Program};
+use weft_models::ops::{self, Successor};
 use weft_reports::view::{Release, WaitNote, WaitVerb};
 
 use crate::counterexample::identity::ObjId;
 use crate::counterexample::replay::Trace;
 use crate::semantics::eval::eval;
-use crate::state::{Goroutine, GoroutineId, Object, Site, State};
+use crate::semantics::wake;
+use crate::state::{Goroutine, GoroutineId, Site, State};
 use crate::value::{ObjRef, Value};
 
 /// What a goroutine is doing at the end.
@@ -68,6 +70,10 @@ pub struct Wait {
     pub could: Vec<Could>,
     /// A fact that explains the wait by itself (`nil channel`, `counter is 2`).
     pub note: Option<WaitNote>,
+    /// False when the walk over some goroutine's code ahead stopped at
+    /// [`WALK_BUDGET`]: `could` may then miss a releaser, and the report
+    /// must not say that nobody can release it.
+    pub determined: bool,
 }
 
 /// One live goroutine at the end.
@@ -122,27 +128,29 @@ pub struct WaitFor {
     pub cycle: Vec<usize>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Send,
-    Recv,
-    Close,
-    Unlock,
-    RUnlock,
-    Done,
-    Signal,
-    Cancel,
-    OnceExit,
-}
+/// How many instructions the walk over one goroutine's code ahead may
+/// visit. Past it, the explanation says that who could release a waiter
+/// was not determined, never that nobody can.
+pub const WALK_BUDGET: usize = 20_000;
 
+/// An operation ahead of a goroutine that would release a waiter.
 #[derive(Clone, Debug)]
 struct Ahead {
     site: Site,
-    kind: Kind,
+    release: wake::Release,
     object: ObjRef,
     via_spawn: bool,
 }
 
+/// What the walk over a goroutine's code ahead found.
+struct Walked {
+    ahead: Vec<Ahead>,
+    /// False when the walk stopped at [`WALK_BUDGET`].
+    complete: bool,
+}
+
+/// A frame's locals as far as the walk knows them: a callee's parameters
+/// are known when the caller's arguments are, its other locals are not.
 type Env = Vec<Option<Value>>;
 
 fn known(e: &Expr, env: &Env) -> bool {
@@ -162,183 +170,158 @@ fn value(state: &State, env: &Env, e: &Expr) -> Option<Value> {
     eval(state, &locals, e).ok()
 }
 
-struct Walker<'a> {
-    prog: &'a Program,
-    state: &'a State,
-    out: Vec<Ahead>,
-    seen: FxHashSet<(FuncId, u32, u64, bool)>,
-    budget: usize,
+/// One place the walk still has to visit: an instruction of a function,
+/// in an environment (an index into the walk's environments), and whether
+/// a goroutine the walked one would start runs it.
+struct Visit {
+    func: FuncId,
+    pc: Pc,
+    env: usize,
+    via_spawn: bool,
 }
 
-impl Walker<'_> {
-    fn record(&mut self, site: Site, kind: Kind, v: Option<Value>, via_spawn: bool) {
-        let object = match (kind, v) {
-            (Kind::Cancel, Some(Value::Cancel(r))) => r,
-            (Kind::Cancel, _) => return,
-            (_, Some(Value::Obj(r))) => r,
-            _ => return,
-        };
-        self.out.push(Ahead {
-            site,
-            kind,
-            object,
-            via_spawn,
-        });
-    }
-
-    fn goroutine(&mut self, g: &Goroutine) {
-        let n = g.frames.len();
-        for (depth, f) in g.frames.iter().enumerate().rev() {
-            let env: Env = f.locals.iter().map(|v| Some(*v)).collect();
-            let start = if depth + 1 == n { f.pc.0 } else { f.pc.0 + 1 };
-            self.walk(f.func, start, &env, false);
-            for d in &f.defers {
-                self.walk(f.func, d.0, &env, false);
-            }
-        }
-    }
-
-    fn bind(&self, callee: FuncId, args: &[Expr], env: &Env) -> Env {
-        let mut e: Env = vec![None; self.prog.func(callee).local_names.len()];
-        for (slot, a) in e.iter_mut().zip(args) {
-            *slot = value(self.state, env, a);
-        }
-        e
-    }
-
-    fn walk(&mut self, func: FuncId, start: u32, env: &Env, via_spawn: bool) {
+/// Walks every instruction reachable from where goroutine `g` stands
+/// (through jumps, calls, deferred blocks and the goroutines it would
+/// start, following [`ops::successors`]), iteratively, and records the
+/// operations that would release a waiter, with operands evaluated where
+/// the walk knows them.
+fn ahead(prog: &Program, state: &State, g: &Goroutine) -> Walked {
+    let mut envs: Vec<(Env, u64)> = Vec::new();
+    let add_env = |envs: &mut Vec<(Env, u64)>, env: Env| {
         let mut h = FxHasher::default();
         env.hash(&mut h);
-        let h = h.finish();
-        let code = &self.prog.func(func).code;
-        let mut stack = vec![start];
-        while let Some(pc) = stack.pop() {
-            if self.budget == 0 {
-                return;
-            }
-            self.budget -= 1;
-            if pc as usize >= code.len() || !self.seen.insert((func, pc, h, via_spawn)) {
-                continue;
-            }
-            let site = Site { func, pc: Pc(pc) };
-            let v = |e: &Expr| value(self.state, env, e);
-            match &code[pc as usize].op {
-                Op::Jump { target } => stack.push(target.0),
-                Op::JumpIfNot { target, .. } => stack.extend([pc + 1, target.0]),
-                Op::Return { .. } | Op::EndDefer => {}
-                Op::Defer { entry } => stack.extend([pc + 1, entry.0]),
-                Op::OnceEnter { skip, .. } => stack.extend([pc + 1, skip.0]),
-                Op::Call { func: f, args, .. } => {
-                    let e = self.bind(*f, args, env);
-                    self.walk(*f, 0, &e, via_spawn);
-                    stack.push(pc + 1);
-                }
-                Op::Go { func: f, args } => {
-                    let e = self.bind(*f, args, env);
-                    self.walk(*f, 0, &e, true);
-                    stack.push(pc + 1);
-                }
-                Op::Select { arms, default } => {
-                    for arm in arms {
-                        let kind = match arm.dir {
-                            CaseDir::Send { .. } => Kind::Send,
-                            CaseDir::Recv { .. } => Kind::Recv,
-                        };
-                        let c = v(&arm.chan);
-                        self.record(site, kind, c, via_spawn);
-                        stack.push(arm.target.0);
-                    }
-                    if let Some(d) = default {
-                        stack.push(d.0);
-                    }
-                }
-                op => {
-                    let rec = match op {
-                        Op::Send { chan, .. } => Some((Kind::Send, v(chan))),
-                        Op::Recv { chan, .. } => Some((Kind::Recv, v(chan))),
-                        Op::Close { chan } => Some((Kind::Close, v(chan))),
-                        Op::Unlock { mutex } => Some((Kind::Unlock, v(mutex))),
-                        Op::RUnlock { mutex } => Some((Kind::RUnlock, v(mutex))),
-                        Op::WgAdd { wg, delta } => {
-                            let negative = match v(delta) {
-                                Some(Value::Int(d)) => d < 0,
-                                _ => true,
-                            };
-                            negative.then(|| (Kind::Done, v(wg)))
-                        }
-                        Op::Signal { cond } | Op::Broadcast { cond } => {
-                            Some((Kind::Signal, v(cond)))
-                        }
-                        Op::Cancel { cancel } => Some((Kind::Cancel, v(cancel))),
-                        Op::OnceExit { once } => Some((Kind::OnceExit, v(once))),
-                        _ => None,
-                    };
-                    if let Some((kind, val)) = rec {
-                        self.record(site, kind, val, via_spawn);
-                    }
-                    stack.push(pc + 1);
-                }
-            }
-        }
-    }
-}
-
-/// The operations ahead of goroutine `g` in `state`.
-fn ahead(prog: &Program, state: &State, g: &Goroutine) -> Vec<Ahead> {
-    let mut w = Walker {
-        prog,
-        state,
-        out: Vec::new(),
-        seen: FxHashSet::default(),
-        budget: 20_000,
+        envs.push((env, h.finish()));
+        envs.len() - 1
     };
-    w.goroutine(g);
-    w.out
-}
-
-fn context_of_done(state: &State, ch: ObjRef) -> Vec<ObjRef> {
-    let mut out = Vec::new();
-    let start = state
-        .objects
-        .iter()
-        .position(|o| matches!(o, Object::Context(c) if c.done == ch));
-    let mut cur = start.map(|i| ObjRef(i as u32));
-    while let Some(c) = cur {
-        out.push(c);
-        cur = match state.object(c) {
-            Object::Context(ctx) => ctx.parent,
-            _ => None,
+    let mut stack: Vec<Visit> = Vec::new();
+    let n = g.frames.len();
+    // The stack pops its last entry first: push in reverse of the order
+    // of walking, which is the innermost frame first, from where it
+    // stands, then its deferred blocks in order, then its caller.
+    for (depth, f) in g.frames.iter().enumerate() {
+        let env = add_env(&mut envs, f.locals.iter().map(|v| Some(*v)).collect());
+        for d in f.defers.iter().rev() {
+            stack.push(Visit {
+                func: f.func,
+                pc: *d,
+                env,
+                via_spawn: false,
+            });
+        }
+        // A caller resumes after its call.
+        let pc = if depth + 1 == n { f.pc } else { Pc(f.pc.0 + 1) };
+        stack.push(Visit {
+            func: f.func,
+            pc,
+            env,
+            via_spawn: false,
+        });
+    }
+    let mut seen: FxHashSet<(FuncId, Pc, u64, bool)> = FxHashSet::default();
+    let mut out = Walked {
+        ahead: Vec::new(),
+        complete: true,
+    };
+    let mut budget = WALK_BUDGET;
+    while let Some(v) = stack.pop() {
+        let code = &prog.func(v.func).code;
+        if v.pc.index() >= code.len() || !seen.insert((v.func, v.pc, envs[v.env].1, v.via_spawn)) {
+            continue;
+        }
+        if budget == 0 {
+            out.complete = false;
+            break;
+        }
+        budget -= 1;
+        let op = &code[v.pc.index()].op;
+        let site = Site {
+            func: v.func,
+            pc: v.pc,
         };
+        wake::releases(
+            op,
+            &mut |e| value(state, &envs[v.env].0, e),
+            &mut |release, object| {
+                out.ahead.push(Ahead {
+                    site,
+                    release,
+                    object,
+                    via_spawn: v.via_spawn,
+                })
+            },
+        );
+        // Branches are pushed in order (the last is walked first); a
+        // callee or started goroutine is pushed last, so it is walked
+        // through before the caller's continuation, as a call runs.
+        let mut next: Vec<Visit> = Vec::new();
+        let mut runs: Vec<Visit> = Vec::new();
+        ops::successors(op, v.pc, |s| match s {
+            Successor::Pc(pc) | Successor::Deferred(pc) => next.push(Visit {
+                func: v.func,
+                pc,
+                env: v.env,
+                via_spawn: v.via_spawn,
+            }),
+            Successor::Call { func, args } | Successor::Spawn { func, args } => {
+                let mut callee: Env = vec![None; prog.func(func).local_names.len()];
+                for (slot, a) in callee.iter_mut().zip(args) {
+                    *slot = value(state, &envs[v.env].0, a);
+                }
+                let env = add_env(&mut envs, callee);
+                runs.push(Visit {
+                    func,
+                    pc: Pc(0),
+                    env,
+                    via_spawn: v.via_spawn || matches!(s, Successor::Spawn { .. }),
+                });
+            }
+        });
+        stack.extend(next);
+        stack.extend(runs);
     }
     out
 }
 
-/// What would release a wait on `ch` in direction `send` (true: the waiter
-/// sends), as (kinds, objects).
-fn chan_needs(state: &State, ch: ObjRef, send: bool) -> Vec<(Kind, ObjRef)> {
-    if send {
-        return vec![(Kind::Recv, ch)];
+fn verb(waiting: Option<wake::Waiting>) -> WaitVerb {
+    use wake::Waiting as W;
+    match waiting {
+        None => WaitVerb::WaitsOn,
+        Some(W::Send) => WaitVerb::WaitsToSendOn,
+        Some(W::Receive) => WaitVerb::WaitsToReceiveFrom,
+        Some(W::Select) => WaitVerb::WaitsInSelectOn,
+        Some(W::Lock) => WaitVerb::WaitsToLock,
+        Some(W::ReadLock) => WaitVerb::WaitsToReadLock,
+        Some(W::ReadersLeave) => WaitVerb::WaitsForReadersToLeave,
+        Some(W::WaitGroup) => WaitVerb::WaitsFor,
+        Some(W::Signal) => WaitVerb::WaitsForSignalOn,
+        Some(W::Relock) => WaitVerb::WaitsToRelockLockerOf,
+        Some(W::EnterOnce) => WaitVerb::WaitsToEnterOnceDoOf,
     }
-    let mut v = vec![(Kind::Send, ch), (Kind::Close, ch)];
-    v.extend(
-        context_of_done(state, ch)
-            .into_iter()
-            .map(|c| (Kind::Cancel, c)),
-    );
-    v
 }
 
-fn what(kind: Kind) -> Release {
-    match kind {
-        Kind::Send => Release::SendOn,
-        Kind::Recv => Release::ReceiveFrom,
-        Kind::Close => Release::Close,
-        Kind::Unlock => Release::Unlock,
-        Kind::RUnlock => Release::ReadUnlock,
-        Kind::Done => Release::CallDoneOn,
-        Kind::Signal => Release::Signal,
-        Kind::Cancel => Release::Cancel,
-        Kind::OnceExit => Release::FinishOnceDoOf,
+fn what(release: wake::Release) -> Release {
+    use wake::Release as R;
+    match release {
+        R::Send => Release::SendOn,
+        R::Receive => Release::ReceiveFrom,
+        R::Close => Release::Close,
+        R::Unlock => Release::Unlock,
+        R::ReadUnlock => Release::ReadUnlock,
+        R::Done => Release::CallDoneOn,
+        R::Signal => Release::Signal,
+        R::Cancel => Release::Cancel,
+        R::FinishOnce => Release::FinishOnceDoOf,
+    }
+}
+
+fn note(n: wake::WaitNote) -> WaitNote {
+    use wake::WaitNote as N;
+    match n {
+        N::NilChannel => WaitNote::NilChannel,
+        N::EmptySelect => WaitNote::EmptySelect,
+        N::AllCasesNil => WaitNote::EveryCaseNil,
+        N::Counter(c) => WaitNote::Counter(c),
+        N::WriterWaiting => WaitNote::WriterPending,
     }
 }
 
@@ -348,138 +331,47 @@ struct Analysis<'a> {
 }
 
 impl Analysis<'_> {
-    fn obj(&self, g: &Goroutine, e: &Expr) -> Option<ObjRef> {
-        eval(&self.trace.last, &g.top().locals, e)
-            .ok()
-            .and_then(Value::object)
-    }
-
     fn wait_of(&self, g: &Goroutine) -> Wait {
         let state = &self.trace.last;
-        let site = g.site();
+        let id = |r: ObjRef| self.trace.objects.id(r);
+        let blocked = wake::blocked(self.prog, state, g);
         let mut w = Wait {
-            verb: WaitVerb::WaitsOn,
+            verb: verb(blocked.as_ref().map(|b| b.waiting)),
             objects: Vec::new(),
             holders: Vec::new(),
             could: Vec::new(),
             note: None,
+            determined: true,
         };
-        let mut needs: Vec<(Kind, ObjRef)> = Vec::new();
-        let id = |r: ObjRef| self.trace.objects.id(r);
-        let chan = |e: &Expr| match eval(state, &g.top().locals, e) {
-            Ok(Value::Obj(r)) => Some(r),
-            _ => None,
+        let Some(b) = blocked else {
+            return w;
         };
-        match &self.prog.instr(site.func, site.pc).op {
-            Op::Send { chan: c, .. } | Op::Recv { chan: c, .. } => {
-                let send = matches!(self.prog.instr(site.func, site.pc).op, Op::Send { .. });
-                w.verb = if send {
-                    WaitVerb::WaitsToSendOn
-                } else {
-                    WaitVerb::WaitsToReceiveFrom
-                };
-                match chan(c) {
-                    None => w.note = Some(WaitNote::NilChannel),
-                    Some(r) => {
-                        w.objects.push(id(r));
-                        needs = chan_needs(state, r, send);
-                    }
+        w.objects = b.objects.iter().map(|&r| id(r)).collect();
+        w.note = b.note.map(note);
+        for h in &b.holders {
+            match h {
+                wake::Holder::Writer(r) => {
+                    w.holders.extend(self.trace.objects.holders(id(*r)).writer)
                 }
+                wake::Holder::Readers(r) => {
+                    w.holders.extend(self.trace.objects.holders(id(*r)).readers)
+                }
+                wake::Holder::Goroutine(g) => w.holders.push(g.clone()),
             }
-            Op::Select { arms, .. } => {
-                w.verb = WaitVerb::WaitsInSelectOn;
-                if arms.is_empty() {
-                    w.note = Some(WaitNote::EmptySelect);
-                }
-                for arm in arms {
-                    if let Some(r) = chan(&arm.chan) {
-                        w.objects.push(id(r));
-                        needs.extend(chan_needs(
-                            state,
-                            r,
-                            matches!(arm.dir, CaseDir::Send { .. }),
-                        ));
-                    }
-                }
-                if !arms.is_empty() && w.objects.is_empty() {
-                    w.note = Some(WaitNote::EveryCaseNil);
-                }
-            }
-            Op::Lock { mutex } | Op::RLock { mutex } => {
-                let read = matches!(self.prog.instr(site.func, site.pc).op, Op::RLock { .. });
-                w.verb = if read {
-                    WaitVerb::WaitsToReadLock
-                } else {
-                    WaitVerb::WaitsToLock
-                };
-                if let Some(r) = self.obj(g, mutex) {
-                    w.objects.push(id(r));
-                    let h = self.trace.objects.holders(id(r));
-                    match state.object(r) {
-                        Object::RwMutex(_) if !read && g.phase > 0 => {
-                            w.verb = WaitVerb::WaitsForReadersToLeave;
-                            w.holders = h.readers.clone();
-                            needs.push((Kind::RUnlock, r));
-                        }
-                        Object::RwMutex(rw) => {
-                            w.holders.extend(h.writer.clone());
-                            if let Some(p) = rw.pending.as_ref().filter(|p| **p != g.id) {
-                                w.holders.push(p.clone());
-                                w.note = Some(WaitNote::WriterPending);
-                            }
-                            needs.push((Kind::Unlock, r));
-                        }
-                        _ => {
-                            w.holders.extend(h.writer.clone());
-                            needs.push((Kind::Unlock, r));
-                        }
-                    }
-                }
-            }
-            Op::Wait { target } => {
-                if let Some(r) = self.obj(g, target) {
-                    w.objects.push(id(r));
-                    match state.object(r) {
-                        Object::WaitGroup(st) => {
-                            w.verb = WaitVerb::WaitsFor;
-                            w.note = Some(WaitNote::Counter(st.counter));
-                            needs.push((Kind::Done, r));
-                        }
-                        Object::Cond(c) if c.waiters.contains(&g.id) => {
-                            w.verb = WaitVerb::WaitsForSignalOn;
-                            needs.push((Kind::Signal, r));
-                        }
-                        Object::Cond(c) => {
-                            w.verb = WaitVerb::WaitsToRelockLockerOf;
-                            w.holders
-                                .extend(self.trace.objects.holders(id(c.locker)).writer);
-                            needs.push((Kind::Unlock, c.locker));
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            Op::OnceEnter { once, .. } => {
-                w.verb = WaitVerb::WaitsToEnterOnceDoOf;
-                if let Some(r) = self.obj(g, once) {
-                    w.objects.push(id(r));
-                    w.holders.extend(self.trace.objects.holders(id(r)).writer);
-                    needs.push((Kind::OnceExit, r));
-                }
-            }
-            _ => {}
         }
         w.holders.dedup();
         for other in &state.goroutines {
             if other.id == g.id {
                 continue;
             }
-            for a in ahead(self.prog, state, other) {
-                if needs.iter().any(|&(k, o)| k == a.kind && o == a.object) {
+            let walked = ahead(self.prog, state, other);
+            w.determined &= walked.complete;
+            for a in walked.ahead {
+                if b.released_by.contains(&(a.release, a.object)) {
                     let c = Could {
                         goroutine: other.id.clone(),
                         site: a.site,
-                        what: what(a.kind),
+                        what: what(a.release),
                         object: id(a.object),
                         via_spawn: a.via_spawn,
                     };

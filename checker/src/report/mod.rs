@@ -186,9 +186,10 @@ impl Filler<'_> {
                     .any(|s| s.goroutine == c.goroutine && s.status == Status::Blocked),
             })
             .collect();
+        let walk_cut = (!w.determined).then_some(waitfor::WALK_BUDGET);
         WaitView {
             verb: w.verb,
-            why: words::why(w.verb, &objects, &held_by, &could, w.note),
+            why: words::why(w.verb, &objects, &held_by, &could, w.note, walk_cut),
             objects,
             held_by,
             could_release: w
@@ -203,6 +204,7 @@ impl Filler<'_> {
                 })
                 .collect(),
             note: w.note,
+            undetermined_after: walk_cut,
         }
     }
 

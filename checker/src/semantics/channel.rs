@@ -3,8 +3,9 @@
 
 use smallvec::SmallVec;
 
+use super::wake::{Blocked, Release, WaitNote, Waiting};
 use super::{Exec, Fault, StepResult};
-use crate::state::Object;
+use crate::state::{Object, State};
 use crate::value::{ObjRef, Value};
 
 /// The state of a channel.
@@ -105,4 +106,56 @@ pub fn offer(ex: &mut Exec, ch: ObjRef, v: Value) {
             c.buf.push(v);
         }
     }
+}
+
+/// What a goroutine blocked sending (`send`) or receiving on `ch` waits
+/// for; a nil channel is never ready.
+pub fn blocked(state: &State, ch: Option<ObjRef>, send: bool) -> Blocked {
+    let mut b = Blocked::new(if send {
+        Waiting::Send
+    } else {
+        Waiting::Receive
+    });
+    match ch {
+        None => b.note = Some(WaitNote::NilChannel),
+        Some(r) => {
+            b.objects.push(r);
+            b.released_by = released_by(state, r, send);
+        }
+    }
+    b
+}
+
+/// What a goroutine blocked in a select waits for: any of its cases
+/// (channel, and whether the case sends).
+pub fn blocked_select(state: &State, arms: &[(Option<ObjRef>, bool)]) -> Blocked {
+    let mut b = Blocked::new(Waiting::Select);
+    if arms.is_empty() {
+        b.note = Some(WaitNote::EmptySelect);
+    }
+    for &(ch, send) in arms {
+        if let Some(r) = ch {
+            b.objects.push(r);
+            b.released_by.extend(released_by(state, r, send));
+        }
+    }
+    if !arms.is_empty() && b.objects.is_empty() {
+        b.note = Some(WaitNote::AllCasesNil);
+    }
+    b
+}
+
+/// What completes a wait on `ch`: a receive for a sender; a send, a close,
+/// or cancelling a context whose `Done()` it is, for a receiver.
+fn released_by(state: &State, ch: ObjRef, send: bool) -> Vec<(Release, ObjRef)> {
+    if send {
+        return vec![(Release::Receive, ch)];
+    }
+    let mut v = vec![(Release::Send, ch), (Release::Close, ch)];
+    v.extend(
+        super::context::closing(state, ch)
+            .into_iter()
+            .map(|c| (Release::Cancel, c)),
+    );
+    v
 }

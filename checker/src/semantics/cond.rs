@@ -3,6 +3,7 @@
 //! longest-waiting goroutine; `Broadcast` wakes all; a signal with no waiter
 //! is lost. No spurious wakeups.
 
+use super::wake::{Blocked, Holder, Release, Waiting};
 use super::{Exec, Fault, StepResult};
 use crate::state::{GoroutineId, Object, State};
 use crate::value::ObjRef;
@@ -94,4 +95,23 @@ pub fn broadcast(ex: &mut Exec, c: ObjRef) {
     if let Some(st) = cond_mut(ex, c) {
         st.waiters.clear();
     }
+}
+
+/// What goroutine `me`, blocked in `Wait` on Cond `r`, waits for: a
+/// `Signal` while queued; once woken, the Locker's `Unlock`.
+pub fn blocked(c: &CondState, r: ObjRef, me: &GoroutineId) -> Blocked {
+    let queued = c.waiters.contains(me);
+    let mut b = Blocked::new(if queued {
+        Waiting::Signal
+    } else {
+        Waiting::Relock
+    });
+    b.objects.push(r);
+    if queued {
+        b.released_by.push((Release::Signal, r));
+    } else {
+        b.holders.push(Holder::Writer(c.locker));
+        b.released_by.push((Release::Unlock, c.locker));
+    }
+    b
 }

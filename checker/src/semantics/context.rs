@@ -9,7 +9,7 @@
 
 use super::channel::ChannelState;
 use super::{Exec, Fault, StepResult};
-use crate::state::{Object, Site};
+use crate::state::{Object, Site, State};
 use crate::value::{CtxError, ObjRef, Value};
 
 /// What has become of a context's cancel function.
@@ -152,4 +152,24 @@ pub fn err(ex: &Exec, ctx: Value) -> Result<Value, Fault> {
         Some(Object::Context(c)) => Ok(c.err.map_or(Value::Nil, Value::Err)),
         _ => Err(Fault::Model("Err needs a context".into())),
     }
+}
+
+/// The contexts whose cancellation closes channel `ch`: the context whose
+/// `Done()` it is, then its ancestors (cancel propagates down), nearest
+/// first. Empty when `ch` is no context's `Done()`.
+pub fn closing(state: &State, ch: ObjRef) -> Vec<ObjRef> {
+    let mut out = Vec::new();
+    let owner = state
+        .objects
+        .iter()
+        .position(|o| matches!(o, Object::Context(c) if c.done == ch));
+    let mut cur = owner.map(|i| ObjRef(i as u32));
+    while let Some(c) = cur {
+        out.push(c);
+        cur = match state.object(c) {
+            Object::Context(ctx) => ctx.parent,
+            _ => None,
+        };
+    }
+    out
 }

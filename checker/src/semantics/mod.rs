@@ -30,6 +30,7 @@ pub mod rwmutex;
 pub mod timer;
 pub mod variable;
 pub mod waitgroup;
+pub mod wake;
 
 pub use coverage::reached_sites;
 pub use enabled::enabled;

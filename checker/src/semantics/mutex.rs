@@ -1,6 +1,7 @@
 //! sync.Mutex: not reentrant, no owner; unlocking an unlocked mutex is a
 //! fatal error.
 
+use super::wake::{Blocked, Holder, Release, Waiting};
 use super::{Exec, Fault, StepResult};
 use crate::state::Object;
 use crate::value::ObjRef;
@@ -45,4 +46,14 @@ pub fn try_lock(ex: &mut Exec, m: ObjRef) -> bool {
         }
     }
     false
+}
+
+/// What a goroutine blocked in `Lock` on Mutex `m` waits for: its holder's
+/// `Unlock`.
+pub fn blocked_lock(m: ObjRef) -> Blocked {
+    let mut b = Blocked::new(Waiting::Lock);
+    b.objects.push(m);
+    b.holders.push(Holder::Writer(m));
+    b.released_by.push((Release::Unlock, m));
+    b
 }

@@ -3,6 +3,7 @@
 //! f panicking still counts as done (the lowering runs `OnceExit` in a
 //! deferred block).
 
+use super::wake::{Blocked, Holder, Release, Waiting};
 use crate::state::Object;
 use crate::value::ObjRef;
 
@@ -41,4 +42,14 @@ pub fn exit(ex: &mut Exec, once: ObjRef) {
     if let Object::Once(st) = ex.state.object_mut(once) {
         *st = OnceState::Done;
     }
+}
+
+/// What a goroutine blocked entering `once.Do` of `o` waits for: the
+/// goroutine running the function to finish it.
+pub fn blocked(o: ObjRef) -> Blocked {
+    let mut b = Blocked::new(Waiting::EnterOnce);
+    b.objects.push(o);
+    b.holders.push(Holder::Writer(o));
+    b.released_by.push((Release::FinishOnce, o));
+    b
 }

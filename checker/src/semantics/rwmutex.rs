@@ -6,8 +6,9 @@
 //! then announce (`pending`); (2) wait until active readers reach zero, then
 //! hold. The goroutine's `phase` records which step it is in.
 
+use super::wake::{Blocked, Holder, Release, WaitNote, Waiting};
 use super::{Exec, Fault, StepResult};
-use crate::state::{GoroutineId, Object};
+use crate::state::{Goroutine, GoroutineId, Object};
 use crate::value::ObjRef;
 
 /// The state of an RWMutex.
@@ -101,4 +102,36 @@ pub fn try_lock(ex: &mut Exec, m: ObjRef) -> bool {
         }
     }
     false
+}
+
+/// What goroutine `g`, blocked in `Lock` on RWMutex `m`, waits for: in its
+/// second phase, the readers inside to leave; before, the writer's
+/// `Unlock` (and any other writer announced before it).
+pub fn blocked_lock(rw: &RwMutexState, m: ObjRef, g: &Goroutine) -> Blocked {
+    if g.phase > 0 {
+        let mut b = Blocked::new(Waiting::ReadersLeave);
+        b.objects.push(m);
+        b.holders.push(Holder::Readers(m));
+        b.released_by.push((Release::ReadUnlock, m));
+        return b;
+    }
+    waits_for_writer(rw, m, g, Waiting::Lock)
+}
+
+/// What goroutine `g`, blocked in `RLock` on RWMutex `m`, waits for: the
+/// writer's `Unlock`; a writer waiting to lock keeps new readers out too.
+pub fn blocked_rlock(rw: &RwMutexState, m: ObjRef, g: &Goroutine) -> Blocked {
+    waits_for_writer(rw, m, g, Waiting::ReadLock)
+}
+
+fn waits_for_writer(rw: &RwMutexState, m: ObjRef, g: &Goroutine, waiting: Waiting) -> Blocked {
+    let mut b = Blocked::new(waiting);
+    b.objects.push(m);
+    b.holders.push(Holder::Writer(m));
+    if let Some(p) = rw.pending.as_ref().filter(|p| **p != g.id) {
+        b.holders.push(Holder::Goroutine(p.clone()));
+        b.note = Some(WaitNote::WriterWaiting);
+    }
+    b.released_by.push((Release::Unlock, m));
+    b
 }

@@ -3,6 +3,7 @@
 use weft_models::ir::{Op, Program};
 
 use super::eval::{eval, int};
+use super::wake::{Blocked, Release, WaitNote, Waiting};
 use super::{Exec, Fault, StepResult};
 use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};
@@ -54,4 +55,20 @@ pub fn pending_wait(prog: &Program, state: &State, g: &Goroutine) -> Option<ObjR
     eval(state, &g.top().locals, target)
         .ok()
         .and_then(Value::object)
+}
+
+/// What a goroutine blocked in `Wait` on WaitGroup `r` waits for: `Done`
+/// calls bringing the counter to zero.
+pub fn blocked(wg: &WaitGroupState, r: ObjRef) -> Blocked {
+    let mut b = Blocked::new(Waiting::WaitGroup);
+    b.objects.push(r);
+    b.note = Some(WaitNote::Counter(wg.counter));
+    b.released_by.push((Release::Done, r));
+    b
+}
+
+/// Whether an `Add` of `delta` (unknown: `None`) may release a waiter: a
+/// negative delta (`Done`) lowers the counter.
+pub fn may_release(delta: Option<i64>) -> bool {
+    !matches!(delta, Some(d) if d >= 0)
 }
