@@ -15,12 +15,12 @@ use crate::semantics::Transition;
 use crate::state::State;
 
 /// A node's id: its index in discovery (breadth-first) order.
-pub type StateId = u32;
+pub(crate) type StateId = u32;
 
 /// A node of the search: a state and the transitions asleep in it (always
 /// empty without reduction, so nodes are then exactly the states).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Node {
+pub(crate) struct Node {
     /// The state.
     pub state: State,
     /// Transitions not to explore from it (explored from an equivalent run).
@@ -29,7 +29,7 @@ pub struct Node {
 
 impl Node {
     /// A node with nothing asleep.
-    pub fn awake(state: State) -> Node {
+    pub(crate) fn awake(state: State) -> Node {
         Node {
             state,
             sleep: SleepSet::new(),
@@ -72,22 +72,22 @@ impl Graph {
     }
 
     /// How many nodes were expanded: ids `0..expanded()`.
-    pub fn expanded(&self) -> usize {
+    pub(crate) fn expanded(&self) -> usize {
         self.expanded
     }
 
     /// Whether node `s` was expanded (its successors are known).
-    pub fn is_expanded(&self, s: StateId) -> bool {
+    pub(crate) fn is_expanded(&self, s: StateId) -> bool {
         (s as usize) < self.expanded
     }
 
     /// How many edges the expanded nodes have.
-    pub fn edge_count(&self) -> usize {
+    pub(crate) fn edge_count(&self) -> usize {
         self.targets.len()
     }
 
     /// The node with this id.
-    pub fn node(&self, s: StateId) -> &Node {
+    pub(crate) fn node(&self, s: StateId) -> &Node {
         &self.nodes[s as usize]
     }
 
@@ -97,36 +97,36 @@ impl Graph {
     }
 
     /// Every node, in id order.
-    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = &Node> {
         self.nodes.iter()
     }
 
     /// Whether this node is stored.
-    pub fn contains(&self, node: &Node) -> bool {
+    pub(crate) fn contains(&self, node: &Node) -> bool {
         self.nodes.contains(node)
     }
 
     /// Depth of node `s` in the tree of first discoveries (a shortest
     /// distance from the start in a breadth-first search).
-    pub fn depth(&self, s: StateId) -> u32 {
+    pub(crate) fn depth(&self, s: StateId) -> u32 {
         self.depth[s as usize]
     }
 
     /// The successors of an expanded node.
-    pub fn successors(&self, s: StateId) -> &[StateId] {
+    pub(crate) fn successors(&self, s: StateId) -> &[StateId] {
         let i = s as usize;
         &self.targets[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
 
     /// How many transitions from expanded node `s` crashed the program.
-    pub fn crashes(&self, s: StateId) -> u32 {
+    pub(crate) fn crashes(&self, s: StateId) -> u32 {
         self.crashes[s as usize]
     }
 
     /// How many transitions of expanded node `s`'s persistent set were
     /// asleep: such a node is never the end of a run nor part of a bottom
     /// component.
-    pub fn asleep(&self, s: StateId) -> u32 {
+    pub(crate) fn asleep(&self, s: StateId) -> u32 {
         self.asleep[s as usize]
     }
 
@@ -173,7 +173,7 @@ impl Graph {
     }
 
     /// True when the expanded part of the graph has a cycle.
-    pub fn has_cycle(&self) -> bool {
+    pub(crate) fn has_cycle(&self) -> bool {
         let mut mark = vec![0u8; self.nodes.len()];
         (0..self.expanded as StateId)
             .any(|root| mark[root as usize] == 0 && !self.post_order(root, &mut mark, |_, _| {}))
@@ -182,7 +182,7 @@ impl Graph {
     /// Counts maximal paths from the start by dynamic programming in
     /// reverse topological order, each crashing step ending a run; `None`
     /// if the graph has a cycle or a node was not expanded.
-    pub fn complete_runs(&self) -> Option<u128> {
+    pub(crate) fn complete_runs(&self) -> Option<u128> {
         let n = self.expanded;
         if n != self.nodes.len() {
             return None;
@@ -204,7 +204,7 @@ impl Graph {
     }
 
     /// The transitions from the start to `s`.
-    pub fn path_to(&self, s: StateId) -> Vec<Transition> {
+    pub(crate) fn path_to(&self, s: StateId) -> Vec<Transition> {
         let mut path = Vec::new();
         let mut cur = s;
         while let Some((p, t)) = &self.parent[cur as usize] {
@@ -219,7 +219,7 @@ impl Graph {
 /// Builds a [`Graph`] by expanding its nodes in id order: [`Builder::add`]
 /// each successor of the node being expanded, then [`Builder::close`] it
 /// (or [`Builder::abandon`] it when a bound cuts the search there).
-pub struct Builder {
+pub(crate) struct Builder {
     graph: Graph,
 }
 
@@ -243,19 +243,19 @@ impl Builder {
     }
 
     /// The graph so far.
-    pub fn graph(&self) -> &Graph {
+    pub(crate) fn graph(&self) -> &Graph {
         &self.graph
     }
 
     /// The node being expanded: the first one not expanded yet.
-    pub fn expanding(&self) -> StateId {
+    pub(crate) fn expanding(&self) -> StateId {
         self.graph.expanded as StateId
     }
 
     /// Adds the edge `from --t--> node` from the node being expanded,
     /// storing `node` (first reached from `from` by `t`) unless it is
     /// known. Returns its id and whether it is new.
-    pub fn add(&mut self, from: StateId, t: &Transition, node: Node) -> (StateId, bool) {
+    pub(crate) fn add(&mut self, from: StateId, t: &Transition, node: Node) -> (StateId, bool) {
         debug_assert_eq!(from, self.expanding());
         let g = &mut self.graph;
         let (id, new) = g.nodes.insert_full(node);
@@ -270,7 +270,7 @@ impl Builder {
 
     /// Ends the expansion of `s`: `crashes` of its transitions crashed the
     /// program and `asleep` of its persistent set were asleep.
-    pub fn close(&mut self, s: StateId, crashes: u32, asleep: u32) {
+    pub(crate) fn close(&mut self, s: StateId, crashes: u32, asleep: u32) {
         debug_assert_eq!(s, self.expanding());
         let g = &mut self.graph;
         g.expanded += 1;
@@ -281,7 +281,7 @@ impl Builder {
 
     /// Leaves `s` unexpanded after all (a bound cut the search while it was
     /// expanded): its edges so far are dropped; the nodes they reached stay.
-    pub fn abandon(&mut self, s: StateId) {
+    pub(crate) fn abandon(&mut self, s: StateId) {
         debug_assert_eq!(s, self.expanding());
         let g = &mut self.graph;
         g.targets.truncate(g.offsets[s as usize] as usize);

@@ -22,4 +22,4 @@ pub mod reduce;
 pub mod report;
 pub mod semantics;
 pub mod state;
-pub mod value;
+pub(crate) mod value;

@@ -44,7 +44,7 @@ pub enum Value {
 
 impl Value {
     /// The object this value refers to, if any.
-    pub fn object(self) -> Option<ObjRef> {
+    pub(crate) fn object(self) -> Option<ObjRef> {
         match self {
             Value::Obj(r) | Value::Cancel(r) => Some(r),
             _ => None,
@@ -52,7 +52,7 @@ impl Value {
     }
 
     /// Rewrites the handle inside the value through `map`.
-    pub fn remap(self, map: &[u32]) -> Value {
+    pub(crate) fn remap(self, map: &[u32]) -> Value {
         match self {
             Value::Obj(r) => Value::Obj(ObjRef(map[r.index()])),
             Value::Cancel(r) => Value::Cancel(ObjRef(map[r.index()])),

@@ -10,7 +10,7 @@ use crate::counterexample::verdict;
 use crate::detect::Bug;
 
 /// A bug's chosen counterexample.
-pub struct Chosen {
+pub(crate) struct Chosen {
     /// The replayed schedule.
     pub trace: Trace,
     /// How it was chosen.

@@ -14,7 +14,7 @@ use crate::state::Site;
 
 /// Which side of the study's cause axis an operation stands on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cause {
+pub(crate) enum Cause {
     /// Channels, select, contexts, timers (and making objects).
     MessagePassing,
     /// Locks, WaitGroups, Once, Cond, variables, atomics.
@@ -25,7 +25,7 @@ pub enum Cause {
 
 /// An operation taken with one alternative, described.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Operation {
+pub(crate) struct Operation {
     /// What it does.
     pub action: Action,
     /// The alternative as replay tokens write it.
@@ -36,7 +36,7 @@ pub struct Operation {
 
 /// The operation at `site` taking goroutine alternative `alt` in `phase`
 /// (of a two-phase `Lock` or `Wait`).
-pub fn operation(prog: &Program, site: Site, alt: u32, phase: u8) -> Operation {
+pub(crate) fn operation(prog: &Program, site: Site, alt: u32, phase: u8) -> Operation {
     use Action as A;
     use Cause::{MessagePassing as Mp, Neither, SharedMemory as Sm};
     let (action, alt, cause) = match &prog.instr(site.func, site.pc).op {
@@ -94,7 +94,7 @@ pub fn operation(prog: &Program, site: Site, alt: u32, phase: u8) -> Operation {
 
 /// The span of select case `alt` at `site`, when `site` is a select and
 /// `alt` one of its cases.
-pub fn case_span(prog: &Program, site: Site, alt: u32) -> Option<Span> {
+pub(crate) fn case_span(prog: &Program, site: Site, alt: u32) -> Option<Span> {
     let Op::Select { arms, .. } = &prog.instr(site.func, site.pc).op else {
         return None;
     };
@@ -102,7 +102,7 @@ pub fn case_span(prog: &Program, site: Site, alt: u32) -> Option<Span> {
 }
 
 /// The first operation of `func` that makes an object into local `slot`.
-pub fn maker_of_local(prog: &Program, func: FuncId, slot: usize) -> Option<Pc> {
+pub(crate) fn maker_of_local(prog: &Program, func: FuncId, slot: usize) -> Option<Pc> {
     prog.func(func)
         .code
         .iter()

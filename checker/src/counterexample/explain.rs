@@ -17,7 +17,7 @@ use crate::state::GoroutineId;
 
 /// How a report names an object of `trace`: by its name, else by where it
 /// was made.
-pub fn object_name(loc: &Locator, trace: &Trace, id: ObjId) -> String {
+pub(crate) fn object_name(loc: &Locator, trace: &Trace, id: ObjId) -> String {
     if id.0 == u32::MAX {
         return words::ANY_OBJECT.into();
     }
@@ -45,7 +45,12 @@ fn race_side(loc: &Locator, trace: &Trace, g: &GoroutineId) -> Option<(RaceSide,
 
 /// Why `bug` happens in `trace`, whose end `wf` analyses; `None` when the
 /// run does not show enough to say it.
-pub fn explanation(loc: &Locator, trace: &Trace, wf: &WaitFor, bug: &Bug) -> Option<Explanation> {
+pub(crate) fn explanation(
+    loc: &Locator,
+    trace: &Trace,
+    wf: &WaitFor,
+    bug: &Bug,
+) -> Option<Explanation> {
     match bug.kind {
         BugKind::Deadlock => Some(Explanation::Deadlock),
         BugKind::Leak => bug.involved.first().map(|first| Explanation::Leak {

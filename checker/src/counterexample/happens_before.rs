@@ -12,7 +12,7 @@ use crate::state::GoroutineId;
 
 /// For every step of `trace`, the earlier steps (1-based) of other
 /// goroutines it synchronises with, in increasing order.
-pub fn sync_edges(trace: &Trace) -> Vec<Vec<usize>> {
+pub(crate) fn sync_edges(trace: &Trace) -> Vec<Vec<usize>> {
     let mut last_touch: BTreeMap<ObjId, usize> = BTreeMap::new();
     let mut first_step: BTreeSet<GoroutineId> = BTreeSet::new();
     let mut spawner: BTreeMap<GoroutineId, usize> = BTreeMap::new();

@@ -26,7 +26,7 @@ pub struct ObjId(pub u32);
 
 /// What is known about one object.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ObjInfo {
+pub(crate) struct ObjInfo {
     /// The name the scenario gives it (a global or the local it was first
     /// stored in; `t.C` for a timer's channel, `ctx.Done()` for a context's),
     /// made unique along the trace with a `#2` suffix; `None` when it only
@@ -41,7 +41,7 @@ pub struct ObjInfo {
 
 /// Who holds a lock-like object.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Holders {
+pub(crate) struct Holders {
     /// The writer (Mutex, RWMutex write lock) or the goroutine running a
     /// `Once`'s function.
     pub writer: Option<GoroutineId>,
@@ -133,7 +133,7 @@ impl Objects {
     }
 
     /// The id of an object of the current state.
-    pub fn id(&self, r: ObjRef) -> ObjId {
+    pub(crate) fn id(&self, r: ObjRef) -> ObjId {
         self.current
             .get(r.index())
             .copied()
@@ -141,17 +141,12 @@ impl Objects {
     }
 
     /// What is known about an object.
-    pub fn info(&self, id: ObjId) -> &ObjInfo {
+    pub(crate) fn info(&self, id: ObjId) -> &ObjInfo {
         &self.infos[id.0 as usize]
     }
 
-    /// Every object seen along the trace, by id.
-    pub fn all(&self) -> &[ObjInfo] {
-        &self.infos
-    }
-
     /// Who holds a lock-like object now.
-    pub fn holders(&self, id: ObjId) -> Holders {
+    pub(crate) fn holders(&self, id: ObjId) -> Holders {
         self.holders.get(&id).cloned().unwrap_or_default()
     }
 
@@ -160,7 +155,7 @@ impl Objects {
     /// the step's `renumbering` ([`crate::semantics::StepOutcome`]): an
     /// object keeps its id wherever canonicalisation moved it, and the
     /// objects the step created get new ones.
-    pub fn advance(
+    pub(crate) fn advance(
         &mut self,
         prog: &Program,
         before: &State,

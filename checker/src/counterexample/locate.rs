@@ -65,7 +65,7 @@ pub fn one_line(text: &str) -> String {
 
 impl Locator<'_> {
     /// The position and text of a span.
-    pub fn span(&self, span: Span) -> Location {
+    pub(crate) fn span(&self, span: Span) -> Location {
         let (line, col) = self.file.line_col(span.start);
         Location {
             line,
@@ -83,7 +83,7 @@ impl Locator<'_> {
     }
 
     /// The `line:col` of an instruction.
-    pub fn line_col(&self, site: Site) -> (u32, u32) {
+    pub(crate) fn line_col(&self, site: Site) -> (u32, u32) {
         let l = self.site(site, None);
         (l.line, l.col)
     }

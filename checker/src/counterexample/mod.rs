@@ -24,15 +24,15 @@
 //! The report ([`crate::report`]) only fills the views from what these
 //! compute; the sentences are made in `weft_reports::words`.
 
-pub mod choose;
-pub mod describe;
-pub mod explain;
-pub mod happens_before;
+pub(crate) mod choose;
+pub(crate) mod describe;
+pub(crate) mod explain;
+pub(crate) mod happens_before;
 pub mod identity;
 pub mod locate;
 pub mod minimal;
 pub mod replay;
-pub mod slice;
+pub(crate) mod slice;
 pub mod taxonomy;
 pub mod token;
 pub mod verdict;

@@ -87,13 +87,13 @@ impl From<Switch> for SwitchMark {
 
 impl TraceStep {
     /// The goroutines that moved.
-    pub fn movers(&self) -> impl Iterator<Item = &Actor> {
+    pub(crate) fn movers(&self) -> impl Iterator<Item = &Actor> {
         self.actor.iter().chain(self.partner.iter())
     }
 
     /// The goroutine alternatives of the mover and of the partner, which
     /// say which case of a select each took.
-    pub fn alts(&self) -> (Option<u32>, Option<u32>) {
+    pub(crate) fn alts(&self) -> (Option<u32>, Option<u32>) {
         match self.transition {
             Transition::Step { alt, .. } => (Some(alt), None),
             Transition::Rendezvous {
@@ -175,7 +175,7 @@ fn list(enabled: &[Choice]) -> String {
 /// (empty before the first goroutine step), in a state whose enabled
 /// transitions are `enabled`. Timer fires never switch. Shared by replay and
 /// the minimal-schedule search, so both count preemptions alike.
-pub fn switch_kind(
+pub(crate) fn switch_kind(
     state: &State,
     enabled: &[Transition],
     last: &[GoroutineId],
@@ -201,7 +201,7 @@ pub fn switch_kind(
 }
 
 /// The goroutines a transition moves, by identity.
-pub fn mover_ids(state: &State, t: &Transition) -> SmallVec<[GoroutineId; 2]> {
+pub(crate) fn mover_ids(state: &State, t: &Transition) -> SmallVec<[GoroutineId; 2]> {
     t.actors()
         .iter()
         .map(|&a| state.goroutines[a as usize].id.clone())
@@ -244,16 +244,6 @@ impl<'p> Replayer<'p> {
         &self.state
     }
 
-    /// The steps so far.
-    pub fn steps(&self) -> &[TraceStep] {
-        &self.steps
-    }
-
-    /// The crash of the last step, if it crashed.
-    pub fn failure(&self) -> Option<&Failure> {
-        self.failure.as_ref()
-    }
-
     /// The display name of a goroutine seen in the run.
     pub fn name(&self, id: &GoroutineId) -> String {
         self.names.get(id).map_or_else(
@@ -290,7 +280,7 @@ impl<'p> Replayer<'p> {
     }
 
     /// The token item of transition `t` in the current state.
-    pub fn item_of(&self, t: &Transition) -> Item {
+    pub(crate) fn item_of(&self, t: &Transition) -> Item {
         let mv = |p: u32, alt: u32| {
             let g = &self.state.goroutines[p as usize];
             Move {
@@ -362,16 +352,8 @@ impl<'p> Replayer<'p> {
         }
     }
 
-    /// The transitions enabled now, with their token items.
-    pub fn choices(&self) -> Vec<Choice> {
-        semantics::enabled(self.prog, &self.state)
-            .iter()
-            .map(|t| self.choice(t))
-            .collect()
-    }
-
     /// Finds the enabled transition a token item names.
-    pub fn resolve(&self, item: &Item) -> Result<Transition, ReplayError> {
+    pub(crate) fn resolve(&self, item: &Item) -> Result<Transition, ReplayError> {
         let enabled = semantics::enabled(self.prog, &self.state);
         if let Some(t) = enabled.iter().find(|t| self.item_of(t) == *item) {
             return Ok(t.clone());
@@ -642,13 +624,8 @@ impl Trace {
         )
     }
 
-    /// The spawn number of a goroutine.
-    pub fn number(&self, id: &GoroutineId) -> u32 {
-        self.names.get(id).map_or(u32::MAX, |n| n.number)
-    }
-
     /// The schedule's token items.
-    pub fn items(&self) -> Vec<Item> {
+    pub(crate) fn items(&self) -> Vec<Item> {
         self.steps.iter().map(|s| s.item).collect()
     }
 

@@ -17,7 +17,7 @@ use crate::state::GoroutineId;
 /// collection that found a context leak, the pending operations of the
 /// involved goroutines), of program order, spawns and conflicting accesses
 /// to one object.
-pub fn relevance(prog: &Program, trace: &Trace, bug: &Bug) -> Vec<bool> {
+pub(crate) fn relevance(prog: &Program, trace: &Trace, bug: &Bug) -> Vec<bool> {
     let steps = &trace.steps;
     let mut goroutines: BTreeSet<GoroutineId> = BTreeSet::new();
     let mut objects: BTreeMap<ObjId, BTreeSet<bool>> = BTreeMap::new();

@@ -13,7 +13,7 @@ use crate::detect::Bug;
 /// operations passes messages (a race is always shared memory, a context
 /// leak always message passing); when none says, what the scenario
 /// declares.
-pub fn classify(prog: &Program, bug: &Bug) -> (Behavior, Cause) {
+pub(crate) fn classify(prog: &Program, bug: &Bug) -> (Behavior, Cause) {
     let blocking = matches!(
         bug.kind,
         BugKind::Deadlock | BugKind::Leak | BugKind::ContextLeak
@@ -55,7 +55,7 @@ pub fn classify(prog: &Program, bug: &Bug) -> (Behavior, Cause) {
 }
 
 /// The taxonomy a scenario declares.
-pub fn declared(prog: &Program) -> Option<(Behavior, Cause)> {
+pub(crate) fn declared(prog: &Program) -> Option<(Behavior, Cause)> {
     prog.meta.taxonomy.map(|t| {
         (
             match t.behavior {

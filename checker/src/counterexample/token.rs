@@ -29,7 +29,7 @@ use std::fmt;
 use weft_reports::view::{Asked, AskedAlt};
 
 /// The version prefix of tokens this build writes and reads.
-pub const VERSION: &str = "v1";
+pub(crate) const VERSION: &str = "v1";
 
 /// The alternative a goroutine takes at its operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -96,7 +96,7 @@ impl From<Alt> for AskedAlt {
 
 impl Item {
     /// What the item asks for, for messages.
-    pub fn asked(&self) -> Asked {
+    pub(crate) fn asked(&self) -> Asked {
         match *self {
             Item::Step(m) => Asked::Step(m.goroutine, m.alt.into()),
             Item::Handoff { sender, receiver } => Asked::Handoff {

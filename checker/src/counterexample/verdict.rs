@@ -39,7 +39,7 @@ pub struct Reached {
 }
 
 /// The findings of one step: its crash, and the context leaks it revealed.
-pub fn step_findings(events: &[Event], failure: Option<&Failure>) -> Vec<Finding> {
+pub(crate) fn step_findings(events: &[Event], failure: Option<&Failure>) -> Vec<Finding> {
     let mut out: Vec<Finding> = events
         .iter()
         .map(|e| {
@@ -60,7 +60,7 @@ fn add(bugs: &mut BTreeMap<BugKey, Bug>, f: Finding, path: &[Transition]) {
 /// The states reachable from `start` (itself first), explored breadth-first
 /// as a [`Graph`] the detectors can read; `None` past `budget` states or as
 /// soon as a state satisfies `stop`.
-pub fn reachable(
+pub(crate) fn reachable(
     prog: &Program,
     start: &State,
     budget: usize,
@@ -104,7 +104,11 @@ fn pending_cancel(state: &State, site: Site) -> bool {
 /// The deadlocks, leaks and context leaks that are certain once a run is
 /// in `state` (see the module doc); `None` when the states reachable from
 /// it exceed `budget`.
-pub fn blocking_bugs(prog: &Program, state: &State, budget: usize) -> Option<Vec<(BugKey, Bug)>> {
+pub(crate) fn blocking_bugs(
+    prog: &Program,
+    state: &State,
+    budget: usize,
+) -> Option<Vec<(BugKey, Bug)>> {
     let graph = reachable(prog, state, budget, |_| false)?;
     Some(blocking_in(prog, &graph))
 }
@@ -113,7 +117,7 @@ pub fn blocking_bugs(prog: &Program, state: &State, budget: usize) -> Option<Vec
 /// it is in `state`: `Some(false)` as soon as a reachable state shows it is
 /// not (no goroutine blocked at the leak's site, no cancel pending at the
 /// context's site), `None` past `budget` states.
-pub fn certain(prog: &Program, state: &State, key: &BugKey, budget: usize) -> Option<bool> {
+pub(crate) fn certain(prog: &Program, state: &State, key: &BugKey, budget: usize) -> Option<bool> {
     let Some(&site) = key.sites.first() else {
         return Some(false);
     };
@@ -197,10 +201,10 @@ pub fn reached(
 
 /// The state budget for deciding, at the end of a replay, whether a
 /// goroutine is blocked forever.
-pub const REPLAY_BUDGET: usize = 1_000_000;
+pub(crate) const REPLAY_BUDGET: usize = 1_000_000;
 
 /// Every bug the replayed run `trace` shows.
-pub fn of_trace(prog: &Program, trace: &Trace, budget: usize) -> Reached {
+pub(crate) fn of_trace(prog: &Program, trace: &Trace, budget: usize) -> Reached {
     let results: Vec<_> = trace
         .steps
         .iter()

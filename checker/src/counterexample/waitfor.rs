@@ -33,7 +33,7 @@ use crate::value::{ObjRef, Value};
 
 /// What a goroutine is doing at the end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     /// No move is enabled.
     Blocked,
     /// It could move.
@@ -44,7 +44,7 @@ pub enum Status {
 
 /// An operation ahead of a goroutine that would release a waiter.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Could {
+pub(crate) struct Could {
     /// The goroutine.
     pub goroutine: GoroutineId,
     /// The operation.
@@ -59,7 +59,7 @@ pub struct Could {
 
 /// What a blocked goroutine waits for.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Wait {
+pub(crate) struct Wait {
     /// What it is doing, after its name: `waits to send on`, `waits to lock`, ...
     pub verb: WaitVerb,
     /// The objects it waits on (several for a select).
@@ -78,7 +78,7 @@ pub struct Wait {
 
 /// One live goroutine at the end.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GoroutineState {
+pub(crate) struct GoroutineState {
     /// Its identity.
     pub goroutine: GoroutineId,
     /// Where it stands.
@@ -91,7 +91,7 @@ pub struct GoroutineState {
 
 /// Why one goroutine waits for another.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Relation {
+pub(crate) enum Relation {
     /// The other holds the lock (or runs the `Once`) it wants.
     HeldBy,
     /// The other could complete its wait with the operation at `site`.
@@ -105,7 +105,7 @@ pub enum Relation {
 
 /// An edge of the wait-for graph.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Edge {
+pub(crate) struct Edge {
     /// The waiting goroutine.
     pub from: GoroutineId,
     /// The goroutine it waits for.
@@ -118,7 +118,7 @@ pub struct Edge {
 
 /// The wait-for analysis of the end of a trace.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct WaitFor {
+pub(crate) struct WaitFor {
     /// Every live goroutine, in goroutine order.
     pub goroutines: Vec<GoroutineState>,
     /// The wait-for edges between blocked goroutines and the goroutines
@@ -386,7 +386,7 @@ impl Analysis<'_> {
 }
 
 /// Analyses the end of a trace.
-pub fn analyse(prog: &Program, trace: &Trace) -> WaitFor {
+pub(crate) fn analyse(prog: &Program, trace: &Trace) -> WaitFor {
     let a = Analysis { prog, trace };
     let mut out = WaitFor::default();
     for (g, end) in trace.last.goroutines.iter().zip(&trace.end) {

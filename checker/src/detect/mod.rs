@@ -14,7 +14,7 @@ use crate::semantics::{Failure, FailureKind, Transition};
 use crate::state::{GoroutineId, Site};
 
 pub mod blocking;
-pub mod race;
+pub(crate) mod race;
 
 /// Identifies a distinct bug: its kind and the code locations involved.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -54,7 +54,7 @@ pub struct Bug {
 }
 
 /// A bug under construction: everything but the path.
-pub struct Finding {
+pub(crate) struct Finding {
     /// Its key.
     pub key: BugKey,
     /// Message.
@@ -68,7 +68,7 @@ pub struct Finding {
 /// Records a finding unless a bug with the same key is known; `path` is
 /// computed only for new bugs. Breadth-first order makes the first path
 /// found a shortest one.
-pub fn record(
+pub(crate) fn record(
     bugs: &mut BTreeMap<BugKey, Bug>,
     finding: Finding,
     path: impl FnOnce() -> Vec<Transition>,
@@ -88,7 +88,7 @@ pub fn record(
 
 /// A panic, fatal error or failed assertion (a failure that
 /// [`FailureKind::is_crash`]; other kinds are not bugs of the scenario).
-pub fn crash(f: &Failure) -> Finding {
+pub(crate) fn crash(f: &Failure) -> Finding {
     let kind = match f.kind {
         FailureKind::Assert => BugKind::Assert,
         FailureKind::Panic | FailureKind::Fatal | FailureKind::Model | FailureKind::Internal => {
@@ -110,7 +110,7 @@ pub fn crash(f: &Failure) -> Finding {
 }
 
 /// A context whose cancel function is never called.
-pub fn context_leak(site: Site) -> Finding {
+pub(crate) fn context_leak(site: Site) -> Finding {
     Finding {
         key: BugKey {
             kind: BugKind::ContextLeak,

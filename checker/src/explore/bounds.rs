@@ -41,7 +41,7 @@ impl std::fmt::Display for Bound {
 }
 
 /// Checks bounds at every step.
-pub struct Budget {
+pub(crate) struct Budget {
     bounds: Bounds,
     start: Instant,
 }
@@ -56,7 +56,7 @@ impl Budget {
     }
 
     /// The bound that stops the whole search now, if any.
-    pub fn exhausted(&self, states: usize) -> Option<Bound> {
+    pub(crate) fn exhausted(&self, states: usize) -> Option<Bound> {
         if let Some(max) = self.bounds.max_states {
             if states >= max {
                 return Some(Bound::States(max));
@@ -71,7 +71,7 @@ impl Budget {
     }
 
     /// Whether a state at `depth` may be expanded.
-    pub fn may_expand(&self, depth: usize) -> Result<(), Bound> {
+    pub(crate) fn may_expand(&self, depth: usize) -> Result<(), Bound> {
         match self.bounds.max_depth {
             Some(max) if depth >= max => Err(Bound::Depth(max)),
             _ => Ok(()),
@@ -79,7 +79,7 @@ impl Budget {
     }
 
     /// Seconds since the start.
-    pub fn seconds(&self) -> f64 {
+    pub(crate) fn seconds(&self) -> f64 {
         self.start.elapsed().as_secs_f64()
     }
 }

@@ -100,15 +100,6 @@ pub fn explore_with(
     Ok(outcome)
 }
 
-/// Explores without reduction and returns the graph too (for tests,
-/// statistics and reports).
-pub fn explore_graph(
-    prog: &Program,
-    bounds: &Bounds,
-) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
-    explore_graph_with(prog, bounds, Reduction::None)
-}
-
 /// Explores with `reduction` and returns the graph. A reduced graph with a
 /// cycle is explored again with persistent sets and a cycle proviso but no
 /// sleep sets (see [`Applied::Proviso`]).

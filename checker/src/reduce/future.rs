@@ -24,7 +24,7 @@ use crate::value::{ObjRef, Value};
 
 /// The summary of the code reachable from one instruction.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CodeFuture {
+pub(crate) struct CodeFuture {
     /// Globals used as the object of an operation, with the strongest mode.
     pub globals: Vec<(u32, Mode)>,
     /// Every global named at all (roots of what the code can reach).
@@ -165,7 +165,7 @@ fn successors(op: &Op, pc: usize, len: usize, next: &mut Vec<usize>, funcs: &mut
 
 /// Static summaries of every instruction of a program.
 #[derive(Clone, Debug)]
-pub struct ProgramFuture {
+pub(crate) struct ProgramFuture {
     /// `at[f][pc]`: the code reachable from `pc` of function `f`.
     at: Vec<Vec<CodeFuture>>,
 }
@@ -272,7 +272,7 @@ impl ProgramFuture {
 
     /// The code a goroutine may still run: from every frame's pc and every
     /// pending deferred block.
-    pub fn of_goroutine(&self, g: &Goroutine) -> std::borrow::Cow<'_, CodeFuture> {
+    pub(crate) fn of_goroutine(&self, g: &Goroutine) -> std::borrow::Cow<'_, CodeFuture> {
         use std::borrow::Cow;
         // The common case, one frame and nothing deferred: no copy.
         if let [fr] = g.frames.as_slice() {
@@ -307,7 +307,7 @@ fn handles_in(o: &Object, mut f: impl FnMut(ObjRef)) {
 }
 
 /// True when a shared object (buffer, variable, map) holds a handle now.
-pub fn handles_stored(state: &State) -> bool {
+pub(crate) fn handles_stored(state: &State) -> bool {
     state.objects.iter().any(|o| {
         let mut any = false;
         match o {
@@ -336,12 +336,12 @@ pub fn handles_stored(state: &State) -> bool {
 
 /// Per family, the strongest mode a goroutine may still use it with
 /// (0: never, else [`Mode`] as a number).
-pub type FamilyModes = Vec<u8>;
+pub(crate) type FamilyModes = Vec<u8>;
 
 /// The future of goroutine `g`: per family, how it may still be touched.
 /// `anything` says that handles can still move between goroutines, so a
 /// goroutine that obtains handles may reach every object.
-pub fn goroutine_future(
+pub(crate) fn goroutine_future(
     prog_future: &ProgramFuture,
     state: &State,
     fams: &Families,
@@ -408,7 +408,7 @@ pub fn goroutine_future(
 
 /// True when some live goroutine can still put a handle into a shared
 /// object, or one is there already.
-pub fn handles_may_move(prog_future: &ProgramFuture, state: &State) -> bool {
+pub(crate) fn handles_may_move(prog_future: &ProgramFuture, state: &State) -> bool {
     handles_stored(state)
         || state
             .goroutines

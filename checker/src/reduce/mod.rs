@@ -8,14 +8,14 @@
 //! for every bug kind, and the independence relation, are in
 //! `checker/README.md` ("Partial-order reduction").
 
-pub mod future;
-pub mod persistent;
-pub mod sleep;
-pub mod touch;
+pub(crate) mod future;
+pub(crate) mod persistent;
+pub(crate) mod sleep;
+pub(crate) mod touch;
 
-pub use future::ProgramFuture;
-pub use persistent::{analyse, StateView};
-pub use sleep::{SleepSet, StepKey};
+pub(crate) use future::ProgramFuture;
+pub(crate) use persistent::{analyse, StateView};
+pub(crate) use sleep::{SleepSet, StepKey};
 
 /// Which reduction a search uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

@@ -27,9 +27,7 @@ use crate::semantics::Transition;
 use crate::state::State;
 
 /// The reduction's view of one state.
-pub struct StateView {
-    /// Families of the state's objects.
-    pub families: Families,
+pub(crate) struct StateView {
     /// What each enabled transition touches, in `enabled` order.
     pub touches: Vec<Touches>,
     /// The actors of each enabled transition (goroutine positions; the
@@ -57,7 +55,7 @@ fn conflicts(a: &FamilyModes, b: &FamilyModes) -> bool {
 }
 
 /// Analyses `state` and chooses a persistent subset of `enabled`.
-pub fn analyse(
+pub(crate) fn analyse(
     prog: &Program,
     future: &ProgramFuture,
     state: &State,
@@ -84,7 +82,6 @@ pub fn analyse(
     let mut persistent = vec![true; enabled.len()];
     if enabled.len() <= 1 {
         return StateView {
-            families,
             touches,
             actors,
             persistent,
@@ -111,7 +108,6 @@ pub fn analyse(
         }
         if mine.iter().all(|&i| !crashing(i)) {
             return StateView {
-                families,
                 touches,
                 actors,
                 persistent: set,
@@ -157,7 +153,6 @@ pub fn analyse(
         persistent = b;
     }
     StateView {
-        families,
         touches,
         actors,
         persistent,

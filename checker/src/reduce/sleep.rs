@@ -20,7 +20,7 @@ use crate::state::{GoroutineId, State};
 
 /// A transition named independently of goroutine positions.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StepKey {
+pub(crate) enum StepKey {
     /// A goroutine's step with its alternative.
     Step(GoroutineId, u32),
     /// A rendezvous: sender and its arm, receiver and its arm.
@@ -28,10 +28,10 @@ pub enum StepKey {
 }
 
 /// The transitions asleep in a node, sorted.
-pub type SleepSet = SmallVec<[StepKey; 2]>;
+pub(crate) type SleepSet = SmallVec<[StepKey; 2]>;
 
 /// The key of a transition, if it may sleep.
-pub fn key(state: &State, t: &Transition) -> Option<StepKey> {
+pub(crate) fn key(state: &State, t: &Transition) -> Option<StepKey> {
     let id = |g: u32| state.goroutines[g as usize].id.clone();
     match *t {
         Transition::Step { g, alt } => Some(StepKey::Step(id(g), alt)),
@@ -51,7 +51,7 @@ pub fn key(state: &State, t: &Transition) -> Option<StepKey> {
 }
 
 /// True when enabled transitions `i` and `j` of a state are independent.
-pub fn independent(view: &StateView, i: usize, j: usize) -> bool {
+pub(crate) fn independent(view: &StateView, i: usize, j: usize) -> bool {
     !view.actors[i].iter().any(|a| view.actors[j].contains(a))
         && !conflict(&view.touches[i], &view.touches[j])
 }
@@ -59,7 +59,7 @@ pub fn independent(view: &StateView, i: usize, j: usize) -> bool {
 /// The sleep set of the successor by enabled transition `taken`, given the
 /// node's sleep set (as indices into the enabled transitions) and the
 /// transitions explored before it from the same node.
-pub fn successor_sleep(
+pub(crate) fn successor_sleep(
     state: &State,
     enabled: &[Transition],
     view: &StateView,

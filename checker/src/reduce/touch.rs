@@ -22,7 +22,7 @@ use crate::value::ObjRef;
 
 /// How an operation uses a family.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Reads only: commutes with other reads.
     Read = 1,
     /// Changes it (or synchronises on it): conflicts with everything.
@@ -30,20 +30,20 @@ pub enum Mode {
 }
 
 /// A family: the representative object of a group that changes together.
-pub type Family = u32;
+pub(crate) type Family = u32;
 
 /// The families touched by one step, with how.
-pub type Touches = SmallVec<[(Family, Mode); 4]>;
+pub(crate) type Touches = SmallVec<[(Family, Mode); 4]>;
 
 /// The family of every object of a state.
 #[derive(Clone, Debug)]
-pub struct Families {
+pub(crate) struct Families {
     root: Vec<u32>,
 }
 
 impl Families {
     /// Groups the objects of `state` into families.
-    pub fn of(state: &State) -> Families {
+    pub(crate) fn of(state: &State) -> Families {
         let n = state.objects.len();
         let mut f = Families {
             root: (0..n as u32).collect(),
@@ -104,7 +104,7 @@ impl Families {
     }
 
     /// The family of an object.
-    pub fn family(&self, r: ObjRef) -> Family {
+    pub(crate) fn family(&self, r: ObjRef) -> Family {
         self.root.get(r.index()).copied().unwrap_or(r.0)
     }
 
@@ -112,15 +112,10 @@ impl Families {
     pub fn len(&self) -> usize {
         self.root.len()
     }
-
-    /// True when the state has no objects.
-    pub fn is_empty(&self) -> bool {
-        self.root.is_empty()
-    }
 }
 
 /// Adds `(family, mode)`, keeping the strongest mode per family.
-pub fn add(out: &mut Touches, fam: Family, mode: Mode) {
+pub(crate) fn add(out: &mut Touches, fam: Family, mode: Mode) {
     match out.iter_mut().find(|(f, _)| *f == fam) {
         Some((_, m)) => *m = (*m).max(mode),
         None => out.push((fam, mode)),
@@ -129,7 +124,7 @@ pub fn add(out: &mut Touches, fam: Family, mode: Mode) {
 
 /// True when the two touch sets conflict: a family written by one and
 /// touched by the other.
-pub fn conflict(a: &Touches, b: &Touches) -> bool {
+pub(crate) fn conflict(a: &Touches, b: &Touches) -> bool {
     a.iter().any(|&(fa, ma)| {
         b.iter()
             .any(|&(fb, mb)| fa == fb && (ma == Mode::Write || mb == Mode::Write))
@@ -137,7 +132,7 @@ pub fn conflict(a: &Touches, b: &Touches) -> bool {
 }
 
 /// The mode in which a use touches an object's family.
-pub fn mode_of(u: Use) -> Mode {
+pub(crate) fn mode_of(u: Use) -> Mode {
     if u.is_read_only() {
         Mode::Read
     } else {
@@ -154,7 +149,12 @@ fn add_all(out: &mut Touches, fams: &Families, objects: &footprint::Touches) {
 
 /// The families the current operation of `g` touches, over all its
 /// alternatives (see [`footprint::goroutine_touches`]).
-pub fn goroutine_touches(prog: &Program, state: &State, fams: &Families, g: &Goroutine) -> Touches {
+pub(crate) fn goroutine_touches(
+    prog: &Program,
+    state: &State,
+    fams: &Families,
+    g: &Goroutine,
+) -> Touches {
     let mut out = Touches::new();
     add_all(
         &mut out,
@@ -165,7 +165,7 @@ pub fn goroutine_touches(prog: &Program, state: &State, fams: &Families, g: &Gor
 }
 
 /// The families a transition touches: its footprint, grouped.
-pub fn transition_touches(
+pub(crate) fn transition_touches(
     prog: &Program,
     state: &State,
     fams: &Families,
@@ -182,7 +182,7 @@ pub fn transition_touches(
 
 /// The families every timer, ticker and deadline that could ever fire
 /// belongs to: the future of the clock.
-pub fn clock_touches(state: &State, fams: &Families) -> Touches {
+pub(crate) fn clock_touches(state: &State, fams: &Families) -> Touches {
     let mut out = Touches::new();
     for (i, o) in state.objects.iter().enumerate() {
         let fires = match o {

@@ -49,7 +49,7 @@ impl Default for Options {
 
 /// Whether the kinds found match what the scenario expects. A clean
 /// verdict counts only when the search was complete.
-pub fn expected_met(expect: &[BugKind], outcome: &Outcome) -> bool {
+pub(crate) fn expected_met(expect: &[BugKind], outcome: &Outcome) -> bool {
     let mut found: Vec<BugKind> = outcome.bugs.iter().map(|b| b.kind).collect();
     found.sort();
     found.dedup();
@@ -303,7 +303,7 @@ fn minimality(trace: &Trace, search: Option<Search>) -> MinimalityView {
 
 /// The view of one bug shown with `trace` (its counterexample, replayed);
 /// `search` says how the schedule was chosen (`None`: given by the user).
-pub fn bug_view_of(
+pub(crate) fn bug_view_of(
     loc: &Locator,
     display_path: &str,
     bug: &Bug,
@@ -381,7 +381,7 @@ pub fn bug_view_of(
 
 /// The view of one bug of a check: finds its minimal counterexample and
 /// replays it.
-pub fn bug_view(loc: &Locator, display_path: &str, bug: &Bug, opts: &Options) -> BugView {
+pub(crate) fn bug_view(loc: &Locator, display_path: &str, bug: &Bug, opts: &Options) -> BugView {
     let chosen = choose::counterexample(loc.prog, bug, opts.minimal_cap);
     bug_view_of(
         loc,

@@ -32,32 +32,24 @@ impl ChannelState {
     }
 
     /// A buffered send can complete now (or panics because closed).
-    pub fn send_ready_alone(&self) -> bool {
+    pub(crate) fn send_ready_alone(&self) -> bool {
         self.closed || (self.cap > 0 && (self.buf.len() as u32) < self.cap)
     }
 
     /// A receive can complete now without a partner.
-    pub fn recv_ready_alone(&self) -> bool {
+    pub(crate) fn recv_ready_alone(&self) -> bool {
         !self.buf.is_empty() || self.closed
     }
 
     /// Sends on this channel need a waiting receiver (one joint step).
-    pub fn needs_partner(&self) -> bool {
+    pub(crate) fn needs_partner(&self) -> bool {
         self.cap == 0 && !self.closed
-    }
-}
-
-/// Looks up a channel.
-pub fn chan<'s>(ex: &'s Exec, r: ObjRef) -> Option<&'s ChannelState> {
-    match ex.state.object(r) {
-        Object::Chan(c) => Some(c),
-        _ => None,
     }
 }
 
 /// Completes a send that needs no partner: append to the buffer, or panic
 /// because the channel is closed.
-pub fn send_alone(ex: &mut Exec, ch: ObjRef, v: Value) -> StepResult {
+pub(crate) fn send_alone(ex: &mut Exec, ch: ObjRef, v: Value) -> StepResult {
     if let Object::Chan(c) = ex.state.object_mut(ch) {
         if c.closed {
             return Err(Fault::Panic("send on closed channel".into()));
@@ -69,7 +61,7 @@ pub fn send_alone(ex: &mut Exec, ch: ObjRef, v: Value) -> StepResult {
 
 /// Completes a receive that needs no partner: the oldest buffered value, or
 /// the zero value with ok=false on a closed, drained channel.
-pub fn recv_alone(ex: &mut Exec, ch: ObjRef) -> (Value, bool) {
+pub(crate) fn recv_alone(ex: &mut Exec, ch: ObjRef) -> (Value, bool) {
     if let Object::Chan(c) = ex.state.object_mut(ch) {
         if !c.buf.is_empty() {
             return (c.buf.remove(0), true);
@@ -79,7 +71,7 @@ pub fn recv_alone(ex: &mut Exec, ch: ObjRef) -> (Value, bool) {
 }
 
 /// `close(ch)`.
-pub fn close(ex: &mut Exec, ch: Value) -> StepResult {
+pub(crate) fn close(ex: &mut Exec, ch: Value) -> StepResult {
     let Some(r) = ch.object() else {
         return Err(Fault::Panic("close of nil channel".into()));
     };
@@ -100,7 +92,7 @@ pub fn close(ex: &mut Exec, ch: Value) -> StepResult {
 
 /// Puts a value into a channel if there is room (timers and tickers drop a
 /// value when the buffer is full).
-pub fn offer(ex: &mut Exec, ch: ObjRef, v: Value) {
+pub(crate) fn offer(ex: &mut Exec, ch: ObjRef, v: Value) {
     if let Object::Chan(c) = ex.state.object_mut(ch) {
         if (c.buf.len() as u32) < c.cap {
             c.buf.push(v);
@@ -110,7 +102,7 @@ pub fn offer(ex: &mut Exec, ch: ObjRef, v: Value) {
 
 /// What a goroutine blocked sending (`send`) or receiving on `ch` waits
 /// for; a nil channel is never ready.
-pub fn blocked(state: &State, ch: Option<ObjRef>, send: bool) -> Blocked {
+pub(crate) fn blocked(state: &State, ch: Option<ObjRef>, send: bool) -> Blocked {
     let mut b = Blocked::new(if send {
         Waiting::Send
     } else {
@@ -128,7 +120,7 @@ pub fn blocked(state: &State, ch: Option<ObjRef>, send: bool) -> Blocked {
 
 /// What a goroutine blocked in a select waits for: any of its cases
 /// (channel, and whether the case sends).
-pub fn blocked_select(state: &State, arms: &[(Option<ObjRef>, bool)]) -> Blocked {
+pub(crate) fn blocked_select(state: &State, arms: &[(Option<ObjRef>, bool)]) -> Blocked {
     let mut b = Blocked::new(Waiting::Select);
     if arms.is_empty() {
         b.note = Some(WaitNote::EmptySelect);

@@ -18,7 +18,7 @@ pub struct CondState {
 }
 
 /// Whether the Locker can be taken now by a waking waiter.
-pub fn locker_free(state: &State, locker: ObjRef) -> bool {
+pub(crate) fn locker_free(state: &State, locker: ObjRef) -> bool {
     match state.object(locker) {
         Object::Mutex(m) => !m.locked,
         Object::RwMutex(rw) => rw.can_lock_now(),
@@ -27,7 +27,7 @@ pub fn locker_free(state: &State, locker: ObjRef) -> bool {
 }
 
 /// Step 2 of `Wait` is enabled once `me` has been woken and the Locker is free.
-pub fn can_resume(state: &State, c: &CondState, me: &GoroutineId) -> bool {
+pub(crate) fn can_resume(state: &State, c: &CondState, me: &GoroutineId) -> bool {
     !c.waiters.contains(me) && locker_free(state, c.locker)
 }
 
@@ -39,7 +39,7 @@ fn cond_mut<'s>(ex: &'s mut Exec, c: ObjRef) -> Option<&'s mut CondState> {
 }
 
 /// Step 1 of `c.Wait()`: unlock the Locker and join the queue.
-pub fn wait_begin(ex: &mut Exec, c: ObjRef, me: &GoroutineId) -> StepResult {
+pub(crate) fn wait_begin(ex: &mut Exec, c: ObjRef, me: &GoroutineId) -> StepResult {
     let Some(locker) = cond_mut(ex, c).map(|st| st.locker) else {
         return Ok(());
     };
@@ -70,7 +70,7 @@ pub fn wait_begin(ex: &mut Exec, c: ObjRef, me: &GoroutineId) -> StepResult {
 }
 
 /// Step 2 of `c.Wait()`: re-acquire the Locker.
-pub fn wait_end(ex: &mut Exec, c: ObjRef) {
+pub(crate) fn wait_end(ex: &mut Exec, c: ObjRef) {
     let Some(locker) = cond_mut(ex, c).map(|st| st.locker) else {
         return;
     };
@@ -82,7 +82,7 @@ pub fn wait_end(ex: &mut Exec, c: ObjRef) {
 }
 
 /// `c.Signal()`.
-pub fn signal(ex: &mut Exec, c: ObjRef) {
+pub(crate) fn signal(ex: &mut Exec, c: ObjRef) {
     if let Some(st) = cond_mut(ex, c) {
         if !st.waiters.is_empty() {
             st.waiters.remove(0);
@@ -91,7 +91,7 @@ pub fn signal(ex: &mut Exec, c: ObjRef) {
 }
 
 /// `c.Broadcast()`.
-pub fn broadcast(ex: &mut Exec, c: ObjRef) {
+pub(crate) fn broadcast(ex: &mut Exec, c: ObjRef) {
     if let Some(st) = cond_mut(ex, c) {
         st.waiters.clear();
     }
@@ -99,7 +99,7 @@ pub fn broadcast(ex: &mut Exec, c: ObjRef) {
 
 /// What goroutine `me`, blocked in `Wait` on Cond `r`, waits for: a
 /// `Signal` while queued; once woken, the Locker's `Unlock`.
-pub fn blocked(c: &CondState, r: ObjRef, me: &GoroutineId) -> Blocked {
+pub(crate) fn blocked(c: &CondState, r: ObjRef, me: &GoroutineId) -> Blocked {
     let queued = c.waiters.contains(me);
     let mut b = Blocked::new(if queued {
         Waiting::Signal

@@ -52,7 +52,7 @@ fn ctx_mut<'s>(ex: &'s mut Exec, r: ObjRef) -> Option<&'s mut ContextState> {
 }
 
 /// `context.Background()`.
-pub fn background(ex: &mut Exec) -> ObjRef {
+pub(crate) fn background(ex: &mut Exec) -> ObjRef {
     let done = ex.state.alloc(Object::Chan(ChannelState::new(0)));
     ex.state.alloc(Object::Context(ContextState {
         parent: None,
@@ -66,7 +66,7 @@ pub fn background(ex: &mut Exec) -> ObjRef {
 }
 
 /// `context.WithCancel(parent)` / `WithTimeout(parent, d)`; returns the child.
-pub fn with_cancel(
+pub(crate) fn with_cancel(
     ex: &mut Exec,
     parent: Value,
     timeout: Option<i64>,
@@ -103,7 +103,7 @@ pub fn with_cancel(
 }
 
 /// Marks `ctx` and all its descendants done with `err`, closing their Done channels.
-pub fn cancel_tree(ex: &mut Exec, ctx: ObjRef, err: CtxError) {
+pub(crate) fn cancel_tree(ex: &mut Exec, ctx: ObjRef, err: CtxError) {
     let mut stack = vec![ctx];
     while let Some(c) = stack.pop() {
         let Some(st) = ctx_mut(ex, c) else { continue };
@@ -128,7 +128,7 @@ fn detach_from_parent(ex: &mut Exec, ctx: ObjRef) {
 }
 
 /// `cancel()`: idempotent.
-pub fn cancel(ex: &mut Exec, f: Value) -> StepResult {
+pub(crate) fn cancel(ex: &mut Exec, f: Value) -> StepResult {
     let Value::Cancel(ctx) = f else {
         return Err(Fault::Model("cancel needs a cancel function".into()));
     };
@@ -141,13 +141,13 @@ pub fn cancel(ex: &mut Exec, f: Value) -> StepResult {
 }
 
 /// The WithTimeout deadline fires.
-pub fn deadline(ex: &mut Exec, ctx: ObjRef) {
+pub(crate) fn deadline(ex: &mut Exec, ctx: ObjRef) {
     cancel_tree(ex, ctx, CtxError::DeadlineExceeded);
     detach_from_parent(ex, ctx);
 }
 
 /// `ctx.Err()`.
-pub fn err(ex: &Exec, ctx: Value) -> Result<Value, Fault> {
+pub(crate) fn err(ex: &Exec, ctx: Value) -> Result<Value, Fault> {
     match ctx.object().map(|r| ex.state.object(r)) {
         Some(Object::Context(c)) => Ok(c.err.map_or(Value::Nil, Value::Err)),
         _ => Err(Fault::Model("Err needs a context".into())),
@@ -157,7 +157,7 @@ pub fn err(ex: &Exec, ctx: Value) -> Result<Value, Fault> {
 /// The contexts whose cancellation closes channel `ch`: the context whose
 /// `Done()` it is, then its ancestors (cancel propagates down), nearest
 /// first. Empty when `ch` is no context's `Done()`.
-pub fn closing(state: &State, ch: ObjRef) -> Vec<ObjRef> {
+pub(crate) fn closing(state: &State, ch: ObjRef) -> Vec<ObjRef> {
     let mut out = Vec::new();
     let owner = state
         .objects

@@ -10,7 +10,7 @@ use crate::state::{Site, State};
 
 /// The sites `t` executes from `state`: each mover's operation, followed
 /// for a `select` by the first instruction of the arm (or `default`) taken.
-pub fn reached_sites(prog: &Program, state: &State, t: &Transition) -> SmallVec<[Site; 4]> {
+pub(crate) fn reached_sites(prog: &Program, state: &State, t: &Transition) -> SmallVec<[Site; 4]> {
     let mut out = SmallVec::new();
     let mut arm_of = |g: u32, alt: u32| {
         let site = state.goroutines[g as usize].site();

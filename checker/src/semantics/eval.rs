@@ -8,7 +8,7 @@ use crate::state::{Object, State};
 use crate::value::{CtxError, Value};
 
 /// The value of a constant.
-pub fn constant(c: Const) -> Value {
+pub(crate) fn constant(c: Const) -> Value {
     match c {
         Const::Nil => Value::Nil,
         Const::Int(i) => Value::Int(i),
@@ -23,7 +23,7 @@ fn type_error(what: &str, v: Value) -> Fault {
 }
 
 /// Evaluates an integer.
-pub fn int(state: &State, locals: &[Value], e: &Expr) -> Result<i64, Fault> {
+pub(crate) fn int(state: &State, locals: &[Value], e: &Expr) -> Result<i64, Fault> {
     match eval(state, locals, e)? {
         Value::Int(i) => Ok(i),
         v => Err(type_error("expected an integer", v)),
@@ -31,7 +31,7 @@ pub fn int(state: &State, locals: &[Value], e: &Expr) -> Result<i64, Fault> {
 }
 
 /// Evaluates a boolean.
-pub fn boolean(state: &State, locals: &[Value], e: &Expr) -> Result<bool, Fault> {
+pub(crate) fn boolean(state: &State, locals: &[Value], e: &Expr) -> Result<bool, Fault> {
     match eval(state, locals, e)? {
         Value::Bool(b) => Ok(b),
         v => Err(type_error("expected a boolean", v)),
@@ -39,7 +39,7 @@ pub fn boolean(state: &State, locals: &[Value], e: &Expr) -> Result<bool, Fault>
 }
 
 /// Evaluates a pure expression in a frame.
-pub fn eval(state: &State, locals: &[Value], e: &Expr) -> Result<Value, Fault> {
+pub(crate) fn eval(state: &State, locals: &[Value], e: &Expr) -> Result<Value, Fault> {
     Ok(match e {
         Expr::Const(c) => constant(*c),
         Expr::Local(l) => locals.get(l.index()).copied().unwrap_or(Value::Nil),

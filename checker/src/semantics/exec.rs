@@ -27,7 +27,7 @@ enum Advance {
 type Locals = SmallVec<[Value; 6]>;
 
 /// Creates the program's globals, in order.
-pub fn create_globals(ex: &mut Exec) -> Result<(), Failure> {
+pub(crate) fn create_globals(ex: &mut Exec) -> Result<(), Failure> {
     let prog = ex.prog;
     for (i, g) in prog.globals.iter().enumerate() {
         let site = Site {
@@ -62,7 +62,7 @@ pub fn create_globals(ex: &mut Exec) -> Result<(), Failure> {
 
 /// Creates an object; returns its handle and, for contexts, the cancel
 /// function with the slot it goes to.
-pub fn new_object(
+pub(crate) fn new_object(
     ex: &mut Exec,
     locals: &[Value],
     object: &NewObject,
@@ -122,7 +122,7 @@ pub fn new_object(
 }
 
 /// Executes a transition.
-pub fn execute(ex: &mut Exec, t: &Transition) -> Result<(), Failure> {
+pub(crate) fn execute(ex: &mut Exec, t: &Transition) -> Result<(), Failure> {
     match *t {
         Transition::Step { g, alt } => {
             let id = ex.state.goroutines[g as usize].id.clone();

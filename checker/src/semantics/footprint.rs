@@ -12,7 +12,7 @@
 
 use smallvec::SmallVec;
 use weft_models::ir::{Op, Program};
-pub use weft_models::ops::Use;
+pub(crate) use weft_models::ops::Use;
 
 use super::eval::eval;
 use super::Transition;
@@ -20,11 +20,11 @@ use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};
 
 /// The objects one goroutine's operation touches, with how.
-pub type Touches = SmallVec<[(ObjRef, Use); 4]>;
+pub(crate) type Touches = SmallVec<[(ObjRef, Use); 4]>;
 
 /// The goroutines and objects a transition involves.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Footprint {
+pub(crate) struct Footprint {
     /// Goroutines that move.
     pub goroutines: SmallVec<[u32; 2]>,
     /// Objects touched and how.
@@ -33,7 +33,7 @@ pub struct Footprint {
 
 /// A pending plain or atomic memory access of one goroutine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MemoryAccess {
+pub(crate) struct MemoryAccess {
     /// The variable or map.
     pub object: ObjRef,
     /// Write (or read).
@@ -64,7 +64,7 @@ impl MemoryAccess {
 /// alternatives (every arm of a select, enabled or not: another arm
 /// becoming ready changes what the goroutine may do). A goroutine that
 /// spins on local code touches nothing.
-pub fn goroutine_touches(prog: &Program, state: &State, g: &Goroutine) -> Touches {
+pub(crate) fn goroutine_touches(prog: &Program, state: &State, g: &Goroutine) -> Touches {
     let mut out = Touches::new();
     if g.spinning {
         return out;
@@ -93,7 +93,7 @@ pub fn goroutine_touches(prog: &Program, state: &State, g: &Goroutine) -> Touche
 
 /// The memory access goroutine `g` is about to make, if its next operation
 /// is one.
-pub fn memory_access(prog: &Program, state: &State, g: &Goroutine) -> Option<MemoryAccess> {
+pub(crate) fn memory_access(prog: &Program, state: &State, g: &Goroutine) -> Option<MemoryAccess> {
     goroutine_touches(prog, state, g)
         .into_iter()
         .find_map(|(r, u)| MemoryAccess::of(r, u))
@@ -101,7 +101,7 @@ pub fn memory_access(prog: &Program, state: &State, g: &Goroutine) -> Option<Mem
 
 /// The objects a timer or context deadline firing touches: the object and
 /// the channel it fires into (a timer's `C`, a context's `Done()`).
-pub fn fire_touches(state: &State, object: ObjRef) -> Touches {
+pub(crate) fn fire_touches(state: &State, object: ObjRef) -> Touches {
     let mut out = Touches::new();
     out.push((object, Use::Sync));
     match state.object(object) {
@@ -120,7 +120,7 @@ pub fn fire_touches(state: &State, object: ObjRef) -> Touches {
 }
 
 /// The footprint of a transition in `state`.
-pub fn footprint(prog: &Program, state: &State, t: &Transition) -> Footprint {
+pub(crate) fn footprint(prog: &Program, state: &State, t: &Transition) -> Footprint {
     let mut fp = Footprint::default();
     match *t {
         Transition::Step { g, .. } => {

@@ -13,14 +13,14 @@ use crate::value::Value;
 
 /// How many local instructions a goroutine may run between two visible
 /// steps before it is considered to spin forever (`for {}` on locals only).
-pub const SPIN_LIMIT: u32 = 100_000;
+pub(crate) const SPIN_LIMIT: u32 = 100_000;
 
 /// The deepest call stack allowed (validation forbids recursion; this only
 /// guards against internal errors).
 const MAX_FRAMES: usize = 256;
 
 /// A fresh frame for `func` with `args` in its first slots.
-pub fn new_frame(prog: &Program, func: FuncId, args: &[Value]) -> Frame {
+pub(crate) fn new_frame(prog: &Program, func: FuncId, args: &[Value]) -> Frame {
     let f = prog.func(func);
     let mut locals: SmallVec<[Value; 6]> = SmallVec::from_slice(args);
     locals.resize(f.local_names.len().max(args.len()), Value::Nil);
@@ -36,7 +36,12 @@ pub fn new_frame(prog: &Program, func: FuncId, args: &[Value]) -> Frame {
 
 /// Turns a fault into a failure of goroutine `id` at `site`, or starts
 /// unwinding for a recoverable panic.
-pub fn raise(ex: &mut Exec, id: &GoroutineId, site: Site, fault: Fault) -> Result<(), Failure> {
+pub(crate) fn raise(
+    ex: &mut Exec,
+    id: &GoroutineId,
+    site: Site,
+    fault: Fault,
+) -> Result<(), Failure> {
     match fault {
         Fault::Panic(message) => start_panic(ex, id, site, message),
         Fault::Fatal(message) => Err(Failure {
@@ -68,7 +73,7 @@ pub fn raise(ex: &mut Exec, id: &GoroutineId, site: Site, fault: Fault) -> Resul
 
 /// Starts a panic in goroutine `id`: deferred blocks run, innermost first;
 /// if none recovers, the program crashes.
-pub fn start_panic(
+pub(crate) fn start_panic(
     ex: &mut Exec,
     id: &GoroutineId,
     site: Site,
@@ -147,7 +152,7 @@ fn finish_return(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
 
 /// Runs goroutine `id`'s local instructions until its next visible one (or
 /// its end).
-pub fn run_local(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
+pub(crate) fn run_local(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
     let prog = ex.prog;
     let mut budget = SPIN_LIMIT;
     loop {
@@ -273,7 +278,7 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
 }
 
 /// Removes goroutines that have returned; notes when main has.
-pub fn reap(ex: &mut Exec) {
+pub(crate) fn reap(ex: &mut Exec) {
     let state = &mut ex.state;
     if state
         .goroutines

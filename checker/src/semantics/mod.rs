@@ -13,28 +13,28 @@ use weft_models::ir::Program;
 
 use crate::state::canonical::{self, Renumbering};
 use crate::state::{Goroutine, GoroutineId, Site, State};
-use crate::value::{ObjRef, Value};
+use crate::value::ObjRef;
 
-pub mod channel;
+pub(crate) mod channel;
 pub mod cond;
 pub mod context;
 pub mod coverage;
 pub mod enabled;
-pub mod eval;
-pub mod exec;
-pub mod footprint;
-pub mod local;
-pub mod mutex;
-pub mod once;
-pub mod rwmutex;
-pub mod timer;
-pub mod variable;
-pub mod waitgroup;
-pub mod wake;
+pub(crate) mod eval;
+pub(crate) mod exec;
+pub(crate) mod footprint;
+pub(crate) mod local;
+pub(crate) mod mutex;
+pub(crate) mod once;
+pub(crate) mod rwmutex;
+pub(crate) mod timer;
+pub(crate) mod variable;
+pub(crate) mod waitgroup;
+pub(crate) mod wake;
 
-pub use coverage::reached_sites;
+pub(crate) use coverage::reached_sites;
 pub use enabled::enabled;
-pub use footprint::{footprint, Footprint, Use};
+pub(crate) use footprint::{footprint, Use};
 
 /// The arm number of a plain `Send`/`Recv` (not inside a select).
 pub const PLAIN: u32 = u32::MAX;
@@ -71,7 +71,7 @@ pub enum Transition {
 
 impl Transition {
     /// The goroutines that move in this transition.
-    pub fn actors(&self) -> SmallVec<[u32; 2]> {
+    pub(crate) fn actors(&self) -> SmallVec<[u32; 2]> {
         match *self {
             Transition::Step { g, .. } => smallvec::smallvec![g],
             Transition::Rendezvous {
@@ -84,7 +84,7 @@ impl Transition {
 
 /// A run-time failure raised by an operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// A Go panic (recoverable): `send on closed channel`, ...
     Panic(String),
     /// A Go fatal error (not recoverable): `sync: unlock of unlocked mutex`, ...
@@ -100,7 +100,7 @@ pub enum Fault {
 }
 
 /// The result of one operation.
-pub type StepResult = Result<(), Fault>;
+pub(crate) type StepResult = Result<(), Fault>;
 
 /// How a run ended abnormally.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -170,7 +170,7 @@ pub struct StepOutcome {
 }
 
 /// The execution context of one step: the program and a state being changed.
-pub struct Exec<'p> {
+pub(crate) struct Exec<'p> {
     /// The program.
     pub prog: &'p Program,
     /// The state being changed.
@@ -181,12 +181,12 @@ pub struct Exec<'p> {
 
 impl<'p> Exec<'p> {
     /// The goroutine with this id.
-    pub fn goroutine(&self, id: &GoroutineId) -> Option<&Goroutine> {
+    pub(crate) fn goroutine(&self, id: &GoroutineId) -> Option<&Goroutine> {
         self.state.position(id).map(|p| &self.state.goroutines[p])
     }
 
     /// The goroutine with this id, mutably.
-    pub fn goroutine_mut(&mut self, id: &GoroutineId) -> Option<&mut Goroutine> {
+    pub(crate) fn goroutine_mut(&mut self, id: &GoroutineId) -> Option<&mut Goroutine> {
         self.state
             .position(id)
             .map(move |p| &mut self.state.goroutines[p])
@@ -241,10 +241,4 @@ pub fn step(prog: &Program, state: &State, t: &Transition) -> StepOutcome {
         failure: None,
         renumbering,
     }
-}
-
-/// The value of a local of goroutine `id`'s top frame (used by tests and reports).
-pub fn local_value(state: &State, id: &GoroutineId, slot: usize) -> Option<Value> {
-    let g = &state.goroutines[state.position(id)?];
-    g.frames.last()?.locals.get(slot).copied()
 }

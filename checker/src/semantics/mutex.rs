@@ -14,12 +14,12 @@ pub struct MutexState {
 }
 
 /// `Lock` is enabled when the mutex is free.
-pub fn can_lock(m: &MutexState) -> bool {
+pub(crate) fn can_lock(m: &MutexState) -> bool {
     !m.locked
 }
 
 /// `m.Lock()` once enabled.
-pub fn lock(ex: &mut Exec, m: ObjRef) -> StepResult {
+pub(crate) fn lock(ex: &mut Exec, m: ObjRef) -> StepResult {
     if let Object::Mutex(st) = ex.state.object_mut(m) {
         st.locked = true;
     }
@@ -27,7 +27,7 @@ pub fn lock(ex: &mut Exec, m: ObjRef) -> StepResult {
 }
 
 /// `m.Unlock()`.
-pub fn unlock(ex: &mut Exec, m: ObjRef) -> StepResult {
+pub(crate) fn unlock(ex: &mut Exec, m: ObjRef) -> StepResult {
     if let Object::Mutex(st) = ex.state.object_mut(m) {
         if !st.locked {
             return Err(Fault::Fatal("sync: unlock of unlocked mutex".into()));
@@ -38,7 +38,7 @@ pub fn unlock(ex: &mut Exec, m: ObjRef) -> StepResult {
 }
 
 /// `m.TryLock()`.
-pub fn try_lock(ex: &mut Exec, m: ObjRef) -> bool {
+pub(crate) fn try_lock(ex: &mut Exec, m: ObjRef) -> bool {
     if let Object::Mutex(st) = ex.state.object_mut(m) {
         if !st.locked {
             st.locked = true;
@@ -50,7 +50,7 @@ pub fn try_lock(ex: &mut Exec, m: ObjRef) -> bool {
 
 /// What a goroutine blocked in `Lock` on Mutex `m` waits for: its holder's
 /// `Unlock`.
-pub fn blocked_lock(m: ObjRef) -> Blocked {
+pub(crate) fn blocked_lock(m: ObjRef) -> Blocked {
     let mut b = Blocked::new(Waiting::Lock);
     b.objects.push(m);
     b.holders.push(Holder::Writer(m));

@@ -22,12 +22,12 @@ pub enum OnceState {
 }
 
 /// `OnceEnter` is enabled unless f is running.
-pub fn can_enter(st: &OnceState) -> bool {
+pub(crate) fn can_enter(st: &OnceState) -> bool {
     !matches!(st, OnceState::Running)
 }
 
 /// `OnceEnter`: returns true when the caller must run f.
-pub fn enter(ex: &mut Exec, once: ObjRef) -> bool {
+pub(crate) fn enter(ex: &mut Exec, once: ObjRef) -> bool {
     if let Object::Once(st) = ex.state.object_mut(once) {
         if matches!(st, OnceState::Idle) {
             *st = OnceState::Running;
@@ -38,7 +38,7 @@ pub fn enter(ex: &mut Exec, once: ObjRef) -> bool {
 }
 
 /// `OnceExit`: f returned.
-pub fn exit(ex: &mut Exec, once: ObjRef) {
+pub(crate) fn exit(ex: &mut Exec, once: ObjRef) {
     if let Object::Once(st) = ex.state.object_mut(once) {
         *st = OnceState::Done;
     }
@@ -46,7 +46,7 @@ pub fn exit(ex: &mut Exec, once: ObjRef) {
 
 /// What a goroutine blocked entering `once.Do` of `o` waits for: the
 /// goroutine running the function to finish it.
-pub fn blocked(o: ObjRef) -> Blocked {
+pub(crate) fn blocked(o: ObjRef) -> Blocked {
     let mut b = Blocked::new(Waiting::EnterOnce);
     b.objects.push(o);
     b.holders.push(Holder::Writer(o));

@@ -24,18 +24,18 @@ pub struct RwMutexState {
 
 impl RwMutexState {
     /// True when a new reader may enter.
-    pub fn can_rlock(&self) -> bool {
+    pub(crate) fn can_rlock(&self) -> bool {
         !self.writer && self.pending.is_none()
     }
 
     /// True when a writer may take the lock in one go (TryLock, Cond relock).
-    pub fn can_lock_now(&self) -> bool {
+    pub(crate) fn can_lock_now(&self) -> bool {
         !self.writer && self.pending.is_none() && self.readers == 0
     }
 }
 
 /// Whether `Lock` in `phase` can make its next step.
-pub fn can_lock(rw: &RwMutexState, phase: u8) -> bool {
+pub(crate) fn can_lock(rw: &RwMutexState, phase: u8) -> bool {
     if phase == 0 {
         !rw.writer && rw.pending.is_none()
     } else {
@@ -45,7 +45,7 @@ pub fn can_lock(rw: &RwMutexState, phase: u8) -> bool {
 
 /// One step of `rw.Lock()`; returns true when the lock is held (the
 /// instruction is complete).
-pub fn lock_step(ex: &mut Exec, m: ObjRef, me: &GoroutineId, phase: u8) -> bool {
+pub(crate) fn lock_step(ex: &mut Exec, m: ObjRef, me: &GoroutineId, phase: u8) -> bool {
     if let Object::RwMutex(st) = ex.state.object_mut(m) {
         if phase == 0 {
             st.pending = Some(me.clone());
@@ -64,7 +64,7 @@ pub fn lock_step(ex: &mut Exec, m: ObjRef, me: &GoroutineId, phase: u8) -> bool 
 }
 
 /// `rw.Unlock()`.
-pub fn unlock(ex: &mut Exec, m: ObjRef) -> StepResult {
+pub(crate) fn unlock(ex: &mut Exec, m: ObjRef) -> StepResult {
     if let Object::RwMutex(st) = ex.state.object_mut(m) {
         if !st.writer {
             return Err(Fault::Fatal("sync: Unlock of unlocked RWMutex".into()));
@@ -75,7 +75,7 @@ pub fn unlock(ex: &mut Exec, m: ObjRef) -> StepResult {
 }
 
 /// `rw.RLock()` once enabled.
-pub fn rlock(ex: &mut Exec, m: ObjRef) -> StepResult {
+pub(crate) fn rlock(ex: &mut Exec, m: ObjRef) -> StepResult {
     if let Object::RwMutex(st) = ex.state.object_mut(m) {
         st.readers += 1;
     }
@@ -83,7 +83,7 @@ pub fn rlock(ex: &mut Exec, m: ObjRef) -> StepResult {
 }
 
 /// `rw.RUnlock()`.
-pub fn runlock(ex: &mut Exec, m: ObjRef) -> StepResult {
+pub(crate) fn runlock(ex: &mut Exec, m: ObjRef) -> StepResult {
     if let Object::RwMutex(st) = ex.state.object_mut(m) {
         if st.readers == 0 {
             return Err(Fault::Fatal("sync: RUnlock of unlocked RWMutex".into()));
@@ -94,7 +94,7 @@ pub fn runlock(ex: &mut Exec, m: ObjRef) -> StepResult {
 }
 
 /// `rw.TryLock()`.
-pub fn try_lock(ex: &mut Exec, m: ObjRef) -> bool {
+pub(crate) fn try_lock(ex: &mut Exec, m: ObjRef) -> bool {
     if let Object::RwMutex(st) = ex.state.object_mut(m) {
         if st.can_lock_now() {
             st.writer = true;
@@ -107,7 +107,7 @@ pub fn try_lock(ex: &mut Exec, m: ObjRef) -> bool {
 /// What goroutine `g`, blocked in `Lock` on RWMutex `m`, waits for: in its
 /// second phase, the readers inside to leave; before, the writer's
 /// `Unlock` (and any other writer announced before it).
-pub fn blocked_lock(rw: &RwMutexState, m: ObjRef, g: &Goroutine) -> Blocked {
+pub(crate) fn blocked_lock(rw: &RwMutexState, m: ObjRef, g: &Goroutine) -> Blocked {
     if g.phase > 0 {
         let mut b = Blocked::new(Waiting::ReadersLeave);
         b.objects.push(m);
@@ -120,7 +120,7 @@ pub fn blocked_lock(rw: &RwMutexState, m: ObjRef, g: &Goroutine) -> Blocked {
 
 /// What goroutine `g`, blocked in `RLock` on RWMutex `m`, waits for: the
 /// writer's `Unlock`; a writer waiting to lock keeps new readers out too.
-pub fn blocked_rlock(rw: &RwMutexState, m: ObjRef, g: &Goroutine) -> Blocked {
+pub(crate) fn blocked_rlock(rw: &RwMutexState, m: ObjRef, g: &Goroutine) -> Blocked {
     waits_for_writer(rw, m, g, Waiting::ReadLock)
 }
 

@@ -24,14 +24,14 @@ pub struct TimerState {
 
 impl TimerState {
     /// True for tickers.
-    pub fn periodic(&self) -> bool {
+    pub(crate) fn periodic(&self) -> bool {
         matches!(self.kind, TimerKind::Ticker | TimerKind::Tick)
     }
 }
 
 /// A fire transition is enabled for an active timer, and for an active
 /// ticker whose channel has room.
-pub fn can_fire(ex_state: &crate::state::State, t: &TimerState) -> bool {
+pub(crate) fn can_fire(ex_state: &crate::state::State, t: &TimerState) -> bool {
     if !t.active {
         return false;
     }
@@ -45,7 +45,7 @@ pub fn can_fire(ex_state: &crate::state::State, t: &TimerState) -> bool {
 }
 
 /// Creates a timer; returns (timer, channel).
-pub fn create(ex: &mut Exec, kind: TimerKind, duration: i64) -> (ObjRef, ObjRef) {
+pub(crate) fn create(ex: &mut Exec, kind: TimerKind, duration: i64) -> (ObjRef, ObjRef) {
     let ch = ex.state.alloc(Object::Chan(ChannelState::new(1)));
     let t = ex.state.alloc(Object::Timer(TimerState {
         kind,
@@ -63,7 +63,7 @@ pub fn create(ex: &mut Exec, kind: TimerKind, duration: i64) -> (ObjRef, ObjRef)
 
 /// The timer fires: a value goes into its channel if there is room; a
 /// one-shot timer becomes inactive.
-pub fn fire(ex: &mut Exec, t: ObjRef) {
+pub(crate) fn fire(ex: &mut Exec, t: ObjRef) {
     let Object::Timer(st) = ex.state.object_mut(t) else {
         return;
     };
@@ -75,7 +75,7 @@ pub fn fire(ex: &mut Exec, t: ObjRef) {
 }
 
 /// `t.Stop()`: returns true when it stopped a pending fire.
-pub fn stop(ex: &mut Exec, t: ObjRef) -> bool {
+pub(crate) fn stop(ex: &mut Exec, t: ObjRef) -> bool {
     match ex.state.object_mut(t) {
         Object::Timer(st) => std::mem::replace(&mut st.active, false),
         _ => false,
@@ -84,7 +84,7 @@ pub fn stop(ex: &mut Exec, t: ObjRef) -> bool {
 
 /// `t.Reset(d)`: returns whether the timer was active (Go 1.22: the channel
 /// is not drained).
-pub fn reset(ex: &mut Exec, t: ObjRef, duration: i64) -> bool {
+pub(crate) fn reset(ex: &mut Exec, t: ObjRef, duration: i64) -> bool {
     let was = match ex.state.object_mut(t) {
         Object::Timer(st) => std::mem::replace(&mut st.active, true),
         _ => return false,

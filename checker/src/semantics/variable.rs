@@ -28,7 +28,7 @@ impl MapState {
     }
 
     /// `m[key] = value`.
-    pub fn set(&mut self, key: Value, value: Value) {
+    pub(crate) fn set(&mut self, key: Value, value: Value) {
         match self.entries.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(i) => self.entries[i].1 = value,
             Err(i) => self.entries.insert(i, (key, value)),
@@ -36,7 +36,7 @@ impl MapState {
     }
 
     /// `delete(m, key)`.
-    pub fn delete(&mut self, key: &Value) {
+    pub(crate) fn delete(&mut self, key: &Value) {
         if let Ok(i) = self.entries.binary_search_by(|(k, _)| k.cmp(key)) {
             self.entries.remove(i);
         }

@@ -16,7 +16,7 @@ pub struct WaitGroupState {
 }
 
 /// `wg.Add(delta)` (`Done` is `Add(-1)`).
-pub fn add(ex: &mut Exec, wg: ObjRef, delta: i64) -> StepResult {
+pub(crate) fn add(ex: &mut Exec, wg: ObjRef, delta: i64) -> StepResult {
     if let Object::WaitGroup(st) = ex.state.object_mut(wg) {
         st.counter = st.counter.wrapping_add(delta);
         if st.counter < 0 {
@@ -27,14 +27,18 @@ pub fn add(ex: &mut Exec, wg: ObjRef, delta: i64) -> StepResult {
 }
 
 /// `wg.Wait()` is enabled when the counter is zero.
-pub fn can_wait(st: &WaitGroupState) -> bool {
+pub(crate) fn can_wait(st: &WaitGroupState) -> bool {
     st.counter == 0
 }
 
 /// The WaitGroup goroutine `g` is about to `Add` a positive delta to while
 /// its counter is zero: the Add that Go requires to happen before any
 /// concurrent `Wait` (its race detector reports one that does not).
-pub fn pending_add_from_zero(prog: &Program, state: &State, g: &Goroutine) -> Option<ObjRef> {
+pub(crate) fn pending_add_from_zero(
+    prog: &Program,
+    state: &State,
+    g: &Goroutine,
+) -> Option<ObjRef> {
     let site = g.site();
     let Op::WgAdd { wg, delta } = &prog.instr(site.func, site.pc).op else {
         return None;
@@ -47,7 +51,7 @@ pub fn pending_add_from_zero(prog: &Program, state: &State, g: &Goroutine) -> Op
 }
 
 /// The WaitGroup (or Cond) goroutine `g` is about to `Wait` on.
-pub fn pending_wait(prog: &Program, state: &State, g: &Goroutine) -> Option<ObjRef> {
+pub(crate) fn pending_wait(prog: &Program, state: &State, g: &Goroutine) -> Option<ObjRef> {
     let site = g.site();
     let Op::Wait { target } = &prog.instr(site.func, site.pc).op else {
         return None;
@@ -59,7 +63,7 @@ pub fn pending_wait(prog: &Program, state: &State, g: &Goroutine) -> Option<ObjR
 
 /// What a goroutine blocked in `Wait` on WaitGroup `r` waits for: `Done`
 /// calls bringing the counter to zero.
-pub fn blocked(wg: &WaitGroupState, r: ObjRef) -> Blocked {
+pub(crate) fn blocked(wg: &WaitGroupState, r: ObjRef) -> Blocked {
     let mut b = Blocked::new(Waiting::WaitGroup);
     b.objects.push(r);
     b.note = Some(WaitNote::Counter(wg.counter));
@@ -69,6 +73,6 @@ pub fn blocked(wg: &WaitGroupState, r: ObjRef) -> Blocked {
 
 /// Whether an `Add` of `delta` (unknown: `None`) may release a waiter: a
 /// negative delta (`Done`) lowers the counter.
-pub fn may_release(delta: Option<i64>) -> bool {
+pub(crate) fn may_release(delta: Option<i64>) -> bool {
     !matches!(delta, Some(d) if d >= 0)
 }

@@ -16,7 +16,7 @@ use crate::value::{ObjRef, Value};
 
 /// An operation that can release a blocked goroutine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Release {
+pub(crate) enum Release {
     /// A send on the channel.
     Send,
     /// A receive from the channel.
@@ -39,7 +39,7 @@ pub enum Release {
 
 /// What a blocked goroutine is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Waiting {
+pub(crate) enum Waiting {
     /// Sending on a channel.
     Send,
     /// Receiving from a channel.
@@ -65,7 +65,7 @@ pub enum Waiting {
 
 /// A fact that explains a wait by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum WaitNote {
+pub(crate) enum WaitNote {
     /// The channel is nil: it is never ready.
     NilChannel,
     /// `select {}`: blocks forever.
@@ -80,7 +80,7 @@ pub enum WaitNote {
 
 /// Who holds what a blocked goroutine needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Holder {
+pub(crate) enum Holder {
     /// The goroutine holding the write lock of this (RW)Mutex, or running
     /// this `Once`'s function: the run's history knows who.
     Writer(ObjRef),
@@ -92,7 +92,7 @@ pub enum Holder {
 
 /// What a blocked goroutine waits for.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Blocked {
+pub(crate) struct Blocked {
     /// What it is doing.
     pub waiting: Waiting,
     /// The objects it waits on (several for a select), in operand order.
@@ -124,7 +124,7 @@ fn object(state: &State, g: &Goroutine, e: &Expr) -> Option<ObjRef> {
 
 /// What goroutine `g`, blocked at its pending operation, waits for; `None`
 /// when that operation is not one that blocks.
-pub fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Blocked> {
+pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Blocked> {
     let site = g.site();
     let obj = |e: &Expr| object(state, g, e);
     let b = match &prog.instr(site.func, site.pc).op {
@@ -204,7 +204,7 @@ pub fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Blocked> 
 /// which object. `value` evaluates an operand where it is known (a walk
 /// over code ahead knows some locals, not all); unknown operands release
 /// nothing that could be named.
-pub fn releases(
+pub(crate) fn releases(
     op: &Op,
     value: &mut dyn FnMut(&Expr) -> Option<Value>,
     f: &mut dyn FnMut(Release, ObjRef),

@@ -131,7 +131,7 @@ impl Walk {
 /// Puts `state` in canonical form; reports contexts whose cancel function
 /// just became unreachable without having been called. Returns where each
 /// object went (the traversal's own map, so it costs no extra work).
-pub fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumbering {
+pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumbering {
     let n = state.objects.len();
     let mut walk = Walk {
         map: vec![UNSEEN; n],

@@ -24,7 +24,7 @@ use crate::semantics::variable::{MapState, VarState};
 use crate::semantics::waitgroup::WaitGroupState;
 use crate::value::{ObjRef, Value};
 
-pub mod canonical;
+pub(crate) mod canonical;
 
 /// A goroutine's identity: its path in the spawn tree. Stable across
 /// interleavings, unlike spawn order.
@@ -33,19 +33,19 @@ pub struct GoroutineId(pub SmallVec<[u16; 4]>);
 
 impl GoroutineId {
     /// The main goroutine.
-    pub fn main() -> Self {
+    pub(crate) fn main() -> Self {
         GoroutineId(SmallVec::new())
     }
 
     /// The id of the `n`-th goroutine spawned by this one.
-    pub fn child(&self, n: u32) -> Self {
+    pub(crate) fn child(&self, n: u32) -> Self {
         let mut path = self.0.clone();
         path.push(u16::try_from(n).unwrap_or(u16::MAX));
         GoroutineId(path)
     }
 
     /// True for main.
-    pub fn is_main(&self) -> bool {
+    pub(crate) fn is_main(&self) -> bool {
         self.0.is_empty()
     }
 }
@@ -105,14 +105,14 @@ pub struct Goroutine {
 
 impl Goroutine {
     /// The innermost frame.
-    pub fn top(&self) -> &Frame {
+    pub(crate) fn top(&self) -> &Frame {
         self.frames
             .last()
             .expect("internal weft bug: live goroutine without frames")
     }
 
     /// The innermost frame, mutably.
-    pub fn top_mut(&mut self) -> &mut Frame {
+    pub(crate) fn top_mut(&mut self) -> &mut Frame {
         self.frames
             .last_mut()
             .expect("internal weft bug: live goroutine without frames")
@@ -172,7 +172,7 @@ impl Object {
     }
 
     /// How messages name the object's kind (`a channel`).
-    pub fn describe(&self) -> &'static str {
+    pub(crate) fn describe(&self) -> &'static str {
         self.kind().describe()
     }
 }
@@ -197,23 +197,23 @@ impl State {
     }
 
     /// The object behind a handle.
-    pub fn object(&self, r: ObjRef) -> &Object {
+    pub(crate) fn object(&self, r: ObjRef) -> &Object {
         &self.objects[r.index()]
     }
 
     /// The object behind a handle, mutably.
-    pub fn object_mut(&mut self, r: ObjRef) -> &mut Object {
+    pub(crate) fn object_mut(&mut self, r: ObjRef) -> &mut Object {
         &mut self.objects[r.index()]
     }
 
     /// Adds an object and returns its (temporary, until canonicalised) handle.
-    pub fn alloc(&mut self, object: Object) -> ObjRef {
+    pub(crate) fn alloc(&mut self, object: Object) -> ObjRef {
         self.objects.push(object);
         ObjRef(u32::try_from(self.objects.len() - 1).unwrap_or(u32::MAX))
     }
 
     /// Inserts a goroutine at its sorted position.
-    pub fn insert_goroutine(&mut self, g: Goroutine) {
+    pub(crate) fn insert_goroutine(&mut self, g: Goroutine) {
         let at = self
             .goroutines
             .binary_search_by(|x| x.id.cmp(&g.id))
@@ -222,7 +222,7 @@ impl State {
     }
 
     /// A rough size in bytes, for memory statistics.
-    pub fn approx_bytes(&self) -> usize {
+    pub(crate) fn approx_bytes(&self) -> usize {
         let mut n = std::mem::size_of::<State>();
         n += self.globals.len() * std::mem::size_of::<Value>();
         for g in &self.goroutines {
