@@ -3,9 +3,9 @@
 
 use smallvec::SmallVec;
 
-use super::wake::{Blocked, Release, WaitNote, Waiting};
+use super::waits::{Blocked, Release, WaitNote, Waiting};
 use super::{Exec, Fault, StepResult};
-use crate::state::{Object, State};
+use crate::state::Object;
 use crate::value::{ObjRef, Value};
 
 /// The state of a channel.
@@ -101,8 +101,9 @@ pub(crate) fn offer(ex: &mut Exec, ch: ObjRef, v: Value) {
 }
 
 /// What a goroutine blocked sending (`send`) or receiving on `ch` waits
-/// for; a nil channel is never ready.
-pub(crate) fn blocked(state: &State, ch: Option<ObjRef>, send: bool) -> Blocked {
+/// for: a receive for a sender, a send or a close for a receiver; a nil
+/// channel is never ready.
+pub(crate) fn blocked(ch: Option<ObjRef>, send: bool) -> Blocked {
     let mut b = Blocked::new(if send {
         Waiting::Send
     } else {
@@ -112,7 +113,7 @@ pub(crate) fn blocked(state: &State, ch: Option<ObjRef>, send: bool) -> Blocked 
         None => b.note = Some(WaitNote::NilChannel),
         Some(r) => {
             b.objects.push(r);
-            b.released_by = released_by(state, r, send);
+            b.released_by = released_by(r, send);
         }
     }
     b
@@ -120,7 +121,7 @@ pub(crate) fn blocked(state: &State, ch: Option<ObjRef>, send: bool) -> Blocked 
 
 /// What a goroutine blocked in a select waits for: any of its cases
 /// (channel, and whether the case sends).
-pub(crate) fn blocked_select(state: &State, arms: &[(Option<ObjRef>, bool)]) -> Blocked {
+pub(crate) fn blocked_select(arms: &[(Option<ObjRef>, bool)]) -> Blocked {
     let mut b = Blocked::new(Waiting::Select);
     if arms.is_empty() {
         b.note = Some(WaitNote::EmptySelect);
@@ -128,7 +129,7 @@ pub(crate) fn blocked_select(state: &State, arms: &[(Option<ObjRef>, bool)]) -> 
     for &(ch, send) in arms {
         if let Some(r) = ch {
             b.objects.push(r);
-            b.released_by.extend(released_by(state, r, send));
+            b.released_by.extend(released_by(r, send));
         }
     }
     if !arms.is_empty() && b.objects.is_empty() {
@@ -137,17 +138,10 @@ pub(crate) fn blocked_select(state: &State, arms: &[(Option<ObjRef>, bool)]) -> 
     b
 }
 
-/// What completes a wait on `ch`: a receive for a sender; a send, a close,
-/// or cancelling a context whose `Done()` it is, for a receiver.
-fn released_by(state: &State, ch: ObjRef, send: bool) -> Vec<(Release, ObjRef)> {
+fn released_by(ch: ObjRef, send: bool) -> Vec<(Release, ObjRef)> {
     if send {
-        return vec![(Release::Receive, ch)];
+        vec![(Release::Receive, ch)]
+    } else {
+        vec![(Release::Send, ch), (Release::Close, ch)]
     }
-    let mut v = vec![(Release::Send, ch), (Release::Close, ch)];
-    v.extend(
-        super::context::closing(state, ch)
-            .into_iter()
-            .map(|c| (Release::Cancel, c)),
-    );
-    v
 }

@@ -3,7 +3,7 @@
 //! longest-waiting goroutine; `Broadcast` wakes all; a signal with no waiter
 //! is lost. No spurious wakeups.
 
-use super::wake::{Blocked, Holder, Release, Waiting};
+use super::waits::{Blocked, Holder, Release, Waiting};
 use super::{Exec, Fault, StepResult};
 use crate::state::{GoroutineId, Object, State};
 use crate::value::ObjRef;

@@ -8,6 +8,7 @@
 //! cycles with the cancel still pending (`detect`).
 
 use super::channel::ChannelState;
+use super::waits::{Blocked, Release};
 use super::{Exec, Fault, StepResult};
 use crate::state::{Object, Site, State};
 use crate::value::{CtxError, ObjRef, Value};
@@ -154,22 +155,20 @@ pub(crate) fn err(ex: &Exec, ctx: Value) -> Result<Value, Fault> {
     }
 }
 
-/// The contexts whose cancellation closes channel `ch`: the context whose
-/// `Done()` it is, then its ancestors (cancel propagates down), nearest
-/// first. Empty when `ch` is no context's `Done()`.
-pub(crate) fn closing(state: &State, ch: ObjRef) -> Vec<ObjRef> {
-    let mut out = Vec::new();
+/// Adds to a receiver's wait on channel `ch` the cancels that would close
+/// it: when `ch` is a context's `Done()`, cancelling that context or any
+/// of its ancestors (cancel propagates down), nearest first.
+pub(crate) fn cancels_close(state: &State, ch: ObjRef, b: &mut Blocked) {
     let owner = state
         .objects
         .iter()
         .position(|o| matches!(o, Object::Context(c) if c.done == ch));
     let mut cur = owner.map(|i| ObjRef(i as u32));
     while let Some(c) = cur {
-        out.push(c);
+        b.released_by.push((Release::Cancel, c));
         cur = match state.object(c) {
             Object::Context(ctx) => ctx.parent,
             _ => None,
         };
     }
-    out
 }

@@ -30,6 +30,7 @@ pub(crate) mod rwmutex;
 pub(crate) mod timer;
 pub(crate) mod variable;
 pub(crate) mod waitgroup;
+pub(crate) mod waits;
 pub(crate) mod wake;
 
 pub(crate) use coverage::reached_sites;

@@ -1,7 +1,7 @@
 //! sync.Mutex: not reentrant, no owner; unlocking an unlocked mutex is a
 //! fatal error.
 
-use super::wake::{Blocked, Holder, Release, Waiting};
+use super::waits::{Blocked, Holder, Release, Waiting};
 use super::{Exec, Fault, StepResult};
 use crate::state::Object;
 use crate::value::ObjRef;

@@ -3,7 +3,7 @@
 //! f panicking still counts as done (the lowering runs `OnceExit` in a
 //! deferred block).
 
-use super::wake::{Blocked, Holder, Release, Waiting};
+use super::waits::{Blocked, Holder, Release, Waiting};
 use crate::state::Object;
 use crate::value::ObjRef;
 

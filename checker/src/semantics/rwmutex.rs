@@ -6,7 +6,7 @@
 //! then announce (`pending`); (2) wait until active readers reach zero, then
 //! hold. The goroutine's `phase` records which step it is in.
 
-use super::wake::{Blocked, Holder, Release, WaitNote, Waiting};
+use super::waits::{Blocked, Holder, Release, WaitNote, Waiting};
 use super::{Exec, Fault, StepResult};
 use crate::state::{Goroutine, GoroutineId, Object};
 use crate::value::ObjRef;

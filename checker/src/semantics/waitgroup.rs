@@ -3,7 +3,7 @@
 use weft_models::ir::{Op, Program};
 
 use super::eval::{eval, int};
-use super::wake::{Blocked, Release, WaitNote, Waiting};
+use super::waits::{Blocked, Release, WaitNote, Waiting};
 use super::{Exec, Fault, StepResult};
 use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};

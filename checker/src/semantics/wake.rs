@@ -1,5 +1,6 @@
 //! What a blocked goroutine waits for, and which operations would release
-//! it: the semantics' answer to "why is it stuck, and who could help".
+//! it: the semantics' answer to "why is it stuck, and who could help", in
+//! the vocabulary of [`super::waits`].
 //!
 //! [`blocked`] asks the primitive of a goroutine's pending operation (each
 //! answers in its own file: `channel`, `mutex`, `rwmutex`, `waitgroup`,
@@ -10,113 +11,10 @@
 use weft_models::ir::{CaseDir, Expr, Op, Program};
 
 use super::eval::eval;
-use super::{channel, cond, mutex, once, rwmutex, waitgroup};
-use crate::state::{Goroutine, GoroutineId, Object, State};
+pub(crate) use super::waits::{Blocked, Holder, Release, WaitNote, Waiting};
+use super::{channel, cond, context, mutex, once, rwmutex, waitgroup};
+use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};
-
-/// An operation that can release a blocked goroutine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) enum Release {
-    /// A send on the channel.
-    Send,
-    /// A receive from the channel.
-    Receive,
-    /// Closing the channel.
-    Close,
-    /// Unlocking the (RW)Mutex.
-    Unlock,
-    /// Read-unlocking the RWMutex.
-    ReadUnlock,
-    /// `Done` (a negative `Add`) on the WaitGroup.
-    Done,
-    /// `Signal` or `Broadcast` on the Cond.
-    Signal,
-    /// Calling the context's cancel function.
-    Cancel,
-    /// Finishing the function a `Once` runs.
-    FinishOnce,
-}
-
-/// What a blocked goroutine is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Waiting {
-    /// Sending on a channel.
-    Send,
-    /// Receiving from a channel.
-    Receive,
-    /// In a `select`.
-    Select,
-    /// `Lock` on a Mutex or RWMutex.
-    Lock,
-    /// `RLock` on an RWMutex.
-    ReadLock,
-    /// An RWMutex writer that has announced itself, waiting for the
-    /// readers inside to leave.
-    ReadersLeave,
-    /// `Wait` on a WaitGroup.
-    WaitGroup,
-    /// `Wait` on a Cond, not yet signalled.
-    Signal,
-    /// `Wait` on a Cond, signalled, retaking the Locker.
-    Relock,
-    /// Entering `once.Do` while another goroutine runs the function.
-    EnterOnce,
-}
-
-/// A fact that explains a wait by itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum WaitNote {
-    /// The channel is nil: it is never ready.
-    NilChannel,
-    /// `select {}`: blocks forever.
-    EmptySelect,
-    /// Every case of the select is on a nil channel.
-    AllCasesNil,
-    /// The WaitGroup's counter.
-    Counter(i64),
-    /// A writer is waiting for the RWMutex, so new readers wait too.
-    WriterWaiting,
-}
-
-/// Who holds what a blocked goroutine needs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Holder {
-    /// The goroutine holding the write lock of this (RW)Mutex, or running
-    /// this `Once`'s function: the run's history knows who.
-    Writer(ObjRef),
-    /// The goroutines holding read locks of this RWMutex (history knows).
-    Readers(ObjRef),
-    /// This goroutine, known from the state (an RWMutex's pending writer).
-    Goroutine(GoroutineId),
-}
-
-/// What a blocked goroutine waits for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Blocked {
-    /// What it is doing.
-    pub waiting: Waiting,
-    /// The objects it waits on (several for a select), in operand order.
-    pub objects: Vec<ObjRef>,
-    /// Who holds what it needs.
-    pub holders: Vec<Holder>,
-    /// The operations, on which objects, that would release it.
-    pub released_by: Vec<(Release, ObjRef)>,
-    /// A fact that explains the wait.
-    pub note: Option<WaitNote>,
-}
-
-impl Blocked {
-    /// A wait with nothing known yet.
-    pub fn new(waiting: Waiting) -> Blocked {
-        Blocked {
-            waiting,
-            objects: Vec::new(),
-            holders: Vec::new(),
-            released_by: Vec::new(),
-            note: None,
-        }
-    }
-}
 
 fn object(state: &State, g: &Goroutine, e: &Expr) -> Option<ObjRef> {
     eval(state, &g.top().locals, e).ok().and_then(Value::object)
@@ -128,14 +26,26 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
     let site = g.site();
     let obj = |e: &Expr| object(state, g, e);
     let b = match &prog.instr(site.func, site.pc).op {
-        Op::Send { chan, .. } => channel::blocked(state, obj(chan), true),
-        Op::Recv { chan, .. } => channel::blocked(state, obj(chan), false),
+        Op::Send { chan, .. } => channel::blocked(obj(chan), true),
+        Op::Recv { chan, .. } => {
+            let ch = obj(chan);
+            let mut b = channel::blocked(ch, false);
+            ch.into_iter()
+                .for_each(|r| context::cancels_close(state, r, &mut b));
+            b
+        }
         Op::Select { arms, .. } => {
             let arms: Vec<(Option<ObjRef>, bool)> = arms
                 .iter()
                 .map(|a| (obj(&a.chan), matches!(a.dir, CaseDir::Send { .. })))
                 .collect();
-            channel::blocked_select(state, &arms)
+            let mut b = channel::blocked_select(&arms);
+            for &(ch, send) in &arms {
+                if let (Some(r), false) = (ch, send) {
+                    context::cancels_close(state, r, &mut b);
+                }
+            }
+            b
         }
         Op::Lock { mutex: m } => {
             let m = obj(m)?;
