@@ -15,6 +15,7 @@ use crate::detect::{self, Bug, BugKey};
 use crate::graph::{Builder, Graph, Node, StateId};
 use crate::reduce::{self, Applied, Reduction, SleepSet};
 use crate::semantics::{self, Event, Failure, FailureKind, Transition};
+use crate::state::canonical::{canonical_goroutines, GoroutineRenaming};
 use crate::state::{Site, State};
 
 pub mod bounds;
@@ -97,7 +98,42 @@ pub fn explore_with(
     let (graph, mut outcome, mut bugs) = explore_graph_with(prog, bounds, reduction)?;
     detect::blocking::detect(prog, &graph, &mut bugs);
     outcome.bugs = bugs.into_values().collect();
+    outcome
+        .bugs
+        .iter_mut()
+        .for_each(|b| name_as_on_path(prog, b));
     Ok(outcome)
+}
+
+/// Names the goroutines a bug involves as its path names them: by their
+/// path in the spawn tree of every goroutine started along it (main is
+/// `[]`, its first child `[0]`, ...), the ids the replayer and the reports
+/// use. The search found the bug in a state with canonical ids
+/// ([`canonical_goroutines`]), which rename goroutines once others have
+/// ended; replaying the path and renaming its last state tells which
+/// canonical id was which.
+fn name_as_on_path(prog: &Program, bug: &mut Bug) {
+    let Ok(mut state) = semantics::initial_state(prog) else {
+        return;
+    };
+    for t in &bug.path {
+        let out = semantics::step(prog, &state, t);
+        if out.failure.is_some() {
+            // The crash of the last step: the goroutines are those of the
+            // state it ran in.
+            break;
+        }
+        state = out.state;
+    }
+    let renaming = canonical_goroutines(&mut state);
+    if renaming.is_empty() {
+        return;
+    }
+    for inv in &mut bug.involved {
+        if let Some(on_path) = renaming.original(&inv.goroutine) {
+            inv.goroutine = on_path.clone();
+        }
+    }
 }
 
 /// Explores with `reduction` and returns the graph. A reduced graph with a
@@ -141,6 +177,30 @@ struct Reducer<'a> {
     sleep: bool,
 }
 
+/// A step's outcome with its goroutines renamed canonically (how they were
+/// renamed, usually not at all).
+type Stepped = (semantics::StepOutcome, GoroutineRenaming);
+
+/// Executes `t` from `state` and makes the next state's goroutine
+/// identities canonical ([`canonical_goroutines`]): the explorer stores
+/// states in which goroutines that ended have left no trace, so loops that
+/// start goroutines reach repeated states. Renaming only happens after a
+/// goroutine has ended.
+fn stepped(prog: &Program, state: &State, t: &Transition) -> Stepped {
+    let mut out = semantics::step(prog, state, t);
+    let ended = out.failure.is_none()
+        && state
+            .goroutines
+            .iter()
+            .any(|g| out.state.position(&g.id).is_none());
+    let renaming = if ended {
+        canonical_goroutines(&mut out.state)
+    } else {
+        GoroutineRenaming::default()
+    };
+    (out, renaming)
+}
+
 /// The breadth-first search, reduced by `reducer` when given.
 fn search(
     prog: &Program,
@@ -182,17 +242,16 @@ fn search(
         // transitions of a candidate set crash (a crash ends every other
         // goroutine's run, so it commutes with nothing), and the chosen
         // ones run.
-        let mut outcomes: Vec<Option<semantics::StepOutcome>> =
-            transitions.iter().map(|_| None).collect();
-        let outcome = |outcomes: &mut Vec<Option<semantics::StepOutcome>>, i: usize| {
+        let mut outcomes: Vec<Option<Stepped>> = transitions.iter().map(|_| None).collect();
+        let outcome = |outcomes: &mut Vec<Option<Stepped>>, i: usize| {
             if outcomes[i].is_none() {
-                outcomes[i] = Some(semantics::step(prog, &state, &transitions[i]));
+                outcomes[i] = Some(stepped(prog, &state, &transitions[i]));
             }
         };
         let mut view = future.map(|f| {
             let mut crashing = |i: usize| {
                 outcome(&mut outcomes, i);
-                outcomes[i].as_ref().is_some_and(|o| o.failure.is_some())
+                outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some())
             };
             reduce::analyse(prog, f, &state, &transitions, &mut crashing)
         });
@@ -205,7 +264,7 @@ fn search(
                     .filter(|&i| v.persistent[i])
                     .any(|i| {
                         outcome(&mut outcomes, i);
-                        outcomes[i].as_ref().is_some_and(|o| {
+                        outcomes[i].as_ref().is_some_and(|(o, _)| {
                             o.failure.is_none()
                                 && builder.graph().contains(&Node::awake(o.state.clone()))
                         })
@@ -236,7 +295,7 @@ fn search(
             stats.transitions += 1;
             cover(prog, &state, t, &mut covered);
             outcome(&mut outcomes, i);
-            let Some(out) = outcomes[i].take() else {
+            let Some((out, renaming)) = outcomes[i].take() else {
                 continue;
             };
             for e in &out.events {
@@ -265,6 +324,7 @@ fn search(
                     &asleep_here,
                     &chosen[..k],
                     i,
+                    &renaming,
                 ),
                 _ => SleepSet::new(),
             };

@@ -8,7 +8,8 @@
 //! prefixes of runs explored elsewhere and count for nothing.
 //!
 //! Sleeping transitions are named by the goroutines' spawn-tree ids (their
-//! positions shift when goroutines start or end). Timer fires never sleep:
+//! positions shift when goroutines start or end), renamed with the state
+//! when a goroutine ends ([`crate::state::canonical::canonical_goroutines`]). Timer fires never sleep:
 //! a smaller sleep set only costs work, never a bug.
 
 use smallvec::SmallVec;
@@ -16,6 +17,7 @@ use smallvec::SmallVec;
 use super::touch::conflict;
 use super::StateView;
 use crate::semantics::Transition;
+use crate::state::canonical::GoroutineRenaming;
 use crate::state::{GoroutineId, State};
 
 /// A transition named independently of goroutine positions.
@@ -25,6 +27,22 @@ pub(crate) enum StepKey {
     Step(GoroutineId, u32),
     /// A rendezvous: sender and its arm, receiver and its arm.
     Rendezvous(GoroutineId, u32, GoroutineId, u32),
+}
+
+impl StepKey {
+    /// The key in the successor state, whose goroutines `renaming` renamed
+    /// (a sleeping goroutine did not move, so it is still alive there).
+    fn renamed(self, renaming: &GoroutineRenaming) -> StepKey {
+        if renaming.is_empty() {
+            return self;
+        }
+        match self {
+            StepKey::Step(g, alt) => StepKey::Step(renaming.apply(&g), alt),
+            StepKey::Rendezvous(s, sa, r, ra) => {
+                StepKey::Rendezvous(renaming.apply(&s), sa, renaming.apply(&r), ra)
+            }
+        }
+    }
 }
 
 /// The transitions asleep in a node, sorted.
@@ -66,12 +84,14 @@ pub(crate) fn successor_sleep(
     asleep: &[usize],
     earlier: &[usize],
     taken: usize,
+    renaming: &GoroutineRenaming,
 ) -> SleepSet {
     let mut out: SleepSet = asleep
         .iter()
         .chain(earlier)
         .filter(|&&z| independent(view, z, taken))
         .filter_map(|&z| key(state, &enabled[z]))
+        .map(|k| k.renamed(renaming))
         .collect();
     out.sort();
     out.dedup();

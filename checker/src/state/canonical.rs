@@ -1,5 +1,7 @@
 //! Canonical form of a state: objects garbage-collected and renumbered in
-//! the order a fixed traversal from the roots first reaches them.
+//! the order a fixed traversal from the roots first reaches them, and
+//! goroutine identities taken from the spawn tree of the live goroutines
+//! ([`canonical_goroutines`]).
 //!
 //! Roots are the globals (in declaration order), then each goroutine (in id
 //! order): its frames' locals and return values. Objects are then visited
@@ -11,7 +13,11 @@
 //! a context's cancel function is reachable any more and it was never
 //! called, it never will be ([`Event::ContextLeak`]).
 
-use super::{Object, State};
+use std::collections::BTreeMap;
+
+use smallvec::SmallVec;
+
+use super::{GoroutineId, Object, State};
 use crate::semantics::context::CancelStatus;
 use crate::semantics::Event;
 use crate::value::{ObjRef, Value};
@@ -185,4 +191,111 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
         }
     }
     Renumbering { map: walk.map }
+}
+
+/// What canonical goroutine identities did: the goroutines whose id
+/// changed, each with its old and new id (usually none).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GoroutineRenaming {
+    /// `(old, new)` for every renamed goroutine, in goroutine order.
+    pairs: Vec<(GoroutineId, GoroutineId)>,
+}
+
+impl GoroutineRenaming {
+    /// The new id of the goroutine that had `old`; `None` when it kept it.
+    pub fn get(&self, old: &GoroutineId) -> Option<&GoroutineId> {
+        self.pairs.iter().find(|(o, _)| o == old).map(|(_, n)| n)
+    }
+
+    /// The old id of the goroutine now called `new`; `None` when it kept it.
+    pub fn original(&self, new: &GoroutineId) -> Option<&GoroutineId> {
+        self.pairs.iter().find(|(_, n)| n == new).map(|(o, _)| o)
+    }
+
+    /// `id` as it is called after the renaming.
+    pub fn apply(&self, id: &GoroutineId) -> GoroutineId {
+        self.get(id).unwrap_or(id).clone()
+    }
+
+    /// True when no goroutine was renamed.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+/// Makes goroutine identities canonical: a goroutine's id is its path in
+/// the spawn tree *of the goroutines alive now*. Along every path of live
+/// goroutines' ids, each child index becomes its rank among the children
+/// of the same parent that still have a live goroutine in their subtree,
+/// and each live goroutine's spawn counter becomes the number of such
+/// children. So when the goroutines a loop started have ended, the loop's
+/// next state equals an earlier one (`for { go f(); <-done }` is finite).
+///
+/// The renaming keeps every spawn-order relation between live goroutines
+/// (ranks are monotonic), so goroutine positions in the state do not
+/// change; ids kept in objects (a Cond's queue, an RWMutex's pending
+/// writer) are renamed with them. It only renames after a goroutine has
+/// ended: a spawn alone keeps ids canonical.
+pub(crate) fn canonical_goroutines(state: &mut State) -> GoroutineRenaming {
+    // Every prefix of a live id (the nodes of the live spawn tree), with
+    // the child indices under it; the goroutines are sorted by id, so the
+    // children of each prefix come out sorted.
+    let mut children: BTreeMap<&[u16], Vec<u16>> = BTreeMap::new();
+    for g in &state.goroutines {
+        let path = g.id.0.as_slice();
+        for d in 0..path.len() {
+            let kids = children.entry(&path[..d]).or_default();
+            if kids.last() != Some(&path[d]) {
+                kids.push(path[d]);
+            }
+        }
+    }
+    let rank = |prefix: &[u16], c: u16| -> u16 {
+        let kids = &children[prefix];
+        kids.binary_search(&c).unwrap_or(kids.len()) as u16
+    };
+    let mut pairs = Vec::new();
+    let mut spawned = Vec::with_capacity(state.goroutines.len());
+    for g in &state.goroutines {
+        let path = g.id.0.as_slice();
+        let new: SmallVec<[u16; 4]> = (0..path.len()).map(|d| rank(&path[..d], path[d])).collect();
+        spawned.push(children.get(path).map_or(0, |k| k.len() as u32));
+        if new.as_slice() != path {
+            pairs.push((g.id.clone(), GoroutineId(new)));
+        }
+    }
+    for (g, n) in state.goroutines.iter_mut().zip(spawned) {
+        g.spawned = n;
+    }
+    let renaming = GoroutineRenaming { pairs };
+    if renaming.is_empty() {
+        return renaming;
+    }
+    for g in &mut state.goroutines {
+        g.id = renaming.apply(&g.id);
+    }
+    for o in &mut state.objects {
+        rename_in_object(o, &renaming);
+    }
+    renaming
+}
+
+/// Renames the goroutine ids an object keeps.
+fn rename_in_object(o: &mut Object, renaming: &GoroutineRenaming) {
+    match o {
+        Object::Cond(c) => c.waiters.iter_mut().for_each(|w| *w = renaming.apply(w)),
+        Object::RwMutex(rw) => {
+            if let Some(p) = rw.pending.as_mut() {
+                *p = renaming.apply(p);
+            }
+        }
+        Object::Chan(_)
+        | Object::Mutex(_)
+        | Object::WaitGroup(_)
+        | Object::Once(_)
+        | Object::Var(_)
+        | Object::Map(_)
+        | Object::Context(_)
+        | Object::Timer(_) => {}
+    }
 }
