@@ -18,9 +18,11 @@ use crate::semantics::{self, Event, Failure, FailureKind, Transition};
 use crate::state::{Site, State};
 
 pub mod bounds;
+pub mod growth;
 pub mod progress;
 
 pub use bounds::{Bound, Bounds};
+pub use growth::Growth;
 pub use progress::{Observer, Progress};
 
 /// Counters of a search.
@@ -61,6 +63,9 @@ pub struct Outcome {
     /// Every operation some goroutine executed in some explored run (for
     /// "the fix's code is reached" checks).
     pub covered: BTreeSet<Site>,
+    /// When a limit cut the search: what kept growing along the deepest
+    /// path explored (empty otherwise).
+    pub growth: Vec<Growth>,
 }
 
 /// A run-time failure that stops the check without being a bug of the
@@ -112,6 +117,7 @@ pub fn explore_observed(
         explore_graph_monitored(prog, bounds, reduction, &mut monitor)?;
     detect::blocking::detect(prog, &graph, &mut bugs);
     outcome.bugs = bugs.into_values().collect();
+    outcome.growth = growth::diagnose(prog, &graph, outcome.bound);
     Ok(outcome)
 }
 
@@ -364,6 +370,7 @@ fn search(
         bound: cut,
         stats,
         covered,
+        growth: Vec::new(),
     };
     Ok((graph, outcome, bugs))
 }
