@@ -25,7 +25,9 @@ pub struct Progress {
 
 /// Receives snapshots of a running search.
 pub trait Observer {
-    /// The least time between two snapshots (and before the first one).
+    /// The least time before the next snapshot (asked at the start and
+    /// after every snapshot, so it may change: a live line can wait a
+    /// second before showing, then refresh faster).
     fn interval(&self) -> Duration;
 
     /// Called with a snapshot at most once per [`Observer::interval`].
@@ -68,12 +70,11 @@ impl<'a> Monitor<'a> {
         if elapsed < self.next {
             return;
         }
-        let interval = observer.interval();
-        self.next = elapsed.saturating_add(interval);
         observer.progress(&Progress {
             elapsed,
             ..snapshot()
         });
+        self.next = elapsed.saturating_add(observer.interval());
     }
 }
 
