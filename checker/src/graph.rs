@@ -203,6 +203,11 @@ impl Graph {
         acyclic.then_some(runs[0])
     }
 
+    /// The node `s` was first reached from (`None` for the start).
+    pub(crate) fn parent(&self, s: StateId) -> Option<StateId> {
+        self.parent[s as usize].as_ref().map(|(p, _)| *p)
+    }
+
     /// The transitions from the start to `s`.
     pub(crate) fn path_to(&self, s: StateId) -> Vec<Transition> {
         let mut path = Vec::new();

@@ -594,7 +594,7 @@ pub struct Function {
 }
 
 /// The kind of a global object, for reports and kind checks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectKind {
     /// A channel.
     Chan,

@@ -678,6 +678,14 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
             st.states, st.distinct_states, st.transitions, st.max_depth, st.reduction, st.seconds, st.bytes_per_state
         );
     }
+    if !r.growth.is_empty() {
+        let _ = writeln!(out, "  {}:", style.yellow(words::GROWTH_HEADING));
+        for g in &r.growth {
+            for l in wrap(&g.sentence, style.width - 4, 4) {
+                let _ = writeln!(out, "    {l}");
+            }
+        }
+    }
     out
 }
 

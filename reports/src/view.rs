@@ -684,6 +684,45 @@ pub struct StatsView {
     pub complete_runs: Option<u128>,
 }
 
+vocabulary! {
+    /// What kept growing along the deepest path of a search cut by a limit.
+    pub enum Growing {
+        /// Live goroutines that started in one function.
+        Goroutines => "goroutines",
+        /// The values buffered in a channel.
+        ChannelBuffer => "channel-buffer",
+        /// A variable's value.
+        Variable => "variable",
+        /// A map's entries.
+        MapSize => "map-size",
+        /// Live objects made at one site.
+        Objects => "objects",
+    }
+}
+
+/// Something that kept growing when a limit cut the search: what to bound
+/// for the state space to be finite.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GrowthView {
+    /// Which measure grew.
+    pub what: Growing,
+    /// What grew, in words (``goroutines running `handler` ``,
+    /// ``the buffer of channel `ch` ``, ``variable `count` ``).
+    pub subject: String,
+    /// The code that makes it grow: the `go` statement, or where the
+    /// object is made or declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Location>,
+    /// Its value in the start state.
+    pub from: i64,
+    /// Its value in the deepest state explored.
+    pub to: i64,
+    /// The length of the path along which it grew.
+    pub depth: usize,
+    /// The fact in one sentence.
+    pub sentence: String,
+}
+
 /// The result of checking one scenario.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ScenarioReport {
@@ -718,6 +757,10 @@ pub struct ScenarioReport {
     pub bugs: Vec<BugView>,
     /// Counters.
     pub stats: StatsView,
+    /// When a limit cut the search: what kept growing along the deepest
+    /// path explored, largest first (absent when nothing did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub growth: Vec<GrowthView>,
 }
 
 impl ScenarioReport {

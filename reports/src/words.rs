@@ -4,7 +4,7 @@
 //! explanation, the reproduce command) is made here, so the wording of a
 //! report is changed in one place.
 
-use crate::view::{BugKind, Release, Search, WaitNote, WaitVerb};
+use crate::view::{BugKind, Growing, Location, Release, Search, WaitNote, WaitVerb};
 
 /// The goroutine column of a step that is a timer firing.
 pub const TIMER: &str = "timer";
@@ -343,6 +343,89 @@ pub fn reproduce(display_path: &str, token: &str, params: &[(String, String)]) -
     cmd
 }
 
+/// A count with thousands separators: `1,843`.
+pub fn number(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let groups: Vec<&str> = digits
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .filter_map(|g| std::str::from_utf8(g).ok())
+        .collect();
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", groups.join(","))
+}
+
+/// What grew, in words: ``goroutines running `handler` `` (`name` is the
+/// function), ``the buffer of channel `ch` ``, ``variable `count` ``,
+/// ``map `m` `` (`name` is the object as [`object`] names it), `channels
+/// made at 4:7` (`name` is the kind's noun).
+pub fn growth_subject(what: Growing, name: &str, at: Option<&Location>) -> String {
+    match what {
+        Growing::Goroutines => format!("goroutines running `{name}`"),
+        Growing::ChannelBuffer => format!("the buffer of {name}"),
+        Growing::Variable | Growing::MapSize => name.to_string(),
+        Growing::Objects => {
+            let plural = if name.ends_with('x') { "es" } else { "s" };
+            match at {
+                Some(l) => format!("{name}{plural} made at {}:{}", l.line, l.col),
+                None => format!("{name}{plural}"),
+            }
+        }
+    }
+}
+
+/// A fact about a search cut by a limit: what kept growing along its
+/// deepest path, from `from` to `to` over `depth` steps, and the code
+/// that makes it grow (`at`: for goroutines, the `go` statement; for an
+/// object, where it is made, when its subject does not say it already).
+pub fn growth(
+    what: Growing,
+    subject: &str,
+    at: Option<&Location>,
+    from: i64,
+    to: i64,
+    depth: usize,
+) -> String {
+    let range = format!(
+        "{} → {}{} along the deepest path, {} steps",
+        number(from),
+        number(to),
+        match what {
+            Growing::ChannelBuffer => " values",
+            Growing::MapSize => " entries",
+            Growing::Goroutines | Growing::Variable | Growing::Objects => "",
+        },
+        number(depth as i64)
+    );
+    let place = |verb: &str| {
+        at.map(|l| format!(" ({verb} at {}:{})", l.line, l.col))
+            .unwrap_or_default()
+    };
+    match what {
+        Growing::Goroutines => {
+            let by = at
+                .map(|l| {
+                    format!(
+                        " by `{}` at {}:{}",
+                        crate::text::abbreviate(&l.text, 48),
+                        l.line,
+                        l.col
+                    )
+                })
+                .unwrap_or_default();
+            format!("{subject} keep being started{by} ({range})")
+        }
+        Growing::ChannelBuffer => format!("{subject}{} keeps filling ({range})", place("made")),
+        Growing::Variable => format!("{subject}{} keeps growing ({range})", place("made")),
+        Growing::MapSize => format!("{subject}{} keeps growing ({range})", place("made")),
+        Growing::Objects => format!("live {subject} keep piling up ({range})"),
+    }
+}
+
+/// The heading of the growth facts of a search cut by a limit.
+pub const GROWTH_HEADING: &str = "the state space looks unbounded; bound what keeps growing";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,5 +444,13 @@ mod tests {
             reproduce("a b.ron", "v1:0", &[("n".into(), "2".into())]),
             "weft replay 'a b.ron' --schedule v1:0 --param n=2"
         );
+    }
+
+    #[test]
+    fn numbers_have_thousands_separators() {
+        assert_eq!(number(0), "0");
+        assert_eq!(number(999), "999");
+        assert_eq!(number(1843), "1,843");
+        assert_eq!(number(-1_000_000), "-1,000,000");
     }
 }

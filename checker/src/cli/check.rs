@@ -16,6 +16,8 @@ pub struct Search {
     pub reduction: weft_checker::reduce::Reduction,
     /// Print every counter (`--stats`).
     pub stats: bool,
+    /// How progress is shown on stderr.
+    pub progress: super::progress::Mode,
 }
 
 /// Every `*.ron` file under `paths`, in a stable order.
@@ -116,7 +118,11 @@ pub fn run(
             }
             continue;
         }
-        let outcome = match explore::explore_with(&prog, &search.bounds, search.reduction) {
+        let mut line = super::progress::Line::new(search.progress, &path.display().to_string());
+        let explored =
+            explore::explore_observed(&prog, &search.bounds, search.reduction, line.observer());
+        line.finish();
+        let outcome = match explored {
             Ok(o) => o,
             Err(e) => {
                 let loc = Locator {

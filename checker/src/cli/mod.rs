@@ -9,6 +9,7 @@ use weft_checker::report::Locator;
 use weft_checker::semantics::{Failure, FailureKind};
 
 mod check;
+mod progress;
 mod replay;
 
 /// Exit codes.
@@ -173,6 +174,15 @@ enum Command {
         /// transitions, complete runs, reduction, states per second, memory.
         #[arg(long)]
         stats: bool,
+        /// Show progress on stderr even when it is not a terminal: one
+        /// plain line per second (states, states/s, depth, frontier,
+        /// memory, elapsed), for CI logs. On a terminal a live line is
+        /// shown anyway once a search lasts a second.
+        #[arg(long, conflicts_with = "no_progress")]
+        progress: bool,
+        /// Never show progress, not even on a terminal.
+        #[arg(long)]
+        no_progress: bool,
     },
     /// Re-execute one schedule step by step and report the bug it reaches.
     Replay {
@@ -218,6 +228,8 @@ pub fn run() -> i32 {
             minimal_cap,
             reduction,
             stats,
+            progress,
+            no_progress,
         } => {
             if let Some(t) = time_limit {
                 if !(t.is_finite() && t > 0.0) {
@@ -237,6 +249,7 @@ pub fn run() -> i32 {
                 bounds,
                 reduction: reduction.parse().unwrap_or_default(),
                 stats,
+                progress: progress::Mode::choose(progress, no_progress),
             };
             check::run(&paths, &load, &search, syntax_only, graph.as_deref(), &opts)
         }

@@ -19,8 +19,12 @@ use crate::state::canonical::{canonical_goroutines, GoroutineRenaming};
 use crate::state::{Site, State};
 
 pub mod bounds;
+pub mod growth;
+pub mod progress;
 
 pub use bounds::{Bound, Bounds};
+pub use growth::Growth;
+pub use progress::{Observer, Progress};
 
 /// Counters of a search.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -60,6 +64,9 @@ pub struct Outcome {
     /// Every operation some goroutine executed in some explored run (for
     /// "the fix's code is reached" checks).
     pub covered: BTreeSet<Site>,
+    /// When a limit cut the search: what kept growing along the deepest
+    /// path explored (empty otherwise).
+    pub growth: Vec<Growth>,
 }
 
 /// A run-time failure that stops the check without being a bug of the
@@ -95,13 +102,27 @@ pub fn explore_with(
     bounds: &Bounds,
     reduction: Reduction,
 ) -> Result<Outcome, ModelError> {
-    let (graph, mut outcome, mut bugs) = explore_graph_with(prog, bounds, reduction)?;
+    explore_observed(prog, bounds, reduction, None)
+}
+
+/// Explores `prog` within `bounds` using `reduction`, reporting progress to
+/// `observer` while it runs.
+pub fn explore_observed(
+    prog: &Program,
+    bounds: &Bounds,
+    reduction: Reduction,
+    observer: Option<&mut dyn Observer>,
+) -> Result<Outcome, ModelError> {
+    let mut monitor = progress::Monitor::new(observer);
+    let (graph, mut outcome, mut bugs) =
+        explore_graph_monitored(prog, bounds, reduction, &mut monitor)?;
     detect::blocking::detect(prog, &graph, &mut bugs);
     outcome.bugs = bugs.into_values().collect();
     outcome
         .bugs
         .iter_mut()
         .for_each(|b| name_as_on_path(prog, b));
+    outcome.growth = growth::diagnose(prog, &graph, outcome.bound);
     Ok(outcome)
 }
 
@@ -144,15 +165,25 @@ pub fn explore_graph_with(
     bounds: &Bounds,
     reduction: Reduction,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
+    explore_graph_monitored(prog, bounds, reduction, &mut progress::Monitor::new(None))
+}
+
+/// [`explore_graph_with`], reporting progress to `monitor`.
+fn explore_graph_monitored(
+    prog: &Program,
+    bounds: &Bounds,
+    reduction: Reduction,
+    monitor: &mut progress::Monitor,
+) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
     if reduction == Reduction::None {
-        return search(prog, bounds, None);
+        return search(prog, bounds, None, monitor);
     }
     let future = reduce::ProgramFuture::new(prog);
     let with_sleep = Reducer {
         future: &future,
         sleep: true,
     };
-    let reduced = search(prog, bounds, Some(with_sleep))?;
+    let reduced = search(prog, bounds, Some(with_sleep), monitor)?;
     if !reduced.0.has_cycle() {
         return Ok(reduced);
     }
@@ -161,7 +192,7 @@ pub fn explore_graph_with(
         future: &future,
         sleep: false,
     };
-    let mut again = search(prog, bounds, Some(with_proviso))?;
+    let mut again = search(prog, bounds, Some(with_proviso), monitor)?;
     again.1.stats.seconds += spent;
     Ok(again)
 }
@@ -206,6 +237,7 @@ fn search(
     prog: &Program,
     bounds: &Bounds,
     reducer: Option<Reducer>,
+    monitor: &mut progress::Monitor,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
     let future = reducer.map(|r| r.future);
     let use_sleep = reducer.is_some_and(|r| r.sleep);
@@ -228,6 +260,13 @@ fn search(
         }
         let depth = builder.graph().depth(s) as usize;
         stats.max_depth = stats.max_depth.max(depth);
+        monitor.tick(|| Progress {
+            states: builder.graph().len(),
+            transitions: stats.transitions,
+            depth,
+            frontier: queue.len() + 1,
+            elapsed: std::time::Duration::ZERO,
+        });
         if let Err(b) = budget.may_expand(depth) {
             // Not expanded: the search is incomplete from here on.
             cut.get_or_insert(b);
@@ -391,6 +430,7 @@ fn search(
         bound: cut,
         stats,
         covered,
+        growth: Vec::new(),
     };
     Ok((graph, outcome, bugs))
 }

@@ -23,6 +23,7 @@ use crate::explore::Outcome;
 use crate::semantics::{Event, FailureKind};
 use crate::state::GoroutineId;
 
+mod growth;
 mod replay;
 
 pub use crate::counterexample::locate::{one_line, Locator};
@@ -429,6 +430,7 @@ pub fn scenario_report(
             distinct_states: outcome.stats.distinct_states,
             complete_runs: outcome.stats.complete_runs,
         },
+        growth: growth::views(loc, &outcome.growth),
     }
 }
 
