@@ -155,6 +155,12 @@ impl Searcher<'_> {
                 self.goal_memo[s as usize] = Some(found.contains_key(&self.key));
                 return found.contains_key(&self.key);
             }
+            BugKind::Spin => {
+                // A spinning goroutine never moves again: certain at once.
+                let found = detect::spins(&state).any(|f| f.key == self.key);
+                self.goal_memo[s as usize] = Some(found);
+                return found;
+            }
             BugKind::Deadlock => terminal,
             BugKind::Leak => {
                 let (blocked, _) = blocking::blocked_goroutines(self.prog, &state);

@@ -7,6 +7,7 @@
 //!
 //! - a crash or failed assertion of the last step, and every context leak
 //!   garbage collection found on the way ([`step_findings`]);
+//! - spins: a goroutine of `s` proven to loop forever ([`detect::spins`]);
 //! - races: both accesses enabled in `s` ([`crate::detect::race`]);
 //! - deadlocks, leaks and pending cancels: the states reachable from `s` are
 //!   explored (bounded), and the blocking detector runs on that graph. A
@@ -182,6 +183,9 @@ pub fn reached(
         for f in step_findings(events, failure.as_ref()) {
             add(&mut bugs, f, path);
         }
+    }
+    for f in detect::spins(end) {
+        add(&mut bugs, f, path);
     }
     let mut complete = true;
     if !crashed {

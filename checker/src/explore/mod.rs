@@ -150,10 +150,19 @@ fn search(
     let future = reducer.map(|r| r.future);
     let use_sleep = reducer.is_some_and(|r| r.sleep);
     let budget = bounds::Budget::new(bounds.clone());
-    let init = semantics::initial_state(prog).map_err(|failure| ModelError {
-        failure,
-        path: Vec::new(),
-    })?;
+    let interrupt = budget.interrupt();
+    let init = match semantics::initial_state_within(prog, &interrupt) {
+        Ok(init) => init,
+        Err(f) if f.kind == FailureKind::Interrupted => {
+            return Ok(unstarted(budget.interrupted(), budget.seconds(), reducer))
+        }
+        Err(failure) => {
+            return Err(ModelError {
+                failure,
+                path: Vec::new(),
+            })
+        }
+    };
     let mut builder = Builder::new(Node::awake(init));
     let mut bugs: BTreeMap<BugKey, Bug> = BTreeMap::new();
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
@@ -177,6 +186,9 @@ fn search(
         let Node { state, sleep } = builder.graph().node(s).clone();
         let transitions = semantics::enabled(prog, &state);
         detect::race::detect(prog, &state, || builder.graph().path_to(s), &mut bugs);
+        for f in detect::spins(&state) {
+            detect::record(&mut bugs, f, || builder.graph().path_to(s));
+        }
         // Which transitions to explore, and the sleep set each successor
         // gets. Steps are taken on demand: the reduction asks whether the
         // transitions of a candidate set crash (a crash ends every other
@@ -186,7 +198,12 @@ fn search(
             transitions.iter().map(|_| None).collect();
         let outcome = |outcomes: &mut Vec<Option<semantics::StepOutcome>>, i: usize| {
             if outcomes[i].is_none() {
-                outcomes[i] = Some(semantics::step(prog, &state, &transitions[i]));
+                outcomes[i] = Some(semantics::step_within(
+                    prog,
+                    &state,
+                    &transitions[i],
+                    &interrupt,
+                ));
             }
         };
         let mut view = future.map(|f| {
@@ -248,6 +265,12 @@ fn search(
                 });
             }
             if let Some(failure) = out.failure {
+                if failure.kind == FailureKind::Interrupted {
+                    // The step did not finish: this state stays unexpanded.
+                    cut = Some(budget.interrupted());
+                    builder.abandon(s);
+                    break;
+                }
                 let mut path = builder.graph().path_to(s);
                 path.push(t.clone());
                 if !failure.kind.is_crash() {
@@ -333,6 +356,33 @@ fn search(
         covered,
     };
     Ok((graph, outcome, bugs))
+}
+
+/// The result of a search interrupted by `bound` while main's first local
+/// code ran, before the start state existed: nothing explored, nothing
+/// claimed.
+fn unstarted(
+    bound: Bound,
+    seconds: f64,
+    reducer: Option<Reducer>,
+) -> (Graph, Outcome, BTreeMap<BugKey, Bug>) {
+    let stats = Stats {
+        seconds,
+        reduction: match reducer {
+            None => Applied::None,
+            Some(r) if r.sleep => Applied::Por,
+            Some(_) => Applied::Proviso,
+        },
+        ..Stats::default()
+    };
+    let outcome = Outcome {
+        bugs: Vec::new(),
+        complete: false,
+        bound: Some(bound),
+        stats,
+        covered: BTreeSet::new(),
+    };
+    (Graph::empty(), outcome, BTreeMap::new())
 }
 
 /// Records the operations a transition executes, and for a select the
