@@ -232,15 +232,20 @@ fn repeats(then: &LocalState, g: &Goroutine, objects: &[Object], fresh: u32) -> 
         pairs.push((x, y));
         true
     };
-    then.frames.iter().zip(&g.frames).all(|(a, b)| {
-        a.func == b.func
-            && a.pc == b.pc
-            && a.defers == b.defers
-            && a.returning == b.returning
-            && a.locals.len() == b.locals.len()
-            && same(a.ret, b.ret)
-            && a.locals.iter().zip(&b.locals).all(|(&x, &y)| same(x, y))
-    })
+    // Innermost first: that is where a loop's state changes.
+    then.frames
+        .iter()
+        .rev()
+        .zip(g.frames.iter().rev())
+        .all(|(a, b)| {
+            a.func == b.func
+                && a.pc == b.pc
+                && a.defers == b.defers
+                && a.returning == b.returning
+                && a.locals.len() == b.locals.len()
+                && a.locals.iter().zip(&b.locals).all(|(&x, &y)| same(x, y))
+                && same(a.ret, b.ret)
+        })
 }
 
 /// Runs goroutine `id`'s local instructions until its next visible one (or
@@ -259,7 +264,16 @@ fn repeats(then: &LocalState, g: &Goroutine, objects: &[Object], fresh: u32) -> 
 pub(crate) fn run_local(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
     let fresh = u32::try_from(ex.state.objects.len()).unwrap_or(u32::MAX);
     let mut count: u64 = 0;
+    // The copy, the count it was taken at, and where it stood (depth and
+    // instruction: the cheap test made at every instruction).
     let mut copy: Option<(u64, LocalState)> = None;
+    let mut copy_at: (usize, Site) = (
+        0,
+        Site {
+            func: FuncId(0),
+            pc: Pc(0),
+        },
+    );
     loop {
         let Some(g) = ex.goroutine(id) else {
             return Ok(());
@@ -276,17 +290,16 @@ pub(crate) fn run_local(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> 
         }
         count += 1;
         if count >= WATCH_FROM {
-            if let Some((at, then)) = &copy {
-                let here = then.frames.last().map(|f| (f.func, f.pc));
-                if then.frames.len() == g.frames.len()
-                    && here == Some((site.func, site.pc))
-                    && repeats(then, g, &ex.state.objects, fresh)
-                {
-                    return park(ex, id, count - at);
+            if copy_at == (g.frames.len(), site) {
+                if let Some((at, then)) = &copy {
+                    if repeats(then, g, &ex.state.objects, fresh) {
+                        return park(ex, id, count - at);
+                    }
                 }
             }
             if count.is_power_of_two() {
                 copy = Some((count, LocalState::of(g)));
+                copy_at = (g.frames.len(), site);
             }
             if count.is_multiple_of(INTERRUPT_EVERY) && ex.interrupt.fired() {
                 return Err(Failure {
