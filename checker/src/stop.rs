@@ -45,12 +45,14 @@ impl StopFlag {
 }
 
 /// What a long-running step looks at: the search's stop flag and the
-/// deadline of its time limit. [`Interrupt::never`] is for runs that must
-/// go to their end (a replay follows a schedule the checker has run).
+/// deadline of its time limit, or a ceiling on its local instructions.
+/// [`Interrupt::never`] is for runs that must go to their end (a replay
+/// follows a schedule the checker has run).
 #[derive(Clone, Debug, Default)]
 pub struct Interrupt {
     flag: Option<StopFlag>,
     deadline: Option<Instant>,
+    most: Option<u64>,
 }
 
 impl Interrupt {
@@ -64,13 +66,28 @@ impl Interrupt {
         Interrupt {
             flag: Some(flag),
             deadline,
+            most: None,
         }
     }
 
-    /// Whether the step should give up now. Reads the clock, so it is
-    /// meant to be called rarely (every million local instructions).
-    pub fn fired(&self) -> bool {
-        self.flag.as_ref().is_some_and(StopFlag::is_requested)
+    /// Fires once one step has run `most` local instructions. For the
+    /// counterexample wing's own searches (minimal schedules, what a run's
+    /// end can still reach), which may step transitions the explorer never
+    /// ran when a bound cut it: such a search counts an interrupted step
+    /// as its own cut and says so, instead of hanging.
+    pub fn after(most: u64) -> Self {
+        Interrupt {
+            most: Some(most),
+            ..Interrupt::default()
+        }
+    }
+
+    /// Whether a step that has run `count` local instructions should give
+    /// up now. Reads the clock, so it is meant to be called rarely (every
+    /// million local instructions).
+    pub fn fired(&self, count: u64) -> bool {
+        self.most.is_some_and(|m| count >= m)
+            || self.flag.as_ref().is_some_and(StopFlag::is_requested)
             || self.deadline.is_some_and(|d| Instant::now() >= d)
     }
 }

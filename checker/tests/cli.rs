@@ -195,6 +195,35 @@ fn a_local_loop_that_never_repeats_ends_at_the_time_limit_incomplete() {
     assert_eq!(v["bound"], "--time-limit 1s", "{v}");
 }
 
+const RACES_THEN_COUNTS: &str = r#"Scenario(
+    name: "race-and-counter",
+    globals: [Var("x", 0)],
+    main: [
+        Go(body: [Set("x", 1)]),
+        Set("x", 2),
+        Go(body: [Let("n", 0), Loop([Set("n", "n + 1")])]),
+    ],
+)
+"#;
+
+#[test]
+fn a_bug_found_before_the_time_limit_is_reported_without_hanging() {
+    // The counterexample's own searches may step into the counting
+    // goroutine too: they give up on it (as a cut search), not hang.
+    let d = dir("race-counter", &[("r.ron", RACES_THEN_COUNTS)]);
+    let f = d.join("r.ron");
+    let start = std::time::Instant::now();
+    let o = weft(&["check", "--time-limit", "1", f.to_str().expect("utf8")]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("✗ race: data race"), "{out}");
+    assert!(
+        out.contains("search incomplete (bounded by --time-limit 1s)"),
+        "{out}"
+    );
+}
+
 #[test]
 fn params_override_defaults() {
     let d = dir("param", &[("w.ron", WRITERS)]);

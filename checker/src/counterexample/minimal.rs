@@ -125,7 +125,16 @@ impl Searcher<'_> {
         let enabled = semantics::enabled(self.prog, &state);
         let mut out = Vec::with_capacity(enabled.len());
         for t in &enabled {
-            let step = semantics::step(self.prog, &state, t);
+            let step = semantics::step_within(self.prog, &state, t, &verdict::wing_interrupt());
+            if step
+                .failure
+                .as_ref()
+                .is_some_and(|f| f.kind == semantics::FailureKind::Interrupted)
+            {
+                // A step the explorer may never have run (a bound cut it):
+                // this search is cut too.
+                self.cut = true;
+            }
             let goal = self.edge_goal(&step.events, step.failure.as_ref());
             let next = match step.failure {
                 Some(_) => None,

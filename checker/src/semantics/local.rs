@@ -301,7 +301,7 @@ pub(crate) fn run_local(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> 
                 copy = Some((count, LocalState::of(g)));
                 copy_at = (g.frames.len(), site);
             }
-            if count.is_multiple_of(INTERRUPT_EVERY) && ex.interrupt.fired() {
+            if count.is_multiple_of(INTERRUPT_EVERY) && ex.interrupt.fired(count) {
                 return Err(Failure {
                     kind: FailureKind::Interrupted,
                     message: format!(
