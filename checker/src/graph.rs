@@ -66,7 +66,8 @@ impl Graph {
         self.nodes.len()
     }
 
-    /// True when no node is stored (never, once built from a start state).
+    /// True when no node is stored (only for [`Graph::empty`]: a search
+    /// interrupted before its start state was made).
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
@@ -226,6 +227,23 @@ impl Graph {
 /// (or [`Builder::abandon`] it when a bound cuts the search there).
 pub(crate) struct Builder {
     graph: Graph,
+}
+
+impl Graph {
+    /// The graph of a search that never got its start state (its main
+    /// goroutine's first local run was interrupted): no node at all.
+    pub(crate) fn empty() -> Graph {
+        Graph {
+            nodes: IndexSet::with_hasher(FxBuildHasher),
+            parent: Vec::new(),
+            depth: Vec::new(),
+            expanded: 0,
+            offsets: vec![0],
+            targets: Vec::new(),
+            crashes: Vec::new(),
+            asleep: Vec::new(),
+        }
+    }
 }
 
 impl Builder {

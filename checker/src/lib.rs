@@ -12,7 +12,8 @@
 //!   slicing and explaining a counterexample (replay tokens, strict replay,
 //!   the verdict of one run, minimal schedules, happens-before, wait-for
 //!   graphs, the one description of operations for readers);
-//! - [`report`]: filling the report view types (`weft_reports::view`).
+//! - [`report`]: filling the report view types (`weft_reports::view`);
+//! - [`stop`]: asking a running search to stop (its time limit, Ctrl-C).
 
 pub mod counterexample;
 pub mod detect;
@@ -22,4 +23,5 @@ pub mod reduce;
 pub mod report;
 pub mod semantics;
 pub mod state;
+pub mod stop;
 pub(crate) mod value;

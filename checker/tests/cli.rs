@@ -152,6 +152,78 @@ fn a_bound_makes_the_result_incomplete_never_verified() {
     assert!(stdout(&o).contains("verified: no bug in any schedule"));
 }
 
+const COUNTS_FOREVER: &str = r#"Scenario(
+    name: "counter",
+    main: [
+        Go(body: [
+            Let("n", 0),
+            Loop([Set("n", "n + 1")]),
+        ]),
+    ],
+)
+"#;
+
+#[test]
+fn a_local_loop_that_never_repeats_ends_at_the_time_limit_incomplete() {
+    // The goroutine counts up forever without a visible operation: its
+    // state never repeats, so it runs as in Go until the time limit.
+    let d = dir("counter", &[("c.ron", COUNTS_FOREVER)]);
+    let f = d.join("c.ron");
+    let start = std::time::Instant::now();
+    let o = weft(&["check", "--time-limit", "1", f.to_str().expect("utf8")]);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(30),
+        "the time limit stops a step stuck in local code"
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("incomplete (bounded by --time-limit 1s): no bug found in 1 states"),
+        "{out}"
+    );
+    assert!(!out.contains("verified"), "{out}");
+    let o = weft(&[
+        "check",
+        "--format",
+        "json",
+        "--time-limit",
+        "1",
+        f.to_str().expect("utf8"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("json");
+    assert_eq!(v["complete"], false, "{v}");
+    assert_eq!(v["bound"], "--time-limit 1s", "{v}");
+}
+
+const RACES_THEN_COUNTS: &str = r#"Scenario(
+    name: "race-and-counter",
+    globals: [Var("x", 0)],
+    main: [
+        Go(body: [Set("x", 1)]),
+        Set("x", 2),
+        Go(body: [Let("n", 0), Loop([Set("n", "n + 1")])]),
+    ],
+)
+"#;
+
+#[test]
+fn a_bug_found_before_the_time_limit_is_reported_without_hanging() {
+    // The counterexample's own searches may step into the counting
+    // goroutine too: they give up on it (as a cut search), not hang.
+    let d = dir("race-counter", &[("r.ron", RACES_THEN_COUNTS)]);
+    let f = d.join("r.ron");
+    let start = std::time::Instant::now();
+    let o = weft(&["check", "--time-limit", "1", f.to_str().expect("utf8")]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("✗ race: data race"), "{out}");
+    assert!(
+        out.contains("search incomplete (bounded by --time-limit 1s)"),
+        "{out}"
+    );
+}
+
 #[test]
 fn params_override_defaults() {
     let d = dir("param", &[("w.ron", WRITERS)]);

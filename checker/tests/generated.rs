@@ -361,6 +361,21 @@ fn check_replay(prog: &Program, bug: &Bug) -> Result<(), String> {
             }
             Ok(())
         }
+        BugKind::Spin => {
+            for inv in &bug.involved {
+                let spinning = trace
+                    .end
+                    .iter()
+                    .any(|e| e.goroutine == inv.goroutine && e.site == inv.site && e.spinning);
+                if !spinning {
+                    return Err(format!(
+                        "goroutine {} is not spinning at the reported loop when the path ends",
+                        trace.name(&inv.goroutine)
+                    ));
+                }
+            }
+            Ok(())
+        }
         BugKind::Race => {
             for inv in &bug.involved {
                 let next = trace

@@ -97,6 +97,7 @@ fn every_fixture_bug_replays_from_its_reproduce_command() {
         "panic",
         "assert",
         "context-leak",
+        "spin",
     ] {
         let f = fixture(name);
         let check = json(&weft(&["check", "--format", "json", &f]));

@@ -166,6 +166,19 @@ fn context_leak() {
 }
 
 #[test]
+fn spin() {
+    let r = check("spin", "spin");
+    let b = &r.bugs[0];
+    assert_eq!(b.schedule, "v1:0");
+    assert_eq!((b.location.line, b.location.col), (15, 13));
+    let why = b.explanation.join("\n");
+    assert!(
+        why.contains("poll#1 loops forever at 15:13"),
+        "the explanation names the goroutine and its loop: {why}"
+    );
+}
+
+#[test]
 fn no_colour_unless_asked_and_colour_when_asked() {
     let r = report("deadlock");
     assert!(!text(&r).contains('\x1b'));

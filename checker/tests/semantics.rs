@@ -588,6 +588,197 @@ fn deferred_unlock_runs_when_the_function_panics() {
     assert_eq!(check(src).kinds(), vec![]);
 }
 
+// ----- long local computation and spins -----
+
+#[test]
+fn a_long_local_loop_runs_to_its_end() {
+    // 40,000 iterations of local code before the assertion: all of it runs.
+    let c = check(&scenario(
+        "",
+        r#"For("i", 0, 40000, []),
+           Assert("false", "reached"), // after the loop"#,
+    ));
+    assert_eq!(c.kinds(), vec![Assert]);
+    assert_eq!(c.bugs(Assert)[0].message, "assertion failed: reached");
+    assert_eq!(c.lines(Assert), vec![c.line_of("// after the loop")]);
+}
+
+#[test]
+fn a_worker_summing_before_it_sends_is_clean() {
+    let c = check(&scenario(
+        r#"Chan("ch", 0)"#,
+        r#"Go(body: [
+             Let("s", 0),
+             For("i", 0, 30000, [Set("s", "s + i")]),
+             Send("ch", "s"),
+           ]),
+           Recv(chan: "ch", into: "v"),
+           Assert("v == 449985000", "the whole sum arrives"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+    assert!(c.out.complete);
+}
+
+#[test]
+fn a_goroutine_looping_without_a_visible_operation_spins() {
+    let c = check(&scenario(
+        "",
+        r#"Go(body: [
+             Loop([]), // spins
+           ]),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Spin]);
+    let b = c.bugs(Spin)[0];
+    assert_eq!(
+        b.message,
+        "goroutine loops forever without a synchronisation operation (spin)"
+    );
+    assert_eq!(c.lines(Spin), vec![c.line_of("// spins")]);
+    assert_eq!(b.involved.len(), 1);
+    // The schedule replays to a state where the goroutine spins there.
+    let trace =
+        weft_checker::counterexample::replay::replay_path(&c.prog, &b.path).expect("replays");
+    assert!(trace
+        .end
+        .iter()
+        .any(|e| e.spinning && e.site == b.site && e.goroutine == b.involved[0].goroutine));
+}
+
+#[test]
+fn main_spinning_before_its_first_step_is_found_in_the_start_state() {
+    // The loop's state has period two (x alternates): it still repeats.
+    let c = check(&scenario(
+        "",
+        r#"Let("x", 0),
+           Loop([Set("x", "1 - x")]), // toggles
+           Assert("false", "never reached"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Spin]);
+    let b = c.bugs(Spin)[0];
+    assert_eq!(
+        b.message,
+        "main loops forever without a synchronisation operation (spin)"
+    );
+    assert_eq!(c.lines(Spin), vec![c.line_of("// toggles")]);
+    assert!(b.path.is_empty());
+}
+
+#[test]
+fn a_spin_entered_from_different_states_is_one_bug_at_its_loop() {
+    // The loop is entered with x = 0 or x = 1 (so at different points of
+    // its cycle): the goroutine is parked at the loop's own jump either
+    // way, and the spin is one bug.
+    let c = check(&scenario(
+        "",
+        r#"Choose("k", [0, 1]),
+           Go(body: [
+             Let("x", "k"),
+             Loop([Set("x", "1 - x")]), // toggles
+           ]),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Spin]);
+    assert_eq!(c.lines(Spin), vec![c.line_of("// toggles")]);
+}
+
+#[test]
+fn main_waiting_for_a_spinning_goroutine_leaks_and_is_no_deadlock() {
+    // Go's runtime never says "all goroutines are asleep": one runs.
+    let c = check(&scenario(
+        r#"Chan("ch", 0)"#,
+        r#"Go(body: [
+             Loop([]), // spins
+             Send("ch", 1),
+           ]),
+           Recv("ch"), // waits"#,
+    ));
+    assert_eq!(c.kinds(), vec![Leak, Spin]);
+    assert_eq!(c.lines(Spin), vec![c.line_of("// spins")]);
+    assert_eq!(c.lines(Leak), vec![c.line_of("// waits")]);
+}
+
+#[test]
+fn a_loop_making_a_new_object_each_time_spins() {
+    // Every iteration makes a new channel: the states repeat up to which
+    // channel the local holds.
+    let c = check(&scenario(
+        "",
+        r#"Go(body: [
+             Loop([Chan("c", 0)]), // allocates
+           ]),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Spin]);
+    assert_eq!(c.lines(Spin), vec![c.line_of("// allocates")]);
+}
+
+#[test]
+fn a_loop_recovering_a_local_panic_each_time_spins() {
+    // A division by zero panics in local code; the deferred recover stops
+    // it and the loop goes round again, forever.
+    let src = r#"Scenario(name: "t",
+      main: [
+        Let("z", 0),
+        Loop([Call("div", ["z"])]), // loops
+      ],
+      funcs: {"div": (params: ["d"], body: [
+        Defer([Recover()]),
+        Let("q", "1 / d"),
+      ])},
+    )"#;
+    let c = check(src);
+    assert_eq!(c.kinds(), vec![Spin]);
+    assert_eq!(c.lines(Spin), vec![c.line_of("// loops")]);
+}
+
+#[test]
+fn a_loop_that_never_repeats_is_cut_by_the_time_limit() {
+    let file = SourceFile::new(
+        "test.ron",
+        scenario(
+            "",
+            r#"Go(body: [
+                 Let("n", 0),
+                 Loop([Set("n", "n + 1")]),
+               ]),"#,
+        ),
+    );
+    let prog = weft_models::compile(&file, &[]).expect("compiles");
+    let limit = std::time::Duration::from_millis(200);
+    let out = explore(
+        &prog,
+        &Bounds {
+            time_limit: Some(limit),
+            ..Default::default()
+        },
+    )
+    .expect("runs");
+    assert!(!out.complete);
+    assert_eq!(out.bound, Some(weft_checker::explore::Bound::Time(limit)));
+    assert!(out.bugs.is_empty());
+}
+
+#[test]
+fn a_raised_stop_flag_ends_a_search_stuck_in_local_code() {
+    // Main counts before its first visible operation: not even the start
+    // state exists when the stop comes.
+    let file = SourceFile::new(
+        "test.ron",
+        scenario("", r#"Let("n", 0), Loop([Set("n", "n + 1")]),"#),
+    );
+    let prog = weft_models::compile(&file, &[]).expect("compiles");
+    let bounds = Bounds::default();
+    let flag = bounds.stop.clone();
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        flag.request();
+    });
+    let out = explore(&prog, &bounds).expect("runs");
+    stopper.join().expect("stopper");
+    assert!(!out.complete);
+    assert_eq!(out.bound, Some(weft_checker::explore::Bound::Stopped));
+    assert_eq!(out.stats.states, 0);
+    assert!(out.bugs.is_empty());
+}
+
 // ----- choice points and state counts -----
 
 #[test]

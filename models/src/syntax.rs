@@ -65,17 +65,20 @@ pub enum BugKind {
     Assert,
     /// A derived context whose cancel function is never called on some run.
     ContextLeak,
+    /// A goroutine loops forever without a synchronisation operation.
+    Spin,
 }
 
 impl BugKind {
     /// Every kind, in report order.
-    pub const ALL: [BugKind; 6] = [
+    pub const ALL: [BugKind; 7] = [
         BugKind::Deadlock,
         BugKind::Leak,
         BugKind::Race,
         BugKind::Panic,
         BugKind::Assert,
         BugKind::ContextLeak,
+        BugKind::Spin,
     ];
 
     /// The RON spelling (`Deadlock`, `ContextLeak`, ...).
@@ -87,6 +90,7 @@ impl BugKind {
             BugKind::Panic => "Panic",
             BugKind::Assert => "Assert",
             BugKind::ContextLeak => "ContextLeak",
+            BugKind::Spin => "Spin",
         }
     }
 
@@ -99,6 +103,7 @@ impl BugKind {
             BugKind::Panic => "panic",
             BugKind::Assert => "assert",
             BugKind::ContextLeak => "context-leak",
+            BugKind::Spin => "spin",
         }
     }
 }

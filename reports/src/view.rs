@@ -67,6 +67,8 @@ vocabulary! {
         Assert => "assert",
         /// A cancel function never called.
         ContextLeak => "context-leak",
+        /// A goroutine loops forever without a synchronisation operation.
+        Spin => "spin",
     }
 }
 
@@ -623,7 +625,8 @@ pub struct MinimalityView {
 /// One bug and its counterexample.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BugView {
-    /// `deadlock`, `leak`, `race`, `panic`, `assert` or `context-leak`.
+    /// `deadlock`, `leak`, `race`, `panic`, `assert`, `context-leak` or
+    /// `spin`.
     pub kind: BugKind,
     /// The kind in words: `global deadlock`, `goroutine leak`, ...
     pub title: String,

@@ -39,6 +39,7 @@ pub fn title(kind: BugKind, main_blocked: bool, fatal: bool) -> String {
         BugKind::Panic => "panic",
         BugKind::Assert => "assertion failure",
         BugKind::ContextLeak => "context leak",
+        BugKind::Spin => "spin (endless loop without synchronisation)",
     }
     .into()
 }
@@ -260,6 +261,13 @@ pub enum Explanation {
         /// Where the context was made.
         made_at: (u32, u32),
     },
+    /// A goroutine loops forever without a visible operation.
+    Spin {
+        /// Its name.
+        goroutine: String,
+        /// Where it loops (the loop's backward jump).
+        at: (u32, u32),
+    },
 }
 
 impl Explanation {
@@ -317,6 +325,15 @@ impl Explanation {
             } => vec![format!(
                 "the cancel function of the context made at {line}:{col} is never called on any continuation of this schedule"
             )],
+            Explanation::Spin {
+                goroutine,
+                at: (line, col),
+            } => vec![
+                format!(
+                    "{goroutine} loops forever at {line}:{col} without a synchronisation operation: its local state repeats, so it never reaches a channel, lock, atomic or shared-variable operation again"
+                ),
+                "Go's scheduler keeps running it (it burns a core), so Go's deadlock detector never fires; whatever waits for it waits forever".into(),
+            ],
         }
     }
 }

@@ -45,9 +45,13 @@ pub fn stopped(path: &Path, loc: &Locator, failure: &Failure) -> Exit {
     let at = loc.site(failure.site, None);
     let (what, exit) = match failure.kind {
         FailureKind::Model => ("invalid scenario at run time", Exit::BadInput),
-        FailureKind::Internal | FailureKind::Panic | FailureKind::Fatal | FailureKind::Assert => {
-            ("internal weft error", Exit::Internal)
-        }
+        // An interruption ends the search as incomplete before it gets
+        // here; one that does not is weft's fault.
+        FailureKind::Internal
+        | FailureKind::Interrupted
+        | FailureKind::Panic
+        | FailureKind::Fatal
+        | FailureKind::Assert => ("internal weft error", Exit::Internal),
     };
     eprintln!(
         "error: {}:{}:{}: {what}: {}\n  {}",
@@ -242,6 +246,7 @@ pub fn run() -> i32 {
                 max_depth,
                 time_limit: time_limit.map(Duration::from_secs_f64),
                 stop_at_first_bug,
+                stop: Default::default(),
             };
             let mut opts = load.report_options();
             opts.minimal_cap = minimal_cap;

@@ -1,7 +1,7 @@
 //! Why a counterexample shows its bug, as typed facts the report words:
 //! who is stuck and whether main has returned (a leak), which two accesses
 //! race and how, who crashed where, when a cancel function became
-//! unreachable.
+//! unreachable, who loops forever where.
 
 use weft_models::syntax::BugKind;
 use weft_reports::words::{self, Explanation, RaceSide, Touch};
@@ -77,6 +77,10 @@ pub(crate) fn explanation(
             goroutine: trace.name(&f.goroutine),
             at: loc.line_col(f.site),
             message: f.message.clone(),
+        }),
+        BugKind::Spin => bug.involved.first().map(|first| Explanation::Spin {
+            goroutine: trace.name(&first.goroutine),
+            at: loc.line_col(bug.site),
         }),
         BugKind::ContextLeak => {
             let made_at = loc.line_col(bug.site);

@@ -125,7 +125,16 @@ impl Searcher<'_> {
         let enabled = semantics::enabled(self.prog, &state);
         let mut out = Vec::with_capacity(enabled.len());
         for t in &enabled {
-            let step = semantics::step(self.prog, &state, t);
+            let step = semantics::step_within(self.prog, &state, t, &verdict::wing_interrupt());
+            if step
+                .failure
+                .as_ref()
+                .is_some_and(|f| f.kind == semantics::FailureKind::Interrupted)
+            {
+                // A step the explorer may never have run (a bound cut it):
+                // this search is cut too.
+                self.cut = true;
+            }
             let goal = self.edge_goal(&step.events, step.failure.as_ref());
             let next = match step.failure {
                 Some(_) => None,
@@ -154,6 +163,12 @@ impl Searcher<'_> {
                 race::detect(self.prog, &state, Vec::new, &mut found);
                 self.goal_memo[s as usize] = Some(found.contains_key(&self.key));
                 return found.contains_key(&self.key);
+            }
+            BugKind::Spin => {
+                // A spinning goroutine never moves again: certain at once.
+                let found = detect::spins(&state).any(|f| f.key == self.key);
+                self.goal_memo[s as usize] = Some(found);
+                return found;
             }
             BugKind::Deadlock => terminal,
             BugKind::Leak => {

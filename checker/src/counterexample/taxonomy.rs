@@ -12,7 +12,8 @@ use crate::detect::Bug;
 /// The behaviour and cause of `bug`: message passing when any of its
 /// operations passes messages (a race is always shared memory, a context
 /// leak always message passing); when none says, what the scenario
-/// declares.
+/// declares. A spin is non-blocking: the spinning goroutine never blocks
+/// (those waiting for it are leaks of their own).
 pub(crate) fn classify(prog: &Program, bug: &Bug) -> (Behavior, Cause) {
     let blocking = matches!(
         bug.kind,
@@ -33,10 +34,12 @@ pub(crate) fn classify(prog: &Program, bug: &Bug) -> (Behavior, Cause) {
     let message = match bug.kind {
         BugKind::Race => false,
         BugKind::ContextLeak => true,
-        BugKind::Deadlock | BugKind::Leak | BugKind::Panic | BugKind::Assert if mp.is_empty() => {
+        BugKind::Deadlock | BugKind::Leak | BugKind::Panic | BugKind::Assert | BugKind::Spin
+            if mp.is_empty() =>
+        {
             declared.unwrap_or(false)
         }
-        BugKind::Deadlock | BugKind::Leak | BugKind::Panic | BugKind::Assert => {
+        BugKind::Deadlock | BugKind::Leak | BugKind::Panic | BugKind::Assert | BugKind::Spin => {
             mp.iter().any(|&m| m)
         }
     };
@@ -80,5 +83,6 @@ pub fn kind(k: BugKind) -> weft_reports::view::BugKind {
         BugKind::Panic => V::Panic,
         BugKind::Assert => V::Assert,
         BugKind::ContextLeak => V::ContextLeak,
+        BugKind::Spin => V::Spin,
     }
 }

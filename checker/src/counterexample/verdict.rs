@@ -7,6 +7,7 @@
 //!
 //! - a crash or failed assertion of the last step, and every context leak
 //!   garbage collection found on the way ([`step_findings`]);
+//! - spins: a goroutine of `s` proven to loop forever ([`detect::spins`]);
 //! - races: both accesses enabled in `s` ([`crate::detect::race`]);
 //! - deadlocks, leaks and pending cancels: the states reachable from `s` are
 //!   explored (bounded), and the blocking detector runs on that graph. A
@@ -25,8 +26,9 @@ use crate::counterexample::replay::Trace;
 use crate::detect::{self, blocking, race, Bug, BugKey, Finding};
 use crate::graph::{Builder, Graph, Node, StateId};
 use crate::semantics::context::CancelStatus;
-use crate::semantics::{self, Event, Failure, Transition};
+use crate::semantics::{self, Event, Failure, FailureKind, Transition};
 use crate::state::{GoroutineId, Object, Site, State};
+use crate::stop::Interrupt;
 
 /// The bugs one run shows, keyed as the detectors key them.
 #[derive(Clone, Debug, Default)]
@@ -58,8 +60,9 @@ fn add(bugs: &mut BTreeMap<BugKey, Bug>, f: Finding, path: &[Transition]) {
 }
 
 /// The states reachable from `start` (itself first), explored breadth-first
-/// as a [`Graph`] the detectors can read; `None` past `budget` states or as
-/// soon as a state satisfies `stop`.
+/// as a [`Graph`] the detectors can read; `None` past `budget` states, past
+/// [`WING_LOCAL_STEPS`] local instructions in one step, or as soon as a
+/// state satisfies `stop`.
 pub(crate) fn reachable(
     prog: &Program,
     start: &State,
@@ -72,7 +75,14 @@ pub(crate) fn reachable(
         let state = graph.graph().state(s).clone();
         let mut crashes = 0;
         for t in semantics::enabled(prog, &state) {
-            let out = semantics::step(prog, &state, &t);
+            let out = semantics::step_within(prog, &state, &t, &wing_interrupt());
+            if out
+                .failure
+                .as_ref()
+                .is_some_and(|f| f.kind == FailureKind::Interrupted)
+            {
+                return None;
+            }
             if out.failure.is_some() {
                 crashes += 1;
                 continue;
@@ -183,6 +193,9 @@ pub fn reached(
             add(&mut bugs, f, path);
         }
     }
+    for f in detect::spins(end) {
+        add(&mut bugs, f, path);
+    }
     let mut complete = true;
     if !crashed {
         race::detect(prog, end, || path.to_vec(), &mut bugs);
@@ -197,6 +210,16 @@ pub fn reached(
         }
     }
     Reached { bugs, complete }
+}
+
+/// Local instructions one step of the wing's own searches may run: a step
+/// the explorer completed runs at most as long, unless a bound cut the
+/// search before it; beyond this, the wing's search counts as cut.
+pub(crate) const WING_LOCAL_STEPS: u64 = 1 << 26;
+
+/// The interrupt of the wing's own searches ([`WING_LOCAL_STEPS`]).
+pub(crate) fn wing_interrupt() -> Interrupt {
+    Interrupt::after(WING_LOCAL_STEPS)
 }
 
 /// The state budget for deciding, at the end of a replay, whether a

@@ -4,14 +4,16 @@
 //! - [`blocking`]: deadlocks, leaks and pending cancels in bottom strongly
 //!   connected components of the explored graph;
 //! - panics, fatal errors and assertions come from failed steps
-//!   ([`crash`]); context leaks also from garbage collection ([`context_leak`]).
+//!   ([`crash`]); context leaks also from garbage collection ([`context_leak`]);
+//! - spins: goroutines proven to loop forever without a visible operation,
+//!   read off each state ([`spins`]).
 
 use std::collections::BTreeMap;
 
 use weft_models::syntax::BugKind;
 
 use crate::semantics::{Failure, FailureKind, Transition};
-use crate::state::{GoroutineId, Site};
+use crate::state::{GoroutineId, Site, State};
 
 pub mod blocking;
 pub(crate) mod race;
@@ -91,9 +93,11 @@ pub(crate) fn record(
 pub(crate) fn crash(f: &Failure) -> Finding {
     let kind = match f.kind {
         FailureKind::Assert => BugKind::Assert,
-        FailureKind::Panic | FailureKind::Fatal | FailureKind::Model | FailureKind::Internal => {
-            BugKind::Panic
-        }
+        FailureKind::Panic
+        | FailureKind::Fatal
+        | FailureKind::Model
+        | FailureKind::Internal
+        | FailureKind::Interrupted => BugKind::Panic,
     };
     Finding {
         key: BugKey {
@@ -107,6 +111,32 @@ pub(crate) fn crash(f: &Failure) -> Finding {
             site: f.site,
         }],
     }
+}
+
+/// The goroutines of `state` proven to loop forever without a visible
+/// operation (`semantics/local.rs` proves it by a repeat of their local
+/// state and parks them at their loop). Such a goroutine never moves again
+/// on any continuation, so the state alone shows the bug.
+pub(crate) fn spins(state: &State) -> impl Iterator<Item = Finding> + '_ {
+    state.goroutines.iter().filter(|g| g.spinning).map(|g| {
+        let site = g.site();
+        Finding {
+            key: BugKey {
+                kind: BugKind::Spin,
+                sites: vec![site],
+            },
+            message: if g.id.is_main() {
+                "main loops forever without a synchronisation operation (spin)".into()
+            } else {
+                "goroutine loops forever without a synchronisation operation (spin)".into()
+            },
+            site,
+            involved: vec![Involved {
+                goroutine: g.id.clone(),
+                site,
+            }],
+        }
+    })
 }
 
 /// A context whose cancel function is never called.

@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use crate::stop::{Interrupt, StopFlag};
+
 /// Limits on a search; `None` means unbounded.
 #[derive(Clone, Debug, Default)]
 pub struct Bounds {
@@ -14,6 +16,10 @@ pub struct Bounds {
     pub time_limit: Option<Duration>,
     /// Stop as soon as one bug is found (time to first counterexample).
     pub stop_at_first_bug: bool,
+    /// Raised by whoever asks the search to stop early (a Ctrl-C handler,
+    /// a memory watchdog): the search ends incomplete at its next state,
+    /// or within a million local instructions of a long step.
+    pub stop: StopFlag,
 }
 
 /// Which bound cut a search.
@@ -27,6 +33,8 @@ pub enum Bound {
     Time(Duration),
     /// `--stop-at-first-bug`.
     FirstBug,
+    /// [`Bounds::stop`] was raised.
+    Stopped,
 }
 
 impl std::fmt::Display for Bound {
@@ -36,6 +44,7 @@ impl std::fmt::Display for Bound {
             Bound::Depth(n) => write!(f, "--max-depth {n}"),
             Bound::Time(d) => write!(f, "--time-limit {}s", d.as_secs_f64()),
             Bound::FirstBug => f.write_str("--stop-at-first-bug"),
+            Bound::Stopped => f.write_str("a request to stop"),
         }
     }
 }
@@ -67,7 +76,26 @@ impl Budget {
                 return Some(Bound::Time(limit));
             }
         }
+        if self.bounds.stop.is_requested() {
+            return Some(Bound::Stopped);
+        }
         None
+    }
+
+    /// What a long step looks at: the stop flag and the time limit's
+    /// deadline.
+    pub(crate) fn interrupt(&self) -> Interrupt {
+        let deadline = self.bounds.time_limit.map(|l| self.start + l);
+        Interrupt::new(self.bounds.stop.clone(), deadline)
+    }
+
+    /// The bound that interrupted a step (the time limit, or else the stop
+    /// flag).
+    pub(crate) fn interrupted(&self) -> Bound {
+        match self.bounds.time_limit {
+            Some(limit) if self.start.elapsed() >= limit => Bound::Time(limit),
+            _ => Bound::Stopped,
+        }
     }
 
     /// Whether a state at `depth` may be expanded.

@@ -101,7 +101,7 @@ pub struct Growth {
 /// opposed to one that stopped because it had what it was asked for).
 fn is_limit(bound: Bound) -> bool {
     match bound {
-        Bound::States(_) | Bound::Depth(_) | Bound::Time(_) => true,
+        Bound::States(_) | Bound::Depth(_) | Bound::Time(_) | Bound::Stopped => true,
         Bound::FirstBug => false,
     }
 }

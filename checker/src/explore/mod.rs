@@ -17,6 +17,7 @@ use crate::reduce::{self, Applied, Reduction, SleepSet};
 use crate::semantics::{self, Event, Failure, FailureKind, Transition};
 use crate::state::canonical::{canonical_goroutines, GoroutineRenaming};
 use crate::state::{Site, State};
+use crate::stop::Interrupt;
 
 pub mod bounds;
 pub mod growth;
@@ -217,8 +218,8 @@ type Stepped = (semantics::StepOutcome, GoroutineRenaming);
 /// states in which goroutines that ended have left no trace, so loops that
 /// start goroutines reach repeated states. Renaming only happens after a
 /// goroutine has ended.
-fn stepped(prog: &Program, state: &State, t: &Transition) -> Stepped {
-    let mut out = semantics::step(prog, state, t);
+fn stepped(prog: &Program, state: &State, t: &Transition, interrupt: &Interrupt) -> Stepped {
+    let mut out = semantics::step_within(prog, state, t, interrupt);
     let ended = out.failure.is_none()
         && state
             .goroutines
@@ -242,10 +243,19 @@ fn search(
     let future = reducer.map(|r| r.future);
     let use_sleep = reducer.is_some_and(|r| r.sleep);
     let budget = bounds::Budget::new(bounds.clone());
-    let init = semantics::initial_state(prog).map_err(|failure| ModelError {
-        failure,
-        path: Vec::new(),
-    })?;
+    let interrupt = budget.interrupt();
+    let init = match semantics::initial_state_within(prog, &interrupt) {
+        Ok(init) => init,
+        Err(f) if f.kind == FailureKind::Interrupted => {
+            return Ok(unstarted(budget.interrupted(), budget.seconds(), reducer))
+        }
+        Err(failure) => {
+            return Err(ModelError {
+                failure,
+                path: Vec::new(),
+            })
+        }
+    };
     let mut builder = Builder::new(Node::awake(init));
     let mut bugs: BTreeMap<BugKey, Bug> = BTreeMap::new();
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
@@ -276,6 +286,9 @@ fn search(
         let Node { state, sleep } = builder.graph().node(s).clone();
         let transitions = semantics::enabled(prog, &state);
         detect::race::detect(prog, &state, || builder.graph().path_to(s), &mut bugs);
+        for f in detect::spins(&state) {
+            detect::record(&mut bugs, f, || builder.graph().path_to(s));
+        }
         // Which transitions to explore, and the sleep set each successor
         // gets. Steps are taken on demand: the reduction asks whether the
         // transitions of a candidate set crash (a crash ends every other
@@ -284,7 +297,7 @@ fn search(
         let mut outcomes: Vec<Option<Stepped>> = transitions.iter().map(|_| None).collect();
         let outcome = |outcomes: &mut Vec<Option<Stepped>>, i: usize| {
             if outcomes[i].is_none() {
-                outcomes[i] = Some(stepped(prog, &state, &transitions[i]));
+                outcomes[i] = Some(stepped(prog, &state, &transitions[i], &interrupt));
             }
         };
         let mut view = future.map(|f| {
@@ -346,6 +359,12 @@ fn search(
                 });
             }
             if let Some(failure) = out.failure {
+                if failure.kind == FailureKind::Interrupted {
+                    // The step did not finish: this state stays unexpanded.
+                    cut = Some(budget.interrupted());
+                    builder.abandon(s);
+                    break;
+                }
                 let mut path = builder.graph().path_to(s);
                 path.push(t.clone());
                 if !failure.kind.is_crash() {
@@ -433,6 +452,34 @@ fn search(
         growth: Vec::new(),
     };
     Ok((graph, outcome, bugs))
+}
+
+/// The result of a search interrupted by `bound` while main's first local
+/// code ran, before the start state existed: nothing explored, nothing
+/// claimed.
+fn unstarted(
+    bound: Bound,
+    seconds: f64,
+    reducer: Option<Reducer>,
+) -> (Graph, Outcome, BTreeMap<BugKey, Bug>) {
+    let stats = Stats {
+        seconds,
+        reduction: match reducer {
+            None => Applied::None,
+            Some(r) if r.sleep => Applied::Por,
+            Some(_) => Applied::Proviso,
+        },
+        ..Stats::default()
+    };
+    let outcome = Outcome {
+        bugs: Vec::new(),
+        complete: false,
+        bound: Some(bound),
+        stats,
+        covered: BTreeSet::new(),
+        growth: Vec::new(),
+    };
+    (Graph::empty(), outcome, BTreeMap::new())
 }
 
 /// Records the operations a transition executes, and for a select the

@@ -148,7 +148,9 @@ impl Filler<'_> {
         let role = match self.bug.kind {
             BugKind::Race => Role::Races,
             BugKind::Deadlock | BugKind::Leak => Role::Blocked,
-            BugKind::Panic | BugKind::Assert | BugKind::ContextLeak => return Vec::new(),
+            BugKind::Panic | BugKind::Assert | BugKind::ContextLeak | BugKind::Spin => {
+                return Vec::new()
+            }
         };
         self.bug
             .involved

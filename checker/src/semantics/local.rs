@@ -3,17 +3,26 @@
 //! commutes with every other goroutine, so it runs eagerly right after the
 //! visible step that precedes it.
 
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher;
 use smallvec::SmallVec;
 use weft_models::ir::{FuncId, Op, Pc, Program};
 
 use super::eval::{boolean, eval};
 use super::{Exec, Failure, FailureKind, Fault};
-use crate::state::{Frame, GoroutineId, PanicState, Site};
+use crate::state::canonical::for_each_value;
+use crate::state::{Frame, Goroutine, GoroutineId, Object, PanicState, Site};
 use crate::value::Value;
 
-/// How many local instructions a goroutine may run between two visible
-/// steps before it is considered to spin forever (`for {}` on locals only).
-pub(crate) const SPIN_LIMIT: u32 = 100_000;
+/// After how many local instructions of one step a goroutine's local state
+/// is watched for a repeat: ordinary code never gets there and pays one
+/// counter per instruction.
+const WATCH_FROM: u64 = 1 << 12;
+
+/// How often (in local instructions of one step) a long run looks at the
+/// [`Interrupt`](crate::stop::Interrupt).
+const INTERRUPT_EVERY: u64 = 1 << 20;
 
 /// The deepest call stack allowed (validation forbids recursion; this only
 /// guards against internal errors).
@@ -79,14 +88,24 @@ pub(crate) fn start_panic(
     site: Site,
     message: String,
 ) -> Result<(), Failure> {
+    begin_panic(ex, id, site, message)?;
+    run_local(ex, id)
+}
+
+/// Sets the panic in flight and moves to the first deferred block to run.
+fn begin_panic(
+    ex: &mut Exec,
+    id: &GoroutineId,
+    site: Site,
+    message: String,
+) -> Result<(), Failure> {
     if let Some(g) = ex.goroutine_mut(id) {
         g.panic = Some(Box::new(PanicState {
             message,
             origin: site,
         }));
     }
-    unwind(ex, id)?;
-    run_local(ex, id)
+    unwind(ex, id)
 }
 
 /// Continues a panic: the top frame runs its next deferred block, or is
@@ -150,13 +169,113 @@ fn finish_return(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Everything local code reads or writes of its goroutine: its frames and
+/// the panic in flight. Local code touches nothing shared (it creates
+/// objects, and reads only the handles of globals and fixed fields of
+/// objects, like a context's `Done()` channel), so the goroutine's local
+/// future is a function of this alone.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct LocalState {
+    frames: SmallVec<[Frame; 1]>,
+    panic: Option<Box<PanicState>>,
+}
+
+impl LocalState {
+    fn of(g: &Goroutine) -> LocalState {
+        LocalState {
+            frames: g.frames.clone(),
+            panic: g.panic.clone(),
+        }
+    }
+}
+
+/// Whether goroutine `g` is back in the local state `then`, up to the
+/// identity of the objects its local code made during this run (handles
+/// from `fresh` on): a one-to-one correspondence between those must carry
+/// `then` to `g`, between objects equal in content. Local code can only
+/// compare such handles, so the runs from two such states are the same up
+/// to the correspondence. Conservative: a made object holding a handle to
+/// another made object never matches.
+fn repeats(then: &LocalState, g: &Goroutine, objects: &[Object], fresh: u32) -> bool {
+    if then.panic != g.panic || then.frames.len() != g.frames.len() {
+        return false;
+    }
+    let mut pairs: SmallVec<[(u32, u32); 4]> = SmallVec::new();
+    let mut same = |a: Value, b: Value| -> bool {
+        let (x, y) = match (a, b) {
+            (Value::Obj(x), Value::Obj(y)) | (Value::Cancel(x), Value::Cancel(y))
+                if x.0 >= fresh || y.0 >= fresh =>
+            {
+                (x.0, y.0)
+            }
+            _ => return a == b,
+        };
+        if x < fresh || y < fresh {
+            return false;
+        }
+        if let Some(&(_, y0)) = pairs.iter().find(|p| p.0 == x) {
+            return y0 == y;
+        }
+        if pairs.iter().any(|p| p.1 == y) {
+            return false;
+        }
+        let (Some(ox), Some(oy)) = (objects.get(x as usize), objects.get(y as usize)) else {
+            return false;
+        };
+        let mut inner_fresh = false;
+        for_each_value(ox, |v| {
+            inner_fresh |= v.object().is_some_and(|r| r.0 >= fresh)
+        });
+        if inner_fresh || ox != oy {
+            return false;
+        }
+        pairs.push((x, y));
+        true
+    };
+    // Innermost first: that is where a loop's state changes.
+    then.frames
+        .iter()
+        .rev()
+        .zip(g.frames.iter().rev())
+        .all(|(a, b)| {
+            a.func == b.func
+                && a.pc == b.pc
+                && a.defers == b.defers
+                && a.returning == b.returning
+                && a.locals.len() == b.locals.len()
+                && a.locals.iter().zip(&b.locals).all(|(&x, &y)| same(x, y))
+                && same(a.ret, b.ret)
+        })
+}
+
 /// Runs goroutine `id`'s local instructions until its next visible one (or
-/// its end).
+/// its end), however many that takes.
+///
+/// A run that goes on for [`WATCH_FROM`] instructions is watched for a
+/// repeat with Brent's cycle detection: the local state is copied at every
+/// power-of-two instruction count, and compared with the current one
+/// whenever the goroutine stands at the copy's instruction and depth. Local
+/// execution is deterministic in that state, so a repeat proves the
+/// goroutine loops forever without a visible operation: it is parked at one
+/// point of its cycle ([`park`]) and marked `spinning`. A loop that never
+/// repeats (a counter counting up) runs on, as in Go, until the step's
+/// interrupt fires (every [`INTERRUPT_EVERY`] instructions it is looked
+/// at): then the step fails with [`FailureKind::Interrupted`].
 pub(crate) fn run_local(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
-    let prog = ex.prog;
-    let mut budget = SPIN_LIMIT;
+    let fresh = u32::try_from(ex.state.objects.len()).unwrap_or(u32::MAX);
+    let mut count: u64 = 0;
+    // The copy, the count it was taken at, and where it stood (depth and
+    // instruction: the cheap test made at every instruction).
+    let mut copy: Option<(u64, LocalState)> = None;
+    let mut copy_at: (usize, Site) = (
+        0,
+        Site {
+            func: FuncId(0),
+            pc: Pc(0),
+        },
+    );
     loop {
-        let Some(g) = ex.goroutine_mut(id) else {
+        let Some(g) = ex.goroutine(id) else {
             return Ok(());
         };
         let Some(frame) = g.frames.last() else {
@@ -166,22 +285,109 @@ pub(crate) fn run_local(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> 
             func: frame.func,
             pc: frame.pc,
         };
-        let op = &prog.instr(site.func, site.pc).op;
-        if !op.is_local() {
+        if !ex.prog.instr(site.func, site.pc).op.is_local() {
             return Ok(());
         }
-        if budget == 0 {
-            g.spinning = true;
-            return Ok(());
+        count += 1;
+        if count >= WATCH_FROM {
+            if copy_at == (g.frames.len(), site) {
+                if let Some((at, then)) = &copy {
+                    if repeats(then, g, &ex.state.objects, fresh) {
+                        return park(ex, id, count - at);
+                    }
+                }
+            }
+            if count.is_power_of_two() {
+                copy = Some((count, LocalState::of(g)));
+                copy_at = (g.frames.len(), site);
+            }
+            if count.is_multiple_of(INTERRUPT_EVERY) && ex.interrupt.fired(count) {
+                return Err(Failure {
+                    kind: FailureKind::Interrupted,
+                    message: format!(
+                        "interrupted after {count} local instructions without a visible operation"
+                    ),
+                    goroutine: id.clone(),
+                    site,
+                });
+            }
         }
-        budget -= 1;
-        if let Err(fault) = local_op(ex, id, op) {
-            raise(ex, id, site, fault)?;
-            return Ok(());
+        local_instruction(ex, id, site)?;
+    }
+}
+
+/// Executes the local instruction at `site`, goroutine `id`'s next one:
+/// a fault starts a panic (or fails the run), a return finishes.
+fn local_instruction(ex: &mut Exec, id: &GoroutineId, site: Site) -> Result<(), Failure> {
+    let op = &ex.prog.instr(site.func, site.pc).op;
+    match local_op(ex, id, op) {
+        Ok(()) => {
+            if let Op::Return { .. } | Op::EndDefer = op {
+                finish_return(ex, id)?;
+            }
+            Ok(())
         }
-        if let Op::Return { .. } | Op::EndDefer = op {
-            finish_return(ex, id)?;
+        Err(Fault::Panic(message)) => begin_panic(ex, id, site, message),
+        Err(fault) => raise(ex, id, site, fault),
+    }
+}
+
+/// Parks goroutine `id`, proven to cycle through local states with
+/// `period` instructions, at one point of its cycle and marks it
+/// spinning. The point does not depend on where the cycle was entered:
+/// the outermost frame's backward jump (the loop's own instruction), else
+/// its lowest instruction, ties broken by the hash of the local state.
+fn park(ex: &mut Exec, id: &GoroutineId, period: u64) -> Result<(), Failure> {
+    let prog = ex.prog;
+    let rank = |g: &Goroutine| {
+        let f = g.top();
+        let back = matches!(prog.instr(f.func, f.pc).op, Op::Jump { target } if target <= f.pc);
+        let mut h = FxHasher::default();
+        LocalState::of(g).hash(&mut h);
+        (g.frames.len(), !back, f.pc, h.finish())
+    };
+    let mut best: Option<(u64, (usize, bool, Pc, u64))> = None;
+    for i in 0..period {
+        let g = ex.goroutine(id).ok_or_else(|| lost(id))?;
+        let r = rank(g);
+        if best.as_ref().is_none_or(|(_, b)| r < *b) {
+            best = Some((i, r));
         }
+        advance(ex, id)?;
+    }
+    for _ in 0..best.map_or(0, |(i, _)| i) {
+        advance(ex, id)?;
+    }
+    if let Some(g) = ex.goroutine_mut(id) {
+        g.spinning = true;
+    }
+    Ok(())
+}
+
+/// One more instruction of a goroutine proven to stay in local code.
+fn advance(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
+    let g = ex.goroutine(id).ok_or_else(|| lost(id))?;
+    let site = g.site();
+    if !ex.prog.instr(site.func, site.pc).op.is_local() {
+        return Err(Failure {
+            kind: FailureKind::Internal,
+            message: "a goroutine proven to loop locally reached a visible operation".into(),
+            goroutine: id.clone(),
+            site,
+        });
+    }
+    local_instruction(ex, id, site)
+}
+
+fn lost(id: &GoroutineId) -> Failure {
+    Failure {
+        kind: FailureKind::Internal,
+        message: "a goroutine proven to loop locally ended".into(),
+        goroutine: id.clone(),
+        site: Site {
+            func: FuncId(0),
+            pc: Pc(0),
+        },
     }
 }
 

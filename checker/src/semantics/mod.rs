@@ -13,6 +13,7 @@ use weft_models::ir::Program;
 
 use crate::state::canonical::{self, Renumbering};
 use crate::state::{Goroutine, GoroutineId, Site, State};
+use crate::stop::Interrupt;
 use crate::value::ObjRef;
 
 pub(crate) mod channel;
@@ -117,6 +118,12 @@ pub enum FailureKind {
     /// A bug in weft itself: the run cannot go on, and the scenario is not
     /// to blame.
     Internal,
+    /// The search was asked to stop (its time limit passed, or its stop
+    /// flag was raised: [`crate::stop`]) while the goroutine ran local code
+    /// that had not reached a visible operation after a million
+    /// instructions: the step is unfinished, which is neither a bug nor an
+    /// answer. The search ends incomplete.
+    Interrupted,
 }
 
 impl FailureKind {
@@ -126,7 +133,7 @@ impl FailureKind {
     pub fn is_crash(self) -> bool {
         match self {
             FailureKind::Panic | FailureKind::Fatal | FailureKind::Assert => true,
-            FailureKind::Model | FailureKind::Internal => false,
+            FailureKind::Model | FailureKind::Internal | FailureKind::Interrupted => false,
         }
     }
 }
@@ -174,6 +181,8 @@ pub struct StepOutcome {
 pub(crate) struct Exec<'p> {
     /// The program.
     pub prog: &'p Program,
+    /// What a long run of local code looks at to give up.
+    pub interrupt: &'p Interrupt,
     /// The state being changed.
     pub state: State,
     /// Events so far.
@@ -196,8 +205,15 @@ impl<'p> Exec<'p> {
 
 /// The state before main's first visible operation: globals created, main started.
 pub fn initial_state(prog: &Program) -> Result<State, Failure> {
+    initial_state_within(prog, &Interrupt::never())
+}
+
+/// [`initial_state`], giving up with [`FailureKind::Interrupted`] when
+/// `interrupt` fires during a long run of main's local code.
+pub fn initial_state_within(prog: &Program, interrupt: &Interrupt) -> Result<State, Failure> {
     let mut ex = Exec {
         prog,
+        interrupt,
         state: State::default(),
         events: Vec::new(),
     };
@@ -218,10 +234,24 @@ pub fn initial_state(prog: &Program) -> Result<State, Failure> {
     Ok(ex.state)
 }
 
-/// Executes `t` from `state`.
+/// Executes `t` from `state`, running local code to its end however long
+/// it takes.
 pub fn step(prog: &Program, state: &State, t: &Transition) -> StepOutcome {
+    step_within(prog, state, t, &Interrupt::never())
+}
+
+/// [`step`], giving up with [`FailureKind::Interrupted`] when `interrupt`
+/// fires during a long run of local code (the explorer's time limit and
+/// stop flag).
+pub fn step_within(
+    prog: &Program,
+    state: &State,
+    t: &Transition,
+    interrupt: &Interrupt,
+) -> StepOutcome {
     let mut ex = Exec {
         prog,
+        interrupt,
         state: state.clone(),
         events: Vec::new(),
     };

@@ -98,8 +98,9 @@ pub struct Goroutine {
     pub phase: u8,
     /// How many goroutines it has spawned (names its next child).
     pub spawned: u32,
-    /// True when it ran too many local instructions without a visible step
-    /// (`for {}` with nothing shared): it spins forever.
+    /// True once it is proven to loop forever in local code (its local
+    /// state repeated, `semantics/local.rs`): it never moves again, yet is
+    /// not blocked (it runs, as Go's scheduler keeps running it).
     pub spinning: bool,
 }
 

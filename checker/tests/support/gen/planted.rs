@@ -11,7 +11,7 @@ pub(super) fn expected_probe(rng: &mut Rng) -> Expected {
     let deadlock: &'static [&'static str] = &["deadlock"];
     let go = |body: Block| nest("Go", vec![], vec![body]);
     let (body, kinds, what, unless_crash): (Block, &'static [&'static str], &'static str, bool) =
-        match rng.below(28) {
+        match rng.below(29) {
             0 => (
                 vec![
                     leaf("Chan", vec![s(c), int(1)]),
@@ -299,6 +299,19 @@ pub(super) fn expected_probe(rng: &mut Rng) -> Expected {
                 ],
                 deadlock,
                 "locks taken in opposite orders",
+                false,
+            ),
+            28 => (
+                vec![go(vec![
+                    leaf("Let", vec![s(c), int(0)]),
+                    nest(
+                        "Loop",
+                        vec![],
+                        vec![vec![leaf("Set", vec![s(c), s(format!("1 - {c}"))])]],
+                    ),
+                ])],
+                &["spin"],
+                "a goroutine toggling a local forever never synchronises: it spins",
                 false,
             ),
             _ => (

@@ -1,0 +1,93 @@
+//! Asking a running check to stop.
+//!
+//! The explorer looks at its bounds at every state, but one step can run
+//! for as long as the scenario's local code does: a goroutine counting up
+//! forever without a synchronisation operation never finishes its step
+//! (as in Go, where it would run forever). Such a step looks at an
+//! [`Interrupt`] every million local instructions (see
+//! `semantics/local.rs`): when the search's time limit has passed or its
+//! [`StopFlag`] is raised, the step gives up with
+//! [`crate::semantics::FailureKind::Interrupted`] and the search ends
+//! incomplete, naming the bound, instead of hanging or giving a verdict
+//! about code it did not run.
+//!
+//! The flag belongs to one search (it travels in
+//! [`crate::explore::Bounds::stop`]), not to the process: checks running
+//! side by side (the test suites do) never stop each other. Whoever may ask
+//! for a stop (a Ctrl-C handler, a memory watchdog) keeps a clone of it and
+//! calls [`StopFlag::request`]; looking at it is one relaxed atomic load.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A request to stop one search, shared by cloning: every clone raises and
+/// reads the same flag.
+#[derive(Clone, Debug, Default)]
+pub struct StopFlag(Arc<AtomicBool>);
+
+impl StopFlag {
+    /// A flag nobody has raised yet.
+    pub fn new() -> Self {
+        StopFlag::default()
+    }
+
+    /// Asks the search holding this flag to stop as soon as it can (at its
+    /// next state, or within a million local instructions of a step).
+    pub fn request(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether a stop was asked for.
+    pub fn is_requested(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// What a long-running step looks at: the search's stop flag and the
+/// deadline of its time limit, or a ceiling on its local instructions.
+/// [`Interrupt::never`] is for runs that must go to their end (a replay
+/// follows a schedule the checker has run).
+#[derive(Clone, Debug, Default)]
+pub struct Interrupt {
+    flag: Option<StopFlag>,
+    deadline: Option<Instant>,
+    most: Option<u64>,
+}
+
+impl Interrupt {
+    /// An interrupt that never fires.
+    pub fn never() -> Self {
+        Interrupt::default()
+    }
+
+    /// Fires once `flag` is raised or `deadline` has passed.
+    pub fn new(flag: StopFlag, deadline: Option<Instant>) -> Self {
+        Interrupt {
+            flag: Some(flag),
+            deadline,
+            most: None,
+        }
+    }
+
+    /// Fires once one step has run `most` local instructions. For the
+    /// counterexample wing's own searches (minimal schedules, what a run's
+    /// end can still reach), which may step transitions the explorer never
+    /// ran when a bound cut it: such a search counts an interrupted step
+    /// as its own cut and says so, instead of hanging.
+    pub fn after(most: u64) -> Self {
+        Interrupt {
+            most: Some(most),
+            ..Interrupt::default()
+        }
+    }
+
+    /// Whether a step that has run `count` local instructions should give
+    /// up now. Reads the clock, so it is meant to be called rarely (every
+    /// million local instructions).
+    pub fn fired(&self, count: u64) -> bool {
+        self.most.is_some_and(|m| count >= m)
+            || self.flag.as_ref().is_some_and(StopFlag::is_requested)
+            || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
