@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use weft_checker::explore::{self, Bounds};
+use weft_checker::explore::{self, Bounds, Budget};
 use weft_checker::report::{scenario_report, Locator};
 use weft_models::span::SourceFile;
 
@@ -105,7 +105,20 @@ pub fn run(
     let mut bad_input = false;
     let mut internal = false;
     let mut mismatch = false;
-    for path in &files {
+    for (done, path) in files.iter().enumerate() {
+        let interrupted = search
+            .bounds
+            .interrupt
+            .as_ref()
+            .is_some_and(|i| i.load(std::sync::atomic::Ordering::Relaxed));
+        if interrupted {
+            eprintln!(
+                "interrupted: {} scenario file(s) not checked",
+                files.len() - done
+            );
+            mismatch = true;
+            break;
+        }
         let Some((file, prog)) = load(path, args) else {
             bad_input = true;
             continue;
@@ -116,7 +129,9 @@ pub fn run(
             }
             continue;
         }
-        let outcome = match explore::explore_with(&prog, &search.bounds, search.reduction) {
+        // One budget per scenario: the search and its report share it.
+        let budget = Budget::new(search.bounds.clone());
+        let outcome = match explore::explore_within(&prog, &budget, search.reduction) {
             Ok(o) => o,
             Err(e) => {
                 let loc = Locator {
@@ -134,7 +149,11 @@ pub fn run(
             file: &file,
             prog: &prog,
         };
-        let report = scenario_report(&loc, &path.display().to_string(), &outcome, opts);
+        let opts = weft_checker::report::Options {
+            budget,
+            ..opts.clone()
+        };
+        let report = scenario_report(&loc, &path.display().to_string(), &outcome, &opts);
         mismatch |= !report.expected_met;
         match args.format {
             Format::Text => print!("{}", weft_reports::text::render(&report, style)),

@@ -1,6 +1,9 @@
 //! Search bounds. A search cut by a bound is reported as incomplete, never
-//! as verified.
+//! as verified; the report work after it (minimal counterexamples, the
+//! verdicts of replayed runs) obeys the same [`Budget`].
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Limits on a search; `None` means unbounded.
@@ -12,8 +15,13 @@ pub struct Bounds {
     pub max_depth: Option<usize>,
     /// Stop after this much wall time.
     pub time_limit: Option<Duration>,
+    /// Stop once the process's resident memory reaches this many bytes
+    /// (measured every [`MEMORY_EVERY`] states).
+    pub max_memory: Option<u64>,
     /// Stop as soon as one bug is found (time to first counterexample).
     pub stop_at_first_bug: bool,
+    /// Stop when this flag is set (the binary sets it on Ctrl-C).
+    pub interrupt: Option<Arc<AtomicBool>>,
 }
 
 /// Which bound cut a search.
@@ -25,8 +33,12 @@ pub enum Bound {
     Depth(usize),
     /// `--time-limit`.
     Time(Duration),
+    /// `--max-memory`, in bytes.
+    Memory(u64),
     /// `--stop-at-first-bug`.
     FirstBug,
+    /// The user interrupted the run (Ctrl-C).
+    Interrupted,
 }
 
 impl std::fmt::Display for Bound {
@@ -35,15 +47,52 @@ impl std::fmt::Display for Bound {
             Bound::States(n) => write!(f, "--max-states {n}"),
             Bound::Depth(n) => write!(f, "--max-depth {n}"),
             Bound::Time(d) => write!(f, "--time-limit {}s", d.as_secs_f64()),
+            Bound::Memory(bytes) => write!(f, "--max-memory {}", size(*bytes)),
             Bound::FirstBug => f.write_str("--stop-at-first-bug"),
+            Bound::Interrupted => f.write_str("Ctrl-C"),
         }
     }
 }
 
-/// Checks bounds at every step.
-pub(crate) struct Budget {
+/// A byte count as `--max-memory` takes it: the largest of `G`, `M`, `K`
+/// that divides it, or bytes.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "G"), (1 << 20, "M"), (1 << 10, "K")];
+    for (unit, name) in UNITS {
+        if bytes >= unit && bytes.is_multiple_of(unit) {
+            return format!("{}{name}", bytes / unit);
+        }
+    }
+    bytes.to_string()
+}
+
+/// How often (in states) the resident memory is measured: reading it costs
+/// a system call and a parse, a state costs microseconds.
+pub const MEMORY_EVERY: usize = 4096;
+
+/// The resident set of this process in bytes (Linux: `/proc/self/statm`
+/// counts pages, `/proc/self/status` kilobytes; the latter needs no page
+/// size). `None` where it cannot be read.
+pub fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// The bounds of one check and its clock, shared by the search and the
+/// report work after it: what is left of the time and memory, and the
+/// interrupt flag.
+#[derive(Clone, Debug)]
+pub struct Budget {
     bounds: Bounds,
     start: Instant,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::new(Bounds::default())
+    }
 }
 
 impl Budget {
@@ -55,16 +104,42 @@ impl Budget {
         }
     }
 
-    /// The bound that stops the whole search now, if any.
-    pub(crate) fn exhausted(&self, states: usize) -> Option<Bound> {
+    /// The bounds.
+    pub fn bounds(&self) -> &Bounds {
+        &self.bounds
+    }
+
+    /// The bound that stops the whole search now, if any. `states` is the
+    /// number stored, `tick` the number expanded (see [`Budget::stop`]).
+    pub(crate) fn exhausted(&self, states: usize, tick: usize) -> Option<Bound> {
         if let Some(max) = self.bounds.max_states {
             if states >= max {
                 return Some(Bound::States(max));
             }
         }
+        self.stop(tick)
+    }
+
+    /// The bound of time, memory or interrupt that stops any work now, if
+    /// any; `tick` counts the caller's units of work, and the memory is
+    /// measured when it is a multiple of [`MEMORY_EVERY`].
+    pub(crate) fn stop(&self, tick: usize) -> Option<Bound> {
+        if self
+            .bounds
+            .interrupt
+            .as_ref()
+            .is_some_and(|i| i.load(Ordering::Relaxed))
+        {
+            return Some(Bound::Interrupted);
+        }
         if let Some(limit) = self.bounds.time_limit {
             if self.start.elapsed() >= limit {
                 return Some(Bound::Time(limit));
+            }
+        }
+        if let Some(max) = self.bounds.max_memory {
+            if tick.is_multiple_of(MEMORY_EVERY) && resident_bytes().is_some_and(|r| r >= max) {
+                return Some(Bound::Memory(max));
             }
         }
         None

@@ -19,7 +19,7 @@ use crate::state::{Site, State};
 
 pub mod bounds;
 
-pub use bounds::{Bound, Bounds};
+pub use bounds::{Bound, Bounds, Budget};
 
 /// Counters of a search.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -94,7 +94,17 @@ pub fn explore_with(
     bounds: &Bounds,
     reduction: Reduction,
 ) -> Result<Outcome, ModelError> {
-    let (graph, mut outcome, mut bugs) = explore_graph_with(prog, bounds, reduction)?;
+    explore_within(prog, &Budget::new(bounds.clone()), reduction)
+}
+
+/// Explores `prog` within `budget` (whose clock may have started before)
+/// using `reduction`.
+pub fn explore_within(
+    prog: &Program,
+    budget: &Budget,
+    reduction: Reduction,
+) -> Result<Outcome, ModelError> {
+    let (graph, mut outcome, mut bugs) = explore_graph_within(prog, budget, reduction)?;
     detect::blocking::detect(prog, &graph, &mut bugs);
     outcome.bugs = bugs.into_values().collect();
     Ok(outcome)
@@ -108,25 +118,42 @@ pub fn explore_graph_with(
     bounds: &Bounds,
     reduction: Reduction,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
+    explore_graph_within(prog, &Budget::new(bounds.clone()), reduction)
+}
+
+/// [`explore_graph_with`] within `budget`: both searches of a cyclic
+/// reduced graph share its time, memory and interrupt.
+pub fn explore_graph_within(
+    prog: &Program,
+    budget: &Budget,
+    reduction: Reduction,
+) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
     if reduction == Reduction::None {
-        return search(prog, bounds, None);
+        return search(prog, budget, None);
     }
     let future = reduce::ProgramFuture::new(prog);
     let with_sleep = Reducer {
         future: &future,
         sleep: true,
     };
-    let reduced = search(prog, bounds, Some(with_sleep))?;
+    let reduced = search(prog, budget, Some(with_sleep))?;
     if !reduced.0.has_cycle() {
         return Ok(reduced);
     }
-    let spent = reduced.1.stats.seconds;
     let with_proviso = Reducer {
         future: &future,
         sleep: false,
     };
-    let mut again = search(prog, bounds, Some(with_proviso))?;
-    again.1.stats.seconds += spent;
+    let mut again = search(prog, budget, Some(with_proviso))?;
+    if again.1.bound.is_some_and(|b| b != Bound::FirstBug) {
+        // Cut (by what was left of the time, say): the crashes, races and
+        // context leaks the first search found on its paths are real, keep
+        // them. Its blocking bugs are not kept: sleep sets on a cyclic
+        // graph may show a bottom component that is not one.
+        for (key, bug) in reduced.2 {
+            again.2.entry(key).or_insert(bug);
+        }
+    }
     Ok(again)
 }
 
@@ -144,12 +171,12 @@ struct Reducer<'a> {
 /// The breadth-first search, reduced by `reducer` when given.
 fn search(
     prog: &Program,
-    bounds: &Bounds,
+    budget: &Budget,
     reducer: Option<Reducer>,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
     let future = reducer.map(|r| r.future);
     let use_sleep = reducer.is_some_and(|r| r.sleep);
-    let budget = bounds::Budget::new(bounds.clone());
+    let bounds = budget.bounds();
     let init = semantics::initial_state(prog).map_err(|failure| ModelError {
         failure,
         path: Vec::new(),
@@ -162,7 +189,7 @@ fn search(
     let mut covered = BTreeSet::new();
 
     while let Some(s) = queue.pop_front() {
-        if let Some(b) = budget.exhausted(builder.graph().len()) {
+        if let Some(b) = budget.exhausted(builder.graph().len(), s as usize) {
             cut = Some(b);
             break;
         }
