@@ -72,11 +72,6 @@ impl Graph {
         self.nodes.is_empty()
     }
 
-    /// How many nodes were expanded: ids `0..expanded()`.
-    pub(crate) fn expanded(&self) -> usize {
-        self.expanded
-    }
-
     /// Whether node `s` was expanded (its successors are known).
     pub(crate) fn is_expanded(&self, s: StateId) -> bool {
         (s as usize) < self.expanded
@@ -132,7 +127,7 @@ impl Graph {
     }
 
     /// The successors of a node; none for a node not expanded.
-    fn out(&self, s: StateId) -> &[StateId] {
+    pub(crate) fn out(&self, s: StateId) -> &[StateId] {
         if self.is_expanded(s) {
             self.successors(s)
         } else {

@@ -774,7 +774,7 @@ fn a_raised_stop_flag_ends_a_search_stuck_in_local_code() {
     let out = explore(&prog, &bounds).expect("runs");
     stopper.join().expect("stopper");
     assert!(!out.complete);
-    assert_eq!(out.bound, Some(weft_checker::explore::Bound::Stopped));
+    assert_eq!(out.bound, Some(weft_checker::explore::Bound::Interrupted));
     assert_eq!(out.stats.states, 0);
     assert!(out.bugs.is_empty());
 }

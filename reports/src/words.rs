@@ -46,13 +46,16 @@ pub fn title(kind: BugKind, main_blocked: bool, fatal: bool) -> String {
 
 /// How a counterexample's schedule was chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Chosen {
+pub enum Chosen<'a> {
     /// Proven fewest preemptions, then fewest steps.
     Minimal,
     /// The search for fewest preemptions was off: breadth-first.
     SearchOff,
     /// The search stopped at its cap after this many states.
     Cut(usize),
+    /// A limit of the check (`--time-limit 5s`, `--max-states 20000`,
+    /// `Ctrl-C`, ...) stopped the search after this many states.
+    Stopped(usize, &'a str),
     /// The search found nothing: breadth-first.
     NotFound,
     /// Given to `weft replay`.
@@ -61,7 +64,7 @@ pub enum Chosen {
 
 /// The search word and the claim of a counterexample's schedule.
 pub fn minimality(
-    chosen: Chosen,
+    chosen: Chosen<'_>,
     preemptions: usize,
     switches: usize,
     steps: usize,
@@ -86,9 +89,21 @@ pub fn minimality(
             Search::Shortest,
             format!("shortest: {counts} (the breadth-first schedule: the search for fewest preemptions stopped at its cap, after {explored} states)"),
         ),
+        Chosen::Stopped(explored, by) => (
+            Search::Shortest,
+            format!("shortest: {counts} (the breadth-first schedule: the search for fewest preemptions was stopped by {by}, after {explored} states)"),
+        ),
         Chosen::NotFound => (Search::Shortest, format!("shortest: {counts}")),
         Chosen::Replayed => (Search::Replayed, format!("replayed: {counts}")),
     }
+}
+
+/// Added to a schedule's note when the exploration after its run, which
+/// decides the goroutines the run shows the bug in, was cut: by a limit of
+/// the check (`by`), or by its own budget of `budget` states.
+pub fn undecided(by: Option<&str>, budget: usize) -> String {
+    let limit = by.map_or_else(|| format!("its budget of {budget} states"), str::to_string);
+    format!("; the goroutines are named as the search found them: the exploration after this run stopped at {limit}")
 }
 
 /// A goroutine that could release a waiter, as [`why`] says it.
@@ -453,6 +468,8 @@ mod tests {
         assert_eq!(note, "shortest: 1 preemption, 2 context switches, 1 step");
         let (_, note) = minimality(Chosen::Replayed, 0, 1, 3);
         assert_eq!(note, "replayed: 0 preemptions, 1 context switch, 3 steps");
+        let (_, note) = minimality(Chosen::Stopped(7, "--time-limit 2s"), 0, 1, 3);
+        assert!(note.ends_with("was stopped by --time-limit 2s, after 7 states)"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use weft_checker::explore::{self, Bounds};
+use weft_checker::explore::{self, Bounds, Budget};
 use weft_checker::report::{scenario_report, Locator};
 use weft_models::span::SourceFile;
 
@@ -107,7 +107,15 @@ pub fn run(
     let mut bad_input = false;
     let mut internal = false;
     let mut mismatch = false;
-    for path in &files {
+    for (done, path) in files.iter().enumerate() {
+        if search.bounds.stop.is_requested() {
+            eprintln!(
+                "interrupted: {} scenario file(s) not checked",
+                files.len() - done
+            );
+            mismatch = true;
+            break;
+        }
         let Some((file, prog)) = load(path, args) else {
             bad_input = true;
             continue;
@@ -118,9 +126,10 @@ pub fn run(
             }
             continue;
         }
+        // One budget per scenario: the search and its report share it.
+        let budget = Budget::new(search.bounds.clone());
         let mut line = super::progress::Line::new(search.progress, &path.display().to_string());
-        let explored =
-            explore::explore_observed(&prog, &search.bounds, search.reduction, line.observer());
+        let explored = explore::explore_within(&prog, &budget, search.reduction, line.observer());
         line.finish();
         let outcome = match explored {
             Ok(o) => o,
@@ -140,7 +149,11 @@ pub fn run(
             file: &file,
             prog: &prog,
         };
-        let report = scenario_report(&loc, &path.display().to_string(), &outcome, opts);
+        let opts = weft_checker::report::Options {
+            budget,
+            ..opts.clone()
+        };
+        let report = scenario_report(&loc, &path.display().to_string(), &outcome, &opts);
         mismatch |= !report.expected_met;
         match args.format {
             Format::Text => print!("{}", weft_reports::text::render(&report, style)),

@@ -7,8 +7,10 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 use weft_checker::report::Locator;
 use weft_checker::semantics::{Failure, FailureKind};
+use weft_checker::stop::StopFlag;
 
 mod check;
+mod memory;
 mod progress;
 mod replay;
 
@@ -31,7 +33,12 @@ Exit codes:
   0  every scenario behaved as it expects (replay: the run shows no bug)
   1  a bug, or a mismatch with a scenario's `expect` (replay: the run shows a bug)
   2  invalid input or usage (including a type error found while running a scenario)
-  3  internal error: a bug in weft itself, not in the scenario; please report it";
+  3  internal error: a bug in weft itself, not in the scenario; please report it
+130  interrupted twice (Ctrl-C): stopped at once, with no report
+
+A first Ctrl-C stops the search and prints the report of what was explored
+so far, incomplete (bounded by Ctrl-C); the scenarios not yet started are
+skipped.";
 
 /// Where to report an internal error.
 const REPORT_BUG: &str = "this is a bug in weft, not in the scenario: please report it on \
@@ -151,9 +158,15 @@ enum Command {
         /// Do not explore beyond this many steps (the result is then incomplete).
         #[arg(long)]
         max_depth: Option<usize>,
-        /// Stop after this many seconds per scenario (the result is then incomplete).
+        /// Stop after this many seconds per scenario, report included (the
+        /// result is then incomplete).
         #[arg(long, value_name = "SECONDS")]
         time_limit: Option<f64>,
+        /// Stop when weft's resident memory reaches this size (`500M`, `2G`,
+        /// or `none`), report included (the result is then incomplete). The
+        /// default is half of the memory available when weft starts.
+        #[arg(long, value_name = "SIZE", default_value_t = memory::default_max_memory())]
+        max_memory: memory::MaxMemory,
         /// Stop at the first bug found (the result is then incomplete).
         #[arg(long)]
         stop_at_first_bug: bool,
@@ -206,6 +219,24 @@ enum Command {
     },
 }
 
+/// A flag set by the first Ctrl-C (the search then stops and the report of
+/// what it explored is printed); a second Ctrl-C exits at once.
+fn on_ctrl_c() -> StopFlag {
+    let flag = StopFlag::new();
+    let set = flag.clone();
+    let installed = ctrlc::set_handler(move || {
+        if set.is_requested() {
+            std::process::exit(130);
+        }
+        set.request();
+        eprintln!("\ninterrupted: stopping the search to report what it found (Ctrl-C again to quit at once)");
+    });
+    if let Err(e) = installed {
+        eprintln!("warning: Ctrl-C will stop weft without a report: {e}");
+    }
+    flag
+}
+
 /// Runs the command line; returns the exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
@@ -226,6 +257,7 @@ pub fn run() -> i32 {
             max_states,
             max_depth,
             time_limit,
+            max_memory,
             stop_at_first_bug,
             syntax_only,
             graph,
@@ -245,8 +277,9 @@ pub fn run() -> i32 {
                 max_states,
                 max_depth,
                 time_limit: time_limit.map(Duration::from_secs_f64),
+                max_memory: max_memory.0,
                 stop_at_first_bug,
-                stop: Default::default(),
+                stop: on_ctrl_c(),
             };
             let mut opts = load.report_options();
             opts.minimal_cap = minimal_cap;

@@ -8,6 +8,7 @@ use crate::counterexample::minimal::{self, Search};
 use crate::counterexample::replay::{self, Trace};
 use crate::counterexample::verdict;
 use crate::detect::Bug;
+use crate::explore::{Bound, Budget};
 
 /// A bug's chosen counterexample.
 pub(crate) struct Chosen {
@@ -19,12 +20,17 @@ pub(crate) struct Chosen {
     /// the checker's first path did (two goroutines running the same
     /// function reach the same bug).
     pub shown: Option<Bug>,
+    /// Set when the exploration after the run that decides which
+    /// goroutines it shows was cut: by a limit of the check, or (`None`)
+    /// by its own budget of [`verdict::REPLAY_BUDGET`] states. The bug is
+    /// then named as the checker found it.
+    pub undecided: Option<Option<Bound>>,
 }
 
 /// Finds and replays `bug`'s counterexample, searching at most `cap`
-/// states for a minimal one.
-pub fn counterexample(prog: &Program, bug: &Bug, cap: usize) -> Chosen {
-    let chosen = minimal::minimal_schedule(prog, bug, cap);
+/// states for a minimal one, within the check's `limits`.
+pub fn counterexample(prog: &Program, bug: &Bug, cap: usize, limits: &Budget) -> Chosen {
+    let chosen = minimal::minimal_schedule_within(prog, bug, cap, limits);
     let (trace, search) = match replay::replay_path(prog, &chosen.path) {
         Ok(t) => (t, chosen.search),
         Err(_) => match replay::replay_path(prog, &bug.path) {
@@ -36,14 +42,20 @@ pub fn counterexample(prog: &Program, bug: &Bug, cap: usize) -> Chosen {
     // location) in other goroutines than the checker's first path did:
     // name the ones this run shows, as `weft replay` of the token will.
     let key = verdict::key_of(bug);
-    let shown = verdict::of_trace(prog, &trace, verdict::REPLAY_BUDGET)
-        .bugs
-        .into_iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, b)| b);
+    let (budget, cap_bound) = match limits.bounds().max_states {
+        Some(m) if m < verdict::REPLAY_BUDGET => (m, Some(Bound::States(m))),
+        _ => (verdict::REPLAY_BUDGET, None),
+    };
+    let reached = verdict::of_trace(prog, &trace, budget, limits);
+    let shown_here = reached.bugs.into_iter().find(|(k, _)| *k == key);
+    // A bug the run shows without the exploration after it (a crash, a
+    // race) is decided even when that exploration was cut.
+    let undecided =
+        (!reached.complete && shown_here.is_none()).then_some(reached.stopped.or(cap_bound));
     Chosen {
         trace,
         search,
-        shown,
+        shown: shown_here.map(|(_, b)| b),
+        undecided,
     }
 }

@@ -13,8 +13,10 @@
 //! reaches the bug when [`crate::counterexample::verdict`] finds a bug with the same key:
 //! the same crash on a step, the same racing pair enabled, the same global
 //! deadlock, the same goroutine blocked forever, the same cancel never
-//! called. The work is capped; past the cap the checker's breadth-first
-//! (shortest) counterexample is kept and the report says so.
+//! called. The work is capped (by `--minimal-cap` and by the check's own
+//! `--max-states`), and stops with the check's time, memory and Ctrl-C
+//! ([`Budget`]); past them the checker's breadth-first (shortest)
+//! counterexample is kept and the report says which limit stopped it.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -28,6 +30,7 @@ use weft_models::syntax::BugKind;
 use crate::counterexample::replay::{mover_ids, switch_kind, Switch};
 use crate::counterexample::verdict::{self, key_of};
 use crate::detect::{self, blocking, race, Bug, BugKey};
+use crate::explore::{Bound, Budget};
 use crate::semantics::context::CancelStatus;
 use crate::semantics::{self, Event, Transition};
 use crate::state::{Object, State};
@@ -41,11 +44,14 @@ pub const DEFAULT_CAP: usize = 200_000;
 pub enum Search {
     /// Proven minimal: fewest preemptions, then fewest steps.
     Minimal,
-    /// The search hit its cap after this much work: the checker's shortest
-    /// (breadth-first) counterexample is kept.
+    /// The search hit its cap, or a limit of the check, after this much
+    /// work: the checker's shortest (breadth-first) counterexample is kept.
     Cut {
         /// Work done.
         explored: usize,
+        /// The limit of the check that stopped it; `None` for its own cap
+        /// (`--minimal-cap`).
+        by: Option<Bound>,
     },
     /// The search found no run reaching the bug (it should not happen): the
     /// checker's counterexample is kept.
@@ -92,6 +98,11 @@ struct Searcher<'p> {
     work: usize,
     cap: usize,
     cut: bool,
+    limits: &'p Budget,
+    /// The check's `--max-states` when it is the cap.
+    cap_bound: Option<Bound>,
+    /// The limit of the check that stopped the search, if one did.
+    stopped: Option<Bound>,
 }
 
 impl Searcher<'_> {
@@ -187,13 +198,14 @@ impl Searcher<'_> {
         let goal = candidate && {
             let budget = self.cap.saturating_sub(self.work).max(1);
             let answer = match self.key.kind {
-                BugKind::Deadlock => verdict::blocking_bugs(self.prog, &state, budget)
+                BugKind::Deadlock => verdict::blocking_bugs(self.prog, &state, budget, self.limits)
                     .map(|found| found.iter().any(|(k, _)| *k == self.key)),
-                _ => verdict::certain(self.prog, &state, &self.key, budget),
+                _ => verdict::certain(self.prog, &state, &self.key, budget, self.limits),
             };
             self.work += 1;
-            answer.unwrap_or_else(|| {
+            answer.unwrap_or_else(|stopped| {
                 self.cut = true;
+                self.stopped = self.stopped.or(stopped).or(self.cap_bound);
                 false
             })
         };
@@ -215,12 +227,32 @@ fn rebuild(nodes: &[Node], mut n: usize, last: Option<Transition>) -> Vec<Transi
 /// Finds a minimal counterexample for `bug` of `prog`, within `cap` work
 /// (0: do not search, keep the checker's counterexample).
 pub fn minimal_schedule(prog: &Program, bug: &Bug, cap: usize) -> Minimal {
+    minimal_schedule_within(prog, bug, cap, &Budget::default())
+}
+
+/// [`minimal_schedule`] within the limits of a check: at most its
+/// `--max-states` of work, and what is left of its time and memory.
+pub fn minimal_schedule_within(prog: &Program, bug: &Bug, cap: usize, limits: &Budget) -> Minimal {
     let fallback = |search| Minimal {
         path: bug.path.clone(),
         search,
     };
     if cap == 0 {
-        return fallback(Search::Cut { explored: 0 });
+        return fallback(Search::Cut {
+            explored: 0,
+            by: None,
+        });
+    }
+    // The check's --max-states caps this search too.
+    let (cap, cap_bound) = match limits.bounds().max_states {
+        Some(m) if m < cap => (m, Some(Bound::States(m))),
+        _ => (cap, None),
+    };
+    if let Some(b) = limits.stop(0) {
+        return fallback(Search::Cut {
+            explored: 0,
+            by: Some(b),
+        });
     }
     let Ok(init) = semantics::initial_state(prog) else {
         return fallback(Search::NotFound);
@@ -235,6 +267,9 @@ pub fn minimal_schedule(prog: &Program, bug: &Bug, cap: usize) -> Minimal {
         work: 0,
         cap,
         cut: false,
+        limits,
+        cap_bound,
+        stopped: None,
     };
     let root = s.intern(init);
     let mut nodes = vec![Node {
@@ -249,7 +284,14 @@ pub fn minimal_schedule(prog: &Program, bug: &Bug, cap: usize) -> Minimal {
     let mut seq = 0u64;
     heap.push(Reverse((0, 0, seq, 0, None)));
     let mut done: Vec<bool> = vec![false];
+    let mut ticks = 0usize;
     while let Some(Reverse((p, d, _, n, edge))) = heap.pop() {
+        ticks += 1;
+        if let Some(b) = limits.stop(ticks) {
+            s.cut = true;
+            s.stopped = Some(b);
+            break;
+        }
         if let Some(i) = edge {
             let state = nodes[n].state;
             let t = s.succs[state as usize]
@@ -276,6 +318,9 @@ pub fn minimal_schedule(prog: &Program, bug: &Bug, cap: usize) -> Minimal {
             };
         }
         if s.work >= cap || s.cut {
+            if !s.cut {
+                s.stopped = s.cap_bound;
+            }
             s.cut = true;
             break;
         }
@@ -331,7 +376,10 @@ pub fn minimal_schedule(prog: &Program, bug: &Bug, cap: usize) -> Minimal {
         }
     }
     if s.cut {
-        fallback(Search::Cut { explored: s.work })
+        fallback(Search::Cut {
+            explored: s.work,
+            by: s.stopped,
+        })
     } else {
         fallback(Search::NotFound)
     }

@@ -24,6 +24,7 @@ use weft_models::syntax::BugKind;
 
 use crate::counterexample::replay::Trace;
 use crate::detect::{self, blocking, race, Bug, BugKey, Finding};
+use crate::explore::{Bound, Budget};
 use crate::graph::{Builder, Graph, Node, StateId};
 use crate::semantics::context::CancelStatus;
 use crate::semantics::{self, Event, Failure, FailureKind, Transition};
@@ -38,6 +39,9 @@ pub struct Reached {
     /// False when the states after the run were too many to explore within
     /// the budget: blocking bugs may then be missing.
     pub complete: bool,
+    /// The limit of the check that stopped that exploration, if one did
+    /// (`None` with `complete` false: the state budget).
+    pub stopped: Option<Bound>,
 }
 
 /// The findings of one step: its crash, and the context leaks it revealed.
@@ -60,18 +64,23 @@ fn add(bugs: &mut BTreeMap<BugKey, Bug>, f: Finding, path: &[Transition]) {
 }
 
 /// The states reachable from `start` (itself first), explored breadth-first
-/// as a [`Graph`] the detectors can read; `None` past `budget` states, past
-/// [`WING_LOCAL_STEPS`] local instructions in one step, or as soon as a
-/// state satisfies `stop`.
+/// as a [`Graph`] the detectors can read; `Err(None)` past `budget` states,
+/// past [`WING_LOCAL_STEPS`] local instructions in one step, or as soon as
+/// a state satisfies `stop`; `Err(Some(bound))` when a limit of the check
+/// (time, memory, Ctrl-C) stops it.
 pub(crate) fn reachable(
     prog: &Program,
     start: &State,
     budget: usize,
+    limits: &Budget,
     mut stop: impl FnMut(&State) -> bool,
-) -> Option<Graph> {
+) -> Result<Graph, Option<Bound>> {
     let mut graph = Builder::new(Node::awake(start.clone()));
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
     while let Some(s) = queue.pop_front() {
+        if let Some(b) = limits.stop(s as usize) {
+            return Err(Some(b));
+        }
         let state = graph.graph().state(s).clone();
         let mut crashes = 0;
         for t in semantics::enabled(prog, &state) {
@@ -81,7 +90,7 @@ pub(crate) fn reachable(
                 .as_ref()
                 .is_some_and(|f| f.kind == FailureKind::Interrupted)
             {
-                return None;
+                return Err(None);
             }
             if out.failure.is_some() {
                 crashes += 1;
@@ -90,14 +99,14 @@ pub(crate) fn reachable(
             let (id, new) = graph.add(s, &t, Node::awake(out.state));
             if new {
                 if graph.graph().len() > budget || stop(graph.graph().state(id)) {
-                    return None;
+                    return Err(None);
                 }
                 queue.push_back(id);
             }
         }
         graph.close(s, crashes, 0);
     }
-    Some(graph.finish())
+    Ok(graph.finish())
 }
 
 fn blocked_in(prog: &Program, state: &State, g: &GoroutineId) -> bool {
@@ -112,24 +121,32 @@ fn pending_cancel(state: &State, site: Site) -> bool {
 }
 
 /// The deadlocks, leaks and context leaks that are certain once a run is
-/// in `state` (see the module doc); `None` when the states reachable from
-/// it exceed `budget`.
+/// in `state` (see the module doc); `Err(None)` when the states reachable
+/// from it exceed `budget`, `Err(Some(bound))` when a limit of the check
+/// stops their exploration.
 pub(crate) fn blocking_bugs(
     prog: &Program,
     state: &State,
     budget: usize,
-) -> Option<Vec<(BugKey, Bug)>> {
-    let graph = reachable(prog, state, budget, |_| false)?;
-    Some(blocking_in(prog, &graph))
+    limits: &Budget,
+) -> Result<Vec<(BugKey, Bug)>, Option<Bound>> {
+    let graph = reachable(prog, state, budget, limits, |_| false)?;
+    Ok(blocking_in(prog, &graph))
 }
 
 /// Whether the run is certain to show the leak or context leak `key` once
 /// it is in `state`: `Some(false)` as soon as a reachable state shows it is
 /// not (no goroutine blocked at the leak's site, no cancel pending at the
-/// context's site), `None` past `budget` states.
-pub(crate) fn certain(prog: &Program, state: &State, key: &BugKey, budget: usize) -> Option<bool> {
+/// context's site), `Err` as [`blocking_bugs`] when undecided.
+pub(crate) fn certain(
+    prog: &Program,
+    state: &State,
+    key: &BugKey,
+    budget: usize,
+    limits: &Budget,
+) -> Result<bool, Option<Bound>> {
     let Some(&site) = key.sites.first() else {
-        return Some(false);
+        return Ok(false);
     };
     let escapes = |s: &State| match key.kind {
         BugKind::Leak => {
@@ -142,18 +159,18 @@ pub(crate) fn certain(prog: &Program, state: &State, key: &BugKey, budget: usize
         _ => false,
     };
     if escapes(state) {
-        return Some(false);
+        return Ok(false);
     }
     let mut escaped = false;
-    let graph = reachable(prog, state, budget, |s| {
+    let graph = reachable(prog, state, budget, limits, |s| {
         let e = escapes(s);
         escaped |= e;
         e
     });
     match graph {
-        Some(g) => Some(blocking_in(prog, &g).iter().any(|(k, _)| k == key)),
-        None if escaped => Some(false),
-        None => None,
+        Ok(g) => Ok(blocking_in(prog, &g).iter().any(|(k, _)| k == key)),
+        Err(_) if escaped => Ok(false),
+        Err(stopped) => Err(stopped),
     }
 }
 
@@ -186,6 +203,18 @@ pub fn reached(
     end: &State,
     budget: usize,
 ) -> Reached {
+    reached_within(prog, path, step_results, end, budget, &Budget::default())
+}
+
+/// [`reached`] within the limits of a check (time, memory, Ctrl-C).
+pub fn reached_within(
+    prog: &Program,
+    path: &[Transition],
+    step_results: &[(Vec<Event>, Option<Failure>)],
+    end: &State,
+    budget: usize,
+    limits: &Budget,
+) -> Reached {
     let mut bugs = BTreeMap::new();
     let crashed = step_results.last().is_some_and(|(_, f)| f.is_some());
     for (events, failure) in step_results {
@@ -197,19 +226,27 @@ pub fn reached(
         add(&mut bugs, f, path);
     }
     let mut complete = true;
+    let mut stopped = None;
     if !crashed {
         race::detect(prog, end, || path.to_vec(), &mut bugs);
-        match blocking_bugs(prog, end, budget) {
-            Some(found) => {
+        match blocking_bugs(prog, end, budget, limits) {
+            Ok(found) => {
                 for (key, mut bug) in found {
                     bug.path = path.to_vec();
                     bugs.entry(key).or_insert(bug);
                 }
             }
-            None => complete = false,
+            Err(by) => {
+                complete = false;
+                stopped = by;
+            }
         }
     }
-    Reached { bugs, complete }
+    Reached {
+        bugs,
+        complete,
+        stopped,
+    }
 }
 
 /// Local instructions one step of the wing's own searches may run: a step
@@ -226,14 +263,15 @@ pub(crate) fn wing_interrupt() -> Interrupt {
 /// goroutine is blocked forever.
 pub(crate) const REPLAY_BUDGET: usize = 1_000_000;
 
-/// Every bug the replayed run `trace` shows.
-pub(crate) fn of_trace(prog: &Program, trace: &Trace, budget: usize) -> Reached {
+/// Every bug the replayed run `trace` shows, exploring at most `budget`
+/// states after it within `limits`.
+pub(crate) fn of_trace(prog: &Program, trace: &Trace, budget: usize, limits: &Budget) -> Reached {
     let results: Vec<_> = trace
         .steps
         .iter()
         .map(|s| (s.events.clone(), s.failure.clone()))
         .collect();
-    reached(prog, &trace.path, &results, &trace.last, budget)
+    reached_within(prog, &trace.path, &results, &trace.last, budget, limits)
 }
 
 /// The key of a bug, as its detector built it.

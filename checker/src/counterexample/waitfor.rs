@@ -10,15 +10,13 @@
 //! goroutine stands, through calls, deferred blocks and the goroutines it
 //! would start, with operands evaluated in its current frame.
 //!
-//! The edges form the wait-for graph (a petgraph graph); a cycle in it is
+//! The edges form the wait-for graph; a cycle in it is
 //! the classic deadlock explanation (G1 waits for a mutex held by G2, which
 //! waits to send on a channel only G1 receives from).
 
 use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::{FxHashSet, FxHasher};
 use weft_models::ir::{Expr, FuncId, Pc, Program};
 use weft_models::ops::{self, Successor};
@@ -436,7 +434,7 @@ pub(crate) fn analyse(prog: &Program, trace: &Trace) -> WaitFor {
 }
 
 /// A cycle of the wait-for graph among blocked goroutines (found with
-/// petgraph's strongly connected components), as edge indices in order,
+/// its strongly connected components), as edge indices in order,
 /// starting from the lowest goroutine of the cycle.
 fn cycle(w: &WaitFor) -> Vec<usize> {
     let blocked: Vec<&GoroutineId> = w
@@ -445,40 +443,37 @@ fn cycle(w: &WaitFor) -> Vec<usize> {
         .filter(|g| g.status == Status::Blocked)
         .map(|g| &g.goroutine)
         .collect();
-    let mut graph: DiGraph<GoroutineId, usize> = DiGraph::new();
-    let nodes: Vec<NodeIndex> = blocked
-        .iter()
-        .map(|g| graph.add_node((*g).clone()))
-        .collect();
-    let node = |id: &GoroutineId| blocked.iter().position(|g| *g == id).map(|i| nodes[i]);
+    let node = |id: &GoroutineId| blocked.iter().position(|g| *g == id).map(|i| i as u32);
+    // Successors of each blocked goroutine, and the edge to each.
+    let mut succ: Vec<Vec<u32>> = vec![Vec::new(); blocked.len()];
+    let mut edges: Vec<Vec<(u32, usize)>> = vec![Vec::new(); blocked.len()];
     for (i, e) in w.edges.iter().enumerate() {
         if let (Some(a), Some(b)) = (node(&e.from), node(&e.to)) {
-            graph.add_edge(a, b, i);
+            succ[a as usize].push(b);
+            edges[a as usize].push((b, i));
         }
     }
-    let mut sccs = tarjan_scc(&graph);
+    let mut sccs = crate::scc::tarjan(blocked.len(), |v| &succ[v as usize]);
     sccs.iter_mut().for_each(|s| s.sort());
     sccs.sort();
     for scc in sccs {
         let start = scc[0];
-        let cyclic = scc.len() > 1 || graph.find_edge(start, start).is_some();
+        let cyclic = scc.len() > 1 || succ[start as usize].contains(&start);
         if !cyclic {
             continue;
         }
         // Walk inside the component until a node repeats.
-        let mut path: Vec<(NodeIndex, usize)> = Vec::new();
+        let mut path: Vec<(u32, usize)> = Vec::new();
         let mut cur = start;
         loop {
             if let Some(p) = path.iter().position(|(n, _)| *n == cur) {
                 return path[p..].iter().map(|(_, e)| *e).collect();
             }
-            let mut next = graph
-                .edges(cur)
-                .filter(|e| scc.contains(&petgraph::visit::EdgeRef::target(e)))
-                .map(|e| (petgraph::visit::EdgeRef::target(&e), *e.weight()))
-                .collect::<Vec<_>>();
-            next.sort();
-            let Some(&(to, edge)) = next.first() else {
+            let Some(&(to, edge)) = edges[cur as usize]
+                .iter()
+                .filter(|(to, _)| scc.contains(to))
+                .min()
+            else {
                 break;
             };
             path.push((cur, edge));

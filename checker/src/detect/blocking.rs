@@ -16,8 +16,6 @@
 
 use std::collections::BTreeMap;
 
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::{DiGraph, NodeIndex};
 use weft_models::ir::Program;
 use weft_models::syntax::BugKind;
 
@@ -51,35 +49,25 @@ pub fn blocked_goroutines(prog: &Program, state: &State) -> (Vec<GoroutineId>, b
 /// ids in increasing order (so the first is the shallowest).
 pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
     let n = graph.len();
-    let mut g: DiGraph<(), (), u32> = DiGraph::with_capacity(n, graph.edge_count());
-    for _ in 0..n {
-        g.add_node(());
-    }
-    for s in 0..graph.expanded() as StateId {
-        for &t in graph.successors(s) {
-            g.add_edge(NodeIndex::new(s as usize), NodeIndex::new(t as usize), ());
-        }
-    }
-    let sccs = tarjan_scc(&g);
+    let sccs = crate::scc::tarjan(n, |s| graph.out(s));
     let mut comp = vec![0usize; n];
     for (i, scc) in sccs.iter().enumerate() {
-        for v in scc {
-            comp[v.index()] = i;
+        for &v in scc {
+            comp[v as usize] = i;
         }
     }
     let mut out = Vec::new();
     for (i, scc) in sccs.iter().enumerate() {
         // A crashing step leaves the component (the run ends in the crash,
         // with nothing blocked forever), so such a component is not bottom.
-        let closed = scc.iter().all(|v| {
-            let s = v.index() as StateId;
+        let closed = scc.iter().all(|&s| {
             graph.is_expanded(s)
                 && graph.crashes(s) == 0
                 && graph.asleep(s) == 0
                 && graph.successors(s).iter().all(|&t| comp[t as usize] == i)
         });
         if closed {
-            let mut ids: Vec<StateId> = scc.iter().map(|v| v.index() as StateId).collect();
+            let mut ids: Vec<StateId> = scc.clone();
             ids.sort_unstable();
             out.push(ids);
         }

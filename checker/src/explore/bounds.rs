@@ -1,5 +1,6 @@
 //! Search bounds. A search cut by a bound is reported as incomplete, never
-//! as verified.
+//! as verified; the report work after it (minimal counterexamples, the
+//! verdicts of replayed runs) obeys the same [`Budget`].
 
 use std::time::{Duration, Instant};
 
@@ -14,11 +15,14 @@ pub struct Bounds {
     pub max_depth: Option<usize>,
     /// Stop after this much wall time.
     pub time_limit: Option<Duration>,
+    /// Stop once the process's resident memory reaches this many bytes
+    /// (measured every [`MEMORY_EVERY`] states).
+    pub max_memory: Option<u64>,
     /// Stop as soon as one bug is found (time to first counterexample).
     pub stop_at_first_bug: bool,
-    /// Raised by whoever asks the search to stop early (a Ctrl-C handler,
-    /// a memory watchdog): the search ends incomplete at its next state,
-    /// or within a million local instructions of a long step.
+    /// Raised by whoever asks the search to stop early (the binary, on
+    /// Ctrl-C): the search ends incomplete at its next state, or within a
+    /// million local instructions of a long step.
     pub stop: StopFlag,
 }
 
@@ -31,10 +35,12 @@ pub enum Bound {
     Depth(usize),
     /// `--time-limit`.
     Time(Duration),
+    /// `--max-memory`, in bytes.
+    Memory(u64),
     /// `--stop-at-first-bug`.
     FirstBug,
-    /// [`Bounds::stop`] was raised.
-    Stopped,
+    /// [`Bounds::stop`] was raised: the user interrupted the run (Ctrl-C).
+    Interrupted,
 }
 
 impl std::fmt::Display for Bound {
@@ -43,16 +49,52 @@ impl std::fmt::Display for Bound {
             Bound::States(n) => write!(f, "--max-states {n}"),
             Bound::Depth(n) => write!(f, "--max-depth {n}"),
             Bound::Time(d) => write!(f, "--time-limit {}s", d.as_secs_f64()),
+            Bound::Memory(bytes) => write!(f, "--max-memory {}", size(*bytes)),
             Bound::FirstBug => f.write_str("--stop-at-first-bug"),
-            Bound::Stopped => f.write_str("a request to stop"),
+            Bound::Interrupted => f.write_str("Ctrl-C"),
         }
     }
 }
 
-/// Checks bounds at every step.
-pub(crate) struct Budget {
+/// A byte count as `--max-memory` takes it: the largest of `G`, `M`, `K`
+/// that divides it, or bytes.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "G"), (1 << 20, "M"), (1 << 10, "K")];
+    for (unit, name) in UNITS {
+        if bytes >= unit && bytes.is_multiple_of(unit) {
+            return format!("{}{name}", bytes / unit);
+        }
+    }
+    bytes.to_string()
+}
+
+/// How often (in states) the resident memory is measured: reading it costs
+/// a system call and a parse, a state costs microseconds.
+pub const MEMORY_EVERY: usize = 4096;
+
+/// The resident set of this process in bytes (Linux: `/proc/self/statm`
+/// counts pages, `/proc/self/status` kilobytes; the latter needs no page
+/// size). `None` where it cannot be read.
+pub fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// The bounds of one check and its clock, shared by the search and the
+/// report work after it: what is left of the time and memory, and the
+/// interrupt flag.
+#[derive(Clone, Debug)]
+pub struct Budget {
     bounds: Bounds,
     start: Instant,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::new(Bounds::default())
+    }
 }
 
 impl Budget {
@@ -64,20 +106,38 @@ impl Budget {
         }
     }
 
-    /// The bound that stops the whole search now, if any.
-    pub(crate) fn exhausted(&self, states: usize) -> Option<Bound> {
+    /// The bounds.
+    pub fn bounds(&self) -> &Bounds {
+        &self.bounds
+    }
+
+    /// The bound that stops the whole search now, if any. `states` is the
+    /// number stored, `tick` the number expanded (see [`Budget::stop`]).
+    pub(crate) fn exhausted(&self, states: usize, tick: usize) -> Option<Bound> {
         if let Some(max) = self.bounds.max_states {
             if states >= max {
                 return Some(Bound::States(max));
             }
+        }
+        self.stop(tick)
+    }
+
+    /// The bound of time, memory or interrupt that stops any work now, if
+    /// any; `tick` counts the caller's units of work, and the memory is
+    /// measured when it is a multiple of [`MEMORY_EVERY`].
+    pub(crate) fn stop(&self, tick: usize) -> Option<Bound> {
+        if self.bounds.stop.is_requested() {
+            return Some(Bound::Interrupted);
         }
         if let Some(limit) = self.bounds.time_limit {
             if self.start.elapsed() >= limit {
                 return Some(Bound::Time(limit));
             }
         }
-        if self.bounds.stop.is_requested() {
-            return Some(Bound::Stopped);
+        if let Some(max) = self.bounds.max_memory {
+            if tick.is_multiple_of(MEMORY_EVERY) && resident_bytes().is_some_and(|r| r >= max) {
+                return Some(Bound::Memory(max));
+            }
         }
         None
     }
@@ -94,7 +154,7 @@ impl Budget {
     pub(crate) fn interrupted(&self) -> Bound {
         match self.bounds.time_limit {
             Some(limit) if self.start.elapsed() >= limit => Bound::Time(limit),
-            _ => Bound::Stopped,
+            _ => Bound::Interrupted,
         }
     }
 

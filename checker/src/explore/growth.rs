@@ -101,7 +101,11 @@ pub struct Growth {
 /// opposed to one that stopped because it had what it was asked for).
 fn is_limit(bound: Bound) -> bool {
     match bound {
-        Bound::States(_) | Bound::Depth(_) | Bound::Time(_) | Bound::Stopped => true,
+        Bound::States(_)
+        | Bound::Depth(_)
+        | Bound::Time(_)
+        | Bound::Memory(_)
+        | Bound::Interrupted => true,
         Bound::FirstBug => false,
     }
 }

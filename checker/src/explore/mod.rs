@@ -23,7 +23,7 @@ pub mod bounds;
 pub mod growth;
 pub mod progress;
 
-pub use bounds::{Bound, Bounds};
+pub use bounds::{Bound, Bounds, Budget};
 pub use growth::Growth;
 pub use progress::{Observer, Progress};
 
@@ -103,20 +103,20 @@ pub fn explore_with(
     bounds: &Bounds,
     reduction: Reduction,
 ) -> Result<Outcome, ModelError> {
-    explore_observed(prog, bounds, reduction, None)
+    explore_within(prog, &Budget::new(bounds.clone()), reduction, None)
 }
 
-/// Explores `prog` within `bounds` using `reduction`, reporting progress to
-/// `observer` while it runs.
-pub fn explore_observed(
+/// Explores `prog` within `budget` (whose clock may have started before)
+/// using `reduction`, reporting progress to `observer` while it runs.
+pub fn explore_within(
     prog: &Program,
-    bounds: &Bounds,
+    budget: &Budget,
     reduction: Reduction,
     observer: Option<&mut dyn Observer>,
 ) -> Result<Outcome, ModelError> {
     let mut monitor = progress::Monitor::new(observer);
     let (graph, mut outcome, mut bugs) =
-        explore_graph_monitored(prog, bounds, reduction, &mut monitor)?;
+        explore_graph_monitored(prog, budget, reduction, &mut monitor)?;
     detect::blocking::detect(prog, &graph, &mut bugs);
     outcome.bugs = bugs.into_values().collect();
     outcome
@@ -166,35 +166,52 @@ pub fn explore_graph_with(
     bounds: &Bounds,
     reduction: Reduction,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
-    explore_graph_monitored(prog, bounds, reduction, &mut progress::Monitor::new(None))
+    explore_graph_within(prog, &Budget::new(bounds.clone()), reduction)
 }
 
-/// [`explore_graph_with`], reporting progress to `monitor`.
+/// [`explore_graph_with`] within `budget`: both searches of a cyclic
+/// reduced graph share its time, memory and interrupt.
+pub fn explore_graph_within(
+    prog: &Program,
+    budget: &Budget,
+    reduction: Reduction,
+) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
+    explore_graph_monitored(prog, budget, reduction, &mut progress::Monitor::new(None))
+}
+
+/// [`explore_graph_within`], reporting progress to `monitor`.
 fn explore_graph_monitored(
     prog: &Program,
-    bounds: &Bounds,
+    budget: &Budget,
     reduction: Reduction,
     monitor: &mut progress::Monitor,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
     if reduction == Reduction::None {
-        return search(prog, bounds, None, monitor);
+        return search(prog, budget, None, monitor);
     }
     let future = reduce::ProgramFuture::new(prog);
     let with_sleep = Reducer {
         future: &future,
         sleep: true,
     };
-    let reduced = search(prog, bounds, Some(with_sleep), monitor)?;
+    let reduced = search(prog, budget, Some(with_sleep), monitor)?;
     if !reduced.0.has_cycle() {
         return Ok(reduced);
     }
-    let spent = reduced.1.stats.seconds;
     let with_proviso = Reducer {
         future: &future,
         sleep: false,
     };
-    let mut again = search(prog, bounds, Some(with_proviso), monitor)?;
-    again.1.stats.seconds += spent;
+    let mut again = search(prog, budget, Some(with_proviso), monitor)?;
+    if again.1.bound.is_some_and(|b| b != Bound::FirstBug) {
+        // Cut (by what was left of the time, say): the crashes, races and
+        // context leaks the first search found on its paths are real, keep
+        // them. Its blocking bugs are not kept: sleep sets on a cyclic
+        // graph may show a bottom component that is not one.
+        for (key, bug) in reduced.2 {
+            again.2.entry(key).or_insert(bug);
+        }
+    }
     Ok(again)
 }
 
@@ -236,13 +253,13 @@ fn stepped(prog: &Program, state: &State, t: &Transition, interrupt: &Interrupt)
 /// The breadth-first search, reduced by `reducer` when given.
 fn search(
     prog: &Program,
-    bounds: &Bounds,
+    budget: &Budget,
     reducer: Option<Reducer>,
     monitor: &mut progress::Monitor,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
     let future = reducer.map(|r| r.future);
     let use_sleep = reducer.is_some_and(|r| r.sleep);
-    let budget = bounds::Budget::new(bounds.clone());
+    let bounds = budget.bounds();
     let interrupt = budget.interrupt();
     let init = match semantics::initial_state_within(prog, &interrupt) {
         Ok(init) => init,
@@ -264,7 +281,7 @@ fn search(
     let mut covered = BTreeSet::new();
 
     while let Some(s) = queue.pop_front() {
-        if let Some(b) = budget.exhausted(builder.graph().len()) {
+        if let Some(b) = budget.exhausted(builder.graph().len(), s as usize) {
             cut = Some(b);
             break;
         }

@@ -19,7 +19,7 @@ use crate::counterexample::replay::Trace;
 use crate::counterexample::waitfor::{self, Status, WaitFor};
 use crate::counterexample::{choose, explain, happens_before, slice, taxonomy, verdict};
 use crate::detect::Bug;
-use crate::explore::Outcome;
+use crate::explore::{Bound, Budget, Outcome};
 use crate::semantics::{Event, FailureKind};
 use crate::state::GoroutineId;
 
@@ -37,6 +37,11 @@ pub struct Options {
     pub minimal_cap: usize,
     /// `--param` arguments to repeat in the reproduce command.
     pub params: Vec<(String, String)>,
+    /// The check's limits and clock: the report's own searches (minimal
+    /// counterexamples, the verdicts of their runs) use at most its
+    /// `--max-states` each and what is left of its time and memory, and
+    /// stop on Ctrl-C; the report names the limit that cut them.
+    pub budget: Budget,
 }
 
 impl Default for Options {
@@ -44,6 +49,7 @@ impl Default for Options {
         Options {
             minimal_cap: minimal::DEFAULT_CAP,
             params: Vec::new(),
+            budget: Budget::default(),
         }
     }
 }
@@ -284,17 +290,36 @@ impl Filler<'_> {
     }
 }
 
-fn minimality(trace: &Trace, search: Option<Search>) -> MinimalityView {
+fn minimality(
+    trace: &Trace,
+    search: Option<Search>,
+    undecided: Option<Option<Bound>>,
+) -> MinimalityView {
     let (switches, preemptions) = trace.switches();
     let steps = trace.steps.len();
+    let by = match search {
+        Some(Search::Cut { by: Some(b), .. }) => b.to_string(),
+        _ => String::new(),
+    };
     let chosen = match search {
         Some(Search::Minimal) => Chosen::Minimal,
-        Some(Search::Cut { explored: 0 }) => Chosen::SearchOff,
-        Some(Search::Cut { explored }) => Chosen::Cut(explored),
+        Some(Search::Cut {
+            explored,
+            by: Some(_),
+        }) => Chosen::Stopped(explored, &by),
+        Some(Search::Cut {
+            explored: 0,
+            by: None,
+        }) => Chosen::SearchOff,
+        Some(Search::Cut { explored, by: None }) => Chosen::Cut(explored),
         Some(Search::NotFound) => Chosen::NotFound,
         None => Chosen::Replayed,
     };
-    let (search, note) = words::minimality(chosen, preemptions, switches, steps);
+    let (search, mut note) = words::minimality(chosen, preemptions, switches, steps);
+    if let Some(cut) = undecided {
+        let by = cut.map(|b| b.to_string());
+        note.push_str(&words::undecided(by.as_deref(), verdict::REPLAY_BUDGET));
+    }
     MinimalityView {
         search,
         steps,
@@ -312,6 +337,7 @@ pub(crate) fn bug_view_of(
     bug: &Bug,
     trace: &Trace,
     search: Option<Search>,
+    undecided: Option<Option<Bound>>,
     opts: &Options,
 ) -> BugView {
     let mut order: Vec<(&GoroutineId, u32)> =
@@ -355,7 +381,7 @@ pub(crate) fn bug_view_of(
         related,
         reproduce: words::reproduce(display_path, &token, &opts.params),
         schedule: token,
-        minimality: minimality(trace, search),
+        minimality: minimality(trace, search, undecided),
         lanes: order
             .iter()
             .map(|(g, n)| LaneView {
@@ -385,13 +411,14 @@ pub(crate) fn bug_view_of(
 /// The view of one bug of a check: finds its minimal counterexample and
 /// replays it.
 pub(crate) fn bug_view(loc: &Locator, display_path: &str, bug: &Bug, opts: &Options) -> BugView {
-    let chosen = choose::counterexample(loc.prog, bug, opts.minimal_cap);
+    let chosen = choose::counterexample(loc.prog, bug, opts.minimal_cap, &opts.budget);
     bug_view_of(
         loc,
         display_path,
         chosen.shown.as_ref().unwrap_or(bug),
         &chosen.trace,
         Some(chosen.search),
+        chosen.undecided,
         opts,
     )
 }
@@ -443,7 +470,7 @@ pub fn replay_report(
     trace: &Trace,
     opts: &Options,
 ) -> ReplayReport {
-    let reached = verdict::of_trace(loc.prog, trace, verdict::REPLAY_BUDGET);
+    let reached = verdict::of_trace(loc.prog, trace, verdict::REPLAY_BUDGET, &opts.budget);
     ReplayReport {
         schema_version: SCHEMA_VERSION,
         file: display_path.to_string(),
@@ -453,7 +480,7 @@ pub fn replay_report(
         bugs: reached
             .bugs
             .values()
-            .map(|b| bug_view_of(loc, display_path, b, trace, None, opts))
+            .map(|b| bug_view_of(loc, display_path, b, trace, None, None, opts))
             .collect(),
         complete: reached.complete,
     }

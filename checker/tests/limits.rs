@@ -1,0 +1,187 @@
+//! Runs that are long, deep or cut: every one ends with a report that says
+//! what it found and, when cut, which bound cut it.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn weft(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("weft runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Writes one scenario file into a fresh temporary directory.
+fn scenario(name: &str, text: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("weft-limits-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("mkdir");
+    let p = d.join(format!("{name}.ron"));
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+/// One run, `n` steps long, and nothing else.
+const DEEP: &str = r#"Scenario(
+    name: "deep",
+    expect: [],
+    params: {"n": 3},
+    main: [
+        For("i", 0, "n", [Sleep(1)]),
+    ],
+)
+"#;
+
+/// A path of 300,000 steps: the strongly connected components of its graph
+/// are found without recursion (a recursive Tarjan overflowed the stack
+/// and aborted the process with no report).
+#[test]
+#[cfg_attr(debug_assertions, ignore = "release mode only: 300,000 states")]
+fn a_very_deep_run_is_verified() {
+    let p = scenario("deep", DEEP);
+    let path = p.to_str().expect("utf-8");
+    let o = weft(&["check", path, "--param", "n=300000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("verified: no bug in any schedule — as expected  [300001 states"),
+        "{}",
+        stdout(&o)
+    );
+    let o = weft(&[
+        "check",
+        path,
+        "--param",
+        "n=300000",
+        "--max-states",
+        "200000",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("incomplete (bounded by --max-states 200000)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// A goroutine leaked at once, beside one that counts forever: the state
+/// space is infinite.
+const LEAK_AND_COUNTER: &str = r#"Scenario(
+    name: "leak-and-counter",
+    expect: [Leak],
+    globals: [Chan("ch", 0), Var("x", 0)],
+    main: [
+        Go(body: [Send("ch", 1)]),
+        Go(body: [Loop([Set("x", "x + 1")])]),
+    ],
+)
+"#;
+
+/// Many goroutines racing, and a panic: bugs found at once, on a search
+/// that goes on for a long time.
+const RACY_FOREVER: &str = r#"Scenario(
+    name: "racy-forever",
+    expect: [Race],
+    globals: [Var("x", 0), Var("y", 0)],
+    main: [
+        Go(body: [Set("x", 1)]),
+        Go(body: [Set("x", 2)]),
+        Go(body: [Loop([Set("y", "y + 1")])]),
+        Go(body: [Loop([Set("y", "y + 2")])]),
+    ],
+)
+"#;
+
+#[test]
+fn ctrl_c_stops_the_search_and_prints_the_partial_report() {
+    let p = scenario("ctrl-c", RACY_FOREVER);
+    let child = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["check", p.to_str().expect("utf-8"), "--format", "json"])
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("weft starts");
+    // Give the handler time to be installed and the search to find the
+    // race; the search itself never ends.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupted.success());
+    let o = child.wait_with_output().expect("weft ends");
+    let out = stdout(&o);
+    // The race is found and the scenario expects it: as expected, though
+    // incomplete.
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON line");
+    assert_eq!(v["complete"], false, "{out}");
+    assert_eq!(v["bound"], "Ctrl-C", "{out}");
+    let bug = &v["bugs"][0];
+    assert_eq!(bug["kind"], "race", "{out}");
+    assert!(bug["reproduce"]
+        .as_str()
+        .is_some_and(|r| r.contains("weft replay")));
+    // The report's own searches stop on the same Ctrl-C and say so.
+    let note = bug["minimality"]["note"].as_str().expect("a note");
+    assert!(
+        note.contains("the search for fewest preemptions was stopped by Ctrl-C"),
+        "{note}"
+    );
+    // The schedule replays to the bug.
+    let schedule = bug["schedule"].as_str().expect("a schedule");
+    let replayed = weft(&["replay", p.to_str().expect("utf-8"), "--schedule", schedule]);
+    assert_eq!(replayed.status.code(), Some(1), "{}", stdout(&replayed));
+    assert!(stdout(&replayed).contains("data race"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("interrupted"));
+}
+
+#[test]
+fn max_memory_stops_the_search_and_names_the_bound() {
+    let p = scenario("memory", LEAK_AND_COUNTER);
+    // Far below what the process itself needs: cut at the first
+    // measurement.
+    let o = weft(&["check", p.to_str().expect("utf-8"), "--max-memory", "1M"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("incomplete (bounded by --max-memory 1M)"),
+        "{}",
+        stdout(&o)
+    );
+    let bad = weft(&["check", p.to_str().expect("utf-8"), "--max-memory", "lots"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn the_report_work_obeys_max_states_and_says_so() {
+    // The minimal search for the race would explore the infinite counter;
+    // --max-states caps it as it caps the search.
+    let p = scenario("report-cap", RACY_FOREVER);
+    let o = weft(&[
+        "check",
+        p.to_str().expect("utf-8"),
+        "--max-states",
+        "2000",
+        "--format",
+        "json",
+    ]);
+    let out = stdout(&o);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON line");
+    assert_eq!(v["complete"], false);
+    assert_eq!(v["bound"], "--max-states 2000");
+    let bugs = v["bugs"].as_array().expect("bugs");
+    assert!(bugs.iter().all(|b| b["kind"] == "race"), "{out}");
+    // One race's minimal search needs more than 2000 states: it stops
+    // there, keeps the breadth-first schedule, and says which bound.
+    assert!(
+        bugs.iter().any(|b| b["minimality"]["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("stopped by --max-states 2000, after 2000 states"))),
+        "{out}"
+    );
+}
