@@ -345,3 +345,80 @@ fn the_refereed_scenarios_use_every_operation() {
         "the referee's generated scenarios never use {missing:?}; counts: {counts:?}"
     );
 }
+
+/// The depth bound of the bounded referee, and the depth up to which a bug
+/// the plain search finds must be found by the reduced one (see
+/// checker/README.md, "Under a bound").
+const BOUNDED_DEPTH: usize = 16;
+const BOUNDED_BUG_DEPTH: usize = 16;
+/// The depth bound the reduced search gets for them.
+const REDUCED_DEPTH: usize = 4 * BOUNDED_DEPTH;
+
+/// Refereeing a depth-bounded pair of searches: the bugs the plain search
+/// finds within [`BOUNDED_BUG_DEPTH`] steps that the reduced one misses.
+fn referee_bounded(sc: &Scenario) -> Option<(Vec<String>, bool)> {
+    let prog = compile(sc)?;
+    let bounds = Bounds {
+        max_depth: Some(BOUNDED_DEPTH),
+        max_states: Some(MAX_STATES),
+        ..Default::default()
+    };
+    let none = weft_checker::explore::explore_with(&prog, &bounds, Reduction::None).ok()?;
+    let reduced_bounds = Bounds {
+        max_depth: Some(REDUCED_DEPTH),
+        ..bounds.clone()
+    };
+    let por = weft_checker::explore::explore_with(&prog, &reduced_bounds, Reduction::Por).ok()?;
+    // Only searches that the depth bound cut (or that completed) compare:
+    // one cut by the state cap stopped at a depth the other may not share.
+    let by_depth = |o: &weft_checker::explore::Outcome| {
+        o.complete || matches!(o.bound, Some(weft_checker::explore::Bound::Depth(_)))
+    };
+    if !by_depth(&none) || !by_depth(&por) {
+        return None;
+    }
+    let found: BTreeSet<_> = por.bugs.iter().map(|b| (b.kind, b.site)).collect();
+    let missed = none
+        .bugs
+        .iter()
+        .filter(|b| b.path.len() <= BOUNDED_BUG_DEPTH && !found.contains(&(b.kind, b.site)))
+        .map(|b| format!("{:?} `{}` at depth {}", b.kind, b.message, b.path.len()))
+        .collect();
+    Some((missed, !none.complete))
+}
+
+#[test]
+fn under_a_depth_bound_the_reduction_finds_the_shallow_bugs() {
+    let start = env_u64("WEFT_POR_START", 0);
+    let n = env_u64("WEFT_POR_SEEDS", 2000);
+    let seeds: Vec<u64> = (start..start + n).collect();
+    let results = par_map(&seeds, |seed| referee_bounded(&generate(seed)));
+    let compared = results.iter().filter(|r| r.is_some()).count();
+    let cut = results.iter().flatten().filter(|(_, cut)| *cut).count();
+    let missed: Vec<(u64, &Vec<String>)> = seeds
+        .iter()
+        .zip(&results)
+        .filter_map(|(s, r)| {
+            r.as_ref()
+                .filter(|(m, _)| !m.is_empty())
+                .map(|(m, _)| (*s, m))
+        })
+        .collect();
+    eprintln!(
+        "bounded referee: {compared} of {} scenarios compared ({cut} deeper than --max-depth \
+         {BOUNDED_DEPTH}), {} with a missed bug",
+        seeds.len(),
+        missed.len()
+    );
+    assert!(
+        missed.is_empty(),
+        "the reduced search misses bugs the plain one finds within depth {BOUNDED_BUG_DEPTH} \
+         (--max-depth {BOUNDED_DEPTH}) with --max-depth {REDUCED_DEPTH}: {:?}",
+        &missed[..missed.len().min(5)]
+    );
+    assert!(compared * 2 >= seeds.len(), "too few compared: {compared}");
+    assert!(
+        cut * 10 >= compared,
+        "too few deep scenarios: {cut} of {compared}"
+    );
+}

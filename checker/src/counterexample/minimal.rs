@@ -35,8 +35,8 @@ use crate::semantics::context::CancelStatus;
 use crate::semantics::{self, Event, Transition};
 use crate::state::{Object, State};
 
-/// The default cap on the search's work: states expanded plus states
-/// explored to decide whether a goroutine is blocked forever.
+/// The default cap on the search's work: states stored and expanded, plus
+/// states explored to decide whether a goroutine is blocked forever.
 pub const DEFAULT_CAP: usize = 200_000;
 
 /// How a counterexample was chosen.
@@ -109,6 +109,9 @@ impl Searcher<'_> {
     fn intern(&mut self, s: State) -> u32 {
         let (id, new) = self.states.insert_full(s);
         if new {
+            // Stored states are work too: one expansion of a state with
+            // many goroutines stores as many successors, each as large.
+            self.work += 1;
             self.succs.push(None);
             self.goal_memo.push(None);
         }

@@ -226,6 +226,46 @@ struct Reducer<'a> {
     sleep: bool,
 }
 
+/// How often the ignoring proviso expands a level fully, in levels, once
+/// the search is [`FAIRNESS_START`] deep. See [`fair_level`].
+pub const FAIRNESS_PERIOD: usize = 16;
+
+/// The first level the ignoring proviso expands fully (without
+/// `--max-depth`): deeper than the finite scenarios of the corpus and the
+/// benchmark families, so their reduction is untouched, and cheap to reach
+/// on the chains where a goroutine is ignored (one state per level).
+pub const FAIRNESS_START: usize = 64;
+
+/// Whether the states at breadth-first `depth` are expanded fully: the
+/// ignoring proviso for infinite state spaces and cut searches. A reduced
+/// graph can be an infinite chain that never runs some goroutine (a loop
+/// of `go` statements commutes with everything, so it alone is a
+/// persistent set in every state); the cycle proviso never fires on it.
+/// Every infinite path passes through every depth from some point on
+/// (depth grows by at most one per step), so full levels that recur every
+/// [`FAIRNESS_PERIOD`] levels from depth [`FAIRNESS_START`] make every
+/// goroutine move along it. With `--max-depth D` they start at `D / 4` and
+/// recur every `D / 4` levels (at most [`FAIRNESS_PERIOD`]), so a cut
+/// search has had four of them. A full level also drops its sleep sets:
+/// a transition asleep there was left to a sibling branch, which on an
+/// infinite graph may never get to it. Shallower finite spaces are not
+/// affected; deeper ones pay in states.
+fn fair_level(depth: usize, bounds: &Bounds) -> bool {
+    let (first, period) = fair_levels(bounds);
+    depth >= first && (depth - first).is_multiple_of(period)
+}
+
+/// The first full level and the period of the full levels.
+fn fair_levels(bounds: &Bounds) -> (usize, usize) {
+    match bounds.max_depth {
+        Some(d) => {
+            let k = (d / 4).clamp(1, FAIRNESS_PERIOD);
+            (k, k)
+        }
+        None => (FAIRNESS_START, FAIRNESS_PERIOD),
+    }
+}
+
 /// A step's outcome with its goroutines renamed canonically (how they were
 /// renamed, usually not at all).
 type Stepped = (semantics::StepOutcome, GoroutineRenaming);
@@ -237,11 +277,22 @@ type Stepped = (semantics::StepOutcome, GoroutineRenaming);
 /// goroutine has ended.
 fn stepped(prog: &Program, state: &State, t: &Transition, interrupt: &Interrupt) -> Stepped {
     let mut out = semantics::step_within(prog, state, t, interrupt);
+    // A goroutine ended: one of the state's is gone, or one started in
+    // this step is already gone (more spawned than goroutines added).
+    let spawned = |s: &State| {
+        s.goroutines
+            .iter()
+            .map(|g| g.spawned as usize)
+            .sum::<usize>()
+    };
     let ended = out.failure.is_none()
-        && state
+        && (state
             .goroutines
             .iter()
-            .any(|g| out.state.position(&g.id).is_none());
+            .any(|g| out.state.position(&g.id).is_none())
+            || out.state.goroutines.len()
+                < state.goroutines.len() + spawned(&out.state)
+                    - spawned(state).min(spawned(&out.state)));
     let renaming = if ended {
         canonical_goroutines(&mut out.state)
     } else {
@@ -342,15 +393,28 @@ fn search(
                 v.persistent.iter_mut().for_each(|p| *p = true);
             }
         }
+        // The ignoring proviso (see checker/README.md): on levels that recur
+        // along every infinite path, every enabled transition is taken, as
+        // if the search started afresh there (sleep sets included: what they
+        // leave to sibling branches may never be reached on an infinite one).
+        let fair = view.is_some() && fair_level(depth, bounds);
+        if let (Some(v), true) = (view.as_mut(), fair) {
+            v.persistent.iter_mut().for_each(|p| *p = true);
+        }
         let mut asleep_here: Vec<usize> = Vec::new();
         let mut chosen: Vec<usize> = Vec::new();
         for (i, t) in transitions.iter().enumerate() {
             let in_set = view.as_ref().is_none_or(|v| v.persistent[i]);
-            let sleeping = !sleep.is_empty()
+            let sleeping = !fair
+                && !sleep.is_empty()
                 && reduce::sleep::key(&state, t).is_some_and(|k| sleep.contains(&k));
+            // A step the reduction found to crash while weighing candidate
+            // sets is explored too: it stores no state, and a crash must not
+            // wait for the set holding it to be chosen (it may never be).
+            let known_crash = outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some());
             if sleeping {
                 asleep_here.push(i);
-            } else if in_set {
+            } else if in_set || known_crash {
                 chosen.push(i);
             }
         }
@@ -392,7 +456,7 @@ fn search(
                 continue;
             }
             let next_sleep = match &view {
-                Some(v) if use_sleep => reduce::sleep::successor_sleep(
+                Some(v) if use_sleep && !fair => reduce::sleep::successor_sleep(
                     &state,
                     &transitions,
                     v,
