@@ -69,8 +69,10 @@ pub fn size(bytes: u64) -> String {
 }
 
 /// How often (in states) the resident memory is measured: reading it costs
-/// a system call and a parse, a state costs microseconds.
-pub const MEMORY_EVERY: usize = 4096;
+/// a system call and a parse (about 15 µs), a state costs microseconds,
+/// but a state holding hundreds of goroutines can take hundreds of
+/// kilobytes, so the bound is overshot by at most this many states.
+pub const MEMORY_EVERY: usize = 256;
 
 /// The resident set of this process in bytes (Linux: `/proc/self/statm`
 /// counts pages, `/proc/self/status` kilobytes; the latter needs no page
