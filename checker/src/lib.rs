@@ -21,7 +21,7 @@ pub mod explore;
 pub mod graph;
 pub mod reduce;
 pub mod report;
-pub(crate) mod scc;
+pub mod scc;
 pub mod semantics;
 pub mod state;
 pub mod stop;

@@ -49,7 +49,7 @@ impl StopFlag {
 /// [`Interrupt::never`] is for runs that must go to their end (a replay
 /// follows a schedule the checker has run).
 #[derive(Clone, Debug, Default)]
-pub struct Interrupt {
+pub(crate) struct Interrupt {
     flag: Option<StopFlag>,
     deadline: Option<Instant>,
     most: Option<u64>,
@@ -57,7 +57,7 @@ pub struct Interrupt {
 
 impl Interrupt {
     /// An interrupt that never fires.
-    pub fn never() -> Self {
+    pub(crate) fn never() -> Self {
         Interrupt::default()
     }
 
@@ -75,7 +75,7 @@ impl Interrupt {
     /// end can still reach), which may step transitions the explorer never
     /// ran when a bound cut it: such a search counts an interrupted step
     /// as its own cut and says so, instead of hanging.
-    pub fn after(most: u64) -> Self {
+    pub(crate) fn after(most: u64) -> Self {
         Interrupt {
             most: Some(most),
             ..Interrupt::default()
@@ -85,7 +85,7 @@ impl Interrupt {
     /// Whether a step that has run `count` local instructions should give
     /// up now. Reads the clock, so it is meant to be called rarely (every
     /// million local instructions).
-    pub fn fired(&self, count: u64) -> bool {
+    pub(crate) fn fired(&self, count: u64) -> bool {
         self.most.is_some_and(|m| count >= m)
             || self.flag.as_ref().is_some_and(StopFlag::is_requested)
             || self.deadline.is_some_and(|d| Instant::now() >= d)

@@ -235,7 +235,12 @@ pub fn minimal_schedule(prog: &Program, bug: &Bug, cap: usize) -> Minimal {
 
 /// [`minimal_schedule`] within the limits of a check: at most its
 /// `--max-states` of work, and what is left of its time and memory.
-pub fn minimal_schedule_within(prog: &Program, bug: &Bug, cap: usize, limits: &Budget) -> Minimal {
+pub(crate) fn minimal_schedule_within(
+    prog: &Program,
+    bug: &Bug,
+    cap: usize,
+    limits: &Budget,
+) -> Minimal {
     let fallback = |search| Minimal {
         path: bug.path.clone(),
         search,

@@ -207,7 +207,7 @@ pub fn reached(
 }
 
 /// [`reached`] within the limits of a check (time, memory, Ctrl-C).
-pub fn reached_within(
+pub(crate) fn reached_within(
     prog: &Program,
     path: &[Transition],
     step_results: &[(Vec<Event>, Option<Failure>)],

@@ -72,12 +72,12 @@ pub fn size(bytes: u64) -> String {
 /// a system call and a parse (about 15 µs), a state costs microseconds,
 /// but a state holding hundreds of goroutines can take hundreds of
 /// kilobytes, so the bound is overshot by at most this many states.
-pub const MEMORY_EVERY: usize = 256;
+pub(crate) const MEMORY_EVERY: usize = 256;
 
 /// The resident set of this process in bytes (Linux: `/proc/self/statm`
 /// counts pages, `/proc/self/status` kilobytes; the latter needs no page
 /// size). `None` where it cannot be read.
-pub fn resident_bytes() -> Option<u64> {
+pub(crate) fn resident_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -127,7 +127,7 @@ impl Budget {
     /// The bound of time, memory or interrupt that stops any work now, if
     /// any; `tick` counts the caller's units of work, and the memory is
     /// measured when it is a multiple of [`MEMORY_EVERY`].
-    pub(crate) fn stop(&self, tick: usize) -> Option<Bound> {
+    pub fn stop(&self, tick: usize) -> Option<Bound> {
         if self.bounds.stop.is_requested() {
             return Some(Bound::Interrupted);
         }

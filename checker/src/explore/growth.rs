@@ -24,11 +24,11 @@ use crate::state::{GoroutineId, Object, Site, State};
 use crate::value::Value;
 
 /// How many states along the deepest path are measured (at most).
-pub const SAMPLES: usize = 64;
+pub(crate) const SAMPLES: usize = 64;
 /// The least growth, from the first to the last state measured, reported.
-pub const MIN_GROWTH: i64 = 8;
+pub(crate) const MIN_GROWTH: i64 = 8;
 /// How many facts are reported at most.
-pub const MAX_FACTS: usize = 3;
+pub(crate) const MAX_FACTS: usize = 3;
 
 /// Where the handle that names an object is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

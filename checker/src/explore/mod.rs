@@ -20,11 +20,11 @@ use crate::state::{Site, State};
 use crate::stop::Interrupt;
 
 pub mod bounds;
-pub mod growth;
+pub(crate) mod growth;
 pub mod progress;
 
 pub use bounds::{Bound, Bounds, Budget};
-pub use growth::Growth;
+pub(crate) use growth::Growth;
 pub use progress::{Observer, Progress};
 
 /// Counters of a search.
@@ -171,7 +171,7 @@ pub fn explore_graph_with(
 
 /// [`explore_graph_with`] within `budget`: both searches of a cyclic
 /// reduced graph share its time, memory and interrupt.
-pub fn explore_graph_within(
+pub(crate) fn explore_graph_within(
     prog: &Program,
     budget: &Budget,
     reduction: Reduction,
@@ -228,13 +228,13 @@ struct Reducer<'a> {
 
 /// How often the ignoring proviso expands a level fully, in levels, once
 /// the search is [`FAIRNESS_START`] deep. See [`fair_level`].
-pub const FAIRNESS_PERIOD: usize = 16;
+pub(crate) const FAIRNESS_PERIOD: usize = 16;
 
 /// The first level the ignoring proviso expands fully (without
 /// `--max-depth`): deeper than the finite scenarios of the corpus and the
 /// benchmark families, so their reduction is untouched, and cheap to reach
 /// on the chains where a goroutine is ignored (one state per level).
-pub const FAIRNESS_START: usize = 64;
+pub(crate) const FAIRNESS_START: usize = 64;
 
 /// Whether the states at breadth-first `depth` are expanded fully: the
 /// ignoring proviso for infinite state spaces and cut searches. A reduced

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 /// How many states are expanded between two looks at the clock.
-pub const SAMPLE_EVERY: u32 = 256;
+pub(crate) const SAMPLE_EVERY: u32 = 256;
 
 /// A snapshot of a running search.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -45,7 +45,7 @@ pub(crate) struct Monitor<'a> {
 
 impl<'a> Monitor<'a> {
     /// Starts the clock; `None` observes nothing.
-    pub(crate) fn new(observer: Option<&'a mut dyn Observer>) -> Self {
+    pub fn new(observer: Option<&'a mut dyn Observer>) -> Self {
         let next = observer.as_ref().map_or(Duration::MAX, |o| o.interval());
         Monitor {
             observer,

@@ -210,7 +210,10 @@ pub fn initial_state(prog: &Program) -> Result<State, Failure> {
 
 /// [`initial_state`], giving up with [`FailureKind::Interrupted`] when
 /// `interrupt` fires during a long run of main's local code.
-pub fn initial_state_within(prog: &Program, interrupt: &Interrupt) -> Result<State, Failure> {
+pub(crate) fn initial_state_within(
+    prog: &Program,
+    interrupt: &Interrupt,
+) -> Result<State, Failure> {
     let mut ex = Exec {
         prog,
         interrupt,
@@ -243,7 +246,7 @@ pub fn step(prog: &Program, state: &State, t: &Transition) -> StepOutcome {
 /// [`step`], giving up with [`FailureKind::Interrupted`] when `interrupt`
 /// fires during a long run of local code (the explorer's time limit and
 /// stop flag).
-pub fn step_within(
+pub(crate) fn step_within(
     prog: &Program,
     state: &State,
     t: &Transition,

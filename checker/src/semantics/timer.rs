@@ -75,7 +75,7 @@ pub(crate) fn fire(ex: &mut Exec, t: ObjRef) {
 }
 
 /// `t.Stop()`: returns true when it stopped a pending fire.
-pub(crate) fn stop(ex: &mut Exec, t: ObjRef) -> bool {
+pub fn stop(ex: &mut Exec, t: ObjRef) -> bool {
     match ex.state.object_mut(t) {
         Object::Timer(st) => std::mem::replace(&mut st.active, false),
         _ => false,

@@ -71,7 +71,7 @@ pub(crate) enum WaitNote {
 
 /// Who holds what a blocked goroutine needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Holder {
+pub enum Holder {
     /// The goroutine holding the write lock of this (RW)Mutex, or running
     /// this `Once`'s function: the run's history knows who.
     Writer(ObjRef),

@@ -196,7 +196,7 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
 /// What canonical goroutine identities did: the goroutines whose id
 /// changed, each with its old and new id (usually none).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct GoroutineRenaming {
+pub(crate) struct GoroutineRenaming {
     /// `(old, new)` for every renamed goroutine, in goroutine order.
     pairs: Vec<(GoroutineId, GoroutineId)>,
 }
@@ -208,17 +208,17 @@ impl GoroutineRenaming {
     }
 
     /// The old id of the goroutine now called `new`; `None` when it kept it.
-    pub fn original(&self, new: &GoroutineId) -> Option<&GoroutineId> {
+    pub(crate) fn original(&self, new: &GoroutineId) -> Option<&GoroutineId> {
         self.pairs.iter().find(|(_, n)| n == new).map(|(o, _)| o)
     }
 
     /// `id` as it is called after the renaming.
-    pub fn apply(&self, id: &GoroutineId) -> GoroutineId {
+    pub(crate) fn apply(&self, id: &GoroutineId) -> GoroutineId {
         self.get(id).unwrap_or(id).clone()
     }
 
     /// True when no goroutine was renamed.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }
 }
