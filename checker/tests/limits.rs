@@ -177,11 +177,19 @@ fn the_report_work_obeys_max_states_and_says_so() {
     let bugs = v["bugs"].as_array().expect("bugs");
     assert!(bugs.iter().all(|b| b["kind"] == "race"), "{out}");
     // One race's minimal search needs more than 2000 states: it stops
-    // there, keeps the breadth-first schedule, and says which bound.
+    // there, keeps the breadth-first schedule, and says which bound. Its
+    // work counts the states it stores, so it ends at the cap or past it
+    // by the successors of its last expansion (a handful here).
+    const PREFIX: &str = "stopped by --max-states 2000, after ";
+    let stopped_after = |n: &str| -> Option<usize> {
+        let rest = &n[n.find(PREFIX)? + PREFIX.len()..];
+        rest.split(' ').next()?.parse().ok()
+    };
     assert!(
         bugs.iter().any(|b| b["minimality"]["note"]
             .as_str()
-            .is_some_and(|n| n.contains("stopped by --max-states 2000, after 2"))),
+            .and_then(stopped_after)
+            .is_some_and(|work| (2000..=2010).contains(&work))),
         "{out}"
     );
 }

@@ -277,22 +277,22 @@ type Stepped = (semantics::StepOutcome, GoroutineRenaming);
 /// goroutine has ended.
 fn stepped(prog: &Program, state: &State, t: &Transition, interrupt: &Interrupt) -> Stepped {
     let mut out = semantics::step_within(prog, state, t, interrupt);
-    // A goroutine ended: one of the state's is gone, or one started in
-    // this step is already gone (more spawned than goroutines added).
-    let spawned = |s: &State| {
-        s.goroutines
-            .iter()
-            .map(|g| g.spawned as usize)
-            .sum::<usize>()
+    // A goroutine ended: one of the state's is gone, or fewer goroutines
+    // are new than the survivors started (one started here ended here).
+    let ended = out.failure.is_none() && {
+        let mut gone = 0;
+        let mut started = 0;
+        for g in &state.goroutines {
+            match out.state.position(&g.id) {
+                Some(p) => {
+                    started += out.state.goroutines[p].spawned.saturating_sub(g.spawned) as usize
+                }
+                None => gone += 1,
+            }
+        }
+        let new = (out.state.goroutines.len() + gone).saturating_sub(state.goroutines.len());
+        gone > 0 || new < started
     };
-    let ended = out.failure.is_none()
-        && (state
-            .goroutines
-            .iter()
-            .any(|g| out.state.position(&g.id).is_none())
-            || out.state.goroutines.len()
-                < state.goroutines.len() + spawned(&out.state)
-                    - spawned(state).min(spawned(&out.state)));
     let renaming = if ended {
         canonical_goroutines(&mut out.state)
     } else {
