@@ -5,7 +5,9 @@ use std::fmt;
 /// A handle to an object in [`crate::state::State::objects`]. Handles are
 /// renumbered canonically after every step (see [`crate::state::canonical`]),
 /// so two states that differ only in the order objects were created compare equal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct ObjRef(pub u32);
 
 impl ObjRef {
@@ -16,7 +18,9 @@ impl ObjRef {
 }
 
 /// The error a context reports from `Err()` once it is done.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum CtxError {
     /// `context.Canceled`
     Canceled,
@@ -25,7 +29,19 @@ pub enum CtxError {
 }
 
 /// A value held in a local, a variable, a map or a channel buffer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Value {
     /// `nil` (also the zero value of every object type).
     #[default]

@@ -3,27 +3,34 @@
 //! single byte of `weft check --format json scenarios/` fails here.
 //!
 //! The recording (`tests/recorded/corpus.jsonl`) was made with the binary
-//! from the workspace root; the only field that varies between runs, the
-//! wall time `stats.seconds`, is written as `0` in it and zeroed in the
+//! from the workspace root; the only fields that vary between runs, the
+//! wall time `stats.seconds` and the process's peak memory
+//! `stats.peak_resident_bytes`, are written as `0` in it and zeroed in the
 //! output before comparing.
 //!
 //! After an intended change of the JSON: run
 //! `cargo run --release --bin weft -- check --format json scenarios/`
-//! from the workspace root, zero the `seconds` fields and commit the result
+//! from the workspace root, zero the `seconds` and `peak_resident_bytes`
+//! fields and commit the result
 //! as the new recording, saying in the commit why the JSON changed.
 
 use std::path::Path;
 use std::process::Command;
 
-/// `"seconds":<number>` becomes `"seconds":0`.
+/// `"seconds":<number>` and `"peak_resident_bytes":<number>` become `0`.
 fn zero_seconds(json: &str) -> String {
-    const KEY: &str = "\"seconds\":";
+    zero(&zero(json, "\"seconds\":"), "\"peak_resident_bytes\":")
+}
+
+/// `KEY<number>` becomes `KEY0`.
+fn zero(json: &str, key: &str) -> String {
+    let key_len = key.len();
     let mut out = String::with_capacity(json.len());
     let mut rest = json;
-    while let Some(i) = rest.find(KEY) {
-        out.push_str(&rest[..i + KEY.len()]);
+    while let Some(i) = rest.find(key) {
+        out.push_str(&rest[..i + key_len]);
         out.push('0');
-        rest = &rest[i + KEY.len()..];
+        rest = &rest[i + key_len..];
         let end = rest
             .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+')))
             .unwrap_or(rest.len());
@@ -36,8 +43,10 @@ fn zero_seconds(json: &str) -> String {
 #[test]
 fn zeroing_touches_only_the_seconds() {
     assert_eq!(
-        zero_seconds(r#"{"a":1.5,"seconds":0.012345,"b":2}{"seconds":1e-5}"#),
-        r#"{"a":1.5,"seconds":0,"b":2}{"seconds":0}"#
+        zero_seconds(
+            r#"{"a":1.5,"seconds":0.012345,"b":2}{"seconds":1e-5,"peak_resident_bytes":123}"#
+        ),
+        r#"{"a":1.5,"seconds":0,"b":2}{"seconds":0,"peak_resident_bytes":0}"#
     );
 }
 

@@ -87,7 +87,7 @@ fn bottoms(prog: &Program, graph: &Graph) -> BTreeSet<Vec<(GoroutineId, Site)>> 
             let mut common: Option<BTreeSet<(GoroutineId, Site)>> = None;
             for &s in &comp {
                 let state = graph.state(s);
-                let (blocked, _) = blocked_goroutines(prog, state);
+                let (blocked, _) = blocked_goroutines(prog, &state);
                 let here: BTreeSet<(GoroutineId, Site)> = blocked
                     .into_iter()
                     .filter_map(|id| {

@@ -255,6 +255,7 @@ fn json_report_snapshot() {
         seconds: 0.0,
         max_depth: 0,
         bytes_per_state: 0,
+        peak_resident_bytes: None,
         reduction: "por".into(),
         distinct_states: 0,
         complete_runs: None,

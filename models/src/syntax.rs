@@ -205,7 +205,7 @@ pub struct Stmt {
 }
 
 /// The timer-like objects of package time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TimerKind {
     /// `time.NewTimer(d)`: a stoppable one-shot timer; its channel is `t.C`.
     Timer,

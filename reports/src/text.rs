@@ -672,9 +672,13 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
         } else {
             "- states/s".to_string()
         };
+        let peak = st
+            .peak_resident_bytes
+            .map(|b| format!(", peak RSS {:.1} MB", b as f64 / 1e6))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  stats: {} states ({} distinct), {} transitions, {runs}, max depth {}, reduction {}, {:.3}s, {rate}, ~{} bytes/state",
+            "  stats: {} states ({} distinct), {} transitions, {runs}, max depth {}, reduction {}, {:.3}s, {rate}, {} bytes/state stored{peak}",
             st.states, st.distinct_states, st.transitions, st.max_depth, st.reduction, st.seconds, st.bytes_per_state
         );
     }

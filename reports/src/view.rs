@@ -675,8 +675,10 @@ pub struct StatsView {
     pub seconds: f64,
     /// Deepest level.
     pub max_depth: usize,
-    /// Approximate bytes per stored state.
+    /// Bytes the explored graph holds per stored state.
     pub bytes_per_state: usize,
+    /// The process's peak resident memory, in bytes, when the search ended.
+    pub peak_resident_bytes: Option<u64>,
     /// The reduction applied: `none`, `por`, or that por fell back.
     pub reduction: String,
     /// Distinct program states among the stored ones (a state is stored

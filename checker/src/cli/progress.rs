@@ -92,7 +92,7 @@ impl Line {
             "-".to_string()
         };
         self.last = (p.elapsed, p.states);
-        let memory = resident_bytes()
+        let memory = weft_checker::explore::bounds::resident_bytes()
             .map(|b| format!(", {} MiB resident", number((b >> 20) as i64)))
             .unwrap_or_default();
         format!(
@@ -134,13 +134,4 @@ impl Observer for Line {
             }
         }
     }
-}
-
-/// The resident set of this process (`VmRSS` in /proc/self/status, which
-/// is in kB whatever the page size); `None` where there is no /proc.
-fn resident_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
 }

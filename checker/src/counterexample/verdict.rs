@@ -81,7 +81,7 @@ pub(crate) fn reachable(
         if let Some(b) = limits.stop(s as usize) {
             return Err(Some(b));
         }
-        let state = graph.graph().state(s).clone();
+        let state = graph.graph().state(s);
         let mut crashes = 0;
         for t in semantics::enabled(prog, &state) {
             let out = semantics::step_within(prog, &state, &t, &wing_interrupt());
@@ -98,7 +98,7 @@ pub(crate) fn reachable(
             }
             let (id, new) = graph.add(s, &t, Node::awake(out.state));
             if new {
-                if graph.graph().len() > budget || stop(graph.graph().state(id)) {
+                if graph.graph().len() > budget || stop(&graph.graph().state(id)) {
                     return Err(None);
                 }
                 queue.push_back(id);

@@ -87,15 +87,15 @@ pub fn detect(prog: &Program, graph: &Graph, bugs: &mut BTreeMap<BugKey, Bug>) {
         let rep = graph.state(first);
         let path = || graph.path_to(first);
         // Goroutines blocked in every state of the component.
-        let (mut stuck, any_move) = blocked_goroutines(prog, rep);
+        let (mut stuck, any_move) = blocked_goroutines(prog, &rep);
         for &s in &comp[1..] {
-            let (b, _) = blocked_goroutines(prog, graph.state(s));
+            let (b, _) = blocked_goroutines(prog, &graph.state(s));
             stuck.retain(|g| b.contains(g));
         }
         let involved: Vec<Involved> = stuck
             .iter()
             .filter_map(|g| {
-                site_of(rep, g).map(|site| Involved {
+                site_of(&rep, g).map(|site| Involved {
                     goroutine: g.clone(),
                     site,
                 })

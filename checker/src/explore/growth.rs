@@ -130,7 +130,7 @@ pub(crate) fn diagnose(prog: &Program, graph: &Graph, bound: Option<Bound>) -> V
     let mut meter = Meter::new(prog);
     let samples: Vec<BTreeMap<Key, i64>> = picked
         .iter()
-        .map(|&i| meter.measure(graph.state(path[i])))
+        .map(|&i| meter.measure(&graph.state(path[i])))
         .collect();
     let mut facts = grown(&samples)
         .into_iter()

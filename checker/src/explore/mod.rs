@@ -38,8 +38,13 @@ pub struct Stats {
     pub max_depth: usize,
     /// Wall time.
     pub seconds: f64,
-    /// Approximate bytes per stored state.
+    /// Bytes the explored graph holds per stored state: its compact store,
+    /// parent links and edges, divided by the states (exact, not sampled).
     pub bytes_per_state: usize,
+    /// The process's peak resident memory when the search ended (`None`
+    /// where the system does not say): what the machine really paid, also
+    /// for anything the process ran before.
+    pub peak_resident_bytes: Option<u64>,
     /// The number of maximal paths (complete runs) through the explored
     /// graph, counting each crashing step as the end of a run; `None` when
     /// the graph has a cycle or the search was cut.
@@ -351,7 +356,7 @@ fn search(
             break;
         }
         debug_assert_eq!(s, builder.expanding());
-        let Node { state, sleep } = builder.graph().node(s).clone();
+        let Node { state, sleep } = builder.graph().node(s);
         let transitions = semantics::enabled(prog, &state);
         detect::race::detect(prog, &state, || builder.graph().path_to(s), &mut bugs);
         for f in detect::spins(&state) {
@@ -500,26 +505,15 @@ fn search(
     }
     let graph = builder.finish();
     stats.states = graph.len();
-    stats.distinct_states = if future.is_some() {
-        let mut seen: rustc_hash::FxHashSet<&State> = rustc_hash::FxHashSet::default();
-        graph.nodes().filter(|n| seen.insert(&n.state)).count()
-    } else {
-        graph.len()
-    };
+    stats.distinct_states = graph.distinct_states();
     stats.reduction = match reducer {
         None => Applied::None,
         Some(r) if r.sleep => Applied::Por,
         Some(_) => Applied::Proviso,
     };
     stats.seconds = budget.seconds();
-    let sample = graph.len().min(1000);
-    stats.bytes_per_state = graph
-        .nodes()
-        .take(sample)
-        .map(|n| n.state.approx_bytes() + n.sleep.len() * std::mem::size_of::<reduce::StepKey>())
-        .sum::<usize>()
-        .checked_div(sample)
-        .unwrap_or(0);
+    stats.bytes_per_state = graph.heap_bytes().checked_div(graph.len()).unwrap_or(0);
+    stats.peak_resident_bytes = bounds::peak_resident_bytes();
     let complete = cut.is_none();
     if complete {
         stats.complete_runs = graph.complete_runs();

@@ -15,7 +15,7 @@ pub(crate) mod touch;
 
 pub(crate) use future::ProgramFuture;
 pub(crate) use persistent::{analyse, StateView};
-pub(crate) use sleep::{SleepSet, StepKey};
+pub(crate) use sleep::SleepSet;
 
 /// Which reduction a search uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

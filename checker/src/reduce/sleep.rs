@@ -21,7 +21,9 @@ use crate::state::canonical::GoroutineRenaming;
 use crate::state::{GoroutineId, State};
 
 /// A transition named independently of goroutine positions.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub(crate) enum StepKey {
     /// A goroutine's step with its alternative.
     Step(GoroutineId, u32),

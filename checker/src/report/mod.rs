@@ -455,6 +455,7 @@ pub fn scenario_report(
             seconds: outcome.stats.seconds,
             max_depth: outcome.stats.max_depth,
             bytes_per_state: outcome.stats.bytes_per_state,
+            peak_resident_bytes: outcome.stats.peak_resident_bytes,
             reduction: outcome.stats.reduction.as_str().to_string(),
             distinct_states: outcome.stats.distinct_states,
             complete_runs: outcome.stats.complete_runs,

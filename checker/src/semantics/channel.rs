@@ -9,7 +9,7 @@ use crate::state::Object;
 use crate::value::{ObjRef, Value};
 
 /// The state of a channel.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChannelState {
     /// Capacity (0 = unbuffered).
     pub cap: u32,

@@ -9,7 +9,7 @@ use crate::state::{GoroutineId, Object, State};
 use crate::value::ObjRef;
 
 /// The state of a Cond.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct CondState {
     /// The Mutex or RWMutex.
     pub locker: ObjRef,

@@ -14,7 +14,7 @@ use crate::state::{Object, Site, State};
 use crate::value::{CtxError, ObjRef, Value};
 
 /// What has become of a context's cancel function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CancelStatus {
     /// `context.Background()`: there is no cancel function.
     None,
@@ -27,7 +27,7 @@ pub enum CancelStatus {
 }
 
 /// The state of a context.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ContextState {
     /// The parent, for derived contexts.
     pub parent: Option<ObjRef>,

@@ -7,7 +7,7 @@ use crate::state::Object;
 use crate::value::ObjRef;
 
 /// The state of a Mutex.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct MutexState {
     /// Held by some goroutine.
     pub locked: bool,

@@ -10,7 +10,7 @@ use crate::value::ObjRef;
 use super::Exec;
 
 /// The state of a Once.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub enum OnceState {
     /// f has not started.
     #[default]

@@ -12,7 +12,7 @@ use crate::state::{Goroutine, GoroutineId, Object};
 use crate::value::ObjRef;
 
 /// The state of an RWMutex.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct RwMutexState {
     /// A writer holds the lock.
     pub writer: bool,

@@ -12,7 +12,7 @@ use crate::state::Object;
 use crate::value::{ObjRef, Value};
 
 /// The state of a timer or ticker.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TimerState {
     /// Which constructor made it.
     pub kind: TimerKind,

@@ -5,14 +5,14 @@
 use crate::value::Value;
 
 /// A shared variable.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct VarState {
     /// Its current value.
     pub value: Value,
 }
 
 /// A map from values to values, kept sorted by key (canonical).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct MapState {
     /// Entries sorted by key.
     pub entries: Vec<(Value, Value)>,

@@ -9,7 +9,7 @@ use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};
 
 /// The state of a WaitGroup.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct WaitGroupState {
     /// The counter.
     pub counter: i64,

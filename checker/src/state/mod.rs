@@ -28,7 +28,18 @@ pub(crate) mod canonical;
 
 /// A goroutine's identity: its path in the spawn tree. Stable across
 /// interleavings, unlike spawn order.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct GoroutineId(pub SmallVec<[u16; 4]>);
 
 impl GoroutineId {
@@ -51,7 +62,9 @@ impl GoroutineId {
 }
 
 /// A code location: function and instruction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Site {
     /// The function.
     pub func: FuncId,
@@ -60,7 +73,7 @@ pub struct Site {
 }
 
 /// One activation of a function.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Frame {
     /// The function running.
     pub func: FuncId,
@@ -77,7 +90,7 @@ pub struct Frame {
 }
 
 /// A panic in flight in one goroutine.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct PanicState {
     /// Go's message (`send on closed channel`, or the scenario's text).
     pub message: String,
@@ -86,7 +99,7 @@ pub struct PanicState {
 }
 
 /// One goroutine.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Goroutine {
     /// Its identity.
     pub id: GoroutineId,
@@ -130,7 +143,7 @@ impl Goroutine {
 }
 
 /// Every kind of shared object.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Object {
     /// A channel.
     Chan(ChannelState),
@@ -220,22 +233,5 @@ impl State {
             .binary_search_by(|x| x.id.cmp(&g.id))
             .unwrap_or_else(|e| e);
         self.goroutines.insert(at, g);
-    }
-
-    /// A rough size in bytes, for memory statistics.
-    pub(crate) fn approx_bytes(&self) -> usize {
-        let mut n = std::mem::size_of::<State>();
-        n += self.globals.len() * std::mem::size_of::<Value>();
-        for g in &self.goroutines {
-            n += std::mem::size_of::<Goroutine>();
-            for f in &g.frames {
-                n += std::mem::size_of::<Frame>();
-                if f.locals.spilled() {
-                    n += f.locals.capacity() * std::mem::size_of::<Value>();
-                }
-            }
-        }
-        n += self.objects.len() * std::mem::size_of::<Object>();
-        n
     }
 }

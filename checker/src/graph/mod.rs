@@ -4,11 +4,16 @@
 //! The explorer (and the bounded searches behind a replay's verdict) build
 //! it through a [`Builder`], one node at a time; the detectors and reports
 //! read the finished [`Graph`] through its methods. Nothing outside this
-//! file sees its layout (compressed rows of successors over an indexed set
-//! of nodes).
+//! folder sees its layout: nodes stored compactly, each once
+//! ([`encode`], over [`intern`]), packed parent links ([`packed`]), and
+//! compressed rows of successors.
 
-use indexmap::IndexSet;
-use rustc_hash::FxBuildHasher;
+mod encode;
+mod intern;
+mod packed;
+
+use encode::NodeStore;
+use packed::Parents;
 
 use crate::reduce::SleepSet;
 use crate::semantics::Transition;
@@ -40,10 +45,10 @@ impl Node {
 /// The explored state graph. Nodes are expanded in id order, so the
 /// expanded ones are a prefix of the ids.
 pub struct Graph {
-    /// Every node reached, in discovery order (a node's index is its id).
-    nodes: IndexSet<Node, FxBuildHasher>,
+    /// Every node reached, in discovery order (a node's id is its index).
+    nodes: NodeStore,
     /// How each node was first reached: its parent and the transition.
-    parent: Vec<Option<(StateId, Transition)>>,
+    parent: Parents,
     /// Depth of each node in the tree of first discoveries.
     depth: Vec<u32>,
     /// How many nodes (a prefix, in id order) were expanded.
@@ -69,7 +74,7 @@ impl Graph {
     /// True when no node is stored (only for [`Graph::empty`]: a search
     /// interrupted before its start state was made).
     pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
+        self.nodes.len() == 0
     }
 
     /// Whether node `s` was expanded (its successors are known).
@@ -82,24 +87,42 @@ impl Graph {
         self.targets.len()
     }
 
-    /// The node with this id.
-    pub(crate) fn node(&self, s: StateId) -> &Node {
-        &self.nodes[s as usize]
+    /// The node with this id (decoded from the store).
+    pub(crate) fn node(&self, s: StateId) -> Node {
+        self.nodes.node(s)
     }
 
-    /// The state of the node with this id.
-    pub fn state(&self, s: StateId) -> &State {
-        &self.nodes[s as usize].state
+    /// The state of the node with this id (decoded from the store).
+    pub fn state(&self, s: StateId) -> State {
+        self.nodes.state(s)
     }
 
-    /// Every node, in id order.
-    pub(crate) fn nodes(&self) -> impl Iterator<Item = &Node> {
-        self.nodes.iter()
+    /// Every node, in id order (each decoded from the store).
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = Node> + '_ {
+        (0..self.nodes.len() as StateId).map(|s| self.nodes.node(s))
     }
 
     /// Whether this node is stored.
     pub(crate) fn contains(&self, node: &Node) -> bool {
-        self.nodes.contains(node)
+        self.nodes.find(node).is_some()
+    }
+
+    /// How many distinct states the nodes hold (with sleep sets, a state
+    /// may be stored once per sleep set it was reached with).
+    pub(crate) fn distinct_states(&self) -> usize {
+        self.nodes.distinct_states()
+    }
+
+    /// Bytes the graph holds on the heap: its store, links and edges.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.nodes.heap_bytes()
+            + self.parent.heap_bytes()
+            + (self.depth.capacity()
+                + self.offsets.capacity()
+                + self.targets.capacity()
+                + self.crashes.capacity()
+                + self.asleep.capacity())
+                * 4
     }
 
     /// Depth of node `s` in the tree of first discoveries (a shortest
@@ -201,16 +224,16 @@ impl Graph {
 
     /// The node `s` was first reached from (`None` for the start).
     pub(crate) fn parent(&self, s: StateId) -> Option<StateId> {
-        self.parent[s as usize].as_ref().map(|(p, _)| *p)
+        self.parent.parent(s)
     }
 
     /// The transitions from the start to `s`.
     pub(crate) fn path_to(&self, s: StateId) -> Vec<Transition> {
         let mut path = Vec::new();
         let mut cur = s;
-        while let Some((p, t)) = &self.parent[cur as usize] {
-            path.push(t.clone());
-            cur = *p;
+        while let Some((p, t)) = self.parent.get(cur) {
+            path.push(t);
+            cur = p;
         }
         path.reverse();
         path
@@ -229,8 +252,8 @@ impl Graph {
     /// goroutine's first local run was interrupted): no node at all.
     pub(crate) fn empty() -> Graph {
         Graph {
-            nodes: IndexSet::with_hasher(FxBuildHasher),
-            parent: Vec::new(),
+            nodes: NodeStore::default(),
+            parent: Parents::default(),
             depth: Vec::new(),
             expanded: 0,
             offsets: vec![0],
@@ -244,12 +267,14 @@ impl Graph {
 impl Builder {
     /// A graph with `start` as its only node (id 0).
     pub fn new(start: Node) -> Builder {
-        let mut nodes = IndexSet::with_hasher(FxBuildHasher);
-        nodes.insert(start);
+        let mut nodes = NodeStore::default();
+        nodes.insert(&start);
+        let mut parent = Parents::default();
+        parent.push_start();
         Builder {
             graph: Graph {
                 nodes,
-                parent: vec![None],
+                parent,
                 depth: vec![0],
                 expanded: 0,
                 offsets: vec![0],
@@ -276,10 +301,9 @@ impl Builder {
     pub(crate) fn add(&mut self, from: StateId, t: &Transition, node: Node) -> (StateId, bool) {
         debug_assert_eq!(from, self.expanding());
         let g = &mut self.graph;
-        let (id, new) = g.nodes.insert_full(node);
-        let id = id as StateId;
+        let (id, new) = g.nodes.insert(&node);
         if new {
-            g.parent.push(Some((from, t.clone())));
+            g.parent.push(from, t);
             g.depth.push(g.depth[from as usize] + 1);
         }
         g.targets.push(id);

@@ -1,0 +1,260 @@
+//! The stored form of a node: a few bytes, with its parts shared.
+//!
+//! A state splits into parts: the shared part (globals, objects, whether
+//! main returned) and one part per goroutine. Each part is encoded once
+//! (postcard: varints, no padding) and stored once in its own
+//! [`Interner`]; a node is then the list of its parts' ids plus its sleep
+//! set, itself stored once. This is SPIN's *collapse* compression: a
+//! goroutine's local state recurs across many global states, so most
+//! states cost only their list of ids, a byte or two per goroutine.
+//!
+//! Encoding is exact: [`NodeStore::node`] gives back the node stored,
+//! equal to it in every field, so the explorer and the detectors see
+//! what they stored.
+
+use rustc_hash::FxHashSet;
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::intern::{push_varint, read_varint, Interner};
+use super::Node;
+use crate::reduce::SleepSet;
+use crate::state::{Goroutine, Object, State};
+use crate::value::Value;
+
+/// The shared part of a state, as encoded.
+type Shared<'a> = (&'a [Value], &'a [Object], bool);
+
+/// The nodes of a graph, stored compactly, each once, by id.
+#[derive(Default)]
+pub(crate) struct NodeStore {
+    /// Distinct shared parts.
+    shared: Interner,
+    /// Distinct goroutines.
+    goroutines: Interner,
+    /// Distinct nodes: part ids, then the encoded sleep set.
+    nodes: Interner,
+    /// True once a node with a non-empty sleep set is stored (otherwise
+    /// nodes and states are the same thing).
+    any_asleep: bool,
+    /// Reused encoding buffers.
+    part: Vec<u8>,
+    key: Vec<u8>,
+}
+
+impl NodeStore {
+    /// How many nodes are stored.
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Stores `node` unless stored; returns its id and whether it is new.
+    pub(crate) fn insert(&mut self, node: &Node) -> (u32, bool) {
+        let mut key = std::mem::take(&mut self.key);
+        let mut part = std::mem::take(&mut self.part);
+        key.clear();
+        let state = &node.state;
+        let shared: Shared = (&state.globals, &state.objects, state.main_returned);
+        push_varint(
+            &mut key,
+            u64::from(intern(&mut self.shared, &mut part, &shared)),
+        );
+        push_varint(&mut key, state.goroutines.len() as u64);
+        for g in &state.goroutines {
+            push_varint(
+                &mut key,
+                u64::from(intern(&mut self.goroutines, &mut part, g)),
+            );
+        }
+        self.any_asleep |= !node.sleep.is_empty();
+        encode(&mut key, &node.sleep);
+        let found = self.nodes.insert(&key);
+        self.key = key;
+        self.part = part;
+        found
+    }
+
+    /// The id of `node`, if stored.
+    pub(crate) fn find(&self, node: &Node) -> Option<u32> {
+        let mut key = Vec::new();
+        let mut part = Vec::new();
+        let state = &node.state;
+        let shared: Shared = (&state.globals, &state.objects, state.main_returned);
+        part.clear();
+        encode(&mut part, &shared);
+        push_varint(&mut key, u64::from(self.shared.find(&part)?));
+        push_varint(&mut key, state.goroutines.len() as u64);
+        for g in &state.goroutines {
+            part.clear();
+            encode(&mut part, g);
+            push_varint(&mut key, u64::from(self.goroutines.find(&part)?));
+        }
+        encode(&mut key, &node.sleep);
+        self.nodes.find(&key)
+    }
+
+    /// The node with id `id`.
+    pub(crate) fn node(&self, id: u32) -> Node {
+        let key = self.nodes.get(id);
+        let mut at = 0;
+        let state = self.state_at(key, &mut at);
+        let sleep: SleepSet = decode(&key[at..]);
+        Node { state, sleep }
+    }
+
+    /// The state of node `id`.
+    pub(crate) fn state(&self, id: u32) -> State {
+        self.state_at(self.nodes.get(id), &mut 0)
+    }
+
+    /// Decodes the state whose part ids start at `key[*at]`, moving past
+    /// them.
+    fn state_at(&self, key: &[u8], at: &mut usize) -> State {
+        let shared = read_varint(key, at) as u32;
+        let (globals, objects, main_returned): (Vec<Value>, Vec<Object>, bool) =
+            decode(self.shared.get(shared));
+        let n = read_varint(key, at) as usize;
+        let goroutines = (0..n)
+            .map(|_| decode::<Goroutine>(self.goroutines.get(read_varint(key, at) as u32)))
+            .collect();
+        State {
+            globals,
+            goroutines,
+            objects,
+            main_returned,
+        }
+    }
+
+    /// How many distinct states the nodes hold (a state may be stored once
+    /// per sleep set it was reached with).
+    pub(crate) fn distinct_states(&self) -> usize {
+        if !self.any_asleep {
+            return self.len();
+        }
+        let mut seen: FxHashSet<&[u8]> = FxHashSet::default();
+        (0..self.len() as u32)
+            .filter(|&id| {
+                let key = self.nodes.get(id);
+                let mut at = 0;
+                read_varint(key, &mut at);
+                let n = read_varint(key, &mut at);
+                (0..n).for_each(|_| {
+                    read_varint(key, &mut at);
+                });
+                seen.insert(&key[..at])
+            })
+            .count()
+    }
+
+    /// Bytes held by the store (for statistics).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.shared.heap_bytes() + self.goroutines.heap_bytes() + self.nodes.heap_bytes()
+    }
+}
+
+/// Interns the encoding of `value` in `set` (encoded into `buf`).
+fn intern<T: Serialize + ?Sized>(set: &mut Interner, buf: &mut Vec<u8>, value: &T) -> u32 {
+    buf.clear();
+    encode(buf, value);
+    set.insert(buf).0
+}
+
+/// Appends the encoding of `value`.
+fn encode<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    let taken = std::mem::take(out);
+    *out = postcard::to_extend(value, taken)
+        .expect("internal weft bug: a state part cannot be encoded");
+}
+
+/// Decodes a stored part.
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> T {
+    postcard::from_bytes(bytes).expect("internal weft bug: a stored state part does not decode")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use weft_models::span::SourceFile;
+
+    use super::*;
+    use crate::reduce::sleep::StepKey;
+    use crate::semantics;
+
+    /// Every scenario of the corpus.
+    fn corpus() -> Vec<weft_models::ir::Program> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+        let mut dirs = vec![root];
+        let mut progs = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            let mut entries: Vec<_> = std::fs::read_dir(&dir)
+                .expect("the corpus folder")
+                .map(|e| e.expect("a corpus entry").path())
+                .collect();
+            entries.sort();
+            for p in entries {
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|e| e == "ron") {
+                    let text = std::fs::read_to_string(&p).expect("a scenario");
+                    let file = SourceFile::new(p.display().to_string(), text);
+                    progs.push(weft_models::compile(&file, &[]).expect("the corpus compiles"));
+                }
+            }
+        }
+        progs
+    }
+
+    #[test]
+    fn every_stored_node_decodes_to_what_was_stored() {
+        let progs = corpus();
+        assert!(progs.len() > 50, "{} scenarios", progs.len());
+        let mut checked = 0;
+        for prog in &progs {
+            let Ok(init) = semantics::initial_state(prog) else {
+                continue;
+            };
+            let mut store = NodeStore::default();
+            let mut queue = vec![init];
+            while let Some(state) = queue.pop() {
+                if store.len() >= 300 {
+                    break;
+                }
+                // The same state with a sleep set is a second node.
+                let sleep: SleepSet = (0..state.goroutines.len().min(2))
+                    .map(|g| StepKey::Step(state.goroutines[g].id.clone(), g as u32))
+                    .collect();
+                let asleep = Node {
+                    state: state.clone(),
+                    sleep,
+                };
+                let node = Node::awake(state);
+                let (id, new) = store.insert(&node);
+                if !new {
+                    continue;
+                }
+                assert_eq!(store.node(id), node);
+                assert_eq!(store.state(id), node.state);
+                assert_eq!(store.find(&node), Some(id));
+                if !asleep.sleep.is_empty() {
+                    assert_eq!(store.find(&asleep), None);
+                    let (other, new) = store.insert(&asleep);
+                    assert!(new && other != id);
+                    assert_eq!(store.node(other), asleep);
+                }
+                checked += 1;
+                for t in semantics::enabled(prog, &node.state) {
+                    let out = semantics::step(prog, &node.state, &t);
+                    if out.failure.is_none() {
+                        queue.push(out.state);
+                    }
+                }
+            }
+            let distinct = (0..store.len() as u32)
+                .map(|id| store.state(id))
+                .collect::<std::collections::HashSet<_>>()
+                .len();
+            assert_eq!(store.distinct_states(), distinct);
+        }
+        assert!(checked > 4_000, "{checked} nodes checked");
+    }
+}
