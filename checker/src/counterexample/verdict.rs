@@ -96,7 +96,7 @@ pub(crate) fn reachable(
                 crashes += 1;
                 continue;
             }
-            let (id, new) = graph.add(s, &t, Node::awake(out.state));
+            let (id, new) = graph.add(s, &state, &t, Node::awake(out.state));
             if new {
                 if graph.graph().len() > budget || stop(&graph.graph().state(id)) {
                     return Err(None);

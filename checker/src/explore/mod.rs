@@ -282,23 +282,7 @@ type Stepped = (semantics::StepOutcome, GoroutineRenaming);
 /// goroutine has ended.
 fn stepped(prog: &Program, state: &State, t: &Transition, interrupt: &Interrupt) -> Stepped {
     let mut out = semantics::step_within(prog, state, t, interrupt);
-    // A goroutine ended: one of the state's is gone, or fewer goroutines
-    // are new than the survivors started (one started here ended here).
-    let ended = out.failure.is_none() && {
-        let mut gone = 0;
-        let mut started = 0;
-        for g in &state.goroutines {
-            match out.state.position(&g.id) {
-                Some(p) => {
-                    started += out.state.goroutines[p].spawned.saturating_sub(g.spawned) as usize
-                }
-                None => gone += 1,
-            }
-        }
-        let new = (out.state.goroutines.len() + gone).saturating_sub(state.goroutines.len());
-        gone > 0 || new < started
-    };
-    let renaming = if ended {
+    let renaming = if out.ended {
         canonical_goroutines(&mut out.state)
     } else {
         GoroutineRenaming::default()
@@ -487,7 +471,7 @@ fn search(
                 builder.abandon(s);
                 break;
             }
-            let (id, new) = builder.add(s, t, node);
+            let (id, new) = builder.add(s, &state, t, node);
             if new {
                 queue.push_back(id);
             }

@@ -49,21 +49,47 @@ impl NodeStore {
 
     /// Stores `node` unless stored; returns its id and whether it is new.
     pub(crate) fn insert(&mut self, node: &Node) -> (u32, bool) {
+        self.insert_near(node, None)
+    }
+
+    /// [`NodeStore::insert`] for a successor of stored node `near`, whose
+    /// state is given: the parts a step left equal to `near`'s keep their
+    /// ids without being encoded again (a step changes one goroutine or
+    /// two, and perhaps the objects).
+    pub(crate) fn insert_near(&mut self, node: &Node, near: Option<(u32, &State)>) -> (u32, bool) {
         let mut key = std::mem::take(&mut self.key);
         let mut part = std::mem::take(&mut self.part);
         key.clear();
         let state = &node.state;
-        let shared: Shared = (&state.globals, &state.objects, state.main_returned);
-        push_varint(
-            &mut key,
-            u64::from(intern(&mut self.shared, &mut part, &shared)),
-        );
+        let near = near.map(|(id, s)| (s, self.part_ids(id)));
+        let same_shared = near.as_ref().is_some_and(|(s, _)| {
+            s.main_returned == state.main_returned
+                && s.globals == state.globals
+                && s.objects == state.objects
+        });
+        let shared_id = match &near {
+            Some((_, ids)) if same_shared => ids[0],
+            _ => {
+                let shared: Shared = (&state.globals, &state.objects, state.main_returned);
+                intern(&mut self.shared, &mut part, &shared)
+            }
+        };
+        push_varint(&mut key, u64::from(shared_id));
         push_varint(&mut key, state.goroutines.len() as u64);
+        // Both goroutine lists are sorted by id: walk them together.
+        let mut j = 0;
         for g in &state.goroutines {
-            push_varint(
-                &mut key,
-                u64::from(intern(&mut self.goroutines, &mut part, g)),
-            );
+            let mut reused = None;
+            if let Some((s, ids)) = &near {
+                while j < s.goroutines.len() && s.goroutines[j].id < g.id {
+                    j += 1;
+                }
+                if j < s.goroutines.len() && s.goroutines[j] == *g {
+                    reused = Some(ids[j + 1]);
+                }
+            }
+            let id = reused.unwrap_or_else(|| intern(&mut self.goroutines, &mut part, g));
+            push_varint(&mut key, u64::from(id));
         }
         self.any_asleep |= !node.sleep.is_empty();
         encode(&mut key, &node.sleep);
@@ -71,6 +97,20 @@ impl NodeStore {
         self.key = key;
         self.part = part;
         found
+    }
+
+    /// The part ids of stored node `id`: the shared part's, then each
+    /// goroutine's.
+    fn part_ids(&self, id: u32) -> smallvec::SmallVec<[u32; 16]> {
+        let key = self.nodes.get(id);
+        let mut at = 0;
+        let mut ids = smallvec::SmallVec::new();
+        ids.push(read_varint(key, &mut at) as u32);
+        let n = read_varint(key, &mut at);
+        for _ in 0..n {
+            ids.push(read_varint(key, &mut at) as u32);
+        }
+        ids
     }
 
     /// The id of `node`, if stored.

@@ -296,12 +296,19 @@ impl Builder {
     }
 
     /// Adds the edge `from --t--> node` from the node being expanded,
-    /// storing `node` (first reached from `from` by `t`) unless it is
-    /// known. Returns its id and whether it is new.
-    pub(crate) fn add(&mut self, from: StateId, t: &Transition, node: Node) -> (StateId, bool) {
+    /// whose state is `from_state`, storing `node` (first reached from
+    /// `from` by `t`) unless it is known. Returns its id and whether it is
+    /// new.
+    pub(crate) fn add(
+        &mut self,
+        from: StateId,
+        from_state: &State,
+        t: &Transition,
+        node: Node,
+    ) -> (StateId, bool) {
         debug_assert_eq!(from, self.expanding());
         let g = &mut self.graph;
-        let (id, new) = g.nodes.insert(&node);
+        let (id, new) = g.nodes.insert_near(&node, Some((from, from_state)));
         if new {
             g.parent.push(from, t);
             g.depth.push(g.depth[from as usize] + 1);

@@ -483,8 +483,9 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
     Ok(())
 }
 
-/// Removes goroutines that have returned; notes when main has.
-pub(crate) fn reap(ex: &mut Exec) {
+/// Removes goroutines that have returned; notes when main has. True when
+/// one was removed.
+pub(crate) fn reap(ex: &mut Exec) -> bool {
     let state = &mut ex.state;
     if state
         .goroutines
@@ -493,7 +494,9 @@ pub(crate) fn reap(ex: &mut Exec) {
     {
         state.main_returned = true;
     }
+    let before = state.goroutines.len();
     state.goroutines.retain(|g| !g.frames.is_empty());
+    state.goroutines.len() < before
 }
 
 fn vanished() -> Fault {

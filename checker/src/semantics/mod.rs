@@ -175,6 +175,9 @@ pub struct StepOutcome {
     /// the step created have the indices from that state's object count
     /// up); empty when `failure` is set.
     pub renumbering: Renumbering,
+    /// True when a goroutine ended in the step (main included; also one
+    /// started and ended within it).
+    pub ended: bool,
 }
 
 /// The execution context of one step: the program and a state being changed.
@@ -232,7 +235,7 @@ pub(crate) fn initial_state_within(
     });
     let _ = main;
     local::run_local(&mut ex, &GoroutineId::main())?;
-    local::reap(&mut ex);
+    let _ = local::reap(&mut ex);
     canonical::canonicalize(&mut ex.state, &mut ex.events);
     Ok(ex.state)
 }
@@ -265,14 +268,16 @@ pub(crate) fn step_within(
             events: ex.events,
             failure: Some(failure),
             renumbering: Renumbering::default(),
+            ended: false,
         };
     }
-    local::reap(&mut ex);
+    let ended = local::reap(&mut ex);
     let renumbering = canonical::canonicalize(&mut ex.state, &mut ex.events);
     StepOutcome {
         state: ex.state,
         events: ex.events,
         failure: None,
         renumbering,
+        ended,
     }
 }

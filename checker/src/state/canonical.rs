@@ -197,14 +197,18 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
 /// changed, each with its old and new id (usually none).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct GoroutineRenaming {
-    /// `(old, new)` for every renamed goroutine, in goroutine order.
+    /// `(old, new)` for every renamed goroutine, in goroutine order (so
+    /// sorted by old id).
     pairs: Vec<(GoroutineId, GoroutineId)>,
 }
 
 impl GoroutineRenaming {
     /// The new id of the goroutine that had `old`; `None` when it kept it.
     pub fn get(&self, old: &GoroutineId) -> Option<&GoroutineId> {
-        self.pairs.iter().find(|(o, _)| o == old).map(|(_, n)| n)
+        self.pairs
+            .binary_search_by(|(o, _)| o.cmp(old))
+            .ok()
+            .map(|i| &self.pairs[i].1)
     }
 
     /// The old id of the goroutine now called `new`; `None` when it kept it.
@@ -237,6 +241,53 @@ impl GoroutineRenaming {
 /// writer) are renamed with them. It only renames after a goroutine has
 /// ended: a spawn alone keeps ids canonical.
 pub(crate) fn canonical_goroutines(state: &mut State) -> GoroutineRenaming {
+    let renaming = if state.goroutines.iter().all(|g| g.id.0.len() <= 1) {
+        flat_ranks(state)
+    } else {
+        tree_ranks(state)
+    };
+    if renaming.is_empty() {
+        return renaming;
+    }
+    // The pairs are in goroutine order: one walk renames them.
+    let mut pairs = renaming.pairs.iter().peekable();
+    for g in &mut state.goroutines {
+        if let Some((_, new)) = pairs.next_if(|(old, _)| *old == g.id) {
+            g.id = new.clone();
+        }
+    }
+    for o in &mut state.objects {
+        rename_in_object(o, &renaming);
+    }
+    renaming
+}
+
+/// [`tree_ranks`] where every goroutine is main or a child of main (the
+/// common case, and cheap): the `k`-th live child becomes `[k]`.
+fn flat_ranks(state: &mut State) -> GoroutineRenaming {
+    let mut pairs = Vec::new();
+    let mut k: u16 = 0;
+    let mut main = None;
+    for (i, g) in state.goroutines.iter_mut().enumerate() {
+        if g.id.is_main() {
+            main = Some(i);
+            continue;
+        }
+        if g.id.0[0] != k {
+            pairs.push((g.id.clone(), GoroutineId(smallvec::smallvec![k])));
+        }
+        g.spawned = 0;
+        k += 1;
+    }
+    if let Some(m) = main {
+        state.goroutines[m].spawned = u32::from(k);
+    }
+    GoroutineRenaming { pairs }
+}
+
+/// Sets each goroutine's spawn count to its live children and returns the
+/// renaming of ids to ranks among live siblings (not yet applied).
+fn tree_ranks(state: &mut State) -> GoroutineRenaming {
     // Every prefix of a live id (the nodes of the live spawn tree), with
     // the child indices under it; the goroutines are sorted by id, so the
     // children of each prefix come out sorted.
@@ -267,17 +318,7 @@ pub(crate) fn canonical_goroutines(state: &mut State) -> GoroutineRenaming {
     for (g, n) in state.goroutines.iter_mut().zip(spawned) {
         g.spawned = n;
     }
-    let renaming = GoroutineRenaming { pairs };
-    if renaming.is_empty() {
-        return renaming;
-    }
-    for g in &mut state.goroutines {
-        g.id = renaming.apply(&g.id);
-    }
-    for o in &mut state.objects {
-        rename_in_object(o, &renaming);
-    }
-    renaming
+    GoroutineRenaming { pairs }
 }
 
 /// Renames the goroutine ids an object keeps.
