@@ -340,7 +340,7 @@ fn search(
             break;
         }
         debug_assert_eq!(s, builder.expanding());
-        let Node { state, sleep } = builder.graph().node(s);
+        let Node { state, sleep } = builder.node_to_expand(s);
         let transitions = semantics::enabled(prog, &state);
         detect::race::detect(prog, &state, || builder.graph().path_to(s), &mut bugs);
         for f in detect::spins(&state) {

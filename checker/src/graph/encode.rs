@@ -12,6 +12,8 @@
 //! equal to it in every field, so the explorer and the detectors see
 //! what they stored.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashSet;
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -39,7 +41,14 @@ pub(crate) struct NodeStore {
     /// Reused encoding buffers.
     part: Vec<u8>,
     key: Vec<u8>,
+    /// Goroutines decoded lately, by part id (direct-mapped, so bounded):
+    /// a state decoded for expansion shares them with the states decoded
+    /// before it instead of decoding them again.
+    decoded: Vec<Option<(u32, Arc<Goroutine>)>>,
 }
+
+/// How many decoded goroutines [`NodeStore`] keeps.
+const DECODED: usize = 4096;
 
 impl NodeStore {
     /// How many nodes are stored.
@@ -88,7 +97,7 @@ impl NodeStore {
                     reused = Some(ids[j + 1]);
                 }
             }
-            let id = reused.unwrap_or_else(|| intern(&mut self.goroutines, &mut part, g));
+            let id = reused.unwrap_or_else(|| intern(&mut self.goroutines, &mut part, &**g));
             push_varint(&mut key, u64::from(id));
         }
         self.any_asleep |= !node.sleep.is_empty();
@@ -125,11 +134,49 @@ impl NodeStore {
         push_varint(&mut key, state.goroutines.len() as u64);
         for g in &state.goroutines {
             part.clear();
-            encode(&mut part, g);
+            encode(&mut part, &**g);
             push_varint(&mut key, u64::from(self.goroutines.find(&part)?));
         }
         encode(&mut key, &node.sleep);
         self.nodes.find(&key)
+    }
+
+    /// The node with id `id`, sharing the goroutines it has in common
+    /// with the nodes decoded lately (for the explorer, which decodes
+    /// every node once to expand it).
+    pub(crate) fn node_shared(&mut self, id: u32) -> Node {
+        if self.decoded.is_empty() {
+            self.decoded = vec![None; DECODED];
+        }
+        let key = self.nodes.get(id);
+        let mut at = 0;
+        let shared = read_varint(key, &mut at) as u32;
+        let (globals, objects, main_returned): (Vec<Value>, Vec<Object>, bool) =
+            decode(self.shared.get(shared));
+        let n = read_varint(key, &mut at) as usize;
+        let mut goroutines = Vec::with_capacity(n);
+        for _ in 0..n {
+            let part = read_varint(key, &mut at) as u32;
+            let slot = &mut self.decoded[part as usize % DECODED];
+            match slot {
+                Some((p, g)) if *p == part => goroutines.push(Arc::clone(g)),
+                _ => {
+                    let g = Arc::new(decode::<Goroutine>(self.goroutines.get(part)));
+                    *slot = Some((part, Arc::clone(&g)));
+                    goroutines.push(g);
+                }
+            }
+        }
+        let sleep: SleepSet = decode(&key[at..]);
+        Node {
+            state: State {
+                globals,
+                goroutines,
+                objects,
+                main_returned,
+            },
+            sleep,
+        }
     }
 
     /// The node with id `id`.
@@ -154,7 +201,11 @@ impl NodeStore {
             decode(self.shared.get(shared));
         let n = read_varint(key, at) as usize;
         let goroutines = (0..n)
-            .map(|_| decode::<Goroutine>(self.goroutines.get(read_varint(key, at) as u32)))
+            .map(|_| {
+                Arc::new(decode::<Goroutine>(
+                    self.goroutines.get(read_varint(key, at) as u32),
+                ))
+            })
             .collect();
         State {
             globals,

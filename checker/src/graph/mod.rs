@@ -87,11 +87,6 @@ impl Graph {
         self.targets.len()
     }
 
-    /// The node with this id (decoded from the store).
-    pub(crate) fn node(&self, s: StateId) -> Node {
-        self.nodes.node(s)
-    }
-
     /// The state of the node with this id (decoded from the store).
     pub fn state(&self, s: StateId) -> State {
         self.nodes.state(s)
@@ -288,6 +283,12 @@ impl Builder {
     /// The graph so far.
     pub(crate) fn graph(&self) -> &Graph {
         &self.graph
+    }
+
+    /// Node `s`, decoded to be expanded (sharing goroutines with the
+    /// nodes decoded before it).
+    pub(crate) fn node_to_expand(&mut self, s: StateId) -> Node {
+        self.graph.nodes.node_shared(s)
     }
 
     /// The node being expanded: the first one not expanded yet.

@@ -437,7 +437,7 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
                     return Err(Fault::Model("call stack too deep".into()));
                 }
                 let callee = new_frame(prog, *func, &vals);
-                state.goroutines[pos].frames.push(callee);
+                state.goroutine_at_mut(pos).frames.push(callee);
                 return Ok(());
             }
             Op::Return { value } => {
@@ -445,20 +445,20 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
                     Some(e) => eval(state, locals, e)?,
                     None => Value::Nil,
                 };
-                let f = state.goroutines[pos].top_mut();
+                let f = state.goroutine_at_mut(pos).top_mut();
                 f.ret = v;
                 f.returning = true;
                 return Ok(());
             }
             Op::Defer { entry } => {
-                let f = state.goroutines[pos].top_mut();
+                let f = state.goroutine_at_mut(pos).top_mut();
                 f.defers.push(*entry);
                 f.pc = next;
                 return Ok(());
             }
             Op::EndDefer => return Ok(()),
             Op::Recover { dst } => {
-                let g = &mut state.goroutines[pos];
+                let g = state.goroutine_at_mut(pos);
                 let in_defer = g.top().returning;
                 let recovered = in_defer && g.panic.is_some();
                 if recovered {
@@ -473,7 +473,7 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
             }
         }
     };
-    let f = state.goroutines[pos].top_mut();
+    let f = state.goroutine_at_mut(pos).top_mut();
     if let Some((slot, v)) = write {
         f.locals[slot] = v;
     }

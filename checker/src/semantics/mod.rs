@@ -195,14 +195,14 @@ pub(crate) struct Exec<'p> {
 impl<'p> Exec<'p> {
     /// The goroutine with this id.
     pub(crate) fn goroutine(&self, id: &GoroutineId) -> Option<&Goroutine> {
-        self.state.position(id).map(|p| &self.state.goroutines[p])
+        self.state.position(id).map(|p| &*self.state.goroutines[p])
     }
 
     /// The goroutine with this id, mutably.
     pub(crate) fn goroutine_mut(&mut self, id: &GoroutineId) -> Option<&mut Goroutine> {
         self.state
             .position(id)
-            .map(move |p| &mut self.state.goroutines[p])
+            .map(move |p| self.state.goroutine_at_mut(p))
     }
 }
 

@@ -14,6 +14,7 @@
 //! called, it never will be ([`Event::ContextLeak`]).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use smallvec::SmallVec;
 
@@ -185,9 +186,16 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
     let map = &walk.map;
     state.globals.iter_mut().for_each(|v| *v = v.remap(map));
     for g in &mut state.goroutines {
-        for f in &mut g.frames {
-            f.locals.iter_mut().for_each(|v| *v = v.remap(map));
-            f.ret = f.ret.remap(map);
+        // Only a goroutine holding a moved handle is copied.
+        let moved = g
+            .frames
+            .iter()
+            .any(|f| f.locals.iter().chain([&f.ret]).any(|&v| v.remap(map) != v));
+        if moved {
+            for f in &mut Arc::make_mut(g).frames {
+                f.locals.iter_mut().for_each(|v| *v = v.remap(map));
+                f.ret = f.ret.remap(map);
+            }
         }
     }
     Renumbering { map: walk.map }
@@ -253,7 +261,7 @@ pub(crate) fn canonical_goroutines(state: &mut State) -> GoroutineRenaming {
     let mut pairs = renaming.pairs.iter().peekable();
     for g in &mut state.goroutines {
         if let Some((_, new)) = pairs.next_if(|(old, _)| *old == g.id) {
-            g.id = new.clone();
+            Arc::make_mut(g).id = new.clone();
         }
     }
     for o in &mut state.objects {
@@ -276,11 +284,15 @@ fn flat_ranks(state: &mut State) -> GoroutineRenaming {
         if g.id.0[0] != k {
             pairs.push((g.id.clone(), GoroutineId(smallvec::smallvec![k])));
         }
-        g.spawned = 0;
+        if g.spawned != 0 {
+            Arc::make_mut(g).spawned = 0;
+        }
         k += 1;
     }
     if let Some(m) = main {
-        state.goroutines[m].spawned = u32::from(k);
+        if state.goroutines[m].spawned != u32::from(k) {
+            state.goroutine_at_mut(m).spawned = u32::from(k);
+        }
     }
     GoroutineRenaming { pairs }
 }
@@ -316,7 +328,9 @@ fn tree_ranks(state: &mut State) -> GoroutineRenaming {
         }
     }
     for (g, n) in state.goroutines.iter_mut().zip(spawned) {
-        g.spawned = n;
+        if g.spawned != n {
+            Arc::make_mut(g).spawned = n;
+        }
     }
     GoroutineRenaming { pairs }
 }

@@ -10,6 +10,8 @@
 //!   order a fixed traversal from the roots (globals, then each goroutine's
 //!   frames) first reaches them ([`canonical::canonicalize`]).
 
+use std::sync::Arc;
+
 use smallvec::SmallVec;
 use weft_models::ir::{FuncId, ObjectKind, Pc};
 
@@ -196,8 +198,11 @@ impl Object {
 pub struct State {
     /// Handles of the program's globals, in declaration order.
     pub globals: Vec<Value>,
-    /// Live goroutines, sorted by id.
-    pub goroutines: Vec<Goroutine>,
+    /// Live goroutines, sorted by id. Shared between the states that hold
+    /// them unchanged (a step changes one or two): cloning a state copies
+    /// pointers, and a step copies only the goroutines it changes
+    /// ([`Arc::make_mut`]).
+    pub goroutines: Vec<Arc<Goroutine>>,
     /// Objects, canonically numbered.
     pub objects: Vec<Object>,
     /// True once main has returned (the other goroutines keep running).
@@ -232,6 +237,12 @@ impl State {
             .goroutines
             .binary_search_by(|x| x.id.cmp(&g.id))
             .unwrap_or_else(|e| e);
-        self.goroutines.insert(at, g);
+        self.goroutines.insert(at, Arc::new(g));
+    }
+
+    /// The goroutine at position `p`, to change: copied first if another
+    /// state shares it.
+    pub(crate) fn goroutine_at_mut(&mut self, p: usize) -> &mut Goroutine {
+        Arc::make_mut(&mut self.goroutines[p])
     }
 }
