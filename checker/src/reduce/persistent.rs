@@ -130,8 +130,14 @@ pub(crate) fn analyse(
     let has_move: Vec<bool> = (0..=ng)
         .map(|a| actors.iter().any(|xs| xs.contains(&a)))
         .collect();
-    let mut best: Option<Vec<bool>> = None;
-    let mut best_len = usize::MAX;
+    // The candidate sets, smallest first (ties in actor order). The first
+    // without a crash is chosen: a crash ends every run through it, so a
+    // set holding one must hold everything (the other goroutines could
+    // have moved first). Whether a step crashes is learnt by running it,
+    // so only the sets that may be chosen are asked, in the order they
+    // would be: the chosen set's steps run anyway, and no step runs only
+    // to be dropped for a smaller set found later.
+    let mut candidates: Vec<(usize, Vec<bool>)> = Vec::new();
     for start in (0..=ng).filter(|&a| has_move[a]) {
         let members = closure(start, &current, &fut, &actors);
         let set: Vec<bool> = actors
@@ -139,18 +145,22 @@ pub(crate) fn analyse(
             .map(|xs| xs.iter().any(|&a| members[a]))
             .collect();
         let len = set.iter().filter(|&&b| b).count();
-        // A crash ends every run through it: a set holding one must hold
-        // everything (the other goroutines could have moved first).
-        if len < best_len && !(0..set.len()).any(|i| set[i] && crashing(i)) {
-            best_len = len;
-            best = Some(set);
-            if len == 1 {
-                break;
-            }
+        if len == 1 && !(0..set.len()).any(|i| set[i] && crashing(i)) {
+            // No set is smaller: the first crash-free one of one step.
+            return StateView {
+                touches,
+                actors,
+                persistent: set,
+            };
         }
+        candidates.push((len, set));
     }
-    if let Some(b) = best {
-        persistent = b;
+    candidates.sort_by_key(|(len, _)| *len);
+    if let Some((_, set)) = candidates
+        .into_iter()
+        .find(|(_, set)| !(0..set.len()).any(|i| set[i] && crashing(i)))
+    {
+        persistent = set;
     }
     StateView {
         touches,
