@@ -28,6 +28,15 @@ fuzz-por N="20000" START="2000":
 bench: spin
     cargo run --release -p weft-checker --example bench
 
+# `just bench` with a `weft-before` row under each weft row, measured by the
+# harness built from commit REV (default: the code before the compact state
+# store), in the same run: how an engine change moved states/s and memory.
+bench-before REV="a0deff9": spin
+    rm -rf target/before && git worktree prune && git worktree add --detach target/before {{REV}}
+    cd target/before && CARGO_TARGET_DIR=../before-target cargo build --release -p weft-checker --example bench
+    cargo run --release -p weft-checker --example bench -- --before target/before-target/release/examples/bench
+    git worktree remove --force target/before
+
 # The same at small sizes, with a 10 s cap (under a minute); prints the table.
 bench-quick: spin
     cargo run --release -p weft-checker --example bench -- --quick --out target/bench-quick.md

@@ -9,9 +9,12 @@
 //! runs in a child process (this binary with `--one`), so peak memory is its
 //! own, under a 60 s cap. The markdown table goes to stdout and to
 //! `checker/benches/RESULTS.md` (`--out FILE` elsewhere, `--quick` for small
-//! sizes only).
+//! sizes only). `--before BIN` adds a `weft-before` row under each `weft`
+//! row, measured by BIN: this harness built from an earlier commit, so a
+//! change to the engine is measured against the code before it in the same
+//! run.
 //!
-//! Run with `cargo run --release -p weft-checker --example bench -- [--quick]`.
+//! Run with `cargo run --release -p weft-checker --example bench -- [--quick] [--before BIN]`.
 
 #[path = "families.rs"]
 mod families;
@@ -102,9 +105,9 @@ impl Family {
         let v: Vec<(usize, usize)> = match (self, quick) {
             (Family::Independent, false) => vec![(2, 0), (4, 0), (8, 0), (11, 0)],
             (Family::Independent, true) => vec![(3, 0)],
-            (Family::Readers, false) => vec![(2, 0), (3, 0), (6, 0), (10, 0)],
+            (Family::Readers, false) => vec![(2, 0), (3, 0), (6, 0), (10, 0), (18, 0)],
             (Family::Readers, true) => vec![(2, 0)],
-            (Family::Lastzero, false) => vec![(2, 0), (3, 0), (6, 0), (9, 0)],
+            (Family::Lastzero, false) => vec![(2, 0), (3, 0), (6, 0), (9, 0), (12, 0)],
             (Family::Lastzero, true) => vec![(2, 0)],
             (Family::Indexer, false) => vec![(2, 0), (3, 0), (4, 0), (8, 0), (12, 0)],
             (Family::Indexer, true) => vec![(2, 0)],
@@ -405,7 +408,13 @@ fn measure_in_child(tool: &str, family: Family, a: usize, b: usize, cap: Duratio
     let Ok(me) = std::env::current_exe() else {
         return Cell::failed("cannot find the harness binary");
     };
-    let mut cmd = Command::new(me);
+    measure_with(&me, tool, family, a, b, cap)
+}
+
+/// One measurement by the harness binary `bin` (this one, or one built
+/// from an earlier commit: `--before`).
+fn measure_with(bin: &Path, tool: &str, family: Family, a: usize, b: usize, cap: Duration) -> Cell {
+    let mut cmd = Command::new(bin);
     cmd.args([
         "--one",
         tool,
@@ -575,7 +584,10 @@ fn table(rows: &[Row], quick: bool, spin: bool) -> String {
          (`--stop-at-first-bug`; SPIN stops at its first error). SPIN: `spin -a`, `gcc -O2 -DSAFETY`, \
          `./pan -m1000000`, with its partial-order reduction and with `-DNOREDUCE`; its peak memory \
          is pan's own \"total actual memory usage\", its time pan's own search time (10 ms steps). \
-         *bytes/state*: weft's estimate of one stored state, SPIN's state vector.{}\n",
+         *store B/state*: the bytes weft's explored graph holds per state (`--stats`), SPIN's state vector. \
+         *RSS B/state*: peak resident memory of the process over states (it includes the program \
+         itself, a few MB, which dominates on small rows). *weft-before*: the same search by the \
+         harness built from the code before this session's engine work (`--before`), in the same run.{}\n",
         if quick { "-quick" } else { "" },
         if quick { " -- --quick" } else { "" },
         today(),
@@ -585,11 +597,11 @@ fn table(rows: &[Row], quick: bool, spin: bool) -> String {
     );
     let _ = writeln!(
         out,
-        "| family | size | tool | verdict | states | transitions | runs | optimal | time | peak MB | states/s | bytes/state |"
+        "| family | size | tool | verdict | states | transitions | runs | optimal | time | peak MB | states/s | store B/state | RSS B/state |"
     );
     let _ = writeln!(
         out,
-        "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
     for r in rows {
         let c = &r.cell;
@@ -603,10 +615,11 @@ fn table(rows: &[Row], quick: bool, spin: bool) -> String {
             _ => "-".into(),
         };
         let per_state = opt(c.bytes_per_state);
+        let rss_per_state = opt(rss_per_state(c));
         let timed = !c.verdict.starts_with('>') && c.seconds > 0.0;
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.family.name(),
             r.family.size_label(r.a, r.b),
             r.tool,
@@ -623,11 +636,19 @@ fn table(rows: &[Row], quick: bool, spin: bool) -> String {
             c.peak_kb
                 .map_or("-".into(), |kb| format!("{:.1}", kb as f64 / 1024.0)),
             rate,
-            per_state
+            per_state,
+            rss_per_state
         );
     }
     out.push_str(&summary(rows));
     out
+}
+
+/// Peak resident memory over states, in bytes, for a finished weft row
+/// (SPIN's peak is pan's own hash table allocation, not comparable).
+fn rss_per_state(c: &Cell) -> Option<u64> {
+    let states = c.states.filter(|&s| s > 0)?;
+    Some(c.peak_kb? * 1024 / states)
 }
 
 fn find<'a>(rows: &'a [Row], f: Family, a: usize, b: usize, tool: &str) -> Option<&'a Cell> {
@@ -715,7 +736,33 @@ fn summary(rows: &[Row]) -> String {
         }
     }
     out.push('\n');
-    // 5. Growth with N.
+    // 5. Against the code before (`--before`).
+    if rows.iter().any(|r| r.tool == "weft-before") {
+        out.push_str(
+            "\n**weft against weft-before** (rows over 100 ms: states/s now / before; \
+             RSS bytes per state before → now):",
+        );
+        for r in rows.iter().filter(|r| r.tool == "weft") {
+            let Some(b) = find(rows, r.family, r.a, r.b, "weft-before") else {
+                continue;
+            };
+            if let (Some(ws), Some(bs)) = (r.cell.states, b.states) {
+                if r.cell.seconds > 0.1 && b.seconds > 0.1 {
+                    let _ = write!(
+                        out,
+                        " {} {}: {:.2}x, {} → {} B;",
+                        r.family.name(),
+                        r.family.size_label(r.a, r.b),
+                        (ws as f64 / r.cell.seconds) / (bs as f64 / b.seconds),
+                        opt(rss_per_state(b)),
+                        opt(rss_per_state(&r.cell)),
+                    );
+                }
+            }
+        }
+        out.push('\n');
+    }
+    // 6. Growth with N.
     out.push_str(
         "\n**Growth of weft's states between consecutive sizes** (with `por`, then `none`):",
     );
@@ -757,6 +804,11 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/RESULTS.md"));
+    let before = args
+        .iter()
+        .position(|a| a == "--before")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
     let spin = spin_available();
     if !spin {
         eprintln!("spin is not installed (apt-get install spin): its rows are skipped");
@@ -779,6 +831,17 @@ fn main() {
                     tool,
                     cell,
                 });
+                if let (Some(bin), "weft") = (&before, tool) {
+                    eprintln!("{} {} weft-before", family.name(), family.size_label(a, b));
+                    let cell = measure_with(bin, "weft", family, a, b, cap(quick));
+                    rows.push(Row {
+                        family,
+                        a,
+                        b,
+                        tool: "weft-before",
+                        cell,
+                    });
+                }
             }
             if spin {
                 for (tool, reduce) in [("spin", true), ("spin-noreduce", false)] {
