@@ -351,8 +351,8 @@ const BOUNDED_DEPTH: usize = 16;
 /// The depth up to which a bug the plain search finds must be found by the
 /// reduced one: with `--max-depth D` the reduced search expands depth 0
 /// and every multiple of `k = D / 8` fully, so it finds every bug within
-/// `(D - 1) / k + 1` steps (checker/README.md, "Under a bound").
-const BOUNDED_BUG_DEPTH: usize = (BOUNDED_DEPTH - 1) / (BOUNDED_DEPTH / 8) + 1;
+/// `(D - 2) / k + 1` steps, 8 here (checker/README.md, "Under a bound").
+const BOUNDED_BUG_DEPTH: usize = (BOUNDED_DEPTH - 2) / (BOUNDED_DEPTH / 8) + 1;
 /// The state caps of the searches of the bounded referee. The plain search
 /// may be cut by its cap (the bugs it found are still compared, at the
 /// depth it found them); a scenario whose reduced search is cut is not

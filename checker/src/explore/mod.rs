@@ -259,10 +259,12 @@ pub(crate) const FULL_LEVELS: usize = 8;
 /// plain search takes in `L` steps has, from any state of the reduced
 /// search, each of its remaining steps either taken by the chosen
 /// persistent set or left for later, and a full level takes the next one;
-/// so the reduced search reaches the end of the run by depth `(L - 1) * k`
+/// so the reduced search takes the run's last step from depth `(L - 1) * k`
 /// at the latest, and finds every bug the plain search finds in at most
-/// `(D - 1) / k + 1` steps: all of them for `D < 2 * FULL_LEVELS`, the ones
-/// within 16 steps up to `D = 256`, within `D / 16` beyond
+/// `(D - 2) / k + 1` steps (a race shows in the state after that step,
+/// which must be shallower than `D` to be looked at): all of them for `D < 2 * FULL_LEVELS`, those
+/// within at least `FULL_LEVELS` steps for every larger `D`, within about
+/// `D / FAIRNESS_PERIOD` from `D = FULL_LEVELS * FAIRNESS_PERIOD` on
 /// (checker/README.md, "Under a bound").
 fn fair_level(depth: usize, bounds: &Bounds) -> bool {
     let (first, period) = fair_levels(bounds);
