@@ -382,7 +382,7 @@ enum Skip {
     /// It does not compile, or fails at run time (a type error).
     Invalid,
     /// The reduced search was cut by another bound than its depth bound.
-    ReducedCut(Bound),
+    ReducedCut,
 }
 
 /// Refereeing a depth-bounded pair of searches; `Err` when the scenario
@@ -401,8 +401,8 @@ fn referee_bounded(sc: &Scenario) -> Result<BoundedPair, Skip> {
         .map_err(|_| Skip::Invalid)?;
     let por = explore_with(&prog, &bounds(REDUCED_MAX_STATES), Reduction::Por)
         .map_err(|_| Skip::Invalid)?;
-    if let Some(b) = por.bound.filter(|b| !matches!(b, Bound::Depth(_))) {
-        return Err(Skip::ReducedCut(b));
+    if por.bound.is_some_and(|b| !matches!(b, Bound::Depth(_))) {
+        return Err(Skip::ReducedCut);
     }
     let found: BTreeSet<_> = por.bugs.iter().map(|b| (b.kind, b.site)).collect();
     let shallow = || {
@@ -466,7 +466,7 @@ fn bounded_referee(seeds: &[u64], scenario: impl Fn(u64) -> Scenario + Sync) -> 
                 t.invalid += 1;
                 continue;
             }
-            Err(Skip::ReducedCut(_)) => {
+            Err(Skip::ReducedCut) => {
                 t.reduced_cut += 1;
                 continue;
             }
