@@ -19,7 +19,8 @@ test:
     cargo test --workspace --release
 
 # Referee partial-order reduction on N random scenarios (default 20000),
-# from seed START (default 2000, past the ones `cargo test` runs).
+# from seed START (default 2000, past the ones `cargo test` runs): complete
+# searches, and depth-bounded ones on ordinary and infinite-state scenarios.
 fuzz-por N="20000" START="2000":
     WEFT_POR_SEEDS={{N}} WEFT_POR_START={{START}} cargo test --release -p weft-checker --test por_referee -- --nocapture
 

@@ -24,10 +24,10 @@ mod par;
 
 use std::collections::BTreeSet;
 
-use gen::{generate, shrink, Scenario};
+use gen::{generate, generate_infinite, shrink, Scenario};
 use par::par_map;
 use weft_checker::detect::blocking::{blocked_goroutines, bottom_components};
-use weft_checker::explore::{explore_graph_with, Bounds};
+use weft_checker::explore::{explore_graph_with, explore_with, Bound, Bounds};
 use weft_checker::graph::Graph;
 use weft_checker::reduce::{Applied, Reduction};
 use weft_checker::state::{GoroutineId, Site};
@@ -346,45 +346,191 @@ fn the_refereed_scenarios_use_every_operation() {
     );
 }
 
-/// The depth bound of the bounded referee, and the depth up to which a bug
-/// the plain search finds must be found by the reduced one (see
-/// checker/README.md, "Under a bound").
+/// The depth bound of both searches of the bounded referee.
 const BOUNDED_DEPTH: usize = 16;
-const BOUNDED_BUG_DEPTH: usize = 16;
-/// The depth bound the reduced search gets for them.
-const REDUCED_DEPTH: usize = 4 * BOUNDED_DEPTH;
+/// The depth up to which a bug the plain search finds must be found by the
+/// reduced one: with `--max-depth D` the reduced search expands depth 0
+/// and every multiple of `k = D / 8` fully, so it finds every bug within
+/// `(D - 2) / k + 1` steps, 8 here (checker/README.md, "Under a bound").
+const BOUNDED_BUG_DEPTH: usize = (BOUNDED_DEPTH - 2) / (BOUNDED_DEPTH / 8) + 1;
+/// The state caps of the searches of the bounded referee. The plain search
+/// may be cut by its cap (the bugs it found are still compared, at the
+/// depth it found them); a scenario whose reduced search is cut is not
+/// compared (and counted).
+const PLAIN_MAX_STATES: usize = 5_000;
+const REDUCED_MAX_STATES: usize = 20_000;
 
-/// Refereeing a depth-bounded pair of searches: the bugs the plain search
-/// finds within [`BOUNDED_BUG_DEPTH`] steps that the reduced one misses.
-fn referee_bounded(sc: &Scenario) -> Option<(Vec<String>, bool)> {
-    let prog = compile(sc)?;
-    let bounds = Bounds {
+/// What a depth-bounded pair of searches found on one scenario.
+struct BoundedPair {
+    /// The bugs the plain search found within [`BOUNDED_BUG_DEPTH`] steps
+    /// that the reduced one missed.
+    missed: Vec<String>,
+    /// The bound that cut the plain search, if one did.
+    plain_cut: Option<Bound>,
+    /// The depths at which the plain search found its bugs (within
+    /// [`BOUNDED_BUG_DEPTH`]).
+    depths: Vec<usize>,
+    /// The plain search's bugs deeper than [`BOUNDED_BUG_DEPTH`], and how
+    /// many of them the reduced search missed (beyond its guarantee).
+    deeper: usize,
+    deeper_missed: usize,
+}
+
+/// Why a scenario was not compared by the bounded referee.
+#[derive(Debug)]
+enum Skip {
+    /// It does not compile, or fails at run time (a type error).
+    Invalid,
+    /// The reduced search was cut by another bound than its depth bound.
+    ReducedCut,
+}
+
+/// Refereeing a depth-bounded pair of searches; `Err` when the scenario
+/// does not compile, or when the reduced search was cut by something else
+/// than its depth bound (it then stopped at a depth the bugs may be below).
+/// The plain search may be cut by its state cap: the bugs it found are
+/// real, at the depth where it found them.
+fn referee_bounded(sc: &Scenario) -> Result<BoundedPair, Skip> {
+    let prog = compile(sc).ok_or(Skip::Invalid)?;
+    let bounds = |max_states| Bounds {
         max_depth: Some(BOUNDED_DEPTH),
-        max_states: Some(MAX_STATES),
+        max_states: Some(max_states),
         ..Default::default()
     };
-    let none = weft_checker::explore::explore_with(&prog, &bounds, Reduction::None).ok()?;
-    let reduced_bounds = Bounds {
-        max_depth: Some(REDUCED_DEPTH),
-        ..bounds.clone()
-    };
-    let por = weft_checker::explore::explore_with(&prog, &reduced_bounds, Reduction::Por).ok()?;
-    // Only searches that the depth bound cut (or that completed) compare:
-    // one cut by the state cap stopped at a depth the other may not share.
-    let by_depth = |o: &weft_checker::explore::Outcome| {
-        o.complete || matches!(o.bound, Some(weft_checker::explore::Bound::Depth(_)))
-    };
-    if !by_depth(&none) || !by_depth(&por) {
-        return None;
+    let none = explore_with(&prog, &bounds(PLAIN_MAX_STATES), Reduction::None)
+        .map_err(|_| Skip::Invalid)?;
+    let por = explore_with(&prog, &bounds(REDUCED_MAX_STATES), Reduction::Por)
+        .map_err(|_| Skip::Invalid)?;
+    if por.bound.is_some_and(|b| !matches!(b, Bound::Depth(_))) {
+        return Err(Skip::ReducedCut);
     }
     let found: BTreeSet<_> = por.bugs.iter().map(|b| (b.kind, b.site)).collect();
-    let missed = none
-        .bugs
-        .iter()
-        .filter(|b| b.path.len() <= BOUNDED_BUG_DEPTH && !found.contains(&(b.kind, b.site)))
+    let shallow = || {
+        none.bugs
+            .iter()
+            .filter(|b| b.path.len() <= BOUNDED_BUG_DEPTH)
+    };
+    let missed = shallow()
+        .filter(|b| !found.contains(&(b.kind, b.site)))
         .map(|b| format!("{:?} `{}` at depth {}", b.kind, b.message, b.path.len()))
         .collect();
-    Some((missed, !none.complete))
+    let deeper = none
+        .bugs
+        .iter()
+        .filter(|b| b.path.len() > BOUNDED_BUG_DEPTH);
+    Ok(BoundedPair {
+        missed,
+        plain_cut: none.bound,
+        depths: shallow().map(|b| b.path.len()).collect(),
+        deeper: deeper.clone().count(),
+        deeper_missed: deeper
+            .filter(|b| !found.contains(&(b.kind, b.site)))
+            .count(),
+    })
+}
+
+/// The counts of a bounded referee run.
+#[derive(Default, Debug)]
+struct BoundedTally {
+    seeds: usize,
+    compared: usize,
+    /// Not compiled, or failing at run time.
+    invalid: usize,
+    /// Not compared: the reduced search was cut by its state cap.
+    reduced_cut: usize,
+    /// Compared scenarios whose plain search the depth bound cut.
+    cut_by_depth: usize,
+    /// Compared scenarios whose plain search the state cap cut.
+    cut_by_states: usize,
+    /// Plain bugs within the bug depth, and how many of them were deeper
+    /// than half of it.
+    bugs: usize,
+    deep_bugs: usize,
+    /// Plain bugs deeper than the bug depth, and how many of them the
+    /// reduced search missed.
+    deeper: usize,
+    deeper_missed: usize,
+    missed: Vec<(u64, Vec<String>)>,
+}
+
+fn bounded_referee(seeds: &[u64], scenario: impl Fn(u64) -> Scenario + Sync) -> BoundedTally {
+    let results = par_map(seeds, |seed| referee_bounded(&scenario(seed)));
+    let mut t = BoundedTally {
+        seeds: seeds.len(),
+        ..Default::default()
+    };
+    for (seed, r) in seeds.iter().zip(results) {
+        let r = match r {
+            Ok(r) => r,
+            Err(Skip::Invalid) => {
+                t.invalid += 1;
+                continue;
+            }
+            Err(Skip::ReducedCut) => {
+                t.reduced_cut += 1;
+                continue;
+            }
+        };
+        t.compared += 1;
+        match r.plain_cut {
+            Some(Bound::Depth(_)) => t.cut_by_depth += 1,
+            Some(Bound::States(_)) => t.cut_by_states += 1,
+            _ => {}
+        }
+        t.bugs += r.depths.len();
+        t.deep_bugs += r
+            .depths
+            .iter()
+            .filter(|&&d| d > BOUNDED_BUG_DEPTH / 2)
+            .count();
+        t.deeper += r.deeper;
+        t.deeper_missed += r.deeper_missed;
+        if !r.missed.is_empty() {
+            t.missed.push((*seed, r.missed));
+        }
+    }
+    eprintln!(
+        "bounded referee (--max-depth {BOUNDED_DEPTH}): {} of {} scenarios compared (the plain \
+         search cut by the depth bound in {}, by --max-states {PLAIN_MAX_STATES} in {}); {} bugs \
+         within depth {BOUNDED_BUG_DEPTH} ({} deeper than {}), {} scenarios with one missed; \
+         beyond: {} of {} deeper bugs missed; not compared: {} invalid, {} whose reduced search \
+         was cut by its state cap",
+        t.compared,
+        t.seeds,
+        t.cut_by_depth,
+        t.cut_by_states,
+        t.bugs,
+        t.deep_bugs,
+        BOUNDED_BUG_DEPTH / 2,
+        t.missed.len(),
+        t.deeper_missed,
+        t.deeper,
+        t.invalid,
+        t.reduced_cut
+    );
+    t
+}
+
+fn assert_none_missed(t: &BoundedTally, scenario: impl Fn(u64) -> Scenario) {
+    if t.missed.is_empty() {
+        return;
+    }
+    let mut out = String::new();
+    for (seed, m) in t.missed.iter().take(3) {
+        let small = shrink(&scenario(*seed), 400, &mut |s| {
+            referee_bounded(s).is_ok_and(|r| !r.missed.is_empty())
+        });
+        out.push_str(&format!(
+            "seed {seed}: {m:?}\nshrunk to:\n{}\n",
+            small.to_ron()
+        ));
+    }
+    panic!(
+        "under --max-depth {BOUNDED_DEPTH} the reduced search misses bugs the plain one finds \
+         within depth {BOUNDED_BUG_DEPTH} in {} of {} scenarios:\n{out}",
+        t.missed.len(),
+        t.seeds
+    );
 }
 
 #[test]
@@ -392,33 +538,58 @@ fn under_a_depth_bound_the_reduction_finds_the_shallow_bugs() {
     let start = env_u64("WEFT_POR_START", 0);
     let n = env_u64("WEFT_POR_SEEDS", 2000);
     let seeds: Vec<u64> = (start..start + n).collect();
-    let results = par_map(&seeds, |seed| referee_bounded(&generate(seed)));
-    let compared = results.iter().filter(|r| r.is_some()).count();
-    let cut = results.iter().flatten().filter(|(_, cut)| *cut).count();
-    let missed: Vec<(u64, &Vec<String>)> = seeds
-        .iter()
-        .zip(&results)
-        .filter_map(|(s, r)| {
-            r.as_ref()
-                .filter(|(m, _)| !m.is_empty())
-                .map(|(m, _)| (*s, m))
-        })
-        .collect();
-    eprintln!(
-        "bounded referee: {compared} of {} scenarios compared ({cut} deeper than --max-depth \
-         {BOUNDED_DEPTH}), {} with a missed bug",
-        seeds.len(),
-        missed.len()
+    let t = bounded_referee(&seeds, generate);
+    assert_none_missed(&t, generate);
+    assert!(t.compared * 2 >= t.seeds, "too few compared: {t:?}");
+    assert!(
+        t.cut_by_depth * 10 >= t.compared,
+        "too few deep scenarios: {t:?}"
+    );
+}
+
+/// The bounded referee over infinite-state scenarios (`generate_infinite`:
+/// accept loops whose handlers race, leak or panic, spawn loops, unbounded
+/// counters, tickers, endless senders, in ordinary generated scenarios).
+#[test]
+fn on_infinite_state_spaces_the_reduction_finds_the_shallow_bugs() {
+    let start = env_u64("WEFT_POR_START", 0);
+    let n = env_u64("WEFT_POR_SEEDS", 2000);
+    let seeds: Vec<u64> = (start..start + n).collect();
+    let scenario = |seed| generate_infinite(seed).0;
+    let t = bounded_referee(&seeds, scenario);
+    assert_none_missed(&t, scenario);
+    // The shapes are there: most searches are cut, and every shape occurs.
+    let mut shapes: std::collections::BTreeMap<&str, usize> = Default::default();
+    for &seed in seeds.iter().take(500) {
+        for s in generate_infinite(seed).1 {
+            *shapes.entry(s.split('/').next().unwrap_or(s)).or_default() += 1;
+            *shapes.entry(s).or_default() += 1;
+        }
+    }
+    eprintln!("shapes in the first 500 seeds: {shapes:?}");
+    for shape in [
+        "accept-loop/race",
+        "accept-loop/leak",
+        "accept-loop/panic",
+        "accept-loop/clean",
+        "spawn-loop",
+        "counter",
+        "ticker",
+        "sender",
+        "main-accepts",
+    ] {
+        assert!(
+            shapes.get(shape).is_some_and(|&k| k * 40 >= 500),
+            "the shape {shape} is rare: {shapes:?}"
+        );
+    }
+    assert!(t.compared * 10 >= t.seeds * 9, "too few compared: {t:?}");
+    assert!(
+        (t.cut_by_depth + t.cut_by_states) * 10 >= t.compared * 8,
+        "too few searches cut by a bound: {t:?}"
     );
     assert!(
-        missed.is_empty(),
-        "the reduced search misses bugs the plain one finds within depth {BOUNDED_BUG_DEPTH} \
-         (--max-depth {BOUNDED_DEPTH}) with --max-depth {REDUCED_DEPTH}: {:?}",
-        &missed[..missed.len().min(5)]
-    );
-    assert!(compared * 2 >= seeds.len(), "too few compared: {compared}");
-    assert!(
-        cut * 10 >= compared,
-        "too few deep scenarios: {cut} of {compared}"
+        t.deep_bugs > 0,
+        "no bug deeper than half the bug depth: {t:?}"
     );
 }

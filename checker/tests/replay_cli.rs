@@ -322,3 +322,113 @@ fn params_are_part_of_the_reproduce_command() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stdout(&o).contains("✗ leak:"));
 }
+
+/// A scenario whose state space never ends after any run: a loop starts
+/// goroutines that block forever, next to a plain leak. Whether a goroutine
+/// is blocked forever can only be decided on the states after the run, and
+/// there are always more of them.
+const ENDLESS_LEAKS: &str = r#"Scenario(
+    name: "endless-leaks",
+    globals: [Chan("never", 0), Var("hits", 0)],
+    main: [
+        Go(body: [Loop([Go(body: [Recv("never")])])]),
+        Go(body: [Set("hits", 1)]),
+        Set("hits", 2),
+    ],
+)
+"#;
+
+fn endless_leaks() -> (PathBuf, String) {
+    let d = scratch("endless");
+    let f = d.join("endless.ron");
+    std::fs::write(&f, ENDLESS_LEAKS).expect("write");
+    (d, f.display().to_string())
+}
+
+#[test]
+fn replay_names_the_user_bound_that_cut_the_exploration_after_the_run() {
+    let (_d, f) = endless_leaks();
+    let undecided =
+        "whether a goroutine is blocked forever (a leak, a pending cancel) is undecided";
+    for (flags, named) in [
+        (vec!["--max-states", "300"], "--max-states 300"),
+        (vec!["--max-depth", "4"], "--max-depth 4"),
+        (vec!["--time-limit", "0.2"], "--time-limit 0.2s"),
+        (vec!["--max-memory", "1M"], "--max-memory 1M"),
+    ] {
+        // main starts the spawner: no bug yet (the race needs both writers).
+        let mut args = vec!["replay", &f, "--schedule", "v1:0"];
+        args.extend(&flags);
+        let o = weft(&args);
+        let out = stdout(&o);
+        assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+        assert!(
+            out.contains(&format!(
+                "no bug found after 1 step; the exploration after the run stopped at {named}: \
+                 {undecided}"
+            )),
+            "{flags:?}: {out}"
+        );
+        args.extend(["--format", "json"]);
+        let j = json(&weft(&args));
+        assert_eq!(j["complete"], false, "{j}");
+        assert_eq!(j["bound"], named, "{j}");
+        assert_eq!(j["bugs"].as_array().map(Vec::len), Some(0), "{j}");
+    }
+}
+
+#[test]
+fn a_replay_that_shows_a_bug_still_says_what_it_left_undecided() {
+    let (_d, f) = endless_leaks();
+    // Both writes of `hits` are enabled after main started its goroutines:
+    // a race the run shows, whatever happens after it.
+    let o = weft(&["replay", &f, "--schedule", "v1:0.0", "--max-states", "300"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(out.contains("✗ race"), "{out}");
+    assert!(
+        out.trim_end().ends_with(
+            "the exploration after the run stopped at --max-states 300: whether a goroutine is \
+             blocked forever (a leak, a pending cancel) is undecided"
+        ),
+        "{out}"
+    );
+    let j = json(&weft(&[
+        "replay",
+        "--format",
+        "json",
+        &f,
+        "--schedule",
+        "v1:0.0",
+        "--max-depth",
+        "3",
+    ]));
+    assert_eq!(j["bugs"][0]["kind"], "race", "{j}");
+    assert_eq!(j["bound"], "--max-depth 3", "{j}");
+}
+
+#[test]
+fn a_replay_whose_exploration_completes_claims_no_bound() {
+    let f = fixture("deadlock");
+    let j = json(&weft(&[
+        "replay",
+        "--format",
+        "json",
+        &f,
+        "--schedule",
+        "v1:0.0.0.1.2",
+        "--max-states",
+        "100",
+    ]));
+    assert_eq!(j["complete"], true, "{j}");
+    assert!(j.get("bound").is_none(), "{j}");
+    assert_eq!(j["bugs"][0]["kind"], "deadlock", "{j}");
+}
+
+#[test]
+fn replay_rejects_a_time_limit_that_is_not_positive() {
+    let f = fixture("deadlock");
+    let o = weft(&["replay", &f, "--schedule", "v1:0", "--time-limit", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--time-limit must be a positive number of seconds"));
+}

@@ -696,24 +696,25 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
 /// Renders the end of a replay: the bugs the run shows.
 pub fn render_replay(r: &ReplayReport, style: Style) -> String {
     let mut out = String::new();
+    let steps = format!("{} step{}", r.steps, if r.steps == 1 { "" } else { "s" });
+    let cut = r.bound.as_deref().map(words::replay_cut);
     if r.bugs.is_empty() {
-        let _ = writeln!(
-            out,
-            "  {} after {} step{}{}",
-            style.green("no bug"),
-            r.steps,
-            if r.steps == 1 { "" } else { "s" },
-            if r.complete {
-                ""
-            } else {
-                " (too many states after the run to tell whether a goroutine is blocked forever)"
+        match &cut {
+            None => {
+                let _ = writeln!(out, "  {} after {steps}", style.green("no bug"));
             }
-        );
+            Some(cut) => {
+                let _ = writeln!(out, "  no bug found after {steps}; {cut}");
+            }
+        }
         return out;
     }
     let _ = writeln!(out);
     for b in &r.bugs {
         bug(&mut out, b, style);
+    }
+    if let Some(cut) = cut {
+        let _ = writeln!(out, "  {cut}");
     }
     out
 }

@@ -796,6 +796,12 @@ pub struct ReplayReport {
     /// False when the states after the run were too many to decide
     /// whether a goroutine is blocked forever.
     pub complete: bool,
+    /// What cut the exploration after the run, when something did: a
+    /// limit of the user's (`--max-states 100`, `--max-depth 10`,
+    /// `--time-limit 1s`, `--max-memory 1G`, `Ctrl-C`) or weft's own
+    /// budget of states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound: Option<String>,
 }
 
 /// One step of `weft replay`, printed as it happens.

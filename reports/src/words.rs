@@ -98,6 +98,21 @@ pub fn minimality(
     }
 }
 
+/// weft's own budget of states for the exploration after a replayed run,
+/// as a replay names it when it cuts that exploration.
+pub fn replay_budget(budget: usize) -> String {
+    format!("weft's budget of {budget} states (raise it with --max-states)")
+}
+
+/// What a replay says when the exploration after the run was cut by
+/// `bound`: nothing claimed about goroutines blocked forever.
+pub fn replay_cut(bound: &str) -> String {
+    format!(
+        "the exploration after the run stopped at {bound}: whether a goroutine is blocked \
+         forever (a leak, a pending cancel) is undecided"
+    )
+}
+
 /// Added to a schedule's note when the exploration after its run, which
 /// decides the goroutines the run shows the bug in, was cut: by a limit of
 /// the check (`by`), or by its own budget of `budget` states.

@@ -216,6 +216,25 @@ enum Command {
         /// Also write the counterexample's graphs to this Graphviz DOT file.
         #[arg(long, value_name = "FILE")]
         graph: Option<PathBuf>,
+        /// Explore at most this many states after the run to decide whether
+        /// a goroutine is blocked forever (default: 1000000); past it the
+        /// report says that this is undecided.
+        #[arg(long)]
+        max_states: Option<usize>,
+        /// Explore at most this many steps past the end of the run to decide
+        /// whether a goroutine is blocked forever (past it, undecided).
+        #[arg(long)]
+        max_depth: Option<usize>,
+        /// Stop after this many seconds, the replay included (what is then
+        /// undecided is said).
+        #[arg(long, value_name = "SECONDS")]
+        time_limit: Option<f64>,
+        /// Stop exploring after the run when weft's resident memory reaches
+        /// this size (`500M`, `2G`, or `none`; what is then undecided is
+        /// said). The default is half of the memory available when weft
+        /// starts.
+        #[arg(long, value_name = "SIZE", default_value_t = memory::default_max_memory())]
+        max_memory: memory::MaxMemory,
     },
 }
 
@@ -297,7 +316,27 @@ pub fn run() -> i32 {
             load,
             step,
             graph,
-        } => replay::run(&file, &schedule, &load, step, graph.as_deref()),
+            max_states,
+            max_depth,
+            time_limit,
+            max_memory,
+        } => {
+            if let Some(t) = time_limit {
+                if !(t.is_finite() && t > 0.0) {
+                    eprintln!("error: --time-limit must be a positive number of seconds");
+                    return Exit::BadInput as i32;
+                }
+            }
+            let bounds = weft_checker::explore::Bounds {
+                max_states,
+                max_depth,
+                time_limit: time_limit.map(Duration::from_secs_f64),
+                max_memory: max_memory.0,
+                stop_at_first_bug: false,
+                stop: on_ctrl_c(),
+            };
+            replay::run(&file, &schedule, &load, step, graph.as_deref(), bounds)
+        }
     };
     exit as i32
 }

@@ -6,12 +6,22 @@ use std::path::Path;
 
 use weft_checker::counterexample::replay::Replayer;
 use weft_checker::counterexample::token;
+use weft_checker::explore::{Bounds, Budget};
 use weft_checker::report::{divergence_view, replay_report, replay_step_view, Locator};
 
 use super::{check, Exit, Format, LoadArgs};
 
-/// Replays `token` on the scenario in `path`.
-pub fn run(path: &Path, token: &str, args: &LoadArgs, step: bool, graph: Option<&Path>) -> Exit {
+/// Replays `token` on the scenario in `path`; the exploration after the run
+/// that decides which goroutines are blocked forever obeys `bounds`.
+pub fn run(
+    path: &Path,
+    token: &str,
+    args: &LoadArgs,
+    step: bool,
+    graph: Option<&Path>,
+    bounds: Bounds,
+) -> Exit {
+    let budget = Budget::new(bounds);
     let Some((file, prog)) = check::load(path, args) else {
         return Exit::BadInput;
     };
@@ -84,7 +94,11 @@ pub fn run(path: &Path, token: &str, args: &LoadArgs, step: bool, graph: Option<
     }
     let trace = r.finish();
     let display = path.display().to_string();
-    let report = replay_report(&loc, &display, &trace, &args.report_options());
+    let opts = weft_checker::report::Options {
+        budget,
+        ..args.report_options()
+    };
+    let report = replay_report(&loc, &display, &trace, &opts);
     match args.format {
         Format::Text => print!(
             "{}",

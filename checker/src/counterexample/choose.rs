@@ -42,10 +42,7 @@ pub fn counterexample(prog: &Program, bug: &Bug, cap: usize, limits: &Budget) ->
     // location) in other goroutines than the checker's first path did:
     // name the ones this run shows, as `weft replay` of the token will.
     let key = verdict::key_of(bug);
-    let (budget, cap_bound) = match limits.bounds().max_states {
-        Some(m) if m < verdict::REPLAY_BUDGET => (m, Some(Bound::States(m))),
-        _ => (verdict::REPLAY_BUDGET, None),
-    };
+    let (budget, cap_bound) = verdict::replay_budget(limits);
     let reached = verdict::of_trace(prog, &trace, budget, limits);
     let shown_here = reached.bugs.into_iter().find(|(k, _)| *k == key);
     // A bug the run shows without the exploration after it (a crash, a

@@ -67,7 +67,7 @@ fn add(bugs: &mut BTreeMap<BugKey, Bug>, f: Finding, path: &[Transition]) {
 /// as a [`Graph`] the detectors can read; `Err(None)` past `budget` states,
 /// past [`WING_LOCAL_STEPS`] local instructions in one step, or as soon as
 /// a state satisfies `stop`; `Err(Some(bound))` when a limit of the check
-/// (time, memory, Ctrl-C) stops it.
+/// (time, memory, Ctrl-C, or `--max-depth` steps after `start`) stops it.
 pub(crate) fn reachable(
     prog: &Program,
     start: &State,
@@ -81,6 +81,7 @@ pub(crate) fn reachable(
         if let Some(b) = limits.stop(s as usize) {
             return Err(Some(b));
         }
+        limits.may_expand(graph.graph().depth(s) as usize)?;
         let state = graph.graph().state(s);
         let mut crashes = 0;
         for t in semantics::enabled(prog, &state) {
@@ -262,6 +263,16 @@ pub(crate) fn wing_interrupt() -> Interrupt {
 /// The state budget for deciding, at the end of a replay, whether a
 /// goroutine is blocked forever.
 pub(crate) const REPLAY_BUDGET: usize = 1_000_000;
+
+/// The state budget of the exploration after a run within `limits`: their
+/// `--max-states` when it is smaller than [`REPLAY_BUDGET`] (with the bound
+/// to name when it cuts), else [`REPLAY_BUDGET`] (and `None`).
+pub(crate) fn replay_budget(limits: &Budget) -> (usize, Option<Bound>) {
+    match limits.bounds().max_states {
+        Some(m) if m < REPLAY_BUDGET => (m, Some(Bound::States(m))),
+        _ => (REPLAY_BUDGET, None),
+    }
+}
 
 /// Every bug the replayed run `trace` shows, exploring at most `budget`
 /// states after it within `limits`.

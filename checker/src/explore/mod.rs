@@ -241,6 +241,11 @@ pub(crate) const FAIRNESS_PERIOD: usize = 16;
 /// on the chains where a goroutine is ignored (one state per level).
 pub(crate) const FAIRNESS_START: usize = 64;
 
+/// The number of full levels a search with `--max-depth` crosses: one
+/// every `D / FULL_LEVELS` levels (at least every level, at most every
+/// [`FAIRNESS_PERIOD`]). See [`fair_level`].
+pub(crate) const FULL_LEVELS: usize = 8;
+
 /// Whether the states at breadth-first `depth` are expanded fully: the
 /// ignoring proviso for infinite state spaces and cut searches. A reduced
 /// graph can be an infinite chain that never runs some goroutine (a loop
@@ -249,12 +254,23 @@ pub(crate) const FAIRNESS_START: usize = 64;
 /// Every infinite path passes through every depth from some point on
 /// (depth grows by at most one per step), so full levels that recur every
 /// [`FAIRNESS_PERIOD`] levels from depth [`FAIRNESS_START`] make every
-/// goroutine move along it. With `--max-depth D` they start at `D / 4` and
-/// recur every `D / 4` levels (at most [`FAIRNESS_PERIOD`]), so a cut
-/// search has had four of them. A full level also drops its sleep sets:
-/// a transition asleep there was left to a sibling branch, which on an
+/// goroutine move along it. A full level also drops its sleep sets: a
+/// transition asleep there was left to a sibling branch, which on an
 /// infinite graph may never get to it. Shallower finite spaces are not
 /// affected; deeper ones pay in states.
+///
+/// With `--max-depth D` the full levels are depth 0 and every multiple of
+/// `k = D / FULL_LEVELS` (between 1 and [`FAIRNESS_PERIOD`]): a run the
+/// plain search takes in `L` steps has, from any state of the reduced
+/// search, each of its remaining steps either taken by the chosen
+/// persistent set or left for later, and a full level takes the next one;
+/// so the reduced search takes the run's last step from depth `(L - 1) * k`
+/// at the latest, and finds every bug the plain search finds in at most
+/// `(D - 2) / k + 1` steps (a race shows in the state after that step,
+/// which must be shallower than `D` to be looked at): all of them for `D < 2 * FULL_LEVELS`, those
+/// within at least `FULL_LEVELS` steps for every larger `D`, within about
+/// `D / FAIRNESS_PERIOD` from `D = FULL_LEVELS * FAIRNESS_PERIOD` on
+/// (checker/README.md, "Under a bound").
 fn fair_level(depth: usize, bounds: &Bounds) -> bool {
     let (first, period) = fair_levels(bounds);
     depth >= first && (depth - first).is_multiple_of(period)
@@ -263,10 +279,7 @@ fn fair_level(depth: usize, bounds: &Bounds) -> bool {
 /// The first full level and the period of the full levels.
 fn fair_levels(bounds: &Bounds) -> (usize, usize) {
     match bounds.max_depth {
-        Some(d) => {
-            let k = (d / 4).clamp(1, FAIRNESS_PERIOD);
-            (k, k)
-        }
+        Some(d) => (0, (d / FULL_LEVELS).clamp(1, FAIRNESS_PERIOD)),
         None => (FAIRNESS_START, FAIRNESS_PERIOD),
     }
 }

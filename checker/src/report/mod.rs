@@ -471,7 +471,14 @@ pub fn replay_report(
     trace: &Trace,
     opts: &Options,
 ) -> ReplayReport {
-    let reached = verdict::of_trace(loc.prog, trace, verdict::REPLAY_BUDGET, &opts.budget);
+    let (budget, cap_bound) = verdict::replay_budget(&opts.budget);
+    let reached = verdict::of_trace(loc.prog, trace, budget, &opts.budget);
+    // The limit that cut the exploration after the run: a bound of the
+    // user's, or else weft's own budget of states.
+    let bound = (!reached.complete).then(|| match reached.stopped.or(cap_bound) {
+        Some(b) => b.to_string(),
+        None => words::replay_budget(verdict::REPLAY_BUDGET),
+    });
     ReplayReport {
         schema_version: SCHEMA_VERSION,
         file: display_path.to_string(),
@@ -484,5 +491,6 @@ pub fn replay_report(
             .map(|b| bug_view_of(loc, display_path, b, trace, None, None, opts))
             .collect(),
         complete: reached.complete,
+        bound,
     }
 }

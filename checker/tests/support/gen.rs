@@ -24,6 +24,10 @@ use std::fmt::Write as _;
 
 #[path = "gen/build.rs"]
 mod build;
+// Only the referee of bounded searches uses it (tests/por_referee.rs).
+#[allow(dead_code)]
+#[path = "gen/infinite.rs"]
+mod infinite;
 #[path = "gen/planted.rs"]
 mod planted;
 #[path = "gen/print.rs"]
@@ -35,6 +39,8 @@ mod protocols;
 #[path = "gen/shrink.rs"]
 mod shrink;
 
+#[allow(unused_imports)]
+pub use infinite::generate_infinite;
 use print::{Style, Writer};
 pub use shrink::shrink;
 
