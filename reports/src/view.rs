@@ -849,7 +849,7 @@ pub struct ErrorView {
 #[derive(Clone, Debug, PartialEq)]
 pub enum FileResult {
     /// It was checked: its report.
-    Checked(ScenarioReport),
+    Checked(Box<ScenarioReport>),
     /// Errors stopped its check.
     Failed {
         /// The file.

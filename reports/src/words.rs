@@ -460,37 +460,6 @@ pub fn growth(
 /// The heading of the growth facts of a search cut by a limit.
 pub const GROWTH_HEADING: &str = "the state space looks unbounded; bound what keeps growing";
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_are_plural_only_when_they_should_be() {
-        let (_, note) = minimality(Chosen::NotFound, 1, 2, 1);
-        assert_eq!(note, "shortest: 1 preemption, 2 context switches, 1 step");
-        let (_, note) = minimality(Chosen::Replayed, 0, 1, 3);
-        assert_eq!(note, "replayed: 0 preemptions, 1 context switch, 3 steps");
-        let (_, note) = minimality(Chosen::Stopped(7, "--time-limit 2s"), 0, 1, 3);
-        assert!(note.ends_with("was stopped by --time-limit 2s, after 7 states)"));
-    }
-
-    #[test]
-    fn commands_quote_what_the_shell_would_split() {
-        assert_eq!(
-            reproduce("a b.ron", "v1:0", &[("n".into(), "2".into())]),
-            "weft replay 'a b.ron' --schedule v1:0 --param n=2"
-        );
-    }
-
-    #[test]
-    fn numbers_have_thousands_separators() {
-        assert_eq!(number(0), "0");
-        assert_eq!(number(999), "999");
-        assert_eq!(number(1843), "1,843");
-        assert_eq!(number(-1_000_000), "-1,000,000");
-    }
-}
-
 /// Bug kinds as a list (`deadlock, leak`), or `clean` for none.
 pub fn kinds(kinds: &[BugKind]) -> String {
     if kinds.is_empty() {
@@ -579,4 +548,35 @@ pub fn kind_description(kind: BugKind) -> &'static str {
 /// Why a bug found is not a failure: the scenario expects its kind.
 pub fn expected_bug(kind: BugKind) -> String {
     format!("the scenario expects a bug of kind `{kind}` (its `expect` lists it)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_plural_only_when_they_should_be() {
+        let (_, note) = minimality(Chosen::NotFound, 1, 2, 1);
+        assert_eq!(note, "shortest: 1 preemption, 2 context switches, 1 step");
+        let (_, note) = minimality(Chosen::Replayed, 0, 1, 3);
+        assert_eq!(note, "replayed: 0 preemptions, 1 context switch, 3 steps");
+        let (_, note) = minimality(Chosen::Stopped(7, "--time-limit 2s"), 0, 1, 3);
+        assert!(note.ends_with("was stopped by --time-limit 2s, after 7 states)"));
+    }
+
+    #[test]
+    fn commands_quote_what_the_shell_would_split() {
+        assert_eq!(
+            reproduce("a b.ron", "v1:0", &[("n".into(), "2".into())]),
+            "weft replay 'a b.ron' --schedule v1:0 --param n=2"
+        );
+    }
+
+    #[test]
+    fn numbers_have_thousands_separators() {
+        assert_eq!(number(0), "0");
+        assert_eq!(number(999), "999");
+        assert_eq!(number(1843), "1,843");
+        assert_eq!(number(-1_000_000), "-1,000,000");
+    }
 }

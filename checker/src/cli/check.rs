@@ -54,17 +54,17 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Why a scenario file could not be loaded.
 pub enum LoadError {
     /// It could not be read.
-    Read(ErrorView),
+    Read(Box<ErrorView>),
     /// It does not compile.
-    Compile(SourceFile, weft_models::CompileError),
+    Compile(Box<(SourceFile, weft_models::CompileError)>),
 }
 
 impl LoadError {
     /// The errors, as views.
     pub fn views(&self) -> Vec<ErrorView> {
         match self {
-            LoadError::Read(v) => vec![v.clone()],
-            LoadError::Compile(file, e) => compile_errors(file, e),
+            LoadError::Read(v) => vec![(**v).clone()],
+            LoadError::Compile(c) => compile_errors(&c.0, &c.1),
         }
     }
 
@@ -74,10 +74,10 @@ impl LoadError {
         match args.format {
             Format::Text => match self {
                 LoadError::Read(v) => eprintln!("error: cannot read {}: {}", v.file, v.message),
-                LoadError::Compile(file, e) => {
+                LoadError::Compile(c) => {
                     let color =
                         args.color() && std::io::IsTerminal::is_terminal(&std::io::stderr());
-                    eprint!("{}", e.render(file, color));
+                    eprint!("{}", c.1.render(&c.0, color));
                 }
             },
             Format::Json => {
@@ -96,12 +96,12 @@ pub fn load(
     args: &LoadArgs,
 ) -> Result<(SourceFile, weft_models::ir::Program), LoadError> {
     let shown = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| LoadError::Read(read_error(&shown, &e)))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| LoadError::Read(Box::new(read_error(&shown, &e))))?;
     let file = SourceFile::new(shown, text);
     match weft_models::compile(&file, &args.param_pairs()) {
         Ok(p) => Ok((file, p)),
-        Err(e) => Err(LoadError::Compile(file, e)),
+        Err(e) => Err(LoadError::Compile(Box::new((file, e)))),
     }
 }
 
@@ -209,7 +209,7 @@ pub fn run(
             // One document for the whole run, below.
             Format::Sarif | Format::Junit => {}
         }
-        results.push(FileResult::Checked(report));
+        results.push(FileResult::Checked(Box::new(report)));
     }
     let many = files.len() > 1 || paths.iter().any(|p| p.is_dir());
     match args.format {

@@ -190,7 +190,7 @@ impl LoadArgs {
 /// Whether `--color auto` colours: on a terminal, unless `NO_COLOR` is set
 /// to a non-empty value (no-color.org: an empty value is as if unset).
 fn auto_color(no_color: Option<&std::ffi::OsStr>, terminal: bool) -> bool {
-    terminal && no_color.map_or(true, |v| v.is_empty())
+    terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// The width the text report fits: the terminal's when stdout is one, else
