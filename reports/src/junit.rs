@@ -11,17 +11,27 @@ use crate::text::{self, Style};
 use crate::view::{ErrorView, FileResult, FileVerdict, RunSummary};
 use crate::words;
 
-/// Escapes text for XML content and attributes, dropping the characters
-/// XML 1.0 cannot carry (control characters other than tab and newline).
+/// Escapes text for an XML attribute value, dropping the characters XML
+/// 1.0 cannot carry (control characters other than tab and newline).
 pub fn escape(s: &str) -> String {
+    escape_with(s, true)
+}
+
+/// Escapes text for XML element content (quotes stay as they are, so the
+/// reports read as they print).
+pub fn escape_text(s: &str) -> String {
+    escape_with(s, false)
+}
+
+fn escape_with(s: &str, quotes: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
+            '"' if quotes => out.push_str("&quot;"),
+            '\'' if quotes => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(c),
             c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
             c => out.push(c),
@@ -81,7 +91,7 @@ pub fn render(results: &[FileResult], style: Style) -> String {
                     escape(&report.scenario),
                     report.stats.seconds
                 );
-                let body = escape(&text::render(report, style));
+                let body = escape_text(&text::render(report, style));
                 match verdict {
                     FileVerdict::AsExpected if report.bugs.is_empty() => {
                         cases.push_str("/>\n");
@@ -112,7 +122,7 @@ pub fn render(results: &[FileResult], style: Style) -> String {
                 let _ = writeln!(
                     cases,
                     "    <testcase name=\"{file}\" classname=\"{file}\" file=\"{file}\" time=\"0\">\n      <error message=\"{why}\" type=\"{kind}\">{}</error>\n    </testcase>",
-                    escape(&body.join("\n"))
+                    escape_text(&body.join("\n"))
                 );
             }
             FileResult::NotChecked { .. } => {
@@ -143,5 +153,6 @@ mod tests {
             "a &lt; b &amp;&amp; &quot;c&quot; &gt; &apos;d&apos;\n"
         );
         assert_eq!(escape("\x1b[31mred\x1b[0m"), "[31mred[0m");
+        assert_eq!(escape_text("Send(\"ch\") < 'x'"), "Send(\"ch\") &lt; 'x'");
     }
 }

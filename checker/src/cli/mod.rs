@@ -140,7 +140,7 @@ pub struct LoadArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Colour: auto (terminal and no NO_COLOR), always, never.
+    /// Colour: auto (on a terminal, unless NO_COLOR is set to a non-empty value), always, never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub color: String,
 }
