@@ -1119,6 +1119,56 @@ mod tests {
     }
 
     #[test]
+    fn folding_fits_the_width_and_loses_nothing() {
+        let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+        for text in [
+            "✗\u{a0}blocked 14:9 Recv(\"shutdown_notifications\")",
+            "13:9 Assert(\"owners == 1\", \"the slot was given out twice\")",
+            "a_very_long_identifier_without_any_space_in_it_at_all",
+            "",
+        ] {
+            for w in [8, 12, 16, 24, 80] {
+                let lines = fold(text, w, 2);
+                for l in &lines {
+                    assert!(width(l) <= w, "{l:?} wider than {w}");
+                }
+                assert_eq!(squeeze(&lines.concat()), squeeze(&text.replace(GLUE, " ")));
+            }
+        }
+        // A word that fits on the next line moves there whole.
+        assert_eq!(
+            fold("in main  Recv(\"shutdown\")", 20, 2),
+            vec!["in main", "  Recv(\"shutdown\")"]
+        );
+        // Glued words stay together.
+        assert_eq!(
+            fold(&format!("{} 1:2 x", glued("✗ blocked")), 11, 0),
+            vec!["✗ blocked", "1:2 x"]
+        );
+    }
+
+    #[test]
+    fn only_statement_blocks_collapse() {
+        assert_eq!(
+            collapse_blocks("Go(body: [Send(\"ch\", 1)])"),
+            "Go(body: […])"
+        );
+        assert_eq!(
+            collapse_blocks("Choose(\"x\", [0, 1])"),
+            "Choose(\"x\", [0, 1])"
+        );
+        assert_eq!(
+            collapse_blocks("Go(\"poll\", [\"stop\"])"),
+            "Go(\"poll\", [\"stop\"])"
+        );
+        assert_eq!(
+            collapse_blocks("While(\"!stop\", [])"),
+            "While(\"!stop\", [])"
+        );
+        assert_eq!(collapse_blocks("Either([[Return], []])"), "Either([…])");
+    }
+
+    #[test]
     fn wrapping_indents_continuations() {
         assert_eq!(
             wrap("aaa bbb ccc ddd", 8, 2),
