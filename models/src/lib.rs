@@ -43,13 +43,12 @@ fn summary(n: usize) -> String {
 
 impl CompileError {
     /// Renders every error: the file's diagnostics with source snippets,
-    /// then the parameter errors, one per line.
+    /// then the parameter errors, one per line, each naming the file (one
+    /// `--param` applies to every file of a directory).
     pub fn render(&self, file: &SourceFile, color: bool) -> String {
         let mut out = diagnostic::render(file, &self.diagnostics, color);
         for e in &self.param_errors {
-            out.push_str("error: ");
-            out.push_str(e);
-            out.push('\n');
+            out.push_str(&format!("error: {}: {e}\n", file.name()));
         }
         out
     }

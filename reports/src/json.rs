@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::view::{ReplayReport, ScenarioReport};
+use crate::view::{ErrorView, ReplayReport, ScenarioReport};
 
 fn line<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|e| {
@@ -19,4 +19,10 @@ pub fn render(report: &ScenarioReport) -> String {
 /// One replay as a single JSON line (no trailing newline).
 pub fn render_replay(report: &ReplayReport) -> String {
     line(report)
+}
+
+/// An error that stopped a scenario's check, as a single JSON line (no
+/// trailing newline).
+pub fn render_error(error: &ErrorView) -> String {
+    line(error)
 }

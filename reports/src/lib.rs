@@ -3,13 +3,16 @@
 //! The checker fills in plain view types ([`view`]); each renderer turns
 //! them into one format: [`text`] for terminals (a swim-lane table per
 //! counterexample), [`json`] for tools (JSON Lines, one object per
-//! scenario; schema in reports/README.md) and [`dot`] for Graphviz
-//! (happens-before and wait-for graphs); [`words`] makes the sentences the
-//! views carry. Renderers never look at the
+//! scenario; schema in reports/README.md), [`dot`] for Graphviz
+//! (happens-before and wait-for graphs), [`sarif`] for code scanning and
+//! [`junit`] for CI test reports; [`words`] makes the sentences the views
+//! carry. Renderers never look at the
 //! checker's internals, so the crate graph stays acyclic.
 
 pub mod dot;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;
 pub mod view;
 pub mod words;

@@ -15,7 +15,7 @@ use crate::words;
 pub struct Style {
     /// Use ANSI colours.
     pub color: bool,
-    /// Width to fit, in columns.
+    /// Width to fit, in columns (at least [`MIN_WIDTH`] is used).
     pub width: usize,
     /// Show timing and state counts (hidden in snapshots: they vary).
     pub stats: bool,
@@ -27,7 +27,7 @@ impl Default for Style {
     fn default() -> Self {
         Style {
             color: false,
-            width: 120,
+            width: DEFAULT_WIDTH,
             stats: true,
             detailed_stats: false,
         }
@@ -35,6 +35,11 @@ impl Default for Style {
 }
 
 impl Style {
+    /// The width laid out for: `width`, but never under [`MIN_WIDTH`].
+    pub fn width(&self) -> usize {
+        self.width.max(MIN_WIDTH)
+    }
+
     fn paint(&self, code: &str, s: &str) -> String {
         if self.color && !s.is_empty() {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -111,31 +116,76 @@ fn split_args(s: &str) -> Option<(String, Vec<String>)> {
     Some((s[..=open].to_string(), args))
 }
 
-/// Collapses bracketed blocks to `[…]`.
+/// Whether the inside of a bracket is a list of plain values (`0, 1`,
+/// `"stop"`), which says what it says in few columns, rather than a block
+/// of statements.
+fn is_value_list(inner: &str) -> bool {
+    let mut items = Vec::new();
+    let (mut in_str, mut cur) = (false, String::new());
+    for c in inner.chars() {
+        match c {
+            '"' => {
+                in_str = !in_str;
+                cur.push(c);
+            }
+            ',' if !in_str => items.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    items.push(cur);
+    items.iter().map(|i| i.trim()).all(|i| {
+        i.is_empty()
+            || i == "true"
+            || i == "false"
+            || i.strip_prefix('-')
+                .unwrap_or(i)
+                .chars()
+                .all(|c| c.is_ascii_digit())
+            || (i.len() >= 2
+                && i.starts_with('"')
+                && i.ends_with('"')
+                && !i[1..i.len() - 1].contains('"'))
+    })
+}
+
+/// Collapses bracketed statement blocks to `[…]` (an empty one stays
+/// `[]`, a list of plain values stays as it is).
 fn collapse_blocks(s: &str) -> String {
     let mut out = String::new();
     let (mut depth, mut in_str) = (0, false);
+    let mut inner = String::new();
     for c in s.chars() {
-        if c == '"' && depth == 0 {
+        if c == '"' {
             in_str = !in_str;
         }
         if !in_str && c == '[' {
             depth += 1;
             if depth == 1 {
-                out.push_str("[…");
+                inner.clear();
+                continue;
             }
-            continue;
         }
         if !in_str && c == ']' && depth > 0 {
             depth -= 1;
             if depth == 0 {
-                out.push(']');
+                if is_value_list(&inner) {
+                    out.push_str(&format!("[{inner}]"));
+                } else {
+                    out.push_str("[…]");
+                }
+                continue;
             }
-            continue;
         }
         if depth == 0 {
             out.push(c);
+        } else {
+            inner.push(c);
         }
+    }
+    if depth > 0 {
+        // Unbalanced: keep what is there.
+        out.push('[');
+        out.push_str(&inner);
     }
     out
 }
@@ -167,8 +217,11 @@ pub fn abbreviate(op: &str, w: usize) -> String {
 }
 
 /// Word-wraps `text` to `w` columns; lines after the first are indented by
-/// `indent` spaces.
+/// `indent` spaces. A word wider than a line stays whole (a schedule token
+/// is copied, not read).
 fn wrap(text: &str, w: usize, indent: usize) -> Vec<String> {
+    let w = w.max(1);
+    let indent = if indent * 2 > w { 0 } else { indent };
     let mut lines = Vec::new();
     let mut cur = String::new();
     for word in text.split(' ') {
@@ -188,6 +241,103 @@ fn wrap(text: &str, w: usize, indent: usize) -> Vec<String> {
         .into_iter()
         .enumerate()
         .map(|(i, l)| {
+            let l = l.trim_end();
+            if i == 0 {
+                l.to_string()
+            } else {
+                format!("{}{l}", " ".repeat(indent))
+            }
+        })
+        .collect()
+}
+
+/// Joins words that must stay on one line (`✗ blocked`, `→ case 2`): a
+/// non-breaking space, printed as a space.
+const GLUE: char = '\u{a0}';
+
+fn glued(s: &str) -> String {
+    s.replace(' ', &GLUE.to_string())
+}
+
+/// Breaks `text` into lines of at most `w` columns, losing nothing: at
+/// spaces, else after `(` or `,`, and inside a word only when the word
+/// alone is wider than a line. Lines after the first are indented by
+/// `indent` spaces. Glued words stay together where they fit.
+fn fold(text: &str, w: usize, indent: usize) -> Vec<String> {
+    let w = w.max(1);
+    let indent = if indent * 2 > w { 0 } else { indent };
+    // Pieces that may end a line, each with whether a space follows it.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars() {
+        match c {
+            ' ' => pieces.push((std::mem::take(&mut cur), true)),
+            '(' | ',' => {
+                cur.push(c);
+                pieces.push((std::mem::take(&mut cur), false));
+            }
+            _ => cur.push(c),
+        }
+    }
+    pieces.push((cur, false));
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    // The end of `line` since its last space: a word broken after `(` or
+    // `,` so far, moved whole to the next line when that keeps it whole.
+    let mut word = String::new();
+    let mut space_before = false;
+    for (piece, space_after) in pieces {
+        let limit = if lines.is_empty() { w } else { w - indent };
+        let sep = usize::from(space_before && !line.is_empty());
+        if sep == 1 {
+            word.clear();
+        }
+        if width(&line) + sep + width(&piece) <= limit {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(&piece);
+            word.push_str(&piece);
+        } else {
+            let next = w - indent;
+            let carry =
+                !word.is_empty() && word.len() < line.len() && width(&word) + width(&piece) <= next;
+            if carry {
+                line.truncate(line.len() - word.len());
+                let kept = line.trim_end().to_string();
+                lines.push(kept);
+                line = std::mem::take(&mut word);
+            } else if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                word.clear();
+            }
+            let mut rest: Vec<char> = line.chars().chain(piece.chars()).collect();
+            loop {
+                let limit = if lines.is_empty() { w } else { w - indent };
+                if rest.len() <= limit {
+                    line = rest.into_iter().collect();
+                    break;
+                }
+                // Inside a word, after a `_`, `-` or `.` in the second
+                // half of the line if there is one.
+                let cut = (limit / 2..limit)
+                    .rev()
+                    .find(|&i| matches!(rest[i], '_' | '-' | '.'))
+                    .map_or(limit, |i| i + 1);
+                lines.push(rest.drain(..cut).collect());
+            }
+            word.clone_from(&line);
+        }
+        space_before = space_after;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let l = l.trim_end().replace(GLUE, " ");
             if i == 0 {
                 l
             } else {
@@ -195,6 +345,21 @@ fn wrap(text: &str, w: usize, indent: usize) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// `text` folded to `w` columns, with the statement blocks of `op`
+/// collapsed to `[…]` when the whole does not fit on one line (the
+/// statements inside show up as steps of their own).
+fn fold_op(before: &str, op: &str, after: &str, w: usize, indent: usize) -> Vec<String> {
+    let whole = format!("{before}{op}{after}");
+    if width(&whole) <= w {
+        return vec![whole.replace(GLUE, " ")];
+    }
+    fold(
+        &format!("{before}{}{after}", collapse_blocks(op)),
+        w,
+        indent,
+    )
 }
 
 fn suffix(s: &StepView) -> String {
@@ -246,11 +411,39 @@ fn suffix(s: &StepView) -> String {
     }
 }
 
-/// A cell: `line:col op` and a suffix, fitted to `w` columns.
-fn cell(line: u32, col: u32, op: &str, suffix: &str, w: usize) -> String {
-    let place = format!("{line}:{col} ");
-    let room = w.saturating_sub(width(&place) + width(suffix)).max(6);
-    truncate(&format!("{place}{}{suffix}", abbreviate(op, room)), w)
+/// How far a cell's continuation lines are indented.
+fn cell_indent(w: usize) -> usize {
+    if w >= 16 {
+        2
+    } else {
+        0
+    }
+}
+
+/// A cell: `prefix line:col op suffix`, folded to `w` columns.
+fn cell(prefix: &str, line: u32, col: u32, op: &str, suffix: &str, w: usize) -> Vec<String> {
+    let before = if prefix.is_empty() {
+        format!("{line}:{col} ")
+    } else {
+        format!("{} {line}:{col} ", glued(prefix))
+    };
+    let after = match suffix.trim_start() {
+        "" => String::new(),
+        s => format!(" {}", glued(s)),
+    };
+    fold_op(&before, op, &after, w, cell_indent(w))
+}
+
+/// What a cell says on one line, its statement blocks collapsed, to
+/// measure the width it would like: a block's statements are steps of
+/// their own, so they are shown whole only where there is room to spare.
+fn cell_width(prefix: &str, line: u32, col: u32, op: &str, suffix: &str) -> usize {
+    let p = if prefix.is_empty() {
+        0
+    } else {
+        width(prefix) + 1
+    };
+    p + width(&format!("{line}:{col} {}{suffix}", collapse_blocks(op)))
 }
 
 fn marker(s: &StepView) -> &'static str {
@@ -298,23 +491,29 @@ fn fold_text(v: &[&StepView]) -> String {
     )
 }
 
-/// The end row's cell of a goroutine, fitted to `w` columns.
-fn end_cell(g: &GoroutineView, pending: Option<&str>, w: usize) -> String {
-    let prefix = match pending {
+/// The end row's word for a goroutine: its part in the bug, else its
+/// status.
+fn end_prefix(g: &GoroutineView, pending: Option<&str>) -> String {
+    match pending {
         Some(role) => role.to_string(),
         None => g.status.to_string(),
-    };
+    }
+}
+
+/// The end row's cell of a goroutine, folded to `w` columns.
+fn end_cell(g: &GoroutineView, pending: Option<&str>, w: usize) -> Vec<String> {
+    let prefix = end_prefix(g, pending);
     match &g.at {
-        Some(at) => cell(
-            at.line,
-            at.col,
-            &at.text,
-            "",
-            w.saturating_sub(width(&prefix) + 1),
-        )
-        .split_once(' ')
-        .map_or_else(String::new, |(place, op)| format!("{prefix} {place} {op}")),
-        None => prefix,
+        Some(at) => cell(&prefix, at.line, at.col, &at.text, "", w),
+        None => fold(&glued(&prefix), w, 0),
+    }
+}
+
+fn end_width(g: &GoroutineView, pending: Option<&str>) -> usize {
+    let prefix = end_prefix(g, pending);
+    match &g.at {
+        Some(at) => cell_width(&prefix, at.line, at.col, &at.text, ""),
+        None => width(&prefix),
     }
 }
 
@@ -328,122 +527,175 @@ fn pending_role(b: &BugView, lane: usize) -> Option<&'static str> {
         })
 }
 
+/// The narrowest a table column gets; below it the schedule is a list
+/// (narrower cells would wrap most operations over three lines or more).
+const MIN_CELL: usize = 16;
+
+/// The narrowest width the report is laid out for.
+pub const MIN_WIDTH: usize = 40;
+
+/// The width the report fits when there is no terminal to measure and no
+/// `COLUMNS`.
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// Column widths: each column gets what it needs when everything fits;
+/// otherwise the room is shared out fairly, the narrow columns keeping what
+/// they need and the wide ones splitting the rest (their cells wrap).
+fn shares(need: &[usize], avail: usize) -> Vec<usize> {
+    let need: Vec<usize> = need.iter().map(|&w| w.max(MIN_CELL)).collect();
+    if need.iter().sum::<usize>() <= avail {
+        return need;
+    }
+    let mut order: Vec<usize> = (0..need.len()).collect();
+    order.sort_by_key(|&i| need[i]);
+    let mut out = vec![0; need.len()];
+    let mut left = avail;
+    for (k, &i) in order.iter().enumerate() {
+        let fair = left / (need.len() - k);
+        out[i] = need[i].min(fair);
+        left -= out[i];
+    }
+    out
+}
+
 fn table(out: &mut String, b: &BugView, style: Style) {
     let n = b.lanes.len().max(1);
     let indent = 4;
-    let gutter = 6; // "  ↯ 12" then " │"
-    let avail = style.width.saturating_sub(indent + gutter);
-    let share = avail / n;
-    if share < 17 {
+    let digits = b.steps.len().max(1).to_string().len().max(2);
+    // The gutter: "  ↯ 12"; then " │" and " cell │" per column.
+    let gw = 4 + digits;
+    let avail = style.width().saturating_sub(indent + gw + 3 * n);
+    if avail < n * MIN_CELL {
         return list(out, b, style);
     }
-    // Cell width: what the content needs, at most the fair share.
+    // Cell width: what the content needs, shared out when it does not fit.
     let mut need: Vec<usize> = b.lanes.iter().map(|l| width(&l.goroutine)).collect();
     need.resize(n, 0);
     for s in &b.steps {
         if let Some(l) = s.lane {
-            need[l] = need[l].max(width(&format!(
-                "{}:{} {}{}",
-                s.line,
-                s.col,
-                s.op,
-                suffix(s)
-            )));
+            need[l] = need[l].max(cell_width("", s.line, s.col, &s.op, &suffix(s)));
         }
         if let Some(p) = &s.partner {
-            let back = format!("{}:{} {} ⇐ {}", p.line, p.col, p.op, s.goroutine);
-            need[p.lane] = need[p.lane].max(width(&back));
+            let back = format!(" ⇐ {}", s.goroutine);
+            need[p.lane] = need[p.lane].max(cell_width("", p.line, p.col, &p.op, &back));
         }
     }
     for (l, g) in b.goroutines.iter().enumerate().take(n) {
-        need[l] = need[l].max(width(&end_cell(g, pending_role(b, l), 200)));
+        need[l] = need[l].max(end_width(g, pending_role(b, l)));
     }
-    let cw: Vec<usize> = need
-        .iter()
-        .map(|&w| w.clamp(8, (share - 3).min(44)))
-        .collect();
-    let line = |cells: &[String], gut: &str| {
-        let mut s = format!("{}{gut} │", " ".repeat(indent));
-        for (i, c) in cells.iter().enumerate() {
-            let last = i + 1 == cells.len();
-            if last {
-                s.push_str(&format!(" {}", c.trim_end()));
-            } else {
-                s.push_str(&format!(" {} │", pad(c, cw[i])));
-            }
-        }
-        s.trim_end().to_string()
+    let cw = shares(&need, avail);
+    let blank = " ".repeat(gw);
+    // One row: its cells side by side, as many lines as its tallest cell.
+    let row = |cells: &[Vec<String>], gut: &str| -> Vec<String> {
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        (0..height)
+            .map(|k| {
+                let g = if k == 0 { gut } else { &blank };
+                let mut s = format!("{}{g} │", " ".repeat(indent));
+                for (i, c) in cells.iter().enumerate() {
+                    let text = c.get(k).map_or("", String::as_str);
+                    if i + 1 == cells.len() {
+                        s.push_str(&format!(" {text}"));
+                    } else {
+                        s.push_str(&format!(" {} │", pad(text, cw[i])));
+                    }
+                }
+                s.trim_end().to_string()
+            })
+            .collect()
     };
-    let header: Vec<String> = b.lanes.iter().map(|l| l.goroutine.clone()).collect();
-    let _ = writeln!(out, "{}", style.bold(&line(&header, "  step")));
-    let mut rule = format!("{}───────┼", " ".repeat(indent));
+    // A line across the table (a timer, a fold), folded to its width.
+    let across = |text: &str, gut: &str| -> Vec<String> {
+        let room = style.width().saturating_sub(indent + gw + 3);
+        fold(text, room, 2)
+            .into_iter()
+            .enumerate()
+            .map(|(k, t)| {
+                let g = if k == 0 { gut } else { &blank };
+                format!("{}{g} │ {t}", " ".repeat(indent))
+            })
+            .collect()
+    };
+    let header: Vec<Vec<String>> = b
+        .lanes
+        .iter()
+        .enumerate()
+        .map(|(i, l)| fold(&l.goroutine, cw[i], 0))
+        .collect();
+    for l in row(&header, &format!("{:>gw$}", "step")) {
+        let _ = writeln!(out, "{}", style.bold(&l));
+    }
+    let mut rule = format!("{}{}┼", " ".repeat(indent), "─".repeat(gw + 1));
     for (i, w) in cw.iter().enumerate() {
-        rule.push_str(&"─".repeat(w + 2));
         if i + 1 < cw.len() {
+            rule.push_str(&"─".repeat(w + 2));
             rule.push('┼');
+        } else {
+            rule.push_str(&"─".repeat(w + 1));
         }
     }
     let _ = writeln!(out, "{rule}");
-    for row in rows(b) {
-        match row {
+    for r in rows(b) {
+        match r {
             Row::Fold(v) => {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    style.dim(&format!("{}       │ {}", " ".repeat(indent), fold_text(&v)))
-                );
+                for l in across(&fold_text(&v), &blank) {
+                    let _ = writeln!(out, "{}", style.dim(&l));
+                }
             }
             Row::Step(s) => {
-                let gut = format!("  {} {:>2}", marker(s), s.index);
-                let text = match s.lane {
+                let gut = format!("  {} {:>digits$}", marker(s), s.index);
+                let lines = match s.lane {
                     None => {
                         let made = if s.line > 0 {
-                            format!(" (made at {}:{} {})", s.line, s.col, abbreviate(&s.op, 30))
+                            format!(" (made at {}:{} {})", s.line, s.col, s.op)
                         } else {
                             String::new()
                         };
-                        let t = format!("{}{gut} │ ⏲ {}{made}", " ".repeat(indent), s.action);
-                        truncate(&t, style.width)
+                        across(&format!("⏲ {}{made}", glued(&s.action.to_string())), &gut)
                     }
                     Some(l) => {
-                        let mut cells = vec![String::new(); n];
-                        cells[l] = cell(s.line, s.col, &s.op, &suffix(s), cw[l]);
+                        let mut cells = vec![Vec::new(); n];
+                        cells[l] = cell("", s.line, s.col, &s.op, &suffix(s), cw[l]);
                         if let Some(p) = &s.partner {
                             let back = format!(" ⇐ {}", s.goroutine);
-                            cells[p.lane] = cell(p.line, p.col, &p.op, &back, cw[p.lane]);
+                            cells[p.lane] = cell("", p.line, p.col, &p.op, &back, cw[p.lane]);
                         }
-                        line(&cells, &gut)
+                        row(&cells, &gut)
                     }
                 };
-                let text = if s.failing {
-                    style.red(&text)
-                } else if s.switch == SwitchMark::Preemption {
-                    // Only the marker is coloured.
-                    text.replacen('↯', &style.yellow("↯"), 1)
-                } else {
-                    text
-                };
-                let _ = writeln!(out, "{text}");
+                for (k, text) in lines.into_iter().enumerate() {
+                    let text = if s.failing {
+                        style.red(&text)
+                    } else if k == 0 && s.switch == SwitchMark::Preemption {
+                        // Only the marker is coloured.
+                        text.replacen('↯', &style.yellow("↯"), 1)
+                    } else {
+                        text
+                    };
+                    let _ = writeln!(out, "{text}");
+                }
             }
         }
     }
     // The end row: every goroutine's fate; the bug's own operations stand out.
-    let cells: Vec<String> = b
+    let cells: Vec<Vec<String>> = b
         .goroutines
         .iter()
         .take(n)
         .enumerate()
         .map(|(i, g)| end_cell(g, pending_role(b, i), cw[i]))
         .collect();
-    let mut end = line(&cells, "   end");
-    if !b.pending.is_empty() {
-        end = end.replace("✗ races", &style.red("✗ races"));
-        end = end.replace("✗ blocked", &style.red("✗ blocked"));
+    for mut end in row(&cells, &format!("{:>gw$}", "end")) {
+        if !b.pending.is_empty() {
+            end = end.replace("✗ races", &style.red("✗ races"));
+            end = end.replace("✗ blocked", &style.red("✗ blocked"));
+        }
+        let _ = writeln!(out, "{end}");
     }
-    let _ = writeln!(out, "{end}");
 }
 
-/// The fallback layout when the lanes would not fit: one line per step.
+/// The fallback layout when the lanes would not fit: one line per step
+/// (wrapped under its operation when long).
 fn list(out: &mut String, b: &BugView, style: Style) {
     let who = b
         .lanes
@@ -457,43 +709,59 @@ fn list(out: &mut String, b: &BugView, style: Style) {
         "{}",
         style.bold(&format!("      step {}  operation", pad("goroutine", who)))
     );
-    for row in rows(b) {
-        match row {
+    let lead = 13 + who;
+    let room = style.width().saturating_sub(lead).max(MIN_CELL);
+    let under = " ".repeat(lead);
+    for r in rows(b) {
+        match r {
             Row::Fold(v) => {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    style.dim(&format!("           {}", fold_text(&v)))
-                );
+                for l in wrap(&fold_text(&v), style.width().saturating_sub(11), 2) {
+                    let _ = writeln!(out, "{}", style.dim(&format!("           {l}")));
+                }
             }
             Row::Step(s) => {
-                let room = style.width.saturating_sub(14 + who);
                 let op = if s.lane.is_none() {
-                    format!("⏲ {}", s.action)
+                    fold(&format!("⏲ {}", glued(&s.action.to_string())), room, 2)
                 } else {
-                    let mut c = cell(s.line, s.col, &s.op, &suffix(s), room);
-                    if let Some(p) = &s.partner {
-                        c = truncate(&format!("{c} ({}:{} {})", p.line, p.col, p.op), room);
-                    }
-                    c
+                    let partner = s
+                        .partner
+                        .as_ref()
+                        .map(|p| format!(" ({}:{} {})", p.line, p.col, p.op))
+                        .unwrap_or_default();
+                    cell(
+                        "",
+                        s.line,
+                        s.col,
+                        &s.op,
+                        &format!("{}{partner}", suffix(s)),
+                        room,
+                    )
                 };
-                let t = format!(
-                    "    {} {:>4} {}  {op}",
-                    marker(s),
-                    s.index,
-                    pad(&s.goroutine, who)
-                );
-                let _ = writeln!(out, "{}", if s.failing { style.red(&t) } else { t });
+                for (k, o) in op.iter().enumerate() {
+                    let t = if k == 0 {
+                        format!(
+                            "    {} {:>4} {}  {o}",
+                            marker(s),
+                            s.index,
+                            pad(&s.goroutine, who)
+                        )
+                    } else {
+                        format!("{under}{o}")
+                    };
+                    let _ = writeln!(out, "{}", if s.failing { style.red(&t) } else { t });
+                }
             }
         }
     }
     for g in &b.goroutines {
-        let t = format!(
-            "      end {}  {}",
-            pad(&g.goroutine, who),
-            end_cell(g, None, style.width.saturating_sub(12 + who))
-        );
-        let _ = writeln!(out, "{}", truncate(&t, style.width));
+        for (k, c) in end_cell(g, None, room).iter().enumerate() {
+            let t = if k == 0 {
+                format!("      end {}  {c}", pad(&g.goroutine, who))
+            } else {
+                format!("{under}{c}")
+            };
+            let _ = writeln!(out, "{t}");
+        }
     }
 }
 
@@ -503,7 +771,7 @@ fn section(out: &mut String, title: &str, lines: &[String], style: Style) {
     }
     let _ = writeln!(out, "    {}", style.bold(title));
     for l in lines {
-        for w in wrap(l, style.width - 6, 4) {
+        for w in wrap(l, style.width() - 6, 4) {
             let _ = writeln!(out, "      {w}");
         }
     }
@@ -511,50 +779,55 @@ fn section(out: &mut String, title: &str, lines: &[String], style: Style) {
 
 /// Renders one bug: header, schedule table, end state, replay command.
 pub fn bug(out: &mut String, b: &BugView, style: Style) {
-    let _ = writeln!(
-        out,
-        "  {} {}",
-        style.red(&format!("✗ {}:", b.kind)),
-        b.message
-    );
+    let mark = format!("✗ {}:", b.kind);
+    let title = format!("{} {}", glued(&mark), b.message);
+    for (k, l) in wrap(&title, style.width() - 2, 4).into_iter().enumerate() {
+        let l = l.replace(GLUE, " ");
+        let l = if k == 0 {
+            l.replacen(&mark, &style.red(&mark), 1)
+        } else {
+            l
+        };
+        let _ = writeln!(out, "  {l}");
+    }
     let who = b
         .goroutine
         .as_ref()
         .map(|g| format!(" in {g}"))
         .unwrap_or_default();
     let head = format!(
-        "    {} ({}, {}) at {}:{}{who}  ",
+        "{} ({}, {}) at {}:{}{who}  ",
         b.title,
         b.taxonomy.behavior,
         b.taxonomy.cause.words(),
         b.location.line,
         b.location.col,
     );
-    let room = style.width.saturating_sub(width(&head)).max(12);
-    let _ = writeln!(out, "{head}{}", abbreviate(&b.location.text, room));
+    let room = style.width() - 4;
+    for l in fold_op(&head, &b.location.text, "", room, 4) {
+        let _ = writeln!(out, "    {l}");
+    }
     for r in &b.related {
-        let _ = writeln!(
-            out,
-            "    and {}:{}  {}",
-            r.line,
-            r.col,
-            abbreviate(&r.text, 70)
-        );
+        let and = format!("and {}:{}  ", r.line, r.col);
+        for l in fold_op(&and, &r.text, "", room, 4) {
+            let _ = writeln!(out, "    {l}");
+        }
     }
     for l in wrap(
         &format!("schedule {}  {}", b.schedule, b.minimality.note),
-        style.width - 4,
+        style.width() - 4,
         4,
     ) {
         let _ = writeln!(out, "    {l}");
     }
     let _ = writeln!(out);
     table(out, b, style);
-    let _ = writeln!(
-        out,
-        "{}",
-        style.dim("      » context switch   ↯ preemption   ✗ the bug   ⏲ timer")
-    );
+    let legend = ["» context switch", "↯ preemption", "✗ the bug", "⏲ timer"]
+        .map(glued)
+        .join("   ");
+    for l in wrap(&legend, style.width() - 6, 0) {
+        let _ = writeln!(out, "      {}", style.dim(&l.replace(GLUE, " ")));
+    }
     let _ = writeln!(out);
     let waits: Vec<String> = b
         .goroutines
@@ -591,14 +864,21 @@ pub fn bug(out: &mut String, b: &BugView, style: Style) {
 }
 
 fn header(out: &mut String, r: &ScenarioReport, style: Style) {
-    let _ = writeln!(out, "{}  {}", style.bold(&r.scenario), style.dim(&r.file));
+    if width(&r.scenario) + 2 + width(&r.file) <= style.width() {
+        let _ = writeln!(out, "{}  {}", style.bold(&r.scenario), style.dim(&r.file));
+    } else {
+        let _ = writeln!(out, "{}", style.bold(&r.scenario));
+        let _ = writeln!(out, "  {}", style.dim(&r.file));
+    }
     if let Some(s) = &r.summary {
-        for l in wrap(s, style.width - 2, 2) {
+        for l in wrap(s, style.width() - 2, 2) {
             let _ = writeln!(out, "  {}", style.dim(&l));
         }
     }
     if let Some(o) = &r.origin {
-        let _ = writeln!(out, "  {}", style.dim(&format!("origin: {o}")));
+        for l in wrap(&format!("origin: {o}"), style.width() - 2, 2) {
+            let _ = writeln!(out, "  {}", style.dim(&l));
+        }
     }
     if !r.bugs.is_empty() {
         let _ = writeln!(out);
@@ -645,22 +925,49 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
             .join(", ")
     };
     let mark = if r.expected_met {
-        style.green("as expected")
+        "as expected".to_string()
     } else {
-        style.red(&format!("UNEXPECTED (expected {expected})"))
+        format!("UNEXPECTED (expected {expected})")
+    };
+    let paint = |m: &str| {
+        if r.expected_met {
+            style.green(m)
+        } else {
+            style.red(m)
+        }
     };
     let stats = if style.stats {
         format!(
-            "  {}",
-            style.dim(&format!(
-                "[{} states, {} transitions, {:.3}s]",
-                r.stats.states, r.stats.transitions, r.stats.seconds
-            ))
+            "[{} states, {} transitions, {:.3}s]",
+            r.stats.states, r.stats.transitions, r.stats.seconds
         )
     } else {
         String::new()
     };
-    let _ = writeln!(out, "  {verdict} — {mark}{stats}");
+    // `verdict — mark  [stats]`, on as many lines as the width needs.
+    let room = style.width() - 2;
+    let mut lines = wrap(&verdict, room, 2);
+    let mut last = lines.pop().unwrap_or_default();
+    let mut tail = format!("{last} — {mark}");
+    if width(&tail) <= room {
+        last = format!("{last} — {}", paint(&mark));
+    } else {
+        lines.push(last);
+        tail = format!("— {mark}");
+        last = format!("— {}", paint(&mark));
+    }
+    if !stats.is_empty() {
+        if width(&tail) + 2 + width(&stats) <= room {
+            last = format!("{last}  {}", style.dim(&stats));
+        } else {
+            lines.push(last);
+            last = style.dim(&stats);
+        }
+    }
+    lines.push(last);
+    for l in lines {
+        let _ = writeln!(out, "  {l}");
+    }
     if style.detailed_stats {
         let st = &r.stats;
         let runs = st.complete_runs.map_or_else(
@@ -685,12 +992,23 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
     if !r.growth.is_empty() {
         let _ = writeln!(out, "  {}:", style.yellow(words::GROWTH_HEADING));
         for g in &r.growth {
-            for l in wrap(&g.sentence, style.width - 4, 4) {
+            for l in wrap(&g.sentence, style.width() - 4, 4) {
                 let _ = writeln!(out, "    {l}");
             }
         }
     }
     out
+}
+
+/// The line that ends a run over several scenario files.
+pub fn render_summary(s: &crate::view::RunSummary, style: Style) -> String {
+    let line = words::run_summary(s);
+    let line = if s.as_expected() == s.files.len() {
+        style.green(&line)
+    } else {
+        style.bold(&line)
+    };
+    format!("{line}\n")
 }
 
 /// Renders the end of a replay: the bugs the run shows.
@@ -803,6 +1121,56 @@ mod tests {
             "Lock(…)"
         );
         assert_eq!(width(&abbreviate("x".repeat(50).as_str(), 10)), 10);
+    }
+
+    #[test]
+    fn folding_fits_the_width_and_loses_nothing() {
+        let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+        for text in [
+            "✗\u{a0}blocked 14:9 Recv(\"shutdown_notifications\")",
+            "13:9 Assert(\"owners == 1\", \"the slot was given out twice\")",
+            "a_very_long_identifier_without_any_space_in_it_at_all",
+            "",
+        ] {
+            for w in [8, 12, 16, 24, 80] {
+                let lines = fold(text, w, 2);
+                for l in &lines {
+                    assert!(width(l) <= w, "{l:?} wider than {w}");
+                }
+                assert_eq!(squeeze(&lines.concat()), squeeze(&text.replace(GLUE, " ")));
+            }
+        }
+        // A word that fits on the next line moves there whole.
+        assert_eq!(
+            fold("in main  Recv(\"shutdown\")", 20, 2),
+            vec!["in main", "  Recv(\"shutdown\")"]
+        );
+        // Glued words stay together.
+        assert_eq!(
+            fold(&format!("{} 1:2 x", glued("✗ blocked")), 11, 0),
+            vec!["✗ blocked", "1:2 x"]
+        );
+    }
+
+    #[test]
+    fn only_statement_blocks_collapse() {
+        assert_eq!(
+            collapse_blocks("Go(body: [Send(\"ch\", 1)])"),
+            "Go(body: […])"
+        );
+        assert_eq!(
+            collapse_blocks("Choose(\"x\", [0, 1])"),
+            "Choose(\"x\", [0, 1])"
+        );
+        assert_eq!(
+            collapse_blocks("Go(\"poll\", [\"stop\"])"),
+            "Go(\"poll\", [\"stop\"])"
+        );
+        assert_eq!(
+            collapse_blocks("While(\"!stop\", [])"),
+            "While(\"!stop\", [])"
+        );
+        assert_eq!(collapse_blocks("Either([[Return], []])"), "Either([…])");
     }
 
     #[test]

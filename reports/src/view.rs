@@ -72,6 +72,32 @@ vocabulary! {
     }
 }
 
+impl BugKind {
+    /// Every kind, in the order of [`BugKind::index`].
+    pub const ALL: [BugKind; 7] = [
+        BugKind::Deadlock,
+        BugKind::Leak,
+        BugKind::Race,
+        BugKind::Panic,
+        BugKind::Assert,
+        BugKind::ContextLeak,
+        BugKind::Spin,
+    ];
+
+    /// Its place in [`BugKind::ALL`] (a SARIF rule's index).
+    pub fn index(self) -> usize {
+        match self {
+            BugKind::Deadlock => 0,
+            BugKind::Leak => 1,
+            BugKind::Race => 2,
+            BugKind::Panic => 3,
+            BugKind::Assert => 4,
+            BugKind::ContextLeak => 5,
+            BugKind::Spin => 6,
+        }
+    }
+}
+
 vocabulary! {
     /// The study's behaviour axis.
     pub enum Behavior {
@@ -775,6 +801,163 @@ impl ScenarioReport {
         k.sort();
         k.dedup();
         k
+    }
+}
+
+vocabulary! {
+    /// What stopped the check of a scenario file before it had a report.
+    pub enum ErrorStage {
+        /// The file could not be read.
+        Read => "read",
+        /// The scenario does not parse or validate.
+        Compile => "compile",
+        /// A `--param` override does not fit the scenario.
+        Param => "param",
+        /// A type error found while running the scenario.
+        Run => "run",
+        /// weft failed (a bug in weft, not in the scenario).
+        Internal => "internal",
+    }
+}
+
+/// An error that stopped the check of a scenario file: one JSON line of
+/// `--format json` (told from a scenario's line by its `error` field).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ErrorView {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The file.
+    pub file: String,
+    /// What failed: `read`, `compile`, `param`, `run` or `internal`.
+    pub error: ErrorStage,
+    /// 1-based line of the error, when it has a place in the file.
+    pub line: Option<u32>,
+    /// 1-based column.
+    pub col: Option<u32>,
+    /// What is wrong (`unknown statement `Sned``).
+    pub message: String,
+    /// What the underline says (`expected a statement`) for a compile
+    /// error; the operation as written for a run-time one (may be empty).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    /// A suggestion (`did you mean `Send`?`).
+    pub help: Option<String>,
+    /// Further explanations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The result of one scenario file in a run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileResult {
+    /// It was checked: its report.
+    Checked(Box<ScenarioReport>),
+    /// Errors stopped its check.
+    Failed {
+        /// The file.
+        file: String,
+        /// The errors, in file order.
+        errors: Vec<ErrorView>,
+    },
+    /// The run was interrupted before it.
+    NotChecked {
+        /// The file.
+        file: String,
+    },
+}
+
+impl FileResult {
+    /// The file, as shown.
+    pub fn file(&self) -> &str {
+        match self {
+            FileResult::Checked(r) => &r.file,
+            FileResult::Failed { file, .. } | FileResult::NotChecked { file } => file,
+        }
+    }
+
+    /// How its check ended.
+    pub fn verdict(&self) -> FileVerdict {
+        match self {
+            FileResult::Checked(r) => r.verdict(),
+            FileResult::Failed { errors, .. } => {
+                if errors.iter().any(|e| e.error == ErrorStage::Internal) {
+                    FileVerdict::Internal
+                } else {
+                    FileVerdict::Invalid
+                }
+            }
+            FileResult::NotChecked { .. } => FileVerdict::NotChecked,
+        }
+    }
+}
+
+impl ScenarioReport {
+    /// How this scenario's check ended, for a run's summary.
+    pub fn verdict(&self) -> FileVerdict {
+        if self.expected_met {
+            return FileVerdict::AsExpected;
+        }
+        let mut found: Vec<BugKind> = self.bugs.iter().map(|b| b.kind).collect();
+        found.sort();
+        found.dedup();
+        let mut expected = self.expect.clone();
+        expected.sort();
+        expected.dedup();
+        FileVerdict::Unexpected {
+            expected,
+            found,
+            complete: self.complete,
+        }
+    }
+}
+
+/// How the check of one scenario file ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileVerdict {
+    /// It behaved as it expects.
+    AsExpected,
+    /// The kinds found differ from what it expects (or it expects no bug
+    /// and the search was cut).
+    Unexpected {
+        /// The kinds it expects, sorted (empty: clean).
+        expected: Vec<BugKind>,
+        /// The kinds found, sorted.
+        found: Vec<BugKind>,
+        /// Whether the search was complete.
+        complete: bool,
+    },
+    /// It does not compile, or a type error stopped its run.
+    Invalid,
+    /// weft failed on it (a bug in weft).
+    Internal,
+    /// The run was interrupted before it was checked.
+    NotChecked,
+}
+
+/// The end of a run over scenario files: how each one ended, in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunSummary {
+    /// Each file as shown, and how its check ended.
+    pub files: Vec<(String, FileVerdict)>,
+}
+
+impl RunSummary {
+    /// The summary of these results.
+    pub fn of(results: &[FileResult]) -> Self {
+        RunSummary {
+            files: results
+                .iter()
+                .map(|r| (r.file().to_string(), r.verdict()))
+                .collect(),
+        }
+    }
+
+    /// How many behaved as they expect.
+    pub fn as_expected(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|(_, v)| *v == FileVerdict::AsExpected)
+            .count()
     }
 }
 

@@ -4,7 +4,9 @@
 //! explanation, the reproduce command) is made here, so the wording of a
 //! report is changed in one place.
 
-use crate::view::{BugKind, Growing, Location, Release, Search, WaitNote, WaitVerb};
+use crate::view::{
+    BugKind, FileVerdict, Growing, Location, Release, RunSummary, Search, WaitNote, WaitVerb,
+};
 
 /// The goroutine column of a step that is a timer firing.
 pub const TIMER: &str = "timer";
@@ -472,6 +474,96 @@ pub fn growth(
 
 /// The heading of the growth facts of a search cut by a limit.
 pub const GROWTH_HEADING: &str = "the state space looks unbounded; bound what keeps growing";
+
+/// Bug kinds as a list (`deadlock, leak`), or `clean` for none.
+pub fn kinds(kinds: &[BugKind]) -> String {
+    if kinds.is_empty() {
+        return "clean".into();
+    }
+    kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a scenario file did not end as expected, in a few words
+/// (`expected clean, found race`); empty when it did.
+pub fn file_verdict(v: &FileVerdict) -> String {
+    match v {
+        FileVerdict::AsExpected => String::new(),
+        FileVerdict::Unexpected {
+            expected,
+            found,
+            complete,
+        } => {
+            let found = if found.is_empty() {
+                "none".to_string()
+            } else {
+                kinds(found)
+            };
+            let cut = if *complete {
+                ""
+            } else {
+                " (search incomplete)"
+            };
+            format!("expected {}, found {found}{cut}", kinds(expected))
+        }
+        FileVerdict::Invalid => "invalid scenario".into(),
+        FileVerdict::Internal => "internal weft error".into(),
+        FileVerdict::NotChecked => "not checked: interrupted".into(),
+    }
+}
+
+/// The line that ends a run over several files: `93 scenarios: 93 as
+/// expected`, or `3 scenarios: 2 as expected, 1 not: a.ron (expected
+/// clean, found race)`.
+pub fn run_summary(s: &RunSummary) -> String {
+    let n = s.files.len();
+    let ok = s.as_expected();
+    let mut line = format!(
+        "{n} scenario{}: {ok} as expected",
+        if n == 1 { "" } else { "s" }
+    );
+    if ok < n {
+        let not: Vec<String> = s
+            .files
+            .iter()
+            .filter(|(_, v)| *v != FileVerdict::AsExpected)
+            .map(|(f, v)| format!("{f} ({})", file_verdict(v)))
+            .collect();
+        line.push_str(&format!(", {} not: {}", n - ok, not.join(", ")));
+    }
+    line
+}
+
+/// What a bug kind means, in one sentence (a SARIF rule's description).
+pub fn kind_description(kind: BugKind) -> &'static str {
+    match kind {
+        BugKind::Deadlock => {
+            "every goroutine is blocked and main has not returned, so Go's runtime stops the program (all goroutines are asleep)"
+        }
+        BugKind::Leak => {
+            "a goroutine is blocked forever while the program goes on or ends (a partial deadlock)"
+        }
+        BugKind::Race => {
+            "two goroutines access one variable concurrently, at least one of them writing, with nothing ordering the accesses"
+        }
+        BugKind::Panic => "a goroutine panics, or the runtime stops the program with a fatal error",
+        BugKind::Assert => "an assertion of the scenario fails",
+        BugKind::ContextLeak => {
+            "a context's cancel function can no longer be called, so the context and its timer are never released"
+        }
+        BugKind::Spin => {
+            "a goroutine loops forever without a synchronisation operation, so nothing can stop it and Go's deadlock detector never fires"
+        }
+    }
+}
+
+/// Why a bug found is not a failure: the scenario expects its kind.
+pub fn expected_bug(kind: BugKind) -> String {
+    format!("the scenario expects a bug of kind `{kind}` (its `expect` lists it)")
+}
 
 #[cfg(test)]
 mod tests {

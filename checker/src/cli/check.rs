@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use weft_checker::explore::{self, Bounds, Budget};
-use weft_checker::report::{scenario_report, Locator};
+use weft_checker::report::{compile_errors, read_error, run_error, scenario_report, Locator};
 use weft_models::span::SourceFile;
+use weft_reports::view::{ErrorView, FileResult, RunSummary};
 
 use super::{Exit, Format, LoadArgs};
 
@@ -50,23 +51,66 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads and compiles one file; prints errors and returns None on failure.
-pub fn load(path: &Path, args: &LoadArgs) -> Option<(SourceFile, weft_models::ir::Program)> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
-            return None;
+/// Why a scenario file could not be loaded.
+pub enum LoadError {
+    /// It could not be read.
+    Read(Box<ErrorView>),
+    /// It does not compile.
+    Compile(Box<(SourceFile, weft_models::CompileError)>),
+}
+
+impl LoadError {
+    /// The errors, as views.
+    pub fn views(&self) -> Vec<ErrorView> {
+        match self {
+            LoadError::Read(v) => vec![(**v).clone()],
+            LoadError::Compile(c) => compile_errors(&c.0, &c.1),
         }
-    };
-    let file = SourceFile::new(path.display().to_string(), text);
+    }
+
+    /// Prints the errors in `format` (text on stderr, JSON lines on
+    /// stdout; SARIF and JUnit carry them in their document instead).
+    pub fn print(&self, args: &LoadArgs) {
+        match args.format {
+            Format::Text => match self {
+                LoadError::Read(v) => eprintln!("error: cannot read {}: {}", v.file, v.message),
+                LoadError::Compile(c) => {
+                    let color =
+                        args.color() && std::io::IsTerminal::is_terminal(&std::io::stderr());
+                    eprint!("{}", c.1.render(&c.0, color));
+                }
+            },
+            Format::Json => {
+                for v in self.views() {
+                    println!("{}", weft_reports::json::render_error(&v));
+                }
+            }
+            Format::Sarif | Format::Junit => {}
+        }
+    }
+}
+
+/// Reads and compiles one file.
+pub fn load(
+    path: &Path,
+    args: &LoadArgs,
+) -> Result<(SourceFile, weft_models::ir::Program), LoadError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| LoadError::Read(Box::new(read_error(&shown, &e))))?;
+    let file = SourceFile::new(shown, text);
     match weft_models::compile(&file, &args.param_pairs()) {
-        Ok(p) => Some((file, p)),
-        Err(e) => {
-            let color = args.color() && std::io::IsTerminal::is_terminal(&std::io::stderr());
-            eprint!("{}", e.render(&file, color));
-            None
-        }
+        Ok(p) => Ok((file, p)),
+        Err(e) => Err(LoadError::Compile(Box::new((file, e)))),
+    }
+}
+
+/// Prints a run-time error in `format`.
+pub fn print_run_error(e: &ErrorView, format: Format) {
+    match format {
+        Format::Text => super::print_run_error(e),
+        Format::Json => println!("{}", weft_reports::json::render_error(e)),
+        Format::Sarif | Format::Junit => {}
     }
 }
 
@@ -103,72 +147,118 @@ pub fn run(
     }
     let mut style = args.style();
     style.detailed_stats = search.stats;
-    let mut reports = Vec::new();
-    let mut bad_input = false;
-    let mut internal = false;
-    let mut mismatch = false;
+    let mut results: Vec<FileResult> = Vec::new();
     for (done, path) in files.iter().enumerate() {
         if search.bounds.stop.is_requested() {
             eprintln!(
                 "interrupted: {} scenario file(s) not checked",
                 files.len() - done
             );
-            mismatch = true;
+            results.extend(files[done..].iter().map(|f| FileResult::NotChecked {
+                file: f.display().to_string(),
+            }));
             break;
         }
-        let Some((file, prog)) = load(path, args) else {
-            bad_input = true;
-            continue;
+        let shown = path.display().to_string();
+        let (file, prog) = match load(path, args) {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                e.print(args);
+                results.push(FileResult::Failed {
+                    file: shown,
+                    errors: e.views(),
+                });
+                continue;
+            }
         };
         if syntax_only {
             if args.format == Format::Text {
-                println!("{}: ok", path.display());
+                println!("{shown}: ok");
             }
             continue;
         }
         // One budget per scenario: the search and its report share it.
         let budget = Budget::new(search.bounds.clone());
-        let mut line = super::progress::Line::new(search.progress, &path.display().to_string());
+        let mut line = super::progress::Line::new(search.progress, &shown);
         let explored = explore::explore_within(&prog, &budget, search.reduction, line.observer());
         line.finish();
-        let outcome = match explored {
-            Ok(o) => o,
-            Err(e) => {
-                let loc = Locator {
-                    file: &file,
-                    prog: &prog,
-                };
-                match super::stopped(path, &loc, &e.failure) {
-                    Exit::Internal => internal = true,
-                    Exit::AsExpected | Exit::Mismatch | Exit::BadInput => bad_input = true,
-                }
-                continue;
-            }
-        };
         let loc = Locator {
             file: &file,
             prog: &prog,
+        };
+        let outcome = match explored {
+            Ok(o) => o,
+            Err(e) => {
+                let error = run_error(&shown, &loc, &e.failure);
+                print_run_error(&error, args.format);
+                results.push(FileResult::Failed {
+                    file: shown,
+                    errors: vec![error],
+                });
+                continue;
+            }
         };
         let opts = weft_checker::report::Options {
             budget,
             ..opts.clone()
         };
-        let report = scenario_report(&loc, &path.display().to_string(), &outcome, &opts);
-        mismatch |= !report.expected_met;
+        let report = scenario_report(&loc, &shown, &outcome, &opts);
         match args.format {
             Format::Text => print!("{}", weft_reports::text::render(&report, style)),
             Format::Json => println!("{}", weft_reports::json::render(&report)),
+            // One document for the whole run, below.
+            Format::Sarif | Format::Junit => {}
         }
-        if graph.is_some() {
-            reports.push(report);
-        }
+        results.push(FileResult::Checked(Box::new(report)));
     }
+    let many = files.len() > 1 || paths.iter().any(|p| p.is_dir());
+    match args.format {
+        Format::Text if many && !syntax_only => {
+            print!(
+                "\n{}",
+                weft_reports::text::render_summary(&RunSummary::of(&results), style)
+            );
+        }
+        Format::Text | Format::Json => {}
+        Format::Sarif => println!(
+            "{}",
+            weft_reports::sarif::render(
+                &results,
+                weft_reports::sarif::Tool {
+                    name: "weft",
+                    version: env!("CARGO_PKG_VERSION"),
+                },
+            )
+        ),
+        Format::Junit => print!("{}", weft_reports::junit::render(&results, style)),
+    }
+    let mut bad_input = false;
     if let Some(g) = graph {
-        let bugs: Vec<(&str, &weft_reports::view::BugView)> = reports
+        let bugs: Vec<(&str, &weft_reports::view::BugView)> = results
             .iter()
+            .filter_map(|r| match r {
+                FileResult::Checked(r) => Some(r),
+                FileResult::Failed { .. } | FileResult::NotChecked { .. } => None,
+            })
             .flat_map(|r| r.bugs.iter().map(move |b| (r.scenario.as_str(), b)))
             .collect();
         bad_input |= !write_graph(g, &weft_reports::dot::render(&bugs));
+    }
+    let mut internal = false;
+    let mut mismatch = false;
+    for r in &results {
+        match r {
+            FileResult::Checked(report) => mismatch |= !report.expected_met,
+            FileResult::Failed { errors, .. } => {
+                for e in errors {
+                    match super::exit_of(e) {
+                        Exit::Internal => internal = true,
+                        Exit::AsExpected | Exit::Mismatch | Exit::BadInput => bad_input = true,
+                    }
+                }
+            }
+            FileResult::NotChecked { .. } => mismatch = true,
+        }
     }
     if internal {
         Exit::Internal

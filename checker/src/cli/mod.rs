@@ -1,13 +1,12 @@
 //! Command-line interface. Only this module prints.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use weft_checker::report::Locator;
-use weft_checker::semantics::{Failure, FailureKind};
 use weft_checker::stop::StopFlag;
+use weft_reports::view::{ErrorStage, ErrorView};
 
 mod check;
 mod memory;
@@ -28,7 +27,9 @@ pub enum Exit {
 }
 
 /// The exit codes, as `--help` lists them.
-const EXIT_CODES: &str = "\
+macro_rules! exit_codes {
+    () => {
+        "\
 Exit codes:
   0  every scenario behaved as it expects (replay: the run shows no bug)
   1  a bug, or a mismatch with a scenario's `expect` (replay: the run shows a bug)
@@ -38,40 +39,73 @@ Exit codes:
 
 A first Ctrl-C stops the search and prints the report of what was explored
 so far, incomplete (bounded by Ctrl-C); the scenarios not yet started are
-skipped.";
+skipped."
+    };
+}
+
+/// Examples, as `--help` shows them.
+macro_rules! examples {
+    () => {
+        "\
+Examples:
+  Check every scenario under a directory (a summary line ends the run):
+    weft check scenarios/
+  The same in CI: SARIF for GitHub code scanning, JUnit XML for any CI:
+    weft check --format sarif scenarios/ > weft.sarif
+    weft check --format junit scenarios/ > weft-junit.xml
+  Replay a counterexample from a report, one step per Enter:
+    weft replay scenarios/classic/dining-philosophers.ron --schedule v1:0.0.0.0.0.1.4.3.2 --step"
+    };
+}
+
+/// How wide the text report is.
+macro_rules! width_note {
+    () => {
+        "\
+The text report fits the terminal's width; when stdout is not a terminal,
+the COLUMNS environment variable's, else 100 columns. Colour is on for a
+terminal unless NO_COLOR is set to a non-empty value."
+    };
+}
+
+/// What `weft --help` and `weft check --help` end with.
+const AFTER_HELP: &str = concat!(width_note!(), "\n\n", exit_codes!(), "\n\n", examples!());
 
 /// Where to report an internal error.
 const REPORT_BUG: &str = "this is a bug in weft, not in the scenario: please report it on \
 weft's issue tracker (the repository's Issues page), with the scenario file and this message";
 
-/// Prints a run-time failure that stops the check of the scenario in
-/// `path` without being one of its bugs, and returns the exit code it
-/// deserves: a type error in the scenario is bad input, anything else is
-/// weft's own fault.
-pub fn stopped(path: &Path, loc: &Locator, failure: &Failure) -> Exit {
-    let at = loc.site(failure.site, None);
-    let (what, exit) = match failure.kind {
-        FailureKind::Model => ("invalid scenario at run time", Exit::BadInput),
-        // An interruption ends the search as incomplete before it gets
-        // here; one that does not is weft's fault.
-        FailureKind::Internal
-        | FailureKind::Interrupted
-        | FailureKind::Panic
-        | FailureKind::Fatal
-        | FailureKind::Assert => ("internal weft error", Exit::Internal),
+/// The exit code an error that stopped a scenario's check deserves: a
+/// problem with the scenario is bad input, anything else is weft's fault.
+pub fn exit_of(e: &ErrorView) -> Exit {
+    match e.error {
+        ErrorStage::Internal => Exit::Internal,
+        ErrorStage::Read | ErrorStage::Compile | ErrorStage::Param | ErrorStage::Run => {
+            Exit::BadInput
+        }
+    }
+}
+
+/// Prints, as text on stderr, a run-time failure that stops the check of a
+/// scenario without being one of its bugs.
+pub fn print_run_error(e: &ErrorView) {
+    let what = match e.error {
+        ErrorStage::Internal => "internal weft error",
+        ErrorStage::Run | ErrorStage::Read | ErrorStage::Compile | ErrorStage::Param => {
+            "invalid scenario at run time"
+        }
     };
     eprintln!(
         "error: {}:{}:{}: {what}: {}\n  {}",
-        path.display(),
-        at.line,
-        at.col,
-        failure.message,
-        at.text
+        e.file,
+        e.line.unwrap_or(0),
+        e.col.unwrap_or(0),
+        e.message,
+        e.label
     );
-    if exit == Exit::Internal {
+    if e.error == ErrorStage::Internal {
         eprintln!("  {REPORT_BUG}");
     }
-    exit
 }
 
 /// Output format.
@@ -79,13 +113,19 @@ pub fn stopped(path: &Path, loc: &Locator, failure: &Failure) -> Exit {
 pub enum Format {
     /// Human-readable.
     Text,
-    /// JSON Lines: one object per scenario.
+    /// JSON Lines: one object per scenario, or per error of a scenario
+    /// that could not be checked.
     Json,
+    /// SARIF 2.1.0 (`weft check` only): one log for the run, one result per
+    /// bug, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML (`weft check` only): one test case per scenario, for any CI.
+    Junit,
 }
 
 /// weft: a systematic schedule explorer for Go-style concurrency.
 #[derive(Parser, Debug)]
-#[command(name = "weft", version, about, after_help = EXIT_CODES)]
+#[command(name = "weft", version, about, after_help = AFTER_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -100,7 +140,7 @@ pub struct LoadArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Colour: auto (terminal and no NO_COLOR), always, never.
+    /// Colour: auto (on a terminal, unless NO_COLOR is set to a non-empty value), always, never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub color: String,
 }
@@ -121,6 +161,7 @@ impl LoadArgs {
     pub fn style(&self) -> weft_reports::text::Style {
         weft_reports::text::Style {
             color: self.color(),
+            width: text_width(),
             ..Default::default()
         }
     }
@@ -138,14 +179,38 @@ impl LoadArgs {
         match self.color.as_str() {
             "always" => true,
             "never" => false,
-            _ => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+            _ => auto_color(
+                std::env::var_os("NO_COLOR").as_deref(),
+                std::io::stdout().is_terminal(),
+            ),
         }
     }
+}
+
+/// Whether `--color auto` colours: on a terminal, unless `NO_COLOR` is set
+/// to a non-empty value (no-color.org: an empty value is as if unset).
+fn auto_color(no_color: Option<&std::ffi::OsStr>, terminal: bool) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+/// The width the text report fits: the terminal's when stdout is one, else
+/// `COLUMNS` when it is a positive number, else
+/// [`weft_reports::text::DEFAULT_WIDTH`].
+fn text_width() -> usize {
+    if let Some((_, cols)) = console::Term::stdout().size_checked() {
+        return usize::from(cols);
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&w| w > 0)
+        .unwrap_or(weft_reports::text::DEFAULT_WIDTH)
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Explore every schedule of each scenario and report bugs.
+    #[command(after_help = AFTER_HELP)]
     Check {
         /// Scenario files or directories (searched recursively for *.ron).
         #[arg(required = true)]
@@ -202,6 +267,7 @@ enum Command {
         no_progress: bool,
     },
     /// Re-execute one schedule step by step and report the bug it reaches.
+    #[command(after_help = AFTER_HELP)]
     Replay {
         /// The scenario file.
         file: PathBuf,

@@ -7,7 +7,7 @@ use std::path::Path;
 use weft_checker::counterexample::replay::Replayer;
 use weft_checker::counterexample::token;
 use weft_checker::explore::{Bounds, Budget};
-use weft_checker::report::{divergence_view, replay_report, replay_step_view, Locator};
+use weft_checker::report::{divergence_view, replay_report, replay_step_view, run_error, Locator};
 
 use super::{check, Exit, Format, LoadArgs};
 
@@ -22,8 +22,16 @@ pub fn run(
     bounds: Bounds,
 ) -> Exit {
     let budget = Budget::new(bounds);
-    let Some((file, prog)) = check::load(path, args) else {
+    if matches!(args.format, Format::Sarif | Format::Junit) {
+        eprintln!("error: `weft replay` writes text or JSON; SARIF and JUnit are for `weft check`");
         return Exit::BadInput;
+    }
+    let (file, prog) = match check::load(path, args) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            e.print(args);
+            return e.views().first().map_or(Exit::BadInput, super::exit_of);
+        }
     };
     let items = match token::decode(token) {
         Ok(s) => s,
@@ -68,7 +76,9 @@ pub fn run(
                 if let Some(f) = s.failure.as_ref().filter(|f| !f.kind.is_crash()) {
                     // Not a bug the run shows: the scenario is invalid, or
                     // weft is at fault.
-                    return super::stopped(path, &loc, f);
+                    let error = run_error(&path.display().to_string(), &loc, f);
+                    check::print_run_error(&error, args.format);
+                    return super::exit_of(&error);
                 }
                 if text {
                     let s = s.clone();
@@ -105,6 +115,7 @@ pub fn run(
             weft_reports::text::render_replay(&report, args.style())
         ),
         Format::Json => println!("{}", weft_reports::json::render_replay(&report)),
+        Format::Sarif | Format::Junit => {}
     }
     if let Some(g) = graph {
         let bugs: Vec<_> = report

@@ -23,8 +23,11 @@ use crate::explore::{Bound, Budget, Outcome};
 use crate::semantics::{Event, FailureKind};
 use crate::state::GoroutineId;
 
+mod errors;
 mod growth;
 mod replay;
+
+pub use errors::{compile_errors, read_error, run_error};
 
 pub use crate::counterexample::locate::{one_line, Locator};
 pub use replay::{divergence_view, replay_step_view};
