@@ -48,7 +48,7 @@ pub(crate) struct NodeStore {
 }
 
 /// How many decoded goroutines [`NodeStore`] keeps.
-const DECODED: usize = 4096;
+const DECODED: usize = 1 << 16;
 
 impl NodeStore {
     /// How many nodes are stored.
