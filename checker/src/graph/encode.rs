@@ -93,7 +93,9 @@ impl NodeStore {
                 while j < s.goroutines.len() && s.goroutines[j].id < g.id {
                     j += 1;
                 }
-                if j < s.goroutines.len() && s.goroutines[j] == *g {
+                if j < s.goroutines.len()
+                    && (Arc::ptr_eq(&s.goroutines[j], g) || s.goroutines[j] == *g)
+                {
                     reused = Some(ids[j + 1]);
                 }
             }

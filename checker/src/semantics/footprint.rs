@@ -94,9 +94,30 @@ pub(crate) fn goroutine_touches(prog: &Program, state: &State, g: &Goroutine) ->
 /// The memory access goroutine `g` is about to make, if its next operation
 /// is one.
 pub(crate) fn memory_access(prog: &Program, state: &State, g: &Goroutine) -> Option<MemoryAccess> {
-    goroutine_touches(prog, state, g)
-        .into_iter()
-        .find_map(|(r, u)| MemoryAccess::of(r, u))
+    // The first memory access among the touches ([`goroutine_touches`]),
+    // without evaluating the operands that synchronise (most goroutines
+    // wait at a channel or a lock: nothing to evaluate).
+    if g.spinning {
+        return None;
+    }
+    let site = g.site();
+    let op = &prog.instr(site.func, site.pc).op;
+    let locals = &g.top().locals;
+    let mut found = None;
+    weft_models::ops::operands(op, |e, u| {
+        if found.is_some() || matches!(u, Use::SyncRead | Use::Sync) {
+            return;
+        }
+        let Some(r) = eval(state, locals, e).ok().and_then(Value::object) else {
+            return;
+        };
+        let u = match (u, state.object(r)) {
+            (Use::Inspect, Object::Map(_)) => Use::Read,
+            (u, _) => u,
+        };
+        found = MemoryAccess::of(r, u);
+    });
+    found
 }
 
 /// The objects a timer or context deadline firing touches: the object and
