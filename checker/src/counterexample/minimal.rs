@@ -31,6 +31,7 @@ use crate::counterexample::replay::{mover_ids, switch_kind, Switch};
 use crate::counterexample::verdict::{self, key_of};
 use crate::detect::{self, blocking, race, Bug, BugKey};
 use crate::explore::{Bound, Budget};
+use crate::reduce::ProgramFuture;
 use crate::semantics::context::CancelStatus;
 use crate::semantics::{self, Event, Transition};
 use crate::state::{Object, State};
@@ -103,6 +104,8 @@ struct Searcher<'p> {
     cap_bound: Option<Bound>,
     /// The limit of the check that stopped the search, if one did.
     stopped: Option<Bound>,
+    /// The program's code summary, for a leak (see [`verdict::certain`]).
+    future: Option<ProgramFuture>,
 }
 
 impl Searcher<'_> {
@@ -203,7 +206,12 @@ impl Searcher<'_> {
             let answer = match self.key.kind {
                 BugKind::Deadlock => verdict::blocking_bugs(self.prog, &state, budget, self.limits)
                     .map(|found| found.iter().any(|(k, _)| *k == self.key)),
-                _ => verdict::certain(self.prog, &state, &self.key, budget, self.limits),
+                _ => {
+                    let future = self
+                        .future
+                        .get_or_insert_with(|| ProgramFuture::new(self.prog));
+                    verdict::certain(self.prog, future, &state, &self.key, budget, self.limits)
+                }
             };
             self.work += 1;
             answer.unwrap_or_else(|stopped| {
@@ -278,6 +286,7 @@ pub(crate) fn minimal_schedule_within(
         limits,
         cap_bound,
         stopped: None,
+        future: (bug.kind == BugKind::Leak).then(|| ProgramFuture::new(prog)),
     };
     let root = s.intern(init);
     let mut nodes = vec![Node {

@@ -25,6 +25,14 @@ use crate::semantics;
 use crate::semantics::context::CancelStatus;
 use crate::state::{GoroutineId, Object, Site, State};
 
+/// The message of a leaked goroutine.
+pub(crate) const LEAK: &str =
+    "goroutine blocked forever: it can never be unblocked (goroutine leak)";
+
+/// The message of main blocked forever while others can still move.
+pub(crate) const MAIN_LEAK: &str =
+    "main is blocked forever while other goroutines keep running (partial deadlock)";
+
 /// The goroutines of `state` with no enabled transition, and whether any
 /// transition at all (including timer fires) is enabled.
 pub fn blocked_goroutines(prog: &Program, state: &State) -> (Vec<GoroutineId>, bool) {
@@ -141,10 +149,9 @@ pub fn detect(prog: &Program, graph: &Graph, bugs: &mut BTreeMap<BugKey, Bug>) {
                             sites: vec![leaked.site],
                         },
                         message: if leaked.goroutine.is_main() {
-                            "main is blocked forever while other goroutines keep running (partial deadlock)".into()
+                            MAIN_LEAK.into()
                         } else {
-                            "goroutine blocked forever: it can never be unblocked (goroutine leak)"
-                                .into()
+                            LEAK.into()
                         },
                         site: leaked.site,
                         involved: std::iter::once(leaked.clone())

@@ -3,6 +3,8 @@
 //! - [`race`]: conflicting accesses enabled together in a reachable state;
 //! - [`blocking`]: deadlocks, leaks and pending cancels in bottom strongly
 //!   connected components of the explored graph;
+//! - [`certain`]: when a bound cut the search, leaks certain in a stored
+//!   state (nothing that can still run can release the goroutine);
 //! - panics, fatal errors and assertions come from failed steps
 //!   ([`crash`]); context leaks also from garbage collection ([`context_leak`]);
 //! - spins: goroutines proven to loop forever without a visible operation,
@@ -16,6 +18,7 @@ use crate::semantics::{Failure, FailureKind, Transition};
 use crate::state::{GoroutineId, Site, State};
 
 pub mod blocking;
+pub(crate) mod certain;
 pub(crate) mod race;
 
 /// Identifies a distinct bug: its kind and the code locations involved.

@@ -4,7 +4,8 @@
 //!
 //! Detectors run as the search goes (races, panics, assertions, context
 //! leaks on garbage collection) and on the finished graph (deadlocks, leaks
-//! and pending cancels in bottom strongly connected components).
+//! and pending cancels in bottom strongly connected components; when a
+//! bound cut the search, also the leaks certain in its stored states).
 
 use std::collections::VecDeque;
 use std::collections::{BTreeMap, BTreeSet};
@@ -123,6 +124,11 @@ pub fn explore_within(
     let (graph, mut outcome, mut bugs) =
         explore_graph_monitored(prog, budget, reduction, &mut monitor)?;
     detect::blocking::detect(prog, &graph, &mut bugs);
+    if !outcome.complete {
+        // No bottom component lies beyond the frontier: the leaks certain
+        // in the states stored so far (see `detect::certain`).
+        detect::certain::detect(prog, &reduce::ProgramFuture::new(prog), &graph, &mut bugs);
+    }
     outcome.bugs = bugs.into_values().collect();
     outcome
         .bugs
