@@ -104,7 +104,10 @@ struct Searcher<'p> {
     cap_bound: Option<Bound>,
     /// The limit of the check that stopped the search, if one did.
     stopped: Option<Bound>,
-    /// The program's code summary, for a leak (see [`verdict::certain`]).
+    /// For a leak found certain before a cut, the program's code summary:
+    /// a run reaches it once nothing able to run can release a goroutine
+    /// at its site, as the cut search decided (see [`verdict::certain`]).
+    /// Other leaks are decided as the complete search decides them.
     future: Option<ProgramFuture>,
 }
 
@@ -206,12 +209,14 @@ impl Searcher<'_> {
             let answer = match self.key.kind {
                 BugKind::Deadlock => verdict::blocking_bugs(self.prog, &state, budget, self.limits)
                     .map(|found| found.iter().any(|(k, _)| *k == self.key)),
-                _ => {
-                    let future = self
-                        .future
-                        .get_or_insert_with(|| ProgramFuture::new(self.prog));
-                    verdict::certain(self.prog, future, &state, &self.key, budget, self.limits)
-                }
+                _ => verdict::certain(
+                    self.prog,
+                    self.future.as_ref(),
+                    &state,
+                    &self.key,
+                    budget,
+                    self.limits,
+                ),
             };
             self.work += 1;
             answer.unwrap_or_else(|stopped| {
@@ -286,7 +291,7 @@ pub(crate) fn minimal_schedule_within(
         limits,
         cap_bound,
         stopped: None,
-        future: (bug.kind == BugKind::Leak).then(|| ProgramFuture::new(prog)),
+        future: bug.certain_before_cut.then(|| ProgramFuture::new(prog)),
     };
     let root = s.intern(init);
     let mut nodes = vec![Node {

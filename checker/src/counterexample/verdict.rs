@@ -159,12 +159,13 @@ fn sure_leaks(prog: &Program, future: &ProgramFuture, state: &State) -> (Vec<Fin
 /// Whether the run is certain to show the leak or context leak `key` once
 /// it is in `state`: `Some(false)` as soon as a reachable state shows it is
 /// not (no goroutine blocked at the leak's site, no cancel pending at the
-/// context's site), `Err` as [`blocking_bugs`] when undecided. A goroutine
-/// at the leak's site that nothing able to run can release decides it at
-/// once (`future` summarises the program's code).
+/// context's site), `Err` as [`blocking_bugs`] when undecided. With
+/// `future` (the program's code summary: a leak found certain before a
+/// cut), a goroutine at the leak's site that nothing able to run can
+/// release decides it at once.
 pub(crate) fn certain(
     prog: &Program,
-    future: &ProgramFuture,
+    future: Option<&ProgramFuture>,
     state: &State,
     key: &BugKey,
     budget: usize,
@@ -173,13 +174,10 @@ pub(crate) fn certain(
     let Some(&site) = key.sites.first() else {
         return Ok(false);
     };
-    if key.kind == BugKind::Leak
-        && sure_leaks(prog, future, state)
-            .0
-            .iter()
-            .any(|f| f.key == *key)
-    {
-        return Ok(true);
+    if let Some(future) = future.filter(|_| key.kind == BugKind::Leak) {
+        if sure_leaks(prog, future, state).0.iter().any(|f| f.key == *key) {
+            return Ok(true);
+        }
     }
     let escapes = |s: &State| match key.kind {
         BugKind::Leak => {
@@ -204,6 +202,39 @@ pub(crate) fn certain(
         Ok(g) => Ok(blocking_in(prog, &g).iter().any(|(k, _)| k == key)),
         Err(_) if escaped => Ok(false),
         Err(stopped) => Err(stopped),
+    }
+}
+
+/// Whether some goroutine stands blocked at `site` in every state
+/// reachable from `state` (a crashing step ends a run): what a leak found
+/// certain before a cut claims, decided by exploring every such state;
+/// `None` when they are more than `budget`. The referee of
+/// [`detect::certain`] in the tests.
+pub fn blocked_at_in_every_future(
+    prog: &Program,
+    state: &State,
+    site: Site,
+    budget: usize,
+) -> Option<bool> {
+    let escapes = |s: &State| {
+        let (blocked, _) = blocking::blocked_goroutines(prog, s);
+        !s.goroutines
+            .iter()
+            .any(|g| g.site() == site && blocked.contains(&g.id))
+    };
+    if escapes(state) {
+        return Some(false);
+    }
+    let mut escaped = false;
+    let explored = reachable(prog, state, budget, &Budget::default(), |s| {
+        let e = escapes(s);
+        escaped |= e;
+        e
+    });
+    match explored {
+        Ok(_) => Some(true),
+        Err(_) if escaped => Some(false),
+        Err(_) => None,
     }
 }
 

@@ -290,7 +290,12 @@ pub(crate) fn detect(
         for &g in &sure {
             let site = state.goroutines[g].site();
             if known.insert(site) {
-                record(bugs, leak(state, g, &sure, true), || graph.path_to(s));
+                let finding = leak(state, g, &sure, true);
+                let key = finding.key.clone();
+                record(bugs, finding, || graph.path_to(s));
+                if let Some(bug) = bugs.get_mut(&key) {
+                    bug.certain_before_cut = true;
+                }
             }
         }
     }

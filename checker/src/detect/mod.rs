@@ -56,6 +56,11 @@ pub struct Bug {
     /// state where both accesses are enabled; for deadlocks and leaks in a
     /// state from which the blocked goroutines can never move.
     pub path: Vec<Transition>,
+    /// True for a leak a search cut by a bound found certain in a stored
+    /// state ([`certain`]): nothing that can still run can release the
+    /// goroutine. A complete search decides leaks on bottom components
+    /// instead, and never sets it.
+    pub certain_before_cut: bool,
 }
 
 /// A bug under construction: everything but the path.
@@ -87,6 +92,7 @@ pub(crate) fn record(
         site: finding.site,
         involved: finding.involved,
         path: path(),
+        certain_before_cut: false,
     };
     bugs.insert(finding.key, bug);
 }
