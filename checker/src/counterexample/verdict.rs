@@ -161,8 +161,8 @@ fn sure_leaks(prog: &Program, future: &ProgramFuture, state: &State) -> (Vec<Fin
 /// not (no goroutine blocked at the leak's site, no cancel pending at the
 /// context's site), `Err` as [`blocking_bugs`] when undecided. With
 /// `future` (the program's code summary: a leak found certain before a
-/// cut), a goroutine at the leak's site that nothing able to run can
-/// release decides it at once.
+/// cut), the leak is decided as the cut search decided it: whether a
+/// goroutine at its site is one that nothing able to run can release.
 pub(crate) fn certain(
     prog: &Program,
     future: Option<&ProgramFuture>,
@@ -175,9 +175,11 @@ pub(crate) fn certain(
         return Ok(false);
     };
     if let Some(future) = future.filter(|_| key.kind == BugKind::Leak) {
-        if sure_leaks(prog, future, state).0.iter().any(|f| f.key == *key) {
-            return Ok(true);
-        }
+        // Decided as the cut search decided it, from the state alone.
+        return Ok(sure_leaks(prog, future, state)
+            .0
+            .iter()
+            .any(|f| f.key == *key));
     }
     let escapes = |s: &State| match key.kind {
         BugKind::Leak => {

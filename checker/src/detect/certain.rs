@@ -45,6 +45,7 @@ use crate::reduce::future::{self, Directions, FamilyModes};
 use crate::reduce::touch::{self, Families, Mode};
 use crate::reduce::ProgramFuture;
 use crate::semantics::wake::{self, Release, WaitNote};
+use crate::semantics::{self, Transition};
 use crate::state::{Object, Site, State};
 use crate::value::ObjRef;
 use weft_models::ops::ChanOp;
@@ -214,8 +215,23 @@ pub(crate) fn blocked_forever(
 /// The positions of the goroutines of `state` with no enabled transition
 /// and not spinning.
 pub(crate) fn blocked_positions(prog: &Program, state: &State) -> Vec<usize> {
-    let (blocked, _) = super::blocking::blocked_goroutines(prog, state);
-    blocked.iter().filter_map(|id| state.position(id)).collect()
+    blocked_among(state, &semantics::enabled(prog, state))
+}
+
+/// The positions of the goroutines of `state` that move in none of its
+/// enabled `transitions` and are not spinning.
+pub(crate) fn blocked_among(state: &State, transitions: &[Transition]) -> Vec<usize> {
+    let mut moves = vec![false; state.goroutines.len()];
+    for t in transitions {
+        for a in t.actors() {
+            if let Some(m) = moves.get_mut(a as usize) {
+                *m = true;
+            }
+        }
+    }
+    (0..state.goroutines.len())
+        .filter(|&g| !moves[g] && !state.goroutines[g].spinning)
+        .collect()
 }
 
 /// True when the pending operation of a goroutine at `site` is one a

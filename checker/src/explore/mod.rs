@@ -338,6 +338,11 @@ fn search(
     let mut stats = Stats::default();
     let mut cut: Option<Bound> = None;
     let mut covered = BTreeSet::new();
+    // With --stop-at-first-bug, what decides that a goroutine is certainly
+    // blocked forever.
+    let sure_future = bounds
+        .stop_at_first_bug
+        .then(|| reduce::ProgramFuture::new(prog));
 
     while let Some(s) = queue.pop_front() {
         if let Some(b) = budget.exhausted(builder.graph().len(), s as usize) {
@@ -499,11 +504,18 @@ fn search(
             break;
         }
         builder.close(s, crashes, asleep_in_set);
-        // A terminal state with a goroutine left is a deadlock or a leak.
-        let stuck = transitions.is_empty() && !state.goroutines.is_empty();
-        if bounds.stop_at_first_bug && (stuck || !bugs.is_empty()) {
-            cut = Some(Bound::FirstBug);
-            break;
+        if let Some(sure) = &sure_future {
+            // A terminal state with a goroutine left is a deadlock or a
+            // leak; a goroutine certainly blocked forever is a leak the
+            // scan after the cut reports (`detect::certain`).
+            let stuck = (transitions.is_empty() && !state.goroutines.is_empty()) || {
+                let blocked = detect::certain::blocked_among(&state, &transitions);
+                !detect::certain::blocked_forever(prog, sure, &state, &blocked).is_empty()
+            };
+            if stuck || !bugs.is_empty() {
+                cut = Some(Bound::FirstBug);
+                break;
+            }
         }
     }
     let graph = builder.finish();
