@@ -234,6 +234,20 @@ pub(crate) fn blocked_among(state: &State, transitions: &[Transition]) -> Vec<us
         .collect()
 }
 
+/// True when some goroutine of `state`, whose enabled transitions are
+/// `transitions`, is certainly blocked forever (for `--stop-at-first-bug`,
+/// once per expanded state; kept out of the search loop's code).
+#[inline(never)]
+pub(crate) fn any_blocked_forever(
+    prog: &Program,
+    future: &ProgramFuture,
+    state: &State,
+    transitions: &[Transition],
+) -> bool {
+    let blocked = blocked_among(state, transitions);
+    !blocked_forever(prog, future, state, &blocked).is_empty()
+}
+
 /// True when the pending operation of a goroutine at `site` is one a
 /// goroutine can block at.
 fn may_block(prog: &Program, site: Site) -> bool {
@@ -276,7 +290,7 @@ pub(crate) fn leak(state: &State, g: usize, with: &[usize], cut: bool) -> Findin
 }
 
 /// Records, for a search a bound cut, the leaks certain in its stored
-/// states: the stored states in breadth-first order (so each leak's path
+/// states: the stored states (each decoded once) in breadth-first order (so each leak's path
 /// is to the shallowest state where it is certain), one leak per site, not
 /// for sites a deadlock or leak of `bugs` already names.
 pub(crate) fn detect(
@@ -301,12 +315,12 @@ pub(crate) fn detect(
         if !open {
             continue;
         }
-        let blocked = blocked_positions(prog, state);
-        let sure = blocked_forever(prog, future, state, &blocked);
+        let blocked = blocked_positions(prog, &state);
+        let sure = blocked_forever(prog, future, &state, &blocked);
         for &g in &sure {
             let site = state.goroutines[g].site();
             if known.insert(site) {
-                let finding = leak(state, g, &sure, true);
+                let finding = leak(&state, g, &sure, true);
                 let key = finding.key.clone();
                 record(bugs, finding, || graph.path_to(s));
                 if let Some(bug) = bugs.get_mut(&key) {

@@ -508,10 +508,8 @@ fn search(
             // A terminal state with a goroutine left is a deadlock or a
             // leak; a goroutine certainly blocked forever is a leak the
             // scan after the cut reports (`detect::certain`).
-            let stuck = (transitions.is_empty() && !state.goroutines.is_empty()) || {
-                let blocked = detect::certain::blocked_among(&state, &transitions);
-                !detect::certain::blocked_forever(prog, sure, &state, &blocked).is_empty()
-            };
+            let stuck = (transitions.is_empty() && !state.goroutines.is_empty())
+                || detect::certain::any_blocked_forever(prog, sure, &state, &transitions);
             if stuck || !bugs.is_empty() {
                 cut = Some(Bound::FirstBug);
                 break;
