@@ -3,7 +3,7 @@
 //! schedule `weft replay` replays to the same leak, and a goroutine that
 //! something can still release is not (see `checker/src/detect/certain.rs`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn weft(args: &[&str]) -> Output {
@@ -64,7 +64,7 @@ fn bugs(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
 
 /// Replays the schedule of the first bug of `report` and returns the bugs
 /// the replay reports.
-fn replayed(path: &PathBuf, report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
+fn replayed(path: &Path, report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
     let schedule = report["bugs"][0]["schedule"].as_str().expect("a schedule");
     let o = weft(&[
         "replay",
