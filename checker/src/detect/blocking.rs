@@ -12,7 +12,9 @@
 //! cancelled on that run: a context leak.
 //!
 //! When a bound cut the search, only components whose states were all
-//! expanded are considered, so nothing is reported from a partial view.
+//! expanded are considered, so nothing is reported from a partial view
+//! (the leaks a cut search reports beyond them are decided state by state,
+//! in [`super::certain`]).
 
 use std::collections::BTreeMap;
 

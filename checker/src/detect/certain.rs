@@ -3,9 +3,10 @@
 //!
 //! [`super::blocking`] decides leaks on the bottom components of a
 //! complete graph. A cut search has no bottom components beyond its
-//! frontier, so it judges each stored state alone: a blocked goroutine is
-//! *certainly blocked forever* when nothing that can still run could ever
-//! release it. What releases a blocked goroutine is known from its wait
+//! frontier, so the search judges each state it expands alone
+//! ([`record_in_state`]), and keeps the result only if a bound cuts it: a
+//! blocked goroutine is *certainly blocked forever* when nothing that can
+//! still run could ever release it. What releases a blocked goroutine is known from its wait
 //! ([`semantics::wake::blocked`]): the objects it waits on and the
 //! operations that would release it. Who may still do them is known from
 //! the future of every other goroutine ([`future::goroutine_future`]: what
@@ -34,20 +35,20 @@
 //! which cannot know whether every continuation crashes, reports the
 //! goroutine as a leak certain before the search was cut.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use weft_models::ir::Program;
 use weft_models::syntax::BugKind;
 
 use super::{record, Bug, BugKey, Finding, Involved};
-use crate::graph::Graph;
 use crate::reduce::future::{self, Directions, FamilyModes};
 use crate::reduce::touch::{self, Families, Mode};
 use crate::reduce::ProgramFuture;
 use crate::semantics::wake::{self, Release, WaitNote};
 use crate::semantics::{self, Transition};
-use crate::state::{Object, Site, State};
+use crate::state::{Object, State};
 use crate::value::ObjRef;
+use smallvec::SmallVec;
 use weft_models::ops::ChanOp;
 
 /// An object a blocked goroutine waits on, and what would release it.
@@ -221,7 +222,15 @@ pub(crate) fn blocked_positions(prog: &Program, state: &State) -> Vec<usize> {
 /// The positions of the goroutines of `state` that move in none of its
 /// enabled `transitions` and are not spinning.
 pub(crate) fn blocked_among(state: &State, transitions: &[Transition]) -> Vec<usize> {
-    let mut moves = vec![false; state.goroutines.len()];
+    let moves = moving(state, transitions);
+    (0..state.goroutines.len())
+        .filter(|&g| !moves[g] && !state.goroutines[g].spinning)
+        .collect()
+}
+
+/// Per goroutine of `state`, whether it moves in one of `transitions`.
+fn moving(state: &State, transitions: &[Transition]) -> SmallVec<[bool; 16]> {
+    let mut moves: SmallVec<[bool; 16]> = smallvec::smallvec![false; state.goroutines.len()];
     for t in transitions {
         for a in t.actors() {
             if let Some(m) = moves.get_mut(a as usize) {
@@ -229,29 +238,7 @@ pub(crate) fn blocked_among(state: &State, transitions: &[Transition]) -> Vec<us
             }
         }
     }
-    (0..state.goroutines.len())
-        .filter(|&g| !moves[g] && !state.goroutines[g].spinning)
-        .collect()
-}
-
-/// True when some goroutine of `state`, whose enabled transitions are
-/// `transitions`, is certainly blocked forever (for `--stop-at-first-bug`,
-/// once per expanded state; kept out of the search loop's code).
-#[inline(never)]
-pub(crate) fn any_blocked_forever(
-    prog: &Program,
-    future: &ProgramFuture,
-    state: &State,
-    transitions: &[Transition],
-) -> bool {
-    let blocked = blocked_among(state, transitions);
-    !blocked_forever(prog, future, state, &blocked).is_empty()
-}
-
-/// True when the pending operation of a goroutine at `site` is one a
-/// goroutine can block at.
-fn may_block(prog: &Program, site: Site) -> bool {
-    wake::may_block(&prog.instr(site.func, site.pc).op)
+    moves
 }
 
 /// The leak of the goroutine at position `g` of `state`, certainly blocked
@@ -289,44 +276,109 @@ pub(crate) fn leak(state: &State, g: usize, with: &[usize], cut: bool) -> Findin
     }
 }
 
-/// Records, for a search a bound cut, the leaks certain in its stored
-/// states: the stored states (each decoded once) in breadth-first order (so each leak's path
-/// is to the shallowest state where it is certain), one leak per site, not
-/// for sites a deadlock or leak of `bugs` already names.
-pub(crate) fn detect(
+/// Records in `found` the leaks certain in `state`, an expanded state of
+/// the search whose enabled transitions are `transitions` and whose path
+/// `path` gives: one per site not yet in `found`, flagged
+/// [`Bug::certain_before_cut`]. The search keeps them only if a bound cuts
+/// it. Cheap when nothing is certain: a blocked goroutine that a goroutine
+/// able to move now may release (through a global its code uses, or a
+/// handle its frames hold) is ruled out before the whole analysis.
+pub(crate) fn record_in_state(
     prog: &Program,
     future: &ProgramFuture,
-    graph: &Graph,
-    bugs: &mut BTreeMap<BugKey, Bug>,
+    state: &State,
+    transitions: &[Transition],
+    found: &mut BTreeMap<BugKey, Bug>,
+    path: impl FnOnce() -> Vec<Transition>,
 ) {
-    let mut known: BTreeSet<Site> = bugs
-        .iter()
-        .filter(|(k, _)| matches!(k.kind, BugKind::Leak | BugKind::Deadlock))
-        .flat_map(|(k, _)| k.sites.iter().copied())
-        .collect();
-    for s in 0..graph.len() as u32 {
-        let state = graph.state(s);
-        // Cheap first: a state with no goroutine that could be blocked at a
-        // site not yet reported needs no enabled transitions.
-        let open = state
-            .goroutines
-            .iter()
-            .any(|g| !g.spinning && !known.contains(&g.site()) && may_block(prog, g.site()));
-        if !open {
-            continue;
+    let moves = moving(state, transitions);
+    let stuck = |g: usize| !moves[g] && !state.goroutines[g].spinning;
+    let known = |g: usize| {
+        !found.is_empty()
+            && found.contains_key(&BugKey {
+                kind: BugKind::Leak,
+                sites: vec![state.goroutines[g].site()],
+            })
+    };
+    let open = (0..state.goroutines.len()).any(|g| {
+        stuck(g)
+            && !known(g)
+            && wake::blocked(prog, state, &state.goroutines[g])
+                .is_some_and(|b| !released_by_moving(future, state, g, &b, &moves))
+    });
+    if !open {
+        return;
+    }
+    let blocked: Vec<usize> = (0..state.goroutines.len()).filter(|&g| stuck(g)).collect();
+    let sure = blocked_forever(prog, future, state, &blocked);
+    let new: Vec<usize> = sure.iter().copied().filter(|&g| !known(g)).collect();
+    if new.is_empty() {
+        return;
+    }
+    let path = path();
+    for g in new {
+        let finding = leak(state, g, &sure, true);
+        let k = finding.key.clone();
+        record(found, finding, || path.clone());
+        if let Some(bug) = found.get_mut(&k) {
+            bug.certain_before_cut = true;
         }
-        let blocked = blocked_positions(prog, &state);
-        let sure = blocked_forever(prog, future, &state, &blocked);
-        for &g in &sure {
-            let site = state.goroutines[g].site();
-            if known.insert(site) {
-                let finding = leak(&state, g, &sure, true);
-                let key = finding.key.clone();
-                record(bugs, finding, || graph.path_to(s));
-                if let Some(bug) = bugs.get_mut(&key) {
-                    bug.certain_before_cut = true;
+    }
+}
+
+/// Whether a goroutine able to move now (`moves`) may release goroutine
+/// `g`, blocked with `b`: one whose code changes an object `g` waits on
+/// through a global, or holds a handle to it in a frame and changes
+/// objects held in locals (for a channel: does what would release `g`).
+/// Each case implies that [`blocked_forever`] finds `g` releasable.
+fn released_by_moving(
+    future: &ProgramFuture,
+    state: &State,
+    g: usize,
+    b: &wake::Blocked,
+    moves: &[bool],
+) -> bool {
+    let holds = |h: usize, o: ObjRef| {
+        state.goroutines[h].frames.iter().any(|f| {
+            f.locals
+                .iter()
+                .chain(std::iter::once(&f.ret))
+                .any(|v| v.object() == Some(o))
+        })
+    };
+    let objects = b.objects.iter().chain(b.released_by.iter().map(|(_, o)| o));
+    for &o in objects {
+        let chan_ops = matches!(state.object(o), Object::Chan(_)).then(|| {
+            b.released_by.iter().filter(|&&(_, x)| x == o).fold(
+                Directions::of(ChanOp::Close),
+                |d, &(r, _)| match r {
+                    Release::Send => d.union(Directions::of(ChanOp::Send)),
+                    Release::Receive => d.union(Directions::of(ChanOp::Receive)),
+                    Release::Close
+                    | Release::Unlock
+                    | Release::ReadUnlock
+                    | Release::Done
+                    | Release::Signal
+                    | Release::Cancel
+                    | Release::FinishOnce => d,
+                },
+            )
+        });
+        for h in (0..state.goroutines.len()).filter(|&h| h != g && moves[h]) {
+            let code = future.of_goroutine(&state.goroutines[h]);
+            let may = match chan_ops {
+                Some(ops) => code.may_do(ops, o, &state.globals, holds(h, o)),
+                None => {
+                    code.globals.iter().any(|&(gl, m)| {
+                        m == Mode::Write
+                            && state.globals.get(gl as usize).and_then(|v| v.object()) == Some(o)
+                    }) || (code.wildcard == Some(Mode::Write) && holds(h, o))
                 }
+            };
+            if may {
+                return true;
             }
         }
     }
+    false
 }

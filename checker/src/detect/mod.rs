@@ -3,8 +3,8 @@
 //! - [`race`]: conflicting accesses enabled together in a reachable state;
 //! - [`blocking`]: deadlocks, leaks and pending cancels in bottom strongly
 //!   connected components of the explored graph;
-//! - [`certain`]: when a bound cut the search, leaks certain in a stored
-//!   state (nothing that can still run can release the goroutine);
+//! - [`certain`]: leaks certain in one state (nothing that can still run
+//!   can release the goroutine), kept when a bound cuts the search;
 //! - panics, fatal errors and assertions come from failed steps
 //!   ([`crash`]); context leaks also from garbage collection ([`context_leak`]);
 //! - spins: goroutines proven to loop forever without a visible operation,

@@ -110,54 +110,6 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
     Some(b)
 }
 
-/// True when a goroutine can be blocked at `op` (those [`blocked`]
-/// describes).
-pub(crate) fn may_block(op: &Op) -> bool {
-    match op {
-        Op::Send { .. }
-        | Op::Recv { .. }
-        | Op::Select { .. }
-        | Op::Lock { .. }
-        | Op::RLock { .. }
-        | Op::Wait { .. }
-        | Op::OnceEnter { .. } => true,
-        Op::Assign { .. }
-        | Op::Jump { .. }
-        | Op::JumpIfNot { .. }
-        | Op::Call { .. }
-        | Op::Return { .. }
-        | Op::Defer { .. }
-        | Op::EndDefer
-        | Op::Recover { .. }
-        | Op::Go { .. }
-        | Op::Choose { .. }
-        | Op::Panic { .. }
-        | Op::Assert { .. }
-        | Op::Sleep
-        | Op::New { .. }
-        | Op::Close { .. }
-        | Op::Unlock { .. }
-        | Op::TryLock { .. }
-        | Op::RUnlock { .. }
-        | Op::WgAdd { .. }
-        | Op::Signal { .. }
-        | Op::Broadcast { .. }
-        | Op::OnceExit { .. }
-        | Op::Cancel { .. }
-        | Op::CtxErr { .. }
-        | Op::TimerStop { .. }
-        | Op::TimerReset { .. }
-        | Op::Load { .. }
-        | Op::Store { .. }
-        | Op::MapDelete { .. }
-        | Op::Len { .. }
-        | Op::AtomicLoad { .. }
-        | Op::AtomicStore { .. }
-        | Op::AtomicAdd { .. }
-        | Op::CompareAndSwap { .. } => false,
-    }
-}
-
 /// Calls `f` with what `op` would do that can release a waiter, and on
 /// which object. `value` evaluates an operand where it is known (a walk
 /// over code ahead knows some locals, not all); unknown operands release
