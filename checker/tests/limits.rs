@@ -193,3 +193,49 @@ fn the_report_work_obeys_max_states_and_says_so() {
         "{out}"
     );
 }
+
+/// A local loop (no visible operation) that makes a channel at every turn
+/// and never repeats its local state: it grows the state within one step.
+const MAKES_FOREVER: &str = r#"Scenario(
+    name: "makes-forever",
+    main: [
+        Let("i", 0),
+        While("true", [
+            Chan("c", 0),
+            Set("i", "i + 1"),
+        ]),
+    ],
+)
+"#;
+
+/// The memory bound applies inside a step too: a step that makes objects
+/// forever is stopped near the bound, and the run names it (before, the
+/// step looked only at the time limit and Ctrl-C, and grew until the
+/// machine ran out of memory).
+#[test]
+#[cfg_attr(debug_assertions, ignore = "release mode only: fills 200 MB")]
+fn max_memory_stops_a_step_that_makes_objects_forever() {
+    let p = scenario("makes-forever", MAKES_FOREVER);
+    let started = std::time::Instant::now();
+    let o = weft(&[
+        "check",
+        p.to_str().expect("utf-8"),
+        "--max-memory",
+        "200M",
+        // Only so that a step blind to the memory bound ends too.
+        "--time-limit",
+        "20",
+        "--format",
+        "json",
+    ]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON line");
+    assert_eq!(v["complete"], false, "{out}");
+    assert_eq!(v["bound"], "--max-memory 200M", "{out}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -64,6 +64,18 @@ const SPAWN: &str = r#"Scenario(
 #[test]
 fn goroutines_started_in_a_loop_are_named_with_their_go_statement() {
     let (text, growth) = check("spawn", SPAWN, &["--max-states", "2000"]);
+    // Every handler waits on a channel nothing sends on: the leak is
+    // certain as soon as the first one waits (`tests/certain_leaks.rs`).
+    assert!(
+        text.contains(
+            "goroutine leak (blocking, message passing) at 11:7 in handler#1  Recv(\"never\")"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 bug found (leak); search incomplete (bounded by --max-states 2000)"),
+        "{text}"
+    );
     assert!(
         text.contains("the state space looks unbounded; bound what keeps growing:"),
         "{text}"

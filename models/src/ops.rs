@@ -13,6 +13,7 @@
 //!   goroutines), or a value it only computes with.
 //! - [`obtains`]: whether it brings a value out of a shared object into a
 //!   local (a receive or a load may bring a handle).
+//! - [`channel_ops`]: the channels it sends on, receives from or closes.
 //! - [`successors`]: where control goes after it inside its function, and
 //!   the functions it runs (called or started).
 
@@ -239,6 +240,75 @@ pub fn obtains(op: &Op) -> bool {
         | Op::AtomicStore { .. }
         | Op::AtomicAdd { .. }
         | Op::CompareAndSwap { .. } => false,
+    }
+}
+
+/// What a channel operation does to its channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChanOp {
+    /// Sends on it (a `select` case too).
+    Send,
+    /// Receives from it (a `select` case too).
+    Receive,
+    /// Closes it.
+    Close,
+}
+
+/// Calls `f` on every channel `op` sends on, receives from or closes, with
+/// what it does. These are the only operations that change a channel made
+/// by `Chan` (timers and contexts also change the channels they own, which
+/// are not made by `Chan`): a goroutine blocked on such a channel can only
+/// be released by one of them.
+pub fn channel_ops(op: &Op, mut f: impl FnMut(&Expr, ChanOp)) {
+    match op {
+        Op::Send { chan, .. } => f(chan, ChanOp::Send),
+        Op::Recv { chan, .. } => f(chan, ChanOp::Receive),
+        Op::Close { chan } => f(chan, ChanOp::Close),
+        Op::Select { arms, .. } => {
+            for a in arms {
+                match a.dir {
+                    CaseDir::Send { .. } => f(&a.chan, ChanOp::Send),
+                    CaseDir::Recv { .. } => f(&a.chan, ChanOp::Receive),
+                }
+            }
+        }
+        Op::Assign { .. }
+        | Op::Jump { .. }
+        | Op::JumpIfNot { .. }
+        | Op::Call { .. }
+        | Op::Return { .. }
+        | Op::Defer { .. }
+        | Op::EndDefer
+        | Op::Recover { .. }
+        | Op::Go { .. }
+        | Op::Choose { .. }
+        | Op::Panic { .. }
+        | Op::Assert { .. }
+        | Op::Sleep
+        | Op::New { .. }
+        | Op::Lock { .. }
+        | Op::Unlock { .. }
+        | Op::TryLock { .. }
+        | Op::RLock { .. }
+        | Op::RUnlock { .. }
+        | Op::WgAdd { .. }
+        | Op::Wait { .. }
+        | Op::Signal { .. }
+        | Op::Broadcast { .. }
+        | Op::OnceEnter { .. }
+        | Op::OnceExit { .. }
+        | Op::Cancel { .. }
+        | Op::CtxErr { .. }
+        | Op::TimerStop { .. }
+        | Op::TimerReset { .. }
+        | Op::Load { .. }
+        | Op::Store { .. }
+        | Op::MapDelete { .. }
+        | Op::Len { .. }
+        | Op::AtomicLoad { .. }
+        | Op::AtomicStore { .. }
+        | Op::AtomicAdd { .. }
+        | Op::CompareAndSwap { .. } => {}
     }
 }
 

@@ -3,6 +3,7 @@
 //! when that fails to replay.
 
 use weft_models::ir::Program;
+use weft_models::syntax::BugKind;
 
 use crate::counterexample::minimal::{self, Search};
 use crate::counterexample::replay::{self, Trace};
@@ -52,7 +53,14 @@ pub fn counterexample(prog: &Program, bug: &Bug, cap: usize, limits: &Budget) ->
     Chosen {
         trace,
         search,
-        shown: shown_here.map(|(_, b)| b),
+        shown: shown_here.map(|(_, mut b)| {
+            if b.kind == BugKind::Leak {
+                // How the check decided the leak (on a bottom component,
+                // or certain before a bound cut the search) is its own.
+                b.message.clone_from(&bug.message);
+            }
+            b
+        }),
         undecided,
     }
 }

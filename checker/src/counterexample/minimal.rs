@@ -31,6 +31,7 @@ use crate::counterexample::replay::{mover_ids, switch_kind, Switch};
 use crate::counterexample::verdict::{self, key_of};
 use crate::detect::{self, blocking, race, Bug, BugKey};
 use crate::explore::{Bound, Budget};
+use crate::reduce::ProgramFuture;
 use crate::semantics::context::CancelStatus;
 use crate::semantics::{self, Event, Transition};
 use crate::state::{Object, State};
@@ -103,6 +104,11 @@ struct Searcher<'p> {
     cap_bound: Option<Bound>,
     /// The limit of the check that stopped the search, if one did.
     stopped: Option<Bound>,
+    /// For a leak found certain before a cut, the program's code summary:
+    /// a run reaches it once nothing able to run can release a goroutine
+    /// at its site, as the cut search decided (see [`verdict::certain`]).
+    /// Other leaks are decided as the complete search decides them.
+    future: Option<ProgramFuture>,
 }
 
 impl Searcher<'_> {
@@ -203,7 +209,14 @@ impl Searcher<'_> {
             let answer = match self.key.kind {
                 BugKind::Deadlock => verdict::blocking_bugs(self.prog, &state, budget, self.limits)
                     .map(|found| found.iter().any(|(k, _)| *k == self.key)),
-                _ => verdict::certain(self.prog, &state, &self.key, budget, self.limits),
+                _ => verdict::certain(
+                    self.prog,
+                    self.future.as_ref(),
+                    &state,
+                    &self.key,
+                    budget,
+                    self.limits,
+                ),
             };
             self.work += 1;
             answer.unwrap_or_else(|stopped| {
@@ -278,6 +291,7 @@ pub(crate) fn minimal_schedule_within(
         limits,
         cap_bound,
         stopped: None,
+        future: bug.certain_before_cut.then(|| ProgramFuture::new(prog)),
     };
     let root = s.intern(init);
     let mut nodes = vec![Node {

@@ -15,7 +15,11 @@
 //!   its goroutine is blocked in every state reachable from `s` (it can
 //!   never move again, whatever happens next); a context leak when its
 //!   context is still waiting for its cancel in every state reachable from
-//!   `s`.
+//!   `s`. A goroutine that nothing able to run can release
+//!   ([`detect::certain`]) is blocked in every state reachable from `s`
+//!   without exploring them: when every blocked goroutine of `s` is such,
+//!   nothing is explored (the states after `s` may be infinitely many), and
+//!   when the exploration is cut, they are reported all the same.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -26,6 +30,7 @@ use crate::counterexample::replay::Trace;
 use crate::detect::{self, blocking, race, Bug, BugKey, Finding};
 use crate::explore::{Bound, Budget};
 use crate::graph::{Builder, Graph, Node, StateId};
+use crate::reduce::ProgramFuture;
 use crate::semantics::context::CancelStatus;
 use crate::semantics::{self, Event, Failure, FailureKind, Transition};
 use crate::state::{GoroutineId, Object, Site, State};
@@ -135,12 +140,32 @@ pub(crate) fn blocking_bugs(
     Ok(blocking_in(prog, &graph))
 }
 
+/// The goroutines of `state` certainly blocked forever
+/// ([`detect::certain`]), as leaks with the messages of the complete
+/// search, each with an empty path; and whether they are all of its
+/// blocked goroutines.
+fn sure_leaks(prog: &Program, future: &ProgramFuture, state: &State) -> (Vec<Finding>, bool) {
+    let blocked = detect::certain::blocked_positions(prog, state);
+    let sure = detect::certain::blocked_forever(prog, future, state, &blocked);
+    let mut seen = std::collections::BTreeSet::new();
+    let leaks = sure
+        .iter()
+        .filter(|&&g| seen.insert(state.goroutines[g].site()))
+        .map(|&g| detect::certain::leak(state, g, &sure, false))
+        .collect();
+    (leaks, sure.len() == blocked.len())
+}
+
 /// Whether the run is certain to show the leak or context leak `key` once
 /// it is in `state`: `Some(false)` as soon as a reachable state shows it is
 /// not (no goroutine blocked at the leak's site, no cancel pending at the
-/// context's site), `Err` as [`blocking_bugs`] when undecided.
+/// context's site), `Err` as [`blocking_bugs`] when undecided. With
+/// `future` (the program's code summary: a leak found certain before a
+/// cut), the leak is decided as the cut search decided it: whether a
+/// goroutine at its site is one that nothing able to run can release.
 pub(crate) fn certain(
     prog: &Program,
+    future: Option<&ProgramFuture>,
     state: &State,
     key: &BugKey,
     budget: usize,
@@ -149,6 +174,13 @@ pub(crate) fn certain(
     let Some(&site) = key.sites.first() else {
         return Ok(false);
     };
+    if let Some(future) = future.filter(|_| key.kind == BugKind::Leak) {
+        // Decided as the cut search decided it, from the state alone.
+        return Ok(sure_leaks(prog, future, state)
+            .0
+            .iter()
+            .any(|f| f.key == *key));
+    }
     let escapes = |s: &State| match key.kind {
         BugKind::Leak => {
             let (blocked, _) = blocking::blocked_goroutines(prog, s);
@@ -172,6 +204,39 @@ pub(crate) fn certain(
         Ok(g) => Ok(blocking_in(prog, &g).iter().any(|(k, _)| k == key)),
         Err(_) if escaped => Ok(false),
         Err(stopped) => Err(stopped),
+    }
+}
+
+/// Whether some goroutine stands blocked at `site` in every state
+/// reachable from `state` (a crashing step ends a run): what a leak found
+/// certain before a cut claims, decided by exploring every such state;
+/// `None` when they are more than `budget`. The referee of
+/// [`detect::certain`] in the tests.
+pub fn blocked_at_in_every_future(
+    prog: &Program,
+    state: &State,
+    site: Site,
+    budget: usize,
+) -> Option<bool> {
+    let escapes = |s: &State| {
+        let (blocked, _) = blocking::blocked_goroutines(prog, s);
+        !s.goroutines
+            .iter()
+            .any(|g| g.site() == site && blocked.contains(&g.id))
+    };
+    if escapes(state) {
+        return Some(false);
+    }
+    let mut escaped = false;
+    let explored = reachable(prog, state, budget, &Budget::default(), |s| {
+        let e = escapes(s);
+        escaped |= e;
+        e
+    });
+    match explored {
+        Ok(_) => Some(true),
+        Err(_) if escaped => Some(false),
+        Err(_) => None,
     }
 }
 
@@ -230,17 +295,34 @@ pub(crate) fn reached_within(
     let mut stopped = None;
     if !crashed {
         race::detect(prog, end, || path.to_vec(), &mut bugs);
-        match blocking_bugs(prog, end, budget, limits) {
-            Ok(found) => {
+        let (sure, all_blocked_sure) = sure_leaks(prog, &ProgramFuture::new(prog), end);
+        // The exploration after the run decides only blocked goroutines
+        // (leaks), pending cancels and a dead end (deadlock): not needed
+        // when every blocked goroutine is certainly blocked forever.
+        let undecided = !all_blocked_sure
+            || semantics::enabled(prog, end).is_empty()
+            || end
+                .objects
+                .iter()
+                .any(|o| matches!(o, Object::Context(c) if c.cancel == CancelStatus::Pending));
+        let explored = if sure.is_empty() || undecided {
+            Some(blocking_bugs(prog, end, budget, limits))
+        } else {
+            None
+        };
+        match explored {
+            Some(Ok(found)) => {
                 for (key, mut bug) in found {
                     bug.path = path.to_vec();
                     bugs.entry(key).or_insert(bug);
                 }
             }
-            Err(by) => {
+            Some(Err(by)) => {
                 complete = false;
                 stopped = by;
+                sure.into_iter().for_each(|f| add(&mut bugs, f, path));
             }
+            None => sure.into_iter().for_each(|f| add(&mut bugs, f, path)),
         }
     }
     Reached {

@@ -12,7 +12,9 @@
 //! cancelled on that run: a context leak.
 //!
 //! When a bound cut the search, only components whose states were all
-//! expanded are considered, so nothing is reported from a partial view.
+//! expanded are considered, so nothing is reported from a partial view
+//! (the leaks a cut search reports beyond them are decided state by state,
+//! in [`super::certain`]).
 
 use std::collections::BTreeMap;
 
@@ -24,6 +26,14 @@ use crate::graph::{Graph, StateId};
 use crate::semantics;
 use crate::semantics::context::CancelStatus;
 use crate::state::{GoroutineId, Object, Site, State};
+
+/// The message of a leaked goroutine.
+pub(crate) const LEAK: &str =
+    "goroutine blocked forever: it can never be unblocked (goroutine leak)";
+
+/// The message of main blocked forever while others can still move.
+pub(crate) const MAIN_LEAK: &str =
+    "main is blocked forever while other goroutines keep running (partial deadlock)";
 
 /// The goroutines of `state` with no enabled transition, and whether any
 /// transition at all (including timer fires) is enabled.
@@ -141,10 +151,9 @@ pub fn detect(prog: &Program, graph: &Graph, bugs: &mut BTreeMap<BugKey, Bug>) {
                             sites: vec![leaked.site],
                         },
                         message: if leaked.goroutine.is_main() {
-                            "main is blocked forever while other goroutines keep running (partial deadlock)".into()
+                            MAIN_LEAK.into()
                         } else {
-                            "goroutine blocked forever: it can never be unblocked (goroutine leak)"
-                                .into()
+                            LEAK.into()
                         },
                         site: leaked.site,
                         involved: std::iter::once(leaked.clone())

@@ -3,6 +3,8 @@
 //! - [`race`]: conflicting accesses enabled together in a reachable state;
 //! - [`blocking`]: deadlocks, leaks and pending cancels in bottom strongly
 //!   connected components of the explored graph;
+//! - [`certain`]: leaks certain in one state (nothing that can still run
+//!   can release the goroutine), kept when a bound cuts the search;
 //! - panics, fatal errors and assertions come from failed steps
 //!   ([`crash`]); context leaks also from garbage collection ([`context_leak`]);
 //! - spins: goroutines proven to loop forever without a visible operation,
@@ -16,6 +18,7 @@ use crate::semantics::{Failure, FailureKind, Transition};
 use crate::state::{GoroutineId, Site, State};
 
 pub mod blocking;
+pub(crate) mod certain;
 pub(crate) mod race;
 
 /// Identifies a distinct bug: its kind and the code locations involved.
@@ -53,6 +56,11 @@ pub struct Bug {
     /// state where both accesses are enabled; for deadlocks and leaks in a
     /// state from which the blocked goroutines can never move.
     pub path: Vec<Transition>,
+    /// True for a leak a search cut by a bound found certain in a stored
+    /// state ([`certain`]): nothing that can still run can release the
+    /// goroutine. A complete search decides leaks on bottom components
+    /// instead, and never sets it.
+    pub certain_before_cut: bool,
 }
 
 /// A bug under construction: everything but the path.
@@ -84,6 +92,7 @@ pub(crate) fn record(
         site: finding.site,
         involved: finding.involved,
         path: path(),
+        certain_before_cut: false,
     };
     bugs.insert(finding.key, bug);
 }

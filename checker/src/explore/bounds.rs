@@ -16,13 +16,14 @@ pub struct Bounds {
     /// Stop after this much wall time.
     pub time_limit: Option<Duration>,
     /// Stop once the process's resident memory reaches this many bytes
-    /// (measured every [`MEMORY_EVERY`] states).
+    /// (measured every [`MEMORY_EVERY`] states, and every
+    /// [`crate::stop::LOOK_EVERY`] local instructions of a long step).
     pub max_memory: Option<u64>,
     /// Stop as soon as one bug is found (time to first counterexample).
     pub stop_at_first_bug: bool,
     /// Raised by whoever asks the search to stop early (the binary, on
-    /// Ctrl-C): the search ends incomplete at its next state, or within a
-    /// million local instructions of a long step.
+    /// Ctrl-C): the search ends incomplete at its next state, or within
+    /// [`crate::stop::LOOK_EVERY`] local instructions of a long step.
     pub stop: StopFlag,
 }
 
@@ -169,19 +170,22 @@ impl Budget {
         None
     }
 
-    /// What a long step looks at: the stop flag and the time limit's
-    /// deadline.
+    /// What a long step looks at: the stop flag, the time limit's
+    /// deadline and the memory bound.
     pub(crate) fn interrupt(&self) -> Interrupt {
         let deadline = self.bounds.time_limit.map(|l| self.start + l);
-        Interrupt::new(self.bounds.stop.clone(), deadline)
+        Interrupt::new(self.bounds.stop.clone(), deadline, self.bounds.max_memory)
     }
 
-    /// The bound that interrupted a step (the time limit, or else the stop
-    /// flag).
+    /// The bound that interrupted a step: the time limit if it has passed,
+    /// else the stop flag if it is raised, else the memory bound (the only
+    /// other thing the step looks at).
     pub(crate) fn interrupted(&self) -> Bound {
-        match self.bounds.time_limit {
-            Some(limit) if self.start.elapsed() >= limit => Bound::Time(limit),
-            _ => Bound::Interrupted,
+        match (self.bounds.time_limit, self.bounds.max_memory) {
+            (Some(limit), _) if self.start.elapsed() >= limit => Bound::Time(limit),
+            _ if self.bounds.stop.is_requested() => Bound::Interrupted,
+            (_, Some(max)) => Bound::Memory(max),
+            (_, None) => Bound::Interrupted,
         }
     }
 

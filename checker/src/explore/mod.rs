@@ -3,13 +3,16 @@
 //! space is finite, and every counterexample is a shortest path.
 //!
 //! Detectors run as the search goes (races, panics, assertions, context
-//! leaks on garbage collection) and on the finished graph (deadlocks, leaks
-//! and pending cancels in bottom strongly connected components).
+//! leaks on garbage collection, and goroutines certainly blocked forever,
+//! kept only when a bound cuts the search) and on the finished graph
+//! (deadlocks, leaks and pending cancels in bottom strongly connected
+//! components).
 
 use std::collections::VecDeque;
 use std::collections::{BTreeMap, BTreeSet};
 
 use weft_models::ir::Program;
+use weft_models::syntax::BugKind;
 
 use crate::detect::{self, Bug, BugKey};
 use crate::graph::{Builder, Graph, Node, StateId};
@@ -123,6 +126,15 @@ pub fn explore_within(
     let (graph, mut outcome, mut bugs) =
         explore_graph_monitored(prog, budget, reduction, &mut monitor)?;
     detect::blocking::detect(prog, &graph, &mut bugs);
+    // A goroutine found certainly blocked forever (a cut search keeps
+    // those) and later part of a global deadlock the search reached is
+    // reported with the deadlock only.
+    let deadlocked: BTreeSet<Site> = bugs
+        .keys()
+        .filter(|k| k.kind == BugKind::Deadlock)
+        .flat_map(|k| k.sites.iter().copied())
+        .collect();
+    bugs.retain(|k, b| !(b.certain_before_cut && k.sites.iter().any(|s| deadlocked.contains(s))));
     outcome.bugs = bugs.into_values().collect();
     outcome
         .bugs
@@ -332,6 +344,14 @@ fn search(
     let mut stats = Stats::default();
     let mut cut: Option<Bound> = None;
     let mut covered = BTreeSet::new();
+    // Leaks certain in the expanded states (`detect::certain`), kept only
+    // if a bound cuts the search: a complete search decides leaks on its
+    // bottom components alone.
+    let leak_future = future.map_or_else(
+        || std::borrow::Cow::Owned(reduce::ProgramFuture::new(prog)),
+        std::borrow::Cow::Borrowed,
+    );
+    let mut certain: BTreeMap<BugKey, Bug> = BTreeMap::new();
 
     while let Some(s) = queue.pop_front() {
         if let Some(b) = budget.exhausted(builder.graph().len(), s as usize) {
@@ -359,6 +379,14 @@ fn search(
         for f in detect::spins(&state) {
             detect::record(&mut bugs, f, || builder.graph().path_to(s));
         }
+        detect::certain::record_in_state(
+            prog,
+            &leak_future,
+            &state,
+            &transitions,
+            &mut certain,
+            || builder.graph().path_to(s),
+        );
         // Which transitions to explore, and the sleep set each successor
         // gets. Steps are taken on demand: the reduction asks whether the
         // transitions of a candidate set crash (a crash ends every other
@@ -495,9 +523,14 @@ fn search(
         builder.close(s, crashes, asleep_in_set);
         // A terminal state with a goroutine left is a deadlock or a leak.
         let stuck = transitions.is_empty() && !state.goroutines.is_empty();
-        if bounds.stop_at_first_bug && (stuck || !bugs.is_empty()) {
+        if bounds.stop_at_first_bug && (stuck || !bugs.is_empty() || !certain.is_empty()) {
             cut = Some(Bound::FirstBug);
             break;
+        }
+    }
+    if cut.is_some() {
+        for (key, bug) in certain {
+            bugs.entry(key).or_insert(bug);
         }
     }
     let graph = builder.finish();

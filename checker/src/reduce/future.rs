@@ -14,9 +14,13 @@
 //! it obtains from shared objects; the last are limited to what is reachable
 //! from them now unless some goroutine can still store handles, in which
 //! case a goroutine that obtains handles may touch anything.
+//!
+//! The summary also says which channels the code may send on, receive from
+//! or close: the leak detector ([`crate::detect::certain`]) asks it
+//! whether anything that can still run can release a blocked goroutine.
 
 use weft_models::ir::{Expr, FuncId, Op, Pc, Program};
-use weft_models::ops::{self, Role, Successor};
+use weft_models::ops::{self, ChanOp, Role, Successor};
 
 use super::touch::{mode_of, Families, Mode};
 use crate::state::{Goroutine, Object, State};
@@ -35,6 +39,36 @@ pub(crate) struct CodeFuture {
     pub obtains: bool,
     /// A send or store of a value that may be a handle.
     pub stores: bool,
+    /// Channel operations on a global's channel: the global, and what is
+    /// done to it ([`Directions`]).
+    pub chans: Vec<(u32, Directions)>,
+    /// What channel operations do to channels held in locals.
+    pub chan_wild: Directions,
+}
+
+/// A set of [`ChanOp`]s, as bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Directions(u8);
+
+impl Directions {
+    /// The set holding just `op`.
+    pub fn of(op: ChanOp) -> Directions {
+        Directions(match op {
+            ChanOp::Send => 1,
+            ChanOp::Receive => 2,
+            ChanOp::Close => 4,
+        })
+    }
+
+    /// Both sets.
+    pub fn union(self, o: Directions) -> Directions {
+        Directions(self.0 | o.0)
+    }
+
+    /// True when the sets share an operation.
+    pub fn meets(self, o: Directions) -> bool {
+        self.0 & o.0 != 0
+    }
 }
 
 impl CodeFuture {
@@ -51,9 +85,18 @@ impl CodeFuture {
         if !o.named.is_empty() {
             self.named = merge_sorted(&self.named, &o.named, |a, b| a.cmp(b), |a, _| *a);
         }
+        if !o.chans.is_empty() {
+            self.chans = merge_sorted(
+                &self.chans,
+                &o.chans,
+                |a, b| a.0.cmp(&b.0),
+                |a, b| (a.0, a.1.union(b.1)),
+            );
+        }
         self.wildcard = self.wildcard.max(o.wildcard);
         self.obtains |= o.obtains;
         self.stores |= o.stores;
+        self.chan_wild = self.chan_wild.union(o.chan_wild);
     }
 
     fn use_global(&mut self, g: u32, m: Mode) {
@@ -61,6 +104,29 @@ impl CodeFuture {
             Ok(i) => self.globals[i].1 = self.globals[i].1.max(m),
             Err(i) => self.globals.insert(i, (g, m)),
         }
+    }
+
+    fn use_chan(&mut self, g: u32, d: Directions) {
+        match self.chans.binary_search_by_key(&g, |x| x.0) {
+            Ok(i) => self.chans[i].1 = self.chans[i].1.union(d),
+            Err(i) => self.chans.insert(i, (g, d)),
+        }
+    }
+
+    /// True when this code may do one of `ops` to the channel `ch`, given
+    /// the handles of the globals and whether `ch` is among the objects it
+    /// can reach through its locals.
+    pub(crate) fn may_do(
+        &self,
+        ops: Directions,
+        ch: ObjRef,
+        globals: &[Value],
+        reachable: bool,
+    ) -> bool {
+        (reachable && self.chan_wild.meets(ops))
+            || self.chans.iter().any(|&(g, d)| {
+                d.meets(ops) && globals.get(g as usize).and_then(|v| v.object()) == Some(ch)
+            })
     }
 
     fn name(&mut self, g: u32) {
@@ -147,6 +213,16 @@ fn instr_future(op: &Op) -> CodeFuture {
         }
     });
     out.obtains = ops::obtains(op);
+    ops::channel_ops(op, |e, d| match e {
+        Expr::Global(g) => out.use_chan(g.0, Directions::of(d)),
+        Expr::Const(_)
+        | Expr::Local(_)
+        | Expr::Unary(..)
+        | Expr::Binary(..)
+        | Expr::DoneOf(_)
+        | Expr::ChanOf(_)
+        | Expr::Cap(_) => out.chan_wild = out.chan_wild.union(Directions::of(d)),
+    });
     out
 }
 

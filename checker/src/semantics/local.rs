@@ -13,16 +13,13 @@ use super::eval::{boolean, eval};
 use super::{Exec, Failure, FailureKind, Fault};
 use crate::state::canonical::for_each_value;
 use crate::state::{Frame, Goroutine, GoroutineId, Object, PanicState, Site};
+use crate::stop::LOOK_EVERY;
 use crate::value::Value;
 
 /// After how many local instructions of one step a goroutine's local state
 /// is watched for a repeat: ordinary code never gets there and pays one
 /// counter per instruction.
 const WATCH_FROM: u64 = 1 << 12;
-
-/// How often (in local instructions of one step) a long run looks at the
-/// [`Interrupt`](crate::stop::Interrupt).
-const INTERRUPT_EVERY: u64 = 1 << 20;
 
 /// The deepest call stack allowed (validation forbids recursion; this only
 /// guards against internal errors).
@@ -259,8 +256,11 @@ fn repeats(then: &LocalState, g: &Goroutine, objects: &[Object], fresh: u32) -> 
 /// goroutine loops forever without a visible operation: it is parked at one
 /// point of its cycle ([`park`]) and marked `spinning`. A loop that never
 /// repeats (a counter counting up) runs on, as in Go, until the step's
-/// interrupt fires (every [`INTERRUPT_EVERY`] instructions it is looked
-/// at): then the step fails with [`FailureKind::Interrupted`].
+/// interrupt fires (time, memory or Ctrl-C; every [`LOOK_EVERY`]
+/// instructions it is looked at): then the step fails with
+/// [`FailureKind::Interrupted`]. Only the objects it makes and the calls it
+/// defers grow with such a run (values are scalars, and the call stack is
+/// bounded by [`MAX_FRAMES`]), so the memory bound applies within it.
 pub(crate) fn run_local(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
     let fresh = u32::try_from(ex.state.objects.len()).unwrap_or(u32::MAX);
     let mut count: u64 = 0;
@@ -301,7 +301,7 @@ pub(crate) fn run_local(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> 
                 copy = Some((count, LocalState::of(g)));
                 copy_at = (g.frames.len(), site);
             }
-            if count.is_multiple_of(INTERRUPT_EVERY) && ex.interrupt.fired(count) {
+            if count.is_multiple_of(LOOK_EVERY) && ex.interrupt.fired(count) {
                 return Err(Failure {
                     kind: FailureKind::Interrupted,
                     message: format!(
