@@ -19,6 +19,7 @@ pub mod counterexample;
 pub mod detect;
 pub mod explore;
 pub mod graph;
+pub mod memory;
 pub mod reduce;
 pub mod report;
 pub mod scc;

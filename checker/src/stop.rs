@@ -104,6 +104,6 @@ impl Interrupt {
             || self.deadline.is_some_and(|d| Instant::now() >= d)
             || self
                 .max_memory
-                .is_some_and(|m| crate::explore::bounds::resident_bytes().is_some_and(|r| r >= m))
+                .is_some_and(|m| crate::memory::resident_bytes().is_some_and(|r| r >= m))
     }
 }

@@ -92,7 +92,7 @@ impl Line {
             "-".to_string()
         };
         self.last = (p.elapsed, p.states);
-        let memory = weft_checker::explore::bounds::resident_bytes()
+        let memory = weft_checker::memory::resident_bytes()
             .map(|b| format!(", {} MiB resident", number((b >> 20) as i64)))
             .unwrap_or_default();
         format!(

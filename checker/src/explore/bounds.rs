@@ -81,25 +81,7 @@ pub(crate) const SEARCH_SHARE: (u64, u64) = (3, 4);
 /// kilobytes, so the bound is overshot by at most this many states.
 pub(crate) const MEMORY_EVERY: usize = 256;
 
-/// The resident set of this process in bytes (Linux: `/proc/self/statm`
-/// counts pages, `/proc/self/status` kilobytes; the latter needs no page
-/// size). `None` where it cannot be read.
-pub fn resident_bytes() -> Option<u64> {
-    status_bytes("VmRSS:")
-}
-
-/// The peak resident set of this process so far, in bytes (`VmHWM`).
-pub fn peak_resident_bytes() -> Option<u64> {
-    status_bytes("VmHWM:")
-}
-
-/// A kilobyte figure of `/proc/self/status`, in bytes.
-fn status_bytes(key: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(key))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
+use crate::memory::resident_bytes;
 
 /// The bounds of one check and its clock, shared by the search and the
 /// report work after it: what is left of the time and memory, and the

@@ -543,7 +543,7 @@ fn search(
     };
     stats.seconds = budget.seconds();
     stats.bytes_per_state = graph.heap_bytes().checked_div(graph.len()).unwrap_or(0);
-    stats.peak_resident_bytes = bounds::peak_resident_bytes();
+    stats.peak_resident_bytes = crate::memory::peak_resident_bytes();
     let complete = cut.is_none();
     if complete {
         stats.complete_runs = graph.complete_runs();
