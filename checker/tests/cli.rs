@@ -106,7 +106,63 @@ fn unexpected_bug_exits_one_and_text_names_the_race() {
         out.contains("race: data race: two concurrent writes"),
         "{out}"
     );
-    assert!(out.contains("UNEXPECTED (expected clean)"), "{out}");
+    assert!(
+        out.contains("UNEXPECTED (expected clean: race found)"),
+        "{out}"
+    );
+}
+
+/// A search cut before it found anything neither confirms nor contradicts
+/// what the scenario expects: it says so, and never `UNEXPECTED`; one cut
+/// after finding a kind the scenario does not expect is contradicted, and
+/// names the extra kind and the missing one.
+#[test]
+fn a_cut_search_is_undecided_unless_something_contradicts_the_expectation() {
+    const COUNTER: &str = r#"Scenario(
+  name: "counter",
+  expect: [],
+  globals: [Var("x", 0)],
+  main: [
+    While("true", [AtomicAdd("x", 1)]),
+  ],
+)
+"#;
+    const LEAK_EXPECTED: &str = r#"Scenario(
+  name: "counter-expecting-leak",
+  expect: [Leak],
+  globals: [Var("x", 0)],
+  main: [
+    While("true", [AtomicAdd("x", 1)]),
+  ],
+)
+"#;
+    let d = dir(
+        "undecided",
+        &[
+            ("counter.ron", COUNTER),
+            ("leak.ron", LEAK_EXPECTED),
+            ("racy.ron", CLEAN_BUT_RACY),
+        ],
+    );
+    let o = weft(&["check", "--max-states", "50", d.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(1), "a cut search is not a pass");
+    let out = stdout(&o);
+    assert!(
+        out.contains("undecided (expected clean: the search was cut)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("undecided (expected leak: leak not found before the cut)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("UNEXPECTED (expected clean: race found)"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("UNEXPECTED (expected clean: the"),
+        "a cut search is never called unexpected by itself: {out}"
+    );
 }
 
 #[test]

@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use crate::view::{
-    Action, Behavior, BugView, DivergenceView, GoroutineView, ReplayReport, ReplayStepView, Role,
-    ScenarioReport, StepView, SwitchMark,
+    Action, Behavior, BugView, DivergenceView, Expectation, GoroutineView, ReplayReport,
+    ReplayStepView, Role, ScenarioReport, StepView, SwitchMark,
 };
 use crate::words;
 
@@ -915,26 +915,12 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
             }
         ),
     };
-    let expected = if r.expect.is_empty() {
-        "clean".to_string()
-    } else {
-        r.expect
-            .iter()
-            .map(|k| k.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mark = if r.expected_met {
-        "as expected".to_string()
-    } else {
-        format!("UNEXPECTED (expected {expected})")
-    };
-    let paint = |m: &str| {
-        if r.expected_met {
-            style.green(m)
-        } else {
-            style.red(m)
-        }
+    let expectation = r.expectation();
+    let mark = words::expectation(&expectation, &r.expect);
+    let paint = |m: &str| match expectation {
+        Expectation::Met => style.green(m),
+        Expectation::Undecided { .. } => style.yellow(m),
+        Expectation::Contradicted { .. } => style.red(m),
     };
     let stats = if style.stats {
         format!(

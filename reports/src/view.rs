@@ -794,7 +794,58 @@ pub struct ScenarioReport {
     pub growth: Vec<GrowthView>,
 }
 
+/// How a scenario's result compares with the bug kinds it expects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expectation {
+    /// The result shows exactly the kinds expected.
+    Met,
+    /// Nothing found contradicts it, but the search was cut before it
+    /// could show it: `missing` expected kinds not found yet (empty when
+    /// the scenario expects to be clean, which only a complete search
+    /// shows).
+    Undecided {
+        /// Expected kinds not found before the cut, sorted.
+        missing: Vec<BugKind>,
+    },
+    /// Kinds it does not expect were found, or a complete search did not
+    /// find kinds it expects.
+    Contradicted {
+        /// Expected kinds not found, sorted.
+        missing: Vec<BugKind>,
+        /// Kinds found but not expected, sorted.
+        extra: Vec<BugKind>,
+    },
+}
+
 impl ScenarioReport {
+    /// How the result compares with what the scenario expects.
+    pub fn expectation(&self) -> Expectation {
+        if self.expected_met {
+            return Expectation::Met;
+        }
+        let mut found: Vec<BugKind> = self.bugs.iter().map(|b| b.kind).collect();
+        found.sort();
+        found.dedup();
+        let mut expected = self.expect.clone();
+        expected.sort();
+        expected.dedup();
+        let missing: Vec<BugKind> = expected
+            .iter()
+            .filter(|k| !found.contains(k))
+            .copied()
+            .collect();
+        let extra: Vec<BugKind> = found
+            .iter()
+            .filter(|k| !expected.contains(k))
+            .copied()
+            .collect();
+        if extra.is_empty() && !self.complete {
+            Expectation::Undecided { missing }
+        } else {
+            Expectation::Contradicted { missing, extra }
+        }
+    }
+
     /// The distinct bug kinds found, sorted.
     pub fn found_kinds(&self) -> Vec<String> {
         let mut k: Vec<String> = self.bugs.iter().map(|b| b.kind.to_string()).collect();

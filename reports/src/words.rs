@@ -5,7 +5,8 @@
 //! report is changed in one place.
 
 use crate::view::{
-    BugKind, FileVerdict, Growing, Location, Release, RunSummary, Search, WaitNote, WaitVerb,
+    BugKind, Expectation, FileVerdict, Growing, Location, Release, RunSummary, Search, WaitNote,
+    WaitVerb,
 };
 
 /// The goroutine column of a step that is a timer firing.
@@ -512,6 +513,37 @@ pub fn file_verdict(v: &FileVerdict) -> String {
         FileVerdict::Invalid => "invalid scenario".into(),
         FileVerdict::Internal => "internal weft error".into(),
         FileVerdict::NotChecked => "not checked: interrupted".into(),
+    }
+}
+
+/// How the verdict line compares the result with the expectation:
+/// `as expected`, `undecided (expected clean: the search was cut)`,
+/// `UNEXPECTED (expected race: leak found)`.
+pub fn expectation(e: &Expectation, expect: &[BugKind]) -> String {
+    let expected = if expect.is_empty() {
+        "clean".to_string()
+    } else {
+        kinds(expect)
+    };
+    match e {
+        Expectation::Met => "as expected".into(),
+        Expectation::Undecided { missing } if missing.is_empty() => {
+            format!("undecided (expected {expected}: the search was cut)")
+        }
+        Expectation::Undecided { missing } => format!(
+            "undecided (expected {expected}: {} not found before the cut)",
+            kinds(missing)
+        ),
+        Expectation::Contradicted { missing, extra } => {
+            let mut why = Vec::new();
+            if !extra.is_empty() {
+                why.push(format!("{} found", kinds(extra)));
+            }
+            if !missing.is_empty() {
+                why.push(format!("{} not found", kinds(missing)));
+            }
+            format!("UNEXPECTED (expected {expected}: {})", why.join("; "))
+        }
     }
 }
 
