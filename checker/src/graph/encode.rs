@@ -47,7 +47,8 @@ pub(crate) struct NodeStore {
     decoded: Vec<Option<(u32, Arc<Goroutine>)>>,
 }
 
-/// How many decoded goroutines [`NodeStore`] keeps.
+/// How many decoded goroutines [`NodeStore`] keeps at most (it keeps
+/// about twice as many as there are distinct goroutines, up to this).
 const DECODED: usize = 1 << 16;
 
 impl NodeStore {
@@ -147,9 +148,15 @@ impl NodeStore {
     /// with the nodes decoded lately (for the explorer, which decodes
     /// every node once to expand it).
     pub(crate) fn node_shared(&mut self, id: u32) -> Node {
-        if self.decoded.is_empty() {
-            self.decoded = vec![None; DECODED];
+        // Sized to the goroutines stored so far: a small search does not
+        // pay for a large cache. Growing it starts it afresh.
+        let want = (self.goroutines.len() * 2)
+            .next_power_of_two()
+            .clamp(64, DECODED);
+        if self.decoded.len() < want {
+            self.decoded = vec![None; want];
         }
+        let slots = self.decoded.len();
         let key = self.nodes.get(id);
         let mut at = 0;
         let shared = read_varint(key, &mut at) as u32;
@@ -159,7 +166,7 @@ impl NodeStore {
         let mut goroutines = Vec::with_capacity(n);
         for _ in 0..n {
             let part = read_varint(key, &mut at) as u32;
-            let slot = &mut self.decoded[part as usize % DECODED];
+            let slot = &mut self.decoded[part as usize % slots];
             match slot {
                 Some((p, g)) if *p == part => goroutines.push(Arc::clone(g)),
                 _ => {

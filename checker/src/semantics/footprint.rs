@@ -66,13 +66,40 @@ impl MemoryAccess {
 /// spins on local code touches nothing.
 pub(crate) fn goroutine_touches(prog: &Program, state: &State, g: &Goroutine) -> Touches {
     let mut out = Touches::new();
+    each_touch(
+        prog,
+        state,
+        g,
+        |_| true,
+        |r, u| {
+            out.push((r, u));
+            false
+        },
+    );
+    out
+}
+
+/// Calls `f` on each object the current operation of `g` touches, with
+/// how, evaluating only the operands whose static use `wanted` accepts,
+/// until `f` returns true.
+fn each_touch(
+    prog: &Program,
+    state: &State,
+    g: &Goroutine,
+    wanted: impl Fn(Use) -> bool,
+    mut f: impl FnMut(ObjRef, Use) -> bool,
+) {
     if g.spinning {
-        return out;
+        return;
     }
     let site = g.site();
     let op = &prog.instr(site.func, site.pc).op;
     let locals = &g.top().locals;
+    let mut done = false;
     weft_models::ops::operands(op, |e, u| {
+        if done || !wanted(u) {
+            return;
+        }
         let Some(r) = eval(state, locals, e).ok().and_then(Value::object) else {
             return;
         };
@@ -82,41 +109,30 @@ pub(crate) fn goroutine_touches(prog: &Program, state: &State, g: &Goroutine) ->
             (Use::Inspect, Object::Map(_)) => Use::Read,
             (u, _) => u,
         };
-        out.push((r, u));
+        done = f(r, u);
         // `Cond.Wait` also unlocks and relocks the Cond's Locker.
-        if let (Op::Wait { .. }, Object::Cond(c)) = (op, object) {
-            out.push((c.locker, Use::Sync));
+        if let (false, Op::Wait { .. }, Object::Cond(c)) = (done, op, object) {
+            done = f(c.locker, Use::Sync);
         }
     });
-    out
 }
 
 /// The memory access goroutine `g` is about to make, if its next operation
 /// is one.
 pub(crate) fn memory_access(prog: &Program, state: &State, g: &Goroutine) -> Option<MemoryAccess> {
-    // The first memory access among the touches ([`goroutine_touches`]),
-    // without evaluating the operands that synchronise (most goroutines
-    // wait at a channel or a lock: nothing to evaluate).
-    if g.spinning {
-        return None;
-    }
-    let site = g.site();
-    let op = &prog.instr(site.func, site.pc).op;
-    let locals = &g.top().locals;
+    // The synchronising operands are not evaluated: most goroutines wait
+    // at a channel or a lock, and have no memory access to find.
     let mut found = None;
-    weft_models::ops::operands(op, |e, u| {
-        if found.is_some() || matches!(u, Use::SyncRead | Use::Sync) {
-            return;
-        }
-        let Some(r) = eval(state, locals, e).ok().and_then(Value::object) else {
-            return;
-        };
-        let u = match (u, state.object(r)) {
-            (Use::Inspect, Object::Map(_)) => Use::Read,
-            (u, _) => u,
-        };
-        found = MemoryAccess::of(r, u);
-    });
+    each_touch(
+        prog,
+        state,
+        g,
+        |u| !matches!(u, Use::SyncRead | Use::Sync),
+        |r, u| {
+            found = MemoryAccess::of(r, u);
+            found.is_some()
+        },
+    );
     found
 }
 
