@@ -184,11 +184,11 @@ pub(crate) fn blocked_forever(
                 });
                 needs.iter().any(|&n| {
                     let o = n.object();
-                    let m = modes.get(fams.family(o) as usize).copied().unwrap_or(0);
+                    let m = modes.get(fams.family(o) as usize);
                     match n {
-                        Need::Change(_) => m >= Mode::Write as u8,
+                        Need::Change(_) => m == Some(Mode::Write),
                         Need::Chan(ch, ops) => {
-                            m > 0
+                            m.is_some()
                                 && future
                                     .of_goroutine(other)
                                     .may_do(ops, ch, &state.globals, true)

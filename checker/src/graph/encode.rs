@@ -182,7 +182,7 @@ impl NodeStore {
         let ids = self.ids_at(key, &mut at);
         let n = read_varint(key, &mut at) as usize;
         let mut goroutines = Vec::with_capacity(n);
-        for gid in ids.into_iter().take(n) {
+        for (gid, spawned) in ids.into_iter().take(n) {
             let part = read_varint(key, &mut at) as u32;
             let slot = &mut self.decoded[part as usize % slots];
             let execution = match slot {
@@ -193,7 +193,7 @@ impl NodeStore {
                     e
                 }
             };
-            goroutines.push(Goroutine::sharing(gid, execution));
+            goroutines.push(Goroutine::sharing(gid, spawned, execution));
         }
         let sleep: SleepSet = decode(&key[at..]);
         Node {
@@ -230,9 +230,10 @@ impl NodeStore {
         let goroutines = ids
             .into_iter()
             .take(n)
-            .map(|id| {
+            .map(|(id, spawned)| {
                 let part = read_varint(key, at) as u32;
-                Goroutine::new(id, decode::<Execution>(self.goroutines.get(part)))
+                let execution = decode::<Execution>(self.goroutines.get(part));
+                Goroutine::sharing(id, spawned, Arc::new(execution))
             })
             .collect();
         State {
@@ -248,8 +249,8 @@ impl NodeStore {
         decode(self.shared.get(read_varint(key, at) as u32))
     }
 
-    /// Decodes the identities whose id is at `key[*at]`.
-    fn ids_at(&self, key: &[u8], at: &mut usize) -> Vec<GoroutineId> {
+    /// Decodes the identities (with spawn counts) whose id is at `key[*at]`.
+    fn ids_at(&self, key: &[u8], at: &mut usize) -> Vec<(GoroutineId, u32)> {
         decode(self.ids.get(read_varint(key, at) as u32))
     }
 
@@ -284,12 +285,13 @@ impl NodeStore {
     }
 }
 
-/// The identities of a state's goroutines, encoded as one sequence.
+/// The identities of a state's goroutines (with how many children each
+/// has spawned, which names the next), encoded as one sequence.
 struct Identities<'a>(&'a [Goroutine]);
 
 impl Serialize for Identities<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|g| &g.id))
+        s.collect_seq(self.0.iter().map(|g| (&g.id, g.spawned)))
     }
 }
 

@@ -277,7 +277,6 @@ fn visible(
                     frames: smallvec::smallvec![local::new_frame(prog, *func, &vals)],
                     panic: None,
                     phase: 0,
-                    spawned: 0,
                     spinning: false,
                 },
             ));

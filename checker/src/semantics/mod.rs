@@ -231,7 +231,6 @@ pub(crate) fn initial_state_within(
             frames: smallvec::smallvec![local::new_frame(prog, prog.main, &[])],
             panic: None,
             phase: 0,
-            spawned: 0,
             spinning: false,
         },
     ));

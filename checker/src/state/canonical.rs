@@ -290,7 +290,7 @@ fn flat_ranks(state: &mut State) -> GoroutineRenaming {
     }
     if let Some(m) = main {
         if state.goroutines[m].spawned != u32::from(k) {
-            state.goroutine_at_mut(m).spawned = u32::from(k);
+            state.goroutines[m].spawned = u32::from(k);
         }
     }
     GoroutineRenaming { pairs }

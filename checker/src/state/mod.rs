@@ -114,6 +114,9 @@ pub struct PanicState {
 pub struct Goroutine {
     /// Its identity.
     pub id: GoroutineId,
+    /// How many goroutines it has spawned (names its next child). Part of
+    /// the naming, so renamed with the identities.
+    pub spawned: u32,
     /// What it is running.
     execution: Arc<Execution>,
 }
@@ -127,8 +130,6 @@ pub struct Execution {
     pub panic: Option<Box<PanicState>>,
     /// Progress inside a two-phase operation (RWMutex `Lock`, Cond `Wait`).
     pub phase: u8,
-    /// How many goroutines it has spawned (names its next child).
-    pub spawned: u32,
     /// True once it is proven to loop forever in local code (its local
     /// state repeated, `semantics/local.rs`): it never moves again, yet is
     /// not blocked (it runs, as Go's scheduler keeps running it).
@@ -136,14 +137,19 @@ pub struct Execution {
 }
 
 impl Goroutine {
-    /// A goroutine `id` running `execution`.
+    /// A goroutine `id` that has spawned none yet, running `execution`.
     pub(crate) fn new(id: GoroutineId, execution: Execution) -> Self {
-        Self::sharing(id, Arc::new(execution))
+        Self::sharing(id, 0, Arc::new(execution))
     }
 
-    /// A goroutine `id` running a shared `execution`.
-    pub(crate) fn sharing(id: GoroutineId, execution: Arc<Execution>) -> Self {
-        Goroutine { id, execution }
+    /// A goroutine `id` that has spawned `spawned`, running a shared
+    /// `execution`.
+    pub(crate) fn sharing(id: GoroutineId, spawned: u32, execution: Arc<Execution>) -> Self {
+        Goroutine {
+            id,
+            spawned,
+            execution,
+        }
     }
 
     /// Its execution, shared.
