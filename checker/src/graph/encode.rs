@@ -98,7 +98,11 @@ impl NodeStore {
         });
         let ids_id = match &near {
             Some((_, ids)) if same_ids => ids[1],
-            _ => intern(&mut self.ids, &mut part, &Identities(&state.goroutines)),
+            _ => {
+                part.clear();
+                encode_identities(&mut part, &state.goroutines);
+                self.ids.insert(&part).0
+            }
         };
         push_varint(&mut key, u64::from(ids_id));
         push_varint(&mut key, state.goroutines.len() as u64);
@@ -151,7 +155,7 @@ impl NodeStore {
         encode(&mut part, &shared);
         push_varint(&mut key, u64::from(self.shared.find(&part)?));
         part.clear();
-        encode(&mut part, &Identities(&state.goroutines));
+        encode_identities(&mut part, &state.goroutines);
         push_varint(&mut key, u64::from(self.ids.find(&part)?));
         push_varint(&mut key, state.goroutines.len() as u64);
         for g in &state.goroutines {
@@ -251,7 +255,7 @@ impl NodeStore {
 
     /// Decodes the identities (with spawn counts) whose id is at `key[*at]`.
     fn ids_at(&self, key: &[u8], at: &mut usize) -> Vec<(GoroutineId, u32)> {
-        decode(self.ids.get(read_varint(key, at) as u32))
+        decode_identities(self.ids.get(read_varint(key, at) as u32))
     }
 
     /// How many distinct states the nodes hold (a state may be stored once
@@ -285,14 +289,36 @@ impl NodeStore {
     }
 }
 
-/// The identities of a state's goroutines (with how many children each
-/// has spawned, which names the next), encoded as one sequence.
-struct Identities<'a>(&'a [Goroutine]);
-
-impl Serialize for Identities<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|g| (&g.id, g.spawned)))
+/// Appends the identities of `goroutines` (each with how many children
+/// it has spawned, which names the next) as varints: their number, then
+/// per goroutine its path's length, the path, and the count. Written by
+/// hand: it is the one part of a state as long as its goroutines, which
+/// a loop that starts goroutines makes long.
+fn encode_identities(out: &mut Vec<u8>, goroutines: &[Goroutine]) {
+    push_varint(out, goroutines.len() as u64);
+    for g in goroutines {
+        push_varint(out, g.id.0.len() as u64);
+        for &step in &g.id.0 {
+            push_varint(out, u64::from(step));
+        }
+        push_varint(out, u64::from(g.spawned));
     }
+}
+
+/// Reads what [`encode_identities`] wrote.
+fn decode_identities(bytes: &[u8]) -> Vec<(GoroutineId, u32)> {
+    let mut at = 0;
+    let n = read_varint(bytes, &mut at) as usize;
+    (0..n)
+        .map(|_| {
+            let len = read_varint(bytes, &mut at) as usize;
+            let path = (0..len)
+                .map(|_| read_varint(bytes, &mut at) as u16)
+                .collect();
+            let spawned = read_varint(bytes, &mut at) as u32;
+            (GoroutineId(path), spawned)
+        })
+        .collect()
 }
 
 /// Interns the encoding of `value` in `set` (encoded into `buf`).
