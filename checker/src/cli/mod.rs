@@ -265,6 +265,10 @@ enum Command {
         /// Never show progress, not even on a terminal.
         #[arg(long)]
         no_progress: bool,
+        /// Threads that expand states (default: every core). Verdicts,
+        /// counterexamples and reports are the same for any number.
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
     },
     /// Re-execute one schedule step by step and report the bug it reaches.
     #[command(after_help = AFTER_HELP)]
@@ -351,7 +355,12 @@ pub fn run() -> i32 {
             stats,
             progress,
             no_progress,
+            jobs,
         } => {
+            if let Err(message) = use_threads(jobs) {
+                eprintln!("error: {message}");
+                return Exit::BadInput as i32;
+            }
             if let Some(t) = time_limit {
                 if !(t.is_finite() && t > 0.0) {
                     eprintln!("error: --time-limit must be a positive number of seconds");
@@ -405,4 +414,18 @@ pub fn run() -> i32 {
         }
     };
     exit as i32
+}
+
+/// Sets the number of threads the search expands states on: `jobs`, or
+/// every core.
+fn use_threads(jobs: Option<usize>) -> Result<(), String> {
+    if jobs == Some(0) {
+        return Err("--jobs must be at least 1".into());
+    }
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = jobs {
+        pool = pool.num_threads(n);
+    }
+    pool.build_global()
+        .map_err(|e| format!("cannot start the search threads: {e}"))
 }

@@ -279,8 +279,8 @@ pub(crate) fn leak(state: &State, g: usize, with: &[usize], cut: bool) -> Findin
 
 /// Records in `found` the leaks certain in `state`, an expanded state of
 /// the search whose enabled transitions are `transitions` and whose path
-/// `path` gives: one per site not yet in `found`, flagged
-/// [`Bug::certain_before_cut`]. The search keeps them only if a bound cuts
+/// `path` gives: one per site not yet in `known` (the leaks found by
+/// earlier states) nor in `found`, flagged [`Bug::certain_before_cut`]. The search keeps them only if a bound cuts
 /// it. Cheap when nothing is certain: a blocked goroutine that a goroutine
 /// able to move now may release (through a global its code uses, or a
 /// handle its frames hold) is ruled out before the whole analysis.
@@ -289,6 +289,7 @@ pub(crate) fn record_in_state(
     future: &ProgramFuture,
     state: &State,
     transitions: &[Transition],
+    known: &BTreeMap<BugKey, Bug>,
     found: &mut BTreeMap<BugKey, Bug>,
     path: impl FnOnce() -> Vec<Transition>,
 ) {
@@ -296,8 +297,9 @@ pub(crate) fn record_in_state(
     let stuck = |g: usize| !moves[g] && !state.goroutines[g].spinning;
     // The sites of the leaks found so far (a goroutine blocked at one is
     // not looked at again).
-    let known_sites: FxHashSet<Site> = found
+    let known_sites: FxHashSet<Site> = known
         .keys()
+        .chain(found.keys())
         .filter(|k| k.kind == BugKind::Leak)
         .filter_map(|k| match k.sites.as_slice() {
             [site] => Some(*site),
