@@ -753,10 +753,10 @@ pub fn object_state(facts: ObjectFacts) -> String {
             (None, true) => "done".into(),
             (None, false) => "not run yet".into(),
         },
-        ObjectFacts::Cond(waiters) if waiters.is_empty() => "no waiters".into(),
+        ObjectFacts::Cond([]) => "no waiters".into(),
         ObjectFacts::Cond(waiters) => format!("waiters: {}", waiters.join(", ")),
         ObjectFacts::Var(v) => format!("= {v}"),
-        ObjectFacts::Map(entries) if entries.is_empty() => "empty".into(),
+        ObjectFacts::Map([]) => "empty".into(),
         ObjectFacts::Map(entries) => {
             let e: Vec<String> = entries.iter().map(|(k, v)| format!("{k}: {v}")).collect();
             format!("{{{}}}", e.join(", "))
