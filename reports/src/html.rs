@@ -20,8 +20,8 @@ mod graphs;
 use std::fmt::Write as _;
 
 use crate::view::{
-    BugView, Expectation, GoroutineStatus, LaneStatus, ScenarioReport, SnapshotView, StepView,
-    SwitchMark,
+    BugView, Expectation, GoroutineStatus, LaneStatus, Role, ScenarioReport, SnapshotView,
+    StepView, SwitchMark,
 };
 use crate::words;
 
@@ -85,6 +85,7 @@ table.lanes tr.end td { border-top: 2px solid var(--fg); }
 .loc { color: var(--dim); font-size: 12px; margin-right: 4px; }
 .act { color: var(--accent); font-size: 12px; margin-left: 4px; }
 .mark { color: var(--warn); font-weight: 700; }
+.mark.pending { color: var(--bad); font-size: 12px; }
 .badge { display: inline-block; border-radius: 10px; padding: 0 7px; font-size: 12px; font-weight: 600; white-space: nowrap; }
 .s-ready, .s-runnable { background: #dcfae6; color: var(--ok); }
 .s-waiting, .s-spinning { background: #fef0c7; color: var(--warn); }
@@ -309,11 +310,25 @@ fn lanes_table(out: &mut String, b: &BugView, timer: bool) {
     }
     out.push_str("<tr class=\"end\"><td class=\"step\">end</td>");
     for l in &b.lanes {
+        // The operations that make the bug: both accesses of a race, the
+        // blocked operations of a deadlock or leak.
+        let part = b
+            .pending
+            .iter()
+            .find(|p| p.goroutine == l.goroutine)
+            .map(|p| {
+                let mark = match p.role {
+                    Role::Races => "✗ races",
+                    Role::Blocked => "✗",
+                };
+                format!(" <span class=\"mark pending\" title=\"part of the bug\">{mark}</span>")
+            })
+            .unwrap_or_default();
         match b.goroutines.iter().find(|g| g.goroutine == l.goroutine) {
             Some(g) => {
                 let _ = write!(
                     out,
-                    "<td class=\"cell\"><span class=\"badge {}\">{}</span> {}</td>",
+                    "<td class=\"cell\"><span class=\"badge {}\">{}</span>{part} {}</td>",
                     end_class(g.status),
                     g.status,
                     g.at.as_ref()
@@ -620,4 +635,17 @@ pub fn render_index(pages: &[(String, &ScenarioReport)]) -> String {
     }
     body.push_str("</tbody></table>");
     page("weft review", &body, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_attributes_are_escaped() {
+        assert_eq!(
+            esc(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
 }

@@ -802,6 +802,39 @@ mod tests {
     }
 
     #[test]
+    fn object_states_say_who_holds_what() {
+        let buffered = ["1".to_string(), "2".to_string()];
+        let chan = |buffered: &[String], closed| {
+            object_state(ObjectFacts::Chan {
+                cap: 2,
+                buffered,
+                closed,
+            })
+        };
+        assert_eq!(chan(&buffered, false), "buffers 1, 2 (full, capacity 2)");
+        assert_eq!(chan(&buffered[..1], false), "buffers 1 (capacity 2)");
+        assert_eq!(chan(&[], true), "closed, empty (capacity 2)");
+        let mutex = object_state(ObjectFacts::Mutex {
+            holder: Some("worker#1"),
+            locked: true,
+        });
+        assert_eq!(mutex, "held by worker#1");
+        let readers = ["r#1".to_string(), "r#2".to_string()];
+        let rw = object_state(ObjectFacts::RwMutex {
+            writer: None,
+            locked: false,
+            readers: &readers,
+            reader_count: 2,
+            pending: Some("w#3"),
+        });
+        assert_eq!(
+            rw,
+            "read-locked by r#1, r#2; w#3 waits for the readers to leave"
+        );
+        assert_eq!(object_state(ObjectFacts::WaitGroup(2)), "counter 2");
+    }
+
+    #[test]
     fn numbers_have_thousands_separators() {
         assert_eq!(number(0), "0");
         assert_eq!(number(999), "999");
