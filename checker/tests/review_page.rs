@@ -312,7 +312,9 @@ fn every_corpus_page_steps_through_its_counterexamples_in_chromium() {
             std::env::var_os("CI").is_none(),
             "chromium is required in CI (.ci/run installs it)"
         );
-        println!("skipped: chromium is not installed (apt-get install chromium)");
+        eprintln!(
+            "SKIPPED: chromium is not installed (apt-get install chromium); the review pages were not opened in a browser"
+        );
         return;
     };
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("review-{}", std::process::id()));

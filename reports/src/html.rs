@@ -306,7 +306,7 @@ fn lanes_table(out: &mut String, b: &BugView, timer: bool) {
         "<td class=\"cell\"></td>".repeat(columns)
     );
     for s in &b.steps {
-        step_row(out, s, b.lanes.len(), columns);
+        step_row(out, s, b.lanes.len(), columns, s.index == b.steps.len());
     }
     out.push_str("<tr class=\"end\"><td class=\"step\">end</td>");
     for l in &b.lanes {
@@ -345,8 +345,13 @@ fn lanes_table(out: &mut String, b: &BugView, timer: bool) {
     out.push_str("</tr></tbody></table>");
 }
 
-fn step_row(out: &mut String, s: &StepView, lanes: usize, columns: usize) {
+/// One step's row; `current` for the step the page opens on (the last),
+/// so the page reads right before its script runs.
+fn step_row(out: &mut String, s: &StepView, lanes: usize, columns: usize, current: bool) {
     let mut class = Vec::new();
+    if current {
+        class.push("current");
+    }
     if !s.relevant {
         class.push("folded");
     }

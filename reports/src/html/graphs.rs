@@ -197,6 +197,9 @@ pub fn happens_before(b: &BugView, id: &str) -> String {
     }
     for (i, s) in b.steps.iter().enumerate() {
         let mut class = String::from("node");
+        if s.index == n {
+            class.push_str(" current");
+        }
         if s.failing {
             class.push_str(" failing");
         }
