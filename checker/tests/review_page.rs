@@ -276,12 +276,25 @@ fn assert_fixed(s: &Value, file: &str, i: usize, bug: &Value) {
 fn walk(tab: &Tab, page: &Path) -> Value {
     let url = format!("file://{}", page.display());
     tab.navigate_to(&url).expect("navigates");
+    // Resolves once the page has loaded (its script has run by then), or
+    // at once with `null` while the previous page is still shown.
     let js = format!(
-        "(function () {{ if (location.href !== {} || document.readyState !== 'complete') {{ return 'null'; }} {SHOWN} {WALK} }})()",
+        "new Promise(function (resolve) {{ var go = function () {{ if (location.href !== {}) {{ resolve('null'); return; }} resolve((function () {{ {SHOWN} {WALK} }})()); }}; if (document.readyState === 'complete') {{ go(); }} else {{ window.addEventListener('load', go); }} }})",
         serde_json::to_string(&url).expect("a string")
     );
     for _ in 0..200 {
-        let walked = read(tab, &js);
+        // A page replaced while the call waits ends it with an error: ask
+        // again.
+        let Ok(out) = tab.evaluate(&js, true) else {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            continue;
+        };
+        let text = out
+            .value
+            .as_ref()
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("{url}: the walk returned {out:?}"));
+        let walked: Value = serde_json::from_str(text).expect("JSON from the page");
         if !walked.is_null() {
             return walked;
         }
