@@ -26,6 +26,7 @@ use crate::state::GoroutineId;
 mod errors;
 mod growth;
 mod replay;
+mod states;
 
 pub use errors::{compile_errors, read_error, run_error};
 
@@ -45,6 +46,9 @@ pub struct Options {
     /// `--max-states` each and what is left of its time and memory, and
     /// stop on Ctrl-C; the report names the limit that cut them.
     pub budget: Budget,
+    /// Fill in each bug's run step by step ([`BugView::states`]), which
+    /// the review page (`--html`) shows.
+    pub states: bool,
 }
 
 impl Default for Options {
@@ -53,6 +57,7 @@ impl Default for Options {
             minimal_cap: minimal::DEFAULT_CAP,
             params: Vec::new(),
             budget: Budget::default(),
+            states: false,
         }
     }
 }
@@ -408,6 +413,11 @@ pub(crate) fn bug_view_of(
         wait_for: f.wait_for(&wf, &goroutines),
         pending,
         goroutines,
+        states: if opts.states {
+            states::snapshots(loc, trace, &f.lanes)
+        } else {
+            Vec::new()
+        },
     }
 }
 
