@@ -11,7 +11,7 @@
 //! expression that uses it, so that each shared access is one scheduling point.
 
 use crate::span::Span;
-use crate::syntax::{BugKind, Taxonomy, TimerKind};
+use crate::syntax::{BugKind, GoVersion, Taxonomy, TimerKind};
 
 macro_rules! typed_id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -677,6 +677,9 @@ pub struct Metadata {
     pub taxonomy: Option<Taxonomy>,
     /// Expected bug kinds (empty: clean).
     pub expect: Vec<BugKind>,
+    /// The Go version whose runtime semantics the checker follows (the
+    /// scenario's `go`, or the default; `--go` overrides it).
+    pub go: GoVersion,
     /// The parameter values this program was lowered with, in declaration order.
     pub params: Vec<(String, i64)>,
 }

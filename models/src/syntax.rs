@@ -67,11 +67,15 @@ pub enum BugKind {
     ContextLeak,
     /// A goroutine loops forever without a synchronisation operation.
     Spin,
+    /// A timer or ticker still running that nothing can reach or stop any
+    /// more (Go 1.22 semantics: the runtime keeps it until it fires, a
+    /// ticker forever).
+    ResourceLeak,
 }
 
 impl BugKind {
     /// Every kind, in report order.
-    pub const ALL: [BugKind; 7] = [
+    pub const ALL: [BugKind; 8] = [
         BugKind::Deadlock,
         BugKind::Leak,
         BugKind::Race,
@@ -79,6 +83,7 @@ impl BugKind {
         BugKind::Assert,
         BugKind::ContextLeak,
         BugKind::Spin,
+        BugKind::ResourceLeak,
     ];
 
     /// The RON spelling (`Deadlock`, `ContextLeak`, ...).
@@ -91,6 +96,7 @@ impl BugKind {
             BugKind::Assert => "Assert",
             BugKind::ContextLeak => "ContextLeak",
             BugKind::Spin => "Spin",
+            BugKind::ResourceLeak => "ResourceLeak",
         }
     }
 
@@ -104,11 +110,69 @@ impl BugKind {
             BugKind::Assert => "assert",
             BugKind::ContextLeak => "context-leak",
             BugKind::Spin => "spin",
+            BugKind::ResourceLeak => "resource-leak",
         }
     }
 }
 
 impl std::fmt::Display for BugKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which Go release's runtime semantics a scenario follows. Only timers
+/// differ between the two (shared/design/semantics.md, Time): Go 1.23 made
+/// timer channels synchronous and lets unreferenced timers be collected.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub enum GoVersion {
+    /// Go 1.22 and earlier: a timer's channel has capacity 1 and keeps a
+    /// stale value; a running timer or ticker is held by the runtime.
+    #[serde(rename = "1.22")]
+    Go122,
+    /// Go 1.23 and later (the default): synchronous timer channels.
+    #[default]
+    #[serde(rename = "1.23")]
+    Go123,
+}
+
+impl GoVersion {
+    /// How the version is written (`1.22`, `1.23`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoVersion::Go122 => "1.22",
+            GoVersion::Go123 => "1.23",
+        }
+    }
+
+    /// Reads a Go version as a `go.mod` directive writes it (`1.21`,
+    /// `1.22.5`, `1.24`): releases up to 1.22 have the Go 1.22 timers,
+    /// later ones the Go 1.23 timers. `None` when `text` is not `1.N` or
+    /// `1.N.P`.
+    pub fn parse(text: &str) -> Option<GoVersion> {
+        let mut parts = text.split('.');
+        let major = parts.next()?;
+        let minor = parts.next()?;
+        let patch = parts.next();
+        if parts.next().is_some() || major != "1" {
+            return None;
+        }
+        let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(minor) || patch.is_some_and(|p| !digits(p)) {
+            return None;
+        }
+        let minor: u32 = minor.parse().ok()?;
+        Some(if minor <= 22 {
+            GoVersion::Go122
+        } else {
+            GoVersion::Go123
+        })
+    }
+}
+
+impl std::fmt::Display for GoVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -165,6 +229,8 @@ pub struct Scenario {
     pub taxonomy: Option<Taxonomy>,
     /// The bug kinds the checker must find; empty means the scenario must be clean.
     pub expect: Vec<(BugKind, Span)>,
+    /// The Go version whose runtime semantics apply (`go: "1.22"`), if given.
+    pub go: Option<(GoVersion, Span)>,
     /// Size parameters with defaults, overridable with `--param`.
     pub params: Vec<ParamDecl>,
     /// Package-level objects and variables (declarations only).

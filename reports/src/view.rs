@@ -69,12 +69,14 @@ vocabulary! {
         ContextLeak => "context-leak",
         /// A goroutine loops forever without a synchronisation operation.
         Spin => "spin",
+        /// A running timer or ticker nothing can reach or stop (Go 1.22).
+        ResourceLeak => "resource-leak",
     }
 }
 
 impl BugKind {
     /// Every kind, in the order of [`BugKind::index`].
-    pub const ALL: [BugKind; 7] = [
+    pub const ALL: [BugKind; 8] = [
         BugKind::Deadlock,
         BugKind::Leak,
         BugKind::Race,
@@ -82,6 +84,7 @@ impl BugKind {
         BugKind::Assert,
         BugKind::ContextLeak,
         BugKind::Spin,
+        BugKind::ResourceLeak,
     ];
 
     /// Its place in [`BugKind::ALL`] (a SARIF rule's index).
@@ -94,6 +97,7 @@ impl BugKind {
             BugKind::Assert => 4,
             BugKind::ContextLeak => 5,
             BugKind::Spin => 6,
+            BugKind::ResourceLeak => 7,
         }
     }
 }

@@ -31,6 +31,26 @@ impl ChannelState {
         }
     }
 
+    /// `len(ch)` as Go reports it: 0 for a Go 1.23 timer's channel,
+    /// which is synchronous to the program while its fired value waits
+    /// inside ([`super::timer`]).
+    pub(crate) fn go_len(&self, state: &crate::state::State) -> usize {
+        if super::timer::synchronous(state, self) {
+            0
+        } else {
+            self.buf.len()
+        }
+    }
+
+    /// `cap(ch)` as Go reports it (0 for a Go 1.23 timer's channel).
+    pub(crate) fn go_cap(&self, state: &crate::state::State) -> u32 {
+        if super::timer::synchronous(state, self) {
+            0
+        } else {
+            self.cap
+        }
+    }
+
     /// A buffered send can complete now (or panics because closed).
     pub(crate) fn send_ready_alone(&self) -> bool {
         self.closed || (self.cap > 0 && (self.buf.len() as u32) < self.cap)

@@ -109,13 +109,7 @@ pub(crate) fn new_object(
         }
         NewObject::Timer { kind, duration } => {
             let d = int(st, locals, duration)?;
-            let (t, ch) = timer::create(ex, *kind, d);
-            use weft_models::syntax::TimerKind;
-            let v = match kind {
-                TimerKind::After | TimerKind::Tick => ch,
-                TimerKind::Timer | TimerKind::Ticker => t,
-            };
-            return Ok((Value::Obj(v), None));
+            return Ok((timer::create(ex, *kind, d, site)?, None));
         }
     };
     Ok((Value::Obj(ex.state.alloc(obj)), None))
@@ -442,7 +436,7 @@ fn visible(
         } => {
             let t = object_of(ex, locals, t, is_timer, "Reset needs a timer or ticker")?;
             let d = int(&ex.state, locals, duration)?;
-            let v = timer::reset(ex, t, d);
+            let v = timer::reset(ex, t, d)?;
             write(ex, id, *dst, Value::Bool(v));
         }
         Op::Load { place, dst } => {
@@ -482,7 +476,7 @@ fn visible(
             let v = eval(&ex.state, locals, target)?;
             let n = match v.object().map(|r| ex.state.object(r)) {
                 None => 0,
-                Some(Object::Chan(c)) => c.buf.len(),
+                Some(Object::Chan(c)) => c.go_len(&ex.state),
                 Some(Object::Map(m)) => m.entries.len(),
                 Some(o) => {
                     return Err(Fault::Model(format!(

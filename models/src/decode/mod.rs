@@ -18,7 +18,7 @@ use crate::diagnostic::{closest, Diagnostic};
 use crate::ron::{Node, NodeKind};
 use crate::span::{SourceFile, Span};
 use crate::syntax::{
-    Behavior, BugKind, Cause, ExprSrc, FuncDef, Name, ParamDecl, Scenario, Stmt, Taxonomy,
+    Behavior, BugKind, Cause, ExprSrc, FuncDef, GoVersion, Name, ParamDecl, Scenario, Stmt, Taxonomy,
 };
 use args::{match_args, opt, req, Args, Shape, Ty};
 
@@ -214,6 +214,7 @@ const SCENARIO: Shape = Shape {
         opt("origin", Ty::Text),
         opt("taxonomy", Ty::Record),
         opt("expect", Ty::Idents),
+        opt("go", Ty::Text),
         opt("params", Ty::Map),
         opt("globals", Ty::Block),
         req("main", Ty::Block),
@@ -489,6 +490,7 @@ impl<'t> Decoder<'t> {
         let origin = a.get("origin").and_then(|n| self.text(n)).map(|t| t.0);
         let taxonomy = a.get("taxonomy").and_then(|n| self.taxonomy(n));
         let expect = a.get("expect").map_or_else(Vec::new, |n| self.expect(n));
+        let go = a.get("go").and_then(|n| self.go_version(n));
         let params = a.get("params").map_or_else(Vec::new, |n| self.params(n));
         let globals = a.get("globals").map_or_else(Vec::new, |n| self.globals(n));
         let main = a.entry("main").map(|(key, n)| (key, self.main(n)));
@@ -506,6 +508,7 @@ impl<'t> Decoder<'t> {
             origin,
             taxonomy,
             expect,
+            go,
             params,
             globals,
             main,
@@ -583,6 +586,24 @@ impl<'t> Decoder<'t> {
             behavior: behavior?,
             cause: cause?,
         })
+    }
+
+    /// `go: "1.22"`: the Go version whose timer semantics apply.
+    fn go_version(&mut self, node: &Node) -> Option<(GoVersion, Span)> {
+        let (text, span) = self.text(node)?;
+        if let Some(v) = GoVersion::parse(&text) {
+            return Some((v, span));
+        }
+        self.error(
+            Diagnostic::new(format!("`{text}` is not a Go version"), span)
+                .with_label("expected a version like `1.22`")
+                .with_note(
+                    "`go` selects the runtime semantics of timers: `1.22` (and earlier) or \
+                     `1.23` (and later, the default)",
+                )
+                .with_help("write `go: \"1.22\"` or `go: \"1.23\"`"),
+        );
+        None
     }
 
     fn enum_value<T: Copy>(

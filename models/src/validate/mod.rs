@@ -295,6 +295,7 @@ impl<'s> Walker<'s> {
                 origin: sc.origin.clone(),
                 taxonomy: sc.taxonomy,
                 expect: sc.expect.iter().map(|(k, _)| *k).collect(),
+                go: sc.go.map(|(v, _)| v).unwrap_or_default(),
                 params: values,
             },
             globals,
