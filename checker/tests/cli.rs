@@ -432,5 +432,9 @@ fn go_overrides_the_scenario_version_in_check_and_replay() {
     assert!(!stdout(&o).contains("resource-leak"), "{}", stdout(&o));
     let o = weft(&["check", "--go", "2", file]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("`2` is not a Go version"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("`2` is not a Go version"),
+        "{}",
+        stderr(&o)
+    );
 }

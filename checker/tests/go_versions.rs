@@ -57,9 +57,7 @@ impl Checked {
 
 /// A scenario with `main` (and `funcs`, if any) stating `go: "<version>"`.
 fn scenario(go: GoVersion, main: &str, funcs: &str) -> String {
-    format!(
-        "Scenario(name: \"t\", go: \"{go}\",\n main: [\n{main}\n ],\n funcs: {{{funcs}}},\n)"
-    )
+    format!("Scenario(name: \"t\", go: \"{go}\",\n main: [\n{main}\n ],\n funcs: {{{funcs}}},\n)")
 }
 
 fn check_file(src: &str) -> (SourceFile, Checked) {
@@ -77,7 +75,11 @@ fn check_file(src: &str) -> (SourceFile, Checked) {
             .map(|b| (b.kind, b.site, b.message.clone()))
             .collect::<Vec<_>>()
     };
-    assert_eq!(keys(&reduced), keys(&out), "the reduction changes the verdict");
+    assert_eq!(
+        keys(&reduced),
+        keys(&out),
+        "the reduction changes the verdict"
+    );
     (file, Checked { prog, out })
 }
 
@@ -115,7 +117,10 @@ fn the_default_is_go_1_23_and_go_mod_spellings_are_accepted() {
     let text = err.render(&file, false);
     assert!(text.contains("`2.0` is not a Go version"), "{text}");
     assert!(text.contains("t.ron:1:26"), "{text}");
-    assert!(text.contains("write `go: \"1.22\"` or `go: \"1.23\"`"), "{text}");
+    assert!(
+        text.contains("write `go: \"1.22\"` or `go: \"1.23\"`"),
+        "{text}"
+    );
 }
 
 // ----- rule 1: channel capacity -----
@@ -136,7 +141,10 @@ fn rule_1_a_timer_channel_has_capacity_1_in_1_22_and_0_in_1_23() {
     let main = r#"Timer("t", 1),
         Let("n", "len(t.C)"),
         Assert("n == 0", "len"),"#;
-    assert_eq!(check(Go122, main).messages(Assert), vec!["assertion failed: len"]);
+    assert_eq!(
+        check(Go122, main).messages(Assert),
+        vec!["assertion failed: len"]
+    );
     assert_eq!(check(Go123, main).kinds(), vec![]);
 }
 
@@ -377,8 +385,14 @@ fn rule_6_time_tick_in_a_returning_function() {
     let main = r#"Call("monitor"), Call("monitor"),"#;
     let (file, old) = check_file(&scenario(Go122, main, funcs));
     assert_eq!(old.kinds(), vec![ResourceLeak]);
-    let line = file.text().lines().position(|l| l.contains("// the ticker"));
-    assert_eq!(old.lines(&file, ResourceLeak), vec![line.unwrap() as u32 + 1]);
+    let line = file
+        .text()
+        .lines()
+        .position(|l| l.contains("// the ticker"));
+    assert_eq!(
+        old.lines(&file, ResourceLeak),
+        vec![line.expect("a `// the ticker` line") as u32 + 1]
+    );
     assert_eq!(
         old.messages(ResourceLeak),
         vec!["this ticker is never stopped and nothing can reach it any more: it ticks for ever (resource leak, Go 1.22 semantics)"]

@@ -355,6 +355,10 @@ pub enum Action {
     Delete,
     /// `len` of a channel or map.
     Len,
+    /// The next iteration of a range over a map: alternative `n`
+    /// (1-based) among the keys it may produce, the last one ending the
+    /// loop when it may end.
+    RangeMap(u32),
     /// An atomic load.
     AtomicLoad,
     /// An atomic store.
@@ -396,6 +400,7 @@ impl fmt::Display for Action {
         let word = match self {
             Action::SelectCase(n) => return write!(f, "select: case {n}"),
             Action::Choice(n) => return write!(f, "choice {n}"),
+            Action::RangeMap(n) => return write!(f, "range over map: choice {n}"),
             Action::SelectCaseHandedOver(n) => return write!(f, "select: case {n} (handed over)"),
             Action::SendTo(g) => return write!(f, "send to {g}"),
             Action::Send => "send",

@@ -51,10 +51,7 @@ pub struct Reached {
 
 /// The findings of one step: its crash, and the context leaks it revealed.
 pub(crate) fn step_findings(events: &[Event], failure: Option<&Failure>) -> Vec<Finding> {
-    let mut out: Vec<Finding> = events
-        .iter()
-        .map(detect::abandoned)
-        .collect();
+    let mut out: Vec<Finding> = events.iter().map(detect::abandoned).collect();
     if let Some(f) = failure.filter(|f| f.kind.is_crash()) {
         out.push(detect::crash(f));
     }

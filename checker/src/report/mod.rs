@@ -128,8 +128,7 @@ impl Filler<'_> {
                 }
             });
             let failing = s.failure.is_some()
-                || s
-                    .events
+                || s.events
                     .iter()
                     .any(|e| e.bug() == (self.bug.kind, self.bug.site));
             let at = at.unwrap_or(Location {
@@ -164,9 +163,7 @@ impl Filler<'_> {
             | BugKind::Assert
             | BugKind::ContextLeak
             | BugKind::Spin
-            | BugKind::ResourceLeak => {
-                return Vec::new()
-            }
+            | BugKind::ResourceLeak => return Vec::new(),
         };
         self.bug
             .involved

@@ -82,12 +82,21 @@ pub(crate) fn send_alone(ex: &mut Exec, ch: ObjRef, v: Value) -> StepResult {
 /// Completes a receive that needs no partner: the oldest buffered value, or
 /// the zero value with ok=false on a closed, drained channel.
 pub(crate) fn recv_alone(ex: &mut Exec, ch: ObjRef) -> (Value, bool) {
+    let mut taken = None;
     if let Object::Chan(c) = ex.state.object_mut(ch) {
         if !c.buf.is_empty() {
-            return (c.buf.remove(0), true);
+            taken = Some((c.buf.remove(0), c.timer));
         }
     }
-    (Value::Int(0), false)
+    match taken {
+        Some((v, timer)) => {
+            if let Some(t) = timer {
+                super::timer::received(ex, t);
+            }
+            (v, true)
+        }
+        None => (Value::Int(0), false),
+    }
 }
 
 /// `close(ch)`.

@@ -25,6 +25,7 @@ pub(crate) mod eval;
 pub(crate) mod exec;
 pub(crate) mod footprint;
 pub(crate) mod local;
+pub(crate) mod maprange;
 pub(crate) mod mutex;
 pub(crate) mod once;
 pub(crate) mod rwmutex;

@@ -37,6 +37,13 @@ pub struct TimerState {
     pub chan: ObjRef,
     /// Pending (a timer) or running (a ticker).
     pub active: bool,
+    /// Go 1.22: the runtime holds it until it is stopped (a ticker, or a
+    /// timer) or its value is received (a timer). A timer that fired but
+    /// whose value nobody took counts as held: no step between its fire
+    /// and the drop of its last handle looked at it, so the run where it
+    /// fires after the drop, and is held then, has the same steps (this
+    /// keeps the verdict independent of where the reduction puts the fire).
+    pub held: bool,
     /// Where it was made (a resource leak is reported there).
     pub site: Site,
     /// The Go version whose timer semantics it follows.
@@ -57,7 +64,7 @@ impl TimerState {
     /// longer reach it, so dropping it is a resource leak.
     pub(crate) fn held_by_runtime(&self) -> bool {
         match self.go {
-            GoVersion::Go122 => self.active,
+            GoVersion::Go122 => self.held,
             GoVersion::Go123 => false,
         }
     }
@@ -66,9 +73,8 @@ impl TimerState {
 /// True for the channel of a Go 1.23 timer or ticker: `len` and `cap`
 /// read 0 although the fired value waits in its buffer.
 pub(crate) fn synchronous(state: &crate::state::State, c: &ChannelState) -> bool {
-    c.timer.is_some_and(|t| {
-        matches!(state.object(t), Object::Timer(st) if st.go == GoVersion::Go123)
-    })
+    c.timer
+        .is_some_and(|t| matches!(state.object(t), Object::Timer(st) if st.go == GoVersion::Go123))
 }
 
 /// A fire transition is enabled for an active timer, and for an active
@@ -108,6 +114,7 @@ pub(crate) fn create(
         kind,
         chan: ch,
         active: true,
+        held: true,
         site,
         go,
     }));
@@ -167,7 +174,10 @@ fn take_back(ex: &mut Exec, t: ObjRef) -> bool {
 /// true when it took back a fired value not yet received.
 pub(crate) fn stop(ex: &mut Exec, t: ObjRef) -> bool {
     let was_active = match ex.state.object_mut(t) {
-        Object::Timer(st) => std::mem::replace(&mut st.active, false),
+        Object::Timer(st) => {
+            st.held = false;
+            std::mem::replace(&mut st.active, false)
+        }
         _ => false,
     };
     let took = take_back(ex, t);
@@ -181,8 +191,11 @@ pub(crate) fn reset(ex: &mut Exec, t: ObjRef, duration: i64) -> Result<bool, Fau
     let was_active = match ex.state.object_mut(t) {
         Object::Timer(st) => {
             if st.periodic() && duration <= 0 {
-                return Err(Fault::Panic("non-positive interval for Ticker.Reset".into()));
+                return Err(Fault::Panic(
+                    "non-positive interval for Ticker.Reset".into(),
+                ));
             }
+            st.held = true;
             std::mem::replace(&mut st.active, true)
         }
         _ => return Ok(false),
@@ -190,4 +203,14 @@ pub(crate) fn reset(ex: &mut Exec, t: ObjRef, duration: i64) -> Result<bool, Fau
     let took = take_back(ex, t);
     expire_if_due(ex, t, duration);
     Ok(was_active || took)
+}
+
+/// A receive took the value of timer `t`'s channel: a one-shot timer is
+/// then released by the runtime (Go 1.22).
+pub(crate) fn received(ex: &mut Exec, t: ObjRef) {
+    if let Object::Timer(st) = ex.state.object_mut(t) {
+        if !st.periodic() && !st.active {
+            st.held = false;
+        }
+    }
 }

@@ -18,7 +18,8 @@ use crate::diagnostic::{closest, Diagnostic};
 use crate::ron::{Node, NodeKind};
 use crate::span::{SourceFile, Span};
 use crate::syntax::{
-    Behavior, BugKind, Cause, ExprSrc, FuncDef, GoVersion, Name, ParamDecl, Scenario, Stmt, Taxonomy,
+    Behavior, BugKind, Cause, ExprSrc, FuncDef, GoVersion, Name, ParamDecl, Scenario, Stmt,
+    Taxonomy,
 };
 use args::{match_args, opt, req, Args, Shape, Ty};
 
@@ -59,6 +60,51 @@ pub(crate) const RESERVED: &[&str] = &[
     "type",
     "var",
 ];
+
+/// The error for a reserved word used as a name: why it is reserved, and
+/// a name to use instead.
+fn reserved_name(value: &str, span: Span) -> Diagnostic {
+    let why = match value {
+        "true" | "false" | "nil" => format!("`{value}` is a constant in expressions"),
+        "len" | "cap" => format!(
+            "in Go `{value}` is a predeclared function a name may shadow, but weft expressions call `{value}(ch)` by that name"
+        ),
+        "context" | "Canceled" | "DeadlineExceeded" => {
+            format!("`{value}` names the context package's values in expressions")
+        }
+        _ => format!("`{value}` is a Go keyword"),
+    };
+    let instead = match value {
+        "cap" => "capacity",
+        "len" => "length",
+        "map" => "m",
+        "chan" => "ch",
+        "func" => "fn",
+        "type" => "typ",
+        "range" => "rng",
+        "select" => "sel",
+        "default" => "def",
+        "context" => "ctx",
+        "go" => "g",
+        "var" => "v",
+        "nil" | "true" | "false" => "ok",
+        _ => "",
+    };
+    let instead = if instead.is_empty() {
+        format!("{value}1")
+    } else {
+        instead.to_string()
+    };
+    Diagnostic::new(
+        format!("`{value}` is reserved and cannot be used as a name"),
+        span,
+    )
+    .with_label("reserved word")
+    .with_note(why)
+    .with_help(format!(
+        "rename it, for example to `{instead}` (and its uses with it)"
+    ))
+}
 
 /// Whether `s` is a Go identifier (ASCII letters, digits and `_`, not
 /// starting with a digit).
@@ -421,13 +467,7 @@ impl<'t> Decoder<'t> {
             return None;
         }
         if RESERVED.contains(&value) {
-            self.error(
-                Diagnostic::new(
-                    format!("`{value}` is reserved and cannot be used as a name"),
-                    span,
-                )
-                .with_label("reserved word"),
-            );
+            self.error(reserved_name(value, span));
             return None;
         }
         Some(Name {
@@ -492,6 +532,7 @@ impl<'t> Decoder<'t> {
         let expect = a.get("expect").map_or_else(Vec::new, |n| self.expect(n));
         let go = a.get("go").and_then(|n| self.go_version(n));
         let params = a.get("params").map_or_else(Vec::new, |n| self.params(n));
+        let params_span = a.entry("params").map(|(key, _)| key);
         let globals = a.get("globals").map_or_else(Vec::new, |n| self.globals(n));
         let main = a.entry("main").map(|(key, n)| (key, self.main(n)));
         let funcs = a.get("funcs").map_or_else(Vec::new, |n| self.funcs(n));
@@ -510,6 +551,7 @@ impl<'t> Decoder<'t> {
             expect,
             go,
             params,
+            params_span,
             globals,
             main,
             main_span,

@@ -94,7 +94,7 @@ impl Walker<'_> {
     }
 
     /// "`Lock` needs a Mutex or RWMutex, but `ch` is a channel".
-    fn kind_error(
+    pub(crate) fn kind_error(
         &mut self,
         needs: String,
         subject: String,
