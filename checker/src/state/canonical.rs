@@ -11,7 +11,9 @@
 //!
 //! Garbage collection also detects context leaks exactly: when no handle to
 //! a context's cancel function is reachable any more and it was never
-//! called, it never will be ([`Event::ContextLeak`]).
+//! called, it never will be; and, under Go 1.22 timers, a timer or ticker
+//! the runtime still holds that nothing else reaches (both are
+//! [`Event::Abandoned`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
