@@ -244,7 +244,8 @@ pub(crate) fn match_args<'a>(
                     f.name.span,
                 )
                 .with_label("given again here")
-                .with_secondary(first, "first given here"),
+                .with_secondary(first, "first given here")
+                .with_help("keep one of the two"),
             );
             continue;
         }

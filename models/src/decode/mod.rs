@@ -452,7 +452,9 @@ impl<'t> Decoder<'t> {
         if value == "_" {
             self.error(
                 Diagnostic::new("`_` cannot be used as a name here", span)
-                    .with_label("a name is required"),
+                    .with_label("a name is required")
+                    .with_note("`_` discards a result only where one is stored (`into`, `ok`, a `Range` variable)")
+                    .with_help("give it a name, such as `v`"),
             );
             return None;
         }
@@ -689,7 +691,8 @@ impl<'t> Decoder<'t> {
                 self.error(
                     Diagnostic::new(format!("bug kind `{}` is listed twice", id.name), id.span)
                         .with_label("listed again here")
-                        .with_secondary(first, "first listed here"),
+                        .with_secondary(first, "first listed here")
+                        .with_help("list each kind once"),
                 );
                 continue;
             }

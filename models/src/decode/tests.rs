@@ -426,8 +426,36 @@ fn wrong_value_type() {
         "`nil` is reserved and cannot be used as a name"
     );
     assert_eq!(
-        err_main(r#"Let("_", 1)"#).0,
-        "`_` cannot be used as a name here"
+        err_main(r#"Let("_", 1)"#),
+        (
+            "`_` cannot be used as a name here".into(),
+            "_".into(),
+            h("give it a name, such as `v`")
+        )
+    );
+    // A parameter named `cap` (issue 14): why it is reserved, and a fix.
+    let text = r#"Scenario(name: "t", main: [Sleep], funcs: {"f": (params: ["cap"], body: [])})"#;
+    let d = match decode(text) {
+        Ok(_) => panic!("decoded"),
+        Err((_, mut ds)) => {
+            assert_eq!(ds.len(), 1);
+            ds.remove(0)
+        }
+    };
+    assert_eq!(d.message, "`cap` is reserved and cannot be used as a name");
+    assert_eq!(
+        d.notes,
+        ["in Go `cap` is a predeclared function a name may shadow, but weft expressions call `cap(ch)` by that name"]
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("rename it, for example to `capacity` (and its uses with it)")
+    );
+    let d = diag_main(r#"Let("chan", 1)"#);
+    assert_eq!(d.notes, ["`chan` is a Go keyword"]);
+    assert_eq!(
+        d.help.as_deref(),
+        Some("rename it, for example to `ch` (and its uses with it)")
     );
 }
 

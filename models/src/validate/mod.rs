@@ -152,7 +152,8 @@ impl<'s> Walker<'s> {
                 w.error(
                     Diagnostic::new(format!("{what} `{name}` is declared twice"), span)
                         .with_label("declared again here")
-                        .with_secondary(*first, "first declared here"),
+                        .with_secondary(*first, "first declared here")
+                        .with_help("rename one of the two"),
                 );
                 true
             } else {

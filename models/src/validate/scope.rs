@@ -349,7 +349,11 @@ impl Walker<'_> {
                     name.span,
                 )
                 .with_label("declared again here")
-                .with_secondary(first, "first declared here"),
+                .with_secondary(first, "first declared here")
+                .with_help(format!(
+                    "to change it, write `Set(\"{0}\", ...)`; to declare another, use a new name or an inner block",
+                    name.text
+                )),
             );
         }
         slot

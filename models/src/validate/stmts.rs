@@ -307,7 +307,8 @@ impl Walker<'_> {
                 if values.is_empty() {
                     self.error(
                         Diagnostic::new("`Choose` needs at least one value", span)
-                            .with_label("no values"),
+                            .with_label("no values")
+                            .with_help("list the values to try: `Choose(\"n\", [0, 1])`"),
                     );
                 }
                 let mut kind = Kind::Nil;
@@ -326,7 +327,8 @@ impl Walker<'_> {
                 if branches.is_empty() {
                     self.error(
                         Diagnostic::new("`Either` needs at least one branch", span)
-                            .with_label("no branches"),
+                            .with_label("no branches")
+                            .with_help("list the blocks to try: `Either([[Return], []])`"),
                     );
                 }
                 HKind::Either {
@@ -437,7 +439,8 @@ impl Walker<'_> {
                         self.error(
                             Diagnostic::new("`Select` has more than one `Default`", c.span)
                                 .with_label("second default")
-                                .with_secondary(first, "first default"),
+                                .with_secondary(first, "first default")
+                                .with_help("merge the two bodies into one `Default`"),
                         );
                     }
                     default = Some(c.span);
@@ -503,7 +506,8 @@ impl Walker<'_> {
         if c.defer_mark.is_some() {
             self.error(
                 Diagnostic::new("`Defer` inside a deferred body is not supported", span)
-                    .with_label("nested defer"),
+                    .with_label("nested defer")
+                    .with_help("defer it from the function itself, before the outer `Defer` (deferred calls run last first)"),
             );
             return None;
         }
