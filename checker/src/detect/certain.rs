@@ -35,6 +35,7 @@
 //! which cannot know whether every continuation crashes, reports the
 //! goroutine as a leak certain before the search was cut.
 
+use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 
 use weft_models::ir::Program;
@@ -46,7 +47,7 @@ use crate::reduce::touch::{self, Families, Mode};
 use crate::reduce::ProgramFuture;
 use crate::semantics::wake::{self, Release, WaitNote};
 use crate::semantics::{self, Transition};
-use crate::state::{Object, State};
+use crate::state::{Object, Site, State};
 use crate::value::ObjRef;
 use smallvec::SmallVec;
 use weft_models::ops::ChanOp;
@@ -184,11 +185,11 @@ pub(crate) fn blocked_forever(
                 });
                 needs.iter().any(|&n| {
                     let o = n.object();
-                    let m = modes.get(fams.family(o) as usize).copied().unwrap_or(0);
+                    let m = modes.get(fams.family(o) as usize);
                     match n {
-                        Need::Change(_) => m >= Mode::Write as u8,
+                        Need::Change(_) => m == Some(Mode::Write),
                         Need::Chan(ch, ops) => {
-                            m > 0
+                            m.is_some()
                                 && future
                                     .of_goroutine(other)
                                     .may_do(ops, ch, &state.globals, true)
@@ -293,13 +294,17 @@ pub(crate) fn record_in_state(
 ) {
     let moves = moving(state, transitions);
     let stuck = |g: usize| !moves[g] && !state.goroutines[g].spinning;
-    let known = |g: usize| {
-        !found.is_empty()
-            && found.contains_key(&BugKey {
-                kind: BugKind::Leak,
-                sites: vec![state.goroutines[g].site()],
-            })
-    };
+    // The sites of the leaks found so far (a goroutine blocked at one is
+    // not looked at again).
+    let known_sites: FxHashSet<Site> = found
+        .keys()
+        .filter(|k| k.kind == BugKind::Leak)
+        .filter_map(|k| match k.sites.as_slice() {
+            [site] => Some(*site),
+            _ => None,
+        })
+        .collect();
+    let known = |g: usize| known_sites.contains(&state.goroutines[g].site());
     let open = (0..state.goroutines.len()).any(|g| {
         stuck(g)
             && !known(g)

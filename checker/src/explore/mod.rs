@@ -398,8 +398,23 @@ fn search(
                 outcomes[i] = Some(stepped(prog, &state, &transitions[i], &interrupt));
             }
         };
+        // The transitions in the node's sleep set. None of them crashes: a
+        // step that crashed is never put to sleep (see below), and a
+        // sleeping step was taken, without crashing, from an earlier state
+        // that only independent steps separate from this one, which did not
+        // change what it touches; so it is not run to ask.
+        let in_sleep: Vec<bool> = transitions
+            .iter()
+            .map(|t| {
+                !sleep.is_empty()
+                    && reduce::sleep::key(&state, t).is_some_and(|k| sleep.contains(&k))
+            })
+            .collect();
         let mut view = future.map(|f| {
             let mut crashing = |i: usize| {
+                if in_sleep[i] {
+                    return false;
+                }
                 outcome(&mut outcomes, i);
                 outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some())
             };
@@ -433,11 +448,9 @@ fn search(
         }
         let mut asleep_here: Vec<usize> = Vec::new();
         let mut chosen: Vec<usize> = Vec::new();
-        for (i, t) in transitions.iter().enumerate() {
+        for i in 0..transitions.len() {
             let in_set = view.as_ref().is_none_or(|v| v.persistent[i]);
-            let sleeping = !fair
-                && !sleep.is_empty()
-                && reduce::sleep::key(&state, t).is_some_and(|k| sleep.contains(&k));
+            let sleeping = !fair && in_sleep[i];
             // A step the reduction found to crash while weighing candidate
             // sets is explored too: it stores no state, and a crash must not
             // wait for the set holding it to be chosen (it may never be).
@@ -453,7 +466,12 @@ fn search(
             .filter(|&&i| view.as_ref().is_none_or(|v| v.persistent[i]))
             .count() as u32;
         let mut crashes = 0u32;
-        for (k, &i) in chosen.iter().enumerate() {
+        // The chosen steps taken so far that did not crash: each sleeps in
+        // the later siblings it is independent of. A step that crashed is
+        // not put to sleep (it stays explorable, and sleeping steps are
+        // known not to crash).
+        let mut explored: Vec<usize> = Vec::with_capacity(chosen.len());
+        for &i in &chosen {
             let t = &transitions[i];
             stats.transitions += 1;
             cover(prog, &state, t, &mut covered);
@@ -490,12 +508,13 @@ fn search(
                     &transitions,
                     v,
                     &asleep_here,
-                    &chosen[..k],
+                    &explored,
                     i,
                     &renaming,
                 ),
                 _ => SleepSet::new(),
             };
+            explored.push(i);
             let node = Node {
                 state: out.state,
                 sleep: next_sleep,
