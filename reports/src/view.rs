@@ -69,12 +69,14 @@ vocabulary! {
         ContextLeak => "context-leak",
         /// A goroutine loops forever without a synchronisation operation.
         Spin => "spin",
+        /// A running timer or ticker nothing can reach or stop (Go 1.22).
+        ResourceLeak => "resource-leak",
     }
 }
 
 impl BugKind {
     /// Every kind, in the order of [`BugKind::index`].
-    pub const ALL: [BugKind; 7] = [
+    pub const ALL: [BugKind; 8] = [
         BugKind::Deadlock,
         BugKind::Leak,
         BugKind::Race,
@@ -82,6 +84,7 @@ impl BugKind {
         BugKind::Assert,
         BugKind::ContextLeak,
         BugKind::Spin,
+        BugKind::ResourceLeak,
     ];
 
     /// Its place in [`BugKind::ALL`] (a SARIF rule's index).
@@ -94,6 +97,7 @@ impl BugKind {
             BugKind::Assert => 4,
             BugKind::ContextLeak => 5,
             BugKind::Spin => 6,
+            BugKind::ResourceLeak => 7,
         }
     }
 }
@@ -351,6 +355,10 @@ pub enum Action {
     Delete,
     /// `len` of a channel or map.
     Len,
+    /// The next iteration of a range over a map: alternative `n`
+    /// (1-based) among the keys it may produce, the last one ending the
+    /// loop when it may end.
+    RangeMap(u32),
     /// An atomic load.
     AtomicLoad,
     /// An atomic store.
@@ -392,6 +400,7 @@ impl fmt::Display for Action {
         let word = match self {
             Action::SelectCase(n) => return write!(f, "select: case {n}"),
             Action::Choice(n) => return write!(f, "choice {n}"),
+            Action::RangeMap(n) => return write!(f, "range over map: choice {n}"),
             Action::SelectCaseHandedOver(n) => return write!(f, "select: case {n} (handed over)"),
             Action::SendTo(g) => return write!(f, "send to {g}"),
             Action::Send => "send",
@@ -631,6 +640,68 @@ pub struct WaitForView {
     pub cycle: Vec<usize>,
 }
 
+vocabulary! {
+    /// Where a goroutine is in one state of a counterexample (the review
+    /// page's step-by-step view; the end row says `blocked` only of a
+    /// goroutine blocked for good, this says what holds in that state).
+    pub enum LaneStatus {
+        /// Its `go` statement has not run yet.
+        NotStarted => "not-started",
+        /// It has a move enabled in this state.
+        Ready => "ready",
+        /// It has no move enabled in this state.
+        Waiting => "waiting",
+        /// It has ended.
+        Exited => "exited",
+        /// Main has returned.
+        Returned => "returned",
+        /// Its step crashed the program.
+        Crashed => "crashed",
+    }
+}
+
+/// A goroutine in one state of a counterexample.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LaneStateView {
+    /// Where it is.
+    pub status: LaneStatus,
+    /// Its next operation (absent when it has not started or has ended).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Location>,
+}
+
+/// An object in one state of a counterexample.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ObjectStateView {
+    /// How reports name it (`` channel `ch` ``, `` Mutex `mu` ``).
+    pub object: String,
+    /// Its state in words (`2 buffered of 3: 1, 2`, `held by worker#1`,
+    /// `counter 2`).
+    pub state: String,
+    /// Who holds it: the writer of a Mutex or RWMutex, then its readers;
+    /// the goroutine running a `once.Do`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub held_by: Vec<String>,
+    /// A channel's buffered values, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buffered: Option<Vec<String>>,
+    /// A WaitGroup's counter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<i64>,
+}
+
+/// The run of a counterexample before its first step or after a step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SnapshotView {
+    /// The step just taken (0: the start, before any step).
+    pub step: usize,
+    /// Every lane of the counterexample, in lane order.
+    pub lanes: Vec<LaneStateView>,
+    /// The objects that exist in this state, in the order the run made
+    /// them.
+    pub objects: Vec<ObjectStateView>,
+}
+
 /// How the counterexample was chosen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MinimalityView {
@@ -688,6 +759,11 @@ pub struct BugView {
     /// Why the bug happens, in sentences (for a leak: why nobody can release
     /// the goroutine).
     pub explanation: Vec<String>,
+    /// The run step by step: the start, then the state after each step
+    /// (`steps.len() + 1` of them). Filled only when asked for (the review
+    /// page, `weft check --html`); otherwise empty and left out of JSON.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub states: Vec<SnapshotView>,
 }
 
 /// Search counters.

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use weft_checker::stop::StopFlag;
+use weft_models::syntax::GoVersion;
 use weft_reports::view::{ErrorStage, ErrorView};
 
 mod check;
@@ -53,6 +54,8 @@ Examples:
   The same in CI: SARIF for GitHub code scanning, JUnit XML for any CI:
     weft check --format sarif scenarios/ > weft.sarif
     weft check --format junit scenarios/ > weft-junit.xml
+  Review pages to open in a browser (DIR/index.html links them all):
+    weft check --html review/ scenarios/
   Replay a counterexample from a report, one step per Enter:
     weft replay scenarios/classic/dining-philosophers.ron --schedule v1:0.0.0.0.0.1.4.3.2 --step"
     };
@@ -137,6 +140,10 @@ pub struct LoadArgs {
     /// Override a scenario parameter: `--param workers=8` (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
+    /// Follow the timer semantics of this Go version (`1.22` or earlier,
+    /// `1.23` or later), whatever the scenario's `go` says.
+    #[arg(long = "go", value_name = "VERSION", value_parser = parse_go_version)]
+    pub go: Option<GoVersion>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -166,10 +173,12 @@ impl LoadArgs {
         }
     }
 
-    /// Report options: `--param`s are repeated in reproduce commands.
+    /// Report options: `--param`s and `--go` are repeated in reproduce
+    /// commands.
     pub fn report_options(&self) -> weft_checker::report::Options {
         weft_checker::report::Options {
             params: self.param_pairs(),
+            go: self.go,
             ..Default::default()
         }
     }
@@ -185,6 +194,13 @@ impl LoadArgs {
             ),
         }
     }
+}
+
+/// Reads `--go`: a Go version as a `go.mod` directive writes it.
+fn parse_go_version(text: &str) -> Result<GoVersion, String> {
+    GoVersion::parse(text.trim()).ok_or_else(|| {
+        format!("`{text}` is not a Go version: write `1.22` (Go 1.22 timers) or `1.23` (Go 1.23 timers)")
+    })
 }
 
 /// Whether `--color auto` colours: on a terminal, unless `NO_COLOR` is set
@@ -242,6 +258,15 @@ enum Command {
         /// wait-for graph for blocking bugs) to this Graphviz DOT file.
         #[arg(long, value_name = "FILE")]
         graph: Option<PathBuf>,
+        /// Also write a review page per scenario to this directory (made if
+        /// missing): one self-contained HTML file each (no network, no
+        /// external assets), named after the scenario, and an index.html.
+        /// A page steps through each counterexample with a slider or the
+        /// ←/→ keys, showing every goroutine and object at each step, the
+        /// happens-before and wait-for graphs, the explanation and the
+        /// replay command.
+        #[arg(long, value_name = "DIR")]
+        html: Option<PathBuf>,
         /// Work cap of the search for minimal counterexamples (fewest
         /// preemptions, then steps); past it, or with 0, the breadth-first
         /// counterexample is shown and the report says so.
@@ -356,6 +381,7 @@ pub fn run() -> i32 {
             stop_at_first_bug,
             syntax_only,
             graph,
+            html,
             minimal_cap,
             reduction,
             stats,
@@ -385,13 +411,18 @@ pub fn run() -> i32 {
             };
             let mut opts = load.report_options();
             opts.minimal_cap = minimal_cap;
+            opts.states = html.is_some();
             let search = check::Search {
                 bounds,
                 reduction: reduction.parse().unwrap_or_default(),
                 stats,
                 progress: progress::Mode::choose(progress, no_progress),
             };
-            check::run(&paths, &load, &search, syntax_only, graph.as_deref(), &opts)
+            let out = check::Outputs {
+                graph: graph.as_deref(),
+                html: html.as_deref(),
+            };
+            check::run(&paths, &load, &search, syntax_only, out, &opts)
         }
         Command::Replay {
             file,

@@ -244,6 +244,11 @@ impl<'p> Replayer<'p> {
         &self.state
     }
 
+    /// The identities, names and lock holders of the objects so far.
+    pub(crate) fn objects(&self) -> &Objects {
+        &self.objects
+    }
+
     /// The display name of a goroutine seen in the run.
     pub fn name(&self, id: &GoroutineId) -> String {
         self.names.get(id).map_or_else(

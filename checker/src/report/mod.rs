@@ -20,12 +20,13 @@ use crate::counterexample::waitfor::{self, Status, WaitFor};
 use crate::counterexample::{choose, explain, happens_before, slice, taxonomy, verdict};
 use crate::detect::Bug;
 use crate::explore::{Bound, Budget, Outcome};
-use crate::semantics::{Event, FailureKind};
+use crate::semantics::FailureKind;
 use crate::state::GoroutineId;
 
 mod errors;
 mod growth;
 mod replay;
+mod states;
 
 pub use errors::{compile_errors, read_error, run_error};
 
@@ -40,11 +41,16 @@ pub struct Options {
     pub minimal_cap: usize,
     /// `--param` arguments to repeat in the reproduce command.
     pub params: Vec<(String, String)>,
+    /// The `--go` argument to repeat in the reproduce command.
+    pub go: Option<weft_models::syntax::GoVersion>,
     /// The check's limits and clock: the report's own searches (minimal
     /// counterexamples, the verdicts of their runs) use at most its
     /// `--max-states` each and what is left of its time and memory, and
     /// stop on Ctrl-C; the report names the limit that cut them.
     pub budget: Budget,
+    /// Fill in each bug's run step by step ([`BugView::states`]), which
+    /// the review page (`--html`) shows.
+    pub states: bool,
 }
 
 impl Default for Options {
@@ -52,7 +58,9 @@ impl Default for Options {
         Options {
             minimal_cap: minimal::DEFAULT_CAP,
             params: Vec::new(),
+            go: None,
             budget: Budget::default(),
+            states: false,
         }
     }
 }
@@ -125,10 +133,9 @@ impl Filler<'_> {
                 }
             });
             let failing = s.failure.is_some()
-                || (self.bug.kind == BugKind::ContextLeak
-                    && s.events
-                        .iter()
-                        .any(|Event::ContextLeak { site }| *site == self.bug.site));
+                || s.events
+                    .iter()
+                    .any(|e| e.bug() == (self.bug.kind, self.bug.site));
             let at = at.unwrap_or(Location {
                 line: 0,
                 col: 0,
@@ -157,9 +164,11 @@ impl Filler<'_> {
         let role = match self.bug.kind {
             BugKind::Race => Role::Races,
             BugKind::Deadlock | BugKind::Leak => Role::Blocked,
-            BugKind::Panic | BugKind::Assert | BugKind::ContextLeak | BugKind::Spin => {
-                return Vec::new()
-            }
+            BugKind::Panic
+            | BugKind::Assert
+            | BugKind::ContextLeak
+            | BugKind::Spin
+            | BugKind::ResourceLeak => return Vec::new(),
         };
         self.bug
             .involved
@@ -382,7 +391,12 @@ pub(crate) fn bug_view_of(
         goroutine: bug.involved.first().map(|i| trace.name(&i.goroutine)),
         location: loc.site(bug.site, None),
         related,
-        reproduce: words::reproduce(display_path, &token, &opts.params),
+        reproduce: words::reproduce(
+            display_path,
+            &token,
+            &opts.params,
+            opts.go.map(|g| g.as_str()),
+        ),
         schedule: token,
         minimality: minimality(trace, search, undecided),
         lanes: order
@@ -408,6 +422,11 @@ pub(crate) fn bug_view_of(
         wait_for: f.wait_for(&wf, &goroutines),
         pending,
         goroutines,
+        states: if opts.states {
+            states::snapshots(loc, trace, &f.lanes)
+        } else {
+            Vec::new()
+        },
     }
 }
 

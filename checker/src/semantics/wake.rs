@@ -82,6 +82,7 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
         | Op::Recover { .. }
         | Op::Go { .. }
         | Op::Choose { .. }
+        | Op::MapNext { .. }
         | Op::Panic { .. }
         | Op::Assert { .. }
         | Op::Sleep
@@ -165,6 +166,7 @@ pub(crate) fn releases(
         | Op::Recover { .. }
         | Op::Go { .. }
         | Op::Choose { .. }
+        | Op::MapNext { .. }
         | Op::Panic { .. }
         | Op::Assert { .. }
         | Op::Sleep
