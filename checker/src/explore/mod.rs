@@ -58,6 +58,8 @@ pub struct Stats {
     /// Distinct program states among the nodes (with sleep sets, one state
     /// may be stored once per sleep set it was reached with).
     pub distinct_states: usize,
+    /// With a fingerprint store, the chance that a collision hid a state.
+    pub collision_probability: Option<f64>,
 }
 
 /// The result of checking one program.
@@ -563,6 +565,7 @@ fn search(
     let graph = builder.finish();
     stats.states = graph.len();
     stats.distinct_states = graph.distinct_states();
+    stats.collision_probability = graph.collision_probability();
     stats.reduction = match reducer {
         None => Applied::None,
         Some(r) if r.sleep => Applied::Por,

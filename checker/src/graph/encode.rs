@@ -27,6 +27,9 @@ use crate::value::Value;
 /// The shared part of a state, as encoded.
 type Shared<'a> = (&'a [Value], &'a [Object], bool);
 
+/// The shared part of a state, as decoded.
+type OwnedShared = (Vec<Value>, Vec<Object>, bool);
+
 /// The nodes of a graph, stored compactly, each once, by id.
 #[derive(Default)]
 pub(crate) struct NodeStore {
@@ -313,7 +316,6 @@ fn decode_identities(bytes: &[u8]) -> Vec<(GoroutineId, u32)> {
 
 /// [`decode_identities`] from `bytes[*at]`, moving past them.
 fn decode_identities_at(bytes: &[u8], at: &mut usize) -> Vec<(GoroutineId, u32)> {
-    let at = at;
     let n = read_varint(bytes, at) as usize;
     (0..n)
         .map(|_| {
@@ -343,7 +345,7 @@ pub(super) fn encode_node(out: &mut Vec<u8>, node: &Node) -> usize {
 
 /// Reads a node [`encode_node`] wrote.
 pub(super) fn decode_node(bytes: &[u8]) -> Node {
-    let (shared, rest): ((Vec<Value>, Vec<Object>, bool), &[u8]) = take(bytes);
+    let (shared, rest): (OwnedShared, &[u8]) = take(bytes);
     let mut at = 0;
     let ids = decode_identities_at(rest, &mut at);
     let mut rest = &rest[at..];

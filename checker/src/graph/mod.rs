@@ -63,7 +63,9 @@ impl std::str::FromStr for StoreKind {
 /// that drops expanded nodes): re-executes it.
 pub(crate) type Rebuild = Box<dyn Fn(&[Transition]) -> State + Send + Sync>;
 
-/// The nodes of a graph, in one of the [`StoreKind`]s.
+/// The nodes of a graph, in one of the [`StoreKind`]s (one per graph, so
+/// the size difference between the two costs nothing).
+#[allow(clippy::large_enum_variant)]
 enum Store {
     Full(NodeStore),
     Fingerprint(FingerprintStore),
