@@ -952,6 +952,9 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
         }
     }
     lines.push(last);
+    if let Some(p) = r.stats.collision_probability {
+        lines.extend(wrap(&words::collision_note(p), room, 2));
+    }
     for l in lines {
         let _ = writeln!(out, "  {l}");
     }

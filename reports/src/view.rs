@@ -789,6 +789,11 @@ pub struct StatsView {
     /// Maximal runs through the explored graph, when it is acyclic and
     /// complete (with partial-order reduction: one per Mazurkiewicz trace).
     pub complete_runs: Option<u128>,
+    /// With `--store fingerprint`: the chance that two visited states
+    /// shared a fingerprint, so that one was taken for visited and what
+    /// lies beyond it was not explored (absent with the exact full store).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collision_probability: Option<f64>,
 }
 
 vocabulary! {

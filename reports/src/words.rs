@@ -816,6 +816,15 @@ pub fn object_state(facts: ObjectFacts) -> String {
     }
 }
 
+/// What a fingerprint store may have missed, for a verdict: `p` is the
+/// chance that a hash collision hid a state.
+pub fn collision_note(p: f64) -> String {
+    format!(
+        "fingerprint store: the chance that a hash collision hid a state is at most {p:.1e} \
+         (--store full is exact)"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -294,6 +294,12 @@ enum Command {
         /// counterexamples and reports are the same for any number.
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
+        /// How visited states are kept: `full` (the default: every state,
+        /// compactly; exact) or `fingerprint` (a 64-bit fingerprint per
+        /// state, as TLC and SPIN's hash compaction do: less memory; the
+        /// verdict prints the chance that a collision hid a state).
+        #[arg(long, default_value = "full", value_parser = ["full", "fingerprint"])]
+        store: String,
     },
     /// Re-execute one schedule step by step and report the bug it reaches.
     #[command(after_help = AFTER_HELP)]
@@ -382,6 +388,7 @@ pub fn run() -> i32 {
             progress,
             no_progress,
             jobs,
+            store,
         } => {
             if let Err(message) = use_threads(jobs) {
                 eprintln!("error: {message}");
@@ -400,6 +407,7 @@ pub fn run() -> i32 {
                 max_memory: max_memory.0,
                 stop_at_first_bug,
                 stop: on_ctrl_c(),
+                store: store.parse().unwrap_or_default(),
             };
             let mut opts = load.report_options();
             opts.minimal_cap = minimal_cap;
@@ -440,6 +448,7 @@ pub fn run() -> i32 {
                 max_memory: max_memory.0,
                 stop_at_first_bug: false,
                 stop: on_ctrl_c(),
+                store: weft_checker::graph::StoreKind::Full,
             };
             replay::run(&file, &schedule, &load, step, graph.as_deref(), bounds)
         }

@@ -244,10 +244,10 @@ fn blocking_in(prog: &Program, graph: &Graph) -> Vec<(BugKey, Bug)> {
             BugKind::Deadlock => terminal,
             BugKind::Leak => bug.involved.first().is_some_and(|i| {
                 graph
-                    .nodes()
-                    .all(|n| blocked_in(prog, &n.state, &i.goroutine))
+                    .states()
+                    .all(|state| blocked_in(prog, &state, &i.goroutine))
             }),
-            BugKind::ContextLeak => graph.nodes().all(|n| pending_cancel(&n.state, bug.site)),
+            BugKind::ContextLeak => graph.states().all(|state| pending_cancel(&state, bug.site)),
             _ => false,
         })
         .collect();

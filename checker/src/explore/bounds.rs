@@ -21,6 +21,10 @@ pub struct Bounds {
     pub max_memory: Option<u64>,
     /// Stop as soon as one bug is found (time to first counterexample).
     pub stop_at_first_bug: bool,
+    /// How the search keeps the states it visited (not a bound: a full
+    /// store by default; a fingerprint store keeps 64-bit fingerprints, and
+    /// its verdicts print the chance that a collision hid a state).
+    pub store: crate::graph::StoreKind,
     /// Raised by whoever asks the search to stop early (the binary, on
     /// Ctrl-C): the search ends incomplete at its next state, or within
     /// [`crate::stop::LOOK_EVERY`] local instructions of a long step.

@@ -15,7 +15,7 @@ use weft_models::ir::Program;
 use weft_models::syntax::BugKind;
 
 use crate::detect::{self, Bug, BugKey};
-use crate::graph::{Builder, Graph, Node, StateId};
+use crate::graph::{Builder, Graph, Node, StateId, StoreKind};
 use crate::reduce::{self, Applied, Reduction, SleepSet};
 use crate::semantics::{self, Failure, FailureKind, Transition};
 use crate::state::canonical::{canonical_goroutines, GoroutineRenaming};
@@ -58,6 +58,8 @@ pub struct Stats {
     /// Distinct program states among the nodes (with sleep sets, one state
     /// may be stored once per sleep set it was reached with).
     pub distinct_states: usize,
+    /// With a fingerprint store, the chance that a collision hid a state.
+    pub collision_probability: Option<f64>,
 }
 
 /// The result of checking one program.
@@ -344,7 +346,24 @@ fn search(
             })
         }
     };
-    let mut builder = Builder::new(Node::awake(init));
+    let rebuild: Option<crate::graph::Rebuild> = match bounds.store {
+        StoreKind::Full => None,
+        StoreKind::Fingerprint => {
+            // A dropped node's state: the path to it re-executed, each step
+            // made canonical as the search made it.
+            let prog = prog.clone();
+            let start = init.clone();
+            Some(Box::new(move |path: &[Transition]| {
+                let mut state = start.clone();
+                for t in path {
+                    let (out, _) = stepped(&prog, &state, t, &Interrupt::never());
+                    state = out.state;
+                }
+                state
+            }))
+        }
+    };
+    let mut builder = Builder::with_store(Node::awake(init), bounds.store, rebuild);
     let mut bugs: BTreeMap<BugKey, Bug> = BTreeMap::new();
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
     let mut stats = Stats::default();
@@ -546,6 +565,7 @@ fn search(
     let graph = builder.finish();
     stats.states = graph.len();
     stats.distinct_states = graph.distinct_states();
+    stats.collision_probability = graph.collision_probability();
     stats.reduction = match reducer {
         None => Applied::None,
         Some(r) if r.sleep => Applied::Por,

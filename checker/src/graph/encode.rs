@@ -27,6 +27,9 @@ use crate::value::Value;
 /// The shared part of a state, as encoded.
 type Shared<'a> = (&'a [Value], &'a [Object], bool);
 
+/// The shared part of a state, as decoded.
+type OwnedShared = (Vec<Value>, Vec<Object>, bool);
+
 /// The nodes of a graph, stored compactly, each once, by id.
 #[derive(Default)]
 pub(crate) struct NodeStore {
@@ -212,6 +215,7 @@ impl NodeStore {
     }
 
     /// The node with id `id`.
+    #[cfg(test)]
     pub(crate) fn node(&self, id: u32) -> Node {
         let key = self.nodes.get(id);
         let mut at = 0;
@@ -307,18 +311,65 @@ fn encode_identities(out: &mut Vec<u8>, goroutines: &[Goroutine]) {
 
 /// Reads what [`encode_identities`] wrote.
 fn decode_identities(bytes: &[u8]) -> Vec<(GoroutineId, u32)> {
-    let mut at = 0;
-    let n = read_varint(bytes, &mut at) as usize;
+    decode_identities_at(bytes, &mut 0)
+}
+
+/// [`decode_identities`] from `bytes[*at]`, moving past them.
+fn decode_identities_at(bytes: &[u8], at: &mut usize) -> Vec<(GoroutineId, u32)> {
+    let n = read_varint(bytes, at) as usize;
     (0..n)
         .map(|_| {
-            let len = read_varint(bytes, &mut at) as usize;
-            let path = (0..len)
-                .map(|_| read_varint(bytes, &mut at) as u16)
-                .collect();
-            let spawned = read_varint(bytes, &mut at) as u32;
+            let len = read_varint(bytes, at) as usize;
+            let path = (0..len).map(|_| read_varint(bytes, at) as u16).collect();
+            let spawned = read_varint(bytes, at) as u32;
             (GoroutineId(path), spawned)
         })
         .collect()
+}
+
+/// Appends `node` encoded on its own (no part shared with other nodes):
+/// its state, then its sleep set. Returns where the sleep set starts (the
+/// state's bytes are `out[start..returned]`).
+pub(super) fn encode_node(out: &mut Vec<u8>, node: &Node) -> usize {
+    let state = &node.state;
+    let shared: Shared = (&state.globals, &state.objects, state.main_returned);
+    encode(out, &shared);
+    encode_identities(out, &state.goroutines);
+    for g in &state.goroutines {
+        encode(out, &**g);
+    }
+    let state_end = out.len();
+    encode(out, &node.sleep);
+    state_end
+}
+
+/// Reads a node [`encode_node`] wrote.
+pub(super) fn decode_node(bytes: &[u8]) -> Node {
+    let (shared, rest): (OwnedShared, &[u8]) = take(bytes);
+    let mut at = 0;
+    let ids = decode_identities_at(rest, &mut at);
+    let mut rest = &rest[at..];
+    let mut goroutines = Vec::with_capacity(ids.len());
+    for (id, spawned) in ids {
+        let (execution, more): (Execution, &[u8]) = take(rest);
+        rest = more;
+        goroutines.push(Goroutine::sharing(id, spawned, Arc::new(execution)));
+    }
+    let (globals, objects, main_returned) = shared;
+    Node {
+        state: State {
+            globals,
+            goroutines,
+            objects,
+            main_returned,
+        },
+        sleep: decode(rest),
+    }
+}
+
+/// Decodes a value from the front of `bytes`; returns the rest.
+fn take<T: DeserializeOwned>(bytes: &[u8]) -> (T, &[u8]) {
+    postcard::take_from_bytes(bytes).expect("internal weft bug: an encoded node does not decode")
 }
 
 /// Interns the encoding of `value` in `set` (encoded into `buf`).

@@ -9,10 +9,12 @@
 //! compressed rows of successors.
 
 mod encode;
+mod fingerprint;
 mod intern;
 mod packed;
 
 use encode::NodeStore;
+use fingerprint::FingerprintStore;
 use packed::Parents;
 
 use crate::reduce::SleepSet;
@@ -21,6 +23,62 @@ use crate::state::State;
 
 /// A node's id: its index in discovery (breadth-first) order.
 pub(crate) type StateId = u32;
+
+/// How the explored graph keeps its nodes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StoreKind {
+    /// Every node, compactly, each once: exact (the default, and the
+    /// referee of the others).
+    #[default]
+    Full,
+    /// A 64-bit fingerprint per node; full nodes only while they wait to
+    /// be expanded. A collision could hide a node: the chance is printed.
+    Fingerprint,
+}
+
+impl StoreKind {
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreKind::Full => "full",
+            StoreKind::Fingerprint => "fingerprint",
+        }
+    }
+}
+
+impl std::str::FromStr for StoreKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "full" => Ok(StoreKind::Full),
+            "fingerprint" => Ok(StoreKind::Fingerprint),
+            _ => Err(format!(
+                "unknown store `{s}` (expected `full` or `fingerprint`)"
+            )),
+        }
+    }
+}
+
+/// Rebuilds the state at the end of a path from the start (for a store
+/// that drops expanded nodes): re-executes it.
+pub(crate) type Rebuild = Box<dyn Fn(&[Transition]) -> State + Send + Sync>;
+
+/// The nodes of a graph, in one of the [`StoreKind`]s (one per graph, so
+/// the size difference between the two costs nothing).
+#[allow(clippy::large_enum_variant)]
+enum Store {
+    Full(NodeStore),
+    Fingerprint(FingerprintStore),
+}
+
+impl Store {
+    fn len(&self) -> usize {
+        match self {
+            Store::Full(nodes) => nodes.len(),
+            Store::Fingerprint(nodes) => nodes.len(),
+        }
+    }
+}
 
 /// A node of the search: a state and the transitions asleep in it (always
 /// empty without reduction, so nodes are then exactly the states).
@@ -46,7 +104,9 @@ impl Node {
 /// expanded ones are a prefix of the ids.
 pub struct Graph {
     /// Every node reached, in discovery order (a node's id is its index).
-    nodes: NodeStore,
+    nodes: Store,
+    /// How a node the store dropped is rebuilt (fingerprint stores).
+    rebuild: Option<Rebuild>,
     /// How each node was first reached: its parent and the transition.
     parent: Parents,
     /// Depth of each node in the tree of first discoveries.
@@ -87,30 +147,62 @@ impl Graph {
         self.targets.len()
     }
 
-    /// The state of the node with this id (decoded from the store).
+    /// The state of the node with this id: decoded from the store, or,
+    /// when the store dropped it (a fingerprint store, once expanded),
+    /// rebuilt by re-executing the path to it.
     pub fn state(&self, s: StateId) -> State {
-        self.nodes.state(s)
+        match &self.nodes {
+            Store::Full(nodes) => nodes.state(s),
+            Store::Fingerprint(nodes) => match (nodes.waiting(s), &self.rebuild) {
+                (Some(node), _) => node.state,
+                (None, Some(rebuild)) => rebuild(&self.path_to(s)),
+                (None, None) => {
+                    unreachable!("internal weft bug: a fingerprint graph without a rebuild")
+                }
+            },
+        }
     }
 
-    /// Every node, in id order (each decoded from the store).
-    pub(crate) fn nodes(&self) -> impl Iterator<Item = Node> + '_ {
-        (0..self.nodes.len() as StateId).map(|s| self.nodes.node(s))
+    /// The state of every node, in id order.
+    pub(crate) fn states(&self) -> impl Iterator<Item = State> + '_ {
+        (0..self.len() as StateId).map(|s| self.state(s))
     }
 
-    /// Whether this node is stored.
+    /// Whether this node is stored (for a fingerprint store: whether its
+    /// fingerprint is).
     pub(crate) fn contains(&self, node: &Node) -> bool {
-        self.nodes.find(node).is_some()
+        match &self.nodes {
+            Store::Full(nodes) => nodes.find(node).is_some(),
+            Store::Fingerprint(nodes) => nodes.find(node).is_some(),
+        }
     }
 
     /// How many distinct states the nodes hold (with sleep sets, a state
     /// may be stored once per sleep set it was reached with).
     pub(crate) fn distinct_states(&self) -> usize {
-        self.nodes.distinct_states()
+        match &self.nodes {
+            Store::Full(nodes) => nodes.distinct_states(),
+            Store::Fingerprint(nodes) => nodes.distinct_states(),
+        }
+    }
+
+    /// With a fingerprint store, the chance that two stored nodes share a
+    /// fingerprint, so that one was taken for visited (`None` for a full
+    /// store, which is exact).
+    pub fn collision_probability(&self) -> Option<f64> {
+        match &self.nodes {
+            Store::Full(_) => None,
+            Store::Fingerprint(nodes) => Some(nodes.collision_probability()),
+        }
     }
 
     /// Bytes the graph holds on the heap: its store, links and edges.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.nodes.heap_bytes()
+        let store = match &self.nodes {
+            Store::Full(nodes) => nodes.heap_bytes(),
+            Store::Fingerprint(nodes) => nodes.heap_bytes(),
+        };
+        store
             + self.parent.heap_bytes()
             + (self.depth.capacity()
                 + self.offsets.capacity()
@@ -188,7 +280,7 @@ impl Graph {
 
     /// True when the expanded part of the graph has a cycle.
     pub(crate) fn has_cycle(&self) -> bool {
-        let mut mark = vec![0u8; self.nodes.len()];
+        let mut mark = vec![0u8; self.len()];
         (0..self.expanded as StateId)
             .any(|root| mark[root as usize] == 0 && !self.post_order(root, &mut mark, |_, _| {}))
     }
@@ -198,7 +290,7 @@ impl Graph {
     /// if the graph has a cycle or a node was not expanded.
     pub(crate) fn complete_runs(&self) -> Option<u128> {
         let n = self.expanded;
-        if n != self.nodes.len() {
+        if n != self.len() {
             return None;
         }
         let mut mark = vec![0u8; n];
@@ -247,7 +339,8 @@ impl Graph {
     /// goroutine's first local run was interrupted): no node at all.
     pub(crate) fn empty() -> Graph {
         Graph {
-            nodes: NodeStore::default(),
+            nodes: Store::Full(NodeStore::default()),
+            rebuild: None,
             parent: Parents::default(),
             depth: Vec::new(),
             expanded: 0,
@@ -260,15 +353,33 @@ impl Graph {
 }
 
 impl Builder {
-    /// A graph with `start` as its only node (id 0).
+    /// A graph with `start` as its only node (id 0), stored in full.
     pub fn new(start: Node) -> Builder {
-        let mut nodes = NodeStore::default();
-        nodes.insert(&start);
+        Builder::with_store(start, StoreKind::Full, None)
+    }
+
+    /// A graph with `start` as its only node (id 0), stored as `kind`
+    /// says; `rebuild` rebuilds a dropped node (required for a fingerprint
+    /// store).
+    pub(crate) fn with_store(start: Node, kind: StoreKind, rebuild: Option<Rebuild>) -> Builder {
+        let mut nodes = match kind {
+            StoreKind::Full => Store::Full(NodeStore::default()),
+            StoreKind::Fingerprint => Store::Fingerprint(FingerprintStore::default()),
+        };
+        match &mut nodes {
+            Store::Full(n) => {
+                n.insert(&start);
+            }
+            Store::Fingerprint(n) => {
+                n.insert(&start);
+            }
+        }
         let mut parent = Parents::default();
         parent.push_start();
         Builder {
             graph: Graph {
                 nodes,
+                rebuild,
                 parent,
                 depth: vec![0],
                 expanded: 0,
@@ -288,7 +399,12 @@ impl Builder {
     /// Node `s`, decoded to be expanded (sharing goroutines with the
     /// nodes decoded before it).
     pub(crate) fn node_to_expand(&mut self, s: StateId) -> Node {
-        self.graph.nodes.node_shared(s)
+        match &mut self.graph.nodes {
+            Store::Full(nodes) => nodes.node_shared(s),
+            Store::Fingerprint(nodes) => nodes.take_next(s).unwrap_or_else(|| {
+                unreachable!("internal weft bug: node {s} expanded out of order")
+            }),
+        }
     }
 
     /// The node being expanded: the first one not expanded yet.
@@ -309,7 +425,10 @@ impl Builder {
     ) -> (StateId, bool) {
         debug_assert_eq!(from, self.expanding());
         let g = &mut self.graph;
-        let (id, new) = g.nodes.insert_near(&node, Some((from, from_state)));
+        let (id, new) = match &mut g.nodes {
+            Store::Full(nodes) => nodes.insert_near(&node, Some((from, from_state))),
+            Store::Fingerprint(nodes) => nodes.insert(&node),
+        };
         if new {
             g.parent.push(from, t);
             g.depth.push(g.depth[from as usize] + 1);

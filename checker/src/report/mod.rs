@@ -481,6 +481,7 @@ pub fn scenario_report(
             reduction: outcome.stats.reduction.as_str().to_string(),
             distinct_states: outcome.stats.distinct_states,
             complete_runs: outcome.stats.complete_runs,
+            collision_probability: outcome.stats.collision_probability,
         },
         growth: growth::views(loc, &outcome.growth),
     }

@@ -1,0 +1,121 @@
+//! The fingerprint store (`--store fingerprint`): the visited set keeps a
+//! 64-bit fingerprint per node, not the node, as TLC does; full nodes live
+//! only while they wait in the frontier, encoded on their own, and are
+//! dropped once expanded. A node that was dropped is rebuilt when asked for
+//! by re-executing the path to it from the start (the graph keeps parent
+//! links and edges, so paths and components are exact).
+//!
+//! Two different nodes with one fingerprint would make the second look
+//! visited and hide what lies beyond it; with `n` nodes and 64-bit xxh3
+//! fingerprints, the chance that any two of them collide is at most
+//! `n * (n - 1) / 2^65` ([`FingerprintStore::collision_probability`]), which
+//! every verdict of such a search prints.
+
+use std::collections::VecDeque;
+
+use hashbrown::hash_table::{Entry, HashTable};
+
+use super::encode::{decode_node, encode_node};
+use super::Node;
+
+/// Visited nodes as fingerprints; waiting nodes in full.
+#[derive(Default)]
+pub(crate) struct FingerprintStore {
+    /// Each node's fingerprint, by id.
+    fingerprints: Vec<u64>,
+    /// The ids, hashed by their fingerprints.
+    index: HashTable<u32>,
+    /// Each node's state's fingerprint (without its sleep set), by id:
+    /// how many distinct states the nodes hold.
+    state_fingerprints: Vec<u64>,
+    /// The nodes not expanded yet, encoded, in id order from `first`.
+    frontier: VecDeque<Box<[u8]>>,
+    /// The id of the frontier's front.
+    first: u32,
+    /// Reused encoding buffer.
+    buf: Vec<u8>,
+}
+
+impl FingerprintStore {
+    /// How many nodes were stored.
+    pub(crate) fn len(&self) -> usize {
+        self.fingerprints.len()
+    }
+
+    /// Stores `node` unless its fingerprint is known; returns its id and
+    /// whether it is new.
+    pub(crate) fn insert(&mut self, node: &Node) -> (u32, bool) {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let state_end = encode_node(&mut buf, node);
+        let fp = xxhash_rust::xxh3::xxh3_64(&buf);
+        let fingerprints = &self.fingerprints;
+        let found = match self.index.entry(
+            fp,
+            |&id| fingerprints[id as usize] == fp,
+            |&id| fingerprints[id as usize],
+        ) {
+            Entry::Occupied(e) => (*e.get(), false),
+            Entry::Vacant(e) => {
+                let id = self.fingerprints.len() as u32;
+                e.insert(id);
+                self.fingerprints.push(fp);
+                self.state_fingerprints
+                    .push(xxhash_rust::xxh3::xxh3_64(&buf[..state_end]));
+                self.frontier.push_back(buf.as_slice().into());
+                (id, true)
+            }
+        };
+        self.buf = buf;
+        found
+    }
+
+    /// The id of `node`, if its fingerprint is known.
+    pub(crate) fn find(&self, node: &Node) -> Option<u32> {
+        let mut buf = Vec::new();
+        encode_node(&mut buf, node);
+        let fp = xxhash_rust::xxh3::xxh3_64(&buf);
+        self.index
+            .find(fp, |&id| self.fingerprints[id as usize] == fp)
+            .copied()
+    }
+
+    /// Takes node `id`, the frontier's front, to expand it (it is dropped
+    /// from the store: asked for again, it is rebuilt).
+    pub(crate) fn take_next(&mut self, id: u32) -> Option<Node> {
+        if id != self.first {
+            return None;
+        }
+        let bytes = self.frontier.pop_front()?;
+        self.first += 1;
+        Some(decode_node(&bytes))
+    }
+
+    /// Node `id` if it is still waiting in the frontier.
+    pub(crate) fn waiting(&self, id: u32) -> Option<Node> {
+        let at = id.checked_sub(self.first)? as usize;
+        self.frontier.get(at).map(|bytes| decode_node(bytes))
+    }
+
+    /// How many distinct states the nodes hold (by fingerprint).
+    pub(crate) fn distinct_states(&self) -> usize {
+        let mut fps = self.state_fingerprints.clone();
+        fps.sort_unstable();
+        fps.dedup();
+        fps.len()
+    }
+
+    /// The chance that two of the nodes stored share a fingerprint (so one
+    /// was taken for visited): at most `n (n - 1) / 2^65`.
+    pub(crate) fn collision_probability(&self) -> f64 {
+        let n = self.len() as f64;
+        n * (n - 1.0) / 2f64.powi(65)
+    }
+
+    /// Bytes held (for statistics).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        (self.fingerprints.capacity() + self.state_fingerprints.capacity()) * 8
+            + self.index.capacity() * 4
+            + self.frontier.iter().map(|b| b.len() + 16).sum::<usize>()
+    }
+}
