@@ -857,6 +857,19 @@ pub fn bug(out: &mut String, b: &BugView, style: Style) {
             lines.push(format!("↺ back to {}", first.from));
         }
         section(out, "wait-for cycle", &lines, style);
+    } else if !b.wait_for.chains.is_empty() {
+        let lines: Vec<String> = b
+            .wait_for
+            .chains
+            .iter()
+            .map(|c| c.sentence.clone())
+            .collect();
+        section(
+            out,
+            "no wait-for cycle; the chains to the holders",
+            &lines,
+            style,
+        );
     }
     section(out, "why", &b.explanation, style);
     let _ = writeln!(out, "    {} {}", style.bold("reproduce:"), b.reproduce);

@@ -175,6 +175,9 @@ vocabulary! {
         HeldBy => "held-by",
         /// The other has an operation ahead that would release it.
         CouldRelease => "could-release",
+        /// The other is an RWMutex writer waiting for the lock, which new
+        /// readers and writers queue behind (it does not hold it).
+        QueuedBehind => "queued-behind",
     }
 }
 
@@ -274,6 +277,13 @@ pub enum WaitNote {
     WriterPending,
     /// A WaitGroup's counter.
     Counter(i64),
+    /// The channel is a running ticker's: it sends at every tick.
+    TickerRunning,
+    /// The channel is a pending timer's: it sends when the timer fires.
+    TimerPending,
+    /// The channel is the `Done()` of a context whose deadline (or an
+    /// ancestor's) is pending: it closes when the deadline expires.
+    DeadlinePending,
 }
 
 impl fmt::Display for WaitNote {
@@ -286,6 +296,15 @@ impl fmt::Display for WaitNote {
                 f.write_str("a writer is waiting for the lock, so new readers wait too")
             }
             WaitNote::Counter(n) => write!(f, "its counter is {n}"),
+            WaitNote::TickerRunning => {
+                f.write_str("its ticker is running: it sends on it at every tick")
+            }
+            WaitNote::TimerPending => {
+                f.write_str("its timer is pending: it sends on it when it fires")
+            }
+            WaitNote::DeadlinePending => f.write_str(
+                "the context's deadline is pending: it closes the channel when it expires",
+            ),
         }
     }
 }
@@ -576,6 +595,10 @@ pub struct WaitView {
     pub objects: Vec<String>,
     /// Goroutines holding what it needs.
     pub held_by: Vec<String>,
+    /// RWMutex writers waiting for the lock (not holding it) that it
+    /// queues behind.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub queued_behind: Vec<String>,
     /// Operations ahead of live goroutines that would release it.
     pub could_release: Vec<ReleaseView>,
     /// A fact that explains the wait (`its counter is 2`).
@@ -629,6 +652,23 @@ pub struct WaitForView {
     pub edges: Vec<WaitEdgeView>,
     /// A cycle, as indices into `edges` in order (empty when there is none).
     pub cycle: Vec<usize>,
+    /// When there is no cycle: from each blocked goroutine that waits for
+    /// a lock's holder (or a writer it queues behind) and that nobody waits
+    /// for so, the chain of such edges to the goroutine at its end.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chains: Vec<WaitChainView>,
+}
+
+/// A chain of held-by (and queued-behind) edges of the wait-for graph,
+/// ending at a goroutine that waits for no holder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WaitChainView {
+    /// Its edges, as indices into the graph's `edges`, in order.
+    pub edges: Vec<usize>,
+    /// The goroutine at its end.
+    pub end: String,
+    /// The chain in words, with what the goroutine at its end does.
+    pub sentence: String,
 }
 
 /// How the counterexample was chosen.

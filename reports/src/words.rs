@@ -5,8 +5,8 @@
 //! report is changed in one place.
 
 use crate::view::{
-    BugKind, Expectation, FileVerdict, Growing, Location, Release, RunSummary, Search, WaitNote,
-    WaitVerb,
+    BugKind, Expectation, FileVerdict, GoroutineStatus, Growing, Location, Release, RunSummary,
+    Search, WaitNote, WaitVerb,
 };
 
 /// The goroutine column of a step that is a timer firing.
@@ -146,6 +146,7 @@ pub fn why(
     verb: WaitVerb,
     objects: &[String],
     holders: &[String],
+    behind: &[String],
     could: &[Releaser],
     note: Option<WaitNote>,
     walk_cut: Option<usize>,
@@ -156,8 +157,16 @@ pub fn why(
         objects.join(", ")
     };
     let mut why = format!("{verb} {target}");
-    if !holders.is_empty() {
-        why.push_str(&format!(", held by {}", holders.join(" and ")));
+    if !holders.is_empty() || !behind.is_empty() {
+        if !holders.is_empty() {
+            why.push_str(&format!(", held by {}", holders.join(" and ")));
+        }
+        if !behind.is_empty() {
+            why.push_str(&format!(
+                ", queued behind {}, waiting to lock it",
+                behind.join(" and ")
+            ));
+        }
     } else if !could.is_empty() {
         let parts: Vec<String> = could
             .iter()
@@ -193,6 +202,8 @@ pub fn why(
     } else if note.is_none() || verb == WaitVerb::WaitsFor {
         why.push_str(&format!(": {}", verb.nobody()));
     }
+    // A writer it queues behind says what the note would.
+    let note = note.filter(|n| *n != WaitNote::WriterPending || behind.is_empty());
     if let Some(n) = note {
         why.push_str(&format!(" ({n})"));
     }
@@ -214,6 +225,38 @@ pub fn edge_label(
         Some((what, (line, col))) => {
             format!("{from} {verb} {object}, which {to} could {what} at {line}:{col}")
         }
+    }
+}
+
+/// A queued-behind edge in words: ``r#1 waits to read-lock RWMutex `rw`,
+/// queued behind main, waiting to lock it``.
+pub fn queued_label(from: &str, verb: WaitVerb, object: &str, to: &str) -> String {
+    format!("{from} {verb} {object}, queued behind {to}, waiting to lock it")
+}
+
+/// A chain of the wait-for graph without a cycle, in one sentence: its
+/// edges' labels, then what the goroutine at its end does (`end`, which
+/// starts with its name).
+pub fn chain(labels: &[String], end: &str) -> String {
+    let mut out = labels.join("; ");
+    out.push_str("; ");
+    out.push_str(end);
+    out
+}
+
+/// What the goroutine at the end of a wait-for chain does, after its
+/// name: its wait (`why`) when it is blocked, else its status.
+pub fn chain_end(name: &str, status: GoroutineStatus, why: Option<&str>) -> String {
+    match (status, why) {
+        (GoroutineStatus::Blocked, Some(why)) => format!("{name} {why}"),
+        (GoroutineStatus::Blocked, None) => format!("{name} is blocked"),
+        (GoroutineStatus::Runnable, _) => format!("{name} can still run"),
+        (GoroutineStatus::Spinning, _) => {
+            format!("{name} loops forever without a synchronisation operation")
+        }
+        (GoroutineStatus::Exited, _) => format!("{name} has ended without releasing it"),
+        (GoroutineStatus::Returned, _) => format!("{name} has returned without releasing it"),
+        (GoroutineStatus::Crashed, _) => format!("{name} crashed"),
     }
 }
 
@@ -272,6 +315,19 @@ pub enum Explanation {
         first: RaceSide,
         /// The second access.
         second: RaceSide,
+    },
+    /// An `Add` to a WaitGroup from zero and a `Wait` on it, unordered.
+    WaitGroupRace {
+        /// The WaitGroup.
+        waitgroup: String,
+        /// The goroutine about to call `Add`.
+        adder: String,
+        /// Where.
+        add_at: (u32, u32),
+        /// The goroutine about to call `Wait`.
+        waiter: String,
+        /// Where.
+        wait_at: (u32, u32),
     },
     /// A step crashed the program.
     Crash {
@@ -340,6 +396,21 @@ impl Explanation {
                 b.at.0,
                 b.at.1
             )],
+            Explanation::WaitGroupRace {
+                waitgroup,
+                adder,
+                add_at,
+                waiter,
+                wait_at,
+            } => vec![
+                format!(
+                    "{adder} calls Add on {waitgroup} at {}:{} while its counter is 0, and {waiter} calls Wait on it at {}:{}; nothing orders the two (no happens-before edge): the schedule ends with both about to happen",
+                    add_at.0, add_at.1, wait_at.0, wait_at.1
+                ),
+                format!(
+                    "if {waiter}'s Wait runs first, it returns at once, before the work the Add counts is done: an Add from zero must happen before the Wait"
+                ),
+            ],
             Explanation::Crash {
                 goroutine,
                 at: (line, col),

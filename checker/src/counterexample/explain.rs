@@ -12,6 +12,7 @@ use crate::counterexample::replay::Trace;
 use crate::counterexample::waitfor::WaitFor;
 use crate::detect::Bug;
 use crate::semantics::footprint::memory_access;
+use crate::semantics::waitgroup;
 use crate::semantics::Event;
 use crate::state::GoroutineId;
 
@@ -43,6 +44,35 @@ fn race_side(loc: &Locator, trace: &Trace, g: &GoroutineId) -> Option<(RaceSide,
     Some((side, trace.objects.id(access.object)))
 }
 
+/// A WaitGroup race between `a` and `b` at the end of `trace`: one about
+/// to `Add` to it from zero, the other about to `Wait` on it.
+fn waitgroup_race(
+    loc: &Locator,
+    trace: &Trace,
+    a: &GoroutineId,
+    b: &GoroutineId,
+) -> Option<Explanation> {
+    let last = &trace.last;
+    let ga = &last.goroutines[last.position(a)?];
+    let gb = &last.goroutines[last.position(b)?];
+    let (adder, waiter) = if waitgroup::pending_add_from_zero(loc.prog, last, ga).is_some() {
+        (ga, gb)
+    } else {
+        (gb, ga)
+    };
+    let wg = waitgroup::pending_add_from_zero(loc.prog, last, adder)?;
+    if waitgroup::pending_wait(loc.prog, last, waiter) != Some(wg) {
+        return None;
+    }
+    Some(Explanation::WaitGroupRace {
+        waitgroup: object_name(loc, trace, trace.objects.id(wg)),
+        adder: trace.name(&adder.id),
+        add_at: loc.line_col(adder.site()),
+        waiter: trace.name(&waiter.id),
+        wait_at: loc.line_col(waiter.site()),
+    })
+}
+
 /// Why `bug` happens in `trace`, whose end `wf` analyses; `None` when the
 /// run does not show enough to say it.
 pub(crate) fn explanation(
@@ -65,6 +95,9 @@ pub(crate) fn explanation(
             let [a, b] = bug.involved.as_slice() else {
                 return None;
             };
+            if let Some(e) = waitgroup_race(loc, trace, &a.goroutine, &b.goroutine) {
+                return Some(e);
+            }
             let (first, object) = race_side(loc, trace, &a.goroutine)?;
             let (second, _) = race_side(loc, trace, &b.goroutine)?;
             Some(Explanation::Race {

@@ -9,7 +9,8 @@ use weft_models::syntax::BugKind;
 use weft_reports::view::{
     Action, BugView, GoroutineStatus, GoroutineView, LaneView, Location, MinimalityView,
     PartnerView, PendingView, Relation, ReleaseView, ReplayReport, Role, ScenarioReport, StatsView,
-    StepView, TaxonomyView, WaitEdgeView, WaitForView, WaitVerb, WaitView, SCHEMA_VERSION,
+    StepView, TaxonomyView, WaitChainView, WaitEdgeView, WaitForView, WaitVerb, WaitView,
+    SCHEMA_VERSION,
 };
 use weft_reports::words::{self, Chosen, Releaser};
 
@@ -182,6 +183,7 @@ impl Filler<'_> {
     fn wait_view(&self, w: &waitfor::Wait, wf: &WaitFor) -> WaitView {
         let objects: Vec<String> = w.objects.iter().map(|&o| self.obj(o)).collect();
         let held_by: Vec<String> = w.holders.iter().map(|h| self.name(h)).collect();
+        let queued_behind: Vec<String> = w.behind.iter().map(|h| self.name(h)).collect();
         let names: Vec<String> = w.could.iter().map(|c| self.name(&c.goroutine)).collect();
         let could: Vec<Releaser> = w
             .could
@@ -201,9 +203,18 @@ impl Filler<'_> {
         let walk_cut = (!w.determined).then_some(waitfor::WALK_BUDGET);
         WaitView {
             verb: w.verb,
-            why: words::why(w.verb, &objects, &held_by, &could, w.note, walk_cut),
+            why: words::why(
+                w.verb,
+                &objects,
+                &held_by,
+                &queued_behind,
+                &could,
+                w.note,
+                walk_cut,
+            ),
             objects,
             held_by,
+            queued_behind,
             could_release: w
                 .could
                 .iter()
@@ -270,25 +281,61 @@ impl Filler<'_> {
                     .and_then(|v| v.waiting.as_ref())
                     .map_or(WaitVerb::WaitsFor, |w| w.verb);
                 let object = self.obj(e.object);
-                let (relation, could) = match &e.relation {
-                    waitfor::Relation::HeldBy => (Relation::HeldBy, None),
+                let (relation, label) = match &e.relation {
+                    waitfor::Relation::HeldBy => (
+                        Relation::HeldBy,
+                        words::edge_label(&from, verb, &object, &to, None),
+                    ),
+                    waitfor::Relation::QueuedBehind => (
+                        Relation::QueuedBehind,
+                        words::queued_label(&from, verb, &object, &to),
+                    ),
                     waitfor::Relation::CouldRelease { site, what } => (
                         Relation::CouldRelease,
-                        Some((*what, self.loc.line_col(*site))),
+                        words::edge_label(
+                            &from,
+                            verb,
+                            &object,
+                            &to,
+                            Some((*what, self.loc.line_col(*site))),
+                        ),
                     ),
                 };
                 WaitEdgeView {
-                    label: words::edge_label(&from, verb, &object, &to, could),
+                    label,
                     from,
                     to,
                     object,
                     relation,
                 }
             })
+            .collect::<Vec<WaitEdgeView>>();
+        let chains = wf
+            .chains
+            .iter()
+            .filter_map(|chain| {
+                let last = edges.get(*chain.last()?)?;
+                let end = views.iter().find(|v| v.goroutine == last.to);
+                let end_words = words::chain_end(
+                    &last.to,
+                    end.map_or(GoroutineStatus::Exited, |v| v.status),
+                    end.and_then(|v| v.waiting.as_ref()).map(|w| w.why.as_str()),
+                );
+                let labels: Vec<String> = chain
+                    .iter()
+                    .filter_map(|&i| edges.get(i).map(|e| e.label.clone()))
+                    .collect();
+                Some(WaitChainView {
+                    edges: chain.clone(),
+                    end: last.to.clone(),
+                    sentence: words::chain(&labels, &end_words),
+                })
+            })
             .collect();
         WaitForView {
             edges,
             cycle: wf.cycle.clone(),
+            chains,
         }
     }
 }

@@ -1,0 +1,158 @@
+//! Reports that cannot lie: each test checks a minimal scenario (in
+//! `tests/reports/truth/`) whose report once said something false, and
+//! asserts what the report says now.
+
+use std::path::Path;
+
+use weft_checker::explore::{explore, Bounds};
+use weft_checker::report::{scenario_report, Locator, Options};
+use weft_models::span::SourceFile;
+use weft_reports::text::{render, Style};
+use weft_reports::view::{BugView, ScenarioReport};
+
+/// Checks a fixture of `tests/reports/truth/` completely and returns its
+/// report.
+fn report(name: &str) -> ScenarioReport {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/reports/truth")
+        .join(format!("{name}.ron"));
+    let text = std::fs::read_to_string(&path).expect("fixture exists");
+    let shown = format!("checker/tests/reports/truth/{name}.ron");
+    let file = SourceFile::new(shown.clone(), text);
+    let prog = weft_models::compile(&file, &[]).expect("fixture compiles");
+    let outcome = explore(&prog, &Bounds::default()).expect("explores");
+    assert!(outcome.complete, "{name}: the search is complete");
+    let loc = Locator {
+        file: &file,
+        prog: &prog,
+    };
+    let r = scenario_report(&loc, &shown, &outcome, &Options::default());
+    assert!(r.expected_met, "{name}: found {:?}", r.found_kinds());
+    r
+}
+
+fn text(r: &ScenarioReport) -> String {
+    render(
+        r,
+        Style {
+            color: false,
+            width: 400,
+            stats: false,
+            detailed_stats: false,
+        },
+    )
+}
+
+/// The `why` of goroutine `g` at the end of bug `b`.
+fn why<'a>(b: &'a BugView, g: &str) -> &'a str {
+    b.goroutines
+        .iter()
+        .find(|v| v.goroutine == g)
+        .and_then(|v| v.waiting.as_ref())
+        .map(|w| w.why.as_str())
+        .unwrap_or_else(|| panic!("{g} waits at the end"))
+}
+
+#[test]
+fn waiters_for_one_holder_make_no_cycle_and_show_the_chain_to_it() {
+    let r = report("waiters-behind-a-holder");
+    for b in &r.bugs {
+        // w#2 and w#3 both wait for `mu`, held by w1#1: neither could
+        // unlock it before getting it, so there is no cycle between them.
+        assert!(b.wait_for.cycle.is_empty(), "{:?}", b.wait_for);
+        for e in &b.wait_for.edges {
+            assert_eq!(e.to, "w1#1", "every edge goes to the holder: {e:?}");
+            assert_eq!(e.relation, "held-by");
+        }
+        let chains: Vec<&str> = b
+            .wait_for
+            .chains
+            .iter()
+            .map(|c| c.sentence.as_str())
+            .collect();
+        assert_eq!(
+            chains,
+            [
+                "w#2 waits to lock Mutex `mu`, held by w1#1; w1#1 waits to receive from channel \
+                 `never`: nobody left can send on it, close it or cancel it",
+                "w#3 waits to lock Mutex `mu`, held by w1#1; w1#1 waits to receive from channel \
+                 `never`: nobody left can send on it, close it or cancel it",
+            ]
+        );
+        assert!(b.wait_for.chains.iter().all(|c| c.end == "w1#1"));
+        for g in ["w#2", "w#3"] {
+            let w = b.goroutines.iter().find(|v| v.goroutine == g);
+            let w = w.and_then(|v| v.waiting.as_ref()).expect("it waits");
+            let could: Vec<&str> = w
+                .could_release
+                .iter()
+                .map(|c| c.goroutine.as_str())
+                .collect();
+            assert_eq!(could, ["w1#1"], "{g}: only the holder can unlock `mu`");
+        }
+    }
+    let t = text(&r);
+    assert!(!t.contains("    wait-for cycle"), "{t}");
+    assert!(!t.contains("could unlock"), "{t}");
+    assert!(
+        t.contains("no wait-for cycle; the chains to the holders"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_reader_queues_behind_a_waiting_writer_which_does_not_hold_the_lock() {
+    let r = report("rwmutex-reader-behind-writer");
+    let b = &r.bugs[0];
+    assert_eq!(
+        why(b, "r#1"),
+        "waits to read-lock RWMutex `rw`, queued behind main, waiting to lock it"
+    );
+    let w = b.goroutines[1].waiting.as_ref().expect("r#1 waits");
+    assert!(w.held_by.is_empty(), "main does not hold `rw`: {w:?}");
+    assert_eq!(w.queued_behind, ["main"]);
+    // The cycle is real: main waits for r#1's read lock, r#1 queues
+    // behind main.
+    let cycle: Vec<(&str, &str, &str)> = b
+        .wait_for
+        .cycle
+        .iter()
+        .map(|&i| {
+            let e = &b.wait_for.edges[i];
+            (e.from.as_str(), e.to.as_str(), e.relation.as_str())
+        })
+        .collect();
+    assert_eq!(
+        cycle,
+        [("main", "r#1", "held-by"), ("r#1", "main", "queued-behind")]
+    );
+    assert!(!text(&r).contains("held by main"));
+}
+
+#[test]
+fn a_running_ticker_sends_on_its_channel() {
+    let r = report("running-ticker");
+    let b = &r.bugs[0];
+    assert_eq!(
+        why(b, "w#1"),
+        "waits to receive from channel `t.C` (its ticker is running: it sends on it at every tick)"
+    );
+    assert!(!text(&r).contains("`t.C`: nobody left"));
+}
+
+#[test]
+fn a_waitgroup_add_and_wait_race_says_why() {
+    let r = report("waitgroup-add-race");
+    let b = &r.bugs[0];
+    assert_eq!(
+        b.explanation,
+        [
+            "w#1 calls Add on WaitGroup `wg` at 11:15 while its counter is 0, and main calls Wait \
+             on it at 8:9; nothing orders the two (no happens-before edge): the schedule ends \
+             with both about to happen",
+            "if main's Wait runs first, it returns at once, before the work the Add counts is \
+             done: an Add from zero must happen before the Wait",
+        ]
+    );
+    assert!(text(&r).contains("    why\n"));
+}
