@@ -156,3 +156,45 @@ fn a_waitgroup_add_and_wait_race_says_why() {
     );
     assert!(text(&r).contains("    why\n"));
 }
+
+/// The word the text's `end` row shows for each lane of each bug (the
+/// status, or `races`), `✗` kept.
+fn end_words(r: &ScenarioReport) -> Vec<Vec<String>> {
+    text(r)
+        .lines()
+        .filter(|l| l.trim_start().starts_with("end │"))
+        .map(|l| {
+            l.split('│')
+                .skip(1)
+                .map(|c| {
+                    let c = c.trim();
+                    match c.strip_prefix("✗ ") {
+                        Some(rest) => format!("✗ {}", rest.split(' ').next().unwrap_or("")),
+                        None => c.split(' ').next().unwrap_or("").to_string(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_end_row_shows_the_status_of_the_json() {
+    let r = report("runnable-at-the-end");
+    let rows = end_words(&r);
+    assert_eq!(rows.len(), r.bugs.len());
+    for (b, row) in r.bugs.iter().zip(&rows) {
+        for (g, word) in b.goroutines.iter().zip(row) {
+            let marked = b.pending.iter().any(|p| p.goroutine == g.goroutine);
+            let want = if marked {
+                format!("✗ {}", g.status)
+            } else {
+                g.status.to_string()
+            };
+            assert_eq!(*word, want, "{}: {}", b.kind, g.goroutine);
+            if marked {
+                assert_eq!(g.status, "blocked", "{} is pending as blocked", g.goroutine);
+            }
+        }
+    }
+}

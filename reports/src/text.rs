@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use crate::view::{
-    Action, Behavior, BugView, DivergenceView, Expectation, GoroutineView, ReplayReport,
-    ReplayStepView, Role, ScenarioReport, StepView, SwitchMark,
+    Action, Behavior, BugView, DivergenceView, Expectation, GoroutineStatus, GoroutineView,
+    ReplayReport, ReplayStepView, Role, ScenarioReport, StepView, SwitchMark,
 };
 use crate::words;
 
@@ -493,15 +493,22 @@ fn fold_text(v: &[&StepView]) -> String {
 
 /// The end row's word for a goroutine: its part in the bug, else its
 /// status.
-fn end_prefix(g: &GoroutineView, pending: Option<&str>) -> String {
-    match pending {
-        Some(role) => role.to_string(),
-        None => g.status.to_string(),
+/// The end cell's words: the goroutine's status (the JSON's), marked `✗`
+/// when its pending operation is part of the bug; a racing access, about
+/// to happen, says `races` for `runnable`.
+fn end_prefix(g: &GoroutineView, part: Option<Role>) -> String {
+    let word = match (part, g.status) {
+        (Some(Role::Races), GoroutineStatus::Runnable) => "races",
+        (_, status) => status.as_str(),
+    };
+    match part {
+        Some(_) => format!("✗ {word}"),
+        None => word.to_string(),
     }
 }
 
 /// The end row's cell of a goroutine, folded to `w` columns.
-fn end_cell(g: &GoroutineView, pending: Option<&str>, w: usize) -> Vec<String> {
+fn end_cell(g: &GoroutineView, pending: Option<Role>, w: usize) -> Vec<String> {
     let prefix = end_prefix(g, pending);
     match &g.at {
         Some(at) => cell(&prefix, at.line, at.col, &at.text, "", w),
@@ -509,7 +516,7 @@ fn end_cell(g: &GoroutineView, pending: Option<&str>, w: usize) -> Vec<String> {
     }
 }
 
-fn end_width(g: &GoroutineView, pending: Option<&str>) -> usize {
+fn end_width(g: &GoroutineView, pending: Option<Role>) -> usize {
     let prefix = end_prefix(g, pending);
     match &g.at {
         Some(at) => cell_width(&prefix, at.line, at.col, &at.text, ""),
@@ -517,14 +524,8 @@ fn end_width(g: &GoroutineView, pending: Option<&str>) -> usize {
     }
 }
 
-fn pending_role(b: &BugView, lane: usize) -> Option<&'static str> {
-    b.pending
-        .iter()
-        .find(|p| p.lane == lane)
-        .map(|p| match p.role {
-            Role::Races => "✗ races",
-            Role::Blocked => "✗ blocked",
-        })
+fn pending_role(b: &BugView, lane: usize) -> Option<Role> {
+    b.pending.iter().find(|p| p.lane == lane).map(|p| p.role)
 }
 
 /// The narrowest a table column gets; below it the schedule is a list
@@ -753,8 +754,8 @@ fn list(out: &mut String, b: &BugView, style: Style) {
             }
         }
     }
-    for g in &b.goroutines {
-        for (k, c) in end_cell(g, None, room).iter().enumerate() {
+    for (i, g) in b.goroutines.iter().enumerate() {
+        for (k, c) in end_cell(g, pending_role(b, i), room).iter().enumerate() {
             let t = if k == 0 {
                 format!("      end {}  {c}", pad(&g.goroutine, who))
             } else {

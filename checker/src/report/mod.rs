@@ -167,6 +167,12 @@ impl Filler<'_> {
             .iter()
             .filter_map(|inv| {
                 let p = self.trace.last.position(&inv.goroutine)?;
+                // A goroutine the bug names that can still move at the end
+                // of this run is not blocked on its operation here.
+                let blocked = self.trace.end.get(p).is_some_and(|e| e.blocked);
+                if role == Role::Blocked && !blocked {
+                    return None;
+                }
                 let l = self.loc.site(self.trace.last.goroutines[p].site(), None);
                 Some(PendingView {
                     lane: self.lane(&inv.goroutine),
