@@ -198,3 +198,73 @@ fn the_end_row_shows_the_status_of_the_json() {
         }
     }
 }
+
+#[test]
+fn goroutines_leaked_together_are_one_bug() {
+    let r = report("leaked-pipeline");
+    assert_eq!(r.bugs.len(), 1, "one leaked pattern, one report");
+    let b = &r.bugs[0];
+    let c = b
+        .covers
+        .as_ref()
+        .expect("a check's report says what it covers");
+    assert_eq!(c.findings, 2);
+    let sites: Vec<(u32, u32)> = c.sites.iter().map(|l| (l.line, l.col)).collect();
+    assert_eq!(sites, [(16, 13), (16, 31)]);
+    assert_eq!(
+        c.sentence,
+        "one distinct bug: 2 goroutines blocked forever together (at 16:13, 16:31), met once by \
+         the search"
+    );
+    // Its story ends with both stuck.
+    let stuck: Vec<&str> = b
+        .goroutines
+        .iter()
+        .filter(|g| g.status == "blocked")
+        .map(|g| g.goroutine.as_str())
+        .collect();
+    assert_eq!(stuck, ["stage#2", "stage#3"]);
+    assert!(text(&r).contains("  1 bug found (leak)"));
+}
+
+#[test]
+fn deadlocks_are_told_apart_by_their_blocked_operations_only() {
+    let r = report("deadlock-exited-or-not");
+    // Main alone blocked (both workers exited, whichever returned early),
+    // and main blocked with a worker at Lock: two sets of blocked
+    // operations, two bugs; each met as many times as the search met its
+    // set, whichever worker exited.
+    let sets: Vec<Vec<(u32, u32)>> = r
+        .bugs
+        .iter()
+        .map(|b| {
+            b.goroutines
+                .iter()
+                .filter(|g| g.status == "blocked")
+                .filter_map(|g| g.at.as_ref().map(|l| (l.line, l.col)))
+                .collect()
+        })
+        .collect();
+    assert_eq!(sets, [vec![(11, 9)], vec![(11, 9), (14, 15)]]);
+    let met: Vec<usize> = r
+        .bugs
+        .iter()
+        .filter_map(|b| b.covers.as_ref().map(|c| c.times_found))
+        .collect();
+    assert_eq!(met, [2, 1]);
+}
+
+#[test]
+fn a_leak_story_ends_where_every_leaked_goroutine_is_stuck() {
+    let r = report("runnable-at-the-end");
+    let leak = r.bugs.iter().find(|b| b.kind == "leak").expect("a leak");
+    for g in ["main", "w#1"] {
+        let v = leak.goroutines.iter().find(|v| v.goroutine == g);
+        assert_eq!(v.map(|v| v.status.as_str()), Some("blocked"), "{g}");
+    }
+    let w = leak.goroutines.iter().find(|v| v.goroutine == "w#1");
+    assert_eq!(
+        w.and_then(|v| v.at.as_ref()).map(|l| l.text.as_str()),
+        Some("Recv(\"ctx.Done()\")")
+    );
+}

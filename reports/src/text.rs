@@ -814,6 +814,11 @@ pub fn bug(out: &mut String, b: &BugView, style: Style) {
             let _ = writeln!(out, "    {l}");
         }
     }
+    if let Some(c) = &b.covers {
+        for l in wrap(&c.sentence, style.width() - 4, 4) {
+            let _ = writeln!(out, "    {}", style.dim(&l));
+        }
+    }
     for l in wrap(
         &format!("schedule {}  {}", b.schedule, b.minimality.note),
         style.width() - 4,

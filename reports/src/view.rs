@@ -728,6 +728,31 @@ pub struct BugView {
     /// Why the bug happens, in sentences (for a leak: why nobody can release
     /// the goroutine).
     pub explanation: Vec<String>,
+    /// What this one report of a distinct bug stands for (absent in a
+    /// replay's report, which shows one run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covers: Option<CoversView>,
+}
+
+/// What one report of a distinct bug stands for: a deadlock or a leak is
+/// its kind and the set of operations blocked forever at its end, any
+/// other bug its kind and code locations (checker/README.md, "One report
+/// per bug").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CoversView {
+    /// The detectors' findings it stands for: one per operation blocked
+    /// forever for the leak of several goroutines stuck together, else 1.
+    pub findings: usize,
+    /// Where each finding shows (the blocked operations of a leak), in
+    /// order.
+    pub sites: Vec<Location>,
+    /// How many times the search met them (the most any of them was met):
+    /// the states, bottom components or steps of the explored graph that
+    /// show them (fewer with partial-order reduction, which explores
+    /// fewer).
+    pub times_found: usize,
+    /// The sentence the text report prints.
+    pub sentence: String,
 }
 
 /// Search counters.

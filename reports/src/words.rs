@@ -260,6 +260,33 @@ pub fn chain_end(name: &str, status: GoroutineStatus, why: Option<&str>) -> Stri
     }
 }
 
+/// What one report of a distinct bug stands for, in one sentence:
+/// `sites` are the `line:col` of its findings when they are several.
+pub fn covers(kind: BugKind, sites: &[(u32, u32)], times_found: usize) -> String {
+    let times = match times_found {
+        1 => "once".to_string(),
+        n => format!("{} times", number(n as i64)),
+    };
+    if sites.len() <= 1 {
+        return format!("one distinct bug, met {times} by the search");
+    }
+    let at: Vec<String> = sites.iter().map(|&(l, c)| at(l, c)).collect();
+    let what = match kind {
+        BugKind::Leak => "goroutines blocked forever together",
+        BugKind::Deadlock
+        | BugKind::Race
+        | BugKind::Panic
+        | BugKind::Assert
+        | BugKind::ContextLeak
+        | BugKind::Spin => "findings",
+    };
+    format!(
+        "one distinct bug: {} {what} (at {}), met {times} by the search",
+        sites.len(),
+        at.join(", ")
+    )
+}
+
 /// How a goroutine touches a variable in a race.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Touch {

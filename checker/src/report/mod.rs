@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use weft_models::syntax::BugKind;
 use weft_reports::view::{
-    Action, BugView, GoroutineStatus, GoroutineView, LaneView, Location, MinimalityView,
-    PartnerView, PendingView, Relation, ReleaseView, ReplayReport, Role, ScenarioReport, StatsView,
-    StepView, TaxonomyView, WaitChainView, WaitEdgeView, WaitForView, WaitVerb, WaitView,
-    SCHEMA_VERSION,
+    Action, BugView, CoversView, GoroutineStatus, GoroutineView, LaneView, Location,
+    MinimalityView, PartnerView, PendingView, Relation, ReleaseView, ReplayReport, Role,
+    ScenarioReport, StatsView, StepView, TaxonomyView, WaitChainView, WaitEdgeView, WaitForView,
+    WaitVerb, WaitView, SCHEMA_VERSION,
 };
 use weft_reports::words::{self, Chosen, Releaser};
 
@@ -19,7 +19,7 @@ use crate::counterexample::minimal::{self, Search};
 use crate::counterexample::replay::Trace;
 use crate::counterexample::waitfor::{self, Status, WaitFor};
 use crate::counterexample::{choose, explain, happens_before, slice, taxonomy, verdict};
-use crate::detect::Bug;
+use crate::detect::{distinct, Bug};
 use crate::explore::{Bound, Budget, Outcome};
 use crate::semantics::{Event, FailureKind};
 use crate::state::GoroutineId;
@@ -461,7 +461,42 @@ pub(crate) fn bug_view_of(
         wait_for: f.wait_for(&wf, &goroutines),
         pending,
         goroutines,
+        covers: None,
     }
+}
+
+/// What the report of a group of findings ([`distinct::group`]) stands
+/// for.
+fn covers(loc: &Locator, group: &[&Bug]) -> CoversView {
+    let sites: Vec<Location> = group.iter().map(|b| loc.site(b.site, None)).collect();
+    // Findings stuck together are met in the same places: the most any
+    // of them was met, not their sum.
+    let times_found = group.iter().map(|b| b.times_found).max().unwrap_or(0);
+    let kind = group.first().map_or(BugKind::Deadlock, |b| b.kind);
+    let at: Vec<(u32, u32)> = sites.iter().map(|l| (l.line, l.col)).collect();
+    CoversView {
+        findings: group.len(),
+        sentence: words::covers(taxonomy::kind(kind), &at, times_found),
+        sites,
+        times_found,
+    }
+}
+
+/// The views of `bugs`, one per distinct bug ([`distinct`]).
+fn distinct_views(
+    loc: &Locator,
+    bugs: &[&Bug],
+    mut view: impl FnMut(&Bug) -> BugView,
+) -> Vec<BugView> {
+    distinct::group(bugs)
+        .into_iter()
+        .map(|g| {
+            let members: Vec<&Bug> = g.iter().map(|&i| bugs[i]).collect();
+            let mut v = view(members[0]);
+            v.covers = Some(covers(loc, &members));
+            v
+        })
+        .collect()
 }
 
 /// The view of one bug of a check: finds its minimal counterexample and
@@ -500,11 +535,9 @@ pub fn scenario_report(
         complete: outcome.complete,
         bound: outcome.bound.map(|b| b.to_string()),
         expected_met: expected_met(&meta.expect, outcome),
-        bugs: outcome
-            .bugs
-            .iter()
-            .map(|b| bug_view(loc, display_path, b, opts))
-            .collect(),
+        bugs: distinct_views(loc, &outcome.bugs.iter().collect::<Vec<_>>(), |b| {
+            bug_view(loc, display_path, b, opts)
+        }),
         stats: StatsView {
             states: outcome.stats.states,
             transitions: outcome.stats.transitions,
@@ -541,6 +574,8 @@ pub fn replay_report(
         scenario: loc.prog.meta.name.clone(),
         schedule: trace.token(),
         steps: trace.steps.len(),
+        // Every finding of the run: a check's report of a group of
+        // findings shows one of them, and its replay must show it too.
         bugs: reached
             .bugs
             .values()
