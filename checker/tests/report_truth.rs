@@ -268,3 +268,20 @@ fn a_leak_story_ends_where_every_leaked_goroutine_is_stuck() {
         Some("Recv(\"ctx.Done()\")")
     );
 }
+
+#[test]
+fn counts_agree_with_their_number_in_the_verdict_line() {
+    let r = report("one-transition");
+    let line = render(
+        &r,
+        Style {
+            color: false,
+            width: 100,
+            stats: true,
+            detailed_stats: true,
+        },
+    );
+    assert!(line.contains("[2 states, 1 transition, "), "{line}");
+    assert!(line.contains("1 complete run,"), "{line}");
+    assert!(!line.contains("1 transitions"), "{line}");
+}

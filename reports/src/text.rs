@@ -915,9 +915,9 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
     let verdict = match (r.bugs.is_empty(), r.complete) {
         (true, true) => "verified: no bug in any schedule".to_string(),
         (true, false) => format!(
-            "incomplete (bounded by {}): no bug found in {} states",
+            "incomplete (bounded by {}): no bug found in {}",
             r.bound.as_deref().unwrap_or("a bound"),
-            r.stats.states
+            words::count(r.stats.states, "state", "states")
         ),
         (false, complete) => format!(
             "{} bug{} found ({}){}",
@@ -943,8 +943,10 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
     };
     let stats = if style.stats {
         format!(
-            "[{} states, {} transitions, {:.3}s]",
-            r.stats.states, r.stats.transitions, r.stats.seconds
+            "[{}, {}, {:.3}s]",
+            words::count(r.stats.states, "state", "states"),
+            words::count(r.stats.transitions, "transition", "transitions"),
+            r.stats.seconds
         )
     } else {
         String::new()
@@ -977,7 +979,10 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
         let st = &r.stats;
         let runs = st.complete_runs.map_or_else(
             || "complete runs: n/a (cyclic or cut)".to_string(),
-            |n| format!("{n} complete runs"),
+            |n| {
+                let one = if n == 1 { "" } else { "s" };
+                format!("{n} complete run{one}")
+            },
         );
         let rate = if st.seconds > 0.0 {
             format!("{:.0} states/s", st.states as f64 / st.seconds)
@@ -990,8 +995,14 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  stats: {} states ({} distinct), {} transitions, {runs}, max depth {}, reduction {}, {:.3}s, {rate}, {} bytes/state stored{peak}",
-            st.states, st.distinct_states, st.transitions, st.max_depth, st.reduction, st.seconds, st.bytes_per_state
+            "  stats: {} ({} distinct), {}, {runs}, max depth {}, reduction {}, {:.3}s, {rate}, {} bytes/state stored{peak}",
+            words::count(st.states, "state", "states"),
+            st.distinct_states,
+            words::count(st.transitions, "transition", "transitions"),
+            st.max_depth,
+            st.reduction,
+            st.seconds,
+            st.bytes_per_state
         );
     }
     if !r.growth.is_empty() {

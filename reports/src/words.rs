@@ -15,6 +15,11 @@ pub const TIMER: &str = "timer";
 /// An object the analysis could not identify.
 pub const ANY_OBJECT: &str = "an object";
 
+/// A count and its noun, singular for one: `1 state`, `2 states`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A `line:col` position.
 pub fn at(line: u32, col: u32) -> String {
     format!("{line}:{col}")
@@ -72,12 +77,11 @@ pub fn minimality(
     switches: usize,
     steps: usize,
 ) -> (Search, String) {
-    let plural = |n: usize, w: &str, ws: &str| format!("{n} {}", if n == 1 { w } else { ws });
     let counts = format!(
         "{}, {}, {}",
-        plural(preemptions, "preemption", "preemptions"),
-        plural(switches, "context switch", "context switches"),
-        plural(steps, "step", "steps")
+        count(preemptions, "preemption", "preemptions"),
+        count(switches, "context switch", "context switches"),
+        count(steps, "step", "steps")
     );
     match chosen {
         Chosen::Minimal => (
@@ -587,7 +591,8 @@ pub fn kinds(kinds: &[BugKind]) -> String {
 }
 
 /// Why a scenario file did not end as expected, in a few words
-/// (`expected clean, found race`); empty when it did.
+/// (`expected clean; found race`, `expected race; found leak, race (leak
+/// not expected)`); empty when it did.
 pub fn file_verdict(v: &FileVerdict) -> String {
     match v {
         FileVerdict::AsExpected => String::new(),
@@ -596,17 +601,39 @@ pub fn file_verdict(v: &FileVerdict) -> String {
             found,
             complete,
         } => {
+            // Name what is extra and what is missing when the lists
+            // alone do not make it plain.
+            let extra: Vec<BugKind> = found
+                .iter()
+                .filter(|k| !expected.contains(k))
+                .copied()
+                .collect();
+            let missing: Vec<BugKind> = expected
+                .iter()
+                .filter(|k| !found.contains(k))
+                .copied()
+                .collect();
+            let mut notes = Vec::new();
+            if !extra.is_empty() && !expected.is_empty() {
+                notes.push(format!("{} not expected", kinds(&extra)));
+            }
+            if !missing.is_empty() && !found.is_empty() {
+                notes.push(format!("{} not found", kinds(&missing)));
+            }
+            if !*complete {
+                notes.push("search incomplete".to_string());
+            }
             let found = if found.is_empty() {
                 "none".to_string()
             } else {
                 kinds(found)
             };
-            let cut = if *complete {
-                ""
+            let notes = if notes.is_empty() {
+                String::new()
             } else {
-                " (search incomplete)"
+                format!(" ({})", notes.join("; "))
             };
-            format!("expected {}, found {found}{cut}", kinds(expected))
+            format!("expected {}; found {found}{notes}", kinds(expected))
         }
         FileVerdict::Invalid => "invalid scenario".into(),
         FileVerdict::Internal => "internal weft error".into(),
@@ -647,7 +674,7 @@ pub fn expectation(e: &Expectation, expect: &[BugKind]) -> String {
 
 /// The line that ends a run over several files: `93 scenarios: 93 as
 /// expected`, or `3 scenarios: 2 as expected, 1 not: a.ron (expected
-/// clean, found race)`.
+/// clean; found race)`.
 pub fn run_summary(s: &RunSummary) -> String {
     let n = s.files.len();
     let ok = s.as_expected();
@@ -698,6 +725,54 @@ pub fn expected_bug(kind: BugKind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(count(0, "state", "states"), "0 states");
+        assert_eq!(count(1, "state", "states"), "1 state");
+        assert_eq!(count(1, "transition", "transitions"), "1 transition");
+        assert_eq!(count(2, "transition", "transitions"), "2 transitions");
+    }
+
+    #[test]
+    fn an_unexpected_file_names_what_is_extra_and_what_is_missing() {
+        let v = |expected: &[BugKind], found: &[BugKind], complete| {
+            file_verdict(&FileVerdict::Unexpected {
+                expected: expected.to_vec(),
+                found: found.to_vec(),
+                complete,
+            })
+        };
+        use BugKind::{Deadlock, Leak, Race};
+        assert_eq!(v(&[], &[Race], true), "expected clean; found race");
+        assert_eq!(
+            v(&[Race], &[Leak, Race], true),
+            "expected race; found leak, race (leak not expected)"
+        );
+        assert_eq!(
+            v(&[Deadlock, Race], &[Leak, Race], true),
+            "expected deadlock, race; found leak, race (leak not expected; deadlock not found)"
+        );
+        assert_eq!(v(&[Race], &[], true), "expected race; found none");
+        assert_eq!(
+            v(&[Race], &[], false),
+            "expected race; found none (search incomplete)"
+        );
+        let e = |missing: &[BugKind], extra: &[BugKind]| {
+            expectation(
+                &Expectation::Contradicted {
+                    missing: missing.to_vec(),
+                    extra: extra.to_vec(),
+                },
+                &[Race],
+            )
+        };
+        assert_eq!(e(&[], &[Leak]), "UNEXPECTED (expected race: leak found)");
+        assert_eq!(
+            e(&[Race], &[Leak]),
+            "UNEXPECTED (expected race: leak found; race not found)"
+        );
+    }
 
     #[test]
     fn counts_are_plural_only_when_they_should_be() {
