@@ -13,6 +13,11 @@ use weft_reports::view::{BugView, ScenarioReport};
 /// Checks a fixture of `tests/reports/truth/` completely and returns its
 /// report.
 fn report(name: &str) -> ScenarioReport {
+    report_with(name, &Options::default())
+}
+
+/// [`report`] with report options.
+fn report_with(name: &str, opts: &Options) -> ScenarioReport {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/reports/truth")
         .join(format!("{name}.ron"));
@@ -26,7 +31,7 @@ fn report(name: &str) -> ScenarioReport {
         file: &file,
         prog: &prog,
     };
-    let r = scenario_report(&loc, &shown, &outcome, &Options::default());
+    let r = scenario_report(&loc, &shown, &outcome, opts);
     assert!(r.expected_met, "{name}: found {:?}", r.found_kinds());
     r
 }
@@ -284,4 +289,117 @@ fn counts_agree_with_their_number_in_the_verdict_line() {
     assert!(line.contains("[2 states, 1 transition, "), "{line}");
     assert!(line.contains("1 complete run,"), "{line}");
     assert!(!line.contains("1 transitions"), "{line}");
+}
+
+#[test]
+fn the_choice_that_takes_the_early_return_is_never_folded() {
+    let r = report("early-return");
+    let b = &r.bugs[0];
+    let choice = b
+        .steps
+        .iter()
+        .find(|s| s.op.starts_with("Choose"))
+        .expect("the run makes the choice");
+    assert!(choice.relevant, "the cause is shown: {choice:?}");
+    let c = choice.chosen.as_ref().expect("its value is shown");
+    assert_eq!(
+        (
+            c.local.as_deref(),
+            c.value.as_str(),
+            c.alt,
+            c.of,
+            c.sentence.as_str()
+        ),
+        (Some("ok"), "true", 1, 2, "ok = true")
+    );
+    let t = text(&r);
+    assert!(
+        t.contains("Choose(\"ok\", [true, false]) → ok = true"),
+        "{t}"
+    );
+    assert!(!t.contains("folded"), "{t}");
+}
+
+#[test]
+fn values_call_chains_and_either_branches_are_shown() {
+    let opts = Options {
+        values: true,
+        ..Options::default()
+    };
+    let r = report_with("nested-call", &opts);
+    let b = &r.bugs[0];
+    let steps: Vec<(String, Option<String>, Vec<String>)> = b
+        .steps
+        .iter()
+        .map(|s| {
+            (
+                s.op.clone(),
+                s.chosen.as_ref().map(|c| c.sentence.clone()),
+                s.locals
+                    .iter()
+                    .map(|l| format!("{} {}={}", l.access, l.name, l.value))
+                    .collect(),
+            )
+        })
+        .collect();
+    let want = |op: &str, chosen: Option<&str>, locals: &[&str]| {
+        (
+            op.to_string(),
+            chosen.map(str::to_string),
+            locals.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        steps,
+        [
+            want("Choose(\"k\", [1, 2])", Some("k = 1"), &[]),
+            want("Send(\"buf\", \"n * k\")", None, &["read n=2", "read k=1"]),
+            want("Recv(chan: \"buf\", into: \"got\")", None, &["write got=2"]),
+            want(
+                "Either([[Call(\"handle\", [\"got\"])], [Call(\"handle\", [0])]])",
+                Some("branch 1 of 2"),
+                &[]
+            ),
+        ]
+    );
+    let main = &b.goroutines[0];
+    let chain: Vec<(&str, u32, u32)> = main
+        .call_chain
+        .iter()
+        .map(|c| (c.function.as_str(), c.line, c.col))
+        .collect();
+    assert_eq!(
+        chain,
+        [("main", 8, 9), ("serve", 15, 22), ("handle", 18, 13)]
+    );
+    let t = text(&r);
+    assert!(
+        t.contains("main (in main → serve → handle 18:13) waits to send on channel `out`"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Send(\"buf\", \"n * k\") [reads n=2, k=1]"),
+        "{t}"
+    );
+    assert!(t.contains("[writes got=2]"), "{t}");
+    // Without --values, no locals.
+    let plain = report("nested-call");
+    assert!(plain.bugs[0].steps.iter().all(|s| s.locals.is_empty()));
+    assert!(plain.bugs[0].steps[0].chosen.is_some());
+}
+
+#[test]
+fn replay_shows_choices_and_values() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reports/truth/nested-call.ron");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["replay", "--values", "--schedule", "v1:0c1.0.0.0c1"])
+        .arg(&file)
+        .env("COLUMNS", "200")
+        .output()
+        .expect("weft runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("→ k = 1"), "{text}");
+    assert!(text.contains("[reads n=2, k=1]"), "{text}");
+    assert!(text.contains("[writes got=2]"), "{text}");
+    assert!(text.contains("→ branch 1 of 2"), "{text}");
 }

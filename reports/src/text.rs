@@ -363,8 +363,23 @@ fn fold_op(before: &str, op: &str, after: &str, w: usize, indent: usize) -> Vec<
 }
 
 fn suffix(s: &StepView) -> String {
+    let mut out = action_suffix(s);
+    let locals = words::locals(&s.locals);
+    if !locals.is_empty() {
+        out.push_str(&format!(" [{locals}]"));
+    }
+    if let Some(p) = s.partner.as_ref().filter(|p| !p.locals.is_empty()) {
+        out.push_str(&format!(" [{}: {}]", p.goroutine, words::locals(&p.locals)));
+    }
+    out
+}
+
+fn action_suffix(s: &StepView) -> String {
     if let Some(p) = &s.partner {
         return format!(" ⇒ {}", p.goroutine);
+    }
+    if let Some(c) = &s.chosen {
+        return format!(" → {}", c.sentence);
     }
     match &s.action {
         Action::SelectCase(n) | Action::SelectCaseHandedOver(n) => format!(" → case {n}"),
@@ -839,9 +854,14 @@ pub fn bug(out: &mut String, b: &BugView, style: Style) {
         .goroutines
         .iter()
         .filter_map(|g| {
+            let chain = if g.call_chain.is_empty() {
+                String::new()
+            } else {
+                format!(" (in {})", words::call_chain(&g.call_chain))
+            };
             g.waiting
                 .as_ref()
-                .map(|w| format!("{} {}", g.goroutine, w.why))
+                .map(|w| format!("{}{chain} {}", g.goroutine, w.why))
         })
         .collect();
     if b.taxonomy.behavior == Behavior::Blocking {
@@ -1075,7 +1095,15 @@ pub fn replay_step(s: &ReplayStepView) -> String {
         }
         None => format!("{:<14} {}", words::TIMER, s.action),
     };
-    format!("  {mark} {:>3}. {:<8} {body}", s.index, s.item)
+    let mut extra = String::new();
+    if let Some(c) = &s.chosen {
+        extra.push_str(&format!(" → {}", c.sentence));
+    }
+    let locals = words::locals(&s.locals);
+    if !locals.is_empty() {
+        extra.push_str(&format!(" [{locals}]"));
+    }
+    format!("  {mark} {:>3}. {:<8} {body}{extra}", s.index, s.item)
 }
 
 /// Why a schedule does not fit its scenario, and what it could do instead.

@@ -513,6 +513,47 @@ pub struct PartnerView {
     pub line: u32,
     /// Column of its operation.
     pub col: u32,
+    /// With `--values`: the locals its operation read and the step wrote.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub locals: Vec<LocalView>,
+}
+
+vocabulary! {
+    /// How a step touched a local.
+    pub enum LocalAccess {
+        /// Its operation read it.
+        Read => "read",
+        /// The step wrote it.
+        Write => "write",
+    }
+}
+
+/// A local a step read or wrote, with its value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LocalView {
+    /// Its name.
+    pub name: String,
+    /// Its value (before the step for a read, after it for a write), as
+    /// Go would print it; an object by its name.
+    pub value: String,
+    /// `read` or `write`.
+    pub access: LocalAccess,
+}
+
+/// The alternative a choice point (`Choose`, `Either`) took.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChosenView {
+    /// The local that gets the value (absent for an `Either`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local: Option<String>,
+    /// The value chosen; for an `Either`, the 1-based branch.
+    pub value: String,
+    /// Which alternative, 1-based (the `cN` of the schedule).
+    pub alt: u32,
+    /// How many alternatives there were.
+    pub of: usize,
+    /// The choice in words: `ok = true`, `branch 1 of 2`.
+    pub sentence: String,
 }
 
 /// One step of a counterexample.
@@ -550,6 +591,13 @@ pub struct StepView {
     /// (spawns and successive operations on one synchronisation object),
     /// by index: the edges of the happens-before graph besides program order.
     pub after: Vec<usize>,
+    /// For a choice point (`Choose`, `Either`), the alternative taken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chosen: Option<ChosenView>,
+    /// With `--values`: the locals of the goroutine that moved that its
+    /// operation read and the step wrote.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub locals: Vec<LocalView>,
 }
 
 /// An operation about to happen at the end of a counterexample that is part
@@ -628,6 +676,22 @@ pub struct GoroutineView {
     /// What it waits for, when blocked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiting: Option<WaitView>,
+    /// When it stands inside a call: the functions it is in, outermost
+    /// first, each with where it stands in it (the call, then the
+    /// operation).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub call_chain: Vec<CallView>,
+}
+
+/// A function a goroutine is in, and where it stands in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CallView {
+    /// The function.
+    pub function: String,
+    /// Line of the call it makes (of the operation, in the innermost).
+    pub line: u32,
+    /// Column.
+    pub col: u32,
 }
 
 /// An edge of the wait-for graph.
@@ -1121,6 +1185,11 @@ pub struct ReplayStepView {
     pub partner: Option<(String, Location)>,
     /// What happened.
     pub action: Action,
+    /// For a choice point, the alternative taken.
+    pub chosen: Option<ChosenView>,
+    /// With `--values`: the locals the mover's operation read and the step
+    /// wrote.
+    pub locals: Vec<LocalView>,
 }
 
 /// Why the step a token asks for cannot be taken.

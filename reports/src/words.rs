@@ -20,6 +20,47 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A choice point's alternative in words: `ok = true` for a `Choose`
+/// into `local`, `branch 2 of 3` for an `Either`.
+pub fn chosen(local: Option<&str>, value: &str, alt: u32, of: usize) -> String {
+    match local {
+        Some(l) => format!("{l} = {value}"),
+        None => format!("branch {alt} of {of}"),
+    }
+}
+
+/// The locals a step read and wrote, in a few words: `reads x=1, y=2;
+/// writes v=3`; empty when there are none.
+pub fn locals(locals: &[crate::view::LocalView]) -> String {
+    use crate::view::LocalAccess;
+    let part = |access: LocalAccess, verb: &str| {
+        let items: Vec<String> = locals
+            .iter()
+            .filter(|l| l.access == access)
+            .map(|l| format!("{}={}", l.name, l.value))
+            .collect();
+        (!items.is_empty()).then(|| format!("{verb} {}", items.join(", ")))
+    };
+    [
+        part(LocalAccess::Read, "reads"),
+        part(LocalAccess::Write, "writes"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("; ")
+}
+
+/// A call chain in words: `main → serve → handle 23:9` (the functions,
+/// outermost first, then where the innermost stands).
+pub fn call_chain(chain: &[crate::view::CallView]) -> String {
+    let names: Vec<&str> = chain.iter().map(|c| c.function.as_str()).collect();
+    match chain.last() {
+        Some(last) => format!("{} {}", names.join(" → "), at(last.line, last.col)),
+        None => String::new(),
+    }
+}
+
 /// A `line:col` position.
 pub fn at(line: u32, col: u32) -> String {
     format!("{line}:{col}")

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use weft_models::syntax::BugKind;
 use weft_reports::view::{
-    Action, BugView, CoversView, GoroutineStatus, GoroutineView, LaneView, Location,
-    MinimalityView, PartnerView, PendingView, Relation, ReleaseView, ReplayReport, Role,
+    Action, BugView, CallView, CoversView, GoroutineStatus, GoroutineView, LaneView, LocalView,
+    Location, MinimalityView, PartnerView, PendingView, Relation, ReleaseView, ReplayReport, Role,
     ScenarioReport, StatsView, StepView, TaxonomyView, WaitChainView, WaitEdgeView, WaitForView,
     WaitVerb, WaitView, SCHEMA_VERSION,
 };
@@ -41,6 +41,8 @@ pub struct Options {
     pub minimal_cap: usize,
     /// `--param` arguments to repeat in the reproduce command.
     pub params: Vec<(String, String)>,
+    /// `--values`: show the locals each step read and wrote.
+    pub values: bool,
     /// The check's limits and clock: the report's own searches (minimal
     /// counterexamples, the verdicts of their runs) use at most its
     /// `--max-states` each and what is left of its time and memory, and
@@ -53,6 +55,7 @@ impl Default for Options {
         Options {
             minimal_cap: minimal::DEFAULT_CAP,
             params: Vec::new(),
+            values: false,
             budget: Budget::default(),
         }
     }
@@ -76,6 +79,8 @@ struct Filler<'a> {
     trace: &'a Trace,
     bug: &'a Bug,
     lanes: BTreeMap<GoroutineId, usize>,
+    /// `--values`.
+    values: bool,
 }
 
 impl Filler<'_> {
@@ -123,6 +128,7 @@ impl Filler<'_> {
                     },
                     line: l.line,
                     col: l.col,
+                    locals: self.locals(&s.partner_locals),
                 }
             });
             let failing = s.failure.is_some()
@@ -149,9 +155,21 @@ impl Filler<'_> {
                 relevant: relevant[i],
                 failing,
                 after: after[i].clone(),
+                chosen: s
+                    .chosen
+                    .as_ref()
+                    .map(|c| explain::chosen_view(self.loc, &self.trace.objects, c)),
+                locals: self.locals(&s.locals),
             });
         }
         out
+    }
+
+    fn locals(&self, ls: &[crate::counterexample::values::LocalTouch]) -> Vec<LocalView> {
+        if !self.values {
+            return Vec::new();
+        }
+        explain::local_views(self.loc, &self.trace.objects, ls)
     }
 
     fn pending(&self) -> Vec<PendingView> {
@@ -237,6 +255,33 @@ impl Filler<'_> {
         }
     }
 
+    /// The calls goroutine `g` stands in at the end, outermost first; empty
+    /// when it stands in the function it started in (or has ended).
+    fn call_chain(&self, g: &GoroutineId) -> Vec<CallView> {
+        let last = &self.trace.last;
+        let Some(p) = last.position(g) else {
+            return Vec::new();
+        };
+        let frames = &last.goroutines[p].frames;
+        if frames.len() < 2 {
+            return Vec::new();
+        }
+        frames
+            .iter()
+            .map(|f| {
+                let (line, col) = self.loc.line_col(crate::state::Site {
+                    func: f.func,
+                    pc: f.pc,
+                });
+                CallView {
+                    function: self.loc.prog.func(f.func).name.clone(),
+                    line,
+                    col,
+                }
+            })
+            .collect()
+    }
+
     fn goroutines(&self, wf: &WaitFor) -> Vec<GoroutineView> {
         let mut names: Vec<_> = self.trace.names.iter().collect();
         names.sort_by_key(|(_, n)| n.number);
@@ -249,6 +294,7 @@ impl Filler<'_> {
                     .failure
                     .as_ref()
                     .is_some_and(|f| f.goroutine == *id);
+                let call_chain = self.call_chain(id);
                 let (status, at, waiting) = match live {
                     Some(g) => (
                         match (crashed, g.status) {
@@ -269,6 +315,7 @@ impl Filler<'_> {
                     status,
                     at,
                     waiting,
+                    call_chain,
                 }
             })
             .collect()
@@ -409,6 +456,7 @@ pub(crate) fn bug_view_of(
         trace,
         bug,
         lanes,
+        values: opts.values,
     };
     let wf = waitfor::analyse(loc.prog, trace);
     let goroutines = f.goroutines(&wf);
