@@ -403,3 +403,15 @@ fn replay_shows_choices_and_values() {
     assert!(text.contains("[writes got=2]"), "{text}");
     assert!(text.contains("→ branch 1 of 2"), "{text}");
 }
+
+#[test]
+fn a_pending_deadline_closes_its_done_channel() {
+    let r = report("pending-deadline");
+    let b = r.bugs.iter().find(|b| b.kind == "leak").expect("a leak");
+    assert_eq!(
+        why(b, "w#1"),
+        "waits to receive from channel `ctx.Done()` (the context's deadline is pending: it \
+         closes the channel when it expires)"
+    );
+    assert!(!text(&r).contains("`ctx.Done()`: nobody left"));
+}

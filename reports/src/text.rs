@@ -883,7 +883,7 @@ pub fn bug(out: &mut String, b: &BugView, style: Style) {
             lines.push(format!("↺ back to {}", first.from));
         }
         section(out, "wait-for cycle", &lines, style);
-    } else if !b.wait_for.chains.is_empty() {
+    } else if b.taxonomy.behavior == Behavior::Blocking && !b.wait_for.chains.is_empty() {
         let lines: Vec<String> = b
             .wait_for
             .chains
