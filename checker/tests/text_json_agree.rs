@@ -1,6 +1,7 @@
 //! The text report and the JSON say the same thing about every goroutine
 //! at the end of every counterexample: the `end` row of the text table
-//! shows the status the JSON gives (`✗` marks the operations that make the
+//! (and the `end` lines of the narrow layout, one per goroutine) shows the
+//! status the JSON gives (`✗` marks the operations that make the
 //! bug, never a different status), over every report of the corpus and of
 //! the generated scenarios (`WEFT_FUZZ_SEEDS`, default 2000, as in
 //! `tests/generated.rs`).
@@ -50,14 +51,80 @@ fn end_rows(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The disagreements between the text and the JSON of `r`.
-fn disagreements(r: &ScenarioReport) -> Vec<String> {
+/// The `end` lines of the narrow layout (one line per goroutine, when the
+/// lanes do not fit): per bug, (goroutine, status word) in order.
+fn end_lines(text: &str) -> Vec<Vec<(String, String)>> {
+    let mut out: Vec<Vec<(String, String)>> = Vec::new();
+    let mut in_bug = false;
+    for l in text.lines() {
+        let t = l.trim_start();
+        if t.starts_with("✗ ") && l.starts_with("  ✗") {
+            out.push(Vec::new());
+            in_bug = true;
+            continue;
+        }
+        let Some(rest) = t.strip_prefix("end ").filter(|r| !r.starts_with('│')) else {
+            continue;
+        };
+        let mut words = rest.split_whitespace();
+        let (Some(name), Some(first)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let word = if first == "✗" {
+            words.next().unwrap_or("")
+        } else {
+            first
+        };
+        if in_bug {
+            if let Some(bug) = out.last_mut() {
+                bug.push((name.to_string(), word.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// The disagreements between the narrow text and the JSON of `r`, and how
+/// many goroutines the narrow text's end lines showed.
+fn narrow_disagreements(r: &ScenarioReport) -> (Vec<String>, usize) {
+    let t = text::render(
+        r,
+        Style {
+            width: text::MIN_WIDTH,
+            ..style()
+        },
+    );
+    let mut out = Vec::new();
+    let mut seen = 0;
+    for (k, (rows, bug)) in end_lines(&t).iter().zip(&r.bugs).enumerate() {
+        for (name, word) in rows {
+            seen += 1;
+            let status = bug
+                .goroutines
+                .iter()
+                .find(|g| g.goroutine == *name)
+                .map_or("(absent)", |g| g.status.as_str());
+            let shown = if word == "races" { "runnable" } else { word };
+            if shown != status {
+                out.push(format!(
+                    "{} bug {k} (narrow): {name} is `{word}` in the text, `{status}` in the JSON",
+                    r.file
+                ));
+            }
+        }
+    }
+    (out, seen)
+}
+
+/// The disagreements between the text (wide and narrow) and the JSON of
+/// `r`, and how many goroutines the narrow layout's end lines showed.
+fn disagreements(r: &ScenarioReport) -> (Vec<String>, usize) {
+    let (mut out, narrow) = narrow_disagreements(r);
     let t = text::render(r, style());
     let json: serde_json::Value =
         serde_json::from_str(&weft_reports::json::render(r)).expect("the JSON parses");
     let rows = end_rows(&t);
     let bugs = json["bugs"].as_array().cloned().unwrap_or_default();
-    let mut out = Vec::new();
     if rows.len() != bugs.len() {
         out.push(format!(
             "{}: {} end rows in the text, {} bugs in the JSON",
@@ -65,7 +132,7 @@ fn disagreements(r: &ScenarioReport) -> Vec<String> {
             rows.len(),
             bugs.len()
         ));
-        return out;
+        return (out, narrow);
     }
     for (k, (row, bug)) in rows.iter().zip(&bugs).enumerate() {
         let lanes = bug["lanes"].as_array().cloned().unwrap_or_default();
@@ -110,7 +177,7 @@ fn disagreements(r: &ScenarioReport) -> Vec<String> {
             }
         }
     }
-    out
+    (out, narrow)
 }
 
 fn report_of(file: &SourceFile, bounds: &Bounds) -> Option<ScenarioReport> {
@@ -151,6 +218,7 @@ fn text_and_json_agree_on_every_goroutine_over_the_corpus() {
     let files = corpus();
     assert!(files.len() > 90, "the corpus is there");
     let mut bugs = 0;
+    let mut narrow = 0;
     let mut problems = Vec::new();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("readable");
@@ -159,9 +227,15 @@ fn text_and_json_agree_on_every_goroutine_over_the_corpus() {
             continue;
         };
         bugs += r.bugs.len();
-        problems.extend(disagreements(&r));
+        let (p, n) = disagreements(&r);
+        problems.extend(p);
+        narrow += n;
     }
     assert!(bugs >= 50, "the corpus shows its bugs ({bugs})");
+    assert!(
+        narrow > 100,
+        "the narrow layout's end lines were read ({narrow})"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -184,7 +258,7 @@ fn text_and_json_agree_on_every_goroutine_over_generated_scenarios() {
         let sc = gen::generate(seed);
         let file = SourceFile::new(format!("{}.ron", sc.name()), sc.to_ron());
         match report_of(&file, &bounds) {
-            Some(r) => (r.bugs.len(), disagreements(&r)),
+            Some(r) => (r.bugs.len(), disagreements(&r).0),
             None => (0, Vec::new()),
         }
     });
