@@ -113,6 +113,10 @@ fn a_reader_queues_behind_a_waiting_writer_which_does_not_hold_the_lock() {
         why(b, "r#1"),
         "waits to read-lock RWMutex `rw`, queued behind main, waiting to lock it"
     );
+    assert_eq!(
+        why(b, "main"),
+        "waits for the readers to leave RWMutex `rw`, read-locked by r#1"
+    );
     let w = b.goroutines[1].waiting.as_ref().expect("r#1 waits");
     assert!(w.held_by.is_empty(), "main does not hold `rw`: {w:?}");
     assert_eq!(w.queued_behind, ["main"]);

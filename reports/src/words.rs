@@ -204,7 +204,7 @@ pub fn why(
     let mut why = format!("{verb} {target}");
     if !holders.is_empty() || !behind.is_empty() {
         if !holders.is_empty() {
-            why.push_str(&format!(", held by {}", holders.join(" and ")));
+            why.push_str(&format!(", {} {}", held(verb), holders.join(" and ")));
         }
         if !behind.is_empty() {
             why.push_str(&format!(
@@ -255,6 +255,24 @@ pub fn why(
     why
 }
 
+/// How the holders of what a goroutine waiting so needs hold it: the
+/// readers a writer waits for hold read locks.
+fn held(verb: WaitVerb) -> &'static str {
+    match verb {
+        WaitVerb::WaitsForReadersToLeave => "read-locked by",
+        WaitVerb::WaitsOn
+        | WaitVerb::WaitsToSendOn
+        | WaitVerb::WaitsToReceiveFrom
+        | WaitVerb::WaitsInSelectOn
+        | WaitVerb::WaitsToLock
+        | WaitVerb::WaitsToReadLock
+        | WaitVerb::WaitsFor
+        | WaitVerb::WaitsForSignalOn
+        | WaitVerb::WaitsToRelockLockerOf
+        | WaitVerb::WaitsToEnterOnceDoOf => "held by",
+    }
+}
+
 /// A wait-for edge in words: ``main waits to lock Mutex `f1`, held by
 /// phil#2``; `could` is what the other goroutine could do and where, for a
 /// could-release edge.
@@ -266,7 +284,7 @@ pub fn edge_label(
     could: Option<(Release, (u32, u32))>,
 ) -> String {
     match could {
-        None => format!("{from} {verb} {object}, held by {to}"),
+        None => format!("{from} {verb} {object}, {} {to}", held(verb)),
         Some((what, (line, col))) => {
             format!("{from} {verb} {object}, which {to} could {what} at {line}:{col}")
         }
