@@ -365,6 +365,10 @@ fn child(args: &[String]) -> Cell {
     };
     match args.first().map(String::as_str) {
         Some("weft") => measure_weft(family, get(2), get(3), Reduction::Por, cap),
+        Some("weft-1thread") => match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+            Ok(pool) => pool.install(|| measure_weft(family, get(2), get(3), Reduction::Por, cap)),
+            Err(e) => Cell::failed(e.to_string()),
+        },
         Some("weft-none") => measure_weft(family, get(2), get(3), Reduction::None, cap),
         Some("loom") => measure_loom(family, get(2), cap),
         _ => Cell::failed("unknown tool"),
@@ -587,7 +591,9 @@ fn table(rows: &[Row], quick: bool, spin: bool) -> String {
          *store B/state*: the bytes weft's explored graph holds per state (`--stats`), SPIN's state vector. \
          *RSS B/state*: peak resident memory of the process over states (it includes the program \
          itself, a few MB, which dominates on small rows). *weft-before*: the same search by the \
-         harness built from the code before this session's engine work (`--before`), in the same run.{}\n",
+         harness built from the code before this session's engine work (`--before`), in the same run. \
+         *weft* expands states on every core (`--jobs`, default); *weft-1thread* is the same search \
+         on one thread (largest size of each family).{}\n",
         if quick { "-quick" } else { "" },
         if quick { " -- --quick" } else { "" },
         today(),
@@ -762,7 +768,30 @@ fn summary(rows: &[Row]) -> String {
         }
         out.push('\n');
     }
-    // 6. Growth with N.
+    // 6. Every core against one.
+    if rows.iter().any(|r| r.tool == "weft-1thread") {
+        let _ = write!(
+            out,
+            "\n**weft on {} cores against one thread** (rows over 100 ms: time on one / time on all):",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        );
+        for r in rows.iter().filter(|r| r.tool == "weft") {
+            let Some(one) = find(rows, r.family, r.a, r.b, "weft-1thread") else {
+                continue;
+            };
+            if r.cell.seconds > 0.1 && one.seconds > 0.1 && r.cell.states == one.states {
+                let _ = write!(
+                    out,
+                    " {} {}: {:.2}x;",
+                    r.family.name(),
+                    r.family.size_label(r.a, r.b),
+                    one.seconds / r.cell.seconds,
+                );
+            }
+        }
+        out.push('\n');
+    }
+    // 7. Growth with N.
     out.push_str(
         "\n**Growth of weft's states between consecutive sizes** (with `por`, then `none`):",
     );
@@ -816,8 +845,14 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("weft-bench-{}", std::process::id()));
     let mut rows = Vec::new();
     for family in FAMILIES {
-        for (a, b) in family.sizes(quick) {
+        let sizes = family.sizes(quick);
+        let largest = sizes.last().copied();
+        for (a, b) in sizes {
             let mut tools: Vec<&'static str> = vec!["weft", "weft-none"];
+            if Some((a, b)) == largest {
+                // The speedup of every core over one, on the largest size.
+                tools.insert(1, "weft-1thread");
+            }
             if family.loom(a).is_some() {
                 tools.push("loom");
             }

@@ -735,6 +735,68 @@ pub struct WaitChainView {
     pub sentence: String,
 }
 
+vocabulary! {
+    /// Where a goroutine is in one state of a counterexample (the review
+    /// page's step-by-step view; the end row says `blocked` only of a
+    /// goroutine blocked for good, this says what holds in that state).
+    pub enum LaneStatus {
+        /// Its `go` statement has not run yet.
+        NotStarted => "not-started",
+        /// It has a move enabled in this state.
+        Ready => "ready",
+        /// It has no move enabled in this state.
+        Waiting => "waiting",
+        /// It has ended.
+        Exited => "exited",
+        /// Main has returned.
+        Returned => "returned",
+        /// Its step crashed the program.
+        Crashed => "crashed",
+    }
+}
+
+/// A goroutine in one state of a counterexample.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LaneStateView {
+    /// Where it is.
+    pub status: LaneStatus,
+    /// Its next operation (absent when it has not started or has ended).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Location>,
+}
+
+/// An object in one state of a counterexample.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ObjectStateView {
+    /// How reports name it (`` channel `ch` ``, `` Mutex `mu` ``).
+    pub object: String,
+    /// Its state in words (`2 buffered of 3: 1, 2`, `held by worker#1`,
+    /// `counter 2`).
+    pub state: String,
+    /// Who holds it: the writer of a Mutex or RWMutex, then its readers;
+    /// the goroutine running a `once.Do`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub held_by: Vec<String>,
+    /// A channel's buffered values, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buffered: Option<Vec<String>>,
+    /// A WaitGroup's counter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<i64>,
+}
+
+/// The run of a counterexample before its first step or after a step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SnapshotView {
+    /// The step just taken (0: the start, before any step).
+    pub step: usize,
+    /// Every lane of the counterexample, in lane order.
+    pub lanes: Vec<LaneStateView>,
+    /// The objects that exist in this state, in the order the run made
+    /// them.
+    pub objects: Vec<ObjectStateView>,
+}
+
 /// How the counterexample was chosen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MinimalityView {
@@ -796,6 +858,11 @@ pub struct BugView {
     /// replay's report, which shows one run).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub covers: Option<CoversView>,
+    /// The run step by step: the start, then the state after each step
+    /// (`steps.len() + 1` of them). Filled only when asked for (the review
+    /// page, `weft check --html`); otherwise empty and left out of JSON.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub states: Vec<SnapshotView>,
 }
 
 /// What one report of a distinct bug stands for: a deadlock or a leak is

@@ -6,7 +6,7 @@
 
 use crate::view::{
     BugKind, Expectation, FileVerdict, GoroutineStatus, Growing, Location, Release, RunSummary,
-    Search, WaitNote, WaitVerb,
+    ScenarioReport, Search, WaitNote, WaitVerb,
 };
 
 /// The goroutine column of a step that is a timer firing.
@@ -781,6 +781,188 @@ pub fn expected_bug(kind: BugKind) -> String {
     format!("the scenario expects a bug of kind `{kind}` (its `expect` lists it)")
 }
 
+/// A scenario's result in a few words: `verified: no bug in any
+/// schedule`, `incomplete (bounded by --max-states 10): no bug found in 10
+/// states`, `2 bugs found (deadlock, leak)`.
+pub fn scenario_verdict(r: &ScenarioReport) -> String {
+    let bound = r.bound.as_deref().unwrap_or("a bound");
+    match (r.bugs.is_empty(), r.complete) {
+        (true, true) => "verified: no bug in any schedule".to_string(),
+        (true, false) => format!(
+            "incomplete (bounded by {bound}): no bug found in {} states",
+            number(r.stats.states as i64)
+        ),
+        (false, complete) => format!(
+            "{} bug{} found ({}){}",
+            r.bugs.len(),
+            if r.bugs.len() == 1 { "" } else { "s" },
+            r.found_kinds().join(", "),
+            if complete {
+                String::new()
+            } else {
+                format!("; search incomplete (bounded by {bound})")
+            }
+        ),
+    }
+}
+
+/// Added to a context's state once its cancel function can no longer be
+/// called.
+pub const CANCEL_ABANDONED: &str = "; its cancel function is lost (never called)";
+
+/// What one object is like in one state of a run, for the review page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectFacts<'a> {
+    /// A channel: its capacity, buffered values (oldest first), whether
+    /// it is closed, and whether it is nil.
+    Chan {
+        /// Capacity (0: unbuffered).
+        cap: u32,
+        /// Buffered values.
+        buffered: &'a [String],
+        /// Closed.
+        closed: bool,
+    },
+    /// A Mutex and its holder.
+    Mutex {
+        /// The holder, when locked.
+        holder: Option<&'a str>,
+        /// Locked (by someone the trace cannot name, when `holder` is none).
+        locked: bool,
+    },
+    /// An RWMutex.
+    RwMutex {
+        /// The writer holding it.
+        writer: Option<&'a str>,
+        /// A writer holds it.
+        locked: bool,
+        /// The readers holding it.
+        readers: &'a [String],
+        /// How many readers hold it.
+        reader_count: u32,
+        /// A writer waiting for the readers to leave.
+        pending: Option<&'a str>,
+    },
+    /// A WaitGroup's counter.
+    WaitGroup(i64),
+    /// A Once: not run, running (by whom), done.
+    Once {
+        /// Running, by this goroutine when known.
+        running: Option<Option<&'a str>>,
+        /// Its function has returned.
+        done: bool,
+    },
+    /// A Cond's waiters, longest-waiting first.
+    Cond(&'a [String]),
+    /// A shared variable's value.
+    Var(&'a str),
+    /// A map's entries.
+    Map(&'a [(String, String)]),
+    /// A context: its `Err()` once done.
+    Context(Option<&'a str>),
+    /// A timer or ticker: pending (a timer) or running (a ticker).
+    Timer {
+        /// Pending or running.
+        active: bool,
+        /// A ticker.
+        periodic: bool,
+    },
+}
+
+/// An object's state in words: `empty (capacity 2)`, `buffers 1, 2 (full,
+/// capacity 2)`, `held by worker#1`, `counter 2`.
+pub fn object_state(facts: ObjectFacts) -> String {
+    match facts {
+        ObjectFacts::Chan {
+            cap,
+            buffered,
+            closed,
+        } => {
+            let contents = if cap == 0 {
+                "unbuffered".to_string()
+            } else if buffered.is_empty() {
+                format!("empty (capacity {cap})")
+            } else {
+                let full = if buffered.len() as u64 >= u64::from(cap) {
+                    "full, "
+                } else {
+                    ""
+                };
+                format!("buffers {} ({full}capacity {cap})", buffered.join(", "))
+            };
+            if closed {
+                format!("closed, {contents}")
+            } else {
+                contents
+            }
+        }
+        ObjectFacts::Mutex { holder, locked } => match (holder, locked) {
+            (Some(h), _) => format!("held by {h}"),
+            (None, true) => "locked".into(),
+            (None, false) => "free".into(),
+        },
+        ObjectFacts::RwMutex {
+            writer,
+            locked,
+            readers,
+            reader_count,
+            pending,
+        } => {
+            let mut parts = Vec::new();
+            match (writer, locked) {
+                (Some(w), _) => parts.push(format!("write-locked by {w}")),
+                (None, true) => parts.push("write-locked".into()),
+                (None, false) => {}
+            }
+            if reader_count > 0 {
+                if readers.len() as u64 == u64::from(reader_count) {
+                    parts.push(format!("read-locked by {}", readers.join(", ")));
+                } else {
+                    parts.push(format!("read-locked by {reader_count} reader(s)"));
+                }
+            }
+            if let Some(p) = pending {
+                parts.push(format!("{p} waits for the readers to leave"));
+            }
+            if parts.is_empty() {
+                "free".into()
+            } else {
+                parts.join("; ")
+            }
+        }
+        ObjectFacts::WaitGroup(n) => format!("counter {n}"),
+        ObjectFacts::Once { running, done } => match (running, done) {
+            (Some(Some(by)), _) => format!("running its function ({by})"),
+            (Some(None), _) => "running its function".into(),
+            (None, true) => "done".into(),
+            (None, false) => "not run yet".into(),
+        },
+        ObjectFacts::Cond([]) => "no waiters".into(),
+        ObjectFacts::Cond(waiters) => format!("waiters: {}", waiters.join(", ")),
+        ObjectFacts::Var(v) => format!("= {v}"),
+        ObjectFacts::Map([]) => "empty".into(),
+        ObjectFacts::Map(entries) => {
+            let e: Vec<String> = entries.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            format!("{{{}}}", e.join(", "))
+        }
+        ObjectFacts::Context(None) => "not done".into(),
+        ObjectFacts::Context(Some(err)) => format!("done: {err}"),
+        ObjectFacts::Timer {
+            active,
+            periodic: true,
+        } => if active { "running" } else { "stopped" }.into(),
+        ObjectFacts::Timer {
+            active,
+            periodic: false,
+        } => if active {
+            "pending"
+        } else {
+            "stopped or fired"
+        }
+        .into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -849,6 +1031,39 @@ mod tests {
             reproduce("a b.ron", "v1:0", &[("n".into(), "2".into())]),
             "weft replay 'a b.ron' --schedule v1:0 --param n=2"
         );
+    }
+
+    #[test]
+    fn object_states_say_who_holds_what() {
+        let buffered = ["1".to_string(), "2".to_string()];
+        let chan = |buffered: &[String], closed| {
+            object_state(ObjectFacts::Chan {
+                cap: 2,
+                buffered,
+                closed,
+            })
+        };
+        assert_eq!(chan(&buffered, false), "buffers 1, 2 (full, capacity 2)");
+        assert_eq!(chan(&buffered[..1], false), "buffers 1 (capacity 2)");
+        assert_eq!(chan(&[], true), "closed, empty (capacity 2)");
+        let mutex = object_state(ObjectFacts::Mutex {
+            holder: Some("worker#1"),
+            locked: true,
+        });
+        assert_eq!(mutex, "held by worker#1");
+        let readers = ["r#1".to_string(), "r#2".to_string()];
+        let rw = object_state(ObjectFacts::RwMutex {
+            writer: None,
+            locked: false,
+            readers: &readers,
+            reader_count: 2,
+            pending: Some("w#3"),
+        });
+        assert_eq!(
+            rw,
+            "read-locked by r#1, r#2; w#3 waits for the readers to leave"
+        );
+        assert_eq!(object_state(ObjectFacts::WaitGroup(2)), "counter 2");
     }
 
     #[test]

@@ -21,6 +21,72 @@ pub struct Search {
     pub progress: super::progress::Mode,
 }
 
+/// Files `weft check` writes besides its report on stdout.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Outputs<'a> {
+    /// `--graph`: the DOT file of every counterexample's graphs.
+    pub graph: Option<&'a Path>,
+    /// `--html`: the directory of review pages.
+    pub html: Option<&'a Path>,
+}
+
+/// A page's file name: the scenario's name with anything but letters,
+/// digits, `-`, `_` and `.` turned into `-`, made unique with `-2`, `-3`...
+fn page_name(scenario: &str, used: &mut std::collections::BTreeSet<String>) -> String {
+    let base: String = scenario
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let base = if base.is_empty() || base == "index" {
+        format!("scenario-{base}")
+    } else {
+        base
+    };
+    let mut name = format!("{base}.html");
+    let mut n = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{base}-{n}.html");
+        n += 1;
+    }
+    name
+}
+
+/// Writes the review pages of the checked scenarios and their index to
+/// `dir`; prints the error and returns false on failure.
+fn write_pages(dir: &Path, results: &[FileResult]) -> bool {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!("error: cannot make {}: {e}", dir.display());
+        return false;
+    }
+    let mut used = std::collections::BTreeSet::new();
+    used.insert("index.html".to_string());
+    let mut pages = Vec::new();
+    for r in results {
+        let FileResult::Checked(report) = r else {
+            continue;
+        };
+        let name = page_name(&report.scenario, &mut used);
+        let path = dir.join(&name);
+        if let Err(e) = std::fs::write(&path, weft_reports::html::render(report)) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return false;
+        }
+        pages.push((name, report.as_ref()));
+    }
+    let index = dir.join("index.html");
+    if let Err(e) = std::fs::write(&index, weft_reports::html::render_index(&pages)) {
+        eprintln!("error: cannot write {}: {e}", index.display());
+        return false;
+    }
+    true
+}
+
 /// Every `*.ron` file under `paths`, in a stable order.
 fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
@@ -131,7 +197,7 @@ pub fn run(
     args: &LoadArgs,
     search: &Search,
     syntax_only: bool,
-    graph: Option<&Path>,
+    outputs: Outputs,
     opts: &weft_checker::report::Options,
 ) -> Exit {
     let files = match collect(paths) {
@@ -233,7 +299,10 @@ pub fn run(
         Format::Junit => print!("{}", weft_reports::junit::render(&results, style)),
     }
     let mut bad_input = false;
-    if let Some(g) = graph {
+    if let Some(dir) = outputs.html.filter(|_| !syntax_only) {
+        bad_input |= !write_pages(dir, &results);
+    }
+    if let Some(g) = outputs.graph {
         let bugs: Vec<(&str, &weft_reports::view::BugView)> = results
             .iter()
             .filter_map(|r| match r {

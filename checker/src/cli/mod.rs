@@ -53,6 +53,8 @@ Examples:
   The same in CI: SARIF for GitHub code scanning, JUnit XML for any CI:
     weft check --format sarif scenarios/ > weft.sarif
     weft check --format junit scenarios/ > weft-junit.xml
+  Review pages to open in a browser (DIR/index.html links them all):
+    weft check --html review/ scenarios/
   Replay a counterexample from a report, one step per Enter:
     weft replay scenarios/classic/dining-philosophers.ron --schedule v1:0.0.0.0.0.1.4.3.2 --step"
     };
@@ -248,6 +250,15 @@ enum Command {
         /// wait-for graph for blocking bugs) to this Graphviz DOT file.
         #[arg(long, value_name = "FILE")]
         graph: Option<PathBuf>,
+        /// Also write a review page per scenario to this directory (made if
+        /// missing): one self-contained HTML file each (no network, no
+        /// external assets), named after the scenario, and an index.html.
+        /// A page steps through each counterexample with a slider or the
+        /// ←/→ keys, showing every goroutine and object at each step, the
+        /// happens-before and wait-for graphs, the explanation and the
+        /// replay command.
+        #[arg(long, value_name = "DIR")]
+        html: Option<PathBuf>,
         /// Work cap of the search for minimal counterexamples (fewest
         /// preemptions, then steps); past it, or with 0, the breadth-first
         /// counterexample is shown and the report says so.
@@ -271,6 +282,10 @@ enum Command {
         /// Never show progress, not even on a terminal.
         #[arg(long)]
         no_progress: bool,
+        /// Threads that expand states (default: every core). Verdicts,
+        /// counterexamples and reports are the same for any number.
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
     },
     /// Re-execute one schedule step by step and report the bug it reaches.
     #[command(after_help = AFTER_HELP)]
@@ -352,12 +367,18 @@ pub fn run() -> i32 {
             stop_at_first_bug,
             syntax_only,
             graph,
+            html,
             minimal_cap,
             reduction,
             stats,
             progress,
             no_progress,
+            jobs,
         } => {
+            if let Err(message) = use_threads(jobs) {
+                eprintln!("error: {message}");
+                return Exit::BadInput as i32;
+            }
             if let Some(t) = time_limit {
                 if !(t.is_finite() && t > 0.0) {
                     eprintln!("error: --time-limit must be a positive number of seconds");
@@ -374,13 +395,18 @@ pub fn run() -> i32 {
             };
             let mut opts = load.report_options();
             opts.minimal_cap = minimal_cap;
+            opts.states = html.is_some();
             let search = check::Search {
                 bounds,
                 reduction: reduction.parse().unwrap_or_default(),
                 stats,
                 progress: progress::Mode::choose(progress, no_progress),
             };
-            check::run(&paths, &load, &search, syntax_only, graph.as_deref(), &opts)
+            let out = check::Outputs {
+                graph: graph.as_deref(),
+                html: html.as_deref(),
+            };
+            check::run(&paths, &load, &search, syntax_only, out, &opts)
         }
         Command::Replay {
             file,
@@ -411,4 +437,18 @@ pub fn run() -> i32 {
         }
     };
     exit as i32
+}
+
+/// Sets the number of threads the search expands states on: `jobs`, or
+/// every core.
+fn use_threads(jobs: Option<usize>) -> Result<(), String> {
+    if jobs == Some(0) {
+        return Err("--jobs must be at least 1".into());
+    }
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = jobs {
+        pool = pool.num_threads(n);
+    }
+    pool.build_global()
+        .map_err(|e| format!("cannot start the search threads: {e}"))
 }

@@ -251,6 +251,11 @@ impl<'p> Replayer<'p> {
         &self.state
     }
 
+    /// The identities, names and lock holders of the objects so far.
+    pub(crate) fn objects(&self) -> &Objects {
+        &self.objects
+    }
+
     /// The display name of a goroutine seen in the run.
     pub fn name(&self, id: &GoroutineId) -> String {
         self.names.get(id).map_or_else(
@@ -580,9 +585,7 @@ impl<'p> Replayer<'p> {
             .map(|(g, mut reads, frame)| {
                 let after = self.state.position(&g).map(|p| &self.state.goroutines[p]);
                 let after = after.filter(|_| self.failure.is_none());
-                reads.extend(values::writes(prog, &frame, after.map(|g| &**g), |r| {
-                    self.objects.id(r)
-                }));
+                reads.extend(values::writes(prog, &frame, after, |r| self.objects.id(r)));
                 reads
             })
             .collect();
@@ -613,11 +616,6 @@ impl<'p> Replayer<'p> {
             partner_locals,
         });
         Ok(self.steps.last().expect("a step was just pushed"))
-    }
-
-    /// The objects of the run so far: identities, names, holders.
-    pub(crate) fn objects(&self) -> &Objects {
-        &self.objects
     }
 
     /// Ends the replay.

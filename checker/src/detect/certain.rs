@@ -35,6 +35,7 @@
 //! which cannot know whether every continuation crashes, reports the
 //! goroutine as a leak certain before the search was cut.
 
+use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 
 use weft_models::ir::Program;
@@ -46,7 +47,7 @@ use crate::reduce::touch::{self, Families, Mode};
 use crate::reduce::ProgramFuture;
 use crate::semantics::wake::{self, Release, WaitNote};
 use crate::semantics::{self, Transition};
-use crate::state::{Object, State};
+use crate::state::{Object, Site, State};
 use crate::value::ObjRef;
 use smallvec::SmallVec;
 use weft_models::ops::ChanOp;
@@ -190,11 +191,11 @@ pub(crate) fn blocked_forever(
                 });
                 needs.iter().any(|&n| {
                     let o = n.object();
-                    let m = modes.get(fams.family(o) as usize).copied().unwrap_or(0);
+                    let m = modes.get(fams.family(o) as usize);
                     match n {
-                        Need::Change(_) => m >= Mode::Write as u8,
+                        Need::Change(_) => m == Some(Mode::Write),
                         Need::Chan(ch, ops) => {
-                            m > 0
+                            m.is_some()
                                 && future
                                     .of_goroutine(other)
                                     .may_do(ops, ch, &state.globals, true)
@@ -284,8 +285,8 @@ pub(crate) fn leak(state: &State, g: usize, with: &[usize], cut: bool) -> Findin
 
 /// Records in `found` the leaks certain in `state`, an expanded state of
 /// the search whose enabled transitions are `transitions` and whose path
-/// `path` gives: one per site not yet in `found`, flagged
-/// [`Bug::certain_before_cut`]. The search keeps them only if a bound cuts
+/// `path` gives: one per site not yet in `known` (the leaks found by
+/// earlier states) nor in `found`, flagged [`Bug::certain_before_cut`]. The search keeps them only if a bound cuts
 /// it. Cheap when nothing is certain: a blocked goroutine that a goroutine
 /// able to move now may release (through a global its code uses, or a
 /// handle its frames hold) is ruled out before the whole analysis.
@@ -294,18 +295,24 @@ pub(crate) fn record_in_state(
     future: &ProgramFuture,
     state: &State,
     transitions: &[Transition],
+    known: &BTreeMap<BugKey, Bug>,
     found: &mut BTreeMap<BugKey, Bug>,
     path: impl FnOnce() -> Vec<Transition>,
 ) {
     let moves = moving(state, transitions);
     let stuck = |g: usize| !moves[g] && !state.goroutines[g].spinning;
-    let known = |g: usize| {
-        !found.is_empty()
-            && found.contains_key(&BugKey {
-                kind: BugKind::Leak,
-                sites: vec![state.goroutines[g].site()],
-            })
-    };
+    // The sites of the leaks found so far (a goroutine blocked at one is
+    // not looked at again).
+    let known_sites: FxHashSet<Site> = known
+        .keys()
+        .chain(found.keys())
+        .filter(|k| k.kind == BugKind::Leak)
+        .filter_map(|k| match k.sites.as_slice() {
+            [site] => Some(*site),
+            _ => None,
+        })
+        .collect();
+    let known = |g: usize| known_sites.contains(&state.goroutines[g].site());
     let open = (0..state.goroutines.len()).any(|g| {
         stuck(g)
             && !known(g)

@@ -23,6 +23,7 @@ use crate::state::{Site, State};
 use crate::stop::Interrupt;
 
 pub mod bounds;
+mod expand;
 pub(crate) mod growth;
 pub mod progress;
 
@@ -298,14 +299,19 @@ fn fair_levels(bounds: &Bounds) -> (usize, usize) {
 
 /// A step's outcome with its goroutines renamed canonically (how they were
 /// renamed, usually not at all).
-type Stepped = (semantics::StepOutcome, GoroutineRenaming);
+pub(crate) type Stepped = (semantics::StepOutcome, GoroutineRenaming);
 
 /// Executes `t` from `state` and makes the next state's goroutine
 /// identities canonical ([`canonical_goroutines`]): the explorer stores
 /// states in which goroutines that ended have left no trace, so loops that
 /// start goroutines reach repeated states. Renaming only happens after a
 /// goroutine has ended.
-fn stepped(prog: &Program, state: &State, t: &Transition, interrupt: &Interrupt) -> Stepped {
+pub(crate) fn stepped(
+    prog: &Program,
+    state: &State,
+    t: &Transition,
+    interrupt: &Interrupt,
+) -> Stepped {
     let mut out = semantics::step_within(prog, state, t, interrupt);
     let renaming = if out.ended {
         canonical_goroutines(&mut out.state)
@@ -352,180 +358,185 @@ fn search(
         std::borrow::Cow::Borrowed,
     );
     let mut certain: BTreeMap<BugKey, Bug> = BTreeMap::new();
+    let expander = expand::Expander {
+        prog,
+        future,
+        leak_future: &leak_future,
+        bounds,
+        interrupt: &interrupt,
+    };
+    // Nodes are expanded in batches of consecutive ids, in parallel on the
+    // current thread pool, and their results committed one by one in id
+    // order, exactly as a sequential search commits them: node ids, bugs,
+    // paths and the report do not depend on the number of threads.
+    let batch = expand::batch_size();
 
-    while let Some(s) = queue.pop_front() {
-        if let Some(b) = budget.exhausted(builder.graph().len(), s as usize) {
-            cut = Some(b);
-            break;
-        }
-        let depth = builder.graph().depth(s) as usize;
-        stats.max_depth = stats.max_depth.max(depth);
-        monitor.tick(|| Progress {
-            states: builder.graph().len(),
-            transitions: stats.transitions,
-            depth,
-            frontier: queue.len() + 1,
-            elapsed: std::time::Duration::ZERO,
-        });
-        if let Err(b) = budget.may_expand(depth) {
-            // Not expanded: the search is incomplete from here on.
-            cut.get_or_insert(b);
-            break;
-        }
-        debug_assert_eq!(s, builder.expanding());
-        let Node { state, sleep } = builder.node_to_expand(s);
-        let transitions = semantics::enabled(prog, &state);
-        detect::race::detect(prog, &state, || builder.graph().path_to(s), &mut bugs);
-        for f in detect::spins(&state) {
-            detect::record(&mut bugs, f, || builder.graph().path_to(s));
-        }
-        detect::certain::record_in_state(
-            prog,
-            &leak_future,
-            &state,
-            &transitions,
-            &mut certain,
-            || builder.graph().path_to(s),
-        );
-        // Which transitions to explore, and the sleep set each successor
-        // gets. Steps are taken on demand: the reduction asks whether the
-        // transitions of a candidate set crash (a crash ends every other
-        // goroutine's run, so it commutes with nothing), and the chosen
-        // ones run.
-        let mut outcomes: Vec<Option<Stepped>> = transitions.iter().map(|_| None).collect();
-        let outcome = |outcomes: &mut Vec<Option<Stepped>>, i: usize| {
-            if outcomes[i].is_none() {
-                outcomes[i] = Some(stepped(prog, &state, &transitions[i], &interrupt));
+    'search: while !queue.is_empty() {
+        let take = batch.min(queue.len());
+        let nodes: Vec<(StateId, usize, Node)> = queue
+            .drain(..take)
+            .map(|s| {
+                let depth = builder.graph().depth(s) as usize;
+                (s, depth, builder.node_to_expand(s))
+            })
+            .collect();
+        let expansions = expander.expand_all(nodes, &certain);
+        for e in expansions {
+            let expand::Expansion {
+                s,
+                depth,
+                node: Node { state, sleep: _ },
+                transitions,
+                found,
+                certain: leaks,
+                mut view,
+                mut outcomes,
+                in_sleep,
+                fair,
+            } = e;
+            if let Some(b) = budget.exhausted(builder.graph().len(), s as usize) {
+                cut = Some(b);
+                break 'search;
             }
-        };
-        let mut view = future.map(|f| {
-            let mut crashing = |i: usize| {
+            stats.max_depth = stats.max_depth.max(depth);
+            monitor.tick(|| Progress {
+                states: builder.graph().len(),
+                transitions: stats.transitions,
+                depth,
+                frontier: queue.len() + 1,
+                elapsed: std::time::Duration::ZERO,
+            });
+            if let Err(b) = budget.may_expand(depth) {
+                // Not expanded: the search is incomplete from here on.
+                cut.get_or_insert(b);
+                break 'search;
+            }
+            debug_assert_eq!(s, builder.expanding());
+            // The findings of the state, each recorded with the path to it
+            // unless an earlier state found it first.
+            expand::adopt(&mut bugs, found, || builder.graph().path_to(s));
+            expand::adopt(&mut certain, leaks, || builder.graph().path_to(s));
+            let outcome = |outcomes: &mut Vec<Option<Stepped>>, i: usize| {
+                if outcomes[i].is_none() {
+                    outcomes[i] = Some(stepped(prog, &state, &transitions[i], &interrupt));
+                }
+            };
+            if let (Some(v), false) = (view.as_mut(), use_sleep) {
+                // The cycle proviso (breadth-first form): a persistent set that
+                // leads back to a state already visited is not enough. (Asked
+                // here, of the graph as every earlier node left it.)
+                let partial = v.persistent.iter().any(|&p| !p);
+                let back = partial
+                    && (0..transitions.len())
+                        .filter(|&i| v.persistent[i])
+                        .any(|i| {
+                            outcome(&mut outcomes, i);
+                            outcomes[i].as_ref().is_some_and(|(o, _)| {
+                                o.failure.is_none()
+                                    && builder.graph().contains(&Node::awake(o.state.clone()))
+                            })
+                        });
+                if back {
+                    v.persistent.iter_mut().for_each(|p| *p = true);
+                }
+            }
+            let mut asleep_here: Vec<usize> = Vec::new();
+            let mut chosen: Vec<usize> = Vec::new();
+            for i in 0..transitions.len() {
+                let in_set = view.as_ref().is_none_or(|v| v.persistent[i]);
+                let sleeping = !fair && in_sleep[i];
+                // A step the reduction found to crash while weighing candidate
+                // sets is explored too: it stores no state, and a crash must not
+                // wait for the set holding it to be chosen (it may never be).
+                let known_crash = outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some());
+                if sleeping {
+                    asleep_here.push(i);
+                } else if in_set || known_crash {
+                    chosen.push(i);
+                }
+            }
+            let asleep_in_set = asleep_here
+                .iter()
+                .filter(|&&i| view.as_ref().is_none_or(|v| v.persistent[i]))
+                .count() as u32;
+            let mut crashes = 0u32;
+            // The chosen steps taken so far that did not crash: each sleeps in
+            // the later siblings it is independent of. A step that crashed is
+            // not put to sleep (it stays explorable, and sleeping steps are
+            // known not to crash).
+            let mut explored: Vec<usize> = Vec::with_capacity(chosen.len());
+            for &i in &chosen {
+                let t = &transitions[i];
+                stats.transitions += 1;
+                cover(prog, &state, t, &mut covered);
                 outcome(&mut outcomes, i);
-                outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some())
-            };
-            reduce::analyse(prog, f, &state, &transitions, &mut crashing)
-        });
-        if let (Some(v), false) = (view.as_mut(), use_sleep) {
-            // The cycle proviso (breadth-first form): a persistent set that
-            // leads back to a state already visited is not enough.
-            let partial = v.persistent.iter().any(|&p| !p);
-            let back = partial
-                && (0..transitions.len())
-                    .filter(|&i| v.persistent[i])
-                    .any(|i| {
-                        outcome(&mut outcomes, i);
-                        outcomes[i].as_ref().is_some_and(|(o, _)| {
-                            o.failure.is_none()
-                                && builder.graph().contains(&Node::awake(o.state.clone()))
-                        })
+                let Some((out, renaming)) = outcomes[i].take() else {
+                    continue;
+                };
+                for e in &out.events {
+                    let Event::ContextLeak { site } = e;
+                    detect::record(&mut bugs, detect::context_leak(*site), || {
+                        let mut p = builder.graph().path_to(s);
+                        p.push(t.clone());
+                        p
                     });
-            if back {
-                v.persistent.iter_mut().for_each(|p| *p = true);
-            }
-        }
-        // The ignoring proviso (see checker/README.md): on levels that recur
-        // along every infinite path, every enabled transition is taken, as
-        // if the search started afresh there (sleep sets included: what they
-        // leave to sibling branches may never be reached on an infinite one).
-        let fair = view.is_some() && fair_level(depth, bounds);
-        if let (Some(v), true) = (view.as_mut(), fair) {
-            v.persistent.iter_mut().for_each(|p| *p = true);
-        }
-        let mut asleep_here: Vec<usize> = Vec::new();
-        let mut chosen: Vec<usize> = Vec::new();
-        for (i, t) in transitions.iter().enumerate() {
-            let in_set = view.as_ref().is_none_or(|v| v.persistent[i]);
-            let sleeping = !fair
-                && !sleep.is_empty()
-                && reduce::sleep::key(&state, t).is_some_and(|k| sleep.contains(&k));
-            // A step the reduction found to crash while weighing candidate
-            // sets is explored too: it stores no state, and a crash must not
-            // wait for the set holding it to be chosen (it may never be).
-            let known_crash = outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some());
-            if sleeping {
-                asleep_here.push(i);
-            } else if in_set || known_crash {
-                chosen.push(i);
-            }
-        }
-        let asleep_in_set = asleep_here
-            .iter()
-            .filter(|&&i| view.as_ref().is_none_or(|v| v.persistent[i]))
-            .count() as u32;
-        let mut crashes = 0u32;
-        for (k, &i) in chosen.iter().enumerate() {
-            let t = &transitions[i];
-            stats.transitions += 1;
-            cover(prog, &state, t, &mut covered);
-            outcome(&mut outcomes, i);
-            let Some((out, renaming)) = outcomes[i].take() else {
-                continue;
-            };
-            for e in &out.events {
-                let Event::ContextLeak { site } = e;
-                detect::record(&mut bugs, detect::context_leak(*site), || {
-                    let mut p = builder.graph().path_to(s);
-                    p.push(t.clone());
-                    p
-                });
-            }
-            if let Some(failure) = out.failure {
-                if failure.kind == FailureKind::Interrupted {
-                    // The step did not finish: this state stays unexpanded.
-                    cut = Some(budget.interrupted());
+                }
+                if let Some(failure) = out.failure {
+                    if failure.kind == FailureKind::Interrupted {
+                        // The step did not finish: this state stays unexpanded.
+                        cut = Some(budget.interrupted());
+                        builder.abandon(s);
+                        break 'search;
+                    }
+                    let mut path = builder.graph().path_to(s);
+                    path.push(t.clone());
+                    if !failure.kind.is_crash() {
+                        return Err(ModelError { failure, path });
+                    }
+                    detect::record(&mut bugs, detect::crash(&failure), || path);
+                    crashes += 1;
+                    continue;
+                }
+                let next_sleep = match &view {
+                    Some(v) if use_sleep && !fair => reduce::sleep::successor_sleep(
+                        &state,
+                        &transitions,
+                        v,
+                        &asleep_here,
+                        &explored,
+                        i,
+                        &renaming,
+                    ),
+                    _ => SleepSet::new(),
+                };
+                explored.push(i);
+                let node = Node {
+                    state: out.state,
+                    sleep: next_sleep,
+                };
+                if bounds
+                    .max_states
+                    .is_some_and(|m| builder.graph().len() >= m)
+                    && !builder.graph().contains(&node)
+                {
+                    // Storing one more state would exceed the bound: this state
+                    // stays unexpanded (its partial edges are dropped).
+                    cut = Some(Bound::States(builder.graph().len()));
                     builder.abandon(s);
-                    break;
+                    break 'search;
                 }
-                let mut path = builder.graph().path_to(s);
-                path.push(t.clone());
-                if !failure.kind.is_crash() {
-                    return Err(ModelError { failure, path });
+                let (id, new) = builder.add(s, &state, t, node);
+                if new {
+                    queue.push_back(id);
                 }
-                detect::record(&mut bugs, detect::crash(&failure), || path);
-                crashes += 1;
-                continue;
             }
-            let next_sleep = match &view {
-                Some(v) if use_sleep && !fair => reduce::sleep::successor_sleep(
-                    &state,
-                    &transitions,
-                    v,
-                    &asleep_here,
-                    &chosen[..k],
-                    i,
-                    &renaming,
-                ),
-                _ => SleepSet::new(),
-            };
-            let node = Node {
-                state: out.state,
-                sleep: next_sleep,
-            };
-            if bounds
-                .max_states
-                .is_some_and(|m| builder.graph().len() >= m)
-                && !builder.graph().contains(&node)
-            {
-                // Storing one more state would exceed the bound: this state
-                // stays unexpanded (its partial edges are dropped).
-                cut = Some(Bound::States(builder.graph().len()));
-                builder.abandon(s);
-                break;
+            builder.close(s, crashes, asleep_in_set);
+            // A terminal state with a goroutine left is a deadlock or a leak.
+            let stuck = transitions.is_empty() && !state.goroutines.is_empty();
+            if bounds.stop_at_first_bug && (stuck || !bugs.is_empty() || !certain.is_empty()) {
+                cut = Some(Bound::FirstBug);
+                break 'search;
             }
-            let (id, new) = builder.add(s, &state, t, node);
-            if new {
-                queue.push_back(id);
-            }
-        }
-        if cut.is_some() {
-            break;
-        }
-        builder.close(s, crashes, asleep_in_set);
-        // A terminal state with a goroutine left is a deadlock or a leak.
-        let stuck = transitions.is_empty() && !state.goroutines.is_empty();
-        if bounds.stop_at_first_bug && (stuck || !bugs.is_empty() || !certain.is_empty()) {
-            cut = Some(Bound::FirstBug);
-            break;
         }
     }
     if cut.is_some() {

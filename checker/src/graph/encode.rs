@@ -1,7 +1,8 @@
 //! The stored form of a node: a few bytes, with its parts shared.
 //!
 //! A state splits into parts: the shared part (globals, objects, whether
-//! main returned) and one part per goroutine. Each part is encoded once
+//! main returned), the goroutines' identities (one part for all of them),
+//! and one part per goroutine's execution. Each part is encoded once
 //! (postcard: varints, no padding) and stored once in its own
 //! [`Interner`]; a node is then the list of its parts' ids plus its sleep
 //! set, itself stored once. This is SPIN's *collapse* compression: a
@@ -20,7 +21,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use super::intern::{push_varint, read_varint, Interner};
 use super::Node;
 use crate::reduce::SleepSet;
-use crate::state::{Goroutine, Object, State};
+use crate::state::{Execution, Goroutine, GoroutineId, Object, State};
 use crate::value::Value;
 
 /// The shared part of a state, as encoded.
@@ -31,9 +32,12 @@ type Shared<'a> = (&'a [Value], &'a [Object], bool);
 pub(crate) struct NodeStore {
     /// Distinct shared parts.
     shared: Interner,
-    /// Distinct goroutines.
+    /// Distinct lists of goroutine identities.
+    ids: Interner,
+    /// Distinct goroutine executions.
     goroutines: Interner,
-    /// Distinct nodes: part ids, then the encoded sleep set.
+    /// Distinct nodes: part ids (shared, identities, the number of
+    /// goroutines, each one's execution), then the encoded sleep set.
     nodes: Interner,
     /// True once a node with a non-empty sleep set is stored (otherwise
     /// nodes and states are the same thing).
@@ -41,14 +45,14 @@ pub(crate) struct NodeStore {
     /// Reused encoding buffers.
     part: Vec<u8>,
     key: Vec<u8>,
-    /// Goroutines decoded lately, by part id (direct-mapped, so bounded):
+    /// Executions decoded lately, by part id (direct-mapped, so bounded):
     /// a state decoded for expansion shares them with the states decoded
     /// before it instead of decoding them again.
-    decoded: Vec<Option<(u32, Arc<Goroutine>)>>,
+    decoded: Vec<Option<(u32, Arc<Execution>)>>,
 }
 
-/// How many decoded goroutines [`NodeStore`] keeps at most (it keeps
-/// about twice as many as there are distinct goroutines, up to this).
+/// How many decoded executions [`NodeStore`] keeps at most (it keeps
+/// about twice as many as there are distinct executions, up to this).
 const DECODED: usize = 1 << 16;
 
 impl NodeStore {
@@ -85,19 +89,35 @@ impl NodeStore {
             }
         };
         push_varint(&mut key, u64::from(shared_id));
+        let same_ids = near.as_ref().is_some_and(|(s, _)| {
+            s.goroutines.len() == state.goroutines.len()
+                && s.goroutines
+                    .iter()
+                    .zip(&state.goroutines)
+                    .all(|(a, b)| a.id == b.id)
+        });
+        let ids_id = match &near {
+            Some((_, ids)) if same_ids => ids[1],
+            _ => {
+                part.clear();
+                encode_identities(&mut part, &state.goroutines);
+                self.ids.insert(&part).0
+            }
+        };
+        push_varint(&mut key, u64::from(ids_id));
         push_varint(&mut key, state.goroutines.len() as u64);
-        // Both goroutine lists are sorted by id: walk them together.
+        // Goroutines keep their order along a step (one may end, one may
+        // start, the others may be renamed): an execution shared with the
+        // one near is found a position or two on.
         let mut j = 0;
         for g in &state.goroutines {
             let mut reused = None;
             if let Some((s, ids)) = &near {
-                while j < s.goroutines.len() && s.goroutines[j].id < g.id {
-                    j += 1;
-                }
-                if j < s.goroutines.len()
-                    && (Arc::ptr_eq(&s.goroutines[j], g) || s.goroutines[j] == *g)
-                {
-                    reused = Some(ids[j + 1]);
+                let ahead = (j..s.goroutines.len().min(j + 3))
+                    .find(|&k| Arc::ptr_eq(s.goroutines[k].execution(), g.execution()));
+                if let Some(k) = ahead {
+                    reused = Some(ids[k + 2]);
+                    j = k + 1;
                 }
             }
             let id = reused.unwrap_or_else(|| intern(&mut self.goroutines, &mut part, &**g));
@@ -111,12 +131,13 @@ impl NodeStore {
         found
     }
 
-    /// The part ids of stored node `id`: the shared part's, then each
-    /// goroutine's.
+    /// The part ids of stored node `id`: the shared part's, the
+    /// identities', then each goroutine's execution's.
     fn part_ids(&self, id: u32) -> smallvec::SmallVec<[u32; 16]> {
         let key = self.nodes.get(id);
         let mut at = 0;
         let mut ids = smallvec::SmallVec::new();
+        ids.push(read_varint(key, &mut at) as u32);
         ids.push(read_varint(key, &mut at) as u32);
         let n = read_varint(key, &mut at);
         for _ in 0..n {
@@ -131,9 +152,11 @@ impl NodeStore {
         let mut part = Vec::new();
         let state = &node.state;
         let shared: Shared = (&state.globals, &state.objects, state.main_returned);
-        part.clear();
         encode(&mut part, &shared);
         push_varint(&mut key, u64::from(self.shared.find(&part)?));
+        part.clear();
+        encode_identities(&mut part, &state.goroutines);
+        push_varint(&mut key, u64::from(self.ids.find(&part)?));
         push_varint(&mut key, state.goroutines.len() as u64);
         for g in &state.goroutines {
             part.clear();
@@ -144,11 +167,11 @@ impl NodeStore {
         self.nodes.find(&key)
     }
 
-    /// The node with id `id`, sharing the goroutines it has in common
+    /// The node with id `id`, sharing the executions it has in common
     /// with the nodes decoded lately (for the explorer, which decodes
     /// every node once to expand it).
     pub(crate) fn node_shared(&mut self, id: u32) -> Node {
-        // Sized to the goroutines stored so far: a small search does not
+        // Sized to the executions stored so far: a small search does not
         // pay for a large cache. Growing it starts it afresh.
         let want = (self.goroutines.len() * 2)
             .next_power_of_two()
@@ -159,22 +182,22 @@ impl NodeStore {
         let slots = self.decoded.len();
         let key = self.nodes.get(id);
         let mut at = 0;
-        let shared = read_varint(key, &mut at) as u32;
-        let (globals, objects, main_returned): (Vec<Value>, Vec<Object>, bool) =
-            decode(self.shared.get(shared));
+        let (globals, objects, main_returned) = self.shared_at(key, &mut at);
+        let ids = self.ids_at(key, &mut at);
         let n = read_varint(key, &mut at) as usize;
         let mut goroutines = Vec::with_capacity(n);
-        for _ in 0..n {
+        for (gid, spawned) in ids.into_iter().take(n) {
             let part = read_varint(key, &mut at) as u32;
             let slot = &mut self.decoded[part as usize % slots];
-            match slot {
-                Some((p, g)) if *p == part => goroutines.push(Arc::clone(g)),
+            let execution = match slot {
+                Some((p, e)) if *p == part => Arc::clone(e),
                 _ => {
-                    let g = Arc::new(decode::<Goroutine>(self.goroutines.get(part)));
-                    *slot = Some((part, Arc::clone(&g)));
-                    goroutines.push(g);
+                    let e = Arc::new(decode::<Execution>(self.goroutines.get(part)));
+                    *slot = Some((part, Arc::clone(&e)));
+                    e
                 }
-            }
+            };
+            goroutines.push(Goroutine::sharing(gid, spawned, execution));
         }
         let sleep: SleepSet = decode(&key[at..]);
         Node {
@@ -205,15 +228,16 @@ impl NodeStore {
     /// Decodes the state whose part ids start at `key[*at]`, moving past
     /// them.
     fn state_at(&self, key: &[u8], at: &mut usize) -> State {
-        let shared = read_varint(key, at) as u32;
-        let (globals, objects, main_returned): (Vec<Value>, Vec<Object>, bool) =
-            decode(self.shared.get(shared));
+        let (globals, objects, main_returned) = self.shared_at(key, at);
+        let ids = self.ids_at(key, at);
         let n = read_varint(key, at) as usize;
-        let goroutines = (0..n)
-            .map(|_| {
-                Arc::new(decode::<Goroutine>(
-                    self.goroutines.get(read_varint(key, at) as u32),
-                ))
+        let goroutines = ids
+            .into_iter()
+            .take(n)
+            .map(|(id, spawned)| {
+                let part = read_varint(key, at) as u32;
+                let execution = decode::<Execution>(self.goroutines.get(part));
+                Goroutine::sharing(id, spawned, Arc::new(execution))
             })
             .collect();
         State {
@@ -222,6 +246,16 @@ impl NodeStore {
             objects,
             main_returned,
         }
+    }
+
+    /// Decodes the shared part whose id is at `key[*at]`.
+    fn shared_at(&self, key: &[u8], at: &mut usize) -> (Vec<Value>, Vec<Object>, bool) {
+        decode(self.shared.get(read_varint(key, at) as u32))
+    }
+
+    /// Decodes the identities (with spawn counts) whose id is at `key[*at]`.
+    fn ids_at(&self, key: &[u8], at: &mut usize) -> Vec<(GoroutineId, u32)> {
+        decode_identities(self.ids.get(read_varint(key, at) as u32))
     }
 
     /// How many distinct states the nodes hold (a state may be stored once
@@ -236,6 +270,7 @@ impl NodeStore {
                 let key = self.nodes.get(id);
                 let mut at = 0;
                 read_varint(key, &mut at);
+                read_varint(key, &mut at);
                 let n = read_varint(key, &mut at);
                 (0..n).for_each(|_| {
                     read_varint(key, &mut at);
@@ -247,8 +282,43 @@ impl NodeStore {
 
     /// Bytes held by the store (for statistics).
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.shared.heap_bytes() + self.goroutines.heap_bytes() + self.nodes.heap_bytes()
+        self.shared.heap_bytes()
+            + self.ids.heap_bytes()
+            + self.goroutines.heap_bytes()
+            + self.nodes.heap_bytes()
     }
+}
+
+/// Appends the identities of `goroutines` (each with how many children
+/// it has spawned, which names the next) as varints: their number, then
+/// per goroutine its path's length, the path, and the count. Written by
+/// hand: it is the one part of a state as long as its goroutines, which
+/// a loop that starts goroutines makes long.
+fn encode_identities(out: &mut Vec<u8>, goroutines: &[Goroutine]) {
+    push_varint(out, goroutines.len() as u64);
+    for g in goroutines {
+        push_varint(out, g.id.0.len() as u64);
+        for &step in &g.id.0 {
+            push_varint(out, u64::from(step));
+        }
+        push_varint(out, u64::from(g.spawned));
+    }
+}
+
+/// Reads what [`encode_identities`] wrote.
+fn decode_identities(bytes: &[u8]) -> Vec<(GoroutineId, u32)> {
+    let mut at = 0;
+    let n = read_varint(bytes, &mut at) as usize;
+    (0..n)
+        .map(|_| {
+            let len = read_varint(bytes, &mut at) as usize;
+            let path = (0..len)
+                .map(|_| read_varint(bytes, &mut at) as u16)
+                .collect();
+            let spawned = read_varint(bytes, &mut at) as u32;
+            (GoroutineId(path), spawned)
+        })
+        .collect()
 }
 
 /// Interns the encoding of `value` in `set` (encoded into `buf`).

@@ -19,6 +19,7 @@
 //! or close: the leak detector ([`crate::detect::certain`]) asks it
 //! whether anything that can still run can release a blocked goroutine.
 
+use smallvec::SmallVec;
 use weft_models::ir::{Expr, FuncId, Op, Pc, Program};
 use weft_models::ops::{self, ChanOp, Role, Successor};
 
@@ -410,9 +411,77 @@ pub(crate) fn handles_stored(state: &State) -> bool {
     })
 }
 
-/// Per family, the strongest mode a goroutine may still use it with
-/// (0: never, else [`Mode`] as a number).
-pub(crate) type FamilyModes = Vec<u8>;
+/// Per family, the strongest mode something uses it with (none, read or
+/// write): two bit sets over the families, the touched and the written,
+/// inline up to 128 families. The reduction asks it, for every actor of
+/// every state, whether two of them conflict: a word-wise test.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FamilyModes {
+    /// Families touched in any mode.
+    touched: SmallVec<[u64; 2]>,
+    /// Families written.
+    written: SmallVec<[u64; 2]>,
+}
+
+impl FamilyModes {
+    /// No family touched, over `n` families.
+    pub(crate) fn new(n: usize) -> Self {
+        let words = n.div_ceil(64);
+        FamilyModes {
+            touched: smallvec::smallvec![0; words],
+            written: smallvec::smallvec![0; words],
+        }
+    }
+
+    /// Records a use of family `f` in mode `m` (families beyond the ones
+    /// counted at creation are ignored, as objects created by a step the
+    /// state does not have yet).
+    pub(crate) fn set(&mut self, f: usize, m: Mode) {
+        let (w, bit) = (f / 64, 1u64 << (f % 64));
+        if w >= self.touched.len() {
+            return;
+        }
+        self.touched[w] |= bit;
+        if m == Mode::Write {
+            self.written[w] |= bit;
+        }
+    }
+
+    /// The strongest mode family `f` is used with, if any.
+    pub(crate) fn get(&self, f: usize) -> Option<Mode> {
+        let (w, bit) = (f / 64, 1u64 << (f % 64));
+        let touched = self.touched.get(w).is_some_and(|x| x & bit != 0);
+        let written = self.written.get(w).is_some_and(|x| x & bit != 0);
+        match (touched, written) {
+            (_, true) => Some(Mode::Write),
+            (true, false) => Some(Mode::Read),
+            (false, false) => None,
+        }
+    }
+
+    /// True when some family is written by one and touched by the other.
+    pub(crate) fn conflicts(&self, other: &FamilyModes) -> bool {
+        let words = self.touched.len().min(other.touched.len());
+        (0..words).any(|w| {
+            (self.written[w] & other.touched[w]) | (self.touched[w] & other.written[w]) != 0
+        })
+    }
+
+    /// Adds every use of `other`.
+    pub(crate) fn absorb(&mut self, other: &FamilyModes) {
+        for (x, y) in self.touched.iter_mut().zip(&other.touched) {
+            *x |= y;
+        }
+        for (x, y) in self.written.iter_mut().zip(&other.written) {
+            *x |= y;
+        }
+    }
+
+    /// True when no family is used.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.touched.iter().all(|&w| w == 0)
+    }
+}
 
 /// The future of goroutine `g`: per family, how it may still be touched.
 /// `anything` says that handles can still move between goroutines, so a
@@ -424,20 +493,18 @@ pub(crate) fn goroutine_future(
     g: &Goroutine,
     anything: bool,
 ) -> FamilyModes {
-    let mut modes = vec![0u8; fams.len()];
+    let mut modes = FamilyModes::new(fams.len());
     if g.spinning {
         return modes;
     }
     let code = prog_future.of_goroutine(g);
     let set = |modes: &mut FamilyModes, r: ObjRef, m: Mode| {
-        if r.index() >= modes.len() {
+        if r.index() >= fams.len() {
             return;
         }
-        let f = fams.family(r) as usize;
-        modes[f] = modes[f].max(m as u8);
+        modes.set(fams.family(r) as usize, m);
         if let Object::Cond(c) = state.object(r) {
-            let l = fams.family(c.locker) as usize;
-            modes[l] = modes[l].max(Mode::Write as u8);
+            modes.set(fams.family(c.locker) as usize, Mode::Write);
         }
     };
     for &(gl, m) in &code.globals {

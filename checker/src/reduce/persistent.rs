@@ -19,10 +19,11 @@
 //! is dependent on everything: a set containing one is not used, and when
 //! every candidate contains one, the whole enabled set is explored.
 
+use smallvec::SmallVec;
 use weft_models::ir::Program;
 
 use super::future::{goroutine_future, handles_may_move, FamilyModes, ProgramFuture};
-use super::touch::{clock_touches, goroutine_touches, transition_touches, Families, Touches};
+use super::touch::{add, clock_touches, goroutine_touches, transition_touches, Families, Touches};
 use crate::semantics::Transition;
 use crate::state::State;
 
@@ -38,20 +39,11 @@ pub(crate) struct StateView {
 }
 
 fn modes_of(t: &Touches, n: usize) -> FamilyModes {
-    let mut m = vec![0u8; n];
+    let mut m = FamilyModes::new(n);
     for &(f, mode) in t {
-        let f = f as usize;
-        if f < n {
-            m[f] = m[f].max(mode as u8);
-        }
+        m.set(f as usize, mode);
     }
     m
-}
-
-fn conflicts(a: &FamilyModes, b: &FamilyModes) -> bool {
-    a.iter()
-        .zip(b)
-        .any(|(&x, &y)| x > 0 && y > 0 && (x == 2 || y == 2))
 }
 
 /// Analyses `state` and chooses a persistent subset of `enabled`.
@@ -66,9 +58,35 @@ pub(crate) fn analyse(
     let nf = families.len();
     let ng = state.goroutines.len();
     let clock = ng;
+    // What each goroutine's current operation touches, over all its
+    // alternatives: a step's touches are its goroutine's, a rendezvous's
+    // both partners'. Not needed when there is nothing to choose.
+    let own: Vec<Touches> = if enabled.len() <= 1 {
+        Vec::new()
+    } else {
+        state
+            .goroutines
+            .iter()
+            .map(|g| goroutine_touches(prog, state, &families, g))
+            .collect()
+    };
     let touches: Vec<Touches> = enabled
         .iter()
-        .map(|t| transition_touches(prog, state, &families, t))
+        .map(|t| match *t {
+            Transition::Step { g, .. } if !own.is_empty() => own[g as usize].clone(),
+            Transition::Rendezvous {
+                sender, receiver, ..
+            } if !own.is_empty() => {
+                let mut both = own[sender as usize].clone();
+                for &(f, m) in &own[receiver as usize] {
+                    add(&mut both, f, m);
+                }
+                both
+            }
+            Transition::Step { .. } | Transition::Rendezvous { .. } | Transition::Fire { .. } => {
+                transition_touches(prog, state, &families, t)
+            }
+        })
         .collect();
     let actors: Vec<smallvec::SmallVec<[usize; 2]>> = enabled
         .iter()
@@ -88,17 +106,13 @@ pub(crate) fn analyse(
         };
     }
     // Current operations of every actor.
-    let mut current: Vec<FamilyModes> = state
-        .goroutines
-        .iter()
-        .map(|g| modes_of(&goroutine_touches(prog, state, &families, g), nf))
-        .collect();
+    let mut current: Vec<FamilyModes> = own.iter().map(|t| modes_of(t, nf)).collect();
     current.push(modes_of(&clock_touches(state, &families), nf));
     // A goroutine whose next step touches nothing shared (`go`, a choice,
     // `Sleep`, `panic`) conflicts with no one: its steps alone are a
     // persistent set, unless one crashes. No futures needed.
     for (a, cur) in current.iter().enumerate().take(ng) {
-        if cur.iter().any(|&m| m > 0) {
+        if !cur.is_empty() {
             continue;
         }
         let set: Vec<bool> = actors.iter().map(|xs| xs.as_slice() == [a]).collect();
@@ -123,13 +137,23 @@ pub(crate) fn analyse(
         .collect();
     fut.push(current[clock].clone());
     for (f, c) in fut.iter_mut().zip(&current) {
-        for (x, &y) in f.iter_mut().zip(c) {
-            *x = (*x).max(y);
+        f.absorb(c);
+    }
+    // Who moves with whom: the actors of each transition (a rendezvous
+    // moves two goroutines).
+    let n = ng + 1;
+    let mut partners: Vec<ActorSet> = vec![ActorSet::new(n); n];
+    for xs in &actors {
+        for &a in xs {
+            for &b in xs {
+                partners[a].insert(b);
+            }
         }
     }
-    let has_move: Vec<bool> = (0..=ng)
-        .map(|a| actors.iter().any(|xs| xs.contains(&a)))
-        .collect();
+    let in_set = |members: &ActorSet, i: usize| actors[i].iter().any(|&a| members.contains(a));
+    let crash_free = |members: &ActorSet, crashing: &mut dyn FnMut(usize) -> bool| {
+        !(0..enabled.len()).any(|i| in_set(members, i) && crashing(i))
+    };
     // The candidate sets, smallest first (ties in actor order). The first
     // without a crash is chosen: a crash ends every run through it, so a
     // set holding one must hold everything (the other goroutines could
@@ -137,30 +161,27 @@ pub(crate) fn analyse(
     // so only the sets that may be chosen are asked, in the order they
     // would be: the chosen set's steps run anyway, and no step runs only
     // to be dropped for a smaller set found later.
-    let mut candidates: Vec<(usize, Vec<bool>)> = Vec::new();
-    for start in (0..=ng).filter(|&a| has_move[a]) {
-        let members = closure(start, &current, &fut, &actors);
-        let set: Vec<bool> = actors
-            .iter()
-            .map(|xs| xs.iter().any(|&a| members[a]))
-            .collect();
-        let len = set.iter().filter(|&&b| b).count();
-        if len == 1 && !(0..set.len()).any(|i| set[i] && crashing(i)) {
+    let mut candidates: Vec<(usize, ActorSet)> = Vec::new();
+    for start in (0..n).filter(|&a| partners[a].contains(a)) {
+        let members = closure(start, &current, &fut, &partners);
+        let len = (0..enabled.len()).filter(|&i| in_set(&members, i)).count();
+        if len == 1 && crash_free(&members, crashing) {
             // No set is smaller: the first crash-free one of one step.
+            persistent = (0..enabled.len()).map(|i| in_set(&members, i)).collect();
             return StateView {
                 touches,
                 actors,
-                persistent: set,
+                persistent,
             };
         }
-        candidates.push((len, set));
+        candidates.push((len, members));
     }
     candidates.sort_by_key(|(len, _)| *len);
-    if let Some((_, set)) = candidates
+    if let Some((_, members)) = candidates
         .into_iter()
-        .find(|(_, set)| !(0..set.len()).any(|i| set[i] && crashing(i)))
+        .find(|(_, members)| crash_free(members, crashing))
     {
-        persistent = set;
+        persistent = (0..enabled.len()).map(|i| in_set(&members, i)).collect();
     }
     StateView {
         touches,
@@ -169,36 +190,70 @@ pub(crate) fn analyse(
     }
 }
 
-/// The closed actor set grown from `start`.
+/// A set of actors (goroutine positions, then the clock), as bits: inline
+/// up to 128 actors.
+#[derive(Clone, Debug)]
+struct ActorSet(SmallVec<[u64; 2]>);
+
+impl ActorSet {
+    /// The empty set over `n` actors.
+    fn new(n: usize) -> Self {
+        ActorSet(smallvec::smallvec![0; n.div_ceil(64)])
+    }
+
+    fn contains(&self, a: usize) -> bool {
+        self.0[a / 64] & (1 << (a % 64)) != 0
+    }
+
+    /// Adds `a`; true when it was not there.
+    fn insert(&mut self, a: usize) -> bool {
+        let (w, bit) = (a / 64, 1u64 << (a % 64));
+        let new = self.0[w] & bit == 0;
+        self.0[w] |= bit;
+        new
+    }
+
+    /// The members, in order.
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let b = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    w * 64 + b
+                })
+            })
+        })
+    }
+}
+
+/// The closed actor set grown from `start`: with every member, the
+/// actors it moves with and every actor whose future conflicts with what
+/// the members' current operations touch.
 fn closure(
     start: usize,
     current: &[FamilyModes],
     fut: &[FamilyModes],
-    actors: &[smallvec::SmallVec<[usize; 2]>],
-) -> Vec<bool> {
+    partners: &[ActorSet],
+) -> ActorSet {
     let n = current.len();
-    let nf = current.first().map_or(0, Vec::len);
-    let mut member = vec![false; n];
-    let mut touched = vec![0u8; nf];
-    let mut queue = vec![start];
-    member[start] = true;
+    let mut member = ActorSet::new(n);
+    member.insert(start);
+    let mut touched = current[start].clone();
+    let mut queue: SmallVec<[usize; 16]> = smallvec::smallvec![start];
     loop {
         while let Some(a) = queue.pop() {
-            for (x, &y) in touched.iter_mut().zip(&current[a]) {
-                *x = (*x).max(y);
-            }
-            for xs in actors.iter().filter(|xs| xs.contains(&a)) {
-                for &b in xs {
-                    if !member[b] {
-                        member[b] = true;
-                        queue.push(b);
-                    }
+            touched.absorb(&current[a]);
+            for b in partners[a].iter() {
+                if member.insert(b) {
+                    queue.push(b);
                 }
             }
         }
-        for b in 0..n {
-            if !member[b] && conflicts(&fut[b], &touched) {
-                member[b] = true;
+        for (b, future) in fut.iter().enumerate() {
+            if !member.contains(b) && future.conflicts(&touched) {
+                member.insert(b);
                 queue.push(b);
             }
         }

@@ -27,6 +27,7 @@ use crate::state::GoroutineId;
 mod errors;
 mod growth;
 mod replay;
+mod states;
 
 pub use errors::{compile_errors, read_error, run_error};
 
@@ -48,6 +49,9 @@ pub struct Options {
     /// `--max-states` each and what is left of its time and memory, and
     /// stop on Ctrl-C; the report names the limit that cut them.
     pub budget: Budget,
+    /// Fill in each bug's run step by step ([`BugView::states`]), which
+    /// the review page (`--html`) shows.
+    pub states: bool,
 }
 
 impl Default for Options {
@@ -57,6 +61,7 @@ impl Default for Options {
             params: Vec::new(),
             values: false,
             budget: Budget::default(),
+            states: false,
         }
     }
 }
@@ -510,6 +515,11 @@ pub(crate) fn bug_view_of(
         pending,
         goroutines,
         covers: None,
+        states: if opts.states {
+            states::snapshots(loc, trace, &f.lanes)
+        } else {
+            Vec::new()
+        },
     }
 }
 

@@ -107,6 +107,9 @@ fn offers(prog: &Program, state: &State) -> Vec<Offer> {
             | Op::CompareAndSwap { .. } => {}
         }
     }
+    // Grouped by channel and direction, each group in goroutine and arm
+    // order (a stable sort), as [`partners`] reads them.
+    out.sort_by_key(|o| (o.chan, o.send));
     out
 }
 
@@ -145,15 +148,19 @@ pub fn enabled(prog: &Program, state: &State) -> Vec<Transition> {
 
 /// Whether the arm/offer of goroutine `g` on `chan` (direction `send`) can
 /// complete now, and the partners it would pair with.
+/// `offers` is grouped by channel and direction ([`offers`]), so they are
+/// one contiguous run: a goroutine waiting among many others on one
+/// channel costs a search, not a scan.
 fn partners(
     offers: &[Offer],
     g: u32,
     chan: ObjRef,
     send: bool,
 ) -> impl Iterator<Item = &Offer> + '_ {
-    offers
-        .iter()
-        .filter(move |o| o.g != g && o.chan == chan && o.send != send)
+    let want = (chan, !send);
+    let from = offers.partition_point(|o| (o.chan, o.send) < want);
+    let to = offers.partition_point(|o| (o.chan, o.send) <= want);
+    offers[from..to].iter().filter(move |o| o.g != g)
 }
 
 fn goroutine_transitions(

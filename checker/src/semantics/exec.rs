@@ -11,7 +11,7 @@ use super::{
     PLAIN,
 };
 use crate::semantics::variable::{MapState, VarState};
-use crate::state::{Goroutine, GoroutineId, Object, Site};
+use crate::state::{Execution, Goroutine, GoroutineId, Object, Site};
 use crate::value::{ObjRef, Value};
 
 /// Where a goroutine goes after a visible operation.
@@ -271,14 +271,15 @@ fn visible(
                 .ok_or_else(|| Fault::Internal("the spawning goroutine does not exist".into()))?;
             let child = parent.id.child(parent.spawned);
             parent.spawned += 1;
-            ex.state.insert_goroutine(Goroutine {
-                id: child.clone(),
-                frames: smallvec::smallvec![local::new_frame(prog, *func, &vals)],
-                panic: None,
-                phase: 0,
-                spawned: 0,
-                spinning: false,
-            });
+            ex.state.insert_goroutine(Goroutine::new(
+                child.clone(),
+                Execution {
+                    frames: smallvec::smallvec![local::new_frame(prog, *func, &vals)],
+                    panic: None,
+                    phase: 0,
+                    spinning: false,
+                },
+            ));
             *spawned = Some(child);
         }
         Op::Choose { dst, values } => {

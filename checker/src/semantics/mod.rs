@@ -12,7 +12,7 @@ use smallvec::SmallVec;
 use weft_models::ir::Program;
 
 use crate::state::canonical::{self, Renumbering};
-use crate::state::{Goroutine, GoroutineId, Site, State};
+use crate::state::{Execution, Goroutine, GoroutineId, Site, State};
 use crate::stop::Interrupt;
 use crate::value::ObjRef;
 
@@ -195,7 +195,7 @@ pub(crate) struct Exec<'p> {
 impl<'p> Exec<'p> {
     /// The goroutine with this id.
     pub(crate) fn goroutine(&self, id: &GoroutineId) -> Option<&Goroutine> {
-        self.state.position(id).map(|p| &*self.state.goroutines[p])
+        self.state.position(id).map(|p| &self.state.goroutines[p])
     }
 
     /// The goroutine with this id, mutably.
@@ -225,14 +225,15 @@ pub(crate) fn initial_state_within(
     };
     exec::create_globals(&mut ex)?;
     let main = prog.func(prog.main);
-    ex.state.insert_goroutine(Goroutine {
-        id: GoroutineId::main(),
-        frames: smallvec::smallvec![local::new_frame(prog, prog.main, &[])],
-        panic: None,
-        phase: 0,
-        spawned: 0,
-        spinning: false,
-    });
+    ex.state.insert_goroutine(Goroutine::new(
+        GoroutineId::main(),
+        Execution {
+            frames: smallvec::smallvec![local::new_frame(prog, prog.main, &[])],
+            panic: None,
+            phase: 0,
+            spinning: false,
+        },
+    ));
     let _ = main;
     local::run_local(&mut ex, &GoroutineId::main())?;
     let _ = local::reap(&mut ex);

@@ -14,7 +14,6 @@
 //! called, it never will be ([`Event::ContextLeak`]).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use smallvec::SmallVec;
 
@@ -192,7 +191,7 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
             .iter()
             .any(|f| f.locals.iter().chain([&f.ret]).any(|&v| v.remap(map) != v));
         if moved {
-            for f in &mut Arc::make_mut(g).frames {
+            for f in &mut g.frames {
                 f.locals.iter_mut().for_each(|v| *v = v.remap(map));
                 f.ret = f.ret.remap(map);
             }
@@ -261,7 +260,7 @@ pub(crate) fn canonical_goroutines(state: &mut State) -> GoroutineRenaming {
     let mut pairs = renaming.pairs.iter().peekable();
     for g in &mut state.goroutines {
         if let Some((_, new)) = pairs.next_if(|(old, _)| *old == g.id) {
-            Arc::make_mut(g).id = new.clone();
+            g.id = new.clone();
         }
     }
     for o in &mut state.objects {
@@ -285,13 +284,13 @@ fn flat_ranks(state: &mut State) -> GoroutineRenaming {
             pairs.push((g.id.clone(), GoroutineId(smallvec::smallvec![k])));
         }
         if g.spawned != 0 {
-            Arc::make_mut(g).spawned = 0;
+            g.spawned = 0;
         }
         k += 1;
     }
     if let Some(m) = main {
         if state.goroutines[m].spawned != u32::from(k) {
-            state.goroutine_at_mut(m).spawned = u32::from(k);
+            state.goroutines[m].spawned = u32::from(k);
         }
     }
     GoroutineRenaming { pairs }
@@ -329,7 +328,7 @@ fn tree_ranks(state: &mut State) -> GoroutineRenaming {
     }
     for (g, n) in state.goroutines.iter_mut().zip(spawned) {
         if g.spawned != n {
-            Arc::make_mut(g).spawned = n;
+            g.spawned = n;
         }
     }
     GoroutineRenaming { pairs }

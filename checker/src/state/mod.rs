@@ -100,19 +100,36 @@ pub struct PanicState {
     pub origin: Site,
 }
 
-/// One goroutine.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// One goroutine: its identity, and what it is running.
+///
+/// The two are kept apart because they change apart: a step changes what
+/// one goroutine or two run, while canonical identities
+/// ([`canonical::canonical_goroutines`]) rename every goroutine spawned
+/// after one that ended. The execution is shared between the states that
+/// hold it unchanged ([`Arc`]): cloning a state copies pointers, renaming
+/// copies none, and a step copies only the executions it changes (on the
+/// first write through [`std::ops::DerefMut`]). Fields of the execution
+/// read as fields of the goroutine.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Goroutine {
     /// Its identity.
     pub id: GoroutineId,
+    /// How many goroutines it has spawned (names its next child). Part of
+    /// the naming, so renamed with the identities.
+    pub spawned: u32,
+    /// What it is running.
+    execution: Arc<Execution>,
+}
+
+/// What a goroutine is running: everything about it but its identity.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Execution {
     /// Its call stack, innermost last; never empty for a live goroutine.
     pub frames: SmallVec<[Frame; 1]>,
     /// A panic being propagated.
     pub panic: Option<Box<PanicState>>,
     /// Progress inside a two-phase operation (RWMutex `Lock`, Cond `Wait`).
     pub phase: u8,
-    /// How many goroutines it has spawned (names its next child).
-    pub spawned: u32,
     /// True once it is proven to loop forever in local code (its local
     /// state repeated, `semantics/local.rs`): it never moves again, yet is
     /// not blocked (it runs, as Go's scheduler keeps running it).
@@ -120,6 +137,42 @@ pub struct Goroutine {
 }
 
 impl Goroutine {
+    /// A goroutine `id` that has spawned none yet, running `execution`.
+    pub(crate) fn new(id: GoroutineId, execution: Execution) -> Self {
+        Self::sharing(id, 0, Arc::new(execution))
+    }
+
+    /// A goroutine `id` that has spawned `spawned`, running a shared
+    /// `execution`.
+    pub(crate) fn sharing(id: GoroutineId, spawned: u32, execution: Arc<Execution>) -> Self {
+        Goroutine {
+            id,
+            spawned,
+            execution,
+        }
+    }
+
+    /// Its execution, shared.
+    pub(crate) fn execution(&self) -> &Arc<Execution> {
+        &self.execution
+    }
+}
+
+impl std::ops::Deref for Goroutine {
+    type Target = Execution;
+    fn deref(&self) -> &Execution {
+        &self.execution
+    }
+}
+
+impl std::ops::DerefMut for Goroutine {
+    /// Copies the execution first if another state shares it.
+    fn deref_mut(&mut self) -> &mut Execution {
+        Arc::make_mut(&mut self.execution)
+    }
+}
+
+impl Execution {
     /// The innermost frame.
     pub(crate) fn top(&self) -> &Frame {
         self.frames
@@ -198,11 +251,9 @@ impl Object {
 pub struct State {
     /// Handles of the program's globals, in declaration order.
     pub globals: Vec<Value>,
-    /// Live goroutines, sorted by id. Shared between the states that hold
-    /// them unchanged (a step changes one or two): cloning a state copies
-    /// pointers, and a step copies only the goroutines it changes
-    /// ([`Arc::make_mut`]).
-    pub goroutines: Vec<Arc<Goroutine>>,
+    /// Live goroutines, sorted by id. Their executions are shared between
+    /// the states that hold them unchanged ([`Goroutine`]).
+    pub goroutines: Vec<Goroutine>,
     /// Objects, canonically numbered.
     pub objects: Vec<Object>,
     /// True once main has returned (the other goroutines keep running).
@@ -237,12 +288,12 @@ impl State {
             .goroutines
             .binary_search_by(|x| x.id.cmp(&g.id))
             .unwrap_or_else(|e| e);
-        self.goroutines.insert(at, Arc::new(g));
+        self.goroutines.insert(at, g);
     }
 
-    /// The goroutine at position `p`, to change: copied first if another
-    /// state shares it.
+    /// The goroutine at position `p`, to change (its execution is copied
+    /// on the first write if another state shares it).
     pub(crate) fn goroutine_at_mut(&mut self, p: usize) -> &mut Goroutine {
-        Arc::make_mut(&mut self.goroutines[p])
+        &mut self.goroutines[p]
     }
 }
