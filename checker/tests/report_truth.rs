@@ -222,8 +222,8 @@ fn goroutines_leaked_together_are_one_bug() {
     assert_eq!(sites, [(16, 13), (16, 31)]);
     assert_eq!(
         c.sentence,
-        "one distinct bug: 2 goroutines blocked forever together (at 16:13, 16:31), met once by \
-         the search"
+        "one distinct bug: goroutines blocked forever together at 16:13, 16:31 (2 findings, one \
+         per operation), met once by the search"
     );
     // Its story ends with both stuck.
     let stuck: Vec<&str> = b

@@ -872,7 +872,8 @@ pub struct BugView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CoversView {
     /// The detectors' findings it stands for: one per operation blocked
-    /// forever for the leak of several goroutines stuck together, else 1.
+    /// forever (several goroutines may stand at one) for a leak of
+    /// goroutines stuck together, else 1.
     pub findings: usize,
     /// Where each finding shows (the blocked operations of a leak), in
     /// order.

@@ -335,18 +335,18 @@ pub fn covers(kind: BugKind, sites: &[(u32, u32)], times_found: usize) -> String
     }
     let at: Vec<String> = sites.iter().map(|&(l, c)| at(l, c)).collect();
     let what = match kind {
-        BugKind::Leak => "goroutines blocked forever together",
+        BugKind::Leak => "goroutines blocked forever together at",
         BugKind::Deadlock
         | BugKind::Race
         | BugKind::Panic
         | BugKind::Assert
         | BugKind::ContextLeak
-        | BugKind::Spin => "findings",
+        | BugKind::Spin => "findings at",
     };
     format!(
-        "one distinct bug: {} {what} (at {}), met {times} by the search",
-        sites.len(),
-        at.join(", ")
+        "one distinct bug: {what} {} ({} findings, one per operation), met {times} by the search",
+        at.join(", "),
+        sites.len()
     )
 }
 
