@@ -268,7 +268,7 @@ fn sarif_says_what_the_json_says_over_the_corpus() {
             }
         }
     }
-    assert_eq!(kinds.len(), 7, "every kind is compared: {kinds:?}");
+    assert_eq!(kinds.len(), 8, "every kind is compared: {kinds:?}");
 }
 
 #[test]
@@ -287,17 +287,19 @@ fn compile_errors_are_json_lines_with_exit_code_two() {
     assert_eq!((e["line"].as_u64(), e["col"].as_u64()), (Some(3), Some(10)));
     assert_eq!(e["message"], "unknown statement `Sned`");
     assert_eq!(e["help"], "did you mean `Send`?");
-    // A --param error has no place in the file.
+    // A --param error points into the file: at the scenario's name when it
+    // has no parameters.
     let leak = d.join("a/leak.ron");
     let (o, lines) = json_lines(&["--param", "n=1", leak.to_str().expect("utf8")]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["error"], "param");
-    assert_eq!(lines[0]["line"], Value::Null);
+    assert!(lines[0]["line"].as_u64().is_some(), "{}", lines[0]);
     assert_eq!(
         lines[0]["message"],
-        "unknown parameter `n`: the scenario has no parameters"
+        "unknown parameter `n` in `--param n=1`"
     );
+    assert_eq!(lines[0]["label"], "the scenario has no parameters");
 }
 
 #[test]

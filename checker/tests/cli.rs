@@ -385,3 +385,56 @@ fn help_lists_the_exit_codes_with_internal_errors_apart() {
         "{out}"
     );
 }
+
+const TICK_IN_RETURNING_FUNCTION: &str = r#"Scenario(
+    name: "tick",
+    expect: [ResourceLeak],
+    go: "1.22",
+    main: [Call("monitor"), Call("monitor")],
+    funcs: {"monitor": [Tick("c", 1), Recv("c")]},
+)
+"#;
+
+#[test]
+fn go_overrides_the_scenario_version_in_check_and_replay() {
+    let d = dir("go-flag", &[("tick.ron", TICK_IN_RETURNING_FUNCTION)]);
+    let file = d.join("tick.ron");
+    let file = file.to_str().expect("utf-8 path");
+    // The scenario's own `go: "1.22"`: the ticker leaks, as expected.
+    let o = weft(&["check", file]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("resource-leak"), "{}", stdout(&o));
+    // `--go 1.23`: collected, so the expected leak is missing.
+    let o = weft(&["check", "--go", "1.23", file]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("UNEXPECTED (expected resource-leak: resource-leak not found)"),
+        "{}",
+        stdout(&o)
+    );
+    // The reproduce command carries `--go`, and replay honours it.
+    let o = weft(&["check", "--go", "1.22", file]);
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| l.contains("reproduce: weft replay"))
+        .expect("a reproduce line");
+    assert!(line.ends_with("--go 1.22"), "{line}");
+    let token = line
+        .split_whitespace()
+        .skip_while(|w| *w != "--schedule")
+        .nth(1)
+        .expect("a schedule");
+    let o = weft(&["replay", file, "--schedule", token, "--go", "1.22"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("✗ resource-leak"), "{}", stdout(&o));
+    let o = weft(&["replay", file, "--schedule", token, "--go", "1.23"]);
+    assert!(!stdout(&o).contains("resource-leak"), "{}", stdout(&o));
+    let o = weft(&["check", "--go", "2", file]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`2` is not a Go version"),
+        "{}",
+        stderr(&o)
+    );
+}

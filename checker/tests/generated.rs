@@ -41,7 +41,7 @@ use weft_checker::counterexample::verdict::blocked_at_in_every_future;
 use weft_checker::detect::{Bug, Involved};
 use weft_checker::explore::{explore, Bounds, Outcome};
 use weft_checker::semantics::context::CancelStatus;
-use weft_checker::semantics::{Event, Transition};
+use weft_checker::semantics::Transition;
 use weft_checker::state::Object;
 use weft_checker::state::Site;
 use weft_models::ir::{Op, Program};
@@ -397,7 +397,7 @@ fn check_replay(prog: &Program, bug: &Bug) -> Result<(), String> {
                 .steps
                 .iter()
                 .flat_map(|s| &s.events)
-                .any(|e| matches!(e, Event::ContextLeak { site } if *site == bug.site));
+                .any(|e| e.bug() == (BugKind::ContextLeak, bug.site));
             let pending = trace.last.objects.iter().any(|o| {
                 matches!(o, Object::Context(c)
                     if c.cancel == CancelStatus::Pending && c.site == Some(bug.site))
@@ -406,6 +406,18 @@ fn check_replay(prog: &Program, bug: &Bug) -> Result<(), String> {
                 Ok(())
             } else {
                 Err("the path neither loses the cancel function nor ends with it pending".into())
+            }
+        }
+        BugKind::ResourceLeak => {
+            let event = trace
+                .steps
+                .iter()
+                .flat_map(|s| &s.events)
+                .any(|e| e.bug() == (BugKind::ResourceLeak, bug.site));
+            if event {
+                Ok(())
+            } else {
+                Err("the path does not drop the running timer".into())
             }
         }
     }

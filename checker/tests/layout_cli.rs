@@ -219,20 +219,22 @@ fn param_errors_on_a_directory_name_each_file() {
     let err = stderr(&o);
     let leak = d.join("b/leak.ron");
     assert!(
-        err.contains(&format!(
-            "error: {}: unknown parameter `n`: the scenario has no parameters",
-            leak.display()
-        )),
+        err.contains("error: unknown parameter `n` in `--param n=3`"),
         "{err}"
     );
+    assert!(
+        err.contains(&format!("┌─ {}:2:12", leak.display())),
+        "{err}"
+    );
+    assert!(err.contains("the scenario has no parameters"), "{err}");
     let o = run(weft().args(["check", "--param", "n=four", path(&d)]));
     let err = stderr(&o);
     let w = d.join("a/w.ron");
     assert!(
-        err.lines()
-            .any(|l| l.starts_with(&format!("error: {}: ", w.display())) && l.contains("four")),
+        err.contains("error: invalid value `four` for parameter `n` in `--param n=four`"),
         "{err}"
     );
+    assert!(err.contains(&format!("┌─ {}:", w.display())), "{err}");
 }
 
 /// Runs `weft` on a pseudo-terminal of `cols` columns (util-linux

@@ -264,6 +264,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::Store { .. } => "Store",
         Op::MapDelete { .. } => "MapDelete",
         Op::Len { .. } => "Len",
+        Op::MapNext { .. } => "MapNext",
         Op::AtomicLoad { .. } => "AtomicLoad",
         Op::AtomicStore { .. } => "AtomicStore",
         Op::AtomicAdd { .. } => "AtomicAdd",
@@ -272,7 +273,7 @@ fn op_name(op: &Op) -> &'static str {
 }
 
 /// Every variant of `Op`, as [`op_name`] names them.
-const EVERY_OP: [&str; 41] = [
+const EVERY_OP: [&str; 42] = [
     "Assign",
     "Jump",
     "JumpIfNot",
@@ -310,6 +311,7 @@ const EVERY_OP: [&str; 41] = [
     "Store",
     "MapDelete",
     "Len",
+    "MapNext",
     "AtomicLoad",
     "AtomicStore",
     "AtomicAdd",

@@ -11,7 +11,7 @@
 //! expression that uses it, so that each shared access is one scheduling point.
 
 use crate::span::Span;
-use crate::syntax::{BugKind, Taxonomy, TimerKind};
+use crate::syntax::{BugKind, GoVersion, Taxonomy, TimerKind};
 
 macro_rules! typed_id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -451,6 +451,26 @@ pub enum Op {
         /// The key.
         key: Expr,
     },
+    /// One iteration of `for k, v := range m`: a plain read of the map.
+    /// `seen` is the loop's own map of the keys produced so far (nil
+    /// before the first iteration, which records every key present then
+    /// as pending). The step's alternative picks the next key: any
+    /// pending key still in the map, or any key added since the loop
+    /// began (Go may or may not produce those); the last alternative,
+    /// offered once no pending key is left, ends the loop. Writes the key,
+    /// its value, and whether an iteration was taken (`more`).
+    MapNext {
+        /// The map ranged over.
+        map: Expr,
+        /// The loop's record of produced keys (a local holding a map).
+        seen: LocalId,
+        /// Where the key goes.
+        key: Option<LocalId>,
+        /// Where the value goes.
+        value: Option<LocalId>,
+        /// Set to true for an iteration, false when the loop ends.
+        more: LocalId,
+    },
     /// `len(ch)` or `len(m)`: a read.
     Len {
         /// The channel or map.
@@ -548,6 +568,7 @@ impl Op {
             | Op::Store { .. }
             | Op::MapDelete { .. }
             | Op::Len { .. }
+            | Op::MapNext { .. }
             | Op::AtomicLoad { .. }
             | Op::AtomicStore { .. }
             | Op::AtomicAdd { .. }
@@ -677,6 +698,9 @@ pub struct Metadata {
     pub taxonomy: Option<Taxonomy>,
     /// Expected bug kinds (empty: clean).
     pub expect: Vec<BugKind>,
+    /// The Go version whose runtime semantics the checker follows (the
+    /// scenario's `go`, or the default; `--go` overrides it).
+    pub go: GoVersion,
     /// The parameter values this program was lowered with, in declaration order.
     pub params: Vec<(String, i64)>,
 }

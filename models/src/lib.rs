@@ -23,14 +23,14 @@ use diagnostic::Diagnostic;
 use span::SourceFile;
 
 /// All front-end errors: diagnostics in the file (all of them), and errors
-/// in `--param` overrides (no span).
+/// in `--param` overrides (located at the parameters they name).
 #[derive(Debug, thiserror::Error)]
 #[error("{}", summary(.diagnostics.len() + .param_errors.len()))]
 pub struct CompileError {
     /// Errors located in the scenario file.
     pub diagnostics: Vec<Diagnostic>,
     /// Errors in the `--param` overrides.
-    pub param_errors: Vec<String>,
+    pub param_errors: Vec<Diagnostic>,
 }
 
 fn summary(n: usize) -> String {
@@ -42,14 +42,12 @@ fn summary(n: usize) -> String {
 }
 
 impl CompileError {
-    /// Renders every error: the file's diagnostics with source snippets,
-    /// then the parameter errors, one per line, each naming the file (one
-    /// `--param` applies to every file of a directory).
+    /// Renders every error with its source snippet: the file's
+    /// diagnostics, then the parameter errors (one `--param` applies to
+    /// every file of a directory, so each file shows its own).
     pub fn render(&self, file: &SourceFile, color: bool) -> String {
         let mut out = diagnostic::render(file, &self.diagnostics, color);
-        for e in &self.param_errors {
-            out.push_str(&format!("error: {}: {e}\n", file.name()));
-        }
+        out.push_str(&diagnostic::render(file, &self.param_errors, color));
         out
     }
 }
@@ -99,7 +97,7 @@ struct Checked {
     /// Every error in the file, sorted by position.
     diagnostics: Vec<Diagnostic>,
     /// Errors in the `--param` overrides.
-    param_errors: Vec<String>,
+    param_errors: Vec<Diagnostic>,
 }
 
 /// RON parsing, decoding with recovery, `--param` checks and validation of

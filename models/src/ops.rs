@@ -166,6 +166,12 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
             f(key, Value)
         }
         Op::Len { target, .. } => f(target, Object(Use::Inspect)),
+        Op::MapNext { map, seen, .. } => {
+            // A plain read of the map (it races with a concurrent write),
+            // and a write of the loop's own record of produced keys.
+            f(map, Object(Use::Read));
+            f(&Expr::Local(*seen), Object(Use::Write))
+        }
         Op::AtomicLoad { var, .. } => f(var, Object(Use::AtomicRead)),
         Op::AtomicStore { var, value } => {
             f(var, Object(Use::AtomicWrite));
@@ -201,6 +207,7 @@ pub fn obtains(op: &Op) -> bool {
             .iter()
             .any(|a| matches!(a.dir, CaseDir::Recv { dst: Some(_), .. })),
         Op::Load { .. } | Op::AtomicLoad { .. } => true,
+        Op::MapNext { key, value, .. } => key.is_some() || value.is_some(),
         // Results computed by the operation itself (a flag, a count, a new
         // handle, an error value) are not taken out of a shared object.
         Op::Assign { .. }
@@ -305,6 +312,7 @@ pub fn channel_ops(op: &Op, mut f: impl FnMut(&Expr, ChanOp)) {
         | Op::Store { .. }
         | Op::MapDelete { .. }
         | Op::Len { .. }
+        | Op::MapNext { .. }
         | Op::AtomicLoad { .. }
         | Op::AtomicStore { .. }
         | Op::AtomicAdd { .. }
@@ -406,6 +414,7 @@ pub fn successors<'a>(op: &'a Op, pc: Pc, mut f: impl FnMut(Successor<'a>)) {
         | Op::Store { .. }
         | Op::MapDelete { .. }
         | Op::Len { .. }
+        | Op::MapNext { .. }
         | Op::AtomicLoad { .. }
         | Op::AtomicStore { .. }
         | Op::AtomicAdd { .. }

@@ -67,11 +67,15 @@ pub enum BugKind {
     ContextLeak,
     /// A goroutine loops forever without a synchronisation operation.
     Spin,
+    /// A timer or ticker still running that nothing can reach or stop any
+    /// more (Go 1.22 semantics: the runtime keeps it until it fires, a
+    /// ticker forever).
+    ResourceLeak,
 }
 
 impl BugKind {
     /// Every kind, in report order.
-    pub const ALL: [BugKind; 7] = [
+    pub const ALL: [BugKind; 8] = [
         BugKind::Deadlock,
         BugKind::Leak,
         BugKind::Race,
@@ -79,6 +83,7 @@ impl BugKind {
         BugKind::Assert,
         BugKind::ContextLeak,
         BugKind::Spin,
+        BugKind::ResourceLeak,
     ];
 
     /// The RON spelling (`Deadlock`, `ContextLeak`, ...).
@@ -91,6 +96,7 @@ impl BugKind {
             BugKind::Assert => "Assert",
             BugKind::ContextLeak => "ContextLeak",
             BugKind::Spin => "Spin",
+            BugKind::ResourceLeak => "ResourceLeak",
         }
     }
 
@@ -104,11 +110,80 @@ impl BugKind {
             BugKind::Assert => "assert",
             BugKind::ContextLeak => "context-leak",
             BugKind::Spin => "spin",
+            BugKind::ResourceLeak => "resource-leak",
         }
     }
 }
 
 impl std::fmt::Display for BugKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which Go release's runtime semantics a scenario follows. Only timers
+/// differ between the two (shared/design/semantics.md, Time): Go 1.23 made
+/// timer channels synchronous and lets unreferenced timers be collected.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+pub enum GoVersion {
+    /// Go 1.22 and earlier: a timer's channel has capacity 1 and keeps a
+    /// stale value; a running timer or ticker is held by the runtime.
+    #[serde(rename = "1.22")]
+    Go122,
+    /// Go 1.23 and later (the default): synchronous timer channels.
+    #[default]
+    #[serde(rename = "1.23")]
+    Go123,
+}
+
+impl GoVersion {
+    /// How the version is written (`1.22`, `1.23`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoVersion::Go122 => "1.22",
+            GoVersion::Go123 => "1.23",
+        }
+    }
+
+    /// Reads a Go version as a `go.mod` directive writes it (`1.21`,
+    /// `1.22.5`, `1.24`): releases up to 1.22 have the Go 1.22 timers,
+    /// later ones the Go 1.23 timers. `None` when `text` is not `1.N` or
+    /// `1.N.P`.
+    pub fn parse(text: &str) -> Option<GoVersion> {
+        let mut parts = text.split('.');
+        let major = parts.next()?;
+        let minor = parts.next()?;
+        let patch = parts.next();
+        if parts.next().is_some() || major != "1" {
+            return None;
+        }
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(minor) || patch.is_some_and(|p| !digits(p)) {
+            return None;
+        }
+        let minor: u32 = minor.parse().ok()?;
+        Some(if minor <= 22 {
+            GoVersion::Go122
+        } else {
+            GoVersion::Go123
+        })
+    }
+}
+
+impl std::fmt::Display for GoVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -165,8 +240,12 @@ pub struct Scenario {
     pub taxonomy: Option<Taxonomy>,
     /// The bug kinds the checker must find; empty means the scenario must be clean.
     pub expect: Vec<(BugKind, Span)>,
+    /// The Go version whose runtime semantics apply (`go: "1.22"`), if given.
+    pub go: Option<(GoVersion, Span)>,
     /// Size parameters with defaults, overridable with `--param`.
     pub params: Vec<ParamDecl>,
+    /// Where `params:` is written, if it is.
+    pub params_span: Option<Span>,
     /// Package-level objects and variables (declarations only).
     pub globals: Vec<Stmt>,
     /// The body of `main`.
@@ -223,6 +302,20 @@ pub struct SelectCase {
     /// What the case does.
     pub kind: CaseKind,
     /// Statements run when the case is chosen.
+    pub body: Block,
+    /// The span of the case.
+    pub span: Span,
+}
+
+/// One case of a `Switch`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SwitchCase {
+    /// The values compared with the tag (conditions without a tag);
+    /// empty for `Default`.
+    pub values: Vec<ExprSrc>,
+    /// True for `default:`.
+    pub default: bool,
+    /// Statements run when the case matches.
     pub body: Block,
     /// The span of the case.
     pub span: Span,
@@ -384,19 +477,38 @@ pub enum StmtKind {
         /// The channel.
         chan: ExprSrc,
     },
-    /// `for v := range ch { body }`
+    /// `for v := range ch { body }`, `for k, v := range m { body }` (every
+    /// iteration order), `for i := range n { body }`: what is ranged over
+    /// is decided by the kind of `chan`.
     Range {
-        /// The channel.
+        /// The channel, map or integer.
         chan: ExprSrc,
-        /// Local for each value.
+        /// Local for each value (a channel), key (a map) or index (an integer).
         var: Option<Name>,
+        /// Local for each map value (a map only).
+        value: Option<Name>,
         /// The loop body.
         body: Block,
+        /// The statement's label (`outer:` in Go), for `Break`/`Continue`.
+        label: Option<Name>,
     },
     /// `select { cases }`
     Select {
         /// The cases, in order.
         cases: Vec<SelectCase>,
+        /// The statement's label, for `Break`.
+        label: Option<Name>,
+    },
+    /// `switch tag { case a, b: ...; default: ... }`, or `switch { case
+    /// cond: ... }` without a tag.
+    Switch {
+        /// The value compared with each case's values; `None`: each case
+        /// value is a condition.
+        tag: Option<ExprSrc>,
+        /// The cases, in order (at most one default).
+        cases: Vec<SwitchCase>,
+        /// The statement's label, for `Break`.
+        label: Option<Name>,
     },
 
     // ----- sync -----
@@ -544,6 +656,8 @@ pub enum StmtKind {
         to: ExprSrc,
         /// The body.
         body: Block,
+        /// The loop's label, for `Break`/`Continue`.
+        label: Option<Name>,
     },
     /// `for cond { body }`
     While {
@@ -551,16 +665,27 @@ pub enum StmtKind {
         cond: ExprSrc,
         /// The body.
         body: Block,
+        /// The loop's label, for `Break`/`Continue`.
+        label: Option<Name>,
     },
     /// `for { body }`
     Loop {
         /// The body.
         body: Block,
+        /// The loop's label, for `Break`/`Continue`.
+        label: Option<Name>,
     },
-    /// `break`
-    Break,
-    /// `continue`
-    Continue,
+    /// `break` / `break label`
+    Break {
+        /// The labelled statement to leave (innermost loop, select or
+        /// switch when `None`).
+        label: Option<Name>,
+    },
+    /// `continue` / `continue label`
+    Continue {
+        /// The labelled loop to continue (innermost loop when `None`).
+        label: Option<Name>,
+    },
     /// `return` / `return v`
     Return {
         /// The returned value.
@@ -596,10 +721,15 @@ pub enum StmtKind {
         /// Local for the result.
         into: Option<Name>,
     },
-    /// `defer func() { body }()`
+    /// `defer func() { body }()`, or `defer recover()` (the direct form:
+    /// recover is then not called by a deferred function, so it stops no
+    /// panic, as in Go).
     Defer {
         /// The deferred statements.
         body: Block,
+        /// `Some` for the direct form `defer recover()`: where `recover()`
+        /// is written.
+        direct_recover: Option<Span>,
     },
     /// `panic(msg)`
     Panic {

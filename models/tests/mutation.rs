@@ -502,6 +502,22 @@ fn check_one(text: &str, params: &[(String, String)]) -> Result<bool, String> {
             if rendered.is_empty() {
                 return Err("empty rendering".into());
             }
+            // Every error, `--param` errors included, is printed with its
+            // file:line:col.
+            let all: Vec<_> = e.diagnostics.iter().chain(&e.param_errors).collect();
+            for d in &all {
+                let (line, col) = file.line_col(d.span.start);
+                if !rendered.contains(&format!("m.ron:{line}:{col}")) {
+                    return Err(format!("no location for {:?}\n{rendered}", d.message));
+                }
+            }
+            let located = rendered.matches("┌─ m.ron:").count();
+            if located != all.len() {
+                return Err(format!(
+                    "{} errors but {located} locations printed:\n{rendered}",
+                    all.len()
+                ));
+            }
             Ok(false)
         }
     }

@@ -385,6 +385,7 @@ fn action_suffix(s: &StepView) -> String {
         Action::SelectCase(n) | Action::SelectCaseHandedOver(n) => format!(" → case {n}"),
         Action::SelectDefault => " → default".into(),
         Action::Choice(n) => format!(" → choice {n}"),
+        Action::RangeMap(n) => format!(" → range choice {n}"),
         Action::LockReadersGone => " (readers gone)".into(),
         Action::WakeAndRelock => " (relock)".into(),
         a @ (Action::Read | Action::Len) => format!(" ({a})"),

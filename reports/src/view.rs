@@ -69,12 +69,14 @@ vocabulary! {
         ContextLeak => "context-leak",
         /// A goroutine loops forever without a synchronisation operation.
         Spin => "spin",
+        /// A running timer or ticker nothing can reach or stop (Go 1.22).
+        ResourceLeak => "resource-leak",
     }
 }
 
 impl BugKind {
     /// Every kind, in the order of [`BugKind::index`].
-    pub const ALL: [BugKind; 7] = [
+    pub const ALL: [BugKind; 8] = [
         BugKind::Deadlock,
         BugKind::Leak,
         BugKind::Race,
@@ -82,6 +84,7 @@ impl BugKind {
         BugKind::Assert,
         BugKind::ContextLeak,
         BugKind::Spin,
+        BugKind::ResourceLeak,
     ];
 
     /// Its place in [`BugKind::ALL`] (a SARIF rule's index).
@@ -94,6 +97,7 @@ impl BugKind {
             BugKind::Assert => 4,
             BugKind::ContextLeak => 5,
             BugKind::Spin => 6,
+            BugKind::ResourceLeak => 7,
         }
     }
 }
@@ -370,6 +374,10 @@ pub enum Action {
     Delete,
     /// `len` of a channel or map.
     Len,
+    /// The next iteration of a range over a map: alternative `n`
+    /// (1-based) among the keys it may produce, the last one ending the
+    /// loop when it may end.
+    RangeMap(u32),
     /// An atomic load.
     AtomicLoad,
     /// An atomic store.
@@ -411,6 +419,7 @@ impl fmt::Display for Action {
         let word = match self {
             Action::SelectCase(n) => return write!(f, "select: case {n}"),
             Action::Choice(n) => return write!(f, "choice {n}"),
+            Action::RangeMap(n) => return write!(f, "range over map: choice {n}"),
             Action::SelectCaseHandedOver(n) => return write!(f, "select: case {n} (handed over)"),
             Action::SendTo(g) => return write!(f, "send to {g}"),
             Action::Send => "send",

@@ -89,6 +89,7 @@ pub fn title(kind: BugKind, main_blocked: bool, fatal: bool) -> String {
         BugKind::Assert => "assertion failure",
         BugKind::ContextLeak => "context leak",
         BugKind::Spin => "spin (endless loop without synchronisation)",
+        BugKind::ResourceLeak => "resource leak (timer or ticker never stopped)",
     }
     .into()
 }
@@ -341,6 +342,7 @@ pub fn covers(kind: BugKind, sites: &[(u32, u32)], times_found: usize) -> String
         | BugKind::Panic
         | BugKind::Assert
         | BugKind::ContextLeak
+        | BugKind::ResourceLeak
         | BugKind::Spin => "findings at",
     };
     format!(
@@ -440,6 +442,17 @@ pub enum Explanation {
         /// Where the context was made.
         made_at: (u32, u32),
     },
+    /// Garbage collection found a running timer or ticker unreachable
+    /// after a step (Go 1.22 semantics: the runtime still holds it).
+    TimerUnreachable {
+        /// The step (1-based).
+        step: usize,
+        /// Where the timer or ticker was made.
+        made_at: (u32, u32),
+        /// True for a ticker (it runs for ever), false for a timer (it
+        /// stays until it fires).
+        ticker: bool,
+    },
     /// A goroutine loops forever without a visible operation.
     Spin {
         /// Its name.
@@ -519,6 +532,20 @@ impl Explanation {
             } => vec![format!(
                 "the cancel function of the context made at {line}:{col} is never called on any continuation of this schedule"
             )],
+            Explanation::TimerUnreachable {
+                step,
+                made_at: (line, col),
+                ticker,
+            } => {
+                let (what, how_long) = if *ticker {
+                    ("ticker", "it keeps ticking for the life of the process")
+                } else {
+                    ("timer", "the runtime keeps it until it fires")
+                };
+                vec![format!(
+                    "after step {step}, nothing can reach or stop the {what} made at {line}:{col} while it still runs: under Go 1.22 semantics {how_long} (Go 1.23 collects it)"
+                )]
+            }
             Explanation::Spin {
                 goroutine,
                 at: (line, col),
@@ -544,12 +571,20 @@ fn quote(s: &str) -> String {
     }
 }
 
-/// The `weft replay` command line of a token, with the `--param`s the
-/// check used.
-pub fn reproduce(display_path: &str, token: &str, params: &[(String, String)]) -> String {
+/// The `weft replay` command line of a token, with the `--param`s and the
+/// `--go` the check used.
+pub fn reproduce(
+    display_path: &str,
+    token: &str,
+    params: &[(String, String)],
+    go: Option<&str>,
+) -> String {
     let mut cmd = format!("weft replay {} --schedule {token}", quote(display_path));
     for (k, v) in params {
         cmd.push_str(&format!(" --param {}", quote(&format!("{k}={v}"))));
+    }
+    if let Some(go) = go {
+        cmd.push_str(&format!(" --go {}", quote(go)));
     }
     cmd
 }
@@ -772,6 +807,9 @@ pub fn kind_description(kind: BugKind) -> &'static str {
         }
         BugKind::Spin => {
             "a goroutine loops forever without a synchronisation operation, so nothing can stop it and Go's deadlock detector never fires"
+        }
+        BugKind::ResourceLeak => {
+            "a timer or ticker still running can no longer be reached or stopped, so the runtime keeps it (Go 1.22 and earlier: a ticker for ever, a timer until it fires)"
         }
     }
 }
@@ -1028,8 +1066,12 @@ mod tests {
     #[test]
     fn commands_quote_what_the_shell_would_split() {
         assert_eq!(
-            reproduce("a b.ron", "v1:0", &[("n".into(), "2".into())]),
+            reproduce("a b.ron", "v1:0", &[("n".into(), "2".into())], None),
             "weft replay 'a b.ron' --schedule v1:0 --param n=2"
+        );
+        assert_eq!(
+            reproduce("t.ron", "v1:0", &[], Some("1.22")),
+            "weft replay t.ron --schedule v1:0 --go 1.22"
         );
     }
 

@@ -166,7 +166,12 @@ pub fn load(
         .map_err(|e| LoadError::Read(Box::new(read_error(&shown, &e))))?;
     let file = SourceFile::new(shown, text);
     match weft_models::compile(&file, &args.param_pairs()) {
-        Ok(p) => Ok((file, p)),
+        Ok(mut p) => {
+            if let Some(go) = args.go {
+                p.meta.go = go;
+            }
+            Ok((file, p))
+        }
         Err(e) => Err(LoadError::Compile(Box::new((file, e)))),
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use weft_checker::stop::StopFlag;
+use weft_models::syntax::GoVersion;
 use weft_reports::view::{ErrorStage, ErrorView};
 
 mod check;
@@ -139,6 +140,10 @@ pub struct LoadArgs {
     /// Override a scenario parameter: `--param workers=8` (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
+    /// Follow the timer semantics of this Go version (`1.22` or earlier,
+    /// `1.23` or later), whatever the scenario's `go` says.
+    #[arg(long = "go", value_name = "VERSION", value_parser = parse_go_version)]
+    pub go: Option<GoVersion>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -173,11 +178,13 @@ impl LoadArgs {
         }
     }
 
-    /// Report options: `--param`s are repeated in reproduce commands.
+    /// Report options: `--param`s and `--go` are repeated in reproduce
+    /// commands.
     pub fn report_options(&self) -> weft_checker::report::Options {
         weft_checker::report::Options {
             params: self.param_pairs(),
             values: self.values,
+            go: self.go,
             ..Default::default()
         }
     }
@@ -193,6 +200,13 @@ impl LoadArgs {
             ),
         }
     }
+}
+
+/// Reads `--go`: a Go version as a `go.mod` directive writes it.
+fn parse_go_version(text: &str) -> Result<GoVersion, String> {
+    GoVersion::parse(text.trim()).ok_or_else(|| {
+        format!("`{text}` is not a Go version: write `1.22` (Go 1.22 timers) or `1.23` (Go 1.23 timers)")
+    })
 }
 
 /// Whether `--color auto` colours: on a terminal, unless `NO_COLOR` is set

@@ -14,7 +14,7 @@ use crate::counterexample::waitfor::WaitFor;
 use crate::detect::Bug;
 use crate::semantics::footprint::memory_access;
 use crate::semantics::waitgroup;
-use crate::semantics::Event;
+use crate::semantics::{Event, Resource};
 use crate::state::GoroutineId;
 use weft_reports::view::{ChosenView, LocalAccess, LocalView};
 
@@ -179,7 +179,7 @@ pub(crate) fn explanation(
             let gc = trace.steps.iter().position(|s| {
                 s.events
                     .iter()
-                    .any(|Event::ContextLeak { site }| *site == bug.site)
+                    .any(|e| e.bug() == (BugKind::ContextLeak, bug.site))
             });
             Some(match gc {
                 Some(i) => Explanation::CancelUnreachable {
@@ -189,5 +189,18 @@ pub(crate) fn explanation(
                 None => Explanation::CancelNeverCalled { made_at },
             })
         }
+        BugKind::ResourceLeak => trace.steps.iter().enumerate().find_map(|(i, s)| {
+            s.events.iter().find_map(|e| match *e {
+                Event::Abandoned {
+                    resource: Resource::Timer { ticker },
+                    site,
+                } if site == bug.site => Some(Explanation::TimerUnreachable {
+                    step: i + 1,
+                    made_at: loc.line_col(bug.site),
+                    ticker,
+                }),
+                Event::Abandoned { .. } => None,
+            })
+        }),
     }
 }

@@ -131,10 +131,10 @@ impl Searcher<'_> {
             BugKind::Panic | BugKind::Assert => failure
                 .filter(|f| f.kind.is_crash())
                 .is_some_and(|f| detect::crash(f).key == self.key),
-            BugKind::ContextLeak => events
+            BugKind::ContextLeak | BugKind::ResourceLeak => events
                 .iter()
-                .any(|Event::ContextLeak { site }| *site == self.bug.site),
-            _ => false,
+                .any(|e| e.bug() == (self.key.kind, self.bug.site)),
+            BugKind::Deadlock | BugKind::Leak | BugKind::Race | BugKind::Spin => false,
         }
     }
 
@@ -225,7 +225,8 @@ impl Searcher<'_> {
                 matches!(o, Object::Context(c)
                     if c.site == Some(self.bug.site) && c.cancel == CancelStatus::Pending)
             }),
-            BugKind::Panic | BugKind::Assert => false,
+            // Found only when garbage collection abandons it (an edge).
+            BugKind::Panic | BugKind::Assert | BugKind::ResourceLeak => false,
         };
         let goal = candidate && {
             let budget = self.cap.saturating_sub(self.work).max(1);

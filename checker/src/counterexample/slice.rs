@@ -52,7 +52,13 @@ pub(crate) fn relevance(prog: &Program, trace: &Trace, bug: &Bug) -> Vec<bool> {
             add_touches(&mut objects, &t);
         }
     }
-    let context_leak = bug.kind == BugKind::ContextLeak;
+    // A context or timer leak shows at the step that makes the object and
+    // at the step whose garbage collection abandons it.
+    let abandoned = match bug.kind {
+        BugKind::ContextLeak | BugKind::ResourceLeak => true,
+        BugKind::Deadlock | BugKind::Leak | BugKind::Race | BugKind::Panic => false,
+        BugKind::Assert | BugKind::Spin => false,
+    };
     let blocking = matches!(bug.kind, BugKind::Deadlock | BugKind::Leak);
     // The step in which each goroutine that is gone at the end ended.
     let mut ended: BTreeMap<GoroutineId, usize> = BTreeMap::new();
@@ -70,10 +76,10 @@ pub(crate) fn relevance(prog: &Program, trace: &Trace, bug: &Bug) -> Vec<bool> {
             || (blocking && s.movers().any(|a| ended.get(&a.goroutine) == Some(&i)));
         let sink = cause
             || s.failure.is_some()
-            || (!s.events.is_empty() && context_leak)
+            || (abandoned && s.events.iter().any(|e| e.bug().0 == bug.kind))
             || s.actor
                 .as_ref()
-                .is_some_and(|a| context_leak && a.site == bug.site);
+                .is_some_and(|a| abandoned && a.site == bug.site);
         let by_goroutine = s.movers().any(|a| goroutines.contains(&a.goroutine));
         let by_spawn = s.spawned.as_ref().is_some_and(|c| goroutines.contains(c));
         let by_object = s.touches.iter().any(|&(o, a)| {

@@ -33,7 +33,7 @@ pub(crate) fn classify(prog: &Program, bug: &Bug) -> (Behavior, Cause) {
         .map(|t| t.cause == syntax::Cause::MessagePassing);
     let message = match bug.kind {
         BugKind::Race => false,
-        BugKind::ContextLeak => true,
+        BugKind::ContextLeak | BugKind::ResourceLeak => true,
         BugKind::Deadlock | BugKind::Leak | BugKind::Panic | BugKind::Assert | BugKind::Spin
             if mp.is_empty() =>
         {
@@ -84,5 +84,6 @@ pub fn kind(k: BugKind) -> weft_reports::view::BugKind {
         BugKind::Assert => V::Assert,
         BugKind::ContextLeak => V::ContextLeak,
         BugKind::Spin => V::Spin,
+        BugKind::ResourceLeak => V::ResourceLeak,
     }
 }

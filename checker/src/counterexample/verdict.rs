@@ -51,13 +51,7 @@ pub struct Reached {
 
 /// The findings of one step: its crash, and the context leaks it revealed.
 pub(crate) fn step_findings(events: &[Event], failure: Option<&Failure>) -> Vec<Finding> {
-    let mut out: Vec<Finding> = events
-        .iter()
-        .map(|e| {
-            let Event::ContextLeak { site } = e;
-            detect::context_leak(*site)
-        })
-        .collect();
+    let mut out: Vec<Finding> = events.iter().map(detect::abandoned).collect();
     if let Some(f) = failure.filter(|f| f.kind.is_crash()) {
         out.push(detect::crash(f));
     }

@@ -12,7 +12,8 @@
 //!   together are one bug; which other goroutines had exited does not
 //!   count;
 //! - any other bug is its kind and its code locations (a race: both
-//!   accesses; a crash, an assertion, a spin, a context leak: its site).
+//!   accesses; a crash, an assertion, a spin, a context or resource leak:
+//!   its site).
 //!
 //! Each group is reported once, with how many findings it stands for and
 //! how many times the search found them.
@@ -40,9 +41,11 @@ pub fn identity(bug: &Bug) -> Identity {
         BugKind::Deadlock | BugKind::Leak | BugKind::Race => {
             bug.involved.iter().map(|i| i.site).collect()
         }
-        BugKind::Panic | BugKind::Assert | BugKind::ContextLeak | BugKind::Spin => {
-            vec![bug.site]
-        }
+        BugKind::Panic
+        | BugKind::Assert
+        | BugKind::ContextLeak
+        | BugKind::ResourceLeak
+        | BugKind::Spin => vec![bug.site],
     };
     sites.push(bug.site);
     sites.sort();

@@ -156,6 +156,33 @@ pub(crate) fn spins(state: &State) -> impl Iterator<Item = Finding> + '_ {
     })
 }
 
+/// What an [`Event`] of a step shows: a context leak or a resource leak.
+pub(crate) fn abandoned(e: &crate::semantics::Event) -> Finding {
+    let crate::semantics::Event::Abandoned { resource, site } = *e;
+    match resource {
+        crate::semantics::Resource::Cancel => context_leak(site),
+        crate::semantics::Resource::Timer { ticker } => resource_leak(site, ticker),
+    }
+}
+
+/// A timer or ticker left running where nothing can reach or stop it
+/// (Go 1.22 semantics).
+pub(crate) fn resource_leak(site: Site, ticker: bool) -> Finding {
+    Finding {
+        key: BugKey {
+            kind: BugKind::ResourceLeak,
+            sites: vec![site],
+        },
+        message: if ticker {
+            "this ticker is never stopped and nothing can reach it any more: it ticks for ever (resource leak, Go 1.22 semantics)".into()
+        } else {
+            "this timer is left pending where nothing can reach or stop it: the runtime keeps it until it fires (resource leak, Go 1.22 semantics)".into()
+        },
+        site,
+        involved: Vec::new(),
+    }
+}
+
 /// A context whose cancel function is never called.
 pub(crate) fn context_leak(site: Site) -> Finding {
     Finding {

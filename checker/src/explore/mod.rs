@@ -17,7 +17,7 @@ use weft_models::syntax::BugKind;
 use crate::detect::{self, Bug, BugKey};
 use crate::graph::{Builder, Graph, Node, StateId};
 use crate::reduce::{self, Applied, Reduction, SleepSet};
-use crate::semantics::{self, Event, Failure, FailureKind, Transition};
+use crate::semantics::{self, Failure, FailureKind, Transition};
 use crate::state::canonical::{canonical_goroutines, GoroutineRenaming};
 use crate::state::{Site, State};
 use crate::stop::Interrupt;
@@ -474,8 +474,7 @@ fn search(
                     continue;
                 };
                 for e in &out.events {
-                    let Event::ContextLeak { site } = e;
-                    detect::record(&mut bugs, detect::context_leak(*site), || {
+                    detect::record(&mut bugs, detect::abandoned(e), || {
                         let mut p = builder.graph().path_to(s);
                         p.push(t.clone());
                         p

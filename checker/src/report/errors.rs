@@ -42,11 +42,17 @@ pub fn compile_errors(file: &SourceFile, e: &CompileError) -> Vec<ErrorView> {
             )
         })
         .collect();
-    out.extend(
-        e.param_errors
-            .iter()
-            .map(|p| view(file.name(), ErrorStage::Param, None, p.clone())),
-    );
+    out.extend(e.param_errors.iter().map(|d| ErrorView {
+        label: d.label.clone(),
+        help: d.help.clone(),
+        notes: d.notes.clone(),
+        ..view(
+            file.name(),
+            ErrorStage::Param,
+            Some(file.line_col(d.span.start)),
+            d.message.clone(),
+        )
+    }));
     out
 }
 

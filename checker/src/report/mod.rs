@@ -21,7 +21,7 @@ use crate::counterexample::waitfor::{self, Status, WaitFor};
 use crate::counterexample::{choose, explain, happens_before, slice, taxonomy, verdict};
 use crate::detect::{distinct, Bug};
 use crate::explore::{Bound, Budget, Outcome};
-use crate::semantics::{Event, FailureKind};
+use crate::semantics::FailureKind;
 use crate::state::GoroutineId;
 
 mod errors;
@@ -44,6 +44,8 @@ pub struct Options {
     pub params: Vec<(String, String)>,
     /// `--values`: show the locals each step read and wrote.
     pub values: bool,
+    /// The `--go` argument to repeat in the reproduce command.
+    pub go: Option<weft_models::syntax::GoVersion>,
     /// The check's limits and clock: the report's own searches (minimal
     /// counterexamples, the verdicts of their runs) use at most its
     /// `--max-states` each and what is left of its time and memory, and
@@ -60,6 +62,7 @@ impl Default for Options {
             minimal_cap: minimal::DEFAULT_CAP,
             params: Vec::new(),
             values: false,
+            go: None,
             budget: Budget::default(),
             states: false,
         }
@@ -137,10 +140,9 @@ impl Filler<'_> {
                 }
             });
             let failing = s.failure.is_some()
-                || (self.bug.kind == BugKind::ContextLeak
-                    && s.events
-                        .iter()
-                        .any(|Event::ContextLeak { site }| *site == self.bug.site));
+                || s.events
+                    .iter()
+                    .any(|e| e.bug() == (self.bug.kind, self.bug.site));
             let at = at.unwrap_or(Location {
                 line: 0,
                 col: 0,
@@ -181,9 +183,11 @@ impl Filler<'_> {
         let role = match self.bug.kind {
             BugKind::Race => Role::Races,
             BugKind::Deadlock | BugKind::Leak => Role::Blocked,
-            BugKind::Panic | BugKind::Assert | BugKind::ContextLeak | BugKind::Spin => {
-                return Vec::new()
-            }
+            BugKind::Panic
+            | BugKind::Assert
+            | BugKind::ContextLeak
+            | BugKind::Spin
+            | BugKind::ResourceLeak => return Vec::new(),
         };
         self.bug
             .involved
@@ -488,7 +492,12 @@ pub(crate) fn bug_view_of(
         goroutine: bug.involved.first().map(|i| trace.name(&i.goroutine)),
         location: loc.site(bug.site, None),
         related,
-        reproduce: words::reproduce(display_path, &token, &opts.params),
+        reproduce: words::reproduce(
+            display_path,
+            &token,
+            &opts.params,
+            opts.go.map(|g| g.as_str()),
+        ),
         schedule: token,
         minimality: minimality(trace, search, undecided),
         lanes: order

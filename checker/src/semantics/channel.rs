@@ -31,6 +31,26 @@ impl ChannelState {
         }
     }
 
+    /// `len(ch)` as Go reports it: 0 for a Go 1.23 timer's channel,
+    /// which is synchronous to the program while its fired value waits
+    /// inside ([`super::timer`]).
+    pub(crate) fn go_len(&self, state: &crate::state::State) -> usize {
+        if super::timer::synchronous(state, self) {
+            0
+        } else {
+            self.buf.len()
+        }
+    }
+
+    /// `cap(ch)` as Go reports it (0 for a Go 1.23 timer's channel).
+    pub(crate) fn go_cap(&self, state: &crate::state::State) -> u32 {
+        if super::timer::synchronous(state, self) {
+            0
+        } else {
+            self.cap
+        }
+    }
+
     /// A buffered send can complete now (or panics because closed).
     pub(crate) fn send_ready_alone(&self) -> bool {
         self.closed || (self.cap > 0 && (self.buf.len() as u32) < self.cap)
@@ -62,12 +82,21 @@ pub(crate) fn send_alone(ex: &mut Exec, ch: ObjRef, v: Value) -> StepResult {
 /// Completes a receive that needs no partner: the oldest buffered value, or
 /// the zero value with ok=false on a closed, drained channel.
 pub(crate) fn recv_alone(ex: &mut Exec, ch: ObjRef) -> (Value, bool) {
+    let mut taken = None;
     if let Object::Chan(c) = ex.state.object_mut(ch) {
         if !c.buf.is_empty() {
-            return (c.buf.remove(0), true);
+            taken = Some((c.buf.remove(0), c.timer));
         }
     }
-    (Value::Int(0), false)
+    match taken {
+        Some((v, timer)) => {
+            if let Some(t) = timer {
+                super::timer::received(ex, t);
+            }
+            (v, true)
+        }
+        None => (Value::Int(0), false),
+    }
 }
 
 /// `close(ch)`.

@@ -13,7 +13,7 @@ use smallvec::SmallVec;
 use weft_models::ir::{CaseDir, Op, Program};
 
 use super::eval::eval;
-use super::{cond, mutex, once, rwmutex, timer, waitgroup, Transition, PLAIN};
+use super::{cond, maprange, mutex, once, rwmutex, timer, waitgroup, Transition, PLAIN};
 use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};
 
@@ -77,6 +77,7 @@ fn offers(prog: &Program, state: &State) -> Vec<Offer> {
             | Op::Recover { .. }
             | Op::Go { .. }
             | Op::Choose { .. }
+            | Op::MapNext { .. }
             | Op::Panic { .. }
             | Op::Assert { .. }
             | Op::Sleep
@@ -262,6 +263,14 @@ fn goroutine_transitions(
         Op::Choose { values, .. } => {
             for a in 0..values.len() {
                 out.push(step(a as u32));
+            }
+        }
+        Op::MapNext { map, seen, .. } => {
+            let record = locals.get(seen.index()).copied().unwrap_or(Value::Nil);
+            match maprange::next(state, locals, map, record) {
+                Ok(next) => (0..next.alternatives()).for_each(|a| out.push(step(a))),
+                // The step raises the fault.
+                Err(_) => out.push(step(0)),
             }
         }
         // Always enabled (a step may fail, which is a bug or a fault).

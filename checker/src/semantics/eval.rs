@@ -61,7 +61,7 @@ pub(crate) fn eval(state: &State, locals: &[Value], e: &Expr) -> Result<Value, F
         Expr::Cap(c) => match eval(state, locals, c)? {
             Value::Nil => Value::Int(0),
             v => match v.object().map(|r| state.object(r)) {
-                Some(Object::Chan(ch)) => Value::Int(i64::from(ch.cap)),
+                Some(Object::Chan(ch)) => Value::Int(i64::from(ch.go_cap(state))),
                 _ => return Err(type_error("cap needs a channel", v)),
             },
         },

@@ -7,8 +7,8 @@ use weft_models::ir::{CaseDir, Expr, LocalId, NewObject, Op, Pc, Place};
 use super::channel::{self, ChannelState};
 use super::eval::{boolean, eval, int};
 use super::{
-    cond, context, local, mutex, once, rwmutex, timer, waitgroup, Exec, Failure, Fault, Transition,
-    PLAIN,
+    cond, context, local, maprange, mutex, once, rwmutex, timer, waitgroup, Exec, Failure, Fault,
+    Transition, PLAIN,
 };
 use crate::semantics::variable::{MapState, VarState};
 use crate::state::{Execution, Goroutine, GoroutineId, Object, Site};
@@ -109,13 +109,7 @@ pub(crate) fn new_object(
         }
         NewObject::Timer { kind, duration } => {
             let d = int(st, locals, duration)?;
-            let (t, ch) = timer::create(ex, *kind, d);
-            use weft_models::syntax::TimerKind;
-            let v = match kind {
-                TimerKind::After | TimerKind::Tick => ch,
-                TimerKind::Timer | TimerKind::Ticker => t,
-            };
-            return Ok((Value::Obj(v), None));
+            return Ok((timer::create(ex, *kind, d, site)?, None));
         }
     };
     Ok((Value::Obj(ex.state.alloc(obj)), None))
@@ -282,6 +276,46 @@ fn visible(
             ));
             *spawned = Some(child);
         }
+        Op::MapNext {
+            map,
+            seen,
+            key,
+            value,
+            more,
+        } => {
+            let record = locals.get(seen.index()).copied().unwrap_or(Value::Nil);
+            let next = maprange::next(&ex.state, locals, map, record)?;
+            let Some(&k) = next.keys.get(alt as usize) else {
+                // The loop ends: its record is garbage (states after the
+                // loop do not depend on the order it took).
+                write(ex, id, Some(*seen), Value::Nil);
+                write(ex, id, Some(*more), Value::Bool(false));
+                return Ok(Advance::Next);
+            };
+            let m = eval(&ex.state, locals, map)?.object();
+            let v = match m.map(|r| ex.state.object(r)) {
+                Some(Object::Map(m)) => m.get(&k),
+                _ => Value::Int(0),
+            };
+            let record = match record.object() {
+                Some(r) => r,
+                None => {
+                    // The first iteration: record the keys present now.
+                    let mut first = MapState::default();
+                    if let Some(Object::Map(m)) = m.map(|r| ex.state.object(r)) {
+                        first.entries =
+                            m.entries.iter().map(|&(k, _)| (k, Value::Int(0))).collect();
+                    }
+                    let r = ex.state.alloc(Object::Map(first));
+                    write(ex, id, Some(*seen), Value::Obj(r));
+                    r
+                }
+            };
+            map_mut(ex, record).set(k, Value::Int(1));
+            write(ex, id, *key, k);
+            write(ex, id, *value, v);
+            write(ex, id, Some(*more), Value::Bool(true));
+        }
         Op::Choose { dst, values } => {
             let v = eval(&ex.state, locals, &values[alt as usize])?;
             write(ex, id, Some(*dst), v);
@@ -443,7 +477,7 @@ fn visible(
         } => {
             let t = object_of(ex, locals, t, is_timer, "Reset needs a timer or ticker")?;
             let d = int(&ex.state, locals, duration)?;
-            let v = timer::reset(ex, t, d);
+            let v = timer::reset(ex, t, d)?;
             write(ex, id, *dst, Value::Bool(v));
         }
         Op::Load { place, dst } => {
@@ -483,7 +517,7 @@ fn visible(
             let v = eval(&ex.state, locals, target)?;
             let n = match v.object().map(|r| ex.state.object(r)) {
                 None => 0,
-                Some(Object::Chan(c)) => c.buf.len(),
+                Some(Object::Chan(c)) => c.go_len(&ex.state),
                 Some(Object::Map(m)) => m.entries.len(),
                 Some(o) => {
                     return Err(Fault::Model(format!(

@@ -25,6 +25,7 @@ pub(crate) mod eval;
 pub(crate) mod exec;
 pub(crate) mod footprint;
 pub(crate) mod local;
+pub(crate) mod maprange;
 pub(crate) mod mutex;
 pub(crate) mod once;
 pub(crate) mod rwmutex;
@@ -154,12 +155,48 @@ pub struct Failure {
 /// Something a step did that detectors care about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// The cancel function of the context made at `site` became unreachable
-    /// without having been called.
-    ContextLeak {
-        /// Where the context was made.
+    /// A resource that must be released became unreachable (garbage
+    /// collection) before it was: it never will be.
+    Abandoned {
+        /// What was abandoned.
+        resource: Resource,
+        /// Where it was made.
         site: Site,
     },
+}
+
+impl Event {
+    /// The bug kind the event shows and where.
+    pub fn bug(&self) -> (weft_models::syntax::BugKind, Site) {
+        match *self {
+            Event::Abandoned { resource, site } => (resource.bug_kind(), site),
+        }
+    }
+}
+
+/// A resource the program must release, found abandoned by garbage
+/// collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource {
+    /// A context whose cancel function was never called.
+    Cancel,
+    /// A running timer or ticker never stopped (Go 1.22 semantics, where
+    /// the runtime holds it).
+    Timer {
+        /// True for a ticker (it runs for ever).
+        ticker: bool,
+    },
+}
+
+impl Resource {
+    /// The bug kind of abandoning it.
+    pub fn bug_kind(self) -> weft_models::syntax::BugKind {
+        use weft_models::syntax::BugKind;
+        match self {
+            Resource::Cancel => BugKind::ContextLeak,
+            Resource::Timer { .. } => BugKind::ResourceLeak,
+        }
+    }
 }
 
 /// What [`step`] produced.

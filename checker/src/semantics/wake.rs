@@ -85,6 +85,7 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
         | Op::Recover { .. }
         | Op::Go { .. }
         | Op::Choose { .. }
+        | Op::MapNext { .. }
         | Op::Panic { .. }
         | Op::Assert { .. }
         | Op::Sleep
@@ -168,6 +169,7 @@ pub(crate) fn releases(
         | Op::Recover { .. }
         | Op::Go { .. }
         | Op::Choose { .. }
+        | Op::MapNext { .. }
         | Op::Panic { .. }
         | Op::Assert { .. }
         | Op::Sleep

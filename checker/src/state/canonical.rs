@@ -11,7 +11,9 @@
 //!
 //! Garbage collection also detects context leaks exactly: when no handle to
 //! a context's cancel function is reachable any more and it was never
-//! called, it never will be ([`Event::ContextLeak`]).
+//! called, it never will be; and, under Go 1.22 timers, a timer or ticker
+//! the runtime still holds that nothing else reaches (both are
+//! [`Event::Abandoned`]).
 
 use std::collections::BTreeMap;
 
@@ -19,7 +21,7 @@ use smallvec::SmallVec;
 
 use super::{GoroutineId, Object, State};
 use crate::semantics::context::CancelStatus;
-use crate::semantics::Event;
+use crate::semantics::{Event, Resource};
 use crate::value::{ObjRef, Value};
 
 /// Calls `f` on every value held by an object (its buffer, value, entries,
@@ -160,14 +162,40 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
         i += 1;
     }
     // Context leaks: a pending cancel function that nothing can reach.
+    // Resource leaks: a running timer the runtime holds (Go 1.22) that
+    // nothing else can reach; it is collected here, which changes nothing
+    // the program can observe.
     for (idx, o) in state.objects.iter_mut().enumerate() {
-        if let Object::Context(c) = o {
-            if c.cancel == CancelStatus::Pending && !walk.cancel_reachable[idx] {
-                c.cancel = CancelStatus::Abandoned;
-                if let Some(site) = c.site {
-                    events.push(Event::ContextLeak { site });
+        match o {
+            Object::Context(c) => {
+                if c.cancel == CancelStatus::Pending && !walk.cancel_reachable[idx] {
+                    c.cancel = CancelStatus::Abandoned;
+                    if let Some(site) = c.site {
+                        events.push(Event::Abandoned {
+                            resource: Resource::Cancel,
+                            site,
+                        });
+                    }
                 }
             }
+            Object::Timer(t) => {
+                if t.held_by_runtime() && walk.map[idx] == UNSEEN {
+                    events.push(Event::Abandoned {
+                        resource: Resource::Timer {
+                            ticker: t.periodic(),
+                        },
+                        site: t.site,
+                    });
+                }
+            }
+            Object::Chan(_)
+            | Object::Mutex(_)
+            | Object::RwMutex(_)
+            | Object::WaitGroup(_)
+            | Object::Once(_)
+            | Object::Cond(_)
+            | Object::Var(_)
+            | Object::Map(_) => {}
         }
     }
     let identity =

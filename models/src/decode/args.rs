@@ -26,6 +26,8 @@ pub(crate) enum Ty {
     Blocks,
     /// A list of select cases.
     Cases,
+    /// A list of switch cases.
+    SwitchCases,
     /// A RON identifier (`Blocking`, `Deadlock`, ...).
     Ident,
     /// A list of RON identifiers.
@@ -48,6 +50,7 @@ impl Ty {
             Ty::Names => "a list of name strings",
             Ty::Blocks => "a list of blocks",
             Ty::Cases => "a list of select cases",
+            Ty::SwitchCases => "a list of switch cases",
             Ty::Ident => "an identifier",
             Ty::Idents => "a list of identifiers",
             Ty::Map => "a map `{...}`",
@@ -65,7 +68,13 @@ impl Ty {
                     NodeKind::Str { .. } | NodeKind::Int(_) | NodeKind::Bool(_)
                 )
                 | (
-                    Ty::Block | Ty::Exprs | Ty::Names | Ty::Blocks | Ty::Cases | Ty::Idents,
+                    Ty::Block
+                        | Ty::Exprs
+                        | Ty::Names
+                        | Ty::Blocks
+                        | Ty::Cases
+                        | Ty::SwitchCases
+                        | Ty::Idents,
                     NodeKind::List(_),
                 )
                 | (Ty::Ident, NodeKind::Ident(_))
@@ -164,6 +173,30 @@ fn fields_note(shape: &Shape) -> String {
     }
 }
 
+/// A statement with its required fields named and placeholder values:
+/// `Lock(mutex: "…")`, `Range(chan: "…", body: [...])`.
+fn required_form(shape: &Shape) -> String {
+    let fields: Vec<String> = shape
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| {
+            let v = match f.ty {
+                Ty::Name | Ty::Into | Ty::Text | Ty::Expr => "\"…\"",
+                Ty::Block | Ty::Exprs | Ty::Names | Ty::Blocks | Ty::Cases | Ty::SwitchCases => {
+                    "[...]"
+                }
+                Ty::Ident => "…",
+                Ty::Idents => "[…]",
+                Ty::Map => "{…}",
+                Ty::Record => "(…)",
+            };
+            format!("{}: {v}", f.name)
+        })
+        .collect();
+    format!("{}({})", shape.name, fields.join(", "))
+}
+
 /// Matches the arguments of `node` (an identifier, `Name(...)` or `(...)`)
 /// against `shape`. Reports unknown, duplicate and missing fields, too many
 /// positional arguments and mixed forms into `errs`; always returns what
@@ -211,7 +244,8 @@ pub(crate) fn match_args<'a>(
                     f.name.span,
                 )
                 .with_label("given again here")
-                .with_secondary(first, "first given here"),
+                .with_secondary(first, "first given here")
+                .with_help("keep one of the two"),
             );
             continue;
         }
@@ -225,7 +259,11 @@ pub(crate) fn match_args<'a>(
                     head,
                 )
                 .with_label(format!("`{}` is required", spec.name))
-                .with_note(fields_note(&shape)),
+                .with_note(fields_note(&shape))
+                .with_help(format!(
+                    "give every required field, e.g. `{}`",
+                    required_form(&shape)
+                )),
             );
         }
     }

@@ -18,7 +18,8 @@ use crate::diagnostic::{closest, Diagnostic};
 use crate::ron::{Node, NodeKind};
 use crate::span::{SourceFile, Span};
 use crate::syntax::{
-    Behavior, BugKind, Cause, ExprSrc, FuncDef, Name, ParamDecl, Scenario, Stmt, Taxonomy,
+    Behavior, BugKind, Cause, ExprSrc, FuncDef, GoVersion, Name, ParamDecl, Scenario, Stmt,
+    Taxonomy,
 };
 use args::{match_args, opt, req, Args, Shape, Ty};
 
@@ -59,6 +60,51 @@ pub(crate) const RESERVED: &[&str] = &[
     "type",
     "var",
 ];
+
+/// The error for a reserved word used as a name: why it is reserved, and
+/// a name to use instead.
+fn reserved_name(value: &str, span: Span) -> Diagnostic {
+    let why = match value {
+        "true" | "false" | "nil" => format!("`{value}` is a constant in expressions"),
+        "len" | "cap" => format!(
+            "in Go `{value}` is a predeclared function a name may shadow, but weft expressions call `{value}(ch)` by that name"
+        ),
+        "context" | "Canceled" | "DeadlineExceeded" => {
+            format!("`{value}` names the context package's values in expressions")
+        }
+        _ => format!("`{value}` is a Go keyword"),
+    };
+    let instead = match value {
+        "cap" => "capacity",
+        "len" => "length",
+        "map" => "m",
+        "chan" => "ch",
+        "func" => "fn",
+        "type" => "typ",
+        "range" => "rng",
+        "select" => "sel",
+        "default" => "def",
+        "context" => "ctx",
+        "go" => "g",
+        "var" => "v",
+        "nil" | "true" | "false" => "ok",
+        _ => "",
+    };
+    let instead = if instead.is_empty() {
+        format!("{value}1")
+    } else {
+        instead.to_string()
+    };
+    Diagnostic::new(
+        format!("`{value}` is reserved and cannot be used as a name"),
+        span,
+    )
+    .with_label("reserved word")
+    .with_note(why)
+    .with_help(format!(
+        "rename it, for example to `{instead}` (and its uses with it)"
+    ))
+}
 
 /// Whether `s` is a Go identifier (ASCII letters, digits and `_`, not
 /// starting with a digit).
@@ -214,6 +260,7 @@ const SCENARIO: Shape = Shape {
         opt("origin", Ty::Text),
         opt("taxonomy", Ty::Record),
         opt("expect", Ty::Idents),
+        opt("go", Ty::Text),
         opt("params", Ty::Map),
         opt("globals", Ty::Block),
         req("main", Ty::Block),
@@ -405,7 +452,9 @@ impl<'t> Decoder<'t> {
         if value == "_" {
             self.error(
                 Diagnostic::new("`_` cannot be used as a name here", span)
-                    .with_label("a name is required"),
+                    .with_label("a name is required")
+                    .with_note("`_` discards a result only where one is stored (`into`, `ok`, a `Range` variable)")
+                    .with_help("give it a name, such as `v`"),
             );
             return None;
         }
@@ -420,13 +469,7 @@ impl<'t> Decoder<'t> {
             return None;
         }
         if RESERVED.contains(&value) {
-            self.error(
-                Diagnostic::new(
-                    format!("`{value}` is reserved and cannot be used as a name"),
-                    span,
-                )
-                .with_label("reserved word"),
-            );
+            self.error(reserved_name(value, span));
             return None;
         }
         Some(Name {
@@ -489,7 +532,9 @@ impl<'t> Decoder<'t> {
         let origin = a.get("origin").and_then(|n| self.text(n)).map(|t| t.0);
         let taxonomy = a.get("taxonomy").and_then(|n| self.taxonomy(n));
         let expect = a.get("expect").map_or_else(Vec::new, |n| self.expect(n));
+        let go = a.get("go").and_then(|n| self.go_version(n));
         let params = a.get("params").map_or_else(Vec::new, |n| self.params(n));
+        let params_span = a.entry("params").map(|(key, _)| key);
         let globals = a.get("globals").map_or_else(Vec::new, |n| self.globals(n));
         let main = a.entry("main").map(|(key, n)| (key, self.main(n)));
         let funcs = a.get("funcs").map_or_else(Vec::new, |n| self.funcs(n));
@@ -506,7 +551,9 @@ impl<'t> Decoder<'t> {
             origin,
             taxonomy,
             expect,
+            go,
             params,
+            params_span,
             globals,
             main,
             main_span,
@@ -585,6 +632,24 @@ impl<'t> Decoder<'t> {
         })
     }
 
+    /// `go: "1.22"`: the Go version whose timer semantics apply.
+    fn go_version(&mut self, node: &Node) -> Option<(GoVersion, Span)> {
+        let (text, span) = self.text(node)?;
+        if let Some(v) = GoVersion::parse(&text) {
+            return Some((v, span));
+        }
+        self.error(
+            Diagnostic::new(format!("`{text}` is not a Go version"), span)
+                .with_label("expected a version like `1.22`")
+                .with_note(
+                    "`go` selects the runtime semantics of timers: `1.22` (and earlier) or \
+                     `1.23` (and later, the default)",
+                )
+                .with_help("write `go: \"1.22\"` or `go: \"1.23\"`"),
+        );
+        None
+    }
+
     fn enum_value<T: Copy>(
         &mut self,
         id: &crate::ron::Ident,
@@ -626,7 +691,8 @@ impl<'t> Decoder<'t> {
                 self.error(
                     Diagnostic::new(format!("bug kind `{}` is listed twice", id.name), id.span)
                         .with_label("listed again here")
-                        .with_secondary(first, "first listed here"),
+                        .with_secondary(first, "first listed here")
+                        .with_help("list each kind once"),
                 );
                 continue;
             }

@@ -7,9 +7,24 @@ use super::Decoder;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::ron::{Node, NodeKind};
 use crate::span::Span;
-use crate::syntax::{Block, CaseKind, ExprSrc, Name, SelectCase, Stmt, StmtKind, TimerKind};
+use crate::syntax::{
+    Block, CaseKind, ExprSrc, Name, SelectCase, Stmt, StmtKind, SwitchCase, TimerKind,
+};
 
 /// The select cases: fields in positional order.
+static SWITCH_CASES: &[Shape] = &[
+    Shape {
+        name: "Case",
+        fields: &[req("values", Ty::Exprs), opt("body", Ty::Block)],
+        alts: &[],
+    },
+    Shape {
+        name: "Default",
+        fields: &[opt("body", Ty::Block)],
+        alts: &[],
+    },
+];
+
 static CASES: &[Shape] = &[
     Shape {
         name: "Send",
@@ -101,6 +116,7 @@ pub(crate) fn stmt_name(kind: &StmtKind) -> &'static str {
         StmtKind::Close { .. } => "Close",
         StmtKind::Range { .. } => "Range",
         StmtKind::Select { .. } => "Select",
+        StmtKind::Switch { .. } => "Switch",
         StmtKind::Lock { .. } => "Lock",
         StmtKind::Unlock { .. } => "Unlock",
         StmtKind::TryLock { .. } => "TryLock",
@@ -124,8 +140,8 @@ pub(crate) fn stmt_name(kind: &StmtKind) -> &'static str {
         StmtKind::For { .. } => "For",
         StmtKind::While { .. } => "While",
         StmtKind::Loop { .. } => "Loop",
-        StmtKind::Break => "Break",
-        StmtKind::Continue => "Continue",
+        StmtKind::Break { .. } => "Break",
+        StmtKind::Continue { .. } => "Continue",
         StmtKind::Return { .. } => "Return",
         StmtKind::Choose { .. } => "Choose",
         StmtKind::Either { .. } => "Either",
@@ -183,7 +199,12 @@ impl Decoder<'_> {
                 .with_label("not a statement");
             if id.name == "Default" {
                 d = d
-                    .with_help("`Default` is a select case: it can only appear in `Select([...])`");
+                    .with_note("`Default` is a select case: it can only appear in `Select([...])`")
+                    .with_help(self.in_select_help(node));
+            } else if id.name == "Case" {
+                d = d.with_note(
+                    "`Case` is a switch case: it can only appear in `Switch(tag, [...])`",
+                );
             } else if let Some(s) = closest(&id.name, STMTS.iter().map(|s| s.shape.name)) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
@@ -194,6 +215,13 @@ impl Decoder<'_> {
             }
             return None;
         };
+        if let Some(d) = self.case_as_statement(node, &id.name, id.span) {
+            self.error(d);
+            for n in top_level_values(node) {
+                self.may_declare(n);
+            }
+            return None;
+        }
         let args = self.args(node, id.span, spec.shape);
         for f in spec.shape.fields {
             // `func` names a function; a loop's `var` is local to the loop.
@@ -258,6 +286,103 @@ impl Decoder<'_> {
         };
         Some(SelectCase {
             kind,
+            body: self.block_of(&a, "body"),
+            span: node.span,
+        })
+    }
+
+    /// `Recv("ch", [body])`, `Send("ch", 1, [body])` or `After(1, [body])`
+    /// written as a statement: a body belongs to a select case.
+    fn case_as_statement(&self, node: &Node, name: &str, head: Span) -> Option<Diagnostic> {
+        if !matches!(name, "Recv" | "Send" | "After") {
+            return None;
+        }
+        let (items, fields): (&[Node], &[crate::ron::Field]) = match &node.kind {
+            NodeKind::Tuple { items, .. } => (items, &[]),
+            NodeKind::Struct { fields, .. } => (&[], fields),
+            NodeKind::Mixed { items, fields, .. } => (items, fields),
+            _ => return None,
+        };
+        let body = items
+            .iter()
+            .find(|n| matches!(n.kind, NodeKind::List(_)))
+            .or_else(|| {
+                fields
+                    .iter()
+                    .find(|f| f.name.name == "body")
+                    .map(|f| &f.value)
+            })?;
+        let plain = match name {
+            "Recv" => "`Recv(\"ch\", \"v\")` receives",
+            "Send" => "`Send(\"ch\", 1)` sends",
+            _ => "`After(\"c\", 5)` makes a timer channel",
+        };
+        Some(
+            Diagnostic::new(
+                format!("`{name}` with a body is a select case, not a statement"),
+                body.span,
+            )
+            .with_label("a body belongs to a select case")
+            .with_secondary(head, "written as a statement")
+            .with_note(format!("as a statement, {plain} and takes no body"))
+            .with_help(self.in_select_help(node)),
+        )
+    }
+
+    /// "put it in a select: `Select([Recv("ch", [Return])])`".
+    fn in_select_help(&self, node: &Node) -> String {
+        let text = self
+            .text
+            .get(node.span.start as usize..node.span.end as usize)
+            .unwrap_or("");
+        if text.is_empty() || text.len() > 60 || text.contains('\n') {
+            "put it in a select: `Select([...])`".to_string()
+        } else {
+            format!("put it in a select: `Select([{text}])`")
+        }
+    }
+
+    /// The cases of a `Switch`: `Case([values], [body])` and `Default([body])`.
+    pub(super) fn switch_cases(&mut self, node: &Node) -> Vec<SwitchCase> {
+        let items = self.list(node, Ty::SwitchCases);
+        items
+            .iter()
+            .filter_map(|n| self.part(&[n], |d| d.switch_case(n)))
+            .collect()
+    }
+
+    fn switch_case(&mut self, node: &Node) -> Option<SwitchCase> {
+        let names = || SWITCH_CASES.iter().map(|s| s.name);
+        let Some(id) = head(node) else {
+            self.error(
+                Diagnostic::new(
+                    format!("expected a switch case, found {}", node.describe()),
+                    node.span,
+                )
+                .with_label("expected `Case` or `Default`")
+                .with_help("write `Case([1, 2], [...])` for `case 1, 2:` or `Default([...])`"),
+            );
+            return None;
+        };
+        let Some(shape) = SWITCH_CASES.iter().find(|s| s.name == id.name) else {
+            let mut d = Diagnostic::new(format!("unknown switch case `{}`", id.name), id.span)
+                .with_label("not a switch case")
+                .with_note("a case is `Case(values, body)` or `Default(body)`");
+            if let Some(s) = closest(&id.name, names()) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            self.error(d);
+            return None;
+        };
+        let a = self.args(node, id.span, *shape);
+        let default = shape.name == "Default";
+        Some(SwitchCase {
+            values: if default {
+                Vec::new()
+            } else {
+                self.exprs_of(&a, "values")
+            },
+            default,
             body: self.block_of(&a, "body"),
             span: node.span,
         })

@@ -35,7 +35,7 @@ const NAME: &[FieldSpec] = &[req("name", Ty::Name)];
 const TIMER: &[FieldSpec] = &[req("name", Ty::Name), opt("duration", Ty::Expr)];
 const MUTEX: &[FieldSpec] = &[req("mutex", Ty::Expr)];
 const COND: &[FieldSpec] = &[req("cond", Ty::Expr)];
-const NONE: &[FieldSpec] = &[];
+const LABEL: &[FieldSpec] = &[opt("label", Ty::Name)];
 const TIMEOUT: &[FieldSpec] = &[
     req("ctx", Ty::Name),
     req("cancel", Ty::Name),
@@ -206,19 +206,41 @@ pub(crate) static STMTS: &[StmtSpec] = &[
             req("chan", Ty::Expr),
             opt("var", Ty::Into),
             req("body", Ty::Block),
+            opt("value", Ty::Into),
+            opt("label", Ty::Name),
         ],
-        &[&[0, 2]],
+        &[&[0, 2], &[0, 1, 3, 2]],
         |d, a, _| StmtKind::Range {
             chan: d.req_expr(a, "chan"),
             var: d.opt_into(a, "var"),
+            value: d.opt_into(a, "value"),
             body: d.block_of(a, "body"),
+            label: d.opt_name(a, "label"),
         },
     ),
-    row("Select", &[req("cases", Ty::Cases)], &[], |d, a, _| {
-        StmtKind::Select {
+    row(
+        "Select",
+        &[req("cases", Ty::Cases), opt("label", Ty::Name)],
+        &[],
+        |d, a, _| StmtKind::Select {
             cases: a.get("cases").map_or_else(Vec::new, |n| d.cases(n)),
-        }
-    }),
+            label: d.opt_name(a, "label"),
+        },
+    ),
+    row(
+        "Switch",
+        &[
+            opt("tag", Ty::Expr),
+            req("cases", Ty::SwitchCases),
+            opt("label", Ty::Name),
+        ],
+        &[&[1]],
+        |d, a, _| StmtKind::Switch {
+            tag: d.opt_expr(a, "tag"),
+            cases: a.get("cases").map_or_else(Vec::new, |n| d.switch_cases(n)),
+            label: d.opt_name(a, "label"),
+        },
+    ),
     // ----- sync -----
     row("Lock", MUTEX, &[], |d, a, _| StmtKind::Lock {
         mutex: d.req_expr(a, "mutex"),
@@ -379,6 +401,7 @@ pub(crate) static STMTS: &[StmtSpec] = &[
             opt("from", Ty::Expr),
             req("to", Ty::Expr),
             req("body", Ty::Block),
+            opt("label", Ty::Name),
         ],
         &[&[2, 3], &[0, 2, 3]],
         |d, a, _| StmtKind::For {
@@ -386,24 +409,38 @@ pub(crate) static STMTS: &[StmtSpec] = &[
             from: d.opt_expr(a, "from"),
             to: d.req_expr(a, "to"),
             body: d.block_of(a, "body"),
+            label: d.opt_name(a, "label"),
         },
     ),
     row(
         "While",
-        &[req("cond", Ty::Expr), req("body", Ty::Block)],
+        &[
+            req("cond", Ty::Expr),
+            req("body", Ty::Block),
+            opt("label", Ty::Name),
+        ],
         &[],
         |d, a, _| StmtKind::While {
             cond: d.req_expr(a, "cond"),
             body: d.block_of(a, "body"),
+            label: d.opt_name(a, "label"),
         },
     ),
-    row("Loop", &[req("body", Ty::Block)], &[], |d, a, _| {
-        StmtKind::Loop {
+    row(
+        "Loop",
+        &[req("body", Ty::Block), opt("label", Ty::Name)],
+        &[],
+        |d, a, _| StmtKind::Loop {
             body: d.block_of(a, "body"),
-        }
+            label: d.opt_name(a, "label"),
+        },
+    ),
+    row("Break", LABEL, &[], |d, a, _| StmtKind::Break {
+        label: d.opt_name(a, "label"),
     }),
-    row("Break", NONE, &[], |_, _, _| StmtKind::Break),
-    row("Continue", NONE, &[], |_, _, _| StmtKind::Continue),
+    row("Continue", LABEL, &[], |d, a, _| StmtKind::Continue {
+        label: d.opt_name(a, "label"),
+    }),
     row("Return", &[opt("value", Ty::Expr)], &[], |d, a, _| {
         StmtKind::Return {
             value: d.opt_expr(a, "value"),
@@ -452,11 +489,12 @@ pub(crate) static STMTS: &[StmtSpec] = &[
             into: d.opt_into(a, "into"),
         },
     ),
-    row("Defer", &[req("body", Ty::Block)], &[], |d, a, _| {
-        StmtKind::Defer {
-            body: d.block_of(a, "body"),
-        }
-    }),
+    row(
+        "Defer",
+        &[opt("body", Ty::Block), opt("call", Ty::Expr)],
+        &[&[1]],
+        defer,
+    ),
     row("Panic", &[opt("message", Ty::Text)], &[], |d, a, _| {
         StmtKind::Panic {
             message: d
@@ -520,4 +558,57 @@ fn go(d: &mut Decoder<'_>, a: &Args<'_>, head: Span) -> StmtKind {
         (Some(_), None) => {}
     }
     StmtKind::Go { func, args, body }
+}
+
+/// `Defer([...])`, or `Defer("recover()")`: the direct form `defer
+/// recover()`, the only deferred call written as an expression.
+fn defer(d: &mut Decoder<'_>, a: &Args<'_>, head: Span) -> StmtKind {
+    let body = d.block_of(a, "body");
+    let call = d.opt_expr(a, "call");
+    match (a.entry("body"), call) {
+        (Some((b, _)), Some(c)) => {
+            d.error(
+                Diagnostic::new("`Defer` takes either `body` or `call`, not both", c.span())
+                    .with_label("a deferred call")
+                    .with_secondary(b, "a deferred body"),
+            );
+            StmtKind::Defer {
+                body,
+                direct_recover: None,
+            }
+        }
+        (None, None) => {
+            d.error(
+                Diagnostic::new("`Defer` needs a `body` or a `call`", head)
+                    .with_label("nothing to defer")
+                    .with_help("write `Defer([Unlock(\"mu\")])` for `defer mu.Unlock()`, or `Defer(\"recover()\")` for `defer recover()`"),
+            );
+            StmtKind::Defer {
+                body,
+                direct_recover: None,
+            }
+        }
+        (Some(_), None) => StmtKind::Defer {
+            body,
+            direct_recover: None,
+        },
+        (None, Some(c)) => {
+            let text = match &c {
+                ExprSrc::Text { text, .. } => text.split_whitespace().collect::<String>(),
+                ExprSrc::Int(..) | ExprSrc::Bool(..) => String::new(),
+            };
+            if text != "recover()" {
+                d.error(
+                    Diagnostic::new("`Defer(call: ...)` takes only `recover()`", c.span())
+                        .with_label("not `recover()`")
+                        .with_note("other deferred calls are written as a body: `defer mu.Unlock()` is `Defer([Unlock(\"mu\")])`, `defer f(x)` is `Defer([Call(\"f\", [\"x\"])])`")
+                        .with_help("write the call as a statement in `Defer([...])`"),
+                );
+            }
+            StmtKind::Defer {
+                body,
+                direct_recover: Some(c.span()),
+            }
+        }
+    }
 }

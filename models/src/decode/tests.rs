@@ -164,7 +164,7 @@ fn every_statement_is_reachable() {
         Sleep, AtomicLoad("h", "u"), AtomicStore("h", 1), AtomicAdd("h", 1), CompareAndSwap("h", 1, 2),
         If("true", []), For(to: 1, body: []), While("false", []), Loop([Break]), Break, Continue,
         Return(1), Choose("w", [1, 2]), Either([[], []]), Go("x"), Call("y"), Defer([]), Panic("z"),
-        Recover("rr"), Assert("true")"#,
+        Recover("rr"), Assert("true"), Switch("s", [Case([1], []), Default([])])"#,
     );
     let names: std::collections::BTreeSet<&str> = all.iter().map(super::stmts::stmt_name).collect();
     let table: std::collections::BTreeSet<&str> = super::table::STMTS
@@ -189,7 +189,7 @@ fn every_statement_is_reachable() {
             TimerKind::Tick
         ]
     );
-    let StmtKind::Select { cases } = &all[25] else {
+    let StmtKind::Select { cases, .. } = &all[25] else {
         panic!("not a select: {:?}", all[25])
     };
     assert!(matches!(cases[1].kind, CaseKind::Recv { .. }));
@@ -206,7 +206,7 @@ fn every_statement_is_reachable() {
 
 #[test]
 fn select_case_forms() {
-    let StmtKind::Select { cases } = one_stmt(
+    let StmtKind::Select { cases, .. } = one_stmt(
         r#"Select([Recv("a"), Recv("a", [Break]), Recv("a", "v", [Break]), Send("a", [Break]), After([Break]), Default])"#,
     ) else {
         panic!("not a select")
@@ -284,7 +284,16 @@ fn unknown_statement() {
     );
     assert_eq!(
         err_main(r#"Default([])"#).2,
-        h("`Default` is a select case: it can only appear in `Select([...])`")
+        h("put it in a select: `Select([Default([])])`")
+    );
+    // A select case with a body, written as a statement.
+    assert_eq!(
+        err_main(r#"Recv("ch", [Return])"#),
+        (
+            "`Recv` with a body is a select case, not a statement".into(),
+            "[Return]".into(),
+            h("put it in a select: `Select([Recv(\"ch\", [Return])])`")
+        )
     );
     assert_eq!(
         err_main(r#"Select([Rcv("c")])"#),
@@ -325,10 +334,17 @@ fn missing_required_field() {
     let d = diag_main(r#"Range("ch")"#);
     assert_eq!(d.message, "missing field `body` in `Range`");
     assert_eq!(d.label, "`body` is required");
-    assert_eq!(d.notes, ["`Range` has fields `chan`, `var` and `body`"]);
+    assert_eq!(
+        d.notes,
+        ["`Range` has fields `chan`, `var`, `body`, `value` and `label`"]
+    );
     assert_eq!(
         err_main(r#"Send(value: 1)"#),
-        ("missing field `chan` in `Send`".into(), "Send".into(), None)
+        (
+            "missing field `chan` in `Send`".into(),
+            "Send".into(),
+            h("give every required field, e.g. `Send(chan: \"…\")`")
+        )
     );
     assert_eq!(err_main("Lock").0, "missing field `mutex` in `Lock`");
     assert_eq!(
@@ -336,7 +352,7 @@ fn missing_required_field() {
         (
             "missing field `main` in `Scenario`".into(),
             "Scenario".into(),
-            None
+            h("give every required field, e.g. `Scenario(name: \"…\", main: [...])`")
         )
     );
 }
@@ -364,7 +380,10 @@ fn too_many_positional_arguments() {
             None
         )
     );
-    assert_eq!(err_main(r#"Break(1)"#).0, "`Break` takes no arguments");
+    assert_eq!(
+        err_main(r#"Break("a", "b")"#).0,
+        "too many arguments for `Break`: expected at most 1, found 2"
+    );
 }
 
 #[test]
@@ -407,8 +426,36 @@ fn wrong_value_type() {
         "`nil` is reserved and cannot be used as a name"
     );
     assert_eq!(
-        err_main(r#"Let("_", 1)"#).0,
-        "`_` cannot be used as a name here"
+        err_main(r#"Let("_", 1)"#),
+        (
+            "`_` cannot be used as a name here".into(),
+            "_".into(),
+            h("give it a name, such as `v`")
+        )
+    );
+    // A parameter named `cap` (issue 14): why it is reserved, and a fix.
+    let text = r#"Scenario(name: "t", main: [Sleep], funcs: {"f": (params: ["cap"], body: [])})"#;
+    let d = match decode(text) {
+        Ok(_) => panic!("decoded"),
+        Err((_, mut ds)) => {
+            assert_eq!(ds.len(), 1);
+            ds.remove(0)
+        }
+    };
+    assert_eq!(d.message, "`cap` is reserved and cannot be used as a name");
+    assert_eq!(
+        d.notes,
+        ["in Go `cap` is a predeclared function a name may shadow, but weft expressions call `cap(ch)` by that name"]
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("rename it, for example to `capacity` (and its uses with it)")
+    );
+    let d = diag_main(r#"Let("chan", 1)"#);
+    assert_eq!(d.notes, ["`chan` is a Go keyword"]);
+    assert_eq!(
+        d.help.as_deref(),
+        Some("rename it, for example to `ch` (and its uses with it)")
     );
 }
 
@@ -611,12 +658,12 @@ fn decoding_drops_what_fails_and_keeps_the_rest() {
     // The `Loop` keeps its good statement; the `Select` its good cases.
     let main: Vec<&StmtKind> = s.main.iter().map(|s| &s.kind).collect();
     assert_eq!(main.len(), 3);
-    let StmtKind::Loop { body } = main[0] else {
+    let StmtKind::Loop { body, .. } = main[0] else {
         panic!("{:?}", main[0])
     };
     assert_eq!(body.len(), 1);
     assert!(matches!(body[0].kind, StmtKind::Recv { .. }));
-    let StmtKind::Select { cases } = main[1] else {
+    let StmtKind::Select { cases, .. } = main[1] else {
         panic!("{:?}", main[1])
     };
     let kinds: Vec<bool> = cases

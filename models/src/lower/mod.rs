@@ -7,6 +7,7 @@
 //! are renumbered so parameters come first, then declarations, then
 //! temporaries (`$t0`, `$t1`, ..., reused between statements).
 
+mod control;
 mod exprs;
 mod stmts;
 #[cfg(test)]
@@ -107,9 +108,11 @@ enum Field {
 }
 
 /// Where `break` and `continue` go.
-struct Breakable {
+struct Breakable<'h> {
     brk: Label,
     cont: Option<Label>,
+    /// The statement's label, for `Break("l")` and `Continue("l")`.
+    label: Option<&'h str>,
 }
 
 /// Lowers one function.
@@ -124,7 +127,7 @@ struct FnLower<'h> {
     code: Vec<Instr>,
     labels: Vec<Option<u32>>,
     patches: Vec<(usize, Field, Label)>,
-    breakables: Vec<Breakable>,
+    breakables: Vec<Breakable<'h>>,
     /// Inside a deferred body: where `Return` goes.
     defer_end: Option<Label>,
     /// Deferred bodies to emit after the function's code.

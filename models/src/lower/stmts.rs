@@ -210,6 +210,7 @@ impl<'h> FnLower<'h> {
                 from,
                 to,
                 body,
+                label,
             } => {
                 let from = self.pure(from);
                 let v = self.local(*var);
@@ -222,30 +223,35 @@ impl<'h> FnLower<'h> {
                 let to = self.pure(to);
                 let cond = Expr::Binary(BinOp::Lt, Box::new(Expr::Local(v)), Box::new(to));
                 self.jump_if_not(cond, end);
-                self.loop_body(body, end, Some(next));
+                self.loop_body(body, end, Some(next), label.as_deref());
                 self.bind(next);
                 let inc = Expr::Binary(BinOp::Add, Box::new(Expr::Local(v)), Box::new(int(1)));
                 self.emit(Op::Assign { dst: v, value: inc });
                 self.jump(top);
                 self.bind(end);
             }
-            HKind::While { cond, body } => {
+            HKind::While { cond, body, label } => {
                 let (top, end) = (self.label(), self.label());
                 self.bind(top);
                 let cond = self.pure(cond);
                 self.jump_if_not(cond, end);
-                self.loop_body(body, end, Some(top));
+                self.loop_body(body, end, Some(top), label.as_deref());
                 self.jump(top);
                 self.bind(end);
             }
-            HKind::Loop { body } => {
+            HKind::Loop { body, label } => {
                 let (top, end) = (self.label(), self.label());
                 self.bind(top);
-                self.loop_body(body, end, Some(top));
+                self.loop_body(body, end, Some(top), label.as_deref());
                 self.jump(top);
                 self.bind(end);
             }
-            HKind::Range { chan, var, body } => {
+            HKind::Range {
+                chan,
+                var,
+                body,
+                label,
+            } => {
                 let chan = self.pure(chan);
                 let ok = self.temp();
                 let dst = var.map(|v| self.local(v));
@@ -257,20 +263,63 @@ impl<'h> FnLower<'h> {
                     ok: Some(ok),
                 });
                 self.jump_if_not(Expr::Local(ok), end);
-                self.loop_body(body, end, Some(top));
+                self.loop_body(body, end, Some(top), label.as_deref());
                 self.jump(top);
                 self.bind(end);
             }
-            HKind::Select { cases } => self.select(cases),
+            HKind::Select { cases, label } => self.select(cases, label.as_deref()),
+            HKind::Switch {
+                tag,
+                cases,
+                default,
+                label,
+            } => self.switch(tag.as_ref(), cases, default.as_deref(), label.as_deref()),
+            HKind::RangeInt {
+                count,
+                n,
+                var,
+                body,
+                label,
+            } => self.range_int(*count, n, *var, body, label.as_deref()),
+            HKind::RangeMap {
+                map,
+                seen,
+                key,
+                value,
+                body,
+                label,
+            } => self.range_map(map, *seen, *key, *value, body, label.as_deref()),
             HKind::Either { branches } => self.either(branches),
-            HKind::Break => match self.breakables.last().map(|b| b.brk) {
-                Some(l) => self.jump(l),
-                None => self.broken("a break"),
-            },
-            HKind::Continue => match self.breakables.iter().rev().find_map(|b| b.cont) {
-                Some(l) => self.jump(l),
-                None => self.broken("a continue"),
-            },
+            HKind::Break { label } => {
+                let target = match label {
+                    Some(l) => self
+                        .breakables
+                        .iter()
+                        .rev()
+                        .find(|b| b.label == Some(l.as_str()))
+                        .map(|b| b.brk),
+                    None => self.breakables.last().map(|b| b.brk),
+                };
+                match target {
+                    Some(l) => self.jump(l),
+                    None => self.broken("a break"),
+                }
+            }
+            HKind::Continue { label } => {
+                let target = match label {
+                    Some(l) => self
+                        .breakables
+                        .iter()
+                        .rev()
+                        .find(|b| b.label == Some(l.as_str()))
+                        .and_then(|b| b.cont),
+                    None => self.breakables.iter().rev().find_map(|b| b.cont),
+                };
+                match target {
+                    Some(l) => self.jump(l),
+                    None => self.broken("a continue"),
+                }
+            }
             HKind::Return { value } => match self.defer_end {
                 Some(end) => self.jump(end),
                 None => {
@@ -286,13 +335,14 @@ impl<'h> FnLower<'h> {
         }
     }
 
-    fn loop_body(
+    pub(super) fn loop_body(
         &mut self,
         body: &'h [HStmt],
         brk: crate::lower::Label,
         cont: Option<crate::lower::Label>,
+        label: Option<&'h str>,
     ) {
-        self.breakables.push(Breakable { brk, cont });
+        self.breakables.push(Breakable { brk, cont, label });
         self.block(body);
         self.breakables.pop();
     }
@@ -337,7 +387,7 @@ impl<'h> FnLower<'h> {
     /// `select`: every case's operands in source order (an `After` case
     /// creates its timer), then the `Select`, then each body ending with a
     /// jump to the end.
-    fn select(&mut self, cases: &'h [HCase]) {
+    fn select(&mut self, cases: &'h [HCase], label: Option<&'h str>) {
         let mut arms = Vec::new();
         let mut stores = Vec::new();
         let mut targets = Vec::new();
@@ -411,6 +461,7 @@ impl<'h> FnLower<'h> {
             self.breakables.push(Breakable {
                 brk: end,
                 cont: None,
+                label,
             });
             self.block(&c.body);
             self.breakables.pop();

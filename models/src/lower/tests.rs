@@ -177,6 +177,20 @@ fn dis(p: &Program, name: &str) -> Vec<String> {
             Op::Store { place: pl, value } => format!("store {} = {}", place(p, f, pl), e(value)),
             Op::MapDelete { map, key } => format!("delete {}[{}]", e(map), e(key)),
             Op::Len { target, dst: d } => format!("{} = len {}", l(d), e(target)),
+            Op::MapNext {
+                map,
+                seen,
+                key,
+                value,
+                more,
+            } => format!(
+                "{}, {}, {} = map next {} seen {}",
+                dst(f, key),
+                dst(f, value),
+                l(more),
+                e(map),
+                l(seen)
+            ),
             Op::AtomicLoad { var, dst: d } => format!("{} = atomic load {}", l(d), e(var)),
             Op::AtomicStore { var, value } => format!("atomic store {} = {}", e(var), e(value)),
             Op::AtomicAdd { var, delta, dst: d } => {

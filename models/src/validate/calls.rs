@@ -29,7 +29,8 @@ impl Walker<'_> {
                 self.error(
                     Diagnostic::new(format!("parameter `{}` is declared twice", p.text), p.span)
                         .with_label("declared again here")
-                        .with_secondary(q.span, "first declared here"),
+                        .with_secondary(q.span, "first declared here")
+                        .with_help("give each parameter its own name"),
                 );
                 self.hidden(&p.text, *k, p.span)
             } else {

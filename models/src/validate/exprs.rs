@@ -94,7 +94,7 @@ impl Walker<'_> {
     }
 
     /// "`Lock` needs a Mutex or RWMutex, but `ch` is a channel".
-    fn kind_error(
+    pub(crate) fn kind_error(
         &mut self,
         needs: String,
         subject: String,
@@ -300,7 +300,9 @@ impl Walker<'_> {
     fn addr(&mut self, x: &Expr, span: Span) -> (RExpr, Kind) {
         let ExprKind::Name(n) = &x.kind else {
             self.error(
-                Diagnostic::new("`&` needs a shared variable", x.span).with_label("not a variable"),
+                Diagnostic::new("`&` needs a shared variable", x.span)
+                    .with_label("not a variable")
+                    .with_help("take the address of a name declared with `Var(\"x\", 0)`: `&x`"),
             );
             return dummy(span);
         };

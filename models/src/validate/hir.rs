@@ -288,27 +288,62 @@ pub(crate) enum HKind {
         from: RExpr,
         to: RExpr,
         body: Vec<HStmt>,
+        label: Option<String>,
+    },
+    /// `for i := range n`: `n` evaluated once into `count`.
+    RangeInt {
+        count: Slot,
+        n: RExpr,
+        var: Slot,
+        body: Vec<HStmt>,
+        label: Option<String>,
+    },
+    /// `for k, v := range m`: every iteration order. `seen` holds the
+    /// iteration's own record of the keys produced so far.
+    RangeMap {
+        map: RExpr,
+        seen: Slot,
+        key: Option<Slot>,
+        value: Option<Slot>,
+        body: Vec<HStmt>,
+        label: Option<String>,
     },
     While {
         cond: RExpr,
         body: Vec<HStmt>,
+        label: Option<String>,
     },
     Loop {
         body: Vec<HStmt>,
+        label: Option<String>,
     },
     Range {
         chan: RExpr,
         var: Option<Slot>,
         body: Vec<HStmt>,
+        label: Option<String>,
     },
     Select {
         cases: Vec<HCase>,
+        label: Option<String>,
+    },
+    /// `switch`: the tag (if any) is stored in its slot first; each case's
+    /// condition compares it with the case's values, left to right.
+    Switch {
+        tag: Option<(Slot, RExpr)>,
+        cases: Vec<(RExpr, Vec<HStmt>)>,
+        default: Option<Vec<HStmt>>,
+        label: Option<String>,
     },
     Either {
         branches: Vec<Vec<HStmt>>,
     },
-    Break,
-    Continue,
+    Break {
+        label: Option<String>,
+    },
+    Continue {
+        label: Option<String>,
+    },
     Return {
         value: Option<RExpr>,
     },

@@ -9,6 +9,7 @@
 //! errors are kept.
 
 mod calls;
+mod control;
 mod exprs;
 mod globals;
 pub(crate) mod hir;
@@ -151,7 +152,8 @@ impl<'s> Walker<'s> {
                 w.error(
                     Diagnostic::new(format!("{what} `{name}` is declared twice"), span)
                         .with_label("declared again here")
-                        .with_secondary(*first, "first declared here"),
+                        .with_secondary(*first, "first declared here")
+                        .with_help("rename one of the two"),
                 );
                 true
             } else {
@@ -295,6 +297,7 @@ impl<'s> Walker<'s> {
                 origin: sc.origin.clone(),
                 taxonomy: sc.taxonomy,
                 expect: sc.expect.iter().map(|(k, _)| *k).collect(),
+                go: sc.go.map(|(v, _)| v).unwrap_or_default(),
                 params: values,
             },
             globals,
@@ -304,46 +307,71 @@ impl<'s> Walker<'s> {
 }
 
 /// Checks `--param name=value` overrides against the scenario's parameters.
-/// Returns the parsed values and the errors (messages without spans). An
-/// override of a parameter whose declaration was dropped by decoding (or of
-/// any parameter, when `params` itself failed) is ignored, not reported.
+/// Returns the parsed values and the errors, each located in the file: at
+/// the parameter's declaration, or at `params:` (the scenario's name when
+/// it has none) for an unknown parameter. An override of a parameter whose
+/// declaration was dropped by decoding (or of any parameter, when `params`
+/// itself failed) is ignored, not reported.
 pub(crate) fn check_params(
     sc: &Scenario,
     given: &[(String, String)],
     recovery: &Recovery,
-) -> (Vec<(String, i64)>, Vec<String>) {
+) -> (Vec<(String, i64)>, Vec<Diagnostic>) {
     let mut values: Vec<(String, i64)> = Vec::new();
     let mut errors = Vec::new();
     let names: Vec<&str> = sc.params.iter().map(|p| p.name.text.as_str()).collect();
     for (name, raw) in given {
-        if !names.contains(&name.as_str()) {
+        let Some(decl) = sc.params.iter().find(|p| p.name.text == *name) else {
             if recovery.params_dropped || recovery.mentions(name) {
                 continue;
             }
-            let hint = match closest(name, names.iter().copied()) {
-                Some(s) => format!(": did you mean `{s}`?"),
-                None if names.is_empty() => ": the scenario has no parameters".to_string(),
-                None => format!(
-                    ": the parameters are {}",
+            let at = sc.params_span.unwrap_or(sc.name.span);
+            let mut d = Diagnostic::new(
+                format!("unknown parameter `{name}` in `--param {name}={raw}`"),
+                at,
+            );
+            d = match closest(name, names.iter().copied()) {
+                Some(s) => d
+                    .with_label("the scenario's parameters")
+                    .with_help(format!("did you mean `{s}`? (`--param {s}={raw}`)")),
+                None if names.is_empty() => d
+                    .with_label("the scenario has no parameters")
+                    .with_help(format!(
+                        "declare it to make it a parameter: `params: {{\"{name}\": 1}}`"
+                    )),
+                None => d.with_label("the scenario's parameters").with_note(format!(
+                    "the parameters are {}",
                     names
                         .iter()
                         .map(|n| format!("`{n}`"))
                         .collect::<Vec<_>>()
                         .join(", ")
-                ),
+                )),
             };
-            errors.push(format!("unknown parameter `{name}`{hint}"));
+            errors.push(d);
             continue;
-        }
+        };
         if values.iter().any(|(n, _)| n == name) {
-            errors.push(format!("parameter `{name}` is given twice"));
+            errors.push(
+                Diagnostic::new(
+                    format!("parameter `{name}` is given twice by `--param`"),
+                    decl.name.span,
+                )
+                .with_label("this parameter")
+                .with_help(format!("give `--param {name}=...` once")),
+            );
             continue;
         }
         match raw.trim().parse::<i64>() {
             Ok(v) => values.push((name.clone(), v)),
-            Err(_) => errors.push(format!(
-                "invalid value `{raw}` for parameter `{name}`: expected an integer"
-            )),
+            Err(_) => errors.push(
+                Diagnostic::new(
+                    format!("invalid value `{raw}` for parameter `{name}` in `--param {name}={raw}`: expected an integer"),
+                    decl.name.span,
+                )
+                .with_label("an integer parameter")
+                .with_help(format!("give an integer: `--param {name}={}`", decl.default)),
+            ),
         }
     }
     (values, errors)

@@ -47,6 +47,19 @@ pub(crate) enum FnKind {
     DoBody,
 }
 
+/// A labelled statement around the statement being checked.
+#[derive(Debug)]
+pub(crate) struct ActiveLabel {
+    /// The label.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+    /// `Continue` may name it (a loop, not a select or switch).
+    pub is_loop: bool,
+    /// A `Break` or `Continue` names it.
+    pub used: bool,
+}
+
 /// A function being checked.
 #[derive(Debug)]
 pub(crate) struct FnCtx {
@@ -67,6 +80,11 @@ pub(crate) struct FnCtx {
     pub loop_depth: u32,
     /// Why an enclosing loop is out of reach (`a deferred body`, ...).
     pub boundary: Option<&'static str>,
+    /// The labelled statements enclosing the current one, innermost last.
+    pub labels: Vec<ActiveLabel>,
+    /// Every label defined in the function so far (Go labels are
+    /// function-wide: a name may label one statement only).
+    pub label_defs: Vec<(String, Span)>,
     /// Inside a deferred body: the first slot declared inside it.
     pub defer_mark: Option<u32>,
     /// Counters for naming anonymous bodies.
@@ -90,6 +108,8 @@ impl FnCtx {
             breakables: 0,
             loop_depth: 0,
             boundary: None,
+            labels: Vec::new(),
+            label_defs: Vec::new(),
             defer_mark: None,
             n_func: 0,
             n_do: 0,
@@ -329,7 +349,11 @@ impl Walker<'_> {
                     name.span,
                 )
                 .with_label("declared again here")
-                .with_secondary(first, "first declared here"),
+                .with_secondary(first, "first declared here")
+                .with_help(format!(
+                    "to change it, write `Set(\"{0}\", ...)`; to declare another, use a new name or an inner block",
+                    name.text
+                )),
             );
         }
         slot

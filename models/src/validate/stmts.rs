@@ -39,7 +39,7 @@ impl Walker<'_> {
     }
 
     /// A loop body: `var` (if any) is declared by `declare` in the loop's scope.
-    fn in_loop<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+    pub(crate) fn in_loop<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
         if let Some(c) = self.ctx() {
             c.loops += 1;
             c.breakables += 1;
@@ -142,17 +142,20 @@ impl Walker<'_> {
             StmtKind::Close { chan } => HKind::Close {
                 chan: obj(self, chan, &[ObjectKind::Chan], "a channel"),
             },
-            StmtKind::Range { chan, var, body } => {
-                let chan = obj(self, chan, &[ObjectKind::Chan], "a channel");
-                let (var, body) = self.in_loop(|w| {
-                    let var = var.as_ref().map(|v| w.declare(v, Kind::Unknown));
-                    (var, w.block(body))
-                });
-                HKind::Range { chan, var, body }
+            StmtKind::Range {
+                chan,
+                var,
+                value,
+                body,
+                label,
+            } => return self.range_stmt(chan, var.as_ref(), value.as_ref(), body, label.as_ref()),
+            StmtKind::Select { cases, label } => {
+                let (label, cases) = self.labelled(label.as_ref(), false, |w| w.select(cases));
+                HKind::Select { cases, label }
             }
-            StmtKind::Select { cases } => HKind::Select {
-                cases: self.select(cases),
-            },
+            StmtKind::Switch { tag, cases, label } => {
+                return self.switch_stmt(tag.as_ref(), cases, label.as_ref(), span)
+            }
             StmtKind::Lock { mutex } => HKind::Lock {
                 mutex: obj(self, mutex, MUTEXES, "a Mutex or RWMutex"),
             },
@@ -263,43 +266,49 @@ impl Walker<'_> {
                 from,
                 to,
                 body,
+                label,
             } => {
                 let from = match from {
                     Some(f) => self.int_expr(f, "a start value"),
                     None => RExpr::constant(Const::Int(0), span),
                 };
                 let to = self.int_expr(to, "a bound");
-                let (var, body) = self.in_loop(|w| {
-                    let var = match var {
-                        Some(v) => w.declare(v, Kind::Int),
-                        None => w.hidden("$i", Kind::Int, span),
-                    };
-                    (var, w.block(body))
+                let (label, (var, body)) = self.labelled(label.as_ref(), true, |w| {
+                    w.in_loop(|w| {
+                        let var = match var {
+                            Some(v) => w.declare(v, Kind::Int),
+                            None => w.hidden("$i", Kind::Int, span),
+                        };
+                        (var, w.block(body))
+                    })
                 });
                 HKind::For {
                     var,
                     from,
                     to,
                     body,
+                    label,
                 }
             }
-            StmtKind::While { cond, body } => {
+            StmtKind::While { cond, body, label } => {
                 let cond = self.bool_expr(cond);
-                HKind::While {
-                    cond,
-                    body: self.in_loop(|w| w.block(body)),
-                }
+                let (label, body) =
+                    self.labelled(label.as_ref(), true, |w| w.in_loop(|w| w.block(body)));
+                HKind::While { cond, body, label }
             }
-            StmtKind::Loop { body } => HKind::Loop {
-                body: self.in_loop(|w| w.block(body)),
-            },
-            StmtKind::Break | StmtKind::Continue => return self.jump(&s.kind, span),
+            StmtKind::Loop { body, label } => {
+                let (label, body) =
+                    self.labelled(label.as_ref(), true, |w| w.in_loop(|w| w.block(body)));
+                HKind::Loop { body, label }
+            }
+            StmtKind::Break { .. } | StmtKind::Continue { .. } => return self.jump(&s.kind, span),
             StmtKind::Return { value } => return self.return_stmt(value.as_ref(), span),
             StmtKind::Choose { into, values } => {
                 if values.is_empty() {
                     self.error(
                         Diagnostic::new("`Choose` needs at least one value", span)
-                            .with_label("no values"),
+                            .with_label("no values")
+                            .with_help("list the values to try: `Choose(\"n\", [0, 1])`"),
                     );
                 }
                 let mut kind = Kind::Nil;
@@ -318,7 +327,8 @@ impl Walker<'_> {
                 if branches.is_empty() {
                     self.error(
                         Diagnostic::new("`Either` needs at least one branch", span)
-                            .with_label("no branches"),
+                            .with_label("no branches")
+                            .with_help("list the blocks to try: `Either([[Return], []])`"),
                     );
                 }
                 HKind::Either {
@@ -331,7 +341,10 @@ impl Walker<'_> {
             StmtKind::Call { func, args, into } => {
                 return self.call_stmt(func, args, into.as_ref(), span)
             }
-            StmtKind::Defer { body } => return self.defer(body, span),
+            StmtKind::Defer {
+                body,
+                direct_recover: _,
+            } => return self.defer(body, span),
             StmtKind::Panic { message } => HKind::Panic {
                 message: message.clone(),
             },
@@ -426,7 +439,8 @@ impl Walker<'_> {
                         self.error(
                             Diagnostic::new("`Select` has more than one `Default`", c.span)
                                 .with_label("second default")
-                                .with_secondary(first, "first default"),
+                                .with_secondary(first, "first default")
+                                .with_help("merge the two bodies into one `Default`"),
                         );
                     }
                     default = Some(c.span);
@@ -458,32 +472,6 @@ impl Walker<'_> {
             }
         }
         out
-    }
-
-    fn jump(&mut self, kind: &StmtKind, span: Span) -> Option<HKind> {
-        let brk = matches!(kind, StmtKind::Break);
-        let (ok, boundary) = match self.stack.last() {
-            Some(c) if brk => (c.breakables > 0, c.boundary),
-            Some(c) => (c.loops > 0, c.boundary),
-            None => (false, None),
-        };
-        if ok {
-            return Some(if brk { HKind::Break } else { HKind::Continue });
-        }
-        let (word, place) = if brk {
-            ("Break", "a loop or select")
-        } else {
-            ("Continue", "a loop")
-        };
-        let mut d = Diagnostic::new(format!("`{word}` outside a loop"), span)
-            .with_label(format!("not inside {place}"));
-        if let Some(b) = boundary {
-            d = d.with_note(format!(
-                "{b} is a separate function: it cannot leave a loop around it"
-            ));
-        }
-        self.error(d);
-        None
     }
 
     fn return_stmt(&mut self, value: Option<&ExprSrc>, _span: Span) -> Option<HKind> {
@@ -518,12 +506,14 @@ impl Walker<'_> {
         if c.defer_mark.is_some() {
             self.error(
                 Diagnostic::new("`Defer` inside a deferred body is not supported", span)
-                    .with_label("nested defer"),
+                    .with_label("nested defer")
+                    .with_help("defer it from the function itself, before the outer `Defer` (deferred calls run last first)"),
             );
             return None;
         }
         let saved = (c.loops, c.breakables, c.boundary);
-        if c.breakables > 0 {
+        let saved_labels = std::mem::take(&mut c.labels);
+        if c.breakables > 0 || !saved_labels.is_empty() {
             c.boundary = Some("a deferred body");
         }
         c.loops = 0;
@@ -532,6 +522,7 @@ impl Walker<'_> {
         let body = self.block(body);
         if let Some(c) = self.stack.last_mut() {
             (c.loops, c.breakables, c.boundary) = saved;
+            c.labels = saved_labels;
             c.defer_mark = None;
         }
         Some(HKind::Defer { body })

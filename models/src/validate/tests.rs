@@ -248,14 +248,18 @@ fn wrong_argument_count_points_at_the_definition() {
 fn break_and_continue_outside_a_loop() {
     assert_eq!(
         one("main: [Break]"),
-        ("`Break` outside a loop".into(), "Break".into(), None)
+        (
+            "`Break` outside a loop, select or switch".into(),
+            "Break".into(),
+            Some("to end the function here, write `Return`".into())
+        )
     );
     assert_eq!(
         one(r#"main: [If("true", [Continue])]"#),
         ("`Continue` outside a loop".into(), "Continue".into(), None)
     );
     let (_, d) = one_diag(r#"main: [Loop([Go(body: [Break])])]"#);
-    assert_eq!(d.message, "`Break` outside a loop");
+    assert_eq!(d.message, "`Break` outside a loop, select or switch");
     assert_eq!(
         d.notes,
         ["a `Go` body is a separate function: it cannot leave a loop around it"]
@@ -267,7 +271,7 @@ fn break_and_continue_outside_a_loop() {
         ["a deferred body is a separate function: it cannot leave a loop around it"]
     );
     let (_, d) = one_diag(r#"globals: [Once("o")], main: [Loop([Do("o", [Break])])]"#);
-    assert_eq!(d.message, "`Break` outside a loop");
+    assert_eq!(d.message, "`Break` outside a loop, select or switch");
     // Continue inside a select inside a loop is fine; Break inside a select without a loop too.
     ok(
         r#"main: [Chan("c"), Select([Recv("c", [Break])]), Loop([Select([Recv("c", [Continue])])])]"#,
@@ -411,6 +415,7 @@ fn empty_scenario() {
 fn bad_param_overrides() {
     let text = sc(r#"params: {"workers": 2, "depth": 1}, main: [Sleep]"#);
     let file = SourceFile::new("t.ron", text.as_str());
+    // Each error: its message, the text it points at, and its help.
     let run = |ps: &[(&str, &str)]| {
         let ps: Vec<(String, String)> = ps
             .iter()
@@ -420,33 +425,59 @@ fn bad_param_overrides() {
             Ok(_) => panic!("accepted {ps:?}"),
             Err(e) => {
                 assert!(e.diagnostics.is_empty());
-                assert!(e.render(&file, false).contains(&e.param_errors[0]));
+                let rendered = e.render(&file, false);
                 e.param_errors
+                    .iter()
+                    .map(|d| {
+                        let (l, c) = file.line_col(d.span.start);
+                        assert!(rendered.contains(&format!("t.ron:{l}:{c}")), "{rendered}");
+                        (
+                            d.message.clone(),
+                            file.slice(d.span).to_string(),
+                            d.help.clone().unwrap_or_default(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
             }
         }
     };
+    let e = |m: &str, at: &str, help: &str| (m.to_string(), at.to_string(), help.to_string());
     assert_eq!(
         run(&[("wokers", "3")]),
-        ["unknown parameter `wokers`: did you mean `workers`?"]
+        [e(
+            "unknown parameter `wokers` in `--param wokers=3`",
+            "params",
+            "did you mean `workers`? (`--param workers=3`)"
+        )]
     );
+    let zzz = crate::compile(&file, &[("zzz".into(), "3".into())]).expect_err("unknown");
     assert_eq!(
-        run(&[("zzz", "3")]),
-        ["unknown parameter `zzz`: the parameters are `workers`, `depth`"]
+        zzz.param_errors[0].notes,
+        ["the parameters are `workers`, `depth`"]
     );
     assert_eq!(
         run(&[("workers", "three")]),
-        ["invalid value `three` for parameter `workers`: expected an integer"]
+        [e(
+            "invalid value `three` for parameter `workers` in `--param workers=three`: expected an integer",
+            "workers",
+            "give an integer: `--param workers=2`"
+        )]
     );
     assert_eq!(
         run(&[("workers", "3"), ("depth", "1"), ("workers", "4")]),
-        ["parameter `workers` is given twice"]
+        [e(
+            "parameter `workers` is given twice by `--param`",
+            "workers",
+            "give `--param workers=...` once"
+        )]
     );
     let none = SourceFile::new("t.ron", sc("main: [Sleep]"));
-    let e = crate::compile(&none, &[("n".into(), "1".into())]).expect_err("no params");
+    let err = crate::compile(&none, &[("n".into(), "1".into())]).expect_err("no params");
     assert_eq!(
-        e.param_errors,
-        ["unknown parameter `n`: the scenario has no parameters"]
+        err.param_errors[0].message,
+        "unknown parameter `n` in `--param n=1`"
     );
+    assert_eq!(err.param_errors[0].label, "the scenario has no parameters");
 }
 
 #[test]
@@ -653,7 +684,7 @@ fn several_errors_are_all_reported() {
             ("unknown name `mux`", "mux"),
             ("negative capacity -2 for channel `ch`", "-2"),
             ("`Send` needs a channel, but `mu` is a Mutex", "mu"),
-            ("`Break` outside a loop", "Break"),
+            ("`Break` outside a loop, select or switch", "Break"),
             ("unknown function `wrk`", "wrk"),
         ]
     );
@@ -893,7 +924,15 @@ fn param_errors_are_reported_with_decoding_errors() {
         ]
     );
     // `n` was declared by the entry that failed: overriding it is no error.
-    assert_eq!(e.param_errors, ["unknown parameter `k`: did you mean `m`?"]);
+    assert_eq!(e.param_errors.len(), 1);
+    assert_eq!(
+        e.param_errors[0].message,
+        "unknown parameter `k` in `--param k=1`"
+    );
+    assert_eq!(
+        e.param_errors[0].help.as_deref(),
+        Some("did you mean `m`? (`--param m=1`)")
+    );
     let rendered = e.render(&file, false);
     assert_eq!(rendered.matches("error:").count(), 3);
     // When `params` is not a map at all, no override is reported unknown.

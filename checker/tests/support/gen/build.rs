@@ -61,6 +61,8 @@ pub(super) struct Gen {
     pub(super) helpers: Vec<Func>,
     /// Goroutines the scenario starts (at most 4 with main).
     pub(super) goroutines: usize,
+    /// Go 1.22 timer semantics (`go: "1.22"`).
+    pub(super) go122: bool,
 }
 
 /// The protocols and their weights.
@@ -108,6 +110,7 @@ pub(super) fn attempt(rng: &mut Rng, seed: u64) -> Scenario {
         nils: Vec::new(),
         helpers: Vec::new(),
         goroutines: 1 + workers,
+        go122: seed % 4 == 3,
     };
     let protocols = 1 + g.rng.weighted(&[20, 35, 30, 15]);
     let weights: Vec<usize> = PROTOCOLS.iter().map(|p| p.1).collect();
@@ -375,6 +378,14 @@ impl Gen {
                     } else {
                         vec![leaf("Delete", vec![s(m.clone()), int(k)])]
                     }
+                } else if self.rng.chance(20) {
+                    // `for k := range m`: every iteration order.
+                    let (k, b) = (self.local(), self.local());
+                    vec![nest(
+                        "Range",
+                        vec![s(m.clone()), s(k.clone())],
+                        vec![vec![leaf("Let", vec![s(b), s(k)])]],
+                    )]
                 } else {
                     let a = self.local();
                     let e = if self.rng.chance(50) {
@@ -593,6 +604,7 @@ impl Gen {
             main,
             funcs,
             expected: None,
+            go122: self.go122,
         }
     }
 }

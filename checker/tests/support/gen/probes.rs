@@ -87,13 +87,21 @@ impl Gen {
                 } else {
                     ("After", c.clone())
                 };
-                vec![
-                    leaf(op, vec![s(&c), int(0)]),
-                    select(vec![
-                        arm("Recv", vec![s(ch)], vec![]),
-                        arm("Default", vec![], never("a timer of duration 0 has fired")),
-                    ]),
-                ]
+                if self.go122 {
+                    // Go 1.22: it fires at some moment after creation (a
+                    // select with default may miss it); a receive waits
+                    // for it, so it is not left pending.
+                    vec![leaf(op, vec![s(&c), int(0)]), leaf("Recv", vec![s(ch)])]
+                } else {
+                    // Go 1.23: expired at once.
+                    vec![
+                        leaf(op, vec![s(&c), int(0)]),
+                        select(vec![
+                            arm("Recv", vec![s(ch)], vec![]),
+                            arm("Default", vec![], never("a timer of duration 0 has fired")),
+                        ]),
+                    ]
+                }
             }
             5 => vec![
                 leaf("Timer", vec![s(&c), int(1)]),
