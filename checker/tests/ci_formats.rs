@@ -458,7 +458,7 @@ fn junit_fails_an_unexpected_bug_and_errs_on_a_bad_scenario() {
     assert!(cases[0].outcome.is_none());
     let (tag, attrs, body) = cases[1].outcome.as_ref().expect("racy fails");
     assert_eq!(tag, "failure");
-    assert_eq!(attrs["message"], "expected clean, found race");
+    assert_eq!(attrs["message"], "expected clean; found race");
     assert_eq!(attrs["type"], "race");
     assert!(
         body.contains("✗ race: data race: two concurrent writes"),

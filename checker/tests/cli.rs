@@ -234,7 +234,7 @@ fn a_local_loop_that_never_repeats_ends_at_the_time_limit_incomplete() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("incomplete (bounded by --time-limit 1s): no bug found in 1 states"),
+        out.contains("incomplete (bounded by --time-limit 1s): no bug found in 1 state"),
         "{out}"
     );
     assert!(!out.contains("verified"), "{out}");

@@ -180,7 +180,7 @@ fn a_directory_run_ends_with_a_summary_line() {
     assert_eq!(
         last,
         format!(
-            "2 scenarios: 1 as expected, 1 not: {} (expected clean, found race)",
+            "2 scenarios: 1 as expected, 1 not: {} (expected clean; found race)",
             racy.display()
         ),
         "{out}"

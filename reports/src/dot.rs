@@ -177,6 +177,7 @@ fn wait_for(b: &BugView, prefix: &str) -> DiGraph<Node, Edge> {
         let what = match e.relation {
             Relation::HeldBy => format!("{}\nheld", e.object),
             Relation::CouldRelease => format!("{}\ncould release", e.object),
+            Relation::QueuedBehind => format!("{}\nqueued behind", e.object),
         };
         g.add_edge(
             a,

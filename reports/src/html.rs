@@ -380,7 +380,7 @@ fn step_row(out: &mut String, s: &StepView, lanes: usize, columns: usize, curren
     for c in 0..columns {
         out.push_str("<td class=\"cell\">");
         if c == mover {
-            out.push_str(&op_cell(s.line, s.col, &s.op, &s.action.to_string()));
+            out.push_str(&op_cell(s.line, s.col, &s.op, &action_words(s)));
         } else if let Some(p) = s.partner.as_ref().filter(|p| p.lane == c) {
             out.push_str(&op_cell(
                 p.line,
@@ -392,6 +392,20 @@ fn step_row(out: &mut String, s: &StepView, lanes: usize, columns: usize, curren
         out.push_str("</td>");
     }
     out.push_str("</tr>");
+}
+
+/// What a step did: the choice it made (`ok = true`, `branch 1 of 2`),
+/// else its action; with the locals it read and wrote (`--values`).
+fn action_words(s: &StepView) -> String {
+    let mut out = match &s.chosen {
+        Some(c) => format!("{}: {}", s.action, c.sentence),
+        None => s.action.to_string(),
+    };
+    let locals = words::locals(&s.locals);
+    if !locals.is_empty() {
+        out.push_str(&format!(" [{locals}]"));
+    }
+    out
 }
 
 /// What happens at each step, one line per state (hidden unless current).
@@ -417,7 +431,7 @@ fn now_lines(out: &mut String, b: &BugView, current: usize) {
             esc(&s.goroutine),
             words::at(s.line, s.col),
             esc(&crate::text::abbreviate(&s.op, 2 * OP_CHARS)),
-            esc(&s.action.to_string()),
+            esc(&action_words(s)),
             esc(&partner),
             if s.failing { " — the bug" } else { "" }
         );
@@ -529,6 +543,9 @@ fn bug(out: &mut String, b: &BugView, i: usize) {
         esc(&b.schedule),
         esc(&b.minimality.note)
     );
+    if let Some(c) = &b.covers {
+        let _ = write!(out, "<p class=\"where covers\">{}</p>", esc(&c.sentence));
+    }
     let _ = write!(
         out,
         "<div class=\"replay\"><code id=\"{id}-cmd\">{}</code><button class=\"copy\" data-copy=\"{id}-cmd\" title=\"copy the replay command\">copy</button></div>",
@@ -549,9 +566,14 @@ fn bug(out: &mut String, b: &BugView, i: usize) {
         .goroutines
         .iter()
         .filter_map(|g| {
+            let chain = if g.call_chain.is_empty() {
+                String::new()
+            } else {
+                format!(" (in {})", words::call_chain(&g.call_chain))
+            };
             g.waiting
                 .as_ref()
-                .map(|w| format!("{} {}", g.goroutine, w.why))
+                .map(|w| format!("{}{chain} {}", g.goroutine, w.why))
         })
         .collect();
     if !waiting.is_empty() {
@@ -575,6 +597,14 @@ fn bug(out: &mut String, b: &BugView, i: usize) {
         out.push_str(&wf);
         if !b.wait_for.cycle.is_empty() {
             out.push_str("<p class=\"hint\">red: a cycle — each goroutine waits for the next</p>");
+        } else if b.taxonomy.behavior == crate::view::Behavior::Blocking
+            && !b.wait_for.chains.is_empty()
+        {
+            out.push_str("<p class=\"hint\">no wait-for cycle; the chains to the holders:</p><ul class=\"why chains\">");
+            for c in &b.wait_for.chains {
+                let _ = write!(out, "<li>{}</li>", esc(&c.sentence));
+            }
+            out.push_str("</ul>");
         }
         out.push_str("<p class=\"hint\">solid: the other holds what it needs; dashed: the other has an operation ahead that would release it (hover an edge for its sentence)</p>");
     }

@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use crate::view::{
-    Action, Behavior, BugView, DivergenceView, Expectation, GoroutineView, ReplayReport,
-    ReplayStepView, Role, ScenarioReport, StepView, SwitchMark,
+    Action, Behavior, BugView, DivergenceView, Expectation, GoroutineStatus, GoroutineView,
+    ReplayReport, ReplayStepView, Role, ScenarioReport, StepView, SwitchMark,
 };
 use crate::words;
 
@@ -363,8 +363,23 @@ fn fold_op(before: &str, op: &str, after: &str, w: usize, indent: usize) -> Vec<
 }
 
 fn suffix(s: &StepView) -> String {
+    let mut out = action_suffix(s);
+    let locals = words::locals(&s.locals);
+    if !locals.is_empty() {
+        out.push_str(&format!(" [{locals}]"));
+    }
+    if let Some(p) = s.partner.as_ref().filter(|p| !p.locals.is_empty()) {
+        out.push_str(&format!(" [{}: {}]", p.goroutine, words::locals(&p.locals)));
+    }
+    out
+}
+
+fn action_suffix(s: &StepView) -> String {
     if let Some(p) = &s.partner {
         return format!(" ⇒ {}", p.goroutine);
+    }
+    if let Some(c) = &s.chosen {
+        return format!(" → {}", c.sentence);
     }
     match &s.action {
         Action::SelectCase(n) | Action::SelectCaseHandedOver(n) => format!(" → case {n}"),
@@ -494,15 +509,22 @@ fn fold_text(v: &[&StepView]) -> String {
 
 /// The end row's word for a goroutine: its part in the bug, else its
 /// status.
-fn end_prefix(g: &GoroutineView, pending: Option<&str>) -> String {
-    match pending {
-        Some(role) => role.to_string(),
-        None => g.status.to_string(),
+/// The end cell's words: the goroutine's status (the JSON's), marked `✗`
+/// when its pending operation is part of the bug; a racing access, about
+/// to happen, says `races` for `runnable`.
+fn end_prefix(g: &GoroutineView, part: Option<Role>) -> String {
+    let word = match (part, g.status) {
+        (Some(Role::Races), GoroutineStatus::Runnable) => "races",
+        (_, status) => status.as_str(),
+    };
+    match part {
+        Some(_) => format!("✗ {word}"),
+        None => word.to_string(),
     }
 }
 
 /// The end row's cell of a goroutine, folded to `w` columns.
-fn end_cell(g: &GoroutineView, pending: Option<&str>, w: usize) -> Vec<String> {
+fn end_cell(g: &GoroutineView, pending: Option<Role>, w: usize) -> Vec<String> {
     let prefix = end_prefix(g, pending);
     match &g.at {
         Some(at) => cell(&prefix, at.line, at.col, &at.text, "", w),
@@ -510,7 +532,7 @@ fn end_cell(g: &GoroutineView, pending: Option<&str>, w: usize) -> Vec<String> {
     }
 }
 
-fn end_width(g: &GoroutineView, pending: Option<&str>) -> usize {
+fn end_width(g: &GoroutineView, pending: Option<Role>) -> usize {
     let prefix = end_prefix(g, pending);
     match &g.at {
         Some(at) => cell_width(&prefix, at.line, at.col, &at.text, ""),
@@ -518,14 +540,8 @@ fn end_width(g: &GoroutineView, pending: Option<&str>) -> usize {
     }
 }
 
-fn pending_role(b: &BugView, lane: usize) -> Option<&'static str> {
-    b.pending
-        .iter()
-        .find(|p| p.lane == lane)
-        .map(|p| match p.role {
-            Role::Races => "✗ races",
-            Role::Blocked => "✗ blocked",
-        })
+fn pending_role(b: &BugView, lane: usize) -> Option<Role> {
+    b.pending.iter().find(|p| p.lane == lane).map(|p| p.role)
 }
 
 /// The narrowest a table column gets; below it the schedule is a list
@@ -754,8 +770,8 @@ fn list(out: &mut String, b: &BugView, style: Style) {
             }
         }
     }
-    for g in &b.goroutines {
-        for (k, c) in end_cell(g, None, room).iter().enumerate() {
+    for (i, g) in b.goroutines.iter().enumerate() {
+        for (k, c) in end_cell(g, pending_role(b, i), room).iter().enumerate() {
             let t = if k == 0 {
                 format!("      end {}  {c}", pad(&g.goroutine, who))
             } else {
@@ -814,6 +830,11 @@ pub fn bug(out: &mut String, b: &BugView, style: Style) {
             let _ = writeln!(out, "    {l}");
         }
     }
+    if let Some(c) = &b.covers {
+        for l in wrap(&c.sentence, style.width() - 4, 4) {
+            let _ = writeln!(out, "    {}", style.dim(&l));
+        }
+    }
     for l in wrap(
         &format!("schedule {}  {}", b.schedule, b.minimality.note),
         style.width() - 4,
@@ -834,9 +855,14 @@ pub fn bug(out: &mut String, b: &BugView, style: Style) {
         .goroutines
         .iter()
         .filter_map(|g| {
+            let chain = if g.call_chain.is_empty() {
+                String::new()
+            } else {
+                format!(" (in {})", words::call_chain(&g.call_chain))
+            };
             g.waiting
                 .as_ref()
-                .map(|w| format!("{} {}", g.goroutine, w.why))
+                .map(|w| format!("{}{chain} {}", g.goroutine, w.why))
         })
         .collect();
     if b.taxonomy.behavior == Behavior::Blocking {
@@ -858,6 +884,19 @@ pub fn bug(out: &mut String, b: &BugView, style: Style) {
             lines.push(format!("↺ back to {}", first.from));
         }
         section(out, "wait-for cycle", &lines, style);
+    } else if b.taxonomy.behavior == Behavior::Blocking && !b.wait_for.chains.is_empty() {
+        let lines: Vec<String> = b
+            .wait_for
+            .chains
+            .iter()
+            .map(|c| c.sentence.clone())
+            .collect();
+        section(
+            out,
+            "no wait-for cycle; the chains to the holders",
+            &lines,
+            style,
+        );
     }
     section(out, "why", &b.explanation, style);
     let _ = writeln!(out, "    {} {}", style.bold("reproduce:"), b.reproduce);
@@ -897,9 +936,9 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
     let verdict = match (r.bugs.is_empty(), r.complete) {
         (true, true) => "verified: no bug in any schedule".to_string(),
         (true, false) => format!(
-            "incomplete (bounded by {}): no bug found in {} states",
+            "incomplete (bounded by {}): no bug found in {}",
             r.bound.as_deref().unwrap_or("a bound"),
-            r.stats.states
+            words::count(r.stats.states, "state", "states")
         ),
         (false, complete) => format!(
             "{} bug{} found ({}){}",
@@ -925,8 +964,10 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
     };
     let stats = if style.stats {
         format!(
-            "[{} states, {} transitions, {:.3}s]",
-            r.stats.states, r.stats.transitions, r.stats.seconds
+            "[{}, {}, {:.3}s]",
+            words::count(r.stats.states, "state", "states"),
+            words::count(r.stats.transitions, "transition", "transitions"),
+            r.stats.seconds
         )
     } else {
         String::new()
@@ -962,7 +1003,10 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
         let st = &r.stats;
         let runs = st.complete_runs.map_or_else(
             || "complete runs: n/a (cyclic or cut)".to_string(),
-            |n| format!("{n} complete runs"),
+            |n| {
+                let one = if n == 1 { "" } else { "s" };
+                format!("{n} complete run{one}")
+            },
         );
         let rate = if st.seconds > 0.0 {
             format!("{:.0} states/s", st.states as f64 / st.seconds)
@@ -975,8 +1019,14 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  stats: {} states ({} distinct), {} transitions, {runs}, max depth {}, reduction {}, {:.3}s, {rate}, {} bytes/state stored{peak}",
-            st.states, st.distinct_states, st.transitions, st.max_depth, st.reduction, st.seconds, st.bytes_per_state
+            "  stats: {} ({} distinct), {}, {runs}, max depth {}, reduction {}, {:.3}s, {rate}, {} bytes/state stored{peak}",
+            words::count(st.states, "state", "states"),
+            st.distinct_states,
+            words::count(st.transitions, "transition", "transitions"),
+            st.max_depth,
+            st.reduction,
+            st.seconds,
+            st.bytes_per_state
         );
     }
     if !r.growth.is_empty() {
@@ -1049,7 +1099,15 @@ pub fn replay_step(s: &ReplayStepView) -> String {
         }
         None => format!("{:<14} {}", words::TIMER, s.action),
     };
-    format!("  {mark} {:>3}. {:<8} {body}", s.index, s.item)
+    let mut extra = String::new();
+    if let Some(c) = &s.chosen {
+        extra.push_str(&format!(" → {}", c.sentence));
+    }
+    let locals = words::locals(&s.locals);
+    if !locals.is_empty() {
+        extra.push_str(&format!(" [{locals}]"));
+    }
+    format!("  {mark} {:>3}. {:<8} {body}{extra}", s.index, s.item)
 }
 
 /// Why a schedule does not fit its scenario, and what it could do instead.

@@ -179,6 +179,9 @@ vocabulary! {
         HeldBy => "held-by",
         /// The other has an operation ahead that would release it.
         CouldRelease => "could-release",
+        /// The other is an RWMutex writer waiting for the lock, which new
+        /// readers and writers queue behind (it does not hold it).
+        QueuedBehind => "queued-behind",
     }
 }
 
@@ -278,6 +281,13 @@ pub enum WaitNote {
     WriterPending,
     /// A WaitGroup's counter.
     Counter(i64),
+    /// The channel is a running ticker's: it sends at every tick.
+    TickerRunning,
+    /// The channel is a pending timer's: it sends when the timer fires.
+    TimerPending,
+    /// The channel is the `Done()` of a context whose deadline (or an
+    /// ancestor's) is pending: it closes when the deadline expires.
+    DeadlinePending,
 }
 
 impl fmt::Display for WaitNote {
@@ -290,6 +300,15 @@ impl fmt::Display for WaitNote {
                 f.write_str("a writer is waiting for the lock, so new readers wait too")
             }
             WaitNote::Counter(n) => write!(f, "its counter is {n}"),
+            WaitNote::TickerRunning => {
+                f.write_str("its ticker is running: it sends on it at every tick")
+            }
+            WaitNote::TimerPending => {
+                f.write_str("its timer is pending: it sends on it when it fires")
+            }
+            WaitNote::DeadlinePending => f.write_str(
+                "the context's deadline is pending: it closes the channel when it expires",
+            ),
         }
     }
 }
@@ -503,6 +522,47 @@ pub struct PartnerView {
     pub line: u32,
     /// Column of its operation.
     pub col: u32,
+    /// With `--values`: the locals its operation read and the step wrote.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub locals: Vec<LocalView>,
+}
+
+vocabulary! {
+    /// How a step touched a local.
+    pub enum LocalAccess {
+        /// Its operation read it.
+        Read => "read",
+        /// The step wrote it.
+        Write => "write",
+    }
+}
+
+/// A local a step read or wrote, with its value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LocalView {
+    /// Its name.
+    pub name: String,
+    /// Its value (before the step for a read, after it for a write), as
+    /// Go would print it; an object by its name.
+    pub value: String,
+    /// `read` or `write`.
+    pub access: LocalAccess,
+}
+
+/// The alternative a choice point (`Choose`, `Either`) took.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChosenView {
+    /// The local that gets the value (absent for an `Either`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local: Option<String>,
+    /// The value chosen; for an `Either`, the 1-based branch.
+    pub value: String,
+    /// Which alternative, 1-based (the `cN` of the schedule).
+    pub alt: u32,
+    /// How many alternatives there were.
+    pub of: usize,
+    /// The choice in words: `ok = true`, `branch 1 of 2`.
+    pub sentence: String,
 }
 
 /// One step of a counterexample.
@@ -540,6 +600,13 @@ pub struct StepView {
     /// (spawns and successive operations on one synchronisation object),
     /// by index: the edges of the happens-before graph besides program order.
     pub after: Vec<usize>,
+    /// For a choice point (`Choose`, `Either`), the alternative taken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chosen: Option<ChosenView>,
+    /// With `--values`: the locals of the goroutine that moved that its
+    /// operation read and the step wrote.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub locals: Vec<LocalView>,
 }
 
 /// An operation about to happen at the end of a counterexample that is part
@@ -585,6 +652,10 @@ pub struct WaitView {
     pub objects: Vec<String>,
     /// Goroutines holding what it needs.
     pub held_by: Vec<String>,
+    /// RWMutex writers waiting for the lock (not holding it) that it
+    /// queues behind.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub queued_behind: Vec<String>,
     /// Operations ahead of live goroutines that would release it.
     pub could_release: Vec<ReleaseView>,
     /// A fact that explains the wait (`its counter is 2`).
@@ -614,6 +685,22 @@ pub struct GoroutineView {
     /// What it waits for, when blocked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiting: Option<WaitView>,
+    /// When it stands inside a call: the functions it is in, outermost
+    /// first, each with where it stands in it (the call, then the
+    /// operation).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub call_chain: Vec<CallView>,
+}
+
+/// A function a goroutine is in, and where it stands in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CallView {
+    /// The function.
+    pub function: String,
+    /// Line of the call it makes (of the operation, in the innermost).
+    pub line: u32,
+    /// Column.
+    pub col: u32,
 }
 
 /// An edge of the wait-for graph.
@@ -638,6 +725,23 @@ pub struct WaitForView {
     pub edges: Vec<WaitEdgeView>,
     /// A cycle, as indices into `edges` in order (empty when there is none).
     pub cycle: Vec<usize>,
+    /// When there is no cycle: from each blocked goroutine that waits for
+    /// a lock's holder (or a writer it queues behind) and that nobody waits
+    /// for so, the chain of such edges to the goroutine at its end.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chains: Vec<WaitChainView>,
+}
+
+/// A chain of held-by (and queued-behind) edges of the wait-for graph,
+/// ending at a goroutine that waits for no holder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WaitChainView {
+    /// Its edges, as indices into the graph's `edges`, in order.
+    pub edges: Vec<usize>,
+    /// The goroutine at its end.
+    pub end: String,
+    /// The chain in words, with what the goroutine at its end does.
+    pub sentence: String,
 }
 
 vocabulary! {
@@ -759,11 +863,37 @@ pub struct BugView {
     /// Why the bug happens, in sentences (for a leak: why nobody can release
     /// the goroutine).
     pub explanation: Vec<String>,
+    /// What this one report of a distinct bug stands for (absent in a
+    /// replay's report, which shows one run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covers: Option<CoversView>,
     /// The run step by step: the start, then the state after each step
     /// (`steps.len() + 1` of them). Filled only when asked for (the review
     /// page, `weft check --html`); otherwise empty and left out of JSON.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub states: Vec<SnapshotView>,
+}
+
+/// What one report of a distinct bug stands for: a deadlock or a leak is
+/// its kind and the set of operations blocked forever at its end, any
+/// other bug its kind and code locations (checker/README.md, "One report
+/// per bug").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CoversView {
+    /// The detectors' findings it stands for: one per operation blocked
+    /// forever (several goroutines may stand at one) for a leak of
+    /// goroutines stuck together, else 1.
+    pub findings: usize,
+    /// Where each finding shows (the blocked operations of a leak), in
+    /// order.
+    pub sites: Vec<Location>,
+    /// How many times the search met them (the most any of them was met):
+    /// the states, bottom components or steps of the explored graph that
+    /// show them (fewer with partial-order reduction, which explores
+    /// fewer).
+    pub times_found: usize,
+    /// The sentence the text report prints.
+    pub sentence: String,
 }
 
 /// Search counters.
@@ -1137,6 +1267,11 @@ pub struct ReplayStepView {
     pub partner: Option<(String, Location)>,
     /// What happened.
     pub action: Action,
+    /// For a choice point, the alternative taken.
+    pub chosen: Option<ChosenView>,
+    /// With `--values`: the locals the mover's operation read and the step
+    /// wrote.
+    pub locals: Vec<LocalView>,
 }
 
 /// Why the step a token asks for cannot be taken.

@@ -5,8 +5,8 @@
 //! report is changed in one place.
 
 use crate::view::{
-    BugKind, Expectation, FileVerdict, Growing, Location, Release, RunSummary, ScenarioReport,
-    Search, WaitNote, WaitVerb,
+    BugKind, Expectation, FileVerdict, GoroutineStatus, Growing, Location, Release, RunSummary,
+    ScenarioReport, Search, WaitNote, WaitVerb,
 };
 
 /// The goroutine column of a step that is a timer firing.
@@ -14,6 +14,52 @@ pub const TIMER: &str = "timer";
 
 /// An object the analysis could not identify.
 pub const ANY_OBJECT: &str = "an object";
+
+/// A count and its noun, singular for one: `1 state`, `2 states`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A choice point's alternative in words: `ok = true` for a `Choose`
+/// into `local`, `branch 2 of 3` for an `Either`.
+pub fn chosen(local: Option<&str>, value: &str, alt: u32, of: usize) -> String {
+    match local {
+        Some(l) => format!("{l} = {value}"),
+        None => format!("branch {alt} of {of}"),
+    }
+}
+
+/// The locals a step read and wrote, in a few words: `reads x=1, y=2;
+/// writes v=3`; empty when there are none.
+pub fn locals(locals: &[crate::view::LocalView]) -> String {
+    use crate::view::LocalAccess;
+    let part = |access: LocalAccess, verb: &str| {
+        let items: Vec<String> = locals
+            .iter()
+            .filter(|l| l.access == access)
+            .map(|l| format!("{}={}", l.name, l.value))
+            .collect();
+        (!items.is_empty()).then(|| format!("{verb} {}", items.join(", ")))
+    };
+    [
+        part(LocalAccess::Read, "reads"),
+        part(LocalAccess::Write, "writes"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("; ")
+}
+
+/// A call chain in words: `main → serve → handle 23:9` (the functions,
+/// outermost first, then where the innermost stands).
+pub fn call_chain(chain: &[crate::view::CallView]) -> String {
+    let names: Vec<&str> = chain.iter().map(|c| c.function.as_str()).collect();
+    match chain.last() {
+        Some(last) => format!("{} {}", names.join(" → "), at(last.line, last.col)),
+        None => String::new(),
+    }
+}
 
 /// A `line:col` position.
 pub fn at(line: u32, col: u32) -> String {
@@ -73,12 +119,11 @@ pub fn minimality(
     switches: usize,
     steps: usize,
 ) -> (Search, String) {
-    let plural = |n: usize, w: &str, ws: &str| format!("{n} {}", if n == 1 { w } else { ws });
     let counts = format!(
         "{}, {}, {}",
-        plural(preemptions, "preemption", "preemptions"),
-        plural(switches, "context switch", "context switches"),
-        plural(steps, "step", "steps")
+        count(preemptions, "preemption", "preemptions"),
+        count(switches, "context switch", "context switches"),
+        count(steps, "step", "steps")
     );
     match chosen {
         Chosen::Minimal => (
@@ -147,6 +192,7 @@ pub fn why(
     verb: WaitVerb,
     objects: &[String],
     holders: &[String],
+    behind: &[String],
     could: &[Releaser],
     note: Option<WaitNote>,
     walk_cut: Option<usize>,
@@ -157,8 +203,16 @@ pub fn why(
         objects.join(", ")
     };
     let mut why = format!("{verb} {target}");
-    if !holders.is_empty() {
-        why.push_str(&format!(", held by {}", holders.join(" and ")));
+    if !holders.is_empty() || !behind.is_empty() {
+        if !holders.is_empty() {
+            why.push_str(&format!(", {} {}", held(verb), holders.join(" and ")));
+        }
+        if !behind.is_empty() {
+            why.push_str(&format!(
+                ", queued behind {}, waiting to lock it",
+                behind.join(" and ")
+            ));
+        }
     } else if !could.is_empty() {
         let parts: Vec<String> = could
             .iter()
@@ -194,10 +248,30 @@ pub fn why(
     } else if note.is_none() || verb == WaitVerb::WaitsFor {
         why.push_str(&format!(": {}", verb.nobody()));
     }
+    // A writer it queues behind says what the note would.
+    let note = note.filter(|n| *n != WaitNote::WriterPending || behind.is_empty());
     if let Some(n) = note {
         why.push_str(&format!(" ({n})"));
     }
     why
+}
+
+/// How the holders of what a goroutine waiting so needs hold it: the
+/// readers a writer waits for hold read locks.
+fn held(verb: WaitVerb) -> &'static str {
+    match verb {
+        WaitVerb::WaitsForReadersToLeave => "read-locked by",
+        WaitVerb::WaitsOn
+        | WaitVerb::WaitsToSendOn
+        | WaitVerb::WaitsToReceiveFrom
+        | WaitVerb::WaitsInSelectOn
+        | WaitVerb::WaitsToLock
+        | WaitVerb::WaitsToReadLock
+        | WaitVerb::WaitsFor
+        | WaitVerb::WaitsForSignalOn
+        | WaitVerb::WaitsToRelockLockerOf
+        | WaitVerb::WaitsToEnterOnceDoOf => "held by",
+    }
 }
 
 /// A wait-for edge in words: ``main waits to lock Mutex `f1`, held by
@@ -211,11 +285,71 @@ pub fn edge_label(
     could: Option<(Release, (u32, u32))>,
 ) -> String {
     match could {
-        None => format!("{from} {verb} {object}, held by {to}"),
+        None => format!("{from} {verb} {object}, {} {to}", held(verb)),
         Some((what, (line, col))) => {
             format!("{from} {verb} {object}, which {to} could {what} at {line}:{col}")
         }
     }
+}
+
+/// A queued-behind edge in words: ``r#1 waits to read-lock RWMutex `rw`,
+/// queued behind main, waiting to lock it``.
+pub fn queued_label(from: &str, verb: WaitVerb, object: &str, to: &str) -> String {
+    format!("{from} {verb} {object}, queued behind {to}, waiting to lock it")
+}
+
+/// A chain of the wait-for graph without a cycle, in one sentence: its
+/// edges' labels, then what the goroutine at its end does (`end`, which
+/// starts with its name).
+pub fn chain(labels: &[String], end: &str) -> String {
+    let mut out = labels.join("; ");
+    out.push_str("; ");
+    out.push_str(end);
+    out
+}
+
+/// What the goroutine at the end of a wait-for chain does, after its
+/// name: its wait (`why`) when it is blocked, else its status.
+pub fn chain_end(name: &str, status: GoroutineStatus, why: Option<&str>) -> String {
+    match (status, why) {
+        (GoroutineStatus::Blocked, Some(why)) => format!("{name} {why}"),
+        (GoroutineStatus::Blocked, None) => format!("{name} is blocked"),
+        (GoroutineStatus::Runnable, _) => format!("{name} can still run"),
+        (GoroutineStatus::Spinning, _) => {
+            format!("{name} loops forever without a synchronisation operation")
+        }
+        (GoroutineStatus::Exited, _) => format!("{name} has ended without releasing it"),
+        (GoroutineStatus::Returned, _) => format!("{name} has returned without releasing it"),
+        (GoroutineStatus::Crashed, _) => format!("{name} crashed"),
+    }
+}
+
+/// What one report of a distinct bug stands for, in one sentence:
+/// `sites` are the `line:col` of its findings when they are several.
+pub fn covers(kind: BugKind, sites: &[(u32, u32)], times_found: usize) -> String {
+    let times = match times_found {
+        1 => "once".to_string(),
+        n => format!("{} times", number(n as i64)),
+    };
+    if sites.len() <= 1 {
+        return format!("one distinct bug, met {times} by the search");
+    }
+    let at: Vec<String> = sites.iter().map(|&(l, c)| at(l, c)).collect();
+    let what = match kind {
+        BugKind::Leak => "goroutines blocked forever together at",
+        BugKind::Deadlock
+        | BugKind::Race
+        | BugKind::Panic
+        | BugKind::Assert
+        | BugKind::ContextLeak
+        | BugKind::ResourceLeak
+        | BugKind::Spin => "findings at",
+    };
+    format!(
+        "one distinct bug: {what} {} ({} findings, one per operation), met {times} by the search",
+        at.join(", "),
+        sites.len()
+    )
 }
 
 /// How a goroutine touches a variable in a race.
@@ -273,6 +407,19 @@ pub enum Explanation {
         first: RaceSide,
         /// The second access.
         second: RaceSide,
+    },
+    /// An `Add` to a WaitGroup from zero and a `Wait` on it, unordered.
+    WaitGroupRace {
+        /// The WaitGroup.
+        waitgroup: String,
+        /// The goroutine about to call `Add`.
+        adder: String,
+        /// Where.
+        add_at: (u32, u32),
+        /// The goroutine about to call `Wait`.
+        waiter: String,
+        /// Where.
+        wait_at: (u32, u32),
     },
     /// A step crashed the program.
     Crash {
@@ -352,6 +499,21 @@ impl Explanation {
                 b.at.0,
                 b.at.1
             )],
+            Explanation::WaitGroupRace {
+                waitgroup,
+                adder,
+                add_at,
+                waiter,
+                wait_at,
+            } => vec![
+                format!(
+                    "{adder} calls Add on {waitgroup} at {}:{} while its counter is 0, and {waiter} calls Wait on it at {}:{}; nothing orders the two (no happens-before edge): the schedule ends with both about to happen",
+                    add_at.0, add_at.1, wait_at.0, wait_at.1
+                ),
+                format!(
+                    "if {waiter}'s Wait runs first, it returns at once, before the work the Add counts is done: an Add from zero must happen before the Wait"
+                ),
+            ],
             Explanation::Crash {
                 goroutine,
                 at: (line, col),
@@ -523,7 +685,8 @@ pub fn kinds(kinds: &[BugKind]) -> String {
 }
 
 /// Why a scenario file did not end as expected, in a few words
-/// (`expected clean, found race`); empty when it did.
+/// (`expected clean; found race`, `expected race; found leak, race (leak
+/// not expected)`); empty when it did.
 pub fn file_verdict(v: &FileVerdict) -> String {
     match v {
         FileVerdict::AsExpected => String::new(),
@@ -532,17 +695,39 @@ pub fn file_verdict(v: &FileVerdict) -> String {
             found,
             complete,
         } => {
+            // Name what is extra and what is missing when the lists
+            // alone do not make it plain.
+            let extra: Vec<BugKind> = found
+                .iter()
+                .filter(|k| !expected.contains(k))
+                .copied()
+                .collect();
+            let missing: Vec<BugKind> = expected
+                .iter()
+                .filter(|k| !found.contains(k))
+                .copied()
+                .collect();
+            let mut notes = Vec::new();
+            if !extra.is_empty() && !expected.is_empty() {
+                notes.push(format!("{} not expected", kinds(&extra)));
+            }
+            if !missing.is_empty() && !found.is_empty() {
+                notes.push(format!("{} not found", kinds(&missing)));
+            }
+            if !*complete {
+                notes.push("search incomplete".to_string());
+            }
             let found = if found.is_empty() {
                 "none".to_string()
             } else {
                 kinds(found)
             };
-            let cut = if *complete {
-                ""
+            let notes = if notes.is_empty() {
+                String::new()
             } else {
-                " (search incomplete)"
+                format!(" ({})", notes.join("; "))
             };
-            format!("expected {}, found {found}{cut}", kinds(expected))
+            format!("expected {}; found {found}{notes}", kinds(expected))
         }
         FileVerdict::Invalid => "invalid scenario".into(),
         FileVerdict::Internal => "internal weft error".into(),
@@ -583,7 +768,7 @@ pub fn expectation(e: &Expectation, expect: &[BugKind]) -> String {
 
 /// The line that ends a run over several files: `93 scenarios: 93 as
 /// expected`, or `3 scenarios: 2 as expected, 1 not: a.ron (expected
-/// clean, found race)`.
+/// clean; found race)`.
 pub fn run_summary(s: &RunSummary) -> String {
     let n = s.files.len();
     let ok = s.as_expected();
@@ -828,6 +1013,54 @@ pub fn collision_note(p: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(count(0, "state", "states"), "0 states");
+        assert_eq!(count(1, "state", "states"), "1 state");
+        assert_eq!(count(1, "transition", "transitions"), "1 transition");
+        assert_eq!(count(2, "transition", "transitions"), "2 transitions");
+    }
+
+    #[test]
+    fn an_unexpected_file_names_what_is_extra_and_what_is_missing() {
+        let v = |expected: &[BugKind], found: &[BugKind], complete| {
+            file_verdict(&FileVerdict::Unexpected {
+                expected: expected.to_vec(),
+                found: found.to_vec(),
+                complete,
+            })
+        };
+        use BugKind::{Deadlock, Leak, Race};
+        assert_eq!(v(&[], &[Race], true), "expected clean; found race");
+        assert_eq!(
+            v(&[Race], &[Leak, Race], true),
+            "expected race; found leak, race (leak not expected)"
+        );
+        assert_eq!(
+            v(&[Deadlock, Race], &[Leak, Race], true),
+            "expected deadlock, race; found leak, race (leak not expected; deadlock not found)"
+        );
+        assert_eq!(v(&[Race], &[], true), "expected race; found none");
+        assert_eq!(
+            v(&[Race], &[], false),
+            "expected race; found none (search incomplete)"
+        );
+        let e = |missing: &[BugKind], extra: &[BugKind]| {
+            expectation(
+                &Expectation::Contradicted {
+                    missing: missing.to_vec(),
+                    extra: extra.to_vec(),
+                },
+                &[Race],
+            )
+        };
+        assert_eq!(e(&[], &[Leak]), "UNEXPECTED (expected race: leak found)");
+        assert_eq!(
+            e(&[Race], &[Leak]),
+            "UNEXPECTED (expected race: leak found; race not found)"
+        );
+    }
 
     #[test]
     fn counts_are_plural_only_when_they_should_be() {

@@ -150,6 +150,11 @@ pub struct LoadArgs {
     /// Colour: auto (on a terminal, unless NO_COLOR is set to a non-empty value), always, never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub color: String,
+    /// Show, at every step of a counterexample, the locals its operation
+    /// reads and the locals the step writes, with their values (text,
+    /// JSON, replay).
+    #[arg(long)]
+    pub values: bool,
 }
 
 impl LoadArgs {
@@ -178,6 +183,7 @@ impl LoadArgs {
     pub fn report_options(&self) -> weft_checker::report::Options {
         weft_checker::report::Options {
             params: self.param_pairs(),
+            values: self.values,
             go: self.go,
             ..Default::default()
         }

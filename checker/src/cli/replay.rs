@@ -82,7 +82,7 @@ pub fn run(
                 }
                 if text {
                     let s = s.clone();
-                    let view = replay_step_view(&loc, &r, i + 1, &s);
+                    let view = replay_step_view(&loc, &r, i + 1, &s, args.values);
                     println!("{}", weft_reports::text::replay_step(&view));
                     let _ = std::io::stdout().flush();
                 }

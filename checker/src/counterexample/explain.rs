@@ -6,24 +6,84 @@
 use weft_models::syntax::BugKind;
 use weft_reports::words::{self, Explanation, RaceSide, Touch};
 
-use crate::counterexample::identity::ObjId;
+use crate::counterexample::identity::{ObjId, Objects};
 use crate::counterexample::locate::Locator;
 use crate::counterexample::replay::Trace;
+use crate::counterexample::values::{Chosen, LocalTouch, Shown};
 use crate::counterexample::waitfor::WaitFor;
 use crate::detect::Bug;
 use crate::semantics::footprint::memory_access;
+use crate::semantics::waitgroup;
 use crate::semantics::{Event, Resource};
 use crate::state::GoroutineId;
+use weft_reports::view::{ChosenView, LocalAccess, LocalView};
 
 /// How a report names an object of `trace`: by its name, else by where it
 /// was made.
 pub(crate) fn object_name(loc: &Locator, trace: &Trace, id: ObjId) -> String {
+    object_name_in(loc, &trace.objects, id)
+}
+
+/// [`object_name`] among the objects of a run being replayed.
+pub(crate) fn object_name_in(loc: &Locator, objects: &Objects, id: ObjId) -> String {
     if id.0 == u32::MAX {
         return words::ANY_OBJECT.into();
     }
-    let info = trace.objects.info(id);
+    let info = objects.info(id);
     let made = info.created.map(|site| loc.line_col(site));
     words::object(info.kind.noun(), info.name.as_deref(), made)
+}
+
+/// A value a step shows, in words: as Go prints it, an object by its name.
+pub(crate) fn value_words(loc: &Locator, objects: &Objects, v: Shown) -> String {
+    match v {
+        Shown::Plain(v) => v.to_string(),
+        Shown::Object(id) => object_name_in(loc, objects, id),
+        Shown::CancelOf(id) => {
+            format!(
+                "the cancel function of {}",
+                object_name_in(loc, objects, id)
+            )
+        }
+    }
+}
+
+/// The view of the alternative a choice point took.
+pub(crate) fn chosen_view(loc: &Locator, objects: &Objects, c: &Chosen) -> ChosenView {
+    // An `Either`'s value is its 0-based branch: show the 1-based one.
+    let value = match c.local {
+        Some(_) => value_words(loc, objects, c.value),
+        None => c.alt.to_string(),
+    };
+    ChosenView {
+        sentence: words::chosen(c.local.as_deref(), &value, c.alt, c.of),
+        local: c.local.clone(),
+        value,
+        alt: c.alt,
+        of: c.of,
+    }
+}
+
+/// The views of the locals a step read and wrote.
+/// A handle in a local of the object's own name (`ch` holding channel
+/// `ch`) says nothing the operation does not: it is left out.
+pub(crate) fn local_views(loc: &Locator, objects: &Objects, ls: &[LocalTouch]) -> Vec<LocalView> {
+    let own_name = |l: &LocalTouch| match l.value {
+        Shown::Object(id) => objects.info(id).name.as_deref() == Some(l.name.as_str()),
+        Shown::Plain(_) | Shown::CancelOf(_) => false,
+    };
+    ls.iter()
+        .filter(|l| !own_name(l))
+        .map(|l| LocalView {
+            name: l.name.clone(),
+            value: value_words(loc, objects, l.value),
+            access: if l.write {
+                LocalAccess::Write
+            } else {
+                LocalAccess::Read
+            },
+        })
+        .collect()
 }
 
 /// One side of a race: the goroutine's pending access at the end.
@@ -41,6 +101,35 @@ fn race_side(loc: &Locator, trace: &Trace, g: &GoroutineId) -> Option<(RaceSide,
         at: loc.line_col(gr.site()),
     };
     Some((side, trace.objects.id(access.object)))
+}
+
+/// A WaitGroup race between `a` and `b` at the end of `trace`: one about
+/// to `Add` to it from zero, the other about to `Wait` on it.
+fn waitgroup_race(
+    loc: &Locator,
+    trace: &Trace,
+    a: &GoroutineId,
+    b: &GoroutineId,
+) -> Option<Explanation> {
+    let last = &trace.last;
+    let ga = &last.goroutines[last.position(a)?];
+    let gb = &last.goroutines[last.position(b)?];
+    let (adder, waiter) = if waitgroup::pending_add_from_zero(loc.prog, last, ga).is_some() {
+        (ga, gb)
+    } else {
+        (gb, ga)
+    };
+    let wg = waitgroup::pending_add_from_zero(loc.prog, last, adder)?;
+    if waitgroup::pending_wait(loc.prog, last, waiter) != Some(wg) {
+        return None;
+    }
+    Some(Explanation::WaitGroupRace {
+        waitgroup: object_name(loc, trace, trace.objects.id(wg)),
+        adder: trace.name(&adder.id),
+        add_at: loc.line_col(adder.site()),
+        waiter: trace.name(&waiter.id),
+        wait_at: loc.line_col(waiter.site()),
+    })
 }
 
 /// Why `bug` happens in `trace`, whose end `wf` analyses; `None` when the
@@ -65,6 +154,9 @@ pub(crate) fn explanation(
             let [a, b] = bug.involved.as_slice() else {
                 return None;
             };
+            if let Some(e) = waitgroup_race(loc, trace, &a.goroutine, &b.goroutine) {
+                return Some(e);
+            }
             let (first, object) = race_side(loc, trace, &a.goroutine)?;
             let (second, _) = race_side(loc, trace, &b.goroutine)?;
             Some(Explanation::Race {

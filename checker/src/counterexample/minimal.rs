@@ -12,8 +12,10 @@
 //! (a reduced exploration may skip the very paths that are minimal). A run
 //! reaches the bug when [`crate::counterexample::verdict`] finds a bug with the same key:
 //! the same crash on a step, the same racing pair enabled, the same global
-//! deadlock, the same goroutine blocked forever, the same cancel never
-//! called. The work is capped (by `--minimal-cap` and by the check's own
+//! deadlock, the same goroutine blocked forever (in a state where every
+//! goroutine stuck with it is blocked at its operation: a leak's story ends
+//! where all of them are stuck, not where the leak becomes certain), the
+//! same cancel never called. The work is capped (by `--minimal-cap` and by the check's own
 //! `--max-states`), and stops with the check's time, memory and Ctrl-C
 //! ([`Budget`]); past them the checker's breadth-first (shortest)
 //! counterexample is kept and the report says which limit stopped it.
@@ -34,7 +36,7 @@ use crate::explore::{Bound, Budget};
 use crate::reduce::ProgramFuture;
 use crate::semantics::context::CancelStatus;
 use crate::semantics::{self, Event, Transition};
-use crate::state::{Object, State};
+use crate::state::{Object, Site, State};
 
 /// The default cap on the search's work: states stored and expanded, plus
 /// states explored to decide whether a goroutine is blocked forever.
@@ -192,11 +194,32 @@ impl Searcher<'_> {
             }
             BugKind::Deadlock => terminal,
             BugKind::Leak => {
+                // The story ends where every goroutine stuck with the leak
+                // is stuck, not where the leak becomes certain: as many
+                // goroutines blocked at each of their operations as the
+                // bug names there.
                 let (blocked, _) = blocking::blocked_goroutines(self.prog, &state);
-                state
-                    .goroutines
-                    .iter()
-                    .any(|g| g.site() == self.bug.site && blocked.contains(&g.id))
+                let stuck_at = |site: Site| {
+                    state
+                        .goroutines
+                        .iter()
+                        .filter(|g| g.site() == site && blocked.contains(&g.id))
+                        .count()
+                };
+                let mut sites: Vec<Site> = self.bug.involved.iter().map(|i| i.site).collect();
+                sites.push(self.bug.site);
+                sites.sort();
+                sites.dedup();
+                sites.iter().all(|&site| {
+                    let named = self
+                        .bug
+                        .involved
+                        .iter()
+                        .filter(|i| i.site == site)
+                        .count()
+                        .max(1);
+                    stuck_at(site) >= named
+                })
             }
             BugKind::ContextLeak => state.objects.iter().any(|o| {
                 matches!(o, Object::Context(c)

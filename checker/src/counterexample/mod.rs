@@ -19,7 +19,9 @@
 //! - [`taxonomy`]: the study's classification of a bug;
 //! - [`explain`]: why the run shows its bug, as typed facts, and how
 //!   objects are named;
-//! - [`waitfor`]: who waits for whom at the end of a run.
+//! - [`waitfor`]: who waits for whom at the end of a run;
+//! - [`values`]: the values a step shows (the alternative a choice took,
+//!   the locals it read and wrote).
 //!
 //! The report ([`crate::report`]) only fills the views from what these
 //! compute; the sentences are made in `weft_reports::words`.
@@ -35,5 +37,6 @@ pub mod replay;
 pub(crate) mod slice;
 pub mod taxonomy;
 pub mod token;
+pub mod values;
 pub mod verdict;
 pub mod waitfor;

@@ -17,6 +17,7 @@ use weft_reports::view::{Action, Divergence, SwitchMark};
 use crate::counterexample::describe;
 use crate::counterexample::identity::{ObjId, Objects};
 use crate::counterexample::token::{Alt, Item, Move};
+use crate::counterexample::values::{self, Chosen, LocalTouch, Shown};
 use crate::semantics::{self, Event, Failure, Transition, Use, PLAIN};
 use crate::state::{GoroutineId, Object, Site, State};
 
@@ -73,6 +74,12 @@ pub struct TraceStep {
     pub events: Vec<Event>,
     /// Set when the step crashed the program.
     pub failure: Option<Failure>,
+    /// For a choice point (`Choose`, `Either`), the alternative taken.
+    pub chosen: Option<Chosen>,
+    /// The locals of the mover its operation read and the step wrote.
+    pub locals: Vec<LocalTouch>,
+    /// The same for the receiver of a hand-off.
+    pub partner_locals: Vec<LocalTouch>,
 }
 
 impl From<Switch> for SwitchMark {
@@ -516,6 +523,36 @@ impl<'p> Replayer<'p> {
             .iter()
             .map(|&(r, a)| (self.objects.id(r), a))
             .collect();
+        // What the movers read, and their frames before the step.
+        let before = |p: u32| {
+            let g = &self.state.goroutines[p as usize];
+            let id = |r| self.objects.id(r);
+            let reads: Vec<LocalTouch> = values::reads(prog, g)
+                .into_iter()
+                .map(|(name, v)| LocalTouch {
+                    name,
+                    value: Shown::of(v, id),
+                    write: false,
+                })
+                .collect();
+            (g.id.clone(), reads, values::frame_locals(prog, g, id))
+        };
+        let (chosen, moved) = match *t {
+            Transition::Step { g, alt } => (
+                values::chosen(
+                    prog,
+                    &self.state,
+                    &self.state.goroutines[g as usize],
+                    alt,
+                    |r| self.objects.id(r),
+                ),
+                vec![before(g)],
+            ),
+            Transition::Rendezvous {
+                sender, receiver, ..
+            } => (None, vec![before(sender), before(receiver)]),
+            Transition::Fire { .. } => (None, Vec::new()),
+        };
         let out = semantics::step(prog, &self.state, t);
         let movers = mover_ids(&self.state, t);
         let mut spawned = None;
@@ -543,6 +580,25 @@ impl<'p> Replayer<'p> {
         }
         self.failure = out.failure.clone();
         self.path.push(t.clone());
+        let mut locals: Vec<Vec<LocalTouch>> = moved
+            .into_iter()
+            .map(|(g, mut reads, frame)| {
+                let after = self.state.position(&g).map(|p| &self.state.goroutines[p]);
+                let after = after.filter(|_| self.failure.is_none());
+                reads.extend(values::writes(prog, &frame, after, |r| self.objects.id(r)));
+                reads
+            })
+            .collect();
+        let partner_locals = if locals.len() > 1 {
+            locals.pop().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let mut locals = locals.pop().unwrap_or_default();
+        // A choice's own local says its value already.
+        if let Some(name) = chosen.as_ref().and_then(|c| c.local.as_ref()) {
+            locals.retain(|l| !(l.write && l.name == *name));
+        }
         self.steps.push(TraceStep {
             item,
             transition: t.clone(),
@@ -555,6 +611,9 @@ impl<'p> Replayer<'p> {
             spawned,
             events: out.events,
             failure: out.failure,
+            chosen,
+            locals,
+            partner_locals,
         });
         Ok(self.steps.last().expect("a step was just pushed"))
     }

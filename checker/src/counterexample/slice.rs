@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use weft_models::ir::Program;
 use weft_models::syntax::BugKind;
+use weft_reports::view::Action;
 
 use crate::counterexample::identity::ObjId;
 use crate::counterexample::replay::Trace;
@@ -16,7 +17,11 @@ use crate::state::GoroutineId;
 /// closure, from the bug's own operations (the crash, the garbage
 /// collection that found a context leak, the pending operations of the
 /// involved goroutines), of program order, spawns and conflicting accesses
-/// to one object.
+/// to one object. The causes a reader looks for are never folded either:
+/// every choice (a `Choose` value, an `Either` branch: an input that
+/// decides where a goroutine goes, an early return), and, for a deadlock
+/// or a leak, the step in which a goroutine ended (it can release nobody
+/// after it).
 pub(crate) fn relevance(prog: &Program, trace: &Trace, bug: &Bug) -> Vec<bool> {
     let steps = &trace.steps;
     let mut goroutines: BTreeSet<GoroutineId> = BTreeSet::new();
@@ -54,10 +59,23 @@ pub(crate) fn relevance(prog: &Program, trace: &Trace, bug: &Bug) -> Vec<bool> {
         BugKind::Deadlock | BugKind::Leak | BugKind::Race | BugKind::Panic => false,
         BugKind::Assert | BugKind::Spin => false,
     };
+    let blocking = matches!(bug.kind, BugKind::Deadlock | BugKind::Leak);
+    // The step in which each goroutine that is gone at the end ended.
+    let mut ended: BTreeMap<GoroutineId, usize> = BTreeMap::new();
+    for (i, s) in steps.iter().enumerate() {
+        for a in s.movers() {
+            if last.position(&a.goroutine).is_none() {
+                ended.insert(a.goroutine.clone(), i);
+            }
+        }
+    }
     let mut relevant = vec![false; steps.len()];
     for i in (0..steps.len()).rev() {
         let s = &steps[i];
-        let sink = s.failure.is_some()
+        let cause = matches!(s.action, Action::Choice(_))
+            || (blocking && s.movers().any(|a| ended.get(&a.goroutine) == Some(&i)));
+        let sink = cause
+            || s.failure.is_some()
             || (abandoned && s.events.iter().any(|e| e.bug().0 == bug.kind))
             || s.actor
                 .as_ref()

@@ -64,6 +64,9 @@ pub(crate) struct Wait {
     pub objects: Vec<ObjId>,
     /// Goroutines holding what it needs (a lock, a running `Once`).
     pub holders: Vec<GoroutineId>,
+    /// RWMutex writers it queues behind: announced, waiting for the lock
+    /// themselves, not holding it.
+    pub behind: Vec<GoroutineId>,
     /// Live goroutines with an operation ahead that would release it.
     pub could: Vec<Could>,
     /// A fact that explains the wait by itself (`nil channel`, `counter is 2`).
@@ -92,6 +95,9 @@ pub(crate) struct GoroutineState {
 pub(crate) enum Relation {
     /// The other holds the lock (or runs the `Once`) it wants.
     HeldBy,
+    /// The other is an RWMutex writer waiting for the lock, which it
+    /// queues behind.
+    QueuedBehind,
     /// The other could complete its wait with the operation at `site`.
     CouldRelease {
         /// The operation.
@@ -124,6 +130,8 @@ pub(crate) struct WaitFor {
     pub edges: Vec<Edge>,
     /// A cycle of the graph, as indices into `edges` in order, if any.
     pub cycle: Vec<usize>,
+    /// When there is no cycle, the chains to the holders ([`chains`]).
+    pub chains: Vec<Vec<usize>>,
 }
 
 /// How many instructions the walk over one goroutine's code ahead may
@@ -320,6 +328,9 @@ fn note(n: wake::WaitNote) -> WaitNote {
         N::AllCasesNil => WaitNote::EveryCaseNil,
         N::Counter(c) => WaitNote::Counter(c),
         N::WriterWaiting => WaitNote::WriterPending,
+        N::TimerRunning(true) => WaitNote::TickerRunning,
+        N::TimerRunning(false) => WaitNote::TimerPending,
+        N::DeadlinePending => WaitNote::DeadlinePending,
     }
 }
 
@@ -337,6 +348,7 @@ impl Analysis<'_> {
             verb: verb(blocked.as_ref().map(|b| b.waiting)),
             objects: Vec::new(),
             holders: Vec::new(),
+            behind: Vec::new(),
             could: Vec::new(),
             note: None,
             determined: true,
@@ -354,10 +366,11 @@ impl Analysis<'_> {
                 wake::Holder::Readers(r) => {
                     w.holders.extend(self.trace.objects.holders(id(*r)).readers)
                 }
-                wake::Holder::Goroutine(g) => w.holders.push(g.clone()),
+                wake::Holder::AnnouncedWriter(g) => w.behind.push(g.clone()),
             }
         }
         w.holders.dedup();
+        w.behind.dedup();
         for other in &state.goroutines {
             if other.id == g.id {
                 continue;
@@ -396,32 +409,6 @@ pub(crate) fn analyse(prog: &Program, trace: &Trace) -> WaitFor {
             Status::Runnable
         };
         let wait = (status == Status::Blocked).then(|| a.wait_of(g));
-        if let Some(w) = &wait {
-            let object = w.objects.first().copied().unwrap_or(ObjId(u32::MAX));
-            for h in &w.holders {
-                out.edges.push(Edge {
-                    from: g.id.clone(),
-                    to: h.clone(),
-                    object,
-                    relation: Relation::HeldBy,
-                });
-            }
-            let mut seen = BTreeSet::new();
-            for c in &w.could {
-                if w.holders.contains(&c.goroutine) || !seen.insert(c.goroutine.clone()) {
-                    continue;
-                }
-                out.edges.push(Edge {
-                    from: g.id.clone(),
-                    to: c.goroutine.clone(),
-                    object: c.object,
-                    relation: Relation::CouldRelease {
-                        site: c.site,
-                        what: c.what,
-                    },
-                });
-            }
-        }
         out.goroutines.push(GoroutineState {
             goroutine: g.id.clone(),
             site: g.site(),
@@ -429,7 +416,128 @@ pub(crate) fn analyse(prog: &Program, trace: &Trace) -> WaitFor {
             wait,
         });
     }
+    drop_acquirers(&mut out.goroutines);
+    for g in &out.goroutines {
+        if let Some(w) = &g.wait {
+            edges_of(&g.goroutine, w, &mut out.edges);
+        }
+    }
     out.cycle = cycle(&out);
+    if out.cycle.is_empty() {
+        out.chains = chains(&out);
+    }
+    out
+}
+
+/// Whether a goroutine waiting so wants to acquire the lock it waits on
+/// (its own unlock of it comes after).
+fn acquires(verb: WaitVerb) -> bool {
+    match verb {
+        WaitVerb::WaitsToLock
+        | WaitVerb::WaitsToReadLock
+        | WaitVerb::WaitsForReadersToLeave
+        | WaitVerb::WaitsToRelockLockerOf => true,
+        WaitVerb::WaitsOn
+        | WaitVerb::WaitsToSendOn
+        | WaitVerb::WaitsToReceiveFrom
+        | WaitVerb::WaitsInSelectOn
+        | WaitVerb::WaitsFor
+        | WaitVerb::WaitsForSignalOn
+        | WaitVerb::WaitsToEnterOnceDoOf => false,
+    }
+}
+
+/// Drops from every wait the releasers that are themselves blocked
+/// acquiring the very lock they would unlock: the unlock ahead of them
+/// comes after they get it, so they cannot release anyone waiting for it.
+fn drop_acquirers(goroutines: &mut [GoroutineState]) {
+    let acquiring: Vec<(GoroutineId, Vec<ObjId>)> = goroutines
+        .iter()
+        .filter_map(|g| {
+            let w = g.wait.as_ref()?;
+            acquires(w.verb).then(|| (g.goroutine.clone(), w.objects.clone()))
+        })
+        .collect();
+    for g in goroutines.iter_mut() {
+        if let Some(w) = &mut g.wait {
+            w.could.retain(|c| {
+                !acquiring
+                    .iter()
+                    .any(|(a, objs)| *a == c.goroutine && objs.contains(&c.object))
+            });
+        }
+    }
+}
+
+/// The wait-for edges of goroutine `from`, waiting so: to the holders of
+/// what it needs and the writers it queues behind when there are any
+/// (only they can release it), else to the goroutines that could.
+fn edges_of(from: &GoroutineId, w: &Wait, edges: &mut Vec<Edge>) {
+    let object = w.objects.first().copied().unwrap_or(ObjId(u32::MAX));
+    for h in &w.holders {
+        edges.push(Edge {
+            from: from.clone(),
+            to: h.clone(),
+            object,
+            relation: Relation::HeldBy,
+        });
+    }
+    for b in w.behind.iter().filter(|b| !w.holders.contains(b)) {
+        edges.push(Edge {
+            from: from.clone(),
+            to: b.clone(),
+            object,
+            relation: Relation::QueuedBehind,
+        });
+    }
+    if !w.holders.is_empty() || !w.behind.is_empty() {
+        return;
+    }
+    let mut seen = BTreeSet::new();
+    for c in &w.could {
+        if !seen.insert(c.goroutine.clone()) {
+            continue;
+        }
+        edges.push(Edge {
+            from: from.clone(),
+            to: c.goroutine.clone(),
+            object: c.object,
+            relation: Relation::CouldRelease {
+                site: c.site,
+                what: c.what,
+            },
+        });
+    }
+}
+
+/// The chains of held-by and queued-behind edges of a graph without a
+/// cycle: one from each goroutine that has such an edge and is not the
+/// target of one, following the first such edge of every goroutine until
+/// one that has none (a holder waiting for something else, or able to
+/// run). Edge indices, in order.
+fn chains(w: &WaitFor) -> Vec<Vec<usize>> {
+    let holding = |e: &Edge| matches!(e.relation, Relation::HeldBy | Relation::QueuedBehind);
+    let first_out = |g: &GoroutineId| w.edges.iter().position(|e| e.from == *g && holding(e));
+    let mut out = Vec::new();
+    for g in &w.goroutines {
+        let id = &g.goroutine;
+        let targeted = w.edges.iter().any(|e| e.to == *id && holding(e));
+        if targeted || first_out(id).is_none() {
+            continue;
+        }
+        let mut chain: Vec<usize> = Vec::new();
+        let mut visited: Vec<&GoroutineId> = vec![id];
+        let mut cur = id;
+        while let Some(i) = first_out(cur) {
+            chain.push(i);
+            cur = &w.edges[i].to;
+            if visited.contains(&cur) {
+                break;
+            }
+            visited.push(cur);
+        }
+        out.push(chain);
+    }
     out
 }
 

@@ -89,7 +89,13 @@ fn needs(
             Some(WaitNote::NilChannel | WaitNote::EmptySelect | WaitNote::AllCasesNil) => {
                 Some(Vec::new())
             }
-            Some(WaitNote::Counter(_) | WaitNote::WriterWaiting) | None => None,
+            Some(
+                WaitNote::Counter(_)
+                | WaitNote::WriterWaiting
+                | WaitNote::TimerRunning(_)
+                | WaitNote::DeadlinePending,
+            )
+            | None => None,
         };
     }
     Some(

@@ -8,7 +8,8 @@
 //! - panics, fatal errors and assertions come from failed steps
 //!   ([`crash`]); context leaks also from garbage collection ([`context_leak`]);
 //! - spins: goroutines proven to loop forever without a visible operation,
-//!   read off each state ([`spins`]).
+//!   read off each state ([`spins`]);
+//! - [`distinct`]: which findings are one bug, reported once.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,7 @@ use crate::state::{GoroutineId, Site, State};
 
 pub mod blocking;
 pub(crate) mod certain;
+pub mod distinct;
 pub(crate) mod race;
 
 /// Identifies a distinct bug: its kind and the code locations involved.
@@ -61,6 +63,10 @@ pub struct Bug {
     /// goroutine. A complete search decides leaks on bottom components
     /// instead, and never sets it.
     pub certain_before_cut: bool,
+    /// How many times the search found it: the states, bottom components
+    /// or steps of the explored graph that show it (fewer with
+    /// partial-order reduction, which explores fewer of them).
+    pub times_found: usize,
 }
 
 /// A bug under construction: everything but the path.
@@ -83,7 +89,8 @@ pub(crate) fn record(
     finding: Finding,
     path: impl FnOnce() -> Vec<Transition>,
 ) {
-    if bugs.contains_key(&finding.key) {
+    if let Some(known) = bugs.get_mut(&finding.key) {
+        known.times_found += 1;
         return;
     }
     let bug = Bug {
@@ -93,6 +100,7 @@ pub(crate) fn record(
         involved: finding.involved,
         path: path(),
         certain_before_cut: false,
+        times_found: 1,
     };
     bugs.insert(finding.key, bug);
 }

@@ -180,7 +180,9 @@ impl Expander<'_> {
 }
 
 /// Records in `bugs` each bug of `local` (found in one node) that no
-/// earlier node found, with the path to that node (`path`, computed once).
+/// earlier node found, with the path to that node (`path`, computed once);
+/// a bug an earlier node found counts this node too ([`Bug::times_found`]),
+/// but for a leak certain before a cut.
 pub(super) fn adopt(
     bugs: &mut BTreeMap<BugKey, Bug>,
     local: BTreeMap<BugKey, Bug>,
@@ -189,7 +191,13 @@ pub(super) fn adopt(
     let mut path = Some(path);
     let mut computed: Option<Vec<Transition>> = None;
     for (key, mut bug) in local {
-        if bugs.contains_key(&key) {
+        if let Some(known) = bugs.get_mut(&key) {
+            // A leak certain before a cut is looked for only at sites no
+            // earlier batch knew: how many nodes of one batch meet it
+            // depends on the batches, so it is not counted.
+            if !bug.certain_before_cut {
+                known.times_found += bug.times_found;
+            }
             continue;
         }
         if computed.is_none() {

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 
 use weft_models::syntax::BugKind;
 use weft_reports::view::{
-    Action, BugView, GoroutineStatus, GoroutineView, LaneView, Location, MinimalityView,
-    PartnerView, PendingView, Relation, ReleaseView, ReplayReport, Role, ScenarioReport, StatsView,
-    StepView, TaxonomyView, WaitEdgeView, WaitForView, WaitVerb, WaitView, SCHEMA_VERSION,
+    Action, BugView, CallView, CoversView, GoroutineStatus, GoroutineView, LaneView, LocalView,
+    Location, MinimalityView, PartnerView, PendingView, Relation, ReleaseView, ReplayReport, Role,
+    ScenarioReport, StatsView, StepView, TaxonomyView, WaitChainView, WaitEdgeView, WaitForView,
+    WaitVerb, WaitView, SCHEMA_VERSION,
 };
 use weft_reports::words::{self, Chosen, Releaser};
 
@@ -18,7 +19,7 @@ use crate::counterexample::minimal::{self, Search};
 use crate::counterexample::replay::Trace;
 use crate::counterexample::waitfor::{self, Status, WaitFor};
 use crate::counterexample::{choose, explain, happens_before, slice, taxonomy, verdict};
-use crate::detect::Bug;
+use crate::detect::{distinct, Bug};
 use crate::explore::{Bound, Budget, Outcome};
 use crate::semantics::FailureKind;
 use crate::state::GoroutineId;
@@ -41,6 +42,8 @@ pub struct Options {
     pub minimal_cap: usize,
     /// `--param` arguments to repeat in the reproduce command.
     pub params: Vec<(String, String)>,
+    /// `--values`: show the locals each step read and wrote.
+    pub values: bool,
     /// The `--go` argument to repeat in the reproduce command.
     pub go: Option<weft_models::syntax::GoVersion>,
     /// The check's limits and clock: the report's own searches (minimal
@@ -58,6 +61,7 @@ impl Default for Options {
         Options {
             minimal_cap: minimal::DEFAULT_CAP,
             params: Vec::new(),
+            values: false,
             go: None,
             budget: Budget::default(),
             states: false,
@@ -83,6 +87,8 @@ struct Filler<'a> {
     trace: &'a Trace,
     bug: &'a Bug,
     lanes: BTreeMap<GoroutineId, usize>,
+    /// `--values`.
+    values: bool,
 }
 
 impl Filler<'_> {
@@ -130,6 +136,7 @@ impl Filler<'_> {
                     },
                     line: l.line,
                     col: l.col,
+                    locals: self.locals(&s.partner_locals),
                 }
             });
             let failing = s.failure.is_some()
@@ -155,9 +162,21 @@ impl Filler<'_> {
                 relevant: relevant[i],
                 failing,
                 after: after[i].clone(),
+                chosen: s
+                    .chosen
+                    .as_ref()
+                    .map(|c| explain::chosen_view(self.loc, &self.trace.objects, c)),
+                locals: self.locals(&s.locals),
             });
         }
         out
+    }
+
+    fn locals(&self, ls: &[crate::counterexample::values::LocalTouch]) -> Vec<LocalView> {
+        if !self.values {
+            return Vec::new();
+        }
+        explain::local_views(self.loc, &self.trace.objects, ls)
     }
 
     fn pending(&self) -> Vec<PendingView> {
@@ -175,6 +194,12 @@ impl Filler<'_> {
             .iter()
             .filter_map(|inv| {
                 let p = self.trace.last.position(&inv.goroutine)?;
+                // A goroutine the bug names that can still move at the end
+                // of this run is not blocked on its operation here.
+                let blocked = self.trace.end.get(p).is_some_and(|e| e.blocked);
+                if role == Role::Blocked && !blocked {
+                    return None;
+                }
                 let l = self.loc.site(self.trace.last.goroutines[p].site(), None);
                 Some(PendingView {
                     lane: self.lane(&inv.goroutine),
@@ -191,6 +216,7 @@ impl Filler<'_> {
     fn wait_view(&self, w: &waitfor::Wait, wf: &WaitFor) -> WaitView {
         let objects: Vec<String> = w.objects.iter().map(|&o| self.obj(o)).collect();
         let held_by: Vec<String> = w.holders.iter().map(|h| self.name(h)).collect();
+        let queued_behind: Vec<String> = w.behind.iter().map(|h| self.name(h)).collect();
         let names: Vec<String> = w.could.iter().map(|c| self.name(&c.goroutine)).collect();
         let could: Vec<Releaser> = w
             .could
@@ -210,9 +236,18 @@ impl Filler<'_> {
         let walk_cut = (!w.determined).then_some(waitfor::WALK_BUDGET);
         WaitView {
             verb: w.verb,
-            why: words::why(w.verb, &objects, &held_by, &could, w.note, walk_cut),
+            why: words::why(
+                w.verb,
+                &objects,
+                &held_by,
+                &queued_behind,
+                &could,
+                w.note,
+                walk_cut,
+            ),
             objects,
             held_by,
+            queued_behind,
             could_release: w
                 .could
                 .iter()
@@ -229,6 +264,33 @@ impl Filler<'_> {
         }
     }
 
+    /// The calls goroutine `g` stands in at the end, outermost first; empty
+    /// when it stands in the function it started in (or has ended).
+    fn call_chain(&self, g: &GoroutineId) -> Vec<CallView> {
+        let last = &self.trace.last;
+        let Some(p) = last.position(g) else {
+            return Vec::new();
+        };
+        let frames = &last.goroutines[p].frames;
+        if frames.len() < 2 {
+            return Vec::new();
+        }
+        frames
+            .iter()
+            .map(|f| {
+                let (line, col) = self.loc.line_col(crate::state::Site {
+                    func: f.func,
+                    pc: f.pc,
+                });
+                CallView {
+                    function: self.loc.prog.func(f.func).name.clone(),
+                    line,
+                    col,
+                }
+            })
+            .collect()
+    }
+
     fn goroutines(&self, wf: &WaitFor) -> Vec<GoroutineView> {
         let mut names: Vec<_> = self.trace.names.iter().collect();
         names.sort_by_key(|(_, n)| n.number);
@@ -241,6 +303,7 @@ impl Filler<'_> {
                     .failure
                     .as_ref()
                     .is_some_and(|f| f.goroutine == *id);
+                let call_chain = self.call_chain(id);
                 let (status, at, waiting) = match live {
                     Some(g) => (
                         match (crashed, g.status) {
@@ -261,6 +324,7 @@ impl Filler<'_> {
                     status,
                     at,
                     waiting,
+                    call_chain,
                 }
             })
             .collect()
@@ -279,25 +343,61 @@ impl Filler<'_> {
                     .and_then(|v| v.waiting.as_ref())
                     .map_or(WaitVerb::WaitsFor, |w| w.verb);
                 let object = self.obj(e.object);
-                let (relation, could) = match &e.relation {
-                    waitfor::Relation::HeldBy => (Relation::HeldBy, None),
+                let (relation, label) = match &e.relation {
+                    waitfor::Relation::HeldBy => (
+                        Relation::HeldBy,
+                        words::edge_label(&from, verb, &object, &to, None),
+                    ),
+                    waitfor::Relation::QueuedBehind => (
+                        Relation::QueuedBehind,
+                        words::queued_label(&from, verb, &object, &to),
+                    ),
                     waitfor::Relation::CouldRelease { site, what } => (
                         Relation::CouldRelease,
-                        Some((*what, self.loc.line_col(*site))),
+                        words::edge_label(
+                            &from,
+                            verb,
+                            &object,
+                            &to,
+                            Some((*what, self.loc.line_col(*site))),
+                        ),
                     ),
                 };
                 WaitEdgeView {
-                    label: words::edge_label(&from, verb, &object, &to, could),
+                    label,
                     from,
                     to,
                     object,
                     relation,
                 }
             })
+            .collect::<Vec<WaitEdgeView>>();
+        let chains = wf
+            .chains
+            .iter()
+            .filter_map(|chain| {
+                let last = edges.get(*chain.last()?)?;
+                let end = views.iter().find(|v| v.goroutine == last.to);
+                let end_words = words::chain_end(
+                    &last.to,
+                    end.map_or(GoroutineStatus::Exited, |v| v.status),
+                    end.and_then(|v| v.waiting.as_ref()).map(|w| w.why.as_str()),
+                );
+                let labels: Vec<String> = chain
+                    .iter()
+                    .filter_map(|&i| edges.get(i).map(|e| e.label.clone()))
+                    .collect();
+                Some(WaitChainView {
+                    edges: chain.clone(),
+                    end: last.to.clone(),
+                    sentence: words::chain(&labels, &end_words),
+                })
+            })
             .collect();
         WaitForView {
             edges,
             cycle: wf.cycle.clone(),
+            chains,
         }
     }
 }
@@ -365,6 +465,7 @@ pub(crate) fn bug_view_of(
         trace,
         bug,
         lanes,
+        values: opts.values,
     };
     let wf = waitfor::analyse(loc.prog, trace);
     let goroutines = f.goroutines(&wf);
@@ -422,12 +523,47 @@ pub(crate) fn bug_view_of(
         wait_for: f.wait_for(&wf, &goroutines),
         pending,
         goroutines,
+        covers: None,
         states: if opts.states {
             states::snapshots(loc, trace, &f.lanes)
         } else {
             Vec::new()
         },
     }
+}
+
+/// What the report of a group of findings ([`distinct::group`]) stands
+/// for.
+fn covers(loc: &Locator, group: &[&Bug]) -> CoversView {
+    let sites: Vec<Location> = group.iter().map(|b| loc.site(b.site, None)).collect();
+    // Findings stuck together are met in the same places: the most any
+    // of them was met, not their sum.
+    let times_found = group.iter().map(|b| b.times_found).max().unwrap_or(0);
+    let kind = group.first().map_or(BugKind::Deadlock, |b| b.kind);
+    let at: Vec<(u32, u32)> = sites.iter().map(|l| (l.line, l.col)).collect();
+    CoversView {
+        findings: group.len(),
+        sentence: words::covers(taxonomy::kind(kind), &at, times_found),
+        sites,
+        times_found,
+    }
+}
+
+/// The views of `bugs`, one per distinct bug ([`distinct`]).
+fn distinct_views(
+    loc: &Locator,
+    bugs: &[&Bug],
+    mut view: impl FnMut(&Bug) -> BugView,
+) -> Vec<BugView> {
+    distinct::group(bugs)
+        .into_iter()
+        .map(|g| {
+            let members: Vec<&Bug> = g.iter().map(|&i| bugs[i]).collect();
+            let mut v = view(members[0]);
+            v.covers = Some(covers(loc, &members));
+            v
+        })
+        .collect()
 }
 
 /// The view of one bug of a check: finds its minimal counterexample and
@@ -466,11 +602,9 @@ pub fn scenario_report(
         complete: outcome.complete,
         bound: outcome.bound.map(|b| b.to_string()),
         expected_met: expected_met(&meta.expect, outcome),
-        bugs: outcome
-            .bugs
-            .iter()
-            .map(|b| bug_view(loc, display_path, b, opts))
-            .collect(),
+        bugs: distinct_views(loc, &outcome.bugs.iter().collect::<Vec<_>>(), |b| {
+            bug_view(loc, display_path, b, opts)
+        }),
         stats: StatsView {
             states: outcome.stats.states,
             transitions: outcome.stats.transitions,
@@ -508,6 +642,8 @@ pub fn replay_report(
         scenario: loc.prog.meta.name.clone(),
         schedule: trace.token(),
         steps: trace.steps.len(),
+        // Every finding of the run: a check's report of a group of
+        // findings shows one of them, and its replay must show it too.
         bugs: reached
             .bugs
             .values()

@@ -6,18 +6,33 @@ use std::path::Path;
 use weft_reports::view::{ChoiceView, DivergenceView, ReplayStepView};
 
 use super::Locator;
+use crate::counterexample::explain;
 use crate::counterexample::replay::{ReplayError, Replayer, TraceStep};
 
 /// The line `weft replay` prints for step `s`, the `index`-th (1-based),
-/// just replayed by `r`.
+/// just replayed by `r`; with `values` (`--values`), the locals it read
+/// and wrote (the mover's, then the receiver's of a hand-off).
 pub fn replay_step_view(
     loc: &Locator,
     r: &Replayer,
     index: usize,
     s: &TraceStep,
+    values: bool,
 ) -> ReplayStepView {
     let (alt, recv_arm) = s.alts();
+    let objects = r.objects();
     ReplayStepView {
+        chosen: s
+            .chosen
+            .as_ref()
+            .map(|c| explain::chosen_view(loc, objects, c)),
+        locals: if values {
+            let mut ls = explain::local_views(loc, objects, &s.locals);
+            ls.extend(explain::local_views(loc, objects, &s.partner_locals));
+            ls
+        } else {
+            Vec::new()
+        },
         index,
         item: s.item.to_string(),
         failing: s.failure.is_some(),

@@ -8,7 +8,7 @@
 //! cycles with the cancel still pending (`detect`).
 
 use super::channel::ChannelState;
-use super::waits::{Blocked, Release};
+use super::waits::{Blocked, Release, WaitNote};
 use super::{Exec, Fault, StepResult};
 use crate::state::{Object, Site, State};
 use crate::value::{CtxError, ObjRef, Value};
@@ -157,7 +157,8 @@ pub(crate) fn err(ex: &Exec, ctx: Value) -> Result<Value, Fault> {
 
 /// Adds to a receiver's wait on channel `ch` the cancels that would close
 /// it: when `ch` is a context's `Done()`, cancelling that context or any
-/// of its ancestors (cancel propagates down), nearest first.
+/// of its ancestors (cancel propagates down), nearest first; and, when
+/// one of them has a pending deadline, that the deadline will close it.
 pub(crate) fn cancels_close(state: &State, ch: ObjRef, b: &mut Blocked) {
     let owner = state
         .objects
@@ -167,7 +168,12 @@ pub(crate) fn cancels_close(state: &State, ch: ObjRef, b: &mut Blocked) {
     while let Some(c) = cur {
         b.released_by.push((Release::Cancel, c));
         cur = match state.object(c) {
-            Object::Context(ctx) => ctx.parent,
+            Object::Context(ctx) => {
+                if ctx.deadline_pending && b.note.is_none() {
+                    b.note = Some(WaitNote::DeadlinePending);
+                }
+                ctx.parent
+            }
             _ => None,
         };
     }

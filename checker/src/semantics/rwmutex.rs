@@ -129,7 +129,7 @@ fn waits_for_writer(rw: &RwMutexState, m: ObjRef, g: &Goroutine, waiting: Waitin
     b.objects.push(m);
     b.holders.push(Holder::Writer(m));
     if let Some(p) = rw.pending.as_ref().filter(|p| **p != g.id) {
-        b.holders.push(Holder::Goroutine(p.clone()));
+        b.holders.push(Holder::AnnouncedWriter(p.clone()));
         b.note = Some(WaitNote::WriterWaiting);
     }
     b.released_by.push((Release::Unlock, m));

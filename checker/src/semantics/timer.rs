@@ -23,6 +23,7 @@
 use weft_models::syntax::{GoVersion, TimerKind};
 
 use super::channel::{self, ChannelState};
+use super::waits::{Blocked, WaitNote};
 use super::{Exec, Fault};
 use crate::state::{Object, Site};
 use crate::value::{ObjRef, Value};
@@ -89,6 +90,19 @@ pub(crate) fn can_fire(ex_state: &crate::state::State, t: &TimerState) -> bool {
     match ex_state.object(t.chan) {
         Object::Chan(c) => c.buf.is_empty(),
         _ => false,
+    }
+}
+
+/// Notes on a receiver's wait on channel `ch` that a running timer or
+/// ticker sends on it: the wait will end without any goroutine's help.
+pub(crate) fn feeds(state: &crate::state::State, ch: ObjRef, b: &mut Blocked) {
+    let Object::Chan(c) = state.object(ch) else {
+        return;
+    };
+    if let Some(Object::Timer(t)) = c.timer.map(|t| state.object(t)) {
+        if t.active && b.note.is_none() {
+            b.note = Some(WaitNote::TimerRunning(t.periodic()));
+        }
     }
 }
 

@@ -67,6 +67,12 @@ pub(crate) enum WaitNote {
     Counter(i64),
     /// A writer is waiting for the RWMutex, so new readers wait too.
     WriterWaiting,
+    /// The channel is a running timer's or ticker's: it will be sent on
+    /// (`true` for a ticker, which sends at every tick).
+    TimerRunning(bool),
+    /// The channel is a context's `Done()` and its deadline is pending: it
+    /// will be closed when the deadline expires.
+    DeadlinePending,
 }
 
 /// Who holds what a blocked goroutine needs.
@@ -77,8 +83,10 @@ pub enum Holder {
     Writer(ObjRef),
     /// The goroutines holding read locks of this RWMutex (history knows).
     Readers(ObjRef),
-    /// This goroutine, known from the state (an RWMutex's pending writer).
-    Goroutine(GoroutineId),
+    /// This goroutine, known from the state: an RWMutex writer that has
+    /// announced itself and waits for the readers to leave. It does not
+    /// hold the lock; new readers queue behind it.
+    AnnouncedWriter(GoroutineId),
 }
 
 /// What a blocked goroutine waits for.

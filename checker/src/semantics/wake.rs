@@ -12,7 +12,7 @@ use weft_models::ir::{CaseDir, Expr, Op, Program};
 
 use super::eval::eval;
 pub(crate) use super::waits::{Blocked, Holder, Release, WaitNote, Waiting};
-use super::{channel, cond, context, mutex, once, rwmutex, waitgroup};
+use super::{channel, cond, context, mutex, once, rwmutex, timer, waitgroup};
 use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};
 
@@ -30,8 +30,10 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
         Op::Recv { chan, .. } => {
             let ch = obj(chan);
             let mut b = channel::blocked(ch, false);
-            ch.into_iter()
-                .for_each(|r| context::cancels_close(state, r, &mut b));
+            if let Some(r) = ch {
+                context::cancels_close(state, r, &mut b);
+                timer::feeds(state, r, &mut b);
+            }
             b
         }
         Op::Select { arms, .. } => {
@@ -43,6 +45,7 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
             for &(ch, send) in &arms {
                 if let (Some(r), false) = (ch, send) {
                     context::cancels_close(state, r, &mut b);
+                    timer::feeds(state, r, &mut b);
                 }
             }
             b
