@@ -364,11 +364,13 @@ fn child(args: &[String]) -> Cell {
         return Cell::failed("unknown family");
     };
     match args.first().map(String::as_str) {
-        Some("weft") => measure_weft(family, get(2), get(3), Reduction::Por, cap),
-        Some("weft-1thread") => match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+        // One thread, as `weft check` runs by default.
+        Some("weft") => match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
             Ok(pool) => pool.install(|| measure_weft(family, get(2), get(3), Reduction::Por, cap)),
             Err(e) => Cell::failed(e.to_string()),
         },
+        // Every core (`--jobs all`).
+        Some("weft-allcores") => measure_weft(family, get(2), get(3), Reduction::Por, cap),
         Some("weft-none") => measure_weft(family, get(2), get(3), Reduction::None, cap),
         Some("loom") => measure_loom(family, get(2), cap),
         _ => Cell::failed("unknown tool"),
@@ -592,8 +594,8 @@ fn table(rows: &[Row], quick: bool, spin: bool) -> String {
          *RSS B/state*: peak resident memory of the process over states (it includes the program \
          itself, a few MB, which dominates on small rows). *weft-before*: the same search by the \
          harness built from the code before this session's engine work (`--before`), in the same run. \
-         *weft* expands states on every core (`--jobs`, default); *weft-1thread* is the same search \
-         on one thread (largest size of each family).{}\n",
+         *weft* runs on one thread, as `weft check` does by default; *weft-allcores* is the same \
+         search on every core (`--jobs all`; largest size of each family).{}\n",
         if quick { "-quick" } else { "" },
         if quick { " -- --quick" } else { "" },
         today(),
@@ -769,23 +771,23 @@ fn summary(rows: &[Row]) -> String {
         out.push('\n');
     }
     // 6. Every core against one.
-    if rows.iter().any(|r| r.tool == "weft-1thread") {
+    if rows.iter().any(|r| r.tool == "weft-allcores") {
         let _ = write!(
             out,
             "\n**weft on {} cores against one thread** (rows over 100 ms: time on one / time on all):",
             std::thread::available_parallelism().map_or(1, |n| n.get())
         );
         for r in rows.iter().filter(|r| r.tool == "weft") {
-            let Some(one) = find(rows, r.family, r.a, r.b, "weft-1thread") else {
+            let Some(all) = find(rows, r.family, r.a, r.b, "weft-allcores") else {
                 continue;
             };
-            if r.cell.seconds > 0.1 && one.seconds > 0.1 && r.cell.states == one.states {
+            if r.cell.seconds > 0.1 && all.seconds > 0.1 && r.cell.states == all.states {
                 let _ = write!(
                     out,
                     " {} {}: {:.2}x;",
                     r.family.name(),
                     r.family.size_label(r.a, r.b),
-                    one.seconds / r.cell.seconds,
+                    r.cell.seconds / all.seconds,
                 );
             }
         }
@@ -850,8 +852,8 @@ fn main() {
         for (a, b) in sizes {
             let mut tools: Vec<&'static str> = vec!["weft", "weft-none"];
             if Some((a, b)) == largest {
-                // The speedup of every core over one, on the largest size.
-                tools.insert(1, "weft-1thread");
+                // Every core against one, on the largest size.
+                tools.insert(1, "weft-allcores");
             }
             if family.loom(a).is_some() {
                 tools.push("loom");
