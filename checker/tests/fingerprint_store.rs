@@ -85,6 +85,25 @@ fn the_verdict_of_a_fingerprint_search_says_what_a_collision_may_hide() {
         .as_f64()
         .expect("the probability");
     assert!(p > 0.0 && p < 1e-10, "{p}");
+    // The review page says it too, from the same view.
+    let dir = std::env::temp_dir().join(format!("weft-fp-html-{}", std::process::id()));
+    run(&[
+        "--store",
+        "fingerprint",
+        "--html",
+        dir.to_str().expect("utf-8 path"),
+    ]);
+    let page = std::fs::read_dir(&dir)
+        .expect("pages written")
+        .map(|e| e.expect("an entry").path())
+        .find(|p| p.file_name().is_some_and(|n| n != "index.html"))
+        .expect("the scenario's page");
+    let html = std::fs::read_to_string(&page).expect("the page");
+    assert!(
+        html.contains("the chance that a hash collision hid a state"),
+        "{page:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
     // The exact store says nothing of the kind.
     let full = run(&[]);
     assert!(!full.contains("hash collision"), "{full}");

@@ -823,6 +823,15 @@ pub fn expected_bug(kind: BugKind) -> String {
 /// schedule`, `incomplete (bounded by --max-states 10): no bug found in 10
 /// states`, `2 bugs found (deadlock, leak)`.
 pub fn scenario_verdict(r: &ScenarioReport) -> String {
+    let verdict = verdict_alone(r);
+    match r.stats.collision_probability {
+        Some(p) => format!("{verdict}; {}", collision_note(p)),
+        None => verdict,
+    }
+}
+
+/// [`scenario_verdict`] without what a fingerprint store may have missed.
+fn verdict_alone(r: &ScenarioReport) -> String {
     let bound = r.bound.as_deref().unwrap_or("a bound");
     match (r.bugs.is_empty(), r.complete) {
         (true, true) => "verified: no bug in any schedule".to_string(),
