@@ -56,6 +56,8 @@ pub enum Value {
     Obj(ObjRef),
     /// A context's cancel function.
     Cancel(ObjRef),
+    /// A named function as a value (closures are objects).
+    Func(weft_models::ir::FuncId),
 }
 
 impl Value {
@@ -87,6 +89,7 @@ impl fmt::Display for Value {
             Value::Err(CtxError::DeadlineExceeded) => f.write_str("context.DeadlineExceeded"),
             Value::Obj(r) => write!(f, "&obj{}", r.0),
             Value::Cancel(r) => write!(f, "cancel(obj{})", r.0),
+            Value::Func(id) => write!(f, "func#{}", id.0),
         }
     }
 }

@@ -236,6 +236,8 @@ fn op_name(op: &Op) -> &'static str {
         Op::EndDefer => "EndDefer",
         Op::Recover { .. } => "Recover",
         Op::Go { .. } => "Go",
+        Op::GoValue { .. } => "GoValue",
+        Op::CallValue { .. } => "CallValue",
         Op::Choose { .. } => "Choose",
         Op::Panic { .. } => "Panic",
         Op::Assert { .. } => "Assert",
@@ -273,7 +275,7 @@ fn op_name(op: &Op) -> &'static str {
 }
 
 /// Every variant of `Op`, as [`op_name`] names them.
-const EVERY_OP: [&str; 42] = [
+const EVERY_OP: [&str; 44] = [
     "Assign",
     "Jump",
     "JumpIfNot",
@@ -283,6 +285,8 @@ const EVERY_OP: [&str; 42] = [
     "EndDefer",
     "Recover",
     "Go",
+    "GoValue",
+    "CallValue",
     "Choose",
     "Panic",
     "Assert",

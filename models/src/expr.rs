@@ -83,6 +83,8 @@ pub enum ExprKind {
     TimerChan(Box<Expr>),
     /// `m[k]`
     Index(Box<Expr>, Box<Expr>),
+    /// `s.f`: a field of a record (the span is the field name's).
+    Field(Box<Expr>, String, Span),
 }
 
 /// The symbol of a binary operator, for messages.
@@ -505,11 +507,21 @@ impl Parser {
                 Ok(wrap(kind, e, close))
             }
             "C" => Ok(wrap(ExprKind::TimerChan, e, name_span)),
-            _ => Err(Box::new(
-                Diagnostic::new(format!("unknown method or field `{name}`"), name_span)
+            _ if self.peek_op("(") => Err(Box::new(
+                Diagnostic::new(format!("unknown method `{name}`"), name_span)
                     .with_label("not supported")
-                    .with_help("expressions support `x.Done()`, `x.Err()` and `t.C`"),
+                    .with_help(
+                        "expressions support `x.Done()`, `x.Err()`, `t.C` and record \
+                         fields `s.f`; call functions with the `Call` statement",
+                    ),
             )),
+            _ => {
+                let span = e.span.join(name_span);
+                Ok(Expr {
+                    kind: ExprKind::Field(Box::new(e), name.to_string(), name_span),
+                    span,
+                })
+            }
         }
     }
 
@@ -642,6 +654,7 @@ mod tests {
             ExprKind::Err(x) => format!("{}.Err()", show(x)),
             ExprKind::TimerChan(x) => format!("{}.C", show(x)),
             ExprKind::Index(m, k) => format!("{}[{}]", show(m), show(k)),
+            ExprKind::Field(x, f, _) => format!("{}.{f}", show(x)),
         }
     }
 
@@ -759,9 +772,12 @@ mod tests {
             ("`Done` is a method: write `Done()`".into(), "Done".into())
         );
         assert_eq!(
-            err("x.Foo"),
-            ("unknown method or field `Foo`".into(), "Foo".into())
+            err("x.Foo()"),
+            ("unknown method `Foo`".into(), "Foo".into())
         );
+        // A field: resolved against the record's type by validation.
+        assert_eq!(ok("s.mu"), "s.mu");
+        assert_eq!(ok("s.jobs[i].ch"), "s.jobs[i].ch");
         assert_eq!(
             err("99999999999999999999"),
             (

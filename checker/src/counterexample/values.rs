@@ -43,7 +43,9 @@ impl Shown {
         match value {
             Value::Obj(r) => Shown::Object(id(r)),
             Value::Cancel(r) => Shown::CancelOf(id(r)),
-            v @ (Value::Nil | Value::Int(_) | Value::Bool(_) | Value::Err(_)) => Shown::Plain(v),
+            v @ (Value::Nil | Value::Int(_) | Value::Bool(_) | Value::Err(_) | Value::Func(_)) => {
+                Shown::Plain(v)
+            }
         }
     }
 }
@@ -107,11 +109,14 @@ pub(crate) fn reads(prog: &Program, g: &Goroutine) -> Vec<(String, Value)> {
                         read.push(*l);
                     }
                 }
-                Expr::Const(_) | Expr::Global(_) => {}
-                Expr::Unary(_, a) | Expr::DoneOf(a) | Expr::ChanOf(a) | Expr::Cap(a) => {
-                    stack.push(a)
-                }
-                Expr::Binary(_, a, b) => {
+                Expr::Const(_) | Expr::Global(_) | Expr::Func(_) => {}
+                Expr::Unary(_, a)
+                | Expr::DoneOf(a)
+                | Expr::ChanOf(a)
+                | Expr::Cap(a)
+                | Expr::Field(a, _)
+                | Expr::SliceLen(a) => stack.push(a),
+                Expr::Binary(_, a, b) | Expr::Elem(a, b) => {
                     stack.push(b);
                     stack.push(a);
                 }

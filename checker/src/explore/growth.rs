@@ -296,7 +296,10 @@ impl<'a> Meter<'a> {
                 | Object::Once(_)
                 | Object::Cond(_)
                 | Object::Context(_)
-                | Object::Timer(_) => {}
+                | Object::Timer(_)
+                | Object::Record(_)
+                | Object::Slice(_)
+                | Object::Closure(_) => {}
             }
             *out.entry(Key::Objects(object.kind(), made)).or_default() += 1;
         }

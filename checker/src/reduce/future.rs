@@ -174,28 +174,45 @@ fn operand_global(e: &Expr) -> Option<u32> {
     match e {
         Expr::Global(g) => Some(g.0),
         Expr::DoneOf(x) | Expr::ChanOf(x) | Expr::Cap(x) => operand_global(x),
-        Expr::Const(_) | Expr::Local(_) | Expr::Unary(..) | Expr::Binary(..) => None,
+        // A field or element is an object of its own, reached through
+        // its owner: a wildcard, like an object held in a local.
+        Expr::Const(_)
+        | Expr::Local(_)
+        | Expr::Unary(..)
+        | Expr::Binary(..)
+        | Expr::Field(..)
+        | Expr::Elem(..)
+        | Expr::SliceLen(_)
+        | Expr::Func(_) => None,
     }
 }
 
 fn may_be_handle(e: &Expr) -> bool {
     matches!(
         e,
-        Expr::Local(_) | Expr::Global(_) | Expr::DoneOf(_) | Expr::ChanOf(_)
+        Expr::Local(_)
+            | Expr::Global(_)
+            | Expr::DoneOf(_)
+            | Expr::ChanOf(_)
+            | Expr::Field(..)
+            | Expr::Elem(..)
     )
 }
 
 fn named_globals(e: &Expr, out: &mut CodeFuture) {
     match e {
         Expr::Global(g) => out.name(g.0),
-        Expr::Unary(_, a) | Expr::DoneOf(a) | Expr::ChanOf(a) | Expr::Cap(a) => {
-            named_globals(a, out)
-        }
-        Expr::Binary(_, a, b) => {
+        Expr::Unary(_, a)
+        | Expr::DoneOf(a)
+        | Expr::ChanOf(a)
+        | Expr::Cap(a)
+        | Expr::Field(a, _)
+        | Expr::SliceLen(a) => named_globals(a, out),
+        Expr::Binary(_, a, b) | Expr::Elem(a, b) => {
             named_globals(a, out);
             named_globals(b, out);
         }
-        Expr::Const(_) | Expr::Local(_) => {}
+        Expr::Const(_) | Expr::Local(_) | Expr::Func(_) => {}
     }
 }
 
@@ -222,7 +239,11 @@ fn instr_future(op: &Op) -> CodeFuture {
         | Expr::Binary(..)
         | Expr::DoneOf(_)
         | Expr::ChanOf(_)
-        | Expr::Cap(_) => out.chan_wild = out.chan_wild.union(Directions::of(d)),
+        | Expr::Cap(_)
+        | Expr::Field(..)
+        | Expr::Elem(..)
+        | Expr::SliceLen(_)
+        | Expr::Func(_) => out.chan_wild = out.chan_wild.union(Directions::of(d)),
     });
     out
 }
@@ -405,7 +426,12 @@ pub(crate) fn handles_stored(state: &State) -> bool {
             | Object::Once(_)
             | Object::Cond(_)
             | Object::Context(_)
-            | Object::Timer(_) => {}
+            | Object::Timer(_)
+            // Fields, elements and captured values are fixed at creation
+            // and reachable from the object (see `for_each_value`).
+            | Object::Record(_)
+            | Object::Slice(_)
+            | Object::Closure(_) => {}
         }
         any
     })

@@ -72,6 +72,9 @@ impl Families {
                 | Object::WaitGroup(_)
                 | Object::Once(_)
                 | Object::Cond(_)
+                | Object::Record(_)
+                | Object::Slice(_)
+                | Object::Closure(_)
                 | Object::Var(_)
                 | Object::Map(_) => {}
             }
@@ -195,7 +198,10 @@ pub(crate) fn clock_touches(state: &State, fams: &Families) -> Touches {
             | Object::Once(_)
             | Object::Cond(_)
             | Object::Var(_)
-            | Object::Map(_) => false,
+            | Object::Map(_)
+            | Object::Record(_)
+            | Object::Slice(_)
+            | Object::Closure(_) => false,
         };
         if fires {
             add(&mut out, fams.family(ObjRef(i as u32)), Mode::Write);

@@ -137,7 +137,8 @@ fn value(loc: &Locator, trace: &Trace, state: &State, objects: &Objects, v: Valu
         | Value::Bool(_)
         | Value::Err(_)
         | Value::Obj(_)
-        | Value::Cancel(_) => v.to_string(),
+        | Value::Cancel(_)
+        | Value::Func(_) => v.to_string(),
     }
 }
 
@@ -223,6 +224,19 @@ fn object_view(
             active: t.active,
             periodic: t.periodic(),
         }),
+        Object::Record(r) => words::object_state(ObjectFacts::Record(
+            run.program()
+                .types
+                .get(r.ty.index())
+                .map_or("?", |t| t.name.as_str()),
+        )),
+        Object::Slice(s) => words::object_state(ObjectFacts::Slice(s.elems.len())),
+        Object::Closure(c) => words::object_state(ObjectFacts::Func(
+            run.program()
+                .funcs
+                .get(c.func.index())
+                .map_or("?", |f| f.name.as_str()),
+        )),
     };
     ObjectStateView {
         object: explain::object_name(loc, trace, id),

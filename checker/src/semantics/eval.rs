@@ -3,7 +3,7 @@
 
 use weft_models::ir::{BinOp, Const, Expr, UnOp};
 
-use super::Fault;
+use super::{record, Fault};
 use crate::state::{Object, State};
 use crate::value::{CtxError, Value};
 
@@ -58,6 +58,13 @@ pub(crate) fn eval(state: &State, locals: &[Value], e: &Expr) -> Result<Value, F
             Some(Object::Timer(timer)) => Value::Obj(timer.chan),
             _ => return Err(Fault::Model("`.C` needs a timer or ticker".into())),
         },
+        Expr::Field(r, i) => record::field(state, eval(state, locals, r)?, *i)?,
+        Expr::Elem(s, i) => {
+            let s = eval(state, locals, s)?;
+            record::elem(state, s, int(state, locals, i)?)?
+        }
+        Expr::SliceLen(s) => Value::Int(record::len(state, eval(state, locals, s)?)?),
+        Expr::Func(f) => Value::Func(*f),
         Expr::Cap(c) => match eval(state, locals, c)? {
             Value::Nil => Value::Int(0),
             v => match v.object().map(|r| state.object(r)) {

@@ -151,7 +151,10 @@ pub(crate) fn fire_touches(state: &State, object: ObjRef) -> Touches {
         | Object::Once(_)
         | Object::Cond(_)
         | Object::Var(_)
-        | Object::Map(_) => {}
+        | Object::Map(_)
+        | Object::Record(_)
+        | Object::Slice(_)
+        | Object::Closure(_) => {}
     }
     out
 }

@@ -49,6 +49,9 @@ pub(crate) fn for_each_value(o: &Object, mut f: impl FnMut(Value)) {
             c.children.iter().for_each(|&ch| f(Value::Obj(ch)));
         }
         Object::Timer(t) => f(Value::Obj(t.chan)),
+        Object::Record(r) => r.fields.iter().for_each(|&x| f(Value::Obj(x))),
+        Object::Slice(s) => s.elems.iter().for_each(|&x| f(Value::Obj(x))),
+        Object::Closure(c) => c.captured.iter().for_each(|&v| f(v)),
         Object::Mutex(_) | Object::RwMutex(_) | Object::WaitGroup(_) | Object::Once(_) => {}
     }
 }
@@ -77,6 +80,9 @@ fn remap_object(o: &mut Object, map: &[u32]) {
             c.children.sort();
         }
         Object::Timer(t) => t.chan = r(t.chan),
+        Object::Record(rec) => rec.fields.iter_mut().for_each(|x| *x = r(*x)),
+        Object::Slice(sl) => sl.elems.iter_mut().for_each(|x| *x = r(*x)),
+        Object::Closure(c) => c.captured.iter_mut().for_each(|v| *v = v.remap(map)),
         Object::Mutex(_) | Object::RwMutex(_) | Object::WaitGroup(_) | Object::Once(_) => {}
     }
 }
@@ -195,7 +201,10 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
             | Object::Once(_)
             | Object::Cond(_)
             | Object::Var(_)
-            | Object::Map(_) => {}
+            | Object::Map(_)
+            | Object::Record(_)
+            | Object::Slice(_)
+            | Object::Closure(_) => {}
         }
     }
     let identity =
@@ -378,6 +387,9 @@ fn rename_in_object(o: &mut Object, renaming: &GoroutineRenaming) {
         | Object::Var(_)
         | Object::Map(_)
         | Object::Context(_)
-        | Object::Timer(_) => {}
+        | Object::Timer(_)
+        | Object::Record(_)
+        | Object::Slice(_)
+        | Object::Closure(_) => {}
     }
 }

@@ -20,6 +20,7 @@ use crate::semantics::cond::CondState;
 use crate::semantics::context::ContextState;
 use crate::semantics::mutex::MutexState;
 use crate::semantics::once::OnceState;
+use crate::semantics::record::{ClosureState, RecordState, SliceState};
 use crate::semantics::rwmutex::RwMutexState;
 use crate::semantics::timer::TimerState;
 use crate::semantics::variable::{MapState, VarState};
@@ -220,6 +221,12 @@ pub enum Object {
     Context(ContextState),
     /// A timer or ticker.
     Timer(TimerState),
+    /// A record: its fields' cells.
+    Record(RecordState),
+    /// A slice or array: its elements' cells.
+    Slice(SliceState),
+    /// A function value with its captured values.
+    Closure(ClosureState),
 }
 
 impl Object {
@@ -237,6 +244,9 @@ impl Object {
             Object::Map(_) => ObjectKind::Map,
             Object::Context(_) => ObjectKind::Context,
             Object::Timer(_) => ObjectKind::Timer,
+            Object::Record(_) => ObjectKind::Record,
+            Object::Slice(_) => ObjectKind::Slice,
+            Object::Closure(_) => ObjectKind::Func,
         }
     }
 

@@ -32,6 +32,13 @@ impl FnLower<'_> {
             RKind::DoneOf(x) => Expr::DoneOf(b(self, x)),
             RKind::ChanOf(x) => Expr::ChanOf(b(self, x)),
             RKind::Cap(x) => Expr::Cap(b(self, x)),
+            RKind::Field(x, i) => Expr::Field(b(self, x), *i),
+            RKind::Elem(x, i) => {
+                let x = b(self, x);
+                Expr::Elem(x, b(self, i))
+            }
+            RKind::SliceLen(x) => Expr::SliceLen(b(self, x)),
+            RKind::Func(f) => Expr::Func(*f),
             RKind::Load(place) => {
                 let place = self.place(place);
                 let dst = self.temp();

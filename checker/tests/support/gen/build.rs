@@ -66,7 +66,7 @@ pub(super) struct Gen {
 }
 
 /// The protocols and their weights.
-pub(super) const PROTOCOLS: [(&str, usize); 14] = [
+pub(super) const PROTOCOLS: [(&str, usize); 15] = [
     ("chan", 26),
     ("mutex", 11),
     ("rwmutex", 7),
@@ -81,6 +81,7 @@ pub(super) const PROTOCOLS: [(&str, usize); 14] = [
     ("panic", 4),
     ("probe", 10),
     ("merge", 4),
+    ("closure", 4),
 ];
 
 pub(super) fn attempt(rng: &mut Rng, seed: u64) -> Scenario {

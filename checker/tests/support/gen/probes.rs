@@ -563,6 +563,10 @@ impl Gen {
                 leaf("Reset", vec![s(&c), int(1), s(&b)]),
                 inv_assert(&format!("!{b}"), "Reset after Stop returns false"),
                 leaf("Recv", vec![s(format!("{c}.C"))]),
+                // Under Go 1.22 the receive may take the value of a fire
+                // before the Stop, leaving the reset timer running: stop it,
+                // or it is (rightly) a resource leak.
+                leaf("Stop", vec![s(&c)]),
             ],
             41 => vec![
                 var(&c, 4),
