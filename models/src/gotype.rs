@@ -305,6 +305,9 @@ mod tests {
         let e = parse("int int").expect_err("must not parse");
         assert!(e.message.contains("unexpected"), "{e:?}");
         let deep = "*".repeat(100) + "int";
-        assert!(parse(&deep).expect_err("must not parse").message.contains("nested"));
+        assert!(parse(&deep)
+            .expect_err("must not parse")
+            .message
+            .contains("nested"));
     }
 }
