@@ -339,6 +339,36 @@ fn a_closure_that_leaks_its_goroutine_is_found() {
     assert_eq!(kinds(&o), vec![Leak]);
 }
 
+#[test]
+fn a_typed_channel_gives_typed_values() {
+    // jobs := make(chan *Server, 1); s := <-jobs; s.mu.Lock(): the element
+    // type of a channel (declared, a typed variable's, or a field's) types
+    // what a receive, a select case or a range gives.
+    let o = check(
+        r#"Chan(name: "jobs", cap: 2, elem: "*Server"),
+        New("a", "Server"),
+        Send("jobs", "a"),
+        Send("jobs", "a"),
+        Recv("jobs", "s"),
+        Lock("s.mu"),
+        Select([Recv("jobs", "t", [Lock("t.mu")])]),"#,
+        "",
+    );
+    // a's mutex locked twice through the values received: a deadlock.
+    assert_eq!(kinds(&o), vec![Deadlock]);
+    let o = check(
+        r#"New("s", "Server"),
+        Chan(name: "c", elem: "*Server"),
+        Go(body: [Send("c", "s"), Close("c")]),
+        Range("c", "x", [Set("x.n", 1)]),
+        Assert("s.n == 1"),
+        Let(name: "y", value: "s.next", type: "*Server"),
+        Assert("y == nil"),"#,
+        "",
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+}
+
 // ----- shared variables holding references -----
 
 #[test]
@@ -390,6 +420,20 @@ fn errors_point_at_the_field_and_the_type() {
     let r = rejected(r#"Let("x", 3), Lock("x.mu"),"#);
     assert!(
         r.contains("`.mu` needs a record, but `x` is an integer"),
+        "{r}"
+    );
+    let r = rejected(r#"Chan("c"), Recv("c", "s"), Lock("s.mu"),"#);
+    assert!(
+        r.contains("`.mu` needs a record, but `s` is a value"),
+        "{r}"
+    );
+    assert!(
+        r.contains("weft follows fields of values whose record type it knows"),
+        "{r}"
+    );
+    let r = rejected(r#"Let(name: "x", value: 1, type: "*Server"),"#);
+    assert!(
+        r.contains("the value is an integer, but the type `*Server` holds a record"),
         "{r}"
     );
     let r = rejected(r#"Slice("xs", "chan", 2),"#);

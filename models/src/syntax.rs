@@ -382,6 +382,8 @@ pub enum StmtKind {
         name: Name,
         /// Capacity (default 0).
         cap: Option<ExprSrc>,
+        /// The element type, when given (`"*Job"`): what a receive gives.
+        elem: Option<TypeSrc>,
     },
     /// `var ch chan int` (a nil channel)
     NilChan {
@@ -491,6 +493,8 @@ pub enum StmtKind {
         name: Name,
         /// Its value.
         value: ExprSrc,
+        /// Its Go type, when given (`var s *Server = v`): what it holds.
+        ty: Option<TypeSrc>,
     },
     /// `x = e`, `*p = e`, `m[k] = e`
     Set {

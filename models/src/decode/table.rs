@@ -54,11 +54,16 @@ pub(crate) static STMTS: &[StmtSpec] = &[
     // ----- declarations -----
     row(
         "Chan",
-        &[req("name", Ty::Name), opt("cap", Ty::Expr)],
+        &[
+            req("name", Ty::Name),
+            opt("cap", Ty::Expr),
+            opt("elem", Ty::Text),
+        ],
         &[],
         |d, a, _| StmtKind::Chan {
             name: d.req_name(a, "name"),
             cap: d.opt_expr(a, "cap"),
+            elem: d.opt_type(a, "elem"),
         },
     ),
     row("NilChan", NAME, &[], |d, a, _| StmtKind::NilChan {
@@ -196,11 +201,16 @@ pub(crate) static STMTS: &[StmtSpec] = &[
     // ----- locals and shared variables -----
     row(
         "Let",
-        &[req("name", Ty::Name), req("value", Ty::Expr)],
+        &[
+            req("name", Ty::Name),
+            req("value", Ty::Expr),
+            opt("type", Ty::Text),
+        ],
         &[],
         |d, a, _| StmtKind::Let {
             name: d.req_name(a, "name"),
             value: d.req_expr(a, "value"),
+            ty: d.opt_type(a, "type"),
         },
     ),
     row(

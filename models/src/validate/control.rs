@@ -229,10 +229,14 @@ impl Walker<'_> {
                 .with_help(format!("`{go}` has one variable: give it as `var`")),
             );
         }
+        let elem = match what {
+            RangeOver::Chan => self.chan_elem(over),
+            RangeOver::Int | RangeOver::Map => Kind::Unknown,
+        };
         let (label, kind) = self.labelled(label, true, |w| match what {
             RangeOver::Chan => {
                 let (var, body) = w.in_loop(|w| {
-                    let var = var.map(|v| w.declare(v, Kind::Unknown));
+                    let var = var.map(|v| w.declare(v, elem.of_local()));
                     (var, w.block(body))
                 });
                 (e, var, body, None, None)

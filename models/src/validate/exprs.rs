@@ -663,7 +663,10 @@ impl Walker<'_> {
                         let help = match kb {
                             Kind::Unknown => Some(
                                 "weft follows fields of values whose record type it knows: \
-                                 made by `New`, a typed `Var`, a field, or a parameter passed one"
+                                 made by `New`, a field, a typed `Var` or `Let` \
+                                 (`Let(name: \"s\", value: \"v\", type: \"*T\")`), a receive \
+                                 from a typed channel (`Chan(name: \"c\", elem: \"*T\")`), or a \
+                                 parameter or result that is one"
                                     .to_string(),
                             ),
                             _ => None,

@@ -145,6 +145,65 @@ impl Walker<'_> {
         }
     }
 
+    /// Records what a channel declared by name (or a variable holding
+    /// one) carries: `Chan`'s `elem`, or the `T` of a `Var`'s `chan T`.
+    pub(crate) fn set_elem_of_decl(&mut self, var: HeldKey, kind: &StmtKind) {
+        let elem = match kind {
+            StmtKind::Chan { elem: Some(t), .. } => self.elem_type(t),
+            StmtKind::Var { ty: Some(t), .. } => self.chan_elem_of_type(t),
+            _ => return,
+        };
+        match var {
+            HeldKey::Global(g) => {
+                self.global_elem.insert(g, elem);
+            }
+            HeldKey::Local(slot) => {
+                if let Some(f) = self.stack.last().map(|c| c.id) {
+                    self.local_elem.insert((f, slot), elem);
+                }
+            }
+        }
+    }
+
+    /// What receiving from the channel written `chan` gives: known for a
+    /// channel declared with `elem`, a variable of type `chan T`, or a
+    /// field of type `chan T`; otherwise unknown.
+    pub(crate) fn chan_elem(&mut self, chan: &ExprSrc) -> Kind {
+        let Ok(e) = crate::expr::parse(chan) else {
+            return Kind::Unknown;
+        };
+        match &e.kind {
+            crate::expr::ExprKind::Name(n) => {
+                if let Some(c) = self.stack.last() {
+                    if c.find_name(n) {
+                        let slot = c.slot_of(n);
+                        return slot
+                            .and_then(|s| self.local_elem.get(&(c.id, s)).copied())
+                            .unwrap_or(Kind::Unknown);
+                    }
+                }
+                match self.package.get(n) {
+                    Some(super::PkgItem::Global(id, _, _)) => {
+                        self.global_elem.get(id).copied().unwrap_or(Kind::Unknown)
+                    }
+                    _ => Kind::Unknown,
+                }
+            }
+            crate::expr::ExprKind::Field(base, name, _) => {
+                let saved = self.errs.len();
+                let (_, k) = self.rexpr(base);
+                self.errs.truncate(saved);
+                match k {
+                    Kind::Record(id) => self.records[id.index()]
+                        .field(name)
+                        .map_or(Kind::Unknown, |(_, f)| f.elem),
+                    _ => Kind::Unknown,
+                }
+            }
+            _ => Kind::Unknown,
+        }
+    }
+
     /// Checks the operands of a creation statement (not `WithCancel`) and
     /// says what it creates.
     pub(crate) fn creation(&mut self, kind: &StmtKind, span: Span) -> Option<(Creation, Kind)> {
@@ -153,7 +212,7 @@ impl Walker<'_> {
             None => RExpr::constant(Const::Int(default), span),
         };
         let new = match kind {
-            StmtKind::Chan { name, cap } => {
+            StmtKind::Chan { name, cap, .. } => {
                 let cap = int_or(self, cap, 0, "a capacity");
                 if let Some(v) = super::exprs::const_value(&cap) {
                     if v < 0 {
@@ -325,10 +384,11 @@ impl Walker<'_> {
             };
             let init = match self.creation(&g.kind, g.span) {
                 Some((Creation::New(n), held)) => {
+                    let id = GlobalId(u32::try_from(i).unwrap_or(u32::MAX));
                     if matches!(g.kind, StmtKind::Var { .. }) {
-                        let id = GlobalId(u32::try_from(i).unwrap_or(u32::MAX));
                         self.set_held(HeldKey::Global(id), held);
                     }
+                    self.set_elem_of_decl(HeldKey::Global(id), &g.kind);
                     Some(n)
                 }
                 Some((Creation::Nil, _)) | None => None,

@@ -78,6 +78,10 @@ pub(crate) struct Walker<'s> {
     /// What each shared variable holds: by global, and by (function, slot).
     global_held: HashMap<GlobalId, Kind>,
     local_held: HashMap<(FuncId, hir::Slot), Kind>,
+    /// What channels declared by name carry (`Chan(..., elem:)`, a typed
+    /// `Var`), by global and by (function, slot).
+    global_elem: HashMap<GlobalId, Kind>,
+    local_elem: HashMap<(FuncId, hir::Slot), Kind>,
     /// Functions used as values (what a call through a value may run).
     func_values: std::collections::BTreeSet<FuncId>,
 }
@@ -168,6 +172,8 @@ impl<'s> Walker<'s> {
             cells,
             global_held: HashMap::new(),
             local_held: HashMap::new(),
+            global_elem: HashMap::new(),
+            local_elem: HashMap::new(),
             func_values: std::collections::BTreeSet::new(),
         };
         w.declare_types();

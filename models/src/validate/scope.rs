@@ -137,6 +137,11 @@ impl FnCtx {
         self.slots.get(s.0 as usize)
     }
 
+    /// The slot `name` denotes here, if it is a local (or captured).
+    pub(crate) fn slot_of(&self, name: &str) -> Option<Slot> {
+        self.find(name)
+    }
+
     /// Whether `name` is a local visible here (or captured).
     pub(crate) fn find_name(&self, name: &str) -> bool {
         self.find(name).is_some()
@@ -219,11 +224,15 @@ impl Walker<'_> {
         let okind = self.stack.get(d - 1)?.slot(outer)?.kind;
         let ofunc = self.stack.get(d - 1)?.id;
         let held = self.local_held.get(&(ofunc, outer)).copied();
+        let elem = self.local_elem.get(&(ofunc, outer)).copied();
         let ctx = self.stack.get_mut(d)?;
         let inner = ctx.new_slot(name, okind, use_span);
         let ifunc = ctx.id;
         if let Some(h) = held {
             self.local_held.insert((ifunc, inner), h);
+        }
+        if let Some(e) = elem {
+            self.local_elem.insert((ifunc, inner), e);
         }
         let ctx = self.stack.get_mut(d)?;
         if let Some(info) = ctx.slots.get_mut(inner.0 as usize) {

@@ -87,6 +87,7 @@ impl Walker<'_> {
                 if matches!(s.kind, StmtKind::Var { .. }) {
                     self.set_held(HeldKey::Local(dst), held);
                 }
+                self.set_elem_of_decl(HeldKey::Local(dst), &s.kind);
                 match creation {
                     Creation::New(object) => HKind::New { dst, object },
                     Creation::Nil => HKind::Assign {
@@ -121,9 +122,13 @@ impl Walker<'_> {
                     },
                 }
             }
-            StmtKind::Let { name, value } => {
+            StmtKind::Let { name, value, ty } => {
                 let (value, k) = self.expr(value);
-                let dst = self.declare(name, k.of_local());
+                let kind = match ty {
+                    Some(t) => self.typed_local(t, k, value.span),
+                    None => k.of_local(),
+                };
+                let dst = self.declare(name, kind);
                 HKind::Assign { dst, value }
             }
             StmtKind::Set { target, value } => return self.set(target, value),
@@ -139,10 +144,11 @@ impl Walker<'_> {
                 },
             },
             StmtKind::Recv { chan, into, ok } => {
+                let elem = self.chan_elem(chan);
                 let chan = obj(self, chan, &[ObjectKind::Chan], "a channel");
                 HKind::Recv {
                     chan,
-                    dst: into.as_ref().map(|n| self.dst(n, Kind::Unknown)),
+                    dst: into.as_ref().map(|n| self.dst(n, elem)),
                     ok: ok.as_ref().map(|n| self.dst(n, Kind::Bool)),
                 }
             }
@@ -383,6 +389,42 @@ impl Walker<'_> {
         e
     }
 
+    /// The kind of a local declared with Go type `t` and a value of kind
+    /// `k` (a value of unknown type takes the declared one).
+    fn typed_local(&mut self, t: &crate::syntax::TypeSrc, k: Kind, at: Span) -> Kind {
+        let Some((slot, _)) = self.go_type(t) else {
+            return k.of_local();
+        };
+        if slot.inline {
+            self.error(
+                Diagnostic::new(
+                    format!("a local holds a value or a reference, not `{}`", t.text),
+                    t.span,
+                )
+                .with_label("held by value")
+                .with_help(
+                    "use a pointer type (`*T`): records and sync objects are shared by reference",
+                ),
+            );
+            return Kind::Unknown;
+        }
+        if !slot.kind.compatible(k) {
+            self.error(
+                Diagnostic::new(
+                    format!(
+                        "the value is {}, but the type `{}` holds {}",
+                        k.value().describe(),
+                        t.text,
+                        slot.kind.describe()
+                    ),
+                    at,
+                )
+                .with_label("wrong kind"),
+            );
+        }
+        slot.kind.of_local()
+    }
+
     /// A store of a value of kind `k` into a cell holding `held`.
     pub(crate) fn check_cell_store(&mut self, held: Kind, k: Kind, target: &ExprSrc, at: Span) {
         let ok = match held {
@@ -508,10 +550,11 @@ impl Walker<'_> {
                 ctx.breakables += 1;
                 ctx.push_scope();
             }
-            if let (CaseKind::Recv { into, ok, .. }, HCaseKind::Recv { dst, ok: hok, .. }) =
+            if let (CaseKind::Recv { into, ok, chan }, HCaseKind::Recv { dst, ok: hok, .. }) =
                 (&c.kind, &mut h.kind)
             {
-                *dst = into.as_ref().map(|n| self.dst(n, Kind::Unknown));
+                let elem = self.chan_elem(chan);
+                *dst = into.as_ref().map(|n| self.dst(n, elem));
                 *hok = ok.as_ref().map(|n| self.dst(n, Kind::Bool));
             }
             h.body = self.block(&c.body);

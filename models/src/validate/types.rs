@@ -58,6 +58,8 @@ impl CellTable {
 pub(crate) struct FieldInfo {
     pub name: String,
     pub slot: Slot,
+    /// For a channel field, what its values are (else unknown).
+    pub elem: Kind,
     pub cell: Cell,
     pub span: Span,
 }
@@ -159,9 +161,11 @@ impl Walker<'_> {
                     },
                     Cell::Value(Const::Nil),
                 ));
+                let elem = self.chan_elem_of_type(ty);
                 fields.push(FieldInfo {
                     name: name.text.clone(),
                     slot,
+                    elem,
                     cell,
                     span: name.span,
                 });
@@ -330,6 +334,26 @@ impl Walker<'_> {
                 ))
             }
         }
+    }
+
+    /// The kind of the values of channel type `src` (`"chan *Job"`), or
+    /// unknown; errors in the type are reported where it is resolved.
+    pub(crate) fn chan_elem_of_type(&mut self, src: &TypeSrc) -> Kind {
+        let Ok(GoType::Chan(elem)) = gotype::parse(&src.text) else {
+            return Kind::Unknown;
+        };
+        let saved = self.errs.len();
+        let k = self
+            .resolve_type(&elem, src)
+            .map_or(Kind::Unknown, |(s, _)| s.kind);
+        self.errs.truncate(saved);
+        k
+    }
+
+    /// The kind of values of element type `src` (`Chan`'s `elem`), reported
+    /// when it is not a type.
+    pub(crate) fn elem_type(&mut self, src: &TypeSrc) -> Kind {
+        self.go_type(src).map_or(Kind::Unknown, |(s, _)| s.kind)
     }
 
     fn record_named(&mut self, name: &str, src: &TypeSrc) -> Option<RecordId> {
