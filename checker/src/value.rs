@@ -17,7 +17,8 @@ impl ObjRef {
     }
 }
 
-/// The error a context reports from `Err()` once it is done.
+/// An error value: the error a context reports from `Err()` once it is
+/// done, or one made by `errors.New`.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
@@ -26,6 +27,9 @@ pub enum CtxError {
     Canceled,
     /// `context.DeadlineExceeded`
     DeadlineExceeded,
+    /// `errors.New(text)`, by the text's index in the program's
+    /// [`weft_models::ir::Metadata::errors`].
+    New(u32),
 }
 
 /// A value held in a local, a variable, a map or a channel buffer.
@@ -85,6 +89,7 @@ impl fmt::Display for Value {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Err(CtxError::Canceled) => f.write_str("context.Canceled"),
             Value::Err(CtxError::DeadlineExceeded) => f.write_str("context.DeadlineExceeded"),
+            Value::Err(CtxError::New(i)) => write!(f, "errors.New(#{i})"),
             Value::Obj(r) => write!(f, "&obj{}", r.0),
             Value::Cancel(r) => write!(f, "cancel(obj{})", r.0),
         }

@@ -83,6 +83,9 @@ pub enum ExprKind {
     TimerChan(Box<Expr>),
     /// `m[k]`
     Index(Box<Expr>, Box<Expr>),
+    /// `errors.New("text")`: an error value (equal to every error made
+    /// from the same text).
+    ErrorNew(String),
 }
 
 /// The symbol of a binary operator, for messages.
@@ -161,6 +164,8 @@ enum Tok {
     Int(u64),
     Ident(String),
     Op(&'static str),
+    /// A Go string literal, `"..."` or `` `...` `` (its contents).
+    Str(String),
 }
 
 impl Tok {
@@ -169,6 +174,7 @@ impl Tok {
             Tok::Int(v) => format!("`{v}`"),
             Tok::Ident(s) => format!("`{s}`"),
             Tok::Op(s) => format!("`{s}`"),
+            Tok::Str(s) => format!("the string {s:?}"),
         }
     }
 }
@@ -239,6 +245,51 @@ fn lex(text: &str, span: Span, exact: bool) -> Result<Vec<Token>, Box<Diagnostic
             }
             out.push(Token {
                 tok: Tok::Ident(text[start..i].to_string()),
+                span: sp(start, i),
+            });
+            continue;
+        }
+        if b == b'"' || b == b'`' {
+            // A Go string literal: `...` is raw; "..." allows \" and \\.
+            let start = i;
+            let mut lit = String::new();
+            i += 1;
+            let mut closed = false;
+            while let Some(c) = text[i..].chars().next() {
+                i += c.len_utf8();
+                if c as u32 == u32::from(b) {
+                    closed = true;
+                    break;
+                }
+                if c == '\\' && b == b'"' {
+                    match text[i..].chars().next() {
+                        Some(e @ ('"' | '\\')) => {
+                            lit.push(e);
+                            i += 1;
+                        }
+                        _ => {
+                            return Err(Box::new(
+                                Diagnostic::new("unsupported escape in a string", sp(i - 1, i))
+                                    .with_label("only `\\\"` and `\\\\` are supported")
+                                    .with_help(
+                                        "write the text between backquotes: errors.New(`text`)",
+                                    ),
+                            ))
+                        }
+                    }
+                    continue;
+                }
+                lit.push(c);
+            }
+            if !closed {
+                return Err(Box::new(
+                    Diagnostic::new("unterminated string", sp(start, i))
+                        .with_label("no closing quote")
+                        .with_help("close the string: errors.New(`text`)"),
+                ));
+            }
+            out.push(Token {
+                tok: Tok::Str(lit),
                 span: sp(start, i),
             });
             continue;
@@ -545,6 +596,11 @@ impl Parser {
                 self.ident(name, tok.span)
             }
             Tok::Op(_) => Err(Box::new(self.expected("an expression"))),
+            Tok::Str(_) => Err(Box::new(
+                Diagnostic::new("a string is not a value here", tok.span)
+                    .with_label("a string")
+                    .with_help("strings are only the text of an error: errors.New(`text`)"),
+            )),
         }
     }
 
@@ -568,6 +624,44 @@ impl Parser {
                 };
                 Ok(Expr {
                     kind,
+                    span: span.join(close),
+                })
+            }
+            "errors" => {
+                self.expect_op(".", None)?;
+                match self.peek().cloned() {
+                    Some(Token {
+                        tok: Tok::Ident(m), ..
+                    }) if m == "New" => {
+                        self.bump();
+                    }
+                    Some(Token {
+                        tok: Tok::Ident(m),
+                        span: mspan,
+                    }) => {
+                        return Err(Box::new(
+                            Diagnostic::new(format!("unknown `errors.{m}`"), mspan)
+                                .with_label("not supported")
+                                .with_help("expressions support errors.New(`text`)"),
+                        ))
+                    }
+                    _ => return Err(Box::new(self.expected("`New`"))),
+                }
+                let open = self.expect_op("(", None)?;
+                let text = match self.peek().map(|t| t.tok.clone()) {
+                    Some(Tok::Str(t)) => {
+                        self.bump();
+                        t
+                    }
+                    _ => {
+                        return Err(Box::new(
+                            self.expected("the error's text in quotes: errors.New(`text`)"),
+                        ))
+                    }
+                };
+                let close = self.expect_op(")", Some(open))?;
+                Ok(Expr {
+                    kind: ExprKind::ErrorNew(text),
                     span: span.join(close),
                 })
             }
@@ -642,6 +736,7 @@ mod tests {
             ExprKind::Err(x) => format!("{}.Err()", show(x)),
             ExprKind::TimerChan(x) => format!("{}.C", show(x)),
             ExprKind::Index(m, k) => format!("{}[{}]", show(m), show(k)),
+            ExprKind::ErrorNew(t) => format!("errors.New({t:?})"),
         }
     }
 

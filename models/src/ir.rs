@@ -57,6 +57,9 @@ pub enum Const {
     Canceled,
     /// `context.DeadlineExceeded`
     DeadlineExceeded,
+    /// `errors.New(text)`: the text is [`Metadata::errors`]`[i]`. Two
+    /// errors made from the same text are equal (sentinel errors).
+    Error(u32),
 }
 
 /// Unary operators.
@@ -119,6 +122,40 @@ pub enum Expr {
     ChanOf(Box<Expr>),
     /// `cap(ch)` (immutable, so pure).
     Cap(Box<Expr>),
+    /// A part of an `errgroup.Group` (the objects of Go's own
+    /// implementation, made with the group and never replaced, so pure).
+    GroupPart(Box<Expr>, GroupPart),
+}
+
+/// The parts of an `errgroup.Group`, as golang.org/x/sync/errgroup
+/// declares them: `g.Go`, `g.Wait` and `g.SetLimit` are lowered to Go's
+/// own code over these objects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupPart {
+    /// `g.wg`: the WaitGroup counting running functions.
+    Wg,
+    /// `g.errOnce`: the Once that records the first error.
+    ErrOnce,
+    /// `g.err`: a shared variable holding the first error.
+    Err,
+    /// `g.sem`: a shared variable holding the limit's channel (nil: no limit).
+    Sem,
+    /// `g.cancel`: the cancel function of `errgroup.WithContext` (nil for a
+    /// zero group).
+    Cancel,
+}
+
+impl GroupPart {
+    /// The field's name in Go's implementation.
+    pub fn field(self) -> &'static str {
+        match self {
+            GroupPart::Wg => "wg",
+            GroupPart::ErrOnce => "errOnce",
+            GroupPart::Err => "err",
+            GroupPart::Sem => "sem",
+            GroupPart::Cancel => "cancel",
+        }
+    }
 }
 
 /// A shared location read or written by [`Op::Load`] and [`Op::Store`].
@@ -183,6 +220,12 @@ pub enum NewObject {
         kind: TimerKind,
         /// The duration; `<= 0` means already fired.
         duration: Expr,
+    },
+    /// `errgroup.Group`: a WaitGroup, a Once and two shared variables
+    /// (`err`, `sem`), and the cancel function of `errgroup.WithContext`.
+    Group {
+        /// The cancel function (`None` for a zero `errgroup.Group`).
+        cancel: Option<Expr>,
     },
 }
 
@@ -537,7 +580,8 @@ impl Op {
                 | NewObject::Cond { .. }
                 | NewObject::Var { .. }
                 | NewObject::Map
-                | NewObject::Background => true,
+                | NewObject::Background
+                | NewObject::Group { .. } => true,
                 NewObject::WithCancel { .. } | NewObject::Timer { .. } => false,
             },
             Op::Go { .. }
@@ -639,6 +683,8 @@ pub enum ObjectKind {
     CancelFunc,
     /// A timer or ticker.
     Timer,
+    /// An `errgroup.Group`.
+    Group,
 }
 
 impl ObjectKind {
@@ -658,6 +704,7 @@ impl ObjectKind {
             ObjectKind::Context => ("context", "a context"),
             ObjectKind::CancelFunc => ("cancel function", "a cancel function"),
             ObjectKind::Timer => ("timer", "a timer"),
+            ObjectKind::Group => ("errgroup.Group", "an errgroup.Group"),
         }
     }
 
@@ -703,6 +750,8 @@ pub struct Metadata {
     pub go: GoVersion,
     /// The parameter values this program was lowered with, in declaration order.
     pub params: Vec<(String, i64)>,
+    /// The texts of the program's `errors.New` values, by [`Const::Error`] index.
+    pub errors: Vec<String>,
 }
 
 /// A lowered, validated scenario.

@@ -118,6 +118,7 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
                 timeout.iter().for_each(|t| f(t, Value));
             }
             NewObject::Timer { duration, .. } => f(duration, Value),
+            NewObject::Group { cancel } => cancel.iter().for_each(|c| f(c, Value)),
         },
         Op::Send { chan, value } => {
             f(chan, Object(Use::Sync));

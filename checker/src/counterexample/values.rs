@@ -108,9 +108,11 @@ pub(crate) fn reads(prog: &Program, g: &Goroutine) -> Vec<(String, Value)> {
                     }
                 }
                 Expr::Const(_) | Expr::Global(_) => {}
-                Expr::Unary(_, a) | Expr::DoneOf(a) | Expr::ChanOf(a) | Expr::Cap(a) => {
-                    stack.push(a)
-                }
+                Expr::Unary(_, a)
+                | Expr::DoneOf(a)
+                | Expr::ChanOf(a)
+                | Expr::Cap(a)
+                | Expr::GroupPart(a, _) => stack.push(a),
                 Expr::Binary(_, a, b) => {
                     stack.push(b);
                     stack.push(a);

@@ -163,7 +163,11 @@ fn known(e: &Expr, env: &Env) -> bool {
     match e {
         Expr::Const(_) | Expr::Global(_) => true,
         Expr::Local(l) => env.get(l.index()).is_some_and(Option::is_some),
-        Expr::Unary(_, a) | Expr::DoneOf(a) | Expr::ChanOf(a) | Expr::Cap(a) => known(a, env),
+        Expr::Unary(_, a)
+        | Expr::DoneOf(a)
+        | Expr::ChanOf(a)
+        | Expr::Cap(a)
+        | Expr::GroupPart(a, _) => known(a, env),
         Expr::Binary(_, a, b) => known(a, env) && known(b, env),
     }
 }

@@ -296,7 +296,8 @@ impl<'a> Meter<'a> {
                 | Object::Once(_)
                 | Object::Cond(_)
                 | Object::Context(_)
-                | Object::Timer(_) => {}
+                | Object::Timer(_)
+                | Object::Group(_) => {}
             }
             *out.entry(Key::Objects(object.kind(), made)).or_default() += 1;
         }

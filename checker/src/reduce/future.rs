@@ -173,7 +173,9 @@ fn merge_sorted<T: Copy>(
 fn operand_global(e: &Expr) -> Option<u32> {
     match e {
         Expr::Global(g) => Some(g.0),
-        Expr::DoneOf(x) | Expr::ChanOf(x) | Expr::Cap(x) => operand_global(x),
+        Expr::DoneOf(x) | Expr::ChanOf(x) | Expr::Cap(x) | Expr::GroupPart(x, _) => {
+            operand_global(x)
+        }
         Expr::Const(_) | Expr::Local(_) | Expr::Unary(..) | Expr::Binary(..) => None,
     }
 }
@@ -181,16 +183,18 @@ fn operand_global(e: &Expr) -> Option<u32> {
 fn may_be_handle(e: &Expr) -> bool {
     matches!(
         e,
-        Expr::Local(_) | Expr::Global(_) | Expr::DoneOf(_) | Expr::ChanOf(_)
+        Expr::Local(_) | Expr::Global(_) | Expr::DoneOf(_) | Expr::ChanOf(_) | Expr::GroupPart(..)
     )
 }
 
 fn named_globals(e: &Expr, out: &mut CodeFuture) {
     match e {
         Expr::Global(g) => out.name(g.0),
-        Expr::Unary(_, a) | Expr::DoneOf(a) | Expr::ChanOf(a) | Expr::Cap(a) => {
-            named_globals(a, out)
-        }
+        Expr::Unary(_, a)
+        | Expr::DoneOf(a)
+        | Expr::ChanOf(a)
+        | Expr::Cap(a)
+        | Expr::GroupPart(a, _) => named_globals(a, out),
         Expr::Binary(_, a, b) => {
             named_globals(a, out);
             named_globals(b, out);
@@ -222,7 +226,8 @@ fn instr_future(op: &Op) -> CodeFuture {
         | Expr::Binary(..)
         | Expr::DoneOf(_)
         | Expr::ChanOf(_)
-        | Expr::Cap(_) => out.chan_wild = out.chan_wild.union(Directions::of(d)),
+        | Expr::Cap(_)
+        | Expr::GroupPart(..) => out.chan_wild = out.chan_wild.union(Directions::of(d)),
     });
     out
 }
@@ -397,15 +402,16 @@ pub(crate) fn handles_stored(state: &State) -> bool {
                     .any(|(k, x)| k.object().is_some() || x.object().is_some())
             }
             // Handles these hold are fixed at creation (a Cond's Locker, a
-            // timer's channel, a context's relatives): no goroutine can
-            // take them out as values.
+            // timer's channel, a context's relatives, a group's parts): no
+            // goroutine can take them out as values.
             Object::Mutex(_)
             | Object::RwMutex(_)
             | Object::WaitGroup(_)
             | Object::Once(_)
             | Object::Cond(_)
             | Object::Context(_)
-            | Object::Timer(_) => {}
+            | Object::Timer(_)
+            | Object::Group(_) => {}
         }
         any
     })

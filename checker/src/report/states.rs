@@ -223,6 +223,10 @@ fn object_view(
             active: t.active,
             periodic: t.periodic(),
         }),
+        // Its parts (WaitGroup, Once, variables) are objects of their own.
+        Object::Group(_) => {
+            String::from("an errgroup.Group: see its WaitGroup, Once and variables")
+        }
     };
     ObjectStateView {
         object: explain::object_name(loc, trace, id),

@@ -15,6 +15,7 @@ pub(crate) fn constant(c: Const) -> Value {
         Const::Bool(b) => Value::Bool(b),
         Const::Canceled => Value::Err(CtxError::Canceled),
         Const::DeadlineExceeded => Value::Err(CtxError::DeadlineExceeded),
+        Const::Error(i) => Value::Err(CtxError::New(i)),
     }
 }
 
@@ -57,6 +58,15 @@ pub(crate) fn eval(state: &State, locals: &[Value], e: &Expr) -> Result<Value, F
         Expr::ChanOf(t) => match eval(state, locals, t)?.object().map(|r| state.object(r)) {
             Some(Object::Timer(timer)) => Value::Obj(timer.chan),
             _ => return Err(Fault::Model("`.C` needs a timer or ticker".into())),
+        },
+        Expr::GroupPart(g, p) => match eval(state, locals, g)?.object().map(|r| state.object(r)) {
+            Some(Object::Group(group)) => group.part(*p),
+            None => return Err(Fault::Panic(super::exec::NIL_DEREF.into())),
+            Some(_) => {
+                return Err(Fault::Model(
+                    "a group method needs an errgroup.Group".into(),
+                ))
+            }
         },
         Expr::Cap(c) => match eval(state, locals, c)? {
             Value::Nil => Value::Int(0),

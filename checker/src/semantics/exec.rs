@@ -7,8 +7,8 @@ use weft_models::ir::{CaseDir, Expr, LocalId, NewObject, Op, Pc, Place};
 use super::channel::{self, ChannelState};
 use super::eval::{boolean, eval, int};
 use super::{
-    cond, context, local, maprange, mutex, once, rwmutex, timer, waitgroup, Exec, Failure, Fault,
-    Transition, PLAIN,
+    cond, context, errgroup, local, maprange, mutex, once, rwmutex, timer, waitgroup, Exec,
+    Failure, Fault, Transition, PLAIN,
 };
 use crate::semantics::variable::{MapState, VarState};
 use crate::state::{Execution, Goroutine, GoroutineId, Object, Site};
@@ -111,6 +111,13 @@ pub(crate) fn new_object(
             let d = int(st, locals, duration)?;
             return Ok((timer::create(ex, *kind, d, site)?, None));
         }
+        NewObject::Group { cancel } => {
+            let cancel = match cancel {
+                Some(c) => eval(st, locals, c)?,
+                None => Value::Nil,
+            };
+            return Ok((Value::Obj(errgroup::create(ex, cancel)), None));
+        }
     };
     Ok((Value::Obj(ex.state.alloc(obj)), None))
 }
@@ -191,7 +198,8 @@ fn write(ex: &mut Exec, id: &GoroutineId, dst: Option<LocalId>, v: Value) {
     }
 }
 
-const NIL_DEREF: &str = "runtime error: invalid memory address or nil pointer dereference";
+pub(crate) const NIL_DEREF: &str =
+    "runtime error: invalid memory address or nil pointer dereference";
 
 /// Evaluates an object operand, checking its kind.
 fn object_of(

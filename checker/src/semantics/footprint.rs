@@ -151,7 +151,8 @@ pub(crate) fn fire_touches(state: &State, object: ObjRef) -> Touches {
         | Object::Once(_)
         | Object::Cond(_)
         | Object::Var(_)
-        | Object::Map(_) => {}
+        | Object::Map(_)
+        | Object::Group(_) => {}
     }
     out
 }

@@ -49,6 +49,7 @@ pub(crate) fn for_each_value(o: &Object, mut f: impl FnMut(Value)) {
             c.children.iter().for_each(|&ch| f(Value::Obj(ch)));
         }
         Object::Timer(t) => f(Value::Obj(t.chan)),
+        Object::Group(g) => g.values().into_iter().for_each(f),
         Object::Mutex(_) | Object::RwMutex(_) | Object::WaitGroup(_) | Object::Once(_) => {}
     }
 }
@@ -77,6 +78,7 @@ fn remap_object(o: &mut Object, map: &[u32]) {
             c.children.sort();
         }
         Object::Timer(t) => t.chan = r(t.chan),
+        Object::Group(g) => g.remap(map),
         Object::Mutex(_) | Object::RwMutex(_) | Object::WaitGroup(_) | Object::Once(_) => {}
     }
 }
@@ -195,7 +197,8 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
             | Object::Once(_)
             | Object::Cond(_)
             | Object::Var(_)
-            | Object::Map(_) => {}
+            | Object::Map(_)
+            | Object::Group(_) => {}
         }
     }
     let identity =
@@ -378,6 +381,7 @@ fn rename_in_object(o: &mut Object, renaming: &GoroutineRenaming) {
         | Object::Var(_)
         | Object::Map(_)
         | Object::Context(_)
-        | Object::Timer(_) => {}
+        | Object::Timer(_)
+        | Object::Group(_) => {}
     }
 }

@@ -18,6 +18,7 @@ use weft_models::ir::{FuncId, ObjectKind, Pc};
 use crate::semantics::channel::ChannelState;
 use crate::semantics::cond::CondState;
 use crate::semantics::context::ContextState;
+use crate::semantics::errgroup::GroupState;
 use crate::semantics::mutex::MutexState;
 use crate::semantics::once::OnceState;
 use crate::semantics::rwmutex::RwMutexState;
@@ -220,6 +221,8 @@ pub enum Object {
     Context(ContextState),
     /// A timer or ticker.
     Timer(TimerState),
+    /// An `errgroup.Group` (its parts are objects of their own).
+    Group(GroupState),
 }
 
 impl Object {
@@ -237,6 +240,7 @@ impl Object {
             Object::Map(_) => ObjectKind::Map,
             Object::Context(_) => ObjectKind::Context,
             Object::Timer(_) => ObjectKind::Timer,
+            Object::Group(_) => ObjectKind::Group,
         }
     }
 

@@ -32,6 +32,7 @@ impl FnLower<'_> {
             RKind::DoneOf(x) => Expr::DoneOf(b(self, x)),
             RKind::ChanOf(x) => Expr::ChanOf(b(self, x)),
             RKind::Cap(x) => Expr::Cap(b(self, x)),
+            RKind::GroupPart(x, p) => Expr::GroupPart(b(self, x), *p),
             RKind::Load(place) => {
                 let place = self.place(place);
                 let dst = self.temp();

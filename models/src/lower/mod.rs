@@ -40,7 +40,9 @@ pub(crate) fn lower(h: &HProgram) -> Result<Program, Box<Diagnostic>> {
     }
     let mut funcs = Vec::with_capacity(h.funcs.len());
     for f in &h.funcs {
-        funcs.push(FnLower::new(f).run()?);
+        let mut lower = FnLower::new(f);
+        lower.limited = h.limited;
+        funcs.push(lower.run()?);
     }
     Ok(Program {
         meta: h.meta.clone(),
@@ -74,7 +76,7 @@ fn global_object(n: &HNew) -> Option<NewObject> {
             kind: *kind,
             duration: e(duration)?,
         },
-        HNew::WithCancel { .. } => return None,
+        HNew::WithCancel { .. } | HNew::Group { .. } => return None,
     })
 }
 
@@ -88,6 +90,7 @@ fn global_expr(x: &RExpr) -> Option<Expr> {
         RKind::DoneOf(a) => Expr::DoneOf(b(a)?),
         RKind::ChanOf(a) => Expr::ChanOf(b(a)?),
         RKind::Cap(a) => Expr::Cap(b(a)?),
+        RKind::GroupPart(a, p) => Expr::GroupPart(b(a)?, *p),
         RKind::Local(_) | RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => return None,
     })
 }
@@ -135,6 +138,8 @@ struct FnLower<'h> {
     /// The span of the statement being lowered.
     span: Span,
     broken: Option<&'static str>,
+    /// Whether [`crate::validate::hir::HKind::IfLimited`] code is kept.
+    limited: bool,
 }
 
 impl<'h> FnLower<'h> {
@@ -165,6 +170,7 @@ impl<'h> FnLower<'h> {
             pending: Vec::new(),
             span: f.span,
             broken: None,
+            limited: false,
         }
     }
 

@@ -327,6 +327,12 @@ impl<'h> FnLower<'h> {
                     self.emit(Op::Return { value });
                 }
             },
+            HKind::Seq(body) => self.block(body),
+            HKind::IfLimited(body) => {
+                if self.limited {
+                    self.block(body)
+                }
+            }
             HKind::Defer { body } => {
                 let entry = self.label();
                 self.emit_to(Op::Defer { entry: Pc(0) }, Field::Target, entry);
@@ -377,6 +383,9 @@ impl<'h> FnLower<'h> {
                     timeout,
                 }
             }
+            HNew::Group { cancel } => NewObject::Group {
+                cancel: cancel.as_ref().map(|c| self.pure(c)),
+            },
             HNew::Timer { kind, duration } => NewObject::Timer {
                 kind: *kind,
                 duration: self.pure(duration),

@@ -72,7 +72,7 @@ impl Walker<'_> {
 
     /// Checks an anonymous body as a new function; returns its id and the
     /// captured locals of the enclosing function (the call's arguments).
-    fn anonymous(
+    pub(crate) fn anonymous(
         &mut self,
         kind: FnKind,
         body: &[Stmt],
@@ -180,7 +180,7 @@ impl Walker<'_> {
         Some(HKind::Do { once, func, args })
     }
 
-    fn func_id(&mut self, func: &Name) -> Option<FuncId> {
+    pub(crate) fn func_id(&mut self, func: &Name) -> Option<FuncId> {
         if let Some(id) = self.func_ids.get(&func.text) {
             return Some(*id);
         }
@@ -216,7 +216,7 @@ impl Walker<'_> {
 
     /// Checks the arguments of a call to `func`: their count, and their kinds
     /// joined into the parameter kinds.
-    fn call_args(&mut self, func: &Name, args: &[ExprSrc]) -> Vec<RExpr> {
+    pub(crate) fn call_args(&mut self, func: &Name, args: &[ExprSrc]) -> Vec<RExpr> {
         let target = self
             .func_ids
             .get(&func.text)

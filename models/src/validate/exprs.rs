@@ -352,6 +352,17 @@ impl Walker<'_> {
             ExprKind::Bool(b) => (RExpr::constant(Const::Bool(*b), span), Kind::Bool),
             ExprKind::Nil => (RExpr::constant(Const::Nil, span), Kind::Nil),
             ExprKind::Canceled => (RExpr::constant(Const::Canceled, span), Kind::Unknown),
+            ExprKind::ErrorNew(text) => {
+                let i = match self.errors.iter().position(|t| t == text) {
+                    Some(i) => i,
+                    None => {
+                        self.errors.push(text.clone());
+                        self.errors.len() - 1
+                    }
+                };
+                let i = u32::try_from(i).unwrap_or(u32::MAX);
+                (RExpr::constant(Const::Error(i), span), Kind::Unknown)
+            }
             ExprKind::DeadlineExceeded => (
                 RExpr::constant(Const::DeadlineExceeded, span),
                 Kind::Unknown,

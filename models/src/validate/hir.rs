@@ -2,7 +2,7 @@
 //! replaced by slots, globals and function ids; control flow is still
 //! structured and expressions may still contain visible reads.
 
-use crate::ir::{BinOp, Const, FuncId, GlobalId, Metadata, ObjectKind, UnOp};
+use crate::ir::{BinOp, Const, FuncId, GlobalId, GroupPart, Metadata, ObjectKind, UnOp};
 use crate::span::Span;
 use crate::syntax::TimerKind;
 
@@ -31,6 +31,8 @@ pub(crate) enum RKind {
     DoneOf(Box<RExpr>),
     ChanOf(Box<RExpr>),
     Cap(Box<RExpr>),
+    /// A part of an `errgroup.Group` (pure: made with the group).
+    GroupPart(Box<RExpr>, GroupPart),
     /// A plain read of a shared variable or map entry.
     Load(Box<RPlace>),
     /// `len(x)`.
@@ -52,9 +54,11 @@ impl RExpr {
     pub(crate) fn has_read(&self) -> bool {
         match &self.kind {
             RKind::Const(_) | RKind::Local(_) | RKind::Global(_) => false,
-            RKind::Unary(_, e) | RKind::DoneOf(e) | RKind::ChanOf(e) | RKind::Cap(e) => {
-                e.has_read()
-            }
+            RKind::Unary(_, e)
+            | RKind::DoneOf(e)
+            | RKind::ChanOf(e)
+            | RKind::Cap(e)
+            | RKind::GroupPart(e, _) => e.has_read(),
             RKind::Binary(_, a, b) => a.has_read() || b.has_read(),
             RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => true,
         }
@@ -64,9 +68,11 @@ impl RExpr {
     pub(crate) fn first_read(&self) -> Option<Span> {
         match &self.kind {
             RKind::Const(_) | RKind::Local(_) | RKind::Global(_) => None,
-            RKind::Unary(_, e) | RKind::DoneOf(e) | RKind::ChanOf(e) | RKind::Cap(e) => {
-                e.first_read()
-            }
+            RKind::Unary(_, e)
+            | RKind::DoneOf(e)
+            | RKind::ChanOf(e)
+            | RKind::Cap(e)
+            | RKind::GroupPart(e, _) => e.first_read(),
             RKind::Binary(_, a, b) => a.first_read().or_else(|| b.first_read()),
             RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => Some(self.span),
         }
@@ -117,6 +123,10 @@ pub(crate) enum HNew {
     Timer {
         kind: TimerKind,
         duration: RExpr,
+    },
+    /// `errgroup.Group` (`cancel`: the cancel function of `WithContext`).
+    Group {
+        cancel: Option<RExpr>,
     },
 }
 
@@ -350,6 +360,13 @@ pub(crate) enum HKind {
     Defer {
         body: Vec<HStmt>,
     },
+    /// Statements in the current scope: the code of a library call (the
+    /// `errgroup` methods are Go's own code).
+    Seq(Vec<HStmt>),
+    /// Code that runs only when some group has a limit (`SetLimit` is
+    /// used somewhere): the accesses to `g.sem`, which would otherwise
+    /// only add steps that read nil.
+    IfLimited(Vec<HStmt>),
 }
 
 /// How a function's code is framed.
@@ -391,4 +408,6 @@ pub(crate) struct HProgram {
     pub globals: Vec<HGlobal>,
     /// By [`FuncId`]; `main` is id 0.
     pub funcs: Vec<HFunc>,
+    /// Whether `SetLimit` is used (keeps [`HKind::IfLimited`] code).
+    pub limited: bool,
 }

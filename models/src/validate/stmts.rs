@@ -180,14 +180,54 @@ impl Walker<'_> {
                 wg: obj(self, wg, &[ObjectKind::WaitGroup], "a WaitGroup"),
                 delta: RExpr::constant(Const::Int(-1), span),
             },
-            StmtKind::Wait { target } => HKind::Wait {
-                target: obj(
-                    self,
-                    target,
-                    &[ObjectKind::WaitGroup, ObjectKind::Cond],
-                    "a WaitGroup or Cond",
-                ),
-            },
+            StmtKind::Wait { target, into } => {
+                let (e, k) = self.expr(target);
+                if k == Kind::Obj(ObjectKind::Group) {
+                    return Some(self.group_wait(e, into.as_ref(), span));
+                }
+                if let Some(n) = into {
+                    self.error(
+                        Diagnostic::new("only an errgroup.Group's `Wait` has a result", n.span)
+                            .with_label("no result")
+                            .with_help(format!(
+                                "`Wait` of {} returns nothing: write `Wait(\"{}\")`",
+                                k.describe(),
+                                super::exprs::subject(target)
+                            )),
+                    );
+                }
+                HKind::Wait {
+                    target: obj(
+                        self,
+                        target,
+                        &[ObjectKind::WaitGroup, ObjectKind::Cond, ObjectKind::Group],
+                        "a WaitGroup, Cond or errgroup.Group",
+                    ),
+                }
+            }
+            StmtKind::Group { name } => return self.group_decl(name),
+            StmtKind::GroupWithContext { group, ctx, parent } => {
+                return self.group_with_context(group, ctx, parent.as_ref(), span)
+            }
+            StmtKind::GroupGo {
+                group,
+                func,
+                args,
+                body,
+            } => {
+                let g = obj(self, group, &[ObjectKind::Group], "an errgroup.Group");
+                return self.group_go(g, func.as_ref(), args, body, span);
+            }
+            StmtKind::SetLimit { group, limit } => {
+                let g = obj(self, group, &[ObjectKind::Group], "an errgroup.Group");
+                return Some(self.group_set_limit(g, limit, span));
+            }
+            StmtKind::WithValue {
+                ctx,
+                parent,
+                key,
+                value,
+            } => return self.with_value(ctx, parent, key, value),
             StmtKind::Signal { cond } => HKind::Signal {
                 cond: obj(self, cond, &[ObjectKind::Cond], "a Cond"),
             },

@@ -1,0 +1,318 @@
+//! Library shapes of the language (models/README.md, "Library"): each test
+//! checks a scenario against what real Go does. The Go programs are in
+//! `checker/tests/library/go/probes.go` (one probe per test, named in a
+//! comment), their output in `RESULTS.txt` beside it (Go 1.23.5, with
+//! golang.org/x/sync/errgroup v0.7.0 as vendored in the Go distribution).
+//! Every check runs with and without the reduction and asserts both give
+//! the same bugs.
+
+use weft_checker::explore::{explore, explore_with, Bounds, Outcome};
+use weft_checker::reduce::Reduction;
+use weft_models::span::SourceFile;
+use weft_models::syntax::BugKind::{self, *};
+
+struct Checked {
+    out: Outcome,
+}
+
+impl Checked {
+    fn kinds(&self) -> Vec<BugKind> {
+        let mut k: Vec<BugKind> = self.out.bugs.iter().map(|b| b.kind).collect();
+        k.sort();
+        k.dedup();
+        k
+    }
+
+    fn messages(&self, kind: BugKind) -> Vec<String> {
+        let mut m: Vec<String> = self
+            .out
+            .bugs
+            .iter()
+            .filter(|b| b.kind == kind)
+            .map(|b| b.message.clone())
+            .collect();
+        m.sort();
+        m
+    }
+}
+
+fn check_src(src: &str) -> Checked {
+    let file = SourceFile::new("t.ron", src);
+    let prog = match weft_models::compile(&file, &[]) {
+        Ok(p) => p,
+        Err(e) => panic!("scenario does not compile:\n{}", e.render(&file, false)),
+    };
+    let out = explore_with(&prog, &Bounds::default(), Reduction::None).expect("no model error");
+    assert!(out.complete, "search must be complete");
+    let reduced = explore(&prog, &Bounds::default()).expect("no model error");
+    assert!(reduced.complete, "reduced search must be complete");
+    let keys = |o: &Outcome| {
+        let mut k: Vec<_> = o
+            .bugs
+            .iter()
+            .map(|b| (b.kind, b.site, b.message.clone()))
+            .collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(&reduced),
+        keys(&out),
+        "the reduction changes the verdict"
+    );
+    Checked { out }
+}
+
+fn check(main: &str) -> Checked {
+    check_with(main, "")
+}
+
+fn check_with(main: &str, funcs: &str) -> Checked {
+    check_src(&format!(
+        "Scenario(name: \"t\",\n main: [\n{main}\n ],\n funcs: {{{funcs}}},\n)"
+    ))
+}
+
+/// The rendered errors of a scenario that must not compile.
+fn rejected(main: &str) -> String {
+    let src = format!("Scenario(name: \"t\",\n main: [\n{main}\n ],\n)");
+    let file = SourceFile::new("t.ron", src);
+    match weft_models::compile(&file, &[]) {
+        Ok(_) => panic!("compiled:\n{main}"),
+        Err(e) => e.render(&file, false),
+    }
+}
+
+// ----- errgroup -----
+
+#[test]
+fn errgroup_sibling_blocked_on_send_is_a_deadlock() {
+    // probes.go `sibling-blocked-on-send`: Wait never returns (blocked=20).
+    let c = check(
+        r#"Chan("ch"),
+        WithContext("g", "ctx"),
+        GroupGo("g", [Send("ch", 1), Return("nil")]),
+        GroupGo("g", [Return("errors.New(`boom`)")]),
+        Wait("g", "err"),"#,
+    );
+    assert_eq!(c.kinds(), vec![Deadlock]);
+}
+
+#[test]
+fn errgroup_sibling_selecting_on_ctx_done_is_clean() {
+    // probes.go `sibling-selects-ctx-done`: wait=boom every time.
+    let c = check(
+        r#"Chan("ch"),
+        WithContext("g", "ctx"),
+        GroupGo("g", [
+            Select([
+                Send("ch", 1, [Return("nil")]),
+                Recv("ctx.Done()", [Return("ctx.Err()")]),
+            ]),
+        ]),
+        GroupGo("g", [Return("errors.New(`boom`)")]),
+        Wait("g", "err"),
+        Assert("err == errors.New(`boom`)", "Wait returns the failure"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn errgroup_when_main_returns_a_blocked_function_is_a_leak() {
+    // The same bug when main does not wait: the sender leaks.
+    let c = check(
+        r#"Chan("ch"),
+        WithContext("g", "ctx"),
+        GroupGo("g", [Send("ch", 1), Return("nil")]),
+        GroupGo("g", [Return("errors.New(`boom`)")]),
+        Recv("ctx.Done()"),"#,
+    );
+    assert_eq!(c.kinds(), vec![Leak]);
+}
+
+#[test]
+fn errgroup_wait_returns_the_first_error() {
+    // probes.go `first-error`: both a and b are seen (a=1 b=999).
+    let either = check(
+        r#"Group("g"),
+        GroupGo("g", [Return("errors.New(`a`)")]),
+        GroupGo("g", [Return("errors.New(`b`)")]),
+        Wait("g", "err"),
+        Assert("err == errors.New(`a`) || err == errors.New(`b`)", "one of them"),"#,
+    );
+    assert_eq!(either.kinds(), vec![]);
+    for (first, other) in [("a", "b"), ("b", "a")] {
+        let c = check(&format!(
+            r#"Group("g"),
+            GroupGo("g", [Return("errors.New(`a`)")]),
+            GroupGo("g", [Return("errors.New(`b`)")]),
+            Wait("g", "err"),
+            Assert("err != errors.New(`{first}`)", "{other} only"),"#
+        ));
+        assert_eq!(
+            c.messages(Assert),
+            vec![format!("assertion failed: {other} only")]
+        );
+    }
+}
+
+#[test]
+fn errgroup_named_functions_with_arguments() {
+    // `g.Go(func() error { return work(ch, n) })` written with a function.
+    let c = check_with(
+        r#"Chan("ch", 1),
+        Group("g"),
+        GroupGo("g", "work", ["ch", 0]),
+        GroupGo("g", "work", ["ch", 1]),
+        Wait("g", "err"),
+        Assert("err == errors.New(`odd`)", "the odd one failed"),"#,
+        r#""work": (params: ["ch", "n"], body: [
+            Send("ch", "n"),
+            Recv("ch"),
+            If("n % 2 == 1", [Return("errors.New(`odd`)")]),
+            Return("nil"),
+        ])"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn errgroup_wait_cancels_the_context() {
+    // probes.go `wait-cancels-ctx`: nil before Wait, canceled after.
+    let c = check(
+        r#"WithContext("g", "ctx"),
+        GroupGo("g", [Return("nil")]),
+        Assert("ctx.Err() == nil", "not cancelled before Wait"),
+        Wait("g"),
+        Assert("ctx.Err() == context.Canceled", "cancelled by Wait"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn errgroup_first_error_cancels_the_context() {
+    // probes.go `error-cancels-ctx`: wait=boom every time.
+    let c = check(
+        r#"WithContext("g", "ctx"),
+        GroupGo("g", [Recv("ctx.Done()"), Return("nil")]),
+        GroupGo("g", [Return("errors.New(`boom`)")]),
+        Wait("g", "err"),
+        Assert("err == errors.New(`boom`)", "boom"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn errgroup_zero_group_has_no_context_to_cancel() {
+    // probes.go `zero-group-no-error-waits`: blocked=20.
+    let c = check(
+        r#"Chan("ch"),
+        Group("g"),
+        GroupGo("g", [Recv("ch"), Return("nil")]),
+        Wait("g"),"#,
+    );
+    assert_eq!(c.kinds(), vec![Deadlock]);
+}
+
+#[test]
+fn errgroup_set_limit_blocks_go() {
+    // probes.go `limit-1-blocks-go`: blocked=20; `limit-2`: wait=nil.
+    let with_limit = |n: i32| {
+        check(&format!(
+            r#"Group("g"),
+            SetLimit("g", {n}),
+            Chan("ch"),
+            GroupGo("g", [Recv("ch"), Return("nil")]),
+            GroupGo("g", [Send("ch", 1), Return("nil")]),
+            Wait("g", "err"),"#
+        ))
+    };
+    assert_eq!(with_limit(1).kinds(), vec![Deadlock]);
+    assert_eq!(with_limit(2).kinds(), vec![]);
+    assert_eq!(with_limit(-1).kinds(), vec![], "a negative limit is none");
+}
+
+#[test]
+fn errgroup_set_limit_while_active_panics() {
+    // probes.go `set-limit-while-active`: Go's message also gives the count
+    // ("while 1 goroutines"); weft's leaves it out.
+    let c = check(
+        r#"Chan("ch"),
+        Group("g"),
+        SetLimit("g", 1),
+        GroupGo("g", [Recv("ch"), Return("nil")]),
+        SetLimit("g", 2),
+        Close("ch"),
+        Wait("g"),"#,
+    );
+    assert_eq!(c.kinds(), vec![Panic]);
+    assert!(
+        c.messages(Panic)[0]
+            .contains("errgroup: modify limit while goroutines in the group are still active"),
+        "{:?}",
+        c.messages(Panic)
+    );
+}
+
+#[test]
+fn errgroup_concurrent_go_and_wait_race_free() {
+    // The group's own fields are written and read in happens-before order
+    // (the Once, the WaitGroup): no race between them.
+    let c = check(
+        r#"WithContext("g", "ctx"),
+        GroupGo("g", [Return("errors.New(`a`)")]),
+        GroupGo("g", [Return("errors.New(`b`)")]),
+        GroupGo("g", [Recv("ctx.Done()"), Return("ctx.Err()")]),
+        Wait("g", "err"),
+        Assert("err != nil", "an error"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn errgroup_errors_are_clear() {
+    let text = rejected(r#"Mutex("mu"), GroupGo("mu", [Return("nil")]),"#);
+    assert!(
+        text.contains("`GroupGo` needs an errgroup.Group, but `mu` is a Mutex"),
+        "{text}"
+    );
+    assert!(text.contains("t.ron:3:"), "{text}");
+    let text = rejected(r#"WaitGroup("wg"), Wait("wg", "err"),"#);
+    assert!(
+        text.contains("only an errgroup.Group's `Wait` has a result"),
+        "{text}"
+    );
+    let text = rejected(r#"Group("g"), GroupGo("g"),"#);
+    assert!(
+        text.contains("`GroupGo` needs a `func` or a `body`"),
+        "{text}"
+    );
+    let text = rejected(r#"Group("g"), GroupGo("g", [Return("errors.New(boom)")]),"#);
+    assert!(
+        text.contains("expected the error's text in quotes"),
+        "{text}"
+    );
+}
+
+// ----- context.WithValue -----
+
+#[test]
+fn with_value_shares_its_parents_cancellation() {
+    // probes.go `with-value-cancel`: context canceled.
+    let c = check(
+        r#"WithCancel("ctx", "cancel"),
+        WithValue("v", "ctx", 1, 2),
+        WithValue("w", "v", 3, 4),
+        Go([Recv("w.Done()")]),
+        Cancel("cancel"),
+        Recv("w.Done()"),
+        Assert("w.Err() == context.Canceled", "the chain's error is the parent's"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+    let leak = check(
+        r#"WithCancel("ctx", "cancel"),
+        WithValue("v", "ctx", 1, 2),
+        Go([Recv("v.Done()")]),"#,
+    );
+    assert_eq!(leak.kinds(), vec![Leak, ContextLeak]);
+}
