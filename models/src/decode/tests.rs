@@ -164,7 +164,9 @@ fn every_statement_is_reachable() {
         Sleep, AtomicLoad("h", "u"), AtomicStore("h", 1), AtomicAdd("h", 1), CompareAndSwap("h", 1, 2),
         If("true", []), For(to: 1, body: []), While("false", []), Loop([Break]), Break, Continue,
         Return(1), Choose("w", [1, 2]), Either([[], []]), Go("x"), Call("y"), Defer([]), Panic("z"),
-        Recover("rr"), Assert("true"), Switch("s", [Case([1], []), Default([])])"#,
+        Recover("rr"), Assert("true"), Switch("s", [Case([1], []), Default([])]),
+        Group("eg"), WithContext("eg2", "ectx"), GroupGo("eg", []), SetLimit("eg", 1),
+        WithValue("vctx", "j", 1, 2)"#,
     );
     let names: std::collections::BTreeSet<&str> = all.iter().map(super::stmts::stmt_name).collect();
     let table: std::collections::BTreeSet<&str> = super::table::STMTS
