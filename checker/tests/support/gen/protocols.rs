@@ -17,6 +17,7 @@ impl Gen {
             "map" => self.p_map(),
             "context" => self.p_context(),
             "timer" => self.p_timer(),
+            "errgroup" => self.p_errgroup(),
             "nil" => self.p_nil(),
             "probe" => self.p_probe(),
             "merge" => self.p_merge(),
@@ -855,6 +856,64 @@ impl Gen {
             _ => (vec![leaf("Sleep", vec![int(self.rng.pick(&[0, 1]))])], true),
         };
         self.put(g, Place::Body, b, wrap);
+    }
+
+    /// An errgroup: functions that fail, wait for the group's context, or
+    /// hand a value to another goroutine (abandoning it when a sibling
+    /// fails, unless they also select on `ctx.Done()`), and a `Wait`
+    /// (sometimes missing), sometimes with a limit.
+    pub(super) fn p_errgroup(&mut self) {
+        let g = self.any();
+        let eg = self.fresh("eg");
+        let ectx = format!("{eg}ctx");
+        let with_ctx = self.rng.chance(70);
+        let mut b = if with_ctx {
+            vec![leaf("WithContext", vec![s(eg.clone()), s(ectx.clone())])]
+        } else {
+            vec![leaf("Group", vec![s(eg.clone())])]
+        };
+        if self.rng.chance(25) {
+            let n = self.rng.pick(&[-1, 1, 2]);
+            b.push(leaf("SetLimit", vec![s(eg.clone()), int(n)]));
+        }
+        let ret = |v: &str| leaf("Return", vec![s(v)]);
+        for _ in 0..1 + self.rng.below(2) {
+            let body = match self.rng.below(100) {
+                0..=24 => vec![ret("nil")],
+                25..=49 => vec![ret("errors.New(`e`)")],
+                50..=64 if with_ctx => vec![
+                    leaf("Recv", vec![s(done(&ectx))]),
+                    ret(&format!("{ectx}.Err()")),
+                ],
+                _ => {
+                    let c = self.chan(0);
+                    let other = self.any();
+                    if other != g && self.rng.chance(70) {
+                        let a = self.local();
+                        let st = leaf("Recv", vec![s(c.clone()), s(a)]);
+                        self.put(other, Place::Body, vec![st], true);
+                    }
+                    if with_ctx && self.rng.chance(50) {
+                        vec![select(vec![
+                            arm("Send", vec![s(c), int(1)], vec![ret("nil")]),
+                            arm(
+                                "Recv",
+                                vec![s(done(&ectx))],
+                                vec![ret(&format!("{ectx}.Err()"))],
+                            ),
+                        ])]
+                    } else {
+                        vec![leaf("Send", vec![s(c), int(1)]), ret("nil")]
+                    }
+                }
+            };
+            b.push(nest("GroupGo", vec![s(eg.clone())], vec![body]));
+        }
+        if self.rng.chance(85) {
+            let err = self.local();
+            b.push(leaf("Wait", vec![s(eg), s(err)]));
+        }
+        self.put(g, Place::Body, b, false);
     }
 
     /// A select on a nil channel, or a nil channel misused.
