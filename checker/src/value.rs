@@ -60,13 +60,16 @@ pub enum Value {
     Obj(ObjRef),
     /// A context's cancel function.
     Cancel(ObjRef),
+    /// `rw.RLocker()`: an RWMutex as a Locker whose `Lock` and `Unlock` are
+    /// `RLock` and `RUnlock`.
+    RLocker(ObjRef),
 }
 
 impl Value {
     /// The object this value refers to, if any.
     pub(crate) fn object(self) -> Option<ObjRef> {
         match self {
-            Value::Obj(r) | Value::Cancel(r) => Some(r),
+            Value::Obj(r) | Value::Cancel(r) | Value::RLocker(r) => Some(r),
             _ => None,
         }
     }
@@ -76,6 +79,7 @@ impl Value {
         match self {
             Value::Obj(r) => Value::Obj(ObjRef(map[r.index()])),
             Value::Cancel(r) => Value::Cancel(ObjRef(map[r.index()])),
+            Value::RLocker(r) => Value::RLocker(ObjRef(map[r.index()])),
             v => v,
         }
     }
@@ -92,6 +96,7 @@ impl fmt::Display for Value {
             Value::Err(CtxError::New(i)) => write!(f, "errors.New(#{i})"),
             Value::Obj(r) => write!(f, "&obj{}", r.0),
             Value::Cancel(r) => write!(f, "cancel(obj{})", r.0),
+            Value::RLocker(r) => write!(f, "&obj{}.RLocker()", r.0),
         }
     }
 }

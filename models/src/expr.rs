@@ -86,6 +86,10 @@ pub enum ExprKind {
     /// `errors.New("text")`: an error value (equal to every error made
     /// from the same text).
     ErrorNew(String),
+    /// `c.L`: a Cond's Locker.
+    CondLocker(Box<Expr>),
+    /// `rw.RLocker()`: a Locker whose `Lock`/`Unlock` are `RLock`/`RUnlock`.
+    RLocker(Box<Expr>),
 }
 
 /// The symbol of a binary operator, for messages.
@@ -536,7 +540,7 @@ impl Parser {
             }
         };
         match name {
-            "Done" | "Err" => {
+            "Done" | "Err" | "RLocker" => {
                 if !self.peek_op("(") {
                     return Err(Box::new(
                         Diagnostic::new(
@@ -548,18 +552,21 @@ impl Parser {
                 }
                 let open = self.bump().map_or(self.end, |t| t.span);
                 let close = self.expect_op(")", Some(open))?;
-                let kind = if name == "Done" {
-                    ExprKind::Done
-                } else {
-                    ExprKind::Err
+                let kind = match name {
+                    "Done" => ExprKind::Done,
+                    "RLocker" => ExprKind::RLocker,
+                    _ => ExprKind::Err,
                 };
                 Ok(wrap(kind, e, close))
             }
             "C" => Ok(wrap(ExprKind::TimerChan, e, name_span)),
+            "L" => Ok(wrap(ExprKind::CondLocker, e, name_span)),
             _ => Err(Box::new(
                 Diagnostic::new(format!("unknown method or field `{name}`"), name_span)
                     .with_label("not supported")
-                    .with_help("expressions support `x.Done()`, `x.Err()` and `t.C`"),
+                    .with_help(
+                        "expressions support `x.Done()`, `x.Err()`, `t.C`, `c.L` and `rw.RLocker()`",
+                    ),
             )),
         }
     }
@@ -737,6 +744,8 @@ mod tests {
             ExprKind::TimerChan(x) => format!("{}.C", show(x)),
             ExprKind::Index(m, k) => format!("{}[{}]", show(m), show(k)),
             ExprKind::ErrorNew(t) => format!("errors.New({t:?})"),
+            ExprKind::CondLocker(x) => format!("{}.L", show(x)),
+            ExprKind::RLocker(x) => format!("{}.RLocker()", show(x)),
         }
     }
 

@@ -125,6 +125,11 @@ pub enum Expr {
     /// A part of an `errgroup.Group` (the objects of Go's own
     /// implementation, made with the group and never replaced, so pure).
     GroupPart(Box<Expr>, GroupPart),
+    /// `c.L`: a Cond's Locker (immutable, so pure).
+    CondLocker(Box<Expr>),
+    /// `rw.RLocker()`: the RWMutex as a Locker whose `Lock` and `Unlock`
+    /// are `RLock` and `RUnlock`.
+    RLocker(Box<Expr>),
 }
 
 /// The parts of an `errgroup.Group`, as golang.org/x/sync/errgroup
@@ -685,6 +690,9 @@ pub enum ObjectKind {
     Timer,
     /// An `errgroup.Group`.
     Group,
+    /// A `sync.Locker` whose kind is known at run time only: a Cond's
+    /// `c.L`, or `rw.RLocker()`.
+    Locker,
 }
 
 impl ObjectKind {
@@ -705,6 +713,7 @@ impl ObjectKind {
             ObjectKind::CancelFunc => ("cancel function", "a cancel function"),
             ObjectKind::Timer => ("timer", "a timer"),
             ObjectKind::Group => ("errgroup.Group", "an errgroup.Group"),
+            ObjectKind::Locker => ("Locker", "a Locker"),
         }
     }
 

@@ -43,6 +43,7 @@ impl Shown {
         match value {
             Value::Obj(r) => Shown::Object(id(r)),
             Value::Cancel(r) => Shown::CancelOf(id(r)),
+            Value::RLocker(r) => Shown::Object(id(r)),
             v @ (Value::Nil | Value::Int(_) | Value::Bool(_) | Value::Err(_)) => Shown::Plain(v),
         }
     }
@@ -112,7 +113,9 @@ pub(crate) fn reads(prog: &Program, g: &Goroutine) -> Vec<(String, Value)> {
                 | Expr::DoneOf(a)
                 | Expr::ChanOf(a)
                 | Expr::Cap(a)
-                | Expr::GroupPart(a, _) => stack.push(a),
+                | Expr::GroupPart(a, _)
+                | Expr::CondLocker(a)
+                | Expr::RLocker(a) => stack.push(a),
                 Expr::Binary(_, a, b) => {
                     stack.push(b);
                     stack.push(a);

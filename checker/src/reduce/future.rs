@@ -173,9 +173,13 @@ fn merge_sorted<T: Copy>(
 fn operand_global(e: &Expr) -> Option<u32> {
     match e {
         Expr::Global(g) => Some(g.0),
-        Expr::DoneOf(x) | Expr::ChanOf(x) | Expr::Cap(x) | Expr::GroupPart(x, _) => {
-            operand_global(x)
-        }
+        Expr::DoneOf(x)
+        | Expr::ChanOf(x)
+        | Expr::Cap(x)
+        | Expr::GroupPart(x, _)
+        | Expr::RLocker(x) => operand_global(x),
+        // A Cond's Locker is its own family.
+        Expr::CondLocker(_) => None,
         Expr::Const(_) | Expr::Local(_) | Expr::Unary(..) | Expr::Binary(..) => None,
     }
 }
@@ -183,7 +187,13 @@ fn operand_global(e: &Expr) -> Option<u32> {
 fn may_be_handle(e: &Expr) -> bool {
     matches!(
         e,
-        Expr::Local(_) | Expr::Global(_) | Expr::DoneOf(_) | Expr::ChanOf(_) | Expr::GroupPart(..)
+        Expr::Local(_)
+            | Expr::Global(_)
+            | Expr::DoneOf(_)
+            | Expr::ChanOf(_)
+            | Expr::GroupPart(..)
+            | Expr::CondLocker(_)
+            | Expr::RLocker(_)
     )
 }
 
@@ -194,7 +204,9 @@ fn named_globals(e: &Expr, out: &mut CodeFuture) {
         | Expr::DoneOf(a)
         | Expr::ChanOf(a)
         | Expr::Cap(a)
-        | Expr::GroupPart(a, _) => named_globals(a, out),
+        | Expr::GroupPart(a, _)
+        | Expr::CondLocker(a)
+        | Expr::RLocker(a) => named_globals(a, out),
         Expr::Binary(_, a, b) => {
             named_globals(a, out);
             named_globals(b, out);
@@ -227,7 +239,9 @@ fn instr_future(op: &Op) -> CodeFuture {
         | Expr::DoneOf(_)
         | Expr::ChanOf(_)
         | Expr::Cap(_)
-        | Expr::GroupPart(..) => out.chan_wild = out.chan_wild.union(Directions::of(d)),
+        | Expr::GroupPart(..)
+        | Expr::CondLocker(_)
+        | Expr::RLocker(_) => out.chan_wild = out.chan_wild.union(Directions::of(d)),
     });
     out
 }

@@ -132,12 +132,17 @@ fn value(loc: &Locator, trace: &Trace, state: &State, objects: &Objects, v: Valu
             "the cancel function of {}",
             explain::object_name(loc, trace, objects.id(r))
         ),
+        Value::RLocker(r) if r.index() < state.objects.len() => format!(
+            "the read Locker of {}",
+            explain::object_name(loc, trace, objects.id(r))
+        ),
         Value::Nil
         | Value::Int(_)
         | Value::Bool(_)
         | Value::Err(_)
         | Value::Obj(_)
-        | Value::Cancel(_) => v.to_string(),
+        | Value::Cancel(_)
+        | Value::RLocker(_) => v.to_string(),
     }
 }
 

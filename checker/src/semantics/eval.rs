@@ -68,6 +68,17 @@ pub(crate) fn eval(state: &State, locals: &[Value], e: &Expr) -> Result<Value, F
                 ))
             }
         },
+        Expr::CondLocker(c) => match eval(state, locals, c)?.object().map(|r| state.object(r)) {
+            Some(Object::Cond(cond)) if cond.read => Value::RLocker(cond.locker),
+            Some(Object::Cond(cond)) => Value::Obj(cond.locker),
+            None => return Err(Fault::Panic(super::exec::NIL_DEREF.into())),
+            Some(_) => return Err(Fault::Model("`.L` needs a Cond".into())),
+        },
+        Expr::RLocker(m) => match eval(state, locals, m)? {
+            Value::Obj(r) if matches!(state.object(r), Object::RwMutex(_)) => Value::RLocker(r),
+            Value::Nil => return Err(Fault::Panic(super::exec::NIL_DEREF.into())),
+            v => return Err(type_error("`RLocker()` needs an RWMutex", v)),
+        },
         Expr::Cap(c) => match eval(state, locals, c)? {
             Value::Nil => Value::Int(0),
             v => match v.object().map(|r| state.object(r)) {

@@ -81,11 +81,13 @@ pub(crate) fn new_object(
         NewObject::WaitGroup => Object::WaitGroup(Default::default()),
         NewObject::Once => Object::Once(Default::default()),
         NewObject::Cond { locker } => {
-            let locker = eval(st, locals, locker)?
+            let v = eval(st, locals, locker)?;
+            let locker = v
                 .object()
                 .ok_or_else(|| Fault::Model("a Cond needs a Locker".into()))?;
             Object::Cond(cond::CondState {
                 locker,
+                read: matches!(v, Value::RLocker(_)),
                 waiters: Vec::new(),
             })
         }
@@ -378,6 +380,10 @@ fn visible(
             return Ok(Advance::To(arm.target));
         }
         Op::Lock { mutex } => {
+            if let Value::RLocker(r) = eval(&ex.state, locals, mutex)? {
+                rwmutex::rlock(ex, r)?;
+                return Ok(Advance::Next);
+            }
             let m = object_of(ex, locals, mutex, is_lock, "Lock needs a Mutex or RWMutex")?;
             if matches!(ex.state.object(m), Object::Mutex(_)) {
                 mutex::lock(ex, m)?;
@@ -386,6 +392,10 @@ fn visible(
             }
         }
         Op::Unlock { mutex } => {
+            if let Value::RLocker(r) = eval(&ex.state, locals, mutex)? {
+                rwmutex::runlock(ex, r)?;
+                return Ok(Advance::Next);
+            }
             let m = object_of(
                 ex,
                 locals,

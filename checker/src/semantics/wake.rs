@@ -50,6 +50,15 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
             }
             b
         }
+        Op::Lock { mutex: rl }
+            if matches!(eval(state, &g.top().locals, rl), Ok(Value::RLocker(_))) =>
+        {
+            let m = obj(rl)?;
+            match state.object(m) {
+                Object::RwMutex(rw) => rwmutex::blocked_rlock(rw, m, g),
+                _ => return None,
+            }
+        }
         Op::Lock { mutex: m } => {
             let m = obj(m)?;
             match state.object(m) {

@@ -33,6 +33,8 @@ impl FnLower<'_> {
             RKind::ChanOf(x) => Expr::ChanOf(b(self, x)),
             RKind::Cap(x) => Expr::Cap(b(self, x)),
             RKind::GroupPart(x, p) => Expr::GroupPart(b(self, x), *p),
+            RKind::CondLocker(x) => Expr::CondLocker(b(self, x)),
+            RKind::RLocker(x) => Expr::RLocker(b(self, x)),
             RKind::Load(place) => {
                 let place = self.place(place);
                 let dst = self.temp();

@@ -91,6 +91,8 @@ fn global_expr(x: &RExpr) -> Option<Expr> {
         RKind::ChanOf(a) => Expr::ChanOf(b(a)?),
         RKind::Cap(a) => Expr::Cap(b(a)?),
         RKind::GroupPart(a, p) => Expr::GroupPart(b(a)?, *p),
+        RKind::CondLocker(a) => Expr::CondLocker(b(a)?),
+        RKind::RLocker(a) => Expr::RLocker(b(a)?),
         RKind::Local(_) | RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => return None,
     })
 }

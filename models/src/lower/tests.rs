@@ -52,6 +52,8 @@ fn ex(p: &Program, f: &Function, e: &Expr) -> String {
         Expr::ChanOf(x) => format!("{}.C", ex(p, f, x)),
         Expr::Cap(x) => format!("cap({})", ex(p, f, x)),
         Expr::GroupPart(x, part) => format!("{}.{}", ex(p, f, x), part.field()),
+        Expr::CondLocker(x) => format!("{}.L", ex(p, f, x)),
+        Expr::RLocker(x) => format!("{}.RLocker()", ex(p, f, x)),
     }
 }
 

@@ -482,6 +482,34 @@ impl Walker<'_> {
                     Kind::Obj(ObjectKind::Chan),
                 )
             }
+            ExprKind::CondLocker(x) => {
+                let (rx, k) = self.rexpr(x);
+                if !k.is_obj(&[ObjectKind::Cond]) {
+                    self.kind_error("`.L` needs a Cond".into(), subject_of(x), k, x.span, None);
+                }
+                (
+                    mk(RKind::CondLocker(Box::new(rx)), span),
+                    Kind::Obj(ObjectKind::Locker),
+                )
+            }
+            ExprKind::RLocker(x) => {
+                let (rx, k) = self.rexpr(x);
+                if !k.is_obj(&[ObjectKind::RwMutex]) {
+                    let help = (k == Kind::Obj(ObjectKind::Mutex))
+                        .then(|| "declare it with `RWMutex(...)` to use read locks".to_string());
+                    self.kind_error(
+                        "`RLocker()` needs an RWMutex".into(),
+                        subject_of(x),
+                        k,
+                        x.span,
+                        help,
+                    );
+                }
+                (
+                    mk(RKind::RLocker(Box::new(rx)), span),
+                    Kind::Obj(ObjectKind::Locker),
+                )
+            }
             ExprKind::Index(m, key) => {
                 let (rm, km) = self.rexpr(m);
                 if !km.is_obj(&[ObjectKind::Map]) {

@@ -100,7 +100,7 @@ impl Walker<'_> {
                 };
                 let subject = super::exprs::subject(locker);
                 let (locker, k) = self.expr(locker);
-                if !k.is_obj(&[ObjectKind::Mutex, ObjectKind::RwMutex]) {
+                if !k.is_obj(&[ObjectKind::Mutex, ObjectKind::RwMutex, ObjectKind::Locker]) {
                     self.error(
                         Diagnostic::new(
                             format!(

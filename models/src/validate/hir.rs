@@ -33,6 +33,8 @@ pub(crate) enum RKind {
     Cap(Box<RExpr>),
     /// A part of an `errgroup.Group` (pure: made with the group).
     GroupPart(Box<RExpr>, GroupPart),
+    CondLocker(Box<RExpr>),
+    RLocker(Box<RExpr>),
     /// A plain read of a shared variable or map entry.
     Load(Box<RPlace>),
     /// `len(x)`.
@@ -58,7 +60,9 @@ impl RExpr {
             | RKind::DoneOf(e)
             | RKind::ChanOf(e)
             | RKind::Cap(e)
-            | RKind::GroupPart(e, _) => e.has_read(),
+            | RKind::GroupPart(e, _)
+            | RKind::CondLocker(e)
+            | RKind::RLocker(e) => e.has_read(),
             RKind::Binary(_, a, b) => a.has_read() || b.has_read(),
             RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => true,
         }
@@ -72,7 +76,9 @@ impl RExpr {
             | RKind::DoneOf(e)
             | RKind::ChanOf(e)
             | RKind::Cap(e)
-            | RKind::GroupPart(e, _) => e.first_read(),
+            | RKind::GroupPart(e, _)
+            | RKind::CondLocker(e)
+            | RKind::RLocker(e) => e.first_read(),
             RKind::Binary(_, a, b) => a.first_read().or_else(|| b.first_read()),
             RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => Some(self.span),
         }

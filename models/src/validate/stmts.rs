@@ -13,6 +13,8 @@ use crate::span::Span;
 use crate::syntax::{CaseKind, ExprSrc, SelectCase, Stmt, StmtKind};
 
 const MUTEXES: &[ObjectKind] = &[ObjectKind::Mutex, ObjectKind::RwMutex];
+/// What `Lock` and `Unlock` take: a mutex or a Locker (`c.L`, `rw.RLocker()`).
+const LOCKERS: &[ObjectKind] = &[ObjectKind::Mutex, ObjectKind::RwMutex, ObjectKind::Locker];
 
 impl Walker<'_> {
     /// A block with its own scope.
@@ -157,10 +159,10 @@ impl Walker<'_> {
                 return self.switch_stmt(tag.as_ref(), cases, label.as_ref(), span)
             }
             StmtKind::Lock { mutex } => HKind::Lock {
-                mutex: obj(self, mutex, MUTEXES, "a Mutex or RWMutex"),
+                mutex: obj(self, mutex, LOCKERS, "a Mutex or RWMutex"),
             },
             StmtKind::Unlock { mutex } => HKind::Unlock {
-                mutex: obj(self, mutex, MUTEXES, "a Mutex or RWMutex"),
+                mutex: obj(self, mutex, LOCKERS, "a Mutex or RWMutex"),
             },
             StmtKind::TryLock { mutex, into } => HKind::TryLock {
                 mutex: obj(self, mutex, MUTEXES, "a Mutex or RWMutex"),

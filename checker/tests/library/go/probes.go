@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"weftlib/errgroup"
@@ -168,6 +169,64 @@ var probes = []struct {
 		cancel()
 		<-v.Done()
 		return "value-ctx-err=" + errText(v.Err())
+	}},
+	// rlocker_is_shared_by_readers
+	{"rlocker-two-holders", runs, func() string {
+		return within(func() string {
+			var rw sync.RWMutex
+			l := rw.RLocker()
+			l.Lock()
+			got := make(chan bool)
+			go func() { l.Lock(); got <- true; l.Unlock() }()
+			<-got
+			l.Unlock()
+			return "both held"
+		})
+	}},
+	// rlocker_excludes_a_writer
+	{"rlocker-then-lock", 20, func() string {
+		return within(func() string {
+			var rw sync.RWMutex
+			rw.RLocker().Lock()
+			rw.Lock()
+			return "locked"
+		})
+	}},
+	// cond_on_an_rlocker_waits_for_a_broadcast
+	{"cond-rlocker-broadcast", runs, func() string {
+		return within(func() string {
+			var rw sync.RWMutex
+			c := sync.NewCond(rw.RLocker())
+			ready := false
+			var wg sync.WaitGroup
+			for i := 0; i < 2; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					c.L.Lock()
+					for !ready {
+						c.Wait()
+					}
+					c.L.Unlock()
+				}()
+			}
+			rw.Lock()
+			ready = true
+			rw.Unlock()
+			c.Broadcast()
+			wg.Wait()
+			return "woken"
+		})
+	}},
+	// cond_l_is_the_locker
+	{"cond-l-is-mu", 20, func() string {
+		return within(func() string {
+			var mu sync.Mutex
+			c := sync.NewCond(&mu)
+			c.L.Lock()
+			mu.Lock()
+			return "locked twice"
+		})
 	}},
 }
 
