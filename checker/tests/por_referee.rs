@@ -265,6 +265,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::MapDelete { .. } => "MapDelete",
         Op::Len { .. } => "Len",
         Op::MapNext { .. } => "MapNext",
+        Op::SyncMap { .. } => "SyncMap",
         Op::AtomicLoad { .. } => "AtomicLoad",
         Op::AtomicStore { .. } => "AtomicStore",
         Op::AtomicAdd { .. } => "AtomicAdd",
@@ -273,7 +274,7 @@ fn op_name(op: &Op) -> &'static str {
 }
 
 /// Every variant of `Op`, as [`op_name`] names them.
-const EVERY_OP: [&str; 42] = [
+const EVERY_OP: [&str; 43] = [
     "Assign",
     "Jump",
     "JumpIfNot",
@@ -312,6 +313,7 @@ const EVERY_OP: [&str; 42] = [
     "MapDelete",
     "Len",
     "MapNext",
+    "SyncMap",
     "AtomicLoad",
     "AtomicStore",
     "AtomicAdd",

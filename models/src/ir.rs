@@ -234,6 +234,34 @@ pub enum NewObject {
     },
 }
 
+/// The methods of `sync.Map`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SyncMapOp {
+    /// `v, ok := m.Load(k)`
+    Load,
+    /// `m.Store(k, v)`
+    Store,
+    /// `actual, loaded := m.LoadOrStore(k, v)`
+    LoadOrStore,
+    /// `v, loaded := m.LoadAndDelete(k)`
+    LoadAndDelete,
+    /// `m.Delete(k)`
+    Delete,
+}
+
+impl SyncMapOp {
+    /// True for `Load`, the only method that never writes.
+    pub fn is_read(self) -> bool {
+        match self {
+            SyncMapOp::Load => true,
+            SyncMapOp::Store
+            | SyncMapOp::LoadOrStore
+            | SyncMapOp::LoadAndDelete
+            | SyncMapOp::Delete => false,
+        }
+    }
+}
+
 /// The direction of a select case.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CaseDir {
@@ -518,6 +546,25 @@ pub enum Op {
         value: Option<LocalId>,
         /// Set to true for an iteration, false when the loop ends.
         more: LocalId,
+        /// True for `m.Range` of a `sync.Map`: a synchronised read.
+        sync: bool,
+    },
+    /// An operation of a `sync.Map` (one synchronised step: a read for
+    /// `Load`, a write for the others).
+    SyncMap {
+        /// The map.
+        map: Expr,
+        /// Which method.
+        op: SyncMapOp,
+        /// The key.
+        key: Expr,
+        /// The value stored (`Store`, `LoadOrStore`).
+        value: Option<Expr>,
+        /// Where the value found goes (`Load`, `LoadOrStore`: the actual
+        /// value; `LoadAndDelete`: the deleted value).
+        dst: Option<LocalId>,
+        /// Where the flag goes (`Load`: ok; the others: loaded).
+        ok: Option<LocalId>,
     },
     /// `len(ch)` or `len(m)`: a read.
     Len {
@@ -618,6 +665,7 @@ impl Op {
             | Op::MapDelete { .. }
             | Op::Len { .. }
             | Op::MapNext { .. }
+            | Op::SyncMap { .. }
             | Op::AtomicLoad { .. }
             | Op::AtomicStore { .. }
             | Op::AtomicAdd { .. }
@@ -690,6 +738,8 @@ pub enum ObjectKind {
     Timer,
     /// An `errgroup.Group`.
     Group,
+    /// A `sync.Map` (a map at run time, used only through its methods).
+    SyncMap,
     /// A `sync.Locker` whose kind is known at run time only: a Cond's
     /// `c.L`, or `rw.RLocker()`.
     Locker,
@@ -714,6 +764,7 @@ impl ObjectKind {
             ObjectKind::Timer => ("timer", "a timer"),
             ObjectKind::Group => ("errgroup.Group", "an errgroup.Group"),
             ObjectKind::Locker => ("Locker", "a Locker"),
+            ObjectKind::SyncMap => ("sync.Map", "a sync.Map"),
         }
     }
 

@@ -706,6 +706,55 @@ pub enum StmtKind {
         /// The alternatives.
         branches: Vec<Block>,
     },
+    /// `var m sync.Map`
+    SyncMap {
+        /// The map.
+        name: Name,
+    },
+    /// `v, ok := m.Load(k)` (a `sync.Map`)
+    SyncLoad {
+        /// The map.
+        map: ExprSrc,
+        /// The key.
+        key: ExprSrc,
+        /// Where the value goes (nil when absent).
+        into: Option<Name>,
+        /// Where the presence flag goes.
+        ok: Option<Name>,
+    },
+    /// `m.Store(k, v)` (a `sync.Map`)
+    SyncStore {
+        /// The map.
+        map: ExprSrc,
+        /// The key.
+        key: ExprSrc,
+        /// The value.
+        value: ExprSrc,
+    },
+    /// `actual, loaded := m.LoadOrStore(k, v)`
+    SyncLoadOrStore {
+        /// The map.
+        map: ExprSrc,
+        /// The key.
+        key: ExprSrc,
+        /// The value stored when the key is absent.
+        value: ExprSrc,
+        /// Where the value in the map after the call goes.
+        into: Option<Name>,
+        /// Where "the key was present" goes.
+        loaded: Option<Name>,
+    },
+    /// `v, loaded := m.LoadAndDelete(k)`
+    SyncLoadAndDelete {
+        /// The map.
+        map: ExprSrc,
+        /// The key.
+        key: ExprSrc,
+        /// Where the deleted value goes (nil when absent).
+        into: Option<Name>,
+        /// Where "the key was present" goes.
+        loaded: Option<Name>,
+    },
     /// `var g errgroup.Group`
     Group {
         /// The group.

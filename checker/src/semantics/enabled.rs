@@ -78,6 +78,7 @@ fn offers(prog: &Program, state: &State) -> Vec<Offer> {
             | Op::Go { .. }
             | Op::Choose { .. }
             | Op::MapNext { .. }
+            | Op::SyncMap { .. }
             | Op::Panic { .. }
             | Op::Assert { .. }
             | Op::Sleep
@@ -301,6 +302,7 @@ fn goroutine_transitions(
         | Op::Store { .. }
         | Op::MapDelete { .. }
         | Op::Len { .. }
+        | Op::SyncMap { .. }
         | Op::AtomicLoad { .. }
         | Op::AtomicStore { .. }
         | Op::AtomicAdd { .. }

@@ -2,7 +2,7 @@
 //! of its primitive, then moves the goroutine on and runs its local code.
 
 use smallvec::SmallVec;
-use weft_models::ir::{CaseDir, Expr, LocalId, NewObject, Op, Pc, Place};
+use weft_models::ir::{CaseDir, Expr, LocalId, NewObject, Op, Pc, Place, SyncMapOp};
 
 use super::channel::{self, ChannelState};
 use super::eval::{boolean, eval, int};
@@ -292,6 +292,7 @@ fn visible(
             key,
             value,
             more,
+            sync: _,
         } => {
             let record = locals.get(seen.index()).copied().unwrap_or(Value::Nil);
             let next = maprange::next(&ex.state, locals, map, record)?;
@@ -530,6 +531,59 @@ fn visible(
             let r = object_of(ex, locals, map, is_map, "delete needs a map")?;
             let k = eval(&ex.state, locals, key)?;
             map_mut(ex, r).delete(&k);
+        }
+        Op::SyncMap {
+            map,
+            op,
+            key,
+            value,
+            dst,
+            ok,
+        } => {
+            let r = object_of(
+                ex,
+                locals,
+                map,
+                is_map,
+                "a sync.Map method needs a sync.Map",
+            )?;
+            let k = eval(&ex.state, locals, key)?;
+            let v = match value {
+                Some(v) => Some(eval(&ex.state, locals, v)?),
+                None => None,
+            };
+            let m = map_mut(ex, r);
+            let found = m
+                .entries
+                .binary_search_by(|(x, _)| x.cmp(&k))
+                .ok()
+                .map(|i| m.entries[i].1);
+            // Go's results: the value found (nil when absent) and the flag.
+            let (out, flag) = match op {
+                SyncMapOp::Load => (found.unwrap_or(Value::Nil), found.is_some()),
+                SyncMapOp::Store => {
+                    m.set(k, v.unwrap_or(Value::Nil));
+                    (Value::Nil, false)
+                }
+                SyncMapOp::LoadOrStore => match found {
+                    Some(old) => (old, true),
+                    None => {
+                        let v = v.unwrap_or(Value::Nil);
+                        m.set(k, v);
+                        (v, false)
+                    }
+                },
+                SyncMapOp::LoadAndDelete => {
+                    m.delete(&k);
+                    (found.unwrap_or(Value::Nil), found.is_some())
+                }
+                SyncMapOp::Delete => {
+                    m.delete(&k);
+                    (Value::Nil, false)
+                }
+            };
+            write(ex, id, *dst, out);
+            write(ex, id, *ok, Value::Bool(flag));
         }
         Op::Len { target, dst } => {
             let v = eval(&ex.state, locals, target)?;

@@ -95,6 +95,7 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
         | Op::Go { .. }
         | Op::Choose { .. }
         | Op::MapNext { .. }
+        | Op::SyncMap { .. }
         | Op::Panic { .. }
         | Op::Assert { .. }
         | Op::Sleep
@@ -150,7 +151,14 @@ pub(crate) fn releases(
                 on(r, &a.chan, value);
             }
         }
-        Op::Unlock { mutex } => on(Release::Unlock, mutex, value),
+        Op::Unlock { mutex } => {
+            // The Unlock of `rw.RLocker()` is an RUnlock.
+            let r = match value(mutex) {
+                Some(Value::RLocker(_)) => Release::ReadUnlock,
+                _ => Release::Unlock,
+            };
+            on(r, mutex, value)
+        }
         Op::RUnlock { mutex } => on(Release::ReadUnlock, mutex, value),
         Op::WgAdd { wg, delta } => {
             let delta = match value(delta) {
@@ -179,6 +187,7 @@ pub(crate) fn releases(
         | Op::Go { .. }
         | Op::Choose { .. }
         | Op::MapNext { .. }
+        | Op::SyncMap { .. }
         | Op::Panic { .. }
         | Op::Assert { .. }
         | Op::Sleep

@@ -479,6 +479,74 @@ pub(crate) static STMTS: &[StmtSpec] = &[
         &[&[2]],
         go,
     ),
+    // ----- sync.Map -----
+    row("SyncMap", NAME, &[], |d, a, _| StmtKind::SyncMap {
+        name: d.req_name(a, "name"),
+    }),
+    row(
+        "Load",
+        &[
+            req("map", Ty::Expr),
+            req("key", Ty::Expr),
+            opt("into", Ty::Into),
+            opt("ok", Ty::Into),
+        ],
+        &[],
+        |d, a, _| StmtKind::SyncLoad {
+            map: d.req_expr(a, "map"),
+            key: d.req_expr(a, "key"),
+            into: d.opt_into(a, "into"),
+            ok: d.opt_into(a, "ok"),
+        },
+    ),
+    row(
+        "Store",
+        &[
+            req("map", Ty::Expr),
+            req("key", Ty::Expr),
+            req("value", Ty::Expr),
+        ],
+        &[],
+        |d, a, _| StmtKind::SyncStore {
+            map: d.req_expr(a, "map"),
+            key: d.req_expr(a, "key"),
+            value: d.req_expr(a, "value"),
+        },
+    ),
+    row(
+        "LoadOrStore",
+        &[
+            req("map", Ty::Expr),
+            req("key", Ty::Expr),
+            req("value", Ty::Expr),
+            opt("into", Ty::Into),
+            opt("loaded", Ty::Into),
+        ],
+        &[],
+        |d, a, _| StmtKind::SyncLoadOrStore {
+            map: d.req_expr(a, "map"),
+            key: d.req_expr(a, "key"),
+            value: d.req_expr(a, "value"),
+            into: d.opt_into(a, "into"),
+            loaded: d.opt_into(a, "loaded"),
+        },
+    ),
+    row(
+        "LoadAndDelete",
+        &[
+            req("map", Ty::Expr),
+            req("key", Ty::Expr),
+            opt("into", Ty::Into),
+            opt("loaded", Ty::Into),
+        ],
+        &[],
+        |d, a, _| StmtKind::SyncLoadAndDelete {
+            map: d.req_expr(a, "map"),
+            key: d.req_expr(a, "key"),
+            into: d.opt_into(a, "into"),
+            loaded: d.opt_into(a, "loaded"),
+        },
+    ),
     // ----- errgroup and context values -----
     row("Group", NAME, &[], |d, a, _| StmtKind::Group {
         name: d.req_name(a, "name"),

@@ -28,6 +28,29 @@ impl<'h> FnLower<'h> {
                 let key = self.pure(key);
                 self.emit(Op::MapDelete { map, key });
             }
+            HKind::SyncMap {
+                map,
+                op,
+                key,
+                value,
+                dst,
+                ok,
+            } => {
+                let map = self.pure(map);
+                let key = self.pure(key);
+                let value = value.as_ref().map(|v| self.pure(v));
+                let (dst, s1) = self.dst(dst.as_ref());
+                let (ok, s2) = self.dst(ok.as_ref());
+                self.emit(Op::SyncMap {
+                    map,
+                    op: *op,
+                    key,
+                    value,
+                    dst,
+                    ok,
+                });
+                self.stores([s1, s2]);
+            }
             HKind::Send { chan, value } => {
                 let chan = self.pure(chan);
                 let value = self.pure(value);
@@ -282,13 +305,14 @@ impl<'h> FnLower<'h> {
                 label,
             } => self.range_int(*count, n, *var, body, label.as_deref()),
             HKind::RangeMap {
+                sync,
                 map,
                 seen,
                 key,
                 value,
                 body,
                 label,
-            } => self.range_map(map, *seen, *key, *value, body, label.as_deref()),
+            } => self.range_map(*sync, map, *seen, *key, *value, body, label.as_deref()),
             HKind::Either { branches } => self.either(branches),
             HKind::Break { label } => {
                 let target = match label {

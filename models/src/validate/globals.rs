@@ -20,6 +20,7 @@ pub(crate) fn declared_names(kind: &StmtKind) -> Vec<&Name> {
         | StmtKind::Cond { name, .. }
         | StmtKind::Var { name, .. }
         | StmtKind::Map { name }
+        | StmtKind::SyncMap { name }
         | StmtKind::Background { name }
         | StmtKind::Timer { name, .. } => vec![name],
         StmtKind::WithCancel { ctx, cancel, .. } => vec![ctx, cancel],
@@ -38,6 +39,7 @@ pub(crate) fn decl_kind(kind: &StmtKind) -> Kind {
         StmtKind::Cond { .. } => ObjectKind::Cond,
         StmtKind::Var { .. } => return Kind::Var,
         StmtKind::Map { .. } => ObjectKind::Map,
+        StmtKind::SyncMap { .. } => ObjectKind::SyncMap,
         StmtKind::Background { .. } | StmtKind::WithCancel { .. } => ObjectKind::Context,
         StmtKind::Timer { kind, .. } => match kind {
             TimerKind::Timer | TimerKind::Ticker => ObjectKind::Timer,
@@ -84,7 +86,7 @@ impl Walker<'_> {
             StmtKind::RwMutex { .. } => HNew::RwMutex,
             StmtKind::WaitGroup { .. } => HNew::WaitGroup,
             StmtKind::Once { .. } => HNew::Once,
-            StmtKind::Map { .. } => HNew::Map,
+            StmtKind::Map { .. } | StmtKind::SyncMap { .. } => HNew::Map,
             StmtKind::Background { .. } => HNew::Background,
             StmtKind::Cond { name, locker } => {
                 let Some(locker) = locker else {

@@ -190,6 +190,15 @@ pub(crate) enum HKind {
         map: RExpr,
         key: RExpr,
     },
+    /// A method of a `sync.Map`.
+    SyncMap {
+        map: RExpr,
+        op: crate::ir::SyncMapOp,
+        key: RExpr,
+        value: Option<RExpr>,
+        dst: Option<HDst>,
+        ok: Option<HDst>,
+    },
     Send {
         chan: RExpr,
         value: RExpr,
@@ -317,6 +326,8 @@ pub(crate) enum HKind {
     /// `for k, v := range m`: every iteration order. `seen` holds the
     /// iteration's own record of the keys produced so far.
     RangeMap {
+        /// `m.Range` of a `sync.Map` (synchronised reads).
+        sync: bool,
         map: RExpr,
         seen: Slot,
         key: Option<Slot>,

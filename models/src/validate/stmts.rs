@@ -8,7 +8,7 @@ use super::scope::FnKind;
 use super::Walker;
 use crate::decode::stmts::stmt_name;
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Const, ObjectKind};
+use crate::ir::{Const, ObjectKind, SyncMapOp};
 use crate::span::Span;
 use crate::syntax::{CaseKind, ExprSrc, SelectCase, Stmt, StmtKind};
 
@@ -74,6 +74,7 @@ impl Walker<'_> {
             | StmtKind::Cond { .. }
             | StmtKind::Var { .. }
             | StmtKind::Map { .. }
+            | StmtKind::SyncMap { .. }
             | StmtKind::Background { .. }
             | StmtKind::Timer { .. } => {
                 let creation = self.creation(&s.kind, span);
@@ -122,6 +123,73 @@ impl Walker<'_> {
                 HKind::Assign { dst, value }
             }
             StmtKind::Set { target, value } => return self.set(target, value),
+            StmtKind::Delete { map, key } if self.is_sync_map(map) => HKind::SyncMap {
+                map: self.expr(map).0,
+                op: SyncMapOp::Delete,
+                key: self.expr(key).0,
+                value: None,
+                dst: None,
+                ok: None,
+            },
+            StmtKind::SyncLoad { map, key, into, ok } => {
+                let map = obj(self, map, &[ObjectKind::SyncMap], "a sync.Map");
+                let key = self.expr(key).0;
+                HKind::SyncMap {
+                    map,
+                    op: SyncMapOp::Load,
+                    key,
+                    value: None,
+                    dst: into.as_ref().map(|n| self.dst(n, Kind::Unknown)),
+                    ok: ok.as_ref().map(|n| self.dst(n, Kind::Bool)),
+                }
+            }
+            StmtKind::SyncStore { map, key, value } => {
+                let map = obj(self, map, &[ObjectKind::SyncMap], "a sync.Map");
+                HKind::SyncMap {
+                    map,
+                    op: SyncMapOp::Store,
+                    key: self.value_expr(key),
+                    value: Some(self.value_expr(value)),
+                    dst: None,
+                    ok: None,
+                }
+            }
+            StmtKind::SyncLoadOrStore {
+                map,
+                key,
+                value,
+                into,
+                loaded,
+            } => {
+                let map = obj(self, map, &[ObjectKind::SyncMap], "a sync.Map");
+                let key = self.value_expr(key);
+                let value = Some(self.value_expr(value));
+                HKind::SyncMap {
+                    map,
+                    op: SyncMapOp::LoadOrStore,
+                    key,
+                    value,
+                    dst: into.as_ref().map(|n| self.dst(n, Kind::Unknown)),
+                    ok: loaded.as_ref().map(|n| self.dst(n, Kind::Bool)),
+                }
+            }
+            StmtKind::SyncLoadAndDelete {
+                map,
+                key,
+                into,
+                loaded,
+            } => {
+                let map = obj(self, map, &[ObjectKind::SyncMap], "a sync.Map");
+                let key = self.expr(key).0;
+                HKind::SyncMap {
+                    map,
+                    op: SyncMapOp::LoadAndDelete,
+                    key,
+                    value: None,
+                    dst: into.as_ref().map(|n| self.dst(n, Kind::Unknown)),
+                    ok: loaded.as_ref().map(|n| self.dst(n, Kind::Bool)),
+                }
+            }
             StmtKind::Delete { map, key } => HKind::MapDelete {
                 map: obj(self, map, &[ObjectKind::Map], "a map"),
                 key: self.expr(key).0,
@@ -398,6 +466,14 @@ impl Walker<'_> {
                 message: message.clone(),
             },
         })
+    }
+
+    /// Whether `src` names a `sync.Map` (its `Delete` is the method).
+    fn is_sync_map(&mut self, src: &ExprSrc) -> bool {
+        let before = self.errs.len();
+        let (_, k) = self.expr(src);
+        self.errs.truncate(before);
+        k == Kind::Obj(ObjectKind::SyncMap)
     }
 
     /// A value stored in a shared variable: not an object.

@@ -228,6 +228,45 @@ var probes = []struct {
 			return "locked twice"
 		})
 	}},
+	// sync_map_methods
+	{"sync-map-methods", 1, func() string {
+		var m sync.Map
+		a, loaded := m.LoadOrStore(2, 5)
+		b, loaded2 := m.LoadOrStore(2, 6)
+		c, l3 := m.LoadAndDelete(2)
+		d, ok4 := m.Load(2)
+		return fmt.Sprint("LoadOrStore=", a, loaded, " again=", b, loaded2,
+			" LoadAndDelete=", c, l3, " Load=", d, ok4)
+	}},
+	// sync_map_publishes_a_plain_write (run with -race: no report)
+	{"sync-map-publish", runs, func() string {
+		var m sync.Map
+		x := 0
+		done := make(chan bool)
+		go func() { x = 1; m.Store(1, 7); done <- true }()
+		r := "not yet"
+		if v, ok := m.Load(1); ok {
+			r = fmt.Sprint("loaded ", v, " x=", x)
+		}
+		<-done
+		return r
+	}},
+	// sync_map_load_or_store_has_one_winner
+	{"sync-map-one-winner", runs, func() string {
+		var m sync.Map
+		var wg sync.WaitGroup
+		stored := make([]bool, 2)
+		for i := 0; i < 2; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, loaded := m.LoadOrStore("k", i)
+				stored[i] = !loaded
+			}()
+		}
+		wg.Wait()
+		return fmt.Sprint("stored=", stored)
+	}},
 }
 
 func main() {

@@ -66,7 +66,7 @@ pub(super) struct Gen {
 }
 
 /// The protocols and their weights.
-pub(super) const PROTOCOLS: [(&str, usize); 15] = [
+pub(super) const PROTOCOLS: [(&str, usize); 16] = [
     ("chan", 26),
     ("mutex", 11),
     ("rwmutex", 7),
@@ -78,6 +78,7 @@ pub(super) const PROTOCOLS: [(&str, usize); 15] = [
     ("context", 9),
     ("timer", 8),
     ("errgroup", 5),
+    ("syncmap", 3),
     ("nil", 3),
     ("panic", 4),
     ("probe", 10),

@@ -18,6 +18,7 @@ impl Gen {
             "context" => self.p_context(),
             "timer" => self.p_timer(),
             "errgroup" => self.p_errgroup(),
+            "syncmap" => self.p_syncmap(),
             "nil" => self.p_nil(),
             "probe" => self.p_probe(),
             "merge" => self.p_merge(),
@@ -914,6 +915,64 @@ impl Gen {
             b.push(leaf("Wait", vec![s(eg), s(err)]));
         }
         self.put(g, Place::Body, b, false);
+    }
+
+    /// A sync.Map shared by goroutines calling its methods; sometimes it
+    /// publishes a plain write (no race: its methods synchronise).
+    pub(super) fn p_syncmap(&mut self) {
+        let m = self.object("SyncMap", "sm");
+        let n = 1 + self.rng.below(3);
+        for u in self.some(n) {
+            let key = int(self.rng.below(2) as i64);
+            let me = self.me(u);
+            let a = self.local();
+            let b = match self.rng.below(6) {
+                0 => vec![leaf("Store", vec![s(m.clone()), key, me])],
+                1 => vec![leaf(
+                    "Load",
+                    vec![s(m.clone()), key, s(a.clone()), s(format!("{a}ok"))],
+                )],
+                2 => vec![leaf(
+                    "LoadOrStore",
+                    vec![s(m.clone()), key, me, s(a.clone()), s(format!("{a}ld"))],
+                )],
+                3 => vec![leaf(
+                    "LoadAndDelete",
+                    vec![s(m.clone()), key, s(a.clone()), s(format!("{a}ld"))],
+                )],
+                4 => vec![leaf("Delete", vec![s(m.clone()), key])],
+                _ => vec![nest(
+                    "Range",
+                    vec![s(m.clone()), s(a.clone()), s(format!("{a}v"))],
+                    vec![vec![leaf("Break", vec![])]],
+                )],
+            };
+            self.put(u, Place::Body, b, true);
+        }
+        if self.workers() > 0 && self.rng.chance(50) {
+            let (w, r) = self.pair();
+            let x = self.new_var(int(0));
+            let pubs = vec![
+                leaf("Set", vec![s(x.clone()), int(1)]),
+                leaf("Store", vec![s(m.clone()), int(9), int(1)]),
+            ];
+            self.put(w, Place::Body, pubs, false);
+            let a = self.local();
+            let ok = format!("{a}ok");
+            let y = self.local();
+            let reads = vec![
+                leaf("Load", vec![s(m), int(9), s(a), s(ok.clone())]),
+                nest(
+                    "If",
+                    vec![s(ok)],
+                    vec![vec![
+                        leaf("Let", vec![s(y.clone()), s(x)]),
+                        assert(format!("{y} == 1")),
+                    ]],
+                ),
+            ];
+            self.put(r, Place::Body, reads, false);
+        }
     }
 
     /// A select on a nil channel, or a nil channel misused.
