@@ -191,13 +191,33 @@ fn dis(p: &Program, name: &str) -> Vec<String> {
                 key,
                 value,
                 more,
+                sync,
             } => format!(
-                "{}, {}, {} = map next {} seen {}",
+                "{}, {}, {} = {}map next {} seen {}",
                 dst(f, key),
                 dst(f, value),
                 l(more),
+                if *sync { "sync " } else { "" },
                 e(map),
                 l(seen)
+            ),
+            Op::SyncMap {
+                map,
+                op,
+                key,
+                value,
+                dst: d,
+                ok,
+            } => format!(
+                "{}, {} = {map}.{op:?}({}{})",
+                dst(f, d),
+                dst(f, ok),
+                e(key),
+                value
+                    .as_ref()
+                    .map(|v| format!(", {}", e(v)))
+                    .unwrap_or_default(),
+                map = e(map),
             ),
             Op::AtomicLoad { var, dst: d } => format!("{} = atomic load {}", l(d), e(var)),
             Op::AtomicStore { var, value } => format!("atomic store {} = {}", e(var), e(value)),
@@ -917,5 +937,36 @@ fn errgroup_methods_are_gos_own_code() {
             "wgadd g.wg -1",
             "return",
         ]
+    );
+}
+
+#[test]
+fn sync_map_methods_are_one_step_each() {
+    let p = compile(
+        r#"main: [
+            SyncMap("m"),
+            Store("m", 1, 2),
+            Load("m", 1, "v", "ok"),
+            LoadOrStore("m", 1, 3, "a", "loaded"),
+            LoadAndDelete("m", 1, "b", "l"),
+            Delete("m", 1),
+            Range("m", "k", "x", []),
+        ]"#,
+    );
+    let code = dis(&p, "main");
+    assert_eq!(
+        code[1..6],
+        [
+            "_, _ = m.Store(1, 2)",
+            "v, ok = m.Load(1)",
+            "a, loaded = m.LoadOrStore(1, 3)",
+            "b, l = m.LoadAndDelete(1)",
+            "_, _ = m.Delete(1)",
+        ],
+        "{code:#?}"
+    );
+    assert!(
+        code.iter().any(|c| c.contains("sync map next m")),
+        "{code:#?}"
     );
 }
