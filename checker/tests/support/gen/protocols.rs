@@ -334,7 +334,14 @@ impl Gen {
         let rw = self.object(spelling, "rw");
         let sh = self.shared();
         let n = 2 + self.rng.below(2);
-        let lk = |op: &'static str| leaf(op, vec![s(rw.clone())]);
+        // Sometimes the readers lock through `rw.RLocker()` (its Lock and
+        // Unlock are RLock and RUnlock).
+        let rlocker = self.rng.chance(25);
+        let lk = |op: &'static str| match op {
+            "RLock" if rlocker => leaf("Lock", vec![s(format!("{rw}.RLocker()"))]),
+            "RUnlock" if rlocker => leaf("Unlock", vec![s(format!("{rw}.RLocker()"))]),
+            _ => leaf(op, vec![s(rw.clone())]),
+        };
         for (j, u) in self.some(n).into_iter().enumerate() {
             let writer = j == 0 || self.rng.chance(35);
             let b = if writer {
