@@ -519,3 +519,26 @@ fn sync_map_errors_are_clear() {
     let text = rejected(r#"SyncMap("m"), Let("v", "m[1]"),"#);
     assert!(text.contains("indexing needs a map"), "{text}");
 }
+
+#[test]
+fn reports_show_an_errors_text() {
+    // `--values` shows what Wait returned: the error by its text.
+    let src = r#"Scenario(name: "t", main: [
+        Group("g"),
+        GroupGo("g", [Return("errors.New(`a`)")]),
+        GroupGo("g", [Return("errors.New(`b`)")]),
+        Wait("g", "err"),
+        Assert("err == errors.New(`a`)", "a first"),
+    ])"#;
+    let path = std::env::temp_dir().join(format!("weft-library-{}.ron", std::process::id()));
+    std::fs::write(&path, src).expect("write the scenario");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["check", "--values", "--format", "json"])
+        .arg(&path)
+        .output()
+        .expect("run weft");
+    let _ = std::fs::remove_file(&path);
+    let text = String::from_utf8_lossy(&out.stdout);
+    // JSON escapes the quotes of the text.
+    assert!(text.contains(r#"errors.New(\"b\")"#), "{text}");
+}

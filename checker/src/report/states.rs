@@ -136,10 +136,10 @@ fn value(loc: &Locator, trace: &Trace, state: &State, objects: &Objects, v: Valu
             "the read Locker of {}",
             explain::object_name(loc, trace, objects.id(r))
         ),
+        Value::Err(_) => explain::plain_words(loc, v),
         Value::Nil
         | Value::Int(_)
         | Value::Bool(_)
-        | Value::Err(_)
         | Value::Obj(_)
         | Value::Cancel(_)
         | Value::RLocker(_) => v.to_string(),
