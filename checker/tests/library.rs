@@ -204,6 +204,15 @@ fn errgroup_first_error_cancels_the_context() {
 }
 
 #[test]
+fn errgroup_without_wait_or_error_leaves_its_context_uncancelled() {
+    // Only Wait or a first error cancels the group's context.
+    let c = check(r#"WithContext("g", "ctx"), GroupGo("g", [Return("nil")]),"#);
+    assert_eq!(c.kinds(), vec![ContextLeak]);
+    let c = check(r#"WithContext("g", "ctx"), GroupGo("g", [Return("errors.New(`e`)")]),"#);
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
 fn errgroup_zero_group_has_no_context_to_cancel() {
     // probes.go `zero-group-no-error-waits`: blocked=20.
     let c = check(
@@ -541,4 +550,34 @@ fn reports_show_an_errors_text() {
     let text = String::from_utf8_lossy(&out.stdout);
     // JSON escapes the quotes of the text.
     assert!(text.contains(r#"errors.New(\"b\")"#), "{text}");
+}
+
+// ----- typed atomics -----
+
+#[test]
+fn typed_atomics_are_atomics_on_a_var() {
+    // `var ready atomic.Bool`: Store(true) in one goroutine, CompareAndSwap
+    // in another; no race, and exactly one CompareAndSwap(true, false) wins.
+    let c = check(
+        r#"Var("ready", false),
+        Var("wins", 0),
+        WaitGroup("wg"),
+        Add("wg", 2),
+        AtomicStore("ready", true),
+        For("i", 0, 2, [
+            Go([
+                CompareAndSwap("ready", true, false, "ok"),
+                If("ok", [AtomicAdd("wins", 1)]),
+                Done("wg"),
+            ]),
+        ]),
+        Wait("wg"),
+        AtomicLoad("wins", "n"),
+        AtomicLoad("ready", "r"),
+        Assert("n == 1 && !r", "one CompareAndSwap wins"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+    // A plain read of the same Var races with the atomic store.
+    let c = check(r#"Var("ready", false), Go([AtomicStore("ready", true)]), Let("r", "ready"),"#);
+    assert_eq!(c.kinds(), vec![Race]);
 }

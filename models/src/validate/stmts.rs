@@ -332,9 +332,11 @@ impl Walker<'_> {
             },
             StmtKind::AtomicLoad { var, into } => {
                 let var = self.var_handle(var, name);
+                // The variable's value: an integer, or a boolean for an
+                // `atomic.Bool` (a plain read of it is unknown too).
                 HKind::AtomicLoad {
                     var,
-                    dst: self.dst(into, Kind::Int),
+                    dst: self.dst(into, Kind::Unknown),
                 }
             }
             StmtKind::AtomicStore { var, value } => HKind::AtomicStore {
