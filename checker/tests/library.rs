@@ -131,6 +131,19 @@ fn errgroup_when_main_returns_a_blocked_function_is_a_leak() {
 }
 
 #[test]
+fn errgroup_a_goroutine_blocked_in_wait_leaks_like_one_in_wg_wait() {
+    // A goroutine waits for the group while main returns: the group's
+    // function never ends, so the waiter is blocked for ever in g.Wait().
+    let c = check(
+        r#"Chan("ch"),
+        Group("g"),
+        GroupGo("g", [Recv("ch"), Return("nil")]),
+        Go([Wait("g")]),"#,
+    );
+    assert_eq!(c.kinds(), vec![Leak]);
+}
+
+#[test]
 fn errgroup_wait_returns_the_first_error() {
     // probes.go `first-error`: both are seen (a=515 b=485 in RESULTS.txt,
     // under the race detector; a=1 b=999 in a run without it).
