@@ -138,6 +138,30 @@ pub fn indexer(n: usize) -> String {
     scenario("indexer", &globals, &spawns, "")
 }
 
+/// [`indexer`] written as the Go program is: a slice of 128 slots and a
+/// probing loop (`for !atomic.CompareAndSwap(&table[h], 0, w) { h++ }`).
+/// The same traces; but the reduction's static future of an operation on
+/// `table[h]` is any slot of the table (the index is a run-time value), so
+/// its persistent sets are all the enabled goroutines and it stores every
+/// state the sleep sets reach: the unrolled form above is what the
+/// benchmarks measure.
+// Only the reduction tests use it, not the benchmarks.
+#[allow(dead_code)]
+pub fn indexer_slice(n: usize) -> String {
+    let size = INDEXER_SIZE;
+    let globals = vec![format!("Slice(\"table\", \"int\", {size})")];
+    // for m := 1; m <= 4; m++ { w := m*11 + tid; h := (w*7) % size
+    //     for !atomic.CompareAndSwap(&table[h], 0, w) { h = (h + 1) % size } }
+    let spawns = vec![format!(
+        "For(\"tid\", 1, {}, [Go(body: [For(\"m\", 1, 5, [\
+         Let(\"w\", \"m * 11 + tid\"), Let(\"h\", \"(w * 7) % {size}\"), \
+         Loop([CompareAndSwap(\"&table[h]\", 0, \"w\", \"ok\"), If(\"ok\", [Break]), \
+         Set(\"h\", \"(h + 1) % {size}\")])])])])",
+        n + 1
+    )];
+    scenario("indexer-slice", &globals, &spawns, "")
+}
+
 /// A pipeline of `k` stages passing `m` items over unbuffered channels: a
 /// source, `k` forwarding stages (`for v := range in { out <- v }`), and
 /// main draining the last channel. Clean.

@@ -63,6 +63,8 @@ pub enum Value {
     /// `rw.RLocker()`: an RWMutex as a Locker whose `Lock` and `Unlock` are
     /// `RLock` and `RUnlock`.
     RLocker(ObjRef),
+    /// A named function as a value (closures are objects).
+    Func(weft_models::ir::FuncId),
 }
 
 impl Value {
@@ -97,6 +99,7 @@ impl fmt::Display for Value {
             Value::Obj(r) => write!(f, "&obj{}", r.0),
             Value::Cancel(r) => write!(f, "cancel(obj{})", r.0),
             Value::RLocker(r) => write!(f, "&obj{}.RLocker()", r.0),
+            Value::Func(id) => write!(f, "func#{}", id.0),
         }
     }
 }

@@ -441,7 +441,7 @@ fn locker_errors_are_clear() {
     assert!(text.contains("declare it with `RWMutex(...)`"), "{text}");
     let text = rejected(r#"Mutex("mu"), Lock("mu.L"),"#);
     assert!(
-        text.contains("`.L` needs a Cond, but `mu` is a Mutex"),
+        text.contains("`.L` needs a Cond (or a record with a field `L`), but `mu` is a Mutex"),
         "{text}"
     );
 }
@@ -593,4 +593,20 @@ fn typed_atomics_are_atomics_on_a_var() {
     // A plain read of the same Var races with the atomic store.
     let c = check(r#"Var("ready", false), Go([AtomicStore("ready", true)]), Let("r", "ready"),"#);
     assert_eq!(c.kinds(), vec![Race]);
+}
+
+#[test]
+fn errgroup_runs_a_function_value() {
+    // `work := func(n int) error { ... }; g.Go(func() error { return work(1) })`,
+    // written with the function value itself.
+    let c = check(
+        r#"Chan("ch", 1),
+        Func("work", ["n"], [Send("ch", "n"), Return("errors.New(`done`)")]),
+        Group("g"),
+        GroupGo("g", "work", [7]),
+        Wait("g", "err"),
+        Recv("ch", "v"),
+        Assert("v == 7 && err == errors.New(`done`)", "ran through the value"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
 }

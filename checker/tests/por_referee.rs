@@ -236,6 +236,8 @@ fn op_name(op: &Op) -> &'static str {
         Op::EndDefer => "EndDefer",
         Op::Recover { .. } => "Recover",
         Op::Go { .. } => "Go",
+        Op::GoValue { .. } => "GoValue",
+        Op::CallValue { .. } => "CallValue",
         Op::Choose { .. } => "Choose",
         Op::Panic { .. } => "Panic",
         Op::Assert { .. } => "Assert",
@@ -274,7 +276,7 @@ fn op_name(op: &Op) -> &'static str {
 }
 
 /// Every variant of `Op`, as [`op_name`] names them.
-const EVERY_OP: [&str; 43] = [
+const EVERY_OP: [&str; 45] = [
     "Assign",
     "Jump",
     "JumpIfNot",
@@ -284,6 +286,8 @@ const EVERY_OP: [&str; 43] = [
     "EndDefer",
     "Recover",
     "Go",
+    "GoValue",
+    "CallValue",
     "Choose",
     "Panic",
     "Assert",

@@ -127,6 +127,23 @@ fn atomic_variants_count_the_same_traces_and_are_clean() {
 }
 
 #[test]
+fn indexer_over_a_slice_has_the_same_traces() {
+    // The Go shape (a slice of slots, a probing loop) has the same single
+    // trace; its states are every state the sleep sets reach, since the
+    // static future of `table[h]` is any slot (see `families::indexer_slice`).
+    for n in [1, 2, 3] {
+        let o = run(&families::indexer_slice(n), Reduction::Por);
+        assert!(o.bugs.is_empty());
+        assert_eq!(runs(&o), 1, "indexer_slice({n})");
+        assert_eq!(
+            o.stats.states,
+            5usize.pow(n as u32) + n,
+            "indexer_slice({n})"
+        );
+    }
+}
+
+#[test]
 fn indexer_without_collisions_is_one_trace() {
     for n in [1, 2, 4, 6] {
         let o = run(&families::indexer(n), Reduction::Por);

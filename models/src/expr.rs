@@ -86,10 +86,10 @@ pub enum ExprKind {
     /// `errors.New("text")`: an error value (equal to every error made
     /// from the same text).
     ErrorNew(String),
-    /// `c.L`: a Cond's Locker.
-    CondLocker(Box<Expr>),
     /// `rw.RLocker()`: a Locker whose `Lock`/`Unlock` are `RLock`/`RUnlock`.
     RLocker(Box<Expr>),
+    /// `s.f`: a field of a record (the span is the field name's).
+    Field(Box<Expr>, String, Span),
 }
 
 /// The symbol of a binary operator, for messages.
@@ -560,14 +560,21 @@ impl Parser {
                 Ok(wrap(kind, e, close))
             }
             "C" => Ok(wrap(ExprKind::TimerChan, e, name_span)),
-            "L" => Ok(wrap(ExprKind::CondLocker, e, name_span)),
-            _ => Err(Box::new(
-                Diagnostic::new(format!("unknown method or field `{name}`"), name_span)
+            _ if self.peek_op("(") => Err(Box::new(
+                Diagnostic::new(format!("unknown method `{name}`"), name_span)
                     .with_label("not supported")
                     .with_help(
-                        "expressions support `x.Done()`, `x.Err()`, `t.C`, `c.L` and `rw.RLocker()`",
+                        "expressions support `x.Done()`, `x.Err()`, `t.C`, `rw.RLocker()` and\
+                         fields `s.f` (`c.L` of a Cond); call functions with the `Call` statement",
                     ),
             )),
+            _ => {
+                let span = e.span.join(name_span);
+                Ok(Expr {
+                    kind: ExprKind::Field(Box::new(e), name.to_string(), name_span),
+                    span,
+                })
+            }
         }
     }
 
@@ -744,8 +751,8 @@ mod tests {
             ExprKind::TimerChan(x) => format!("{}.C", show(x)),
             ExprKind::Index(m, k) => format!("{}[{}]", show(m), show(k)),
             ExprKind::ErrorNew(t) => format!("errors.New({t:?})"),
-            ExprKind::CondLocker(x) => format!("{}.L", show(x)),
             ExprKind::RLocker(x) => format!("{}.RLocker()", show(x)),
+            ExprKind::Field(x, f, _) => format!("{}.{f}", show(x)),
         }
     }
 
@@ -863,9 +870,12 @@ mod tests {
             ("`Done` is a method: write `Done()`".into(), "Done".into())
         );
         assert_eq!(
-            err("x.Foo"),
-            ("unknown method or field `Foo`".into(), "Foo".into())
+            err("x.Foo()"),
+            ("unknown method `Foo`".into(), "Foo".into())
         );
+        // A field: resolved against the record's type by validation.
+        assert_eq!(ok("s.mu"), "s.mu");
+        assert_eq!(ok("s.jobs[i].ch"), "s.jobs[i].ch");
         assert_eq!(
             err("99999999999999999999"),
             (

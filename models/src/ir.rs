@@ -43,6 +43,39 @@ typed_id!(
     /// An instruction index inside one function.
     Pc
 );
+typed_id!(
+    /// A record type of the program ([`Program::types`]).
+    RecordId
+);
+
+/// What one field of a record, or one element of a slice, is when the
+/// record or slice is made. A field is a *cell*: a shared location of its
+/// own, so two goroutines using different fields never conflict.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Cell {
+    /// A shared variable holding a value, starting at the type's zero
+    /// value: an integer or boolean, or a reference (a channel, map,
+    /// pointer, slice, function, context, ...: nil).
+    Value(Const),
+    /// A synchronisation object held by value (`sync.Mutex`,
+    /// `sync.RWMutex`, `sync.WaitGroup`, `sync.Once`): made with its owner.
+    Object(ObjectKind),
+    /// A record held by value: made with its owner.
+    Record(RecordId),
+    /// An array held by value (`[n]T`): made with its owner, `n` cells.
+    Array(Box<Cell>, u32),
+}
+
+/// A record type: `type Server struct { mu sync.Mutex; ch chan int }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordType {
+    /// Its name.
+    pub name: String,
+    /// Its fields, in declaration order: name and cell.
+    pub fields: Vec<(String, Cell)>,
+    /// Where it is declared.
+    pub span: Span,
+}
 
 /// A constant value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -122,6 +155,16 @@ pub enum Expr {
     ChanOf(Box<Expr>),
     /// `cap(ch)` (immutable, so pure).
     Cap(Box<Expr>),
+    /// The handle of field `i` of a record (fixed at creation, so pure; a
+    /// nil record panics: Go's nil pointer dereference).
+    Field(Box<Expr>, u32),
+    /// The handle of element `index` of a slice (fixed at creation, so
+    /// pure; out of range panics).
+    Elem(Box<Expr>, Box<Expr>),
+    /// `len(s)` of a slice (fixed at creation, so pure; nil has length 0).
+    SliceLen(Box<Expr>),
+    /// A named function as a value.
+    Func(FuncId),
     /// A part of an `errgroup.Group` (the objects of Go's own
     /// implementation, made with the group and never replaced, so pure).
     GroupPart(Box<Expr>, GroupPart),
@@ -225,6 +268,29 @@ pub enum NewObject {
         kind: TimerKind,
         /// The duration; `<= 0` means already fired.
         duration: Expr,
+    },
+    /// `&T{f: v, ...}`: a record with every field made ([`Cell`]), then
+    /// the given value fields set.
+    Record {
+        /// Its type.
+        ty: RecordId,
+        /// Initial values of value fields, by field index.
+        inits: Vec<(u32, Expr)>,
+    },
+    /// `make([]T, len)`: `len` cells of one kind; a negative length panics.
+    Slice {
+        /// What each element is.
+        elem: Cell,
+        /// The length.
+        len: Expr,
+    },
+    /// `func(params) { ... }` closing over values: calling it calls `func`
+    /// with the captured values first, then the arguments.
+    Closure {
+        /// The function.
+        func: FuncId,
+        /// The captured values.
+        captured: Vec<Expr>,
     },
     /// `errgroup.Group`: a WaitGroup, a Once and two shared variables
     /// (`err`, `sem`), and the cancel function of `errgroup.WithContext`.
@@ -347,6 +413,20 @@ pub enum Op {
         dst: Option<LocalId>,
     },
 
+    /// *local*: call the function value `callee` (a function or closure)
+    /// with `args`; `candidates` are every function it may be (the
+    /// functions the program uses as values), for the static analyses.
+    CallValue {
+        /// The function value.
+        callee: Expr,
+        /// Arguments.
+        args: Vec<Expr>,
+        /// Where the result goes.
+        dst: Option<LocalId>,
+        /// Every function `callee` may be.
+        candidates: Vec<FuncId>,
+    },
+
     // ----- visible, goroutine-level -----
     /// `go func(args)`.
     Go {
@@ -354,6 +434,15 @@ pub enum Op {
         func: FuncId,
         /// Arguments (evaluated by the spawning goroutine).
         args: Vec<Expr>,
+    },
+    /// `go callee(args)` through a function value (see [`Op::CallValue`]).
+    GoValue {
+        /// The function value.
+        callee: Expr,
+        /// Arguments.
+        args: Vec<Expr>,
+        /// Every function `callee` may be.
+        candidates: Vec<FuncId>,
     },
     /// A choice point: one transition per value; `dst` gets the chosen value.
     Choose {
@@ -617,6 +706,7 @@ impl Op {
             | Op::Jump { .. }
             | Op::JumpIfNot { .. }
             | Op::Call { .. }
+            | Op::CallValue { .. }
             | Op::Return { .. }
             | Op::Defer { .. }
             | Op::EndDefer
@@ -633,10 +723,14 @@ impl Op {
                 | NewObject::Var { .. }
                 | NewObject::Map
                 | NewObject::Background
-                | NewObject::Group { .. } => true,
+                | NewObject::Group { .. }
+                | NewObject::Record { .. }
+                | NewObject::Slice { .. }
+                | NewObject::Closure { .. } => true,
                 NewObject::WithCancel { .. } | NewObject::Timer { .. } => false,
             },
             Op::Go { .. }
+            | Op::GoValue { .. }
             | Op::Choose { .. }
             | Op::Panic { .. }
             | Op::Assert { .. }
@@ -743,6 +837,12 @@ pub enum ObjectKind {
     /// A `sync.Locker` whose kind is known at run time only: a Cond's
     /// `c.L`, or `rw.RLocker()`.
     Locker,
+    /// A record (`&T{...}`).
+    Record,
+    /// A slice.
+    Slice,
+    /// A function value.
+    Func,
 }
 
 impl ObjectKind {
@@ -765,6 +865,9 @@ impl ObjectKind {
             ObjectKind::Group => ("errgroup.Group", "an errgroup.Group"),
             ObjectKind::Locker => ("Locker", "a Locker"),
             ObjectKind::SyncMap => ("sync.Map", "a sync.Map"),
+            ObjectKind::Record => ("record", "a record"),
+            ObjectKind::Slice => ("slice", "a slice"),
+            ObjectKind::Func => ("function", "a function"),
         }
     }
 
@@ -823,6 +926,8 @@ pub struct Program {
     pub globals: Vec<Global>,
     /// All functions; `main` is one of them.
     pub funcs: Vec<Function>,
+    /// Record types, by [`RecordId`].
+    pub types: Vec<RecordType>,
     /// The entry function.
     pub main: FuncId,
 }

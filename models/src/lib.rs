@@ -11,6 +11,7 @@
 pub mod decode;
 pub mod diagnostic;
 pub mod expr;
+pub mod gotype;
 pub mod ir;
 mod lower;
 pub mod ops;

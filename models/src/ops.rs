@@ -93,6 +93,10 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
         Op::Jump { .. } => {}
         Op::JumpIfNot { cond, .. } => f(cond, Value),
         Op::Call { args, .. } => args.iter().for_each(|a| f(a, Value)),
+        Op::CallValue { callee, args, .. } | Op::GoValue { callee, args, .. } => {
+            f(callee, Value);
+            args.iter().for_each(|a| f(a, Value))
+        }
         Op::Return { value } => value.iter().for_each(|v| f(v, Value)),
         Op::Defer { .. } | Op::EndDefer | Op::Recover { .. } => {}
         Op::Go { args, .. } => args.iter().for_each(|a| f(a, Value)),
@@ -119,6 +123,11 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
             }
             NewObject::Timer { duration, .. } => f(duration, Value),
             NewObject::Group { cancel } => cancel.iter().for_each(|c| f(c, Value)),
+            // Values put into the new object: private until its handle is
+            // sent or stored.
+            NewObject::Record { inits, .. } => inits.iter().for_each(|(_, v)| f(v, Value)),
+            NewObject::Slice { len, .. } => f(len, Value),
+            NewObject::Closure { captured, .. } => captured.iter().for_each(|v| f(v, Value)),
         },
         Op::Send { chan, value } => {
             f(chan, Object(Use::Sync));
@@ -245,11 +254,13 @@ pub fn obtains(op: &Op) -> bool {
         | Op::Jump { .. }
         | Op::JumpIfNot { .. }
         | Op::Call { .. }
+        | Op::CallValue { .. }
         | Op::Return { .. }
         | Op::Defer { .. }
         | Op::EndDefer
         | Op::Recover { .. }
         | Op::Go { .. }
+        | Op::GoValue { .. }
         | Op::Choose { .. }
         | Op::Panic { .. }
         | Op::Assert { .. }
@@ -314,11 +325,13 @@ pub fn channel_ops(op: &Op, mut f: impl FnMut(&Expr, ChanOp)) {
         | Op::Jump { .. }
         | Op::JumpIfNot { .. }
         | Op::Call { .. }
+        | Op::CallValue { .. }
         | Op::Return { .. }
         | Op::Defer { .. }
         | Op::EndDefer
         | Op::Recover { .. }
         | Op::Go { .. }
+        | Op::GoValue { .. }
         | Op::Choose { .. }
         | Op::Panic { .. }
         | Op::Assert { .. }
@@ -417,6 +430,27 @@ pub fn successors<'a>(op: &'a Op, pc: Pc, mut f: impl FnMut(Successor<'a>)) {
         }
         Op::Go { func, args } => {
             f(Successor::Spawn { func: *func, args });
+            f(next)
+        }
+        // Through a function value: any function the program uses as one.
+        // The arguments are not the callee's parameters one for one (a
+        // closure's captured values come first), so none are given.
+        Op::CallValue { candidates, .. } => {
+            for func in candidates {
+                f(Successor::Call {
+                    func: *func,
+                    args: &[],
+                });
+            }
+            f(next)
+        }
+        Op::GoValue { candidates, .. } => {
+            for func in candidates {
+                f(Successor::Spawn {
+                    func: *func,
+                    args: &[],
+                });
+            }
             f(next)
         }
         Op::Assign { .. }

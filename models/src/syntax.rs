@@ -47,6 +47,27 @@ impl ExprSrc {
     }
 }
 
+/// A Go type as written (`"chan int"`, `"*Server"`, `"[]sync.Mutex"`),
+/// read by validation ([`crate::gotype`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeSrc {
+    /// The type's text.
+    pub text: String,
+    /// Where it is written (inside the quotes).
+    pub span: Span,
+}
+
+/// A record type: `types: {"Server": {"mu": "sync.Mutex", "n": "int"}}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeDecl {
+    /// Its name.
+    pub name: Name,
+    /// Its fields in order: name and Go type.
+    pub fields: Vec<(Name, TypeSrc)>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
 /// The kinds of bug weft reports (the `expect` vocabulary).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
@@ -246,6 +267,8 @@ pub struct Scenario {
     pub params: Vec<ParamDecl>,
     /// Where `params:` is written, if it is.
     pub params_span: Option<Span>,
+    /// Record types.
+    pub types: Vec<TypeDecl>,
     /// Package-level objects and variables (declarations only).
     pub globals: Vec<Stmt>,
     /// The body of `main`.
@@ -396,8 +419,37 @@ pub enum StmtKind {
     Var {
         /// The name.
         name: Name,
-        /// Initial value (default 0).
+        /// Initial value (default: the type's zero value, else 0).
         init: Option<ExprSrc>,
+        /// Its Go type, when given (`"chan int"`): what it may hold.
+        ty: Option<TypeSrc>,
+    },
+    /// `s := &Server{ch: c, n: 3}`
+    New {
+        /// The name.
+        name: Name,
+        /// The record type.
+        ty: Name,
+        /// Initial values of fields, by name.
+        fields: Vec<(Name, ExprSrc)>,
+    },
+    /// `xs := make([]T, n)`
+    Slice {
+        /// The name.
+        name: Name,
+        /// The element type.
+        elem: TypeSrc,
+        /// The length (default 0).
+        len: Option<ExprSrc>,
+    },
+    /// `f := func(params) { body }`
+    Func {
+        /// The name.
+        name: Name,
+        /// Parameter names.
+        params: Vec<Name>,
+        /// The body.
+        body: Block,
     },
     /// `m := map[int]int{}`
     Map {

@@ -914,6 +914,12 @@ pub enum ObjectFacts<'a> {
         /// A ticker.
         periodic: bool,
     },
+    /// A record: its type's name.
+    Record(&'a str),
+    /// A slice: its length.
+    Slice(usize),
+    /// A function value: the function's name.
+    Func(&'a str),
 }
 
 /// An object's state in words: `empty (capacity 2)`, `buffers 1, 2 (full,
@@ -978,6 +984,9 @@ pub fn object_state(facts: ObjectFacts) -> String {
             }
         }
         ObjectFacts::WaitGroup(n) => format!("counter {n}"),
+        ObjectFacts::Record(ty) => format!("a `{ty}`"),
+        ObjectFacts::Slice(n) => format!("length {n}"),
+        ObjectFacts::Func(name) => format!("the function `{name}`"),
         ObjectFacts::Once { running, done } => match (running, done) {
             (Some(Some(by)), _) => format!("running its function ({by})"),
             (Some(None), _) => "running its function".into(),

@@ -75,7 +75,7 @@ pub(crate) fn operation(prog: &Program, site: Site, alt: u32, phase: u8) -> Oper
         Op::AtomicStore { .. } => (A::AtomicStore, Alt::Only, Sm),
         Op::AtomicAdd { .. } => (A::AtomicAdd, Alt::Only, Sm),
         Op::CompareAndSwap { .. } => (A::CompareAndSwap, Alt::Only, Sm),
-        Op::Go { .. } => (A::Go, Alt::Only, Neither),
+        Op::Go { .. } | Op::GoValue { .. } => (A::Go, Alt::Only, Neither),
         Op::Choose { .. } => (A::Choice(alt + 1), Alt::Choice(alt + 1), Neither),
         Op::Panic { .. } => (A::Panic, Alt::Only, Neither),
         Op::Assert { .. } => (A::Assert, Alt::Only, Neither),
@@ -87,6 +87,7 @@ pub(crate) fn operation(prog: &Program, site: Site, alt: u32, phase: u8) -> Oper
         | Op::Jump { .. }
         | Op::JumpIfNot { .. }
         | Op::Call { .. }
+        | Op::CallValue { .. }
         | Op::Return { .. }
         | Op::Defer { .. }
         | Op::EndDefer

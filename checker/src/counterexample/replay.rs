@@ -228,6 +228,11 @@ pub struct Replayer<'p> {
 }
 
 impl<'p> Replayer<'p> {
+    /// The program being replayed.
+    pub(crate) fn program(&self) -> &'p Program {
+        self.prog
+    }
+
     /// Starts a run of `prog`.
     pub fn new(prog: &'p Program) -> Result<Self, ReplayError> {
         let state = semantics::initial_state(prog).map_err(ReplayError::Start)?;

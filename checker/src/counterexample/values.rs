@@ -44,7 +44,9 @@ impl Shown {
             Value::Obj(r) => Shown::Object(id(r)),
             Value::Cancel(r) => Shown::CancelOf(id(r)),
             Value::RLocker(r) => Shown::Object(id(r)),
-            v @ (Value::Nil | Value::Int(_) | Value::Bool(_) | Value::Err(_)) => Shown::Plain(v),
+            v @ (Value::Nil | Value::Int(_) | Value::Bool(_) | Value::Err(_) | Value::Func(_)) => {
+                Shown::Plain(v)
+            }
         }
     }
 }
@@ -108,15 +110,17 @@ pub(crate) fn reads(prog: &Program, g: &Goroutine) -> Vec<(String, Value)> {
                         read.push(*l);
                     }
                 }
-                Expr::Const(_) | Expr::Global(_) => {}
+                Expr::Const(_) | Expr::Global(_) | Expr::Func(_) => {}
                 Expr::Unary(_, a)
                 | Expr::DoneOf(a)
                 | Expr::ChanOf(a)
                 | Expr::Cap(a)
                 | Expr::GroupPart(a, _)
                 | Expr::CondLocker(a)
-                | Expr::RLocker(a) => stack.push(a),
-                Expr::Binary(_, a, b) => {
+                | Expr::RLocker(a)
+                | Expr::Field(a, _)
+                | Expr::SliceLen(a) => stack.push(a),
+                Expr::Binary(_, a, b) | Expr::Elem(a, b) => {
                     stack.push(b);
                     stack.push(a);
                 }

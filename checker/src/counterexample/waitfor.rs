@@ -161,7 +161,7 @@ type Env = Vec<Option<Value>>;
 
 fn known(e: &Expr, env: &Env) -> bool {
     match e {
-        Expr::Const(_) | Expr::Global(_) => true,
+        Expr::Const(_) | Expr::Global(_) | Expr::Func(_) => true,
         Expr::Local(l) => env.get(l.index()).is_some_and(Option::is_some),
         Expr::Unary(_, a)
         | Expr::DoneOf(a)
@@ -169,8 +169,10 @@ fn known(e: &Expr, env: &Env) -> bool {
         | Expr::Cap(a)
         | Expr::GroupPart(a, _)
         | Expr::CondLocker(a)
-        | Expr::RLocker(a) => known(a, env),
-        Expr::Binary(_, a, b) => known(a, env) && known(b, env),
+        | Expr::RLocker(a)
+        | Expr::Field(a, _)
+        | Expr::SliceLen(a) => known(a, env),
+        Expr::Binary(_, a, b) | Expr::Elem(a, b) => known(a, env) && known(b, env),
     }
 }
 

@@ -297,7 +297,10 @@ impl<'a> Meter<'a> {
                 | Object::Cond(_)
                 | Object::Context(_)
                 | Object::Timer(_)
-                | Object::Group(_) => {}
+                | Object::Group(_)
+                | Object::Record(_)
+                | Object::Slice(_)
+                | Object::Closure(_) => {}
             }
             *out.entry(Key::Objects(object.kind(), made)).or_default() += 1;
         }

@@ -178,9 +178,18 @@ fn operand_global(e: &Expr) -> Option<u32> {
         | Expr::Cap(x)
         | Expr::GroupPart(x, _)
         | Expr::RLocker(x) => operand_global(x),
-        // A Cond's Locker is its own family.
-        Expr::CondLocker(_) => None,
-        Expr::Const(_) | Expr::Local(_) | Expr::Unary(..) | Expr::Binary(..) => None,
+        // A Cond's Locker is its own family; a field or element is an
+        // object of its own, reached through its owner: a wildcard, like
+        // an object held in a local.
+        Expr::CondLocker(_)
+        | Expr::Const(_)
+        | Expr::Local(_)
+        | Expr::Unary(..)
+        | Expr::Binary(..)
+        | Expr::Field(..)
+        | Expr::Elem(..)
+        | Expr::SliceLen(_)
+        | Expr::Func(_) => None,
     }
 }
 
@@ -194,6 +203,8 @@ fn may_be_handle(e: &Expr) -> bool {
             | Expr::GroupPart(..)
             | Expr::CondLocker(_)
             | Expr::RLocker(_)
+            | Expr::Field(..)
+            | Expr::Elem(..)
     )
 }
 
@@ -206,12 +217,14 @@ fn named_globals(e: &Expr, out: &mut CodeFuture) {
         | Expr::Cap(a)
         | Expr::GroupPart(a, _)
         | Expr::CondLocker(a)
-        | Expr::RLocker(a) => named_globals(a, out),
-        Expr::Binary(_, a, b) => {
+        | Expr::RLocker(a)
+        | Expr::Field(a, _)
+        | Expr::SliceLen(a) => named_globals(a, out),
+        Expr::Binary(_, a, b) | Expr::Elem(a, b) => {
             named_globals(a, out);
             named_globals(b, out);
         }
-        Expr::Const(_) | Expr::Local(_) => {}
+        Expr::Const(_) | Expr::Local(_) | Expr::Func(_) => {}
     }
 }
 
@@ -241,7 +254,11 @@ fn instr_future(op: &Op) -> CodeFuture {
         | Expr::Cap(_)
         | Expr::GroupPart(..)
         | Expr::CondLocker(_)
-        | Expr::RLocker(_) => out.chan_wild = out.chan_wild.union(Directions::of(d)),
+        | Expr::RLocker(_)
+        | Expr::Field(..)
+        | Expr::Elem(..)
+        | Expr::SliceLen(_)
+        | Expr::Func(_) => out.chan_wild = out.chan_wild.union(Directions::of(d)),
     });
     out
 }
@@ -425,7 +442,12 @@ pub(crate) fn handles_stored(state: &State) -> bool {
             | Object::Cond(_)
             | Object::Context(_)
             | Object::Timer(_)
-            | Object::Group(_) => {}
+            | Object::Group(_)
+            // Fields, elements and captured values are fixed at creation
+            // and reachable from the object (see `for_each_value`).
+            | Object::Record(_)
+            | Object::Slice(_)
+            | Object::Closure(_) => {}
         }
         any
     })

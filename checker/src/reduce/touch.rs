@@ -81,6 +81,9 @@ impl Families {
                 | Object::WaitGroup(_)
                 | Object::Once(_)
                 | Object::Cond(_)
+                | Object::Record(_)
+                | Object::Slice(_)
+                | Object::Closure(_)
                 | Object::Var(_)
                 | Object::Map(_) => {}
             }
@@ -205,7 +208,10 @@ pub(crate) fn clock_touches(state: &State, fams: &Families) -> Touches {
             | Object::Cond(_)
             | Object::Var(_)
             | Object::Map(_)
-            | Object::Group(_) => false,
+            | Object::Group(_)
+            | Object::Record(_)
+            | Object::Slice(_)
+            | Object::Closure(_) => false,
         };
         if fires {
             add(&mut out, fams.family(ObjRef(i as u32)), Mode::Write);

@@ -142,7 +142,8 @@ fn value(loc: &Locator, trace: &Trace, state: &State, objects: &Objects, v: Valu
         | Value::Bool(_)
         | Value::Obj(_)
         | Value::Cancel(_)
-        | Value::RLocker(_) => v.to_string(),
+        | Value::RLocker(_)
+        | Value::Func(_) => v.to_string(),
     }
 }
 
@@ -232,6 +233,19 @@ fn object_view(
         Object::Group(_) => {
             String::from("an errgroup.Group: see its WaitGroup, Once and variables")
         }
+        Object::Record(r) => words::object_state(ObjectFacts::Record(
+            run.program()
+                .types
+                .get(r.ty.index())
+                .map_or("?", |t| t.name.as_str()),
+        )),
+        Object::Slice(s) => words::object_state(ObjectFacts::Slice(s.elems.len())),
+        Object::Closure(c) => words::object_state(ObjectFacts::Func(
+            run.program()
+                .funcs
+                .get(c.func.index())
+                .map_or("?", |f| f.name.as_str()),
+        )),
     };
     ObjectStateView {
         object: explain::object_name(loc, trace, id),

@@ -71,11 +71,13 @@ fn offers(prog: &Program, state: &State) -> Vec<Offer> {
             | Op::Jump { .. }
             | Op::JumpIfNot { .. }
             | Op::Call { .. }
+            | Op::CallValue { .. }
             | Op::Return { .. }
             | Op::Defer { .. }
             | Op::EndDefer
             | Op::Recover { .. }
             | Op::Go { .. }
+            | Op::GoValue { .. }
             | Op::Choose { .. }
             | Op::MapNext { .. }
             | Op::SyncMap { .. }
@@ -282,6 +284,7 @@ fn goroutine_transitions(
         }
         // Always enabled (a step may fail, which is a bug or a fault).
         Op::Go { .. }
+        | Op::GoValue { .. }
         | Op::Panic { .. }
         | Op::Assert { .. }
         | Op::Sleep
@@ -313,6 +316,7 @@ fn goroutine_transitions(
         | Op::Jump { .. }
         | Op::JumpIfNot { .. }
         | Op::Call { .. }
+        | Op::CallValue { .. }
         | Op::Return { .. }
         | Op::Defer { .. }
         | Op::EndDefer

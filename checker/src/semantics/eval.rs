@@ -3,7 +3,7 @@
 
 use weft_models::ir::{BinOp, Const, Expr, UnOp};
 
-use super::Fault;
+use super::{record, Fault};
 use crate::state::{Object, State};
 use crate::value::{CtxError, Value};
 
@@ -61,7 +61,7 @@ pub(crate) fn eval(state: &State, locals: &[Value], e: &Expr) -> Result<Value, F
         },
         Expr::GroupPart(g, p) => match eval(state, locals, g)?.object().map(|r| state.object(r)) {
             Some(Object::Group(group)) => group.part(*p),
-            None => return Err(Fault::Panic(super::exec::NIL_DEREF.into())),
+            None => return Err(Fault::Panic(super::record::NIL_DEREF.into())),
             Some(_) => {
                 return Err(Fault::Model(
                     "a group method needs an errgroup.Group".into(),
@@ -71,14 +71,21 @@ pub(crate) fn eval(state: &State, locals: &[Value], e: &Expr) -> Result<Value, F
         Expr::CondLocker(c) => match eval(state, locals, c)?.object().map(|r| state.object(r)) {
             Some(Object::Cond(cond)) if cond.read => Value::RLocker(cond.locker),
             Some(Object::Cond(cond)) => Value::Obj(cond.locker),
-            None => return Err(Fault::Panic(super::exec::NIL_DEREF.into())),
+            None => return Err(Fault::Panic(super::record::NIL_DEREF.into())),
             Some(_) => return Err(Fault::Model("`.L` needs a Cond".into())),
         },
         Expr::RLocker(m) => match eval(state, locals, m)? {
             Value::Obj(r) if matches!(state.object(r), Object::RwMutex(_)) => Value::RLocker(r),
-            Value::Nil => return Err(Fault::Panic(super::exec::NIL_DEREF.into())),
+            Value::Nil => return Err(Fault::Panic(super::record::NIL_DEREF.into())),
             v => return Err(type_error("`RLocker()` needs an RWMutex", v)),
         },
+        Expr::Field(r, i) => record::field(state, eval(state, locals, r)?, *i)?,
+        Expr::Elem(s, i) => {
+            let s = eval(state, locals, s)?;
+            record::elem(state, s, int(state, locals, i)?)?
+        }
+        Expr::SliceLen(s) => Value::Int(record::len(state, eval(state, locals, s)?)?),
+        Expr::Func(f) => Value::Func(*f),
         Expr::Cap(c) => match eval(state, locals, c)? {
             Value::Nil => Value::Int(0),
             v => match v.object().map(|r| state.object(r)) {

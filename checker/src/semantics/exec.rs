@@ -7,7 +7,7 @@ use weft_models::ir::{CaseDir, Expr, LocalId, NewObject, Op, Pc, Place, SyncMapO
 use super::channel::{self, ChannelState};
 use super::eval::{boolean, eval, int};
 use super::{
-    cond, context, errgroup, local, maprange, mutex, once, rwmutex, timer, waitgroup, Exec,
+    cond, context, errgroup, local, maprange, mutex, once, record, rwmutex, timer, waitgroup, Exec,
     Failure, Fault, Transition, PLAIN,
 };
 use crate::semantics::variable::{MapState, VarState};
@@ -120,6 +120,37 @@ pub(crate) fn new_object(
             };
             return Ok((Value::Obj(errgroup::create(ex, cancel)), None));
         }
+        NewObject::Record { ty, inits } => {
+            let values = inits
+                .iter()
+                .map(|(i, v)| Ok((*i, eval(st, locals, v)?)))
+                .collect::<Result<SmallVec<[(u32, Value); 4]>, Fault>>()?;
+            let r = record::make(&mut ex.state, ex.prog, &weft_models::ir::Cell::Record(*ty));
+            for (i, v) in values {
+                record::init_field(&mut ex.state, r, i, v)?;
+            }
+            return Ok((Value::Obj(r), None));
+        }
+        NewObject::Slice { elem, len } => {
+            let n = int(st, locals, len)?;
+            let n = u32::try_from(n)
+                .map_err(|_| Fault::Panic("runtime error: makeslice: len out of range".into()))?;
+            let cell = weft_models::ir::Cell::Array(Box::new(elem.clone()), n);
+            return Ok((
+                Value::Obj(record::make(&mut ex.state, ex.prog, &cell)),
+                None,
+            ));
+        }
+        NewObject::Closure { func, captured } => {
+            let captured = captured
+                .iter()
+                .map(|v| eval(st, locals, v))
+                .collect::<Result<SmallVec<[Value; 2]>, Fault>>()?;
+            Object::Closure(record::ClosureState {
+                func: *func,
+                captured,
+            })
+        }
     };
     Ok((Value::Obj(ex.state.alloc(obj)), None))
 }
@@ -200,8 +231,16 @@ fn write(ex: &mut Exec, id: &GoroutineId, dst: Option<LocalId>, v: Value) {
     }
 }
 
-pub(crate) const NIL_DEREF: &str =
-    "runtime error: invalid memory address or nil pointer dereference";
+use record::NIL_DEREF;
+
+/// The map an entry access names, or `None` for a nil map (Go reads the
+/// zero value from it, deletes nothing from it, and panics on a write).
+fn map_of(ex: &Exec, locals: &[Value], map: &Expr, what: &str) -> Result<Option<ObjRef>, Fault> {
+    match eval(&ex.state, locals, map)? {
+        Value::Nil => Ok(None),
+        _ => object_of(ex, locals, map, is_map, what).map(Some),
+    }
+}
 
 /// Evaluates an object operand, checking its kind.
 fn object_of(
@@ -265,11 +304,25 @@ fn visible(
 ) -> Result<Advance, Fault> {
     let prog = ex.prog;
     match op {
-        Op::Go { func, args } => {
-            let vals = args
-                .iter()
-                .map(|a| eval(&ex.state, locals, a))
-                .collect::<Result<Locals, _>>()?;
+        Op::Go { .. } | Op::GoValue { .. } => {
+            let (func, vals) = match op {
+                Op::GoValue { callee, args, .. } => {
+                    let f = eval(&ex.state, locals, callee)?;
+                    let vals = args
+                        .iter()
+                        .map(|a| eval(&ex.state, locals, a))
+                        .collect::<Result<Locals, _>>()?;
+                    record::callee(&ex.state, prog, f, vals)?
+                }
+                Op::Go { func, args } => (
+                    *func,
+                    args.iter()
+                        .map(|a| eval(&ex.state, locals, a))
+                        .collect::<Result<Locals, _>>()?,
+                ),
+                _ => return Err(Fault::Internal("not a go statement".into())),
+            };
+            let func = &func;
             let parent = ex
                 .goroutine_mut(id)
                 .ok_or_else(|| Fault::Internal("the spawning goroutine does not exist".into()))?;
@@ -506,9 +559,12 @@ fn visible(
                     var_mut(ex, r).value
                 }
                 Place::MapEntry { map, key } => {
-                    let r = object_of(ex, locals, map, is_map, "indexing needs a map")?;
+                    let r = map_of(ex, locals, map, "indexing needs a map")?;
                     let k = eval(&ex.state, locals, key)?;
-                    map_mut(ex, r).get(&k)
+                    match r {
+                        Some(r) => map_mut(ex, r).get(&k),
+                        None => Value::Int(0),
+                    }
                 }
             };
             write(ex, id, Some(*dst), v);
@@ -521,16 +577,19 @@ fn visible(
                     var_mut(ex, r).value = v;
                 }
                 Place::MapEntry { map, key } => {
-                    let r = object_of(ex, locals, map, is_map, "indexing needs a map")?;
+                    let r = map_of(ex, locals, map, "indexing needs a map")?
+                        .ok_or_else(|| Fault::Panic("assignment to entry in nil map".into()))?;
                     let k = eval(&ex.state, locals, key)?;
                     map_mut(ex, r).set(k, v);
                 }
             }
         }
         Op::MapDelete { map, key } => {
-            let r = object_of(ex, locals, map, is_map, "delete needs a map")?;
+            let r = map_of(ex, locals, map, "delete needs a map")?;
             let k = eval(&ex.state, locals, key)?;
-            map_mut(ex, r).delete(&k);
+            if let Some(r) = r {
+                map_mut(ex, r).delete(&k);
+            }
         }
         Op::SyncMap {
             map,
@@ -642,6 +701,7 @@ fn visible(
         | Op::Jump { .. }
         | Op::JumpIfNot { .. }
         | Op::Call { .. }
+        | Op::CallValue { .. }
         | Op::Return { .. }
         | Op::Defer { .. }
         | Op::EndDefer

@@ -158,7 +158,9 @@ fn finish_return(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
         return unwind(ex, id);
     }
     if let Some(caller) = g.frames.last_mut() {
-        if let Op::Call { dst: Some(d), .. } = &prog.instr(caller.func, caller.pc).op {
+        if let Op::Call { dst: Some(d), .. } | Op::CallValue { dst: Some(d), .. } =
+            &prog.instr(caller.func, caller.pc).op
+        {
             caller.locals[d.index()] = ret;
         }
         caller.pc = Pc(caller.pc.0 + 1);
@@ -428,15 +430,28 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
                     (Some(*target), None)
                 }
             }
-            Op::Call { func, args, .. } => {
-                let vals = args
-                    .iter()
-                    .map(|a| eval(state, locals, a))
-                    .collect::<Result<SmallVec<[Value; 6]>, _>>()?;
+            Op::Call { .. } | Op::CallValue { .. } => {
+                let (func, vals) = match op {
+                    Op::CallValue { callee, args, .. } => {
+                        let f = eval(state, locals, callee)?;
+                        let vals = args
+                            .iter()
+                            .map(|a| eval(state, locals, a))
+                            .collect::<Result<SmallVec<[Value; 6]>, _>>()?;
+                        super::record::callee(state, prog, f, vals)?
+                    }
+                    Op::Call { func, args, .. } => (
+                        *func,
+                        args.iter()
+                            .map(|a| eval(state, locals, a))
+                            .collect::<Result<SmallVec<[Value; 6]>, _>>()?,
+                    ),
+                    _ => return Err(Fault::Internal("not a call".into())),
+                };
                 if g.frames.len() >= MAX_FRAMES {
                     return Err(Fault::Model("call stack too deep".into()));
                 }
-                let callee = new_frame(prog, *func, &vals);
+                let callee = new_frame(prog, func, &vals);
                 state.goroutine_at_mut(pos).frames.push(callee);
                 return Ok(());
             }

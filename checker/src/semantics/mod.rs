@@ -29,6 +29,7 @@ pub(crate) mod local;
 pub(crate) mod maprange;
 pub(crate) mod mutex;
 pub(crate) mod once;
+pub mod record;
 pub(crate) mod rwmutex;
 pub(crate) mod timer;
 pub(crate) mod variable;

@@ -88,11 +88,13 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
         | Op::Jump { .. }
         | Op::JumpIfNot { .. }
         | Op::Call { .. }
+        | Op::CallValue { .. }
         | Op::Return { .. }
         | Op::Defer { .. }
         | Op::EndDefer
         | Op::Recover { .. }
         | Op::Go { .. }
+        | Op::GoValue { .. }
         | Op::Choose { .. }
         | Op::MapNext { .. }
         | Op::SyncMap { .. }
@@ -180,11 +182,13 @@ pub(crate) fn releases(
         | Op::Jump { .. }
         | Op::JumpIfNot { .. }
         | Op::Call { .. }
+        | Op::CallValue { .. }
         | Op::Return { .. }
         | Op::Defer { .. }
         | Op::EndDefer
         | Op::Recover { .. }
         | Op::Go { .. }
+        | Op::GoValue { .. }
         | Op::Choose { .. }
         | Op::MapNext { .. }
         | Op::SyncMap { .. }

@@ -21,6 +21,7 @@ use crate::semantics::context::ContextState;
 use crate::semantics::errgroup::GroupState;
 use crate::semantics::mutex::MutexState;
 use crate::semantics::once::OnceState;
+use crate::semantics::record::{ClosureState, RecordState, SliceState};
 use crate::semantics::rwmutex::RwMutexState;
 use crate::semantics::timer::TimerState;
 use crate::semantics::variable::{MapState, VarState};
@@ -223,6 +224,12 @@ pub enum Object {
     Timer(TimerState),
     /// An `errgroup.Group` (its parts are objects of their own).
     Group(GroupState),
+    /// A record: its fields' cells.
+    Record(RecordState),
+    /// A slice or array: its elements' cells.
+    Slice(SliceState),
+    /// A function value with its captured values.
+    Closure(ClosureState),
 }
 
 impl Object {
@@ -241,6 +248,9 @@ impl Object {
             Object::Context(_) => ObjectKind::Context,
             Object::Timer(_) => ObjectKind::Timer,
             Object::Group(_) => ObjectKind::Group,
+            Object::Record(_) => ObjectKind::Record,
+            Object::Slice(_) => ObjectKind::Slice,
+            Object::Closure(_) => ObjectKind::Func,
         }
     }
 

@@ -19,7 +19,7 @@ use crate::ron::{Node, NodeKind};
 use crate::span::{SourceFile, Span};
 use crate::syntax::{
     Behavior, BugKind, Cause, ExprSrc, FuncDef, GoVersion, Name, ParamDecl, Scenario, Stmt,
-    Taxonomy,
+    Taxonomy, TypeDecl, TypeSrc,
 };
 use args::{match_args, opt, req, Args, Shape, Ty};
 
@@ -262,6 +262,7 @@ const SCENARIO: Shape = Shape {
         opt("expect", Ty::Idents),
         opt("go", Ty::Text),
         opt("params", Ty::Map),
+        opt("types", Ty::Map),
         opt("globals", Ty::Block),
         req("main", Ty::Block),
         opt("funcs", Ty::Map),
@@ -535,6 +536,7 @@ impl<'t> Decoder<'t> {
         let go = a.get("go").and_then(|n| self.go_version(n));
         let params = a.get("params").map_or_else(Vec::new, |n| self.params(n));
         let params_span = a.entry("params").map(|(key, _)| key);
+        let types = a.get("types").map_or_else(Vec::new, |n| self.types(n));
         let globals = a.get("globals").map_or_else(Vec::new, |n| self.globals(n));
         let main = a.entry("main").map(|(key, n)| (key, self.main(n)));
         let funcs = a.get("funcs").map_or_else(Vec::new, |n| self.funcs(n));
@@ -554,6 +556,7 @@ impl<'t> Decoder<'t> {
             go,
             params,
             params_span,
+            types,
             globals,
             main,
             main_span,
@@ -750,6 +753,48 @@ impl<'t> Decoder<'t> {
         Some(ParamDecl {
             name: name?,
             default: value?,
+        })
+    }
+
+    /// `types: {"Server": {"mu": "sync.Mutex", ...}}`: record types.
+    fn types(&mut self, node: &Node) -> Vec<TypeDecl> {
+        let NodeKind::Map(entries) = &node.kind else {
+            self.wrong_type(node, Ty::Map);
+            self.taint_field(node);
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .filter_map(|(k, v)| self.part(&[k, v], |d| d.type_decl(k, v)))
+            .collect()
+    }
+
+    /// One record type: its name and a map of field names to Go types.
+    fn type_decl(&mut self, k: &Node, v: &Node) -> Option<TypeDecl> {
+        let name = self.key_name(k);
+        let NodeKind::Map(entries) = &v.kind else {
+            self.error(
+                Diagnostic::new(
+                    format!("expected a map of fields, found {}", v.describe()),
+                    v.span,
+                )
+                .with_label("expected `{\"field\": \"type\", ...}`")
+                .with_help("write the fields as `{\"mu\": \"sync.Mutex\", \"n\": \"int\"}`"),
+            );
+            return None;
+        };
+        let mut fields = Vec::new();
+        for (fk, fv) in entries {
+            let field = self.key_name(fk);
+            let ty = self.text(fv);
+            if let (Some(field), Some((text, span))) = (field, ty) {
+                fields.push((field, TypeSrc { text, span }));
+            }
+        }
+        Some(TypeDecl {
+            name: name?,
+            fields,
+            span: k.span.join(v.span),
         })
     }
 

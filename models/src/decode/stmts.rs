@@ -8,7 +8,7 @@ use crate::diagnostic::{closest, Diagnostic};
 use crate::ron::{Node, NodeKind};
 use crate::span::Span;
 use crate::syntax::{
-    Block, CaseKind, ExprSrc, Name, SelectCase, Stmt, StmtKind, SwitchCase, TimerKind,
+    Block, CaseKind, ExprSrc, Name, SelectCase, Stmt, StmtKind, SwitchCase, TimerKind, TypeSrc,
 };
 
 /// The select cases: fields in positional order.
@@ -68,6 +68,8 @@ const GLOBAL_DECLS: &[&str] = &[
     "Once",
     "Cond",
     "Var",
+    "New",
+    "Slice",
     "Map",
     "SyncMap",
     "Background",
@@ -97,6 +99,9 @@ pub(crate) fn stmt_name(kind: &StmtKind) -> &'static str {
         StmtKind::Once { .. } => "Once",
         StmtKind::Cond { .. } => "Cond",
         StmtKind::Var { .. } => "Var",
+        StmtKind::New { .. } => "New",
+        StmtKind::Slice { .. } => "Slice",
+        StmtKind::Func { .. } => "Func",
         StmtKind::Map { .. } => "Map",
         StmtKind::Background { .. } => "Background",
         StmtKind::WithCancel {
@@ -427,6 +432,41 @@ impl Decoder<'_> {
 
     pub(super) fn opt_text(&mut self, a: &Args<'_>, f: &str) -> Option<String> {
         a.get(f).and_then(|n| self.text(n)).map(|t| t.0)
+    }
+
+    pub(super) fn opt_type(&mut self, a: &Args<'_>, f: &str) -> Option<TypeSrc> {
+        a.get(f)
+            .and_then(|n| self.text(n))
+            .map(|(text, span)| TypeSrc { text, span })
+    }
+
+    pub(super) fn names_of(&mut self, a: &Args<'_>, f: &str) -> Vec<Name> {
+        match a.get(f) {
+            Some(n) => {
+                let items = self.list(n, Ty::Names);
+                items.iter().filter_map(|i| self.name(i)).collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// `{"field": value, ...}`: field names with their values.
+    pub(super) fn field_values(&mut self, a: &Args<'_>, f: &str) -> Vec<(Name, ExprSrc)> {
+        let Some(node) = a.get(f) else {
+            return Vec::new();
+        };
+        let crate::ron::NodeKind::Map(entries) = &node.kind else {
+            self.wrong_type(node, Ty::Map);
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, v) in entries {
+            let (Some(name), Some(value)) = (self.key_name(k), self.expr(v)) else {
+                continue;
+            };
+            out.push((name, value));
+        }
+        out
     }
 
     pub(super) fn block_of(&mut self, a: &Args<'_>, f: &str) -> Block {

@@ -90,11 +90,61 @@ pub(crate) static STMTS: &[StmtSpec] = &[
     ),
     row(
         "Var",
-        &[req("name", Ty::Name), opt("init", Ty::Expr)],
+        &[
+            req("name", Ty::Name),
+            opt("init", Ty::Expr),
+            opt("type", Ty::Text),
+        ],
         &[],
         |d, a, _| StmtKind::Var {
             name: d.req_name(a, "name"),
             init: d.opt_expr(a, "init"),
+            ty: d.opt_type(a, "type"),
+        },
+    ),
+    row(
+        "New",
+        &[
+            req("name", Ty::Name),
+            req("type", Ty::Name),
+            opt("fields", Ty::Map),
+        ],
+        &[],
+        |d, a, _| StmtKind::New {
+            name: d.req_name(a, "name"),
+            ty: d.req_name(a, "type"),
+            fields: d.field_values(a, "fields"),
+        },
+    ),
+    row(
+        "Slice",
+        &[
+            req("name", Ty::Name),
+            req("elem", Ty::Text),
+            opt("len", Ty::Expr),
+        ],
+        &[],
+        |d, a, _| StmtKind::Slice {
+            name: d.req_name(a, "name"),
+            elem: d.opt_type(a, "elem").unwrap_or(crate::syntax::TypeSrc {
+                text: String::new(),
+                span: Span::default(),
+            }),
+            len: d.opt_expr(a, "len"),
+        },
+    ),
+    row(
+        "Func",
+        &[
+            req("name", Ty::Name),
+            opt("params", Ty::Names),
+            req("body", Ty::Block),
+        ],
+        &[&[0, 2]],
+        |d, a, _| StmtKind::Func {
+            name: d.req_name(a, "name"),
+            params: d.names_of(a, "params"),
+            body: d.block_of(a, "body"),
         },
     ),
     row("Map", NAME, &[], |d, a, _| StmtKind::Map {

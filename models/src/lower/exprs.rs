@@ -35,6 +35,13 @@ impl FnLower<'_> {
             RKind::GroupPart(x, p) => Expr::GroupPart(b(self, x), *p),
             RKind::CondLocker(x) => Expr::CondLocker(b(self, x)),
             RKind::RLocker(x) => Expr::RLocker(b(self, x)),
+            RKind::Field(x, i) => Expr::Field(b(self, x), *i),
+            RKind::Elem(x, i) => {
+                let x = b(self, x);
+                Expr::Elem(x, b(self, i))
+            }
+            RKind::SliceLen(x) => Expr::SliceLen(b(self, x)),
+            RKind::Func(f) => Expr::Func(*f),
             RKind::Load(place) => {
                 let place = self.place(place);
                 let dst = self.temp();

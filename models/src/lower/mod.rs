@@ -40,11 +40,13 @@ pub(crate) fn lower(h: &HProgram) -> Result<Program, Box<Diagnostic>> {
     }
     let mut funcs = Vec::with_capacity(h.funcs.len());
     for f in &h.funcs {
-        let mut lower = FnLower::new(f);
-        lower.limited = h.limited;
-        funcs.push(lower.run()?);
+        let mut l = FnLower::new(f);
+        l.func_values = &h.func_values;
+        l.limited = h.limited;
+        funcs.push(l.run()?);
     }
     Ok(Program {
+        types: h.types.clone(),
         meta: h.meta.clone(),
         globals,
         funcs,
@@ -76,7 +78,18 @@ fn global_object(n: &HNew) -> Option<NewObject> {
             kind: *kind,
             duration: e(duration)?,
         },
-        HNew::WithCancel { .. } | HNew::Group { .. } => return None,
+        HNew::Record { ty, inits } => NewObject::Record {
+            ty: *ty,
+            inits: inits
+                .iter()
+                .map(|(i, v)| Some((*i, e(v)?)))
+                .collect::<Option<Vec<_>>>()?,
+        },
+        HNew::Slice { elem, len } => NewObject::Slice {
+            elem: elem.clone(),
+            len: e(len)?,
+        },
+        HNew::WithCancel { .. } | HNew::Closure { .. } | HNew::Group { .. } => return None,
     })
 }
 
@@ -93,6 +106,10 @@ fn global_expr(x: &RExpr) -> Option<Expr> {
         RKind::GroupPart(a, p) => Expr::GroupPart(b(a)?, *p),
         RKind::CondLocker(a) => Expr::CondLocker(b(a)?),
         RKind::RLocker(a) => Expr::RLocker(b(a)?),
+        RKind::Field(a, i) => Expr::Field(b(a)?, *i),
+        RKind::Elem(a, i) => Expr::Elem(b(a)?, b(i)?),
+        RKind::SliceLen(a) => Expr::SliceLen(b(a)?),
+        RKind::Func(f) => Expr::Func(*f),
         RKind::Local(_) | RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => return None,
     })
 }
@@ -123,6 +140,8 @@ struct Breakable<'h> {
 /// Lowers one function.
 struct FnLower<'h> {
     f: &'h HFunc,
+    /// Functions used as values: what a call through a value may run.
+    func_values: &'h [FuncId],
     /// Final local id of each slot.
     map: Vec<u32>,
     names: Vec<String>,
@@ -160,6 +179,7 @@ impl<'h> FnLower<'h> {
         let base = u32::try_from(names.len()).unwrap_or(u32::MAX);
         FnLower {
             f,
+            func_values: &[],
             map,
             names,
             temp_base: base,

@@ -199,6 +199,29 @@ impl<'h> FnLower<'h> {
                 });
                 self.stores([st]);
             }
+            HKind::GoValue { callee, args } => {
+                let callee = self.pure(callee);
+                let args = args.iter().map(|a| self.pure(a)).collect();
+                let candidates = self.func_values.to_vec();
+                self.emit(Op::GoValue {
+                    callee,
+                    args,
+                    candidates,
+                });
+            }
+            HKind::CallValue { callee, args, dst } => {
+                let callee = self.pure(callee);
+                let args = args.iter().map(|a| self.pure(a)).collect();
+                let (dst, st) = self.dst(dst.as_ref());
+                let candidates = self.func_values.to_vec();
+                self.emit(Op::CallValue {
+                    callee,
+                    args,
+                    dst,
+                    candidates,
+                });
+                self.stores([st]);
+            }
             HKind::Do { once, func, args } => {
                 let once = self.pure(once);
                 let mut all = vec![once.clone()];
@@ -394,6 +417,18 @@ impl<'h> FnLower<'h> {
             },
             HNew::Map => NewObject::Map,
             HNew::Background => NewObject::Background,
+            HNew::Record { ty, inits } => NewObject::Record {
+                ty: *ty,
+                inits: inits.iter().map(|(i, v)| (*i, self.pure(v))).collect(),
+            },
+            HNew::Slice { elem, len } => NewObject::Slice {
+                elem: elem.clone(),
+                len: self.pure(len),
+            },
+            HNew::Closure { func, captured } => NewObject::Closure {
+                func: *func,
+                captured: captured.iter().map(|v| self.pure(v)).collect(),
+            },
             HNew::WithCancel {
                 parent,
                 cancel,

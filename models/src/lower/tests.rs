@@ -49,6 +49,10 @@ fn ex(p: &Program, f: &Function, e: &Expr) -> String {
             )
         }
         Expr::DoneOf(x) => format!("{}.Done()", ex(p, f, x)),
+        Expr::Field(x, i) => format!("{}.#{i}", ex(p, f, x)),
+        Expr::Elem(x, i) => format!("{}[{}]", ex(p, f, x), ex(p, f, i)),
+        Expr::SliceLen(x) => format!("len({})", ex(p, f, x)),
+        Expr::Func(id) => format!("func {}", p.funcs[id.index()].name),
         Expr::ChanOf(x) => format!("{}.C", ex(p, f, x)),
         Expr::Cap(x) => format!("cap({})", ex(p, f, x)),
         Expr::GroupPart(x, part) => format!("{}.{}", ex(p, f, x), part.field()),
@@ -125,6 +129,22 @@ fn dis(p: &Program, name: &str) -> Vec<String> {
             Op::Go { func, args } => format!(
                 "go {}({})",
                 p.funcs[func.index()].name,
+                args.iter().map(e).collect::<Vec<_>>().join(", ")
+            ),
+            Op::GoValue { callee, args, .. } => format!(
+                "go ({})({})",
+                e(callee),
+                args.iter().map(e).collect::<Vec<_>>().join(", ")
+            ),
+            Op::CallValue {
+                callee,
+                args,
+                dst: d,
+                ..
+            } => format!(
+                "{} = call ({})({})",
+                dst(f, d),
+                e(callee),
                 args.iter().map(e).collect::<Vec<_>>().join(", ")
             ),
             Op::Choose { dst: d, values } => format!(

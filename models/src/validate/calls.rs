@@ -75,17 +75,25 @@ impl Walker<'_> {
     pub(crate) fn anonymous(
         &mut self,
         kind: FnKind,
+        params: &[Name],
         body: &[Stmt],
         span: Span,
     ) -> Option<(FuncId, Vec<RExpr>)> {
         let id = FuncId(u32::try_from(self.funcs.len()).unwrap_or(u32::MAX));
         let parent = self.stack.last_mut()?;
-        let (n, what, boundary) = if kind == FnKind::DoBody {
-            parent.n_do += 1;
-            (parent.n_do, "do", "a `Do` body")
-        } else {
-            parent.n_func += 1;
-            (parent.n_func, "func", "a `Go` body")
+        let (n, what, boundary) = match kind {
+            FnKind::DoBody => {
+                parent.n_do += 1;
+                (parent.n_do, "do", "a `Do` body")
+            }
+            FnKind::FuncLit => {
+                parent.n_func += 1;
+                (parent.n_func, "func", "a function literal")
+            }
+            FnKind::Main | FnKind::Named | FnKind::GoBody => {
+                parent.n_func += 1;
+                (parent.n_func, "func", "a `Go` body")
+            }
         };
         let name = format!("{}.{what}{n}", parent.name);
         let mut ctx = FnCtx::new(id, name, kind);
@@ -98,6 +106,12 @@ impl Walker<'_> {
         }
         self.funcs.push(None);
         self.stack.push(ctx);
+        for p in params {
+            let slot = self.declare(p, Kind::Unknown);
+            if let Some(c) = self.ctx() {
+                c.params.push(slot);
+            }
+        }
         let body = self.stmts(body);
         let frame = if kind == FnKind::DoBody {
             FnFrame::Once
@@ -114,7 +128,7 @@ impl Walker<'_> {
             })
             .collect();
         if let Some(p) = self.stack.last_mut() {
-            if kind == FnKind::GoBody {
+            if matches!(kind, FnKind::GoBody | FnKind::FuncLit) {
                 p.go_captures.extend(ctx.captures.iter().cloned());
             } else {
                 // A goroutine started inside a `Do` body and capturing one of
@@ -141,9 +155,13 @@ impl Walker<'_> {
         span: Span,
     ) -> Option<HKind> {
         let Some(func) = func else {
-            let (func, args) = self.anonymous(FnKind::GoBody, body, span)?;
+            let (func, args) = self.anonymous(FnKind::GoBody, &[], body, span)?;
             return Some(HKind::Go { func, args });
         };
+        if let Some(callee) = self.func_value(func) {
+            let args = args.iter().map(|a| self.expr(a).0).collect();
+            return Some(HKind::GoValue { callee, args });
+        }
         let args = self.call_args(func, args);
         let id = self.func_id(func)?;
         Some(HKind::Go { func: id, args })
@@ -157,8 +175,18 @@ impl Walker<'_> {
         into: Option<&Name>,
         _span: Span,
     ) -> Option<HKind> {
+        if let Some(callee) = self.func_value(func) {
+            let args = args.iter().map(|a| self.expr(a).0).collect();
+            let dst: Option<HDst> = into.map(|n| self.dst(n, Kind::Unknown));
+            return Some(HKind::CallValue { callee, args, dst });
+        }
         let args = self.call_args(func, args);
-        let dst: Option<HDst> = into.map(|n| self.dst(n, Kind::Unknown));
+        let ret = self
+            .func_ids
+            .get(&func.text)
+            .and_then(|id| self.ret_kinds.get(id.index().wrapping_sub(1)))
+            .map_or(Kind::Unknown, |k| k.kind());
+        let dst: Option<HDst> = into.map(|n| self.dst(n, ret));
         let id = self.func_id(func)?;
         if let Some(caller) = self.stack.last().map(|c| c.id) {
             self.edges.push((caller, id, func.span));
@@ -173,11 +201,58 @@ impl Walker<'_> {
     /// `Do(once, body)`.
     pub(crate) fn do_stmt(&mut self, once: RExpr, body: &[Stmt], span: Span) -> Option<HKind> {
         let caller = self.stack.last().map(|c| c.id);
-        let (func, args) = self.anonymous(FnKind::DoBody, body, span)?;
+        let (func, args) = self.anonymous(FnKind::DoBody, &[], body, span)?;
         if let Some(caller) = caller {
             self.edges.push((caller, func, span));
         }
         Some(HKind::Do { once, func, args })
+    }
+
+    /// `Func(name, params, body)`: a function literal stored in a new local.
+    pub(crate) fn func_lit(
+        &mut self,
+        name: &Name,
+        params: &[Name],
+        body: &[Stmt],
+        span: Span,
+    ) -> Option<HKind> {
+        let (func, captured) = self.anonymous(FnKind::FuncLit, params, body, span)?;
+        self.func_values.insert(func);
+        let dst = self.declare(name, Kind::Obj(ObjectKind::Func));
+        Some(HKind::New {
+            dst,
+            object: super::hir::HNew::Closure { func, captured },
+        })
+    }
+
+    /// When `func` names a local (or shared variable) holding a function
+    /// value rather than a package function: the expression giving it.
+    /// Locals shadow package functions, as in Go.
+    pub(crate) fn func_value(&mut self, func: &Name) -> Option<RExpr> {
+        let local = self.stack.iter().any(|c| c.find_name(&func.text))
+            || matches!(
+                self.package.get(&func.text),
+                Some(super::PkgItem::Global(..))
+            );
+        if !local {
+            return None;
+        }
+        let src = ExprSrc::Text {
+            text: func.text.clone(),
+            span: func.span,
+            exact: true,
+        };
+        let (e, k) = self.expr(&src);
+        if !k.is_obj(&[ObjectKind::Func]) {
+            self.kind_error(
+                "a call needs a function".into(),
+                format!("`{}`", func.text),
+                k,
+                func.span,
+                None,
+            );
+        }
+        Some(e)
     }
 
     pub(crate) fn func_id(&mut self, func: &Name) -> Option<FuncId> {

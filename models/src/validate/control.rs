@@ -2,7 +2,7 @@
 //! `Continue`, `Range` over a channel, a map or an integer, and `Switch`.
 
 use super::exprs::subject;
-use super::hir::{HKind, RExpr, RKind};
+use super::hir::{HKind, HStmt, RExpr, RKind};
 use super::kinds::Kind;
 use super::scope::ActiveLabel;
 use super::Walker;
@@ -194,13 +194,16 @@ impl Walker<'_> {
     ) -> Option<HKind> {
         let (e, k) = self.expr(over);
         let span = over.span();
+        if let Kind::Slice(c) = k {
+            return self.range_slice(e, c, var, value, body, label, span);
+        }
         let what = match k {
             Kind::Int | Kind::Var => RangeOver::Int,
             Kind::Obj(ObjectKind::Map | ObjectKind::SyncMap) => RangeOver::Map,
             Kind::Obj(ObjectKind::Chan) | Kind::Unknown | Kind::Nil => RangeOver::Chan,
-            Kind::Bool | Kind::Pointer | Kind::Obj(_) => {
+            Kind::Bool | Kind::Pointer | Kind::Obj(_) | Kind::Record(_) | Kind::Slice(_) => {
                 self.kind_error(
-                    "`Range` needs a channel, a map or an integer".into(),
+                    "`Range` needs a channel, a map, a slice or an integer".into(),
                     subject(over),
                     k,
                     e.span,
@@ -279,6 +282,78 @@ impl Walker<'_> {
                 body,
                 label,
             },
+        })
+    }
+
+    /// `for i, v := range xs`: the slice is evaluated once, then an integer
+    /// range over its length whose body first reads element `i` into `v`.
+    #[allow(clippy::too_many_arguments)]
+    fn range_slice(
+        &mut self,
+        xs: RExpr,
+        c: u32,
+        var: Option<&Name>,
+        value: Option<&Name>,
+        body: &[crate::syntax::Stmt],
+        label: Option<&Name>,
+        span: Span,
+    ) -> Option<HKind> {
+        let slice = self.hidden("$s", Kind::Slice(c), span);
+        let count = self.hidden("$n", Kind::Int, span);
+        let elem = self.cells.get(c);
+        let (label, (index, body)) = self.labelled(label, true, |w| {
+            w.in_loop(|w| {
+                let index = match var {
+                    Some(v) => w.declare(v, Kind::Int),
+                    None => w.hidden("$i", Kind::Int, span),
+                };
+                let read = value.map(|v| {
+                    let at = |kind| RExpr { kind, span: v.span };
+                    let handle = at(RKind::Elem(
+                        Box::new(at(RKind::Local(slice))),
+                        Box::new(at(RKind::Local(index))),
+                    ));
+                    let x = if elem.inline {
+                        handle
+                    } else {
+                        at(RKind::Load(Box::new(super::hir::RPlace::Var(handle))))
+                    };
+                    let dst = w.declare(v, elem.kind.of_local());
+                    HStmt {
+                        kind: HKind::Assign { dst, value: x },
+                        span: v.span,
+                    }
+                });
+                let mut stmts: Vec<HStmt> = read.into_iter().collect();
+                stmts.extend(w.block(body));
+                (index, stmts)
+            })
+        });
+        let n = RExpr {
+            kind: RKind::SliceLen(Box::new(RExpr {
+                kind: RKind::Local(slice),
+                span,
+            })),
+            span,
+        };
+        let at = |kind| HStmt { kind, span };
+        // A block of two statements: `If(true, [...])`.
+        Some(HKind::If {
+            cond: RExpr::constant(crate::ir::Const::Bool(true), span),
+            then: vec![
+                at(HKind::Assign {
+                    dst: slice,
+                    value: xs,
+                }),
+                at(HKind::RangeInt {
+                    count,
+                    n,
+                    var: index,
+                    body,
+                    label,
+                }),
+            ],
+            els: Vec::new(),
         })
     }
 

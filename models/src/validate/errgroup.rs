@@ -37,6 +37,14 @@ use crate::syntax::{ExprSrc, Name, Stmt};
 pub(crate) const SET_LIMIT_PANIC: &str =
     "errgroup: modify limit while goroutines in the group are still active";
 
+/// What `g.Go` runs: a package function (or an anonymous body), or a
+/// function value held in a local.
+#[derive(Clone, Copy)]
+enum Callee {
+    Named(FuncId),
+    Value,
+}
+
 fn mk(kind: RKind, span: Span) -> RExpr {
     RExpr { kind, span }
 }
@@ -274,23 +282,37 @@ impl Walker<'_> {
         body: &[Stmt],
         span: Span,
     ) -> Option<HKind> {
-        let (callee, args) = match func {
-            Some(f) => {
-                let args = self.call_args(f, args);
-                (self.func_id(f)?, args)
+        // A local holding a function value is called through the value,
+        // as `Call` does; otherwise a package function or the body.
+        let value = func.and_then(|f| self.func_value(f));
+        let (callee, args) = match (func, &value) {
+            (Some(_), Some(_)) => {
+                let args: Vec<RExpr> = args.iter().map(|a| self.expr(a).0).collect();
+                (Callee::Value, args)
             }
-            None => self.anonymous(super::scope::FnKind::GoBody, body, span)?,
+            (Some(f), None) => {
+                let args = self.call_args(f, args);
+                (Callee::Named(self.func_id(f)?), args)
+            }
+            (None, _) => {
+                let (id, args) = self.anonymous(super::scope::FnKind::GoBody, &[], body, span)?;
+                (Callee::Named(id), args)
+            }
         };
-        let callee_name = self
-            .funcs
-            .get(callee.index())
-            .and_then(|f| f.as_ref().map(|f| f.name.clone()))
-            .or_else(|| func.map(|f| f.text.clone()))
-            .unwrap_or_default();
+        let callee_name = match callee {
+            Callee::Named(id) => self
+                .funcs
+                .get(id.index())
+                .and_then(|f| f.as_ref().map(|f| f.name.clone()))
+                .or_else(|| func.map(|f| f.text.clone()))
+                .unwrap_or_default(),
+            Callee::Value => func.map(|f| f.text.clone()).unwrap_or_default(),
+        };
         let record = self.group_record(&callee_name, span);
         let wrapper = self.group_wrapper(callee, &callee_name, args.len(), record, span);
         let sem = self.hidden("$sem", Kind::Obj(ObjectKind::Chan), span);
         let mut go_args = vec![g.clone()];
+        go_args.extend(value);
         go_args.extend(args);
         Some(HKind::Seq(vec![
             with_sem(
@@ -329,29 +351,40 @@ impl Walker<'_> {
     /// marks the function done.
     fn group_wrapper(
         &mut self,
-        callee: FuncId,
+        callee: Callee,
         callee_name: &str,
         arity: usize,
         record: FuncId,
         span: Span,
     ) -> FuncId {
         let mut slots = vec!["g".to_string()];
+        // A function value comes in after the group.
+        let first = match callee {
+            Callee::Named(_) => 1,
+            Callee::Value => {
+                slots.push("$f".to_string());
+                2
+            }
+        };
         slots.extend((0..arity).map(|i| format!("$arg{i}")));
         let err = Slot(u32::try_from(slots.len()).unwrap_or(u32::MAX));
         slots.push("err".to_string());
         let sem = Slot(err.0 + 1);
         slots.push("$sem".to_string());
-        let params: Vec<Slot> = (0..=arity as u32).map(Slot).collect();
+        let params: Vec<Slot> = (0..err.0).map(Slot).collect();
         let g = local(Slot(0), span);
+        let args: Vec<RExpr> = (first..err.0).map(|i| local(Slot(i), span)).collect();
+        let dst = Some(HDst::Local(err));
+        let call = match callee {
+            Callee::Named(func) => HKind::Call { func, args, dst },
+            Callee::Value => HKind::CallValue {
+                callee: local(Slot(1), span),
+                args,
+                dst,
+            },
+        };
         let body = vec![
-            st(
-                HKind::Call {
-                    func: callee,
-                    args: (1..=arity as u32).map(|i| local(Slot(i), span)).collect(),
-                    dst: Some(HDst::Local(err)),
-                },
-                span,
-            ),
+            st(call, span),
             st(
                 HKind::If {
                     cond: not_nil(local(err, span)),

@@ -17,15 +17,39 @@ pub(crate) fn subject(src: &ExprSrc) -> String {
         ExprSrc::Text { text, .. } if crate::decode::is_identifier(text.trim()) => {
             format!("`{}`", text.trim())
         }
+        // A field or element path: `s.mu`, `xs[i]`.
+        ExprSrc::Text { text, .. }
+            if !text.trim().is_empty()
+                && text
+                    .trim()
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_.[]".contains(&b)) =>
+        {
+            format!("`{}`", text.trim())
+        }
         ExprSrc::Int(v, _) => format!("`{v}`"),
         ExprSrc::Bool(b, _) => format!("`{b}`"),
         _ => "this expression".to_string(),
     }
 }
 
+/// `s.jobs[i].ch` as written, for a name, field or index path.
+fn path_text(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Name(n) => Some(n.clone()),
+        ExprKind::Int(v) => Some(v.to_string()),
+        ExprKind::Field(b, f, _) => Some(format!("{}.{f}", path_text(b)?)),
+        ExprKind::Index(b, i) => Some(format!("{}[{}]", path_text(b)?, path_text(i)?)),
+        _ => None,
+    }
+}
+
 fn subject_of(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Name(n) => format!("`{n}`"),
+        ExprKind::Field(..) | ExprKind::Index(..) if path_text(e).is_some() => {
+            format!("`{}`", path_text(e).unwrap_or_default())
+        }
         ExprKind::Int(v) => format!("`{v}`"),
         ExprKind::Bool(b) => format!("`{b}`"),
         _ => "this expression".to_string(),
@@ -60,12 +84,33 @@ fn dummy(span: Span) -> (RExpr, Kind) {
     (RExpr::constant(Const::Int(0), span), Kind::Unknown)
 }
 
+/// A record field or slice element.
+pub(crate) enum Access {
+    /// A cell (a shared location): its handle and what it holds.
+    Cell(RExpr, Kind),
+    /// An object held in place: the object and its kind.
+    Inline(RExpr, Kind),
+}
+
+/// The kind of reading a shared variable that holds `held`: integer and
+/// boolean variables (and untyped ones) read as a shared variable's value,
+/// as before; a variable holding a reference reads as that reference.
+fn read_kind(held: Kind) -> Kind {
+    match held {
+        Kind::Obj(_) | Kind::Record(_) | Kind::Slice(_) | Kind::Pointer => held,
+        Kind::Int | Kind::Bool | Kind::Unknown | Kind::Nil | Kind::Var => Kind::Var,
+    }
+}
+
 /// The left side of a `Set`.
 pub(crate) enum Target {
     /// A local of the current function.
     Local(Slot, Kind),
     /// A shared variable or map entry.
     Place(RPlace),
+    /// A shared location holding values of a kind: a `Var`, a record
+    /// field or a slice element (by handle).
+    Cell(RExpr, Kind),
     /// Not assignable (reported).
     Bad,
 }
@@ -181,6 +226,13 @@ impl Walker<'_> {
             },
             ExprKind::Unary(UnaryOp::Addr, x) => self.addr(x, e.span),
             ExprKind::Unary(UnaryOp::Deref, p) => self.rexpr(p),
+            ExprKind::Field(..) | ExprKind::Index(..) if self.is_cell_access(&e) => {
+                match self.access(&e) {
+                    Some(Access::Cell(h, _)) => (h, Kind::Pointer),
+                    Some(Access::Inline(h, k)) => (h, k),
+                    None => dummy(e.span),
+                }
+            }
             _ => self.rexpr(&e),
         };
         if !matches!(k, Kind::Pointer | Kind::Unknown | Kind::Nil) {
@@ -213,12 +265,14 @@ impl Walker<'_> {
         match &e.kind {
             ExprKind::Name(n) => match self.resolve(n, e.span) {
                 Some(Res::Local(s, Kind::Var)) => {
-                    Target::Place(RPlace::Var(mk(RKind::Local(s), e.span)))
+                    let held = self.held_of(Res::Local(s, Kind::Var));
+                    Target::Cell(mk(RKind::Local(s), e.span), held)
                 }
                 Some(Res::Local(s, k)) => Target::Local(s, k),
                 Some(Res::Global(id, Kind::Var)) => {
                     self.global_use(id, n, e.span);
-                    Target::Place(RPlace::Var(mk(RKind::Global(id), e.span)))
+                    let held = self.held_of(Res::Global(id, Kind::Var));
+                    Target::Cell(mk(RKind::Global(id), e.span), held)
                 }
                 Some(Res::Global(_, k)) => {
                     let decl = self.decl_of(n);
@@ -235,11 +289,30 @@ impl Walker<'_> {
                 self.check_pointer(p, k);
                 Target::Place(RPlace::Var(rp))
             }
+            ExprKind::Field(..) => match self.access(&e) {
+                Some(Access::Cell(h, held)) => Target::Cell(h, held),
+                Some(Access::Inline(_, k)) => not_assignable(
+                    self,
+                    format!("{}, {} held by value", subject_of(&e), k.describe()),
+                    None,
+                ),
+                None => Target::Bad,
+            },
             ExprKind::Index(m, key) => {
                 let (rm, km) = self.rexpr(m);
+                if let Kind::Slice(c) = km {
+                    return match self.element(rm, c, key, e.span) {
+                        Access::Cell(h, held) => Target::Cell(h, held),
+                        Access::Inline(_, k) => not_assignable(
+                            self,
+                            format!("an element held by value ({})", k.describe()),
+                            None,
+                        ),
+                    };
+                }
                 if !km.is_obj(&[ObjectKind::Map]) {
                     self.kind_error(
-                        "indexing needs a map".into(),
+                        "indexing needs a map or a slice".into(),
                         subject_of(m),
                         km,
                         rm.span,
@@ -298,6 +371,15 @@ impl Walker<'_> {
 
     /// `&x`: the handle of shared variable `x`.
     fn addr(&mut self, x: &Expr, span: Span) -> (RExpr, Kind) {
+        if matches!(x.kind, ExprKind::Field(..)) || self.is_cell_access(x) {
+            return match self.access(x) {
+                // `&s.n`: a pointer to the field's cell.
+                Some(Access::Cell(h, _)) => (h, Kind::Pointer),
+                // `&s.mu`, `&s.inner`: the object held in place.
+                Some(Access::Inline(h, k)) => (h, k),
+                None => dummy(span),
+            };
+        }
         let ExprKind::Name(n) = &x.kind else {
             self.error(
                 Diagnostic::new("`&` needs a shared variable", x.span)
@@ -371,22 +453,55 @@ impl Walker<'_> {
                 let id = self.background();
                 (mk(RKind::Global(id), span), Kind::Obj(ObjectKind::Context))
             }
+            ExprKind::Name(n) if !self.resolve_quiet(n) && self.func_ids.contains_key(n) => {
+                // A package function as a value.
+                let id = self.func_ids[n];
+                self.func_values.insert(id);
+                (mk(RKind::Func(id), span), Kind::Obj(ObjectKind::Func))
+            }
             ExprKind::Name(n) => match self.resolve(n, span) {
                 Some(Res::Param(v)) => (RExpr::constant(Const::Int(v), span), Kind::Int),
-                Some(Res::Local(s, Kind::Var)) => {
+                Some(r @ Res::Local(s, Kind::Var)) => {
+                    let held = self.held_of(r);
                     let place = RPlace::Var(mk(RKind::Local(s), span));
-                    (mk(RKind::Load(Box::new(place)), span), Kind::Var)
+                    (mk(RKind::Load(Box::new(place)), span), read_kind(held))
                 }
                 Some(Res::Local(s, k)) => (mk(RKind::Local(s), span), k),
-                Some(Res::Global(id, k)) => {
+                Some(r @ Res::Global(id, k)) => {
                     self.global_use(id, n, span);
                     if k == Kind::Var {
+                        let held = self.held_of(r);
                         let place = RPlace::Var(mk(RKind::Global(id), span));
-                        (mk(RKind::Load(Box::new(place)), span), Kind::Var)
+                        (mk(RKind::Load(Box::new(place)), span), read_kind(held))
                     } else {
                         (mk(RKind::Global(id), span), k)
                     }
                 }
+                None => dummy(span),
+            },
+            // `c.L`: a Cond's Locker (a record's field `L` otherwise).
+            ExprKind::Field(x, name, _) if name == "L" && !self.is_record(x) => {
+                let (rx, k) = self.rexpr(x);
+                if !k.is_obj(&[ObjectKind::Cond]) {
+                    self.kind_error(
+                        "`.L` needs a Cond (or a record with a field `L`)".into(),
+                        subject_of(x),
+                        k,
+                        x.span,
+                        None,
+                    );
+                }
+                (
+                    mk(RKind::CondLocker(Box::new(rx)), span),
+                    Kind::Obj(ObjectKind::Locker),
+                )
+            }
+            ExprKind::Field(..) => match self.access(e) {
+                Some(Access::Cell(h, held)) => {
+                    let place = RPlace::Var(h);
+                    (mk(RKind::Load(Box::new(place)), span), held)
+                }
+                Some(Access::Inline(h, k)) => (h, k),
                 None => dummy(span),
             },
             ExprKind::Unary(op, x) => match op {
@@ -414,9 +529,12 @@ impl Walker<'_> {
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b, span),
             ExprKind::Len(x) => {
                 let (rx, k) = self.rexpr(x);
+                if let Kind::Slice(_) = k {
+                    return (mk(RKind::SliceLen(Box::new(rx)), span), Kind::Int);
+                }
                 if !k.is_obj(&[ObjectKind::Chan, ObjectKind::Map]) {
                     self.kind_error(
-                        "`len` needs a channel or a map".into(),
+                        "`len` needs a channel, a map or a slice".into(),
                         subject_of(x),
                         k,
                         x.span,
@@ -460,6 +578,13 @@ impl Walker<'_> {
                     (mk(RKind::CtxErr(Box::new(rx)), span), Kind::Unknown)
                 }
             }
+            ExprKind::TimerChan(x) if self.is_record(x) => {
+                let field = Expr {
+                    kind: ExprKind::Field(x.clone(), "C".into(), span),
+                    span,
+                };
+                self.rexpr_inner(&field)
+            }
             ExprKind::TimerChan(x) => {
                 let (rx, k) = self.rexpr(x);
                 if !k.is_obj(&[ObjectKind::Timer]) {
@@ -482,16 +607,6 @@ impl Walker<'_> {
                     Kind::Obj(ObjectKind::Chan),
                 )
             }
-            ExprKind::CondLocker(x) => {
-                let (rx, k) = self.rexpr(x);
-                if !k.is_obj(&[ObjectKind::Cond]) {
-                    self.kind_error("`.L` needs a Cond".into(), subject_of(x), k, x.span, None);
-                }
-                (
-                    mk(RKind::CondLocker(Box::new(rx)), span),
-                    Kind::Obj(ObjectKind::Locker),
-                )
-            }
             ExprKind::RLocker(x) => {
                 let (rx, k) = self.rexpr(x);
                 if !k.is_obj(&[ObjectKind::RwMutex]) {
@@ -512,9 +627,18 @@ impl Walker<'_> {
             }
             ExprKind::Index(m, key) => {
                 let (rm, km) = self.rexpr(m);
+                if let Kind::Slice(c) = km {
+                    return match self.element(rm, c, key, span) {
+                        Access::Cell(h, held) => {
+                            let place = RPlace::Var(h);
+                            (mk(RKind::Load(Box::new(place)), span), held)
+                        }
+                        Access::Inline(h, k) => (h, k),
+                    };
+                }
                 if !km.is_obj(&[ObjectKind::Map]) {
                     self.kind_error(
-                        "indexing needs a map".into(),
+                        "indexing needs a map or a slice".into(),
                         subject_of(m),
                         km,
                         m.span,
@@ -534,6 +658,124 @@ impl Walker<'_> {
                 let place = RPlace::MapEntry { map: rm, key: rk };
                 (mk(RKind::Load(Box::new(place)), span), Kind::Unknown)
             }
+        }
+    }
+
+    /// What a shared variable holds (see [`Walker::set_held`]).
+    pub(crate) fn held_of(&self, r: Res) -> Kind {
+        match r {
+            Res::Global(id, _) => self.global_held.get(&id).copied(),
+            Res::Local(s, _) => self
+                .stack
+                .last()
+                .and_then(|c| self.local_held.get(&(c.id, s)).copied()),
+            Res::Param(_) => None,
+        }
+        .unwrap_or(Kind::Unknown)
+    }
+
+    /// Whether `e` is a record field or a slice element (not a map entry),
+    /// judged without reporting anything.
+    fn is_cell_access(&mut self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Field(..) => true,
+            ExprKind::Index(m, _) => {
+                let saved = self.errs.len();
+                let (_, k) = self.rexpr(m);
+                self.errs.truncate(saved);
+                matches!(k, Kind::Slice(_))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether `e` is a record (judged without reporting anything).
+    fn is_record(&mut self, e: &Expr) -> bool {
+        let saved = self.errs.len();
+        let (_, k) = self.rexpr(e);
+        self.errs.truncate(saved);
+        matches!(k, Kind::Record(_))
+    }
+
+    /// A record field `s.f` or slice element `xs[i]`: its cell's handle and
+    /// what it holds, or the object held in place. Errors are reported.
+    pub(crate) fn access(&mut self, e: &Expr) -> Option<Access> {
+        match &e.kind {
+            ExprKind::Field(base, name, name_span) => {
+                let before = self.errs.len();
+                let (rb, kb) = self.rexpr(base);
+                let Kind::Record(id) = kb else {
+                    if self.errs.len() == before {
+                        let help = match kb {
+                            Kind::Unknown => Some(
+                                "weft follows fields of values whose record type it knows: \
+                                 made by `New`, a typed `Var`, a field, or a parameter passed one"
+                                    .to_string(),
+                            ),
+                            _ => None,
+                        };
+                        self.kind_error(
+                            format!("`.{name}` needs a record"),
+                            subject_of(base),
+                            kb,
+                            base.span,
+                            help,
+                        );
+                    }
+                    return None;
+                };
+                let rec = &self.records[id.index()];
+                let Some((i, f)) = rec.field(name) else {
+                    let names: Vec<&str> = rec.fields.iter().map(|f| f.name.as_str()).collect();
+                    let mut d = Diagnostic::new(
+                        format!("type `{}` has no field `{name}`", rec.name),
+                        *name_span,
+                    )
+                    .with_label("unknown field")
+                    .with_secondary(rec.span, "declared here");
+                    if let Some(s) = crate::diagnostic::closest(name, names.iter().copied()) {
+                        d = d.with_help(format!("did you mean `{s}`?"));
+                    }
+                    self.error(d);
+                    return None;
+                };
+                let slot = f.slot;
+                let h = mk(RKind::Field(Box::new(rb), i), e.span);
+                Some(if slot.inline {
+                    Access::Inline(h, slot.kind)
+                } else {
+                    Access::Cell(h, slot.kind)
+                })
+            }
+            ExprKind::Index(m, key) => {
+                let (rm, km) = self.rexpr(m);
+                let Kind::Slice(c) = km else {
+                    return None;
+                };
+                Some(self.element(rm, c, key, e.span))
+            }
+            _ => None,
+        }
+    }
+
+    /// Element `key` of slice `rm` whose elements are cell-table entry `c`.
+    fn element(&mut self, rm: RExpr, c: u32, key: &Expr, span: Span) -> Access {
+        let (rk, kk) = self.rexpr(key);
+        if !kk.is_int() {
+            self.kind_error(
+                "a slice index must be an integer".into(),
+                subject_of(key),
+                kk,
+                key.span,
+                None,
+            );
+        }
+        let slot = self.cells.get(c);
+        let h = mk(RKind::Elem(Box::new(rm), Box::new(rk)), span);
+        if slot.inline {
+            Access::Inline(h, slot.kind)
+        } else {
+            Access::Cell(h, slot.kind)
         }
     }
 

@@ -8,6 +8,13 @@ use crate::ir::{Const, GlobalId, ObjectKind};
 use crate::span::Span;
 use crate::syntax::{ExprSrc, Name, StmtKind, TimerKind};
 
+/// A shared variable whose held kind is recorded.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum HeldKey {
+    Global(GlobalId),
+    Local(super::hir::Slot),
+}
+
 /// The names a declaration introduces.
 pub(crate) fn declared_names(kind: &StmtKind) -> Vec<&Name> {
     match kind {
@@ -22,7 +29,10 @@ pub(crate) fn declared_names(kind: &StmtKind) -> Vec<&Name> {
         | StmtKind::Map { name }
         | StmtKind::SyncMap { name }
         | StmtKind::Background { name }
-        | StmtKind::Timer { name, .. } => vec![name],
+        | StmtKind::Timer { name, .. }
+        | StmtKind::New { name, .. }
+        | StmtKind::Slice { name, .. }
+        | StmtKind::Func { name, .. } => vec![name],
         StmtKind::WithCancel { ctx, cancel, .. } => vec![ctx, cancel],
         _ => Vec::new(),
     }
@@ -38,6 +48,7 @@ pub(crate) fn decl_kind(kind: &StmtKind) -> Kind {
         StmtKind::Once { .. } => ObjectKind::Once,
         StmtKind::Cond { .. } => ObjectKind::Cond,
         StmtKind::Var { .. } => return Kind::Var,
+        StmtKind::Func { .. } => ObjectKind::Func,
         StmtKind::Map { .. } => ObjectKind::Map,
         StmtKind::SyncMap { .. } => ObjectKind::SyncMap,
         StmtKind::Background { .. } | StmtKind::WithCancel { .. } => ObjectKind::Context,
@@ -57,9 +68,88 @@ pub(crate) enum Creation {
 }
 
 impl Walker<'_> {
+    /// The kind of the (first) name a declaration introduces, record and
+    /// slice types included.
+    pub(crate) fn declared_kind(&mut self, kind: &StmtKind) -> Kind {
+        match kind {
+            StmtKind::New { ty, .. } => self
+                .record_ids
+                .get(&ty.text)
+                .map_or(Kind::Unknown, |id| Kind::Record(*id)),
+            StmtKind::Slice { elem, .. } => {
+                let saved = self.errs.len();
+                let k = match self.go_type(elem) {
+                    Some((slot, _)) => Kind::Slice(self.cells.intern(slot)),
+                    None => Kind::Unknown,
+                };
+                // Reported where the slice is made.
+                self.errs.truncate(saved);
+                k
+            }
+            _ => decl_kind(kind),
+        }
+    }
+
+    /// What a `Var` holds: its declared type, else its initial value's
+    /// kind (an integer or boolean variable reads as a shared variable).
+    fn held_kind(&mut self, ty: Option<&crate::syntax::TypeSrc>, init: Kind) -> Kind {
+        if let Some(t) = ty {
+            let saved = self.errs.len();
+            let slot = self.go_type(t);
+            if let Some((slot, _)) = slot {
+                if slot.inline {
+                    self.errs.truncate(saved);
+                    self.error(
+                        Diagnostic::new(
+                            format!("a `Var` holds a value or a reference, not `{}`", t.text),
+                            t.span,
+                        )
+                        .with_label("held by value")
+                        .with_help("declare the object itself (`Mutex(\"mu\")`, `New(\"s\", \"T\")`), or a pointer to it (`*T`)"),
+                    );
+                    return Kind::Unknown;
+                }
+                if !slot.kind.compatible(init) && init != Kind::Unknown {
+                    self.error(
+                        Diagnostic::new(
+                            format!(
+                                "the initial value is {}, but the variable's type `{}` holds {}",
+                                init.describe(),
+                                t.text,
+                                slot.kind.describe()
+                            ),
+                            t.span,
+                        )
+                        .with_label("this type"),
+                    );
+                }
+                return slot.kind;
+            }
+            return Kind::Unknown;
+        }
+        match init {
+            Kind::Nil | Kind::Var => Kind::Unknown,
+            k => k,
+        }
+    }
+
+    /// Records what a shared variable holds, for its reads and stores.
+    pub(crate) fn set_held(&mut self, var: HeldKey, held: Kind) {
+        match var {
+            HeldKey::Global(g) => {
+                self.global_held.insert(g, held);
+            }
+            HeldKey::Local(slot) => {
+                if let Some(f) = self.stack.last().map(|c| c.id) {
+                    self.local_held.insert((f, slot), held);
+                }
+            }
+        }
+    }
+
     /// Checks the operands of a creation statement (not `WithCancel`) and
     /// says what it creates.
-    pub(crate) fn creation(&mut self, kind: &StmtKind, span: Span) -> Option<Creation> {
+    pub(crate) fn creation(&mut self, kind: &StmtKind, span: Span) -> Option<(Creation, Kind)> {
         let int_or = |w: &mut Walker<'_>, e: &Option<ExprSrc>, default: i64, what: &str| match e {
             Some(e) => w.int_expr(e, what),
             None => RExpr::constant(Const::Int(default), span),
@@ -81,7 +171,7 @@ impl Walker<'_> {
                 }
                 HNew::Chan { cap }
             }
-            StmtKind::NilChan { .. } => return Some(Creation::Nil),
+            StmtKind::NilChan { .. } => return Some((Creation::Nil, Kind::Unknown)),
             StmtKind::Mutex { .. } => HNew::Mutex,
             StmtKind::RwMutex { .. } => HNew::RwMutex,
             StmtKind::WaitGroup { .. } => HNew::WaitGroup,
@@ -117,27 +207,100 @@ impl Walker<'_> {
                 }
                 HNew::Cond { locker }
             }
-            StmtKind::Var { init, .. } => {
-                let init = match init {
-                    Some(e) => {
-                        let (v, k) = self.expr(e);
-                        if matches!(k, Kind::Obj(_) | Kind::Pointer) {
-                            self.error(
-                                Diagnostic::new(
-                                    format!(
-                                        "a shared variable holds a value, not {}",
-                                        k.describe()
-                                    ),
-                                    v.span,
-                                )
-                                .with_label("not an integer or boolean"),
-                            );
-                        }
-                        v
-                    }
-                    None => RExpr::constant(Const::Int(0), span),
+            StmtKind::Var { init, ty, .. } => {
+                let (init, k) = match init {
+                    Some(e) => self.expr(e),
+                    None => match ty {
+                        // The zero value of its type.
+                        Some(t) => match self.go_type(t) {
+                            Some((_, crate::ir::Cell::Value(z))) => {
+                                (RExpr::constant(z, span), Kind::Unknown)
+                            }
+                            _ => (RExpr::constant(Const::Nil, span), Kind::Unknown),
+                        },
+                        None => (RExpr::constant(Const::Int(0), span), Kind::Int),
+                    },
                 };
-                HNew::Var { init }
+                let held = self.held_kind(ty.as_ref(), k);
+                return Some((Creation::New(HNew::Var { init }), held));
+            }
+            StmtKind::New { ty, fields, .. } => {
+                let id = self.record_type(&ty.text, ty.span)?;
+                let mut inits: Vec<(u32, RExpr)> = Vec::new();
+                for (fname, value) in fields {
+                    let (v, k) = self.expr(value);
+                    let rec = &self.records[id.index()];
+                    let Some((i, f)) = rec.field(&fname.text) else {
+                        let names: Vec<&str> = rec.fields.iter().map(|f| f.name.as_str()).collect();
+                        let mut d = Diagnostic::new(
+                            format!("type `{}` has no field `{}`", rec.name, fname.text),
+                            fname.span,
+                        )
+                        .with_label("unknown field");
+                        if let Some(s) =
+                            crate::diagnostic::closest(&fname.text, names.iter().copied())
+                        {
+                            d = d.with_help(format!("did you mean `{s}`?"));
+                        }
+                        self.error(d);
+                        continue;
+                    };
+                    let slot = f.slot;
+                    if slot.inline {
+                        self.error(
+                            Diagnostic::new(
+                                format!(
+                                    "field `{}` holds its object by value: it cannot be set",
+                                    fname.text
+                                ),
+                                fname.span,
+                            )
+                            .with_label("made with the record")
+                            .with_help("leave it out: it starts as a new, zero object"),
+                        );
+                        continue;
+                    }
+                    if !slot.kind.compatible(k) {
+                        self.error(
+                            Diagnostic::new(
+                                format!(
+                                    "field `{}` holds {}, but the value is {}",
+                                    fname.text,
+                                    slot.kind.describe(),
+                                    k.value().describe()
+                                ),
+                                v.span,
+                            )
+                            .with_label("wrong kind"),
+                        );
+                    }
+                    if inits.iter().any(|(j, _)| *j == i) {
+                        self.error(
+                            Diagnostic::new(
+                                format!("field `{}` is given twice", fname.text),
+                                fname.span,
+                            )
+                            .with_label("given again here"),
+                        );
+                        continue;
+                    }
+                    inits.push((i, v));
+                }
+                HNew::Record { ty: id, inits }
+            }
+            StmtKind::Slice { elem, len, .. } => {
+                let (_, cell) = self.go_type(elem)?;
+                let len = int_or(self, len, 0, "a length");
+                if let Some(v) = super::exprs::const_value(&len) {
+                    if v < 0 {
+                        self.error(
+                            Diagnostic::new(format!("negative slice length {v}"), len.span)
+                                .with_label("must be 0 or more")
+                                .with_note("Go panics with `makeslice: len out of range`"),
+                        );
+                    }
+                }
+                HNew::Slice { elem: cell, len }
             }
             StmtKind::Timer { kind, duration, .. } => HNew::Timer {
                 kind: *kind,
@@ -145,7 +308,7 @@ impl Walker<'_> {
             },
             _ => return None,
         };
-        Some(Creation::New(new))
+        Some((Creation::New(new), Kind::Unknown))
     }
 
     /// Checks the `globals` list and builds the global objects.
@@ -156,13 +319,21 @@ impl Walker<'_> {
             let name = declared_names(&g.kind)
                 .first()
                 .map_or_else(String::new, |n| n.text.clone());
-            let kind = match decl_kind(&g.kind) {
+            let kind = match self.declared_kind(&g.kind) {
                 Kind::Obj(k) => k,
+                Kind::Record(_) => ObjectKind::Record,
+                Kind::Slice(_) => ObjectKind::Slice,
                 _ => ObjectKind::Var,
             };
             let init = match self.creation(&g.kind, g.span) {
-                Some(Creation::New(n)) => Some(n),
-                Some(Creation::Nil) | None => None,
+                Some((Creation::New(n), held)) => {
+                    if matches!(g.kind, StmtKind::Var { .. }) {
+                        let id = GlobalId(u32::try_from(i).unwrap_or(u32::MAX));
+                        self.set_held(HeldKey::Global(id), held);
+                    }
+                    Some(n)
+                }
+                Some((Creation::Nil, _)) | None => None,
             };
             if let Some(init) = &init {
                 for e in operands(init) {
@@ -199,6 +370,9 @@ fn operands(n: &HNew) -> Vec<&RExpr> {
         HNew::Cond { locker } => vec![locker],
         HNew::Var { init } => vec![init],
         HNew::Timer { duration, .. } => vec![duration],
+        HNew::Record { inits, .. } => inits.iter().map(|(_, v)| v).collect(),
+        HNew::Slice { len, .. } => vec![len],
+        HNew::Closure { captured, .. } => captured.iter().collect(),
         HNew::WithCancel {
             parent, timeout, ..
         } => std::iter::once(parent).chain(timeout.iter()).collect(),

@@ -41,6 +41,14 @@ pub(crate) enum RKind {
     Len(Box<RExpr>),
     /// `ctx.Err()`.
     CtxErr(Box<RExpr>),
+    /// The handle of field `i` of a record (pure).
+    Field(Box<RExpr>, u32),
+    /// The handle of an element of a slice (pure).
+    Elem(Box<RExpr>, Box<RExpr>),
+    /// `len(s)` of a slice (pure).
+    SliceLen(Box<RExpr>),
+    /// A named function as a value.
+    Func(FuncId),
 }
 
 impl RExpr {
@@ -55,15 +63,17 @@ impl RExpr {
     /// Whether evaluating it needs a visible read.
     pub(crate) fn has_read(&self) -> bool {
         match &self.kind {
-            RKind::Const(_) | RKind::Local(_) | RKind::Global(_) => false,
+            RKind::Const(_) | RKind::Local(_) | RKind::Global(_) | RKind::Func(_) => false,
             RKind::Unary(_, e)
             | RKind::DoneOf(e)
             | RKind::ChanOf(e)
             | RKind::Cap(e)
             | RKind::GroupPart(e, _)
             | RKind::CondLocker(e)
-            | RKind::RLocker(e) => e.has_read(),
-            RKind::Binary(_, a, b) => a.has_read() || b.has_read(),
+            | RKind::RLocker(e)
+            | RKind::Field(e, _)
+            | RKind::SliceLen(e) => e.has_read(),
+            RKind::Binary(_, a, b) | RKind::Elem(a, b) => a.has_read() || b.has_read(),
             RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => true,
         }
     }
@@ -71,15 +81,17 @@ impl RExpr {
     /// The span of the first visible read inside, if any.
     pub(crate) fn first_read(&self) -> Option<Span> {
         match &self.kind {
-            RKind::Const(_) | RKind::Local(_) | RKind::Global(_) => None,
+            RKind::Const(_) | RKind::Local(_) | RKind::Global(_) | RKind::Func(_) => None,
             RKind::Unary(_, e)
             | RKind::DoneOf(e)
             | RKind::ChanOf(e)
             | RKind::Cap(e)
             | RKind::GroupPart(e, _)
             | RKind::CondLocker(e)
-            | RKind::RLocker(e) => e.first_read(),
-            RKind::Binary(_, a, b) => a.first_read().or_else(|| b.first_read()),
+            | RKind::RLocker(e)
+            | RKind::Field(e, _)
+            | RKind::SliceLen(e) => e.first_read(),
+            RKind::Binary(_, a, b) | RKind::Elem(a, b) => a.first_read().or_else(|| b.first_read()),
             RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => Some(self.span),
         }
     }
@@ -129,6 +141,18 @@ pub(crate) enum HNew {
     Timer {
         kind: TimerKind,
         duration: RExpr,
+    },
+    Record {
+        ty: crate::ir::RecordId,
+        inits: Vec<(u32, RExpr)>,
+    },
+    Slice {
+        elem: crate::ir::Cell,
+        len: RExpr,
+    },
+    Closure {
+        func: FuncId,
+        captured: Vec<RExpr>,
     },
     /// `errgroup.Group` (`cancel`: the cancel function of `WithContext`).
     Group {
@@ -297,6 +321,17 @@ pub(crate) enum HKind {
         args: Vec<RExpr>,
         dst: Option<HDst>,
     },
+    /// `go f(args)` through a function value.
+    GoValue {
+        callee: RExpr,
+        args: Vec<RExpr>,
+    },
+    /// `f(args)` through a function value.
+    CallValue {
+        callee: RExpr,
+        args: Vec<RExpr>,
+        dst: Option<HDst>,
+    },
     /// `once.Do(body)`: `func` is the synthetic body, called with `once` then `args`.
     Do {
         once: RExpr,
@@ -422,6 +457,10 @@ pub(crate) struct HGlobal {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct HProgram {
     pub meta: Metadata,
+    /// Record types, by id.
+    pub types: Vec<crate::ir::RecordType>,
+    /// Functions used as values, ascending.
+    pub func_values: Vec<FuncId>,
     pub globals: Vec<HGlobal>,
     /// By [`FuncId`]; `main` is id 0.
     pub funcs: Vec<HFunc>,

@@ -2,7 +2,7 @@
 //! variable, a pointer or an object), and the join used to infer parameter
 //! kinds from call sites.
 
-use crate::ir::ObjectKind;
+use crate::ir::{ObjectKind, RecordId};
 use crate::span::Span;
 
 /// The static kind of a name or expression.
@@ -22,8 +22,13 @@ pub(crate) enum Kind {
     Var,
     /// The handle of a shared variable (`&x`), read with `*p`.
     Pointer,
-    /// A synchronisation object, channel, map, context, ...
+    /// A synchronisation object, channel, map, context, function, ...
     Obj(ObjectKind),
+    /// A record of this type (always by reference: `&T{...}`).
+    Record(RecordId),
+    /// A slice whose elements are described by this entry of the walk's
+    /// cell table ([`super::types::CellTable`]).
+    Slice(u32),
 }
 
 impl Kind {
@@ -37,6 +42,8 @@ impl Kind {
             Kind::Var => "a shared variable",
             Kind::Pointer => "a pointer",
             Kind::Obj(k) => k.describe(),
+            Kind::Record(_) => "a record",
+            Kind::Slice(_) => "a slice",
         }
     }
 
@@ -63,6 +70,8 @@ impl Kind {
     pub(crate) fn is_obj(self, allowed: &[ObjectKind]) -> bool {
         match self {
             Kind::Obj(k) => allowed.contains(&k),
+            Kind::Record(_) => allowed.contains(&ObjectKind::Record),
+            Kind::Slice(_) => allowed.contains(&ObjectKind::Slice),
             Kind::Unknown | Kind::Nil => true,
             _ => false,
         }
@@ -85,6 +94,15 @@ impl Kind {
             (Kind::Nil, k) | (k, Kind::Nil) => !matches!(k, Kind::Int | Kind::Bool),
             _ => false,
         }
+    }
+
+    /// Whether a value of this kind is a reference (an object, a record,
+    /// a slice or a pointer), not an integer or boolean.
+    pub(crate) fn is_reference(self) -> bool {
+        matches!(
+            self,
+            Kind::Obj(_) | Kind::Pointer | Kind::Record(_) | Kind::Slice(_)
+        )
     }
 
     /// The least kind covering both, or `None` when they conflict.

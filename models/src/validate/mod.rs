@@ -17,6 +17,7 @@ pub(crate) mod hir;
 pub(crate) mod kinds;
 mod scope;
 mod stmts;
+pub(crate) mod types;
 
 use std::collections::HashMap;
 
@@ -55,6 +56,10 @@ pub(crate) struct Walker<'s> {
     param_kinds: Vec<Vec<ParamKind>>,
     /// Parameter kinds found by this walk.
     joins: Vec<Vec<ParamKind>>,
+    /// Result kinds used by this walk, per named function (index = id - 1).
+    ret_kinds: Vec<ParamKind>,
+    /// Result kinds found by this walk (from its `Return` values).
+    ret_joins: Vec<ParamKind>,
     globals: Vec<HGlobal>,
     /// Output functions by id (filled when each function ends).
     funcs: Vec<Option<HFunc>>,
@@ -70,6 +75,16 @@ pub(crate) struct Walker<'s> {
     limited: bool,
     /// The texts of `errors.New` values, by [`crate::ir::Const::Error`] index.
     errors: Vec<String>,
+    /// Record types, by id, and their names.
+    records: Vec<types::RecordInfo>,
+    record_ids: types::RecordIds,
+    /// Slice element descriptions (kept across rounds).
+    cells: types::CellTable,
+    /// What each shared variable holds: by global, and by (function, slot).
+    global_held: HashMap<GlobalId, Kind>,
+    local_held: HashMap<(FuncId, hir::Slot), Kind>,
+    /// Functions used as values (what a call through a value may run).
+    func_values: std::collections::BTreeSet<FuncId>,
 }
 
 impl Walker<'_> {
@@ -102,20 +117,26 @@ pub(crate) fn check(
         .map(|f| vec![ParamKind::Unresolved; f.params.len()])
         .collect();
     let mut round = 0;
+    let mut cells = types::CellTable::default();
+    let mut rets = vec![ParamKind::Unresolved; sc.funcs.len()];
     loop {
         round += 1;
-        let mut w = Walker::new(sc, recovery, params, kinds.clone());
+        let mut w = Walker::new(sc, recovery, params, kinds.clone(), cells);
+        w.ret_kinds = rets.clone();
         w.walk();
+        cells = w.cells.clone();
         let converged = w
             .joins
             .iter()
             .flatten()
             .zip(kinds.iter().flatten())
-            .all(|(a, b)| a.same(*b));
+            .all(|(a, b)| a.same(*b))
+            && w.ret_joins.iter().zip(&rets).all(|(a, b)| a.same(*b));
         if converged || round >= MAX_ROUNDS {
             return w.finish(params);
         }
         kinds = w.joins;
+        rets = w.ret_joins;
     }
 }
 
@@ -125,6 +146,7 @@ impl<'s> Walker<'s> {
         recovery: &'s Recovery,
         params: &[(String, i64)],
         kinds: Vec<Vec<ParamKind>>,
+        cells: types::CellTable,
     ) -> Walker<'s> {
         let joins = kinds
             .iter()
@@ -136,6 +158,8 @@ impl<'s> Walker<'s> {
             errs: Vec::new(),
             package: HashMap::new(),
             func_ids: HashMap::new(),
+            ret_kinds: Vec::new(),
+            ret_joins: vec![ParamKind::Unresolved; sc.funcs.len()],
             param_kinds: kinds,
             joins,
             globals: Vec::new(),
@@ -146,7 +170,14 @@ impl<'s> Walker<'s> {
             current_global: None,
             limited: false,
             errors: Vec::new(),
+            records: Vec::new(),
+            record_ids: types::RecordIds::new(),
+            cells,
+            global_held: HashMap::new(),
+            local_held: HashMap::new(),
+            func_values: std::collections::BTreeSet::new(),
         };
+        w.declare_types();
         w.declare_package(params);
         w
     }
@@ -185,7 +216,7 @@ impl<'s> Walker<'s> {
                     continue;
                 }
                 let id = GlobalId(u32::try_from(i).unwrap_or(u32::MAX));
-                let kind = globals::decl_kind(&g.kind);
+                let kind = self.declared_kind(&g.kind);
                 self.package
                     .insert(name.text.clone(), PkgItem::Global(id, kind, name.span));
             }
@@ -265,6 +296,8 @@ impl<'s> Walker<'s> {
             return Err(errs);
         }
         let sc = self.sc;
+        let types = self.lowered_types();
+        let func_values = self.func_values.iter().copied().collect();
         let mut globals = self.globals;
         if self.background {
             globals.push(HGlobal {
@@ -298,6 +331,8 @@ impl<'s> Walker<'s> {
             })
             .collect();
         Ok(HProgram {
+            types,
+            func_values,
             meta: Metadata {
                 name: sc.name.text.clone(),
                 summary: sc.summary.clone(),

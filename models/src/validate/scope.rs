@@ -45,6 +45,8 @@ pub(crate) enum FnKind {
     GoBody,
     /// `Do(once, body)`
     DoBody,
+    /// `Func(name, params, body)`: a function literal.
+    FuncLit,
 }
 
 /// A labelled statement around the statement being checked.
@@ -135,6 +137,11 @@ impl FnCtx {
         self.slots.get(s.0 as usize)
     }
 
+    /// Whether `name` is a local visible here (or captured).
+    pub(crate) fn find_name(&self, name: &str) -> bool {
+        self.find(name).is_some()
+    }
+
     fn find(&self, name: &str) -> Option<Slot> {
         for scope in self.scopes.iter().rev() {
             if let Some((_, s)) = scope.iter().rev().find(|(n, _)| n == name) {
@@ -205,13 +212,20 @@ impl Walker<'_> {
             return Some(s);
         }
         let kind = self.stack.get(d)?.kind;
-        if d == 0 || !matches!(kind, FnKind::GoBody | FnKind::DoBody) {
+        if d == 0 || !matches!(kind, FnKind::GoBody | FnKind::DoBody | FnKind::FuncLit) {
             return None;
         }
         let outer = self.lookup_at(d - 1, name, use_span)?;
         let okind = self.stack.get(d - 1)?.slot(outer)?.kind;
+        let ofunc = self.stack.get(d - 1)?.id;
+        let held = self.local_held.get(&(ofunc, outer)).copied();
         let ctx = self.stack.get_mut(d)?;
         let inner = ctx.new_slot(name, okind, use_span);
+        let ifunc = ctx.id;
+        if let Some(h) = held {
+            self.local_held.insert((ifunc, inner), h);
+        }
+        let ctx = self.stack.get_mut(d)?;
         if let Some(info) = ctx.slots.get_mut(inner.0 as usize) {
             info.capture = true;
             info.loop_depth = 0;
@@ -293,7 +307,7 @@ impl Walker<'_> {
                     break;
                 }
             }
-            if !matches!(c.kind, FnKind::GoBody | FnKind::DoBody) {
+            if !matches!(c.kind, FnKind::GoBody | FnKind::DoBody | FnKind::FuncLit) {
                 break;
             }
         }
@@ -386,10 +400,10 @@ impl Walker<'_> {
 
     /// An anonymous body captures a local that is assigned after its declaration.
     pub(crate) fn capture_error(&mut self, kind: FnKind, name: &str, use_span: Span, assign: Span) {
-        let what = if kind == FnKind::DoBody {
-            "the `Do` body"
-        } else {
-            "the goroutine body"
+        let what = match kind {
+            FnKind::DoBody => "the `Do` body",
+            FnKind::FuncLit => "the function literal",
+            FnKind::Main | FnKind::Named | FnKind::GoBody => "the goroutine body",
         };
         let mut d = Diagnostic::new(
             format!("{what} captures `{name}`, which is assigned after its declaration"),
@@ -424,7 +438,8 @@ impl Walker<'_> {
                 .map(|i| (i.kind, i.decl));
             let (lk, _) = info.unwrap_or((Kind::Unknown, name.span));
             if lk == Kind::Var {
-                self.check_value_store(name, kind);
+                let held = self.held_of(Res::Local(slot, Kind::Var));
+                self.check_value_store(name, kind, held);
                 return HDst::Var(RExpr {
                     kind: RKind::Local(slot),
                     span: name.span,
@@ -450,7 +465,8 @@ impl Walker<'_> {
         }
         match self.package.get(&name.text).copied() {
             Some(PkgItem::Global(id, Kind::Var, _)) => {
-                self.check_value_store(name, kind);
+                let held = self.held_of(Res::Global(id, Kind::Var));
+                self.check_value_store(name, kind, held);
                 HDst::Var(RExpr {
                     kind: RKind::Global(id),
                     span: name.span,
@@ -476,8 +492,24 @@ impl Walker<'_> {
         }
     }
 
-    fn check_value_store(&mut self, name: &Name, kind: Kind) {
-        if matches!(kind, Kind::Obj(_) | Kind::Pointer) {
+    fn check_value_store(&mut self, name: &Name, kind: Kind, held: Kind) {
+        let holds_values = matches!(held, Kind::Int | Kind::Bool | Kind::Var);
+        if !holds_values && held != Kind::Unknown && !held.compatible(kind) {
+            self.error(
+                Diagnostic::new(
+                    format!(
+                        "cannot store {} in shared variable `{}`, which holds {}",
+                        kind.describe(),
+                        name.text,
+                        held.describe()
+                    ),
+                    name.span,
+                )
+                .with_label("wrong kind"),
+            );
+            return;
+        }
+        if holds_values && kind.is_reference() {
             self.error(
                 Diagnostic::new(
                     format!(

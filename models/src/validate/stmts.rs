@@ -1,9 +1,9 @@
 //! Statements: declarations, operations and structured control flow.
 
 use super::exprs::Target;
-use super::globals::{decl_kind, declared_names, Creation};
+use super::globals::{declared_names, Creation, HeldKey};
 use super::hir::{HCase, HCaseKind, HKind, HNew, HStmt, RExpr, RKind, RPlace};
-use super::kinds::Kind;
+use super::kinds::{Kind, ParamKind};
 use super::scope::FnKind;
 use super::Walker;
 use crate::decode::stmts::stmt_name;
@@ -76,14 +76,21 @@ impl Walker<'_> {
             | StmtKind::Map { .. }
             | StmtKind::SyncMap { .. }
             | StmtKind::Background { .. }
-            | StmtKind::Timer { .. } => {
+            | StmtKind::Timer { .. }
+            | StmtKind::New { .. }
+            | StmtKind::Slice { .. } => {
                 let creation = self.creation(&s.kind, span);
                 let dst = {
                     let names = declared_names(&s.kind);
                     let n = names.first()?;
-                    self.declare(n, decl_kind(&s.kind))
+                    let k = self.declared_kind(&s.kind);
+                    self.declare(n, k)
                 };
-                match creation? {
+                let (creation, held) = creation?;
+                if matches!(s.kind, StmtKind::Var { .. }) {
+                    self.set_held(HeldKey::Local(dst), held);
+                }
+                match creation {
                     Creation::New(object) => HKind::New { dst, object },
                     Creation::Nil => HKind::Assign {
                         dst,
@@ -453,6 +460,9 @@ impl Walker<'_> {
             StmtKind::Call { func, args, into } => {
                 return self.call_stmt(func, args, into.as_ref(), span)
             }
+            StmtKind::Func { name, params, body } => {
+                return self.func_lit(name, params, body, span)
+            }
             StmtKind::Defer {
                 body,
                 direct_recover: _,
@@ -493,6 +503,38 @@ impl Walker<'_> {
         e
     }
 
+    /// A store of a value of kind `k` into a cell holding `held`.
+    pub(crate) fn check_cell_store(&mut self, held: Kind, k: Kind, target: &ExprSrc, at: Span) {
+        let ok = match held {
+            // Integer and boolean variables hold values, not references.
+            Kind::Int | Kind::Bool | Kind::Var => !k.is_reference(),
+            Kind::Unknown | Kind::Nil => true,
+            _ => held.compatible(k),
+        };
+        if !ok {
+            let what = match held {
+                Kind::Int | Kind::Bool | Kind::Var => "values (integers and booleans)".to_string(),
+                _ => plain_kind(held),
+            };
+            let named = matches!(target, ExprSrc::Text { text, .. } if crate::decode::is_identifier(text.trim()));
+            let mut d = Diagnostic::new(
+                format!(
+                    "cannot store {} in {}, which holds {what}",
+                    k.value().describe(),
+                    super::exprs::subject(target)
+                ),
+                at,
+            )
+            .with_label("wrong kind");
+            if named {
+                d = d.with_help(
+                    "give the variable a type that holds it: `Var(name: \"x\", type: \"chan int\")`",
+                );
+            }
+            self.error(d);
+        }
+    }
+
     fn set(&mut self, target: &ExprSrc, value: &ExprSrc) -> Option<HKind> {
         let t = self.target(target);
         let (v, k) = self.expr(value);
@@ -514,6 +556,13 @@ impl Walker<'_> {
                 }
                 self.assigned(dst, target.span());
                 Some(HKind::Assign { dst, value: v })
+            }
+            Target::Cell(handle, held) => {
+                self.check_cell_store(held, k, target, v.span);
+                Some(HKind::Store {
+                    place: RPlace::Var(handle),
+                    value: v,
+                })
             }
             Target::Place(place) => {
                 if matches!(place, RPlace::Var(_)) && matches!(k, Kind::Obj(_) | Kind::Pointer) {
@@ -595,7 +644,25 @@ impl Walker<'_> {
     }
 
     fn return_stmt(&mut self, value: Option<&ExprSrc>, _span: Span) -> Option<HKind> {
-        let value = value.map(|v| self.expr(v).0);
+        let value = value.map(|v| self.expr(v));
+        if let (Some((v, k)), Some(c)) = (&value, self.stack.last()) {
+            // What a named function returns: joined over its `Return`s.
+            let named = c.kind == FnKind::Named && c.defer_mark.is_none();
+            if let Some(i) = c.id.index().checked_sub(1).filter(|_| named) {
+                if let Some(cur) = self.ret_joins.get_mut(i) {
+                    *cur = match *cur {
+                        ParamKind::Unresolved => ParamKind::Known(k.value(), v.span),
+                        ParamKind::Known(k0, s0) => match k0.join(k.value()) {
+                            Some(j) => ParamKind::Known(j, s0),
+                            // Returns of different kinds: the result is unknown.
+                            None => ParamKind::Conflict,
+                        },
+                        ParamKind::Conflict => ParamKind::Conflict,
+                    };
+                }
+            }
+        }
+        let value = value.map(|(v, _)| v);
         if let Some(v) = &value {
             let (kind, in_defer) = match self.stack.last() {
                 Some(c) => (c.kind, c.defer_mark.is_some()),
@@ -647,4 +714,9 @@ impl Walker<'_> {
         }
         Some(HKind::Defer { body })
     }
+}
+
+/// "channels", "records", ... for messages.
+fn plain_kind(k: Kind) -> String {
+    format!("{}s", super::scope::plain(k))
 }

@@ -81,9 +81,11 @@ fn unknown_name_with_did_you_mean() {
         one(r#"main: [Send("ch + 1")]"#),
         ("unknown name `ch`".into(), "ch".into(), None)
     );
+    // A function's name is a value (`x := worker`), which must be called
+    // as a function, not used as a number.
     assert_eq!(
-        one(r#"main: [Let("x", "worker")], funcs: {"worker": []}"#).2,
-        h("`worker` is a function: start it with `Go` or call it with `Call`")
+        one(r#"main: [Let("x", "worker + 1")], funcs: {"worker": []}"#).0,
+        "`+` needs integers, but `worker` is a function"
     );
 }
 

@@ -66,7 +66,7 @@ pub(super) struct Gen {
 }
 
 /// The protocols and their weights.
-pub(super) const PROTOCOLS: [(&str, usize); 16] = [
+pub(super) const PROTOCOLS: [(&str, usize); 17] = [
     ("chan", 26),
     ("mutex", 11),
     ("rwmutex", 7),
@@ -83,6 +83,7 @@ pub(super) const PROTOCOLS: [(&str, usize); 16] = [
     ("panic", 4),
     ("probe", 10),
     ("merge", 4),
+    ("closure", 4),
 ];
 
 pub(super) fn attempt(rng: &mut Rng, seed: u64) -> Scenario {

@@ -77,6 +77,8 @@ pub(super) fn field_names(
         ("Panic", _) => &["message"],
         ("Recover", _) => &["into"],
         ("Assert", _) => &["cond", "message"],
+        ("Func", _) => &["name", "params"],
+        ("Slice", _) => &["name", "elem", "len"],
         _ => &["name"],
     };
     let blocks: &'static [&'static str] = match op {

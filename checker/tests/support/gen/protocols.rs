@@ -22,6 +22,7 @@ impl Gen {
             "nil" => self.p_nil(),
             "probe" => self.p_probe(),
             "merge" => self.p_merge(),
+            "closure" => self.p_closure(),
             _ => self.p_panic(),
         }
     }
@@ -1008,6 +1009,43 @@ impl Gen {
             80..=91 => vec![leaf("Recv", vec![s(n)])],
             _ => vec![leaf("Close", vec![s(n)])],
         };
+        self.put(g, Place::Body, b, true);
+    }
+
+    /// Function values and slices: a sender closure kept in a slice of
+    /// channels' neighbour and started through its value, a helper called
+    /// through one; sometimes nobody receives (a leak) or the index is off
+    /// by one (a panic).
+    pub(super) fn p_closure(&mut self) {
+        let cap = self.rng.pick(&[0, 1]);
+        let c = self.chan(cap);
+        let g = self.any();
+        let (f, x, sl) = (self.fresh("f"), self.fresh("x"), self.fresh("sl"));
+        let index = if self.rng.chance(10) { 1 } else { 0 };
+        let mut b = vec![
+            leaf("Slice", vec![s(sl.clone()), s("chan int"), int(1)]),
+            leaf("Set", vec![s(format!("{sl}[0]")), s(c.clone())]),
+            nest(
+                "Func",
+                vec![s(f.clone()), Arg::List(vec![s(x.clone())])],
+                vec![vec![leaf("Send", vec![s(format!("{sl}[{index}]")), s(x)])]],
+            ),
+            leaf("Go", vec![s(f), Arg::List(vec![self.me(g)])]),
+        ];
+        if self.rng.chance(85) {
+            b.push(leaf("Recv", vec![s(c)]));
+        }
+        let (h, y, r) = (self.fresh("h"), self.fresh("y"), self.local());
+        b.push(nest(
+            "Func",
+            vec![s(h.clone()), Arg::List(vec![s(y.clone())])],
+            vec![vec![leaf("Return", vec![s(format!("{y} + 1"))])]],
+        ));
+        b.push(leaf(
+            "Call",
+            vec![s(h), Arg::List(vec![int(1)]), s(r.clone())],
+        ));
+        b.push(assert(format!("{r} == 2")));
         self.put(g, Place::Body, b, true);
     }
 

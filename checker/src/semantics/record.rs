@@ -1,0 +1,234 @@
+//! Records, slices and function values.
+//!
+//! A record or slice is an object holding the handles of its *cells*, fixed
+//! when it is made: each field or element is an object of its own (a shared
+//! variable for a value or reference, a mutex or WaitGroup held by value,
+//! a nested record or array). Reading a field's handle is therefore pure
+//! (like a context's `Done()` channel), and two goroutines using different
+//! fields touch different objects: they never conflict, as in Go. Reading or
+//! writing a value field is a plain access of its cell (a race when
+//! unordered); locking a mutex field is a lock of that mutex.
+//!
+//! A closure is an object holding its function and the values it captured
+//! when it was made; calling it passes the arguments, then the captured
+//! values.
+
+use smallvec::SmallVec;
+use weft_models::ir::{Cell, FuncId, ObjectKind, Program, RecordId};
+
+use super::eval::constant;
+use super::variable::VarState;
+use super::Fault;
+use crate::state::{Object, State};
+use crate::value::{ObjRef, Value};
+
+/// A record: the handles of its fields' cells, in declaration order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct RecordState {
+    /// Its type.
+    pub ty: RecordId,
+    /// One cell per field.
+    pub fields: SmallVec<[ObjRef; 4]>,
+}
+
+/// A slice (or an array held by value): the handles of its elements' cells.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct SliceState {
+    /// One cell per element.
+    pub elems: Vec<ObjRef>,
+}
+
+/// A function value with the values it captured.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct ClosureState {
+    /// The function.
+    pub func: FuncId,
+    /// Captured values, passed after the arguments.
+    pub captured: SmallVec<[Value; 2]>,
+}
+
+/// Go's message for a nil pointer dereference.
+pub(crate) const NIL_DEREF: &str =
+    "runtime error: invalid memory address or nil pointer dereference";
+
+/// Makes a cell (and everything it holds in place), iteratively: a record
+/// nested in a record, an array of records, ...
+pub(crate) fn make(state: &mut State, prog: &Program, top: &Cell) -> ObjRef {
+    // (parent, slot, cell): a child still to make and where it goes.
+    let mut work: Vec<(ObjRef, usize, &Cell)> = Vec::new();
+    let root = shell(state, prog, top, &mut work);
+    while let Some((parent, slot, cell)) = work.pop() {
+        let child = shell(state, prog, cell, &mut work);
+        match state.object_mut(parent) {
+            Object::Record(r) => r.fields[slot] = child,
+            Object::Slice(s) => s.elems[slot] = child,
+            _ => {}
+        }
+    }
+    root
+}
+
+/// Allocates the object of one cell, with placeholders for the children
+/// it holds in place (pushed on `work`).
+fn shell<'p>(
+    state: &mut State,
+    prog: &'p Program,
+    cell: &'p Cell,
+    work: &mut Vec<(ObjRef, usize, &'p Cell)>,
+) -> ObjRef {
+    let placeholder = ObjRef(u32::MAX);
+    match cell {
+        Cell::Value(c) => state.alloc(Object::Var(VarState {
+            value: constant(*c),
+        })),
+        Cell::Object(k) => state.alloc(match k {
+            ObjectKind::RwMutex => Object::RwMutex(Default::default()),
+            ObjectKind::WaitGroup => Object::WaitGroup(Default::default()),
+            ObjectKind::Once => Object::Once(Default::default()),
+            // Validation admits only the four sync types by value.
+            _ => Object::Mutex(Default::default()),
+        }),
+        Cell::Record(id) => {
+            let fields = prog.types.get(id.index()).map_or(&[][..], |t| &t.fields);
+            let r = state.alloc(Object::Record(RecordState {
+                ty: *id,
+                fields: smallvec::smallvec![placeholder; fields.len()],
+            }));
+            for (i, (_, c)) in fields.iter().enumerate() {
+                work.push((r, i, c));
+            }
+            r
+        }
+        Cell::Array(elem, n) => {
+            let s = state.alloc(Object::Slice(SliceState {
+                elems: vec![placeholder; *n as usize],
+            }));
+            for i in 0..*n as usize {
+                work.push((s, i, elem));
+            }
+            s
+        }
+    }
+}
+
+/// Sets value field `field` of a record just made.
+pub(crate) fn init_field(
+    state: &mut State,
+    rec: ObjRef,
+    field: u32,
+    v: Value,
+) -> Result<(), Fault> {
+    let cell = match state.object(rec) {
+        Object::Record(r) => r.fields.get(field as usize).copied(),
+        _ => None,
+    }
+    .ok_or_else(|| Fault::Internal("a record field out of range".into()))?;
+    match state.object_mut(cell) {
+        Object::Var(x) => {
+            x.value = v;
+            Ok(())
+        }
+        _ => Err(Fault::Internal(
+            "a record's value field is not a cell".into(),
+        )),
+    }
+}
+
+/// The handle of field `i` of the record `v`.
+pub(crate) fn field(state: &State, v: Value, i: u32) -> Result<Value, Fault> {
+    match v {
+        Value::Nil => Err(Fault::Panic(NIL_DEREF.into())),
+        Value::Obj(r) => match state.object(r) {
+            Object::Record(rec) => rec
+                .fields
+                .get(i as usize)
+                .map(|&f| Value::Obj(f))
+                .ok_or_else(|| Fault::Internal("a record field out of range".into())),
+            o => Err(Fault::Model(format!(
+                "a field of {} is read, but only records have fields",
+                o.describe()
+            ))),
+        },
+        v => Err(Fault::Model(format!("expected a record, found `{v}`"))),
+    }
+}
+
+/// The handle of element `index` of the slice `v` (Go's message when out of range).
+pub(crate) fn elem(state: &State, v: Value, index: i64) -> Result<Value, Fault> {
+    let elems: &[ObjRef] = match v {
+        Value::Nil => &[],
+        Value::Obj(r) => match state.object(r) {
+            Object::Slice(s) => &s.elems,
+            o => {
+                return Err(Fault::Model(format!(
+                    "{} is indexed like a slice",
+                    o.describe()
+                )))
+            }
+        },
+        v => return Err(Fault::Model(format!("expected a slice, found `{v}`"))),
+    };
+    usize::try_from(index)
+        .ok()
+        .and_then(|i| elems.get(i))
+        .map(|&e| Value::Obj(e))
+        .ok_or_else(|| {
+            Fault::Panic(format!(
+                "runtime error: index out of range [{index}] with length {}",
+                elems.len()
+            ))
+        })
+}
+
+/// `len(s)` of a slice.
+pub(crate) fn len(state: &State, v: Value) -> Result<i64, Fault> {
+    match v {
+        Value::Nil => Ok(0),
+        Value::Obj(r) => match state.object(r) {
+            Object::Slice(s) => Ok(s.elems.len() as i64),
+            o => Err(Fault::Model(format!("len of {} as a slice", o.describe()))),
+        },
+        v => Err(Fault::Model(format!("expected a slice, found `{v}`"))),
+    }
+}
+
+/// What calling the function value `v` with `args` runs: the function and
+/// its arguments (the captured values last). Calling nil panics, as in Go.
+pub(crate) fn callee(
+    state: &State,
+    prog: &Program,
+    v: Value,
+    mut args: SmallVec<[Value; 6]>,
+) -> Result<(FuncId, SmallVec<[Value; 6]>), Fault> {
+    let func = match v {
+        Value::Nil => return Err(Fault::Panic(NIL_DEREF.into())),
+        Value::Func(f) => f,
+        Value::Obj(r) => match state.object(r) {
+            Object::Closure(c) => {
+                args.extend(c.captured.iter().copied());
+                c.func
+            }
+            o => {
+                return Err(Fault::Model(format!(
+                    "{} is called, but only functions can be",
+                    o.describe()
+                )))
+            }
+        },
+        v => return Err(Fault::Model(format!("expected a function, found `{v}`"))),
+    };
+    let want = prog
+        .funcs
+        .get(func.index())
+        .map_or(0, |f| f.param_count as usize);
+    if want != args.len() {
+        return Err(Fault::Model(format!(
+            "`{}` is called with {} values, but takes {want}",
+            prog.funcs
+                .get(func.index())
+                .map_or("?", |f| f.name.as_str()),
+            args.len()
+        )));
+    }
+    Ok((func, args))
+}

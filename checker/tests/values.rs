@@ -1,0 +1,404 @@
+//! First-class values: records (`types`, `New`, `s.f`), slices and arrays
+//! (`Slice`, `xs[i]`, `len`), function values and closures (`Func`, calls
+//! through a value), pointers to fields, shared variables holding
+//! references, and the nil value of each with Go's behaviour. Every
+//! expectation is what real Go does: the Go programs are in
+//! `checker/tests/values/go/probes.go`, their output in
+//! `checker/tests/values/go/RESULTS.txt` (run with `sh run.sh` there).
+//! Each scenario is checked with and without the reduction, which must agree.
+
+use weft_checker::explore::{explore, explore_with, Bounds, Outcome};
+use weft_checker::reduce::Reduction;
+use weft_models::span::SourceFile;
+use weft_models::syntax::BugKind::{self, *};
+
+const TYPES: &str = r#"{
+    "Server": {"mu": "sync.Mutex", "ch": "chan int", "closed": "bool", "n": "int",
+               "wg": "sync.WaitGroup", "next": "*Server", "m": "map[int]int",
+               "handle": "func(int) int"},
+}"#;
+
+fn source(main: &str, funcs: &str) -> String {
+    format!(
+        "Scenario(name: \"t\",\n types: {TYPES},\n main: [\n{main}\n ],\n funcs: {{{funcs}}},\n)"
+    )
+}
+
+fn check(main: &str, funcs: &str) -> Outcome {
+    let file = SourceFile::new("t.ron", source(main, funcs));
+    let prog = match weft_models::compile(&file, &[]) {
+        Ok(p) => p,
+        Err(e) => panic!("scenario does not compile:\n{}", e.render(&file, false)),
+    };
+    let out = explore_with(&prog, &Bounds::default(), Reduction::None).expect("no model error");
+    assert!(out.complete, "search must be complete");
+    let reduced = explore(&prog, &Bounds::default()).expect("no model error");
+    let keys = |o: &Outcome| {
+        o.bugs
+            .iter()
+            .map(|b| (b.kind, b.site, b.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(&reduced),
+        keys(&out),
+        "the reduction changes the verdict"
+    );
+    out
+}
+
+fn kinds(o: &Outcome) -> Vec<BugKind> {
+    let mut k: Vec<BugKind> = o.bugs.iter().map(|b| b.kind).collect();
+    k.sort();
+    k.dedup();
+    k
+}
+
+fn messages(o: &Outcome) -> Vec<String> {
+    let mut m: Vec<String> = o.bugs.iter().map(|b| b.message.clone()).collect();
+    m.sort();
+    m.dedup();
+    m
+}
+
+/// The rendered errors of a scenario that must not compile.
+fn rejected(main: &str) -> String {
+    let file = SourceFile::new("t.ron", source(main, ""));
+    match weft_models::compile(&file, &[]) {
+        Ok(_) => panic!("compiles:\n{main}"),
+        Err(e) => e.render(&file, false),
+    }
+}
+
+const NIL_DEREF: &str = "panic: runtime error: invalid memory address or nil pointer dereference";
+
+// ----- records -----
+
+#[test]
+fn fields_hold_objects_by_value_and_values_in_cells() {
+    // A WaitGroup and a Mutex held by value in a record, its counter
+    // updated under the lock by two goroutines: no bug.
+    let o = check(
+        r#"Chan("c", 1),
+        New("s", "Server", {"ch": "c"}),
+        Add("s.wg", 2),
+        For("i", 0, 2, [Go(body: [Lock("s.mu"), Set("s.n", "s.n + 1"), Unlock("s.mu"), Done("s.wg")])]),
+        Wait("s.wg"),
+        Assert("s.n == 2", "lost update"),
+        Send("s.ch", 5),
+        Recv("s.ch", "v"),
+        Assert("v == 5"),"#,
+        "",
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+}
+
+#[test]
+fn a_field_written_by_two_goroutines_races_and_different_fields_do_not() {
+    // probes.go race-same-field / race-different-fields (go run -race).
+    let same = check(
+        r#"New("s", "Server"), Chan("done"),
+        Go(body: [Set("s.n", 1), Send("done", true)]),
+        Set("s.n", 2),
+        Recv("done"),"#,
+        "",
+    );
+    assert_eq!(kinds(&same), vec![Race]);
+    let different = check(
+        r#"New("s", "Server"), Chan("done"),
+        Go(body: [Set("s.n", 1), Send("done", true)]),
+        Set("s.closed", true),
+        Recv("done"),"#,
+        "",
+    );
+    assert!(different.bugs.is_empty(), "{:?}", messages(&different));
+}
+
+#[test]
+fn two_records_have_two_mutexes() {
+    // probes.go mutex-field-per-record.
+    let o = check(
+        r#"New("a", "Server"), New("b", "Server"), Lock("a.mu"), Lock("b.mu"),"#,
+        "",
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+    // The same record's mutex twice deadlocks.
+    let o = check(r#"New("a", "Server"), Lock("a.mu"), Lock("a.mu"),"#, "");
+    assert_eq!(kinds(&o), vec![Deadlock]);
+}
+
+#[test]
+fn a_nil_record_field_panics_with_gos_message() {
+    // probes.go nil-record-field, nil-next-field.
+    let o = check(r#"New("s", "Server"), Let("x", "s.next.n"),"#, "");
+    assert_eq!(messages(&o), vec![NIL_DEREF.to_string()]);
+    let o = check(
+        r#"Var(name: "p", type: "*Server"), Let("s", "p"), Lock("s.mu"),"#,
+        "",
+    );
+    assert_eq!(messages(&o), vec![NIL_DEREF.to_string()]);
+}
+
+#[test]
+fn a_nil_channel_field_blocks_forever() {
+    // probes.go nil-chan-field: the runtime's deadlock.
+    let o = check(r#"New("s", "Server"), Recv("s.ch"),"#, "");
+    assert_eq!(kinds(&o), vec![Deadlock]);
+}
+
+#[test]
+fn a_nil_map_field_reads_zero_and_panics_on_write() {
+    // probes.go nil-map-read, nil-map-write, nil-map-delete.
+    let o = check(
+        r#"New("s", "Server"), Let("x", "s.m[3]"), Assert("x == 0"), Delete("s.m", 1),"#,
+        "",
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+    let o = check(r#"New("s", "Server"), Set("s.m[1]", 2),"#, "");
+    assert_eq!(
+        messages(&o),
+        vec!["panic: assignment to entry in nil map".to_string()]
+    );
+}
+
+#[test]
+fn records_link_through_pointer_fields() {
+    let o = check(
+        r#"New("a", "Server", {"n": 1}),
+        New("b", "Server", {"n": 2, "next": "a"}),
+        Assert("b.next.n == 1", "followed the link"),
+        Lock("b.next.mu"),
+        Lock("a.mu"),"#,
+        "",
+    );
+    // b.next is a, so the second Lock blocks for ever.
+    assert_eq!(kinds(&o), vec![Deadlock]);
+}
+
+#[test]
+fn an_atomic_on_a_field_is_not_a_race() {
+    let o = check(
+        r#"New("s", "Server"), WaitGroup("wg"), Add("wg", 2),
+        For("i", 0, 2, [Go(body: [AtomicAdd("&s.n", 1), Done("wg")])]),
+        Wait("wg"),
+        AtomicLoad("s.n", "v"),
+        Assert("v == 2"),"#,
+        "",
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+}
+
+#[test]
+fn a_record_is_passed_to_functions_and_returned_from_them() {
+    // Parameters take the record's type from the call site; results
+    // from the function's `Return`.
+    let o = check(
+        r#"Call("newServer", [], "s"),
+        Go("serve", ["s"]),
+        Recv("s.ch", "v"),
+        Assert("v == 1"),"#,
+        r#""newServer": [Chan("c"), New("s", "Server", {"ch": "c"}), Return("s")],
+        "serve": (params: ["s"], body: [Lock("s.mu"), Set("s.n", 1), Unlock("s.mu"), Send("s.ch", "s.n")])"#,
+    );
+    // serve reads s.n after unlocking: main never writes it, so no race.
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+}
+
+// ----- slices and arrays -----
+
+#[test]
+fn a_slice_of_channels_is_indexed() {
+    // probes.go slice-of-channels.
+    let o = check(
+        r#"Slice("chans", "chan int", 3),
+        For("i", 0, 3, [Chan("c"), Set("chans[i]", "c"), Go(body: [Send("c", "i")])]),
+        Var("sum", 0),
+        For("i", 0, "len(chans)", [Recv("chans[i]", "v"), Set("sum", "sum + v")]),
+        Assert("sum == 3", "wrong sum"),"#,
+        "",
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+}
+
+#[test]
+fn range_over_a_slice_gives_indexes_and_elements() {
+    // for i, c := range chans { go func() { c <- i }() }; the slice is read once.
+    let o = check(
+        r#"Slice("chans", "chan int", 3),
+        Range("chans", "i", [Chan("c", 1), Set("chans[i]", "c")]),
+        Range("chans", "i", "c", [Go(body: [Send("c", "i")])]),
+        Var("sum", 0),
+        Range("chans", "c", [Recv("chans[c]", "v"), Set("sum", "sum + v")]),
+        Assert("sum == 3", "wrong sum"),
+        Slice("mus", "sync.Mutex", 2),
+        Range("mus", "_i", "mu", [Lock("mu")]),
+        Lock("mus[1]"),"#,
+        "",
+    );
+    // The last Lock finds mus[1] locked by the range: a deadlock.
+    assert_eq!(kinds(&o), vec![Deadlock]);
+}
+
+#[test]
+fn an_index_out_of_range_panics_with_gos_message() {
+    // probes.go index-out-of-range, negative-make-len.
+    let o = check(
+        r#"Slice("mus", "sync.Mutex", 2), Let("k", 5), Lock("mus[k]"),"#,
+        "",
+    );
+    assert_eq!(
+        messages(&o),
+        vec!["panic: runtime error: index out of range [5] with length 2".to_string()]
+    );
+    // (After a visible step: a panic in main before its first one is
+    // reported as an internal error, a known gap.)
+    let o = check(r#"Sleep, Let("n", -1), Slice("xs", "int", "n"),"#, "");
+    assert_eq!(
+        messages(&o),
+        vec!["panic: runtime error: makeslice: len out of range".to_string()]
+    );
+}
+
+#[test]
+fn elements_are_separate_locations() {
+    // Goroutine i writes xs[i]: no two goroutines share an element.
+    let o = check(
+        r#"Slice("xs", "int", 2), WaitGroup("wg"), Add("wg", 2),
+        For("i", 0, 2, [Go(body: [Set("xs[i]", "i + 1"), Done("wg")])]),
+        Wait("wg"),
+        Assert("xs[0] + xs[1] == 3"),"#,
+        "",
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+    // Both write xs[0]: a race.
+    let o = check(
+        r#"Slice("xs", "int", 2), WaitGroup("wg"), Add("wg", 2),
+        For("i", 0, 2, [Go(body: [Set("xs[0]", "i"), Done("wg")])]),
+        Wait("wg"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![Race]);
+}
+
+#[test]
+fn an_array_of_records_in_a_record_is_made_with_it() {
+    let o = check(
+        r#"Slice("servers", "[2]Server", 1),
+        Lock("servers[0][1].mu"),
+        Lock("servers[0][0].mu"),
+        Assert("len(servers[0]) == 2"),"#,
+        "",
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+}
+
+// ----- function values -----
+
+#[test]
+fn a_closure_is_started_and_called() {
+    // probes.go closure-captures, method-value-as-handler.
+    let o = check(
+        r#"Chan("c"),
+        Func("send", ["x"], [Send("c", "x")]),
+        Go("send", [7]),
+        Recv("c", "v"),
+        Assert("v == 7"),
+        Func("double", ["x"], [Return("x * 2")]),
+        New("s", "Server", {"handle": "double"}),
+        Let("h", "s.handle"),
+        Call("h", [21], "r"),
+        Assert("r == 42"),
+        Let("f", "worker"),
+        Go("f", ["c"]),
+        Recv("c", "w"),
+        Assert("w == 9"),"#,
+        r#""worker": (params: ["ch"], body: [Send("ch", 9)])"#,
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+}
+
+#[test]
+fn calling_a_nil_function_panics() {
+    // probes.go nil-func-call.
+    let o = check(r#"Var(name: "f", type: "func(int)"), Call("f", [1]),"#, "");
+    assert_eq!(messages(&o), vec![NIL_DEREF.to_string()]);
+}
+
+#[test]
+fn a_closure_that_leaks_its_goroutine_is_found() {
+    // A handler started per request that sends on an unbuffered channel
+    // nobody reads after a timeout: the classic leak, through a value.
+    let o = check(
+        r#"Chan("result"),
+        Func("work", [], [Send("result", 1)]),
+        Go("work", []),
+        Select([Recv("result", []), After(1, [])]),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![Leak]);
+}
+
+// ----- shared variables holding references -----
+
+#[test]
+fn a_variable_holds_a_channel_and_reads_race_with_writes() {
+    let o = check(
+        r#"Var(name: "ch", type: "chan int"),
+        Chan("c", 1),
+        Set("ch", "c"),
+        Send("ch", 1),
+        Recv("c", "v"),
+        Assert("v == 1"),"#,
+        "",
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+    let o = check(
+        r#"Var(name: "ch", type: "chan int"),
+        Chan("c", 1),
+        Go(body: [Set("ch", "c")]),
+        Send("ch", 1),"#,
+        "",
+    );
+    // The goroutine's write of ch races with main's read of it (and main
+    // may send on the nil channel first: blocked for ever).
+    assert!(kinds(&o).contains(&Race), "{:?}", messages(&o));
+}
+
+// ----- errors -----
+
+#[test]
+fn errors_point_at_the_field_and_the_type() {
+    let r = rejected(r#"New("s", "Server", {"nn": 1}),"#);
+    assert!(r.contains("type `Server` has no field `nn`"), "{r}");
+    assert!(r.contains("did you mean `n`?"), "{r}");
+    let r = rejected(r#"New("s", "Server"), Lock("s.mux"),"#);
+    assert!(r.contains("type `Server` has no field `mux`"), "{r}");
+    assert!(r.contains("did you mean `mu`?"), "{r}");
+    let r = rejected(r#"New("s", "Servr"),"#);
+    assert!(
+        r.contains("unknown type `Servr`") && r.contains("did you mean `Server`?"),
+        "{r}"
+    );
+    let r = rejected(r#"New("s", "Server"), Set("s.mu", 1),"#);
+    assert!(
+        r.contains("cannot assign to `s.mu`, a Mutex held by value"),
+        "{r}"
+    );
+    let r = rejected(r#"New("s", "Server"), Set("s.n", "s.ch"),"#);
+    assert!(r.contains("cannot store a channel in `s.n`"), "{r}");
+    let r = rejected(r#"Let("x", 3), Lock("x.mu"),"#);
+    assert!(
+        r.contains("`.mu` needs a record, but `x` is an integer"),
+        "{r}"
+    );
+    let r = rejected(r#"Slice("xs", "chan", 2),"#);
+    assert!(r.contains("write the element type after `chan`"), "{r}");
+    let file = SourceFile::new(
+        "t.ron",
+        r#"Scenario(name: "t", types: {"A": {"b": "B"}, "B": {"a": "A"}}, main: [Sleep])"#,
+    );
+    let r = weft_models::compile(&file, &[])
+        .expect_err("recursive types")
+        .render(&file, false);
+    assert!(r.contains("record `A` contains itself"), "{r}");
+}

@@ -1,0 +1,121 @@
+// Value probes: what real Go does for the constructs of
+// checker/tests/values.rs (records, slices, function values, pointers and
+// their nil values). Run: sh run.sh (prints RESULTS.txt). Each probe
+// prints one line; panics are recovered and printed as Go's message.
+package main
+
+import (
+	"fmt"
+	"os"
+	"sync"
+)
+
+type Server struct {
+	mu     sync.Mutex
+	ch     chan int
+	closed bool
+	n      int
+	wg     sync.WaitGroup
+	next   *Server
+	m      map[int]int
+	handle func(int) int
+}
+
+func try(name string, f func() string) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Printf("%s: panic: %v\n", name, r)
+		}
+	}()
+	fmt.Printf("%s: %s\n", name, f())
+}
+
+func main() {
+	try("nil-record-field", func() string {
+		var s *Server
+		return fmt.Sprint(s.n)
+	})
+	try("nil-next-field", func() string {
+		s := &Server{}
+		return fmt.Sprint(s.next.n)
+	})
+	try("index-out-of-range", func() string {
+		mus := make([]sync.Mutex, 2)
+		k := 5
+		mus[k].Lock()
+		return "locked"
+	})
+	try("nil-func-call", func() string {
+		var f func(int)
+		f(1)
+		return "called"
+	})
+	try("nil-map-read", func() string {
+		s := &Server{}
+		return fmt.Sprint(s.m[3])
+	})
+	try("nil-map-write", func() string {
+		s := &Server{}
+		s.m[1] = 2
+		return "written"
+	})
+	try("nil-map-delete", func() string {
+		var m map[int]int
+		delete(m, 1)
+		return "deleted"
+	})
+	try("negative-make-len", func() string {
+		n := -1
+		_ = make([]int, n)
+		return "made"
+	})
+	try("mutex-field-per-record", func() string {
+		// Two records, two mutexes: locking one does not block the other.
+		a, b := &Server{}, &Server{}
+		a.mu.Lock()
+		b.mu.Lock()
+		return "both locked"
+	})
+	try("slice-of-channels", func() string {
+		chans := make([]chan int, 3)
+		for i := range chans {
+			c := make(chan int)
+			chans[i] = c
+			go func(i int) { c <- i }(i)
+		}
+		sum := 0
+		for i := 0; i < len(chans); i++ {
+			sum += <-chans[i]
+		}
+		return fmt.Sprint(sum)
+	})
+	try("closure-captures", func() string {
+		c := make(chan int)
+		send := func(x int) { c <- x }
+		go send(7)
+		return fmt.Sprint(<-c)
+	})
+	try("method-value-as-handler", func() string {
+		s := &Server{handle: func(x int) int { return x * 2 }}
+		return fmt.Sprint(s.handle(21))
+	})
+	if len(os.Args) > 1 && os.Args[1] == "nil-chan-field" {
+		// Blocks forever: Go's runtime reports the deadlock.
+		s := &Server{}
+		<-s.ch
+	}
+	if len(os.Args) > 1 && os.Args[1] == "race-same-field" {
+		s := &Server{}
+		done := make(chan bool)
+		go func() { s.n = 1; done <- true }()
+		s.n = 2
+		<-done
+	}
+	if len(os.Args) > 1 && os.Args[1] == "race-different-fields" {
+		s := &Server{}
+		done := make(chan bool)
+		go func() { s.n = 1; done <- true }()
+		s.closed = true
+		<-done
+	}
+}

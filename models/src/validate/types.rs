@@ -1,0 +1,371 @@
+//! Record types and Go type names: what a field, a slice element or a typed
+//! variable holds, and how it is stored.
+//!
+//! A field or element is either a *cell* (a shared location holding a value:
+//! an integer, a boolean, or a reference such as a channel, a pointer or a
+//! slice; read and written as a shared variable) or an object held *inline*
+//! (`sync.Mutex`, a record by value, an array: made with its owner, and
+//! used in place).
+
+use std::collections::HashMap;
+
+use super::kinds::Kind;
+use super::Walker;
+use crate::diagnostic::Diagnostic;
+use crate::gotype::{self, GoType};
+use crate::ir::{Cell, Const, ObjectKind, RecordId, RecordType};
+use crate::span::Span;
+use crate::syntax::TypeSrc;
+
+/// What a field, element or typed variable holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Slot {
+    /// The kind of its value (for a cell) or of the object itself (inline).
+    pub kind: Kind,
+    /// True when the object is held in place (not a cell).
+    pub inline: bool,
+}
+
+/// The element descriptions of slice kinds ([`Kind::Slice`] indexes it).
+/// Append-only, and carried from one validation round to the next, so an
+/// index keeps its meaning in parameter kinds inferred earlier.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CellTable {
+    slots: Vec<Slot>,
+}
+
+impl CellTable {
+    /// The index of `slot`, added when new.
+    pub(crate) fn intern(&mut self, slot: Slot) -> u32 {
+        if let Some(i) = self.slots.iter().position(|s| *s == slot) {
+            return i as u32;
+        }
+        self.slots.push(slot);
+        (self.slots.len() - 1) as u32
+    }
+
+    /// The element of slice kind `i`.
+    pub(crate) fn get(&self, i: u32) -> Slot {
+        self.slots.get(i as usize).copied().unwrap_or(Slot {
+            kind: Kind::Unknown,
+            inline: false,
+        })
+    }
+}
+
+/// One field of a record type, as validation sees it.
+#[derive(Clone, Debug)]
+pub(crate) struct FieldInfo {
+    pub name: String,
+    pub slot: Slot,
+    pub cell: Cell,
+    pub span: Span,
+}
+
+/// A record type, as validation sees it.
+#[derive(Clone, Debug)]
+pub(crate) struct RecordInfo {
+    pub name: String,
+    pub fields: Vec<FieldInfo>,
+    pub span: Span,
+}
+
+impl RecordInfo {
+    /// The index and description of field `name`.
+    pub(crate) fn field(&self, name: &str) -> Option<(u32, &FieldInfo)> {
+        self.fields
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| (i as u32, &self.fields[i]))
+    }
+
+    /// The lowered type.
+    pub(crate) fn lowered(&self) -> RecordType {
+        RecordType {
+            name: self.name.clone(),
+            fields: self
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), f.cell.clone()))
+                .collect(),
+            span: self.span,
+        }
+    }
+}
+
+/// The span of bytes `at` inside the type text written at `src`.
+fn span_in(src: &TypeSrc, at: &std::ops::Range<usize>) -> Span {
+    let len = src.text.len();
+    let off = |i: usize| u32::try_from(i.min(len)).unwrap_or(0);
+    let start = src.span.start + off(at.start);
+    let end = (src.span.start + off(at.end)).max(start + 1);
+    Span::new(start, end)
+}
+
+impl Walker<'_> {
+    /// Declares the record types: names first (fields may name any of
+    /// them), then fields; rejects a record that holds itself by value.
+    pub(crate) fn declare_types(&mut self) {
+        let sc = self.sc;
+        for t in &sc.types {
+            if let Some(&first) = self.record_ids.get(&t.name.text) {
+                let first_span = self.records[first.index()].span;
+                self.error(
+                    Diagnostic::new(
+                        format!("type `{}` is declared twice", t.name.text),
+                        t.name.span,
+                    )
+                    .with_label("declared again here")
+                    .with_secondary(first_span, "first declared here")
+                    .with_help("rename one of the two"),
+                );
+                continue;
+            }
+            let id = RecordId(self.records.len() as u32);
+            self.record_ids.insert(t.name.text.clone(), id);
+            self.records.push(RecordInfo {
+                name: t.name.text.clone(),
+                fields: Vec::new(),
+                span: t.name.span,
+            });
+        }
+        for t in &sc.types {
+            let Some(&id) = self.record_ids.get(&t.name.text) else {
+                continue;
+            };
+            if self.records[id.index()].span != t.name.span {
+                continue;
+            }
+            let mut fields: Vec<FieldInfo> = Vec::new();
+            for (name, ty) in &t.fields {
+                if let Some(first) = fields.iter().find(|f| f.name == name.text) {
+                    let first = first.span;
+                    self.error(
+                        Diagnostic::new(
+                            format!("field `{}` is declared twice", name.text),
+                            name.span,
+                        )
+                        .with_label("declared again here")
+                        .with_secondary(first, "first declared here"),
+                    );
+                    continue;
+                }
+                // A field whose type fails is still a field (of unknown
+                // kind), so its uses are not reported as unknown fields.
+                let (slot, cell) = self.go_type(ty).unwrap_or((
+                    Slot {
+                        kind: Kind::Unknown,
+                        inline: false,
+                    },
+                    Cell::Value(Const::Nil),
+                ));
+                fields.push(FieldInfo {
+                    name: name.text.clone(),
+                    slot,
+                    cell,
+                    span: name.span,
+                });
+            }
+            self.records[id.index()].fields = fields;
+        }
+        self.check_inline_cycles();
+    }
+
+    /// Go rejects `type A struct { b B }; type B struct { a A }`: such a
+    /// record would be infinitely large.
+    fn check_inline_cycles(&mut self) {
+        let n = self.records.len();
+        let inline_edges: Vec<Vec<(usize, Span)>> = self
+            .records
+            .iter()
+            .map(|r| {
+                let mut out = Vec::new();
+                for f in &r.fields {
+                    let mut c = &f.cell;
+                    while let Cell::Array(inner, _) = c {
+                        c = inner;
+                    }
+                    if let Cell::Record(id) = c {
+                        out.push((id.index(), f.span));
+                    }
+                }
+                out
+            })
+            .collect();
+        // Iterative depth-first search for a cycle from each record.
+        let mut reported = vec![false; n];
+        for start in 0..n {
+            let mut seen = vec![false; n];
+            let mut stack: Vec<(usize, Span)> = inline_edges[start].clone();
+            while let Some((r, span)) = stack.pop() {
+                if r == start {
+                    if !reported[start] {
+                        reported[start] = true;
+                        let name = self.records[start].name.clone();
+                        self.error(
+                            Diagnostic::new(
+                                format!("record `{name}` contains itself"),
+                                self.records[start].span,
+                            )
+                            .with_label("invalid recursive type")
+                            .with_secondary(span, "held by value here")
+                            .with_help("hold it through a pointer: `*T`"),
+                        );
+                    }
+                    break;
+                }
+                if r < n && !seen[r] {
+                    seen[r] = true;
+                    stack.extend(inline_edges[r].iter().copied());
+                }
+            }
+        }
+    }
+
+    /// What a Go type written at `src` holds and how it is made, or an
+    /// error (reported).
+    pub(crate) fn go_type(&mut self, src: &TypeSrc) -> Option<(Slot, Cell)> {
+        let t = match gotype::parse(&src.text) {
+            Ok(t) => t,
+            Err(e) => {
+                let span = span_in(src, &e.at);
+                self.error(
+                    Diagnostic::new(
+                        format!("cannot read type `{}`: {}", src.text, e.message),
+                        span,
+                    )
+                    .with_label("not a type weft knows")
+                    .with_note(format!("weft knows {}", gotype::KNOWN)),
+                );
+                return None;
+            }
+        };
+        self.resolve_type(&t, src)
+    }
+
+    fn resolve_type(&mut self, t: &GoType, src: &TypeSrc) -> Option<(Slot, Cell)> {
+        let cell = |kind: Kind, zero: Const| {
+            Some((
+                Slot {
+                    kind,
+                    inline: false,
+                },
+                Cell::Value(zero),
+            ))
+        };
+        match t {
+            GoType::Int => cell(Kind::Int, Const::Int(0)),
+            GoType::Bool => cell(Kind::Bool, Const::Bool(false)),
+            GoType::Opaque => cell(Kind::Unknown, Const::Nil),
+            GoType::Chan(_) => cell(Kind::Obj(ObjectKind::Chan), Const::Nil),
+            GoType::Map => cell(Kind::Obj(ObjectKind::Map), Const::Nil),
+            GoType::Context => cell(Kind::Obj(ObjectKind::Context), Const::Nil),
+            GoType::CancelFunc => cell(Kind::Obj(ObjectKind::CancelFunc), Const::Nil),
+            GoType::Timer => cell(Kind::Obj(ObjectKind::Timer), Const::Nil),
+            GoType::Func => cell(Kind::Obj(ObjectKind::Func), Const::Nil),
+            GoType::Sync(ObjectKind::Cond) => {
+                self.error(
+                    Diagnostic::new("a `sync.Cond` must be made with its Locker", src.span)
+                        .with_label("by value")
+                        .with_help(
+                            "declare the field as `*sync.Cond` and set it to a `Cond(\"c\", \"mu\")`",
+                        ),
+                );
+                None
+            }
+            GoType::Sync(k) => Some((
+                Slot {
+                    kind: Kind::Obj(*k),
+                    inline: true,
+                },
+                Cell::Object(*k),
+            )),
+            GoType::Named(name) => {
+                let id = self.record_named(name, src)?;
+                Some((
+                    Slot {
+                        kind: Kind::Record(id),
+                        inline: true,
+                    },
+                    Cell::Record(id),
+                ))
+            }
+            GoType::Pointer(inner) => match inner.as_ref() {
+                GoType::Named(name) => {
+                    let id = self.record_named(name, src)?;
+                    cell(Kind::Record(id), Const::Nil)
+                }
+                GoType::Sync(k) => cell(Kind::Obj(*k), Const::Nil),
+                GoType::Int | GoType::Bool | GoType::Opaque => cell(Kind::Pointer, Const::Nil),
+                GoType::Timer => cell(Kind::Obj(ObjectKind::Timer), Const::Nil),
+                _ => {
+                    self.error(
+                        Diagnostic::new(
+                            format!("weft does not support the pointer type `{}`", src.text),
+                            src.span,
+                        )
+                        .with_label("not supported")
+                        .with_help(
+                            "point to a record (`*T`), a sync object or an integer; slices, \
+                             maps and channels are references already",
+                        ),
+                    );
+                    None
+                }
+            },
+            GoType::Slice(elem) => {
+                let (slot, _) = self.resolve_type(elem, src)?;
+                let i = self.cells.intern(slot);
+                cell(Kind::Slice(i), Const::Nil)
+            }
+            GoType::Array(elem, n) => {
+                let (slot, c) = self.resolve_type(elem, src)?;
+                let i = self.cells.intern(slot);
+                Some((
+                    Slot {
+                        kind: Kind::Slice(i),
+                        inline: true,
+                    },
+                    Cell::Array(Box::new(c), *n),
+                ))
+            }
+        }
+    }
+
+    fn record_named(&mut self, name: &str, src: &TypeSrc) -> Option<RecordId> {
+        if let Some(id) = self.record_ids.get(name) {
+            return Some(*id);
+        }
+        let names: Vec<&str> = self.record_ids.keys().map(String::as_str).collect();
+        let mut d = Diagnostic::new(format!("unknown type `{name}`"), src.span)
+            .with_label("not declared in `types`");
+        if let Some(s) = crate::diagnostic::closest(name, names.iter().copied()) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        } else {
+            d = d.with_help(format!(
+                "declare it: `types: {{\"{name}\": {{\"field\": \"int\"}}}}`"
+            ));
+        }
+        self.error(d);
+        None
+    }
+
+    /// The record type `name` written at `span` (reported when unknown).
+    pub(crate) fn record_type(&mut self, name: &str, span: Span) -> Option<RecordId> {
+        self.record_named(
+            name,
+            &TypeSrc {
+                text: name.to_string(),
+                span,
+            },
+        )
+    }
+
+    /// Every record type, lowered.
+    pub(crate) fn lowered_types(&self) -> Vec<RecordType> {
+        self.records.iter().map(RecordInfo::lowered).collect()
+    }
+}
+
+/// Record names to ids.
+pub(crate) type RecordIds = HashMap<String, RecordId>;
