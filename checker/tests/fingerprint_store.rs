@@ -104,9 +104,35 @@ fn the_verdict_of_a_fingerprint_search_says_what_a_collision_may_hide() {
         "{page:?}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+    // SARIF (the run's verdicts) and JUnit (the passing case's output) too.
+    let sarif = run(&["--store", "fingerprint", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&sarif).expect("SARIF is JSON");
+    let verdict = &v["runs"][0]["properties"]["verdicts"][0];
+    assert_eq!(verdict["complete"], true, "{sarif}");
+    assert!(
+        verdict["verdict"]
+            .as_str()
+            .is_some_and(|t| t.contains("hash collision")),
+        "{sarif}"
+    );
+    assert!(
+        verdict["collisionProbability"]
+            .as_f64()
+            .is_some_and(|q| q == p),
+        "{sarif}"
+    );
+    let junit = run(&["--store", "fingerprint", "--format", "junit"]);
+    assert!(
+        junit.contains("<system-out>verified: no bug in any schedule")
+            && junit.contains("hash collision"),
+        "{junit}"
+    );
     // The exact store says nothing of the kind.
     let full = run(&[]);
     assert!(!full.contains("hash collision"), "{full}");
     let json = run(&["--format", "json"]);
     assert!(!json.contains("collision_probability"), "{json}");
+    let sarif = run(&["--format", "sarif"]);
+    assert!(!sarif.contains("collision"), "{sarif}");
+    assert!(run(&["--format", "junit"]).contains("<testcase name=\"dining-philosophers-fixed\""));
 }

@@ -250,9 +250,10 @@ fn an_index_out_of_range_panics_with_gos_message() {
         messages(&o),
         vec!["panic: runtime error: index out of range [5] with length 2".to_string()]
     );
-    // (After a visible step: a panic in main before its first one is
-    // reported as an internal error, a known gap.)
-    let o = check(r#"Sleep, Let("n", -1), Slice("xs", "int", "n"),"#, "");
+    // Before main's first visible operation: the crash is the schedule's
+    // first step.
+    let o = check(r#"Let("n", -1), Slice("xs", "int", "n"),"#, "");
+    assert_eq!(o.bugs[0].path.len(), 1, "one step: main's first");
     assert_eq!(
         messages(&o),
         vec!["panic: runtime error: makeslice: len out of range".to_string()]

@@ -93,8 +93,19 @@ pub fn render(results: &[FileResult], style: Style) -> String {
                 );
                 let body = escape_text(&text::render(report, style));
                 match verdict {
-                    FileVerdict::AsExpected if report.bugs.is_empty() => {
+                    FileVerdict::AsExpected
+                        if report.bugs.is_empty()
+                            && report.stats.collision_probability.is_none() =>
+                    {
                         cases.push_str("/>\n");
+                    }
+                    // A fingerprint search says what it may have missed.
+                    FileVerdict::AsExpected if report.bugs.is_empty() => {
+                        let _ = writeln!(
+                            cases,
+                            ">\n      <system-out>{}</system-out>\n    </testcase>",
+                            escape_text(&words::scenario_verdict(report))
+                        );
                     }
                     FileVerdict::AsExpected => {
                         let _ = writeln!(

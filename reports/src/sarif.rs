@@ -267,6 +267,27 @@ pub fn render(results: &[FileResult], tool: Tool<'_>) -> String {
         invocation.insert("toolExecutionNotifications".into(), Value::Array(notes));
     }
     let summary = words::run_summary(&crate::view::RunSummary::of(results));
+    // Each checked scenario's verdict in words (complete or why not, and
+    // for a fingerprint store the chance that a collision hid a state),
+    // since SARIF results carry only the bugs.
+    let verdicts: Vec<Value> = results
+        .iter()
+        .filter_map(|r| match r {
+            FileResult::Checked(report) => {
+                let mut v = json!({
+                    "file": uri(&report.file),
+                    "scenario": report.scenario,
+                    "complete": report.complete,
+                    "verdict": words::scenario_verdict(report),
+                });
+                if let Some(p) = report.stats.collision_probability {
+                    v["collisionProbability"] = json!(p);
+                }
+                Some(v)
+            }
+            FileResult::Failed { .. } | FileResult::NotChecked { .. } => None,
+        })
+        .collect();
     let log = json!({
         "$schema": SCHEMA,
         "version": VERSION,
@@ -279,7 +300,7 @@ pub fn render(results: &[FileResult], tool: Tool<'_>) -> String {
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": found,
-            "properties": { "summary": summary },
+            "properties": { "summary": summary, "verdicts": verdicts },
         }],
     });
     serde_json::to_string_pretty(&log).unwrap_or_else(|e| {

@@ -298,11 +298,8 @@ impl Filler<'_> {
             .into_iter()
             .map(|(id, n)| {
                 let live = wf.goroutines.iter().find(|g| g.goroutine == *id);
-                let crashed = self
-                    .trace
-                    .failure
-                    .as_ref()
-                    .is_some_and(|f| f.goroutine == *id);
+                let failure = self.trace.failure.as_ref().filter(|f| f.goroutine == *id);
+                let crashed = failure.is_some();
                 let call_chain = self.call_chain(id);
                 let (status, at, waiting) = match live {
                     Some(g) => (
@@ -312,7 +309,9 @@ impl Filler<'_> {
                             (false, Status::Runnable) => GoroutineStatus::Runnable,
                             (false, Status::Spinning) => GoroutineStatus::Spinning,
                         },
-                        Some(self.loc.site(g.site, None)),
+                        // A crash is where it failed: the local code after
+                        // a step may fail past the step's operation.
+                        Some(self.loc.site(failure.map_or(g.site, |f| f.site), None)),
                         g.wait.as_ref().map(|w| self.wait_view(w, wf)),
                     ),
                     None if id.is_main() => (GoroutineStatus::Returned, None, None),

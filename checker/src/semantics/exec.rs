@@ -194,6 +194,11 @@ fn step_goroutine(ex: &mut Exec, id: &GoroutineId, alt: u32) -> Result<(), Failu
     let prog = ex.prog;
     let (site, phase, locals) = snapshot(ex, id);
     let op = &prog.instr(site.func, site.pc).op;
+    if op.is_local() {
+        // Only main, before its first visible operation, stands at local
+        // code: when that code crashes (see `initial_state_within`).
+        return local::run_local(ex, id);
+    }
     let mut spawned = None;
     match visible(ex, id, site, phase, &locals, op, alt, &mut spawned) {
         Ok(advance) => {

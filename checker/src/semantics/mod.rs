@@ -274,7 +274,18 @@ pub(crate) fn initial_state_within(
         },
     ));
     let _ = main;
-    local::run_local(&mut ex, &GoroutineId::main())?;
+    let unstarted = ex.state.clone();
+    match local::run_local(&mut ex, &GoroutineId::main()) {
+        Ok(()) => {}
+        // main crashes before its first visible operation: start with main
+        // standing at its first instruction, so that the crash is the first
+        // step of a schedule (reported and replayed like any other).
+        Err(f) if f.kind.is_crash() => {
+            ex.state = unstarted;
+            ex.events.clear();
+        }
+        Err(f) => return Err(f),
+    }
     let _ = local::reap(&mut ex);
     canonical::canonicalize(&mut ex.state, &mut ex.events);
     Ok(ex.state)
