@@ -17,7 +17,8 @@ impl ObjRef {
     }
 }
 
-/// The error a context reports from `Err()` once it is done.
+/// An error value: the error a context reports from `Err()` once it is
+/// done, or one made by `errors.New`.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
@@ -26,6 +27,9 @@ pub enum CtxError {
     Canceled,
     /// `context.DeadlineExceeded`
     DeadlineExceeded,
+    /// `errors.New(text)`, by the text's index in the program's
+    /// [`weft_models::ir::Metadata::errors`].
+    New(u32),
 }
 
 /// A value held in a local, a variable, a map or a channel buffer.
@@ -56,6 +60,9 @@ pub enum Value {
     Obj(ObjRef),
     /// A context's cancel function.
     Cancel(ObjRef),
+    /// `rw.RLocker()`: an RWMutex as a Locker whose `Lock` and `Unlock` are
+    /// `RLock` and `RUnlock`.
+    RLocker(ObjRef),
     /// A named function as a value (closures are objects).
     Func(weft_models::ir::FuncId),
 }
@@ -64,7 +71,7 @@ impl Value {
     /// The object this value refers to, if any.
     pub(crate) fn object(self) -> Option<ObjRef> {
         match self {
-            Value::Obj(r) | Value::Cancel(r) => Some(r),
+            Value::Obj(r) | Value::Cancel(r) | Value::RLocker(r) => Some(r),
             _ => None,
         }
     }
@@ -74,6 +81,7 @@ impl Value {
         match self {
             Value::Obj(r) => Value::Obj(ObjRef(map[r.index()])),
             Value::Cancel(r) => Value::Cancel(ObjRef(map[r.index()])),
+            Value::RLocker(r) => Value::RLocker(ObjRef(map[r.index()])),
             v => v,
         }
     }
@@ -87,8 +95,10 @@ impl fmt::Display for Value {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Err(CtxError::Canceled) => f.write_str("context.Canceled"),
             Value::Err(CtxError::DeadlineExceeded) => f.write_str("context.DeadlineExceeded"),
+            Value::Err(CtxError::New(i)) => write!(f, "errors.New(#{i})"),
             Value::Obj(r) => write!(f, "&obj{}", r.0),
             Value::Cancel(r) => write!(f, "cancel(obj{})", r.0),
+            Value::RLocker(r) => write!(f, "&obj{}.RLocker()", r.0),
             Value::Func(id) => write!(f, "func#{}", id.0),
         }
     }

@@ -267,6 +267,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::MapDelete { .. } => "MapDelete",
         Op::Len { .. } => "Len",
         Op::MapNext { .. } => "MapNext",
+        Op::SyncMap { .. } => "SyncMap",
         Op::AtomicLoad { .. } => "AtomicLoad",
         Op::AtomicStore { .. } => "AtomicStore",
         Op::AtomicAdd { .. } => "AtomicAdd",
@@ -275,7 +276,7 @@ fn op_name(op: &Op) -> &'static str {
 }
 
 /// Every variant of `Op`, as [`op_name`] names them.
-const EVERY_OP: [&str; 44] = [
+const EVERY_OP: [&str; 45] = [
     "Assign",
     "Jump",
     "JumpIfNot",
@@ -316,6 +317,7 @@ const EVERY_OP: [&str; 44] = [
     "MapDelete",
     "Len",
     "MapNext",
+    "SyncMap",
     "AtomicLoad",
     "AtomicStore",
     "AtomicAdd",

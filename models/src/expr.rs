@@ -83,6 +83,11 @@ pub enum ExprKind {
     TimerChan(Box<Expr>),
     /// `m[k]`
     Index(Box<Expr>, Box<Expr>),
+    /// `errors.New("text")`: an error value (equal to every error made
+    /// from the same text).
+    ErrorNew(String),
+    /// `rw.RLocker()`: a Locker whose `Lock`/`Unlock` are `RLock`/`RUnlock`.
+    RLocker(Box<Expr>),
     /// `s.f`: a field of a record (the span is the field name's).
     Field(Box<Expr>, String, Span),
 }
@@ -163,6 +168,8 @@ enum Tok {
     Int(u64),
     Ident(String),
     Op(&'static str),
+    /// A Go string literal, `"..."` or `` `...` `` (its contents).
+    Str(String),
 }
 
 impl Tok {
@@ -171,6 +178,7 @@ impl Tok {
             Tok::Int(v) => format!("`{v}`"),
             Tok::Ident(s) => format!("`{s}`"),
             Tok::Op(s) => format!("`{s}`"),
+            Tok::Str(s) => format!("the string {s:?}"),
         }
     }
 }
@@ -241,6 +249,51 @@ fn lex(text: &str, span: Span, exact: bool) -> Result<Vec<Token>, Box<Diagnostic
             }
             out.push(Token {
                 tok: Tok::Ident(text[start..i].to_string()),
+                span: sp(start, i),
+            });
+            continue;
+        }
+        if b == b'"' || b == b'`' {
+            // A Go string literal: `...` is raw; "..." allows \" and \\.
+            let start = i;
+            let mut lit = String::new();
+            i += 1;
+            let mut closed = false;
+            while let Some(c) = text[i..].chars().next() {
+                i += c.len_utf8();
+                if c as u32 == u32::from(b) {
+                    closed = true;
+                    break;
+                }
+                if c == '\\' && b == b'"' {
+                    match text[i..].chars().next() {
+                        Some(e @ ('"' | '\\')) => {
+                            lit.push(e);
+                            i += 1;
+                        }
+                        _ => {
+                            return Err(Box::new(
+                                Diagnostic::new("unsupported escape in a string", sp(i - 1, i))
+                                    .with_label("only `\\\"` and `\\\\` are supported")
+                                    .with_help(
+                                        "write the text between backquotes: errors.New(`text`)",
+                                    ),
+                            ))
+                        }
+                    }
+                    continue;
+                }
+                lit.push(c);
+            }
+            if !closed {
+                return Err(Box::new(
+                    Diagnostic::new("unterminated string", sp(start, i))
+                        .with_label("no closing quote")
+                        .with_help("close the string: errors.New(`text`)"),
+                ));
+            }
+            out.push(Token {
+                tok: Tok::Str(lit),
                 span: sp(start, i),
             });
             continue;
@@ -487,7 +540,7 @@ impl Parser {
             }
         };
         match name {
-            "Done" | "Err" => {
+            "Done" | "Err" | "RLocker" => {
                 if !self.peek_op("(") {
                     return Err(Box::new(
                         Diagnostic::new(
@@ -499,10 +552,10 @@ impl Parser {
                 }
                 let open = self.bump().map_or(self.end, |t| t.span);
                 let close = self.expect_op(")", Some(open))?;
-                let kind = if name == "Done" {
-                    ExprKind::Done
-                } else {
-                    ExprKind::Err
+                let kind = match name {
+                    "Done" => ExprKind::Done,
+                    "RLocker" => ExprKind::RLocker,
+                    _ => ExprKind::Err,
                 };
                 Ok(wrap(kind, e, close))
             }
@@ -511,8 +564,8 @@ impl Parser {
                 Diagnostic::new(format!("unknown method `{name}`"), name_span)
                     .with_label("not supported")
                     .with_help(
-                        "expressions support `x.Done()`, `x.Err()`, `t.C` and record \
-                         fields `s.f`; call functions with the `Call` statement",
+                        "expressions support `x.Done()`, `x.Err()`, `t.C`, `rw.RLocker()` and\
+                         fields `s.f` (`c.L` of a Cond); call functions with the `Call` statement",
                     ),
             )),
             _ => {
@@ -557,6 +610,11 @@ impl Parser {
                 self.ident(name, tok.span)
             }
             Tok::Op(_) => Err(Box::new(self.expected("an expression"))),
+            Tok::Str(_) => Err(Box::new(
+                Diagnostic::new("a string is not a value here", tok.span)
+                    .with_label("a string")
+                    .with_help("strings are only the text of an error: errors.New(`text`)"),
+            )),
         }
     }
 
@@ -580,6 +638,44 @@ impl Parser {
                 };
                 Ok(Expr {
                     kind,
+                    span: span.join(close),
+                })
+            }
+            "errors" => {
+                self.expect_op(".", None)?;
+                match self.peek().cloned() {
+                    Some(Token {
+                        tok: Tok::Ident(m), ..
+                    }) if m == "New" => {
+                        self.bump();
+                    }
+                    Some(Token {
+                        tok: Tok::Ident(m),
+                        span: mspan,
+                    }) => {
+                        return Err(Box::new(
+                            Diagnostic::new(format!("unknown `errors.{m}`"), mspan)
+                                .with_label("not supported")
+                                .with_help("expressions support errors.New(`text`)"),
+                        ))
+                    }
+                    _ => return Err(Box::new(self.expected("`New`"))),
+                }
+                let open = self.expect_op("(", None)?;
+                let text = match self.peek().map(|t| t.tok.clone()) {
+                    Some(Tok::Str(t)) => {
+                        self.bump();
+                        t
+                    }
+                    _ => {
+                        return Err(Box::new(
+                            self.expected("the error's text in quotes: errors.New(`text`)"),
+                        ))
+                    }
+                };
+                let close = self.expect_op(")", Some(open))?;
+                Ok(Expr {
+                    kind: ExprKind::ErrorNew(text),
                     span: span.join(close),
                 })
             }
@@ -654,6 +750,8 @@ mod tests {
             ExprKind::Err(x) => format!("{}.Err()", show(x)),
             ExprKind::TimerChan(x) => format!("{}.C", show(x)),
             ExprKind::Index(m, k) => format!("{}[{}]", show(m), show(k)),
+            ExprKind::ErrorNew(t) => format!("errors.New({t:?})"),
+            ExprKind::RLocker(x) => format!("{}.RLocker()", show(x)),
             ExprKind::Field(x, f, _) => format!("{}.{f}", show(x)),
         }
     }

@@ -90,6 +90,9 @@ pub enum Const {
     Canceled,
     /// `context.DeadlineExceeded`
     DeadlineExceeded,
+    /// `errors.New(text)`: the text is [`Metadata::errors`]`[i]`. Two
+    /// errors made from the same text are equal (sentinel errors).
+    Error(u32),
 }
 
 /// Unary operators.
@@ -162,6 +165,45 @@ pub enum Expr {
     SliceLen(Box<Expr>),
     /// A named function as a value.
     Func(FuncId),
+    /// A part of an `errgroup.Group` (the objects of Go's own
+    /// implementation, made with the group and never replaced, so pure).
+    GroupPart(Box<Expr>, GroupPart),
+    /// `c.L`: a Cond's Locker (immutable, so pure).
+    CondLocker(Box<Expr>),
+    /// `rw.RLocker()`: the RWMutex as a Locker whose `Lock` and `Unlock`
+    /// are `RLock` and `RUnlock`.
+    RLocker(Box<Expr>),
+}
+
+/// The parts of an `errgroup.Group`, as golang.org/x/sync/errgroup
+/// declares them: `g.Go`, `g.Wait` and `g.SetLimit` are lowered to Go's
+/// own code over these objects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupPart {
+    /// `g.wg`: the WaitGroup counting running functions.
+    Wg,
+    /// `g.errOnce`: the Once that records the first error.
+    ErrOnce,
+    /// `g.err`: a shared variable holding the first error.
+    Err,
+    /// `g.sem`: a shared variable holding the limit's channel (nil: no limit).
+    Sem,
+    /// `g.cancel`: the cancel function of `errgroup.WithContext` (nil for a
+    /// zero group).
+    Cancel,
+}
+
+impl GroupPart {
+    /// The field's name in Go's implementation.
+    pub fn field(self) -> &'static str {
+        match self {
+            GroupPart::Wg => "wg",
+            GroupPart::ErrOnce => "errOnce",
+            GroupPart::Err => "err",
+            GroupPart::Sem => "sem",
+            GroupPart::Cancel => "cancel",
+        }
+    }
 }
 
 /// A shared location read or written by [`Op::Load`] and [`Op::Store`].
@@ -250,6 +292,40 @@ pub enum NewObject {
         /// The captured values.
         captured: Vec<Expr>,
     },
+    /// `errgroup.Group`: a WaitGroup, a Once and two shared variables
+    /// (`err`, `sem`), and the cancel function of `errgroup.WithContext`.
+    Group {
+        /// The cancel function (`None` for a zero `errgroup.Group`).
+        cancel: Option<Expr>,
+    },
+}
+
+/// The methods of `sync.Map`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SyncMapOp {
+    /// `v, ok := m.Load(k)`
+    Load,
+    /// `m.Store(k, v)`
+    Store,
+    /// `actual, loaded := m.LoadOrStore(k, v)`
+    LoadOrStore,
+    /// `v, loaded := m.LoadAndDelete(k)`
+    LoadAndDelete,
+    /// `m.Delete(k)`
+    Delete,
+}
+
+impl SyncMapOp {
+    /// True for `Load`, the only method that never writes.
+    pub fn is_read(self) -> bool {
+        match self {
+            SyncMapOp::Load => true,
+            SyncMapOp::Store
+            | SyncMapOp::LoadOrStore
+            | SyncMapOp::LoadAndDelete
+            | SyncMapOp::Delete => false,
+        }
+    }
 }
 
 /// The direction of a select case.
@@ -559,6 +635,25 @@ pub enum Op {
         value: Option<LocalId>,
         /// Set to true for an iteration, false when the loop ends.
         more: LocalId,
+        /// True for `m.Range` of a `sync.Map`: a synchronised read.
+        sync: bool,
+    },
+    /// An operation of a `sync.Map` (one synchronised step: a read for
+    /// `Load`, a write for the others).
+    SyncMap {
+        /// The map.
+        map: Expr,
+        /// Which method.
+        op: SyncMapOp,
+        /// The key.
+        key: Expr,
+        /// The value stored (`Store`, `LoadOrStore`).
+        value: Option<Expr>,
+        /// Where the value found goes (`Load`, `LoadOrStore`: the actual
+        /// value; `LoadAndDelete`: the deleted value).
+        dst: Option<LocalId>,
+        /// Where the flag goes (`Load`: ok; the others: loaded).
+        ok: Option<LocalId>,
     },
     /// `len(ch)` or `len(m)`: a read.
     Len {
@@ -628,6 +723,7 @@ impl Op {
                 | NewObject::Var { .. }
                 | NewObject::Map
                 | NewObject::Background
+                | NewObject::Group { .. }
                 | NewObject::Record { .. }
                 | NewObject::Slice { .. }
                 | NewObject::Closure { .. } => true,
@@ -663,6 +759,7 @@ impl Op {
             | Op::MapDelete { .. }
             | Op::Len { .. }
             | Op::MapNext { .. }
+            | Op::SyncMap { .. }
             | Op::AtomicLoad { .. }
             | Op::AtomicStore { .. }
             | Op::AtomicAdd { .. }
@@ -733,6 +830,13 @@ pub enum ObjectKind {
     CancelFunc,
     /// A timer or ticker.
     Timer,
+    /// An `errgroup.Group`.
+    Group,
+    /// A `sync.Map` (a map at run time, used only through its methods).
+    SyncMap,
+    /// A `sync.Locker` whose kind is known at run time only: a Cond's
+    /// `c.L`, or `rw.RLocker()`.
+    Locker,
     /// A record (`&T{...}`).
     Record,
     /// A slice.
@@ -758,6 +862,9 @@ impl ObjectKind {
             ObjectKind::Context => ("context", "a context"),
             ObjectKind::CancelFunc => ("cancel function", "a cancel function"),
             ObjectKind::Timer => ("timer", "a timer"),
+            ObjectKind::Group => ("errgroup.Group", "an errgroup.Group"),
+            ObjectKind::Locker => ("Locker", "a Locker"),
+            ObjectKind::SyncMap => ("sync.Map", "a sync.Map"),
             ObjectKind::Record => ("record", "a record"),
             ObjectKind::Slice => ("slice", "a slice"),
             ObjectKind::Func => ("function", "a function"),
@@ -806,6 +913,8 @@ pub struct Metadata {
     pub go: GoVersion,
     /// The parameter values this program was lowered with, in declaration order.
     pub params: Vec<(String, i64)>,
+    /// The texts of the program's `errors.New` values, by [`Const::Error`] index.
+    pub errors: Vec<String>,
 }
 
 /// A lowered, validated scenario.

@@ -17,7 +17,7 @@
 //! - [`successors`]: where control goes after it inside its function, and
 //!   the functions it runs (called or started).
 
-use crate::ir::{CaseDir, Expr, FuncId, NewObject, Op, Pc, Place};
+use crate::ir::{CaseDir, Expr, FuncId, NewObject, Op, Pc, Place, SyncMapOp};
 
 /// How an operation uses an object operand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -122,6 +122,7 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
                 timeout.iter().for_each(|t| f(t, Value));
             }
             NewObject::Timer { duration, .. } => f(duration, Value),
+            NewObject::Group { cancel } => cancel.iter().for_each(|c| f(c, Value)),
             // Values put into the new object: private until its handle is
             // sent or stored.
             NewObject::Record { inits, .. } => inits.iter().for_each(|(_, v)| f(v, Value)),
@@ -175,11 +176,34 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
             f(key, Value)
         }
         Op::Len { target, .. } => f(target, Object(Use::Inspect)),
-        Op::MapNext { map, seen, .. } => {
-            // A plain read of the map (it races with a concurrent write),
-            // and a write of the loop's own record of produced keys.
-            f(map, Object(Use::Read));
+        Op::MapNext {
+            map, seen, sync, ..
+        } => {
+            // A plain read of the map (it races with a concurrent write;
+            // a sync.Map's Range is synchronised), and a write of the
+            // loop's own record of produced keys.
+            f(map, Object(if *sync { Use::AtomicRead } else { Use::Read }));
             f(&Expr::Local(*seen), Object(Use::Write))
+        }
+        Op::SyncMap {
+            map,
+            op,
+            key,
+            value,
+            ..
+        } => {
+            // sync.Map's methods synchronise: a write is synchronised
+            // before a read that observes it (the Go memory model).
+            f(
+                map,
+                Object(if op.is_read() {
+                    Use::AtomicRead
+                } else {
+                    Use::AtomicWrite
+                }),
+            );
+            f(key, Stored);
+            value.iter().for_each(|v| f(v, Stored));
         }
         Op::AtomicLoad { var, .. } => f(var, Object(Use::AtomicRead)),
         Op::AtomicStore { var, value } => {
@@ -217,6 +241,13 @@ pub fn obtains(op: &Op) -> bool {
             .any(|a| matches!(a.dir, CaseDir::Recv { dst: Some(_), .. })),
         Op::Load { .. } | Op::AtomicLoad { .. } => true,
         Op::MapNext { key, value, .. } => key.is_some() || value.is_some(),
+        Op::SyncMap { op, dst, .. } => {
+            dst.is_some()
+                && match op {
+                    SyncMapOp::Load | SyncMapOp::LoadOrStore | SyncMapOp::LoadAndDelete => true,
+                    SyncMapOp::Store | SyncMapOp::Delete => false,
+                }
+        }
         // Results computed by the operation itself (a flag, a count, a new
         // handle, an error value) are not taken out of a shared object.
         Op::Assign { .. }
@@ -326,6 +357,7 @@ pub fn channel_ops(op: &Op, mut f: impl FnMut(&Expr, ChanOp)) {
         | Op::MapDelete { .. }
         | Op::Len { .. }
         | Op::MapNext { .. }
+        | Op::SyncMap { .. }
         | Op::AtomicLoad { .. }
         | Op::AtomicStore { .. }
         | Op::AtomicAdd { .. }
@@ -449,6 +481,7 @@ pub fn successors<'a>(op: &'a Op, pc: Pc, mut f: impl FnMut(Successor<'a>)) {
         | Op::MapDelete { .. }
         | Op::Len { .. }
         | Op::MapNext { .. }
+        | Op::SyncMap { .. }
         | Op::AtomicLoad { .. }
         | Op::AtomicStore { .. }
         | Op::AtomicAdd { .. }

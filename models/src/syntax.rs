@@ -607,10 +607,13 @@ pub enum StmtKind {
         /// The WaitGroup.
         wg: ExprSrc,
     },
-    /// `wg.Wait()` or `c.Wait()` (WaitGroup or Cond)
+    /// `wg.Wait()` or `c.Wait()` (WaitGroup or Cond), or `err := g.Wait()`
+    /// (an `errgroup.Group`)
     Wait {
-        /// The WaitGroup or Cond.
+        /// The WaitGroup, Cond or group.
         target: ExprSrc,
+        /// Where a group's first error goes.
+        into: Option<Name>,
     },
     /// `c.Signal()`
     Signal {
@@ -758,6 +761,99 @@ pub enum StmtKind {
     Either {
         /// The alternatives.
         branches: Vec<Block>,
+    },
+    /// `var m sync.Map`
+    SyncMap {
+        /// The map.
+        name: Name,
+    },
+    /// `v, ok := m.Load(k)` (a `sync.Map`)
+    SyncLoad {
+        /// The map.
+        map: ExprSrc,
+        /// The key.
+        key: ExprSrc,
+        /// Where the value goes (nil when absent).
+        into: Option<Name>,
+        /// Where the presence flag goes.
+        ok: Option<Name>,
+    },
+    /// `m.Store(k, v)` (a `sync.Map`)
+    SyncStore {
+        /// The map.
+        map: ExprSrc,
+        /// The key.
+        key: ExprSrc,
+        /// The value.
+        value: ExprSrc,
+    },
+    /// `actual, loaded := m.LoadOrStore(k, v)`
+    SyncLoadOrStore {
+        /// The map.
+        map: ExprSrc,
+        /// The key.
+        key: ExprSrc,
+        /// The value stored when the key is absent.
+        value: ExprSrc,
+        /// Where the value in the map after the call goes.
+        into: Option<Name>,
+        /// Where "the key was present" goes.
+        loaded: Option<Name>,
+    },
+    /// `v, loaded := m.LoadAndDelete(k)`
+    SyncLoadAndDelete {
+        /// The map.
+        map: ExprSrc,
+        /// The key.
+        key: ExprSrc,
+        /// Where the deleted value goes (nil when absent).
+        into: Option<Name>,
+        /// Where "the key was present" goes.
+        loaded: Option<Name>,
+    },
+    /// `var g errgroup.Group`
+    Group {
+        /// The group.
+        name: Name,
+    },
+    /// `g, ctx := errgroup.WithContext(parent)`
+    GroupWithContext {
+        /// The group.
+        group: Name,
+        /// The derived context (cancelled by the first error or by `Wait`).
+        ctx: Name,
+        /// The parent context (default `context.Background()`).
+        parent: Option<ExprSrc>,
+    },
+    /// `g.Go(func() error { body })` or `g.Go(f)` (`f(args)`, a function
+    /// returning an error).
+    GroupGo {
+        /// The group.
+        group: ExprSrc,
+        /// The function, or `None` for an anonymous body.
+        func: Option<Name>,
+        /// Arguments.
+        args: Vec<ExprSrc>,
+        /// The anonymous body (empty when `func` is set).
+        body: Block,
+    },
+    /// `g.SetLimit(n)`
+    SetLimit {
+        /// The group.
+        group: ExprSrc,
+        /// The limit (negative: none).
+        limit: ExprSrc,
+    },
+    /// `ctx := context.WithValue(parent, key, value)`
+    WithValue {
+        /// The new context.
+        ctx: Name,
+        /// Its parent.
+        parent: ExprSrc,
+        /// The key (evaluated, otherwise unused).
+        key: ExprSrc,
+        /// The value (evaluated, otherwise unused).
+        value: ExprSrc,
     },
     /// `go f(args)`, or `go func() { body }()` when `func` is `None`.
     Go {

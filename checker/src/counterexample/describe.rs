@@ -69,6 +69,8 @@ pub(crate) fn operation(prog: &Program, site: Site, alt: u32, phase: u8) -> Oper
         Op::MapDelete { .. } => (A::Delete, Alt::Only, Sm),
         Op::Len { .. } => (A::Len, Alt::Only, Sm),
         Op::MapNext { .. } => (A::RangeMap(alt + 1), Alt::Choice(alt + 1), Sm),
+        Op::SyncMap { op, .. } if op.is_read() => (A::AtomicLoad, Alt::Only, Sm),
+        Op::SyncMap { .. } => (A::AtomicStore, Alt::Only, Sm),
         Op::AtomicLoad { .. } => (A::AtomicLoad, Alt::Only, Sm),
         Op::AtomicStore { .. } => (A::AtomicStore, Alt::Only, Sm),
         Op::AtomicAdd { .. } => (A::AtomicAdd, Alt::Only, Sm),

@@ -16,6 +16,7 @@ use crate::semantics::footprint::memory_access;
 use crate::semantics::waitgroup;
 use crate::semantics::{Event, Resource};
 use crate::state::GoroutineId;
+use crate::value::{CtxError, Value};
 use weft_reports::view::{ChosenView, LocalAccess, LocalView};
 
 /// How a report names an object of `trace`: by its name, else by where it
@@ -34,10 +35,22 @@ pub(crate) fn object_name_in(loc: &Locator, objects: &Objects, id: ObjId) -> Str
     words::object(info.kind.noun(), info.name.as_deref(), made)
 }
 
+/// A value that is no handle, as Go prints it; an `errors.New` error by
+/// its text.
+pub(crate) fn plain_words(loc: &Locator, v: Value) -> String {
+    match v {
+        Value::Err(CtxError::New(i)) => match loc.prog.meta.errors.get(i as usize) {
+            Some(text) => format!("errors.New({text:?})"),
+            None => v.to_string(),
+        },
+        _ => v.to_string(),
+    }
+}
+
 /// A value a step shows, in words: as Go prints it, an object by its name.
 pub(crate) fn value_words(loc: &Locator, objects: &Objects, v: Shown) -> String {
     match v {
-        Shown::Plain(v) => v.to_string(),
+        Shown::Plain(v) => plain_words(loc, v),
         Shown::Object(id) => object_name_in(loc, objects, id),
         Shown::CancelOf(id) => {
             format!(

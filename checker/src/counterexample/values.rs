@@ -43,6 +43,7 @@ impl Shown {
         match value {
             Value::Obj(r) => Shown::Object(id(r)),
             Value::Cancel(r) => Shown::CancelOf(id(r)),
+            Value::RLocker(r) => Shown::Object(id(r)),
             v @ (Value::Nil | Value::Int(_) | Value::Bool(_) | Value::Err(_) | Value::Func(_)) => {
                 Shown::Plain(v)
             }
@@ -114,6 +115,9 @@ pub(crate) fn reads(prog: &Program, g: &Goroutine) -> Vec<(String, Value)> {
                 | Expr::DoneOf(a)
                 | Expr::ChanOf(a)
                 | Expr::Cap(a)
+                | Expr::GroupPart(a, _)
+                | Expr::CondLocker(a)
+                | Expr::RLocker(a)
                 | Expr::Field(a, _)
                 | Expr::SliceLen(a) => stack.push(a),
                 Expr::Binary(_, a, b) | Expr::Elem(a, b) => {

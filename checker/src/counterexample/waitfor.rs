@@ -167,6 +167,9 @@ fn known(e: &Expr, env: &Env) -> bool {
         | Expr::DoneOf(a)
         | Expr::ChanOf(a)
         | Expr::Cap(a)
+        | Expr::GroupPart(a, _)
+        | Expr::CondLocker(a)
+        | Expr::RLocker(a)
         | Expr::Field(a, _)
         | Expr::SliceLen(a) => known(a, env),
         Expr::Binary(_, a, b) | Expr::Elem(a, b) => known(a, env) && known(b, env),

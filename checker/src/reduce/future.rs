@@ -173,10 +173,16 @@ fn merge_sorted<T: Copy>(
 fn operand_global(e: &Expr) -> Option<u32> {
     match e {
         Expr::Global(g) => Some(g.0),
-        Expr::DoneOf(x) | Expr::ChanOf(x) | Expr::Cap(x) => operand_global(x),
-        // A field or element is an object of its own, reached through
-        // its owner: a wildcard, like an object held in a local.
-        Expr::Const(_)
+        Expr::DoneOf(x)
+        | Expr::ChanOf(x)
+        | Expr::Cap(x)
+        | Expr::GroupPart(x, _)
+        | Expr::RLocker(x) => operand_global(x),
+        // A Cond's Locker is its own family; a field or element is an
+        // object of its own, reached through its owner: a wildcard, like
+        // an object held in a local.
+        Expr::CondLocker(_)
+        | Expr::Const(_)
         | Expr::Local(_)
         | Expr::Unary(..)
         | Expr::Binary(..)
@@ -194,6 +200,9 @@ fn may_be_handle(e: &Expr) -> bool {
             | Expr::Global(_)
             | Expr::DoneOf(_)
             | Expr::ChanOf(_)
+            | Expr::GroupPart(..)
+            | Expr::CondLocker(_)
+            | Expr::RLocker(_)
             | Expr::Field(..)
             | Expr::Elem(..)
     )
@@ -206,6 +215,9 @@ fn named_globals(e: &Expr, out: &mut CodeFuture) {
         | Expr::DoneOf(a)
         | Expr::ChanOf(a)
         | Expr::Cap(a)
+        | Expr::GroupPart(a, _)
+        | Expr::CondLocker(a)
+        | Expr::RLocker(a)
         | Expr::Field(a, _)
         | Expr::SliceLen(a) => named_globals(a, out),
         Expr::Binary(_, a, b) | Expr::Elem(a, b) => {
@@ -240,6 +252,9 @@ fn instr_future(op: &Op) -> CodeFuture {
         | Expr::DoneOf(_)
         | Expr::ChanOf(_)
         | Expr::Cap(_)
+        | Expr::GroupPart(..)
+        | Expr::CondLocker(_)
+        | Expr::RLocker(_)
         | Expr::Field(..)
         | Expr::Elem(..)
         | Expr::SliceLen(_)
@@ -418,8 +433,8 @@ pub(crate) fn handles_stored(state: &State) -> bool {
                     .any(|(k, x)| k.object().is_some() || x.object().is_some())
             }
             // Handles these hold are fixed at creation (a Cond's Locker, a
-            // timer's channel, a context's relatives): no goroutine can
-            // take them out as values.
+            // timer's channel, a context's relatives, a group's parts): no
+            // goroutine can take them out as values.
             Object::Mutex(_)
             | Object::RwMutex(_)
             | Object::WaitGroup(_)
@@ -427,6 +442,7 @@ pub(crate) fn handles_stored(state: &State) -> bool {
             | Object::Cond(_)
             | Object::Context(_)
             | Object::Timer(_)
+            | Object::Group(_)
             // Fields, elements and captured values are fixed at creation
             // and reachable from the object (see `for_each_value`).
             | Object::Record(_)

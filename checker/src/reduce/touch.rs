@@ -61,6 +61,15 @@ impl Families {
                     }
                 }
                 Object::Timer(t) => f.union(i, t.chan.0),
+                // A group and its parts are one family: its methods touch
+                // them through the group.
+                Object::Group(g) => {
+                    for v in g.values() {
+                        if let Some(r) = v.object() {
+                            f.union(i, r.0);
+                        }
+                    }
+                }
                 Object::Chan(c) => {
                     if let Some(t) = c.timer {
                         f.union(i, t.0);
@@ -199,6 +208,7 @@ pub(crate) fn clock_touches(state: &State, fams: &Families) -> Touches {
             | Object::Cond(_)
             | Object::Var(_)
             | Object::Map(_)
+            | Object::Group(_)
             | Object::Record(_)
             | Object::Slice(_)
             | Object::Closure(_) => false,

@@ -132,12 +132,17 @@ fn value(loc: &Locator, trace: &Trace, state: &State, objects: &Objects, v: Valu
             "the cancel function of {}",
             explain::object_name(loc, trace, objects.id(r))
         ),
+        Value::RLocker(r) if r.index() < state.objects.len() => format!(
+            "the read Locker of {}",
+            explain::object_name(loc, trace, objects.id(r))
+        ),
+        Value::Err(_) => explain::plain_words(loc, v),
         Value::Nil
         | Value::Int(_)
         | Value::Bool(_)
-        | Value::Err(_)
         | Value::Obj(_)
         | Value::Cancel(_)
+        | Value::RLocker(_)
         | Value::Func(_) => v.to_string(),
     }
 }
@@ -224,6 +229,10 @@ fn object_view(
             active: t.active,
             periodic: t.periodic(),
         }),
+        // Its parts (WaitGroup, Once, variables) are objects of their own.
+        Object::Group(_) => {
+            String::from("an errgroup.Group: see its WaitGroup, Once and variables")
+        }
         Object::Record(r) => words::object_state(ObjectFacts::Record(
             run.program()
                 .types

@@ -13,14 +13,19 @@ use crate::value::ObjRef;
 pub struct CondState {
     /// The Mutex or RWMutex.
     pub locker: ObjRef,
+    /// True when the Locker is `rw.RLocker()`: `Wait` read-unlocks and
+    /// read-locks it.
+    pub read: bool,
     /// Waiting goroutines, longest-waiting first.
     pub waiters: Vec<GoroutineId>,
 }
 
-/// Whether the Locker can be taken now by a waking waiter.
-pub(crate) fn locker_free(state: &State, locker: ObjRef) -> bool {
+/// Whether the Locker can be taken now by a waking waiter (read-locked,
+/// for `read`).
+pub(crate) fn locker_free(state: &State, locker: ObjRef, read: bool) -> bool {
     match state.object(locker) {
         Object::Mutex(m) => !m.locked,
+        Object::RwMutex(rw) if read => rw.can_rlock(),
         Object::RwMutex(rw) => rw.can_lock_now(),
         _ => false,
     }
@@ -28,7 +33,7 @@ pub(crate) fn locker_free(state: &State, locker: ObjRef) -> bool {
 
 /// Step 2 of `Wait` is enabled once `me` has been woken and the Locker is free.
 pub(crate) fn can_resume(state: &State, c: &CondState, me: &GoroutineId) -> bool {
-    !c.waiters.contains(me) && locker_free(state, c.locker)
+    !c.waiters.contains(me) && locker_free(state, c.locker, c.read)
 }
 
 fn cond_mut<'s>(ex: &'s mut Exec, c: ObjRef) -> Option<&'s mut CondState> {
@@ -40,10 +45,16 @@ fn cond_mut<'s>(ex: &'s mut Exec, c: ObjRef) -> Option<&'s mut CondState> {
 
 /// Step 1 of `c.Wait()`: unlock the Locker and join the queue.
 pub(crate) fn wait_begin(ex: &mut Exec, c: ObjRef, me: &GoroutineId) -> StepResult {
-    let Some(locker) = cond_mut(ex, c).map(|st| st.locker) else {
+    let Some((locker, read)) = cond_mut(ex, c).map(|st| (st.locker, st.read)) else {
         return Ok(());
     };
     match ex.state.object_mut(locker) {
+        Object::RwMutex(rw) if read => {
+            if rw.readers == 0 {
+                return Err(Fault::Fatal("sync: RUnlock of unlocked RWMutex".into()));
+            }
+            rw.readers -= 1;
+        }
         Object::Mutex(m) => {
             if !m.locked {
                 return Err(Fault::Fatal("sync: unlock of unlocked mutex".into()));
@@ -71,10 +82,11 @@ pub(crate) fn wait_begin(ex: &mut Exec, c: ObjRef, me: &GoroutineId) -> StepResu
 
 /// Step 2 of `c.Wait()`: re-acquire the Locker.
 pub(crate) fn wait_end(ex: &mut Exec, c: ObjRef) {
-    let Some(locker) = cond_mut(ex, c).map(|st| st.locker) else {
+    let Some((locker, read)) = cond_mut(ex, c).map(|st| (st.locker, st.read)) else {
         return;
     };
     match ex.state.object_mut(locker) {
+        Object::RwMutex(rw) if read => rw.readers += 1,
         Object::Mutex(m) => m.locked = true,
         Object::RwMutex(rw) => rw.writer = true,
         _ => {}
@@ -110,6 +122,7 @@ pub(crate) fn blocked(c: &CondState, r: ObjRef, me: &GoroutineId) -> Blocked {
     if queued {
         b.released_by.push((Release::Signal, r));
     } else {
+        // A read relock waits for a writer too (RLock never waits for readers).
         b.holders.push(Holder::Writer(c.locker));
         b.released_by.push((Release::Unlock, c.locker));
     }

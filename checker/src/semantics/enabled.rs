@@ -80,6 +80,7 @@ fn offers(prog: &Program, state: &State) -> Vec<Offer> {
             | Op::GoValue { .. }
             | Op::Choose { .. }
             | Op::MapNext { .. }
+            | Op::SyncMap { .. }
             | Op::Panic { .. }
             | Op::Assert { .. }
             | Op::Sleep
@@ -243,6 +244,12 @@ fn goroutine_transitions(
                 out.push(step(arms.len() as u32));
             }
         }
+        Op::Lock { mutex: m } if is_rlocker(state, locals, m) => {
+            match obj(m).map(|r| state.object(r)) {
+                Some(Object::RwMutex(st)) if !st.can_rlock() => {}
+                _ => out.push(step(0)),
+            }
+        }
         Op::Lock { mutex: m } => match obj(m).map(|r| state.object(r)) {
             Some(Object::Mutex(st)) if mutex::can_lock(st) => out.push(step(0)),
             Some(Object::RwMutex(st)) if rwmutex::can_lock(st, g.phase) => out.push(step(0)),
@@ -298,6 +305,7 @@ fn goroutine_transitions(
         | Op::Store { .. }
         | Op::MapDelete { .. }
         | Op::Len { .. }
+        | Op::SyncMap { .. }
         | Op::AtomicLoad { .. }
         | Op::AtomicStore { .. }
         | Op::AtomicAdd { .. }
@@ -329,4 +337,9 @@ fn nil_or_fault(
         Ok(Value::Nil) => {}
         _ => out.push(Transition::Step { g: gi, alt: 0 }),
     }
+}
+
+/// True when `m` evaluates to `rw.RLocker()`: its `Lock` is an `RLock`.
+fn is_rlocker(state: &State, locals: &[Value], m: &weft_models::ir::Expr) -> bool {
+    matches!(eval(state, locals, m), Ok(Value::RLocker(_)))
 }

@@ -15,6 +15,7 @@ pub(crate) fn constant(c: Const) -> Value {
         Const::Bool(b) => Value::Bool(b),
         Const::Canceled => Value::Err(CtxError::Canceled),
         Const::DeadlineExceeded => Value::Err(CtxError::DeadlineExceeded),
+        Const::Error(i) => Value::Err(CtxError::New(i)),
     }
 }
 
@@ -57,6 +58,26 @@ pub(crate) fn eval(state: &State, locals: &[Value], e: &Expr) -> Result<Value, F
         Expr::ChanOf(t) => match eval(state, locals, t)?.object().map(|r| state.object(r)) {
             Some(Object::Timer(timer)) => Value::Obj(timer.chan),
             _ => return Err(Fault::Model("`.C` needs a timer or ticker".into())),
+        },
+        Expr::GroupPart(g, p) => match eval(state, locals, g)?.object().map(|r| state.object(r)) {
+            Some(Object::Group(group)) => group.part(*p),
+            None => return Err(Fault::Panic(super::record::NIL_DEREF.into())),
+            Some(_) => {
+                return Err(Fault::Model(
+                    "a group method needs an errgroup.Group".into(),
+                ))
+            }
+        },
+        Expr::CondLocker(c) => match eval(state, locals, c)?.object().map(|r| state.object(r)) {
+            Some(Object::Cond(cond)) if cond.read => Value::RLocker(cond.locker),
+            Some(Object::Cond(cond)) => Value::Obj(cond.locker),
+            None => return Err(Fault::Panic(super::record::NIL_DEREF.into())),
+            Some(_) => return Err(Fault::Model("`.L` needs a Cond".into())),
+        },
+        Expr::RLocker(m) => match eval(state, locals, m)? {
+            Value::Obj(r) if matches!(state.object(r), Object::RwMutex(_)) => Value::RLocker(r),
+            Value::Nil => return Err(Fault::Panic(super::record::NIL_DEREF.into())),
+            v => return Err(type_error("`RLocker()` needs an RWMutex", v)),
         },
         Expr::Field(r, i) => record::field(state, eval(state, locals, r)?, *i)?,
         Expr::Elem(s, i) => {

@@ -2,13 +2,13 @@
 //! of its primitive, then moves the goroutine on and runs its local code.
 
 use smallvec::SmallVec;
-use weft_models::ir::{CaseDir, Expr, LocalId, NewObject, Op, Pc, Place};
+use weft_models::ir::{CaseDir, Expr, LocalId, NewObject, Op, Pc, Place, SyncMapOp};
 
 use super::channel::{self, ChannelState};
 use super::eval::{boolean, eval, int};
 use super::{
-    cond, context, local, maprange, mutex, once, record, rwmutex, timer, waitgroup, Exec, Failure,
-    Fault, Transition, PLAIN,
+    cond, context, errgroup, local, maprange, mutex, once, record, rwmutex, timer, waitgroup, Exec,
+    Failure, Fault, Transition, PLAIN,
 };
 use crate::semantics::variable::{MapState, VarState};
 use crate::state::{Execution, Goroutine, GoroutineId, Object, Site};
@@ -81,11 +81,13 @@ pub(crate) fn new_object(
         NewObject::WaitGroup => Object::WaitGroup(Default::default()),
         NewObject::Once => Object::Once(Default::default()),
         NewObject::Cond { locker } => {
-            let locker = eval(st, locals, locker)?
+            let v = eval(st, locals, locker)?;
+            let locker = v
                 .object()
                 .ok_or_else(|| Fault::Model("a Cond needs a Locker".into()))?;
             Object::Cond(cond::CondState {
                 locker,
+                read: matches!(v, Value::RLocker(_)),
                 waiters: Vec::new(),
             })
         }
@@ -110,6 +112,13 @@ pub(crate) fn new_object(
         NewObject::Timer { kind, duration } => {
             let d = int(st, locals, duration)?;
             return Ok((timer::create(ex, *kind, d, site)?, None));
+        }
+        NewObject::Group { cancel } => {
+            let cancel = match cancel {
+                Some(c) => eval(st, locals, c)?,
+                None => Value::Nil,
+            };
+            return Ok((Value::Obj(errgroup::create(ex, cancel)), None));
         }
         NewObject::Record { ty, inits } => {
             let values = inits
@@ -341,6 +350,7 @@ fn visible(
             key,
             value,
             more,
+            sync: _,
         } => {
             let record = locals.get(seen.index()).copied().unwrap_or(Value::Nil);
             let next = maprange::next(&ex.state, locals, map, record)?;
@@ -429,6 +439,10 @@ fn visible(
             return Ok(Advance::To(arm.target));
         }
         Op::Lock { mutex } => {
+            if let Value::RLocker(r) = eval(&ex.state, locals, mutex)? {
+                rwmutex::rlock(ex, r)?;
+                return Ok(Advance::Next);
+            }
             let m = object_of(ex, locals, mutex, is_lock, "Lock needs a Mutex or RWMutex")?;
             if matches!(ex.state.object(m), Object::Mutex(_)) {
                 mutex::lock(ex, m)?;
@@ -437,6 +451,10 @@ fn visible(
             }
         }
         Op::Unlock { mutex } => {
+            if let Value::RLocker(r) = eval(&ex.state, locals, mutex)? {
+                rwmutex::runlock(ex, r)?;
+                return Ok(Advance::Next);
+            }
             let m = object_of(
                 ex,
                 locals,
@@ -577,6 +595,59 @@ fn visible(
             if let Some(r) = r {
                 map_mut(ex, r).delete(&k);
             }
+        }
+        Op::SyncMap {
+            map,
+            op,
+            key,
+            value,
+            dst,
+            ok,
+        } => {
+            let r = object_of(
+                ex,
+                locals,
+                map,
+                is_map,
+                "a sync.Map method needs a sync.Map",
+            )?;
+            let k = eval(&ex.state, locals, key)?;
+            let v = match value {
+                Some(v) => Some(eval(&ex.state, locals, v)?),
+                None => None,
+            };
+            let m = map_mut(ex, r);
+            let found = m
+                .entries
+                .binary_search_by(|(x, _)| x.cmp(&k))
+                .ok()
+                .map(|i| m.entries[i].1);
+            // Go's results: the value found (nil when absent) and the flag.
+            let (out, flag) = match op {
+                SyncMapOp::Load => (found.unwrap_or(Value::Nil), found.is_some()),
+                SyncMapOp::Store => {
+                    m.set(k, v.unwrap_or(Value::Nil));
+                    (Value::Nil, false)
+                }
+                SyncMapOp::LoadOrStore => match found {
+                    Some(old) => (old, true),
+                    None => {
+                        let v = v.unwrap_or(Value::Nil);
+                        m.set(k, v);
+                        (v, false)
+                    }
+                },
+                SyncMapOp::LoadAndDelete => {
+                    m.delete(&k);
+                    (found.unwrap_or(Value::Nil), found.is_some())
+                }
+                SyncMapOp::Delete => {
+                    m.delete(&k);
+                    (Value::Nil, false)
+                }
+            };
+            write(ex, id, *dst, out);
+            write(ex, id, *ok, Value::Bool(flag));
         }
         Op::Len { target, dst } => {
             let v = eval(&ex.state, locals, target)?;

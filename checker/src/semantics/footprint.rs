@@ -152,6 +152,7 @@ pub(crate) fn fire_touches(state: &State, object: ObjRef) -> Touches {
         | Object::Cond(_)
         | Object::Var(_)
         | Object::Map(_)
+        | Object::Group(_)
         | Object::Record(_)
         | Object::Slice(_)
         | Object::Closure(_) => {}

@@ -21,6 +21,7 @@ pub mod cond;
 pub mod context;
 pub mod coverage;
 pub mod enabled;
+pub(crate) mod errgroup;
 pub(crate) mod eval;
 pub(crate) mod exec;
 pub(crate) mod footprint;

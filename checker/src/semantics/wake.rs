@@ -50,6 +50,15 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
             }
             b
         }
+        Op::Lock { mutex: rl }
+            if matches!(eval(state, &g.top().locals, rl), Ok(Value::RLocker(_))) =>
+        {
+            let m = obj(rl)?;
+            match state.object(m) {
+                Object::RwMutex(rw) => rwmutex::blocked_rlock(rw, m, g),
+                _ => return None,
+            }
+        }
         Op::Lock { mutex: m } => {
             let m = obj(m)?;
             match state.object(m) {
@@ -88,6 +97,7 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
         | Op::GoValue { .. }
         | Op::Choose { .. }
         | Op::MapNext { .. }
+        | Op::SyncMap { .. }
         | Op::Panic { .. }
         | Op::Assert { .. }
         | Op::Sleep
@@ -143,7 +153,14 @@ pub(crate) fn releases(
                 on(r, &a.chan, value);
             }
         }
-        Op::Unlock { mutex } => on(Release::Unlock, mutex, value),
+        Op::Unlock { mutex } => {
+            // The Unlock of `rw.RLocker()` is an RUnlock.
+            let r = match value(mutex) {
+                Some(Value::RLocker(_)) => Release::ReadUnlock,
+                _ => Release::Unlock,
+            };
+            on(r, mutex, value)
+        }
         Op::RUnlock { mutex } => on(Release::ReadUnlock, mutex, value),
         Op::WgAdd { wg, delta } => {
             let delta = match value(delta) {
@@ -174,6 +191,7 @@ pub(crate) fn releases(
         | Op::GoValue { .. }
         | Op::Choose { .. }
         | Op::MapNext { .. }
+        | Op::SyncMap { .. }
         | Op::Panic { .. }
         | Op::Assert { .. }
         | Op::Sleep

@@ -49,6 +49,7 @@ pub(crate) fn for_each_value(o: &Object, mut f: impl FnMut(Value)) {
             c.children.iter().for_each(|&ch| f(Value::Obj(ch)));
         }
         Object::Timer(t) => f(Value::Obj(t.chan)),
+        Object::Group(g) => g.values().into_iter().for_each(f),
         Object::Record(r) => r.fields.iter().for_each(|&x| f(Value::Obj(x))),
         Object::Slice(s) => s.elems.iter().for_each(|&x| f(Value::Obj(x))),
         Object::Closure(c) => c.captured.iter().for_each(|&v| f(v)),
@@ -80,6 +81,7 @@ fn remap_object(o: &mut Object, map: &[u32]) {
             c.children.sort();
         }
         Object::Timer(t) => t.chan = r(t.chan),
+        Object::Group(g) => g.remap(map),
         Object::Record(rec) => rec.fields.iter_mut().for_each(|x| *x = r(*x)),
         Object::Slice(sl) => sl.elems.iter_mut().for_each(|x| *x = r(*x)),
         Object::Closure(c) => c.captured.iter_mut().for_each(|v| *v = v.remap(map)),
@@ -202,6 +204,7 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
             | Object::Cond(_)
             | Object::Var(_)
             | Object::Map(_)
+            | Object::Group(_)
             | Object::Record(_)
             | Object::Slice(_)
             | Object::Closure(_) => {}
@@ -388,6 +391,7 @@ fn rename_in_object(o: &mut Object, renaming: &GoroutineRenaming) {
         | Object::Map(_)
         | Object::Context(_)
         | Object::Timer(_)
+        | Object::Group(_)
         | Object::Record(_)
         | Object::Slice(_)
         | Object::Closure(_) => {}

@@ -18,6 +18,7 @@ use weft_models::ir::{FuncId, ObjectKind, Pc};
 use crate::semantics::channel::ChannelState;
 use crate::semantics::cond::CondState;
 use crate::semantics::context::ContextState;
+use crate::semantics::errgroup::GroupState;
 use crate::semantics::mutex::MutexState;
 use crate::semantics::once::OnceState;
 use crate::semantics::record::{ClosureState, RecordState, SliceState};
@@ -221,6 +222,8 @@ pub enum Object {
     Context(ContextState),
     /// A timer or ticker.
     Timer(TimerState),
+    /// An `errgroup.Group` (its parts are objects of their own).
+    Group(GroupState),
     /// A record: its fields' cells.
     Record(RecordState),
     /// A slice or array: its elements' cells.
@@ -244,6 +247,7 @@ impl Object {
             Object::Map(_) => ObjectKind::Map,
             Object::Context(_) => ObjectKind::Context,
             Object::Timer(_) => ObjectKind::Timer,
+            Object::Group(_) => ObjectKind::Group,
             Object::Record(_) => ObjectKind::Record,
             Object::Slice(_) => ObjectKind::Slice,
             Object::Closure(_) => ObjectKind::Func,

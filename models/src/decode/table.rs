@@ -337,11 +337,15 @@ pub(crate) static STMTS: &[StmtSpec] = &[
             wg: d.req_expr(a, "wg"),
         }
     }),
-    row("Wait", &[req("target", Ty::Expr)], &[], |d, a, _| {
-        StmtKind::Wait {
+    row(
+        "Wait",
+        &[req("target", Ty::Expr), opt("into", Ty::Into)],
+        &[],
+        |d, a, _| StmtKind::Wait {
             target: d.req_expr(a, "target"),
-        }
-    }),
+            into: d.opt_into(a, "into"),
+        },
+    ),
     row("Signal", COND, &[], |d, a, _| StmtKind::Signal {
         cond: d.req_expr(a, "cond"),
     }),
@@ -535,6 +539,128 @@ pub(crate) static STMTS: &[StmtSpec] = &[
         &[&[2]],
         go,
     ),
+    // ----- sync.Map -----
+    row("SyncMap", NAME, &[], |d, a, _| StmtKind::SyncMap {
+        name: d.req_name(a, "name"),
+    }),
+    row(
+        "Load",
+        &[
+            req("map", Ty::Expr),
+            req("key", Ty::Expr),
+            opt("into", Ty::Into),
+            opt("ok", Ty::Into),
+        ],
+        &[],
+        |d, a, _| StmtKind::SyncLoad {
+            map: d.req_expr(a, "map"),
+            key: d.req_expr(a, "key"),
+            into: d.opt_into(a, "into"),
+            ok: d.opt_into(a, "ok"),
+        },
+    ),
+    row(
+        "Store",
+        &[
+            req("map", Ty::Expr),
+            req("key", Ty::Expr),
+            req("value", Ty::Expr),
+        ],
+        &[],
+        |d, a, _| StmtKind::SyncStore {
+            map: d.req_expr(a, "map"),
+            key: d.req_expr(a, "key"),
+            value: d.req_expr(a, "value"),
+        },
+    ),
+    row(
+        "LoadOrStore",
+        &[
+            req("map", Ty::Expr),
+            req("key", Ty::Expr),
+            req("value", Ty::Expr),
+            opt("into", Ty::Into),
+            opt("loaded", Ty::Into),
+        ],
+        &[],
+        |d, a, _| StmtKind::SyncLoadOrStore {
+            map: d.req_expr(a, "map"),
+            key: d.req_expr(a, "key"),
+            value: d.req_expr(a, "value"),
+            into: d.opt_into(a, "into"),
+            loaded: d.opt_into(a, "loaded"),
+        },
+    ),
+    row(
+        "LoadAndDelete",
+        &[
+            req("map", Ty::Expr),
+            req("key", Ty::Expr),
+            opt("into", Ty::Into),
+            opt("loaded", Ty::Into),
+        ],
+        &[],
+        |d, a, _| StmtKind::SyncLoadAndDelete {
+            map: d.req_expr(a, "map"),
+            key: d.req_expr(a, "key"),
+            into: d.opt_into(a, "into"),
+            loaded: d.opt_into(a, "loaded"),
+        },
+    ),
+    // ----- errgroup and context values -----
+    row("Group", NAME, &[], |d, a, _| StmtKind::Group {
+        name: d.req_name(a, "name"),
+    }),
+    row(
+        "WithContext",
+        &[
+            req("group", Ty::Name),
+            req("ctx", Ty::Name),
+            opt("parent", Ty::Expr),
+        ],
+        &[],
+        |d, a, _| StmtKind::GroupWithContext {
+            group: d.req_name(a, "group"),
+            ctx: d.req_name(a, "ctx"),
+            parent: d.opt_expr(a, "parent"),
+        },
+    ),
+    row(
+        "GroupGo",
+        &[
+            req("group", Ty::Expr),
+            opt("func", Ty::Name),
+            opt("args", Ty::Exprs),
+            opt("body", Ty::Block),
+        ],
+        &[&[0, 3]],
+        group_go,
+    ),
+    row(
+        "SetLimit",
+        &[req("group", Ty::Expr), req("limit", Ty::Expr)],
+        &[],
+        |d, a, _| StmtKind::SetLimit {
+            group: d.req_expr(a, "group"),
+            limit: d.req_expr(a, "limit"),
+        },
+    ),
+    row(
+        "WithValue",
+        &[
+            req("ctx", Ty::Name),
+            req("parent", Ty::Expr),
+            req("key", Ty::Expr),
+            req("value", Ty::Expr),
+        ],
+        &[],
+        |d, a, _| StmtKind::WithValue {
+            ctx: d.req_name(a, "ctx"),
+            parent: d.req_expr(a, "parent"),
+            key: d.req_expr(a, "key"),
+            value: d.req_expr(a, "value"),
+        },
+    ),
     row(
         "Call",
         &[
@@ -592,19 +718,63 @@ fn timer(d: &mut Decoder<'_>, a: &Args<'_>, kind: TimerKind) -> StmtKind {
 }
 
 fn go(d: &mut Decoder<'_>, a: &Args<'_>, head: Span) -> StmtKind {
+    let (func, args, body) = func_or_body(
+        d,
+        a,
+        head,
+        "Go",
+        "Go(\"worker\", [args])` or `Go(body: [...])",
+    );
+    StmtKind::Go { func, args, body }
+}
+
+/// `GroupGo("g", "f", [args])` or `GroupGo("g", [...])`: `g.Go(f)`.
+fn group_go(d: &mut Decoder<'_>, a: &Args<'_>, head: Span) -> StmtKind {
+    let group = d.req_expr(a, "group");
+    let (func, args, body) = func_or_body(
+        d,
+        a,
+        head,
+        "GroupGo",
+        "GroupGo(\"g\", \"worker\", [args])` or `GroupGo(\"g\", body: [...])",
+    );
+    StmtKind::GroupGo {
+        group,
+        func,
+        args,
+        body,
+    }
+}
+
+/// The `func`, `args` and `body` of a statement that runs a function:
+/// either a named function with arguments or an anonymous body.
+fn func_or_body(
+    d: &mut Decoder<'_>,
+    a: &Args<'_>,
+    head: Span,
+    stmt: &str,
+    forms: &str,
+) -> (
+    Option<crate::syntax::Name>,
+    Vec<ExprSrc>,
+    crate::syntax::Block,
+) {
     let func = d.opt_name(a, "func");
     let args = d.exprs_of(a, "args");
     let body = d.block_of(a, "body");
     match (a.entry("func"), a.entry("body")) {
         (Some((f, _)), Some((b, _))) => d.error(
-            Diagnostic::new("`Go` takes either `func` or `body`, not both", b)
-                .with_label("anonymous body")
-                .with_secondary(f, "function name"),
+            Diagnostic::new(
+                format!("`{stmt}` takes either `func` or `body`, not both"),
+                b,
+            )
+            .with_label("anonymous body")
+            .with_secondary(f, "function name"),
         ),
         (None, None) => d.error(
-            Diagnostic::new("`Go` needs a `func` or a `body`", head)
+            Diagnostic::new(format!("`{stmt}` needs a `func` or a `body`"), head)
                 .with_label("nothing to start")
-                .with_help("write `Go(\"worker\", [args])` or `Go(body: [...])`"),
+                .with_help(format!("write `{forms}`")),
         ),
         (None, Some(_)) => {
             if let Some((span, _)) = a.entry("args") {
@@ -617,7 +787,7 @@ fn go(d: &mut Decoder<'_>, a: &Args<'_>, head: Span) -> StmtKind {
         }
         (Some(_), None) => {}
     }
-    StmtKind::Go { func, args, body }
+    (func, args, body)
 }
 
 /// `Defer([...])`, or `Defer("recover()")`: the direct form `defer

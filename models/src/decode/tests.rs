@@ -165,6 +165,10 @@ fn every_statement_is_reachable() {
         If("true", []), For(to: 1, body: []), While("false", []), Loop([Break]), Break, Continue,
         Return(1), Choose("w", [1, 2]), Either([[], []]), Go("x"), Call("y"), Defer([]), Panic("z"),
         Recover("rr"), Assert("true"), Switch("s", [Case([1], []), Default([])]),
+        Group("eg"), WithContext("eg2", "ectx"), GroupGo("eg", []), SetLimit("eg", 1),
+        WithValue("vctx", "j", 1, 2), SyncMap("sm"), Load("sm", 1, "lv", "lok"),
+        Store("sm", 1, 2), LoadOrStore("sm", 1, 2), LoadAndDelete("sm", 1),
+
         New("n", "T"), Slice("sl", "int", 2), Func("fl", [])"#,
     );
     let names: std::collections::BTreeSet<&str> = all.iter().map(super::stmts::stmt_name).collect();

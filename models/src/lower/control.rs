@@ -79,8 +79,10 @@ impl<'h> FnLower<'h> {
     }
 
     /// `for k, v := range m`: one [`Op::MapNext`] per iteration.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn range_map(
         &mut self,
+        sync: bool,
         map: &RExpr,
         seen: Slot,
         key: Option<Slot>,
@@ -105,6 +107,7 @@ impl<'h> FnLower<'h> {
             key,
             value,
             more,
+            sync,
         });
         self.jump_if_not(Expr::Local(more), end);
         self.loop_body(body, end, Some(top), label);

@@ -32,6 +32,9 @@ impl FnLower<'_> {
             RKind::DoneOf(x) => Expr::DoneOf(b(self, x)),
             RKind::ChanOf(x) => Expr::ChanOf(b(self, x)),
             RKind::Cap(x) => Expr::Cap(b(self, x)),
+            RKind::GroupPart(x, p) => Expr::GroupPart(b(self, x), *p),
+            RKind::CondLocker(x) => Expr::CondLocker(b(self, x)),
+            RKind::RLocker(x) => Expr::RLocker(b(self, x)),
             RKind::Field(x, i) => Expr::Field(b(self, x), *i),
             RKind::Elem(x, i) => {
                 let x = b(self, x);

@@ -42,6 +42,7 @@ pub(crate) fn lower(h: &HProgram) -> Result<Program, Box<Diagnostic>> {
     for f in &h.funcs {
         let mut l = FnLower::new(f);
         l.func_values = &h.func_values;
+        l.limited = h.limited;
         funcs.push(l.run()?);
     }
     Ok(Program {
@@ -88,7 +89,7 @@ fn global_object(n: &HNew) -> Option<NewObject> {
             elem: elem.clone(),
             len: e(len)?,
         },
-        HNew::WithCancel { .. } | HNew::Closure { .. } => return None,
+        HNew::WithCancel { .. } | HNew::Closure { .. } | HNew::Group { .. } => return None,
     })
 }
 
@@ -102,6 +103,9 @@ fn global_expr(x: &RExpr) -> Option<Expr> {
         RKind::DoneOf(a) => Expr::DoneOf(b(a)?),
         RKind::ChanOf(a) => Expr::ChanOf(b(a)?),
         RKind::Cap(a) => Expr::Cap(b(a)?),
+        RKind::GroupPart(a, p) => Expr::GroupPart(b(a)?, *p),
+        RKind::CondLocker(a) => Expr::CondLocker(b(a)?),
+        RKind::RLocker(a) => Expr::RLocker(b(a)?),
         RKind::Field(a, i) => Expr::Field(b(a)?, *i),
         RKind::Elem(a, i) => Expr::Elem(b(a)?, b(i)?),
         RKind::SliceLen(a) => Expr::SliceLen(b(a)?),
@@ -155,6 +159,8 @@ struct FnLower<'h> {
     /// The span of the statement being lowered.
     span: Span,
     broken: Option<&'static str>,
+    /// Whether [`crate::validate::hir::HKind::IfLimited`] code is kept.
+    limited: bool,
 }
 
 impl<'h> FnLower<'h> {
@@ -186,6 +192,7 @@ impl<'h> FnLower<'h> {
             pending: Vec::new(),
             span: f.span,
             broken: None,
+            limited: false,
         }
     }
 

@@ -28,6 +28,29 @@ impl<'h> FnLower<'h> {
                 let key = self.pure(key);
                 self.emit(Op::MapDelete { map, key });
             }
+            HKind::SyncMap {
+                map,
+                op,
+                key,
+                value,
+                dst,
+                ok,
+            } => {
+                let map = self.pure(map);
+                let key = self.pure(key);
+                let value = value.as_ref().map(|v| self.pure(v));
+                let (dst, s1) = self.dst(dst.as_ref());
+                let (ok, s2) = self.dst(ok.as_ref());
+                self.emit(Op::SyncMap {
+                    map,
+                    op: *op,
+                    key,
+                    value,
+                    dst,
+                    ok,
+                });
+                self.stores([s1, s2]);
+            }
             HKind::Send { chan, value } => {
                 let chan = self.pure(chan);
                 let value = self.pure(value);
@@ -305,13 +328,14 @@ impl<'h> FnLower<'h> {
                 label,
             } => self.range_int(*count, n, *var, body, label.as_deref()),
             HKind::RangeMap {
+                sync,
                 map,
                 seen,
                 key,
                 value,
                 body,
                 label,
-            } => self.range_map(map, *seen, *key, *value, body, label.as_deref()),
+            } => self.range_map(*sync, map, *seen, *key, *value, body, label.as_deref()),
             HKind::Either { branches } => self.either(branches),
             HKind::Break { label } => {
                 let target = match label {
@@ -350,6 +374,12 @@ impl<'h> FnLower<'h> {
                     self.emit(Op::Return { value });
                 }
             },
+            HKind::Seq(body) => self.block(body),
+            HKind::IfLimited(body) => {
+                if self.limited {
+                    self.block(body)
+                }
+            }
             HKind::Defer { body } => {
                 let entry = self.label();
                 self.emit_to(Op::Defer { entry: Pc(0) }, Field::Target, entry);
@@ -412,6 +442,9 @@ impl<'h> FnLower<'h> {
                     timeout,
                 }
             }
+            HNew::Group { cancel } => NewObject::Group {
+                cancel: cancel.as_ref().map(|c| self.pure(c)),
+            },
             HNew::Timer { kind, duration } => NewObject::Timer {
                 kind: *kind,
                 duration: self.pure(duration),

@@ -32,6 +32,7 @@ fn ex(p: &Program, f: &Function, e: &Expr) -> String {
             Const::Bool(b) => b.to_string(),
             Const::Canceled => "Canceled".into(),
             Const::DeadlineExceeded => "DeadlineExceeded".into(),
+            Const::Error(i) => format!("errors.New({:?})", p.meta.errors[*i as usize]),
         },
         Expr::Local(l) => f.local_names.get(l.index()).cloned().unwrap_or("?".into()),
         Expr::Global(g) => format!("@{}", p.globals[g.index()].name),
@@ -54,6 +55,9 @@ fn ex(p: &Program, f: &Function, e: &Expr) -> String {
         Expr::Func(id) => format!("func {}", p.funcs[id.index()].name),
         Expr::ChanOf(x) => format!("{}.C", ex(p, f, x)),
         Expr::Cap(x) => format!("cap({})", ex(p, f, x)),
+        Expr::GroupPart(x, part) => format!("{}.{}", ex(p, f, x), part.field()),
+        Expr::CondLocker(x) => format!("{}.L", ex(p, f, x)),
+        Expr::RLocker(x) => format!("{}.RLocker()", ex(p, f, x)),
     }
 }
 
@@ -83,6 +87,10 @@ fn new(p: &Program, f: &Function, n: &NewObject) -> String {
                 .unwrap_or_default()
         ),
         NewObject::Timer { kind, duration } => format!("{kind:?}({})", ex(p, f, duration)),
+        NewObject::Group { cancel } => match cancel {
+            Some(c) => format!("Group(cancel {})", ex(p, f, c)),
+            None => "Group".into(),
+        },
         other => format!("{other:?}"),
     }
 }
@@ -203,13 +211,33 @@ fn dis(p: &Program, name: &str) -> Vec<String> {
                 key,
                 value,
                 more,
+                sync,
             } => format!(
-                "{}, {}, {} = map next {} seen {}",
+                "{}, {}, {} = {}map next {} seen {}",
                 dst(f, key),
                 dst(f, value),
                 l(more),
+                if *sync { "sync " } else { "" },
                 e(map),
                 l(seen)
+            ),
+            Op::SyncMap {
+                map,
+                op,
+                key,
+                value,
+                dst: d,
+                ok,
+            } => format!(
+                "{}, {} = {map}.{op:?}({}{})",
+                dst(f, d),
+                dst(f, ok),
+                e(key),
+                value
+                    .as_ref()
+                    .map(|v| format!(", {}", e(v)))
+                    .unwrap_or_default(),
+                map = e(map),
             ),
             Op::AtomicLoad { var, dst: d } => format!("{} = atomic load {}", l(d), e(var)),
             Op::AtomicStore { var, value } => format!("atomic store {} = {}", e(var), e(value)),
@@ -836,4 +864,129 @@ fn spans_of_statements_and_functions() {
     let anon = func(&p, "main.func1");
     assert_eq!(file.slice(anon.span), r#"Go(body: [Close("ch")])"#);
     assert_eq!(file.slice(anon.code[0].span), r#"Close("ch")"#);
+}
+
+#[test]
+fn errgroup_methods_are_gos_own_code() {
+    // golang.org/x/sync/errgroup v0.7.0: Go, the goroutine it starts (with
+    // `done`), the errOnce body, and Wait; no `g.sem` accesses without a
+    // `SetLimit` anywhere.
+    let p = compile(
+        r#"main: [
+            WithContext("g", "ctx"),
+            GroupGo("g", [Return("errors.New(`boom`)")]),
+            Wait("g", "err"),
+        ]"#,
+    );
+    assert_eq!(
+        dis(&p, "main"),
+        [
+            "ctx = new WithCancel(@context.Background(), cancel $cancel)",
+            "g = new Group(cancel $cancel)",
+            "wgadd g.wg 1",
+            "go errgroup.Go(main.func1)(g)",
+            "wait g.wg",
+            "if not (g.cancel != nil) jump 7",
+            "cancel g.cancel",
+            "$t0 = load *g.err",
+            "err = $t0",
+            "return",
+        ]
+    );
+    assert_eq!(
+        dis(&p, "errgroup.Go(main.func1)"),
+        [
+            "err = call main.func1()",
+            "if not (err != nil) jump 4",
+            "once enter g.errOnce skip 4",
+            "_ = call errgroup.Go(main.func1).errOnce(g.errOnce, g, err)",
+            "wgadd g.wg -1",
+            "return",
+        ]
+    );
+    assert_eq!(
+        dis(&p, "errgroup.Go(main.func1).errOnce"),
+        [
+            "defer 5",
+            "store *g.err = err",
+            "if not (g.cancel != nil) jump 4",
+            "cancel g.cancel",
+            "return",
+            "once exit $once",
+            "end defer",
+        ]
+    );
+    // With a limit, Go sends on g.sem and done receives from it.
+    let p = compile(
+        r#"main: [
+            Group("g"),
+            SetLimit("g", 1),
+            GroupGo("g", [Return("nil")]),
+        ]"#,
+    );
+    assert_eq!(
+        dis(&p, "main"),
+        [
+            "g = new Group",
+            "$limit = 1",
+            "if not ($limit < 0) jump 5",
+            "store *g.sem = nil",
+            "jump 11",
+            "$t0 = load *g.sem",
+            "$t1 = len $t0",
+            "if not ($t1 != 0) jump 9",
+            "panic \"errgroup: modify limit while goroutines in the group are still active\"",
+            "$sem = new Chan($limit)",
+            "store *g.sem = $sem",
+            "$t0 = load *g.sem",
+            "$sem = $t0",
+            "if not ($sem != nil) jump 15",
+            "send $sem <- 0",
+            "wgadd g.wg 1",
+            "go errgroup.Go(main.func1)(g)",
+            "return",
+        ]
+    );
+    assert_eq!(
+        dis(&p, "errgroup.Go(main.func1)")[4..],
+        [
+            "$t0 = load *g.sem",
+            "$sem = $t0",
+            "if not ($sem != nil) jump 8",
+            "_, _ = recv $sem",
+            "wgadd g.wg -1",
+            "return",
+        ]
+    );
+}
+
+#[test]
+fn sync_map_methods_are_one_step_each() {
+    let p = compile(
+        r#"main: [
+            SyncMap("m"),
+            Store("m", 1, 2),
+            Load("m", 1, "v", "ok"),
+            LoadOrStore("m", 1, 3, "a", "loaded"),
+            LoadAndDelete("m", 1, "b", "l"),
+            Delete("m", 1),
+            Range("m", "k", "x", []),
+        ]"#,
+    );
+    let code = dis(&p, "main");
+    assert_eq!(
+        code[1..6],
+        [
+            "_, _ = m.Store(1, 2)",
+            "v, ok = m.Load(1)",
+            "a, loaded = m.LoadOrStore(1, 3)",
+            "b, l = m.LoadAndDelete(1)",
+            "_, _ = m.Delete(1)",
+        ],
+        "{code:#?}"
+    );
+    assert!(
+        code.iter().any(|c| c.contains("sync map next m")),
+        "{code:#?}"
+    );
 }

@@ -72,7 +72,7 @@ impl Walker<'_> {
 
     /// Checks an anonymous body as a new function; returns its id and the
     /// captured locals of the enclosing function (the call's arguments).
-    fn anonymous(
+    pub(crate) fn anonymous(
         &mut self,
         kind: FnKind,
         params: &[Name],
@@ -228,7 +228,7 @@ impl Walker<'_> {
     /// When `func` names a local (or shared variable) holding a function
     /// value rather than a package function: the expression giving it.
     /// Locals shadow package functions, as in Go.
-    fn func_value(&mut self, func: &Name) -> Option<RExpr> {
+    pub(crate) fn func_value(&mut self, func: &Name) -> Option<RExpr> {
         let local = self.stack.iter().any(|c| c.find_name(&func.text))
             || matches!(
                 self.package.get(&func.text),
@@ -255,7 +255,7 @@ impl Walker<'_> {
         Some(e)
     }
 
-    fn func_id(&mut self, func: &Name) -> Option<FuncId> {
+    pub(crate) fn func_id(&mut self, func: &Name) -> Option<FuncId> {
         if let Some(id) = self.func_ids.get(&func.text) {
             return Some(*id);
         }
@@ -291,7 +291,7 @@ impl Walker<'_> {
 
     /// Checks the arguments of a call to `func`: their count, and their kinds
     /// joined into the parameter kinds.
-    fn call_args(&mut self, func: &Name, args: &[ExprSrc]) -> Vec<RExpr> {
+    pub(crate) fn call_args(&mut self, func: &Name, args: &[ExprSrc]) -> Vec<RExpr> {
         let target = self
             .func_ids
             .get(&func.text)

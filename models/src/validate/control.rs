@@ -199,7 +199,7 @@ impl Walker<'_> {
         }
         let what = match k {
             Kind::Int | Kind::Var => RangeOver::Int,
-            Kind::Obj(ObjectKind::Map) => RangeOver::Map,
+            Kind::Obj(ObjectKind::Map | ObjectKind::SyncMap) => RangeOver::Map,
             Kind::Obj(ObjectKind::Chan) | Kind::Unknown | Kind::Nil => RangeOver::Chan,
             Kind::Bool | Kind::Pointer | Kind::Obj(_) | Kind::Record(_) | Kind::Slice(_) => {
                 self.kind_error(
@@ -272,6 +272,7 @@ impl Walker<'_> {
                 label,
             },
             (RangeOver::Map, Some(seen)) => HKind::RangeMap {
+                sync: k == Kind::Obj(ObjectKind::SyncMap),
                 map: e,
                 seen,
                 key: var,

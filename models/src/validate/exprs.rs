@@ -434,6 +434,17 @@ impl Walker<'_> {
             ExprKind::Bool(b) => (RExpr::constant(Const::Bool(*b), span), Kind::Bool),
             ExprKind::Nil => (RExpr::constant(Const::Nil, span), Kind::Nil),
             ExprKind::Canceled => (RExpr::constant(Const::Canceled, span), Kind::Unknown),
+            ExprKind::ErrorNew(text) => {
+                let i = match self.errors.iter().position(|t| t == text) {
+                    Some(i) => i,
+                    None => {
+                        self.errors.push(text.clone());
+                        self.errors.len() - 1
+                    }
+                };
+                let i = u32::try_from(i).unwrap_or(u32::MAX);
+                (RExpr::constant(Const::Error(i), span), Kind::Unknown)
+            }
             ExprKind::DeadlineExceeded => (
                 RExpr::constant(Const::DeadlineExceeded, span),
                 Kind::Unknown,
@@ -468,6 +479,23 @@ impl Walker<'_> {
                 }
                 None => dummy(span),
             },
+            // `c.L`: a Cond's Locker (a record's field `L` otherwise).
+            ExprKind::Field(x, name, _) if name == "L" && !self.is_record(x) => {
+                let (rx, k) = self.rexpr(x);
+                if !k.is_obj(&[ObjectKind::Cond]) {
+                    self.kind_error(
+                        "`.L` needs a Cond (or a record with a field `L`)".into(),
+                        subject_of(x),
+                        k,
+                        x.span,
+                        None,
+                    );
+                }
+                (
+                    mk(RKind::CondLocker(Box::new(rx)), span),
+                    Kind::Obj(ObjectKind::Locker),
+                )
+            }
             ExprKind::Field(..) => match self.access(e) {
                 Some(Access::Cell(h, held)) => {
                     let place = RPlace::Var(h);
@@ -577,6 +605,24 @@ impl Walker<'_> {
                 (
                     mk(RKind::ChanOf(Box::new(rx)), span),
                     Kind::Obj(ObjectKind::Chan),
+                )
+            }
+            ExprKind::RLocker(x) => {
+                let (rx, k) = self.rexpr(x);
+                if !k.is_obj(&[ObjectKind::RwMutex]) {
+                    let help = (k == Kind::Obj(ObjectKind::Mutex))
+                        .then(|| "declare it with `RWMutex(...)` to use read locks".to_string());
+                    self.kind_error(
+                        "`RLocker()` needs an RWMutex".into(),
+                        subject_of(x),
+                        k,
+                        x.span,
+                        help,
+                    );
+                }
+                (
+                    mk(RKind::RLocker(Box::new(rx)), span),
+                    Kind::Obj(ObjectKind::Locker),
                 )
             }
             ExprKind::Index(m, key) => {

@@ -27,6 +27,7 @@ pub(crate) fn declared_names(kind: &StmtKind) -> Vec<&Name> {
         | StmtKind::Cond { name, .. }
         | StmtKind::Var { name, .. }
         | StmtKind::Map { name }
+        | StmtKind::SyncMap { name }
         | StmtKind::Background { name }
         | StmtKind::Timer { name, .. }
         | StmtKind::New { name, .. }
@@ -49,6 +50,7 @@ pub(crate) fn decl_kind(kind: &StmtKind) -> Kind {
         StmtKind::Var { .. } => return Kind::Var,
         StmtKind::Func { .. } => ObjectKind::Func,
         StmtKind::Map { .. } => ObjectKind::Map,
+        StmtKind::SyncMap { .. } => ObjectKind::SyncMap,
         StmtKind::Background { .. } | StmtKind::WithCancel { .. } => ObjectKind::Context,
         StmtKind::Timer { kind, .. } => match kind {
             TimerKind::Timer | TimerKind::Ticker => ObjectKind::Timer,
@@ -233,7 +235,7 @@ impl Walker<'_> {
             StmtKind::RwMutex { .. } => HNew::RwMutex,
             StmtKind::WaitGroup { .. } => HNew::WaitGroup,
             StmtKind::Once { .. } => HNew::Once,
-            StmtKind::Map { .. } => HNew::Map,
+            StmtKind::Map { .. } | StmtKind::SyncMap { .. } => HNew::Map,
             StmtKind::Background { .. } => HNew::Background,
             StmtKind::Cond { name, locker } => {
                 let Some(locker) = locker else {
@@ -249,7 +251,7 @@ impl Walker<'_> {
                 };
                 let subject = super::exprs::subject(locker);
                 let (locker, k) = self.expr(locker);
-                if !k.is_obj(&[ObjectKind::Mutex, ObjectKind::RwMutex]) {
+                if !k.is_obj(&[ObjectKind::Mutex, ObjectKind::RwMutex, ObjectKind::Locker]) {
                     self.error(
                         Diagnostic::new(
                             format!(

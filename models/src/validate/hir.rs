@@ -2,7 +2,7 @@
 //! replaced by slots, globals and function ids; control flow is still
 //! structured and expressions may still contain visible reads.
 
-use crate::ir::{BinOp, Const, FuncId, GlobalId, Metadata, ObjectKind, UnOp};
+use crate::ir::{BinOp, Const, FuncId, GlobalId, GroupPart, Metadata, ObjectKind, UnOp};
 use crate::span::Span;
 use crate::syntax::TimerKind;
 
@@ -31,6 +31,10 @@ pub(crate) enum RKind {
     DoneOf(Box<RExpr>),
     ChanOf(Box<RExpr>),
     Cap(Box<RExpr>),
+    /// A part of an `errgroup.Group` (pure: made with the group).
+    GroupPart(Box<RExpr>, GroupPart),
+    CondLocker(Box<RExpr>),
+    RLocker(Box<RExpr>),
     /// A plain read of a shared variable or map entry.
     Load(Box<RPlace>),
     /// `len(x)`.
@@ -64,6 +68,9 @@ impl RExpr {
             | RKind::DoneOf(e)
             | RKind::ChanOf(e)
             | RKind::Cap(e)
+            | RKind::GroupPart(e, _)
+            | RKind::CondLocker(e)
+            | RKind::RLocker(e)
             | RKind::Field(e, _)
             | RKind::SliceLen(e) => e.has_read(),
             RKind::Binary(_, a, b) | RKind::Elem(a, b) => a.has_read() || b.has_read(),
@@ -79,6 +86,9 @@ impl RExpr {
             | RKind::DoneOf(e)
             | RKind::ChanOf(e)
             | RKind::Cap(e)
+            | RKind::GroupPart(e, _)
+            | RKind::CondLocker(e)
+            | RKind::RLocker(e)
             | RKind::Field(e, _)
             | RKind::SliceLen(e) => e.first_read(),
             RKind::Binary(_, a, b) | RKind::Elem(a, b) => a.first_read().or_else(|| b.first_read()),
@@ -144,6 +154,10 @@ pub(crate) enum HNew {
         func: FuncId,
         captured: Vec<RExpr>,
     },
+    /// `errgroup.Group` (`cancel`: the cancel function of `WithContext`).
+    Group {
+        cancel: Option<RExpr>,
+    },
 }
 
 /// A resolved statement.
@@ -199,6 +213,15 @@ pub(crate) enum HKind {
     MapDelete {
         map: RExpr,
         key: RExpr,
+    },
+    /// A method of a `sync.Map`.
+    SyncMap {
+        map: RExpr,
+        op: crate::ir::SyncMapOp,
+        key: RExpr,
+        value: Option<RExpr>,
+        dst: Option<HDst>,
+        ok: Option<HDst>,
     },
     Send {
         chan: RExpr,
@@ -338,6 +361,8 @@ pub(crate) enum HKind {
     /// `for k, v := range m`: every iteration order. `seen` holds the
     /// iteration's own record of the keys produced so far.
     RangeMap {
+        /// `m.Range` of a `sync.Map` (synchronised reads).
+        sync: bool,
         map: RExpr,
         seen: Slot,
         key: Option<Slot>,
@@ -387,6 +412,13 @@ pub(crate) enum HKind {
     Defer {
         body: Vec<HStmt>,
     },
+    /// Statements in the current scope: the code of a library call (the
+    /// `errgroup` methods are Go's own code).
+    Seq(Vec<HStmt>),
+    /// Code that runs only when some group has a limit (`SetLimit` is
+    /// used somewhere): the accesses to `g.sem`, which would otherwise
+    /// only add steps that read nil.
+    IfLimited(Vec<HStmt>),
 }
 
 /// How a function's code is framed.
@@ -432,4 +464,6 @@ pub(crate) struct HProgram {
     pub globals: Vec<HGlobal>,
     /// By [`FuncId`]; `main` is id 0.
     pub funcs: Vec<HFunc>,
+    /// Whether `SetLimit` is used (keeps [`HKind::IfLimited`] code).
+    pub limited: bool,
 }

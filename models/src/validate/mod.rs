@@ -10,6 +10,7 @@
 
 mod calls;
 mod control;
+mod errgroup;
 mod exprs;
 mod globals;
 pub(crate) mod hir;
@@ -70,6 +71,10 @@ pub(crate) struct Walker<'s> {
     background: bool,
     /// While checking the initializer of global `i`: `i`.
     current_global: Option<usize>,
+    /// Whether some `SetLimit` was seen (groups then use `g.sem`).
+    limited: bool,
+    /// The texts of `errors.New` values, by [`crate::ir::Const::Error`] index.
+    errors: Vec<String>,
     /// Record types, by id, and their names.
     records: Vec<types::RecordInfo>,
     record_ids: types::RecordIds,
@@ -167,6 +172,8 @@ impl<'s> Walker<'s> {
             edges: Vec::new(),
             background: false,
             current_global: None,
+            limited: false,
+            errors: Vec::new(),
             records: Vec::new(),
             record_ids: types::RecordIds::new(),
             cells,
@@ -340,9 +347,11 @@ impl<'s> Walker<'s> {
                 expect: sc.expect.iter().map(|(k, _)| *k).collect(),
                 go: sc.go.map(|(v, _)| v).unwrap_or_default(),
                 params: values,
+                errors: self.errors,
             },
             globals,
             funcs,
+            limited: self.limited,
         })
     }
 }

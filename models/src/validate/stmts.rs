@@ -8,11 +8,13 @@ use super::scope::FnKind;
 use super::Walker;
 use crate::decode::stmts::stmt_name;
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Const, ObjectKind};
+use crate::ir::{Const, ObjectKind, SyncMapOp};
 use crate::span::Span;
 use crate::syntax::{CaseKind, ExprSrc, SelectCase, Stmt, StmtKind};
 
 const MUTEXES: &[ObjectKind] = &[ObjectKind::Mutex, ObjectKind::RwMutex];
+/// What `Lock` and `Unlock` take: a mutex or a Locker (`c.L`, `rw.RLocker()`).
+const LOCKERS: &[ObjectKind] = &[ObjectKind::Mutex, ObjectKind::RwMutex, ObjectKind::Locker];
 
 impl Walker<'_> {
     /// A block with its own scope.
@@ -72,6 +74,7 @@ impl Walker<'_> {
             | StmtKind::Cond { .. }
             | StmtKind::Var { .. }
             | StmtKind::Map { .. }
+            | StmtKind::SyncMap { .. }
             | StmtKind::Background { .. }
             | StmtKind::Timer { .. }
             | StmtKind::New { .. }
@@ -132,6 +135,73 @@ impl Walker<'_> {
                 HKind::Assign { dst, value }
             }
             StmtKind::Set { target, value } => return self.set(target, value),
+            StmtKind::Delete { map, key } if self.is_sync_map(map) => HKind::SyncMap {
+                map: self.expr(map).0,
+                op: SyncMapOp::Delete,
+                key: self.expr(key).0,
+                value: None,
+                dst: None,
+                ok: None,
+            },
+            StmtKind::SyncLoad { map, key, into, ok } => {
+                let map = obj(self, map, &[ObjectKind::SyncMap], "a sync.Map");
+                let key = self.expr(key).0;
+                HKind::SyncMap {
+                    map,
+                    op: SyncMapOp::Load,
+                    key,
+                    value: None,
+                    dst: into.as_ref().map(|n| self.dst(n, Kind::Unknown)),
+                    ok: ok.as_ref().map(|n| self.dst(n, Kind::Bool)),
+                }
+            }
+            StmtKind::SyncStore { map, key, value } => {
+                let map = obj(self, map, &[ObjectKind::SyncMap], "a sync.Map");
+                HKind::SyncMap {
+                    map,
+                    op: SyncMapOp::Store,
+                    key: self.value_expr(key),
+                    value: Some(self.value_expr(value)),
+                    dst: None,
+                    ok: None,
+                }
+            }
+            StmtKind::SyncLoadOrStore {
+                map,
+                key,
+                value,
+                into,
+                loaded,
+            } => {
+                let map = obj(self, map, &[ObjectKind::SyncMap], "a sync.Map");
+                let key = self.value_expr(key);
+                let value = Some(self.value_expr(value));
+                HKind::SyncMap {
+                    map,
+                    op: SyncMapOp::LoadOrStore,
+                    key,
+                    value,
+                    dst: into.as_ref().map(|n| self.dst(n, Kind::Unknown)),
+                    ok: loaded.as_ref().map(|n| self.dst(n, Kind::Bool)),
+                }
+            }
+            StmtKind::SyncLoadAndDelete {
+                map,
+                key,
+                into,
+                loaded,
+            } => {
+                let map = obj(self, map, &[ObjectKind::SyncMap], "a sync.Map");
+                let key = self.expr(key).0;
+                HKind::SyncMap {
+                    map,
+                    op: SyncMapOp::LoadAndDelete,
+                    key,
+                    value: None,
+                    dst: into.as_ref().map(|n| self.dst(n, Kind::Unknown)),
+                    ok: loaded.as_ref().map(|n| self.dst(n, Kind::Bool)),
+                }
+            }
             StmtKind::Delete { map, key } => HKind::MapDelete {
                 map: obj(self, map, &[ObjectKind::Map], "a map"),
                 key: self.expr(key).0,
@@ -170,10 +240,10 @@ impl Walker<'_> {
                 return self.switch_stmt(tag.as_ref(), cases, label.as_ref(), span)
             }
             StmtKind::Lock { mutex } => HKind::Lock {
-                mutex: obj(self, mutex, MUTEXES, "a Mutex or RWMutex"),
+                mutex: obj(self, mutex, LOCKERS, "a Mutex or RWMutex"),
             },
             StmtKind::Unlock { mutex } => HKind::Unlock {
-                mutex: obj(self, mutex, MUTEXES, "a Mutex or RWMutex"),
+                mutex: obj(self, mutex, LOCKERS, "a Mutex or RWMutex"),
             },
             StmtKind::TryLock { mutex, into } => HKind::TryLock {
                 mutex: obj(self, mutex, MUTEXES, "a Mutex or RWMutex"),
@@ -193,14 +263,54 @@ impl Walker<'_> {
                 wg: obj(self, wg, &[ObjectKind::WaitGroup], "a WaitGroup"),
                 delta: RExpr::constant(Const::Int(-1), span),
             },
-            StmtKind::Wait { target } => HKind::Wait {
-                target: obj(
-                    self,
-                    target,
-                    &[ObjectKind::WaitGroup, ObjectKind::Cond],
-                    "a WaitGroup or Cond",
-                ),
-            },
+            StmtKind::Wait { target, into } => {
+                let (e, k) = self.expr(target);
+                if k == Kind::Obj(ObjectKind::Group) {
+                    return Some(self.group_wait(e, into.as_ref(), span));
+                }
+                if let Some(n) = into {
+                    self.error(
+                        Diagnostic::new("only an errgroup.Group's `Wait` has a result", n.span)
+                            .with_label("no result")
+                            .with_help(format!(
+                                "`Wait` of {} returns nothing: write `Wait(\"{}\")`",
+                                k.describe(),
+                                super::exprs::subject(target)
+                            )),
+                    );
+                }
+                HKind::Wait {
+                    target: obj(
+                        self,
+                        target,
+                        &[ObjectKind::WaitGroup, ObjectKind::Cond, ObjectKind::Group],
+                        "a WaitGroup, Cond or errgroup.Group",
+                    ),
+                }
+            }
+            StmtKind::Group { name } => return self.group_decl(name),
+            StmtKind::GroupWithContext { group, ctx, parent } => {
+                return self.group_with_context(group, ctx, parent.as_ref(), span)
+            }
+            StmtKind::GroupGo {
+                group,
+                func,
+                args,
+                body,
+            } => {
+                let g = obj(self, group, &[ObjectKind::Group], "an errgroup.Group");
+                return self.group_go(g, func.as_ref(), args, body, span);
+            }
+            StmtKind::SetLimit { group, limit } => {
+                let g = obj(self, group, &[ObjectKind::Group], "an errgroup.Group");
+                return Some(self.group_set_limit(g, limit, span));
+            }
+            StmtKind::WithValue {
+                ctx,
+                parent,
+                key,
+                value,
+            } => return self.with_value(ctx, parent, key, value),
             StmtKind::Signal { cond } => HKind::Signal {
                 cond: obj(self, cond, &[ObjectKind::Cond], "a Cond"),
             },
@@ -235,9 +345,11 @@ impl Walker<'_> {
             },
             StmtKind::AtomicLoad { var, into } => {
                 let var = self.var_handle(var, name);
+                // The variable's value: an integer, or a boolean for an
+                // `atomic.Bool` (a plain read of it is unknown too).
                 HKind::AtomicLoad {
                     var,
-                    dst: self.dst(into, Kind::Int),
+                    dst: self.dst(into, Kind::Unknown),
                 }
             }
             StmtKind::AtomicStore { var, value } => HKind::AtomicStore {
@@ -372,6 +484,14 @@ impl Walker<'_> {
                 message: message.clone(),
             },
         })
+    }
+
+    /// Whether `src` names a `sync.Map` (its `Delete` is the method).
+    fn is_sync_map(&mut self, src: &ExprSrc) -> bool {
+        let before = self.errs.len();
+        let (_, k) = self.expr(src);
+        self.errs.truncate(before);
+        k == Kind::Obj(ObjectKind::SyncMap)
     }
 
     /// A value stored in a shared variable: not an object.

@@ -118,7 +118,7 @@ fn objects_used_as_the_wrong_kind() {
     assert_eq!(
         one(r#"main: [Mutex("mu"), Wait("mu")]"#),
         (
-            "`Wait` needs a WaitGroup or Cond, but `mu` is a Mutex".into(),
+            "`Wait` needs a WaitGroup, Cond or errgroup.Group, but `mu` is a Mutex".into(),
             "mu".into(),
             None
         )
@@ -738,7 +738,7 @@ fn decoding_and_validation_errors_are_reported_together_in_file_order() {
         pairs(&[
             ("unknown statement `Sned`", "Sned"),
             (
-                "`Wait` needs a WaitGroup or Cond, but `mu` is a Mutex",
+                "`Wait` needs a WaitGroup, Cond or errgroup.Group, but `mu` is a Mutex",
                 "mu"
             ),
             ("floats are not supported", "0.5"),

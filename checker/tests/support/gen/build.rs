@@ -66,7 +66,7 @@ pub(super) struct Gen {
 }
 
 /// The protocols and their weights.
-pub(super) const PROTOCOLS: [(&str, usize); 15] = [
+pub(super) const PROTOCOLS: [(&str, usize); 17] = [
     ("chan", 26),
     ("mutex", 11),
     ("rwmutex", 7),
@@ -77,6 +77,8 @@ pub(super) const PROTOCOLS: [(&str, usize); 15] = [
     ("map", 4),
     ("context", 9),
     ("timer", 8),
+    ("errgroup", 5),
+    ("syncmap", 3),
     ("nil", 3),
     ("panic", 4),
     ("probe", 10),

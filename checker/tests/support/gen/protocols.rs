@@ -17,6 +17,8 @@ impl Gen {
             "map" => self.p_map(),
             "context" => self.p_context(),
             "timer" => self.p_timer(),
+            "errgroup" => self.p_errgroup(),
+            "syncmap" => self.p_syncmap(),
             "nil" => self.p_nil(),
             "probe" => self.p_probe(),
             "merge" => self.p_merge(),
@@ -333,7 +335,14 @@ impl Gen {
         let rw = self.object(spelling, "rw");
         let sh = self.shared();
         let n = 2 + self.rng.below(2);
-        let lk = |op: &'static str| leaf(op, vec![s(rw.clone())]);
+        // Sometimes the readers lock through `rw.RLocker()` (its Lock and
+        // Unlock are RLock and RUnlock).
+        let rlocker = self.rng.chance(25);
+        let lk = |op: &'static str| match op {
+            "RLock" if rlocker => leaf("Lock", vec![s(format!("{rw}.RLocker()"))]),
+            "RUnlock" if rlocker => leaf("Unlock", vec![s(format!("{rw}.RLocker()"))]),
+            _ => leaf(op, vec![s(rw.clone())]),
+        };
         for (j, u) in self.some(n).into_iter().enumerate() {
             let writer = j == 0 || self.rng.chance(35);
             let b = if writer {
@@ -856,6 +865,122 @@ impl Gen {
             _ => (vec![leaf("Sleep", vec![int(self.rng.pick(&[0, 1]))])], true),
         };
         self.put(g, Place::Body, b, wrap);
+    }
+
+    /// An errgroup: functions that fail, wait for the group's context, or
+    /// hand a value to another goroutine (abandoning it when a sibling
+    /// fails, unless they also select on `ctx.Done()`), and a `Wait`
+    /// (sometimes missing), sometimes with a limit.
+    pub(super) fn p_errgroup(&mut self) {
+        let g = self.any();
+        let eg = self.fresh("eg");
+        let ectx = format!("{eg}ctx");
+        let with_ctx = self.rng.chance(70);
+        let mut b = if with_ctx {
+            vec![leaf("WithContext", vec![s(eg.clone()), s(ectx.clone())])]
+        } else {
+            vec![leaf("Group", vec![s(eg.clone())])]
+        };
+        if self.rng.chance(25) {
+            let n = self.rng.pick(&[-1, 1, 2]);
+            b.push(leaf("SetLimit", vec![s(eg.clone()), int(n)]));
+        }
+        let ret = |v: &str| leaf("Return", vec![s(v)]);
+        for _ in 0..1 + self.rng.below(2) {
+            let body = match self.rng.below(100) {
+                0..=24 => vec![ret("nil")],
+                25..=49 => vec![ret("errors.New(`e`)")],
+                50..=64 if with_ctx => vec![
+                    leaf("Recv", vec![s(done(&ectx))]),
+                    ret(&format!("{ectx}.Err()")),
+                ],
+                _ => {
+                    let c = self.chan(0);
+                    let other = self.any();
+                    if other != g && self.rng.chance(70) {
+                        let a = self.local();
+                        let st = leaf("Recv", vec![s(c.clone()), s(a)]);
+                        self.put(other, Place::Body, vec![st], true);
+                    }
+                    if with_ctx && self.rng.chance(50) {
+                        vec![select(vec![
+                            arm("Send", vec![s(c), int(1)], vec![ret("nil")]),
+                            arm(
+                                "Recv",
+                                vec![s(done(&ectx))],
+                                vec![ret(&format!("{ectx}.Err()"))],
+                            ),
+                        ])]
+                    } else {
+                        vec![leaf("Send", vec![s(c), int(1)]), ret("nil")]
+                    }
+                }
+            };
+            b.push(nest("GroupGo", vec![s(eg.clone())], vec![body]));
+        }
+        if self.rng.chance(85) {
+            let err = self.local();
+            b.push(leaf("Wait", vec![s(eg), s(err)]));
+        }
+        self.put(g, Place::Body, b, false);
+    }
+
+    /// A sync.Map shared by goroutines calling its methods; sometimes it
+    /// publishes a plain write (no race: its methods synchronise).
+    pub(super) fn p_syncmap(&mut self) {
+        let m = self.object("SyncMap", "sm");
+        let n = 1 + self.rng.below(3);
+        for u in self.some(n) {
+            let key = int(self.rng.below(2) as i64);
+            let me = self.me(u);
+            let a = self.local();
+            let b = match self.rng.below(6) {
+                0 => vec![leaf("Store", vec![s(m.clone()), key, me])],
+                1 => vec![leaf(
+                    "Load",
+                    vec![s(m.clone()), key, s(a.clone()), s(format!("{a}ok"))],
+                )],
+                2 => vec![leaf(
+                    "LoadOrStore",
+                    vec![s(m.clone()), key, me, s(a.clone()), s(format!("{a}ld"))],
+                )],
+                3 => vec![leaf(
+                    "LoadAndDelete",
+                    vec![s(m.clone()), key, s(a.clone()), s(format!("{a}ld"))],
+                )],
+                4 => vec![leaf("Delete", vec![s(m.clone()), key])],
+                _ => vec![nest(
+                    "Range",
+                    vec![s(m.clone()), s(a.clone()), s(format!("{a}v"))],
+                    vec![vec![leaf("Break", vec![])]],
+                )],
+            };
+            self.put(u, Place::Body, b, true);
+        }
+        if self.workers() > 0 && self.rng.chance(50) {
+            let (w, r) = self.pair();
+            let x = self.new_var(int(0));
+            let pubs = vec![
+                leaf("Set", vec![s(x.clone()), int(1)]),
+                leaf("Store", vec![s(m.clone()), int(9), int(1)]),
+            ];
+            self.put(w, Place::Body, pubs, false);
+            let a = self.local();
+            let ok = format!("{a}ok");
+            let y = self.local();
+            let reads = vec![
+                leaf("Load", vec![s(m), int(9), s(a), s(ok.clone())]),
+                nest(
+                    "If",
+                    vec![s(ok)],
+                    vec![vec![
+                        leaf("Let", vec![s(y.clone()), s(x)]),
+                        assert(format!("{y} == 1")),
+                    ]],
+                ),
+            ];
+            self.put(r, Place::Body, reads, false);
+        }
     }
 
     /// A select on a nil channel, or a nil channel misused.

@@ -1,0 +1,3 @@
+module weftlib
+
+go 1.23
