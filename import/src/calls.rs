@@ -8,6 +8,10 @@ use crate::expr::DATA_PACKAGES;
 use crate::scope::{elem_of, Kind};
 use crate::{Fail, Importer};
 
+/// The largest `rand.Intn(n)` bound turned into a choice of every value;
+/// larger or unknown bounds are untracked data.
+const MAX_CHOICES: i64 = 8;
+
 impl Importer<'_> {
     /// The arguments of a call of the file's function `name`, as RON,
     /// leaving out the parameters weft does not track.
@@ -38,6 +42,19 @@ impl Importer<'_> {
         Ok(out)
     }
 
+    /// A call whose (first tracked) result goes to a new local `name`.
+    pub(crate) fn call_into_temp(
+        &mut self,
+        call: Node,
+        name: &str,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        self.temp_target = Some(name.to_string());
+        let r = self.call(call, &[], true, call, em);
+        self.temp_target = None;
+        r
+    }
+
     /// A call statement, or a call whose results go to `targets`.
     pub(crate) fn call(
         &mut self,
@@ -57,9 +74,10 @@ impl Importer<'_> {
         // Targets as names (declared), per kind.
         macro_rules! into {
             ($i:expr, $k:expr) => {
-                match targets.get($i) {
-                    Some(t) => self.target(*t, $k, declare, stmt)?,
-                    None => None,
+                match (targets.get($i), $i == 0) {
+                    (Some(t), _) => self.target(*t, $k, declare, stmt)?,
+                    (None, true) => self.first_target(targets, $k, declare, stmt)?,
+                    (None, false) => None,
                 }
             };
         }
@@ -163,6 +181,25 @@ impl Importer<'_> {
                     "sync.RWMutex" => obj!(Kind::RwMutex, "RWMutex"),
                     "sync.Once" => obj!(Kind::Once, "Once"),
                     _ => return Err(self.unsupported(call, &format!("new({tys})"))),
+                }
+            }
+            "rand.Intn" | "rand.Int63n" | "rand.Int31n" => {
+                // A small constant bound: each value in turn (exact).
+                let bound = arg(0).and_then(|a| self.text(a).parse::<i64>().ok());
+                if let Some(b) = bound.filter(|b| (1..=MAX_CHOICES).contains(b)) {
+                    let Some(name) = into!(0, Kind::Int) else {
+                        return Ok(());
+                    };
+                    let vals: Vec<String> = (0..b).map(|v| v.to_string()).collect();
+                    self.note(
+                        call,
+                        format!(
+                            "`{fname}({b})` takes each value from 0 to {} in turn",
+                            b - 1
+                        ),
+                    );
+                    em.leaf(&format!("Choose({}, [{}])", q(&name), vals.join(", ")), at);
+                    return Ok(());
                 }
             }
             "time.Sleep" => {
@@ -285,6 +322,12 @@ impl Importer<'_> {
                         );
                     }
                 }
+                if let (true, Some(t), Some(k)) =
+                    (targets.is_empty(), self.temp_target.clone(), sig.result)
+                {
+                    self.declare(&t, k);
+                    into = Some(t);
+                }
             }
             let into = into
                 .map(|i| format!(", into: {}", q(&i)))
@@ -357,6 +400,25 @@ impl Importer<'_> {
         ))
     }
 
+    /// Where the first result goes: the temporary being made, or the
+    /// first target.
+    fn first_target(
+        &mut self,
+        targets: &[Node],
+        kind: Kind,
+        declare: bool,
+        stmt: Node,
+    ) -> Result<Option<String>, Fail> {
+        if let Some(t) = self.temp_target.clone() {
+            self.declare(&t, kind);
+            return Ok((kind != Kind::Untracked).then_some(t));
+        }
+        match targets.first() {
+            Some(t) => self.target(*t, kind, declare, stmt),
+            None => Ok(None),
+        }
+    }
+
     /// Index of the tracked result among a function's results.
     fn tracked_result_pos(&self, name: &str) -> Result<Option<usize>, Fail> {
         let Some(&f) = self.pkg.funcs.get(name) else {
@@ -413,19 +475,16 @@ impl Importer<'_> {
             }
             rest.push(lit(&e.text));
         }
-        let into = match targets.first() {
-            Some(t) => self.target(
-                *t,
-                if op.starts_with("Compare") {
-                    Kind::Bool
-                } else {
-                    Kind::Int
-                },
-                declare,
-                stmt,
-            )?,
-            None => None,
-        };
+        let into = self.first_target(
+            targets,
+            if op.starts_with("Compare") {
+                Kind::Bool
+            } else {
+                Kind::Int
+            },
+            declare,
+            stmt,
+        )?;
         let into_f = into
             .as_ref()
             .map(|i| format!(", into: {}", q(i)))
@@ -476,10 +535,7 @@ impl Importer<'_> {
             (Kind::Mutex | Kind::RwMutex, "Lock" | "Unlock") => leaf(em, format!("{m}({o})")),
             (Kind::RwMutex, "RLock" | "RUnlock") => leaf(em, format!("{m}({o})")),
             (Kind::Mutex | Kind::RwMutex, "TryLock") => {
-                let into = match targets.first() {
-                    Some(t) => self.target(*t, Kind::Bool, declare, stmt)?,
-                    None => None,
-                };
+                let into = self.first_target(targets, Kind::Bool, declare, stmt)?;
                 let f = into
                     .map(|i| format!(", into: {}", q(&i)))
                     .unwrap_or_default();
@@ -518,20 +574,14 @@ impl Importer<'_> {
                 );
             }
             (Kind::Timer | Kind::Ticker, "Stop") => {
-                let into = match targets.first() {
-                    Some(t) => self.target(*t, Kind::Bool, declare, stmt)?,
-                    None => None,
-                };
+                let into = self.first_target(targets, Kind::Bool, declare, stmt)?;
                 let f = into
                     .map(|i| format!(", into: {}", q(&i)))
                     .unwrap_or_default();
                 leaf(em, format!("Stop(timer: {o}{f})"))
             }
             (Kind::Timer | Kind::Ticker, "Reset") => {
-                let into = match targets.first() {
-                    Some(t) => self.target(*t, Kind::Bool, declare, stmt)?,
-                    None => None,
-                };
+                let into = self.first_target(targets, Kind::Bool, declare, stmt)?;
                 let f = into
                     .map(|i| format!(", into: {}", q(&i)))
                     .unwrap_or_default();
@@ -543,19 +593,16 @@ impl Importer<'_> {
             (Kind::AtomicInt, "Add" | "Load" | "Store" | "CompareAndSwap") => {
                 let op = format!("{m}Int64");
                 // Reuse the function forms with the variable as first operand.
-                let into = match targets.first() {
-                    Some(t) => self.target(
-                        *t,
-                        if m == "CompareAndSwap" {
-                            Kind::Bool
-                        } else {
-                            Kind::Int
-                        },
-                        declare,
-                        stmt,
-                    )?,
-                    None => None,
-                };
+                let into = self.first_target(
+                    targets,
+                    if m == "CompareAndSwap" {
+                        Kind::Bool
+                    } else {
+                        Kind::Int
+                    },
+                    declare,
+                    stmt,
+                )?;
                 let mut rest = Vec::new();
                 for a in args {
                     let e = self.expr(*a)?;

@@ -2,7 +2,14 @@
 //! recorded with its span in the text and the span of the Go code it was
 //! made from.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use weft_models::span::Span;
+
+/// Statements an expression needs first (a call or receive inside it):
+/// written before the next statement of whichever emitter writes next.
+pub type Hoisted = Rc<RefCell<Vec<(String, Span)>>>;
 
 /// RON text being written, with `(generated, original)` span pairs.
 #[derive(Default)]
@@ -18,6 +25,8 @@ pub struct Emitter {
     file: String,
     /// The Go file's line starts, for `// go: file.go:LINE` comments.
     lines: Vec<usize>,
+    /// Statements to write before the next one.
+    pub hoisted: Hoisted,
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -58,7 +67,7 @@ pub fn lit(expr: &str) -> String {
 
 impl Emitter {
     /// An emitter whose comments name `file`, with `text` the Go source.
-    pub fn new(file: &str, text: &str, indent: usize) -> Self {
+    pub fn new(file: &str, text: &str, indent: usize, hoisted: &Hoisted) -> Self {
         let lines = std::iter::once(0)
             .chain(
                 text.bytes()
@@ -71,6 +80,7 @@ impl Emitter {
             file: file.to_string(),
             lines,
             indent,
+            hoisted: hoisted.clone(),
             ..Default::default()
         }
     }
@@ -81,6 +91,7 @@ impl Emitter {
             file: self.file.clone(),
             lines: self.lines.clone(),
             indent,
+            hoisted: self.hoisted.clone(),
             ..Default::default()
         }
     }
@@ -106,8 +117,21 @@ impl Emitter {
         self.out.push('\n');
     }
 
+    /// Writes the hoisted statements.
+    fn flush(&mut self) {
+        let pending: Vec<(String, Span)> = self.hoisted.borrow_mut().drain(..).collect();
+        for (text, go) in pending {
+            self.write_leaf(&text, go);
+        }
+    }
+
     /// A one-line statement `text,` made from `go`.
     pub fn leaf(&mut self, text: &str, go: Span) {
+        self.flush();
+        self.write_leaf(text, go);
+    }
+
+    fn write_leaf(&mut self, text: &str, go: Span) {
         self.pad();
         let start = self.out.len();
         self.out.push_str(text);
@@ -122,6 +146,7 @@ impl Emitter {
     /// Opens a statement with blocks: writes `head` (ending in `[`), made
     /// from `go`; the blocks' statements follow, one level deeper.
     pub fn open(&mut self, head: &str, go: Span) {
+        self.flush();
         self.pad();
         let start = self.out.len();
         self.out.push_str(head);

@@ -137,11 +137,33 @@ impl Importer<'_> {
             return Err(self.unsupported(n, "unary expression"));
         };
         if op == "<-" {
-            return Err(self.unsupported_with(
+            // Received first, into a temporary.
+            let c = self.chan(operand)?;
+            let elem = match self.expr(operand)?.kind {
+                Kind::Chan { elem } => elem,
+                _ => crate::scope::Elem::Other,
+            };
+            let kind = match elem {
+                crate::scope::Elem::Int => Kind::Int,
+                crate::scope::Elem::Bool => Kind::Bool,
+                crate::scope::Elem::Other => {
+                    self.hoist(format!("Recv(chan: {})", crate::emit::q(&c)), n);
+                    return Ok(Ex::untracked(&text));
+                }
+            };
+            let t = self.temp(
+                &format!("{}_received", c.replace(['.', '(', ')'], "")),
+                kind,
+            );
+            self.hoist(
+                format!(
+                    "Recv(chan: {}, into: {})",
+                    crate::emit::q(&c),
+                    crate::emit::q(&t)
+                ),
                 n,
-                "a receive inside an expression",
-                "receive into a variable first: `v := <-ch`, then use `v`",
-            ));
+            );
+            return Ok(Ex::value(t, kind));
         }
         let e = self.expr(operand)?;
         if e.untracked {
@@ -248,6 +270,12 @@ impl Importer<'_> {
             }
             _ => {}
         }
+        // Calls the statement translator knows (the file's functions,
+        // atomics, TryLock, Stop, timers, small rand.Intn...): made first,
+        // into a temporary.
+        if let Some(ex) = self.hoist_call(n)? {
+            return Ok(ex);
+        }
         if f.kind() == "selector_expression" {
             if let (Some(obj), Some(field)) = (
                 f.child_by_field_name("operand"),
@@ -277,11 +305,110 @@ impl Importer<'_> {
                 }
             }
         }
+        let known_pkg = fname.split_once('.').is_some_and(|(p, _)| {
+            self.scope.get(p).is_some() || matches!(p, "sync" | "context" | "time" | "atomic" | "t")
+        });
+        let own = self.pkg.funcs.contains_key(&fname);
+        if !known_pkg && !own {
+            if self.opts.allow_abstract {
+                self.note(
+                    n,
+                    format!("`{fname}(...)` is not in the file: assumed to synchronise with nothing; its results are untracked (--allow-abstract)"),
+                );
+                return Ok(Ex::untracked(&text));
+            }
+            return Err(self.unsupported_with(
+                n,
+                &format!("the call `{fname}(...)`"),
+                "weft translates the file's own functions and the sync, context, time and atomic \
+                 packages; --allow-abstract treats other calls as synchronising with nothing, with \
+                 untracked results",
+            ));
+        }
         Err(self.unsupported_with(
             n,
             &format!("the call `{fname}(...)` inside an expression"),
             "call it in a statement of its own (`r := f(x)`), then use `r`",
         ))
+    }
+
+    /// Queues a statement to write before the current one.
+    pub fn hoist(&mut self, text: String, n: Node) {
+        let at = self.span(n);
+        self.hoisted.borrow_mut().push((text, at));
+    }
+
+    /// A fresh local named after `base`, declared with `kind`.
+    pub fn temp(&mut self, base: &str, kind: Kind) -> String {
+        self.temps += 1;
+        let name = format!("{base}{}", self.temps);
+        self.declare(&name, kind);
+        name
+    }
+
+    /// A call inside an expression translated as a statement into a
+    /// temporary (through a scratch emitter whose text is hoisted).
+    fn hoist_call(&mut self, call: Node) -> Result<Option<Ex>, Fail> {
+        let fname = call
+            .child_by_field_name("function")
+            .map(|f| self.text(f).to_string())
+            .unwrap_or_default();
+        let own = self.pkg.funcs.contains_key(&fname) && self.scope.get(&fname).is_none();
+        let atomic = fname.starts_with("atomic.")
+            || matches!(
+                fname.as_str(),
+                "time.Tick" | "time.After" | "time.NewTimer" | "time.NewTicker"
+            )
+            || (matches!(fname.as_str(), "rand.Intn" | "rand.Int63n" | "rand.Int31n")
+                && self
+                    .args(call)
+                    .first()
+                    .and_then(|a| self.text(*a).parse::<i64>().ok())
+                    .is_some_and(|b| (1..=8).contains(&b)));
+        let method = fname.split_once('.').is_some_and(|(o, m)| {
+            self.scope.get(o).is_some_and(|b| {
+                matches!(
+                    (b.kind, m),
+                    (Kind::Mutex | Kind::RwMutex, "TryLock")
+                        | (Kind::Timer | Kind::Ticker, "Stop" | "Reset")
+                        | (Kind::AtomicInt, "Load" | "Add" | "CompareAndSwap")
+                )
+            })
+        });
+        if !(own || atomic || method) {
+            return Ok(None);
+        }
+        let base: String = fname
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        self.temps += 1;
+        let name = format!("{base}_{}", self.temps);
+        let mut scratch =
+            crate::emit::Emitter::new(&self.file, self.src, 0, &crate::emit::Hoisted::default());
+        let pending: Vec<(String, weft_models::span::Span)> =
+            self.hoisted.borrow_mut().drain(..).collect();
+        self.call_into_temp(call, &name, &mut scratch)?;
+        let mut h = self.hoisted.borrow_mut();
+        let mut all = pending;
+        for line in scratch.out.lines() {
+            let text = line
+                .split("  // go:")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_end_matches(',');
+            all.push((text.to_string(), self.span(call)));
+        }
+        all.append(&mut h);
+        *h = all;
+        drop(h);
+        let kind = self.scope.get(&name).map_or(Kind::Untracked, |b| b.kind);
+        Ok(Some(Ex {
+            text: name.clone(),
+            untracked: kind == Kind::Untracked,
+            kind,
+        }))
     }
 
     /// The argument nodes of a call.

@@ -129,6 +129,12 @@ pub struct Importer<'a> {
     pub result: Option<Kind>,
     /// The current function is the entry point (`main` of the scenario).
     pub in_main: bool,
+    /// Statements hoisted out of expressions, for the next statement.
+    pub hoisted: emit::Hoisted,
+    /// Temporaries made so far (for unique names).
+    pub temps: usize,
+    /// The temporary a hoisted call's result goes to.
+    pub temp_target: Option<String>,
 }
 
 fn span_of(n: Node) -> Span {
@@ -482,9 +488,12 @@ fn import_one(
         wanted: Vec::new(),
         result: None,
         in_main: true,
+        hoisted: emit::Hoisted::default(),
+        temps: 0,
+        temp_target: None,
     };
     // Package variables.
-    let mut globals = Emitter::new(file, src, 2);
+    let mut globals = Emitter::new(file, src, 2, &im.hoisted);
     for v in &pkg.vars {
         if let Err(d) = im.var_decl(*v, &mut globals, true) {
             im.diags.push(*d);
@@ -492,7 +501,7 @@ fn import_one(
     }
     let global_scope = im.scope.clone();
     // The entry point's body is `main`.
-    let mut main = Emitter::new(file, src, 2);
+    let mut main = Emitter::new(file, src, 2, &im.hoisted);
     im.function_body(entry, &global_scope, &mut main, true);
     // The functions it reaches.
     let mut funcs: Vec<(String, Vec<String>, Emitter, Span)> = Vec::new();
@@ -517,7 +526,7 @@ fn import_one(
                 continue;
             }
         };
-        let mut body = Emitter::new(file, src, 3);
+        let mut body = Emitter::new(file, src, 3, &im.hoisted);
         im.function_body(f, &global_scope, &mut body, false);
         funcs.push((name, params, body, span_of(f)));
     }
@@ -525,7 +534,7 @@ fn import_one(
         return Err(im.diags);
     }
     // Assemble the scenario.
-    let mut em = Emitter::new(file, src, 0);
+    let mut em = Emitter::new(file, src, 0, &im.hoisted);
     let (line, _) = go.line_col(span_of(entry).start);
     em.line(&format!(
         "// Imported by `weft import` from {file} ({entry_name}, line {line}): edit freely."
