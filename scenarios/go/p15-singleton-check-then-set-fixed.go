@@ -32,4 +32,7 @@ func main() {
 		}()
 	}
 	wg.Wait()
+	if opened != 1 {
+		panic("two pools opened")
+	}
 }

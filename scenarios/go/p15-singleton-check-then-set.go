@@ -16,7 +16,7 @@ func getDB() int {
 	return db
 }
 
-// weft:expect Race
+// weft:expect Race, Panic
 func main() {
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -28,4 +28,7 @@ func main() {
 		}()
 	}
 	wg.Wait()
+	if opened != 1 {
+		panic("two pools opened")
+	}
 }
