@@ -75,21 +75,28 @@ fn kinds(list: &str) -> BTreeSet<String> {
 /// `t.Errorf`, a hand-written scenario with `Assert`: one class.
 fn wrong_result_as_one(k: &BTreeSet<String>) -> BTreeSet<String> {
     k.iter()
-        .map(|s| if s == "assert" { "panic".to_string() } else { s.clone() })
+        .map(|s| {
+            if s == "assert" {
+                "panic".to_string()
+            } else {
+                s.clone()
+            }
+        })
         .collect()
 }
 
 fn rel(p: &Path) -> String {
-    p.strip_prefix(root())
-        .unwrap_or(p)
-        .display()
-        .to_string()
+    p.strip_prefix(root()).unwrap_or(p).display().to_string()
 }
 
 #[test]
 fn every_go_program_gets_its_expected_verdict_at_go_positions() {
     let files = go_files();
-    assert!(files.len() >= 40, "the Go corpus has {} programs", files.len());
+    assert!(
+        files.len() >= 40,
+        "the Go corpus has {} programs",
+        files.len()
+    );
     let mut failures = Vec::new();
     let mut buggy = 0;
     let mut clean = 0;
@@ -120,7 +127,9 @@ fn every_go_program_gets_its_expected_verdict_at_go_positions() {
                 || line == 0
                 || line > lines.len()
             {
-                failures.push(format!("{name}: expected import error `{err}` at a Go line, got {first}"));
+                failures.push(format!(
+                    "{name}: expected import error `{err}` at a Go line, got {first}"
+                ));
             }
             continue;
         }
@@ -186,7 +195,12 @@ fn every_go_program_gets_its_expected_verdict_at_go_positions() {
                 .meta
                 .expect
                 .iter()
-                .map(|k| kinds(&format!("{k:?}")).into_iter().next().unwrap_or_default())
+                .map(|k| {
+                    kinds(&format!("{k:?}"))
+                        .into_iter()
+                        .next()
+                        .unwrap_or_default()
+                })
                 .collect();
             compared += 1;
             if wrong_result_as_one(&hand) != wrong_result_as_one(&want) {
@@ -198,8 +212,10 @@ fn every_go_program_gets_its_expected_verdict_at_go_positions() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(buggy >= 20 && clean >= 15 && refused >= 3 && compared >= 30,
-        "buggy {buggy}, clean {clean}, refused {refused}, compared with hand-written {compared}");
+    assert!(
+        buggy >= 20 && clean >= 15 && refused >= 3 && compared >= 30,
+        "buggy {buggy}, clean {clean}, refused {refused}, compared with hand-written {compared}"
+    );
 }
 
 #[test]
@@ -221,12 +237,18 @@ fn the_imported_ron_reads_back_and_checks_the_same() {
         );
         let o = weft(&["import", &name, "-o", &out.display().to_string()]);
         if !o.status.success() {
-            failures.push(format!("{name}: import failed: {}", String::from_utf8_lossy(&o.stderr)));
+            failures.push(format!(
+                "{name}: import failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            ));
             continue;
         }
         let ron = std::fs::read_to_string(&out).expect("written");
         // Readable: a `// go: FILE:LINE` comment on every statement line of `main`.
-        let file_name = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let file_name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         if !ron.contains(&format!("// go: {file_name}:")) {
             failures.push(format!("{name}: no `// go:` comments"));
         }
@@ -234,20 +256,30 @@ fn the_imported_ron_reads_back_and_checks_the_same() {
         if ron::from_str::<ron::Value>(&ron).is_err() {
             failures.push(format!("{name}: not standard RON"));
         }
-        let a = weft(&["check", "--format", "json", "--max-states", "500000", &out.display().to_string()]);
+        let a = weft(&[
+            "check",
+            "--format",
+            "json",
+            "--max-states",
+            "500000",
+            &out.display().to_string(),
+        ]);
         let b = weft(&["check", "--format", "json", "--max-states", "500000", &name]);
         let kinds_of = |o: &Output| -> (Option<i32>, Vec<String>, u64) {
-            let v: Value = serde_json::from_slice(
-                o.stdout.split(|&c| c == b'\n').next().unwrap_or(b"{}"),
-            )
-            .unwrap_or(Value::Null);
+            let v: Value =
+                serde_json::from_slice(o.stdout.split(|&c| c == b'\n').next().unwrap_or(b"{}"))
+                    .unwrap_or(Value::Null);
             let k = v["bugs"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .filter_map(|b| b["kind"].as_str().map(str::to_string))
                 .collect();
-            (o.status.code(), k, v["stats"]["states"].as_u64().unwrap_or(0))
+            (
+                o.status.code(),
+                k,
+                v["stats"]["states"].as_u64().unwrap_or(0),
+            )
         };
         if kinds_of(&a) != kinds_of(&b) {
             failures.push(format!(
@@ -266,10 +298,8 @@ fn the_imported_ron_reads_back_and_checks_the_same() {
 #[test]
 fn text_json_sarif_and_review_page_agree_on_go_positions() {
     let name = "scenarios/go/s-figure7-mutex-chan.go";
-    let json: Value = serde_json::from_slice(
-        &weft(&["check", "--format", "json", name]).stdout,
-    )
-    .expect("json");
+    let json: Value =
+        serde_json::from_slice(&weft(&["check", "--format", "json", name]).stdout).expect("json");
     let bug = &json["bugs"][0];
     let (line, col) = (
         bug["location"]["line"].as_u64().expect("line"),
@@ -278,7 +308,10 @@ fn text_json_sarif_and_review_page_agree_on_go_positions() {
     let code = bug["location"]["text"].as_str().expect("text").to_string();
     let go = std::fs::read_to_string(root().join(name)).expect("read");
     let go_line = go.lines().nth(line as usize - 1).expect("line exists");
-    assert!(go_line.contains(&code), "`{code}` is on Go line {line}: `{go_line}`");
+    assert!(
+        go_line.contains(&code),
+        "`{code}` is on Go line {line}: `{go_line}`"
+    );
     assert_eq!(
         go_line.find(&code).map(|c| c as u64 + 1),
         Some(col),
@@ -289,10 +322,8 @@ fn text_json_sarif_and_review_page_agree_on_go_positions() {
         text.contains(&format!("at {line}:{col} in ")) && text.contains(&code),
         "text report: {text}"
     );
-    let sarif: Value = serde_json::from_slice(
-        &weft(&["check", "--format", "sarif", name]).stdout,
-    )
-    .expect("sarif");
+    let sarif: Value =
+        serde_json::from_slice(&weft(&["check", "--format", "sarif", name]).stdout).expect("sarif");
     let loc = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], name);
     assert_eq!(loc["region"]["startLine"].as_u64(), Some(line));
@@ -302,8 +333,14 @@ fn text_json_sarif_and_review_page_agree_on_go_positions() {
     assert_eq!(o.status.code(), Some(0));
     let page = std::fs::read_to_string(dir.join("s-figure7-mutex-chan.html")).expect("page");
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(page.contains(&format!("{line}:{col}")), "the page shows {line}:{col}");
-    assert!(page.contains(&code.replace('<', "&lt;")), "the page shows `{code}`");
+    assert!(
+        page.contains(&format!("{line}:{col}")),
+        "the page shows {line}:{col}"
+    );
+    assert!(
+        page.contains(&code.replace('<', "&lt;")),
+        "the page shows `{code}`"
+    );
 }
 
 /// An import error is located at the Go construct, with its name, in text.
@@ -318,11 +355,86 @@ fn an_unsupported_construct_is_named_at_its_go_line() {
         "{err}"
     );
     // --allow-abstract turns an unknown call into a listed abstraction.
-    let o = weft(&["check", "--allow-abstract", "scenarios/go/c-unknown-call.go"]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = weft(&[
+        "check",
+        "--allow-abstract",
+        "scenarios/go/c-unknown-call.go",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let notes = String::from_utf8_lossy(&o.stderr);
     assert!(
         notes.contains("note: abstraction: scenarios/go/c-unknown-call.go:24:5: `os.Getenv(...)` is not in the file"),
         "{notes}"
     );
+}
+
+/// Every program of the Go corpus is Go that `go vet` accepts (or rejects
+/// with the message its `// go-vet:` comment names). Needs the Go
+/// toolchain (Debian's golang-go, which `.ci/run` installs); required in CI.
+#[test]
+fn the_go_corpus_is_go_that_go_vet_accepts() {
+    let have_go = Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_go {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have the Go toolchain (golang-go): .ci/run installs it"
+        );
+        eprintln!("skipped: no `go` command (install golang-go)");
+        return;
+    }
+    let mut failures = Vec::new();
+    let mut vetted = 0;
+    let mut dirs = BTreeSet::new();
+    for f in go_files() {
+        let name = rel(&f);
+        let text = std::fs::read_to_string(&f).expect("read");
+        let dir = f.parent().expect("dir").to_path_buf();
+        let file = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if file.ends_with("_test.go") {
+            dirs.insert(dir);
+            continue;
+        }
+        let o = Command::new("go")
+            .args(["vet", &file])
+            .current_dir(&dir)
+            .output()
+            .expect("go vet runs");
+        let said = String::from_utf8_lossy(&o.stderr).into_owned();
+        vetted += 1;
+        match directive(&text, "go-vet:") {
+            Some(want) if o.status.success() || !said.contains(&want) => {
+                failures.push(format!("{name}: go vet should say `{want}`: {said}"))
+            }
+            None if !o.status.success() => failures.push(format!("{name}: go vet: {said}")),
+            _ => {}
+        }
+    }
+    for dir in dirs {
+        let o = Command::new("go")
+            .args(["vet", "."])
+            .current_dir(&dir)
+            .output()
+            .expect("go vet runs");
+        vetted += 1;
+        if !o.status.success() {
+            failures.push(format!(
+                "{}: go vet: {}",
+                rel(&dir),
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(vetted >= 40, "vetted {vetted}");
 }

@@ -2,6 +2,7 @@
 // decrements the copy and main's Wait blocks forever. The import refuses
 // the copy (weft shares sync objects by reference), as go vet does.
 // same-as: ../pitfalls/19-waitgroup-by-value.ron
+// go-vet: passes lock by value
 package main
 
 import "sync"

@@ -57,6 +57,8 @@ Examples:
     weft check --format junit scenarios/ > weft-junit.xml
   Review pages to open in a browser (DIR/index.html links them all):
     weft check --html review/ scenarios/
+  Check the tests of a Go file, reported at its lines:
+    weft check pool_test.go
   Replay a counterexample from a report, one step per Enter:
     weft replay scenarios/classic/dining-philosophers.ron --schedule v1:0.0.0.0.0.1.4.3.2 --step"
     };
@@ -245,7 +247,9 @@ enum Command {
     /// Explore every schedule of each scenario and report bugs.
     #[command(after_help = AFTER_HELP)]
     Check {
-        /// Scenario files or directories (searched recursively for *.ron).
+        /// Scenario files or directories (searched recursively for *.ron),
+        /// and Go files (`FILE.go`: each test and `main` is imported and
+        /// checked, reported at the Go file's lines; see `weft import`).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         #[command(flatten)]

@@ -8,25 +8,24 @@ import (
 	"testing"
 )
 
-var onceCfg2 sync.Once
-var cfg2 int
-
-func initialize2(c int) bool {
-	onceCfg2.Do(func() {
-		cfg2 = c
+func initialize2(once *sync.Once, cfg *int, c int) bool {
+	once.Do(func() {
+		*cfg = c
 	})
-	return cfg2 == c
+	return *cfg == c
 }
 
 // weft:expect clean
 func TestOnceReportsSecondConfig(t *testing.T) {
+	var once sync.Once
+	cfg := 0
 	var wg sync.WaitGroup
 	wg.Add(2)
 	for c := 1; c <= 2; c++ {
 		go func(c int) {
 			defer wg.Done()
-			ok := initialize2(c)
-			if ok && cfg2 != c {
+			ok := initialize2(&once, &cfg, c)
+			if ok && cfg != c {
 				t.Errorf("initialize(%d) accepted and kept another config", c)
 			}
 		}(c)

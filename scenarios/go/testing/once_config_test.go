@@ -8,23 +8,22 @@ import (
 	"testing"
 )
 
-var onceCfg sync.Once
-var cfg int
-
-func initialize(c int) {
-	onceCfg.Do(func() {
-		cfg = c
+func initialize(once *sync.Once, cfg *int, c int) {
+	once.Do(func() {
+		*cfg = c
 	})
 }
 
 // weft:expect Assert
 func TestOnceKeepsFirstConfig(t *testing.T) {
+	var once sync.Once
+	cfg := 0
 	var wg sync.WaitGroup
 	wg.Add(2)
 	for c := 1; c <= 2; c++ {
 		go func(c int) {
 			defer wg.Done()
-			initialize(c)
+			initialize(&once, &cfg, c)
 			if cfg != c {
 				t.Errorf("initialize(%d) silently kept another caller's config", c)
 			}

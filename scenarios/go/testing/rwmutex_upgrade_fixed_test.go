@@ -35,6 +35,7 @@ func getOrLoad2(data map[int]int, key int) int {
 
 // weft:expect clean
 func TestRWMutexRecheck(t *testing.T) {
+	loads2 = 0
 	data := make(map[int]int)
 	var wg sync.WaitGroup
 	wg.Add(2)

@@ -33,6 +33,7 @@ func getOrLoad(data map[int]int, key int) int {
 
 // weft:expect Assert
 func TestRWMutexUpgrade(t *testing.T) {
+	loads = 0
 	data := make(map[int]int)
 	var wg sync.WaitGroup
 	wg.Add(2)
