@@ -354,6 +354,13 @@ impl Importer<'_> {
                     }
                 }
                 let pkg = self.text(obj).to_string();
+                if !recv.untracked && !recv.kind.is_value() && recv.kind != Kind::Testing {
+                    // Never drop an operation on a synchronisation object.
+                    return Err(self.unsupported(
+                        call,
+                        &format!("the method `{method}` of {}", recv.kind.describe()),
+                    ));
+                }
                 if self.pkg.methods.contains_key(&method) && self.scope.get(&pkg).is_some() {
                     return Err(self.unsupported_with(
                         call,
@@ -366,6 +373,7 @@ impl Importer<'_> {
                     for t in targets {
                         self.target(*t, Kind::Untracked, declare, stmt)?;
                     }
+                    self.shared_reads(&args, stmt, em)?;
                     self.note(
                         call,
                         format!("`{fname}(...)` has no synchronisation: left out"),
@@ -385,6 +393,7 @@ impl Importer<'_> {
             for t in targets {
                 self.target(*t, Kind::Untracked, declare, stmt)?;
             }
+            self.shared_reads(&args, stmt, em)?;
             self.note(
                 call,
                 format!("`{fname}(...)` is not in the file: assumed to synchronise with nothing; its results are untracked (--allow-abstract)"),
@@ -398,6 +407,57 @@ impl Importer<'_> {
              packages; --allow-abstract treats other calls as synchronising with nothing, with \
              untracked results",
         ))
+    }
+
+    /// The arguments of a call left out that read shared memory: read
+    /// into temporaries, so a racy read stays in the scenario.
+    pub(crate) fn shared_reads(
+        &mut self,
+        args: &[Node],
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        for a in args {
+            if !self.reads_shared(*a) {
+                continue;
+            }
+            let e = self.expr(*a)?;
+            if e.untracked {
+                continue;
+            }
+            let kind = if e.kind == Kind::Bool {
+                Kind::Bool
+            } else {
+                Kind::Int
+            };
+            let t = self.temp("read", kind);
+            em.leaf(
+                &format!("Let({}, {})", q(&t), lit(&e.text)),
+                self.span(stmt),
+            );
+        }
+        Ok(())
+    }
+
+    /// Whether `n` reads a shared variable, through a pointer or a map.
+    fn reads_shared(&self, n: Node) -> bool {
+        let mut stack = vec![n];
+        while let Some(k) = stack.pop() {
+            match k.kind() {
+                "identifier"
+                    if self.scope.get(self.text(k)).is_some_and(|b| {
+                        b.shared || b.kind == Kind::Map || b.kind == Kind::Ptr
+                    }) =>
+                {
+                    return true;
+                }
+                "func_literal" => continue,
+                _ => {}
+            }
+            let mut c = k.walk();
+            stack.extend(k.named_children(&mut c));
+        }
+        false
     }
 
     /// Where the first result goes: the temporary being made, or the
@@ -640,6 +700,7 @@ impl Importer<'_> {
                 )
             }
             (Kind::Testing, "Log" | "Logf" | "Helper" | "Parallel" | "Skip" | "Skipf") => {
+                self.shared_reads(args, stmt, em)?;
                 self.note(stmt, format!("`t.{m}` has no synchronisation: left out"));
                 Some(Ok(()))
             }
