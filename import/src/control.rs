@@ -6,6 +6,32 @@ use crate::emit::{lit, q, Emitter};
 use crate::scope::Kind;
 use crate::{Fail, Importer};
 
+/// A `break` without label in `n` that leaves `n` itself (not inside a
+/// nested loop, select, switch or function literal).
+fn plain_break(n: Node) -> Option<Node> {
+    let mut stack = vec![n];
+    while let Some(k) = stack.pop() {
+        if k.kind() == "break_statement" && k.named_child(0).is_none() {
+            return Some(k);
+        }
+        if k != n
+            && matches!(
+                k.kind(),
+                "for_statement"
+                    | "select_statement"
+                    | "expression_switch_statement"
+                    | "type_switch_statement"
+                    | "func_literal"
+            )
+        {
+            continue;
+        }
+        let mut c = k.walk();
+        stack.extend(k.named_children(&mut c));
+    }
+    None
+}
+
 /// The body of a `for` statement.
 fn body_of(n: Node) -> Option<Node> {
     n.child_by_field_name("body")
@@ -253,6 +279,16 @@ impl Importer<'_> {
             .collect();
         let Some(tag) = tag else {
             // Untracked tag: each case (and default, or nothing) in turn.
+            // A `break` would leave the switch in Go and the loop around
+            // it in an `Either`.
+            if let Some(b) = cases.iter().find_map(|k| plain_break(*k)) {
+                return Err(self.unsupported_with(
+                    b,
+                    "`break` in a switch on data weft does not track",
+                    "the switch becomes a choice of its cases, where `break` would leave the loop \
+                     around it: restructure the case without `break`",
+                ));
+            }
             em.open("Either([", at);
             let has_default = cases.iter().any(|k| k.kind() == "default_case");
             for k in &cases {

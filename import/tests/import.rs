@@ -158,3 +158,28 @@ fn go_mod_gives_the_version() {
     );
     assert_eq!(weft_import::go_mod_version("module x\n"), None);
 }
+
+#[test]
+fn function_values_and_breaks_in_untracked_switches_are_refused_not_dropped() {
+    let e = errors(
+        "package main\nimport \"sync\"\nfunc main() {\n\tvar mu sync.Mutex\n\tf := func() { mu.Lock() }\n\tgo f()\n}\n",
+        &Options {
+            allow_abstract: true,
+            ..Options::default()
+        },
+    );
+    assert!(
+        e.iter()
+            .any(|(l, c, m)| (*l, *c) == (5, 7) && m.contains("a function value")),
+        "{e:?}"
+    );
+    let e = errors(
+        "package main\nimport \"fmt\"\nfunc main() {\n\tfor {\n\t\tswitch fmt.Sprint(1) {\n\t\tcase \"1\":\n\t\t\tbreak\n\t\t}\n\t}\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter()
+            .any(|(l, _, m)| *l == 7 && m.contains("`break` in a switch")),
+        "{e:?}"
+    );
+}
