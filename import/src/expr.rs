@@ -67,8 +67,15 @@ impl Importer<'_> {
             | "float_literal"
             | "rune_literal"
             | "imaginary_literal"
-            | "composite_literal"
-            | "func_literal" => Ok(Ex::untracked(&text)),
+            | "composite_literal" => Ok(Ex::untracked(&text)),
+            // Its body may synchronise: never treated as data.
+            "func_literal" => Err(self.unsupported_with(
+                n,
+                "a function value",
+                "call the literal where it is made (`go func() {...}()`, `defer func() {...}()`, \
+                 `once.Do(func() {...})`), or make it a function of the file; function values \
+                 wait for issue 14",
+            )),
             "parenthesized_expression" => {
                 let inner = self.only_child(n)?;
                 let e = self.expr(inner)?;
