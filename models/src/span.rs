@@ -241,6 +241,20 @@ mod tests {
     }
 
     #[test]
+    fn source_map_finds_the_innermost_statement() {
+        let mut m = SourceMap::new(SourceFile::new("a.go", "go source"));
+        m.push(Span::new(0, 100), Span::new(1, 2)); // a block
+        m.push(Span::new(10, 20), Span::new(3, 4)); // a statement in it
+        m.push(Span::new(40, 40), Span::new(5, 6)); // an empty one
+        assert_eq!(m.original(15), Some(Span::new(3, 4)));
+        assert_eq!(m.original(25), Some(Span::new(1, 2)));
+        assert_eq!(m.original(40), Some(Span::new(5, 6)));
+        assert_eq!(m.original(100), None);
+        assert_eq!(m.len(), 3);
+        assert!(!m.is_empty());
+    }
+
+    #[test]
     fn slice_clamps() {
         let f = SourceFile::new("t", "aé b");
         assert_eq!(f.slice(Span::new(0, 1)), "a");
