@@ -301,10 +301,9 @@ pub fn run(
                     continue;
                 }
             };
-            if args.format == Format::Text {
-                for n in &loaded.notes {
-                    eprintln!("note: abstraction: {n}");
-                }
+            // On stderr in every format: stdout holds the report.
+            for n in &loaded.notes {
+                eprintln!("note: abstraction: {n}");
             }
             if syntax_only {
                 if args.format == Format::Text {
