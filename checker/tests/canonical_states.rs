@@ -131,6 +131,7 @@ fn a_goroutine_renamed_after_an_earlier_one_ended_is_reported_by_its_spawn_order
     let loc = Locator {
         file: &file,
         prog: &prog,
+        origin: None,
     };
     let report = scenario_report(&loc, "test.ron", &out, &Options::default());
     let bug = &report.bugs[0];

@@ -38,6 +38,7 @@ fn report_with(name: &str, opts: &Options) -> ScenarioReport {
     let loc = Locator {
         file: &file,
         prog: &prog,
+        origin: None,
     };
     scenario_report(&loc, &shown, &outcome, opts)
 }
@@ -287,6 +288,7 @@ fn report_of(name: &str, ron: &str) -> ScenarioReport {
     let loc = Locator {
         file: &file,
         prog: &prog,
+        origin: None,
     };
     scenario_report(&loc, &shown, &outcome, &Options::default())
 }

@@ -30,6 +30,7 @@ fn report_with(name: &str, opts: &Options) -> ScenarioReport {
     let loc = Locator {
         file: &file,
         prog: &prog,
+        origin: None,
     };
     let r = scenario_report(&loc, &shown, &outcome, opts);
     assert!(r.expected_met, "{name}: found {:?}", r.found_kinds());

@@ -183,7 +183,11 @@ fn disagreements(r: &ScenarioReport) -> (Vec<String>, usize) {
 fn report_of(file: &SourceFile, bounds: &Bounds) -> Option<ScenarioReport> {
     let prog = weft_models::compile(file, &[]).ok()?;
     let outcome = explore(&prog, bounds).ok()?;
-    let loc = Locator { file, prog: &prog };
+    let loc = Locator {
+        file,
+        prog: &prog,
+        origin: None,
+    };
     Some(scenario_report(
         &loc,
         file.name(),

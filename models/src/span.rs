@@ -124,6 +124,56 @@ impl SourceFile {
     }
 }
 
+/// Where a generated scenario's text came from: a source file (the Go file a
+/// scenario was imported from) and, for every emitted statement, its span in
+/// the scenario text and the span of the code it was made from. Reports of
+/// an imported scenario locate everything through it, so every view (text,
+/// JSON, SARIF, review page) shows the original file's positions and text.
+#[derive(Clone, Debug)]
+pub struct SourceMap {
+    /// The original file.
+    pub source: SourceFile,
+    /// `(generated, original)` span pairs, in the order they were added.
+    entries: Vec<(Span, Span)>,
+}
+
+impl SourceMap {
+    /// An empty map onto `source`.
+    pub fn new(source: SourceFile) -> Self {
+        SourceMap {
+            source,
+            entries: Vec::new(),
+        }
+    }
+
+    /// Records that `generated` (in the scenario text) was made from
+    /// `original` (in the source file).
+    pub fn push(&mut self, generated: Span, original: Span) {
+        self.entries.push((generated, original));
+    }
+
+    /// The number of recorded pairs.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The original span of the innermost recorded generated span that
+    /// contains `offset` (a statement inside a block maps to itself, not to
+    /// the block), or `None` when no recorded span contains it.
+    pub fn original(&self, offset: u32) -> Option<Span> {
+        self.entries
+            .iter()
+            .filter(|(g, _)| g.start <= offset && offset < g.end.max(g.start + 1))
+            .min_by_key(|(g, _)| g.len())
+            .map(|&(_, o)| o)
+    }
+}
+
 /// Clamps `span` into `text`: `start` is moved back to a char boundary, `end` forward,
 /// and `start <= end <= text.len()` holds afterwards.
 pub(crate) fn clamp_range(text: &str, span: Span) -> (usize, usize) {
@@ -188,6 +238,20 @@ mod tests {
         assert_eq!(f.line_text(4), "last");
         assert_eq!(f.line_text(0), "");
         assert_eq!(f.line_text(5), "");
+    }
+
+    #[test]
+    fn source_map_finds_the_innermost_statement() {
+        let mut m = SourceMap::new(SourceFile::new("a.go", "go source"));
+        m.push(Span::new(0, 100), Span::new(1, 2)); // a block
+        m.push(Span::new(10, 20), Span::new(3, 4)); // a statement in it
+        m.push(Span::new(40, 40), Span::new(5, 6)); // an empty one
+        assert_eq!(m.original(15), Some(Span::new(3, 4)));
+        assert_eq!(m.original(25), Some(Span::new(1, 2)));
+        assert_eq!(m.original(40), Some(Span::new(5, 6)));
+        assert_eq!(m.original(100), None);
+        assert_eq!(m.len(), 3);
+        assert!(!m.is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use weft_checker::report::{compile_errors, read_error, run_error, scenario_repor
 use weft_models::span::SourceFile;
 use weft_reports::view::{ErrorView, FileResult, RunSummary};
 
+use super::gofile::{self, Loaded};
 use super::{Exit, Format, LoadArgs};
 
 /// How `weft check` searches.
@@ -87,7 +88,9 @@ fn write_pages(dir: &Path, results: &[FileResult]) -> bool {
     true
 }
 
-/// Every `*.ron` file under `paths`, in a stable order.
+/// Every `*.ron` file under `paths`, in a stable order, and the files
+/// named (a `.go` file is checked only when named: a Go package's
+/// directory holds files whose functions are not meant as entry points).
 fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in paths {
@@ -156,24 +159,33 @@ impl LoadError {
     }
 }
 
-/// Reads and compiles one file.
-pub fn load(
-    path: &Path,
-    args: &LoadArgs,
-) -> Result<(SourceFile, weft_models::ir::Program), LoadError> {
+/// Reads and compiles one file: a scenario, or a Go file's scenarios (one
+/// per entry point).
+pub fn load(path: &Path, args: &LoadArgs) -> Vec<Result<Loaded, LoadError>> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| LoadError::Read(Box::new(read_error(&shown, &e))))?;
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => return vec![Err(LoadError::Read(Box::new(read_error(&shown, &e))))],
+    };
+    if gofile::is_go(path) {
+        return gofile::load(path, text, args);
+    }
     let file = SourceFile::new(shown, text);
-    match weft_models::compile(&file, &args.param_pairs()) {
+    vec![match weft_models::compile(&file, &args.param_pairs()) {
         Ok(mut p) => {
             if let Some(go) = args.go {
                 p.meta.go = go;
             }
-            Ok((file, p))
+            Ok(Loaded {
+                file,
+                prog: p,
+                origin: None,
+                extra_args: String::new(),
+                notes: Vec::new(),
+            })
         }
         Err(e) => Err(LoadError::Compile(Box::new((file, e)))),
-    }
+    }]
 }
 
 /// Prints a run-time error in `format`.
@@ -194,6 +206,52 @@ pub fn write_graph(path: &Path, dot: &str) -> bool {
             false
         }
     }
+}
+
+/// Checks one loaded scenario, printing its report in `args.format`.
+fn check_one(
+    loaded: &Loaded,
+    shown: &str,
+    args: &LoadArgs,
+    search: &Search,
+    opts: &weft_checker::report::Options,
+    style: weft_reports::text::Style,
+) -> FileResult {
+    let (file, prog) = (&loaded.file, &loaded.prog);
+    // One budget per scenario: the search and its report share it.
+    let budget = Budget::new(search.bounds.clone());
+    let mut line = super::progress::Line::new(search.progress, shown);
+    let explored = explore::explore_within(prog, &budget, search.reduction, line.observer());
+    line.finish();
+    let loc = Locator {
+        file,
+        prog,
+        origin: loaded.origin.as_ref(),
+    };
+    let outcome = match explored {
+        Ok(o) => o,
+        Err(e) => {
+            let error = run_error(shown, &loc, &e.failure);
+            print_run_error(&error, args.format);
+            return FileResult::Failed {
+                file: shown.to_string(),
+                errors: vec![error],
+            };
+        }
+    };
+    let opts = weft_checker::report::Options {
+        budget,
+        extra_args: loaded.extra_args.clone(),
+        ..opts.clone()
+    };
+    let report = scenario_report(&loc, shown, &outcome, &opts);
+    match args.format {
+        Format::Text => print!("{}", weft_reports::text::render(&report, style)),
+        Format::Json => println!("{}", weft_reports::json::render(&report)),
+        // One document for the whole run, below.
+        Format::Sarif | Format::Junit => {}
+    }
+    FileResult::Checked(Box::new(report))
 }
 
 /// Checks every scenario under `paths`.
@@ -231,56 +289,30 @@ pub fn run(
             break;
         }
         let shown = path.display().to_string();
-        let (file, prog) = match load(path, args) {
-            Ok(loaded) => loaded,
-            Err(e) => {
-                e.print(args);
-                results.push(FileResult::Failed {
-                    file: shown,
-                    errors: e.views(),
-                });
+        for unit in load(path, args) {
+            let loaded = match unit {
+                Ok(loaded) => loaded,
+                Err(e) => {
+                    e.print(args);
+                    results.push(FileResult::Failed {
+                        file: shown.clone(),
+                        errors: e.views(),
+                    });
+                    continue;
+                }
+            };
+            // On stderr in every format: stdout holds the report.
+            for n in &loaded.notes {
+                eprintln!("note: abstraction: {n}");
+            }
+            if syntax_only {
+                if args.format == Format::Text {
+                    println!("{shown}{}: ok", loaded.extra_args);
+                }
                 continue;
             }
-        };
-        if syntax_only {
-            if args.format == Format::Text {
-                println!("{shown}: ok");
-            }
-            continue;
+            results.push(check_one(&loaded, &shown, args, search, opts, style));
         }
-        // One budget per scenario: the search and its report share it.
-        let budget = Budget::new(search.bounds.clone());
-        let mut line = super::progress::Line::new(search.progress, &shown);
-        let explored = explore::explore_within(&prog, &budget, search.reduction, line.observer());
-        line.finish();
-        let loc = Locator {
-            file: &file,
-            prog: &prog,
-        };
-        let outcome = match explored {
-            Ok(o) => o,
-            Err(e) => {
-                let error = run_error(&shown, &loc, &e.failure);
-                print_run_error(&error, args.format);
-                results.push(FileResult::Failed {
-                    file: shown,
-                    errors: vec![error],
-                });
-                continue;
-            }
-        };
-        let opts = weft_checker::report::Options {
-            budget,
-            ..opts.clone()
-        };
-        let report = scenario_report(&loc, &shown, &outcome, &opts);
-        match args.format {
-            Format::Text => print!("{}", weft_reports::text::render(&report, style)),
-            Format::Json => println!("{}", weft_reports::json::render(&report)),
-            // One document for the whole run, below.
-            Format::Sarif | Format::Junit => {}
-        }
-        results.push(FileResult::Checked(Box::new(report)));
     }
     let many = files.len() > 1 || paths.iter().any(|p| p.is_dir());
     match args.format {

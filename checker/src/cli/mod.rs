@@ -10,6 +10,7 @@ use weft_models::syntax::GoVersion;
 use weft_reports::view::{ErrorStage, ErrorView};
 
 mod check;
+mod gofile;
 mod memory;
 mod progress;
 mod replay;
@@ -56,6 +57,8 @@ Examples:
     weft check --format junit scenarios/ > weft-junit.xml
   Review pages to open in a browser (DIR/index.html links them all):
     weft check --html review/ scenarios/
+  Check the tests of a Go file, reported at its lines:
+    weft check pool_test.go
   Replay a counterexample from a report, one step per Enter:
     weft replay scenarios/classic/dining-philosophers.ron --schedule v1:0.0.0.0.0.1.4.3.2 --step"
     };
@@ -155,6 +158,16 @@ pub struct LoadArgs {
     /// JSON, replay).
     #[arg(long)]
     pub values: bool,
+    /// For a Go file: import only this function (any function of the
+    /// file; by default every `TestXxx(t *testing.T)` and `main`).
+    #[arg(long, value_name = "NAME")]
+    pub func: Option<String>,
+    /// For a Go file: accept documented over-approximations instead of
+    /// failing: a call of a function the file does not define synchronises
+    /// with nothing and its results are untracked data (conditions on them
+    /// explore both ways). The import lists each one with its position.
+    #[arg(long)]
+    pub allow_abstract: bool,
 }
 
 impl LoadArgs {
@@ -234,7 +247,9 @@ enum Command {
     /// Explore every schedule of each scenario and report bugs.
     #[command(after_help = AFTER_HELP)]
     Check {
-        /// Scenario files or directories (searched recursively for *.ron).
+        /// Scenario files or directories (searched recursively for *.ron),
+        /// and Go files (`FILE.go`: each test and `main` is imported and
+        /// checked, reported at the Go file's lines; see `weft import`).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         #[command(flatten)]
@@ -308,6 +323,20 @@ enum Command {
         /// verdict prints the chance that a collision hid a state).
         #[arg(long, default_value = "full", value_parser = ["full", "fingerprint"])]
         store: String,
+    },
+    /// Translate a Go file's tests (`TestXxx(t *testing.T)`), `main`, or
+    /// the function `--func` names into scenarios: readable RON named as
+    /// the Go code, with a `// go: FILE:LINE` comment on every statement.
+    /// `weft check FILE.go` imports in memory and reports at the Go lines.
+    Import {
+        /// The Go file.
+        file: PathBuf,
+        /// Write the scenario to this file (one entry point), or each
+        /// scenario to DIR/NAME.ron when it is a directory; default: stdout.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        load: LoadArgs,
     },
     /// Re-execute one schedule step by step and report the bug it reaches.
     #[command(after_help = AFTER_HELP)]
@@ -432,6 +461,7 @@ pub fn run() -> i32 {
             };
             check::run(&paths, &load, &search, syntax_only, out, &opts)
         }
+        Command::Import { file, output, load } => gofile::import(&file, output.as_ref(), &load),
         Command::Replay {
             file,
             schedule,

@@ -26,13 +26,24 @@ pub fn run(
         eprintln!("error: `weft replay` writes text or JSON; SARIF and JUnit are for `weft check`");
         return Exit::BadInput;
     }
-    let (file, prog) = match check::load(path, args) {
-        Ok(loaded) => loaded,
-        Err(e) => {
+    let mut units = check::load(path, args);
+    if units.len() > 1 {
+        eprintln!(
+            "error: {} has {} entry points: choose one with --func NAME",
+            path.display(),
+            units.len()
+        );
+        return Exit::BadInput;
+    }
+    let loaded = match units.pop() {
+        Some(Ok(loaded)) => loaded,
+        Some(Err(e)) => {
             e.print(args);
             return e.views().first().map_or(Exit::BadInput, super::exit_of);
         }
+        None => return Exit::BadInput,
     };
+    let (file, prog) = (&loaded.file, &loaded.prog);
     let items = match token::decode(token) {
         Ok(s) => s,
         Err(e) => {
@@ -41,10 +52,11 @@ pub fn run(
         }
     };
     let loc = Locator {
-        file: &file,
-        prog: &prog,
+        file,
+        prog,
+        origin: loaded.origin.as_ref(),
     };
-    let mut r = match Replayer::new(&prog) {
+    let mut r = match Replayer::new(prog) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {}: {e}", path.display());

@@ -2,7 +2,7 @@
 //! and the operation's source text on one line.
 
 use weft_models::ir::Program;
-use weft_models::span::{SourceFile, Span};
+use weft_models::span::{SourceFile, SourceMap, Span};
 use weft_reports::view::Location;
 
 use crate::counterexample::describe;
@@ -14,6 +14,10 @@ pub struct Locator<'a> {
     pub file: &'a SourceFile,
     /// The program lowered from it.
     pub prog: &'a Program,
+    /// For a scenario imported from Go (`weft check FILE.go`), the map from
+    /// its generated text to the Go file: every location is then the Go
+    /// file's line, column and code, in every view.
+    pub origin: Option<&'a SourceMap>,
 }
 
 /// Source text on one line: comments dropped, whitespace collapsed, no
@@ -66,6 +70,18 @@ pub fn one_line(text: &str) -> String {
 impl Locator<'_> {
     /// The position and text of a span.
     pub(crate) fn span(&self, span: Span) -> Location {
+        if let Some(map) = self.origin {
+            if let Some(go) = map.original(span.start) {
+                let (line, col) = map.source.line_col(go.start);
+                let text = map.source.slice(go);
+                let first = text.lines().next().unwrap_or("").trim();
+                return Location {
+                    line,
+                    col,
+                    text: first.to_string(),
+                };
+            }
+        }
         let (line, col) = self.file.line_col(span.start);
         Location {
             line,

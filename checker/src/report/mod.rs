@@ -46,6 +46,9 @@ pub struct Options {
     pub values: bool,
     /// The `--go` argument to repeat in the reproduce command.
     pub go: Option<weft_models::syntax::GoVersion>,
+    /// More arguments to end the reproduce command with (for a Go file:
+    /// ` --func NAME`, the entry point imported), each with a leading space.
+    pub extra_args: String,
     /// The check's limits and clock: the report's own searches (minimal
     /// counterexamples, the verdicts of their runs) use at most its
     /// `--max-states` each and what is left of its time and memory, and
@@ -63,6 +66,7 @@ impl Default for Options {
             params: Vec::new(),
             values: false,
             go: None,
+            extra_args: String::new(),
             budget: Budget::default(),
             states: false,
         }
@@ -496,7 +500,7 @@ pub(crate) fn bug_view_of(
             &token,
             &opts.params,
             opts.go.map(|g| g.as_str()),
-        ),
+        ) + &opts.extra_args,
         schedule: token,
         minimality: minimality(trace, search, undecided),
         lanes: order

@@ -1,0 +1,440 @@
+//! Go files checked as a user checks them: `weft check FILE.go` over the Go
+//! corpus (`scenarios/go/`), each verdict against the file's own
+//! `// weft:expect` comment and against the hand-written scenario of the
+//! same bug (`// same-as:`); imports that must fail name their construct
+//! at its Go line; every report locates its bugs in the Go file, the same
+//! way in text, JSON, SARIF and the review page; and the RON `weft import`
+//! writes is a scenario weft reads back.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace")
+        .to_path_buf()
+}
+
+fn weft(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "200")
+        .output()
+        .expect("weft runs")
+}
+
+fn go_files() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root().join("scenarios/go")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("scenarios/go exists") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "go") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The value of a `// KEY ...` comment line of a Go file.
+fn directive(text: &str, key: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("//")?.trim().strip_prefix(key))
+        .map(|v| v.trim().to_string())
+}
+
+/// Kinds as JSON names them (`context-leak`), from `Leak, ContextLeak`.
+fn kinds(list: &str) -> BTreeSet<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && !k.eq_ignore_ascii_case("clean"))
+        .map(|k| {
+            let mut s = String::new();
+            for (i, c) in k.chars().enumerate() {
+                if c.is_ascii_uppercase() && i > 0 {
+                    s.push('-');
+                }
+                s.push(c.to_ascii_lowercase());
+            }
+            s
+        })
+        .collect()
+}
+
+/// A main program reports a wrong result with `panic`, a test with
+/// `t.Errorf`, a hand-written scenario with `Assert`: one class.
+fn wrong_result_as_one(k: &BTreeSet<String>) -> BTreeSet<String> {
+    k.iter()
+        .map(|s| {
+            if s == "assert" {
+                "panic".to_string()
+            } else {
+                s.clone()
+            }
+        })
+        .collect()
+}
+
+fn rel(p: &Path) -> String {
+    p.strip_prefix(root()).unwrap_or(p).display().to_string()
+}
+
+#[test]
+fn every_go_program_gets_its_expected_verdict_at_go_positions() {
+    let files = go_files();
+    assert!(
+        files.len() >= 40,
+        "the Go corpus has {} programs",
+        files.len()
+    );
+    let mut failures = Vec::new();
+    let mut buggy = 0;
+    let mut clean = 0;
+    let mut refused = 0;
+    let mut compared = 0;
+    for f in &files {
+        let name = rel(f);
+        let text = std::fs::read_to_string(f).expect("read");
+        let lines: Vec<&str> = text.lines().collect();
+        let expect = directive(&text, "weft:expect")
+            .unwrap_or_else(|| panic!("{name}: no `// weft:expect` comment"));
+        if let Some(err) = directive(&text, "weft:import-error") {
+            refused += 1;
+            let o = weft(&["check", "--format", "json", &name]);
+            let out = String::from_utf8_lossy(&o.stdout);
+            let first: Value = match out.lines().next().map(serde_json::from_str) {
+                Some(Ok(v)) => v,
+                _ => {
+                    failures.push(format!("{name}: no JSON error line: {out}"));
+                    continue;
+                }
+            };
+            let line = first["line"].as_u64().unwrap_or(0) as usize;
+            if o.status.code() != Some(2)
+                || first["error"] != "compile"
+                || !first["message"].as_str().unwrap_or("").contains(&err)
+                || first["file"] != name.as_str()
+                || line == 0
+                || line > lines.len()
+            {
+                failures.push(format!(
+                    "{name}: expected import error `{err}` at a Go line, got {first}"
+                ));
+            }
+            continue;
+        }
+        let want = kinds(&expect);
+        let o = weft(&["check", "--format", "json", "--max-states", "500000", &name]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        let Some(Ok(report)) = out.lines().next().map(serde_json::from_str::<Value>) else {
+            failures.push(format!(
+                "{name}: no report: {out}{}",
+                String::from_utf8_lossy(&o.stderr)
+            ));
+            continue;
+        };
+        let found: BTreeSet<String> = report["bugs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|b| b["kind"].as_str().map(str::to_string))
+            .collect();
+        if found != want || report["complete"] != true || o.status.code() != Some(0) {
+            failures.push(format!(
+                "{name}: expected {want:?}, found {found:?} (complete: {}, exit {:?})",
+                report["complete"],
+                o.status.code()
+            ));
+        }
+        if want.is_empty() {
+            clean += 1;
+        } else {
+            buggy += 1;
+        }
+        // Every bug is located in the Go file, at a line whose Go text it shows.
+        for b in report["bugs"].as_array().into_iter().flatten() {
+            let loc = &b["location"];
+            let line = loc["line"].as_u64().unwrap_or(0) as usize;
+            let shown = loc["text"].as_str().unwrap_or("");
+            let go_line = lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
+            if shown.is_empty() || !go_line.contains(shown) {
+                failures.push(format!(
+                    "{name}: bug at {line} shows `{shown}`, the Go line is `{go_line}`"
+                ));
+            }
+            if !b["reproduce"]
+                .as_str()
+                .unwrap_or("")
+                .contains(&format!("weft replay {name} --schedule"))
+            {
+                failures.push(format!("{name}: reproduce is {}", b["reproduce"]));
+            }
+        }
+        // The hand-written scenario of the same bug agrees.
+        if let Some(same) = directive(&text, "same-as:") {
+            let path = f
+                .parent()
+                .expect("dir")
+                .join(same.split_whitespace().next().unwrap_or(""));
+            let ron = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{name}: same-as {}: {e}", path.display()));
+            let file = weft_models::span::SourceFile::new(path.display().to_string(), ron);
+            let prog = weft_models::compile(&file, &[])
+                .unwrap_or_else(|_| panic!("{} compiles", path.display()));
+            let hand: BTreeSet<String> = prog
+                .meta
+                .expect
+                .iter()
+                .map(|k| {
+                    kinds(&format!("{k:?}"))
+                        .into_iter()
+                        .next()
+                        .unwrap_or_default()
+                })
+                .collect();
+            compared += 1;
+            if wrong_result_as_one(&hand) != wrong_result_as_one(&want) {
+                failures.push(format!(
+                    "{name}: expects {want:?}, the hand-written {} expects {hand:?}",
+                    rel(&path)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        buggy >= 20 && clean >= 15 && refused >= 3 && compared >= 30,
+        "buggy {buggy}, clean {clean}, refused {refused}, compared with hand-written {compared}"
+    );
+}
+
+#[test]
+fn the_imported_ron_reads_back_and_checks_the_same() {
+    let dir = std::env::temp_dir().join(format!("weft-go-import-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let mut failures = Vec::new();
+    for f in go_files() {
+        let name = rel(&f);
+        let text = std::fs::read_to_string(&f).expect("read");
+        if directive(&text, "weft:import-error").is_some() {
+            continue;
+        }
+        let out = dir.join(
+            f.file_stem()
+                .map(|s| format!("{}.ron", s.to_string_lossy()))
+                .unwrap_or_default(),
+        );
+        let o = weft(&["import", &name, "-o", &out.display().to_string()]);
+        if !o.status.success() {
+            failures.push(format!(
+                "{name}: import failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            ));
+            continue;
+        }
+        let ron = std::fs::read_to_string(&out).expect("written");
+        // Readable: a `// go: FILE:LINE` comment on every statement line of `main`.
+        let file_name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if !ron.contains(&format!("// go: {file_name}:")) {
+            failures.push(format!("{name}: no `// go:` comments"));
+        }
+        // Standard RON, and the same verdict from the RON as from the Go file.
+        if ron::from_str::<ron::Value>(&ron).is_err() {
+            failures.push(format!("{name}: not standard RON"));
+        }
+        let a = weft(&[
+            "check",
+            "--format",
+            "json",
+            "--max-states",
+            "500000",
+            &out.display().to_string(),
+        ]);
+        let b = weft(&["check", "--format", "json", "--max-states", "500000", &name]);
+        let kinds_of = |o: &Output| -> (Option<i32>, Vec<String>, u64) {
+            let v: Value =
+                serde_json::from_slice(o.stdout.split(|&c| c == b'\n').next().unwrap_or(b"{}"))
+                    .unwrap_or(Value::Null);
+            let k = v["bugs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|b| b["kind"].as_str().map(str::to_string))
+                .collect();
+            (
+                o.status.code(),
+                k,
+                v["stats"]["states"].as_u64().unwrap_or(0),
+            )
+        };
+        if kinds_of(&a) != kinds_of(&b) {
+            failures.push(format!(
+                "{name}: the RON gives {:?}, the Go file {:?}",
+                kinds_of(&a),
+                kinds_of(&b)
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The text report, JSON, SARIF and the review page show one bug at the
+/// same Go line and column, with the Go code.
+#[test]
+fn text_json_sarif_and_review_page_agree_on_go_positions() {
+    let name = "scenarios/go/s-figure7-mutex-chan.go";
+    let json: Value =
+        serde_json::from_slice(&weft(&["check", "--format", "json", name]).stdout).expect("json");
+    let bug = &json["bugs"][0];
+    let (line, col) = (
+        bug["location"]["line"].as_u64().expect("line"),
+        bug["location"]["col"].as_u64().expect("col"),
+    );
+    let code = bug["location"]["text"].as_str().expect("text").to_string();
+    let go = std::fs::read_to_string(root().join(name)).expect("read");
+    let go_line = go.lines().nth(line as usize - 1).expect("line exists");
+    assert!(
+        go_line.contains(&code),
+        "`{code}` is on Go line {line}: `{go_line}`"
+    );
+    assert_eq!(
+        go_line.find(&code).map(|c| c as u64 + 1),
+        Some(col),
+        "column of `{code}` on `{go_line}`"
+    );
+    let text = String::from_utf8_lossy(&weft(&["check", name]).stdout).into_owned();
+    assert!(
+        text.contains(&format!("at {line}:{col} in ")) && text.contains(&code),
+        "text report: {text}"
+    );
+    let sarif: Value =
+        serde_json::from_slice(&weft(&["check", "--format", "sarif", name]).stdout).expect("sarif");
+    let loc = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], name);
+    assert_eq!(loc["region"]["startLine"].as_u64(), Some(line));
+    assert_eq!(loc["region"]["startColumn"].as_u64(), Some(col));
+    let dir = std::env::temp_dir().join(format!("weft-go-html-{}", std::process::id()));
+    let o = weft(&["check", "--html", &dir.display().to_string(), name]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = std::fs::read_to_string(dir.join("s-figure7-mutex-chan.html")).expect("page");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        page.contains(&format!("{line}:{col}")),
+        "the page shows {line}:{col}"
+    );
+    assert!(
+        page.contains(&code.replace('<', "&lt;")),
+        "the page shows `{code}`"
+    );
+}
+
+/// An import error is located at the Go construct, with its name, in text.
+#[test]
+fn an_unsupported_construct_is_named_at_its_go_line() {
+    let o = weft(&["check", "scenarios/go/c-struct-method.go"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cannot import a variable of type `Counter`")
+            && err.contains("scenarios/go/c-struct-method.go:21:8"),
+        "{err}"
+    );
+    // --allow-abstract turns an unknown call into a listed abstraction.
+    let o = weft(&[
+        "check",
+        "--allow-abstract",
+        "scenarios/go/c-unknown-call.go",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let notes = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        notes.contains("note: abstraction: scenarios/go/c-unknown-call.go:24:5: `os.Getenv(...)` is not in the file"),
+        "{notes}"
+    );
+}
+
+/// Every program of the Go corpus is Go that `go vet` accepts (or rejects
+/// with the message its `// go-vet:` comment names). Needs the Go
+/// toolchain (Debian's golang-go, which `.ci/run` installs); required in CI.
+#[test]
+fn the_go_corpus_is_go_that_go_vet_accepts() {
+    let have_go = Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_go {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have the Go toolchain (golang-go): .ci/run installs it"
+        );
+        eprintln!("skipped: no `go` command (install golang-go)");
+        return;
+    }
+    let mut failures = Vec::new();
+    let mut vetted = 0;
+    let mut dirs = BTreeSet::new();
+    for f in go_files() {
+        let name = rel(&f);
+        let text = std::fs::read_to_string(&f).expect("read");
+        let dir = f.parent().expect("dir").to_path_buf();
+        let file = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if file.ends_with("_test.go") {
+            dirs.insert(dir);
+            continue;
+        }
+        let o = Command::new("go")
+            .args(["vet", &file])
+            .current_dir(&dir)
+            .output()
+            .expect("go vet runs");
+        let said = String::from_utf8_lossy(&o.stderr).into_owned();
+        vetted += 1;
+        match directive(&text, "go-vet:") {
+            Some(want) if o.status.success() || !said.contains(&want) => {
+                failures.push(format!("{name}: go vet should say `{want}`: {said}"))
+            }
+            None if !o.status.success() => failures.push(format!("{name}: go vet: {said}")),
+            _ => {}
+        }
+    }
+    for dir in dirs {
+        let o = Command::new("go")
+            .args(["vet", "."])
+            .current_dir(&dir)
+            .output()
+            .expect("go vet runs");
+        vetted += 1;
+        if !o.status.success() {
+            failures.push(format!(
+                "{}: go vet: {}",
+                rel(&dir),
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(vetted >= 40, "vetted {vetted}");
+}

@@ -1,0 +1,713 @@
+//! Calls: sync, channel, context, time and atomic operations, the file's
+//! own functions, `testing.T`, and calls weft does not know.
+
+use tree_sitter::Node;
+
+use crate::emit::{lit, q, Emitter};
+use crate::expr::DATA_PACKAGES;
+use crate::scope::{elem_of, Kind};
+use crate::{Fail, Importer};
+
+/// The largest `rand.Intn(n)` bound turned into a choice of every value;
+/// larger or unknown bounds are untracked data.
+const MAX_CHOICES: i64 = 8;
+
+impl Importer<'_> {
+    /// The arguments of a call of the file's function `name`, as RON,
+    /// leaving out the parameters weft does not track.
+    pub(crate) fn call_args(
+        &mut self,
+        name: &str,
+        args: &[Node],
+        call: Node,
+    ) -> Result<Vec<String>, Fail> {
+        let Some(&f) = self.pkg.funcs.get(name) else {
+            return Err(self.unsupported(call, "call"));
+        };
+        let sig = self.sig(f)?;
+        if sig.params.len() != args.len() {
+            return Err(self.unsupported(call, "a variadic call"));
+        }
+        let mut out = Vec::new();
+        for ((_, k), a) in sig.params.iter().zip(args.iter()) {
+            if matches!(k, Kind::Untracked | Kind::Testing) {
+                continue;
+            }
+            let e = self.expr(*a)?;
+            if e.untracked {
+                return Err(self.unsupported(*a, "an argument weft cannot follow"));
+            }
+            out.push(lit(&e.text));
+        }
+        Ok(out)
+    }
+
+    /// A call whose (first tracked) result goes to a new local `name`.
+    pub(crate) fn call_into_temp(
+        &mut self,
+        call: Node,
+        name: &str,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        self.temp_target = Some(name.to_string());
+        let r = self.call(call, &[], true, call, em);
+        self.temp_target = None;
+        r
+    }
+
+    /// A call statement, or a call whose results go to `targets`.
+    pub(crate) fn call(
+        &mut self,
+        call: Node,
+        targets: &[Node],
+        declare: bool,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let at = self.span(stmt);
+        let Some(f) = call.child_by_field_name("function") else {
+            return Err(self.unsupported(call, "call"));
+        };
+        let args = self.args(call);
+        let fname = self.text(f).to_string();
+        let arg = |i: usize| args.get(i).copied();
+        // Targets as names (declared), per kind.
+        macro_rules! into {
+            ($i:expr, $k:expr) => {
+                match (targets.get($i), $i == 0) {
+                    (Some(t), _) => self.target(*t, $k, declare, stmt)?,
+                    (None, true) => self.first_target(targets, $k, declare, stmt)?,
+                    (None, false) => None,
+                }
+            };
+        }
+        macro_rules! obj {
+            ($k:expr, $word:expr) => {
+                obj!($k, $word, "")
+            };
+            ($k:expr, $word:expr, $extra:expr) => {{
+                let Some(name) = into!(0, $k) else {
+                    return Err(
+                        self.unsupported(stmt, &format!("`{fname}` whose result is dropped"))
+                    );
+                };
+                em.leaf(&format!("{}({}{})", $word, q(&name), $extra), at);
+                return Ok(());
+            }};
+        }
+        if f.kind() == "func_literal" {
+            if !targets.is_empty() {
+                return Err(self.unsupported(call, "a function literal's result"));
+            }
+            return self.closure("If(\"true\", [", f, &args, stmt, em);
+        }
+        match fname.as_str() {
+            "close" => {
+                let c = self.chan(arg(0).unwrap_or(call))?;
+                em.leaf(&format!("Close({})", q(&c)), at);
+                return Ok(());
+            }
+            "panic" => {
+                let msg = arg(0)
+                    .map(|a| {
+                        let t = self.text(a);
+                        t.trim_matches('"').trim_matches('`').to_string()
+                    })
+                    .unwrap_or_default();
+                em.leaf(&format!("Panic({})", q(&msg)), at);
+                return Ok(());
+            }
+            "recover" => {
+                match into!(0, Kind::Recovered) {
+                    Some(r) => em.leaf(&format!("Recover({})", q(&r)), at),
+                    None => em.leaf("Recover", at),
+                }
+                return Ok(());
+            }
+            "delete" => {
+                let (Some(m), Some(k)) = (arg(0), arg(1)) else {
+                    return Err(self.unsupported(call, "delete"));
+                };
+                let m = self.expr(m)?;
+                let k = self.expr(k)?;
+                if m.untracked || k.untracked || m.kind != Kind::Map {
+                    return Err(self.unsupported(call, "delete on data weft does not track"));
+                }
+                em.leaf(&format!("Delete({}, {})", q(&m.text), lit(&k.text)), at);
+                return Ok(());
+            }
+            "make" => {
+                let Some(ty) = arg(0) else {
+                    return Err(self.unsupported(call, "make"));
+                };
+                let tys = self.text(ty).to_string();
+                if ty.kind() == "channel_type" {
+                    let elem = ty
+                        .child_by_field_name("value")
+                        .map(|v| elem_of(self.text(v)))
+                        .unwrap_or(crate::scope::Elem::Other);
+                    let cap = match arg(1) {
+                        Some(c) => {
+                            let e = self.expr(c)?;
+                            if e.untracked {
+                                return Err(
+                                    self.unsupported(c, "a channel capacity weft cannot follow")
+                                );
+                            }
+                            lit(&e.text)
+                        }
+                        None => "0".into(),
+                    };
+                    let Some(name) = into!(0, Kind::Chan { elem }) else {
+                        return Err(self.unsupported(stmt, "a channel made and dropped"));
+                    };
+                    em.leaf(&format!("Chan({}, {cap})", q(&name)), at);
+                    return Ok(());
+                }
+                if tys.starts_with("map[") {
+                    obj!(Kind::Map, "Map");
+                }
+                return Err(self.unsupported_with(
+                    call,
+                    &format!("make({tys})"),
+                    "weft makes channels and maps; slices wait for issue 14",
+                ));
+            }
+            "new" => {
+                let tys = arg(0).map(|a| self.text(a).to_string()).unwrap_or_default();
+                match tys.as_str() {
+                    "sync.WaitGroup" => obj!(Kind::WaitGroup, "WaitGroup"),
+                    "sync.Mutex" => obj!(Kind::Mutex, "Mutex"),
+                    "sync.RWMutex" => obj!(Kind::RwMutex, "RWMutex"),
+                    "sync.Once" => obj!(Kind::Once, "Once"),
+                    _ => return Err(self.unsupported(call, &format!("new({tys})"))),
+                }
+            }
+            "rand.Intn" | "rand.Int63n" | "rand.Int31n" => {
+                // A small constant bound: each value in turn (exact).
+                let bound = arg(0).and_then(|a| self.text(a).parse::<i64>().ok());
+                if let Some(b) = bound.filter(|b| (1..=MAX_CHOICES).contains(b)) {
+                    let Some(name) = into!(0, Kind::Int) else {
+                        return Ok(());
+                    };
+                    let vals: Vec<String> = (0..b).map(|v| v.to_string()).collect();
+                    self.note(
+                        call,
+                        format!(
+                            "`{fname}({b})` takes each value from 0 to {} in turn",
+                            b - 1
+                        ),
+                    );
+                    em.leaf(&format!("Choose({}, [{}])", q(&name), vals.join(", ")), at);
+                    return Ok(());
+                }
+            }
+            "time.Sleep" => {
+                em.leaf(&format!("Sleep({})", self.duration(&args)), at);
+                return Ok(());
+            }
+            "time.NewTimer" => obj!(Kind::Timer, "Timer", format!(", {}", self.duration(&args))),
+            "time.NewTicker" => obj!(
+                Kind::Ticker,
+                "Ticker",
+                format!(", {}", self.duration(&args))
+            ),
+            "time.After" => obj!(
+                Kind::Chan {
+                    elem: crate::scope::Elem::Other
+                },
+                "After",
+                format!(", {}", self.duration(&args))
+            ),
+            "time.Tick" => obj!(
+                Kind::Chan {
+                    elem: crate::scope::Elem::Other
+                },
+                "Tick",
+                format!(", {}", self.duration(&args))
+            ),
+            "time.AfterFunc" => {
+                return Err(self.unsupported_with(
+                    call,
+                    "time.AfterFunc",
+                    "write the callback as a goroutine: `go func() { <-time.After(d); f() }()`",
+                ))
+            }
+            "context.Background" | "context.TODO" => obj!(Kind::Ctx, "Background"),
+            "context.WithCancel" | "context.WithTimeout" | "context.WithDeadline" => {
+                let parent = match arg(0) {
+                    Some(p) => {
+                        let e = self.expr(p)?;
+                        if e.kind != Kind::Ctx || e.untracked {
+                            return Err(self.unsupported(p, "a parent context weft cannot follow"));
+                        }
+                        e.text
+                    }
+                    None => return Err(self.unsupported(call, "a context call without parent")),
+                };
+                let ctx = into!(0, Kind::Ctx);
+                let cancel = into!(1, Kind::Cancel);
+                let (Some(ctx), Some(cancel)) = (ctx, cancel) else {
+                    return Err(self.unsupported_with(
+                        stmt,
+                        "a derived context whose context or cancel function is dropped",
+                        "keep both: `ctx, cancel := context.WithCancel(parent)` (go vet's lostcancel check)",
+                    ));
+                };
+                let word = &fname["context.".len()..];
+                let timeout = match word {
+                    "WithTimeout" => format!(", timeout: {}", self.duration(&args[1..])),
+                    "WithDeadline" => format!(", deadline: {}", self.duration(&args[1..])),
+                    _ => String::new(),
+                };
+                let parent = if parent == "context.Background()" {
+                    String::new()
+                } else {
+                    format!(", parent: {}", q(&parent))
+                };
+                em.leaf(
+                    &format!(
+                        "{word}(ctx: {}, cancel: {}{parent}{timeout})",
+                        q(&ctx),
+                        q(&cancel)
+                    ),
+                    at,
+                );
+                return Ok(());
+            }
+            "sync.NewCond" => {
+                let Some(l) = arg(0) else {
+                    return Err(self.unsupported(call, "sync.NewCond"));
+                };
+                let lk = self.expr(l)?;
+                if !matches!(lk.kind, Kind::Mutex | Kind::RwMutex) {
+                    return Err(
+                        self.unsupported(l, "a Cond's locker other than a Mutex or RWMutex")
+                    );
+                }
+                let Some(name) = into!(0, Kind::Cond) else {
+                    return Err(self.unsupported(stmt, "a Cond made and dropped"));
+                };
+                em.leaf(&format!("Cond({}, {})", q(&name), q(&lk.text)), at);
+                return Ok(());
+            }
+            _ => {}
+        }
+        if let Some(op) = fname.strip_prefix("atomic.") {
+            return self.atomic_call(op, &args, targets, declare, stmt, em);
+        }
+        // The file's own functions.
+        if self.pkg.funcs.contains_key(&fname) && self.scope.get(&fname).is_none() {
+            let a = self.call_args(&fname, &args, call)?;
+            self.wanted.push(fname.clone());
+            let sig = self
+                .pkg
+                .funcs
+                .get(&fname)
+                .map(|f| self.sig(*f))
+                .transpose()?;
+            let mut into = None;
+            if let Some(sig) = sig {
+                // The tracked result is the one in its position among the results.
+                let pos = self.tracked_result_pos(&fname)?;
+                for (i, t) in targets.iter().enumerate() {
+                    if Some(i) == pos {
+                        into =
+                            self.target(*t, sig.result.unwrap_or(Kind::Untracked), declare, stmt)?;
+                    } else {
+                        self.target(*t, Kind::Untracked, declare, stmt)?;
+                        self.note(
+                            *t,
+                            format!("`{}` holds a result weft does not track", self.text(*t)),
+                        );
+                    }
+                }
+                if let (true, Some(t), Some(k)) =
+                    (targets.is_empty(), self.temp_target.clone(), sig.result)
+                {
+                    self.declare(&t, k);
+                    into = Some(t);
+                }
+            }
+            let into = into
+                .map(|i| format!(", into: {}", q(&i)))
+                .unwrap_or_default();
+            em.leaf(
+                &format!("Call(func: {}, args: [{}]{into})", q(&fname), a.join(", ")),
+                at,
+            );
+            return Ok(());
+        }
+        // Methods on the objects weft knows.
+        if f.kind() == "selector_expression" {
+            if let (Some(obj), Some(field)) = (
+                f.child_by_field_name("operand"),
+                f.child_by_field_name("field"),
+            ) {
+                let method = self.text(field).to_string();
+                let recv = self.expr(obj)?;
+                if !recv.untracked || recv.kind == Kind::Testing {
+                    if let Some(done) =
+                        self.method(&recv, &method, &args, targets, declare, stmt, em)?
+                    {
+                        return done;
+                    }
+                }
+                let pkg = self.text(obj).to_string();
+                if !recv.untracked && !recv.kind.is_value() && recv.kind != Kind::Testing {
+                    // Never drop an operation on a synchronisation object.
+                    return Err(self.unsupported(
+                        call,
+                        &format!("the method `{method}` of {}", recv.kind.describe()),
+                    ));
+                }
+                if self.pkg.methods.contains_key(&method) && self.scope.get(&pkg).is_some() {
+                    return Err(self.unsupported_with(
+                        call,
+                        &format!("the method call `{fname}`"),
+                        "methods on struct types wait for records in weft's language (issue 14); \
+                         write the method as a function taking the fields it uses",
+                    ));
+                }
+                if self.scope.get(&pkg).is_none() && DATA_PACKAGES.contains(&pkg.as_str()) {
+                    for t in targets {
+                        self.target(*t, Kind::Untracked, declare, stmt)?;
+                    }
+                    self.shared_reads(&args, stmt, em)?;
+                    self.note(
+                        call,
+                        format!("`{fname}(...)` has no synchronisation: left out"),
+                    );
+                    return Ok(());
+                }
+            }
+        }
+        // A cancel function.
+        if let Some(b) = self.scope.get(&fname).cloned() {
+            if b.kind == Kind::Cancel {
+                em.leaf(&format!("Cancel({})", q(&b.ron)), at);
+                return Ok(());
+            }
+        }
+        if self.opts.allow_abstract {
+            for t in targets {
+                self.target(*t, Kind::Untracked, declare, stmt)?;
+            }
+            self.shared_reads(&args, stmt, em)?;
+            self.note(
+                call,
+                format!("`{fname}(...)` is not in the file: assumed to synchronise with nothing; its results are untracked (--allow-abstract)"),
+            );
+            return Ok(());
+        }
+        Err(self.unsupported_with(
+            call,
+            &format!("the call `{fname}(...)`"),
+            "weft translates the file's own functions and the sync, context, time and atomic \
+             packages; --allow-abstract treats other calls as synchronising with nothing, with \
+             untracked results",
+        ))
+    }
+
+    /// The arguments of a call left out that read shared memory: read
+    /// into temporaries, so a racy read stays in the scenario.
+    pub(crate) fn shared_reads(
+        &mut self,
+        args: &[Node],
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        for a in args {
+            if !self.reads_shared(*a) {
+                continue;
+            }
+            let e = self.expr(*a)?;
+            if e.untracked {
+                continue;
+            }
+            let kind = if e.kind == Kind::Bool {
+                Kind::Bool
+            } else {
+                Kind::Int
+            };
+            let t = self.temp("read", kind);
+            em.leaf(
+                &format!("Let({}, {})", q(&t), lit(&e.text)),
+                self.span(stmt),
+            );
+        }
+        Ok(())
+    }
+
+    /// Whether `n` reads a shared variable, through a pointer or a map.
+    fn reads_shared(&self, n: Node) -> bool {
+        let mut stack = vec![n];
+        while let Some(k) = stack.pop() {
+            match k.kind() {
+                "identifier"
+                    if self.scope.get(self.text(k)).is_some_and(|b| {
+                        b.shared || b.kind == Kind::Map || b.kind == Kind::Ptr
+                    }) =>
+                {
+                    return true;
+                }
+                "func_literal" => continue,
+                _ => {}
+            }
+            let mut c = k.walk();
+            stack.extend(k.named_children(&mut c));
+        }
+        false
+    }
+
+    /// Where the first result goes: the temporary being made, or the
+    /// first target.
+    fn first_target(
+        &mut self,
+        targets: &[Node],
+        kind: Kind,
+        declare: bool,
+        stmt: Node,
+    ) -> Result<Option<String>, Fail> {
+        if let Some(t) = self.temp_target.clone() {
+            self.declare(&t, kind);
+            return Ok((kind != Kind::Untracked).then_some(t));
+        }
+        match targets.first() {
+            Some(t) => self.target(*t, kind, declare, stmt),
+            None => Ok(None),
+        }
+    }
+
+    /// Index of the tracked result among a function's results.
+    fn tracked_result_pos(&self, name: &str) -> Result<Option<usize>, Fail> {
+        let Some(&f) = self.pkg.funcs.get(name) else {
+            return Ok(None);
+        };
+        let Some(r) = f.child_by_field_name("result") else {
+            return Ok(None);
+        };
+        if r.kind() != "parameter_list" {
+            let k = crate::scope::kind_of_type(self.text(r));
+            return Ok(k.filter(|k| *k != Kind::Untracked).map(|_| 0));
+        }
+        let mut i = 0;
+        let mut c = r.walk();
+        for p in r.named_children(&mut c) {
+            let Some(ty) = p.child_by_field_name("type") else {
+                continue;
+            };
+            let k = crate::scope::kind_of_type(self.text(ty));
+            let mut c2 = p.walk();
+            let n = p.children_by_field_name("name", &mut c2).count().max(1);
+            if k.is_some_and(|k| k != Kind::Untracked) {
+                return Ok(Some(i));
+            }
+            i += n;
+        }
+        Ok(None)
+    }
+
+    /// `atomic.AddInt64(&x, d)` and its kin.
+    fn atomic_call(
+        &mut self,
+        op: &str,
+        args: &[Node],
+        targets: &[Node],
+        declare: bool,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let at = self.span(stmt);
+        let Some(first) = args.first() else {
+            return Err(self.unsupported(stmt, "atomic call"));
+        };
+        let operand = self.expr(*first)?;
+        if operand.untracked {
+            return Err(self.unsupported(*first, "an atomic operand weft cannot follow"));
+        }
+        let var = q(&operand.text);
+        let mut rest = Vec::new();
+        for a in &args[1..] {
+            let e = self.expr(*a)?;
+            if e.untracked {
+                return Err(self.unsupported(*a, "an atomic operand weft cannot follow"));
+            }
+            rest.push(lit(&e.text));
+        }
+        let into = self.first_target(
+            targets,
+            if op.starts_with("Compare") {
+                Kind::Bool
+            } else {
+                Kind::Int
+            },
+            declare,
+            stmt,
+        )?;
+        let into_f = into
+            .as_ref()
+            .map(|i| format!(", into: {}", q(i)))
+            .unwrap_or_default();
+        let word = op.trim_end_matches(char::is_alphanumeric);
+        let base: String = op.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        let _ = word;
+        let base = base
+            .trim_end_matches("Int")
+            .trim_end_matches("Uint")
+            .trim_end_matches("Uintptr")
+            .to_string();
+        let text = match (base.as_str(), rest.as_slice()) {
+            ("Add", [d]) => format!("AtomicAdd(var: {var}, delta: {d}{into_f})"),
+            ("Load", []) => format!(
+                "AtomicLoad(var: {var}, into: {})",
+                q(into.as_deref().unwrap_or("_"))
+            ),
+            ("Store", [x]) => format!("AtomicStore(var: {var}, value: {x})"),
+            ("CompareAndSwap", [o, n]) => {
+                format!("CompareAndSwap(var: {var}, old: {o}, new: {n}{into_f})")
+            }
+            _ => return Err(self.unsupported(stmt, &format!("atomic.{op}"))),
+        };
+        em.leaf(&text, at);
+        Ok(())
+    }
+
+    /// A method of an object weft knows; `None` when `recv` has no such method.
+    #[allow(clippy::too_many_arguments)]
+    fn method(
+        &mut self,
+        recv: &crate::expr::Ex,
+        m: &str,
+        args: &[Node],
+        targets: &[Node],
+        declare: bool,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<Option<Result<(), Fail>>, Fail> {
+        let at = self.span(stmt);
+        let o = q(&recv.text);
+        let leaf = |em: &mut Emitter, s: String| {
+            em.leaf(&s, at);
+            Some(Ok(()))
+        };
+        Ok(match (recv.kind, m) {
+            (Kind::Mutex | Kind::RwMutex, "Lock" | "Unlock") => leaf(em, format!("{m}({o})")),
+            (Kind::RwMutex, "RLock" | "RUnlock") => leaf(em, format!("{m}({o})")),
+            (Kind::Mutex | Kind::RwMutex, "TryLock") => {
+                let into = self.first_target(targets, Kind::Bool, declare, stmt)?;
+                let f = into
+                    .map(|i| format!(", into: {}", q(&i)))
+                    .unwrap_or_default();
+                leaf(em, format!("TryLock(mutex: {o}{f})"))
+            }
+            (Kind::WaitGroup, "Add") => {
+                let Some(d) = args.first() else {
+                    return Ok(None);
+                };
+                let e = self.expr(*d)?;
+                if e.untracked {
+                    return Err(self.unsupported(*d, "a WaitGroup delta weft cannot follow"));
+                }
+                leaf(em, format!("Add({o}, {})", lit(&e.text)))
+            }
+            (Kind::WaitGroup, "Done") => leaf(em, format!("Done({o})")),
+            (Kind::WaitGroup | Kind::Cond, "Wait") => leaf(em, format!("Wait({o})")),
+            (Kind::Cond, "Signal" | "Broadcast") => leaf(em, format!("{m}({o})")),
+            (Kind::Once, "Do") => {
+                let Some(f) = args.first() else {
+                    return Ok(None);
+                };
+                if f.kind() == "func_literal" {
+                    return Ok(Some(self.closure(&format!("Do({o}, ["), *f, &[], stmt, em)));
+                }
+                let name = self.text(*f).to_string();
+                if self.pkg.funcs.contains_key(&name) {
+                    self.wanted.push(name.clone());
+                    em.open(&format!("Do({o}, ["), at);
+                    em.leaf(&format!("Call({})", q(&name)), at);
+                    em.close("])");
+                    return Ok(Some(Ok(())));
+                }
+                return Err(
+                    self.unsupported(*f, "a Once.Do argument that is not a function of the file")
+                );
+            }
+            (Kind::Timer | Kind::Ticker, "Stop") => {
+                let into = self.first_target(targets, Kind::Bool, declare, stmt)?;
+                let f = into
+                    .map(|i| format!(", into: {}", q(&i)))
+                    .unwrap_or_default();
+                leaf(em, format!("Stop(timer: {o}{f})"))
+            }
+            (Kind::Timer | Kind::Ticker, "Reset") => {
+                let into = self.first_target(targets, Kind::Bool, declare, stmt)?;
+                let f = into
+                    .map(|i| format!(", into: {}", q(&i)))
+                    .unwrap_or_default();
+                leaf(
+                    em,
+                    format!("Reset(timer: {o}, duration: {}{f})", self.duration(args)),
+                )
+            }
+            (Kind::AtomicInt, "Add" | "Load" | "Store" | "CompareAndSwap") => {
+                let op = format!("{m}Int64");
+                // Reuse the function forms with the variable as first operand.
+                let into = self.first_target(
+                    targets,
+                    if m == "CompareAndSwap" {
+                        Kind::Bool
+                    } else {
+                        Kind::Int
+                    },
+                    declare,
+                    stmt,
+                )?;
+                let mut rest = Vec::new();
+                for a in args {
+                    let e = self.expr(*a)?;
+                    if e.untracked {
+                        return Err(self.unsupported(*a, "an atomic operand weft cannot follow"));
+                    }
+                    rest.push(lit(&e.text));
+                }
+                let into_f = into
+                    .as_ref()
+                    .map(|i| format!(", into: {}", q(i)))
+                    .unwrap_or_default();
+                let text = match (m, rest.as_slice()) {
+                    ("Add", [d]) => format!("AtomicAdd(var: {o}, delta: {d}{into_f})"),
+                    ("Load", []) => format!(
+                        "AtomicLoad(var: {o}, into: {})",
+                        q(into.as_deref().unwrap_or("_"))
+                    ),
+                    ("Store", [x]) => format!("AtomicStore(var: {o}, value: {x})"),
+                    ("CompareAndSwap", [a, b]) => {
+                        format!("CompareAndSwap(var: {o}, old: {a}, new: {b}{into_f})")
+                    }
+                    _ => return Err(self.unsupported(stmt, &format!("atomic {op}"))),
+                };
+                leaf(em, text)
+            }
+            (Kind::Testing, "Fatal" | "Fatalf" | "Error" | "Errorf" | "FailNow" | "Fail") => {
+                let msg = args
+                    .first()
+                    .map(|a| self.text(*a).trim_matches('"').to_string())
+                    .unwrap_or_else(|| format!("t.{m}"));
+                leaf(
+                    em,
+                    format!("Assert(false, {})", q(&format!("t.{m}: {msg}"))),
+                )
+            }
+            (Kind::Testing, "Log" | "Logf" | "Helper" | "Parallel" | "Skip" | "Skipf") => {
+                self.shared_reads(args, stmt, em)?;
+                self.note(stmt, format!("`t.{m}` has no synchronisation: left out"));
+                Some(Ok(()))
+            }
+            (Kind::Testing, _) => {
+                return Err(self.unsupported(stmt, &format!("`t.{m}`")));
+            }
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,590 @@
+//! Loops, switch, select, `go` and `defer`.
+
+use tree_sitter::Node;
+
+use crate::emit::{lit, q, Emitter};
+use crate::scope::Kind;
+use crate::{Fail, Importer};
+
+/// A `break` without label in `n` that leaves `n` itself (not inside a
+/// nested loop, select, switch or function literal).
+fn plain_break(n: Node) -> Option<Node> {
+    let mut stack = vec![n];
+    while let Some(k) = stack.pop() {
+        if k.kind() == "break_statement" && k.named_child(0).is_none() {
+            return Some(k);
+        }
+        if k != n
+            && matches!(
+                k.kind(),
+                "for_statement"
+                    | "select_statement"
+                    | "expression_switch_statement"
+                    | "type_switch_statement"
+                    | "func_literal"
+            )
+        {
+            continue;
+        }
+        let mut c = k.walk();
+        stack.extend(k.named_children(&mut c));
+    }
+    None
+}
+
+/// The body of a `for` statement.
+fn body_of(n: Node) -> Option<Node> {
+    n.child_by_field_name("body")
+}
+
+/// Whether a `continue` occurs in `body` (outside function literals).
+fn has_continue(body: Option<Node>) -> bool {
+    let mut stack: Vec<Node> = body.into_iter().collect();
+    while let Some(n) = stack.pop() {
+        if n.kind() == "continue_statement" {
+            return true;
+        }
+        if n.kind() == "func_literal" {
+            continue;
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    false
+}
+
+fn label_field(label: Option<&str>) -> String {
+    label
+        .map(|l| format!("label: {}, ", q(l)))
+        .unwrap_or_default()
+}
+
+impl Importer<'_> {
+    pub(crate) fn for_stmt(
+        &mut self,
+        n: Node,
+        em: &mut Emitter,
+        label: Option<&str>,
+    ) -> Result<(), Fail> {
+        let at = self.span(n);
+        let lf = label_field(label);
+        let body = n.child_by_field_name("body");
+        self.scope.push();
+        let mut c = n.walk();
+        let clause = n
+            .named_children(&mut c)
+            .find(|k| matches!(k.kind(), "for_clause" | "range_clause"));
+        let cond_only = n.named_children(&mut n.walk()).find(|k| {
+            !matches!(
+                k.kind(),
+                "for_clause" | "range_clause" | "block" | "comment"
+            )
+        });
+        let mut post = None;
+        let head = match (clause, cond_only) {
+            (Some(cl), _) if cl.kind() == "range_clause" => self.range_head(cl, &lf)?,
+            (Some(cl), _) => {
+                let (h, p) = self.for_clause_head(cl, n, &lf, em)?;
+                post = p;
+                h
+            }
+            (None, Some(cond)) => match self.cond(cond)? {
+                Some(c) => format!("While({lf}cond: {}, body: [", q(&c)),
+                None => {
+                    em.open(&format!("Loop({lf}body: ["), at);
+                    em.leaf("Either([[], [Break]])", self.span(cond));
+                    if let Some(b) = body {
+                        self.block(b, em);
+                    }
+                    em.close("])");
+                    self.scope.pop();
+                    return Ok(());
+                }
+            },
+            (None, None) => format!("Loop({lf}body: ["),
+        };
+        em.open(&head, at);
+        if let Some(b) = body {
+            self.block(b, em);
+        }
+        if let Some(p) = post {
+            self.stmt(p, em, None)?;
+        }
+        em.close("])");
+        self.scope.pop();
+        Ok(())
+    }
+
+    fn range_head(&mut self, cl: Node, lf: &str) -> Result<String, Fail> {
+        let Some(right) = cl.child_by_field_name("right") else {
+            return Err(self.unsupported(cl, "range"));
+        };
+        let over = self.expr(right)?;
+        let mut vars = Vec::new();
+        if let Some(l) = cl.child_by_field_name("left") {
+            let mut c = l.walk();
+            vars = l
+                .named_children(&mut c)
+                .map(|v| self.text(v).to_string())
+                .collect();
+        }
+        if over.untracked {
+            return Err(self.unsupported_with(
+                right,
+                &format!("range over `{}`", self.text(right)),
+                "weft ranges over channels, maps and integers; slices wait for issue 14",
+            ));
+        }
+        let (vk, valk) = match over.kind {
+            Kind::Chan { elem } => (
+                match elem {
+                    crate::scope::Elem::Int => Kind::Int,
+                    crate::scope::Elem::Bool => Kind::Bool,
+                    crate::scope::Elem::Other => Kind::Untracked,
+                },
+                Kind::Untracked,
+            ),
+            Kind::Map => (Kind::Int, Kind::Int),
+            Kind::Int => (Kind::Int, Kind::Untracked),
+            _ => {
+                return Err(self.unsupported(right, &format!("range over {}", over.kind.describe())))
+            }
+        };
+        let mut fields = vec![format!("chan: {}", lit(&over.text))];
+        if let Some(v) = vars.first().filter(|v| *v != "_") {
+            self.declare(v, vk);
+            if vk != Kind::Untracked {
+                fields.push(format!("var: {}", q(v)));
+            }
+        }
+        if let Some(v) = vars.get(1).filter(|v| *v != "_") {
+            self.declare(v, valk);
+            if valk != Kind::Untracked {
+                fields.push(format!("value: {}", q(v)));
+            }
+        }
+        Ok(format!("Range({lf}{}, body: [", fields.join(", ")))
+    }
+
+    /// `for i := a; i < b; i++` as `For`; other three-clause loops as
+    /// their init, then `While(cond, [body..., post])` when the body has no
+    /// `continue` (which would skip the post statement).
+    fn for_clause_head<'t>(
+        &mut self,
+        cl: Node<'t>,
+        n: Node<'t>,
+        lf: &str,
+        em: &mut Emitter,
+    ) -> Result<(String, Option<Node<'t>>), Fail> {
+        let init = cl.child_by_field_name("initializer");
+        let cond = cl.child_by_field_name("condition");
+        let update = cl.child_by_field_name("update");
+        if let (Some(i), Some(c), Some(u)) = (init, cond, update) {
+            let ivar = i
+                .child_by_field_name("left")
+                .and_then(|l| l.named_child(0))
+                .map(|v| self.text(v).to_string());
+            let from = i
+                .child_by_field_name("right")
+                .and_then(|r| r.named_child(0));
+            let cop = c
+                .child_by_field_name("operator")
+                .map(|o| self.text(o).to_string());
+            let cl_var = c
+                .child_by_field_name("left")
+                .map(|v| self.text(v).to_string());
+            let to = c.child_by_field_name("right");
+            let inc = u.kind() == "inc_statement"
+                && u.named_child(0).map(|v| self.text(v).to_string()) == ivar;
+            if let (Some(v), Some(from), Some(op), Some(to)) = (&ivar, from, &cop, to) {
+                if i.kind() == "short_var_declaration"
+                    && inc
+                    && cl_var.as_deref() == Some(v)
+                    && (op == "<" || op == "<=")
+                    && !self.shared.contains(v)
+                {
+                    let f = self.expr(from)?;
+                    let t = self.expr(to)?;
+                    if !f.untracked && !t.untracked {
+                        let t = if op == "<=" {
+                            format!("{} + 1", t.text)
+                        } else {
+                            t.text
+                        };
+                        self.declare(v, Kind::Int);
+                        return Ok((
+                            format!(
+                                "For({lf}var: {}, from: {}, to: {}, body: [",
+                                q(v),
+                                lit(&f.text),
+                                lit(&t)
+                            ),
+                            None,
+                        ));
+                    }
+                }
+            }
+        }
+        // The general form: init; While(cond, [body..., post]).
+        if has_continue(body_of(n)) {
+            return Err(self.unsupported_with(
+                n,
+                "a three-clause for loop with `continue`",
+                "weft's `For` counts `for i := a; i < b; i++`; in other loops `continue` would \
+                 skip the post statement: write the loop as `for cond { ... }`",
+            ));
+        }
+        if let Some(i) = init {
+            self.stmt(i, em, None)?;
+        }
+        let head = match cond {
+            Some(c) => match self.cond(c)? {
+                Some(c) => format!("While({lf}cond: {}, body: [", q(&c)),
+                None => {
+                    return Err(self.unsupported(c, "a loop condition on data weft does not track"))
+                }
+            },
+            None => format!("Loop({lf}body: ["),
+        };
+        Ok((head, update))
+    }
+
+    pub(crate) fn switch_stmt(
+        &mut self,
+        n: Node,
+        em: &mut Emitter,
+        label: Option<&str>,
+    ) -> Result<(), Fail> {
+        let at = self.span(n);
+        self.scope.push();
+        if let Some(init) = n.child_by_field_name("initializer") {
+            self.stmt(init, em, None)?;
+        }
+        let tag = match n.child_by_field_name("value") {
+            Some(v) => {
+                let e = self.expr(v)?;
+                if e.untracked {
+                    self.note(v, format!("the switch on `{}` reads data weft does not track: every case is explored", self.text(v)));
+                    None
+                } else {
+                    Some(Some(e.text))
+                }
+            }
+            None => Some(None),
+        };
+        let mut c = n.walk();
+        let cases: Vec<Node> = n
+            .named_children(&mut c)
+            .filter(|k| matches!(k.kind(), "expression_case" | "default_case"))
+            .collect();
+        let Some(tag) = tag else {
+            // Untracked tag: each case (and default, or nothing) in turn.
+            // A `break` would leave the switch in Go and the loop around
+            // it in an `Either`.
+            if let Some(b) = cases.iter().find_map(|k| plain_break(*k)) {
+                return Err(self.unsupported_with(
+                    b,
+                    "`break` in a switch on data weft does not track",
+                    "the switch becomes a choice of its cases, where `break` would leave the loop \
+                     around it: restructure the case without `break`",
+                ));
+            }
+            em.open("Either([", at);
+            let has_default = cases.iter().any(|k| k.kind() == "default_case");
+            for k in &cases {
+                em.open("[", self.span(*k));
+                self.case_body(*k, em);
+                em.close("]");
+            }
+            if !has_default {
+                em.leaf("[]", at);
+            }
+            em.close("])");
+            self.scope.pop();
+            return Ok(());
+        };
+        let lf = label_field(label);
+        let tagf = tag
+            .map(|t| format!("tag: {}, ", lit(&t)))
+            .unwrap_or_default();
+        em.open(&format!("Switch({lf}{tagf}cases: ["), at);
+        for k in cases {
+            if k.kind() == "default_case" {
+                em.open("Default([", self.span(k));
+            } else {
+                let mut vals = Vec::new();
+                if let Some(v) = k.child_by_field_name("value") {
+                    let mut c = v.walk();
+                    let items: Vec<Node> = v.named_children(&mut c).collect();
+                    for item in items {
+                        let e = self.expr(item)?;
+                        if e.untracked {
+                            return Err(
+                                self.unsupported(item, "a case on data weft does not track")
+                            );
+                        }
+                        vals.push(lit(&e.text));
+                    }
+                }
+                em.open(&format!("Case([{}], [", vals.join(", ")), self.span(k));
+            }
+            self.case_body(k, em);
+            em.close("])");
+        }
+        em.close("])");
+        self.scope.pop();
+        Ok(())
+    }
+
+    /// The statements of a case clause (after its values), in a new scope.
+    fn case_body(&mut self, k: Node, em: &mut Emitter) {
+        self.scope.push();
+        let mut c = k.walk();
+        let kids: Vec<Node> = k.named_children(&mut c).collect();
+        for s in kids {
+            if s.kind() == "statement_list" {
+                self.block(s, em);
+            }
+        }
+        self.scope.pop();
+    }
+
+    pub(crate) fn select_stmt(
+        &mut self,
+        n: Node,
+        em: &mut Emitter,
+        label: Option<&str>,
+    ) -> Result<(), Fail> {
+        let at = self.span(n);
+        let lf = label_field(label);
+        let head = if lf.is_empty() {
+            "Select([".to_string()
+        } else {
+            format!("Select({lf}cases: [")
+        };
+        em.open(&head, at);
+        let mut c = n.walk();
+        let cases: Vec<Node> = n.named_children(&mut c).collect();
+        for k in cases {
+            let kat = self.span(k);
+            self.scope.push();
+            match k.kind() {
+                "default_case" => em.open("Default([", kat),
+                "communication_case" => {
+                    let Some(comm) = k.child_by_field_name("communication") else {
+                        return Err(self.unsupported(k, "select case"));
+                    };
+                    let head = self.select_case(comm)?;
+                    em.open(&head, kat);
+                }
+                "comment" => {
+                    self.scope.pop();
+                    continue;
+                }
+                _ => return Err(self.unsupported(k, "select case")),
+            }
+            self.case_body(k, em);
+            em.close("])");
+            self.scope.pop();
+        }
+        em.close("])");
+        Ok(())
+    }
+
+    fn select_case(&mut self, comm: Node) -> Result<String, Fail> {
+        match comm.kind() {
+            "send_statement" => {
+                let (Some(ch), Some(v)) = (
+                    comm.child_by_field_name("channel"),
+                    comm.child_by_field_name("value"),
+                ) else {
+                    return Err(self.unsupported(comm, "send case"));
+                };
+                let c = self.chan(ch)?;
+                let val = self.expr(v)?;
+                let value = if val.untracked {
+                    "0".to_string()
+                } else {
+                    lit(&val.text)
+                };
+                Ok(format!("Send(chan: {}, value: {value}, body: [", q(&c)))
+            }
+            "receive_statement" | "expression_statement" | "unary_expression" => {
+                let (right, left) = if comm.kind() == "receive_statement" {
+                    (
+                        comm.child_by_field_name("right"),
+                        comm.child_by_field_name("left"),
+                    )
+                } else if comm.kind() == "expression_statement" {
+                    (comm.named_child(0), None)
+                } else {
+                    (Some(comm), None)
+                };
+                let Some(right) = right.filter(|r| self.is_recv(*r)) else {
+                    return Err(self.unsupported(comm, "select case"));
+                };
+                let Some(ch) = right.child_by_field_name("operand") else {
+                    return Err(self.unsupported(comm, "select case"));
+                };
+                // `case <-time.After(d):`
+                if ch.kind() == "call_expression"
+                    && ch
+                        .child_by_field_name("function")
+                        .is_some_and(|f| self.text(f) == "time.After")
+                {
+                    let d = self.duration(&self.args(ch));
+                    return Ok(format!("After(duration: {d}, body: ["));
+                }
+                let c = self.chan(ch)?;
+                let elem = match self.expr(ch)?.kind {
+                    Kind::Chan { elem } => elem,
+                    _ => crate::scope::Elem::Other,
+                };
+                let vk = match elem {
+                    crate::scope::Elem::Int => Kind::Int,
+                    crate::scope::Elem::Bool => Kind::Bool,
+                    crate::scope::Elem::Other => Kind::Untracked,
+                };
+                let declare = comm
+                    .child_by_field_name("operator")
+                    .is_none_or(|o| self.text(o) == ":=");
+                let mut fields = vec![format!("chan: {}", q(&c))];
+                if let Some(l) = left {
+                    let mut cc = l.walk();
+                    let ts: Vec<Node> = l.named_children(&mut cc).collect();
+                    if let Some(t) = ts.first() {
+                        if let Some(nm) = self.target(*t, vk, declare, comm)? {
+                            fields.push(format!("into: {}", q(&nm)));
+                        }
+                    }
+                    if let Some(t) = ts.get(1) {
+                        if let Some(nm) = self.target(*t, Kind::Bool, declare, comm)? {
+                            fields.push(format!("ok: {}", q(&nm)));
+                        }
+                    }
+                }
+                Ok(format!("Recv({}, body: [", fields.join(", ")))
+            }
+            _ => Err(self.unsupported(comm, "select case")),
+        }
+    }
+
+    /// A duration argument: weft's time is abstract, so any positive
+    /// duration is 1; a literal zero or negative one is kept.
+    pub(crate) fn duration(&self, args: &[Node]) -> String {
+        let Some(a) = args.first() else {
+            return "1".into();
+        };
+        let t = self.text(*a).trim().to_string();
+        match t.parse::<i64>() {
+            Ok(v) if v <= 0 => v.to_string(),
+            _ => "1".into(),
+        }
+    }
+
+    pub(crate) fn go_stmt(&mut self, n: Node, em: &mut Emitter) -> Result<(), Fail> {
+        let at = self.span(n);
+        let Some(call) = n.named_child(0).filter(|c| c.kind() == "call_expression") else {
+            return Err(self.unsupported(n, "this go statement"));
+        };
+        let Some(f) = call.child_by_field_name("function") else {
+            return Err(self.unsupported(n, "go"));
+        };
+        let args = self.args(call);
+        if f.kind() == "func_literal" {
+            return self.closure("Go(body: [", f, &args, n, em);
+        }
+        let name = self.text(f).to_string();
+        if self.pkg.funcs.contains_key(&name) && self.scope.get(&name).is_none() {
+            let a = self.call_args(&name, &args, call)?;
+            self.wanted.push(name.clone());
+            em.leaf(
+                &format!("Go(func: {}, args: [{}])", q(&name), a.join(", ")),
+                at,
+            );
+            return Ok(());
+        }
+        // `go obj.method()` and the like: run the call in a goroutine.
+        em.open("Go(body: [", at);
+        let r = self.call(call, &[], false, n, em);
+        em.close("])");
+        r
+    }
+
+    /// A function literal called with `args`: its parameters are bound to
+    /// the arguments (objects by name, values with `Let`), then its body.
+    pub(crate) fn closure(
+        &mut self,
+        head: &str,
+        lit: Node,
+        args: &[Node],
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let at = self.span(stmt);
+        let saved_main = self.in_main;
+        let saved_result = self.result;
+        self.in_main = false;
+        self.result = None;
+        self.scope.push();
+        em.open(head, at);
+        let sig = self.sig(lit)?;
+        if sig.params.len() != args.len() {
+            return Err(self.unsupported(stmt, "a call with a different number of arguments"));
+        }
+        for ((p, k), a) in sig.params.iter().zip(args.iter()) {
+            let e = self.expr(*a)?;
+            if *k == Kind::Untracked || e.untracked {
+                self.declare(p, Kind::Untracked);
+                continue;
+            }
+            if !k.is_value() {
+                self.scope.declare(
+                    p,
+                    crate::scope::Binding {
+                        ron: e.text.clone(),
+                        kind: e.kind,
+                        shared: false,
+                    },
+                );
+                continue;
+            }
+            self.declare(p, *k);
+            if e.text != *p {
+                em.leaf(
+                    &format!("Let({}, {})", q(p), crate::emit::lit(&e.text)),
+                    self.span(*a),
+                );
+            }
+        }
+        if let Some(b) = lit.child_by_field_name("body") {
+            self.block(b, em);
+        }
+        em.close("])");
+        self.scope.pop();
+        self.in_main = saved_main;
+        self.result = saved_result;
+        Ok(())
+    }
+
+    pub(crate) fn defer_stmt(&mut self, n: Node, em: &mut Emitter) -> Result<(), Fail> {
+        let Some(call) = n.named_child(0).filter(|c| c.kind() == "call_expression") else {
+            return Err(self.unsupported(n, "this defer"));
+        };
+        let Some(f) = call.child_by_field_name("function") else {
+            return Err(self.unsupported(n, "defer"));
+        };
+        if self.text(f) == "recover" {
+            em.leaf("Defer(call: \"recover()\")", self.span(n));
+            return Ok(());
+        }
+        let args = self.args(call);
+        if f.kind() == "func_literal" {
+            return self.closure("Defer([", f, &args, n, em);
+        }
+        em.open("Defer([", self.span(n));
+        let r = self.call(call, &[], false, n, em);
+        em.close("])");
+        r
+    }
+}

@@ -1,0 +1,431 @@
+//! Go expressions to weft's expression language.
+
+use tree_sitter::Node;
+
+use crate::scope::Kind;
+use crate::{Fail, Importer};
+
+/// A translated expression.
+#[derive(Clone, Debug)]
+pub struct Ex {
+    /// The weft expression text (meaningless when `untracked`).
+    pub text: String,
+    /// It reads data weft does not track.
+    pub untracked: bool,
+    /// Its kind, when it is a name or a call that makes an object.
+    pub kind: Kind,
+}
+
+impl Ex {
+    fn value(text: String, kind: Kind) -> Ex {
+        Ex {
+            text,
+            untracked: false,
+            kind,
+        }
+    }
+
+    /// Untracked data, described by its Go text.
+    pub fn untracked(go: &str) -> Ex {
+        Ex {
+            text: go.to_string(),
+            untracked: true,
+            kind: Kind::Untracked,
+        }
+    }
+}
+
+/// Packages whose calls have no synchronisation and whose results weft
+/// does not track.
+pub const DATA_PACKAGES: &[&str] = &[
+    "fmt", "strings", "strconv", "math", "rand", "errors", "sort", "bytes", "unicode", "utf8",
+    "json", "filepath", "path",
+];
+
+impl Importer<'_> {
+    /// The Go text of a node.
+    pub fn text(&self, n: Node) -> &str {
+        self.src.get(n.byte_range()).unwrap_or("")
+    }
+
+    /// Translates an expression.
+    pub fn expr(&mut self, n: Node) -> Result<Ex, Fail> {
+        self.depth_in(n)?;
+        let r = self.expr_inner(n);
+        self.depth -= 1;
+        r
+    }
+
+    fn expr_inner(&mut self, n: Node) -> Result<Ex, Fail> {
+        let text = self.text(n).to_string();
+        match n.kind() {
+            "int_literal" => Ok(Ex::value(text.replace('_', ""), Kind::Int)),
+            "true" | "false" => Ok(Ex::value(text, Kind::Bool)),
+            "nil" => Ok(Ex::value(text, Kind::Untracked)),
+            "interpreted_string_literal"
+            | "raw_string_literal"
+            | "float_literal"
+            | "rune_literal"
+            | "imaginary_literal"
+            | "composite_literal" => Ok(Ex::untracked(&text)),
+            // Its body may synchronise: never treated as data.
+            "func_literal" => Err(self.unsupported_with(
+                n,
+                "a function value",
+                "call the literal where it is made (`go func() {...}()`, `defer func() {...}()`, \
+                 `once.Do(func() {...})`), or make it a function of the file; function values \
+                 wait for issue 14",
+            )),
+            "parenthesized_expression" => {
+                let inner = self.only_child(n)?;
+                let e = self.expr(inner)?;
+                Ok(Ex {
+                    text: format!("({})", e.text),
+                    ..e
+                })
+            }
+            "identifier" => self.ident(n),
+            "unary_expression" => self.unary(n),
+            "binary_expression" => self.binary(n),
+            "selector_expression" => self.selector(n),
+            "index_expression" => {
+                let (Some(obj), Some(idx)) = (
+                    n.child_by_field_name("operand"),
+                    n.child_by_field_name("index"),
+                ) else {
+                    return Err(self.unsupported(n, "index expression"));
+                };
+                let o = self.expr(obj)?;
+                let i = self.expr(idx)?;
+                if o.untracked || o.kind != Kind::Map {
+                    return Ok(Ex::untracked(&text));
+                }
+                if i.untracked {
+                    return Ok(Ex::untracked(&text));
+                }
+                Ok(Ex::value(format!("{}[{}]", o.text, i.text), Kind::Int))
+            }
+            "call_expression" => self.call_value(n),
+            _ => Ok(Ex::untracked(&text)),
+        }
+    }
+
+    fn only_child<'t>(&self, n: Node<'t>) -> Result<Node<'t>, Fail> {
+        n.named_child(0)
+            .ok_or_else(|| self.unsupported(n, "empty expression"))
+    }
+
+    fn ident(&mut self, n: Node) -> Result<Ex, Fail> {
+        let name = self.text(n).to_string();
+        if let Some(b) = self.scope.get(&name) {
+            return Ok(Ex {
+                text: b.ron.clone(),
+                untracked: b.kind == Kind::Untracked,
+                kind: b.kind,
+            });
+        }
+        if self.pkg.consts.contains_key(&name) {
+            self.used_consts.insert(name.clone());
+            return Ok(Ex::value(name, Kind::Int));
+        }
+        if name == "iota" {
+            return Err(self.unsupported(n, "iota"));
+        }
+        Ok(Ex::untracked(&name))
+    }
+
+    fn unary(&mut self, n: Node) -> Result<Ex, Fail> {
+        let text = self.text(n).to_string();
+        let op = n
+            .child_by_field_name("operator")
+            .map(|o| self.text(o).to_string())
+            .unwrap_or_default();
+        let Some(operand) = n.child_by_field_name("operand") else {
+            return Err(self.unsupported(n, "unary expression"));
+        };
+        if op == "<-" {
+            // Received first, into a temporary.
+            let c = self.chan(operand)?;
+            let elem = match self.expr(operand)?.kind {
+                Kind::Chan { elem } => elem,
+                _ => crate::scope::Elem::Other,
+            };
+            let kind = match elem {
+                crate::scope::Elem::Int => Kind::Int,
+                crate::scope::Elem::Bool => Kind::Bool,
+                crate::scope::Elem::Other => {
+                    self.hoist(format!("Recv(chan: {})", crate::emit::q(&c)), n);
+                    return Ok(Ex::untracked(&text));
+                }
+            };
+            let t = self.temp(
+                &format!("{}_received", c.replace(['.', '(', ')'], "")),
+                kind,
+            );
+            self.hoist(
+                format!(
+                    "Recv(chan: {}, into: {})",
+                    crate::emit::q(&c),
+                    crate::emit::q(&t)
+                ),
+                n,
+            );
+            return Ok(Ex::value(t, kind));
+        }
+        let e = self.expr(operand)?;
+        if e.untracked {
+            return Ok(Ex::untracked(&text));
+        }
+        match op.as_str() {
+            // `&wg` passes an object: weft shares objects by reference.
+            "&" if !e.kind.is_value() && e.kind != Kind::AtomicInt => Ok(e),
+            "&" => Ok(Ex::value(format!("&{}", e.text), Kind::Ptr)),
+            "*" => Ok(Ex::value(format!("*{}", e.text), Kind::Int)),
+            "!" => Ok(Ex::value(format!("!{}", e.text), Kind::Bool)),
+            "-" => Ok(Ex::value(format!("-{}", e.text), Kind::Int)),
+            "+" => Ok(e),
+            _ => Ok(Ex::untracked(&text)),
+        }
+    }
+
+    fn binary(&mut self, n: Node) -> Result<Ex, Fail> {
+        let text = self.text(n).to_string();
+        let op = n
+            .child_by_field_name("operator")
+            .map(|o| self.text(o).to_string())
+            .unwrap_or_default();
+        let (Some(l), Some(r)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        ) else {
+            return Err(self.unsupported(n, "binary expression"));
+        };
+        let le = self.expr(l)?;
+        let re = self.expr(r)?;
+        // `r != nil` on a recovered value: weft's Recover gives the bool.
+        let nil_l = self.text(l) == "nil";
+        let nil_r = self.text(r) == "nil";
+        for (side, other_nil) in [(&le, nil_r), (&re, nil_l)] {
+            if side.kind == Kind::Recovered && other_nil {
+                return Ok(match op.as_str() {
+                    "!=" => Ex::value(side.text.clone(), Kind::Bool),
+                    _ => Ex::value(format!("!{}", side.text), Kind::Bool),
+                });
+            }
+        }
+        if le.untracked || re.untracked {
+            return Ok(Ex::untracked(&text));
+        }
+        let kind = match op.as_str() {
+            "==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||" => Kind::Bool,
+            "+" | "-" | "*" | "/" | "%" => Kind::Int,
+            _ => return Ok(Ex::untracked(&text)),
+        };
+        Ok(Ex::value(format!("{} {op} {}", le.text, re.text), kind))
+    }
+
+    fn selector(&mut self, n: Node) -> Result<Ex, Fail> {
+        let text = self.text(n).to_string();
+        let (Some(obj), Some(field)) = (
+            n.child_by_field_name("operand"),
+            n.child_by_field_name("field"),
+        ) else {
+            return Err(self.unsupported(n, "selector"));
+        };
+        let field = self.text(field).to_string();
+        let o = self.text(obj).to_string();
+        if o == "context" && matches!(field.as_str(), "Canceled" | "DeadlineExceeded") {
+            return Ok(Ex::value(format!("context.{field}"), Kind::Untracked));
+        }
+        if o == "time" {
+            // A duration: weft's time is abstract, only its sign counts.
+            return Ok(Ex::value("1".into(), Kind::Int));
+        }
+        let e = self.expr(obj)?;
+        if e.untracked {
+            return Ok(Ex::untracked(&text));
+        }
+        match (e.kind, field.as_str()) {
+            (Kind::Timer | Kind::Ticker, "C") => Ok(Ex::value(
+                format!("{}.C", e.text),
+                Kind::Chan {
+                    elem: crate::scope::Elem::Other,
+                },
+            )),
+            _ => Ok(Ex::untracked(&text)),
+        }
+    }
+
+    /// A call used as a value: builtins and methods weft's expressions have.
+    fn call_value(&mut self, n: Node) -> Result<Ex, Fail> {
+        let text = self.text(n).to_string();
+        let Some(f) = n.child_by_field_name("function") else {
+            return Err(self.unsupported(n, "call"));
+        };
+        let args = self.args(n);
+        let fname = self.text(f).to_string();
+        match fname.as_str() {
+            "len" | "cap" if args.len() == 1 => {
+                let a = self.expr(args[0])?;
+                if a.untracked || a.kind.is_value() {
+                    return Ok(Ex::untracked(&text));
+                }
+                return Ok(Ex::value(format!("{fname}({})", a.text), Kind::Int));
+            }
+            "context.Background" | "context.TODO" => {
+                return Ok(Ex::value("context.Background()".into(), Kind::Ctx))
+            }
+            _ => {}
+        }
+        // Calls the statement translator knows (the file's functions,
+        // atomics, TryLock, Stop, timers, small rand.Intn...): made first,
+        // into a temporary.
+        if let Some(ex) = self.hoist_call(n)? {
+            return Ok(ex);
+        }
+        if f.kind() == "selector_expression" {
+            if let (Some(obj), Some(field)) = (
+                f.child_by_field_name("operand"),
+                f.child_by_field_name("field"),
+            ) {
+                let method = self.text(field).to_string();
+                let pkg = self.text(obj).to_string();
+                if let Some(b) = self.scope.get(&pkg).cloned() {
+                    match (b.kind, method.as_str()) {
+                        (Kind::Ctx, "Done") => {
+                            return Ok(Ex::value(
+                                format!("{}.Done()", b.ron),
+                                Kind::Chan {
+                                    elem: crate::scope::Elem::Other,
+                                },
+                            ))
+                        }
+                        (Kind::Ctx, "Err") => {
+                            return Ok(Ex::value(format!("{}.Err()", b.ron), Kind::Untracked))
+                        }
+                        _ => {}
+                    }
+                }
+                if self.scope.get(&pkg).is_none() && DATA_PACKAGES.contains(&pkg.as_str()) {
+                    self.note(n, format!("`{fname}(...)` is data weft does not track"));
+                    return Ok(Ex::untracked(&text));
+                }
+            }
+        }
+        let known_pkg = fname.split_once('.').is_some_and(|(p, _)| {
+            self.scope.get(p).is_some() || matches!(p, "sync" | "context" | "time" | "atomic" | "t")
+        });
+        let own = self.pkg.funcs.contains_key(&fname);
+        if !known_pkg && !own {
+            if self.opts.allow_abstract {
+                self.note(
+                    n,
+                    format!("`{fname}(...)` is not in the file: assumed to synchronise with nothing; its results are untracked (--allow-abstract)"),
+                );
+                return Ok(Ex::untracked(&text));
+            }
+            return Err(self.unsupported_with(
+                n,
+                &format!("the call `{fname}(...)`"),
+                "weft translates the file's own functions and the sync, context, time and atomic \
+                 packages; --allow-abstract treats other calls as synchronising with nothing, with \
+                 untracked results",
+            ));
+        }
+        Err(self.unsupported_with(
+            n,
+            &format!("the call `{fname}(...)` inside an expression"),
+            "call it in a statement of its own (`r := f(x)`), then use `r`",
+        ))
+    }
+
+    /// Queues a statement to write before the current one.
+    pub fn hoist(&mut self, text: String, n: Node) {
+        let at = self.span(n);
+        self.hoisted.borrow_mut().push((text, at));
+    }
+
+    /// A fresh local named after `base`, declared with `kind`.
+    pub fn temp(&mut self, base: &str, kind: Kind) -> String {
+        self.temps += 1;
+        let name = format!("{base}{}", self.temps);
+        self.declare(&name, kind);
+        name
+    }
+
+    /// A call inside an expression translated as a statement into a
+    /// temporary (through a scratch emitter whose text is hoisted).
+    fn hoist_call(&mut self, call: Node) -> Result<Option<Ex>, Fail> {
+        let fname = call
+            .child_by_field_name("function")
+            .map(|f| self.text(f).to_string())
+            .unwrap_or_default();
+        let own = self.pkg.funcs.contains_key(&fname) && self.scope.get(&fname).is_none();
+        let atomic = fname.starts_with("atomic.")
+            || matches!(
+                fname.as_str(),
+                "time.Tick" | "time.After" | "time.NewTimer" | "time.NewTicker"
+            )
+            || (matches!(fname.as_str(), "rand.Intn" | "rand.Int63n" | "rand.Int31n")
+                && self
+                    .args(call)
+                    .first()
+                    .and_then(|a| self.text(*a).parse::<i64>().ok())
+                    .is_some_and(|b| (1..=8).contains(&b)));
+        let method = fname.split_once('.').is_some_and(|(o, m)| {
+            self.scope.get(o).is_some_and(|b| {
+                matches!(
+                    (b.kind, m),
+                    (Kind::Mutex | Kind::RwMutex, "TryLock")
+                        | (Kind::Timer | Kind::Ticker, "Stop" | "Reset")
+                        | (Kind::AtomicInt, "Load" | "Add" | "CompareAndSwap")
+                )
+            })
+        });
+        if !(own || atomic || method) {
+            return Ok(None);
+        }
+        let base: String = fname
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        self.temps += 1;
+        let name = format!("{base}_{}", self.temps);
+        let mut scratch =
+            crate::emit::Emitter::new(&self.file, self.src, 0, &crate::emit::Hoisted::default());
+        let pending: Vec<(String, weft_models::span::Span)> =
+            self.hoisted.borrow_mut().drain(..).collect();
+        self.call_into_temp(call, &name, &mut scratch)?;
+        let mut h = self.hoisted.borrow_mut();
+        let mut all = pending;
+        for line in scratch.out.lines() {
+            let text = line
+                .split("  // go:")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_end_matches(',');
+            all.push((text.to_string(), self.span(call)));
+        }
+        all.append(&mut h);
+        *h = all;
+        drop(h);
+        let kind = self.scope.get(&name).map_or(Kind::Untracked, |b| b.kind);
+        Ok(Some(Ex {
+            text: name.clone(),
+            untracked: kind == Kind::Untracked,
+            kind,
+        }))
+    }
+
+    /// The argument nodes of a call.
+    pub fn args<'t>(&self, call: Node<'t>) -> Vec<Node<'t>> {
+        let Some(list) = call.child_by_field_name("arguments") else {
+            return Vec::new();
+        };
+        let mut c = list.walk();
+        list.named_children(&mut c)
+            .filter(|k| k.kind() != "comment")
+            .collect()
+    }
+}

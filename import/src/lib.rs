@@ -1,0 +1,614 @@
+//! `weft import`: Go source to weft scenarios.
+//!
+//! [`import`] parses a Go file with tree-sitter's Go grammar and writes one
+//! scenario per entry point (a `TestXxx(t *testing.T)` function, `main`, or
+//! a function chosen by name) in weft's RON language, with a
+//! [`SourceMap`] from every emitted statement back to the Go code it was
+//! made from, so that reports of the scenario show Go positions. What
+//! cannot be translated is a [`Diagnostic`] at the Go file's position
+//! naming the construct; data weft does not track becomes a documented
+//! nondeterministic choice, listed in [`Imported::abstractions`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use tree_sitter::{Node, Parser, Tree};
+use weft_models::diagnostic::Diagnostic;
+use weft_models::span::{SourceFile, SourceMap, Span};
+
+mod calls;
+mod control;
+mod emit;
+mod expr;
+mod scan;
+mod scope;
+mod stmt;
+
+use emit::{q, Emitter};
+use scope::{Kind, Scope};
+
+/// How to import.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Import only this function (`--func NAME`); any function may be named.
+    pub func: Option<String>,
+    /// Accept documented over-approximations (`--allow-abstract`): a call
+    /// of a function the file does not define becomes a no-op whose
+    /// results are untracked data, instead of an error.
+    pub allow_abstract: bool,
+    /// The Go version (from a `go.mod` beside the file): the scenario's `go:`.
+    pub go: Option<String>,
+}
+
+/// An approximation the import made, at its Go position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Abstraction {
+    /// Where, in the Go file.
+    pub at: Span,
+    /// What was approximated and how.
+    pub what: String,
+}
+
+/// One imported scenario.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    /// The Go function it was imported from.
+    pub entry: String,
+    /// The scenario, as RON text.
+    pub text: String,
+    /// From the scenario's statements to the Go code.
+    pub map: SourceMap,
+    /// The approximations made, in Go file order.
+    pub abstractions: Vec<Abstraction>,
+}
+
+/// An error that stops one statement's translation.
+pub type Fail = Box<Diagnostic>;
+
+/// Nesting deeper than this is rejected (keeps the recursive translation
+/// bounded on any input).
+const MAX_DEPTH: u32 = 64;
+
+/// The `go` directive of a `go.mod` file's text (`go 1.22` → `1.22`).
+pub fn go_mod_version(gomod: &str) -> Option<String> {
+    gomod.lines().find_map(|l| {
+        let l = l.trim();
+        let v = l.strip_prefix("go ")?.trim();
+        (!v.is_empty()).then(|| v.to_string())
+    })
+}
+
+/// A Go function's signature, as weft sees it.
+#[derive(Clone, Debug)]
+pub struct Sig {
+    /// Parameters: Go name and kind (`Untracked` ones are left out of the scenario).
+    pub params: Vec<(String, Kind)>,
+    /// The kind of the one tracked result, if any.
+    pub result: Option<Kind>,
+    /// How many results the Go function has.
+    pub results: usize,
+}
+
+/// The package-level declarations of the file.
+pub struct Pkg<'t> {
+    /// Functions by name.
+    pub funcs: HashMap<String, Node<'t>>,
+    /// Methods by name (not translated: weft has no records yet).
+    pub methods: HashMap<String, Node<'t>>,
+    /// Integer constants: the scenario's parameters.
+    pub consts: BTreeMap<String, i64>,
+    /// Package variables, in file order.
+    pub vars: Vec<Node<'t>>,
+}
+
+/// The translation of one entry point.
+pub struct Importer<'a> {
+    /// The Go source.
+    pub src: &'a str,
+    /// The Go file's name as comments show it.
+    pub file: String,
+    /// Package-level declarations.
+    pub pkg: &'a Pkg<'a>,
+    /// Options.
+    pub opts: &'a Options,
+    /// Names visible now.
+    pub scope: Scope,
+    /// Current nesting depth.
+    pub depth: u32,
+    /// Package constants used.
+    pub used_consts: BTreeSet<String>,
+    /// Errors so far.
+    pub diags: Vec<Diagnostic>,
+    /// Abstractions so far.
+    pub notes: Vec<Abstraction>,
+    /// Locals of the current function shared with a closure that assigns
+    /// them (or whose address is taken): they become `Var`s.
+    pub shared: HashSet<String>,
+    /// Functions called and not translated yet.
+    pub wanted: Vec<String>,
+    /// The current function's tracked result kind.
+    pub result: Option<Kind>,
+    /// The current function is the entry point (`main` of the scenario).
+    pub in_main: bool,
+    /// Statements hoisted out of expressions, for the next statement.
+    pub hoisted: emit::Hoisted,
+    /// Temporaries made so far (for unique names).
+    pub temps: usize,
+    /// The temporary a hoisted call's result goes to.
+    pub temp_target: Option<String>,
+}
+
+fn span_of(n: Node) -> Span {
+    Span::new(
+        u32::try_from(n.start_byte()).unwrap_or(u32::MAX),
+        u32::try_from(n.end_byte()).unwrap_or(u32::MAX),
+    )
+}
+
+impl<'a> Importer<'a> {
+    /// The span of a node.
+    pub fn span(&self, n: Node) -> Span {
+        span_of(n)
+    }
+
+    /// An error naming an unsupported construct.
+    pub fn unsupported(&self, n: Node, what: &str) -> Fail {
+        Box::new(
+            Diagnostic::new(format!("cannot import {what}"), span_of(n))
+                .with_label(format!("{what}: not in weft's language")),
+        )
+    }
+
+    /// An error naming an unsupported construct, with a hint.
+    pub fn unsupported_with(&self, n: Node, what: &str, help: &str) -> Fail {
+        Box::new((*self.unsupported(n, what)).with_help(help))
+    }
+
+    /// Records an abstraction at `n`.
+    pub fn note(&mut self, n: Node, what: String) {
+        let at = span_of(n);
+        if !self.notes.iter().any(|a| a.at == at && a.what == what) {
+            self.notes.push(Abstraction { at, what });
+        }
+    }
+
+    /// Enters one nesting level, failing past [`MAX_DEPTH`].
+    pub fn depth_in(&mut self, n: Node) -> Result<(), Fail> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Box::new(
+                Diagnostic::new(
+                    format!("code nested more than {MAX_DEPTH} levels deep"),
+                    span_of(n),
+                )
+                .with_label("too deeply nested to import"),
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// The signature of a package function.
+    pub fn sig(&self, f: Node) -> Result<Sig, Fail> {
+        let mut params = Vec::new();
+        if let Some(list) = f.child_by_field_name("parameters") {
+            let mut c = list.walk();
+            for p in list.named_children(&mut c) {
+                if p.kind() != "parameter_declaration" {
+                    return Err(self.unsupported(p, "a variadic parameter"));
+                }
+                let Some(ty) = p.child_by_field_name("type") else {
+                    continue;
+                };
+                let tys = self.text(ty);
+                let kind = self.param_kind(ty, tys)?;
+                let mut c2 = p.walk();
+                let names: Vec<String> = p
+                    .children_by_field_name("name", &mut c2)
+                    .map(|n| self.text(n).to_string())
+                    .collect();
+                if names.is_empty() {
+                    params.push(("_".to_string(), kind));
+                }
+                for n in names {
+                    params.push((n, kind));
+                }
+            }
+        }
+        let mut results = Vec::new();
+        if let Some(r) = f.child_by_field_name("result") {
+            if r.kind() == "parameter_list" {
+                let mut c = r.walk();
+                for p in r.named_children(&mut c) {
+                    if let Some(ty) = p.child_by_field_name("type") {
+                        let k = self.param_kind(ty, self.text(ty))?;
+                        let mut c2 = p.walk();
+                        let n = p.children_by_field_name("name", &mut c2).count().max(1);
+                        results.extend(std::iter::repeat_n(k, n));
+                    }
+                }
+            } else {
+                results.push(self.param_kind(r, self.text(r))?);
+            }
+        }
+        let tracked: Vec<Kind> = results
+            .iter()
+            .copied()
+            .filter(|k| *k != Kind::Untracked)
+            .collect();
+        if tracked.len() > 1 {
+            return Err(self.unsupported_with(
+                f.child_by_field_name("result").unwrap_or(f),
+                "a function with more than one int, bool or object result",
+                "weft functions return one value; return the others through a shared variable",
+            ));
+        }
+        Ok(Sig {
+            params,
+            result: tracked.first().copied(),
+            results: results.len(),
+        })
+    }
+
+    fn param_kind(&self, ty: Node, tys: &str) -> Result<Kind, Fail> {
+        let Some(kind) = scope::kind_of_type(tys) else {
+            return Err(self.unsupported_with(
+                ty,
+                &format!("a value of type `{tys}`"),
+                "weft tracks integers, booleans, channels, maps, sync objects, contexts and timers; \
+                 struct types, slices and function values wait for records (issue 14)",
+            ));
+        };
+        let by_value = !tys.trim_start().starts_with('*');
+        if by_value
+            && matches!(
+                kind,
+                Kind::Mutex | Kind::RwMutex | Kind::WaitGroup | Kind::Once | Kind::Cond
+            )
+        {
+            return Err(Box::new(
+                Diagnostic::new(
+                    format!("`{tys}` passed by value: the function gets a copy"),
+                    span_of(ty),
+                )
+                .with_label("a copy of a sync object")
+                .with_help(format!(
+                    "pass a pointer: `*{tys}` (go vet's copylocks check reports this too)"
+                )),
+            ));
+        }
+        Ok(kind)
+    }
+}
+
+/// Parses Go source.
+fn parse(text: &str) -> Option<Tree> {
+    let mut p = Parser::new();
+    p.set_language(&tree_sitter_go::LANGUAGE.into()).ok()?;
+    p.parse(text, None)
+}
+
+/// The first syntax error of the tree, if any.
+fn syntax_error(tree: &Tree) -> Option<Span> {
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.is_error() || n.is_missing() {
+            return Some(span_of(n));
+        }
+        if n.has_error() {
+            let mut c = n.walk();
+            let kids: Vec<Node> = n.children(&mut c).collect();
+            stack.extend(kids.into_iter().rev());
+        }
+    }
+    None
+}
+
+/// The entry points of the file: `TestXxx(t *testing.T)` functions and `main`.
+fn entry_points<'t>(src: &str, pkg: &Pkg<'t>, root: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut c = root.walk();
+    for f in root.named_children(&mut c) {
+        if f.kind() != "function_declaration" {
+            continue;
+        }
+        let Some(name) = f.child_by_field_name("name") else {
+            continue;
+        };
+        let name = src.get(name.byte_range()).unwrap_or("");
+        let params = f
+            .child_by_field_name("parameters")
+            .map(|p| src.get(p.byte_range()).unwrap_or(""))
+            .unwrap_or("");
+        let test = name.starts_with("Test") && params.contains("*testing.T");
+        if (test || name == "main") && pkg.funcs.contains_key(name) {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// The bug kinds a `// weft:expect Kind, Kind` comment right above `f`
+/// names (`clean` or nothing: none).
+fn expect_of(src: &str, f: Node) -> Vec<String> {
+    let mut kinds = Vec::new();
+    let mut prev = f.prev_sibling();
+    while let Some(p) = prev {
+        if p.kind() != "comment" {
+            break;
+        }
+        let t = src.get(p.byte_range()).unwrap_or("");
+        if let Some(rest) = t
+            .trim_start_matches("//")
+            .trim()
+            .strip_prefix("weft:expect")
+        {
+            for k in rest.split(',') {
+                let k = k.trim();
+                if !k.is_empty() && !k.eq_ignore_ascii_case("clean") {
+                    kinds.push(k.to_string());
+                }
+            }
+        }
+        prev = p.prev_sibling();
+    }
+    kinds
+}
+
+fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>> {
+    let mut pkg = Pkg {
+        funcs: HashMap::new(),
+        methods: HashMap::new(),
+        consts: BTreeMap::new(),
+        vars: Vec::new(),
+    };
+    let mut c = root.walk();
+    for d in root.named_children(&mut c) {
+        let name = |n: Node| {
+            n.child_by_field_name("name")
+                .map(|x| src.get(x.byte_range()).unwrap_or("").to_string())
+                .unwrap_or_default()
+        };
+        match d.kind() {
+            "function_declaration" => {
+                pkg.funcs.insert(name(d), d);
+            }
+            "method_declaration" => {
+                pkg.methods.insert(name(d), d);
+            }
+            "const_declaration" => {
+                let mut c2 = d.walk();
+                for spec in d.named_children(&mut c2) {
+                    let n = name(spec);
+                    let v = spec
+                        .child_by_field_name("value")
+                        .and_then(|v| v.named_child(0))
+                        .map(|v| src.get(v.byte_range()).unwrap_or(""))
+                        .and_then(|t| t.replace('_', "").parse::<i64>().ok());
+                    if let Some(v) = v {
+                        pkg.consts.insert(n, v);
+                    }
+                }
+            }
+            "var_declaration" => pkg.vars.push(d),
+            _ => {}
+        }
+    }
+    Ok(pkg)
+}
+
+/// Imports every entry point of `go` (or the one `opts.func` names).
+///
+/// # Errors
+/// Every construct that cannot be translated, each at its Go position; a
+/// Go syntax error; no entry point.
+pub fn import(go: &SourceFile, opts: &Options) -> Result<Vec<Imported>, Vec<Diagnostic>> {
+    let src = go.text();
+    let Some(tree) = parse(src) else {
+        return Err(vec![Diagnostic::new(
+            "the Go parser could not run",
+            Span::new(0, 0),
+        )]);
+    };
+    if let Some(at) = syntax_error(&tree) {
+        return Err(vec![Diagnostic::new("Go syntax error", at)
+            .with_label("the Go parser cannot read this")
+            .with_help("`go vet` on the file shows the error in Go's words")]);
+    }
+    let root = tree.root_node();
+    let pkg = collect_pkg(src, root)?;
+    let entries: Vec<Node> = match &opts.func {
+        Some(f) => match pkg.funcs.get(f) {
+            Some(n) => vec![*n],
+            None => {
+                let known: Vec<&str> = pkg.funcs.keys().map(String::as_str).collect();
+                return Err(vec![Diagnostic::new(
+                    format!("no function `{f}` in the file"),
+                    Span::new(0, 0),
+                )
+                .with_help(format!("functions: {}", sorted(known)))]);
+            }
+        },
+        None => entry_points(src, &pkg, root),
+    };
+    if entries.is_empty() {
+        return Err(vec![Diagnostic::new(
+            "no entry point: no `TestXxx(t *testing.T)` function and no `main`",
+            Span::new(0, 0),
+        )
+        .with_help("name the function to check with `--func NAME`")]);
+    }
+    let file = std::path::Path::new(go.name())
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_else(|| go.name().to_string());
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    for f in entries {
+        match import_one(go, &file, &pkg, opts, f) {
+            Ok(i) => out.push(i),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        diags.sort_by_key(|d| d.span.start);
+        diags.dedup();
+        Err(diags)
+    }
+}
+
+fn sorted(mut v: Vec<&str>) -> String {
+    v.sort_unstable();
+    v.join(", ")
+}
+
+fn import_one(
+    go: &SourceFile,
+    file: &str,
+    pkg: &Pkg,
+    opts: &Options,
+    entry: Node,
+) -> Result<Imported, Vec<Diagnostic>> {
+    let src = go.text();
+    let entry_name = entry
+        .child_by_field_name("name")
+        .map(|n| src.get(n.byte_range()).unwrap_or("").to_string())
+        .unwrap_or_default();
+    let mut im = Importer {
+        src,
+        file: file.to_string(),
+        pkg,
+        opts,
+        scope: Scope::new(),
+        depth: 0,
+        used_consts: BTreeSet::new(),
+        diags: Vec::new(),
+        notes: Vec::new(),
+        shared: HashSet::new(),
+        wanted: Vec::new(),
+        result: None,
+        in_main: true,
+        hoisted: emit::Hoisted::default(),
+        temps: 0,
+        temp_target: None,
+    };
+    // Package variables.
+    let mut globals = Emitter::new(file, src, 2, &im.hoisted);
+    for v in &pkg.vars {
+        if let Err(d) = im.var_decl(*v, &mut globals, true) {
+            im.diags.push(*d);
+        }
+    }
+    let global_scope = im.scope.clone();
+    // The entry point's body is `main`.
+    let mut main = Emitter::new(file, src, 2, &im.hoisted);
+    im.function_body(entry, &global_scope, &mut main, true);
+    // The functions it reaches.
+    let mut funcs: Vec<(String, Vec<String>, Emitter, Span)> = Vec::new();
+    let mut done: HashSet<String> = HashSet::new();
+    done.insert(entry_name.clone());
+    while let Some(name) = im.wanted.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let Some(&f) = pkg.funcs.get(&name) else {
+            continue;
+        };
+        let params = match im.sig(f) {
+            Ok(s) => s
+                .params
+                .iter()
+                .filter(|(_, k)| !matches!(k, Kind::Untracked | Kind::Testing))
+                .map(|(n, _)| n.clone())
+                .collect(),
+            Err(d) => {
+                im.diags.push(*d);
+                continue;
+            }
+        };
+        let mut body = Emitter::new(file, src, 3, &im.hoisted);
+        im.function_body(f, &global_scope, &mut body, false);
+        funcs.push((name, params, body, span_of(f)));
+    }
+    if !im.diags.is_empty() {
+        return Err(im.diags);
+    }
+    // Assemble the scenario.
+    let mut em = Emitter::new(file, src, 0, &im.hoisted);
+    let (line, _) = go.line_col(span_of(entry).start);
+    em.line(&format!(
+        "// Imported by `weft import` from {file} ({entry_name}, line {line}): edit freely."
+    ));
+    if !im.notes.is_empty() {
+        im.notes.sort_by_key(|a| a.at.start);
+        em.line(
+            "// Abstractions (data weft does not track; both ways of each choice are explored):",
+        );
+        for a in &im.notes {
+            let (l, c) = go.line_col(a.at.start);
+            em.line(&format!("//   {file}:{l}:{c}: {}", a.what));
+        }
+    }
+    em.line("Scenario(");
+    let scenario_name = if entry_name == "main" {
+        file.trim_end_matches(".go").to_string()
+    } else {
+        entry_name.clone()
+    };
+    em.line(&format!("  name: {},", q(&scenario_name)));
+    em.line(&format!("  origin: {},", q(&format!("{file}:{line}"))));
+    if let Some(v) = &opts.go {
+        em.line(&format!("  go: {},", q(v)));
+    }
+    let expect = expect_of(src, entry);
+    em.line(&format!("  expect: [{}],", expect.join(", ")));
+    if !im.used_consts.is_empty() {
+        let ps: Vec<String> = im
+            .used_consts
+            .iter()
+            .filter_map(|c| pkg.consts.get(c).map(|v| format!("{}: {v}", q(c))))
+            .collect();
+        em.line(&format!("  params: {{{}}},", ps.join(", ")));
+    }
+    if !globals.out.is_empty() {
+        em.line("  globals: [");
+        em.append(globals);
+        em.line("  ],");
+    }
+    em.line("  main: [");
+    if main.out.is_empty() {
+        main.leaf("Sleep(1)", span_of(entry));
+    }
+    em.append(main);
+    em.line("  ],");
+    if !funcs.is_empty() {
+        em.line("  funcs: {");
+        funcs.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, params, mut body, at) in funcs {
+            let ps: Vec<String> = params.iter().map(|p| q(p)).collect();
+            let mut head = em.child(2);
+            head.open(
+                &format!("{}: (params: [{}], body: [", q(&name), ps.join(", ")),
+                at,
+            );
+            if body.out.is_empty() {
+                body.leaf("Return", at);
+            }
+            head.append(body);
+            head.close("])");
+            em.append(head);
+        }
+        em.line("  },");
+    }
+    em.line(")");
+    let mut map = SourceMap::new(go.clone());
+    for (g, o) in em.entries {
+        map.push(g, o);
+    }
+    Ok(Imported {
+        entry: entry_name,
+        text: em.out,
+        map,
+        abstractions: im.notes,
+    })
+}

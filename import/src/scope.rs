@@ -1,0 +1,194 @@
+//! What a Go name denotes once imported: its kind (the weft object or value
+//! it becomes) and its name in the scenario.
+
+use std::collections::HashMap;
+
+/// What a Go name holds, as weft sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A channel; `elem` says whether its values are tracked (int or bool).
+    Chan {
+        /// The element type is int-like or bool.
+        elem: Elem,
+    },
+    /// `sync.Mutex`.
+    Mutex,
+    /// `sync.RWMutex`.
+    RwMutex,
+    /// `sync.WaitGroup`.
+    WaitGroup,
+    /// `sync.Once`.
+    Once,
+    /// `*sync.Cond`.
+    Cond,
+    /// `context.Context`.
+    Ctx,
+    /// `context.CancelFunc`.
+    Cancel,
+    /// `*time.Timer`.
+    Timer,
+    /// `*time.Ticker`.
+    Ticker,
+    /// A map with tracked keys and values.
+    Map,
+    /// An integer value (a local, or a shared variable when `shared`).
+    Int,
+    /// A boolean value.
+    Bool,
+    /// A pointer to a shared integer (`*int`).
+    Ptr,
+    /// `atomic.Int64` and its kin: a shared integer used through methods.
+    AtomicInt,
+    /// The result of `recover()`: weft's `Recover` gives whether it is non-nil.
+    Recovered,
+    /// A `*testing.T`: its `Fatal`/`Error` calls are failed assertions.
+    Testing,
+    /// Data weft does not track (strings, floats, errors, I/O results...):
+    /// reads of it make a condition a nondeterministic choice.
+    Untracked,
+}
+
+/// The tracked element types of a channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Elem {
+    /// Integers (any Go integer type).
+    Int,
+    /// Booleans.
+    Bool,
+    /// Anything else: values are sent as 0 and received as untracked data.
+    Other,
+}
+
+impl Kind {
+    /// Whether a value of this kind is an int or bool (a weft value).
+    pub fn is_value(self) -> bool {
+        matches!(self, Kind::Int | Kind::Bool | Kind::Ptr)
+    }
+
+    /// The kind's name in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Chan { .. } => "a channel",
+            Kind::Mutex => "a sync.Mutex",
+            Kind::RwMutex => "a sync.RWMutex",
+            Kind::WaitGroup => "a sync.WaitGroup",
+            Kind::Once => "a sync.Once",
+            Kind::Cond => "a *sync.Cond",
+            Kind::Ctx => "a context.Context",
+            Kind::Cancel => "a context.CancelFunc",
+            Kind::Timer => "a *time.Timer",
+            Kind::Ticker => "a *time.Ticker",
+            Kind::Map => "a map",
+            Kind::Int => "an integer",
+            Kind::Bool => "a bool",
+            Kind::Ptr => "a pointer",
+            Kind::AtomicInt => "an atomic integer",
+            Kind::Recovered => "a recovered value",
+            Kind::Testing => "a *testing.T",
+            Kind::Untracked => "untracked data",
+        }
+    }
+}
+
+/// One visible Go name.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    /// Its name in the scenario (the Go name, or the object it aliases).
+    pub ron: String,
+    /// What it holds.
+    pub kind: Kind,
+    /// A `Var`: reads and writes are shared-memory accesses.
+    pub shared: bool,
+}
+
+/// Nested blocks of Go names.
+#[derive(Default, Clone)]
+pub struct Scope {
+    blocks: Vec<HashMap<String, Binding>>,
+}
+
+impl Scope {
+    /// A scope with one empty block.
+    pub fn new() -> Self {
+        Scope {
+            blocks: vec![HashMap::new()],
+        }
+    }
+
+    /// Enters a block.
+    pub fn push(&mut self) {
+        self.blocks.push(HashMap::new());
+    }
+
+    /// Leaves a block.
+    pub fn pop(&mut self) {
+        self.blocks.pop();
+    }
+
+    /// Declares `go` in the innermost block.
+    pub fn declare(&mut self, go: &str, b: Binding) {
+        if let Some(top) = self.blocks.last_mut() {
+            top.insert(go.to_string(), b);
+        }
+    }
+
+    /// What `go` denotes, innermost first.
+    pub fn get(&self, go: &str) -> Option<&Binding> {
+        self.blocks.iter().rev().find_map(|b| b.get(go))
+    }
+}
+
+/// The kind of a Go type written as text (`chan int`, `*sync.WaitGroup`,
+/// `map[string]int`, ...). `None`: a type weft cannot hold (a struct, a
+/// slice, a function...), which the caller reports.
+pub fn kind_of_type(ty: &str) -> Option<Kind> {
+    let t: String = ty.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = t.as_str();
+    if let Some(rest) = t
+        .strip_prefix("<-chan ")
+        .or_else(|| t.strip_prefix("chan<- "))
+        .or_else(|| t.strip_prefix("chan "))
+    {
+        return Some(Kind::Chan {
+            elem: elem_of(rest),
+        });
+    }
+    if t.starts_with("map[") {
+        return Some(Kind::Map);
+    }
+    Some(match t.trim_start_matches('*') {
+        "sync.Mutex" => Kind::Mutex,
+        "sync.RWMutex" => Kind::RwMutex,
+        "sync.WaitGroup" => Kind::WaitGroup,
+        "sync.Once" => Kind::Once,
+        "sync.Cond" => Kind::Cond,
+        "context.Context" => Kind::Ctx,
+        "context.CancelFunc" => Kind::Cancel,
+        "time.Timer" => Kind::Timer,
+        "time.Ticker" => Kind::Ticker,
+        "testing.T" => Kind::Testing,
+        "atomic.Int64" | "atomic.Int32" | "atomic.Uint64" | "atomic.Uint32" => Kind::AtomicInt,
+        "bool" => Kind::Bool,
+        "int" | "int8" | "int16" | "int32" | "int64" | "uint" | "uint8" | "uint16" | "uint32"
+        | "uint64" | "uintptr" | "byte" | "rune" | "time.Duration" => {
+            if t.starts_with('*') {
+                Kind::Ptr
+            } else {
+                Kind::Int
+            }
+        }
+        "string" | "float32" | "float64" | "error" | "time.Time" | "any" | "interface{}" => {
+            Kind::Untracked
+        }
+        _ => return None,
+    })
+}
+
+/// The tracked-ness of a channel's element type.
+pub fn elem_of(ty: &str) -> Elem {
+    match kind_of_type(ty) {
+        Some(Kind::Int) => Elem::Int,
+        Some(Kind::Bool) => Elem::Bool,
+        _ => Elem::Other,
+    }
+}

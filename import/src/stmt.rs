@@ -1,0 +1,695 @@
+//! Go statements to scenario statements.
+
+use tree_sitter::Node;
+
+use crate::emit::{lit, q, Emitter};
+use crate::expr::Ex;
+use crate::scope::{Binding, Elem, Kind, Scope};
+use crate::{scan, Fail, Importer};
+
+impl Importer<'_> {
+    /// Translates a function's body into `em`, in a fresh scope on top of
+    /// the package's.
+    pub fn function_body(&mut self, f: Node, globals: &Scope, em: &mut Emitter, entry: bool) {
+        self.scope = globals.clone();
+        self.scope.push();
+        let sig = match self.sig(f) {
+            Ok(s) => s,
+            Err(d) => {
+                self.diags.push(*d);
+                return;
+            }
+        };
+        for (name, kind) in &sig.params {
+            if entry && !matches!(kind, Kind::Testing | Kind::Untracked) {
+                self.diags.push(*self.unsupported_with(
+                    f.child_by_field_name("parameters").unwrap_or(f),
+                    "an entry point with parameters",
+                    "choose a `TestXxx(t *testing.T)`, `main`, or a function without parameters",
+                ));
+                return;
+            }
+            self.scope.declare(
+                name,
+                Binding {
+                    ron: name.clone(),
+                    kind: *kind,
+                    shared: false,
+                },
+            );
+        }
+        self.result = sig.result;
+        self.in_main = entry;
+        let Some(body) = f.child_by_field_name("body") else {
+            return;
+        };
+        self.shared = scan::shared_locals(self.src, body);
+        self.block(body, em);
+    }
+
+    /// The statements of a block (or statement list), in a new scope.
+    pub fn block(&mut self, n: Node, em: &mut Emitter) {
+        self.scope.push();
+        let mut c = n.walk();
+        let kids: Vec<Node> = n.named_children(&mut c).collect();
+        for k in kids {
+            if k.kind() == "statement_list" {
+                let mut c2 = k.walk();
+                let stmts: Vec<Node> = k.named_children(&mut c2).collect();
+                for s in stmts {
+                    self.stmt_or_record(s, em);
+                }
+            } else {
+                self.stmt_or_record(k, em);
+            }
+        }
+        self.scope.pop();
+    }
+
+    fn stmt_or_record(&mut self, s: Node, em: &mut Emitter) {
+        if s.kind() == "comment" {
+            return;
+        }
+        if let Err(d) = self.stmt(s, em, None) {
+            self.diags.push(*d);
+        }
+    }
+
+    /// The statements of the block in field `field` of `n`.
+    fn field_block(&mut self, n: Node, field: &str, em: &mut Emitter) {
+        if let Some(b) = n.child_by_field_name(field) {
+            self.block(b, em);
+        }
+    }
+
+    pub(crate) fn stmt(
+        &mut self,
+        n: Node,
+        em: &mut Emitter,
+        label: Option<&str>,
+    ) -> Result<(), Fail> {
+        self.depth_in(n)?;
+        let r = self.stmt_inner(n, em, label);
+        self.depth -= 1;
+        r
+    }
+
+    fn stmt_inner(&mut self, n: Node, em: &mut Emitter, label: Option<&str>) -> Result<(), Fail> {
+        let at = self.span(n);
+        match n.kind() {
+            "expression_statement" => {
+                let Some(e) = n.named_child(0) else {
+                    return Ok(());
+                };
+                match e.kind() {
+                    "call_expression" => self.call(e, &[], false, n, em),
+                    "unary_expression" if self.is_recv(e) => self.recv(e, &[], false, n, em),
+                    _ => Err(self.unsupported(n, "this expression statement")),
+                }
+            }
+            "send_statement" => {
+                let (Some(ch), Some(v)) = (
+                    n.child_by_field_name("channel"),
+                    n.child_by_field_name("value"),
+                ) else {
+                    return Err(self.unsupported(n, "send"));
+                };
+                let (c, v) = self.send_parts(ch, v)?;
+                em.leaf(&format!("Send({c}, {v})"), at);
+                Ok(())
+            }
+            "short_var_declaration" | "assignment_statement" => self.assign(n, em),
+            "inc_statement" | "dec_statement" => {
+                let Some(t) = n.named_child(0) else {
+                    return Ok(());
+                };
+                let op = if n.kind() == "inc_statement" {
+                    "+"
+                } else {
+                    "-"
+                };
+                let target = self.expr(t)?;
+                if target.untracked {
+                    self.note(
+                        n,
+                        format!("`{}` changes data weft does not track", self.text(n)),
+                    );
+                    return Ok(());
+                }
+                em.leaf(
+                    &format!(
+                        "Set({}, {})",
+                        q(&target.text),
+                        q(&format!("{} {op} 1", target.text))
+                    ),
+                    at,
+                );
+                Ok(())
+            }
+            "var_declaration" => self.var_decl(n, em, false),
+            "const_declaration" => {
+                let mut c = n.walk();
+                let specs: Vec<Node> = n.named_children(&mut c).collect();
+                for spec in specs {
+                    self.value_spec(spec, em, false)?;
+                }
+                Ok(())
+            }
+            "go_statement" => self.go_stmt(n, em),
+            "defer_statement" => self.defer_stmt(n, em),
+            "if_statement" => self.if_stmt(n, em),
+            "for_statement" => self.for_stmt(n, em, label),
+            "expression_switch_statement" => self.switch_stmt(n, em, label),
+            "select_statement" => self.select_stmt(n, em, label),
+            "labeled_statement" => {
+                let l = n
+                    .child_by_field_name("label")
+                    .map(|l| self.text(l).to_string())
+                    .unwrap_or_default();
+                let Some(inner) = n.named_child(1) else {
+                    return Ok(());
+                };
+                match inner.kind() {
+                    "for_statement" | "select_statement" | "expression_switch_statement" => {
+                        self.stmt(inner, em, Some(&l))
+                    }
+                    _ => Err(self.unsupported(
+                        n,
+                        "a label on a statement that is not a loop, select or switch",
+                    )),
+                }
+            }
+            "return_statement" => {
+                let mut vals = Vec::new();
+                if let Some(list) = n.named_child(0) {
+                    let mut c = list.walk();
+                    let items: Vec<Node> = if list.kind() == "expression_list" {
+                        list.named_children(&mut c).collect()
+                    } else {
+                        vec![list]
+                    };
+                    for v in items {
+                        let e = self.expr(v)?;
+                        if !e.untracked && self.result.is_some() && !self.in_main {
+                            vals.push(e.text);
+                        }
+                    }
+                }
+                match (self.result, vals.first()) {
+                    (Some(_), Some(v)) if !self.in_main => {
+                        em.leaf(&format!("Return({})", q(v)), at)
+                    }
+                    _ => em.leaf("Return", at),
+                }
+                Ok(())
+            }
+            "break_statement" | "continue_statement" => {
+                let word = if n.kind() == "break_statement" {
+                    "Break"
+                } else {
+                    "Continue"
+                };
+                match n.named_child(0) {
+                    Some(l) => em.leaf(&format!("{word}({})", q(self.text(l))), at),
+                    None => em.leaf(word, at),
+                }
+                Ok(())
+            }
+            "block" => {
+                em.open("If(\"true\", [", at);
+                self.block(n, em);
+                em.close("])");
+                Ok(())
+            }
+            "empty_statement" => Ok(()),
+            "type_switch_statement" => Err(self.unsupported(n, "a type switch")),
+            "goto_statement" => Err(self.unsupported(n, "goto")),
+            "fallthrough_statement" => Err(self.unsupported(n, "fallthrough")),
+            other => Err(self.unsupported(n, &format!("a `{other}`"))),
+        }
+    }
+
+    /// Whether `e` is `<-ch`.
+    pub fn is_recv(&self, e: Node) -> bool {
+        e.kind() == "unary_expression"
+            && e.child_by_field_name("operator")
+                .is_some_and(|o| self.text(o) == "<-")
+    }
+
+    /// The channel and value of a send, as RON.
+    fn send_parts(&mut self, ch: Node, v: Node) -> Result<(String, String), Fail> {
+        let c = self.chan(ch)?;
+        let val = self.expr(v)?;
+        let value = if val.untracked {
+            self.note(
+                v,
+                format!(
+                    "the value `{}` sent is not tracked: 0 is sent",
+                    self.text(v)
+                ),
+            );
+            "0".to_string()
+        } else {
+            lit(&val.text)
+        };
+        Ok((q(&c), value))
+    }
+
+    /// A channel operand.
+    pub fn chan(&mut self, ch: Node) -> Result<String, Fail> {
+        let e = self.expr(ch)?;
+        match e.kind {
+            Kind::Chan { .. } if !e.untracked => Ok(e.text),
+            _ => Err(self.unsupported_with(
+                ch,
+                &format!("the channel `{}`", self.text(ch)),
+                "weft follows channels held by locals, parameters and package variables",
+            )),
+        }
+    }
+
+    /// `<-ch` as a statement or assigned to `targets`.
+    pub fn recv(
+        &mut self,
+        e: Node,
+        targets: &[Node],
+        declare: bool,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let Some(ch) = e.child_by_field_name("operand") else {
+            return Err(self.unsupported(e, "receive"));
+        };
+        let c = self.chan(ch)?;
+        let elem = match self.expr(ch)?.kind {
+            Kind::Chan { elem } => elem,
+            _ => Elem::Other,
+        };
+        let vk = match elem {
+            Elem::Int => Kind::Int,
+            Elem::Bool => Kind::Bool,
+            Elem::Other => Kind::Untracked,
+        };
+        let mut fields = vec![format!("chan: {}", q(&c))];
+        if let Some(t) = targets.first() {
+            if let Some(name) = self.target(*t, vk, declare, stmt)? {
+                fields.push(format!("into: {}", q(&name)));
+            }
+        }
+        if let Some(t) = targets.get(1) {
+            if let Some(name) = self.target(*t, Kind::Bool, declare, stmt)? {
+                fields.push(format!("ok: {}", q(&name)));
+            }
+        }
+        em.leaf(&format!("Recv({})", fields.join(", ")), self.span(stmt));
+        Ok(())
+    }
+
+    /// Where a result goes: the scenario name of the target, declared when
+    /// `declare` (`:=`); `None` for `_` and for untracked data.
+    pub fn target(
+        &mut self,
+        t: Node,
+        kind: Kind,
+        declare: bool,
+        stmt: Node,
+    ) -> Result<Option<String>, Fail> {
+        let name = self.text(t).to_string();
+        if name == "_" {
+            return Ok(None);
+        }
+        if t.kind() != "identifier" {
+            if kind == Kind::Untracked {
+                return Ok(None);
+            }
+            let e = self.expr(t)?;
+            return Ok((!e.untracked).then_some(e.text));
+        }
+        let existing = self.scope.get(&name).cloned();
+        if kind == Kind::Untracked {
+            if declare || existing.is_none() {
+                self.declare(&name, Kind::Untracked);
+            }
+            if existing.as_ref().is_some_and(|b| b.kind != Kind::Untracked) && !declare {
+                return Err(self.unsupported_with(
+                    stmt,
+                    &format!("assigning untracked data to `{name}`"),
+                    "weft tracks this variable as a number; the value assigned is data it cannot follow",
+                ));
+            }
+            return Ok(None);
+        }
+        if declare || existing.is_none() {
+            self.declare(&name, kind);
+        }
+        Ok(Some(name))
+    }
+
+    /// Declares a Go local of `kind` under its own name.
+    pub fn declare(&mut self, name: &str, kind: Kind) {
+        let shared = kind.is_value() && self.shared.contains(name);
+        self.scope.declare(
+            name,
+            Binding {
+                ron: name.to_string(),
+                kind,
+                shared,
+            },
+        );
+    }
+
+    /// `a, b := ...` and `a, b = ...` (and `x op= v`).
+    fn assign(&mut self, n: Node, em: &mut Emitter) -> Result<(), Fail> {
+        let at = self.span(n);
+        let declare = n.kind() == "short_var_declaration";
+        let op = n
+            .child_by_field_name("operator")
+            .map(|o| self.text(o).to_string())
+            .unwrap_or_else(|| if declare { ":=".into() } else { "=".into() });
+        let (Some(l), Some(r)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        ) else {
+            return Err(self.unsupported(n, "assignment"));
+        };
+        let mut c = l.walk();
+        let lefts: Vec<Node> = l.named_children(&mut c).collect();
+        let mut c = r.walk();
+        let rights: Vec<Node> = r.named_children(&mut c).collect();
+        if rights.len() == 1 && !lefts.is_empty() && matches!(op.as_str(), ":=" | "=") {
+            let rv = rights[0];
+            if rv.kind() == "call_expression" && !self.is_value_call(rv) {
+                return self.call(rv, &lefts, declare, n, em);
+            }
+            if self.is_recv(rv) {
+                return self.recv(rv, &lefts, declare, n, em);
+            }
+        }
+        if lefts.len() != rights.len() {
+            return Err(self.unsupported(n, "this multiple assignment"));
+        }
+        for (t, v) in lefts.iter().zip(rights.iter()) {
+            let name = self.text(*t).to_string();
+            let val = self.expr(*v)?;
+            if name == "_" {
+                continue;
+            }
+            let value =
+                if let Some(bin) = op.strip_suffix('=').filter(|o| !o.is_empty() && *o != ":") {
+                    let cur = self.expr(*t)?;
+                    if cur.untracked || val.untracked {
+                        self.note(
+                            n,
+                            format!("`{}` changes data weft does not track", self.text(n)),
+                        );
+                        continue;
+                    }
+                    Ex {
+                        text: format!("{} {bin} {}", cur.text, val.text),
+                        untracked: false,
+                        kind: Kind::Int,
+                    }
+                } else {
+                    val
+                };
+            if value.untracked {
+                self.note(*v, format!("`{name}` holds data weft does not track"));
+                self.target(*t, Kind::Untracked, declare, n)?;
+                continue;
+            }
+            if !value.kind.is_value() && value.kind != Kind::Untracked {
+                // An object bound to a new name: an alias.
+                if declare && t.kind() == "identifier" {
+                    self.scope.declare(
+                        &name,
+                        Binding {
+                            ron: value.text.clone(),
+                            kind: value.kind,
+                            shared: false,
+                        },
+                    );
+                    continue;
+                }
+                return Err(self.unsupported_with(
+                    n,
+                    &format!("assigning {} to an existing variable", value.kind.describe()),
+                    "weft objects are bound once; shared variables holding objects wait for issue 14",
+                ));
+            }
+            let kind = if value.kind == Kind::Bool {
+                Kind::Bool
+            } else {
+                Kind::Int
+            };
+            let existing = self.scope.get(&name).cloned();
+            let _ = existing;
+            if declare && t.kind() == "identifier" {
+                self.declare(&name, kind);
+                let shared = self.scope.get(&name).is_some_and(|b| b.shared);
+                let word = if shared { "Var" } else { "Let" };
+                em.leaf(&format!("{word}({}, {})", q(&name), lit(&value.text)), at);
+            } else {
+                let target = self.expr(*t)?;
+                if target.untracked {
+                    self.note(
+                        n,
+                        format!("`{}` changes data weft does not track", self.text(n)),
+                    );
+                    continue;
+                }
+                em.leaf(
+                    &format!("Set({}, {})", q(&target.text), lit(&value.text)),
+                    at,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a call is one the expression language has (`len`, `ctx.Err()`...).
+    fn is_value_call(&self, call: Node) -> bool {
+        let f = call
+            .child_by_field_name("function")
+            .map(|f| self.text(f).to_string())
+            .unwrap_or_default();
+        if matches!(f.as_str(), "len" | "cap") {
+            return true;
+        }
+        if let Some((obj, m)) = f.split_once('.') {
+            if let Some(b) = self.scope.get(obj) {
+                return b.kind == Kind::Ctx && matches!(m, "Err");
+            }
+            return crate::expr::DATA_PACKAGES.contains(&obj);
+        }
+        false
+    }
+
+    /// `var ...` (in a function or, with `global`, at package level).
+    pub fn var_decl(&mut self, n: Node, em: &mut Emitter, global: bool) -> Result<(), Fail> {
+        let mut c = n.walk();
+        let specs: Vec<Node> = n.named_children(&mut c).collect();
+        for spec in specs {
+            if spec.kind() == "var_spec_list" {
+                let mut c2 = spec.walk();
+                let inner: Vec<Node> = spec.named_children(&mut c2).collect();
+                for s in inner {
+                    self.value_spec(s, em, global)?;
+                }
+            } else if spec.kind() != "comment" {
+                self.value_spec(spec, em, global)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn value_spec(&mut self, spec: Node, em: &mut Emitter, global: bool) -> Result<(), Fail> {
+        let at = self.span(spec);
+        let mut c = spec.walk();
+        let names: Vec<Node> = spec.children_by_field_name("name", &mut c).collect();
+        let ty = spec.child_by_field_name("type");
+        let value = spec.child_by_field_name("value");
+        let const_decl = spec.kind() == "const_spec";
+        if let Some(v) = value {
+            let mut c = v.walk();
+            let vals: Vec<Node> = v.named_children(&mut c).collect();
+            if vals.len() == 1 && vals[0].kind() == "call_expression" && !const_decl {
+                if global {
+                    return self.global_call(vals[0], &names, spec, em);
+                }
+                return self.call(vals[0], &names, true, spec, em);
+            }
+            if vals.len() != names.len() {
+                return Err(self.unsupported(spec, "this declaration"));
+            }
+            for (name, val) in names.iter().zip(vals.iter()) {
+                let nm = self.text(*name).to_string();
+                let e = self.expr(*val)?;
+                if e.untracked || !e.kind.is_value() && e.kind != Kind::Untracked {
+                    self.note(*val, format!("`{nm}` holds data weft does not track"));
+                    self.declare(&nm, Kind::Untracked);
+                    continue;
+                }
+                let kind = if e.kind == Kind::Bool {
+                    Kind::Bool
+                } else {
+                    Kind::Int
+                };
+                self.declare(&nm, kind);
+                let shared = global || self.scope.get(&nm).is_some_and(|b| b.shared);
+                if global {
+                    self.scope.declare(
+                        &nm,
+                        Binding {
+                            ron: nm.clone(),
+                            kind,
+                            shared: true,
+                        },
+                    );
+                }
+                let word = if shared { "Var" } else { "Let" };
+                em.leaf(&format!("{word}({}, {})", q(&nm), lit(&e.text)), at);
+            }
+            return Ok(());
+        }
+        let Some(ty) = ty else {
+            return Err(self.unsupported(spec, "a declaration without type or value"));
+        };
+        let tys = self.text(ty).to_string();
+        let Some(kind) = crate::scope::kind_of_type(&tys) else {
+            return Err(self.unsupported_with(
+                ty,
+                &format!("a variable of type `{tys}`"),
+                "weft tracks integers, booleans, channels, maps, sync objects, contexts and timers; \
+                 struct types and slices wait for records (issue 14)",
+            ));
+        };
+        for name in names {
+            let nm = self.text(name).to_string();
+            let decl = match kind {
+                Kind::Mutex => format!("Mutex({})", q(&nm)),
+                Kind::RwMutex => format!("RWMutex({})", q(&nm)),
+                Kind::WaitGroup => format!("WaitGroup({})", q(&nm)),
+                Kind::Once => format!("Once({})", q(&nm)),
+                Kind::Chan { .. } => format!("NilChan({})", q(&nm)),
+                Kind::Int | Kind::AtomicInt => {
+                    let shared = global || kind == Kind::AtomicInt || self.shared.contains(&nm);
+                    format!("{}({}, 0)", if shared { "Var" } else { "Let" }, q(&nm))
+                }
+                Kind::Bool => {
+                    let shared = global || self.shared.contains(&nm);
+                    format!("{}({}, false)", if shared { "Var" } else { "Let" }, q(&nm))
+                }
+                Kind::Untracked => {
+                    self.declare(&nm, Kind::Untracked);
+                    continue;
+                }
+                Kind::Map => {
+                    return Err(self.unsupported_with(
+                        spec,
+                        "a nil map",
+                        "make it: `m := make(map[K]V)`",
+                    ))
+                }
+                Kind::Cond
+                | Kind::Ctx
+                | Kind::Cancel
+                | Kind::Timer
+                | Kind::Ticker
+                | Kind::Ptr
+                | Kind::Recovered
+                | Kind::Testing => {
+                    return Err(self.unsupported_with(
+                        spec,
+                        &format!("a zero {}", kind.describe()),
+                        "declare it with the call that makes it",
+                    ))
+                }
+            };
+            self.declare(&nm, kind);
+            if global || kind == Kind::AtomicInt {
+                if let Some(b) = self.scope.get(&nm).cloned() {
+                    self.scope.declare(
+                        &nm,
+                        Binding {
+                            shared: b.kind.is_value() || b.kind == Kind::AtomicInt,
+                            ..b
+                        },
+                    );
+                }
+            }
+            em.leaf(&decl, at);
+        }
+        Ok(())
+    }
+
+    /// A package variable made by a call: only declarations weft allows in
+    /// `globals`.
+    fn global_call(
+        &mut self,
+        call: Node,
+        names: &[Node],
+        spec: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let before = em.out.len();
+        self.call(call, names, true, spec, em)?;
+        let written = &em.out[before..];
+        if written.contains("WithCancel(") || written.contains("WithTimeout(") {
+            return Err(self.unsupported_with(
+                spec,
+                "a derived context in a package variable",
+                "make it inside the function that uses it",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A condition: a weft expression, or `None` for untracked data.
+    pub fn cond(&mut self, c: Node) -> Result<Option<String>, Fail> {
+        let e = self.expr(c)?;
+        if e.untracked {
+            self.note(
+                c,
+                format!(
+                    "the condition `{}` reads data weft does not track: both ways are explored",
+                    self.text(c)
+                ),
+            );
+            return Ok(None);
+        }
+        Ok(Some(e.text))
+    }
+
+    fn if_stmt(&mut self, n: Node, em: &mut Emitter) -> Result<(), Fail> {
+        let at = self.span(n);
+        self.scope.push();
+        if let Some(init) = n.child_by_field_name("initializer") {
+            self.stmt(init, em, None)?;
+        }
+        let Some(c) = n.child_by_field_name("condition") else {
+            return Err(self.unsupported(n, "if"));
+        };
+        let cond = self.cond(c)?;
+        let head = match &cond {
+            Some(c) => format!("If({}, [", q(c)),
+            None => "Either([[".to_string(),
+        };
+        em.open(&head, at);
+        self.field_block(n, "consequence", em);
+        let alt = n.child_by_field_name("alternative");
+        let sep = "], [";
+        if let Some(a) = alt {
+            em.mid(sep);
+            if a.kind() == "if_statement" {
+                self.if_stmt(a, em)?;
+            } else {
+                self.block(a, em);
+            }
+        } else if cond.is_none() {
+            em.mid(sep);
+        }
+        em.close(if cond.is_some() { "])" } else { "]])" });
+        self.scope.pop();
+        Ok(())
+    }
+}

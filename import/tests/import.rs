@@ -1,0 +1,185 @@
+//! The importer on small Go files: what it writes, what it refuses and
+//! where, and the source map behind Go positions.
+
+use weft_import::{import, Imported, Options};
+use weft_models::span::SourceFile;
+
+fn one(go: &str) -> Imported {
+    let file = SourceFile::new("t.go", go);
+    let mut v = import(&file, &Options::default()).unwrap_or_else(|d| panic!("{d:?}"));
+    assert_eq!(v.len(), 1);
+    v.remove(0)
+}
+
+fn errors(go: &str, opts: &Options) -> Vec<(u32, u32, String)> {
+    let file = SourceFile::new("t.go", go);
+    match import(&file, opts) {
+        Ok(_) => panic!("imported"),
+        Err(d) => d
+            .iter()
+            .map(|d| {
+                let (l, c) = file.line_col(d.span.start);
+                (l, c, d.message.clone())
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn a_local_a_goroutine_assigns_is_shared_and_one_it_only_reads_is_copied() {
+    let i = one(
+        "package main\nfunc main() {\n\tn := 0\n\tk := 1\n\tdone := make(chan bool)\n\tgo func() {\n\t\tn = k\n\t\tclose(done)\n\t}()\n\t<-done\n}\n",
+    );
+    assert!(
+        i.text.contains("Var(\"n\", 0),  // go: t.go:3"),
+        "{}",
+        i.text
+    );
+    assert!(
+        i.text.contains("Let(\"k\", 1),  // go: t.go:4"),
+        "{}",
+        i.text
+    );
+    assert!(
+        i.text.contains("Set(\"n\", \"k\"),  // go: t.go:7"),
+        "{}",
+        i.text
+    );
+}
+
+#[test]
+fn untracked_data_becomes_a_listed_choice_keeping_both_branches() {
+    let i = one(
+        "package main\nimport \"strings\"\nfunc main() {\n\tch := make(chan int, 1)\n\tif strings.HasPrefix(\"ab\", \"a\") {\n\t\tch <- 1\n\t}\n}\n",
+    );
+    assert!(i.text.contains("Either([["), "{}", i.text);
+    assert!(i.text.contains("Send(\"ch\", 1)"), "{}", i.text);
+    let at: Vec<(u32, String)> = i
+        .abstractions
+        .iter()
+        .map(|a| (i.map.source.line_col(a.at.start).0, a.what.clone()))
+        .collect();
+    assert!(
+        at.iter()
+            .any(|(l, w)| *l == 5 && w.contains("both ways are explored")),
+        "{at:?}"
+    );
+}
+
+#[test]
+fn every_statement_maps_to_the_go_line_its_comment_names() {
+    let i = one(
+        "package main\nimport \"sync\"\nfunc main() {\n\tvar mu sync.Mutex\n\tmu.Lock()\n\tselect {\n\tdefault:\n\t\tmu.Unlock()\n\t}\n}\n",
+    );
+    let mut checked = 0;
+    let mut offset = 0u32;
+    for line in i.text.split_inclusive('\n') {
+        if let Some((code, go)) = line.split_once("  // go: t.go:") {
+            let want: u32 = go.trim().parse().expect("a line number");
+            let at = code.len() as u32 - code.trim_start().len() as u32;
+            let span = i.map.original(offset + at).expect("mapped");
+            assert_eq!(i.map.source.line_col(span.start).0, want, "{line}");
+            checked += 1;
+        }
+        offset += line.len() as u32;
+    }
+    assert!(checked >= 5, "{checked} statements");
+}
+
+#[test]
+fn unsupported_constructs_are_named_at_their_go_position() {
+    let e = errors(
+        "package main\nfunc main() {\n\txs := []int{1}\n\tfor _, x := range xs {\n\t\t_ = x\n\t}\n\tgoto end\nend:\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter()
+            .any(|(l, c, m)| (*l, *c) == (4, 20) && m.contains("range over `xs`")),
+        "{e:?}"
+    );
+    assert!(
+        e.iter()
+            .any(|(l, c, m)| (*l, *c) == (7, 2) && m.contains("goto")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn an_unknown_call_needs_allow_abstract() {
+    let go = "package main\nimport \"os\"\nfunc main() {\n\tos.Exit(0)\n}\n";
+    let e = errors(go, &Options::default());
+    assert_eq!(
+        e,
+        vec![(4, 2, "cannot import the call `os.Exit(...)`".to_string())]
+    );
+    let file = SourceFile::new("t.go", go);
+    let opts = Options {
+        allow_abstract: true,
+        ..Options::default()
+    };
+    let i = import(&file, &opts).expect("imports");
+    assert!(i[0].abstractions[0].what.contains("--allow-abstract"));
+}
+
+#[test]
+fn syntax_errors_missing_entry_points_and_deep_nesting_are_errors() {
+    let e = errors(
+        "package main\nfunc main() {\n\tx := \n}\n",
+        &Options::default(),
+    );
+    assert_eq!(e[0].2, "Go syntax error");
+    let e = errors("package main\nfunc helper() {}\n", &Options::default());
+    assert!(e[0].2.starts_with("no entry point"), "{e:?}");
+    let e = errors(
+        "package main\nfunc main() {}\n",
+        &Options {
+            func: Some("nope".into()),
+            ..Options::default()
+        },
+    );
+    assert_eq!(e[0].2, "no function `nope` in the file");
+    let deep = format!(
+        "package main\nfunc main() {{\n\tn := 1\n{}{}}}\n",
+        "if n > 0 {\n".repeat(200),
+        "}\n".repeat(200)
+    );
+    let e = errors(&deep, &Options::default());
+    assert!(
+        e.iter().any(|(_, _, m)| m.contains("nested more than")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn go_mod_gives_the_version() {
+    assert_eq!(
+        weft_import::go_mod_version("module x\n\ngo 1.22\n").as_deref(),
+        Some("1.22")
+    );
+    assert_eq!(weft_import::go_mod_version("module x\n"), None);
+}
+
+#[test]
+fn function_values_and_breaks_in_untracked_switches_are_refused_not_dropped() {
+    let e = errors(
+        "package main\nimport \"sync\"\nfunc main() {\n\tvar mu sync.Mutex\n\tf := func() { mu.Lock() }\n\tgo f()\n}\n",
+        &Options {
+            allow_abstract: true,
+            ..Options::default()
+        },
+    );
+    assert!(
+        e.iter()
+            .any(|(l, c, m)| (*l, *c) == (5, 7) && m.contains("a function value")),
+        "{e:?}"
+    );
+    let e = errors(
+        "package main\nimport \"fmt\"\nfunc main() {\n\tfor {\n\t\tswitch fmt.Sprint(1) {\n\t\tcase \"1\":\n\t\t\tbreak\n\t\t}\n\t}\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter()
+            .any(|(l, _, m)| *l == 7 && m.contains("`break` in a switch")),
+        "{e:?}"
+    );
+}

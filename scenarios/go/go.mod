@@ -1,0 +1,3 @@
+module weft.example/gocorpus
+
+go 1.23

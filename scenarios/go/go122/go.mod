@@ -1,0 +1,3 @@
+module weft.example/gocorpus/go122
+
+go 1.22
