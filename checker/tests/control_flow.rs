@@ -4,51 +4,24 @@
 //! programs are in `checker/tests/control/go/probes.go`, their output (Go
 //! 1.23.5) in `checker/tests/control/go/RESULTS.txt`.
 
-use weft_checker::explore::{explore, explore_with, Bounds, Outcome};
-use weft_checker::reduce::Reduction;
+use weft_checker::explore::Outcome;
 use weft_models::span::SourceFile;
 use weft_models::syntax::BugKind::{self, *};
 
+#[path = "support/both.rs"]
+mod support;
+
 fn check(main: &str, funcs: &str) -> Outcome {
     let src = format!("Scenario(name: \"t\",\n main: [\n{main}\n ],\n funcs: {{{funcs}}},\n)");
-    let file = SourceFile::new("t.ron", src);
-    let prog = match weft_models::compile(&file, &[]) {
-        Ok(p) => p,
-        Err(e) => panic!("scenario does not compile:\n{}", e.render(&file, false)),
-    };
-    let out = explore_with(&prog, &Bounds::default(), Reduction::None).expect("no model error");
-    assert!(out.complete, "search must be complete");
-    let reduced = explore(&prog, &Bounds::default()).expect("no model error");
-    let keys = |o: &Outcome| {
-        o.bugs
-            .iter()
-            .map(|b| (b.kind, b.site, b.message.clone()))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        keys(&reduced),
-        keys(&out),
-        "the reduction changes the verdict"
-    );
-    out
+    support::check_both(&src)
 }
 
 fn kinds(o: &Outcome) -> Vec<BugKind> {
-    let mut k: Vec<BugKind> = o.bugs.iter().map(|b| b.kind).collect();
-    k.sort();
-    k.dedup();
-    k
+    support::kinds(o)
 }
 
 fn messages(o: &Outcome, kind: BugKind) -> Vec<String> {
-    let mut m: Vec<String> = o
-        .bugs
-        .iter()
-        .filter(|b| b.kind == kind)
-        .map(|b| b.message.clone())
-        .collect();
-    m.sort();
-    m
+    support::messages(o, Some(kind))
 }
 
 /// The rendered errors of a scenario that must not compile.

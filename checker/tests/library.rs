@@ -6,10 +6,12 @@
 //! Every check runs with and without the reduction and asserts both give
 //! the same bugs.
 
-use weft_checker::explore::{explore, explore_with, Bounds, Outcome};
-use weft_checker::reduce::Reduction;
+use weft_checker::explore::Outcome;
 use weft_models::span::SourceFile;
 use weft_models::syntax::BugKind::{self, *};
+
+#[path = "support/both.rs"]
+mod support;
 
 struct Checked {
     out: Outcome,
@@ -17,50 +19,18 @@ struct Checked {
 
 impl Checked {
     fn kinds(&self) -> Vec<BugKind> {
-        let mut k: Vec<BugKind> = self.out.bugs.iter().map(|b| b.kind).collect();
-        k.sort();
-        k.dedup();
-        k
+        support::kinds(&self.out)
     }
 
     fn messages(&self, kind: BugKind) -> Vec<String> {
-        let mut m: Vec<String> = self
-            .out
-            .bugs
-            .iter()
-            .filter(|b| b.kind == kind)
-            .map(|b| b.message.clone())
-            .collect();
-        m.sort();
-        m
+        support::messages(&self.out, Some(kind))
     }
 }
 
 fn check_src(src: &str) -> Checked {
-    let file = SourceFile::new("t.ron", src);
-    let prog = match weft_models::compile(&file, &[]) {
-        Ok(p) => p,
-        Err(e) => panic!("scenario does not compile:\n{}", e.render(&file, false)),
-    };
-    let out = explore_with(&prog, &Bounds::default(), Reduction::None).expect("no model error");
-    assert!(out.complete, "search must be complete");
-    let reduced = explore(&prog, &Bounds::default()).expect("no model error");
-    assert!(reduced.complete, "reduced search must be complete");
-    let keys = |o: &Outcome| {
-        let mut k: Vec<_> = o
-            .bugs
-            .iter()
-            .map(|b| (b.kind, b.site, b.message.clone()))
-            .collect();
-        k.sort();
-        k
-    };
-    assert_eq!(
-        keys(&reduced),
-        keys(&out),
-        "the reduction changes the verdict"
-    );
-    Checked { out }
+    Checked {
+        out: support::check_both(src),
+    }
 }
 
 fn check(main: &str) -> Checked {

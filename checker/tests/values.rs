@@ -7,10 +7,12 @@
 //! `checker/tests/values/go/RESULTS.txt` (run with `sh run.sh` there).
 //! Each scenario is checked with and without the reduction, which must agree.
 
-use weft_checker::explore::{explore, explore_with, Bounds, Outcome};
-use weft_checker::reduce::Reduction;
+use weft_checker::explore::Outcome;
 use weft_models::span::SourceFile;
 use weft_models::syntax::BugKind::{self, *};
+
+#[path = "support/both.rs"]
+mod support;
 
 const TYPES: &str = r#"{
     "Server": {"mu": "sync.Mutex", "ch": "chan int", "closed": "bool", "n": "int",
@@ -25,38 +27,15 @@ fn source(main: &str, funcs: &str) -> String {
 }
 
 fn check(main: &str, funcs: &str) -> Outcome {
-    let file = SourceFile::new("t.ron", source(main, funcs));
-    let prog = match weft_models::compile(&file, &[]) {
-        Ok(p) => p,
-        Err(e) => panic!("scenario does not compile:\n{}", e.render(&file, false)),
-    };
-    let out = explore_with(&prog, &Bounds::default(), Reduction::None).expect("no model error");
-    assert!(out.complete, "search must be complete");
-    let reduced = explore(&prog, &Bounds::default()).expect("no model error");
-    let keys = |o: &Outcome| {
-        o.bugs
-            .iter()
-            .map(|b| (b.kind, b.site, b.message.clone()))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        keys(&reduced),
-        keys(&out),
-        "the reduction changes the verdict"
-    );
-    out
+    support::check_both(&source(main, funcs))
 }
 
 fn kinds(o: &Outcome) -> Vec<BugKind> {
-    let mut k: Vec<BugKind> = o.bugs.iter().map(|b| b.kind).collect();
-    k.sort();
-    k.dedup();
-    k
+    support::kinds(o)
 }
 
 fn messages(o: &Outcome) -> Vec<String> {
-    let mut m: Vec<String> = o.bugs.iter().map(|b| b.message.clone()).collect();
-    m.sort();
+    let mut m = support::messages(o, None);
     m.dedup();
     m
 }

@@ -206,6 +206,26 @@ impl GroupPart {
     }
 }
 
+impl Expr {
+    /// The expressions directly inside this one, in evaluation order: the
+    /// one exhaustive description every walk over expressions uses.
+    pub fn operands(&self) -> [Option<&Expr>; 2] {
+        match self {
+            Expr::Const(_) | Expr::Local(_) | Expr::Global(_) | Expr::Func(_) => [None, None],
+            Expr::Unary(_, a)
+            | Expr::DoneOf(a)
+            | Expr::ChanOf(a)
+            | Expr::Cap(a)
+            | Expr::GroupPart(a, _)
+            | Expr::CondLocker(a)
+            | Expr::RLocker(a)
+            | Expr::Field(a, _)
+            | Expr::SliceLen(a) => [Some(a), None],
+            Expr::Binary(_, a, b) | Expr::Elem(a, b) => [Some(a), Some(b)],
+        }
+    }
+}
+
 /// A shared location read or written by [`Op::Load`] and [`Op::Store`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Place {

@@ -110,20 +110,7 @@ pub(crate) fn reads(prog: &Program, g: &Goroutine) -> Vec<(String, Value)> {
                         read.push(*l);
                     }
                 }
-                Expr::Const(_) | Expr::Global(_) | Expr::Func(_) => {}
-                Expr::Unary(_, a)
-                | Expr::DoneOf(a)
-                | Expr::ChanOf(a)
-                | Expr::Cap(a)
-                | Expr::GroupPart(a, _)
-                | Expr::CondLocker(a)
-                | Expr::RLocker(a)
-                | Expr::Field(a, _)
-                | Expr::SliceLen(a) => stack.push(a),
-                Expr::Binary(_, a, b) | Expr::Elem(a, b) => {
-                    stack.push(b);
-                    stack.push(a);
-                }
+                other => stack.extend(other.operands().into_iter().flatten().rev()),
             }
         }
     });

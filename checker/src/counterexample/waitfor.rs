@@ -161,18 +161,12 @@ type Env = Vec<Option<Value>>;
 
 fn known(e: &Expr, env: &Env) -> bool {
     match e {
-        Expr::Const(_) | Expr::Global(_) | Expr::Func(_) => true,
         Expr::Local(l) => env.get(l.index()).is_some_and(Option::is_some),
-        Expr::Unary(_, a)
-        | Expr::DoneOf(a)
-        | Expr::ChanOf(a)
-        | Expr::Cap(a)
-        | Expr::GroupPart(a, _)
-        | Expr::CondLocker(a)
-        | Expr::RLocker(a)
-        | Expr::Field(a, _)
-        | Expr::SliceLen(a) => known(a, env),
-        Expr::Binary(_, a, b) | Expr::Elem(a, b) => known(a, env) && known(b, env),
+        other => other
+            .operands()
+            .into_iter()
+            .flatten()
+            .all(|a| known(a, env)),
     }
 }
 

@@ -211,20 +211,11 @@ fn may_be_handle(e: &Expr) -> bool {
 fn named_globals(e: &Expr, out: &mut CodeFuture) {
     match e {
         Expr::Global(g) => out.name(g.0),
-        Expr::Unary(_, a)
-        | Expr::DoneOf(a)
-        | Expr::ChanOf(a)
-        | Expr::Cap(a)
-        | Expr::GroupPart(a, _)
-        | Expr::CondLocker(a)
-        | Expr::RLocker(a)
-        | Expr::Field(a, _)
-        | Expr::SliceLen(a) => named_globals(a, out),
-        Expr::Binary(_, a, b) | Expr::Elem(a, b) => {
-            named_globals(a, out);
-            named_globals(b, out);
+        other => {
+            for a in other.operands().into_iter().flatten() {
+                named_globals(a, out);
+            }
         }
-        Expr::Const(_) | Expr::Local(_) | Expr::Func(_) => {}
     }
 }
 
