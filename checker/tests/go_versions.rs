@@ -448,3 +448,28 @@ fn rule_6_a_ticker_still_reachable_is_no_leak() {
     let (_, c) = check_file(src);
     assert_eq!(c.kinds(), vec![]);
 }
+
+#[test]
+fn reports_say_which_go_version_was_checked() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scenarios/pitfalls/22-time-tick-leak.ron");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
+            .arg("check")
+            .args(args)
+            .arg(&file)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("weft runs");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    assert!(run(&[]).contains("go 1.22 (its timer semantics)"));
+    let json: serde_json::Value =
+        serde_json::from_str(run(&["--format", "json"]).trim()).expect("one JSON line");
+    assert_eq!(json["go"], "1.22");
+    // `--go` overrides the file, and the default needs no word in the text.
+    assert!(!run(&["--go", "1.23"]).contains("go 1.22"));
+    let json: serde_json::Value =
+        serde_json::from_str(run(&["--go", "1.23", "--format", "json"]).trim()).expect("JSON");
+    assert_eq!(json["go"], "1.23");
+}

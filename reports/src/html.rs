@@ -221,6 +221,9 @@ fn header(out: &mut String, r: &ScenarioReport) {
     if let Some(s) = &r.summary {
         let _ = write!(out, "<p class=\"meta summary\">{}</p>", esc(s));
     }
+    if r.go == "1.22" {
+        out.push_str("<p class=\"meta go\">go 1.22 (its timer semantics)</p>");
+    }
     if let Some(o) = &r.origin {
         let _ = write!(out, "<p class=\"meta origin\">origin: {}</p>", esc(o));
     }

@@ -920,6 +920,10 @@ fn header(out: &mut String, r: &ScenarioReport, style: Style) {
             let _ = writeln!(out, "  {}", style.dim(&l));
         }
     }
+    // The older timer semantics are the exception: say so.
+    if r.go == "1.22" {
+        let _ = writeln!(out, "  {}", style.dim("go 1.22 (its timer semantics)"));
+    }
     if !r.bugs.is_empty() {
         let _ = writeln!(out);
     }

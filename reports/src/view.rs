@@ -983,6 +983,9 @@ pub struct ScenarioReport {
     /// The study's taxonomy, as the scenario declares it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taxonomy: Option<TaxonomyView>,
+    /// The Go version whose runtime semantics were checked (`1.22` or
+    /// `1.23`: they differ in timers).
+    pub go: String,
     /// Parameter values used.
     pub params: BTreeMap<String, i64>,
     /// Expected bug kinds (empty: clean).

@@ -598,6 +598,7 @@ pub fn scenario_report(
         scenario: meta.name.clone(),
         summary: meta.summary.clone(),
         origin: meta.origin.clone(),
+        go: meta.go.as_str().to_string(),
         taxonomy: taxonomy::declared(loc.prog)
             .map(|(behavior, cause)| TaxonomyView { behavior, cause }),
         params: meta.params.iter().cloned().collect::<BTreeMap<_, _>>(),
