@@ -495,7 +495,11 @@ impl Importer<'_> {
             return self.closure("Go(body: [", f, &args, n, em);
         }
         let name = self.text(f).to_string();
-        if self.pkg.funcs.contains_key(&name) && self.scope.get(&name).is_none() {
+        let method = self.method_key(f);
+        let name = method.clone().unwrap_or(name);
+        if self.pkg.funcs.contains_key(&name)
+            && (self.scope.get(&name).is_none() || method.is_some())
+        {
             let a = self.call_args(&name, &args, call)?;
             self.wanted.push(name.clone());
             em.leaf(

@@ -66,8 +66,11 @@ impl Importer<'_> {
             | "raw_string_literal"
             | "float_literal"
             | "rune_literal"
-            | "imaginary_literal"
-            | "composite_literal" => Ok(Ex::untracked(&text)),
+            | "imaginary_literal" => Ok(Ex::untracked(&text)),
+            "composite_literal" => match self.hoist_new(n)? {
+                Some(e) => Ok(e),
+                None => Ok(Ex::untracked(&text)),
+            },
             // Its body may synchronise: never treated as data.
             "func_literal" => Err(self.unsupported_with(
                 n,
@@ -172,9 +175,24 @@ impl Importer<'_> {
             );
             return Ok(Ex::value(t, kind));
         }
+        if op == "&" {
+            if let Some(e) = self.hoist_new(n)? {
+                return Ok(e);
+            }
+        }
         let e = self.expr(operand)?;
         if e.untracked {
             return Ok(Ex::untracked(&text));
+        }
+        if let Kind::Record { ty, .. } = e.kind {
+            return match op.as_str() {
+                // `&s` of a local struct value: weft's record is already a reference.
+                "&" => Ok(Ex {
+                    kind: Kind::Record { ty, value: false },
+                    ..e
+                }),
+                _ => Err(self.copy_error(n, ty, &format!("`{text}`"))),
+            };
         }
         match op.as_str() {
             // `&wg` passes an object: weft shares objects by reference.
@@ -246,6 +264,7 @@ impl Importer<'_> {
             return Ok(Ex::untracked(&text));
         }
         match (e.kind, field.as_str()) {
+            (Kind::Record { ty, .. }, f) => self.field(n, &e, ty, f),
             (Kind::Timer | Kind::Ticker, "C") => Ok(Ex::value(
                 format!("{}.C", e.text),
                 Kind::Chan {
@@ -360,7 +379,10 @@ impl Importer<'_> {
             .child_by_field_name("function")
             .map(|f| self.text(f).to_string())
             .unwrap_or_default();
-        let own = self.pkg.funcs.contains_key(&fname) && self.scope.get(&fname).is_none();
+        let own = (self.pkg.funcs.contains_key(&fname) && self.scope.get(&fname).is_none())
+            || call
+                .child_by_field_name("function")
+                .is_some_and(|f| self.method_key(f).is_some());
         let atomic = fname.starts_with("atomic.")
             || matches!(
                 fname.as_str(),

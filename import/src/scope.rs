@@ -43,6 +43,15 @@ pub enum Kind {
     Recovered,
     /// A `*testing.T`: its `Fatal`/`Error` calls are failed assertions.
     Testing,
+    /// A record: a struct type of the file (`ty` indexes [`crate::Pkg::structs`]),
+    /// held through a pointer, or by value (`value`: a `var s T` local, made
+    /// with `New` and never copied).
+    Record {
+        /// The struct type.
+        ty: u16,
+        /// Held by value: using it other than through a field or `&` copies it.
+        value: bool,
+    },
     /// Data weft does not track (strings, floats, errors, I/O results...):
     /// reads of it make a condition a nondeterministic choice.
     Untracked,
@@ -85,6 +94,7 @@ impl Kind {
             Kind::AtomicInt => "an atomic integer",
             Kind::Recovered => "a recovered value",
             Kind::Testing => "a *testing.T",
+            Kind::Record { .. } => "a struct",
             Kind::Untracked => "untracked data",
         }
     }

@@ -379,6 +379,11 @@ impl Importer<'_> {
         if rights.len() == 1 && !lefts.is_empty() && matches!(op.as_str(), ":=" | "=") {
             let rv = rights[0];
             if rv.kind() == "call_expression" && !self.is_value_call(rv) {
+                if let [l] = lefts.as_slice() {
+                    if self.is_record_field(*l) {
+                        return self.call_into_field(rv, *l, n, em);
+                    }
+                }
                 return self.call(rv, &lefts, declare, n, em);
             }
             if self.is_recv(rv) {
@@ -390,6 +395,13 @@ impl Importer<'_> {
         }
         for (t, v) in lefts.iter().zip(rights.iter()) {
             let name = self.text(*t).to_string();
+            if declare
+                && t.kind() == "identifier"
+                && name != "_"
+                && self.bind_new(&name, *v, n, em)?
+            {
+                continue;
+            }
             let val = self.expr(*v)?;
             if name == "_" {
                 continue;
@@ -418,6 +430,9 @@ impl Importer<'_> {
                 continue;
             }
             if !value.kind.is_value() && value.kind != Kind::Untracked {
+                if let Kind::Record { ty, value: true } = value.kind {
+                    return Err(self.copy_error(*v, ty, &format!("`{}`", self.text(n))));
+                }
                 // An object bound to a new name: an alias.
                 if declare && t.kind() == "identifier" {
                     self.scope.declare(
@@ -429,6 +444,19 @@ impl Importer<'_> {
                         },
                     );
                     continue;
+                }
+                // A field, or a variable declared holding a reference:
+                // a plain write of the reference.
+                let own = t.kind() == "identifier"
+                    && self.scope.get(&name).is_some_and(|b| {
+                        b.ron == name && matches!(b.kind, Kind::Record { value: false, .. })
+                    });
+                if t.kind() == "selector_expression" || own {
+                    let target = self.expr(*t)?;
+                    if !target.untracked && target.kind == value.kind {
+                        em.leaf(&format!("Set({}, {})", q(&target.text), q(&value.text)), at);
+                        continue;
+                    }
                 }
                 return Err(self.unsupported_with(
                     n,
@@ -463,6 +491,47 @@ impl Importer<'_> {
                 );
             }
         }
+        Ok(())
+    }
+
+    /// Whether `t` is a field of a record (`s.f`, `s.next.f`).
+    fn is_record_field(&self, t: Node) -> bool {
+        t.kind() == "selector_expression"
+            && t.child_by_field_name("operand")
+                .and_then(|o| self.static_kind(o))
+                .is_some_and(|k| matches!(k, Kind::Record { .. }))
+    }
+
+    /// `s.f = call(...)`: the call's result goes to a temporary (a
+    /// declaration cannot name a field), then to the field.
+    fn call_into_field(
+        &mut self,
+        call: Node,
+        field: Node,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let target = self.expr(field)?;
+        let base: String = self
+            .text(field)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        self.temps += 1;
+        let tmp = format!("{base}_{}", self.temps);
+        self.call_into_temp(call, &tmp, em)?;
+        let kind = self.scope.get(&tmp).map_or(Kind::Untracked, |b| b.kind);
+        if target.untracked || kind == Kind::Untracked {
+            self.note(
+                stmt,
+                format!("`{}` changes data weft does not track", self.text(stmt)),
+            );
+            return Ok(());
+        }
+        em.leaf(
+            &format!("Set({}, {})", q(&target.text), q(&tmp)),
+            self.span(stmt),
+        );
         Ok(())
     }
 
@@ -523,6 +592,9 @@ impl Importer<'_> {
             }
             for (name, val) in names.iter().zip(vals.iter()) {
                 let nm = self.text(*name).to_string();
+                if !const_decl && self.bind_new(&nm, *val, spec, em)? {
+                    continue;
+                }
                 let e = self.expr(*val)?;
                 if e.untracked || !e.kind.is_value() && e.kind != Kind::Untracked {
                     self.note(*val, format!("`{nm}` holds data weft does not track"));
@@ -555,7 +627,7 @@ impl Importer<'_> {
             return Err(self.unsupported(spec, "a declaration without type or value"));
         };
         let tys = self.text(ty).to_string();
-        let Some(kind) = crate::scope::kind_of_type(&tys) else {
+        let Some(kind) = self.kind_of(&tys) else {
             return Err(self.unsupported_with(
                 ty,
                 &format!("a variable of type `{tys}`"),
@@ -582,6 +654,20 @@ impl Importer<'_> {
                 Kind::Untracked => {
                     self.declare(&nm, Kind::Untracked);
                     continue;
+                }
+                // `var s T`: a record made in place, never copied (copies are refused).
+                Kind::Record { ty, value: true } => {
+                    format!("New({}, {})", q(&nm), q(self.struct_name(ty)))
+                }
+                // `var p *T`: nil until assigned.
+                Kind::Record { ty, value: false } => {
+                    let shared = global || self.shared.contains(&nm);
+                    let t = q(&format!("*{}", self.struct_name(ty)));
+                    if shared {
+                        format!("Var(name: {}, type: {t})", q(&nm))
+                    } else {
+                        format!("Let(name: {}, value: \"nil\", type: {t})", q(&nm))
+                    }
                 }
                 Kind::Map => {
                     return Err(self.unsupported_with(

@@ -183,3 +183,47 @@ fn function_values_and_breaks_in_untracked_switches_are_refused_not_dropped() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_struct_becomes_a_record_type_and_a_method_a_function_of_its_receiver() {
+    let i = one(
+        "package main\nimport \"sync\"\ntype S struct {\n\tmu sync.Mutex\n\tch chan int\n\tn int\n\tname string\n\tnext *S\n}\nfunc (s *S) Inc(d int) {\n\ts.mu.Lock()\n\ts.n += d\n\ts.mu.Unlock()\n}\nfunc main() {\n\tc := make(chan int)\n\ts := &S{ch: c, n: 1, name: \"x\"}\n\ts.next = new(S)\n\ts.Inc(2)\n\tgo s.next.Inc(3)\n}\n",
+    );
+    for want in [
+        "\"S\": {\"mu\": \"sync.Mutex\", \"ch\": \"chan int\", \"n\": \"int\", \"next\": \"*S\"},",
+        "New(\"s\", \"S\", {\"ch\": \"c\", \"n\": 1}),  // go: t.go:17",
+        "New(\"s",
+        "Set(\"s.next\", \"s",
+        "Call(func: \"S_Inc\", args: [\"s\", 2]),  // go: t.go:19",
+        "Go(func: \"S_Inc\", args: [\"s.next\", 3]),  // go: t.go:20",
+        "\"S_Inc\": (params: [\"s\", \"d\"], body: [",
+        "Set(\"s.n\", \"s.n + d\"),  // go: t.go:12",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // The untracked field is left out of `New` and listed.
+    assert!(i
+        .abstractions
+        .iter()
+        .any(|a| a.what == "the field `name` holds data weft does not track"));
+}
+
+#[test]
+fn a_struct_value_copied_is_refused_and_a_lock_copy_named_as_go_vet_does() {
+    let base = "package main\nimport \"sync\"\ntype S struct {\n\tmu sync.Mutex\n}\ntype P struct {\n\tn int\n}\n";
+    let e = errors(
+        &format!("{base}func f(s S) {{}}\nfunc main() {{\n\tvar s S\n\tf(s)\n}}\n"),
+        &Options::default(),
+    );
+    assert_eq!(e[0].0, 9, "{e:?}");
+    assert!(
+        e[0].2.contains("copies a `S`, which holds a sync object"),
+        "{e:?}"
+    );
+    let e = errors(
+        &format!("{base}func main() {{\n\tvar p P\n\tq := p\n\t_ = q\n}}\n"),
+        &Options::default(),
+    );
+    assert_eq!((e[0].0, e[0].1), (11, 7), "{e:?}");
+    assert!(e[0].2.contains("a copy of a `P` struct value"), "{e:?}");
+}
