@@ -121,6 +121,14 @@ impl Importer<'_> {
             return self.closure("If(\"true\", [", f, &args, stmt, em);
         }
         match fname.as_str() {
+            "append" => {
+                return Err(self.unsupported_with(
+                    call,
+                    "append",
+                    "weft's slices have a fixed length: make the slice with its final length, \
+                     `make([]T, n)`, and set its elements",
+                ))
+            }
             "close" => {
                 let c = self.chan(arg(0).unwrap_or(call))?;
                 em.leaf(&format!("Close({})", q(&c)), at);
@@ -185,6 +193,22 @@ impl Importer<'_> {
                 }
                 if tys.starts_with("map[") {
                     obj!(Kind::Map, "Map");
+                }
+                if let Some(Kind::Slice { elem, array: false }) = self.kind_of(&tys) {
+                    let len = match arg(1) {
+                        Some(c) => {
+                            let e = self.expr(c)?;
+                            if e.untracked {
+                                return Err(
+                                    self.unsupported(c, "a slice length weft cannot follow")
+                                );
+                            }
+                            lit(&e.text)
+                        }
+                        None => "0".into(),
+                    };
+                    let extra = format!(", {}, {len}", q(&self.elem_type(elem)));
+                    obj!(Kind::Slice { elem, array: false }, "Slice", extra);
                 }
                 return Err(self.unsupported_with(
                     call,

@@ -132,7 +132,7 @@ impl Importer<'_> {
             return Err(self.unsupported_with(
                 right,
                 &format!("range over `{}`", self.text(right)),
-                "weft ranges over channels, maps and integers; slices wait for issue 14",
+                "weft ranges over channels, maps, slices, arrays and integers",
             ));
         }
         let (vk, valk) = match over.kind {
@@ -145,6 +145,7 @@ impl Importer<'_> {
                 Kind::Untracked,
             ),
             Kind::Map => (Kind::Int, Kind::Int),
+            Kind::Slice { elem, .. } => (Kind::Int, elem.kind()),
             Kind::Int => (Kind::Int, Kind::Untracked),
             _ => {
                 return Err(self.unsupported(right, &format!("range over {}", over.kind.describe())))

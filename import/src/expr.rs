@@ -100,6 +100,10 @@ impl Importer<'_> {
                 };
                 let o = self.expr(obj)?;
                 let i = self.expr(idx)?;
+                if let (Kind::Slice { elem, .. }, false, false) = (o.kind, o.untracked, i.untracked)
+                {
+                    return Ok(Ex::value(format!("{}[{}]", o.text, i.text), elem.kind()));
+                }
                 if o.untracked || o.kind != Kind::Map {
                     return Ok(Ex::untracked(&text));
                 }

@@ -148,6 +148,10 @@ pub struct Importer<'a> {
     pub temps: usize,
     /// The temporary a hoisted call's result goes to.
     pub temp_target: Option<String>,
+    /// While set, results assigned to existing variables holding objects
+    /// go to fresh temporaries, listed here as `(variable, temporary)`
+    /// (weft's declarations always declare; the caller then `Set`s).
+    pub renamed: Option<Vec<(String, String)>>,
 }
 
 fn span_of(n: Node) -> Span {
@@ -283,6 +287,13 @@ impl<'a> Importer<'a> {
         };
         if let Kind::Record { ty: t, value: true } = kind {
             return Err(self.copy_error(ty, t, "a parameter passed by value"));
+        }
+        if let Kind::Slice { array: true, .. } = kind {
+            return Err(self.unsupported_with(
+                ty,
+                "an array passed by value",
+                "weft does not model array copies; pass a slice, which is shared",
+            ));
         }
         let by_value = !tys.trim_start().starts_with('*');
         if by_value
@@ -591,6 +602,7 @@ fn import_one(
         hoisted: emit::Hoisted::default(),
         temps: 0,
         temp_target: None,
+        renamed: None,
     };
     // Package variables.
     let mut globals = Emitter::new(file, src, 2, &im.hoisted);

@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use crate::emit::{lit, q, Emitter};
 use crate::expr::Ex;
-use crate::scope::{Binding, Elem, Kind};
+use crate::scope::{Binding, Elem, Kind, SliceElem};
 use crate::{Diagnostic, Fail, Importer};
 
 impl Importer<'_> {
@@ -36,6 +36,16 @@ impl Importer<'_> {
         };
         if let Some(ty) = self.struct_index(base) {
             return Some(Kind::Record { ty, value: !ptr });
+        }
+        // `[]T` and `[n]T` (the length is the caller's: `make`'s argument
+        // or the array's constant).
+        if let Some(rest) = t.strip_prefix('[') {
+            let (len, elem) = rest.split_once(']')?;
+            let elem = SliceElem::of(self.kind_of(elem)?)?;
+            return Some(Kind::Slice {
+                elem,
+                array: !len.trim().is_empty(),
+            });
         }
         crate::scope::kind_of_type(t)
     }
@@ -147,8 +157,55 @@ impl Importer<'_> {
             Kind::Record { ty, value } => {
                 format!("{}{}", if value { "" } else { "*" }, self.struct_name(ty))
             }
+            Kind::Slice { elem, array } => {
+                let len = if array {
+                    // A field's array length: a literal or a constant's value.
+                    let l = tys.trim().strip_prefix('[')?.split_once(']')?.0.trim();
+                    match l.parse::<i64>() {
+                        Ok(n) => n.to_string(),
+                        Err(_) => self.pkg.consts.get(l)?.to_string(),
+                    }
+                } else {
+                    String::new()
+                };
+                format!("[{len}]{}", self.elem_type(elem))
+            }
             Kind::Recovered | Kind::Testing | Kind::Untracked => return None,
         })
+    }
+
+    /// The length of an array type `[n]T` as a weft expression (a
+    /// literal or a package constant, which becomes a parameter).
+    pub fn array_len(&mut self, tys: &str) -> Option<String> {
+        let l = tys
+            .trim()
+            .strip_prefix('[')?
+            .split_once(']')?
+            .0
+            .trim()
+            .to_string();
+        if l.parse::<i64>().is_ok() {
+            return Some(l);
+        }
+        if self.pkg.consts.contains_key(&l) {
+            self.used_consts.insert(l.clone());
+            return Some(l);
+        }
+        None
+    }
+
+    /// A slice element's type in weft's spelling.
+    pub fn elem_type(&self, e: SliceElem) -> String {
+        match e {
+            SliceElem::Int => "int".into(),
+            SliceElem::Bool => "bool".into(),
+            SliceElem::Chan(Elem::Bool) => "chan bool".into(),
+            SliceElem::Chan(Elem::Int | Elem::Other) => "chan int".into(),
+            SliceElem::Mutex => "sync.Mutex".into(),
+            SliceElem::RwMutex => "sync.RWMutex".into(),
+            SliceElem::WaitGroup => "sync.WaitGroup".into(),
+            SliceElem::Record(ty) => format!("*{}", self.struct_name(ty)),
+        }
     }
 
     /// `s.f` where `s` is a record.

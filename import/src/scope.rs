@@ -52,9 +52,79 @@ pub enum Kind {
         /// Held by value: using it other than through a field or `&` copies it.
         value: bool,
     },
+    /// A slice or an array (`array`: copied by assignment, so never
+    /// aliased) of a fixed length.
+    Slice {
+        /// What its elements hold.
+        elem: SliceElem,
+        /// An array `[n]T` rather than a slice `[]T`.
+        array: bool,
+    },
     /// Data weft does not track (strings, floats, errors, I/O results...):
     /// reads of it make a condition a nondeterministic choice.
     Untracked,
+}
+
+/// What the elements of a slice or array hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SliceElem {
+    /// Integers.
+    Int,
+    /// Booleans.
+    Bool,
+    /// Channels.
+    Chan(Elem),
+    /// `sync.Mutex`, used in place.
+    Mutex,
+    /// `sync.RWMutex`, used in place.
+    RwMutex,
+    /// `sync.WaitGroup`, used in place.
+    WaitGroup,
+    /// Pointers to a struct of the file.
+    Record(u16),
+}
+
+impl SliceElem {
+    /// The element's kind, from the kind of its Go type (`None`: not an
+    /// element weft holds).
+    pub fn of(k: Kind) -> Option<SliceElem> {
+        Some(match k {
+            Kind::Int => SliceElem::Int,
+            Kind::Bool => SliceElem::Bool,
+            Kind::Chan { elem } => SliceElem::Chan(elem),
+            Kind::Mutex => SliceElem::Mutex,
+            Kind::RwMutex => SliceElem::RwMutex,
+            Kind::WaitGroup => SliceElem::WaitGroup,
+            Kind::Record { ty, value: false } => SliceElem::Record(ty),
+            Kind::Once
+            | Kind::Cond
+            | Kind::Ctx
+            | Kind::Cancel
+            | Kind::Timer
+            | Kind::Ticker
+            | Kind::Map
+            | Kind::Ptr
+            | Kind::AtomicInt
+            | Kind::Recovered
+            | Kind::Testing
+            | Kind::Record { value: true, .. }
+            | Kind::Slice { .. }
+            | Kind::Untracked => return None,
+        })
+    }
+
+    /// The kind of one element.
+    pub fn kind(self) -> Kind {
+        match self {
+            SliceElem::Int => Kind::Int,
+            SliceElem::Bool => Kind::Bool,
+            SliceElem::Chan(elem) => Kind::Chan { elem },
+            SliceElem::Mutex => Kind::Mutex,
+            SliceElem::RwMutex => Kind::RwMutex,
+            SliceElem::WaitGroup => Kind::WaitGroup,
+            SliceElem::Record(ty) => Kind::Record { ty, value: false },
+        }
+    }
 }
 
 /// The tracked element types of a channel.
@@ -95,6 +165,8 @@ impl Kind {
             Kind::Recovered => "a recovered value",
             Kind::Testing => "a *testing.T",
             Kind::Record { .. } => "a struct",
+            Kind::Slice { array: false, .. } => "a slice",
+            Kind::Slice { array: true, .. } => "an array",
             Kind::Untracked => "untracked data",
         }
     }
@@ -140,6 +212,15 @@ impl Scope {
         if let Some(top) = self.blocks.last_mut() {
             top.insert(go.to_string(), b);
         }
+    }
+
+    /// Whether a Go name other than `ron` is bound to the scenario name
+    /// `ron` (an alias: `a := b` of an object).
+    pub fn aliased(&self, ron: &str) -> bool {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.iter())
+            .any(|(go, b)| b.ron == ron && go != ron)
     }
 
     /// What `go` denotes, innermost first.

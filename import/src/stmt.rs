@@ -339,10 +339,54 @@ impl Importer<'_> {
             }
             return Ok(None);
         }
+        if let (Some(b), false, Some(_)) = (&existing, declare, &self.renamed) {
+            if !b.kind.is_value() && b.kind != Kind::Untracked {
+                let base: String = name.chars().filter(char::is_ascii_alphanumeric).collect();
+                let tmp = self.temp(&format!("{base}_new"), kind);
+                if let Some(r) = self.renamed.as_mut() {
+                    r.push((name, tmp.clone()));
+                }
+                return Ok(Some(tmp));
+            }
+        }
         if declare || existing.is_none() {
             self.declare(&name, kind);
         }
         Ok(Some(name))
+    }
+
+    /// Checks that the variable `name` holding an object can be assigned
+    /// another: a local of its own name, no alias bound to it, and not
+    /// shared with a goroutine (which would need a shared variable).
+    fn reassignable(&self, name: &str, kind: Kind, stmt: Node) -> Result<(), Fail> {
+        let Some(b) = self.scope.get(name) else {
+            return Err(self.unsupported(stmt, &format!("assigning to `{name}`")));
+        };
+        if b.kind != kind {
+            return Err(self.unsupported(
+                stmt,
+                &format!(
+                    "assigning {} to `{name}`, which holds {}",
+                    kind.describe(),
+                    b.kind.describe()
+                ),
+            ));
+        }
+        if b.ron != name || self.scope.aliased(name) {
+            return Err(self.unsupported_with(
+                stmt,
+                &format!("assigning {} to `{name}`, which another name also denotes", kind.describe()),
+                "weft binds `a := b` of an object as a second name for it; give the new object a new name",
+            ));
+        }
+        if self.shared.contains(name) {
+            return Err(self.unsupported_with(
+                stmt,
+                &format!("assigning {} to `{name}`, which a function literal shares", kind.describe()),
+                "shared variables holding objects are not imported yet; pass the object to the goroutine",
+            ));
+        }
+        Ok(())
     }
 
     /// Declares a Go local of `kind` under its own name.
@@ -384,7 +428,20 @@ impl Importer<'_> {
                         return self.call_into_field(rv, *l, n, em);
                     }
                 }
-                return self.call(rv, &lefts, declare, n, em);
+                if declare {
+                    return self.call(rv, &lefts, declare, n, em);
+                }
+                // Objects assigned to existing variables: through temporaries.
+                self.renamed = Some(Vec::new());
+                let r = self.call(rv, &lefts, declare, n, em);
+                let renamed = self.renamed.take().unwrap_or_default();
+                r?;
+                for (name, tmp) in renamed {
+                    let kind = self.scope.get(&tmp).map_or(Kind::Untracked, |b| b.kind);
+                    self.reassignable(&name, kind, n)?;
+                    em.leaf(&format!("Set({}, {})", q(&name), q(&tmp)), at);
+                }
+                return Ok(());
             }
             if self.is_recv(rv) {
                 return self.recv(rv, &lefts, declare, n, em);
@@ -433,6 +490,13 @@ impl Importer<'_> {
                 if let Kind::Record { ty, value: true } = value.kind {
                     return Err(self.copy_error(*v, ty, &format!("`{}`", self.text(n))));
                 }
+                if let Kind::Slice { array: true, .. } = value.kind {
+                    return Err(self.unsupported_with(
+                        n,
+                        "copying an array",
+                        "weft does not model array copies; use a slice, which is shared",
+                    ));
+                }
                 // An object bound to a new name: an alias.
                 if declare && t.kind() == "identifier" {
                     self.scope.declare(
@@ -447,11 +511,12 @@ impl Importer<'_> {
                 }
                 // A field, or a variable declared holding a reference:
                 // a plain write of the reference.
-                let own = t.kind() == "identifier"
-                    && self.scope.get(&name).is_some_and(|b| {
-                        b.ron == name && matches!(b.kind, Kind::Record { value: false, .. })
-                    });
-                if t.kind() == "selector_expression" || own {
+                if t.kind() == "identifier" && !declare {
+                    self.reassignable(&name, value.kind, n)?;
+                    em.leaf(&format!("Set({}, {})", q(&name), q(&value.text)), at);
+                    continue;
+                }
+                if matches!(t.kind(), "selector_expression" | "index_expression") {
                     let target = self.expr(*t)?;
                     if !target.untracked && target.kind == value.kind {
                         em.leaf(&format!("Set({}, {})", q(&target.text), q(&value.text)), at);
@@ -496,10 +561,17 @@ impl Importer<'_> {
 
     /// Whether `t` is a field of a record (`s.f`, `s.next.f`).
     fn is_record_field(&self, t: Node) -> bool {
-        t.kind() == "selector_expression"
-            && t.child_by_field_name("operand")
+        match t.kind() {
+            "selector_expression" => t
+                .child_by_field_name("operand")
                 .and_then(|o| self.static_kind(o))
-                .is_some_and(|k| matches!(k, Kind::Record { .. }))
+                .is_some_and(|k| matches!(k, Kind::Record { .. })),
+            "index_expression" => t
+                .child_by_field_name("operand")
+                .and_then(|o| self.static_kind(o))
+                .is_some_and(|k| matches!(k, Kind::Slice { .. })),
+            _ => false,
+        }
     }
 
     /// `s.f = call(...)`: the call's result goes to a temporary (a
@@ -655,6 +727,27 @@ impl Importer<'_> {
                     self.declare(&nm, Kind::Untracked);
                     continue;
                 }
+                // `var a [n]T`, `var xs []T` (nil: length 0).
+                Kind::Slice { elem, array } => {
+                    let len = if array {
+                        match self.array_len(&tys) {
+                            Some(l) => l,
+                            None => return Err(self.unsupported_with(
+                                ty,
+                                &format!("the array length of `{tys}`"),
+                                "weft reads array lengths written as integers or package constants",
+                            )),
+                        }
+                    } else {
+                        "0".to_string()
+                    };
+                    format!(
+                        "Slice({}, {}, {})",
+                        q(&nm),
+                        q(&self.elem_type(elem)),
+                        lit(&len)
+                    )
+                }
                 // `var s T`: a record made in place, never copied (copies are refused).
                 Kind::Record { ty, value: true } => {
                     format!("New({}, {})", q(&nm), q(self.struct_name(ty)))
@@ -676,9 +769,21 @@ impl Importer<'_> {
                         "make it: `m := make(map[K]V)`",
                     ))
                 }
+                // `var ctx context.Context`: nil until assigned.
+                Kind::Ctx | Kind::Cancel => {
+                    let shared = global || self.shared.contains(&nm);
+                    let t = q(if kind == Kind::Ctx {
+                        "context.Context"
+                    } else {
+                        "context.CancelFunc"
+                    });
+                    if shared {
+                        format!("Var(name: {}, type: {t})", q(&nm))
+                    } else {
+                        format!("Let(name: {}, value: \"nil\", type: {t})", q(&nm))
+                    }
+                }
                 Kind::Cond
-                | Kind::Ctx
-                | Kind::Cancel
                 | Kind::Timer
                 | Kind::Ticker
                 | Kind::Ptr

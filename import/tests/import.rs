@@ -227,3 +227,54 @@ fn a_struct_value_copied_is_refused_and_a_lock_copy_named_as_go_vet_does() {
     assert_eq!((e[0].0, e[0].1), (11, 7), "{e:?}");
     assert!(e[0].2.contains("a copy of a `P` struct value"), "{e:?}");
 }
+
+#[test]
+fn slices_and_arrays_become_fixed_length_slices_and_append_is_refused() {
+    let i = one(
+        "package main\nimport \"sync\"\nconst n = 2\nfunc main() {\n\tcs := make([]chan int, n)\n\tvar ms [3]sync.Mutex\n\tfor i, c := range cs {\n\t\t_ = c\n\t\tms[i].Lock()\n\t}\n\tcs[1] = make(chan int)\n\tk := len(cs)\n\t_ = k\n}\n",
+    );
+    for want in [
+        "Slice(\"cs\", \"chan int\", \"n\"),  // go: t.go:5",
+        "Slice(\"ms\", \"sync.Mutex\", 3),  // go: t.go:6",
+        "Range(chan: \"cs\", var: \"i\", value: \"c\", body: [  // go: t.go:7",
+        "Lock(\"ms[i]\"),  // go: t.go:9",
+        "Set(\"cs[1]\", \"cs_1__",
+        "Let(\"k\", \"len(cs)\"),  // go: t.go:12",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    let e = errors(
+        "package main\nfunc main() {\n\txs := make([]int, 1)\n\txs = append(xs, 2)\n}\n",
+        &Options::default(),
+    );
+    assert_eq!(
+        (e[0].0, e[0].1, e[0].2.as_str()),
+        (4, 7, "cannot import append"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn an_object_variable_assigned_again_goes_through_a_fresh_name_unless_aliased() {
+    let i = one(
+        "package main\nfunc main() {\n\tch := make(chan int, 1)\n\tif true {\n\t\tch = make(chan int, 2)\n\t}\n\tch <- 1\n}\n",
+    );
+    assert!(
+        i.text.contains("Chan(\"ch_new1\", 2),  // go: t.go:5")
+            && i.text.contains("Set(\"ch\", \"ch_new1\"),  // go: t.go:5"),
+        "{}",
+        i.text
+    );
+    let e = errors(
+        "package main\nfunc main() {\n\tch := make(chan int, 1)\n\tother := ch\n\tch = make(chan int)\n\tother <- 1\n}\n",
+        &Options::default(),
+    );
+    assert_eq!(e[0].0, 5, "{e:?}");
+    assert!(e[0].2.contains("which another name also denotes"), "{e:?}");
+    let e = errors(
+        "package main\nfunc main() {\n\tch := make(chan int, 1)\n\tgo func() {\n\t\tch = make(chan int)\n\t}()\n\tch <- 1\n}\n",
+        &Options::default(),
+    );
+    assert_eq!(e[0].0, 5, "{e:?}");
+    assert!(e[0].2.contains("which a function literal shares"), "{e:?}");
+}
