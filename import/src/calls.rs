@@ -446,6 +446,27 @@ impl Importer<'_> {
                 }
             }
         }
+        // A call through a function value (its result is not followed).
+        if let Some(b) = self
+            .scope
+            .get(&fname)
+            .cloned()
+            .filter(|b| b.kind == Kind::Func)
+        {
+            let a = self.value_call_args(&args)?;
+            if targets.iter().any(|t| self.text(*t) != "_") || self.temp_target.is_some() {
+                return Err(self.unsupported_with(
+                    call,
+                    &format!("the result of `{fname}(...)`, a call through a function value"),
+                    "call a function of the file by its name to use its result",
+                ));
+            }
+            em.leaf(
+                &format!("Call(func: {}, args: [{}])", q(&b.ron), a.join(", ")),
+                at,
+            );
+            return Ok(());
+        }
         // A cancel function.
         if let Some(b) = self.scope.get(&fname).cloned() {
             if b.kind == Kind::Cancel {

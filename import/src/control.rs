@@ -509,6 +509,19 @@ impl Importer<'_> {
             );
             return Ok(());
         }
+        if let Some(b) = self
+            .scope
+            .get(&name)
+            .cloned()
+            .filter(|b| b.kind == Kind::Func)
+        {
+            let a = self.value_call_args(&args)?;
+            em.leaf(
+                &format!("Go(func: {}, args: [{}])", q(&b.ron), a.join(", ")),
+                at,
+            );
+            return Ok(());
+        }
         // `go obj.method()` and the like: run the call in a goroutine.
         em.open("Go(body: [", at);
         let r = self.call(call, &[], false, n, em);
@@ -570,6 +583,69 @@ impl Importer<'_> {
         self.in_main = saved_main;
         self.result = saved_result;
         Ok(())
+    }
+
+    /// `f := func(x int) { ... }`: a closure, `Func("f", ["x"], [...])`.
+    /// Its parameters must all be tracked (a call through `f` passes every
+    /// argument); it may return one tracked value.
+    pub(crate) fn func_value(
+        &mut self,
+        name: &str,
+        lit: Node,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let at = self.span(stmt);
+        let sig = self.sig(lit)?;
+        if let Some((p, _)) = sig.params.iter().find(|(_, k)| *k == Kind::Untracked) {
+            return Err(self.unsupported_with(
+                lit,
+                &format!("a function value whose parameter `{p}` is data weft does not track"),
+                "weft's function values take integers, booleans and objects",
+            ));
+        }
+        // Declared first: the literal may call itself through its name.
+        self.declare(name, Kind::Func);
+        let saved = (self.in_main, self.result);
+        self.in_main = false;
+        self.result = sig.result;
+        self.scope.push();
+        let ps: Vec<String> = sig.params.iter().map(|(p, _)| q(p)).collect();
+        em.open(
+            &format!(
+                "Func(name: {}, params: [{}], body: [",
+                q(name),
+                ps.join(", ")
+            ),
+            at,
+        );
+        for (p, k) in &sig.params {
+            self.declare(p, *k);
+        }
+        if let Some(b) = lit.child_by_field_name("body") {
+            self.block(b, em);
+        }
+        em.close("])");
+        self.scope.pop();
+        (self.in_main, self.result) = saved;
+        Ok(())
+    }
+
+    /// A call through a local holding a function value: its arguments
+    /// (all tracked), as RON.
+    pub(crate) fn value_call_args(&mut self, args: &[Node]) -> Result<Vec<String>, Fail> {
+        let mut out = Vec::new();
+        for a in args {
+            let e = self.expr(*a)?;
+            if e.untracked {
+                return Err(self.unsupported(*a, "an argument weft cannot follow"));
+            }
+            if let Kind::Record { ty, value: true } = e.kind {
+                return Err(self.copy_error(*a, ty, "an argument"));
+            }
+            out.push(crate::emit::lit(&e.text));
+        }
+        Ok(out)
     }
 
     pub(crate) fn defer_stmt(&mut self, n: Node, em: &mut Emitter) -> Result<(), Fail> {

@@ -75,9 +75,8 @@ impl Importer<'_> {
             "func_literal" => Err(self.unsupported_with(
                 n,
                 "a function value",
-                "call the literal where it is made (`go func() {...}()`, `defer func() {...}()`, \
-                 `once.Do(func() {...})`), or make it a function of the file; function values \
-                 wait for issue 14",
+                "name it first (`f := func(x int) {...}`), call it where it is made \
+                 (`go func() {...}()`), or make it a function of the file",
             )),
             "parenthesized_expression" => {
                 let inner = self.only_child(n)?;
@@ -134,6 +133,11 @@ impl Importer<'_> {
         if self.pkg.consts.contains_key(&name) {
             self.used_consts.insert(name.clone());
             return Ok(Ex::value(name, Kind::Int));
+        }
+        if self.pkg.funcs.contains_key(&name) && !self.pkg.methods.contains_key(&name) {
+            // A package function used as a value.
+            self.wanted.push(name.clone());
+            return Ok(Ex::value(name, Kind::Func));
         }
         if name == "iota" {
             return Err(self.unsupported(n, "iota"));

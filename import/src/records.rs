@@ -170,6 +170,7 @@ impl Importer<'_> {
                 };
                 format!("[{len}]{}", self.elem_type(elem))
             }
+            Kind::Func => tys.trim().to_string(),
             Kind::Recovered | Kind::Testing | Kind::Untracked => return None,
         })
     }

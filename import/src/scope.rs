@@ -60,6 +60,8 @@ pub enum Kind {
         /// An array `[n]T` rather than a slice `[]T`.
         array: bool,
     },
+    /// A function value (`func(...)`: a closure or a package function).
+    Func,
     /// Data weft does not track (strings, floats, errors, I/O results...):
     /// reads of it make a condition a nondeterministic choice.
     Untracked,
@@ -109,6 +111,7 @@ impl SliceElem {
             | Kind::Testing
             | Kind::Record { value: true, .. }
             | Kind::Slice { .. }
+            | Kind::Func
             | Kind::Untracked => return None,
         })
     }
@@ -165,6 +168,7 @@ impl Kind {
             Kind::Recovered => "a recovered value",
             Kind::Testing => "a *testing.T",
             Kind::Record { .. } => "a struct",
+            Kind::Func => "a function value",
             Kind::Slice { array: false, .. } => "a slice",
             Kind::Slice { array: true, .. } => "an array",
             Kind::Untracked => "untracked data",
@@ -246,6 +250,9 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
     }
     if t.starts_with("map[") {
         return Some(Kind::Map);
+    }
+    if t.starts_with("func(") {
+        return Some(Kind::Func);
     }
     Some(match t.trim_start_matches('*') {
         "sync.Mutex" => Kind::Mutex,

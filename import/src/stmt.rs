@@ -459,6 +459,10 @@ impl Importer<'_> {
             {
                 continue;
             }
+            if declare && t.kind() == "identifier" && v.kind() == "func_literal" {
+                self.func_value(&name, *v, n, em)?;
+                continue;
+            }
             let val = self.expr(*v)?;
             if name == "_" {
                 continue;
@@ -784,6 +788,7 @@ impl Importer<'_> {
                     }
                 }
                 Kind::Cond
+                | Kind::Func
                 | Kind::Timer
                 | Kind::Ticker
                 | Kind::Ptr

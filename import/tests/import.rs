@@ -162,7 +162,7 @@ fn go_mod_gives_the_version() {
 #[test]
 fn function_values_and_breaks_in_untracked_switches_are_refused_not_dropped() {
     let e = errors(
-        "package main\nimport \"sync\"\nfunc main() {\n\tvar mu sync.Mutex\n\tf := func() { mu.Lock() }\n\tgo f()\n}\n",
+        "package main\nimport \"sync\"\nfunc run(f func()) { f() }\nfunc main() {\n\tvar mu sync.Mutex\n\trun(func() { mu.Lock() })\n}\n",
         &Options {
             allow_abstract: true,
             ..Options::default()
@@ -170,7 +170,7 @@ fn function_values_and_breaks_in_untracked_switches_are_refused_not_dropped() {
     );
     assert!(
         e.iter()
-            .any(|(l, c, m)| (*l, *c) == (5, 7) && m.contains("a function value")),
+            .any(|(l, c, m)| (*l, *c) == (6, 6) && m.contains("a function value")),
         "{e:?}"
     );
     let e = errors(
@@ -277,4 +277,32 @@ fn an_object_variable_assigned_again_goes_through_a_fresh_name_unless_aliased() 
     );
     assert_eq!(e[0].0, 5, "{e:?}");
     assert!(e[0].2.contains("which a function literal shares"), "{e:?}");
+}
+
+#[test]
+fn a_closure_in_a_local_is_a_func_and_a_package_function_a_value() {
+    let i = one(
+        "package main\nfunc run(f func(int), x int) {\n\tf(x)\n}\nfunc show(x int) {}\nfunc main() {\n\tch := make(chan int, 1)\n\tsend := func(v int) {\n\t\tch <- v\n\t}\n\tgo send(1)\n\trun(show, 2)\n\tsend(3)\n}\n",
+    );
+    for want in [
+        "Func(name: \"send\", params: [\"v\"], body: [  // go: t.go:8",
+        "Send(\"ch\", \"v\"),  // go: t.go:9",
+        "Go(func: \"send\", args: [1]),  // go: t.go:11",
+        "Call(func: \"run\", args: [\"show\", 2]),  // go: t.go:12",
+        "Call(func: \"send\", args: [3]),  // go: t.go:13",
+        "\"run\": (params: [\"f\", \"x\"], body: [",
+        "Call(func: \"f\", args: [\"x\"]),  // go: t.go:3",
+        "\"show\": (params: [\"x\"], body: [",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    let e = errors(
+        "package main\nfunc main() {\n\tf := func(s string) {}\n\tf(\"a\")\n}\n",
+        &Options::default(),
+    );
+    assert_eq!(e[0].0, 3, "{e:?}");
+    assert!(
+        e[0].2.contains("parameter `s` is data weft does not track"),
+        "{e:?}"
+    );
 }
