@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use crate::emit::{lit, q, Emitter};
 use crate::expr::DATA_PACKAGES;
-use crate::scope::{elem_of, Kind};
+use crate::scope::Kind;
 use crate::{Fail, Importer};
 
 /// The largest `rand.Intn(n)` bound turned into a choice of every value;
@@ -171,7 +171,11 @@ impl Importer<'_> {
                 if ty.kind() == "channel_type" {
                     let elem = ty
                         .child_by_field_name("value")
-                        .map(|v| elem_of(self.text(v)))
+                        .map(|v| match self.kind_of(self.text(v)) {
+                            Some(Kind::Int) => crate::scope::Elem::Int,
+                            Some(Kind::Bool) => crate::scope::Elem::Bool,
+                            _ => crate::scope::Elem::Other,
+                        })
                         .unwrap_or(crate::scope::Elem::Other);
                     let cap = match arg(1) {
                         Some(c) => {
@@ -408,6 +412,14 @@ impl Importer<'_> {
                 }
                 let pkg = self.text(obj).to_string();
                 if let Kind::Record { ty, .. } = recv.kind {
+                    // A cancel function held in a field: `s.cancel()`.
+                    if self.field_kind(ty, &method) == Some(Some(Kind::Cancel)) {
+                        em.leaf(
+                            &format!("Cancel({})", q(&format!("{}.{method}", recv.text))),
+                            at,
+                        );
+                        return Ok(());
+                    }
                     // A method promoted from an embedded sync object.
                     if let Some(e) = self.embedded(ty, &recv.text, &method) {
                         if let Some(done) =

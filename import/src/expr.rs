@@ -317,7 +317,22 @@ impl Importer<'_> {
             ) {
                 let method = self.text(field).to_string();
                 let pkg = self.text(obj).to_string();
-                if let Some(b) = self.scope.get(&pkg).cloned() {
+                // A context held by a name or a record's field (`s.ctx`).
+                let held = match self.scope.get(&pkg).cloned() {
+                    Some(b) => Some(b),
+                    None if obj.kind() == "selector_expression"
+                        && self.static_kind(obj) == Some(Kind::Ctx) =>
+                    {
+                        let e = self.expr(obj)?;
+                        Some(crate::scope::Binding {
+                            ron: e.text,
+                            kind: e.kind,
+                            shared: false,
+                        })
+                    }
+                    None => None,
+                };
+                if let Some(b) = held {
                     match (b.kind, method.as_str()) {
                         (Kind::Ctx, "Done") => {
                             return Ok(Ex::value(
@@ -412,7 +427,9 @@ impl Importer<'_> {
                 )
             })
         });
-        if !(own || atomic || method) {
+        // `make` and `new` inside an expression (a struct literal's field).
+        let makes = matches!(fname.as_str(), "make" | "new");
+        if !(own || atomic || method || makes) {
             return Ok(None);
         }
         let base: String = fname

@@ -99,6 +99,9 @@ pub struct Pkg<'t> {
     pub methods: HashMap<String, Node<'t>>,
     /// The file's struct types, in file order ([`Kind::Record`] indexes it).
     pub structs: Vec<StructDef<'t>>,
+    /// The file's other named types, to their underlying type's text
+    /// (`type Job int`).
+    pub named: HashMap<String, String>,
     /// Integer constants: the scenario's parameters.
     pub consts: BTreeMap<String, i64>,
     /// Package variables, in file order.
@@ -396,6 +399,7 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
         funcs: HashMap::new(),
         methods: HashMap::new(),
         structs: Vec::new(),
+        named: HashMap::new(),
         consts: BTreeMap::new(),
         vars: Vec::new(),
     };
@@ -441,12 +445,14 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
             "type_declaration" => {
                 let mut c2 = d.walk();
                 for spec in d.named_children(&mut c2) {
-                    let Some(st) = spec
-                        .child_by_field_name("type")
-                        .filter(|t| t.kind() == "struct_type")
-                    else {
+                    let Some(st) = spec.child_by_field_name("type") else {
                         continue;
                     };
+                    if st.kind() != "struct_type" {
+                        let t = src.get(st.byte_range()).unwrap_or("").to_string();
+                        pkg.named.insert(name(spec), t);
+                        continue;
+                    }
                     let mut fields = Vec::new();
                     let mut stack = vec![st];
                     while let Some(k) = stack.pop() {

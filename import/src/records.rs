@@ -29,7 +29,20 @@ impl Importer<'_> {
     /// The kind of a Go type written as text: the file's struct types
     /// (`T`, `*T`), then the types [`crate::scope::kind_of_type`] knows.
     pub fn kind_of(&self, tys: &str) -> Option<Kind> {
-        let t = tys.trim();
+        let t = self.underlying(tys);
+        let t = t.as_str();
+        if let Some(rest) = t
+            .strip_prefix("<-chan ")
+            .or_else(|| t.strip_prefix("chan<- "))
+            .or_else(|| t.strip_prefix("chan "))
+        {
+            let elem = match self.kind_of(rest) {
+                Some(Kind::Int) => Elem::Int,
+                Some(Kind::Bool) => Elem::Bool,
+                _ => Elem::Other,
+            };
+            return Some(Kind::Chan { elem });
+        }
         let (ptr, base) = match t.strip_prefix('*') {
             Some(b) => (true, b.trim()),
             None => (false, t),
@@ -48,6 +61,23 @@ impl Importer<'_> {
             });
         }
         crate::scope::kind_of_type(t)
+    }
+
+    /// A type's text with the file's named non-struct types replaced by
+    /// their underlying types (`Job` → `int`, `*Job` → `*int`).
+    pub fn underlying(&self, tys: &str) -> String {
+        let mut t = tys.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Each step replaces a name by its definition; a cycle of named
+        // types (invalid Go) stops at the number of names.
+        for _ in 0..=self.pkg.named.len() {
+            let ptr = t.starts_with('*');
+            let base = t.trim_start_matches('*');
+            match self.pkg.named.get(base) {
+                Some(u) => t = format!("{}{}", if ptr { "*" } else { "" }, u.trim()),
+                None => break,
+            }
+        }
+        t
     }
 
     /// The kind of field `f` of struct `ty`: `None` when there is no such

@@ -620,6 +620,13 @@ impl Importer<'_> {
         if matches!(f.as_str(), "len" | "cap") {
             return true;
         }
+        let operand = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "selector_expression")
+            .and_then(|f| f.child_by_field_name("operand"));
+        if let Some(o) = operand.filter(|o| o.kind() == "selector_expression") {
+            return self.static_kind(o) == Some(Kind::Ctx) && f.ends_with(".Err");
+        }
         if let Some((obj, m)) = f.split_once('.') {
             if let Some(b) = self.scope.get(obj) {
                 return b.kind == Kind::Ctx && matches!(m, "Err");
