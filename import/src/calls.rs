@@ -217,7 +217,7 @@ impl Importer<'_> {
                 return Err(self.unsupported_with(
                     call,
                     &format!("make({tys})"),
-                    "weft makes channels and maps; slices wait for issue 14",
+                    "weft makes channels, maps and slices",
                 ));
             }
             "new" => {

@@ -284,8 +284,8 @@ impl<'a> Importer<'a> {
             return Err(self.unsupported_with(
                 ty,
                 &format!("a value of type `{tys}`"),
-                "weft tracks integers, booleans, channels, maps, sync objects, contexts, timers \
-                 and the file's struct types; slices and function values are not imported yet",
+                "weft tracks integers, booleans, channels, maps, sync objects, contexts, timers, \
+                 the file's struct types, slices and arrays of those, and function values",
             ));
         };
         if let Kind::Record { ty: t, value: true } = kind {

@@ -29,6 +29,13 @@ impl Importer<'_> {
     /// The kind of a Go type written as text: the file's struct types
     /// (`T`, `*T`), then the types [`crate::scope::kind_of_type`] knows.
     pub fn kind_of(&self, tys: &str) -> Option<Kind> {
+        // Element types nest (`chan []chan int`): each level is one call,
+        // so a type nested deeper than this is refused, not a deep stack.
+        const MAX_TYPE_DEPTH: usize = 16;
+        let depth = tys.matches("chan").count() + tys.matches('[').count();
+        if depth > MAX_TYPE_DEPTH {
+            return None;
+        }
         let t = self.underlying(tys);
         let t = t.as_str();
         if let Some(rest) = t

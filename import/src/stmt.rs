@@ -529,8 +529,11 @@ impl Importer<'_> {
                 }
                 return Err(self.unsupported_with(
                     n,
-                    &format!("assigning {} to an existing variable", value.kind.describe()),
-                    "weft objects are bound once; shared variables holding objects wait for issue 14",
+                    &format!(
+                        "assigning {} to an existing variable",
+                        value.kind.describe()
+                    ),
+                    "weft assigns objects to plain names, record fields and slice elements",
                 ));
             }
             let kind = if value.kind == Kind::Bool {
@@ -714,8 +717,8 @@ impl Importer<'_> {
             return Err(self.unsupported_with(
                 ty,
                 &format!("a variable of type `{tys}`"),
-                "weft tracks integers, booleans, channels, maps, sync objects, contexts and timers; \
-                 struct types and slices wait for records (issue 14)",
+                "weft tracks integers, booleans, channels, maps, sync objects, contexts, timers, \
+                 the file's struct types, slices and arrays of those, and function values",
             ));
         };
         for name in names {
