@@ -346,12 +346,13 @@ fn text_json_sarif_and_review_page_agree_on_go_positions() {
 /// An import error is located at the Go construct, with its name, in text.
 #[test]
 fn an_unsupported_construct_is_named_at_its_go_line() {
-    let o = weft(&["check", "scenarios/go/c-struct-method.go"]);
+    let o = weft(&["check", "scenarios/go/c-struct-value-receiver.go"]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("cannot import a variable of type `Counter`")
-            && err.contains("scenarios/go/c-struct-method.go:21:8"),
+        err.contains("a value receiver copies a `Counter`, which holds a sync object")
+            && err.contains("scenarios/go/c-struct-value-receiver.go:14:7")
+            && err.contains("copylocks"),
         "{err}"
     );
     // --allow-abstract turns an unknown call into a listed abstraction.

@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use crate::emit::{lit, q, Emitter};
 use crate::expr::DATA_PACKAGES;
-use crate::scope::{elem_of, Kind};
+use crate::scope::Kind;
 use crate::{Fail, Importer};
 
 /// The largest `rand.Intn(n)` bound turned into a choice of every value;
@@ -25,17 +25,36 @@ impl Importer<'_> {
             return Err(self.unsupported(call, "call"));
         };
         let sig = self.sig(f)?;
-        if sig.params.len() != args.len() {
+        let mut out = Vec::new();
+        let mut params = sig.params.as_slice();
+        // A method call: the receiver is the first argument.
+        if self.pkg.methods.contains_key(name) {
+            let recv = call
+                .child_by_field_name("function")
+                .and_then(|f| f.child_by_field_name("operand"));
+            let (Some(r), Some((_, first))) = (recv, params.first()) else {
+                return Err(self.unsupported(call, "a method value"));
+            };
+            let e = self.expr(r)?;
+            if e.untracked || !matches!(e.kind, Kind::Record { .. }) || *first == Kind::Untracked {
+                return Err(self.unsupported(r, "a receiver weft cannot follow"));
+            }
+            out.push(q(&e.text));
+            params = &params[1..];
+        }
+        if params.len() != args.len() {
             return Err(self.unsupported(call, "a variadic call"));
         }
-        let mut out = Vec::new();
-        for ((_, k), a) in sig.params.iter().zip(args.iter()) {
+        for ((_, k), a) in params.iter().zip(args.iter()) {
             if matches!(k, Kind::Untracked | Kind::Testing) {
                 continue;
             }
             let e = self.expr(*a)?;
             if e.untracked {
                 return Err(self.unsupported(*a, "an argument weft cannot follow"));
+            }
+            if let Kind::Record { ty, value: true } = e.kind {
+                return Err(self.copy_error(*a, ty, "an argument"));
             }
             out.push(lit(&e.text));
         }
@@ -102,6 +121,14 @@ impl Importer<'_> {
             return self.closure("If(\"true\", [", f, &args, stmt, em);
         }
         match fname.as_str() {
+            "append" => {
+                return Err(self.unsupported_with(
+                    call,
+                    "append",
+                    "weft's slices have a fixed length: make the slice with its final length, \
+                     `make([]T, n)`, and set its elements",
+                ))
+            }
             "close" => {
                 let c = self.chan(arg(0).unwrap_or(call))?;
                 em.leaf(&format!("Close({})", q(&c)), at);
@@ -144,7 +171,11 @@ impl Importer<'_> {
                 if ty.kind() == "channel_type" {
                     let elem = ty
                         .child_by_field_name("value")
-                        .map(|v| elem_of(self.text(v)))
+                        .map(|v| match self.kind_of(self.text(v)) {
+                            Some(Kind::Int) => crate::scope::Elem::Int,
+                            Some(Kind::Bool) => crate::scope::Elem::Bool,
+                            _ => crate::scope::Elem::Other,
+                        })
                         .unwrap_or(crate::scope::Elem::Other);
                     let cap = match arg(1) {
                         Some(c) => {
@@ -167,14 +198,34 @@ impl Importer<'_> {
                 if tys.starts_with("map[") {
                     obj!(Kind::Map, "Map");
                 }
+                if let Some(Kind::Slice { elem, array: false }) = self.kind_of(&tys) {
+                    let len = match arg(1) {
+                        Some(c) => {
+                            let e = self.expr(c)?;
+                            if e.untracked {
+                                return Err(
+                                    self.unsupported(c, "a slice length weft cannot follow")
+                                );
+                            }
+                            lit(&e.text)
+                        }
+                        None => "0".into(),
+                    };
+                    let extra = format!(", {}, {len}", q(&self.elem_type(elem)));
+                    obj!(Kind::Slice { elem, array: false }, "Slice", extra);
+                }
                 return Err(self.unsupported_with(
                     call,
                     &format!("make({tys})"),
-                    "weft makes channels and maps; slices wait for issue 14",
+                    "weft makes channels, maps and slices",
                 ));
             }
             "new" => {
                 let tys = arg(0).map(|a| self.text(a).to_string()).unwrap_or_default();
+                if let Some(ty) = self.struct_index(tys.trim()) {
+                    let t = format!(", {}", q(self.struct_name(ty)));
+                    obj!(Kind::Record { ty, value: false }, "New", t);
+                }
                 match tys.as_str() {
                     "sync.WaitGroup" => obj!(Kind::WaitGroup, "WaitGroup"),
                     "sync.Mutex" => obj!(Kind::Mutex, "Mutex"),
@@ -296,8 +347,14 @@ impl Importer<'_> {
         if let Some(op) = fname.strip_prefix("atomic.") {
             return self.atomic_call(op, &args, targets, declare, stmt, em);
         }
-        // The file's own functions.
-        if self.pkg.funcs.contains_key(&fname) && self.scope.get(&fname).is_none() {
+        // The file's own functions, and methods of its structs.
+        let fname = match self.method_key(f) {
+            Some(key) => key,
+            None => fname,
+        };
+        if self.pkg.funcs.contains_key(&fname)
+            && (self.scope.get(&fname).is_none() || self.pkg.methods.contains_key(&fname))
+        {
             let a = self.call_args(&fname, &args, call)?;
             self.wanted.push(fname.clone());
             let sig = self
@@ -354,6 +411,32 @@ impl Importer<'_> {
                     }
                 }
                 let pkg = self.text(obj).to_string();
+                if let Kind::Record { ty, .. } = recv.kind {
+                    // A cancel function held in a field: `s.cancel()`.
+                    if self.field_kind(ty, &method) == Some(Some(Kind::Cancel)) {
+                        em.leaf(
+                            &format!("Cancel({})", q(&format!("{}.{method}", recv.text))),
+                            at,
+                        );
+                        return Ok(());
+                    }
+                    // A method promoted from an embedded sync object.
+                    if let Some(e) = self.embedded(ty, &recv.text, &method) {
+                        if let Some(done) =
+                            self.method(&e, &method, &args, targets, declare, stmt, em)?
+                        {
+                            return done;
+                        }
+                    }
+                    return Err(self.unsupported_with(
+                        call,
+                        &format!("the method call `{fname}`"),
+                        &format!(
+                            "`{}` has no method `{method}` in this file",
+                            self.struct_name(ty)
+                        ),
+                    ));
+                }
                 if !recv.untracked && !recv.kind.is_value() && recv.kind != Kind::Testing {
                     // Never drop an operation on a synchronisation object.
                     return Err(self.unsupported(
@@ -361,14 +444,7 @@ impl Importer<'_> {
                         &format!("the method `{method}` of {}", recv.kind.describe()),
                     ));
                 }
-                if self.pkg.methods.contains_key(&method) && self.scope.get(&pkg).is_some() {
-                    return Err(self.unsupported_with(
-                        call,
-                        &format!("the method call `{fname}`"),
-                        "methods on struct types wait for records in weft's language (issue 14); \
-                         write the method as a function taking the fields it uses",
-                    ));
-                }
+
                 if self.scope.get(&pkg).is_none() && DATA_PACKAGES.contains(&pkg.as_str()) {
                     for t in targets {
                         self.target(*t, Kind::Untracked, declare, stmt)?;
@@ -381,6 +457,27 @@ impl Importer<'_> {
                     return Ok(());
                 }
             }
+        }
+        // A call through a function value (its result is not followed).
+        if let Some(b) = self
+            .scope
+            .get(&fname)
+            .cloned()
+            .filter(|b| b.kind == Kind::Func)
+        {
+            let a = self.value_call_args(&args)?;
+            if targets.iter().any(|t| self.text(*t) != "_") || self.temp_target.is_some() {
+                return Err(self.unsupported_with(
+                    call,
+                    &format!("the result of `{fname}(...)`, a call through a function value"),
+                    "call a function of the file by its name to use its result",
+                ));
+            }
+            em.leaf(
+                &format!("Call(func: {}, args: [{}])", q(&b.ron), a.join(", ")),
+                at,
+            );
+            return Ok(());
         }
         // A cancel function.
         if let Some(b) = self.scope.get(&fname).cloned() {
@@ -460,6 +557,76 @@ impl Importer<'_> {
         false
     }
 
+    /// The scenario name (`Type_Method`) of a call's function when it is
+    /// a method of the file's struct called on a record (`s.Inc`), or a
+    /// method of a sync object embedded in one (`s.Lock` → `None`; see
+    /// [`Importer::embedded`]).
+    pub(crate) fn method_key(&mut self, f: Node) -> Option<String> {
+        if f.kind() != "selector_expression" {
+            return None;
+        }
+        let obj = f.child_by_field_name("operand")?;
+        let m = self.text(f.child_by_field_name("field")?).to_string();
+        let kind = self.static_kind(obj)?;
+        let Kind::Record { ty, .. } = kind else {
+            return None;
+        };
+        let key = format!("{}_{m}", self.struct_name(ty));
+        self.pkg.methods.contains_key(&key).then_some(key)
+    }
+
+    /// The kind of an expression without translating it (no hoisting):
+    /// names and field chains.
+    pub(crate) fn static_kind(&self, n: Node) -> Option<Kind> {
+        // Down the chain `a.b.c` to its root name, then back up its fields.
+        let mut fields = Vec::new();
+        let mut cur = n;
+        loop {
+            match cur.kind() {
+                "parenthesized_expression" => cur = cur.named_child(0)?,
+                "selector_expression" => {
+                    fields.push(self.text(cur.child_by_field_name("field")?));
+                    cur = cur.child_by_field_name("operand")?;
+                }
+                "identifier" => break,
+                _ => return None,
+            }
+        }
+        let mut kind = self.scope.get(self.text(cur)).map(|b| b.kind)?;
+        for f in fields.into_iter().rev() {
+            let Kind::Record { ty, .. } = kind else {
+                return None;
+            };
+            kind = self.field_kind(ty, f).flatten()?;
+        }
+        Some(kind)
+    }
+
+    /// The sync object embedded in record `ty` (held in `rec`) whose
+    /// method `m` is promoted: `s.Lock()` with `sync.Mutex` embedded.
+    pub(crate) fn embedded(&self, ty: u16, rec: &str, m: &str) -> Option<crate::expr::Ex> {
+        let s = self.pkg.structs.get(usize::from(ty))?;
+        s.fields.iter().find_map(|(name, tys, _)| {
+            let base = tys.trim_start_matches('*');
+            if base.rsplit('.').next() != Some(name.as_str()) {
+                return None;
+            }
+            let kind = self.kind_of(tys)?;
+            let has = match kind {
+                Kind::Mutex => matches!(m, "Lock" | "Unlock" | "TryLock"),
+                Kind::RwMutex => matches!(m, "Lock" | "Unlock" | "TryLock" | "RLock" | "RUnlock"),
+                Kind::WaitGroup => matches!(m, "Add" | "Done" | "Wait"),
+                Kind::Once => m == "Do",
+                _ => false,
+            };
+            has.then(|| crate::expr::Ex {
+                text: format!("{rec}.{name}"),
+                untracked: false,
+                kind,
+            })
+        })
+    }
+
     /// Where the first result goes: the temporary being made, or the
     /// first target.
     fn first_target(
@@ -488,7 +655,7 @@ impl Importer<'_> {
             return Ok(None);
         };
         if r.kind() != "parameter_list" {
-            let k = crate::scope::kind_of_type(self.text(r));
+            let k = self.kind_of(self.text(r));
             return Ok(k.filter(|k| *k != Kind::Untracked).map(|_| 0));
         }
         let mut i = 0;
@@ -497,7 +664,7 @@ impl Importer<'_> {
             let Some(ty) = p.child_by_field_name("type") else {
                 continue;
             };
-            let k = crate::scope::kind_of_type(self.text(ty));
+            let k = self.kind_of(self.text(ty));
             let mut c2 = p.walk();
             let n = p.children_by_field_name("name", &mut c2).count().max(1);
             if k.is_some_and(|k| k != Kind::Untracked) {

@@ -132,7 +132,7 @@ impl Importer<'_> {
             return Err(self.unsupported_with(
                 right,
                 &format!("range over `{}`", self.text(right)),
-                "weft ranges over channels, maps and integers; slices wait for issue 14",
+                "weft ranges over channels, maps, slices, arrays and integers",
             ));
         }
         let (vk, valk) = match over.kind {
@@ -145,6 +145,7 @@ impl Importer<'_> {
                 Kind::Untracked,
             ),
             Kind::Map => (Kind::Int, Kind::Int),
+            Kind::Slice { elem, .. } => (Kind::Int, elem.kind()),
             Kind::Int => (Kind::Int, Kind::Untracked),
             _ => {
                 return Err(self.unsupported(right, &format!("range over {}", over.kind.describe())))
@@ -495,11 +496,28 @@ impl Importer<'_> {
             return self.closure("Go(body: [", f, &args, n, em);
         }
         let name = self.text(f).to_string();
-        if self.pkg.funcs.contains_key(&name) && self.scope.get(&name).is_none() {
+        let method = self.method_key(f);
+        let name = method.clone().unwrap_or(name);
+        if self.pkg.funcs.contains_key(&name)
+            && (self.scope.get(&name).is_none() || method.is_some())
+        {
             let a = self.call_args(&name, &args, call)?;
             self.wanted.push(name.clone());
             em.leaf(
                 &format!("Go(func: {}, args: [{}])", q(&name), a.join(", ")),
+                at,
+            );
+            return Ok(());
+        }
+        if let Some(b) = self
+            .scope
+            .get(&name)
+            .cloned()
+            .filter(|b| b.kind == Kind::Func)
+        {
+            let a = self.value_call_args(&args)?;
+            em.leaf(
+                &format!("Go(func: {}, args: [{}])", q(&b.ron), a.join(", ")),
                 at,
             );
             return Ok(());
@@ -565,6 +583,69 @@ impl Importer<'_> {
         self.in_main = saved_main;
         self.result = saved_result;
         Ok(())
+    }
+
+    /// `f := func(x int) { ... }`: a closure, `Func("f", ["x"], [...])`.
+    /// Its parameters must all be tracked (a call through `f` passes every
+    /// argument); it may return one tracked value.
+    pub(crate) fn func_value(
+        &mut self,
+        name: &str,
+        lit: Node,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let at = self.span(stmt);
+        let sig = self.sig(lit)?;
+        if let Some((p, _)) = sig.params.iter().find(|(_, k)| *k == Kind::Untracked) {
+            return Err(self.unsupported_with(
+                lit,
+                &format!("a function value whose parameter `{p}` is data weft does not track"),
+                "weft's function values take integers, booleans and objects",
+            ));
+        }
+        // Declared first: the literal may call itself through its name.
+        self.declare(name, Kind::Func);
+        let saved = (self.in_main, self.result);
+        self.in_main = false;
+        self.result = sig.result;
+        self.scope.push();
+        let ps: Vec<String> = sig.params.iter().map(|(p, _)| q(p)).collect();
+        em.open(
+            &format!(
+                "Func(name: {}, params: [{}], body: [",
+                q(name),
+                ps.join(", ")
+            ),
+            at,
+        );
+        for (p, k) in &sig.params {
+            self.declare(p, *k);
+        }
+        if let Some(b) = lit.child_by_field_name("body") {
+            self.block(b, em);
+        }
+        em.close("])");
+        self.scope.pop();
+        (self.in_main, self.result) = saved;
+        Ok(())
+    }
+
+    /// A call through a local holding a function value: its arguments
+    /// (all tracked), as RON.
+    pub(crate) fn value_call_args(&mut self, args: &[Node]) -> Result<Vec<String>, Fail> {
+        let mut out = Vec::new();
+        for a in args {
+            let e = self.expr(*a)?;
+            if e.untracked {
+                return Err(self.unsupported(*a, "an argument weft cannot follow"));
+            }
+            if let Kind::Record { ty, value: true } = e.kind {
+                return Err(self.copy_error(*a, ty, "an argument"));
+            }
+            out.push(crate::emit::lit(&e.text));
+        }
+        Ok(out)
     }
 
     pub(crate) fn defer_stmt(&mut self, n: Node, em: &mut Emitter) -> Result<(), Fail> {

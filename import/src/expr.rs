@@ -66,15 +66,17 @@ impl Importer<'_> {
             | "raw_string_literal"
             | "float_literal"
             | "rune_literal"
-            | "imaginary_literal"
-            | "composite_literal" => Ok(Ex::untracked(&text)),
+            | "imaginary_literal" => Ok(Ex::untracked(&text)),
+            "composite_literal" => match self.hoist_new(n)? {
+                Some(e) => Ok(e),
+                None => Ok(Ex::untracked(&text)),
+            },
             // Its body may synchronise: never treated as data.
             "func_literal" => Err(self.unsupported_with(
                 n,
                 "a function value",
-                "call the literal where it is made (`go func() {...}()`, `defer func() {...}()`, \
-                 `once.Do(func() {...})`), or make it a function of the file; function values \
-                 wait for issue 14",
+                "name it first (`f := func(x int) {...}`), call it where it is made \
+                 (`go func() {...}()`), or make it a function of the file",
             )),
             "parenthesized_expression" => {
                 let inner = self.only_child(n)?;
@@ -97,6 +99,10 @@ impl Importer<'_> {
                 };
                 let o = self.expr(obj)?;
                 let i = self.expr(idx)?;
+                if let (Kind::Slice { elem, .. }, false, false) = (o.kind, o.untracked, i.untracked)
+                {
+                    return Ok(Ex::value(format!("{}[{}]", o.text, i.text), elem.kind()));
+                }
                 if o.untracked || o.kind != Kind::Map {
                     return Ok(Ex::untracked(&text));
                 }
@@ -127,6 +133,11 @@ impl Importer<'_> {
         if self.pkg.consts.contains_key(&name) {
             self.used_consts.insert(name.clone());
             return Ok(Ex::value(name, Kind::Int));
+        }
+        if self.pkg.funcs.contains_key(&name) && !self.pkg.methods.contains_key(&name) {
+            // A package function used as a value.
+            self.wanted.push(name.clone());
+            return Ok(Ex::value(name, Kind::Func));
         }
         if name == "iota" {
             return Err(self.unsupported(n, "iota"));
@@ -172,9 +183,24 @@ impl Importer<'_> {
             );
             return Ok(Ex::value(t, kind));
         }
+        if op == "&" {
+            if let Some(e) = self.hoist_new(n)? {
+                return Ok(e);
+            }
+        }
         let e = self.expr(operand)?;
         if e.untracked {
             return Ok(Ex::untracked(&text));
+        }
+        if let Kind::Record { ty, .. } = e.kind {
+            return match op.as_str() {
+                // `&s` of a local struct value: weft's record is already a reference.
+                "&" => Ok(Ex {
+                    kind: Kind::Record { ty, value: false },
+                    ..e
+                }),
+                _ => Err(self.copy_error(n, ty, &format!("`{text}`"))),
+            };
         }
         match op.as_str() {
             // `&wg` passes an object: weft shares objects by reference.
@@ -246,6 +272,7 @@ impl Importer<'_> {
             return Ok(Ex::untracked(&text));
         }
         match (e.kind, field.as_str()) {
+            (Kind::Record { ty, .. }, f) => self.field(n, &e, ty, f),
             (Kind::Timer | Kind::Ticker, "C") => Ok(Ex::value(
                 format!("{}.C", e.text),
                 Kind::Chan {
@@ -290,7 +317,22 @@ impl Importer<'_> {
             ) {
                 let method = self.text(field).to_string();
                 let pkg = self.text(obj).to_string();
-                if let Some(b) = self.scope.get(&pkg).cloned() {
+                // A context held by a name or a record's field (`s.ctx`).
+                let held = match self.scope.get(&pkg).cloned() {
+                    Some(b) => Some(b),
+                    None if obj.kind() == "selector_expression"
+                        && self.static_kind(obj) == Some(Kind::Ctx) =>
+                    {
+                        let e = self.expr(obj)?;
+                        Some(crate::scope::Binding {
+                            ron: e.text,
+                            kind: e.kind,
+                            shared: false,
+                        })
+                    }
+                    None => None,
+                };
+                if let Some(b) = held {
                     match (b.kind, method.as_str()) {
                         (Kind::Ctx, "Done") => {
                             return Ok(Ex::value(
@@ -360,7 +402,10 @@ impl Importer<'_> {
             .child_by_field_name("function")
             .map(|f| self.text(f).to_string())
             .unwrap_or_default();
-        let own = self.pkg.funcs.contains_key(&fname) && self.scope.get(&fname).is_none();
+        let own = (self.pkg.funcs.contains_key(&fname) && self.scope.get(&fname).is_none())
+            || call
+                .child_by_field_name("function")
+                .is_some_and(|f| self.method_key(f).is_some());
         let atomic = fname.starts_with("atomic.")
             || matches!(
                 fname.as_str(),
@@ -382,7 +427,9 @@ impl Importer<'_> {
                 )
             })
         });
-        if !(own || atomic || method) {
+        // `make` and `new` inside an expression (a struct literal's field).
+        let makes = matches!(fname.as_str(), "make" | "new");
+        if !(own || atomic || method || makes) {
             return Ok(None);
         }
         let base: String = fname

@@ -19,6 +19,7 @@ mod calls;
 mod control;
 mod emit;
 mod expr;
+mod records;
 mod scan;
 mod scope;
 mod stmt;
@@ -92,12 +93,27 @@ pub struct Sig {
 pub struct Pkg<'t> {
     /// Functions by name.
     pub funcs: HashMap<String, Node<'t>>,
-    /// Methods by name (not translated: weft has no records yet).
+    /// Methods, by their scenario name `Type_Method` (also in `funcs`,
+    /// under that name: a method is a function whose first parameter is
+    /// its receiver).
     pub methods: HashMap<String, Node<'t>>,
+    /// The file's struct types, in file order ([`Kind::Record`] indexes it).
+    pub structs: Vec<StructDef<'t>>,
+    /// The file's other named types, to their underlying type's text
+    /// (`type Job int`).
+    pub named: HashMap<String, String>,
     /// Integer constants: the scenario's parameters.
     pub consts: BTreeMap<String, i64>,
     /// Package variables, in file order.
     pub vars: Vec<Node<'t>>,
+}
+
+/// A struct type of the file.
+pub struct StructDef<'t> {
+    /// Its Go name.
+    pub name: String,
+    /// Its fields: Go name, Go type text and the type's node, in order.
+    pub fields: Vec<(String, String, Node<'t>)>,
 }
 
 /// The translation of one entry point.
@@ -135,6 +151,10 @@ pub struct Importer<'a> {
     pub temps: usize,
     /// The temporary a hoisted call's result goes to.
     pub temp_target: Option<String>,
+    /// While set, results assigned to existing variables holding objects
+    /// go to fresh temporaries, listed here as `(variable, temporary)`
+    /// (weft's declarations always declare; the caller then `Set`s).
+    pub renamed: Option<Vec<(String, String)>>,
 }
 
 fn span_of(n: Node) -> Span {
@@ -189,7 +209,13 @@ impl<'a> Importer<'a> {
     /// The signature of a package function.
     pub fn sig(&self, f: Node) -> Result<Sig, Fail> {
         let mut params = Vec::new();
-        if let Some(list) = f.child_by_field_name("parameters") {
+        // A method's receiver is its first parameter.
+        let lists = [
+            f.child_by_field_name("receiver"),
+            f.child_by_field_name("parameters"),
+        ];
+        for list in lists.into_iter().flatten() {
+            let receiver = f.child_by_field_name("receiver") == Some(list);
             let mut c = list.walk();
             for p in list.named_children(&mut c) {
                 if p.kind() != "parameter_declaration" {
@@ -199,6 +225,11 @@ impl<'a> Importer<'a> {
                     continue;
                 };
                 let tys = self.text(ty);
+                if receiver {
+                    if let Some(Kind::Record { ty: t, value: true }) = self.kind_of(tys) {
+                        return Err(self.copy_error(p, t, "a value receiver"));
+                    }
+                }
                 let kind = self.param_kind(ty, tys)?;
                 let mut c2 = p.walk();
                 let names: Vec<String> = p
@@ -249,14 +280,24 @@ impl<'a> Importer<'a> {
     }
 
     fn param_kind(&self, ty: Node, tys: &str) -> Result<Kind, Fail> {
-        let Some(kind) = scope::kind_of_type(tys) else {
+        let Some(kind) = self.kind_of(tys) else {
             return Err(self.unsupported_with(
                 ty,
                 &format!("a value of type `{tys}`"),
-                "weft tracks integers, booleans, channels, maps, sync objects, contexts and timers; \
-                 struct types, slices and function values wait for records (issue 14)",
+                "weft tracks integers, booleans, channels, maps, sync objects, contexts, timers, \
+                 the file's struct types, slices and arrays of those, and function values",
             ));
         };
+        if let Kind::Record { ty: t, value: true } = kind {
+            return Err(self.copy_error(ty, t, "a parameter passed by value"));
+        }
+        if let Kind::Slice { array: true, .. } = kind {
+            return Err(self.unsupported_with(
+                ty,
+                "an array passed by value",
+                "weft does not model array copies; pass a slice, which is shared",
+            ));
+        }
         let by_value = !tys.trim_start().starts_with('*');
         if by_value
             && matches!(
@@ -357,6 +398,8 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
     let mut pkg = Pkg {
         funcs: HashMap::new(),
         methods: HashMap::new(),
+        structs: Vec::new(),
+        named: HashMap::new(),
         consts: BTreeMap::new(),
         vars: Vec::new(),
     };
@@ -372,7 +415,81 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
                 pkg.funcs.insert(name(d), d);
             }
             "method_declaration" => {
-                pkg.methods.insert(name(d), d);
+                let recv = d
+                    .child_by_field_name("receiver")
+                    .map(|r| src.get(r.byte_range()).unwrap_or(""))
+                    .unwrap_or("");
+                // `(s *Server)` → `Server`.
+                let ty = recv
+                    .trim_matches(|c| c == '(' || c == ')')
+                    .split_whitespace()
+                    .last()
+                    .unwrap_or("")
+                    .trim_start_matches('*')
+                    .to_string();
+                let key = format!("{ty}_{}", name(d));
+                if pkg.funcs.contains_key(&key) {
+                    return Err(vec![Diagnostic::new(
+                        format!(
+                            "the method `{ty}.{}` and the function `{key}` have one scenario name",
+                            name(d)
+                        ),
+                        span_of(d),
+                    )
+                    .with_label("a method becomes the function `Type_Method`")
+                    .with_help(format!("rename the function `{key}`"))]);
+                }
+                pkg.methods.insert(key.clone(), d);
+                pkg.funcs.insert(key, d);
+            }
+            "type_declaration" => {
+                let mut c2 = d.walk();
+                for spec in d.named_children(&mut c2) {
+                    let Some(st) = spec.child_by_field_name("type") else {
+                        continue;
+                    };
+                    if st.kind() != "struct_type" {
+                        let t = src.get(st.byte_range()).unwrap_or("").to_string();
+                        pkg.named.insert(name(spec), t);
+                        continue;
+                    }
+                    let mut fields = Vec::new();
+                    let mut stack = vec![st];
+                    while let Some(k) = stack.pop() {
+                        let mut c3 = k.walk();
+                        let kids: Vec<Node> = k.named_children(&mut c3).collect();
+                        for f in kids {
+                            match f.kind() {
+                                "field_declaration_list" => stack.push(f),
+                                "field_declaration" => {
+                                    let Some(ty) = f.child_by_field_name("type") else {
+                                        continue;
+                                    };
+                                    let tys = src.get(ty.byte_range()).unwrap_or("").to_string();
+                                    let mut c4 = f.walk();
+                                    let names: Vec<String> = f
+                                        .children_by_field_name("name", &mut c4)
+                                        .map(|n| src.get(n.byte_range()).unwrap_or("").to_string())
+                                        .collect();
+                                    if names.is_empty() {
+                                        // An embedded field: named after its type.
+                                        let n = tys.trim_start_matches('*');
+                                        let n = n.rsplit('.').next().unwrap_or(n).to_string();
+                                        fields.push((n, tys.clone(), ty));
+                                    }
+                                    for n in names {
+                                        fields.push((n, tys.clone(), ty));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    pkg.structs.push(StructDef {
+                        name: name(spec),
+                        fields,
+                    });
+                }
             }
             "const_declaration" => {
                 let mut c2 = d.walk();
@@ -491,6 +608,7 @@ fn import_one(
         hoisted: emit::Hoisted::default(),
         temps: 0,
         temp_target: None,
+        renamed: None,
     };
     // Package variables.
     let mut globals = Emitter::new(file, src, 2, &im.hoisted);
@@ -569,6 +687,13 @@ fn import_one(
             .filter_map(|c| pkg.consts.get(c).map(|v| format!("{}: {v}", q(c))))
             .collect();
         em.line(&format!("  params: {{{}}},", ps.join(", ")));
+    }
+    if !pkg.structs.is_empty() {
+        em.line("  types: {");
+        for l in im.types_lines() {
+            em.line(&format!("    {l}"));
+        }
+        em.line("  },");
     }
     if !globals.out.is_empty() {
         em.line("  globals: [");

@@ -43,9 +43,91 @@ pub enum Kind {
     Recovered,
     /// A `*testing.T`: its `Fatal`/`Error` calls are failed assertions.
     Testing,
+    /// A record: a struct type of the file (`ty` indexes [`crate::Pkg::structs`]),
+    /// held through a pointer, or by value (`value`: a `var s T` local, made
+    /// with `New` and never copied).
+    Record {
+        /// The struct type.
+        ty: u16,
+        /// Held by value: using it other than through a field or `&` copies it.
+        value: bool,
+    },
+    /// A slice or an array (`array`: copied by assignment, so never
+    /// aliased) of a fixed length.
+    Slice {
+        /// What its elements hold.
+        elem: SliceElem,
+        /// An array `[n]T` rather than a slice `[]T`.
+        array: bool,
+    },
+    /// A function value (`func(...)`: a closure or a package function).
+    Func,
     /// Data weft does not track (strings, floats, errors, I/O results...):
     /// reads of it make a condition a nondeterministic choice.
     Untracked,
+}
+
+/// What the elements of a slice or array hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SliceElem {
+    /// Integers.
+    Int,
+    /// Booleans.
+    Bool,
+    /// Channels.
+    Chan(Elem),
+    /// `sync.Mutex`, used in place.
+    Mutex,
+    /// `sync.RWMutex`, used in place.
+    RwMutex,
+    /// `sync.WaitGroup`, used in place.
+    WaitGroup,
+    /// Pointers to a struct of the file.
+    Record(u16),
+}
+
+impl SliceElem {
+    /// The element's kind, from the kind of its Go type (`None`: not an
+    /// element weft holds).
+    pub fn of(k: Kind) -> Option<SliceElem> {
+        Some(match k {
+            Kind::Int => SliceElem::Int,
+            Kind::Bool => SliceElem::Bool,
+            Kind::Chan { elem } => SliceElem::Chan(elem),
+            Kind::Mutex => SliceElem::Mutex,
+            Kind::RwMutex => SliceElem::RwMutex,
+            Kind::WaitGroup => SliceElem::WaitGroup,
+            Kind::Record { ty, value: false } => SliceElem::Record(ty),
+            Kind::Once
+            | Kind::Cond
+            | Kind::Ctx
+            | Kind::Cancel
+            | Kind::Timer
+            | Kind::Ticker
+            | Kind::Map
+            | Kind::Ptr
+            | Kind::AtomicInt
+            | Kind::Recovered
+            | Kind::Testing
+            | Kind::Record { value: true, .. }
+            | Kind::Slice { .. }
+            | Kind::Func
+            | Kind::Untracked => return None,
+        })
+    }
+
+    /// The kind of one element.
+    pub fn kind(self) -> Kind {
+        match self {
+            SliceElem::Int => Kind::Int,
+            SliceElem::Bool => Kind::Bool,
+            SliceElem::Chan(elem) => Kind::Chan { elem },
+            SliceElem::Mutex => Kind::Mutex,
+            SliceElem::RwMutex => Kind::RwMutex,
+            SliceElem::WaitGroup => Kind::WaitGroup,
+            SliceElem::Record(ty) => Kind::Record { ty, value: false },
+        }
+    }
 }
 
 /// The tracked element types of a channel.
@@ -85,6 +167,10 @@ impl Kind {
             Kind::AtomicInt => "an atomic integer",
             Kind::Recovered => "a recovered value",
             Kind::Testing => "a *testing.T",
+            Kind::Record { .. } => "a struct",
+            Kind::Func => "a function value",
+            Kind::Slice { array: false, .. } => "a slice",
+            Kind::Slice { array: true, .. } => "an array",
             Kind::Untracked => "untracked data",
         }
     }
@@ -132,6 +218,15 @@ impl Scope {
         }
     }
 
+    /// Whether a Go name other than `ron` is bound to the scenario name
+    /// `ron` (an alias: `a := b` of an object).
+    pub fn aliased(&self, ron: &str) -> bool {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.iter())
+            .any(|(go, b)| b.ron == ron && go != ron)
+    }
+
     /// What `go` denotes, innermost first.
     pub fn get(&self, go: &str) -> Option<&Binding> {
         self.blocks.iter().rev().find_map(|b| b.get(go))
@@ -155,6 +250,9 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
     }
     if t.starts_with("map[") {
         return Some(Kind::Map);
+    }
+    if t.starts_with("func(") {
+        return Some(Kind::Func);
     }
     Some(match t.trim_start_matches('*') {
         "sync.Mutex" => Kind::Mutex,

@@ -339,10 +339,54 @@ impl Importer<'_> {
             }
             return Ok(None);
         }
+        if let (Some(b), false, Some(_)) = (&existing, declare, &self.renamed) {
+            if !b.kind.is_value() && b.kind != Kind::Untracked {
+                let base: String = name.chars().filter(char::is_ascii_alphanumeric).collect();
+                let tmp = self.temp(&format!("{base}_new"), kind);
+                if let Some(r) = self.renamed.as_mut() {
+                    r.push((name, tmp.clone()));
+                }
+                return Ok(Some(tmp));
+            }
+        }
         if declare || existing.is_none() {
             self.declare(&name, kind);
         }
         Ok(Some(name))
+    }
+
+    /// Checks that the variable `name` holding an object can be assigned
+    /// another: a local of its own name, no alias bound to it, and not
+    /// shared with a goroutine (which would need a shared variable).
+    fn reassignable(&self, name: &str, kind: Kind, stmt: Node) -> Result<(), Fail> {
+        let Some(b) = self.scope.get(name) else {
+            return Err(self.unsupported(stmt, &format!("assigning to `{name}`")));
+        };
+        if b.kind != kind {
+            return Err(self.unsupported(
+                stmt,
+                &format!(
+                    "assigning {} to `{name}`, which holds {}",
+                    kind.describe(),
+                    b.kind.describe()
+                ),
+            ));
+        }
+        if b.ron != name || self.scope.aliased(name) {
+            return Err(self.unsupported_with(
+                stmt,
+                &format!("assigning {} to `{name}`, which another name also denotes", kind.describe()),
+                "weft binds `a := b` of an object as a second name for it; give the new object a new name",
+            ));
+        }
+        if self.shared.contains(name) {
+            return Err(self.unsupported_with(
+                stmt,
+                &format!("assigning {} to `{name}`, which a function literal shares", kind.describe()),
+                "shared variables holding objects are not imported yet; pass the object to the goroutine",
+            ));
+        }
+        Ok(())
     }
 
     /// Declares a Go local of `kind` under its own name.
@@ -379,7 +423,25 @@ impl Importer<'_> {
         if rights.len() == 1 && !lefts.is_empty() && matches!(op.as_str(), ":=" | "=") {
             let rv = rights[0];
             if rv.kind() == "call_expression" && !self.is_value_call(rv) {
-                return self.call(rv, &lefts, declare, n, em);
+                if let [l] = lefts.as_slice() {
+                    if self.is_record_field(*l) {
+                        return self.call_into_field(rv, *l, n, em);
+                    }
+                }
+                if declare {
+                    return self.call(rv, &lefts, declare, n, em);
+                }
+                // Objects assigned to existing variables: through temporaries.
+                self.renamed = Some(Vec::new());
+                let r = self.call(rv, &lefts, declare, n, em);
+                let renamed = self.renamed.take().unwrap_or_default();
+                r?;
+                for (name, tmp) in renamed {
+                    let kind = self.scope.get(&tmp).map_or(Kind::Untracked, |b| b.kind);
+                    self.reassignable(&name, kind, n)?;
+                    em.leaf(&format!("Set({}, {})", q(&name), q(&tmp)), at);
+                }
+                return Ok(());
             }
             if self.is_recv(rv) {
                 return self.recv(rv, &lefts, declare, n, em);
@@ -390,6 +452,17 @@ impl Importer<'_> {
         }
         for (t, v) in lefts.iter().zip(rights.iter()) {
             let name = self.text(*t).to_string();
+            if declare
+                && t.kind() == "identifier"
+                && name != "_"
+                && self.bind_new(&name, *v, n, em)?
+            {
+                continue;
+            }
+            if declare && t.kind() == "identifier" && v.kind() == "func_literal" {
+                self.func_value(&name, *v, n, em)?;
+                continue;
+            }
             let val = self.expr(*v)?;
             if name == "_" {
                 continue;
@@ -418,6 +491,16 @@ impl Importer<'_> {
                 continue;
             }
             if !value.kind.is_value() && value.kind != Kind::Untracked {
+                if let Kind::Record { ty, value: true } = value.kind {
+                    return Err(self.copy_error(*v, ty, &format!("`{}`", self.text(n))));
+                }
+                if let Kind::Slice { array: true, .. } = value.kind {
+                    return Err(self.unsupported_with(
+                        n,
+                        "copying an array",
+                        "weft does not model array copies; use a slice, which is shared",
+                    ));
+                }
                 // An object bound to a new name: an alias.
                 if declare && t.kind() == "identifier" {
                     self.scope.declare(
@@ -430,10 +513,27 @@ impl Importer<'_> {
                     );
                     continue;
                 }
+                // A field, or a variable declared holding a reference:
+                // a plain write of the reference.
+                if t.kind() == "identifier" && !declare {
+                    self.reassignable(&name, value.kind, n)?;
+                    em.leaf(&format!("Set({}, {})", q(&name), q(&value.text)), at);
+                    continue;
+                }
+                if matches!(t.kind(), "selector_expression" | "index_expression") {
+                    let target = self.expr(*t)?;
+                    if !target.untracked && target.kind == value.kind {
+                        em.leaf(&format!("Set({}, {})", q(&target.text), q(&value.text)), at);
+                        continue;
+                    }
+                }
                 return Err(self.unsupported_with(
                     n,
-                    &format!("assigning {} to an existing variable", value.kind.describe()),
-                    "weft objects are bound once; shared variables holding objects wait for issue 14",
+                    &format!(
+                        "assigning {} to an existing variable",
+                        value.kind.describe()
+                    ),
+                    "weft assigns objects to plain names, record fields and slice elements",
                 ));
             }
             let kind = if value.kind == Kind::Bool {
@@ -466,6 +566,54 @@ impl Importer<'_> {
         Ok(())
     }
 
+    /// Whether `t` is a field of a record (`s.f`, `s.next.f`).
+    fn is_record_field(&self, t: Node) -> bool {
+        match t.kind() {
+            "selector_expression" => t
+                .child_by_field_name("operand")
+                .and_then(|o| self.static_kind(o))
+                .is_some_and(|k| matches!(k, Kind::Record { .. })),
+            "index_expression" => t
+                .child_by_field_name("operand")
+                .and_then(|o| self.static_kind(o))
+                .is_some_and(|k| matches!(k, Kind::Slice { .. })),
+            _ => false,
+        }
+    }
+
+    /// `s.f = call(...)`: the call's result goes to a temporary (a
+    /// declaration cannot name a field), then to the field.
+    fn call_into_field(
+        &mut self,
+        call: Node,
+        field: Node,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let target = self.expr(field)?;
+        let base: String = self
+            .text(field)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        self.temps += 1;
+        let tmp = format!("{base}_{}", self.temps);
+        self.call_into_temp(call, &tmp, em)?;
+        let kind = self.scope.get(&tmp).map_or(Kind::Untracked, |b| b.kind);
+        if target.untracked || kind == Kind::Untracked {
+            self.note(
+                stmt,
+                format!("`{}` changes data weft does not track", self.text(stmt)),
+            );
+            return Ok(());
+        }
+        em.leaf(
+            &format!("Set({}, {})", q(&target.text), q(&tmp)),
+            self.span(stmt),
+        );
+        Ok(())
+    }
+
     /// Whether a call is one the expression language has (`len`, `ctx.Err()`...).
     fn is_value_call(&self, call: Node) -> bool {
         let f = call
@@ -474,6 +622,13 @@ impl Importer<'_> {
             .unwrap_or_default();
         if matches!(f.as_str(), "len" | "cap") {
             return true;
+        }
+        let operand = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "selector_expression")
+            .and_then(|f| f.child_by_field_name("operand"));
+        if let Some(o) = operand.filter(|o| o.kind() == "selector_expression") {
+            return self.static_kind(o) == Some(Kind::Ctx) && f.ends_with(".Err");
         }
         if let Some((obj, m)) = f.split_once('.') {
             if let Some(b) = self.scope.get(obj) {
@@ -523,6 +678,9 @@ impl Importer<'_> {
             }
             for (name, val) in names.iter().zip(vals.iter()) {
                 let nm = self.text(*name).to_string();
+                if !const_decl && self.bind_new(&nm, *val, spec, em)? {
+                    continue;
+                }
                 let e = self.expr(*val)?;
                 if e.untracked || !e.kind.is_value() && e.kind != Kind::Untracked {
                     self.note(*val, format!("`{nm}` holds data weft does not track"));
@@ -555,12 +713,12 @@ impl Importer<'_> {
             return Err(self.unsupported(spec, "a declaration without type or value"));
         };
         let tys = self.text(ty).to_string();
-        let Some(kind) = crate::scope::kind_of_type(&tys) else {
+        let Some(kind) = self.kind_of(&tys) else {
             return Err(self.unsupported_with(
                 ty,
                 &format!("a variable of type `{tys}`"),
-                "weft tracks integers, booleans, channels, maps, sync objects, contexts and timers; \
-                 struct types and slices wait for records (issue 14)",
+                "weft tracks integers, booleans, channels, maps, sync objects, contexts, timers, \
+                 the file's struct types, slices and arrays of those, and function values",
             ));
         };
         for name in names {
@@ -583,6 +741,41 @@ impl Importer<'_> {
                     self.declare(&nm, Kind::Untracked);
                     continue;
                 }
+                // `var a [n]T`, `var xs []T` (nil: length 0).
+                Kind::Slice { elem, array } => {
+                    let len = if array {
+                        match self.array_len(&tys) {
+                            Some(l) => l,
+                            None => return Err(self.unsupported_with(
+                                ty,
+                                &format!("the array length of `{tys}`"),
+                                "weft reads array lengths written as integers or package constants",
+                            )),
+                        }
+                    } else {
+                        "0".to_string()
+                    };
+                    format!(
+                        "Slice({}, {}, {})",
+                        q(&nm),
+                        q(&self.elem_type(elem)),
+                        lit(&len)
+                    )
+                }
+                // `var s T`: a record made in place, never copied (copies are refused).
+                Kind::Record { ty, value: true } => {
+                    format!("New({}, {})", q(&nm), q(self.struct_name(ty)))
+                }
+                // `var p *T`: nil until assigned.
+                Kind::Record { ty, value: false } => {
+                    let shared = global || self.shared.contains(&nm);
+                    let t = q(&format!("*{}", self.struct_name(ty)));
+                    if shared {
+                        format!("Var(name: {}, type: {t})", q(&nm))
+                    } else {
+                        format!("Let(name: {}, value: \"nil\", type: {t})", q(&nm))
+                    }
+                }
                 Kind::Map => {
                     return Err(self.unsupported_with(
                         spec,
@@ -590,9 +783,22 @@ impl Importer<'_> {
                         "make it: `m := make(map[K]V)`",
                     ))
                 }
+                // `var ctx context.Context`: nil until assigned.
+                Kind::Ctx | Kind::Cancel => {
+                    let shared = global || self.shared.contains(&nm);
+                    let t = q(if kind == Kind::Ctx {
+                        "context.Context"
+                    } else {
+                        "context.CancelFunc"
+                    });
+                    if shared {
+                        format!("Var(name: {}, type: {t})", q(&nm))
+                    } else {
+                        format!("Let(name: {}, value: \"nil\", type: {t})", q(&nm))
+                    }
+                }
                 Kind::Cond
-                | Kind::Ctx
-                | Kind::Cancel
+                | Kind::Func
                 | Kind::Timer
                 | Kind::Ticker
                 | Kind::Ptr

@@ -162,7 +162,7 @@ fn go_mod_gives_the_version() {
 #[test]
 fn function_values_and_breaks_in_untracked_switches_are_refused_not_dropped() {
     let e = errors(
-        "package main\nimport \"sync\"\nfunc main() {\n\tvar mu sync.Mutex\n\tf := func() { mu.Lock() }\n\tgo f()\n}\n",
+        "package main\nimport \"sync\"\nfunc run(f func()) { f() }\nfunc main() {\n\tvar mu sync.Mutex\n\trun(func() { mu.Lock() })\n}\n",
         &Options {
             allow_abstract: true,
             ..Options::default()
@@ -170,7 +170,7 @@ fn function_values_and_breaks_in_untracked_switches_are_refused_not_dropped() {
     );
     assert!(
         e.iter()
-            .any(|(l, c, m)| (*l, *c) == (5, 7) && m.contains("a function value")),
+            .any(|(l, c, m)| (*l, *c) == (6, 6) && m.contains("a function value")),
         "{e:?}"
     );
     let e = errors(
@@ -180,6 +180,129 @@ fn function_values_and_breaks_in_untracked_switches_are_refused_not_dropped() {
     assert!(
         e.iter()
             .any(|(l, _, m)| *l == 7 && m.contains("`break` in a switch")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_struct_becomes_a_record_type_and_a_method_a_function_of_its_receiver() {
+    let i = one(
+        "package main\nimport \"sync\"\ntype S struct {\n\tmu sync.Mutex\n\tch chan int\n\tn int\n\tname string\n\tnext *S\n}\nfunc (s *S) Inc(d int) {\n\ts.mu.Lock()\n\ts.n += d\n\ts.mu.Unlock()\n}\nfunc main() {\n\tc := make(chan int)\n\ts := &S{ch: c, n: 1, name: \"x\"}\n\ts.next = new(S)\n\ts.Inc(2)\n\tgo s.next.Inc(3)\n}\n",
+    );
+    for want in [
+        "\"S\": {\"mu\": \"sync.Mutex\", \"ch\": \"chan int\", \"n\": \"int\", \"next\": \"*S\"},",
+        "New(\"s\", \"S\", {\"ch\": \"c\", \"n\": 1}),  // go: t.go:17",
+        "New(\"s",
+        "Set(\"s.next\", \"s",
+        "Call(func: \"S_Inc\", args: [\"s\", 2]),  // go: t.go:19",
+        "Go(func: \"S_Inc\", args: [\"s.next\", 3]),  // go: t.go:20",
+        "\"S_Inc\": (params: [\"s\", \"d\"], body: [",
+        "Set(\"s.n\", \"s.n + d\"),  // go: t.go:12",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // The untracked field is left out of `New` and listed.
+    assert!(i
+        .abstractions
+        .iter()
+        .any(|a| a.what == "the field `name` holds data weft does not track"));
+}
+
+#[test]
+fn a_struct_value_copied_is_refused_and_a_lock_copy_named_as_go_vet_does() {
+    let base = "package main\nimport \"sync\"\ntype S struct {\n\tmu sync.Mutex\n}\ntype P struct {\n\tn int\n}\n";
+    let e = errors(
+        &format!("{base}func f(s S) {{}}\nfunc main() {{\n\tvar s S\n\tf(s)\n}}\n"),
+        &Options::default(),
+    );
+    assert_eq!(e[0].0, 9, "{e:?}");
+    assert!(
+        e[0].2.contains("copies a `S`, which holds a sync object"),
+        "{e:?}"
+    );
+    let e = errors(
+        &format!("{base}func main() {{\n\tvar p P\n\tq := p\n\t_ = q\n}}\n"),
+        &Options::default(),
+    );
+    assert_eq!((e[0].0, e[0].1), (11, 7), "{e:?}");
+    assert!(e[0].2.contains("a copy of a `P` struct value"), "{e:?}");
+}
+
+#[test]
+fn slices_and_arrays_become_fixed_length_slices_and_append_is_refused() {
+    let i = one(
+        "package main\nimport \"sync\"\nconst n = 2\nfunc main() {\n\tcs := make([]chan int, n)\n\tvar ms [3]sync.Mutex\n\tfor i, c := range cs {\n\t\t_ = c\n\t\tms[i].Lock()\n\t}\n\tcs[1] = make(chan int)\n\tk := len(cs)\n\t_ = k\n}\n",
+    );
+    for want in [
+        "Slice(\"cs\", \"chan int\", \"n\"),  // go: t.go:5",
+        "Slice(\"ms\", \"sync.Mutex\", 3),  // go: t.go:6",
+        "Range(chan: \"cs\", var: \"i\", value: \"c\", body: [  // go: t.go:7",
+        "Lock(\"ms[i]\"),  // go: t.go:9",
+        "Set(\"cs[1]\", \"cs_1__",
+        "Let(\"k\", \"len(cs)\"),  // go: t.go:12",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    let e = errors(
+        "package main\nfunc main() {\n\txs := make([]int, 1)\n\txs = append(xs, 2)\n}\n",
+        &Options::default(),
+    );
+    assert_eq!(
+        (e[0].0, e[0].1, e[0].2.as_str()),
+        (4, 7, "cannot import append"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn an_object_variable_assigned_again_goes_through_a_fresh_name_unless_aliased() {
+    let i = one(
+        "package main\nfunc main() {\n\tch := make(chan int, 1)\n\tif true {\n\t\tch = make(chan int, 2)\n\t}\n\tch <- 1\n}\n",
+    );
+    assert!(
+        i.text.contains("Chan(\"ch_new1\", 2),  // go: t.go:5")
+            && i.text.contains("Set(\"ch\", \"ch_new1\"),  // go: t.go:5"),
+        "{}",
+        i.text
+    );
+    let e = errors(
+        "package main\nfunc main() {\n\tch := make(chan int, 1)\n\tother := ch\n\tch = make(chan int)\n\tother <- 1\n}\n",
+        &Options::default(),
+    );
+    assert_eq!(e[0].0, 5, "{e:?}");
+    assert!(e[0].2.contains("which another name also denotes"), "{e:?}");
+    let e = errors(
+        "package main\nfunc main() {\n\tch := make(chan int, 1)\n\tgo func() {\n\t\tch = make(chan int)\n\t}()\n\tch <- 1\n}\n",
+        &Options::default(),
+    );
+    assert_eq!(e[0].0, 5, "{e:?}");
+    assert!(e[0].2.contains("which a function literal shares"), "{e:?}");
+}
+
+#[test]
+fn a_closure_in_a_local_is_a_func_and_a_package_function_a_value() {
+    let i = one(
+        "package main\nfunc run(f func(int), x int) {\n\tf(x)\n}\nfunc show(x int) {}\nfunc main() {\n\tch := make(chan int, 1)\n\tsend := func(v int) {\n\t\tch <- v\n\t}\n\tgo send(1)\n\trun(show, 2)\n\tsend(3)\n}\n",
+    );
+    for want in [
+        "Func(name: \"send\", params: [\"v\"], body: [  // go: t.go:8",
+        "Send(\"ch\", \"v\"),  // go: t.go:9",
+        "Go(func: \"send\", args: [1]),  // go: t.go:11",
+        "Call(func: \"run\", args: [\"show\", 2]),  // go: t.go:12",
+        "Call(func: \"send\", args: [3]),  // go: t.go:13",
+        "\"run\": (params: [\"f\", \"x\"], body: [",
+        "Call(func: \"f\", args: [\"x\"]),  // go: t.go:3",
+        "\"show\": (params: [\"x\"], body: [",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    let e = errors(
+        "package main\nfunc main() {\n\tf := func(s string) {}\n\tf(\"a\")\n}\n",
+        &Options::default(),
+    );
+    assert_eq!(e[0].0, 3, "{e:?}");
+    assert!(
+        e[0].2.contains("parameter `s` is data weft does not track"),
         "{e:?}"
     );
 }

@@ -1,5 +1,6 @@
-// Construct not imported yet: methods on a struct holding a mutex (records
-// are issue 14's); the import names the construct at its line.
+// Construct: a struct holding a mutex and a counter, and methods with
+// pointer receivers (each becomes a function `Counter_Inc` whose first
+// parameter is the receiver). Two goroutines increment under the lock.
 package main
 
 import "sync"
@@ -15,9 +16,25 @@ func (c *Counter) Inc() {
 	c.mu.Unlock()
 }
 
+func (c *Counter) Get() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
 // weft:expect clean
-// weft:import-error cannot import a variable of type `Counter`
 func main() {
 	var c Counter
-	c.Inc()
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Inc()
+		}()
+	}
+	wg.Wait()
+	if c.Get() != 2 {
+		panic("lost an increment")
+	}
 }

@@ -1,8 +1,8 @@
 // etcd#3927: the WithCancel context is replaced by a WithTimeout one when a
-// header timeout is set; the first cancel function is lost.
+// header timeout is set; the first cancel function is lost. The variables
+// holding the context and its cancel function are assigned again: the
+// import makes the new ones under fresh names and `Set`s them.
 // same-as: ../study/etcd-3927.ron
-// Not importable yet: a variable holding a context is assigned another one
-// (shared variables holding objects are issue 14's).
 package main
 
 import (
@@ -12,14 +12,11 @@ import (
 )
 
 // weft:expect ContextLeak
-// weft:import-error cannot import assigning a context.Context to an existing variable
 func main() {
 	ctx := context.Background()
 	hctx, hcancel := context.WithCancel(ctx)
 	if rand.Intn(2) == 0 {
-		tctx, tcancel := context.WithTimeout(ctx, time.Millisecond)
-		hctx = tctx
-		hcancel = tcancel
+		hctx, hcancel = context.WithTimeout(ctx, time.Millisecond)
 	}
 	defer hcancel()
 	rtchan := make(chan int, 1)

@@ -1,0 +1,439 @@
+//! Struct types: the scenario's `types`, composite literals and `new(T)`
+//! as `New`, field access, and the copies weft does not model.
+
+use tree_sitter::Node;
+
+use crate::emit::{lit, q, Emitter};
+use crate::expr::Ex;
+use crate::scope::{Binding, Elem, Kind, SliceElem};
+use crate::{Diagnostic, Fail, Importer};
+
+impl Importer<'_> {
+    /// The index of the file's struct type `name`.
+    pub fn struct_index(&self, name: &str) -> Option<u16> {
+        self.pkg
+            .structs
+            .iter()
+            .position(|s| s.name == name)
+            .and_then(|i| u16::try_from(i).ok())
+    }
+
+    /// The Go name of struct type `ty`.
+    pub fn struct_name(&self, ty: u16) -> &str {
+        self.pkg
+            .structs
+            .get(usize::from(ty))
+            .map_or("?", |s| s.name.as_str())
+    }
+
+    /// The kind of a Go type written as text: the file's struct types
+    /// (`T`, `*T`), then the types [`crate::scope::kind_of_type`] knows.
+    pub fn kind_of(&self, tys: &str) -> Option<Kind> {
+        // Element types nest (`chan []chan int`): each level is one call,
+        // so a type nested deeper than this is refused, not a deep stack.
+        const MAX_TYPE_DEPTH: usize = 16;
+        let depth = tys.matches("chan").count() + tys.matches('[').count();
+        if depth > MAX_TYPE_DEPTH {
+            return None;
+        }
+        let t = self.underlying(tys);
+        let t = t.as_str();
+        if let Some(rest) = t
+            .strip_prefix("<-chan ")
+            .or_else(|| t.strip_prefix("chan<- "))
+            .or_else(|| t.strip_prefix("chan "))
+        {
+            let elem = match self.kind_of(rest) {
+                Some(Kind::Int) => Elem::Int,
+                Some(Kind::Bool) => Elem::Bool,
+                _ => Elem::Other,
+            };
+            return Some(Kind::Chan { elem });
+        }
+        let (ptr, base) = match t.strip_prefix('*') {
+            Some(b) => (true, b.trim()),
+            None => (false, t),
+        };
+        if let Some(ty) = self.struct_index(base) {
+            return Some(Kind::Record { ty, value: !ptr });
+        }
+        // `[]T` and `[n]T` (the length is the caller's: `make`'s argument
+        // or the array's constant).
+        if let Some(rest) = t.strip_prefix('[') {
+            let (len, elem) = rest.split_once(']')?;
+            let elem = SliceElem::of(self.kind_of(elem)?)?;
+            return Some(Kind::Slice {
+                elem,
+                array: !len.trim().is_empty(),
+            });
+        }
+        crate::scope::kind_of_type(t)
+    }
+
+    /// A type's text with the file's named non-struct types replaced by
+    /// their underlying types (`Job` → `int`, `*Job` → `*int`).
+    pub fn underlying(&self, tys: &str) -> String {
+        let mut t = tys.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Each step replaces a name by its definition; a cycle of named
+        // types (invalid Go) stops at the number of names.
+        for _ in 0..=self.pkg.named.len() {
+            let ptr = t.starts_with('*');
+            let base = t.trim_start_matches('*');
+            match self.pkg.named.get(base) {
+                Some(u) => t = format!("{}{}", if ptr { "*" } else { "" }, u.trim()),
+                None => break,
+            }
+        }
+        t
+    }
+
+    /// The kind of field `f` of struct `ty`: `None` when there is no such
+    /// field, `Some(None)` when its type is one weft cannot hold.
+    pub fn field_kind(&self, ty: u16, f: &str) -> Option<Option<Kind>> {
+        let s = self.pkg.structs.get(usize::from(ty))?;
+        let (_, tys, _) = s.fields.iter().find(|(n, _, _)| n == f)?;
+        Some(self.kind_of(tys))
+    }
+
+    /// Whether struct `ty` holds a sync object by value (itself or in a
+    /// struct field held by value): copying it is go vet's copylocks bug.
+    pub fn holds_sync(&self, ty: u16) -> bool {
+        let mut seen = vec![ty];
+        let mut todo = vec![ty];
+        while let Some(t) = todo.pop() {
+            let Some(s) = self.pkg.structs.get(usize::from(t)) else {
+                continue;
+            };
+            for (_, tys, _) in &s.fields {
+                if tys.trim_start().starts_with('*') {
+                    continue;
+                }
+                match self.kind_of(tys) {
+                    Some(Kind::Mutex | Kind::RwMutex | Kind::WaitGroup | Kind::Once) => {
+                        return true
+                    }
+                    Some(Kind::Record {
+                        ty: inner,
+                        value: true,
+                    }) if !seen.contains(&inner) => {
+                        seen.push(inner);
+                        todo.push(inner);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        false
+    }
+
+    /// The error for a struct value copied (`d := c`, a by-value parameter
+    /// or receiver).
+    pub fn copy_error(&self, n: Node, ty: u16, what: &str) -> Fail {
+        let name = self.struct_name(ty).to_string();
+        if self.holds_sync(ty) {
+            return Box::new(
+                Diagnostic::new(
+                    format!("{what} copies a `{name}`, which holds a sync object"),
+                    self.span(n),
+                )
+                .with_label("a copy of a struct holding a lock")
+                .with_help(format!(
+                    "use a pointer, `*{name}` (go vet's copylocks check reports this too)"
+                )),
+            );
+        }
+        self.unsupported_with(
+            n,
+            &format!("{what}: a copy of a `{name}` struct value"),
+            &format!("weft's records are used through pointers; use `*{name}`"),
+        )
+    }
+
+    /// The `types` entry of the scenario: every struct type of the file
+    /// with its fields weft can hold (the others are untracked data, or
+    /// refused where they are used).
+    pub fn types_lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in &self.pkg.structs {
+            let mut fields = Vec::new();
+            for (name, tys, _) in &s.fields {
+                if let Some(t) = self.kind_of(tys).and_then(|k| self.weft_type(k, tys)) {
+                    fields.push(format!("{}: {}", q(name), q(&t)));
+                }
+            }
+            out.push(format!("{}: {{{}}},", q(&s.name), fields.join(", ")));
+        }
+        out
+    }
+
+    /// A field's type in weft's spelling; `None` for data weft does not track.
+    fn weft_type(&self, k: Kind, tys: &str) -> Option<String> {
+        let ptr = if tys.trim_start().starts_with('*') {
+            "*"
+        } else {
+            ""
+        };
+        Some(match k {
+            Kind::Chan { elem } => match elem {
+                Elem::Bool => "chan bool".into(),
+                Elem::Int | Elem::Other => "chan int".into(),
+            },
+            Kind::Mutex => format!("{ptr}sync.Mutex"),
+            Kind::RwMutex => format!("{ptr}sync.RWMutex"),
+            Kind::WaitGroup => format!("{ptr}sync.WaitGroup"),
+            Kind::Once => format!("{ptr}sync.Once"),
+            Kind::Cond => "*sync.Cond".into(),
+            Kind::Ctx => "context.Context".into(),
+            Kind::Cancel => "context.CancelFunc".into(),
+            Kind::Timer => "*time.Timer".into(),
+            Kind::Ticker => "*time.Ticker".into(),
+            Kind::Map => "map[int]int".into(),
+            Kind::Int | Kind::AtomicInt => "int".into(),
+            Kind::Bool => "bool".into(),
+            Kind::Ptr => "*int".into(),
+            Kind::Record { ty, value } => {
+                format!("{}{}", if value { "" } else { "*" }, self.struct_name(ty))
+            }
+            Kind::Slice { elem, array } => {
+                let len = if array {
+                    // A field's array length: a literal or a constant's value.
+                    let l = tys.trim().strip_prefix('[')?.split_once(']')?.0.trim();
+                    match l.parse::<i64>() {
+                        Ok(n) => n.to_string(),
+                        Err(_) => self.pkg.consts.get(l)?.to_string(),
+                    }
+                } else {
+                    String::new()
+                };
+                format!("[{len}]{}", self.elem_type(elem))
+            }
+            Kind::Func => tys.trim().to_string(),
+            Kind::Recovered | Kind::Testing | Kind::Untracked => return None,
+        })
+    }
+
+    /// The length of an array type `[n]T` as a weft expression (a
+    /// literal or a package constant, which becomes a parameter).
+    pub fn array_len(&mut self, tys: &str) -> Option<String> {
+        let l = tys
+            .trim()
+            .strip_prefix('[')?
+            .split_once(']')?
+            .0
+            .trim()
+            .to_string();
+        if l.parse::<i64>().is_ok() {
+            return Some(l);
+        }
+        if self.pkg.consts.contains_key(&l) {
+            self.used_consts.insert(l.clone());
+            return Some(l);
+        }
+        None
+    }
+
+    /// A slice element's type in weft's spelling.
+    pub fn elem_type(&self, e: SliceElem) -> String {
+        match e {
+            SliceElem::Int => "int".into(),
+            SliceElem::Bool => "bool".into(),
+            SliceElem::Chan(Elem::Bool) => "chan bool".into(),
+            SliceElem::Chan(Elem::Int | Elem::Other) => "chan int".into(),
+            SliceElem::Mutex => "sync.Mutex".into(),
+            SliceElem::RwMutex => "sync.RWMutex".into(),
+            SliceElem::WaitGroup => "sync.WaitGroup".into(),
+            SliceElem::Record(ty) => format!("*{}", self.struct_name(ty)),
+        }
+    }
+
+    /// `s.f` where `s` is a record.
+    pub fn field(&mut self, n: Node, rec: &Ex, ty: u16, f: &str) -> Result<Ex, Fail> {
+        let text = format!("{}.{f}", rec.text);
+        match self.field_kind(ty, f) {
+            None => Err(self.unsupported_with(
+                n,
+                &format!("the selector `{}`", self.text(n)),
+                &format!(
+                    "`{}` has no field `{f}` weft knows (promoted fields of embedded structs are \
+                     not followed)",
+                    self.struct_name(ty)
+                ),
+            )),
+            Some(None) => {
+                let tys = self
+                    .pkg
+                    .structs
+                    .get(usize::from(ty))
+                    .and_then(|s| s.fields.iter().find(|x| x.0 == f))
+                    .map(|x| x.1.clone())
+                    .unwrap_or_default();
+                Err(self.unsupported_with(
+                    n,
+                    &format!("the field `{}` of type `{tys}`", self.text(n)),
+                    "weft's record fields hold integers, booleans, channels, maps, sync objects, \
+                     contexts, timers and the file's structs",
+                ))
+            }
+            Some(Some(Kind::Untracked)) => Ok(Ex::untracked(self.text(n))),
+            // Atomics on a field work through its address.
+            Some(Some(Kind::AtomicInt)) => Ok(Ex {
+                text: format!("&{text}"),
+                untracked: false,
+                kind: Kind::AtomicInt,
+            }),
+            Some(Some(k)) => Ok(Ex {
+                text,
+                untracked: false,
+                kind: k,
+            }),
+        }
+    }
+
+    /// The struct type and `New` fields of `&T{...}`, `T{...}` or
+    /// `new(T)`; `None` when `n` is not one of those for a struct of the
+    /// file. The second result says whether it is a value (`T{...}`).
+    pub fn record_lit(&mut self, n: Node) -> Result<Option<(u16, String, bool)>, Fail> {
+        let (lit_node, value) = match n.kind() {
+            "composite_literal" => (n, true),
+            "unary_expression"
+                if n.child_by_field_name("operator")
+                    .is_some_and(|o| self.text(o) == "&") =>
+            {
+                match n.child_by_field_name("operand") {
+                    Some(o) if o.kind() == "composite_literal" => (o, false),
+                    _ => return Ok(None),
+                }
+            }
+            "call_expression" => {
+                let f = n
+                    .child_by_field_name("function")
+                    .map(|f| self.text(f).to_string());
+                let args = self.args(n);
+                if f.as_deref() != Some("new") || args.len() != 1 {
+                    return Ok(None);
+                }
+                return Ok(self
+                    .struct_index(self.text(args[0]).trim())
+                    .map(|ty| (ty, String::new(), false)));
+            }
+            _ => return Ok(None),
+        };
+        let Some(tn) = lit_node.child_by_field_name("type") else {
+            return Ok(None);
+        };
+        let Some(ty) = self.struct_index(self.text(tn).trim()) else {
+            return Ok(None);
+        };
+        let fields: Vec<String> = self
+            .pkg
+            .structs
+            .get(usize::from(ty))
+            .map(|s| s.fields.iter().map(|f| f.0.clone()).collect())
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        if let Some(body) = lit_node.child_by_field_name("body") {
+            let mut c = body.walk();
+            let elems: Vec<Node> = body
+                .named_children(&mut c)
+                .filter(|k| k.kind() != "comment")
+                .collect();
+            for (i, el) in elems.into_iter().enumerate() {
+                let (name, v) = if el.kind() == "keyed_element" {
+                    let key = el
+                        .child_by_field_name("key")
+                        .map(|k| self.text(k).trim().to_string())
+                        .unwrap_or_default();
+                    (key, el.child_by_field_name("value"))
+                } else {
+                    (fields.get(i).cloned().unwrap_or_default(), Some(el))
+                };
+                let Some(v) = v else { continue };
+                // `literal_element` wraps the expression.
+                let v = if v.kind() == "literal_element" {
+                    v.named_child(0).unwrap_or(v)
+                } else {
+                    v
+                };
+                let Some(fk) = self.field_kind(ty, &name) else {
+                    return Err(self.unsupported(el, &format!("the field `{name}`")));
+                };
+                if v.kind() == "composite_literal" || v.kind() == "literal_value" {
+                    if matches!(
+                        fk,
+                        Some(Kind::Mutex | Kind::RwMutex | Kind::WaitGroup | Kind::Once)
+                    ) {
+                        continue; // `mu: sync.Mutex{}`: the zero value New makes.
+                    }
+                    return Err(self.unsupported_with(
+                        v,
+                        "a struct value inside a struct literal",
+                        "set the field after `New`, or hold a pointer: `&Inner{...}`",
+                    ));
+                }
+                let e = self.expr(v)?;
+                if e.untracked || matches!(fk, Some(Kind::Untracked) | None) {
+                    self.note(
+                        v,
+                        format!("the field `{name}` holds data weft does not track"),
+                    );
+                    continue;
+                }
+                out.push(format!("{}: {}", q(&name), lit(&e.text)));
+            }
+        }
+        let fields = if out.is_empty() {
+            String::new()
+        } else {
+            format!(", {{{}}}", out.join(", "))
+        };
+        Ok(Some((ty, fields, value)))
+    }
+
+    /// Binds `name` to a new record when `v` is a struct literal or
+    /// `new(T)`: writes `New` and declares it; `false` when `v` is not one.
+    pub fn bind_new(
+        &mut self,
+        name: &str,
+        v: Node,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<bool, Fail> {
+        let Some((ty, fields, value)) = self.record_lit(v)? else {
+            return Ok(false);
+        };
+        em.leaf(
+            &format!("New({}, {}{fields})", q(name), q(self.struct_name(ty))),
+            self.span(stmt),
+        );
+        self.scope.declare(
+            name,
+            Binding {
+                ron: name.to_string(),
+                kind: Kind::Record { ty, value },
+                shared: false,
+            },
+        );
+        Ok(true)
+    }
+
+    /// A struct literal inside an expression: made first, into a temporary.
+    pub fn hoist_new(&mut self, n: Node) -> Result<Option<Ex>, Fail> {
+        let Some((ty, fields, value)) = self.record_lit(n)? else {
+            return Ok(None);
+        };
+        if value {
+            return Err(self.copy_error(n, ty, "a struct literal used as a value"));
+        }
+        let name = self.struct_name(ty).to_lowercase();
+        let t = self.temp(&name, Kind::Record { ty, value: false });
+        self.hoist(
+            format!("New({}, {}{fields})", q(&t), q(self.struct_name(ty))),
+            n,
+        );
+        Ok(Some(Ex {
+            text: t,
+            untracked: false,
+            kind: Kind::Record { ty, value: false },
+        }))
+    }
+}
