@@ -298,6 +298,31 @@ fn a_closure_is_started_and_called() {
 }
 
 #[test]
+fn recursion_through_a_function_value_runs_and_overflowing_it_is_fatal() {
+    // Named calls may not recurse, calls through values may: 10! through a
+    // variable holding the function, then a recursion without end, which
+    // Go ends with `fatal error: stack overflow` (weft at a named depth).
+    let o = check(
+        r#"Var(name: "f", type: "func(int) int"),
+        Func("fact", ["n"], [If("n <= 1", [Return(1)]), Let("g", "f"), Call("g", ["n - 1"], "r"), Return("n * r")]),
+        Set("f", "fact"),
+        Call("fact", [10], "x"),
+        Assert("x == 3628800", "10!"),
+        Func("forever", ["n"], [Let("g", "f"), Call("g", ["n"])]),
+        Set("f", "forever"),
+        Call("forever", [1]),"#,
+        "",
+    );
+    assert_eq!(
+        messages(&o),
+        vec![
+            "fatal error: stack overflow (the call stack exceeds weft's limit of 1000 calls)"
+                .to_string()
+        ]
+    );
+}
+
+#[test]
 fn calling_a_nil_function_panics() {
     // probes.go nil-func-call.
     let o = check(r#"Var(name: "f", type: "func(int)"), Call("f", [1]),"#, "");

@@ -21,9 +21,15 @@ use crate::value::Value;
 /// counter per instruction.
 const WATCH_FROM: u64 = 1 << 12;
 
-/// The deepest call stack allowed (validation forbids recursion; this only
-/// guards against internal errors).
-const MAX_FRAMES: usize = 256;
+/// weft's goroutine stack: the deepest call stack. Validation forbids
+/// recursion through named calls, but calls through function values may
+/// recurse; past this depth the goroutine dies as Go's does when its stack
+/// outgrows its limit (`fatal error: stack overflow`), and the message
+/// names this bound. Go's own limit is a size (1 GB on 64-bit machines,
+/// millions of small frames), but every level of a recursion that reads
+/// shared state is a stored state holding the whole stack, so weft's
+/// memory grows with the square of the depth: a thousand is its limit.
+pub(crate) const MAX_FRAMES: usize = 1_000;
 
 /// A fresh frame for `func` with `args` in its first slots.
 pub(crate) fn new_frame(prog: &Program, func: FuncId, args: &[Value]) -> Frame {
@@ -449,7 +455,9 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
                     _ => return Err(Fault::Internal("not a call".into())),
                 };
                 if g.frames.len() >= MAX_FRAMES {
-                    return Err(Fault::Model("call stack too deep".into()));
+                    return Err(Fault::Fatal(format!(
+                        "stack overflow (the call stack exceeds weft's limit of {MAX_FRAMES} calls)"
+                    )));
                 }
                 let callee = new_frame(prog, func, &vals);
                 state.goroutine_at_mut(pos).frames.push(callee);
