@@ -13,6 +13,19 @@ use crate::{Fail, Importer};
 const MAX_CHOICES: i64 = 8;
 
 impl Importer<'_> {
+    /// The size argument of `make` (a capacity or a length): tracked data
+    /// written as an expression, 0 when absent.
+    fn size_arg(&mut self, n: Option<Node>, untracked: &str) -> Result<String, Fail> {
+        let Some(n) = n else {
+            return Ok("0".into());
+        };
+        let e = self.expr(n)?;
+        if e.untracked {
+            return Err(self.unsupported(n, untracked));
+        }
+        Ok(lit(&e.text))
+    }
+
     /// The arguments of a call of the file's function `name`, as RON,
     /// leaving out the parameters weft does not track.
     pub(crate) fn call_args(
@@ -177,18 +190,7 @@ impl Importer<'_> {
                             _ => crate::scope::Elem::Other,
                         })
                         .unwrap_or(crate::scope::Elem::Other);
-                    let cap = match arg(1) {
-                        Some(c) => {
-                            let e = self.expr(c)?;
-                            if e.untracked {
-                                return Err(
-                                    self.unsupported(c, "a channel capacity weft cannot follow")
-                                );
-                            }
-                            lit(&e.text)
-                        }
-                        None => "0".into(),
-                    };
+                    let cap = self.size_arg(arg(1), "a channel capacity weft cannot follow")?;
                     let Some(name) = into!(0, Kind::Chan { elem }) else {
                         return Err(self.unsupported(stmt, "a channel made and dropped"));
                     };
@@ -199,18 +201,7 @@ impl Importer<'_> {
                     obj!(Kind::Map, "Map");
                 }
                 if let Some(Kind::Slice { elem, array: false }) = self.kind_of(&tys) {
-                    let len = match arg(1) {
-                        Some(c) => {
-                            let e = self.expr(c)?;
-                            if e.untracked {
-                                return Err(
-                                    self.unsupported(c, "a slice length weft cannot follow")
-                                );
-                            }
-                            lit(&e.text)
-                        }
-                        None => "0".into(),
-                    };
+                    let len = self.size_arg(arg(1), "a slice length weft cannot follow")?;
                     let extra = format!(", {}, {len}", q(&self.elem_type(elem)));
                     obj!(Kind::Slice { elem, array: false }, "Slice", extra);
                 }
