@@ -580,3 +580,261 @@ fn errgroup_runs_a_function_value() {
     );
     assert_eq!(c.kinds(), vec![]);
 }
+
+// ----- time.AfterFunc and context.AfterFunc -----
+// Probes in checker/tests/library/afterfunc/ (main.go, race/, deadlock/;
+// RESULTS.txt from Go 1.23.5 under -race).
+
+#[test]
+fn time_afterfunc_runs_the_callback() {
+    // `afterfunc-runs`: ran=200.
+    let c = check(r#"Chan("done"), AfterFunc("t", 5, [Close("done")]), Recv("done"),"#);
+    assert_eq!(c.kinds(), vec![]);
+    // A discarded timer, a named function and a function value run too.
+    let c = check_with(
+        r#"Chan("done", 2),
+        AfterFunc(duration: 5, func: "signal", args: ["done"]),
+        Func("f", [], [Send("done", 2)]),
+        AfterFunc(5, "f"),
+        Recv("done", "a"), Recv("done", "b"),
+        Assert("a + b == 3"),"#,
+        r#""signal": Func(params: ["ch"], body: [Send("ch", 1)])"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn time_afterfunc_stop_before_fire() {
+    // `afterfunc-stop-long`: stop=true not-run=200 (a long duration: the
+    // timer has not fired). Abstract time lets the timer fire at any
+    // moment, so weft explores both: Stop is true exactly when the
+    // callback never runs.
+    let c = check(
+        r#"Var("ran", false),
+        AfterFunc("t", 5, [AtomicStore("ran", true)]),
+        Stop("t", "stopped"),
+        Sleep(1),
+        AtomicLoad("ran", "r"),
+        If("stopped", [Assert("!r", "a stopped callback never runs")]),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn time_afterfunc_zero_stop_either() {
+    // `afterfunc-zero-stop`: stop=false ran=942 stop=true not-run=58.
+    for (go, _) in [("1.22", 0), ("1.23", 1)] {
+        for want in ["stopped", "!stopped"] {
+            let c = check_src(&format!(
+                "Scenario(name: \"t\", go: \"{go}\", main: [AfterFunc(\"t\", 0, []), Stop(\"t\", \"stopped\"), Assert(\"{want}\")])"
+            ));
+            assert_eq!(
+                c.kinds(),
+                vec![Assert],
+                "go {go}: Stop can be the opposite of {want}"
+            );
+        }
+    }
+}
+
+#[test]
+fn time_afterfunc_stop_false_then_read_races() {
+    // race/: `stop=false read 1` and WARNING: DATA RACE (the callback may
+    // still be running when Stop returns false).
+    let c = check(
+        r#"Var("x", 0),
+        AfterFunc("t", 5, [Set("x", 1)]),
+        Stop("t", "stopped"),
+        If("!stopped", [Let("v", "x")]),"#,
+    );
+    assert_eq!(c.kinds(), vec![Race]);
+    // Stop true: the callback never runs, nothing races.
+    let c = check(
+        r#"Var("x", 0),
+        AfterFunc("t", 5, [Set("x", 1)]),
+        Stop("t", "stopped"),
+        If("stopped", [Let("v", "x"), Assert("v == 0")]),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn time_afterfunc_call_happens_before_the_callback() {
+    // `afterfunc-hb`: x=1=200 and no race report.
+    let c = check(
+        r#"Var("x", 0), Chan("done"),
+        Set("x", 1),
+        AfterFunc(5, [Send("done", "x")]),
+        Recv("done", "v"),
+        Assert("v == 1"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn time_afterfunc_reset_after_fire_runs_again() {
+    // `afterfunc-reset-after-fire`: reset=false fired-again=200.
+    let c = check(
+        r#"Chan("fired", 2),
+        AfterFunc("t", 1, [Send("fired", 1)]),
+        Recv("fired"),
+        Reset("t", 1, "active"),
+        Assert("!active"),
+        Recv("fired"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+    // The classic re-arming callback, `t = time.AfterFunc(d, func() {
+    // ...; t.Reset(d) })`: the callback may run before the assignment to
+    // `t`, a data race on `t` and a nil dereference in `t.Reset`.
+    let c = check(
+        r#"Var(name: "t", type: "*time.Timer"),
+        Func("tick", [], [Reset("t", 1)]),
+        AfterFunc("t0", 1, "tick"),
+        Set("t", "t0"),"#,
+    );
+    assert_eq!(c.kinds(), vec![Race, Panic]);
+    // Fixed with a lock, it re-arms for ever. The chain of runners has
+    // finitely many states (each ended runner leaves the spawn tree). (A
+    // run that still writes after its Reset overlaps the next run, as Go
+    // allows: runners would then pile up without bound, a state space
+    // weft diagnoses rather than explores.)
+    let c = check(
+        r#"Mutex("mu"), Var(name: "t", type: "*time.Timer"), Var("seen", false),
+        Func("tick", [], [Lock("mu"), Set("seen", true), Reset("t", 1), Unlock("mu")]),
+        Lock("mu"),
+        AfterFunc("t0", 1, "tick"),
+        Set("t", "t0"),
+        Unlock("mu"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+    assert!(c.out.complete);
+}
+
+#[test]
+fn time_afterfunc_c_is_nil() {
+    // `afterfunc-c`: C-nil=true. A receive from it blocks for ever: once
+    // the callback has run, every goroutine is asleep.
+    let c = check(r#"AfterFunc("t", 5, []), Recv("t.C"),"#);
+    assert_eq!(c.kinds(), vec![Deadlock]);
+}
+
+#[test]
+fn time_afterfunc_pending_is_no_deadlock_and_no_leak() {
+    // A pending AfterFunc timer keeps Go's deadlock detector quiet, and its
+    // callback's goroutine is not a leak, in either Go version (the timer
+    // runs its callback: nothing is left pending for ever).
+    for go in ["1.22", "1.23"] {
+        let c = check_src(&format!(
+            "Scenario(name: \"t\", go: \"{go}\", main: [Chan(\"ch\"), AfterFunc(5, [Close(\"ch\")]), Recv(\"ch\")])"
+        ));
+        assert_eq!(c.kinds(), vec![], "go {go}");
+        let c = check_src(&format!(
+            "Scenario(name: \"t\", go: \"{go}\", main: [AfterFunc(\"t\", 5, [])])"
+        ));
+        assert_eq!(c.kinds(), vec![], "go {go}");
+    }
+}
+
+#[test]
+fn ctx_afterfunc_runs_on_cancel_and_stop_is_then_false() {
+    // `ctx-afterfunc-cancel`: ran stop=false; `ctx-afterfunc-cancel-then-stop`:
+    // stop=false ran=1000 (Go starts the callback within cancel: stop is
+    // false at once, before the callback's goroutine has moved).
+    let c = check(
+        r#"WithCancel("ctx", "cancel"), Chan("done"),
+        ContextAfterFunc("stop", "ctx", [Close("done")]),
+        Cancel("cancel"),
+        Stop("stop", "ok"),
+        Assert("!ok", "stop after cancel is false"),
+        Recv("done"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn ctx_afterfunc_stop_first() {
+    // `ctx-afterfunc-stop-first`: stop=true again=false not-run=200.
+    let c = check(
+        r#"WithCancel("ctx", "cancel"), Var("ran", false),
+        ContextAfterFunc("stop", "ctx", [AtomicStore("ran", true)]),
+        Stop("stop", "ok"), Stop("stop", "again"),
+        Cancel("cancel"),
+        Sleep(1),
+        AtomicLoad("ran", "r"),
+        Assert("ok && !again && !r"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn ctx_afterfunc_on_done_or_parent_cancelled_context_runs() {
+    // `ctx-afterfunc-already-done`: ran stop=false; `ctx-afterfunc-parent`: ran.
+    let c = check(
+        r#"WithCancel("ctx", "cancel"), Cancel("cancel"), Chan("done"),
+        ContextAfterFunc("stop", "ctx", [Close("done")]),
+        Stop("stop", "ok"), Assert("!ok"),
+        Recv("done"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+    let c = check(
+        r#"WithCancel("parent", "cancel"), WithCancel("child", "cancelChild", "parent"),
+        Defer([Cancel("cancelChild")]),
+        Chan("done"),
+        ContextAfterFunc("child", [Close("done")]),
+        Cancel("cancel"),
+        Recv("done"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn ctx_afterfunc_on_background_never_runs_and_is_no_leak() {
+    // `ctx-afterfunc-background`: not-run stop=true. The registration is
+    // not a goroutine: nothing leaks when main returns.
+    let c = check(
+        r#"Background("bg"),
+        ContextAfterFunc("stop", "bg", [Panic("never")]),
+        Stop("stop", "ok"), Assert("ok"),"#,
+    );
+    assert_eq!(c.kinds(), vec![]);
+    let c = check(r#"Background("bg"), ContextAfterFunc("bg", [Panic("never")]),"#);
+    assert_eq!(c.kinds(), vec![]);
+}
+
+#[test]
+fn ctx_afterfunc_never_cancelled_is_a_deadlock() {
+    // deadlock/: fatal error: all goroutines are asleep - deadlock!
+    let c = check(
+        r#"WithCancel("ctx", "cancel"), Chan("done"),
+        ContextAfterFunc("ctx", [Close("done")]),
+        Recv("done"),
+        Cancel("cancel"),"#,
+    );
+    assert_eq!(c.kinds(), vec![Deadlock, ContextLeak]);
+    assert_eq!(
+        c.messages(Deadlock),
+        vec!["fatal error: all goroutines are asleep - deadlock!".to_string()]
+    );
+}
+
+#[test]
+fn ctx_afterfunc_callback_blocked_for_ever_is_a_leak() {
+    // The callback runs in a goroutine of its own: stuck there, it leaks.
+    let c = check(
+        r#"WithCancel("ctx", "cancel"), Chan("ch"),
+        ContextAfterFunc("ctx", [Send("ch", 1)]),
+        Cancel("cancel"),"#,
+    );
+    assert_eq!(c.kinds(), vec![Leak]);
+}
+
+#[test]
+fn afterfunc_errors_point_at_the_line() {
+    let e = rejected(r#"Chan("ch"), ContextAfterFunc("stop", "ch", [])"#);
+    assert!(e.contains("a context"), "{e}");
+    assert!(e.contains("t.ron:3:"), "{e}");
+    let e = rejected(r#"AfterFunc("t", 5)"#);
+    assert!(e.contains("needs a `func` or a `body`"), "{e}");
+    let e = rejected(r#"Mutex("mu"), Stop("mu")"#);
+    assert!(e.contains("context.AfterFunc stop function"), "{e}");
+}

@@ -37,6 +37,13 @@ use weft_models::span::SourceFile;
 /// Generated scenarios are small; a larger one is skipped (and counted).
 const MAX_STATES: usize = 20_000;
 
+/// The reduced search's bound: a state reached with different sleep sets
+/// is expanded again, so on some scenarios the reduced search stores more
+/// states than the plain one (gen-1607: 20,695 against 13,360, the
+/// explorations that end asleep of issue 13). It is compared whenever it
+/// completes within this.
+const MAX_REDUCED_STATES: usize = 4 * MAX_STATES;
+
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -55,7 +62,10 @@ struct Verdict {
 
 fn verdict(prog: &Program, reduction: Reduction) -> Option<(Verdict, Applied, usize)> {
     let bounds = Bounds {
-        max_states: Some(MAX_STATES),
+        max_states: Some(match reduction {
+            Reduction::None => MAX_STATES,
+            Reduction::Por => MAX_REDUCED_STATES,
+        }),
         ..Default::default()
     };
     let (graph, outcome, mut bugs) = explore_graph_with(prog, &bounds, reduction).ok()?;
@@ -262,6 +272,8 @@ fn op_name(op: &Op) -> &'static str {
         Op::CtxErr { .. } => "CtxErr",
         Op::TimerStop { .. } => "TimerStop",
         Op::TimerReset { .. } => "TimerReset",
+        Op::AfterFunc { .. } => "AfterFunc",
+        Op::AwaitCallback { .. } => "AwaitCallback",
         Op::Load { .. } => "Load",
         Op::Store { .. } => "Store",
         Op::MapDelete { .. } => "MapDelete",
@@ -276,7 +288,7 @@ fn op_name(op: &Op) -> &'static str {
 }
 
 /// Every variant of `Op`, as [`op_name`] names them.
-const EVERY_OP: [&str; 45] = [
+const EVERY_OP: [&str; 47] = [
     "Assign",
     "Jump",
     "JumpIfNot",
@@ -312,6 +324,8 @@ const EVERY_OP: [&str; 45] = [
     "CtxErr",
     "TimerStop",
     "TimerReset",
+    "AfterFunc",
+    "AwaitCallback",
     "Load",
     "Store",
     "MapDelete",

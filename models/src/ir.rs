@@ -320,6 +320,21 @@ pub enum NewObject {
     },
 }
 
+/// What starts an `AfterFunc` callback.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CallbackSource {
+    /// `time.AfterFunc(duration, f)`: the timer fires.
+    Timer {
+        /// The duration.
+        duration: Expr,
+    },
+    /// `context.AfterFunc(ctx, f)`: the context is done.
+    Context {
+        /// The context.
+        ctx: Expr,
+    },
+}
+
 /// The methods of `sync.Map`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SyncMapOp {
@@ -614,6 +629,31 @@ pub enum Op {
         duration: Expr,
         /// Where the result goes.
         dst: Option<LocalId>,
+        /// The `time.AfterFunc` runners a Reset may start again (every one
+        /// in the program: which timer this is is known at run time only).
+        respawn: Vec<FuncId>,
+    },
+    /// `dst = time.AfterFunc(d, f)` or `dst = context.AfterFunc(ctx, f)`:
+    /// makes the timer (or the registration whose `stop` is `dst`) and
+    /// starts `runner(it, args...)`, which waits for it.
+    AfterFunc {
+        /// What starts the callback.
+        source: CallbackSource,
+        /// The runner goroutine's function.
+        runner: FuncId,
+        /// The runner's arguments after the timer or registration.
+        args: Vec<Expr>,
+        /// Where the timer or the stop function goes.
+        dst: Option<LocalId>,
+    },
+    /// A callback runner waits for its timer to fire or its context to be
+    /// done; `dst` is true when the callback runs, false when it was
+    /// stopped first (the runner then ends).
+    AwaitCallback {
+        /// The timer or registration.
+        target: Expr,
+        /// Whether the callback runs.
+        dst: LocalId,
     },
     /// Plain read of a shared variable or map entry.
     Load {
@@ -774,6 +814,8 @@ impl Op {
             | Op::CtxErr { .. }
             | Op::TimerStop { .. }
             | Op::TimerReset { .. }
+            | Op::AfterFunc { .. }
+            | Op::AwaitCallback { .. }
             | Op::Load { .. }
             | Op::Store { .. }
             | Op::MapDelete { .. }
@@ -863,6 +905,8 @@ pub enum ObjectKind {
     Slice,
     /// A function value.
     Func,
+    /// The `stop` function `context.AfterFunc` returns.
+    StopFunc,
 }
 
 impl ObjectKind {
@@ -888,6 +932,10 @@ impl ObjectKind {
             ObjectKind::Record => ("record", "a record"),
             ObjectKind::Slice => ("slice", "a slice"),
             ObjectKind::Func => ("function", "a function"),
+            ObjectKind::StopFunc => (
+                "AfterFunc stop function",
+                "a context.AfterFunc stop function",
+            ),
         }
     }
 

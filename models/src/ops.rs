@@ -17,7 +17,7 @@
 //! - [`successors`]: where control goes after it inside its function, and
 //!   the functions it runs (called or started).
 
-use crate::ir::{CaseDir, Expr, FuncId, NewObject, Op, Pc, Place, SyncMapOp};
+use crate::ir::{CallbackSource, CaseDir, Expr, FuncId, NewObject, Op, Pc, Place, SyncMapOp};
 
 /// How an operation uses an object operand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -166,6 +166,16 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
             f(timer, Object(Use::Sync));
             f(duration, Value)
         }
+        Op::AfterFunc { source, args, .. } => {
+            match source {
+                CallbackSource::Timer { duration } => f(duration, Value),
+                // The registration joins the context: cancelling it
+                // reaches the callback.
+                CallbackSource::Context { ctx } => f(ctx, Object(Use::Sync)),
+            }
+            args.iter().for_each(|a| f(a, Value))
+        }
+        Op::AwaitCallback { target, .. } => f(target, Object(Use::Sync)),
         Op::Load { place: p, .. } => place(p, Use::Read, &mut f, Value),
         Op::Store { place: p, value } => {
             place(p, Use::Write, &mut f, Stored);
@@ -283,6 +293,8 @@ pub fn obtains(op: &Op) -> bool {
         | Op::CtxErr { .. }
         | Op::TimerStop { .. }
         | Op::TimerReset { .. }
+        | Op::AfterFunc { .. }
+        | Op::AwaitCallback { .. }
         | Op::Store { .. }
         | Op::MapDelete { .. }
         | Op::Len { .. }
@@ -352,6 +364,8 @@ pub fn channel_ops(op: &Op, mut f: impl FnMut(&Expr, ChanOp)) {
         | Op::CtxErr { .. }
         | Op::TimerStop { .. }
         | Op::TimerReset { .. }
+        | Op::AfterFunc { .. }
+        | Op::AwaitCallback { .. }
         | Op::Load { .. }
         | Op::Store { .. }
         | Op::MapDelete { .. }
@@ -444,6 +458,26 @@ pub fn successors<'a>(op: &'a Op, pc: Pc, mut f: impl FnMut(Successor<'a>)) {
             }
             f(next)
         }
+        Op::AfterFunc { runner, .. } => {
+            // The runner's parameters are the timer or registration, then
+            // the arguments: not one for one, so none are given.
+            f(Successor::Spawn {
+                func: *runner,
+                args: &[],
+            });
+            f(next)
+        }
+        // Reset of a `time.AfterFunc` timer whose callback has started
+        // starts its runner again.
+        Op::TimerReset { respawn, .. } => {
+            for func in respawn {
+                f(Successor::Spawn {
+                    func: *func,
+                    args: &[],
+                });
+            }
+            f(next)
+        }
         Op::GoValue { candidates, .. } => {
             for func in candidates {
                 f(Successor::Spawn {
@@ -475,7 +509,7 @@ pub fn successors<'a>(op: &'a Op, pc: Pc, mut f: impl FnMut(Successor<'a>)) {
         | Op::Cancel { .. }
         | Op::CtxErr { .. }
         | Op::TimerStop { .. }
-        | Op::TimerReset { .. }
+        | Op::AwaitCallback { .. }
         | Op::Load { .. }
         | Op::Store { .. }
         | Op::MapDelete { .. }

@@ -485,6 +485,32 @@ pub enum StmtKind {
         /// The duration (default 1).
         duration: Option<ExprSrc>,
     },
+    /// `t := time.AfterFunc(d, f)`, or `time.AfterFunc(d, func() { body })`
+    AfterFunc {
+        /// The timer's name (`None`: the timer is discarded).
+        name: Option<Name>,
+        /// The duration (default 1).
+        duration: Option<ExprSrc>,
+        /// The function, or `None` for an anonymous body.
+        func: Option<Name>,
+        /// Arguments of `func`.
+        args: Vec<ExprSrc>,
+        /// The anonymous body (empty when `func` is set).
+        body: Block,
+    },
+    /// `stop := context.AfterFunc(ctx, f)`
+    ContextAfterFunc {
+        /// The name of the stop function (`None`: discarded).
+        stop: Option<Name>,
+        /// The context.
+        ctx: ExprSrc,
+        /// The function, or `None` for an anonymous body.
+        func: Option<Name>,
+        /// Arguments of `func`.
+        args: Vec<ExprSrc>,
+        /// The anonymous body (empty when `func` is set).
+        body: Block,
+    },
 
     // ----- locals and shared variables -----
     /// `x := e` (a goroutine-local variable)

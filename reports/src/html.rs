@@ -88,7 +88,7 @@ table.lanes tr.end td { border-top: 2px solid var(--fg); }
 .mark.pending { color: var(--bad); font-size: 12px; }
 .badge { display: inline-block; border-radius: 10px; padding: 0 7px; font-size: 12px; font-weight: 600; white-space: nowrap; }
 .s-ready, .s-runnable { background: #dcfae6; color: var(--ok); }
-.s-waiting, .s-spinning { background: #fef0c7; color: var(--warn); }
+.s-waiting, .s-spinning, .s-not-started { background: #fef0c7; color: var(--warn); }
 .s-blocked, .s-crashed { background: #fee4e2; color: var(--bad); }
 .s-exited, .s-returned, .s-not-started { background: #eef0f3; color: var(--dim); }
 table.goroutines tr.moved td:first-child { box-shadow: inset 3px 0 var(--accent); font-weight: 600; }
@@ -180,6 +180,7 @@ fn end_class(s: GoroutineStatus) -> &'static str {
         GoroutineStatus::Blocked => "s-blocked",
         GoroutineStatus::Runnable => "s-runnable",
         GoroutineStatus::Spinning => "s-spinning",
+        GoroutineStatus::NotStarted => "s-not-started",
         GoroutineStatus::Exited => "s-exited",
         GoroutineStatus::Returned => "s-returned",
         GoroutineStatus::Crashed => "s-crashed",

@@ -407,6 +407,8 @@ fn action_suffix(s: &StepView) -> String {
         | Action::CtxErr
         | Action::StopTimer
         | Action::ResetTimer
+        | Action::AfterFunc
+        | Action::CallbackTrigger
         | Action::Write
         | Action::Delete
         | Action::AtomicLoad

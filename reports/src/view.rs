@@ -153,6 +153,9 @@ vocabulary! {
         Runnable => "runnable",
         /// It loops forever without a visible operation.
         Spinning => "spinning",
+        /// A `time.AfterFunc` or `context.AfterFunc` callback's goroutine
+        /// still waiting for its timer or context: Go has not started it.
+        NotStarted => "not-started",
         /// It has ended.
         Exited => "exited",
         /// Main has returned.
@@ -366,6 +369,12 @@ pub enum Action {
     StopTimer,
     /// Timer `Reset`.
     ResetTimer,
+    /// `time.AfterFunc` or `context.AfterFunc`: registers a callback and
+    /// starts the goroutine that will run it.
+    AfterFunc,
+    /// A callback's goroutine sees its timer fire or its context done (or
+    /// its registration stopped, and ends).
+    CallbackTrigger,
     /// A read of a shared variable or map.
     Read,
     /// A write of a shared variable or map.
@@ -443,6 +452,8 @@ impl fmt::Display for Action {
             Action::CtxErr => "ctx.Err",
             Action::StopTimer => "stop timer",
             Action::ResetTimer => "reset timer",
+            Action::AfterFunc => "AfterFunc",
+            Action::CallbackTrigger => "callback triggered",
             Action::Read => "read",
             Action::Write => "write",
             Action::Delete => "delete",

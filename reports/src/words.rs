@@ -318,6 +318,9 @@ pub fn chain_end(name: &str, status: GoroutineStatus, why: Option<&str>) -> Stri
         (GoroutineStatus::Spinning, _) => {
             format!("{name} loops forever without a synchronisation operation")
         }
+        (GoroutineStatus::NotStarted, _) => {
+            format!("{name} has not started: its callback waits for a timer or a context")
+        }
         (GoroutineStatus::Exited, _) => format!("{name} has ended without releasing it"),
         (GoroutineStatus::Returned, _) => format!("{name} has returned without releasing it"),
         (GoroutineStatus::Crashed, _) => format!("{name} crashed"),
@@ -920,6 +923,12 @@ pub enum ObjectFacts<'a> {
     Slice(usize),
     /// A function value: the function's name.
     Func(&'a str),
+    /// A `context.AfterFunc` registration: still armed (neither run nor
+    /// stopped), or not.
+    Registration {
+        /// Neither run nor stopped.
+        armed: bool,
+    },
 }
 
 /// An object's state in words: `empty (capacity 2)`, `buffers 1, 2 (full,
@@ -1016,6 +1025,8 @@ pub fn object_state(facts: ObjectFacts) -> String {
             "stopped or fired"
         }
         .into(),
+        ObjectFacts::Registration { armed: true } => "registered (not run, not stopped)".into(),
+        ObjectFacts::Registration { armed: false } => "run or stopped".into(),
     }
 }
 

@@ -64,6 +64,8 @@ pub(crate) fn operation(prog: &Program, site: Site, alt: u32, phase: u8) -> Oper
         Op::CtxErr { .. } => (A::CtxErr, Alt::Only, Mp),
         Op::TimerStop { .. } => (A::StopTimer, Alt::Only, Mp),
         Op::TimerReset { .. } => (A::ResetTimer, Alt::Only, Mp),
+        Op::AfterFunc { .. } => (A::AfterFunc, Alt::Only, Mp),
+        Op::AwaitCallback { .. } => (A::CallbackTrigger, Alt::Only, Mp),
         Op::Load { .. } => (A::Read, Alt::Only, Sm),
         Op::Store { .. } => (A::Write, Alt::Only, Sm),
         Op::MapDelete { .. } => (A::Delete, Alt::Only, Sm),

@@ -636,6 +636,7 @@ impl<'p> Replayer<'p> {
                 phase: g.phase,
                 blocked: blocked.contains(&g.id),
                 spinning: g.spinning,
+                not_started: crate::semantics::callback::waiting_runner(self.prog, g),
             })
             .collect();
         Trace {
@@ -663,6 +664,9 @@ pub struct GoroutineEnd {
     pub blocked: bool,
     /// True when it loops forever without a visible operation.
     pub spinning: bool,
+    /// True for a callback's runner still waiting for its timer or
+    /// context (Go has not started that goroutine).
+    pub not_started: bool,
 }
 
 /// A replayed schedule.

@@ -38,6 +38,8 @@ pub(crate) enum Status {
     Runnable,
     /// It loops forever without a visible operation.
     Spinning,
+    /// A callback's runner still waiting for its timer or context.
+    NotStarted,
 }
 
 /// An operation ahead of a goroutine that would release a waiter.
@@ -405,6 +407,8 @@ pub(crate) fn analyse(prog: &Program, trace: &Trace) -> WaitFor {
     for (g, end) in trace.last.goroutines.iter().zip(&trace.end) {
         let status = if end.spinning {
             Status::Spinning
+        } else if end.not_started {
+            Status::NotStarted
         } else if end.blocked {
             Status::Blocked
         } else {

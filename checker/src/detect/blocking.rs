@@ -24,6 +24,7 @@ use weft_models::syntax::BugKind;
 use super::{context_leak, record, Bug, BugKey, Finding, Involved};
 use crate::graph::{Graph, StateId};
 use crate::semantics;
+use crate::semantics::callback;
 use crate::semantics::context::CancelStatus;
 use crate::state::{GoroutineId, Object, Site, State};
 
@@ -36,7 +37,9 @@ pub(crate) const MAIN_LEAK: &str =
     "main is blocked forever while other goroutines keep running (partial deadlock)";
 
 /// The goroutines of `state` with no enabled transition, and whether any
-/// transition at all (including timer fires) is enabled.
+/// transition at all (including timer fires) is enabled. A callback's
+/// runner still waiting for its trigger is not a goroutine in Go (only a
+/// `context.AfterFunc` registration): it is never counted as blocked.
 pub fn blocked_goroutines(prog: &Program, state: &State) -> (Vec<GoroutineId>, bool) {
     let ts = semantics::enabled(prog, state);
     let mut moves = vec![false; state.goroutines.len()];
@@ -49,7 +52,7 @@ pub fn blocked_goroutines(prog: &Program, state: &State) -> (Vec<GoroutineId>, b
         .goroutines
         .iter()
         .zip(moves)
-        .filter(|(g, m)| !m && !g.spinning)
+        .filter(|(g, m)| !m && !g.spinning && !callback::waiting_runner(prog, g))
         .map(|(g, _)| g.id.clone())
         .collect();
     (blocked, !ts.is_empty())
@@ -116,10 +119,13 @@ pub fn detect(prog: &Program, graph: &Graph, bugs: &mut BTreeMap<BugKey, Bug>) {
             Object::Context(c) => c.deadline_pending,
             _ => false,
         });
-        let all_blocked = !any_move
-            && comp.len() == 1
-            && involved.len() == rep.goroutines.len()
-            && !rep.main_returned;
+        let goroutines = rep
+            .goroutines
+            .iter()
+            .filter(|g| !callback::waiting_runner(prog, g))
+            .count();
+        let all_blocked =
+            !any_move && comp.len() == 1 && involved.len() == goroutines && !rep.main_returned;
         if all_blocked && !timers_pending && !involved.is_empty() {
             let mut sites: Vec<Site> = involved.iter().map(|i| i.site).collect();
             sites.sort();

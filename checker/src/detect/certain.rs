@@ -223,15 +223,23 @@ pub(crate) fn blocked_forever(
 /// The positions of the goroutines of `state` with no enabled transition
 /// and not spinning.
 pub(crate) fn blocked_positions(prog: &Program, state: &State) -> Vec<usize> {
-    blocked_among(state, &semantics::enabled(prog, state))
+    blocked_among(prog, state, &semantics::enabled(prog, state))
 }
 
 /// The positions of the goroutines of `state` that move in none of its
-/// enabled `transitions` and are not spinning.
-pub(crate) fn blocked_among(state: &State, transitions: &[Transition]) -> Vec<usize> {
+/// enabled `transitions` and are not spinning (nor callback runners still
+/// waiting for their trigger: see [`super::blocking::blocked_goroutines`]).
+pub(crate) fn blocked_among(
+    prog: &Program,
+    state: &State,
+    transitions: &[Transition],
+) -> Vec<usize> {
     let moves = moving(state, transitions);
     (0..state.goroutines.len())
-        .filter(|&g| !moves[g] && !state.goroutines[g].spinning)
+        .filter(|&g| {
+            let gr = &state.goroutines[g];
+            !moves[g] && !gr.spinning && !semantics::callback::waiting_runner(prog, gr)
+        })
         .collect()
 }
 

@@ -297,6 +297,7 @@ impl<'a> Meter<'a> {
                 | Object::Cond(_)
                 | Object::Context(_)
                 | Object::Timer(_)
+                | Object::Registration(_)
                 | Object::Group(_)
                 | Object::Record(_)
                 | Object::Slice(_)

@@ -433,6 +433,7 @@ pub(crate) fn handles_stored(state: &State) -> bool {
             | Object::Cond(_)
             | Object::Context(_)
             | Object::Timer(_)
+            | Object::Registration(_)
             | Object::Group(_)
             // Fields, elements and captured values are fixed at creation
             // and reachable from the object (see `for_each_value`).

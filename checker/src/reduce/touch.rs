@@ -61,6 +61,9 @@ impl Families {
                     }
                 }
                 Object::Timer(t) => f.union(i, t.chan.0),
+                // The runner waiting on a registration moves when its
+                // context is done: one family with the context.
+                Object::Registration(r) => f.union(i, r.ctx.0),
                 // A group and its parts are one family: its methods touch
                 // them through the group.
                 Object::Group(g) => {
@@ -198,7 +201,8 @@ pub(crate) fn clock_touches(state: &State, fams: &Families) -> Touches {
     let mut out = Touches::new();
     for (i, o) in state.objects.iter().enumerate() {
         let fires = match o {
-            Object::Timer(_) => true,
+            // A `time.AfterFunc` timer fires by its runner's step.
+            Object::Timer(t) => t.callback.is_none(),
             Object::Context(c) => c.deadline_pending && c.err.is_none(),
             Object::Chan(_)
             | Object::Mutex(_)
@@ -211,7 +215,8 @@ pub(crate) fn clock_touches(state: &State, fams: &Families) -> Touches {
             | Object::Group(_)
             | Object::Record(_)
             | Object::Slice(_)
-            | Object::Closure(_) => false,
+            | Object::Closure(_)
+            | Object::Registration(_) => false,
         };
         if fires {
             add(&mut out, fams.family(ObjRef(i as u32)), Mode::Write);

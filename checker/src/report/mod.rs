@@ -312,6 +312,7 @@ impl Filler<'_> {
                             (false, Status::Blocked) => GoroutineStatus::Blocked,
                             (false, Status::Runnable) => GoroutineStatus::Runnable,
                             (false, Status::Spinning) => GoroutineStatus::Spinning,
+                            (false, Status::NotStarted) => GoroutineStatus::NotStarted,
                         },
                         // A crash is where it failed: the local code after
                         // a step may fail past the step's operation.

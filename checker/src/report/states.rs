@@ -246,6 +246,9 @@ fn object_view(
                 .get(c.func.index())
                 .map_or("?", |f| f.name.as_str()),
         )),
+        Object::Registration(r) => {
+            words::object_state(ObjectFacts::Registration { armed: r.armed })
+        }
     };
     ObjectStateView {
         object: explain::object_name(loc, trace, id),

@@ -101,6 +101,8 @@ fn offers(prog: &Program, state: &State) -> Vec<Offer> {
             | Op::CtxErr { .. }
             | Op::TimerStop { .. }
             | Op::TimerReset { .. }
+            | Op::AfterFunc { .. }
+            | Op::AwaitCallback { .. }
             | Op::Load { .. }
             | Op::Store { .. }
             | Op::MapDelete { .. }
@@ -269,6 +271,10 @@ fn goroutine_transitions(
             Some(Object::Once(st)) if !once::can_enter(st) => {}
             _ => out.push(step(0)),
         },
+        Op::AwaitCallback { target, .. } => match obj(target) {
+            Some(r) if !super::callback::can_move(state, r) => {}
+            _ => out.push(step(0)),
+        },
         Op::Choose { values, .. } => {
             for a in 0..values.len() {
                 out.push(step(a as u32));
@@ -301,6 +307,7 @@ fn goroutine_transitions(
         | Op::CtxErr { .. }
         | Op::TimerStop { .. }
         | Op::TimerReset { .. }
+        | Op::AfterFunc { .. }
         | Op::Load { .. }
         | Op::Store { .. }
         | Op::MapDelete { .. }

@@ -56,6 +56,8 @@ pub(crate) fn eval(state: &State, locals: &[Value], e: &Expr) -> Result<Value, F
             _ => return Err(Fault::Model("Done() needs a context".into())),
         },
         Expr::ChanOf(t) => match eval(state, locals, t)?.object().map(|r| state.object(r)) {
+            // A `time.AfterFunc` timer's `C` is nil.
+            Some(Object::Timer(timer)) if timer.callback.is_some() => Value::Nil,
             Some(Object::Timer(timer)) => Value::Obj(timer.chan),
             _ => return Err(Fault::Model("`.C` needs a timer or ticker".into())),
         },

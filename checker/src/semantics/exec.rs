@@ -2,16 +2,18 @@
 //! of its primitive, then moves the goroutine on and runs its local code.
 
 use smallvec::SmallVec;
-use weft_models::ir::{CaseDir, Expr, LocalId, NewObject, Op, Pc, Place, SyncMapOp};
+use weft_models::ir::{
+    CallbackSource, CaseDir, Expr, LocalId, NewObject, Op, Pc, Place, SyncMapOp,
+};
 
 use super::channel::{self, ChannelState};
 use super::eval::{boolean, eval, int};
 use super::{
-    cond, context, errgroup, local, maprange, mutex, once, record, rwmutex, timer, waitgroup, Exec,
-    Failure, Fault, Transition, PLAIN,
+    callback, cond, context, errgroup, local, maprange, mutex, once, record, rwmutex, timer,
+    waitgroup, Exec, Failure, Fault, Transition, PLAIN,
 };
 use crate::semantics::variable::{MapState, VarState};
-use crate::state::{Execution, Goroutine, GoroutineId, Object, Site};
+use crate::state::{GoroutineId, Object, Site};
 use crate::value::{ObjRef, Value};
 
 /// Where a goroutine goes after a visible operation.
@@ -281,6 +283,9 @@ fn is_map(o: &Object) -> bool {
 fn is_timer(o: &Object) -> bool {
     matches!(o, Object::Timer(_))
 }
+fn is_stoppable(o: &Object) -> bool {
+    matches!(o, Object::Timer(_) | Object::Registration(_))
+}
 
 fn var_mut<'s>(ex: &'s mut Exec, r: ObjRef) -> &'s mut VarState {
     match ex.state.object_mut(r) {
@@ -327,22 +332,38 @@ fn visible(
                 ),
                 _ => return Err(Fault::Internal("not a go statement".into())),
             };
-            let func = &func;
-            let parent = ex
-                .goroutine_mut(id)
-                .ok_or_else(|| Fault::Internal("the spawning goroutine does not exist".into()))?;
-            let child = parent.id.child(parent.spawned);
-            parent.spawned += 1;
-            ex.state.insert_goroutine(Goroutine::new(
-                child.clone(),
-                Execution {
-                    frames: smallvec::smallvec![local::new_frame(prog, *func, &vals)],
-                    panic: None,
-                    phase: 0,
-                    spinning: false,
-                },
-            ));
+            *spawned = Some(callback::spawn(ex, id, func, &vals)?);
+        }
+        Op::AfterFunc {
+            source,
+            runner,
+            args,
+            dst,
+        } => {
+            let trigger = match source {
+                CallbackSource::Timer { duration } => {
+                    // Evaluated for its faults; abstract time ignores it.
+                    int(&ex.state, locals, duration)?;
+                    callback::Trigger::Timer
+                }
+                CallbackSource::Context { ctx } => {
+                    callback::Trigger::Context(eval(&ex.state, locals, ctx)?)
+                }
+            };
+            let vals = args
+                .iter()
+                .map(|a| eval(&ex.state, locals, a))
+                .collect::<Result<SmallVec<[Value; 2]>, _>>()?;
+            let (v, child) = callback::register(ex, id, trigger, *runner, vals, site)?;
+            write(ex, id, *dst, v);
             *spawned = Some(child);
+        }
+        Op::AwaitCallback { target, dst } => {
+            let t = eval(&ex.state, locals, target)?
+                .object()
+                .ok_or_else(|| Fault::Internal("a callback runner without its target".into()))?;
+            let runs = callback::await_callback(ex, t)?;
+            write(ex, id, Some(*dst), Value::Bool(runs));
         }
         Op::MapNext {
             map,
@@ -543,18 +564,32 @@ fn visible(
             write(ex, id, Some(*dst), v);
         }
         Op::TimerStop { timer: t, dst } => {
-            let t = object_of(ex, locals, t, is_timer, "Stop needs a timer or ticker")?;
-            let v = timer::stop(ex, t);
+            let t = object_of(
+                ex,
+                locals,
+                t,
+                is_stoppable,
+                "Stop needs a timer, a ticker or a context.AfterFunc stop function",
+            )?;
+            let v = match ex.state.object(t) {
+                Object::Registration(_) => callback::stop(ex, t),
+                _ => timer::stop(ex, t),
+            };
             write(ex, id, *dst, Value::Bool(v));
         }
         Op::TimerReset {
             timer: t,
             duration,
             dst,
+            respawn: _,
         } => {
             let t = object_of(ex, locals, t, is_timer, "Reset needs a timer or ticker")?;
             let d = int(&ex.state, locals, duration)?;
             let v = timer::reset(ex, t, d)?;
+            // A `time.AfterFunc` timer whose runner has ended gets a new one.
+            if let Some(child) = callback::restart(ex, id, t)? {
+                *spawned = Some(child);
+            }
             write(ex, id, *dst, Value::Bool(v));
         }
         Op::Load { place, dst } => {

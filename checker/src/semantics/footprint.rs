@@ -155,7 +155,8 @@ pub(crate) fn fire_touches(state: &State, object: ObjRef) -> Touches {
         | Object::Group(_)
         | Object::Record(_)
         | Object::Slice(_)
-        | Object::Closure(_) => {}
+        | Object::Closure(_)
+        | Object::Registration(_) => {}
     }
     out
 }

@@ -16,6 +16,7 @@ use crate::state::{Execution, Goroutine, GoroutineId, Site, State};
 use crate::stop::Interrupt;
 use crate::value::ObjRef;
 
+pub mod callback;
 pub(crate) mod channel;
 pub mod cond;
 pub mod context;

@@ -22,6 +22,7 @@
 
 use weft_models::syntax::{GoVersion, TimerKind};
 
+use super::callback::TimerCallback;
 use super::channel::{self, ChannelState};
 use super::waits::{Blocked, WaitNote};
 use super::{Exec, Fault};
@@ -49,6 +50,9 @@ pub struct TimerState {
     pub site: Site,
     /// The Go version whose timer semantics it follows.
     pub go: GoVersion,
+    /// The callback of a `time.AfterFunc` timer (its channel then stays
+    /// empty, and `t.C` is nil).
+    pub callback: Option<TimerCallback>,
 }
 
 impl TimerState {
@@ -81,7 +85,8 @@ pub(crate) fn synchronous(state: &crate::state::State, c: &ChannelState) -> bool
 /// A fire transition is enabled for an active timer, and for an active
 /// ticker whose channel has room.
 pub(crate) fn can_fire(ex_state: &crate::state::State, t: &TimerState) -> bool {
-    if !t.active {
+    // A `time.AfterFunc` timer fires by its runner's step.
+    if !t.active || t.callback.is_some() {
         return false;
     }
     if !t.periodic() {
@@ -131,6 +136,7 @@ pub(crate) fn create(
         held: true,
         site,
         go,
+        callback: None,
     }));
     if let Object::Chan(c) = ex.state.object_mut(ch) {
         c.timer = Some(t);
@@ -142,10 +148,34 @@ pub(crate) fn create(
     }))
 }
 
+/// Makes the timer of `time.AfterFunc(d, f)`: running, with no channel
+/// value ever (its runner fires it). It is never a resource leak: the
+/// runner holds it until it fires or is stopped, and then calls or ends.
+pub(crate) fn create_with_callback(ex: &mut Exec, site: Site, callback: TimerCallback) -> ObjRef {
+    let go = ex.prog.meta.go;
+    let ch = ex.state.alloc(Object::Chan(ChannelState::new(1)));
+    let t = ex.state.alloc(Object::Timer(TimerState {
+        kind: TimerKind::Timer,
+        chan: ch,
+        active: true,
+        held: false,
+        site,
+        go,
+        callback: Some(callback),
+    }));
+    if let Object::Chan(c) = ex.state.object_mut(ch) {
+        c.timer = Some(t);
+    }
+    t
+}
+
 /// Under Go 1.23 a timer set to `d <= 0` has expired at once; under Go
-/// 1.22 it fires at some later moment (the fire transition).
+/// 1.22 it fires at some later moment (the fire transition). A
+/// `time.AfterFunc` callback runs in its own goroutine in both: its
+/// runner's step is the fire.
 fn expire_if_due(ex: &mut Exec, t: ObjRef, duration: i64) {
-    if duration <= 0 && ex.prog.meta.go == GoVersion::Go123 {
+    let callback = matches!(ex.state.object(t), Object::Timer(st) if st.callback.is_some());
+    if duration <= 0 && ex.prog.meta.go == GoVersion::Go123 && !callback {
         fire(ex, t);
     }
 }
@@ -209,7 +239,7 @@ pub(crate) fn reset(ex: &mut Exec, t: ObjRef, duration: i64) -> Result<bool, Fau
                     "non-positive interval for Ticker.Reset".into(),
                 ));
             }
-            st.held = true;
+            st.held = st.callback.is_none();
             std::mem::replace(&mut st.active, true)
         }
         _ => return Ok(false),

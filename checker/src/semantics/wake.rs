@@ -83,6 +83,9 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
             }
         }
         Op::OnceEnter { once: o, .. } => once::blocked(obj(o)?),
+        // A callback's runner waiting for its trigger is not a goroutine
+        // in Go (see `callback`): it is never reported as stuck.
+        Op::AwaitCallback { .. } => return None,
         // Operations that never block: a goroutine is never stuck at one.
         Op::Assign { .. }
         | Op::Jump { .. }
@@ -114,6 +117,7 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
         | Op::CtxErr { .. }
         | Op::TimerStop { .. }
         | Op::TimerReset { .. }
+        | Op::AfterFunc { .. }
         | Op::Load { .. }
         | Op::Store { .. }
         | Op::MapDelete { .. }
@@ -201,9 +205,11 @@ pub(crate) fn releases(
         | Op::RLock { .. }
         | Op::Wait { .. }
         | Op::OnceEnter { .. }
+        | Op::AwaitCallback { .. }
         | Op::CtxErr { .. }
         | Op::TimerStop { .. }
         | Op::TimerReset { .. }
+        | Op::AfterFunc { .. }
         | Op::Load { .. }
         | Op::Store { .. }
         | Op::MapDelete { .. }

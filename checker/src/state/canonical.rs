@@ -48,7 +48,13 @@ pub(crate) fn for_each_value(o: &Object, mut f: impl FnMut(Value)) {
             f(Value::Obj(c.done));
             c.children.iter().for_each(|&ch| f(Value::Obj(ch)));
         }
-        Object::Timer(t) => f(Value::Obj(t.chan)),
+        Object::Timer(t) => {
+            f(Value::Obj(t.chan));
+            if let Some(cb) = &t.callback {
+                cb.args.iter().for_each(|&v| f(v));
+            }
+        }
+        Object::Registration(r) => f(Value::Obj(r.ctx)),
         Object::Group(g) => g.values().into_iter().for_each(f),
         Object::Record(r) => r.fields.iter().for_each(|&x| f(Value::Obj(x))),
         Object::Slice(s) => s.elems.iter().for_each(|&x| f(Value::Obj(x))),
@@ -80,7 +86,13 @@ fn remap_object(o: &mut Object, map: &[u32]) {
             c.children.iter_mut().for_each(|x| *x = r(*x));
             c.children.sort();
         }
-        Object::Timer(t) => t.chan = r(t.chan),
+        Object::Timer(t) => {
+            t.chan = r(t.chan);
+            if let Some(cb) = &mut t.callback {
+                cb.args.iter_mut().for_each(|v| *v = v.remap(map));
+            }
+        }
+        Object::Registration(reg) => reg.ctx = r(reg.ctx),
         Object::Group(g) => g.remap(map),
         Object::Record(rec) => rec.fields.iter_mut().for_each(|x| *x = r(*x)),
         Object::Slice(sl) => sl.elems.iter_mut().for_each(|x| *x = r(*x)),
@@ -207,7 +219,8 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
             | Object::Group(_)
             | Object::Record(_)
             | Object::Slice(_)
-            | Object::Closure(_) => {}
+            | Object::Closure(_)
+            | Object::Registration(_) => {}
         }
     }
     let identity =
@@ -356,11 +369,29 @@ fn tree_ranks(state: &mut State) -> GoroutineRenaming {
         let kids = &children[prefix];
         kids.binary_search(&c).unwrap_or(kids.len()) as u16
     };
+    let live: std::collections::BTreeSet<&[u16]> =
+        state.goroutines.iter().map(|g| g.id.0.as_slice()).collect();
+    // A node of the tree that is no live goroutine and has one child is
+    // spliced out: its child takes its place. So a goroutine that starts
+    // its successor and ends (`func f() { ...; go f() }`, a callback that
+    // re-arms its timer) keeps an id of the same length, and such a chain
+    // reaches a state seen before. Splicing keeps the order of live ids.
+    let spliced =
+        |node: &[u16]| !live.contains(node) && children.get(node).map_or(0, Vec::len) == 1;
     let mut pairs = Vec::new();
     let mut spawned = Vec::with_capacity(state.goroutines.len());
     for g in &state.goroutines {
         let path = g.id.0.as_slice();
-        let new: SmallVec<[u16; 4]> = (0..path.len()).map(|d| rank(&path[..d], path[d])).collect();
+        let mut new: SmallVec<[u16; 4]> = SmallVec::new();
+        let mut carried = None;
+        for d in 0..path.len() {
+            let r = carried.take().unwrap_or_else(|| rank(&path[..d], path[d]));
+            if d + 1 < path.len() && spliced(&path[..=d]) {
+                carried = Some(r);
+            } else {
+                new.push(r);
+            }
+        }
         spawned.push(children.get(path).map_or(0, |k| k.len() as u32));
         if new.as_slice() != path {
             pairs.push((g.id.clone(), GoroutineId(new)));
@@ -394,6 +425,7 @@ fn rename_in_object(o: &mut Object, renaming: &GoroutineRenaming) {
         | Object::Group(_)
         | Object::Record(_)
         | Object::Slice(_)
-        | Object::Closure(_) => {}
+        | Object::Closure(_)
+        | Object::Registration(_) => {}
     }
 }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use smallvec::SmallVec;
 use weft_models::ir::{FuncId, ObjectKind, Pc};
 
+use crate::semantics::callback::RegistrationState;
 use crate::semantics::channel::ChannelState;
 use crate::semantics::cond::CondState;
 use crate::semantics::context::ContextState;
@@ -230,6 +231,8 @@ pub enum Object {
     Slice(SliceState),
     /// A function value with its captured values.
     Closure(ClosureState),
+    /// A `context.AfterFunc` registration (the object of its `stop`).
+    Registration(RegistrationState),
 }
 
 impl Object {
@@ -251,6 +254,7 @@ impl Object {
             Object::Record(_) => ObjectKind::Record,
             Object::Slice(_) => ObjectKind::Slice,
             Object::Closure(_) => ObjectKind::Func,
+            Object::Registration(_) => ObjectKind::StopFunc,
         }
     }
 

@@ -139,6 +139,8 @@ pub(crate) fn stmt_name(kind: &StmtKind) -> &'static str {
         StmtKind::SyncLoadAndDelete { .. } => "LoadAndDelete",
         StmtKind::GroupWithContext { .. } => "WithContext",
         StmtKind::GroupGo { .. } => "GroupGo",
+        StmtKind::AfterFunc { .. } => "AfterFunc",
+        StmtKind::ContextAfterFunc { .. } => "ContextAfterFunc",
         StmtKind::SetLimit { .. } => "SetLimit",
         StmtKind::WithValue { .. } => "WithValue",
         StmtKind::Signal { .. } => "Signal",

@@ -198,6 +198,30 @@ pub(crate) static STMTS: &[StmtSpec] = &[
         timer(d, a, TimerKind::Ticker)
     }),
     row("Tick", TIMER, &[], |d, a, _| timer(d, a, TimerKind::Tick)),
+    row(
+        "AfterFunc",
+        &[
+            opt("name", Ty::Name),
+            opt("duration", Ty::Expr),
+            opt("func", Ty::Name),
+            opt("args", Ty::Exprs),
+            opt("body", Ty::Block),
+        ],
+        &[&[0, 1, 4], &[1, 4], &[1, 2]],
+        after_func,
+    ),
+    row(
+        "ContextAfterFunc",
+        &[
+            opt("stop", Ty::Name),
+            req("ctx", Ty::Expr),
+            opt("func", Ty::Name),
+            opt("args", Ty::Exprs),
+            opt("body", Ty::Block),
+        ],
+        &[&[0, 1, 4], &[1, 4], &[1, 2]],
+        context_after_func,
+    ),
     // ----- locals and shared variables -----
     row(
         "Let",
@@ -726,6 +750,47 @@ fn go(d: &mut Decoder<'_>, a: &Args<'_>, head: Span) -> StmtKind {
         "Go(\"worker\", [args])` or `Go(body: [...])",
     );
     StmtKind::Go { func, args, body }
+}
+
+/// `AfterFunc("t", 5, [...])` or `AfterFunc("t", 5, "f", [args])`:
+/// `t := time.AfterFunc(d, f)`.
+fn after_func(d: &mut Decoder<'_>, a: &Args<'_>, head: Span) -> StmtKind {
+    let name = d.opt_name(a, "name");
+    let duration = d.opt_expr(a, "duration");
+    let (func, args, body) = func_or_body(
+        d,
+        a,
+        head,
+        "AfterFunc",
+        "AfterFunc(\"t\", 5, \"f\", [args])` or `AfterFunc(\"t\", 5, body: [...])",
+    );
+    StmtKind::AfterFunc {
+        name,
+        duration,
+        func,
+        args,
+        body,
+    }
+}
+
+/// `ContextAfterFunc("stop", "ctx", [...])`: `stop := context.AfterFunc(ctx, f)`.
+fn context_after_func(d: &mut Decoder<'_>, a: &Args<'_>, head: Span) -> StmtKind {
+    let stop = d.opt_name(a, "stop");
+    let ctx = d.req_expr(a, "ctx");
+    let (func, args, body) = func_or_body(
+        d,
+        a,
+        head,
+        "ContextAfterFunc",
+        "ContextAfterFunc(\"stop\", \"ctx\", \"f\", [args])` or `ContextAfterFunc(\"stop\", \"ctx\", body: [...])",
+    );
+    StmtKind::ContextAfterFunc {
+        stop,
+        ctx,
+        func,
+        args,
+        body,
+    }
 }
 
 /// `GroupGo("g", "f", [args])` or `GroupGo("g", [...])`: `g.Go(f)`.

@@ -42,6 +42,7 @@ pub(crate) fn lower(h: &HProgram) -> Result<Program, Box<Diagnostic>> {
     for f in &h.funcs {
         let mut l = FnLower::new(f);
         l.func_values = &h.func_values;
+        l.timer_runners = &h.timer_runners;
         l.limited = h.limited;
         funcs.push(l.run()?);
     }
@@ -142,6 +143,8 @@ struct FnLower<'h> {
     f: &'h HFunc,
     /// Functions used as values: what a call through a value may run.
     func_values: &'h [FuncId],
+    /// The runners of `time.AfterFunc` callbacks.
+    timer_runners: &'h [FuncId],
     /// Final local id of each slot.
     map: Vec<u32>,
     names: Vec<String>,
@@ -180,6 +183,7 @@ impl<'h> FnLower<'h> {
         FnLower {
             f,
             func_values: &[],
+            timer_runners: &[],
             map,
             names,
             temp_base: base,

@@ -1,9 +1,9 @@
 //! Statements: operations in place, control flow as labelled jumps.
 
 use super::{int, Breakable, Field, FnLower};
-use crate::ir::{BinOp, CaseDir, Expr, NewObject, Op, Pc, SelectArm};
+use crate::ir::{BinOp, CallbackSource, CaseDir, Expr, NewObject, Op, Pc, SelectArm};
 use crate::syntax::TimerKind;
-use crate::validate::hir::{HCase, HCaseKind, HKind, HNew, HStmt};
+use crate::validate::hir::{HCallbackSource, HCase, HCaseKind, HKind, HNew, HStmt};
 
 impl<'h> FnLower<'h> {
     pub(super) fn stmt(&mut self, s: &'h HStmt) {
@@ -124,12 +124,42 @@ impl<'h> FnLower<'h> {
                 let timer = self.pure(timer);
                 let duration = self.pure(duration);
                 let (dst, st) = self.dst(dst.as_ref());
+                let respawn = self.timer_runners.to_vec();
                 self.emit(Op::TimerReset {
                     timer,
                     duration,
                     dst,
+                    respawn,
                 });
                 self.stores([st]);
+            }
+            HKind::AfterFunc {
+                dst,
+                source,
+                runner,
+                args,
+            } => {
+                let source = match source {
+                    HCallbackSource::Timer { duration } => CallbackSource::Timer {
+                        duration: self.pure(duration),
+                    },
+                    HCallbackSource::Context { ctx } => CallbackSource::Context {
+                        ctx: self.pure(ctx),
+                    },
+                };
+                let args = args.iter().map(|a| self.pure(a)).collect();
+                let dst = dst.map(|s| self.local(s));
+                self.emit(Op::AfterFunc {
+                    source,
+                    runner: *runner,
+                    args,
+                    dst,
+                });
+            }
+            HKind::AwaitCallback { target, dst } => {
+                let target = self.pure(target);
+                let dst = self.local(*dst);
+                self.emit(Op::AwaitCallback { target, dst });
             }
             HKind::Sleep { duration } => {
                 // The duration is evaluated for its reads; its value does not matter.

@@ -200,7 +200,35 @@ fn dis(p: &Program, name: &str) -> Vec<String> {
                 timer,
                 duration,
                 dst: d,
+                respawn: _,
             } => format!("{} = reset {} {}", dst(f, d), e(timer), e(duration)),
+            Op::AfterFunc {
+                source,
+                runner,
+                args,
+                dst: d,
+            } => {
+                let args: Vec<String> = args.iter().map(e).collect();
+                let on = match source {
+                    crate::ir::CallbackSource::Timer { duration } => {
+                        format!("timer {}", e(duration))
+                    }
+                    crate::ir::CallbackSource::Context { ctx } => format!("ctx {}", e(ctx)),
+                };
+                let runner = &p.func(*runner).name;
+                format!(
+                    "{} = afterfunc {on} {runner}({})",
+                    dst(f, d),
+                    args.join(", ")
+                )
+            }
+            Op::AwaitCallback { target, dst: d } => {
+                format!(
+                    "{} = await callback {}",
+                    f.local_names[d.index()],
+                    e(target)
+                )
+            }
             Op::Load { place: pl, dst: d } => format!("{} = load {}", l(d), place(p, f, pl)),
             Op::Store { place: pl, value } => format!("store {} = {}", place(p, f, pl), e(value)),
             Op::MapDelete { map, key } => format!("delete {}[{}]", e(map), e(key)),
@@ -989,4 +1017,63 @@ fn sync_map_methods_are_one_step_each() {
         code.iter().any(|c| c.contains("sync map next m")),
         "{code:#?}"
     );
+}
+
+#[test]
+fn afterfunc_starts_a_runner_that_waits_for_its_trigger() {
+    // time.AfterFunc and context.AfterFunc: the call makes the timer (or
+    // the registration) and starts the runner, which waits, then calls the
+    // callback only when it fired; a timer's Reset may start the runner
+    // again.
+    let p = compile(
+        r#"main: [
+            Chan("ch", 1),
+            AfterFunc("t", 5, [Send("ch", 1)]),
+            Reset("t", 1),
+            WithCancel("ctx", "cancel"),
+            ContextAfterFunc("stop", "ctx", "work", ["ch"]),
+            Stop("stop", "ok"),
+            Cancel("cancel"),
+        ],
+        funcs: {"work": Func(params: ["c"], body: [Close("c")])}"#,
+    );
+    let main = dis(&p, "main");
+    assert_eq!(
+        main[1],
+        "t = afterfunc timer 5 time.AfterFunc(main.func1)(ch)"
+    );
+    assert!(main[2].starts_with("_ = reset t 1"), "{main:?}");
+    assert_eq!(
+        main[4],
+        "stop = afterfunc ctx ctx context.AfterFunc(work)(ch)"
+    );
+    assert_eq!(main[5], "ok = stop stop");
+    assert_eq!(
+        dis(&p, "time.AfterFunc(main.func1)"),
+        [
+            "$fired = await callback $target",
+            "if not $fired jump 3",
+            "_ = call main.func1($arg0)",
+            "return",
+        ]
+    );
+    assert_eq!(
+        dis(&p, "context.AfterFunc(work)"),
+        [
+            "$fired = await callback $target",
+            "if not $fired jump 3",
+            "_ = call work($arg0)",
+            "return",
+        ]
+    );
+    // Reset names every time.AfterFunc runner it may start again.
+    let runner = p
+        .funcs
+        .iter()
+        .position(|f| f.name == "time.AfterFunc(main.func1)")
+        .map(|i| crate::ir::FuncId(i as u32));
+    match &p.func(p.main).code[2].op {
+        Op::TimerReset { respawn, .. } => assert_eq!(respawn.first().copied(), runner),
+        other => panic!("not a reset: {other:?}"),
+    }
 }

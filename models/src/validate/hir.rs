@@ -115,6 +115,15 @@ pub(crate) enum HDst {
     Var(RExpr),
 }
 
+/// What starts an `AfterFunc` callback.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum HCallbackSource {
+    /// A timer of this duration fires.
+    Timer { duration: RExpr },
+    /// This context is done.
+    Context { ctx: RExpr },
+}
+
 /// What a `New` creates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum HNew {
@@ -270,6 +279,20 @@ pub(crate) enum HKind {
     Stop {
         timer: RExpr,
         dst: Option<HDst>,
+    },
+    /// `time.AfterFunc` / `context.AfterFunc`: makes the timer or the
+    /// registration into `dst` and starts `runner(it, args...)`.
+    AfterFunc {
+        dst: Option<Slot>,
+        source: HCallbackSource,
+        runner: FuncId,
+        args: Vec<RExpr>,
+    },
+    /// A callback runner waits for its timer or context; `dst` says whether
+    /// the callback runs.
+    AwaitCallback {
+        target: RExpr,
+        dst: Slot,
     },
     Reset {
         timer: RExpr,
@@ -461,6 +484,9 @@ pub(crate) struct HProgram {
     pub types: Vec<crate::ir::RecordType>,
     /// Functions used as values, ascending.
     pub func_values: Vec<FuncId>,
+    /// The runners of `time.AfterFunc` callbacks, ascending (what a
+    /// timer's `Reset` may start again).
+    pub timer_runners: Vec<FuncId>,
     pub globals: Vec<HGlobal>,
     /// By [`FuncId`]; `main` is id 0.
     pub funcs: Vec<HFunc>,

@@ -8,6 +8,7 @@
 //! repeated until no parameter kind changes, and only the last walk's
 //! errors are kept.
 
+mod afterfunc;
 mod calls;
 mod control;
 mod errgroup;
@@ -89,6 +90,8 @@ pub(crate) struct Walker<'s> {
     local_elem: HashMap<(FuncId, hir::Slot), Kind>,
     /// Functions used as values (what a call through a value may run).
     func_values: std::collections::BTreeSet<FuncId>,
+    /// The runners of `time.AfterFunc` callbacks.
+    timer_runners: std::collections::BTreeSet<FuncId>,
 }
 
 impl Walker<'_> {
@@ -182,6 +185,7 @@ impl<'s> Walker<'s> {
             global_elem: HashMap::new(),
             local_elem: HashMap::new(),
             func_values: std::collections::BTreeSet::new(),
+            timer_runners: std::collections::BTreeSet::new(),
         };
         w.declare_types();
         w.declare_package(params);
@@ -304,6 +308,7 @@ impl<'s> Walker<'s> {
         let sc = self.sc;
         let types = self.lowered_types();
         let func_values = self.func_values.iter().copied().collect();
+        let timer_runners = self.timer_runners.iter().copied().collect();
         let mut globals = self.globals;
         if self.background {
             globals.push(HGlobal {
@@ -339,6 +344,7 @@ impl<'s> Walker<'s> {
         Ok(HProgram {
             types,
             func_values,
+            timer_runners,
             meta: Metadata {
                 name: sc.name.text.clone(),
                 summary: sc.summary.clone(),

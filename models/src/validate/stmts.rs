@@ -324,8 +324,38 @@ impl Walker<'_> {
             StmtKind::Cancel { cancel } => HKind::Cancel {
                 cancel: obj(self, cancel, &[ObjectKind::CancelFunc], "a cancel function"),
             },
+            StmtKind::AfterFunc {
+                name,
+                duration,
+                func,
+                args,
+                body,
+            } => {
+                return self.after_func(
+                    name.as_ref(),
+                    duration.as_ref(),
+                    func.as_ref(),
+                    args,
+                    body,
+                    span,
+                )
+            }
+            StmtKind::ContextAfterFunc {
+                stop,
+                ctx,
+                func,
+                args,
+                body,
+            } => {
+                return self.context_after_func(stop.as_ref(), ctx, func.as_ref(), args, body, span)
+            }
             StmtKind::Stop { timer, into } => HKind::Stop {
-                timer: obj(self, timer, &[ObjectKind::Timer], "a timer or ticker"),
+                timer: obj(
+                    self,
+                    timer,
+                    &[ObjectKind::Timer, ObjectKind::StopFunc],
+                    "a timer, ticker or context.AfterFunc stop function",
+                ),
                 dst: into.as_ref().map(|n| self.dst(n, Kind::Bool)),
             },
             StmtKind::Reset {

@@ -66,7 +66,7 @@ pub(super) struct Gen {
 }
 
 /// The protocols and their weights.
-pub(super) const PROTOCOLS: [(&str, usize); 17] = [
+pub(super) const PROTOCOLS: [(&str, usize); 18] = [
     ("chan", 26),
     ("mutex", 11),
     ("rwmutex", 7),
@@ -84,6 +84,7 @@ pub(super) const PROTOCOLS: [(&str, usize); 17] = [
     ("probe", 10),
     ("merge", 4),
     ("closure", 4),
+    ("afterfunc", 5),
 ];
 
 pub(super) fn attempt(rng: &mut Rng, seed: u64) -> Scenario {

@@ -61,6 +61,8 @@ pub(super) fn field_names(
         ("Do", _) => &["once"],
         ("Cancel", _) => &["cancel"],
         ("Stop", _) => &["timer", "into"],
+        ("AfterFunc", _) => &["name", "duration"],
+        ("ContextAfterFunc", _) => &["stop", "ctx"],
         ("Reset", _) => &["timer", "duration", "into"],
         ("Sleep", _) => &["duration"],
         ("AtomicLoad", _) => &["var", "into"],

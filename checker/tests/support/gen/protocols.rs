@@ -23,6 +23,7 @@ impl Gen {
             "probe" => self.p_probe(),
             "merge" => self.p_merge(),
             "closure" => self.p_closure(),
+            "afterfunc" => self.p_afterfunc(),
             _ => self.p_panic(),
         }
     }
@@ -1046,6 +1047,74 @@ impl Gen {
             vec![s(h), Arg::List(vec![int(1)]), s(r.clone())],
         ));
         b.push(assert(format!("{r} == 2")));
+        self.put(g, Place::Body, b, true);
+    }
+
+    /// `time.AfterFunc` and `context.AfterFunc` callbacks: handing a value
+    /// back, stopped (and then waited for only when the stop came too
+    /// late, or always: the classic hang), re-armed with `Reset`, or
+    /// writing a variable read after a `Stop` that may have lost.
+    pub(super) fn p_afterfunc(&mut self) {
+        let g = self.any();
+        let c = self.chan(1);
+        let (t, ok) = (self.fresh("t"), self.local());
+        let send = leaf("Send", vec![s(c.clone()), self.me(g)]);
+        let recv = leaf("Recv", vec![s(c.clone())]);
+        let b = match self.rng.below(100) {
+            0..=24 => vec![
+                nest("AfterFunc", vec![s(t.clone()), int(1)], vec![vec![send]]),
+                leaf("Stop", vec![s(t), s(ok.clone())]),
+                if self.rng.chance(75) {
+                    nest("If", vec![s(format!("!{ok}"))], vec![vec![recv]])
+                } else {
+                    recv
+                },
+            ],
+            25..=44 => vec![
+                nest("AfterFunc", vec![s(t.clone()), int(1)], vec![vec![send]]),
+                recv.clone(),
+                leaf("Reset", vec![s(t), int(1), s(ok.clone())]),
+                assert(format!("!{ok}")),
+                recv,
+            ],
+            45..=59 => {
+                let x = self.new_var(int(0));
+                let v = self.local();
+                vec![
+                    nest(
+                        "AfterFunc",
+                        vec![s(t.clone()), int(1)],
+                        vec![vec![leaf("Set", vec![s(x.clone()), int(1)])]],
+                    ),
+                    leaf("Stop", vec![s(t), s(ok.clone())]),
+                    nest(
+                        "If",
+                        vec![s(if self.rng.chance(50) {
+                            ok
+                        } else {
+                            format!("!{ok}")
+                        })],
+                        vec![vec![leaf("Let", vec![s(v), s(x)])]],
+                    ),
+                ]
+            }
+            _ => {
+                let ctx = self.ctx();
+                let stop = self.fresh("stop");
+                let mut b = vec![nest(
+                    "ContextAfterFunc",
+                    vec![s(stop.clone()), s(ctx)],
+                    vec![vec![send]],
+                )];
+                if self.rng.chance(40) {
+                    b.push(leaf("Stop", vec![s(stop), s(ok.clone())]));
+                    b.push(nest("If", vec![s(format!("!{ok}"))], vec![vec![recv]]));
+                } else if self.rng.chance(70) {
+                    b.push(recv);
+                }
+                b
+            }
+        };
         self.put(g, Place::Body, b, true);
     }
 

@@ -1,0 +1,3 @@
+module afterfunc
+
+go 1.23
