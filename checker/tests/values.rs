@@ -373,6 +373,43 @@ fn a_typed_channel_gives_typed_values() {
     assert!(o.bugs.is_empty(), "{:?}", messages(&o));
 }
 
+#[test]
+fn a_channel_parameter_carries_the_element_type_of_its_call_sites() {
+    // func worker(jobs chan *Server) { for s := range jobs { s.mu.Lock() ... } }:
+    // the parameter's element type comes from the channels passed to it,
+    // through two calls (the outer function is checked before its caller).
+    let o = check(
+        r#"Chan(name: "jobs", cap: 1, elem: "*Server"),
+        New("a", "Server"),
+        Go("outer", ["jobs"]),
+        Send("jobs", "a"),
+        Close("jobs"),"#,
+        r#""outer": (params: ["c"], body: [Call("worker", ["c"])]),
+        "worker": (params: ["jobs"], body: [
+            Range("jobs", "s", [Lock("s.mu"), Set("s.n", 1), Unlock("s.mu")]),
+            Recv("jobs", "t", "ok"),
+            If("ok", [Lock("t.mu")]),
+        ]),"#,
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+    // Two call sites passing channels of different element types: unknown.
+    let file = SourceFile::new(
+        "t.ron",
+        source(
+            r#"Chan(name: "a", elem: "*Server"),
+            Chan(name: "b"),
+            Go("worker", ["a"]),
+            Go("worker", ["b"]),"#,
+            r#""worker": (params: ["jobs"], body: [Recv("jobs", "s"), Lock("s.mu")]),"#,
+        ),
+    );
+    let r = match weft_models::compile(&file, &[]) {
+        Ok(_) => panic!("compiles"),
+        Err(e) => e.render(&file, false),
+    };
+    assert!(r.contains("`.mu` needs a record"), "{r}");
+}
+
 // ----- shared variables holding references -----
 
 #[test]

@@ -49,10 +49,24 @@ impl Importer<'_> {
                 return Err(self.unsupported(call, "a method value"));
             };
             let e = self.expr(r)?;
-            if e.untracked || !matches!(e.kind, Kind::Record { .. }) || *first == Kind::Untracked {
+            let Kind::Record { ty, .. } = e.kind else {
+                return Err(self.unsupported(r, "a receiver weft cannot follow"));
+            };
+            if e.untracked || *first == Kind::Untracked {
                 return Err(self.unsupported(r, "a receiver weft cannot follow"));
             }
-            out.push(q(&e.text));
+            // A promoted method's receiver is the embedded struct.
+            let m = call
+                .child_by_field_name("function")
+                .and_then(|f| f.child_by_field_name("field"))
+                .map(|f| self.text(f).to_string())
+                .unwrap_or_default();
+            match self.method_of(ty, &m) {
+                Some((_, path)) if !path.is_empty() => {
+                    out.push(q(&format!("{}.{}", e.text, path.join("."))))
+                }
+                _ => out.push(q(&e.text)),
+            }
             params = &params[1..];
         }
         if params.len() != args.len() {
@@ -184,17 +198,14 @@ impl Importer<'_> {
                 if ty.kind() == "channel_type" {
                     let elem = ty
                         .child_by_field_name("value")
-                        .map(|v| match self.kind_of(self.text(v)) {
-                            Some(Kind::Int) => crate::scope::Elem::Int,
-                            Some(Kind::Bool) => crate::scope::Elem::Bool,
-                            _ => crate::scope::Elem::Other,
-                        })
+                        .map(|v| crate::scope::Elem::of(self.kind_of(self.text(v))))
                         .unwrap_or(crate::scope::Elem::Other);
                     let cap = self.size_arg(arg(1), "a channel capacity weft cannot follow")?;
                     let Some(name) = into!(0, Kind::Chan { elem }) else {
                         return Err(self.unsupported(stmt, "a channel made and dropped"));
                     };
-                    em.leaf(&format!("Chan({}, {cap})", q(&name)), at);
+                    let elem_arg = self.chan_elem_arg(elem);
+                    em.leaf(&format!("Chan({}, {cap}{elem_arg})", q(&name)), at);
                     return Ok(());
                 }
                 if tys.starts_with("map[") {
@@ -411,8 +422,14 @@ impl Importer<'_> {
                         );
                         return Ok(());
                     }
-                    // A method promoted from an embedded sync object.
-                    if let Some(e) = self.embedded(ty, &recv.text, &method) {
+                    // A method promoted from an embedded sync object (in
+                    // the struct, or in a struct it embeds).
+                    let held = self.embedded(ty, &recv.text, &method).or_else(|| {
+                        let (path, inner) =
+                            self.promoted(ty, |t| self.embedded(t, "", &method).is_some())?;
+                        self.embedded(inner, &format!("{}.{}", recv.text, path.join(".")), &method)
+                    });
+                    if let Some(e) = held {
                         if let Some(done) =
                             self.method(&e, &method, &args, targets, declare, stmt, em)?
                         {
@@ -449,23 +466,32 @@ impl Importer<'_> {
                 }
             }
         }
-        // A call through a function value (its result is not followed).
-        if let Some(b) = self
-            .scope
-            .get(&fname)
-            .cloned()
-            .filter(|b| b.kind == Kind::Func)
-        {
+        // A call through a function value: its one result is followed
+        // when its type says it is an integer, a bool or a record.
+        if let Some((b, ret)) = self.scope.get(&fname).cloned().and_then(|b| match b.kind {
+            Kind::Func { ret } => Some((b, ret)),
+            _ => None,
+        }) {
             let a = self.value_call_args(&args)?;
-            if targets.iter().any(|t| self.text(*t) != "_") || self.temp_target.is_some() {
-                return Err(self.unsupported_with(
-                    call,
-                    &format!("the result of `{fname}(...)`, a call through a function value"),
-                    "call a function of the file by its name to use its result",
-                ));
+            let wants = targets.iter().any(|t| self.text(*t) != "_") || self.temp_target.is_some();
+            let mut into = String::new();
+            if wants {
+                let kind = ret.kind();
+                if kind == Kind::Untracked || targets.len() > 1 {
+                    return Err(self.unsupported_with(
+                        call,
+                        &format!("the result of `{fname}(...)`, a call through a function value"),
+                        "weft follows the one integer, bool or struct pointer result of a \
+                         function value; call a function of the file by its name to use other \
+                         results",
+                    ));
+                }
+                if let Some(t) = into!(0, kind) {
+                    into = format!(", into: {}", q(&t));
+                }
             }
             em.leaf(
-                &format!("Call(func: {}, args: [{}])", q(&b.ron), a.join(", ")),
+                &format!("Call(func: {}, args: [{}]{into})", q(&b.ron), a.join(", ")),
                 at,
             );
             return Ok(());
@@ -562,8 +588,7 @@ impl Importer<'_> {
         let Kind::Record { ty, .. } = kind else {
             return None;
         };
-        let key = format!("{}_{m}", self.struct_name(ty));
-        self.pkg.methods.contains_key(&key).then_some(key)
+        self.method_of(ty, &m).map(|(key, _)| key)
     }
 
     /// The kind of an expression without translating it (no hoisting):
@@ -588,7 +613,13 @@ impl Importer<'_> {
             let Kind::Record { ty, .. } = kind else {
                 return None;
             };
-            kind = self.field_kind(ty, f).flatten()?;
+            kind = match self.field_kind(ty, f) {
+                Some(k) => k?,
+                None => {
+                    let (_, inner) = self.promoted(ty, |t| self.field_kind(t, f).is_some())?;
+                    self.field_kind(inner, f).flatten()?
+                }
+            };
         }
         Some(kind)
     }

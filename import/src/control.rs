@@ -136,14 +136,7 @@ impl Importer<'_> {
             ));
         }
         let (vk, valk) = match over.kind {
-            Kind::Chan { elem } => (
-                match elem {
-                    crate::scope::Elem::Int => Kind::Int,
-                    crate::scope::Elem::Bool => Kind::Bool,
-                    crate::scope::Elem::Other => Kind::Untracked,
-                },
-                Kind::Untracked,
-            ),
+            Kind::Chan { elem } => (elem.kind(), Kind::Untracked),
             Kind::Map => (Kind::Int, Kind::Int),
             Kind::Slice { elem, .. } => (Kind::Int, elem.kind()),
             Kind::Int => (Kind::Int, Kind::Untracked),
@@ -441,11 +434,7 @@ impl Importer<'_> {
                     Kind::Chan { elem } => elem,
                     _ => crate::scope::Elem::Other,
                 };
-                let vk = match elem {
-                    crate::scope::Elem::Int => Kind::Int,
-                    crate::scope::Elem::Bool => Kind::Bool,
-                    crate::scope::Elem::Other => Kind::Untracked,
-                };
+                let vk = elem.kind();
                 let declare = comm
                     .child_by_field_name("operator")
                     .is_none_or(|o| self.text(o) == ":=");
@@ -513,7 +502,7 @@ impl Importer<'_> {
             .scope
             .get(&name)
             .cloned()
-            .filter(|b| b.kind == Kind::Func)
+            .filter(|b| matches!(b.kind, Kind::Func { .. }))
         {
             let a = self.value_call_args(&args)?;
             em.leaf(
@@ -605,12 +594,39 @@ impl Importer<'_> {
             ));
         }
         // Declared first: the literal may call itself through its name.
-        self.declare(name, Kind::Func);
+        let ret = if sig.results == 1 {
+            crate::scope::Elem::of(sig.result)
+        } else {
+            crate::scope::Elem::Other
+        };
+        self.declare(name, Kind::Func { ret });
         let saved = (self.in_main, self.result);
         self.in_main = false;
         self.result = sig.result;
         self.scope.push();
-        let ps: Vec<String> = sig.params.iter().map(|(p, _)| q(p)).collect();
+        // weft types a closure's parameters by their use, not by its call
+        // sites: a parameter holding a record (or a channel of records)
+        // comes in as `p_arg` and is typed by a `Let` named as in Go.
+        let typed = |k: Kind| match k {
+            Kind::Record { ty, value: false } => Some(format!("*{}", self.struct_name(ty))),
+            Kind::Chan {
+                elem: crate::scope::Elem::Record(ty),
+            } => Some(format!("chan *{}", self.struct_name(ty))),
+            _ => None,
+        };
+        let lets: Vec<(String, String)> = sig
+            .params
+            .iter()
+            .filter_map(|(p, k)| typed(*k).map(|t| (p.clone(), t)))
+            .collect();
+        let ps: Vec<String> = sig
+            .params
+            .iter()
+            .map(|(p, k)| match typed(*k) {
+                Some(_) => q(&format!("{p}_arg")),
+                None => q(p),
+            })
+            .collect();
         em.open(
             &format!(
                 "Func(name: {}, params: [{}], body: [",
@@ -619,6 +635,17 @@ impl Importer<'_> {
             ),
             at,
         );
+        for (p, t) in lets {
+            em.leaf(
+                &format!(
+                    "Let(name: {}, value: {}, type: {})",
+                    q(&p),
+                    q(&format!("{p}_arg")),
+                    q(&t)
+                ),
+                at,
+            );
+        }
         for (p, k) in &sig.params {
             self.declare(p, *k);
         }

@@ -137,7 +137,11 @@ impl Importer<'_> {
         if self.pkg.funcs.contains_key(&name) && !self.pkg.methods.contains_key(&name) {
             // A package function used as a value.
             self.wanted.push(name.clone());
-            return Ok(Ex::value(name, Kind::Func));
+            let ret = match self.pkg.funcs.get(&name).map(|f| self.sig(*f)) {
+                Some(Ok(s)) if s.results == 1 => crate::scope::Elem::of(s.result),
+                _ => crate::scope::Elem::Other,
+            };
+            return Ok(Ex::value(name, Kind::Func { ret }));
         }
         if name == "iota" {
             return Err(self.unsupported(n, "iota"));
@@ -161,13 +165,12 @@ impl Importer<'_> {
                 Kind::Chan { elem } => elem,
                 _ => crate::scope::Elem::Other,
             };
-            let kind = match elem {
-                crate::scope::Elem::Int => Kind::Int,
-                crate::scope::Elem::Bool => Kind::Bool,
-                crate::scope::Elem::Other => {
+            let kind = match elem.kind() {
+                Kind::Untracked => {
                     self.hoist(format!("Recv(chan: {})", crate::emit::q(&c)), n);
                     return Ok(Ex::untracked(&text));
                 }
+                k => k,
             };
             let t = self.temp(
                 &format!("{}_received", c.replace(['.', '(', ')'], "")),
@@ -429,7 +432,11 @@ impl Importer<'_> {
         });
         // `make` and `new` inside an expression (a struct literal's field).
         let makes = matches!(fname.as_str(), "make" | "new");
-        if !(own || atomic || method || makes) {
+        // A call through a function value whose result weft follows.
+        let value_fn = self.scope.get(&fname).is_some_and(
+            |b| matches!(b.kind, Kind::Func { ret } if ret != crate::scope::Elem::Other),
+        );
+        if !(own || atomic || method || makes || value_fn) {
             return Ok(None);
         }
         let base: String = fname

@@ -114,6 +114,9 @@ pub struct StructDef<'t> {
     pub name: String,
     /// Its fields: Go name, Go type text and the type's node, in order.
     pub fields: Vec<(String, String, Node<'t>)>,
+    /// The names of its embedded fields (`type A struct{ B }`: `B`), whose
+    /// fields and methods are promoted.
+    pub embedded: Vec<String>,
 }
 
 /// The translation of one entry point.
@@ -454,6 +457,7 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
                         continue;
                     }
                     let mut fields = Vec::new();
+                    let mut embedded = Vec::new();
                     let mut stack = vec![st];
                     while let Some(k) = stack.pop() {
                         let mut c3 = k.walk();
@@ -472,9 +476,19 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
                                         .map(|n| src.get(n.byte_range()).unwrap_or("").to_string())
                                         .collect();
                                     if names.is_empty() {
-                                        // An embedded field: named after its type.
+                                        // An embedded field: named after its type
+                                        // (the grammar leaves `*` out of the type).
+                                        let star = src
+                                            .get(f.byte_range())
+                                            .is_some_and(|t| t.trim_start().starts_with('*'));
+                                        let tys = if star && !tys.starts_with('*') {
+                                            format!("*{tys}")
+                                        } else {
+                                            tys.clone()
+                                        };
                                         let n = tys.trim_start_matches('*');
                                         let n = n.rsplit('.').next().unwrap_or(n).to_string();
+                                        embedded.push(n.clone());
                                         fields.push((n, tys.clone(), ty));
                                     }
                                     for n in names {
@@ -488,6 +502,7 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
                     pkg.structs.push(StructDef {
                         name: name(spec),
                         fields,
+                        embedded,
                     });
                 }
             }

@@ -38,17 +38,19 @@ impl Importer<'_> {
         }
         let t = self.underlying(tys);
         let t = t.as_str();
+        if let Some(rest) = t.strip_prefix("func(") {
+            return Some(Kind::Func {
+                ret: self.func_type_result(rest),
+            });
+        }
         if let Some(rest) = t
             .strip_prefix("<-chan ")
             .or_else(|| t.strip_prefix("chan<- "))
             .or_else(|| t.strip_prefix("chan "))
         {
-            let elem = match self.kind_of(rest) {
-                Some(Kind::Int) => Elem::Int,
-                Some(Kind::Bool) => Elem::Bool,
-                _ => Elem::Other,
-            };
-            return Some(Kind::Chan { elem });
+            return Some(Kind::Chan {
+                elem: Elem::of(self.kind_of(rest)),
+            });
         }
         let (ptr, base) = match t.strip_prefix('*') {
             Some(b) => (true, b.trim()),
@@ -68,6 +70,35 @@ impl Importer<'_> {
             });
         }
         crate::scope::kind_of_type(t)
+    }
+
+    /// What a function type returns (`rest` follows `func(`): its one
+    /// result's kind when it has exactly one, else `Elem::Other`.
+    fn func_type_result(&self, rest: &str) -> Elem {
+        // Past the parameter list's closing parenthesis.
+        let mut depth = 1usize;
+        let mut end = None;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
+            return Elem::Other;
+        };
+        let result = rest.get(end + 1..).unwrap_or("").trim();
+        if result.is_empty() || result.starts_with('(') {
+            return Elem::Other;
+        }
+        Elem::of(self.kind_of(result))
     }
 
     /// A type's text with the file's named non-struct types replaced by
@@ -93,6 +124,49 @@ impl Importer<'_> {
         let s = self.pkg.structs.get(usize::from(ty))?;
         let (_, tys, _) = s.fields.iter().find(|(n, _, _)| n == f)?;
         Some(self.kind_of(tys))
+    }
+
+    /// Where a name `has` finds is promoted from, into struct `ty`: the
+    /// embedded fields to go through (`["Base"]` for `a.Base.f`) and the
+    /// struct type found, the shallowest first as in Go (each struct type
+    /// is visited once, so cycles through pointers end). `None` when no
+    /// embedded struct has it.
+    pub fn promoted(&self, ty: u16, has: impl Fn(u16) -> bool) -> Option<(Vec<String>, u16)> {
+        let mut seen = vec![ty];
+        let mut queue = std::collections::VecDeque::from([(ty, Vec::<String>::new())]);
+        while let Some((t, path)) = queue.pop_front() {
+            let Some(s) = self.pkg.structs.get(usize::from(t)) else {
+                continue;
+            };
+            for e in &s.embedded {
+                let Some(Some(Kind::Record { ty: inner, .. })) = self.field_kind(t, e) else {
+                    continue;
+                };
+                if seen.contains(&inner) {
+                    continue;
+                }
+                seen.push(inner);
+                let mut p = path.clone();
+                p.push(e.clone());
+                if has(inner) {
+                    return Some((p, inner));
+                }
+                queue.push_back((inner, p));
+            }
+        }
+        None
+    }
+
+    /// The method `m` of a record of struct `ty`: its scenario name
+    /// (`Type_m`) and the embedded fields its receiver is reached through
+    /// (empty for `ty`'s own methods).
+    pub fn method_of(&self, ty: u16, m: &str) -> Option<(String, Vec<String>)> {
+        let key = |t: u16| format!("{}_{m}", self.struct_name(t));
+        if self.pkg.methods.contains_key(&key(ty)) {
+            return Some((key(ty), Vec::new()));
+        }
+        let (path, t) = self.promoted(ty, |t| self.pkg.methods.contains_key(&key(t)))?;
+        Some((key(t), path))
     }
 
     /// Whether struct `ty` holds a sync object by value (itself or in a
@@ -174,10 +248,7 @@ impl Importer<'_> {
             ""
         };
         Some(match k {
-            Kind::Chan { elem } => match elem {
-                Elem::Bool => "chan bool".into(),
-                Elem::Int | Elem::Other => "chan int".into(),
-            },
+            Kind::Chan { elem } => self.chan_type(elem),
             Kind::Mutex => format!("{ptr}sync.Mutex"),
             Kind::RwMutex => format!("{ptr}sync.RWMutex"),
             Kind::WaitGroup => format!("{ptr}sync.WaitGroup"),
@@ -207,7 +278,7 @@ impl Importer<'_> {
                 };
                 format!("[{len}]{}", self.elem_type(elem))
             }
-            Kind::Func => tys.trim().to_string(),
+            Kind::Func { .. } => tys.trim().to_string(),
             Kind::Recovered | Kind::Testing | Kind::Untracked => return None,
         })
     }
@@ -232,13 +303,30 @@ impl Importer<'_> {
         None
     }
 
+    /// A channel type in weft's spelling (untracked elements travel as ints).
+    pub fn chan_type(&self, e: Elem) -> String {
+        match e {
+            Elem::Bool => "chan bool".into(),
+            Elem::Int | Elem::Other => "chan int".into(),
+            Elem::Record(ty) => format!("chan *{}", self.struct_name(ty)),
+        }
+    }
+
+    /// The element type of a channel made by `Chan`, when it is not `int`.
+    pub fn chan_elem_arg(&self, e: Elem) -> String {
+        match e {
+            // Int and bool channels are weft's default (values are ints and bools).
+            Elem::Bool | Elem::Int | Elem::Other => String::new(),
+            Elem::Record(ty) => format!(", {}", q(&format!("*{}", self.struct_name(ty)))),
+        }
+    }
+
     /// A slice element's type in weft's spelling.
     pub fn elem_type(&self, e: SliceElem) -> String {
         match e {
             SliceElem::Int => "int".into(),
             SliceElem::Bool => "bool".into(),
-            SliceElem::Chan(Elem::Bool) => "chan bool".into(),
-            SliceElem::Chan(Elem::Int | Elem::Other) => "chan int".into(),
+            SliceElem::Chan(e) => self.chan_type(e),
             SliceElem::Mutex => "sync.Mutex".into(),
             SliceElem::RwMutex => "sync.RWMutex".into(),
             SliceElem::WaitGroup => "sync.WaitGroup".into(),
@@ -250,15 +338,28 @@ impl Importer<'_> {
     pub fn field(&mut self, n: Node, rec: &Ex, ty: u16, f: &str) -> Result<Ex, Fail> {
         let text = format!("{}.{f}", rec.text);
         match self.field_kind(ty, f) {
-            None => Err(self.unsupported_with(
-                n,
-                &format!("the selector `{}`", self.text(n)),
-                &format!(
-                    "`{}` has no field `{f}` weft knows (promoted fields of embedded structs are \
-                     not followed)",
-                    self.struct_name(ty)
-                ),
-            )),
+            None => match self.promoted(ty, |t| self.field_kind(t, f).is_some()) {
+                // A field promoted from an embedded struct: `a.f` is `a.B.f`.
+                Some((path, inner)) => {
+                    let via = Ex {
+                        text: format!("{}.{}", rec.text, path.join(".")),
+                        untracked: false,
+                        kind: Kind::Record {
+                            ty: inner,
+                            value: false,
+                        },
+                    };
+                    self.field(n, &via, inner, f)
+                }
+                None => Err(self.unsupported_with(
+                    n,
+                    &format!("the selector `{}`", self.text(n)),
+                    &format!(
+                        "`{}` has no field `{f}` weft knows (nor do the structs it embeds)",
+                        self.struct_name(ty)
+                    ),
+                )),
+            },
             Some(None) => {
                 let tys = self
                     .pkg

@@ -61,7 +61,11 @@ pub enum Kind {
         array: bool,
     },
     /// A function value (`func(...)`: a closure or a package function).
-    Func,
+    Func {
+        /// What a call returns, when it has one result weft tracks (an
+        /// integer, a bool or a record; `Elem::Other`: none followed).
+        ret: Elem,
+    },
     /// Data weft does not track (strings, floats, errors, I/O results...):
     /// reads of it make a condition a nondeterministic choice.
     Untracked,
@@ -111,7 +115,7 @@ impl SliceElem {
             | Kind::Testing
             | Kind::Record { value: true, .. }
             | Kind::Slice { .. }
-            | Kind::Func
+            | Kind::Func { .. }
             | Kind::Untracked => return None,
         })
     }
@@ -137,8 +141,33 @@ pub enum Elem {
     Int,
     /// Booleans.
     Bool,
+    /// Pointers to a struct of the file (`chan *Job`): the records
+    /// themselves are sent, and a receive gives one.
+    Record(u16),
     /// Anything else: values are sent as 0 and received as untracked data.
     Other,
+}
+
+impl Elem {
+    /// The kind of a received value.
+    pub fn kind(self) -> Kind {
+        match self {
+            Elem::Int => Kind::Int,
+            Elem::Bool => Kind::Bool,
+            Elem::Record(ty) => Kind::Record { ty, value: false },
+            Elem::Other => Kind::Untracked,
+        }
+    }
+
+    /// The element of a channel whose values have kind `k`.
+    pub fn of(k: Option<Kind>) -> Elem {
+        match k {
+            Some(Kind::Int) => Elem::Int,
+            Some(Kind::Bool) => Elem::Bool,
+            Some(Kind::Record { ty, value: false }) => Elem::Record(ty),
+            _ => Elem::Other,
+        }
+    }
 }
 
 impl Kind {
@@ -168,7 +197,7 @@ impl Kind {
             Kind::Recovered => "a recovered value",
             Kind::Testing => "a *testing.T",
             Kind::Record { .. } => "a struct",
-            Kind::Func => "a function value",
+            Kind::Func { .. } => "a function value",
             Kind::Slice { array: false, .. } => "a slice",
             Kind::Slice { array: true, .. } => "an array",
             Kind::Untracked => "untracked data",
@@ -252,7 +281,7 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
         return Some(Kind::Map);
     }
     if t.starts_with("func(") {
-        return Some(Kind::Func);
+        return Some(Kind::Func { ret: Elem::Other });
     }
     Some(match t.trim_start_matches('*') {
         "sync.Mutex" => Kind::Mutex,

@@ -285,11 +285,7 @@ impl Importer<'_> {
             Kind::Chan { elem } => elem,
             _ => Elem::Other,
         };
-        let vk = match elem {
-            Elem::Int => Kind::Int,
-            Elem::Bool => Kind::Bool,
-            Elem::Other => Kind::Untracked,
-        };
+        let vk = elem.kind();
         let mut fields = vec![format!("chan: {}", q(&c))];
         if let Some(t) = targets.first() {
             if let Some(name) = self.target(*t, vk, declare, stmt)? {
@@ -798,7 +794,7 @@ impl Importer<'_> {
                     }
                 }
                 Kind::Cond
-                | Kind::Func
+                | Kind::Func { .. }
                 | Kind::Timer
                 | Kind::Ticker
                 | Kind::Ptr

@@ -306,3 +306,82 @@ fn a_closure_in_a_local_is_a_func_and_a_package_function_a_value() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_channel_of_struct_pointers_sends_the_records_and_types_what_it_gives() {
+    let i = one(
+        "package main\nimport \"sync\"\ntype Job struct {\n\tmu sync.Mutex\n\tdone chan int\n}\nfunc work(jobs chan *Job) {\n\tfor j := range jobs {\n\t\tj.mu.Lock()\n\t\tj.done <- 1\n\t\tj.mu.Unlock()\n\t}\n}\nfunc main() {\n\tjobs := make(chan *Job, 1)\n\tgo work(jobs)\n\tj := &Job{done: make(chan int)}\n\tjobs <- j\n\tk := <-jobs\n\tk.mu.Lock()\n}\n",
+    );
+    for want in [
+        "\"Job\": {\"mu\": \"sync.Mutex\", \"done\": \"chan int\"},",
+        "Chan(\"jobs\", 1, \"*Job\"),  // go: t.go:15",
+        "Send(\"jobs\", \"j\"),  // go: t.go:18",
+        "Recv(chan: \"jobs\", into: \"k\"),  // go: t.go:19",
+        "Lock(\"k.mu\"),  // go: t.go:20",
+        "Range(chan: \"jobs\", var: \"j\", body: [  // go: t.go:8",
+        "Send(\"j.done\", 1),  // go: t.go:10",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // A record field holding such a channel is typed too.
+    let i = one(
+        "package main\ntype Job struct{ n int }\ntype Pool struct{ jobs chan *Job }\nfunc main() {\n\tp := &Pool{jobs: make(chan *Job, 1)}\n\tp.jobs <- &Job{}\n}\n",
+    );
+    assert!(
+        i.text.contains("\"Pool\": {\"jobs\": \"chan *Job\"},"),
+        "{}",
+        i.text
+    );
+}
+
+#[test]
+fn promoted_fields_and_methods_go_through_the_embedded_structs() {
+    let i = one(
+        "package main\nimport \"sync\"\ntype Base struct {\n\tsync.Mutex\n\tn int\n}\nfunc (b *Base) Inc() { b.n++ }\ntype Mid struct{ *Base }\ntype Top struct {\n\tMid\n\tk int\n}\nfunc main() {\n\tt := &Top{}\n\tt.Base = &Base{}\n\tt.Lock()\n\tt.Inc()\n\tt.n = t.k\n\tt.Unlock()\n}\n",
+    );
+    for want in [
+        "\"Mid\": {\"Base\": \"*Base\"},",
+        "\"Top\": {\"Mid\": \"Mid\", \"k\": \"int\"},",
+        "Set(\"t.Mid.Base\", \"base1\"),  // go: t.go:15",
+        "Lock(\"t.Mid.Base.Mutex\"),  // go: t.go:16",
+        "Call(func: \"Base_Inc\", args: [\"t.Mid.Base\"]),  // go: t.go:17",
+        "Set(\"t.Mid.Base.n\", \"t.k\"),  // go: t.go:18",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // A name no embedded struct has is still refused, at its position.
+    let e = errors(
+        "package main\ntype B struct{ n int }\ntype A struct{ B }\nfunc main() {\n\ta := &A{}\n\ta.m = 1\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter()
+            .any(|(l, c, m)| (*l, *c) == (6, 2) && m.contains("`a.m`")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn the_one_tracked_result_of_a_call_through_a_function_value_is_followed() {
+    let i = one(
+        "package main\ntype S struct{ n int }\nfunc twice(x int) int { return 2 * x }\nfunc apply(f func(int) int, x int) int {\n\treturn f(x)\n}\nfunc main() {\n\tget := func(s *S) int {\n\t\treturn s.n\n\t}\n\ts := &S{n: 1}\n\tv := get(s)\n\tw := apply(twice, v)\n\tif w != 2 {\n\t\tpanic(\"w\")\n\t}\n}\n",
+    );
+    for want in [
+        "Func(name: \"get\", params: [\"s_arg\"], body: [  // go: t.go:8",
+        "Let(name: \"s\", value: \"s_arg\", type: \"*S\"),  // go: t.go:8",
+        "Call(func: \"get\", args: [\"s\"], into: \"v\"),  // go: t.go:12",
+        "Call(func: \"f\", args: [\"x\"], into: ",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // A function value with an untracked result is refused where its result is used.
+    let e = errors(
+        "package main\nfunc main() {\n\tname := func() string { return \"a\" }\n\ts := name()\n\t_ = s\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter()
+            .any(|(l, _, m)| *l == 4 && m.contains("a call through a function value")),
+        "{e:?}"
+    );
+}
