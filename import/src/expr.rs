@@ -48,6 +48,32 @@ impl Importer<'_> {
         self.src.get(n.byte_range()).unwrap_or("")
     }
 
+    /// The operand of a conversion to an integer type (`time.Duration(x)`,
+    /// `int64(x)`, a named integer type of the file), through nested
+    /// conversions; `None` when `n` is not one.
+    pub fn unconvert<'t>(&self, n: Node<'t>) -> Option<Node<'t>> {
+        let mut cur = n;
+        let mut found = None;
+        // Each step strips one conversion: bounded by the text's length.
+        for _ in 0..=self.text(n).len() {
+            if cur.kind() != "call_expression" {
+                break;
+            }
+            let f = cur.child_by_field_name("function")?;
+            let ty = self.text(f);
+            if self.scope.get(ty).is_some() || self.pkg.funcs.contains_key(ty) {
+                break;
+            }
+            let args = self.args(cur);
+            if args.len() != 1 || self.kind_of(ty) != Some(Kind::Int) || ty.starts_with('*') {
+                break;
+            }
+            cur = args[0];
+            found = Some(cur);
+        }
+        found
+    }
+
     /// Translates an expression.
     pub fn expr(&mut self, n: Node) -> Result<Ex, Fail> {
         self.depth_in(n)?;
@@ -111,7 +137,17 @@ impl Importer<'_> {
                 }
                 Ok(Ex::value(format!("{}[{}]", o.text, i.text), Kind::Int))
             }
-            "call_expression" => self.call_value(n),
+            "call_expression" => match self.unconvert(n) {
+                // `time.Duration(x)`, `int64(x)`: the integer itself.
+                Some(inner) => {
+                    let e = self.expr(inner)?;
+                    if e.untracked || !matches!(e.kind, Kind::Int) {
+                        return Ok(Ex::untracked(&text));
+                    }
+                    Ok(e)
+                }
+                None => self.call_value(n),
+            },
             _ => Ok(Ex::untracked(&text)),
         }
     }

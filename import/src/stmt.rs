@@ -417,7 +417,8 @@ impl Importer<'_> {
         let mut c = r.walk();
         let rights: Vec<Node> = r.named_children(&mut c).collect();
         if rights.len() == 1 && !lefts.is_empty() && matches!(op.as_str(), ":=" | "=") {
-            let rv = rights[0];
+            // `d := time.Duration(rand.Intn(2))`: the conversion's operand.
+            let rv = self.unconvert(rights[0]).unwrap_or(rights[0]);
             if rv.kind() == "call_expression" && !self.is_value_call(rv) {
                 if let [l] = lefts.as_slice() {
                     if self.is_record_field(*l) {
