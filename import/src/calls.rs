@@ -553,6 +553,54 @@ impl Importer<'_> {
         Ok(())
     }
 
+    /// The shared reads inside data weft does not track
+    /// (`fmt.Sprintf("v1.%d", i)` with `i` shared): kept as reads into
+    /// temporaries, so a race on them stays in the scenario.
+    pub(crate) fn untracked_reads(
+        &mut self,
+        n: Node,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let mut leaves = Vec::new();
+        let mut stack = vec![n];
+        while let Some(k) = stack.pop() {
+            if k.kind() == "func_literal" {
+                continue;
+            }
+            let has_call = {
+                let mut s2 = vec![k];
+                let mut found = false;
+                while let Some(x) = s2.pop() {
+                    if x.kind() == "call_expression" {
+                        found = true;
+                        break;
+                    }
+                    let mut c = x.walk();
+                    s2.extend(x.named_children(&mut c));
+                }
+                found
+            };
+            let expression = matches!(
+                k.kind(),
+                "identifier"
+                    | "selector_expression"
+                    | "index_expression"
+                    | "unary_expression"
+                    | "binary_expression"
+                    | "parenthesized_expression"
+            );
+            if expression && !has_call && self.reads_shared(k) {
+                leaves.push(k);
+                continue;
+            }
+            let mut c = k.walk();
+            stack.extend(k.named_children(&mut c));
+        }
+        leaves.sort_by_key(|l| l.start_byte());
+        self.shared_reads(&leaves, stmt, em)
+    }
+
     /// Whether `n` reads a shared variable, through a pointer or a map.
     fn reads_shared(&self, n: Node) -> bool {
         let mut stack = vec![n];

@@ -43,7 +43,7 @@ impl Importer<'_> {
         let Some(body) = f.child_by_field_name("body") else {
             return;
         };
-        self.shared = scan::shared_locals(self.src, body);
+        self.shared = scan::shared_locals(self.src, body, self.per_loop_vars);
         self.block(body, em);
     }
 
@@ -461,6 +461,10 @@ impl Importer<'_> {
                 continue;
             }
             let val = self.expr(*v)?;
+            if name == "_" || val.untracked {
+                // Shared reads inside data weft does not track stay.
+                self.untracked_reads(*v, n, em)?;
+            }
             if name == "_" {
                 continue;
             }

@@ -385,3 +385,89 @@ fn the_one_tracked_result_of_a_call_through_a_function_value_is_followed() {
         "{e:?}"
     );
 }
+
+#[test]
+fn init_functions_run_before_the_entry_point_in_file_order() {
+    let i = one(
+        "package main\nvar n int\nfunc init() {\n\tn = 1\n}\nfunc init() {\n\tn = 2\n}\nfunc main() {\n\tgo func() {}()\n}\n",
+    );
+    let first = i
+        .text
+        .find("Call(func: \"init\", args: []),  // go: t.go:3");
+    let second = i
+        .text
+        .find("Call(func: \"init_2\", args: []),  // go: t.go:6");
+    let go = i.text.find("Go(body: [");
+    assert!(
+        first.is_some() && first < second && second < go,
+        "{}",
+        i.text
+    );
+    assert!(
+        i.text.contains("\"init_2\": (params: [], body: ["),
+        "{}",
+        i.text
+    );
+}
+
+fn with_go(go: &str, version: Option<&str>) -> String {
+    let file = SourceFile::new("t.go", go);
+    let opts = Options {
+        go: version.map(str::to_string),
+        ..Options::default()
+    };
+    let mut v = import(&file, &opts).unwrap_or_else(|d| panic!("{d:?}"));
+    v.remove(0).text
+}
+
+#[test]
+fn before_go_1_22_a_captured_loop_variable_is_one_shared_variable() {
+    let three = "package main\nimport \"fmt\"\nfunc main() {\n\tfor i := 0; i < 2; i++ {\n\t\tgo func() {\n\t\t\tfmt.Println(i)\n\t\t}()\n\t}\n}\n";
+    let old = with_go(three, Some("1.21"));
+    for want in [
+        "Var(\"i\", 0),  // go: t.go:4",
+        "While(cond: \"i < 2\", body: [  // go: t.go:4",
+        "Set(\"i\", \"i + 1\"),  // go: t.go:4",
+    ] {
+        assert!(old.contains(want), "{want}\n{old}");
+    }
+    for v in [Some("1.22"), Some("1.23.1"), None] {
+        let new = with_go(three, v);
+        assert!(
+            new.contains("For(var: \"i\", from: 0, to: 2, body: [  // go: t.go:4"),
+            "{v:?}\n{new}"
+        );
+    }
+    // A range loop: the variable is declared before the loop and set at
+    // each iteration.
+    let range = "package main\nimport \"fmt\"\nfunc main() {\n\txs := make([]int, 2)\n\tfor _, x := range xs {\n\t\tgo func() {\n\t\t\tfmt.Println(x)\n\t\t}()\n\t}\n}\n";
+    let old = with_go(range, Some("1.21"));
+    for want in [
+        "Var(\"x\", 0),  // go: t.go:5",
+        "Range(chan: \"xs\", value: \"x_iter\", body: [  // go: t.go:5",
+        "Set(\"x\", \"x_iter\"),  // go: t.go:5",
+    ] {
+        assert!(old.contains(want), "{want}\n{old}");
+    }
+    assert!(with_go(range, Some("1.22")).contains("value: \"x\""));
+    // The file's `//go:build` line sets its language version.
+    let tagged = format!("//go:build go1.21\n\n{three}");
+    assert_eq!(
+        weft_import::go_build_version(&tagged).as_deref(),
+        Some("1.21")
+    );
+    assert!(with_go(&tagged, Some("1.23")).contains("Var(\"i\", 0)"));
+    assert_eq!(weft_import::go_build_version(three), None);
+}
+
+#[test]
+fn a_shared_read_inside_untracked_data_stays_a_read() {
+    let i = one(
+        "package main\nimport \"fmt\"\nfunc main() {\n\tn := 0\n\tgo func() {\n\t\ts := fmt.Sprintf(\"%d\", n)\n\t\t_ = s\n\t}()\n\tn = 1\n}\n",
+    );
+    assert!(
+        i.text.contains("Let(\"read1\", \"n\"),  // go: t.go:6"),
+        "{}",
+        i.text
+    );
+}
