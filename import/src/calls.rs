@@ -255,6 +255,45 @@ impl Importer<'_> {
                     return Ok(());
                 }
             }
+            "errgroup.WithContext" if self.scope.get("errgroup").is_none() => {
+                let parent = match arg(0) {
+                    Some(p) => {
+                        let e = self.expr(p)?;
+                        if e.untracked || e.kind != Kind::Ctx {
+                            return Err(self.unsupported(p, "a parent context weft cannot follow"));
+                        }
+                        e.text
+                    }
+                    None => return Err(self.unsupported(call, "errgroup.WithContext")),
+                };
+                let (Some(g), Some(c)) = (
+                    targets.first().map(|t| self.text(*t).to_string()),
+                    targets.get(1).map(|t| self.text(*t).to_string()),
+                ) else {
+                    return Err(self.unsupported(stmt, "errgroup.WithContext's results dropped"));
+                };
+                if g == "_" {
+                    return Err(self.unsupported(stmt, "an errgroup made and dropped"));
+                }
+                // `_` for the context: a name of its own nobody reads.
+                let ctx = if c == "_" {
+                    format!("{g}_ctx")
+                } else {
+                    c.clone()
+                };
+                self.declare(&g, Kind::Group);
+                self.declare(&ctx, Kind::Ctx);
+                let p = if parent == "context.Background()" {
+                    String::new()
+                } else {
+                    format!(", parent: {}", q(&parent))
+                };
+                em.leaf(
+                    &format!("WithContext(group: {}, ctx: {}{p})", q(&g), q(&ctx)),
+                    at,
+                );
+                return Ok(());
+            }
             "time.Sleep" => {
                 em.leaf(&format!("Sleep({})", self.duration(&args)), at);
                 return Ok(());
@@ -601,6 +640,81 @@ impl Importer<'_> {
         self.shared_reads(&leaves, stmt, em)
     }
 
+    /// `g.Go(f)`: `GroupGo(group, func, args)` when `f` is a literal
+    /// `func() error { return work(args) }` of a function of the file,
+    /// else `GroupGo(group, body)` with the literal's body; either way the
+    /// error the function returns is followed (the group keeps the first
+    /// non-nil one and cancels its context).
+    fn group_go(&mut self, g: &str, f: Node, stmt: Node, em: &mut Emitter) -> Result<(), Fail> {
+        let at = self.span(stmt);
+        if f.kind() != "func_literal" {
+            return Err(self.unsupported_with(
+                f,
+                "an errgroup function that is not a function literal",
+                "write `g.Go(func() error { return work(...) })`",
+            ));
+        }
+        let body = f.child_by_field_name("body");
+        // `func() error { return work(a, b) }`
+        let single = body.and_then(|b| {
+            let mut c = b.walk();
+            let stmts: Vec<Node> = b
+                .named_children(&mut c)
+                .flat_map(|k| {
+                    if k.kind() == "statement_list" {
+                        let mut c2 = k.walk();
+                        k.named_children(&mut c2).collect::<Vec<_>>()
+                    } else {
+                        vec![k]
+                    }
+                })
+                .filter(|k| k.kind() != "comment")
+                .collect();
+            match stmts.as_slice() {
+                [r] if r.kind() == "return_statement" => {
+                    r.named_child(0).filter(|c| c.kind() == "call_expression")
+                }
+                _ => None,
+            }
+        });
+        if let Some(call) = single {
+            let name = call
+                .child_by_field_name("function")
+                .map(|n| self.text(n).to_string())
+                .unwrap_or_default();
+            if self.pkg.funcs.contains_key(&name)
+                && self.scope.get(&name).is_none()
+                && !self.pkg.methods.contains_key(&name)
+            {
+                let args = self.args(call);
+                let a = self.call_args(&name, &args, call)?;
+                self.error_funcs.insert(name.clone());
+                self.wanted.push(name.clone());
+                em.leaf(
+                    &format!(
+                        "GroupGo(group: {g}, func: {}, args: [{}])",
+                        q(&name),
+                        a.join(", ")
+                    ),
+                    at,
+                );
+                return Ok(());
+            }
+        }
+        let saved = (self.in_main, self.result);
+        self.in_main = false;
+        self.result = Some(Kind::Error);
+        self.scope.push();
+        em.open(&format!("GroupGo(group: {g}, body: ["), at);
+        if let Some(b) = body {
+            self.block(b, em);
+        }
+        em.close("])");
+        self.scope.pop();
+        (self.in_main, self.result) = saved;
+        Ok(())
+    }
+
     /// Whether `n` reads a shared variable, through a pointer or a map.
     fn reads_shared(&self, n: Node) -> bool {
         let mut stack = vec![n];
@@ -925,6 +1039,36 @@ impl Importer<'_> {
                     _ => return Err(self.unsupported(stmt, &format!("atomic {op}"))),
                 };
                 leaf(em, text)
+            }
+            (Kind::Group, "Go") => {
+                let Some(f) = args.first().copied() else {
+                    return Ok(None);
+                };
+                Some(self.group_go(&o, f, stmt, em))
+            }
+            (Kind::Group, "Wait") => {
+                let into = self.first_target(targets, Kind::Error, declare, stmt)?;
+                let f = into
+                    .map(|i| format!(", into: {}", q(&i)))
+                    .unwrap_or_default();
+                leaf(em, format!("Wait(target: {o}{f})"))
+            }
+            (Kind::Group, "SetLimit") => {
+                let Some(n) = args.first() else {
+                    return Ok(None);
+                };
+                let e = self.expr(*n)?;
+                if e.untracked {
+                    return Err(self.unsupported(*n, "a limit weft cannot follow"));
+                }
+                leaf(em, format!("SetLimit(group: {o}, limit: {})", lit(&e.text)))
+            }
+            (Kind::Group, _) => {
+                return Err(self.unsupported_with(
+                    stmt,
+                    &format!("`errgroup.Group.{m}`"),
+                    "weft models an errgroup's Go, Wait and SetLimit (TryGo is not modelled)",
+                ));
             }
             (Kind::Testing, "Fatal" | "Fatalf" | "Error" | "Errorf" | "FailNow" | "Fail") => {
                 let msg = args

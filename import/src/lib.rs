@@ -192,6 +192,9 @@ pub struct Importer<'a> {
     pub temp_target: Option<String>,
     /// Loops have one variable for all their iterations (Go before 1.22).
     pub per_loop_vars: bool,
+    /// Functions whose `error` result weft follows: those an errgroup's
+    /// `Go` runs (and those whose errors they return).
+    pub error_funcs: HashSet<String>,
     /// While set, results assigned to existing variables holding objects
     /// go to fresh temporaries, listed here as `(variable, temporary)`
     /// (weft's declarations always declare; the caller then `Set`s).
@@ -674,6 +677,7 @@ fn import_one(
         temps: 0,
         temp_target: None,
         renamed: None,
+        error_funcs: HashSet::new(),
         per_loop_vars: per_loop_vars(go_build_version(src).as_deref().or(opts.go.as_deref())),
     };
     // Package variables.

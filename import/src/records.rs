@@ -279,7 +279,8 @@ impl Importer<'_> {
                 format!("[{len}]{}", self.elem_type(elem))
             }
             Kind::Func { .. } => tys.trim().to_string(),
-            Kind::Recovered | Kind::Testing | Kind::Untracked => return None,
+            Kind::Group => format!("{ptr}errgroup.Group"),
+            Kind::Recovered | Kind::Testing | Kind::Error | Kind::Untracked => return None,
         })
     }
 
@@ -536,5 +537,92 @@ impl Importer<'_> {
             untracked: false,
             kind: Kind::Record { ty, value: false },
         }))
+    }
+}
+
+impl Importer<'_> {
+    /// `errors.New("text")` with a literal text, as weft writes it
+    /// (``errors.New(`text`)``); `None` for anything else.
+    pub fn errors_new(&self, n: Node) -> Option<String> {
+        if n.kind() != "call_expression" {
+            return None;
+        }
+        let f = n.child_by_field_name("function")?;
+        if self.text(f) != "errors.New" || self.scope.get("errors").is_some() {
+            return None;
+        }
+        let args = self.args(n);
+        let [a] = args.as_slice() else {
+            return None;
+        };
+        if !matches!(
+            a.kind(),
+            "interpreted_string_literal" | "raw_string_literal"
+        ) {
+            return None;
+        }
+        let t = self.text(*a);
+        let inner = t.get(1..t.len().saturating_sub(1))?;
+        if inner.contains('`') || inner.contains('\\') {
+            return None;
+        }
+        Some(format!("errors.New(`{inner}`)"))
+    }
+
+    /// An error value in a function whose error weft follows (one an
+    /// errgroup's `Go` runs): `nil`, `errors.New("text")`, `ctx.Err()`, an
+    /// error variable, or the result of a call of another such function.
+    pub fn error_value(&mut self, v: Node, em: &mut Emitter) -> Result<String, Fail> {
+        if self.text(v) == "nil" {
+            return Ok("nil".into());
+        }
+        if let Some(e) = self.errors_new(v) {
+            return Ok(e);
+        }
+        if v.kind() == "call_expression" {
+            let f = v
+                .child_by_field_name("function")
+                .map(|f| self.text(f).to_string())
+                .unwrap_or_default();
+            if self.pkg.funcs.contains_key(&f)
+                && self.scope.get(&f).is_none()
+                && !self.pkg.methods.contains_key(&f)
+            {
+                self.error_funcs.insert(f.clone());
+                self.temps += 1;
+                let t = format!("err_{}", self.temps);
+                let args = self.args(v);
+                let a = self.call_args(&f, &args, v)?;
+                self.wanted.push(f.clone());
+                em.leaf(
+                    &format!(
+                        "Call(func: {}, args: [{}], into: {})",
+                        q(&f),
+                        a.join(", "),
+                        q(&t)
+                    ),
+                    self.span(v),
+                );
+                self.declare(&t, Kind::Error);
+                return Ok(t);
+            }
+        }
+        let e = self.expr(v)?;
+        if !e.untracked && e.kind == Kind::Error {
+            return Ok(e.text);
+        }
+        // `ctx.Err()`: a context's error.
+        if !e.untracked && e.text.ends_with(".Err()") {
+            return Ok(e.text);
+        }
+        Err(self.unsupported_with(
+            v,
+            &format!(
+                "the error `{}` in a function an errgroup runs",
+                self.text(v)
+            ),
+            "weft follows nil, errors.New(\"text\"), ctx.Err(), error variables holding those, \
+             and the results of the file's functions returning them",
+        ))
     }
 }

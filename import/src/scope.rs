@@ -66,6 +66,13 @@ pub enum Kind {
         /// integer, a bool or a record; `Elem::Other`: none followed).
         ret: Elem,
     },
+    /// An `errgroup.Group` (golang.org/x/sync/errgroup).
+    Group,
+    /// An error weft follows: `nil`, `errors.New("text")` (equal to every
+    /// other of the same text, as a sentinel is), `ctx.Err()`, or the
+    /// result of an errgroup's `Wait` and of the functions its `Go` runs.
+    /// Other errors are untracked data.
+    Error,
     /// Data weft does not track (strings, floats, errors, I/O results...):
     /// reads of it make a condition a nondeterministic choice.
     Untracked,
@@ -116,6 +123,8 @@ impl SliceElem {
             | Kind::Record { value: true, .. }
             | Kind::Slice { .. }
             | Kind::Func { .. }
+            | Kind::Group
+            | Kind::Error
             | Kind::Untracked => return None,
         })
     }
@@ -173,7 +182,7 @@ impl Elem {
 impl Kind {
     /// Whether a value of this kind is an int or bool (a weft value).
     pub fn is_value(self) -> bool {
-        matches!(self, Kind::Int | Kind::Bool | Kind::Ptr)
+        matches!(self, Kind::Int | Kind::Bool | Kind::Ptr | Kind::Error)
     }
 
     /// The kind's name in messages.
@@ -198,6 +207,8 @@ impl Kind {
             Kind::Testing => "a *testing.T",
             Kind::Record { .. } => "a struct",
             Kind::Func { .. } => "a function value",
+            Kind::Group => "an errgroup.Group",
+            Kind::Error => "an error",
             Kind::Slice { array: false, .. } => "a slice",
             Kind::Slice { array: true, .. } => "an array",
             Kind::Untracked => "untracked data",
@@ -294,6 +305,7 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
         "time.Timer" => Kind::Timer,
         "time.Ticker" => Kind::Ticker,
         "testing.T" => Kind::Testing,
+        "errgroup.Group" => Kind::Group,
         "atomic.Int64" | "atomic.Int32" | "atomic.Uint64" | "atomic.Uint32" => Kind::AtomicInt,
         "bool" => Kind::Bool,
         "int" | "int8" | "int16" | "int32" | "int64" | "uint" | "uint8" | "uint16" | "uint32"

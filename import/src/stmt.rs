@@ -39,6 +39,14 @@ impl Importer<'_> {
             );
         }
         self.result = sig.result;
+        // A function an errgroup's Go runs: its error result is followed.
+        let name = f
+            .child_by_field_name("name")
+            .map(|n| self.text(n).to_string())
+            .unwrap_or_default();
+        if self.error_funcs.contains(&name) {
+            self.result = Some(Kind::Error);
+        }
         self.in_main = entry;
         let Some(body) = f.child_by_field_name("body") else {
             return;
@@ -189,6 +197,11 @@ impl Importer<'_> {
                         vec![list]
                     };
                     for v in items {
+                        if self.result == Some(Kind::Error) && !self.in_main {
+                            let e = self.error_value(v, em)?;
+                            vals.push(e);
+                            continue;
+                        }
                         let e = self.expr(v)?;
                         if !e.untracked && self.result.is_some() && !self.in_main {
                             vals.push(e.text);
@@ -668,6 +681,22 @@ impl Importer<'_> {
         if let Some(v) = value {
             let mut c = v.walk();
             let vals: Vec<Node> = v.named_children(&mut c).collect();
+            // `var errX = errors.New("text")`: a sentinel error, which weft
+            // writes as its value (errors of one text are equal).
+            if let ([name], [val]) = (names.as_slice(), vals.as_slice()) {
+                if let Some(e) = self.errors_new(*val) {
+                    let nm = self.text(*name).to_string();
+                    self.scope.declare(
+                        &nm,
+                        Binding {
+                            ron: e,
+                            kind: Kind::Error,
+                            shared: false,
+                        },
+                    );
+                    return Ok(());
+                }
+            }
             if vals.len() == 1 && vals[0].kind() == "call_expression" && !const_decl {
                 if global {
                     return self.global_call(vals[0], &names, spec, em);
@@ -729,6 +758,7 @@ impl Importer<'_> {
                 Kind::RwMutex => format!("RWMutex({})", q(&nm)),
                 Kind::WaitGroup => format!("WaitGroup({})", q(&nm)),
                 Kind::Once => format!("Once({})", q(&nm)),
+                Kind::Group => format!("Group({})", q(&nm)),
                 Kind::Chan { .. } => format!("NilChan({})", q(&nm)),
                 Kind::Int | Kind::AtomicInt => {
                     let shared = global || kind == Kind::AtomicInt || self.shared.contains(&nm);
@@ -799,6 +829,7 @@ impl Importer<'_> {
                     }
                 }
                 Kind::Cond
+                | Kind::Error
                 | Kind::Func { .. }
                 | Kind::Timer
                 | Kind::Ticker

@@ -471,3 +471,34 @@ fn a_shared_read_inside_untracked_data_stays_a_read() {
         i.text
     );
 }
+
+#[test]
+fn errgroup_maps_to_the_languages_group_and_its_functions_errors_are_followed() {
+    let i = one(
+        "package main\nimport (\n\t\"context\"\n\t\"errors\"\n\t\"golang.org/x/sync/errgroup\"\n)\nvar errBad = errors.New(\"bad\")\nfunc work(ctx context.Context, n int) error {\n\tif n == 0 {\n\t\treturn errBad\n\t}\n\t<-ctx.Done()\n\treturn ctx.Err()\n}\nfunc main() {\n\tg, ctx := errgroup.WithContext(context.Background())\n\tg.SetLimit(2)\n\tg.Go(func() error {\n\t\treturn work(ctx, 0)\n\t})\n\tif err := g.Wait(); err != errBad {\n\t\tpanic(\"lost\")\n\t}\n\tvar h errgroup.Group\n\th.Go(func() error { return nil })\n\th.Wait()\n}\n",
+    );
+    for want in [
+        "WithContext(group: \"g\", ctx: \"ctx\"),  // go: t.go:16",
+        "SetLimit(group: \"g\", limit: 2),  // go: t.go:17",
+        "Wait(target: \"g\", into: \"err\"),  // go: t.go:21",
+        "If(\"err != errors.New(`bad`)\", [  // go: t.go:21",
+        "Return(\"errors.New(`bad`)\"),  // go: t.go:10",
+        "Return(\"ctx.Err()\"),  // go: t.go:13",
+        "Group(\"h\"),  // go: t.go:24",
+        "Return(\"nil\"),  // go: t.go:25",
+        "Wait(target: \"h\"),  // go: t.go:26",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    assert!(i.text.contains("GroupGo(group: \"g\", "), "{}", i.text);
+    // An error weft cannot follow, where the group reads it: refused there.
+    let e = errors(
+        "package main\nimport (\n\t\"fmt\"\n\t\"golang.org/x/sync/errgroup\"\n)\nfunc main() {\n\tvar g errgroup.Group\n\tg.Go(func() error {\n\t\treturn fmt.Errorf(\"x\")\n\t})\n\tg.Wait()\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter()
+            .any(|(l, c, m)| (*l, *c) == (9, 10) && m.contains("in a function an errgroup runs")),
+        "{e:?}"
+    );
+}
