@@ -672,7 +672,14 @@ impl Importer<'_> {
                 .collect();
             match stmts.as_slice() {
                 [r] if r.kind() == "return_statement" => {
-                    r.named_child(0).filter(|c| c.kind() == "call_expression")
+                    // `return x` holds `x` in an expression list.
+                    let v = r.named_child(0)?;
+                    let v = if v.kind() == "expression_list" && v.named_child_count() == 1 {
+                        v.named_child(0)?
+                    } else {
+                        v
+                    };
+                    (v.kind() == "call_expression").then_some(v)
                 }
                 _ => None,
             }

@@ -490,7 +490,18 @@ fn errgroup_maps_to_the_languages_group_and_its_functions_errors_are_followed() 
     ] {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
-    assert!(i.text.contains("GroupGo(group: \"g\", "), "{}", i.text);
+    assert!(
+        i.text
+            .contains("GroupGo(group: \"g\", func: \"work\", args: [\"ctx\", 0]),  // go: t.go:18"),
+        "{}",
+        i.text
+    );
+    assert!(
+        i.text
+            .contains("GroupGo(group: \"h\", body: [  // go: t.go:25"),
+        "{}",
+        i.text
+    );
     // An error weft cannot follow, where the group reads it: refused there.
     let e = errors(
         "package main\nimport (\n\t\"fmt\"\n\t\"golang.org/x/sync/errgroup\"\n)\nfunc main() {\n\tvar g errgroup.Group\n\tg.Go(func() error {\n\t\treturn fmt.Errorf(\"x\")\n\t})\n\tg.Wait()\n}\n",
