@@ -373,6 +373,71 @@ fn a_typed_channel_gives_typed_values() {
     assert!(o.bugs.is_empty(), "{:?}", messages(&o));
 }
 
+#[test]
+fn a_receive_from_a_closed_channel_of_references_gives_nil() {
+    // j, ok := <-jobs on a closed chan *Server: nil and false (Go's zero
+    // value of a pointer), in a receive, a select case and a range's end;
+    // using it as a record panics as a nil dereference does.
+    let o = check(
+        r#"Chan(name: "jobs", elem: "*Server"),
+        Close("jobs"),
+        Recv("jobs", "j", "ok"),
+        Assert("j == nil && !ok", "zero value"),
+        Select([Recv("jobs", "k", [Assert("k == nil", "select zero value")])]),
+        Chan(name: "ints"),
+        Close("ints"),
+        Recv("ints", "n"),
+        Assert("n == 0", "int zero value"),"#,
+        "",
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+    let o = check(
+        r#"Chan(name: "jobs", cap: 1, elem: "*Server"),
+        Close("jobs"),
+        Recv("jobs", "j"),
+        Lock("j.mu"),"#,
+        "",
+    );
+    assert_eq!(messages(&o), vec![NIL_DEREF.to_string()]);
+}
+
+#[test]
+fn a_channel_parameter_carries_the_element_type_of_its_call_sites() {
+    // func worker(jobs chan *Server) { for s := range jobs { s.mu.Lock() ... } }:
+    // the parameter's element type comes from the channels passed to it,
+    // through two calls (the outer function is checked before its caller).
+    let o = check(
+        r#"Chan(name: "jobs", cap: 1, elem: "*Server"),
+        New("a", "Server"),
+        Go("outer", ["jobs"]),
+        Send("jobs", "a"),
+        Close("jobs"),"#,
+        r#""outer": (params: ["c"], body: [Call("worker", ["c"])]),
+        "worker": (params: ["jobs"], body: [
+            Range("jobs", "s", [Lock("s.mu"), Set("s.n", 1), Unlock("s.mu")]),
+            Recv("jobs", "t", "ok"),
+            If("ok", [Lock("t.mu")]),
+        ]),"#,
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+    // Two call sites passing channels of different element types: unknown.
+    let file = SourceFile::new(
+        "t.ron",
+        source(
+            r#"Chan(name: "a", elem: "*Server"),
+            Chan(name: "b"),
+            Go("worker", ["a"]),
+            Go("worker", ["b"]),"#,
+            r#""worker": (params: ["jobs"], body: [Recv("jobs", "s"), Lock("s.mu")]),"#,
+        ),
+    );
+    let r = match weft_models::compile(&file, &[]) {
+        Ok(_) => panic!("compiles"),
+        Err(e) => e.render(&file, false),
+    };
+    assert!(r.contains("`.mu` needs a record"), "{r}");
+}
+
 // ----- shared variables holding references -----
 
 #[test]

@@ -49,10 +49,24 @@ impl Importer<'_> {
                 return Err(self.unsupported(call, "a method value"));
             };
             let e = self.expr(r)?;
-            if e.untracked || !matches!(e.kind, Kind::Record { .. }) || *first == Kind::Untracked {
+            let Kind::Record { ty, .. } = e.kind else {
+                return Err(self.unsupported(r, "a receiver weft cannot follow"));
+            };
+            if e.untracked || *first == Kind::Untracked {
                 return Err(self.unsupported(r, "a receiver weft cannot follow"));
             }
-            out.push(q(&e.text));
+            // A promoted method's receiver is the embedded struct.
+            let m = call
+                .child_by_field_name("function")
+                .and_then(|f| f.child_by_field_name("field"))
+                .map(|f| self.text(f).to_string())
+                .unwrap_or_default();
+            match self.method_of(ty, &m) {
+                Some((_, path)) if !path.is_empty() => {
+                    out.push(q(&format!("{}.{}", e.text, path.join("."))))
+                }
+                _ => out.push(q(&e.text)),
+            }
             params = &params[1..];
         }
         if params.len() != args.len() {
@@ -184,17 +198,14 @@ impl Importer<'_> {
                 if ty.kind() == "channel_type" {
                     let elem = ty
                         .child_by_field_name("value")
-                        .map(|v| match self.kind_of(self.text(v)) {
-                            Some(Kind::Int) => crate::scope::Elem::Int,
-                            Some(Kind::Bool) => crate::scope::Elem::Bool,
-                            _ => crate::scope::Elem::Other,
-                        })
+                        .map(|v| crate::scope::Elem::of(self.kind_of(self.text(v))))
                         .unwrap_or(crate::scope::Elem::Other);
                     let cap = self.size_arg(arg(1), "a channel capacity weft cannot follow")?;
                     let Some(name) = into!(0, Kind::Chan { elem }) else {
                         return Err(self.unsupported(stmt, "a channel made and dropped"));
                     };
-                    em.leaf(&format!("Chan({}, {cap})", q(&name)), at);
+                    let elem_arg = self.chan_elem_arg(elem);
+                    em.leaf(&format!("Chan({}, {cap}{elem_arg})", q(&name)), at);
                     return Ok(());
                 }
                 if tys.starts_with("map[") {
@@ -243,6 +254,45 @@ impl Importer<'_> {
                     em.leaf(&format!("Choose({}, [{}])", q(&name), vals.join(", ")), at);
                     return Ok(());
                 }
+            }
+            "errgroup.WithContext" if self.scope.get("errgroup").is_none() => {
+                let parent = match arg(0) {
+                    Some(p) => {
+                        let e = self.expr(p)?;
+                        if e.untracked || e.kind != Kind::Ctx {
+                            return Err(self.unsupported(p, "a parent context weft cannot follow"));
+                        }
+                        e.text
+                    }
+                    None => return Err(self.unsupported(call, "errgroup.WithContext")),
+                };
+                let (Some(g), Some(c)) = (
+                    targets.first().map(|t| self.text(*t).to_string()),
+                    targets.get(1).map(|t| self.text(*t).to_string()),
+                ) else {
+                    return Err(self.unsupported(stmt, "errgroup.WithContext's results dropped"));
+                };
+                if g == "_" {
+                    return Err(self.unsupported(stmt, "an errgroup made and dropped"));
+                }
+                // `_` for the context: a name of its own nobody reads.
+                let ctx = if c == "_" {
+                    format!("{g}_ctx")
+                } else {
+                    c.clone()
+                };
+                self.declare(&g, Kind::Group);
+                self.declare(&ctx, Kind::Ctx);
+                let p = if parent == "context.Background()" {
+                    String::new()
+                } else {
+                    format!(", parent: {}", q(&parent))
+                };
+                em.leaf(
+                    &format!("WithContext(group: {}, ctx: {}{p})", q(&g), q(&ctx)),
+                    at,
+                );
+                return Ok(());
             }
             "time.Sleep" => {
                 em.leaf(&format!("Sleep({})", self.duration(&args)), at);
@@ -411,8 +461,14 @@ impl Importer<'_> {
                         );
                         return Ok(());
                     }
-                    // A method promoted from an embedded sync object.
-                    if let Some(e) = self.embedded(ty, &recv.text, &method) {
+                    // A method promoted from an embedded sync object (in
+                    // the struct, or in a struct it embeds).
+                    let held = self.embedded(ty, &recv.text, &method).or_else(|| {
+                        let (path, inner) =
+                            self.promoted(ty, |t| self.embedded(t, "", &method).is_some())?;
+                        self.embedded(inner, &format!("{}.{}", recv.text, path.join(".")), &method)
+                    });
+                    if let Some(e) = held {
                         if let Some(done) =
                             self.method(&e, &method, &args, targets, declare, stmt, em)?
                         {
@@ -449,23 +505,32 @@ impl Importer<'_> {
                 }
             }
         }
-        // A call through a function value (its result is not followed).
-        if let Some(b) = self
-            .scope
-            .get(&fname)
-            .cloned()
-            .filter(|b| b.kind == Kind::Func)
-        {
+        // A call through a function value: its one result is followed
+        // when its type says it is an integer, a bool or a record.
+        if let Some((b, ret)) = self.scope.get(&fname).cloned().and_then(|b| match b.kind {
+            Kind::Func { ret } => Some((b, ret)),
+            _ => None,
+        }) {
             let a = self.value_call_args(&args)?;
-            if targets.iter().any(|t| self.text(*t) != "_") || self.temp_target.is_some() {
-                return Err(self.unsupported_with(
-                    call,
-                    &format!("the result of `{fname}(...)`, a call through a function value"),
-                    "call a function of the file by its name to use its result",
-                ));
+            let wants = targets.iter().any(|t| self.text(*t) != "_") || self.temp_target.is_some();
+            let mut into = String::new();
+            if wants {
+                let kind = ret.kind();
+                if kind == Kind::Untracked || targets.len() > 1 {
+                    return Err(self.unsupported_with(
+                        call,
+                        &format!("the result of `{fname}(...)`, a call through a function value"),
+                        "weft follows the one integer, bool or struct pointer result of a \
+                         function value; call a function of the file by its name to use other \
+                         results",
+                    ));
+                }
+                if let Some(t) = into!(0, kind) {
+                    into = format!(", into: {}", q(&t));
+                }
             }
             em.leaf(
-                &format!("Call(func: {}, args: [{}])", q(&b.ron), a.join(", ")),
+                &format!("Call(func: {}, args: [{}]{into})", q(&b.ron), a.join(", ")),
                 at,
             );
             return Ok(());
@@ -527,6 +592,136 @@ impl Importer<'_> {
         Ok(())
     }
 
+    /// The shared reads inside data weft does not track
+    /// (`fmt.Sprintf("v1.%d", i)` with `i` shared): kept as reads into
+    /// temporaries, so a race on them stays in the scenario.
+    pub(crate) fn untracked_reads(
+        &mut self,
+        n: Node,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let mut leaves = Vec::new();
+        let mut stack = vec![n];
+        while let Some(k) = stack.pop() {
+            if k.kind() == "func_literal" {
+                continue;
+            }
+            let has_call = {
+                let mut s2 = vec![k];
+                let mut found = false;
+                while let Some(x) = s2.pop() {
+                    if x.kind() == "call_expression" {
+                        found = true;
+                        break;
+                    }
+                    let mut c = x.walk();
+                    s2.extend(x.named_children(&mut c));
+                }
+                found
+            };
+            let expression = matches!(
+                k.kind(),
+                "identifier"
+                    | "selector_expression"
+                    | "index_expression"
+                    | "unary_expression"
+                    | "binary_expression"
+                    | "parenthesized_expression"
+            );
+            if expression && !has_call && self.reads_shared(k) {
+                leaves.push(k);
+                continue;
+            }
+            let mut c = k.walk();
+            stack.extend(k.named_children(&mut c));
+        }
+        leaves.sort_by_key(|l| l.start_byte());
+        self.shared_reads(&leaves, stmt, em)
+    }
+
+    /// `g.Go(f)`: `GroupGo(group, func, args)` when `f` is a literal
+    /// `func() error { return work(args) }` of a function of the file,
+    /// else `GroupGo(group, body)` with the literal's body; either way the
+    /// error the function returns is followed (the group keeps the first
+    /// non-nil one and cancels its context).
+    fn group_go(&mut self, g: &str, f: Node, stmt: Node, em: &mut Emitter) -> Result<(), Fail> {
+        let at = self.span(stmt);
+        if f.kind() != "func_literal" {
+            return Err(self.unsupported_with(
+                f,
+                "an errgroup function that is not a function literal",
+                "write `g.Go(func() error { return work(...) })`",
+            ));
+        }
+        let body = f.child_by_field_name("body");
+        // `func() error { return work(a, b) }`
+        let single = body.and_then(|b| {
+            let mut c = b.walk();
+            let stmts: Vec<Node> = b
+                .named_children(&mut c)
+                .flat_map(|k| {
+                    if k.kind() == "statement_list" {
+                        let mut c2 = k.walk();
+                        k.named_children(&mut c2).collect::<Vec<_>>()
+                    } else {
+                        vec![k]
+                    }
+                })
+                .filter(|k| k.kind() != "comment")
+                .collect();
+            match stmts.as_slice() {
+                [r] if r.kind() == "return_statement" => {
+                    // `return x` holds `x` in an expression list.
+                    let v = r.named_child(0)?;
+                    let v = if v.kind() == "expression_list" && v.named_child_count() == 1 {
+                        v.named_child(0)?
+                    } else {
+                        v
+                    };
+                    (v.kind() == "call_expression").then_some(v)
+                }
+                _ => None,
+            }
+        });
+        if let Some(call) = single {
+            let name = call
+                .child_by_field_name("function")
+                .map(|n| self.text(n).to_string())
+                .unwrap_or_default();
+            if self.pkg.funcs.contains_key(&name)
+                && self.scope.get(&name).is_none()
+                && !self.pkg.methods.contains_key(&name)
+            {
+                let args = self.args(call);
+                let a = self.call_args(&name, &args, call)?;
+                self.error_funcs.insert(name.clone());
+                self.wanted.push(name.clone());
+                em.leaf(
+                    &format!(
+                        "GroupGo(group: {g}, func: {}, args: [{}])",
+                        q(&name),
+                        a.join(", ")
+                    ),
+                    at,
+                );
+                return Ok(());
+            }
+        }
+        let saved = (self.in_main, self.result);
+        self.in_main = false;
+        self.result = Some(Kind::Error);
+        self.scope.push();
+        em.open(&format!("GroupGo(group: {g}, body: ["), at);
+        if let Some(b) = body {
+            self.block(b, em);
+        }
+        em.close("])");
+        self.scope.pop();
+        (self.in_main, self.result) = saved;
+        Ok(())
+    }
+
     /// Whether `n` reads a shared variable, through a pointer or a map.
     fn reads_shared(&self, n: Node) -> bool {
         let mut stack = vec![n];
@@ -562,8 +757,7 @@ impl Importer<'_> {
         let Kind::Record { ty, .. } = kind else {
             return None;
         };
-        let key = format!("{}_{m}", self.struct_name(ty));
-        self.pkg.methods.contains_key(&key).then_some(key)
+        self.method_of(ty, &m).map(|(key, _)| key)
     }
 
     /// The kind of an expression without translating it (no hoisting):
@@ -588,7 +782,13 @@ impl Importer<'_> {
             let Kind::Record { ty, .. } = kind else {
                 return None;
             };
-            kind = self.field_kind(ty, f).flatten()?;
+            kind = match self.field_kind(ty, f) {
+                Some(k) => k?,
+                None => {
+                    let (_, inner) = self.promoted(ty, |t| self.field_kind(t, f).is_some())?;
+                    self.field_kind(inner, f).flatten()?
+                }
+            };
         }
         Some(kind)
     }
@@ -846,6 +1046,36 @@ impl Importer<'_> {
                     _ => return Err(self.unsupported(stmt, &format!("atomic {op}"))),
                 };
                 leaf(em, text)
+            }
+            (Kind::Group, "Go") => {
+                let Some(f) = args.first().copied() else {
+                    return Ok(None);
+                };
+                Some(self.group_go(&o, f, stmt, em))
+            }
+            (Kind::Group, "Wait") => {
+                let into = self.first_target(targets, Kind::Error, declare, stmt)?;
+                let f = into
+                    .map(|i| format!(", into: {}", q(&i)))
+                    .unwrap_or_default();
+                leaf(em, format!("Wait(target: {o}{f})"))
+            }
+            (Kind::Group, "SetLimit") => {
+                let Some(n) = args.first() else {
+                    return Ok(None);
+                };
+                let e = self.expr(*n)?;
+                if e.untracked {
+                    return Err(self.unsupported(*n, "a limit weft cannot follow"));
+                }
+                leaf(em, format!("SetLimit(group: {o}, limit: {})", lit(&e.text)))
+            }
+            (Kind::Group, _) => {
+                return Err(self.unsupported_with(
+                    stmt,
+                    &format!("`errgroup.Group.{m}`"),
+                    "weft models an errgroup's Go, Wait and SetLimit (TryGo is not modelled)",
+                ));
             }
             (Kind::Testing, "Fatal" | "Fatalf" | "Error" | "Errorf" | "FailNow" | "Fail") => {
                 let msg = args

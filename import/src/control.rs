@@ -81,8 +81,13 @@ impl Importer<'_> {
             )
         });
         let mut post = None;
+        let mut head_first = Vec::new();
         let head = match (clause, cond_only) {
-            (Some(cl), _) if cl.kind() == "range_clause" => self.range_head(cl, &lf)?,
+            (Some(cl), _) if cl.kind() == "range_clause" => {
+                let (h, first) = self.range_head(cl, &lf, em)?;
+                head_first = first;
+                h
+            }
             (Some(cl), _) => {
                 let (h, p) = self.for_clause_head(cl, n, &lf, em)?;
                 post = p;
@@ -104,6 +109,9 @@ impl Importer<'_> {
             (None, None) => format!("Loop({lf}body: ["),
         };
         em.open(&head, at);
+        for s in head_first {
+            em.leaf(&s, at);
+        }
         if let Some(b) = body {
             self.block(b, em);
         }
@@ -115,7 +123,15 @@ impl Importer<'_> {
         Ok(())
     }
 
-    fn range_head(&mut self, cl: Node, lf: &str) -> Result<String, Fail> {
+    /// The head of a range loop, and the statements that start its body
+    /// (before Go 1.22, setting the loop's one variable a closure shares;
+    /// that variable is declared before the loop, into `em`).
+    fn range_head(
+        &mut self,
+        cl: Node,
+        lf: &str,
+        em: &mut Emitter,
+    ) -> Result<(String, Vec<String>), Fail> {
         let Some(right) = cl.child_by_field_name("right") else {
             return Err(self.unsupported(cl, "range"));
         };
@@ -136,14 +152,7 @@ impl Importer<'_> {
             ));
         }
         let (vk, valk) = match over.kind {
-            Kind::Chan { elem } => (
-                match elem {
-                    crate::scope::Elem::Int => Kind::Int,
-                    crate::scope::Elem::Bool => Kind::Bool,
-                    crate::scope::Elem::Other => Kind::Untracked,
-                },
-                Kind::Untracked,
-            ),
+            Kind::Chan { elem } => (elem.kind(), Kind::Untracked),
             Kind::Map => (Kind::Int, Kind::Int),
             Kind::Slice { elem, .. } => (Kind::Int, elem.kind()),
             Kind::Int => (Kind::Int, Kind::Untracked),
@@ -152,19 +161,53 @@ impl Importer<'_> {
             }
         };
         let mut fields = vec![format!("chan: {}", lit(&over.text))];
-        if let Some(v) = vars.first().filter(|v| *v != "_") {
-            self.declare(v, vk);
-            if vk != Kind::Untracked {
-                fields.push(format!("var: {}", q(v)));
+        let mut first = Vec::new();
+        let declares = cl
+            .child_by_field_name("operator")
+            .is_none_or(|o| self.text(o) == ":=");
+        for (i, (field, k)) in [("var", vk), ("value", valk)].into_iter().enumerate() {
+            let Some(v) = vars.get(i).filter(|v| *v != "_") else {
+                continue;
+            };
+            if !declares {
+                return Err(self.unsupported_with(
+                    cl,
+                    "a range loop assigning existing variables (`=`)",
+                    "declare the loop's variables with `:=`",
+                ));
+            }
+            // Before Go 1.22 a closure shares the loop's one variable: a
+            // `Var` declared before the loop, set at each iteration.
+            if self.per_loop_vars && self.shared.contains(v.as_str()) {
+                let zero = match k {
+                    Kind::Int => "0",
+                    Kind::Bool => "false",
+                    _ => {
+                        return Err(self.unsupported_with(
+                            cl,
+                            &format!(
+                                "the loop variable `{v}` ({}), one for the whole loop before Go \
+                                 1.22, shared with a closure",
+                                k.describe()
+                            ),
+                            "weft's shared variables hold integers and booleans here; copy it \
+                             (`v := v`) or pass it to the closure",
+                        ))
+                    }
+                };
+                em.leaf(&format!("Var({}, {zero})", q(v)), self.span(cl));
+                let iter = format!("{v}_iter");
+                fields.push(format!("{field}: {}", q(&iter)));
+                first.push(format!("Set({}, {})", q(v), q(&iter)));
+                self.declare(v, k);
+                continue;
+            }
+            self.declare(v, k);
+            if k != Kind::Untracked {
+                fields.push(format!("{field}: {}", q(v)));
             }
         }
-        if let Some(v) = vars.get(1).filter(|v| *v != "_") {
-            self.declare(v, valk);
-            if valk != Kind::Untracked {
-                fields.push(format!("value: {}", q(v)));
-            }
-        }
-        Ok(format!("Range({lf}{}, body: [", fields.join(", ")))
+        Ok((format!("Range({lf}{}, body: [", fields.join(", ")), first))
     }
 
     /// `for i := a; i < b; i++` as `For`; other three-clause loops as
@@ -441,11 +484,7 @@ impl Importer<'_> {
                     Kind::Chan { elem } => elem,
                     _ => crate::scope::Elem::Other,
                 };
-                let vk = match elem {
-                    crate::scope::Elem::Int => Kind::Int,
-                    crate::scope::Elem::Bool => Kind::Bool,
-                    crate::scope::Elem::Other => Kind::Untracked,
-                };
+                let vk = elem.kind();
                 let declare = comm
                     .child_by_field_name("operator")
                     .is_none_or(|o| self.text(o) == ":=");
@@ -513,7 +552,7 @@ impl Importer<'_> {
             .scope
             .get(&name)
             .cloned()
-            .filter(|b| b.kind == Kind::Func)
+            .filter(|b| matches!(b.kind, Kind::Func { .. }))
         {
             let a = self.value_call_args(&args)?;
             em.leaf(
@@ -605,12 +644,39 @@ impl Importer<'_> {
             ));
         }
         // Declared first: the literal may call itself through its name.
-        self.declare(name, Kind::Func);
+        let ret = if sig.results == 1 {
+            crate::scope::Elem::of(sig.result)
+        } else {
+            crate::scope::Elem::Other
+        };
+        self.declare(name, Kind::Func { ret });
         let saved = (self.in_main, self.result);
         self.in_main = false;
         self.result = sig.result;
         self.scope.push();
-        let ps: Vec<String> = sig.params.iter().map(|(p, _)| q(p)).collect();
+        // weft types a closure's parameters by their use, not by its call
+        // sites: a parameter holding a record (or a channel of records)
+        // comes in as `p_arg` and is typed by a `Let` named as in Go.
+        let typed = |k: Kind| match k {
+            Kind::Record { ty, value: false } => Some(format!("*{}", self.struct_name(ty))),
+            Kind::Chan {
+                elem: crate::scope::Elem::Record(ty),
+            } => Some(format!("chan *{}", self.struct_name(ty))),
+            _ => None,
+        };
+        let lets: Vec<(String, String)> = sig
+            .params
+            .iter()
+            .filter_map(|(p, k)| typed(*k).map(|t| (p.clone(), t)))
+            .collect();
+        let ps: Vec<String> = sig
+            .params
+            .iter()
+            .map(|(p, k)| match typed(*k) {
+                Some(_) => q(&format!("{p}_arg")),
+                None => q(p),
+            })
+            .collect();
         em.open(
             &format!(
                 "Func(name: {}, params: [{}], body: [",
@@ -619,6 +685,17 @@ impl Importer<'_> {
             ),
             at,
         );
+        for (p, t) in lets {
+            em.leaf(
+                &format!(
+                    "Let(name: {}, value: {}, type: {})",
+                    q(&p),
+                    q(&format!("{p}_arg")),
+                    q(&t)
+                ),
+                at,
+            );
+        }
         for (p, k) in &sig.params {
             self.declare(p, *k);
         }

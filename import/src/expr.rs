@@ -48,6 +48,32 @@ impl Importer<'_> {
         self.src.get(n.byte_range()).unwrap_or("")
     }
 
+    /// The operand of a conversion to an integer type (`time.Duration(x)`,
+    /// `int64(x)`, a named integer type of the file), through nested
+    /// conversions; `None` when `n` is not one.
+    pub fn unconvert<'t>(&self, n: Node<'t>) -> Option<Node<'t>> {
+        let mut cur = n;
+        let mut found = None;
+        // Each step strips one conversion: bounded by the text's length.
+        for _ in 0..=self.text(n).len() {
+            if cur.kind() != "call_expression" {
+                break;
+            }
+            let f = cur.child_by_field_name("function")?;
+            let ty = self.text(f);
+            if self.scope.get(ty).is_some() || self.pkg.funcs.contains_key(ty) {
+                break;
+            }
+            let args = self.args(cur);
+            if args.len() != 1 || self.kind_of(ty) != Some(Kind::Int) || ty.starts_with('*') {
+                break;
+            }
+            cur = args[0];
+            found = Some(cur);
+        }
+        found
+    }
+
     /// Translates an expression.
     pub fn expr(&mut self, n: Node) -> Result<Ex, Fail> {
         self.depth_in(n)?;
@@ -111,7 +137,17 @@ impl Importer<'_> {
                 }
                 Ok(Ex::value(format!("{}[{}]", o.text, i.text), Kind::Int))
             }
-            "call_expression" => self.call_value(n),
+            "call_expression" => match self.unconvert(n) {
+                // `time.Duration(x)`, `int64(x)`: the integer itself.
+                Some(inner) => {
+                    let e = self.expr(inner)?;
+                    if e.untracked || !matches!(e.kind, Kind::Int) {
+                        return Ok(Ex::untracked(&text));
+                    }
+                    Ok(e)
+                }
+                None => self.call_value(n),
+            },
             _ => Ok(Ex::untracked(&text)),
         }
     }
@@ -137,7 +173,11 @@ impl Importer<'_> {
         if self.pkg.funcs.contains_key(&name) && !self.pkg.methods.contains_key(&name) {
             // A package function used as a value.
             self.wanted.push(name.clone());
-            return Ok(Ex::value(name, Kind::Func));
+            let ret = match self.pkg.funcs.get(&name).map(|f| self.sig(*f)) {
+                Some(Ok(s)) if s.results == 1 => crate::scope::Elem::of(s.result),
+                _ => crate::scope::Elem::Other,
+            };
+            return Ok(Ex::value(name, Kind::Func { ret }));
         }
         if name == "iota" {
             return Err(self.unsupported(n, "iota"));
@@ -161,13 +201,12 @@ impl Importer<'_> {
                 Kind::Chan { elem } => elem,
                 _ => crate::scope::Elem::Other,
             };
-            let kind = match elem {
-                crate::scope::Elem::Int => Kind::Int,
-                crate::scope::Elem::Bool => Kind::Bool,
-                crate::scope::Elem::Other => {
+            let kind = match elem.kind() {
+                Kind::Untracked => {
                     self.hoist(format!("Recv(chan: {})", crate::emit::q(&c)), n);
                     return Ok(Ex::untracked(&text));
                 }
+                k => k,
             };
             let t = self.temp(
                 &format!("{}_received", c.replace(['.', '(', ')'], "")),
@@ -429,7 +468,11 @@ impl Importer<'_> {
         });
         // `make` and `new` inside an expression (a struct literal's field).
         let makes = matches!(fname.as_str(), "make" | "new");
-        if !(own || atomic || method || makes) {
+        // A call through a function value whose result weft follows.
+        let value_fn = self.scope.get(&fname).is_some_and(
+            |b| matches!(b.kind, Kind::Func { ret } if ret != crate::scope::Elem::Other),
+        );
+        if !(own || atomic || method || makes || value_fn) {
             return Ok(None);
         }
         let base: String = fname

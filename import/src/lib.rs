@@ -36,8 +36,40 @@ pub struct Options {
     /// of a function the file does not define becomes a no-op whose
     /// results are untracked data, instead of an error.
     pub allow_abstract: bool,
-    /// The Go version (from a `go.mod` beside the file): the scenario's `go:`.
+    /// The Go version (from a `go.mod` beside the file): the scenario's `go:`,
+    /// and the loop variables' semantics (one per loop before Go 1.22)
+    /// unless the file's `//go:build` line names a Go version.
     pub go: Option<String>,
+}
+
+/// The Go version a file's `//go:build` constraint names (`go1.21` →
+/// `1.21`; the lowest when it names several), which sets the file's
+/// language version.
+pub fn go_build_version(src: &str) -> Option<String> {
+    let line = src
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with("package "))
+        .find_map(|l| l.trim().strip_prefix("//go:build"))?;
+    line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .filter_map(|w| w.strip_prefix("go1."))
+        .filter_map(|m| m.split('.').next()?.parse::<u32>().ok())
+        .min()
+        .map(|m| format!("1.{m}"))
+}
+
+/// Whether Go `version` (`1.21`, `1.22.5`) gives each loop one variable
+/// for all its iterations (before Go 1.22).
+fn per_loop_vars(version: Option<&str>) -> bool {
+    let Some(v) = version else {
+        return false;
+    };
+    let mut parts = v.trim().trim_start_matches("go").split('.');
+    let major = parts.next().and_then(|p| p.parse::<u32>().ok());
+    let minor = parts.next().and_then(|p| {
+        let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<u32>().ok()
+    });
+    matches!((major, minor), (Some(1), Some(m)) if m < 22)
 }
 
 /// An approximation the import made, at its Go position.
@@ -106,6 +138,10 @@ pub struct Pkg<'t> {
     pub consts: BTreeMap<String, i64>,
     /// Package variables, in file order.
     pub vars: Vec<Node<'t>>,
+    /// The `init` functions, in file order, by their scenario names
+    /// (`init`, `init_2`, ...; also in `funcs`): Go runs them before
+    /// `main` and before the tests.
+    pub inits: Vec<String>,
 }
 
 /// A struct type of the file.
@@ -114,6 +150,9 @@ pub struct StructDef<'t> {
     pub name: String,
     /// Its fields: Go name, Go type text and the type's node, in order.
     pub fields: Vec<(String, String, Node<'t>)>,
+    /// The names of its embedded fields (`type A struct{ B }`: `B`), whose
+    /// fields and methods are promoted.
+    pub embedded: Vec<String>,
 }
 
 /// The translation of one entry point.
@@ -151,6 +190,11 @@ pub struct Importer<'a> {
     pub temps: usize,
     /// The temporary a hoisted call's result goes to.
     pub temp_target: Option<String>,
+    /// Loops have one variable for all their iterations (Go before 1.22).
+    pub per_loop_vars: bool,
+    /// Functions whose `error` result weft follows: those an errgroup's
+    /// `Go` runs (and those whose errors they return).
+    pub error_funcs: HashSet<String>,
     /// While set, results assigned to existing variables holding objects
     /// go to fresh temporaries, listed here as `(variable, temporary)`
     /// (weft's declarations always declare; the caller then `Set`s).
@@ -402,6 +446,7 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
         named: HashMap::new(),
         consts: BTreeMap::new(),
         vars: Vec::new(),
+        inits: Vec::new(),
     };
     let mut c = root.walk();
     for d in root.named_children(&mut c) {
@@ -411,6 +456,17 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
                 .unwrap_or_default()
         };
         match d.kind() {
+            "function_declaration" if name(d) == "init" => {
+                // A package may have several `init` functions.
+                let mut key = "init".to_string();
+                let mut k = 1;
+                while pkg.funcs.contains_key(&key) {
+                    k += 1;
+                    key = format!("init_{k}");
+                }
+                pkg.inits.push(key.clone());
+                pkg.funcs.insert(key, d);
+            }
             "function_declaration" => {
                 pkg.funcs.insert(name(d), d);
             }
@@ -454,6 +510,7 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
                         continue;
                     }
                     let mut fields = Vec::new();
+                    let mut embedded = Vec::new();
                     let mut stack = vec![st];
                     while let Some(k) = stack.pop() {
                         let mut c3 = k.walk();
@@ -472,9 +529,19 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
                                         .map(|n| src.get(n.byte_range()).unwrap_or("").to_string())
                                         .collect();
                                     if names.is_empty() {
-                                        // An embedded field: named after its type.
+                                        // An embedded field: named after its type
+                                        // (the grammar leaves `*` out of the type).
+                                        let star = src
+                                            .get(f.byte_range())
+                                            .is_some_and(|t| t.trim_start().starts_with('*'));
+                                        let tys = if star && !tys.starts_with('*') {
+                                            format!("*{tys}")
+                                        } else {
+                                            tys.clone()
+                                        };
                                         let n = tys.trim_start_matches('*');
                                         let n = n.rsplit('.').next().unwrap_or(n).to_string();
+                                        embedded.push(n.clone());
                                         fields.push((n, tys.clone(), ty));
                                     }
                                     for n in names {
@@ -488,6 +555,7 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
                     pkg.structs.push(StructDef {
                         name: name(spec),
                         fields,
+                        embedded,
                     });
                 }
             }
@@ -609,6 +677,8 @@ fn import_one(
         temps: 0,
         temp_target: None,
         renamed: None,
+        error_funcs: HashSet::new(),
+        per_loop_vars: per_loop_vars(go_build_version(src).as_deref().or(opts.go.as_deref())),
     };
     // Package variables.
     let mut globals = Emitter::new(file, src, 2, &im.hoisted);
@@ -618,8 +688,17 @@ fn import_one(
         }
     }
     let global_scope = im.scope.clone();
-    // The entry point's body is `main`.
+    // The entry point's body is `main`, after the package's `init`
+    // functions (Go runs them first).
     let mut main = Emitter::new(file, src, 2, &im.hoisted);
+    if entry_name != "init" {
+        for init in &pkg.inits {
+            if let Some(f) = pkg.funcs.get(init) {
+                main.leaf(&format!("Call(func: {}, args: [])", q(init)), span_of(*f));
+                im.wanted.push(init.clone());
+            }
+        }
+    }
     im.function_body(entry, &global_scope, &mut main, true);
     // The functions it reaches.
     let mut funcs: Vec<(String, Vec<String>, Emitter, Span)> = Vec::new();

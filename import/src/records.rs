@@ -38,17 +38,19 @@ impl Importer<'_> {
         }
         let t = self.underlying(tys);
         let t = t.as_str();
+        if let Some(rest) = t.strip_prefix("func(") {
+            return Some(Kind::Func {
+                ret: self.func_type_result(rest),
+            });
+        }
         if let Some(rest) = t
             .strip_prefix("<-chan ")
             .or_else(|| t.strip_prefix("chan<- "))
             .or_else(|| t.strip_prefix("chan "))
         {
-            let elem = match self.kind_of(rest) {
-                Some(Kind::Int) => Elem::Int,
-                Some(Kind::Bool) => Elem::Bool,
-                _ => Elem::Other,
-            };
-            return Some(Kind::Chan { elem });
+            return Some(Kind::Chan {
+                elem: Elem::of(self.kind_of(rest)),
+            });
         }
         let (ptr, base) = match t.strip_prefix('*') {
             Some(b) => (true, b.trim()),
@@ -68,6 +70,35 @@ impl Importer<'_> {
             });
         }
         crate::scope::kind_of_type(t)
+    }
+
+    /// What a function type returns (`rest` follows `func(`): its one
+    /// result's kind when it has exactly one, else `Elem::Other`.
+    fn func_type_result(&self, rest: &str) -> Elem {
+        // Past the parameter list's closing parenthesis.
+        let mut depth = 1usize;
+        let mut end = None;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
+            return Elem::Other;
+        };
+        let result = rest.get(end + 1..).unwrap_or("").trim();
+        if result.is_empty() || result.starts_with('(') {
+            return Elem::Other;
+        }
+        Elem::of(self.kind_of(result))
     }
 
     /// A type's text with the file's named non-struct types replaced by
@@ -93,6 +124,49 @@ impl Importer<'_> {
         let s = self.pkg.structs.get(usize::from(ty))?;
         let (_, tys, _) = s.fields.iter().find(|(n, _, _)| n == f)?;
         Some(self.kind_of(tys))
+    }
+
+    /// Where a name `has` finds is promoted from, into struct `ty`: the
+    /// embedded fields to go through (`["Base"]` for `a.Base.f`) and the
+    /// struct type found, the shallowest first as in Go (each struct type
+    /// is visited once, so cycles through pointers end). `None` when no
+    /// embedded struct has it.
+    pub fn promoted(&self, ty: u16, has: impl Fn(u16) -> bool) -> Option<(Vec<String>, u16)> {
+        let mut seen = vec![ty];
+        let mut queue = std::collections::VecDeque::from([(ty, Vec::<String>::new())]);
+        while let Some((t, path)) = queue.pop_front() {
+            let Some(s) = self.pkg.structs.get(usize::from(t)) else {
+                continue;
+            };
+            for e in &s.embedded {
+                let Some(Some(Kind::Record { ty: inner, .. })) = self.field_kind(t, e) else {
+                    continue;
+                };
+                if seen.contains(&inner) {
+                    continue;
+                }
+                seen.push(inner);
+                let mut p = path.clone();
+                p.push(e.clone());
+                if has(inner) {
+                    return Some((p, inner));
+                }
+                queue.push_back((inner, p));
+            }
+        }
+        None
+    }
+
+    /// The method `m` of a record of struct `ty`: its scenario name
+    /// (`Type_m`) and the embedded fields its receiver is reached through
+    /// (empty for `ty`'s own methods).
+    pub fn method_of(&self, ty: u16, m: &str) -> Option<(String, Vec<String>)> {
+        let key = |t: u16| format!("{}_{m}", self.struct_name(t));
+        if self.pkg.methods.contains_key(&key(ty)) {
+            return Some((key(ty), Vec::new()));
+        }
+        let (path, t) = self.promoted(ty, |t| self.pkg.methods.contains_key(&key(t)))?;
+        Some((key(t), path))
     }
 
     /// Whether struct `ty` holds a sync object by value (itself or in a
@@ -174,10 +248,7 @@ impl Importer<'_> {
             ""
         };
         Some(match k {
-            Kind::Chan { elem } => match elem {
-                Elem::Bool => "chan bool".into(),
-                Elem::Int | Elem::Other => "chan int".into(),
-            },
+            Kind::Chan { elem } => self.chan_type(elem),
             Kind::Mutex => format!("{ptr}sync.Mutex"),
             Kind::RwMutex => format!("{ptr}sync.RWMutex"),
             Kind::WaitGroup => format!("{ptr}sync.WaitGroup"),
@@ -207,8 +278,9 @@ impl Importer<'_> {
                 };
                 format!("[{len}]{}", self.elem_type(elem))
             }
-            Kind::Func => tys.trim().to_string(),
-            Kind::Recovered | Kind::Testing | Kind::Untracked => return None,
+            Kind::Func { .. } => tys.trim().to_string(),
+            Kind::Group => format!("{ptr}errgroup.Group"),
+            Kind::Recovered | Kind::Testing | Kind::Error | Kind::Untracked => return None,
         })
     }
 
@@ -232,13 +304,30 @@ impl Importer<'_> {
         None
     }
 
+    /// A channel type in weft's spelling (untracked elements travel as ints).
+    pub fn chan_type(&self, e: Elem) -> String {
+        match e {
+            Elem::Bool => "chan bool".into(),
+            Elem::Int | Elem::Other => "chan int".into(),
+            Elem::Record(ty) => format!("chan *{}", self.struct_name(ty)),
+        }
+    }
+
+    /// The element type of a channel made by `Chan`, when it is not `int`.
+    pub fn chan_elem_arg(&self, e: Elem) -> String {
+        match e {
+            // Int and bool channels are weft's default (values are ints and bools).
+            Elem::Bool | Elem::Int | Elem::Other => String::new(),
+            Elem::Record(ty) => format!(", {}", q(&format!("*{}", self.struct_name(ty)))),
+        }
+    }
+
     /// A slice element's type in weft's spelling.
     pub fn elem_type(&self, e: SliceElem) -> String {
         match e {
             SliceElem::Int => "int".into(),
             SliceElem::Bool => "bool".into(),
-            SliceElem::Chan(Elem::Bool) => "chan bool".into(),
-            SliceElem::Chan(Elem::Int | Elem::Other) => "chan int".into(),
+            SliceElem::Chan(e) => self.chan_type(e),
             SliceElem::Mutex => "sync.Mutex".into(),
             SliceElem::RwMutex => "sync.RWMutex".into(),
             SliceElem::WaitGroup => "sync.WaitGroup".into(),
@@ -250,15 +339,28 @@ impl Importer<'_> {
     pub fn field(&mut self, n: Node, rec: &Ex, ty: u16, f: &str) -> Result<Ex, Fail> {
         let text = format!("{}.{f}", rec.text);
         match self.field_kind(ty, f) {
-            None => Err(self.unsupported_with(
-                n,
-                &format!("the selector `{}`", self.text(n)),
-                &format!(
-                    "`{}` has no field `{f}` weft knows (promoted fields of embedded structs are \
-                     not followed)",
-                    self.struct_name(ty)
-                ),
-            )),
+            None => match self.promoted(ty, |t| self.field_kind(t, f).is_some()) {
+                // A field promoted from an embedded struct: `a.f` is `a.B.f`.
+                Some((path, inner)) => {
+                    let via = Ex {
+                        text: format!("{}.{}", rec.text, path.join(".")),
+                        untracked: false,
+                        kind: Kind::Record {
+                            ty: inner,
+                            value: false,
+                        },
+                    };
+                    self.field(n, &via, inner, f)
+                }
+                None => Err(self.unsupported_with(
+                    n,
+                    &format!("the selector `{}`", self.text(n)),
+                    &format!(
+                        "`{}` has no field `{f}` weft knows (nor do the structs it embeds)",
+                        self.struct_name(ty)
+                    ),
+                )),
+            },
             Some(None) => {
                 let tys = self
                     .pkg
@@ -435,5 +537,92 @@ impl Importer<'_> {
             untracked: false,
             kind: Kind::Record { ty, value: false },
         }))
+    }
+}
+
+impl Importer<'_> {
+    /// `errors.New("text")` with a literal text, as weft writes it
+    /// (``errors.New(`text`)``); `None` for anything else.
+    pub fn errors_new(&self, n: Node) -> Option<String> {
+        if n.kind() != "call_expression" {
+            return None;
+        }
+        let f = n.child_by_field_name("function")?;
+        if self.text(f) != "errors.New" || self.scope.get("errors").is_some() {
+            return None;
+        }
+        let args = self.args(n);
+        let [a] = args.as_slice() else {
+            return None;
+        };
+        if !matches!(
+            a.kind(),
+            "interpreted_string_literal" | "raw_string_literal"
+        ) {
+            return None;
+        }
+        let t = self.text(*a);
+        let inner = t.get(1..t.len().saturating_sub(1))?;
+        if inner.contains('`') || inner.contains('\\') {
+            return None;
+        }
+        Some(format!("errors.New(`{inner}`)"))
+    }
+
+    /// An error value in a function whose error weft follows (one an
+    /// errgroup's `Go` runs): `nil`, `errors.New("text")`, `ctx.Err()`, an
+    /// error variable, or the result of a call of another such function.
+    pub fn error_value(&mut self, v: Node, em: &mut Emitter) -> Result<String, Fail> {
+        if self.text(v) == "nil" {
+            return Ok("nil".into());
+        }
+        if let Some(e) = self.errors_new(v) {
+            return Ok(e);
+        }
+        if v.kind() == "call_expression" {
+            let f = v
+                .child_by_field_name("function")
+                .map(|f| self.text(f).to_string())
+                .unwrap_or_default();
+            if self.pkg.funcs.contains_key(&f)
+                && self.scope.get(&f).is_none()
+                && !self.pkg.methods.contains_key(&f)
+            {
+                self.error_funcs.insert(f.clone());
+                self.temps += 1;
+                let t = format!("err_{}", self.temps);
+                let args = self.args(v);
+                let a = self.call_args(&f, &args, v)?;
+                self.wanted.push(f.clone());
+                em.leaf(
+                    &format!(
+                        "Call(func: {}, args: [{}], into: {})",
+                        q(&f),
+                        a.join(", "),
+                        q(&t)
+                    ),
+                    self.span(v),
+                );
+                self.declare(&t, Kind::Error);
+                return Ok(t);
+            }
+        }
+        let e = self.expr(v)?;
+        if !e.untracked && e.kind == Kind::Error {
+            return Ok(e.text);
+        }
+        // `ctx.Err()`: a context's error.
+        if !e.untracked && e.text.ends_with(".Err()") {
+            return Ok(e.text);
+        }
+        Err(self.unsupported_with(
+            v,
+            &format!(
+                "the error `{}` in a function an errgroup runs",
+                self.text(v)
+            ),
+            "weft follows nil, errors.New(\"text\"), ctx.Err(), error variables holding those, \
+             and the results of the file's functions returning them",
+        ))
     }
 }

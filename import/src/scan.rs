@@ -12,7 +12,12 @@ use tree_sitter::Node;
 /// Names assigned (`x = ...`, `x++`, `x += ...`) or whose address is taken
 /// anywhere in `body`, intersected with the names used inside a function
 /// literal of `body` (or any name whose address is taken).
-pub fn shared_locals(src: &str, body: Node) -> HashSet<String> {
+///
+/// `per_loop` is Go before 1.22: a loop has one variable for all its
+/// iterations, which the loop assigns (a three-clause loop's update, each
+/// step of a range loop), so a closure capturing it shares it. From Go 1.22
+/// each iteration has its own, as weft's `For` and `Range` do.
+pub fn shared_locals(src: &str, body: Node, per_loop: bool) -> HashSet<String> {
     let text = |n: Node| src.get(n.byte_range()).unwrap_or("").to_string();
     let mut assigned = HashSet::new();
     let mut addressed = HashSet::new();
@@ -25,7 +30,7 @@ pub fn shared_locals(src: &str, body: Node) -> HashSet<String> {
         match n.kind() {
             // A three-clause loop's own update: Go 1.22 gives each
             // iteration its copy, as weft's `For` does.
-            "for_clause" => {
+            "for_clause" if !per_loop => {
                 let mut c = n.walk();
                 for k in n.named_children(&mut c) {
                     if Some(k) != n.child_by_field_name("update") {
@@ -36,6 +41,19 @@ pub fn shared_locals(src: &str, body: Node) -> HashSet<String> {
             }
             "assignment_statement" => {
                 if let Some(l) = n.child_by_field_name("left") {
+                    let mut c = l.walk();
+                    for t in l.named_children(&mut c) {
+                        if t.kind() == "identifier" {
+                            assigned.insert(text(t));
+                        }
+                    }
+                }
+            }
+            "range_clause" if per_loop => {
+                let short = n
+                    .child_by_field_name("operator")
+                    .is_none_or(|o| text(o) == ":=");
+                if let (true, Some(l)) = (short, n.child_by_field_name("left")) {
                     let mut c = l.walk();
                     for t in l.named_children(&mut c) {
                         if t.kind() == "identifier" {

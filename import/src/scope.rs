@@ -61,7 +61,18 @@ pub enum Kind {
         array: bool,
     },
     /// A function value (`func(...)`: a closure or a package function).
-    Func,
+    Func {
+        /// What a call returns, when it has one result weft tracks (an
+        /// integer, a bool or a record; `Elem::Other`: none followed).
+        ret: Elem,
+    },
+    /// An `errgroup.Group` (golang.org/x/sync/errgroup).
+    Group,
+    /// An error weft follows: `nil`, `errors.New("text")` (equal to every
+    /// other of the same text, as a sentinel is), `ctx.Err()`, or the
+    /// result of an errgroup's `Wait` and of the functions its `Go` runs.
+    /// Other errors are untracked data.
+    Error,
     /// Data weft does not track (strings, floats, errors, I/O results...):
     /// reads of it make a condition a nondeterministic choice.
     Untracked,
@@ -111,7 +122,9 @@ impl SliceElem {
             | Kind::Testing
             | Kind::Record { value: true, .. }
             | Kind::Slice { .. }
-            | Kind::Func
+            | Kind::Func { .. }
+            | Kind::Group
+            | Kind::Error
             | Kind::Untracked => return None,
         })
     }
@@ -137,14 +150,39 @@ pub enum Elem {
     Int,
     /// Booleans.
     Bool,
+    /// Pointers to a struct of the file (`chan *Job`): the records
+    /// themselves are sent, and a receive gives one.
+    Record(u16),
     /// Anything else: values are sent as 0 and received as untracked data.
     Other,
+}
+
+impl Elem {
+    /// The kind of a received value.
+    pub fn kind(self) -> Kind {
+        match self {
+            Elem::Int => Kind::Int,
+            Elem::Bool => Kind::Bool,
+            Elem::Record(ty) => Kind::Record { ty, value: false },
+            Elem::Other => Kind::Untracked,
+        }
+    }
+
+    /// The element of a channel whose values have kind `k`.
+    pub fn of(k: Option<Kind>) -> Elem {
+        match k {
+            Some(Kind::Int) => Elem::Int,
+            Some(Kind::Bool) => Elem::Bool,
+            Some(Kind::Record { ty, value: false }) => Elem::Record(ty),
+            _ => Elem::Other,
+        }
+    }
 }
 
 impl Kind {
     /// Whether a value of this kind is an int or bool (a weft value).
     pub fn is_value(self) -> bool {
-        matches!(self, Kind::Int | Kind::Bool | Kind::Ptr)
+        matches!(self, Kind::Int | Kind::Bool | Kind::Ptr | Kind::Error)
     }
 
     /// The kind's name in messages.
@@ -168,7 +206,9 @@ impl Kind {
             Kind::Recovered => "a recovered value",
             Kind::Testing => "a *testing.T",
             Kind::Record { .. } => "a struct",
-            Kind::Func => "a function value",
+            Kind::Func { .. } => "a function value",
+            Kind::Group => "an errgroup.Group",
+            Kind::Error => "an error",
             Kind::Slice { array: false, .. } => "a slice",
             Kind::Slice { array: true, .. } => "an array",
             Kind::Untracked => "untracked data",
@@ -252,7 +292,7 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
         return Some(Kind::Map);
     }
     if t.starts_with("func(") {
-        return Some(Kind::Func);
+        return Some(Kind::Func { ret: Elem::Other });
     }
     Some(match t.trim_start_matches('*') {
         "sync.Mutex" => Kind::Mutex,
@@ -265,6 +305,7 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
         "time.Timer" => Kind::Timer,
         "time.Ticker" => Kind::Ticker,
         "testing.T" => Kind::Testing,
+        "errgroup.Group" => Kind::Group,
         "atomic.Int64" | "atomic.Int32" | "atomic.Uint64" | "atomic.Uint32" => Kind::AtomicInt,
         "bool" => Kind::Bool,
         "int" | "int8" | "int16" | "int32" | "int64" | "uint" | "uint8" | "uint16" | "uint32"

@@ -39,11 +39,19 @@ impl Importer<'_> {
             );
         }
         self.result = sig.result;
+        // A function an errgroup's Go runs: its error result is followed.
+        let name = f
+            .child_by_field_name("name")
+            .map(|n| self.text(n).to_string())
+            .unwrap_or_default();
+        if self.error_funcs.contains(&name) {
+            self.result = Some(Kind::Error);
+        }
         self.in_main = entry;
         let Some(body) = f.child_by_field_name("body") else {
             return;
         };
-        self.shared = scan::shared_locals(self.src, body);
+        self.shared = scan::shared_locals(self.src, body, self.per_loop_vars);
         self.block(body, em);
     }
 
@@ -189,6 +197,11 @@ impl Importer<'_> {
                         vec![list]
                     };
                     for v in items {
+                        if self.result == Some(Kind::Error) && !self.in_main {
+                            let e = self.error_value(v, em)?;
+                            vals.push(e);
+                            continue;
+                        }
                         let e = self.expr(v)?;
                         if !e.untracked && self.result.is_some() && !self.in_main {
                             vals.push(e.text);
@@ -285,11 +298,7 @@ impl Importer<'_> {
             Kind::Chan { elem } => elem,
             _ => Elem::Other,
         };
-        let vk = match elem {
-            Elem::Int => Kind::Int,
-            Elem::Bool => Kind::Bool,
-            Elem::Other => Kind::Untracked,
-        };
+        let vk = elem.kind();
         let mut fields = vec![format!("chan: {}", q(&c))];
         if let Some(t) = targets.first() {
             if let Some(name) = self.target(*t, vk, declare, stmt)? {
@@ -421,7 +430,8 @@ impl Importer<'_> {
         let mut c = r.walk();
         let rights: Vec<Node> = r.named_children(&mut c).collect();
         if rights.len() == 1 && !lefts.is_empty() && matches!(op.as_str(), ":=" | "=") {
-            let rv = rights[0];
+            // `d := time.Duration(rand.Intn(2))`: the conversion's operand.
+            let rv = self.unconvert(rights[0]).unwrap_or(rights[0]);
             if rv.kind() == "call_expression" && !self.is_value_call(rv) {
                 if let [l] = lefts.as_slice() {
                     if self.is_record_field(*l) {
@@ -464,6 +474,10 @@ impl Importer<'_> {
                 continue;
             }
             let val = self.expr(*v)?;
+            if name == "_" || val.untracked {
+                // Shared reads inside data weft does not track stay.
+                self.untracked_reads(*v, n, em)?;
+            }
             if name == "_" {
                 continue;
             }
@@ -667,6 +681,22 @@ impl Importer<'_> {
         if let Some(v) = value {
             let mut c = v.walk();
             let vals: Vec<Node> = v.named_children(&mut c).collect();
+            // `var errX = errors.New("text")`: a sentinel error, which weft
+            // writes as its value (errors of one text are equal).
+            if let ([name], [val]) = (names.as_slice(), vals.as_slice()) {
+                if let Some(e) = self.errors_new(*val) {
+                    let nm = self.text(*name).to_string();
+                    self.scope.declare(
+                        &nm,
+                        Binding {
+                            ron: e,
+                            kind: Kind::Error,
+                            shared: false,
+                        },
+                    );
+                    return Ok(());
+                }
+            }
             if vals.len() == 1 && vals[0].kind() == "call_expression" && !const_decl {
                 if global {
                     return self.global_call(vals[0], &names, spec, em);
@@ -728,6 +758,7 @@ impl Importer<'_> {
                 Kind::RwMutex => format!("RWMutex({})", q(&nm)),
                 Kind::WaitGroup => format!("WaitGroup({})", q(&nm)),
                 Kind::Once => format!("Once({})", q(&nm)),
+                Kind::Group => format!("Group({})", q(&nm)),
                 Kind::Chan { .. } => format!("NilChan({})", q(&nm)),
                 Kind::Int | Kind::AtomicInt => {
                     let shared = global || kind == Kind::AtomicInt || self.shared.contains(&nm);
@@ -798,7 +829,8 @@ impl Importer<'_> {
                     }
                 }
                 Kind::Cond
-                | Kind::Func
+                | Kind::Error
+                | Kind::Func { .. }
                 | Kind::Timer
                 | Kind::Ticker
                 | Kind::Ptr

@@ -306,3 +306,210 @@ fn a_closure_in_a_local_is_a_func_and_a_package_function_a_value() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_channel_of_struct_pointers_sends_the_records_and_types_what_it_gives() {
+    let i = one(
+        "package main\nimport \"sync\"\ntype Job struct {\n\tmu sync.Mutex\n\tdone chan int\n}\nfunc work(jobs chan *Job) {\n\tfor j := range jobs {\n\t\tj.mu.Lock()\n\t\tj.done <- 1\n\t\tj.mu.Unlock()\n\t}\n}\nfunc main() {\n\tjobs := make(chan *Job, 1)\n\tgo work(jobs)\n\tj := &Job{done: make(chan int)}\n\tjobs <- j\n\tk := <-jobs\n\tk.mu.Lock()\n}\n",
+    );
+    for want in [
+        "\"Job\": {\"mu\": \"sync.Mutex\", \"done\": \"chan int\"},",
+        "Chan(\"jobs\", 1, \"*Job\"),  // go: t.go:15",
+        "Send(\"jobs\", \"j\"),  // go: t.go:18",
+        "Recv(chan: \"jobs\", into: \"k\"),  // go: t.go:19",
+        "Lock(\"k.mu\"),  // go: t.go:20",
+        "Range(chan: \"jobs\", var: \"j\", body: [  // go: t.go:8",
+        "Send(\"j.done\", 1),  // go: t.go:10",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // A record field holding such a channel is typed too.
+    let i = one(
+        "package main\ntype Job struct{ n int }\ntype Pool struct{ jobs chan *Job }\nfunc main() {\n\tp := &Pool{jobs: make(chan *Job, 1)}\n\tp.jobs <- &Job{}\n}\n",
+    );
+    assert!(
+        i.text.contains("\"Pool\": {\"jobs\": \"chan *Job\"},"),
+        "{}",
+        i.text
+    );
+}
+
+#[test]
+fn promoted_fields_and_methods_go_through_the_embedded_structs() {
+    let i = one(
+        "package main\nimport \"sync\"\ntype Base struct {\n\tsync.Mutex\n\tn int\n}\nfunc (b *Base) Inc() { b.n++ }\ntype Mid struct{ *Base }\ntype Top struct {\n\tMid\n\tk int\n}\nfunc main() {\n\tt := &Top{}\n\tt.Base = &Base{}\n\tt.Lock()\n\tt.Inc()\n\tt.n = t.k\n\tt.Unlock()\n}\n",
+    );
+    for want in [
+        "\"Mid\": {\"Base\": \"*Base\"},",
+        "\"Top\": {\"Mid\": \"Mid\", \"k\": \"int\"},",
+        "Set(\"t.Mid.Base\", \"base1\"),  // go: t.go:15",
+        "Lock(\"t.Mid.Base.Mutex\"),  // go: t.go:16",
+        "Call(func: \"Base_Inc\", args: [\"t.Mid.Base\"]),  // go: t.go:17",
+        "Set(\"t.Mid.Base.n\", \"t.k\"),  // go: t.go:18",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // A name no embedded struct has is still refused, at its position.
+    let e = errors(
+        "package main\ntype B struct{ n int }\ntype A struct{ B }\nfunc main() {\n\ta := &A{}\n\ta.m = 1\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter()
+            .any(|(l, c, m)| (*l, *c) == (6, 2) && m.contains("`a.m`")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn the_one_tracked_result_of_a_call_through_a_function_value_is_followed() {
+    let i = one(
+        "package main\ntype S struct{ n int }\nfunc twice(x int) int { return 2 * x }\nfunc apply(f func(int) int, x int) int {\n\treturn f(x)\n}\nfunc main() {\n\tget := func(s *S) int {\n\t\treturn s.n\n\t}\n\ts := &S{n: 1}\n\tv := get(s)\n\tw := apply(twice, v)\n\tif w != 2 {\n\t\tpanic(\"w\")\n\t}\n}\n",
+    );
+    for want in [
+        "Func(name: \"get\", params: [\"s_arg\"], body: [  // go: t.go:8",
+        "Let(name: \"s\", value: \"s_arg\", type: \"*S\"),  // go: t.go:8",
+        "Call(func: \"get\", args: [\"s\"], into: \"v\"),  // go: t.go:12",
+        "Call(func: \"f\", args: [\"x\"], into: ",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // A function value with an untracked result is refused where its result is used.
+    let e = errors(
+        "package main\nfunc main() {\n\tname := func() string { return \"a\" }\n\ts := name()\n\t_ = s\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter()
+            .any(|(l, _, m)| *l == 4 && m.contains("a call through a function value")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn init_functions_run_before_the_entry_point_in_file_order() {
+    let i = one(
+        "package main\nvar n int\nfunc init() {\n\tn = 1\n}\nfunc init() {\n\tn = 2\n}\nfunc main() {\n\tgo func() {}()\n}\n",
+    );
+    let first = i
+        .text
+        .find("Call(func: \"init\", args: []),  // go: t.go:3");
+    let second = i
+        .text
+        .find("Call(func: \"init_2\", args: []),  // go: t.go:6");
+    let go = i.text.find("Go(body: [");
+    assert!(
+        first.is_some() && first < second && second < go,
+        "{}",
+        i.text
+    );
+    assert!(
+        i.text.contains("\"init_2\": (params: [], body: ["),
+        "{}",
+        i.text
+    );
+}
+
+fn with_go(go: &str, version: Option<&str>) -> String {
+    let file = SourceFile::new("t.go", go);
+    let opts = Options {
+        go: version.map(str::to_string),
+        ..Options::default()
+    };
+    let mut v = import(&file, &opts).unwrap_or_else(|d| panic!("{d:?}"));
+    v.remove(0).text
+}
+
+#[test]
+fn before_go_1_22_a_captured_loop_variable_is_one_shared_variable() {
+    let three = "package main\nimport \"fmt\"\nfunc main() {\n\tfor i := 0; i < 2; i++ {\n\t\tgo func() {\n\t\t\tfmt.Println(i)\n\t\t}()\n\t}\n}\n";
+    let old = with_go(three, Some("1.21"));
+    for want in [
+        "Var(\"i\", 0),  // go: t.go:4",
+        "While(cond: \"i < 2\", body: [  // go: t.go:4",
+        "Set(\"i\", \"i + 1\"),  // go: t.go:4",
+    ] {
+        assert!(old.contains(want), "{want}\n{old}");
+    }
+    for v in [Some("1.22"), Some("1.23.1"), None] {
+        let new = with_go(three, v);
+        assert!(
+            new.contains("For(var: \"i\", from: 0, to: 2, body: [  // go: t.go:4"),
+            "{v:?}\n{new}"
+        );
+    }
+    // A range loop: the variable is declared before the loop and set at
+    // each iteration.
+    let range = "package main\nimport \"fmt\"\nfunc main() {\n\txs := make([]int, 2)\n\tfor _, x := range xs {\n\t\tgo func() {\n\t\t\tfmt.Println(x)\n\t\t}()\n\t}\n}\n";
+    let old = with_go(range, Some("1.21"));
+    for want in [
+        "Var(\"x\", 0),  // go: t.go:5",
+        "Range(chan: \"xs\", value: \"x_iter\", body: [  // go: t.go:5",
+        "Set(\"x\", \"x_iter\"),  // go: t.go:5",
+    ] {
+        assert!(old.contains(want), "{want}\n{old}");
+    }
+    assert!(with_go(range, Some("1.22")).contains("value: \"x\""));
+    // The file's `//go:build` line sets its language version.
+    let tagged = format!("//go:build go1.21\n\n{three}");
+    assert_eq!(
+        weft_import::go_build_version(&tagged).as_deref(),
+        Some("1.21")
+    );
+    assert!(with_go(&tagged, Some("1.23")).contains("Var(\"i\", 0)"));
+    assert_eq!(weft_import::go_build_version(three), None);
+}
+
+#[test]
+fn a_shared_read_inside_untracked_data_stays_a_read() {
+    let i = one(
+        "package main\nimport \"fmt\"\nfunc main() {\n\tn := 0\n\tgo func() {\n\t\ts := fmt.Sprintf(\"%d\", n)\n\t\t_ = s\n\t}()\n\tn = 1\n}\n",
+    );
+    assert!(
+        i.text.contains("Let(\"read1\", \"n\"),  // go: t.go:6"),
+        "{}",
+        i.text
+    );
+}
+
+#[test]
+fn errgroup_maps_to_the_languages_group_and_its_functions_errors_are_followed() {
+    let i = one(
+        "package main\nimport (\n\t\"context\"\n\t\"errors\"\n\t\"golang.org/x/sync/errgroup\"\n)\nvar errBad = errors.New(\"bad\")\nfunc work(ctx context.Context, n int) error {\n\tif n == 0 {\n\t\treturn errBad\n\t}\n\t<-ctx.Done()\n\treturn ctx.Err()\n}\nfunc main() {\n\tg, ctx := errgroup.WithContext(context.Background())\n\tg.SetLimit(2)\n\tg.Go(func() error {\n\t\treturn work(ctx, 0)\n\t})\n\tif err := g.Wait(); err != errBad {\n\t\tpanic(\"lost\")\n\t}\n\tvar h errgroup.Group\n\th.Go(func() error { return nil })\n\th.Wait()\n}\n",
+    );
+    for want in [
+        "WithContext(group: \"g\", ctx: \"ctx\"),  // go: t.go:16",
+        "SetLimit(group: \"g\", limit: 2),  // go: t.go:17",
+        "Wait(target: \"g\", into: \"err\"),  // go: t.go:21",
+        "If(\"err != errors.New(`bad`)\", [  // go: t.go:21",
+        "Return(\"errors.New(`bad`)\"),  // go: t.go:10",
+        "Return(\"ctx.Err()\"),  // go: t.go:13",
+        "Group(\"h\"),  // go: t.go:24",
+        "Return(\"nil\"),  // go: t.go:25",
+        "Wait(target: \"h\"),  // go: t.go:26",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    assert!(
+        i.text
+            .contains("GroupGo(group: \"g\", func: \"work\", args: [\"ctx\", 0]),  // go: t.go:18"),
+        "{}",
+        i.text
+    );
+    assert!(
+        i.text
+            .contains("GroupGo(group: \"h\", body: [  // go: t.go:25"),
+        "{}",
+        i.text
+    );
+    // An error weft cannot follow, where the group reads it: refused there.
+    let e = errors(
+        "package main\nimport (\n\t\"fmt\"\n\t\"golang.org/x/sync/errgroup\"\n)\nfunc main() {\n\tvar g errgroup.Group\n\tg.Go(func() error {\n\t\treturn fmt.Errorf(\"x\")\n\t})\n\tg.Wait()\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter()
+            .any(|(l, c, m)| (*l, *c) == (9, 10) && m.contains("in a function an errgroup runs")),
+        "{e:?}"
+    );
+}

@@ -248,6 +248,9 @@ pub enum NewObject {
     Chan {
         /// The capacity.
         cap: Expr,
+        /// Its elements are references (`chan *Job`, `chan chan int`, ...):
+        /// a receive from it closed gives nil, Go's zero value, rather than 0.
+        nil_zero: bool,
     },
     /// `sync.Mutex`
     Mutex,

@@ -104,7 +104,7 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
         Op::Panic { .. } | Op::Sleep => {}
         Op::Assert { cond, .. } => f(cond, Value),
         Op::New { object, .. } => match object {
-            NewObject::Chan { cap } => f(cap, Value),
+            NewObject::Chan { cap, .. } => f(cap, Value),
             NewObject::Mutex
             | NewObject::RwMutex
             | NewObject::WaitGroup

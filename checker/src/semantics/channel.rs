@@ -20,6 +20,10 @@ pub struct ChannelState {
     /// The timer or ticker that sends on this channel, if any (keeps it
     /// alive while the channel is reachable).
     pub timer: Option<ObjRef>,
+    /// Its elements are references: a receive from it closed gives nil
+    /// (Go's zero value of a pointer, channel, ...), not 0.
+    #[serde(default)]
+    pub nil_zero: bool,
 }
 
 impl ChannelState {
@@ -95,8 +99,14 @@ pub(crate) fn recv_alone(ex: &mut Exec, ch: ObjRef) -> (Value, bool) {
             }
             (v, true)
         }
+        None if c_nil_zero(ex, ch) => (Value::Nil, false),
         None => (Value::Int(0), false),
     }
+}
+
+/// Whether the channel `ch` gives nil as its zero value.
+fn c_nil_zero(ex: &Exec, ch: ObjRef) -> bool {
+    matches!(ex.state.object(ch), Object::Chan(c) if c.nil_zero)
 }
 
 /// `close(ch)`.

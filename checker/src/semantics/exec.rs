@@ -72,11 +72,13 @@ pub(crate) fn new_object(
 ) -> Result<(Value, Option<(LocalId, Value)>), Fault> {
     let st = &ex.state;
     let obj = match object {
-        NewObject::Chan { cap } => {
+        NewObject::Chan { cap, nil_zero } => {
             let cap = int(st, locals, cap)?;
             let cap = u32::try_from(cap)
                 .map_err(|_| Fault::Panic("makechan: size out of range".into()))?;
-            Object::Chan(ChannelState::new(cap))
+            let mut c = ChannelState::new(cap);
+            c.nil_zero = *nil_zero;
+            Object::Chan(c)
         }
         NewObject::Mutex => Object::Mutex(Default::default()),
         NewObject::RwMutex => Object::RwMutex(Default::default()),

@@ -66,7 +66,10 @@ fn internal(what: &str, span: Span) -> Box<Diagnostic> {
 fn global_object(n: &HNew) -> Option<NewObject> {
     let e = |x: &RExpr| global_expr(x);
     Some(match n {
-        HNew::Chan { cap } => NewObject::Chan { cap: e(cap)? },
+        HNew::Chan { cap, nil_zero } => NewObject::Chan {
+            cap: e(cap)?,
+            nil_zero: *nil_zero,
+        },
         HNew::Mutex => NewObject::Mutex,
         HNew::RwMutex => NewObject::RwMutex,
         HNew::WaitGroup => NewObject::WaitGroup,

@@ -432,8 +432,9 @@ impl<'h> FnLower<'h> {
 
     fn new_object(&mut self, n: &HNew) -> NewObject {
         match n {
-            HNew::Chan { cap } => NewObject::Chan {
+            HNew::Chan { cap, nil_zero } => NewObject::Chan {
                 cap: self.pure(cap),
+                nil_zero: *nil_zero,
             },
             HNew::Mutex => NewObject::Mutex,
             HNew::RwMutex => NewObject::RwMutex,

@@ -70,7 +70,7 @@ fn place(p: &Program, f: &Function, pl: &Place) -> String {
 
 fn new(p: &Program, f: &Function, n: &NewObject) -> String {
     match n {
-        NewObject::Chan { cap } => format!("Chan({})", ex(p, f, cap)),
+        NewObject::Chan { cap, .. } => format!("Chan({})", ex(p, f, cap)),
         NewObject::Cond { locker } => format!("Cond({})", ex(p, f, locker)),
         NewObject::Var { init } => format!("Var({})", ex(p, f, init)),
         NewObject::WithCancel {
@@ -803,7 +803,8 @@ fn globals_params_and_metadata() {
                         crate::ir::BinOp::Add,
                         Box::new(Const(crate::ir::Const::Int(2))),
                         Box::new(Const(crate::ir::Const::Int(1)))
-                    )
+                    ),
+                    nil_zero: false,
                 })
             ),
             ("nilc".to_string(), None),

@@ -39,6 +39,10 @@ impl Walker<'_> {
             if let Some(c) = self.ctx() {
                 c.params.push(slot);
             }
+            // A channel parameter carries what the channels passed to it carry.
+            if let (FnKind::Named, Some(e)) = (kind, self.param_elem.get(&(id, i)).copied()) {
+                self.local_elem.insert((id, slot), e);
+            }
         }
         let body = self.stmts(body);
         self.end_function(body, span, FnFrame::Plain);
@@ -331,10 +335,31 @@ impl Walker<'_> {
             let (e, k) = self.expr(a);
             if let Some(t) = target {
                 self.join_param(t, i, k.value(), e.span);
+                if matches!(k.value(), Kind::Obj(crate::ir::ObjectKind::Chan)) {
+                    let elem = self.chan_elem(a);
+                    self.join_param_elem(t, i, elem);
+                }
             }
             out.push(e);
         }
         out
+    }
+
+    /// Joins what a channel passed as parameter `param` of function
+    /// `func` (index `id - 1`) carries: calls passing channels of different
+    /// (or unknown) element types leave it unknown.
+    fn join_param_elem(&mut self, func: usize, param: usize, elem: Kind) {
+        let id = FuncId(u32::try_from(func + 1).unwrap_or(u32::MAX));
+        let key = (id, param);
+        let next = match self.param_elem.get(&key) {
+            None => elem,
+            Some(cur) if *cur == elem => return,
+            Some(_) => Kind::Unknown,
+        };
+        if self.param_elem.get(&key) != Some(&next) {
+            self.param_elem.insert(key, next);
+            self.param_elem_changed = true;
+        }
     }
 
     fn join_param(&mut self, func: usize, param: usize, kind: Kind, span: Span) {

@@ -253,6 +253,7 @@ impl Walker<'_> {
                                 dst: c_slot,
                                 object: HNew::Chan {
                                     cap: local(n_slot, span),
+                                    nil_zero: false,
                                 },
                             },
                             span,

@@ -214,7 +214,18 @@ impl Walker<'_> {
             None => RExpr::constant(Const::Int(default), span),
         };
         let new = match kind {
-            StmtKind::Chan { name, cap, .. } => {
+            StmtKind::Chan { name, cap, elem } => {
+                // A channel of references (records, channels, ...) gives
+                // nil when received from closed, as Go's zero value.
+                let nil_zero = elem.as_ref().is_some_and(|t| {
+                    let saved = self.errs.len();
+                    let k = self.elem_type(t);
+                    self.errs.truncate(saved);
+                    matches!(
+                        k,
+                        Kind::Obj(_) | Kind::Record(_) | Kind::Slice(_) | Kind::Pointer
+                    )
+                });
                 let cap = int_or(self, cap, 0, "a capacity");
                 if let Some(v) = super::exprs::const_value(&cap) {
                     if v < 0 {
@@ -228,7 +239,7 @@ impl Walker<'_> {
                         );
                     }
                 }
-                HNew::Chan { cap }
+                HNew::Chan { cap, nil_zero }
             }
             StmtKind::NilChan { .. } => return Some((Creation::Nil, Kind::Unknown)),
             StmtKind::Mutex { .. } => HNew::Mutex,
@@ -426,7 +437,7 @@ impl Walker<'_> {
 /// The expressions inside a creation.
 fn operands(n: &HNew) -> Vec<&RExpr> {
     match n {
-        HNew::Chan { cap } => vec![cap],
+        HNew::Chan { cap, .. } => vec![cap],
         HNew::Cond { locker } => vec![locker],
         HNew::Var { init } => vec![init],
         HNew::Timer { duration, .. } => vec![duration],

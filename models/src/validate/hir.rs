@@ -129,6 +129,8 @@ pub(crate) enum HCallbackSource {
 pub(crate) enum HNew {
     Chan {
         cap: RExpr,
+        /// Receives from it closed give nil (its elements are references).
+        nil_zero: bool,
     },
     Mutex,
     RwMutex,

@@ -88,6 +88,12 @@ pub(crate) struct Walker<'s> {
     /// `Var`), by global and by (function, slot).
     global_elem: HashMap<GlobalId, Kind>,
     local_elem: HashMap<(FuncId, hir::Slot), Kind>,
+    /// What the channels passed to each parameter carry, by (function,
+    /// parameter index), from the call sites (kept across rounds: a call
+    /// site may be checked after the function it calls).
+    param_elem: HashMap<(FuncId, usize), Kind>,
+    /// Whether this walk changed `param_elem` (another round is needed).
+    param_elem_changed: bool,
     /// Functions used as values (what a call through a value may run).
     func_values: std::collections::BTreeSet<FuncId>,
     /// The runners of `time.AfterFunc` callbacks.
@@ -126,18 +132,21 @@ pub(crate) fn check(
     let mut round = 0;
     let mut cells = types::CellTable::default();
     let mut rets = vec![ParamKind::Unresolved; sc.funcs.len()];
+    let mut param_elem = HashMap::new();
     loop {
         round += 1;
         let mut w = Walker::new(sc, recovery, params, kinds.clone(), cells);
         w.ret_kinds = rets.clone();
+        w.param_elem = param_elem;
         w.walk();
         cells = w.cells.clone();
-        let converged = w
-            .joins
-            .iter()
-            .flatten()
-            .zip(kinds.iter().flatten())
-            .all(|(a, b)| a.same(*b))
+        param_elem = std::mem::take(&mut w.param_elem);
+        let converged = !w.param_elem_changed
+            && w.joins
+                .iter()
+                .flatten()
+                .zip(kinds.iter().flatten())
+                .all(|(a, b)| a.same(*b))
             && w.ret_joins.iter().zip(&rets).all(|(a, b)| a.same(*b));
         if converged || round >= MAX_ROUNDS {
             return w.finish(params);
@@ -184,6 +193,8 @@ impl<'s> Walker<'s> {
             local_held: HashMap::new(),
             global_elem: HashMap::new(),
             local_elem: HashMap::new(),
+            param_elem: HashMap::new(),
+            param_elem_changed: false,
             func_values: std::collections::BTreeSet::new(),
             timer_runners: std::collections::BTreeSet::new(),
         };

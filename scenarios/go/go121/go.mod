@@ -1,0 +1,3 @@
+module weft.example/gocorpus/go121
+
+go 1.21
