@@ -408,6 +408,7 @@ fn action_suffix(s: &StepView) -> String {
         | Action::StopTimer
         | Action::ResetTimer
         | Action::AfterFunc
+        | Action::Append
         | Action::CallbackTrigger
         | Action::Write
         | Action::Delete

@@ -369,6 +369,8 @@ pub enum Action {
     StopTimer,
     /// Timer `Reset`.
     ResetTimer,
+    /// `append`: copies a slice's elements into a new slice.
+    Append,
     /// `time.AfterFunc` or `context.AfterFunc`: registers a callback and
     /// starts the goroutine that will run it.
     AfterFunc,
@@ -453,6 +455,7 @@ impl fmt::Display for Action {
             Action::StopTimer => "stop timer",
             Action::ResetTimer => "reset timer",
             Action::AfterFunc => "AfterFunc",
+            Action::Append => "append",
             Action::CallbackTrigger => "callback triggered",
             Action::Read => "read",
             Action::Write => "write",
