@@ -60,6 +60,8 @@ pub struct Stats {
     pub distinct_states: usize,
     /// With a fingerprint store, the chance that a collision hid a state.
     pub collision_probability: Option<f64>,
+    /// With a bit-state store, what it stored and may have missed.
+    pub bitstate: Option<crate::graph::BitstateStats>,
 }
 
 /// The result of checking one program.
@@ -348,7 +350,7 @@ fn search(
     };
     let rebuild: Option<crate::graph::Rebuild> = match bounds.store {
         StoreKind::Full => None,
-        StoreKind::Fingerprint => {
+        StoreKind::Fingerprint | StoreKind::Bitstate { .. } => {
             // A dropped node's state: the path to it re-executed, each step
             // made canonical as the search made it.
             let prog = prog.clone();
@@ -557,15 +559,40 @@ fn search(
             }
         }
     }
-    if cut.is_some() {
-        for (key, bug) in certain {
+    let graph = builder.finish();
+    let bitstate = graph.bitstate();
+    if let (
+        None,
+        StoreKind::Bitstate {
+            bytes,
+            hash_functions,
+        },
+    ) = (cut, bounds.store)
+    {
+        // Partial by construction: never verified.
+        cut = Some(Bound::Bitstate {
+            bytes,
+            hash_functions,
+        });
+    }
+    // Leaks certain in one state count when a bound cut the search, or
+    // when a bit-state search does not know every edge, so that bottom
+    // components of more than one state are not decided (checker/README,
+    // "The bit-state store").
+    let undecided_cycles = bitstate.is_some_and(|b| !b.edges_known());
+    let limited = !matches!(cut, None | Some(Bound::Bitstate { .. }));
+    if limited || undecided_cycles {
+        for (key, mut bug) in certain {
+            if !limited {
+                detect::certain::reword_for_bitstate(&mut bug);
+            }
             bugs.entry(key).or_insert(bug);
         }
     }
-    let graph = builder.finish();
     stats.states = graph.len();
     stats.distinct_states = graph.distinct_states();
     stats.collision_probability = graph.collision_probability();
+    stats.bitstate = bitstate;
     stats.reduction = match reducer {
         None => Applied::None,
         Some(r) if r.sleep => Applied::Por,
