@@ -24,6 +24,7 @@ use crate::stop::Interrupt;
 
 pub mod bounds;
 mod expand;
+mod finite;
 pub(crate) mod growth;
 pub mod progress;
 
@@ -217,7 +218,10 @@ fn explore_graph_monitored(
         sleep: true,
     };
     let reduced = search(prog, budget, Some(with_sleep), monitor)?;
-    if !reduced.0.has_cycle() {
+    // A bit-state graph counts as cyclic when an edge's target is unknown
+    // (`Graph::has_cycle`); a program whose runs are all finite has no cycle.
+    let bitstate = matches!(budget.bounds().store, StoreKind::Bitstate { .. });
+    if !reduced.0.has_cycle() || (bitstate && finite::runs_are_finite(prog)) {
         return Ok(reduced);
     }
     let with_proviso = Reducer {
@@ -560,7 +564,12 @@ fn search(
         }
     }
     let graph = builder.finish();
-    let bitstate = graph.bitstate();
+    let bitstate = graph.bitstate().map(|mut b| {
+        // Every edge known, or no cycle at all: bottom components are
+        // decided as with the full store.
+        b.cycles_decided = b.unconfirmed == 0 || finite::runs_are_finite(prog);
+        b
+    });
     if let (
         None,
         StoreKind::Bitstate {
@@ -579,7 +588,7 @@ fn search(
     // when a bit-state search does not know every edge, so that bottom
     // components of more than one state are not decided (checker/README,
     // "The bit-state store").
-    let undecided_cycles = bitstate.is_some_and(|b| !b.edges_known());
+    let undecided_cycles = bitstate.is_some_and(|b| !b.cycles_decided);
     let limited = !matches!(cut, None | Some(Bound::Bitstate { .. }));
     if limited || undecided_cycles {
         for (key, mut bug) in certain {

@@ -58,6 +58,10 @@ pub struct BitstateStats {
     /// has all its bits set (each stored node stands for the new nodes met
     /// with that chance before it); never more than `unconfirmed`.
     pub expected_missed: f64,
+    /// Whether bottom components of more than one state were decided:
+    /// when every edge is known ([`BitstateStats::edges_known`]), or the
+    /// program has no cycle (the search sets it; the store cannot know).
+    pub cycles_decided: bool,
 }
 
 impl BitstateStats {
@@ -264,6 +268,7 @@ impl BitStore {
             bits_set: self.set,
             unconfirmed: self.unconfirmed,
             expected_missed: self.expected_missed.min(self.unconfirmed as f64),
+            cycles_decided: self.unconfirmed == 0,
         }
     }
 

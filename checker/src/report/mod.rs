@@ -630,7 +630,7 @@ pub fn scenario_report(
                 expected_missed: b.expected_missed,
                 coverage: b.coverage(),
                 any_missed_probability: b.any_missed_probability(),
-                cycles_decided: b.edges_known(),
+                cycles_decided: b.cycles_decided,
             }),
         },
         growth: growth::views(loc, &outcome.growth),
