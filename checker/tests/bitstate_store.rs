@@ -236,24 +236,33 @@ fn a_tiny_bit_array_misses_states_and_says_so() {
 }
 
 #[test]
-fn a_leak_only_a_cycle_shows_is_said_undecided_not_reported() {
+fn a_leak_only_a_cycle_shows_is_looked_for_after_the_search() {
     // main waits for a goroutine that ticks forever: a leak on a bottom
-    // component of several states, which the full store reports.
+    // component of several states, which the full store reports, and the
+    // bit-state search finds by exploring every state after the deepest
+    // open state where main is blocked.
     let file = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../scenarios/pitfalls/27-init-goroutine-unmanaged.ron");
     let (code, full, _) = weft(&file, &["--format", "json"]);
     assert_eq!(code, Some(0), "{full}");
-    assert!(full.contains("\"kind\":\"leak\""), "{full}");
     let (code, bits, err) = weft(&file, &["--store", "bitstate=1M", "--format", "json"]);
-    // It expects the leak, which was not decided: exit 1, no bug claimed.
-    assert_eq!(code, Some(1), "{err}");
+    // It expects the leak: as expected, though incomplete.
+    assert_eq!(code, Some(0), "{err}");
+    let kinds = |json: &str| {
+        let v: serde_json::Value = serde_json::from_str(json.trim()).expect("JSON");
+        let bugs = v["bugs"].as_array().cloned().unwrap_or_default();
+        bugs.iter()
+            .map(|b| (b["kind"].to_string(), b["message"].to_string()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(&full), kinds(&bits));
+    assert_eq!(kinds(&bits).len(), 1, "{bits}");
     let v: serde_json::Value = serde_json::from_str(bits.trim()).expect("JSON");
-    assert_eq!(v["bugs"].as_array().map(Vec::len), Some(0), "{bits}");
     assert_eq!(v["stats"]["bitstate"]["cycles_decided"], false, "{bits}");
     let (_, text, _) = weft(&file, &["--store", "bitstate=1M"]);
     assert!(
         flat(&text).contains(
-            "leaks and never-called cancels that only a cycle of states shows are not decided"
+            "leaks and never-called cancels that only a cycle of states shows were looked for only after"
         ),
         "{text}"
     );

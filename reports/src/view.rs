@@ -961,8 +961,10 @@ pub struct BitstateView {
     /// The chance that at least one state was missed (`1 - e^-expected`).
     pub any_missed_probability: f64,
     /// Whether leaks and never-called cancels that only a cycle of states
-    /// shows were decided (every edge known: `unconfirmed` is 0); when not,
-    /// only those certain in one state are reported.
+    /// shows were decided as with the full store (every edge known, or a
+    /// program whose runs are all finite); when not, they were looked for
+    /// only in the states after the deepest state where each operation was
+    /// blocked, and may be missed.
     pub cycles_decided: bool,
 }
 

@@ -132,6 +132,13 @@ pub fn explore_within(
     let (graph, mut outcome, mut bugs) =
         explore_graph_monitored(prog, budget, reduction, &mut monitor)?;
     detect::blocking::detect(prog, &graph, &mut bugs);
+    if outcome
+        .bound
+        .is_some_and(|b| matches!(b, Bound::Bitstate { .. }))
+        && outcome.stats.bitstate.is_some_and(|b| !b.cycles_decided)
+    {
+        decide_cycles(prog, &graph, budget, &mut bugs);
+    }
     // A goroutine found certainly blocked forever (a cut search keeps
     // those) and later part of a global deadlock the search reached is
     // reported with the deadlock only.
@@ -148,6 +155,46 @@ pub fn explore_within(
         .for_each(|b| name_as_on_path(prog, b));
     outcome.growth = growth::diagnose(prog, &graph, outcome.bound);
     Ok(outcome)
+}
+
+/// The states explored after one state to decide the leaks that only a
+/// cycle shows, in a bit-state search ([`decide_cycles`]).
+pub(crate) const CYCLE_BUDGET: usize = 100_000;
+
+/// Leaks (and never-called cancels) that only a cycle of states shows, in
+/// a bit-state search that could not decide them on its graph: from the
+/// deepest open node where a goroutine stands blocked at each site not
+/// known to leak, every state reachable is explored with the full store
+/// (at most [`CYCLE_BUDGET`], within the check's limits). That set is
+/// closed, so its bottom components are the true graph's, and a goroutine
+/// blocked in all of its states is leaked on every continuation; what it
+/// shows is recorded with the path to the node (as a replayed run's
+/// verdict decides it). Undecided when the states are too many.
+fn decide_cycles(prog: &Program, graph: &Graph, budget: &Budget, bugs: &mut BTreeMap<BugKey, Bug>) {
+    for (&site, &s) in graph.open_blocked() {
+        let key = BugKey {
+            kind: BugKind::Leak,
+            sites: vec![site],
+        };
+        if bugs.contains_key(&key) {
+            continue;
+        }
+        let state = graph.state(s);
+        let Ok(found) =
+            crate::counterexample::verdict::blocking_bugs(prog, &state, CYCLE_BUDGET, budget)
+        else {
+            continue;
+        };
+        for (key, mut bug) in found {
+            if key.kind == BugKind::Deadlock || bugs.contains_key(&key) {
+                // A deadlock is a terminal state the search decides itself.
+                continue;
+            }
+            bug.path = graph.path_to(s);
+            bug.certain_before_cut = false;
+            bugs.insert(key, bug);
+        }
+    }
 }
 
 /// Names the goroutines a bug involves as its path names them: by their
@@ -370,6 +417,10 @@ fn search(
         }
     };
     let mut builder = Builder::with_store(Node::awake(init), bounds.store, rebuild);
+    // A bit-state search of a program that may cycle notes where
+    // goroutines stand blocked in open nodes (`decide_cycles`).
+    let bitstate_cycles =
+        matches!(bounds.store, StoreKind::Bitstate { .. }) && !finite::runs_are_finite(prog);
     let mut bugs: BTreeMap<BugKey, Bug> = BTreeMap::new();
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
     let mut stats = Stats::default();
@@ -555,6 +606,14 @@ fn search(
                 }
             }
             builder.close(s, crashes, asleep_in_set);
+            if bitstate_cycles {
+                builder.note_blocked(
+                    s,
+                    detect::certain::blocked_among(&state, &transitions)
+                        .into_iter()
+                        .map(|g| state.goroutines[g].site()),
+                );
+            }
             // A terminal state with a goroutine left is a deadlock or a leak.
             let stuck = transitions.is_empty() && !state.goroutines.is_empty();
             if bounds.stop_at_first_bug && (stuck || !bugs.is_empty() || !certain.is_empty()) {

@@ -227,6 +227,10 @@ pub struct Graph {
     /// bit-state store's unconfirmed successor): such a node may leave any
     /// component, so it is never part of a bottom one.
     open: BitVec,
+    /// For each site, the deepest open node in which a goroutine stands
+    /// blocked there (bit-state stores only): where a leak that only a
+    /// cycle shows is looked for after the search.
+    open_blocked: std::collections::BTreeMap<crate::state::Site, StateId>,
 }
 
 impl Graph {
@@ -322,6 +326,12 @@ impl Graph {
     /// Whether expanded node `s` has an edge whose target is unknown.
     pub(crate) fn is_open(&self, s: StateId) -> bool {
         self.open.get(s as usize).is_some_and(|b| *b)
+    }
+
+    /// For each site, the deepest open node in which a goroutine stands
+    /// blocked there (see [`Builder::note_blocked`]).
+    pub(crate) fn open_blocked(&self) -> &std::collections::BTreeMap<crate::state::Site, StateId> {
+        &self.open_blocked
     }
 
     /// Bytes the graph holds on the heap: its store, links and edges.
@@ -487,6 +497,7 @@ impl Graph {
             crashes: Vec::new(),
             asleep: Vec::new(),
             open: BitVec::new(),
+            open_blocked: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -534,6 +545,7 @@ impl Builder {
                 crashes: Vec::new(),
                 asleep: Vec::new(),
                 open: BitVec::new(),
+                open_blocked: std::collections::BTreeMap::new(),
             },
         }
     }
@@ -610,6 +622,21 @@ impl Builder {
         g.offsets.push(g.targets.len() as u32);
         g.crashes.push(crashes);
         g.asleep.push(asleep);
+    }
+
+    /// Notes that goroutines stand blocked at `sites` in node `s`, just
+    /// closed; kept for the sites of an open node (the deepest one wins:
+    /// nodes are closed in breadth-first order).
+    pub(crate) fn note_blocked(
+        &mut self,
+        s: StateId,
+        sites: impl Iterator<Item = crate::state::Site>,
+    ) {
+        if self.graph.is_open(s) {
+            for site in sites {
+                self.graph.open_blocked.insert(site, s);
+            }
+        }
     }
 
     /// Leaves `s` unexpanded after all (a bound cut the search while it was
