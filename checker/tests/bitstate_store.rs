@@ -32,7 +32,7 @@ const LARGE: StoreKind = StoreKind::Bitstate {
 };
 
 /// The states explored after a bug's run to decide what it shows.
-const REPLAY_STATES: usize = 20_000;
+const REPLAY_STATES: usize = 3_000;
 
 fn run(store: StoreKind, prog: &Program, bounds: &Bounds, reduction: Reduction) -> Outcome {
     let bounds = Bounds {

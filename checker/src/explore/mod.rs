@@ -165,7 +165,8 @@ pub(crate) const CYCLE_BUDGET: usize = 100_000;
 /// a bit-state search that could not decide them on its graph: from the
 /// deepest open node where a goroutine stands blocked at each site not
 /// known to leak, every state reachable is explored with the full store
-/// (at most [`CYCLE_BUDGET`], within the check's limits). That set is
+/// (at most [`CYCLE_BUDGET`] and `--max-states`, within the check's
+/// other limits). That set is
 /// closed, so its bottom components are the true graph's, and a goroutine
 /// blocked in all of its states is leaked on every continuation; what it
 /// shows is recorded with the path to the node (as a replayed run's
@@ -180,8 +181,11 @@ fn decide_cycles(prog: &Program, graph: &Graph, budget: &Budget, bugs: &mut BTre
             continue;
         }
         let state = graph.state(s);
-        let Ok(found) =
-            crate::counterexample::verdict::blocking_bugs(prog, &state, CYCLE_BUDGET, budget)
+        // `--max-states` bounds this work too, as the report's.
+        let states = crate::counterexample::verdict::replay_budget(budget)
+            .0
+            .min(CYCLE_BUDGET);
+        let Ok(found) = crate::counterexample::verdict::blocking_bugs(prog, &state, states, budget)
         else {
             continue;
         };
