@@ -192,6 +192,10 @@ fn the_corpus_and_generated_scenarios_find_the_same_bugs_with_a_large_bit_array(
     let undecided = UNDECIDED.load(Ordering::Relaxed);
     println!("{exact} compared, {replayed} cut elsewhere (bugs replayed), {undecided} with a leak in a cycle not decided");
     assert!(exact > 10 * replayed, "{exact} exact, {replayed} not");
+    // Pinned: the exploration after the search finds every leak and
+    // pending cancel on a cycle of these scenarios (it found 5 of 9 until
+    // a leak it decided gave way to a certain one a deadlock then hid).
+    assert_eq!(undecided, 0);
 }
 
 /// readers/writer(12) with atomic accesses: clean, 2^12 complete runs.

@@ -131,7 +131,25 @@ pub fn explore_within(
     let mut monitor = progress::Monitor::new(observer);
     let (graph, mut outcome, mut bugs) =
         explore_graph_monitored(prog, budget, reduction, &mut monitor)?;
-    detect::blocking::detect(prog, &graph, &mut bugs);
+    if outcome.stats.bitstate.is_some() {
+        // A bit-state search keeps the leaks certain in one state even
+        // when no bound cut it; a leak its graph decides on a bottom
+        // component is the complete search's, and takes precedence (a
+        // certain one whose goroutine is also in a global deadlock is
+        // dropped below, as for a cut search).
+        let mut decided = BTreeMap::new();
+        detect::blocking::detect(prog, &graph, &mut decided);
+        for (key, bug) in decided {
+            match bugs.get(&key) {
+                Some(known) if !known.certain_before_cut => {}
+                _ => {
+                    bugs.insert(key, bug);
+                }
+            }
+        }
+    } else {
+        detect::blocking::detect(prog, &graph, &mut bugs);
+    }
     if outcome
         .bound
         .is_some_and(|b| matches!(b, Bound::Bitstate { .. }))
@@ -177,7 +195,9 @@ fn decide_cycles(prog: &Program, graph: &Graph, budget: &Budget, bugs: &mut BTre
             kind: BugKind::Leak,
             sites: vec![site],
         };
-        if bugs.contains_key(&key) {
+        // (A leak certain in one state may still be dropped for a global
+        // deadlock below: one decided here takes precedence.)
+        if bugs.get(&key).is_some_and(|b| !b.certain_before_cut) {
             continue;
         }
         let state = graph.state(s);
@@ -190,7 +210,9 @@ fn decide_cycles(prog: &Program, graph: &Graph, budget: &Budget, bugs: &mut BTre
             continue;
         };
         for (key, mut bug) in found {
-            if key.kind == BugKind::Deadlock || bugs.contains_key(&key) {
+            if key.kind == BugKind::Deadlock
+                || bugs.get(&key).is_some_and(|b| !b.certain_before_cut)
+            {
                 // A deadlock is a terminal state the search decides itself.
                 continue;
             }
