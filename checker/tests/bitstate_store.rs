@@ -417,3 +417,29 @@ fn bad_sizes_are_errors() {
     );
     assert!(out.contains("\"hash_functions\":5"), "{out}");
 }
+
+#[test]
+fn the_report_is_the_same_on_any_number_of_threads() {
+    // Nodes of a batch stay in the frontier until closed, so what the bit
+    // array confirms does not depend on the batch size.
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let json = |jobs: &str| {
+        let (_, out, _) = weft(
+            &corpus,
+            &["--store", "bitstate=1M", "--jobs", jobs, "--format", "json"],
+        );
+        out.lines()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).expect("JSON lines");
+                if let Some(st) = v.get_mut("stats") {
+                    st["seconds"] = 0.into();
+                    st["peak_resident_bytes"] = 0.into();
+                }
+                v.to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    let one = json("1");
+    assert!(one.len() > 80, "{} scenarios", one.len());
+    assert_eq!(one, json("3"));
+}

@@ -8,9 +8,9 @@
 //! The search is partial by construction and never says "verified".
 //!
 //! As with the fingerprint store, nodes live in full only while they wait
-//! in the frontier (encoded on their own, and indexed there exactly, by
-//! their bytes); a node asked for after its expansion is rebuilt by
-//! re-executing the path to it. A successor whose bits are set is looked
+//! in the frontier, until their expansion is closed (encoded on their own,
+//! and indexed there exactly, by their bytes); a node asked for after its
+//! expansion is rebuilt by re-executing the path to it. A successor whose bits are set is looked
 //! up in the frontier first: found, the edge is known exactly. Otherwise it
 //! is *unconfirmed*: a node expanded before (a true revisit) or one never
 //! seen (an omission), and its id is unknown. Every omission is among the
@@ -128,8 +128,13 @@ pub(crate) struct BitStore {
     frontier: VecDeque<(u64, Box<[u8]>)>,
     /// The frontier's ids, by the low half of their hash.
     index: HashTable<u32>,
-    /// The id of the frontier's front.
+    /// The id of the frontier's front: the first node not closed yet.
     first: u32,
+    /// The next node to take for expansion (nodes of a batch are taken
+    /// before the first of them is closed; they stay in the frontier, and
+    /// found there, until closed, so what the search finds does not
+    /// depend on the batch, hence on the number of threads).
+    next: u32,
     /// See [`BitstateStats::unconfirmed`].
     unconfirmed: u64,
     /// See [`BitstateStats::expected_missed`].
@@ -154,6 +159,7 @@ impl BitStore {
             frontier: VecDeque::new(),
             index: HashTable::new(),
             first: 0,
+            next: 0,
             unconfirmed: 0,
             expected_missed: 0.0,
             buf: Vec::new(),
@@ -239,18 +245,31 @@ impl BitStore {
         self.positions(h).all(|p| self.bits[p])
     }
 
-    /// Takes node `id`, the frontier's front, to expand it (it leaves the
-    /// store: asked for again, it is rebuilt).
+    /// Takes node `id`, the next one not taken, to expand it; it stays
+    /// waiting until [`BitStore::close`].
     pub(crate) fn take_next(&mut self, id: u32) -> Option<Node> {
-        if id != self.first {
+        if id != self.next {
             return None;
         }
-        let (low, bytes) = self.frontier.pop_front()?;
+        let (_, bytes) = self.frontier.get((id - self.first) as usize)?;
+        self.next += 1;
+        Some(decode_node(bytes))
+    }
+
+    /// Node `id`, the frontier's front, is expanded: it leaves the store
+    /// (asked for again, it is rebuilt). False if it is not the front.
+    pub(crate) fn close(&mut self, id: u32) -> bool {
+        if id != self.first || id >= self.next {
+            return false;
+        }
+        let Some((low, _)) = self.frontier.pop_front() else {
+            return false;
+        };
         if let Ok(entry) = self.index.find_entry(low, |&i| i == id) {
             entry.remove();
         }
         self.first += 1;
-        Some(decode_node(&bytes))
+        true
     }
 
     /// Node `id` if it is still waiting in the frontier.
@@ -309,6 +328,11 @@ mod tests {
         assert!(matches!(store.insert(&node(7)), Seen::Waiting(7)));
         for id in 0..10 {
             assert!(store.take_next(id).is_some());
+        }
+        // Taken, not closed: still found exactly.
+        assert!(matches!(store.insert(&node(3)), Seen::Waiting(3)));
+        for id in 0..10 {
+            assert!(store.close(id));
         }
         // Expanded ones are only known by their bits.
         assert!(matches!(store.insert(&node(3)), Seen::Unconfirmed));

@@ -421,8 +421,9 @@ impl Graph {
     /// True when the expanded part of the graph has a cycle, or may have
     /// one: a node with an edge of unknown target (a bit-state store's
     /// unconfirmed successor, maybe an earlier node) counts as closing one.
-    /// (Every cycle has such an edge in a bit-state graph: its edge into
-    /// its smallest id goes to a node expanded before, never waiting.)
+    /// (In a bit-state graph a known edge goes to a node not closed yet,
+    /// itself or a later one, so every cycle but a self-loop has an
+    /// unknown edge: the one into its smallest id.)
     pub(crate) fn has_cycle(&self) -> bool {
         if self.open.any() {
             return true;
@@ -618,6 +619,11 @@ impl Builder {
     pub(crate) fn close(&mut self, s: StateId, crashes: u32, asleep: u32) {
         debug_assert_eq!(s, self.expanding());
         let g = &mut self.graph;
+        if let Store::Bitstate(nodes) = &mut g.nodes {
+            if !nodes.close(s) {
+                unreachable!("internal weft bug: node {s} closed out of order");
+            }
+        }
         g.expanded += 1;
         g.offsets.push(g.targets.len() as u32);
         g.crashes.push(crashes);
