@@ -1003,6 +1003,9 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
     if let Some(p) = r.stats.collision_probability {
         lines.extend(wrap(&words::collision_note(p), room, 2));
     }
+    if let Some(b) = &r.stats.bitstate {
+        lines.extend(wrap(&words::bitstate_note(b), room, 2));
+    }
     for l in lines {
         let _ = writeln!(out, "  {l}");
     }
