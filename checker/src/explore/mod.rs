@@ -635,13 +635,18 @@ fn search(
             if bitstate_cycles {
                 builder.note_blocked(
                     s,
-                    detect::certain::blocked_among(&state, &transitions)
+                    detect::certain::blocked_among(prog, &state, &transitions)
                         .into_iter()
                         .map(|g| state.goroutines[g].site()),
                 );
             }
             // A terminal state with a goroutine left is a deadlock or a leak.
-            let stuck = transitions.is_empty() && !state.goroutines.is_empty();
+            // (A callback runner still waiting is not a goroutine in Go.)
+            let stuck = transitions.is_empty()
+                && state
+                    .goroutines
+                    .iter()
+                    .any(|g| !crate::semantics::callback::waiting_runner(prog, g));
             if bounds.stop_at_first_bug && (stuck || !bugs.is_empty() || !certain.is_empty()) {
                 cut = Some(Bound::FirstBug);
                 break 'search;
