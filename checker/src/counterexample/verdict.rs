@@ -96,7 +96,12 @@ pub(crate) fn reachable(
                 crashes += 1;
                 continue;
             }
-            let (id, new) = graph.add(s, &state, &t, Node::awake(out.state));
+            // Canonical goroutine ids, as the search stores them: a chain
+            // of goroutines each starting its successor repeats a state
+            // (what is decided here is keyed by sites, not ids).
+            let mut next = out.state;
+            crate::state::canonical::canonical_goroutines(&mut next);
+            let (id, new) = graph.add(s, &state, &t, Node::awake(next));
             if new {
                 if graph.graph().len() > budget || stop(&graph.graph().state(id)) {
                     return Err(None);

@@ -19,20 +19,13 @@
 //! the detectors do not count it as blocked. `t.Reset` of a timer whose
 //! runner has ended starts a new runner (see `TimerReset::respawn`).
 
+use super::calls::Callee;
 use super::hir::{FnFrame, HCallbackSource, HFunc, HKind, HStmt, RExpr, RKind, Slot};
 use super::kinds::Kind;
 use super::Walker;
 use crate::ir::{Const, FuncId, ObjectKind};
 use crate::span::Span;
 use crate::syntax::{ExprSrc, Name, Stmt};
-
-/// What the callback is: a package function (or an anonymous body), or a
-/// function value held in a local.
-#[derive(Clone, Copy)]
-enum Callee {
-    Named(FuncId),
-    Value,
-}
 
 fn local(s: Slot, span: Span) -> RExpr {
     RExpr {
@@ -103,32 +96,12 @@ impl Walker<'_> {
         registrar: &str,
         span: Span,
     ) -> Option<(FuncId, Vec<RExpr>)> {
-        // A local holding a function value is called through the value, as
-        // `Call` does; otherwise a package function or the body.
-        let value = func.and_then(|f| self.func_value(f));
-        let (callee, args) = match (func, &value) {
-            (Some(_), Some(_)) => {
-                let args: Vec<RExpr> = args.iter().map(|a| self.expr(a).0).collect();
-                (Callee::Value, args)
-            }
-            (Some(f), None) => {
-                let args = self.call_args(f, args);
-                (Callee::Named(self.func_id(f)?), args)
-            }
-            (None, _) => {
-                let (id, args) = self.anonymous(super::scope::FnKind::GoBody, &[], body, span)?;
-                (Callee::Named(id), args)
-            }
-        };
-        let callee_name = match callee {
-            Callee::Named(id) => self
-                .funcs
-                .get(id.index())
-                .and_then(|f| f.as_ref().map(|f| f.name.clone()))
-                .or_else(|| func.map(|f| f.text.clone()))
-                .unwrap_or_default(),
-            Callee::Value => func.map(|f| f.text.clone()).unwrap_or_default(),
-        };
+        let super::calls::RunTarget {
+            callee,
+            value,
+            args,
+            name: callee_name,
+        } = self.run_target(func, args, body, span)?;
         let runner = self.callback_runner(callee, &callee_name, args.len(), registrar, span);
         let mut start = Vec::with_capacity(args.len() + 1);
         start.extend(value);

@@ -171,6 +171,50 @@ impl Walker<'_> {
         Some(HKind::Go { func: id, args })
     }
 
+    /// What a statement that runs a function in a goroutine of a library's
+    /// making (`GroupGo`, `AfterFunc`) runs: a function value held in a
+    /// local (called through the value, as `Call` does), a package
+    /// function with its arguments, or an anonymous body with its
+    /// captures; and the name reports give it.
+    pub(crate) fn run_target(
+        &mut self,
+        func: Option<&Name>,
+        args: &[ExprSrc],
+        body: &[Stmt],
+        span: Span,
+    ) -> Option<RunTarget> {
+        let value = func.and_then(|f| self.func_value(f));
+        let (callee, args) = match (func, &value) {
+            (Some(_), Some(_)) => {
+                let args: Vec<RExpr> = args.iter().map(|a| self.expr(a).0).collect();
+                (Callee::Value, args)
+            }
+            (Some(f), None) => {
+                let args = self.call_args(f, args);
+                (Callee::Named(self.func_id(f)?), args)
+            }
+            (None, _) => {
+                let (id, args) = self.anonymous(FnKind::GoBody, &[], body, span)?;
+                (Callee::Named(id), args)
+            }
+        };
+        let name = match callee {
+            Callee::Named(id) => self
+                .funcs
+                .get(id.index())
+                .and_then(|f| f.as_ref().map(|f| f.name.clone()))
+                .or_else(|| func.map(|f| f.text.clone()))
+                .unwrap_or_default(),
+            Callee::Value => func.map(|f| f.text.clone()).unwrap_or_default(),
+        };
+        Some(RunTarget {
+            callee,
+            value,
+            args,
+            name,
+        })
+    }
+
     /// `Call(func, args, into)`.
     pub(crate) fn call_stmt(
         &mut self,
@@ -474,4 +518,23 @@ impl Walker<'_> {
                 .with_help("use a loop, or start the function with `Go`"),
         );
     }
+}
+
+/// What a library's goroutine runs: a package function (or an anonymous
+/// body), or a function value held in a local.
+#[derive(Clone, Copy)]
+pub(crate) enum Callee {
+    Named(FuncId),
+    Value,
+}
+
+/// A function a library's goroutine runs, resolved ([`Walker::run_target`]).
+pub(crate) struct RunTarget {
+    pub callee: Callee,
+    /// The function value, for [`Callee::Value`].
+    pub value: Option<RExpr>,
+    /// The arguments, or an anonymous body's captures.
+    pub args: Vec<RExpr>,
+    /// How reports name it.
+    pub name: String,
 }

@@ -25,6 +25,7 @@
 //! }
 //! ```
 
+use super::calls::Callee;
 use super::hir::{FnFrame, HDst, HFunc, HKind, HNew, HStmt, RExpr, RKind, RPlace, Slot};
 use super::kinds::Kind;
 use super::Walker;
@@ -36,14 +37,6 @@ use crate::syntax::{ExprSrc, Name, Stmt};
 /// also gives their number).
 pub(crate) const SET_LIMIT_PANIC: &str =
     "errgroup: modify limit while goroutines in the group are still active";
-
-/// What `g.Go` runs: a package function (or an anonymous body), or a
-/// function value held in a local.
-#[derive(Clone, Copy)]
-enum Callee {
-    Named(FuncId),
-    Value,
-}
 
 fn mk(kind: RKind, span: Span) -> RExpr {
     RExpr { kind, span }
@@ -283,32 +276,12 @@ impl Walker<'_> {
         body: &[Stmt],
         span: Span,
     ) -> Option<HKind> {
-        // A local holding a function value is called through the value,
-        // as `Call` does; otherwise a package function or the body.
-        let value = func.and_then(|f| self.func_value(f));
-        let (callee, args) = match (func, &value) {
-            (Some(_), Some(_)) => {
-                let args: Vec<RExpr> = args.iter().map(|a| self.expr(a).0).collect();
-                (Callee::Value, args)
-            }
-            (Some(f), None) => {
-                let args = self.call_args(f, args);
-                (Callee::Named(self.func_id(f)?), args)
-            }
-            (None, _) => {
-                let (id, args) = self.anonymous(super::scope::FnKind::GoBody, &[], body, span)?;
-                (Callee::Named(id), args)
-            }
-        };
-        let callee_name = match callee {
-            Callee::Named(id) => self
-                .funcs
-                .get(id.index())
-                .and_then(|f| f.as_ref().map(|f| f.name.clone()))
-                .or_else(|| func.map(|f| f.text.clone()))
-                .unwrap_or_default(),
-            Callee::Value => func.map(|f| f.text.clone()).unwrap_or_default(),
-        };
+        let super::calls::RunTarget {
+            callee,
+            value,
+            args,
+            name: callee_name,
+        } = self.run_target(func, args, body, span)?;
         let record = self.group_record(&callee_name, span);
         let wrapper = self.group_wrapper(callee, &callee_name, args.len(), record, span);
         let sem = self.hidden("$sem", Kind::Obj(ObjectKind::Chan), span);
