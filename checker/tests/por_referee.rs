@@ -274,6 +274,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::TimerReset { .. } => "TimerReset",
         Op::AfterFunc { .. } => "AfterFunc",
         Op::AwaitCallback { .. } => "AwaitCallback",
+        Op::Append { .. } => "Append",
         Op::Load { .. } => "Load",
         Op::Store { .. } => "Store",
         Op::MapDelete { .. } => "MapDelete",
@@ -288,7 +289,7 @@ fn op_name(op: &Op) -> &'static str {
 }
 
 /// Every variant of `Op`, as [`op_name`] names them.
-const EVERY_OP: [&str; 47] = [
+const EVERY_OP: [&str; 48] = [
     "Assign",
     "Jump",
     "JumpIfNot",
@@ -326,6 +327,7 @@ const EVERY_OP: [&str; 47] = [
     "TimerReset",
     "AfterFunc",
     "AwaitCallback",
+    "Append",
     "Load",
     "Store",
     "MapDelete",

@@ -261,6 +261,7 @@ fn json_report_snapshot() {
         distinct_states: 0,
         complete_runs: None,
         collision_probability: None,
+        bitstate: None,
     };
     let v: serde_json::Value =
         serde_json::from_str(&weft_reports::json::render(&r)).expect("valid JSON");

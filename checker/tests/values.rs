@@ -516,3 +516,73 @@ fn errors_point_at_the_field_and_the_type() {
         .render(&file, false);
     assert!(r.contains("record `A` contains itself"), "{r}");
 }
+
+// ----- append -----
+
+#[test]
+fn append_to_a_nil_slice_and_to_a_slice_of_channels() {
+    // probes `append-to-nil`: 2 1 2; `append-copies-channels`: 1.
+    let o = check(
+        r#"Var(name: "xs", type: "[]int"),
+        Append("xs", 1), Append("xs", 2),
+        Assert("len(xs) == 2 && xs[0] == 1 && xs[1] == 2"),
+        Slice("chs", "chan int", 0),
+        For("i", 0, 2, [Chan("c", 1), Append("chs", "c")]),
+        Range("chs", "i", "c", [Send("c", "i")]),
+        Let("a", "chs[1]"),
+        Recv("a", "v"),
+        Assert("v == 1"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![]);
+}
+
+#[test]
+fn concurrent_appends_race_and_lose_an_element_unless_locked() {
+    // probes `race-append` (-race): data race; `append-locked`: 2.
+    let o = check(
+        r#"Var(name: "xs", type: "[]int"), WaitGroup("wg"), Add("wg", 2),
+        Go([Append("xs", 1), Done("wg")]),
+        Go([Append("xs", 2), Done("wg")]),
+        Wait("wg"),
+        Assert("len(xs) == 2", "an append was lost"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![Race, Assert]);
+    let o = check(
+        r#"Var(name: "xs", type: "[]int"), WaitGroup("wg"), Mutex("mu"), Add("wg", 2),
+        Go([Lock("mu"), Append("xs", 1), Unlock("mu"), Done("wg")]),
+        Go([Lock("mu"), Append("xs", 2), Unlock("mu"), Done("wg")]),
+        Wait("wg"),
+        Assert("len(xs) == 2 && xs[0] + xs[1] == 3"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![]);
+}
+
+#[test]
+fn append_copies_so_the_old_slice_is_unchanged() {
+    // weft always copies (Go does when the capacity is exceeded, as here:
+    // a slice made with length and capacity 1).
+    let o = check(
+        r#"Slice("xs", "int", 1), Set("xs[0]", 7),
+        Let("ys", "xs"),
+        Append("ys", 8),
+        Set("ys[0]", 9),
+        Assert("len(xs) == 1 && xs[0] == 7 && len(ys) == 2 && ys[1] == 8"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![]);
+}
+
+#[test]
+fn append_errors_point_at_the_line() {
+    let e = rejected(r#"Slice("mus", "sync.Mutex", 1), Append("mus", 0),"#);
+    assert!(
+        e.contains("held by value") && e.contains("copylocks"),
+        "{e}"
+    );
+    assert!(e.contains("t.ron:8:40"), "{e}");
+    let e = rejected(r#"Chan("ch"), Append("ch", 1),"#);
+    assert!(e.contains("`append` needs a slice, found a channel"), "{e}");
+}

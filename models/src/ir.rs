@@ -649,6 +649,17 @@ pub enum Op {
         /// Where the timer or the stop function goes.
         dst: Option<LocalId>,
     },
+    /// `dst = append(from, value)`: a new slice holding copies of the
+    /// elements of `from` (nil: none) and `value` (Go's behaviour when the
+    /// capacity is exceeded; weft always copies).
+    Append {
+        /// The slice appended to.
+        from: Expr,
+        /// The value appended.
+        value: Expr,
+        /// Where the new slice goes.
+        dst: LocalId,
+    },
     /// A callback runner waits for its timer to fire or its context to be
     /// done; `dst` is true when the callback runs, false when it was
     /// stopped first (the runner then ends).
@@ -819,6 +830,7 @@ impl Op {
             | Op::TimerReset { .. }
             | Op::AfterFunc { .. }
             | Op::AwaitCallback { .. }
+            | Op::Append { .. }
             | Op::Load { .. }
             | Op::Store { .. }
             | Op::MapDelete { .. }

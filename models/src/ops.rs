@@ -176,6 +176,13 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
             args.iter().for_each(|a| f(a, Value))
         }
         Op::AwaitCallback { target, .. } => f(target, Object(Use::Sync)),
+        // The elements it copies are read too (see the checker's
+        // footprint); none of it is a memory access the race detector
+        // checks (models/README.md, append).
+        Op::Append { from, value, .. } => {
+            f(from, Object(Use::Inspect));
+            f(value, Stored)
+        }
         Op::Load { place: p, .. } => place(p, Use::Read, &mut f, Value),
         Op::Store { place: p, value } => {
             place(p, Use::Write, &mut f, Stored);
@@ -295,6 +302,7 @@ pub fn obtains(op: &Op) -> bool {
         | Op::TimerReset { .. }
         | Op::AfterFunc { .. }
         | Op::AwaitCallback { .. }
+        | Op::Append { .. }
         | Op::Store { .. }
         | Op::MapDelete { .. }
         | Op::Len { .. }
@@ -366,6 +374,7 @@ pub fn channel_ops(op: &Op, mut f: impl FnMut(&Expr, ChanOp)) {
         | Op::TimerReset { .. }
         | Op::AfterFunc { .. }
         | Op::AwaitCallback { .. }
+        | Op::Append { .. }
         | Op::Load { .. }
         | Op::Store { .. }
         | Op::MapDelete { .. }
@@ -510,6 +519,7 @@ pub fn successors<'a>(op: &'a Op, pc: Pc, mut f: impl FnMut(Successor<'a>)) {
         | Op::CtxErr { .. }
         | Op::TimerStop { .. }
         | Op::AwaitCallback { .. }
+        | Op::Append { .. }
         | Op::Load { .. }
         | Op::Store { .. }
         | Op::MapDelete { .. }

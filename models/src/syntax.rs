@@ -513,6 +513,14 @@ pub enum StmtKind {
     },
 
     // ----- locals and shared variables -----
+    /// `xs = append(xs, v)`
+    Append {
+        /// The slice, where the result goes too (a local, a shared
+        /// variable, a field or an element).
+        target: ExprSrc,
+        /// The value appended.
+        value: ExprSrc,
+    },
     /// `x := e` (a goroutine-local variable)
     Let {
         /// The local's name.

@@ -639,6 +639,8 @@ pub fn render(r: &ScenarioReport) -> String {
             esc(&words::scenario_verdict(r)),
             if r.complete {
                 "every reachable state was explored and none shows a bug"
+            } else if r.stats.bitstate.is_some() {
+                "the bit array may have taken states never seen for visited: what the search explored shows no bug"
             } else {
                 "the search was cut before it explored every state: what it explored shows no bug"
             }

@@ -95,11 +95,13 @@ pub fn render(results: &[FileResult], style: Style) -> String {
                 match verdict {
                     FileVerdict::AsExpected
                         if report.bugs.is_empty()
-                            && report.stats.collision_probability.is_none() =>
+                            && report.stats.collision_probability.is_none()
+                            && report.stats.bitstate.is_none() =>
                     {
                         cases.push_str("/>\n");
                     }
-                    // A fingerprint search says what it may have missed.
+                    // A fingerprint or bit-state search says what it may
+                    // have missed.
                     FileVerdict::AsExpected if report.bugs.is_empty() => {
                         let _ = writeln!(
                             cases,

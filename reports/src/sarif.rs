@@ -268,7 +268,8 @@ pub fn render(results: &[FileResult], tool: Tool<'_>) -> String {
     }
     let summary = words::run_summary(&crate::view::RunSummary::of(results));
     // Each checked scenario's verdict in words (complete or why not, and
-    // for a fingerprint store the chance that a collision hid a state),
+    // for a fingerprint store the chance that a collision hid a state, for
+    // a bit-state store what it may have missed),
     // since SARIF results carry only the bugs.
     let verdicts: Vec<Value> = results
         .iter()
@@ -282,6 +283,9 @@ pub fn render(results: &[FileResult], tool: Tool<'_>) -> String {
                 });
                 if let Some(p) = report.stats.collision_probability {
                     v["collisionProbability"] = json!(p);
+                }
+                if let Some(b) = &report.stats.bitstate {
+                    v["bitstate"] = json!(b);
                 }
                 Some(v)
             }

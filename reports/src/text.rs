@@ -408,6 +408,7 @@ fn action_suffix(s: &StepView) -> String {
         | Action::StopTimer
         | Action::ResetTimer
         | Action::AfterFunc
+        | Action::Append
         | Action::CallbackTrigger
         | Action::Write
         | Action::Delete
@@ -1001,6 +1002,9 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
     lines.push(last);
     if let Some(p) = r.stats.collision_probability {
         lines.extend(wrap(&words::collision_note(p), room, 2));
+    }
+    if let Some(b) = &r.stats.bitstate {
+        lines.extend(wrap(&words::bitstate_note(b), room, 2));
     }
     for l in lines {
         let _ = writeln!(out, "  {l}");

@@ -369,6 +369,8 @@ pub enum Action {
     StopTimer,
     /// Timer `Reset`.
     ResetTimer,
+    /// `append`: copies a slice's elements into a new slice.
+    Append,
     /// `time.AfterFunc` or `context.AfterFunc`: registers a callback and
     /// starts the goroutine that will run it.
     AfterFunc,
@@ -453,6 +455,7 @@ impl fmt::Display for Action {
             Action::StopTimer => "stop timer",
             Action::ResetTimer => "reset timer",
             Action::AfterFunc => "AfterFunc",
+            Action::Append => "append",
             Action::CallbackTrigger => "callback triggered",
             Action::Read => "read",
             Action::Write => "write",
@@ -935,6 +938,48 @@ pub struct StatsView {
     /// lies beyond it was not explored (absent with the exact full store).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub collision_probability: Option<f64>,
+    /// With `--store bitstate=SIZE`: what the bit array stored and may
+    /// have missed (absent with the other stores).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bitstate: Option<BitstateView>,
+}
+
+/// What a bit-state search (`--store bitstate=SIZE`, supertrace) stored
+/// and may have missed: the one view every format reads. Such a search is
+/// partial by construction (a state whose bits were all set was taken for
+/// visited), so its verdict is never "verified".
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BitstateView {
+    /// The bit array's size in bytes.
+    pub array_bytes: u64,
+    /// Bits set per state (`k`).
+    pub hash_functions: u32,
+    /// SPIN's hash factor: bits of the array per state stored (best above
+    /// 100).
+    pub hash_factor: f64,
+    /// The share of the array's bits set at the end.
+    pub fill: f64,
+    /// The chance, at the end, that a state never seen would have been
+    /// taken for visited (`fill^k`); every omission had at most this chance.
+    pub miss_probability: f64,
+    /// Successors taken for visited that were not waiting in the frontier:
+    /// states expanded before, or omissions (at most this many states were
+    /// missed when first met; none when 0).
+    pub unconfirmed: u64,
+    /// The expected number of states missed when first met.
+    pub expected_missed: f64,
+    /// The estimated share of the states met that were stored:
+    /// `states / (states + expected_missed)`. States only a missed one
+    /// leads to are not counted: no bit-state search can count them.
+    pub coverage: f64,
+    /// The chance that at least one state was missed (`1 - e^-expected`).
+    pub any_missed_probability: f64,
+    /// Whether leaks and never-called cancels that only a cycle of states
+    /// shows were decided as with the full store (every edge known, or a
+    /// program whose runs are all finite); when not, they were looked for
+    /// only in the states after the deepest state where each operation was
+    /// blocked, and may be missed.
+    pub cycles_decided: bool,
 }
 
 vocabulary! {

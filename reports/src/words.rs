@@ -826,11 +826,14 @@ pub fn expected_bug(kind: BugKind) -> String {
 /// schedule`, `incomplete (bounded by --max-states 10): no bug found in 10
 /// states`, `2 bugs found (deadlock, leak)`.
 pub fn scenario_verdict(r: &ScenarioReport) -> String {
-    let verdict = verdict_alone(r);
-    match r.stats.collision_probability {
-        Some(p) => format!("{verdict}; {}", collision_note(p)),
-        None => verdict,
+    let mut verdict = verdict_alone(r);
+    if let Some(p) = r.stats.collision_probability {
+        verdict = format!("{verdict}; {}", collision_note(p));
     }
+    if let Some(b) = &r.stats.bitstate {
+        verdict = format!("{verdict}; {}", bitstate_note(b));
+    }
+    verdict
 }
 
 /// [`scenario_verdict`] without what a fingerprint store may have missed.
@@ -1037,6 +1040,58 @@ pub fn collision_note(p: f64) -> String {
         "fingerprint store: the chance that a hash collision hid a state is at most {p:.1e} \
          (--store full is exact)"
     )
+}
+
+/// What a bit-state search may have missed, for a verdict: partial by
+/// construction, SPIN's hash factor, how full the array is, the estimated
+/// coverage and the chance that a state was missed, and whether leaks in
+/// cycles were decided.
+pub fn bitstate_note(b: &crate::view::BitstateView) -> String {
+    let mut note = format!(
+        "bit-state store: partial by construction (a state whose {k} bits were all set was taken for visited); \
+         hash factor {hf} bits per state (best above 100), array {fill} full; \
+         estimated coverage {cov}, the chance that a state was missed about {p:.1e}",
+        k = b.hash_functions,
+        hf = significant(b.hash_factor),
+        fill = percent(b.fill),
+        cov = percent(b.coverage),
+        p = b.any_missed_probability,
+    );
+    if !b.cycles_decided {
+        note.push_str(
+            "; leaks and never-called cancels that only a cycle of states shows were looked for \
+             only after the deepest state where each operation was blocked (100,000 states at most), \
+             and may be missed",
+        );
+    }
+    note.push_str(" (--store full is exact)");
+    note
+}
+
+/// A share as a percentage: four significant places below 100 % (`99.98 %`),
+/// `100 %` only when it is exactly whole.
+fn percent(share: f64) -> String {
+    let pct = share * 100.0;
+    if pct >= 100.0 {
+        "100 %".into()
+    } else if pct >= 99.99 {
+        // Never rounded up to a whole that was not reached.
+        format!("{:.4} %", (pct * 1e4).floor() / 1e4)
+    } else {
+        format!("{pct:.2} %")
+    }
+}
+
+/// A positive number with about three significant digits (`5.2e6` past a
+/// million).
+fn significant(x: f64) -> String {
+    if x >= 1e6 {
+        format!("{x:.1e}")
+    } else if x >= 100.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
 }
 
 #[cfg(test)]

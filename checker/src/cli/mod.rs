@@ -318,11 +318,18 @@ enum Command {
         #[arg(long, value_name = "N", default_value = "1", value_parser = parse_jobs)]
         jobs: Jobs,
         /// How visited states are kept: `full` (the default: every state,
-        /// compactly; exact) or `fingerprint` (a 64-bit fingerprint per
+        /// compactly; exact), `fingerprint` (a 64-bit fingerprint per
         /// state, as TLC and SPIN's hash compaction do: less memory; the
-        /// verdict prints the chance that a collision hid a state).
-        #[arg(long, default_value = "full", value_parser = ["full", "fingerprint"])]
-        store: String,
+        /// verdict prints the chance that a collision hid a state) or
+        /// `bitstate=SIZE` (SPIN's bit-state hashing, supertrace: a bit
+        /// array of SIZE bytes, such as `64M` or `1G`, 3 bits set per
+        /// state, or N with `bitstate=SIZE,k=N`; the least memory, but a
+        /// state whose bits are all set is taken for visited, so the search
+        /// is partial by construction: never "verified", and the verdict
+        /// prints the hash factor, the estimated coverage and the chance
+        /// that a state was missed).
+        #[arg(long, value_name = "STORE", default_value = "full")]
+        store: weft_checker::graph::StoreKind,
     },
     /// Translate a Go file's tests (`TestXxx(t *testing.T)`), `main`, or
     /// the function `--func` names into scenarios: readable RON named as
@@ -437,6 +444,10 @@ pub fn run() -> i32 {
                     return Exit::BadInput as i32;
                 }
             }
+            if let Err(message) = bitstate_fits(store, max_memory.0) {
+                eprintln!("error: {message}");
+                return Exit::BadInput as i32;
+            }
             let bounds = weft_checker::explore::Bounds {
                 max_states,
                 max_depth,
@@ -444,7 +455,7 @@ pub fn run() -> i32 {
                 max_memory: max_memory.0,
                 stop_at_first_bug,
                 stop: on_ctrl_c(),
-                store: store.parse().unwrap_or_default(),
+                store,
             };
             let mut opts = load.report_options();
             opts.minimal_cap = minimal_cap;
@@ -514,6 +525,34 @@ fn parse_jobs(s: &str) -> Result<Jobs, String> {
             Ok(n) => Ok(Jobs::Threads(n)),
         },
     }
+}
+
+/// Whether a bit-state store's array fits: within the search's share of
+/// `--max-memory` (the array is touched all over as states are stored),
+/// and granted by the system.
+fn bitstate_fits(
+    store: weft_checker::graph::StoreKind,
+    max_memory: Option<u64>,
+) -> Result<(), String> {
+    let weft_checker::graph::StoreKind::Bitstate { bytes, .. } = store else {
+        return Ok(());
+    };
+    let shown = weft_checker::explore::bounds::size(bytes);
+    if let Some(max) = max_memory {
+        let (num, den) = weft_checker::explore::bounds::SEARCH_SHARE;
+        if bytes > max / den * num {
+            return Err(format!(
+                "--store bitstate={shown}: the bit array does not fit in the search's share ({num}/{den}) of --max-memory {}; give a smaller array or a larger --max-memory",
+                weft_checker::explore::bounds::size(max)
+            ));
+        }
+    }
+    if !weft_checker::graph::bitstate_fits(bytes) {
+        return Err(format!(
+            "--store bitstate={shown}: the system cannot allocate a bit array of this size; give a smaller one"
+        ));
+    }
+    Ok(())
 }
 
 /// Sets the number of threads the search expands states on.

@@ -65,6 +65,7 @@ pub(crate) fn operation(prog: &Program, site: Site, alt: u32, phase: u8) -> Oper
         Op::TimerStop { .. } => (A::StopTimer, Alt::Only, Mp),
         Op::TimerReset { .. } => (A::ResetTimer, Alt::Only, Mp),
         Op::AfterFunc { .. } => (A::AfterFunc, Alt::Only, Mp),
+        Op::Append { .. } => (A::Append, Alt::Only, Sm),
         Op::AwaitCallback { .. } => (A::CallbackTrigger, Alt::Only, Mp),
         Op::Load { .. } => (A::Read, Alt::Only, Sm),
         Op::Store { .. } => (A::Write, Alt::Only, Sm),

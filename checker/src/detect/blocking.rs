@@ -14,7 +14,9 @@
 //! When a bound cut the search, only components whose states were all
 //! expanded are considered, so nothing is reported from a partial view
 //! (the leaks a cut search reports beyond them are decided state by state,
-//! in [`super::certain`]).
+//! in [`super::certain`]). Likewise a bit-state search's node with an edge
+//! of unknown target ([`Graph::is_open`]) is in no bottom component: the
+//! edge may leave it.
 
 use std::collections::BTreeMap;
 
@@ -75,6 +77,7 @@ pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
         // with nothing blocked forever), so such a component is not bottom.
         let closed = scc.iter().all(|&s| {
             graph.is_expanded(s)
+                && !graph.is_open(s)
                 && graph.crashes(s) == 0
                 && graph.asleep(s) == 0
                 && graph.successors(s).iter().all(|&t| comp[t as usize] == i)

@@ -291,6 +291,20 @@ pub(crate) fn leak(state: &State, g: usize, with: &[usize], cut: bool) -> Findin
     }
 }
 
+/// Words a leak certain in one state for a bit-state search, which no
+/// bound cut but which decided no bottom component of more than one state
+/// (checker/README.md, "The bit-state store").
+pub(crate) fn reword_for_bitstate(bug: &mut Bug) {
+    bug.message = if bug.involved.first().is_some_and(|i| i.goroutine.is_main()) {
+        "main is blocked forever: nothing that can still run can unblock it \
+         (partial deadlock, certain in the state shown; the bit-state search decided no cycle)"
+    } else {
+        "goroutine blocked forever: nothing that can still run can unblock it \
+         (goroutine leak, certain in the state shown; the bit-state search decided no cycle)"
+    }
+    .to_string();
+}
+
 /// Records in `found` the leaks certain in `state`, an expanded state of
 /// the search whose enabled transitions are `transitions` and whose path
 /// `path` gives: one per site not yet in `known` (the leaks found by

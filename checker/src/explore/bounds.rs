@@ -21,9 +21,10 @@ pub struct Bounds {
     pub max_memory: Option<u64>,
     /// Stop as soon as one bug is found (time to first counterexample).
     pub stop_at_first_bug: bool,
-    /// How the search keeps the states it visited (not a bound: a full
-    /// store by default; a fingerprint store keeps 64-bit fingerprints, and
-    /// its verdicts print the chance that a collision hid a state).
+    /// How the search keeps the states it visited (a full store by
+    /// default; a fingerprint store keeps 64-bit fingerprints, and its
+    /// verdicts print the chance that a collision hid a state; a bit-state
+    /// store keeps bits, and its search is partial: [`Bound::Bitstate`]).
     pub store: crate::graph::StoreKind,
     /// Raised by whoever asks the search to stop early (the binary, on
     /// Ctrl-C): the search ends incomplete at its next state, or within
@@ -46,6 +47,15 @@ pub enum Bound {
     FirstBug,
     /// [`Bounds::stop`] was raised: the user interrupted the run (Ctrl-C).
     Interrupted,
+    /// Nothing cut the search, but it kept its visited states in a bit
+    /// array (`--store bitstate=SIZE`), which takes some states never seen
+    /// for visited: partial by construction, never verified.
+    Bitstate {
+        /// The array's size in bytes.
+        bytes: u64,
+        /// Bits set per state.
+        hash_functions: u32,
+    },
 }
 
 impl std::fmt::Display for Bound {
@@ -57,6 +67,17 @@ impl std::fmt::Display for Bound {
             Bound::Memory(bytes) => write!(f, "--max-memory {}", size(*bytes)),
             Bound::FirstBug => f.write_str("--stop-at-first-bug"),
             Bound::Interrupted => f.write_str("Ctrl-C"),
+            Bound::Bitstate {
+                bytes,
+                hash_functions,
+            } => write!(
+                f,
+                "--store {}",
+                crate::graph::StoreKind::Bitstate {
+                    bytes: *bytes,
+                    hash_functions: *hash_functions
+                }
+            ),
         }
     }
 }
@@ -77,7 +98,7 @@ pub fn size(bytes: u64) -> String {
 /// denominator); the rest is the report's. Measured on the growth
 /// stressors: the report after a search cut by memory added up to 14 % of
 /// the resident memory.
-pub(crate) const SEARCH_SHARE: (u64, u64) = (3, 4);
+pub const SEARCH_SHARE: (u64, u64) = (3, 4);
 
 /// How often (in states) the resident memory is measured: reading it costs
 /// a system call and a parse (about 15 µs), a state costs microseconds,

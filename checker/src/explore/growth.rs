@@ -106,7 +106,8 @@ fn is_limit(bound: Bound) -> bool {
         | Bound::Time(_)
         | Bound::Memory(_)
         | Bound::Interrupted => true,
-        Bound::FirstBug => false,
+        // Not a limit: the bit array missed states, nothing grew past it.
+        Bound::FirstBug | Bound::Bitstate { .. } => false,
     }
 }
 

@@ -24,6 +24,7 @@ use crate::stop::Interrupt;
 
 pub mod bounds;
 mod expand;
+mod finite;
 pub(crate) mod growth;
 pub mod progress;
 
@@ -60,6 +61,8 @@ pub struct Stats {
     pub distinct_states: usize,
     /// With a fingerprint store, the chance that a collision hid a state.
     pub collision_probability: Option<f64>,
+    /// With a bit-state store, what it stored and may have missed.
+    pub bitstate: Option<crate::graph::BitstateStats>,
 }
 
 /// The result of checking one program.
@@ -128,7 +131,32 @@ pub fn explore_within(
     let mut monitor = progress::Monitor::new(observer);
     let (graph, mut outcome, mut bugs) =
         explore_graph_monitored(prog, budget, reduction, &mut monitor)?;
-    detect::blocking::detect(prog, &graph, &mut bugs);
+    if outcome.stats.bitstate.is_some() {
+        // A bit-state search keeps the leaks certain in one state even
+        // when no bound cut it; a leak its graph decides on a bottom
+        // component is the complete search's, and takes precedence (a
+        // certain one whose goroutine is also in a global deadlock is
+        // dropped below, as for a cut search).
+        let mut decided = BTreeMap::new();
+        detect::blocking::detect(prog, &graph, &mut decided);
+        for (key, bug) in decided {
+            match bugs.get(&key) {
+                Some(known) if !known.certain_before_cut => {}
+                _ => {
+                    bugs.insert(key, bug);
+                }
+            }
+        }
+    } else {
+        detect::blocking::detect(prog, &graph, &mut bugs);
+    }
+    if outcome
+        .bound
+        .is_some_and(|b| matches!(b, Bound::Bitstate { .. }))
+        && outcome.stats.bitstate.is_some_and(|b| !b.cycles_decided)
+    {
+        decide_cycles(prog, &graph, budget, &mut bugs);
+    }
     // A goroutine found certainly blocked forever (a cut search keeps
     // those) and later part of a global deadlock the search reached is
     // reported with the deadlock only.
@@ -145,6 +173,54 @@ pub fn explore_within(
         .for_each(|b| name_as_on_path(prog, b));
     outcome.growth = growth::diagnose(prog, &graph, outcome.bound);
     Ok(outcome)
+}
+
+/// The states explored after one state to decide the leaks that only a
+/// cycle shows, in a bit-state search ([`decide_cycles`]).
+pub(crate) const CYCLE_BUDGET: usize = 100_000;
+
+/// Leaks (and never-called cancels) that only a cycle of states shows, in
+/// a bit-state search that could not decide them on its graph: from the
+/// deepest open node where a goroutine stands blocked at each site not
+/// known to leak, every state reachable is explored with the full store
+/// (at most [`CYCLE_BUDGET`] and `--max-states`, within the check's
+/// other limits). That set is
+/// closed, so its bottom components are the true graph's, and a goroutine
+/// blocked in all of its states is leaked on every continuation; what it
+/// shows is recorded with the path to the node (as a replayed run's
+/// verdict decides it). Undecided when the states are too many.
+fn decide_cycles(prog: &Program, graph: &Graph, budget: &Budget, bugs: &mut BTreeMap<BugKey, Bug>) {
+    for (&site, &s) in graph.open_blocked() {
+        let key = BugKey {
+            kind: BugKind::Leak,
+            sites: vec![site],
+        };
+        // (A leak certain in one state may still be dropped for a global
+        // deadlock below: one decided here takes precedence.)
+        if bugs.get(&key).is_some_and(|b| !b.certain_before_cut) {
+            continue;
+        }
+        let state = graph.state(s);
+        // `--max-states` bounds this work too, as the report's.
+        let states = crate::counterexample::verdict::replay_budget(budget)
+            .0
+            .min(CYCLE_BUDGET);
+        let Ok(found) = crate::counterexample::verdict::blocking_bugs(prog, &state, states, budget)
+        else {
+            continue;
+        };
+        for (key, mut bug) in found {
+            if key.kind == BugKind::Deadlock
+                || bugs.get(&key).is_some_and(|b| !b.certain_before_cut)
+            {
+                // A deadlock is a terminal state the search decides itself.
+                continue;
+            }
+            bug.path = graph.path_to(s);
+            bug.certain_before_cut = false;
+            bugs.insert(key, bug);
+        }
+    }
 }
 
 /// Names the goroutines a bug involves as its path names them: by their
@@ -215,7 +291,10 @@ fn explore_graph_monitored(
         sleep: true,
     };
     let reduced = search(prog, budget, Some(with_sleep), monitor)?;
-    if !reduced.0.has_cycle() {
+    // A bit-state graph counts as cyclic when an edge's target is unknown
+    // (`Graph::has_cycle`); a program whose runs are all finite has no cycle.
+    let bitstate = matches!(budget.bounds().store, StoreKind::Bitstate { .. });
+    if !reduced.0.has_cycle() || (bitstate && finite::runs_are_finite(prog)) {
         return Ok(reduced);
     }
     let with_proviso = Reducer {
@@ -348,7 +427,7 @@ fn search(
     };
     let rebuild: Option<crate::graph::Rebuild> = match bounds.store {
         StoreKind::Full => None,
-        StoreKind::Fingerprint => {
+        StoreKind::Fingerprint | StoreKind::Bitstate { .. } => {
             // A dropped node's state: the path to it re-executed, each step
             // made canonical as the search made it.
             let prog = prog.clone();
@@ -364,6 +443,10 @@ fn search(
         }
     };
     let mut builder = Builder::with_store(Node::awake(init), bounds.store, rebuild);
+    // A bit-state search of a program that may cycle notes where
+    // goroutines stand blocked in open nodes (`decide_cycles`).
+    let bitstate_cycles =
+        matches!(bounds.store, StoreKind::Bitstate { .. }) && !finite::runs_are_finite(prog);
     let mut bugs: BTreeMap<BugKey, Bug> = BTreeMap::new();
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
     let mut stats = Stats::default();
@@ -549,23 +632,66 @@ fn search(
                 }
             }
             builder.close(s, crashes, asleep_in_set);
+            if bitstate_cycles {
+                builder.note_blocked(
+                    s,
+                    detect::certain::blocked_among(prog, &state, &transitions)
+                        .into_iter()
+                        .map(|g| state.goroutines[g].site()),
+                );
+            }
             // A terminal state with a goroutine left is a deadlock or a leak.
-            let stuck = transitions.is_empty() && !state.goroutines.is_empty();
+            // (A callback runner still waiting is not a goroutine in Go.)
+            let stuck = transitions.is_empty()
+                && state
+                    .goroutines
+                    .iter()
+                    .any(|g| !crate::semantics::callback::waiting_runner(prog, g));
             if bounds.stop_at_first_bug && (stuck || !bugs.is_empty() || !certain.is_empty()) {
                 cut = Some(Bound::FirstBug);
                 break 'search;
             }
         }
     }
-    if cut.is_some() {
-        for (key, bug) in certain {
+    let graph = builder.finish();
+    let bitstate = graph.bitstate().map(|mut b| {
+        // Every edge known, or no cycle at all: bottom components are
+        // decided as with the full store.
+        b.cycles_decided = b.unconfirmed == 0 || finite::runs_are_finite(prog);
+        b
+    });
+    if let (
+        None,
+        StoreKind::Bitstate {
+            bytes,
+            hash_functions,
+        },
+    ) = (cut, bounds.store)
+    {
+        // Partial by construction: never verified.
+        cut = Some(Bound::Bitstate {
+            bytes,
+            hash_functions,
+        });
+    }
+    // Leaks certain in one state count when a bound cut the search, or
+    // when a bit-state search does not know every edge, so that bottom
+    // components of more than one state are not decided (checker/README,
+    // "The bit-state store").
+    let undecided_cycles = bitstate.is_some_and(|b| !b.cycles_decided);
+    let limited = !matches!(cut, None | Some(Bound::Bitstate { .. }));
+    if limited || undecided_cycles {
+        for (key, mut bug) in certain {
+            if !limited {
+                detect::certain::reword_for_bitstate(&mut bug);
+            }
             bugs.entry(key).or_insert(bug);
         }
     }
-    let graph = builder.finish();
     stats.states = graph.len();
     stats.distinct_states = graph.distinct_states();
     stats.collision_probability = graph.collision_probability();
+    stats.bitstate = bitstate;
     stats.reduction = match reducer {
         None => Applied::None,
         Some(r) if r.sleep => Applied::Por,

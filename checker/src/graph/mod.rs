@@ -5,17 +5,23 @@
 //! it through a [`Builder`], one node at a time; the detectors and reports
 //! read the finished [`Graph`] through its methods. Nothing outside this
 //! folder sees its layout: nodes stored compactly, each once
-//! ([`encode`], over [`intern`]), packed parent links ([`packed`]), and
-//! compressed rows of successors.
+//! ([`encode`], over [`intern`]), or as fingerprints ([`fingerprint`]) or
+//! bits ([`bitstate`]), packed parent links ([`packed`]), and compressed
+//! rows of successors.
 
+mod bitstate;
 mod encode;
 mod fingerprint;
 mod intern;
 mod packed;
 
+use bitstate::{BitStore, Seen};
+use bitvec::prelude::BitVec;
 use encode::NodeStore;
 use fingerprint::FingerprintStore;
 use packed::Parents;
+
+pub use bitstate::BitstateStats;
 
 use crate::reduce::SleepSet;
 use crate::semantics::Transition;
@@ -34,29 +40,117 @@ pub enum StoreKind {
     /// A 64-bit fingerprint per node; full nodes only while they wait to
     /// be expanded. A collision could hide a node: the chance is printed.
     Fingerprint,
+    /// A bit array of `bytes` bytes, `hash_functions` bits set per node
+    /// (supertrace); full nodes only while they wait to be expanded. Nodes
+    /// taken for visited are missed: the search is partial by
+    /// construction, and its verdict says what it may have missed.
+    Bitstate {
+        /// The array's size in bytes (at least 1).
+        bytes: u64,
+        /// Bits set per node (`k`, at least 1).
+        hash_functions: u32,
+    },
 }
 
-impl StoreKind {
-    /// The name used on the command line.
-    pub fn as_str(self) -> &'static str {
+/// SPIN's default number of bits set per state in bit-state mode (`-k`).
+pub const DEFAULT_HASH_FUNCTIONS: u32 = 3;
+
+/// The most bits per state `--store bitstate=SIZE,k=N` takes: beyond it
+/// the array fills faster than extra bits make a false "seen" rarer.
+pub const MAX_HASH_FUNCTIONS: u32 = 32;
+
+impl std::fmt::Display for StoreKind {
+    /// As the command line takes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StoreKind::Full => "full",
-            StoreKind::Fingerprint => "fingerprint",
+            StoreKind::Full => f.write_str("full"),
+            StoreKind::Fingerprint => f.write_str("fingerprint"),
+            StoreKind::Bitstate {
+                bytes,
+                hash_functions,
+            } => {
+                write!(f, "bitstate={}", crate::explore::bounds::size(*bytes))?;
+                if *hash_functions != DEFAULT_HASH_FUNCTIONS {
+                    write!(f, ",k={hash_functions}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
 
 impl std::str::FromStr for StoreKind {
     type Err = String;
+    /// `full`, `fingerprint`, or `bitstate=SIZE[,k=N]` with `SIZE` in bytes
+    /// (`64M`, `1G`, `4096`).
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
-            "full" => Ok(StoreKind::Full),
-            "fingerprint" => Ok(StoreKind::Fingerprint),
-            _ => Err(format!(
-                "unknown store `{s}` (expected `full` or `fingerprint`)"
-            )),
+            "full" => return Ok(StoreKind::Full),
+            "fingerprint" => return Ok(StoreKind::Fingerprint),
+            _ => {}
         }
+        let Some(arg) = s.strip_prefix("bitstate=") else {
+            return Err(format!(
+                "unknown store `{s}` (expected `full`, `fingerprint` or `bitstate=SIZE`, such as `bitstate=64M`)"
+            ));
+        };
+        let (size, k) = match arg.split_once(',') {
+            Some((size, k)) => (size, Some(k)),
+            None => (arg, None),
+        };
+        let bytes = parse_bytes(size).ok_or_else(|| {
+            format!(
+                "`{s}`: expected the bit array's size in bytes after `bitstate=`, a positive number with an optional K, M, G or T, such as `bitstate=64M`"
+            )
+        })?;
+        let hash_functions = match k {
+            None => DEFAULT_HASH_FUNCTIONS,
+            Some(k) => k
+                .strip_prefix("k=")
+                .and_then(|n| n.parse::<u32>().ok())
+                .filter(|n| (1..=MAX_HASH_FUNCTIONS).contains(n))
+                .ok_or_else(|| {
+                    format!(
+                        "`{s}`: expected `,k=N` after the size, the bits set per state, from 1 to {MAX_HASH_FUNCTIONS} (default {DEFAULT_HASH_FUNCTIONS})"
+                    )
+                })?,
+        };
+        Ok(StoreKind::Bitstate {
+            bytes,
+            hash_functions,
+        })
     }
+}
+
+/// A positive size in bytes: digits, then an optional unit (K, M, G, T,
+/// binary), whose bit count fits in a `u64` and whose array fits in the
+/// address space.
+fn parse_bytes(s: &str) -> Option<u64> {
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        "T" | "TB" | "TIB" => 40,
+        _ => return None,
+    };
+    let n: u64 = digits.parse().ok()?;
+    let bytes = n.checked_mul(1u64 << shift)?;
+    (bytes > 0 && bytes.checked_mul(8).is_some() && usize::try_from(bytes * 8).is_ok())
+        .then_some(bytes)
+}
+
+/// Allocates a bit array of `bytes` bytes and frees it: whether the
+/// system grants it (the binary asks before a search, so that a size too
+/// large is an error, not an abort).
+pub fn bitstate_fits(bytes: u64) -> bool {
+    let Ok(words) = usize::try_from(bytes.div_ceil(8)) else {
+        return false;
+    };
+    let mut v: Vec<u64> = Vec::new();
+    v.try_reserve_exact(words).is_ok()
 }
 
 /// Rebuilds the state at the end of a path from the start (for a store
@@ -69,6 +163,7 @@ pub(crate) type Rebuild = Box<dyn Fn(&[Transition]) -> State + Send + Sync>;
 enum Store {
     Full(NodeStore),
     Fingerprint(FingerprintStore),
+    Bitstate(BitStore),
 }
 
 impl Store {
@@ -76,9 +171,14 @@ impl Store {
         match self {
             Store::Full(nodes) => nodes.len(),
             Store::Fingerprint(nodes) => nodes.len(),
+            Store::Bitstate(nodes) => nodes.len(),
         }
     }
 }
+
+/// The id [`Builder::add`] returns for a successor a bit-state store took
+/// for visited without knowing which node it is (no node has it).
+pub(crate) const UNKNOWN: StateId = StateId::MAX;
 
 /// A node of the search: a state and the transitions asleep in it (always
 /// empty without reduction, so nodes are then exactly the states).
@@ -123,6 +223,14 @@ pub struct Graph {
     /// How many transitions of each expanded node's persistent set were
     /// asleep (explored from an equivalent run elsewhere).
     asleep: Vec<u32>,
+    /// Which expanded nodes have an edge whose target is unknown (a
+    /// bit-state store's unconfirmed successor): such a node may leave any
+    /// component, so it is never part of a bottom one.
+    open: BitVec,
+    /// For each site, the deepest open node in which a goroutine stands
+    /// blocked there (bit-state stores only): where a leak that only a
+    /// cycle shows is looked for after the search.
+    open_blocked: std::collections::BTreeMap<crate::state::Site, StateId>,
 }
 
 impl Graph {
@@ -153,13 +261,20 @@ impl Graph {
     pub fn state(&self, s: StateId) -> State {
         match &self.nodes {
             Store::Full(nodes) => nodes.state(s),
-            Store::Fingerprint(nodes) => match (nodes.waiting(s), &self.rebuild) {
-                (Some(node), _) => node.state,
-                (None, Some(rebuild)) => rebuild(&self.path_to(s)),
-                (None, None) => {
-                    unreachable!("internal weft bug: a fingerprint graph without a rebuild")
-                }
-            },
+            Store::Fingerprint(nodes) => self.rebuilt(nodes.waiting(s), s),
+            Store::Bitstate(nodes) => self.rebuilt(nodes.waiting(s), s),
+        }
+    }
+
+    /// The state of node `s`: `waiting`'s if it still waits in the
+    /// frontier, else rebuilt by re-executing the path to it.
+    fn rebuilt(&self, waiting: Option<Node>, s: StateId) -> State {
+        match (waiting, &self.rebuild) {
+            (Some(node), _) => node.state,
+            (None, Some(rebuild)) => rebuild(&self.path_to(s)),
+            (None, None) => {
+                unreachable!("internal weft bug: a graph that drops nodes without a rebuild")
+            }
         }
     }
 
@@ -174,15 +289,18 @@ impl Graph {
         match &self.nodes {
             Store::Full(nodes) => nodes.find(node).is_some(),
             Store::Fingerprint(nodes) => nodes.find(node).is_some(),
+            Store::Bitstate(nodes) => nodes.contains(node),
         }
     }
 
     /// How many distinct states the nodes hold (with sleep sets, a state
-    /// may be stored once per sleep set it was reached with).
+    /// may be stored once per sleep set it was reached with). A bit-state
+    /// store keeps nothing to tell them apart: it counts its nodes.
     pub(crate) fn distinct_states(&self) -> usize {
         match &self.nodes {
             Store::Full(nodes) => nodes.distinct_states(),
             Store::Fingerprint(nodes) => nodes.distinct_states(),
+            Store::Bitstate(nodes) => nodes.len(),
         }
     }
 
@@ -191,9 +309,29 @@ impl Graph {
     /// store, which is exact).
     pub fn collision_probability(&self) -> Option<f64> {
         match &self.nodes {
-            Store::Full(_) => None,
+            Store::Full(_) | Store::Bitstate(_) => None,
             Store::Fingerprint(nodes) => Some(nodes.collision_probability()),
         }
+    }
+
+    /// With a bit-state store, what it stored and may have missed (`None`
+    /// for the other stores).
+    pub fn bitstate(&self) -> Option<BitstateStats> {
+        match &self.nodes {
+            Store::Full(_) | Store::Fingerprint(_) => None,
+            Store::Bitstate(nodes) => Some(nodes.stats()),
+        }
+    }
+
+    /// Whether expanded node `s` has an edge whose target is unknown.
+    pub(crate) fn is_open(&self, s: StateId) -> bool {
+        self.open.get(s as usize).is_some_and(|b| *b)
+    }
+
+    /// For each site, the deepest open node in which a goroutine stands
+    /// blocked there (see [`Builder::note_blocked`]).
+    pub(crate) fn open_blocked(&self) -> &std::collections::BTreeMap<crate::state::Site, StateId> {
+        &self.open_blocked
     }
 
     /// Bytes the graph holds on the heap: its store, links and edges.
@@ -201,6 +339,7 @@ impl Graph {
         let store = match &self.nodes {
             Store::Full(nodes) => nodes.heap_bytes(),
             Store::Fingerprint(nodes) => nodes.heap_bytes(),
+            Store::Bitstate(nodes) => nodes.heap_bytes(),
         };
         store
             + self.parent.heap_bytes()
@@ -210,6 +349,7 @@ impl Graph {
                 + self.crashes.capacity()
                 + self.asleep.capacity())
                 * 4
+            + self.open.capacity() / 8
     }
 
     /// Depth of node `s` in the tree of first discoveries (a shortest
@@ -278,8 +418,16 @@ impl Graph {
         true
     }
 
-    /// True when the expanded part of the graph has a cycle.
+    /// True when the expanded part of the graph has a cycle, or may have
+    /// one: a node with an edge of unknown target (a bit-state store's
+    /// unconfirmed successor, maybe an earlier node) counts as closing one.
+    /// (In a bit-state graph a known edge goes to a node not closed yet,
+    /// itself or a later one, so every cycle but a self-loop has an
+    /// unknown edge: the one into its smallest id.)
     pub(crate) fn has_cycle(&self) -> bool {
+        if self.open.any() {
+            return true;
+        }
         let mut mark = vec![0u8; self.len()];
         (0..self.expanded as StateId)
             .any(|root| mark[root as usize] == 0 && !self.post_order(root, &mut mark, |_, _| {}))
@@ -287,10 +435,11 @@ impl Graph {
 
     /// Counts maximal paths from the start by dynamic programming in
     /// reverse topological order, each crashing step ending a run; `None`
-    /// if the graph has a cycle or a node was not expanded.
+    /// if the graph has a cycle, a node was not expanded or an edge's
+    /// target is unknown.
     pub(crate) fn complete_runs(&self) -> Option<u128> {
         let n = self.expanded;
-        if n != self.len() {
+        if n != self.len() || self.open.any() {
             return None;
         }
         let mut mark = vec![0u8; n];
@@ -348,6 +497,8 @@ impl Graph {
             targets: Vec::new(),
             crashes: Vec::new(),
             asleep: Vec::new(),
+            open: BitVec::new(),
+            open_blocked: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -359,18 +510,25 @@ impl Builder {
     }
 
     /// A graph with `start` as its only node (id 0), stored as `kind`
-    /// says; `rebuild` rebuilds a dropped node (required for a fingerprint
-    /// store).
+    /// says; `rebuild` rebuilds a dropped node (required for the
+    /// fingerprint and bit-state stores).
     pub(crate) fn with_store(start: Node, kind: StoreKind, rebuild: Option<Rebuild>) -> Builder {
         let mut nodes = match kind {
             StoreKind::Full => Store::Full(NodeStore::default()),
             StoreKind::Fingerprint => Store::Fingerprint(FingerprintStore::default()),
+            StoreKind::Bitstate {
+                bytes,
+                hash_functions,
+            } => Store::Bitstate(BitStore::new(bytes, hash_functions)),
         };
         match &mut nodes {
             Store::Full(n) => {
                 n.insert(&start);
             }
             Store::Fingerprint(n) => {
+                n.insert(&start);
+            }
+            Store::Bitstate(n) => {
                 n.insert(&start);
             }
         }
@@ -387,6 +545,8 @@ impl Builder {
                 targets: Vec::new(),
                 crashes: Vec::new(),
                 asleep: Vec::new(),
+                open: BitVec::new(),
+                open_blocked: std::collections::BTreeMap::new(),
             },
         }
     }
@@ -404,6 +564,9 @@ impl Builder {
             Store::Fingerprint(nodes) => nodes.take_next(s).unwrap_or_else(|| {
                 unreachable!("internal weft bug: node {s} expanded out of order")
             }),
+            Store::Bitstate(nodes) => nodes.take_next(s).unwrap_or_else(|| {
+                unreachable!("internal weft bug: node {s} expanded out of order")
+            }),
         }
     }
 
@@ -415,7 +578,9 @@ impl Builder {
     /// Adds the edge `from --t--> node` from the node being expanded,
     /// whose state is `from_state`, storing `node` (first reached from
     /// `from` by `t`) unless it is known. Returns its id and whether it is
-    /// new.
+    /// new; [`UNKNOWN`] (not new) when a bit-state store took it for
+    /// visited without knowing which node it is: the edge is not stored,
+    /// and `from` is marked open.
     pub(crate) fn add(
         &mut self,
         from: StateId,
@@ -428,6 +593,18 @@ impl Builder {
         let (id, new) = match &mut g.nodes {
             Store::Full(nodes) => nodes.insert_near(&node, Some((from, from_state))),
             Store::Fingerprint(nodes) => nodes.insert(&node),
+            Store::Bitstate(nodes) => match nodes.insert(&node) {
+                Seen::New(id) => (id, true),
+                Seen::Waiting(id) => (id, false),
+                Seen::Unconfirmed => {
+                    let at = from as usize;
+                    if g.open.len() <= at {
+                        g.open.resize(at + 1, false);
+                    }
+                    g.open.set(at, true);
+                    return (UNKNOWN, false);
+                }
+            },
         };
         if new {
             g.parent.push(from, t);
@@ -442,10 +619,30 @@ impl Builder {
     pub(crate) fn close(&mut self, s: StateId, crashes: u32, asleep: u32) {
         debug_assert_eq!(s, self.expanding());
         let g = &mut self.graph;
+        if let Store::Bitstate(nodes) = &mut g.nodes {
+            if !nodes.close(s) {
+                unreachable!("internal weft bug: node {s} closed out of order");
+            }
+        }
         g.expanded += 1;
         g.offsets.push(g.targets.len() as u32);
         g.crashes.push(crashes);
         g.asleep.push(asleep);
+    }
+
+    /// Notes that goroutines stand blocked at `sites` in node `s`, just
+    /// closed; kept for the sites of an open node (the deepest one wins:
+    /// nodes are closed in breadth-first order).
+    pub(crate) fn note_blocked(
+        &mut self,
+        s: StateId,
+        sites: impl Iterator<Item = crate::state::Site>,
+    ) {
+        if self.graph.is_open(s) {
+            for site in sites {
+                self.graph.open_blocked.insert(site, s);
+            }
+        }
     }
 
     /// Leaves `s` unexpanded after all (a bound cut the search while it was
@@ -454,6 +651,9 @@ impl Builder {
         debug_assert_eq!(s, self.expanding());
         let g = &mut self.graph;
         g.targets.truncate(g.offsets[s as usize] as usize);
+        if let Some(mut open) = g.open.get_mut(s as usize) {
+            *open = false;
+        }
     }
 
     /// The finished graph.

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use weft_models::syntax::BugKind;
 use weft_reports::view::{
-    Action, BugView, CallView, CoversView, GoroutineStatus, GoroutineView, LaneView, LocalView,
-    Location, MinimalityView, PartnerView, PendingView, Relation, ReleaseView, ReplayReport, Role,
-    ScenarioReport, StatsView, StepView, TaxonomyView, WaitChainView, WaitEdgeView, WaitForView,
-    WaitVerb, WaitView, SCHEMA_VERSION,
+    Action, BitstateView, BugView, CallView, CoversView, GoroutineStatus, GoroutineView, LaneView,
+    LocalView, Location, MinimalityView, PartnerView, PendingView, Relation, ReleaseView,
+    ReplayReport, Role, ScenarioReport, StatsView, StepView, TaxonomyView, WaitChainView,
+    WaitEdgeView, WaitForView, WaitVerb, WaitView, SCHEMA_VERSION,
 };
 use weft_reports::words::{self, Chosen, Releaser};
 
@@ -621,6 +621,18 @@ pub fn scenario_report(
             distinct_states: outcome.stats.distinct_states,
             complete_runs: outcome.stats.complete_runs,
             collision_probability: outcome.stats.collision_probability,
+            bitstate: outcome.stats.bitstate.map(|b| BitstateView {
+                array_bytes: b.bytes,
+                hash_functions: b.hash_functions,
+                hash_factor: b.hash_factor(),
+                fill: b.fill(),
+                miss_probability: b.miss_probability(),
+                unconfirmed: b.unconfirmed,
+                expected_missed: b.expected_missed,
+                coverage: b.coverage(),
+                any_missed_probability: b.any_missed_probability(),
+                cycles_decided: b.cycles_decided,
+            }),
         },
         growth: growth::views(loc, &outcome.growth),
     }

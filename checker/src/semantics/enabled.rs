@@ -103,6 +103,7 @@ fn offers(prog: &Program, state: &State) -> Vec<Offer> {
             | Op::TimerReset { .. }
             | Op::AfterFunc { .. }
             | Op::AwaitCallback { .. }
+            | Op::Append { .. }
             | Op::Load { .. }
             | Op::Store { .. }
             | Op::MapDelete { .. }
@@ -308,6 +309,7 @@ fn goroutine_transitions(
         | Op::TimerStop { .. }
         | Op::TimerReset { .. }
         | Op::AfterFunc { .. }
+        | Op::Append { .. }
         | Op::Load { .. }
         | Op::Store { .. }
         | Op::MapDelete { .. }

@@ -360,6 +360,12 @@ fn visible(
             write(ex, id, *dst, v);
             *spawned = Some(child);
         }
+        Op::Append { from, value, dst } => {
+            let from = eval(&ex.state, locals, from)?;
+            let v = eval(&ex.state, locals, value)?;
+            let s = record::append(&mut ex.state, from, v)?;
+            write(ex, id, Some(*dst), Value::Obj(s));
+        }
         Op::AwaitCallback { target, dst } => {
             let t = eval(&ex.state, locals, target)?
                 .object()

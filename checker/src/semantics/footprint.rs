@@ -114,6 +114,16 @@ fn each_touch(
         if let (false, Op::Wait { .. }, Object::Cond(c)) = (done, op, object) {
             done = f(c.locker, Use::Sync);
         }
+        // `append` reads every element it copies (as `len` does, no
+        // memory access the race detector checks: models/README.md).
+        if let (Op::Append { .. }, Object::Slice(s)) = (op, object) {
+            for &c in &s.elems {
+                if done {
+                    break;
+                }
+                done = f(c, Use::Inspect);
+            }
+        }
     });
 }
 

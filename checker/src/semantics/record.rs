@@ -111,6 +111,47 @@ fn shell<'p>(
     }
 }
 
+/// `append(from, v)`: a new slice holding copies of the elements of
+/// `from` (a nil slice has none), then `v`. Go reuses the backing array
+/// while the capacity allows; weft always copies (as Go does when the
+/// capacity is exceeded), so two slices appended from one never share
+/// elements. Elements held by value that are not values (a mutex, a
+/// record) cannot be copied: `go vet` flags such copies.
+pub(crate) fn append(state: &mut State, from: Value, v: Value) -> Result<ObjRef, Fault> {
+    let old: Vec<ObjRef> = match from {
+        Value::Nil => Vec::new(),
+        Value::Obj(r) => match state.object(r) {
+            Object::Slice(s) => s.elems.clone(),
+            o => {
+                return Err(Fault::Model(format!(
+                    "append needs a slice, found {}",
+                    o.describe()
+                )))
+            }
+        },
+        other => {
+            return Err(Fault::Model(format!(
+                "append needs a slice, found {other:?}"
+            )))
+        }
+    };
+    let mut elems = Vec::with_capacity(old.len() + 1);
+    for c in old {
+        let value = match state.object(c) {
+            Object::Var(x) => x.value,
+            o => {
+                return Err(Fault::Model(format!(
+                    "append copies the elements, and this slice holds {} by value (a copy go vet flags)",
+                    o.describe()
+                )))
+            }
+        };
+        elems.push(state.alloc(Object::Var(VarState { value })));
+    }
+    elems.push(state.alloc(Object::Var(VarState { value: v })));
+    Ok(state.alloc(Object::Slice(SliceState { elems })))
+}
+
 /// Sets value field `field` of a record just made.
 pub(crate) fn init_field(
     state: &mut State,

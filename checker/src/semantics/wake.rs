@@ -118,6 +118,7 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
         | Op::TimerStop { .. }
         | Op::TimerReset { .. }
         | Op::AfterFunc { .. }
+        | Op::Append { .. }
         | Op::Load { .. }
         | Op::Store { .. }
         | Op::MapDelete { .. }
@@ -210,6 +211,7 @@ pub(crate) fn releases(
         | Op::TimerStop { .. }
         | Op::TimerReset { .. }
         | Op::AfterFunc { .. }
+        | Op::Append { .. }
         | Op::Load { .. }
         | Op::Store { .. }
         | Op::MapDelete { .. }

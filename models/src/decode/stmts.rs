@@ -140,6 +140,7 @@ pub(crate) fn stmt_name(kind: &StmtKind) -> &'static str {
         StmtKind::GroupWithContext { .. } => "WithContext",
         StmtKind::GroupGo { .. } => "GroupGo",
         StmtKind::AfterFunc { .. } => "AfterFunc",
+        StmtKind::Append { .. } => "Append",
         StmtKind::ContextAfterFunc { .. } => "ContextAfterFunc",
         StmtKind::SetLimit { .. } => "SetLimit",
         StmtKind::WithValue { .. } => "WithValue",

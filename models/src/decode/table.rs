@@ -224,6 +224,15 @@ pub(crate) static STMTS: &[StmtSpec] = &[
     ),
     // ----- locals and shared variables -----
     row(
+        "Append",
+        &[req("target", Ty::Expr), req("value", Ty::Expr)],
+        &[],
+        |d, a, _| StmtKind::Append {
+            target: d.req_expr(a, "target"),
+            value: d.req_expr(a, "value"),
+        },
+    ),
+    row(
         "Let",
         &[
             req("name", Ty::Name),

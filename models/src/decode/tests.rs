@@ -168,6 +168,7 @@ fn every_statement_is_reachable() {
         Group("eg"), WithContext("eg2", "ectx"), GroupGo("eg", []), SetLimit("eg", 1),
         WithValue("vctx", "j", 1, 2), SyncMap("sm"), Load("sm", 1, "lv", "lok"),
         Store("sm", 1, 2), LoadOrStore("sm", 1, 2), LoadAndDelete("sm", 1),
+        AfterFunc("af", 1, []), ContextAfterFunc("stop", "k", []), Append("sl", 1),
 
         New("n", "T"), Slice("sl", "int", 2), Func("fl", [])"#,
     );

@@ -156,6 +156,12 @@ impl<'h> FnLower<'h> {
                     dst,
                 });
             }
+            HKind::Append { dst, from, value } => {
+                let from = self.pure(from);
+                let value = self.pure(value);
+                let dst = self.local(*dst);
+                self.emit(Op::Append { from, value, dst });
+            }
             HKind::AwaitCallback { target, dst } => {
                 let target = self.pure(target);
                 let dst = self.local(*dst);

@@ -222,6 +222,18 @@ fn dis(p: &Program, name: &str) -> Vec<String> {
                     args.join(", ")
                 )
             }
+            Op::Append {
+                from,
+                value,
+                dst: d,
+            } => {
+                format!(
+                    "{} = append {} {}",
+                    f.local_names[d.index()],
+                    e(from),
+                    e(value)
+                )
+            }
             Op::AwaitCallback { target, dst: d } => {
                 format!(
                     "{} = await callback {}",

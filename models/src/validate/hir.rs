@@ -290,6 +290,12 @@ pub(crate) enum HKind {
         runner: FuncId,
         args: Vec<RExpr>,
     },
+    /// `dst = append(from, value)`: a new slice.
+    Append {
+        dst: Slot,
+        from: RExpr,
+        value: RExpr,
+    },
     /// A callback runner waits for its timer or context; `dst` says whether
     /// the callback runs.
     AwaitCallback {

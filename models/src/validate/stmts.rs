@@ -135,6 +135,7 @@ impl Walker<'_> {
                 HKind::Assign { dst, value }
             }
             StmtKind::Set { target, value } => return self.set(target, value),
+            StmtKind::Append { target, value } => return self.append(target, value, span),
             StmtKind::Delete { map, key } if self.is_sync_map(map) => HKind::SyncMap {
                 map: self.expr(map).0,
                 op: SyncMapOp::Delete,
@@ -610,6 +611,70 @@ impl Walker<'_> {
     fn set(&mut self, target: &ExprSrc, value: &ExprSrc) -> Option<HKind> {
         let t = self.target(target);
         let (v, k) = self.expr(value);
+        self.assign_to(t, target, v, k)
+    }
+
+    /// `Append(xs, v)`: `xs = append(xs, v)`. The new slice is made in a
+    /// hidden local, then assigned as `Set` would.
+    fn append(&mut self, target: &ExprSrc, value: &ExprSrc, span: Span) -> Option<HKind> {
+        let (from, k) = self.expr(target);
+        if let Kind::Slice(i) = k {
+            let elem = self.cells.get(i);
+            if elem.inline {
+                self.error(
+                    Diagnostic::new(
+                        format!(
+                            "`append` copies the elements, and these are {} held by value",
+                            elem.kind.describe()
+                        ),
+                        from.span,
+                    )
+                    .with_label("elements held by value")
+                    .with_note("go vet's copylocks check flags such copies")
+                    .with_help("hold the elements by pointer: a slice of `*sync.Mutex` or `*T`"),
+                );
+            }
+        } else if !matches!(k, Kind::Unknown | Kind::Nil) {
+            self.error(
+                Diagnostic::new(
+                    format!("`append` needs a slice, found {}", k.describe()),
+                    from.span,
+                )
+                .with_label("not a slice")
+                .with_help("make one with `Slice(\"xs\", \"int\", 0)`, or declare `Var(name: \"xs\", type: \"[]int\")`"),
+            );
+        }
+        let (v, _) = self.expr(value);
+        let kind = match k {
+            Kind::Slice(_) => k,
+            _ => Kind::Unknown,
+        };
+        let tmp = self.hidden("$append", kind, span);
+        let t = self.target(target);
+        let assign = self.assign_to(
+            t,
+            target,
+            RExpr {
+                kind: super::hir::RKind::Local(tmp),
+                span,
+            },
+            kind,
+        )?;
+        Some(HKind::Seq(vec![
+            HStmt {
+                kind: HKind::Append {
+                    dst: tmp,
+                    from,
+                    value: v,
+                },
+                span,
+            },
+            HStmt { kind: assign, span },
+        ]))
+    }
+
+    /// Assigns `v` (of kind `k`) to the resolved left side `t` of a `Set`.
+    fn assign_to(&mut self, t: Target, target: &ExprSrc, v: RExpr, k: Kind) -> Option<HKind> {
         match t {
             Target::Local(dst, lk) => {
                 if !lk.compatible(k) {

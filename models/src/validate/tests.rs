@@ -134,7 +134,7 @@ fn objects_used_as_the_wrong_kind() {
     assert_eq!(
         one(r#"main: [After("c", 1), Stop("c")]"#),
         (
-            "`Stop` needs a timer or ticker, but `c` is a channel".into(),
+            "`Stop` needs a timer, ticker or context.AfterFunc stop function, but `c` is a channel".into(),
             "c".into(),
             h("channels made by `After` and `Tick` cannot be stopped or reset; use `Timer` or `Ticker`")
         )

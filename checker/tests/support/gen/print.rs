@@ -29,7 +29,7 @@ pub(super) fn field_names(
     let args: &'static [&'static str] = match (op, nargs) {
         ("Chan", _) => &["name", "cap"],
         ("Cond", _) => &["name", "locker"],
-        ("Var", _) => &["name", "init"],
+        ("Var", _) => &["name", "init", "type"],
         ("Timer" | "After" | "Ticker" | "Tick", _) => &["name", "duration"],
         ("WithCancel", _) => &["ctx", "cancel", "parent"],
         ("WithTimeout", 3) => &["ctx", "cancel", "timeout"],
@@ -62,6 +62,7 @@ pub(super) fn field_names(
         ("Cancel", _) => &["cancel"],
         ("Stop", _) => &["timer", "into"],
         ("AfterFunc", _) => &["name", "duration"],
+        ("Append", _) => &["target", "value"],
         ("ContextAfterFunc", _) => &["stop", "ctx"],
         ("Reset", _) => &["timer", "duration", "into"],
         ("Sleep", _) => &["duration"],

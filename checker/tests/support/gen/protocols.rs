@@ -1047,6 +1047,27 @@ impl Gen {
             vec![s(h), Arg::List(vec![int(1)]), s(r.clone())],
         ));
         b.push(assert(format!("{r} == 2")));
+        if self.rng.chance(50) {
+            // Results collected with append into a shared slice, under a
+            // lock or (sometimes) not: a race and a lost element.
+            let xs = self.fresh("xs");
+            self.global(leaf("Var", vec![s(xs.clone()), s("nil"), s("[]int")]), None);
+            let m = self.object("Mutex", "amu");
+            let other = self.any();
+            for w in [g, other] {
+                let append = leaf("Append", vec![s(xs.clone()), self.me(w)]);
+                let st = if self.rng.chance(80) {
+                    vec![
+                        leaf("Lock", vec![s(m.clone())]),
+                        append,
+                        leaf("Unlock", vec![s(m.clone())]),
+                    ]
+                } else {
+                    vec![append]
+                };
+                self.put(w, Place::Body, st, true);
+            }
+        }
         self.put(g, Place::Body, b, true);
     }
 

@@ -99,6 +99,47 @@ func main() {
 		s := &Server{handle: func(x int) int { return x * 2 }}
 		return fmt.Sprint(s.handle(21))
 	})
+	try("append-to-nil", func() string {
+		var xs []int
+		xs = append(xs, 1)
+		xs = append(xs, 2)
+		return fmt.Sprint(len(xs), xs[0], xs[1])
+	})
+	try("append-copies-channels", func() string {
+		var chs []chan int
+		for i := 0; i < 2; i++ {
+			chs = append(chs, make(chan int, 1))
+		}
+		for i, c := range chs {
+			c <- i
+		}
+		return fmt.Sprint(<-chs[1])
+	})
+	try("append-locked", func() string {
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		var xs []int
+		for i := 1; i <= 2; i++ {
+			wg.Add(1)
+			go func(v int) {
+				defer wg.Done()
+				mu.Lock()
+				xs = append(xs, v)
+				mu.Unlock()
+			}(i)
+		}
+		wg.Wait()
+		return fmt.Sprint(len(xs))
+	})
+	if len(os.Args) > 1 && os.Args[1] == "race-append" {
+		var wg sync.WaitGroup
+		var xs []int
+		for i := 1; i <= 2; i++ {
+			wg.Add(1)
+			go func(v int) { defer wg.Done(); xs = append(xs, v) }(i)
+		}
+		wg.Wait()
+	}
 	if len(os.Args) > 1 && os.Args[1] == "nil-chan-field" {
 		// Blocks forever: Go's runtime reports the deadlock.
 		s := &Server{}
