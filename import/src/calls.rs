@@ -318,12 +318,33 @@ impl Importer<'_> {
                 "Tick",
                 format!(", {}", self.duration(&args))
             ),
+            // `t := time.AfterFunc(d, f)`: the callback's goroutine is
+            // started at the call and waits for the timer (models/README.md
+            // "AfterFunc callbacks").
             "time.AfterFunc" => {
-                return Err(self.unsupported_with(
-                    call,
-                    "time.AfterFunc",
-                    "write the callback as a goroutine: `go func() { <-time.After(d); f() }()`",
-                ))
+                let Some(f) = arg(1).filter(|_| args.len() == 2) else {
+                    return Err(self.unsupported(call, "time.AfterFunc without `(d, f)`"));
+                };
+                let name = into!(0, Kind::Timer)
+                    .map(|n| format!("name: {}, ", q(&n)))
+                    .unwrap_or_default();
+                let head = format!("AfterFunc({name}duration: {}", self.duration(&args));
+                return self.callback(&head, f, stmt, em);
+            }
+            // `stop := context.AfterFunc(ctx, f)`.
+            "context.AfterFunc" => {
+                let (Some(c), Some(f), 2) = (arg(0), arg(1), args.len()) else {
+                    return Err(self.unsupported(call, "context.AfterFunc without `(ctx, f)`"));
+                };
+                let ctx = self.expr(c)?;
+                if ctx.untracked || ctx.kind != Kind::Ctx {
+                    return Err(self.unsupported(c, "a context weft cannot follow"));
+                }
+                let stop = into!(0, Kind::StopFunc)
+                    .map(|n| format!("stop: {}, ", q(&n)))
+                    .unwrap_or_default();
+                let head = format!("ContextAfterFunc({stop}ctx: {}", q(&ctx.text));
+                return self.callback(&head, f, stmt, em);
             }
             "context.Background" | "context.TODO" => obj!(Kind::Ctx, "Background"),
             "context.WithCancel" | "context.WithTimeout" | "context.WithDeadline" => {
@@ -541,6 +562,14 @@ impl Importer<'_> {
                 em.leaf(&format!("Cancel({})", q(&b.ron)), at);
                 return Ok(());
             }
+            // `ok := stop()`, the function `context.AfterFunc` returned.
+            if b.kind == Kind::StopFunc {
+                let into = into!(0, Kind::Bool)
+                    .map(|i| format!(", into: {}", q(&i)))
+                    .unwrap_or_default();
+                em.leaf(&format!("Stop(timer: {}{into})", q(&b.ron)), at);
+                return Ok(());
+            }
         }
         if self.opts.allow_abstract {
             for t in targets {
@@ -719,6 +748,89 @@ impl Importer<'_> {
         em.close("])");
         self.scope.pop();
         (self.in_main, self.result) = saved;
+        Ok(())
+    }
+
+    /// The callback of `time.AfterFunc` or `context.AfterFunc`, closing
+    /// the statement `head` opened (`AfterFunc(name: "t", duration: 1`):
+    /// a function literal without parameters becomes its `body`; a
+    /// function of the file, a method value (`s.tick`) or a function value
+    /// without parameters its `func` (a method value's receiver is its one
+    /// argument, bound at the call as Go binds it); a cancel function a
+    /// body calling it.
+    fn callback(&mut self, head: &str, f: Node, stmt: Node, em: &mut Emitter) -> Result<(), Fail> {
+        let at = self.span(stmt);
+        if f.kind() == "func_literal" {
+            return self.closure(&format!("{head}, body: ["), f, &[], stmt, em);
+        }
+        let hint = "pass a function without parameters: `func() { ... }`, a function of the \
+                    file, a method value `s.m` or a function value";
+        let text = self.text(f).to_string();
+        let (func, args) = if let Some(key) = self.method_key(f) {
+            // A method value: its receiver is evaluated at the call.
+            let Some(&m) = self.pkg.funcs.get(&key) else {
+                return Err(self.unsupported_with(f, "this callback", hint));
+            };
+            let sig = self.sig(m)?;
+            let recv = f.child_by_field_name("operand").map(|o| self.expr(o));
+            let Some(recv) = recv.transpose()? else {
+                return Err(self.unsupported_with(f, "this callback", hint));
+            };
+            let Kind::Record { ty, .. } = recv.kind else {
+                return Err(self.unsupported(f, "a receiver weft cannot follow"));
+            };
+            if recv.untracked || sig.params.len() != 1 || sig.params[0].1 == Kind::Untracked {
+                return Err(self.unsupported_with(f, "this method value as a callback", hint));
+            }
+            let m = f
+                .child_by_field_name("field")
+                .map(|n| self.text(n).to_string())
+                .unwrap_or_default();
+            let recv = match self.method_of(ty, &m) {
+                Some((_, path)) if !path.is_empty() => {
+                    format!("{}.{}", recv.text, path.join("."))
+                }
+                _ => recv.text,
+            };
+            self.wanted.push(key.clone());
+            (key, vec![q(&recv)])
+        } else if f.kind() == "identifier"
+            && self.pkg.funcs.contains_key(&text)
+            && self.scope.get(&text).is_none()
+        {
+            let Some(&fun) = self.pkg.funcs.get(&text) else {
+                return Err(self.unsupported_with(f, "this callback", hint));
+            };
+            if !self.sig(fun)?.params.is_empty() {
+                return Err(self.unsupported_with(f, "a callback with parameters", hint));
+            }
+            self.wanted.push(text.clone());
+            (text, Vec::new())
+        } else if let Some(b) = self
+            .scope
+            .get(&text)
+            .cloned()
+            .filter(|b| f.kind() == "identifier" && matches!(b.kind, Kind::Func { .. }))
+        {
+            (b.ron, Vec::new())
+        } else if let Some(b) = self
+            .scope
+            .get(&text)
+            .cloned()
+            .filter(|b| f.kind() == "identifier" && b.kind == Kind::Cancel)
+        {
+            // A cancel function as the callback: `context.AfterFunc(ctx, cancel)`.
+            em.open(&format!("{head}, body: ["), at);
+            em.leaf(&format!("Cancel({})", q(&b.ron)), at);
+            em.close("])");
+            return Ok(());
+        } else {
+            return Err(self.unsupported_with(f, "this callback", hint));
+        };
+        em.leaf(
+            &format!("{head}, func: {}, args: [{}])", q(&func), args.join(", ")),
+            at,
+        );
         Ok(())
     }
 

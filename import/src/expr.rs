@@ -466,13 +466,18 @@ impl Importer<'_> {
                 )
             })
         });
+        // `stop()`, the function `context.AfterFunc` returned.
+        let stop = self
+            .scope
+            .get(&fname)
+            .is_some_and(|b| b.kind == Kind::StopFunc);
         // `make` and `new` inside an expression (a struct literal's field).
         let makes = matches!(fname.as_str(), "make" | "new");
         // A call through a function value whose result weft follows.
         let value_fn = self.scope.get(&fname).is_some_and(
             |b| matches!(b.kind, Kind::Func { ret } if ret != crate::scope::Elem::Other),
         );
-        if !(own || atomic || method || makes || value_fn) {
+        if !(own || atomic || method || makes || value_fn || stop) {
             return Ok(None);
         }
         let base: String = fname

@@ -280,7 +280,10 @@ impl Importer<'_> {
             }
             Kind::Func { .. } => tys.trim().to_string(),
             Kind::Group => format!("{ptr}errgroup.Group"),
-            Kind::Recovered | Kind::Testing | Kind::Error | Kind::Untracked => return None,
+            // Never a field's kind: a `func() bool` field is a function value.
+            Kind::StopFunc | Kind::Recovered | Kind::Testing | Kind::Error | Kind::Untracked => {
+                return None
+            }
         })
     }
 

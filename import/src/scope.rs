@@ -25,8 +25,10 @@ pub enum Kind {
     Ctx,
     /// `context.CancelFunc`.
     Cancel,
-    /// `*time.Timer`.
+    /// `*time.Timer` (from `time.NewTimer` or `time.AfterFunc`).
     Timer,
+    /// The `stop` function `context.AfterFunc` returns (`func() bool`).
+    StopFunc,
     /// `*time.Ticker`.
     Ticker,
     /// A map with tracked keys and values.
@@ -114,6 +116,7 @@ impl SliceElem {
             | Kind::Ctx
             | Kind::Cancel
             | Kind::Timer
+            | Kind::StopFunc
             | Kind::Ticker
             | Kind::Map
             | Kind::Ptr
@@ -197,6 +200,7 @@ impl Kind {
             Kind::Ctx => "a context.Context",
             Kind::Cancel => "a context.CancelFunc",
             Kind::Timer => "a *time.Timer",
+            Kind::StopFunc => "a context.AfterFunc stop function",
             Kind::Ticker => "a *time.Ticker",
             Kind::Map => "a map",
             Kind::Int => "an integer",

@@ -388,7 +388,9 @@ impl Importer<'_> {
                 "weft binds `a := b` of an object as a second name for it; give the new object a new name",
             ));
         }
-        if self.shared.contains(name) {
+        // A variable declared as a `Var` (`var t *time.Timer` that a
+        // closure shares) is written in place, which the closure reads.
+        if self.shared.contains(name) && !b.shared {
             return Err(self.unsupported_with(
                 stmt,
                 &format!("assigning {} to `{name}`, which a function literal shares", kind.describe()),
@@ -828,10 +830,23 @@ impl Importer<'_> {
                         format!("Let(name: {}, value: \"nil\", type: {t})", q(&nm))
                     }
                 }
+                // `var t *time.Timer`: nil until assigned (`t =
+                // time.AfterFunc(...)`). A closure sharing it reads the
+                // shared variable, as the re-arming callback does.
+                Kind::Timer if tys.trim() == "*time.Timer" => {
+                    let shared = global || self.shared.contains(&nm);
+                    let t = q("*time.Timer");
+                    if shared {
+                        format!("Var(name: {}, type: {t})", q(&nm))
+                    } else {
+                        format!("Let(name: {}, value: \"nil\", type: {t})", q(&nm))
+                    }
+                }
                 Kind::Cond
                 | Kind::Error
                 | Kind::Func { .. }
                 | Kind::Timer
+                | Kind::StopFunc
                 | Kind::Ticker
                 | Kind::Ptr
                 | Kind::Recovered
@@ -844,12 +859,14 @@ impl Importer<'_> {
                 }
             };
             self.declare(&nm, kind);
-            if global || kind == Kind::AtomicInt {
+            // A timer variable declared as a `Var` is assigned with `Set`.
+            let shared_timer = kind == Kind::Timer && (global || self.shared.contains(&nm));
+            if global || kind == Kind::AtomicInt || shared_timer {
                 if let Some(b) = self.scope.get(&nm).cloned() {
                     self.scope.declare(
                         &nm,
                         Binding {
-                            shared: b.kind.is_value() || b.kind == Kind::AtomicInt,
+                            shared: b.kind.is_value() || b.kind == Kind::AtomicInt || shared_timer,
                             ..b
                         },
                     );

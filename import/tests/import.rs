@@ -513,3 +513,118 @@ fn errgroup_maps_to_the_languages_group_and_its_functions_errors_are_followed() 
         "{e:?}"
     );
 }
+
+#[test]
+fn time_after_func_becomes_after_func_with_its_callback() {
+    let i = one(concat!(
+        "package main\nimport \"time\"\n",
+        "type S struct{ n int }\n",
+        "func (s *S) tick() { s.n = 1 }\n",
+        "func ping() {}\n",
+        "func main() {\n",
+        "\tdone := make(chan int)\n",
+        "\tt := time.AfterFunc(time.Millisecond, func() { close(done) })\n",
+        "\t<-done\n",
+        "\tif !t.Stop() {\n\t\tt.Reset(time.Second)\n\t}\n",
+        "\ts := &S{}\n",
+        "\ttime.AfterFunc(time.Millisecond, s.tick)\n",
+        "\t_ = time.AfterFunc(time.Millisecond, ping)\n",
+        "\tf := func() {}\n",
+        "\tt2 := time.AfterFunc(time.Second, f)\n",
+        "\tt2.Stop()\n",
+        "}\n",
+    ));
+    for want in [
+        "AfterFunc(name: \"t\", duration: 1, body: [  // go: t.go:8",
+        "Close(\"done\"),  // go: t.go:8",
+        "Stop(timer: \"t\", into: \"t_Stop_1\"),  // go: t.go:10",
+        "Reset(timer: \"t\", duration: 1),  // go: t.go:11",
+        "AfterFunc(duration: 1, func: \"S_tick\", args: [\"s\"]),  // go: t.go:14",
+        "AfterFunc(duration: 1, func: \"ping\", args: []),  // go: t.go:15",
+        "AfterFunc(name: \"t2\", duration: 1, func: \"f\", args: []),  // go: t.go:17",
+        "Stop(timer: \"t2\"),  // go: t.go:18",
+        "\"ping\": (params: [], body: [",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+}
+
+#[test]
+fn a_timer_variable_a_callback_re_arms_is_a_shared_var() {
+    // `var t *time.Timer; t = time.AfterFunc(d, func() { t.Reset(d) })`:
+    // the callback reads the variable main assigns (the classic race).
+    let i = one(concat!(
+        "package main\nimport \"time\"\n",
+        "func main() {\n",
+        "\tvar t *time.Timer\n",
+        "\tt = time.AfterFunc(time.Millisecond, func() {\n",
+        "\t\tt.Reset(time.Millisecond)\n",
+        "\t})\n",
+        "}\n",
+    ));
+    for want in [
+        "Var(name: \"t\", type: \"*time.Timer\"),  // go: t.go:4",
+        "AfterFunc(name: \"t_new1\", duration: 1, body: [  // go: t.go:5",
+        "Reset(timer: \"t\", duration: 1),  // go: t.go:6",
+        "Set(\"t\", \"t_new1\"),  // go: t.go:5",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+}
+
+#[test]
+fn context_after_func_and_its_stop_function() {
+    let i = one(concat!(
+        "package main\nimport \"context\"\n",
+        "func main() {\n",
+        "\tctx, cancel := context.WithCancel(context.Background())\n",
+        "\tstop := context.AfterFunc(ctx, func() {})\n",
+        "\tdefer stop()\n",
+        "\tok := stop()\n",
+        "\tif !stop() {\n\t\t_ = ok\n\t}\n",
+        "\tcontext.AfterFunc(ctx, cancel)\n",
+        "\tcancel()\n",
+        "}\n",
+    ));
+    for want in [
+        "ContextAfterFunc(stop: \"stop\", ctx: \"ctx\", body: [  // go: t.go:5",
+        "Defer([  // go: t.go:6",
+        "Stop(timer: \"stop\"),  // go: t.go:6",
+        "Stop(timer: \"stop\", into: \"ok\"),  // go: t.go:7",
+        "Stop(timer: \"stop\", into: \"stop_",
+        "If(\"!stop_",
+        "ContextAfterFunc(ctx: \"ctx\", body: [  // go: t.go:11",
+        "Cancel(\"cancel\"),  // go: t.go:11",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+}
+
+#[test]
+fn after_func_callbacks_weft_cannot_follow_are_refused_where_they_are() {
+    let e = errors(
+        concat!(
+            "package main\nimport \"time\"\n",
+            "func work(n int) {}\n",
+            "func main() {\n",
+            "\ttime.AfterFunc(time.Millisecond, work)\n",
+            "}\n",
+        ),
+        &Options::default(),
+    );
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!((e[0].0, e[0].1), (5, 35), "{e:?}");
+    assert!(e[0].2.contains("a callback with parameters"), "{e:?}");
+    let e = errors(
+        concat!(
+            "package main\nimport (\n\t\"context\"\n\t\"os\"\n)\n",
+            "func main() {\n",
+            "\tcontext.AfterFunc(os.Ctx, func() {})\n",
+            "}\n",
+        ),
+        &Options::default(),
+    );
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].0, 7, "{e:?}");
+    assert!(e[0].2.contains("a context weft cannot follow"), "{e:?}");
+}

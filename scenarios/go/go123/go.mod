@@ -1,0 +1,3 @@
+module weft.example/gocorpus/go123
+
+go 1.23
