@@ -189,3 +189,40 @@ fn a_successor_chain_that_ends_in_a_stuck_goroutine_reports_its_leak() {
         vec![BugKind::Leak]
     );
 }
+
+#[test]
+fn the_report_of_a_callback_that_re_arms_for_ever_finds_minimal_schedules() {
+    // `t = time.AfterFunc(d, func() { t.Reset(d) })`: every run of the
+    // callback starts the next. The report's own searches (the minimal
+    // schedule, the certainty of a leak) store canonical ids as the
+    // search does, so they finish instead of growing ids until their cap.
+    let src = r#"Scenario(
+    name: "rearm",
+    expect: [Race, Panic],
+    main: [
+        Var(name: "t", type: "*time.Timer"),
+        Func("tick", [], [Reset("t", 1)]),
+        AfterFunc("t0", 1, "tick"),
+        Set("t", "t0"),
+    ],
+)"#;
+    let (file, prog) = compile(src);
+    let out = explore_with(&prog, &Bounds::default(), Reduction::Por).expect("explores");
+    assert!(out.complete);
+    let loc = Locator {
+        file: &file,
+        prog: &prog,
+        origin: None,
+    };
+    let report = scenario_report(&loc, "test.ron", &out, &Options::default());
+    let text = weft_reports::text::render(
+        &report,
+        weft_reports::text::Style {
+            color: false,
+            width: 200,
+            stats: false,
+            detailed_stats: false,
+        },
+    );
+    assert_eq!(text.matches("  minimal: ").count(), 2, "{text}");
+}

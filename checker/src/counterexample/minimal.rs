@@ -80,6 +80,10 @@ struct Succ {
     t: Transition,
     /// The next state, `None` when the step crashed.
     next: Option<u32>,
+    /// How the step renamed goroutines (states are stored with canonical
+    /// ids, so that a chain of goroutines each starting its successor
+    /// repeats a state, as in the search).
+    renaming: crate::state::canonical::GoroutineRenaming,
     /// Whether the step itself shows the bug (a crash, a context leak).
     goal: bool,
 }
@@ -158,13 +162,19 @@ impl Searcher<'_> {
                 self.cut = true;
             }
             let goal = self.edge_goal(&step.events, step.failure.as_ref());
+            let mut renaming = Default::default();
             let next = match step.failure {
                 Some(_) => None,
-                None => Some(self.intern(step.state)),
+                None => {
+                    let mut next = step.state;
+                    renaming = crate::state::canonical::canonical_goroutines(&mut next);
+                    Some(self.intern(next))
+                }
             };
             out.push(Succ {
                 t: t.clone(),
                 next,
+                renaming,
                 goal,
             });
         }
@@ -388,6 +398,18 @@ pub(crate) fn minimal_schedule_within(
                 nodes[n].last.clone()
             } else {
                 movers
+            };
+            // In the next state's names (a goroutine that ended may leave
+            // its id to another: then only the preemption count of this
+            // ranking is off, never the schedule).
+            let last: Last = if succ.renaming.is_empty() {
+                last
+            } else {
+                let after = &s.states[next as usize];
+                last.iter()
+                    .map(|id| succ.renaming.apply(id))
+                    .filter(|id| after.position(id).is_some())
+                    .collect()
             };
             pushes.push((cost, n, None, Some((next, last, succ.t.clone()))));
         }

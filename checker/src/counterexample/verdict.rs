@@ -33,7 +33,7 @@ use crate::graph::{Builder, Graph, Node, StateId};
 use crate::reduce::ProgramFuture;
 use crate::semantics::context::CancelStatus;
 use crate::semantics::{self, Event, Failure, FailureKind, Transition};
-use crate::state::{GoroutineId, Object, Site, State};
+use crate::state::{Object, Site, State};
 use crate::stop::Interrupt;
 
 /// The bugs one run shows, keyed as the detectors key them.
@@ -114,9 +114,13 @@ pub(crate) fn reachable(
     Ok(graph.finish())
 }
 
-fn blocked_in(prog: &Program, state: &State, g: &GoroutineId) -> bool {
+/// Whether a goroutine of `state` stands blocked at `site`.
+fn blocked_at(prog: &Program, state: &State, site: Site) -> bool {
     let (blocked, _) = blocking::blocked_goroutines(prog, state);
-    blocked.contains(g)
+    state
+        .goroutines
+        .iter()
+        .any(|g| g.site() == site && blocked.contains(&g.id))
 }
 
 fn pending_cancel(state: &State, site: Site) -> bool {
@@ -247,11 +251,12 @@ fn blocking_in(prog: &Program, graph: &Graph) -> Vec<(BugKey, Bug)> {
         .into_iter()
         .filter(|(key, bug)| match key.kind {
             BugKind::Deadlock => terminal,
-            BugKind::Leak => bug.involved.first().is_some_and(|i| {
-                graph
-                    .states()
-                    .all(|state| blocked_in(prog, &state, &i.goroutine))
-            }),
+            // By site: the states are stored with canonical goroutine ids,
+            // which rename a goroutine once an earlier one has ended.
+            BugKind::Leak => bug
+                .involved
+                .first()
+                .is_some_and(|i| graph.states().all(|state| blocked_at(prog, &state, i.site))),
             BugKind::ContextLeak => graph.states().all(|state| pending_cancel(&state, bug.site)),
             _ => false,
         })
