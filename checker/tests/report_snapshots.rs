@@ -260,6 +260,7 @@ fn json_report_snapshot() {
         reduction: "por".into(),
         distinct_states: 0,
         complete_runs: None,
+        states_on_complete_runs: None,
         collision_probability: None,
         bitstate: None,
     };

@@ -933,6 +933,10 @@ pub struct StatsView {
     /// Maximal runs through the explored graph, when it is acyclic and
     /// complete (with partial-order reduction: one per Mazurkiewicz trace).
     pub complete_runs: Option<u128>,
+    /// How many stored states lie on a complete run, when the runs are
+    /// counted: the others lie only on explorations that end with every
+    /// remaining transition asleep.
+    pub states_on_complete_runs: Option<usize>,
     /// With `--store fingerprint`: the chance that two visited states
     /// shared a fingerprint, so that one was taken for visited and what
     /// lies beyond it was not explored (absent with the exact full store).

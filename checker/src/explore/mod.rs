@@ -54,6 +54,10 @@ pub struct Stats {
     /// graph, counting each crashing step as the end of a run; `None` when
     /// the graph has a cycle or the search was cut.
     pub complete_runs: Option<u128>,
+    /// How many stored states lie on a complete run, when the runs are
+    /// counted: the others lie only on explorations that end with every
+    /// remaining transition asleep (work an optimal reduction avoids).
+    pub states_on_complete_runs: Option<usize>,
     /// The reduction the search applied.
     pub reduction: Applied,
     /// Distinct program states among the nodes (with sleep sets, one state
@@ -557,9 +561,12 @@ fn search(
                     chosen.push(i);
                 }
             }
+            // A doomed node (see `reduce::persistent::doomed`) explores
+            // nothing; its sleeping transitions make it no end of a run.
+            let doomed = !fair && view.as_ref().is_some_and(|v| v.doomed);
             let asleep_in_set = asleep_here
                 .iter()
-                .filter(|&&i| view.as_ref().is_none_or(|v| v.persistent[i]))
+                .filter(|&&i| doomed || view.as_ref().is_none_or(|v| v.persistent[i]))
                 .count() as u32;
             let mut crashes = 0u32;
             // The chosen steps taken so far that did not crash: each sleeps in
@@ -702,7 +709,10 @@ fn search(
     stats.peak_resident_bytes = crate::memory::peak_resident_bytes();
     let complete = cut.is_none();
     if complete {
-        stats.complete_runs = graph.complete_runs();
+        if let Some((runs, on_runs)) = graph.complete_runs() {
+            stats.complete_runs = Some(runs);
+            stats.states_on_complete_runs = Some(on_runs);
+        }
     }
     let outcome = Outcome {
         bugs: Vec::new(),

@@ -436,8 +436,9 @@ impl Graph {
     /// Counts maximal paths from the start by dynamic programming in
     /// reverse topological order, each crashing step ending a run; `None`
     /// if the graph has a cycle, a node was not expanded or an edge's
-    /// target is unknown.
-    pub(crate) fn complete_runs(&self) -> Option<u128> {
+    /// target is unknown. With it, how many nodes lie on a complete run
+    /// (the rest lie only on explorations that end asleep).
+    pub(crate) fn complete_runs(&self) -> Option<(u128, usize)> {
         let n = self.expanded;
         if n != self.len() || self.open.any() {
             return None;
@@ -455,7 +456,8 @@ impl Graph {
                     .fold(crashes, |acc, &t| acc.saturating_add(runs[t as usize]))
             };
         });
-        acyclic.then_some(runs[0])
+        let on_runs = runs.iter().filter(|&&r| r > 0).count();
+        acyclic.then_some((runs[0], on_runs))
     }
 
     /// The node `s` was first reached from (`None` for the start).

@@ -620,6 +620,7 @@ pub fn scenario_report(
             reduction: outcome.stats.reduction.as_str().to_string(),
             distinct_states: outcome.stats.distinct_states,
             complete_runs: outcome.stats.complete_runs,
+            states_on_complete_runs: outcome.stats.states_on_complete_runs,
             collision_probability: outcome.stats.collision_probability,
             bitstate: outcome.stats.bitstate.map(|b| BitstateView {
                 array_bytes: b.bytes,
