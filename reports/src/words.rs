@@ -1060,8 +1060,8 @@ pub fn bitstate_note(b: &crate::view::BitstateView) -> String {
     if !b.cycles_decided {
         note.push_str(
             "; leaks and never-called cancels that only a cycle of states shows were looked for \
-             only after the deepest state where each operation was blocked (100,000 states at most), \
-             and may be missed",
+             only after the deepest state where each operation was blocked or each cancel pending \
+             (100,000 states at most), and may be missed",
         );
     }
     note.push_str(" (--store full is exact)");

@@ -194,9 +194,9 @@ pub(crate) const CYCLE_BUDGET: usize = 100_000;
 /// shows is recorded with the path to the node (as a replayed run's
 /// verdict decides it). Undecided when the states are too many.
 fn decide_cycles(prog: &Program, graph: &Graph, budget: &Budget, bugs: &mut BTreeMap<BugKey, Bug>) {
-    for (&site, &s) in graph.open_blocked() {
+    for (&(kind, site), &s) in graph.open_blocked() {
         let key = BugKey {
-            kind: BugKind::Leak,
+            kind,
             sites: vec![site],
         };
         // (A leak certain in one state may still be dropped for a global
@@ -640,11 +640,20 @@ fn search(
             }
             builder.close(s, crashes, asleep_in_set);
             if bitstate_cycles {
+                let pending = state.objects.iter().filter_map(|o| match o {
+                    crate::state::Object::Context(c)
+                        if c.cancel == crate::semantics::context::CancelStatus::Pending =>
+                    {
+                        c.site.map(|site| (BugKind::ContextLeak, site))
+                    }
+                    _ => None,
+                });
                 builder.note_blocked(
                     s,
                     detect::certain::blocked_among(prog, &state, &transitions)
                         .into_iter()
-                        .map(|g| state.goroutines[g].site()),
+                        .map(|g| (BugKind::Leak, state.goroutines[g].site()))
+                        .chain(pending),
                 );
             }
             // A terminal state with a goroutine left is a deadlock or a leak.

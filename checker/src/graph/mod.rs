@@ -26,6 +26,7 @@ pub use bitstate::BitstateStats;
 use crate::reduce::SleepSet;
 use crate::semantics::Transition;
 use crate::state::State;
+use weft_models::syntax::BugKind;
 
 /// A node's id: its index in discovery (breadth-first) order.
 pub(crate) type StateId = u32;
@@ -228,9 +229,10 @@ pub struct Graph {
     /// component, so it is never part of a bottom one.
     open: BitVec,
     /// For each site, the deepest open node in which a goroutine stands
-    /// blocked there (bit-state stores only): where a leak that only a
+    /// blocked there (a leak), or a context made there waits for its
+    /// cancel (a context leak); bit-state stores only: where what only a
     /// cycle shows is looked for after the search.
-    open_blocked: std::collections::BTreeMap<crate::state::Site, StateId>,
+    open_blocked: std::collections::BTreeMap<(BugKind, crate::state::Site), StateId>,
 }
 
 impl Graph {
@@ -328,9 +330,12 @@ impl Graph {
         self.open.get(s as usize).is_some_and(|b| *b)
     }
 
-    /// For each site, the deepest open node in which a goroutine stands
-    /// blocked there (see [`Builder::note_blocked`]).
-    pub(crate) fn open_blocked(&self) -> &std::collections::BTreeMap<crate::state::Site, StateId> {
+    /// For each leak or context-leak site, the deepest open node in which
+    /// a goroutine stands blocked there or a context made there waits for
+    /// its cancel (see [`Builder::note_blocked`]).
+    pub(crate) fn open_blocked(
+        &self,
+    ) -> &std::collections::BTreeMap<(BugKind, crate::state::Site), StateId> {
         &self.open_blocked
     }
 
@@ -632,13 +637,14 @@ impl Builder {
         g.asleep.push(asleep);
     }
 
-    /// Notes that goroutines stand blocked at `sites` in node `s`, just
-    /// closed; kept for the sites of an open node (the deepest one wins:
-    /// nodes are closed in breadth-first order).
+    /// Notes that goroutines stand blocked (`Leak`) or contexts wait for
+    /// their cancel (`ContextLeak`) at `sites` in node `s`, just closed;
+    /// kept for the sites of an open node (the deepest one wins: nodes are
+    /// closed in breadth-first order).
     pub(crate) fn note_blocked(
         &mut self,
         s: StateId,
-        sites: impl Iterator<Item = crate::state::Site>,
+        sites: impl Iterator<Item = (BugKind, crate::state::Site)>,
     ) {
         if self.graph.is_open(s) {
             for site in sites {
