@@ -263,6 +263,7 @@ fn json_report_snapshot() {
         states_on_complete_runs: None,
         collision_probability: None,
         bitstate: None,
+        frontier: None,
     };
     let v: serde_json::Value =
         serde_json::from_str(&weft_reports::json::render(&r)).expect("valid JSON");

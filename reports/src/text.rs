@@ -1044,6 +1044,9 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
             st.seconds,
             st.bytes_per_state
         );
+        if let Some(f) = &st.frontier {
+            let _ = writeln!(out, "  {}", words::frontier_note(f));
+        }
     }
     if !r.growth.is_empty() {
         let _ = writeln!(out, "  {}:", style.yellow(words::GROWTH_HEADING));

@@ -67,6 +67,9 @@ pub struct Stats {
     pub collision_probability: Option<f64>,
     /// With a bit-state store, what it stored and may have missed.
     pub bitstate: Option<crate::graph::BitstateStats>,
+    /// With a fingerprint store, what its frontier kept in memory and
+    /// spilled to files.
+    pub frontier: Option<crate::graph::FrontierStats>,
 }
 
 /// The result of checking one program.
@@ -446,7 +449,9 @@ fn search(
             }))
         }
     };
-    let mut builder = Builder::with_store(Node::awake(init), bounds.store, rebuild);
+    let frontier_budget = bounds.frontier_memory.or(bounds.max_memory.map(|m| m / 4));
+    let mut builder =
+        Builder::with_store(Node::awake(init), bounds.store, rebuild, frontier_budget);
     // A bit-state search of a program that may cycle notes where
     // goroutines stand blocked in open nodes (`decide_cycles`).
     let bitstate_cycles =
@@ -707,6 +712,7 @@ fn search(
     stats.states = graph.len();
     stats.distinct_states = graph.distinct_states();
     stats.collision_probability = graph.collision_probability();
+    stats.frontier = graph.frontier_stats();
     stats.bitstate = bitstate;
     stats.reduction = match reducer {
         None => Applied::None,

@@ -12,6 +12,7 @@
 mod bitstate;
 mod encode;
 mod fingerprint;
+mod frontier;
 mod intern;
 mod packed;
 
@@ -22,6 +23,7 @@ use fingerprint::FingerprintStore;
 use packed::Parents;
 
 pub use bitstate::BitstateStats;
+pub use frontier::FrontierStats;
 
 use crate::reduce::SleepSet;
 use crate::semantics::Transition;
@@ -330,6 +332,15 @@ impl Graph {
         self.open.get(s as usize).is_some_and(|b| *b)
     }
 
+    /// What a fingerprint store's frontier did with its memory budget
+    /// (`None` with the other stores, whose frontier never spills).
+    pub(crate) fn frontier_stats(&self) -> Option<FrontierStats> {
+        match &self.nodes {
+            Store::Fingerprint(nodes) => Some(nodes.frontier_stats()),
+            Store::Full(_) | Store::Bitstate(_) => None,
+        }
+    }
+
     /// For each leak or context-leak site, the deepest open node in which
     /// a goroutine stands blocked there or a context made there waits for
     /// its cancel (see [`Builder::note_blocked`]).
@@ -513,16 +524,23 @@ impl Graph {
 impl Builder {
     /// A graph with `start` as its only node (id 0), stored in full.
     pub fn new(start: Node) -> Builder {
-        Builder::with_store(start, StoreKind::Full, None)
+        Builder::with_store(start, StoreKind::Full, None, None)
     }
 
     /// A graph with `start` as its only node (id 0), stored as `kind`
     /// says; `rebuild` rebuilds a dropped node (required for the
     /// fingerprint and bit-state stores).
-    pub(crate) fn with_store(start: Node, kind: StoreKind, rebuild: Option<Rebuild>) -> Builder {
+    /// `frontier_budget`: the bytes a fingerprint store's frontier keeps
+    /// in memory before it spills to files (`None`: no limit).
+    pub(crate) fn with_store(
+        start: Node,
+        kind: StoreKind,
+        rebuild: Option<Rebuild>,
+        frontier_budget: Option<u64>,
+    ) -> Builder {
         let mut nodes = match kind {
             StoreKind::Full => Store::Full(NodeStore::default()),
-            StoreKind::Fingerprint => Store::Fingerprint(FingerprintStore::default()),
+            StoreKind::Fingerprint => Store::Fingerprint(FingerprintStore::new(frontier_budget)),
             StoreKind::Bitstate {
                 bytes,
                 hash_functions,
