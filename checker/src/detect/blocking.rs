@@ -79,7 +79,7 @@ pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
             graph.is_expanded(s)
                 && !graph.is_open(s)
                 && graph.crashes(s) == 0
-                && graph.asleep(s) == 0
+                && !graph.asleep(s)
                 && graph.successors(s).iter().all(|&t| comp[t as usize] == i)
         });
         if closed {

@@ -30,6 +30,9 @@ use crate::semantics::Transition;
 use crate::state::State;
 use weft_models::syntax::BugKind;
 
+/// The crash count of a node that has at least this many (kept aside).
+const MANY_CRASHES: u8 = u8::MAX;
+
 /// A node's id: its index in discovery (breadth-first) order.
 pub(crate) type StateId = u32;
 
@@ -212,8 +215,11 @@ pub struct Graph {
     rebuild: Option<Rebuild>,
     /// How each node was first reached: its parent and the transition.
     parent: Parents,
-    /// Depth of each node in the tree of first discoveries.
-    depth: Vec<u32>,
+    /// Where each depth starts: the first id of each breadth-first level
+    /// (nodes are discovered level by level, so a node's depth is the
+    /// last level starting at or before its id; 4 bytes a level instead
+    /// of 4 a node).
+    level_start: Vec<u32>,
     /// How many nodes (a prefix, in id order) were expanded.
     expanded: usize,
     /// Successors of expanded node `i`: `targets[offsets[i]..offsets[i+1]]`.
@@ -221,11 +227,14 @@ pub struct Graph {
     /// Edge targets.
     targets: Vec<StateId>,
     /// How many transitions from each expanded node crashed the program
-    /// (each ends a run without reaching a stored node).
-    crashes: Vec<u32>,
-    /// How many transitions of each expanded node's persistent set were
-    /// asleep (explored from an equivalent run elsewhere).
-    asleep: Vec<u32>,
+    /// (each ends a run without reaching a stored node), up to 254;
+    /// [`MANY_CRASHES`] sends to `many_crashes`.
+    crashes: Vec<u8>,
+    /// The crash counts of 255 and more, by node.
+    many_crashes: std::collections::BTreeMap<StateId, u32>,
+    /// Which expanded nodes had transitions of their persistent set asleep
+    /// (explored from an equivalent run elsewhere).
+    asleep: BitVec,
     /// Which expanded nodes have an edge whose target is unknown (a
     /// bit-state store's unconfirmed successor): such a node may leave any
     /// component, so it is never part of a bottom one.
@@ -359,19 +368,16 @@ impl Graph {
         };
         store
             + self.parent.heap_bytes()
-            + (self.depth.capacity()
-                + self.offsets.capacity()
-                + self.targets.capacity()
-                + self.crashes.capacity()
-                + self.asleep.capacity())
-                * 4
-            + self.open.capacity() / 8
+            + (self.level_start.capacity() + self.offsets.capacity() + self.targets.capacity()) * 4
+            + self.crashes.capacity()
+            + self.many_crashes.len() * 16
+            + (self.asleep.capacity() + self.open.capacity()) / 8
     }
 
     /// Depth of node `s` in the tree of first discoveries (a shortest
     /// distance from the start in a breadth-first search).
     pub(crate) fn depth(&self, s: StateId) -> u32 {
-        self.depth[s as usize]
+        (self.level_start.partition_point(|&first| first <= s) - 1) as u32
     }
 
     /// The successors of an expanded node.
@@ -382,13 +388,16 @@ impl Graph {
 
     /// How many transitions from expanded node `s` crashed the program.
     pub(crate) fn crashes(&self, s: StateId) -> u32 {
-        self.crashes[s as usize]
+        match self.crashes[s as usize] {
+            MANY_CRASHES => self.many_crashes.get(&s).copied().unwrap_or(0),
+            n => u32::from(n),
+        }
     }
 
     /// How many transitions of expanded node `s`'s persistent set were
     /// asleep: such a node is never the end of a run nor part of a bottom
     /// component.
-    pub(crate) fn asleep(&self, s: StateId) -> u32 {
+    pub(crate) fn asleep(&self, s: StateId) -> bool {
         self.asleep[s as usize]
     }
 
@@ -462,11 +471,11 @@ impl Graph {
         let mut mark = vec![0u8; n];
         let mut runs = vec![0u128; n];
         let acyclic = self.post_order(0, &mut mark, |s, succ| {
-            let crashes = u128::from(self.crashes[s as usize]);
+            let crashes = u128::from(self.crashes(s));
             runs[s as usize] = if succ.is_empty() && crashes == 0 {
                 // A node whose remaining transitions all sleep ends no run:
                 // its continuations were explored from an equivalent run.
-                u128::from(self.asleep[s as usize] == 0)
+                u128::from(!self.asleep[s as usize])
             } else {
                 succ.iter()
                     .fold(crashes, |acc, &t| acc.saturating_add(runs[t as usize]))
@@ -509,12 +518,13 @@ impl Graph {
             nodes: Store::Full(NodeStore::default()),
             rebuild: None,
             parent: Parents::default(),
-            depth: Vec::new(),
+            level_start: Vec::new(),
             expanded: 0,
             offsets: vec![0],
             targets: Vec::new(),
             crashes: Vec::new(),
-            asleep: Vec::new(),
+            many_crashes: std::collections::BTreeMap::new(),
+            asleep: BitVec::new(),
             open: BitVec::new(),
             open_blocked: std::collections::BTreeMap::new(),
         }
@@ -564,12 +574,13 @@ impl Builder {
                 nodes,
                 rebuild,
                 parent,
-                depth: vec![0],
+                level_start: vec![0],
                 expanded: 0,
                 offsets: vec![0],
                 targets: Vec::new(),
                 crashes: Vec::new(),
-                asleep: Vec::new(),
+                many_crashes: std::collections::BTreeMap::new(),
+                asleep: BitVec::new(),
                 open: BitVec::new(),
                 open_blocked: std::collections::BTreeMap::new(),
             },
@@ -633,7 +644,13 @@ impl Builder {
         };
         if new {
             g.parent.push(from, t);
-            g.depth.push(g.depth[from as usize] + 1);
+            // Breadth-first: the expanded node is the deepest level's or
+            // the one before; a node one deeper than the deepest opens a
+            // level.
+            let depth = g.depth(from) as usize + 1;
+            if depth == g.level_start.len() {
+                g.level_start.push(id);
+            }
         }
         g.targets.push(id);
         (id, new)
@@ -651,8 +668,14 @@ impl Builder {
         }
         g.expanded += 1;
         g.offsets.push(g.targets.len() as u32);
-        g.crashes.push(crashes);
-        g.asleep.push(asleep);
+        match u8::try_from(crashes) {
+            Ok(n) if n < MANY_CRASHES => g.crashes.push(n),
+            _ => {
+                g.crashes.push(MANY_CRASHES);
+                g.many_crashes.insert(s, crashes);
+            }
+        }
+        g.asleep.push(asleep > 0);
     }
 
     /// Notes that goroutines stand blocked (`Leak`) or contexts wait for
