@@ -1,6 +1,7 @@
-//! How each node was first reached, in 12 bytes: its parent's id and the
-//! transition, packed into one `u64` (a transition too large to pack is
-//! kept aside, and the `u64` names it).
+//! How each node was first reached, in 8 bytes: its parent's id and the
+//! transition packed into a `u32` (small goroutine positions and arms, the
+//! usual case), or an index into the transitions packed into a `u64`, or
+//! kept whole when even that is too small.
 
 use crate::semantics::{Transition, PLAIN};
 use crate::value::ObjRef;
@@ -16,14 +17,21 @@ const ASIDE: u64 = 3;
 /// How an arm of [`PLAIN`] is packed.
 const PLAIN_ARM: u64 = 0xffff;
 
+/// The narrow form's tag, in its top two bits (the same tags).
+const NARROW_SHIFT: u32 = 30;
+/// How an arm of [`PLAIN`] is packed in the narrow form.
+const NARROW_PLAIN_ARM: u32 = 0x3f;
+
 /// The parent links of every node, by id.
 #[derive(Default)]
 pub(crate) struct Parents {
     /// The parent's id, or [`NO_PARENT`].
     parent: Vec<u32>,
-    /// The packed transition from the parent.
-    via: Vec<u64>,
-    /// Transitions too large to pack.
+    /// The packed transition from the parent (narrow form).
+    via: Vec<u32>,
+    /// Transitions too large for the narrow form, in the wide one.
+    wide: Vec<u64>,
+    /// Transitions too large for the wide form.
     aside: Vec<Transition>,
 }
 
@@ -36,18 +44,26 @@ impl Parents {
 
     /// Records that the next node was first reached from `from` by `t`.
     pub(crate) fn push(&mut self, from: u32, t: &Transition) {
-        let packed = pack(t).unwrap_or_else(|| {
-            self.aside.push(t.clone());
-            (ASIDE << TAG_SHIFT) | (self.aside.len() as u64 - 1)
+        let narrow = pack_narrow(t).unwrap_or_else(|| {
+            let packed = pack(t).unwrap_or_else(|| {
+                self.aside.push(t.clone());
+                (ASIDE << TAG_SHIFT) | (self.aside.len() as u64 - 1)
+            });
+            self.wide.push(packed);
+            let at = u32::try_from(self.wide.len() - 1)
+                .ok()
+                .filter(|&i| i < 1 << NARROW_SHIFT)
+                .expect("more than a billion parent links of wide transitions");
+            ((ASIDE as u32) << NARROW_SHIFT) | at
         });
         self.parent.push(from);
-        self.via.push(packed);
+        self.via.push(narrow);
     }
 
     /// The parent of node `s` and the transition from it.
     pub(crate) fn get(&self, s: u32) -> Option<(u32, Transition)> {
         let p = self.parent[s as usize];
-        (p != NO_PARENT).then(|| (p, self.unpack(self.via[s as usize])))
+        (p != NO_PARENT).then(|| (p, self.unpack_narrow(self.via[s as usize])))
     }
 
     /// The parent of node `s`.
@@ -59,8 +75,32 @@ impl Parents {
     /// Bytes held (for statistics).
     pub(crate) fn heap_bytes(&self) -> usize {
         self.parent.capacity() * 4
-            + self.via.capacity() * 8
+            + self.via.capacity() * 4
+            + self.wide.capacity() * 8
             + self.aside.capacity() * std::mem::size_of::<Transition>()
+    }
+
+    fn unpack_narrow(&self, v: u32) -> Transition {
+        let low = |bits: u32, shift: u32| (v >> shift) & ((1u32 << bits) - 1);
+        match u64::from(v >> NARROW_SHIFT) {
+            STEP => Transition::Step {
+                g: low(18, 12),
+                alt: low(12, 0),
+            },
+            FIRE => Transition::Fire {
+                object: ObjRef(low(30, 0)),
+            },
+            RENDEZVOUS => {
+                let arm = |a: u32| if a == NARROW_PLAIN_ARM { PLAIN } else { a };
+                Transition::Rendezvous {
+                    sender: low(9, 21),
+                    receiver: low(9, 12),
+                    send_arm: arm(low(6, 6)),
+                    recv_arm: arm(low(6, 0)),
+                }
+            }
+            _ => self.unpack(self.wide[low(30, 0) as usize]),
+        }
     }
 
     fn unpack(&self, v: u64) -> Transition {
@@ -83,6 +123,36 @@ impl Parents {
                 }
             }
             _ => self.aside[(v & ((1 << TAG_SHIFT) - 1)) as usize].clone(),
+        }
+    }
+}
+
+/// `t` in one `u32`, when its fields are small: a step of one of the
+/// first 2^18 goroutines by one of its first 4,096 arms, a fire of one of
+/// the first 2^30 objects, a rendezvous of two of the first 512 goroutines
+/// by arms below 63 (or plain).
+fn pack_narrow(t: &Transition) -> Option<u32> {
+    let fits = |v: u32, bits: u32| v < (1u32 << bits);
+    let tag = |t: u64| (t as u32) << NARROW_SHIFT;
+    match *t {
+        Transition::Step { g, alt } => {
+            (fits(g, 18) && fits(alt, 12)).then(|| tag(STEP) | (g << 12) | alt)
+        }
+        Transition::Fire { object } => fits(object.0, 30).then(|| tag(FIRE) | object.0),
+        Transition::Rendezvous {
+            sender,
+            send_arm,
+            receiver,
+            recv_arm,
+        } => {
+            let arm = |a: u32| match a {
+                PLAIN => Some(NARROW_PLAIN_ARM),
+                a if a < NARROW_PLAIN_ARM => Some(a),
+                _ => None,
+            };
+            let (sa, ra) = (arm(send_arm)?, arm(recv_arm)?);
+            (fits(sender, 9) && fits(receiver, 9))
+                .then(|| tag(RENDEZVOUS) | (sender << 21) | (receiver << 12) | (sa << 6) | ra)
         }
     }
 }
@@ -152,6 +222,37 @@ mod tests {
                 receiver: 2,
                 recv_arm: 0,
             },
+            // Narrow limits, both sides of each.
+            Transition::Step {
+                g: (1 << 18) - 1,
+                alt: 4095,
+            },
+            Transition::Step { g: 1 << 18, alt: 0 },
+            Transition::Step { g: 5, alt: 4096 },
+            Transition::Fire {
+                object: ObjRef((1 << 30) - 1),
+            },
+            Transition::Fire {
+                object: ObjRef(1 << 30),
+            },
+            Transition::Rendezvous {
+                sender: 511,
+                send_arm: 62,
+                receiver: 511,
+                recv_arm: PLAIN,
+            },
+            Transition::Rendezvous {
+                sender: 512,
+                send_arm: 0,
+                receiver: 0,
+                recv_arm: 0,
+            },
+            Transition::Rendezvous {
+                sender: 0,
+                send_arm: 63,
+                receiver: 0,
+                recv_arm: 0,
+            },
         ];
         let mut parents = Parents::default();
         parents.push_start();
@@ -162,6 +263,15 @@ mod tests {
         for (i, t) in ts.iter().enumerate() {
             assert_eq!(parents.get(i as u32 + 1), Some((i as u32, t.clone())));
         }
-        assert_eq!(parents.aside.len(), 3, "the three that do not fit");
+        assert_eq!(
+            parents.aside.len(),
+            3,
+            "the three that do not fit in 64 bits"
+        );
+        assert_eq!(
+            parents.wide.len(),
+            10,
+            "those, two more of the first seven and five of the narrow limits do not fit in 32 bits"
+        );
     }
 }
