@@ -19,6 +19,7 @@ mod calls;
 mod control;
 mod emit;
 mod expr;
+mod grow;
 mod records;
 mod scan;
 mod scope;
@@ -199,6 +200,8 @@ pub struct Importer<'a> {
     /// go to fresh temporaries, listed here as `(variable, temporary)`
     /// (weft's declarations always declare; the caller then `Set`s).
     pub renamed: Option<Vec<(String, String)>>,
+    /// Translating the package's variables (`globals`).
+    pub in_globals: bool,
 }
 
 fn span_of(n: Node) -> Span {
@@ -677,6 +680,7 @@ fn import_one(
         temps: 0,
         temp_target: None,
         renamed: None,
+        in_globals: false,
         error_funcs: HashSet::new(),
         per_loop_vars: per_loop_vars(go_build_version(src).as_deref().or(opts.go.as_deref())),
     };
