@@ -653,6 +653,10 @@ fn lookup_errors_point_at_the_line() {
         "{e}"
     );
     assert!(e.contains("t.ron:8:19"), "{e}");
+    assert!(
+        e.contains("help: `Load(\"m\", \"k\", \"v\", \"ok\")` is `v, ok := m[k]` of a map"),
+        "{e}"
+    );
     let e = rejected(r#"Map("m"), Chan("ch"), Load("m", "ch", "v", "ok"),"#);
     assert!(
         e.contains("a map key must be a value, but `ch` is a channel"),

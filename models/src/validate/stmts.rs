@@ -145,7 +145,21 @@ impl Walker<'_> {
                 ok: None,
             },
             StmtKind::SyncLoad { map, key, into, ok } if !self.is_sync_map(map) => {
-                let map = obj(self, map, &[ObjectKind::Map], "a map or a sync.Map");
+                let (m, k) = self.expr(map);
+                if !k.is_obj(&[ObjectKind::Map]) {
+                    self.kind_error(
+                        "`Load` needs a map or a sync.Map".into(),
+                        super::exprs::subject(map),
+                        k,
+                        m.span,
+                        Some(
+                            "`Load(\"m\", \"k\", \"v\", \"ok\")` is `v, ok := m[k]` of a map \
+                             (`Map(\"m\")`) or `m.Load(k)` of a sync.Map (`SyncMap(\"m\")`)"
+                                .into(),
+                        ),
+                    );
+                }
+                let map = m;
                 let key = self.map_key(key);
                 HKind::MapLoad {
                     map,
@@ -544,7 +558,7 @@ impl Walker<'_> {
                 super::exprs::subject(src),
                 k,
                 e.span,
-                None,
+                Some("a map's keys are integers or booleans, as in `m[k]`".into()),
             );
         }
         e
