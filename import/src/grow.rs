@@ -65,7 +65,7 @@ impl Importer<'_> {
             ));
         }
         let target = self.expr(left)?;
-        let Kind::Slice { elem, array: false } = target.kind else {
+        let (Kind::Slice { elem, array: false }, false) = (target.kind, target.untracked) else {
             return Err(self.unsupported_with(
                 left,
                 &format!(
@@ -80,9 +80,6 @@ impl Importer<'_> {
                 APPEND_FORMS,
             ));
         };
-        if target.untracked {
-            return Err(self.unsupported_with(left, "an append to untracked data", APPEND_FORMS));
-        }
         if matches!(
             elem,
             SliceElem::Mutex | SliceElem::RwMutex | SliceElem::WaitGroup
