@@ -188,9 +188,16 @@ impl Importer<'_> {
 
     /// Whether a slice variable `name` of a function body (or, with
     /// `global`, of the package) is a shared variable: a package slice
-    /// any function may append to, or a local a closure shares.
+    /// the file assigns (`xs = append(xs, v)` in any function), or a local
+    /// a closure shares. A slice never assigned stays a plain handle
+    /// (reading it is no visible step).
     pub(crate) fn shared_slice(&self, name: &str, kind: Kind, global: bool) -> bool {
-        matches!(kind, Kind::Slice { array: false, .. }) && (global || self.shared.contains(name))
+        matches!(kind, Kind::Slice { array: false, .. })
+            && if global {
+                self.pkg.assigned.contains(name)
+            } else {
+                self.shared.contains(name)
+            }
     }
 
     /// Declares the slice `name` a shared variable (see

@@ -143,6 +143,10 @@ pub struct Pkg<'t> {
     /// (`init`, `init_2`, ...; also in `funcs`): Go runs them before
     /// `main` and before the tests.
     pub inits: Vec<String>,
+    /// Names assigned anywhere in the file (`x = ...` with `x` an
+    /// identifier, in any function): a package slice among them is a
+    /// shared variable (`xs = append(xs, v)`).
+    pub assigned: HashSet<String>,
 }
 
 /// A struct type of the file.
@@ -441,6 +445,27 @@ fn expect_of(src: &str, f: Node) -> Vec<String> {
     kinds
 }
 
+/// Every identifier on the left of an assignment (`=`, `op=`) in the file.
+fn assigned_names(src: &str, root: Node) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "assignment_statement" {
+            if let Some(l) = n.child_by_field_name("left") {
+                let mut c = l.walk();
+                for t in l.named_children(&mut c) {
+                    if t.kind() == "identifier" {
+                        out.insert(src.get(t.byte_range()).unwrap_or("").to_string());
+                    }
+                }
+            }
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    out
+}
+
 fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>> {
     let mut pkg = Pkg {
         funcs: HashMap::new(),
@@ -450,6 +475,7 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
         consts: BTreeMap::new(),
         vars: Vec::new(),
         inits: Vec::new(),
+        assigned: assigned_names(src, root),
     };
     let mut c = root.walk();
     for d in root.named_children(&mut c) {

@@ -297,14 +297,20 @@ fn an_append_to_a_local_a_package_slice_a_captured_slice_or_a_field_is_append() 
     ] {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
-    // A captured slice made by `make` is made, then held by a `Var`.
+    // A captured slice made by `make` is made, then held by a `Var`; so
+    // is a package slice the file appends to, and one it never assigns
+    // stays a slice.
     let i = one(
-        "package main\nfunc main() {\n\txs := make([]int, 0)\n\tdone := make(chan bool)\n\tgo func() {\n\t\txs = append(xs, 1)\n\t\tdone <- true\n\t}()\n\t<-done\n}\n",
+        "package main\nvar fixed = make([]int, 2)\nvar grown = make([]int, 0)\nfunc main() {\n\txs := make([]int, 0)\n\tdone := make(chan bool)\n\tgo func() {\n\t\txs = append(xs, fixed[0])\n\t\tdone <- true\n\t}()\n\t<-done\n\tgrown = append(grown, 1)\n}\n",
     );
     for want in [
-        "Slice(\"xs_made1\", \"int\", 0),  // go: t.go:3",
-        "Var(name: \"xs\", init: \"xs_made1\", type: \"[]int\"),  // go: t.go:3",
-        "Append(\"xs\", 1),  // go: t.go:6",
+        "Slice(\"fixed\", \"int\", 2),  // go: t.go:2",
+        "Slice(\"grown_made1\", \"int\", 0),  // go: t.go:3",
+        "Var(name: \"grown\", init: \"grown_made1\", type: \"[]int\"),  // go: t.go:3",
+        "Slice(\"xs_made2\", \"int\", 0),  // go: t.go:5",
+        "Var(name: \"xs\", init: \"xs_made2\", type: \"[]int\"),  // go: t.go:5",
+        "Append(\"xs\", \"fixed[0]\"),  // go: t.go:8",
+        "Append(\"grown\", 1),  // go: t.go:12",
     ] {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
