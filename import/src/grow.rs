@@ -144,10 +144,10 @@ impl Importer<'_> {
                 return Err(self.unsupported_with(
                     *value,
                     &format!(
-                        "appending {} to `{}`, a slice of {}",
+                        "appending {} to `{}`, whose elements are `{}`",
                         v.kind.describe(),
                         self.text(left),
-                        want.describe()
+                        self.elem_type(elem)
                     ),
                     "the value appended must have the slice's element type",
                 ));

@@ -317,6 +317,35 @@ fn an_append_to_a_local_a_package_slice_a_captured_slice_or_a_field_is_append() 
 }
 
 #[test]
+fn an_untracked_value_appended_is_a_listed_zero() {
+    let i = one(
+        "package main\nimport \"strconv\"\nfunc main() {\n\tvar xs []int\n\tn := len(strconv.Itoa(7))\n\txs = append(xs, n)\n\t_ = xs\n}\n",
+    );
+    assert!(
+        i.text.contains("Append(\"xs\", 0),  // go: t.go:6"),
+        "{}",
+        i.text
+    );
+    assert!(
+        i.abstractions
+            .iter()
+            .any(|a| a.what == "the value `n` appended is not tracked: 0 is appended"),
+        "{:?}",
+        i.abstractions
+    );
+    // A value of another kind than the elements is refused.
+    let e = errors(
+        "package main\nfunc main() {\n\tvar xs []int\n\tch := make(chan int)\n\txs = append(xs, ch)\n\t_ = xs\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter().any(|(l, c, m)| (*l, *c) == (5, 18)
+            && m == "cannot import appending a channel to `xs`, whose elements are `int`"),
+        "{e:?}"
+    );
+}
+
+#[test]
 fn appends_the_language_cannot_say_are_refused_where_they_are() {
     let cases: [(&str, (u32, u32), &str); 6] = [
         (
