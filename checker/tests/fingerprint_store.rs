@@ -136,3 +136,88 @@ fn the_verdict_of_a_fingerprint_search_says_what_a_collision_may_hide() {
     assert!(!sarif.contains("collision"), "{sarif}");
     assert!(run(&["--format", "junit"]).contains("<testcase name=\"dining-philosophers-fixed\""));
 }
+
+/// A frontier over its memory budget spills to files and reads them back
+/// in order: the same search, bugs and counterexamples as with the whole
+/// frontier in memory, on the corpus (a budget of 1 KB makes every
+/// scenario with more than a few waiting states spill).
+#[test]
+fn a_spilled_frontier_gives_the_same_search() {
+    let mut spilled = 0;
+    for (name, prog) in alike::corpus() {
+        let run = |frontier_memory: Option<u64>| {
+            let bounds = Bounds {
+                store: StoreKind::Fingerprint,
+                frontier_memory,
+                ..Default::default()
+            };
+            explore_with(&prog, &bounds, Reduction::Por).map_err(|e| format!("{e}"))
+        };
+        let (small, large) = (run(Some(1024)), run(None));
+        let essence_of = |r: &Result<weft_checker::explore::Outcome, String>| match r {
+            Ok(o) => essence(o),
+            Err(e) => e.clone(),
+        };
+        assert_eq!(essence_of(&small), essence_of(&large), "{name}");
+        if let Ok(o) = &small {
+            let f = o
+                .stats
+                .frontier
+                .clone()
+                .expect("a fingerprint search's frontier");
+            assert_eq!(f.failure, None, "{name}");
+            if f.segments > 0 {
+                spilled += 1;
+                assert!(
+                    f.spilled_bytes > 0 && f.peak_memory_bytes < 3 * 1024,
+                    "{name}: {f:?}"
+                );
+            }
+        }
+        if let Ok(o) = &large {
+            assert_eq!(
+                o.stats.frontier.as_ref().map(|f| f.segments),
+                Some(0),
+                "{name}"
+            );
+        }
+    }
+    assert!(spilled > 10, "only {spilled} scenarios spilled");
+}
+
+/// `--frontier-memory` on the command line: `--stats` says what was
+/// written; with another store it is refused.
+#[test]
+fn frontier_memory_is_a_fingerprint_option() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/gops/findall.ron");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
+            .arg("check")
+            .args(args)
+            .arg(&file)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("weft runs")
+    };
+    let out = run(&[
+        "--store",
+        "fingerprint",
+        "--frontier-memory",
+        "2K",
+        "--stats",
+    ]);
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("deadlock"), "{text}");
+    assert!(
+        text.contains("frontier: at most") && text.contains("written to"),
+        "{text}"
+    );
+    let out = run(&["--frontier-memory", "2K"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).expect("utf-8");
+    assert!(
+        err.contains("--frontier-memory applies to --store fingerprint only"),
+        "{err}"
+    );
+}

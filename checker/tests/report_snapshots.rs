@@ -260,8 +260,10 @@ fn json_report_snapshot() {
         reduction: "por".into(),
         distinct_states: 0,
         complete_runs: None,
+        states_on_complete_runs: None,
         collision_probability: None,
         bitstate: None,
+        frontier: None,
     };
     let v: serde_json::Value =
         serde_json::from_str(&weft_reports::json::render(&r)).expect("valid JSON");

@@ -1015,7 +1015,13 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
             || "complete runs: n/a (cyclic or cut)".to_string(),
             |n| {
                 let one = if n == 1 { "" } else { "s" };
-                format!("{n} complete run{one}")
+                match st.states_on_complete_runs {
+                    Some(on) => {
+                        let them = if n == 1 { "it" } else { "them" };
+                        format!("{n} complete run{one}, {on} states on {them}")
+                    }
+                    None => format!("{n} complete run{one}"),
+                }
             },
         );
         let rate = if st.seconds > 0.0 {
@@ -1038,6 +1044,9 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
             st.seconds,
             st.bytes_per_state
         );
+        if let Some(f) = &st.frontier {
+            let _ = writeln!(out, "  {}", words::frontier_note(f));
+        }
     }
     if !r.growth.is_empty() {
         let _ = writeln!(out, "  {}:", style.yellow(words::GROWTH_HEADING));

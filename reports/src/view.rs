@@ -933,6 +933,10 @@ pub struct StatsView {
     /// Maximal runs through the explored graph, when it is acyclic and
     /// complete (with partial-order reduction: one per Mazurkiewicz trace).
     pub complete_runs: Option<u128>,
+    /// How many stored states lie on a complete run, when the runs are
+    /// counted: the others lie only on explorations that end with every
+    /// remaining transition asleep.
+    pub states_on_complete_runs: Option<usize>,
     /// With `--store fingerprint`: the chance that two visited states
     /// shared a fingerprint, so that one was taken for visited and what
     /// lies beyond it was not explored (absent with the exact full store).
@@ -942,6 +946,27 @@ pub struct StatsView {
     /// have missed (absent with the other stores).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bitstate: Option<BitstateView>,
+    /// With `--store fingerprint`: what the frontier (the states waiting
+    /// to be expanded, kept in full) held in memory and wrote to files
+    /// (absent with the other stores).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frontier: Option<FrontierView>,
+}
+
+/// What a fingerprint search's frontier held in memory and spilled to
+/// files (`--frontier-memory`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FrontierView {
+    /// The most bytes its waiting states held in memory at once.
+    pub peak_memory_bytes: u64,
+    /// Bytes written to files over the search.
+    pub spilled_bytes: u64,
+    /// Files written.
+    pub segments: u64,
+    /// Why it stopped writing to files (a disk error), if it did: it kept
+    /// the states in memory from then on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
 }
 
 /// What a bit-state search (`--store bitstate=SIZE`, supertrace) stored

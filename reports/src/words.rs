@@ -1033,6 +1033,26 @@ pub fn object_state(facts: ObjectFacts) -> String {
     }
 }
 
+/// What a fingerprint search's frontier held and spilled, for `--stats`.
+pub fn frontier_note(f: &crate::view::FrontierView) -> String {
+    let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
+    let mut note = format!("frontier: at most {} in memory", mb(f.peak_memory_bytes));
+    if f.segments > 0 {
+        let files = if f.segments == 1 { "file" } else { "files" };
+        note.push_str(&format!(
+            ", {} written to {} {files} in TMPDIR and read back",
+            mb(f.spilled_bytes),
+            f.segments
+        ));
+    }
+    if let Some(e) = &f.failure {
+        note.push_str(&format!(
+            "; writing to TMPDIR failed ({e}), so the rest stayed in memory"
+        ));
+    }
+    note
+}
+
 /// What a fingerprint store may have missed, for a verdict: `p` is the
 /// chance that a hash collision hid a state.
 pub fn collision_note(p: f64) -> String {
@@ -1060,8 +1080,8 @@ pub fn bitstate_note(b: &crate::view::BitstateView) -> String {
     if !b.cycles_decided {
         note.push_str(
             "; leaks and never-called cancels that only a cycle of states shows were looked for \
-             only after the deepest state where each operation was blocked (100,000 states at most), \
-             and may be missed",
+             only after the deepest state where each operation was blocked or each cancel pending \
+             (100,000 states at most), and may be missed",
         );
     }
     note.push_str(" (--store full is exact)");

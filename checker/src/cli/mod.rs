@@ -330,6 +330,13 @@ enum Command {
         /// that a state was missed).
         #[arg(long, value_name = "STORE", default_value = "full")]
         store: weft_checker::graph::StoreKind,
+        /// With `--store fingerprint`: how much of the frontier (the states
+        /// waiting to be expanded, kept in full) stays in memory before the
+        /// rest is written to files in TMPDIR and read back in order
+        /// (`256M`, `1G`, or `none` for no limit). The default is a quarter
+        /// of --max-memory. `--stats` says how much was written.
+        #[arg(long, value_name = "SIZE")]
+        frontier_memory: Option<memory::MaxMemory>,
     },
     /// Translate a Go file's tests (`TestXxx(t *testing.T)`), `main`, or
     /// the function `--func` names into scenarios: readable RON named as
@@ -433,7 +440,14 @@ pub fn run() -> i32 {
             no_progress,
             jobs,
             store,
+            frontier_memory,
         } => {
+            if frontier_memory.is_some() && store != weft_checker::graph::StoreKind::Fingerprint {
+                eprintln!(
+                    "error: --frontier-memory applies to --store fingerprint only (the full store keeps every state, and a bit-state store's frontier must stay in memory to recognise the states that wait in it)"
+                );
+                return Exit::BadInput as i32;
+            }
             if let Err(message) = use_threads(jobs) {
                 eprintln!("error: {message}");
                 return Exit::BadInput as i32;
@@ -454,6 +468,7 @@ pub fn run() -> i32 {
                 time_limit: time_limit.map(Duration::from_secs_f64),
                 max_memory: max_memory.0,
                 stop_at_first_bug,
+                frontier_memory: frontier_memory.map(|m| m.0.unwrap_or(u64::MAX)),
                 stop: on_ctrl_c(),
                 store,
             };
@@ -496,6 +511,7 @@ pub fn run() -> i32 {
                 time_limit: time_limit.map(Duration::from_secs_f64),
                 max_memory: max_memory.0,
                 stop_at_first_bug: false,
+                frontier_memory: None,
                 stop: on_ctrl_c(),
                 store: weft_checker::graph::StoreKind::Full,
             };

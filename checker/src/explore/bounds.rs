@@ -21,6 +21,10 @@ pub struct Bounds {
     pub max_memory: Option<u64>,
     /// Stop as soon as one bug is found (time to first counterexample).
     pub stop_at_first_bug: bool,
+    /// The bytes a fingerprint store's frontier (the states waiting to be
+    /// expanded) keeps in memory before it spills to files in `TMPDIR`
+    /// (`None`: a quarter of `max_memory`, or no limit without one).
+    pub frontier_memory: Option<u64>,
     /// How the search keeps the states it visited (a full store by
     /// default; a fingerprint store keeps 64-bit fingerprints, and its
     /// verdicts print the chance that a collision hid a state; a bit-state

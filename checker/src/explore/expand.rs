@@ -146,7 +146,7 @@ impl Expander<'_> {
                 outcome(&mut outcomes, i);
                 outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some())
             };
-            reduce::analyse(prog, f, state, &transitions, &mut crashing)
+            reduce::analyse(prog, f, state, &transitions, &in_sleep, &mut crashing)
         });
         // The ignoring proviso (see checker/README.md): on levels that recur
         // along every infinite path, every enabled transition is taken, as

@@ -54,6 +54,10 @@ pub struct Stats {
     /// graph, counting each crashing step as the end of a run; `None` when
     /// the graph has a cycle or the search was cut.
     pub complete_runs: Option<u128>,
+    /// How many stored states lie on a complete run, when the runs are
+    /// counted: the others lie only on explorations that end with every
+    /// remaining transition asleep (work an optimal reduction avoids).
+    pub states_on_complete_runs: Option<usize>,
     /// The reduction the search applied.
     pub reduction: Applied,
     /// Distinct program states among the nodes (with sleep sets, one state
@@ -63,6 +67,9 @@ pub struct Stats {
     pub collision_probability: Option<f64>,
     /// With a bit-state store, what it stored and may have missed.
     pub bitstate: Option<crate::graph::BitstateStats>,
+    /// With a fingerprint store, what its frontier kept in memory and
+    /// spilled to files.
+    pub frontier: Option<crate::graph::FrontierStats>,
 }
 
 /// The result of checking one program.
@@ -190,9 +197,9 @@ pub(crate) const CYCLE_BUDGET: usize = 100_000;
 /// shows is recorded with the path to the node (as a replayed run's
 /// verdict decides it). Undecided when the states are too many.
 fn decide_cycles(prog: &Program, graph: &Graph, budget: &Budget, bugs: &mut BTreeMap<BugKey, Bug>) {
-    for (&site, &s) in graph.open_blocked() {
+    for (&(kind, site), &s) in graph.open_blocked() {
         let key = BugKey {
-            kind: BugKind::Leak,
+            kind,
             sites: vec![site],
         };
         // (A leak certain in one state may still be dropped for a global
@@ -442,7 +449,9 @@ fn search(
             }))
         }
     };
-    let mut builder = Builder::with_store(Node::awake(init), bounds.store, rebuild);
+    let frontier_budget = bounds.frontier_memory.or(bounds.max_memory.map(|m| m / 4));
+    let mut builder =
+        Builder::with_store(Node::awake(init), bounds.store, rebuild, frontier_budget);
     // A bit-state search of a program that may cycle notes where
     // goroutines stand blocked in open nodes (`decide_cycles`).
     let bitstate_cycles =
@@ -557,9 +566,12 @@ fn search(
                     chosen.push(i);
                 }
             }
+            // A doomed node (see `reduce::persistent::doomed`) explores
+            // nothing; its sleeping transitions make it no end of a run.
+            let doomed = !fair && view.as_ref().is_some_and(|v| v.doomed);
             let asleep_in_set = asleep_here
                 .iter()
-                .filter(|&&i| view.as_ref().is_none_or(|v| v.persistent[i]))
+                .filter(|&&i| doomed || view.as_ref().is_none_or(|v| v.persistent[i]))
                 .count() as u32;
             let mut crashes = 0u32;
             // The chosen steps taken so far that did not crash: each sleeps in
@@ -633,11 +645,20 @@ fn search(
             }
             builder.close(s, crashes, asleep_in_set);
             if bitstate_cycles {
+                let pending = state.objects.iter().filter_map(|o| match o {
+                    crate::state::Object::Context(c)
+                        if c.cancel == crate::semantics::context::CancelStatus::Pending =>
+                    {
+                        c.site.map(|site| (BugKind::ContextLeak, site))
+                    }
+                    _ => None,
+                });
                 builder.note_blocked(
                     s,
                     detect::certain::blocked_among(prog, &state, &transitions)
                         .into_iter()
-                        .map(|g| state.goroutines[g].site()),
+                        .map(|g| (BugKind::Leak, state.goroutines[g].site()))
+                        .chain(pending),
                 );
             }
             // A terminal state with a goroutine left is a deadlock or a leak.
@@ -691,6 +712,7 @@ fn search(
     stats.states = graph.len();
     stats.distinct_states = graph.distinct_states();
     stats.collision_probability = graph.collision_probability();
+    stats.frontier = graph.frontier_stats();
     stats.bitstate = bitstate;
     stats.reduction = match reducer {
         None => Applied::None,
@@ -702,7 +724,10 @@ fn search(
     stats.peak_resident_bytes = crate::memory::peak_resident_bytes();
     let complete = cut.is_none();
     if complete {
-        stats.complete_runs = graph.complete_runs();
+        if let Some((runs, on_runs)) = graph.complete_runs() {
+            stats.complete_runs = Some(runs);
+            stats.states_on_complete_runs = Some(on_runs);
+        }
     }
     let outcome = Outcome {
         bugs: Vec::new(),

@@ -11,15 +11,13 @@
 //! `n * (n - 1) / 2^65` ([`FingerprintStore::collision_probability`]), which
 //! every verdict of such a search prints.
 
-use std::collections::VecDeque;
-
 use hashbrown::hash_table::{Entry, HashTable};
 
 use super::encode::{decode_node, encode_node};
+use super::frontier::{Frontier, FrontierStats};
 use super::Node;
 
 /// Visited nodes as fingerprints; waiting nodes in full.
-#[derive(Default)]
 pub(crate) struct FingerprintStore {
     /// Each node's fingerprint, by id.
     fingerprints: Vec<u64>,
@@ -28,8 +26,9 @@ pub(crate) struct FingerprintStore {
     /// Each node's state's fingerprint (without its sleep set), by id:
     /// how many distinct states the nodes hold.
     state_fingerprints: Vec<u64>,
-    /// The nodes not expanded yet, encoded, in id order from `first`.
-    frontier: VecDeque<Box<[u8]>>,
+    /// The nodes not expanded yet, encoded, in id order from `first`
+    /// (spilled to files beyond its memory budget).
+    frontier: Frontier,
     /// The id of the frontier's front.
     first: u32,
     /// Reused encoding buffer.
@@ -37,6 +36,19 @@ pub(crate) struct FingerprintStore {
 }
 
 impl FingerprintStore {
+    /// An empty store whose frontier keeps at most about `frontier_budget`
+    /// bytes in memory (`None`: all of it).
+    pub(crate) fn new(frontier_budget: Option<u64>) -> FingerprintStore {
+        FingerprintStore {
+            fingerprints: Vec::new(),
+            index: HashTable::new(),
+            state_fingerprints: Vec::new(),
+            frontier: Frontier::new(frontier_budget),
+            first: 0,
+            buf: Vec::new(),
+        }
+    }
+
     /// How many nodes were stored.
     pub(crate) fn len(&self) -> usize {
         self.fingerprints.len()
@@ -86,7 +98,14 @@ impl FingerprintStore {
         if id != self.first {
             return None;
         }
-        let bytes = self.frontier.pop_front()?;
+        let bytes = match self.frontier.pop_front() {
+            Ok(bytes) => bytes?,
+            // The files are weft's own, in TMPDIR: not a fault of the input.
+            Err(e) => panic!(
+                "weft could not read back the frontier it spilled to disk ({e}); \
+                 check the disk under TMPDIR"
+            ),
+        };
         self.first += 1;
         Some(decode_node(&bytes))
     }
@@ -94,7 +113,7 @@ impl FingerprintStore {
     /// Node `id` if it is still waiting in the frontier.
     pub(crate) fn waiting(&self, id: u32) -> Option<Node> {
         let at = id.checked_sub(self.first)? as usize;
-        self.frontier.get(at).map(|bytes| decode_node(bytes))
+        self.frontier.get(at).map(decode_node)
     }
 
     /// How many distinct states the nodes hold (by fingerprint).
@@ -116,6 +135,11 @@ impl FingerprintStore {
     pub(crate) fn heap_bytes(&self) -> usize {
         (self.fingerprints.capacity() + self.state_fingerprints.capacity()) * 8
             + self.index.capacity() * 4
-            + self.frontier.iter().map(|b| b.len() + 16).sum::<usize>()
+            + self.frontier.heap_bytes()
+    }
+
+    /// What the frontier did with its memory budget.
+    pub(crate) fn frontier_stats(&self) -> FrontierStats {
+        self.frontier.stats()
     }
 }

@@ -12,6 +12,7 @@
 mod bitstate;
 mod encode;
 mod fingerprint;
+mod frontier;
 mod intern;
 mod packed;
 
@@ -22,10 +23,12 @@ use fingerprint::FingerprintStore;
 use packed::Parents;
 
 pub use bitstate::BitstateStats;
+pub use frontier::FrontierStats;
 
 use crate::reduce::SleepSet;
 use crate::semantics::Transition;
 use crate::state::State;
+use weft_models::syntax::BugKind;
 
 /// A node's id: its index in discovery (breadth-first) order.
 pub(crate) type StateId = u32;
@@ -228,9 +231,10 @@ pub struct Graph {
     /// component, so it is never part of a bottom one.
     open: BitVec,
     /// For each site, the deepest open node in which a goroutine stands
-    /// blocked there (bit-state stores only): where a leak that only a
+    /// blocked there (a leak), or a context made there waits for its
+    /// cancel (a context leak); bit-state stores only: where what only a
     /// cycle shows is looked for after the search.
-    open_blocked: std::collections::BTreeMap<crate::state::Site, StateId>,
+    open_blocked: std::collections::BTreeMap<(BugKind, crate::state::Site), StateId>,
 }
 
 impl Graph {
@@ -328,9 +332,21 @@ impl Graph {
         self.open.get(s as usize).is_some_and(|b| *b)
     }
 
-    /// For each site, the deepest open node in which a goroutine stands
-    /// blocked there (see [`Builder::note_blocked`]).
-    pub(crate) fn open_blocked(&self) -> &std::collections::BTreeMap<crate::state::Site, StateId> {
+    /// What a fingerprint store's frontier did with its memory budget
+    /// (`None` with the other stores, whose frontier never spills).
+    pub(crate) fn frontier_stats(&self) -> Option<FrontierStats> {
+        match &self.nodes {
+            Store::Fingerprint(nodes) => Some(nodes.frontier_stats()),
+            Store::Full(_) | Store::Bitstate(_) => None,
+        }
+    }
+
+    /// For each leak or context-leak site, the deepest open node in which
+    /// a goroutine stands blocked there or a context made there waits for
+    /// its cancel (see [`Builder::note_blocked`]).
+    pub(crate) fn open_blocked(
+        &self,
+    ) -> &std::collections::BTreeMap<(BugKind, crate::state::Site), StateId> {
         &self.open_blocked
     }
 
@@ -436,8 +452,9 @@ impl Graph {
     /// Counts maximal paths from the start by dynamic programming in
     /// reverse topological order, each crashing step ending a run; `None`
     /// if the graph has a cycle, a node was not expanded or an edge's
-    /// target is unknown.
-    pub(crate) fn complete_runs(&self) -> Option<u128> {
+    /// target is unknown. With it, how many nodes lie on a complete run
+    /// (the rest lie only on explorations that end asleep).
+    pub(crate) fn complete_runs(&self) -> Option<(u128, usize)> {
         let n = self.expanded;
         if n != self.len() || self.open.any() {
             return None;
@@ -455,7 +472,8 @@ impl Graph {
                     .fold(crashes, |acc, &t| acc.saturating_add(runs[t as usize]))
             };
         });
-        acyclic.then_some(runs[0])
+        let on_runs = runs.iter().filter(|&&r| r > 0).count();
+        acyclic.then_some((runs[0], on_runs))
     }
 
     /// The node `s` was first reached from (`None` for the start).
@@ -506,16 +524,23 @@ impl Graph {
 impl Builder {
     /// A graph with `start` as its only node (id 0), stored in full.
     pub fn new(start: Node) -> Builder {
-        Builder::with_store(start, StoreKind::Full, None)
+        Builder::with_store(start, StoreKind::Full, None, None)
     }
 
     /// A graph with `start` as its only node (id 0), stored as `kind`
     /// says; `rebuild` rebuilds a dropped node (required for the
     /// fingerprint and bit-state stores).
-    pub(crate) fn with_store(start: Node, kind: StoreKind, rebuild: Option<Rebuild>) -> Builder {
+    /// `frontier_budget`: the bytes a fingerprint store's frontier keeps
+    /// in memory before it spills to files (`None`: no limit).
+    pub(crate) fn with_store(
+        start: Node,
+        kind: StoreKind,
+        rebuild: Option<Rebuild>,
+        frontier_budget: Option<u64>,
+    ) -> Builder {
         let mut nodes = match kind {
             StoreKind::Full => Store::Full(NodeStore::default()),
-            StoreKind::Fingerprint => Store::Fingerprint(FingerprintStore::default()),
+            StoreKind::Fingerprint => Store::Fingerprint(FingerprintStore::new(frontier_budget)),
             StoreKind::Bitstate {
                 bytes,
                 hash_functions,
@@ -630,13 +655,14 @@ impl Builder {
         g.asleep.push(asleep);
     }
 
-    /// Notes that goroutines stand blocked at `sites` in node `s`, just
-    /// closed; kept for the sites of an open node (the deepest one wins:
-    /// nodes are closed in breadth-first order).
+    /// Notes that goroutines stand blocked (`Leak`) or contexts wait for
+    /// their cancel (`ContextLeak`) at `sites` in node `s`, just closed;
+    /// kept for the sites of an open node (the deepest one wins: nodes are
+    /// closed in breadth-first order).
     pub(crate) fn note_blocked(
         &mut self,
         s: StateId,
-        sites: impl Iterator<Item = crate::state::Site>,
+        sites: impl Iterator<Item = (BugKind, crate::state::Site)>,
     ) {
         if self.graph.is_open(s) {
             for site in sites {

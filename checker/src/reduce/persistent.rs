@@ -36,6 +36,11 @@ pub(crate) struct StateView {
     pub actors: Vec<smallvec::SmallVec<[usize; 2]>>,
     /// Which enabled transitions are in the chosen persistent set.
     pub persistent: Vec<bool>,
+    /// True when a transition asleep in the node can never be woken (see
+    /// [`doomed`]): every run from here ends with it still asleep, so the
+    /// node's exploration is a prefix of runs explored elsewhere and
+    /// nothing from it needs exploring.
+    pub doomed: bool,
 }
 
 fn modes_of(t: &Touches, n: usize) -> FamilyModes {
@@ -46,12 +51,14 @@ fn modes_of(t: &Touches, n: usize) -> FamilyModes {
     m
 }
 
-/// Analyses `state` and chooses a persistent subset of `enabled`.
+/// Analyses `state` and chooses a persistent subset of `enabled`;
+/// `asleep` says which of them sleep in the node.
 pub(crate) fn analyse(
     prog: &Program,
     future: &ProgramFuture,
     state: &State,
     enabled: &[Transition],
+    asleep: &[bool],
     crashing: &mut dyn FnMut(usize) -> bool,
 ) -> StateView {
     let families = Families::of(state);
@@ -103,11 +110,38 @@ pub(crate) fn analyse(
             touches,
             actors,
             persistent,
+            doomed: false,
         };
     }
     // Current operations of every actor.
     let mut current: Vec<FamilyModes> = own.iter().map(|t| modes_of(t, nf)).collect();
     current.push(modes_of(&clock_touches(state, &families), nf));
+    // Futures of every actor, computed when first needed.
+    let futures = || {
+        let anything = handles_may_move(future, state);
+        let mut fut: Vec<FamilyModes> = state
+            .goroutines
+            .iter()
+            .map(|g| goroutine_future(future, state, &families, g, anything))
+            .collect();
+        fut.push(current[clock].clone());
+        for (f, c) in fut.iter_mut().zip(&current) {
+            f.absorb(c);
+        }
+        fut
+    };
+    let mut fut: Option<Vec<FamilyModes>> = None;
+    if asleep.iter().any(|&a| a) {
+        let all = fut.insert(futures());
+        if doomed(&actors, asleep, &current, all) {
+            return StateView {
+                touches,
+                actors,
+                persistent: vec![false; enabled.len()],
+                doomed: true,
+            };
+        }
+    }
     // A goroutine whose next step touches nothing shared (`go`, a choice,
     // `Sleep`, `panic`) conflicts with no one: its steps alone are a
     // persistent set, unless one crashes. No futures needed.
@@ -125,20 +159,11 @@ pub(crate) fn analyse(
                 touches,
                 actors,
                 persistent: set,
+                doomed: false,
             };
         }
     }
-    // Futures of every actor.
-    let anything = handles_may_move(future, state);
-    let mut fut: Vec<FamilyModes> = state
-        .goroutines
-        .iter()
-        .map(|g| goroutine_future(future, state, &families, g, anything))
-        .collect();
-    fut.push(current[clock].clone());
-    for (f, c) in fut.iter_mut().zip(&current) {
-        f.absorb(c);
-    }
+    let fut = fut.unwrap_or_else(futures);
     // Who moves with whom: the actors of each transition (a rendezvous
     // moves two goroutines).
     let n = ng + 1;
@@ -161,9 +186,24 @@ pub(crate) fn analyse(
     // so only the sets that may be chosen are asked, in the order they
     // would be: the chosen set's steps run anyway, and no step runs only
     // to be dropped for a smaller set found later.
+    // Who joins with each actor: its partners and every actor whose future
+    // conflicts with its current operation. (A future conflicts with what
+    // the members touch together exactly when it conflicts with one of
+    // them, so a closed set is what the members reach along these edges.)
+    let joins: Vec<ActorSet> = (0..n)
+        .map(|a| {
+            let mut with = partners[a].clone();
+            for (b, future) in fut.iter().enumerate() {
+                if future.conflicts(&current[a]) {
+                    with.insert(b);
+                }
+            }
+            with
+        })
+        .collect();
     let mut candidates: Vec<(usize, ActorSet)> = Vec::new();
     for start in (0..n).filter(|&a| partners[a].contains(a)) {
-        let members = closure(start, &current, &fut, &partners);
+        let members = closure(start, &joins);
         let len = (0..enabled.len()).filter(|&i| in_set(&members, i)).count();
         if len == 1 && crash_free(&members, crashing) {
             // No set is smaller: the first crash-free one of one step.
@@ -172,6 +212,7 @@ pub(crate) fn analyse(
                 touches,
                 actors,
                 persistent,
+                doomed: false,
             };
         }
         candidates.push((len, members));
@@ -187,6 +228,51 @@ pub(crate) fn analyse(
         touches,
         actors,
         persistent,
+        doomed: false,
+    }
+}
+
+/// True when some transition asleep in the node can never be woken. The
+/// actors that may still move are those with a transition awake or none
+/// enabled (a blocked goroutine may be unblocked; the clock may fire
+/// later), and, to a fixed point, every actor all of whose enabled
+/// transitions sleep but whose current operation (over all its
+/// alternatives) conflicts with the future of an actor that may move: only
+/// a dependent step wakes a sleeping transition. An actor left over sleeps
+/// to the end of every run from the node: no step dependent on its
+/// transitions is ever taken, so they stay enabled and asleep, no run from
+/// here is complete (every one ends with them asleep), and each run from
+/// here, with one of them moved to its front, is a run from the branch
+/// where that one was explored (it commutes with the whole run). Such an
+/// exploration is what optimal DPOR avoids (a sleep-set-blocked one), here
+/// caught statically.
+fn doomed(
+    actors: &[SmallVec<[usize; 2]>],
+    asleep: &[bool],
+    current: &[FamilyModes],
+    fut: &[FamilyModes],
+) -> bool {
+    let n = fut.len();
+    let mut has_enabled = vec![false; n];
+    let mut has_awake = vec![false; n];
+    for (xs, &sleeping) in actors.iter().zip(asleep) {
+        for &a in xs {
+            has_enabled[a] = true;
+            has_awake[a] |= !sleeping;
+        }
+    }
+    let mut moves: Vec<bool> = (0..n).map(|a| has_awake[a] || !has_enabled[a]).collect();
+    loop {
+        let mut changed = false;
+        for a in 0..n {
+            if !moves[a] && (0..n).any(|b| moves[b] && fut[b].conflicts(&current[a])) {
+                moves[a] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return moves.iter().any(|&m| !m);
+        }
     }
 }
 
@@ -228,37 +314,19 @@ impl ActorSet {
     }
 }
 
-/// The closed actor set grown from `start`: with every member, the
-/// actors it moves with and every actor whose future conflicts with what
-/// the members' current operations touch.
-fn closure(
-    start: usize,
-    current: &[FamilyModes],
-    fut: &[FamilyModes],
-    partners: &[ActorSet],
-) -> ActorSet {
-    let n = current.len();
-    let mut member = ActorSet::new(n);
+/// The closed actor set grown from `start`: the actors it reaches along
+/// `joins` (each actor's partners and the actors whose future conflicts
+/// with its current operation).
+fn closure(start: usize, joins: &[ActorSet]) -> ActorSet {
+    let mut member = ActorSet::new(joins.len());
     member.insert(start);
-    let mut touched = current[start].clone();
     let mut queue: SmallVec<[usize; 16]> = smallvec::smallvec![start];
-    loop {
-        while let Some(a) = queue.pop() {
-            touched.absorb(&current[a]);
-            for b in partners[a].iter() {
-                if member.insert(b) {
-                    queue.push(b);
-                }
-            }
-        }
-        for (b, future) in fut.iter().enumerate() {
-            if !member.contains(b) && future.conflicts(&touched) {
-                member.insert(b);
+    while let Some(a) = queue.pop() {
+        for b in joins[a].iter() {
+            if member.insert(b) {
                 queue.push(b);
             }
         }
-        if queue.is_empty() {
-            return member;
-        }
     }
+    member
 }

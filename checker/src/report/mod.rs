@@ -620,7 +620,18 @@ pub fn scenario_report(
             reduction: outcome.stats.reduction.as_str().to_string(),
             distinct_states: outcome.stats.distinct_states,
             complete_runs: outcome.stats.complete_runs,
+            states_on_complete_runs: outcome.stats.states_on_complete_runs,
             collision_probability: outcome.stats.collision_probability,
+            frontier: outcome
+                .stats
+                .frontier
+                .clone()
+                .map(|f| weft_reports::view::FrontierView {
+                    peak_memory_bytes: f.peak_memory_bytes,
+                    spilled_bytes: f.spilled_bytes,
+                    segments: f.segments,
+                    failure: f.failure,
+                }),
             bitstate: outcome.stats.bitstate.map(|b| BitstateView {
                 array_bytes: b.bytes,
                 hash_functions: b.hash_functions,

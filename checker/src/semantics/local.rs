@@ -416,8 +416,8 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
         f.pc = Pc(f.pc.0 + 1);
         return Ok(());
     }
+    let pos = ex.goroutine_position(id).ok_or_else(vanished)?;
     let state = &mut ex.state;
-    let pos = state.position(id).ok_or_else(vanished)?;
     // Evaluate with a shared borrow first, then write.
     let (next_pc, write): (Option<Pc>, Option<(usize, Value)>) = {
         let g = &state.goroutines[pos];

@@ -230,18 +230,32 @@ pub(crate) struct Exec<'p> {
     pub state: State,
     /// Events so far.
     pub events: Vec<Event>,
+    /// Where the goroutine looked up last stood: a step asks for the same
+    /// goroutine at every local instruction, so this spares the search.
+    pub last: std::cell::Cell<usize>,
 }
 
 impl<'p> Exec<'p> {
+    /// The position of the goroutine with this id.
+    pub(crate) fn goroutine_position(&self, id: &GoroutineId) -> Option<usize> {
+        let last = self.last.get();
+        if self.state.goroutines.get(last).is_some_and(|g| g.id == *id) {
+            return Some(last);
+        }
+        let p = self.state.position(id)?;
+        self.last.set(p);
+        Some(p)
+    }
+
     /// The goroutine with this id.
     pub(crate) fn goroutine(&self, id: &GoroutineId) -> Option<&Goroutine> {
-        self.state.position(id).map(|p| &self.state.goroutines[p])
+        self.goroutine_position(id)
+            .map(|p| &self.state.goroutines[p])
     }
 
     /// The goroutine with this id, mutably.
     pub(crate) fn goroutine_mut(&mut self, id: &GoroutineId) -> Option<&mut Goroutine> {
-        self.state
-            .position(id)
+        self.goroutine_position(id)
             .map(move |p| self.state.goroutine_at_mut(p))
     }
 }
@@ -258,6 +272,7 @@ pub(crate) fn initial_state_within(
     interrupt: &Interrupt,
 ) -> Result<State, Failure> {
     let mut ex = Exec {
+        last: std::cell::Cell::new(0),
         prog,
         interrupt,
         state: State::default(),
@@ -308,6 +323,7 @@ pub(crate) fn step_within(
     interrupt: &Interrupt,
 ) -> StepOutcome {
     let mut ex = Exec {
+        last: std::cell::Cell::new(0),
         prog,
         interrupt,
         state: state.clone(),
