@@ -464,3 +464,47 @@ fn the_go_corpus_is_go_that_go_vet_accepts() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(vetted >= 40, "vetted {vetted}");
 }
+
+/// The races of `append` without a lock and of a comma-ok lookup against
+/// an unlocked fill are reported at the Go statements that make them.
+#[test]
+fn append_and_lookup_races_are_at_their_go_statements() {
+    let races = |file: &str| -> Vec<(String, Value, Value)> {
+        let o = weft(&["check", "--format", "json", file]);
+        assert_eq!(o.status.code(), Some(0), "{file}");
+        let out = String::from_utf8_lossy(&o.stdout);
+        let report: Value =
+            serde_json::from_str(out.lines().next().expect("a report line")).expect("JSON");
+        report["bugs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|b| b["kind"] == "race")
+            .map(|b| {
+                (
+                    b["message"].as_str().unwrap_or("").to_string(),
+                    b["location"].clone(),
+                    b["related"].clone(),
+                )
+            })
+            .collect()
+    };
+    let at = |v: &Value| (v["line"].as_u64().unwrap_or(0), v["text"].clone());
+    let r = races("scenarios/go/c-cache-commaok-race.go");
+    let lookup = r
+        .iter()
+        .find(|(m, _, _)| m.starts_with("concurrent map read and map write"))
+        .unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(at(&lookup.1), (20, "cache[k] = v".into()), "{r:?}");
+    assert_eq!(at(&lookup.2[0]), (16, "v, ok := cache[k]".into()), "{r:?}");
+    let r = races("scenarios/go/c-append-collector-race.go");
+    assert!(!r.is_empty());
+    for (m, loc, _) in &r {
+        assert!(m.starts_with("data race"), "{m}");
+        assert_eq!(
+            at(loc),
+            (16, "results = append(results, v*v)".into()),
+            "{r:?}"
+        );
+    }
+}

@@ -503,9 +503,16 @@ fn sync_map_range_sees_concurrent_stores_or_not() {
 
 #[test]
 fn sync_map_errors_are_clear() {
-    let text = rejected(r#"Map("m"), Load("m", 1, "v"),"#);
+    // `Load` is also a plain map's comma-ok lookup; the other methods
+    // are a sync.Map's only.
+    let text = rejected(r#"Map("m"), Store("m", 1, 2),"#);
     assert!(
-        text.contains("`Load` needs a sync.Map, but `m` is a map"),
+        text.contains("`Store` needs a sync.Map, but `m` is a map"),
+        "{text}"
+    );
+    let text = rejected(r#"Chan("m"), Load("m", 1, "v"),"#);
+    assert!(
+        text.contains("`Load` needs a map or a sync.Map, but `m` is a channel"),
         "{text}"
     );
     let text = rejected(r#"SyncMap("m"), Let("v", "m[1]"),"#);

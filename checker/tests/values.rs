@@ -586,3 +586,85 @@ fn append_errors_point_at_the_line() {
     let e = rejected(r#"Chan("ch"), Append("ch", 1),"#);
     assert!(e.contains("`append` needs a slice, found a channel"), "{e}");
 }
+
+// ----- the comma-ok map lookup -----
+
+#[test]
+fn a_lookup_gives_the_value_and_whether_the_key_is_present() {
+    // probes `lookup-present-absent`: 10 true 0 false true;
+    // `lookup-nil-map`: 0 false; `lookup-assigns`: 0 false 5.
+    let o = check(
+        r#"Map("m"), Set("m[1]", 10),
+        Load("m", 1, "v", "ok"),
+        Load("m", 2, "w", "ok2"),
+        Load("m", 1, "_", "ok3"),
+        Assert("v == 10 && ok && w == 0 && !ok2 && ok3", "present and absent"),
+        New("s", "Server"),
+        Load("s.m", 1, "n", "okn"),
+        Assert("n == 0 && !okn", "nil map"),
+        Map("m2"), Set("m2[2]", 5),
+        Let("x", 9), Let("found", true),
+        Load("m2", 3, "x", "found"),
+        Assert("x == 0 && !found", "assigns existing locals"),
+        Var("shared", 1), Var("sok", false),
+        Load("m2", 2, "shared", "sok"),
+        Assert("shared == 5 && sok", "stores to shared variables"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    // A wrong expectation fails, so the assertions above are live.
+    let o = check(
+        r#"Map("m"), Load("m", 1, "v", "ok"), Assert("ok", "absent key found"),"#,
+        "",
+    );
+    assert_eq!(messages(&o), vec!["assertion failed: absent key found"]);
+}
+
+#[test]
+fn a_lookup_races_with_an_unlocked_write_and_not_with_a_locked_one() {
+    // probes `race-lookup` (-race): data race; `race-lookup-locked`: no race.
+    let o = check(
+        r#"Map("m"), Chan("done"),
+        Go([Set("m[1]", 1), Send("done", true)]),
+        Load("m", 1, "_", "ok"),
+        Recv("done"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![Race]);
+    assert_eq!(
+        messages(&o),
+        vec!["concurrent map read and map write (fatal error: concurrent map read and map write)"]
+    );
+    let o = check(
+        r#"Map("m"), Chan("done"), Mutex("mu"),
+        Go([Lock("mu"), Set("m[1]", 1), Unlock("mu"), Send("done", true)]),
+        Lock("mu"), Load("m", 1, "_", "ok"), Unlock("mu"),
+        Recv("done"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![]);
+}
+
+#[test]
+fn lookup_errors_point_at_the_line() {
+    let e = rejected(r#"Chan("ch"), Load("ch", 1, "v", "ok"),"#);
+    assert!(
+        e.contains("`Load` needs a map or a sync.Map, but `ch` is a channel"),
+        "{e}"
+    );
+    assert!(e.contains("t.ron:8:19"), "{e}");
+    assert!(
+        e.contains("help: `Load(\"m\", \"k\", \"v\", \"ok\")` is `v, ok := m[k]` of a map"),
+        "{e}"
+    );
+    let e = rejected(r#"Map("m"), Chan("ch"), Load("m", "ch", "v", "ok"),"#);
+    assert!(
+        e.contains("a map key must be a value, but `ch` is a channel"),
+        "{e}"
+    );
+    let e = rejected(r#"Map("m"), Chan("ch"), Load("m", 1, "v", "ch"),"#);
+    assert!(
+        e.contains("cannot store a boolean in `ch`, which is a channel"),
+        "{e}"
+    );
+}

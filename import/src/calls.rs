@@ -148,12 +148,12 @@ impl Importer<'_> {
             return self.closure("If(\"true\", [", f, &args, stmt, em);
         }
         match fname.as_str() {
-            "append" => {
+            "append" if self.is_append(call) => {
                 return Err(self.unsupported_with(
                     call,
-                    "append",
-                    "weft's slices have a fixed length: make the slice with its final length, \
-                     `make([]T, n)`, and set its elements",
+                    &format!("`{}` here", self.text(call)),
+                    "weft imports `xs = append(xs, v)`: one value appended to the slice it is \
+                     assigned to (a local, a package variable, a captured variable or a field)",
                 ))
             }
             "close" => {
@@ -214,7 +214,22 @@ impl Importer<'_> {
                 if let Some(Kind::Slice { elem, array: false }) = self.kind_of(&tys) {
                     let len = self.size_arg(arg(1), "a slice length weft cannot follow")?;
                     let extra = format!(", {}, {len}", q(&self.elem_type(elem)));
-                    obj!(Kind::Slice { elem, array: false }, "Slice", extra);
+                    let kind = Kind::Slice { elem, array: false };
+                    // A slice a closure appends to (or a package slice):
+                    // made, then held by a shared variable.
+                    let shared = targets
+                        .first()
+                        .filter(|t| declare && t.kind() == "identifier")
+                        .map(|t| self.text(*t).to_string())
+                        .filter(|n| n != "_" && self.shared_slice(n, kind, self.in_globals));
+                    if let Some(name) = shared {
+                        let tmp = self.temp(&format!("{name}_made"), kind);
+                        em.leaf(&format!("Slice({}{extra})", q(&tmp)), at);
+                        let decl = self.shared_slice_decl(&name, kind, Some(&tmp));
+                        em.leaf(&decl, at);
+                        return Ok(());
+                    }
+                    obj!(kind, "Slice", extra);
                 }
                 return Err(self.unsupported_with(
                     call,

@@ -341,6 +341,15 @@ impl Importer<'_> {
             "context.Background" | "context.TODO" => {
                 return Ok(Ex::value("context.Background()".into(), Kind::Ctx))
             }
+            // Never data: a slice weft follows would be lost.
+            "append" if self.is_append(n) => {
+                return Err(self.unsupported_with(
+                    n,
+                    &format!("`{text}` inside an expression"),
+                    "weft imports `xs = append(xs, v)`: one value appended to the slice it is \
+                     assigned to (a local, a package variable, a captured variable or a field)",
+                ))
+            }
             _ => {}
         }
         // Calls the statement translator knows (the file's functions,

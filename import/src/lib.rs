@@ -19,6 +19,7 @@ mod calls;
 mod control;
 mod emit;
 mod expr;
+mod grow;
 mod records;
 mod scan;
 mod scope;
@@ -142,6 +143,10 @@ pub struct Pkg<'t> {
     /// (`init`, `init_2`, ...; also in `funcs`): Go runs them before
     /// `main` and before the tests.
     pub inits: Vec<String>,
+    /// Names assigned anywhere in the file (`x = ...` with `x` an
+    /// identifier, in any function): a package slice among them is a
+    /// shared variable (`xs = append(xs, v)`).
+    pub assigned: HashSet<String>,
 }
 
 /// A struct type of the file.
@@ -199,6 +204,8 @@ pub struct Importer<'a> {
     /// go to fresh temporaries, listed here as `(variable, temporary)`
     /// (weft's declarations always declare; the caller then `Set`s).
     pub renamed: Option<Vec<(String, String)>>,
+    /// Translating the package's variables (`globals`).
+    pub in_globals: bool,
 }
 
 fn span_of(n: Node) -> Span {
@@ -438,6 +445,27 @@ fn expect_of(src: &str, f: Node) -> Vec<String> {
     kinds
 }
 
+/// Every identifier on the left of an assignment (`=`, `op=`) in the file.
+fn assigned_names(src: &str, root: Node) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "assignment_statement" {
+            if let Some(l) = n.child_by_field_name("left") {
+                let mut c = l.walk();
+                for t in l.named_children(&mut c) {
+                    if t.kind() == "identifier" {
+                        out.insert(src.get(t.byte_range()).unwrap_or("").to_string());
+                    }
+                }
+            }
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    out
+}
+
 fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>> {
     let mut pkg = Pkg {
         funcs: HashMap::new(),
@@ -447,6 +475,7 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
         consts: BTreeMap::new(),
         vars: Vec::new(),
         inits: Vec::new(),
+        assigned: assigned_names(src, root),
     };
     let mut c = root.walk();
     for d in root.named_children(&mut c) {
@@ -677,6 +706,7 @@ fn import_one(
         temps: 0,
         temp_target: None,
         renamed: None,
+        in_globals: false,
         error_funcs: HashSet::new(),
         per_loop_vars: per_loop_vars(go_build_version(src).as_deref().or(opts.go.as_deref())),
     };

@@ -503,6 +503,9 @@ impl Importer<'_> {
         stmt: Node,
         em: &mut Emitter,
     ) -> Result<bool, Fail> {
+        if self.bind_empty(name, v, stmt, em) {
+            return Ok(true);
+        }
         let Some((ty, fields, value)) = self.record_lit(v)? else {
             return Ok(false);
         };

@@ -434,6 +434,22 @@ impl Importer<'_> {
         if rights.len() == 1 && !lefts.is_empty() && matches!(op.as_str(), ":=" | "=") {
             // `d := time.Duration(rand.Intn(2))`: the conversion's operand.
             let rv = self.unconvert(rights[0]).unwrap_or(rights[0]);
+            if let ([l], true) = (lefts.as_slice(), self.is_append(rv)) {
+                return self.append_assign(rv, *l, declare, n, em);
+            }
+            let index = {
+                let mut e = rv;
+                while e.kind() == "parenthesized_expression" {
+                    match e.named_child(0) {
+                        Some(inner) => e = inner,
+                        None => break,
+                    }
+                }
+                e
+            };
+            if lefts.len() == 2 && index.kind() == "index_expression" {
+                return self.comma_ok(index, &lefts, declare, n, em);
+            }
             if rv.kind() == "call_expression" && !self.is_value_call(rv) {
                 if let [l] = lefts.as_slice() {
                     if self.is_record_field(*l) {
@@ -774,6 +790,12 @@ impl Importer<'_> {
                     self.declare(&nm, Kind::Untracked);
                     continue;
                 }
+                // A package slice, or one a closure shares: a shared variable.
+                Kind::Slice { .. } if self.shared_slice(&nm, kind, global) => {
+                    let decl = self.shared_slice_decl(&nm, kind, None);
+                    em.leaf(&decl, at);
+                    continue;
+                }
                 // `var a [n]T`, `var xs []T` (nil: length 0).
                 Kind::Slice { elem, array } => {
                     let len = if array {
@@ -887,7 +909,10 @@ impl Importer<'_> {
         em: &mut Emitter,
     ) -> Result<(), Fail> {
         let before = em.out.len();
-        self.call(call, names, true, spec, em)?;
+        self.in_globals = true;
+        let r = self.call(call, names, true, spec, em);
+        self.in_globals = false;
+        r?;
         let written = &em.out[before..];
         if written.contains("WithCancel(") || written.contains("WithTimeout(") {
             return Err(self.unsupported_with(

@@ -229,7 +229,7 @@ fn a_struct_value_copied_is_refused_and_a_lock_copy_named_as_go_vet_does() {
 }
 
 #[test]
-fn slices_and_arrays_become_fixed_length_slices_and_append_is_refused() {
+fn slices_and_arrays_become_slices_and_an_append_into_another_variable_is_refused() {
     let i = one(
         "package main\nimport \"sync\"\nconst n = 2\nfunc main() {\n\tcs := make([]chan int, n)\n\tvar ms [3]sync.Mutex\n\tfor i, c := range cs {\n\t\t_ = c\n\t\tms[i].Lock()\n\t}\n\tcs[1] = make(chan int)\n\tk := len(cs)\n\t_ = k\n}\n",
     );
@@ -244,12 +244,205 @@ fn slices_and_arrays_become_fixed_length_slices_and_append_is_refused() {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
     let e = errors(
-        "package main\nfunc main() {\n\txs := make([]int, 1)\n\txs = append(xs, 2)\n}\n",
+        "package main\nfunc main() {\n\txs := make([]int, 1)\n\tys := append(xs, 2)\n\t_ = ys\n}\n",
         &Options::default(),
     );
     assert_eq!(
         (e[0].0, e[0].1, e[0].2.as_str()),
-        (4, 7, "cannot import append"),
+        (
+            4,
+            2,
+            "cannot import `ys := append(xs, 2)`: an append into another variable"
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn an_append_to_a_local_a_package_slice_a_captured_slice_or_a_field_is_append() {
+    let i = one(concat!(
+        "package main\nimport \"sync\"\n",
+        "type S struct {\n\tmu sync.Mutex\n\titems []int\n}\n",
+        "var all []int\n",
+        "func main() {\n",
+        "\tvar mu sync.Mutex\n",
+        "\tlocal := []int{}\n",
+        "\tvar shared []int\n",
+        "\tchans := make([]chan int, 0)\n",
+        "\ts := &S{}\n",
+        "\tdone := make(chan bool)\n",
+        "\tgo func() {\n",
+        "\t\tmu.Lock()\n",
+        "\t\tshared = append(shared, 1)\n",
+        "\t\tall = append(all, len(shared))\n",
+        "\t\tmu.Unlock()\n",
+        "\t\ts.items = append(s.items, 2)\n",
+        "\t\tdone <- true\n",
+        "\t}()\n",
+        "\tlocal = append(local, 3)\n",
+        "\tchans = append(chans, make(chan int, 1))\n",
+        "\t<-done\n",
+        "}\n",
+    ));
+    for want in [
+        "Var(name: \"all\", type: \"[]int\"),  // go: t.go:7",
+        "Slice(\"local\", \"int\", 0),  // go: t.go:10",
+        "Var(name: \"shared\", type: \"[]int\"),  // go: t.go:11",
+        "Slice(\"chans\", \"chan int\", 0),  // go: t.go:12",
+        "Append(\"shared\", 1),  // go: t.go:17",
+        "Append(\"all\", \"len(shared)\"),  // go: t.go:18",
+        "Append(\"s.items\", 2),  // go: t.go:20",
+        "Append(\"local\", 3),  // go: t.go:23",
+        "Append(\"chans\", \"make_",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // A captured slice made by `make` is made, then held by a `Var`; so
+    // is a package slice the file appends to, and one it never assigns
+    // stays a slice.
+    let i = one(
+        "package main\nvar fixed = make([]int, 2)\nvar grown = make([]int, 0)\nfunc main() {\n\txs := make([]int, 0)\n\tdone := make(chan bool)\n\tgo func() {\n\t\txs = append(xs, fixed[0])\n\t\tdone <- true\n\t}()\n\t<-done\n\tgrown = append(grown, 1)\n}\n",
+    );
+    for want in [
+        "Slice(\"fixed\", \"int\", 2),  // go: t.go:2",
+        "Slice(\"grown_made1\", \"int\", 0),  // go: t.go:3",
+        "Var(name: \"grown\", init: \"grown_made1\", type: \"[]int\"),  // go: t.go:3",
+        "Slice(\"xs_made2\", \"int\", 0),  // go: t.go:5",
+        "Var(name: \"xs\", init: \"xs_made2\", type: \"[]int\"),  // go: t.go:5",
+        "Append(\"xs\", \"fixed[0]\"),  // go: t.go:8",
+        "Append(\"grown\", 1),  // go: t.go:12",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+}
+
+#[test]
+fn an_untracked_value_appended_is_a_listed_zero() {
+    let i = one(
+        "package main\nimport \"strconv\"\nfunc main() {\n\tvar xs []int\n\tn := len(strconv.Itoa(7))\n\txs = append(xs, n)\n\t_ = xs\n}\n",
+    );
+    assert!(
+        i.text.contains("Append(\"xs\", 0),  // go: t.go:6"),
+        "{}",
+        i.text
+    );
+    assert!(
+        i.abstractions
+            .iter()
+            .any(|a| a.what == "the value `n` appended is not tracked: 0 is appended"),
+        "{:?}",
+        i.abstractions
+    );
+    // A value of another kind than the elements is refused.
+    let e = errors(
+        "package main\nfunc main() {\n\tvar xs []int\n\tch := make(chan int)\n\txs = append(xs, ch)\n\t_ = xs\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter().any(|(l, c, m)| (*l, *c) == (5, 18)
+            && m == "cannot import appending a channel to `xs`, whose elements are `int`"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn appends_the_language_cannot_say_are_refused_where_they_are() {
+    let cases: [(&str, (u32, u32), &str); 6] = [
+        (
+            "\txs := []int{}\n\tys := []int{1}\n\txs = append(xs, ys...)\n",
+            (6, 18),
+            "cannot import the variadic append `append(xs, ys...)`",
+        ),
+        (
+            "\txs := []int{}\n\txs = append(xs, 1, 2)\n",
+            (5, 7),
+            "cannot import `append(xs, 1, 2)`: an append of 2 values",
+        ),
+        (
+            "\tms := make([]sync.Mutex, 1)\n\tms = append(ms, sync.Mutex{})\n",
+            (5, 7),
+            "cannot import an append to `ms`, a slice of a sync.Mutex held by value",
+        ),
+        (
+            "\txs := []int{}\n\tys := xs\n\txs = append(xs, 1)\n\t_ = ys\n",
+            (6, 2),
+            "cannot import an append to `xs`, which another name also denotes",
+        ),
+        (
+            "\txs := []int{}\n\tuse(append(xs, 1))\n",
+            (5, 6),
+            "cannot import `append(xs, 1)` inside an expression",
+        ),
+        (
+            "\tvar ys []int\n\tys = append([]int{}, 1)\n",
+            (5, 2),
+            "cannot import `ys = append([]int{}, 1)`: an append into another variable",
+        ),
+    ];
+    for (body, at, msg) in cases {
+        let go = format!(
+            "package main\nimport \"sync\"\nfunc main() {{\n{body}}}\nfunc use(xs []int) {{ _ = sync.Mutex{{}} }}\n"
+        );
+        let e = errors(&go, &Options::default());
+        assert!(
+            e.iter().any(|(l, c, m)| (*l, *c) == at && m == msg),
+            "{msg} at {at:?}:\n{go}\n{e:?}"
+        );
+    }
+}
+
+#[test]
+fn a_comma_ok_lookup_is_load_with_its_flag() {
+    let i = one(concat!(
+        "package main\n",
+        "type C struct {\n\tm map[int]int\n\thit bool\n}\n",
+        "func main() {\n",
+        "\tm := map[int]int{}\n",
+        "\tm[1] = 2\n",
+        "\tv, ok := m[1]\n",
+        "\t_, ok = m[2]\n",
+        "\tif w, found := m[v]; found && ok {\n\t\t_ = w\n\t}\n",
+        "\tc := &C{m: m}\n",
+        "\tv, c.hit = c.m[1]\n",
+        "\tn := 0\n",
+        "\tdone := make(chan bool)\n",
+        "\tgo func() {\n\t\t_, seen := m[n]\n\t\t_ = seen\n\t\tdone <- true\n\t}()\n",
+        "\t<-done\n",
+        "}\n",
+    ));
+    for want in [
+        "Map(\"m\"),  // go: t.go:7",
+        "Load(map: \"m\", key: 1, into: \"v\", ok: \"ok\"),  // go: t.go:9",
+        "Load(map: \"m\", key: 2, ok: \"ok\"),  // go: t.go:10",
+        "Load(map: \"m\", key: \"v\", into: \"w\", ok: \"found\"),  // go: t.go:11",
+        "If(\"found && ok\", [  // go: t.go:11",
+        "Load(map: \"c.m\", key: 1, into: \"v\", ok: \"found",
+        "Set(\"c.hit\", \"found",
+        "Load(map: \"m\", key: \"n\", ok: \"seen\"),  // go: t.go:19",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // A key weft does not track: the map is still read, and the results
+    // are listed as untracked.
+    let i = one(
+        "package main\nfunc main() {\n\tm := map[string]int{}\n\t_, ok := m[\"a\"]\n\tif ok {\n\t\tpanic(\"a\")\n\t}\n}\n",
+    );
+    assert!(
+        i.abstractions
+            .iter()
+            .any(|a| a.what.contains("has a key weft does not track")),
+        "{:?}",
+        i.abstractions
+    );
+    assert!(i.text.contains("Either([["), "{}", i.text);
+    // Only maps are looked up with comma-ok.
+    let e = errors(
+        "package main\nfunc main() {\n\tvar ch chan int\n\tv, ok := <-ch\n\t_, _ = v, ok\n\tvar s []int\n\tx, y := s[0]\n\t_, _ = x, y\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter().any(|(l, c, m)| (*l, *c) == (7, 10)
+            && m == "cannot import the comma-ok lookup `s[0]`"),
         "{e:?}"
     );
 }

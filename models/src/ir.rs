@@ -673,8 +673,12 @@ pub enum Op {
     Load {
         /// What is read.
         place: Place,
-        /// Where the value goes.
+        /// Where the value goes (for an absent map entry, the zero value).
         dst: LocalId,
+        /// For a map entry, where the comma-ok flag goes (`v, ok :=
+        /// m[k]`: whether the key was present); always `None` for a
+        /// variable.
+        ok: Option<LocalId>,
     },
     /// Plain write of a shared variable or map entry.
     Store {

@@ -579,6 +579,7 @@ mod tests {
                 key: Expr::Local(LocalId(0)),
             },
             dst: LocalId(2),
+            ok: None,
         };
         assert_eq!(
             roles(&load),

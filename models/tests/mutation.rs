@@ -440,8 +440,9 @@ fn check_ir(p: &Program) -> Result<(), String> {
                         e(parent)?;
                     }
                 }
-                Op::Load { place, dst } => {
+                Op::Load { place, dst, ok } => {
                     l(dst)?;
+                    ok.iter().try_for_each(l)?;
                     match place {
                         Place::Var(h) => e(h)?,
                         Place::MapEntry { map, key } => e(map).and(e(key))?,

@@ -600,22 +600,26 @@ fn visible(
             }
             write(ex, id, *dst, Value::Bool(v));
         }
-        Op::Load { place, dst } => {
-            let v = match place {
+        Op::Load { place, dst, ok } => {
+            let (v, present) = match place {
                 Place::Var(e) => {
                     let r = object_of(ex, locals, e, is_var, "a read needs a variable")?;
-                    var_mut(ex, r).value
+                    (var_mut(ex, r).value, true)
                 }
                 Place::MapEntry { map, key } => {
                     let r = map_of(ex, locals, map, "indexing needs a map")?;
                     let k = eval(&ex.state, locals, key)?;
-                    match r {
-                        Some(r) => map_mut(ex, r).get(&k),
-                        None => Value::Int(0),
+                    // A nil map reads as empty: the zero value, absent.
+                    match r.and_then(|r| map_mut(ex, r).lookup(&k)) {
+                        Some(v) => (v, true),
+                        None => (MapState::ZERO, false),
                     }
                 }
             };
             write(ex, id, Some(*dst), v);
+            if let Some(ok) = ok {
+                write(ex, id, Some(*ok), Value::Bool(present));
+            }
         }
         Op::Store { place, value } => {
             let v = eval(&ex.state, locals, value)?;

@@ -19,12 +19,20 @@ pub struct MapState {
 }
 
 impl MapState {
+    /// What an absent entry reads as: weft's maps are `map[K]int`.
+    pub const ZERO: Value = Value::Int(0);
+
     /// `m[key]`, or the zero value.
     pub fn get(&self, key: &Value) -> Value {
-        match self.entries.binary_search_by(|(k, _)| k.cmp(key)) {
-            Ok(i) => self.entries[i].1,
-            Err(_) => Value::Int(0),
-        }
+        self.lookup(key).unwrap_or(Self::ZERO)
+    }
+
+    /// `v, ok := m[key]`: the entry's value, `None` when absent.
+    pub fn lookup(&self, key: &Value) -> Option<Value> {
+        self.entries
+            .binary_search_by(|(k, _)| k.cmp(key))
+            .ok()
+            .map(|i| self.entries[i].1)
     }
 
     /// `m[key] = value`.

@@ -45,7 +45,14 @@ impl FnLower<'_> {
             RKind::Load(place) => {
                 let place = self.place(place);
                 let dst = self.temp();
-                self.emit_at(Op::Load { place, dst }, e.span);
+                self.emit_at(
+                    Op::Load {
+                        place,
+                        dst,
+                        ok: None,
+                    },
+                    e.span,
+                );
                 Expr::Local(dst)
             }
             RKind::Len(x) => {

@@ -1,7 +1,7 @@
 //! Statements: operations in place, control flow as labelled jumps.
 
 use super::{int, Breakable, Field, FnLower};
-use crate::ir::{BinOp, CallbackSource, CaseDir, Expr, NewObject, Op, Pc, SelectArm};
+use crate::ir::{BinOp, CallbackSource, CaseDir, Expr, NewObject, Op, Pc, Place, SelectArm};
 use crate::syntax::TimerKind;
 use crate::validate::hir::{HCallbackSource, HCase, HCaseKind, HKind, HNew, HStmt};
 
@@ -55,6 +55,23 @@ impl<'h> FnLower<'h> {
                 let chan = self.pure(chan);
                 let value = self.pure(value);
                 self.emit(Op::Send { chan, value });
+            }
+            HKind::MapLoad { map, key, dst, ok } => {
+                let map = self.pure(map);
+                let key = self.pure(key);
+                let (dst, s1) = self.dst(dst.as_ref());
+                let (ok, s2) = self.dst(ok.as_ref());
+                // `_, ok := m[k]`: the value goes to a temporary.
+                let dst = match dst {
+                    Some(d) => d,
+                    None => self.temp(),
+                };
+                self.emit(Op::Load {
+                    place: Place::MapEntry { map, key },
+                    dst,
+                    ok,
+                });
+                self.stores([s1, s2]);
             }
             HKind::Recv { chan, dst, ok } => {
                 let chan = self.pure(chan);

@@ -241,7 +241,16 @@ fn dis(p: &Program, name: &str) -> Vec<String> {
                     e(target)
                 )
             }
-            Op::Load { place: pl, dst: d } => format!("{} = load {}", l(d), place(p, f, pl)),
+            Op::Load {
+                place: pl,
+                dst: d,
+                ok: None,
+            } => format!("{} = load {}", l(d), place(p, f, pl)),
+            Op::Load {
+                place: pl,
+                dst: d,
+                ok: Some(o),
+            } => format!("{}, {} = load {}", l(d), l(o), place(p, f, pl)),
             Op::Store { place: pl, value } => format!("store {} = {}", place(p, f, pl), e(value)),
             Op::MapDelete { map, key } => format!("delete {}[{}]", e(map), e(key)),
             Op::Len { target, dst: d } => format!("{} = len {}", l(d), e(target)),
@@ -1028,6 +1037,30 @@ fn sync_map_methods_are_one_step_each() {
     );
     assert!(
         code.iter().any(|c| c.contains("sync map next m")),
+        "{code:#?}"
+    );
+}
+
+#[test]
+fn a_plain_map_lookup_is_one_load_with_a_flag() {
+    let p = compile(
+        r#"globals: [Var("x", 0)],
+        main: [
+            Map("m"),
+            Load("m", 1, "v", "ok"),
+            Load("m", 2, "_", "ok"),
+            Load("m", 3, "x", "ok"),
+        ]"#,
+    );
+    let code = dis(&p, "main");
+    assert_eq!(
+        code[1..5],
+        [
+            "v, ok = load m[1]",
+            "$t0, ok = load m[2]",
+            "$t0, ok = load m[3]",
+            "store *@x = $t0",
+        ],
         "{code:#?}"
     );
 }

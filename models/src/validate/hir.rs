@@ -225,6 +225,13 @@ pub(crate) enum HKind {
         map: RExpr,
         key: RExpr,
     },
+    /// `v, ok := m[k]` of a plain map: one plain read of the map.
+    MapLoad {
+        map: RExpr,
+        key: RExpr,
+        dst: Option<HDst>,
+        ok: Option<HDst>,
+    },
     /// A method of a `sync.Map`.
     SyncMap {
         map: RExpr,

@@ -144,6 +144,30 @@ impl Walker<'_> {
                 dst: None,
                 ok: None,
             },
+            StmtKind::SyncLoad { map, key, into, ok } if !self.is_sync_map(map) => {
+                let (m, k) = self.expr(map);
+                if !k.is_obj(&[ObjectKind::Map]) {
+                    self.kind_error(
+                        "`Load` needs a map or a sync.Map".into(),
+                        super::exprs::subject(map),
+                        k,
+                        m.span,
+                        Some(
+                            "`Load(\"m\", \"k\", \"v\", \"ok\")` is `v, ok := m[k]` of a map \
+                             (`Map(\"m\")`) or `m.Load(k)` of a sync.Map (`SyncMap(\"m\")`)"
+                                .into(),
+                        ),
+                    );
+                }
+                let map = m;
+                let key = self.map_key(key);
+                HKind::MapLoad {
+                    map,
+                    key,
+                    dst: into.as_ref().map(|n| self.dst(n, Kind::Unknown)),
+                    ok: ok.as_ref().map(|n| self.dst(n, Kind::Bool)),
+                }
+            }
             StmtKind::SyncLoad { map, key, into, ok } => {
                 let map = obj(self, map, &[ObjectKind::SyncMap], "a sync.Map");
                 let key = self.expr(key).0;
@@ -523,6 +547,21 @@ impl Walker<'_> {
         let (_, k) = self.expr(src);
         self.errs.truncate(before);
         k == Kind::Obj(ObjectKind::SyncMap)
+    }
+
+    /// A map key: a value, as in `m[k]`.
+    fn map_key(&mut self, src: &ExprSrc) -> RExpr {
+        let (e, k) = self.expr(src);
+        if matches!(k, Kind::Obj(_) | Kind::Pointer) {
+            self.kind_error(
+                "a map key must be a value".into(),
+                super::exprs::subject(src),
+                k,
+                e.span,
+                Some("a map's keys are integers or booleans, as in `m[k]`".into()),
+            );
+        }
+        e
     }
 
     /// A value stored in a shared variable: not an object.

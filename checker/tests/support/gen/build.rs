@@ -394,6 +394,11 @@ impl Gen {
                     let a = self.local();
                     let e = if self.rng.chance(50) {
                         format!("len({m})")
+                    } else if k == 1 {
+                        // `v, ok := m[1]`: the comma-ok lookup, one read
+                        // (decided by the key, so the draws stay as they were).
+                        let ok = format!("{a}ok");
+                        return vec![leaf("Load", vec![s(m.clone()), int(k), s(a), s(ok)])];
                     } else {
                         format!("{m}[{k}]")
                     };

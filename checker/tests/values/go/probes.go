@@ -131,6 +131,51 @@ func main() {
 		wg.Wait()
 		return fmt.Sprint(len(xs))
 	})
+	try("lookup-present-absent", func() string {
+		m := map[int]int{1: 10}
+		v, ok := m[1]
+		w, ok2 := m[2]
+		_, ok3 := m[1]
+		return fmt.Sprint(v, ok, w, ok2, ok3)
+	})
+	try("lookup-nil-map", func() string {
+		var m map[int]int
+		v, ok := m[1]
+		return fmt.Sprint(v, ok)
+	})
+	try("lookup-assigns", func() string {
+		m := map[int]int{2: 5}
+		v, ok := 9, true
+		v, ok = m[3]
+		if w, found := m[2]; found {
+			return fmt.Sprint(v, ok, w)
+		}
+		return "not found"
+	})
+	if len(os.Args) > 1 && (os.Args[1] == "race-lookup" || os.Args[1] == "race-lookup-locked") {
+		// A lookup concurrent with an unlocked write; the locked fix.
+		locked := os.Args[1] == "race-lookup-locked"
+		var mu sync.Mutex
+		m := map[int]int{}
+		done := make(chan bool)
+		go func() {
+			if locked {
+				mu.Lock()
+				defer mu.Unlock()
+			}
+			m[1] = 1
+			done <- true
+		}()
+		if locked {
+			mu.Lock()
+		}
+		_, ok := m[1]
+		if locked {
+			mu.Unlock()
+		}
+		<-done
+		_ = ok
+	}
 	if len(os.Args) > 1 && os.Args[1] == "race-append" {
 		var wg sync.WaitGroup
 		var xs []int

@@ -1,0 +1,348 @@
+//! `xs = append(xs, v)` and the comma-ok map lookup `v, ok := m[k]`, and
+//! the slices that `append` makes shared variables.
+
+use tree_sitter::Node;
+
+use crate::emit::{lit, q, Emitter};
+use crate::scope::{Binding, Kind, SliceElem};
+use crate::{Fail, Importer};
+
+/// The hint of every `append` the language cannot say.
+const APPEND_FORMS: &str = "weft imports `xs = append(xs, v)`: one value appended to the slice \
+     it is assigned to (a local, a package variable, a captured variable or a field)";
+
+impl Importer<'_> {
+    /// Whether `call` is a call of the builtin `append` (not shadowed).
+    pub(crate) fn is_append(&self, call: Node) -> bool {
+        call.kind() == "call_expression"
+            && call
+                .child_by_field_name("function")
+                .is_some_and(|f| f.kind() == "identifier" && self.text(f) == "append")
+            && self.scope.get("append").is_none()
+            && !self.pkg.funcs.contains_key("append")
+    }
+
+    /// `left = append(left, v)` (statement `stmt`): `Append(left, v)`.
+    pub(crate) fn append_assign(
+        &mut self,
+        call: Node,
+        left: Node,
+        declare: bool,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let args = self.args(call);
+        if let Some(v) = args.iter().find(|a| a.kind() == "variadic_argument") {
+            return Err(self.unsupported_with(
+                *v,
+                &format!("the variadic append `{}`", self.text(call)),
+                "append the values one at a time: `for _, y := range ys { xs = append(xs, y) }`",
+            ));
+        }
+        let [slice, value] = args.as_slice() else {
+            return Err(self.unsupported_with(
+                call,
+                &format!(
+                    "`{}`: an append of {} values",
+                    self.text(call),
+                    args.len().saturating_sub(1)
+                ),
+                "append one value per statement: `xs = append(xs, a)`, then `xs = append(xs, b)`",
+            ));
+        };
+        let same = |a: &str, b: &str| {
+            let strip = |s: &str| s.split_whitespace().collect::<String>();
+            strip(a) == strip(b)
+        };
+        if declare || !same(self.text(left), self.text(*slice)) {
+            return Err(self.unsupported_with(
+                stmt,
+                &format!("`{}`: an append into another variable", self.text(stmt)),
+                &format!(
+                    "{APPEND_FORMS}; Go may share the backing array between the two slices, \
+                     which weft does not model"
+                ),
+            ));
+        }
+        let target = self.expr(left)?;
+        let (Kind::Slice { elem, array: false }, false) = (target.kind, target.untracked) else {
+            return Err(self.unsupported_with(
+                left,
+                &format!(
+                    "an append to `{}`, {}",
+                    self.text(left),
+                    if target.untracked {
+                        "data weft does not track"
+                    } else {
+                        target.kind.describe()
+                    }
+                ),
+                APPEND_FORMS,
+            ));
+        };
+        if matches!(
+            elem,
+            SliceElem::Mutex | SliceElem::RwMutex | SliceElem::WaitGroup
+        ) {
+            return Err(self.unsupported_with(
+                call,
+                &format!(
+                    "an append to `{}`, a slice of {} held by value",
+                    self.text(left),
+                    elem.kind().describe()
+                ),
+                "append copies the elements, and a copied lock is go vet's copylocks bug; \
+                 make the slice with its final length (`make([]sync.Mutex, n)`) and use its \
+                 elements in place",
+            ));
+        }
+        if left.kind() == "identifier" {
+            self.appendable(self.text(left), stmt)?;
+        }
+        let v = self.expr(*value)?;
+        let v = if v.untracked {
+            self.untracked_reads(*value, stmt, em)?;
+            let zero = match elem {
+                SliceElem::Int => "0",
+                SliceElem::Bool => "false",
+                _ => {
+                    return Err(self.unsupported_with(
+                        *value,
+                        &format!("the value `{}` appended", self.text(*value)),
+                        "weft follows the values of the slice's element type",
+                    ))
+                }
+            };
+            self.note(
+                *value,
+                format!(
+                    "the value `{}` appended is not tracked: {zero} is appended",
+                    self.text(*value)
+                ),
+            );
+            zero.to_string()
+        } else {
+            if let Kind::Record { ty, value: true } = v.kind {
+                return Err(self.copy_error(*value, ty, "a struct value appended"));
+            }
+            let want = elem.kind();
+            let fits = match (want, v.kind) {
+                (Kind::Int, Kind::Int) | (Kind::Bool, Kind::Bool) => true,
+                (Kind::Chan { .. }, Kind::Chan { .. }) => true,
+                (
+                    Kind::Record { ty: a, .. },
+                    Kind::Record {
+                        ty: b,
+                        value: false,
+                    },
+                ) => a == b,
+                // `nil` (untracked as an expression, yet a value weft
+                // writes) fits any reference.
+                (w, _) => !w.is_value() && self.text(*value) == "nil",
+            };
+            if !fits {
+                return Err(self.unsupported_with(
+                    *value,
+                    &format!(
+                        "appending {} to `{}`, whose elements are `{}`",
+                        v.kind.describe(),
+                        self.text(left),
+                        self.elem_type(elem)
+                    ),
+                    "the value appended must have the slice's element type",
+                ));
+            }
+            lit(&v.text)
+        };
+        em.leaf(
+            &format!("Append({}, {v})", q(&target.text)),
+            self.span(stmt),
+        );
+        Ok(())
+    }
+
+    /// Checks that the slice variable `name` can be appended to: its own
+    /// name (no alias), and a shared variable when a closure shares it.
+    fn appendable(&self, name: &str, stmt: Node) -> Result<(), Fail> {
+        let Some(b) = self.scope.get(name) else {
+            return Err(self.unsupported(stmt, &format!("an append to `{name}`")));
+        };
+        if b.ron != name || self.scope.aliased(name) {
+            return Err(self.unsupported_with(
+                stmt,
+                &format!("an append to `{name}`, which another name also denotes"),
+                "weft binds `ys := xs` of a slice as a second name for it, and after an append \
+                 Go's two slices differ; append to one name only",
+            ));
+        }
+        if self.shared.contains(name) && !b.shared {
+            return Err(self.unsupported_with(
+                stmt,
+                &format!("an append to `{name}`, which a function literal shares"),
+                "declare the slice in the function that starts the goroutine \
+                 (`var xs []T` or `xs := make([]T, n)`), or pass it and return the result",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether a slice variable `name` of a function body (or, with
+    /// `global`, of the package) is a shared variable: a package slice
+    /// the file assigns (`xs = append(xs, v)` in any function), or a local
+    /// a closure shares. A slice never assigned stays a plain handle
+    /// (reading it is no visible step).
+    pub(crate) fn shared_slice(&self, name: &str, kind: Kind, global: bool) -> bool {
+        matches!(kind, Kind::Slice { array: false, .. })
+            && if global {
+                self.pkg.assigned.contains(name)
+            } else {
+                self.shared.contains(name)
+            }
+    }
+
+    /// Declares the slice `name` a shared variable (see
+    /// [`Importer::shared_slice`]) initialised to `init` (`None`: nil).
+    pub(crate) fn shared_slice_decl(
+        &mut self,
+        name: &str,
+        kind: Kind,
+        init: Option<&str>,
+    ) -> String {
+        let Kind::Slice { elem, .. } = kind else {
+            return String::new();
+        };
+        self.scope.declare(
+            name,
+            Binding {
+                ron: name.to_string(),
+                kind,
+                shared: true,
+            },
+        );
+        let ty = q(&format!("[]{}", self.elem_type(elem)));
+        match init {
+            Some(i) => format!("Var(name: {}, init: {}, type: {ty})", q(name), q(i)),
+            None => format!("Var(name: {}, type: {ty})", q(name)),
+        }
+    }
+
+    /// `m := map[K]V{}` and `xs := []T{}`: an empty map or slice (made as
+    /// `make` makes them); `false` when `v` is not an empty literal of
+    /// such a type.
+    pub(crate) fn bind_empty(&mut self, name: &str, v: Node, stmt: Node, em: &mut Emitter) -> bool {
+        if v.kind() != "composite_literal" {
+            return false;
+        }
+        let empty = v
+            .child_by_field_name("body")
+            .is_some_and(|b| b.named_child_count() == 0);
+        let Some(ty) = v.child_by_field_name("type").filter(|_| empty) else {
+            return false;
+        };
+        let at = self.span(stmt);
+        let tys = self.text(ty).to_string();
+        match self.kind_of(&tys) {
+            Some(Kind::Map) => {
+                em.leaf(&format!("Map({})", q(name)), at);
+                self.declare(name, Kind::Map);
+                true
+            }
+            Some(kind @ Kind::Slice { elem, array: false }) => {
+                let ty = q(&self.elem_type(elem));
+                if self.shared_slice(name, kind, self.in_globals) {
+                    let tmp = self.temp(&format!("{name}_made"), kind);
+                    em.leaf(&format!("Slice({}, {ty}, 0)", q(&tmp)), at);
+                    let decl = self.shared_slice_decl(name, kind, Some(&tmp));
+                    em.leaf(&decl, at);
+                } else {
+                    em.leaf(&format!("Slice({}, {ty}, 0)", q(name)), at);
+                    self.declare(name, kind);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `v, ok := m[k]` (also with `=`, `_` or in an `if`'s initializer):
+    /// `Load(m, k, v, ok)`, one read of the map.
+    pub(crate) fn comma_ok(
+        &mut self,
+        index: Node,
+        targets: &[Node],
+        declare: bool,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let at = self.span(stmt);
+        let (Some(m), Some(k)) = (
+            index.child_by_field_name("operand"),
+            index.child_by_field_name("index"),
+        ) else {
+            return Err(self.unsupported(index, "this lookup"));
+        };
+        let me = self.expr(m)?;
+        if me.kind != Kind::Map || me.untracked {
+            return Err(self.unsupported_with(
+                index,
+                &format!("the comma-ok lookup `{}`", self.text(index)),
+                "weft follows lookups in maps held by locals, parameters, package variables \
+                 and fields",
+            ));
+        }
+        let ke = self.expr(k)?;
+        if ke.untracked {
+            // A key weft does not track (a string): the map is still read,
+            // and both results are untracked data.
+            self.untracked_reads(index, stmt, em)?;
+            self.note(
+                index,
+                format!(
+                    "the lookup `{}` has a key weft does not track: its results are untracked",
+                    self.text(index)
+                ),
+            );
+            for t in targets {
+                self.target(*t, Kind::Untracked, declare, stmt)?;
+            }
+            return Ok(());
+        }
+        let mut fields = vec![
+            format!("map: {}", q(&me.text)),
+            format!("key: {}", lit(&ke.text)),
+        ];
+        let mut after = Vec::new();
+        for (t, (field, kind)) in targets
+            .iter()
+            .zip([("into", Kind::Int), ("ok", Kind::Bool)])
+        {
+            if t.kind() != "identifier" {
+                // A field or an element: through a temporary.
+                let e = self.expr(*t)?;
+                if e.untracked {
+                    return Err(self.unsupported(*t, "a lookup result stored in untracked data"));
+                }
+                let tmp = self.temp(if field == "ok" { "found" } else { "value" }, kind);
+                fields.push(format!("{field}: {}", q(&tmp)));
+                after.push(format!("Set({}, {})", q(&e.text), q(&tmp)));
+                continue;
+            }
+            let fresh = declare || self.scope.get(self.text(*t)).is_none();
+            let Some(name) = self.target(*t, kind, declare, stmt)? else {
+                continue;
+            };
+            // A new variable a closure shares is a shared variable, which
+            // the lookup then stores to.
+            if fresh && self.scope.get(&name).is_some_and(|b| b.shared) {
+                let zero = if kind == Kind::Bool { "false" } else { "0" };
+                em.leaf(&format!("Var({}, {zero})", q(&name)), at);
+            }
+            fields.push(format!("{field}: {}", q(&name)));
+        }
+        em.leaf(&format!("Load({})", fields.join(", ")), at);
+        for s in after {
+            em.leaf(&s, at);
+        }
+        Ok(())
+    }
+}
