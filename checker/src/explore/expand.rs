@@ -42,7 +42,7 @@ pub(super) struct Expansion {
     /// reduction took to learn whether they crash.
     pub outcomes: Vec<Option<Stepped>>,
     /// Which transitions are in the node's sleep set.
-    pub in_sleep: Vec<bool>,
+    pub in_sleep: smallvec::SmallVec<[bool; 16]>,
     /// True on a level expanded fully (the ignoring proviso).
     pub fair: bool,
 }
@@ -131,7 +131,7 @@ impl Expander<'_> {
         // taken, without crashing, from an earlier state that only
         // independent steps separate from this one, which did not change
         // what it touches; so it is not run to ask.
-        let in_sleep: Vec<bool> = transitions
+        let in_sleep: smallvec::SmallVec<[bool; 16]> = transitions
             .iter()
             .map(|t| {
                 !sleep.is_empty()

@@ -38,7 +38,9 @@ pub(crate) type Touches = SmallVec<[(Family, Mode); 4]>;
 /// The family of every object of a state.
 #[derive(Clone, Debug)]
 pub(crate) struct Families {
-    root: Vec<u32>,
+    /// Union-find parents, inline for the few objects most states hold
+    /// (built for every state the reduction analyses).
+    root: SmallVec<[u32; 16]>,
 }
 
 impl Families {

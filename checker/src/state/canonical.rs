@@ -136,10 +136,12 @@ impl Renumbering {
     }
 }
 
+/// The traversal's work lists: inline for the few objects most states
+/// hold (this runs after every step).
 struct Walk {
     map: Vec<u32>,
-    order: Vec<u32>,
-    cancel_reachable: Vec<bool>,
+    order: SmallVec<[u32; 16]>,
+    cancel_reachable: SmallVec<[bool; 32]>,
 }
 
 impl Walk {
@@ -163,8 +165,8 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
     let n = state.objects.len();
     let mut walk = Walk {
         map: vec![UNSEEN; n],
-        order: Vec::with_capacity(n),
-        cancel_reachable: vec![false; n],
+        order: SmallVec::with_capacity(n),
+        cancel_reachable: smallvec::smallvec![false; n],
     };
     for &v in &state.globals {
         walk.visit(v);
