@@ -113,6 +113,9 @@ pub fn indexer_probes(n: usize) -> Vec<(usize, Vec<usize>)> {
 /// messages each into a hash table of 128 cells with compare-and-swap,
 /// probing the next cell on a collision. There are no collisions below
 /// 12 goroutines, so every insertion is independent: one trace.
+// The reduction and peer tests use it; the benchmarks measure
+// [`indexer_slice`].
+#[allow(dead_code)]
 pub fn indexer(n: usize) -> String {
     let probes = indexer_probes(n);
     let mut cells = std::collections::BTreeSet::new();
@@ -139,23 +142,28 @@ pub fn indexer(n: usize) -> String {
 }
 
 /// [`indexer`] written as the Go program is: a slice of 128 slots and a
-/// probing loop (`for !atomic.CompareAndSwap(&table[h], 0, w) { h++ }`).
-/// The same traces; but the reduction's static future of an operation on
-/// `table[h]` is any slot of the table (the index is a run-time value), so
-/// its persistent sets are all the enabled goroutines and it stores every
-/// state the sleep sets reach: the unrolled form above is what the
-/// benchmarks measure.
-// Only the reduction tests use it, not the benchmarks.
+/// probing loop over at most every slot
+/// (`for p := 0; p < size; p++ { if atomic.CompareAndSwapInt64(&table[h], 0, w) { break }; h = (h + 1) % size }`).
+/// The same traces. The stateful reduction's static future of an
+/// operation on `table[h]` is any slot of the table (the index is a
+/// run-time value), so its persistent sets are all the enabled goroutines
+/// and it stores every state the sleep sets reach; `--reduction dpor`
+/// looks at the slots each run touched instead, and explores one run per
+/// trace. The benchmarks measure this form with `dpor`.
+// The benchmarks and the reduction tests use it, not the peer tests.
 #[allow(dead_code)]
 pub fn indexer_slice(n: usize) -> String {
     let size = INDEXER_SIZE;
     let globals = vec![format!("Slice(\"table\", \"int\", {size})")];
-    // for m := 1; m <= 4; m++ { w := m*11 + tid; h := (w*7) % size
-    //     for !atomic.CompareAndSwap(&table[h], 0, w) { h = (h + 1) % size } }
+    // for tid := 1; tid <= n; tid++ { go func() {
+    //   for m := 1; m <= 4; m++ { w := m*11 + tid; h := (w*7) % size
+    //     for p := 0; p < size; p++ {
+    //       if atomic.CompareAndSwapInt64(&table[h], 0, w) { break }
+    //       h = (h + 1) % size } } }() }
     let spawns = vec![format!(
         "For(\"tid\", 1, {}, [Go(body: [For(\"m\", 1, 5, [\
          Let(\"w\", \"m * 11 + tid\"), Let(\"h\", \"(w * 7) % {size}\"), \
-         Loop([CompareAndSwap(\"&table[h]\", 0, \"w\", \"ok\"), If(\"ok\", [Break]), \
+         For(\"p\", 0, {size}, [CompareAndSwap(\"&table[h]\", 0, \"w\", \"ok\"), If(\"ok\", [Break]), \
          Set(\"h\", \"(h + 1) % {size}\")])])])])",
         n + 1
     )];

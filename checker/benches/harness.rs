@@ -131,13 +131,31 @@ impl Family {
             Family::Independent => families::independent(a),
             Family::Readers => families::readers_writer(a, true),
             Family::Lastzero => families::lastzero(a, true),
-            Family::Indexer => families::indexer(a),
+            Family::Indexer => families::indexer_slice(a),
             Family::Philosophers => families::philosophers(a, false),
             Family::PhilosophersFixed => families::philosophers(a, true),
             Family::Gops => families::gops(a, b, false),
             Family::GopsFixed => families::gops(a, b, true),
             Family::Pipeline => families::pipeline(a, b),
             Family::Fanout => families::fanout(a),
+        }
+    }
+
+    /// The reduction weft's own rows use: `dpor` where the operations'
+    /// objects are computed at run time (indexer's `table[h]`), so the
+    /// stateful reduction's static futures see any slot; `por` elsewhere.
+    fn reduction(self) -> Reduction {
+        match self {
+            Family::Indexer => Reduction::Dpor,
+            Family::Independent
+            | Family::Readers
+            | Family::Lastzero
+            | Family::Philosophers
+            | Family::PhilosophersFixed
+            | Family::Gops
+            | Family::GopsFixed
+            | Family::Pipeline
+            | Family::Fanout => Reduction::Por,
         }
     }
 
@@ -366,11 +384,13 @@ fn child(args: &[String]) -> Cell {
     match args.first().map(String::as_str) {
         // One thread, as `weft check` runs by default.
         Some("weft") => match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
-            Ok(pool) => pool.install(|| measure_weft(family, get(2), get(3), Reduction::Por, cap)),
+            Ok(pool) => {
+                pool.install(|| measure_weft(family, get(2), get(3), family.reduction(), cap))
+            }
             Err(e) => Cell::failed(e.to_string()),
         },
         // Every core (`--jobs all`).
-        Some("weft-allcores") => measure_weft(family, get(2), get(3), Reduction::Por, cap),
+        Some("weft-allcores") => measure_weft(family, get(2), get(3), family.reduction(), cap),
         Some("weft-none") => measure_weft(family, get(2), get(3), Reduction::None, cap),
         Some("loom") => measure_loom(family, get(2), cap),
         _ => Cell::failed("unknown tool"),
@@ -595,7 +615,11 @@ fn table(rows: &[Row], quick: bool, spin: bool) -> String {
          itself, a few MB, which dominates on small rows). *weft-before*: the same search by the \
          harness built from the code before this session's engine work (`--before`), in the same run. \
          *weft* runs on one thread, as `weft check` does by default; *weft-allcores* is the same \
-         search on every core (`--jobs all`; largest size of each family).{}\n",
+         search on every core (`--jobs all`; largest size of each family). \
+         indexer is written as the Go program is, a slice of 128 slots and a probing loop \
+         (`families::indexer_slice`), and weft's rows use `--reduction dpor` (stateless DPOR: the \
+         stateful reduction sees `table[h]` as any slot); `weft-none` is the plain search of the \
+         same program, and there is no `weft-before` row (the old harness had no slices).{}\n",
         if quick { "-quick" } else { "" },
         if quick { " -- --quick" } else { "" },
         today(),
@@ -868,7 +892,10 @@ fn main() {
                     tool,
                     cell,
                 });
-                if let (Some(bin), "weft") = (&before, tool) {
+                // The old harness generates indexer unrolled (it had no
+                // slices): not the same program, so no row.
+                let same_program = family != Family::Indexer;
+                if let (Some(bin), "weft", true) = (&before, tool, same_program) {
                     eprintln!("{} {} weft-before", family.name(), family.size_label(a, b));
                     let cell = measure_with(bin, "weft", family, a, b, cap(quick));
                     rows.push(Row {

@@ -438,3 +438,44 @@ fn go_overrides_the_scenario_version_in_check_and_replay() {
         stderr(&o)
     );
 }
+
+#[test]
+fn dpor_follows_computed_indices_and_says_when_it_does_not_apply() {
+    // Two goroutines write two slots each of a slice through a computed
+    // index, never the same: one trace. `dpor` sees the slots each run
+    // wrote; `por` sees "any slot" in each goroutine's future, explores
+    // both orders of every step, and stores every interleaving's states.
+    let table = r#"Scenario(
+    name: "table",
+    globals: [Slice("table", "int", 4)],
+    main: [
+        For("id", 0, 2, [Go(body: [Let("h", "id * 2"), For("k", 0, 2, [AtomicStore("&table[h + k]", 1)])])]),
+    ],
+)"#;
+    let d = dir("dpor", &[("table.ron", table), ("leak.ron", LEAK)]);
+    let table = d.join("table.ron").to_string_lossy().into_owned();
+    let o = weft(&["check", "--reduction", "dpor", "--stats", &table]);
+    let text = stdout(&o);
+    assert!(o.status.success(), "{text}{}", stderr(&o));
+    assert!(text.contains("[7 states, 6 transitions"), "{text}");
+    assert!(text.contains("1 complete run,"), "{text}");
+    assert!(
+        text.contains("reduction dpor (stateless source-set DPOR chose the steps)"),
+        "{text}"
+    );
+    assert!(text.contains("dpor: 1 run explored, 6 steps"), "{text}");
+    let o = weft(&["check", "--stats", &table]);
+    assert!(stdout(&o).contains("[11 states,"), "{}", stdout(&o));
+    // A channel: `por` instead, and where the program may wait.
+    let leak = d.join("leak.ron").to_string_lossy().into_owned();
+    let o = weft(&["check", "--reduction", "dpor", "--stats", &leak]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("reduction por (dpor needs goroutines that never wait: 7:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("leak"),
+        "the bug is found all the same: {text}"
+    );
+}

@@ -19,6 +19,8 @@
 #[allow(dead_code)]
 #[path = "support/gen.rs"]
 mod gen;
+#[path = "support/gen_memory.rs"]
+mod gen_memory;
 #[path = "support/par.rs"]
 mod par;
 
@@ -64,7 +66,7 @@ fn verdict(prog: &Program, reduction: Reduction) -> Option<(Verdict, Applied, us
     let bounds = Bounds {
         max_states: Some(match reduction {
             Reduction::None => MAX_STATES,
-            Reduction::Por => MAX_REDUCED_STATES,
+            Reduction::Por | Reduction::Dpor => MAX_REDUCED_STATES,
         }),
         ..Default::default()
     };
@@ -141,6 +143,17 @@ fn referee(sc: &Scenario) -> Refereed {
     let Some((reduced, applied, n_red)) = verdict(&prog, Reduction::Por) else {
         return Refereed::Mismatch("the reduced search was cut where the full one was not".into());
     };
+    compare(&full, n_full, &reduced, applied, n_red)
+}
+
+/// Whether the reduced search found what the exhaustive one did.
+fn compare(
+    full: &Verdict,
+    n_full: usize,
+    reduced: &Verdict,
+    applied: Applied,
+    n_red: usize,
+) -> Refereed {
     if full == reduced {
         return Refereed::Agree(applied, n_full, n_red);
     }
@@ -160,6 +173,58 @@ fn referee(sc: &Scenario) -> Refereed {
         why.push(format!("coverage: lost {lost:?}, extra {extra:?}"));
     }
     Refereed::Mismatch(format!("({applied:?}) {}", why.join("\n")))
+}
+
+/// Referees `--reduction dpor` on the shared-memory scenario of `seed`
+/// (`support/gen_memory.rs`), where it must apply.
+fn referee_dpor(seed: u64) -> Refereed {
+    let file = SourceFile::new(format!("mem-{seed}.ron"), gen_memory::generate_memory(seed));
+    let Ok(prog) = weft_models::compile(&file, &[]) else {
+        return Refereed::Skipped;
+    };
+    let Some((full, _, n_full)) = verdict(&prog, Reduction::None) else {
+        return Refereed::Skipped;
+    };
+    let Some((reduced, applied, n_red)) = verdict(&prog, Reduction::Dpor) else {
+        return Refereed::Mismatch("the dpor search was cut where the full one was not".into());
+    };
+    if applied != Applied::Dpor {
+        return Refereed::Mismatch(format!("dpor did not apply: {applied:?}"));
+    }
+    compare(&full, n_full, &reduced, applied, n_red)
+}
+
+#[test]
+fn dpor_finds_exactly_what_the_exhaustive_search_finds() {
+    let start = env_u64("WEFT_DPOR_START", 0);
+    let n = env_u64("WEFT_DPOR_SEEDS", 1500);
+    let seeds: Vec<u64> = (start..start + n).collect();
+    let results = par_map(&seeds, referee_dpor);
+    let (mut agree, mut skipped, mut states_full, mut states_dpor) = (0, 0, 0usize, 0usize);
+    let mut failures = Vec::new();
+    for (seed, r) in seeds.iter().zip(&results) {
+        match r {
+            Refereed::Agree(_, f, d) => {
+                agree += 1;
+                states_full += f;
+                states_dpor += d;
+            }
+            Refereed::Skipped => skipped += 1,
+            Refereed::Mismatch(m) => failures.push((*seed, m.clone())),
+        }
+    }
+    eprintln!(
+        "dpor referee: {agree} agree, {skipped} skipped, {} differ; states {states_full} exhaustive, {states_dpor} dpor",
+        failures.len()
+    );
+    for (seed, m) in failures.iter().take(3) {
+        eprintln!("seed {seed}: {m}\n{}", gen_memory::generate_memory(*seed));
+    }
+    assert!(failures.is_empty(), "{} scenarios differ", failures.len());
+    assert!(
+        agree * 10 >= n as usize * 9,
+        "most scenarios are compared ({agree} of {n})"
+    );
 }
 
 #[test]
@@ -187,7 +252,10 @@ fn reduction_finds_exactly_what_the_exhaustive_search_finds() {
                         cyc_full += f;
                         cyc_red += red;
                     }
-                    Applied::None => {}
+                    // This referee asks for `por` only (the memory-only
+                    // programs of `dpor_agrees_with_the_plain_search` ask
+                    // for `dpor`).
+                    Applied::None | Applied::Dpor | Applied::PorNotDpor(_) => {}
                 }
             }
             Refereed::Skipped => skipped += 1,

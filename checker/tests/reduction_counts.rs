@@ -145,9 +145,13 @@ fn atomic_variants_count_the_same_traces_and_are_clean() {
 
 #[test]
 fn indexer_over_a_slice_has_the_same_traces() {
-    // The Go shape (a slice of slots, a probing loop) has the same single
-    // trace; its states are every state the sleep sets reach, since the
-    // static future of `table[h]` is any slot (see `families::indexer_slice`).
+    // The Go shape (a slice of slots, a probing loop). The stateful
+    // reduction stores every state the sleep sets reach, since the static
+    // future of `table[h]` is any slot (see `families::indexer_slice`);
+    // stateless DPOR follows the slots each run touched and explores one
+    // run per trace: one below 12 goroutines (no two probe the same cell),
+    // then Flanagan and Godefroid's 8 and 64 (POPL'05; the unrolled form
+    // below has the same).
     for n in [1, 2, 3] {
         let o = run(&families::indexer_slice(n), Reduction::Por);
         assert!(o.bugs.is_empty());
@@ -158,6 +162,48 @@ fn indexer_over_a_slice_has_the_same_traces() {
             "indexer_slice({n})"
         );
     }
+    for n in [1, 2, 4, 8] {
+        let o = run(&families::indexer_slice(n), Reduction::Dpor);
+        assert_eq!(o.stats.reduction, Applied::Dpor);
+        assert!(o.bugs.is_empty());
+        assert_eq!(runs(&o), 1, "indexer_slice({n})");
+        assert_eq!(o.stats.states, 1 + n + 4 * n, "one state per step");
+    }
+    let pinned: Vec<(u128, usize)> = [12, 13]
+        .iter()
+        .map(|&n| {
+            let o = run(&families::indexer_slice(n), Reduction::Dpor);
+            assert!(o.bugs.is_empty());
+            (runs(&o), o.stats.states)
+        })
+        .collect();
+    assert_eq!(pinned, vec![(8, 196), (64, 705)]);
+}
+
+#[test]
+fn dpor_explores_one_run_per_trace_on_the_shared_memory_families() {
+    // Closed forms, as for the stateful reduction; readers and lastzero
+    // never wait and their runs all end, so `dpor` applies.
+    for n in 2..=6u32 {
+        let o = run(&families::readers_writer(n as usize, true), Reduction::Dpor);
+        assert_eq!(o.stats.reduction, Applied::Dpor);
+        assert_eq!(runs(&o), 2u128.pow(n), "readers({n})");
+        let o = run(&families::lastzero(n as usize, true), Reduction::Dpor);
+        assert_eq!(o.stats.reduction, Applied::Dpor);
+        assert_eq!(
+            runs(&o),
+            u128::from(n + 3) * 2u128.pow(n - 2),
+            "lastzero({n})"
+        );
+    }
+    // A program that waits (fanout: a channel and a WaitGroup) is searched
+    // with `por`, and says why.
+    let o = run(&families::fanout(3), Reduction::Dpor);
+    assert!(matches!(
+        o.stats.reduction,
+        Applied::PorNotDpor(weft_checker::reduce::dpor::NotApplicable::Waits(Some(_)))
+    ));
+    assert_eq!(runs(&o), runs(&run(&families::fanout(3), Reduction::Por)));
 }
 
 #[test]

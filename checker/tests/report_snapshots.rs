@@ -264,6 +264,7 @@ fn json_report_snapshot() {
         collision_probability: None,
         bitstate: None,
         frontier: None,
+        dpor: None,
     };
     let v: serde_json::Value =
         serde_json::from_str(&weft_reports::json::render(&r)).expect("valid JSON");

@@ -17,7 +17,9 @@
 //! - [`successors`]: where control goes after it inside its function, and
 //!   the functions it runs (called or started).
 
-use crate::ir::{CallbackSource, CaseDir, Expr, FuncId, NewObject, Op, Pc, Place, SyncMapOp};
+use crate::ir::{
+    CallbackSource, CaseDir, Expr, FuncId, LocalId, NewObject, Op, Pc, Place, SyncMapOp,
+};
 
 /// How an operation uses an object operand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -309,6 +311,98 @@ pub fn obtains(op: &Op) -> bool {
         | Op::AtomicStore { .. }
         | Op::AtomicAdd { .. }
         | Op::CompareAndSwap { .. } => false,
+    }
+}
+
+/// Calls `f` on every local slot of its own frame that `op` may write:
+/// an assignment's target, a result or flag an operation stores, a
+/// receive's value. Frames are private and closures capture by value
+/// (models/README.md), so these are the only writes to a frame's locals.
+pub fn local_destinations(op: &Op, mut f: impl FnMut(LocalId)) {
+    fn opt(d: &Option<LocalId>, f: &mut impl FnMut(LocalId)) {
+        if let Some(d) = d {
+            f(*d)
+        }
+    }
+    match op {
+        Op::Assign { dst, .. }
+        | Op::Choose { dst, .. }
+        | Op::New { dst, .. }
+        | Op::CtxErr { dst, .. }
+        | Op::Append { dst, .. }
+        | Op::AwaitCallback { dst, .. }
+        | Op::Len { dst, .. }
+        | Op::AtomicLoad { dst, .. } => f(*dst),
+        Op::Call { dst, .. }
+        | Op::CallValue { dst, .. }
+        | Op::Recover { dst }
+        | Op::TryLock { dst, .. }
+        | Op::TimerStop { dst, .. }
+        | Op::TimerReset { dst, .. }
+        | Op::AfterFunc { dst, .. }
+        | Op::AtomicAdd { dst, .. }
+        | Op::CompareAndSwap { dst, .. } => opt(dst, &mut f),
+        Op::Recv { dst, ok, .. } => {
+            opt(dst, &mut f);
+            opt(ok, &mut f);
+        }
+        Op::Load { dst, ok, .. } => {
+            f(*dst);
+            opt(ok, &mut f);
+        }
+        Op::SyncMap { dst, ok, .. } => {
+            opt(dst, &mut f);
+            opt(ok, &mut f);
+        }
+        Op::MapNext {
+            seen,
+            key,
+            value,
+            more,
+            ..
+        } => {
+            f(*seen);
+            opt(key, &mut f);
+            opt(value, &mut f);
+            f(*more);
+        }
+        Op::Select { arms, .. } => {
+            for a in arms {
+                match &a.dir {
+                    CaseDir::Recv { dst, ok } => {
+                        opt(dst, &mut f);
+                        opt(ok, &mut f);
+                    }
+                    CaseDir::Send { .. } => {}
+                }
+            }
+        }
+        Op::Jump { .. }
+        | Op::JumpIfNot { .. }
+        | Op::Return { .. }
+        | Op::Defer { .. }
+        | Op::EndDefer
+        | Op::Go { .. }
+        | Op::GoValue { .. }
+        | Op::Panic { .. }
+        | Op::Assert { .. }
+        | Op::Sleep
+        | Op::Send { .. }
+        | Op::Close { .. }
+        | Op::Lock { .. }
+        | Op::Unlock { .. }
+        | Op::RLock { .. }
+        | Op::RUnlock { .. }
+        | Op::WgAdd { .. }
+        | Op::Wait { .. }
+        | Op::Signal { .. }
+        | Op::Broadcast { .. }
+        | Op::OnceEnter { .. }
+        | Op::OnceExit { .. }
+        | Op::Cancel { .. }
+        | Op::Store { .. }
+        | Op::MapDelete { .. }
+        | Op::AtomicStore { .. } => {}
     }
 }
 

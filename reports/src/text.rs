@@ -1047,6 +1047,9 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
         if let Some(f) = &st.frontier {
             let _ = writeln!(out, "  {}", words::frontier_note(f));
         }
+        if let Some(d) = &st.dpor {
+            let _ = writeln!(out, "  {}", words::dpor_note(d));
+        }
     }
     if !r.growth.is_empty() {
         let _ = writeln!(out, "  {}:", style.yellow(words::GROWTH_HEADING));

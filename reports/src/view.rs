@@ -951,6 +951,25 @@ pub struct StatsView {
     /// (absent with the other stores).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frontier: Option<FrontierView>,
+    /// With `--reduction dpor` applied: what stateless DPOR explored
+    /// (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dpor: Option<DporView>,
+}
+
+/// What stateless DPOR explored before the graph was built from its
+/// choices (`--reduction dpor`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DporView {
+    /// Runs explored to their end (no step left, or a crash): at least one
+    /// per Mazurkiewicz trace.
+    pub runs: u128,
+    /// Runs abandoned with every enabled step asleep.
+    pub blocked_runs: u128,
+    /// Steps executed over all runs.
+    pub steps: u64,
+    /// Distinct states visited.
+    pub states: usize,
 }
 
 /// What a fingerprint search's frontier held in memory and spilled to

@@ -1053,6 +1053,23 @@ pub fn frontier_note(f: &crate::view::FrontierView) -> String {
     note
 }
 
+/// What stateless DPOR explored, for `--stats`.
+pub fn dpor_note(d: &crate::view::DporView) -> String {
+    let runs = if d.runs == 1 { "run" } else { "runs" };
+    let mut note = format!("dpor: {} {runs} explored", d.runs);
+    if d.blocked_runs > 0 {
+        note.push_str(&format!(
+            " (and {} abandoned with every step asleep)",
+            d.blocked_runs
+        ));
+    }
+    note.push_str(&format!(
+        ", {} steps, {} distinct states visited; the graph above holds the states of the runs",
+        d.steps, d.states
+    ));
+    note
+}
+
 /// What a fingerprint store may have missed, for a verdict: `p` is the
 /// chance that a hash collision hid a state.
 pub fn collision_note(p: f64) -> String {

@@ -295,8 +295,12 @@ enum Command {
         minimal_cap: usize,
         /// Partial-order reduction: `por` (the default: persistent and sleep
         /// sets; on a cyclic state graph, persistent sets with a cycle
-        /// proviso) or `none` (the plain exhaustive search, the referee).
-        #[arg(long, default_value = "por", value_parser = ["por", "none"])]
+        /// proviso), `dpor` (stateless source-set DPOR chooses the steps,
+        /// from what each run touched: for programs whose runs all end and
+        /// whose goroutines never wait, such as shared-memory code indexing
+        /// slices; others fall back to `por`, and `--stats` says why) or
+        /// `none` (the plain exhaustive search, the referee).
+        #[arg(long, default_value = "por", value_parser = ["por", "dpor", "none"])]
         reduction: String,
         /// Print every counter of the search: states (and distinct states),
         /// transitions, complete runs, reduction, states per second, memory.

@@ -50,6 +50,8 @@ pub(super) struct Expansion {
 /// Expands nodes of one search.
 pub(super) struct Expander<'a> {
     pub prog: &'a Program,
+    /// The steps stateless DPOR chose, when it chose them.
+    pub choices: Option<&'a crate::reduce::dpor::Choices>,
     /// What each goroutine may still touch, when the search reduces.
     pub future: Option<&'a ProgramFuture>,
     /// The same for the certain-leak check (always present).
@@ -158,8 +160,10 @@ impl Expander<'_> {
         }
         // The steps the commit takes unless the cycle proviso widens the
         // set: taken here, in parallel.
+        let picked = self.choices.map(|c| c.at(state).unwrap_or(&[]));
         for (i, &asleep) in in_sleep.iter().enumerate() {
-            let in_set = view.as_ref().is_none_or(|v| v.persistent[i]);
+            let in_set = view.as_ref().is_none_or(|v| v.persistent[i])
+                && picked.is_none_or(|p| p.contains(&transitions[i]));
             if in_set && (fair || !asleep) {
                 outcome(&mut outcomes, i);
             }

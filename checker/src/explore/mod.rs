@@ -25,6 +25,7 @@ use crate::stop::Interrupt;
 pub mod bounds;
 mod expand;
 mod finite;
+pub(crate) use finite::runs_are_finite;
 pub(crate) mod growth;
 pub mod progress;
 
@@ -70,6 +71,8 @@ pub struct Stats {
     /// With a fingerprint store, what its frontier kept in memory and
     /// spilled to files.
     pub frontier: Option<crate::graph::FrontierStats>,
+    /// With `--reduction dpor` applied, what stateless DPOR counted.
+    pub dpor: Option<DporStats>,
 }
 
 /// The result of checking one program.
@@ -290,14 +293,26 @@ fn explore_graph_monitored(
     monitor: &mut progress::Monitor,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
     if reduction == Reduction::None {
-        return search(prog, budget, None, monitor);
+        return search(prog, budget, None, monitor, None);
+    }
+    if reduction == Reduction::Dpor {
+        let why = match reduce::dpor::applies(prog) {
+            Ok(()) => match search_dpor(prog, budget, monitor)? {
+                Ok(found) => return Ok(found),
+                Err(why) => why,
+            },
+            Err(why) => why,
+        };
+        let mut found = explore_graph_monitored(prog, budget, Reduction::Por, monitor)?;
+        found.1.stats.reduction = Applied::PorNotDpor(why);
+        return Ok(found);
     }
     let future = reduce::ProgramFuture::new(prog);
     let with_sleep = Reducer {
         future: &future,
         sleep: true,
     };
-    let reduced = search(prog, budget, Some(with_sleep), monitor)?;
+    let reduced = search(prog, budget, Some(with_sleep), monitor, None)?;
     // A bit-state graph counts as cyclic when an edge's target is unknown
     // (`Graph::has_cycle`); a program whose runs are all finite has no cycle.
     let bitstate = matches!(budget.bounds().store, StoreKind::Bitstate { .. });
@@ -308,7 +323,7 @@ fn explore_graph_monitored(
         future: &future,
         sleep: false,
     };
-    let mut again = search(prog, budget, Some(with_proviso), monitor)?;
+    let mut again = search(prog, budget, Some(with_proviso), monitor, None)?;
     if again.1.bound.is_some_and(|b| b != Bound::FirstBug) {
         // Cut (by what was left of the time, say): the crashes, races and
         // context leaks the first search found on its paths are real, keep
@@ -319,6 +334,64 @@ fn explore_graph_monitored(
         }
     }
     Ok(again)
+}
+
+/// The search of `--reduction dpor`: stateless DPOR chooses the steps of
+/// each state it visits ([`reduce::dpor`]), then the breadth-first search
+/// takes exactly those, so detectors and reports see the graph of the
+/// visited states. `Err` inside when the program turns out to leave DPOR's
+/// class as it runs.
+#[allow(clippy::type_complexity)]
+fn search_dpor(
+    prog: &Program,
+    budget: &Budget,
+    monitor: &mut progress::Monitor,
+) -> Result<Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), reduce::dpor::NotApplicable>, ModelError>
+{
+    let init = match semantics::initial_state_within(prog, &budget.interrupt()) {
+        Ok(init) => init,
+        // The breadth-first search meets the same failure and reports it.
+        Err(_) => return search(prog, budget, None, monitor, None).map(Ok),
+    };
+    let choices = match reduce::dpor::search(prog, init, budget) {
+        Ok(c) => c,
+        Err(reduce::dpor::Stop::Outside(why)) => return Ok(Err(why)),
+        Err(reduce::dpor::Stop::Failure(failure, path)) => {
+            return Err(ModelError { failure, path })
+        }
+    };
+    let (graph, mut outcome, bugs) = search(prog, budget, None, monitor, Some(&choices))?;
+    outcome.stats.reduction = Applied::Dpor;
+    outcome.stats.dpor = Some(DporStats {
+        traces: choices.traces,
+        blocked: choices.blocked,
+        steps: choices.steps,
+        states: choices.states(),
+    });
+    if let (Some(cut), None) = (choices.cut, outcome.bound) {
+        outcome.bound = Some(cut);
+        outcome.complete = false;
+    }
+    if outcome.complete {
+        outcome.stats.complete_runs = Some(choices.traces);
+    } else {
+        outcome.stats.complete_runs = None;
+        outcome.stats.states_on_complete_runs = None;
+    }
+    Ok(Ok((graph, outcome, bugs)))
+}
+
+/// What stateless DPOR counted (`--reduction dpor`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DporStats {
+    /// Runs explored to their end: at least one per Mazurkiewicz trace.
+    pub traces: u128,
+    /// Runs abandoned with every enabled step asleep.
+    pub blocked: u128,
+    /// Steps executed, over all runs.
+    pub steps: u64,
+    /// Distinct states visited.
+    pub states: usize,
 }
 
 /// How a search reduces.
@@ -415,6 +488,7 @@ fn search(
     budget: &Budget,
     reducer: Option<Reducer>,
     monitor: &mut progress::Monitor,
+    choices: Option<&reduce::dpor::Choices>,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
     let future = reducer.map(|r| r.future);
     let use_sleep = reducer.is_some_and(|r| r.sleep);
@@ -471,6 +545,7 @@ fn search(
     let mut certain: BTreeMap<BugKey, Bug> = BTreeMap::new();
     let expander = expand::Expander {
         prog,
+        choices,
         future,
         leak_future: &leak_future,
         bounds,
@@ -551,10 +626,15 @@ fn search(
                     v.persistent.iter_mut().for_each(|p| *p = true);
                 }
             }
+            // The steps stateless DPOR took here (`--reduction dpor`); a
+            // state it chose nothing in (all asleep, or not visited when a
+            // bound cut it) is no end of a run.
+            let picked = choices.map(|c| c.at(&state).unwrap_or(&[]));
             let mut asleep_here: Vec<usize> = Vec::new();
             let mut chosen: Vec<usize> = Vec::new();
             for i in 0..transitions.len() {
-                let in_set = view.as_ref().is_none_or(|v| v.persistent[i]);
+                let in_set = view.as_ref().is_none_or(|v| v.persistent[i])
+                    && picked.is_none_or(|p| p.contains(&transitions[i]));
                 let sleeping = !fair && in_sleep[i];
                 // A step the reduction found to crash while weighing candidate
                 // sets is explored too: it stores no state, and a crash must not
@@ -572,7 +652,12 @@ fn search(
             let asleep_in_set = asleep_here
                 .iter()
                 .filter(|&&i| doomed || view.as_ref().is_none_or(|v| v.persistent[i]))
-                .count() as u32;
+                .count() as u32
+                + if picked.is_some_and(|p| p.is_empty()) {
+                    transitions.len() as u32
+                } else {
+                    0
+                };
             let mut crashes = 0u32;
             // The chosen steps taken so far that did not crash: each sleeps in
             // the later siblings it is independent of. A step that crashed is

@@ -331,16 +331,20 @@ fn decode_identities_at(bytes: &[u8], at: &mut usize) -> Vec<(GoroutineId, u32)>
 /// its state, then its sleep set. Returns where the sleep set starts (the
 /// state's bytes are `out[start..returned]`).
 pub(super) fn encode_node(out: &mut Vec<u8>, node: &Node) -> usize {
-    let state = &node.state;
+    encode_state(out, &node.state);
+    let state_end = out.len();
+    encode(out, &node.sleep);
+    state_end
+}
+
+/// Appends a state's encoding (a node's without its sleep set).
+pub(super) fn encode_state(out: &mut Vec<u8>, state: &State) {
     let shared: Shared = (&state.globals, &state.objects, state.main_returned);
     encode(out, &shared);
     encode_identities(out, &state.goroutines);
     for g in &state.goroutines {
         encode(out, &**g);
     }
-    let state_end = out.len();
-    encode(out, &node.sleep);
-    state_end
 }
 
 /// Reads a node [`encode_node`] wrote.

@@ -186,6 +186,21 @@ impl Store {
 /// for visited without knowing which node it is (no node has it).
 pub(crate) const UNKNOWN: StateId = StateId::MAX;
 
+/// A 128-bit hash of a state's stored encoding: how stateless DPOR
+/// (`crate::reduce::dpor`) names the states whose choices it keeps. Two
+/// of `n` states share one with probability at most `n^2 / 2^129`.
+pub(crate) fn state_key(state: &State) -> u128 {
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with(|b| {
+        let mut buf = b.borrow_mut();
+        buf.clear();
+        encode::encode_state(&mut buf, state);
+        xxhash_rust::xxh3::xxh3_128(&buf)
+    })
+}
+
 /// A node of the search: a state and the transitions asleep in it (always
 /// empty without reduction, so nodes are then exactly the states).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -8,6 +8,7 @@
 //! for every bug kind, and the independence relation, are in
 //! `checker/README.md` ("Partial-order reduction").
 
+pub mod dpor;
 pub(crate) mod future;
 pub(crate) mod persistent;
 pub(crate) mod sleep;
@@ -25,6 +26,10 @@ pub enum Reduction {
     /// Persistent sets and sleep sets (the default).
     #[default]
     Por,
+    /// Stateless source-set DPOR chooses the steps ([`dpor`]), for
+    /// programs whose runs all end and never wait; others fall back to
+    /// [`Reduction::Por`].
+    Dpor,
 }
 
 impl Reduction {
@@ -33,6 +38,7 @@ impl Reduction {
         match self {
             Reduction::None => "none",
             Reduction::Por => "por",
+            Reduction::Dpor => "dpor",
         }
     }
 }
@@ -43,8 +49,9 @@ impl std::str::FromStr for Reduction {
         match s {
             "none" => Ok(Reduction::None),
             "por" => Ok(Reduction::Por),
+            "dpor" => Ok(Reduction::Dpor),
             _ => Err(format!(
-                "unknown reduction `{s}` (expected `none` or `por`)"
+                "unknown reduction `{s}` (expected `none`, `por` or `dpor`)"
             )),
         }
     }
@@ -62,6 +69,11 @@ pub enum Applied {
     /// a cycle proviso, without sleep sets (which do not preserve goroutines
     /// blocked forever in cycles).
     Proviso,
+    /// Stateless DPOR chose the steps.
+    Dpor,
+    /// `dpor` was asked for but does not apply: partial-order reduction
+    /// instead (the reason inside).
+    PorNotDpor(dpor::NotApplicable),
 }
 
 impl Applied {
@@ -71,6 +83,13 @@ impl Applied {
             Applied::None => "none",
             Applied::Por => "por",
             Applied::Proviso => "por (cyclic: persistent sets with a cycle proviso, no sleep sets)",
+            Applied::Dpor => "dpor (stateless source-set DPOR chose the steps)",
+            Applied::PorNotDpor(dpor::NotApplicable::Unbounded) => {
+                "por (dpor needs runs that all end: a loop here is not counted, or calls recurse)"
+            }
+            Applied::PorNotDpor(dpor::NotApplicable::Waits(_)) => {
+                "por (dpor needs goroutines that never wait: a channel, lock, wait or timer)"
+            }
         }
     }
 }

@@ -617,7 +617,7 @@ pub fn scenario_report(
             max_depth: outcome.stats.max_depth,
             bytes_per_state: outcome.stats.bytes_per_state,
             peak_resident_bytes: outcome.stats.peak_resident_bytes,
-            reduction: outcome.stats.reduction.as_str().to_string(),
+            reduction: reduction_words(loc, outcome.stats.reduction),
             distinct_states: outcome.stats.distinct_states,
             complete_runs: outcome.stats.complete_runs,
             states_on_complete_runs: outcome.stats.states_on_complete_runs,
@@ -632,6 +632,12 @@ pub fn scenario_report(
                     segments: f.segments,
                     failure: f.failure,
                 }),
+            dpor: outcome.stats.dpor.map(|d| weft_reports::view::DporView {
+                runs: d.traces,
+                blocked_runs: d.blocked,
+                steps: d.steps,
+                states: d.states,
+            }),
             bitstate: outcome.stats.bitstate.map(|b| BitstateView {
                 array_bytes: b.bytes,
                 hash_functions: b.hash_functions,
@@ -679,5 +685,26 @@ pub fn replay_report(
             .collect(),
         complete: reached.complete,
         bound,
+    }
+}
+
+/// The reduction a search applied, in words; where `dpor` was asked for
+/// and a goroutine may wait, with the first place it may.
+fn reduction_words(loc: &Locator, applied: crate::reduce::Applied) -> String {
+    use crate::reduce::{dpor::NotApplicable, Applied};
+    match applied {
+        Applied::PorNotDpor(NotApplicable::Waits(Some(site))) => {
+            let (line, col) = loc.line_col(site);
+            format!(
+                "por (dpor needs goroutines that never wait: {line}:{col} may wait, or makes a timer or deadline)"
+            )
+        }
+        Applied::None
+        | Applied::Por
+        | Applied::Proviso
+        | Applied::Dpor
+        | Applied::PorNotDpor(NotApplicable::Waits(None) | NotApplicable::Unbounded) => {
+            applied.as_str().to_string()
+        }
     }
 }

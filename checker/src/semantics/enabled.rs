@@ -352,3 +352,111 @@ fn nil_or_fault(
 fn is_rlocker(state: &State, locals: &[Value], m: &weft_models::ir::Expr) -> bool {
     matches!(eval(state, locals, m), Ok(Value::RLocker(_)))
 }
+
+/// The first instruction (function, instruction) of `prog` at which a
+/// goroutine may have to wait, or that makes something that fires by
+/// itself (a timer, a deadline, a callback); `None` when there is none.
+/// Without one, a goroutine's next step is enabled in every state until
+/// it takes it, and every transition is a goroutine's step: the class of
+/// programs stateless DPOR explores (`crate::reduce::dpor`).
+pub(crate) fn first_wait(prog: &Program) -> Option<crate::state::Site> {
+    if prog
+        .globals
+        .iter()
+        .any(|g| g.init.as_ref().is_some_and(fires))
+    {
+        return Some(crate::state::Site {
+            func: prog.main,
+            pc: weft_models::ir::Pc(0),
+        });
+    }
+    for (f, func) in prog.funcs.iter().enumerate() {
+        for (pc, instr) in func.code.iter().enumerate() {
+            if may_wait(&instr.op) {
+                return Some(crate::state::Site {
+                    func: weft_models::ir::FuncId(f as u32),
+                    pc: weft_models::ir::Pc(pc as u32),
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Whether a goroutine standing at `op` may be unable to take it, or `op`
+/// makes something that fires by itself.
+fn may_wait(op: &Op) -> bool {
+    match op {
+        Op::New { object, .. } => fires(object),
+        Op::Send { .. }
+        | Op::Recv { .. }
+        | Op::Select { .. }
+        | Op::Lock { .. }
+        | Op::RLock { .. }
+        | Op::Wait { .. }
+        | Op::OnceEnter { .. }
+        | Op::AwaitCallback { .. }
+        | Op::AfterFunc { .. }
+        | Op::TimerStop { .. }
+        | Op::TimerReset { .. } => true,
+        Op::Assign { .. }
+        | Op::Jump { .. }
+        | Op::JumpIfNot { .. }
+        | Op::Call { .. }
+        | Op::Return { .. }
+        | Op::Defer { .. }
+        | Op::EndDefer
+        | Op::Recover { .. }
+        | Op::CallValue { .. }
+        | Op::Go { .. }
+        | Op::GoValue { .. }
+        | Op::Choose { .. }
+        | Op::Panic { .. }
+        | Op::Assert { .. }
+        | Op::Sleep
+        | Op::Close { .. }
+        | Op::Unlock { .. }
+        | Op::TryLock { .. }
+        | Op::RUnlock { .. }
+        | Op::WgAdd { .. }
+        | Op::Signal { .. }
+        | Op::Broadcast { .. }
+        | Op::OnceExit { .. }
+        | Op::Cancel { .. }
+        | Op::CtxErr { .. }
+        | Op::Append { .. }
+        | Op::Load { .. }
+        | Op::Store { .. }
+        | Op::MapDelete { .. }
+        | Op::MapNext { .. }
+        | Op::SyncMap { .. }
+        | Op::Len { .. }
+        | Op::AtomicLoad { .. }
+        | Op::AtomicStore { .. }
+        | Op::AtomicAdd { .. }
+        | Op::CompareAndSwap { .. } => false,
+    }
+}
+
+/// Whether making `object` makes something that fires by itself: a timer
+/// or a context with a deadline.
+fn fires(object: &weft_models::ir::NewObject) -> bool {
+    use weft_models::ir::NewObject;
+    match object {
+        NewObject::Timer { .. } => true,
+        NewObject::WithCancel { timeout, .. } => timeout.is_some(),
+        NewObject::Chan { .. }
+        | NewObject::Mutex
+        | NewObject::RwMutex
+        | NewObject::WaitGroup
+        | NewObject::Once
+        | NewObject::Cond { .. }
+        | NewObject::Var { .. }
+        | NewObject::Map
+        | NewObject::Background
+        | NewObject::Record { .. }
+        | NewObject::Slice { .. }
+        | NewObject::Closure { .. }
+        | NewObject::Group { .. } => false,
+    }
+}

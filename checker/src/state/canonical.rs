@@ -265,6 +265,12 @@ pub(crate) struct GoroutineRenaming {
 }
 
 impl GoroutineRenaming {
+    /// The id the goroutine that now has `new` had before; `None` when it
+    /// kept it.
+    pub(crate) fn old_of(&self, new: &GoroutineId) -> Option<&GoroutineId> {
+        self.pairs.iter().find(|(_, n)| n == new).map(|(o, _)| o)
+    }
+
     /// The new id of the goroutine that had `old`; `None` when it kept it.
     pub fn get(&self, old: &GoroutineId) -> Option<&GoroutineId> {
         self.pairs

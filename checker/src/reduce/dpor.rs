@@ -1,0 +1,675 @@
+//! Stateless dynamic partial-order reduction with source sets and sleep
+//! sets (Abdulla, Aronis, Jonsson, Sagonas: "Optimal dynamic partial order
+//! reduction", POPL 2014, and "Source sets", JACM 2017; Algorithm 1,
+//! "Source-DPOR"), used by `--reduction dpor` to choose the steps the
+//! breadth-first search takes in each state.
+//!
+//! The stateful reduction ([`super::persistent`]) decides from what each
+//! goroutine's code may still touch, statically. When an operation's
+//! object is a run-time value (`table[h]` with `h` computed), that future
+//! is "any element", and nothing commutes. DPOR instead runs the program
+//! depth first and looks at what the steps of each run did touch: two
+//! steps of different goroutines that touch one object (one writing)
+//! and follow each other with nothing ordering them between are a
+//! *race*, and the run with the second first is scheduled by adding a
+//! goroutine that can start it (an *initial* of the steps after the
+//! first that do not depend on it, then the second) at the state before
+//! the first, unless one such goroutine is already scheduled there. Each
+//! Mazurkiewicz trace of the program is then explored at least once (on
+//! the classic families, once).
+//!
+//! It applies to programs whose runs all end (`explore::finite`: the
+//! search would not end otherwise, as no state is remembered) and where
+//! a goroutine's next step, once it stands at it, can be taken in every
+//! state until it is ([`crate::semantics::enabled::first_wait`]: no
+//! channel, lock, wait or timer). Every transition is then one
+//! goroutine's step and steps never disable each other, the setting of
+//! Algorithm 1. A crash ends the run, so it depends on every step.
+//!
+//! What the search keeps is what it chose: for each state it visited
+//! (by a 128-bit hash of its encoding) the transitions taken there. The
+//! breadth-first search then takes exactly those, so the bug detectors,
+//! counterexamples and reports work on the graph of visited states as
+//! with the other reductions. A data race shows as two racing plain
+//! accesses (one a write) in a run; the state where both are about to
+//! happen lies on a run made of the steps before the first that it does
+//! not precede, and that run's steps are chosen too, so the race detector
+//! sees that state (checker/README.md, "Stateless DPOR").
+
+use std::collections::HashMap;
+
+use smallvec::SmallVec;
+use weft_models::ir::Program;
+
+use super::touch::{self, Families, Mode};
+use crate::explore::{stepped, Bound, Budget};
+use crate::semantics::{self, Failure, FailureKind, Transition};
+use crate::state::{Site, State};
+
+/// Why stateless DPOR does not apply to a program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotApplicable {
+    /// Some run may not end (a loop that is not counted, recursion, a
+    /// ticker): without remembered states the search would not end.
+    Unbounded,
+    /// A goroutine may wait (a channel, a lock, `Wait`, `Once`) or
+    /// something fires by itself (a timer, a deadline): steps may disable
+    /// each other. Where, when known.
+    Waits(Option<Site>),
+}
+
+/// The steps stateless DPOR took in each state it visited, with what it
+/// counted.
+#[derive(Debug, Default)]
+pub(crate) struct Choices {
+    /// For each visited state (by [`crate::graph::state_key`]), the
+    /// transitions taken from it.
+    chosen: HashMap<u128, SmallVec<[Transition; 2]>, rustc_hash::FxBuildHasher>,
+    /// Runs that ended with no step enabled, or in a crash.
+    pub traces: u128,
+    /// Runs that ended with every enabled step asleep (explored from an
+    /// equivalent run already).
+    pub blocked: u128,
+    /// Steps taken.
+    pub steps: u64,
+    /// The bound that cut the search, if one did.
+    pub cut: Option<Bound>,
+}
+
+impl Choices {
+    /// The transitions taken from `state`; `None` when it was not visited.
+    pub(crate) fn at(&self, state: &State) -> Option<&[Transition]> {
+        self.chosen
+            .get(&crate::graph::state_key(state))
+            .map(|v| v.as_slice())
+    }
+
+    /// How many distinct states were visited.
+    pub(crate) fn states(&self) -> usize {
+        self.chosen.len()
+    }
+
+    fn choose(&mut self, key: u128, t: &Transition) {
+        let v = self.chosen.entry(key).or_default();
+        if !v.contains(t) {
+            v.push(t.clone());
+        }
+    }
+
+    fn visit(&mut self, key: u128) {
+        self.chosen.entry(key).or_default();
+    }
+}
+
+/// What a step touched, by stable object identity, and whether it crashed
+/// (then it depends on every other goroutine's step).
+#[derive(Clone, Debug)]
+struct Access {
+    touches: SmallVec<[(u32, Mode); 4]>,
+    crash: bool,
+}
+
+impl Access {
+    fn conflicts(&self, other: &Access) -> bool {
+        self.crash
+            || other.crash
+            || self.touches.iter().any(|&(a, ma)| {
+                other
+                    .touches
+                    .iter()
+                    .any(|&(b, mb)| a == b && (ma == Mode::Write || mb == Mode::Write))
+            })
+    }
+}
+
+/// A vector clock: for each goroutine (by stable id), one past the run
+/// index of its latest step that happens before.
+type Clock = SmallVec<[u32; 16]>;
+
+fn join(into: &mut Clock, other: &Clock) {
+    if into.len() < other.len() {
+        into.resize(other.len(), 0);
+    }
+    for (a, &b) in into.iter_mut().zip(other.iter()) {
+        *a = (*a).max(b);
+    }
+}
+
+fn at(c: &Clock, thread: u32) -> u32 {
+    c.get(thread as usize).copied().unwrap_or(0)
+}
+
+/// A step of the current run.
+#[derive(Clone, Debug)]
+struct Step {
+    thread: u32,
+    alt: u32,
+    access: Access,
+    clock: Clock,
+    /// Where the goroutine stood.
+    site: Site,
+    /// Its plain or atomic memory access, if the step is one.
+    memory: Option<Memory>,
+}
+
+/// A memory access by stable object id: (object, write, atomic).
+type Memory = (u32, bool, bool);
+
+/// Whether two memory accesses are a data race when unordered (as the
+/// race detector decides, `crate::detect::race`).
+fn data_race(a: Memory, b: Memory) -> bool {
+    a.0 == b.0 && (a.1 || b.1) && !(a.2 && b.2)
+}
+
+/// A transition asleep in a state: explored from an equivalent run.
+#[derive(Clone, Debug)]
+struct Sleeper {
+    thread: u32,
+    alt: u32,
+    access: Access,
+}
+
+/// A state of the current run.
+struct Frame {
+    state: State,
+    key: u128,
+    /// Stable goroutine ids by position.
+    threads: Vec<u32>,
+    /// Stable object ids by index.
+    objects: Vec<u32>,
+    enabled: Vec<Transition>,
+    /// Goroutines to explore from here.
+    backtrack: SmallVec<[u32; 4]>,
+    /// Transitions explored from here, as (goroutine, alternative).
+    done: SmallVec<[(u32, u32); 4]>,
+    sleep: Vec<Sleeper>,
+    /// How many goroutines each goroutine (by stable id) has started.
+    spawned: SmallVec<[u32; 8]>,
+    /// The next fresh object id below this state.
+    fresh_object: u32,
+}
+
+/// The goroutine and alternative of a step.
+fn parts(t: &Transition) -> Option<(u32, u32)> {
+    match *t {
+        Transition::Step { g, alt } => Some((g, alt)),
+        Transition::Rendezvous { .. } | Transition::Fire { .. } => None,
+    }
+}
+
+/// How the search ended when it did not produce choices.
+pub(crate) enum Stop {
+    /// The program left the class (a step not a goroutine's own, or a
+    /// step disabled by another): checked as the search goes, besides the
+    /// static check.
+    Outside(NotApplicable),
+    /// A failure that is not the program's crash (a model error).
+    Failure(Failure, Vec<Transition>),
+}
+
+/// Whether stateless DPOR applies to `prog` (see the module's comment).
+pub fn applies(prog: &Program) -> Result<(), NotApplicable> {
+    if let Some(site) = semantics::enabled::first_wait(prog) {
+        return Err(NotApplicable::Waits(Some(site)));
+    }
+    if !crate::explore::runs_are_finite(prog) {
+        return Err(NotApplicable::Unbounded);
+    }
+    Ok(())
+}
+
+/// The search (see the module's comment), within `budget`: a bound that
+/// stops it leaves [`Choices::cut`] set and what was chosen so far.
+pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Choices, Stop> {
+    let interrupt = budget.interrupt();
+    let mut out = Choices::default();
+    let mut names = Names::default();
+    let root = frame(prog, init, vec![0], None, SmallVec::new(), 0)?;
+    // The start, to replay the runs that show races from.
+    let origin = (root.state.clone(), root.objects.clone());
+    let mut witnessed: std::collections::BTreeSet<(Site, Site)> = Default::default();
+    let mut stack: Vec<Frame> = vec![root];
+    let mut run: Vec<Step> = Vec::new();
+    // The clock of the step that started each goroutine (by stable id).
+    let mut spawned_at: Vec<Clock> = vec![Clock::new()];
+    start(&mut stack[0], &mut out);
+    let mut tick = 0usize;
+    loop {
+        let depth = stack.len() - 1;
+        let top = stack.last_mut().expect("the root stays");
+        let next = top.enabled.iter().position(|t| {
+            let (g, alt) = parts(t).expect("checked at the frame");
+            let thread = top.threads[g as usize];
+            top.backtrack.contains(&thread)
+                && !top.done.contains(&(thread, alt))
+                && !top.sleep.iter().any(|s| s.thread == thread && s.alt == alt)
+        });
+        let Some(i) = next else {
+            // Every scheduled step explored: back to the parent, where the
+            // step that led here sleeps in the siblings explored after it.
+            let _ = stack.pop();
+            let Some(parent) = stack.last_mut() else {
+                break;
+            };
+            let step = run.pop().expect("a step per frame below the root");
+            let (_, alt) = *parent.done.last().expect("the step taken");
+            parent.sleep.push(Sleeper {
+                thread: step.thread,
+                alt,
+                access: step.access,
+            });
+            continue;
+        };
+        tick += 1;
+        if let Some(b) = budget.stop(tick) {
+            out.cut = Some(b);
+            return Ok(out);
+        }
+        if let Some(max) = budget.bounds().max_depth {
+            if depth >= max {
+                out.cut = Some(Bound::Depth(max));
+                // Not expanded: the states below are not visited.
+                top.backtrack.clear();
+                continue;
+            }
+        }
+        let t = top.enabled[i].clone();
+        let (g, alt) = parts(&t).expect("checked at the frame");
+        let thread = top.threads[g as usize];
+        top.done.push((thread, alt));
+        out.steps += 1;
+        out.choose(top.key, &t);
+        let mut access = access_of(prog, top, &t);
+        let goroutine = &top.state.goroutines[g as usize];
+        let site = goroutine.site();
+        let memory = crate::semantics::footprint::memory_access(prog, &top.state, goroutine)
+            .map(|m| (top.objects[m.object.index()], m.write, m.atomic));
+        let (next, renaming) = stepped(prog, &top.state, &t, &interrupt);
+        if let Some(failure) = &next.failure {
+            match failure.kind {
+                FailureKind::Interrupted => {
+                    out.cut = Some(budget.interrupted());
+                    return Ok(out);
+                }
+                k if k.is_crash() => access.crash = true,
+                _ => return Err(Stop::Failure(failure.clone(), path(&stack))),
+            }
+        }
+        // The step's clock, and the races it closes: for each, a goroutine
+        // that starts the reversed run is scheduled before the first step
+        // unless one is already.
+        let pre = pre_clock(&run, &spawned_at, thread);
+        let clock = step_clock(&run, pre.clone(), thread, &access);
+        for i in racing(&run, pre, thread, &access) {
+            if let (Some(a), Some(b)) = (run[i].memory, memory) {
+                let pair = (run[i].site.min(site), run[i].site.max(site));
+                if data_race(a, b) && witnessed.insert(pair) {
+                    // Not every run passes the state where both accesses
+                    // are next: the one of the steps that do not follow
+                    // the first does.
+                    let first = run[i].thread;
+                    let before: Vec<(u32, u32)> = run
+                        .iter()
+                        .enumerate()
+                        .filter(|&(j, s)| j != i && at(&s.clock, first) <= i as u32)
+                        .map(|(_, s)| (s.thread, s.alt))
+                        .collect();
+                    witness(prog, &origin, &before, &mut names, &mut out, &interrupt)?;
+                }
+            }
+            let starters = initials(&run, i, thread, &clock);
+            let f = &mut stack[i];
+            if !starters.iter().any(|q| f.backtrack.contains(q)) {
+                if let Some(&q) = starters.iter().min() {
+                    f.backtrack.push(q);
+                }
+            }
+        }
+        let top = stack.last_mut().expect("the root stays");
+        if access.crash {
+            // A crash ends the run (counted as one, as the graph counts
+            // it): every other goroutine's step may come first, and is
+            // explored from here.
+            out.traces += 1;
+            let all: Vec<u32> = top
+                .enabled
+                .iter()
+                .filter_map(parts)
+                .map(|(g, _)| top.threads[g as usize])
+                .collect();
+            for q in all {
+                if !top.backtrack.contains(&q) {
+                    top.backtrack.push(q);
+                }
+            }
+            continue;
+        }
+        let mut child = advance(prog, top, thread, next, &renaming, &mut names)?;
+        for &t in child.threads.iter().filter(|t| !top.threads.contains(t)) {
+            if spawned_at.len() <= t as usize {
+                spawned_at.resize(t as usize + 1, Clock::new());
+            }
+            spawned_at[t as usize] = clock.clone();
+        }
+        let sleep: Vec<Sleeper> = top
+            .sleep
+            .iter()
+            .filter(|s| s.thread != thread && !s.access.conflicts(&access))
+            .cloned()
+            .collect();
+        let still: Vec<u32> = top
+            .enabled
+            .iter()
+            .filter_map(parts)
+            .map(|(g, _)| top.threads[g as usize])
+            .filter(|&q| q != thread)
+            .collect();
+        child.sleep = sleep;
+        // Steps never disable each other in the class: a goroutine that
+        // could move before this step still can.
+        if still.iter().any(|q| {
+            !child
+                .enabled
+                .iter()
+                .filter_map(parts)
+                .any(|(g, _)| child.threads[g as usize] == *q)
+        }) {
+            return Err(Stop::Outside(NotApplicable::Waits(None)));
+        }
+        run.push(Step {
+            thread,
+            alt,
+            access,
+            clock,
+            site,
+            memory,
+        });
+        start(&mut child, &mut out);
+        stack.push(child);
+    }
+    Ok(out)
+}
+
+/// Builds a frame, checking that every enabled transition is a
+/// goroutine's own step.
+fn frame(
+    prog: &Program,
+    state: State,
+    threads: Vec<u32>,
+    objects: Option<Vec<u32>>,
+    spawned: SmallVec<[u32; 8]>,
+    fresh_object: u32,
+) -> Result<Frame, Stop> {
+    let enabled = semantics::enabled(prog, &state);
+    if enabled.iter().any(|t| parts(t).is_none()) {
+        return Err(Stop::Outside(NotApplicable::Waits(None)));
+    }
+    let n = state.objects.len() as u32;
+    let (objects, fresh_object) = match objects {
+        Some(o) => (o, fresh_object),
+        None => ((0..n).collect(), n),
+    };
+    Ok(Frame {
+        key: crate::graph::state_key(&state),
+        state,
+        threads,
+        objects,
+        enabled,
+        backtrack: SmallVec::new(),
+        done: SmallVec::new(),
+        sleep: Vec::new(),
+        spawned,
+        fresh_object,
+    })
+}
+
+/// Records a frame as visited and schedules its first goroutine with an
+/// awake step; counts the run when it ends there.
+fn start(f: &mut Frame, out: &mut Choices) {
+    out.visit(f.key);
+    if f.enabled.is_empty() {
+        out.traces += 1;
+        return;
+    }
+    let awake = f.enabled.iter().filter_map(parts).find(|&(g, alt)| {
+        let thread = f.threads[g as usize];
+        !f.sleep.iter().any(|s| s.thread == thread && s.alt == alt)
+    });
+    match awake {
+        Some((g, _)) => f.backtrack.push(f.threads[g as usize]),
+        None => out.blocked += 1,
+    }
+}
+
+/// What transition `t` touches in frame `f`, by stable object ids: each
+/// object of every family it touches (a family changes as one).
+fn access_of(prog: &Program, f: &Frame, t: &Transition) -> Access {
+    let fams = Families::of(&f.state);
+    let touched = touch::transition_touches(prog, &f.state, &fams, t);
+    let mut touches: SmallVec<[(u32, Mode); 4]> = SmallVec::new();
+    for (o, stable) in f.objects.iter().enumerate() {
+        let fam = fams.family(crate::value::ObjRef(o as u32));
+        if let Some(&(_, mode)) = touched.iter().find(|&&(fm, _)| fm == fam) {
+            touches.push((*stable, mode));
+        }
+    }
+    Access {
+        touches,
+        crash: false,
+    }
+}
+
+/// For each goroutine of `next` (by position), its stable id in `f` when
+/// it was there (`None` for the one the step started).
+fn follow_threads(
+    f: &Frame,
+    next: &State,
+    renaming: &crate::state::canonical::GoroutineRenaming,
+) -> Vec<Option<u32>> {
+    next.goroutines
+        .iter()
+        .map(|g| {
+            let before = renaming.old_of(&g.id).unwrap_or(&g.id);
+            f.state.position(before).map(|p| f.threads[p])
+        })
+        .collect()
+}
+
+/// What orders `thread`'s next step before it looks at other goroutines:
+/// its own previous step, or the step that started it.
+fn pre_clock(run: &[Step], spawned_at: &[Clock], thread: u32) -> Clock {
+    run.iter()
+        .rev()
+        .find(|s| s.thread == thread)
+        .map(|s| s.clock.clone())
+        .unwrap_or_else(|| spawned_at.get(thread as usize).cloned().unwrap_or_default())
+}
+
+/// The clock of `thread`'s next step with `access` after `run`: `pre`
+/// and every earlier step it depends on.
+fn step_clock(run: &[Step], mut clock: Clock, thread: u32, access: &Access) -> Clock {
+    for s in run {
+        if s.thread != thread && s.access.conflicts(access) {
+            join(&mut clock, &s.clock);
+        }
+    }
+    if clock.len() <= thread as usize {
+        clock.resize(thread as usize + 1, 0);
+    }
+    clock[thread as usize] = run.len() as u32 + 1;
+    clock
+}
+
+/// The steps of `run` that race with `thread`'s next step (`access`, its
+/// clock before other goroutines `pre`): of another goroutine, dependent,
+/// and ordered before it by nothing but itself.
+fn racing(run: &[Step], pre: Clock, thread: u32, access: &Access) -> Vec<usize> {
+    // Walking back, `seen` is what the step's own past and the later
+    // dependent steps already order: a dependent step inside it precedes
+    // the next step through another one.
+    let mut seen = pre;
+    let mut out = Vec::new();
+    for i in (0..run.len()).rev() {
+        let s = &run[i];
+        if s.thread == thread || !s.access.conflicts(access) {
+            continue;
+        }
+        if at(&seen, s.thread) <= i as u32 {
+            out.push(i);
+        }
+        join(&mut seen, &s.clock);
+    }
+    out
+}
+
+/// The goroutines that can start the run that reverses the race between
+/// step `i` of `run` and `thread`'s next step (clock `clock`): the steps
+/// after `i` that it does not precede, then the next step; a goroutine is
+/// an initial when its first step there has none of them before it.
+fn initials(run: &[Step], i: usize, thread: u32, clock: &Clock) -> SmallVec<[u32; 4]> {
+    let first = run[i].thread;
+    // The steps not after step i, by run index, and each goroutine's first.
+    let mut firsts: Vec<(u32, usize)> = Vec::new();
+    for (j, s) in run.iter().enumerate().skip(i + 1) {
+        if at(&s.clock, first) > i as u32 {
+            continue;
+        }
+        if !firsts.iter().any(|&(t, _)| t == s.thread) {
+            firsts.push((s.thread, j));
+        }
+    }
+    let before = |c: &Clock, own: u32| firsts.iter().any(|&(u, j)| u != own && at(c, u) > j as u32);
+    let mut out: SmallVec<[u32; 4]> = firsts
+        .iter()
+        .filter(|&&(u, j)| !before(&run[j].clock, u))
+        .map(|&(u, _)| u)
+        .collect();
+    if !firsts.iter().any(|&(u, _)| u == thread) && !before(clock, thread) {
+        out.push(thread);
+    }
+    out
+}
+
+/// The transitions of the current run, from the root to the top frame.
+fn path(stack: &[Frame]) -> Vec<Transition> {
+    stack
+        .iter()
+        .filter_map(|f| {
+            let &(thread, alt) = f.done.last()?;
+            f.enabled
+                .iter()
+                .find(|t| {
+                    parts(t).is_some_and(|(g, a)| f.threads[g as usize] == thread && a == alt)
+                })
+                .cloned()
+        })
+        .collect()
+}
+
+/// Replays `steps` (goroutine by stable id, alternative) from the start
+/// `origin` (its state and object ids), choosing each in the state it is
+/// taken from, so that the breadth-first search reaches the state at the
+/// end: where two racing accesses are both next.
+fn witness(
+    prog: &Program,
+    origin: &(State, Vec<u32>),
+    steps: &[(u32, u32)],
+    names: &mut Names,
+    out: &mut Choices,
+    interrupt: &crate::stop::Interrupt,
+) -> Result<(), Stop> {
+    let mut f = frame(
+        prog,
+        origin.0.clone(),
+        vec![0],
+        Some(origin.1.clone()),
+        SmallVec::new(),
+        origin.1.len() as u32,
+    )?;
+    for &(thread, alt) in steps {
+        let Some(t) = f
+            .enabled
+            .iter()
+            .find(|t| parts(t).is_some_and(|(g, a)| f.threads[g as usize] == thread && a == alt))
+            .cloned()
+        else {
+            // Cannot happen in the class (steps never disable each
+            // other): the search stops rather than guess.
+            return Err(Stop::Outside(NotApplicable::Waits(None)));
+        };
+        out.choose(f.key, &t);
+        let (next, renaming) = stepped(prog, &f.state, &t, interrupt);
+        if next.failure.is_some() {
+            return Ok(());
+        }
+        f = advance(prog, &f, thread, next, &renaming, names)?;
+    }
+    out.visit(f.key);
+    Ok(())
+}
+
+/// Stable goroutine ids: main is 0, and the `k`-th goroutine that the
+/// goroutine with id `p` starts has the same id in every run (a
+/// goroutine's `k`-th `go` statement is the same step of its own code
+/// whatever the interleaving), so backtrack points and replays name
+/// goroutines alike.
+#[derive(Default)]
+struct Names {
+    ids: HashMap<(u32, u32), u32>,
+}
+
+impl Names {
+    fn child(&mut self, parent: u32, k: u32) -> u32 {
+        let next = self.ids.len() as u32 + 1;
+        *self.ids.entry((parent, k)).or_insert(next)
+    }
+}
+
+/// The frame after `thread`'s step from `f`, which did not crash: its
+/// goroutines and objects followed through the step's renaming and
+/// renumbering (a goroutine the step started is named by [`Names`], an
+/// object it made gets a fresh id).
+fn advance(
+    prog: &Program,
+    f: &Frame,
+    thread: u32,
+    next: crate::semantics::StepOutcome,
+    renaming: &crate::state::canonical::GoroutineRenaming,
+    names: &mut Names,
+) -> Result<Frame, Stop> {
+    let mut spawned = f.spawned.clone();
+    if spawned.len() <= thread as usize {
+        spawned.resize(thread as usize + 1, 0);
+    }
+    let threads: Vec<u32> = follow_threads(f, &next.state, renaming)
+        .into_iter()
+        .map(|t| {
+            t.unwrap_or_else(|| {
+                let k = spawned[thread as usize];
+                spawned[thread as usize] += 1;
+                names.child(thread, k)
+            })
+        })
+        .collect();
+    let mut fresh_object = f.fresh_object;
+    let mut objects = vec![u32::MAX; next.state.objects.len()];
+    for old in 0..next.renumbering.len() {
+        if let Some(r) = next.renumbering.get(old) {
+            if let Some(slot) = objects.get_mut(r.index()) {
+                *slot = f.objects.get(old).copied().unwrap_or(u32::MAX);
+            }
+        }
+    }
+    for o in objects.iter_mut().filter(|o| **o == u32::MAX) {
+        *o = fresh_object;
+        fresh_object += 1;
+    }
+    frame(
+        prog,
+        next.state,
+        threads,
+        Some(objects),
+        spawned,
+        fresh_object,
+    )
+}

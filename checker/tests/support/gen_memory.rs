@@ -1,0 +1,208 @@
+//! Random shared-memory scenarios for the referee of `--reduction dpor`:
+//! 2 to 4 goroutines (some started by goroutines) reading and writing
+//! shared variables and slice elements at computed indices, plainly and
+//! atomically (loads, stores, adds, compare-and-swap), in counted loops,
+//! branches, choice points and assertions. Their runs all end and no
+//! goroutine ever waits: the class stateless DPOR explores. Races,
+//! failed assertions and index panics are common, so every bug kind the
+//! class can show is refereed.
+
+use super::gen::Rng;
+
+/// The shared variables (the slice `a` has 3 elements).
+const VARS: [&str; 3] = ["x", "y", "z"];
+
+struct Writer {
+    rng: Rng,
+    /// Fresh local names.
+    next: usize,
+}
+
+impl Writer {
+    /// An integer value: a constant, or a local in scope plus a constant.
+    fn value(&mut self, ints: &[String]) -> String {
+        if !ints.is_empty() && self.rng.chance(50) {
+            let l = self.rng.pick(ints);
+            format!("{l} + {}", self.rng.below(2))
+        } else {
+            format!("{}", 1 + self.rng.below(3))
+        }
+    }
+
+    /// A shared place: a variable or an element of `a`, at a constant or
+    /// computed index (rarely out of range: an index panic).
+    fn place(&mut self, ints: &[String]) -> String {
+        if self.rng.chance(60) {
+            return self.rng.pick(&VARS).to_string();
+        }
+        if !ints.is_empty() && self.rng.chance(60) {
+            let l = self.rng.pick(ints);
+            let m = if self.rng.chance(5) { 4 } else { 3 };
+            format!("a[({l} + {}) % {m}]", self.rng.below(3))
+        } else {
+            format!("a[{}]", self.rng.below(3))
+        }
+    }
+
+    fn fresh(&mut self) -> String {
+        self.next += 1;
+        format!("l{}", self.next)
+    }
+
+    /// A block of 1 to `max` statements; `ints` and `bools` are the locals
+    /// in scope.
+    fn block(
+        &mut self,
+        depth: usize,
+        max: usize,
+        ints: &mut Vec<String>,
+        bools: &mut Vec<String>,
+    ) -> String {
+        let n = 1 + self.rng.below(max);
+        let (i0, b0) = (ints.len(), bools.len());
+        let stmts: Vec<String> = (0..n).map(|_| self.stmt(depth, ints, bools)).collect();
+        ints.truncate(i0);
+        bools.truncate(b0);
+        stmts.join(", ")
+    }
+
+    fn stmt(&mut self, depth: usize, ints: &mut Vec<String>, bools: &mut Vec<String>) -> String {
+        let nested = depth < 2;
+        let k = self.rng.weighted(&[
+            5,
+            5,
+            3,
+            2,
+            2,
+            2,
+            2,
+            if nested { 2 } else { 0 },
+            if nested { 2 } else { 0 },
+            2,
+            1,
+            if nested { 1 } else { 0 },
+        ]);
+        match k {
+            0 => {
+                let p = self.place(ints);
+                let v = self.value(ints);
+                format!("Set(\"{p}\", \"{v}\")")
+            }
+            1 => {
+                let p = self.place(ints);
+                let l = self.fresh();
+                ints.push(l.clone());
+                format!("Let(\"{l}\", \"{p}\")")
+            }
+            2 => {
+                let p = self.atomic_place(ints);
+                let l = self.fresh();
+                ints.push(l.clone());
+                format!("AtomicAdd(\"{p}\", 1, \"{l}\")")
+            }
+            3 => {
+                let p = self.atomic_place(ints);
+                let l = self.fresh();
+                ints.push(l.clone());
+                format!("AtomicLoad(\"{p}\", \"{l}\")")
+            }
+            4 => {
+                let p = self.atomic_place(ints);
+                let v = self.value(ints);
+                format!("AtomicStore(\"{p}\", \"{v}\")")
+            }
+            5 => {
+                let p = self.atomic_place(ints);
+                let (old, new) = (self.rng.below(3), 1 + self.rng.below(3));
+                let l = self.fresh();
+                bools.push(l.clone());
+                format!("CompareAndSwap(\"{p}\", {old}, {new}, \"{l}\")")
+            }
+            6 => {
+                let l = self.fresh();
+                ints.push(l.clone());
+                format!("Choose(\"{l}\", [0, 1])")
+            }
+            7 => {
+                let i = self.fresh();
+                let bound = 1 + self.rng.below(2);
+                ints.push(i.clone());
+                let body = self.block(depth + 1, 2, ints, bools);
+                ints.retain(|l| *l != i);
+                format!("For(\"{i}\", 0, {bound}, [{body}])")
+            }
+            8 => {
+                let cond = self.condition(ints, bools);
+                let body = self.block(depth + 1, 2, ints, bools);
+                format!("If(\"{cond}\", [{body}])")
+            }
+            9 => {
+                let cond = self.condition(ints, bools);
+                format!("Assert(\"{cond}\", \"check {}\")", self.next)
+            }
+            10 => "Sleep".to_string(),
+            _ => {
+                let mut own_ints = Vec::new();
+                let mut own_bools = Vec::new();
+                let body = self.block(depth + 1, 3, &mut own_ints, &mut own_bools);
+                format!("Go(body: [{body}])")
+            }
+        }
+    }
+
+    /// An atomic operand: a variable or a pointer to an element of `a`.
+    fn atomic_place(&mut self, ints: &[String]) -> String {
+        if self.rng.chance(70) {
+            return self.rng.pick(&VARS).to_string();
+        }
+        if !ints.is_empty() && self.rng.chance(50) {
+            let l = self.rng.pick(ints);
+            format!("&a[({l} + {}) % 3]", self.rng.below(3))
+        } else {
+            format!("&a[{}]", self.rng.below(3))
+        }
+    }
+
+    fn condition(&mut self, ints: &[String], bools: &[String]) -> String {
+        if !bools.is_empty() && self.rng.chance(40) {
+            let b = self.rng.pick(bools);
+            return if self.rng.chance(50) {
+                b
+            } else {
+                format!("!{b}")
+            };
+        }
+        if !ints.is_empty() {
+            let l = self.rng.pick(ints);
+            let op = self.rng.pick(&["==", "!=", "<"]);
+            return format!("{l} {op} {}", self.rng.below(3));
+        }
+        "true".to_string()
+    }
+}
+
+/// The scenario of `seed`, as RON.
+pub fn generate_memory(seed: u64) -> String {
+    let mut w = Writer {
+        rng: Rng::new(seed ^ 0x6d65_6d6f_7279),
+        next: 0,
+    };
+    let mut main = Vec::new();
+    let (mut ints, mut bools) = (Vec::new(), Vec::new());
+    if w.rng.chance(50) {
+        main.push(w.block(1, 2, &mut ints, &mut bools));
+    }
+    let goroutines = 2 + w.rng.below(2);
+    for _ in 0..goroutines {
+        let (mut gi, mut gb) = (Vec::new(), Vec::new());
+        let body = w.block(0, 4, &mut gi, &mut gb);
+        main.push(format!("Go(body: [{body}])"));
+    }
+    if w.rng.chance(60) {
+        main.push(w.block(1, 3, &mut ints, &mut bools));
+    }
+    format!(
+        "Scenario(\n  name: \"mem-{seed}\",\n  globals: [Var(\"x\", 0), Var(\"y\", 0), Var(\"z\", 0), Slice(\"a\", \"int\", 3)],\n  main: [\n    {}\n  ],\n)\n",
+        main.join(",\n    ")
+    )
+}
