@@ -986,6 +986,17 @@ pub struct FrontierView {
     /// the states in memory from then on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
+    /// Why a file could not be read back, if one could not: its waiting
+    /// states (`lost`) were rebuilt from their paths.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_failure: Option<String>,
+    /// Waiting states rebuilt because their file could not be read back.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lost: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// What a bit-state search (`--store bitstate=SIZE`, supertrace) stored

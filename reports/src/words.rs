@@ -1050,6 +1050,13 @@ pub fn frontier_note(f: &crate::view::FrontierView) -> String {
             "; writing to TMPDIR failed ({e}), so the rest stayed in memory"
         ));
     }
+    if let Some(e) = &f.read_failure {
+        note.push_str(&format!(
+            "; reading files back failed (the first time: {e}), so {} waiting states were rebuilt \
+             from their paths and explored without their sleep sets (more work, nothing missed)",
+            f.lost
+        ));
+    }
     note
 }
 

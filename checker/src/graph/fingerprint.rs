@@ -17,6 +17,18 @@ use super::encode::{decode_node, encode_node};
 use super::frontier::{Frontier, FrontierStats};
 use super::Node;
 
+/// A node taken from the frontier to expand.
+// Returned and matched at once, never stored: boxing the node would only
+// add an allocation per expansion.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Taken {
+    /// The node.
+    Node(Node),
+    /// It waited in a spilled segment that could not be read back: only
+    /// its path, in the graph, is left.
+    Lost,
+}
+
 /// Visited nodes as fingerprints; waiting nodes in full.
 pub(crate) struct FingerprintStore {
     /// Each node's fingerprint, by id.
@@ -93,21 +105,19 @@ impl FingerprintStore {
     }
 
     /// Takes node `id`, the frontier's front, to expand it (it is dropped
-    /// from the store: asked for again, it is rebuilt).
-    pub(crate) fn take_next(&mut self, id: u32) -> Option<Node> {
+    /// from the store: asked for again, it is rebuilt); `None` when it is
+    /// not the front.
+    pub(crate) fn take_next(&mut self, id: u32) -> Option<Taken> {
         if id != self.first {
             return None;
         }
-        let bytes = match self.frontier.pop_front() {
-            Ok(bytes) => bytes?,
-            // The files are weft's own, in TMPDIR: not a fault of the input.
-            Err(e) => panic!(
-                "weft could not read back the frontier it spilled to disk ({e}); \
-                 check the disk under TMPDIR"
-            ),
-        };
+        let bytes = self.frontier.pop_front()?;
         self.first += 1;
-        Some(decode_node(&bytes))
+        if bytes.is_empty() {
+            // Its segment could not be read back: the caller rebuilds it.
+            return Some(Taken::Lost);
+        }
+        Some(Taken::Node(decode_node(&bytes)))
     }
 
     /// Node `id` if it is still waiting in the frontier.
@@ -141,5 +151,44 @@ impl FingerprintStore {
     /// What the frontier did with its memory budget.
     pub(crate) fn frontier_stats(&self) -> FrontierStats {
         self.frontier.stats()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::State;
+    use crate::value::Value;
+
+    fn node(i: i64) -> Node {
+        Node::awake(State {
+            globals: vec![Value::Int(i); 8],
+            ..State::default()
+        })
+    }
+
+    /// A segment of the frontier that cannot be read back: its nodes come
+    /// out as lost, in their places (for the builder to rebuild from their
+    /// paths), the others intact, and the statistics say how many.
+    #[test]
+    fn nodes_of_a_lost_segment_are_taken_as_lost() {
+        let mut store = FingerprintStore::new(Some(2_000));
+        for i in 0..400 {
+            assert_eq!(store.insert(&node(i)), (i as u32, true));
+        }
+        let path = store.frontier.first_segment().expect("spilled");
+        std::fs::remove_file(path).expect("removes");
+        let mut lost = 0;
+        for i in 0..400 {
+            match store.take_next(i as u32) {
+                Some(Taken::Node(n)) => assert_eq!(n, node(i)),
+                Some(Taken::Lost) => lost += 1,
+                None => panic!("node {i} is the front"),
+            }
+        }
+        assert!(lost > 0);
+        let stats = store.frontier_stats();
+        assert_eq!(stats.lost, lost);
+        assert!(stats.read_failure.is_some());
     }
 }

@@ -12,8 +12,10 @@
 //! is rebuilt by re-executing its path, as an expanded node is. If the
 //! disk refuses a write, the frontier keeps its nodes in memory from then
 //! on (the search's `--max-memory` bound still stops it, with a report)
-//! and says why in its statistics. A segment that cannot be read back is
-//! an error of the environment the search stops on.
+//! and says why in its statistics. If a segment cannot be read back (the
+//! file was removed, the disk failed), its nodes come out as empty
+//! placeholders: the store rebuilds each from its path, as it rebuilds any
+//! dropped node, and the statistics say how many were lost and why.
 
 use std::collections::VecDeque;
 use std::fs::File;
@@ -33,6 +35,12 @@ pub struct FrontierStats {
     pub segments: u64,
     /// Why spilling stopped, if the disk refused a write.
     pub failure: Option<String>,
+    /// Why a segment could not be read back, if one could not (the first
+    /// such error).
+    pub read_failure: Option<String>,
+    /// Waiting nodes lost with the segments that could not be read back
+    /// (rebuilt from their paths).
+    pub lost: u64,
 }
 
 /// Encoded nodes in order: `head`, then the `spilled` segments, then
@@ -140,13 +148,21 @@ impl Frontier {
         Ok(())
     }
 
-    /// Takes the node at the front (`None` when none waits); an error when
-    /// a spilled segment cannot be read back.
-    pub(crate) fn pop_front(&mut self) -> std::io::Result<Option<Box<[u8]>>> {
+    /// Takes the node at the front (`None` when none waits). A node of a
+    /// segment that could not be read back comes out empty (see the
+    /// module's comment): the caller rebuilds it.
+    pub(crate) fn pop_front(&mut self) -> Option<Box<[u8]>> {
         if self.head.is_empty() {
             if let Some(segment) = self.spilled.pop_front() {
                 self.on_disk -= segment.count;
-                let nodes = read_segment(&segment)?;
+                let nodes = match read_segment(&segment) {
+                    Ok(nodes) => nodes,
+                    Err(e) => {
+                        self.stats.lost += segment.count as u64;
+                        self.stats.read_failure.get_or_insert_with(|| e.to_string());
+                        (0..segment.count).map(|_| Box::default()).collect()
+                    }
+                };
                 let _ = std::fs::remove_file(&segment.path);
                 for bytes in nodes {
                     self.memory += bytes.len() as u64 + PER_NODE;
@@ -158,17 +174,16 @@ impl Frontier {
                 self.tail_bytes = 0;
             }
         }
-        let Some(bytes) = self.head.pop_front() else {
-            return Ok(None);
-        };
+        let bytes = self.head.pop_front()?;
         self.memory -= bytes.len() as u64 + PER_NODE;
-        Ok(Some(bytes))
+        Some(bytes)
     }
 
     /// The node `at` places from the front, if it waits in memory.
     pub(crate) fn get(&self, at: usize) -> Option<&[u8]> {
         if at < self.head.len() {
-            return self.head.get(at).map(|b| &**b);
+            // A lost node (empty) is not in memory either.
+            return self.head.get(at).map(|b| &**b).filter(|b| !b.is_empty());
         }
         let at = at - self.head.len();
         at.checked_sub(self.on_disk)
@@ -179,6 +194,12 @@ impl Frontier {
     /// Bytes held in memory (for statistics).
     pub(crate) fn heap_bytes(&self) -> usize {
         self.memory as usize
+    }
+
+    /// The file of the first segment waiting on disk (tests remove it).
+    #[cfg(test)]
+    pub(crate) fn first_segment(&self) -> Option<PathBuf> {
+        self.spilled.front().map(|s| s.path.clone())
     }
 
     /// What it did with its budget.
@@ -277,15 +298,15 @@ mod tests {
                 }
             }
             for _ in 0..(round % 3) {
-                assert_eq!(f.pop_front().expect("reads"), expected.pop_front());
+                assert_eq!(f.pop_front(), expected.pop_front());
             }
             assert_eq!(f.len(), expected.len());
             assert!(f.heap_bytes() <= 2 * 300, "{}", f.heap_bytes());
         }
         while let Some(e) = expected.pop_front() {
-            assert_eq!(f.pop_front().expect("reads"), Some(e));
+            assert_eq!(f.pop_front(), Some(e));
         }
-        assert_eq!(f.pop_front().expect("reads"), None);
+        assert_eq!(f.pop_front(), None);
         let stats = f.stats();
         assert!(stats.segments > 1 && stats.spilled_bytes > 0, "{stats:?}");
         assert_eq!(stats.failure, None);
@@ -300,6 +321,35 @@ mod tests {
         }
         assert_eq!(f.stats().segments, 0);
         assert_eq!(f.get(999), Some(&*node(999)));
+    }
+
+    /// A segment that cannot be read back yields one empty placeholder per
+    /// node, in place, and the statistics say so; the nodes around it are
+    /// intact.
+    #[test]
+    fn a_segment_lost_leaves_placeholders_in_order() {
+        let mut f = Frontier::new(Some(100));
+        for i in 0..200 {
+            f.push_back(node(i));
+        }
+        let first = f.spilled.front().map(|s| (s.path.clone(), s.count));
+        let (path, count) = first.expect("spilled");
+        std::fs::remove_file(&path).expect("removes");
+        let mut out = Vec::new();
+        while let Some(bytes) = f.pop_front() {
+            out.push(bytes);
+        }
+        assert_eq!(out.len(), 200);
+        let lost = out.iter().filter(|b| b.is_empty()).count();
+        assert_eq!(lost, count);
+        for (i, bytes) in out.iter().enumerate() {
+            if !bytes.is_empty() {
+                assert_eq!(*bytes, node(i as u32), "node {i} in place");
+            }
+        }
+        let stats = f.stats();
+        assert_eq!(stats.lost, count as u64);
+        assert!(stats.read_failure.is_some());
     }
 
     /// The segment files are removed with the frontier.

@@ -610,14 +610,21 @@ impl Builder {
     /// Node `s`, decoded to be expanded (sharing goroutines with the
     /// nodes decoded before it).
     pub(crate) fn node_to_expand(&mut self, s: StateId) -> Node {
-        match &mut self.graph.nodes {
-            Store::Full(nodes) => nodes.node_shared(s),
-            Store::Fingerprint(nodes) => nodes.take_next(s).unwrap_or_else(|| {
-                unreachable!("internal weft bug: node {s} expanded out of order")
-            }),
-            Store::Bitstate(nodes) => nodes.take_next(s).unwrap_or_else(|| {
-                unreachable!("internal weft bug: node {s} expanded out of order")
-            }),
+        let taken = match &mut self.graph.nodes {
+            Store::Full(nodes) => return nodes.node_shared(s),
+            Store::Fingerprint(nodes) => nodes.take_next(s),
+            Store::Bitstate(nodes) => {
+                return nodes.take_next(s).unwrap_or_else(|| {
+                    unreachable!("internal weft bug: node {s} expanded out of order")
+                })
+            }
+        };
+        match taken {
+            Some(fingerprint::Taken::Node(node)) => node,
+            // Rebuilt from its path, awake: a sleep set only spares work,
+            // so without it the node explores at least as much.
+            Some(fingerprint::Taken::Lost) => Node::awake(self.graph.rebuilt(None, s)),
+            None => unreachable!("internal weft bug: node {s} expanded out of order"),
         }
     }
 

@@ -631,6 +631,8 @@ pub fn scenario_report(
                     spilled_bytes: f.spilled_bytes,
                     segments: f.segments,
                     failure: f.failure,
+                    read_failure: f.read_failure,
+                    lost: f.lost,
                 }),
             dpor: outcome.stats.dpor.map(|d| weft_reports::view::DporView {
                 runs: d.traces,
