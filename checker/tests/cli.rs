@@ -471,7 +471,9 @@ fn dpor_follows_computed_indices_and_says_when_it_does_not_apply() {
     let o = weft(&["check", "--reduction", "dpor", "--stats", &leak]);
     let text = stdout(&o);
     assert!(
-        text.contains("reduction por (dpor needs goroutines that never wait: 7:"),
+        text.contains(
+            "reduction por (dpor needs goroutines that wait for nothing but a sync.Mutex: 7:"
+        ),
         "{text}"
     );
     assert!(

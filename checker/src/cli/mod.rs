@@ -297,8 +297,9 @@ enum Command {
         /// sets; on a cyclic state graph, persistent sets with a cycle
         /// proviso), `dpor` (stateless source-set DPOR chooses the steps,
         /// from what each run touched: for programs whose runs all end and
-        /// whose goroutines never wait, such as shared-memory code indexing
-        /// slices; others fall back to `por`, and `--stats` says why) or
+        /// whose goroutines wait for nothing but a sync.Mutex, such as
+        /// shared-memory code indexing slices of values or mutexes; others
+        /// fall back to `por`, and `--stats` says why) or
         /// `none` (the plain exhaustive search, the referee).
         #[arg(long, default_value = "por", value_parser = ["por", "dpor", "none"])]
         reduction: String,

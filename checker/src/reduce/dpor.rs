@@ -43,6 +43,7 @@ use weft_models::ir::Program;
 
 use super::touch::{self, Families, Mode};
 use crate::explore::{stepped, Bound, Budget};
+use crate::semantics::enabled::{lock_step, LockStep, MutexUse};
 use crate::semantics::{self, Failure, FailureKind, Transition};
 use crate::state::{Site, State};
 
@@ -150,6 +151,19 @@ struct Step {
     site: Site,
     /// Its plain or atomic memory access, if the step is one.
     memory: Option<Memory>,
+    /// What it did to a `sync.Mutex`, if anything.
+    lock: Option<LockUse>,
+}
+
+/// A step's use of a `sync.Mutex`.
+#[derive(Clone, Copy, Debug)]
+struct LockUse {
+    /// The mutex, by stable id.
+    mutex: u32,
+    kind: MutexUse,
+    /// Whether the step takes the mutex (a `Lock`, a `TryLock` of a free
+    /// one).
+    acquires: bool,
 }
 
 /// A memory access by stable object id: (object, write, atomic).
@@ -284,6 +298,21 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
         let site = goroutine.site();
         let memory = crate::semantics::footprint::memory_access(prog, &top.state, goroutine)
             .map(|m| (top.objects[m.object.index()], m.write, m.atomic));
+        let lock = match lock_step(prog, &top.state, goroutine) {
+            LockStep::None => None,
+            LockStep::Mutex(r, kind) => Some(LockUse {
+                mutex: top.objects[r.index()],
+                kind,
+                acquires: match kind {
+                    MutexUse::Acquire => true,
+                    MutexUse::Release => false,
+                    MutexUse::Try => {
+                        !matches!(top.state.object(r), crate::state::Object::Mutex(m) if m.locked)
+                    }
+                },
+            }),
+            LockStep::Other => return Err(Stop::Outside(NotApplicable::Waits(Some(site)))),
+        };
         let (next, renaming) = stepped(prog, &top.state, &t, &interrupt);
         if let Some(failure) = &next.failure {
             match failure.kind {
@@ -300,7 +329,7 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
         // unless one is already.
         let pre = pre_clock(&run, &spawned_at, thread);
         let clock = step_clock(&run, pre.clone(), thread, &access);
-        for i in racing(&run, pre, thread, &access) {
+        for i in racing(&run, pre, thread, &access, lock) {
             if let (Some(a), Some(b)) = (run[i].memory, memory) {
                 let pair = (run[i].site.min(site), run[i].site.max(site));
                 if data_race(a, b) && witnessed.insert(pair) {
@@ -317,13 +346,7 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
                     witness(prog, &origin, &before, &mut names, &mut out, &interrupt)?;
                 }
             }
-            let starters = initials(&run, i, thread, &clock);
-            let f = &mut stack[i];
-            if !starters.iter().any(|q| f.backtrack.contains(q)) {
-                if let Some(&q) = starters.iter().min() {
-                    f.backtrack.push(q);
-                }
-            }
+            schedule(&mut stack[i], &initials(&run, i, thread, &clock));
         }
         let top = stack.last_mut().expect("the root stays");
         if access.crash {
@@ -357,10 +380,18 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
             .filter(|s| s.thread != thread && !s.access.conflicts(&access))
             .cloned()
             .collect();
+        // The goroutines that could move before this step, but for those
+        // about to take a mutex, which another's Lock disables.
         let still: Vec<u32> = top
             .enabled
             .iter()
             .filter_map(parts)
+            .filter(|&(g, _)| {
+                !matches!(
+                    lock_step(prog, &top.state, &top.state.goroutines[g as usize]),
+                    LockStep::Mutex(_, MutexUse::Acquire)
+                )
+            })
             .map(|(g, _)| top.threads[g as usize])
             .filter(|&q| q != thread)
             .collect();
@@ -383,7 +414,9 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
             clock,
             site,
             memory,
+            lock,
         });
+        pending_locks(prog, &run, &spawned_at, &mut stack, &child);
         start(&mut child, &mut out);
         stack.push(child);
     }
@@ -501,9 +534,42 @@ fn step_clock(run: &[Step], mut clock: Clock, thread: u32, access: &Access) -> C
 }
 
 /// The steps of `run` that race with `thread`'s next step (`access`, its
-/// clock before other goroutines `pre`): of another goroutine, dependent,
-/// and ordered before it by nothing but itself.
-fn racing(run: &[Step], pre: Clock, thread: u32, access: &Access) -> Vec<usize> {
+/// clock before other goroutines `pre`, what it does to a mutex `lock`):
+/// of another goroutine, dependent, and ordered before it by nothing but
+/// itself.
+///
+/// A `Lock` is the exception (Nidhugg's rule, Abdulla et al., JACM'17):
+/// it waits for the `Unlock` before it, so it never moves before that,
+/// and it follows the mutex's last acquisition through it. It races with
+/// that acquisition (a `Lock` or a `TryLock` that took the mutex) when
+/// another goroutine made it and nothing else orders the two: reversing
+/// the two critical sections is a run. Every other step races by the
+/// plain rule (an `Unlock` or `TryLock` never waits, so it can always move
+/// earlier; Go lets any goroutine unlock, and unlocking a free mutex
+/// crashes).
+fn racing(
+    run: &[Step],
+    pre: Clock,
+    thread: u32,
+    access: &Access,
+    lock: Option<LockUse>,
+) -> Vec<usize> {
+    if let Some(LockUse {
+        mutex,
+        kind: MutexUse::Acquire,
+        ..
+    }) = lock
+    {
+        let last = run
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, s)| s.lock.is_some_and(|l| l.mutex == mutex && l.acquires));
+        return match last {
+            Some((i, s)) if s.thread != thread && at(&pre, s.thread) <= i as u32 => vec![i],
+            _ => Vec::new(),
+        };
+    }
     // Walking back, `seen` is what the step's own past and the later
     // dependent steps already order: a dependent step inside it precedes
     // the next step through another one.
@@ -520,6 +586,83 @@ fn racing(run: &[Step], pre: Clock, thread: u32, access: &Access) -> Vec<usize> 
         join(&mut seen, &s.clock);
     }
     out
+}
+
+/// Schedules one of `starters` (the initials of a reversed race) at frame
+/// `f`, unless one is already: the smallest, so the search depends on
+/// nothing but the run.
+fn schedule(f: &mut Frame, starters: &[u32]) {
+    if starters.iter().any(|q| f.backtrack.contains(q)) {
+        return;
+    }
+    let Some(&q) = starters.iter().min() else {
+        return;
+    };
+    let moves = f
+        .enabled
+        .iter()
+        .filter_map(parts)
+        .any(|(g, _)| f.threads[g as usize] == q);
+    if moves {
+        f.backtrack.push(q);
+        return;
+    }
+    // Not expected (the steps before the second of a race are a run from
+    // here), but should the goroutine wait here, every goroutine is
+    // explored (Flanagan and Godefroid's rule for a disabled one).
+    let all: Vec<u32> = f
+        .enabled
+        .iter()
+        .filter_map(parts)
+        .map(|(g, _)| f.threads[g as usize])
+        .collect();
+    for q in all {
+        if !f.backtrack.contains(&q) {
+            f.backtrack.push(q);
+        }
+    }
+}
+
+/// The races of the `Lock`s that goroutines of `next` (the state after
+/// `run`) wait at: a `Lock` that waits forever is never taken, so no run
+/// shows its race with the acquisition it waits behind, yet taking the
+/// mutex first may be a run (where the other goroutine waits instead, or
+/// deadlocks). Each is analysed as if taken now.
+fn pending_locks(
+    prog: &Program,
+    run: &[Step],
+    spawned_at: &[Clock],
+    stack: &mut [Frame],
+    next: &Frame,
+) {
+    for (p, g) in next.state.goroutines.iter().enumerate() {
+        let LockStep::Mutex(r, MutexUse::Acquire) = lock_step(prog, &next.state, g) else {
+            continue;
+        };
+        if next
+            .enabled
+            .iter()
+            .filter_map(parts)
+            .any(|(q, _)| q as usize == p)
+        {
+            continue;
+        }
+        let thread = next.threads[p];
+        let lock = LockUse {
+            mutex: next.objects[r.index()],
+            kind: MutexUse::Acquire,
+            acquires: true,
+        };
+        let access = Access {
+            touches: smallvec::smallvec![(lock.mutex, Mode::Write)],
+            crash: false,
+        };
+        let pre = pre_clock(run, spawned_at, thread);
+        let clock = step_clock(run, pre.clone(), thread, &access);
+        for i in racing(run, pre, thread, &access, Some(lock)) {
+            schedule(&mut stack[i], &initials(run, i, thread, &clock));
+        }
+    }
 }
 
 /// The goroutines that can start the run that reverses the race between

@@ -388,10 +388,13 @@ pub(crate) fn first_wait(prog: &Program) -> Option<crate::state::Site> {
 fn may_wait(op: &Op) -> bool {
     match op {
         Op::New { object, .. } => fires(object),
+        // A `sync.Mutex`'s Lock waits, but stateless DPOR has race rules
+        // for it; a Lock that turns out to be an RWMutex's is refused as
+        // the search runs ([`mutex_use`]).
+        Op::Lock { .. } => false,
         Op::Send { .. }
         | Op::Recv { .. }
         | Op::Select { .. }
-        | Op::Lock { .. }
         | Op::RLock { .. }
         | Op::Wait { .. }
         | Op::OnceEnter { .. }
@@ -458,5 +461,89 @@ fn fires(object: &weft_models::ir::NewObject) -> bool {
         | NewObject::Slice { .. }
         | NewObject::Closure { .. }
         | NewObject::Group { .. } => false,
+    }
+}
+
+/// What goroutine `g`'s next operation does to a `sync.Mutex`, for
+/// stateless DPOR's race rules (`crate::reduce::dpor`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LockStep {
+    /// Nothing to a lock.
+    None,
+    /// `Lock` (waits while another holds it), `Unlock` or `TryLock` of a
+    /// `sync.Mutex`.
+    Mutex(ObjRef, MutexUse),
+    /// A lock operation on something else (an RWMutex, its RLocker): not
+    /// in stateless DPOR's class.
+    Other,
+}
+
+/// How an operation uses a `sync.Mutex`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MutexUse {
+    /// `Lock`.
+    Acquire,
+    /// `Unlock`.
+    Release,
+    /// `TryLock`: never waits.
+    Try,
+}
+
+/// What goroutine `g`'s next operation does to a lock.
+pub(crate) fn lock_step(prog: &Program, state: &State, g: &Goroutine) -> LockStep {
+    let site = g.site();
+    let locals = &g.top().locals;
+    let mutex = |e: &weft_models::ir::Expr, u: MutexUse| match eval(state, locals, e) {
+        Ok(Value::Obj(r)) if matches!(state.object(r), Object::Mutex(_)) => LockStep::Mutex(r, u),
+        _ => LockStep::Other,
+    };
+    match &prog.instr(site.func, site.pc).op {
+        Op::Lock { mutex: m } => mutex(m, MutexUse::Acquire),
+        Op::Unlock { mutex: m } => mutex(m, MutexUse::Release),
+        Op::TryLock { mutex: m, .. } => mutex(m, MutexUse::Try),
+        Op::RLock { .. } | Op::RUnlock { .. } => LockStep::Other,
+        Op::Assign { .. }
+        | Op::Jump { .. }
+        | Op::JumpIfNot { .. }
+        | Op::Call { .. }
+        | Op::Return { .. }
+        | Op::Defer { .. }
+        | Op::EndDefer
+        | Op::Recover { .. }
+        | Op::CallValue { .. }
+        | Op::Go { .. }
+        | Op::GoValue { .. }
+        | Op::Choose { .. }
+        | Op::Panic { .. }
+        | Op::Assert { .. }
+        | Op::Sleep
+        | Op::New { .. }
+        | Op::Send { .. }
+        | Op::Recv { .. }
+        | Op::Close { .. }
+        | Op::Select { .. }
+        | Op::WgAdd { .. }
+        | Op::Wait { .. }
+        | Op::Signal { .. }
+        | Op::Broadcast { .. }
+        | Op::OnceEnter { .. }
+        | Op::OnceExit { .. }
+        | Op::Cancel { .. }
+        | Op::CtxErr { .. }
+        | Op::TimerStop { .. }
+        | Op::TimerReset { .. }
+        | Op::AfterFunc { .. }
+        | Op::Append { .. }
+        | Op::AwaitCallback { .. }
+        | Op::Load { .. }
+        | Op::Store { .. }
+        | Op::MapDelete { .. }
+        | Op::MapNext { .. }
+        | Op::SyncMap { .. }
+        | Op::Len { .. }
+        | Op::AtomicLoad { .. }
+        | Op::AtomicStore { .. }
+        | Op::AtomicAdd { .. }
+        | Op::CompareAndSwap { .. } => LockStep::None,
     }
 }

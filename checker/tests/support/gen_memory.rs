@@ -2,10 +2,13 @@
 //! 2 to 4 goroutines (some started by goroutines) reading and writing
 //! shared variables and slice elements at computed indices, plainly and
 //! atomically (loads, stores, adds, compare-and-swap), in counted loops,
-//! branches, choice points and assertions. Their runs all end and no
-//! goroutine ever waits: the class stateless DPOR explores. Races,
-//! failed assertions and index panics are common, so every bug kind the
-//! class can show is refereed.
+//! branches, choice points and assertions, and taking two `sync.Mutex`es
+//! (critical sections, both in either order, `TryLock`, and now and then
+//! a `Lock` never released or an `Unlock` of a lock not held). Their runs
+//! all end and no goroutine waits for anything but a mutex: the class
+//! stateless DPOR explores. Races, failed assertions, index panics,
+//! deadlocks, leaks and unlocks of unlocked mutexes are common, so every
+//! bug kind the class can show is refereed.
 
 use super::gen::Rng;
 
@@ -81,6 +84,10 @@ impl Writer {
             2,
             1,
             if nested { 1 } else { 0 },
+            if nested { 3 } else { 0 },
+            if nested { 1 } else { 0 },
+            1,
+            1,
         ]);
         match k {
             0 => {
@@ -141,6 +148,37 @@ impl Writer {
                 format!("Assert(\"{cond}\", \"check {}\")", self.next)
             }
             10 => "Sleep".to_string(),
+            12 => {
+                // A critical section.
+                let mu = self.rng.pick(&["mu", "mv"]);
+                let body = self.block(depth + 1, 2, ints, bools);
+                format!("Lock(\"{mu}\"), {body}, Unlock(\"{mu}\")")
+            }
+            13 => {
+                // Both mutexes, in either order: a deadlock when two
+                // goroutines take them in opposite orders.
+                let (a, b) = if self.rng.chance(50) {
+                    ("mu", "mv")
+                } else {
+                    ("mv", "mu")
+                };
+                let body = self.block(depth + 1, 1, ints, bools);
+                format!("Lock(\"{a}\"), Lock(\"{b}\"), {body}, Unlock(\"{b}\"), Unlock(\"{a}\")")
+            }
+            14 => {
+                let mu = self.rng.pick(&["mu", "mv"]);
+                let l = self.fresh();
+                format!("TryLock(\"{mu}\", \"{l}\"), If(\"{l}\", [Unlock(\"{mu}\")])")
+            }
+            15 => {
+                // A lock never released, or an unlock of a lock not held.
+                let mu = self.rng.pick(&["mu", "mv"]);
+                if self.rng.chance(50) {
+                    format!("Lock(\"{mu}\")")
+                } else {
+                    format!("Unlock(\"{mu}\")")
+                }
+            }
             _ => {
                 let mut own_ints = Vec::new();
                 let mut own_bools = Vec::new();
@@ -202,7 +240,7 @@ pub fn generate_memory(seed: u64) -> String {
         main.push(w.block(1, 3, &mut ints, &mut bools));
     }
     format!(
-        "Scenario(\n  name: \"mem-{seed}\",\n  globals: [Var(\"x\", 0), Var(\"y\", 0), Var(\"z\", 0), Slice(\"a\", \"int\", 3)],\n  main: [\n    {}\n  ],\n)\n",
+        "Scenario(\n  name: \"mem-{seed}\",\n  globals: [Var(\"x\", 0), Var(\"y\", 0), Var(\"z\", 0), Slice(\"a\", \"int\", 3), Mutex(\"mu\"), Mutex(\"mv\")],\n  main: [\n    {}\n  ],\n)\n",
         main.join(",\n    ")
     )
 }
