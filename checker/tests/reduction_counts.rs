@@ -196,12 +196,12 @@ fn dpor_explores_one_run_per_trace_on_the_shared_memory_families() {
             "lastzero({n})"
         );
     }
-    // A program that waits (fanout: a channel and a WaitGroup) is searched
-    // with `por`, and says why.
+    // A program whose runs may not end (fanout's main ranges over a
+    // channel: not a counted loop) is searched with `por`, and says why.
     let o = run(&families::fanout(3), Reduction::Dpor);
     assert!(matches!(
         o.stats.reduction,
-        Applied::PorNotDpor(weft_checker::reduce::dpor::NotApplicable::Waits(Some(_)))
+        Applied::PorNotDpor(weft_checker::reduce::dpor::NotApplicable::Unbounded)
     ));
     assert_eq!(runs(&o), runs(&run(&families::fanout(3), Reduction::Por)));
 }
@@ -311,4 +311,38 @@ fn dpor_follows_computed_mutexes() {
     // One trace: each step's state once.
     let dpor = run(&shards(4, 4), Reduction::Dpor);
     assert_eq!(dpor.stats.states, 1 + 4 + 4 * 4, "one state per step");
+}
+
+#[test]
+fn dpor_follows_computed_channels() {
+    // A worker per index, each with its own buffered channel from a slice
+    // (`chans[i]`): one trace. The stateful reduction sees any channel of
+    // the slice in every worker's future.
+    let workers = |n: usize| {
+        format!(
+            r#"Scenario(
+  name: "workers",
+  globals: [Slice("chans", "chan int", {n}), Slice("out", "int", {n})],
+  main: [
+    For("i", 0, {n}, [Chan("c", 1), Set("chans[i]", "c")]),
+    For("i", 0, {n}, [Go(body: [Let("c", "chans[i]"), Recv("c", "v"), Set("out[i]", "v")])]),
+    For("i", 0, {n}, [Let("c", "chans[i]"), Send("c", "i")]),
+  ],
+)"#
+        )
+    };
+    for n in [2, 3, 4] {
+        let dpor = run(&workers(n), Reduction::Dpor);
+        assert_eq!(dpor.stats.reduction, Applied::Dpor);
+        assert!(dpor.bugs.is_empty());
+        assert_eq!(runs(&dpor), 1, "workers({n})");
+        let por = run(&workers(n), Reduction::Por);
+        assert_eq!(runs(&por), 1, "workers({n})");
+        assert!(
+            dpor.stats.states < por.stats.states,
+            "workers({n}): {} against {}",
+            dpor.stats.states,
+            por.stats.states
+        );
+    }
 }

@@ -19,12 +19,17 @@
 //! the classic families, once).
 //!
 //! It applies to programs whose runs all end (`explore::finite`: the
-//! search would not end otherwise, as no state is remembered) and where
-//! a goroutine's next step, once it stands at it, can be taken in every
-//! state until it is ([`crate::semantics::enabled::first_wait`]: no
-//! channel, lock, wait or timer). Every transition is then one
-//! goroutine's step and steps never disable each other, the setting of
-//! Algorithm 1. A crash ends the run, so it depends on every step.
+//! search would not end otherwise, as no state is remembered) and whose
+//! goroutines wait only at a `sync.Mutex`'s `Lock`, a channel send or
+//! receive that is no rendezvous, or a WaitGroup's `Wait`
+//! ([`crate::semantics::enabled::first_wait`] and `wait_step`: no select,
+//! RWMutex, Cond, `Once`, timer or deadline). Every transition is then one
+//! goroutine's step, the setting of Algorithm 1, and only those waiting
+//! steps can be disabled: a `Lock` races by Nidhugg's rule (with the
+//! mutex's last acquisition, not the `Unlock` it waits for), and at every
+//! state each goroutine waiting is analysed as if it took its step, since
+//! a step that waits forever shows its race in no run. A crash ends the
+//! run, so it depends on every step.
 //!
 //! What the search keeps is what it chose: for each state it visited
 //! (by a 128-bit hash of its encoding) the transitions taken there. The
@@ -43,7 +48,7 @@ use weft_models::ir::Program;
 
 use super::touch::{self, Families, Mode};
 use crate::explore::{stepped, Bound, Budget};
-use crate::semantics::enabled::{lock_step, LockStep, MutexUse};
+use crate::semantics::enabled::{wait_step, MutexUse, WaitStep};
 use crate::semantics::{self, Failure, FailureKind, Transition};
 use crate::state::{Site, State};
 
@@ -298,9 +303,9 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
         let site = goroutine.site();
         let memory = crate::semantics::footprint::memory_access(prog, &top.state, goroutine)
             .map(|m| (top.objects[m.object.index()], m.write, m.atomic));
-        let lock = match lock_step(prog, &top.state, goroutine) {
-            LockStep::None => None,
-            LockStep::Mutex(r, kind) => Some(LockUse {
+        let lock = match wait_step(prog, &top.state, goroutine) {
+            WaitStep::None | WaitStep::Queue => None,
+            WaitStep::Mutex(r, kind) => Some(LockUse {
                 mutex: top.objects[r.index()],
                 kind,
                 acquires: match kind {
@@ -311,7 +316,7 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
                     }
                 },
             }),
-            LockStep::Other => return Err(Stop::Outside(NotApplicable::Waits(Some(site)))),
+            WaitStep::Other => return Err(Stop::Outside(NotApplicable::Waits(Some(site)))),
         };
         let (next, renaming) = stepped(prog, &top.state, &t, &interrupt);
         if let Some(failure) = &next.failure {
@@ -381,15 +386,17 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
             .cloned()
             .collect();
         // The goroutines that could move before this step, but for those
-        // about to take a mutex, which another's Lock disables.
+        // about to take a mutex (another's Lock disables it), send or
+        // receive (another's send fills the buffer, a receive empties it)
+        // or wait for a WaitGroup (an Add raises it).
         let still: Vec<u32> = top
             .enabled
             .iter()
             .filter_map(parts)
             .filter(|&(g, _)| {
                 !matches!(
-                    lock_step(prog, &top.state, &top.state.goroutines[g as usize]),
-                    LockStep::Mutex(_, MutexUse::Acquire)
+                    wait_step(prog, &top.state, &top.state.goroutines[g as usize]),
+                    WaitStep::Mutex(_, MutexUse::Acquire) | WaitStep::Queue
                 )
             })
             .map(|(g, _)| top.threads[g as usize])
@@ -416,7 +423,7 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
             memory,
             lock,
         });
-        pending_locks(prog, &run, &spawned_at, &mut stack, &child);
+        pending_waits(prog, &run, &spawned_at, &mut stack, &child);
         start(&mut child, &mut out);
         stack.push(child);
     }
@@ -479,8 +486,14 @@ fn start(f: &mut Frame, out: &mut Choices) {
 fn access_of(prog: &Program, f: &Frame, t: &Transition) -> Access {
     let fams = Families::of(&f.state);
     let touched = touch::transition_touches(prog, &f.state, &fams, t);
+    stable_access(&fams, &f.objects, &touched)
+}
+
+/// `touched` (families of a state whose objects have the stable ids
+/// `objects`) as every object of those families, by stable id.
+fn stable_access(fams: &Families, objects: &[u32], touched: &touch::Touches) -> Access {
     let mut touches: SmallVec<[(u32, Mode); 4]> = SmallVec::new();
-    for (o, stable) in f.objects.iter().enumerate() {
+    for (o, stable) in objects.iter().enumerate() {
         let fam = fams.family(crate::value::ObjRef(o as u32));
         if let Some(&(_, mode)) = touched.iter().find(|&&(fm, _)| fm == fam) {
             touches.push((*stable, mode));
@@ -623,21 +636,31 @@ fn schedule(f: &mut Frame, starters: &[u32]) {
     }
 }
 
-/// The races of the `Lock`s that goroutines of `next` (the state after
-/// `run`) wait at: a `Lock` that waits forever is never taken, so no run
-/// shows its race with the acquisition it waits behind, yet taking the
-/// mutex first may be a run (where the other goroutine waits instead, or
-/// deadlocks). Each is analysed as if taken now.
-fn pending_locks(
+/// The races of the operations goroutines of `next` (the state after
+/// `run`) wait at: an operation that waits forever is never taken, so no
+/// run shows its race with the steps it waits behind, yet taking it first
+/// may be a run (where another goroutine waits instead, or deadlocks).
+/// Each is analysed as if taken now: a `Lock` by Nidhugg's rule, a send,
+/// receive or WaitGroup `Wait` (with what it touches over all its
+/// alternatives) by the plain rule.
+fn pending_waits(
     prog: &Program,
     run: &[Step],
     spawned_at: &[Clock],
     stack: &mut [Frame],
     next: &Frame,
 ) {
+    let mut fams: Option<Families> = None;
     for (p, g) in next.state.goroutines.iter().enumerate() {
-        let LockStep::Mutex(r, MutexUse::Acquire) = lock_step(prog, &next.state, g) else {
-            continue;
+        let wait = wait_step(prog, &next.state, g);
+        let lock = match wait {
+            WaitStep::Mutex(r, MutexUse::Acquire) => Some(LockUse {
+                mutex: next.objects[r.index()],
+                kind: MutexUse::Acquire,
+                acquires: true,
+            }),
+            WaitStep::Queue => None,
+            WaitStep::None | WaitStep::Mutex(..) | WaitStep::Other => continue,
         };
         if next
             .enabled
@@ -648,18 +671,20 @@ fn pending_locks(
             continue;
         }
         let thread = next.threads[p];
-        let lock = LockUse {
-            mutex: next.objects[r.index()],
-            kind: MutexUse::Acquire,
-            acquires: true,
-        };
-        let access = Access {
-            touches: smallvec::smallvec![(lock.mutex, Mode::Write)],
-            crash: false,
+        let access = match lock {
+            Some(l) => Access {
+                touches: smallvec::smallvec![(l.mutex, Mode::Write)],
+                crash: false,
+            },
+            None => {
+                let fams = fams.get_or_insert_with(|| Families::of(&next.state));
+                let touched = touch::goroutine_touches(prog, &next.state, fams, g);
+                stable_access(fams, &next.objects, &touched)
+            }
         };
         let pre = pre_clock(run, spawned_at, thread);
         let clock = step_clock(run, pre.clone(), thread, &access);
-        for i in racing(run, pre, thread, &access, Some(lock)) {
+        for i in racing(run, pre, thread, &access, lock) {
             schedule(&mut stack[i], &initials(run, i, thread, &clock));
         }
     }

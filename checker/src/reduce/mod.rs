@@ -27,8 +27,8 @@ pub enum Reduction {
     #[default]
     Por,
     /// Stateless source-set DPOR chooses the steps ([`dpor`]), for
-    /// programs whose runs all end and whose goroutines wait for nothing
-    /// but a `sync.Mutex`; others fall back to
+    /// programs whose runs all end and whose goroutines wait only at a
+    /// `sync.Mutex`, a buffered channel or a WaitGroup; others fall back to
     /// [`Reduction::Por`].
     Dpor,
 }
@@ -89,7 +89,7 @@ impl Applied {
                 "por (dpor needs runs that all end: a loop here is not counted, or calls recurse)"
             }
             Applied::PorNotDpor(dpor::NotApplicable::Waits(_)) => {
-                "por (dpor needs goroutines that wait for nothing but a sync.Mutex: a channel, RWMutex, wait or timer)"
+                "por (dpor needs goroutines that wait only at a sync.Mutex, a buffered channel or a WaitGroup: a rendezvous, select, RWMutex, Cond, Once or timer)"
             }
         }
     }

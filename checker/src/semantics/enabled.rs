@@ -388,15 +388,14 @@ pub(crate) fn first_wait(prog: &Program) -> Option<crate::state::Site> {
 fn may_wait(op: &Op) -> bool {
     match op {
         Op::New { object, .. } => fires(object),
-        // A `sync.Mutex`'s Lock waits, but stateless DPOR has race rules
-        // for it; a Lock that turns out to be an RWMutex's is refused as
-        // the search runs ([`mutex_use`]).
-        Op::Lock { .. } => false,
-        Op::Send { .. }
-        | Op::Recv { .. }
-        | Op::Select { .. }
+        // A `sync.Mutex`'s Lock, a channel operation and a WaitGroup's
+        // Wait wait, but stateless DPOR has race rules for them; one that
+        // turns out to be on something else (an RWMutex, a Cond, an
+        // unbuffered channel's rendezvous) is refused as the search runs
+        // ([`wait_step`]).
+        Op::Lock { .. } | Op::Send { .. } | Op::Recv { .. } | Op::Wait { .. } => false,
+        Op::Select { .. }
         | Op::RLock { .. }
-        | Op::Wait { .. }
         | Op::OnceEnter { .. }
         | Op::AwaitCallback { .. }
         | Op::AfterFunc { .. }
@@ -464,17 +463,21 @@ fn fires(object: &weft_models::ir::NewObject) -> bool {
     }
 }
 
-/// What goroutine `g`'s next operation does to a `sync.Mutex`, for
-/// stateless DPOR's race rules (`crate::reduce::dpor`).
+/// How goroutine `g`'s next operation may wait, for stateless DPOR's race
+/// rules (`crate::reduce::dpor`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum LockStep {
-    /// Nothing to a lock.
+pub(crate) enum WaitStep {
+    /// It never waits and is no mutex operation.
     None,
     /// `Lock` (waits while another holds it), `Unlock` or `TryLock` of a
     /// `sync.Mutex`.
     Mutex(ObjRef, MutexUse),
-    /// A lock operation on something else (an RWMutex, its RLocker): not
-    /// in stateless DPOR's class.
+    /// A channel send or receive (waits for room or a value; an
+    /// unbuffered channel's rendezvous shows as such a transition), or a
+    /// WaitGroup's `Wait` (waits for the counter to reach zero).
+    Queue,
+    /// It may wait on something else (an RWMutex, its RLocker, a Cond):
+    /// not in stateless DPOR's class.
     Other,
 }
 
@@ -489,19 +492,24 @@ pub(crate) enum MutexUse {
     Try,
 }
 
-/// What goroutine `g`'s next operation does to a lock.
-pub(crate) fn lock_step(prog: &Program, state: &State, g: &Goroutine) -> LockStep {
+/// How goroutine `g`'s next operation may wait.
+pub(crate) fn wait_step(prog: &Program, state: &State, g: &Goroutine) -> WaitStep {
     let site = g.site();
     let locals = &g.top().locals;
     let mutex = |e: &weft_models::ir::Expr, u: MutexUse| match eval(state, locals, e) {
-        Ok(Value::Obj(r)) if matches!(state.object(r), Object::Mutex(_)) => LockStep::Mutex(r, u),
-        _ => LockStep::Other,
+        Ok(Value::Obj(r)) if matches!(state.object(r), Object::Mutex(_)) => WaitStep::Mutex(r, u),
+        _ => WaitStep::Other,
     };
     match &prog.instr(site.func, site.pc).op {
         Op::Lock { mutex: m } => mutex(m, MutexUse::Acquire),
         Op::Unlock { mutex: m } => mutex(m, MutexUse::Release),
         Op::TryLock { mutex: m, .. } => mutex(m, MutexUse::Try),
-        Op::RLock { .. } | Op::RUnlock { .. } => LockStep::Other,
+        Op::RLock { .. } | Op::RUnlock { .. } => WaitStep::Other,
+        Op::Send { .. } | Op::Recv { .. } => WaitStep::Queue,
+        Op::Wait { target } => match eval(state, locals, target) {
+            Ok(Value::Obj(r)) if matches!(state.object(r), Object::WaitGroup(_)) => WaitStep::Queue,
+            _ => WaitStep::Other,
+        },
         Op::Assign { .. }
         | Op::Jump { .. }
         | Op::JumpIfNot { .. }
@@ -518,12 +526,9 @@ pub(crate) fn lock_step(prog: &Program, state: &State, g: &Goroutine) -> LockSte
         | Op::Assert { .. }
         | Op::Sleep
         | Op::New { .. }
-        | Op::Send { .. }
-        | Op::Recv { .. }
         | Op::Close { .. }
         | Op::Select { .. }
         | Op::WgAdd { .. }
-        | Op::Wait { .. }
         | Op::Signal { .. }
         | Op::Broadcast { .. }
         | Op::OnceEnter { .. }
@@ -544,6 +549,6 @@ pub(crate) fn lock_step(prog: &Program, state: &State, g: &Goroutine) -> LockSte
         | Op::AtomicLoad { .. }
         | Op::AtomicStore { .. }
         | Op::AtomicAdd { .. }
-        | Op::CompareAndSwap { .. } => LockStep::None,
+        | Op::CompareAndSwap { .. } => WaitStep::None,
     }
 }

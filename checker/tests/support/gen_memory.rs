@@ -4,11 +4,13 @@
 //! atomically (loads, stores, adds, compare-and-swap), in counted loops,
 //! branches, choice points and assertions, and taking two `sync.Mutex`es
 //! (critical sections, both in either order, `TryLock`, and now and then
-//! a `Lock` never released or an `Unlock` of a lock not held). Their runs
-//! all end and no goroutine waits for anything but a mutex: the class
-//! stateless DPOR explores. Races, failed assertions, index panics,
-//! deadlocks, leaks and unlocks of unlocked mutexes are common, so every
-//! bug kind the class can show is refereed.
+//! a `Lock` never released or an `Unlock` of a lock not held), sending on
+//! and receiving from two buffered channels (and closing them), and a
+//! WaitGroup's `Add`, `Done` and `Wait`. Their runs all end and goroutines
+//! wait only at those: the class stateless DPOR explores. Races, failed
+//! assertions, index panics, deadlocks, leaks, unlocks of unlocked
+//! mutexes, sends on closed channels and negative WaitGroup counters are
+//! common, so every bug kind the class can show is refereed.
 
 use super::gen::Rng;
 
@@ -87,6 +89,8 @@ impl Writer {
             if nested { 3 } else { 0 },
             if nested { 1 } else { 0 },
             1,
+            1,
+            3,
             1,
         ]);
         match k {
@@ -170,6 +174,32 @@ impl Writer {
                 let l = self.fresh();
                 format!("TryLock(\"{mu}\", \"{l}\"), If(\"{l}\", [Unlock(\"{mu}\")])")
             }
+            16 => {
+                // A buffered channel: a send (waits while full) or a
+                // receive (waits while empty), now and then a close.
+                let c = self.rng.pick(&["c1", "c2"]);
+                match self.rng.below(9) {
+                    0..=3 => {
+                        let v = self.value(ints);
+                        format!("Send(\"{c}\", \"{v}\")")
+                    }
+                    4..=7 => {
+                        let l = self.fresh();
+                        ints.push(l.clone());
+                        format!("Recv(\"{c}\", \"{l}\")")
+                    }
+                    _ => format!("Close(\"{c}\")"),
+                }
+            }
+            17 => {
+                // A WaitGroup: Add, Done (below zero panics) or Wait
+                // (waits for zero).
+                match self.rng.below(3) {
+                    0 => "Add(\"wg\", 1)".to_string(),
+                    1 => "Done(\"wg\")".to_string(),
+                    _ => "Wait(\"wg\")".to_string(),
+                }
+            }
             15 => {
                 // A lock never released, or an unlock of a lock not held.
                 let mu = self.rng.pick(&["mu", "mv"]);
@@ -240,7 +270,7 @@ pub fn generate_memory(seed: u64) -> String {
         main.push(w.block(1, 3, &mut ints, &mut bools));
     }
     format!(
-        "Scenario(\n  name: \"mem-{seed}\",\n  globals: [Var(\"x\", 0), Var(\"y\", 0), Var(\"z\", 0), Slice(\"a\", \"int\", 3), Mutex(\"mu\"), Mutex(\"mv\")],\n  main: [\n    {}\n  ],\n)\n",
+        "Scenario(\n  name: \"mem-{seed}\",\n  globals: [Var(\"x\", 0), Var(\"y\", 0), Var(\"z\", 0), Slice(\"a\", \"int\", 3), Mutex(\"mu\"), Mutex(\"mv\"), Chan(\"c1\", 1), Chan(\"c2\", 2), WaitGroup(\"wg\")],\n  main: [\n    {}\n  ],\n)\n",
         main.join(",\n    ")
     )
 }
