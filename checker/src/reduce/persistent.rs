@@ -68,8 +68,8 @@ pub(crate) fn analyse(
     // What each goroutine's current operation touches, over all its
     // alternatives: a step's touches are its goroutine's, a rendezvous's
     // both partners'. Not needed when there is nothing to choose.
-    let own: Vec<Touches> = if enabled.len() <= 1 {
-        Vec::new()
+    let own: SmallVec<[Touches; 8]> = if enabled.len() <= 1 {
+        SmallVec::new()
     } else {
         state
             .goroutines
@@ -114,12 +114,12 @@ pub(crate) fn analyse(
         };
     }
     // Current operations of every actor.
-    let mut current: Vec<FamilyModes> = own.iter().map(|t| modes_of(t, nf)).collect();
+    let mut current: SmallVec<[FamilyModes; 16]> = own.iter().map(|t| modes_of(t, nf)).collect();
     current.push(modes_of(&clock_touches(state, &families), nf));
     // Futures of every actor, computed when first needed.
     let futures = || {
         let anything = handles_may_move(future, state);
-        let mut fut: Vec<FamilyModes> = state
+        let mut fut: SmallVec<[FamilyModes; 16]> = state
             .goroutines
             .iter()
             .map(|g| goroutine_future(future, state, &families, g, anything))
@@ -130,7 +130,7 @@ pub(crate) fn analyse(
         }
         fut
     };
-    let mut fut: Option<Vec<FamilyModes>> = None;
+    let mut fut: Option<SmallVec<[FamilyModes; 16]>> = None;
     if asleep.iter().any(|&a| a) {
         let all = fut.insert(futures());
         if doomed(&actors, asleep, &current, all) {
@@ -164,20 +164,35 @@ pub(crate) fn analyse(
         }
     }
     let fut = fut.unwrap_or_else(futures);
-    // Who moves with whom: the actors of each transition (a rendezvous
-    // moves two goroutines).
+    // Who joins with each actor: its partners (the actors of each
+    // transition it takes part in: a rendezvous moves two goroutines) and
+    // every actor whose future conflicts with its current operation. (A
+    // future conflicts with what the members touch together exactly when
+    // it conflicts with one of them, so a closed set is what the members
+    // reach along these edges.) An actor that is a partner of itself has
+    // an enabled transition: the candidate sets start from those.
     let n = ng + 1;
-    let mut partners: Vec<ActorSet> = vec![ActorSet::new(n); n];
+    let mut joins = ActorSets::new(n);
     for xs in &actors {
         for &a in xs {
             for &b in xs {
-                partners[a].insert(b);
+                joins.insert(a, b);
             }
         }
     }
-    let in_set = |members: &ActorSet, i: usize| actors[i].iter().any(|&a| members.contains(a));
-    let crash_free = |members: &ActorSet, crashing: &mut dyn FnMut(usize) -> bool| {
-        !(0..enabled.len()).any(|i| in_set(members, i) && crashing(i))
+    let starts: SmallVec<[usize; 16]> = (0..n).filter(|&a| joins.contains(a, a)).collect();
+    for (a, cur) in current.iter().enumerate() {
+        for (b, future) in fut.iter().enumerate() {
+            if future.conflicts(cur) {
+                joins.insert(a, b);
+            }
+        }
+    }
+    // Every actor's closed set at once: what it reaches along the joins.
+    let members = joins.reflexive_transitive_closure();
+    let in_set = |start: usize, i: usize| actors[i].iter().any(|&a| members.contains(start, a));
+    let crash_free = |start: usize, crashing: &mut dyn FnMut(usize) -> bool| {
+        !(0..enabled.len()).any(|i| in_set(start, i) && crashing(i))
     };
     // The candidate sets, smallest first (ties in actor order). The first
     // without a crash is chosen: a crash ends every run through it, so a
@@ -186,28 +201,12 @@ pub(crate) fn analyse(
     // so only the sets that may be chosen are asked, in the order they
     // would be: the chosen set's steps run anyway, and no step runs only
     // to be dropped for a smaller set found later.
-    // Who joins with each actor: its partners and every actor whose future
-    // conflicts with its current operation. (A future conflicts with what
-    // the members touch together exactly when it conflicts with one of
-    // them, so a closed set is what the members reach along these edges.)
-    let joins: Vec<ActorSet> = (0..n)
-        .map(|a| {
-            let mut with = partners[a].clone();
-            for (b, future) in fut.iter().enumerate() {
-                if future.conflicts(&current[a]) {
-                    with.insert(b);
-                }
-            }
-            with
-        })
-        .collect();
-    let mut candidates: Vec<(usize, ActorSet)> = Vec::new();
-    for start in (0..n).filter(|&a| partners[a].contains(a)) {
-        let members = closure(start, &joins);
-        let len = (0..enabled.len()).filter(|&i| in_set(&members, i)).count();
-        if len == 1 && crash_free(&members, crashing) {
+    let mut candidates: SmallVec<[(usize, usize); 16]> = SmallVec::new();
+    for start in starts {
+        let len = (0..enabled.len()).filter(|&i| in_set(start, i)).count();
+        if len == 1 && crash_free(start, crashing) {
             // No set is smaller: the first crash-free one of one step.
-            persistent = (0..enabled.len()).map(|i| in_set(&members, i)).collect();
+            persistent = (0..enabled.len()).map(|i| in_set(start, i)).collect();
             return StateView {
                 touches,
                 actors,
@@ -215,14 +214,14 @@ pub(crate) fn analyse(
                 doomed: false,
             };
         }
-        candidates.push((len, members));
+        candidates.push((len, start));
     }
     candidates.sort_by_key(|(len, _)| *len);
-    if let Some((_, members)) = candidates
-        .into_iter()
-        .find(|(_, members)| crash_free(members, crashing))
+    if let Some(&(_, start)) = candidates
+        .iter()
+        .find(|(_, start)| crash_free(*start, crashing))
     {
-        persistent = (0..enabled.len()).map(|i| in_set(&members, i)).collect();
+        persistent = (0..enabled.len()).map(|i| in_set(start, i)).collect();
     }
     StateView {
         touches,
@@ -253,15 +252,15 @@ fn doomed(
     fut: &[FamilyModes],
 ) -> bool {
     let n = fut.len();
-    let mut has_enabled = vec![false; n];
-    let mut has_awake = vec![false; n];
+    let mut has_enabled: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
+    let mut has_awake: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
     for (xs, &sleeping) in actors.iter().zip(asleep) {
         for &a in xs {
             has_enabled[a] = true;
             has_awake[a] |= !sleeping;
         }
     }
-    let mut moves: Vec<bool> = (0..n).map(|a| has_awake[a] || !has_enabled[a]).collect();
+    let mut moves: SmallVec<[bool; 32]> = (0..n).map(|a| has_awake[a] || !has_enabled[a]).collect();
     loop {
         let mut changed = false;
         for a in 0..n {
@@ -276,57 +275,54 @@ fn doomed(
     }
 }
 
-/// A set of actors (goroutine positions, then the clock), as bits: inline
-/// up to 128 actors.
+/// A set of actors (goroutine positions, then the clock) per actor: a
+/// square bit matrix, one row of words per actor, in one buffer (inline
+/// for up to 64 actors).
 #[derive(Clone, Debug)]
-struct ActorSet(SmallVec<[u64; 2]>);
-
-impl ActorSet {
-    /// The empty set over `n` actors.
-    fn new(n: usize) -> Self {
-        ActorSet(smallvec::smallvec![0; n.div_ceil(64)])
-    }
-
-    fn contains(&self, a: usize) -> bool {
-        self.0[a / 64] & (1 << (a % 64)) != 0
-    }
-
-    /// Adds `a`; true when it was not there.
-    fn insert(&mut self, a: usize) -> bool {
-        let (w, bit) = (a / 64, 1u64 << (a % 64));
-        let new = self.0[w] & bit == 0;
-        self.0[w] |= bit;
-        new
-    }
-
-    /// The members, in order.
-    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &word)| {
-            let mut rest = word;
-            std::iter::from_fn(move || {
-                (rest != 0).then(|| {
-                    let b = rest.trailing_zeros() as usize;
-                    rest &= rest - 1;
-                    w * 64 + b
-                })
-            })
-        })
-    }
+struct ActorSets {
+    /// Words per row.
+    words: usize,
+    /// The rows, one after the other.
+    bits: SmallVec<[u64; 64]>,
 }
 
-/// The closed actor set grown from `start`: the actors it reaches along
-/// `joins` (each actor's partners and the actors whose future conflicts
-/// with its current operation).
-fn closure(start: usize, joins: &[ActorSet]) -> ActorSet {
-    let mut member = ActorSet::new(joins.len());
-    member.insert(start);
-    let mut queue: SmallVec<[usize; 16]> = smallvec::smallvec![start];
-    while let Some(a) = queue.pop() {
-        for b in joins[a].iter() {
-            if member.insert(b) {
-                queue.push(b);
-            }
+impl ActorSets {
+    /// `n` empty sets over `n` actors.
+    fn new(n: usize) -> Self {
+        let words = n.div_ceil(64);
+        ActorSets {
+            words,
+            bits: smallvec::smallvec![0; n * words],
         }
     }
-    member
+
+    /// True when the set of actor `a` holds `b`.
+    fn contains(&self, a: usize, b: usize) -> bool {
+        self.bits[a * self.words + b / 64] & (1 << (b % 64)) != 0
+    }
+
+    /// Adds `b` to the set of actor `a`.
+    fn insert(&mut self, a: usize, b: usize) {
+        self.bits[a * self.words + b / 64] |= 1 << (b % 64);
+    }
+
+    /// Every actor's set grown to what it reaches along the sets (each
+    /// actor reaching itself): Warshall's algorithm, a row at a time.
+    fn reflexive_transitive_closure(mut self) -> Self {
+        let (n, w) = (self.bits.len() / self.words.max(1), self.words);
+        for a in 0..n {
+            self.insert(a, a);
+        }
+        for k in 0..n {
+            for i in 0..n {
+                if i != k && self.contains(i, k) {
+                    for x in 0..w {
+                        let via = self.bits[k * w + x];
+                        self.bits[i * w + x] |= via;
+                    }
+                }
+            }
+        }
+        self
+    }
 }
