@@ -190,7 +190,12 @@ pub(crate) fn analyse(
     }
     // Every actor's closed set at once: what it reaches along the joins.
     let members = joins.reflexive_transitive_closure();
-    let in_set = |start: usize, i: usize| actors[i].iter().any(|&a| members.contains(start, a));
+    let in_set = |start: usize, i: usize| {
+        let row = members.row(start);
+        actors[i]
+            .iter()
+            .any(|&a| row[a / 64] & (1 << (a % 64)) != 0)
+    };
     let crash_free = |start: usize, crashing: &mut dyn FnMut(usize) -> bool| {
         !(0..enabled.len()).any(|i| in_set(start, i) && crashing(i))
     };
@@ -306,19 +311,26 @@ impl ActorSets {
         self.bits[a * self.words + b / 64] |= 1 << (b % 64);
     }
 
+    /// The set of actor `a`.
+    fn row(&self, a: usize) -> &[u64] {
+        &self.bits[a * self.words..(a + 1) * self.words]
+    }
+
     /// Every actor's set grown to what it reaches along the sets (each
     /// actor reaching itself): Warshall's algorithm, a row at a time.
     fn reflexive_transitive_closure(mut self) -> Self {
-        let (n, w) = (self.bits.len() / self.words.max(1), self.words);
+        let w = self.words;
+        let bits = &mut self.bits[..];
+        let n = bits.len() / w;
         for a in 0..n {
-            self.insert(a, a);
+            bits[a * w + a / 64] |= 1 << (a % 64);
         }
         for k in 0..n {
+            let (kw, kbit) = (k / 64, 1u64 << (k % 64));
             for i in 0..n {
-                if i != k && self.contains(i, k) {
+                if i != k && bits[i * w + kw] & kbit != 0 {
                     for x in 0..w {
-                        let via = self.bits[k * w + x];
-                        self.bits[i * w + x] |= via;
+                        bits[i * w + x] |= bits[k * w + x];
                     }
                 }
             }
