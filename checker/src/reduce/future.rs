@@ -466,7 +466,7 @@ impl FamilyModes {
     }
 
     /// The touched words and the written words.
-    fn halves(&self) -> (&[u64], &[u64]) {
+    pub(crate) fn halves(&self) -> (&[u64], &[u64]) {
         self.bits.split_at(self.bits.len() / 2)
     }
 
@@ -503,10 +503,7 @@ impl FamilyModes {
     pub(crate) fn conflicts(&self, other: &FamilyModes) -> bool {
         let (t1, w1) = self.halves();
         let (t2, w2) = other.halves();
-        t1.iter()
-            .zip(w1)
-            .zip(t2.iter().zip(w2))
-            .any(|((t1, w1), (t2, w2))| (w1 & t2) | (t1 & w2) != 0)
+        conflict(t1, w1, t2, w2)
     }
 
     /// Adds every use of `other`.
@@ -526,6 +523,15 @@ impl FamilyModes {
     pub(crate) fn is_empty(&self) -> bool {
         self.halves().0.iter().all(|&w| w == 0)
     }
+}
+
+/// [`FamilyModes::conflicts`] on the halves of two family modes: true
+/// when some family is written by one and touched by the other.
+pub(crate) fn conflict(t1: &[u64], w1: &[u64], t2: &[u64], w2: &[u64]) -> bool {
+    t1.iter()
+        .zip(w1)
+        .zip(t2.iter().zip(w2))
+        .any(|((t1, w1), (t2, w2))| (w1 & t2) | (t1 & w2) != 0)
 }
 
 /// The future of goroutine `g`: per family, how it may still be touched.

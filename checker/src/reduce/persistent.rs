@@ -22,7 +22,7 @@
 use smallvec::SmallVec;
 use weft_models::ir::Program;
 
-use super::future::{goroutine_future, handles_may_move, FamilyModes, ProgramFuture};
+use super::future::{conflict, goroutine_future, handles_may_move, FamilyModes, ProgramFuture};
 use super::touch::{add, clock_touches, goroutine_touches, transition_touches, Families, Touches};
 use crate::semantics::Transition;
 use crate::state::State;
@@ -181,23 +181,23 @@ pub(crate) fn analyse(
         }
     }
     let starts: SmallVec<[usize; 16]> = (0..n).filter(|&a| joins.contains(a, a)).collect();
+    let futures: SmallVec<[(&[u64], &[u64]); 16]> = fut.iter().map(FamilyModes::halves).collect();
     for (a, cur) in current.iter().enumerate() {
-        for (b, future) in fut.iter().enumerate() {
-            if future.conflicts(cur) {
+        let (touched, written) = cur.halves();
+        for (b, &(f_touched, f_written)) in futures.iter().enumerate() {
+            if conflict(f_touched, f_written, touched, written) {
                 joins.insert(a, b);
             }
         }
     }
-    // Every actor's closed set at once: what it reaches along the joins.
-    let members = joins.reflexive_transitive_closure();
-    let in_set = |start: usize, i: usize| {
-        let row = members.row(start);
+    let w = joins.words;
+    let in_set = |members: &[u64], i: usize| {
         actors[i]
             .iter()
-            .any(|&a| row[a / 64] & (1 << (a % 64)) != 0)
+            .any(|&a| members[a / 64] & (1 << (a % 64)) != 0)
     };
-    let crash_free = |start: usize, crashing: &mut dyn FnMut(usize) -> bool| {
-        !(0..enabled.len()).any(|i| in_set(start, i) && crashing(i))
+    let crash_free = |members: &[u64], crashing: &mut dyn FnMut(usize) -> bool| {
+        !(0..enabled.len()).any(|i| in_set(members, i) && crashing(i))
     };
     // The candidate sets, smallest first (ties in actor order). The first
     // without a crash is chosen: a crash ends every run through it, so a
@@ -205,13 +205,18 @@ pub(crate) fn analyse(
     // have moved first). Whether a step crashes is learnt by running it,
     // so only the sets that may be chosen are asked, in the order they
     // would be: the chosen set's steps run anyway, and no step runs only
-    // to be dropped for a smaller set found later.
+    // to be dropped for a smaller set found later. Candidate `k`'s members
+    // are `sets[k * w..(k + 1) * w]`.
     let mut candidates: SmallVec<[(usize, usize); 16]> = SmallVec::new();
-    for start in starts {
-        let len = (0..enabled.len()).filter(|&i| in_set(start, i)).count();
-        if len == 1 && crash_free(start, crashing) {
+    let mut sets: SmallVec<[u64; 16]> = SmallVec::from_elem(0, starts.len() * w);
+    for (k, &start) in starts.iter().enumerate() {
+        let members = &mut sets[k * w..(k + 1) * w];
+        joins.closure(start, members);
+        let members = &*members;
+        let len = (0..enabled.len()).filter(|&i| in_set(members, i)).count();
+        if len == 1 && crash_free(members, crashing) {
             // No set is smaller: the first crash-free one of one step.
-            persistent = (0..enabled.len()).map(|i| in_set(start, i)).collect();
+            persistent = (0..enabled.len()).map(|i| in_set(members, i)).collect();
             return StateView {
                 touches,
                 actors,
@@ -219,14 +224,15 @@ pub(crate) fn analyse(
                 doomed: false,
             };
         }
-        candidates.push((len, start));
+        candidates.push((len, k));
     }
     candidates.sort_by_key(|(len, _)| *len);
-    if let Some(&(_, start)) = candidates
+    if let Some(&(_, k)) = candidates
         .iter()
-        .find(|(_, start)| crash_free(*start, crashing))
+        .find(|(_, k)| crash_free(&sets[k * w..(k + 1) * w], crashing))
     {
-        persistent = (0..enabled.len()).map(|i| in_set(start, i)).collect();
+        let members = &sets[k * w..(k + 1) * w];
+        persistent = (0..enabled.len()).map(|i| in_set(members, i)).collect();
     }
     StateView {
         touches,
@@ -311,30 +317,22 @@ impl ActorSets {
         self.bits[a * self.words + b / 64] |= 1 << (b % 64);
     }
 
-    /// The set of actor `a`.
-    fn row(&self, a: usize) -> &[u64] {
-        &self.bits[a * self.words..(a + 1) * self.words]
-    }
-
-    /// Every actor's set grown to what it reaches along the sets (each
-    /// actor reaching itself): Warshall's algorithm, a row at a time.
-    fn reflexive_transitive_closure(mut self) -> Self {
+    /// Writes into `out` (empty, one row's words) the closed set grown
+    /// from `start`: the actors it reaches along the sets, itself included.
+    fn closure(&self, start: usize, out: &mut [u64]) {
         let w = self.words;
-        let bits = &mut self.bits[..];
-        let n = bits.len() / w;
-        for a in 0..n {
-            bits[a * w + a / 64] |= 1 << (a % 64);
-        }
-        for k in 0..n {
-            let (kw, kbit) = (k / 64, 1u64 << (k % 64));
-            for i in 0..n {
-                if i != k && bits[i * w + kw] & kbit != 0 {
-                    for x in 0..w {
-                        bits[i * w + x] |= bits[k * w + x];
-                    }
+        let bits = &self.bits[..];
+        out[start / 64] |= 1 << (start % 64);
+        let mut queue: SmallVec<[usize; 16]> = smallvec::smallvec![start];
+        while let Some(a) = queue.pop() {
+            for (x, (o, &row)) in out.iter_mut().zip(&bits[a * w..(a + 1) * w]).enumerate() {
+                let mut new = row & !*o;
+                *o |= new;
+                while new != 0 {
+                    queue.push(x * 64 + new.trailing_zeros() as usize);
+                    new &= new - 1;
                 }
             }
         }
-        self
     }
 }
