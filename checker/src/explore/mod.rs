@@ -481,18 +481,18 @@ fn search(
     // order, exactly as a sequential search commits them: node ids, bugs,
     // paths and the report do not depend on the number of threads.
     let batch = expand::batch_size();
+    // The batch and its expansions, their buffers kept from batch to batch.
+    let mut nodes: Vec<(StateId, usize, Node)> = Vec::with_capacity(batch);
+    let mut expansions: Vec<expand::Expansion> = Vec::with_capacity(batch);
 
     'search: while !queue.is_empty() {
         let take = batch.min(queue.len());
-        let nodes: Vec<(StateId, usize, Node)> = queue
-            .drain(..take)
-            .map(|s| {
-                let depth = builder.graph().depth(s) as usize;
-                (s, depth, builder.node_to_expand(s))
-            })
-            .collect();
-        let expansions = expander.expand_all(nodes, &certain);
-        for e in expansions {
+        nodes.extend(queue.drain(..take).map(|s| {
+            let depth = builder.graph().depth(s) as usize;
+            (s, depth, builder.node_to_expand(s))
+        }));
+        expander.expand_all(&mut nodes, &certain, &mut expansions);
+        for e in expansions.drain(..) {
             let expand::Expansion {
                 s,
                 depth,
@@ -551,8 +551,8 @@ fn search(
                     v.persistent.iter_mut().for_each(|p| *p = true);
                 }
             }
-            let mut asleep_here: Vec<usize> = Vec::new();
-            let mut chosen: Vec<usize> = Vec::new();
+            let mut asleep_here: smallvec::SmallVec<[usize; 16]> = smallvec::SmallVec::new();
+            let mut chosen: smallvec::SmallVec<[usize; 16]> = smallvec::SmallVec::new();
             for i in 0..transitions.len() {
                 let in_set = view.as_ref().is_none_or(|v| v.persistent[i]);
                 let sleeping = !fair && in_sleep[i];
@@ -578,7 +578,7 @@ fn search(
             // the later siblings it is independent of. A step that crashed is
             // not put to sleep (it stays explorable, and sleeping steps are
             // known not to crash).
-            let mut explored: Vec<usize> = Vec::with_capacity(chosen.len());
+            let mut explored: smallvec::SmallVec<[usize; 16]> = smallvec::SmallVec::new();
             for &i in &chosen {
                 let t = &transitions[i];
                 stats.transitions += 1;
