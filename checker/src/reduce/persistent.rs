@@ -30,12 +30,12 @@ use crate::state::State;
 /// The reduction's view of one state.
 pub(crate) struct StateView {
     /// What each enabled transition touches, in `enabled` order.
-    pub touches: Vec<Touches>,
+    pub touches: SmallVec<[Touches; 8]>,
     /// The actors of each enabled transition (goroutine positions; the
     /// clock is `goroutines.len()`).
-    pub actors: Vec<smallvec::SmallVec<[usize; 2]>>,
+    pub actors: SmallVec<[SmallVec<[usize; 2]>; 8]>,
     /// Which enabled transitions are in the chosen persistent set.
-    pub persistent: Vec<bool>,
+    pub persistent: SmallVec<[bool; 16]>,
     /// True when a transition asleep in the node can never be woken (see
     /// [`doomed`]): every run from here ends with it still asleep, so the
     /// node's exploration is a prefix of runs explored elsewhere and
@@ -77,14 +77,14 @@ pub(crate) fn analyse(
             .map(|g| goroutine_touches(prog, state, &families, g))
             .collect()
     };
-    let touches: Vec<Touches> = enabled
+    let touches: SmallVec<[Touches; 8]> = enabled
         .iter()
         .map(|t| match *t {
-            Transition::Step { g, .. } if !own.is_empty() => own[g as usize].clone(),
+            Transition::Step { g, .. } if !own.is_empty() => SmallVec::from_slice(&own[g as usize]),
             Transition::Rendezvous {
                 sender, receiver, ..
             } if !own.is_empty() => {
-                let mut both = own[sender as usize].clone();
+                let mut both = SmallVec::from_slice(&own[sender as usize]);
                 for &(f, m) in &own[receiver as usize] {
                     add(&mut both, f, m);
                 }
@@ -95,7 +95,7 @@ pub(crate) fn analyse(
             }
         })
         .collect();
-    let actors: Vec<smallvec::SmallVec<[usize; 2]>> = enabled
+    let actors: SmallVec<[SmallVec<[usize; 2]>; 8]> = enabled
         .iter()
         .map(|t| match t {
             Transition::Fire { .. } => smallvec::smallvec![clock],
@@ -104,7 +104,7 @@ pub(crate) fn analyse(
             }
         })
         .collect();
-    let mut persistent = vec![true; enabled.len()];
+    let mut persistent: SmallVec<[bool; 16]> = smallvec::smallvec![true; enabled.len()];
     if enabled.len() <= 1 {
         return StateView {
             touches,
@@ -137,7 +137,7 @@ pub(crate) fn analyse(
             return StateView {
                 touches,
                 actors,
-                persistent: vec![false; enabled.len()],
+                persistent: smallvec::smallvec![false; enabled.len()],
                 doomed: true,
             };
         }
@@ -149,8 +149,8 @@ pub(crate) fn analyse(
         if !cur.is_empty() {
             continue;
         }
-        let set: Vec<bool> = actors.iter().map(|xs| xs.as_slice() == [a]).collect();
-        let mine: Vec<usize> = (0..enabled.len()).filter(|&i| set[i]).collect();
+        let set: SmallVec<[bool; 16]> = actors.iter().map(|xs| xs.as_slice() == [a]).collect();
+        let mine: SmallVec<[usize; 16]> = (0..enabled.len()).filter(|&i| set[i]).collect();
         if mine.is_empty() || actors.iter().any(|xs| xs.len() > 1 && xs.contains(&a)) {
             continue;
         }

@@ -191,10 +191,10 @@ pub(crate) fn blocked_select(arms: &[(Option<ObjRef>, bool)]) -> Blocked {
     b
 }
 
-fn released_by(ch: ObjRef, send: bool) -> Vec<(Release, ObjRef)> {
+fn released_by(ch: ObjRef, send: bool) -> SmallVec<[(Release, ObjRef); 2]> {
     if send {
-        vec![(Release::Receive, ch)]
+        smallvec::smallvec![(Release::Receive, ch)]
     } else {
-        vec![(Release::Send, ch), (Release::Close, ch)]
+        smallvec::smallvec![(Release::Send, ch), (Release::Close, ch)]
     }
 }
