@@ -460,7 +460,7 @@ fn search(
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
     let mut stats = Stats::default();
     let mut cut: Option<Bound> = None;
-    let mut covered = BTreeSet::new();
+    let mut covered = Coverage::new(prog);
     // Leaks certain in the expanded states (`detect::certain`), kept only
     // if a bound cuts the search: a complete search decides leaks on its
     // bottom components alone.
@@ -734,7 +734,7 @@ fn search(
         complete,
         bound: cut,
         stats,
-        covered,
+        covered: covered.sites,
         growth: Vec::new(),
     };
     Ok((graph, outcome, bugs))
@@ -768,8 +768,47 @@ fn unstarted(
     (Graph::empty(), outcome, BTreeMap::new())
 }
 
+/// The operations some explored transition executed.
+struct Coverage {
+    /// Per function, per instruction: reached yet. A site seen before
+    /// (nearly every one, after the first few states) costs an index,
+    /// not a search of the set.
+    seen: Vec<Vec<bool>>,
+    /// The sites reached.
+    sites: BTreeSet<Site>,
+}
+
+impl Coverage {
+    /// Nothing reached yet in `prog`.
+    fn new(prog: &Program) -> Self {
+        Coverage {
+            seen: prog
+                .funcs
+                .iter()
+                .map(|f| vec![false; f.code.len()])
+                .collect(),
+            sites: BTreeSet::new(),
+        }
+    }
+}
+
 /// Records the operations a transition executes, and for a select the
 /// first instruction of the arm it takes (so a case can be shown reached).
-fn cover(prog: &Program, state: &State, t: &Transition, covered: &mut BTreeSet<Site>) {
-    covered.extend(semantics::reached_sites(prog, state, t));
+fn cover(prog: &Program, state: &State, t: &Transition, covered: &mut Coverage) {
+    for site in semantics::reached_sites(prog, state, t) {
+        let seen = covered
+            .seen
+            .get_mut(site.func.index())
+            .and_then(|f| f.get_mut(site.pc.index()));
+        match seen {
+            Some(true) => {}
+            Some(seen) => {
+                *seen = true;
+                covered.sites.insert(site);
+            }
+            None => {
+                covered.sites.insert(site);
+            }
+        }
+    }
 }

@@ -268,7 +268,8 @@ impl NodeStore {
         if !self.any_asleep {
             return self.len();
         }
-        let mut seen: FxHashSet<&[u8]> = FxHashSet::default();
+        let mut seen: FxHashSet<&[u8]> =
+            FxHashSet::with_capacity_and_hasher(self.len(), Default::default());
         (0..self.len() as u32)
             .filter(|&id| {
                 let key = self.nodes.get(id);
