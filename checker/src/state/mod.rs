@@ -173,6 +173,14 @@ impl Goroutine {
     pub(crate) fn execution(&self) -> &Arc<Execution> {
         &self.execution
     }
+
+    /// Its execution, to change (copied first if another state shares
+    /// it). Each write through [`std::ops::DerefMut`] asks the reference
+    /// count again (an atomic operation): code that changes several
+    /// fields takes this once.
+    pub(crate) fn execution_mut(&mut self) -> &mut Execution {
+        Arc::make_mut(&mut self.execution)
+    }
 }
 
 impl std::ops::Deref for Goroutine {
