@@ -209,9 +209,16 @@ pub(crate) fn analyse(
     // are `sets[k * w..(k + 1) * w]`.
     let mut candidates: SmallVec<[(usize, usize); 16]> = SmallVec::new();
     let mut sets: SmallVec<[u64; 16]> = SmallVec::from_elem(0, starts.len() * w);
+    // Which candidate's set is each actor's closed set, once grown.
+    let mut grown: SmallVec<[usize; 32]> = smallvec::smallvec![usize::MAX; n];
     for (k, &start) in starts.iter().enumerate() {
-        let members = &mut sets[k * w..(k + 1) * w];
-        joins.closure(start, members);
+        let (before, rest) = sets.split_at_mut(k * w);
+        let members = &mut rest[..w];
+        joins.closure(start, members, |a| {
+            let kk = grown[a];
+            (kk != usize::MAX).then(|| &before[kk * w..(kk + 1) * w])
+        });
+        grown[start] = k;
         let members = &*members;
         let len = (0..enabled.len()).filter(|&i| in_set(members, i)).count();
         if len == 1 && crash_free(members, crashing) {
@@ -319,12 +326,26 @@ impl ActorSets {
 
     /// Writes into `out` (empty, one row's words) the closed set grown
     /// from `start`: the actors it reaches along the sets, itself included.
-    fn closure(&self, start: usize, out: &mut [u64]) {
+    /// `known` gives the closed sets of actors grown before: one reached
+    /// is added whole, not walked again (every actor it holds reaches
+    /// only actors it holds).
+    fn closure<'a>(
+        &self,
+        start: usize,
+        out: &mut [u64],
+        known: impl Fn(usize) -> Option<&'a [u64]>,
+    ) {
         let w = self.words;
         let bits = &self.bits[..];
         out[start / 64] |= 1 << (start % 64);
-        let mut queue: SmallVec<[usize; 16]> = smallvec::smallvec![start];
+        let mut queue: SmallVec<[usize; 32]> = smallvec::smallvec![start];
         while let Some(a) = queue.pop() {
+            if let Some(closed) = known(a) {
+                for (o, &c) in out.iter_mut().zip(closed) {
+                    *o |= c;
+                }
+                continue;
+            }
             for (x, (o, &row)) in out.iter_mut().zip(&bits[a * w..(a + 1) * w]).enumerate() {
                 let mut new = row & !*o;
                 *o |= new;
