@@ -79,7 +79,7 @@ fn needs(
     g: usize,
 ) -> Option<Vec<Need>> {
     let b = wake::blocked(prog, state, &state.goroutines[g])?;
-    let mut objects: Vec<ObjRef> = b.objects.clone();
+    let mut objects: Vec<ObjRef> = b.objects.to_vec();
     objects.extend(b.released_by.iter().map(|&(_, o)| o));
     objects.sort();
     objects.dedup();

@@ -157,14 +157,16 @@ impl Budget {
             if tick.is_multiple_of(MEMORY_EVERY) && resident_bytes().is_some_and(|r| r >= share) {
                 return Some(Bound::Memory(max));
             }
+            // Below the share, the memory is below the whole bound too:
+            // not measured again (a measure costs a read of /proc).
+            return self.stop_but_memory();
         }
         self.stop(tick)
     }
 
-    /// The bound of time, memory or interrupt that stops any work now, if
-    /// any; `tick` counts the caller's units of work, and the memory is
-    /// measured when it is a multiple of [`MEMORY_EVERY`].
-    pub fn stop(&self, tick: usize) -> Option<Bound> {
+    /// [`Budget::stop`] without the memory bound: the stop flag and the
+    /// time limit.
+    fn stop_but_memory(&self) -> Option<Bound> {
         if self.bounds.stop.is_requested() {
             return Some(Bound::Interrupted);
         }
@@ -172,6 +174,16 @@ impl Budget {
             if self.start.elapsed() >= limit {
                 return Some(Bound::Time(limit));
             }
+        }
+        None
+    }
+
+    /// The bound of time, memory or interrupt that stops any work now, if
+    /// any; `tick` counts the caller's units of work, and the memory is
+    /// measured when it is a multiple of [`MEMORY_EVERY`].
+    pub fn stop(&self, tick: usize) -> Option<Bound> {
+        if let Some(b) = self.stop_but_memory() {
+            return Some(b);
         }
         if let Some(max) = self.bounds.max_memory {
             if tick.is_multiple_of(MEMORY_EVERY) && resident_bytes().is_some_and(|r| r >= max) {

@@ -71,24 +71,29 @@ pub(super) fn batch_size() -> usize {
 
 impl Expander<'_> {
     /// Expands `nodes` (id, depth, node), in parallel when the pool has
-    /// more than one thread; the results are in the order of `nodes`.
-    /// `known`: the certain leaks earlier batches found (a goroutine
-    /// blocked at one of their sites is not analysed again).
+    /// more than one thread, into `out` (emptied first), in the order of
+    /// `nodes`, which it empties. `known`: the certain leaks earlier
+    /// batches found (a goroutine blocked at one of their sites is not
+    /// analysed again).
     pub(super) fn expand_all(
         &self,
-        nodes: Vec<(StateId, usize, Node)>,
+        nodes: &mut Vec<(StateId, usize, Node)>,
         known: &BTreeMap<BugKey, Bug>,
-    ) -> Vec<Expansion> {
+        out: &mut Vec<Expansion>,
+    ) {
         if nodes.len() <= 1 {
-            return nodes
-                .into_iter()
-                .map(|(s, depth, node)| self.expand(s, depth, node, known))
-                .collect();
+            out.clear();
+            out.extend(
+                nodes
+                    .drain(..)
+                    .map(|(s, depth, node)| self.expand(s, depth, node, known)),
+            );
+            return;
         }
         nodes
-            .into_par_iter()
+            .par_drain(..)
             .map(|(s, depth, node)| self.expand(s, depth, node, known))
-            .collect()
+            .collect_into_vec(out);
     }
 
     /// Expands one node: everything that does not depend on the graph.

@@ -534,7 +534,7 @@ fn search(
     let mut queue: VecDeque<StateId> = VecDeque::from([0]);
     let mut stats = Stats::default();
     let mut cut: Option<Bound> = None;
-    let mut covered = BTreeSet::new();
+    let mut covered = Coverage::new(prog);
     // Leaks certain in the expanded states (`detect::certain`), kept only
     // if a bound cuts the search: a complete search decides leaks on its
     // bottom components alone.
@@ -556,18 +556,18 @@ fn search(
     // order, exactly as a sequential search commits them: node ids, bugs,
     // paths and the report do not depend on the number of threads.
     let batch = expand::batch_size();
+    // The batch and its expansions, their buffers kept from batch to batch.
+    let mut nodes: Vec<(StateId, usize, Node)> = Vec::with_capacity(batch);
+    let mut expansions: Vec<expand::Expansion> = Vec::with_capacity(batch);
 
     'search: while !queue.is_empty() {
         let take = batch.min(queue.len());
-        let nodes: Vec<(StateId, usize, Node)> = queue
-            .drain(..take)
-            .map(|s| {
-                let depth = builder.graph().depth(s) as usize;
-                (s, depth, builder.node_to_expand(s))
-            })
-            .collect();
-        let expansions = expander.expand_all(nodes, &certain);
-        for e in expansions {
+        nodes.extend(queue.drain(..take).map(|s| {
+            let depth = builder.graph().depth(s) as usize;
+            (s, depth, builder.node_to_expand(s))
+        }));
+        expander.expand_all(&mut nodes, &certain, &mut expansions);
+        for e in expansions.drain(..) {
             let expand::Expansion {
                 s,
                 depth,
@@ -630,8 +630,8 @@ fn search(
             // state it chose nothing in (all asleep, or not visited when a
             // bound cut it) is no end of a run.
             let picked = choices.map(|c| c.at(&state).unwrap_or(&[]));
-            let mut asleep_here: Vec<usize> = Vec::new();
-            let mut chosen: Vec<usize> = Vec::new();
+            let mut asleep_here: smallvec::SmallVec<[usize; 16]> = smallvec::SmallVec::new();
+            let mut chosen: smallvec::SmallVec<[usize; 16]> = smallvec::SmallVec::new();
             for i in 0..transitions.len() {
                 let in_set = view.as_ref().is_none_or(|v| v.persistent[i])
                     && picked.is_none_or(|p| p.contains(&transitions[i]));
@@ -663,7 +663,7 @@ fn search(
             // the later siblings it is independent of. A step that crashed is
             // not put to sleep (it stays explorable, and sleeping steps are
             // known not to crash).
-            let mut explored: Vec<usize> = Vec::with_capacity(chosen.len());
+            let mut explored: smallvec::SmallVec<[usize; 16]> = smallvec::SmallVec::new();
             for &i in &chosen {
                 let t = &transitions[i];
                 stats.transitions += 1;
@@ -819,7 +819,7 @@ fn search(
         complete,
         bound: cut,
         stats,
-        covered,
+        covered: covered.sites,
         growth: Vec::new(),
     };
     Ok((graph, outcome, bugs))
@@ -853,8 +853,47 @@ fn unstarted(
     (Graph::empty(), outcome, BTreeMap::new())
 }
 
+/// The operations some explored transition executed.
+struct Coverage {
+    /// Per function, per instruction: reached yet. A site seen before
+    /// (nearly every one, after the first few states) costs an index,
+    /// not a search of the set.
+    seen: Vec<Vec<bool>>,
+    /// The sites reached.
+    sites: BTreeSet<Site>,
+}
+
+impl Coverage {
+    /// Nothing reached yet in `prog`.
+    fn new(prog: &Program) -> Self {
+        Coverage {
+            seen: prog
+                .funcs
+                .iter()
+                .map(|f| vec![false; f.code.len()])
+                .collect(),
+            sites: BTreeSet::new(),
+        }
+    }
+}
+
 /// Records the operations a transition executes, and for a select the
 /// first instruction of the arm it takes (so a case can be shown reached).
-fn cover(prog: &Program, state: &State, t: &Transition, covered: &mut BTreeSet<Site>) {
-    covered.extend(semantics::reached_sites(prog, state, t));
+fn cover(prog: &Program, state: &State, t: &Transition, covered: &mut Coverage) {
+    for site in semantics::reached_sites(prog, state, t) {
+        let seen = covered
+            .seen
+            .get_mut(site.func.index())
+            .and_then(|f| f.get_mut(site.pc.index()));
+        match seen {
+            Some(true) => {}
+            Some(seen) => {
+                *seen = true;
+                covered.sites.insert(site);
+            }
+            None => {
+                covered.sites.insert(site);
+            }
+        }
+    }
 }

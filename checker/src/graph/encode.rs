@@ -186,10 +186,15 @@ impl NodeStore {
         let key = self.nodes.get(id);
         let mut at = 0;
         let (globals, objects, main_returned) = self.shared_at(key, &mut at);
-        let ids = self.ids_at(key, &mut at);
+        // The identities are read as the goroutines are built (no list of
+        // them first).
+        let ids = self.ids.get(read_varint(key, &mut at) as u32);
+        let mut at_id = 0;
+        let ids_len = read_varint(ids, &mut at_id) as usize;
         let n = read_varint(key, &mut at) as usize;
         let mut goroutines = Vec::with_capacity(n);
-        for (gid, spawned) in ids.into_iter().take(n) {
+        for _ in 0..n.min(ids_len) {
+            let (gid, spawned) = decode_identity_at(ids, &mut at_id);
             let part = read_varint(key, &mut at) as u32;
             let slot = &mut self.decoded[part as usize % slots];
             let execution = match slot {
@@ -268,7 +273,8 @@ impl NodeStore {
         if !self.any_asleep {
             return self.len();
         }
-        let mut seen: FxHashSet<&[u8]> = FxHashSet::default();
+        let mut seen: FxHashSet<&[u8]> =
+            FxHashSet::with_capacity_and_hasher(self.len(), Default::default());
         (0..self.len() as u32)
             .filter(|&id| {
                 let key = self.nodes.get(id);
@@ -317,14 +323,16 @@ fn decode_identities(bytes: &[u8]) -> Vec<(GoroutineId, u32)> {
 /// [`decode_identities`] from `bytes[*at]`, moving past them.
 fn decode_identities_at(bytes: &[u8], at: &mut usize) -> Vec<(GoroutineId, u32)> {
     let n = read_varint(bytes, at) as usize;
-    (0..n)
-        .map(|_| {
-            let len = read_varint(bytes, at) as usize;
-            let path = (0..len).map(|_| read_varint(bytes, at) as u16).collect();
-            let spawned = read_varint(bytes, at) as u32;
-            (GoroutineId(path), spawned)
-        })
-        .collect()
+    (0..n).map(|_| decode_identity_at(bytes, at)).collect()
+}
+
+/// One goroutine's identity and spawn count of [`encode_identities`], at
+/// `bytes[*at]`, moving past them.
+fn decode_identity_at(bytes: &[u8], at: &mut usize) -> (GoroutineId, u32) {
+    let len = read_varint(bytes, at) as usize;
+    let path = (0..len).map(|_| read_varint(bytes, at) as u16).collect();
+    let spawned = read_varint(bytes, at) as u32;
+    (GoroutineId(path), spawned)
 }
 
 /// Appends `node` encoded on its own (no part shared with other nodes):

@@ -447,24 +447,27 @@ pub(crate) fn handles_stored(state: &State) -> bool {
 
 /// Per family, the strongest mode something uses it with (none, read or
 /// write): two bit sets over the families, the touched and the written,
-/// inline up to 128 families. The reduction asks it, for every actor of
-/// every state, whether two of them conflict: a word-wise test.
+/// one after the other in one vector, inline up to 128 families. The
+/// reduction asks it, for every actor of every state, whether two of them
+/// conflict: a word-wise test.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct FamilyModes {
-    /// Families touched in any mode.
-    touched: SmallVec<[u64; 2]>,
-    /// Families written.
-    written: SmallVec<[u64; 2]>,
+    /// The families touched in any mode, then the families written: as
+    /// many words each.
+    bits: SmallVec<[u64; 4]>,
 }
 
 impl FamilyModes {
     /// No family touched, over `n` families.
     pub(crate) fn new(n: usize) -> Self {
-        let words = n.div_ceil(64);
         FamilyModes {
-            touched: smallvec::smallvec![0; words],
-            written: smallvec::smallvec![0; words],
+            bits: SmallVec::from_elem(0, 2 * n.div_ceil(64)),
         }
+    }
+
+    /// The touched words and the written words.
+    pub(crate) fn halves(&self) -> (&[u64], &[u64]) {
+        self.bits.split_at(self.bits.len() / 2)
     }
 
     /// Records a use of family `f` in mode `m` (families beyond the ones
@@ -472,20 +475,23 @@ impl FamilyModes {
     /// state does not have yet).
     pub(crate) fn set(&mut self, f: usize, m: Mode) {
         let (w, bit) = (f / 64, 1u64 << (f % 64));
-        if w >= self.touched.len() {
+        let words = self.bits.len() / 2;
+        if w >= words {
             return;
         }
-        self.touched[w] |= bit;
+        let bits = &mut self.bits[..];
+        bits[w] |= bit;
         if m == Mode::Write {
-            self.written[w] |= bit;
+            bits[words + w] |= bit;
         }
     }
 
     /// The strongest mode family `f` is used with, if any.
     pub(crate) fn get(&self, f: usize) -> Option<Mode> {
         let (w, bit) = (f / 64, 1u64 << (f % 64));
-        let touched = self.touched.get(w).is_some_and(|x| x & bit != 0);
-        let written = self.written.get(w).is_some_and(|x| x & bit != 0);
+        let (touched, written) = self.halves();
+        let touched = touched.get(w).is_some_and(|x| x & bit != 0);
+        let written = written.get(w).is_some_and(|x| x & bit != 0);
         match (touched, written) {
             (_, true) => Some(Mode::Write),
             (true, false) => Some(Mode::Read),
@@ -495,26 +501,37 @@ impl FamilyModes {
 
     /// True when some family is written by one and touched by the other.
     pub(crate) fn conflicts(&self, other: &FamilyModes) -> bool {
-        let words = self.touched.len().min(other.touched.len());
-        (0..words).any(|w| {
-            (self.written[w] & other.touched[w]) | (self.touched[w] & other.written[w]) != 0
-        })
+        let (t1, w1) = self.halves();
+        let (t2, w2) = other.halves();
+        conflict(t1, w1, t2, w2)
     }
 
     /// Adds every use of `other`.
     pub(crate) fn absorb(&mut self, other: &FamilyModes) {
-        for (x, y) in self.touched.iter_mut().zip(&other.touched) {
+        let words = self.bits.len() / 2;
+        let (t2, w2) = other.halves();
+        let (t1, w1) = self.bits.split_at_mut(words);
+        for (x, y) in t1.iter_mut().zip(t2) {
             *x |= y;
         }
-        for (x, y) in self.written.iter_mut().zip(&other.written) {
+        for (x, y) in w1.iter_mut().zip(w2) {
             *x |= y;
         }
     }
 
     /// True when no family is used.
     pub(crate) fn is_empty(&self) -> bool {
-        self.touched.iter().all(|&w| w == 0)
+        self.halves().0.iter().all(|&w| w == 0)
     }
+}
+
+/// [`FamilyModes::conflicts`] on the halves of two family modes: true
+/// when some family is written by one and touched by the other.
+pub(crate) fn conflict(t1: &[u64], w1: &[u64], t2: &[u64], w2: &[u64]) -> bool {
+    t1.iter()
+        .zip(w1)
+        .zip(t2.iter().zip(w2))
+        .any(|((t1, w1), (t2, w2))| (w1 & t2) | (t1 & w2) != 0)
 }
 
 /// The future of goroutine `g`: per family, how it may still be touched.

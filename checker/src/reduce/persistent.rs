@@ -22,7 +22,7 @@
 use smallvec::SmallVec;
 use weft_models::ir::Program;
 
-use super::future::{goroutine_future, handles_may_move, FamilyModes, ProgramFuture};
+use super::future::{conflict, goroutine_future, handles_may_move, FamilyModes, ProgramFuture};
 use super::touch::{add, clock_touches, goroutine_touches, transition_touches, Families, Touches};
 use crate::semantics::Transition;
 use crate::state::State;
@@ -30,12 +30,12 @@ use crate::state::State;
 /// The reduction's view of one state.
 pub(crate) struct StateView {
     /// What each enabled transition touches, in `enabled` order.
-    pub touches: Vec<Touches>,
+    pub touches: SmallVec<[Touches; 8]>,
     /// The actors of each enabled transition (goroutine positions; the
     /// clock is `goroutines.len()`).
-    pub actors: Vec<smallvec::SmallVec<[usize; 2]>>,
+    pub actors: SmallVec<[SmallVec<[usize; 2]>; 8]>,
     /// Which enabled transitions are in the chosen persistent set.
-    pub persistent: Vec<bool>,
+    pub persistent: SmallVec<[bool; 16]>,
     /// True when a transition asleep in the node can never be woken (see
     /// [`doomed`]): every run from here ends with it still asleep, so the
     /// node's exploration is a prefix of runs explored elsewhere and
@@ -68,8 +68,8 @@ pub(crate) fn analyse(
     // What each goroutine's current operation touches, over all its
     // alternatives: a step's touches are its goroutine's, a rendezvous's
     // both partners'. Not needed when there is nothing to choose.
-    let own: Vec<Touches> = if enabled.len() <= 1 {
-        Vec::new()
+    let own: SmallVec<[Touches; 8]> = if enabled.len() <= 1 {
+        SmallVec::new()
     } else {
         state
             .goroutines
@@ -77,14 +77,14 @@ pub(crate) fn analyse(
             .map(|g| goroutine_touches(prog, state, &families, g))
             .collect()
     };
-    let touches: Vec<Touches> = enabled
+    let touches: SmallVec<[Touches; 8]> = enabled
         .iter()
         .map(|t| match *t {
-            Transition::Step { g, .. } if !own.is_empty() => own[g as usize].clone(),
+            Transition::Step { g, .. } if !own.is_empty() => SmallVec::from_slice(&own[g as usize]),
             Transition::Rendezvous {
                 sender, receiver, ..
             } if !own.is_empty() => {
-                let mut both = own[sender as usize].clone();
+                let mut both = SmallVec::from_slice(&own[sender as usize]);
                 for &(f, m) in &own[receiver as usize] {
                     add(&mut both, f, m);
                 }
@@ -95,7 +95,7 @@ pub(crate) fn analyse(
             }
         })
         .collect();
-    let actors: Vec<smallvec::SmallVec<[usize; 2]>> = enabled
+    let actors: SmallVec<[SmallVec<[usize; 2]>; 8]> = enabled
         .iter()
         .map(|t| match t {
             Transition::Fire { .. } => smallvec::smallvec![clock],
@@ -104,7 +104,7 @@ pub(crate) fn analyse(
             }
         })
         .collect();
-    let mut persistent = vec![true; enabled.len()];
+    let mut persistent: SmallVec<[bool; 16]> = smallvec::smallvec![true; enabled.len()];
     if enabled.len() <= 1 {
         return StateView {
             touches,
@@ -114,12 +114,12 @@ pub(crate) fn analyse(
         };
     }
     // Current operations of every actor.
-    let mut current: Vec<FamilyModes> = own.iter().map(|t| modes_of(t, nf)).collect();
+    let mut current: SmallVec<[FamilyModes; 16]> = own.iter().map(|t| modes_of(t, nf)).collect();
     current.push(modes_of(&clock_touches(state, &families), nf));
     // Futures of every actor, computed when first needed.
     let futures = || {
         let anything = handles_may_move(future, state);
-        let mut fut: Vec<FamilyModes> = state
+        let mut fut: SmallVec<[FamilyModes; 16]> = state
             .goroutines
             .iter()
             .map(|g| goroutine_future(future, state, &families, g, anything))
@@ -130,14 +130,14 @@ pub(crate) fn analyse(
         }
         fut
     };
-    let mut fut: Option<Vec<FamilyModes>> = None;
+    let mut fut: Option<SmallVec<[FamilyModes; 16]>> = None;
     if asleep.iter().any(|&a| a) {
         let all = fut.insert(futures());
         if doomed(&actors, asleep, &current, all) {
             return StateView {
                 touches,
                 actors,
-                persistent: vec![false; enabled.len()],
+                persistent: smallvec::smallvec![false; enabled.len()],
                 doomed: true,
             };
         }
@@ -149,8 +149,8 @@ pub(crate) fn analyse(
         if !cur.is_empty() {
             continue;
         }
-        let set: Vec<bool> = actors.iter().map(|xs| xs.as_slice() == [a]).collect();
-        let mine: Vec<usize> = (0..enabled.len()).filter(|&i| set[i]).collect();
+        let set: SmallVec<[bool; 16]> = actors.iter().map(|xs| xs.as_slice() == [a]).collect();
+        let mine: SmallVec<[usize; 16]> = (0..enabled.len()).filter(|&i| set[i]).collect();
         if mine.is_empty() || actors.iter().any(|xs| xs.len() > 1 && xs.contains(&a)) {
             continue;
         }
@@ -164,19 +164,39 @@ pub(crate) fn analyse(
         }
     }
     let fut = fut.unwrap_or_else(futures);
-    // Who moves with whom: the actors of each transition (a rendezvous
-    // moves two goroutines).
+    // Who joins with each actor: its partners (the actors of each
+    // transition it takes part in: a rendezvous moves two goroutines) and
+    // every actor whose future conflicts with its current operation. (A
+    // future conflicts with what the members touch together exactly when
+    // it conflicts with one of them, so a closed set is what the members
+    // reach along these edges.) An actor that is a partner of itself has
+    // an enabled transition: the candidate sets start from those.
     let n = ng + 1;
-    let mut partners: Vec<ActorSet> = vec![ActorSet::new(n); n];
+    let mut joins = ActorSets::new(n);
     for xs in &actors {
         for &a in xs {
             for &b in xs {
-                partners[a].insert(b);
+                joins.insert(a, b);
             }
         }
     }
-    let in_set = |members: &ActorSet, i: usize| actors[i].iter().any(|&a| members.contains(a));
-    let crash_free = |members: &ActorSet, crashing: &mut dyn FnMut(usize) -> bool| {
+    let starts: SmallVec<[usize; 16]> = (0..n).filter(|&a| joins.contains(a, a)).collect();
+    let futures: SmallVec<[(&[u64], &[u64]); 16]> = fut.iter().map(FamilyModes::halves).collect();
+    for (a, cur) in current.iter().enumerate() {
+        let (touched, written) = cur.halves();
+        for (b, &(f_touched, f_written)) in futures.iter().enumerate() {
+            if conflict(f_touched, f_written, touched, written) {
+                joins.insert(a, b);
+            }
+        }
+    }
+    let w = joins.words;
+    let in_set = |members: &[u64], i: usize| {
+        actors[i]
+            .iter()
+            .any(|&a| members[a / 64] & (1 << (a % 64)) != 0)
+    };
+    let crash_free = |members: &[u64], crashing: &mut dyn FnMut(usize) -> bool| {
         !(0..enabled.len()).any(|i| in_set(members, i) && crashing(i))
     };
     // The candidate sets, smallest first (ties in actor order). The first
@@ -185,29 +205,25 @@ pub(crate) fn analyse(
     // have moved first). Whether a step crashes is learnt by running it,
     // so only the sets that may be chosen are asked, in the order they
     // would be: the chosen set's steps run anyway, and no step runs only
-    // to be dropped for a smaller set found later.
-    // Who joins with each actor: its partners and every actor whose future
-    // conflicts with its current operation. (A future conflicts with what
-    // the members touch together exactly when it conflicts with one of
-    // them, so a closed set is what the members reach along these edges.)
-    let joins: Vec<ActorSet> = (0..n)
-        .map(|a| {
-            let mut with = partners[a].clone();
-            for (b, future) in fut.iter().enumerate() {
-                if future.conflicts(&current[a]) {
-                    with.insert(b);
-                }
-            }
-            with
-        })
-        .collect();
-    let mut candidates: Vec<(usize, ActorSet)> = Vec::new();
-    for start in (0..n).filter(|&a| partners[a].contains(a)) {
-        let members = closure(start, &joins);
-        let len = (0..enabled.len()).filter(|&i| in_set(&members, i)).count();
-        if len == 1 && crash_free(&members, crashing) {
+    // to be dropped for a smaller set found later. Candidate `k`'s members
+    // are `sets[k * w..(k + 1) * w]`.
+    let mut candidates: SmallVec<[(usize, usize); 16]> = SmallVec::new();
+    let mut sets: SmallVec<[u64; 16]> = SmallVec::from_elem(0, starts.len() * w);
+    // Which candidate's set is each actor's closed set, once grown.
+    let mut grown: SmallVec<[usize; 32]> = smallvec::smallvec![usize::MAX; n];
+    for (k, &start) in starts.iter().enumerate() {
+        let (before, rest) = sets.split_at_mut(k * w);
+        let members = &mut rest[..w];
+        joins.closure(start, members, |a| {
+            let kk = grown[a];
+            (kk != usize::MAX).then(|| &before[kk * w..(kk + 1) * w])
+        });
+        grown[start] = k;
+        let members = &*members;
+        let len = (0..enabled.len()).filter(|&i| in_set(members, i)).count();
+        if len == 1 && crash_free(members, crashing) {
             // No set is smaller: the first crash-free one of one step.
-            persistent = (0..enabled.len()).map(|i| in_set(&members, i)).collect();
+            persistent = (0..enabled.len()).map(|i| in_set(members, i)).collect();
             return StateView {
                 touches,
                 actors,
@@ -215,14 +231,15 @@ pub(crate) fn analyse(
                 doomed: false,
             };
         }
-        candidates.push((len, members));
+        candidates.push((len, k));
     }
     candidates.sort_by_key(|(len, _)| *len);
-    if let Some((_, members)) = candidates
-        .into_iter()
-        .find(|(_, members)| crash_free(members, crashing))
+    if let Some(&(_, k)) = candidates
+        .iter()
+        .find(|(_, k)| crash_free(&sets[k * w..(k + 1) * w], crashing))
     {
-        persistent = (0..enabled.len()).map(|i| in_set(&members, i)).collect();
+        let members = &sets[k * w..(k + 1) * w];
+        persistent = (0..enabled.len()).map(|i| in_set(members, i)).collect();
     }
     StateView {
         touches,
@@ -253,15 +270,15 @@ fn doomed(
     fut: &[FamilyModes],
 ) -> bool {
     let n = fut.len();
-    let mut has_enabled = vec![false; n];
-    let mut has_awake = vec![false; n];
+    let mut has_enabled: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
+    let mut has_awake: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
     for (xs, &sleeping) in actors.iter().zip(asleep) {
         for &a in xs {
             has_enabled[a] = true;
             has_awake[a] |= !sleeping;
         }
     }
-    let mut moves: Vec<bool> = (0..n).map(|a| has_awake[a] || !has_enabled[a]).collect();
+    let mut moves: SmallVec<[bool; 32]> = (0..n).map(|a| has_awake[a] || !has_enabled[a]).collect();
     loop {
         let mut changed = false;
         for a in 0..n {
@@ -276,57 +293,67 @@ fn doomed(
     }
 }
 
-/// A set of actors (goroutine positions, then the clock), as bits: inline
-/// up to 128 actors.
+/// A set of actors (goroutine positions, then the clock) per actor: a
+/// square bit matrix, one row of words per actor, in one buffer (inline
+/// for up to 64 actors).
 #[derive(Clone, Debug)]
-struct ActorSet(SmallVec<[u64; 2]>);
-
-impl ActorSet {
-    /// The empty set over `n` actors.
-    fn new(n: usize) -> Self {
-        ActorSet(smallvec::smallvec![0; n.div_ceil(64)])
-    }
-
-    fn contains(&self, a: usize) -> bool {
-        self.0[a / 64] & (1 << (a % 64)) != 0
-    }
-
-    /// Adds `a`; true when it was not there.
-    fn insert(&mut self, a: usize) -> bool {
-        let (w, bit) = (a / 64, 1u64 << (a % 64));
-        let new = self.0[w] & bit == 0;
-        self.0[w] |= bit;
-        new
-    }
-
-    /// The members, in order.
-    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &word)| {
-            let mut rest = word;
-            std::iter::from_fn(move || {
-                (rest != 0).then(|| {
-                    let b = rest.trailing_zeros() as usize;
-                    rest &= rest - 1;
-                    w * 64 + b
-                })
-            })
-        })
-    }
+struct ActorSets {
+    /// Words per row.
+    words: usize,
+    /// The rows, one after the other.
+    bits: SmallVec<[u64; 64]>,
 }
 
-/// The closed actor set grown from `start`: the actors it reaches along
-/// `joins` (each actor's partners and the actors whose future conflicts
-/// with its current operation).
-fn closure(start: usize, joins: &[ActorSet]) -> ActorSet {
-    let mut member = ActorSet::new(joins.len());
-    member.insert(start);
-    let mut queue: SmallVec<[usize; 16]> = smallvec::smallvec![start];
-    while let Some(a) = queue.pop() {
-        for b in joins[a].iter() {
-            if member.insert(b) {
-                queue.push(b);
+impl ActorSets {
+    /// `n` empty sets over `n` actors.
+    fn new(n: usize) -> Self {
+        let words = n.div_ceil(64);
+        ActorSets {
+            words,
+            bits: smallvec::smallvec![0; n * words],
+        }
+    }
+
+    /// True when the set of actor `a` holds `b`.
+    fn contains(&self, a: usize, b: usize) -> bool {
+        self.bits[a * self.words + b / 64] & (1 << (b % 64)) != 0
+    }
+
+    /// Adds `b` to the set of actor `a`.
+    fn insert(&mut self, a: usize, b: usize) {
+        self.bits[a * self.words + b / 64] |= 1 << (b % 64);
+    }
+
+    /// Writes into `out` (empty, one row's words) the closed set grown
+    /// from `start`: the actors it reaches along the sets, itself included.
+    /// `known` gives the closed sets of actors grown before: one reached
+    /// is added whole, not walked again (every actor it holds reaches
+    /// only actors it holds).
+    fn closure<'a>(
+        &self,
+        start: usize,
+        out: &mut [u64],
+        known: impl Fn(usize) -> Option<&'a [u64]>,
+    ) {
+        let w = self.words;
+        let bits = &self.bits[..];
+        out[start / 64] |= 1 << (start % 64);
+        let mut queue: SmallVec<[usize; 32]> = smallvec::smallvec![start];
+        while let Some(a) = queue.pop() {
+            if let Some(closed) = known(a) {
+                for (o, &c) in out.iter_mut().zip(closed) {
+                    *o |= c;
+                }
+                continue;
+            }
+            for (x, (o, &row)) in out.iter_mut().zip(&bits[a * w..(a + 1) * w]).enumerate() {
+                let mut new = row & !*o;
+                *o |= new;
+                while new != 0 {
+                    queue.push(x * 64 + new.trailing_zeros() as usize);
+                    new &= new - 1;
+                }
             }
         }
     }
-    member
 }

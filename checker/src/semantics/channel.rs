@@ -9,7 +9,7 @@ use crate::state::Object;
 use crate::value::{ObjRef, Value};
 
 /// The state of a channel.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChannelState {
     /// Capacity (0 = unbuffered).
     pub cap: u32,
@@ -24,6 +24,20 @@ pub struct ChannelState {
     /// (Go's zero value of a pointer, channel, ...), not 0.
     #[serde(default)]
     pub nil_zero: bool,
+}
+
+impl Clone for ChannelState {
+    /// The buffer copied in one move (a derived clone pushes it element
+    /// by element; channels are cloned with every state a step copies).
+    fn clone(&self) -> Self {
+        ChannelState {
+            cap: self.cap,
+            buf: SmallVec::from_slice(&self.buf),
+            closed: self.closed,
+            timer: self.timer,
+            nil_zero: self.nil_zero,
+        }
+    }
 }
 
 impl ChannelState {
@@ -177,10 +191,10 @@ pub(crate) fn blocked_select(arms: &[(Option<ObjRef>, bool)]) -> Blocked {
     b
 }
 
-fn released_by(ch: ObjRef, send: bool) -> Vec<(Release, ObjRef)> {
+fn released_by(ch: ObjRef, send: bool) -> SmallVec<[(Release, ObjRef); 2]> {
     if send {
-        vec![(Release::Receive, ch)]
+        smallvec::smallvec![(Release::Receive, ch)]
     } else {
-        vec![(Release::Send, ch), (Release::Close, ch)]
+        smallvec::smallvec![(Release::Send, ch), (Release::Close, ch)]
     }
 }

@@ -34,8 +34,8 @@ fn chan_of(state: &State, g: &Goroutine, e: &weft_models::ir::Expr) -> Option<Ob
 }
 
 /// The channel offers of every goroutine, in goroutine then arm order.
-fn offers(prog: &Program, state: &State) -> Vec<Offer> {
-    let mut out = Vec::new();
+fn offers(prog: &Program, state: &State) -> SmallVec<[Offer; 8]> {
+    let mut out = SmallVec::new();
     for (i, g) in state.goroutines.iter().enumerate() {
         if g.spinning {
             continue;
@@ -116,7 +116,7 @@ fn offers(prog: &Program, state: &State) -> Vec<Offer> {
     }
     // Grouped by channel and direction, each group in goroutine and arm
     // order (a stable sort), as [`partners`] reads them.
-    out.sort_by_key(|o| (o.chan, o.send));
+    out.sort_by_key(|o: &Offer| (o.chan, o.send));
     out
 }
 
@@ -131,7 +131,7 @@ fn channel(state: &State, r: ObjRef) -> Option<&super::channel::ChannelState> {
 /// goroutines by position (each with its rendezvous as sender), then fires.
 pub fn enabled(prog: &Program, state: &State) -> Vec<Transition> {
     let offers = offers(prog, state);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(state.goroutines.len());
     for (i, g) in state.goroutines.iter().enumerate() {
         if g.spinning {
             continue;

@@ -219,16 +219,17 @@ fn step_goroutine(ex: &mut Exec, id: &GoroutineId, alt: u32) -> Result<(), Failu
 
 fn move_on(ex: &mut Exec, id: &GoroutineId, advance: Advance) {
     if let Some(g) = ex.goroutine_mut(id) {
+        let e = g.execution_mut();
         match advance {
-            Advance::Stay => g.phase += 1,
+            Advance::Stay => e.phase += 1,
             Advance::Next => {
-                g.phase = 0;
-                let f = g.top_mut();
+                e.phase = 0;
+                let f = e.top_mut();
                 f.pc = Pc(f.pc.0 + 1);
             }
             Advance::To(pc) => {
-                g.phase = 0;
-                g.top_mut().pc = pc;
+                e.phase = 0;
+                e.top_mut().pc = pc;
             }
         }
     }

@@ -153,6 +153,7 @@ fn finish_return(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
     let Some(g) = ex.goroutine_mut(id) else {
         return Ok(());
     };
+    let g = g.execution_mut();
     let frame = g.top_mut();
     if let Some(entry) = frame.defers.pop() {
         frame.pc = entry;

@@ -4,6 +4,7 @@
 
 use crate::state::GoroutineId;
 use crate::value::ObjRef;
+use smallvec::SmallVec;
 
 /// An operation that can release a blocked goroutine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,11 +96,11 @@ pub(crate) struct Blocked {
     /// What it is doing.
     pub waiting: Waiting,
     /// The objects it waits on (several for a select), in operand order.
-    pub objects: Vec<ObjRef>,
+    pub objects: SmallVec<[ObjRef; 2]>,
     /// Who holds what it needs.
     pub holders: Vec<Holder>,
     /// The operations, on which objects, that would release it.
-    pub released_by: Vec<(Release, ObjRef)>,
+    pub released_by: SmallVec<[(Release, ObjRef); 2]>,
     /// A fact that explains the wait.
     pub note: Option<WaitNote>,
 }
@@ -109,9 +110,9 @@ impl Blocked {
     pub fn new(waiting: Waiting) -> Blocked {
         Blocked {
             waiting,
-            objects: Vec::new(),
+            objects: SmallVec::new(),
             holders: Vec::new(),
-            released_by: Vec::new(),
+            released_by: SmallVec::new(),
             note: None,
         }
     }

@@ -110,8 +110,9 @@ const UNSEEN: u32 = u32::MAX;
 /// up.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Renumbering {
-    /// New index by old index; [`UNSEEN`] when collected.
-    map: Vec<u32>,
+    /// New index by old index; [`UNSEEN`] when collected (inline for the
+    /// few objects most states hold: this is made after every step).
+    map: SmallVec<[u32; 16]>,
 }
 
 impl Renumbering {
@@ -139,7 +140,7 @@ impl Renumbering {
 /// The traversal's work lists: inline for the few objects most states
 /// hold (this runs after every step).
 struct Walk {
-    map: Vec<u32>,
+    map: SmallVec<[u32; 16]>,
     order: SmallVec<[u32; 16]>,
     cancel_reachable: SmallVec<[bool; 32]>,
 }
@@ -164,7 +165,7 @@ impl Walk {
 pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumbering {
     let n = state.objects.len();
     let mut walk = Walk {
-        map: vec![UNSEEN; n],
+        map: smallvec::smallvec![UNSEEN; n],
         order: SmallVec::with_capacity(n),
         cancel_reachable: smallvec::smallvec![false; n],
     };

@@ -34,18 +34,17 @@ pub(crate) mod canonical;
 /// A goroutine's identity: its path in the spawn tree. Stable across
 /// interleavings, unlike spawn order.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
+    Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize,
 )]
 pub struct GoroutineId(pub SmallVec<[u16; 4]>);
+
+impl Clone for GoroutineId {
+    /// A copy of the path in one move (a derived clone pushes it element
+    /// by element; ids are cloned with every state a step copies).
+    fn clone(&self) -> Self {
+        GoroutineId(SmallVec::from_slice(&self.0))
+    }
+}
 
 impl GoroutineId {
     /// The main goroutine.
@@ -78,7 +77,7 @@ pub struct Site {
 }
 
 /// One activation of a function.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Frame {
     /// The function running.
     pub func: FuncId,
@@ -92,6 +91,21 @@ pub struct Frame {
     pub returning: bool,
     /// The value being returned.
     pub ret: Value,
+}
+
+impl Clone for Frame {
+    /// The locals and deferred blocks copied in one move each (a derived
+    /// clone pushes them element by element).
+    fn clone(&self) -> Self {
+        Frame {
+            func: self.func,
+            pc: self.pc,
+            locals: SmallVec::from_slice(&self.locals),
+            defers: SmallVec::from_slice(&self.defers),
+            returning: self.returning,
+            ret: self.ret,
+        }
+    }
 }
 
 /// A panic in flight in one goroutine.
@@ -158,6 +172,14 @@ impl Goroutine {
     /// Its execution, shared.
     pub(crate) fn execution(&self) -> &Arc<Execution> {
         &self.execution
+    }
+
+    /// Its execution, to change (copied first if another state shares
+    /// it). Each write through [`std::ops::DerefMut`] asks the reference
+    /// count again (an atomic operation): code that changes several
+    /// fields takes this once.
+    pub(crate) fn execution_mut(&mut self) -> &mut Execution {
+        Arc::make_mut(&mut self.execution)
     }
 }
 
