@@ -495,7 +495,7 @@ fn dpor_follows_computed_indices_and_says_when_it_does_not_apply() {
     ]);
     let text = stdout(&o);
     assert!(
-        text.contains("reduction por (dpor needs goroutines that wait only at a sync.Mutex, a buffered channel or a WaitGroup: 5:19 may wait otherwise"),
+        text.contains("reduction por (dpor needs goroutines that wait only at a sync.Mutex, a channel send or receive or a WaitGroup: 5:19 may wait otherwise"),
         "{text}"
     );
     assert!(o.status.success(), "clean all the same: {text}");

@@ -315,7 +315,7 @@ fn dpor_follows_computed_mutexes() {
 
 #[test]
 fn dpor_follows_computed_channels() {
-    // A worker per index, each with its own buffered channel from a slice
+    // A worker per index, each with its own channel from a slice
     // (`chans[i]`): one trace. The stateful reduction sees any channel of
     // the slice in every worker's future.
     let workers = |n: usize| {
@@ -331,7 +331,14 @@ fn dpor_follows_computed_channels() {
 )"#
         )
     };
+    let unbuffered = |n: usize| workers(n).replace(r#"Chan("c", 1)"#, r#"Chan("c")"#);
     for n in [2, 3, 4] {
+        // Unbuffered: each send and its receive are one rendezvous step.
+        let dpor = run(&unbuffered(n), Reduction::Dpor);
+        assert_eq!(dpor.stats.reduction, Applied::Dpor);
+        assert!(dpor.bugs.is_empty());
+        assert_eq!(runs(&dpor), 1, "unbuffered workers({n})");
+        assert_eq!(dpor.stats.states, 1 + 2 * n + 4 * n, "one state per step");
         let dpor = run(&workers(n), Reduction::Dpor);
         assert_eq!(dpor.stats.reduction, Applied::Dpor);
         assert!(dpor.bugs.is_empty());

@@ -297,10 +297,11 @@ enum Command {
         /// sets; on a cyclic state graph, persistent sets with a cycle
         /// proviso), `dpor` (stateless source-set DPOR chooses the steps,
         /// from what each run touched: for programs whose runs all end and
-        /// whose goroutines wait for nothing but a sync.Mutex, such as
-        /// shared-memory code indexing slices of values or mutexes; others
-        /// fall back to `por`, and `--stats` says why) or
-        /// `none` (the plain exhaustive search, the referee).
+        /// whose goroutines wait only at a sync.Mutex, a channel send or
+        /// receive or a WaitGroup (no select), such as code indexing slices
+        /// of values, mutexes or channels; others fall back to `por`, and
+        /// `--stats` says why) or `none` (the plain exhaustive search, the
+        /// referee).
         #[arg(long, default_value = "por", value_parser = ["por", "dpor", "none"])]
         reduction: String,
         /// Print every counter of the search: states (and distinct states),

@@ -21,7 +21,8 @@
 //! It applies to programs whose runs all end (`explore::finite`: the
 //! search would not end otherwise, as no state is remembered) and whose
 //! goroutines wait only at a `sync.Mutex`'s `Lock`, a channel send or
-//! receive that is no rendezvous, or a WaitGroup's `Wait`
+//! receive (an unbuffered pair is one rendezvous step of both goroutines,
+//! listed at its sender), or a WaitGroup's `Wait`
 //! ([`crate::semantics::enabled::first_wait`] and `wait_step`: no select,
 //! RWMutex, Cond, `Once`, timer or deadline). Every transition is then one
 //! goroutine's step, the setting of Algorithm 1, and only those waiting
@@ -148,7 +149,10 @@ fn at(c: &Clock, thread: u32) -> u32 {
 /// A step of the current run.
 #[derive(Clone, Debug)]
 struct Step {
+    /// The goroutine (a rendezvous: its sender) and its key's alternative.
     thread: u32,
+    /// A rendezvous's receiver.
+    partner: Option<u32>,
     alt: u32,
     access: Access,
     clock: Clock,
@@ -184,8 +188,34 @@ fn data_race(a: Memory, b: Memory) -> bool {
 #[derive(Clone, Debug)]
 struct Sleeper {
     thread: u32,
+    partner: Option<u32>,
     alt: u32,
     access: Access,
+}
+
+/// The goroutines that move in a step: `thread`, and a rendezvous's
+/// `partner`.
+fn movers(thread: u32, partner: Option<u32>) -> SmallVec<[u32; 2]> {
+    let mut m = smallvec::smallvec![thread];
+    m.extend(partner);
+    m
+}
+
+impl Step {
+    fn movers(&self) -> SmallVec<[u32; 2]> {
+        movers(self.thread, self.partner)
+    }
+
+    /// Whether goroutine `t` moves in it.
+    fn moves(&self, t: u32) -> bool {
+        self.thread == t || self.partner == Some(t)
+    }
+
+    /// Whether it shares a goroutine with `others` (then program order
+    /// orders them: they never race).
+    fn shares(&self, others: &[u32]) -> bool {
+        others.iter().any(|&t| self.moves(t))
+    }
 }
 
 /// A state of the current run.
@@ -208,11 +238,45 @@ struct Frame {
     fresh_object: u32,
 }
 
-/// The goroutine and alternative of a step.
-fn parts(t: &Transition) -> Option<(u32, u32)> {
+/// The alternative of a rendezvous names its receiver (by stable id)
+/// under this bit; a step's own alternatives are small.
+const PARTNER: u32 = 1 << 31;
+
+/// The position of the goroutine that takes `t` (a rendezvous: its
+/// sender) and, for a rendezvous, its receiver's; `None` for a timer.
+fn positions(t: &Transition) -> Option<(u32, Option<u32>)> {
     match *t {
-        Transition::Step { g, alt } => Some((g, alt)),
-        Transition::Rendezvous { .. } | Transition::Fire { .. } => None,
+        Transition::Step { g, .. } => Some((g, None)),
+        // Selects are outside the class: both arms are plain.
+        Transition::Rendezvous {
+            sender, receiver, ..
+        } => Some((sender, Some(receiver))),
+        Transition::Fire { .. } => None,
+    }
+}
+
+/// `t`'s key in frame `f`: (goroutine by stable id, alternative), the
+/// same in every run through `f`. A rendezvous is its sender's, with the
+/// receiver in the alternative.
+fn key(f: &Frame, t: &Transition) -> Option<(u32, u32)> {
+    match *t {
+        Transition::Step { g, alt } => Some((f.threads[g as usize], alt)),
+        Transition::Rendezvous {
+            sender, receiver, ..
+        } => Some((
+            f.threads[sender as usize],
+            PARTNER | f.threads[receiver as usize],
+        )),
+        Transition::Fire { .. } => None,
+    }
+}
+
+/// The goroutines (by stable id) that move in `t`, in frame `f`.
+fn actors(f: &Frame, t: &Transition) -> SmallVec<[u32; 2]> {
+    match positions(t) {
+        Some((g, None)) => smallvec::smallvec![f.threads[g as usize]],
+        Some((g, Some(r))) => smallvec::smallvec![f.threads[g as usize], f.threads[r as usize]],
+        None => SmallVec::new(),
     }
 }
 
@@ -257,8 +321,7 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
         let depth = stack.len() - 1;
         let top = stack.last_mut().expect("the root stays");
         let next = top.enabled.iter().position(|t| {
-            let (g, alt) = parts(t).expect("checked at the frame");
-            let thread = top.threads[g as usize];
+            let (thread, alt) = key(top, t).expect("checked at the frame");
             top.backtrack.contains(&thread)
                 && !top.done.contains(&(thread, alt))
                 && !top.sleep.iter().any(|s| s.thread == thread && s.alt == alt)
@@ -274,6 +337,7 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
             let (_, alt) = *parent.done.last().expect("the step taken");
             parent.sleep.push(Sleeper {
                 thread: step.thread,
+                partner: step.partner,
                 alt,
                 access: step.access,
             });
@@ -293,8 +357,9 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
             }
         }
         let t = top.enabled[i].clone();
-        let (g, alt) = parts(&t).expect("checked at the frame");
-        let thread = top.threads[g as usize];
+        let (g, receiver) = positions(&t).expect("checked at the frame");
+        let (thread, alt) = key(top, &t).expect("checked at the frame");
+        let partner = receiver.map(|r| top.threads[r as usize]);
         top.done.push((thread, alt));
         out.steps += 1;
         out.choose(top.key, &t);
@@ -332,9 +397,10 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
         // The step's clock, and the races it closes: for each, a goroutine
         // that starts the reversed run is scheduled before the first step
         // unless one is already.
-        let pre = pre_clock(&run, &spawned_at, thread);
-        let clock = step_clock(&run, pre.clone(), thread, &access);
-        for i in racing(&run, pre, thread, &access, lock) {
+        let who = movers(thread, partner);
+        let pre = pre_clock(&run, &spawned_at, &who);
+        let clock = step_clock(&run, pre.clone(), &who, &access);
+        for i in racing(&run, pre, &who, &access, lock) {
             if let (Some(a), Some(b)) = (run[i].memory, memory) {
                 let pair = (run[i].site.min(site), run[i].site.max(site));
                 if data_race(a, b) && witnessed.insert(pair) {
@@ -351,7 +417,7 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
                     witness(prog, &origin, &before, &mut names, &mut out, &interrupt)?;
                 }
             }
-            schedule(&mut stack[i], &initials(&run, i, thread, &clock));
+            schedule(&mut stack[i], &initials(&run, i, &who, &clock));
         }
         let top = stack.last_mut().expect("the root stays");
         if access.crash {
@@ -362,8 +428,8 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
             let all: Vec<u32> = top
                 .enabled
                 .iter()
-                .filter_map(parts)
-                .map(|(g, _)| top.threads[g as usize])
+                .filter_map(|t| key(top, t))
+                .map(|(q, _)| q)
                 .collect();
             for q in all {
                 if !top.backtrack.contains(&q) {
@@ -382,7 +448,10 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
         let sleep: Vec<Sleeper> = top
             .sleep
             .iter()
-            .filter(|s| s.thread != thread && !s.access.conflicts(&access))
+            .filter(|s| {
+                !who.iter().any(|&m| s.thread == m || s.partner == Some(m))
+                    && !s.access.conflicts(&access)
+            })
             .cloned()
             .collect();
         // The goroutines that could move before this step, but for those
@@ -392,7 +461,7 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
         let still: Vec<u32> = top
             .enabled
             .iter()
-            .filter_map(parts)
+            .filter_map(positions)
             .filter(|&(g, _)| {
                 !matches!(
                     wait_step(prog, &top.state, &top.state.goroutines[g as usize]),
@@ -400,22 +469,20 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
                 )
             })
             .map(|(g, _)| top.threads[g as usize])
-            .filter(|&q| q != thread)
+            .filter(|q| !who.contains(q))
             .collect();
         child.sleep = sleep;
         // Steps never disable each other in the class: a goroutine that
         // could move before this step still can.
-        if still.iter().any(|q| {
-            !child
-                .enabled
-                .iter()
-                .filter_map(parts)
-                .any(|(g, _)| child.threads[g as usize] == *q)
-        }) {
+        if still
+            .iter()
+            .any(|q| !child.enabled.iter().any(|t| actors(&child, t).contains(q)))
+        {
             return Err(Stop::Outside(NotApplicable::Waits(None)));
         }
         run.push(Step {
             thread,
+            partner,
             alt,
             access,
             clock,
@@ -441,7 +508,7 @@ fn frame(
     fresh_object: u32,
 ) -> Result<Frame, Stop> {
     let enabled = semantics::enabled(prog, &state);
-    if enabled.iter().any(|t| parts(t).is_none()) {
+    if enabled.iter().any(|t| positions(t).is_none()) {
         return Err(Stop::Outside(NotApplicable::Waits(None)));
     }
     let n = state.objects.len() as u32;
@@ -471,12 +538,13 @@ fn start(f: &mut Frame, out: &mut Choices) {
         out.traces += 1;
         return;
     }
-    let awake = f.enabled.iter().filter_map(parts).find(|&(g, alt)| {
-        let thread = f.threads[g as usize];
-        !f.sleep.iter().any(|s| s.thread == thread && s.alt == alt)
-    });
+    let awake = f
+        .enabled
+        .iter()
+        .filter_map(|t| key(f, t))
+        .find(|&(thread, alt)| !f.sleep.iter().any(|s| s.thread == thread && s.alt == alt));
     match awake {
-        Some((g, _)) => f.backtrack.push(f.threads[g as usize]),
+        Some((thread, _)) => f.backtrack.push(thread),
         None => out.blocked += 1,
     }
 }
@@ -521,28 +589,37 @@ fn follow_threads(
         .collect()
 }
 
-/// What orders `thread`'s next step before it looks at other goroutines:
-/// its own previous step, or the step that started it.
-fn pre_clock(run: &[Step], spawned_at: &[Clock], thread: u32) -> Clock {
-    run.iter()
-        .rev()
-        .find(|s| s.thread == thread)
-        .map(|s| s.clock.clone())
-        .unwrap_or_else(|| spawned_at.get(thread as usize).cloned().unwrap_or_default())
+/// What orders the next step of the goroutines `who` (one, or a
+/// rendezvous's two) before it looks at others: each one's previous step,
+/// or the step that started it.
+fn pre_clock(run: &[Step], spawned_at: &[Clock], who: &[u32]) -> Clock {
+    let mut clock = Clock::new();
+    for &thread in who {
+        let own = run
+            .iter()
+            .rev()
+            .find(|s| s.moves(thread))
+            .map(|s| s.clock.clone())
+            .unwrap_or_else(|| spawned_at.get(thread as usize).cloned().unwrap_or_default());
+        join(&mut clock, &own);
+    }
+    clock
 }
 
-/// The clock of `thread`'s next step with `access` after `run`: `pre`
+/// The clock of the next step of `who` with `access` after `run`: `pre`
 /// and every earlier step it depends on.
-fn step_clock(run: &[Step], mut clock: Clock, thread: u32, access: &Access) -> Clock {
+fn step_clock(run: &[Step], mut clock: Clock, who: &[u32], access: &Access) -> Clock {
     for s in run {
-        if s.thread != thread && s.access.conflicts(access) {
+        if !s.shares(who) && s.access.conflicts(access) {
             join(&mut clock, &s.clock);
         }
     }
-    if clock.len() <= thread as usize {
-        clock.resize(thread as usize + 1, 0);
+    for &thread in who {
+        if clock.len() <= thread as usize {
+            clock.resize(thread as usize + 1, 0);
+        }
+        clock[thread as usize] = run.len() as u32 + 1;
     }
-    clock[thread as usize] = run.len() as u32 + 1;
     clock
 }
 
@@ -563,7 +640,7 @@ fn step_clock(run: &[Step], mut clock: Clock, thread: u32, access: &Access) -> C
 fn racing(
     run: &[Step],
     pre: Clock,
-    thread: u32,
+    who: &[u32],
     access: &Access,
     lock: Option<LockUse>,
 ) -> Vec<usize> {
@@ -579,7 +656,7 @@ fn racing(
             .rev()
             .find(|(_, s)| s.lock.is_some_and(|l| l.mutex == mutex && l.acquires));
         return match last {
-            Some((i, s)) if s.thread != thread && at(&pre, s.thread) <= i as u32 => vec![i],
+            Some((i, s)) if !s.shares(who) && at(&pre, s.thread) <= i as u32 => vec![i],
             _ => Vec::new(),
         };
     }
@@ -590,7 +667,7 @@ fn racing(
     let mut out = Vec::new();
     for i in (0..run.len()).rev() {
         let s = &run[i];
-        if s.thread == thread || !s.access.conflicts(access) {
+        if s.shares(who) || !s.access.conflicts(access) {
             continue;
         }
         if at(&seen, s.thread) <= i as u32 {
@@ -614,8 +691,8 @@ fn schedule(f: &mut Frame, starters: &[u32]) {
     let moves = f
         .enabled
         .iter()
-        .filter_map(parts)
-        .any(|(g, _)| f.threads[g as usize] == q);
+        .filter_map(|t| key(f, t))
+        .any(|(thread, _)| thread == q);
     if moves {
         f.backtrack.push(q);
         return;
@@ -626,8 +703,8 @@ fn schedule(f: &mut Frame, starters: &[u32]) {
     let all: Vec<u32> = f
         .enabled
         .iter()
-        .filter_map(parts)
-        .map(|(g, _)| f.threads[g as usize])
+        .filter_map(|t| key(f, t))
+        .map(|(thread, _)| thread)
         .collect();
     for q in all {
         if !f.backtrack.contains(&q) {
@@ -662,15 +739,14 @@ fn pending_waits(
             WaitStep::Queue => None,
             WaitStep::None | WaitStep::Mutex(..) | WaitStep::Other => continue,
         };
+        let thread = next.threads[p];
         if next
             .enabled
             .iter()
-            .filter_map(parts)
-            .any(|(q, _)| q as usize == p)
+            .any(|t| actors(next, t).contains(&thread))
         {
             continue;
         }
-        let thread = next.threads[p];
         let access = match lock {
             Some(l) => Access {
                 touches: smallvec::smallvec![(l.mutex, Mode::Write)],
@@ -682,38 +758,55 @@ fn pending_waits(
                 stable_access(fams, &next.objects, &touched)
             }
         };
-        let pre = pre_clock(run, spawned_at, thread);
-        let clock = step_clock(run, pre.clone(), thread, &access);
-        for i in racing(run, pre, thread, &access, lock) {
-            schedule(&mut stack[i], &initials(run, i, thread, &clock));
+        let who = [thread];
+        let pre = pre_clock(run, spawned_at, &who);
+        let clock = step_clock(run, pre.clone(), &who, &access);
+        for i in racing(run, pre, &who, &access, lock) {
+            schedule(&mut stack[i], &initials(run, i, &who, &clock));
         }
     }
 }
 
 /// The goroutines that can start the run that reverses the race between
-/// step `i` of `run` and `thread`'s next step (clock `clock`): the steps
-/// after `i` that it does not precede, then the next step; a goroutine is
-/// an initial when its first step there has none of them before it.
-fn initials(run: &[Step], i: usize, thread: u32, clock: &Clock) -> SmallVec<[u32; 4]> {
+/// step `i` of `run` and the next step of `who` (clock `clock`): the steps
+/// after `i` that it does not precede, then the next step; a step is an
+/// initial when it is the first there of each goroutine that moves in it
+/// and none of those steps is before it. A rendezvous is started by its
+/// sender (its key's goroutine).
+fn initials(run: &[Step], i: usize, who: &[u32], clock: &Clock) -> SmallVec<[u32; 4]> {
     let first = run[i].thread;
-    // The steps not after step i, by run index, and each goroutine's first.
+    // The steps not after step i, by run index, and each goroutine's
+    // first among them.
     let mut firsts: Vec<(u32, usize)> = Vec::new();
+    let mut steps: Vec<usize> = Vec::new();
     for (j, s) in run.iter().enumerate().skip(i + 1) {
         if at(&s.clock, first) > i as u32 {
             continue;
         }
-        if !firsts.iter().any(|&(t, _)| t == s.thread) {
-            firsts.push((s.thread, j));
+        steps.push(j);
+        for m in s.movers() {
+            if !firsts.iter().any(|&(t, _)| t == m) {
+                firsts.push((m, j));
+            }
         }
     }
-    let before = |c: &Clock, own: u32| firsts.iter().any(|&(u, j)| u != own && at(c, u) > j as u32);
-    let mut out: SmallVec<[u32; 4]> = firsts
-        .iter()
-        .filter(|&&(u, j)| !before(&run[j].clock, u))
-        .map(|&(u, _)| u)
-        .collect();
-    if !firsts.iter().any(|&(u, _)| u == thread) && !before(clock, thread) {
-        out.push(thread);
+    let first_of = |t: u32| firsts.iter().find(|&&(u, _)| u == t).map(|&(_, j)| j);
+    let before = |c: &Clock, own: &[u32]| {
+        firsts
+            .iter()
+            .any(|&(u, j)| !own.contains(&u) && at(c, u) > j as u32)
+    };
+    let mut out: SmallVec<[u32; 4]> = SmallVec::new();
+    for j in steps {
+        let s = &run[j];
+        let own = s.movers();
+        let initial = own.iter().all(|&m| first_of(m) == Some(j)) && !before(&s.clock, &own);
+        if initial && !out.contains(&s.thread) {
+            out.push(s.thread);
+        }
+    }
+    if who.iter().all(|&m| first_of(m).is_none()) && !before(clock, who) && !out.contains(&who[0]) {
+        out.push(who[0]);
     }
     out
 }
@@ -726,9 +819,7 @@ fn path(stack: &[Frame]) -> Vec<Transition> {
             let &(thread, alt) = f.done.last()?;
             f.enabled
                 .iter()
-                .find(|t| {
-                    parts(t).is_some_and(|(g, a)| f.threads[g as usize] == thread && a == alt)
-                })
+                .find(|t| key(f, t) == Some((thread, alt)))
                 .cloned()
         })
         .collect()
@@ -758,7 +849,7 @@ fn witness(
         let Some(t) = f
             .enabled
             .iter()
-            .find(|t| parts(t).is_some_and(|(g, a)| f.threads[g as usize] == thread && a == alt))
+            .find(|t| key(&f, t) == Some((thread, alt)))
             .cloned()
         else {
             // Cannot happen in the class (steps never disable each

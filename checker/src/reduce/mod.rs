@@ -28,7 +28,8 @@ pub enum Reduction {
     Por,
     /// Stateless source-set DPOR chooses the steps ([`dpor`]), for
     /// programs whose runs all end and whose goroutines wait only at a
-    /// `sync.Mutex`, a buffered channel or a WaitGroup; others fall back to
+    /// `sync.Mutex`, a channel send or receive or a WaitGroup; others fall
+    /// back to
     /// [`Reduction::Por`].
     Dpor,
 }
@@ -89,7 +90,7 @@ impl Applied {
                 "por (dpor needs runs that all end: a loop here is not counted, or calls recurse)"
             }
             Applied::PorNotDpor(dpor::NotApplicable::Waits(_)) => {
-                "por (dpor needs goroutines that wait only at a sync.Mutex, a buffered channel or a WaitGroup: a rendezvous, select, RWMutex, Cond, Once or timer)"
+                "por (dpor needs goroutines that wait only at a sync.Mutex, a channel send or receive or a WaitGroup: a select, RWMutex, Cond, Once or timer)"
             }
         }
     }

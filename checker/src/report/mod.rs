@@ -698,7 +698,7 @@ fn reduction_words(loc: &Locator, applied: crate::reduce::Applied) -> String {
         Applied::PorNotDpor(NotApplicable::Waits(Some(site))) => {
             let (line, col) = loc.line_col(site);
             format!(
-                "por (dpor needs goroutines that wait only at a sync.Mutex, a buffered channel or a WaitGroup: {line}:{col} may wait otherwise, or makes a timer or deadline)"
+                "por (dpor needs goroutines that wait only at a sync.Mutex, a channel send or receive or a WaitGroup: {line}:{col} may wait otherwise, or makes a timer or deadline)"
             )
         }
         Applied::None

@@ -390,8 +390,8 @@ fn may_wait(op: &Op) -> bool {
         Op::New { object, .. } => fires(object),
         // A `sync.Mutex`'s Lock, a channel operation and a WaitGroup's
         // Wait wait, but stateless DPOR has race rules for them; one that
-        // turns out to be on something else (an RWMutex, a Cond, an
-        // unbuffered channel's rendezvous) is refused as the search runs
+        // turns out to be on something else (an RWMutex, a Cond) is
+        // refused as the search runs
         // ([`wait_step`]).
         Op::Lock { .. } | Op::Send { .. } | Op::Recv { .. } | Op::Wait { .. } => false,
         Op::Select { .. }

@@ -5,7 +5,8 @@
 //! branches, choice points and assertions, and taking two `sync.Mutex`es
 //! (critical sections, both in either order, `TryLock`, and now and then
 //! a `Lock` never released or an `Unlock` of a lock not held), sending on
-//! and receiving from two buffered channels (and closing them), and a
+//! and receiving from an unbuffered and two buffered channels (and
+//! closing them), and a
 //! WaitGroup's `Add`, `Done` and `Wait`. Their runs all end and goroutines
 //! wait only at those: the class stateless DPOR explores. Races, failed
 //! assertions, index panics, deadlocks, leaks, unlocks of unlocked
@@ -175,9 +176,10 @@ impl Writer {
                 format!("TryLock(\"{mu}\", \"{l}\"), If(\"{l}\", [Unlock(\"{mu}\")])")
             }
             16 => {
-                // A buffered channel: a send (waits while full) or a
-                // receive (waits while empty), now and then a close.
-                let c = self.rng.pick(&["c1", "c2"]);
+                // A channel: a send (waits for room, or for a receiver on
+                // the unbuffered one) or a receive (waits for a value),
+                // now and then a close.
+                let c = self.rng.pick(&["c0", "c1", "c2"]);
                 match self.rng.below(9) {
                     0..=3 => {
                         let v = self.value(ints);
@@ -270,7 +272,7 @@ pub fn generate_memory(seed: u64) -> String {
         main.push(w.block(1, 3, &mut ints, &mut bools));
     }
     format!(
-        "Scenario(\n  name: \"mem-{seed}\",\n  globals: [Var(\"x\", 0), Var(\"y\", 0), Var(\"z\", 0), Slice(\"a\", \"int\", 3), Mutex(\"mu\"), Mutex(\"mv\"), Chan(\"c1\", 1), Chan(\"c2\", 2), WaitGroup(\"wg\")],\n  main: [\n    {}\n  ],\n)\n",
+        "Scenario(\n  name: \"mem-{seed}\",\n  globals: [Var(\"x\", 0), Var(\"y\", 0), Var(\"z\", 0), Slice(\"a\", \"int\", 3), Mutex(\"mu\"), Mutex(\"mv\"), Chan(\"c0\"), Chan(\"c1\", 1), Chan(\"c2\", 2), WaitGroup(\"wg\")],\n  main: [\n    {}\n  ],\n)\n",
         main.join(",\n    ")
     )
 }
