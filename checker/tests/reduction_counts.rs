@@ -201,7 +201,7 @@ fn dpor_explores_one_run_per_trace_on_the_shared_memory_families() {
     let o = run(&families::fanout(3), Reduction::Dpor);
     assert!(matches!(
         o.stats.reduction,
-        Applied::PorNotDpor(weft_checker::reduce::dpor::NotApplicable::Unbounded)
+        Applied::PorNotDpor(weft_checker::reduce::NotApplicable::Unbounded)
     ));
     assert_eq!(runs(&o), runs(&run(&families::fanout(3), Reduction::Por)));
 }

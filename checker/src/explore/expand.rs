@@ -51,7 +51,7 @@ pub(super) struct Expansion {
 pub(super) struct Expander<'a> {
     pub prog: &'a Program,
     /// The steps stateless DPOR chose, when it chose them.
-    pub choices: Option<&'a crate::reduce::dpor::Choices>,
+    pub choices: Option<&'a super::dpor::Choices>,
     /// What each goroutine may still touch, when the search reduces.
     pub future: Option<&'a ProgramFuture>,
     /// The same for the certain-leak check (always present).

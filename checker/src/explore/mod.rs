@@ -23,6 +23,7 @@ use crate::state::{Site, State};
 use crate::stop::Interrupt;
 
 pub mod bounds;
+pub(crate) mod dpor;
 mod expand;
 mod finite;
 pub(crate) use finite::runs_are_finite;
@@ -296,7 +297,7 @@ fn explore_graph_monitored(
         return search(prog, budget, None, monitor, None);
     }
     if reduction == Reduction::Dpor {
-        let why = match reduce::dpor::applies(prog) {
+        let why = match dpor::applies(prog) {
             Ok(()) => match search_dpor(prog, budget, monitor)? {
                 Ok(found) => return Ok(found),
                 Err(why) => why,
@@ -337,7 +338,7 @@ fn explore_graph_monitored(
 }
 
 /// The search of `--reduction dpor`: stateless DPOR chooses the steps of
-/// each state it visits ([`reduce::dpor`]), then the breadth-first search
+/// each state it visits ([`dpor`]), then the breadth-first search
 /// takes exactly those, so detectors and reports see the graph of the
 /// visited states. `Err` inside when the program turns out to leave DPOR's
 /// class as it runs.
@@ -346,19 +347,16 @@ fn search_dpor(
     prog: &Program,
     budget: &Budget,
     monitor: &mut progress::Monitor,
-) -> Result<Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), reduce::dpor::NotApplicable>, ModelError>
-{
+) -> Result<Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), dpor::NotApplicable>, ModelError> {
     let init = match semantics::initial_state_within(prog, &budget.interrupt()) {
         Ok(init) => init,
         // The breadth-first search meets the same failure and reports it.
         Err(_) => return search(prog, budget, None, monitor, None).map(Ok),
     };
-    let choices = match reduce::dpor::search(prog, init, budget) {
+    let choices = match dpor::search(prog, init, budget) {
         Ok(c) => c,
-        Err(reduce::dpor::Stop::Outside(why)) => return Ok(Err(why)),
-        Err(reduce::dpor::Stop::Failure(failure, path)) => {
-            return Err(ModelError { failure, path })
-        }
+        Err(dpor::Stop::Outside(why)) => return Ok(Err(why)),
+        Err(dpor::Stop::Failure(failure, path)) => return Err(ModelError { failure, path }),
     };
     let (graph, mut outcome, bugs) = search(prog, budget, None, monitor, Some(&choices))?;
     outcome.stats.reduction = Applied::Dpor;
@@ -488,7 +486,7 @@ fn search(
     budget: &Budget,
     reducer: Option<Reducer>,
     monitor: &mut progress::Monitor,
-    choices: Option<&reduce::dpor::Choices>,
+    choices: Option<&dpor::Choices>,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
     let future = reducer.map(|r| r.future);
     let use_sleep = reducer.is_some_and(|r| r.sleep);

@@ -187,7 +187,7 @@ impl Store {
 pub(crate) const UNKNOWN: StateId = StateId::MAX;
 
 /// A 128-bit hash of a state's stored encoding: how stateless DPOR
-/// (`crate::reduce::dpor`) names the states whose choices it keeps. Two
+/// (`crate::explore::dpor`) names the states whose choices it keeps. Two
 /// of `n` states share one with probability at most `n^2 / 2^129`.
 pub(crate) fn state_key(state: &State) -> u128 {
     thread_local! {

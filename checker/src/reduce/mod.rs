@@ -8,7 +8,6 @@
 //! for every bug kind, and the independence relation, are in
 //! `checker/README.md` ("Partial-order reduction").
 
-pub mod dpor;
 pub(crate) mod future;
 pub(crate) mod persistent;
 pub(crate) mod sleep;
@@ -26,7 +25,8 @@ pub enum Reduction {
     /// Persistent sets and sleep sets (the default).
     #[default]
     Por,
-    /// Stateless source-set DPOR chooses the steps ([`dpor`]), for
+    /// Stateless source-set DPOR chooses the steps
+    /// (`crate::explore::dpor`), for
     /// programs whose runs all end and whose goroutines wait only at a
     /// `sync.Mutex`, a channel send or receive or a WaitGroup; others fall
     /// back to
@@ -59,6 +59,18 @@ impl std::str::FromStr for Reduction {
     }
 }
 
+/// Why stateless DPOR (`--reduction dpor`) does not apply to a program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotApplicable {
+    /// Some run may not end (a loop that is not counted, recursion, a
+    /// ticker): without remembered states the search would not end.
+    Unbounded,
+    /// A goroutine may wait on something DPOR has no rule for (a select,
+    /// an RWMutex, a Cond, `Once`) or something fires by itself (a
+    /// timer, a deadline). Where, when known.
+    Waits(Option<crate::state::Site>),
+}
+
 /// The reduction a finished search actually applied.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Applied {
@@ -75,7 +87,7 @@ pub enum Applied {
     Dpor,
     /// `dpor` was asked for but does not apply: partial-order reduction
     /// instead (the reason inside).
-    PorNotDpor(dpor::NotApplicable),
+    PorNotDpor(NotApplicable),
 }
 
 impl Applied {
@@ -86,10 +98,10 @@ impl Applied {
             Applied::Por => "por",
             Applied::Proviso => "por (cyclic: persistent sets with a cycle proviso, no sleep sets)",
             Applied::Dpor => "dpor (stateless source-set DPOR chose the steps)",
-            Applied::PorNotDpor(dpor::NotApplicable::Unbounded) => {
+            Applied::PorNotDpor(NotApplicable::Unbounded) => {
                 "por (dpor needs runs that all end: a loop here is not counted, or calls recurse)"
             }
-            Applied::PorNotDpor(dpor::NotApplicable::Waits(_)) => {
+            Applied::PorNotDpor(NotApplicable::Waits(_)) => {
                 "por (dpor needs goroutines that wait only at a sync.Mutex, a channel send or receive or a WaitGroup: a select, RWMutex, Cond, Once or timer)"
             }
         }

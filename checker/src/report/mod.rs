@@ -693,7 +693,7 @@ pub fn replay_report(
 /// The reduction a search applied, in words; where `dpor` was asked for
 /// and a goroutine may wait, with the first place it may.
 fn reduction_words(loc: &Locator, applied: crate::reduce::Applied) -> String {
-    use crate::reduce::{dpor::NotApplicable, Applied};
+    use crate::reduce::{Applied, NotApplicable};
     match applied {
         Applied::PorNotDpor(NotApplicable::Waits(Some(site))) => {
             let (line, col) = loc.line_col(site);

@@ -358,7 +358,7 @@ fn is_rlocker(state: &State, locals: &[Value], m: &weft_models::ir::Expr) -> boo
 /// itself (a timer, a deadline, a callback); `None` when there is none.
 /// Without one, a goroutine's next step is enabled in every state until
 /// it takes it, and every transition is a goroutine's step: the class of
-/// programs stateless DPOR explores (`crate::reduce::dpor`).
+/// programs stateless DPOR explores (`crate::explore::dpor`).
 pub(crate) fn first_wait(prog: &Program) -> Option<crate::state::Site> {
     if prog
         .globals
@@ -464,7 +464,7 @@ fn fires(object: &weft_models::ir::NewObject) -> bool {
 }
 
 /// How goroutine `g`'s next operation may wait, for stateless DPOR's race
-/// rules (`crate::reduce::dpor`).
+/// rules (`crate::explore::dpor`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum WaitStep {
     /// It never waits and is no mutex operation.

@@ -47,23 +47,12 @@ use std::collections::HashMap;
 use smallvec::SmallVec;
 use weft_models::ir::Program;
 
-use super::touch::{self, Families, Mode};
-use crate::explore::{stepped, Bound, Budget};
+use super::{stepped, Bound, Budget};
+use crate::reduce::touch::{self, Families, Mode};
+pub use crate::reduce::NotApplicable;
 use crate::semantics::enabled::{wait_step, MutexUse, WaitStep};
 use crate::semantics::{self, Failure, FailureKind, Transition};
 use crate::state::{Site, State};
-
-/// Why stateless DPOR does not apply to a program.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NotApplicable {
-    /// Some run may not end (a loop that is not counted, recursion, a
-    /// ticker): without remembered states the search would not end.
-    Unbounded,
-    /// A goroutine may wait (a channel, a lock, `Wait`, `Once`) or
-    /// something fires by itself (a timer, a deadline): steps may disable
-    /// each other. Where, when known.
-    Waits(Option<Site>),
-}
 
 /// The steps stateless DPOR took in each state it visited, with what it
 /// counted.
@@ -295,7 +284,7 @@ pub fn applies(prog: &Program) -> Result<(), NotApplicable> {
     if let Some(site) = semantics::enabled::first_wait(prog) {
         return Err(NotApplicable::Waits(Some(site)));
     }
-    if !crate::explore::runs_are_finite(prog) {
+    if !super::runs_are_finite(prog) {
         return Err(NotApplicable::Unbounded);
     }
     Ok(())
