@@ -959,7 +959,7 @@ pub struct StatsView {
 
 /// What stateless DPOR explored before the graph was built from its
 /// choices (`--reduction dpor`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DporView {
     /// Runs explored to their end (no step left, or a crash): at least one
     /// per Mazurkiewicz trace.
@@ -970,6 +970,10 @@ pub struct DporView {
     pub steps: u64,
     /// Distinct states visited.
     pub states: usize,
+    /// The chance that two visited states shared the 128-bit hash the
+    /// search keeps its choices by (then one state's choices would be
+    /// taken for the other's): at most `states^2 / 2^129`.
+    pub collision_probability: f64,
 }
 
 /// What a fingerprint search's frontier held in memory and spilled to

@@ -1071,8 +1071,9 @@ pub fn dpor_note(d: &crate::view::DporView) -> String {
         ));
     }
     note.push_str(&format!(
-        ", {} steps, {} distinct states visited; the graph above holds the states of the runs",
-        d.steps, d.states
+        ", {} steps, {} distinct states visited; the graph above holds the states of the runs \
+         (choices kept by 128-bit state hashes: the chance two collided is at most {:.1e})",
+        d.steps, d.states, d.collision_probability
     ));
     note
 }

@@ -639,6 +639,7 @@ pub fn scenario_report(
                 blocked_runs: d.blocked,
                 steps: d.steps,
                 states: d.states,
+                collision_probability: (d.states as f64).powi(2) / 2f64.powi(129),
             }),
             bitstate: outcome.stats.bitstate.map(|b| BitstateView {
                 array_bytes: b.bytes,
