@@ -353,3 +353,18 @@ fn dpor_follows_computed_channels() {
         );
     }
 }
+
+#[test]
+fn dpor_stops_at_the_users_state_bound_and_says_so() {
+    let file = SourceFile::new("family.ron".to_string(), families::indexer_slice(12));
+    let prog = weft_models::compile(&file, &[]).expect("compiles");
+    let bounds = Bounds {
+        max_states: Some(50),
+        ..Bounds::default()
+    };
+    let o = explore_with(&prog, &bounds, Reduction::Dpor).expect("no model error");
+    assert!(!o.complete, "cut, never verified");
+    assert_eq!(o.bound, Some(weft_checker::explore::Bound::States(50)));
+    assert!(o.stats.states <= 50, "{}", o.stats.states);
+    assert_eq!(o.stats.complete_runs, None);
+}

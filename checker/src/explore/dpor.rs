@@ -333,7 +333,10 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
             continue;
         };
         tick += 1;
-        if let Some(b) = budget.stop(tick) {
+        // The search's own bounds, as the breadth-first search checks them:
+        // `--max-states` counts the distinct states visited here (the graph
+        // built from them holds no more), with time, memory and Ctrl-C.
+        if let Some(b) = budget.exhausted(out.states(), tick) {
             out.cut = Some(b);
             return Ok(out);
         }
