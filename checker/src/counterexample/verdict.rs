@@ -101,7 +101,7 @@ pub(crate) fn reachable(
             // (what is decided here is keyed by sites, not ids).
             let mut next = out.state;
             crate::state::canonical::canonical_goroutines(&mut next);
-            let (id, new) = graph.add(s, &state, &t, Node::awake(next));
+            let (id, new) = graph.add(s, Some(&state), &t, Node::awake(next));
             if new {
                 if graph.graph().len() > budget || stop(&graph.graph().state(id)) {
                     return Err(None);

@@ -1,33 +1,114 @@
 //! Expanding a node, apart from committing it: what a node's expansion
 //! computes from the node alone (its enabled transitions, the bugs visible
-//! in its state, the persistent set and the steps it chooses) needs nothing
-//! of the graph, so a batch of nodes is expanded in parallel on the current
-//! thread pool ([`rayon`]); the search then commits each expansion in node
-//! order (stores its successors, records its bugs with their paths), as a
+//! in its state, the persistent set, the steps it chooses and their
+//! successors, encoded against the node) needs nothing of the graph, so a
+//! batch of nodes is expanded in parallel on the current thread pool
+//! ([`rayon`]); the search then commits each expansion in node order
+//! (stores its successors, records its bugs with their paths), as a
 //! sequential search would. What depends on the graph (the cycle proviso's
 //! "already visited", the state bound, the first path to a bug) is decided
 //! at commit, so the result is the same for any number of threads.
+//!
+//! What crosses threads is bytes: a node of the full store is copied out
+//! of it ([`Packed`]) and decoded by the thread that expands it, which
+//! encodes the successors it makes ([`Encoded`]); the states themselves
+//! are made and dropped on one thread (a state allocated on one thread and
+//! freed on another costs more than expanding it: checker/README, "Every
+//! core"). The buffers of jobs and expansions are kept from batch to
+//! batch.
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
+use smallvec::SmallVec;
 use weft_models::ir::Program;
 
 use super::{fair_level, stepped, Bounds, Stepped};
 use crate::detect::{self, Bug, BugKey};
-use crate::graph::{Node, StateId};
-use crate::reduce::{self, ProgramFuture, StateView};
-use crate::semantics::{self, Transition};
+use crate::graph::{Encoded, Node, Packed, StateId};
+use crate::reduce::{self, ProgramFuture, SleepSet, StateView};
+use crate::semantics::{self, Event, Failure, Transition};
+use crate::state::{Site, State};
 use crate::stop::Interrupt;
 
+/// A node to expand, as the search hands it over.
+#[derive(Default)]
+pub(super) struct Job {
+    /// The node's id.
+    pub s: StateId,
+    /// Its breadth-first depth.
+    pub depth: usize,
+    /// The node copied out of a full store, decoded by the thread that
+    /// expands it (when `node` is `None`).
+    pub packed: Packed,
+    /// The node itself, from the other stores.
+    pub node: Option<Node>,
+}
+
+/// What becomes of a step taken.
+pub(super) enum Next {
+    /// It failed (`Taken::failure`): no successor.
+    Failed,
+    /// Its successor, encoded against the node expanded
+    /// (`Steps::encoded[k]`).
+    Encoded(usize),
+    /// Its successor, whole (stores other than the full one).
+    Node(Box<Node>),
+}
+
+/// A step taken from the node expanded, to commit.
+pub(super) struct Taken {
+    /// The transition.
+    pub t: Transition,
+    /// The instructions it reached (coverage).
+    pub sites: SmallVec<[Site; 4]>,
+    /// Its events.
+    pub events: Vec<Event>,
+    /// Set when it failed (a crash, an interruption, a type error).
+    pub failure: Option<Failure>,
+    /// Its successor.
+    pub next: Next,
+}
+
+/// The steps a node explores, taken in transition order.
+#[derive(Default)]
+pub(super) struct Steps {
+    /// The steps.
+    pub taken: Vec<Taken>,
+    /// How many transitions of the persistent set slept (all of them for
+    /// a state stateless DPOR picked nothing in): if any, the node ends
+    /// no run.
+    pub asleep_in_set: u32,
+    /// Encoded successors; the first `used` are this node's (the others
+    /// are buffers kept for later nodes).
+    pub encoded: Vec<Encoded>,
+    used: usize,
+}
+
+impl Steps {
+    /// A cleared encoding buffer for the next successor; its index.
+    fn slot(&mut self) -> usize {
+        if self.used == self.encoded.len() {
+            self.encoded.push(Encoded::default());
+        }
+        self.used += 1;
+        self.used - 1
+    }
+}
+
 /// What expanding one node computed.
+#[derive(Default)]
 pub(super) struct Expansion {
     /// The node's id.
     pub s: StateId,
     /// Its breadth-first depth.
     pub depth: usize,
-    /// The node itself.
-    pub node: Node,
+    /// Its state, kept when the commit needs it: to take the steps itself
+    /// (`commit_steps`), or to note where goroutines stand blocked
+    /// (bit-state search of a program that may cycle).
+    pub state: Option<State>,
+    /// Its part ids in the full store (empty for the other stores).
+    pub parts: SmallVec<[u32; 16]>,
     /// Its enabled transitions.
     pub transitions: Vec<Transition>,
     /// Races and spins in its state (paths left empty: the commit gives
@@ -38,13 +119,22 @@ pub(super) struct Expansion {
     /// The reduction's view, when the search reduces; on a full level,
     /// every transition is in its persistent set.
     pub view: Option<StateView>,
-    /// The outcome of every step taken: the chosen ones and those the
+    /// The outcome of the steps taken so far, when the commit takes the
+    /// steps (`commit_steps`): the persistent set's and those the
     /// reduction took to learn whether they crash.
     pub outcomes: Vec<Option<Stepped>>,
     /// Which transitions are in the node's sleep set.
-    pub in_sleep: smallvec::SmallVec<[bool; 16]>,
+    pub in_sleep: SmallVec<[bool; 16]>,
     /// True on a level expanded fully (the ignoring proviso).
     pub fair: bool,
+    /// True when the commit decides the set to explore (the cycle proviso
+    /// asks the graph) and takes the steps; else `steps` holds them.
+    pub commit_steps: bool,
+    /// True when the state is terminal with a goroutine left (a deadlock or
+    /// a leak; a callback runner still waiting is not a goroutine in Go).
+    pub stuck: bool,
+    /// The steps taken (unless `commit_steps`).
+    pub steps: Steps,
 }
 
 /// Expands nodes of one search.
@@ -56,81 +146,94 @@ pub(super) struct Expander<'a> {
     pub future: Option<&'a ProgramFuture>,
     /// The same for the certain-leak check (always present).
     pub leak_future: &'a ProgramFuture,
+    /// True when the reduction uses sleep sets (else, when it reduces, it
+    /// uses the cycle proviso, which the commit applies).
+    pub use_sleep: bool,
+    /// True when the commit needs every state (see [`Expansion::state`]).
+    pub keep_states: bool,
     pub bounds: &'a Bounds,
     pub interrupt: &'a Interrupt,
 }
 
 /// How many nodes a batch holds: one when the pool has one thread (no
-/// batching at all), else enough to keep every thread busy.
+/// batching at all), else enough to keep every thread busy between two
+/// hand-overs (a thread that runs out of work sleeps, and waking it costs
+/// more than a few nodes: 32 per thread was 4 % slower than 128 on
+/// lastzero(12)).
 pub(super) fn batch_size() -> usize {
     match rayon::current_num_threads() {
         0 | 1 => 1,
-        n => n * 32,
+        n => n * 128,
     }
 }
 
 impl Expander<'_> {
-    /// Expands `nodes` (id, depth, node), in parallel when the pool has
-    /// more than one thread, into `out` (emptied first), in the order of
-    /// `nodes`, which it empties. `known`: the certain leaks earlier
-    /// batches found (a goroutine blocked at one of their sites is not
-    /// analysed again).
+    /// Expands `jobs` (in parallel when there are several) into the first
+    /// `jobs.len()` slots of `out`, in order (growing `out` if needed).
+    /// `known`: the certain leaks earlier batches found (a goroutine
+    /// blocked at one of their sites is not analysed again).
     pub(super) fn expand_all(
         &self,
-        nodes: &mut Vec<(StateId, usize, Node)>,
+        jobs: &mut [Job],
         known: &BTreeMap<BugKey, Bug>,
         out: &mut Vec<Expansion>,
     ) {
-        if nodes.len() <= 1 {
-            out.clear();
-            out.extend(
-                nodes
-                    .drain(..)
-                    .map(|(s, depth, node)| self.expand(s, depth, node, known)),
-            );
+        if out.len() < jobs.len() {
+            out.resize_with(jobs.len(), Expansion::default);
+        }
+        let out = &mut out[..jobs.len()];
+        if jobs.len() <= 1 {
+            for (job, e) in jobs.iter_mut().zip(out) {
+                self.expand(job, known, e);
+            }
             return;
         }
-        nodes
-            .par_drain(..)
-            .map(|(s, depth, node)| self.expand(s, depth, node, known))
-            .collect_into_vec(out);
+        jobs.par_iter_mut()
+            .zip(out.par_iter_mut())
+            .for_each(|(job, e)| self.expand(job, known, e));
     }
 
-    /// Expands one node: everything that does not depend on the graph.
-    fn expand(
-        &self,
-        s: StateId,
-        depth: usize,
-        node: Node,
-        known: &BTreeMap<BugKey, Bug>,
-    ) -> Expansion {
+    /// Expands one node into `e`: everything that does not depend on the
+    /// graph.
+    fn expand(&self, job: &mut Job, known: &BTreeMap<BugKey, Bug>, e: &mut Expansion) {
         let prog = self.prog;
-        let state = &node.state;
-        let sleep = &node.sleep;
-        let transitions = semantics::enabled(prog, state);
-        let mut found = BTreeMap::new();
-        detect::race::detect(prog, state, Vec::new, &mut found);
-        for f in detect::spins(state) {
-            detect::record(&mut found, f, Vec::new);
+        let (node, packed) = match job.node.take() {
+            Some(node) => (node, false),
+            None => (job.packed.decode(), true),
+        };
+        e.parts.clear();
+        if packed {
+            e.parts.extend_from_slice(&job.packed.parts);
         }
-        let mut certain = BTreeMap::new();
+        let Node { state, sleep } = node;
+        e.s = job.s;
+        e.depth = job.depth;
+        let transitions = semantics::enabled(prog, &state);
+        e.found.clear();
+        detect::race::detect(prog, &state, Vec::new, &mut e.found);
+        for f in detect::spins(&state) {
+            detect::record(&mut e.found, f, Vec::new);
+        }
+        e.certain.clear();
         detect::certain::record_in_state(
             prog,
             self.leak_future,
-            state,
+            &state,
             &transitions,
             known,
-            &mut certain,
+            &mut e.certain,
             Vec::new,
         );
         // Which transitions to explore. Steps are taken on demand: the
         // reduction asks whether the transitions of a candidate set crash
         // (a crash ends every other goroutine's run, so it commutes with
         // nothing), and the chosen ones run.
-        let mut outcomes: Vec<Option<Stepped>> = transitions.iter().map(|_| None).collect();
+        let mut outcomes: Vec<Option<Stepped>> = std::mem::take(&mut e.outcomes);
+        outcomes.clear();
+        outcomes.resize_with(transitions.len(), || None);
         let outcome = |outcomes: &mut Vec<Option<Stepped>>, i: usize| {
             if outcomes[i].is_none() {
-                outcomes[i] = Some(stepped(prog, state, &transitions[i], self.interrupt));
+                outcomes[i] = Some(stepped(prog, &state, &transitions[i], self.interrupt));
             }
         };
         // The transitions in the node's sleep set. None of them crashes: a
@@ -138,13 +241,11 @@ impl Expander<'_> {
         // taken, without crashing, from an earlier state that only
         // independent steps separate from this one, which did not change
         // what it touches; so it is not run to ask.
-        let in_sleep: smallvec::SmallVec<[bool; 16]> = transitions
-            .iter()
-            .map(|t| {
-                !sleep.is_empty()
-                    && reduce::sleep::key(state, t).is_some_and(|k| sleep.contains(&k))
-            })
-            .collect();
+        e.in_sleep.clear();
+        e.in_sleep.extend(transitions.iter().map(|t| {
+            !sleep.is_empty() && reduce::sleep::key(&state, t).is_some_and(|k| sleep.contains(&k))
+        }));
+        let in_sleep = &e.in_sleep;
         let mut view = self.future.map(|f| {
             let mut crashing = |i: usize| {
                 if in_sleep[i] {
@@ -153,37 +254,167 @@ impl Expander<'_> {
                 outcome(&mut outcomes, i);
                 outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some())
             };
-            reduce::analyse(prog, f, state, &transitions, &in_sleep, &mut crashing)
+            reduce::analyse(prog, f, &state, &transitions, in_sleep, &mut crashing)
         });
         // The ignoring proviso (see checker/README.md): on levels that recur
         // along every infinite path, every enabled transition is taken, as
         // if the search started afresh there (sleep sets included: what they
         // leave to sibling branches may never be reached on an infinite one).
-        let fair = view.is_some() && fair_level(depth, self.bounds);
+        let fair = view.is_some() && fair_level(e.depth, self.bounds);
         if let (Some(v), true) = (view.as_mut(), fair) {
             v.persistent.iter_mut().for_each(|p| *p = true);
         }
-        // The steps the commit takes unless the cycle proviso widens the
-        // set: taken here, in parallel.
+        e.fair = fair;
+        e.stuck = transitions.is_empty()
+            && state
+                .goroutines
+                .iter()
+                .any(|g| !crate::semantics::callback::waiting_runner(prog, g));
+        // The cycle proviso asks the graph whether the persistent set leads
+        // back to a visited state: the commit decides the set then and takes
+        // the steps; the persistent set's steps are taken here, in parallel.
+        e.commit_steps = view.is_some() && !self.use_sleep;
+        if e.commit_steps {
+            if let Some(v) = &view {
+                for i in (0..transitions.len()).filter(|&i| v.persistent[i]) {
+                    outcome(&mut outcomes, i);
+                }
+            }
+        } else {
+            let parts = packed.then_some(&e.parts[..]);
+            self.take_steps(
+                &state,
+                &transitions,
+                view.as_ref(),
+                &mut outcomes,
+                &e.in_sleep,
+                fair,
+                parts,
+                &mut e.steps,
+            );
+        }
+        // What the commit does not read is dropped here, on the thread that
+        // made it; the slot's buffers are reused by the next batch.
+        e.view = if e.commit_steps { view } else { None };
+        e.outcomes = outcomes;
+        e.transitions.clear();
+        e.transitions.extend(transitions);
+        e.state = (e.commit_steps || self.keep_states).then_some(state);
+    }
+
+    /// Takes the steps the node explores, in transition order, into
+    /// `steps`: its persistent set (all when `view` is `None`) minus its
+    /// sleep set (unless `fair`), only those stateless DPOR picked when it
+    /// did, and every step already known to crash. Each successor is
+    /// encoded against the node (`parts`: the node's part ids in the full
+    /// store) or kept whole (`None`: the other stores).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn take_steps(
+        &self,
+        state: &State,
+        transitions: &[Transition],
+        view: Option<&StateView>,
+        outcomes: &mut [Option<Stepped>],
+        in_sleep: &[bool],
+        fair: bool,
+        parts: Option<&[u32]>,
+        steps: &mut Steps,
+    ) {
+        let prog = self.prog;
+        steps.taken.clear();
+        steps.used = 0;
+        // The steps stateless DPOR took here (`--reduction dpor`); a
+        // state it chose nothing in (all asleep, or not visited when a
+        // bound cut it) is no end of a run.
         let picked = self.choices.map(|c| c.at(state).unwrap_or(&[]));
-        for (i, &asleep) in in_sleep.iter().enumerate() {
-            let in_set = view.as_ref().is_none_or(|v| v.persistent[i])
+        let mut asleep_here: SmallVec<[usize; 16]> = SmallVec::new();
+        let mut chosen: SmallVec<[usize; 16]> = SmallVec::new();
+        for i in 0..transitions.len() {
+            let in_set = view.is_none_or(|v| v.persistent[i])
                 && picked.is_none_or(|p| p.contains(&transitions[i]));
-            if in_set && (fair || !asleep) {
-                outcome(&mut outcomes, i);
+            let sleeping = !fair && in_sleep[i];
+            // A step the reduction found to crash while weighing candidate
+            // sets is explored too: it stores no state, and a crash must not
+            // wait for the set holding it to be chosen (it may never be).
+            let known_crash = outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some());
+            if sleeping {
+                asleep_here.push(i);
+            } else if in_set || known_crash {
+                chosen.push(i);
             }
         }
-        Expansion {
-            s,
-            depth,
-            node,
-            transitions,
-            found,
-            certain,
-            view,
-            outcomes,
-            in_sleep,
-            fair,
+        // A doomed node (see `reduce::persistent::doomed`) explores
+        // nothing; its sleeping transitions make it no end of a run.
+        let doomed = !fair && view.is_some_and(|v| v.doomed);
+        steps.asleep_in_set = asleep_here
+            .iter()
+            .filter(|&&i| doomed || view.is_none_or(|v| v.persistent[i]))
+            .count() as u32
+            + if picked.is_some_and(|p| p.is_empty()) {
+                transitions.len() as u32
+            } else {
+                0
+            };
+        // The chosen steps taken so far that did not crash: each sleeps in
+        // the later siblings it is independent of. A step that failed is
+        // not put to sleep (it stays explorable, and sleeping steps are
+        // known not to crash).
+        let mut explored: SmallVec<[usize; 16]> = SmallVec::new();
+        for &i in &chosen {
+            let t = &transitions[i];
+            let sites = semantics::reached_sites(prog, state, t);
+            let (out, renaming) = match outcomes[i].take() {
+                Some(o) => o,
+                None => stepped(prog, state, t, self.interrupt),
+            };
+            let semantics::StepOutcome {
+                state: next_state,
+                events,
+                failure,
+                ..
+            } = out;
+            if failure.is_some() {
+                steps.taken.push(Taken {
+                    t: t.clone(),
+                    sites,
+                    events,
+                    failure,
+                    next: Next::Failed,
+                });
+                continue;
+            }
+            let next_sleep = match view {
+                Some(v) if self.use_sleep && !fair => reduce::sleep::successor_sleep(
+                    state,
+                    transitions,
+                    v,
+                    &asleep_here,
+                    &explored,
+                    i,
+                    &renaming,
+                ),
+                _ => SleepSet::new(),
+            };
+            explored.push(i);
+            let node = Node {
+                state: next_state,
+                sleep: next_sleep,
+            };
+            let next = match parts {
+                Some(parts) => {
+                    let k = steps.slot();
+                    steps.encoded[k].encode_near(&node, state, parts);
+                    Next::Encoded(k)
+                }
+                None => Next::Node(Box::new(node)),
+            };
+            steps.taken.push(Taken {
+                t: t.clone(),
+                sites,
+                events,
+                failure: None,
+                next,
+            });
         }
     }
 }

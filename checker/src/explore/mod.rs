@@ -15,14 +15,15 @@ use weft_models::ir::Program;
 use weft_models::syntax::BugKind;
 
 use crate::detect::{self, Bug, BugKey};
-use crate::graph::{Builder, Graph, Node, StateId, StoreKind};
-use crate::reduce::{self, Applied, Reduction, SleepSet};
+use crate::graph::{Builder, Graph, Node, StoreKind};
+use crate::reduce::{self, Applied, Reduction};
 use crate::semantics::{self, Failure, FailureKind, Transition};
 use crate::state::canonical::{canonical_goroutines, GoroutineRenaming};
 use crate::state::{Site, State};
 use crate::stop::Interrupt;
 
 pub mod bounds;
+mod commit;
 pub(crate) mod dpor;
 mod expand;
 mod finite;
@@ -522,17 +523,11 @@ fn search(
         }
     };
     let frontier_budget = bounds.frontier_memory.or(bounds.max_memory.map(|m| m / 4));
-    let mut builder =
-        Builder::with_store(Node::awake(init), bounds.store, rebuild, frontier_budget);
+    let builder = Builder::with_store(Node::awake(init), bounds.store, rebuild, frontier_budget);
     // A bit-state search of a program that may cycle notes where
     // goroutines stand blocked in open nodes (`decide_cycles`).
     let bitstate_cycles =
         matches!(bounds.store, StoreKind::Bitstate { .. }) && !finite::runs_are_finite(prog);
-    let mut bugs: BTreeMap<BugKey, Bug> = BTreeMap::new();
-    let mut queue: VecDeque<StateId> = VecDeque::from([0]);
-    let mut stats = Stats::default();
-    let mut cut: Option<Bound> = None;
-    let mut covered = Coverage::new(prog);
     // Leaks certain in the expanded states (`detect::certain`), kept only
     // if a bound cuts the search: a complete search decides leaks on its
     // bottom components alone.
@@ -540,223 +535,108 @@ fn search(
         || std::borrow::Cow::Owned(reduce::ProgramFuture::new(prog)),
         std::borrow::Cow::Borrowed,
     );
-    let mut certain: BTreeMap<BugKey, Bug> = BTreeMap::new();
     let expander = expand::Expander {
         prog,
         choices,
         future,
         leak_future: &leak_future,
+        use_sleep,
+        keep_states: bitstate_cycles,
         bounds,
         interrupt: &interrupt,
+    };
+    let mut committer = commit::Committer {
+        prog,
+        budget,
+        bounds,
+        expander: &expander,
+        monitor,
+        bitstate_cycles,
+        builder,
+        queue: VecDeque::from([0]),
+        stats: Stats::default(),
+        bugs: BTreeMap::new(),
+        certain: BTreeMap::new(),
+        covered: Coverage::new(prog),
+        cut: None,
     };
     // Nodes are expanded in batches of consecutive ids, in parallel on the
     // current thread pool, and their results committed one by one in id
     // order, exactly as a sequential search commits them: node ids, bugs,
-    // paths and the report do not depend on the number of threads.
+    // paths and the report do not depend on the number of threads. With
+    // more than one thread, the next batch is expanded while the search's
+    // thread commits the current one.
     let batch = expand::batch_size();
-    // The batch and its expansions, their buffers kept from batch to batch.
-    let mut nodes: Vec<(StateId, usize, Node)> = Vec::with_capacity(batch);
+    let pipelined = batch > 1;
+    // Two batches and their expansions, their buffers kept from batch to
+    // batch.
+    let mut jobs: Vec<expand::Job> = (0..batch).map(|_| expand::Job::default()).collect();
+    let mut next_jobs: Vec<expand::Job> = (0..batch).map(|_| expand::Job::default()).collect();
     let mut expansions: Vec<expand::Expansion> = Vec::with_capacity(batch);
-
-    'search: while !queue.is_empty() {
-        let take = batch.min(queue.len());
-        nodes.extend(queue.drain(..take).map(|s| {
-            let depth = builder.graph().depth(s) as usize;
-            (s, depth, builder.node_to_expand(s))
-        }));
-        expander.expand_all(&mut nodes, &certain, &mut expansions);
-        for e in expansions.drain(..) {
-            let expand::Expansion {
-                s,
-                depth,
-                node: Node { state, sleep: _ },
-                transitions,
-                found,
-                certain: leaks,
-                mut view,
-                mut outcomes,
-                in_sleep,
-                fair,
-            } = e;
-            if let Some(b) = budget.exhausted(builder.graph().len(), s as usize) {
-                cut = Some(b);
-                break 'search;
-            }
-            stats.max_depth = stats.max_depth.max(depth);
-            monitor.tick(|| Progress {
-                states: builder.graph().len(),
-                transitions: stats.transitions,
-                depth,
-                frontier: queue.len() + 1,
-                elapsed: std::time::Duration::ZERO,
-            });
-            if let Err(b) = budget.may_expand(depth) {
-                // Not expanded: the search is incomplete from here on.
-                cut.get_or_insert(b);
-                break 'search;
-            }
-            debug_assert_eq!(s, builder.expanding());
-            // The findings of the state, each recorded with the path to it
-            // unless an earlier state found it first.
-            expand::adopt(&mut bugs, found, || builder.graph().path_to(s));
-            expand::adopt(&mut certain, leaks, || builder.graph().path_to(s));
-            let outcome = |outcomes: &mut Vec<Option<Stepped>>, i: usize| {
-                if outcomes[i].is_none() {
-                    outcomes[i] = Some(stepped(prog, &state, &transitions[i], &interrupt));
+    let mut next_expansions: Vec<expand::Expansion> = Vec::with_capacity(batch);
+    // `expansions[..ready]`: expanded, to commit next; `jobs[..gathered]`:
+    // handed over, to expand next. While the search's thread commits a
+    // batch, the next one is expanded and, once committed, the search's
+    // thread hands over the one after it.
+    let mut ready = 0;
+    let mut gathered = 0;
+    let searched: Result<(), ModelError> = rayon::scope(|_| {
+        loop {
+            if ready == 0 {
+                if gathered == 0 {
+                    gathered = gather(&mut committer, &mut jobs);
+                    if gathered == 0 {
+                        break;
+                    }
                 }
-            };
-            if let (Some(v), false) = (view.as_mut(), use_sleep) {
-                // The cycle proviso (breadth-first form): a persistent set that
-                // leads back to a state already visited is not enough. (Asked
-                // here, of the graph as every earlier node left it.)
-                let partial = v.persistent.iter().any(|&p| !p);
-                let back = partial
-                    && (0..transitions.len())
-                        .filter(|&i| v.persistent[i])
-                        .any(|i| {
-                            outcome(&mut outcomes, i);
-                            outcomes[i].as_ref().is_some_and(|(o, _)| {
-                                o.failure.is_none()
-                                    && builder.graph().contains(&Node::awake(o.state.clone()))
-                            })
-                        });
-                if back {
-                    v.persistent.iter_mut().for_each(|p| *p = true);
-                }
-            }
-            // The steps stateless DPOR took here (`--reduction dpor`); a
-            // state it chose nothing in (all asleep, or not visited when a
-            // bound cut it) is no end of a run.
-            let picked = choices.map(|c| c.at(&state).unwrap_or(&[]));
-            let mut asleep_here: smallvec::SmallVec<[usize; 16]> = smallvec::SmallVec::new();
-            let mut chosen: smallvec::SmallVec<[usize; 16]> = smallvec::SmallVec::new();
-            for i in 0..transitions.len() {
-                let in_set = view.as_ref().is_none_or(|v| v.persistent[i])
-                    && picked.is_none_or(|p| p.contains(&transitions[i]));
-                let sleeping = !fair && in_sleep[i];
-                // A step the reduction found to crash while weighing candidate
-                // sets is explored too: it stores no state, and a crash must not
-                // wait for the set holding it to be chosen (it may never be).
-                let known_crash = outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some());
-                if sleeping {
-                    asleep_here.push(i);
-                } else if in_set || known_crash {
-                    chosen.push(i);
-                }
-            }
-            // A doomed node (see `reduce::persistent::doomed`) explores
-            // nothing; its sleeping transitions make it no end of a run.
-            let doomed = !fair && view.as_ref().is_some_and(|v| v.doomed);
-            let asleep_in_set = asleep_here
-                .iter()
-                .filter(|&&i| doomed || view.as_ref().is_none_or(|v| v.persistent[i]))
-                .count() as u32
-                + if picked.is_some_and(|p| p.is_empty()) {
-                    transitions.len() as u32
+                expander.expand_all(&mut jobs[..gathered], &committer.certain, &mut expansions);
+                ready = gathered;
+                gathered = if pipelined {
+                    gather(&mut committer, &mut jobs)
                 } else {
                     0
                 };
-            let mut crashes = 0u32;
-            // The chosen steps taken so far that did not crash: each sleeps in
-            // the later siblings it is independent of. A step that crashed is
-            // not put to sleep (it stays explorable, and sleeping steps are
-            // known not to crash).
-            let mut explored: smallvec::SmallVec<[usize; 16]> = smallvec::SmallVec::new();
-            for &i in &chosen {
-                let t = &transitions[i];
-                stats.transitions += 1;
-                cover(prog, &state, t, &mut covered);
-                outcome(&mut outcomes, i);
-                let Some((out, renaming)) = outcomes[i].take() else {
-                    continue;
-                };
-                for e in &out.events {
-                    detect::record(&mut bugs, detect::abandoned(e), || {
-                        let mut p = builder.graph().path_to(s);
-                        p.push(t.clone());
-                        p
+            }
+            let mut after = 0;
+            let stop = if gathered > 0 {
+                // The certain leaks known before this batch's commit (the
+                // expansion of the next one does not depend on which it is).
+                let known = committer.certain.clone();
+                rayon::in_place_scope(|scope| {
+                    scope.spawn(|_| {
+                        expander.expand_all(&mut jobs[..gathered], &known, &mut next_expansions)
                     });
-                }
-                if let Some(failure) = out.failure {
-                    if failure.kind == FailureKind::Interrupted {
-                        // The step did not finish: this state stays unexpanded.
-                        cut = Some(budget.interrupted());
-                        builder.abandon(s);
-                        break 'search;
+                    let stop = committer.commit(&mut expansions[..ready])?;
+                    if !stop {
+                        after = gather(&mut committer, &mut next_jobs);
                     }
-                    let mut path = builder.graph().path_to(s);
-                    path.push(t.clone());
-                    if !failure.kind.is_crash() {
-                        return Err(ModelError { failure, path });
-                    }
-                    detect::record(&mut bugs, detect::crash(&failure), || path);
-                    crashes += 1;
-                    continue;
-                }
-                let next_sleep = match &view {
-                    Some(v) if use_sleep && !fair => reduce::sleep::successor_sleep(
-                        &state,
-                        &transitions,
-                        v,
-                        &asleep_here,
-                        &explored,
-                        i,
-                        &renaming,
-                    ),
-                    _ => SleepSet::new(),
-                };
-                explored.push(i);
-                let node = Node {
-                    state: out.state,
-                    sleep: next_sleep,
-                };
-                if bounds
-                    .max_states
-                    .is_some_and(|m| builder.graph().len() >= m)
-                    && !builder.graph().contains(&node)
-                {
-                    // Storing one more state would exceed the bound: this state
-                    // stays unexpanded (its partial edges are dropped).
-                    cut = Some(Bound::States(builder.graph().len()));
-                    builder.abandon(s);
-                    break 'search;
-                }
-                let (id, new) = builder.add(s, &state, t, node);
-                if new {
-                    queue.push_back(id);
-                }
+                    Ok::<bool, ModelError>(stop)
+                })?
+            } else {
+                committer.commit(&mut expansions[..ready])?
+            };
+            if stop {
+                break;
             }
-            builder.close(s, crashes, asleep_in_set);
-            if bitstate_cycles {
-                let pending = state.objects.iter().filter_map(|o| match o {
-                    crate::state::Object::Context(c)
-                        if c.cancel == crate::semantics::context::CancelStatus::Pending =>
-                    {
-                        c.site.map(|site| (BugKind::ContextLeak, site))
-                    }
-                    _ => None,
-                });
-                builder.note_blocked(
-                    s,
-                    detect::certain::blocked_among(prog, &state, &transitions)
-                        .into_iter()
-                        .map(|g| (BugKind::Leak, state.goroutines[g].site()))
-                        .chain(pending),
-                );
-            }
-            // A terminal state with a goroutine left is a deadlock or a leak.
-            // (A callback runner still waiting is not a goroutine in Go.)
-            let stuck = transitions.is_empty()
-                && state
-                    .goroutines
-                    .iter()
-                    .any(|g| !crate::semantics::callback::waiting_runner(prog, g));
-            if bounds.stop_at_first_bug && (stuck || !bugs.is_empty() || !certain.is_empty()) {
-                cut = Some(Bound::FirstBug);
-                break 'search;
-            }
+            std::mem::swap(&mut expansions, &mut next_expansions);
+            std::mem::swap(&mut jobs, &mut next_jobs);
+            ready = gathered;
+            gathered = after;
         }
-    }
+        Ok(())
+    });
+    searched?;
+    crate::graph::forget_decoded();
+    rayon::broadcast(|_| crate::graph::forget_decoded());
+    let commit::Committer {
+        builder,
+        mut stats,
+        mut bugs,
+        certain,
+        covered,
+        mut cut,
+        ..
+    } = committer;
     let graph = builder.finish();
     let bitstate = graph.bitstate().map(|mut b| {
         // Every edge known, or no cycle at all: bottom components are
@@ -823,6 +703,21 @@ fn search(
     Ok((graph, outcome, bugs))
 }
 
+/// Hands the nodes at the front of the queue (a batch at most) to `jobs`;
+/// how many.
+fn gather(committer: &mut commit::Committer, jobs: &mut [expand::Job]) -> usize {
+    let take = jobs.len().min(committer.queue.len());
+    let builder = &mut committer.builder;
+    for (job, s) in jobs.iter_mut().zip(committer.queue.drain(..take)) {
+        job.s = s;
+        job.depth = builder.graph().depth(s) as usize;
+        if !builder.pack(s, &mut job.packed) {
+            job.node = Some(builder.node_to_expand(s));
+        }
+    }
+    take
+}
+
 /// The result of a search interrupted by `bound` while main's first local
 /// code ran, before the start state existed: nothing explored, nothing
 /// claimed.
@@ -877,8 +772,8 @@ impl Coverage {
 
 /// Records the operations a transition executes, and for a select the
 /// first instruction of the arm it takes (so a case can be shown reached).
-fn cover(prog: &Program, state: &State, t: &Transition, covered: &mut Coverage) {
-    for site in semantics::reached_sites(prog, state, t) {
+fn cover(sites: &[crate::state::Site], covered: &mut Coverage) {
+    for &site in sites {
         let seen = covered
             .seen
             .get_mut(site.func.index())

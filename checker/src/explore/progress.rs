@@ -24,7 +24,7 @@ pub struct Progress {
 }
 
 /// Receives snapshots of a running search.
-pub trait Observer {
+pub trait Observer: Send {
     /// The least time before the next snapshot (asked at the start and
     /// after every snapshot, so it may change: a live line can wait a
     /// second before showing, then refresh faster).

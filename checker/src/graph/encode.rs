@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 use serde::{de::DeserializeOwned, Serialize};
+use smallvec::SmallVec;
 
 use super::intern::{push_varint, read_varint, Interner};
 use super::Node;
@@ -31,8 +32,10 @@ type Shared<'a> = (&'a [Value], &'a [Object], bool);
 type OwnedShared = (Vec<Value>, Vec<Object>, bool);
 
 /// The nodes of a graph, stored compactly, each once, by id.
-#[derive(Default)]
 pub(crate) struct NodeStore {
+    /// Names this store among all (part ids are its own), for the
+    /// threads' caches of decoded executions.
+    serial: u64,
     /// Distinct shared parts.
     shared: Interner,
     /// Distinct lists of goroutine identities.
@@ -46,7 +49,7 @@ pub(crate) struct NodeStore {
     /// nodes and states are the same thing).
     any_asleep: bool,
     /// Reused encoding buffers.
-    part: Vec<u8>,
+    scratch: Encoded,
     key: Vec<u8>,
     /// Executions decoded lately, by part id (direct-mapped, so bounded):
     /// a state decoded for expansion shares them with the states decoded
@@ -57,6 +60,23 @@ pub(crate) struct NodeStore {
 /// How many decoded executions [`NodeStore`] keeps at most (it keeps
 /// about twice as many as there are distinct executions, up to this).
 const DECODED: usize = 1 << 16;
+
+impl Default for NodeStore {
+    fn default() -> Self {
+        static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        NodeStore {
+            serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            shared: Interner::default(),
+            ids: Interner::default(),
+            goroutines: Interner::default(),
+            nodes: Interner::default(),
+            any_asleep: false,
+            scratch: Encoded::default(),
+            key: Vec::new(),
+            decoded: Vec::new(),
+        }
+    }
+}
 
 impl NodeStore {
     /// How many nodes are stored.
@@ -74,64 +94,110 @@ impl NodeStore {
     /// ids without being encoded again (a step changes one goroutine or
     /// two, and perhaps the objects).
     pub(crate) fn insert_near(&mut self, node: &Node, near: Option<(u32, &State)>) -> (u32, bool) {
+        let mut encoded = std::mem::take(&mut self.scratch);
+        match near {
+            Some((id, state)) => encoded.encode_near(node, state, &self.part_ids(id)),
+            None => encoded.encode_near(node, &State::default(), &[]),
+        }
+        let found = self.insert_encoded(&encoded);
+        self.scratch = encoded;
+        found
+    }
+
+    /// Stores a node another thread encoded ([`Encoded::encode_near`],
+    /// against a node of this store) unless stored; returns its id and
+    /// whether it is new.
+    pub(crate) fn insert_encoded(&mut self, encoded: &Encoded) -> (u32, bool) {
         let mut key = std::mem::take(&mut self.key);
-        let mut part = std::mem::take(&mut self.part);
         key.clear();
-        let state = &node.state;
-        let near = near.map(|(id, s)| (s, self.part_ids(id)));
-        let same_shared = near.as_ref().is_some_and(|(s, _)| {
-            s.main_returned == state.main_returned
-                && s.globals == state.globals
-                && s.objects == state.objects
-        });
-        let shared_id = match &near {
-            Some((_, ids)) if same_shared => ids[0],
-            _ => {
-                let shared: Shared = (&state.globals, &state.objects, state.main_returned);
-                intern(&mut self.shared, &mut part, &shared)
-            }
-        };
-        push_varint(&mut key, u64::from(shared_id));
-        let same_ids = near.as_ref().is_some_and(|(s, _)| {
-            s.goroutines.len() == state.goroutines.len()
-                && s.goroutines
-                    .iter()
-                    .zip(&state.goroutines)
-                    .all(|(a, b)| a.id == b.id)
-        });
-        let ids_id = match &near {
-            Some((_, ids)) if same_ids => ids[1],
-            _ => {
-                part.clear();
-                encode_identities(&mut part, &state.goroutines);
-                self.ids.insert(&part).0
-            }
-        };
-        push_varint(&mut key, u64::from(ids_id));
-        push_varint(&mut key, state.goroutines.len() as u64);
-        // Goroutines keep their order along a step (one may end, one may
-        // start, the others may be renamed): an execution shared with the
-        // one near is found a position or two on.
-        let mut j = 0;
-        for g in &state.goroutines {
-            let mut reused = None;
-            if let Some((s, ids)) = &near {
-                let ahead = (j..s.goroutines.len().min(j + 3))
-                    .find(|&k| Arc::ptr_eq(s.goroutines[k].execution(), g.execution()));
-                if let Some(k) = ahead {
-                    reused = Some(ids[k + 2]);
-                    j = k + 1;
+        let mut ids = encoded
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(k, part)| match *part {
+                Part::Known(id) => id,
+                Part::New { start, end, hash } => {
+                    let bytes = &encoded.bytes[start as usize..end as usize];
+                    let set = match k {
+                        0 => &mut self.shared,
+                        1 => &mut self.ids,
+                        _ => &mut self.goroutines,
+                    };
+                    set.insert_hashed(bytes, hash).0
                 }
+            });
+        for (k, id) in ids.by_ref().take(2).enumerate() {
+            push_varint(&mut key, u64::from(id));
+            if k == 1 {
+                push_varint(&mut key, encoded.parts.len() as u64 - 2);
             }
-            let id = reused.unwrap_or_else(|| intern(&mut self.goroutines, &mut part, &**g));
+        }
+        for id in ids {
             push_varint(&mut key, u64::from(id));
         }
-        self.any_asleep |= !node.sleep.is_empty();
-        encode(&mut key, &node.sleep);
+        self.any_asleep |= encoded.asleep;
+        key.extend_from_slice(&encoded.bytes[encoded.sleep_at..]);
         let found = self.nodes.insert(&key);
         self.key = key;
-        self.part = part;
         found
+    }
+
+    /// The id of a node another thread encoded, if stored.
+    pub(crate) fn find_encoded(&self, encoded: &Encoded) -> Option<u32> {
+        let mut key = Vec::new();
+        for (k, part) in encoded.parts.iter().enumerate() {
+            let id = match *part {
+                Part::Known(id) => id,
+                Part::New { start, end, hash } => {
+                    let bytes = &encoded.bytes[start as usize..end as usize];
+                    let set = match k {
+                        0 => &self.shared,
+                        1 => &self.ids,
+                        _ => &self.goroutines,
+                    };
+                    set.find_hashed(bytes, hash)?
+                }
+            };
+            push_varint(&mut key, u64::from(id));
+            if k == 1 {
+                push_varint(&mut key, encoded.parts.len() as u64 - 2);
+            }
+        }
+        key.extend_from_slice(&encoded.bytes[encoded.sleep_at..]);
+        self.nodes.find(&key)
+    }
+
+    /// Copies what decoding node `id` needs (its part ids, the parts'
+    /// bytes and its sleep set's) into `out`, for a thread that decodes it
+    /// without the store ([`Packed::decode`]).
+    pub(crate) fn pack(&self, id: u32, out: &mut Packed) {
+        out.store = self.serial;
+        out.cache_slots = (self.goroutines.len() * 2)
+            .next_power_of_two()
+            .clamp(64, DECODED);
+        out.parts.clear();
+        out.ends.clear();
+        out.bytes.clear();
+        let key = self.nodes.get(id);
+        let mut at = 0;
+        for k in 0.. {
+            if k == 2 {
+                let n = read_varint(key, &mut at);
+                for _ in 0..n {
+                    let part = read_varint(key, &mut at) as u32;
+                    out.parts.push(part);
+                    out.bytes.extend_from_slice(self.goroutines.get(part));
+                    out.ends.push(out.bytes.len() as u32);
+                }
+                break;
+            }
+            let part = read_varint(key, &mut at) as u32;
+            let set = if k == 0 { &self.shared } else { &self.ids };
+            out.parts.push(part);
+            out.bytes.extend_from_slice(set.get(part));
+            out.ends.push(out.bytes.len() as u32);
+        }
+        out.bytes.extend_from_slice(&key[at..]);
     }
 
     /// The part ids of stored node `id`: the shared part's, the
@@ -299,6 +365,184 @@ impl NodeStore {
     }
 }
 
+/// One part of an [`Encoded`] node.
+#[derive(Clone, Copy, Debug)]
+enum Part {
+    /// Equal to the part with this id of the node it was encoded against.
+    Known(u32),
+    /// New bytes (`Encoded::bytes[start..end]`) and their hash.
+    New { start: u32, end: u32, hash: u64 },
+}
+
+/// A node encoded by the thread that made it, to be stored by the one
+/// that owns the store ([`NodeStore::insert_encoded`]): its parts (the
+/// shared part, the identities, then each goroutine's execution), each
+/// the id of an equal part of the node it was made from or its bytes,
+/// then the sleep set's bytes. What crosses threads is these bytes, not
+/// the state: a state allocated on one thread and freed on another costs
+/// more than making it (checker/README, "Every core").
+#[derive(Default, Debug)]
+pub(crate) struct Encoded {
+    parts: SmallVec<[Part; 16]>,
+    bytes: Vec<u8>,
+    sleep_at: usize,
+    asleep: bool,
+}
+
+impl Encoded {
+    /// Encodes `node`, made from `near` by one step (`near_parts`: the
+    /// part ids of `near`'s stored node; empty to encode every part): a
+    /// part equal to `near`'s (the same globals and objects, the same
+    /// identities, an execution shared with one of `near`'s goroutines)
+    /// is named by its id, without being encoded.
+    pub(crate) fn encode_near(&mut self, node: &Node, near: &State, near_parts: &[u32]) {
+        self.parts.clear();
+        self.bytes.clear();
+        let state = &node.state;
+        let known = !near_parts.is_empty();
+        let same_shared = known
+            && near.main_returned == state.main_returned
+            && near.globals == state.globals
+            && near.objects == state.objects;
+        if same_shared {
+            self.parts.push(Part::Known(near_parts[0]));
+        } else {
+            let shared: Shared = (&state.globals, &state.objects, state.main_returned);
+            self.new_part(|out| encode(out, &shared));
+        }
+        let same_ids = known
+            && near.goroutines.len() == state.goroutines.len()
+            && near
+                .goroutines
+                .iter()
+                .zip(&state.goroutines)
+                .all(|(a, b)| a.id == b.id);
+        if same_ids {
+            self.parts.push(Part::Known(near_parts[1]));
+        } else {
+            self.new_part(|out| encode_identities(out, &state.goroutines));
+        }
+        // Goroutines keep their order along a step (one may end, one may
+        // start, the others may be renamed): an execution shared with the
+        // one near is found a position or two on.
+        let mut j = 0;
+        for g in &state.goroutines {
+            let ahead = if known {
+                (j..near.goroutines.len().min(j + 3))
+                    .find(|&k| Arc::ptr_eq(near.goroutines[k].execution(), g.execution()))
+            } else {
+                None
+            };
+            match ahead {
+                Some(k) => {
+                    self.parts.push(Part::Known(near_parts[k + 2]));
+                    j = k + 1;
+                }
+                None => self.new_part(|out| encode(out, &**g)),
+            }
+        }
+        self.sleep_at = self.bytes.len();
+        self.asleep = !node.sleep.is_empty();
+        encode(&mut self.bytes, &node.sleep);
+    }
+
+    /// Appends a new part written by `write`.
+    fn new_part(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        let start = self.bytes.len();
+        write(&mut self.bytes);
+        let end = self.bytes.len();
+        let hash = super::intern::hash(&self.bytes[start..end]);
+        self.parts.push(Part::New {
+            start: start as u32,
+            end: end as u32,
+            hash,
+        });
+    }
+}
+
+/// A stored node copied out of its store ([`NodeStore::pack`]) for a
+/// thread that decodes and expands it while the store grows.
+#[derive(Default, Debug)]
+pub(crate) struct Packed {
+    /// The store's serial (part ids are its own).
+    store: u64,
+    /// How many executions the decoding thread may keep decoded.
+    cache_slots: usize,
+    /// The part ids: shared, identities, then each goroutine's execution.
+    pub(crate) parts: SmallVec<[u32; 16]>,
+    /// Where each part's bytes end in `bytes`.
+    ends: SmallVec<[u32; 16]>,
+    /// The parts' bytes back to back, then the sleep set's.
+    bytes: Vec<u8>,
+}
+
+/// Executions this thread decoded lately, by part id (direct-mapped, so
+/// bounded), with the serial of the store the ids belong to: the states a
+/// thread decodes share them instead of decoding them again.
+#[derive(Default)]
+struct Decoded {
+    store: u64,
+    slots: Vec<Option<(u32, Arc<Execution>)>>,
+}
+
+thread_local! {
+    static DECODED_HERE: std::cell::RefCell<Decoded> = std::cell::RefCell::new(Decoded::default());
+}
+
+/// Drops this thread's decoded executions (a search ends).
+pub(crate) fn forget_decoded() {
+    DECODED_HERE.with(|d| *d.borrow_mut() = Decoded::default());
+}
+
+impl Packed {
+    /// The node, decoded (sharing executions with the nodes this thread
+    /// decoded lately).
+    pub(crate) fn decode(&self) -> Node {
+        let part = |k: usize| {
+            let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+            &self.bytes[start..self.ends[k] as usize]
+        };
+        let (globals, objects, main_returned): OwnedShared = decode(part(0));
+        let ids = part(1);
+        let mut at_id = 0;
+        let ids_len = read_varint(ids, &mut at_id) as usize;
+        let n = self.parts.len() - 2;
+        let mut goroutines = Vec::with_capacity(n);
+        DECODED_HERE.with(|cell| {
+            let mut cache = cell.borrow_mut();
+            if cache.store != self.store || cache.slots.len() < self.cache_slots {
+                cache.store = self.store;
+                cache.slots = vec![None; self.cache_slots];
+            }
+            let slots = cache.slots.len();
+            for k in 0..n.min(ids_len) {
+                let (gid, spawned) = decode_identity_at(ids, &mut at_id);
+                let id = self.parts[k + 2];
+                let slot = &mut cache.slots[id as usize % slots];
+                let execution = match slot {
+                    Some((p, e)) if *p == id => Arc::clone(e),
+                    _ => {
+                        let e = Arc::new(decode::<Execution>(part(k + 2)));
+                        *slot = Some((id, Arc::clone(&e)));
+                        e
+                    }
+                };
+                goroutines.push(Goroutine::sharing(gid, spawned, execution));
+            }
+        });
+        let sleep: SleepSet = decode(&self.bytes[*self.ends.last().unwrap_or(&0) as usize..]);
+        Node {
+            state: State {
+                globals,
+                goroutines,
+                objects,
+                main_returned,
+            },
+            sleep,
+        }
+    }
+}
+
 /// Appends the identities of `goroutines` (each with how many children
 /// it has spawned, which names the next) as varints: their number, then
 /// per goroutine its path's length, the path, and the count. Written by
@@ -382,13 +626,6 @@ pub(super) fn decode_node(bytes: &[u8]) -> Node {
 /// Decodes a value from the front of `bytes`; returns the rest.
 fn take<T: DeserializeOwned>(bytes: &[u8]) -> (T, &[u8]) {
     postcard::take_from_bytes(bytes).expect("internal weft bug: an encoded node does not decode")
-}
-
-/// Interns the encoding of `value` in `set` (encoded into `buf`).
-fn intern<T: Serialize + ?Sized>(set: &mut Interner, buf: &mut Vec<u8>, value: &T) -> u32 {
-    buf.clear();
-    encode(buf, value);
-    set.insert(buf).0
 }
 
 /// Appends the encoding of `value`.

@@ -41,17 +41,28 @@ impl Interner {
 
     /// The id of `bytes`, if stored.
     pub(crate) fn find(&self, bytes: &[u8]) -> Option<u32> {
+        self.find_hashed(bytes, hash(bytes))
+    }
+
+    /// [`Interner::find`] given the bytes' [`hash`] (computed by the
+    /// thread that encoded them).
+    pub(crate) fn find_hashed(&self, bytes: &[u8], hash: u64) -> Option<u32> {
         let (chunks, spans) = (&self.chunks, &self.spans);
         self.index
-            .find(hash(bytes), |&id| entry(chunks, spans, id) == bytes)
+            .find(hash, |&id| entry(chunks, spans, id) == bytes)
             .copied()
     }
 
     /// Stores `bytes` unless stored; returns its id and whether it is new.
     pub(crate) fn insert(&mut self, bytes: &[u8]) -> (u32, bool) {
+        self.insert_hashed(bytes, hash(bytes))
+    }
+
+    /// [`Interner::insert`] given the bytes' [`hash`].
+    pub(crate) fn insert_hashed(&mut self, bytes: &[u8], hash_of_bytes: u64) -> (u32, bool) {
         let (chunks, spans) = (&self.chunks, &self.spans);
         let vacant = match self.index.entry(
-            hash(bytes),
+            hash_of_bytes,
             |&id| entry(chunks, spans, id) == bytes,
             |&id| hash(entry(chunks, spans, id)),
         ) {
@@ -89,7 +100,7 @@ impl Interner {
 }
 
 /// The hash of an entry's bytes.
-fn hash(bytes: &[u8]) -> u64 {
+pub(crate) fn hash(bytes: &[u8]) -> u64 {
     FxBuildHasher.hash_one(bytes)
 }
 

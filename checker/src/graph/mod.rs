@@ -23,6 +23,7 @@ use fingerprint::FingerprintStore;
 use packed::Parents;
 
 pub use bitstate::BitstateStats;
+pub(crate) use encode::{forget_decoded, Encoded, Packed};
 pub use frontier::FrontierStats;
 
 use crate::reduce::SleepSet;
@@ -628,6 +629,71 @@ impl Builder {
         }
     }
 
+    /// Copies node `s` out of a full store into `out`, for a thread that
+    /// decodes it while the store grows; false (nothing copied) for the
+    /// other stores, whose nodes [`Builder::node_to_expand`] gives.
+    pub(crate) fn pack(&self, s: StateId, out: &mut Packed) -> bool {
+        match &self.graph.nodes {
+            Store::Full(nodes) => {
+                nodes.pack(s, out);
+                true
+            }
+            Store::Fingerprint(_) | Store::Bitstate(_) => false,
+        }
+    }
+
+    /// Whether the node `encoded` (encoded against a node of this full
+    /// store) is stored.
+    pub(crate) fn contains_encoded(&self, encoded: &Encoded) -> bool {
+        match &self.graph.nodes {
+            Store::Full(nodes) => nodes.find_encoded(encoded).is_some(),
+            Store::Fingerprint(_) | Store::Bitstate(_) => {
+                unreachable!(
+                    "internal weft bug: an encoded node for a store that does not take them"
+                )
+            }
+        }
+    }
+
+    /// [`Builder::add`] for a successor encoded by the thread that made it
+    /// ([`Encoded::encode_near`] against the node being expanded; full
+    /// store only).
+    pub(crate) fn add_encoded(
+        &mut self,
+        from: StateId,
+        t: &Transition,
+        encoded: &Encoded,
+    ) -> (StateId, bool) {
+        debug_assert_eq!(from, self.expanding());
+        let (id, new) = match &mut self.graph.nodes {
+            Store::Full(nodes) => nodes.insert_encoded(encoded),
+            Store::Fingerprint(_) | Store::Bitstate(_) => {
+                unreachable!(
+                    "internal weft bug: an encoded node for a store that does not take them"
+                )
+            }
+        };
+        self.added(from, t, id, new);
+        (id, new)
+    }
+
+    /// Records the edge `from --t--> id` (and, for a new node, its parent
+    /// link and level).
+    fn added(&mut self, from: StateId, t: &Transition, id: StateId, new: bool) {
+        let g = &mut self.graph;
+        if new {
+            g.parent.push(from, t);
+            // Breadth-first: the expanded node is the deepest level's or
+            // the one before; a node one deeper than the deepest opens a
+            // level.
+            let depth = g.depth(from) as usize + 1;
+            if depth == g.level_start.len() {
+                g.level_start.push(id);
+            }
+        }
+        g.targets.push(id);
+    }
+
     /// The node being expanded: the first one not expanded yet.
     pub(crate) fn expanding(&self) -> StateId {
         self.graph.expanded as StateId
@@ -642,14 +708,14 @@ impl Builder {
     pub(crate) fn add(
         &mut self,
         from: StateId,
-        from_state: &State,
+        from_state: Option<&State>,
         t: &Transition,
         node: Node,
     ) -> (StateId, bool) {
         debug_assert_eq!(from, self.expanding());
         let g = &mut self.graph;
         let (id, new) = match &mut g.nodes {
-            Store::Full(nodes) => nodes.insert_near(&node, Some((from, from_state))),
+            Store::Full(nodes) => nodes.insert_near(&node, from_state.map(|s| (from, s))),
             Store::Fingerprint(nodes) => nodes.insert(&node),
             Store::Bitstate(nodes) => match nodes.insert(&node) {
                 Seen::New(id) => (id, true),
@@ -664,17 +730,7 @@ impl Builder {
                 }
             },
         };
-        if new {
-            g.parent.push(from, t);
-            // Breadth-first: the expanded node is the deepest level's or
-            // the one before; a node one deeper than the deepest opens a
-            // level.
-            let depth = g.depth(from) as usize + 1;
-            if depth == g.level_start.len() {
-                g.level_start.push(id);
-            }
-        }
-        g.targets.push(id);
+        self.added(from, t, id, new);
         (id, new)
     }
 

@@ -1,0 +1,215 @@
+//! Committing expansions: what depends on the graph, done in node order
+//! on the search's thread (see `expand` for what is computed apart). The
+//! budget is checked per node, each finding is recorded with the path to
+//! its first node, the cycle proviso asks the graph, and the successors
+//! are stored, which assigns their ids: the same ids, bugs and paths for
+//! any number of threads.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use weft_models::ir::Program;
+
+use super::expand::{self, Expander, Expansion};
+use super::progress::{self, Progress};
+use super::{cover, Bound, Bounds, Budget, Coverage, ModelError, Stats};
+use weft_models::syntax::BugKind;
+
+use crate::detect::{self, Bug, BugKey};
+use crate::graph::{Builder, Node, StateId};
+use crate::semantics::FailureKind;
+
+/// The search's state between batches, and the commit of each.
+pub(super) struct Committer<'a, 'm> {
+    pub prog: &'a Program,
+    pub budget: &'a Budget,
+    pub bounds: &'a Bounds,
+    pub expander: &'a Expander<'a>,
+    pub monitor: &'a mut progress::Monitor<'m>,
+    /// True for a bit-state search of a program that may cycle (it notes
+    /// where goroutines stand blocked in open nodes).
+    pub bitstate_cycles: bool,
+    /// The graph so far.
+    pub builder: Builder,
+    /// The nodes waiting to be expanded, in id order.
+    pub queue: VecDeque<StateId>,
+    pub stats: Stats,
+    pub bugs: BTreeMap<BugKey, Bug>,
+    /// Leaks certain in the expanded states (`detect::certain`), kept
+    /// only if a bound cuts the search: a complete search decides leaks on
+    /// its bottom components alone.
+    pub certain: BTreeMap<BugKey, Bug>,
+    pub covered: Coverage,
+    /// The bound that cut the search, if one did.
+    pub cut: Option<Bound>,
+}
+
+impl Committer<'_, '_> {
+    /// Commits `exps`, expansions of the next nodes in id order; true when
+    /// the search stops (`cut` says why, unless it stops at its first bug).
+    pub(super) fn commit(&mut self, exps: &mut [Expansion]) -> Result<bool, ModelError> {
+        for e in exps {
+            let (s, depth) = (e.s, e.depth);
+            if let Some(b) = self
+                .budget
+                .exhausted(self.builder.graph().len(), s as usize)
+            {
+                self.cut = Some(b);
+                return Ok(true);
+            }
+            self.stats.max_depth = self.stats.max_depth.max(depth);
+            self.monitor.tick(|| Progress {
+                states: self.builder.graph().len(),
+                transitions: self.stats.transitions,
+                depth,
+                frontier: self.queue.len() + 1,
+                elapsed: std::time::Duration::ZERO,
+            });
+            if let Err(b) = self.budget.may_expand(depth) {
+                // Not expanded: the search is incomplete from here on.
+                self.cut.get_or_insert(b);
+                return Ok(true);
+            }
+            debug_assert_eq!(s, self.builder.expanding());
+            // The findings of the state, each recorded with the path to it
+            // unless an earlier state found it first.
+            expand::adopt(&mut self.bugs, std::mem::take(&mut e.found), || {
+                self.builder.graph().path_to(s)
+            });
+            expand::adopt(&mut self.certain, std::mem::take(&mut e.certain), || {
+                self.builder.graph().path_to(s)
+            });
+            if e.commit_steps {
+                let state = e
+                    .state
+                    .as_ref()
+                    .expect("internal weft bug: an expansion left to commit without its state");
+                if let Some(v) = e.view.as_mut() {
+                    // The cycle proviso (breadth-first form): a persistent set that
+                    // leads back to a state already visited is not enough. (Asked
+                    // here, of the graph as every earlier node left it.)
+                    let partial = v.persistent.iter().any(|&p| !p);
+                    let back = partial
+                        && (0..e.transitions.len())
+                            .filter(|&i| v.persistent[i])
+                            .any(|i| {
+                                e.outcomes[i].as_ref().is_some_and(|(o, _)| {
+                                    o.failure.is_none()
+                                        && self
+                                            .builder
+                                            .graph()
+                                            .contains(&Node::awake(o.state.clone()))
+                                })
+                            });
+                    if back {
+                        v.persistent.iter_mut().for_each(|p| *p = true);
+                    }
+                }
+                let parts = (!e.parts.is_empty()).then_some(&e.parts[..]);
+                self.expander.take_steps(
+                    state,
+                    &e.transitions,
+                    e.view.as_ref(),
+                    &mut e.outcomes,
+                    &e.in_sleep,
+                    e.fair,
+                    parts,
+                    &mut e.steps,
+                );
+            }
+            let mut crashes = 0u32;
+            for taken in e.steps.taken.drain(..) {
+                let expand::Taken {
+                    t,
+                    sites,
+                    events,
+                    failure,
+                    next,
+                } = taken;
+                self.stats.transitions += 1;
+                cover(&sites, &mut self.covered);
+                for ev in &events {
+                    detect::record(&mut self.bugs, detect::abandoned(ev), || {
+                        let mut p = self.builder.graph().path_to(s);
+                        p.push(t.clone());
+                        p
+                    });
+                }
+                if let Some(failure) = failure {
+                    if failure.kind == FailureKind::Interrupted {
+                        // The step did not finish: this state stays unexpanded.
+                        self.cut = Some(self.budget.interrupted());
+                        self.builder.abandon(s);
+                        return Ok(true);
+                    }
+                    let mut path = self.builder.graph().path_to(s);
+                    path.push(t.clone());
+                    if !failure.kind.is_crash() {
+                        return Err(ModelError { failure, path });
+                    }
+                    detect::record(&mut self.bugs, detect::crash(&failure), || path);
+                    crashes += 1;
+                    continue;
+                }
+                let full = self
+                    .bounds
+                    .max_states
+                    .is_some_and(|m| self.builder.graph().len() >= m);
+                let (id, new) = match next {
+                    expand::Next::Failed => continue,
+                    expand::Next::Encoded(k) => {
+                        let encoded = &e.steps.encoded[k];
+                        if full && !self.builder.contains_encoded(encoded) {
+                            // Storing one more state would exceed the bound: this
+                            // state stays unexpanded (its partial edges are dropped).
+                            self.cut = Some(Bound::States(self.builder.graph().len()));
+                            self.builder.abandon(s);
+                            return Ok(true);
+                        }
+                        self.builder.add_encoded(s, &t, encoded)
+                    }
+                    expand::Next::Node(node) => {
+                        if full && !self.builder.graph().contains(&node) {
+                            self.cut = Some(Bound::States(self.builder.graph().len()));
+                            self.builder.abandon(s);
+                            return Ok(true);
+                        }
+                        self.builder.add(s, e.state.as_ref(), &t, *node)
+                    }
+                };
+                if new {
+                    self.queue.push_back(id);
+                }
+            }
+            self.builder.close(s, crashes, e.steps.asleep_in_set);
+            if self.bitstate_cycles {
+                let state = e
+                    .state
+                    .as_ref()
+                    .expect("internal weft bug: a bit-state expansion without its state");
+                let pending = state.objects.iter().filter_map(|o| match o {
+                    crate::state::Object::Context(c)
+                        if c.cancel == crate::semantics::context::CancelStatus::Pending =>
+                    {
+                        c.site.map(|site| (BugKind::ContextLeak, site))
+                    }
+                    _ => None,
+                });
+                self.builder.note_blocked(
+                    s,
+                    detect::certain::blocked_among(self.prog, state, &e.transitions)
+                        .into_iter()
+                        .map(|g| (BugKind::Leak, state.goroutines[g].site()))
+                        .chain(pending),
+                );
+            }
+            // A terminal state with a goroutine left is a deadlock or a leak.
+            if self.bounds.stop_at_first_bug
+                && (e.stuck || !self.bugs.is_empty() || !self.certain.is_empty())
+            {
+                self.cut = Some(Bound::FirstBug);
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
