@@ -614,8 +614,8 @@ fn table(rows: &[Row], quick: bool, spin: bool) -> String {
          *RSS B/state*: peak resident memory of the process over states (it includes the program \
          itself, a few MB, which dominates on small rows). *weft-before*: the same search by the \
          harness built from the code before this session's engine work (`--before`), in the same run. \
-         *weft* runs on one thread, as `weft check` does by default; *weft-allcores* is the same \
-         search on every core (`--jobs all`; largest size of each family). \
+         *weft* runs on one thread (`--jobs 1`); *weft-allcores* is the same search on every core \
+         (`--jobs all`, the default of `weft check`; largest size of each family). \
          indexer is written as the Go program is, a slice of 128 slots and a probing loop \
          (`families::indexer_slice`), and weft's rows use `--reduction dpor` (stateless DPOR: the \
          stateful reduction sees `table[h]` as any slot); `weft-none` is the plain search of the \

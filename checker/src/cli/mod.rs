@@ -317,11 +317,11 @@ enum Command {
         /// Never show progress, not even on a terminal.
         #[arg(long)]
         no_progress: bool,
-        /// Threads that expand states (default 1; `all`: every core).
+        /// Threads that expand states (default `all`: one per core).
         /// Verdicts, counterexamples and reports are the same for any
-        /// number. On 2 cores, 2 threads are slower than one today (the
-        /// ordered commit is sequential): see checker/benches/RESULTS.md.
-        #[arg(long, value_name = "N", default_value = "1", value_parser = parse_jobs)]
+        /// number (one thread stores the states in order while the others
+        /// expand the next ones): see checker/benches/RESULTS.md.
+        #[arg(long, value_name = "N", default_value = "all", value_parser = parse_jobs)]
         jobs: Jobs,
         /// How visited states are kept: `full` (the default: every state,
         /// compactly; exact), `fingerprint` (a 64-bit fingerprint per
