@@ -51,14 +51,10 @@ pub(crate) struct NodeStore {
     /// Reused encoding buffers.
     scratch: Encoded,
     key: Vec<u8>,
-    /// Executions decoded lately, by part id (direct-mapped, so bounded):
-    /// a state decoded for expansion shares them with the states decoded
-    /// before it instead of decoding them again.
-    decoded: Vec<Option<(u32, Arc<Execution>)>>,
 }
 
-/// How many decoded executions [`NodeStore`] keeps at most (it keeps
-/// about twice as many as there are distinct executions, up to this).
+/// How many decoded executions a thread keeps at most (about twice as
+/// many as there are distinct executions in the store, up to this).
 const DECODED: usize = 1 << 16;
 
 impl Default for NodeStore {
@@ -73,7 +69,6 @@ impl Default for NodeStore {
             any_asleep: false,
             scratch: Encoded::default(),
             key: Vec::new(),
-            decoded: Vec::new(),
         }
     }
 }
@@ -237,52 +232,12 @@ impl NodeStore {
     }
 
     /// The node with id `id`, sharing the executions it has in common
-    /// with the nodes decoded lately (for the explorer, which decodes
-    /// every node once to expand it).
-    pub(crate) fn node_shared(&mut self, id: u32) -> Node {
-        // Sized to the executions stored so far: a small search does not
-        // pay for a large cache. Growing it starts it afresh.
-        let want = (self.goroutines.len() * 2)
-            .next_power_of_two()
-            .clamp(64, DECODED);
-        if self.decoded.len() < want {
-            self.decoded = vec![None; want];
-        }
-        let slots = self.decoded.len();
-        let key = self.nodes.get(id);
-        let mut at = 0;
-        let (globals, objects, main_returned) = self.shared_at(key, &mut at);
-        // The identities are read as the goroutines are built (no list of
-        // them first).
-        let ids = self.ids.get(read_varint(key, &mut at) as u32);
-        let mut at_id = 0;
-        let ids_len = read_varint(ids, &mut at_id) as usize;
-        let n = read_varint(key, &mut at) as usize;
-        let mut goroutines = Vec::with_capacity(n);
-        for _ in 0..n.min(ids_len) {
-            let (gid, spawned) = decode_identity_at(ids, &mut at_id);
-            let part = read_varint(key, &mut at) as u32;
-            let slot = &mut self.decoded[part as usize % slots];
-            let execution = match slot {
-                Some((p, e)) if *p == part => Arc::clone(e),
-                _ => {
-                    let e = Arc::new(decode::<Execution>(self.goroutines.get(part)));
-                    *slot = Some((part, Arc::clone(&e)));
-                    e
-                }
-            };
-            goroutines.push(Goroutine::sharing(gid, spawned, execution));
-        }
-        let sleep: SleepSet = decode(&key[at..]);
-        Node {
-            state: State {
-                globals,
-                goroutines,
-                objects,
-                main_returned,
-            },
-            sleep,
-        }
+    /// with the nodes this thread decoded lately (for the explorer, which
+    /// decodes every node once to expand it).
+    pub(crate) fn node_shared(&self, id: u32) -> Node {
+        let mut packed = Packed::default();
+        self.pack(id, &mut packed);
+        packed.decode()
     }
 
     /// The node with id `id`.
