@@ -156,8 +156,8 @@ impl Committer<'_, '_> {
                     .is_some_and(|m| self.builder.graph().len() >= m);
                 let (id, new) = match next {
                     expand::Next::Failed => continue,
-                    expand::Next::Encoded(k) => {
-                        let encoded = &e.steps.encoded[k];
+                    expand::Next::Encoded(start, end) => {
+                        let encoded = &e.steps.encoded[start..end];
                         if full && !self.builder.contains_encoded(encoded) {
                             // Storing one more state would exceed the bound: this
                             // state stays unexpanded (its partial edges are dropped).

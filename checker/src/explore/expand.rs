@@ -11,7 +11,7 @@
 //!
 //! What crosses threads is bytes: a node of the full store is copied out
 //! of it ([`Packed`]) and decoded by the thread that expands it, which
-//! encodes the successors it makes ([`Encoded`]); the states themselves
+//! encodes the successors it makes ([`crate::graph::Encoded`]); the states themselves
 //! are made and dropped on one thread (a state allocated on one thread and
 //! freed on another costs more than expanding it: checker/README, "Every
 //! core"). The buffers of jobs and expansions are kept from batch to
@@ -25,7 +25,7 @@ use weft_models::ir::Program;
 
 use super::{fair_level, stepped, Bounds, Stepped};
 use crate::detect::{self, Bug, BugKey};
-use crate::graph::{Encoded, Node, Packed, StateId};
+use crate::graph::{Node, Packed, StateId};
 use crate::reduce::{self, ProgramFuture, SleepSet, StateView};
 use crate::semantics::{self, Event, Failure, Transition};
 use crate::state::{Site, State};
@@ -50,8 +50,8 @@ pub(super) enum Next {
     /// It failed (`Taken::failure`): no successor.
     Failed,
     /// Its successor, encoded against the node expanded
-    /// (`Steps::encoded[k]`).
-    Encoded(usize),
+    /// (`Steps::encoded[start..end]`, see [`crate::graph::Encoded`]).
+    Encoded(usize, usize),
     /// Its successor, whole (stores other than the full one).
     Node(Box<Node>),
 }
@@ -79,21 +79,9 @@ pub(super) struct Steps {
     /// a state stateless DPOR picked nothing in): if any, the node ends
     /// no run.
     pub asleep_in_set: u32,
-    /// Encoded successors; the first `used` are this node's (the others
-    /// are buffers kept for later nodes).
-    pub encoded: Vec<Encoded>,
-    used: usize,
-}
-
-impl Steps {
-    /// A cleared encoding buffer for the next successor; its index.
-    fn slot(&mut self) -> usize {
-        if self.used == self.encoded.len() {
-            self.encoded.push(Encoded::default());
-        }
-        self.used += 1;
-        self.used - 1
-    }
+    /// The encoded successors, back to back (one buffer per expansion, kept
+    /// from batch to batch, read in order by the commit).
+    pub encoded: Vec<u8>,
 }
 
 /// What expanding one node computed.
@@ -322,7 +310,7 @@ impl Expander<'_> {
     ) {
         let prog = self.prog;
         steps.taken.clear();
-        steps.used = 0;
+        steps.encoded.clear();
         // The steps stateless DPOR took here (`--reduction dpor`); a
         // state it chose nothing in (all asleep, or not visited when a
         // bound cut it) is no end of a run.
@@ -402,9 +390,9 @@ impl Expander<'_> {
             };
             let next = match parts {
                 Some(parts) => {
-                    let k = steps.slot();
-                    steps.encoded[k].encode_near(&node, state, parts);
-                    Next::Encoded(k)
+                    let start = steps.encoded.len();
+                    crate::graph::encode_near(&mut steps.encoded, &node, state, parts);
+                    Next::Encoded(start, steps.encoded.len())
                 }
                 None => Next::Node(Box::new(node)),
             };

@@ -580,6 +580,7 @@ fn search(
     // thread hands over the one after it.
     let mut ready = 0;
     let mut gathered = 0;
+    let mut known: BTreeMap<BugKey, Bug> = BTreeMap::new();
     let searched: Result<(), ModelError> = rayon::scope(|_| {
         loop {
             if ready == 0 {
@@ -600,18 +601,23 @@ fn search(
             let mut after = 0;
             let stop = if gathered > 0 {
                 // The certain leaks known before this batch's commit (the
-                // expansion of the next one does not depend on which it is).
-                let known = committer.certain.clone();
-                rayon::in_place_scope(|scope| {
-                    scope.spawn(|_| {
-                        expander.expand_all(&mut jobs[..gathered], &known, &mut next_expansions)
-                    });
-                    let stop = committer.commit(&mut expansions[..ready])?;
-                    if !stop {
-                        after = gather(&mut committer, &mut next_jobs);
-                    }
-                    Ok::<bool, ModelError>(stop)
-                })?
+                // expansion of the next one does not depend on which it is;
+                // only their keys are read, and keys are only added).
+                if known.len() != committer.certain.len() {
+                    known = committer.certain.clone();
+                }
+                let known = &known;
+                let (committed, ()) = rayon::join(
+                    || {
+                        let stop = committer.commit(&mut expansions[..ready])?;
+                        if !stop {
+                            after = gather(&mut committer, &mut next_jobs);
+                        }
+                        Ok::<bool, ModelError>(stop)
+                    },
+                    || expander.expand_all(&mut jobs[..gathered], known, &mut next_expansions),
+                );
+                committed?
             } else {
                 committer.commit(&mut expansions[..ready])?
             };

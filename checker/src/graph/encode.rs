@@ -49,7 +49,7 @@ pub(crate) struct NodeStore {
     /// nodes and states are the same thing).
     any_asleep: bool,
     /// Reused encoding buffers.
-    scratch: Encoded,
+    scratch: Vec<u8>,
     key: Vec<u8>,
 }
 
@@ -67,7 +67,7 @@ impl Default for NodeStore {
             goroutines: Interner::default(),
             nodes: Interner::default(),
             any_asleep: false,
-            scratch: Encoded::default(),
+            scratch: Vec::new(),
             key: Vec::new(),
         }
     }
@@ -90,29 +90,28 @@ impl NodeStore {
     /// two, and perhaps the objects).
     pub(crate) fn insert_near(&mut self, node: &Node, near: Option<(u32, &State)>) -> (u32, bool) {
         let mut encoded = std::mem::take(&mut self.scratch);
+        encoded.clear();
         match near {
-            Some((id, state)) => encoded.encode_near(node, state, &self.part_ids(id)),
-            None => encoded.encode_near(node, &State::default(), &[]),
+            Some((id, state)) => encode_near(&mut encoded, node, state, &self.part_ids(id)),
+            None => encode_near(&mut encoded, node, &State::default(), &[]),
         }
         let found = self.insert_encoded(&encoded);
         self.scratch = encoded;
         found
     }
 
-    /// Stores a node another thread encoded ([`Encoded::encode_near`],
-    /// against a node of this store) unless stored; returns its id and
-    /// whether it is new.
+    /// Stores a node another thread encoded ([`encode_near`], against a
+    /// node of this store) unless stored; returns its id and whether it
+    /// is new.
     pub(crate) fn insert_encoded(&mut self, encoded: &Encoded) -> (u32, bool) {
         let mut key = std::mem::take(&mut self.key);
         key.clear();
-        let mut ids = encoded
-            .parts
-            .iter()
-            .enumerate()
-            .map(|(k, part)| match *part {
-                Part::Known(id) => id,
-                Part::New { start, end, hash } => {
-                    let bytes = &encoded.bytes[start as usize..end as usize];
+        let count = Parts::count(encoded);
+        let mut parts = Parts::new(encoded);
+        for k in 0..count {
+            let id = match parts.next() {
+                Some(Part::Known(id)) => id,
+                Some(Part::New(bytes, hash)) => {
                     let set = match k {
                         0 => &mut self.shared,
                         1 => &mut self.ids,
@@ -120,18 +119,16 @@ impl NodeStore {
                     };
                     set.insert_hashed(bytes, hash).0
                 }
-            });
-        for (k, id) in ids.by_ref().take(2).enumerate() {
+                None => unreachable!("internal weft bug: an encoded node lacks a part"),
+            };
             push_varint(&mut key, u64::from(id));
             if k == 1 {
-                push_varint(&mut key, encoded.parts.len() as u64 - 2);
+                push_varint(&mut key, count as u64 - 2);
             }
         }
-        for id in ids {
-            push_varint(&mut key, u64::from(id));
-        }
-        self.any_asleep |= encoded.asleep;
-        key.extend_from_slice(&encoded.bytes[encoded.sleep_at..]);
+        let (asleep, sleep) = parts.rest();
+        self.any_asleep |= asleep;
+        key.extend_from_slice(sleep);
         let found = self.nodes.insert(&key);
         self.key = key;
         found
@@ -140,11 +137,12 @@ impl NodeStore {
     /// The id of a node another thread encoded, if stored.
     pub(crate) fn find_encoded(&self, encoded: &Encoded) -> Option<u32> {
         let mut key = Vec::new();
-        for (k, part) in encoded.parts.iter().enumerate() {
-            let id = match *part {
+        let count = Parts::count(encoded);
+        let mut parts = Parts::new(encoded);
+        for k in 0..count {
+            let id = match parts.next()? {
                 Part::Known(id) => id,
-                Part::New { start, end, hash } => {
-                    let bytes = &encoded.bytes[start as usize..end as usize];
+                Part::New(bytes, hash) => {
                     let set = match k {
                         0 => &self.shared,
                         1 => &self.ids,
@@ -155,10 +153,10 @@ impl NodeStore {
             };
             push_varint(&mut key, u64::from(id));
             if k == 1 {
-                push_varint(&mut key, encoded.parts.len() as u64 - 2);
+                push_varint(&mut key, count as u64 - 2);
             }
         }
-        key.extend_from_slice(&encoded.bytes[encoded.sleep_at..]);
+        key.extend_from_slice(parts.rest().1);
         self.nodes.find(&key)
     }
 
@@ -320,98 +318,147 @@ impl NodeStore {
     }
 }
 
-/// One part of an [`Encoded`] node.
-#[derive(Clone, Copy, Debug)]
-enum Part {
-    /// Equal to the part with this id of the node it was encoded against.
-    Known(u32),
-    /// New bytes (`Encoded::bytes[start..end]`) and their hash.
-    New { start: u32, end: u32, hash: u64 },
-}
-
 /// A node encoded by the thread that made it, to be stored by the one
-/// that owns the store ([`NodeStore::insert_encoded`]): its parts (the
-/// shared part, the identities, then each goroutine's execution), each
-/// the id of an equal part of the node it was made from or its bytes,
-/// then the sleep set's bytes. What crosses threads is these bytes, not
-/// the state: a state allocated on one thread and freed on another costs
-/// more than making it (checker/README, "Every core").
-#[derive(Default, Debug)]
-pub(crate) struct Encoded {
-    parts: SmallVec<[Part; 16]>,
-    bytes: Vec<u8>,
-    sleep_at: usize,
-    asleep: bool,
+/// that owns the store ([`NodeStore::insert_encoded`]), in bytes appended
+/// to a buffer ([`encode_near`]): the number of parts (the shared part,
+/// the identities, then each goroutine's execution), then each part, as
+/// `0` and the varint id of an equal part of the node it was made from,
+/// or `1`, its length (4 bytes), its hash (8 bytes) and its bytes; then
+/// `1` if its sleep set is not empty, and the sleep set's bytes to the
+/// end. What crosses threads is these bytes, one run of them per
+/// expansion, not the state: a state allocated on one thread and freed on
+/// another costs more than making it, and bytes read in order cost the
+/// reading core least (checker/README, "Every core").
+pub(crate) type Encoded = [u8];
+
+const KNOWN: u8 = 0;
+const NEW: u8 = 1;
+
+/// Appends `node`, made from `near` by one step, encoded (see [`Encoded`])
+/// to `out` (`near_parts`: the part ids of `near`'s stored node; empty to
+/// encode every part): a part equal to `near`'s (the same globals and
+/// objects, the same identities, an execution shared with one of `near`'s
+/// goroutines) is named by its id, without being encoded.
+pub(crate) fn encode_near(out: &mut Vec<u8>, node: &Node, near: &State, near_parts: &[u32]) {
+    let state = &node.state;
+    let known = !near_parts.is_empty();
+    push_varint(out, state.goroutines.len() as u64 + 2);
+    let same_shared = known
+        && near.main_returned == state.main_returned
+        && near.globals == state.globals
+        && near.objects == state.objects;
+    if same_shared {
+        known_part(out, near_parts[0]);
+    } else {
+        let shared: Shared = (&state.globals, &state.objects, state.main_returned);
+        new_part(out, |out| encode(out, &shared));
+    }
+    let same_ids = known
+        && near.goroutines.len() == state.goroutines.len()
+        && near
+            .goroutines
+            .iter()
+            .zip(&state.goroutines)
+            .all(|(a, b)| a.id == b.id);
+    if same_ids {
+        known_part(out, near_parts[1]);
+    } else {
+        new_part(out, |out| encode_identities(out, &state.goroutines));
+    }
+    // Goroutines keep their order along a step (one may end, one may
+    // start, the others may be renamed): an execution shared with the
+    // one near is found a position or two on.
+    let mut j = 0;
+    for g in &state.goroutines {
+        let ahead = if known {
+            (j..near.goroutines.len().min(j + 3))
+                .find(|&k| Arc::ptr_eq(near.goroutines[k].execution(), g.execution()))
+        } else {
+            None
+        };
+        match ahead {
+            Some(k) => {
+                known_part(out, near_parts[k + 2]);
+                j = k + 1;
+            }
+            None => new_part(out, |out| encode(out, &**g)),
+        }
+    }
+    out.push(u8::from(!node.sleep.is_empty()));
+    encode(out, &node.sleep);
 }
 
-impl Encoded {
-    /// Encodes `node`, made from `near` by one step (`near_parts`: the
-    /// part ids of `near`'s stored node; empty to encode every part): a
-    /// part equal to `near`'s (the same globals and objects, the same
-    /// identities, an execution shared with one of `near`'s goroutines)
-    /// is named by its id, without being encoded.
-    pub(crate) fn encode_near(&mut self, node: &Node, near: &State, near_parts: &[u32]) {
-        self.parts.clear();
-        self.bytes.clear();
-        let state = &node.state;
-        let known = !near_parts.is_empty();
-        let same_shared = known
-            && near.main_returned == state.main_returned
-            && near.globals == state.globals
-            && near.objects == state.objects;
-        if same_shared {
-            self.parts.push(Part::Known(near_parts[0]));
-        } else {
-            let shared: Shared = (&state.globals, &state.objects, state.main_returned);
-            self.new_part(|out| encode(out, &shared));
-        }
-        let same_ids = known
-            && near.goroutines.len() == state.goroutines.len()
-            && near
-                .goroutines
-                .iter()
-                .zip(&state.goroutines)
-                .all(|(a, b)| a.id == b.id);
-        if same_ids {
-            self.parts.push(Part::Known(near_parts[1]));
-        } else {
-            self.new_part(|out| encode_identities(out, &state.goroutines));
-        }
-        // Goroutines keep their order along a step (one may end, one may
-        // start, the others may be renamed): an execution shared with the
-        // one near is found a position or two on.
-        let mut j = 0;
-        for g in &state.goroutines {
-            let ahead = if known {
-                (j..near.goroutines.len().min(j + 3))
-                    .find(|&k| Arc::ptr_eq(near.goroutines[k].execution(), g.execution()))
-            } else {
-                None
-            };
-            match ahead {
-                Some(k) => {
-                    self.parts.push(Part::Known(near_parts[k + 2]));
-                    j = k + 1;
-                }
-                None => self.new_part(|out| encode(out, &**g)),
-            }
-        }
-        self.sleep_at = self.bytes.len();
-        self.asleep = !node.sleep.is_empty();
-        encode(&mut self.bytes, &node.sleep);
+/// Appends a part named by its id.
+fn known_part(out: &mut Vec<u8>, id: u32) {
+    out.push(KNOWN);
+    push_varint(out, u64::from(id));
+}
+
+/// Appends a new part written by `write`, with its length and hash.
+fn new_part(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
+    out.push(NEW);
+    let header = out.len();
+    out.extend_from_slice(&[0; 12]);
+    write(out);
+    let bytes = &out[header + 12..];
+    let len = u32::try_from(bytes.len()).expect("a state part of 4 GB");
+    let hash = super::intern::hash(bytes);
+    out[header..header + 4].copy_from_slice(&len.to_le_bytes());
+    out[header + 4..header + 12].copy_from_slice(&hash.to_le_bytes());
+}
+
+/// One part of an [`Encoded`] node, read.
+enum Part<'a> {
+    Known(u32),
+    New(&'a [u8], u64),
+}
+
+/// Reads the parts of an [`Encoded`] node, one by one; `rest` is then its
+/// sleep set's flag and bytes.
+struct Parts<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    left: usize,
+}
+
+impl<'a> Parts<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        let mut at = 0;
+        let left = read_varint(bytes, &mut at) as usize;
+        Parts { bytes, at, left }
     }
 
-    /// Appends a new part written by `write`.
-    fn new_part(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
-        let start = self.bytes.len();
-        write(&mut self.bytes);
-        let end = self.bytes.len();
-        let hash = super::intern::hash(&self.bytes[start..end]);
-        self.parts.push(Part::New {
-            start: start as u32,
-            end: end as u32,
-            hash,
-        });
+    /// The number of parts.
+    fn count(bytes: &[u8]) -> usize {
+        read_varint(bytes, &mut 0) as usize
+    }
+
+    /// Whether the sleep set is not empty, and its bytes (once every part
+    /// was read).
+    fn rest(&self) -> (bool, &'a [u8]) {
+        (self.bytes[self.at] != 0, &self.bytes[self.at + 1..])
+    }
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = Part<'a>;
+
+    fn next(&mut self) -> Option<Part<'a>> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let b = self.bytes;
+        let tag = b[self.at];
+        self.at += 1;
+        if tag == KNOWN {
+            return Some(Part::Known(read_varint(b, &mut self.at) as u32));
+        }
+        let len = u32::from_le_bytes(b[self.at..self.at + 4].try_into().unwrap_or([0; 4])) as usize;
+        let hash = u64::from_le_bytes(b[self.at + 4..self.at + 12].try_into().unwrap_or([0; 8]));
+        let start = self.at + 12;
+        self.at = start + len;
+        Some(Part::New(&b[start..start + len], hash))
     }
 }
 

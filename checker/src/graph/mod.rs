@@ -23,7 +23,7 @@ use fingerprint::FingerprintStore;
 use packed::Parents;
 
 pub use bitstate::BitstateStats;
-pub(crate) use encode::{forget_decoded, Encoded, Packed};
+pub(crate) use encode::{encode_near, forget_decoded, Encoded, Packed};
 pub use frontier::FrontierStats;
 
 use crate::reduce::SleepSet;
@@ -656,7 +656,7 @@ impl Builder {
     }
 
     /// [`Builder::add`] for a successor encoded by the thread that made it
-    /// ([`Encoded::encode_near`] against the node being expanded; full
+    /// ([`encode_near`] against the node being expanded; full
     /// store only).
     pub(crate) fn add_encoded(
         &mut self,
