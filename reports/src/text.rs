@@ -1018,7 +1018,17 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
                 match st.states_on_complete_runs {
                     Some(on) => {
                         let them = if n == 1 { "it" } else { "them" };
-                        format!("{n} complete run{one}, {on} states on {them}")
+                        // The rest lie only on explorations that end with
+                        // every transition asleep: work, not traces.
+                        let off = st.states.saturating_sub(on);
+                        let share = if st.states > 0 {
+                            off as f64 * 100.0 / st.states as f64
+                        } else {
+                            0.0
+                        };
+                        format!(
+                            "{n} complete run{one}, {on} states on {them} ({off}, {share:.0} %, on none)"
+                        )
                     }
                     None => format!("{n} complete run{one}"),
                 }
