@@ -284,6 +284,11 @@ impl Expander<'_> {
         // What the commit does not read is dropped here, on the thread that
         // made it; the slot's buffers are reused by the next batch.
         e.view = if e.commit_steps { view } else { None };
+        if !e.commit_steps {
+            // Steps taken only to ask whether they crash: their states are
+            // dropped here, not by whichever thread reuses the slot.
+            outcomes.clear();
+        }
         e.outcomes = outcomes;
         e.transitions.clear();
         e.transitions.extend(transitions);

@@ -454,8 +454,12 @@ impl<'a> Iterator for Parts<'a> {
         if tag == KNOWN {
             return Some(Part::Known(read_varint(b, &mut self.at) as u32));
         }
-        let len = u32::from_le_bytes(b[self.at..self.at + 4].try_into().unwrap_or([0; 4])) as usize;
-        let hash = u64::from_le_bytes(b[self.at + 4..self.at + 12].try_into().unwrap_or([0; 8]));
+        let header: [u8; 12] = b[self.at..self.at + 12]
+            .try_into()
+            .expect("internal weft bug: an encoded part's header is cut short");
+        let [l0, l1, l2, l3, h0, h1, h2, h3, h4, h5, h6, h7] = header;
+        let len = u32::from_le_bytes([l0, l1, l2, l3]) as usize;
+        let hash = u64::from_le_bytes([h0, h1, h2, h3, h4, h5, h6, h7]);
         let start = self.at + 12;
         self.at = start + len;
         Some(Part::New(&b[start..start + len], hash))
