@@ -104,7 +104,7 @@ impl Committer<'_, '_> {
                         v.persistent.iter_mut().for_each(|p| *p = true);
                     }
                 }
-                let parts = (!e.parts.is_empty()).then_some(&e.parts[..]);
+                let how = self.expander.encode_for(&e.parts);
                 self.expander.take_steps(
                     state,
                     &e.transitions,
@@ -112,7 +112,7 @@ impl Committer<'_, '_> {
                     &mut e.outcomes,
                     &e.in_sleep,
                     e.fair,
-                    parts,
+                    how,
                     &mut e.steps,
                 );
             }
@@ -166,14 +166,6 @@ impl Committer<'_, '_> {
                             return Ok(true);
                         }
                         self.builder.add_encoded(s, &t, encoded)
-                    }
-                    expand::Next::Node(node) => {
-                        if full && !self.builder.graph().contains(&node) {
-                            self.cut = Some(Bound::States(self.builder.graph().len()));
-                            self.builder.abandon(s);
-                            return Ok(true);
-                        }
-                        self.builder.add(s, e.state.as_ref(), &t, *node)
                     }
                 };
                 if new {

@@ -25,7 +25,7 @@ use weft_models::ir::Program;
 
 use super::{fair_level, stepped, Bounds, Stepped};
 use crate::detect::{self, Bug, BugKey};
-use crate::graph::{Node, Packed, StateId};
+use crate::graph::{EncodeFor, Node, Packed, StateId, StoreKind};
 use crate::reduce::{self, ProgramFuture, SleepSet, StateView};
 use crate::semantics::{self, Event, Failure, Transition};
 use crate::state::{Site, State};
@@ -38,22 +38,18 @@ pub(super) struct Job {
     pub s: StateId,
     /// Its breadth-first depth.
     pub depth: usize,
-    /// The node copied out of a full store, decoded by the thread that
-    /// expands it (when `node` is `None`).
+    /// The node copied out of the store, decoded by the thread that
+    /// expands it.
     pub packed: Packed,
-    /// The node itself, from the other stores.
-    pub node: Option<Node>,
 }
 
 /// What becomes of a step taken.
 pub(super) enum Next {
     /// It failed (`Taken::failure`): no successor.
     Failed,
-    /// Its successor, encoded against the node expanded
-    /// (`Steps::encoded[start..end]`, see [`crate::graph::Encoded`]).
+    /// Its successor, encoded for the store (`Steps::encoded[start..end]`,
+    /// see [`crate::graph::encode_successor`]).
     Encoded(usize, usize),
-    /// Its successor, whole (stores other than the full one).
-    Node(Box<Node>),
 }
 
 /// A step taken from the node expanded, to commit.
@@ -95,7 +91,8 @@ pub(super) struct Expansion {
     /// (`commit_steps`), or to note where goroutines stand blocked
     /// (bit-state search of a program that may cycle).
     pub state: Option<State>,
-    /// Its part ids in the full store (empty for the other stores).
+    /// Its part ids in the full store (empty for the other stores, whose
+    /// nodes are encoded whole).
     pub parts: SmallVec<[u32; 16]>,
     /// Its enabled transitions.
     pub transitions: Vec<Transition>,
@@ -185,14 +182,9 @@ impl Expander<'_> {
     /// graph.
     fn expand(&self, job: &mut Job, known: &BTreeMap<BugKey, Bug>, e: &mut Expansion) {
         let prog = self.prog;
-        let (node, packed) = match job.node.take() {
-            Some(node) => (node, false),
-            None => (job.packed.decode(), true),
-        };
+        let node = job.packed.decode();
         e.parts.clear();
-        if packed {
-            e.parts.extend_from_slice(&job.packed.parts);
-        }
+        e.parts.extend_from_slice(&job.packed.parts);
         let Node { state, sleep } = node;
         e.s = job.s;
         e.depth = job.depth;
@@ -269,7 +261,7 @@ impl Expander<'_> {
                 }
             }
         } else {
-            let parts = packed.then_some(&e.parts[..]);
+            let how = self.encode_for(&e.parts);
             self.take_steps(
                 &state,
                 &transitions,
@@ -277,7 +269,7 @@ impl Expander<'_> {
                 &mut outcomes,
                 &e.in_sleep,
                 fair,
-                parts,
+                how,
                 &mut e.steps,
             );
         }
@@ -295,12 +287,21 @@ impl Expander<'_> {
         e.state = (e.commit_steps || self.keep_states).then_some(state);
     }
 
+    /// How the successors of a node whose part ids in the full store are
+    /// `parts` are encoded for the search's store.
+    pub(super) fn encode_for<'p>(&self, parts: &'p [u32]) -> EncodeFor<'p> {
+        match self.bounds.store {
+            StoreKind::Full => EncodeFor::Near(parts),
+            StoreKind::Fingerprint => EncodeFor::Fingerprint,
+            StoreKind::Bitstate { .. } => EncodeFor::Bitstate,
+        }
+    }
+
     /// Takes the steps the node explores, in transition order, into
     /// `steps`: its persistent set (all when `view` is `None`) minus its
     /// sleep set (unless `fair`), only those stateless DPOR picked when it
     /// did, and every step already known to crash. Each successor is
-    /// encoded against the node (`parts`: the node's part ids in the full
-    /// store) or kept whole (`None`: the other stores).
+    /// encoded as `how` says, for the search's store.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn take_steps(
         &self,
@@ -310,7 +311,7 @@ impl Expander<'_> {
         outcomes: &mut [Option<Stepped>],
         in_sleep: &[bool],
         fair: bool,
-        parts: Option<&[u32]>,
+        how: EncodeFor,
         steps: &mut Steps,
     ) {
         let prog = self.prog;
@@ -393,14 +394,9 @@ impl Expander<'_> {
                 state: next_state,
                 sleep: next_sleep,
             };
-            let next = match parts {
-                Some(parts) => {
-                    let start = steps.encoded.len();
-                    crate::graph::encode_near(&mut steps.encoded, &node, state, parts);
-                    Next::Encoded(start, steps.encoded.len())
-                }
-                None => Next::Node(Box::new(node)),
-            };
+            let start = steps.encoded.len();
+            crate::graph::encode_successor(&mut steps.encoded, &node, state, how);
+            let next = Next::Encoded(start, steps.encoded.len());
             steps.taken.push(Taken {
                 t: t.clone(),
                 sites,

@@ -726,9 +726,7 @@ fn gather(committer: &mut commit::Committer, jobs: &mut [expand::Job]) -> usize 
     for (job, s) in jobs.iter_mut().zip(committer.queue.drain(..take)) {
         job.s = s;
         job.depth = builder.graph().depth(s) as usize;
-        if !builder.pack(s, &mut job.packed) {
-            job.node = Some(builder.node_to_expand(s));
-        }
+        builder.pack(s, &mut job.packed);
     }
     take
 }

@@ -22,6 +22,8 @@ use std::collections::VecDeque;
 use bitvec::prelude::{BitVec, Lsb0};
 use hashbrown::hash_table::HashTable;
 
+use smallvec::SmallVec;
+
 use super::encode::{decode_node, encode_node};
 use super::Node;
 
@@ -113,6 +115,33 @@ impl BitstateStats {
     }
 }
 
+/// The bytes before a node's encoding in [`encode_for`]'s form: its
+/// 128-bit hash.
+const HEADER: usize = 16;
+
+/// Appends `node` in the form [`BitStore::insert_encoded`] takes: its
+/// 128-bit xxh3 hash, little-endian, then the node encoded whole
+/// ([`encode_node`]). The thread that makes a node computes it, so the
+/// search's thread only sets and tests bits.
+pub(crate) fn encode_for(out: &mut Vec<u8>, node: &Node) {
+    let at = out.len();
+    out.resize(at + HEADER, 0);
+    encode_node(out, node);
+    let h = xxhash_rust::xxh3::xxh3_128(&out[at + HEADER..]);
+    out[at..at + HEADER].copy_from_slice(&h.to_le_bytes());
+}
+
+/// The hash and the node's bytes of an [`encode_for`] encoding.
+fn split(encoded: &[u8]) -> (u128, &[u8]) {
+    let bytes: [u8; HEADER] = encoded
+        .get(..HEADER)
+        .and_then(|b| b.try_into().ok())
+        .unwrap_or_else(|| {
+            unreachable!("internal weft bug: a hashed node shorter than its header")
+        });
+    (u128::from_le_bytes(bytes), &encoded[HEADER..])
+}
+
 /// Visited nodes as bits; waiting nodes in full.
 pub(crate) struct BitStore {
     /// The bit array.
@@ -201,59 +230,70 @@ impl BitStore {
     pub(crate) fn insert(&mut self, node: &Node) -> Seen {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
-        encode_node(&mut buf, node);
-        let h = xxhash_rust::xxh3::xxh3_128(&buf);
+        encode_for(&mut buf, node);
+        let seen = self.insert_encoded(&buf);
+        self.buf = buf;
+        seen
+    }
+
+    /// [`BitStore::insert`] for a node another thread encoded
+    /// ([`encode_for`]).
+    pub(crate) fn insert_encoded(&mut self, encoded: &[u8]) -> Seen {
+        let (h, bytes) = split(encoded);
         let low = h as u64;
-        let positions: Vec<usize> = self.positions(h).collect();
-        let seen = if positions.iter().all(|&p| self.bits[p]) {
-            match self.waiting_id(low, &buf) {
+        let positions: SmallVec<[usize; 8]> = self.positions(h).collect();
+        if positions.iter().all(|&p| self.bits[p]) {
+            return match self.waiting_id(low, bytes) {
                 Some(id) => Seen::Waiting(id),
                 None => {
                     self.unconfirmed += 1;
                     Seen::Unconfirmed
                 }
+            };
+        }
+        // The chance this node would have been taken for visited at the
+        // array's fill before it, and so how many new nodes it stands for
+        // that were (see `BitstateStats::expected_missed`).
+        let p = (self.set as f64 / self.bits.len() as f64).powi(self.hashes as i32);
+        self.expected_missed += p / (1.0 - p);
+        for p in positions {
+            if !self.bits.replace(p, true) {
+                self.set += 1;
             }
-        } else {
-            // The chance this node would have been taken for visited at
-            // the array's fill before it, and so how many new nodes it
-            // stands for that were (see `BitstateStats::expected_missed`).
-            let p = (self.set as f64 / self.bits.len() as f64).powi(self.hashes as i32);
-            self.expected_missed += p / (1.0 - p);
-            for p in positions {
-                if !self.bits.replace(p, true) {
-                    self.set += 1;
-                }
-            }
-            let id = self.len;
-            self.len += 1;
-            let frontier = &self.frontier;
-            let first = self.first;
-            self.index
-                .insert_unique(low, id, |&i| frontier[(i - first) as usize].0);
-            self.frontier.push_back((low, buf.as_slice().into()));
-            Seen::New(id)
-        };
-        self.buf = buf;
-        seen
+        }
+        let id = self.len;
+        self.len += 1;
+        let frontier = &self.frontier;
+        let first = self.first;
+        self.index
+            .insert_unique(low, id, |&i| frontier[(i - first) as usize].0);
+        self.frontier.push_back((low, bytes.into()));
+        Seen::New(id)
     }
 
     /// Whether `node` is taken for visited: waiting, or its bits all set.
     pub(crate) fn contains(&self, node: &Node) -> bool {
         let mut buf = Vec::new();
-        encode_node(&mut buf, node);
-        let h = xxhash_rust::xxh3::xxh3_128(&buf);
+        encode_for(&mut buf, node);
+        self.contains_encoded(&buf)
+    }
+
+    /// [`BitStore::contains`] for a node another thread encoded
+    /// ([`encode_for`]).
+    pub(crate) fn contains_encoded(&self, encoded: &[u8]) -> bool {
+        let (h, _) = split(encoded);
         self.positions(h).all(|p| self.bits[p])
     }
 
-    /// Takes node `id`, the next one not taken, to expand it; it stays
-    /// waiting until [`BitStore::close`].
-    pub(crate) fn take_next(&mut self, id: u32) -> Option<Node> {
+    /// Takes node `id`, the next one not taken, to expand it: its bytes
+    /// ([`encode_node`]); it stays waiting until [`BitStore::close`].
+    pub(crate) fn take_next(&mut self, id: u32) -> Option<&[u8]> {
         if id != self.next {
             return None;
         }
         let (_, bytes) = self.frontier.get((id - self.first) as usize)?;
         self.next += 1;
-        Some(decode_node(bytes))
+        Some(bytes)
     }
 
     /// Node `id`, the frontier's front, is expanded: it leaves the store

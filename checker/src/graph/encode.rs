@@ -229,15 +229,6 @@ impl NodeStore {
         self.nodes.find(&key)
     }
 
-    /// The node with id `id`, sharing the executions it has in common
-    /// with the nodes this thread decoded lately (for the explorer, which
-    /// decodes every node once to expand it).
-    pub(crate) fn node_shared(&self, id: u32) -> Node {
-        let mut packed = Packed::default();
-        self.pack(id, &mut packed);
-        packed.decode()
-    }
-
     /// The node with id `id`.
     #[cfg(test)]
     pub(crate) fn node(&self, id: u32) -> Node {
@@ -466,15 +457,17 @@ impl<'a> Iterator for Parts<'a> {
     }
 }
 
-/// A stored node copied out of its store ([`NodeStore::pack`]) for a
-/// thread that decodes and expands it while the store grows.
+/// A stored node copied out of its store ([`NodeStore::pack`], or encoded
+/// whole: [`Packed::set_whole`]) for a thread that decodes and expands it
+/// while the store grows.
 #[derive(Default, Debug)]
 pub(crate) struct Packed {
     /// The store's serial (part ids are its own).
     store: u64,
     /// How many executions the decoding thread may keep decoded.
     cache_slots: usize,
-    /// The part ids: shared, identities, then each goroutine's execution.
+    /// The part ids: shared, identities, then each goroutine's execution
+    /// (none for a node encoded whole).
     pub(crate) parts: SmallVec<[u32; 16]>,
     /// Where each part's bytes end in `bytes`.
     ends: SmallVec<[u32; 16]>,
@@ -501,9 +494,24 @@ pub(crate) fn forget_decoded() {
 }
 
 impl Packed {
+    /// Copies a node encoded whole ([`encode_node`]: a fingerprint or
+    /// bit-state store's waiting node) into `self`.
+    pub(crate) fn set_whole(&mut self, bytes: &[u8]) {
+        self.store = 0;
+        self.cache_slots = 0;
+        self.parts.clear();
+        self.ends.clear();
+        self.bytes.clear();
+        self.bytes.extend_from_slice(bytes);
+    }
+
     /// The node, decoded (sharing executions with the nodes this thread
-    /// decoded lately).
+    /// decoded lately, when it comes from a full store).
     pub(crate) fn decode(&self) -> Node {
+        if self.parts.is_empty() {
+            // Encoded whole (`set_whole`).
+            return decode_node(&self.bytes);
+        }
         let part = |k: usize| {
             let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
             &self.bytes[start..self.ends[k] as usize]

@@ -18,15 +18,44 @@ use super::frontier::{Frontier, FrontierStats};
 use super::Node;
 
 /// A node taken from the frontier to expand.
-// Returned and matched at once, never stored: boxing the node would only
-// add an allocation per expansion.
-#[allow(clippy::large_enum_variant)]
 pub(crate) enum Taken {
-    /// The node.
-    Node(Node),
+    /// The node, encoded whole ([`encode_node`]).
+    Bytes(Box<[u8]>),
     /// It waited in a spilled segment that could not be read back: only
     /// its path, in the graph, is left.
     Lost,
+}
+
+/// The bytes before a node's encoding in [`encode_for`]'s form: its
+/// fingerprint, then its state's.
+const HEADER: usize = 16;
+
+/// Appends `node` in the form [`FingerprintStore::insert_encoded`] takes:
+/// its fingerprint and its state's (without its sleep set), little-endian,
+/// then the node encoded whole ([`encode_node`]). The thread that makes a
+/// node computes them, so the search's thread only looks them up.
+pub(crate) fn encode_for(out: &mut Vec<u8>, node: &Node) {
+    let at = out.len();
+    out.resize(at + HEADER, 0);
+    let state_end = encode_node(out, node);
+    let fp = xxhash_rust::xxh3::xxh3_64(&out[at + HEADER..]);
+    let state_fp = xxhash_rust::xxh3::xxh3_64(&out[at + HEADER..state_end]);
+    out[at..at + 8].copy_from_slice(&fp.to_le_bytes());
+    out[at + 8..at + HEADER].copy_from_slice(&state_fp.to_le_bytes());
+}
+
+/// The fingerprints and the node's bytes of an [`encode_for`] encoding.
+fn split(encoded: &[u8]) -> (u64, u64, &[u8]) {
+    let word = |k: usize| {
+        let bytes: [u8; 8] = encoded
+            .get(k..k + 8)
+            .and_then(|b| b.try_into().ok())
+            .unwrap_or_else(|| {
+                unreachable!("internal weft bug: a fingerprinted node shorter than its header")
+            });
+        u64::from_le_bytes(bytes)
+    };
+    (word(0), word(8), &encoded[HEADER..])
 }
 
 /// Visited nodes as fingerprints; waiting nodes in full.
@@ -71,10 +100,18 @@ impl FingerprintStore {
     pub(crate) fn insert(&mut self, node: &Node) -> (u32, bool) {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
-        let state_end = encode_node(&mut buf, node);
-        let fp = xxhash_rust::xxh3::xxh3_64(&buf);
+        encode_for(&mut buf, node);
+        let found = self.insert_encoded(&buf);
+        self.buf = buf;
+        found
+    }
+
+    /// [`FingerprintStore::insert`] for a node another thread encoded
+    /// ([`encode_for`]).
+    pub(crate) fn insert_encoded(&mut self, encoded: &[u8]) -> (u32, bool) {
+        let (fp, state_fp, bytes) = split(encoded);
         let fingerprints = &self.fingerprints;
-        let found = match self.index.entry(
+        match self.index.entry(
             fp,
             |&id| fingerprints[id as usize] == fp,
             |&id| fingerprints[id as usize],
@@ -84,21 +121,24 @@ impl FingerprintStore {
                 let id = self.fingerprints.len() as u32;
                 e.insert(id);
                 self.fingerprints.push(fp);
-                self.state_fingerprints
-                    .push(xxhash_rust::xxh3::xxh3_64(&buf[..state_end]));
-                self.frontier.push_back(buf.as_slice().into());
+                self.state_fingerprints.push(state_fp);
+                self.frontier.push_back(bytes.into());
                 (id, true)
             }
-        };
-        self.buf = buf;
-        found
+        }
     }
 
     /// The id of `node`, if its fingerprint is known.
     pub(crate) fn find(&self, node: &Node) -> Option<u32> {
         let mut buf = Vec::new();
-        encode_node(&mut buf, node);
-        let fp = xxhash_rust::xxh3::xxh3_64(&buf);
+        encode_for(&mut buf, node);
+        self.find_encoded(&buf)
+    }
+
+    /// The id of a node another thread encoded ([`encode_for`]), if its
+    /// fingerprint is known.
+    pub(crate) fn find_encoded(&self, encoded: &[u8]) -> Option<u32> {
+        let (fp, _, _) = split(encoded);
         self.index
             .find(fp, |&id| self.fingerprints[id as usize] == fp)
             .copied()
@@ -117,7 +157,7 @@ impl FingerprintStore {
             // Its segment could not be read back: the caller rebuilds it.
             return Some(Taken::Lost);
         }
-        Some(Taken::Node(decode_node(&bytes)))
+        Some(Taken::Bytes(bytes))
     }
 
     /// Node `id` if it is still waiting in the frontier.
@@ -181,7 +221,7 @@ mod tests {
         let mut lost = 0;
         for i in 0..400 {
             match store.take_next(i as u32) {
-                Some(Taken::Node(n)) => assert_eq!(n, node(i)),
+                Some(Taken::Bytes(b)) => assert_eq!(decode_node(&b), node(i)),
                 Some(Taken::Lost) => lost += 1,
                 None => panic!("node {i} is the front"),
             }

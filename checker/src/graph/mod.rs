@@ -183,6 +183,29 @@ impl Store {
     }
 }
 
+/// How the thread that makes a successor encodes it, for the store that
+/// will take it ([`Builder::add_encoded`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum EncodeFor<'a> {
+    /// Against the node expanded, whose part ids in the full store these
+    /// are ([`encode_near`]).
+    Near(&'a [u32]),
+    /// Whole, after its fingerprints (`fingerprint::encode_for`).
+    Fingerprint,
+    /// Whole, after its 128-bit hash (`bitstate::encode_for`).
+    Bitstate,
+}
+
+/// Appends `node`, made by one step from `near` (the state of the node
+/// expanded), encoded as `how` says.
+pub(crate) fn encode_successor(out: &mut Vec<u8>, node: &Node, near: &State, how: EncodeFor) {
+    match how {
+        EncodeFor::Near(parts) => encode_near(out, node, near, parts),
+        EncodeFor::Fingerprint => fingerprint::encode_for(out, node),
+        EncodeFor::Bitstate => bitstate::encode_for(out, node),
+    }
+}
+
 /// The id [`Builder::add`] returns for a successor a bit-state store took
 /// for visited without knowing which node it is (no node has it).
 pub(crate) const UNKNOWN: StateId = StateId::MAX;
@@ -608,56 +631,56 @@ impl Builder {
         &self.graph
     }
 
-    /// Node `s`, decoded to be expanded (sharing goroutines with the
-    /// nodes decoded before it).
-    pub(crate) fn node_to_expand(&mut self, s: StateId) -> Node {
-        let taken = match &mut self.graph.nodes {
-            Store::Full(nodes) => return nodes.node_shared(s),
-            Store::Fingerprint(nodes) => nodes.take_next(s),
-            Store::Bitstate(nodes) => {
-                return nodes.take_next(s).unwrap_or_else(|| {
-                    unreachable!("internal weft bug: node {s} expanded out of order")
-                })
-            }
-        };
-        match taken {
-            Some(fingerprint::Taken::Node(node)) => node,
-            // Rebuilt from its path, awake: a sleep set only spares work,
-            // so without it the node explores at least as much.
-            Some(fingerprint::Taken::Lost) => Node::awake(self.graph.rebuilt(None, s)),
-            None => unreachable!("internal weft bug: node {s} expanded out of order"),
-        }
-    }
-
-    /// Copies node `s` out of a full store into `out`, for a thread that
-    /// decodes it while the store grows; false (nothing copied) for the
-    /// other stores, whose nodes [`Builder::node_to_expand`] gives.
-    pub(crate) fn pack(&self, s: StateId, out: &mut Packed) -> bool {
-        match &self.graph.nodes {
+    /// Copies node `s`, the next one to expand, out of the store into
+    /// `out`, for a thread that decodes it while the store grows: a full
+    /// store's node as its parts, another store's waiting node as its
+    /// bytes (it leaves a fingerprint store's frontier; one whose spilled
+    /// segment could not be read back is rebuilt from its path, awake: a
+    /// sleep set only spares work, so without it the node explores at
+    /// least as much).
+    pub(crate) fn pack(&mut self, s: StateId, out: &mut Packed) {
+        let lost = match &mut self.graph.nodes {
             Store::Full(nodes) => {
                 nodes.pack(s, out);
-                true
+                return;
             }
-            Store::Fingerprint(_) | Store::Bitstate(_) => false,
+            Store::Fingerprint(nodes) => match nodes.take_next(s) {
+                Some(fingerprint::Taken::Bytes(bytes)) => {
+                    out.set_whole(&bytes);
+                    return;
+                }
+                Some(fingerprint::Taken::Lost) => true,
+                None => false,
+            },
+            Store::Bitstate(nodes) => match nodes.take_next(s) {
+                Some(bytes) => {
+                    out.set_whole(bytes);
+                    return;
+                }
+                None => false,
+            },
+        };
+        if !lost {
+            unreachable!("internal weft bug: node {s} expanded out of order");
         }
+        let mut bytes = Vec::new();
+        encode::encode_node(&mut bytes, &Node::awake(self.graph.rebuilt(None, s)));
+        out.set_whole(&bytes);
     }
 
-    /// Whether the node `encoded` (encoded against a node of this full
-    /// store) is stored.
+    /// Whether the node `encoded` ([`encode_successor`] for this store) is
+    /// stored (taken for visited, for a bit-state store).
     pub(crate) fn contains_encoded(&self, encoded: &Encoded) -> bool {
         match &self.graph.nodes {
             Store::Full(nodes) => nodes.find_encoded(encoded).is_some(),
-            Store::Fingerprint(_) | Store::Bitstate(_) => {
-                unreachable!(
-                    "internal weft bug: an encoded node for a store that does not take them"
-                )
-            }
+            Store::Fingerprint(nodes) => nodes.find_encoded(encoded).is_some(),
+            Store::Bitstate(nodes) => nodes.contains_encoded(encoded),
         }
     }
 
     /// [`Builder::add`] for a successor encoded by the thread that made it
-    /// ([`encode_near`] against the node being expanded; full
-    /// store only).
+    /// ([`encode_successor`] for this store, against the node being
+    /// expanded).
     pub(crate) fn add_encoded(
         &mut self,
         from: StateId,
@@ -665,16 +688,31 @@ impl Builder {
         encoded: &Encoded,
     ) -> (StateId, bool) {
         debug_assert_eq!(from, self.expanding());
-        let (id, new) = match &mut self.graph.nodes {
+        let g = &mut self.graph;
+        let (id, new) = match &mut g.nodes {
             Store::Full(nodes) => nodes.insert_encoded(encoded),
-            Store::Fingerprint(_) | Store::Bitstate(_) => {
-                unreachable!(
-                    "internal weft bug: an encoded node for a store that does not take them"
-                )
-            }
+            Store::Fingerprint(nodes) => nodes.insert_encoded(encoded),
+            Store::Bitstate(nodes) => match nodes.insert_encoded(encoded) {
+                Seen::New(id) => (id, true),
+                Seen::Waiting(id) => (id, false),
+                Seen::Unconfirmed => return (self.unconfirmed(from), false),
+            },
         };
         self.added(from, t, id, new);
         (id, new)
+    }
+
+    /// A bit-state store took a successor of `from` for visited without
+    /// knowing which node it is: the edge is not stored, and `from` is
+    /// marked open. Returns [`UNKNOWN`].
+    fn unconfirmed(&mut self, from: StateId) -> StateId {
+        let g = &mut self.graph;
+        let at = from as usize;
+        if g.open.len() <= at {
+            g.open.resize(at + 1, false);
+        }
+        g.open.set(at, true);
+        UNKNOWN
     }
 
     /// Records the edge `from --t--> id` (and, for a new node, its parent
@@ -720,14 +758,7 @@ impl Builder {
             Store::Bitstate(nodes) => match nodes.insert(&node) {
                 Seen::New(id) => (id, true),
                 Seen::Waiting(id) => (id, false),
-                Seen::Unconfirmed => {
-                    let at = from as usize;
-                    if g.open.len() <= at {
-                        g.open.resize(at + 1, false);
-                    }
-                    g.open.set(at, true);
-                    return (UNKNOWN, false);
-                }
+                Seen::Unconfirmed => return (self.unconfirmed(from), false),
             },
         };
         self.added(from, t, id, new);
