@@ -10,14 +10,19 @@ mod alike;
 
 use std::path::Path;
 
-use weft_checker::explore::{explore_with, Bounds};
+use weft_checker::explore::{explore_with, Bounds, Outcome};
 use weft_checker::graph::StoreKind;
 use weft_checker::reduce::Reduction;
 use weft_models::ir::Program;
 
 use alike::essence;
 
-fn with_store(store: StoreKind, prog: &Program, bounds: &Bounds, reduction: Reduction) -> String {
+fn with_store(
+    store: StoreKind,
+    prog: &Program,
+    bounds: &Bounds,
+    reduction: Reduction,
+) -> Result<Outcome, String> {
     let bounds = Bounds {
         store,
         ..bounds.clone()
@@ -33,17 +38,41 @@ fn with_store(store: StoreKind, prog: &Program, bounds: &Bounds, reduction: Redu
             } else {
                 assert_eq!(o.stats.collision_probability, None);
             }
-            essence(&o)
+            Ok(o)
         }
-        Err(e) => format!("error {e} at {:?}", e.path),
+        Err(e) => Err(format!("error {e} at {:?}", e.path)),
     }
 }
 
 fn assert_same(name: &str, prog: &Program, bounds: &Bounds, reduction: Reduction) {
-    let full = with_store(StoreKind::Full, prog, bounds, reduction);
+    let mut full = with_store(StoreKind::Full, prog, bounds, reduction);
     let fingerprint = with_store(StoreKind::Fingerprint, prog, bounds, reduction);
+    if let (Ok(full), Ok(fp)) = (&mut full, &fingerprint) {
+        // Without edges (every run finite) the fingerprint store keeps
+        // only the nodes' fingerprints: it counts neither distinct states
+        // nor complete runs. It goes without them only on a graph with no
+        // cycle, which the full search saw too.
+        if fp.stats.distinct_states.is_none() {
+            assert_eq!(
+                fp.stats.complete_runs, None,
+                "{name}: runs counted without edges"
+            );
+            assert!(
+                !full.complete || full.stats.complete_runs.is_some(),
+                "{name}: the fingerprint store kept no edges on a cyclic graph"
+            );
+            full.stats.distinct_states = None;
+            full.stats.complete_runs = None;
+            full.stats.states_on_complete_runs = None;
+        }
+    }
+    let show = |r: &Result<Outcome, String>| match r {
+        Ok(o) => essence(o),
+        Err(e) => e.clone(),
+    };
     assert_eq!(
-        full, fingerprint,
+        show(&full),
+        show(&fingerprint),
         "{name} ({reduction:?}, {bounds:?}): the full and the fingerprint store differ"
     );
 }
@@ -220,4 +249,53 @@ fn frontier_memory_is_a_fingerprint_option() {
         err.contains("--frontier-memory applies to --store fingerprint only"),
         "{err}"
     );
+}
+
+/// A program whose runs all end has no cycle: its fingerprint search keeps
+/// no edges and no node ids, only fingerprints, and says what it does not
+/// count; its memory beyond the frontier is printed apart. A program that
+/// may loop keeps its edges (its bottom components need them) and counts
+/// as the full store does.
+#[test]
+fn a_finite_program_is_searched_without_edges() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/classic");
+    let run = |name: &str, format: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
+            .args([
+                "check",
+                "--store",
+                "fingerprint",
+                "--stats",
+                "--format",
+                format,
+            ])
+            .arg(dir.join(name))
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("weft runs");
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let text = run("dining-philosophers-fixed.ron", "text");
+    assert!(
+        text.contains("complete runs: not counted (the fingerprint store keeps no edges)"),
+        "{text}"
+    );
+    assert!(!text.contains("distinct"), "{text}");
+    assert!(
+        text.contains("beyond it, the search's peak resident memory is"),
+        "{text}"
+    );
+    let json = run("dining-philosophers-fixed.ron", "json");
+    let v: serde_json::Value = serde_json::from_str(json.trim()).expect("one JSON line");
+    assert!(v["stats"]["distinct_states"].is_null(), "{json}");
+    assert!(v["stats"]["complete_runs"].is_null(), "{json}");
+    assert!(
+        v["stats"]["frontier"]["resident_beyond_bytes"].is_u64(),
+        "{json}"
+    );
+    // A loop: edges kept, states and runs counted.
+    let json = run("bounded-buffer-fixed.ron", "json");
+    let v: serde_json::Value = serde_json::from_str(json.trim()).expect("one JSON line");
+    assert!(v["stats"]["distinct_states"].is_u64(), "{json}");
 }

@@ -1012,7 +1012,13 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
     if style.detailed_stats {
         let st = &r.stats;
         let runs = st.complete_runs.map_or_else(
-            || "complete runs: n/a (cyclic or cut)".to_string(),
+            || {
+                if st.distinct_states.is_none() {
+                    "complete runs: not counted (the fingerprint store keeps no edges)".to_string()
+                } else {
+                    "complete runs: n/a (cyclic or cut)".to_string()
+                }
+            },
             |n| {
                 let one = if n == 1 { "" } else { "s" };
                 match st.states_on_complete_runs {
@@ -1045,9 +1051,11 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  stats: {} ({} distinct), {}, {runs}, max depth {}, reduction {}, {:.3}s, {rate}, {} bytes/state stored{peak}",
+            "  stats: {}{}, {}, {runs}, max depth {}, reduction {}, {:.3}s, {rate}, {} bytes/state stored{peak}",
             words::count(st.states, "state", "states"),
-            st.distinct_states,
+            st.distinct_states
+                .map(|d| format!(" ({d} distinct)"))
+                .unwrap_or_default(),
             words::count(st.transitions, "transition", "transitions"),
             st.max_depth,
             st.reduction,
@@ -1055,7 +1063,7 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
             st.bytes_per_state
         );
         if let Some(f) = &st.frontier {
-            let _ = writeln!(out, "  {}", words::frontier_note(f));
+            let _ = writeln!(out, "  {}", words::frontier_note(f, st.states));
         }
         if let Some(d) = &st.dpor {
             let _ = writeln!(out, "  {}", words::dpor_note(d));

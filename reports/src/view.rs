@@ -928,8 +928,9 @@ pub struct StatsView {
     /// The reduction applied: `none`, `por`, or that por fell back.
     pub reduction: String,
     /// Distinct program states among the stored ones (a state is stored
-    /// once per sleep set it is reached with).
-    pub distinct_states: usize,
+    /// once per sleep set it is reached with); absent when the store keeps
+    /// only the nodes' fingerprints.
+    pub distinct_states: Option<usize>,
     /// Maximal runs through the explored graph, when it is acyclic and
     /// complete (with partial-order reduction: one per Mazurkiewicz trace).
     pub complete_runs: Option<u128>,
@@ -997,6 +998,11 @@ pub struct FrontierView {
     /// Waiting states rebuilt because their file could not be read back.
     #[serde(skip_serializing_if = "is_zero")]
     pub lost: u64,
+    /// How much the process's peak resident memory grew over the search
+    /// beyond the frontier's most bytes (absent where the system does not
+    /// say): what the visited set and the rest of the search cost. A
+    /// measurement, so it differs from run to run.
+    pub resident_beyond_bytes: Option<u64>,
 }
 
 fn is_zero(n: &u64) -> bool {

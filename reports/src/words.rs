@@ -1034,9 +1034,16 @@ pub fn object_state(facts: ObjectFacts) -> String {
 }
 
 /// What a fingerprint search's frontier held and spilled, for `--stats`.
-pub fn frontier_note(f: &crate::view::FrontierView) -> String {
+pub fn frontier_note(f: &crate::view::FrontierView, states: usize) -> String {
     let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
     let mut note = format!("frontier: at most {} in memory", mb(f.peak_memory_bytes));
+    if let (Some(beyond), true) = (f.resident_beyond_bytes, states > 0) {
+        note.push_str(&format!(
+            "; beyond it, the search's peak resident memory is {} ({:.1} bytes per state)",
+            mb(beyond),
+            beyond as f64 / states as f64
+        ));
+    }
     if f.segments > 0 {
         let files = if f.segments == 1 { "file" } else { "files" };
         note.push_str(&format!(

@@ -63,6 +63,11 @@ pub fn blocked_goroutines(prog: &Program, state: &State) -> (Vec<GoroutineId>, b
 /// The bottom SCCs of the expanded part of the graph, each as its state
 /// ids in increasing order (so the first is the shallowest).
 pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
+    if !graph.edges_kept() {
+        // A graph kept without edges has no cycle: its bottom components
+        // are its terminal nodes.
+        return graph.terminal().iter().map(|&s| vec![s]).collect();
+    }
     let n = graph.len();
     let sccs = crate::scc::tarjan(n, |s| graph.out(s));
     let mut comp = vec![0usize; n];

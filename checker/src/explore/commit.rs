@@ -92,7 +92,7 @@ impl Committer<'_, '_> {
                         && (0..e.transitions.len())
                             .filter(|&i| v.persistent[i])
                             .any(|i| {
-                                e.outcomes[i].as_ref().is_some_and(|(o, _)| {
+                                e.outcomes[i].as_deref().is_some_and(|(o, _)| {
                                     o.failure.is_none()
                                         && self
                                             .builder

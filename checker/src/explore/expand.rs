@@ -107,7 +107,10 @@ pub(super) struct Expansion {
     /// The outcome of the steps taken so far, when the commit takes the
     /// steps (`commit_steps`): the persistent set's and those the
     /// reduction took to learn whether they crash.
-    pub outcomes: Vec<Option<Stepped>>,
+    /// (Boxed: a slot's vector is kept from batch to batch, and a state
+    /// with many enabled transitions would keep a kilobyte or more per
+    /// slot in it.)
+    pub outcomes: Vec<Option<Box<Stepped>>>,
     /// Which transitions are in the node's sleep set.
     pub in_sleep: SmallVec<[bool; 16]>,
     /// True on a level expanded fully (the ignoring proviso).
@@ -208,12 +211,17 @@ impl Expander<'_> {
         // reduction asks whether the transitions of a candidate set crash
         // (a crash ends every other goroutine's run, so it commutes with
         // nothing), and the chosen ones run.
-        let mut outcomes: Vec<Option<Stepped>> = std::mem::take(&mut e.outcomes);
+        let mut outcomes: Vec<Option<Box<Stepped>>> = std::mem::take(&mut e.outcomes);
         outcomes.clear();
         outcomes.resize_with(transitions.len(), || None);
-        let outcome = |outcomes: &mut Vec<Option<Stepped>>, i: usize| {
+        let outcome = |outcomes: &mut Vec<Option<Box<Stepped>>>, i: usize| {
             if outcomes[i].is_none() {
-                outcomes[i] = Some(stepped(prog, &state, &transitions[i], self.interrupt));
+                outcomes[i] = Some(Box::new(stepped(
+                    prog,
+                    &state,
+                    &transitions[i],
+                    self.interrupt,
+                )));
             }
         };
         // The transitions in the node's sleep set. None of them crashes: a
@@ -308,7 +316,7 @@ impl Expander<'_> {
         state: &State,
         transitions: &[Transition],
         view: Option<&StateView>,
-        outcomes: &mut [Option<Stepped>],
+        outcomes: &mut [Option<Box<Stepped>>],
         in_sleep: &[bool],
         fair: bool,
         how: EncodeFor,
@@ -358,7 +366,7 @@ impl Expander<'_> {
             let t = &transitions[i];
             let sites = semantics::reached_sites(prog, state, t);
             let (out, renaming) = match outcomes[i].take() {
-                Some(o) => o,
+                Some(o) => *o,
                 None => stepped(prog, state, t, self.interrupt),
             };
             let semantics::StepOutcome {

@@ -64,8 +64,9 @@ pub struct Stats {
     /// The reduction the search applied.
     pub reduction: Applied,
     /// Distinct program states among the nodes (with sleep sets, one state
-    /// may be stored once per sleep set it was reached with).
-    pub distinct_states: usize,
+    /// may be stored once per sleep set it was reached with); `None` when
+    /// the store keeps only the nodes' fingerprints.
+    pub distinct_states: Option<usize>,
     /// With a fingerprint store, the chance that a collision hid a state.
     pub collision_probability: Option<f64>,
     /// With a bit-state store, what it stored and may have missed.
@@ -532,11 +533,24 @@ fn search(
         }
     };
     let frontier_budget = bounds.frontier_memory.or(bounds.max_memory.map(|m| m / 4));
-    let builder = Builder::with_store(Node::awake(init), bounds.store, rebuild, frontier_budget);
+    let finite = finite::runs_are_finite(prog);
+    // What the search adds to the process's memory is measured from here.
+    let resident_at_start = crate::memory::resident_bytes();
+    // A fingerprint store of a program whose runs all end keeps no edges
+    // (the graph has no cycle, its bottom components are its terminal
+    // nodes): a node's fingerprint is then all it costs in memory. Its
+    // complete runs are not counted.
+    let edges = !(finite && bounds.store == StoreKind::Fingerprint);
+    let builder = Builder::with_store(
+        Node::awake(init),
+        bounds.store,
+        rebuild,
+        frontier_budget,
+        edges,
+    );
     // A bit-state search of a program that may cycle notes where
     // goroutines stand blocked in open nodes (`decide_cycles`).
-    let bitstate_cycles =
-        matches!(bounds.store, StoreKind::Bitstate { .. }) && !finite::runs_are_finite(prog);
+    let bitstate_cycles = matches!(bounds.store, StoreKind::Bitstate { .. }) && !finite;
     // Leaks certain in the expanded states (`detect::certain`), kept only
     // if a bound cuts the search: a complete search decides leaks on its
     // bottom components alone.
@@ -690,7 +704,15 @@ fn search(
     stats.states = graph.len();
     stats.distinct_states = graph.distinct_states();
     stats.collision_probability = graph.collision_probability();
-    stats.frontier = graph.frontier_stats();
+    stats.frontier = graph.frontier_stats().map(|mut f| {
+        f.resident_beyond = resident_at_start
+            .zip(crate::memory::peak_resident_bytes())
+            .map(|(start, peak)| {
+                peak.saturating_sub(start)
+                    .saturating_sub(f.peak_memory_bytes)
+            });
+        f
+    });
     stats.bitstate = bitstate;
     stats.reduction = match reducer {
         None => Applied::None,

@@ -14,13 +14,14 @@
 use hashbrown::hash_table::{Entry, HashTable};
 
 use super::encode::{decode_node, encode_node};
+use super::fpset::FingerprintSet;
 use super::frontier::{Frontier, FrontierStats};
-use super::Node;
+use super::{Node, UNKNOWN};
 
 /// A node taken from the frontier to expand.
-pub(crate) enum Taken {
+pub(crate) enum Taken<'a> {
     /// The node, encoded whole ([`encode_node`]).
-    Bytes(Box<[u8]>),
+    Bytes(&'a [u8]),
     /// It waited in a spilled segment that could not be read back: only
     /// its path, in the graph, is left.
     Lost,
@@ -60,13 +61,8 @@ fn split(encoded: &[u8]) -> (u64, u64, &[u8]) {
 
 /// Visited nodes as fingerprints; waiting nodes in full.
 pub(crate) struct FingerprintStore {
-    /// Each node's fingerprint, by id.
-    fingerprints: Vec<u64>,
-    /// The ids, hashed by their fingerprints.
-    index: HashTable<u32>,
-    /// Each node's state's fingerprint (without its sleep set), by id:
-    /// how many distinct states the nodes hold.
-    state_fingerprints: Vec<u64>,
+    /// The fingerprints of the nodes stored.
+    visited: Visited,
     /// The nodes not expanded yet, encoded, in id order from `first`
     /// (spilled to files beyond its memory budget).
     frontier: Frontier,
@@ -76,14 +72,39 @@ pub(crate) struct FingerprintStore {
     buf: Vec<u8>,
 }
 
+/// How the fingerprints are kept.
+enum Visited {
+    /// With each node's id, for a graph that records edges.
+    Ids {
+        /// Each node's fingerprint, by id.
+        fingerprints: Vec<u64>,
+        /// The ids, hashed by their fingerprints.
+        index: HashTable<u32>,
+        /// Each node's state's fingerprint (without its sleep set), by
+        /// id: how many distinct states the nodes hold.
+        state_fingerprints: Vec<u64>,
+    },
+    /// The fingerprints alone (10 to 15 bytes each), for a graph without
+    /// edges: a node met again is only known to be visited.
+    Set(FingerprintSet),
+}
+
 impl FingerprintStore {
     /// An empty store whose frontier keeps at most about `frontier_budget`
-    /// bytes in memory (`None`: all of it).
-    pub(crate) fn new(frontier_budget: Option<u64>) -> FingerprintStore {
+    /// bytes in memory (`None`: all of it); `ids`: whether a node met
+    /// again must be named (its id: the graph records edges), else only
+    /// known to be visited ([`UNKNOWN`] stands for its id).
+    pub(crate) fn new(frontier_budget: Option<u64>, ids: bool) -> FingerprintStore {
         FingerprintStore {
-            fingerprints: Vec::new(),
-            index: HashTable::new(),
-            state_fingerprints: Vec::new(),
+            visited: if ids {
+                Visited::Ids {
+                    fingerprints: Vec::new(),
+                    index: HashTable::new(),
+                    state_fingerprints: Vec::new(),
+                }
+            } else {
+                Visited::Set(FingerprintSet::default())
+            },
             frontier: Frontier::new(frontier_budget),
             first: 0,
             buf: Vec::new(),
@@ -92,11 +113,14 @@ impl FingerprintStore {
 
     /// How many nodes were stored.
     pub(crate) fn len(&self) -> usize {
-        self.fingerprints.len()
+        match &self.visited {
+            Visited::Ids { fingerprints, .. } => fingerprints.len(),
+            Visited::Set(set) => set.len(),
+        }
     }
 
-    /// Stores `node` unless its fingerprint is known; returns its id and
-    /// whether it is new.
+    /// Stores `node` unless its fingerprint is known; returns its id (or
+    /// [`UNKNOWN`] for a known one, without ids) and whether it is new.
     pub(crate) fn insert(&mut self, node: &Node) -> (u32, bool) {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
@@ -110,49 +134,68 @@ impl FingerprintStore {
     /// ([`encode_for`]).
     pub(crate) fn insert_encoded(&mut self, encoded: &[u8]) -> (u32, bool) {
         let (fp, state_fp, bytes) = split(encoded);
-        let fingerprints = &self.fingerprints;
-        match self.index.entry(
-            fp,
-            |&id| fingerprints[id as usize] == fp,
-            |&id| fingerprints[id as usize],
-        ) {
-            Entry::Occupied(e) => (*e.get(), false),
-            Entry::Vacant(e) => {
-                let id = self.fingerprints.len() as u32;
-                e.insert(id);
-                self.fingerprints.push(fp);
-                self.state_fingerprints.push(state_fp);
-                self.frontier.push_back(bytes.into());
-                (id, true)
+        let id = self.len() as u32;
+        match &mut self.visited {
+            Visited::Ids {
+                fingerprints,
+                index,
+                state_fingerprints,
+            } => {
+                let known = &*fingerprints;
+                match index.entry(fp, |&id| known[id as usize] == fp, |&id| known[id as usize]) {
+                    Entry::Occupied(e) => return (*e.get(), false),
+                    Entry::Vacant(e) => {
+                        e.insert(id);
+                        fingerprints.push(fp);
+                        state_fingerprints.push(state_fp);
+                    }
+                }
+            }
+            Visited::Set(set) => {
+                if !set.insert(fp) {
+                    return (UNKNOWN, false);
+                }
             }
         }
+        self.frontier.push_back(bytes);
+        (id, true)
     }
 
-    /// The id of `node`, if its fingerprint is known.
-    pub(crate) fn find(&self, node: &Node) -> Option<u32> {
+    /// Whether the fingerprint of `node` is known.
+    pub(crate) fn contains(&self, node: &Node) -> bool {
         let mut buf = Vec::new();
         encode_for(&mut buf, node);
-        self.find_encoded(&buf)
+        self.contains_encoded(&buf)
     }
 
-    /// The id of a node another thread encoded ([`encode_for`]), if its
-    /// fingerprint is known.
-    pub(crate) fn find_encoded(&self, encoded: &[u8]) -> Option<u32> {
+    /// Whether the fingerprint of a node another thread encoded
+    /// ([`encode_for`]) is known.
+    pub(crate) fn contains_encoded(&self, encoded: &[u8]) -> bool {
         let (fp, _, _) = split(encoded);
-        self.index
-            .find(fp, |&id| self.fingerprints[id as usize] == fp)
-            .copied()
+        match &self.visited {
+            Visited::Ids {
+                fingerprints,
+                index,
+                ..
+            } => index
+                .find(fp, |&id| fingerprints[id as usize] == fp)
+                .is_some(),
+            Visited::Set(set) => set.contains(fp),
+        }
     }
 
     /// Takes node `id`, the frontier's front, to expand it (it is dropped
     /// from the store: asked for again, it is rebuilt); `None` when it is
     /// not the front.
-    pub(crate) fn take_next(&mut self, id: u32) -> Option<Taken> {
+    pub(crate) fn take_next(&mut self, id: u32) -> Option<Taken<'_>> {
         if id != self.first {
             return None;
         }
-        let bytes = self.frontier.pop_front()?;
         self.first += 1;
+        let Some(bytes) = self.frontier.pop_front() else {
+            self.first -= 1;
+            return None;
+        };
         if bytes.is_empty() {
             // Its segment could not be read back: the caller rebuilds it.
             return Some(Taken::Lost);
@@ -166,12 +209,20 @@ impl FingerprintStore {
         self.frontier.get(at).map(decode_node)
     }
 
-    /// How many distinct states the nodes hold (by fingerprint).
-    pub(crate) fn distinct_states(&self) -> usize {
-        let mut fps = self.state_fingerprints.clone();
-        fps.sort_unstable();
-        fps.dedup();
-        fps.len()
+    /// How many distinct states the nodes hold (by fingerprint); `None`
+    /// without ids (only the nodes' fingerprints are kept).
+    pub(crate) fn distinct_states(&self) -> Option<usize> {
+        match &self.visited {
+            Visited::Ids {
+                state_fingerprints, ..
+            } => {
+                let mut fps = state_fingerprints.clone();
+                fps.sort_unstable();
+                fps.dedup();
+                Some(fps.len())
+            }
+            Visited::Set(_) => None,
+        }
     }
 
     /// The chance that two of the nodes stored share a fingerprint (so one
@@ -183,9 +234,17 @@ impl FingerprintStore {
 
     /// Bytes held (for statistics).
     pub(crate) fn heap_bytes(&self) -> usize {
-        (self.fingerprints.capacity() + self.state_fingerprints.capacity()) * 8
-            + self.index.capacity() * 4
-            + self.frontier.heap_bytes()
+        let visited = match &self.visited {
+            Visited::Ids {
+                fingerprints,
+                index,
+                state_fingerprints,
+            } => {
+                (fingerprints.capacity() + state_fingerprints.capacity()) * 8 + index.capacity() * 4
+            }
+            Visited::Set(set) => set.heap_bytes(),
+        };
+        visited + self.frontier.heap_bytes()
     }
 
     /// What the frontier did with its memory budget.
@@ -212,7 +271,7 @@ mod tests {
     /// paths), the others intact, and the statistics say how many.
     #[test]
     fn nodes_of_a_lost_segment_are_taken_as_lost() {
-        let mut store = FingerprintStore::new(Some(2_000));
+        let mut store = FingerprintStore::new(Some(2_000), true);
         for i in 0..400 {
             assert_eq!(store.insert(&node(i)), (i as u32, true));
         }
@@ -221,7 +280,7 @@ mod tests {
         let mut lost = 0;
         for i in 0..400 {
             match store.take_next(i as u32) {
-                Some(Taken::Bytes(b)) => assert_eq!(decode_node(&b), node(i)),
+                Some(Taken::Bytes(b)) => assert_eq!(decode_node(b), node(i)),
                 Some(Taken::Lost) => lost += 1,
                 None => panic!("node {i} is the front"),
             }

@@ -19,10 +19,10 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use super::intern::push_varint;
+use super::intern::{push_varint, read_varint};
 
 /// What a frontier did with its budget, for `--stats`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,22 +41,34 @@ pub struct FrontierStats {
     /// Waiting nodes lost with the segments that could not be read back
     /// (rebuilt from their paths).
     pub lost: u64,
+    /// How much the process's peak resident memory grew over the search
+    /// beyond the frontier's most bytes in memory: the peak (`VmHWM`,
+    /// over the whole process) less the resident memory when the search
+    /// started, less `peak_memory_bytes` (`None` where the system does not
+    /// say). What the visited set and the rest of the search cost, the
+    /// frontier set apart.
+    pub resident_beyond: Option<u64>,
 }
 
 /// Encoded nodes in order: `head`, then the `spilled` segments, then
-/// `tail`.
+/// `tail`. Nodes are kept back to back in chunks (each a length, as a
+/// varint, then the bytes: a segment's format too), not one allocation
+/// each: what the frontier holds in memory is what it counts, and a chunk
+/// read to its end is freed whole.
 pub(crate) struct Frontier {
-    head: VecDeque<Box<[u8]>>,
+    head: VecDeque<Chunk>,
     spilled: VecDeque<Segment>,
-    tail: Vec<Box<[u8]>>,
-    /// Bytes of the nodes in `head` and `tail`.
+    tail: Vec<Chunk>,
+    /// Bytes of the chunks in `head` and `tail` (their capacities).
     memory: u64,
-    /// Bytes of the nodes in `tail`.
+    /// Bytes of the chunks in `tail`.
     tail_bytes: u64,
     /// How many nodes wait on disk.
     on_disk: usize,
     /// The in-memory budget; `None`: never spill.
     budget: Option<u64>,
+    /// The size of a new chunk.
+    chunk: usize,
     /// The folder of the segments, made at the first spill.
     dir: Option<PathBuf>,
     stats: FrontierStats,
@@ -68,8 +80,85 @@ struct Segment {
     count: usize,
 }
 
-/// What a waiting node costs in memory beyond its bytes (its boxed slice).
-const PER_NODE: u64 = 16;
+/// The size of a chunk without a budget, or with a large one.
+const CHUNK: usize = 1 << 16;
+
+/// Nodes back to back: each its length (a varint), then its bytes; the
+/// first `taken` were taken, and the next starts at `at`.
+struct Chunk {
+    bytes: Vec<u8>,
+    count: usize,
+    taken: usize,
+    at: usize,
+}
+
+impl Chunk {
+    fn new(capacity: usize) -> Chunk {
+        Chunk {
+            bytes: Vec::with_capacity(capacity),
+            count: 0,
+            taken: 0,
+            at: 0,
+        }
+    }
+
+    /// A chunk read back from a segment of `count` nodes.
+    fn read(bytes: Vec<u8>, count: usize) -> Chunk {
+        Chunk {
+            bytes,
+            count,
+            taken: 0,
+            at: 0,
+        }
+    }
+
+    /// Whether `len` more bytes of a node fit without growing.
+    fn room(&self, len: usize) -> bool {
+        self.bytes.len() + len + 10 <= self.bytes.capacity()
+    }
+
+    fn push(&mut self, node: &[u8]) {
+        push_varint(&mut self.bytes, node.len() as u64);
+        self.bytes.extend_from_slice(node);
+        self.count += 1;
+    }
+
+    /// The node at byte `at` and where the next one starts.
+    fn node_at(&self, at: usize) -> (&[u8], usize) {
+        let mut i = at;
+        let len = read_varint(&self.bytes, &mut i) as usize;
+        (&self.bytes[i..i + len], i + len)
+    }
+
+    /// Takes the next node, if one is left.
+    fn pop(&mut self) -> Option<&[u8]> {
+        if self.taken == self.count {
+            return None;
+        }
+        let at = self.at;
+        let (_, next) = self.node_at(at);
+        self.at = next;
+        self.taken += 1;
+        Some(self.node_at(at).0)
+    }
+
+    /// The `i`-th node not taken yet.
+    fn nth(&self, i: usize) -> &[u8] {
+        let mut at = self.at;
+        for _ in 0..i {
+            at = self.node_at(at).1;
+        }
+        self.node_at(at).0
+    }
+
+    fn left(&self) -> usize {
+        self.count - self.taken
+    }
+
+    fn cost(&self) -> u64 {
+        self.bytes.capacity() as u64
+    }
+}
 
 impl Frontier {
     /// An empty frontier that spills beyond `budget` bytes in memory.
@@ -82,6 +171,9 @@ impl Frontier {
             tail_bytes: 0,
             on_disk: 0,
             budget,
+            // Chunks small beside the budget, so that the memory held
+            // follows it closely.
+            chunk: budget.map_or(CHUNK, |b| (b / 16).clamp(1, CHUNK as u64) as usize),
             dir: None,
             stats: FrontierStats::default(),
         }
@@ -90,16 +182,23 @@ impl Frontier {
     /// How many nodes wait.
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.head.len() + self.on_disk + self.tail.len()
+        self.head.iter().map(Chunk::left).sum::<usize>()
+            + self.on_disk
+            + self.tail.iter().map(|c| c.count).sum::<usize>()
     }
 
     /// Appends a node at the back.
-    pub(crate) fn push_back(&mut self, bytes: Box<[u8]>) {
-        let cost = bytes.len() as u64 + PER_NODE;
-        self.memory += cost;
-        self.tail_bytes += cost;
-        self.tail.push(bytes);
-        self.stats.peak_memory_bytes = self.stats.peak_memory_bytes.max(self.memory);
+    pub(crate) fn push_back(&mut self, node: &[u8]) {
+        if !self.tail.last().is_some_and(|c| c.room(node.len())) {
+            let chunk = Chunk::new(self.chunk.max(node.len() + 10));
+            self.memory += chunk.cost();
+            self.tail_bytes += chunk.cost();
+            self.tail.push(chunk);
+            self.stats.peak_memory_bytes = self.stats.peak_memory_bytes.max(self.memory);
+        }
+        if let Some(c) = self.tail.last_mut() {
+            c.push(node);
+        }
         // Over budget: the back goes to disk once it holds a quarter of the
         // budget (so files are large and few). The front holds at most one
         // segment's worth, so memory stays within about 1.25 budgets.
@@ -125,21 +224,16 @@ impl Frontier {
         };
         let path = dir.join(format!("{}.seg", self.stats.segments));
         let mut out = BufWriter::new(File::create(&path)?);
-        let mut len = Vec::with_capacity(10);
         let mut written = 0u64;
-        for bytes in &self.tail {
-            len.clear();
-            push_varint(&mut len, bytes.len() as u64);
-            out.write_all(&len)?;
-            out.write_all(bytes)?;
-            written += (len.len() + bytes.len()) as u64;
+        let mut count = 0;
+        for c in &self.tail {
+            out.write_all(&c.bytes)?;
+            written += c.bytes.len() as u64;
+            count += c.count;
         }
         out.flush()?;
-        self.spilled.push_back(Segment {
-            path,
-            count: self.tail.len(),
-        });
-        self.on_disk += self.tail.len();
+        self.spilled.push_back(Segment { path, count });
+        self.on_disk += count;
         self.stats.segments += 1;
         self.stats.spilled_bytes += written;
         self.memory -= self.tail_bytes;
@@ -151,44 +245,60 @@ impl Frontier {
     /// Takes the node at the front (`None` when none waits). A node of a
     /// segment that could not be read back comes out empty (see the
     /// module's comment): the caller rebuilds it.
-    pub(crate) fn pop_front(&mut self) -> Option<Box<[u8]>> {
-        if self.head.is_empty() {
+    pub(crate) fn pop_front(&mut self) -> Option<&[u8]> {
+        loop {
+            if let Some(c) = self.head.front() {
+                if c.left() > 0 {
+                    break;
+                }
+                self.memory -= c.cost();
+                self.head.pop_front();
+                continue;
+            }
             if let Some(segment) = self.spilled.pop_front() {
                 self.on_disk -= segment.count;
-                let nodes = match read_segment(&segment) {
-                    Ok(nodes) => nodes,
+                let chunk = match std::fs::read(&segment.path) {
+                    Ok(bytes) => Chunk::read(bytes, segment.count),
                     Err(e) => {
                         self.stats.lost += segment.count as u64;
                         self.stats.read_failure.get_or_insert_with(|| e.to_string());
-                        (0..segment.count).map(|_| Box::default()).collect()
+                        // One empty node (length 0) per node lost.
+                        Chunk::read(vec![0u8; segment.count], segment.count)
                     }
                 };
                 let _ = std::fs::remove_file(&segment.path);
-                for bytes in nodes {
-                    self.memory += bytes.len() as u64 + PER_NODE;
-                    self.head.push_back(bytes);
-                }
+                self.memory += chunk.cost();
                 self.stats.peak_memory_bytes = self.stats.peak_memory_bytes.max(self.memory);
-            } else {
-                self.head.extend(self.tail.drain(..));
-                self.tail_bytes = 0;
+                self.head.push_back(chunk);
+                continue;
             }
+            if self.tail.is_empty() {
+                return None;
+            }
+            self.head.extend(self.tail.drain(..));
+            self.tail_bytes = 0;
         }
-        let bytes = self.head.pop_front()?;
-        self.memory -= bytes.len() as u64 + PER_NODE;
-        Some(bytes)
+        self.head.front_mut().and_then(Chunk::pop)
     }
 
     /// The node `at` places from the front, if it waits in memory.
     pub(crate) fn get(&self, at: usize) -> Option<&[u8]> {
-        if at < self.head.len() {
-            // A lost node (empty) is not in memory either.
-            return self.head.get(at).map(|b| &**b).filter(|b| !b.is_empty());
+        let mut at = at;
+        for c in &self.head {
+            if at < c.left() {
+                // A lost node (empty) is not in memory either.
+                return Some(c.nth(at)).filter(|b| !b.is_empty());
+            }
+            at -= c.left();
         }
-        let at = at - self.head.len();
-        at.checked_sub(self.on_disk)
-            .and_then(|i| self.tail.get(i))
-            .map(|b| &**b)
+        let mut at = at.checked_sub(self.on_disk)?;
+        for c in &self.tail {
+            if at < c.count {
+                return Some(c.nth(at));
+            }
+            at -= c.count;
+        }
+        None
     }
 
     /// Bytes held in memory (for statistics).
@@ -236,40 +346,6 @@ fn new_dir() -> std::io::Result<PathBuf> {
     }
 }
 
-/// The nodes of a segment, in order.
-fn read_segment(segment: &Segment) -> std::io::Result<Vec<Box<[u8]>>> {
-    let mut input = BufReader::new(File::open(&segment.path)?);
-    let mut nodes = Vec::with_capacity(segment.count);
-    for _ in 0..segment.count {
-        let len = read_varint_from(&mut input)? as usize;
-        let mut bytes = vec![0u8; len];
-        input.read_exact(&mut bytes)?;
-        nodes.push(bytes.into_boxed_slice());
-    }
-    Ok(nodes)
-}
-
-/// Reads a LEB128 varint from `input`.
-fn read_varint_from(input: &mut impl Read) -> std::io::Result<u64> {
-    let mut v = 0u64;
-    let mut shift = 0;
-    loop {
-        let mut b = [0u8; 1];
-        input.read_exact(&mut b)?;
-        v |= u64::from(b[0] & 0x7f) << shift;
-        if b[0] & 0x80 == 0 {
-            return Ok(v);
-        }
-        shift += 7;
-        if shift > 63 {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "a spilled frontier segment is corrupt",
-            ));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,7 +364,7 @@ mod tests {
         let mut next = 0u32;
         for round in 0..40 {
             for _ in 0..(round % 5) * 3 {
-                f.push_back(node(next));
+                f.push_back(&node(next));
                 expected.push_back(node(next));
                 next += 1;
             }
@@ -298,13 +374,13 @@ mod tests {
                 }
             }
             for _ in 0..(round % 3) {
-                assert_eq!(f.pop_front(), expected.pop_front());
+                assert_eq!(f.pop_front(), expected.pop_front().as_deref());
             }
             assert_eq!(f.len(), expected.len());
             assert!(f.heap_bytes() <= 2 * 300, "{}", f.heap_bytes());
         }
         while let Some(e) = expected.pop_front() {
-            assert_eq!(f.pop_front(), Some(e));
+            assert_eq!(f.pop_front(), Some(&*e));
         }
         assert_eq!(f.pop_front(), None);
         let stats = f.stats();
@@ -317,7 +393,7 @@ mod tests {
     fn without_a_budget_nothing_spills() {
         let mut f = Frontier::new(None);
         for i in 0..1000 {
-            f.push_back(node(i));
+            f.push_back(&node(i));
         }
         assert_eq!(f.stats().segments, 0);
         assert_eq!(f.get(999), Some(&*node(999)));
@@ -330,21 +406,21 @@ mod tests {
     fn a_segment_lost_leaves_placeholders_in_order() {
         let mut f = Frontier::new(Some(100));
         for i in 0..200 {
-            f.push_back(node(i));
+            f.push_back(&node(i));
         }
         let first = f.spilled.front().map(|s| (s.path.clone(), s.count));
         let (path, count) = first.expect("spilled");
         std::fs::remove_file(&path).expect("removes");
         let mut out = Vec::new();
         while let Some(bytes) = f.pop_front() {
-            out.push(bytes);
+            out.push(bytes.to_vec());
         }
         assert_eq!(out.len(), 200);
         let lost = out.iter().filter(|b| b.is_empty()).count();
         assert_eq!(lost, count);
         for (i, bytes) in out.iter().enumerate() {
             if !bytes.is_empty() {
-                assert_eq!(*bytes, node(i as u32), "node {i} in place");
+                assert_eq!(&bytes[..], &*node(i as u32), "node {i} in place");
             }
         }
         let stats = f.stats();
@@ -357,7 +433,7 @@ mod tests {
     fn files_are_removed() {
         let mut f = Frontier::new(Some(100));
         for i in 0..200 {
-            f.push_back(node(i));
+            f.push_back(&node(i));
         }
         let dir = f.dir.clone().expect("spilled");
         assert!(dir.exists());

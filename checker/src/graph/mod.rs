@@ -12,6 +12,7 @@
 mod bitstate;
 mod encode;
 mod fingerprint;
+mod fpset;
 mod frontier;
 mod intern;
 mod packed;
@@ -261,6 +262,17 @@ pub struct Graph {
     level_start: Vec<u32>,
     /// How many nodes (a prefix, in id order) were expanded.
     expanded: usize,
+    /// Whether the edges (and each node's crashes and sleeping steps) are
+    /// recorded. Without them (a fingerprint store of a program whose
+    /// runs are all finite, so the graph has no cycle), the bottom
+    /// components are the nodes in `terminal`, and complete runs are not
+    /// counted.
+    edges: bool,
+    /// Without edges: the expanded nodes with no successor, no crash and
+    /// nothing asleep (the bottom components of an acyclic graph).
+    terminal: Vec<StateId>,
+    /// Without edges: successors added to the node being expanded.
+    out_now: u32,
     /// Successors of expanded node `i`: `targets[offsets[i]..offsets[i+1]]`.
     offsets: Vec<u32>,
     /// Edge targets.
@@ -340,19 +352,21 @@ impl Graph {
     pub(crate) fn contains(&self, node: &Node) -> bool {
         match &self.nodes {
             Store::Full(nodes) => nodes.find(node).is_some(),
-            Store::Fingerprint(nodes) => nodes.find(node).is_some(),
+            Store::Fingerprint(nodes) => nodes.contains(node),
             Store::Bitstate(nodes) => nodes.contains(node),
         }
     }
 
     /// How many distinct states the nodes hold (with sleep sets, a state
     /// may be stored once per sleep set it was reached with). A bit-state
-    /// store keeps nothing to tell them apart: it counts its nodes.
-    pub(crate) fn distinct_states(&self) -> usize {
+    /// store keeps nothing to tell them apart: it counts its nodes. A
+    /// fingerprint store without ids keeps only the nodes' fingerprints:
+    /// `None`.
+    pub(crate) fn distinct_states(&self) -> Option<usize> {
         match &self.nodes {
-            Store::Full(nodes) => nodes.distinct_states(),
+            Store::Full(nodes) => Some(nodes.distinct_states()),
             Store::Fingerprint(nodes) => nodes.distinct_states(),
-            Store::Bitstate(nodes) => nodes.len(),
+            Store::Bitstate(nodes) => Some(nodes.len()),
         }
     }
 
@@ -398,6 +412,18 @@ impl Graph {
         &self.open_blocked
     }
 
+    /// Whether the edges are recorded (see [`Builder::with_store`]).
+    pub(crate) fn edges_kept(&self) -> bool {
+        self.edges
+    }
+
+    /// Without edges: the expanded nodes with no successor, no crash and
+    /// nothing asleep, in id order (the bottom components of the graph,
+    /// which has no cycle).
+    pub(crate) fn terminal(&self) -> &[StateId] {
+        &self.terminal
+    }
+
     /// Bytes the graph holds on the heap: its store, links and edges.
     pub(crate) fn heap_bytes(&self) -> usize {
         let store = match &self.nodes {
@@ -409,6 +435,7 @@ impl Graph {
             + self.parent.heap_bytes()
             + (self.level_start.capacity() + self.offsets.capacity() + self.targets.capacity()) * 4
             + self.crashes.capacity()
+            + self.terminal.capacity() * 4
             + self.many_crashes.len() * 16
             + (self.asleep.capacity() + self.open.capacity()) / 8
     }
@@ -489,6 +516,10 @@ impl Graph {
     /// itself or a later one, so every cycle but a self-loop has an
     /// unknown edge: the one into its smallest id.)
     pub(crate) fn has_cycle(&self) -> bool {
+        if !self.edges {
+            // Kept without edges only when every run is finite.
+            return false;
+        }
         if self.open.any() {
             return true;
         }
@@ -504,7 +535,7 @@ impl Graph {
     /// (the rest lie only on explorations that end asleep).
     pub(crate) fn complete_runs(&self) -> Option<(u128, usize)> {
         let n = self.expanded;
-        if n != self.len() || self.open.any() {
+        if !self.edges || n != self.len() || self.open.any() {
             return None;
         }
         let mut mark = vec![0u8; n];
@@ -559,6 +590,9 @@ impl Graph {
             parent: Parents::default(),
             level_start: Vec::new(),
             expanded: 0,
+            edges: true,
+            terminal: Vec::new(),
+            out_now: 0,
             offsets: vec![0],
             targets: Vec::new(),
             crashes: Vec::new(),
@@ -573,23 +607,30 @@ impl Graph {
 impl Builder {
     /// A graph with `start` as its only node (id 0), stored in full.
     pub fn new(start: Node) -> Builder {
-        Builder::with_store(start, StoreKind::Full, None, None)
+        Builder::with_store(start, StoreKind::Full, None, None, true)
     }
 
     /// A graph with `start` as its only node (id 0), stored as `kind`
     /// says; `rebuild` rebuilds a dropped node (required for the
     /// fingerprint and bit-state stores).
     /// `frontier_budget`: the bytes a fingerprint store's frontier keeps
-    /// in memory before it spills to files (`None`: no limit).
+    /// in memory before it spills to files (`None`: no limit). `edges`:
+    /// whether to record the edges; only a fingerprint store may go
+    /// without, and only for a program whose runs are all finite (see
+    /// [`Graph::has_cycle`]).
     pub(crate) fn with_store(
         start: Node,
         kind: StoreKind,
         rebuild: Option<Rebuild>,
         frontier_budget: Option<u64>,
+        edges: bool,
     ) -> Builder {
+        let edges = edges || kind != StoreKind::Fingerprint;
         let mut nodes = match kind {
             StoreKind::Full => Store::Full(NodeStore::default()),
-            StoreKind::Fingerprint => Store::Fingerprint(FingerprintStore::new(frontier_budget)),
+            StoreKind::Fingerprint => {
+                Store::Fingerprint(FingerprintStore::new(frontier_budget, edges))
+            }
             StoreKind::Bitstate {
                 bytes,
                 hash_functions,
@@ -606,7 +647,12 @@ impl Builder {
                 n.insert(&start);
             }
         }
-        let mut parent = Parents::default();
+        // A store that drops expanded nodes keeps their parent links on
+        // disk, as TLC does: its memory per node is its fingerprint.
+        let mut parent = match kind {
+            StoreKind::Full => Parents::default(),
+            StoreKind::Fingerprint | StoreKind::Bitstate { .. } => Parents::on_disk(),
+        };
         parent.push_start();
         Builder {
             graph: Graph {
@@ -615,6 +661,9 @@ impl Builder {
                 parent,
                 level_start: vec![0],
                 expanded: 0,
+                edges,
+                terminal: Vec::new(),
+                out_now: 0,
                 offsets: vec![0],
                 targets: Vec::new(),
                 crashes: Vec::new(),
@@ -646,7 +695,7 @@ impl Builder {
             }
             Store::Fingerprint(nodes) => match nodes.take_next(s) {
                 Some(fingerprint::Taken::Bytes(bytes)) => {
-                    out.set_whole(&bytes);
+                    out.set_whole(bytes);
                     return;
                 }
                 Some(fingerprint::Taken::Lost) => true,
@@ -673,7 +722,7 @@ impl Builder {
     pub(crate) fn contains_encoded(&self, encoded: &Encoded) -> bool {
         match &self.graph.nodes {
             Store::Full(nodes) => nodes.find_encoded(encoded).is_some(),
-            Store::Fingerprint(nodes) => nodes.find_encoded(encoded).is_some(),
+            Store::Fingerprint(nodes) => nodes.contains_encoded(encoded),
             Store::Bitstate(nodes) => nodes.contains_encoded(encoded),
         }
     }
@@ -729,7 +778,11 @@ impl Builder {
                 g.level_start.push(id);
             }
         }
-        g.targets.push(id);
+        if g.edges {
+            g.targets.push(id);
+        } else {
+            g.out_now += 1;
+        }
     }
 
     /// The node being expanded: the first one not expanded yet.
@@ -776,6 +829,13 @@ impl Builder {
             }
         }
         g.expanded += 1;
+        if !g.edges {
+            if g.out_now == 0 && crashes == 0 && asleep == 0 {
+                g.terminal.push(s);
+            }
+            g.out_now = 0;
+            return;
+        }
         g.offsets.push(g.targets.len() as u32);
         match u8::try_from(crashes) {
             Ok(n) if n < MANY_CRASHES => g.crashes.push(n),
@@ -808,7 +868,10 @@ impl Builder {
     pub(crate) fn abandon(&mut self, s: StateId) {
         debug_assert_eq!(s, self.expanding());
         let g = &mut self.graph;
-        g.targets.truncate(g.offsets[s as usize] as usize);
+        g.out_now = 0;
+        if g.edges {
+            g.targets.truncate(g.offsets[s as usize] as usize);
+        }
         if let Some(mut open) = g.open.get_mut(s as usize) {
             *open = false;
         }

@@ -2,9 +2,25 @@
 //! transition packed into a `u32` (small goroutine positions and arms, the
 //! usual case), or an index into the transitions packed into a `u64`, or
 //! kept whole when even that is too small.
+//!
+//! The 8 bytes of each node stay in memory, or, for the stores that keep
+//! no full nodes ([`Parents::on_disk`]), go to a file, as TLC keeps its
+//! trace: written in id order through a buffer, read back one record at a
+//! time when a path is asked for (a counterexample, a node to rebuild),
+//! so that they cost no memory per node. If the disk refuses a write, the
+//! links stay in memory from then on (the search's `--max-memory` bound
+//! still holds).
+
+use std::fs::File;
+use std::io::Write;
+use std::os::unix::fs::FileExt;
+use std::path::PathBuf;
 
 use crate::semantics::{Transition, PLAIN};
 use crate::value::ObjRef;
+
+/// Links written to the file at once (8 bytes each: 512 KiB).
+const FLUSH: usize = 1 << 16;
 
 /// No parent: the start node.
 const NO_PARENT: u32 = u32::MAX;
@@ -25,21 +41,104 @@ const NARROW_PLAIN_ARM: u32 = 0x3f;
 /// The parent links of every node, by id.
 #[derive(Default)]
 pub(crate) struct Parents {
-    /// The parent's id, or [`NO_PARENT`].
-    parent: Vec<u32>,
-    /// The packed transition from the parent (narrow form).
-    via: Vec<u32>,
+    /// Links `written..` (all of them unless on disk): the parent's id, or
+    /// [`NO_PARENT`], and the packed transition (narrow form).
+    links: Vec<(u32, u32)>,
+    /// The file holding links `0..written`, when on disk.
+    file: Option<LinkFile>,
+    /// How many links the file holds.
+    written: usize,
     /// Transitions too large for the narrow form, in the wide one.
     wide: Vec<u64>,
     /// Transitions too large for the wide form.
     aside: Vec<Transition>,
 }
 
+/// The file of links written so far.
+struct LinkFile {
+    file: File,
+    path: PathBuf,
+    /// False once a write failed: the links stay in memory.
+    writable: bool,
+}
+
+impl Drop for LinkFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 impl Parents {
+    /// Parent links kept in a file in the system's temporary folder
+    /// (`TMPDIR`), not in memory; in memory if the file cannot be made.
+    pub(crate) fn on_disk() -> Parents {
+        let file = new_file().ok().map(|(file, path)| LinkFile {
+            file,
+            path,
+            writable: true,
+        });
+        Parents {
+            file,
+            ..Parents::default()
+        }
+    }
+
     /// Records the start node's (absent) parent.
     pub(crate) fn push_start(&mut self) {
-        self.parent.push(NO_PARENT);
-        self.via.push(0);
+        self.push_link(NO_PARENT, 0);
+    }
+
+    fn push_link(&mut self, parent: u32, via: u32) {
+        self.links.push((parent, via));
+        if self.links.len() >= FLUSH {
+            self.flush();
+        }
+    }
+
+    /// Writes the links in memory to the file, if there is one that
+    /// takes them.
+    fn flush(&mut self) {
+        let Some(f) = self.file.as_mut().filter(|f| f.writable) else {
+            return;
+        };
+        let mut bytes = Vec::with_capacity(self.links.len() * 8);
+        for &(p, v) in &self.links {
+            bytes.extend_from_slice(&p.to_le_bytes());
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        match f.file.write_all(&bytes) {
+            Ok(()) => {
+                self.written += self.links.len();
+                self.links.clear();
+                self.links.shrink_to(FLUSH);
+            }
+            Err(_) => {
+                // Part of the bytes may be in the file: links from
+                // `written` on are read from memory only.
+                f.writable = false;
+            }
+        }
+    }
+
+    /// The link of node `s`.
+    fn link(&self, s: u32) -> (u32, u32) {
+        let at = s as usize;
+        if at >= self.written {
+            return self.links[at - self.written];
+        }
+        let f = self
+            .file
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("internal weft bug: links written without a file"));
+        let mut b = [0u8; 8];
+        if let Err(e) = f.file.read_exact_at(&mut b, at as u64 * 8) {
+            panic!(
+                "weft could not read back the parent links it wrote to {}: {e}",
+                f.path.display()
+            );
+        }
+        let word = |k: usize| u32::from_le_bytes([b[k], b[k + 1], b[k + 2], b[k + 3]]);
+        (word(0), word(4))
     }
 
     /// Records that the next node was first reached from `from` by `t`.
@@ -56,26 +155,24 @@ impl Parents {
                 .expect("more than a billion parent links of wide transitions");
             ((ASIDE as u32) << NARROW_SHIFT) | at
         });
-        self.parent.push(from);
-        self.via.push(narrow);
+        self.push_link(from, narrow);
     }
 
     /// The parent of node `s` and the transition from it.
     pub(crate) fn get(&self, s: u32) -> Option<(u32, Transition)> {
-        let p = self.parent[s as usize];
-        (p != NO_PARENT).then(|| (p, self.unpack_narrow(self.via[s as usize])))
+        let (p, via) = self.link(s);
+        (p != NO_PARENT).then(|| (p, self.unpack_narrow(via)))
     }
 
     /// The parent of node `s`.
     pub(crate) fn parent(&self, s: u32) -> Option<u32> {
-        let p = self.parent[s as usize];
+        let (p, _) = self.link(s);
         (p != NO_PARENT).then_some(p)
     }
 
-    /// Bytes held (for statistics).
+    /// Bytes held in memory (for statistics).
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.parent.capacity() * 4
-            + self.via.capacity() * 4
+        self.links.capacity() * 8
             + self.wide.capacity() * 8
             + self.aside.capacity() * std::mem::size_of::<Transition>()
     }
@@ -123,6 +220,28 @@ impl Parents {
                 }
             }
             _ => self.aside[(v & ((1 << TAG_SHIFT) - 1)) as usize].clone(),
+        }
+    }
+}
+
+/// A new file for one search's parent links, in the system's temporary
+/// folder, opened for reading and writing.
+fn new_file() -> std::io::Result<(File, PathBuf)> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let base = std::env::temp_dir();
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = base.join(format!("weft-parents-{}-{n}", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((file, path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
         }
     }
 }
@@ -273,5 +392,48 @@ mod tests {
             10,
             "those, two more of the first seven and five of the narrow limits do not fit in 32 bits"
         );
+    }
+
+    /// Links on disk come back as they went in, from the file and from
+    /// the buffer not written yet, and cost no memory once written.
+    #[test]
+    fn links_on_disk_come_back_from_the_file_and_the_buffer() {
+        let mut parents = Parents::on_disk();
+        assert!(parents.file.is_some(), "the temporary folder takes a file");
+        parents.push_start();
+        let n = 2 * FLUSH as u32 + 10;
+        // Mostly narrow transitions; a wide one now and then.
+        let t = |i: u32| match (i % 1000, i % 2) {
+            (0, _) => Transition::Step { g: 1 << 20, alt: i },
+            (_, 0) => Transition::Step { g: i % 7, alt: 0 },
+            _ => Transition::Fire { object: ObjRef(i) },
+        };
+        for i in 1..n {
+            parents.push(i / 2, &t(i));
+        }
+        assert_eq!(parents.written, 2 * FLUSH);
+        assert_eq!(parents.get(0), None);
+        for i in [
+            1,
+            2,
+            3,
+            1000,
+            FLUSH as u32 - 1,
+            FLUSH as u32,
+            2 * FLUSH as u32,
+            n - 1,
+        ] {
+            assert_eq!(parents.get(i), Some((i / 2, t(i))), "node {i}");
+            assert_eq!(parents.parent(i), Some(i / 2));
+        }
+        // The buffer and the few wide transitions: nothing per node.
+        assert!(parents.heap_bytes() <= FLUSH * 8 + 4096);
+        let path = parents
+            .file
+            .as_ref()
+            .map(|f| f.path.clone())
+            .expect("a file");
+        drop(parents);
+        assert!(!path.exists(), "the file is removed with the links");
     }
 }

@@ -633,6 +633,7 @@ pub fn scenario_report(
                     failure: f.failure,
                     read_failure: f.read_failure,
                     lost: f.lost,
+                    resident_beyond_bytes: f.resident_beyond,
                 }),
             dpor: outcome.stats.dpor.map(|d| weft_reports::view::DporView {
                 runs: d.traces,

@@ -20,7 +20,7 @@ pub type Compare<'a> = &'a dyn Fn(&str, &Program, &Bounds, Reduction);
 pub fn essence(o: &Outcome) -> String {
     let s = &o.stats;
     format!(
-        "complete {} bound {:?}\nstates {} transitions {} depth {} runs {:?} distinct {} reduction {:?}\nbugs {:#?}\ncovered {:?}\ngrowth {:?}",
+        "complete {} bound {:?}\nstates {} transitions {} depth {} runs {:?} distinct {:?} reduction {:?}\nbugs {:#?}\ncovered {:?}\ngrowth {:?}",
         o.complete,
         o.bound,
         s.states,
