@@ -30,12 +30,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use weft_checker::explore::{explore_with, Bounds};
+use weft_checker::graph::StoreKind;
 use weft_checker::reduce::Reduction;
 use weft_models::span::SourceFile;
 
 /// The cap on one measurement (`--quick`: 10 s).
 fn cap(quick: bool) -> Duration {
-    Duration::from_secs(if quick { 10 } else { 60 })
+    Duration::from_secs(if quick { 10 } else { 40 })
 }
 
 /// How a capped measurement is shown.
@@ -229,6 +230,9 @@ struct Cell {
     peak_kb: Option<u64>,
     /// weft's own estimate of a stored state's size; SPIN's state vector.
     bytes_per_state: Option<u64>,
+    /// With the fingerprint store: the search's peak resident memory
+    /// beyond the frontier's (`--stats`), and the frontier's most bytes.
+    beyond_frontier: Option<(u64, u64)>,
     /// "bug", "clean", "> 60 s", or an error.
     verdict: String,
 }
@@ -236,7 +240,7 @@ struct Cell {
 impl Cell {
     fn to_line(&self) -> String {
         let o = |x: Option<u64>| x.map_or("-".to_string(), |v| v.to_string());
-        format!(
+        let mut line = format!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}",
             o(self.states),
             o(self.transitions),
@@ -245,12 +249,18 @@ impl Cell {
             o(self.peak_kb),
             o(self.bytes_per_state),
             self.verdict
-        )
+        );
+        if let Some((beyond, frontier)) = self.beyond_frontier {
+            line.push_str(&format!("\t{beyond}\t{frontier}"));
+        }
+        line
     }
 
     fn from_line(line: &str) -> Option<Cell> {
         let f: Vec<&str> = line.trim().split('\t').collect();
-        if f.len() != 7 {
+        // Seven fields (as the harness of `--before` writes them), or
+        // nine with the fingerprint store's memory.
+        if f.len() != 7 && f.len() != 9 {
             return None;
         }
         Some(Cell {
@@ -261,6 +271,10 @@ impl Cell {
             peak_kb: f[4].parse().ok(),
             bytes_per_state: f[5].parse().ok(),
             verdict: f[6].to_string(),
+            beyond_frontier: f
+                .get(7)
+                .zip(f.get(8))
+                .and_then(|(b, fr)| Some((b.parse().ok()?, fr.parse().ok()?))),
         })
     }
 
@@ -281,7 +295,14 @@ fn peak_kb() -> Option<u64> {
 
 // ----- measurements run in a child process -----
 
-fn measure_weft(family: Family, a: usize, b: usize, reduction: Reduction, cap: Duration) -> Cell {
+fn measure_weft(
+    family: Family,
+    a: usize,
+    b: usize,
+    reduction: Reduction,
+    store: StoreKind,
+    cap: Duration,
+) -> Cell {
     let ron = family.weft(a, b);
     let file = SourceFile::new(format!("{}.ron", family.name()), ron);
     let prog = match weft_models::compile(&file, &[]) {
@@ -291,6 +312,7 @@ fn measure_weft(family: Family, a: usize, b: usize, reduction: Reduction, cap: D
     let bounds = Bounds {
         time_limit: Some(cap),
         stop_at_first_bug: family.buggy(),
+        store,
         ..Default::default()
     };
     let start = Instant::now();
@@ -307,6 +329,11 @@ fn measure_weft(family: Family, a: usize, b: usize, reduction: Reduction, cap: D
         seconds,
         peak_kb: peak_kb(),
         bytes_per_state: Some(out.stats.bytes_per_state as u64),
+        beyond_frontier: out
+            .stats
+            .frontier
+            .as_ref()
+            .and_then(|f| Some((f.resident_beyond?, f.peak_memory_bytes))),
         verdict: if !out.bugs.is_empty() {
             "bug".into()
         } else if timed_out {
@@ -361,6 +388,7 @@ fn measure_loom(family: Family, a: usize, cap: Duration) -> Cell {
         seconds,
         peak_kb: peak_kb(),
         bytes_per_state: None,
+        beyond_frontier: None,
         verdict: if result.is_err() {
             "bug".into()
         } else if seconds >= cap.as_secs_f64() {
@@ -390,12 +418,42 @@ fn child(args: &[String]) -> Cell {
             .num_threads(1)
             .build_global()
         {
-            Ok(()) => measure_weft(family, get(2), get(3), family.reduction(), cap),
+            Ok(()) => measure_weft(
+                family,
+                get(2),
+                get(3),
+                family.reduction(),
+                StoreKind::Full,
+                cap,
+            ),
             Err(e) => Cell::failed(e.to_string()),
         },
         // Every core (`--jobs all`).
-        Some("weft-allcores") => measure_weft(family, get(2), get(3), family.reduction(), cap),
-        Some("weft-none") => measure_weft(family, get(2), get(3), Reduction::None, cap),
+        Some("weft-allcores") => measure_weft(
+            family,
+            get(2),
+            get(3),
+            family.reduction(),
+            StoreKind::Full,
+            cap,
+        ),
+        // Every core, with the fingerprint store.
+        Some("weft-fingerprint") => measure_weft(
+            family,
+            get(2),
+            get(3),
+            family.reduction(),
+            StoreKind::Fingerprint,
+            cap,
+        ),
+        Some("weft-none") => measure_weft(
+            family,
+            get(2),
+            get(3),
+            Reduction::None,
+            StoreKind::Full,
+            cap,
+        ),
         Some("loom") => measure_loom(family, get(2), cap),
         _ => Cell::failed("unknown tool"),
     }
@@ -545,6 +603,7 @@ fn measure_spin(
                     .lines()
                     .find_map(|l| l.strip_prefix("State-vector "))
                     .and_then(|x| x.split_whitespace().next()?.parse().ok()),
+                beyond_frontier: None,
                 verdict: match errors {
                     Some(0) => "clean".into(),
                     Some(_) => "bug".into(),
@@ -619,7 +678,9 @@ fn table(rows: &[Row], quick: bool, spin: bool) -> String {
          itself, a few MB, which dominates on small rows). *weft-before*: the same search by the \
          harness built from the code before this session's engine work (`--before`), in the same run. \
          *weft* runs on one thread (`--jobs 1`); *weft-allcores* is the same search on every core \
-         (`--jobs all`, the default of `weft check`; largest size of each family). \
+         (`--jobs all`, the default of `weft check`; largest size of each family); \
+         *weft-fingerprint* the same with `--store fingerprint` (no complete runs counted when every \
+         run ends: no edges are kept). \
          indexer is written as the Go program is, a slice of 128 slots and a probing loop \
          (`families::indexer_slice`), and weft's rows use `--reduction dpor` (stateless DPOR: the \
          stateful reduction sees `table[h]` as any slot); `weft-none` is the plain search of the \
@@ -821,7 +882,45 @@ fn summary(rows: &[Row]) -> String {
         }
         out.push('\n');
     }
-    // 7. Growth with N.
+    // 7. Bytes per state by store kind.
+    if rows.iter().any(|r| r.tool == "weft-fingerprint") {
+        out.push_str(
+            "\n**Bytes per stored state by store kind** (largest size of each family, every core; \
+             full: the graph's bytes per state, and peak RSS over states; fingerprint: the same, then \
+             the search's peak resident memory beyond its frontier's, over states (what `--stats` \
+             prints; the frontier's most bytes apart):",
+        );
+        for r in rows.iter().filter(|r| r.tool == "weft-fingerprint") {
+            let Some(full) = find(rows, r.family, r.a, r.b, "weft-allcores") else {
+                continue;
+            };
+            let (Some(n), Some(fs)) = (r.cell.states, full.states) else {
+                continue;
+            };
+            let rss = |c: &Cell, n: u64| c.peak_kb.map_or(0, |kb| kb * 1024 / n.max(1));
+            let _ = write!(
+                out,
+                " {} {}: full {} B, {} B RSS; fingerprint {} B, {} B RSS",
+                r.family.name(),
+                r.family.size_label(r.a, r.b),
+                full.bytes_per_state.unwrap_or(0),
+                rss(full, fs),
+                r.cell.bytes_per_state.unwrap_or(0),
+                rss(&r.cell, n),
+            );
+            if let Some((beyond, frontier)) = r.cell.beyond_frontier {
+                let _ = write!(
+                    out,
+                    ", {:.1} B beyond a frontier of {:.1} MB",
+                    beyond as f64 / n.max(1) as f64,
+                    frontier as f64 / 1e6
+                );
+            }
+            out.push(';');
+        }
+        out.push('\n');
+    }
+    // 8. Growth with N.
     out.push_str(
         "\n**Growth of weft's states between consecutive sizes** (with `por`, then `none`):",
     );
@@ -880,8 +979,10 @@ fn main() {
         for (a, b) in sizes {
             let mut tools: Vec<&'static str> = vec!["weft", "weft-none"];
             if Some((a, b)) == largest {
-                // Every core against one, on the largest size.
+                // Every core against one, and the fingerprint store, on the
+                // largest size.
                 tools.insert(1, "weft-allcores");
+                tools.insert(2, "weft-fingerprint");
             }
             if family.loom(a).is_some() {
                 tools.push("loom");

@@ -143,6 +143,12 @@ pub(super) struct Expander<'a> {
     pub interrupt: &'a Interrupt,
 }
 
+/// The steps a slot keeps room for between batches.
+const SLOT_STEPS: usize = 4;
+
+/// The bytes of encoded successors a slot keeps room for between batches.
+const SLOT_BYTES: usize = 1024;
+
 /// How many nodes a batch holds: one when the pool has one thread (no
 /// batching at all), else enough to keep every thread busy between two
 /// hand-overs (a thread that runs out of work sleeps, and waking it costs
@@ -325,6 +331,11 @@ impl Expander<'_> {
         let prog = self.prog;
         steps.taken.clear();
         steps.encoded.clear();
+        // A slot is kept from batch to batch: what one wide node grew it
+        // to is given back, so that a batch holds about what its nodes
+        // need, not the most any node ever needed.
+        steps.taken.shrink_to(SLOT_STEPS);
+        steps.encoded.shrink_to(SLOT_BYTES);
         // The steps stateless DPOR took here (`--reduction dpor`); a
         // state it chose nothing in (all asleep, or not visited when a
         // bound cut it) is no end of a run.
