@@ -491,6 +491,86 @@ thread_local! {
 /// Drops this thread's decoded executions (a search ends).
 pub(crate) fn forget_decoded() {
     DECODED_HERE.with(|d| *d.borrow_mut() = Decoded::default());
+    WHOLE_HERE.with(|d| *d.borrow_mut() = Whole::default());
+}
+
+/// A kept execution: its bytes' hash, its bytes, itself.
+type WholeSlot = (u64, Box<[u8]>, Arc<Execution>);
+
+/// How many executions a thread keeps with their bytes ([`Whole`]).
+const WHOLE: usize = 1 << 12;
+
+/// Executions this thread decoded from nodes encoded whole or encoded into
+/// them lately, with their bytes: direct-mapped by the bytes' hash, and
+/// found by pointer too (the cache holds each one, so no other execution
+/// can take its address meanwhile). A goroutine a step left unchanged is
+/// then decoded and encoded once, and shared between the states that
+/// hold it, as the full store's parts are. An execution held here is
+/// never written in place: a state that changes it copies it first.
+#[derive(Default)]
+struct Whole {
+    slots: Vec<Option<WholeSlot>>,
+    by_address: rustc_hash::FxHashMap<usize, usize>,
+    scratch: Vec<u8>,
+}
+
+impl Whole {
+    fn slot(&mut self, hash: u64) -> usize {
+        if self.slots.is_empty() {
+            self.slots = vec![None; WHOLE];
+        }
+        (hash as usize) & (WHOLE - 1)
+    }
+
+    /// Keeps `execution`, whose bytes are `bytes`, in its slot.
+    fn keep(&mut self, hash: u64, bytes: &[u8], execution: &Arc<Execution>) -> usize {
+        let i = self.slot(hash);
+        if let Some((_, _, old)) = &self.slots[i] {
+            self.by_address.remove(&(Arc::as_ptr(old) as usize));
+        }
+        self.by_address.insert(Arc::as_ptr(execution) as usize, i);
+        self.slots[i] = Some((hash, bytes.into(), Arc::clone(execution)));
+        i
+    }
+
+    /// The execution encoded as `bytes`.
+    fn execution_of(&mut self, bytes: &[u8]) -> Arc<Execution> {
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        let i = self.slot(hash);
+        if let Some((h, b, e)) = &self.slots[i] {
+            if *h == hash && **b == *bytes {
+                return Arc::clone(e);
+            }
+        }
+        let execution = Arc::new(decode::<Execution>(bytes));
+        self.keep(hash, bytes, &execution);
+        execution
+    }
+
+    /// The bytes of `execution`.
+    fn bytes_of(&mut self, execution: &Arc<Execution>) -> &[u8] {
+        let at = self
+            .by_address
+            .get(&(Arc::as_ptr(execution) as usize))
+            .copied()
+            .unwrap_or_else(|| {
+                let mut scratch = std::mem::take(&mut self.scratch);
+                scratch.clear();
+                encode(&mut scratch, &**execution);
+                let hash = xxhash_rust::xxh3::xxh3_64(&scratch);
+                let i = self.keep(hash, &scratch, execution);
+                self.scratch = scratch;
+                i
+            });
+        match &self.slots[at] {
+            Some((_, bytes, _)) => bytes,
+            None => unreachable!("internal weft bug: an execution's slot is empty"),
+        }
+    }
+}
+
+thread_local! {
+    static WHOLE_HERE: std::cell::RefCell<Whole> = std::cell::RefCell::new(Whole::default());
 }
 
 impl Packed {
@@ -603,28 +683,42 @@ pub(super) fn encode_node(out: &mut Vec<u8>, node: &Node) -> usize {
     state_end
 }
 
-/// Appends a state's encoding (a node's without its sleep set).
+/// Appends a state's encoding (a node's without its sleep set): the
+/// shared part, the identities, then each goroutine's execution after its
+/// length (so that a reader can find it without decoding it). An
+/// execution this thread met lately is copied, not encoded again
+/// ([`WHOLE_HERE`]).
 pub(super) fn encode_state(out: &mut Vec<u8>, state: &State) {
     let shared: Shared = (&state.globals, &state.objects, state.main_returned);
     encode(out, &shared);
     encode_identities(out, &state.goroutines);
-    for g in &state.goroutines {
-        encode(out, &**g);
-    }
+    WHOLE_HERE.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        for g in &state.goroutines {
+            let bytes = cache.bytes_of(g.execution());
+            push_varint(out, bytes.len() as u64);
+            out.extend_from_slice(bytes);
+        }
+    });
 }
 
-/// Reads a node [`encode_node`] wrote.
+/// Reads a node [`encode_node`] wrote (sharing the executions this thread
+/// met lately, which are not decoded again).
 pub(super) fn decode_node(bytes: &[u8]) -> Node {
     let (shared, rest): (OwnedShared, &[u8]) = take(bytes);
     let mut at = 0;
     let ids = decode_identities_at(rest, &mut at);
-    let mut rest = &rest[at..];
     let mut goroutines = Vec::with_capacity(ids.len());
-    for (id, spawned) in ids {
-        let (execution, more): (Execution, &[u8]) = take(rest);
-        rest = more;
-        goroutines.push(Goroutine::sharing(id, spawned, Arc::new(execution)));
-    }
+    WHOLE_HERE.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        for (id, spawned) in ids {
+            let len = read_varint(rest, &mut at) as usize;
+            let execution = cache.execution_of(&rest[at..at + len]);
+            at += len;
+            goroutines.push(Goroutine::sharing(id, spawned, execution));
+        }
+    });
+    let rest = &rest[at..];
     let (globals, objects, main_returned) = shared;
     Node {
         state: State {
@@ -738,6 +832,52 @@ mod tests {
                 .collect::<std::collections::HashSet<_>>()
                 .len();
             assert_eq!(store.distinct_states(), distinct);
+        }
+        assert!(checked > 4_000, "{checked} nodes checked");
+    }
+
+    /// A node encoded whole decodes to itself; its bytes do not depend on
+    /// what this thread's cache of executions holds (fingerprints are
+    /// taken over them); decoding a node twice shares its executions.
+    #[test]
+    fn nodes_encoded_whole_come_back_and_encode_alike() {
+        let mut checked = 0;
+        for prog in &corpus() {
+            let Ok(init) = semantics::initial_state(prog) else {
+                continue;
+            };
+            let mut queue = vec![init];
+            let mut seen = 0;
+            while let Some(state) = queue.pop() {
+                seen += 1;
+                if seen > 200 {
+                    break;
+                }
+                let node = Node::awake(state);
+                forget_decoded();
+                let mut cold = Vec::new();
+                encode_node(&mut cold, &node);
+                let mut warm = Vec::new();
+                encode_node(&mut warm, &node);
+                assert_eq!(cold, warm, "the same bytes, cached or not");
+                let back = decode_node(&cold);
+                assert_eq!(back, node);
+                let again = decode_node(&cold);
+                for (a, b) in back.state.goroutines.iter().zip(&again.state.goroutines) {
+                    assert!(Arc::ptr_eq(a.execution(), b.execution()));
+                }
+                forget_decoded();
+                let mut from_decoded = Vec::new();
+                encode_node(&mut from_decoded, &again);
+                assert_eq!(from_decoded, cold, "a decoded node encodes as it was");
+                checked += 1;
+                for t in semantics::enabled(prog, &node.state) {
+                    let out = semantics::step(prog, &node.state, &t);
+                    if out.failure.is_none() {
+                        queue.push(out.state);
+                    }
+                }
+            }
         }
         assert!(checked > 4_000, "{checked} nodes checked");
     }
