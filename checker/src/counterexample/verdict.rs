@@ -109,7 +109,7 @@ pub(crate) fn reachable(
                 queue.push_back(id);
             }
         }
-        graph.close(s, crashes, 0);
+        graph.close(s, crashes, 0, true);
     }
     Ok(graph.finish())
 }

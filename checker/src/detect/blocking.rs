@@ -65,7 +65,7 @@ pub fn blocked_goroutines(prog: &Program, state: &State) -> (Vec<GoroutineId>, b
 pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
     if !graph.edges_kept() {
         // A graph kept without edges has no cycle: its bottom components
-        // are its terminal nodes.
+        // are its terminal nodes (those with nothing to report left out).
         return graph.terminal().iter().map(|&s| vec![s]).collect();
     }
     let n = graph.len();

@@ -172,7 +172,12 @@ impl Committer<'_, '_> {
                     self.queue.push_back(id);
                 }
             }
-            self.builder.close(s, crashes, e.steps.asleep_in_set);
+            self.builder.close(
+                s,
+                crashes,
+                e.steps.asleep_in_set,
+                e.stuck || e.context_pending,
+            );
             if self.bitstate_cycles {
                 let state = e
                     .state

@@ -121,6 +121,9 @@ pub(super) struct Expansion {
     /// True when the state is terminal with a goroutine left (a deadlock or
     /// a leak; a callback runner still waiting is not a goroutine in Go).
     pub stuck: bool,
+    /// True when a context made at a known site waits for its cancel in
+    /// the state (a context leak, if the state is terminal).
+    pub context_pending: bool,
     /// The steps taken (unless `commit_steps`).
     pub steps: Steps,
 }
@@ -264,6 +267,10 @@ impl Expander<'_> {
                 .goroutines
                 .iter()
                 .any(|g| !crate::semantics::callback::waiting_runner(prog, g));
+        e.context_pending = state.objects.iter().any(|o| {
+            matches!(o, crate::state::Object::Context(c)
+                if c.cancel == crate::semantics::context::CancelStatus::Pending && c.site.is_some())
+        });
         // The cycle proviso asks the graph whether the persistent set leads
         // back to a visited state: the commit decides the set then and takes
         // the steps; the persistent set's steps are taken here, in parallel.

@@ -269,7 +269,9 @@ pub struct Graph {
     /// counted.
     edges: bool,
     /// Without edges: the expanded nodes with no successor, no crash and
-    /// nothing asleep (the bottom components of an acyclic graph).
+    /// nothing asleep (the bottom components of an acyclic graph) whose
+    /// state leaves a goroutine or a pending context behind (the others
+    /// have nothing to report, and each would be rebuilt to be asked).
     terminal: Vec<StateId>,
     /// Without edges: successors added to the node being expanded.
     out_now: u32,
@@ -418,8 +420,9 @@ impl Graph {
     }
 
     /// Without edges: the expanded nodes with no successor, no crash and
-    /// nothing asleep, in id order (the bottom components of the graph,
-    /// which has no cycle).
+    /// nothing asleep that leave a goroutine or a pending context behind,
+    /// in id order (the bottom components of the graph, which has no
+    /// cycle, with something to report).
     pub(crate) fn terminal(&self) -> &[StateId] {
         &self.terminal
     }
@@ -819,8 +822,11 @@ impl Builder {
     }
 
     /// Ends the expansion of `s`: `crashes` of its transitions crashed the
-    /// program and `asleep` of its persistent set were asleep.
-    pub(crate) fn close(&mut self, s: StateId, crashes: u32, asleep: u32) {
+    /// program and `asleep` of its persistent set were asleep. `leaves`:
+    /// whether its state leaves a goroutine or a pending context behind
+    /// (what a bottom component is reported for); without edges, only a
+    /// terminal node that does is kept in [`Graph::terminal`].
+    pub(crate) fn close(&mut self, s: StateId, crashes: u32, asleep: u32, leaves: bool) {
         debug_assert_eq!(s, self.expanding());
         let g = &mut self.graph;
         if let Store::Bitstate(nodes) = &mut g.nodes {
@@ -830,7 +836,7 @@ impl Builder {
         }
         g.expanded += 1;
         if !g.edges {
-            if g.out_now == 0 && crashes == 0 && asleep == 0 {
+            if g.out_now == 0 && crashes == 0 && asleep == 0 && leaves {
                 g.terminal.push(s);
             }
             g.out_now = 0;
