@@ -409,6 +409,9 @@ fn child(args: &[String]) -> Cell {
     let Some(family) = args.get(1).and_then(|f| Family::parse(f)) else {
         return Cell::failed("unknown family");
     };
+    let weft = |reduction: Reduction, store: StoreKind| {
+        measure_weft(family, get(2), get(3), reduction, store, cap)
+    };
     match args.first().map(String::as_str) {
         // One thread, as `weft check --jobs 1` runs: the global pool has one
         // thread and the search runs on this (the main) thread, as the
@@ -418,42 +421,14 @@ fn child(args: &[String]) -> Cell {
             .num_threads(1)
             .build_global()
         {
-            Ok(()) => measure_weft(
-                family,
-                get(2),
-                get(3),
-                family.reduction(),
-                StoreKind::Full,
-                cap,
-            ),
+            Ok(()) => weft(family.reduction(), StoreKind::Full),
             Err(e) => Cell::failed(e.to_string()),
         },
         // Every core (`--jobs all`).
-        Some("weft-allcores") => measure_weft(
-            family,
-            get(2),
-            get(3),
-            family.reduction(),
-            StoreKind::Full,
-            cap,
-        ),
+        Some("weft-allcores") => weft(family.reduction(), StoreKind::Full),
         // Every core, with the fingerprint store.
-        Some("weft-fingerprint") => measure_weft(
-            family,
-            get(2),
-            get(3),
-            family.reduction(),
-            StoreKind::Fingerprint,
-            cap,
-        ),
-        Some("weft-none") => measure_weft(
-            family,
-            get(2),
-            get(3),
-            Reduction::None,
-            StoreKind::Full,
-            cap,
-        ),
+        Some("weft-fingerprint") => weft(family.reduction(), StoreKind::Fingerprint),
+        Some("weft-none") => weft(Reduction::None, StoreKind::Full),
         Some("loom") => measure_loom(family, get(2), cap),
         _ => Cell::failed("unknown tool"),
     }
