@@ -4,7 +4,7 @@
 //! TLC's fingerprint set does.
 //!
 //! Open addressing with linear probing over plain `u64` slots (0 marks an
-//! empty slot, so the fingerprint 0 is stored as 1), split into shards by
+//! empty slot; the fingerprint 0 is a flag of its own), split into shards by
 //! the fingerprint's top bits. A shard grows by half when it is 80 % full,
 //! so the slots are 53 % to 80 % full (10 to 15 bytes per fingerprint),
 //! and a growth copies one shard, not the whole set: the set never holds
@@ -19,6 +19,8 @@ const FIRST_SLOTS: usize = 16;
 /// A set of fingerprints.
 pub(crate) struct FingerprintSet {
     shards: Vec<Shard>,
+    /// Whether the fingerprint 0 (which no slot can hold) is in.
+    zero: bool,
     len: usize,
 }
 
@@ -97,6 +99,7 @@ impl Default for FingerprintSet {
             shards: (0..1 << SHARD_BITS)
                 .map(|_| Shard::new(FIRST_SLOTS))
                 .collect(),
+            zero: false,
             len: 0,
         }
     }
@@ -108,24 +111,22 @@ impl FingerprintSet {
         self.len
     }
 
-    /// The stored form of `fp`: 0 marks an empty slot, so it is stored
-    /// as 1 (two of the 2^64 fingerprints are one; the collision bound a
-    /// search prints does not notice).
-    fn stored(fp: u64) -> u64 {
-        fp.max(1)
-    }
-
     /// Inserts `fp` unless present; true when it was not.
     pub(crate) fn insert(&mut self, fp: u64) -> bool {
-        let fp = Self::stored(fp);
-        let new = self.shards[(fp >> (64 - SHARD_BITS)) as usize].insert(fp);
+        let new = if fp == 0 {
+            !std::mem::replace(&mut self.zero, true)
+        } else {
+            self.shards[(fp >> (64 - SHARD_BITS)) as usize].insert(fp)
+        };
         self.len += usize::from(new);
         new
     }
 
     /// Whether `fp` is present.
     pub(crate) fn contains(&self, fp: u64) -> bool {
-        let fp = Self::stored(fp);
+        if fp == 0 {
+            return self.zero;
+        }
         self.shards[(fp >> (64 - SHARD_BITS)) as usize].contains(fp)
     }
 
@@ -141,7 +142,7 @@ mod tests {
     use super::*;
 
     /// What goes in is found, once, through every growth; what did not
-    /// is not; 0 and 1 are one fingerprint.
+    /// is not; 0 and 1 are two fingerprints like any others.
     #[test]
     fn holds_what_was_inserted_and_nothing_else() {
         let mut set = FingerprintSet::default();
@@ -158,9 +159,14 @@ mod tests {
             assert!(!set.contains(fp(i)), "{i} was never inserted");
         }
         assert_eq!(set.len(), 200_000);
+        assert!(!set.contains(0));
         assert!(set.insert(0));
+        assert!(!set.insert(0));
+        assert!(set.contains(0));
+        assert!(!set.contains(1));
+        assert!(set.insert(1));
         assert!(!set.insert(1));
-        assert!(set.contains(1));
+        assert_eq!(set.len(), 200_002);
         // 53 % to 80 % full, plus the shards' own size.
         let per = set.heap_bytes() as f64 / set.len() as f64;
         assert!((9.9..15.2).contains(&per), "{per} bytes per fingerprint");
