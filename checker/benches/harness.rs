@@ -106,14 +106,17 @@ impl Family {
         let v: Vec<(usize, usize)> = match (self, quick) {
             (Family::Independent, false) => vec![(2, 0), (4, 0), (8, 0), (11, 0)],
             (Family::Independent, true) => vec![(3, 0)],
-            (Family::Readers, false) => vec![(2, 0), (3, 0), (6, 0), (10, 0), (18, 0)],
+            (Family::Readers, false) => {
+                vec![(2, 0), (3, 0), (6, 0), (10, 0), (14, 0), (16, 0), (18, 0)]
+            }
             (Family::Readers, true) => vec![(2, 0)],
             (Family::Lastzero, false) => vec![(2, 0), (3, 0), (6, 0), (9, 0), (12, 0)],
             (Family::Lastzero, true) => vec![(2, 0)],
             (Family::Indexer, false) => vec![(2, 0), (3, 0), (4, 0), (8, 0), (12, 0)],
             (Family::Indexer, true) => vec![(2, 0)],
-            (Family::Philosophers | Family::PhilosophersFixed, false) => {
-                vec![(3, 0), (4, 0), (6, 0), (8, 0)]
+            (Family::Philosophers, false) => vec![(3, 0), (4, 0), (6, 0), (8, 0)],
+            (Family::PhilosophersFixed, false) => {
+                vec![(3, 0), (4, 0), (6, 0), (8, 0), (10, 0), (12, 0)]
             }
             (Family::Philosophers | Family::PhilosophersFixed, true) => vec![(3, 0)],
             (Family::Gops | Family::GopsFixed, false) => vec![(3, 2), (4, 2), (5, 3)],
