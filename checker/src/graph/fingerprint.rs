@@ -191,6 +191,7 @@ impl FingerprintStore {
         if id != self.first {
             return None;
         }
+        // Counted before the pop: the bytes returned borrow the frontier.
         self.first += 1;
         let Some(bytes) = self.frontier.pop_front() else {
             self.first -= 1;

@@ -90,7 +90,9 @@ impl Parents {
 
     fn push_link(&mut self, parent: u32, via: u32) {
         self.links.push((parent, via));
-        if self.links.len() >= FLUSH {
+        // Links kept in memory (the full store's) are never flushed: no
+        // call per node for them.
+        if self.links.len() >= FLUSH && self.file.as_ref().is_some_and(|f| f.writable) {
             self.flush();
         }
     }
