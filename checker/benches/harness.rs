@@ -943,6 +943,22 @@ fn main() {
         println!("{}", child(&args[1..]).to_line());
         return;
     }
+    // `--scenario FAMILY A B`: the family's scenario, to run with `weft check`.
+    if args.first().map(String::as_str) == Some("--scenario") {
+        let size = |i: usize| {
+            args.get(i)
+                .and_then(|s| s.parse::<usize>().ok())
+                .unwrap_or(0)
+        };
+        match args.get(1).and_then(|f| Family::parse(f)) {
+            Some(family) => print!("{}", family.weft(size(2), size(3))),
+            None => {
+                eprintln!("usage: bench --scenario FAMILY A B (a family of RESULTS.md)");
+                std::process::exit(2);
+            }
+        }
+        return;
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let out_path = args
         .iter()

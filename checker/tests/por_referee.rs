@@ -227,6 +227,108 @@ fn dpor_finds_exactly_what_the_exhaustive_search_finds() {
     );
 }
 
+/// Referees the default reduction on the shared-memory scenario of `seed`
+/// (`support/gen_memory.rs`): loads feeding branches are where futures are
+/// walked while sleeping writers keep their values (`reduce/frozen.rs`).
+fn referee_por_memory(seed: u64) -> Refereed {
+    let file = SourceFile::new(format!("mem-{seed}.ron"), gen_memory::generate_memory(seed));
+    let Ok(prog) = weft_models::compile(&file, &[]) else {
+        return Refereed::Skipped;
+    };
+    let Some((full, _, n_full)) = verdict(&prog, Reduction::None) else {
+        return Refereed::Skipped;
+    };
+    let Some((reduced, applied, n_red)) = verdict(&prog, Reduction::Por) else {
+        return Refereed::Mismatch("the reduced search was cut where the full one was not".into());
+    };
+    compare(&full, n_full, &reduced, applied, n_red)
+}
+
+#[test]
+fn on_shared_memory_the_reduction_finds_exactly_what_the_exhaustive_search_finds() {
+    let start = env_u64("WEFT_POR_MEMORY_START", 0);
+    let n = env_u64("WEFT_POR_MEMORY_SEEDS", 1500);
+    let seeds: Vec<u64> = (start..start + n).collect();
+    let results = par_map(&seeds, referee_por_memory);
+    let (mut agree, mut skipped, mut states_full, mut states_por) = (0, 0, 0usize, 0usize);
+    let mut failures = Vec::new();
+    for (seed, r) in seeds.iter().zip(&results) {
+        match r {
+            Refereed::Agree(_, f, d) => {
+                agree += 1;
+                states_full += f;
+                states_por += d;
+            }
+            Refereed::Skipped => skipped += 1,
+            Refereed::Mismatch(m) => failures.push((*seed, m.clone())),
+        }
+    }
+    eprintln!(
+        "por referee on shared memory: {agree} agree, {skipped} skipped, {} differ; states {states_full} exhaustive, {states_por} reduced",
+        failures.len()
+    );
+    for (seed, m) in failures.iter().take(3) {
+        eprintln!("seed {seed}: {m}\n{}", gen_memory::generate_memory(*seed));
+    }
+    assert!(failures.is_empty(), "{} scenarios differ", failures.len());
+    assert!(
+        agree * 10 >= n as usize * 9,
+        "most scenarios are compared ({agree} of {n})"
+    );
+}
+
+/// Referees the default reduction on the chains of loads and branches of
+/// `seed` (`gen_memory::generate_chains`).
+fn referee_chains(seed: u64) -> Refereed {
+    let file = SourceFile::new(
+        format!("chains-{seed}.ron"),
+        gen_memory::generate_chains(seed),
+    );
+    let Ok(prog) = weft_models::compile(&file, &[]) else {
+        return Refereed::Skipped;
+    };
+    let Some((full, _, n_full)) = verdict(&prog, Reduction::None) else {
+        return Refereed::Skipped;
+    };
+    let Some((reduced, applied, n_red)) = verdict(&prog, Reduction::Por) else {
+        return Refereed::Mismatch("the reduced search was cut where the full one was not".into());
+    };
+    compare(&full, n_full, &reduced, applied, n_red)
+}
+
+#[test]
+fn on_chains_of_loads_the_reduction_finds_exactly_what_the_exhaustive_search_finds() {
+    let start = env_u64("WEFT_POR_CHAINS_START", 0);
+    let n = env_u64("WEFT_POR_CHAINS_SEEDS", 1500);
+    let seeds: Vec<u64> = (start..start + n).collect();
+    let results = par_map(&seeds, referee_chains);
+    let (mut agree, mut skipped, mut states_full, mut states_por) = (0, 0, 0usize, 0usize);
+    let mut failures = Vec::new();
+    for (seed, r) in seeds.iter().zip(&results) {
+        match r {
+            Refereed::Agree(_, f, d) => {
+                agree += 1;
+                states_full += f;
+                states_por += d;
+            }
+            Refereed::Skipped => skipped += 1,
+            Refereed::Mismatch(m) => failures.push((*seed, m.clone())),
+        }
+    }
+    eprintln!(
+        "por referee on chains of loads: {agree} agree, {skipped} skipped, {} differ; states {states_full} exhaustive, {states_por} reduced",
+        failures.len()
+    );
+    for (seed, m) in failures.iter().take(3) {
+        eprintln!("seed {seed}: {m}\n{}", gen_memory::generate_chains(*seed));
+    }
+    assert!(failures.is_empty(), "{} scenarios differ", failures.len());
+    assert!(
+        agree * 10 >= n as usize * 9,
+        "most scenarios are compared ({agree} of {n})"
+    );
+}
+
 #[test]
 fn reduction_finds_exactly_what_the_exhaustive_search_finds() {
     let start = env_u64("WEFT_POR_START", 0);

@@ -74,7 +74,7 @@ impl Directions {
 
 impl CodeFuture {
     /// Adds everything `o` may do (both lists stay sorted by global).
-    fn merge(&mut self, o: &CodeFuture) {
+    pub(super) fn merge(&mut self, o: &CodeFuture) {
         if !o.globals.is_empty() {
             self.globals = merge_sorted(
                 &self.globals,
@@ -267,11 +267,62 @@ fn successors(op: &Op, pc: usize, len: usize, next: &mut Vec<usize>, funcs: &mut
     });
 }
 
+/// True when a conditional jump of `code` tests a local that holds, or is
+/// computed from, a value loaded from a variable (in any order of the
+/// instructions: a fixed point over the assignments).
+fn branches_on_loads(code: &[weft_models::ir::Instr]) -> bool {
+    fn mentions(e: &Expr, loaded: &[bool]) -> bool {
+        match e {
+            Expr::Local(l) => loaded.get(l.index()).copied().unwrap_or(false),
+            other => other
+                .operands()
+                .into_iter()
+                .flatten()
+                .any(|a| mentions(a, loaded)),
+        }
+    }
+    let mut loaded: Vec<bool> = Vec::new();
+    let mark = |loaded: &mut Vec<bool>, slot: usize| {
+        if slot >= loaded.len() {
+            loaded.resize(slot + 1, false);
+        }
+        let changed = !loaded[slot];
+        loaded[slot] = true;
+        changed
+    };
+    loop {
+        let mut changed = false;
+        for i in code {
+            match &i.op {
+                Op::Load { dst, .. } | Op::AtomicLoad { dst, .. } => {
+                    changed |= mark(&mut loaded, dst.index())
+                }
+                Op::Assign { dst, value } if mentions(value, &loaded) => {
+                    changed |= mark(&mut loaded, dst.index())
+                }
+                _ => {}
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    code.iter().any(|i| match &i.op {
+        Op::JumpIfNot { cond, .. } => mentions(cond, &loaded),
+        _ => false,
+    })
+}
+
 /// Static summaries of every instruction of a program.
 #[derive(Clone, Debug)]
 pub(crate) struct ProgramFuture {
     /// `at[f][pc]`: the code reachable from `pc` of function `f`.
     at: Vec<Vec<CodeFuture>>,
+    /// `single[f][pc]`: the instruction at `pc` of function `f` alone.
+    single: Vec<Vec<CodeFuture>>,
+    /// Per function: whether it loads a variable and branches (so that a
+    /// walk of its code may decide a branch: [`super::frozen`]).
+    branches_on_loads: Vec<bool>,
 }
 
 impl ProgramFuture {
@@ -367,11 +418,37 @@ impl ProgramFuture {
                     .collect()
             })
             .collect();
-        ProgramFuture { at }
+        let branches_on_loads = prog
+            .funcs
+            .iter()
+            .map(|f| branches_on_loads(&f.code))
+            .collect();
+        ProgramFuture {
+            at,
+            single,
+            branches_on_loads,
+        }
     }
 
-    fn code(&self, f: FuncId, pc: usize) -> Option<&CodeFuture> {
+    /// True when a walk of `g`'s code may decide a branch on a loaded
+    /// value (its function loads a variable and branches).
+    pub(super) fn may_branch_on_loads(&self, g: &Goroutine) -> bool {
+        g.frames.iter().any(|fr| {
+            self.branches_on_loads
+                .get(fr.func.index())
+                .copied()
+                .unwrap_or(true)
+        })
+    }
+
+    /// The code reachable from `pc` of function `f`.
+    pub(super) fn code(&self, f: FuncId, pc: usize) -> Option<&CodeFuture> {
         self.at.get(f.index())?.get(pc)
+    }
+
+    /// The instruction at `pc` of function `f` alone.
+    pub(super) fn instruction(&self, f: FuncId, pc: usize) -> Option<&CodeFuture> {
+        self.single.get(f.index())?.get(pc)
     }
 
     /// The code a goroutine may still run: from every frame's pc and every
@@ -544,11 +621,25 @@ pub(crate) fn goroutine_future(
     g: &Goroutine,
     anything: bool,
 ) -> FamilyModes {
+    if g.spinning {
+        return FamilyModes::new(fams.len());
+    }
+    future_of_code(&prog_future.of_goroutine(g), state, fams, g, anything)
+}
+
+/// What a goroutine that may run `code` may touch in `state` (see
+/// [`goroutine_future`]).
+pub(crate) fn future_of_code(
+    code: &CodeFuture,
+    state: &State,
+    fams: &Families,
+    g: &Goroutine,
+    anything: bool,
+) -> FamilyModes {
     let mut modes = FamilyModes::new(fams.len());
     if g.spinning {
         return modes;
     }
-    let code = prog_future.of_goroutine(g);
     let set = |modes: &mut FamilyModes, r: ObjRef, m: Mode| {
         if r.index() >= fams.len() {
             return;

@@ -8,6 +8,7 @@
 //! for every bug kind, and the independence relation, are in
 //! `checker/README.md` ("Partial-order reduction").
 
+pub(crate) mod frozen;
 pub(crate) mod future;
 pub(crate) mod persistent;
 pub(crate) mod sleep;

@@ -22,10 +22,14 @@
 use smallvec::SmallVec;
 use weft_models::ir::Program;
 
-use super::future::{conflict, goroutine_future, handles_may_move, FamilyModes, ProgramFuture};
+use super::frozen::code_while_frozen;
+use super::future::{
+    conflict, future_of_code, goroutine_future, handles_may_move, FamilyModes, ProgramFuture,
+};
 use super::touch::{add, clock_touches, goroutine_touches, transition_touches, Families, Touches};
 use crate::semantics::Transition;
 use crate::state::State;
+use crate::value::ObjRef;
 
 /// The reduction's view of one state.
 pub(crate) struct StateView {
@@ -133,7 +137,13 @@ pub(crate) fn analyse(
     let mut fut: Option<SmallVec<[FamilyModes; 16]>> = None;
     if asleep.iter().any(|&a| a) {
         let all = fut.insert(futures());
-        if doomed(&actors, asleep, &current, all) {
+        let frozen = Frozen {
+            prog,
+            future,
+            state,
+            families: &families,
+        };
+        if doomed(&actors, asleep, &current, all) || frozen.doomed(&actors, asleep, &current, all) {
             return StateView {
                 touches,
                 actors,
@@ -270,15 +280,7 @@ fn doomed(
     fut: &[FamilyModes],
 ) -> bool {
     let n = fut.len();
-    let mut has_enabled: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
-    let mut has_awake: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
-    for (xs, &sleeping) in actors.iter().zip(asleep) {
-        for &a in xs {
-            has_enabled[a] = true;
-            has_awake[a] |= !sleeping;
-        }
-    }
-    let mut moves: SmallVec<[bool; 32]> = (0..n).map(|a| has_awake[a] || !has_enabled[a]).collect();
+    let mut moves = first_movers(n, actors, asleep);
     loop {
         let mut changed = false;
         for a in 0..n {
@@ -289,6 +291,126 @@ fn doomed(
         }
         if !changed {
             return moves.iter().any(|&m| !m);
+        }
+    }
+}
+
+/// Which actors may move at first: those with a transition awake or none
+/// enabled (see [`doomed`]).
+fn first_movers(
+    n: usize,
+    actors: &[SmallVec<[usize; 2]>],
+    asleep: &[bool],
+) -> SmallVec<[bool; 32]> {
+    let mut has_enabled: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
+    let mut has_awake: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
+    for (xs, &sleeping) in actors.iter().zip(asleep) {
+        for &a in xs {
+            has_enabled[a] = true;
+            has_awake[a] |= !sleeping;
+        }
+    }
+    (0..n).map(|a| has_awake[a] || !has_enabled[a]).collect()
+}
+
+/// The [`doomed`] check again, with futures that know which variables the
+/// actors that may move cannot write ([`super::frozen`]).
+struct Frozen<'a> {
+    prog: &'a Program,
+    future: &'a ProgramFuture,
+    state: &'a State,
+    families: &'a Families,
+}
+
+impl Frozen<'_> {
+    /// True when some transition asleep in the node can never be woken,
+    /// as [`doomed`] decides it, but with each moving goroutine's future
+    /// taken while the variables that no moving actor may write (their
+    /// writers all sleep) keep their values. The argument is [`doomed`]'s
+    /// with one more step: until a sleeping actor is woken, it does not
+    /// move, so a variable only sleeping actors may write keeps its value,
+    /// every moving goroutine runs within its future under that value (the
+    /// walk over-approximates it), and none of those futures conflicts
+    /// with a sleeping actor's operation: by induction on the run, none is
+    /// ever woken. `fut`: the static futures, which bound what a moving
+    /// actor may write.
+    fn doomed(
+        &self,
+        actors: &[SmallVec<[usize; 2]>],
+        asleep: &[bool],
+        current: &[FamilyModes],
+        fut: &[FamilyModes],
+    ) -> bool {
+        let n = fut.len();
+        let ng = self.state.goroutines.len();
+        // Without a goroutine whose walk may decide a branch, every future
+        // is the static one, and so is the answer.
+        let walks: SmallVec<[bool; 16]> = self
+            .state
+            .goroutines
+            .iter()
+            .map(|g| self.future.may_branch_on_loads(g))
+            .collect();
+        if !walks.contains(&true) {
+            return false;
+        }
+        let mut moves = first_movers(n, actors, asleep);
+        let anything = handles_may_move(self.future, self.state);
+        let words = fut.first().map_or(0, |f| f.halves().1.len());
+        loop {
+            if moves.iter().all(|&m| m) {
+                return false;
+            }
+            // Families some moving actor may write.
+            let mut written: SmallVec<[u64; 4]> = smallvec::smallvec![0; words];
+            for (a, f) in fut.iter().enumerate() {
+                if moves[a] {
+                    for (w, x) in written.iter_mut().zip(f.halves().1) {
+                        *w |= x;
+                    }
+                }
+            }
+            let fams = self.families;
+            let frozen = |r: ObjRef| {
+                let f = fams.family(r) as usize;
+                written
+                    .get(f / 64)
+                    .is_some_and(|w| w & (1 << (f % 64)) == 0)
+            };
+            let futures: SmallVec<[std::borrow::Cow<'_, FamilyModes>; 16]> = (0..n)
+                .map(|a| {
+                    let walked = (a < ng && moves[a] && walks[a])
+                        .then(|| {
+                            let g = &self.state.goroutines[a];
+                            code_while_frozen(self.prog, self.future, self.state, g, &frozen).map(
+                                |code| {
+                                    let mut m =
+                                        future_of_code(&code, self.state, fams, g, anything);
+                                    m.absorb(&current[a]);
+                                    m
+                                },
+                            )
+                        })
+                        .flatten();
+                    match walked {
+                        Some(m) => std::borrow::Cow::Owned(m),
+                        None => std::borrow::Cow::Borrowed(&fut[a]),
+                    }
+                })
+                .collect();
+            // Against this round's movers only: one that starts moving
+            // now has its future walked in the next round.
+            let before = moves.clone();
+            let mut changed = false;
+            for a in 0..n {
+                if !moves[a] && (0..n).any(|b| before[b] && futures[b].conflicts(&current[a])) {
+                    moves[a] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return true;
+            }
         }
     }
 }

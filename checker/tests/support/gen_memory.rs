@@ -276,3 +276,105 @@ pub fn generate_memory(seed: u64) -> String {
         main.join(",\n    ")
     )
 }
+
+/// Random chains of loads and branches, lastzero's shape and its kin: 1
+/// or 2 scanners that load a variable and go on to the next only if the
+/// value passes a test, ending in an assertion or a store, and a writer
+/// per variable that loads another and stores from it, sometimes only
+/// under a test. Plain and atomic accesses mix (races are common), and
+/// assertions on the values read fail in some orders. Where a scanner's
+/// test keeps it from a variable whose writer sleeps, the reduction walks
+/// its future (`reduce/frozen.rs`): this is the shape that exercises it.
+pub fn generate_chains(seed: u64) -> String {
+    let mut rng = Rng::new(seed ^ 0x6368_6169_6e73);
+    let k = 2 + rng.below(3);
+    let vars: Vec<String> = (0..k).map(|i| format!("a{i}")).collect();
+    let mut next = 0;
+    let mut fresh = || {
+        next += 1;
+        format!("v{next}")
+    };
+    let test = |rng: &mut Rng, v: &str| {
+        let c = rng.below(3);
+        match rng.below(3) {
+            0 => format!("{v} != {c}"),
+            1 => format!("{v} == {c}"),
+            _ => format!("{v} > {c}"),
+        }
+    };
+    let load = |rng: &mut Rng, var: &str, into: &str| {
+        if rng.chance(70) {
+            format!("AtomicLoad(\"{var}\", \"{into}\")")
+        } else {
+            format!("Let(\"{into}\", \"{var}\")")
+        }
+    };
+    let store = |rng: &mut Rng, var: &str, value: &str| {
+        if rng.chance(70) {
+            format!("AtomicStore(\"{var}\", \"{value}\")")
+        } else {
+            format!("Set(\"{var}\", \"{value}\")")
+        }
+    };
+    let mut goroutines = Vec::new();
+    for _ in 0..1 + rng.below(2) {
+        // The scanner: a chain over the variables from the last, or in a
+        // random order.
+        let mut order: Vec<usize> = (0..k).rev().collect();
+        if rng.chance(30) {
+            let i = rng.below(k);
+            let j = rng.below(k);
+            order.swap(i, j);
+        }
+        let depth = 1 + rng.below(k);
+        let locals: Vec<String> = (0..depth).map(|_| fresh()).collect();
+        let last = &locals[depth - 1];
+        let mut inner = match rng.below(3) {
+            0 => format!("Assert(\"{}\", \"scan {seed}\")", test(&mut rng, last)),
+            1 => {
+                let var = &vars[rng.below(k)];
+                store(&mut rng, var, &format!("{last} + 1"))
+            }
+            _ => String::new(),
+        };
+        for d in (0..depth).rev() {
+            let l = &locals[d];
+            let body = if inner.is_empty() {
+                String::new()
+            } else {
+                format!("If(\"{}\", [{inner}])", test(&mut rng, l))
+            };
+            let read = load(&mut rng, &vars[order[d]], l);
+            inner = if body.is_empty() {
+                read
+            } else {
+                format!("{read}, {body}")
+            };
+        }
+        goroutines.push(inner);
+    }
+    for (i, var) in vars.iter().enumerate() {
+        if i == 0 && rng.chance(50) {
+            continue;
+        }
+        let from = &vars[if i == 0 { k - 1 } else { i - 1 }];
+        let t = fresh();
+        let read = load(&mut rng, from, &t);
+        let write = store(&mut rng, var, &format!("{t} + 1"));
+        goroutines.push(if rng.chance(25) {
+            format!("{read}, If(\"{}\", [{write}])", test(&mut rng, &t))
+        } else {
+            format!("{read}, {write}")
+        });
+    }
+    let globals: Vec<String> = vars.iter().map(|v| format!("Var(\"{v}\", 0)")).collect();
+    let main: Vec<String> = goroutines
+        .iter()
+        .map(|b| format!("Go(body: [{b}])"))
+        .collect();
+    format!(
+        "Scenario(\n  name: \"chains-{seed}\",\n  globals: [{}],\n  main: [\n    {}\n  ],\n)\n",
+        globals.join(", "),
+        main.join(",\n    ")
+    )
+}

@@ -1,0 +1,165 @@
+//! What a goroutine may still touch while some variables keep their
+//! current values. The static summary ([`super::future`]) follows every
+//! branch of the code; but when nothing that can run may write a variable,
+//! a branch on a value read from it goes one way only. lastzero's scanner
+//! reads `a[i]` and goes on to `a[i-1]` only if it was not zero: while the
+//! writer of `a[i]` cannot move, the scanner stops at `a[i]`, and its
+//! reads of the cells below are no part of its future.
+//!
+//! The walk follows the goroutine's code from its current instruction with
+//! the values of its locals, a local being unknown once an operation writes
+//! it with anything but a constant expression of known locals or a load of
+//! a frozen variable. It decides `if` on a known condition and follows both
+//! ways otherwise. Where it cannot follow precisely (a call, a `go`, a
+//! `defer`, an instruction reached a second time, a loop, or after
+//! [`WALK_STEPS`] instructions), it takes the static summary of the code
+//! from there, which over-approximates every run from there: so the result
+//! is never smaller than what the goroutine may touch while the frozen
+//! variables keep their values. The limit only bounds the analysis' work:
+//! past it, the reduction is that of the static summary.
+
+use smallvec::SmallVec;
+use weft_models::ir::{Expr, Op, Pc, Place, Program};
+use weft_models::ops::{self, Successor};
+
+use super::future::{CodeFuture, ProgramFuture};
+use crate::semantics::eval::eval;
+use crate::state::{Goroutine, Object, State};
+use crate::value::{ObjRef, Value};
+
+/// Instructions a walk follows before it takes the static summary.
+const WALK_STEPS: usize = 256;
+
+/// Locals' values; `None` where unknown.
+type Env = SmallVec<[Option<Value>; 8]>;
+
+/// The code `g` may run from `state` while every variable `frozen` holds
+/// keeps its value; `None` when the walk does not apply (several frames,
+/// deferred blocks, a panic or a two-phase operation under way): the
+/// static summary is then the answer.
+pub(crate) fn code_while_frozen(
+    prog: &Program,
+    future: &ProgramFuture,
+    state: &State,
+    g: &Goroutine,
+    frozen: &dyn Fn(ObjRef) -> bool,
+) -> Option<CodeFuture> {
+    if g.spinning || g.panic.is_some() || g.phase != 0 {
+        return None;
+    }
+    let [fr] = g.frames.as_slice() else {
+        return None;
+    };
+    if !fr.defers.is_empty() || fr.returning {
+        return None;
+    }
+    let code = &prog.funcs.get(fr.func.index())?.code;
+    let mut out = CodeFuture::default();
+    let mut seen = vec![false; code.len()];
+    let mut steps = 0;
+    let mut stack: Vec<(usize, Env)> =
+        vec![(fr.pc.index(), fr.locals.iter().map(|&v| Some(v)).collect())];
+    while let Some((pc, mut env)) = stack.pop() {
+        let Some(instr) = code.get(pc) else {
+            continue;
+        };
+        if seen[pc] || steps >= WALK_STEPS {
+            out.merge(future.code(fr.func, pc)?);
+            continue;
+        }
+        seen[pc] = true;
+        steps += 1;
+        out.merge(future.instruction(fr.func, pc)?);
+        let next = pc + 1;
+        match &instr.op {
+            Op::JumpIfNot { cond, target } => match known(state, &env, cond) {
+                Some(Value::Bool(true)) => stack.push((next, env)),
+                Some(Value::Bool(false)) => stack.push((target.index(), env)),
+                _ => {
+                    stack.push((target.index(), env.clone()));
+                    stack.push((next, env));
+                }
+            },
+            Op::Assign { dst, value } => {
+                let v = known(state, &env, value);
+                set(&mut env, dst.index(), v);
+                stack.push((next, env));
+            }
+            Op::AtomicLoad { var, dst }
+            | Op::Load {
+                place: Place::Var(var),
+                dst,
+                ok: None,
+            } => {
+                let v = known(state, &env, var)
+                    .and_then(|h| h.object())
+                    .filter(|&r| frozen(r))
+                    .and_then(|r| match state.object(r) {
+                        Object::Var(x) => Some(x.value),
+                        _ => None,
+                    });
+                set(&mut env, dst.index(), v);
+                stack.push((next, env));
+            }
+            op => {
+                // Anything else: its local destinations become unknown; a
+                // call, a `go` or a `defer` takes the summary from here.
+                let mut plain = true;
+                let mut nexts: SmallVec<[usize; 4]> = SmallVec::new();
+                ops::successors(op, Pc(pc as u32), |s| match s {
+                    Successor::Pc(p) => nexts.push(p.index()),
+                    Successor::Deferred(_) | Successor::Call { .. } | Successor::Spawn { .. } => {
+                        plain = false
+                    }
+                });
+                if !plain {
+                    out.merge(future.code(fr.func, pc)?);
+                    continue;
+                }
+                ops::local_destinations(op, |d| set(&mut env, d.index(), None));
+                for p in nexts {
+                    stack.push((p, env.clone()));
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+fn set(env: &mut Env, slot: usize, v: Option<Value>) {
+    if slot >= env.len() {
+        env.resize(slot + 1, Some(Value::Nil));
+    }
+    env[slot] = v;
+}
+
+/// The value of `e` if it is a constant expression of known locals (and
+/// global handles, which never change); `None` otherwise, or if it would
+/// fail.
+fn known(state: &State, env: &Env, e: &Expr) -> Option<Value> {
+    fn only_known(env: &Env, e: &Expr) -> bool {
+        match e {
+            Expr::Const(_) | Expr::Global(_) => true,
+            Expr::Local(l) => {
+                env.get(l.index()).copied().flatten().is_some() || l.index() >= env.len()
+            }
+            Expr::Unary(_, a) => only_known(env, a),
+            Expr::Binary(_, a, b) => only_known(env, a) && only_known(env, b),
+            Expr::DoneOf(_)
+            | Expr::ChanOf(_)
+            | Expr::Cap(_)
+            | Expr::GroupPart(..)
+            | Expr::CondLocker(_)
+            | Expr::RLocker(_)
+            | Expr::Field(..)
+            | Expr::Elem(..)
+            | Expr::SliceLen(_)
+            | Expr::Func(_) => false,
+        }
+    }
+    if !only_known(env, e) {
+        return None;
+    }
+    let locals: SmallVec<[Value; 8]> = env.iter().map(|v| v.unwrap_or(Value::Nil)).collect();
+    eval(state, &locals, e).ok()
+}
