@@ -36,7 +36,7 @@ use weft_models::span::SourceFile;
 
 /// The cap on one measurement (`--quick`: 10 s).
 fn cap(quick: bool) -> Duration {
-    Duration::from_secs(if quick { 10 } else { 40 })
+    Duration::from_secs(if quick { 10 } else { 30 })
 }
 
 /// How a capped measurement is shown.
@@ -110,7 +110,9 @@ impl Family {
                 vec![(2, 0), (3, 0), (6, 0), (10, 0), (14, 0), (16, 0), (18, 0)]
             }
             (Family::Readers, true) => vec![(2, 0)],
-            (Family::Lastzero, false) => vec![(2, 0), (3, 0), (6, 0), (9, 0), (12, 0)],
+            (Family::Lastzero, false) => {
+                vec![(2, 0), (3, 0), (6, 0), (9, 0), (12, 0), (13, 0), (16, 0)]
+            }
             (Family::Lastzero, true) => vec![(2, 0)],
             (Family::Indexer, false) => vec![(2, 0), (3, 0), (4, 0), (8, 0), (12, 0)],
             (Family::Indexer, true) => vec![(2, 0)],
@@ -977,6 +979,16 @@ fn main() {
     }
     let dir = std::env::temp_dir().join(format!("weft-bench-{}", std::process::id()));
     let mut rows = Vec::new();
+    // The tools that went over the cap at a smaller size of a family: the
+    // bigger sizes would too (each size holds the smaller ones' work), so
+    // they are not run again (the budget goes to the rows that finish).
+    let mut capped: Vec<(Family, &'static str, String)> = Vec::new();
+    let capped_at = |capped: &[(Family, &'static str, String)], family: Family, tool: &str| {
+        capped
+            .iter()
+            .find(|(f, t, _)| *f == family && *t == tool)
+            .map(|(_, _, at)| at.clone())
+    };
     for family in FAMILIES {
         let sizes = family.sizes(quick);
         let largest = sizes.last().copied();
@@ -1000,7 +1012,13 @@ fn main() {
                 } else {
                     1
                 };
-                let cell = median_of(runs, || measure_in_child(tool, family, a, b, cap(quick)));
+                let cell = match capped_at(&capped, family, tool) {
+                    Some(at) => Cell::failed(format!("{} (as at {at})", over(cap(quick)))),
+                    None => median_of(runs, || measure_in_child(tool, family, a, b, cap(quick))),
+                };
+                if cell.verdict.starts_with('>') && capped_at(&capped, family, tool).is_none() {
+                    capped.push((family, tool, family.size_label(a, b)));
+                }
                 rows.push(Row {
                     family,
                     a,
@@ -1026,7 +1044,13 @@ fn main() {
             if spin {
                 for (tool, reduce) in [("spin", true), ("spin-noreduce", false)] {
                     eprintln!("{} {} {tool}", family.name(), family.size_label(a, b));
-                    let cell = measure_spin(&dir, family, a, b, reduce, cap(quick));
+                    let cell = match capped_at(&capped, family, tool) {
+                        Some(at) => Cell::failed(format!("{} (as at {at})", over(cap(quick)))),
+                        None => measure_spin(&dir, family, a, b, reduce, cap(quick)),
+                    };
+                    if cell.verdict.starts_with('>') && capped_at(&capped, family, tool).is_none() {
+                        capped.push((family, tool, family.size_label(a, b)));
+                    }
                     rows.push(Row {
                         family,
                         a,

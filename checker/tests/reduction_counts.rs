@@ -256,6 +256,20 @@ fn indexer_without_collisions_is_one_trace() {
     assert_eq!(pinned, vec![(8, 70), (64, 84)]);
 }
 
+/// A WaitGroup's `Done` that no run of the others can bring to zero
+/// commutes with all of them (`reduce/waitgroup.rs`): fanout(6) stores
+/// 19,541 states, every one on a complete run, where it stored 291,372
+/// (20 % on none) when each sender's `Done` pulled in the closer's `Wait`
+/// and, through its `close`, every send and receive.
+#[test]
+fn a_done_that_cannot_release_the_wait_commutes() {
+    let o = run(&families::fanout(6), Reduction::Por);
+    assert!(o.bugs.is_empty());
+    assert_eq!(o.stats.states, 19_541);
+    assert_eq!(o.stats.states_on_complete_runs, Some(19_541));
+    assert_eq!(runs(&o), 308_880);
+}
+
 #[test]
 fn the_message_passing_families_are_clean_and_reduce() {
     for ron in [

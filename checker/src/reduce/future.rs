@@ -323,6 +323,8 @@ pub(crate) struct ProgramFuture {
     /// Per function: whether it loads a variable and branches (so that a
     /// walk of its code may decide a branch: [`super::frozen`]).
     branches_on_loads: Vec<bool>,
+    /// How many WaitGroup `Done`s the code from each instruction may take.
+    pub(crate) dones: super::waitgroup::DoneBounds,
 }
 
 impl ProgramFuture {
@@ -427,6 +429,7 @@ impl ProgramFuture {
             at,
             single,
             branches_on_loads,
+            dones: super::waitgroup::DoneBounds::new(prog),
         }
     }
 
@@ -594,6 +597,18 @@ impl FamilyModes {
         for (x, y) in w1.iter_mut().zip(w2) {
             *x |= y;
         }
+    }
+
+    /// The same uses, but none of family `f`.
+    pub(crate) fn without(&self, f: usize) -> FamilyModes {
+        let mut out = self.clone();
+        let words = out.bits.len() / 2;
+        if f / 64 < words {
+            let bit = !(1u64 << (f % 64));
+            out.bits[f / 64] &= bit;
+            out.bits[words + f / 64] &= bit;
+        }
+        out
     }
 
     /// True when no family is used.

@@ -13,6 +13,7 @@ pub(crate) mod future;
 pub(crate) mod persistent;
 pub(crate) mod sleep;
 pub(crate) mod touch;
+pub(crate) mod waitgroup;
 
 pub(crate) use future::ProgramFuture;
 pub(crate) use persistent::{analyse, StateView};

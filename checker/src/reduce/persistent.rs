@@ -193,6 +193,21 @@ pub(crate) fn analyse(
     let starts: SmallVec<[usize; 16]> = (0..n).filter(|&a| joins.contains(a, a)).collect();
     let futures: SmallVec<[(&[u64], &[u64]); 16]> = fut.iter().map(FamilyModes::halves).collect();
     for (a, cur) in current.iter().enumerate() {
+        // A `Done` that commutes with every run of the others does not
+        // pull in who else uses its WaitGroup (`super::waitgroup`).
+        let relaxed = (a < ng)
+            .then(|| {
+                let g = &state.goroutines[a];
+                future.dones.independent_done(prog, state, a, |e| {
+                    let locals = g.frames.last().map_or(&[][..], |f| &f.locals[..]);
+                    crate::semantics::eval::eval(state, locals, e)
+                        .ok()?
+                        .object()
+                })
+            })
+            .flatten()
+            .map(|wg| cur.without(families.family(wg) as usize));
+        let cur = relaxed.as_ref().unwrap_or(cur);
         let (touched, written) = cur.halves();
         for (b, &(f_touched, f_written)) in futures.iter().enumerate() {
             if conflict(f_touched, f_written, touched, written) {

@@ -1,0 +1,264 @@
+//! When a WaitGroup's `Done` commutes with everything another goroutine
+//! can do first. Two `Done`s on a WaitGroup whose counter stays above zero
+//! commute (both orders subtract two, neither releases a `Wait` nor
+//! panics), and a `Wait` cannot pass while the counter is above zero. So a
+//! goroutine's `Done` with the counter at `c` is independent of every run
+//! of the other goroutines that can take at most `c - 1` `Done`s and no
+//! `Add`: through such a run the counter stays at 2 or more before each of
+//! their `Done`s and never reaches zero, so no `Wait` passes. The
+//! persistent-set closure ([`super::persistent`]) then leaves the
+//! WaitGroup out of that `Done`'s touches: the fan-out's `Done`, which
+//! every sender takes after its send, no longer pulls in the `Wait` of the
+//! closer and, through its `close`, every send and receive.
+//!
+//! [`DoneBounds`] bounds statically how many `Done`s the code from each
+//! instruction may take, the goroutines it starts and the deferred blocks
+//! it registers included; a loop around one, recursion, or any `Add` other
+//! than `Done` leaves it unbounded (`None`). WaitGroups are not told apart:
+//! a `Done` on any counts.
+
+use smallvec::SmallVec;
+use weft_models::ir::{Const, Expr, FuncId, Op, Pc, Program};
+use weft_models::ops::{self, Successor};
+
+use crate::state::{Goroutine, Object, State};
+use crate::value::ObjRef;
+
+/// The most `Done`s the code from each instruction may take.
+#[derive(Clone, Debug)]
+pub(crate) struct DoneBounds {
+    /// `at[f][pc]`; `None`: unbounded.
+    at: Vec<Vec<Option<u32>>>,
+}
+
+/// True for `wg.Done()` (`Add(-1)`).
+fn is_done(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::WgAdd {
+            delta: Expr::Const(Const::Int(-1)),
+            ..
+        }
+    )
+}
+
+impl DoneBounds {
+    /// Bounds every instruction of `prog`: a fixed point over the call
+    /// graph from "unbounded", so a recursive function stays unbounded and
+    /// the others get their exact bound once their callees have theirs.
+    pub(crate) fn new(prog: &Program) -> DoneBounds {
+        let n = prog.funcs.len();
+        let mut whole: Vec<Option<u32>> = vec![None; n];
+        let mut at: Vec<Vec<Option<u32>>> = Vec::new();
+        for _ in 0..=n {
+            at = (0..n).map(|f| function_bounds(prog, f, &whole)).collect();
+            let next: Vec<Option<u32>> = at.iter().map(|b| b.first().copied().flatten()).collect();
+            if next == whole {
+                break;
+            }
+            whole = next;
+        }
+        DoneBounds { at }
+    }
+
+    fn at(&self, f: FuncId, pc: Pc) -> Option<u32> {
+        self.at.get(f.index())?.get(pc.index()).copied().flatten()
+    }
+
+    /// The most `Done`s goroutine `g` may still take (from every frame's
+    /// instruction and every deferred block it registered).
+    pub(crate) fn of_goroutine(&self, g: &Goroutine) -> Option<u32> {
+        if g.spinning {
+            return Some(0);
+        }
+        let mut total = 0u32;
+        for fr in &g.frames {
+            total = total.checked_add(self.at(fr.func, fr.pc)?)?;
+            for &d in &fr.defers {
+                total = total.checked_add(self.at(fr.func, d)?)?;
+            }
+        }
+        Some(total)
+    }
+
+    /// The WaitGroup whose `Done` goroutine `a` takes next, when every
+    /// other goroutine can take at most its counter less one `Done`s and
+    /// no `Add`, and nothing can start a goroutine by itself (no timer or
+    /// `context.AfterFunc` callback): its `Done` then commutes with every
+    /// run of the others (see the module's comment).
+    pub(crate) fn independent_done(
+        &self,
+        prog: &Program,
+        state: &State,
+        a: usize,
+        wg_of: impl Fn(&Expr) -> Option<ObjRef>,
+    ) -> Option<ObjRef> {
+        let g = state.goroutines.get(a)?;
+        if g.panic.is_some() {
+            return None;
+        }
+        let fr = g.frames.last()?;
+        let instr = prog.funcs.get(fr.func.index())?.code.get(fr.pc.index())?;
+        let Op::WgAdd { wg, .. } = &instr.op else {
+            return None;
+        };
+        if !is_done(&instr.op) {
+            return None;
+        }
+        let r = wg_of(wg)?;
+        let Object::WaitGroup(w) = state.object(r) else {
+            return None;
+        };
+        let callbacks = state.objects.iter().any(|o| match o {
+            Object::Timer(t) => t.callback.is_some(),
+            Object::Registration(_) => true,
+            _ => false,
+        });
+        if callbacks {
+            return None;
+        }
+        let mut others = 0u32;
+        for (b, h) in state.goroutines.iter().enumerate() {
+            if b != a {
+                others = others.checked_add(self.of_goroutine(h)?)?;
+            }
+        }
+        (i64::from(others) < w.counter).then_some(r)
+    }
+}
+
+/// The bounds of every instruction of function `f`, given each function's
+/// whole bound: the strongly connected components of its control flow, in
+/// reverse topological order, each the most of its successors plus its
+/// own `Done`s (a component with a cycle through a `Done` is unbounded).
+/// A `defer` adds its block's bound to its own (the block runs at the
+/// return, after the rest of the path).
+fn function_bounds(prog: &Program, f: usize, whole: &[Option<u32>]) -> Vec<Option<u32>> {
+    let code = &prog.funcs[f].code;
+    let len = code.len();
+    let mut next: Vec<SmallVec<[u32; 2]>> = vec![SmallVec::new(); len];
+    let mut deferred: Vec<SmallVec<[u32; 1]>> = vec![SmallVec::new(); len];
+    let mut edges: Vec<SmallVec<[u32; 3]>> = vec![SmallVec::new(); len];
+    // Each instruction's own `Done`s: its own and those of the functions
+    // it calls or starts.
+    let mut own: Vec<Option<u32>> = vec![Some(0); len];
+    for (pc, instr) in code.iter().enumerate() {
+        let op = &instr.op;
+        if let Op::WgAdd { .. } = op {
+            own[pc] = is_done(op).then_some(1);
+        }
+        ops::successors(op, Pc(pc as u32), |s| match s {
+            Successor::Pc(p) => {
+                if p.index() < len {
+                    next[pc].push(p.0);
+                    edges[pc].push(p.0);
+                }
+            }
+            Successor::Deferred(p) => {
+                if p.index() < len {
+                    deferred[pc].push(p.0);
+                    edges[pc].push(p.0);
+                }
+            }
+            Successor::Call { func, .. } | Successor::Spawn { func, .. } => {
+                let callee = whole.get(func.index()).copied().flatten();
+                own[pc] = own[pc].zip(callee).and_then(|(x, y)| x.checked_add(y));
+            }
+        });
+    }
+    let mut bound: Vec<Option<u32>> = vec![None; len];
+    for comp in crate::scc::tarjan(len, |v| &edges[v as usize]) {
+        let cyclic = comp.len() > 1 || edges[comp[0] as usize].contains(&comp[0]);
+        let inside = |p: u32| comp.contains(&p);
+        let mut value: Option<u32> = Some(0);
+        let mut best_after: Option<u32> = Some(0);
+        for &v in &comp {
+            let v = v as usize;
+            let mut mine = own[v];
+            for &d in &deferred[v] {
+                mine = mine
+                    .zip(if inside(d) { None } else { bound[d as usize] })
+                    .and_then(|(x, y)| x.checked_add(y));
+            }
+            if cyclic && mine != Some(0) {
+                value = None;
+            }
+            if !cyclic {
+                value = mine;
+            }
+            for &s in &next[v] {
+                if !inside(s) {
+                    best_after = best_after.zip(bound[s as usize]).map(|(x, y)| x.max(y));
+                }
+            }
+        }
+        let total = value.zip(best_after).and_then(|(x, y)| x.checked_add(y));
+        for &v in &comp {
+            bound[v as usize] = total;
+        }
+    }
+    bound
+}
+
+#[cfg(test)]
+mod tests {
+    use weft_models::ir::Pc;
+    use weft_models::span::SourceFile;
+
+    use super::DoneBounds;
+
+    /// The bound at main's first instruction.
+    fn bound(globals: &str, main: &str) -> Option<u32> {
+        let ron = format!("Scenario(name: \"w\", globals: [{globals}], main: [{main}])");
+        let file = SourceFile::new("w.ron".to_string(), ron);
+        let prog = match weft_models::compile(&file, &[]) {
+            Ok(p) => p,
+            Err(e) => panic!("{}", e.render(&file, false)),
+        };
+        DoneBounds::new(&prog).at(prog.main, Pc(0))
+    }
+
+    const WG: &str = r#"WaitGroup("wg"), Var("x", 0)"#;
+
+    #[test]
+    fn straight_line_dones_are_counted() {
+        assert_eq!(bound(WG, r#"Set("x", 1)"#), Some(0));
+        assert_eq!(bound(WG, r#"Done("wg"), Done("wg")"#), Some(2));
+        // Branches: the most of either way.
+        assert_eq!(
+            bound(
+                WG,
+                r#"If("x == 0", [Done("wg"), Done("wg")], [Done("wg")])"#
+            ),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn goroutines_started_and_deferred_blocks_count() {
+        assert_eq!(
+            bound(WG, r#"Go(body: [Done("wg")]), Go(body: [Done("wg")])"#),
+            Some(2)
+        );
+        assert_eq!(
+            bound(WG, r#"Go(body: [Defer([Done("wg")]), Set("x", 1)])"#),
+            Some(1)
+        );
+        // The deferred block runs after the rest of the path: both count.
+        assert_eq!(bound(WG, r#"Defer([Done("wg")]), Done("wg")"#), Some(2));
+    }
+
+    #[test]
+    fn loops_and_adds_are_unbounded() {
+        assert_eq!(
+            bound(WG, r#"For("i", 0, 3, [Go(body: [Done("wg")])])"#),
+            None
+        );
+        assert_eq!(bound(WG, r#"Add("wg", 1), Done("wg")"#), None);
+        // A loop without a `Done` costs nothing.
+        assert_eq!(
+            bound(WG, r#"For("i", 0, 3, [Set("x", "i")]), Done("wg")"#),
+            Some(1)
+        );
+    }
+}
