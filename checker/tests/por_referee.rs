@@ -175,157 +175,113 @@ fn compare(
     Refereed::Mismatch(format!("({applied:?}) {}", why.join("\n")))
 }
 
-/// Referees `--reduction dpor` on the shared-memory scenario of `seed`
-/// (`support/gen_memory.rs`), where it must apply.
-fn referee_dpor(seed: u64) -> Refereed {
-    let file = SourceFile::new(format!("mem-{seed}.ron"), gen_memory::generate_memory(seed));
+/// Referees `reduction` against the plain search on the scenario
+/// `generate` makes from `seed` (named `{name}-{seed}.ron`); `dpor` must
+/// apply where it is asked for.
+fn referee_generated(
+    seed: u64,
+    name: &str,
+    generate: fn(u64) -> String,
+    reduction: Reduction,
+) -> Refereed {
+    let file = SourceFile::new(format!("{name}-{seed}.ron"), generate(seed));
     let Ok(prog) = weft_models::compile(&file, &[]) else {
         return Refereed::Skipped;
     };
     let Some((full, _, n_full)) = verdict(&prog, Reduction::None) else {
         return Refereed::Skipped;
     };
-    let Some((reduced, applied, n_red)) = verdict(&prog, Reduction::Dpor) else {
-        return Refereed::Mismatch("the dpor search was cut where the full one was not".into());
+    let Some((reduced, applied, n_red)) = verdict(&prog, reduction) else {
+        return Refereed::Mismatch(format!(
+            "the {reduction:?} search was cut where the full one was not"
+        ));
     };
-    if applied != Applied::Dpor {
+    if reduction == Reduction::Dpor && applied != Applied::Dpor {
         return Refereed::Mismatch(format!("dpor did not apply: {applied:?}"));
     }
     compare(&full, n_full, &reduced, applied, n_red)
 }
 
+/// Referees `reduction` on the seeds `{var}_START` and `{var}_SEEDS` name
+/// (from 0, 1,500 by default) of `generate`'s scenarios, and asserts that
+/// none differs and most are compared.
+fn referee_seeds(
+    what: &str,
+    var: &str,
+    name: &str,
+    generate: fn(u64) -> String,
+    reduction: Reduction,
+) {
+    let start = env_u64(&format!("{var}_START"), 0);
+    let n = env_u64(&format!("{var}_SEEDS"), 1500);
+    let seeds: Vec<u64> = (start..start + n).collect();
+    let results = par_map(&seeds, |seed| {
+        referee_generated(seed, name, generate, reduction)
+    });
+    let (mut agree, mut skipped, mut states_full, mut states_red) = (0, 0, 0usize, 0usize);
+    let mut failures = Vec::new();
+    for (seed, r) in seeds.iter().zip(&results) {
+        match r {
+            Refereed::Agree(_, f, d) => {
+                agree += 1;
+                states_full += f;
+                states_red += d;
+            }
+            Refereed::Skipped => skipped += 1,
+            Refereed::Mismatch(m) => failures.push((*seed, m.clone())),
+        }
+    }
+    eprintln!(
+        "{what}: {agree} agree, {skipped} skipped, {} differ; states {states_full} exhaustive, {states_red} reduced",
+        failures.len()
+    );
+    for (seed, m) in failures.iter().take(3) {
+        eprintln!("seed {seed}: {m}\n{}", generate(*seed));
+    }
+    assert!(failures.is_empty(), "{} scenarios differ", failures.len());
+    assert!(
+        agree * 10 >= n as usize * 9,
+        "most scenarios are compared ({agree} of {n})"
+    );
+}
+
+/// `--reduction dpor` on the shared-memory scenarios
+/// (`support/gen_memory.rs`), where it must apply.
 #[test]
 fn dpor_finds_exactly_what_the_exhaustive_search_finds() {
-    let start = env_u64("WEFT_DPOR_START", 0);
-    let n = env_u64("WEFT_DPOR_SEEDS", 1500);
-    let seeds: Vec<u64> = (start..start + n).collect();
-    let results = par_map(&seeds, referee_dpor);
-    let (mut agree, mut skipped, mut states_full, mut states_dpor) = (0, 0, 0usize, 0usize);
-    let mut failures = Vec::new();
-    for (seed, r) in seeds.iter().zip(&results) {
-        match r {
-            Refereed::Agree(_, f, d) => {
-                agree += 1;
-                states_full += f;
-                states_dpor += d;
-            }
-            Refereed::Skipped => skipped += 1,
-            Refereed::Mismatch(m) => failures.push((*seed, m.clone())),
-        }
-    }
-    eprintln!(
-        "dpor referee: {agree} agree, {skipped} skipped, {} differ; states {states_full} exhaustive, {states_dpor} dpor",
-        failures.len()
-    );
-    for (seed, m) in failures.iter().take(3) {
-        eprintln!("seed {seed}: {m}\n{}", gen_memory::generate_memory(*seed));
-    }
-    assert!(failures.is_empty(), "{} scenarios differ", failures.len());
-    assert!(
-        agree * 10 >= n as usize * 9,
-        "most scenarios are compared ({agree} of {n})"
+    referee_seeds(
+        "dpor referee",
+        "WEFT_DPOR",
+        "mem",
+        gen_memory::generate_memory,
+        Reduction::Dpor,
     );
 }
 
-/// Referees the default reduction on the shared-memory scenario of `seed`
-/// (`support/gen_memory.rs`): loads feeding branches are where futures are
-/// walked while sleeping writers keep their values (`reduce/frozen.rs`).
-fn referee_por_memory(seed: u64) -> Refereed {
-    let file = SourceFile::new(format!("mem-{seed}.ron"), gen_memory::generate_memory(seed));
-    let Ok(prog) = weft_models::compile(&file, &[]) else {
-        return Refereed::Skipped;
-    };
-    let Some((full, _, n_full)) = verdict(&prog, Reduction::None) else {
-        return Refereed::Skipped;
-    };
-    let Some((reduced, applied, n_red)) = verdict(&prog, Reduction::Por) else {
-        return Refereed::Mismatch("the reduced search was cut where the full one was not".into());
-    };
-    compare(&full, n_full, &reduced, applied, n_red)
-}
-
+/// The default reduction on the same scenarios: loads feeding branches
+/// are where futures are walked while sleeping writers keep their values
+/// (`reduce/frozen.rs`).
 #[test]
 fn on_shared_memory_the_reduction_finds_exactly_what_the_exhaustive_search_finds() {
-    let start = env_u64("WEFT_POR_MEMORY_START", 0);
-    let n = env_u64("WEFT_POR_MEMORY_SEEDS", 1500);
-    let seeds: Vec<u64> = (start..start + n).collect();
-    let results = par_map(&seeds, referee_por_memory);
-    let (mut agree, mut skipped, mut states_full, mut states_por) = (0, 0, 0usize, 0usize);
-    let mut failures = Vec::new();
-    for (seed, r) in seeds.iter().zip(&results) {
-        match r {
-            Refereed::Agree(_, f, d) => {
-                agree += 1;
-                states_full += f;
-                states_por += d;
-            }
-            Refereed::Skipped => skipped += 1,
-            Refereed::Mismatch(m) => failures.push((*seed, m.clone())),
-        }
-    }
-    eprintln!(
-        "por referee on shared memory: {agree} agree, {skipped} skipped, {} differ; states {states_full} exhaustive, {states_por} reduced",
-        failures.len()
-    );
-    for (seed, m) in failures.iter().take(3) {
-        eprintln!("seed {seed}: {m}\n{}", gen_memory::generate_memory(*seed));
-    }
-    assert!(failures.is_empty(), "{} scenarios differ", failures.len());
-    assert!(
-        agree * 10 >= n as usize * 9,
-        "most scenarios are compared ({agree} of {n})"
+    referee_seeds(
+        "por referee on shared memory",
+        "WEFT_POR_MEMORY",
+        "mem",
+        gen_memory::generate_memory,
+        Reduction::Por,
     );
 }
 
-/// Referees the default reduction on the chains of loads and branches of
-/// `seed` (`gen_memory::generate_chains`).
-fn referee_chains(seed: u64) -> Refereed {
-    let file = SourceFile::new(
-        format!("chains-{seed}.ron"),
-        gen_memory::generate_chains(seed),
-    );
-    let Ok(prog) = weft_models::compile(&file, &[]) else {
-        return Refereed::Skipped;
-    };
-    let Some((full, _, n_full)) = verdict(&prog, Reduction::None) else {
-        return Refereed::Skipped;
-    };
-    let Some((reduced, applied, n_red)) = verdict(&prog, Reduction::Por) else {
-        return Refereed::Mismatch("the reduced search was cut where the full one was not".into());
-    };
-    compare(&full, n_full, &reduced, applied, n_red)
-}
-
+/// The default reduction on chains of loads and branches
+/// (`gen_memory::generate_chains`).
 #[test]
 fn on_chains_of_loads_the_reduction_finds_exactly_what_the_exhaustive_search_finds() {
-    let start = env_u64("WEFT_POR_CHAINS_START", 0);
-    let n = env_u64("WEFT_POR_CHAINS_SEEDS", 1500);
-    let seeds: Vec<u64> = (start..start + n).collect();
-    let results = par_map(&seeds, referee_chains);
-    let (mut agree, mut skipped, mut states_full, mut states_por) = (0, 0, 0usize, 0usize);
-    let mut failures = Vec::new();
-    for (seed, r) in seeds.iter().zip(&results) {
-        match r {
-            Refereed::Agree(_, f, d) => {
-                agree += 1;
-                states_full += f;
-                states_por += d;
-            }
-            Refereed::Skipped => skipped += 1,
-            Refereed::Mismatch(m) => failures.push((*seed, m.clone())),
-        }
-    }
-    eprintln!(
-        "por referee on chains of loads: {agree} agree, {skipped} skipped, {} differ; states {states_full} exhaustive, {states_por} reduced",
-        failures.len()
-    );
-    for (seed, m) in failures.iter().take(3) {
-        eprintln!("seed {seed}: {m}\n{}", gen_memory::generate_chains(*seed));
-    }
-    assert!(failures.is_empty(), "{} scenarios differ", failures.len());
-    assert!(
-        agree * 10 >= n as usize * 9,
-        "most scenarios are compared ({agree} of {n})"
+    referee_seeds(
+        "por referee on chains of loads",
+        "WEFT_POR_CHAINS",
+        "chains",
+        gen_memory::generate_chains,
+        Reduction::Por,
     );
 }
 

@@ -296,18 +296,27 @@ fn doomed(
 ) -> bool {
     let n = fut.len();
     let mut moves = first_movers(n, actors, asleep);
-    loop {
-        let mut changed = false;
-        for a in 0..n {
-            if !moves[a] && (0..n).any(|b| moves[b] && fut[b].conflicts(&current[a])) {
-                moves[a] = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            return moves.iter().any(|&m| !m);
+    while start_moving(&mut moves, fut, current) {}
+    moves.iter().any(|&m| !m)
+}
+
+/// One round of the doomed checks: every actor that does not move yet and
+/// whose current operation conflicts with the future of one that moved at
+/// the round's start starts moving. True when one did.
+fn start_moving<F: std::borrow::Borrow<FamilyModes>>(
+    moves: &mut [bool],
+    fut: &[F],
+    current: &[FamilyModes],
+) -> bool {
+    let before: SmallVec<[bool; 32]> = SmallVec::from_slice(moves);
+    let mut changed = false;
+    for (a, m) in moves.iter_mut().enumerate() {
+        if !*m && (0..before.len()).any(|b| before[b] && fut[b].borrow().conflicts(&current[a])) {
+            *m = true;
+            changed = true;
         }
     }
+    changed
 }
 
 /// Which actors may move at first: those with a transition awake or none
@@ -415,15 +424,7 @@ impl Frozen<'_> {
                 .collect();
             // Against this round's movers only: one that starts moving
             // now has its future walked in the next round.
-            let before = moves.clone();
-            let mut changed = false;
-            for a in 0..n {
-                if !moves[a] && (0..n).any(|b| before[b] && futures[b].conflicts(&current[a])) {
-                    moves[a] = true;
-                    changed = true;
-                }
-            }
-            if !changed {
+            if !start_moving(&mut moves, &futures, current) {
                 return true;
             }
         }
