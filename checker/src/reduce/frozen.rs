@@ -137,25 +137,37 @@ fn set(env: &mut Env, slot: usize, v: Option<Value>) {
 /// global handles, which never change); `None` otherwise, or if it would
 /// fail.
 fn known(state: &State, env: &Env, e: &Expr) -> Option<Value> {
+    // Iterative: expressions nest as deep as the scenario writes them.
     fn only_known(env: &Env, e: &Expr) -> bool {
-        match e {
-            Expr::Const(_) | Expr::Global(_) => true,
-            Expr::Local(l) => {
-                env.get(l.index()).copied().flatten().is_some() || l.index() >= env.len()
+        let mut stack: SmallVec<[&Expr; 8]> = smallvec::smallvec![e];
+        while let Some(e) = stack.pop() {
+            match e {
+                Expr::Const(_) | Expr::Global(_) => {}
+                Expr::Local(l) => {
+                    let known =
+                        env.get(l.index()).copied().flatten().is_some() || l.index() >= env.len();
+                    if !known {
+                        return false;
+                    }
+                }
+                Expr::Unary(_, a) => stack.push(a),
+                Expr::Binary(_, a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                Expr::DoneOf(_)
+                | Expr::ChanOf(_)
+                | Expr::Cap(_)
+                | Expr::GroupPart(..)
+                | Expr::CondLocker(_)
+                | Expr::RLocker(_)
+                | Expr::Field(..)
+                | Expr::Elem(..)
+                | Expr::SliceLen(_)
+                | Expr::Func(_) => return false,
             }
-            Expr::Unary(_, a) => only_known(env, a),
-            Expr::Binary(_, a, b) => only_known(env, a) && only_known(env, b),
-            Expr::DoneOf(_)
-            | Expr::ChanOf(_)
-            | Expr::Cap(_)
-            | Expr::GroupPart(..)
-            | Expr::CondLocker(_)
-            | Expr::RLocker(_)
-            | Expr::Field(..)
-            | Expr::Elem(..)
-            | Expr::SliceLen(_)
-            | Expr::Func(_) => false,
         }
+        true
     }
     if !only_known(env, e) {
         return None;

@@ -271,15 +271,20 @@ fn successors(op: &Op, pc: usize, len: usize, next: &mut Vec<usize>, funcs: &mut
 /// computed from, a value loaded from a variable (in any order of the
 /// instructions: a fixed point over the assignments).
 fn branches_on_loads(code: &[weft_models::ir::Instr]) -> bool {
+    // Iterative: expressions nest as deep as the scenario writes them.
     fn mentions(e: &Expr, loaded: &[bool]) -> bool {
-        match e {
-            Expr::Local(l) => loaded.get(l.index()).copied().unwrap_or(false),
-            other => other
-                .operands()
-                .into_iter()
-                .flatten()
-                .any(|a| mentions(a, loaded)),
+        let mut stack = vec![e];
+        while let Some(e) = stack.pop() {
+            match e {
+                Expr::Local(l) => {
+                    if loaded.get(l.index()).copied().unwrap_or(false) {
+                        return true;
+                    }
+                }
+                other => stack.extend(other.operands().into_iter().flatten()),
+            }
         }
+        false
     }
     let mut loaded: Vec<bool> = Vec::new();
     let mark = |loaded: &mut Vec<bool>, slot: usize| {
