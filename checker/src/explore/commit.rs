@@ -108,7 +108,7 @@ impl Committer<'_, '_> {
                 self.expander.take_steps(
                     state,
                     &e.transitions,
-                    e.view.as_ref(),
+                    e.view.as_deref(),
                     &mut e.outcomes,
                     &e.in_sleep,
                     e.fair,

@@ -103,7 +103,7 @@ pub(super) struct Expansion {
     pub certain: BTreeMap<BugKey, Bug>,
     /// The reduction's view, when the search reduces; on a full level,
     /// every transition is in its persistent set.
-    pub view: Option<StateView>,
+    pub view: Option<Box<StateView>>,
     /// The outcome of the steps taken so far, when the commit takes the
     /// steps (`commit_steps`): the persistent set's and those the
     /// reduction took to learn whether they crash.
@@ -146,21 +146,19 @@ pub(super) struct Expander<'a> {
     pub interrupt: &'a Interrupt,
 }
 
-/// The steps a slot keeps room for between batches.
-const SLOT_STEPS: usize = 4;
-
-/// The bytes of encoded successors a slot keeps room for between batches.
-const SLOT_BYTES: usize = 1024;
-
 /// How many nodes a batch holds: one when the pool has one thread (no
 /// batching at all), else enough to keep every thread busy between two
 /// hand-overs (a thread that runs out of work sleeps, and waking it costs
 /// more than a few nodes: 32 per thread was 4 % slower than 128 on
-/// lastzero(12)).
+/// lastzero(12)). 64 per thread: the three batches in flight are a fixed
+/// cost of the search, and 128 per thread held 1 MB more than 64 on
+/// lastzero(13) (its 210,941 states: 5 bytes a state), at no speed
+/// difference this machine could measure (lastzero(13), readers(18),
+/// `--jobs 2`, `farm-bench` medians within the noise).
 pub(super) fn batch_size() -> usize {
     match rayon::current_num_threads() {
         0 | 1 => 1,
-        n => n * 128,
+        n => n * 64,
     }
 }
 
@@ -296,7 +294,11 @@ impl Expander<'_> {
         }
         // What the commit does not read is dropped here, on the thread that
         // made it; the slot's buffers are reused by the next batch.
-        e.view = if e.commit_steps { view } else { None };
+        e.view = if e.commit_steps {
+            view.map(Box::new)
+        } else {
+            None
+        };
         if !e.commit_steps {
             // Steps taken only to ask whether they crash: their states are
             // dropped here, not by whichever thread reuses the slot.
@@ -338,11 +340,12 @@ impl Expander<'_> {
         let prog = self.prog;
         steps.taken.clear();
         steps.encoded.clear();
-        // A slot is kept from batch to batch: what one wide node grew it
-        // to is given back, so that a batch holds about what its nodes
-        // need, not the most any node ever needed.
-        steps.taken.shrink_to(SLOT_STEPS);
-        steps.encoded.shrink_to(SLOT_BYTES);
+        // A slot is kept from batch to batch, its buffers are not: a node's
+        // steps hold memory only while it is in flight. (Kept buffers, up
+        // to 4 steps and 1 KB a slot, were 2 MB on lastzero(13) with two
+        // threads, 10 bytes per stored state, at no measurable speed.)
+        steps.taken.shrink_to(0);
+        steps.encoded.shrink_to(0);
         // The steps stateless DPOR took here (`--reduction dpor`); a
         // state it chose nothing in (all asleep, or not visited when a
         // bound cut it) is no end of a run.

@@ -647,6 +647,23 @@ fn search(
             if stop {
                 break;
             }
+            if pipelined {
+                // The nodes of all three batches (committed, expanded,
+                // gathered) are still the frontier's: their buffers are
+                // kept from batch to batch.
+                let bytes = [&jobs, &next_jobs]
+                    .iter()
+                    .flat_map(|j| j.iter())
+                    .map(|j| j.packed.heap_bytes())
+                    .chain(
+                        [&expansions, &next_expansions]
+                            .iter()
+                            .flat_map(|e| e.iter())
+                            .map(|e| e.steps.encoded.capacity()),
+                    )
+                    .sum::<usize>();
+                committer.builder.note_in_flight(bytes as u64);
+            }
             std::mem::swap(&mut expansions, &mut next_expansions);
             std::mem::swap(&mut jobs, &mut next_jobs);
             ready = gathered;

@@ -574,6 +574,11 @@ thread_local! {
 }
 
 impl Packed {
+    /// The bytes it holds on the heap (its node's, kept from node to node).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.bytes.capacity()
+    }
+
     /// Copies a node encoded whole ([`encode_node`]: a fingerprint or
     /// bit-state store's waiting node) into `self`.
     pub(crate) fn set_whole(&mut self, bytes: &[u8]) {

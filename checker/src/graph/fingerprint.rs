@@ -248,6 +248,11 @@ impl FingerprintStore {
         visited + self.frontier.heap_bytes()
     }
 
+    /// See [`Frontier::note_in_flight`].
+    pub(crate) fn note_in_flight(&mut self, bytes: u64) {
+        self.frontier.note_in_flight(bytes);
+    }
+
     /// What the frontier did with its memory budget.
     pub(crate) fn frontier_stats(&self) -> FrontierStats {
         self.frontier.stats()

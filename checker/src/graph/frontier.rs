@@ -27,7 +27,9 @@ use super::intern::{push_varint, read_varint};
 /// What a frontier did with its budget, for `--stats`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FrontierStats {
-    /// The largest number of bytes its waiting nodes held in memory.
+    /// The largest number of bytes its waiting nodes held in memory,
+    /// those handed to the threads that expand them and their successors
+    /// not yet stored included ([`Frontier::note_in_flight`]).
     pub peak_memory_bytes: u64,
     /// Bytes written to files over the whole search.
     pub spilled_bytes: u64,
@@ -61,6 +63,9 @@ pub(crate) struct Frontier {
     tail: Vec<Chunk>,
     /// Bytes of the chunks in `head` and `tail` (their capacities).
     memory: u64,
+    /// Bytes of nodes taken from it and being expanded, with their
+    /// successors not yet stored (see [`Frontier::note_in_flight`]).
+    in_flight: u64,
     /// Bytes of the chunks in `tail`.
     tail_bytes: u64,
     /// How many nodes wait on disk.
@@ -168,6 +173,7 @@ impl Frontier {
             spilled: VecDeque::new(),
             tail: Vec::new(),
             memory: 0,
+            in_flight: 0,
             tail_bytes: 0,
             on_disk: 0,
             budget,
@@ -194,7 +200,10 @@ impl Frontier {
             self.memory += chunk.cost();
             self.tail_bytes += chunk.cost();
             self.tail.push(chunk);
-            self.stats.peak_memory_bytes = self.stats.peak_memory_bytes.max(self.memory);
+            self.stats.peak_memory_bytes = self
+                .stats
+                .peak_memory_bytes
+                .max(self.memory + self.in_flight);
         }
         if let Some(c) = self.tail.last_mut() {
             c.push(node);
@@ -268,7 +277,10 @@ impl Frontier {
                 };
                 let _ = std::fs::remove_file(&segment.path);
                 self.memory += chunk.cost();
-                self.stats.peak_memory_bytes = self.stats.peak_memory_bytes.max(self.memory);
+                self.stats.peak_memory_bytes = self
+                    .stats
+                    .peak_memory_bytes
+                    .max(self.memory + self.in_flight);
                 self.head.push_back(chunk);
                 continue;
             }
@@ -304,6 +316,17 @@ impl Frontier {
     /// Bytes held in memory (for statistics).
     pub(crate) fn heap_bytes(&self) -> usize {
         self.memory as usize
+    }
+
+    /// Notes that the nodes taken from the frontier and not yet expanded
+    /// and committed (a parallel search's batches: the nodes copied out
+    /// for the expanding threads, their successors encoded and waiting to
+    /// be stored) now hold `bytes`. They are still the frontier's: a
+    /// sequential search holds one such node at a time, a parallel one a
+    /// few batches of them, and their bytes count in its peak.
+    pub(crate) fn note_in_flight(&mut self, bytes: u64) {
+        self.in_flight = bytes;
+        self.stats.peak_memory_bytes = self.stats.peak_memory_bytes.max(self.memory + bytes);
     }
 
     /// The file of the first segment waiting on disk (tests remove it).

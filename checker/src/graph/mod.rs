@@ -683,6 +683,17 @@ impl Builder {
         &self.graph
     }
 
+    /// Notes the bytes of the nodes a parallel search took from the
+    /// frontier and has not yet committed (see
+    /// [`super::frontier::Frontier::note_in_flight`]).
+    pub(crate) fn note_in_flight(&mut self, bytes: u64) {
+        match &mut self.graph.nodes {
+            Store::Fingerprint(nodes) => nodes.note_in_flight(bytes),
+            // Their frontiers are node ids: the nodes stay in the store.
+            Store::Full(_) | Store::Bitstate(_) => {}
+        }
+    }
+
     /// Copies node `s`, the next one to expand, out of the store into
     /// `out`, for a thread that decodes it while the store grows: a full
     /// store's node as its parts, another store's waiting node as its
