@@ -338,7 +338,7 @@ fn measure_weft(
             .stats
             .frontier
             .as_ref()
-            .and_then(|f| Some((f.resident_beyond?, f.peak_memory_bytes))),
+            .and_then(|f| Some((f.resident_beyond?, f.peak_with_in_flight_bytes))),
         verdict: if !out.bugs.is_empty() {
             "bug".into()
         } else if timed_out {

@@ -396,7 +396,7 @@ fn bad_sizes_are_errors() {
         ("bitstate=64M,3", "expected `,k=N` after the size"),
         (
             "bitstate",
-            "expected `full`, `fingerprint` or `bitstate=SIZE`",
+            "expected `auto`, `full`, `fingerprint` or `bitstate=SIZE`",
         ),
     ] {
         let (code, out, err) = weft(&file, &["--store", arg]);

@@ -157,13 +157,18 @@ fn the_verdict_of_a_fingerprint_search_says_what_a_collision_may_hide() {
         "{junit}"
     );
     // The exact store says nothing of the kind.
-    let full = run(&[]);
+    let full = run(&["--store", "full"]);
     assert!(!full.contains("hash collision"), "{full}");
-    let json = run(&["--format", "json"]);
+    let json = run(&["--store", "full", "--format", "json"]);
     assert!(!json.contains("collision_probability"), "{json}");
-    let sarif = run(&["--format", "sarif"]);
+    let sarif = run(&["--store", "full", "--format", "sarif"]);
     assert!(!sarif.contains("collision"), "{sarif}");
-    assert!(run(&["--format", "junit"]).contains("<testcase name=\"dining-philosophers-fixed\""));
+    assert!(run(&["--store", "full", "--format", "junit"])
+        .contains("<testcase name=\"dining-philosophers-fixed\""));
+    // The default store chooses fingerprints for a program whose runs all
+    // end, and says so just the same.
+    let auto = run(&[]);
+    assert!(auto.contains("hash collision"), "{auto}");
 }
 
 /// A frontier over its memory budget spills to files and reads them back
@@ -242,13 +247,26 @@ fn frontier_memory_is_a_fingerprint_option() {
         text.contains("frontier: at most") && text.contains("written to"),
         "{text}"
     );
-    let out = run(&["--frontier-memory", "2K"]);
+    let out = run(&["--store", "full", "--frontier-memory", "2K"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).expect("utf-8");
     assert!(
-        err.contains("--frontier-memory applies to --store fingerprint only"),
+        err.contains("--frontier-memory applies to --store fingerprint (and auto) only"),
         "{err}"
     );
+    // The default store, `auto`, takes it: the fingerprint store it
+    // chooses for a program whose runs all end spills as asked.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["check", "--frontier-memory", "2K", "--stats"])
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../scenarios/classic/dining-philosophers-fixed.ron"),
+        )
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("weft runs");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(text.contains("written to"), "{text}");
 }
 
 /// A program whose runs all end has no cycle: its fingerprint search keeps
@@ -278,7 +296,7 @@ fn a_finite_program_is_searched_without_edges() {
     };
     let text = run("dining-philosophers-fixed.ron", "text");
     assert!(
-        text.contains("complete runs: not counted (the fingerprint store keeps no edges)"),
+        text.contains("complete runs: not counted (the fingerprint store keeps no edges; --store full counts them)"),
         "{text}"
     );
     assert!(!text.contains("distinct"), "{text}");

@@ -4,22 +4,32 @@
 //!
 //! The recording (`tests/recorded/corpus.jsonl`) was made with the binary
 //! from the workspace root; the only fields that vary between runs, the
-//! wall time `stats.seconds` and the process's peak memory
-//! `stats.peak_resident_bytes`, are written as `0` in it and zeroed in the
-//! output before comparing.
+//! wall time `stats.seconds` and the memory measured (the process's peak
+//! `stats.peak_resident_bytes`, and a fingerprint search's
+//! `stats.frontier.resident_beyond_bytes` and
+//! `stats.frontier.peak_with_in_flight_bytes`, which depends on the
+//! threads), are written as `0` in it and zeroed in the output before
+//! comparing.
 //!
 //! After an intended change of the JSON: run
 //! `cargo run --release --bin weft -- check --format json scenarios/`
-//! from the workspace root, zero the `seconds` and `peak_resident_bytes`
-//! fields and commit the result
+//! from the workspace root, zero those fields and commit the result
 //! as the new recording, saying in the commit why the JSON changed.
 
 use std::path::Path;
 use std::process::Command;
 
-/// `"seconds":<number>` and `"peak_resident_bytes":<number>` become `0`.
+/// The fields measured (`"seconds":<number>`, `"peak_resident_bytes":<number>`
+/// and the frontier's two measured fields) become `0`.
 fn zero_seconds(json: &str) -> String {
-    zero(&zero(json, "\"seconds\":"), "\"peak_resident_bytes\":")
+    [
+        "\"seconds\":",
+        "\"peak_resident_bytes\":",
+        "\"resident_beyond_bytes\":",
+        "\"peak_with_in_flight_bytes\":",
+    ]
+    .iter()
+    .fold(json.to_string(), |json, key| zero(&json, key))
 }
 
 /// `KEY<number>` becomes `KEY0`.

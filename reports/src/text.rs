@@ -1014,7 +1014,7 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
         let runs = st.complete_runs.map_or_else(
             || {
                 if st.distinct_states.is_none() {
-                    "complete runs: not counted (the fingerprint store keeps no edges)".to_string()
+                    "complete runs: not counted (the fingerprint store keeps no edges; --store full counts them)".to_string()
                 } else {
                     "complete runs: n/a (cyclic or cut)".to_string()
                 }

@@ -983,6 +983,11 @@ pub struct DporView {
 pub struct FrontierView {
     /// The most bytes its waiting states held in memory at once.
     pub peak_memory_bytes: u64,
+    /// The most bytes its waiting states and the states in flight (taken
+    /// out to be expanded, and their successors not yet stored) held
+    /// together: `peak_memory_bytes` on one thread, more on several. A
+    /// measurement: it depends on the number of threads.
+    pub peak_with_in_flight_bytes: u64,
     /// Bytes written to files over the search.
     pub spilled_bytes: u64,
     /// Files written.
@@ -999,7 +1004,8 @@ pub struct FrontierView {
     #[serde(skip_serializing_if = "is_zero")]
     pub lost: u64,
     /// How much the process's peak resident memory grew over the search
-    /// beyond the frontier's most bytes (absent where the system does not
+    /// beyond the frontier's most bytes, the states in flight included
+    /// (absent where the system does not
     /// say): what the visited set and the rest of the search cost. A
     /// measurement, so it differs from run to run.
     pub resident_beyond_bytes: Option<u64>,

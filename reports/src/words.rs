@@ -1037,6 +1037,12 @@ pub fn object_state(facts: ObjectFacts) -> String {
 pub fn frontier_note(f: &crate::view::FrontierView, states: usize) -> String {
     let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
     let mut note = format!("frontier: at most {} in memory", mb(f.peak_memory_bytes));
+    if mb(f.peak_with_in_flight_bytes) != mb(f.peak_memory_bytes) {
+        note.push_str(&format!(
+            " ({} with the states in flight)",
+            mb(f.peak_with_in_flight_bytes)
+        ));
+    }
     if let (Some(beyond), true) = (f.resident_beyond_bytes, states > 0) {
         note.push_str(&format!(
             "; beyond it, the search's peak resident memory is {} ({:.1} bytes per state)",

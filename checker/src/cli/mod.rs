@@ -323,8 +323,10 @@ enum Command {
         /// expand the next ones): see checker/benches/RESULTS.md.
         #[arg(long, value_name = "N", default_value = "all", value_parser = parse_jobs)]
         jobs: Jobs,
-        /// How visited states are kept: `full` (the default: every state,
-        /// compactly; exact), `fingerprint` (a 64-bit fingerprint per
+        /// How visited states are kept: `auto` (the default: `fingerprint`
+        /// when every run of the program ends, else `full`), `full` (every
+        /// state, compactly; exact, and the only store that counts complete
+        /// runs of such a program), `fingerprint` (a 64-bit fingerprint per
         /// state, as TLC and SPIN's hash compaction do: less memory, about
         /// 12 bytes a state when every run of the program ends, complete
         /// runs then not counted; parent links in a file; the verdict
@@ -336,7 +338,7 @@ enum Command {
         /// is partial by construction: never "verified", and the verdict
         /// prints the hash factor, the estimated coverage and the chance
         /// that a state was missed).
-        #[arg(long, value_name = "STORE", default_value = "full")]
+        #[arg(long, value_name = "STORE", default_value = "auto")]
         store: weft_checker::graph::StoreKind,
         /// With `--store fingerprint`: how much of the frontier (the states
         /// waiting to be expanded, kept in full) stays in memory before the
@@ -450,9 +452,15 @@ pub fn run() -> i32 {
             store,
             frontier_memory,
         } => {
-            if frontier_memory.is_some() && store != weft_checker::graph::StoreKind::Fingerprint {
+            if frontier_memory.is_some()
+                && !matches!(
+                    store,
+                    weft_checker::graph::StoreKind::Fingerprint
+                        | weft_checker::graph::StoreKind::Auto
+                )
+            {
                 eprintln!(
-                    "error: --frontier-memory applies to --store fingerprint only (the full store keeps every state, and a bit-state store's frontier must stay in memory to recognise the states that wait in it)"
+                    "error: --frontier-memory applies to --store fingerprint (and auto) only (the full store keeps every state, and a bit-state store's frontier must stay in memory to recognise the states that wait in it)"
                 );
                 return Exit::BadInput as i32;
             }

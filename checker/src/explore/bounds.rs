@@ -26,7 +26,8 @@ pub struct Bounds {
     /// (`None`: a quarter of `max_memory`, or no limit without one).
     pub frontier_memory: Option<u64>,
     /// How the search keeps the states it visited (a full store by
-    /// default; a fingerprint store keeps 64-bit fingerprints, and its
+    /// default; `Auto`, the command line's default, chooses by the
+    /// program when the search starts; a fingerprint store keeps 64-bit fingerprints, and its
     /// verdicts print the chance that a collision hid a state; a bit-state
     /// store keeps bits, and its search is partial: [`Bound::Bitstate`]).
     pub store: crate::graph::StoreKind,

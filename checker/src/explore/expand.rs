@@ -316,6 +316,7 @@ impl Expander<'_> {
         match self.bounds.store {
             StoreKind::Full => EncodeFor::Near(parts),
             StoreKind::Fingerprint => EncodeFor::Fingerprint,
+            StoreKind::Auto => unreachable!("{}", crate::graph::AUTO_CHOSEN),
             StoreKind::Bitstate { .. } => EncodeFor::Bitstate,
         }
     }

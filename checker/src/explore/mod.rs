@@ -501,7 +501,14 @@ fn search(
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
     let future = reducer.map(|r| r.future);
     let use_sleep = reducer.is_some_and(|r| r.sleep);
-    let bounds = budget.bounds();
+    let finite = finite::runs_are_finite(prog);
+    // `--store auto` becomes the store this program needs, here, once:
+    // everything below sees the store the search uses.
+    let resolved = Bounds {
+        store: budget.bounds().store.for_program(finite),
+        ..budget.bounds().clone()
+    };
+    let bounds = &resolved;
     let interrupt = budget.interrupt();
     let init = match semantics::initial_state_within(prog, &interrupt) {
         Ok(init) => init,
@@ -517,6 +524,7 @@ fn search(
     };
     let rebuild: Option<crate::graph::Rebuild> = match bounds.store {
         StoreKind::Full => None,
+        StoreKind::Auto => unreachable!("{}", crate::graph::AUTO_CHOSEN),
         StoreKind::Fingerprint | StoreKind::Bitstate { .. } => {
             // A dropped node's state: the path to it re-executed, each step
             // made canonical as the search made it.
@@ -533,7 +541,6 @@ fn search(
         }
     };
     let frontier_budget = bounds.frontier_memory.or(bounds.max_memory.map(|m| m / 4));
-    let finite = finite::runs_are_finite(prog);
     // What the search adds to the process's memory is measured from here.
     let resident_at_start = crate::memory::resident_bytes();
     // A fingerprint store of a program whose runs all end keeps no edges
@@ -726,7 +733,7 @@ fn search(
             .zip(crate::memory::peak_resident_bytes())
             .map(|(start, peak)| {
                 peak.saturating_sub(start)
-                    .saturating_sub(f.peak_memory_bytes)
+                    .saturating_sub(f.peak_with_in_flight_bytes)
             });
         f
     });

@@ -27,10 +27,14 @@ use super::intern::{push_varint, read_varint};
 /// What a frontier did with its budget, for `--stats`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FrontierStats {
-    /// The largest number of bytes its waiting nodes held in memory,
-    /// those handed to the threads that expand them and their successors
-    /// not yet stored included ([`Frontier::note_in_flight`]).
+    /// The largest number of bytes its waiting nodes held in memory.
     pub peak_memory_bytes: u64,
+    /// The largest number of bytes its waiting nodes and the nodes in
+    /// flight held together ([`Frontier::note_in_flight`]: those taken
+    /// out to be expanded, and their successors not yet stored). As
+    /// `peak_memory_bytes` with one thread; more with several, by an
+    /// amount that depends on the threads (a measurement).
+    pub peak_with_in_flight_bytes: u64,
     /// Bytes written to files over the whole search.
     pub spilled_bytes: u64,
     /// Segments (files) written.
@@ -46,7 +50,7 @@ pub struct FrontierStats {
     /// How much the process's peak resident memory grew over the search
     /// beyond the frontier's most bytes in memory: the peak (`VmHWM`,
     /// over the whole process) less the resident memory when the search
-    /// started, less `peak_memory_bytes` (`None` where the system does not
+    /// started, less `peak_with_in_flight_bytes` (`None` where the system does not
     /// say). What the visited set and the rest of the search cost, the
     /// frontier set apart.
     pub resident_beyond: Option<u64>,
@@ -200,9 +204,10 @@ impl Frontier {
             self.memory += chunk.cost();
             self.tail_bytes += chunk.cost();
             self.tail.push(chunk);
-            self.stats.peak_memory_bytes = self
+            self.stats.peak_memory_bytes = self.stats.peak_memory_bytes.max(self.memory);
+            self.stats.peak_with_in_flight_bytes = self
                 .stats
-                .peak_memory_bytes
+                .peak_with_in_flight_bytes
                 .max(self.memory + self.in_flight);
         }
         if let Some(c) = self.tail.last_mut() {
@@ -277,9 +282,10 @@ impl Frontier {
                 };
                 let _ = std::fs::remove_file(&segment.path);
                 self.memory += chunk.cost();
-                self.stats.peak_memory_bytes = self
+                self.stats.peak_memory_bytes = self.stats.peak_memory_bytes.max(self.memory);
+                self.stats.peak_with_in_flight_bytes = self
                     .stats
-                    .peak_memory_bytes
+                    .peak_with_in_flight_bytes
                     .max(self.memory + self.in_flight);
                 self.head.push_back(chunk);
                 continue;
@@ -326,7 +332,10 @@ impl Frontier {
     /// few batches of them, and their bytes count in its peak.
     pub(crate) fn note_in_flight(&mut self, bytes: u64) {
         self.in_flight = bytes;
-        self.stats.peak_memory_bytes = self.stats.peak_memory_bytes.max(self.memory + bytes);
+        self.stats.peak_with_in_flight_bytes = self
+            .stats
+            .peak_with_in_flight_bytes
+            .max(self.memory + bytes);
     }
 
     /// The file of the first segment waiting on disk (tests remove it).

@@ -58,7 +58,32 @@ pub enum StoreKind {
         /// Bits set per node (`k`, at least 1).
         hash_functions: u32,
     },
+    /// The fingerprint store when every run of the program ends (no node
+    /// ids, no edges: a fingerprint is all a visited node costs), the full
+    /// store otherwise (a program that may loop needs its nodes' edges for
+    /// its bottom components, and the full store keeps them without
+    /// re-executing paths). The command line's default; chosen when the
+    /// search starts ([`StoreKind::for_program`]).
+    Auto,
 }
+
+impl StoreKind {
+    /// The store a search uses: `Auto` chosen by whether every run of the
+    /// program ends (`finite`, see `crate::explore::finite`); any other
+    /// kind as it is.
+    pub fn for_program(self, finite: bool) -> StoreKind {
+        match self {
+            StoreKind::Auto if finite => StoreKind::Fingerprint,
+            StoreKind::Auto => StoreKind::Full,
+            StoreKind::Full | StoreKind::Fingerprint | StoreKind::Bitstate { .. } => self,
+        }
+    }
+}
+
+/// What a match on a search's store says of `Auto`, which the search
+/// replaced when it started.
+pub(crate) const AUTO_CHOSEN: &str =
+    "internal weft bug: the store is chosen when the search starts";
 
 /// SPIN's default number of bits set per state in bit-state mode (`-k`).
 pub const DEFAULT_HASH_FUNCTIONS: u32 = 3;
@@ -73,6 +98,7 @@ impl std::fmt::Display for StoreKind {
         match self {
             StoreKind::Full => f.write_str("full"),
             StoreKind::Fingerprint => f.write_str("fingerprint"),
+            StoreKind::Auto => f.write_str("auto"),
             StoreKind::Bitstate {
                 bytes,
                 hash_functions,
@@ -94,12 +120,13 @@ impl std::str::FromStr for StoreKind {
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
             "full" => return Ok(StoreKind::Full),
+            "auto" => return Ok(StoreKind::Auto),
             "fingerprint" => return Ok(StoreKind::Fingerprint),
             _ => {}
         }
         let Some(arg) = s.strip_prefix("bitstate=") else {
             return Err(format!(
-                "unknown store `{s}` (expected `full`, `fingerprint` or `bitstate=SIZE`, such as `bitstate=64M`)"
+                "unknown store `{s}` (expected `auto`, `full`, `fingerprint` or `bitstate=SIZE`, such as `bitstate=64M`)"
             ));
         };
         let (size, k) = match arg.split_once(',') {
@@ -638,6 +665,7 @@ impl Builder {
                 bytes,
                 hash_functions,
             } => Store::Bitstate(BitStore::new(bytes, hash_functions)),
+            StoreKind::Auto => unreachable!("{AUTO_CHOSEN}"),
         };
         match &mut nodes {
             Store::Full(n) => {
@@ -655,6 +683,7 @@ impl Builder {
         let mut parent = match kind {
             StoreKind::Full => Parents::default(),
             StoreKind::Fingerprint | StoreKind::Bitstate { .. } => Parents::on_disk(),
+            StoreKind::Auto => unreachable!("{AUTO_CHOSEN}"),
         };
         parent.push_start();
         Builder {

@@ -628,6 +628,7 @@ pub fn scenario_report(
                 .clone()
                 .map(|f| weft_reports::view::FrontierView {
                     peak_memory_bytes: f.peak_memory_bytes,
+                    peak_with_in_flight_bytes: f.peak_with_in_flight_bytes,
                     spilled_bytes: f.spilled_bytes,
                     segments: f.segments,
                     failure: f.failure,
