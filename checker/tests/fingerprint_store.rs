@@ -317,3 +317,56 @@ fn a_finite_program_is_searched_without_edges() {
     let v: serde_json::Value = serde_json::from_str(json.trim()).expect("one JSON line");
     assert!(v["stats"]["distinct_states"].is_u64(), "{json}");
 }
+
+/// The command line's default store (`auto`) takes fingerprints for a
+/// program whose runs all end and the full store for one that may loop,
+/// says which in the JSON and in `--stats`, and says when a
+/// `--frontier-memory` it was given had nothing to bound.
+#[test]
+fn the_default_store_is_chosen_by_the_program() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let run = |args: &[&str], name: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
+            .arg("check")
+            .args(args)
+            .arg(dir.join(name))
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("weft runs");
+        (
+            String::from_utf8(out.stdout).expect("utf-8"),
+            String::from_utf8(out.stderr).expect("utf-8"),
+        )
+    };
+    let store_of = |name: &str| {
+        let (json, _) = run(&["--format", "json"], name);
+        let v: serde_json::Value = serde_json::from_str(json.trim()).expect("one JSON line");
+        v["stats"]["store"].as_str().map(str::to_string)
+    };
+    // Every run ends: fingerprints, and the verdict says what they risk.
+    assert_eq!(
+        store_of("classic/dining-philosophers-fixed.ron").as_deref(),
+        Some("fingerprint")
+    );
+    // A loop (a range over a channel): the full store, exact.
+    assert_eq!(store_of("gops/findall.ron").as_deref(), Some("full"));
+    // Asked for, a store is kept whatever the program.
+    let (json, _) = run(
+        &["--store", "full", "--format", "json"],
+        "classic/dining-philosophers-fixed.ron",
+    );
+    assert!(json.contains("\"store\":\"full\""), "{json}");
+    let (text, _) = run(&["--stats"], "classic/dining-philosophers-fixed.ron");
+    assert!(text.contains(", store fingerprint, "), "{text}");
+    // A frontier budget the chosen full store has no use for is named.
+    let (_, err) = run(&["--frontier-memory", "1K"], "gops/findall.ron");
+    assert!(
+        err.contains("--frontier-memory had no effect: the program may loop"),
+        "{err}"
+    );
+    let (_, err) = run(
+        &["--frontier-memory", "1K"],
+        "classic/dining-philosophers-fixed.ron",
+    );
+    assert!(!err.contains("no effect"), "{err}");
+}

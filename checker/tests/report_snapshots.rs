@@ -258,6 +258,7 @@ fn json_report_snapshot() {
         bytes_per_state: 0,
         peak_resident_bytes: None,
         reduction: "por".into(),
+        store: "full".into(),
         distinct_states: Some(0),
         complete_runs: None,
         states_on_complete_runs: None,

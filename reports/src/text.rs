@@ -1051,7 +1051,7 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  stats: {}{}, {}, {runs}, max depth {}, reduction {}, {:.3}s, {rate}, {} bytes/state stored{peak}",
+            "  stats: {}{}, {}, {runs}, max depth {}, reduction {}, store {}, {:.3}s, {rate}, {} bytes/state stored{peak}",
             words::count(st.states, "state", "states"),
             st.distinct_states
                 .map(|d| format!(" ({d} distinct)"))
@@ -1059,6 +1059,7 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
             words::count(st.transitions, "transition", "transitions"),
             st.max_depth,
             st.reduction,
+            st.store,
             st.seconds,
             st.bytes_per_state
         );

@@ -925,6 +925,9 @@ pub struct StatsView {
     pub bytes_per_state: usize,
     /// The process's peak resident memory, in bytes, when the search ended.
     pub peak_resident_bytes: Option<u64>,
+    /// The store the search kept its states in: `full`, `fingerprint` or
+    /// `bitstate=SIZE` (the default, `auto`, chooses one of the first two).
+    pub store: String,
     /// The reduction applied: `none`, `por`, or that por fell back.
     pub reduction: String,
     /// Distinct program states among the stored ones (a state is stored

@@ -239,6 +239,15 @@ fn check_one(
             };
         }
     };
+    if search.bounds.frontier_memory.is_some()
+        && search.bounds.store == weft_checker::graph::StoreKind::Auto
+        && outcome.stats.store == weft_checker::graph::StoreKind::Full
+    {
+        // The budget the user gave had nothing to bound: say so.
+        eprintln!(
+            "note: {shown}: --frontier-memory had no effect: the program may loop, so the default store kept every state (the full store, whose frontier is state ids); --store fingerprint keeps a frontier of states that spills"
+        );
+    }
     let opts = weft_checker::report::Options {
         budget,
         extra_args: loaded.extra_args.clone(),

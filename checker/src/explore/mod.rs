@@ -76,6 +76,9 @@ pub struct Stats {
     pub frontier: Option<crate::graph::FrontierStats>,
     /// With `--reduction dpor` applied, what stateless DPOR counted.
     pub dpor: Option<DporStats>,
+    /// The store the search kept its states in (`Auto` chosen for the
+    /// program: [`StoreKind::for_program`]).
+    pub store: StoreKind,
 }
 
 /// The result of checking one program.
@@ -726,6 +729,7 @@ fn search(
         }
     }
     stats.states = graph.len();
+    stats.store = bounds.store;
     stats.distinct_states = graph.distinct_states();
     stats.collision_probability = graph.collision_probability();
     stats.frontier = graph.frontier_stats().map(|mut f| {

@@ -618,6 +618,7 @@ pub fn scenario_report(
             bytes_per_state: outcome.stats.bytes_per_state,
             peak_resident_bytes: outcome.stats.peak_resident_bytes,
             reduction: reduction_words(loc, outcome.stats.reduction),
+            store: outcome.stats.store.to_string(),
             distinct_states: outcome.stats.distinct_states,
             complete_runs: outcome.stats.complete_runs,
             states_on_complete_runs: outcome.stats.states_on_complete_runs,
