@@ -45,6 +45,17 @@ pub(crate) struct CodeFuture {
     pub chans: Vec<(u32, Directions)>,
     /// What channel operations do to channels held in locals.
     pub chan_wild: Directions,
+    /// Channel operations whose channel is a plain local of this code's
+    /// own function: the local and the strongest mode (also counted in
+    /// `wildcard`). Such a local that `assigned` does not name holds the
+    /// same channel for the rest of the frame, so these operations touch
+    /// that channel only ([`future_of_code`]).
+    pub local_chans: Vec<(u32, Mode)>,
+    /// The strongest mode of the wildcard operations other than those in
+    /// `local_chans`.
+    pub wildcard_rest: Option<Mode>,
+    /// The locals of this code's own function that it may assign.
+    pub assigned: Vec<u32>,
 }
 
 /// A set of [`ChanOp`]s, as bits.
@@ -94,10 +105,34 @@ impl CodeFuture {
                 |a, b| (a.0, a.1.union(b.1)),
             );
         }
+        if !o.local_chans.is_empty() {
+            self.local_chans = merge_sorted(
+                &self.local_chans,
+                &o.local_chans,
+                |a, b| a.0.cmp(&b.0),
+                |a, b| (a.0, a.1.max(b.1)),
+            );
+        }
+        if !o.assigned.is_empty() {
+            self.assigned = merge_sorted(&self.assigned, &o.assigned, |a, b| a.cmp(b), |a, _| *a);
+        }
+        self.wildcard_rest = self.wildcard_rest.max(o.wildcard_rest);
         self.wildcard = self.wildcard.max(o.wildcard);
         self.obtains |= o.obtains;
         self.stores |= o.stores;
         self.chan_wild = self.chan_wild.union(o.chan_wild);
+    }
+
+    /// This code as another function's sees it (a callee, a goroutine it
+    /// starts): its locals are not the other function's, so its
+    /// operations on them are plain wildcards.
+    fn foreign(&self) -> CodeFuture {
+        CodeFuture {
+            local_chans: Vec::new(),
+            wildcard_rest: self.wildcard,
+            assigned: Vec::new(),
+            ..self.clone()
+        }
     }
 
     fn use_global(&mut self, g: u32, m: Mode) {
@@ -222,15 +257,48 @@ fn named_globals(e: &Expr, out: &mut CodeFuture) {
 /// The summary of one instruction alone (not what follows it).
 fn instr_future(op: &Op) -> CodeFuture {
     let mut out = CodeFuture::default();
+    // Operations that touch their object's family and nothing else (a
+    // Cond's locker is added where a family is set: `future_of_code`).
+    let own_family_only = matches!(
+        op,
+        Op::Send { .. }
+            | Op::Recv { .. }
+            | Op::Close { .. }
+            | Op::Select { .. }
+            | Op::WgAdd { .. }
+            | Op::Wait { .. }
+            | Op::Lock { .. }
+            | Op::Unlock { .. }
+            | Op::TryLock { .. }
+            | Op::RLock { .. }
+            | Op::RUnlock { .. }
+    );
     ops::expressions(op, |e, role| {
         named_globals(e, &mut out);
         match role {
-            Role::Object(u) => match operand_global(e) {
-                Some(g) => out.use_global(g, mode_of(u)),
-                None => out.wildcard = out.wildcard.max(Some(mode_of(u))),
+            Role::Object(u) => match (operand_global(e), e) {
+                (Some(g), _) => out.use_global(g, mode_of(u)),
+                (None, Expr::Local(l)) if own_family_only => {
+                    let (l, m) = (l.index() as u32, mode_of(u));
+                    match out.local_chans.binary_search_by_key(&l, |x| x.0) {
+                        Ok(i) => out.local_chans[i].1 = out.local_chans[i].1.max(m),
+                        Err(i) => out.local_chans.insert(i, (l, m)),
+                    }
+                    out.wildcard = out.wildcard.max(Some(m));
+                }
+                (None, _) => {
+                    out.wildcard = out.wildcard.max(Some(mode_of(u)));
+                    out.wildcard_rest = out.wildcard_rest.max(Some(mode_of(u)));
+                }
             },
             Role::Stored => out.stores |= may_be_handle(e),
             Role::Value => {}
+        }
+    });
+    ops::local_destinations(op, |l| {
+        let l = l.index() as u32;
+        if let Err(i) = out.assigned.binary_search(&l) {
+            out.assigned.insert(i, l);
         }
     });
     out.obtains = ops::obtains(op);
@@ -399,7 +467,7 @@ impl ProgramFuture {
                 };
                 let mut s = whole[f].clone();
                 for c in calls {
-                    let callee = whole[c.index()].clone();
+                    let callee = whole[c.index()].foreign();
                     s.merge(&callee);
                 }
                 if s != whole[f] {
@@ -418,7 +486,7 @@ impl ProgramFuture {
                     .map(|(pcs, calls)| {
                         let mut s = own(f, pcs);
                         for c in calls {
-                            s.merge(&whole[c.index()]);
+                            s.merge(&whole[c.index()].foreign());
                         }
                         s
                     })
@@ -674,7 +742,31 @@ pub(crate) fn future_of_code(
             set(&mut modes, r, m);
         }
     }
-    let Some(wild) = code.wildcard else {
+    // A channel operation on a local that nothing left in the frame
+    // assigns touches the channel the local holds now, and nothing else.
+    // With several frames, the code mixes functions and their locals:
+    // every such operation stays a wildcard.
+    let wildcard = match g.frames.as_slice() {
+        [fr] => {
+            let mut rest = code.wildcard_rest;
+            for &(l, m) in &code.local_chans {
+                let held = (code.assigned.binary_search(&l).is_err())
+                    .then(|| fr.locals.get(l as usize).copied())
+                    .flatten();
+                match held {
+                    Some(v) => {
+                        if let Some(r) = v.object() {
+                            set(&mut modes, r, m);
+                        }
+                    }
+                    None => rest = rest.max(Some(m)),
+                }
+            }
+            rest
+        }
+        _ => code.wildcard,
+    };
+    let Some(wild) = wildcard else {
         return modes;
     };
     if code.obtains && anything {
