@@ -257,7 +257,7 @@ fn frontier_memory_is_a_fingerprint_option() {
     // The default store, `auto`, takes it: the fingerprint store it
     // chooses for a program whose runs all end spills as asked.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
-        .args(["check", "--frontier-memory", "2K", "--stats"])
+        .args(["check", "--frontier-memory", "1K", "--stats"])
         .arg(
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("../scenarios/classic/dining-philosophers-fixed.ron"),
