@@ -45,14 +45,15 @@ pub(crate) struct CodeFuture {
     pub chans: Vec<(u32, Directions)>,
     /// What channel operations do to channels held in locals.
     pub chan_wild: Directions,
-    /// Channel operations whose channel is a plain local of this code's
-    /// own function: the local and the strongest mode (also counted in
-    /// `wildcard`). Such a local that `assigned` does not name holds the
+    /// Operations whose footprint is their object's family alone (channel,
+    /// WaitGroup and lock operations) and whose object is a plain local of
+    /// this code's own function: the local and the strongest mode (also
+    /// counted in `wildcard`). Such a local that `assigned` does not name holds the
     /// same channel for the rest of the frame, so these operations touch
     /// that channel only ([`future_of_code`]).
-    pub local_chans: Vec<(u32, Mode)>,
+    pub local_objects: Vec<(u32, Mode)>,
     /// The strongest mode of the wildcard operations other than those in
-    /// `local_chans`.
+    /// `local_objects`.
     pub wildcard_rest: Option<Mode>,
     /// The locals of this code's own function that it may assign.
     pub assigned: Vec<u32>,
@@ -105,10 +106,10 @@ impl CodeFuture {
                 |a, b| (a.0, a.1.union(b.1)),
             );
         }
-        if !o.local_chans.is_empty() {
-            self.local_chans = merge_sorted(
-                &self.local_chans,
-                &o.local_chans,
+        if !o.local_objects.is_empty() {
+            self.local_objects = merge_sorted(
+                &self.local_objects,
+                &o.local_objects,
                 |a, b| a.0.cmp(&b.0),
                 |a, b| (a.0, a.1.max(b.1)),
             );
@@ -128,7 +129,7 @@ impl CodeFuture {
     /// operations on them are plain wildcards.
     fn foreign(&self) -> CodeFuture {
         CodeFuture {
-            local_chans: Vec::new(),
+            local_objects: Vec::new(),
             wildcard_rest: self.wildcard,
             assigned: Vec::new(),
             ..self.clone()
@@ -280,9 +281,9 @@ fn instr_future(op: &Op) -> CodeFuture {
                 (Some(g), _) => out.use_global(g, mode_of(u)),
                 (None, Expr::Local(l)) if own_family_only => {
                     let (l, m) = (l.index() as u32, mode_of(u));
-                    match out.local_chans.binary_search_by_key(&l, |x| x.0) {
-                        Ok(i) => out.local_chans[i].1 = out.local_chans[i].1.max(m),
-                        Err(i) => out.local_chans.insert(i, (l, m)),
+                    match out.local_objects.binary_search_by_key(&l, |x| x.0) {
+                        Ok(i) => out.local_objects[i].1 = out.local_objects[i].1.max(m),
+                        Err(i) => out.local_objects.insert(i, (l, m)),
                     }
                     out.wildcard = out.wildcard.max(Some(m));
                 }
@@ -742,14 +743,14 @@ pub(crate) fn future_of_code(
             set(&mut modes, r, m);
         }
     }
-    // A channel operation on a local that nothing left in the frame
+    // A channel, WaitGroup or lock operation on a local that nothing left in the frame
     // assigns touches the channel the local holds now, and nothing else.
     // With several frames, the code mixes functions and their locals:
     // every such operation stays a wildcard.
     let wildcard = match g.frames.as_slice() {
         [fr] => {
             let mut rest = code.wildcard_rest;
-            for &(l, m) in &code.local_chans {
+            for &(l, m) in &code.local_objects {
                 let held = (code.assigned.binary_search(&l).is_err())
                     .then(|| fr.locals.get(l as usize).copied())
                     .flatten();
