@@ -285,6 +285,20 @@ fn on_chains_of_loads_the_reduction_finds_exactly_what_the_exhaustive_search_fin
     );
 }
 
+/// The default reduction on fan-outs in the shape of gops'
+/// (`gen_memory::generate_fanouts`): workers asleep while main ranges over
+/// a channel that a closer closes after a WaitGroup's `Wait`.
+#[test]
+fn on_fan_outs_the_reduction_finds_exactly_what_the_exhaustive_search_finds() {
+    referee_seeds(
+        "por referee on fan-outs",
+        "WEFT_POR_FANOUTS",
+        "fanout",
+        gen_memory::generate_fanouts,
+        Reduction::Por,
+    );
+}
+
 #[test]
 fn reduction_finds_exactly_what_the_exhaustive_search_finds() {
     let start = env_u64("WEFT_POR_START", 0);

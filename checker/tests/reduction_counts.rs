@@ -162,22 +162,36 @@ fn lastzero_12_stores_few_states_off_its_runs() {
 /// main's sleeping `Send(limitCh)`, and 37 % of the states of (5, 3) lay
 /// on no complete run. Resolved (a local no later instruction of the frame
 /// assigns holds its channel to the end), they touch their own object:
-/// 5,696 states, 13 % on none, and the same verdict as the plain search.
+/// 5,696 states, 13 % on none. The rest were workers asleep at their
+/// counter's `AtomicAdd` while main, blocked in its `range`, would load
+/// that counter after the loop: blocked goroutines now move only once a
+/// mover may enable them, a `Wait` only once the movers can take enough
+/// `Done`s (5,578 states), and a `range` over a channel no mover may close
+/// never ends, so main's load is no part of its future (5,185 states,
+/// 5 % on none). The measure is at most 10 %.
 #[test]
-fn operations_on_stable_locals_touch_only_their_object() {
+fn the_fixed_gops_fan_out_stores_few_states_off_its_runs() {
     let o = run(&families::gops(5, 3, true), Reduction::Por);
     assert!(o.bugs.is_empty(), "the fix holds");
+    assert_eq!(runs(&o), 7_799_526);
     let on = o.stats.states_on_complete_runs.expect("acyclic: counted");
-    assert_eq!(o.stats.states, 5_696, "was 32,372 with wildcards");
+    assert_eq!(on, 4_930, "the same states on complete runs as before");
+    assert_eq!(
+        o.stats.states, 5_185,
+        "32,372 with wildcards, 5,696 with stable locals"
+    );
     assert!(
-        (o.stats.states - on) * 100 <= 14 * o.stats.states,
+        (o.stats.states - on) * 10 <= o.stats.states,
         "{on} of {} on complete runs",
         o.stats.states
     );
     let small = families::gops(4, 2, true);
     let (red, full) = (run(&small, Reduction::Por), run(&small, Reduction::None));
     assert!(red.bugs.is_empty() && full.bugs.is_empty());
-    assert_eq!(red.stats.states, 1_093, "was 3,429 with wildcards");
+    assert_eq!(
+        red.stats.states, 1_000,
+        "3,429 with wildcards, 1,093 with stable locals"
+    );
 }
 
 #[test]

@@ -1,22 +1,29 @@
 //! What a goroutine may still touch while some variables keep their
-//! current values. The static summary ([`super::future`]) follows every
-//! branch of the code; but when nothing that can run may write a variable,
-//! a branch on a value read from it goes one way only. lastzero's scanner
-//! reads `a[i]` and goes on to `a[i-1]` only if it was not zero: while the
-//! writer of `a[i]` cannot move, the scanner stops at `a[i]`, and its
-//! reads of the cells below are no part of its future.
+//! current values and some channels stay open. The static summary
+//! ([`super::future`]) follows every branch of the code; but when nothing
+//! that can run may write a variable, a branch on a value read from it goes
+//! one way only. lastzero's scanner reads `a[i]` and goes on to `a[i-1]`
+//! only if it was not zero: while the writer of `a[i]` cannot move, the
+//! scanner stops at `a[i]`, and its reads of the cells below are no part of
+//! its future. Likewise, while nothing that can run may close a channel, a
+//! `range` over it never ends: the code after the loop is no part of the
+//! future.
 //!
 //! The walk follows the goroutine's code from its current instruction with
 //! the values of its locals, a local being unknown once an operation writes
-//! it with anything but a constant expression of known locals or a load of
-//! a frozen variable. It decides `if` on a known condition and follows both
-//! ways otherwise. Where it cannot follow precisely (a call, a `go`, a
-//! `defer`, an instruction reached a second time, a loop, or after
+//! it with anything but a constant expression of known locals, a load of a
+//! frozen variable, or the ok flag of a receive from a channel that stays
+//! open (true). It decides `if` on a known condition and follows both ways
+//! otherwise. An instruction reached again is walked again only with what
+//! every way to it agrees on, and not at all when the ways before cover
+//! the new one: a loop is walked until its locals stop losing known values.
+//! Where it cannot follow precisely (a call, a `go`, a `defer`, or after
 //! [`WALK_STEPS`] instructions), it takes the static summary of the code
 //! from there, which over-approximates every run from there: so the result
 //! is never smaller than what the goroutine may touch while the frozen
-//! variables keep their values. The limit only bounds the analysis' work:
-//! past it, the reduction is that of the static summary.
+//! variables keep their values and the open channels stay open. The limit
+//! only bounds the analysis' work: past it, the reduction is that of the
+//! static summary.
 
 use smallvec::SmallVec;
 use weft_models::ir::{Expr, Op, Pc, Place, Program};
@@ -34,15 +41,16 @@ const WALK_STEPS: usize = 256;
 type Env = SmallVec<[Option<Value>; 8]>;
 
 /// The code `g` may run from `state` while every variable `frozen` holds
-/// keeps its value; `None` when the walk does not apply (several frames,
-/// deferred blocks, a panic or a two-phase operation under way): the
-/// static summary is then the answer.
+/// keeps its value and every channel `open` holds stays open; `None` when
+/// the walk does not apply (several frames, deferred blocks, a panic or a
+/// two-phase operation under way): the static summary is then the answer.
 pub(crate) fn code_while_frozen(
     prog: &Program,
     future: &ProgramFuture,
     state: &State,
     g: &Goroutine,
     frozen: &dyn Fn(ObjRef) -> bool,
+    open: &dyn Fn(ObjRef) -> bool,
 ) -> Option<CodeFuture> {
     if g.spinning || g.panic.is_some() || g.phase != 0 {
         return None;
@@ -55,7 +63,9 @@ pub(crate) fn code_while_frozen(
     }
     let code = &prog.funcs.get(fr.func.index())?.code;
     let mut out = CodeFuture::default();
-    let mut seen = vec![false; code.len()];
+    // The locals at each instruction walked, as general as every way the
+    // walk reached it: a way whose locals this covers adds nothing.
+    let mut seen: Vec<Option<Env>> = vec![None; code.len()];
     let mut steps = 0;
     let mut stack: Vec<(usize, Env)> =
         vec![(fr.pc.index(), fr.locals.iter().map(|&v| Some(v)).collect())];
@@ -63,11 +73,21 @@ pub(crate) fn code_while_frozen(
         let Some(instr) = code.get(pc) else {
             continue;
         };
-        if seen[pc] || steps >= WALK_STEPS {
+        if steps >= WALK_STEPS {
             out.merge(future.code(fr.func, pc)?);
             continue;
         }
-        seen[pc] = true;
+        match &mut seen[pc] {
+            Some(before) if covers(before, &env) => continue,
+            Some(before) => {
+                // Reached again with other values (a loop): walk on with
+                // what both ways agree on, so that a loop is walked again
+                // only while its locals lose known values.
+                join(before, &env);
+                env = before.clone();
+            }
+            slot @ None => *slot = Some(env.clone()),
+        }
         steps += 1;
         out.merge(future.instruction(fr.func, pc)?);
         let next = pc + 1;
@@ -101,6 +121,22 @@ pub(crate) fn code_while_frozen(
                 set(&mut env, dst.index(), v);
                 stack.push((next, env));
             }
+            // A receive from a channel that stays open either blocks or
+            // gets a value: its ok flag is true.
+            Op::Recv {
+                chan,
+                dst,
+                ok: Some(ok),
+            } if known(state, &env, chan)
+                .and_then(Value::object)
+                .is_some_and(open) =>
+            {
+                if let Some(d) = dst {
+                    set(&mut env, d.index(), None);
+                }
+                set(&mut env, ok.index(), Some(Value::Bool(true)));
+                stack.push((next, env));
+            }
             op => {
                 // Anything else: its local destinations become unknown; a
                 // call, a `go` or a `defer` takes the summary from here.
@@ -124,6 +160,28 @@ pub(crate) fn code_while_frozen(
         }
     }
     Some(out)
+}
+
+/// The value of slot `i` (a slot never written holds nil).
+fn slot(env: &Env, i: usize) -> Option<Value> {
+    env.get(i).copied().unwrap_or(Some(Value::Nil))
+}
+
+/// True when every local `general` knows has the same value in `env`: a
+/// walk from `general` follows every way a walk from `env` would.
+fn covers(general: &Env, env: &Env) -> bool {
+    (0..general.len().max(env.len()))
+        .all(|i| slot(general, i).is_none_or(|v| slot(env, i) == Some(v)))
+}
+
+/// Makes `into` unknown wherever `other` differs.
+fn join(into: &mut Env, other: &Env) {
+    let n = into.len().max(other.len());
+    for i in 0..n {
+        if slot(into, i) != slot(other, i) {
+            set(into, i, None);
+        }
+    }
 }
 
 fn set(env: &mut Env, slot: usize, v: Option<Value>) {

@@ -374,6 +374,8 @@ fn branches_on_loads(code: &[weft_models::ir::Instr]) -> bool {
                 Op::Assign { dst, value } if mentions(value, &loaded) => {
                     changed |= mark(&mut loaded, dst.index())
                 }
+                // A receive's ok flag: known while its channel stays open.
+                Op::Recv { ok: Some(ok), .. } => changed |= mark(&mut loaded, ok.index()),
                 _ => {}
             }
         }
@@ -394,8 +396,9 @@ pub(crate) struct ProgramFuture {
     at: Vec<Vec<CodeFuture>>,
     /// `single[f][pc]`: the instruction at `pc` of function `f` alone.
     single: Vec<Vec<CodeFuture>>,
-    /// Per function: whether it loads a variable and branches (so that a
-    /// walk of its code may decide a branch: [`super::frozen`]).
+    /// Per function: whether it branches on a loaded value or a receive's
+    /// ok flag (so that a walk of its code may decide a branch:
+    /// [`super::frozen`]).
     branches_on_loads: Vec<bool>,
     /// How many WaitGroup `Done`s the code from each instruction may take.
     pub(crate) dones: super::waitgroup::DoneBounds,

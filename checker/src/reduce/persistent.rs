@@ -24,12 +24,14 @@ use weft_models::ir::Program;
 
 use super::frozen::code_while_frozen;
 use super::future::{
-    conflict, future_of_code, goroutine_future, handles_may_move, FamilyModes, ProgramFuture,
+    conflict, future_of_code, goroutine_future, handles_may_move, Directions, FamilyModes,
+    ProgramFuture,
 };
 use super::touch::{add, clock_touches, goroutine_touches, transition_touches, Families, Touches};
 use crate::semantics::Transition;
-use crate::state::State;
+use crate::state::{Object, State};
 use crate::value::ObjRef;
+use weft_models::ops::ChanOp;
 
 /// The reduction's view of one state.
 pub(crate) struct StateView {
@@ -143,7 +145,10 @@ pub(crate) fn analyse(
             state,
             families: &families,
         };
-        if doomed(&actors, asleep, &current, all) || frozen.doomed(&actors, asleep, &current, all) {
+        let waits = Waits::new(prog, future, state);
+        if doomed(&actors, asleep, &current, all, &waits)
+            || frozen.doomed(&actors, asleep, &current, all, &waits)
+        {
             return StateView {
                 touches,
                 actors,
@@ -275,43 +280,91 @@ pub(crate) fn analyse(
 }
 
 /// True when some transition asleep in the node can never be woken. The
-/// actors that may still move are those with a transition awake or none
-/// enabled (a blocked goroutine may be unblocked; the clock may fire
-/// later), and, to a fixed point, every actor all of whose enabled
-/// transitions sleep but whose current operation (over all its
-/// alternatives) conflicts with the future of an actor that may move: only
-/// a dependent step wakes a sleeping transition. An actor left over sleeps
-/// to the end of every run from the node: no step dependent on its
-/// transitions is ever taken, so they stay enabled and asleep, no run from
-/// here is complete (every one ends with them asleep), and each run from
-/// here, with one of them moved to its front, is a run from the branch
-/// where that one was explored (it commutes with the whole run). Such an
-/// exploration is what optimal DPOR avoids (a sleep-set-blocked one), here
-/// caught statically.
+/// actors that may move at first are those with a transition awake, and
+/// the clock when it has none enabled (time may pass later); to a fixed
+/// point, every other actor starts moving when its current operation (over
+/// all its alternatives) conflicts with the future of an actor that moves. For an actor all of whose enabled transitions
+/// sleep, only a dependent step wakes one; for a blocked goroutine (none
+/// enabled), only a dependent step enables one, and a goroutine in a
+/// WaitGroup's `Wait` also waits until the movers can take enough `Done`s
+/// to bring its counter to zero ([`Waits`]). So, by induction on any
+/// run from the node, until one of the actors left over moves, only the
+/// movers move, within their futures, and none of their steps wakes or
+/// enables a transition of an actor left over: none of those ever moves.
+/// When one of them sleeps, its transitions stay enabled and asleep to the
+/// end of every run from the node: no run from here is complete (every one
+/// ends with them asleep), and each run from here, with one of them moved
+/// to its front, is a run from the branch where that one was explored (it
+/// commutes with the whole run). Such an exploration is what optimal DPOR
+/// avoids (a sleep-set-blocked one), here caught statically. (Blocked
+/// goroutines left over alone doom nothing: no transition sleeps.)
 fn doomed(
     actors: &[SmallVec<[usize; 2]>],
     asleep: &[bool],
     current: &[FamilyModes],
     fut: &[FamilyModes],
+    waits: &Waits,
 ) -> bool {
     let n = fut.len();
-    let mut moves = first_movers(n, actors, asleep);
-    while start_moving(&mut moves, fut, current) {}
-    moves.iter().any(|&m| !m)
+    let (mut moves, sleeps) = first_movers(n, actors, asleep);
+    while start_moving(&mut moves, fut, current, waits) {}
+    sleeper_left(&moves, &sleeps)
 }
 
-/// One round of the doomed checks: every actor that does not move yet and
+/// The goroutines blocked in a WaitGroup's `Wait`, for the doomed checks:
+/// such a `Wait` passes only once the counter is zero, and while only the
+/// movers move, only their `Done`s lower it (see
+/// [`super::waitgroup::DoneBounds::held_wait`]).
+struct Waits<'a> {
+    dones: &'a super::waitgroup::DoneBounds,
+    state: &'a State,
+    /// Per goroutine, the counter of the WaitGroup it waits on.
+    counters: SmallVec<[Option<i64>; 16]>,
+}
+
+impl<'a> Waits<'a> {
+    fn new(prog: &Program, future: &'a ProgramFuture, state: &'a State) -> Self {
+        Waits {
+            dones: &future.dones,
+            state,
+            counters: (0..state.goroutines.len())
+                .map(|a| future.dones.held_wait(prog, state, a))
+                .collect(),
+        }
+    }
+
+    /// False when actor `a` waits on a counter that the actors `moves`
+    /// holds cannot bring to zero.
+    fn may_pass(&self, a: usize, moves: &[bool]) -> bool {
+        match self.counters.get(a).copied().flatten() {
+            None => true,
+            Some(c) => self.dones.may_release(self.state, moves, c),
+        }
+    }
+}
+
+/// True when an actor all of whose enabled transitions sleep does not move.
+fn sleeper_left(moves: &[bool], sleeps: &[bool]) -> bool {
+    moves.iter().zip(sleeps).any(|(&m, &s)| s && !m)
+}
+
+/// One round of the doomed checks: every actor that does not move yet,
 /// whose current operation conflicts with the future of one that moved at
-/// the round's start starts moving. True when one did.
+/// the round's start, and whose `Wait`, if it is in one, those movers may
+/// release, starts moving. True when one did.
 fn start_moving<F: std::borrow::Borrow<FamilyModes>>(
     moves: &mut [bool],
     fut: &[F],
     current: &[FamilyModes],
+    waits: &Waits,
 ) -> bool {
     let before: SmallVec<[bool; 32]> = SmallVec::from_slice(moves);
     let mut changed = false;
     for (a, m) in moves.iter_mut().enumerate() {
-        if !*m && (0..before.len()).any(|b| before[b] && fut[b].borrow().conflicts(&current[a])) {
+        if !*m
+            && (0..before.len()).any(|b| before[b] && fut[b].borrow().conflicts(&current[a]))
+            && waits.may_pass(a, &before)
+        {
             *m = true;
             changed = true;
         }
@@ -319,13 +372,14 @@ fn start_moving<F: std::borrow::Borrow<FamilyModes>>(
     changed
 }
 
-/// Which actors may move at first: those with a transition awake or none
-/// enabled (see [`doomed`]).
+/// Which actors may move at first: those with a transition awake, and the
+/// clock (the last actor) when it has none enabled (time may pass later);
+/// and which actors have transitions enabled, all asleep (see [`doomed`]).
 fn first_movers(
     n: usize,
     actors: &[SmallVec<[usize; 2]>],
     asleep: &[bool],
-) -> SmallVec<[bool; 32]> {
+) -> (SmallVec<[bool; 32]>, SmallVec<[bool; 32]>) {
     let mut has_enabled: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
     let mut has_awake: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
     for (xs, &sleeping) in actors.iter().zip(asleep) {
@@ -334,11 +388,17 @@ fn first_movers(
             has_awake[a] |= !sleeping;
         }
     }
-    (0..n).map(|a| has_awake[a] || !has_enabled[a]).collect()
+    let clock = n - 1;
+    let moves = (0..n)
+        .map(|a| has_awake[a] || (a == clock && !has_enabled[a]))
+        .collect();
+    let sleeps = (0..n).map(|a| has_enabled[a] && !has_awake[a]).collect();
+    (moves, sleeps)
 }
 
 /// The [`doomed`] check again, with futures that know which variables the
-/// actors that may move cannot write ([`super::frozen`]).
+/// actors that may move cannot write and which channels they cannot close
+/// ([`super::frozen`]).
 struct Frozen<'a> {
     prog: &'a Program,
     future: &'a ProgramFuture,
@@ -349,21 +409,23 @@ struct Frozen<'a> {
 impl Frozen<'_> {
     /// True when some transition asleep in the node can never be woken,
     /// as [`doomed`] decides it, but with each moving goroutine's future
-    /// taken while the variables that no moving actor may write (their
-    /// writers all sleep) keep their values. The argument is [`doomed`]'s
-    /// with one more step: until a sleeping actor is woken, it does not
-    /// move, so a variable only sleeping actors may write keeps its value,
-    /// every moving goroutine runs within its future under that value (the
-    /// walk over-approximates it), and none of those futures conflicts
-    /// with a sleeping actor's operation: by induction on the run, none is
-    /// ever woken. `fut`: the static futures, which bound what a moving
-    /// actor may write.
+    /// taken while the variables that no moving actor may write keep their
+    /// values and the channels that none may close stay open. The argument
+    /// is [`doomed`]'s with one more step: until an actor left over moves,
+    /// only the movers move, so a variable only the others may write keeps
+    /// its value and a channel only they may close stays open, every moving
+    /// goroutine runs within its future under those values (the walk
+    /// over-approximates it), and none of those futures conflicts with an
+    /// operation of an actor left over: by induction on the run, none is
+    /// ever woken or enabled. `fut`: the static futures, which bound what a
+    /// moving actor may write.
     fn doomed(
         &self,
         actors: &[SmallVec<[usize; 2]>],
         asleep: &[bool],
         current: &[FamilyModes],
         fut: &[FamilyModes],
+        waits: &Waits,
     ) -> bool {
         let n = fut.len();
         let ng = self.state.goroutines.len();
@@ -378,11 +440,11 @@ impl Frozen<'_> {
         if !walks.contains(&true) {
             return false;
         }
-        let mut moves = first_movers(n, actors, asleep);
+        let (mut moves, sleeps) = first_movers(n, actors, asleep);
         let anything = handles_may_move(self.future, self.state);
         let words = fut.first().map_or(0, |f| f.halves().1.len());
         loop {
-            if moves.iter().all(|&m| m) {
+            if !sleeper_left(&moves, &sleeps) {
                 return false;
             }
             // Families some moving actor may write.
@@ -401,19 +463,19 @@ impl Frozen<'_> {
                     .get(f / 64)
                     .is_some_and(|w| w & (1 << (f % 64)) == 0)
             };
+            let open = |r: ObjRef| self.stays_open(r, &moves);
             let futures: SmallVec<[std::borrow::Cow<'_, FamilyModes>; 16]> = (0..n)
                 .map(|a| {
                     let walked = (a < ng && moves[a] && walks[a])
                         .then(|| {
                             let g = &self.state.goroutines[a];
-                            code_while_frozen(self.prog, self.future, self.state, g, &frozen).map(
-                                |code| {
+                            code_while_frozen(self.prog, self.future, self.state, g, &frozen, &open)
+                                .map(|code| {
                                     let mut m =
                                         future_of_code(&code, self.state, fams, g, anything);
                                     m.absorb(&current[a]);
                                     m
-                                },
-                            )
+                                })
                         })
                         .flatten();
                     match walked {
@@ -424,10 +486,36 @@ impl Frozen<'_> {
                 .collect();
             // Against this round's movers only: one that starts moving
             // now has its future walked in the next round.
-            if !start_moving(&mut moves, &futures, current) {
+            if !start_moving(&mut moves, &futures, current, waits) {
                 return true;
             }
         }
+    }
+
+    /// True when channel `r` stays open while only the goroutines `moves`
+    /// holds move: it is open, no goroutine among them may close it, and
+    /// nothing else may (it is no timer's or context's channel, and no
+    /// callback may start a goroutine that would).
+    fn stays_open(&self, r: ObjRef, moves: &[bool]) -> bool {
+        let state = self.state;
+        let Object::Chan(c) = state.object(r) else {
+            return false;
+        };
+        if c.closed || c.timer.is_some() || super::waitgroup::callbacks(state) {
+            return false;
+        }
+        let of_context = state
+            .objects
+            .iter()
+            .any(|o| matches!(o, Object::Context(x) if x.done == r));
+        let close = Directions::of(ChanOp::Close);
+        !of_context
+            && !state.goroutines.iter().zip(moves).any(|(g, &m)| {
+                m && self
+                    .future
+                    .of_goroutine(g)
+                    .may_do(close, r, &state.globals, true)
+            })
     }
 }
 

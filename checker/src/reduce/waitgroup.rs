@@ -109,12 +109,7 @@ impl DoneBounds {
         let Object::WaitGroup(w) = state.object(r) else {
             return None;
         };
-        let callbacks = state.objects.iter().any(|o| match o {
-            Object::Timer(t) => t.callback.is_some(),
-            Object::Registration(_) => true,
-            _ => false,
-        });
-        if callbacks {
+        if callbacks(state) {
             return None;
         }
         let mut others = 0u32;
@@ -125,6 +120,47 @@ impl DoneBounds {
         }
         (i64::from(others) < w.counter).then_some(r)
     }
+
+    /// The counter of the WaitGroup goroutine `a` waits on, when it is
+    /// blocked in its `Wait` and nothing can start a goroutine by itself
+    /// (no timer or `context.AfterFunc` callback): then only `Done`s or
+    /// `Add`s by the goroutines that run can release it
+    /// ([`Self::may_release`]).
+    pub(crate) fn held_wait(&self, prog: &Program, state: &State, a: usize) -> Option<i64> {
+        let g = state.goroutines.get(a)?;
+        if g.spinning || g.panic.is_some() || callbacks(state) {
+            return None;
+        }
+        let r = crate::semantics::waitgroup::pending_wait(prog, state, g)?;
+        match state.object(r) {
+            Object::WaitGroup(w) if w.counter > 0 => Some(w.counter),
+            _ => None,
+        }
+    }
+
+    /// False when the goroutines `runs` holds can take, together, fewer
+    /// than `counter` `Done`s and no other `Add`: a `Wait` on a counter at
+    /// `counter` cannot pass while only they move.
+    pub(crate) fn may_release(&self, state: &State, runs: &[bool], counter: i64) -> bool {
+        let mut dones = 0u32;
+        for (g, _) in state.goroutines.iter().zip(runs).filter(|(_, &r)| r) {
+            match self.of_goroutine(g).and_then(|d| dones.checked_add(d)) {
+                Some(d) => dones = d,
+                None => return true,
+            }
+        }
+        i64::from(dones) >= counter
+    }
+}
+
+/// True when a timer or `context.AfterFunc` callback may start a goroutine
+/// by itself: its `Done`s are no goroutine's yet.
+pub(super) fn callbacks(state: &State) -> bool {
+    state.objects.iter().any(|o| match o {
+        Object::Timer(t) => t.callback.is_some(),
+        Object::Registration(_) => true,
+        _ => false,
+    })
 }
 
 /// The bounds of every instruction of function `f`, given each function's

@@ -378,3 +378,105 @@ pub fn generate_chains(seed: u64) -> String {
         main.join(",\n    ")
     )
 }
+
+/// Random fan-outs in the shape of gops' `FindAll` (seed 004): main starts
+/// 2 or 3 workers, each under a token of a limit channel (or none), each
+/// sending its result on `found` or returning early; a WaitGroup and a
+/// closer goroutine close `found`, and main ranges over it, then checks a
+/// counter the workers raise. The variations are the classic mistakes and
+/// their fixes: the token given back before the send, after it or in a
+/// `defer` (the deadlock of seed 004); `Done` deferred, at the end (missed
+/// on the early return) or in the closer's place (main waits before it
+/// ranges); the counter raised atomically, plainly (a race) or under a
+/// mutex; `found` buffered or not; the loop a `Range` or receives with an
+/// ok flag. This is where the doomed checks lean on blocked goroutines,
+/// WaitGroup counters and channels that stay open (`reduce/persistent.rs`,
+/// `reduce/frozen.rs`).
+pub fn generate_fanouts(seed: u64) -> String {
+    let mut rng = Rng::new(seed ^ 0x6661_6e6f_7574);
+    let n = 2 + rng.below(2);
+    let limit = rng.chance(75);
+    let k = 1 + rng.below(2);
+    let cap = if rng.chance(25) { 1 } else { 0 };
+    let choose = rng.chance(70);
+    // How the token is given back: before the send, after it, deferred.
+    let release = rng.below(3);
+    // How `Done` is taken: deferred, at the end, or by main before its loop.
+    let done = match rng.below(10) {
+        0..=6 => 0,
+        7 | 8 => 1,
+        _ => 2,
+    };
+    let counter = rng.below(4);
+    let mut worker: Vec<String> = Vec::new();
+    if done == 0 {
+        worker.push("Defer([Done(\"wg\")])".into());
+    }
+    if limit && release == 2 {
+        worker.push("Defer([Recv(\"limitCh\")])".into());
+    }
+    if choose {
+        worker.push("Choose(\"ok\", [true, false])".into());
+    }
+    if limit && release == 0 {
+        worker.push("Recv(\"limitCh\")".into());
+    }
+    if choose {
+        worker.push("If(\"!ok\", [Return])".into());
+    }
+    worker.push(
+        match counter {
+            0 | 1 => "AtomicAdd(\"goProcs\", 1)",
+            2 => "Set(\"goProcs\", \"goProcs + 1\")",
+            _ => "Lock(\"mu\"), Set(\"goProcs\", \"goProcs + 1\"), Unlock(\"mu\")",
+        }
+        .into(),
+    );
+    worker.push("Send(\"found\", \"pr\")".into());
+    if limit && release == 1 {
+        worker.push("Recv(\"limitCh\")".into());
+    }
+    if done >= 1 {
+        worker.push("Done(\"wg\")".into());
+    }
+    let mut body = Vec::new();
+    if limit {
+        body.push("Send(\"limitCh\", 0)".to_string());
+    }
+    body.push(format!("Go(body: [{}])", worker.join(", ")));
+    let mut main = vec![
+        "WaitGroup(\"wg\")".to_string(),
+        format!("Add(\"wg\", {n})"),
+        format!("Chan(\"found\", {cap})"),
+        format!("Chan(\"limitCh\", {k})"),
+        format!("For(\"pr\", 0, {n}, [{}])", body.join(", ")),
+    ];
+    if done == 2 {
+        main.push("Wait(\"wg\"), Close(\"found\")".into());
+    } else {
+        main.push("Go(body: [Wait(\"wg\"), Close(\"found\")])".into());
+    }
+    main.push("Let(\"results\", 0)".into());
+    main.push(if rng.chance(70) {
+        "Range(\"found\", \"p\", [Set(\"results\", \"results + 1\")])".into()
+    } else {
+        "Loop([Recv(\"found\", \"p\", \"more\"), If(\"!more\", [Break]), \
+         Set(\"results\", \"results + 1\")])"
+            .into()
+    });
+    main.push(
+        match counter {
+            0 | 2 => "AtomicLoad(\"goProcs\", \"want\")",
+            1 => "Let(\"want\", \"goProcs\")",
+            _ => "Lock(\"mu\"), Let(\"want\", \"goProcs\"), Unlock(\"mu\")",
+        }
+        .into(),
+    );
+    main.push(format!(
+        "Assert(\"results == want\", \"fan-out {seed}: every result arrives\")"
+    ));
+    format!(
+        "Scenario(\n  name: \"fanout-{seed}\",\n  globals: [Var(\"goProcs\", 0), Mutex(\"mu\")],\n  main: [\n    {}\n  ],\n)\n",
+        main.join(",\n    ")
+    )
+}
