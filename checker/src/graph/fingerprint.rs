@@ -84,7 +84,7 @@ enum Visited {
         /// id: how many distinct states the nodes hold.
         state_fingerprints: Vec<u64>,
     },
-    /// The fingerprints alone (10 to 15 bytes each), for a graph without
+    /// The fingerprints alone (9 to 11 bytes each), for a graph without
     /// edges: a node met again is only known to be visited.
     Set(FingerprintSet),
 }

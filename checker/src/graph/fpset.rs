@@ -1,14 +1,18 @@
-//! A set of 64-bit fingerprints in 10 to 15 bytes each: what a fingerprint
+//! A set of 64-bit fingerprints in 9 to 11 bytes each: what a fingerprint
 //! search keeps per visited node when it needs no node ids (no edges to
 //! record: every run of the program is finite, see `crate::explore`), as
 //! TLC's fingerprint set does.
 //!
-//! Open addressing with linear probing over plain `u64` slots (0 marks an
-//! empty slot; the fingerprint 0 is a flag of its own), split into shards by
-//! the fingerprint's top bits. A shard grows by half when it is 80 % full,
-//! so the slots are 53 % to 80 % full (10 to 15 bytes per fingerprint),
-//! and a growth copies one shard, not the whole set: the set never holds
-//! twice its size while it grows, which a peak-memory bound would see.
+//! Open addressing over plain `u64` slots (0 marks an empty slot; the
+//! fingerprint 0 is a flag of its own), split into shards by the
+//! fingerprint's top bits, with Robin Hood linear probing: an insertion
+//! takes the slot of a fingerprint nearer its own first slot than the new
+//! one is, and pushes that one on. Probe lengths stay short up to 90 %
+//! full, and a lookup stops at the first fingerprint nearer home than it
+//! would be. A shard grows by a quarter when it is 90 % full, so the
+//! slots are 72 % to 90 % full (9 to 11 bytes per fingerprint), and a
+//! growth copies one shard, not the whole set: the set never holds twice
+//! its size while it grows, which a peak-memory bound would see.
 
 /// The shards: `1 << SHARD_BITS`.
 const SHARD_BITS: u32 = 6;
@@ -45,51 +49,73 @@ impl Shard {
         (((fp << SHARD_BITS) as u128 * self.slots.len() as u128) >> 64) as usize
     }
 
+    /// How far slot `at` is past the first slot of `fp`, which it holds.
+    fn distance(&self, fp: u64, at: usize) -> usize {
+        let n = self.slots.len();
+        (at + n - self.home(fp)) % n
+    }
+
     /// Inserts `fp` (not 0) unless present; true when it was not.
     fn insert(&mut self, fp: u64) -> bool {
         let n = self.slots.len();
         let mut at = self.home(fp);
+        let mut dist = 0;
+        // The fingerprint being placed: `fp`, then each one it displaces.
+        let mut moving = fp;
+        let mut placed = false;
         loop {
-            match self.slots[at] {
-                0 => {
-                    self.slots[at] = fp;
-                    self.len += 1;
-                    if self.len * 5 > n * 4 {
-                        self.grow();
-                    }
-                    return true;
-                }
-                x if x == fp => return false,
-                _ => at = if at + 1 == n { 0 } else { at + 1 },
+            let x = self.slots[at];
+            if x == 0 {
+                self.slots[at] = moving;
+                break;
             }
+            if !placed && x == fp {
+                return false;
+            }
+            let theirs = self.distance(x, at);
+            if theirs < dist {
+                // A lookup of `fp` would stop here: it is absent. The one
+                // nearer home gives way and moves on.
+                self.slots[at] = moving;
+                moving = x;
+                dist = theirs;
+                placed = true;
+            }
+            at = if at + 1 == n { 0 } else { at + 1 };
+            dist += 1;
         }
+        self.len += 1;
+        if self.len * 10 > n * 9 {
+            self.grow();
+        }
+        true
     }
 
     fn contains(&self, fp: u64) -> bool {
         let n = self.slots.len();
         let mut at = self.home(fp);
+        let mut dist = 0;
         loop {
             match self.slots[at] {
                 0 => return false,
                 x if x == fp => return true,
-                _ => at = if at + 1 == n { 0 } else { at + 1 },
+                x if self.distance(x, at) < dist => return false,
+                _ => {
+                    at = if at + 1 == n { 0 } else { at + 1 };
+                    dist += 1;
+                }
             }
         }
     }
 
-    /// Moves every fingerprint into slots half as many again.
+    /// Moves every fingerprint into slots a quarter as many again.
     fn grow(&mut self) {
-        let bigger = Shard::new(self.slots.len() * 3 / 2);
-        let old = std::mem::replace(self, bigger);
         let n = self.slots.len();
+        let bigger = Shard::new(n + (n / 4).max(1));
+        let old = std::mem::replace(self, bigger);
         for &fp in old.slots.iter().filter(|&&fp| fp != 0) {
-            let mut at = self.home(fp);
-            while self.slots[at] != 0 {
-                at = if at + 1 == n { 0 } else { at + 1 };
-            }
-            self.slots[at] = fp;
+            self.insert(fp);
         }
-        self.len = old.len;
     }
 }
 
@@ -167,8 +193,39 @@ mod tests {
         assert!(set.insert(1));
         assert!(!set.insert(1));
         assert_eq!(set.len(), 200_002);
-        // 53 % to 80 % full, plus the shards' own size.
+        // 72 % to 90 % full, plus the shards' own size.
         let per = set.heap_bytes() as f64 / set.len() as f64;
-        assert!((9.9..15.2).contains(&per), "{per} bytes per fingerprint");
+        assert!((8.8..11.3).contains(&per), "{per} bytes per fingerprint");
+    }
+
+    /// Fingerprints crowding the last slot wrap round to the first, where
+    /// others have their home: every one is found, an absent one with the
+    /// same home is not, and a growth keeps them all.
+    #[test]
+    fn probing_wraps_round_and_stops_early() {
+        let mut shard = Shard::new(FIRST_SLOTS);
+        // The top bits below the shard's pick the home slot.
+        let at = |slot: u64, i: u64| (slot << (64 - SHARD_BITS - 4)) | i;
+        let last: Vec<u64> = (1..=9).map(|i| at(15, i)).collect();
+        let first: Vec<u64> = (1..=4).map(|i| at(0, i)).collect();
+        for (&a, &b) in last.iter().zip(&first) {
+            assert!(shard.insert(a) && shard.insert(b));
+        }
+        for &fp in &last[4..] {
+            assert!(shard.insert(fp));
+        }
+        assert_eq!(shard.slots.len(), FIRST_SLOTS, "13 of 16: no growth yet");
+        for &fp in last.iter().chain(&first) {
+            assert!(shard.contains(fp) && !shard.insert(fp), "{fp:x}");
+        }
+        assert!(!shard.contains(at(15, 99)) && !shard.contains(at(0, 99)));
+        assert!(!shard.contains(at(3, 1)));
+        assert!(shard.insert(at(3, 1)) && shard.insert(at(3, 2)));
+        assert!(shard.slots.len() > FIRST_SLOTS, "15 of 16: grown");
+        assert_eq!(shard.len, 15);
+        for &fp in last.iter().chain(&first) {
+            assert!(shard.contains(fp), "{fp:x} after the growth");
+        }
+        assert!(!shard.contains(at(15, 99)));
     }
 }
