@@ -238,6 +238,8 @@ struct Cell {
     /// With the fingerprint store: the search's peak resident memory
     /// beyond the frontier's (`--stats`), and the frontier's most bytes.
     beyond_frontier: Option<(u64, u64)>,
+    /// weft's states on some complete run (`--stats`), when counted.
+    on_runs: Option<u64>,
     /// "bug", "clean", "> 60 s", or an error.
     verdict: String,
 }
@@ -255,17 +257,23 @@ impl Cell {
             o(self.bytes_per_state),
             self.verdict
         );
-        if let Some((beyond, frontier)) = self.beyond_frontier {
-            line.push_str(&format!("\t{beyond}\t{frontier}"));
+        if self.beyond_frontier.is_some() || self.on_runs.is_some() {
+            let (beyond, frontier) = self
+                .beyond_frontier
+                .map_or(("-".into(), "-".into()), |(b, f)| {
+                    (b.to_string(), f.to_string())
+                });
+            line.push_str(&format!("\t{beyond}\t{frontier}\t{}", o(self.on_runs)));
         }
         line
     }
 
     fn from_line(line: &str) -> Option<Cell> {
         let f: Vec<&str> = line.trim().split('\t').collect();
-        // Seven fields (as the harness of `--before` writes them), or
-        // nine with the fingerprint store's memory.
-        if f.len() != 7 && f.len() != 9 {
+        // Seven fields (as the harness of `--before` writes them), nine
+        // with the fingerprint store's memory, or ten with the states on
+        // complete runs.
+        if ![7, 9, 10].contains(&f.len()) {
             return None;
         }
         Some(Cell {
@@ -280,6 +288,7 @@ impl Cell {
                 .get(7)
                 .zip(f.get(8))
                 .and_then(|(b, fr)| Some((b.parse().ok()?, fr.parse().ok()?))),
+            on_runs: f.get(9).and_then(|x| x.parse().ok()),
         })
     }
 
@@ -339,6 +348,7 @@ fn measure_weft(
             .frontier
             .as_ref()
             .and_then(|f| Some((f.resident_beyond?, f.peak_with_in_flight_bytes))),
+        on_runs: out.stats.states_on_complete_runs.map(|n| n as u64),
         verdict: if !out.bugs.is_empty() {
             "bug".into()
         } else if timed_out {
@@ -394,6 +404,7 @@ fn measure_loom(family: Family, a: usize, cap: Duration) -> Cell {
         peak_kb: peak_kb(),
         bytes_per_state: None,
         beyond_frontier: None,
+        on_runs: None,
         verdict: if result.is_err() {
             "bug".into()
         } else if seconds >= cap.as_secs_f64() {
@@ -591,6 +602,7 @@ fn measure_spin(
                     .find_map(|l| l.strip_prefix("State-vector "))
                     .and_then(|x| x.split_whitespace().next()?.parse().ok()),
                 beyond_frontier: None,
+                on_runs: None,
                 verdict: match errors {
                     Some(0) => "clean".into(),
                     Some(_) => "bug".into(),
@@ -911,7 +923,24 @@ fn summary(rows: &[Row]) -> String {
         }
         out.push('\n');
     }
-    // 8. Growth with N.
+    // 8. Explorations that end asleep.
+    out.push_str(
+        "\n**States on no complete run / stored states** (weft, one thread, `--stats`; issue 13's \
+         target <= 10 % on lastzero(12), fanout(6) and the fixed gops fan-out):",
+    );
+    for r in rows.iter().filter(|r| r.tool == "weft") {
+        if let (Some(n @ 1..), Some(on)) = (r.cell.states, r.cell.on_runs) {
+            let _ = write!(
+                out,
+                " {} {}: {:.0} %;",
+                r.family.name(),
+                r.family.size_label(r.a, r.b),
+                (n - on.min(n)) as f64 * 100.0 / n as f64
+            );
+        }
+    }
+    out.push('\n');
+    // 9. Growth with N.
     out.push_str(
         "\n**Growth of weft's states between consecutive sizes** (with `por`, then `none`):",
     );
