@@ -834,6 +834,49 @@ fn summary(rows: &[Row]) -> String {
         }
     }
     out.push('\n');
+    // 4b. The same comparison by time to the verdict: states/s weighs
+    // each stored state alike, though weft's reduction stores far fewer.
+    out.push_str(
+        "\n**SPIN's time / weft's time to the same verdict** (one job each, each with its \
+         reduction: SPIN's own search time, weft's whole run; `>`: SPIN was cut by the cap; \
+         rows where both took over 1 ms or SPIN was cut; not an issue target, beside the one above):",
+    );
+    for r in rows.iter().filter(|r| r.tool == "weft") {
+        let Some(s) = find(rows, r.family, r.a, r.b, "spin") else {
+            continue;
+        };
+        if r.cell.verdict.starts_with('>') || r.cell.seconds <= 1e-3 {
+            continue;
+        }
+        let capped = s
+            .verdict
+            .strip_prefix("> ")
+            .and_then(|v| v.split(' ').next())
+            .and_then(|v| v.parse::<f64>().ok());
+        let label = (r.family.name(), r.family.size_label(r.a, r.b));
+        match capped {
+            Some(cap) => {
+                let _ = write!(
+                    out,
+                    " {} {}: > {:.1};",
+                    label.0,
+                    label.1,
+                    cap / r.cell.seconds
+                );
+            }
+            None if s.seconds > 1e-3 => {
+                let _ = write!(
+                    out,
+                    " {} {}: {:.2};",
+                    label.0,
+                    label.1,
+                    s.seconds / r.cell.seconds
+                );
+            }
+            None => {}
+        }
+    }
+    out.push('\n');
     // 5. Against the code before (`--before`).
     if rows.iter().any(|r| r.tool == "weft-before") {
         out.push_str(

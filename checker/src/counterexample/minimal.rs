@@ -192,7 +192,13 @@ impl Searcher<'_> {
         let candidate = match self.key.kind {
             BugKind::Race => {
                 let mut found = BTreeMap::new();
-                race::detect(self.prog, &state, Vec::new, &mut found);
+                race::detect(
+                    self.prog,
+                    race::Races::possible(self.prog),
+                    &state,
+                    Vec::new,
+                    &mut found,
+                );
                 self.goal_memo[s as usize] = Some(found.contains_key(&self.key));
                 return found.contains_key(&self.key);
             }

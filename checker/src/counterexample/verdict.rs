@@ -298,7 +298,13 @@ pub(crate) fn reached_within(
     let mut complete = true;
     let mut stopped = None;
     if !crashed {
-        race::detect(prog, end, || path.to_vec(), &mut bugs);
+        race::detect(
+            prog,
+            race::Races::possible(prog),
+            end,
+            || path.to_vec(),
+            &mut bugs,
+        );
         let (sure, all_blocked_sure) = sure_leaks(prog, &ProgramFuture::new(prog), end);
         // The exploration after the run decides only blocked goroutines
         // (leaks), pending cancels and a dead end (deadlock): not needed

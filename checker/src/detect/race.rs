@@ -11,19 +11,92 @@
 
 use std::collections::BTreeMap;
 
-use weft_models::ir::Program;
+use weft_models::ir::{Op, Program};
 use weft_models::syntax::BugKind;
 
 use super::{record, Bug, BugKey, Finding, Involved};
-use crate::semantics::footprint::memory_access;
+use crate::semantics::footprint::{memory_access, Use};
 use crate::semantics::{waitgroup, Transition};
 use crate::state::{Object, State};
 
-/// Records every race whose two accesses are both enabled in `state`.
+/// Which kinds of race a program's code can make at all, read once from
+/// its instructions: a state's check skips the kinds it cannot (a program
+/// whose shared variables are all accessed atomically never races on
+/// memory).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Races {
+    /// Some operand is a plain read or write, or a `len` that may read a
+    /// map (the accesses two of which may race).
+    memory: bool,
+    /// The program has both a WaitGroup `Add` and a `Wait`.
+    waitgroup: bool,
+}
+
+impl Races {
+    /// The races `prog`'s instructions can make.
+    pub fn possible(prog: &Program) -> Races {
+        let mut races = Races {
+            memory: false,
+            waitgroup: false,
+        };
+        let (mut add, mut wait) = (false, false);
+        for instr in prog.funcs.iter().flat_map(|f| &f.code) {
+            weft_models::ops::operands(&instr.op, |_, u| {
+                races.memory |= match u {
+                    Use::Read | Use::Write | Use::Inspect => true,
+                    Use::AtomicRead | Use::AtomicWrite | Use::SyncRead | Use::Sync => false,
+                };
+            });
+            add |= matches!(instr.op, Op::WgAdd { .. });
+            wait |= matches!(instr.op, Op::Wait { .. });
+        }
+        races.waitgroup = add && wait;
+        races
+    }
+}
+
+/// Records every race whose two accesses are both enabled in `state`
+/// (of the kinds `races` says the program can make).
 pub fn detect(
     prog: &Program,
+    races: Races,
     state: &State,
     path: impl Fn() -> Vec<Transition>,
+    bugs: &mut BTreeMap<BugKey, Bug>,
+) {
+    let live = || state.goroutines.iter().filter(|g| !g.spinning);
+    if races.memory {
+        memory_races(prog, state, &path, bugs);
+    }
+    if !races.waitgroup {
+        return;
+    }
+    // WaitGroup: an Add that raises the counter from zero, concurrent with a
+    // Wait (Go's race detector reports this as a race on the WaitGroup).
+    for g1 in live() {
+        let Some(w) = waitgroup::pending_add_from_zero(prog, state, g1) else {
+            continue;
+        };
+        for g2 in live() {
+            if g2.id != g1.id && waitgroup::pending_wait(prog, state, g2) == Some(w) {
+                found(
+                    bugs,
+                    "data race: WaitGroup.Add from zero concurrent with Wait (Add must happen before Wait)",
+                    g1,
+                    g2,
+                    &path,
+                );
+            }
+        }
+    }
+}
+
+/// Records every pair of enabled conflicting memory accesses, not both
+/// atomic.
+fn memory_races(
+    prog: &Program,
+    state: &State,
+    path: &impl Fn() -> Vec<Transition>,
     bugs: &mut BTreeMap<BugKey, Bug>,
 ) {
     let live = || state.goroutines.iter().filter(|g| !g.spinning);
@@ -47,25 +120,7 @@ pub fn detect(
                 (false, true) => "data race: two concurrent writes to the same variable",
                 (false, false) => "data race: a concurrent read and write of the same variable",
             };
-            found(bugs, message, g1, g2, &path);
-        }
-    }
-    // WaitGroup: an Add that raises the counter from zero, concurrent with a
-    // Wait (Go's race detector reports this as a race on the WaitGroup).
-    for g1 in live() {
-        let Some(w) = waitgroup::pending_add_from_zero(prog, state, g1) else {
-            continue;
-        };
-        for g2 in live() {
-            if g2.id != g1.id && waitgroup::pending_wait(prog, state, g2) == Some(w) {
-                found(
-                    bugs,
-                    "data race: WaitGroup.Add from zero concurrent with Wait (Add must happen before Wait)",
-                    g1,
-                    g2,
-                    &path,
-                );
-            }
+            found(bugs, message, g1, g2, path);
         }
     }
 }
@@ -102,4 +157,46 @@ fn found(
         },
         path,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use weft_models::span::SourceFile;
+
+    use super::*;
+
+    fn races_of(globals: &str, main: &str) -> Races {
+        let text = format!("Scenario(name: \"r\", globals: [{globals}], main: [{main}])");
+        let prog = weft_models::compile(&SourceFile::new("r.ron".to_string(), text), &[])
+            .expect("the scenario compiles");
+        Races::possible(&prog)
+    }
+
+    #[test]
+    fn only_the_kinds_of_race_a_program_can_make_are_looked_for() {
+        let atomic = races_of(
+            r#"Var("x", 0)"#,
+            r#"Go(body: [AtomicStore("x", "1")]), AtomicLoad("x", "r")"#,
+        );
+        assert_eq!(
+            atomic,
+            Races {
+                memory: false,
+                waitgroup: false
+            }
+        );
+        let plain = races_of(
+            r#"Var("x", 0)"#,
+            r#"Go(body: [Set("x", "1")]), AtomicLoad("x", "r")"#,
+        );
+        assert!(plain.memory && !plain.waitgroup);
+        let waits = races_of(
+            r#"WaitGroup("wg")"#,
+            r#"Go(body: [Add("wg", 1), Done("wg")]), Wait("wg")"#,
+        );
+        assert!(!waits.memory && waits.waitgroup);
+        // `Add` without any `Wait` cannot race on the WaitGroup.
+        let no_wait = races_of(r#"WaitGroup("wg")"#, r#"Add("wg", 1), Done("wg")"#);
+        assert!(!no_wait.waitgroup);
+    }
 }

@@ -144,6 +144,8 @@ pub(super) struct Expander<'a> {
     pub keep_states: bool,
     pub bounds: &'a Bounds,
     pub interrupt: &'a Interrupt,
+    /// The kinds of race the program's code can make.
+    pub races: detect::race::Races,
 }
 
 /// How many nodes a batch holds: one when the pool has one thread (no
@@ -200,7 +202,7 @@ impl Expander<'_> {
         e.depth = job.depth;
         let transitions = semantics::enabled(prog, &state);
         e.found.clear();
-        detect::race::detect(prog, &state, Vec::new, &mut e.found);
+        detect::race::detect(prog, self.races, &state, Vec::new, &mut e.found);
         for f in detect::spins(&state) {
             detect::record(&mut e.found, f, Vec::new);
         }

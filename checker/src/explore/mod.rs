@@ -577,6 +577,7 @@ fn search(
         keep_states: bitstate_cycles,
         bounds,
         interrupt: &interrupt,
+        races: crate::detect::race::Races::possible(prog),
     };
     let mut committer = commit::Committer {
         prog,

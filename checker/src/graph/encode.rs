@@ -478,10 +478,12 @@ pub(crate) struct Packed {
 /// Executions this thread decoded lately, by part id (direct-mapped, so
 /// bounded), with the serial of the store the ids belong to: the states a
 /// thread decodes share them instead of decoding them again.
+/// Shared parts likewise ([`SHARED`] slots), cloned out.
 #[derive(Default)]
 struct Decoded {
     store: u64,
     slots: Vec<Option<(u32, Arc<Execution>)>>,
+    shared: Vec<Option<(u32, OwnedShared)>>,
 }
 
 thread_local! {
@@ -507,12 +509,26 @@ const WHOLE: usize = 1 << 12;
 /// then decoded and encoded once, and shared between the states that
 /// hold it, as the full store's parts are. An execution held here is
 /// never written in place: a state that changes it copies it first.
+///
+/// Shared parts are kept the same way, decoded, by their bytes' hash
+/// ([`Whole::shared_of`]); and a state whose shared part equals the one
+/// this thread decoded last (its parent's, when a step left every object
+/// as it was) copies that one's bytes instead of encoding it again
+/// ([`Whole::shared_bytes`]).
 #[derive(Default)]
 struct Whole {
     slots: Vec<Option<WholeSlot>>,
     by_address: rustc_hash::FxHashMap<usize, usize>,
     scratch: Vec<u8>,
+    shared: Vec<Option<SharedSlot>>,
+    last_shared: Option<usize>,
 }
+
+/// A kept shared part: its bytes' hash, its bytes, itself decoded.
+type SharedSlot = (u64, Box<[u8]>, OwnedShared);
+
+/// How many shared parts a thread keeps decoded ([`Whole`]).
+const SHARED: usize = 1 << 8;
 
 impl Whole {
     fn slot(&mut self, hash: u64) -> usize {
@@ -531,6 +547,42 @@ impl Whole {
         self.by_address.insert(Arc::as_ptr(execution) as usize, i);
         self.slots[i] = Some((hash, bytes.into(), Arc::clone(execution)));
         i
+    }
+
+    /// The shared part encoded as `bytes`.
+    fn shared_of(&mut self, bytes: &[u8]) -> OwnedShared {
+        if self.shared.is_empty() {
+            self.shared = vec![None; SHARED];
+        }
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        let i = (hash as usize) & (SHARED - 1);
+        self.last_shared = Some(i);
+        if let Some((h, b, shared)) = &self.shared[i] {
+            if *h == hash && **b == *bytes {
+                return shared.clone();
+            }
+        }
+        let shared: OwnedShared = decode(bytes);
+        self.shared[i] = Some((hash, bytes.into(), shared.clone()));
+        shared
+    }
+
+    /// Appends the bytes of `shared` after their length.
+    fn shared_bytes(&mut self, out: &mut Vec<u8>, shared: Shared) {
+        let last = self.last_shared.and_then(|i| self.shared[i].as_ref());
+        if let Some((_, bytes, (globals, objects, main_returned))) = last {
+            if *main_returned == shared.2 && globals[..] == *shared.0 && objects[..] == *shared.1 {
+                push_varint(out, bytes.len() as u64);
+                out.extend_from_slice(bytes);
+                return;
+            }
+        }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        encode(&mut scratch, &shared);
+        push_varint(out, scratch.len() as u64);
+        out.extend_from_slice(&scratch);
+        self.scratch = scratch;
     }
 
     /// The execution encoded as `bytes`.
@@ -601,18 +653,31 @@ impl Packed {
             let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
             &self.bytes[start..self.ends[k] as usize]
         };
-        let (globals, objects, main_returned): OwnedShared = decode(part(0));
         let ids = part(1);
         let mut at_id = 0;
         let ids_len = read_varint(ids, &mut at_id) as usize;
         let n = self.parts.len() - 2;
         let mut goroutines = Vec::with_capacity(n);
-        DECODED_HERE.with(|cell| {
+        let (globals, objects, main_returned) = DECODED_HERE.with(|cell| {
             let mut cache = cell.borrow_mut();
-            if cache.store != self.store || cache.slots.len() < self.cache_slots {
+            if cache.store != self.store
+                || cache.slots.len() < self.cache_slots
+                || cache.shared.is_empty()
+            {
                 cache.store = self.store;
                 cache.slots = vec![None; self.cache_slots];
+                cache.shared = vec![None; SHARED];
             }
+            let id = self.parts[0];
+            let slot = &mut cache.shared[id as usize % SHARED];
+            let shared = match slot {
+                Some((p, shared)) if *p == id => shared.clone(),
+                _ => {
+                    let shared: OwnedShared = decode(part(0));
+                    *slot = Some((id, shared.clone()));
+                    shared
+                }
+            };
             let slots = cache.slots.len();
             for k in 0..n.min(ids_len) {
                 let (gid, spawned) = decode_identity_at(ids, &mut at_id);
@@ -628,6 +693,7 @@ impl Packed {
                 };
                 goroutines.push(Goroutine::sharing(gid, spawned, execution));
             }
+            shared
         });
         let sleep: SleepSet = decode(&self.bytes[*self.ends.last().unwrap_or(&0) as usize..]);
         Node {
@@ -689,16 +755,16 @@ pub(super) fn encode_node(out: &mut Vec<u8>, node: &Node) -> usize {
 }
 
 /// Appends a state's encoding (a node's without its sleep set): the
-/// shared part, the identities, then each goroutine's execution after its
+/// shared part after its length, the identities, then each goroutine's execution after its
 /// length (so that a reader can find it without decoding it). An
 /// execution this thread met lately is copied, not encoded again
 /// ([`WHOLE_HERE`]).
 pub(super) fn encode_state(out: &mut Vec<u8>, state: &State) {
     let shared: Shared = (&state.globals, &state.objects, state.main_returned);
-    encode(out, &shared);
-    encode_identities(out, &state.goroutines);
     WHOLE_HERE.with(|cell| {
         let mut cache = cell.borrow_mut();
+        cache.shared_bytes(out, shared);
+        encode_identities(out, &state.goroutines);
         for g in &state.goroutines {
             let bytes = cache.bytes_of(g.execution());
             push_varint(out, bytes.len() as u64);
@@ -710,18 +776,23 @@ pub(super) fn encode_state(out: &mut Vec<u8>, state: &State) {
 /// Reads a node [`encode_node`] wrote (sharing the executions this thread
 /// met lately, which are not decoded again).
 pub(super) fn decode_node(bytes: &[u8]) -> Node {
-    let (shared, rest): (OwnedShared, &[u8]) = take(bytes);
+    let rest = bytes;
     let mut at = 0;
+    let shared_len = read_varint(rest, &mut at) as usize;
+    let shared_at = at;
+    at += shared_len;
     let ids = decode_identities_at(rest, &mut at);
     let mut goroutines = Vec::with_capacity(ids.len());
-    WHOLE_HERE.with(|cell| {
+    let shared = WHOLE_HERE.with(|cell| {
         let mut cache = cell.borrow_mut();
+        let shared = cache.shared_of(&rest[shared_at..shared_at + shared_len]);
         for (id, spawned) in ids {
             let len = read_varint(rest, &mut at) as usize;
             let execution = cache.execution_of(&rest[at..at + len]);
             at += len;
             goroutines.push(Goroutine::sharing(id, spawned, execution));
         }
+        shared
     });
     let rest = &rest[at..];
     let (globals, objects, main_returned) = shared;
@@ -734,11 +805,6 @@ pub(super) fn decode_node(bytes: &[u8]) -> Node {
         },
         sleep: decode(rest),
     }
-}
-
-/// Decodes a value from the front of `bytes`; returns the rest.
-fn take<T: DeserializeOwned>(bytes: &[u8]) -> (T, &[u8]) {
-    postcard::take_from_bytes(bytes).expect("internal weft bug: an encoded node does not decode")
 }
 
 /// Appends the encoding of `value`.
