@@ -24,8 +24,7 @@ use weft_models::ir::Program;
 
 use super::frozen::code_while_frozen;
 use super::future::{
-    conflict, future_of_code, goroutine_future, handles_may_move, Directions, FamilyModes,
-    ProgramFuture,
+    future_of_code, goroutine_future, handles_may_move, Directions, FamilyModes, ProgramFuture,
 };
 use super::touch::{add, clock_touches, goroutine_touches, transition_touches, Families, Touches};
 use crate::semantics::Transition;
@@ -196,7 +195,7 @@ pub(crate) fn analyse(
         }
     }
     let starts: SmallVec<[usize; 16]> = (0..n).filter(|&a| joins.contains(a, a)).collect();
-    let futures: SmallVec<[(&[u64], &[u64]); 16]> = fut.iter().map(FamilyModes::halves).collect();
+    let by_family = ByFamily::of(&fut, n);
     for (a, cur) in current.iter().enumerate() {
         // A `Done` that commutes with every run of the others does not
         // pull in who else uses its WaitGroup (`super::waitgroup`).
@@ -213,12 +212,7 @@ pub(crate) fn analyse(
             .flatten()
             .map(|wg| cur.without(families.family(wg) as usize));
         let cur = relaxed.as_ref().unwrap_or(cur);
-        let (touched, written) = cur.halves();
-        for (b, &(f_touched, f_written)) in futures.iter().enumerate() {
-            if conflict(f_touched, f_written, touched, written) {
-                joins.insert(a, b);
-            }
-        }
+        by_family.conflicting(cur, joins.row_mut(a));
     }
     let w = joins.words;
     let in_set = |members: &[u64], i: usize| {
@@ -276,6 +270,70 @@ pub(crate) fn analyse(
         actors,
         persistent,
         doomed: false,
+    }
+}
+
+/// The actors' futures turned round: per family, the set of actors that
+/// may touch it and the set that may write it. The actors whose futures
+/// conflict with an operation are then the union of a row per family the
+/// operation uses, not a test of every actor's future against it (which
+/// made the join graph cost the square of the actors in every state).
+struct ByFamily {
+    /// Words per row (actors / 64, rounded up).
+    words: usize,
+    /// Row `f`: the actors whose future touches family `f`.
+    touch: SmallVec<[u64; 64]>,
+    /// Row `f`: the actors whose future writes family `f`.
+    write: SmallVec<[u64; 64]>,
+}
+
+impl ByFamily {
+    /// The rows of the futures `fut` of `n` actors.
+    fn of(fut: &[FamilyModes], n: usize) -> Self {
+        let words = n.div_ceil(64);
+        let families = fut.first().map_or(0, |f| f.halves().0.len() * 64);
+        let mut by = ByFamily {
+            words,
+            touch: smallvec::smallvec![0; families * words],
+            write: smallvec::smallvec![0; families * words],
+        };
+        for (b, f) in fut.iter().enumerate() {
+            let (touched, written) = f.halves();
+            let bit = 1u64 << (b % 64);
+            each_family(touched, |fam| by.touch[fam * words + b / 64] |= bit);
+            each_family(written, |fam| by.write[fam * words + b / 64] |= bit);
+        }
+        by
+    }
+
+    /// Adds to `out` every actor whose future conflicts with `cur`: one
+    /// that may touch a family `cur` writes, or write one it touches
+    /// ([`super::future::conflict`]).
+    fn conflicting(&self, cur: &FamilyModes, out: &mut [u64]) {
+        let (touched, written) = cur.halves();
+        let w = self.words;
+        // (A family beyond the futures' words is in no future.)
+        let mut add = |rows: &[u64], fam: usize| {
+            let Some(row) = rows.get(fam * w..(fam + 1) * w) else {
+                return;
+            };
+            for (o, r) in out.iter_mut().zip(row) {
+                *o |= r;
+            }
+        };
+        each_family(written, |fam| add(&self.touch, fam));
+        each_family(touched, |fam| add(&self.write, fam));
+    }
+}
+
+/// Calls `f` on each family whose bit is set in `words`.
+fn each_family(words: &[u64], mut f: impl FnMut(usize)) {
+    for (i, &word) in words.iter().enumerate() {
+        let mut x = word;
+        while x != 0 {
+            f(i * 64 + x.trailing_zeros() as usize);
+            x &= x - 1;
+        }
     }
 }
 
@@ -548,6 +606,11 @@ impl ActorSets {
     /// Adds `b` to the set of actor `a`.
     fn insert(&mut self, a: usize, b: usize) {
         self.bits[a * self.words + b / 64] |= 1 << (b % 64);
+    }
+
+    /// The set of actor `a`, to add to.
+    fn row_mut(&mut self, a: usize) -> &mut [u64] {
+        &mut self.bits[a * self.words..(a + 1) * self.words]
     }
 
     /// Writes into `out` (empty, one row's words) the closed set grown
