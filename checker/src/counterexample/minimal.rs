@@ -115,6 +115,8 @@ struct Searcher<'p> {
     /// at its site, as the cut search decided (see [`verdict::certain`]).
     /// Other leaks are decided as the complete search decides them.
     future: Option<ProgramFuture>,
+    /// The kinds of race the program can make (read once).
+    races: race::Races,
 }
 
 impl Searcher<'_> {
@@ -192,13 +194,7 @@ impl Searcher<'_> {
         let candidate = match self.key.kind {
             BugKind::Race => {
                 let mut found = BTreeMap::new();
-                race::detect(
-                    self.prog,
-                    race::Races::possible(self.prog),
-                    &state,
-                    Vec::new,
-                    &mut found,
-                );
+                race::detect(self.prog, self.races, &state, Vec::new, &mut found);
                 self.goal_memo[s as usize] = Some(found.contains_key(&self.key));
                 return found.contains_key(&self.key);
             }
@@ -332,6 +328,7 @@ pub(crate) fn minimal_schedule_within(
         cap_bound,
         stopped: None,
         future: bug.certain_before_cut.then(|| ProgramFuture::new(prog)),
+        races: race::Races::possible(prog),
     };
     let root = s.intern(init);
     let mut nodes = vec![Node {

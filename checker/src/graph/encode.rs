@@ -759,8 +759,9 @@ pub(super) fn encode_node(out: &mut Vec<u8>, node: &Node) -> usize {
 }
 
 /// Appends a state's encoding (a node's without its sleep set): the
-/// shared part after its length, the identities, then each goroutine's execution after its
-/// length (so that a reader can find it without decoding it). An
+/// shared part after its length (so that a reader can find its decoded
+/// copy without decoding it: [`Whole::shared_of`]), the identities, then
+/// each goroutine's execution after its length (likewise). An
 /// execution this thread met lately is copied, not encoded again
 /// ([`WHOLE_HERE`]).
 pub(super) fn encode_state(out: &mut Vec<u8>, state: &State) {
