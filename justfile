@@ -43,6 +43,12 @@ bench-before REV="a0deff9": spin
     cargo run --release -p weft-checker --example bench -- --before target/before-target/release/examples/bench
     git worktree remove --force target/before
 
+# weft's and SPIN's machine instructions per stored state (cachegrind:
+# exact from run to run, where wall time on this VM is not); writes
+# checker/benches/INSTRUCTIONS.md (about 5 minutes).
+bench-instructions: spin
+    cargo run --release -p weft-checker --example bench -- --instructions
+
 # The same at small sizes, with a 10 s cap (under a minute); prints the table.
 bench-quick: spin
     cargo run --release -p weft-checker --example bench -- --quick --out target/bench-quick.md
