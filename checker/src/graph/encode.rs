@@ -20,6 +20,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use smallvec::SmallVec;
 
 use super::intern::{push_varint, read_varint, Interner};
+use super::shared::{decode_shared, encode_shared};
 use super::Node;
 use crate::reduce::SleepSet;
 use crate::state::{Execution, Goroutine, GoroutineId, Object, State};
@@ -213,8 +214,12 @@ impl NodeStore {
         let mut key = Vec::new();
         let mut part = Vec::new();
         let state = &node.state;
-        let shared: Shared = (&state.globals, &state.objects, state.main_returned);
-        encode(&mut part, &shared);
+        encode_shared(
+            &mut part,
+            &state.globals,
+            &state.objects,
+            state.main_returned,
+        );
         push_varint(&mut key, u64::from(self.shared.find(&part)?));
         part.clear();
         encode_identities(&mut part, &state.goroutines);
@@ -269,7 +274,7 @@ impl NodeStore {
 
     /// Decodes the shared part whose id is at `key[*at]`.
     fn shared_at(&self, key: &[u8], at: &mut usize) -> (Vec<Value>, Vec<Object>, bool) {
-        decode(self.shared.get(read_varint(key, at) as u32))
+        decode_shared(self.shared.get(read_varint(key, at) as u32))
     }
 
     /// Decodes the identities (with spawn counts) whose id is at `key[*at]`.
@@ -341,8 +346,9 @@ pub(crate) fn encode_near(out: &mut Vec<u8>, node: &Node, near: &State, near_par
     if same_shared {
         known_part(out, near_parts[0]);
     } else {
-        let shared: Shared = (&state.globals, &state.objects, state.main_returned);
-        new_part(out, |out| encode(out, &shared));
+        new_part(out, |out| {
+            encode_shared(out, &state.globals, &state.objects, state.main_returned)
+        });
     }
     let same_ids = known
         && near.goroutines.len() == state.goroutines.len()
@@ -566,7 +572,7 @@ impl Whole {
                 return shared.clone();
             }
         }
-        let shared: OwnedShared = decode(bytes);
+        let shared = decode_shared(bytes);
         self.shared[i] = Some((hash, bytes.into(), shared.clone()));
         shared
     }
@@ -583,7 +589,7 @@ impl Whole {
         }
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        encode(&mut scratch, &shared);
+        encode_shared(&mut scratch, shared.0, shared.1, shared.2);
         push_varint(out, scratch.len() as u64);
         out.extend_from_slice(&scratch);
         self.scratch = scratch;
@@ -677,7 +683,7 @@ impl Packed {
             let shared = match slot {
                 Some((p, shared)) if *p == id => shared.clone(),
                 _ => {
-                    let shared: OwnedShared = decode(part(0));
+                    let shared = decode_shared(part(0));
                     *slot = Some((id, shared.clone()));
                     shared
                 }

@@ -16,6 +16,7 @@ mod fpset;
 mod frontier;
 mod intern;
 mod packed;
+mod shared;
 
 use bitstate::{BitStore, Seen};
 use bitvec::prelude::BitVec;

@@ -1,0 +1,225 @@
+//! The shared part of a state (its globals, its objects, whether main has
+//! returned), encoded by hand.
+//!
+//! Every stored state's shared part is encoded when it is made and
+//! decoded when it is expanded; with serde and postcard that was a fifth
+//! of the work per state on a program of many variables (lastzero(10):
+//! 6,200 instructions per state to decode, counted by cachegrind). The
+//! values and variables, which are most of it, are written here directly;
+//! every other object is written by postcard. The encoding is a function
+//! of the part, and the part of its encoding: equal parts have equal
+//! bytes, as the stores and fingerprints need.
+//!
+//! Layout: the number of globals, each global's value, the number of
+//! objects, each object, then one byte for `main_returned`. An object is
+//! postcard's encoding, which starts with the variant's index (one byte:
+//! there are fewer than 128 kinds), except a variable: its variant's
+//! index, then its value written here. A value is a tag byte and its
+//! payload (a varint; zigzag for integers).
+
+use weft_models::ir::FuncId;
+
+use super::intern::{push_varint, read_varint};
+use crate::semantics::variable::VarState;
+use crate::state::Object;
+use crate::value::{CtxError, ObjRef, Value};
+
+const NIL: u8 = 0;
+const INT: u8 = 1;
+const BOOL: u8 = 2;
+const CANCELED: u8 = 3;
+const DEADLINE_EXCEEDED: u8 = 4;
+const ERROR_NEW: u8 = 5;
+const OBJ: u8 = 6;
+const CANCEL: u8 = 7;
+const RLOCKER: u8 = 8;
+const FUNC: u8 = 9;
+
+/// The index of [`Object::Var`] among `Object`'s variants, as postcard
+/// writes it first (a test checks that it does).
+const VARIABLE: u8 = 6;
+
+/// Appends the shared part's encoding to `out`.
+pub(crate) fn encode_shared(
+    out: &mut Vec<u8>,
+    globals: &[Value],
+    objects: &[Object],
+    main_returned: bool,
+) {
+    push_varint(out, globals.len() as u64);
+    for &v in globals {
+        encode_value(out, v);
+    }
+    push_varint(out, objects.len() as u64);
+    for o in objects {
+        match o {
+            Object::Var(VarState { value }) => {
+                out.push(VARIABLE);
+                encode_value(out, *value);
+            }
+            Object::Chan(_)
+            | Object::Mutex(_)
+            | Object::RwMutex(_)
+            | Object::WaitGroup(_)
+            | Object::Once(_)
+            | Object::Cond(_)
+            | Object::Map(_)
+            | Object::Context(_)
+            | Object::Timer(_)
+            | Object::Group(_)
+            | Object::Record(_)
+            | Object::Slice(_)
+            | Object::Closure(_)
+            | Object::Registration(_) => {
+                let taken = std::mem::take(out);
+                *out = postcard::to_extend(o, taken)
+                    .expect("internal weft bug: an object cannot be encoded");
+            }
+        }
+    }
+    out.push(u8::from(main_returned));
+}
+
+/// Decodes a shared part [`encode_shared`] wrote.
+pub(crate) fn decode_shared(bytes: &[u8]) -> (Vec<Value>, Vec<Object>, bool) {
+    let mut at = 0;
+    let n = read_varint(bytes, &mut at) as usize;
+    let mut globals = Vec::with_capacity(n);
+    for _ in 0..n {
+        globals.push(decode_value(bytes, &mut at));
+    }
+    let n = read_varint(bytes, &mut at) as usize;
+    let mut objects = Vec::with_capacity(n);
+    for _ in 0..n {
+        let object = match bytes[at] {
+            VARIABLE => {
+                at += 1;
+                Object::Var(VarState {
+                    value: decode_value(bytes, &mut at),
+                })
+            }
+            _ => {
+                let (o, rest) = postcard::take_from_bytes::<Object>(&bytes[at..])
+                    .expect("internal weft bug: a stored object does not decode");
+                at = bytes.len() - rest.len();
+                o
+            }
+        };
+        objects.push(object);
+    }
+    let main_returned = bytes[at] != 0;
+    (globals, objects, main_returned)
+}
+
+fn encode_value(out: &mut Vec<u8>, v: Value) {
+    let (tag, payload) = match v {
+        Value::Nil => (NIL, None),
+        Value::Int(i) => (INT, Some(((i << 1) ^ (i >> 63)) as u64)),
+        Value::Bool(b) => (BOOL, Some(u64::from(b))),
+        Value::Err(CtxError::Canceled) => (CANCELED, None),
+        Value::Err(CtxError::DeadlineExceeded) => (DEADLINE_EXCEEDED, None),
+        Value::Err(CtxError::New(k)) => (ERROR_NEW, Some(u64::from(k))),
+        Value::Obj(r) => (OBJ, Some(u64::from(r.0))),
+        Value::Cancel(r) => (CANCEL, Some(u64::from(r.0))),
+        Value::RLocker(r) => (RLOCKER, Some(u64::from(r.0))),
+        Value::Func(f) => (FUNC, Some(u64::from(f.0))),
+    };
+    out.push(tag);
+    if let Some(p) = payload {
+        push_varint(out, p);
+    }
+}
+
+fn decode_value(bytes: &[u8], at: &mut usize) -> Value {
+    let tag = bytes[*at];
+    *at += 1;
+    // Payloads were written from 32-bit fields, so they fit.
+    let small = |at: &mut usize| read_varint(bytes, at) as u32;
+    match tag {
+        NIL => Value::Nil,
+        INT => {
+            let z = read_varint(bytes, at);
+            Value::Int(((z >> 1) as i64) ^ -((z & 1) as i64))
+        }
+        BOOL => Value::Bool(read_varint(bytes, at) != 0),
+        CANCELED => Value::Err(CtxError::Canceled),
+        DEADLINE_EXCEEDED => Value::Err(CtxError::DeadlineExceeded),
+        ERROR_NEW => Value::Err(CtxError::New(small(at))),
+        OBJ => Value::Obj(ObjRef(small(at))),
+        CANCEL => Value::Cancel(ObjRef(small(at))),
+        RLOCKER => Value::RLocker(ObjRef(small(at))),
+        FUNC => Value::Func(FuncId(small(at))),
+        _ => unreachable!("internal weft bug: a stored value has tag {tag}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::semantics::mutex::MutexState;
+
+    #[test]
+    fn every_kind_of_value_and_object_comes_back() {
+        let values = [
+            Value::Nil,
+            Value::Int(0),
+            Value::Int(-1),
+            Value::Int(i64::MIN),
+            Value::Int(i64::MAX),
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Err(CtxError::Canceled),
+            Value::Err(CtxError::DeadlineExceeded),
+            Value::Err(CtxError::New(7)),
+            Value::Obj(ObjRef(300)),
+            Value::Cancel(ObjRef(0)),
+            Value::RLocker(ObjRef(u32::MAX)),
+            Value::Func(FuncId(12)),
+        ];
+        let objects: Vec<Object> = values
+            .iter()
+            .map(|&value| Object::Var(VarState { value }))
+            .chain([Object::Mutex(MutexState::default())])
+            .collect();
+        for main_returned in [false, true] {
+            let mut bytes = Vec::new();
+            encode_shared(&mut bytes, &values, &objects, main_returned);
+            let (g, o, m) = decode_shared(&bytes);
+            assert_eq!(g, values);
+            assert_eq!(o, objects);
+            assert_eq!(m, main_returned);
+        }
+    }
+
+    #[test]
+    fn postcard_starts_an_object_with_its_variants_index() {
+        let var = postcard::to_allocvec(&Object::Var(VarState::default())).expect("encodes");
+        assert_eq!(var[0], VARIABLE);
+        let mutex = postcard::to_allocvec(&Object::Mutex(MutexState::default())).expect("encodes");
+        assert_ne!(mutex[0], VARIABLE);
+    }
+
+    #[test]
+    fn different_parts_have_different_bytes() {
+        let encoded = |globals: &[Value], objects: &[Object]| {
+            let mut bytes = Vec::new();
+            encode_shared(&mut bytes, globals, objects, false);
+            bytes
+        };
+        let var = |i| {
+            Object::Var(VarState {
+                value: Value::Int(i),
+            })
+        };
+        // The same values split differently between globals and objects,
+        // or an integer against a handle with the same payload.
+        assert_ne!(
+            encoded(&[Value::Int(1)], &[var(2)]),
+            encoded(&[], &[var(1), var(2)])
+        );
+        assert_ne!(
+            encoded(&[Value::Int(3)], &[]),
+            encoded(&[Value::Obj(ObjRef(6))], &[])
+        );
+    }
+}
