@@ -3,7 +3,7 @@
 //!
 //! Wall-clock states per second on a shared 2-core VM move by a quarter
 //! from run to run, so an engine change of a few percent cannot be seen in
-//! `just bench`. Instructions retired are the same from run to run (one
+//! `just bench`. Instructions retired agree within 0.02 % from run to run (one
 //! thread, the same input): each measurement runs under Valgrind's
 //! cachegrind (`--cache-sim=no`, which only counts), and the cost of a
 //! state is the *marginal* one, between two sizes of a family:
