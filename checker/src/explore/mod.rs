@@ -683,8 +683,12 @@ fn search(
         Ok(())
     });
     searched?;
-    crate::graph::forget_decoded();
-    rayon::broadcast(|_| crate::graph::forget_decoded());
+    let forget = || {
+        crate::graph::forget_decoded();
+        expand::forget_encoded();
+    };
+    forget();
+    rayon::broadcast(|_| forget());
     let commit::Committer {
         builder,
         mut stats,

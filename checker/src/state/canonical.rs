@@ -335,6 +335,7 @@ pub(crate) fn canonical_goroutines(state: &mut State) -> GoroutineRenaming {
 /// common case, and cheap): the `k`-th live child becomes `[k]`.
 fn flat_ranks(state: &mut State) -> GoroutineRenaming {
     let mut pairs = Vec::new();
+    let n = state.goroutines.len();
     let mut k: u16 = 0;
     let mut main = None;
     for (i, g) in state.goroutines.iter_mut().enumerate() {
@@ -343,6 +344,10 @@ fn flat_ranks(state: &mut State) -> GoroutineRenaming {
             continue;
         }
         if g.id.0[0] != k {
+            if pairs.is_empty() {
+                // Once one is renamed, most after it are (one ended).
+                pairs.reserve_exact(n - i);
+            }
             pairs.push((g.id.clone(), GoroutineId(smallvec::smallvec![k])));
         }
         if g.spawned != 0 {
