@@ -282,16 +282,21 @@ struct ByFamily {
     /// Words per row (actors / 64, rounded up).
     words: usize,
     /// Row `f`: the actors whose future touches family `f`.
-    touch: SmallVec<[u64; 64]>,
+    touch: SmallVec<[u64; 16]>,
     /// Row `f`: the actors whose future writes family `f`.
-    write: SmallVec<[u64; 64]>,
+    write: SmallVec<[u64; 16]>,
 }
 
 impl ByFamily {
-    /// The rows of the futures `fut` of `n` actors.
+    /// The rows of the futures `fut` of `n` actors: a row per family up
+    /// to the highest any future uses (the others are in no future).
     fn of(fut: &[FamilyModes], n: usize) -> Self {
         let words = n.div_ceil(64);
-        let families = fut.first().map_or(0, |f| f.halves().0.len() * 64);
+        let families = fut
+            .iter()
+            .filter_map(|f| highest_family(f.halves().0))
+            .max()
+            .map_or(0, |f| f + 1);
         let mut by = ByFamily {
             words,
             touch: smallvec::smallvec![0; families * words],
@@ -324,6 +329,16 @@ impl ByFamily {
         each_family(written, |fam| add(&self.touch, fam));
         each_family(touched, |fam| add(&self.write, fam));
     }
+}
+
+/// The highest family whose bit is set in `words`, if any.
+fn highest_family(words: &[u64]) -> Option<usize> {
+    words
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, &w)| w != 0)
+        .map(|(i, &w)| i * 64 + 63 - w.leading_zeros() as usize)
 }
 
 /// Calls `f` on each family whose bit is set in `words`.

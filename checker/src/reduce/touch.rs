@@ -173,11 +173,9 @@ pub(crate) fn goroutine_touches(
     g: &Goroutine,
 ) -> Touches {
     let mut out = Touches::new();
-    add_all(
-        &mut out,
-        fams,
-        &footprint::goroutine_touches(prog, state, g),
-    );
+    footprint::each_goroutine_touch(prog, state, g, |r, u| {
+        add(&mut out, fams.family(r), mode_of(u))
+    });
     out
 }
 

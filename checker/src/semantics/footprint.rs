@@ -66,17 +66,28 @@ impl MemoryAccess {
 /// spins on local code touches nothing.
 pub(crate) fn goroutine_touches(prog: &Program, state: &State, g: &Goroutine) -> Touches {
     let mut out = Touches::new();
+    each_goroutine_touch(prog, state, g, |r, u| out.push((r, u)));
+    out
+}
+
+/// Calls `f` on each object [`goroutine_touches`] lists, in its order,
+/// without collecting them.
+pub(crate) fn each_goroutine_touch(
+    prog: &Program,
+    state: &State,
+    g: &Goroutine,
+    mut f: impl FnMut(ObjRef, Use),
+) {
     each_touch(
         prog,
         state,
         g,
         |_| true,
         |r, u| {
-            out.push((r, u));
+            f(r, u);
             false
         },
     );
-    out
 }
 
 /// Calls `f` on each object the current operation of `g` touches, with
