@@ -239,9 +239,11 @@ impl Expander<'_> {
         // independent steps separate from this one, which did not change
         // what it touches; so it is not run to ask.
         e.in_sleep.clear();
-        e.in_sleep.extend(transitions.iter().map(|t| {
-            !sleep.is_empty() && reduce::sleep::key(&state, t).is_some_and(|k| sleep.contains(&k))
-        }));
+        e.in_sleep.extend(
+            transitions
+                .iter()
+                .map(|t| !sleep.is_empty() && reduce::sleep::asleep(&sleep, &state, t)),
+        );
         let in_sleep = &e.in_sleep;
         let mut view = self.future.map(|f| {
             let mut crashing = |i: usize| {

@@ -70,6 +70,27 @@ pub(crate) fn key(state: &State, t: &Transition) -> Option<StepKey> {
     }
 }
 
+/// True when transition `t` of `state` is in `sleep`: [`key`]'s test,
+/// without building the key (no id is copied).
+pub(crate) fn asleep(sleep: &SleepSet, state: &State, t: &Transition) -> bool {
+    let id = |g: u32| &state.goroutines[g as usize].id;
+    match *t {
+        Transition::Step { g, alt } => sleep
+            .iter()
+            .any(|k| matches!(k, StepKey::Step(x, a) if *a == alt && x == id(g))),
+        Transition::Rendezvous {
+            sender,
+            send_arm,
+            receiver,
+            recv_arm,
+        } => sleep.iter().any(|k| {
+            matches!(k, StepKey::Rendezvous(s, sa, r, ra)
+                if *sa == send_arm && *ra == recv_arm && s == id(sender) && r == id(receiver))
+        }),
+        Transition::Fire { .. } => false,
+    }
+}
+
 /// True when enabled transitions `i` and `j` of a state are independent.
 pub(crate) fn independent(view: &StateView, i: usize, j: usize) -> bool {
     !view.actors[i].iter().any(|a| view.actors[j].contains(a))
@@ -98,4 +119,59 @@ pub(crate) fn successor_sleep(
     out.sort();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use weft_models::span::SourceFile;
+
+    use super::{asleep, key, SleepSet};
+    use crate::semantics::{enabled, initial_state, step, Transition};
+
+    /// Every state of a short run of a program with steps and rendezvous,
+    /// its enabled transitions, and their keys.
+    #[test]
+    fn asleep_agrees_with_the_keys() {
+        let ron = r#"Scenario(name: "s", globals: [Chan("c", 0), Var("x", 0)],
+            main: [
+                Go(body: [Send("c", "1"), Set("x", 1)]),
+                Go(body: [Recv("c", "v"), Send("c", "2")]),
+                Go(body: [Recv("c", "w")]),
+                Go(body: [AtomicLoad("x", "y")]),
+            ])"#;
+        let file = SourceFile::new("s.ron".to_string(), ron.to_string());
+        let prog = match weft_models::compile(&file, &[]) {
+            Ok(p) => p,
+            Err(e) => panic!("{}", e.render(&file, false)),
+        };
+        let mut state = initial_state(&prog).expect("the scenario starts");
+        let (mut rendezvous, mut checked) = (0, 0);
+        for _ in 0..12 {
+            let ts = enabled(&prog, &state);
+            let Some(last) = ts.last().cloned() else {
+                break;
+            };
+            let keys: Vec<_> = ts.iter().filter_map(|t| key(&state, t)).collect();
+            // Each sleep set of one key, of every other key, and none.
+            let mut sets: Vec<SleepSet> = keys
+                .iter()
+                .map(|k| std::iter::once(k.clone()).collect())
+                .collect();
+            sets.push(keys.iter().skip(1).step_by(2).cloned().collect());
+            sets.push(SleepSet::new());
+            for sleep in &sets {
+                for t in &ts {
+                    let by_key = key(&state, t).is_some_and(|k| sleep.contains(&k));
+                    assert_eq!(asleep(sleep, &state, t), by_key, "{t:?} in {sleep:?}");
+                    checked += 1;
+                }
+            }
+            rendezvous += ts
+                .iter()
+                .filter(|t| matches!(t, Transition::Rendezvous { .. }))
+                .count();
+            state = step(&prog, &state, &last).state;
+        }
+        assert!(rendezvous > 0 && checked > 20, "{rendezvous} {checked}");
+    }
 }
