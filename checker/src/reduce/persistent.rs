@@ -26,7 +26,7 @@ use super::frozen::code_while_frozen;
 use super::future::{
     future_of_code, goroutine_future, handles_may_move, Directions, FamilyModes, ProgramFuture,
 };
-use super::touch::{add, clock_touches, goroutine_touches, transition_touches, Families, Touches};
+use super::touch::{clock_touches, goroutine_touches, transition_touches, Families, Touches};
 use crate::semantics::Transition;
 use crate::state::{Object, State};
 use crate::value::ObjRef;
@@ -35,10 +35,10 @@ use weft_models::ops::ChanOp;
 /// The reduction's view of one state.
 pub(crate) struct StateView {
     /// What each enabled transition touches, in `enabled` order.
-    pub touches: SmallVec<[Touches; 8]>,
+    pub touches: SmallVec<[FamilyModes; 8]>,
     /// The actors of each enabled transition (goroutine positions; the
     /// clock is `goroutines.len()`).
-    pub actors: SmallVec<[SmallVec<[usize; 2]>; 8]>,
+    pub actors: SmallVec<[Actors; 16]>,
     /// Which enabled transitions are in the chosen persistent set.
     pub persistent: SmallVec<[bool; 16]>,
     /// True when a transition asleep in the node can never be woken (see
@@ -46,6 +46,66 @@ pub(crate) struct StateView {
     /// node's exploration is a prefix of runs explored elsewhere and
     /// nothing from it needs exploring.
     pub doomed: bool,
+}
+
+/// The actors of one transition: a goroutine, the two of a rendezvous, or
+/// the clock. (A value, not a vector: the analysis reads them in its
+/// innermost loops.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Actors {
+    first: u32,
+    /// The second actor, or [`Actors::NONE`].
+    second: u32,
+}
+
+impl Actors {
+    const NONE: u32 = u32::MAX;
+
+    /// The actors of transition `t`, in a state whose clock is actor `clock`.
+    pub(crate) fn of(t: &Transition, clock: usize) -> Actors {
+        match *t {
+            Transition::Step { g, .. } => Actors {
+                first: g,
+                second: Self::NONE,
+            },
+            Transition::Rendezvous {
+                sender, receiver, ..
+            } => Actors {
+                first: sender,
+                second: receiver,
+            },
+            Transition::Fire { .. } => Actors {
+                first: clock as u32,
+                second: Self::NONE,
+            },
+        }
+    }
+
+    /// Each actor, in order.
+    pub(crate) fn iter(self) -> impl Iterator<Item = usize> {
+        std::iter::once(self.first as usize)
+            .chain((self.second != Self::NONE).then_some(self.second as usize))
+    }
+
+    /// True when `a` is one of them.
+    pub(crate) fn contains(self, a: usize) -> bool {
+        self.iter().any(|x| x == a)
+    }
+
+    /// True when `a` is the only one.
+    fn only(self, a: usize) -> bool {
+        self.second == Self::NONE && self.first as usize == a
+    }
+
+    /// True when the transition moves two actors.
+    fn two(self) -> bool {
+        self.second != Self::NONE
+    }
+
+    /// True when the two transitions share an actor.
+    pub(crate) fn meet(self, o: Actors) -> bool {
+        self.iter().any(|a| o.contains(a))
+    }
 }
 
 fn modes_of(t: &Touches, n: usize) -> FamilyModes {
@@ -70,57 +130,41 @@ pub(crate) fn analyse(
     let nf = families.len();
     let ng = state.goroutines.len();
     let clock = ng;
-    // What each goroutine's current operation touches, over all its
-    // alternatives: a step's touches are its goroutine's, a rendezvous's
-    // both partners'. Not needed when there is nothing to choose.
-    let own: SmallVec<[Touches; 8]> = if enabled.len() <= 1 {
-        SmallVec::new()
-    } else {
-        state
-            .goroutines
-            .iter()
-            .map(|g| goroutine_touches(prog, state, &families, g))
-            .collect()
-    };
-    let touches: SmallVec<[Touches; 8]> = enabled
-        .iter()
-        .map(|t| match *t {
-            Transition::Step { g, .. } if !own.is_empty() => SmallVec::from_slice(&own[g as usize]),
-            Transition::Rendezvous {
-                sender, receiver, ..
-            } if !own.is_empty() => {
-                let mut both = SmallVec::from_slice(&own[sender as usize]);
-                for &(f, m) in &own[receiver as usize] {
-                    add(&mut both, f, m);
-                }
-                both
-            }
-            Transition::Step { .. } | Transition::Rendezvous { .. } | Transition::Fire { .. } => {
-                transition_touches(prog, state, &families, t)
-            }
-        })
-        .collect();
-    let actors: SmallVec<[SmallVec<[usize; 2]>; 8]> = enabled
-        .iter()
-        .map(|t| match t {
-            Transition::Fire { .. } => smallvec::smallvec![clock],
-            Transition::Step { .. } | Transition::Rendezvous { .. } => {
-                t.actors().iter().map(|&a| a as usize).collect()
-            }
-        })
-        .collect();
+    let actors: SmallVec<[Actors; 16]> = enabled.iter().map(|t| Actors::of(t, clock)).collect();
     let mut persistent: SmallVec<[bool; 16]> = smallvec::smallvec![true; enabled.len()];
+    let transition_modes =
+        |t: &Transition| modes_of(&transition_touches(prog, state, &families, t), nf);
     if enabled.len() <= 1 {
         return StateView {
-            touches,
+            touches: enabled.iter().map(transition_modes).collect(),
             actors,
             persistent,
             doomed: false,
         };
     }
-    // Current operations of every actor.
-    let mut current: SmallVec<[FamilyModes; 16]> = own.iter().map(|t| modes_of(t, nf)).collect();
+    // The current operation of every actor, over all its alternatives.
+    let mut current: SmallVec<[FamilyModes; 16]> = state
+        .goroutines
+        .iter()
+        .map(|g| modes_of(&goroutine_touches(prog, state, &families, g), nf))
+        .collect();
     current.push(modes_of(&clock_touches(state, &families), nf));
+    // A step touches what its goroutine's operation does, a rendezvous
+    // what both partners' do.
+    let touches: SmallVec<[FamilyModes; 8]> = enabled
+        .iter()
+        .map(|t| match *t {
+            Transition::Step { g, .. } => current[g as usize].clone(),
+            Transition::Rendezvous {
+                sender, receiver, ..
+            } => {
+                let mut both = current[sender as usize].clone();
+                both.absorb(&current[receiver as usize]);
+                both
+            }
+            Transition::Fire { .. } => transition_modes(t),
+        })
+        .collect();
     // Futures of every actor, computed when first needed.
     let futures = || {
         let anything = handles_may_move(future, state);
@@ -163,9 +207,9 @@ pub(crate) fn analyse(
         if !cur.is_empty() {
             continue;
         }
-        let set: SmallVec<[bool; 16]> = actors.iter().map(|xs| xs.as_slice() == [a]).collect();
+        let set: SmallVec<[bool; 16]> = actors.iter().map(|xs| xs.only(a)).collect();
         let mine: SmallVec<[usize; 16]> = (0..enabled.len()).filter(|&i| set[i]).collect();
-        if mine.is_empty() || actors.iter().any(|xs| xs.len() > 1 && xs.contains(&a)) {
+        if mine.is_empty() || actors.iter().any(|xs| xs.two() && xs.contains(a)) {
             continue;
         }
         if mine.iter().all(|&i| !crashing(i)) {
@@ -188,8 +232,8 @@ pub(crate) fn analyse(
     let n = ng + 1;
     let mut joins = ActorSets::new(n);
     for xs in &actors {
-        for &a in xs {
-            for &b in xs {
+        for a in xs.iter() {
+            for b in xs.iter() {
                 joins.insert(a, b);
             }
         }
@@ -218,7 +262,7 @@ pub(crate) fn analyse(
     let in_set = |members: &[u64], i: usize| {
         actors[i]
             .iter()
-            .any(|&a| members[a / 64] & (1 << (a % 64)) != 0)
+            .any(|a| members[a / 64] & (1 << (a % 64)) != 0)
     };
     let crash_free = |members: &[u64], crashing: &mut dyn FnMut(usize) -> bool| {
         !(0..enabled.len()).any(|i| in_set(members, i) && crashing(i))
@@ -372,7 +416,7 @@ fn each_family(words: &[u64], mut f: impl FnMut(usize)) {
 /// avoids (a sleep-set-blocked one), here caught statically. (Blocked
 /// goroutines left over alone doom nothing: no transition sleeps.)
 fn doomed(
-    actors: &[SmallVec<[usize; 2]>],
+    actors: &[Actors],
     asleep: &[bool],
     current: &[FamilyModes],
     fut: &[FamilyModes],
@@ -450,13 +494,13 @@ fn start_moving<F: std::borrow::Borrow<FamilyModes>>(
 /// and which actors have transitions enabled, all asleep (see [`doomed`]).
 fn first_movers(
     n: usize,
-    actors: &[SmallVec<[usize; 2]>],
+    actors: &[Actors],
     asleep: &[bool],
 ) -> (SmallVec<[bool; 32]>, SmallVec<[bool; 32]>) {
     let mut has_enabled: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
     let mut has_awake: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
     for (xs, &sleeping) in actors.iter().zip(asleep) {
-        for &a in xs {
+        for a in xs.iter() {
             has_enabled[a] = true;
             has_awake[a] |= !sleeping;
         }
@@ -494,7 +538,7 @@ impl Frozen<'_> {
     /// moving actor may write.
     fn doomed(
         &self,
-        actors: &[SmallVec<[usize; 2]>],
+        actors: &[Actors],
         asleep: &[bool],
         current: &[FamilyModes],
         fut: &[FamilyModes],

@@ -14,7 +14,6 @@
 
 use smallvec::SmallVec;
 
-use super::touch::conflict;
 use super::StateView;
 use crate::semantics::Transition;
 use crate::state::canonical::GoroutineRenaming;
@@ -93,8 +92,7 @@ pub(crate) fn asleep(sleep: &SleepSet, state: &State, t: &Transition) -> bool {
 
 /// True when enabled transitions `i` and `j` of a state are independent.
 pub(crate) fn independent(view: &StateView, i: usize, j: usize) -> bool {
-    !view.actors[i].iter().any(|a| view.actors[j].contains(a))
-        && !conflict(&view.touches[i], &view.touches[j])
+    !view.actors[i].meet(view.actors[j]) && !view.touches[i].conflicts(&view.touches[j])
 }
 
 /// The sleep set of the successor by enabled transition `taken`, given the

@@ -139,15 +139,6 @@ pub(crate) fn add(out: &mut Touches, fam: Family, mode: Mode) {
     }
 }
 
-/// True when the two touch sets conflict: a family written by one and
-/// touched by the other.
-pub(crate) fn conflict(a: &Touches, b: &Touches) -> bool {
-    a.iter().any(|&(fa, ma)| {
-        b.iter()
-            .any(|&(fb, mb)| fa == fb && (ma == Mode::Write || mb == Mode::Write))
-    })
-}
-
 /// The mode in which a use touches an object's family.
 pub(crate) fn mode_of(u: Use) -> Mode {
     if u.is_read_only() {
