@@ -22,6 +22,7 @@ use smallvec::SmallVec;
 use super::intern::{push_varint, read_varint, Interner};
 use super::shared::{decode_shared, encode_shared};
 use super::Node;
+use crate::reduce::sleep::StepKey;
 use crate::reduce::SleepSet;
 use crate::state::{Execution, Goroutine, GoroutineId, Object, State};
 use crate::value::Value;
@@ -230,7 +231,7 @@ impl NodeStore {
             encode(&mut part, &**g);
             push_varint(&mut key, u64::from(self.goroutines.find(&part)?));
         }
-        encode(&mut key, &node.sleep);
+        encode_sleep(&mut key, &node.sleep);
         self.nodes.find(&key)
     }
 
@@ -240,7 +241,7 @@ impl NodeStore {
         let key = self.nodes.get(id);
         let mut at = 0;
         let state = self.state_at(key, &mut at);
-        let sleep: SleepSet = decode(&key[at..]);
+        let sleep = decode_sleep(&key[at..]);
         Node { state, sleep }
     }
 
@@ -382,7 +383,7 @@ pub(crate) fn encode_near(out: &mut Vec<u8>, node: &Node, near: &State, near_par
         }
     }
     out.push(u8::from(!node.sleep.is_empty()));
-    encode(out, &node.sleep);
+    encode_sleep(out, &node.sleep);
 }
 
 /// Appends a part named by its id.
@@ -705,7 +706,7 @@ impl Packed {
             }
             shared
         });
-        let sleep: SleepSet = decode(&self.bytes[*self.ends.last().unwrap_or(&0) as usize..]);
+        let sleep = decode_sleep(&self.bytes[*self.ends.last().unwrap_or(&0) as usize..]);
         Node {
             state: State {
                 globals,
@@ -760,7 +761,7 @@ fn decode_identity_at(bytes: &[u8], at: &mut usize) -> (GoroutineId, u32) {
 pub(super) fn encode_node(out: &mut Vec<u8>, node: &Node) -> usize {
     encode_state(out, &node.state);
     let state_end = out.len();
-    encode(out, &node.sleep);
+    encode_sleep(out, &node.sleep);
     state_end
 }
 
@@ -814,7 +815,7 @@ pub(super) fn decode_node(bytes: &[u8]) -> Node {
             objects,
             main_returned,
         },
-        sleep: decode(rest),
+        sleep: decode_sleep(rest),
     }
 }
 
@@ -828,6 +829,67 @@ fn encode<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
 /// Decodes a stored part.
 fn decode<T: DeserializeOwned>(bytes: &[u8]) -> T {
     postcard::from_bytes(bytes).expect("internal weft bug: a stored state part does not decode")
+}
+
+/// Appends a sleep set: the bytes postcard writes for it (so stored sizes
+/// are unchanged; a test compares them), written directly: its length,
+/// then each key's variant, goroutine ids (length, then each rank) and
+/// arms, every number a LEB128 varint. Every node's sleep set is written
+/// and read, and serde's generic path was 650 instructions a node on
+/// readers(12).
+fn encode_sleep(out: &mut Vec<u8>, sleep: &SleepSet) {
+    let id = |out: &mut Vec<u8>, g: &GoroutineId| {
+        push_varint(out, g.0.len() as u64);
+        for &r in &g.0 {
+            push_varint(out, u64::from(r));
+        }
+    };
+    push_varint(out, sleep.len() as u64);
+    for k in sleep {
+        match k {
+            StepKey::Step(g, alt) => {
+                out.push(0);
+                id(out, g);
+                push_varint(out, u64::from(*alt));
+            }
+            StepKey::Rendezvous(s, sa, r, ra) => {
+                out.push(1);
+                id(out, s);
+                push_varint(out, u64::from(*sa));
+                id(out, r);
+                push_varint(out, u64::from(*ra));
+            }
+        }
+    }
+}
+
+/// Reads a sleep set [`encode_sleep`] wrote at the start of `bytes`.
+fn decode_sleep(bytes: &[u8]) -> SleepSet {
+    let mut at = 0;
+    let num = |at: &mut usize| read_varint(bytes, at);
+    let id = |at: &mut usize| {
+        let n = read_varint(bytes, at) as usize;
+        GoroutineId((0..n).map(|_| read_varint(bytes, at) as u16).collect())
+    };
+    let n = num(&mut at) as usize;
+    let mut sleep = SleepSet::with_capacity(n);
+    for _ in 0..n {
+        let key = match num(&mut at) {
+            0 => {
+                let g = id(&mut at);
+                StepKey::Step(g, read_varint(bytes, &mut at) as u32)
+            }
+            1 => {
+                let s = id(&mut at);
+                let sa = read_varint(bytes, &mut at) as u32;
+                let r = id(&mut at);
+                StepKey::Rendezvous(s, sa, r, read_varint(bytes, &mut at) as u32)
+            }
+            v => panic!("internal weft bug: a stored sleep set has key variant {v}"),
+        };
+        sleep.push(key);
+    }
+    sleep
 }
 
 #[cfg(test)]
@@ -962,5 +1024,35 @@ mod tests {
             }
         }
         assert!(checked > 4_000, "{checked} nodes checked");
+    }
+
+    /// The sleep set's codec writes postcard's bytes and reads them back,
+    /// on sets of every shape: empty, steps and rendezvous, ids of several
+    /// ranks, ranks and arms past one varint byte.
+    #[test]
+    fn sleep_sets_encode_as_postcard_does() {
+        let id = |ranks: &[u16]| GoroutineId(ranks.iter().copied().collect());
+        let keys = [
+            StepKey::Step(id(&[]), 0),
+            StepKey::Step(id(&[3]), 1),
+            StepKey::Step(id(&[0, 200, 40000]), 70000),
+            StepKey::Rendezvous(id(&[1]), 0, id(&[2, 5]), 3),
+            StepKey::Rendezvous(id(&[129]), 128, id(&[]), u32::MAX),
+        ];
+        let mut sets: Vec<SleepSet> = vec![SleepSet::new()];
+        for k in 0..keys.len() {
+            sets.push(keys[k..].iter().cloned().collect());
+            sets.push(keys[..=k].iter().rev().cloned().collect());
+        }
+        for sleep in sets {
+            let mut ours = vec![7];
+            encode_sleep(&mut ours, &sleep);
+            let theirs = postcard::to_allocvec(&sleep).expect("postcard encodes it");
+            assert_eq!(ours[1..], theirs[..], "{sleep:?}");
+            // Read back, with bytes after it as a stored node has none but
+            // a reader must not need the end.
+            ours.extend_from_slice(&[9, 9]);
+            assert_eq!(decode_sleep(&ours[1..]), sleep);
+        }
     }
 }
