@@ -686,6 +686,7 @@ fn search(
     let forget = || {
         crate::graph::forget_decoded();
         expand::forget_encoded();
+        crate::reduce::forget_merged();
     };
     forget();
     rayon::broadcast(|_| forget());

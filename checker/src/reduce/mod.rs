@@ -15,7 +15,7 @@ pub(crate) mod sleep;
 pub(crate) mod touch;
 pub(crate) mod waitgroup;
 
-pub(crate) use future::ProgramFuture;
+pub(crate) use future::{forget_merged, ProgramFuture};
 pub(crate) use persistent::{analyse, StateView};
 pub(crate) use sleep::SleepSet;
 
