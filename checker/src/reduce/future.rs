@@ -882,9 +882,10 @@ pub(crate) fn future_of_code(
         return modes;
     }
     // Everything reachable from the frames and the named globals.
-    let mut seen = vec![false; state.objects.len()];
-    let mut stack: Vec<ObjRef> = Vec::new();
-    let push = |v: Value, stack: &mut Vec<ObjRef>| {
+    // (Inline buffers: this runs for most goroutines in every state.)
+    let mut seen: SmallVec<[u64; 4]> = SmallVec::from_elem(0, state.objects.len().div_ceil(64));
+    let mut stack: SmallVec<[ObjRef; 16]> = SmallVec::new();
+    let push = |v: Value, stack: &mut SmallVec<[ObjRef; 16]>| {
         if let Some(r) = v.object() {
             stack.push(r);
         }
@@ -899,10 +900,11 @@ pub(crate) fn future_of_code(
         }
     }
     while let Some(r) = stack.pop() {
-        if r.index() >= seen.len() || seen[r.index()] {
-            continue;
+        let (w, bit) = (r.index() / 64, 1u64 << (r.index() % 64));
+        match seen.get_mut(w) {
+            Some(x) if *x & bit == 0 => *x |= bit,
+            _ => continue,
         }
-        seen[r.index()] = true;
         set(&mut modes, r, wild);
         handles_in(state.object(r), |x| stack.push(x));
     }

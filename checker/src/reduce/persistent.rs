@@ -26,16 +26,21 @@ use super::frozen::code_while_frozen;
 use super::future::{
     future_of_code, goroutine_future, handles_may_move, Directions, FamilyModes, ProgramFuture,
 };
-use super::touch::{clock_touches, goroutine_touches, transition_touches, Families, Touches};
+use super::touch::{clock_touches, mode_of, transition_touches, Families, Touches};
 use crate::semantics::Transition;
-use crate::state::{Object, State};
+use crate::state::{Goroutine, Object, State};
 use crate::value::ObjRef;
 use weft_models::ops::ChanOp;
 
 /// The reduction's view of one state.
 pub(crate) struct StateView {
-    /// What each enabled transition touches, in `enabled` order.
-    pub touches: SmallVec<[FamilyModes; 8]>,
+    /// What each enabled transition touches ([`StateView::touches`]): an
+    /// index into `rows`.
+    touch_of: SmallVec<[u32; 16]>,
+    /// What the actors' current operations touch (over all their
+    /// alternatives), then what each rendezvous and each timer fire
+    /// touches: a step touches its goroutine's row, shared, not copied.
+    rows: SmallVec<[FamilyModes; 16]>,
     /// The actors of each enabled transition (goroutine positions; the
     /// clock is `goroutines.len()`).
     pub actors: SmallVec<[Actors; 16]>,
@@ -46,6 +51,75 @@ pub(crate) struct StateView {
     /// node's exploration is a prefix of runs explored elsewhere and
     /// nothing from it needs exploring.
     pub doomed: bool,
+}
+
+impl StateView {
+    /// What enabled transition `i` touches.
+    pub(crate) fn touches(&self, i: usize) -> &FamilyModes {
+        &self.rows[self.touch_of[i] as usize]
+    }
+}
+
+/// What the enabled transitions of a state touch, as the analysis builds
+/// it: each transition's row, the rows of its own (rendezvous and fires)
+/// kept apart until the actors' rows join them.
+struct TouchRows {
+    touch_of: SmallVec<[u32; 16]>,
+    own: SmallVec<[FamilyModes; 2]>,
+}
+
+impl TouchRows {
+    /// The rows of `enabled`, over `current` (the actors' rows);
+    /// `fire`: what a timer fire touches.
+    fn of(
+        enabled: &[Transition],
+        current: &[FamilyModes],
+        mut fire: impl FnMut(&Transition) -> FamilyModes,
+    ) -> Self {
+        let n = current.len() as u32;
+        let mut own: SmallVec<[FamilyModes; 2]> = SmallVec::new();
+        let mut touch_of: SmallVec<[u32; 16]> = SmallVec::with_capacity(enabled.len());
+        for t in enabled {
+            let row = match *t {
+                // A step touches what its goroutine's operation does, a
+                // rendezvous what both partners' do.
+                Transition::Step { g, .. } => {
+                    touch_of.push(g);
+                    continue;
+                }
+                Transition::Rendezvous {
+                    sender, receiver, ..
+                } => {
+                    let mut both = current[sender as usize].clone();
+                    both.absorb(&current[receiver as usize]);
+                    both
+                }
+                Transition::Fire { .. } => fire(t),
+            };
+            touch_of.push(n + own.len() as u32);
+            own.push(row);
+        }
+        TouchRows { touch_of, own }
+    }
+
+    /// The view's rows, the actors' first.
+    fn view(
+        self,
+        current: SmallVec<[FamilyModes; 16]>,
+        actors: SmallVec<[Actors; 16]>,
+        persistent: SmallVec<[bool; 16]>,
+        doomed: bool,
+    ) -> StateView {
+        let mut rows = current;
+        rows.extend(self.own);
+        StateView {
+            touch_of: self.touch_of,
+            rows,
+            actors,
+            persistent,
+            doomed,
+        }
+    }
 }
 
 /// The actors of one transition: a goroutine, the two of a rendezvous, or
@@ -116,6 +190,17 @@ fn modes_of(t: &Touches, n: usize) -> FamilyModes {
     m
 }
 
+/// The families the current operation of `g` touches, over all its
+/// alternatives, with how ([`super::touch::goroutine_touches`], set
+/// straight into the bits).
+fn goroutine_modes(prog: &Program, state: &State, fams: &Families, g: &Goroutine) -> FamilyModes {
+    let mut m = FamilyModes::new(fams.len());
+    crate::semantics::footprint::each_goroutine_touch(prog, state, g, |r, u| {
+        m.set(fams.family(r) as usize, mode_of(u))
+    });
+    m
+}
+
 /// Analyses `state` and chooses a persistent subset of `enabled`;
 /// `asleep` says which of them sleep in the node.
 pub(crate) fn analyse(
@@ -135,8 +220,11 @@ pub(crate) fn analyse(
     let transition_modes =
         |t: &Transition| modes_of(&transition_touches(prog, state, &families, t), nf);
     if enabled.len() <= 1 {
+        // (A lone transition's own footprint, not its goroutine's
+        // operation over all alternatives: no row of an actor is needed.)
         return StateView {
-            touches: enabled.iter().map(transition_modes).collect(),
+            touch_of: (0..enabled.len() as u32).collect(),
+            rows: enabled.iter().map(transition_modes).collect(),
             actors,
             persistent,
             doomed: false,
@@ -146,25 +234,10 @@ pub(crate) fn analyse(
     let mut current: SmallVec<[FamilyModes; 16]> = state
         .goroutines
         .iter()
-        .map(|g| modes_of(&goroutine_touches(prog, state, &families, g), nf))
+        .map(|g| goroutine_modes(prog, state, &families, g))
         .collect();
     current.push(modes_of(&clock_touches(state, &families), nf));
-    // A step touches what its goroutine's operation does, a rendezvous
-    // what both partners' do.
-    let touches: SmallVec<[FamilyModes; 8]> = enabled
-        .iter()
-        .map(|t| match *t {
-            Transition::Step { g, .. } => current[g as usize].clone(),
-            Transition::Rendezvous {
-                sender, receiver, ..
-            } => {
-                let mut both = current[sender as usize].clone();
-                both.absorb(&current[receiver as usize]);
-                both
-            }
-            Transition::Fire { .. } => transition_modes(t),
-        })
-        .collect();
+    let touches = TouchRows::of(enabled, &current, transition_modes);
     // Futures of every actor, computed when first needed.
     let futures = || {
         let anything = handles_may_move(future, state);
@@ -192,12 +265,12 @@ pub(crate) fn analyse(
         if doomed(&actors, asleep, &current, all, &waits)
             || frozen.doomed(&actors, asleep, &current, all, &waits)
         {
-            return StateView {
-                touches,
+            return touches.view(
+                current,
                 actors,
-                persistent: smallvec::smallvec![false; enabled.len()],
-                doomed: true,
-            };
+                smallvec::smallvec![false; enabled.len()],
+                true,
+            );
         }
     }
     // A goroutine whose next step touches nothing shared (`go`, a choice,
@@ -213,12 +286,7 @@ pub(crate) fn analyse(
             continue;
         }
         if mine.iter().all(|&i| !crashing(i)) {
-            return StateView {
-                touches,
-                actors,
-                persistent: set,
-                doomed: false,
-            };
+            return touches.view(current, actors, set, false);
         }
     }
     let fut = fut.unwrap_or_else(futures);
@@ -292,12 +360,7 @@ pub(crate) fn analyse(
         if len == 1 && crash_free(members, crashing) {
             // No set is smaller: the first crash-free one of one step.
             persistent = (0..enabled.len()).map(|i| in_set(members, i)).collect();
-            return StateView {
-                touches,
-                actors,
-                persistent,
-                doomed: false,
-            };
+            return touches.view(current, actors, persistent, false);
         }
         candidates.push((len, k));
     }
@@ -309,12 +372,7 @@ pub(crate) fn analyse(
         let members = &sets[k * w..(k + 1) * w];
         persistent = (0..enabled.len()).map(|i| in_set(members, i)).collect();
     }
-    StateView {
-        touches,
-        actors,
-        persistent,
-        doomed: false,
-    }
+    touches.view(current, actors, persistent, false)
 }
 
 /// The actors' futures turned round: per family, the set of actors that

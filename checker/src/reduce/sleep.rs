@@ -30,28 +30,17 @@ pub(crate) enum StepKey {
     Rendezvous(GoroutineId, u32, GoroutineId, u32),
 }
 
-impl StepKey {
-    /// The key in the successor state, whose goroutines `renaming` renamed
-    /// (a sleeping goroutine did not move, so it is still alive there).
-    fn renamed(self, renaming: &GoroutineRenaming) -> StepKey {
-        if renaming.is_empty() {
-            return self;
-        }
-        match self {
-            StepKey::Step(g, alt) => StepKey::Step(renaming.apply(&g), alt),
-            StepKey::Rendezvous(s, sa, r, ra) => {
-                StepKey::Rendezvous(renaming.apply(&s), sa, renaming.apply(&r), ra)
-            }
-        }
-    }
-}
-
 /// The transitions asleep in a node, sorted.
 pub(crate) type SleepSet = SmallVec<[StepKey; 2]>;
 
 /// The key of a transition, if it may sleep.
+#[cfg(test)]
 pub(crate) fn key(state: &State, t: &Transition) -> Option<StepKey> {
-    let id = |g: u32| state.goroutines[g as usize].id.clone();
+    key_by(t, |g| state.goroutines[g as usize].id.clone())
+}
+
+/// The key of transition `t`, its goroutines named by `id`.
+fn key_by(t: &Transition, id: impl Fn(u32) -> GoroutineId) -> Option<StepKey> {
     match *t {
         Transition::Step { g, alt } => Some(StepKey::Step(id(g), alt)),
         Transition::Rendezvous {
@@ -92,7 +81,7 @@ pub(crate) fn asleep(sleep: &SleepSet, state: &State, t: &Transition) -> bool {
 
 /// True when enabled transitions `i` and `j` of a state are independent.
 pub(crate) fn independent(view: &StateView, i: usize, j: usize) -> bool {
-    !view.actors[i].meet(view.actors[j]) && !view.touches[i].conflicts(&view.touches[j])
+    !view.actors[i].meet(view.actors[j]) && !view.touches(i).conflicts(view.touches(j))
 }
 
 /// The sleep set of the successor by enabled transition `taken`, given the
@@ -107,13 +96,22 @@ pub(crate) fn successor_sleep(
     taken: usize,
     renaming: &GoroutineRenaming,
 ) -> SleepSet {
-    let mut out: SleepSet = asleep
-        .iter()
-        .chain(earlier)
-        .filter(|&&z| independent(view, z, taken))
-        .filter_map(|&z| key(state, &enabled[z]))
-        .map(|k| k.renamed(renaming))
-        .collect();
+    // (Sized once, and each id copied once, already renamed: this runs
+    // for every successor.)
+    let mut out = SleepSet::with_capacity(asleep.len() + earlier.len());
+    let id = |g: u32| {
+        let id = &state.goroutines[g as usize].id;
+        if renaming.is_empty() {
+            return id.clone();
+        }
+        renaming.get(id).unwrap_or(id).clone()
+    };
+    for &z in asleep.iter().chain(earlier) {
+        if !independent(view, z, taken) {
+            continue;
+        }
+        out.extend(key_by(&enabled[z], id));
+    }
     out.sort();
     out.dedup();
     out
