@@ -38,8 +38,12 @@ pub(crate) type Touches = SmallVec<[(Family, Mode); 4]>;
 /// The family of every object of a state.
 #[derive(Clone, Debug)]
 pub(crate) struct Families {
+    /// How many objects there are.
+    objects: usize,
     /// Union-find parents, inline for the few objects most states hold
-    /// (built for every state the reduction analyses).
+    /// (built for every state the reduction analyses); empty when every
+    /// object is a family of its own (no context, timer, group or
+    /// registration: most states of most programs).
     root: SmallVec<[u32; 16]>,
 }
 
@@ -47,9 +51,30 @@ impl Families {
     /// Groups the objects of `state` into families.
     pub(crate) fn of(state: &State) -> Families {
         let n = state.objects.len();
+        let grouped = state.objects.iter().any(|o| match o {
+            Object::Context(_) | Object::Timer(_) | Object::Registration(_) | Object::Group(_) => {
+                true
+            }
+            Object::Chan(c) => c.timer.is_some(),
+            Object::Mutex(_)
+            | Object::RwMutex(_)
+            | Object::WaitGroup(_)
+            | Object::Once(_)
+            | Object::Cond(_)
+            | Object::Record(_)
+            | Object::Slice(_)
+            | Object::Closure(_)
+            | Object::Var(_)
+            | Object::Map(_) => false,
+        });
         let mut f = Families {
-            root: (0..n as u32).collect(),
+            objects: n,
+            root: SmallVec::new(),
         };
+        if !grouped {
+            return f;
+        }
+        f.root = (0..n as u32).collect();
         for (i, o) in state.objects.iter().enumerate() {
             let i = i as u32;
             match o {
@@ -127,7 +152,7 @@ impl Families {
 
     /// How many objects there are (families are numbered below this).
     pub fn len(&self) -> usize {
-        self.root.len()
+        self.objects
     }
 }
 
