@@ -808,12 +808,23 @@ pub(super) fn decode_node(bytes: &[u8]) -> Node {
     let shared_len = read_varint(rest, &mut at) as usize;
     let shared_at = at;
     at += shared_len;
-    let ids = decode_identities_at(rest, &mut at);
-    let mut goroutines = Vec::with_capacity(ids.len());
+    // The identities are read beside the executions that follow them (a
+    // first pass only finds where those start): no list of them is built.
+    let mut at_id = at;
+    let n = read_varint(rest, &mut at) as usize;
+    for _ in 0..n {
+        let len = read_varint(rest, &mut at);
+        for _ in 0..=len {
+            read_varint(rest, &mut at);
+        }
+    }
+    read_varint(rest, &mut at_id);
+    let mut goroutines = Vec::with_capacity(n);
     let shared = WHOLE_HERE.with(|cell| {
         let mut cache = cell.borrow_mut();
         let shared = cache.shared_of(&rest[shared_at..shared_at + shared_len]);
-        for (id, spawned) in ids {
+        for _ in 0..n {
+            let (id, spawned) = decode_identity_at(rest, &mut at_id);
             let len = read_varint(rest, &mut at) as usize;
             let execution = cache.execution_of(&rest[at..at + len]);
             at += len;
