@@ -238,23 +238,26 @@ pub(crate) fn analyse(
         .collect();
     current.push(modes_of(&clock_touches(state, &families), nf));
     let touches = TouchRows::of(enabled, &current, transition_modes);
-    // Futures of every actor, computed when first needed.
-    let futures = || {
-        let anything = handles_may_move(future, state);
-        let mut fut: SmallVec<[FamilyModes; 16]> = state
-            .goroutines
-            .iter()
-            .map(|g| goroutine_future(future, state, &families, g, anything))
-            .collect();
-        fut.push(current[clock].clone());
-        for (f, c) in fut.iter_mut().zip(&current) {
-            f.absorb(c);
+    // Futures of every actor (each with its current operation), computed
+    // in place when first needed (empty until then: there is always the
+    // clock's).
+    let mut fut: SmallVec<[FamilyModes; 16]> = SmallVec::new();
+    let futures = |fut: &mut SmallVec<[FamilyModes; 16]>| {
+        if !fut.is_empty() {
+            return;
         }
-        fut
+        let anything = handles_may_move(future, state);
+        fut.reserve_exact(ng + 1);
+        for (g, c) in state.goroutines.iter().zip(&current) {
+            let mut f = goroutine_future(future, state, &families, g, anything);
+            f.absorb(c);
+            fut.push(f);
+        }
+        fut.push(current[clock].clone());
     };
-    let mut fut: Option<SmallVec<[FamilyModes; 16]>> = None;
     if asleep.iter().any(|&a| a) {
-        let all = fut.insert(futures());
+        futures(&mut fut);
+        let all = &fut;
         let frozen = Frozen {
             prog,
             future,
@@ -289,7 +292,7 @@ pub(crate) fn analyse(
             return touches.view(current, actors, set, false);
         }
     }
-    let fut = fut.unwrap_or_else(futures);
+    futures(&mut fut);
     // Who joins with each actor: its partners (the actors of each
     // transition it takes part in: a rendezvous moves two goroutines) and
     // every actor whose future conflicts with its current operation. (A
