@@ -49,6 +49,15 @@ bench-before REV="a0deff9": spin
 bench-instructions: spin
     cargo run --release -p weft-checker --example bench -- --instructions
 
+# Where one function's instructions go, per line of its own source, inlined
+# code charged to the line that inlines it (a flat profile charges it to
+# smallvec or core): callgrind on `weft check --jobs 1` of SCENARIO, then
+# checker/benches/profile_lines.py. Needs valgrind and binutils' addr2line.
+profile-lines SCENARIO FUNC="weft_checker::reduce::persistent::analyse" STORE="full":
+    cargo build --release -p weft-checker
+    valgrind --tool=callgrind --dump-instr=yes --compress-pos=no --compress-strings=no --callgrind-out-file=target/callgrind.lines target/release/weft check --jobs 1 --store {{STORE}} {{SCENARIO}} > /dev/null
+    python3 checker/benches/profile_lines.py target/callgrind.lines target/release/weft '{{FUNC}}'
+
 # The same at small sizes, with a 10 s cap (under a minute); prints the table.
 bench-quick: spin
     cargo run --release -p weft-checker --example bench -- --quick --out target/bench-quick.md
