@@ -311,7 +311,11 @@ pub(crate) fn analyse(
     }
     let starts: SmallVec<[usize; 16]> = (0..n).filter(|&a| joins.contains(a, a)).collect();
     let by_family = ByFamily::of(&fut, n);
-    for (a, cur) in current.iter().enumerate() {
+    // An actor's conflicts are added to its set when a closure first
+    // reaches it: the first start's closure is often the chosen set, and
+    // reaches few actors.
+    let conflicts = |a: usize, row: &mut [u64]| {
+        let cur = &current[a];
         // A `Done` that commutes with every run of the others does not
         // pull in who else uses its WaitGroup (`super::waitgroup`).
         let relaxed = (a < ng)
@@ -327,8 +331,8 @@ pub(crate) fn analyse(
             .flatten()
             .map(|wg| cur.without(families.family(wg) as usize));
         let cur = relaxed.as_ref().unwrap_or(cur);
-        by_family.conflicting(cur, joins.row_mut(a));
-    }
+        by_family.conflicting(cur, row);
+    };
     let w = joins.words;
     let in_set = |members: &[u64], i: usize| {
         actors[i]
@@ -353,10 +357,15 @@ pub(crate) fn analyse(
     for (k, &start) in starts.iter().enumerate() {
         let (before, rest) = sets.split_at_mut(k * w);
         let members = &mut rest[..w];
-        joins.closure(start, members, |a| {
-            let kk = grown[a];
-            (kk != usize::MAX).then(|| &before[kk * w..(kk + 1) * w])
-        });
+        joins.closure(
+            start,
+            members,
+            |a| {
+                let kk = grown[a];
+                (kk != usize::MAX).then(|| &before[kk * w..(kk + 1) * w])
+            },
+            conflicts,
+        );
         grown[start] = k;
         let members = &*members;
         let len = (0..enabled.len()).filter(|&i| in_set(members, i)).count();
@@ -706,6 +715,8 @@ struct ActorSets {
     words: usize,
     /// The rows, one after the other.
     bits: SmallVec<[u64; 64]>,
+    /// Which rows [`ActorSets::closure`] completed (see there).
+    filled: SmallVec<[u64; 1]>,
 }
 
 impl ActorSets {
@@ -715,6 +726,7 @@ impl ActorSets {
         ActorSets {
             words,
             bits: smallvec::smallvec![0; n * words],
+            filled: smallvec::smallvec![0; words],
         }
     }
 
@@ -737,15 +749,16 @@ impl ActorSets {
     /// from `start`: the actors it reaches along the sets, itself included.
     /// `known` gives the closed sets of actors grown before: one reached
     /// is added whole, not walked again (every actor it holds reaches
-    /// only actors it holds).
+    /// only actors it holds). A set is completed by `fill` (which adds to
+    /// it) the first time a closure reads it.
     fn closure<'a>(
-        &self,
+        &mut self,
         start: usize,
         out: &mut [u64],
         known: impl Fn(usize) -> Option<&'a [u64]>,
+        mut fill: impl FnMut(usize, &mut [u64]),
     ) {
         let w = self.words;
-        let bits = &self.bits[..];
         out[start / 64] |= 1 << (start % 64);
         let mut queue: SmallVec<[usize; 32]> = smallvec::smallvec![start];
         while let Some(a) = queue.pop() {
@@ -755,6 +768,12 @@ impl ActorSets {
                 }
                 continue;
             }
+            let bit = 1u64 << (a % 64);
+            if self.filled[a / 64] & bit == 0 {
+                self.filled[a / 64] |= bit;
+                fill(a, self.row_mut(a));
+            }
+            let bits = &self.bits[..];
             for (x, (o, &row)) in out.iter_mut().zip(&bits[a * w..(a + 1) * w]).enumerate() {
                 let mut new = row & !*o;
                 *o |= new;
