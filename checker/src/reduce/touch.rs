@@ -154,6 +154,12 @@ impl Families {
     pub fn len(&self) -> usize {
         self.objects
     }
+
+    /// False when every object is a family of its own: the state holds no
+    /// context, timer, group or registration (see [`Families::of`]).
+    pub(crate) fn grouped(&self) -> bool {
+        !self.root.is_empty()
+    }
 }
 
 /// Adds `(family, mode)`, keeping the strongest mode per family.
@@ -215,6 +221,10 @@ pub(crate) fn transition_touches(
 /// belongs to: the future of the clock.
 pub(crate) fn clock_touches(state: &State, fams: &Families) -> Touches {
     let mut out = Touches::new();
+    // Without timers and contexts (nothing grouped), nothing fires.
+    if !fams.grouped() {
+        return out;
+    }
     for (i, o) in state.objects.iter().enumerate() {
         let fires = match o {
             // A `time.AfterFunc` timer fires by its runner's step.
