@@ -40,10 +40,10 @@ pub(crate) type Touches = SmallVec<[(Family, Mode); 4]>;
 pub(crate) struct Families {
     /// How many objects there are.
     objects: usize,
-    /// Union-find parents, inline for the few objects most states hold
-    /// (built for every state the reduction analyses); empty when every
-    /// object is a family of its own (no context, timer, group or
-    /// registration: most states of most programs).
+    /// Union-find parents, inline for the few objects most states hold;
+    /// made by the first union, so empty when every object is a family of
+    /// its own (no context, timer, group or registration with parts to
+    /// join: most states of most programs).
     root: SmallVec<[u32; 16]>,
 }
 
@@ -51,30 +51,11 @@ impl Families {
     /// Groups the objects of `state` into families.
     pub(crate) fn of(state: &State) -> Families {
         let n = state.objects.len();
-        let grouped = state.objects.iter().any(|o| match o {
-            Object::Context(_) | Object::Timer(_) | Object::Registration(_) | Object::Group(_) => {
-                true
-            }
-            Object::Chan(c) => c.timer.is_some(),
-            Object::Mutex(_)
-            | Object::RwMutex(_)
-            | Object::WaitGroup(_)
-            | Object::Once(_)
-            | Object::Cond(_)
-            | Object::Record(_)
-            | Object::Slice(_)
-            | Object::Closure(_)
-            | Object::Var(_)
-            | Object::Map(_) => false,
-        });
+        // The table is made by the first union (most states have none).
         let mut f = Families {
             objects: n,
             root: SmallVec::new(),
         };
-        if !grouped {
-            return f;
-        }
-        f.root = (0..n as u32).collect();
         for (i, o) in state.objects.iter().enumerate() {
             let i = i as u32;
             match o {
@@ -118,9 +99,11 @@ impl Families {
                 | Object::Map(_) => {}
             }
         }
-        for i in 0..n {
-            let r = f.find(i as u32);
-            f.root[i] = r;
+        if f.grouped() {
+            for i in 0..n {
+                let r = f.find(i as u32);
+                f.root[i] = r;
+            }
         }
         f
     }
@@ -135,6 +118,9 @@ impl Families {
     }
 
     fn union(&mut self, a: u32, b: u32) {
+        if self.root.is_empty() {
+            self.root = (0..self.objects as u32).collect();
+        }
         if (b as usize) >= self.root.len() {
             return;
         }
@@ -155,8 +141,9 @@ impl Families {
         self.objects
     }
 
-    /// False when every object is a family of its own: the state holds no
-    /// context, timer, group or registration (see [`Families::of`]).
+    /// False when no object was joined to another, so every object is a
+    /// family of its own: then the state holds no context and no timer
+    /// (each is joined to its channel; see [`Families::of`]).
     pub(crate) fn grouped(&self) -> bool {
         !self.root.is_empty()
     }
