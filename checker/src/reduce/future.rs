@@ -163,7 +163,6 @@ impl CodeFuture {
     }
 }
 
-/// The union of two sorted lists; `both` combines an element present in each.
 /// Merges sorted `b` into sorted `a` ([`merge_sorted`]): in place when
 /// `b` is short (the summary of one instruction, merged at every step of
 /// a walk: most add nothing new, and a new list each time was 12 % of a
@@ -186,6 +185,7 @@ fn merge_into<T: Copy>(
     }
 }
 
+/// The union of two sorted lists; `both` combines an element present in each.
 fn merge_sorted<T: Copy>(
     a: &[T],
     b: &[T],
