@@ -146,15 +146,23 @@ struct Walk {
 }
 
 impl Walk {
+    /// Numbers the object `v` refers to, if any, when first met. (Inlined:
+    /// it runs for every global, local and value held in an object after
+    /// every step.)
+    #[inline]
     fn visit(&mut self, v: Value) {
-        if let Value::Cancel(r) = v {
-            self.cancel_reachable[r.index()] = true;
-        }
-        if let Some(r) = v.object() {
-            if self.map[r.index()] == UNSEEN {
-                self.map[r.index()] = self.order.len() as u32;
-                self.order.push(r.0);
+        let r = match v {
+            Value::Cancel(r) => {
+                self.cancel_reachable[r.index()] = true;
+                r
             }
+            Value::Obj(r) | Value::RLocker(r) => r,
+            Value::Nil | Value::Int(_) | Value::Bool(_) | Value::Err(_) | Value::Func(_) => return,
+        };
+        let seen = &mut self.map[r.index()];
+        if *seen == UNSEEN {
+            *seen = self.order.len() as u32;
+            self.order.push(r.0);
         }
     }
 }
@@ -311,19 +319,21 @@ impl GoroutineRenaming {
 /// ended: a spawn alone keeps ids canonical.
 pub(crate) fn canonical_goroutines(state: &mut State) -> GoroutineRenaming {
     let renaming = if state.goroutines.iter().all(|g| g.id.0.len() <= 1) {
+        // (Renames the goroutines as it goes.)
         flat_ranks(state)
     } else {
-        tree_ranks(state)
+        let renaming = tree_ranks(state);
+        // The pairs are in goroutine order: one walk renames them.
+        let mut pairs = renaming.pairs.iter().peekable();
+        for g in &mut state.goroutines {
+            if let Some((_, new)) = pairs.next_if(|(old, _)| *old == g.id) {
+                g.id = new.clone();
+            }
+        }
+        renaming
     };
     if renaming.is_empty() {
         return renaming;
-    }
-    // The pairs are in goroutine order: one walk renames them.
-    let mut pairs = renaming.pairs.iter().peekable();
-    for g in &mut state.goroutines {
-        if let Some((_, new)) = pairs.next_if(|(old, _)| *old == g.id) {
-            g.id = new.clone();
-        }
     }
     for o in &mut state.objects {
         rename_in_object(o, &renaming);
@@ -332,7 +342,8 @@ pub(crate) fn canonical_goroutines(state: &mut State) -> GoroutineRenaming {
 }
 
 /// [`tree_ranks`] where every goroutine is main or a child of main (the
-/// common case, and cheap): the `k`-th live child becomes `[k]`.
+/// common case, and cheap): the `k`-th live child becomes `[k]`. Unlike
+/// [`tree_ranks`], it also renames the goroutines (each id in place).
 fn flat_ranks(state: &mut State) -> GoroutineRenaming {
     let mut pairs = Vec::new();
     let n = state.goroutines.len();
@@ -349,6 +360,7 @@ fn flat_ranks(state: &mut State) -> GoroutineRenaming {
                 pairs.reserve_exact(n - i);
             }
             pairs.push((g.id.clone(), GoroutineId(smallvec::smallvec![k])));
+            g.id.0[0] = k;
         }
         if g.spawned != 0 {
             g.spawned = 0;
