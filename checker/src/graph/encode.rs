@@ -765,7 +765,16 @@ fn decode_identities_at(bytes: &[u8], at: &mut usize) -> Vec<(GoroutineId, u32)>
 /// `bytes[*at]`, moving past them.
 fn decode_identity_at(bytes: &[u8], at: &mut usize) -> (GoroutineId, u32) {
     let len = read_varint(bytes, at) as usize;
-    let path = (0..len).map(|_| read_varint(bytes, at) as u16).collect();
+    // Pushed one by one into the inline buffer (ids are short; collecting
+    // from an iterator cost twice as much, for every goroutine of every
+    // node decoded).
+    let mut path: smallvec::SmallVec<[u16; 4]> = smallvec::SmallVec::new();
+    if len > path.inline_size() {
+        path.reserve_exact(len);
+    }
+    for _ in 0..len {
+        path.push(read_varint(bytes, at) as u16);
+    }
     let spawned = read_varint(bytes, at) as u32;
     (GoroutineId(path), spawned)
 }
