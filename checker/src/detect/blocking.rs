@@ -69,7 +69,7 @@ pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
         return graph.terminal().iter().map(|&s| vec![s]).collect();
     }
     let n = graph.len();
-    let sccs = crate::scc::tarjan(n, |s| graph.out(s));
+    let sccs = crate::scc::components(n, |s| graph.out(s));
     let mut comp = vec![0usize; n];
     for (i, scc) in sccs.iter().enumerate() {
         for &v in scc {
@@ -88,7 +88,7 @@ pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
                 && graph.successors(s).iter().all(|&t| comp[t as usize] == i)
         });
         if closed {
-            let mut ids: Vec<StateId> = scc.clone();
+            let mut ids: Vec<StateId> = scc.to_vec();
             ids.sort_unstable();
             out.push(ids);
         }
