@@ -178,7 +178,16 @@ impl Actors {
 
     /// True when the two transitions share an actor.
     pub(crate) fn meet(self, o: Actors) -> bool {
-        self.iter().any(|a| o.contains(a))
+        // (Compared directly: this runs for every pair a sleep set asks.)
+        let has = |a: u32| a == o.first || (o.second != Self::NONE && a == o.second);
+        has(self.first) || (self.second != Self::NONE && has(self.second))
+    }
+
+    /// True when one of them is in the actor set `members` (bits by
+    /// actor).
+    fn any_in(self, members: &[u64]) -> bool {
+        let has = |a: u32| members[a as usize / 64] & (1 << (a % 64)) != 0;
+        has(self.first) || (self.second != Self::NONE && has(self.second))
     }
 }
 
@@ -348,11 +357,7 @@ pub(crate) fn analyse(
         }
     };
     let w = joins.words;
-    let in_set = |members: &[u64], i: usize| {
-        actors[i]
-            .iter()
-            .any(|a| members[a / 64] & (1 << (a % 64)) != 0)
-    };
+    let in_set = |members: &[u64], i: usize| actors[i].any_in(members);
     let crash_free = |members: &[u64], crashing: &mut dyn FnMut(usize) -> bool| {
         !(0..enabled.len()).any(|i| in_set(members, i) && crashing(i))
     };
