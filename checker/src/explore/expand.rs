@@ -311,7 +311,12 @@ impl Expander<'_> {
         e.outcomes = outcomes;
         e.transitions.clear();
         e.transitions.extend(transitions);
-        e.state = (e.commit_steps || self.keep_states).then_some(state);
+        e.state = if e.commit_steps || self.keep_states {
+            Some(state)
+        } else {
+            state.give_back();
+            None
+        };
     }
 
     /// How the successors of a node whose part ids in the full store are
@@ -439,6 +444,7 @@ impl Expander<'_> {
             let start = encoded.len();
             crate::graph::encode_successor(&mut encoded, &node, state, how);
             let next = Next::Encoded(start, encoded.len());
+            node.state.give_back();
             steps.taken.push(Taken {
                 t: t.clone(),
                 sites,

@@ -20,7 +20,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use smallvec::SmallVec;
 
 use super::intern::{push_varint, read_varint, Interner};
-use super::shared::{decode_shared, encode_shared};
+use super::shared::{decode_shared, decode_shared_into, encode_shared};
 use super::Node;
 use crate::reduce::sleep::StepKey;
 use crate::reduce::SleepSet;
@@ -519,7 +519,7 @@ const WHOLE: usize = 1 << 12;
 /// never written in place: a state that changes it copies it first.
 ///
 /// Shared parts are kept the same way, decoded, by their bytes' hash
-/// ([`Whole::shared_of`]); and a state whose shared part equals the one
+/// ([`Whole::shared_into`]); and a state whose shared part equals the one
 /// this thread decoded last (its parent's, when a step left every object
 /// as it was) copies that one's bytes instead of encoding it again
 /// ([`Whole::shared_bytes`]).
@@ -562,8 +562,8 @@ impl Whole {
         i
     }
 
-    /// The shared part encoded as `bytes`.
-    fn shared_of(&mut self, bytes: &[u8]) -> OwnedShared {
+    /// Puts the shared part encoded as `bytes` into `state` (emptied).
+    fn shared_into(&mut self, bytes: &[u8], state: &mut State) {
         if self.shared.is_empty() {
             self.shared = vec![None; SHARED];
         }
@@ -573,16 +573,12 @@ impl Whole {
         // Kept decoded once met a second time (as [`Decoded`] does).
         if let Some((h, b, kept)) = &mut self.shared[i] {
             if *h == hash && **b == *bytes {
-                if let Some(shared) = kept {
-                    return shared.clone();
-                }
-                let shared = decode_shared(bytes);
-                *kept = Some(shared.clone());
-                return shared;
+                keep_shared(kept, bytes, state);
+                return;
             }
         }
         self.shared[i] = Some((hash, bytes.into(), None));
-        decode_shared(bytes)
+        shared_into(bytes, state);
     }
 
     /// Appends the bytes of `shared` after their length.
@@ -675,8 +671,8 @@ impl Packed {
         let mut at_id = 0;
         let ids_len = read_varint(ids, &mut at_id) as usize;
         let n = self.parts.len() - 2;
-        let mut goroutines = Vec::with_capacity(n);
-        let (globals, objects, main_returned) = DECODED_HERE.with(|cell| {
+        let mut state = State::spare();
+        DECODED_HERE.with(|cell| {
             let mut cache = cell.borrow_mut();
             if cache.store != self.store
                 || cache.slots.len() < self.cache_slots
@@ -692,18 +688,13 @@ impl Packed {
             // shared parts of a program whose variables keep changing are
             // met once, and copying each into the cache cost more than the
             // hits saved (3.6 % of the instructions on lastzero(10)).
-            let shared = match slot {
-                Some((p, Some(shared))) if *p == id => shared.clone(),
-                Some((p, kept @ None)) if *p == id => {
-                    let shared = decode_shared(part(0));
-                    *kept = Some(shared.clone());
-                    shared
-                }
+            match slot {
+                Some((p, kept)) if *p == id => keep_shared(kept, part(0), &mut state),
                 _ => {
                     *slot = Some((id, None));
-                    decode_shared(part(0))
+                    shared_into(part(0), &mut state);
                 }
-            };
+            }
             let slots = cache.slots.len();
             for k in 0..n.min(ids_len) {
                 let (gid, spawned) = decode_identity_at(ids, &mut at_id);
@@ -717,19 +708,37 @@ impl Packed {
                         e
                     }
                 };
-                goroutines.push(Goroutine::sharing(gid, spawned, execution));
+                state
+                    .goroutines
+                    .push(Goroutine::sharing(gid, spawned, execution));
             }
-            shared
         });
         let sleep = decode_sleep(&self.bytes[*self.ends.last().unwrap_or(&0) as usize..]);
-        Node {
-            state: State {
-                globals,
-                goroutines,
-                objects,
-                main_returned,
-            },
-            sleep,
+        Node { state, sleep }
+    }
+}
+
+/// Puts the shared part encoded as `bytes` into `state` (emptied).
+fn shared_into(bytes: &[u8], state: &mut State) {
+    state.main_returned = decode_shared_into(bytes, &mut state.globals, &mut state.objects);
+}
+
+/// Puts the shared part encoded as `bytes`, met again, into `state`
+/// (emptied): copied from `kept`, or decoded and kept there.
+fn keep_shared(kept: &mut Option<OwnedShared>, bytes: &[u8], state: &mut State) {
+    match kept {
+        Some((globals, objects, main_returned)) => {
+            state.globals.extend_from_slice(globals);
+            state.objects.extend_from_slice(objects);
+            state.main_returned = *main_returned;
+        }
+        None => {
+            shared_into(bytes, state);
+            *kept = Some((
+                state.globals.clone(),
+                state.objects.clone(),
+                state.main_returned,
+            ));
         }
     }
 }
@@ -791,7 +800,7 @@ pub(super) fn encode_node(out: &mut Vec<u8>, node: &Node) -> usize {
 
 /// Appends a state's encoding (a node's without its sleep set): the
 /// shared part after its length (so that a reader can find its decoded
-/// copy without decoding it: [`Whole::shared_of`]), the identities, then
+/// copy without decoding it: [`Whole::shared_into`]), the identities, then
 /// each goroutine's execution after its length (likewise). An
 /// execution this thread met lately is copied, not encoded again
 /// ([`WHOLE_HERE`]).
@@ -828,29 +837,23 @@ pub(super) fn decode_node(bytes: &[u8]) -> Node {
         }
     }
     read_varint(rest, &mut at_id);
-    let mut goroutines = Vec::with_capacity(n);
-    let shared = WHOLE_HERE.with(|cell| {
+    let mut state = State::spare();
+    WHOLE_HERE.with(|cell| {
         let mut cache = cell.borrow_mut();
-        let shared = cache.shared_of(&rest[shared_at..shared_at + shared_len]);
+        cache.shared_into(&rest[shared_at..shared_at + shared_len], &mut state);
         for _ in 0..n {
             let (id, spawned) = decode_identity_at(rest, &mut at_id);
             let len = read_varint(rest, &mut at) as usize;
             let execution = cache.execution_of(&rest[at..at + len]);
             at += len;
-            goroutines.push(Goroutine::sharing(id, spawned, execution));
+            state
+                .goroutines
+                .push(Goroutine::sharing(id, spawned, execution));
         }
-        shared
     });
-    let rest = &rest[at..];
-    let (globals, objects, main_returned) = shared;
     Node {
-        state: State {
-            globals,
-            goroutines,
-            objects,
-            main_returned,
-        },
-        sleep: decode_sleep(rest),
+        state,
+        sleep: decode_sleep(&rest[at..]),
     }
 }
 

@@ -82,14 +82,28 @@ pub(crate) fn encode_shared(
 
 /// Decodes a shared part [`encode_shared`] wrote.
 pub(crate) fn decode_shared(bytes: &[u8]) -> (Vec<Value>, Vec<Object>, bool) {
+    let (mut globals, mut objects) = (Vec::new(), Vec::new());
+    let main_returned = decode_shared_into(bytes, &mut globals, &mut objects);
+    (globals, objects, main_returned)
+}
+
+/// Decodes a shared part [`encode_shared`] wrote, appending its globals
+/// and objects to `globals` and `objects` (a state's, emptied, whose
+/// buffers are kept: [`crate::state::State::spare`]); returns whether
+/// main has returned.
+pub(crate) fn decode_shared_into(
+    bytes: &[u8],
+    globals: &mut Vec<Value>,
+    objects: &mut Vec<Object>,
+) -> bool {
     let mut at = 0;
     let n = read_varint(bytes, &mut at) as usize;
-    let mut globals = Vec::with_capacity(n);
+    globals.reserve(n);
     for _ in 0..n {
         globals.push(decode_value(bytes, &mut at));
     }
     let n = read_varint(bytes, &mut at) as usize;
-    let mut objects = Vec::with_capacity(n);
+    objects.reserve(n);
     for _ in 0..n {
         let object = match bytes[at] {
             VARIABLE => {
@@ -107,8 +121,7 @@ pub(crate) fn decode_shared(bytes: &[u8]) -> (Vec<Value>, Vec<Object>, bool) {
         };
         objects.push(object);
     }
-    let main_returned = bytes[at] != 0;
-    (globals, objects, main_returned)
+    bytes[at] != 0
 }
 
 fn encode_value(out: &mut Vec<u8>, v: Value) {

@@ -326,7 +326,7 @@ pub(crate) fn step_within(
         last: std::cell::Cell::new(0),
         prog,
         interrupt,
-        state: state.clone(),
+        state: state.copy(),
         events: Vec::new(),
     };
     let result = exec::execute(&mut ex, t);
