@@ -511,16 +511,16 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
 /// one was removed.
 pub(crate) fn reap(ex: &mut Exec) -> bool {
     let state = &mut ex.state;
-    if state
-        .goroutines
-        .iter()
-        .any(|g| g.frames.is_empty() && g.id.is_main())
-    {
+    // (One pass when none ended, the common case: this runs after every
+    // step.)
+    let Some(first) = state.goroutines.iter().position(|g| g.frames.is_empty()) else {
+        return false;
+    };
+    if state.goroutines[first].id.is_main() {
         state.main_returned = true;
     }
-    let before = state.goroutines.len();
     state.goroutines.retain(|g| !g.frames.is_empty());
-    state.goroutines.len() < before
+    true
 }
 
 fn vanished() -> Fault {
