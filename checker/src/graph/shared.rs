@@ -144,6 +144,26 @@ fn encode_value(out: &mut Vec<u8>, v: Value) {
 }
 
 fn decode_value(bytes: &[u8], at: &mut usize) -> Value {
+    // The common values, a handle or a small integer (a one-byte payload),
+    // decoded without the general path's call and loop: a node's shared
+    // part is decoded whole every time the node is expanded.
+    if let [tag @ (INT | OBJ), b, ..] = bytes[*at..] {
+        if b < 0x80 {
+            *at += 2;
+            return if tag == OBJ {
+                Value::Obj(ObjRef(u32::from(b)))
+            } else {
+                let z = i64::from(b);
+                Value::Int((z >> 1) ^ -(z & 1))
+            };
+        }
+    }
+    decode_value_at(bytes, at)
+}
+
+/// [`decode_value`]'s general path.
+#[inline(never)]
+fn decode_value_at(bytes: &[u8], at: &mut usize) -> Value {
     let tag = bytes[*at];
     *at += 1;
     // Payloads were written from 32-bit fields, so they fit.
@@ -177,6 +197,15 @@ mod tests {
             Value::Nil,
             Value::Int(0),
             Value::Int(-1),
+            // The edges of the one-byte payloads (zigzag: 63 and -64 are
+            // the last to fit, 64 and -65 the first not to).
+            Value::Int(63),
+            Value::Int(-64),
+            Value::Int(64),
+            Value::Int(-65),
+            Value::Obj(ObjRef(0)),
+            Value::Obj(ObjRef(127)),
+            Value::Obj(ObjRef(128)),
             Value::Int(i64::MIN),
             Value::Int(i64::MAX),
             Value::Bool(true),
