@@ -172,6 +172,22 @@ impl Walk {
 /// object went (the traversal's own map, so it costs no extra work).
 pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumbering {
     let n = state.objects.len();
+    // When the globals reach every object in order, the numbering is
+    // already canonical and nothing is collected (what the walk below
+    // would find: every object is seen). Only an abandoned context is
+    // left to find, and there is none without a context. (Most states
+    // of programs whose shared objects are globals: most of the
+    // canonical form's cost on lastzero.)
+    if globals_number_every_object(&state.globals, n)
+        && !state
+            .objects
+            .iter()
+            .any(|o| matches!(o, Object::Context(_)))
+    {
+        return Renumbering {
+            map: (0..n as u32).collect(),
+        };
+    }
     let mut walk = Walk {
         map: smallvec::smallvec![UNSEEN; n],
         order: SmallVec::with_capacity(n),
@@ -179,21 +195,6 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
     };
     for &v in &state.globals {
         walk.visit(v);
-    }
-    // When the globals reach every object in order, the numbering is
-    // already canonical and nothing is collected (what the walk below
-    // would find: every object is seen). Only an abandoned context is
-    // left to find, and there is none without a context. (Most states
-    // of programs whose shared objects are globals: a quarter of the
-    // canonical form's cost on lastzero.)
-    if walk.order.len() == n
-        && walk.order.iter().enumerate().all(|(i, &o)| i as u32 == o)
-        && !state
-            .objects
-            .iter()
-            .any(|o| matches!(o, Object::Context(_)))
-    {
-        return Renumbering { map: walk.map };
     }
     for g in &state.goroutines {
         for f in &g.frames {
@@ -277,6 +278,27 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
         }
     }
     Renumbering { map: walk.map }
+}
+
+/// True when the walk from `globals` alone ([`Walk::visit`] of each)
+/// numbers all `n` objects as they are numbered now: the handles the
+/// globals hold, first meetings only, are `0, 1, ..., n - 1`.
+fn globals_number_every_object(globals: &[Value], n: usize) -> bool {
+    let mut next = 0u32;
+    for &v in globals {
+        match v {
+            Value::Obj(r) | Value::RLocker(r) | Value::Cancel(r) => {
+                if r.0 == next {
+                    next += 1;
+                } else if r.0 > next {
+                    // First met out of order: it would be renumbered.
+                    return false;
+                }
+            }
+            Value::Nil | Value::Int(_) | Value::Bool(_) | Value::Err(_) | Value::Func(_) => {}
+        }
+    }
+    next as usize == n
 }
 
 /// What canonical goroutine identities did: the goroutines whose id
@@ -503,6 +525,25 @@ mod tests {
         let map = canonicalize(&mut s, &mut Vec::new());
         assert_eq!(s, before);
         assert_eq!((map.get(0), map.get(1)), (Some(ObjRef(0)), Some(ObjRef(1))));
+    }
+
+    #[test]
+    fn globals_number_every_object_through_repeats_and_other_values() {
+        let obj = |i| Value::Obj(ObjRef(i));
+        assert!(globals_number_every_object(
+            &[
+                obj(0),
+                Value::Int(7),
+                obj(0),
+                Value::RLocker(ObjRef(1)),
+                obj(2)
+            ],
+            3
+        ));
+        // An object the globals do not reach, and one met out of order.
+        assert!(!globals_number_every_object(&[obj(0), obj(1)], 3));
+        assert!(!globals_number_every_object(&[obj(1), obj(0)], 2));
+        assert!(globals_number_every_object(&[Value::Nil], 0));
     }
 
     #[test]
