@@ -37,6 +37,10 @@ use crate::value::{ObjRef, Value};
 /// Instructions a walk follows before it takes the static summary.
 const WALK_STEPS: usize = 256;
 
+/// An instruction the walk has not reached (see `seen` in
+/// [`code_while_frozen`]).
+const UNWALKED: u32 = u32::MAX;
+
 /// Locals' values; `None` where unknown.
 type Env = SmallVec<[Option<Value>; 8]>;
 
@@ -64,8 +68,12 @@ pub(crate) fn code_while_frozen(
     let code = &prog.funcs.get(fr.func.index())?.code;
     let mut out = CodeFuture::default();
     // The locals at each instruction walked, as general as every way the
-    // walk reached it: a way whose locals this covers adds nothing.
-    let mut seen: Vec<Option<Env>> = vec![None; code.len()];
+    // walk reached it: a way whose locals this covers adds nothing. (By
+    // instruction, an index into `envs`: the walk meets few of a
+    // function's instructions, and an empty table of environments was a
+    // tenth of its cost.)
+    let mut seen: Vec<u32> = vec![UNWALKED; code.len()];
+    let mut envs: Vec<Env> = Vec::new();
     let mut steps = 0;
     let mut stack: Vec<(usize, Env)> =
         vec![(fr.pc.index(), fr.locals.iter().map(|&v| Some(v)).collect())];
@@ -77,16 +85,22 @@ pub(crate) fn code_while_frozen(
             out.merge(future.code(fr.func, pc)?);
             continue;
         }
-        match &mut seen[pc] {
-            Some(before) if covers(before, &env) => continue,
-            Some(before) => {
+        match seen[pc] {
+            UNWALKED => {
+                seen[pc] = envs.len() as u32;
+                envs.push(env.clone());
+            }
+            k => {
+                let before = &mut envs[k as usize];
+                if covers(before, &env) {
+                    continue;
+                }
                 // Reached again with other values (a loop): walk on with
                 // what both ways agree on, so that a loop is walked again
                 // only while its locals lose known values.
                 join(before, &env);
                 env = before.clone();
             }
-            slot @ None => *slot = Some(env.clone()),
         }
         steps += 1;
         out.merge(future.instruction(fr.func, pc)?);
