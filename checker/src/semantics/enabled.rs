@@ -130,13 +130,15 @@ fn channel(state: &State, r: ObjRef) -> Option<&super::channel::ChannelState> {
 /// Every enabled transition of `state`, in a deterministic order:
 /// goroutines by position (each with its rendezvous as sender), then fires.
 pub fn enabled(prog: &Program, state: &State) -> Vec<Transition> {
-    let offers = offers(prog, state);
+    // The offers are gathered when a channel first needs a partner: most
+    // states of most programs have none that does.
+    let mut offers = None;
     let mut out = Vec::with_capacity(state.goroutines.len());
     for (i, g) in state.goroutines.iter().enumerate() {
         if g.spinning {
             continue;
         }
-        goroutine_transitions(prog, state, i as u32, g, &offers, &mut out);
+        goroutine_transitions(prog, state, i as u32, g, &mut offers, &mut out);
     }
     for (i, o) in state.objects.iter().enumerate() {
         let fire = match o {
@@ -170,12 +172,21 @@ fn partners(
     offers[from..to].iter().filter(move |o| o.g != g)
 }
 
+/// The offers, gathered into `cache` on first use ([`offers`]).
+fn offers_of<'a>(
+    cache: &'a mut Option<SmallVec<[Offer; 8]>>,
+    prog: &Program,
+    state: &State,
+) -> &'a [Offer] {
+    cache.get_or_insert_with(|| offers(prog, state))
+}
+
 fn goroutine_transitions(
     prog: &Program,
     state: &State,
     gi: u32,
     g: &Goroutine,
-    offers: &[Offer],
+    offers: &mut Option<SmallVec<[Offer; 8]>>,
     out: &mut Vec<Transition>,
 ) {
     let site = g.site();
@@ -191,7 +202,7 @@ fn goroutine_transitions(
             if ch.send_ready_alone() {
                 out.push(step(0));
             } else if ch.needs_partner() {
-                for p in partners(offers, gi, c, true) {
+                for p in partners(offers_of(offers, prog, state), gi, c, true) {
                     out.push(Transition::Rendezvous {
                         sender: gi,
                         send_arm: PLAIN,
@@ -232,7 +243,7 @@ fn goroutine_transitions(
                     // its arrival at the channel is an internal step that
                     // can always be later than this select (see README).
                     {
-                        for p in partners(offers, gi, c, send) {
+                        for p in partners(offers_of(offers, prog, state), gi, c, send) {
                             out.push(Transition::Rendezvous {
                                 sender: gi,
                                 send_arm: a as u32,
