@@ -323,6 +323,10 @@ pub(crate) fn record_in_state(
 ) {
     let moves = moving(state, transitions);
     let stuck = |g: usize| !moves[g] && !state.goroutines[g].spinning;
+    // (Most states: every goroutine can move.)
+    if !(0..state.goroutines.len()).any(stuck) {
+        return;
+    }
     // The sites of the leaks found so far (a goroutine blocked at one is
     // not looked at again).
     let known_sites: FxHashSet<Site> = known
