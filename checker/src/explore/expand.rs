@@ -200,7 +200,9 @@ impl Expander<'_> {
         let Node { state, sleep } = node;
         e.s = job.s;
         e.depth = job.depth;
-        let transitions = semantics::enabled(prog, &state);
+        // (Into the slot's buffer, kept from node to node.)
+        let mut transitions = std::mem::take(&mut e.transitions);
+        semantics::enabled_into(prog, &state, &mut transitions);
         e.found.clear();
         detect::race::detect(prog, self.races, &state, Vec::new, &mut e.found);
         for f in detect::spins(&state) {
@@ -309,8 +311,7 @@ impl Expander<'_> {
             outcomes.clear();
         }
         e.outcomes = outcomes;
-        e.transitions.clear();
-        e.transitions.extend(transitions);
+        e.transitions = transitions;
         e.state = if e.commit_steps || self.keep_states {
             Some(state)
         } else {

@@ -130,15 +130,23 @@ fn channel(state: &State, r: ObjRef) -> Option<&super::channel::ChannelState> {
 /// Every enabled transition of `state`, in a deterministic order:
 /// goroutines by position (each with its rendezvous as sender), then fires.
 pub fn enabled(prog: &Program, state: &State) -> Vec<Transition> {
+    let mut out = Vec::with_capacity(state.goroutines.len());
+    enabled_into(prog, state, &mut out);
+    out
+}
+
+/// [`enabled`], into `out` (emptied first): a buffer kept from state to
+/// state.
+pub(crate) fn enabled_into(prog: &Program, state: &State, out: &mut Vec<Transition>) {
+    out.clear();
     // The offers are gathered when a channel first needs a partner: most
     // states of most programs have none that does.
     let mut offers = None;
-    let mut out = Vec::with_capacity(state.goroutines.len());
     for (i, g) in state.goroutines.iter().enumerate() {
         if g.spinning {
             continue;
         }
-        goroutine_transitions(prog, state, i as u32, g, &mut offers, &mut out);
+        goroutine_transitions(prog, state, i as u32, g, &mut offers, out);
     }
     for (i, o) in state.objects.iter().enumerate() {
         let fire = match o {
@@ -152,7 +160,6 @@ pub fn enabled(prog: &Program, state: &State) -> Vec<Transition> {
             });
         }
     }
-    out
 }
 
 /// Whether the arm/offer of goroutine `g` on `chan` (direction `send`) can

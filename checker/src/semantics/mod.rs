@@ -40,6 +40,7 @@ pub(crate) mod wake;
 
 pub(crate) use coverage::reached_sites;
 pub use enabled::enabled;
+pub(crate) use enabled::enabled_into;
 pub(crate) use footprint::{footprint, Use};
 
 /// The arm number of a plain `Send`/`Recv` (not inside a select).
