@@ -164,6 +164,8 @@ pub(crate) fn execute(ex: &mut Exec, t: &Transition) -> Result<(), Failure> {
     match *t {
         Transition::Step { g, alt } => {
             let id = ex.state.goroutines[g as usize].id.clone();
+            // (Its first lookup by id finds it where it stands.)
+            ex.last.set(g as usize);
             step_goroutine(ex, &id, alt)
         }
         Transition::Rendezvous {
