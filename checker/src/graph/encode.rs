@@ -773,6 +773,24 @@ fn decode_identities_at(bytes: &[u8], at: &mut usize) -> Vec<(GoroutineId, u32)>
 /// One goroutine's identity and spawn count of [`encode_identities`], at
 /// `bytes[*at]`, moving past them.
 fn decode_identity_at(bytes: &[u8], at: &mut usize) -> (GoroutineId, u32) {
+    // A short path of one-byte numbers and a one-byte count (most ids):
+    // read straight into the inline buffer.
+    if let Some(&len) = bytes.get(*at) {
+        let len = usize::from(len);
+        if len <= 4 {
+            if let Some(run) = bytes.get(*at + 1..*at + len + 2) {
+                if run.iter().all(|&b| b < 0x80) {
+                    let step = |i: usize| if i < len { u16::from(run[i]) } else { 0 };
+                    let path = smallvec::SmallVec::from_buf_and_len(
+                        [step(0), step(1), step(2), step(3)],
+                        len,
+                    );
+                    *at += len + 2;
+                    return (GoroutineId(path), u32::from(run[len]));
+                }
+            }
+        }
+    }
     let len = read_varint(bytes, at) as usize;
     // Pushed one by one into the inline buffer (ids are short; collecting
     // from an iterator cost twice as much, for every goroutine of every
@@ -939,6 +957,47 @@ mod tests {
     use super::*;
     use crate::reduce::sleep::StepKey;
     use crate::semantics;
+
+    /// Identities come back whatever their length and numbers: the short
+    /// one-byte ones (read directly) and the others (read by varints).
+    #[test]
+    fn identities_of_every_shape_come_back() {
+        let execution = Arc::new(Execution {
+            frames: SmallVec::new(),
+            panic: None,
+            phase: 0,
+            spinning: false,
+        });
+        let paths: [&[u16]; 8] = [
+            &[],
+            &[0],
+            &[127],
+            &[128],
+            &[1, 2, 3, 4],
+            &[1, 2, 3, 4, 5],
+            &[300, 0, 7],
+            &[u16::MAX],
+        ];
+        let goroutines: Vec<Goroutine> = paths
+            .iter()
+            .zip([0, 1, 127, 128, 5, 0, 70_000, u32::MAX])
+            .map(|(p, spawned)| {
+                Goroutine::sharing(
+                    GoroutineId(p.iter().copied().collect()),
+                    spawned,
+                    Arc::clone(&execution),
+                )
+            })
+            .collect();
+        let mut bytes = Vec::new();
+        encode_identities(&mut bytes, &goroutines);
+        let back = decode_identities(&bytes);
+        let want: Vec<(GoroutineId, u32)> = goroutines
+            .iter()
+            .map(|g| (g.id.clone(), g.spawned))
+            .collect();
+        assert_eq!(back, want);
+    }
 
     /// Every scenario of the corpus.
     fn corpus() -> Vec<weft_models::ir::Program> {
