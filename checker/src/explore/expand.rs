@@ -203,12 +203,18 @@ impl Expander<'_> {
         // (Into the slot's buffer, kept from node to node.)
         let mut transitions = std::mem::take(&mut e.transitions);
         semantics::enabled_into(prog, &state, &mut transitions);
-        e.found.clear();
+        // (Cleared only when not empty: clearing an empty map still walks
+        // its machinery, at every node.)
+        if !e.found.is_empty() {
+            e.found.clear();
+        }
         detect::race::detect(prog, self.races, &state, Vec::new, &mut e.found);
         for f in detect::spins(&state) {
             detect::record(&mut e.found, f, Vec::new);
         }
-        e.certain.clear();
+        if !e.certain.is_empty() {
+            e.certain.clear();
+        }
         detect::certain::record_in_state(
             prog,
             self.leak_future,
