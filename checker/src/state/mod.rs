@@ -164,7 +164,7 @@ pub struct Goroutine {
 }
 
 /// What a goroutine is running: everything about it but its identity.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Execution {
     /// Its call stack, innermost last; never empty for a live goroutine.
     pub frames: SmallVec<[Frame; 1]>,
@@ -176,6 +176,23 @@ pub struct Execution {
     /// state repeated, `semantics/local.rs`): it never moves again, yet is
     /// not blocked (it runs, as Go's scheduler keeps running it).
     pub spinning: bool,
+}
+
+impl Clone for Execution {
+    /// One frame (most goroutines) copied straight into the inline slot;
+    /// a derived clone collects the frames through `extend` (the copy a
+    /// step makes of the goroutine it moves).
+    fn clone(&self) -> Self {
+        Execution {
+            frames: match self.frames.as_slice() {
+                [frame] => SmallVec::from_buf([frame.clone()]),
+                frames => frames.iter().cloned().collect(),
+            },
+            panic: self.panic.clone(),
+            phase: self.phase,
+            spinning: self.spinning,
+        }
+    }
 }
 
 impl Goroutine {
