@@ -687,6 +687,7 @@ fn search(
         crate::graph::forget_decoded();
         expand::forget_encoded();
         crate::reduce::forget_merged();
+        crate::state::forget_spare_states();
     };
     forget();
     rayon::broadcast(|_| forget());

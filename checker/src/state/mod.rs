@@ -424,6 +424,13 @@ thread_local! {
     static SPARE: std::cell::RefCell<Vec<State>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Frees this thread's emptied states (a search ends, as the other
+/// per-thread caches are freed: a search of large states leaves none
+/// behind for the next).
+pub(crate) fn forget_spare_states() {
+    SPARE.with(|s| *s.borrow_mut() = Vec::new());
+}
+
 #[cfg(test)]
 mod tests {
     use super::GoroutineId;
