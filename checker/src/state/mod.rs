@@ -393,8 +393,9 @@ impl State {
         out
     }
 
-    /// An empty state (no globals, goroutines or objects), in the buffers
-    /// of a state this thread gave back when it has one: to fill.
+    /// An empty state (no globals, goroutines or objects; main not
+    /// returned), in the buffers of a state this thread gave back when it
+    /// has one: to fill.
     pub(crate) fn spare() -> State {
         SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default()
     }
@@ -405,6 +406,7 @@ impl State {
         self.globals.clear();
         self.goroutines.clear();
         self.objects.clear();
+        self.main_returned = false;
         SPARE.with(|s| {
             let mut spare = s.borrow_mut();
             if spare.len() < SPARE_STATES {
