@@ -40,7 +40,21 @@ pub(crate) fn boolean(state: &State, locals: &[Value], e: &Expr) -> Result<bool,
 }
 
 /// Evaluates a pure expression in a frame.
+#[inline]
 pub(crate) fn eval(state: &State, locals: &[Value], e: &Expr) -> Result<Value, Fault> {
+    // A local or a global, most operands, read where the caller is: the
+    // call and its result's error path cost more than the read (every
+    // goroutine's operand, in every state the reduction analyses).
+    match e {
+        Expr::Local(l) => Ok(locals.get(l.index()).copied().unwrap_or(Value::Nil)),
+        Expr::Global(g) => Ok(state.globals.get(g.index()).copied().unwrap_or(Value::Nil)),
+        _ => eval_compound(state, locals, e),
+    }
+}
+
+/// [`eval`] of any expression (apart, so that `eval` stays small enough
+/// to be inlined).
+fn eval_compound(state: &State, locals: &[Value], e: &Expr) -> Result<Value, Fault> {
     Ok(match e {
         Expr::Const(c) => constant(*c),
         Expr::Local(l) => locals.get(l.index()).copied().unwrap_or(Value::Nil),
