@@ -752,28 +752,59 @@ pub(crate) fn handles_stored(state: &State) -> bool {
 }
 
 /// Per family, the strongest mode something uses it with (none, read or
-/// write): two bit sets over the families, the touched and the written,
-/// one after the other in one vector, inline up to 128 families. The
-/// reduction asks it, for every actor of every state, whether two of them
-/// conflict: a word-wise test.
+/// write): two bit sets over the families, the touched and the written.
+/// The reduction asks it, for every actor of every state, whether two of
+/// them conflict: a word-wise test.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct FamilyModes {
-    /// The families touched in any mode, then the families written: as
-    /// many words each.
-    bits: SmallVec<[u64; 4]>,
+    bits: ModeBits,
+}
+
+/// The words of [`FamilyModes`]: up to 64 families (most states) two words
+/// held in place, one each way, so that making, copying and testing them
+/// is a few instructions; past that, the touched words then the written
+/// words, as many each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+enum ModeBits {
+    /// No family.
+    #[default]
+    None,
+    /// Up to 64 families: touched, written.
+    One([u64; 2]),
+    /// More than 64 families.
+    Many(Box<[u64]>),
 }
 
 impl FamilyModes {
     /// No family touched, over `n` families.
     pub(crate) fn new(n: usize) -> Self {
-        FamilyModes {
-            bits: SmallVec::from_elem(0, 2 * n.div_ceil(64)),
-        }
+        let bits = match n {
+            0 => ModeBits::None,
+            1..=64 => ModeBits::One([0; 2]),
+            _ => ModeBits::Many(vec![0; 2 * n.div_ceil(64)].into_boxed_slice()),
+        };
+        FamilyModes { bits }
     }
 
     /// The touched words and the written words.
     pub(crate) fn halves(&self) -> (&[u64], &[u64]) {
-        self.bits.split_at(self.bits.len() / 2)
+        match &self.bits {
+            ModeBits::None => (&[], &[]),
+            ModeBits::One(w) => w.split_at(1),
+            ModeBits::Many(w) => w.split_at(w.len() / 2),
+        }
+    }
+
+    /// [`Self::halves`], to change.
+    fn halves_mut(&mut self) -> (&mut [u64], &mut [u64]) {
+        match &mut self.bits {
+            ModeBits::None => (&mut [], &mut []),
+            ModeBits::One(w) => w.split_at_mut(1),
+            ModeBits::Many(w) => {
+                let words = w.len() / 2;
+                w.split_at_mut(words)
+            }
+        }
     }
 
     /// Records a use of family `f` in mode `m` (families beyond the ones
@@ -781,14 +812,13 @@ impl FamilyModes {
     /// state does not have yet).
     pub(crate) fn set(&mut self, f: usize, m: Mode) {
         let (w, bit) = (f / 64, 1u64 << (f % 64));
-        let words = self.bits.len() / 2;
-        if w >= words {
+        let (touched, written) = self.halves_mut();
+        if w >= touched.len() {
             return;
         }
-        let bits = &mut self.bits[..];
-        bits[w] |= bit;
+        touched[w] |= bit;
         if m == Mode::Write {
-            bits[words + w] |= bit;
+            written[w] |= bit;
         }
     }
 
@@ -807,8 +837,7 @@ impl FamilyModes {
 
     /// True when some family is written by one and touched by the other.
     pub(crate) fn conflicts(&self, other: &FamilyModes) -> bool {
-        // Up to 64 families (most states), one word each way.
-        if let ([t1, w1], [t2, w2]) = (self.bits.as_slice(), other.bits.as_slice()) {
+        if let (ModeBits::One([t1, w1]), ModeBits::One([t2, w2])) = (&self.bits, &other.bits) {
             return (w1 & t2) | (t1 & w2) != 0;
         }
         let (t1, w1) = self.halves();
@@ -818,9 +847,13 @@ impl FamilyModes {
 
     /// Adds every use of `other`.
     pub(crate) fn absorb(&mut self, other: &FamilyModes) {
-        let words = self.bits.len() / 2;
+        if let (ModeBits::One([t1, w1]), ModeBits::One([t2, w2])) = (&mut self.bits, &other.bits) {
+            *t1 |= t2;
+            *w1 |= w2;
+            return;
+        }
         let (t2, w2) = other.halves();
-        let (t1, w1) = self.bits.split_at_mut(words);
+        let (t1, w1) = self.halves_mut();
         for (x, y) in t1.iter_mut().zip(t2) {
             *x |= y;
         }
@@ -832,18 +865,18 @@ impl FamilyModes {
     /// The same uses, but none of family `f`.
     pub(crate) fn without(&self, f: usize) -> FamilyModes {
         let mut out = self.clone();
-        let words = out.bits.len() / 2;
-        if f / 64 < words {
+        let (touched, written) = out.halves_mut();
+        if f / 64 < touched.len() {
             let bit = !(1u64 << (f % 64));
-            out.bits[f / 64] &= bit;
-            out.bits[words + f / 64] &= bit;
+            touched[f / 64] &= bit;
+            written[f / 64] &= bit;
         }
         out
     }
 
     /// True when no family is used.
     pub(crate) fn is_empty(&self) -> bool {
-        if let [touched, _] = self.bits.as_slice() {
+        if let ModeBits::One([touched, _]) = &self.bits {
             return *touched == 0;
         }
         self.halves().0.iter().all(|&w| w == 0)
@@ -981,6 +1014,71 @@ mod tests {
 
     use super::{conflict, FamilyModes, ProgramFuture};
     use crate::reduce::touch::Mode;
+
+    /// Family modes over 0, 1, 64, 65 and 130 families (no word, one word
+    /// each way in place, several words) answer as a plain list of modes
+    /// does: set, get, conflicts, absorb, without, emptiness.
+    #[test]
+    fn family_modes_answer_as_a_list_of_modes() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut conflicting = 0;
+        for n in [0usize, 1, 64, 65, 130] {
+            for _ in 0..200 {
+                let mut pair = Vec::new();
+                for _ in 0..2 {
+                    let mut m = FamilyModes::new(n);
+                    // (Held by words: a family past the last word is
+                    // ignored, now and then one is set.)
+                    let mut list: Vec<Option<Mode>> = vec![None; n.div_ceil(64) * 64];
+                    for _ in 0..(next() % 5) {
+                        let f = (next() % (list.len() as u64 + 2)) as usize;
+                        let mode = if next() % 2 == 0 {
+                            Mode::Read
+                        } else {
+                            Mode::Write
+                        };
+                        m.set(f, mode);
+                        if let Some(x) = list.get_mut(f) {
+                            *x = (*x).max(Some(mode));
+                        }
+                    }
+                    for (f, x) in list.iter().enumerate() {
+                        assert_eq!(m.get(f), *x, "family {f} of {n}");
+                    }
+                    assert_eq!(m.is_empty(), list.iter().all(Option::is_none));
+                    pair.push((m, list));
+                }
+                let ((a, la), (b, lb)) = (&pair[0], &pair[1]);
+                let listed = la.iter().zip(lb).any(|(x, y)| {
+                    x.is_some()
+                        && y.is_some()
+                        && (*x == Some(Mode::Write) || *y == Some(Mode::Write))
+                });
+                assert_eq!(a.conflicts(b), listed);
+                conflicting += usize::from(listed);
+                let mut both = a.clone();
+                both.absorb(b);
+                for f in 0..la.len() {
+                    assert_eq!(both.get(f), la[f].max(lb[f]));
+                }
+                if n > 0 {
+                    let f = (next() % n as u64) as usize;
+                    let w = both.without(f);
+                    assert_eq!(w.get(f), None);
+                    for g in (0..la.len()).filter(|&g| g != f) {
+                        assert_eq!(w.get(g), both.get(g));
+                    }
+                }
+            }
+        }
+        assert!(conflicting > 20, "{conflicting}");
+    }
 
     /// The one-word test (up to 64 families) answers as the general one,
     /// and emptiness too, over every pair of uses of families 0 and 63.

@@ -128,10 +128,15 @@ impl DoneBounds {
     /// ([`Self::may_release`]).
     pub(crate) fn held_wait(&self, prog: &Program, state: &State, a: usize) -> Option<i64> {
         let g = state.goroutines.get(a)?;
-        if g.spinning || g.panic.is_some() || callbacks(state) {
+        if g.spinning || g.panic.is_some() {
             return None;
         }
+        // (Its operation first: most goroutines stand elsewhere, and the
+        // callbacks are a walk over the objects.)
         let r = crate::semantics::waitgroup::pending_wait(prog, state, g)?;
+        if callbacks(state) {
+            return None;
+        }
         match state.object(r) {
             Object::WaitGroup(w) if w.counter > 0 => Some(w.counter),
             _ => None,
