@@ -414,6 +414,9 @@ pub(crate) struct ProgramFuture {
     branches_on_loads: Vec<bool>,
     /// How many WaitGroup `Done`s the code from each instruction may take.
     pub(crate) dones: super::waitgroup::DoneBounds,
+    /// What a goroutine at each instruction touches and may touch, in a
+    /// plain state ([`super::plain`]).
+    pub(crate) plain: super::plain::PlainTables,
     /// Names this summary (a clone keeps it: same program, same answers)
     /// in the per-thread cache of merged code ([`MERGED`]).
     serial: u64,
@@ -584,7 +587,7 @@ impl ProgramFuture {
                 break;
             }
         }
-        let at = (0..n)
+        let at: Vec<Vec<CodeFuture>> = (0..n)
             .map(|f| {
                 local[f]
                     .iter()
@@ -603,8 +606,10 @@ impl ProgramFuture {
             .iter()
             .map(|f| branches_on_loads(&f.code))
             .collect();
+        let plain = super::plain::PlainTables::new(prog, &at);
         ProgramFuture {
             serial: SERIALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            plain,
             at,
             single,
             branches_on_loads,
@@ -784,6 +789,14 @@ impl FamilyModes {
             _ => ModeBits::Many(vec![0; 2 * n.div_ceil(64)].into_boxed_slice()),
         };
         FamilyModes { bits }
+    }
+
+    /// Up to 64 families (at least one), from the touched word and the
+    /// written word.
+    pub(crate) fn one(words: [u64; 2]) -> Self {
+        FamilyModes {
+            bits: ModeBits::One(words),
+        }
     }
 
     /// The touched words and the written words.

@@ -11,6 +11,7 @@
 pub(crate) mod frozen;
 pub(crate) mod future;
 pub(crate) mod persistent;
+pub(crate) mod plain;
 pub(crate) mod sleep;
 pub(crate) mod touch;
 pub(crate) mod waitgroup;

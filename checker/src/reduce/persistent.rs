@@ -202,7 +202,12 @@ fn modes_of(t: &Touches, n: usize) -> FamilyModes {
 /// The families the current operation of `g` touches, over all its
 /// alternatives, with how ([`super::touch::goroutine_touches`], set
 /// straight into the bits).
-fn goroutine_modes(prog: &Program, state: &State, fams: &Families, g: &Goroutine) -> FamilyModes {
+pub(super) fn goroutine_modes(
+    prog: &Program,
+    state: &State,
+    fams: &Families,
+    g: &Goroutine,
+) -> FamilyModes {
     let mut m = FamilyModes::new(fams.len());
     crate::semantics::footprint::each_goroutine_touch(prog, state, g, |r, u| {
         m.set(fams.family(r) as usize, mode_of(u))
@@ -240,11 +245,16 @@ pub(crate) fn analyse(
         };
     }
     // The current operation of every actor, over all its alternatives.
-    let mut current: SmallVec<[FamilyModes; 16]> = state
-        .goroutines
-        .iter()
-        .map(|g| goroutine_modes(prog, state, &families, g))
-        .collect();
+    // (In a plain state, from the program's tables where they know.)
+    let plain = super::plain::is_plain(state, &families);
+    let tables = &future.plain;
+    let mut current: SmallVec<[FamilyModes; 16]> = SmallVec::with_capacity(ng + 1);
+    for g in &state.goroutines {
+        current.push(match plain.then(|| tables.current(g)).flatten() {
+            Some(words) => FamilyModes::one(words),
+            None => goroutine_modes(prog, state, &families, g),
+        });
+    }
     current.push(modes_of(&clock_touches(state, &families), nf));
     let touches = TouchRows::of(enabled, &current, transition_modes);
     // Futures of every actor (each with its current operation), computed
@@ -255,10 +265,17 @@ pub(crate) fn analyse(
         if !fut.is_empty() {
             return;
         }
-        let anything = handles_may_move(future, state);
+        // (Asked only of a goroutine the tables do not answer for.)
+        let mut anything = None;
         fut.reserve_exact(ng + 1);
         for (g, c) in state.goroutines.iter().zip(&current) {
-            let mut f = goroutine_future(future, state, &families, g, anything);
+            let mut f = match plain.then(|| tables.future(g)).flatten() {
+                Some(words) => FamilyModes::one(words),
+                None => {
+                    let anything = *anything.get_or_insert_with(|| handles_may_move(future, state));
+                    goroutine_future(future, state, &families, g, anything)
+                }
+            };
             f.absorb(c);
             fut.push(f);
         }

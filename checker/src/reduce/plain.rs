@@ -1,0 +1,280 @@
+//! Plain states: every object is a global's own, numbered as the globals
+//! name them, no two objects form one family, no Cond, at most 64 objects.
+//! Most states of programs whose shared objects are globals are plain
+//! (lastzero, readers, the philosophers; most of the corpus).
+//!
+//! In a plain state, what a goroutine touches now and may touch later is
+//! fixed by where it stands, when its operation's objects are named
+//! globals and its code holds no handle in a local: the global's number is
+//! its object's and its family's. The analysis of every state asked each
+//! goroutine again (an operand evaluation, a walk of the code's globals);
+//! here both are read from tables made once per program, as the two bit
+//! words of a [`super::future::FamilyModes`] over the families.
+//!
+//! The tables answer only where the general answer cannot differ (the
+//! unit tests compare both on every goroutine of the states of the
+//! corpus): otherwise `None`, and the caller asks the general way.
+
+use weft_models::ir::{Expr, Op, Program};
+
+use super::future::CodeFuture;
+use super::touch::{mode_of, Families, Mode};
+use crate::state::{Goroutine, Object, State};
+use crate::value::{ObjRef, Value};
+
+/// Per instruction of a program, what a goroutine standing there touches
+/// (its current operation) and may touch (its future), in a plain state.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PlainTables {
+    /// `current[f][pc]`: the touched and written words of the operation.
+    current: Vec<Vec<Option<[u64; 2]>>>,
+    /// `future[f][pc]`: those of the code reachable from there, for a
+    /// goroutine with one frame and nothing deferred.
+    future: Vec<Vec<Option<[u64; 2]>>>,
+}
+
+impl PlainTables {
+    /// The tables of `prog`, whose code summaries are `at[f][pc]`.
+    pub(crate) fn new(prog: &Program, at: &[Vec<CodeFuture>]) -> PlainTables {
+        PlainTables {
+            current: prog
+                .funcs
+                .iter()
+                .map(|f| f.code.iter().map(|i| operation_words(&i.op)).collect())
+                .collect(),
+            future: at
+                .iter()
+                .map(|codes| codes.iter().map(future_words).collect())
+                .collect(),
+        }
+    }
+
+    /// What goroutine `g` touches now, in a plain state, when the table
+    /// knows (see [`super::persistent`]'s `goroutine_modes`).
+    pub(crate) fn current(&self, g: &Goroutine) -> Option<[u64; 2]> {
+        if g.spinning {
+            return Some([0; 2]);
+        }
+        let fr = g.frames.last()?;
+        *self.current.get(fr.func.index())?.get(fr.pc.index())?
+    }
+
+    /// What goroutine `g` may touch from now on, in a plain state, when
+    /// the table knows (see [`super::future::goroutine_future`]).
+    pub(crate) fn future(&self, g: &Goroutine) -> Option<[u64; 2]> {
+        if g.spinning {
+            return Some([0; 2]);
+        }
+        match g.frames.as_slice() {
+            [fr] if fr.defers.is_empty() => {
+                *self.future.get(fr.func.index())?.get(fr.pc.index())?
+            }
+            _ => None,
+        }
+    }
+}
+
+/// True when `state` is plain (see the module's comment): global `i`
+/// holds object `i`, there are no other objects, and `families` joined
+/// none.
+pub(crate) fn is_plain(state: &State, families: &Families) -> bool {
+    let n = state.objects.len();
+    (1..=64).contains(&n)
+        && state.globals.len() == n
+        && !families.grouped()
+        && state
+            .globals
+            .iter()
+            .enumerate()
+            .all(|(i, &v)| v == Value::Obj(ObjRef(i as u32)))
+        && !state.objects.iter().any(|o| matches!(o, Object::Cond(_)))
+}
+
+/// The words of one family, used in mode `m`.
+fn add(words: &mut [u64; 2], family: usize, m: Mode) {
+    let bit = 1u64 << family;
+    words[0] |= bit;
+    if m == Mode::Write {
+        words[1] |= bit;
+    }
+}
+
+/// What `op` touches in a plain state, when every object operand is a
+/// named global (not a local's handle) and what it touches does not depend
+/// on the object: not `Wait` (a Cond's also takes its Locker), not
+/// `append` (it reads the slice's elements). (`len` of a map is a read
+/// where `len` of another object is an inspection: the same mode.)
+fn operation_words(op: &Op) -> Option<[u64; 2]> {
+    if matches!(op, Op::Wait { .. } | Op::Append { .. }) {
+        return None;
+    }
+    let mut words = [0u64; 2];
+    let mut known = true;
+    weft_models::ops::operands(op, |e, u| match e {
+        Expr::Global(g) if g.index() < 64 => {
+            add(&mut words, g.index(), mode_of(u));
+        }
+        _ => known = false,
+    });
+    known.then_some(words)
+}
+
+/// What code summarised by `code` may touch in a plain state, run by a
+/// goroutine of one frame, when it operates on named globals only (no
+/// object held in a local: no wildcard).
+fn future_words(code: &CodeFuture) -> Option<[u64; 2]> {
+    if !code.local_objects.is_empty() || code.wildcard_rest.is_some() {
+        return None;
+    }
+    let mut words = [0u64; 2];
+    for &(g, m) in &code.globals {
+        if g >= 64 {
+            return None;
+        }
+        add(&mut words, g as usize, m);
+    }
+    Some(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{HashSet, VecDeque};
+    use std::path::{Path, PathBuf};
+
+    use weft_models::span::SourceFile;
+
+    use super::{is_plain, PlainTables};
+    use crate::reduce::future::{goroutine_future, handles_may_move, FamilyModes, ProgramFuture};
+    use crate::reduce::persistent::goroutine_modes;
+    use crate::reduce::touch::Families;
+    use crate::semantics::{enabled, initial_state, step};
+    use crate::state::State;
+
+    /// Every `*.ron` of the corpus, sorted.
+    fn corpus() -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios")];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).expect("the corpus is readable") {
+                let path = entry.expect("the corpus is readable").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "ron") {
+                    out.push(path);
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The first `limit` states of `prog` met breadth first.
+    fn states(prog: &weft_models::ir::Program, limit: usize) -> Vec<State> {
+        let Ok(first) = initial_state(prog) else {
+            return Vec::new();
+        };
+        let mut seen = HashSet::from([first.clone()]);
+        let mut queue = VecDeque::from([first]);
+        let mut out = Vec::new();
+        while let Some(s) = queue.pop_front() {
+            if out.len() >= limit {
+                break;
+            }
+            for t in enabled(prog, &s) {
+                let next = step(prog, &s, &t);
+                if next.failure.is_none() && seen.insert(next.state.clone()) {
+                    queue.push_back(next.state);
+                }
+            }
+            out.push(s);
+        }
+        out
+    }
+
+    /// On the first states of every scenario of the corpus, wherever the
+    /// tables answer for a goroutine of a plain state, they answer what
+    /// the general analysis does (its operation and its future).
+    #[test]
+    fn the_tables_answer_as_the_general_analysis_on_the_corpus() {
+        let (mut plain_states, mut checked, mut scenarios_plain) = (0, 0, 0);
+        for path in corpus() {
+            let text = std::fs::read_to_string(&path).expect("a scenario is readable");
+            let file = SourceFile::new(path.display().to_string(), text);
+            let Ok(prog) = weft_models::compile(&file, &[]) else {
+                continue;
+            };
+            let future = ProgramFuture::new(&prog);
+            let tables: &PlainTables = &future.plain;
+            let mut any = false;
+            for state in states(&prog, 300) {
+                let families = Families::of(&state);
+                if !is_plain(&state, &families) {
+                    continue;
+                }
+                any = true;
+                plain_states += 1;
+                let anything = handles_may_move(&future, &state);
+                for g in &state.goroutines {
+                    if let Some(words) = tables.current(g) {
+                        let general = goroutine_modes(&prog, &state, &families, g);
+                        assert_eq!(
+                            FamilyModes::one(words),
+                            general,
+                            "{}: {g:?}",
+                            path.display()
+                        );
+                        checked += 1;
+                    }
+                    if let Some(words) = tables.future(g) {
+                        let general = goroutine_future(&future, &state, &families, g, anything);
+                        assert_eq!(
+                            FamilyModes::one(words),
+                            general,
+                            "{}: {g:?}",
+                            path.display()
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+            scenarios_plain += usize::from(any);
+        }
+        assert!(
+            scenarios_plain > 30 && plain_states > 1500 && checked > 4000,
+            "{scenarios_plain} scenarios, {plain_states} plain states, {checked} answers"
+        );
+    }
+
+    /// A state is plain only while the globals' objects are all there is:
+    /// not once a goroutine made a channel, and never with a Cond.
+    #[test]
+    fn made_objects_and_conds_make_a_state_not_plain() {
+        let compile = |ron: &str| {
+            let file = SourceFile::new("s.ron".to_string(), ron.to_string());
+            match weft_models::compile(&file, &[]) {
+                Ok(p) => p,
+                Err(e) => panic!("{}", e.render(&file, false)),
+            }
+        };
+        let prog = compile(
+            r#"Scenario(name: "s", globals: [Var("x", 0), Mutex("m")],
+                main: [Go(body: [Chan("c"), AtomicStore("x", "1")])])"#,
+        );
+        let all = states(&prog, 50);
+        let plain: Vec<bool> = all.iter().map(|s| is_plain(s, &Families::of(s))).collect();
+        assert!(
+            plain.iter().any(|&p| p) && plain.iter().any(|&p| !p),
+            "{plain:?}"
+        );
+        for (s, p) in all.iter().zip(&plain) {
+            assert_eq!(*p, s.objects.len() == 2, "{s:?}");
+        }
+        let prog = compile(
+            r#"Scenario(name: "s", globals: [Mutex("m"), Cond("c", "m")],
+                main: [Lock("m"), Unlock("m")])"#,
+        );
+        let all = states(&prog, 10);
+        assert!(!all.is_empty());
+        assert!(all.iter().all(|s| !is_plain(s, &Families::of(s))));
+    }
+}
