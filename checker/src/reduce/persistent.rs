@@ -587,9 +587,14 @@ impl<'a> Waits<'a> {
         Waits {
             dones: &future.dones,
             state,
-            counters: (0..state.goroutines.len())
-                .map(|a| future.dones.held_wait(prog, state, a))
-                .collect(),
+            // (None held in a program without a `Wait`: asked of no one.)
+            counters: if future.dones.any_wait() {
+                (0..state.goroutines.len())
+                    .map(|a| future.dones.held_wait(prog, state, a))
+                    .collect()
+            } else {
+                SmallVec::new()
+            },
         }
     }
 

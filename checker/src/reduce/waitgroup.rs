@@ -29,6 +29,9 @@ use crate::value::ObjRef;
 pub(crate) struct DoneBounds {
     /// `at[f][pc]`; `None`: unbounded.
     at: Vec<Vec<Option<u32>>>,
+    /// False when no instruction of the program is a `Wait`: no goroutine
+    /// ever holds one ([`Self::held_wait`]).
+    waits: bool,
 }
 
 /// True for `wg.Done()` (`Add(-1)`).
@@ -58,7 +61,17 @@ impl DoneBounds {
             }
             whole = next;
         }
-        DoneBounds { at }
+        let waits = prog
+            .funcs
+            .iter()
+            .any(|f| f.code.iter().any(|i| matches!(i.op, Op::Wait { .. })));
+        DoneBounds { at, waits }
+    }
+
+    /// False when no goroutine of the program can ever hold a `Wait`
+    /// ([`Self::held_wait`] is `None` for every goroutine of every state).
+    pub(crate) fn any_wait(&self) -> bool {
+        self.waits
     }
 
     fn at(&self, f: FuncId, pc: Pc) -> Option<u32> {
