@@ -837,6 +837,30 @@ impl ActorSets {
         mut fill: impl FnMut(usize, &mut [u64]),
     ) {
         let w = self.words;
+        if w == 1 {
+            // Up to 64 actors (most states): the actors still to walk are
+            // a word too, taken lowest first (the set reached is the same
+            // in any order).
+            let mut reached = out[0] | 1 << start;
+            let mut todo = 1u64 << start;
+            while todo != 0 {
+                let a = todo.trailing_zeros() as usize;
+                todo &= todo - 1;
+                if let Some(closed) = known(a) {
+                    reached |= closed[0];
+                    continue;
+                }
+                if self.filled[0] & 1 << a == 0 {
+                    self.filled[0] |= 1 << a;
+                    fill(a, self.row_mut(a));
+                }
+                let new = self.bits[a] & !reached;
+                reached |= new;
+                todo |= new;
+            }
+            out[0] = reached;
+            return;
+        }
         out[start / 64] |= 1 << (start % 64);
         let mut queue: SmallVec<[usize; 32]> = smallvec::smallvec![start];
         while let Some(a) = queue.pop() {
@@ -866,7 +890,71 @@ impl ActorSets {
 
 #[cfg(test)]
 mod tests {
-    use super::{ByFamily, FamilyModes};
+    use super::{ActorSets, ByFamily, FamilyModes};
+
+    /// The closed set grown from each actor is what a plain walk of the
+    /// sets reaches, over one word of actors (the word-wise walk) and
+    /// over several (the queue), with rows filled on first reading and
+    /// the closed sets of earlier starts reused.
+    #[test]
+    fn closures_are_the_actors_reached() {
+        let mut seed = 0x853c_49e6_748f_ea9b_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for n in [1usize, 2, 5, 17, 64, 65, 130] {
+            for _ in 0..20 {
+                let density = 1 + next() % 6;
+                let edges: Vec<Vec<usize>> = (0..n)
+                    .map(|_| {
+                        (0..n)
+                            .filter(|_| next() % (2 * n as u64) < density)
+                            .collect()
+                    })
+                    .collect();
+                let reached = |start: usize| {
+                    let mut seen = vec![false; n];
+                    let mut stack = vec![start];
+                    seen[start] = true;
+                    while let Some(a) = stack.pop() {
+                        for &b in &edges[a] {
+                            if !seen[b] {
+                                seen[b] = true;
+                                stack.push(b);
+                            }
+                        }
+                    }
+                    seen
+                };
+                let mut sets = ActorSets::new(n);
+                let w = sets.words;
+                let mut closed: Vec<Vec<u64>> = Vec::new();
+                for start in 0..n {
+                    let mut out = vec![0u64; w];
+                    let earlier = &closed;
+                    sets.closure(
+                        start,
+                        &mut out,
+                        |a| earlier.get(a).map(|c| &c[..]),
+                        |a, row| {
+                            for &b in &edges[a] {
+                                row[b / 64] |= 1 << (b % 64);
+                            }
+                        },
+                    );
+                    let want = reached(start);
+                    for (b, &r) in want.iter().enumerate() {
+                        assert_eq!(out[b / 64] & (1 << (b % 64)) != 0, r, "{n}: {start} -> {b}");
+                    }
+                    closed.push(out);
+                }
+            }
+        }
+    }
+
     use crate::reduce::touch::Mode;
 
     /// The futures turned round by family give, for any operation, the
