@@ -198,7 +198,19 @@ fn snapshot(ex: &Exec, id: &GoroutineId) -> (Site, u8, Locals) {
 
 fn step_goroutine(ex: &mut Exec, id: &GoroutineId, alt: u32) -> Result<(), Failure> {
     let prog = ex.prog;
-    let (site, phase, locals) = snapshot(ex, id);
+    // The locals before the step, read through a second handle on the
+    // execution (the step changes the goroutine's own copy: a state's
+    // executions are shared, so it copies them anyway), not copied.
+    let execution = std::sync::Arc::clone(
+        ex.goroutine(id)
+            .expect("internal weft bug: stepping a goroutine that does not exist")
+            .execution(),
+    );
+    let (site, phase, locals) = (
+        execution.site(),
+        execution.phase,
+        &execution.top().locals[..],
+    );
     let op = &prog.instr(site.func, site.pc).op;
     if op.is_local() {
         // Only main, before its first visible operation, stands at local
@@ -206,7 +218,7 @@ fn step_goroutine(ex: &mut Exec, id: &GoroutineId, alt: u32) -> Result<(), Failu
         return local::run_local(ex, id);
     }
     let mut spawned = None;
-    match visible(ex, id, site, phase, &locals, op, alt, &mut spawned) {
+    match visible(ex, id, site, phase, locals, op, alt, &mut spawned) {
         Ok(advance) => {
             move_on(ex, id, advance);
             local::run_local(ex, id)?;
