@@ -178,7 +178,7 @@ pub fn detect(prog: &Program, graph: &Graph, bugs: &mut BTreeMap<BugKey, Bug>) {
                 );
             }
         }
-        for o in &rep.objects {
+        for o in rep.objects.iter() {
             if let Object::Context(c) = o {
                 if c.cancel == CancelStatus::Pending {
                     if let Some(site) = c.site {

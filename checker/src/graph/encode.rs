@@ -31,7 +31,7 @@ use crate::value::Value;
 type Shared<'a> = (&'a [Value], &'a [Object], bool);
 
 /// The shared part of a state, as decoded.
-type OwnedShared = (Vec<Value>, Vec<Object>, bool);
+type OwnedShared = (Vec<Value>, Arc<Vec<Object>>, bool);
 
 /// The nodes of a graph, stored compactly, each once, by id.
 pub(crate) struct NodeStore {
@@ -268,7 +268,7 @@ impl NodeStore {
         State {
             globals,
             goroutines,
-            objects,
+            objects: Arc::new(objects),
             main_returned,
         }
     }
@@ -720,7 +720,9 @@ impl Packed {
 
 /// Puts the shared part encoded as `bytes` into `state` (emptied).
 fn shared_into(bytes: &[u8], state: &mut State) {
-    state.main_returned = decode_shared_into(bytes, &mut state.globals, &mut state.objects);
+    let mut globals = std::mem::take(&mut state.globals);
+    state.main_returned = decode_shared_into(bytes, &mut globals, state.objects_mut());
+    state.globals = globals;
 }
 
 /// Puts the shared part encoded as `bytes`, met again, into `state`
@@ -729,14 +731,14 @@ fn keep_shared(kept: &mut Option<OwnedShared>, bytes: &[u8], state: &mut State) 
     match kept {
         Some((globals, objects, main_returned)) => {
             state.globals.extend_from_slice(globals);
-            state.objects.extend_from_slice(objects);
+            state.objects = Arc::clone(objects);
             state.main_returned = *main_returned;
         }
         None => {
             shared_into(bytes, state);
             *kept = Some((
                 state.globals.clone(),
-                state.objects.clone(),
+                Arc::clone(&state.objects),
                 state.main_returned,
             ));
         }

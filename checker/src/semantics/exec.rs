@@ -304,6 +304,14 @@ fn is_stoppable(o: &Object) -> bool {
     matches!(o, Object::Timer(_) | Object::Registration(_))
 }
 
+/// The variable `r` (a read: the state's objects are not copied).
+fn var_of<'s>(ex: &'s Exec, r: ObjRef) -> &'s VarState {
+    match ex.state.object(r) {
+        Object::Var(v) => v,
+        _ => unreachable!("internal weft bug: kind checked by object_of"),
+    }
+}
+
 fn var_mut<'s>(ex: &'s mut Exec, r: ObjRef) -> &'s mut VarState {
     match ex.state.object_mut(r) {
         Object::Var(v) => v,
@@ -619,7 +627,7 @@ fn visible(
             let (v, present) = match place {
                 Place::Var(e) => {
                     let r = object_of(ex, locals, e, is_var, "a read needs a variable")?;
-                    (var_mut(ex, r).value, true)
+                    (var_of(ex, r).value, true)
                 }
                 Place::MapEntry { map, key } => {
                     let r = map_of(ex, locals, map, "indexing needs a map")?;
@@ -728,7 +736,7 @@ fn visible(
         }
         Op::AtomicLoad { var, dst } => {
             let r = object_of(ex, locals, var, is_var, "an atomic needs a variable")?;
-            let v = var_mut(ex, r).value;
+            let v = var_of(ex, r).value;
             write(ex, id, Some(*dst), v);
         }
         Op::AtomicStore { var, value } => {

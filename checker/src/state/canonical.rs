@@ -16,6 +16,7 @@
 //! [`Event::Abandoned`]).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use smallvec::SmallVec;
 
@@ -212,12 +213,16 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
     // Resource leaks: a running timer the runtime holds (Go 1.22) that
     // nothing else can reach; it is collected here, which changes nothing
     // the program can observe.
-    for (idx, o) in state.objects.iter_mut().enumerate() {
-        match o {
+    // (Read first: the objects are copied only for a context to mark.)
+    for idx in 0..n {
+        match &state.objects[idx] {
             Object::Context(c) => {
                 if c.cancel == CancelStatus::Pending && !walk.cancel_reachable[idx] {
-                    c.cancel = CancelStatus::Abandoned;
-                    if let Some(site) = c.site {
+                    let site = c.site;
+                    if let Object::Context(c) = &mut state.objects_mut()[idx] {
+                        c.cancel = CancelStatus::Abandoned;
+                    }
+                    if let Some(site) = site {
                         events.push(Event::Abandoned {
                             resource: Resource::Cancel,
                             site,
@@ -261,7 +266,7 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
         remap_object(&mut o, &walk.map);
         objects.push(o);
     }
-    state.objects = objects;
+    state.objects = Arc::new(objects);
     let map = &walk.map;
     state.globals.iter_mut().for_each(|v| *v = v.remap(map));
     for g in &mut state.goroutines {
@@ -372,8 +377,12 @@ pub(crate) fn canonical_goroutines(state: &mut State) -> GoroutineRenaming {
     if renaming.is_empty() {
         return renaming;
     }
-    for o in &mut state.objects {
-        rename_in_object(o, &renaming);
+    // (The objects are copied only when one names a goroutine: most
+    // states share theirs with the state before the step.)
+    if state.objects.iter().any(names_goroutines) {
+        for o in state.objects_mut() {
+            rename_in_object(o, &renaming);
+        }
     }
     renaming
 }
@@ -469,6 +478,28 @@ fn tree_ranks(state: &mut State) -> GoroutineRenaming {
 }
 
 /// Renames the goroutine ids an object keeps.
+/// True when object `o` names a goroutine ([`rename_in_object`] may
+/// change it).
+fn names_goroutines(o: &Object) -> bool {
+    match o {
+        Object::Cond(c) => !c.waiters.is_empty(),
+        Object::RwMutex(rw) => rw.pending.is_some(),
+        Object::Chan(_)
+        | Object::Mutex(_)
+        | Object::WaitGroup(_)
+        | Object::Once(_)
+        | Object::Var(_)
+        | Object::Map(_)
+        | Object::Context(_)
+        | Object::Timer(_)
+        | Object::Group(_)
+        | Object::Record(_)
+        | Object::Slice(_)
+        | Object::Closure(_)
+        | Object::Registration(_) => false,
+    }
+}
+
 fn rename_in_object(o: &mut Object, renaming: &GoroutineRenaming) {
     match o {
         Object::Cond(c) => c.waiters.iter_mut().for_each(|w| *w = renaming.apply(w)),
@@ -510,7 +541,7 @@ mod tests {
         State {
             globals,
             goroutines: Vec::new(),
-            objects,
+            objects: Arc::new(objects),
             main_returned: false,
         }
     }
@@ -558,7 +589,7 @@ mod tests {
             vec![Value::Obj(ObjRef(0)), Value::Obj(ObjRef(1))]
         );
         assert_eq!(
-            s.objects,
+            *s.objects,
             vec![var(Value::Obj(ObjRef(1))), var(Value::Int(0))]
         );
         assert_eq!((map.get(0), map.get(1)), (Some(ObjRef(1)), Some(ObjRef(0))));

@@ -336,8 +336,10 @@ pub struct State {
     /// Live goroutines, sorted by id. Their executions are shared between
     /// the states that hold them unchanged ([`Goroutine`]).
     pub goroutines: Vec<Goroutine>,
-    /// Objects, canonically numbered.
-    pub objects: Vec<Object>,
+    /// Objects, canonically numbered: shared between the states that hold
+    /// them unchanged (a step copies them only when it changes one,
+    /// through [`State::objects_mut`]).
+    pub objects: Arc<Vec<Object>>,
     /// True once main has returned (the other goroutines keep running).
     pub main_returned: bool,
 }
@@ -355,13 +357,29 @@ impl State {
 
     /// The object behind a handle, mutably.
     pub(crate) fn object_mut(&mut self, r: ObjRef) -> &mut Object {
-        &mut self.objects[r.index()]
+        &mut self.objects_mut()[r.index()]
+    }
+
+    /// The objects, to change (copied first if another state shares
+    /// them).
+    pub(crate) fn objects_mut(&mut self) -> &mut Vec<Object> {
+        if Arc::get_mut(&mut self.objects).is_none() {
+            // Copied into an emptied buffer this thread kept, when it has
+            // one (a step that changes an object copies them all).
+            let mut own = SPARE_OBJECTS
+                .with(|s| s.borrow_mut().pop())
+                .unwrap_or_default();
+            Arc::make_mut(&mut own).extend_from_slice(&self.objects);
+            self.objects = own;
+        }
+        Arc::make_mut(&mut self.objects)
     }
 
     /// Adds an object and returns its (temporary, until canonicalised) handle.
     pub(crate) fn alloc(&mut self, object: Object) -> ObjRef {
-        self.objects.push(object);
-        ObjRef(u32::try_from(self.objects.len() - 1).unwrap_or(u32::MAX))
+        let objects = self.objects_mut();
+        objects.push(object);
+        ObjRef(u32::try_from(objects.len() - 1).unwrap_or(u32::MAX))
     }
 
     /// Inserts a goroutine at its sorted position.
@@ -388,7 +406,8 @@ impl State {
         let mut out = State::spare();
         out.globals.extend_from_slice(&self.globals);
         out.goroutines.extend_from_slice(&self.goroutines);
-        out.objects.extend_from_slice(&self.objects);
+        let emptied = std::mem::replace(&mut out.objects, Arc::clone(&self.objects));
+        keep_objects(emptied);
         out.main_returned = self.main_returned;
         out
     }
@@ -405,7 +424,12 @@ impl State {
     pub(crate) fn give_back(mut self) {
         self.globals.clear();
         self.goroutines.clear();
-        self.objects.clear();
+        // (The objects' buffer is kept when no other state shares it;
+        // otherwise the state holds none, which allocates nothing.)
+        match Arc::get_mut(&mut self.objects) {
+            Some(objects) => objects.clear(),
+            None => self.objects = NO_OBJECTS.with(Arc::clone),
+        }
         self.main_returned = false;
         SPARE.with(|s| {
             let mut spare = s.borrow_mut();
@@ -424,6 +448,31 @@ const SPARE_STATES: usize = 16;
 thread_local! {
     /// Emptied states kept for their buffers ([`State::give_back`]).
     static SPARE: std::cell::RefCell<Vec<State>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Emptied objects' buffers no state shares, kept for the next
+    /// [`State::objects_mut`] that must copy ([`SPARE_STATES`] at most).
+    static SPARE_OBJECTS: std::cell::RefCell<Vec<Arc<Vec<Object>>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+    /// No objects, shared: what a state given back holds when its objects
+    /// were shared.
+    static NO_OBJECTS: Arc<Vec<Object>> = Arc::new(Vec::new());
+}
+
+/// Keeps `objects`, a state's no longer used, emptied for a later copy
+/// when no other state shares them.
+fn keep_objects(mut objects: Arc<Vec<Object>>) {
+    let Some(buffer) = Arc::get_mut(&mut objects) else {
+        return;
+    };
+    if buffer.capacity() == 0 {
+        return;
+    }
+    buffer.clear();
+    SPARE_OBJECTS.with(|s| {
+        let mut spare = s.borrow_mut();
+        if spare.len() < SPARE_STATES {
+            spare.push(objects);
+        }
+    });
 }
 
 /// Frees this thread's emptied states (a search ends, as the other
@@ -431,11 +480,67 @@ thread_local! {
 /// behind for the next).
 pub(crate) fn forget_spare_states() {
     SPARE.with(|s| *s.borrow_mut() = Vec::new());
+    SPARE_OBJECTS.with(|s| *s.borrow_mut() = Vec::new());
 }
 
 #[cfg(test)]
 mod tests {
-    use super::GoroutineId;
+    use std::sync::Arc;
+
+    use weft_models::span::SourceFile;
+
+    use super::{GoroutineId, Object};
+    use crate::semantics::{enabled, initial_state, step, Transition};
+    use crate::value::Value;
+
+    /// A step that only reads shares its state's objects; one that writes
+    /// changes its own copy, and the state it left keeps its values.
+    #[test]
+    fn objects_are_copied_only_by_a_step_that_changes_one() {
+        let ron = r#"Scenario(name: "s", globals: [Var("x", 0), Var("y", 0)],
+            main: [
+                Go(body: [AtomicLoad("x", "v")]),
+                Go(body: [AtomicStore("y", "1")]),
+            ])"#;
+        let file = SourceFile::new("s.ron".to_string(), ron.to_string());
+        let prog = match weft_models::compile(&file, &[]) {
+            Ok(p) => p,
+            Err(e) => panic!("{}", e.render(&file, false)),
+        };
+        let mut state = initial_state(&prog).expect("the scenario starts");
+        // Main runs until it has started both goroutines.
+        let of_main = |state: &super::State, t: &Transition| matches!(t, Transition::Step { g, .. } if state.goroutines[*g as usize].id.is_main());
+        for _ in 0..10 {
+            let ts = enabled(&prog, &state);
+            match ts.iter().find(|t| of_main(&state, t)) {
+                Some(t) => state = step(&prog, &state, t).state,
+                None => break,
+            }
+        }
+        assert_eq!(enabled(&prog, &state).len(), 2, "{state:?}");
+        let value_of_y = |objects: &[Object]| match &objects[1] {
+            Object::Var(v) => v.value,
+            other => panic!("y is a variable, found {other:?}"),
+        };
+        let before = state.clone();
+        let (mut shared, mut copied) = (0, 0);
+        for t in enabled(&prog, &state) {
+            assert!(matches!(t, Transition::Step { .. }), "{t:?}");
+            let next = step(&prog, &state, &t).state;
+            if value_of_y(&next.objects) == Value::Int(0) {
+                // The reader.
+                assert!(Arc::ptr_eq(&next.objects, &state.objects));
+                shared += 1;
+            } else {
+                assert!(!Arc::ptr_eq(&next.objects, &state.objects));
+                assert_eq!(value_of_y(&next.objects), Value::Int(1));
+                copied += 1;
+            }
+        }
+        assert_eq!((shared, copied), (1, 1));
+        assert_eq!(state, before);
+        assert_eq!(value_of_y(&state.objects), Value::Int(0));
+    }
 
     #[test]
     fn an_id_of_any_length_clones_to_itself() {
