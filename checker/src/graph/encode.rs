@@ -925,23 +925,20 @@ fn encode_sleep(out: &mut Vec<u8>, sleep: &SleepSet) {
 fn decode_sleep(bytes: &[u8]) -> SleepSet {
     let mut at = 0;
     let num = |at: &mut usize| read_varint(bytes, at);
-    let id = |at: &mut usize| {
-        let n = read_varint(bytes, at) as usize;
-        GoroutineId((0..n).map(|_| read_varint(bytes, at) as u16).collect())
-    };
     let n = num(&mut at) as usize;
     let mut sleep = SleepSet::with_capacity(n);
     for _ in 0..n {
+        // A goroutine's id and an arm are written as an identity and its
+        // spawn count are ([`decode_identity_at`]'s short path).
         let key = match num(&mut at) {
             0 => {
-                let g = id(&mut at);
-                StepKey::Step(g, read_varint(bytes, &mut at) as u32)
+                let (g, arm) = decode_identity_at(bytes, &mut at);
+                StepKey::Step(g, arm)
             }
             1 => {
-                let s = id(&mut at);
-                let sa = read_varint(bytes, &mut at) as u32;
-                let r = id(&mut at);
-                StepKey::Rendezvous(s, sa, r, read_varint(bytes, &mut at) as u32)
+                let (s, sa) = decode_identity_at(bytes, &mut at);
+                let (r, ra) = decode_identity_at(bytes, &mut at);
+                StepKey::Rendezvous(s, sa, r, ra)
             }
             v => panic!("internal weft bug: a stored sleep set has key variant {v}"),
         };
