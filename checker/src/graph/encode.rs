@@ -340,10 +340,12 @@ pub(crate) fn encode_near(out: &mut Vec<u8>, node: &Node, near: &State, near_par
     let state = &node.state;
     let known = !near_parts.is_empty();
     push_varint(out, state.goroutines.len() as u64 + 2);
+    // (The objects first: shared, they are the same at a glance; a step
+    // that changed one copied them, and the globals need no test.)
     let same_shared = known
         && near.main_returned == state.main_returned
-        && near.globals == state.globals
-        && near.objects == state.objects;
+        && near.objects == state.objects
+        && near.globals == state.globals;
     if same_shared {
         known_part(out, near_parts[0]);
     } else {
