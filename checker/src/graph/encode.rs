@@ -573,14 +573,21 @@ impl Whole {
         let i = (hash as usize) & (SHARED - 1);
         self.last_shared = Some(i);
         // Kept decoded once met a second time (as [`Decoded`] does).
-        if let Some((h, b, kept)) = &mut self.shared[i] {
-            if *h == hash && **b == *bytes {
-                keep_shared(kept, bytes, state);
-                return;
+        match &mut self.shared[i] {
+            Some((h, b, kept)) if *h == hash && **b == *bytes => keep_shared(kept, bytes, state),
+            // (Into the slot's bytes when they are as long: a program's
+            // shared parts mostly are, and this runs for most nodes.)
+            Some((h, b, kept)) if b.len() == bytes.len() => {
+                b.copy_from_slice(bytes);
+                *h = hash;
+                *kept = None;
+                shared_into(bytes, state);
+            }
+            slot => {
+                *slot = Some((hash, bytes.into(), None));
+                shared_into(bytes, state);
             }
         }
-        self.shared[i] = Some((hash, bytes.into(), None));
-        shared_into(bytes, state);
     }
 
     /// Appends the bytes of `shared` after their length.
