@@ -26,4 +26,6 @@ pub mod scc;
 pub mod semantics;
 pub mod state;
 pub mod stop;
+#[cfg(test)]
+pub(crate) mod testing;
 pub(crate) mod value;

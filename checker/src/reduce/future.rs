@@ -1023,7 +1023,6 @@ pub(crate) fn handles_may_move(prog_future: &ProgramFuture, state: &State) -> bo
 
 #[cfg(test)]
 mod tests {
-    use weft_models::span::SourceFile;
 
     use super::{conflict, FamilyModes, ProgramFuture};
     use crate::reduce::touch::Mode;
@@ -1126,13 +1125,7 @@ mod tests {
     }
     use crate::semantics::{enabled, initial_state, step, Transition};
 
-    fn compile(ron: &str) -> weft_models::ir::Program {
-        let file = SourceFile::new("f.ron".to_string(), ron.to_string());
-        match weft_models::compile(&file, &[]) {
-            Ok(p) => p,
-            Err(e) => panic!("{}", e.render(&file, false)),
-        }
-    }
+    use crate::testing::program as compile;
 
     /// A program whose goroutine calls a function that defers, and the
     /// same shape of call with other code in it.

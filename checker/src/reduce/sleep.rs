@@ -122,7 +122,6 @@ pub(crate) fn successor_sleep(
 
 #[cfg(test)]
 mod tests {
-    use weft_models::span::SourceFile;
 
     use super::{asleep, key, SleepSet};
     use crate::semantics::{enabled, initial_state, step, Transition};
@@ -138,11 +137,7 @@ mod tests {
                 Go(body: [Recv("c", "w")]),
                 Go(body: [AtomicLoad("x", "y")]),
             ])"#;
-        let file = SourceFile::new("s.ron".to_string(), ron.to_string());
-        let prog = match weft_models::compile(&file, &[]) {
-            Ok(p) => p,
-            Err(e) => panic!("{}", e.render(&file, false)),
-        };
+        let prog = crate::testing::program(ron);
         let mut state = initial_state(&prog).expect("the scenario starts");
         let (mut rendezvous, mut checked) = (0, 0);
         for _ in 0..12 {

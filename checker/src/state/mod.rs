@@ -487,8 +487,6 @@ pub(crate) fn forget_spare_states() {
 mod tests {
     use std::sync::Arc;
 
-    use weft_models::span::SourceFile;
-
     use super::{GoroutineId, Object};
     use crate::semantics::{enabled, initial_state, step, Transition};
     use crate::value::Value;
@@ -502,11 +500,7 @@ mod tests {
                 Go(body: [AtomicLoad("x", "v")]),
                 Go(body: [AtomicStore("y", "1")]),
             ])"#;
-        let file = SourceFile::new("s.ron".to_string(), ron.to_string());
-        let prog = match weft_models::compile(&file, &[]) {
-            Ok(p) => p,
-            Err(e) => panic!("{}", e.render(&file, false)),
-        };
+        let prog = crate::testing::program(ron);
         let mut state = initial_state(&prog).expect("the scenario starts");
         // Main runs until it has started both goroutines.
         let of_main = |state: &super::State, t: &Transition| matches!(t, Transition::Step { g, .. } if state.goroutines[*g as usize].id.is_main());

@@ -1,0 +1,14 @@
+//! Helpers for the unit tests: a program from RON text.
+
+use weft_models::ir::Program;
+use weft_models::span::SourceFile;
+
+/// The program of a scenario written in RON (a test's own: a compile
+/// error fails the test with the rendered message).
+pub(crate) fn program(ron: &str) -> Program {
+    let file = SourceFile::new("test.ron".to_string(), ron.to_string());
+    match weft_models::compile(&file, &[]) {
+        Ok(p) => p,
+        Err(e) => panic!("{}", e.render(&file, false)),
+    }
+}
