@@ -59,6 +59,25 @@ pub(crate) struct CodeFuture {
     pub assigned: Vec<u32>,
 }
 
+impl CodeFuture {
+    /// What this code may touch in a plain state ([`super::plain`]), run
+    /// by a goroutine of one frame, when it operates on named globals only
+    /// (no object held in a local: no wildcard).
+    pub(crate) fn plain_words(&self) -> Option<[u64; 2]> {
+        if !self.local_objects.is_empty() || self.wildcard_rest.is_some() {
+            return None;
+        }
+        let mut words = [0u64; 2];
+        for &(g, m) in &self.globals {
+            if g >= 64 {
+                return None;
+            }
+            super::plain::add(&mut words, g as usize, m);
+        }
+        Some(words)
+    }
+}
+
 /// A set of [`ChanOp`]s, as bits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Directions(u8);
@@ -606,7 +625,11 @@ impl ProgramFuture {
             .iter()
             .map(|f| branches_on_loads(&f.code))
             .collect();
-        let plain = super::plain::PlainTables::new(prog, &at);
+        let words = at
+            .iter()
+            .map(|codes| codes.iter().map(CodeFuture::plain_words).collect())
+            .collect();
+        let plain = super::plain::PlainTables::new(prog, words);
         ProgramFuture {
             serial: SERIALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             plain,

@@ -17,7 +17,6 @@
 
 use weft_models::ir::{Expr, Op, Program};
 
-use super::future::CodeFuture;
 use super::touch::{mode_of, Families, Mode};
 use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};
@@ -34,18 +33,17 @@ pub(crate) struct PlainTables {
 }
 
 impl PlainTables {
-    /// The tables of `prog`, whose code summaries are `at[f][pc]`.
-    pub(crate) fn new(prog: &Program, at: &[Vec<CodeFuture>]) -> PlainTables {
+    /// The tables of `prog`, given the words of the code reachable from
+    /// each instruction (`future[f][pc]`: what
+    /// [`super::future::CodeFuture::plain_words`] says).
+    pub(crate) fn new(prog: &Program, future: Vec<Vec<Option<[u64; 2]>>>) -> PlainTables {
         PlainTables {
             current: prog
                 .funcs
                 .iter()
                 .map(|f| f.code.iter().map(|i| operation_words(&i.op)).collect())
                 .collect(),
-            future: at
-                .iter()
-                .map(|codes| codes.iter().map(future_words).collect())
-                .collect(),
+            future,
         }
     }
 
@@ -91,7 +89,7 @@ pub(crate) fn is_plain(state: &State, families: &Families) -> bool {
 }
 
 /// The words of one family, used in mode `m`.
-fn add(words: &mut [u64; 2], family: usize, m: Mode) {
+pub(crate) fn add(words: &mut [u64; 2], family: usize, m: Mode) {
     let bit = 1u64 << family;
     words[0] |= bit;
     if m == Mode::Write {
@@ -117,23 +115,6 @@ fn operation_words(op: &Op) -> Option<[u64; 2]> {
         _ => known = false,
     });
     known.then_some(words)
-}
-
-/// What code summarised by `code` may touch in a plain state, run by a
-/// goroutine of one frame, when it operates on named globals only (no
-/// object held in a local: no wildcard).
-fn future_words(code: &CodeFuture) -> Option<[u64; 2]> {
-    if !code.local_objects.is_empty() || code.wildcard_rest.is_some() {
-        return None;
-    }
-    let mut words = [0u64; 2];
-    for &(g, m) in &code.globals {
-        if g >= 64 {
-            return None;
-        }
-        add(&mut words, g as usize, m);
-    }
-    Some(words)
 }
 
 #[cfg(test)]
