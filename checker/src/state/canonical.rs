@@ -477,7 +477,6 @@ fn tree_ranks(state: &mut State) -> GoroutineRenaming {
     GoroutineRenaming { pairs }
 }
 
-/// Renames the goroutine ids an object keeps.
 /// True when object `o` names a goroutine ([`rename_in_object`] may
 /// change it).
 fn names_goroutines(o: &Object) -> bool {
@@ -500,6 +499,7 @@ fn names_goroutines(o: &Object) -> bool {
     }
 }
 
+/// Renames the goroutine ids an object keeps.
 fn rename_in_object(o: &mut Object, renaming: &GoroutineRenaming) {
     match o {
         Object::Cond(c) => c.waiters.iter_mut().for_each(|w| *w = renaming.apply(w)),
