@@ -402,10 +402,26 @@ impl State {
     /// its state and the search drops the successor once encoded: with
     /// the buffers kept, the copy allocates nothing (three allocations
     /// and three frees a step were 2-3 % of a search's instructions).
+    ///
+    /// A state given back keeps its goroutines (see [`State::give_back`]):
+    /// a goroutine whose execution is the one already there is not copied
+    /// again. Copying a goroutine's execution handle and dropping it are
+    /// two atomic operations, against the count other threads may share,
+    /// and a state's copies are nearly all made from states that differ
+    /// from the one given back in the goroutine or two a step moved.
     pub(crate) fn copy(&self) -> State {
-        let mut out = State::spare();
+        let mut out = SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default();
         out.globals.extend_from_slice(&self.globals);
-        out.goroutines.extend_from_slice(&self.goroutines);
+        out.goroutines.truncate(self.goroutines.len());
+        for (mine, theirs) in out.goroutines.iter_mut().zip(&self.goroutines) {
+            if !Arc::ptr_eq(&mine.execution, &theirs.execution) {
+                mine.execution = Arc::clone(&theirs.execution);
+            }
+            mine.id.clone_from(&theirs.id);
+            mine.spawned = theirs.spawned;
+        }
+        let kept = out.goroutines.len();
+        out.goroutines.extend_from_slice(&self.goroutines[kept..]);
         let emptied = std::mem::replace(&mut out.objects, Arc::clone(&self.objects));
         keep_objects(emptied);
         out.main_returned = self.main_returned;
@@ -416,14 +432,18 @@ impl State {
     /// returned), in the buffers of a state this thread gave back when it
     /// has one: to fill.
     pub(crate) fn spare() -> State {
-        SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default()
+        let mut out = SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default();
+        out.goroutines.clear();
+        out
     }
 
     /// Drops the state's contents and keeps its buffers for this
     /// thread's next [`State::copy`] (at most [`SPARE_STATES`] are kept).
+    ///
+    /// Its goroutines stay, for [`State::copy`] to find the executions it
+    /// shares with the state it copies.
     pub(crate) fn give_back(mut self) {
         self.globals.clear();
-        self.goroutines.clear();
         // (The objects' buffer is kept when no other state shares it;
         // otherwise the state holds none, which allocates nothing.)
         match Arc::get_mut(&mut self.objects) {
@@ -534,6 +554,51 @@ mod tests {
         assert_eq!((shared, copied), (1, 1));
         assert_eq!(state, before);
         assert_eq!(value_of_y(&state.objects), Value::Int(0));
+    }
+
+    /// A copy made into a state given back holds exactly the goroutines of
+    /// the state it copies (ids, spawn counts, the same executions), be
+    /// the one given back longer, shorter or different in any goroutine.
+    #[test]
+    fn a_copy_into_a_state_given_back_is_the_state_copied() {
+        let ron = r#"Scenario(name: "s", globals: [Var("x", 0)],
+            main: [
+                Go(body: [AtomicLoad("x", "v")]),
+                Go(body: [AtomicStore("x", "1")]),
+                Go(body: [AtomicLoad("x", "w")]),
+            ])"#;
+        let prog = crate::testing::program(ron);
+        // Every state of every run, in the order a search meets them.
+        let mut states = vec![initial_state(&prog).expect("the scenario starts")];
+        let mut at = 0;
+        while at < states.len() {
+            for t in enabled(&prog, &states[at]) {
+                let next = step(&prog, &states[at], &t).state;
+                if !states.contains(&next) {
+                    states.push(next);
+                }
+            }
+            at += 1;
+        }
+        assert!(states.len() > 10, "{} states", states.len());
+        let counts: Vec<usize> = states.iter().map(|s| s.goroutines.len()).collect();
+        assert!(counts.contains(&3) && counts.contains(&0), "{counts:?}");
+        // Each state is copied over the copies of the others, given back.
+        for (i, a) in states.iter().enumerate() {
+            for b in states.iter().skip(i).chain(states.iter().take(i)) {
+                a.copy().give_back();
+                let copy = b.copy();
+                assert_eq!(&copy, b);
+                for (x, y) in copy.goroutines.iter().zip(&b.goroutines) {
+                    assert!(Arc::ptr_eq(x.execution(), y.execution()));
+                    assert_eq!((&x.id, x.spawned), (&y.id, y.spawned));
+                }
+                copy.give_back();
+            }
+        }
+        // A spare state given out to be filled holds no goroutine.
+        states[1].copy().give_back();
+        assert!(super::State::spare().goroutines.is_empty());
     }
 
     #[test]
