@@ -609,17 +609,18 @@ impl Whole {
     }
 
     /// The execution encoded as `bytes`.
-    fn execution_of(&mut self, bytes: &[u8]) -> Arc<Execution> {
+    fn execution_of(&mut self, bytes: &[u8]) -> &Arc<Execution> {
         let hash = xxhash_rust::xxh3::xxh3_64(bytes);
         let i = self.slot(hash);
-        if let Some((h, b, e)) = &self.slots[i] {
-            if *h == hash && **b == *bytes {
-                return Arc::clone(e);
-            }
+        let hit = matches!(&self.slots[i], Some((h, b, _)) if *h == hash && **b == *bytes);
+        if !hit {
+            let execution = Arc::new(decode::<Execution>(bytes));
+            self.keep(hash, bytes, &execution);
         }
-        let execution = Arc::new(decode::<Execution>(bytes));
-        self.keep(hash, bytes, &execution);
-        execution
+        match &self.slots[i] {
+            Some((_, _, e)) => e,
+            None => unreachable!("internal weft bug: an execution's slot is empty"),
+        }
     }
 
     /// The bytes of `execution`.
@@ -680,7 +681,7 @@ impl Packed {
         let mut at_id = 0;
         let ids_len = read_varint(ids, &mut at_id) as usize;
         let n = self.parts.len() - 2;
-        let mut state = State::spare();
+        let mut state = State::spare_with_goroutines();
         DECODED_HERE.with(|cell| {
             let mut cache = cell.borrow_mut();
             if cache.store != self.store
@@ -709,19 +710,16 @@ impl Packed {
                 let (gid, spawned) = decode_identity_at(ids, &mut at_id);
                 let id = self.parts[k + 2];
                 let slot = &mut cache.slots[id as usize % slots];
-                let execution = match slot {
-                    Some((p, e)) if *p == id => Arc::clone(e),
-                    _ => {
-                        let e = Arc::new(decode::<Execution>(part(k + 2)));
-                        *slot = Some((id, Arc::clone(&e)));
-                        e
-                    }
+                if !matches!(slot, Some((p, _)) if *p == id) {
+                    *slot = Some((id, Arc::new(decode::<Execution>(part(k + 2)))));
+                }
+                let Some((_, execution)) = slot else {
+                    unreachable!("internal weft bug: an execution's slot is empty")
                 };
-                state
-                    .goroutines
-                    .push(Goroutine::sharing(gid, spawned, execution));
+                state.put_goroutine(k, gid, spawned, execution);
             }
         });
+        state.goroutines.truncate(n.min(ids_len));
         let sleep = decode_sleep(&self.bytes[*self.ends.last().unwrap_or(&0) as usize..]);
         Node { state, sleep }
     }
@@ -866,20 +864,19 @@ pub(super) fn decode_node(bytes: &[u8]) -> Node {
         }
     }
     read_varint(rest, &mut at_id);
-    let mut state = State::spare();
+    let mut state = State::spare_with_goroutines();
     WHOLE_HERE.with(|cell| {
         let mut cache = cell.borrow_mut();
         cache.shared_into(&rest[shared_at..shared_at + shared_len], &mut state);
-        for _ in 0..n {
+        for k in 0..n {
             let (id, spawned) = decode_identity_at(rest, &mut at_id);
             let len = read_varint(rest, &mut at) as usize;
             let execution = cache.execution_of(&rest[at..at + len]);
             at += len;
-            state
-                .goroutines
-                .push(Goroutine::sharing(id, spawned, execution));
+            state.put_goroutine(k, id, spawned, execution);
         }
     });
+    state.goroutines.truncate(n);
     Node {
         state,
         sleep: decode_sleep(&rest[at..]),

@@ -89,7 +89,7 @@ pub(crate) fn decode_shared(bytes: &[u8]) -> (Vec<Value>, Vec<Object>, bool) {
 
 /// Decodes a shared part [`encode_shared`] wrote, appending its globals
 /// and objects to `globals` and `objects` (a state's, emptied, whose
-/// buffers are kept: [`crate::state::State::spare`]); returns whether
+/// buffers are kept: [`crate::state::State::spare_with_goroutines`]); returns whether
 /// main has returned.
 pub(crate) fn decode_shared_into(
     bytes: &[u8],

@@ -410,7 +410,7 @@ impl State {
     /// and a state's copies are nearly all made from states that differ
     /// from the one given back in the goroutine or two a step moved.
     pub(crate) fn copy(&self) -> State {
-        let mut out = SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default();
+        let mut out = State::spare_with_goroutines();
         out.globals.extend_from_slice(&self.globals);
         out.goroutines.truncate(self.goroutines.len());
         for (mine, theirs) in out.goroutines.iter_mut().zip(&self.goroutines) {
@@ -428,13 +428,37 @@ impl State {
         out
     }
 
-    /// An empty state (no globals, goroutines or objects; main not
-    /// returned), in the buffers of a state this thread gave back when it
-    /// has one: to fill.
-    pub(crate) fn spare() -> State {
-        let mut out = SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default();
-        out.goroutines.clear();
-        out
+    /// A state to fill by [`State::put_goroutine`] (then cut to the
+    /// goroutines put), in the buffers of a state this thread gave back
+    /// when it has one, with the goroutines that one held: no globals or
+    /// objects, main not returned.
+    pub(crate) fn spare_with_goroutines() -> State {
+        SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default()
+    }
+
+    /// Makes the goroutine at position `k` (one past the last put, at
+    /// most) `id`, which has spawned `spawned`, running `execution`: as
+    /// [`State::copy`] does, a goroutine already running that execution
+    /// keeps its handle.
+    pub(crate) fn put_goroutine(
+        &mut self,
+        k: usize,
+        id: GoroutineId,
+        spawned: u32,
+        execution: &Arc<Execution>,
+    ) {
+        match self.goroutines.get_mut(k) {
+            Some(g) => {
+                if !Arc::ptr_eq(&g.execution, execution) {
+                    g.execution = Arc::clone(execution);
+                }
+                g.id = id;
+                g.spawned = spawned;
+            }
+            None => self
+                .goroutines
+                .push(Goroutine::sharing(id, spawned, Arc::clone(execution))),
+        }
     }
 
     /// Drops the state's contents and keeps its buffers for this
@@ -558,7 +582,8 @@ mod tests {
 
     /// A copy made into a state given back holds exactly the goroutines of
     /// the state it copies (ids, spawn counts, the same executions), be
-    /// the one given back longer, shorter or different in any goroutine.
+    /// the one given back longer, shorter or different in any goroutine;
+    /// so does a state given back filled goroutine by goroutine.
     #[test]
     fn a_copy_into_a_state_given_back_is_the_state_copied() {
         let ron = r#"Scenario(name: "s", globals: [Var("x", 0)],
@@ -594,11 +619,20 @@ mod tests {
                     assert_eq!((&x.id, x.spawned), (&y.id, y.spawned));
                 }
                 copy.give_back();
+                // As a decoder fills one.
+                a.copy().give_back();
+                let mut filled = super::State::spare_with_goroutines();
+                for (k, g) in b.goroutines.iter().enumerate() {
+                    filled.put_goroutine(k, g.id.clone(), g.spawned, g.execution());
+                }
+                filled.goroutines.truncate(b.goroutines.len());
+                assert_eq!(filled.goroutines, b.goroutines);
+                for (x, y) in filled.goroutines.iter().zip(&b.goroutines) {
+                    assert!(Arc::ptr_eq(x.execution(), y.execution()));
+                }
+                filled.give_back();
             }
         }
-        // A spare state given out to be filled holds no goroutine.
-        states[1].copy().give_back();
-        assert!(super::State::spare().goroutines.is_empty());
     }
 
     #[test]
