@@ -678,9 +678,8 @@ impl Packed {
             &self.bytes[start..self.ends[k] as usize]
         };
         let ids = part(1);
-        let mut at_id = 0;
-        let ids_len = read_varint(ids, &mut at_id) as usize;
-        let n = self.parts.len() - 2;
+        let mut identities = Identities::at(ids, &mut 0);
+        let n = (self.parts.len() - 2).min(identities.len());
         let mut state = State::spare_with_goroutines();
         DECODED_HERE.with(|cell| {
             let mut cache = cell.borrow_mut();
@@ -706,8 +705,8 @@ impl Packed {
                 }
             }
             let slots = cache.slots.len();
-            for k in 0..n.min(ids_len) {
-                let (gid, spawned) = decode_identity_at(ids, &mut at_id);
+            for k in 0..n {
+                let (gid, spawned) = identities.next(ids);
                 let id = self.parts[k + 2];
                 let slot = &mut cache.slots[id as usize % slots];
                 if !matches!(slot, Some((p, _)) if *p == id) {
@@ -719,7 +718,7 @@ impl Packed {
                 state.put_goroutine(k, gid, spawned, execution);
             }
         });
-        state.goroutines.truncate(n.min(ids_len));
+        state.goroutines.truncate(n);
         let sleep = decode_sleep(&self.bytes[*self.ends.last().unwrap_or(&0) as usize..]);
         Node { state, sleep }
     }
@@ -759,6 +758,21 @@ fn keep_shared(kept: &mut Option<OwnedShared>, bytes: &[u8], state: &mut State) 
 /// a loop that starts goroutines makes long.
 fn encode_identities(out: &mut Vec<u8>, goroutines: &[Goroutine]) {
     push_varint(out, goroutines.len() as u64);
+    // Most canonical states are flat (`crate::state::canonical`): main,
+    // if alive, has spawned each live goroutine, and the `k`-th of those
+    // is `[k]` with none spawned. Their identities follow from their
+    // number and whether main is alive: no list is written.
+    let main = goroutines.first().is_some_and(|g| g.id.is_main());
+    let children = &goroutines[usize::from(main)..];
+    let flat = (!main || goroutines[0].spawned as usize == children.len())
+        && children.iter().enumerate().all(|(k, g)| {
+            g.spawned == 0 && matches!(g.id.0.as_slice(), [x] if usize::from(*x) == k)
+        });
+    if flat {
+        out.push(if main { FLAT_WITH_MAIN } else { FLAT });
+        return;
+    }
+    out.push(LISTED);
     for g in goroutines {
         push_varint(out, g.id.0.len() as u64);
         for &step in &g.id.0 {
@@ -768,15 +782,76 @@ fn encode_identities(out: &mut Vec<u8>, goroutines: &[Goroutine]) {
     }
 }
 
+/// The forms of [`encode_identities`]: each identity and spawn count
+/// listed, or none (main's children `[0]`, `[1]`, ..., with or without
+/// main before them).
+const LISTED: u8 = 0;
+const FLAT: u8 = 1;
+const FLAT_WITH_MAIN: u8 = 2;
+
 /// Reads what [`encode_identities`] wrote.
 fn decode_identities(bytes: &[u8]) -> Vec<(GoroutineId, u32)> {
-    decode_identities_at(bytes, &mut 0)
+    let mut ids = Identities::at(bytes, &mut 0);
+    (0..ids.len()).map(|_| ids.next(bytes)).collect()
 }
 
-/// [`decode_identities`] from `bytes[*at]`, moving past them.
-fn decode_identities_at(bytes: &[u8], at: &mut usize) -> Vec<(GoroutineId, u32)> {
-    let n = read_varint(bytes, at) as usize;
-    (0..n).map(|_| decode_identity_at(bytes, at)).collect()
+/// A reader of what [`encode_identities`] wrote, one goroutine at a time.
+struct Identities {
+    form: u8,
+    n: usize,
+    /// The next goroutine's position.
+    k: usize,
+    /// Where the next listed identity starts.
+    at: usize,
+}
+
+impl Identities {
+    /// Starts reading the identities at `bytes[*at]`, moving `*at` past
+    /// them all.
+    fn at(bytes: &[u8], at: &mut usize) -> Identities {
+        let n = read_varint(bytes, at) as usize;
+        let form = bytes[*at];
+        *at += 1;
+        let start = *at;
+        match form {
+            LISTED => {
+                for _ in 0..n {
+                    let len = read_varint(bytes, at);
+                    for _ in 0..=len {
+                        read_varint(bytes, at);
+                    }
+                }
+            }
+            FLAT | FLAT_WITH_MAIN => {}
+            _ => unreachable!("internal weft bug: identities of an unknown form {form}"),
+        }
+        Identities {
+            form,
+            n,
+            k: 0,
+            at: start,
+        }
+    }
+
+    /// How many goroutines.
+    fn len(&self) -> usize {
+        self.n
+    }
+
+    /// The next goroutine's identity and spawn count (`bytes`: those
+    /// [`Identities::at`] read).
+    fn next(&mut self, bytes: &[u8]) -> (GoroutineId, u32) {
+        let k = self.k;
+        self.k += 1;
+        let child =
+            |k: usize| GoroutineId(smallvec::SmallVec::from_buf_and_len([k as u16, 0, 0, 0], 1));
+        match self.form {
+            LISTED => decode_identity_at(bytes, &mut self.at),
+            FLAT_WITH_MAIN if k == 0 => (GoroutineId::main(), (self.n - 1) as u32),
+            FLAT_WITH_MAIN => (child(k - 1), 0),
+            _ => (child(k), 0),
+        }
+    }
 }
 
 /// One goroutine's identity and spawn count of [`encode_identities`], at
@@ -855,21 +930,14 @@ pub(super) fn decode_node(bytes: &[u8]) -> Node {
     at += shared_len;
     // The identities are read beside the executions that follow them (a
     // first pass only finds where those start): no list of them is built.
-    let mut at_id = at;
-    let n = read_varint(rest, &mut at) as usize;
-    for _ in 0..n {
-        let len = read_varint(rest, &mut at);
-        for _ in 0..=len {
-            read_varint(rest, &mut at);
-        }
-    }
-    read_varint(rest, &mut at_id);
+    let mut ids = Identities::at(rest, &mut at);
+    let n = ids.len();
     let mut state = State::spare_with_goroutines();
     WHOLE_HERE.with(|cell| {
         let mut cache = cell.borrow_mut();
         cache.shared_into(&rest[shared_at..shared_at + shared_len], &mut state);
         for k in 0..n {
-            let (id, spawned) = decode_identity_at(rest, &mut at_id);
+            let (id, spawned) = ids.next(rest);
             let len = read_varint(rest, &mut at) as usize;
             let execution = cache.execution_of(&rest[at..at + len]);
             at += len;
@@ -1002,6 +1070,52 @@ mod tests {
             .map(|g| (g.id.clone(), g.spawned))
             .collect();
         assert_eq!(back, want);
+        assert_eq!(bytes[1], LISTED);
+        // Main's children `[0]`, `[1]`, ... after main (which spawned
+        // them) or alone take two bytes; any other shape is listed, and
+        // each comes back.
+        let of = |ids: &[(&[u16], u32)]| -> Vec<Goroutine> {
+            ids.iter()
+                .map(|(p, spawned)| {
+                    Goroutine::sharing(
+                        GoroutineId(p.iter().copied().collect()),
+                        *spawned,
+                        Arc::clone(&execution),
+                    )
+                })
+                .collect()
+        };
+        // Each goroutine's path and spawn count; the form expected.
+        type Shape = &'static [(&'static [u16], u32)];
+        let shapes: [(Shape, Option<u8>); 10] = [
+            (&[], Some(FLAT)),
+            (&[(&[], 0)], Some(FLAT_WITH_MAIN)),
+            (
+                &[(&[], 3), (&[0], 0), (&[1], 0), (&[2], 0)],
+                Some(FLAT_WITH_MAIN),
+            ),
+            (&[(&[0], 0), (&[1], 0)], Some(FLAT)),
+            (&[(&[], 2), (&[0], 0), (&[1], 0), (&[2], 0)], None),
+            (&[(&[], 2), (&[0], 0), (&[2], 0)], None),
+            (&[(&[], 2), (&[0], 1), (&[1], 0)], None),
+            (&[(&[1], 0), (&[2], 0)], None),
+            (&[(&[], 2), (&[0], 1), (&[0, 0], 0), (&[1], 0)], None),
+            (&[(&[], 1), (&[0], 0), (&[0, 0], 0)], None),
+        ];
+        for (ids, flat) in shapes {
+            let goroutines = of(ids);
+            let mut bytes = Vec::new();
+            encode_identities(&mut bytes, &goroutines);
+            match flat {
+                Some(form) => assert_eq!(bytes, [ids.len() as u8, form], "{ids:?}"),
+                None => assert_eq!(bytes[1], LISTED, "{ids:?}"),
+            }
+            let want: Vec<(GoroutineId, u32)> = goroutines
+                .iter()
+                .map(|g| (g.id.clone(), g.spawned))
+                .collect();
+            assert_eq!(decode_identities(&bytes), want, "{ids:?}");
+        }
     }
 
     /// Every scenario of the corpus.
