@@ -567,8 +567,13 @@ fn doomed(
 ) -> bool {
     let n = fut.len();
     let (mut moves, sleeps) = first_movers(n, actors, asleep);
-    while start_moving(&mut moves, fut, current, waits) {}
-    sleeper_left(&moves, &sleeps)
+    // (The movers only grow: once every sleeper moves, the answer is no.)
+    while sleeper_left(&moves, &sleeps) {
+        if !start_moving(&mut moves, fut, current, waits) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The goroutines blocked in a WaitGroup's `Wait`, for the doomed checks:
