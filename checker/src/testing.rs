@@ -1,4 +1,4 @@
-//! Helpers for the unit tests: a program from RON text.
+//! Helpers for the unit tests: a program from RON text, pseudo-random words.
 
 use weft_models::ir::Program;
 use weft_models::span::SourceFile;
@@ -10,5 +10,16 @@ pub(crate) fn program(ron: &str) -> Program {
     match weft_models::compile(&file, &[]) {
         Ok(p) => p,
         Err(e) => panic!("{}", e.render(&file, false)),
+    }
+}
+
+/// A xorshift generator of pseudo-random words from `seed` (not 0): the
+/// same sequence on every run, for tests that draw many cases.
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
     }
 }

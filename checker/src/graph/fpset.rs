@@ -298,13 +298,7 @@ mod tests {
     /// in a scrambled order.
     #[test]
     fn agrees_with_a_plain_set_on_crowded_keys() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15_u64);
         let mut shard = Shard::new(FIRST_SLOTS);
         let mut plain = std::collections::HashSet::new();
         for round in 0..20_000 {

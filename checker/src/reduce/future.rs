@@ -1055,13 +1055,7 @@ mod tests {
     /// does: set, get, conflicts, absorb, without, emptiness.
     #[test]
     fn family_modes_answer_as_a_list_of_modes() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d_u64);
         let mut conflicting = 0;
         for n in [0usize, 1, 64, 65, 130] {
             for _ in 0..200 {
@@ -1073,7 +1067,7 @@ mod tests {
                     let mut list: Vec<Option<Mode>> = vec![None; n.div_ceil(64) * 64];
                     for _ in 0..(next() % 5) {
                         let f = (next() % (list.len() as u64 + 2)) as usize;
-                        let mode = if next() % 2 == 0 {
+                        let mode = if next().is_multiple_of(2) {
                             Mode::Read
                         } else {
                             Mode::Write

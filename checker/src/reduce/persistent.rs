@@ -903,13 +903,7 @@ mod tests {
     /// the closed sets of earlier starts reused.
     #[test]
     fn closures_are_the_actors_reached() {
-        let mut seed = 0x853c_49e6_748f_ea9b_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testing::xorshift(0x853c_49e6_748f_ea9b_u64);
         for n in [1usize, 2, 5, 17, 64, 65, 130] {
             for _ in 0..20 {
                 let density = 1 + next() % 6;
@@ -967,14 +961,7 @@ mod tests {
     /// for an actor's row past `DIRECT_ROWS` rows, the second before).
     #[test]
     fn rows_by_family_are_the_rows_of_each_future() {
-        // A small deterministic generator (no dependency for one test).
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15_u64);
         let mut conflicts_seen = 0;
         for round in 0..200 {
             // Up to 130 families (three words) and 70 actors (two words).
