@@ -706,8 +706,9 @@ fn table(rows: &[Row], quick: bool, spin: bool) -> String {
          lastzero(13), with the full store; *weft-fingerprint-one* and *weft-fingerprint* the same two with \
          `--store fingerprint` (what `weft check`'s default store, `auto`, takes for these families, \
          whose runs all end: no complete runs counted, no edges kept); these four rows are each the \
-         median of three runs, taken in three rounds that run the four in turn (a slow spell of \
-         the machine then falls on all four alike). \
+         median of three runs, taken in three rounds spread over the bench (before the first family, \
+         halfway, after the last), each round running the four in turn: a slow spell of the machine \
+         (they last minutes here) then falls on one round of a row at most. \
          indexer is written as the Go program is, a slice of 128 slots and a probing loop \
          (`families::indexer_slice`), and weft's rows use `--reduction dpor` (stateless DPOR: the \
          stateful reduction sees `table[h]` as any slot); `weft-none` is the plain search of the \
@@ -1124,6 +1125,70 @@ fn count_instructions(args: &[String]) -> i32 {
     0
 }
 
+/// The four tools whose rows the speedup of every core is read from.
+const TIMED_TOOLS: [&str; 4] = [
+    "weft",
+    "weft-allcores",
+    "weft-fingerprint-one",
+    "weft-fingerprint",
+];
+
+/// lastzero(13): one of the two sizes issue 13 measures the default
+/// store's bytes per state on (readers(18), the other, is its family's
+/// largest), so it has the timed rows too.
+fn named_size(family: Family, a: usize, quick: bool) -> bool {
+    family == Family::Lastzero && a == 13 && !quick
+}
+
+/// The runs of one timed row so far, one per round.
+struct TimedRow {
+    family: Family,
+    a: usize,
+    b: usize,
+    tool: &'static str,
+    cells: Vec<Cell>,
+}
+
+/// Round `round` of the timed rows: each of `points` with each timed tool,
+/// the four in turn. A row that went over the cap in an earlier round is
+/// not run again (it keeps that run).
+fn run_timed_round(
+    round: usize,
+    points: &[(Family, usize, usize)],
+    timed: &mut Vec<TimedRow>,
+    quick: bool,
+) {
+    for &(family, a, b) in points {
+        for tool in TIMED_TOOLS {
+            let row = timed
+                .iter_mut()
+                .find(|r| r.family == family && r.a == a && r.b == b && r.tool == tool);
+            if row
+                .as_ref()
+                .is_some_and(|r| r.cells.iter().any(|c| c.verdict.starts_with('>')))
+            {
+                continue;
+            }
+            eprintln!(
+                "{} {} {tool} (round {round} of 3)",
+                family.name(),
+                family.size_label(a, b)
+            );
+            let cell = measure_in_child(tool, family, a, b, cap(quick));
+            match row {
+                Some(r) => r.cells.push(cell),
+                None => timed.push(TimedRow {
+                    family,
+                    a,
+                    b,
+                    tool,
+                    cells: vec![cell],
+                }),
+            }
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--one") {
@@ -1172,16 +1237,35 @@ fn main() {
             .find(|(f, t, _)| *f == family && *t == tool)
             .map(|(_, _, at)| at.clone())
     };
-    for family in FAMILIES {
+    // The rows the speedup of every core is read from (the four timed
+    // tools on each family's largest size and on lastzero(13)): the median
+    // of three runs (one run can be 5 % off), taken in three rounds spread
+    // over the bench: before the first family, halfway, and after the
+    // last. A slow spell of this machine lasts minutes (one covered every
+    // round of a family when the rounds ran back to back); it now falls on
+    // at most one round of a row, and the median leaves it out.
+    let timed_points: Vec<(Family, usize, usize)> = FAMILIES
+        .into_iter()
+        .flat_map(|family| {
+            let sizes = family.sizes(quick);
+            let largest = sizes.last().copied();
+            sizes
+                .into_iter()
+                .filter(move |&(a, b)| Some((a, b)) == largest || named_size(family, a, quick))
+                .map(move |(a, b)| (family, a, b))
+        })
+        .collect();
+    let mut timed: Vec<TimedRow> = Vec::new();
+    run_timed_round(1, &timed_points, &mut timed, quick);
+    for (index, family) in FAMILIES.into_iter().enumerate() {
+        if index == FAMILIES.len() / 2 {
+            run_timed_round(2, &timed_points, &mut timed, quick);
+        }
         let sizes = family.sizes(quick);
         let largest = sizes.last().copied();
         for (a, b) in sizes {
             let mut tools: Vec<&'static str> = vec!["weft", "weft-none"];
-            // lastzero(13): one of the two sizes issue 13 measures the
-            // default store's bytes per state on (readers(18), the other,
-            // is its family's largest).
-            let named = family == Family::Lastzero && a == 13 && !quick;
-            if Some((a, b)) == largest || named {
+            if Some((a, b)) == largest || named_size(family, a, quick) {
                 // Every core against one, and the fingerprint store, on the
                 // largest size.
                 tools.insert(1, "weft-allcores");
@@ -1191,43 +1275,16 @@ fn main() {
             if family.loom(a).is_some() {
                 tools.push("loom");
             }
-            // The rows the speedup of every core is read from: the median
-            // of three runs (one run can be 5 % off), taken in three
-            // rounds that run the four in turn, so that a slow spell of
-            // the machine (here they last minutes, and halved a speedup
-            // measured three runs in a row) falls on all four alike.
-            let mut rounds: Vec<(&str, Vec<Cell>)> = Vec::new();
-            if Some((a, b)) == largest || named {
-                let timed = [
-                    "weft",
-                    "weft-allcores",
-                    "weft-fingerprint-one",
-                    "weft-fingerprint",
-                ];
-                for round in 1..=3 {
-                    for tool in timed {
-                        if capped_at(&capped, family, tool).is_some() {
-                            continue;
-                        }
-                        eprintln!(
-                            "{} {} {tool} ({round} of 3)",
-                            family.name(),
-                            family.size_label(a, b)
-                        );
-                        let cell = measure_in_child(tool, family, a, b, cap(quick));
-                        match rounds.iter_mut().find(|(t, _)| *t == tool) {
-                            Some((_, cells)) => cells.push(cell),
-                            None => rounds.push((tool, vec![cell])),
-                        }
-                    }
-                }
-            }
             for tool in tools {
                 eprintln!("{} {} {tool}", family.name(), family.size_label(a, b));
-                let measured = rounds.iter().position(|(t, _)| *t == tool);
-                let cell = match (capped_at(&capped, family, tool), measured) {
+                let round = timed
+                    .iter()
+                    .find(|r| r.family == family && r.a == a && r.b == b && r.tool == tool);
+                let cell = match (capped_at(&capped, family, tool), round) {
                     (Some(at), _) => Cell::failed(format!("{} (as at {at})", over(cap(quick)))),
-                    (None, Some(i)) => median(rounds.swap_remove(i).1),
+                    // A placeholder until the last round (the first round
+                    // says whether the bigger sizes are worth running).
+                    (None, Some(r)) => r.cells[0].clone(),
                     (None, None) => measure_in_child(tool, family, a, b, cap(quick)),
                 };
                 if cell.verdict.starts_with('>') && capped_at(&capped, family, tool).is_none() {
@@ -1274,6 +1331,18 @@ fn main() {
                     });
                 }
             }
+        }
+    }
+    run_timed_round(3, &timed_points, &mut timed, quick);
+    // Each timed row (unless a smaller size's cap cut it) takes its median.
+    for row in &mut rows {
+        if row.cell.verdict.contains("(as at ") {
+            continue;
+        }
+        if let Some(i) = timed.iter().position(|r| {
+            r.family == row.family && r.a == row.a && r.b == row.b && r.tool == row.tool
+        }) {
+            row.cell = median(timed.swap_remove(i).cells);
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
