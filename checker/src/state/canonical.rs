@@ -179,12 +179,11 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
     // left to find, and there is none without a context. (Most states
     // of programs whose shared objects are globals: most of the
     // canonical form's cost on lastzero.)
-    if globals_number_every_object(&state.globals, n)
-        && !state
-            .objects
-            .iter()
-            .any(|o| matches!(o, Object::Context(_)))
-    {
+    let contexts = state
+        .objects
+        .iter()
+        .any(|o| matches!(o, Object::Context(_)));
+    if !contexts && globals_number_every_object(&state.globals, n) {
         return Renumbering {
             map: (0..n as u32).collect(),
         };
@@ -197,14 +196,21 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
     for &v in &state.globals {
         walk.visit(v);
     }
+    // Once every object is numbered, the rest of the walk can change
+    // nothing but which cancel functions it reaches: without a context,
+    // it stops there.
+    let all_seen = |walk: &Walk| !contexts && walk.order.len() == n;
     for g in &state.goroutines {
+        if all_seen(&walk) {
+            break;
+        }
         for f in &g.frames {
             f.locals.iter().for_each(|&v| walk.visit(v));
             walk.visit(f.ret);
         }
     }
     let mut i = 0;
-    while i < walk.order.len() {
+    while i < walk.order.len() && !all_seen(&walk) {
         let o = &state.objects[walk.order[i] as usize];
         for_each_value(o, |v| walk.visit(v));
         i += 1;
