@@ -16,9 +16,9 @@
 use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
-use serde::{de::DeserializeOwned, Serialize};
 use smallvec::SmallVec;
 
+use super::execution::{decode_execution, encode_execution};
 use super::intern::{push_varint, read_varint, Interner};
 use super::shared::{decode_shared, decode_shared_into, encode_shared};
 use super::Node;
@@ -228,7 +228,7 @@ impl NodeStore {
         push_varint(&mut key, state.goroutines.len() as u64);
         for g in &state.goroutines {
             part.clear();
-            encode(&mut part, &**g);
+            encode_execution(&mut part, g);
             push_varint(&mut key, u64::from(self.goroutines.find(&part)?));
         }
         encode_sleep(&mut key, &node.sleep);
@@ -261,7 +261,7 @@ impl NodeStore {
             .take(n)
             .map(|(id, spawned)| {
                 let part = read_varint(key, at) as u32;
-                let execution = decode::<Execution>(self.goroutines.get(part));
+                let execution = decode_execution(self.goroutines.get(part));
                 Goroutine::sharing(id, spawned, Arc::new(execution))
             })
             .collect();
@@ -381,7 +381,7 @@ pub(crate) fn encode_near(out: &mut Vec<u8>, node: &Node, near: &State, near_par
                 known_part(out, near_parts[k + 2]);
                 j = k + 1;
             }
-            None => new_part(out, |out| encode(out, &**g)),
+            None => new_part(out, |out| encode_execution(out, g)),
         }
     }
     out.push(u8::from(!node.sleep.is_empty()));
@@ -614,7 +614,7 @@ impl Whole {
         let i = self.slot(hash);
         let hit = matches!(&self.slots[i], Some((h, b, _)) if *h == hash && **b == *bytes);
         if !hit {
-            let execution = Arc::new(decode::<Execution>(bytes));
+            let execution = Arc::new(decode_execution(bytes));
             self.keep(hash, bytes, &execution);
         }
         match &self.slots[i] {
@@ -632,7 +632,7 @@ impl Whole {
             .unwrap_or_else(|| {
                 let mut scratch = std::mem::take(&mut self.scratch);
                 scratch.clear();
-                encode(&mut scratch, &**execution);
+                encode_execution(&mut scratch, execution);
                 let hash = xxhash_rust::xxh3::xxh3_64(&scratch);
                 let i = self.keep(hash, &scratch, execution);
                 self.scratch = scratch;
@@ -710,7 +710,7 @@ impl Packed {
                 let id = self.parts[k + 2];
                 let slot = &mut cache.slots[id as usize % slots];
                 if !matches!(slot, Some((p, _)) if *p == id) {
-                    *slot = Some((id, Arc::new(decode::<Execution>(part(k + 2)))));
+                    *slot = Some((id, Arc::new(decode_execution(part(k + 2)))));
                 }
                 let Some((_, execution)) = slot else {
                     unreachable!("internal weft bug: an execution's slot is empty")
@@ -949,18 +949,6 @@ pub(super) fn decode_node(bytes: &[u8]) -> Node {
         state,
         sleep: decode_sleep(&rest[at..]),
     }
-}
-
-/// Appends the encoding of `value`.
-fn encode<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    let taken = std::mem::take(out);
-    *out = postcard::to_extend(value, taken)
-        .expect("internal weft bug: a state part cannot be encoded");
-}
-
-/// Decodes a stored part.
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> T {
-    postcard::from_bytes(bytes).expect("internal weft bug: a stored state part does not decode")
 }
 
 /// Appends a sleep set: the bytes postcard writes for it (so stored sizes

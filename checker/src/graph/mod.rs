@@ -11,6 +11,7 @@
 
 mod bitstate;
 mod encode;
+mod execution;
 mod fingerprint;
 mod fpset;
 mod frontier;

@@ -87,6 +87,7 @@ pub(crate) fn independent(view: &StateView, i: usize, j: usize) -> bool {
 /// The sleep set of the successor by enabled transition `taken`, given the
 /// node's sleep set (as indices into the enabled transitions) and the
 /// transitions explored before it from the same node.
+#[inline]
 pub(crate) fn successor_sleep(
     state: &State,
     enabled: &[Transition],

@@ -1,0 +1,262 @@
+//! A goroutine's execution ([`Execution`]: its frames, a panic in flight,
+//! its phase), encoded by hand, byte for byte as postcard encodes it.
+//!
+//! An execution is encoded each time a step makes one the store has not
+//! met lately, and decoded when a stored one is not in the decode cache.
+//! Through serde's generic path that was 4 % of all instructions on the
+//! fixed gops fan-out and on fanout(6) (cachegrind), for executions of a
+//! frame or two. The bytes are postcard's (a test compares them on random
+//! executions), so stored sizes, fingerprints and reports do not change.
+//!
+//! Layout (postcard's: every number a LEB128 varint, zigzag for
+//! integers): the frames (their number, then each frame's function,
+//! instruction, locals (number, values), deferred blocks (number, their
+//! instructions), `returning` byte and return value), the panic (0, or 1
+//! then its message's length and bytes and its origin's function and
+//! instruction), the phase byte and the `spinning` byte. A value is its
+//! variant's index (in [`Value`]'s order) and its payload.
+
+use smallvec::SmallVec;
+use weft_models::ir::{FuncId, Pc};
+
+use super::intern::{push_varint, read_varint};
+use crate::state::{Execution, Frame, PanicState, Site};
+use crate::value::{CtxError, ObjRef, Value};
+
+// `Value`'s variants, in declaration order (postcard writes the index).
+const NIL: u8 = 0;
+const INT: u8 = 1;
+const BOOL: u8 = 2;
+const ERR: u8 = 3;
+const OBJ: u8 = 4;
+const CANCEL: u8 = 5;
+const RLOCKER: u8 = 6;
+const FUNC: u8 = 7;
+
+// `CtxError`'s variants.
+const CANCELED: u8 = 0;
+const DEADLINE_EXCEEDED: u8 = 1;
+const ERROR_NEW: u8 = 2;
+
+/// Appends `execution`'s encoding to `out`.
+pub(super) fn encode_execution(out: &mut Vec<u8>, execution: &Execution) {
+    push_varint(out, execution.frames.len() as u64);
+    for f in &execution.frames {
+        push_varint(out, u64::from(f.func.0));
+        push_varint(out, u64::from(f.pc.0));
+        push_varint(out, f.locals.len() as u64);
+        for &v in &f.locals {
+            encode_value(out, v);
+        }
+        push_varint(out, f.defers.len() as u64);
+        for pc in &f.defers {
+            push_varint(out, u64::from(pc.0));
+        }
+        out.push(u8::from(f.returning));
+        encode_value(out, f.ret);
+    }
+    match &execution.panic {
+        None => out.push(0),
+        Some(p) => {
+            out.push(1);
+            push_varint(out, p.message.len() as u64);
+            out.extend_from_slice(p.message.as_bytes());
+            push_varint(out, u64::from(p.origin.func.0));
+            push_varint(out, u64::from(p.origin.pc.0));
+        }
+    }
+    out.push(execution.phase);
+    out.push(u8::from(execution.spinning));
+}
+
+/// Reads an execution [`encode_execution`] wrote (all of `bytes`).
+pub(super) fn decode_execution(bytes: &[u8]) -> Execution {
+    let mut at = 0;
+    let at = &mut at;
+    let small = |at: &mut usize| read_varint(bytes, at) as u32;
+    let n = read_varint(bytes, at) as usize;
+    let mut frames: SmallVec<[Frame; 1]> = SmallVec::with_capacity(n);
+    for _ in 0..n {
+        let func = FuncId(small(at));
+        let pc = Pc(small(at));
+        let locals_len = read_varint(bytes, at) as usize;
+        let locals = (0..locals_len).map(|_| decode_value(bytes, at)).collect();
+        let defers_len = read_varint(bytes, at) as usize;
+        let defers = (0..defers_len).map(|_| Pc(small(at))).collect();
+        let returning = byte(bytes, at) != 0;
+        let ret = decode_value(bytes, at);
+        frames.push(Frame {
+            func,
+            pc,
+            locals,
+            defers,
+            returning,
+            ret,
+        });
+    }
+    let panic = match byte(bytes, at) {
+        0 => None,
+        _ => {
+            let len = read_varint(bytes, at) as usize;
+            let message = std::str::from_utf8(&bytes[*at..*at + len])
+                .expect("internal weft bug: a stored panic message is not UTF-8")
+                .to_string();
+            *at += len;
+            let origin = Site {
+                func: FuncId(small(at)),
+                pc: Pc(small(at)),
+            };
+            Some(Box::new(PanicState { message, origin }))
+        }
+    };
+    let phase = byte(bytes, at);
+    let spinning = byte(bytes, at) != 0;
+    debug_assert_eq!(
+        *at,
+        bytes.len(),
+        "internal weft bug: an execution has extra bytes"
+    );
+    Execution {
+        frames,
+        panic,
+        phase,
+        spinning,
+    }
+}
+
+fn byte(bytes: &[u8], at: &mut usize) -> u8 {
+    let b = bytes[*at];
+    *at += 1;
+    b
+}
+
+fn encode_value(out: &mut Vec<u8>, v: Value) {
+    let (tag, payload) = match v {
+        Value::Nil => (NIL, None),
+        Value::Int(i) => (INT, Some(((i << 1) ^ (i >> 63)) as u64)),
+        Value::Bool(b) => {
+            out.extend_from_slice(&[BOOL, u8::from(b)]);
+            return;
+        }
+        Value::Err(e) => {
+            out.push(ERR);
+            match e {
+                CtxError::Canceled => out.push(CANCELED),
+                CtxError::DeadlineExceeded => out.push(DEADLINE_EXCEEDED),
+                CtxError::New(k) => {
+                    out.push(ERROR_NEW);
+                    push_varint(out, u64::from(k));
+                }
+            }
+            return;
+        }
+        Value::Obj(r) => (OBJ, Some(u64::from(r.0))),
+        Value::Cancel(r) => (CANCEL, Some(u64::from(r.0))),
+        Value::RLocker(r) => (RLOCKER, Some(u64::from(r.0))),
+        Value::Func(f) => (FUNC, Some(u64::from(f.0))),
+    };
+    out.push(tag);
+    if let Some(p) = payload {
+        push_varint(out, p);
+    }
+}
+
+fn decode_value(bytes: &[u8], at: &mut usize) -> Value {
+    let tag = byte(bytes, at);
+    // Payloads were written from 32-bit fields, so they fit.
+    let small = |at: &mut usize| read_varint(bytes, at) as u32;
+    match tag {
+        NIL => Value::Nil,
+        INT => {
+            let z = read_varint(bytes, at);
+            Value::Int(((z >> 1) as i64) ^ -((z & 1) as i64))
+        }
+        BOOL => Value::Bool(byte(bytes, at) != 0),
+        ERR => Value::Err(match byte(bytes, at) {
+            CANCELED => CtxError::Canceled,
+            DEADLINE_EXCEEDED => CtxError::DeadlineExceeded,
+            ERROR_NEW => CtxError::New(small(at)),
+            e => unreachable!("internal weft bug: a stored context error has tag {e}"),
+        }),
+        OBJ => Value::Obj(ObjRef(small(at))),
+        CANCEL => Value::Cancel(ObjRef(small(at))),
+        RLOCKER => Value::RLocker(ObjRef(small(at))),
+        FUNC => Value::Func(FuncId(small(at))),
+        _ => unreachable!("internal weft bug: a stored value has tag {tag}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::xorshift;
+
+    /// A random value of every kind, with payloads across the varint
+    /// lengths' edges.
+    fn value(next: &mut impl FnMut() -> u64) -> Value {
+        let wide = |next: &mut dyn FnMut() -> u64| -> u32 {
+            [0, 1, 127, 128, 16_383, 16_384, u32::MAX][(next() % 7) as usize]
+        };
+        match next() % 10 {
+            0 => Value::Nil,
+            1 => {
+                Value::Int([0, 1, -1, 63, -64, 64, -65, i64::MAX, i64::MIN][(next() % 9) as usize])
+            }
+            2 => Value::Int(next() as i64),
+            3 => Value::Bool(next().is_multiple_of(2)),
+            4 => Value::Err(match next() % 3 {
+                0 => CtxError::Canceled,
+                1 => CtxError::DeadlineExceeded,
+                _ => CtxError::New(wide(next)),
+            }),
+            5 => Value::Obj(ObjRef(wide(next))),
+            6 => Value::Cancel(ObjRef(wide(next))),
+            7 => Value::RLocker(ObjRef(wide(next))),
+            8 => Value::Func(FuncId(wide(next))),
+            _ => Value::Obj(ObjRef((next() % 200) as u32)),
+        }
+    }
+
+    fn execution(next: &mut impl FnMut() -> u64) -> Execution {
+        let frames = (0..next() % 4)
+            .map(|_| Frame {
+                func: FuncId((next() % 300) as u32),
+                pc: Pc((next() % 70_000) as u32),
+                locals: (0..next() % 10).map(|_| value(next)).collect(),
+                defers: (0..next() % 3).map(|_| Pc((next() % 500) as u32)).collect(),
+                returning: next().is_multiple_of(2),
+                ret: value(next),
+            })
+            .collect();
+        let panic = (next().is_multiple_of(4)).then(|| {
+            Box::new(PanicState {
+                message: ["", "send on closed channel", "ü∑ unicode", &"x".repeat(200)]
+                    [(next() % 4) as usize]
+                    .to_string(),
+                origin: Site {
+                    func: FuncId((next() % 300) as u32),
+                    pc: Pc((next() % 300) as u32),
+                },
+            })
+        });
+        Execution {
+            frames,
+            panic,
+            phase: (next() % 256) as u8,
+            spinning: next().is_multiple_of(2),
+        }
+    }
+
+    #[test]
+    fn executions_encode_as_postcard_does_and_come_back() {
+        let mut next = xorshift(0x5eed_0e0e_c0de);
+        for _ in 0..20_000 {
+            let e = execution(&mut next);
+            let mut ours = Vec::new();
+            encode_execution(&mut ours, &e);
+            let theirs = postcard::to_allocvec(&e).expect("postcard encodes it");
+            assert_eq!(ours, theirs, "{e:?}");
+            assert_eq!(decode_execution(&ours), e);
+        }
+    }
+}
