@@ -872,6 +872,9 @@ impl FamilyModes {
     }
 
     /// True when some family is written by one and touched by the other.
+    /// (Inlined: the analysis tests an actor's operation against every
+    /// future in its innermost loop.)
+    #[inline]
     pub(crate) fn conflicts(&self, other: &FamilyModes) -> bool {
         if let (ModeBits::One([t1, w1]), ModeBits::One([t2, w2])) = (&self.bits, &other.bits) {
             return (w1 & t2) | (t1 & w2) != 0;
