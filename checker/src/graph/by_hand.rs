@@ -1,26 +1,35 @@
-//! A goroutine's execution ([`Execution`]: its frames, a panic in flight,
-//! its phase), encoded by hand, byte for byte as postcard encodes it.
+//! Parts of a state encoded by hand, byte for byte as postcard encodes
+//! them: a goroutine's execution ([`Execution`]: its frames, a panic in
+//! flight, its phase) and the most common objects (channels, mutexes,
+//! WaitGroups).
 //!
 //! An execution is encoded each time a step makes one the store has not
-//! met lately, and decoded when a stored one is not in the decode cache.
-//! Through serde's generic path that was 4 % of all instructions on the
-//! fixed gops fan-out and on fanout(6) (cachegrind), for executions of a
-//! frame or two. The bytes are postcard's (a test compares them on random
-//! executions), so stored sizes, fingerprints and reports do not change.
+//! met lately, and decoded when a stored one is not in the decode cache;
+//! a node's objects are encoded with every new state and decoded with
+//! every node expanded. Through serde's generic path the executions were
+//! 4 % of all instructions on the fixed gops fan-out and on fanout(6), and
+//! the objects 8 % on fanout(6) (cachegrind). The bytes are postcard's
+//! (tests compare them on random executions and objects), so stored
+//! sizes, fingerprints and reports do not change, and an object written
+//! here and one written by postcard read back alike.
 //!
 //! Layout (postcard's: every number a LEB128 varint, zigzag for
-//! integers): the frames (their number, then each frame's function,
-//! instruction, locals (number, values), deferred blocks (number, their
-//! instructions), `returning` byte and return value), the panic (0, or 1
-//! then its message's length and bytes and its origin's function and
-//! instruction), the phase byte and the `spinning` byte. A value is its
+//! integers): an execution is its frames (their number, then each frame's
+//! function, instruction, locals (number, values), deferred blocks
+//! (number, their instructions), `returning` byte and return value), its
+//! panic (0, or 1 then its message's length and bytes and its origin's
+//! function and instruction), its phase byte and its `spinning` byte. An
+//! object is its variant's index then its fields in order. A value is its
 //! variant's index (in [`Value`]'s order) and its payload.
 
 use smallvec::SmallVec;
 use weft_models::ir::{FuncId, Pc};
 
 use super::intern::{push_varint, read_varint};
-use crate::state::{Execution, Frame, PanicState, Site};
+use crate::semantics::channel::ChannelState;
+use crate::semantics::mutex::MutexState;
+use crate::semantics::waitgroup::WaitGroupState;
+use crate::state::{Execution, Frame, Object, PanicState, Site};
 use crate::value::{CtxError, ObjRef, Value};
 
 // `Value`'s variants, in declaration order (postcard writes the index).
@@ -124,12 +133,117 @@ pub(super) fn decode_execution(bytes: &[u8]) -> Execution {
     }
 }
 
+// `Object`'s variants written here (postcard writes the index; a test
+// checks these against it).
+const CHAN: u8 = 0;
+const MUTEX: u8 = 1;
+const WAIT_GROUP: u8 = 3;
+
+/// Appends `object`'s encoding to `out` if it is of a kind written here
+/// (a channel, a mutex or a WaitGroup); false, writing nothing, if not.
+pub(super) fn encode_object(out: &mut Vec<u8>, object: &Object) -> bool {
+    match object {
+        Object::Chan(c) => {
+            out.push(CHAN);
+            push_varint(out, u64::from(c.cap));
+            push_varint(out, c.buf.len() as u64);
+            for &v in &c.buf {
+                encode_value(out, v);
+            }
+            out.push(u8::from(c.closed));
+            match c.timer {
+                None => out.push(0),
+                Some(r) => {
+                    out.push(1);
+                    push_varint(out, u64::from(r.0));
+                }
+            }
+            out.push(u8::from(c.nil_zero));
+        }
+        Object::Mutex(m) => out.extend_from_slice(&[MUTEX, u8::from(m.locked)]),
+        Object::WaitGroup(w) => {
+            out.push(WAIT_GROUP);
+            push_varint(out, ((w.counter << 1) ^ (w.counter >> 63)) as u64);
+        }
+        Object::RwMutex(_)
+        | Object::Once(_)
+        | Object::Cond(_)
+        | Object::Var(_)
+        | Object::Map(_)
+        | Object::Context(_)
+        | Object::Timer(_)
+        | Object::Group(_)
+        | Object::Record(_)
+        | Object::Slice(_)
+        | Object::Closure(_)
+        | Object::Registration(_) => return false,
+    }
+    true
+}
+
+/// Reads an object [`encode_object`] wrote at `*at`, moving past it;
+/// `None`, reading nothing, if the object there is of another kind.
+pub(super) fn decode_object(bytes: &[u8], at: &mut usize) -> Option<Object> {
+    let small = |at: &mut usize| read_varint(bytes, at) as u32;
+    let object = match bytes[*at] {
+        CHAN => {
+            *at += 1;
+            let cap = small(at);
+            let len = read_varint(bytes, at) as usize;
+            // (Filled in place while it fits inline: collecting through
+            // `SmallVec`'s iterator path cost more than the decoding.)
+            let buf = if len <= 2 {
+                let mut values = [Value::Nil; 2];
+                for v in values.iter_mut().take(len) {
+                    *v = decode_value(bytes, at);
+                }
+                SmallVec::from_buf_and_len(values, len)
+            } else {
+                let mut values = SmallVec::with_capacity(len);
+                for _ in 0..len {
+                    values.push(decode_value(bytes, at));
+                }
+                values
+            };
+            let closed = byte(bytes, at) != 0;
+            let timer = match byte(bytes, at) {
+                0 => None,
+                _ => Some(ObjRef(small(at))),
+            };
+            let nil_zero = byte(bytes, at) != 0;
+            Object::Chan(ChannelState {
+                cap,
+                buf,
+                closed,
+                timer,
+                nil_zero,
+            })
+        }
+        MUTEX => {
+            *at += 1;
+            Object::Mutex(MutexState {
+                locked: byte(bytes, at) != 0,
+            })
+        }
+        WAIT_GROUP => {
+            *at += 1;
+            let z = read_varint(bytes, at);
+            Object::WaitGroup(WaitGroupState {
+                counter: ((z >> 1) as i64) ^ -((z & 1) as i64),
+            })
+        }
+        _ => return None,
+    };
+    Some(object)
+}
+
 fn byte(bytes: &[u8], at: &mut usize) -> u8 {
     let b = bytes[*at];
     *at += 1;
     b
 }
 
+#[inline]
 fn encode_value(out: &mut Vec<u8>, v: Value) {
     let (tag, payload) = match v {
         Value::Nil => (NIL, None),
@@ -155,13 +269,31 @@ fn encode_value(out: &mut Vec<u8>, v: Value) {
         Value::RLocker(r) => (RLOCKER, Some(u64::from(r.0))),
         Value::Func(f) => (FUNC, Some(u64::from(f.0))),
     };
-    out.push(tag);
-    if let Some(p) = payload {
-        push_varint(out, p);
+    match payload {
+        None => out.push(tag),
+        // (Most payloads fit a byte: one copy of two bytes.)
+        Some(p) if p < 0x80 => out.extend_from_slice(&[tag, p as u8]),
+        Some(p) => {
+            out.push(tag);
+            push_varint(out, p);
+        }
     }
 }
 
 fn decode_value(bytes: &[u8], at: &mut usize) -> Value {
+    // The common values, a handle or a small integer (a one-byte
+    // payload), without the general path's loop.
+    if let [tag @ (INT | OBJ), b, ..] = bytes[*at..] {
+        if b < 0x80 {
+            *at += 2;
+            return if tag == OBJ {
+                Value::Obj(ObjRef(u32::from(b)))
+            } else {
+                let z = i64::from(b);
+                Value::Int((z >> 1) ^ -(z & 1))
+            };
+        }
+    }
     let tag = byte(bytes, at);
     // Payloads were written from 32-bit fields, so they fit.
     let small = |at: &mut usize| read_varint(bytes, at) as u32;
@@ -245,6 +377,49 @@ mod tests {
             phase: (next() % 256) as u8,
             spinning: next().is_multiple_of(2),
         }
+    }
+
+    fn object(next: &mut impl FnMut() -> u64) -> Object {
+        match next() % 4 {
+            0 => Object::Chan(ChannelState {
+                cap: [0, 1, 2, 127, 128, u32::MAX][(next() % 6) as usize],
+                buf: (0..next() % 4).map(|_| value(next)).collect(),
+                closed: next().is_multiple_of(2),
+                timer: next()
+                    .is_multiple_of(3)
+                    .then(|| ObjRef([0, 5, 127, 128, u32::MAX][(next() % 5) as usize])),
+                nil_zero: next().is_multiple_of(2),
+            }),
+            1 => Object::Mutex(MutexState {
+                locked: next().is_multiple_of(2),
+            }),
+            2 => Object::WaitGroup(WaitGroupState {
+                counter: [0, 1, -1, 63, 64, i64::MAX, i64::MIN][(next() % 7) as usize],
+            }),
+            _ => Object::WaitGroup(WaitGroupState {
+                counter: next() as i64,
+            }),
+        }
+    }
+
+    #[test]
+    fn objects_encode_as_postcard_does_and_come_back() {
+        let mut next = xorshift(0x0b1e_c7ed);
+        for _ in 0..20_000 {
+            let o = object(&mut next);
+            let mut ours = vec![0xAA];
+            assert!(encode_object(&mut ours, &o));
+            let theirs = postcard::to_allocvec(&o).expect("postcard encodes it");
+            assert_eq!(ours[1..], theirs[..], "{o:?}");
+            let mut at = 1;
+            assert_eq!(decode_object(&ours, &mut at), Some(o));
+            assert_eq!(at, ours.len());
+        }
+        // The kinds left to postcard are neither written nor read here.
+        let var = Object::Var(Default::default());
+        assert!(!encode_object(&mut Vec::new(), &var));
+        let bytes = postcard::to_allocvec(&var).expect("postcard encodes it");
+        assert_eq!(decode_object(&bytes, &mut 0), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashSet;
 use smallvec::SmallVec;
 
-use super::execution::{decode_execution, encode_execution};
+use super::by_hand::{decode_execution, encode_execution};
 use super::intern::{push_varint, read_varint, Interner};
 use super::shared::{decode_shared, decode_shared_into, encode_shared};
 use super::Node;

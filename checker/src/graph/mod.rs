@@ -10,8 +10,8 @@
 //! rows of successors.
 
 mod bitstate;
+mod by_hand;
 mod encode;
-mod execution;
 mod fingerprint;
 mod fpset;
 mod frontier;

@@ -6,7 +6,8 @@
 //! of the work per state on a program of many variables (lastzero(10):
 //! 6,200 instructions per state to decode, counted by cachegrind). The
 //! values and variables, which are most of it, are written here directly;
-//! every other object is written by postcard. The encoding is a function
+//! channels, mutexes and WaitGroups in postcard's bytes by
+//! `super::by_hand`; every other object by postcard. The encoding is a function
 //! of the part, and the part of its encoding: equal parts have equal
 //! bytes, as the stores and fingerprints need.
 //!
@@ -19,6 +20,7 @@
 
 use weft_models::ir::FuncId;
 
+use super::by_hand::{decode_object, encode_object};
 use super::intern::{push_varint, read_varint};
 use crate::semantics::variable::VarState;
 use crate::state::Object;
@@ -57,10 +59,10 @@ pub(crate) fn encode_shared(
                 out.push(VARIABLE);
                 encode_value(out, *value);
             }
-            Object::Chan(_)
-            | Object::Mutex(_)
-            | Object::RwMutex(_)
-            | Object::WaitGroup(_)
+            Object::Chan(_) | Object::Mutex(_) | Object::WaitGroup(_) => {
+                encode_object(out, o);
+            }
+            Object::RwMutex(_)
             | Object::Once(_)
             | Object::Cond(_)
             | Object::Map(_)
@@ -112,12 +114,15 @@ pub(crate) fn decode_shared_into(
                     value: decode_value(bytes, &mut at),
                 })
             }
-            _ => {
-                let (o, rest) = postcard::take_from_bytes::<Object>(&bytes[at..])
-                    .expect("internal weft bug: a stored object does not decode");
-                at = bytes.len() - rest.len();
-                o
-            }
+            _ => match decode_object(bytes, &mut at) {
+                Some(o) => o,
+                None => {
+                    let (o, rest) = postcard::take_from_bytes::<Object>(&bytes[at..])
+                        .expect("internal weft bug: a stored object does not decode");
+                    at = bytes.len() - rest.len();
+                    o
+                }
+            },
         };
         objects.push(object);
     }
