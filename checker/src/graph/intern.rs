@@ -61,11 +61,13 @@ impl Interner {
     }
 
     /// Stores `bytes` unless stored; returns its id and whether it is new.
+    #[inline]
     pub(crate) fn insert(&mut self, bytes: &[u8]) -> (u32, bool) {
         self.insert_hashed(bytes, hash(bytes))
     }
 
     /// [`Interner::insert`] given the bytes' [`hash`].
+    #[inline]
     pub(crate) fn insert_hashed(&mut self, bytes: &[u8], hash_of_bytes: u64) -> (u32, bool) {
         let (chunks, spans) = (&self.chunks, &self.spans);
         let t = tag(hash_of_bytes);
