@@ -485,6 +485,10 @@ pub(super) fn adopt(
     local: BTreeMap<BugKey, Bug>,
     path: impl FnOnce() -> Vec<Transition>,
 ) {
+    // (Most nodes find nothing: asked twice for every node committed.)
+    if local.is_empty() {
+        return;
+    }
     let mut path = Some(path);
     let mut computed: Option<Vec<Transition>> = None;
     for (key, mut bug) in local {
