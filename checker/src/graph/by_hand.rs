@@ -47,35 +47,56 @@ const CANCELED: u8 = 0;
 const DEADLINE_EXCEEDED: u8 = 1;
 const ERROR_NEW: u8 = 2;
 
-/// Appends `execution`'s encoding to `out`.
+/// Appends `execution`'s encoding to `out`. (Every struct is taken apart
+/// whole: a field added to one does not compile here until it is written,
+/// since two states that differ only in a field left out would be stored
+/// as one.)
 pub(super) fn encode_execution(out: &mut Vec<u8>, execution: &Execution) {
-    push_varint(out, execution.frames.len() as u64);
-    for f in &execution.frames {
-        push_varint(out, u64::from(f.func.0));
-        push_varint(out, u64::from(f.pc.0));
-        push_varint(out, f.locals.len() as u64);
-        for &v in &f.locals {
+    let Execution {
+        frames,
+        panic,
+        phase,
+        spinning,
+    } = execution;
+    push_varint(out, frames.len() as u64);
+    for frame in frames {
+        let Frame {
+            func,
+            pc,
+            locals,
+            defers,
+            returning,
+            ret,
+        } = frame;
+        push_varint(out, u64::from(func.0));
+        push_varint(out, u64::from(pc.0));
+        push_varint(out, locals.len() as u64);
+        for &v in locals {
             encode_value(out, v);
         }
-        push_varint(out, f.defers.len() as u64);
-        for pc in &f.defers {
+        push_varint(out, defers.len() as u64);
+        for pc in defers {
             push_varint(out, u64::from(pc.0));
         }
-        out.push(u8::from(f.returning));
-        encode_value(out, f.ret);
+        out.push(u8::from(*returning));
+        encode_value(out, *ret);
     }
-    match &execution.panic {
+    match panic {
         None => out.push(0),
         Some(p) => {
+            let PanicState {
+                message,
+                origin: Site { func, pc },
+            } = &**p;
             out.push(1);
-            push_varint(out, p.message.len() as u64);
-            out.extend_from_slice(p.message.as_bytes());
-            push_varint(out, u64::from(p.origin.func.0));
-            push_varint(out, u64::from(p.origin.pc.0));
+            push_varint(out, message.len() as u64);
+            out.extend_from_slice(message.as_bytes());
+            push_varint(out, u64::from(func.0));
+            push_varint(out, u64::from(pc.0));
         }
     }
-    out.push(execution.phase);
-    out.push(u8::from(execution.spinning));
+    out.push(*phase);
+    out.push(u8::from(*spinning));
 }
 
 /// Reads an execution [`encode_execution`] wrote (all of `bytes`).
@@ -143,27 +164,34 @@ const WAIT_GROUP: u8 = 3;
 /// (a channel, a mutex or a WaitGroup); false, writing nothing, if not.
 pub(super) fn encode_object(out: &mut Vec<u8>, object: &Object) -> bool {
     match object {
-        Object::Chan(c) => {
+        // (Taken apart whole, as in `encode_execution`.)
+        Object::Chan(ChannelState {
+            cap,
+            buf,
+            closed,
+            timer,
+            nil_zero,
+        }) => {
             out.push(CHAN);
-            push_varint(out, u64::from(c.cap));
-            push_varint(out, c.buf.len() as u64);
-            for &v in &c.buf {
+            push_varint(out, u64::from(*cap));
+            push_varint(out, buf.len() as u64);
+            for &v in buf {
                 encode_value(out, v);
             }
-            out.push(u8::from(c.closed));
-            match c.timer {
+            out.push(u8::from(*closed));
+            match timer {
                 None => out.push(0),
                 Some(r) => {
                     out.push(1);
                     push_varint(out, u64::from(r.0));
                 }
             }
-            out.push(u8::from(c.nil_zero));
+            out.push(u8::from(*nil_zero));
         }
-        Object::Mutex(m) => out.extend_from_slice(&[MUTEX, u8::from(m.locked)]),
-        Object::WaitGroup(w) => {
+        Object::Mutex(MutexState { locked }) => out.extend_from_slice(&[MUTEX, u8::from(*locked)]),
+        Object::WaitGroup(WaitGroupState { counter }) => {
             out.push(WAIT_GROUP);
-            push_varint(out, ((w.counter << 1) ^ (w.counter >> 63)) as u64);
+            push_varint(out, ((counter << 1) ^ (counter >> 63)) as u64);
         }
         Object::RwMutex(_)
         | Object::Once(_)
