@@ -2,12 +2,15 @@
 //! verdict, bugs, counterexample paths, counters and cut, on every
 //! scenario of the corpus and on generated ones (complete, bounded by
 //! depth and by states, and infinite-state), with one thread and with
-//! three (more threads than this machine's cores, so batches interleave).
+//! three (more threads than this machine's cores, so batches interleave),
+//! on the full store and on the fingerprint store (whose set of
+//! fingerprints is filled ahead of each commit, in parallel by shard).
 
 #[path = "support/alike.rs"]
 mod alike;
 
 use weft_checker::explore::{explore_with, Bounds};
+use weft_checker::graph::StoreKind;
 use weft_checker::reduce::Reduction;
 use weft_models::ir::Program;
 
@@ -41,4 +44,22 @@ fn the_corpus_is_checked_alike_on_one_thread_and_on_three() {
 #[test]
 fn generated_scenarios_are_checked_alike_on_one_thread_and_on_three() {
     alike::on_generated_scenarios(&assert_same);
+}
+
+fn assert_same_fingerprinted(name: &str, prog: &Program, bounds: &Bounds, reduction: Reduction) {
+    let bounds = Bounds {
+        store: StoreKind::Fingerprint,
+        ..bounds.clone()
+    };
+    assert_same(name, prog, &bounds, reduction);
+}
+
+#[test]
+fn the_corpus_is_checked_alike_on_one_thread_and_on_three_with_fingerprints() {
+    alike::on_the_corpus(&assert_same_fingerprinted);
+}
+
+#[test]
+fn generated_scenarios_are_checked_alike_on_one_thread_and_on_three_with_fingerprints() {
+    alike::on_generated_scenarios(&assert_same_fingerprinted);
 }

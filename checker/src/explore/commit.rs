@@ -47,6 +47,25 @@ impl Committer<'_, '_> {
     /// Commits `exps`, expansions of the next nodes in id order; true when
     /// the search stops (`cut` says why, unless it stops at its first bug).
     pub(super) fn commit(&mut self, exps: &mut [Expansion]) -> Result<bool, ModelError> {
+        // With several nodes (several threads), the successors' lookups in
+        // a fingerprint set are done first, in parallel by shard, with the
+        // answers the commit in order would find; unless a node takes its
+        // steps here (its successors are not known yet).
+        if exps.len() > 1 && !exps.iter().any(|e| e.commit_steps) {
+            self.builder.insert_ahead(exps.iter().flat_map(|e| {
+                e.steps.taken.iter().filter_map(|taken| match taken.next {
+                    expand::Next::Encoded(start, end) => Some(&e.steps.encoded[start..end]),
+                    expand::Next::Failed => None,
+                })
+            }));
+        }
+        let stop = self.commit_in_order(exps);
+        self.builder.forget_ahead();
+        stop
+    }
+
+    /// Commits `exps` one after the other (see [`Committer::commit`]).
+    fn commit_in_order(&mut self, exps: &mut [Expansion]) -> Result<bool, ModelError> {
         for e in exps {
             let (s, depth) = (e.s, e.depth);
             if let Some(b) = self

@@ -70,6 +70,47 @@ pub(crate) struct FingerprintStore {
     first: u32,
     /// Reused encoding buffer.
     buf: Vec<u8>,
+    /// Fingerprints inserted ahead of the commit of their nodes (see
+    /// [`FingerprintStore::insert_ahead`]).
+    ahead: Ahead,
+}
+
+/// The fingerprints of a batch's successors, inserted into the visited set
+/// ahead of their commit, in the order the commit adds them, with whether
+/// each was new; the commit takes them from `next` on.
+#[derive(Default)]
+struct Ahead {
+    fingerprints: Vec<u64>,
+    new: Vec<bool>,
+    next: usize,
+    /// How many of those from `next` on were new: inserted, not yet
+    /// stored (not counted by [`FingerprintStore::len`]).
+    pending: usize,
+}
+
+impl Ahead {
+    /// The answer found ahead for the next node added, `fp`, if there is
+    /// one left: whether it was new.
+    fn take(&mut self, fp: u64) -> Option<bool> {
+        let at = self.next;
+        let &new = self.new.get(at)?;
+        if self.fingerprints[at] != fp {
+            unreachable!("internal weft bug: a node added out of the order it was inserted ahead");
+        }
+        self.next += 1;
+        self.pending -= usize::from(new);
+        Some(new)
+    }
+
+    /// Whether `fp` was inserted ahead as new and its node not yet added
+    /// (so it is in the set but not stored). (Asked only when a state
+    /// bound is reached: a scan of the batch.)
+    fn pending(&self, fp: u64) -> bool {
+        self.fingerprints[self.next..]
+            .iter()
+            .zip(&self.new[self.next..])
+            .any(|(&x, &new)| new && x == fp)
+    }
 }
 
 /// How the fingerprints are kept.
@@ -108,6 +149,7 @@ impl FingerprintStore {
             frontier: Frontier::new(frontier_budget),
             first: 0,
             buf: Vec::new(),
+            ahead: Ahead::default(),
         }
     }
 
@@ -115,8 +157,47 @@ impl FingerprintStore {
     pub(crate) fn len(&self) -> usize {
         match &self.visited {
             Visited::Ids { fingerprints, .. } => fingerprints.len(),
-            Visited::Set(set) => set.len(),
+            Visited::Set(set) => set.len() - self.ahead.pending,
         }
+    }
+
+    /// Inserts the fingerprints of the nodes `encoded` ([`encode_for`])
+    /// into the visited set at once, in parallel by shard, for the next
+    /// [`FingerprintStore::insert_encoded`] calls, which must add the same
+    /// nodes in the same order; the answers are those the calls would
+    /// have found, so the commit is the same, less the lookups. Only the
+    /// fingerprint set (no ids) is filled ahead; false when the store
+    /// keeps ids and nothing was done.
+    pub(crate) fn insert_ahead<'e>(&mut self, encoded: impl Iterator<Item = &'e [u8]>) -> bool {
+        self.forget_ahead();
+        let Visited::Set(set) = &mut self.visited else {
+            return false;
+        };
+        let ahead = &mut self.ahead;
+        ahead.fingerprints.extend(encoded.map(|e| split(e).0));
+        set.insert_all(&ahead.fingerprints, &mut ahead.new);
+        ahead.pending = ahead.new.iter().filter(|&&n| n).count();
+        true
+    }
+
+    /// Takes back the fingerprints inserted ahead whose nodes were not
+    /// added (the commit stopped before them: a bound cut the search).
+    pub(crate) fn forget_ahead(&mut self) {
+        let ahead = &mut self.ahead;
+        if let Visited::Set(set) = &mut self.visited {
+            for (&fp, &new) in ahead.fingerprints[ahead.next..]
+                .iter()
+                .zip(&ahead.new[ahead.next..])
+            {
+                if new && !set.remove(fp) {
+                    unreachable!("internal weft bug: a fingerprint inserted ahead is gone");
+                }
+            }
+        }
+        ahead.fingerprints.clear();
+        ahead.new.clear();
+        ahead.next = 0;
+        ahead.pending = 0;
     }
 
     /// Stores `node` unless its fingerprint is known; returns its id (or
@@ -152,7 +233,11 @@ impl FingerprintStore {
                 }
             }
             Visited::Set(set) => {
-                if !set.insert(fp) {
+                let new = match self.ahead.take(fp) {
+                    Some(new) => new,
+                    None => set.insert(fp),
+                };
+                if !new {
                     return (UNKNOWN, false);
                 }
             }
@@ -180,7 +265,7 @@ impl FingerprintStore {
             } => index
                 .find(fp, |&id| fingerprints[id as usize] == fp)
                 .is_some(),
-            Visited::Set(set) => set.contains(fp),
+            Visited::Set(set) => set.contains(fp) && !self.ahead.pending(fp),
         }
     }
 
@@ -270,6 +355,55 @@ mod tests {
             globals: vec![Value::Int(i); 8],
             ..State::default()
         })
+    }
+
+    /// A batch's successors inserted ahead (repeats within the batch,
+    /// nodes already stored) are added with the answers, ids and length
+    /// of a store that inserts them one by one; a commit that stops part
+    /// way takes the rest back, so the set holds what the other store
+    /// holds, and `contains_encoded` agrees with it before and after.
+    #[test]
+    fn inserted_ahead_answers_as_in_order_and_a_cut_takes_the_rest_back() {
+        let encoded = |i: i64| {
+            let mut buf = Vec::new();
+            encode_for(&mut buf, &node(i));
+            buf
+        };
+        for stop_after in [0, 3, 7, 12] {
+            let mut ahead = FingerprintStore::new(None, false);
+            let mut one = FingerprintStore::new(None, false);
+            for i in 0..5 {
+                assert_eq!(ahead.insert(&node(i)), one.insert(&node(i)));
+            }
+            let batch: Vec<Vec<u8>> = [3, 10, 11, 10, 4, 12, 13, 11, 14, 2, 15, 16]
+                .into_iter()
+                .map(encoded)
+                .collect();
+            assert!(ahead.insert_ahead(batch.iter().map(|b| &b[..])));
+            assert_eq!(ahead.len(), one.len(), "nothing stored yet");
+            for b in &batch[..stop_after] {
+                assert_eq!(ahead.contains_encoded(b), one.contains_encoded(b));
+                assert_eq!(ahead.insert_encoded(b), one.insert_encoded(b));
+                assert_eq!(ahead.len(), one.len());
+            }
+            for b in &batch {
+                assert_eq!(ahead.contains_encoded(b), one.contains_encoded(b));
+            }
+            ahead.forget_ahead();
+            assert_eq!(ahead.len(), one.len());
+            for i in 0..20 {
+                let b = encoded(i);
+                assert_eq!(ahead.contains_encoded(&b), one.contains_encoded(&b), "{i}");
+            }
+            // And the store goes on as the other.
+            for i in 8..18 {
+                assert_eq!(ahead.insert(&node(i)), one.insert(&node(i)), "{i}");
+            }
+        }
+        // A store with ids does not insert ahead.
+        let mut ids = FingerprintStore::new(None, true);
+        assert!(!ids.insert_ahead(std::iter::once(&encoded(1)[..])));
+        assert_eq!(ids.insert_encoded(&encoded(1)), (0, true));
     }
 
     /// A segment of the frontier that cannot be read back: its nodes come

@@ -121,6 +121,37 @@ impl Shard {
         matches!(self.probe(fp), Probe::Found)
     }
 
+    /// Removes `fp` (not 0) if present; true when it was. The run after
+    /// its slot moves back one slot, up to the first key at its home or
+    /// the first empty slot: the keys stay in order, none before its home.
+    fn remove(&mut self, fp: u64) -> bool {
+        let k = key(fp);
+        let mut at = self.home(fp);
+        while let Some(&x) = self.slots.get(at) {
+            if x == 0 || key(x) > k {
+                return false;
+            }
+            if x == fp {
+                break;
+            }
+            at += 1;
+        }
+        if at >= self.slots.len() {
+            return false;
+        }
+        let mut next = at + 1;
+        while let Some(&x) = self.slots.get(next) {
+            if x == 0 || self.home(x) >= next {
+                break;
+            }
+            next += 1;
+        }
+        self.slots.copy_within(at + 1..next, at);
+        self.slots[next - 1] = 0;
+        self.len -= 1;
+        true
+    }
+
     /// Moves every fingerprint into a quarter as many homes again, in
     /// order: each goes to its home or just past the one before it.
     fn grow(&mut self) {
@@ -176,6 +207,72 @@ impl FingerprintSet {
         };
         self.len += usize::from(new);
         new
+    }
+
+    /// Inserts each of `fps` unless present, as [`FingerprintSet::insert`]
+    /// would one after the other, and sets `new[i]` when `fps[i]` was not
+    /// present before (nor earlier in `fps`). The shards are filled in
+    /// parallel on the current thread pool, each in the order of `fps`:
+    /// the answers and the set are those of the insertions in order.
+    pub(crate) fn insert_all(&mut self, fps: &[u64], new: &mut Vec<bool>) {
+        use rayon::prelude::*;
+        new.clear();
+        new.resize(fps.len(), false);
+        // Each index, grouped by shard (in order within a shard).
+        let mut starts = [0usize; (1 << SHARD_BITS) + 1];
+        let shard_of = |fp: u64| (fp >> (64 - SHARD_BITS)) as usize;
+        for (i, &fp) in fps.iter().enumerate() {
+            if fp == 0 {
+                new[i] = !std::mem::replace(&mut self.zero, true);
+                self.len += usize::from(new[i]);
+            } else {
+                starts[shard_of(fp) + 1] += 1;
+            }
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        let mut order = vec![0u32; starts[1 << SHARD_BITS]];
+        let mut next = starts;
+        for (i, &fp) in fps.iter().enumerate().filter(|(_, &fp)| fp != 0) {
+            let k = shard_of(fp);
+            order[next[k]] = i as u32;
+            next[k] += 1;
+        }
+        let mut answers = vec![false; order.len()];
+        let mut work: Vec<(&mut Shard, &[u32], &mut [bool])> = Vec::with_capacity(1 << SHARD_BITS);
+        let mut rest = &mut answers[..];
+        for (k, shard) in self.shards.iter_mut().enumerate() {
+            let (mine, after) = rest.split_at_mut(starts[k + 1] - starts[k]);
+            rest = after;
+            if !mine.is_empty() {
+                work.push((shard, &order[starts[k]..starts[k + 1]], mine));
+            }
+        }
+        // (A few shards a task: a shard's insertions are too few to be
+        // worth a task each.)
+        work.into_par_iter()
+            .with_min_len(4)
+            .for_each(|(shard, indices, answers)| {
+                for (&i, answer) in indices.iter().zip(answers) {
+                    *answer = shard.insert(fps[i as usize]);
+                }
+            });
+        for (&i, &answer) in order.iter().zip(&answers) {
+            new[i as usize] = answer;
+            self.len += usize::from(answer);
+        }
+    }
+
+    /// Removes `fp` if present; true when it was.
+    pub(crate) fn remove(&mut self, fp: u64) -> bool {
+        let gone = if fp == 0 {
+            std::mem::replace(&mut self.zero, false)
+        } else {
+            self.shards[(fp >> (64 - SHARD_BITS)) as usize].remove(fp)
+        };
+        self.len -= usize::from(gone);
+        gone
     }
 
     /// Whether `fp` is present.
@@ -317,6 +414,73 @@ mod tests {
         for _ in 0..20_000 {
             let fp = ((next() % 64) << (64 - SHARD_BITS - 6)) | (next() % 1024) | 1;
             assert_eq!(shard.contains(fp), plain.contains(&fp), "{fp:x}");
+        }
+    }
+
+    /// Removals mixed with insertions, on crowded keys, against a plain
+    /// set: the run after a removed key closes up, in order, and every
+    /// key left is still found.
+    #[test]
+    fn removals_agree_with_a_plain_set() {
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d_u64);
+        let mut shard = Shard::new(FIRST_SLOTS);
+        let mut plain = std::collections::HashSet::new();
+        for round in 0..40_000 {
+            let fp = ((next() % 64) << (64 - SHARD_BITS - 6)) | (next() % 512) | 1;
+            if next().is_multiple_of(3) {
+                assert_eq!(shard.remove(fp), plain.remove(&fp), "remove {fp:x}");
+            } else {
+                assert_eq!(shard.insert(fp), plain.insert(fp), "insert {fp:x}");
+            }
+            if round % 500 == 0 {
+                assert_ordered(&shard);
+                assert!(plain.iter().all(|&fp| shard.contains(fp)));
+            }
+        }
+        assert_ordered(&shard);
+        assert_eq!(shard.len, plain.len());
+        assert!(plain.iter().all(|&fp| shard.contains(fp)));
+        let mut set = FingerprintSet::default();
+        assert!(set.insert(0) && set.insert(7));
+        assert!(set.remove(0) && !set.remove(0) && set.remove(7) && !set.remove(7));
+        assert_eq!(set.len(), 0);
+    }
+
+    /// Inserting batches at once answers as inserting them one by one,
+    /// and leaves the very same slots: repeats within a batch and across
+    /// batches, the fingerprint 0, crowded homes, growths. On a pool of
+    /// two threads and on one.
+    #[test]
+    fn batches_insert_as_one_by_one() {
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a pool");
+            let mut next = crate::testing::xorshift(0x1234_5678_9abc_def1_u64);
+            let mut one = FingerprintSet::default();
+            let mut all = FingerprintSet::default();
+            let mut new = Vec::new();
+            for round in 0..300 {
+                let size = (next() % 700) as usize;
+                let fps: Vec<u64> = (0..size)
+                    .map(|_| match next() % 50 {
+                        0 => 0,
+                        // Crowded: few shards, few homes, repeats.
+                        1..=20 => ((next() % 4) << 62) | (next() % 4096),
+                        _ => next() % (1 << 20) * 0x9e37_79b9_7f4a_7c15,
+                    })
+                    .collect();
+                let expected: Vec<bool> = fps.iter().map(|&fp| one.insert(fp)).collect();
+                pool.install(|| all.insert_all(&fps, &mut new));
+                assert_eq!(new, expected, "round {round}");
+                assert_eq!(all.len(), one.len());
+            }
+            assert_eq!(all.zero, one.zero);
+            for (a, b) in all.shards.iter().zip(&one.shards) {
+                assert_eq!(a.slots, b.slots);
+                assert_ordered(a);
+            }
         }
     }
 }

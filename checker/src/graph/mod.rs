@@ -762,6 +762,31 @@ impl Builder {
         out.set_whole(&bytes);
     }
 
+    /// Looks up, ahead of their commit, the successors `encoded`
+    /// ([`encode_successor`] for this store) that the next
+    /// [`Builder::add_encoded`] calls add, in that order: a fingerprint
+    /// set (no edges) inserts them at once, in parallel by shard, with
+    /// the answers the calls in order would find (see
+    /// [`fingerprint::FingerprintStore::insert_ahead`]). The other stores
+    /// do nothing. [`Builder::forget_ahead`] must follow the calls.
+    pub(crate) fn insert_ahead<'e>(&mut self, encoded: impl Iterator<Item = &'e Encoded>) {
+        match &mut self.graph.nodes {
+            Store::Fingerprint(nodes) => {
+                nodes.insert_ahead(encoded);
+            }
+            Store::Full(_) | Store::Bitstate(_) => {}
+        }
+    }
+
+    /// Takes back what [`Builder::insert_ahead`] inserted for successors
+    /// that were not added after all (the commit stopped before them).
+    pub(crate) fn forget_ahead(&mut self) {
+        match &mut self.graph.nodes {
+            Store::Fingerprint(nodes) => nodes.forget_ahead(),
+            Store::Full(_) | Store::Bitstate(_) => {}
+        }
+    }
+
     /// Whether the node `encoded` ([`encode_successor`] for this store) is
     /// stored (taken for visited, for a bit-state store).
     pub(crate) fn contains_encoded(&self, encoded: &Encoded) -> bool {
