@@ -629,12 +629,21 @@ fn start_moving<F: std::borrow::Borrow<FamilyModes>>(
     waits: &Waits,
 ) -> bool {
     let before: SmallVec<[bool; 32]> = SmallVec::from_slice(moves);
+    // An operation conflicts with some mover's future exactly when it
+    // conflicts with their union (a family written by one and touched by
+    // the other, mover by mover or all at once): one union a round, not a
+    // test of every pair.
+    let mut movers = (0..before.len()).filter(|&b| before[b]);
+    let Some(first) = movers.next() else {
+        return false;
+    };
+    let mut union = fut[first].borrow().clone();
+    for b in movers {
+        union.absorb(fut[b].borrow());
+    }
     let mut changed = false;
     for (a, m) in moves.iter_mut().enumerate() {
-        if !*m
-            && (0..before.len()).any(|b| before[b] && fut[b].borrow().conflicts(&current[a]))
-            && waits.may_pass(a, &before)
-        {
+        if !*m && union.conflicts(&current[a]) && waits.may_pass(a, &before) {
             *m = true;
             changed = true;
         }
