@@ -390,6 +390,13 @@ mod tests {
         assert!(!shard.contains(crowd(tail as u64 + 5)));
     }
 
+    /// A fingerprint of one shard crowded onto few homes: one of 64 key
+    /// prefixes, then one of `low` low bits (many equal homes, and
+    /// repeats).
+    fn crowded(next: &mut impl FnMut() -> u64, low: u64) -> u64 {
+        ((next() % 64) << (64 - SHARD_BITS - 6)) | (next() % low) | 1
+    }
+
     /// Against a plain set: fingerprints crowded onto a few homes (long
     /// runs, many shifts, growths from both causes), inserted and asked
     /// in a scrambled order.
@@ -399,9 +406,7 @@ mod tests {
         let mut shard = Shard::new(FIRST_SLOTS);
         let mut plain = std::collections::HashSet::new();
         for round in 0..20_000 {
-            // One of 64 key prefixes, then a few low bits: many equal
-            // homes, and repeats.
-            let fp = ((next() % 64) << (64 - SHARD_BITS - 6)) | (next() % 512) | 1;
+            let fp = crowded(&mut next, 512);
             assert_eq!(shard.insert(fp), plain.insert(fp), "{fp:x}");
             if round % 1000 == 0 {
                 assert_ordered(&shard);
@@ -412,7 +417,7 @@ mod tests {
             assert!(shard.contains(fp));
         }
         for _ in 0..20_000 {
-            let fp = ((next() % 64) << (64 - SHARD_BITS - 6)) | (next() % 1024) | 1;
+            let fp = crowded(&mut next, 1024);
             assert_eq!(shard.contains(fp), plain.contains(&fp), "{fp:x}");
         }
     }
@@ -426,7 +431,7 @@ mod tests {
         let mut shard = Shard::new(FIRST_SLOTS);
         let mut plain = std::collections::HashSet::new();
         for round in 0..40_000 {
-            let fp = ((next() % 64) << (64 - SHARD_BITS - 6)) | (next() % 512) | 1;
+            let fp = crowded(&mut next, 512);
             if next().is_multiple_of(3) {
                 assert_eq!(shard.remove(fp), plain.remove(&fp), "remove {fp:x}");
             } else {
