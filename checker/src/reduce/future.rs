@@ -884,6 +884,17 @@ impl FamilyModes {
         conflict(t1, w1, t2, w2)
     }
 
+    /// The touched word and the written word, when at most 64 families
+    /// are counted (none: both 0).
+    #[inline]
+    pub(crate) fn one_words(&self) -> Option<[u64; 2]> {
+        match &self.bits {
+            ModeBits::None => Some([0; 2]),
+            ModeBits::One(w) => Some(*w),
+            ModeBits::Many(_) => None,
+        }
+    }
+
     /// Adds every use of `other`.
     pub(crate) fn absorb(&mut self, other: &FamilyModes) {
         if let (ModeBits::One([t1, w1]), ModeBits::One([t2, w2])) = (&mut self.bits, &other.bits) {

@@ -342,6 +342,7 @@ pub(crate) fn analyse(
     // past them, the futures turned round by family answer, at a cost per
     // family used rather than per actor.
     let mut by_family: Option<ByFamily> = None;
+    let mut same_rows: SmallVec<[([u64; 2], u64); 4]> = SmallVec::new();
     let mut rows_filled = 0;
     let mut conflicts = |a: usize, row: &mut [u64]| {
         let cur = &current[a];
@@ -360,17 +361,34 @@ pub(crate) fn analyse(
             .flatten()
             .map(|wg| cur.without(families.family(wg) as usize));
         let cur = relaxed.as_ref().unwrap_or(cur);
+        // Actors doing the same operation (readers of one variable,
+        // workers on one channel) have the same row: up to 64 actors,
+        // the rows of the last few operations are kept by their words.
+        let words = (row.len() == 1).then(|| cur.one_words()).flatten();
+        if let Some(&(_, same)) = words.and_then(|w| same_rows.iter().find(|(x, _)| *x == w)) {
+            row[0] |= same;
+            return;
+        }
+        let mut one = [0u64];
+        let own: &mut [u64] = if words.is_some() { &mut one } else { row };
         rows_filled += 1;
         if by_family.is_none() && rows_filled <= DIRECT_ROWS {
             for (b, f) in fut.iter().enumerate() {
                 if f.conflicts(cur) {
-                    row[b / 64] |= 1 << (b % 64);
+                    own[b / 64] |= 1 << (b % 64);
                 }
             }
         } else {
             by_family
                 .get_or_insert_with(|| ByFamily::of(&fut, n))
-                .conflicting(cur, row);
+                .conflicting(cur, own);
+        }
+        if let Some(w) = words {
+            row[0] |= one[0];
+            if same_rows.len() == same_rows.inline_size() {
+                same_rows.remove(0);
+            }
+            same_rows.push((w, one[0]));
         }
     };
     let w = joins.words;
@@ -659,19 +677,21 @@ fn first_movers(
     actors: &[Actors],
     asleep: &[bool],
 ) -> (SmallVec<[bool; 32]>, SmallVec<[bool; 32]>) {
-    let mut has_enabled: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
-    let mut has_awake: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
+    // (The moving actors first hold those with a transition awake, the
+    // sleepers those with one enabled; both are set from there in place.)
+    let mut moves: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
+    let mut sleeps: SmallVec<[bool; 32]> = smallvec::smallvec![false; n];
     for (xs, &sleeping) in actors.iter().zip(asleep) {
         for a in xs.iter() {
-            has_enabled[a] = true;
-            has_awake[a] |= !sleeping;
+            sleeps[a] = true;
+            moves[a] |= !sleeping;
         }
     }
     let clock = n - 1;
-    let moves = (0..n)
-        .map(|a| has_awake[a] || (a == clock && !has_enabled[a]))
-        .collect();
-    let sleeps = (0..n).map(|a| has_enabled[a] && !has_awake[a]).collect();
+    moves[clock] |= !sleeps[clock];
+    for (s, &m) in sleeps.iter_mut().zip(&moves) {
+        *s &= !m;
+    }
     (moves, sleeps)
 }
 
