@@ -184,6 +184,11 @@ impl FingerprintStore {
     /// added (the commit stopped before them: a bound cut the search).
     pub(crate) fn forget_ahead(&mut self) {
         let ahead = &mut self.ahead;
+        // (Asked after every commit, also on one thread, where nothing is
+        // inserted ahead.)
+        if ahead.fingerprints.is_empty() {
+            return;
+        }
         if let Visited::Set(set) = &mut self.visited {
             for (&fp, &new) in ahead.fingerprints[ahead.next..]
                 .iter()

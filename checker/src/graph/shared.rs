@@ -129,6 +129,10 @@ pub(crate) fn decode_shared_into(
     bytes[at] != 0
 }
 
+/// (Inlined: called for every global of every successor encoded; left to
+/// the compiler, it went out of line when an unrelated module changed,
+/// +2.4 % instructions on lastzero(10) with the default store.)
+#[inline(always)]
 fn encode_value(out: &mut Vec<u8>, v: Value) {
     let (tag, payload) = match v {
         Value::Nil => (NIL, None),

@@ -342,7 +342,7 @@ pub(crate) fn analyse(
     // past them, the futures turned round by family answer, at a cost per
     // family used rather than per actor.
     let mut by_family: Option<ByFamily> = None;
-    let mut same_rows: SmallVec<[([u64; 2], u64); 4]> = SmallVec::new();
+    let mut last_row: Option<([u64; 2], u64)> = None;
     let mut rows_filled = 0;
     let mut conflicts = |a: usize, row: &mut [u64]| {
         let cur = &current[a];
@@ -362,12 +362,16 @@ pub(crate) fn analyse(
             .map(|wg| cur.without(families.family(wg) as usize));
         let cur = relaxed.as_ref().unwrap_or(cur);
         // Actors doing the same operation (readers of one variable,
-        // workers on one channel) have the same row: up to 64 actors,
-        // the rows of the last few operations are kept by their words.
+        // workers on one channel) have the same row, and the closures meet
+        // them one after the other: up to 64 actors, the last row is kept
+        // with its operation's words. (The last four kept cost more on
+        // fanout(6) than they saved.)
         let words = (row.len() == 1).then(|| cur.one_words()).flatten();
-        if let Some(&(_, same)) = words.and_then(|w| same_rows.iter().find(|(x, _)| *x == w)) {
-            row[0] |= same;
-            return;
+        if let (Some(w), Some((x, same))) = (words, last_row) {
+            if w == x {
+                row[0] |= same;
+                return;
+            }
         }
         let mut one = [0u64];
         let own: &mut [u64] = if words.is_some() { &mut one } else { row };
@@ -385,10 +389,7 @@ pub(crate) fn analyse(
         }
         if let Some(w) = words {
             row[0] |= one[0];
-            if same_rows.len() == same_rows.inline_size() {
-                same_rows.remove(0);
-            }
-            same_rows.push((w, one[0]));
+            last_row = Some((w, one[0]));
         }
     };
     let w = joins.words;
