@@ -652,7 +652,10 @@ fn start_moving<F: std::borrow::Borrow<FamilyModes>>(
     // conflicts with their union (a family written by one and touched by
     // the other, mover by mover or all at once): one union a round, not a
     // test of every pair.
-    let mut movers = (0..before.len()).filter(|&b| before[b]);
+    // (A future of no family adds nothing; it is left out, so that the
+    // union starts from one with the state's words.)
+    let mut movers =
+        (0..before.len()).filter(|&b| before[b] && !fut[b].borrow().halves().0.is_empty());
     let Some(first) = movers.next() else {
         return false;
     };
