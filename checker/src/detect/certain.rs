@@ -311,7 +311,8 @@ pub(crate) fn reword_for_bitstate(bug: &mut Bug) {
 /// earlier states) nor in `found`, flagged [`Bug::certain_before_cut`]. The search keeps them only if a bound cuts
 /// it. Cheap when nothing is certain: a blocked goroutine that a goroutine
 /// able to move now may release (through a global its code uses, or a
-/// handle its frames hold) is ruled out before the whole analysis.
+/// handle its frames hold), or one such a goroutine releases, and so on, is
+/// ruled out before the whole analysis.
 pub(crate) fn record_in_state(
     prog: &Program,
     future: &ProgramFuture,
@@ -321,39 +322,23 @@ pub(crate) fn record_in_state(
     found: &mut BTreeMap<BugKey, Bug>,
     path: impl FnOnce() -> Vec<Transition>,
 ) {
-    let moves = moving(state, transitions);
-    let stuck = |g: usize| !moves[g] && !state.goroutines[g].spinning;
-    // (Most states: every goroutine can move.)
-    if !(0..state.goroutines.len()).any(stuck) {
-        return;
-    }
     // The sites of the leaks found so far (a goroutine blocked at one is
     // not looked at again).
-    let known_sites: FxHashSet<Site> = known
-        .keys()
-        .chain(found.keys())
-        .filter(|k| k.kind == BugKind::Leak)
-        .filter_map(|k| match k.sites.as_slice() {
-            [site] => Some(*site),
-            _ => None,
-        })
-        .collect();
-    let known = |g: usize| known_sites.contains(&state.goroutines[g].site());
-    let open = (0..state.goroutines.len()).any(|g| {
-        stuck(g)
-            && !known(g)
-            && wake::blocked(prog, state, &state.goroutines[g])
-                .is_some_and(|b| !released_by_moving(future, state, g, &b, &moves))
-    });
-    if !open {
+    let known_sites = || -> FxHashSet<Site> {
+        known
+            .keys()
+            .chain(found.keys())
+            .filter(|k| k.kind == BugKind::Leak)
+            .filter_map(|k| match k.sites.as_slice() {
+                [site] => Some(*site),
+                _ => None,
+            })
+            .collect()
+    };
+    let Some((new, sure)) = certain_in_state(prog, future, state, transitions, known_sites, true)
+    else {
         return;
-    }
-    let blocked: Vec<usize> = (0..state.goroutines.len()).filter(|&g| stuck(g)).collect();
-    let sure = blocked_forever(prog, future, state, &blocked);
-    let new: Vec<usize> = sure.iter().copied().filter(|&g| !known(g)).collect();
-    if new.is_empty() {
-        return;
-    }
+    };
     let path = path();
     for g in new {
         let finding = leak(state, g, &sure, true);
@@ -365,17 +350,97 @@ pub(crate) fn record_in_state(
     }
 }
 
-/// Whether a goroutine able to move now (`moves`) may release goroutine
-/// `g`, blocked with `b`: one whose code changes an object `g` waits on
-/// through a global, or holds a handle to it in a frame and changes
-/// objects held in locals (for a channel: does what would release `g`).
-/// Each case implies that [`blocked_forever`] finds `g` releasable.
-fn released_by_moving(
+/// The goroutines of `state` certainly blocked forever and not at one of
+/// the `known` sites (asked only when some goroutine is blocked), with all
+/// those certainly blocked forever, as positions; `None` when there are
+/// none that are not known. `screen`: rule out
+/// first, cheaply, the blocked goroutines that one able to move may
+/// release, directly or along a chain of waits (the search's way;
+/// without it, the whole analysis decides alone, as the referee does).
+fn certain_in_state(
+    prog: &Program,
+    future: &ProgramFuture,
+    state: &State,
+    transitions: &[Transition],
+    known: impl FnOnce() -> FxHashSet<Site>,
+    screen: bool,
+) -> Option<(Vec<usize>, Vec<usize>)> {
+    let moves = moving(state, transitions);
+    let stuck = |g: usize| !moves[g] && !state.goroutines[g].spinning;
+    let blocked: SmallVec<[usize; 16]> =
+        (0..state.goroutines.len()).filter(|&g| stuck(g)).collect();
+    // (Most states: every goroutine can move.)
+    if blocked.is_empty() {
+        return None;
+    }
+    let known_sites = known();
+    let known = |g: usize| known_sites.contains(&state.goroutines[g].site());
+    if screen && screened_out(prog, future, state, &blocked, moves, &known).is_some() {
+        return None;
+    }
+    let sure = blocked_forever(prog, future, state, &blocked);
+    let new: Vec<usize> = sure.iter().copied().filter(|&g| !known(g)).collect();
+    (!new.is_empty()).then_some((new, sure))
+}
+
+/// Whether every one of the `blocked` goroutines that is not `known` may
+/// be released: by a goroutine that moves now (`moves`), or by a blocked
+/// one shown releasable so, and so on (a chain of waits, as philosophers
+/// waiting on each other's forks make, is undone link by link). A blocked
+/// goroutine whose wait the semantics does not describe is never certain,
+/// so it releases as a moving one does; one that is `known` is left out
+/// (it could only release more). Each release found implies that
+/// [`blocked_forever`] finds the goroutine releasable, so `Some` means it
+/// finds none that is not known: `Some` with how many links of chains
+/// were undone past the first round.
+fn screened_out(
+    prog: &Program,
+    future: &ProgramFuture,
+    state: &State,
+    blocked: &[usize],
+    moves: SmallVec<[bool; 16]>,
+    known: &impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let mut free = moves;
+    let mut waits: SmallVec<[(usize, wake::Blocked); 4]> = SmallVec::new();
+    for &g in blocked.iter().filter(|&&g| !known(g)) {
+        match wake::blocked(prog, state, &state.goroutines[g]) {
+            Some(b) if !released_by_free(future, state, g, &b, &free) => waits.push((g, b)),
+            Some(_) | None => free[g] = true,
+        }
+    }
+    // (Most states: none left.)
+    let mut chained = 0;
+    while !waits.is_empty() {
+        let before = waits.len();
+        waits.retain(|(g, b)| {
+            let released = released_by_free(future, state, *g, b, &free);
+            if released {
+                free[*g] = true;
+            }
+            !released
+        });
+        if waits.len() == before {
+            return None;
+        }
+        chained += before - waits.len();
+    }
+    Some(chained)
+}
+
+/// Whether one of the goroutines marked in `free` (able to move now, or
+/// shown releasable in turn) may release goroutine `g`, blocked with `b`:
+/// one whose code changes an object `g` waits on through a global, or
+/// holds a handle to it in a frame and changes objects held in locals (for
+/// a channel: does what would release `g`). Each case implies that
+/// [`blocked_forever`] finds `g` releasable, given that it finds each
+/// goroutine in `free` able to move or releasable.
+fn released_by_free(
     future: &ProgramFuture,
     state: &State,
     g: usize,
     b: &wake::Blocked,
-    moves: &[bool],
+    free: &[bool],
 ) -> bool {
     let holds = |h: usize, o: ObjRef| {
         state.goroutines[h].frames.iter().any(|f| {
@@ -403,7 +468,7 @@ fn released_by_moving(
                 },
             )
         });
-        for h in (0..state.goroutines.len()).filter(|&h| h != g && moves[h]) {
+        for h in (0..state.goroutines.len()).filter(|&h| h != g && free[h]) {
             let code = future.of_goroutine(&state.goroutines[h]);
             let may = match chan_ops {
                 Some(ops) => code.may_do(ops, o, &state.globals, holds(h, o)),
@@ -420,4 +485,46 @@ fn released_by_moving(
         }
     }
     false
+}
+
+/// The referee of the search's cheap screen ([`screened_out`]): in each
+/// state reachable from the start of `prog` (breadth-first, up to `budget`
+/// states), the goroutines certainly blocked forever as the search finds
+/// them and as the whole analysis alone finds them, which must be the
+/// same. `Ok` with how many states the screen ruled out only by undoing a
+/// chain of waits; `Err` with the first state where the two differ. For
+/// the test suite.
+#[doc(hidden)]
+pub fn referee_screen(prog: &Program, budget: usize) -> Result<usize, String> {
+    let start = semantics::initial_state(prog).map_err(|f| format!("{f:?}"))?;
+    let future = ProgramFuture::new(prog);
+    let (mut chains, mut differ) = (0, None);
+    let _ = crate::counterexample::verdict::reachable(
+        prog,
+        &start,
+        budget,
+        &crate::explore::Budget::default(),
+        |s| {
+            let transitions = semantics::enabled(prog, s);
+            let certain = |screen| {
+                certain_in_state(prog, &future, s, &transitions, FxHashSet::default, screen)
+                    .map(|(new, _)| new)
+            };
+            let (by_search, alone) = (certain(true), certain(false));
+            let moves = moving(s, &transitions);
+            let blocked: Vec<usize> = (0..s.goroutines.len())
+                .filter(|&g| !moves[g] && !s.goroutines[g].spinning)
+                .collect();
+            let screened = screened_out(prog, &future, s, &blocked, moves, &|_| false);
+            chains += usize::from(screened.is_some_and(|n| n > 0));
+            if by_search != alone {
+                differ = Some(format!(
+                    "certainly blocked forever: {by_search:?} by the search, {alone:?} by the \
+                     whole analysis, in {s:?}"
+                ));
+            }
+            differ.is_some()
+        },
+    );
+    differ.map_or(Ok(chains), Err)
 }

@@ -20,6 +20,8 @@ use crate::state::{GoroutineId, Site, State};
 
 pub mod blocking;
 pub(crate) mod certain;
+#[doc(hidden)]
+pub use certain::referee_screen;
 pub mod distinct;
 pub(crate) mod race;
 
