@@ -88,7 +88,7 @@ pub(crate) fn code_while_frozen(
         match seen[pc] {
             UNWALKED => {
                 seen[pc] = envs.len() as u32;
-                envs.push(env.clone());
+                envs.push(Env::from_slice(&env));
             }
             k => {
                 let before = &mut envs[k as usize];
@@ -99,7 +99,7 @@ pub(crate) fn code_while_frozen(
                 // what both ways agree on, so that a loop is walked again
                 // only while its locals lose known values.
                 join(before, &env);
-                env = before.clone();
+                env = Env::from_slice(before);
             }
         }
         steps += 1;
@@ -110,7 +110,7 @@ pub(crate) fn code_while_frozen(
                 Some(Value::Bool(true)) => stack.push((next, env)),
                 Some(Value::Bool(false)) => stack.push((target.index(), env)),
                 _ => {
-                    stack.push((target.index(), env.clone()));
+                    stack.push((target.index(), Env::from_slice(&env)));
                     stack.push((next, env));
                 }
             },
@@ -168,7 +168,7 @@ pub(crate) fn code_while_frozen(
                 }
                 ops::local_destinations(op, |d| set(&mut env, d.index(), None));
                 for p in nexts {
-                    stack.push((p, env.clone()));
+                    stack.push((p, Env::from_slice(&env)));
                 }
             }
         }
@@ -190,10 +190,12 @@ fn covers(general: &Env, env: &Env) -> bool {
 
 /// Makes `into` unknown wherever `other` differs.
 fn join(into: &mut Env, other: &Env) {
-    let n = into.len().max(other.len());
-    for i in 0..n {
-        if slot(into, i) != slot(other, i) {
-            set(into, i, None);
+    if into.len() < other.len() {
+        into.resize(other.len(), Some(Value::Nil));
+    }
+    for (i, x) in into.iter_mut().enumerate() {
+        if x.is_some() && *x != slot(other, i) {
+            *x = None;
         }
     }
 }
@@ -244,6 +246,9 @@ fn known(state: &State, env: &Env, e: &Expr) -> Option<Value> {
     if !only_known(env, e) {
         return None;
     }
-    let locals: SmallVec<[Value; 8]> = env.iter().map(|v| v.unwrap_or(Value::Nil)).collect();
+    let mut locals: SmallVec<[Value; 8]> = SmallVec::with_capacity(env.len());
+    for v in env {
+        locals.push(v.unwrap_or(Value::Nil));
+    }
     eval(state, &locals, e).ok()
 }
