@@ -15,7 +15,7 @@ use super::{cover, Bound, Bounds, Budget, Coverage, ModelError, Stats};
 use weft_models::syntax::BugKind;
 
 use crate::detect::{self, Bug, BugKey};
-use crate::graph::{Builder, Node, StateId};
+use crate::graph::{Builder, StateId};
 use crate::semantics::FailureKind;
 
 /// The search's state between batches, and the commit of each.
@@ -49,9 +49,10 @@ impl Committer<'_, '_> {
     pub(super) fn commit(&mut self, exps: &mut [Expansion]) -> Result<bool, ModelError> {
         // With several nodes (several threads), the successors' lookups in
         // a fingerprint set are done first, in parallel by shard, with the
-        // answers the commit in order would find; unless a node takes its
-        // steps here (its successors are not known yet).
-        if exps.len() > 1 && !exps.iter().any(|e| e.commit_steps) {
+        // answers the commit in order would find; unless a node asks the
+        // graph for the cycle proviso (which must see only the nodes before
+        // it) and may take more steps here.
+        if exps.len() > 1 && !exps.iter().any(|e| e.proviso) {
             self.builder.insert_ahead(exps.iter().flat_map(|e| {
                 e.steps.taken.iter().filter_map(|taken| match taken.next {
                     expand::Next::Encoded(start, end) => Some(&e.steps.encoded[start..end]),
@@ -97,48 +98,26 @@ impl Committer<'_, '_> {
             expand::adopt(&mut self.certain, std::mem::take(&mut e.certain), || {
                 self.builder.graph().path_to(s)
             });
-            if e.commit_steps {
-                let state = e
-                    .state
-                    .as_ref()
-                    .expect("internal weft bug: an expansion left to commit without its state");
-                if let Some(v) = e.view.as_mut() {
-                    // The cycle proviso (breadth-first form): a persistent set that
-                    // leads back to a state already visited is not enough. (Asked
-                    // here, of the graph as every earlier node left it.)
-                    let partial = v.persistent.iter().any(|&p| !p);
-                    let back = partial
-                        && (0..e.transitions.len())
-                            .filter(|&i| v.persistent[i])
-                            .any(|i| {
-                                e.outcomes[i].as_deref().is_some_and(|(o, _)| {
-                                    o.failure.is_none()
-                                        && self
-                                            .builder
-                                            .graph()
-                                            .contains(&Node::awake(o.state.clone()))
-                                })
-                            });
-                    if back {
-                        v.persistent.iter_mut().for_each(|p| *p = true);
-                    }
+            if e.proviso {
+                // The cycle proviso (breadth-first form): a persistent set
+                // that leads back to a state already visited is not enough.
+                // (Asked here, of the graph as every earlier node left it.)
+                let steps = &e.steps;
+                let back = steps.taken.iter().any(|taken| match taken.next {
+                    expand::Next::Encoded(start, end) => self
+                        .builder
+                        .contains_encoded(&steps.encoded[start..end]),
+                    expand::Next::Failed => false,
+                });
+                if back {
+                    self.take_the_rest(e);
                 }
-                let how = self.expander.encode_for(&e.parts);
-                self.expander.take_steps(
-                    state,
-                    &e.transitions,
-                    e.view.as_deref(),
-                    &mut e.outcomes,
-                    &e.in_sleep,
-                    e.fair,
-                    how,
-                    &mut e.steps,
-                );
             }
             let mut crashes = 0u32;
             for taken in e.steps.taken.drain(..) {
                 let expand::Taken {
                     t,
+                    index: _,
                     sites,
                     events,
                     failure,
@@ -227,5 +206,63 @@ impl Committer<'_, '_> {
             }
         }
         Ok(false)
+    }
+
+    /// Takes the steps of `e` that its persistent set left out, the cycle
+    /// proviso having found that the set leads back to a visited state:
+    /// then every transition is explored. They join the steps taken, in
+    /// transition order, as if all had been taken at once.
+    fn take_the_rest(&self, e: &mut Expansion) {
+        let state = e
+            .state
+            .as_ref()
+            .expect("internal weft bug: an expansion left to the cycle proviso without its state");
+        let view = e
+            .view
+            .as_mut()
+            .expect("internal weft bug: an expansion left to the cycle proviso without its view");
+        // The rest, as the set to take (a step known to crash was taken).
+        view.persistent.iter_mut().for_each(|p| *p = true);
+        for taken in &e.steps.taken {
+            view.persistent[taken.index as usize] = false;
+        }
+        let mut rest = expand::Steps::default();
+        self.expander.take_steps(
+            state,
+            &e.transitions,
+            Some(view),
+            &mut e.outcomes,
+            &e.in_sleep,
+            e.fair,
+            self.expander.encode_for(&e.parts),
+            &mut rest,
+        );
+        view.persistent.iter_mut().for_each(|p| *p = true);
+        // Merged by transition, the rest's successors after the set's.
+        let steps = &mut e.steps;
+        let shift = steps.encoded.len();
+        steps.encoded.extend_from_slice(&rest.encoded);
+        let set = std::mem::take(&mut steps.taken);
+        let mut set = set.into_iter().peekable();
+        let mut others = rest.taken.into_iter().map(|mut taken| {
+            if let expand::Next::Encoded(start, end) = taken.next {
+                taken.next = expand::Next::Encoded(start + shift, end + shift);
+            }
+            taken
+        });
+        let mut other = others.next();
+        while set.peek().is_some() || other.is_some() {
+            let from_set = match (set.peek(), &other) {
+                (Some(a), Some(b)) => a.index < b.index,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            let next = if from_set {
+                set.next()
+            } else {
+                std::mem::replace(&mut other, others.next())
+            };
+            steps.taken.extend(next);
+        }
     }
 }

@@ -56,6 +56,8 @@ pub(super) enum Next {
 pub(super) struct Taken {
     /// The transition.
     pub t: Transition,
+    /// Its position among the node's enabled transitions.
+    pub index: u32,
     /// The instructions it reached (coverage).
     pub sites: SmallVec<[Site; 4]>,
     /// Its events.
@@ -87,9 +89,9 @@ pub(super) struct Expansion {
     pub s: StateId,
     /// Its breadth-first depth.
     pub depth: usize,
-    /// Its state, kept when the commit needs it: to take the steps itself
-    /// (`commit_steps`), or to note where goroutines stand blocked
-    /// (bit-state search of a program that may cycle).
+    /// Its state, kept when the commit needs it: to take the steps the
+    /// cycle proviso may add (`proviso`), or to note where goroutines
+    /// stand blocked (bit-state search of a program that may cycle).
     pub state: Option<State>,
     /// Its part ids in the full store (empty for the other stores, whose
     /// nodes are encoded whole).
@@ -104,9 +106,9 @@ pub(super) struct Expansion {
     /// The reduction's view, when the search reduces; on a full level,
     /// every transition is in its persistent set.
     pub view: Option<Box<StateView>>,
-    /// The outcome of the steps taken so far, when the commit takes the
-    /// steps (`commit_steps`): the persistent set's and those the
-    /// reduction took to learn whether they crash.
+    /// The outcome of the steps taken to learn whether they crash and
+    /// left out of the persistent set, kept when the commit may take them
+    /// (`proviso`).
     /// (Boxed: a slot's vector is kept from batch to batch, and a state
     /// with many enabled transitions would keep a kilobyte or more per
     /// slot in it.)
@@ -115,16 +117,18 @@ pub(super) struct Expansion {
     pub in_sleep: SmallVec<[bool; 16]>,
     /// True on a level expanded fully (the ignoring proviso).
     pub fair: bool,
-    /// True when the commit decides the set to explore (the cycle proviso
-    /// asks the graph) and takes the steps; else `steps` holds them.
-    pub commit_steps: bool,
+    /// True when the persistent set leaves transitions out and the commit
+    /// asks the graph whether it leads back to a visited state (the cycle
+    /// proviso): if it does, the commit takes the others too.
+    pub proviso: bool,
     /// True when the state is terminal with a goroutine left (a deadlock or
     /// a leak; a callback runner still waiting is not a goroutine in Go).
     pub stuck: bool,
     /// True when a context made at a known site waits for its cancel in
     /// the state (a context leak, if the state is terminal).
     pub context_pending: bool,
-    /// The steps taken (unless `commit_steps`).
+    /// The steps taken: the persistent set's (the cycle proviso may add
+    /// the others at the commit).
     pub steps: Steps,
 }
 
@@ -281,44 +285,37 @@ impl Expander<'_> {
             matches!(o, crate::state::Object::Context(c)
                 if c.cancel == crate::semantics::context::CancelStatus::Pending && c.site.is_some())
         });
-        // The cycle proviso asks the graph whether the persistent set leads
-        // back to a visited state: the commit decides the set then and takes
-        // the steps; the persistent set's steps are taken here, in parallel.
-        e.commit_steps = view.is_some() && !self.use_sleep;
-        if e.commit_steps {
-            if let Some(v) = &view {
-                for i in (0..transitions.len()).filter(|&i| v.persistent[i]) {
-                    outcome(&mut outcomes, i);
-                }
-            }
-        } else {
-            let how = self.encode_for(&e.parts);
-            self.take_steps(
-                &state,
-                &transitions,
-                view.as_ref(),
-                &mut outcomes,
-                &e.in_sleep,
-                fair,
-                how,
-                &mut e.steps,
-            );
-        }
+        // The cycle proviso asks the graph whether a persistent set that
+        // leaves transitions out leads back to a visited state: the commit
+        // decides, and takes the others then. The set's steps are taken
+        // here, in parallel, as everywhere else (without sleep sets, a
+        // successor's node does not depend on which siblings are taken).
+        e.proviso = !self.use_sleep
+            && view
+                .as_ref()
+                .is_some_and(|v| v.persistent.iter().any(|&p| !p));
+        let how = self.encode_for(&e.parts);
+        self.take_steps(
+            &state,
+            &transitions,
+            view.as_ref(),
+            &mut outcomes,
+            &e.in_sleep,
+            fair,
+            how,
+            &mut e.steps,
+        );
         // What the commit does not read is dropped here, on the thread that
         // made it; the slot's buffers are reused by the next batch.
-        e.view = if e.commit_steps {
-            view.map(Box::new)
-        } else {
-            None
-        };
-        if !e.commit_steps {
+        e.view = if e.proviso { view.map(Box::new) } else { None };
+        if !e.proviso {
             // Steps taken only to ask whether they crash: their states are
             // dropped here, not by whichever thread reuses the slot.
             outcomes.clear();
         }
         e.outcomes = outcomes;
         e.transitions = transitions;
-        e.state = if e.commit_steps || self.keep_states {
+        e.state = if e.proviso || self.keep_states {
             Some(state)
         } else {
             state.give_back();
@@ -429,6 +426,7 @@ impl Expander<'_> {
             if failure.is_some() {
                 steps.taken.push(Taken {
                     t: t.clone(),
+                    index: i as u32,
                     sites,
                     events,
                     failure,
@@ -459,6 +457,7 @@ impl Expander<'_> {
             node.state.give_back();
             steps.taken.push(Taken {
                 t: t.clone(),
+                index: i as u32,
                 sites,
                 events,
                 failure: None,

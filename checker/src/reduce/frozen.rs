@@ -66,17 +66,52 @@ pub(crate) fn code_while_frozen(
         return None;
     }
     let code = &prog.funcs.get(fr.func.index())?.code;
+    // (This thread's buffers, kept from walk to walk: a walk's vectors
+    // grown afresh each time were reallocated several times a walk, and
+    // with two threads those reallocations waited on malloc's arena locks
+    // for chunks the other thread had freed.)
+    let mut buffers = WALK.take();
+    let out = walk(future, state, fr, code, frozen, open, &mut buffers);
+    WALK.set(buffers);
+    out
+}
+
+/// Buffers of [`code_while_frozen`], kept by each thread.
+#[derive(Default)]
+struct Walk {
+    seen: Vec<u32>,
+    envs: Vec<Env>,
+    stack: Vec<(usize, Env)>,
+}
+
+thread_local! {
+    static WALK: std::cell::Cell<Walk> = std::cell::Cell::new(Walk::default());
+}
+
+/// The walk of [`code_while_frozen`] from frame `fr`, whose function's
+/// code is `code`, in `buffers`.
+fn walk(
+    future: &ProgramFuture,
+    state: &State,
+    fr: &crate::state::Frame,
+    code: &[weft_models::ir::Instr],
+    frozen: &dyn Fn(ObjRef) -> bool,
+    open: &dyn Fn(ObjRef) -> bool,
+    buffers: &mut Walk,
+) -> Option<CodeFuture> {
     let mut out = CodeFuture::default();
     // The locals at each instruction walked, as general as every way the
     // walk reached it: a way whose locals this covers adds nothing. (By
     // instruction, an index into `envs`: the walk meets few of a
     // function's instructions, and an empty table of environments was a
     // tenth of its cost.)
-    let mut seen: Vec<u32> = vec![UNWALKED; code.len()];
-    let mut envs: Vec<Env> = Vec::new();
+    let Walk { seen, envs, stack } = buffers;
+    seen.clear();
+    seen.resize(code.len(), UNWALKED);
+    envs.clear();
+    stack.clear();
     let mut steps = 0;
-    let mut stack: Vec<(usize, Env)> =
-        vec![(fr.pc.index(), fr.locals.iter().map(|&v| Some(v)).collect())];
+    stack.push((fr.pc.index(), fr.locals.iter().map(|&v| Some(v)).collect()));
     while let Some((pc, mut env)) = stack.pop() {
         let Some(instr) = code.get(pc) else {
             continue;
