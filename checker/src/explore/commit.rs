@@ -104,9 +104,9 @@ impl Committer<'_, '_> {
                 // (Asked here, of the graph as every earlier node left it.)
                 let steps = &e.steps;
                 let back = steps.taken.iter().any(|taken| match taken.next {
-                    expand::Next::Encoded(start, end) => self
-                        .builder
-                        .contains_encoded(&steps.encoded[start..end]),
+                    expand::Next::Encoded(start, end) => {
+                        self.builder.contains_encoded(&steps.encoded[start..end])
+                    }
                     expand::Next::Failed => false,
                 });
                 if back {
@@ -238,31 +238,17 @@ impl Committer<'_, '_> {
             &mut rest,
         );
         view.persistent.iter_mut().for_each(|p| *p = true);
-        // Merged by transition, the rest's successors after the set's.
+        // All in transition order (each successor's bytes are found by
+        // its range, the rest's after the set's).
         let steps = &mut e.steps;
         let shift = steps.encoded.len();
         steps.encoded.extend_from_slice(&rest.encoded);
-        let set = std::mem::take(&mut steps.taken);
-        let mut set = set.into_iter().peekable();
-        let mut others = rest.taken.into_iter().map(|mut taken| {
+        steps.taken.extend(rest.taken.into_iter().map(|mut taken| {
             if let expand::Next::Encoded(start, end) = taken.next {
                 taken.next = expand::Next::Encoded(start + shift, end + shift);
             }
             taken
-        });
-        let mut other = others.next();
-        while set.peek().is_some() || other.is_some() {
-            let from_set = match (set.peek(), &other) {
-                (Some(a), Some(b)) => a.index < b.index,
-                (Some(_), None) => true,
-                (None, _) => false,
-            };
-            let next = if from_set {
-                set.next()
-            } else {
-                std::mem::replace(&mut other, others.next())
-            };
-            steps.taken.extend(next);
-        }
+        }));
+        steps.taken.sort_by_key(|taken| taken.index);
     }
 }

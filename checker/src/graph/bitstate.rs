@@ -271,15 +271,8 @@ impl BitStore {
         Seen::New(id)
     }
 
-    /// Whether `node` is taken for visited: waiting, or its bits all set.
-    pub(crate) fn contains(&self, node: &Node) -> bool {
-        let mut buf = Vec::new();
-        encode_for(&mut buf, node);
-        self.contains_encoded(&buf)
-    }
-
-    /// [`BitStore::contains`] for a node another thread encoded
-    /// ([`encode_for`]).
+    /// Whether a node another thread encoded ([`encode_for`]) is taken for
+    /// visited: waiting, or its bits all set.
     pub(crate) fn contains_encoded(&self, encoded: &[u8]) -> bool {
         let (h, _) = split(encoded);
         self.positions(h).all(|p| self.bits[p])

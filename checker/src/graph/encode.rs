@@ -211,6 +211,7 @@ impl NodeStore {
     }
 
     /// The id of `node`, if stored.
+    #[cfg(test)]
     pub(crate) fn find(&self, node: &Node) -> Option<u32> {
         let mut key = Vec::new();
         let mut part = Vec::new();

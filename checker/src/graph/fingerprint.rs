@@ -251,13 +251,6 @@ impl FingerprintStore {
         (id, true)
     }
 
-    /// Whether the fingerprint of `node` is known.
-    pub(crate) fn contains(&self, node: &Node) -> bool {
-        let mut buf = Vec::new();
-        encode_for(&mut buf, node);
-        self.contains_encoded(&buf)
-    }
-
     /// Whether the fingerprint of a node another thread encoded
     /// ([`encode_for`]) is known.
     pub(crate) fn contains_encoded(&self, encoded: &[u8]) -> bool {

@@ -378,16 +378,6 @@ impl Graph {
         (0..self.len() as StateId).map(|s| self.state(s))
     }
 
-    /// Whether this node is stored (for a fingerprint store: whether its
-    /// fingerprint is).
-    pub(crate) fn contains(&self, node: &Node) -> bool {
-        match &self.nodes {
-            Store::Full(nodes) => nodes.find(node).is_some(),
-            Store::Fingerprint(nodes) => nodes.contains(node),
-            Store::Bitstate(nodes) => nodes.contains(node),
-        }
-    }
-
     /// How many distinct states the nodes hold (with sleep sets, a state
     /// may be stored once per sleep set it was reached with). A bit-state
     /// store keeps nothing to tell them apart: it counts its nodes. A
