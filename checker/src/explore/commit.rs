@@ -41,6 +41,11 @@ pub(super) struct Committer<'a, 'm> {
     pub covered: Coverage,
     /// The bound that cut the search, if one did.
     pub cut: Option<Bound>,
+    /// True for a search with sleep sets of a program that may run
+    /// forever: it stops at the first edge that closes a cycle, since a
+    /// cyclic graph is explored again with the cycle proviso, and only
+    /// that search counts (see `explore_graph_monitored`).
+    pub watch_cycles: bool,
 }
 
 impl Committer<'_, '_> {
@@ -168,6 +173,9 @@ impl Committer<'_, '_> {
                 };
                 if new {
                     self.queue.push_back(id);
+                } else if self.watch_cycles && self.builder.closes_cycle(s, id) {
+                    self.builder.abandon(s);
+                    return Ok(true);
                 }
             }
             self.builder.close(

@@ -275,6 +275,11 @@ impl Node {
     }
 }
 
+/// How many parent links [`Builder::closes_cycle`] follows up from a node
+/// at most: a cycle longer than this is found after the search, as any
+/// other (a bound on the work of one edge, not on what is found).
+const CYCLE_LINKS: usize = 64;
+
 /// The explored state graph. Nodes are expanded in id order, so the
 /// expanded ones are a prefix of the ids.
 pub struct Graph {
@@ -326,6 +331,10 @@ pub struct Graph {
     /// cancel (a context leak); bit-state stores only: where what only a
     /// cycle shows is looked for after the search.
     open_blocked: std::collections::BTreeMap<(BugKind, crate::state::Site), StateId>,
+    /// Set when the search met an edge back to an ancestor in the tree of
+    /// first discoveries (see [`Builder::closes_cycle`]): the graph has a
+    /// cycle, whether or not the search went on to store it.
+    cycle_seen: bool,
 }
 
 impl Graph {
@@ -538,6 +547,9 @@ impl Graph {
     /// itself or a later one, so every cycle but a self-loop has an
     /// unknown edge: the one into its smallest id.)
     pub(crate) fn has_cycle(&self) -> bool {
+        if self.cycle_seen {
+            return true;
+        }
         if !self.edges {
             // Kept without edges only when every run is finite.
             return false;
@@ -622,6 +634,7 @@ impl Graph {
             asleep: BitVec::new(),
             open: BitVec::new(),
             open_blocked: std::collections::BTreeMap::new(),
+            cycle_seen: false,
         }
     }
 }
@@ -695,6 +708,7 @@ impl Builder {
                 asleep: BitVec::new(),
                 open: BitVec::new(),
                 open_blocked: std::collections::BTreeMap::new(),
+                cycle_seen: false,
             },
         }
     }
@@ -924,6 +938,32 @@ impl Builder {
                 self.graph.open_blocked.insert(site, s);
             }
         }
+    }
+
+    /// Whether the edge from `u`, the node being expanded, to `v`, a node
+    /// stored before, closes a cycle that the parent links show: `v` is `u`
+    /// or one of its ancestors in the tree of first discoveries, found
+    /// within [`CYCLE_LINKS`] links up (ids fall along the links, so the
+    /// walk stops once it passes below `v`). Marks the graph as having a
+    /// cycle when it does. Only with parent links in memory (the full
+    /// store); false otherwise.
+    pub(crate) fn closes_cycle(&mut self, u: StateId, v: StateId) -> bool {
+        let g = &mut self.graph;
+        if v > u || !matches!(g.nodes, Store::Full(_)) {
+            return false;
+        }
+        let mut at = u;
+        for _ in 0..=CYCLE_LINKS {
+            if at == v {
+                g.cycle_seen = true;
+                return true;
+            }
+            match g.parent.parent(at) {
+                Some(p) if p >= v => at = p,
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// Leaves `s` unexpanded after all (a bound cut the search while it was
