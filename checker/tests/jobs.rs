@@ -22,6 +22,14 @@ fn on_threads(n: usize, prog: &Program, bounds: &Bounds, reduction: Reduction) -
         .build()
         .expect("a thread pool");
     pool.install(|| match explore_with(prog, bounds, reduction) {
+        // (And the full store's bytes: it holds the same whether or not
+        // the commit found some successors ahead. A fingerprint set cut
+        // part way keeps the room it grew for insertions ahead.)
+        Ok(o) if o.stats.store == StoreKind::Full => format!(
+            "{}\nbytes per state {}",
+            essence(&o),
+            o.stats.bytes_per_state
+        ),
         Ok(o) => essence(&o),
         Err(e) => format!("error {e} at {:?}", e.path),
     })
