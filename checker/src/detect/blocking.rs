@@ -110,6 +110,11 @@ pub fn detect(prog: &Program, graph: &Graph, bugs: &mut BTreeMap<BugKey, Bug>) {
         // Goroutines blocked in every state of the component.
         let (mut stuck, any_move) = blocked_goroutines(prog, &rep);
         for &s in &comp[1..] {
+            // (Once none is left, the other states cannot add one: a
+            // fingerprint store rebuilds each state by replaying its path.)
+            if stuck.is_empty() {
+                break;
+            }
             let (b, _) = blocked_goroutines(prog, &graph.state(s));
             stuck.retain(|g| b.contains(g));
         }

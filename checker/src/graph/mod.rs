@@ -944,12 +944,12 @@ impl Builder {
     /// stored before, closes a cycle that the parent links show: `v` is `u`
     /// or one of its ancestors in the tree of first discoveries, found
     /// within [`CYCLE_LINKS`] links up (ids fall along the links, so the
-    /// walk stops once it passes below `v`). Marks the graph as having a
-    /// cycle when it does. Only with parent links in memory (the full
-    /// store); false otherwise.
+    /// walk stops once it passes below `v`) and among the links still in
+    /// memory (a store that drops nodes writes the older ones to a file).
+    /// Marks the graph as having a cycle when it does.
     pub(crate) fn closes_cycle(&mut self, u: StateId, v: StateId) -> bool {
         let g = &mut self.graph;
-        if v > u || !matches!(g.nodes, Store::Full(_)) {
+        if v > u {
             return false;
         }
         let mut at = u;
@@ -958,7 +958,7 @@ impl Builder {
                 g.cycle_seen = true;
                 return true;
             }
-            match g.parent.parent(at) {
+            match g.parent.parent_in_memory(at) {
                 Some(p) if p >= v => at = p,
                 _ => return false,
             }

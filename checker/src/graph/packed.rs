@@ -184,6 +184,14 @@ impl Parents {
     }
 
     /// Bytes held in memory (for statistics).
+    /// [`Parents::parent`] when node `s`'s link is still in memory (not yet
+    /// written to the file); `None` for the start, and for a link on disk.
+    pub(crate) fn parent_in_memory(&self, s: u32) -> Option<u32> {
+        let at = (s as usize).checked_sub(self.written)?;
+        let &(p, _) = self.links.get(at)?;
+        (p != NO_PARENT).then_some(p)
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
         self.links.capacity() * 8
             + self.wide.capacity() * 8
