@@ -208,6 +208,29 @@ pub fn fanout(n: usize) -> String {
     scenario("fanout", &globals, &main, "")
 }
 
+/// workers(n): `n` goroutines (main the last) loop forever, each taking
+/// one mutex to flip a shared bit, then a second mutex to flip another:
+/// a server's workers, whose state graph cycles. Everything they do
+/// conflicts on one of the two mutexes, so a reduction saves little; the
+/// search with sleep sets stops at its first cycle and the one with the
+/// cycle proviso counts.
+// The benchmarks and tests/peers.rs use it; the other tests that include
+// this file do not.
+#[allow(dead_code)]
+pub fn workers(n: usize) -> String {
+    let globals = vec![
+        "Mutex(\"mu\")".to_string(),
+        "Mutex(\"mu2\")".to_string(),
+        "Var(\"x\", 0)".to_string(),
+        "Var(\"y\", 0)".to_string(),
+    ];
+    let body = "Loop([Lock(\"mu\"), Let(\"v\", \"x\"), If(\"v < 1\", [Set(\"x\", \"v + 1\")], [Set(\"x\", 0)]), Unlock(\"mu\"), \
+                Lock(\"mu2\"), Let(\"w\", \"y\"), If(\"w < 1\", [Set(\"y\", \"w + 1\")], [Set(\"y\", 0)]), Unlock(\"mu2\")])";
+    let mut main: Vec<String> = (1..n).map(|_| format!("Go(body: [{body}])")).collect();
+    main.push(body.to_string());
+    scenario("workers", &globals, &main, "")
+}
+
 /// The gops FindAll scenario of the corpus (`scenarios/gops/`) with `n`
 /// processes and `k` tokens: the buggy one (a deadlock when n > k) or the
 /// fix that returns the token before sending.

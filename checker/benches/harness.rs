@@ -59,9 +59,10 @@ enum Family {
     GopsFixed,
     Pipeline,
     Fanout,
+    Workers,
 }
 
-const FAMILIES: [Family; 10] = [
+const FAMILIES: [Family; 11] = [
     Family::Independent,
     Family::Readers,
     Family::Lastzero,
@@ -72,6 +73,7 @@ const FAMILIES: [Family; 10] = [
     Family::GopsFixed,
     Family::Pipeline,
     Family::Fanout,
+    Family::Workers,
 ];
 
 impl Family {
@@ -87,6 +89,7 @@ impl Family {
             Family::GopsFixed => "gops-fixed",
             Family::Pipeline => "pipeline",
             Family::Fanout => "fanout",
+            Family::Workers => "workers",
         }
     }
 
@@ -129,6 +132,8 @@ impl Family {
             (Family::Pipeline, true) => vec![(2, 2)],
             (Family::Fanout, false) => vec![(2, 0), (4, 0), (6, 0)],
             (Family::Fanout, true) => vec![(2, 0)],
+            (Family::Workers, false) => vec![(2, 0), (3, 0), (4, 0)],
+            (Family::Workers, true) => vec![(2, 0)],
         };
         v
     }
@@ -146,6 +151,7 @@ impl Family {
             Family::GopsFixed => families::gops(a, b, true),
             Family::Pipeline => families::pipeline(a, b),
             Family::Fanout => families::fanout(a),
+            Family::Workers => families::workers(a),
         }
     }
 
@@ -163,7 +169,8 @@ impl Family {
             | Family::Gops
             | Family::GopsFixed
             | Family::Pipeline
-            | Family::Fanout => Reduction::Por,
+            | Family::Fanout
+            | Family::Workers => Reduction::Por,
         }
     }
 
@@ -180,6 +187,7 @@ impl Family {
             Family::GopsFixed => promela::gops(a, b, true),
             Family::Pipeline => promela::pipeline(a, b),
             Family::Fanout => promela::fanout(a),
+            Family::Workers => promela::workers(a),
         }
     }
 
@@ -202,6 +210,7 @@ impl Family {
             Family::Gops | Family::GopsFixed | Family::Pipeline | Family::Fanout => {
                 "loom: no Go channels or select"
             }
+            Family::Workers => "loom: its executions must end",
             _ => "loom: at most 4 threads besides main",
         }
     }
@@ -704,15 +713,20 @@ fn table(rows: &[Row], quick: bool, spin: bool) -> String {
          *weft* runs on one thread (`--jobs 1`); *weft-allcores* is the same search on every core \
          (`--jobs all`, the default of `weft check`), on the largest size of each family and on \
          lastzero(13), with the full store; *weft-fingerprint-one* and *weft-fingerprint* the same two with \
-         `--store fingerprint` (what `weft check`'s default store, `auto`, takes for these families, \
-         whose runs all end: no complete runs counted, no edges kept); these four rows are each the \
+         `--store fingerprint` (what `weft check`'s default store, `auto`, takes for the families \
+         whose runs all end: no complete runs counted, no edges kept; for workers, whose runs never \
+         end, `auto` takes the full store, and the fingerprint store keeps edges and rebuilds the states \
+         of the bottom components by replaying their paths); these four rows are each the \
          median of three runs, taken in three rounds spread over the bench (before the first family, \
          halfway, after the last), each round running the four in turn: a slow spell of the machine \
          (they last minutes here) then falls on one round of a row at most. \
          indexer is written as the Go program is, a slice of 128 slots and a probing loop \
          (`families::indexer_slice`), and weft's rows use `--reduction dpor` (stateless DPOR: the \
          stateful reduction sees `table[h]` as any slot); `weft-none` is the plain search of the \
-         same program, and there is no `weft-before` row (the old harness had no slices).{}\n",
+         same program, and there is no `weft-before` row (the old harness had no slices). \
+         workers (goroutines looping forever over two mutexes, main among them) is the one family \
+         whose state graph cycles: weft searches it with persistent sets and the cycle proviso, \
+         without sleep sets, and counts no complete runs; loom cannot run it (its executions must end).{}\n",
         if quick { "-quick" } else { "" },
         if quick { " -- --quick" } else { "" },
         today(),

@@ -94,6 +94,12 @@ fn cases() -> Vec<Case> {
             promela: promela::fanout(2),
             loom: None,
         },
+        Case {
+            name: "workers",
+            weft: families::workers(2),
+            promela: promela::workers(2),
+            loom: None,
+        },
     ]
 }
 

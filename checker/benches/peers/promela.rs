@@ -112,3 +112,14 @@ pub fn fanout(n: usize) -> String {
         runs(&procs)
     )
 }
+
+/// Mirrors `families::workers(n)`: `init` starts the `n` workers.
+pub fn workers(n: usize) -> String {
+    let procs: Vec<String> = (0..n).map(|_| "run W()".to_string()).collect();
+    format!(
+        "bit mu;\nbit mu2;\nbyte x;\nbyte y;\n\
+         proctype W() {{\n  byte v;\n  byte w;\n  do\n  :: atomic {{ mu == 0 -> mu = 1 }};\n     v = x;\n     if :: v < 1 -> x = v + 1 :: else -> x = 0 fi;\n     mu = 0;\n     atomic {{ mu2 == 0 -> mu2 = 1 }};\n     w = y;\n     if :: w < 1 -> y = w + 1 :: else -> y = 0 fi;\n     mu2 = 0\n  od\n}}\n\
+         init {{\n{}\n}}\n",
+        runs(&procs)
+    )
+}
