@@ -4,6 +4,11 @@
 //! something can still release is not (see `checker/src/detect/certain.rs`).
 
 use std::path::{Path, PathBuf};
+
+// (Its corpus of compiled scenarios; the rest is other tests'.)
+#[allow(dead_code)]
+#[path = "support/alike.rs"]
+mod alike;
 use std::process::{Command, Output};
 
 fn weft(args: &[&str]) -> Output {
@@ -290,24 +295,6 @@ fn a_goroutine_that_can_still_be_released_is_not_reported_under_a_cut() {
     }
 }
 
-/// Every `*.ron` under the bundled corpus, sorted.
-fn corpus() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios")];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("the corpus reads") {
-            let path = entry.expect("the corpus reads").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "ron") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// The search rules out cheaply the blocked goroutines that one able to
 /// move may release, directly or along a chain of waits (a philosopher
 /// waiting for a fork whose holder waits for the next fork, whose holder
@@ -317,16 +304,11 @@ fn corpus() -> Vec<PathBuf> {
 #[test]
 fn the_screen_before_the_certainty_analysis_loses_no_leak_on_the_corpus() {
     let mut chains = Vec::new();
-    for path in corpus() {
-        let text = std::fs::read_to_string(&path).expect("the scenario reads");
-        let file = weft_models::span::SourceFile::new(path.display().to_string(), text);
-        let Ok(prog) = weft_models::compile(&file, &[]) else {
-            continue;
-        };
-        match weft_checker::detect::referee_screen(&prog, 3_000) {
+    for (path, prog) in alike::corpus() {
+        match weft_checker::counterexample::verdict::referee_screen(&prog, 3_000) {
             Ok(0) => {}
-            Ok(n) => chains.push((path.display().to_string(), n)),
-            Err(e) => panic!("{}: {e}", path.display()),
+            Ok(n) => chains.push((path, n)),
+            Err(e) => panic!("{path}: {e}"),
         }
     }
     // The chains were undone somewhere, the philosophers among them.

@@ -1297,7 +1297,7 @@ fn the_screen_before_the_certainty_analysis_loses_no_leak_on_generated_scenarios
     let diffs = par_map(&seeds, |seed| {
         let sc = generate(seed);
         let (_, prog) = compile(&sc).ok()?;
-        match weft_checker::detect::referee_screen(&prog, 2_000) {
+        match weft_checker::counterexample::verdict::referee_screen(&prog, 2_000) {
             Ok(n) => {
                 chains.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
                 None

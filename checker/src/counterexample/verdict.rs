@@ -27,7 +27,7 @@ use weft_models::ir::Program;
 use weft_models::syntax::BugKind;
 
 use crate::counterexample::replay::Trace;
-use crate::detect::{self, blocking, race, Bug, BugKey, Finding};
+use crate::detect::{self, blocking, certain, race, Bug, BugKey, Finding};
 use crate::explore::{Bound, Budget};
 use crate::graph::{Builder, Graph, Node, StateId};
 use crate::reduce::ProgramFuture;
@@ -391,4 +391,47 @@ pub fn key_of(bug: &Bug) -> BugKey {
         kind: bug.kind,
         sites,
     }
+}
+
+/// The referee of the search's cheap screen before the certainty analysis
+/// (`detect::certain::screened_out`): in each state reachable from the
+/// start of `prog` (breadth-first, up to `budget` states), the goroutines certainly blocked forever as the search finds
+/// them and as the whole analysis alone finds them, which must be the
+/// same. `Ok` with how many states the screen ruled out only by undoing a
+/// chain of waits; `Err` with the first state where the two differ. For
+/// the test suite.
+#[doc(hidden)]
+pub fn referee_screen(prog: &Program, budget: usize) -> Result<usize, String> {
+    let start = semantics::initial_state(prog).map_err(|f| format!("{f:?}"))?;
+    let future = ProgramFuture::new(prog);
+    let (mut chains, mut differ) = (0, None);
+    let _ = reachable(prog, &start, budget, &Budget::default(), |s| {
+        let transitions = semantics::enabled(prog, s);
+        let certain = |screen| {
+            certain::certain_in_state(
+                prog,
+                &future,
+                s,
+                &transitions,
+                rustc_hash::FxHashSet::default,
+                screen,
+            )
+            .map(|(new, _)| new)
+        };
+        let (by_search, alone) = (certain(true), certain(false));
+        let moves = certain::moving(s, &transitions);
+        let blocked: Vec<usize> = (0..s.goroutines.len())
+            .filter(|&g| !moves[g] && !s.goroutines[g].spinning)
+            .collect();
+        let screened = certain::screened_out(prog, &future, s, &blocked, moves, &|_| false);
+        chains += usize::from(screened.is_some_and(|n| n > 0));
+        if by_search != alone {
+            differ = Some(format!(
+                "certainly blocked forever: {by_search:?} by the search, {alone:?} by the \
+                     whole analysis, in {s:?}"
+            ));
+        }
+        differ.is_some()
+    });
+    differ.map_or(Ok(chains), Err)
 }

@@ -244,7 +244,7 @@ pub(crate) fn blocked_among(
 }
 
 /// Per goroutine of `state`, whether it moves in one of `transitions`.
-fn moving(state: &State, transitions: &[Transition]) -> SmallVec<[bool; 16]> {
+pub(crate) fn moving(state: &State, transitions: &[Transition]) -> SmallVec<[bool; 16]> {
     let mut moves: SmallVec<[bool; 16]> = smallvec::smallvec![false; state.goroutines.len()];
     for t in transitions {
         for a in t.actors() {
@@ -357,7 +357,7 @@ pub(crate) fn record_in_state(
 /// first, cheaply, the blocked goroutines that one able to move may
 /// release, directly or along a chain of waits (the search's way;
 /// without it, the whole analysis decides alone, as the referee does).
-fn certain_in_state(
+pub(crate) fn certain_in_state(
     prog: &Program,
     future: &ProgramFuture,
     state: &State,
@@ -393,7 +393,7 @@ fn certain_in_state(
 /// [`blocked_forever`] finds the goroutine releasable, so `Some` means it
 /// finds none that is not known: `Some` with how many links of chains
 /// were undone past the first round.
-fn screened_out(
+pub(crate) fn screened_out(
     prog: &Program,
     future: &ProgramFuture,
     state: &State,
@@ -485,46 +485,4 @@ fn released_by_free(
         }
     }
     false
-}
-
-/// The referee of the search's cheap screen ([`screened_out`]): in each
-/// state reachable from the start of `prog` (breadth-first, up to `budget`
-/// states), the goroutines certainly blocked forever as the search finds
-/// them and as the whole analysis alone finds them, which must be the
-/// same. `Ok` with how many states the screen ruled out only by undoing a
-/// chain of waits; `Err` with the first state where the two differ. For
-/// the test suite.
-#[doc(hidden)]
-pub fn referee_screen(prog: &Program, budget: usize) -> Result<usize, String> {
-    let start = semantics::initial_state(prog).map_err(|f| format!("{f:?}"))?;
-    let future = ProgramFuture::new(prog);
-    let (mut chains, mut differ) = (0, None);
-    let _ = crate::counterexample::verdict::reachable(
-        prog,
-        &start,
-        budget,
-        &crate::explore::Budget::default(),
-        |s| {
-            let transitions = semantics::enabled(prog, s);
-            let certain = |screen| {
-                certain_in_state(prog, &future, s, &transitions, FxHashSet::default, screen)
-                    .map(|(new, _)| new)
-            };
-            let (by_search, alone) = (certain(true), certain(false));
-            let moves = moving(s, &transitions);
-            let blocked: Vec<usize> = (0..s.goroutines.len())
-                .filter(|&g| !moves[g] && !s.goroutines[g].spinning)
-                .collect();
-            let screened = screened_out(prog, &future, s, &blocked, moves, &|_| false);
-            chains += usize::from(screened.is_some_and(|n| n > 0));
-            if by_search != alone {
-                differ = Some(format!(
-                    "certainly blocked forever: {by_search:?} by the search, {alone:?} by the \
-                     whole analysis, in {s:?}"
-                ));
-            }
-            differ.is_some()
-        },
-    );
-    differ.map_or(Ok(chains), Err)
 }

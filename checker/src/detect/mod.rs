@@ -20,8 +20,6 @@ use crate::state::{GoroutineId, Site, State};
 
 pub mod blocking;
 pub(crate) mod certain;
-#[doc(hidden)]
-pub use certain::referee_screen;
 pub mod distinct;
 pub(crate) mod race;
 
