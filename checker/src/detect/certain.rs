@@ -353,10 +353,10 @@ pub(crate) fn record_in_state(
 /// The goroutines of `state` certainly blocked forever and not at one of
 /// the `known` sites (asked only when some goroutine is blocked), with all
 /// those certainly blocked forever, as positions; `None` when there are
-/// none that are not known. `screen`: rule out
-/// first, cheaply, the blocked goroutines that one able to move may
-/// release, directly or along a chain of waits (the search's way;
-/// without it, the whole analysis decides alone, as the referee does).
+/// none that are not known. `screen`: rule out first, cheaply, the blocked
+/// goroutines that one able to move may release, directly or along a
+/// chain of waits ([`screened_out`], the search's way); without it the
+/// whole analysis decides alone, as the referee does.
 pub(crate) fn certain_in_state(
     prog: &Program,
     future: &ProgramFuture,
