@@ -285,6 +285,20 @@ fn on_chains_of_loads_the_reduction_finds_exactly_what_the_exhaustive_search_fin
     );
 }
 
+/// The default reduction on workers looping under mutexes
+/// (`gen_memory::generate_lock_loops`): where persistent sets lean on the
+/// mutexes held, and most graphs are cyclic (the cycle proviso).
+#[test]
+fn on_lock_loops_the_reduction_finds_exactly_what_the_exhaustive_search_finds() {
+    referee_seeds(
+        "por referee on lock loops",
+        "WEFT_POR_LOCKS",
+        "locks",
+        gen_memory::generate_lock_loops,
+        Reduction::Por,
+    );
+}
+
 /// The default reduction on fan-outs in the shape of gops'
 /// (`gen_memory::generate_fanouts`): workers asleep while main ranges over
 /// a channel that a closer closes after a WaitGroup's `Wait`.

@@ -46,6 +46,9 @@ pub(super) struct Committer<'a, 'm> {
     /// cyclic graph is explored again with the cycle proviso, and only
     /// that search counts (see `explore_graph_monitored`).
     pub watch_cycles: bool,
+    /// The level (depth) of the nodes being committed, and the id of the
+    /// first node of the next level (for the cycle proviso).
+    pub level: (usize, StateId),
 }
 
 impl Committer<'_, '_> {
@@ -103,15 +106,26 @@ impl Committer<'_, '_> {
             expand::adopt(&mut self.certain, std::mem::take(&mut e.certain), || {
                 self.builder.graph().path_to(s)
             });
+            if depth != self.level.0 {
+                // The first node of its level: every node of the next
+                // level is stored after it.
+                self.level = (depth, self.builder.graph().len() as StateId);
+            }
             if e.proviso {
                 // The cycle proviso (breadth-first form): a persistent set
-                // that leads back to a state already visited is not enough.
-                // (Asked here, of the graph as every earlier node left it.)
-                let steps = &e.steps;
+                // that leads to a state of this level or an earlier one is
+                // not enough. Every cycle of the graph has such an edge (a
+                // successor's level is at most one more), so every cycle
+                // passes a node where every enabled transition is taken. A
+                // successor already stored in the next level closes no
+                // cycle there: it joins two paths of the same length (two
+                // orders of independent steps, most often). (Asked here,
+                // of the graph as every earlier node left it.)
+                let (steps, next_level) = (&e.steps, self.level.1);
                 let back = steps.taken.iter().any(|taken| match taken.next {
-                    expand::Next::Encoded(start, end) => {
-                        self.builder.contains_encoded(&steps.encoded[start..end])
-                    }
+                    expand::Next::Encoded(start, end) => self
+                        .builder
+                        .stored_below(&steps.encoded[start..end], next_level),
                     expand::Next::Failed => false,
                 });
                 if back {

@@ -265,7 +265,15 @@ impl Expander<'_> {
                 outcome(&mut outcomes, i);
                 outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some())
             };
-            reduce::analyse(prog, f, &state, &transitions, in_sleep, &mut crashing)
+            reduce::analyse(
+                prog,
+                f,
+                &state,
+                &transitions,
+                in_sleep,
+                !self.use_sleep,
+                &mut crashing,
+            )
         });
         // The ignoring proviso (see checker/README.md): on levels that recur
         // along every infinite path, every enabled transition is taken, as

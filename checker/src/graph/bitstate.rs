@@ -278,6 +278,17 @@ impl BitStore {
         self.positions(h).all(|p| self.bits[p])
     }
 
+    /// The id of a node another thread encoded ([`encode_for`]) whose
+    /// bits are all set: its own while it waits in the frontier, else
+    /// [`super::UNKNOWN`] (expanded, or another node's bits).
+    pub(crate) fn find_encoded(&self, encoded: &[u8]) -> Option<u32> {
+        let (h, bytes) = split(encoded);
+        if !self.positions(h).all(|p| self.bits[p]) {
+            return None;
+        }
+        Some(self.waiting_id(h as u64, bytes).unwrap_or(super::UNKNOWN))
+    }
+
     /// Takes node `id`, the next one not taken, to expand it: its bytes
     /// ([`encode_node`]); it stays waiting until [`BitStore::close`].
     pub(crate) fn take_next(&mut self, id: u32) -> Option<&[u8]> {

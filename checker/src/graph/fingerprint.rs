@@ -251,6 +251,22 @@ impl FingerprintStore {
         (id, true)
     }
 
+    /// The id of a node another thread encoded ([`encode_for`]), if its
+    /// fingerprint is known: [`UNKNOWN`] without ids.
+    pub(crate) fn find_encoded(&self, encoded: &[u8]) -> Option<u32> {
+        let (fp, _, _) = split(encoded);
+        match &self.visited {
+            Visited::Ids {
+                fingerprints,
+                index,
+                ..
+            } => index
+                .find(fp, |&id| fingerprints[id as usize] == fp)
+                .copied(),
+            Visited::Set(set) => (set.contains(fp) && !self.ahead.pending(fp)).then_some(UNKNOWN),
+        }
+    }
+
     /// Whether the fingerprint of a node another thread encoded
     /// ([`encode_for`]) is known.
     pub(crate) fn contains_encoded(&self, encoded: &[u8]) -> bool {

@@ -801,6 +801,19 @@ impl Builder {
         }
     }
 
+    /// True when a successor encoded by another thread (as
+    /// [`Builder::add_encoded`] takes it) is stored with an id below
+    /// `first`, or stored and its id unknown (a fingerprint set without
+    /// ids, a bit-state node no longer waiting).
+    pub(crate) fn stored_below(&self, encoded: &Encoded, first: StateId) -> bool {
+        let id = match &self.graph.nodes {
+            Store::Full(nodes) => nodes.find_encoded(encoded),
+            Store::Fingerprint(nodes) => nodes.find_encoded(encoded),
+            Store::Bitstate(nodes) => nodes.find_encoded(encoded),
+        };
+        id.is_some_and(|id| id < first || id == UNKNOWN)
+    }
+
     /// [`Builder::add`] for a successor encoded by the thread that made it
     /// ([`encode_successor`] for this store, against the node being
     /// expanded).

@@ -367,6 +367,96 @@ fn successors(op: &Op, pc: usize, len: usize, next: &mut Vec<usize>, funcs: &mut
     });
 }
 
+/// The pcs of one function reachable from `start` along `edges` (its
+/// instructions' successors and the functions each runs), never entering
+/// a pc for which `stop` holds, with the functions those pcs run.
+fn reach(
+    edges: &[(Vec<usize>, Vec<FuncId>)],
+    start: usize,
+    stop: impl Fn(usize) -> bool,
+) -> (Vec<usize>, Vec<FuncId>) {
+    let len = edges.len();
+    let mut seen = vec![false; len];
+    let mut stack = vec![start];
+    let mut pcs = Vec::new();
+    let mut calls = Vec::new();
+    while let Some(p) = stack.pop() {
+        if p >= len || seen[p] || stop(p) {
+            continue;
+        }
+        seen[p] = true;
+        pcs.push(p);
+        calls.extend(edges[p].1.iter().copied());
+        stack.extend(edges[p].0.iter().copied());
+    }
+    (pcs, calls)
+}
+
+/// The code a goroutine may run before it takes a held mutex, for the
+/// persistent sets of plain states ([`super::plain::PlainTables::before`]):
+/// per global below 64 that a `Lock` names, per instruction, the plain
+/// words ([`CodeFuture::plain_words`]) of the code reachable from it
+/// without executing a `Lock` of that global. Functions called or started
+/// on the way count whole (`whole`, as any function's code sees them),
+/// their own `Lock`s included: an over-approximation.
+fn before_locks(
+    prog: &Program,
+    edges: &[Vec<(Vec<usize>, Vec<FuncId>)>],
+    single: &[Vec<CodeFuture>],
+    whole: &[CodeFuture],
+) -> super::plain::BeforeLocks {
+    let locked = |op: &Op| match op {
+        Op::Lock {
+            mutex: Expr::Global(g),
+        } if g.0 < 64 => Some(g.0),
+        _ => None,
+    };
+    let mut targets: Vec<u32> = prog
+        .funcs
+        .iter()
+        .flat_map(|f| f.code.iter().filter_map(|i| locked(&i.op)))
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    // (Words join as the summaries merge: a part without words makes
+    // the whole without.)
+    let join = |a: [u64; 2], b: Option<[u64; 2]>| Some([a[0] | b?[0], a[1] | b?[1]]);
+    let single_words: super::plain::WordsTable = single
+        .iter()
+        .map(|code| code.iter().map(CodeFuture::plain_words).collect())
+        .collect();
+    let whole_words: Vec<Option<[u64; 2]>> =
+        whole.iter().map(|w| w.foreign().plain_words()).collect();
+    targets
+        .iter()
+        .map(|&m| {
+            let tables = prog
+                .funcs
+                .iter()
+                .enumerate()
+                .map(|(f, func)| {
+                    let stop = |p: usize| locked(&func.code[p].op) == Some(m);
+                    (0..func.code.len())
+                        .map(|start| {
+                            let (pcs, calls) = reach(&edges[f], start, stop);
+                            let words = pcs
+                                .iter()
+                                .try_fold([0; 2], |w, &p| join(w, single_words[f][p]))?;
+                            calls
+                                .iter()
+                                .try_fold(words, |w, c| join(w, whole_words[c.index()]))
+                        })
+                        .collect()
+                })
+                .collect();
+            (m, tables)
+        })
+        .collect()
+}
+
 /// True when a conditional jump of `code` tests a local that holds, or is
 /// computed from, a value loaded from a variable (in any order of the
 /// instructions: a fixed point over the assignments).
@@ -531,13 +621,12 @@ impl ProgramFuture {
     /// Summarises `prog`.
     pub fn new(prog: &Program) -> ProgramFuture {
         // Per function: reachable pcs from each pc, and the functions it runs.
-        let local: Vec<Vec<(Vec<usize>, Vec<FuncId>)>> = prog
+        let edges: Vec<Vec<(Vec<usize>, Vec<FuncId>)>> = prog
             .funcs
             .iter()
             .map(|f| {
                 let len = f.code.len();
-                let edges: Vec<(Vec<usize>, Vec<FuncId>)> = f
-                    .code
+                f.code
                     .iter()
                     .enumerate()
                     .map(|(pc, i)| {
@@ -545,24 +634,14 @@ impl ProgramFuture {
                         successors(&i.op, pc, len, &mut n, &mut fs);
                         (n, fs)
                     })
-                    .collect();
-                (0..len)
-                    .map(|start| {
-                        let mut seen = vec![false; len];
-                        let mut stack = vec![start];
-                        let mut pcs = Vec::new();
-                        let mut calls = Vec::new();
-                        while let Some(p) = stack.pop() {
-                            if p >= len || seen[p] {
-                                continue;
-                            }
-                            seen[p] = true;
-                            pcs.push(p);
-                            calls.extend(edges[p].1.iter().copied());
-                            stack.extend(edges[p].0.iter().copied());
-                        }
-                        (pcs, calls)
-                    })
+                    .collect()
+            })
+            .collect();
+        let local: Vec<Vec<(Vec<usize>, Vec<FuncId>)>> = edges
+            .iter()
+            .map(|edges| {
+                (0..edges.len())
+                    .map(|start| reach(edges, start, |_| false))
                     .collect()
             })
             .collect();
@@ -629,7 +708,8 @@ impl ProgramFuture {
             .iter()
             .map(|codes| codes.iter().map(CodeFuture::plain_words).collect())
             .collect();
-        let plain = super::plain::PlainTables::new(prog, words);
+        let before = before_locks(prog, &edges, &single, &whole);
+        let plain = super::plain::PlainTables::new(prog, words, before);
         ProgramFuture {
             serial: SERIALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             plain,

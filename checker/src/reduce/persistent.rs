@@ -216,13 +216,15 @@ pub(super) fn goroutine_modes(
 }
 
 /// Analyses `state` and chooses a persistent subset of `enabled`;
-/// `asleep` says which of them sleep in the node.
+/// `asleep` says which of them sleep in the node; `held_locks`: whether
+/// the sets lean on the mutexes held ([`HeldLocks`]).
 pub(crate) fn analyse(
     prog: &Program,
     future: &ProgramFuture,
     state: &State,
     enabled: &[Transition],
     asleep: &[bool],
+    held_locks: bool,
     crashing: &mut dyn FnMut(usize) -> bool,
 ) -> StateView {
     let families = Families::of(state);
@@ -319,6 +321,9 @@ pub(crate) fn analyse(
         }
     }
     futures(&mut fut);
+    let held = (plain && held_locks)
+        .then(|| HeldLocks::of(tables, state, &fut))
+        .flatten();
     // Who joins with each actor: its partners (the actors of each
     // transition it takes part in: a rendezvous moves two goroutines) and
     // every actor whose future conflicts with its current operation. (A
@@ -342,6 +347,7 @@ pub(crate) fn analyse(
     // past them, the futures turned round by family answer, at a cost per
     // family used rather than per actor.
     let mut by_family: Option<ByFamily> = None;
+    let mut by_family_held: Option<ByFamily> = None;
     let mut last_row: Option<([u64; 2], u64)> = None;
     let mut rows_filled = 0;
     let mut conflicts = |a: usize, row: &mut [u64]| {
@@ -376,16 +382,23 @@ pub(crate) fn analyse(
         let mut one = [0u64];
         let own: &mut [u64] = if words.is_some() { &mut one } else { row };
         rows_filled += 1;
-        if by_family.is_none() && rows_filled <= DIRECT_ROWS {
-            for (b, f) in fut.iter().enumerate() {
-                if f.conflicts(cur) {
-                    own[b / 64] |= 1 << (b % 64);
+        let direct = rows_filled <= DIRECT_ROWS;
+        match &held {
+            None => conflicting(cur, &fut, &mut by_family, direct, own),
+            Some(held) => {
+                // The actors whose futures, up to a held lock, conflict;
+                // and, when some whole future conflicts beyond its held
+                // lock, whoever may release a held lock (see
+                // [`HeldLocks`]).
+                let mut within: SmallVec<[u64; 1]> = smallvec::smallvec![0; own.len()];
+                conflicting(cur, &held.within, &mut by_family_held, direct, &mut within);
+                let mut whole: SmallVec<[u64; 1]> = smallvec::smallvec![0; own.len()];
+                conflicting(cur, &fut, &mut by_family, direct, &mut whole);
+                let beyond = whole.iter().zip(&within).any(|(w, i)| w & !i != 0);
+                for (o, (i, r)) in own.iter_mut().zip(within.iter().zip(&held.releasers)) {
+                    *o |= i | if beyond { *r } else { 0 };
                 }
             }
-        } else {
-            by_family
-                .get_or_insert_with(|| ByFamily::of(&fut, n))
-                .conflicting(cur, own);
         }
         if let Some(w) = words {
             row[0] |= one[0];
@@ -469,6 +482,100 @@ pub(crate) fn analyse(
         persistent = (0..enabled.len()).map(|i| in_set(members, i)).collect();
     }
     touches.view(current, actors, persistent, false)
+}
+
+/// Adds to `out` every actor whose future (in `fut`) conflicts with
+/// `cur`: each future tested while `direct` and no [`ByFamily`] is made,
+/// else by family (made once, into `by`).
+fn conflicting(
+    cur: &FamilyModes,
+    fut: &[FamilyModes],
+    by: &mut Option<ByFamily>,
+    direct: bool,
+    out: &mut [u64],
+) {
+    if by.is_none() && direct {
+        for (b, f) in fut.iter().enumerate() {
+            if f.conflicts(cur) {
+                out[b / 64] |= 1 << (b % 64);
+            }
+        }
+    } else {
+        by.get_or_insert_with(|| ByFamily::of(fut, fut.len()))
+            .conflicting(cur, out);
+    }
+}
+
+/// The futures of the actors of a plain state up to the mutexes held in
+/// it (lock-aware persistent sets).
+///
+/// While a mutex stays locked, no goroutine passes a `Lock` of it: each
+/// moves within the code it reaches without one (`within`, from
+/// [`super::plain::PlainTables::before`], over every held mutex at once).
+/// Only a step of that code that touches the mutex (an `Unlock`) can free
+/// it; the actors whose `within` touches a held mutex are its
+/// `releasers`.
+///
+/// The closure then joins an actor to a member when its `within`
+/// conflicts with the member's operation, and every releaser when some
+/// actor's whole future conflicts with it but its `within` does not. Why
+/// that is a persistent set: take a run from the state that avoids the
+/// set, and its first step that conflicts with a member's operation, by
+/// an actor `b` outside it. Had every held mutex stayed locked until then,
+/// `b` moved within its `within` code, which then conflicts: `b` would be
+/// a member. So some step before it freed a held mutex, and the first such
+/// step was taken while all were still locked, by an actor moving within
+/// its `within` code, that touches the mutex: a releaser. But `b`'s whole
+/// future conflicts and its `within` does not, so every releaser is a
+/// member, and no step of the run is theirs. (A `Lock` waiting on a held
+/// mutex is not taken in such a run, so it is in no `within`.)
+struct HeldLocks {
+    /// Per actor, its future up to the held mutexes.
+    within: SmallVec<[FamilyModes; 16]>,
+    /// The releasers, as bits by actor.
+    releasers: SmallVec<[u64; 1]>,
+}
+
+impl HeldLocks {
+    /// The held locks of plain `state`, given the actors' whole futures
+    /// `fut` (the goroutines', then the clock's); `None` when no mutex a
+    /// `Lock` of the program names is locked.
+    fn of(
+        tables: &super::plain::PlainTables,
+        state: &State,
+        fut: &[FamilyModes],
+    ) -> Option<HeldLocks> {
+        let held = tables.held(state);
+        if held.is_empty() {
+            return None;
+        }
+        let mut releasers: SmallVec<[u64; 1]> = smallvec::smallvec![0; fut.len().div_ceil(64)];
+        let within: SmallVec<[FamilyModes; 16]> = fut
+            .iter()
+            .enumerate()
+            .map(|(b, whole)| {
+                let cut = state.goroutines.get(b).and_then(|g| {
+                    held.iter().try_fold([u64::MAX; 2], |w, &k| {
+                        let before = tables.before(k, g)?;
+                        Some([w[0] & before[0], w[1] & before[1]])
+                    })
+                });
+                let within = cut.map_or_else(|| whole.clone(), FamilyModes::one);
+                let touched = within.halves().0;
+                let frees = held.iter().any(|&k| {
+                    let m = tables.held_global(k);
+                    touched
+                        .get(m / 64)
+                        .is_some_and(|w| w & (1 << (m % 64)) != 0)
+                });
+                if frees {
+                    releasers[b / 64] |= 1 << (b % 64);
+                }
+                within
+            })
+            .collect();
+        Some(HeldLocks { within, releasers })
+    }
 }
 
 /// How many actors' rows of conflicts are found by testing every future

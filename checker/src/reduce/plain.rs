@@ -15,28 +15,43 @@
 //! unit tests compare both on every goroutine of the states of the
 //! corpus): otherwise `None`, and the caller asks the general way.
 
+use smallvec::SmallVec;
 use weft_models::ir::{Expr, Op, Program};
 
 use super::touch::{mode_of, Families, Mode};
 use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};
 
+/// Per function, per instruction: words of code, where known.
+pub(crate) type WordsTable = Vec<Vec<Option<[u64; 2]>>>;
+
+/// Per global below 64 that a `Lock` names: the global, and the words of
+/// the code reachable from each instruction without executing a `Lock` of
+/// it.
+pub(crate) type BeforeLocks = Vec<(u32, WordsTable)>;
+
 /// Per instruction of a program, what a goroutine standing there touches
 /// (its current operation) and may touch (its future), in a plain state.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PlainTables {
     /// `current[f][pc]`: the touched and written words of the operation.
-    current: Vec<Vec<Option<[u64; 2]>>>,
+    current: WordsTable,
     /// `future[f][pc]`: those of the code reachable from there, for a
     /// goroutine with one frame and nothing deferred.
-    future: Vec<Vec<Option<[u64; 2]>>>,
+    future: WordsTable,
+    /// Per global below 64 that a `Lock` names: the global, and
+    /// `[f][pc]`, the words of the code reachable from there without
+    /// executing a `Lock` of it ([`PlainTables::before`]).
+    before: BeforeLocks,
 }
 
 impl PlainTables {
     /// The tables of `prog`, given the words of the code reachable from
     /// each instruction (`future[f][pc]`: what
     /// [`super::future::CodeFuture::plain_words`] says).
-    pub(crate) fn new(prog: &Program, future: Vec<Vec<Option<[u64; 2]>>>) -> PlainTables {
+    /// `before`: the words of the code reachable from each instruction
+    /// without taking each global a `Lock` names.
+    pub(crate) fn new(prog: &Program, future: WordsTable, before: BeforeLocks) -> PlainTables {
         PlainTables {
             current: prog
                 .funcs
@@ -44,6 +59,45 @@ impl PlainTables {
                 .map(|f| f.code.iter().map(|i| operation_words(&i.op)).collect())
                 .collect(),
             future,
+            before,
+        }
+    }
+
+    /// Which globals of `state` (plain) that a `Lock` names are locked
+    /// mutexes: indices for [`Self::before`].
+    pub(crate) fn held(&self, state: &State) -> SmallVec<[usize; 4]> {
+        self.before
+            .iter()
+            .enumerate()
+            .filter(|(_, (m, _))| {
+                matches!(state.objects.get(*m as usize), Some(Object::Mutex(s)) if s.locked)
+            })
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    /// The global of held index `k` ([`Self::held`]).
+    pub(crate) fn held_global(&self, k: usize) -> usize {
+        self.before[k].0 as usize
+    }
+
+    /// What goroutine `g` may touch from now on before it executes a
+    /// `Lock` of the global of index `k` ([`Self::held`]), in a plain
+    /// state, when the table knows (as [`Self::future`]). While that
+    /// mutex stays locked, `g` moves within this code: its `Lock` there
+    /// waits.
+    pub(crate) fn before(&self, k: usize, g: &Goroutine) -> Option<[u64; 2]> {
+        if g.spinning {
+            return Some([0; 2]);
+        }
+        match g.frames.as_slice() {
+            [fr] if fr.defers.is_empty() => *self
+                .before
+                .get(k)?
+                .1
+                .get(fr.func.index())?
+                .get(fr.pc.index())?,
+            _ => None,
         }
     }
 
@@ -224,6 +278,58 @@ mod tests {
             scenarios_plain > 30 && plain_states > 1500 && checked > 4000,
             "{scenarios_plain} scenarios, {plain_states} plain states, {checked} answers"
         );
+    }
+
+    /// The code before a `Lock`: inside a loop's critical section of `mu`,
+    /// a worker reaches its `Unlock` and the other mutex's section, not
+    /// the variable it touches only after the next `Lock("mu")`; standing
+    /// at that `Lock`, nothing. Everywhere, it is within the whole future.
+    #[test]
+    fn the_code_before_a_lock_stops_at_the_lock() {
+        let prog = crate::testing::program(
+            r#"Scenario(name: "s", globals: [Mutex("mu"), Mutex("mv"), Var("x", 0), Var("y", 0)],
+                main: [Loop([Lock("mu"), Let("v", "x"), Set("x", "v + 1"), Unlock("mu"),
+                             Lock("mv"), Let("w", "y"), Set("y", "w + 1"), Unlock("mv")])])"#,
+        );
+        let future = ProgramFuture::new(&prog);
+        let tables = &future.plain;
+        let main = &prog.funcs[prog.main.index()];
+        let lock_of = |g: u32| {
+            main.code
+                .iter()
+                .position(|i| {
+                    matches!(&i.op, weft_models::ir::Op::Lock { mutex: weft_models::ir::Expr::Global(x) } if x.0 == g)
+                })
+                .expect("the Lock")
+        };
+        let (mu, mv) = (lock_of(0), lock_of(1));
+        // Index 0 of the tables is `mu` (global 0), 1 is `mv`.
+        let at = |k: usize, pc: usize| tables.before[k].1[prog.main.index()][pc];
+        assert_eq!(
+            tables.before.iter().map(|b| b.0).collect::<Vec<_>>(),
+            [0, 1]
+        );
+        assert_eq!(at(0, mu), Some([0, 0]));
+        assert_eq!(at(1, mv), Some([0, 0]));
+        // After `Lock("mu")`, before the next: mu, x (read and written),
+        // then mv and y; all written.
+        let inside = at(0, mu + 1).expect("plain code");
+        assert_eq!(inside, [0b1111, 0b1111]);
+        // After `Lock("mv")`, before the next `Lock("mv")`: y, mv, then
+        // round the loop to mu and x.
+        assert_eq!(at(1, mv + 1), Some([0b1111, 0b1111]));
+        // Inside mu's section, before `Lock("mv")`: mu and x only.
+        assert_eq!(at(1, mu + 1), Some([0b0101, 0b0101]));
+        for (k, (_, funcs)) in tables.before.iter().enumerate() {
+            for (f, pcs) in funcs.iter().enumerate() {
+                for (pc, before) in pcs.iter().enumerate() {
+                    let whole = tables.future[f][pc];
+                    if let (Some(b), Some(w)) = (before, whole) {
+                        assert_eq!([b[0] & !w[0], b[1] & !w[1]], [0, 0], "{k} {f} {pc}");
+                    }
+                }
+            }
+        }
     }
 
     /// A state is plain only while the globals' objects are all there is:

@@ -480,3 +480,84 @@ pub fn generate_fanouts(seed: u64) -> String {
         main.join(",\n    ")
     )
 }
+
+/// Random workers looping under mutexes, the bench's `workers(n)` and its
+/// kin, where the persistent sets lean on held locks
+/// (`reduce/persistent.rs`, `HeldLocks`): 2 to 4 goroutines (main among
+/// them or not), each looping (forever, or a counted number of times)
+/// over 1 to 3 critical sections of three mutexes, in any order and now
+/// and then nested, that load and store the shared variables (kept to a
+/// few values), sometimes outside any lock (a race) or atomically; a
+/// section now and then `TryLock`s, asserts on what it read, or leaves its
+/// mutex for another goroutine to unlock (Go allows that: a releaser that
+/// never took the lock, the case the sets must not miss).
+pub fn generate_lock_loops(seed: u64) -> String {
+    const LOCKS: [&str; 3] = ["m0", "m1", "m2"];
+    let mut rng = Rng::new(seed ^ 0x6c6f_636b_6c6f);
+    let workers = 2 + rng.below(2);
+    let main_loops = rng.chance(40);
+    let mut next = 0;
+    let mut body_of = |rng: &mut Rng| -> String {
+        let mut body: Vec<String> = Vec::new();
+        for _ in 0..1 + rng.below(2) {
+            let mu = rng.pick(&LOCKS);
+            let var = rng.pick(&VARS);
+            next += 1;
+            let l = format!("v{next}");
+            let access = match rng.below(8) {
+                0 => format!("AtomicLoad(\"{var}\", \"{l}\"), AtomicStore(\"{var}\", \"({l} + 1) % 2\")"),
+                1 => format!(
+                    "Let(\"{l}\", \"{var}\"), Assert(\"{l} < 2\", \"{var} out of range\"), Set(\"{var}\", \"({l} + 1) % 3\")"
+                ),
+                2 => format!("Let(\"{l}\", \"{var}\"), If(\"{l} == 1\", [Set(\"{var}\", 0)], [Set(\"{var}\", 1)])"),
+                _ => format!("Let(\"{l}\", \"{var}\"), Set(\"{var}\", \"({l} + 1) % 2\")"),
+            };
+            match rng.below(12) {
+                // Outside any lock.
+                0 => body.push(access),
+                // TryLock: the section only if it got the lock.
+                1 => {
+                    next += 1;
+                    body.push(format!(
+                        "TryLock(\"{mu}\", \"ok{next}\"), If(\"ok{next}\", [{access}, Unlock(\"{mu}\")])"
+                    ))
+                }
+                // Nested in a second mutex.
+                2 | 3 => {
+                    let inner = rng.pick(&LOCKS);
+                    if inner == mu {
+                        body.push(format!("Lock(\"{mu}\"), {access}, Unlock(\"{mu}\")"));
+                    } else {
+                        body.push(format!(
+                            "Lock(\"{mu}\"), Lock(\"{inner}\"), {access}, Unlock(\"{inner}\"), Unlock(\"{mu}\")"
+                        ));
+                    }
+                }
+                // Locked and left for another goroutine to unlock.
+                4 => body.push(format!("Lock(\"{mu}\"), {access}")),
+                // An unlock of a lock not taken here.
+                5 => body.push(format!("{access}, Unlock(\"{mu}\")")),
+                _ => body.push(format!("Lock(\"{mu}\"), {access}, Unlock(\"{mu}\")")),
+            }
+        }
+        let body = body.join(", ");
+        if rng.chance(70) {
+            format!("Loop([{body}])")
+        } else {
+            next += 1;
+            format!("For(\"i{next}\", 0, {}, [{body}])", 2 + rng.below(2))
+        }
+    };
+    let mut main = Vec::new();
+    for _ in 0..workers - usize::from(main_loops) {
+        let body = body_of(&mut rng);
+        main.push(format!("Go(body: [{body}])"));
+    }
+    if main_loops {
+        main.push(body_of(&mut rng));
+    }
+    format!(
+        "Scenario(\n  name: \"locks-{seed}\",\n  globals: [Var(\"x\", 0), Var(\"y\", 0), Var(\"z\", 0), Mutex(\"m0\"), Mutex(\"m1\"), Mutex(\"m2\")],\n  main: [\n    {}\n  ],\n)\n",
+        main.join(",\n    ")
+    )
+}
