@@ -270,17 +270,7 @@ impl FingerprintStore {
     /// Whether the fingerprint of a node another thread encoded
     /// ([`encode_for`]) is known.
     pub(crate) fn contains_encoded(&self, encoded: &[u8]) -> bool {
-        let (fp, _, _) = split(encoded);
-        match &self.visited {
-            Visited::Ids {
-                fingerprints,
-                index,
-                ..
-            } => index
-                .find(fp, |&id| fingerprints[id as usize] == fp)
-                .is_some(),
-            Visited::Set(set) => set.contains(fp) && !self.ahead.pending(fp),
-        }
+        self.find_encoded(encoded).is_some()
     }
 
     /// Takes node `id`, the frontier's front, to expand it (it is dropped

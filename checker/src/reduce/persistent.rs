@@ -1037,6 +1037,79 @@ impl ActorSets {
 mod tests {
     use super::{ActorSets, ByFamily, FamilyModes};
 
+    /// Workers loop over a store to `y` and a critical section of `mu` on
+    /// `x`. In a state where one holds `mu` and stands at its load of `x`
+    /// while the others are at their stores, those can reach `x` only
+    /// through `Lock("mu")`: with held locks, the load alone is the
+    /// persistent set; without, every worker's future writes `x` and all
+    /// are taken. A goroutine that unlocks `mu` without taking it (Go
+    /// allows it) may free it: it joins the set.
+    #[test]
+    fn a_held_mutex_keeps_the_waiting_workers_out_of_the_set() {
+        use crate::semantics::{enabled, initial_state, step, Transition};
+        use crate::state::Object;
+        use weft_models::ir::Op;
+        let body = r#"Loop([AtomicStore("y", 1), Lock("mu"), Let("v", "x"), Set("x", "(v + 1) % 2"), Unlock("mu")])"#;
+        // (Its load of `x` conflicts with the workers' stores: its own
+        // set holds them all.)
+        let releaser = r#"Loop([Let("w", "x"), Unlock("mu")])"#;
+        // (The sets, with held locks and without: with the releaser, its
+        // load conflicts only with the loading worker's future.)
+        for (third, sets) in [(body, [1, 3]), (releaser, [2, 2])] {
+            let prog = crate::testing::program(&format!(
+                r#"Scenario(name: "w", globals: [Mutex("mu"), Var("x", 0), Var("y", 0), Var("z", 0)],
+                    main: [Go(body: [{body}]), Go(body: [{body}]), {third}])"#
+            ));
+            let future = super::ProgramFuture::new(&prog);
+            // Breadth first, to a state where a goroutine stands at the
+            // load and every goroutine has a step.
+            let start = initial_state(&prog).expect("a start");
+            let mut queue = std::collections::VecDeque::from([start]);
+            let mut seen = std::collections::HashSet::new();
+            let (state, ts) = loop {
+                let s = queue.pop_front().expect("such a state is reachable");
+                let ts = enabled(&prog, &s);
+                let loading = s.goroutines.iter().any(|g| {
+                    let site = g.site();
+                    site.func != prog.main
+                        && matches!(prog.instr(site.func, site.pc).op, Op::Load { .. })
+                }) && matches!(s.objects[0], Object::Mutex(ref m) if m.locked);
+                let movers = ts
+                    .iter()
+                    .filter_map(|t| match t {
+                        Transition::Step { g, .. } => Some(*g),
+                        _ => None,
+                    })
+                    .collect::<std::collections::BTreeSet<_>>();
+                if loading && movers.len() == 3 && ts.len() == 3 {
+                    break (s, ts);
+                }
+                for t in &ts {
+                    let next = step(&prog, &s, t).state;
+                    if seen.insert(next.clone()) {
+                        queue.push_back(next);
+                    }
+                }
+            };
+            let asleep = vec![false; ts.len()];
+            for (held, want) in [(true, sets[0]), (false, sets[1])] {
+                let view =
+                    super::analyse(&prog, &future, &state, &ts, &asleep, held, &mut |_| false);
+                let chosen = view.persistent.iter().filter(|&&p| p).count();
+                assert_eq!(chosen, want, "held locks {held}, third {third}: {ts:?}");
+                // The releaser (main) is in the set with held locks, and
+                // not without.
+                let main_in = ts.iter().zip(&view.persistent).any(|(t, &p)| {
+                    p && matches!(t, Transition::Step { g, .. }
+                        if state.goroutines[*g as usize].site().func == prog.main)
+                });
+                if third == releaser {
+                    assert_eq!(main_in, held, "held locks {held}: {ts:?}");
+                }
+            }
+        }
+    }
+
     /// The closed set grown from each actor is what a plain walk of the
     /// sets reaches, over one word of actors (the word-wise walk) and
     /// over several (the queue), with rows filled on first reading and
