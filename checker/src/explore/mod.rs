@@ -322,7 +322,7 @@ fn explore_graph_monitored(
         found.1.stats.reduction = Applied::PorNotDpor(why);
         return Ok(found);
     }
-    let future = reduce::ProgramFuture::new(prog);
+    let mut future = reduce::ProgramFuture::new(prog);
     let with_sleep = Reducer {
         future: &future,
         sleep: true,
@@ -334,6 +334,7 @@ fn explore_graph_monitored(
     if !reduced.0.has_cycle() || (bitstate && finite::runs_are_finite(prog)) {
         return Ok(reduced);
     }
+    future.learn_held_locks(prog);
     let with_proviso = Reducer {
         future: &future,
         sleep: false,
@@ -879,7 +880,10 @@ mod tests {
     }
 
     fn search_with(prog: &Program, sleep: bool) -> (Graph, Outcome) {
-        let future = reduce::ProgramFuture::new(prog);
+        let mut future = reduce::ProgramFuture::new(prog);
+        if !sleep {
+            future.learn_held_locks(prog);
+        }
         let budget = Budget::new(Bounds {
             store: StoreKind::Full,
             ..Bounds::default()

@@ -367,6 +367,26 @@ fn successors(op: &Op, pc: usize, len: usize, next: &mut Vec<usize>, funcs: &mut
     });
 }
 
+/// Per function, per instruction: its successors in the function and the
+/// functions it runs (called or started).
+fn program_edges(prog: &Program) -> Vec<Vec<(Vec<usize>, Vec<FuncId>)>> {
+    prog.funcs
+        .iter()
+        .map(|f| {
+            let len = f.code.len();
+            f.code
+                .iter()
+                .enumerate()
+                .map(|(pc, i)| {
+                    let (mut n, mut fs) = (Vec::new(), Vec::new());
+                    successors(&i.op, pc, len, &mut n, &mut fs);
+                    (n, fs)
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// The pcs of one function reachable from `start` along `edges` (its
 /// instructions' successors and the functions each runs), never entering
 /// a pc for which `stop` holds, with the functions those pcs run.
@@ -621,22 +641,7 @@ impl ProgramFuture {
     /// Summarises `prog`.
     pub fn new(prog: &Program) -> ProgramFuture {
         // Per function: reachable pcs from each pc, and the functions it runs.
-        let edges: Vec<Vec<(Vec<usize>, Vec<FuncId>)>> = prog
-            .funcs
-            .iter()
-            .map(|f| {
-                let len = f.code.len();
-                f.code
-                    .iter()
-                    .enumerate()
-                    .map(|(pc, i)| {
-                        let (mut n, mut fs) = (Vec::new(), Vec::new());
-                        successors(&i.op, pc, len, &mut n, &mut fs);
-                        (n, fs)
-                    })
-                    .collect()
-            })
-            .collect();
+        let edges = program_edges(prog);
         let local: Vec<Vec<(Vec<usize>, Vec<FuncId>)>> = edges
             .iter()
             .map(|edges| {
@@ -708,8 +713,7 @@ impl ProgramFuture {
             .iter()
             .map(|codes| codes.iter().map(CodeFuture::plain_words).collect())
             .collect();
-        let before = before_locks(prog, &edges, &single, &whole);
-        let plain = super::plain::PlainTables::new(prog, words, before);
+        let plain = super::plain::PlainTables::new(prog, words);
         ProgramFuture {
             serial: SERIALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             plain,
@@ -718,6 +722,22 @@ impl ProgramFuture {
             branches_on_loads,
             dones: super::waitgroup::DoneBounds::new(prog),
         }
+    }
+
+    /// Makes the tables of the code before each `Lock`
+    /// ([`super::plain::PlainTables::before`]), which only the search with
+    /// the cycle proviso reads: made for it, not for every program (their
+    /// cost grows with the mutexes times the code).
+    pub(crate) fn learn_held_locks(&mut self, prog: &Program) {
+        let edges = program_edges(prog);
+        // A function's whole summary is the one at its first instruction.
+        let whole: Vec<CodeFuture> = self
+            .at
+            .iter()
+            .map(|codes| codes.first().cloned().unwrap_or_default())
+            .collect();
+        let before = before_locks(prog, &edges, &self.single, &whole);
+        self.plain.set_before(before);
     }
 
     /// True when a walk of `g`'s code may decide a branch on a loaded

@@ -384,7 +384,19 @@ pub(crate) fn analyse(
         rows_filled += 1;
         let direct = rows_filled <= DIRECT_ROWS;
         match &held {
-            None => conflicting(cur, &fut, &mut by_family, direct, own),
+            // (Written out, as before held locks: through the function,
+            // philosophers-fixed(8) took 1.3 % more instructions in the
+            // analysis.)
+            None if by_family.is_none() && direct => {
+                for (b, f) in fut.iter().enumerate() {
+                    if f.conflicts(cur) {
+                        own[b / 64] |= 1 << (b % 64);
+                    }
+                }
+            }
+            None => by_family
+                .get_or_insert_with(|| ByFamily::of(&fut, n))
+                .conflicting(cur, own),
             Some(held) => {
                 // The actors whose futures, up to a held lock, conflict;
                 // and, when some whole future conflicts beyond its held
@@ -1060,7 +1072,8 @@ mod tests {
                 r#"Scenario(name: "w", globals: [Mutex("mu"), Var("x", 0), Var("y", 0), Var("z", 0)],
                     main: [Go(body: [{body}]), Go(body: [{body}]), {third}])"#
             ));
-            let future = super::ProgramFuture::new(&prog);
+            let mut future = super::ProgramFuture::new(&prog);
+            future.learn_held_locks(&prog);
             // Breadth first, to a state where a goroutine stands at the
             // load and every goroutine has a step.
             let start = initial_state(&prog).expect("a start");

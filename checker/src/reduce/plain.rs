@@ -49,9 +49,9 @@ impl PlainTables {
     /// The tables of `prog`, given the words of the code reachable from
     /// each instruction (`future[f][pc]`: what
     /// [`super::future::CodeFuture::plain_words`] says).
-    /// `before`: the words of the code reachable from each instruction
-    /// without taking each global a `Lock` names.
-    pub(crate) fn new(prog: &Program, future: WordsTable, before: BeforeLocks) -> PlainTables {
+    /// (The tables of the code before each `Lock` are made apart:
+    /// [`Self::set_before`].)
+    pub(crate) fn new(prog: &Program, future: WordsTable) -> PlainTables {
         PlainTables {
             current: prog
                 .funcs
@@ -59,8 +59,16 @@ impl PlainTables {
                 .map(|f| f.code.iter().map(|i| operation_words(&i.op)).collect())
                 .collect(),
             future,
-            before,
+            before: Vec::new(),
         }
+    }
+
+    /// Sets the words of the code reachable from each instruction without
+    /// taking each global a `Lock` names
+    /// ([`super::future::ProgramFuture::learn_held_locks`]); until then no
+    /// mutex counts as held.
+    pub(crate) fn set_before(&mut self, before: BeforeLocks) {
+        self.before = before;
     }
 
     /// Which globals of `state` (plain) that a `Lock` names are locked
@@ -291,7 +299,9 @@ mod tests {
                 main: [Loop([Lock("mu"), Let("v", "x"), Set("x", "v + 1"), Unlock("mu"),
                              Lock("mv"), Let("w", "y"), Set("y", "w + 1"), Unlock("mv")])])"#,
         );
-        let future = ProgramFuture::new(&prog);
+        let mut future = ProgramFuture::new(&prog);
+        assert!(future.plain.before.is_empty());
+        future.learn_held_locks(&prog);
         let tables = &future.plain;
         let main = &prog.funcs[prog.main.index()];
         let lock_of = |g: u32| {
