@@ -414,9 +414,9 @@ fn reach(
 
 /// The code a goroutine may run before it takes a held mutex, for the
 /// persistent sets of plain states ([`super::plain::PlainTables::before`]):
-/// per global below 64 that a `Lock` names, per instruction, the plain
-/// words ([`CodeFuture::plain_words`]) of the code reachable from it
-/// without executing a `Lock` of that global. Functions called or started
+/// per global below 64 that a `Lock` or `RLock` names, per instruction,
+/// the plain words ([`CodeFuture::plain_words`]) of the code reachable
+/// from it without executing a `Lock` or `RLock` of that global. Functions called or started
 /// on the way count whole (`whole`, as any function's code sees them),
 /// their own `Lock`s included: an over-approximation.
 fn before_locks(
@@ -425,8 +425,12 @@ fn before_locks(
     single: &[Vec<CodeFuture>],
     whole: &[CodeFuture],
 ) -> super::plain::BeforeLocks {
+    // (An RWMutex's `RLock` waits too while a writer holds it.)
     let locked = |op: &Op| match op {
         Op::Lock {
+            mutex: Expr::Global(g),
+        }
+        | Op::RLock {
             mutex: Expr::Global(g),
         } if g.0 < 64 => Some(g.0),
         _ => None,

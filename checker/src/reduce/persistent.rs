@@ -521,11 +521,12 @@ fn conflicting(
 /// The futures of the actors of a plain state up to the mutexes held in
 /// it (lock-aware persistent sets).
 ///
-/// While a mutex stays locked, no goroutine passes a `Lock` of it: each
-/// moves within the code it reaches without one (`within`, from
-/// [`super::plain::PlainTables::before`], over every held mutex at once).
-/// Only a step of that code that touches the mutex (an `Unlock`) can free
-/// it; the actors whose `within` touches a held mutex are its
+/// While a mutex stays held (a locked `sync.Mutex`, an RWMutex a writer
+/// holds), no goroutine passes a `Lock` of it (nor an `RLock` of the
+/// RWMutex): each moves within the code it reaches without one (`within`,
+/// from [`super::plain::PlainTables::before`], over every held mutex at
+/// once). Only a step of that code that touches the mutex (an `Unlock`)
+/// can free it; the actors whose `within` touches a held mutex are its
 /// `releasers`.
 ///
 /// The closure then joins an actor to a member when its `within`

@@ -25,9 +25,9 @@ use crate::value::{ObjRef, Value};
 /// Per function, per instruction: words of code, where known.
 pub(crate) type WordsTable = Vec<Vec<Option<[u64; 2]>>>;
 
-/// Per global below 64 that a `Lock` names: the global, and the words of
-/// the code reachable from each instruction without executing a `Lock` of
-/// it.
+/// Per global below 64 that a `Lock` or `RLock` names: the global, and
+/// the words of the code reachable from each instruction without executing
+/// a `Lock` or `RLock` of it.
 pub(crate) type BeforeLocks = Vec<(u32, WordsTable)>;
 
 /// Per instruction of a program, what a goroutine standing there touches
@@ -39,9 +39,9 @@ pub(crate) struct PlainTables {
     /// `future[f][pc]`: those of the code reachable from there, for a
     /// goroutine with one frame and nothing deferred.
     future: WordsTable,
-    /// Per global below 64 that a `Lock` names: the global, and
+    /// Per global below 64 that a `Lock` or `RLock` names: the global, and
     /// `[f][pc]`, the words of the code reachable from there without
-    /// executing a `Lock` of it ([`PlainTables::before`]).
+    /// executing a `Lock` or `RLock` of it ([`PlainTables::before`]).
     before: BeforeLocks,
 }
 
@@ -71,14 +71,19 @@ impl PlainTables {
         self.before = before;
     }
 
-    /// Which globals of `state` (plain) that a `Lock` names are locked
-    /// mutexes: indices for [`Self::before`].
+    /// Which globals of `state` (plain) that a `Lock` or `RLock` names are
+    /// held: a locked Mutex, or an RWMutex a writer holds. Indices for
+    /// [`Self::before`].
     pub(crate) fn held(&self, state: &State) -> SmallVec<[usize; 4]> {
         self.before
             .iter()
             .enumerate()
-            .filter(|(_, (m, _))| {
-                matches!(state.objects.get(*m as usize), Some(Object::Mutex(s)) if s.locked)
+            .filter(|(_, (m, _))| match state.objects.get(*m as usize) {
+                Some(Object::Mutex(s)) => s.locked,
+                // Held by a writer: its `Lock` (first phase) and `RLock`
+                // wait, and no writer is halfway through its `Lock`.
+                Some(Object::RwMutex(s)) => s.writer,
+                _ => false,
             })
             .map(|(k, _)| k)
             .collect()
@@ -90,10 +95,10 @@ impl PlainTables {
     }
 
     /// What goroutine `g` may touch from now on before it executes a
-    /// `Lock` of the global of index `k` ([`Self::held`]), in a plain
-    /// state, when the table knows (as [`Self::future`]). While that
-    /// mutex stays locked, `g` moves within this code: its `Lock` there
-    /// waits.
+    /// `Lock` or `RLock` of the global of index `k` ([`Self::held`]), in a
+    /// plain state, when the table knows (as [`Self::future`]). While that
+    /// mutex stays held, `g` moves within this code: its `Lock` or `RLock`
+    /// there waits.
     pub(crate) fn before(&self, k: usize, g: &Goroutine) -> Option<[u64; 2]> {
         if g.spinning {
             return Some([0; 2]);

@@ -483,24 +483,35 @@ pub fn generate_fanouts(seed: u64) -> String {
 
 /// Random workers looping under mutexes, the bench's `workers(n)` and its
 /// kin, where the persistent sets lean on held locks
-/// (`reduce/persistent.rs`, `HeldLocks`): 2 to 4 goroutines (main among
+/// (`reduce/persistent.rs`, `HeldLocks`): 2 or 3 goroutines (main among
 /// them or not), each looping (forever, or a counted number of times)
-/// over 1 to 3 critical sections of three mutexes, in any order and now
-/// and then nested, that load and store the shared variables (kept to a
+/// over 1 or 2 critical sections of two mutexes and an RWMutex (taken as
+/// a writer or a reader), in any order and now and then nested, that
+/// load and store the shared variables (kept to a
 /// few values), sometimes outside any lock (a race) or atomically; a
 /// section now and then `TryLock`s, asserts on what it read, or leaves its
 /// mutex for another goroutine to unlock (Go allows that: a releaser that
 /// never took the lock, the case the sets must not miss).
 pub fn generate_lock_loops(seed: u64) -> String {
-    const LOCKS: [&str; 3] = ["m0", "m1", "m2"];
+    const LOCKS: [&str; 3] = ["m0", "m1", "rw"];
     let mut rng = Rng::new(seed ^ 0x6c6f_636b_6c6f);
-    let workers = 2 + rng.below(2);
+    let workers = if rng.chance(60) { 2 } else { 3 };
     let main_loops = rng.chance(40);
     let mut next = 0;
+    // How a section takes and gives back `mu`: the RWMutex as a writer or
+    // as a reader, a Mutex as itself.
+    let pair = |rng: &mut Rng, mu: &str| {
+        if mu == "rw" && rng.chance(50) {
+            ("RLock", "RUnlock")
+        } else {
+            ("Lock", "Unlock")
+        }
+    };
     let mut body_of = |rng: &mut Rng| -> String {
         let mut body: Vec<String> = Vec::new();
-        for _ in 0..1 + rng.below(2) {
+        for _ in 0..if rng.chance(60) { 1 } else { 2 } {
             let mu = rng.pick(&LOCKS);
+            let (lk, ul) = pair(rng, mu);
             let var = rng.pick(&VARS);
             next += 1;
             let l = format!("v{next}");
@@ -525,19 +536,20 @@ pub fn generate_lock_loops(seed: u64) -> String {
                 // Nested in a second mutex.
                 2 | 3 => {
                     let inner = rng.pick(&LOCKS);
+                    let (ilk, iul) = pair(rng, inner);
                     if inner == mu {
-                        body.push(format!("Lock(\"{mu}\"), {access}, Unlock(\"{mu}\")"));
+                        body.push(format!("{lk}(\"{mu}\"), {access}, {ul}(\"{mu}\")"));
                     } else {
                         body.push(format!(
-                            "Lock(\"{mu}\"), Lock(\"{inner}\"), {access}, Unlock(\"{inner}\"), Unlock(\"{mu}\")"
+                            "{lk}(\"{mu}\"), {ilk}(\"{inner}\"), {access}, {iul}(\"{inner}\"), {ul}(\"{mu}\")"
                         ));
                     }
                 }
                 // Locked and left for another goroutine to unlock.
-                4 => body.push(format!("Lock(\"{mu}\"), {access}")),
+                4 => body.push(format!("{lk}(\"{mu}\"), {access}")),
                 // An unlock of a lock not taken here.
-                5 => body.push(format!("{access}, Unlock(\"{mu}\")")),
-                _ => body.push(format!("Lock(\"{mu}\"), {access}, Unlock(\"{mu}\")")),
+                5 => body.push(format!("{access}, {ul}(\"{mu}\")")),
+                _ => body.push(format!("{lk}(\"{mu}\"), {access}, {ul}(\"{mu}\")")),
             }
         }
         let body = body.join(", ");
@@ -557,7 +569,7 @@ pub fn generate_lock_loops(seed: u64) -> String {
         main.push(body_of(&mut rng));
     }
     format!(
-        "Scenario(\n  name: \"locks-{seed}\",\n  globals: [Var(\"x\", 0), Var(\"y\", 0), Var(\"z\", 0), Mutex(\"m0\"), Mutex(\"m1\"), Mutex(\"m2\")],\n  main: [\n    {}\n  ],\n)\n",
+        "Scenario(\n  name: \"locks-{seed}\",\n  globals: [Var(\"x\", 0), Var(\"y\", 0), Var(\"z\", 0), Mutex(\"m0\"), Mutex(\"m1\"), RWMutex(\"rw\")],\n  main: [\n    {}\n  ],\n)\n",
         main.join(",\n    ")
     )
 }
