@@ -231,8 +231,8 @@ impl Committer<'_, '_> {
     }
 
     /// Takes the steps of `e` that its persistent set left out, the cycle
-    /// proviso having found that the set leads back to a visited state:
-    /// then every transition is explored. They join the steps taken, in
+    /// proviso having found that the set leads to a state of the node's
+    /// level or an earlier one: then every transition is explored. They join the steps taken, in
     /// transition order, as if all had been taken at once.
     fn take_the_rest(&self, e: &mut Expansion) {
         let state = e

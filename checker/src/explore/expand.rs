@@ -118,8 +118,9 @@ pub(super) struct Expansion {
     /// True on a level expanded fully (the ignoring proviso).
     pub fair: bool,
     /// True when the persistent set leaves transitions out and the commit
-    /// asks the graph whether it leads back to a visited state (the cycle
-    /// proviso): if it does, the commit takes the others too.
+    /// asks the graph whether it leads to a state of the node's level or an
+    /// earlier one (the cycle proviso): if it does, the commit takes the
+    /// others too.
     pub proviso: bool,
     /// True when the state is terminal with a goroutine left (a deadlock or
     /// a leak; a callback runner still waiting is not a goroutine in Go).
@@ -294,7 +295,8 @@ impl Expander<'_> {
                 if c.cancel == crate::semantics::context::CancelStatus::Pending && c.site.is_some())
         });
         // The cycle proviso asks the graph whether a persistent set that
-        // leaves transitions out leads back to a visited state: the commit
+        // leaves transitions out leads to a state of the node's level or an
+        // earlier one: the commit
         // decides, and takes the others then. The set's steps are taken
         // here, in parallel, as everywhere else (without sleep sets, a
         // successor's node does not depend on which siblings are taken).

@@ -413,8 +413,9 @@ struct Reducer<'a> {
     /// What each goroutine may still touch.
     future: &'a reduce::ProgramFuture,
     /// Sleep sets (acyclic state spaces); without them, the cycle proviso:
-    /// a state with a persistent-set successor already visited is expanded
-    /// fully, so every cycle of the reduced graph has a fully expanded state.
+    /// a state with a persistent-set successor stored in its own level or
+    /// an earlier one is expanded fully, so every cycle of the reduced graph
+    /// has a fully expanded state.
     sleep: bool,
 }
 

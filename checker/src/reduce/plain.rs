@@ -64,7 +64,7 @@ impl PlainTables {
     }
 
     /// Sets the words of the code reachable from each instruction without
-    /// taking each global a `Lock` names
+    /// taking each global a `Lock` or `RLock` names
     /// ([`super::future::ProgramFuture::learn_held_locks`]); until then no
     /// mutex counts as held.
     pub(crate) fn set_before(&mut self, before: BeforeLocks) {
