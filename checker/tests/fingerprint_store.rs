@@ -237,7 +237,7 @@ fn frontier_memory_is_a_fingerprint_option() {
         "--store",
         "fingerprint",
         "--frontier-memory",
-        "2K",
+        "1K",
         "--stats",
     ]);
     let text = String::from_utf8(out.stdout).expect("utf-8");
@@ -247,7 +247,7 @@ fn frontier_memory_is_a_fingerprint_option() {
         text.contains("frontier: at most") && text.contains("written to"),
         "{text}"
     );
-    let out = run(&["--store", "full", "--frontier-memory", "2K"]);
+    let out = run(&["--store", "full", "--frontier-memory", "1K"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).expect("utf-8");
     assert!(

@@ -770,3 +770,19 @@ fn on_infinite_state_spaces_the_reduction_finds_the_shallow_bugs() {
         "no bug deeper than half the bug depth: {t:?}"
     );
 }
+
+/// The default reduction, which forgets dead values (`semantics/dead.rs`),
+/// against the exhaustive search, which keeps every value, on goroutines
+/// whose verdicts hang on their locals (`gen_memory::generate_local_values`):
+/// values written on one branch or one `select` case only, read by a
+/// deferred block, carried across iterations, passed on.
+#[test]
+fn on_local_values_the_reduction_finds_exactly_what_the_exhaustive_search_finds() {
+    referee_seeds(
+        "por referee on local values",
+        "WEFT_POR_LOCALS",
+        "locals",
+        gen_memory::generate_local_values,
+        Reduction::Por,
+    );
+}

@@ -168,17 +168,19 @@ fn lastzero_12_stores_few_states_off_its_runs() {
 /// mover may enable them, a `Wait` only once the movers can take enough
 /// `Done`s (5,578 states), and a `range` over a channel no mover may close
 /// never ends, so main's load is no part of its future (5,185 states,
-/// 5 % on none). The issue's measure is at most 10 %.
+/// 5 % on none). Each value main receives, which it never reads (it only
+/// counts), forgotten at once (`semantics/dead.rs`): 4,197 states, 194 on
+/// none (5 %). The issue's measure is at most 10 %.
 #[test]
 fn the_fixed_gops_fan_out_stores_few_states_off_its_runs() {
     let o = run(&families::gops(5, 3, true), Reduction::Por);
     assert!(o.bugs.is_empty(), "the fix holds");
     assert_eq!(runs(&o), 7_799_526);
     let on = o.stats.states_on_complete_runs.expect("acyclic: counted");
-    assert_eq!(on, 4_930, "the same states on complete runs as before");
+    assert_eq!(on, 4_003, "the same states on complete runs as before");
     assert_eq!(
-        o.stats.states, 5_185,
-        "32,372 with wildcards, 5,696 with stable locals"
+        o.stats.states, 4_197,
+        "32,372 with wildcards, 5,696 with stable locals, 5,185 keeping dead values"
     );
     assert!(
         (o.stats.states - on) * 10 <= o.stats.states,
@@ -189,8 +191,8 @@ fn the_fixed_gops_fan_out_stores_few_states_off_its_runs() {
     let (red, full) = (run(&small, Reduction::Por), run(&small, Reduction::None));
     assert!(red.bugs.is_empty() && full.bugs.is_empty());
     assert_eq!(
-        red.stats.states, 1_000,
-        "3,429 with wildcards, 1,093 with stable locals"
+        red.stats.states, 817,
+        "3,429 with wildcards, 1,093 with stable locals, 1,000 keeping dead values"
     );
 }
 
@@ -296,15 +298,16 @@ fn indexer_without_collisions_is_one_trace() {
 
 /// A WaitGroup's `Done` that no run of the others can bring to zero
 /// commutes with all of them (`reduce/waitgroup.rs`): fanout(6) stores
-/// 19,541 states, every one on a complete run, where it stored 291,372
+/// 14,451 states, every one on a complete run, where it stored 291,372
 /// (20 % on none) when each sender's `Done` pulled in the closer's `Wait`
-/// and, through its `close`, every send and receive.
+/// and, through its `close`, every send and receive. (19,541 before main
+/// forgot each received value once added: `semantics/dead.rs`.)
 #[test]
 fn a_done_that_cannot_release_the_wait_commutes() {
     let o = run(&families::fanout(6), Reduction::Por);
     assert!(o.bugs.is_empty());
-    assert_eq!(o.stats.states, 19_541);
-    assert_eq!(o.stats.states_on_complete_runs, Some(19_541));
+    assert_eq!(o.stats.states, 14_451);
+    assert_eq!(o.stats.states_on_complete_runs, Some(14_451));
     assert_eq!(runs(&o), 308_880);
 }
 
@@ -377,14 +380,21 @@ fn the_cycle_proviso_takes_the_steps_left_out_in_transition_order() {
 )"#
     );
     let file = SourceFile::new("cyclic-workers.ron".to_string(), ron.clone());
-    let prog = weft_models::compile(&file, &[]).expect("the scenario compiles");
+    // Every value kept: forgetting the workers' dead `v` and `w`
+    // (`semantics/dead.rs`) leaves 421 states and 619 transitions, too few
+    // for the sets to leave much out.
+    let prog = weft_models::compile(&file, &[])
+        .expect("the scenario compiles")
+        .keeping_dead_locals();
     let mut graphs = Vec::new();
     for threads in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .expect("a thread pool");
-        let out = pool.install(|| run(&ron, Reduction::Por));
+        let out = pool
+            .install(|| explore_with(&prog, &Bounds::default(), Reduction::Por))
+            .expect("no model error");
         assert_eq!(out.stats.reduction, Applied::Proviso);
         assert!(out.bugs.is_empty(), "{:?}", out.bugs);
         assert_eq!(

@@ -409,6 +409,25 @@ fn replay_shows_choices_and_values() {
     assert!(text.contains("→ branch 1 of 2"), "{text}");
 }
 
+/// The search forgets dead values (`semantics/dead.rs`); a report shows
+/// what Go holds: the value received into `w`, which nothing reads, is
+/// shown as written, and `v` after its last read is shown as no write.
+#[test]
+fn replay_shows_the_values_the_search_forgets() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reports/truth/dead-value.ron");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["replay", "--values", "--schedule", "v1:0.0.0.0.0.0"])
+        .arg(&file)
+        .env("COLUMNS", "200")
+        .output()
+        .expect("weft runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[writes v=0]"), "{text}");
+    assert!(text.contains("[reads v=0]"), "{text}");
+    assert!(text.contains("[writes w=5]"), "{text}");
+    assert!(!text.contains("nil"), "{text}");
+}
+
 #[test]
 fn a_pending_deadline_closes_its_done_channel() {
     let r = report("pending-deadline");

@@ -884,6 +884,8 @@ pub struct Function {
     pub code: Vec<Instr>,
     /// Where it is defined.
     pub span: Span,
+    /// The locals dead at each instruction ([`crate::liveness`]).
+    pub dead: crate::liveness::DeadLocals,
 }
 
 /// The kind of a global object, for reports and kind checks.
@@ -1028,5 +1030,16 @@ impl Program {
     /// The instruction at `pc` of `func`.
     pub fn instr(&self, func: FuncId, pc: Pc) -> &Instr {
         &self.funcs[func.index()].code[pc.index()]
+    }
+
+    /// The same program with no local known dead: every value is kept, as
+    /// the plain exhaustive search keeps it (the referee of forgetting
+    /// dead values).
+    pub fn keeping_dead_locals(&self) -> Program {
+        let mut p = self.clone();
+        for f in &mut p.funcs {
+            f.dead = crate::liveness::DeadLocals::none();
+        }
+        p
     }
 }

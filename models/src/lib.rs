@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod expr;
 pub mod gotype;
 pub mod ir;
+pub mod liveness;
 mod lower;
 pub mod ops;
 pub mod ron;

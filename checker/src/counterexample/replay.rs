@@ -218,6 +218,10 @@ pub(crate) fn mover_ids(state: &State, t: &Transition) -> SmallVec<[GoroutineId;
 /// Replays a schedule one step at a time.
 pub struct Replayer<'p> {
     prog: &'p Program,
+    /// `prog` keeping every value: the search forgets dead ones
+    /// (`semantics::dead`), a report shows what Go holds. (The runs are
+    /// the same step for step.)
+    kept: Box<Program>,
     state: State,
     names: BTreeMap<GoroutineId, GoroutineName>,
     objects: Objects,
@@ -235,10 +239,12 @@ impl<'p> Replayer<'p> {
 
     /// Starts a run of `prog`.
     pub fn new(prog: &'p Program) -> Result<Self, ReplayError> {
-        let state = semantics::initial_state(prog).map_err(ReplayError::Start)?;
+        let kept = Box::new(prog.keeping_dead_locals());
+        let state = semantics::initial_state(&kept).map_err(ReplayError::Start)?;
         let objects = Objects::new(prog, &state);
         let mut r = Replayer {
             prog,
+            kept,
             state,
             names: BTreeMap::new(),
             objects,
@@ -558,7 +564,7 @@ impl<'p> Replayer<'p> {
             } => (None, vec![before(sender), before(receiver)]),
             Transition::Fire { .. } => (None, Vec::new()),
         };
-        let out = semantics::step(prog, &self.state, t);
+        let out = semantics::step(&self.kept, &self.state, t);
         let movers = mover_ids(&self.state, t);
         let mut spawned = None;
         if out.failure.is_none() {

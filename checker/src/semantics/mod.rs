@@ -21,6 +21,7 @@ pub(crate) mod channel;
 pub mod cond;
 pub mod context;
 pub mod coverage;
+pub(crate) mod dead;
 pub mod enabled;
 pub(crate) mod errgroup;
 pub(crate) mod eval;
@@ -303,6 +304,7 @@ pub(crate) fn initial_state_within(
         }
         Err(f) => return Err(f),
     }
+    dead::forget_all_dead_values(prog, &mut ex.state);
     let _ = local::reap(&mut ex);
     canonical::canonicalize(&mut ex.state, &mut ex.events);
     Ok(ex.state)
@@ -340,6 +342,7 @@ pub(crate) fn step_within(
             ended: false,
         };
     }
+    dead::forget_dead_values(prog, &mut ex.state);
     let ended = local::reap(&mut ex);
     let renumbering = canonical::canonicalize(&mut ex.state, &mut ex.events);
     StepOutcome {

@@ -223,6 +223,12 @@ impl Goroutine {
     pub(crate) fn execution_mut(&mut self) -> &mut Execution {
         Arc::make_mut(&mut self.execution)
     }
+
+    /// True when another goroutine value (of another state) runs this
+    /// very execution: it was not changed since that state was copied.
+    pub(crate) fn execution_shared(&self) -> bool {
+        Arc::strong_count(&self.execution) > 1
+    }
 }
 
 impl std::ops::Deref for Goroutine {

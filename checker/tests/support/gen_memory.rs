@@ -573,3 +573,78 @@ pub fn generate_lock_loops(seed: u64) -> String {
         main.join(",\n    ")
     )
 }
+
+/// Random goroutines whose locals carry values the outcome depends on,
+/// where forgetting a value still read would change a verdict
+/// (`semantics/dead.rs`): each goroutine loads, tests, sends and receives
+/// through two locals `a` and `b`, writes one of them on one branch only
+/// or in one `select` case only, reads one in a deferred block (after
+/// writing it again), carries one across loop iterations, passes one to a
+/// function or a new goroutine, and ends by storing what it holds; main
+/// waits for everyone and asserts on the stores. The shared variables and
+/// channel are few, so the runs meet often.
+pub fn generate_local_values(seed: u64) -> String {
+    let mut rng = Rng::new(seed ^ 0x6c6f_6361_6c73);
+    let workers = 2 + usize::from(rng.chance(30));
+    let mut goroutines = Vec::new();
+    for w in 0..workers {
+        let mut body: Vec<String> = vec![
+            "Defer([Done(\"wg\")])".to_string(),
+            format!("Let(\"a\", {})", rng.below(2)),
+            format!("Let(\"b\", {})", rng.below(2)),
+        ];
+        for _ in 0..2 + rng.below(3) {
+            let (l, o) = if rng.chance(50) {
+                ("a", "b")
+            } else {
+                ("b", "a")
+            };
+            let var = rng.pick(&["x", "y"]);
+            body.push(match rng.below(11) {
+                0 => format!("Lock(\"m\"), Set(\"{l}\", \"{var}\"), Unlock(\"m\")"),
+                1 => format!("Set(\"{var}\", \"{l} + {o}\")"),
+                // Written on one branch only.
+                2 => format!("If(\"{o} > 0\", [Set(\"{l}\", \"{var}\")])"),
+                // Written in one case only; `default` keeps the value.
+                3 => format!(
+                    "Select([Recv(chan: \"ch\", into: \"{l}\", body: []), Default([])])"
+                ),
+                4 => format!("Select([Send(chan: \"ch\", value: \"{l}\", body: []), Default([])])"),
+                // Read when the function returns, written again before.
+                5 => format!("Defer([Set(\"z\", \"{l} * 3 + z\")]), Set(\"{l}\", \"{o} + 1\")"),
+                // Carried across iterations.
+                6 => format!("For(\"i\", 0, 2, [Set(\"{l}\", \"({l} + {o}) % 3\")])"),
+                7 => format!("Call(\"put\", [\"{l}\"])"),
+                8 => format!("Go(\"show\", [\"{l}\"])"),
+                9 => format!("Set(\"{l}\", \"{var}\"), If(\"{l} == 1\", [Set(\"{var}\", 0)], [Set(\"{var}\", \"{o}\")])"),
+                _ => format!("AtomicAdd(\"n\", \"{l}\")"),
+            });
+        }
+        body.push(match rng.below(3) {
+            0 => format!("Set(\"r{w}\", \"a * 3 + b\")"),
+            1 => "AtomicAdd(\"n\", \"a + b\")".to_string(),
+            _ => "Assert(\"a + b < 4\", \"a and b stay small\")".to_string(),
+        });
+        goroutines.push(format!("Go(body: [{}])", body.join(", ")));
+    }
+    let globals: Vec<String> = ["x", "y", "z", "r0", "r1", "r2"]
+        .iter()
+        .map(|v| format!("Var(\"{v}\", 0)"))
+        .chain([
+            "Var(\"n\", 0)".to_string(),
+            "Mutex(\"m\")".to_string(),
+            format!("Chan(\"ch\", {})", rng.below(2)),
+            "WaitGroup(\"wg\")".to_string(),
+        ])
+        .collect();
+    let check = match rng.below(3) {
+        0 => "Assert(\"r0 + r1 + r2 < 7\", \"the results stay small\")",
+        1 => "AtomicLoad(\"n\", \"total\"), Assert(\"total < 5\", \"the count stays small\")",
+        _ => "Assert(\"z < 6\", \"the deferred sums stay small\")",
+    };
+    format!(
+        "Scenario(\n  name: \"locals-{seed}\",\n  globals: [{}],\n  main: [\n    Add(\"wg\", {workers}),\n    {},\n    Wait(\"wg\"),\n    {check}\n  ],\n  funcs: {{\n    \"put\": (params: [\"p\"], body: [Set(\"x\", \"p\")]),\n    \"show\": (params: [\"p\"], body: [Set(\"y\", \"p\")]),\n  }},\n)\n",
+        globals.join(", "),
+        goroutines.join(",\n    ")
+    )
+}

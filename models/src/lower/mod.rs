@@ -237,12 +237,14 @@ impl<'h> FnLower<'h> {
         if let Some(what) = self.broken {
             return Err(internal(what, f.span));
         }
+        let dead = crate::liveness::dead_locals(&self.code, self.names.len());
         Ok(Function {
             name: f.name.clone(),
             param_count: u32::try_from(f.params.len()).unwrap_or(u32::MAX),
             local_names: self.names,
             code: self.code,
             span: f.span,
+            dead,
         })
     }
 

@@ -1,0 +1,90 @@
+//! Forgetting dead values: after a step, every local a goroutine will
+//! never read again before writing it ([`weft_models::liveness`]) is set
+//! back to `nil`, so that states differing only in such values are one
+//! state (SPIN's dead variable elimination). Nothing any run can observe
+//! changes: the value would be overwritten before any read.
+//!
+//! Handles are kept: an object reachable only from a dead local would be
+//! collected, which moves when a never-called cancel or (Go 1.22) an
+//! unreachable ticker is reported. Only integers, booleans, errors and
+//! function values are forgotten.
+//!
+//! The plain search (`--reduction none`) runs on
+//! [`weft_models::ir::Program::keeping_dead_locals`], which knows no dead
+//! local: it keeps every value and referees this reduction too.
+
+use weft_models::ir::Program;
+
+use crate::state::{Frame, State};
+use crate::value::Value;
+
+/// Forgets the dead values of every goroutine the step that made `state`
+/// changed or started: those whose execution no other state shares (the
+/// others are as the state before left them, already forgotten).
+pub(crate) fn forget_dead_values(prog: &Program, state: &mut State) {
+    for p in 0..state.goroutines.len() {
+        let g = &state.goroutines[p];
+        if g.execution_shared() || !g.frames.iter().any(|f| has_dead_value(prog, f)) {
+            continue;
+        }
+        for f in &mut state.goroutine_at_mut(p).execution_mut().frames {
+            forget(prog, f);
+        }
+    }
+}
+
+/// Forgets the dead values of every goroutine of `state` (the initial
+/// state).
+pub(crate) fn forget_all_dead_values(prog: &Program, state: &mut State) {
+    for p in 0..state.goroutines.len() {
+        let g = &state.goroutines[p];
+        if !g.frames.iter().any(|f| has_dead_value(prog, f)) {
+            continue;
+        }
+        for f in &mut state.goroutine_at_mut(p).execution_mut().frames {
+            forget(prog, f);
+        }
+    }
+}
+
+/// True when a value that is not a handle (see the module's comment) can
+/// be forgotten.
+fn forgettable(v: Value) -> bool {
+    match v {
+        Value::Int(_) | Value::Bool(_) | Value::Err(_) | Value::Func(_) => true,
+        Value::Nil | Value::Obj(_) | Value::Cancel(_) | Value::RLocker(_) => false,
+    }
+}
+
+/// True when `f` holds a value dead where it stands.
+fn has_dead_value(prog: &Program, f: &Frame) -> bool {
+    let dead = prog.func(f.func).dead.at(f.pc);
+    dead.iter().enumerate().any(|(k, &w)| {
+        let mut w = w;
+        while w != 0 {
+            let i = k * 64 + w.trailing_zeros() as usize;
+            w &= w - 1;
+            if f.locals.get(i).is_some_and(|&v| forgettable(v)) {
+                return true;
+            }
+        }
+        false
+    })
+}
+
+/// Sets every dead value of `f` back to `nil`.
+fn forget(prog: &Program, f: &mut Frame) {
+    let dead = prog.func(f.func).dead.at(f.pc);
+    for (k, &w) in dead.iter().enumerate() {
+        let mut w = w;
+        while w != 0 {
+            let i = k * 64 + w.trailing_zeros() as usize;
+            w &= w - 1;
+            if let Some(v) = f.locals.get_mut(i) {
+                if forgettable(*v) {
+                    *v = Value::Nil;
+                }
+            }
+        }
+    }
+}
