@@ -504,3 +504,30 @@ fn dpor_follows_computed_indices_and_says_when_it_does_not_apply() {
     );
     assert!(o.status.success(), "clean all the same: {text}");
 }
+
+/// `weft check scenarios/ | head -1`: when the reader of its output goes
+/// away, weft ends quietly with the status a shell gives a command that
+/// SIGPIPE ended (141), as `cat` and `grep` do; it does not panic.
+#[test]
+fn a_closed_output_pipe_ends_weft_quietly() {
+    use std::io::{BufRead, BufReader};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["check", "scenarios/"])
+        .current_dir(&root)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("weft runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("piped"))
+        .read_line(&mut first)
+        .expect("a first line");
+    // (The reader is dropped here: the pipe closes. The corpus's report,
+    // 144 KB, is more than a pipe holds, 64 KB: weft writes again.)
+    let out = child.wait_with_output().expect("weft ends");
+    assert!(!first.is_empty());
+    assert_eq!(out.status.code(), Some(141), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}

@@ -151,7 +151,7 @@ impl LoadError {
             },
             Format::Json => {
                 for v in self.views() {
-                    println!("{}", weft_reports::json::render_error(&v));
+                    outln!("{}", weft_reports::json::render_error(&v));
                 }
             }
             Format::Sarif | Format::Junit => {}
@@ -192,7 +192,7 @@ pub fn load(path: &Path, args: &LoadArgs) -> Vec<Result<Loaded, LoadError>> {
 pub fn print_run_error(e: &ErrorView, format: Format) {
     match format {
         Format::Text => super::print_run_error(e),
-        Format::Json => println!("{}", weft_reports::json::render_error(e)),
+        Format::Json => outln!("{}", weft_reports::json::render_error(e)),
         Format::Sarif | Format::Junit => {}
     }
 }
@@ -255,8 +255,8 @@ fn check_one(
     };
     let report = scenario_report(&loc, shown, &outcome, &opts);
     match args.format {
-        Format::Text => print!("{}", weft_reports::text::render(&report, style)),
-        Format::Json => println!("{}", weft_reports::json::render(&report)),
+        Format::Text => out!("{}", weft_reports::text::render(&report, style)),
+        Format::Json => outln!("{}", weft_reports::json::render(&report)),
         // One document for the whole run, below.
         Format::Sarif | Format::Junit => {}
     }
@@ -316,7 +316,7 @@ pub fn run(
             }
             if syntax_only {
                 if args.format == Format::Text {
-                    println!("{shown}{}: ok", loaded.extra_args);
+                    outln!("{shown}{}: ok", loaded.extra_args);
                 }
                 continue;
             }
@@ -326,13 +326,13 @@ pub fn run(
     let many = files.len() > 1 || paths.iter().any(|p| p.is_dir());
     match args.format {
         Format::Text if many && !syntax_only => {
-            print!(
+            out!(
                 "\n{}",
                 weft_reports::text::render_summary(&RunSummary::of(&results), style)
             );
         }
         Format::Text | Format::Json => {}
-        Format::Sarif => println!(
+        Format::Sarif => outln!(
             "{}",
             weft_reports::sarif::render(
                 &results,
@@ -342,7 +342,7 @@ pub fn run(
                 },
             )
         ),
-        Format::Junit => print!("{}", weft_reports::junit::render(&results, style)),
+        Format::Junit => out!("{}", weft_reports::junit::render(&results, style)),
     }
     let mut bad_input = false;
     if let Some(dir) = outputs.html.filter(|_| !syntax_only) {

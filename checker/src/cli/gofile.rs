@@ -158,7 +158,7 @@ pub fn import(path: &Path, out: Option<&PathBuf>, args: &LoadArgs) -> Exit {
     match out {
         None => {
             let texts: Vec<&str> = imported.iter().map(|i| i.text.as_str()).collect();
-            print!("{}", texts.join("\n"));
+            out!("{}", texts.join("\n"));
             Exit::AsExpected
         }
         Some(o) if o.is_dir() => {

@@ -9,11 +9,43 @@ use weft_checker::stop::StopFlag;
 use weft_models::syntax::GoVersion;
 use weft_reports::view::{ErrorStage, ErrorView};
 
+/// `print!` to standard output that never panics (see [`write_stdout`]).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// `println!` to standard output that never panics (see [`write_stdout`]).
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod check;
 mod gofile;
 mod memory;
 mod progress;
 mod replay;
+
+/// Writes to standard output. When the reader has gone (`weft check
+/// scenarios/ | head`), the process ends at once, quietly, with the status
+/// a shell gives a command that SIGPIPE ended (141), as `cat` or `grep`
+/// end; any other write error (a full disk) is reported, exit code 2, as
+/// a review page that cannot be written. (`println!` panics on both.)
+pub(crate) fn write_stdout(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_fmt(args).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(141),
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            std::process::exit(Exit::BadInput as i32)
+        }
+    }
+}
 
 /// Exit codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +70,8 @@ Exit codes:
   2  invalid input or usage (including a type error found while running a scenario)
   3  internal error: a bug in weft itself, not in the scenario; please report it
 130  interrupted twice (Ctrl-C): stopped at once, with no report
+141  the reader of the output went away (`weft check ... | head`): stopped
+     quietly, as a command SIGPIPE ends
 
 A first Ctrl-C stops the search and prints the report of what was explored
 so far, incomplete (bounded by Ctrl-C); the scenarios not yet started are

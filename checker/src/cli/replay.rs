@@ -66,7 +66,7 @@ pub fn run(
     let text = args.format == Format::Text;
     let interactive = step && std::io::stdin().is_terminal();
     if text {
-        println!(
+        outln!(
             "replaying {} on {} ({})",
             token::encode(&items),
             prog.meta.name,
@@ -95,7 +95,7 @@ pub fn run(
                 if text {
                     let s = s.clone();
                     let view = replay_step_view(&loc, &r, i + 1, &s, args.values);
-                    println!("{}", weft_reports::text::replay_step(&view));
+                    outln!("{}", weft_reports::text::replay_step(&view));
                     let _ = std::io::stdout().flush();
                 }
             }
@@ -122,11 +122,11 @@ pub fn run(
     };
     let report = replay_report(&loc, &display, &trace, &opts);
     match args.format {
-        Format::Text => print!(
+        Format::Text => out!(
             "{}",
             weft_reports::text::render_replay(&report, args.style())
         ),
-        Format::Json => println!("{}", weft_reports::json::render_replay(&report)),
+        Format::Json => outln!("{}", weft_reports::json::render_replay(&report)),
         Format::Sarif | Format::Junit => {}
     }
     if let Some(g) = graph {
