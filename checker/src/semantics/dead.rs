@@ -15,21 +15,42 @@
 
 use weft_models::ir::Program;
 
+use super::Transition;
 use crate::state::{Frame, State};
 use crate::value::Value;
 
-/// Forgets the dead values of every goroutine the step that made `state`
-/// changed or started: those whose execution no other state shares (the
-/// others are as the state before left them, already forgotten).
-pub(crate) fn forget_dead_values(prog: &Program, state: &mut State) {
+/// Forgets the dead values of the goroutines that `t`, run from a state
+/// with `before` goroutines, moved or started, in `state`, the state it
+/// made (before the ended goroutines are reaped): the actors, at the
+/// positions they had, when no goroutine was started; else every
+/// goroutine whose execution no other state shares (the others are as the
+/// state before left them, already forgotten). A goroutine another's step
+/// changed without starting one keeps its values until it moves: merging
+/// less never changes what a run can do.
+pub(crate) fn forget_dead_values(prog: &Program, state: &mut State, t: &Transition, before: usize) {
+    if state.goroutines.len() == before {
+        for p in t.actors() {
+            forget_at(prog, state, p as usize);
+        }
+        return;
+    }
     for p in 0..state.goroutines.len() {
-        let g = &state.goroutines[p];
-        if g.execution_shared() || !g.frames.iter().any(|f| has_dead_value(prog, f)) {
-            continue;
+        if !state.goroutines[p].execution_shared() {
+            forget_at(prog, state, p);
         }
-        for f in &mut state.goroutine_at_mut(p).execution_mut().frames {
-            forget(prog, f);
-        }
+    }
+}
+
+/// Forgets the dead values of the goroutine at position `p`, if any.
+fn forget_at(prog: &Program, state: &mut State, p: usize) {
+    let Some(g) = state.goroutines.get(p) else {
+        return;
+    };
+    if !g.frames.iter().any(|f| has_dead_value(prog, f)) {
+        return;
+    }
+    for f in &mut state.goroutine_at_mut(p).execution_mut().frames {
+        forget(prog, f);
     }
 }
 
@@ -37,13 +58,7 @@ pub(crate) fn forget_dead_values(prog: &Program, state: &mut State) {
 /// state).
 pub(crate) fn forget_all_dead_values(prog: &Program, state: &mut State) {
     for p in 0..state.goroutines.len() {
-        let g = &state.goroutines[p];
-        if !g.frames.iter().any(|f| has_dead_value(prog, f)) {
-            continue;
-        }
-        for f in &mut state.goroutine_at_mut(p).execution_mut().frames {
-            forget(prog, f);
-        }
+        forget_at(prog, state, p);
     }
 }
 

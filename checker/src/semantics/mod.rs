@@ -332,6 +332,7 @@ pub(crate) fn step_within(
         state: state.copy(),
         events: Vec::new(),
     };
+    let before = state.goroutines.len();
     let result = exec::execute(&mut ex, t);
     if let Err(failure) = result {
         return StepOutcome {
@@ -342,7 +343,7 @@ pub(crate) fn step_within(
             ended: false,
         };
     }
-    dead::forget_dead_values(prog, &mut ex.state);
+    dead::forget_dead_values(prog, &mut ex.state, t, before);
     let ended = local::reap(&mut ex);
     let renumbering = canonical::canonicalize(&mut ex.state, &mut ex.events);
     StepOutcome {
