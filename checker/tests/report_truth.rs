@@ -393,16 +393,22 @@ fn values_call_chains_and_either_branches_are_shown() {
     assert!(plain.bugs[0].steps[0].chosen.is_some());
 }
 
-#[test]
-fn replay_shows_choices_and_values() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reports/truth/nested-call.ron");
+/// What `weft replay --values` prints for `schedule` on `name`.
+fn replay_values(name: &str, schedule: &str) -> String {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/reports/truth/{name}.ron"));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
-        .args(["replay", "--values", "--schedule", "v1:0c1.0.0.0c1"])
+        .args(["replay", "--values", "--schedule", schedule])
         .arg(&file)
         .env("COLUMNS", "200")
         .output()
         .expect("weft runs");
-    let text = String::from_utf8_lossy(&out.stdout);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn replay_shows_choices_and_values() {
+    let text = replay_values("nested-call", "v1:0c1.0.0.0c1");
     assert!(text.contains("→ k = 1"), "{text}");
     assert!(text.contains("[reads n=2, k=1]"), "{text}");
     assert!(text.contains("[writes got=2]"), "{text}");
@@ -414,14 +420,7 @@ fn replay_shows_choices_and_values() {
 /// shown as written, and `v` after its last read is shown as no write.
 #[test]
 fn replay_shows_the_values_the_search_forgets() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reports/truth/dead-value.ron");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
-        .args(["replay", "--values", "--schedule", "v1:0.0.0.0.0.0"])
-        .arg(&file)
-        .env("COLUMNS", "200")
-        .output()
-        .expect("weft runs");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = replay_values("dead-value", "v1:0.0.0.0.0.0");
     assert!(text.contains("[writes v=0]"), "{text}");
     assert!(text.contains("[reads v=0]"), "{text}");
     assert!(text.contains("[writes w=5]"), "{text}");

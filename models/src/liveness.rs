@@ -11,8 +11,9 @@
 //!   ([`crate::ops::expressions`]) that names it, and by the loop record a
 //!   map range reads directly (`MapNext`'s `seen`);
 //! - a local is *written for sure* (its value before is dead) only by the
-//!   operations that write it on every completion ([`kills`]); a write on
-//!   one outcome only (a `select` case, a map range's key) kills nothing;
+//!   operations that write it on every completion
+//!   ([`crate::ops::may_skip_a_destination`]); a write on one outcome only
+//!   (a `select` case, a map range's key) kills nothing;
 //! - deferred blocks run when the function returns or panics, wherever
 //!   that is: every local they read is live everywhere in the function.
 //!
@@ -177,77 +178,11 @@ fn read_locals(op: &Op, mut f: impl FnMut(LocalId)) {
 }
 
 /// Calls `f` on every local `op` writes whenever it completes, so that the
-/// value before is never read through it. (Writes on some outcomes only,
-/// or that an operation may skip, are left out: leaving a write out only
-/// keeps a value.)
-fn kills(op: &Op, mut f: impl FnMut(LocalId)) {
-    let mut opt = |d: &Option<LocalId>| {
-        if let Some(d) = d {
-            f(*d)
-        }
-    };
-    match op {
-        // Always written: the value computed, the handle made, the value
-        // loaded or received (a closed channel gives the zero value and
-        // `ok` false), the callee's result (its `return` writes it into
-        // the caller's slot), the flag or count an operation reports.
-        Op::Assign { dst, .. }
-        | Op::Choose { dst, .. }
-        | Op::New { dst, .. }
-        | Op::CtxErr { dst, .. }
-        | Op::Len { dst, .. }
-        | Op::AtomicLoad { dst, .. } => opt(&Some(*dst)),
-        Op::Recv { dst, ok, .. } => {
-            opt(dst);
-            opt(ok);
-        }
-        Op::Load { dst, ok, .. } => {
-            opt(&Some(*dst));
-            opt(ok);
-        }
-        Op::Call { dst, .. }
-        | Op::CallValue { dst, .. }
-        | Op::TryLock { dst, .. }
-        | Op::AtomicAdd { dst, .. }
-        | Op::CompareAndSwap { dst, .. } => opt(dst),
-        // Written on one outcome only (a case taken, a key produced), or
-        // left as they are: no kill.
-        Op::Select { .. }
-        | Op::MapNext { .. }
-        | Op::SyncMap { .. }
-        | Op::Append { .. }
-        | Op::AwaitCallback { .. }
-        | Op::Recover { .. }
-        | Op::TimerStop { .. }
-        | Op::TimerReset { .. }
-        | Op::AfterFunc { .. } => {}
-        // No local written.
-        Op::Jump { .. }
-        | Op::JumpIfNot { .. }
-        | Op::Return { .. }
-        | Op::Defer { .. }
-        | Op::EndDefer
-        | Op::Go { .. }
-        | Op::GoValue { .. }
-        | Op::Panic { .. }
-        | Op::Assert { .. }
-        | Op::Sleep
-        | Op::Send { .. }
-        | Op::Close { .. }
-        | Op::Lock { .. }
-        | Op::Unlock { .. }
-        | Op::RLock { .. }
-        | Op::RUnlock { .. }
-        | Op::WgAdd { .. }
-        | Op::Wait { .. }
-        | Op::Signal { .. }
-        | Op::Broadcast { .. }
-        | Op::OnceEnter { .. }
-        | Op::OnceExit { .. }
-        | Op::Cancel { .. }
-        | Op::Store { .. }
-        | Op::MapDelete { .. }
-        | Op::AtomicStore { .. } => {}
+/// value before is never read through it ([`ops::may_skip_a_destination`]:
+/// a write on some outcomes only kills nothing, which only keeps a value).
+fn kills(op: &Op, f: impl FnMut(LocalId)) {
+    if !ops::may_skip_a_destination(op) {
+        ops::local_destinations(op, f);
     }
 }
 

@@ -13,6 +13,8 @@
 //!   goroutines), or a value it only computes with.
 //! - [`obtains`]: whether it brings a value out of a shared object into a
 //!   local (a receive or a load may bring a handle).
+//! - [`local_destinations`] and [`may_skip_a_destination`]: the locals it
+//!   writes, and whether it writes them all on every completion.
 //! - [`channel_ops`]: the channels it sends on, receives from or closes.
 //! - [`successors`]: where control goes after it inside its function, and
 //!   the functions it runs (called or started).
@@ -403,6 +405,69 @@ pub fn local_destinations(op: &Op, mut f: impl FnMut(LocalId)) {
         | Op::Store { .. }
         | Op::MapDelete { .. }
         | Op::AtomicStore { .. } => {}
+    }
+}
+
+/// True when `op` may complete without writing every local
+/// [`local_destinations`] names: a `select` writes the locals of the case
+/// taken only, a map range its key and value only for an iteration, and
+/// the others leave a result unwritten on some outcome. Where false, each
+/// of those locals is written on every completion, so the value it held
+/// before is never read again through it (`crate::liveness`).
+pub fn may_skip_a_destination(op: &Op) -> bool {
+    match op {
+        Op::Select { .. }
+        | Op::MapNext { .. }
+        | Op::SyncMap { .. }
+        | Op::Append { .. }
+        | Op::AwaitCallback { .. }
+        | Op::Recover { .. }
+        | Op::TimerStop { .. }
+        | Op::TimerReset { .. }
+        | Op::AfterFunc { .. } => true,
+        // The value computed, the handle made, the value loaded or
+        // received (a closed channel gives the zero value and `ok`
+        // false), the callee's result (its `return` writes the caller's
+        // slot), the flag or count an operation reports; or no local.
+        Op::Assign { .. }
+        | Op::Choose { .. }
+        | Op::New { .. }
+        | Op::CtxErr { .. }
+        | Op::Len { .. }
+        | Op::AtomicLoad { .. }
+        | Op::Recv { .. }
+        | Op::Load { .. }
+        | Op::Call { .. }
+        | Op::CallValue { .. }
+        | Op::TryLock { .. }
+        | Op::AtomicAdd { .. }
+        | Op::CompareAndSwap { .. }
+        | Op::Jump { .. }
+        | Op::JumpIfNot { .. }
+        | Op::Return { .. }
+        | Op::Defer { .. }
+        | Op::EndDefer
+        | Op::Go { .. }
+        | Op::GoValue { .. }
+        | Op::Panic { .. }
+        | Op::Assert { .. }
+        | Op::Sleep
+        | Op::Send { .. }
+        | Op::Close { .. }
+        | Op::Lock { .. }
+        | Op::Unlock { .. }
+        | Op::RLock { .. }
+        | Op::RUnlock { .. }
+        | Op::WgAdd { .. }
+        | Op::Wait { .. }
+        | Op::Signal { .. }
+        | Op::Broadcast { .. }
+        | Op::OnceEnter { .. }
+        | Op::OnceExit { .. }
+        | Op::Cancel { .. }
+        | Op::Store { .. }
+        | Op::MapDelete { .. }
+        | Op::AtomicStore { .. } => false,
     }
 }
 

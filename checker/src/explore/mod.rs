@@ -144,15 +144,8 @@ pub fn explore_within(
     reduction: Reduction,
     observer: Option<&mut dyn Observer>,
 ) -> Result<Outcome, ModelError> {
-    let plain;
-    let prog = match reduction {
-        // The referee keeps every value ([`semantics::dead`]).
-        Reduction::None => {
-            plain = prog.keeping_dead_locals();
-            &plain
-        }
-        Reduction::Por | Reduction::Dpor => prog,
-    };
+    let searched = searched(prog, reduction);
+    let prog = &*searched;
     let mut monitor = progress::Monitor::new(observer);
     // With more than one thread the whole search runs on the pool, so what
     // it allocates belongs to the pool threads' malloc arenas: structures
@@ -306,15 +299,23 @@ pub(crate) fn explore_graph_within(
     budget: &Budget,
     reduction: Reduction,
 ) -> Result<(Graph, Outcome, BTreeMap<BugKey, Bug>), ModelError> {
-    let plain;
-    let prog = match reduction {
-        Reduction::None => {
-            plain = prog.keeping_dead_locals();
-            &plain
-        }
-        Reduction::Por | Reduction::Dpor => prog,
-    };
-    explore_graph_monitored(prog, budget, reduction, &mut progress::Monitor::new(None))
+    let searched = searched(prog, reduction);
+    explore_graph_monitored(
+        &searched,
+        budget,
+        reduction,
+        &mut progress::Monitor::new(None),
+    )
+}
+
+/// The program a search with `reduction` runs: the plain search, the
+/// referee, keeps every value ([`semantics::dead`]), the reductions forget
+/// the dead ones.
+fn searched(prog: &Program, reduction: Reduction) -> std::borrow::Cow<'_, Program> {
+    match reduction {
+        Reduction::None => std::borrow::Cow::Owned(prog.keeping_dead_locals()),
+        Reduction::Por | Reduction::Dpor => std::borrow::Cow::Borrowed(prog),
+    }
 }
 
 /// [`explore_graph_within`], reporting progress to `monitor`.
