@@ -871,6 +871,48 @@ impl std::hash::Hash for Instr {
     }
 }
 
+/// The dead locals of one function, per instruction, as bits by slot
+/// (computed by [`crate::liveness`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeadLocals {
+    /// Words per instruction.
+    words: usize,
+    /// `bits[pc * words..(pc + 1) * words]`: the slots dead at `pc`, before
+    /// it executes (and while a goroutine waits there).
+    bits: Vec<u64>,
+}
+
+impl DeadLocals {
+    /// No local dead anywhere: values are kept (the plain search's view).
+    pub fn none() -> Self {
+        DeadLocals::default()
+    }
+
+    /// The slots dead at `pc`, as words of bits by slot (empty when none
+    /// is known dead).
+    pub fn at(&self, pc: Pc) -> &[u64] {
+        let start = pc.index() * self.words;
+        self.bits.get(start..start + self.words).unwrap_or(&[])
+    }
+
+    /// True when slot `l` is dead at `pc`.
+    pub fn is_dead(&self, pc: Pc, l: LocalId) -> bool {
+        self.at(pc)
+            .get(l.index() / 64)
+            .is_some_and(|w| w & (1 << (l.index() % 64)) != 0)
+    }
+
+    /// True when some slot is dead somewhere.
+    pub fn any(&self) -> bool {
+        self.bits.iter().any(|&w| w != 0)
+    }
+
+    /// The table of `words` words per instruction ([`crate::liveness`]).
+    pub(crate) fn from_bits(words: usize, bits: Vec<u64>) -> Self {
+        DeadLocals { words, bits }
+    }
+}
+
 /// A lowered function.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Function {
@@ -885,7 +927,7 @@ pub struct Function {
     /// Where it is defined.
     pub span: Span,
     /// The locals dead at each instruction ([`crate::liveness`]).
-    pub dead: crate::liveness::DeadLocals,
+    pub dead: DeadLocals,
 }
 
 /// The kind of a global object, for reports and kind checks.
@@ -1038,7 +1080,7 @@ impl Program {
     pub fn keeping_dead_locals(&self) -> Program {
         let mut p = self.clone();
         for f in &mut p.funcs {
-            f.dead = crate::liveness::DeadLocals::none();
+            f.dead = DeadLocals::none();
         }
         p
     }

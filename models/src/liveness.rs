@@ -20,44 +20,8 @@
 //! Backward dataflow over [`crate::ops::successors`], iterated to the fixed
 //! point with a worklist (no recursion over the code).
 
-use crate::ir::{Expr, Instr, LocalId, Op, Pc};
+use crate::ir::{DeadLocals, Expr, Instr, LocalId, Op, Pc};
 use crate::ops::{self, Successor};
-
-/// The dead locals of one function, per instruction, as bits by slot.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DeadLocals {
-    /// Words per instruction.
-    words: usize,
-    /// `bits[pc * words..(pc + 1) * words]`: the slots dead at `pc`, before
-    /// it executes (and while a goroutine waits there).
-    bits: Vec<u64>,
-}
-
-impl DeadLocals {
-    /// No local dead anywhere: values are kept (the plain search's view).
-    pub fn none() -> Self {
-        DeadLocals::default()
-    }
-
-    /// The slots dead at `pc`, as words of bits by slot (empty when none
-    /// is known dead).
-    pub fn at(&self, pc: Pc) -> &[u64] {
-        let start = pc.index() * self.words;
-        self.bits.get(start..start + self.words).unwrap_or(&[])
-    }
-
-    /// True when slot `l` is dead at `pc`.
-    pub fn is_dead(&self, pc: Pc, l: LocalId) -> bool {
-        self.at(pc)
-            .get(l.index() / 64)
-            .is_some_and(|w| w & (1 << (l.index() % 64)) != 0)
-    }
-
-    /// True when some slot is dead somewhere.
-    pub fn any(&self) -> bool {
-        self.bits.iter().any(|&w| w != 0)
-    }
-}
 
 /// The dead locals of a function with `locals` slots and this `code`.
 pub fn dead_locals(code: &[Instr], locals: usize) -> DeadLocals {
@@ -156,7 +120,7 @@ pub fn dead_locals(code: &[Instr], locals: usize) -> DeadLocals {
             bits[pc * words + k] = !live[pc * words + k] & valid;
         }
     }
-    DeadLocals { words, bits }
+    DeadLocals::from_bits(words, bits)
 }
 
 /// Calls `f` on every local `op` reads: each one an expression it

@@ -15,21 +15,20 @@
 
 use weft_models::ir::Program;
 
-use super::Transition;
 use crate::state::{Frame, State};
 use crate::value::Value;
 
-/// Forgets the dead values of the goroutines that `t`, run from a state
-/// with `before` goroutines, moved or started, in `state`, the state it
-/// made (before the ended goroutines are reaped): the actors, at the
+/// Forgets the dead values of the goroutines that a step, run from a
+/// state with `before` goroutines, moved or started, in `state`, the state
+/// it made (before the ended goroutines are reaped): its `actors`, at the
 /// positions they had, when no goroutine was started; else every
 /// goroutine whose execution no other state shares (the others are as the
 /// state before left them, already forgotten). A goroutine another's step
 /// changed without starting one keeps its values until it moves: merging
 /// less never changes what a run can do.
-pub(crate) fn forget_dead_values(prog: &Program, state: &mut State, t: &Transition, before: usize) {
+pub(crate) fn forget_dead_values(prog: &Program, state: &mut State, actors: &[u32], before: usize) {
     if state.goroutines.len() == before {
-        for p in t.actors() {
+        for &p in actors {
             forget_at(prog, state, p as usize);
         }
         return;

@@ -343,7 +343,7 @@ pub(crate) fn step_within(
             ended: false,
         };
     }
-    dead::forget_dead_values(prog, &mut ex.state, t, before);
+    dead::forget_dead_values(prog, &mut ex.state, &t.actors(), before);
     let ended = local::reap(&mut ex);
     let renumbering = canonical::canonicalize(&mut ex.state, &mut ex.events);
     StepOutcome {
