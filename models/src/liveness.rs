@@ -2,9 +2,9 @@
 //! no run of the function reads again before writing it (SPIN's dead
 //! variable elimination; Holzmann, "The Model Checker SPIN", 1997).
 //!
-//! The checker forgets such a value (see `checker/README.md`, "Dead
-//! locals"): two states that differ only in a value no one will read
-//! behave alike, so they become one state.
+//! The checker forgets such a value (`checker/src/semantics/dead.rs`;
+//! `checker/README.md`, "Canonical states"): two states that differ only
+//! in a value no one will read behave alike, so they become one state.
 //!
 //! The answer errs toward live, never toward dead:
 //! - a local is *read* by every expression an operation evaluates
