@@ -1,4 +1,7 @@
-//! Helpers for the unit tests: a program from RON text, pseudo-random words.
+//! Helpers for the unit tests: a program from RON text, the corpus,
+//! pseudo-random words.
+
+use std::path::{Path, PathBuf};
 
 use weft_models::ir::Program;
 use weft_models::span::SourceFile;
@@ -22,4 +25,38 @@ pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
         seed ^= seed << 17;
         seed
     }
+}
+
+/// Every `*.ron` of the corpus (`scenarios/`), sorted.
+pub(crate) fn corpus_files() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("the corpus is readable") {
+            let path = entry.expect("the corpus is readable").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "ron") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every scenario of the corpus, compiled, in the order of
+/// [`corpus_files`] (a scenario that does not compile fails the test).
+pub(crate) fn corpus() -> Vec<Program> {
+    corpus_files()
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).expect("a scenario is readable");
+            let file = SourceFile::new(path.display().to_string(), text);
+            match weft_models::compile(&file, &[]) {
+                Ok(p) => p,
+                Err(e) => panic!("{}", e.render(&file, false)),
+            }
+        })
+        .collect()
 }

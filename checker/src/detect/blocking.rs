@@ -69,6 +69,30 @@ pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
         return graph.terminal().iter().map(|&s| vec![s]).collect();
     }
     let n = graph.len();
+    if graph.forward_only() {
+        // No cycle: every component is one node, bottom when closed with
+        // no successor (what the general case below finds, without
+        // computing the components).
+        return (0..n as StateId)
+            .filter(|&s| closed_alone(graph, s) && graph.successors(s).is_empty())
+            .map(|s| vec![s])
+            .collect();
+    }
+    bottom_of_components(graph)
+}
+
+/// Whether node `s`, its successors aside, may be in a bottom component:
+/// expanded, every edge known, no crash (a crashing step leaves the
+/// component: the run ends in the crash, with nothing blocked forever)
+/// and nothing asleep.
+fn closed_alone(graph: &Graph, s: StateId) -> bool {
+    graph.is_expanded(s) && !graph.is_open(s) && graph.crashes(s) == 0 && !graph.asleep(s)
+}
+
+/// [`bottom_components`] of a graph with edges, from its strongly
+/// connected components.
+fn bottom_of_components(graph: &Graph) -> Vec<Vec<StateId>> {
+    let n = graph.len();
     let sccs = crate::scc::components(n, |s| graph.out(s));
     let mut comp = vec![0usize; n];
     for (i, scc) in sccs.iter().enumerate() {
@@ -78,14 +102,8 @@ pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
     }
     let mut out = Vec::new();
     for (i, scc) in sccs.iter().enumerate() {
-        // A crashing step leaves the component (the run ends in the crash,
-        // with nothing blocked forever), so such a component is not bottom.
         let closed = scc.iter().all(|&s| {
-            graph.is_expanded(s)
-                && !graph.is_open(s)
-                && graph.crashes(s) == 0
-                && !graph.asleep(s)
-                && graph.successors(s).iter().all(|&t| comp[t as usize] == i)
+            closed_alone(graph, s) && graph.successors(s).iter().all(|&t| comp[t as usize] == i)
         });
         if closed {
             let mut ids: Vec<StateId> = scc.to_vec();
@@ -192,5 +210,53 @@ pub fn detect(prog: &Program, graph: &Graph, bugs: &mut BTreeMap<BugKey, Bug>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explore::{explore_graph_with, Bounds};
+    use crate::graph::StoreKind;
+    use crate::reduce::Reduction;
+
+    /// On every scenario of the corpus, searched with and without the
+    /// reduction: where every edge goes to a larger id, the passes in id
+    /// order find the bottom components and complete runs the walks find
+    /// (strongly connected components, depth-first post-order); and the
+    /// corpus has graphs of both kinds, so both paths are exercised.
+    #[test]
+    fn passes_in_id_order_find_what_the_walks_find_on_the_corpus() {
+        let bounds = Bounds {
+            store: StoreKind::Full,
+            ..Bounds::default()
+        };
+        let (mut forward, mut other, mut bottoms) = (0, 0, 0);
+        for prog in crate::testing::corpus() {
+            for reduction in [Reduction::Por, Reduction::None] {
+                let Ok((graph, _, _)) = explore_graph_with(&prog, &bounds, reduction) else {
+                    continue;
+                };
+                let walked = bottom_of_components(&graph);
+                assert_eq!(bottom_components(&graph), walked, "{}", prog.meta.name);
+                if graph.forward_only() {
+                    forward += 1;
+                    bottoms += walked.len();
+                    assert_eq!(
+                        graph.complete_runs_walking(false),
+                        graph.complete_runs_walking(true),
+                        "{}",
+                        prog.meta.name
+                    );
+                } else {
+                    other += 1;
+                }
+            }
+        }
+        assert!(
+            forward > 20 && other > 20,
+            "{forward} forward, {other} other"
+        );
+        assert!(bottoms > 20, "{bottoms} bottom components");
     }
 }

@@ -362,19 +362,14 @@ impl Expander<'_> {
         steps: &mut Steps,
     ) {
         let prog = self.prog;
+        // (The buffers are kept from batch to batch, also with many slots,
+        // and counted with the frontier's bytes. Freed at every node, they
+        // were allocated by the thread that expanded the node and freed by
+        // the one that expands its slot next, often the other: 10 % of the
+        // time with two threads on lastzero(13) and readers(18), for the
+        // 2 bytes per stored state they hold.)
         steps.taken.clear();
         steps.encoded.clear();
-        // A slot is kept from batch to batch, its buffers are not when
-        // there are many slots: a node's steps hold memory only while it is
-        // in flight. (Kept buffers, up to 4 steps and 1 KB a slot, were
-        // 2 MB on lastzero(13) with two threads, 10 bytes per stored
-        // state.) On one thread there are two slots, and freeing and
-        // allocating them again at every node was 2 % of the instructions
-        // on lastzero(10).
-        if batch_size() > 1 {
-            steps.taken.shrink_to(0);
-            steps.encoded.shrink_to(0);
-        }
         // The steps stateless DPOR took here (`--reduction dpor`); a
         // state it chose nothing in (all asleep, or not visited when a
         // bound cut it) is no end of a run.

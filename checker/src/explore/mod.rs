@@ -692,7 +692,11 @@ fn search(
                         [&expansions, &next_expansions]
                             .iter()
                             .flat_map(|e| e.iter())
-                            .map(|e| e.steps.encoded.capacity()),
+                            .map(|e| {
+                                e.steps.encoded.capacity()
+                                    + e.steps.taken.capacity()
+                                        * std::mem::size_of::<expand::Taken>()
+                            }),
                     )
                     .sum::<usize>();
                 committer.builder.note_in_flight(bytes as u64);
@@ -759,7 +763,14 @@ fn search(
     }
     stats.states = graph.len();
     stats.store = bounds.store;
-    stats.distinct_states = graph.distinct_states();
+    let complete = cut.is_none();
+    // (Two passes over the whole graph, in parallel when there are
+    // threads: both are serial work after the search.)
+    let (distinct, runs) = rayon::join(
+        || graph.distinct_states(),
+        || complete.then(|| graph.complete_runs()).flatten(),
+    );
+    stats.distinct_states = distinct;
     stats.collision_probability = graph.collision_probability();
     stats.frontier = graph.frontier_stats().map(|mut f| {
         f.resident_beyond = resident_at_start
@@ -779,12 +790,9 @@ fn search(
     stats.seconds = budget.seconds();
     stats.bytes_per_state = graph.heap_bytes().checked_div(graph.len()).unwrap_or(0);
     stats.peak_resident_bytes = crate::memory::peak_resident_bytes();
-    let complete = cut.is_none();
-    if complete {
-        if let Some((runs, on_runs)) = graph.complete_runs() {
-            stats.complete_runs = Some(runs);
-            stats.states_on_complete_runs = Some(on_runs);
-        }
+    if let Some((runs, on_runs)) = runs {
+        stats.complete_runs = Some(runs);
+        stats.states_on_complete_runs = Some(on_runs);
     }
     let outcome = Outcome {
         bugs: Vec::new(),

@@ -557,9 +557,30 @@ impl Graph {
         if self.open.any() {
             return true;
         }
+        if self.forward_only() {
+            return false;
+        }
         let mut mark = vec![0u8; self.len()];
         (0..self.expanded as StateId)
             .any(|root| mark[root as usize] == 0 && !self.post_order(root, &mut mark, |_, _| {}))
+    }
+
+    /// True when every known edge goes to a node of a larger id: then id
+    /// order is a topological order, and the graph has no cycle. A
+    /// breadth-first graph whose every step adds one to a state's depth
+    /// (most programs without loops: a step moves one goroutine on) has
+    /// only such edges, and this one pass over them, in memory order,
+    /// spares the depth-first walks (1 s of the 5.7 s of lastzero(16)
+    /// was one walk to find no cycle, one to count complete runs, one for
+    /// strongly connected components, all serial after the search).
+    /// (False for a graph kept without edges, which knows none.)
+    pub(crate) fn forward_only(&self) -> bool {
+        self.edges
+            && (0..self.expanded).all(|s| {
+                self.targets[self.offsets[s] as usize..self.offsets[s + 1] as usize]
+                    .iter()
+                    .all(|&t| t as usize > s)
+            })
     }
 
     /// Counts maximal paths from the start by dynamic programming in
@@ -568,13 +589,19 @@ impl Graph {
     /// target is unknown. With it, how many nodes lie on a complete run
     /// (the rest lie only on explorations that end asleep).
     pub(crate) fn complete_runs(&self) -> Option<(u128, usize)> {
+        self.complete_runs_walking(!self.forward_only())
+    }
+
+    /// [`Graph::complete_runs`], in reverse id order when `walk` is false
+    /// (which needs [`Graph::forward_only`]), else in the post-order of a
+    /// depth-first walk.
+    pub(crate) fn complete_runs_walking(&self, walk: bool) -> Option<(u128, usize)> {
         let n = self.expanded;
         if !self.edges || n != self.len() || self.open.any() {
             return None;
         }
-        let mut mark = vec![0u8; n];
         let mut runs = vec![0u128; n];
-        let acyclic = self.post_order(0, &mut mark, |s, succ| {
+        let count = |s: StateId, succ: &[StateId], runs: &mut [u128]| {
             let crashes = u128::from(self.crashes(s));
             runs[s as usize] = if succ.is_empty() && crashes == 0 {
                 // A node whose remaining transitions all sleep ends no run:
@@ -584,7 +611,18 @@ impl Graph {
                 succ.iter()
                     .fold(crashes, |acc, &t| acc.saturating_add(runs[t as usize]))
             };
-        });
+        };
+        let acyclic = if !walk {
+            // Reverse id order is a reverse topological order (every node
+            // is reached from the start, as the walk below reaches them).
+            for s in (0..n as StateId).rev() {
+                count(s, self.out(s), &mut runs);
+            }
+            true
+        } else {
+            let mut mark = vec![0u8; n];
+            self.post_order(0, &mut mark, |s, succ| count(s, succ, &mut runs))
+        };
         let on_runs = runs.iter().filter(|&&r| r > 0).count();
         acyclic.then_some((runs[0], on_runs))
     }

@@ -187,9 +187,6 @@ fn operation_words(op: &Op) -> Option<[u64; 2]> {
 #[cfg(test)]
 mod tests {
     use std::collections::{HashSet, VecDeque};
-    use std::path::{Path, PathBuf};
-
-    use weft_models::span::SourceFile;
 
     use super::{is_plain, PlainTables};
     use crate::reduce::future::{goroutine_future, handles_may_move, FamilyModes, ProgramFuture};
@@ -200,24 +197,6 @@ mod tests {
 
     /// A table's answer, beside the general analysis's.
     type Answer<'a> = (Option<[u64; 2]>, &'a dyn Fn() -> FamilyModes);
-
-    /// Every `*.ron` of the corpus, sorted.
-    fn corpus() -> Vec<PathBuf> {
-        let mut out = Vec::new();
-        let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios")];
-        while let Some(d) = stack.pop() {
-            for entry in std::fs::read_dir(&d).expect("the corpus is readable") {
-                let path = entry.expect("the corpus is readable").path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "ron") {
-                    out.push(path);
-                }
-            }
-        }
-        out.sort();
-        out
-    }
 
     /// The first `limit` states of `prog` met breadth first.
     fn states(prog: &weft_models::ir::Program, limit: usize) -> Vec<State> {
@@ -248,12 +227,8 @@ mod tests {
     #[test]
     fn the_tables_answer_as_the_general_analysis_on_the_corpus() {
         let (mut plain_states, mut checked, mut scenarios_plain) = (0, 0, 0);
-        for path in corpus() {
-            let text = std::fs::read_to_string(&path).expect("a scenario is readable");
-            let file = SourceFile::new(path.display().to_string(), text);
-            let Ok(prog) = weft_models::compile(&file, &[]) else {
-                continue;
-            };
+        let files = crate::testing::corpus_files();
+        for (path, prog) in files.iter().zip(crate::testing::corpus()) {
             let future = ProgramFuture::new(&prog);
             let tables: &PlainTables = &future.plain;
             let mut any = false;
