@@ -327,9 +327,15 @@ pub fn local_destinations(op: &Op, mut f: impl FnMut(LocalId)) {
         }
     }
     match op {
+        Op::New { dst, object } => {
+            f(*dst);
+            // `ctx, cancel := context.WithCancel(parent)`: both.
+            if let NewObject::WithCancel { cancel, .. } = object {
+                f(*cancel);
+            }
+        }
         Op::Assign { dst, .. }
         | Op::Choose { dst, .. }
-        | Op::New { dst, .. }
         | Op::CtxErr { dst, .. }
         | Op::Append { dst, .. }
         | Op::AwaitCallback { dst, .. }
@@ -700,6 +706,26 @@ mod tests {
 
     fn g(i: u32) -> Expr {
         Expr::Global(GlobalId(i))
+    }
+
+    /// `ctx, cancel := context.WithCancel(parent)` writes both locals: the
+    /// reduction's record of the locals an operation assigns, the walk of
+    /// a frozen goroutine's code and the liveness analysis all read them
+    /// here (before, the cancel function's was left out).
+    #[test]
+    fn a_with_cancel_writes_the_context_and_its_cancel_function() {
+        let op = Op::New {
+            dst: LocalId(3),
+            object: NewObject::WithCancel {
+                parent: g(0),
+                cancel: LocalId(5),
+                timeout: None,
+            },
+        };
+        let mut written = Vec::new();
+        local_destinations(&op, |l| written.push(l));
+        assert_eq!(written, vec![LocalId(3), LocalId(5)]);
+        assert!(!may_skip_a_destination(&op));
     }
 
     fn roles(op: &Op) -> Vec<(Expr, Role)> {
