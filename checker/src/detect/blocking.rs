@@ -71,7 +71,7 @@ pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
     let n = graph.len();
     if graph.forward_only() {
         // No cycle: every component is one node, bottom when closed with
-        // no successor (what the general case below finds, without
+        // no successor (what `bottom_of_components` finds, without
         // computing the components).
         return (0..n as StateId)
             .filter(|&s| closed_alone(graph, s) && graph.successors(s).is_empty())

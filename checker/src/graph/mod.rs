@@ -570,9 +570,10 @@ impl Graph {
     /// breadth-first graph whose every step adds one to a state's depth
     /// (most programs without loops: a step moves one goroutine on) has
     /// only such edges, and this one pass over them, in memory order,
-    /// spares the depth-first walks (1 s of the 5.7 s of lastzero(16)
-    /// was one walk to find no cycle, one to count complete runs, one for
-    /// strongly connected components, all serial after the search).
+    /// spares the depth-first walks (0.19 s of lastzero(16)'s 5.7 s on
+    /// one thread, full store, was one walk to find no cycle, one to count
+    /// complete runs, one for strongly connected components, all serial
+    /// after the search).
     /// (False for a graph kept without edges, which knows none.)
     pub(crate) fn forward_only(&self) -> bool {
         self.edges
