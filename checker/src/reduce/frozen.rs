@@ -112,98 +112,110 @@ fn walk(
     stack.clear();
     let mut steps = 0;
     stack.push((fr.pc.index(), fr.locals.iter().map(|&v| Some(v)).collect()));
-    while let Some((pc, mut env)) = stack.pop() {
-        let Some(instr) = code.get(pc) else {
-            continue;
-        };
-        if steps >= WALK_STEPS {
-            out.merge(future.code(fr.func, pc)?);
-            continue;
-        }
-        match seen[pc] {
-            UNWALKED => {
-                seen[pc] = envs.len() as u32;
-                envs.push(Env::from_slice(&env));
+    // A way is followed in place while it goes straight on (its locals
+    // are not copied from instruction to instruction: pushed and popped at
+    // every step, they were a sixth of the walk's instructions on
+    // workers(4)); where it forks, the other ways wait on the stack, in the
+    // order they always had.
+    while let Some((first, mut env)) = stack.pop() {
+        let mut pc = first;
+        while let Some(instr) = code.get(pc) {
+            if steps >= WALK_STEPS {
+                out.merge(future.code(fr.func, pc)?);
+                break;
             }
-            k => {
-                let before = &mut envs[k as usize];
-                if covers(before, &env) {
-                    continue;
+            match seen[pc] {
+                UNWALKED => {
+                    seen[pc] = envs.len() as u32;
+                    envs.push(Env::from_slice(&env));
                 }
-                // Reached again with other values (a loop): walk on with
-                // what both ways agree on, so that a loop is walked again
-                // only while its locals lose known values.
-                join(before, &env);
-                env = Env::from_slice(before);
-            }
-        }
-        steps += 1;
-        out.merge(future.instruction(fr.func, pc)?);
-        let next = pc + 1;
-        match &instr.op {
-            Op::JumpIfNot { cond, target } => match known(state, &env, cond) {
-                Some(Value::Bool(true)) => stack.push((next, env)),
-                Some(Value::Bool(false)) => stack.push((target.index(), env)),
-                _ => {
-                    stack.push((target.index(), Env::from_slice(&env)));
-                    stack.push((next, env));
-                }
-            },
-            Op::Assign { dst, value } => {
-                let v = known(state, &env, value);
-                set(&mut env, dst.index(), v);
-                stack.push((next, env));
-            }
-            Op::AtomicLoad { var, dst }
-            | Op::Load {
-                place: Place::Var(var),
-                dst,
-                ok: None,
-            } => {
-                let v = known(state, &env, var)
-                    .and_then(|h| h.object())
-                    .filter(|&r| frozen(r))
-                    .and_then(|r| match state.object(r) {
-                        Object::Var(x) => Some(x.value),
-                        _ => None,
-                    });
-                set(&mut env, dst.index(), v);
-                stack.push((next, env));
-            }
-            // A receive from a channel that stays open either blocks or
-            // gets a value: its ok flag is true.
-            Op::Recv {
-                chan,
-                dst,
-                ok: Some(ok),
-            } if known(state, &env, chan)
-                .and_then(Value::object)
-                .is_some_and(open) =>
-            {
-                if let Some(d) = dst {
-                    set(&mut env, d.index(), None);
-                }
-                set(&mut env, ok.index(), Some(Value::Bool(true)));
-                stack.push((next, env));
-            }
-            op => {
-                // Anything else: its local destinations become unknown; a
-                // call, a `go` or a `defer` takes the summary from here.
-                let mut plain = true;
-                let mut nexts: SmallVec<[usize; 4]> = SmallVec::new();
-                ops::successors(op, Pc(pc as u32), |s| match s {
-                    Successor::Pc(p) => nexts.push(p.index()),
-                    Successor::Deferred(_) | Successor::Call { .. } | Successor::Spawn { .. } => {
-                        plain = false
+                k => {
+                    let before = &mut envs[k as usize];
+                    if covers(before, &env) {
+                        break;
                     }
-                });
-                if !plain {
-                    out.merge(future.code(fr.func, pc)?);
-                    continue;
+                    // Reached again with other values (a loop): walk on
+                    // with what both ways agree on, so that a loop is
+                    // walked again only while its locals lose known values.
+                    join(before, &env);
+                    env = Env::from_slice(before);
                 }
-                ops::local_destinations(op, |d| set(&mut env, d.index(), None));
-                for p in nexts {
-                    stack.push((p, Env::from_slice(&env)));
+            }
+            steps += 1;
+            out.merge(future.instruction(fr.func, pc)?);
+            let next = pc + 1;
+            match &instr.op {
+                Op::JumpIfNot { cond, target } => match known(state, &env, cond) {
+                    Some(Value::Bool(true)) => pc = next,
+                    Some(Value::Bool(false)) => pc = target.index(),
+                    _ => {
+                        stack.push((target.index(), Env::from_slice(&env)));
+                        pc = next;
+                    }
+                },
+                Op::Assign { dst, value } => {
+                    let v = known(state, &env, value);
+                    set(&mut env, dst.index(), v);
+                    pc = next;
+                }
+                Op::AtomicLoad { var, dst }
+                | Op::Load {
+                    place: Place::Var(var),
+                    dst,
+                    ok: None,
+                } => {
+                    let v = known(state, &env, var)
+                        .and_then(|h| h.object())
+                        .filter(|&r| frozen(r))
+                        .and_then(|r| match state.object(r) {
+                            Object::Var(x) => Some(x.value),
+                            _ => None,
+                        });
+                    set(&mut env, dst.index(), v);
+                    pc = next;
+                }
+                // A receive from a channel that stays open either blocks or
+                // gets a value: its ok flag is true.
+                Op::Recv {
+                    chan,
+                    dst,
+                    ok: Some(ok),
+                } if known(state, &env, chan)
+                    .and_then(Value::object)
+                    .is_some_and(open) =>
+                {
+                    if let Some(d) = dst {
+                        set(&mut env, d.index(), None);
+                    }
+                    set(&mut env, ok.index(), Some(Value::Bool(true)));
+                    pc = next;
+                }
+                op => {
+                    // Anything else: its local destinations become unknown;
+                    // a call, a `go` or a `defer` takes the summary from
+                    // here.
+                    let mut plain = true;
+                    let mut nexts: SmallVec<[usize; 4]> = SmallVec::new();
+                    ops::successors(op, Pc(pc as u32), |s| match s {
+                        Successor::Pc(p) => nexts.push(p.index()),
+                        Successor::Deferred(_)
+                        | Successor::Call { .. }
+                        | Successor::Spawn { .. } => plain = false,
+                    });
+                    if !plain {
+                        out.merge(future.code(fr.func, pc)?);
+                        break;
+                    }
+                    ops::local_destinations(op, |d| set(&mut env, d.index(), None));
+                    // The last way is followed here, the others wait (the
+                    // last pushed is the first popped, as before).
+                    let Some(last) = nexts.pop() else {
+                        break;
+                    };
+                    for p in nexts {
+                        stack.push((p, Env::from_slice(&env)));
+                    }
+                    pc = last;
                 }
             }
         }
