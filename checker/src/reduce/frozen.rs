@@ -113,10 +113,10 @@ fn walk(
     let mut steps = 0;
     stack.push((fr.pc.index(), fr.locals.iter().map(|&v| Some(v)).collect()));
     // A way is followed in place while it goes straight on (its locals
-    // are not copied from instruction to instruction: pushed and popped at
-    // every step, they were a sixth of the walk's instructions on
-    // workers(4)); where it forks, the other ways wait on the stack, in the
-    // order they always had.
+    // are not copied from instruction to instruction: they were pushed and
+    // popped at every step, and memcpy, mostly those moves, was a sixth of
+    // the walk's instructions on workers(4)); where it forks, the other
+    // ways wait on the stack, in the order they always had.
     while let Some((first, mut env)) = stack.pop() {
         let mut pc = first;
         while let Some(instr) = code.get(pc) {
