@@ -95,6 +95,15 @@ impl Interrupt {
         }
     }
 
+    /// The same interrupt, firing also once one step has run `most` local
+    /// instructions (looked at every [`LOOK_EVERY`]).
+    pub(crate) fn or_after(self, most: u64) -> Self {
+        Interrupt {
+            most: Some(most),
+            ..self
+        }
+    }
+
     /// Whether a step that has run `count` local instructions should give
     /// up now. Reads the clock and the resident memory, so it is meant to
     /// be called rarely (every [`LOOK_EVERY`] local instructions).

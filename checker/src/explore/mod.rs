@@ -29,6 +29,7 @@ mod expand;
 mod finite;
 pub(crate) use finite::runs_are_finite;
 pub(crate) mod growth;
+mod probe;
 pub mod progress;
 
 pub use bounds::{Bound, Bounds, Budget};
@@ -341,24 +342,33 @@ fn explore_graph_monitored(
         return Ok(found);
     }
     let mut future = reduce::ProgramFuture::new(prog);
-    let with_sleep = Reducer {
-        future: &future,
-        sleep: true,
+    // One run that comes back to a state shows a cycle before any search
+    // (`probe`): the search with sleep sets would only be thrown away.
+    let cyclic = !finite::runs_are_finite(prog) && probe::run_repeats(prog, budget.interrupt());
+    let reduced = if cyclic {
+        None
+    } else {
+        let with_sleep = Reducer {
+            future: &future,
+            sleep: true,
+        };
+        let reduced = search(prog, budget, Some(with_sleep), monitor, None)?;
+        // A bit-state graph counts as cyclic when an edge's target is
+        // unknown (`Graph::has_cycle`); a program whose runs are all finite
+        // has no cycle.
+        let bitstate = matches!(budget.bounds().store, StoreKind::Bitstate { .. });
+        if !reduced.0.has_cycle() || (bitstate && finite::runs_are_finite(prog)) {
+            return Ok(reduced);
+        }
+        Some(reduced)
     };
-    let reduced = search(prog, budget, Some(with_sleep), monitor, None)?;
-    // A bit-state graph counts as cyclic when an edge's target is unknown
-    // (`Graph::has_cycle`); a program whose runs are all finite has no cycle.
-    let bitstate = matches!(budget.bounds().store, StoreKind::Bitstate { .. });
-    if !reduced.0.has_cycle() || (bitstate && finite::runs_are_finite(prog)) {
-        return Ok(reduced);
-    }
     future.learn_held_locks(prog);
     let with_proviso = Reducer {
         future: &future,
         sleep: false,
     };
     let mut again = search(prog, budget, Some(with_proviso), monitor, None)?;
-    if again.1.bound.is_some_and(|b| b != Bound::FirstBug) {
+    if let Some(reduced) = reduced.filter(|_| again.1.bound.is_some_and(|b| b != Bound::FirstBug)) {
         // Cut (by what was left of the time, say): the crashes, races and
         // context leaks the first search found on its paths are real, keep
         // them. Its blocking bugs are not kept: sleep sets on a cyclic
@@ -958,5 +968,32 @@ mod tests {
         // (11,683 with every value kept: each worker's `v`, dead from its
         // last test to the next load, is forgotten.)
         assert_eq!(graph.len(), 2_655);
+        // One run of it ends (every worker breaks out): the probe says
+        // nothing, and the search with sleep sets is kept.
+        assert!(!probe::run_repeats(&prog, Interrupt::never()));
+    }
+
+    /// Wherever the probe's run comes back to a state, the search with
+    /// sleep sets meets a cycle too and is thrown away: starting with the
+    /// cycle proviso gives the very graph the two searches gave.
+    #[test]
+    fn the_probe_finds_cycles_the_search_with_sleep_sets_meets() {
+        let mut programs = crate::testing::corpus();
+        programs.push(cyclic_workers());
+        let (mut may_loop, mut cyclic, mut probed) = (0, 0, 0);
+        for prog in &programs {
+            if finite::runs_are_finite(prog) {
+                continue;
+            }
+            may_loop += 1;
+            let repeats = probe::run_repeats(prog, Interrupt::never());
+            let (graph, _) = search_with(prog, true);
+            cyclic += usize::from(graph.has_cycle());
+            probed += usize::from(repeats);
+            assert!(!repeats || graph.has_cycle(), "{}", prog.meta.name);
+        }
+        // Of the 42 programs whose loops may run on, 11 have a cycle, and
+        // the runs find every one.
+        assert_eq!((may_loop, cyclic, probed), (42, 11, 11));
     }
 }
