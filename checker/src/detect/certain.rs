@@ -402,23 +402,37 @@ pub(crate) fn screened_out(
     known: &impl Fn(usize) -> bool,
 ) -> Option<usize> {
     let mut free = moves;
-    let mut waits: SmallVec<[(usize, wake::Blocked); 4]> = SmallVec::new();
+    // The goroutines freed after the start, in order: a wait tested
+    // against those before `tested` is tested again against the rest only
+    // (whether one goroutine may release another does not change).
+    let mut freed: SmallVec<[usize; 16]> = SmallVec::new();
+    let mut waits: SmallVec<[Wait; 4]> = SmallVec::new();
     for &g in blocked.iter().filter(|&&g| !known(g)) {
+        let all = (0..free.len()).filter(|&h| free[h]);
         match wake::blocked(prog, state, &state.goroutines[g]) {
-            Some(b) if !released_by_free(future, state, g, &b, &free) => waits.push((g, b)),
-            Some(_) | None => free[g] = true,
+            Some(b) if !released_by_any(future, state, g, &b, all) => waits.push(Wait {
+                g,
+                blocked: b,
+                tested: freed.len(),
+            }),
+            Some(_) | None => {
+                free[g] = true;
+                freed.push(g);
+            }
         }
     }
     // (Most states: none left.)
     let mut chained = 0;
     while !waits.is_empty() {
         let before = waits.len();
-        waits.retain(|(g, b)| {
-            let released = released_by_free(future, state, *g, b, &free);
-            if released {
-                free[*g] = true;
+        waits.retain(|w| {
+            let since = freed[w.tested..].iter().copied();
+            if released_by_any(future, state, w.g, &w.blocked, since) {
+                freed.push(w.g);
+                return false;
             }
-            !released
+            w.tested = freed.len();
+            true
         });
         if waits.len() == before {
             return None;
@@ -428,19 +442,28 @@ pub(crate) fn screened_out(
     Some(chained)
 }
 
-/// Whether one of the goroutines marked in `free` (able to move now, or
-/// shown releasable in turn) may release goroutine `g`, blocked with `b`:
+/// A blocked goroutine not yet shown releasable ([`screened_out`]).
+struct Wait {
+    g: usize,
+    blocked: wake::Blocked,
+    /// How many of the goroutines freed after the start it was tested
+    /// against.
+    tested: usize,
+}
+
+/// Whether one of the goroutines `candidates` (able to move now, or shown
+/// releasable in turn) may release goroutine `g`, blocked with `b`:
 /// one whose code changes an object `g` waits on through a global, or
 /// holds a handle to it in a frame and changes objects held in locals (for
 /// a channel: does what would release `g`). Each case implies that
 /// [`blocked_forever`] finds `g` releasable, given that it finds each
-/// goroutine in `free` able to move or releasable.
-fn released_by_free(
+/// candidate able to move or releasable.
+fn released_by_any(
     future: &ProgramFuture,
     state: &State,
     g: usize,
     b: &wake::Blocked,
-    free: &[bool],
+    candidates: impl Iterator<Item = usize> + Clone,
 ) -> bool {
     let holds = |h: usize, o: ObjRef| {
         state.goroutines[h].frames.iter().any(|f| {
@@ -468,7 +491,7 @@ fn released_by_free(
                 },
             )
         });
-        for h in (0..state.goroutines.len()).filter(|&h| h != g && free[h]) {
+        for h in candidates.clone().filter(|&h| h != g) {
             let code = future.of_goroutine(&state.goroutines[h]);
             let may = match chan_ops {
                 Some(ops) => code.may_do(ops, o, &state.globals, holds(h, o)),
