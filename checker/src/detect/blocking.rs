@@ -69,10 +69,13 @@ pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
         return graph.terminal().iter().map(|&s| vec![s]).collect();
     }
     let n = graph.len();
-    if graph.forward_only() {
+    if graph.forward_only() || !graph.has_cycle() {
         // No cycle: every component is one node, bottom when closed with
         // no successor (what `bottom_of_components` finds, without
-        // computing the components).
+        // computing the components). The explorer has asked whether the
+        // graph cycles (to choose its search), so the answer is known: on
+        // lastzero(16), whose graph has edges to earlier ids, the
+        // components took 0.12 s alone after the search.
         return (0..n as StateId)
             .filter(|&s| closed_alone(graph, s) && graph.successors(s).is_empty())
             .map(|s| vec![s])
@@ -120,97 +123,118 @@ fn site_of(state: &State, id: &GoroutineId) -> Option<Site> {
 }
 
 /// Records deadlocks, leaks and context leaks of every bottom component.
+///
+/// The components are looked at on every thread (each decodes its states,
+/// or rebuilds them by replaying their paths in a fingerprint store: on
+/// lastzero(16), 311,296 components, 0.13 s that ran alone after a
+/// four-second search on two threads), and their findings recorded in
+/// component order, as one thread records them: the same bugs, paths
+/// and counts for any number of threads.
 pub fn detect(prog: &Program, graph: &Graph, bugs: &mut BTreeMap<BugKey, Bug>) {
-    for comp in bottom_components(graph) {
-        let first = comp[0];
-        let rep = graph.state(first);
-        let path = || graph.path_to(first);
-        // Goroutines blocked in every state of the component.
-        let (mut stuck, any_move) = blocked_goroutines(prog, &rep);
-        for &s in &comp[1..] {
-            // (Once none is left, the other states cannot add one: a
-            // fingerprint store rebuilds each state by replaying its path.)
-            if stuck.is_empty() {
-                break;
-            }
-            let (b, _) = blocked_goroutines(prog, &graph.state(s));
-            stuck.retain(|g| b.contains(g));
+    use rayon::prelude::*;
+    let found: Vec<(StateId, Vec<Finding>)> = bottom_components(graph)
+        .par_iter()
+        .with_min_len(COMPONENTS_PER_TASK)
+        .filter_map(|comp| {
+            let findings = findings(prog, graph, comp);
+            (!findings.is_empty()).then(|| (comp[0], findings))
+        })
+        .collect();
+    for (first, findings) in found {
+        for finding in findings {
+            record(bugs, finding, || graph.path_to(first));
         }
-        let involved: Vec<Involved> = stuck
-            .iter()
-            .filter_map(|g| {
-                site_of(&rep, g).map(|site| Involved {
-                    goroutine: g.clone(),
-                    site,
-                })
+    }
+}
+
+/// The bottom components one task of [`detect`] looks at, at least: most
+/// are one terminal state, a decode and a look at its goroutines.
+const COMPONENTS_PER_TASK: usize = 256;
+
+/// The deadlock, leaks and context leaks bottom component `comp` (its
+/// states, the first its representative) shows, in the order they are
+/// recorded.
+fn findings(prog: &Program, graph: &Graph, comp: &[StateId]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let rep = graph.state(comp[0]);
+    // Goroutines blocked in every state of the component.
+    let (mut stuck, any_move) = blocked_goroutines(prog, &rep);
+    for &s in &comp[1..] {
+        // (Once none is left, the other states cannot add one: a
+        // fingerprint store rebuilds each state by replaying its path.)
+        if stuck.is_empty() {
+            break;
+        }
+        let (b, _) = blocked_goroutines(prog, &graph.state(s));
+        stuck.retain(|g| b.contains(g));
+    }
+    let involved: Vec<Involved> = stuck
+        .iter()
+        .filter_map(|g| {
+            site_of(&rep, g).map(|site| Involved {
+                goroutine: g.clone(),
+                site,
             })
-            .collect();
-        let timers_pending = rep.objects.iter().any(|o| match o {
-            Object::Timer(t) => t.active,
-            Object::Context(c) => c.deadline_pending,
-            _ => false,
-        });
-        let goroutines = rep
-            .goroutines
+        })
+        .collect();
+    let timers_pending = rep.objects.iter().any(|o| match o {
+        Object::Timer(t) => t.active,
+        Object::Context(c) => c.deadline_pending,
+        _ => false,
+    });
+    let goroutines = rep
+        .goroutines
+        .iter()
+        .filter(|g| !callback::waiting_runner(prog, g))
+        .count();
+    let all_blocked =
+        !any_move && comp.len() == 1 && involved.len() == goroutines && !rep.main_returned;
+    if all_blocked && !timers_pending && !involved.is_empty() {
+        let mut sites: Vec<Site> = involved.iter().map(|i| i.site).collect();
+        sites.sort();
+        sites.dedup();
+        let main_site = involved
             .iter()
-            .filter(|g| !callback::waiting_runner(prog, g))
-            .count();
-        let all_blocked =
-            !any_move && comp.len() == 1 && involved.len() == goroutines && !rep.main_returned;
-        if all_blocked && !timers_pending && !involved.is_empty() {
-            let mut sites: Vec<Site> = involved.iter().map(|i| i.site).collect();
-            sites.sort();
-            sites.dedup();
-            let main_site = involved
-                .iter()
-                .find(|i| i.goroutine.is_main())
-                .map_or(involved[0].site, |i| i.site);
-            record(
-                bugs,
-                Finding {
-                    key: BugKey {
-                        kind: BugKind::Deadlock,
-                        sites,
-                    },
-                    message: "fatal error: all goroutines are asleep - deadlock!".into(),
-                    site: main_site,
-                    involved: involved.clone(),
+            .find(|i| i.goroutine.is_main())
+            .map_or(involved[0].site, |i| i.site);
+        out.push(Finding {
+            key: BugKey {
+                kind: BugKind::Deadlock,
+                sites,
+            },
+            message: "fatal error: all goroutines are asleep - deadlock!".into(),
+            site: main_site,
+            involved: involved.clone(),
+        });
+    } else {
+        for leaked in &involved {
+            out.push(Finding {
+                key: BugKey {
+                    kind: BugKind::Leak,
+                    sites: vec![leaked.site],
                 },
-                path,
-            );
-        } else {
-            for leaked in &involved {
-                record(
-                    bugs,
-                    Finding {
-                        key: BugKey {
-                            kind: BugKind::Leak,
-                            sites: vec![leaked.site],
-                        },
-                        message: if leaked.goroutine.is_main() {
-                            MAIN_LEAK.into()
-                        } else {
-                            LEAK.into()
-                        },
-                        site: leaked.site,
-                        involved: std::iter::once(leaked.clone())
-                            .chain(involved.iter().filter(|i| *i != leaked).cloned())
-                            .collect(),
-                    },
-                    path,
-                );
-            }
+                message: if leaked.goroutine.is_main() {
+                    MAIN_LEAK.into()
+                } else {
+                    LEAK.into()
+                },
+                site: leaked.site,
+                involved: std::iter::once(leaked.clone())
+                    .chain(involved.iter().filter(|i| *i != leaked).cloned())
+                    .collect(),
+            });
         }
-        for o in rep.objects.iter() {
-            if let Object::Context(c) = o {
-                if c.cancel == CancelStatus::Pending {
-                    if let Some(site) = c.site {
-                        record(bugs, context_leak(site), path);
-                    }
+    }
+    for o in rep.objects.iter() {
+        if let Object::Context(c) = o {
+            if c.cancel == CancelStatus::Pending {
+                if let Some(site) = c.site {
+                    out.push(context_leak(site));
                 }
             }
         }
     }
+    out
 }
 
 #[cfg(test)]
@@ -221,17 +245,19 @@ mod tests {
     use crate::reduce::Reduction;
 
     /// On every scenario of the corpus, searched with and without the
-    /// reduction: where every edge goes to a larger id, the passes in id
-    /// order find the bottom components and complete runs the walks find
-    /// (strongly connected components, depth-first post-order); and the
-    /// corpus has graphs of both kinds, so both paths are exercised.
+    /// reduction: where every edge goes to a larger id, or the graph has no
+    /// cycle, the pass in id order finds the bottom components the walk
+    /// (strongly connected components) finds; where every edge goes to a
+    /// larger id, the count in reverse id order finds the complete runs the
+    /// depth-first post-order finds. The corpus has graphs of every kind,
+    /// so every path is exercised.
     #[test]
     fn passes_in_id_order_find_what_the_walks_find_on_the_corpus() {
         let bounds = Bounds {
             store: StoreKind::Full,
             ..Bounds::default()
         };
-        let (mut forward, mut other, mut bottoms) = (0, 0, 0);
+        let (mut forward, mut other, mut acyclic, mut bottoms) = (0, 0, 0, 0);
         for prog in crate::testing::corpus() {
             for reduction in [Reduction::Por, Reduction::None] {
                 let Ok((graph, _, _)) = explore_graph_with(&prog, &bounds, reduction) else {
@@ -250,12 +276,16 @@ mod tests {
                     );
                 } else {
                     other += 1;
+                    acyclic += usize::from(!graph.has_cycle());
                 }
             }
         }
+        // (Of the others, the acyclic ones take the pass too, knowing
+        // from the explorer that the graph has no cycle.)
+        eprintln!("{forward} forward, {other} other, {acyclic} of them acyclic");
         assert!(
-            forward > 20 && other > 20,
-            "{forward} forward, {other} other"
+            forward > 20 && other > 20 && acyclic > 10,
+            "{forward} forward, {other} other, {acyclic} of them acyclic"
         );
         assert!(bottoms > 20, "{bottoms} bottom components");
     }

@@ -335,6 +335,9 @@ pub struct Graph {
     /// first discoveries (see [`Builder::closes_cycle`]): the graph has a
     /// cycle, whether or not the search went on to store it.
     cycle_seen: bool,
+    /// [`Graph::has_cycle`]'s answer once asked (of a finished graph: the
+    /// explorer asks it to choose a search, and the leak detector again).
+    cycle_known: std::sync::OnceLock<bool>,
 }
 
 impl Graph {
@@ -547,6 +550,11 @@ impl Graph {
     /// itself or a later one, so every cycle but a self-loop has an
     /// unknown edge: the one into its smallest id.)
     pub(crate) fn has_cycle(&self) -> bool {
+        *self.cycle_known.get_or_init(|| self.find_cycle())
+    }
+
+    /// [`Graph::has_cycle`], worked out.
+    fn find_cycle(&self) -> bool {
         if self.cycle_seen {
             return true;
         }
@@ -674,6 +682,7 @@ impl Graph {
             open: BitVec::new(),
             open_blocked: std::collections::BTreeMap::new(),
             cycle_seen: false,
+            cycle_known: std::sync::OnceLock::new(),
         }
     }
 }
@@ -748,6 +757,7 @@ impl Builder {
                 open: BitVec::new(),
                 open_blocked: std::collections::BTreeMap::new(),
                 cycle_seen: false,
+                cycle_known: std::sync::OnceLock::new(),
             },
         }
     }
