@@ -342,7 +342,7 @@ fn explore_graph_monitored(
         return Ok(found);
     }
     let mut future = reduce::ProgramFuture::new(prog);
-    // One run that comes back to a state shows a cycle before any search
+    // A run that comes back to a state shows a cycle before any search
     // (`probe`): the search with sleep sets would only be thrown away.
     let cyclic = !finite::runs_are_finite(prog) && probe::run_repeats(prog, budget.interrupt());
     let reduced = if cyclic {
@@ -968,12 +968,12 @@ mod tests {
         // (11,683 with every value kept: each worker's `v`, dead from its
         // last test to the next load, is forgotten.)
         assert_eq!(graph.len(), 2_655);
-        // One run of it ends (every worker breaks out): the probe says
-        // nothing, and the search with sleep sets is kept.
+        // Its runs end (every worker breaks out): the probe says nothing,
+        // and the search with sleep sets is kept.
         assert!(!probe::run_repeats(&prog, Interrupt::never()));
     }
 
-    /// Wherever the probe's run comes back to a state, the search with
+    /// Wherever a run of the probe comes back to a state, the search with
     /// sleep sets meets a cycle too and is thrown away: starting with the
     /// cycle proviso gives the very graph the two searches gave.
     #[test]

@@ -1,13 +1,13 @@
-//! One run of the program before a reduced search, looking for a state it
-//! has been in before: a cycle of the state graph, found for the price of
-//! a run instead of a search.
+//! A few runs of the program before a reduced search, each looking for a
+//! state it has been in before: a cycle of the state graph, found for the
+//! price of a run instead of a search.
 //!
 //! A reduced search with sleep sets is only used on a graph without a
 //! cycle; on a cyclic one the search is made again with the cycle proviso
 //! and no sleep sets (`explore_graph_monitored`). The first search learns
 //! that the graph cycles only when it meets an edge back to an ancestor,
 //! by which time it has often stored more states than the second search
-//! stores in all (workers(4): 850, then 563). When this run finds a
+//! stores in all (workers(4): 850, then 563). When a run finds a
 //! repeated state, the search starts with the cycle proviso.
 //!
 //! The first run lets the goroutines take turns (the next enabled
