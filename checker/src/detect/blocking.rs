@@ -72,10 +72,11 @@ pub fn bottom_components(graph: &Graph) -> Vec<Vec<StateId>> {
     if graph.forward_only() || !graph.has_cycle() {
         // No cycle: every component is one node, bottom when closed with
         // no successor (what `bottom_of_components` finds, without
-        // computing the components). The explorer has asked whether the
-        // graph cycles (to choose its search), so the answer is known: on
-        // lastzero(16), whose graph has edges to earlier ids, the
-        // components took 0.12 s alone after the search.
+        // computing the components). Whether the graph cycles is asked
+        // once: the explorer has asked it of a search with sleep sets (to
+        // keep it or not); otherwise it is one walk, cheaper than the
+        // components (on lastzero(16), whose graph has edges to earlier
+        // ids but no cycle, they took 0.12 s alone after the search).
         return (0..n as StateId)
             .filter(|&s| closed_alone(graph, s) && graph.successors(s).is_empty())
             .map(|s| vec![s])
@@ -122,34 +123,16 @@ fn site_of(state: &State, id: &GoroutineId) -> Option<Site> {
     state.position(id).map(|p| state.goroutines[p].site())
 }
 
-/// Records deadlocks, leaks and context leaks of every bottom component.
-///
-/// The components are looked at on every thread (each decodes its states,
-/// or rebuilds them by replaying their paths in a fingerprint store: on
-/// lastzero(16), 311,296 components, 0.13 s that ran alone after a
-/// four-second search on two threads), and their findings recorded in
-/// component order, as one thread records them: the same bugs, paths
-/// and counts for any number of threads.
+/// Records deadlocks, leaks and context leaks of every bottom component,
+/// in component order.
 pub fn detect(prog: &Program, graph: &Graph, bugs: &mut BTreeMap<BugKey, Bug>) {
-    use rayon::prelude::*;
-    let found: Vec<(StateId, Vec<Finding>)> = bottom_components(graph)
-        .par_iter()
-        .with_min_len(COMPONENTS_PER_TASK)
-        .filter_map(|comp| {
-            let findings = findings(prog, graph, comp);
-            (!findings.is_empty()).then(|| (comp[0], findings))
-        })
-        .collect();
-    for (first, findings) in found {
-        for finding in findings {
+    for comp in bottom_components(graph) {
+        let first = comp[0];
+        for finding in findings(prog, graph, &comp) {
             record(bugs, finding, || graph.path_to(first));
         }
     }
 }
-
-/// The bottom components one task of [`detect`] looks at, at least: most
-/// are one terminal state, a decode and a look at its goroutines.
-const COMPONENTS_PER_TASK: usize = 256;
 
 /// The deadlock, leaks and context leaks bottom component `comp` (its
 /// states, the first its representative) shows, in the order they are

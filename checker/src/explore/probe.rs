@@ -51,7 +51,7 @@ use crate::stop::Interrupt;
 /// few hundred steps, where a limit on steps alone would let it copy
 /// thousands of goroutines or values at each (the first version:
 /// spawn-forever's run took 1.3 s and 136 MB).
-pub(crate) const PROBE_WORK: usize = 1 << 22;
+const PROBE_WORK: usize = 1 << 22;
 
 /// The local instructions one step of the run may take: a step that
 /// takes more ends the run (its search takes it as the search's own
