@@ -156,16 +156,15 @@ pub(super) struct Expander<'a> {
 /// How many nodes a batch holds: one when the pool has one thread (no
 /// batching at all), else enough to keep every thread busy between two
 /// hand-overs (a thread that runs out of work sleeps, and waking it costs
-/// more than a few nodes: 32 per thread was 4 % slower than 128 on
-/// lastzero(12)). 64 per thread: the three batches in flight are a fixed
-/// cost of the search, and 128 per thread held 1 MB more than 64 on
-/// lastzero(13) (its 210,941 states: 5 bytes a state), at no speed
-/// difference this machine could measure (lastzero(13), readers(18),
-/// `--jobs 2`, `farm-bench` medians within the noise).
+/// more than a few nodes). 128 per thread: with every node its own task
+/// (`expand_all`), it was 2-3.5 % faster than 64 on readers(18),
+/// lastzero(13) and lastzero(16), both stores, `--jobs 2` (`farm-bench`,
+/// 5 runs each), for 0.6-1.6 MB more at the peak (the three batches in
+/// flight); 256 was no faster than 128, 32 was 4 % slower than 64.
 pub(super) fn batch_size() -> usize {
     match rayon::current_num_threads() {
         0 | 1 => 1,
-        n => n * 64,
+        n => n * 128,
     }
 }
 
@@ -190,8 +189,13 @@ impl Expander<'_> {
             }
             return;
         }
+        // Every node is a task of its own. Left to itself, rayon splits a
+        // batch into a few long runs of nodes, and at the batch's end one
+        // thread finishes the last run while the others wait: lastzero(16),
+        // full store, two threads, took 10 % longer so.
         jobs.par_iter_mut()
             .zip(out.par_iter_mut())
+            .with_max_len(1)
             .for_each(|(job, e)| self.expand(job, known, e));
     }
 
