@@ -1,14 +1,16 @@
 //! Parts of a state encoded by hand, byte for byte as postcard encodes
 //! them: a goroutine's execution ([`Execution`]: its frames, a panic in
 //! flight, its phase) and the most common objects (channels, mutexes,
-//! WaitGroups).
+//! WaitGroups, records and slices).
 //!
 //! An execution is encoded each time a step makes one the store has not
 //! met lately, and decoded when a stored one is not in the decode cache;
 //! a node's objects are encoded with every new state and decoded with
 //! every node expanded. Through serde's generic path the executions were
 //! 4 % of all instructions on the fixed gops fan-out and on fanout(6), and
-//! the objects 8 % on fanout(6) (cachegrind). The bytes are postcard's
+//! the objects 8 % on fanout(6) (cachegrind); a slice of 128 elements
+//! through serde was a fifth of the search's instructions on indexer(8).
+//! The bytes are postcard's
 //! (tests compare them on random executions and objects), so stored
 //! sizes, fingerprints and reports do not change, and an object written
 //! here and one written by postcard read back alike.
@@ -23,11 +25,12 @@
 //! variant's index (in [`Value`]'s order) and its payload.
 
 use smallvec::SmallVec;
-use weft_models::ir::{FuncId, Pc};
+use weft_models::ir::{FuncId, Pc, RecordId};
 
 use super::intern::{push_varint, read_varint};
 use crate::semantics::channel::ChannelState;
 use crate::semantics::mutex::MutexState;
+use crate::semantics::record::{RecordState, SliceState};
 use crate::semantics::waitgroup::WaitGroupState;
 use crate::state::{Execution, Frame, Object, PanicState, Site};
 use crate::value::{CtxError, ObjRef, Value};
@@ -159,9 +162,12 @@ pub(super) fn decode_execution(bytes: &[u8]) -> Execution {
 const CHAN: u8 = 0;
 const MUTEX: u8 = 1;
 const WAIT_GROUP: u8 = 3;
+const RECORD: u8 = 11;
+const SLICE: u8 = 12;
 
 /// Appends `object`'s encoding to `out` if it is of a kind written here
-/// (a channel, a mutex or a WaitGroup); false, writing nothing, if not.
+/// (a channel, a mutex, a WaitGroup, a record or a slice); false, writing
+/// nothing, if not.
 pub(super) fn encode_object(out: &mut Vec<u8>, object: &Object) -> bool {
     match object {
         // (Taken apart whole, as in `encode_execution`.)
@@ -193,6 +199,15 @@ pub(super) fn encode_object(out: &mut Vec<u8>, object: &Object) -> bool {
             out.push(WAIT_GROUP);
             push_varint(out, ((counter << 1) ^ (counter >> 63)) as u64);
         }
+        Object::Record(RecordState { ty, fields }) => {
+            out.push(RECORD);
+            push_varint(out, u64::from(ty.0));
+            encode_refs(out, fields);
+        }
+        Object::Slice(SliceState { elems }) => {
+            out.push(SLICE);
+            encode_refs(out, elems);
+        }
         Object::RwMutex(_)
         | Object::Once(_)
         | Object::Cond(_)
@@ -201,8 +216,6 @@ pub(super) fn encode_object(out: &mut Vec<u8>, object: &Object) -> bool {
         | Object::Context(_)
         | Object::Timer(_)
         | Object::Group(_)
-        | Object::Record(_)
-        | Object::Slice(_)
         | Object::Closure(_)
         | Object::Registration(_) => return false,
     }
@@ -260,9 +273,32 @@ pub(super) fn decode_object(bytes: &[u8], at: &mut usize) -> Option<Object> {
                 counter: ((z >> 1) as i64) ^ -((z & 1) as i64),
             })
         }
+        RECORD => {
+            *at += 1;
+            let ty = RecordId(small(at));
+            let len = read_varint(bytes, at) as usize;
+            let mut fields = SmallVec::with_capacity(len);
+            fields.extend((0..len).map(|_| ObjRef(small(at))));
+            Object::Record(RecordState { ty, fields })
+        }
+        SLICE => {
+            *at += 1;
+            let len = read_varint(bytes, at) as usize;
+            let mut elems = Vec::with_capacity(len);
+            elems.extend((0..len).map(|_| ObjRef(small(at))));
+            Object::Slice(SliceState { elems })
+        }
         _ => return None,
     };
     Some(object)
+}
+
+/// Appends a sequence of handles: its length, then each handle.
+fn encode_refs(out: &mut Vec<u8>, refs: &[ObjRef]) {
+    push_varint(out, refs.len() as u64);
+    for r in refs {
+        push_varint(out, u64::from(r.0));
+    }
 }
 
 fn byte(bytes: &[u8], at: &mut usize) -> u8 {
@@ -408,7 +444,19 @@ mod tests {
     }
 
     fn object(next: &mut impl FnMut() -> u64) -> Object {
-        match next() % 4 {
+        let handle = |next: &mut dyn FnMut() -> u64| {
+            ObjRef([0, 5, 127, 128, 16_384, u32::MAX][(next() % 6) as usize])
+        };
+        match next() % 6 {
+            4 => Object::Record(RecordState {
+                ty: RecordId([0, 1, 127, 128, u32::MAX][(next() % 5) as usize]),
+                fields: (0..next() % 7).map(|_| handle(next)).collect(),
+            }),
+            5 => Object::Slice(SliceState {
+                elems: (0..[0, 1, 3, 127, 128, 300][(next() % 6) as usize])
+                    .map(|_| handle(next))
+                    .collect(),
+            }),
             0 => Object::Chan(ChannelState {
                 cap: [0, 1, 2, 127, 128, u32::MAX][(next() % 6) as usize],
                 buf: (0..next() % 4).map(|_| value(next)).collect(),

@@ -59,7 +59,11 @@ pub(crate) fn encode_shared(
                 out.push(VARIABLE);
                 encode_value(out, *value);
             }
-            Object::Chan(_) | Object::Mutex(_) | Object::WaitGroup(_) => {
+            Object::Chan(_)
+            | Object::Mutex(_)
+            | Object::WaitGroup(_)
+            | Object::Record(_)
+            | Object::Slice(_) => {
                 encode_object(out, o);
             }
             Object::RwMutex(_)
@@ -69,8 +73,6 @@ pub(crate) fn encode_shared(
             | Object::Context(_)
             | Object::Timer(_)
             | Object::Group(_)
-            | Object::Record(_)
-            | Object::Slice(_)
             | Object::Closure(_)
             | Object::Registration(_) => {
                 let taken = std::mem::take(out);
