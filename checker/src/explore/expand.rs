@@ -156,15 +156,17 @@ pub(super) struct Expander<'a> {
 /// How many nodes a batch holds: one when the pool has one thread (no
 /// batching at all), else enough to keep every thread busy between two
 /// hand-overs (a thread that runs out of work sleeps, and waking it costs
-/// more than a few nodes). 128 per thread: with every node its own task
-/// (`expand_all`), it was 2-3.5 % faster than 64 on readers(18),
+/// more than a few nodes: 32 per thread was 4 % slower than 64 on
+/// lastzero(16)). 64 per thread: the three batches in flight are a fixed
+/// cost of the search. 128 per thread was 2-3.5 % faster on readers(18),
 /// lastzero(13) and lastzero(16), both stores, `--jobs 2` (`farm-bench`,
-/// 5 runs each), for 0.6-1.6 MB more at the peak (the three batches in
-/// flight); 256 was no faster than 128, 32 was 4 % slower than 64.
+/// 5 runs each, every node its own task as in `expand_all`), but it added
+/// 1.1-1.5 bytes a state beyond the frontier with fingerprints on
+/// readers(18) and lastzero(13) (13.7 and 14.1, against the 16).
 pub(super) fn batch_size() -> usize {
     match rayon::current_num_threads() {
         0 | 1 => 1,
-        n => n * 128,
+        n => n * 64,
     }
 }
 
