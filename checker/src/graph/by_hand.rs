@@ -8,12 +8,12 @@
 //! a node's objects are encoded with every new state and decoded with
 //! every node expanded. Through serde's generic path the executions were
 //! 4 % of all instructions on the fixed gops fan-out and on fanout(6), and
-//! the objects 8 % on fanout(6) (cachegrind); a slice of 128 elements
-//! through serde was a fifth of the search's instructions on indexer(8).
-//! The bytes are postcard's
-//! (tests compare them on random executions and objects), so stored
-//! sizes, fingerprints and reports do not change, and an object written
-//! here and one written by postcard read back alike.
+//! the objects 8 % on fanout(6) (cachegrind); written here, records and
+//! slices (indexer(8)'s table, 128 cells) took 5 % of the instructions
+//! off that search. The bytes are postcard's (tests compare them on
+//! random executions and objects), so stored sizes, fingerprints and
+//! reports do not change, and an object written here and one written by
+//! postcard read back alike.
 //!
 //! Layout (postcard's: every number a LEB128 varint, zigzag for
 //! integers): an execution is its frames (their number, then each frame's
