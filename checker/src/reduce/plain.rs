@@ -71,6 +71,12 @@ impl PlainTables {
         self.before = before;
     }
 
+    /// The tables [`Self::set_before`] set (for tests).
+    #[cfg(test)]
+    pub(crate) fn before_tables(&self) -> &BeforeLocks {
+        &self.before
+    }
+
     /// Which globals of `state` (plain) that a `Lock` or `RLock` names are
     /// held: a locked Mutex, or an RWMutex a writer holds. Indices for
     /// [`Self::before`].
