@@ -195,10 +195,23 @@ pub fn explore_within(
         .collect();
     bugs.retain(|k, b| !(b.certain_before_cut && k.sites.iter().any(|s| deadlocked.contains(s))));
     outcome.bugs = bugs.into_values().collect();
-    outcome
-        .bugs
-        .iter_mut()
-        .for_each(|b| name_as_on_path(prog, b));
+    // (The leaks certain in one state share its path: each path is
+    // replayed once.)
+    let mut replayed: Vec<(&[Transition], Option<GoroutineRenaming>)> = Vec::new();
+    for b in &mut outcome.bugs {
+        let renaming = match replayed.iter().find(|(path, _)| *path == b.path.as_slice()) {
+            Some((_, r)) => r.clone(),
+            None => renaming_on_path(prog, &b.path),
+        };
+        if let Some(r) = &renaming {
+            for inv in &mut b.involved {
+                if let Some(on_path) = r.original(&inv.goroutine) {
+                    inv.goroutine = on_path.clone();
+                }
+            }
+        }
+        replayed.push((&b.path, renaming));
+    }
     outcome.growth = growth::diagnose(prog, &graph, outcome.bound);
     Ok(outcome)
 }
@@ -251,18 +264,17 @@ fn decide_cycles(prog: &Program, graph: &Graph, budget: &Budget, bugs: &mut BTre
     }
 }
 
-/// Names the goroutines a bug involves as its path names them: by their
-/// path in the spawn tree of every goroutine started along it (main is
-/// `[]`, its first child `[0]`, ...), the ids the replayer and the reports
-/// use. The search found the bug in a state with canonical ids
+/// What names the goroutines of a bug found at the end of `path` as the
+/// path names them (`None`: their ids already do): by their path in the
+/// spawn tree of every goroutine started along it (main is `[]`, its
+/// first child `[0]`, ...), the ids the replayer and the reports use. The
+/// search found the bug in a state with canonical ids
 /// ([`canonical_goroutines`]), which rename goroutines once others have
 /// ended; replaying the path and renaming its last state tells which
 /// canonical id was which.
-fn name_as_on_path(prog: &Program, bug: &mut Bug) {
-    let Ok(mut state) = semantics::initial_state(prog) else {
-        return;
-    };
-    for t in &bug.path {
+fn renaming_on_path(prog: &Program, path: &[Transition]) -> Option<GoroutineRenaming> {
+    let mut state = semantics::initial_state(prog).ok()?;
+    for t in path {
         let out = semantics::step(prog, &state, t);
         if out.failure.is_some() {
             // The crash of the last step: the goroutines are those of the
@@ -272,14 +284,7 @@ fn name_as_on_path(prog: &Program, bug: &mut Bug) {
         state = out.state;
     }
     let renaming = canonical_goroutines(&mut state);
-    if renaming.is_empty() {
-        return;
-    }
-    for inv in &mut bug.involved {
-        if let Some(on_path) = renaming.original(&inv.goroutine) {
-            inv.goroutine = on_path.clone();
-        }
-    }
+    (!renaming.is_empty()).then_some(renaming)
 }
 
 /// Explores with `reduction` and returns the graph. A reduced graph with a
