@@ -354,6 +354,30 @@ fn instr_future(op: &Op) -> CodeFuture {
     out
 }
 
+/// Each instruction's summary ([`instr_future`]), function by function,
+/// its `assigned` cut to the locals some instruction of its function
+/// operates on ([`CodeFuture::local_objects`]): only those are asked
+/// about, and a summary of code that assigns many other locals (generated
+/// code, long functions) would hold them all at every pc.
+fn function_instructions(prog: &Program) -> Vec<Vec<CodeFuture>> {
+    prog.funcs
+        .iter()
+        .map(|f| {
+            let mut single: Vec<CodeFuture> = f.code.iter().map(|i| instr_future(&i.op)).collect();
+            let mut objects: Vec<u32> = single
+                .iter()
+                .flat_map(|c| c.local_objects.iter().map(|&(l, _)| l))
+                .collect();
+            objects.sort_unstable();
+            objects.dedup();
+            for c in &mut single {
+                c.assigned.retain(|l| objects.binary_search(l).is_ok());
+            }
+            single
+        })
+        .collect()
+}
+
 /// The control-flow successors of an instruction inside its function, and
 /// the functions it runs (called or started).
 fn successors(op: &Op, pc: usize, len: usize, next: &mut Vec<usize>, funcs: &mut Vec<FuncId>) {
@@ -529,12 +553,12 @@ fn before_locks(
 /// instructions: a fixed point over the assignments).
 fn branches_on_loads(code: &[weft_models::ir::Instr]) -> bool {
     // Iterative: expressions nest as deep as the scenario writes them.
-    fn mentions(e: &Expr, loaded: &[bool]) -> bool {
+    fn mentioned(e: &Expr, mut f: impl FnMut(usize) -> bool) -> bool {
         let mut stack = vec![e];
         while let Some(e) = stack.pop() {
             match e {
                 Expr::Local(l) => {
-                    if loaded.get(l.index()).copied().unwrap_or(false) {
+                    if f(l.index()) {
                         return true;
                     }
                 }
@@ -543,36 +567,46 @@ fn branches_on_loads(code: &[weft_models::ir::Instr]) -> bool {
         }
         false
     }
+    // The locals a load (or a receive's ok flag: known while its channel
+    // stays open) writes, then, through the assignments, every local
+    // computed from one: a worklist over who is assigned from whom (a
+    // pass over the code per link was quadratic in a long chain).
     let mut loaded: Vec<bool> = Vec::new();
-    let mark = |loaded: &mut Vec<bool>, slot: usize| {
+    let mut from: Vec<Vec<usize>> = Vec::new();
+    let mut todo: Vec<usize> = Vec::new();
+    let mark = |loaded: &mut Vec<bool>, todo: &mut Vec<usize>, slot: usize| {
         if slot >= loaded.len() {
             loaded.resize(slot + 1, false);
         }
-        let changed = !loaded[slot];
-        loaded[slot] = true;
-        changed
-    };
-    loop {
-        let mut changed = false;
-        for i in code {
-            match &i.op {
-                Op::Load { dst, .. } | Op::AtomicLoad { dst, .. } => {
-                    changed |= mark(&mut loaded, dst.index())
-                }
-                Op::Assign { dst, value } if mentions(value, &loaded) => {
-                    changed |= mark(&mut loaded, dst.index())
-                }
-                // A receive's ok flag: known while its channel stays open.
-                Op::Recv { ok: Some(ok), .. } => changed |= mark(&mut loaded, ok.index()),
-                _ => {}
-            }
+        if !std::mem::replace(&mut loaded[slot], true) {
+            todo.push(slot);
         }
-        if !changed {
-            break;
+    };
+    for i in code {
+        match &i.op {
+            Op::Load { dst, .. } | Op::AtomicLoad { dst, .. } => {
+                mark(&mut loaded, &mut todo, dst.index())
+            }
+            Op::Assign { dst, value } => {
+                mentioned(value, |l| {
+                    if l >= from.len() {
+                        from.resize(l + 1, Vec::new());
+                    }
+                    from[l].push(dst.index());
+                    false
+                });
+            }
+            Op::Recv { ok: Some(ok), .. } => mark(&mut loaded, &mut todo, ok.index()),
+            _ => {}
+        }
+    }
+    while let Some(l) = todo.pop() {
+        for &dst in from.get(l).map_or(&[][..], |d| &d[..]) {
+            mark(&mut loaded, &mut todo, dst);
         }
     }
     code.iter().any(|i| match &i.op {
-        Op::JumpIfNot { cond, .. } => mentions(cond, &loaded),
+        Op::JumpIfNot { cond, .. } => mentioned(cond, |l| loaded.get(l).copied().unwrap_or(false)),
         _ => false,
     })
 }
@@ -580,8 +614,8 @@ fn branches_on_loads(code: &[weft_models::ir::Instr]) -> bool {
 /// Static summaries of every instruction of a program.
 #[derive(Clone, Debug)]
 pub(crate) struct ProgramFuture {
-    /// `at[f][pc]`: the code reachable from `pc` of function `f`.
-    at: Vec<Vec<CodeFuture>>,
+    /// `at[f]`: the code reachable from each pc of function `f`.
+    at: Vec<FuncCode>,
     /// `single[f][pc]`: the instruction at `pc` of function `f` alone.
     single: Vec<Vec<CodeFuture>>,
     /// Per function: whether it branches on a loaded value or a receive's
@@ -684,6 +718,25 @@ static NOTHING: CodeFuture = CodeFuture {
 /// Serials of [`ProgramFuture`]s.
 static SERIALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// The code reachable from each instruction of one function: the pcs of
+/// one strongly connected component share a summary (a loop of many
+/// instructions that assign many locals would otherwise hold its summary
+/// once per instruction: quadratic memory).
+#[derive(Clone, Debug)]
+struct FuncCode {
+    /// Each pc's component.
+    comp_of: Vec<u32>,
+    /// Each component's summary.
+    summaries: Vec<CodeFuture>,
+}
+
+impl FuncCode {
+    /// The summary of the code reachable from `pc`.
+    fn at(&self, pc: usize) -> Option<&CodeFuture> {
+        self.summaries.get(*self.comp_of.get(pc)? as usize)
+    }
+}
+
 /// The code reachable from an instruction ([`join_reachable`]): its
 /// instructions' summaries joined, and the functions it runs (sorted,
 /// once each).
@@ -704,11 +757,7 @@ impl ProgramFuture {
     /// Summarises `prog`.
     pub fn new(prog: &Program) -> ProgramFuture {
         let edges = program_edges(prog);
-        let single: Vec<Vec<CodeFuture>> = prog
-            .funcs
-            .iter()
-            .map(|f| f.code.iter().map(|i| instr_future(&i.op)).collect())
-            .collect();
+        let single = function_instructions(prog);
         // Per function, per pc: the code reachable from it (its
         // instructions' summaries joined) and the functions that code runs.
         let local: Vec<(Vec<u32>, Vec<Reached>)> = edges
@@ -761,17 +810,13 @@ impl ProgramFuture {
                 break;
             }
         }
-        // Each pc's summary: its component's, with the functions it runs
-        // (moved to the pc of a component of one, copied to each of more).
+        // Each component's summary, with the functions it runs.
         let foreign: Vec<CodeFuture> = whole.iter().map(CodeFuture::foreign).collect();
-        let at: Vec<Vec<CodeFuture>> = local
+        let at: Vec<FuncCode> = local
             .into_iter()
-            .map(|(comp_of, results)| {
-                let mut size = vec![0u32; results.len()];
-                for &c in &comp_of {
-                    size[c as usize] += 1;
-                }
-                let mut summaries: Vec<CodeFuture> = results
+            .map(|(comp_of, results)| FuncCode {
+                comp_of,
+                summaries: results
                     .into_iter()
                     .map(|r| {
                         let mut s = r.own;
@@ -780,14 +825,7 @@ impl ProgramFuture {
                         }
                         s
                     })
-                    .collect();
-                comp_of
-                    .iter()
-                    .map(|&c| match size[c as usize] {
-                        1 => std::mem::take(&mut summaries[c as usize]),
-                        _ => summaries[c as usize].clone(),
-                    })
-                    .collect()
+                    .collect(),
             })
             .collect();
         let branches_on_loads = prog
@@ -797,7 +835,10 @@ impl ProgramFuture {
             .collect();
         let words = at
             .iter()
-            .map(|codes| codes.iter().map(CodeFuture::plain_words).collect())
+            .map(|code| {
+                let words: Vec<_> = code.summaries.iter().map(CodeFuture::plain_words).collect();
+                code.comp_of.iter().map(|&c| words[c as usize]).collect()
+            })
             .collect();
         let plain = super::plain::PlainTables::new(prog, words);
         ProgramFuture {
@@ -820,7 +861,7 @@ impl ProgramFuture {
         let whole: Vec<CodeFuture> = self
             .at
             .iter()
-            .map(|codes| codes.first().cloned().unwrap_or_default())
+            .map(|code| code.at(0).cloned().unwrap_or_default())
             .collect();
         let before = before_locks(prog, &edges, &self.single, &whole);
         self.plain.set_before(before);
@@ -839,7 +880,7 @@ impl ProgramFuture {
 
     /// The code reachable from `pc` of function `f`.
     pub(super) fn code(&self, f: FuncId, pc: usize) -> Option<&CodeFuture> {
-        self.at.get(f.index())?.get(pc)
+        self.at.get(f.index())?.at(pc)
     }
 
     /// The instruction at `pc` of function `f` alone.
@@ -1279,11 +1320,7 @@ mod tests {
     /// by a walk from every pc.
     fn by_walks(prog: &Program) -> (Vec<Vec<CodeFuture>>, BeforeLocks) {
         let edges = program_edges(prog);
-        let single: Vec<Vec<CodeFuture>> = prog
-            .funcs
-            .iter()
-            .map(|f| f.code.iter().map(|i| super::instr_future(&i.op)).collect())
-            .collect();
+        let single = super::function_instructions(prog);
         let own = |f: usize, pcs: &[usize]| {
             let mut s = CodeFuture::default();
             for &p in pcs {
@@ -1371,6 +1408,104 @@ mod tests {
         (at, before)
     }
 
+    /// [`super::branches_on_loads`] by passes over the code until none
+    /// marks a local more (as before the worklist).
+    fn branches_on_loads_by_passes(code: &[weft_models::ir::Instr]) -> bool {
+        fn mentions(e: &Expr, loaded: &[bool]) -> bool {
+            let mut stack = vec![e];
+            while let Some(e) = stack.pop() {
+                match e {
+                    Expr::Local(l) => {
+                        if loaded.get(l.index()).copied().unwrap_or(false) {
+                            return true;
+                        }
+                    }
+                    other => stack.extend(other.operands().into_iter().flatten()),
+                }
+            }
+            false
+        }
+        let mut loaded: Vec<bool> = Vec::new();
+        let mark = |loaded: &mut Vec<bool>, slot: usize| {
+            if slot >= loaded.len() {
+                loaded.resize(slot + 1, false);
+            }
+            !std::mem::replace(&mut loaded[slot], true)
+        };
+        loop {
+            let mut changed = false;
+            for i in code {
+                match &i.op {
+                    Op::Load { dst, .. } | Op::AtomicLoad { dst, .. } => {
+                        changed |= mark(&mut loaded, dst.index())
+                    }
+                    Op::Assign { dst, value } if mentions(value, &loaded) => {
+                        changed |= mark(&mut loaded, dst.index())
+                    }
+                    Op::Recv { ok: Some(ok), .. } => changed |= mark(&mut loaded, ok.index()),
+                    _ => {}
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        code.iter().any(|i| match &i.op {
+            Op::JumpIfNot { cond, .. } => mentions(cond, &loaded),
+            _ => false,
+        })
+    }
+
+    /// The worklist finds the functions that branch on loaded values that
+    /// passes over the code find: on the corpus, and on chains of
+    /// assignments from a load written in either order, with the branch
+    /// on the chain's start, its end, or a local no load reaches.
+    #[test]
+    fn branches_on_loads_by_worklist_as_by_passes() {
+        let chain = |reversed: bool, cond: &str| {
+            let mut sets: Vec<String> = (0..6)
+                .map(|i| format!(r#"Set("a{i}", "a{} + 1")"#, i + 1))
+                .collect();
+            if reversed {
+                sets.reverse();
+            }
+            let mut lets: Vec<String> = (0..7).map(|i| format!(r#"Let("a{i}", 0)"#)).collect();
+            lets.push(r#"Let("b", 1)"#.to_string());
+            crate::testing::program(&format!(
+                r#"Scenario(
+  name: "chain",
+  globals: [Var("x", 0)],
+  main: [
+    {},
+    For("i", 0, 2, [{}, AtomicLoad("x", "a6")]),
+    If("{cond}", [Set("x", "2")]),
+  ],
+)"#,
+                lets.join(", "),
+                sets.join(", ")
+            ))
+        };
+        let mut programs = crate::testing::corpus();
+        let mut branching = 0;
+        for reversed in [false, true] {
+            for cond in ["a0 > 0", "a6 > 0", "b > 0"] {
+                programs.push(chain(reversed, cond));
+            }
+        }
+        for (k, prog) in programs.iter().enumerate() {
+            for (f, func) in prog.funcs.iter().enumerate() {
+                let by_passes = branches_on_loads_by_passes(&func.code);
+                assert_eq!(
+                    super::branches_on_loads(&func.code),
+                    by_passes,
+                    "program {k}, function {f}"
+                );
+                branching += usize::from(by_passes);
+            }
+        }
+        assert!(branching > 0, "some function branches on a loaded value");
+    }
+
     /// The summaries by components are those of a walk from every pc, on
     /// the corpus and on a program of loops, calls, `defer`,
     /// `select`, a function that starts itself and locks taken inside loops.
@@ -1412,7 +1547,12 @@ mod tests {
             let mut future = ProgramFuture::new(prog);
             future.learn_held_locks(prog);
             let (at, before) = by_walks(prog);
-            assert_eq!(future.at, at, "summaries of program {k}");
+            for (f, at) in at.iter().enumerate() {
+                for (pc, code) in at.iter().enumerate() {
+                    let id = FuncId(f as u32);
+                    assert_eq!(future.code(id, pc), Some(code), "program {k}, {f}:{pc}");
+                }
+            }
             assert_eq!(
                 future.plain.before_tables(),
                 &before,
