@@ -473,6 +473,33 @@ fn join_reachable<T: Clone>(
     (comp_of, results)
 }
 
+/// The global below 64 that `op` locks (`Lock`, or `RLock`: an RWMutex's
+/// `RLock` waits too while a writer holds it), if it is one.
+fn locked_global(op: &Op) -> Option<u32> {
+    match op {
+        Op::Lock {
+            mutex: Expr::Global(g),
+        }
+        | Op::RLock {
+            mutex: Expr::Global(g),
+        } if g.0 < 64 => Some(g.0),
+        _ => None,
+    }
+}
+
+/// The globals some instruction of `prog` locks ([`locked_global`]),
+/// sorted, once each.
+fn lock_targets(prog: &Program) -> Vec<u32> {
+    let mut targets: Vec<u32> = prog
+        .funcs
+        .iter()
+        .flat_map(|f| f.code.iter().filter_map(|i| locked_global(&i.op)))
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    targets
+}
+
 /// The code a goroutine may run before it takes a held mutex, for the
 /// persistent sets of plain states ([`super::plain::PlainTables::before`]):
 /// per global below 64 that a `Lock` or `RLock` names, per instruction,
@@ -486,23 +513,7 @@ fn before_locks(
     single: &[Vec<CodeFuture>],
     whole: &[CodeFuture],
 ) -> super::plain::BeforeLocks {
-    // (An RWMutex's `RLock` waits too while a writer holds it.)
-    let locked = |op: &Op| match op {
-        Op::Lock {
-            mutex: Expr::Global(g),
-        }
-        | Op::RLock {
-            mutex: Expr::Global(g),
-        } if g.0 < 64 => Some(g.0),
-        _ => None,
-    };
-    let mut targets: Vec<u32> = prog
-        .funcs
-        .iter()
-        .flat_map(|f| f.code.iter().filter_map(|i| locked(&i.op)))
-        .collect();
-    targets.sort_unstable();
-    targets.dedup();
+    let targets = lock_targets(prog);
     if targets.is_empty() {
         return Vec::new();
     }
@@ -523,7 +534,7 @@ fn before_locks(
                 .iter()
                 .enumerate()
                 .map(|(f, func)| {
-                    let stop = |p: usize| locked(&func.code[p].op) == Some(m);
+                    let stop = |p: usize| locked_global(&func.code[p].op) == Some(m);
                     // An instruction's own words and those of the
                     // functions it runs.
                     let add = |w: &mut Option<[u64; 2]>, p: usize| {
@@ -1365,24 +1376,8 @@ mod tests {
                     .collect()
             })
             .collect();
-        let locked = |op: &Op| match op {
-            Op::Lock {
-                mutex: Expr::Global(g),
-            }
-            | Op::RLock {
-                mutex: Expr::Global(g),
-            } if g.0 < 64 => Some(g.0),
-            _ => None,
-        };
-        let mut targets: Vec<u32> = prog
-            .funcs
-            .iter()
-            .flat_map(|f| f.code.iter().filter_map(|i| locked(&i.op)))
-            .collect();
-        targets.sort_unstable();
-        targets.dedup();
         let join = |a: [u64; 2], b: Option<[u64; 2]>| Some([a[0] | b?[0], a[1] | b?[1]]);
-        let before = targets
+        let before = super::lock_targets(prog)
             .iter()
             .map(|&m| {
                 let tables = (0..n)
@@ -1390,7 +1385,7 @@ mod tests {
                         let code = &prog.funcs[f].code;
                         (0..code.len())
                             .map(|start| {
-                                let stop = |p: usize| locked(&code[p].op) == Some(m);
+                                let stop = |p: usize| super::locked_global(&code[p].op) == Some(m);
                                 let (pcs, runs) = walk(&edges[f], start, stop);
                                 let words = pcs.iter().try_fold([0; 2], |w, &p| {
                                     join(w, single[f][p].plain_words())
