@@ -71,6 +71,10 @@ pub(crate) struct FnCtx {
     pub slots: Vec<SlotInfo>,
     pub params: Vec<Slot>,
     scopes: Vec<Vec<(String, Slot)>>,
+    /// Each name's bindings in the open scopes, innermost last, with the
+    /// depth of the scope holding it: a name is looked up at once (a scan
+    /// of the scopes was quadratic in the locals of a long function).
+    bound: std::collections::HashMap<String, Vec<(usize, Slot)>>,
     pub captures: Vec<Capture>,
     /// Captures made by `Go` bodies nested here, checked when this function ends.
     pub go_captures: Vec<Capture>,
@@ -104,6 +108,7 @@ impl FnCtx {
             slots: Vec::new(),
             params: Vec::new(),
             scopes: vec![Vec::new()],
+            bound: std::collections::HashMap::new(),
             captures: Vec::new(),
             go_captures: Vec::new(),
             loops: 0,
@@ -148,10 +153,11 @@ impl FnCtx {
     }
 
     fn find(&self, name: &str) -> Option<Slot> {
-        for scope in self.scopes.iter().rev() {
-            if let Some((_, s)) = scope.iter().rev().find(|(n, _)| n == name) {
-                return Some(*s);
-            }
+        // (A binding is always made in the innermost scope, so a name's
+        // last one is in the innermost scope that binds it, and the
+        // latest there.)
+        if let Some(&(_, s)) = self.bound.get(name).and_then(|b| b.last()) {
+            return Some(s);
         }
         self.captures
             .iter()
@@ -167,19 +173,38 @@ impl FnCtx {
     /// Leaves a block.
     pub(crate) fn pop_scope(&mut self) {
         if self.scopes.len() > 1 {
-            self.scopes.pop();
+            for (name, _) in self.scopes.pop().into_iter().flatten() {
+                // (Its bindings are the last of their names'.)
+                if let Some(b) = self.bound.get_mut(&name) {
+                    b.pop();
+                    if b.is_empty() {
+                        self.bound.remove(&name);
+                    }
+                }
+            }
         }
     }
 
     fn bind(&mut self, name: &str, slot: Slot) {
+        let depth = self.scopes.len() - 1;
         if let Some(scope) = self.scopes.last_mut() {
             scope.push((name.to_string(), slot));
+            self.bound
+                .entry(name.to_string())
+                .or_default()
+                .push((depth, slot));
         }
     }
 
+    /// The first binding of `name` in the innermost scope.
     fn in_current_scope(&self, name: &str) -> Option<Slot> {
-        let scope = self.scopes.last()?;
-        scope.iter().find(|(n, _)| n == name).map(|(_, s)| *s)
+        let depth = self.scopes.len() - 1;
+        let b = self.bound.get(name)?;
+        b.iter()
+            .rev()
+            .take_while(|&&(d, _)| d == depth)
+            .last()
+            .map(|&(_, s)| s)
     }
 
     /// Every name visible from the current block.

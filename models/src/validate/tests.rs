@@ -309,8 +309,10 @@ fn duplicate_names() {
     let (_, d) = one_diag(r#"main: [Sleep], funcs: {"main": []}"#);
     assert_eq!(d.message, "function `main` is already defined");
 
-    // Shadowing in an inner block, and of a global, is allowed.
+    // Shadowing in an inner block, and of a global, is allowed; past the
+    // block, the name is the outer one again.
     ok(r#"globals: [Chan("x")], main: [Let("x", 1), If("x > 0", [Let("x", true), Assert("x")])]"#);
+    ok(r#"main: [Let("x", 1), If("x > 0", [Let("x", true), Assert("x")]), Set("x", "x + 1")]"#);
     // A parameter and a top-level local of the function share a block.
     let (_, d) =
         one_diag(r#"main: [Go("f", [1])], funcs: {"f": (params: ["a"], body: [Let("a", 2)])}"#);
