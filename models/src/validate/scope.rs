@@ -186,7 +186,7 @@ impl FnCtx {
     }
 
     fn bind(&mut self, name: &str, slot: Slot) {
-        let depth = self.scopes.len() - 1;
+        let depth = self.scopes.len().saturating_sub(1);
         if let Some(scope) = self.scopes.last_mut() {
             scope.push((name.to_string(), slot));
             self.bound
@@ -198,7 +198,7 @@ impl FnCtx {
 
     /// The first binding of `name` in the innermost scope.
     fn in_current_scope(&self, name: &str) -> Option<Slot> {
-        let depth = self.scopes.len() - 1;
+        let depth = self.scopes.len().saturating_sub(1);
         let b = self.bound.get(name)?;
         b.iter()
             .rev()
