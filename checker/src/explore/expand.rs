@@ -10,12 +10,13 @@
 //! at commit, so the result is the same for any number of threads.
 //!
 //! What crosses threads is bytes: a node of the full store is copied out
-//! of it ([`Packed`]) and decoded by the thread that expands it, which
-//! encodes the successors it makes ([`crate::graph::Encoded`]); the states themselves
-//! are made and dropped on one thread (a state allocated on one thread and
-//! freed on another costs more than expanding it: checker/README, "Every
-//! core"). The buffers of jobs and expansions are kept from batch to
-//! batch.
+//! of it ([`Packed`]) and decoded by the thread that expands it (with one
+//! thread, the search's own, which decodes it in place: nothing is
+//! copied), which encodes the successors it makes
+//! ([`crate::graph::Encoded`]); the states themselves are made and dropped
+//! on one thread (a state allocated on one thread and freed on another
+//! costs more than expanding it: checker/README, "Every core"). The
+//! buffers of jobs and expansions are kept from batch to batch.
 
 use std::collections::BTreeMap;
 
@@ -39,8 +40,11 @@ pub(super) struct Job {
     /// Its breadth-first depth.
     pub depth: usize,
     /// The node copied out of the store, decoded by the thread that
-    /// expands it.
+    /// expands it (its part ids only, when `node` is given).
     pub packed: Packed,
+    /// The node, decoded already by the search's thread when it expands
+    /// the node itself (one thread).
+    pub node: Option<Node>,
 }
 
 /// What becomes of a step taken.
@@ -205,7 +209,7 @@ impl Expander<'_> {
     /// graph.
     fn expand(&self, job: &mut Job, known: &BTreeMap<BugKey, Bug>, e: &mut Expansion) {
         let prog = self.prog;
-        let node = job.packed.decode();
+        let node = job.node.take().unwrap_or_else(|| job.packed.decode());
         e.parts.clear();
         e.parts.extend_from_slice(&job.packed.parts);
         let Node { state, sleep } = node;

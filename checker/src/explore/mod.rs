@@ -821,14 +821,21 @@ fn search(
 }
 
 /// Hands the nodes at the front of the queue (a batch at most) to `jobs`;
-/// how many.
+/// how many. A batch of one is expanded by this thread (the pool has one
+/// thread), which decodes its node now, straight from the store; a larger
+/// batch's nodes are copied out for the threads that decode them.
 fn gather(committer: &mut commit::Committer, jobs: &mut [expand::Job]) -> usize {
     let take = jobs.len().min(committer.queue.len());
+    let here = jobs.len() == 1;
     let builder = &mut committer.builder;
     for (job, s) in jobs.iter_mut().zip(committer.queue.drain(..take)) {
         job.s = s;
         job.depth = builder.graph().depth(s) as usize;
-        builder.pack(s, &mut job.packed);
+        if here {
+            job.node = Some(builder.decode_here(s, &mut job.packed.parts));
+        } else {
+            builder.pack(s, &mut job.packed);
+        }
     }
     take
 }

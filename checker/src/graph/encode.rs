@@ -166,9 +166,7 @@ impl NodeStore {
     /// without the store ([`Packed::decode`]).
     pub(crate) fn pack(&self, id: u32, out: &mut Packed) {
         out.store = self.serial;
-        out.cache_slots = (self.goroutines.len() * 2)
-            .next_power_of_two()
-            .clamp(64, DECODED);
+        out.cache_slots = self.cache_slots();
         out.parts.clear();
         out.ends.clear();
         out.bytes.clear();
@@ -194,18 +192,35 @@ impl NodeStore {
         out.bytes.extend_from_slice(&key[at..]);
     }
 
+    /// Decodes node `id` in place, on the thread that expands it (with
+    /// one thread, the search's own: nothing to copy out, as
+    /// [`NodeStore::pack`] does for another thread); its part ids into
+    /// `parts`.
+    pub(crate) fn decode_here(&self, id: u32, parts: &mut SmallVec<[u32; 16]>) -> Node {
+        let key = self.nodes.get(id);
+        let at = read_part_ids(key, parts);
+        let parts = &*parts;
+        let part = |k: usize| match k {
+            0 => self.shared.get(parts[0]),
+            1 => self.ids.get(parts[1]),
+            _ => self.goroutines.get(parts[k]),
+        };
+        decode_parts(self.serial, self.cache_slots(), parts, part, &key[at..])
+    }
+
+    /// How many executions a thread decoding this store's nodes keeps
+    /// decoded: about twice as many as the store holds, within bounds.
+    fn cache_slots(&self) -> usize {
+        (self.goroutines.len() * 2)
+            .next_power_of_two()
+            .clamp(64, DECODED)
+    }
+
     /// The part ids of stored node `id`: the shared part's, the
     /// identities', then each goroutine's execution's.
     fn part_ids(&self, id: u32) -> smallvec::SmallVec<[u32; 16]> {
-        let key = self.nodes.get(id);
-        let mut at = 0;
         let mut ids = smallvec::SmallVec::new();
-        ids.push(read_varint(key, &mut at) as u32);
-        ids.push(read_varint(key, &mut at) as u32);
-        let n = read_varint(key, &mut at);
-        for _ in 0..n {
-            ids.push(read_varint(key, &mut at) as u32);
-        }
+        read_part_ids(self.nodes.get(id), &mut ids);
         ids
     }
 
@@ -695,50 +710,80 @@ impl Packed {
             let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
             &self.bytes[start..self.ends[k] as usize]
         };
-        let ids = part(1);
-        let mut identities = Identities::at(ids, &mut 0);
-        let n = (self.parts.len() - 2).min(identities.len());
-        let mut state = State::spare_with_goroutines();
-        DECODED_HERE.with(|cell| {
-            let mut cache = cell.borrow_mut();
-            if cache.store != self.store
-                || cache.slots.len() < self.cache_slots
-                || cache.shared.is_empty()
-            {
-                cache.store = self.store;
-                cache.slots = vec![None; self.cache_slots];
-                cache.shared = vec![None; SHARED];
+        let sleep = &self.bytes[*self.ends.last().unwrap_or(&0) as usize..];
+        decode_parts(self.store, self.cache_slots, &self.parts, part, sleep)
+    }
+}
+
+/// Reads the part ids at the start of a stored node's key (the shared
+/// part's, the identities', then each goroutine's execution's) into
+/// `ids`; where its sleep set starts.
+fn read_part_ids(key: &[u8], ids: &mut SmallVec<[u32; 16]>) -> usize {
+    let mut at = 0;
+    ids.clear();
+    ids.push(read_varint(key, &mut at) as u32);
+    ids.push(read_varint(key, &mut at) as u32);
+    let n = read_varint(key, &mut at);
+    for _ in 0..n {
+        ids.push(read_varint(key, &mut at) as u32);
+    }
+    at
+}
+
+/// Decodes a node of a full store (serial `store`) from its part ids and
+/// `part(k)`, the bytes of its `k`th part (the shared part, the
+/// identities, then each goroutine's execution), and its sleep set's
+/// bytes; it shares the executions this thread decoded lately (up to
+/// `cache_slots` of them), and the shared parts it met twice.
+fn decode_parts<'b>(
+    store: u64,
+    cache_slots: usize,
+    parts: &[u32],
+    part: impl Fn(usize) -> &'b [u8],
+    sleep: &[u8],
+) -> Node {
+    let ids = part(1);
+    let mut identities = Identities::at(ids, &mut 0);
+    let n = (parts.len() - 2).min(identities.len());
+    let mut state = State::spare_with_goroutines();
+    DECODED_HERE.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        if cache.store != store || cache.slots.len() < cache_slots || cache.shared.is_empty() {
+            cache.store = store;
+            cache.slots = vec![None; cache_slots];
+            cache.shared = vec![None; SHARED];
+        }
+        let id = parts[0];
+        let slot = &mut cache.shared[id as usize % SHARED];
+        // A part is kept decoded when it is met a second time: most
+        // shared parts of a program whose variables keep changing are
+        // met once, and copying each into the cache cost more than the
+        // hits saved (3.6 % of the instructions on lastzero(10)).
+        match slot {
+            Some((p, kept)) if *p == id => keep_shared(kept, part(0), &mut state),
+            _ => {
+                *slot = Some((id, None));
+                shared_into(part(0), &mut state);
             }
-            let id = self.parts[0];
-            let slot = &mut cache.shared[id as usize % SHARED];
-            // A part is kept decoded when it is met a second time: most
-            // shared parts of a program whose variables keep changing are
-            // met once, and copying each into the cache cost more than the
-            // hits saved (3.6 % of the instructions on lastzero(10)).
-            match slot {
-                Some((p, kept)) if *p == id => keep_shared(kept, part(0), &mut state),
-                _ => {
-                    *slot = Some((id, None));
-                    shared_into(part(0), &mut state);
-                }
+        }
+        let slots = cache.slots.len();
+        for k in 0..n {
+            let (gid, spawned) = identities.next(ids);
+            let id = parts[k + 2];
+            let slot = &mut cache.slots[id as usize % slots];
+            if !matches!(slot, Some((p, _)) if *p == id) {
+                *slot = Some((id, Arc::new(decode_execution(part(k + 2)))));
             }
-            let slots = cache.slots.len();
-            for k in 0..n {
-                let (gid, spawned) = identities.next(ids);
-                let id = self.parts[k + 2];
-                let slot = &mut cache.slots[id as usize % slots];
-                if !matches!(slot, Some((p, _)) if *p == id) {
-                    *slot = Some((id, Arc::new(decode_execution(part(k + 2)))));
-                }
-                let Some((_, execution)) = slot else {
-                    unreachable!("internal weft bug: an execution's slot is empty")
-                };
-                state.put_goroutine(k, gid, spawned, execution);
-            }
-        });
-        state.goroutines.truncate(n);
-        let sleep = decode_sleep(&self.bytes[*self.ends.last().unwrap_or(&0) as usize..]);
-        Node { state, sleep }
+            let Some((_, execution)) = slot else {
+                unreachable!("internal weft bug: an execution's slot is empty")
+            };
+            state.put_goroutine(k, gid, spawned, execution);
+        }
+    });
+    state.goroutines.truncate(n);
+    Node {
+        state,
+        sleep: decode_sleep(sleep),
     }
 }
 
@@ -1152,11 +1197,21 @@ mod tests {
                 assert_eq!(store.node(id), node);
                 assert_eq!(store.state(id), node.state);
                 assert_eq!(store.find(&node), Some(id));
+                // Decoded in place and copied out, alike (the decoding
+                // cache shared by both, warm after the first nodes).
+                let (mut parts, mut packed) = (SmallVec::new(), Packed::default());
+                assert_eq!(store.decode_here(id, &mut parts), node);
+                assert_eq!(parts, store.part_ids(id));
+                store.pack(id, &mut packed);
+                assert_eq!((packed.decode(), &packed.parts), (node.clone(), &parts));
                 if !asleep.sleep.is_empty() {
                     assert_eq!(store.find(&asleep), None);
                     let (other, new) = store.insert(&asleep);
                     assert!(new && other != id);
                     assert_eq!(store.node(other), asleep);
+                    assert_eq!(store.decode_here(other, &mut parts), asleep);
+                    store.pack(other, &mut packed);
+                    assert_eq!(packed.decode(), asleep);
                 }
                 checked += 1;
                 for t in semantics::enabled(prog, &node.state) {

@@ -778,6 +778,38 @@ impl Builder {
         }
     }
 
+    /// Decodes node `s`, the next one to expand, on the search's own
+    /// thread, which expands it (one thread: nothing is copied out for
+    /// another, as [`Builder::pack`] does); a full store's part ids go to
+    /// `parts` (left empty for the other stores, whose nodes are encoded
+    /// whole). A node lost with its spilled segment is rebuilt as `pack`
+    /// rebuilds it.
+    pub(crate) fn decode_here(
+        &mut self,
+        s: StateId,
+        parts: &mut smallvec::SmallVec<[u32; 16]>,
+    ) -> Node {
+        parts.clear();
+        let lost = match &mut self.graph.nodes {
+            Store::Full(nodes) => return nodes.decode_here(s, parts),
+            Store::Fingerprint(nodes) => match nodes.take_next(s) {
+                Some(fingerprint::Taken::Bytes(bytes)) => return encode::decode_node(bytes),
+                Some(fingerprint::Taken::Lost) => true,
+                None => false,
+            },
+            Store::Bitstate(nodes) => match nodes.take_next(s) {
+                Some(bytes) => return encode::decode_node(bytes),
+                None => false,
+            },
+        };
+        if !lost {
+            unreachable!("internal weft bug: node {s} expanded out of order");
+        }
+        let mut bytes = Vec::new();
+        encode::encode_node(&mut bytes, &Node::awake(self.graph.rebuilt(None, s)));
+        encode::decode_node(&bytes)
+    }
+
     /// Copies node `s`, the next one to expand, out of the store into
     /// `out`, for a thread that decodes it while the store grows: a full
     /// store's node as its parts, another store's waiting node as its
