@@ -107,9 +107,10 @@ pub(super) struct Expansion {
     pub found: BTreeMap<BugKey, Bug>,
     /// Leaks certain in its state (paths left empty).
     pub certain: BTreeMap<BugKey, Bug>,
-    /// The reduction's view, when the search reduces; on a full level,
+    /// The reduction's view, when the search reduces (kept from node to
+    /// node; the commit reads it when `proviso` is set); on a full level,
     /// every transition is in its persistent set.
-    pub view: Option<Box<StateView>>,
+    pub view: StateView,
     /// The outcome of the steps taken to learn whether they crash and
     /// left out of the persistent set, kept when the commit may take them
     /// (`proviso`).
@@ -268,31 +269,37 @@ impl Expander<'_> {
                 .map(|t| !sleep.is_empty() && reduce::sleep::asleep(&sleep, &state, t)),
         );
         let in_sleep = &e.in_sleep;
-        let mut view = self.future.map(|f| {
-            let mut crashing = |i: usize| {
-                if in_sleep[i] {
-                    return false;
-                }
-                outcome(&mut outcomes, i);
-                outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some())
-            };
-            reduce::analyse(
-                prog,
-                f,
-                &state,
-                &transitions,
-                in_sleep,
-                !self.use_sleep,
-                &mut crashing,
-            )
-        });
+        // (Into the slot's view, kept from node to node.)
+        let reduced = match self.future {
+            Some(f) => {
+                let mut crashing = |i: usize| {
+                    if in_sleep[i] {
+                        return false;
+                    }
+                    outcome(&mut outcomes, i);
+                    outcomes[i].as_ref().is_some_and(|o| o.0.failure.is_some())
+                };
+                reduce::analyse_into(
+                    prog,
+                    f,
+                    &state,
+                    &transitions,
+                    in_sleep,
+                    !self.use_sleep,
+                    &mut crashing,
+                    &mut e.view,
+                );
+                true
+            }
+            None => false,
+        };
         // The ignoring proviso (see checker/README.md): on levels that recur
         // along every infinite path, every enabled transition is taken, as
         // if the search started afresh there (sleep sets included: what they
         // leave to sibling branches may never be reached on an infinite one).
-        let fair = view.is_some() && fair_level(e.depth, self.bounds);
-        if let (Some(v), true) = (view.as_mut(), fair) {
-            v.persistent.iter_mut().for_each(|p| *p = true);
+        let fair = reduced && fair_level(e.depth, self.bounds);
+        if fair {
+            e.view.persistent.iter_mut().for_each(|p| *p = true);
         }
         e.fair = fair;
         e.stuck = transitions.is_empty()
@@ -310,15 +317,12 @@ impl Expander<'_> {
         // decides, and takes the others then. The set's steps are taken
         // here, in parallel, as everywhere else (without sleep sets, a
         // successor's node does not depend on which siblings are taken).
-        e.proviso = !self.use_sleep
-            && view
-                .as_ref()
-                .is_some_and(|v| v.persistent.iter().any(|&p| !p));
+        e.proviso = !self.use_sleep && reduced && e.view.persistent.iter().any(|&p| !p);
         let how = self.encode_for(&e.parts);
         self.take_steps(
             &state,
             &transitions,
-            view.as_ref(),
+            reduced.then_some(&e.view),
             &mut outcomes,
             &e.in_sleep,
             fair,
@@ -327,7 +331,6 @@ impl Expander<'_> {
         );
         // What the commit does not read is dropped here, on the thread that
         // made it; the slot's buffers are reused by the next batch.
-        e.view = if e.proviso { view.map(Box::new) } else { None };
         if !e.proviso {
             // Steps taken only to ask whether they crash: their states are
             // dropped here, not by whichever thread reuses the slot.

@@ -17,7 +17,7 @@ pub(crate) mod touch;
 pub(crate) mod waitgroup;
 
 pub(crate) use future::{forget_merged, ProgramFuture};
-pub(crate) use persistent::{analyse, StateView};
+pub(crate) use persistent::{analyse_into, StateView};
 pub(crate) use sleep::SleepSet;
 
 /// Which reduction a search uses.

@@ -32,7 +32,9 @@ use crate::state::{Goroutine, Object, State};
 use crate::value::ObjRef;
 use weft_models::ops::ChanOp;
 
-/// The reduction's view of one state.
+/// The reduction's view of one state (its buffers kept from state to
+/// state: [`analyse_into`]).
+#[derive(Default)]
 pub(crate) struct StateView {
     /// What each enabled transition touches ([`StateView::touches`]): an
     /// index into `rows`.
@@ -64,21 +66,22 @@ impl StateView {
 /// it: each transition's row, the rows of its own (rendezvous and fires)
 /// kept apart until the actors' rows join them.
 struct TouchRows {
-    touch_of: SmallVec<[u32; 16]>,
     own: SmallVec<[FamilyModes; 2]>,
 }
 
 impl TouchRows {
-    /// The rows of `enabled`, over `current` (the actors' rows);
-    /// `fire`: what a timer fire touches.
+    /// The rows of `enabled`, over `current` (the actors' rows), each
+    /// transition's index into them written to `touch_of`; `fire`: what a
+    /// timer fire touches.
     fn of(
         enabled: &[Transition],
         current: &[FamilyModes],
+        touch_of: &mut SmallVec<[u32; 16]>,
         mut fire: impl FnMut(&Transition) -> FamilyModes,
     ) -> Self {
         let n = current.len() as u32;
         let mut own: SmallVec<[FamilyModes; 2]> = SmallVec::new();
-        let mut touch_of: SmallVec<[u32; 16]> = SmallVec::with_capacity(enabled.len());
+        touch_of.clear();
         for t in enabled {
             let row = match *t {
                 // A step touches what its goroutine's operation does, a
@@ -99,26 +102,13 @@ impl TouchRows {
             touch_of.push(n + own.len() as u32);
             own.push(row);
         }
-        TouchRows { touch_of, own }
+        TouchRows { own }
     }
 
-    /// The view's rows, the actors' first.
-    fn view(
-        self,
-        current: SmallVec<[FamilyModes; 16]>,
-        actors: SmallVec<[Actors; 16]>,
-        persistent: SmallVec<[bool; 16]>,
-        doomed: bool,
-    ) -> StateView {
-        let mut rows = current;
-        rows.extend(self.own);
-        StateView {
-            touch_of: self.touch_of,
-            rows,
-            actors,
-            persistent,
-            doomed,
-        }
+    /// Completes the view's rows: the actors' (`current`), then the
+    /// transitions' own.
+    fn finish(self, current: &mut SmallVec<[FamilyModes; 16]>) {
+        current.extend(self.own);
     }
 }
 
@@ -218,6 +208,7 @@ pub(super) fn goroutine_modes(
 /// Analyses `state` and chooses a persistent subset of `enabled`;
 /// `asleep` says which of them sleep in the node; `held_locks`: whether
 /// the sets lean on the mutexes held ([`HeldLocks`]).
+#[cfg(test)]
 pub(crate) fn analyse(
     prog: &Program,
     future: &ProgramFuture,
@@ -227,30 +218,60 @@ pub(crate) fn analyse(
     held_locks: bool,
     crashing: &mut dyn FnMut(usize) -> bool,
 ) -> StateView {
+    let mut view = StateView::default();
+    analyse_into(
+        prog, future, state, enabled, asleep, held_locks, crashing, &mut view,
+    );
+    view
+}
+
+/// [`analyse`] into `view`, whose buffers are kept from state to state
+/// (the view is several hundred bytes, made for every state).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn analyse_into(
+    prog: &Program,
+    future: &ProgramFuture,
+    state: &State,
+    enabled: &[Transition],
+    asleep: &[bool],
+    held_locks: bool,
+    crashing: &mut dyn FnMut(usize) -> bool,
+    view: &mut StateView,
+) {
+    let StateView {
+        touch_of,
+        rows: current,
+        actors,
+        persistent,
+        doomed: view_doomed,
+    } = view;
     let families = Families::of(state);
     let nf = families.len();
     let ng = state.goroutines.len();
     let clock = ng;
-    let actors: SmallVec<[Actors; 16]> = enabled.iter().map(|t| Actors::of(t, clock)).collect();
-    let mut persistent: SmallVec<[bool; 16]> = smallvec::smallvec![true; enabled.len()];
+    actors.clear();
+    actors.extend(enabled.iter().map(|t| Actors::of(t, clock)));
+    let actors = &*actors;
+    persistent.clear();
+    persistent.resize(enabled.len(), true);
+    *view_doomed = false;
     let transition_modes =
         |t: &Transition| modes_of(&transition_touches(prog, state, &families, t), nf);
+    current.clear();
     if enabled.len() <= 1 {
         // (A lone transition's own footprint, not its goroutine's
         // operation over all alternatives: no row of an actor is needed.)
-        return StateView {
-            touch_of: (0..enabled.len() as u32).collect(),
-            rows: enabled.iter().map(transition_modes).collect(),
-            actors,
-            persistent,
-            doomed: false,
-        };
+        touch_of.clear();
+        touch_of.extend(0..enabled.len() as u32);
+        current.extend(enabled.iter().map(transition_modes));
+        return;
     }
     // The current operation of every actor, over all its alternatives.
     // (In a plain state, from the program's tables where they know.)
+    // They are the view's first rows.
     let plain = super::plain::is_plain(state, &families);
     let tables = &future.plain;
-    let mut current: SmallVec<[FamilyModes; 16]> = SmallVec::with_capacity(ng + 1);
+    current.reserve(ng + 1);
     for g in &state.goroutines {
         current.push(match plain.then(|| tables.current(g)).flatten() {
             Some(words) => FamilyModes::one(words),
@@ -258,7 +279,7 @@ pub(crate) fn analyse(
         });
     }
     current.push(modes_of(&clock_touches(state, &families), nf));
-    let touches = TouchRows::of(enabled, &current, transition_modes);
+    let touches = TouchRows::of(enabled, current, touch_of, transition_modes);
     // Futures of every actor (each with its current operation), computed
     // in place when first needed (empty until then: there is always the
     // clock's).
@@ -270,7 +291,7 @@ pub(crate) fn analyse(
         // (Asked only of a goroutine the tables do not answer for.)
         let mut anything = None;
         fut.reserve_exact(ng + 1);
-        for (g, c) in state.goroutines.iter().zip(&current) {
+        for (g, c) in state.goroutines.iter().zip(current.iter()) {
             let mut f = match plain.then(|| tables.future(g)).flatten() {
                 Some(words) => FamilyModes::one(words),
                 None => {
@@ -293,15 +314,13 @@ pub(crate) fn analyse(
             families: &families,
         };
         let waits = Waits::new(prog, future, state);
-        if doomed(&actors, asleep, &current, all, &waits)
-            || frozen.doomed(&actors, asleep, &current, all, &waits)
+        if doomed(actors, asleep, current, all, &waits)
+            || frozen.doomed(actors, asleep, current, all, &waits)
         {
-            return touches.view(
-                current,
-                actors,
-                smallvec::smallvec![false; enabled.len()],
-                true,
-            );
+            persistent.iter_mut().for_each(|p| *p = false);
+            *view_doomed = true;
+            touches.finish(current);
+            return;
         }
     }
     // A goroutine whose next step touches nothing shared (`go`, a choice,
@@ -317,7 +336,9 @@ pub(crate) fn analyse(
             continue;
         }
         if mine.iter().all(|&i| !crashing(i)) {
-            return touches.view(current, actors, set, false);
+            *persistent = set;
+            touches.finish(current);
+            return;
         }
     }
     futures(&mut fut);
@@ -333,7 +354,7 @@ pub(crate) fn analyse(
     // an enabled transition: the candidate sets start from those.
     let n = ng + 1;
     let mut joins = ActorSets::new(n);
-    for xs in &actors {
+    for xs in actors {
         for a in xs.iter() {
             for b in xs.iter() {
                 joins.insert(a, b);
@@ -432,7 +453,7 @@ pub(crate) fn analyse(
         let (moving, one_each) = moving.get_or_insert_with(|| {
             let mut moving: SmallVec<[u64; 1]> = smallvec::smallvec![0; w];
             let mut one_each = true;
-            for xs in &actors {
+            for xs in actors {
                 let (word, bit) = (xs.first as usize / 64, 1u64 << (xs.first % 64));
                 one_each &= !xs.two() && moving[word] & bit == 0;
                 moving[word] |= bit;
@@ -480,8 +501,10 @@ pub(crate) fn analyse(
         let len = count_in(k, members);
         if len == 1 && crash_free(members, crashing) {
             // No set is smaller: the first crash-free one of one step.
-            persistent = (0..enabled.len()).map(|i| in_set(members, i)).collect();
-            return touches.view(current, actors, persistent, false);
+            let chosen = (0..enabled.len()).map(|i| in_set(members, i));
+            persistent.iter_mut().zip(chosen).for_each(|(p, c)| *p = c);
+            touches.finish(current);
+            return;
         }
         candidates.push((len, k));
     }
@@ -491,9 +514,10 @@ pub(crate) fn analyse(
         .find(|(_, k)| crash_free(&sets[k * w..(k + 1) * w], crashing))
     {
         let members = &sets[k * w..(k + 1) * w];
-        persistent = (0..enabled.len()).map(|i| in_set(members, i)).collect();
+        let chosen = (0..enabled.len()).map(|i| in_set(members, i));
+        persistent.iter_mut().zip(chosen).for_each(|(p, c)| *p = c);
     }
-    touches.view(current, actors, persistent, false)
+    touches.finish(current);
 }
 
 /// Adds to `out` every actor whose future (in `fut`) conflicts with
