@@ -239,9 +239,10 @@ impl Committer<'_, '_> {
             .state
             .as_ref()
             .expect("internal weft bug: an expansion left to the cycle proviso without its state");
-        // (The proviso is set only on a node the reduction analysed: the
-        // slot's view is this node's.)
-        let view = &mut e.view;
+        let view = e
+            .view
+            .as_mut()
+            .expect("internal weft bug: an expansion left to the cycle proviso without its view");
         // The rest, as the set to take (a step known to crash was taken).
         view.persistent.iter_mut().for_each(|p| *p = true);
         for taken in &e.steps.taken {

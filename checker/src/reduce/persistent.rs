@@ -32,8 +32,7 @@ use crate::state::{Goroutine, Object, State};
 use crate::value::ObjRef;
 use weft_models::ops::ChanOp;
 
-/// The reduction's view of one state (its buffers kept from state to
-/// state: [`analyse_into`]).
+/// The reduction's view of one state (filled in place: [`analyse_into`]).
 #[derive(Default)]
 pub(crate) struct StateView {
     /// What each enabled transition touches ([`StateView::touches`]): an
@@ -205,9 +204,7 @@ pub(super) fn goroutine_modes(
     m
 }
 
-/// Analyses `state` and chooses a persistent subset of `enabled`;
-/// `asleep` says which of them sleep in the node; `held_locks`: whether
-/// the sets lean on the mutexes held ([`HeldLocks`]).
+/// [`analyse_into`] a new view.
 #[cfg(test)]
 pub(crate) fn analyse(
     prog: &Program,
@@ -225,8 +222,11 @@ pub(crate) fn analyse(
     view
 }
 
-/// [`analyse`] into `view`, whose buffers are kept from state to state
-/// (the view is several hundred bytes, made for every state).
+/// Analyses `state` and chooses a persistent subset of `enabled`, into
+/// `view`; `asleep` says which of them sleep in the node; `held_locks`:
+/// whether the sets lean on the mutexes held ([`HeldLocks`]). (The view
+/// is several hundred bytes held in place, made for every state: filled
+/// in place, not returned, it is not moved along the return paths.)
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn analyse_into(
     prog: &Program,
