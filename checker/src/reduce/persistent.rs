@@ -204,24 +204,6 @@ pub(super) fn goroutine_modes(
     m
 }
 
-/// [`analyse_into`] a new view.
-#[cfg(test)]
-pub(crate) fn analyse(
-    prog: &Program,
-    future: &ProgramFuture,
-    state: &State,
-    enabled: &[Transition],
-    asleep: &[bool],
-    held_locks: bool,
-    crashing: &mut dyn FnMut(usize) -> bool,
-) -> StateView {
-    let mut view = StateView::default();
-    analyse_into(
-        prog, future, state, enabled, asleep, held_locks, crashing, &mut view,
-    );
-    view
-}
-
 /// Analyses `state` and chooses a persistent subset of `enabled`, into
 /// `view`; `asleep` says which of them sleep in the node; `held_locks`:
 /// whether the sets lean on the mutexes held ([`HeldLocks`]). (The view
@@ -1131,8 +1113,11 @@ mod tests {
             };
             let asleep = vec![false; ts.len()];
             for (held, want) in [(true, sets[0]), (false, sets[1])] {
-                let view =
-                    super::analyse(&prog, &future, &state, &ts, &asleep, held, &mut |_| false);
+                let mut view = super::StateView::default();
+                let no_crash = &mut |_| false;
+                super::analyse_into(
+                    &prog, &future, &state, &ts, &asleep, held, no_crash, &mut view,
+                );
                 let chosen = view.persistent.iter().filter(|&&p| p).count();
                 assert_eq!(chosen, want, "held locks {held}, third {third}: {ts:?}");
                 // The releaser (main) is in the set with held locks, and
