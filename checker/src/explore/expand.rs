@@ -26,7 +26,7 @@ use weft_models::ir::Program;
 
 use super::{fair_level, stepped, Bounds, Stepped};
 use crate::detect::{self, Bug, BugKey};
-use crate::graph::{EncodeFor, Node, Packed, StateId, StoreKind};
+use crate::graph::{EncodeFor, Found, Node, Packed, StateId, StoreKind};
 use crate::reduce::{self, ProgramFuture, SleepSet, StateView};
 use crate::semantics::{self, Event, Failure, Transition};
 use crate::state::{Site, State};
@@ -70,6 +70,9 @@ pub(super) struct Taken {
     pub failure: Option<Failure>,
     /// Its successor.
     pub next: Next,
+    /// What a lookup of its successor in the full store found before the
+    /// commit adds it (ahead of the commit, or for the cycle proviso).
+    pub found: Found,
 }
 
 /// The steps a node explores, taken in transition order.
@@ -452,6 +455,7 @@ impl Expander<'_> {
                     events,
                     failure,
                     next: Next::Failed,
+                    found: Found::NotAsked,
                 });
                 continue;
             }
@@ -483,6 +487,7 @@ impl Expander<'_> {
                 events,
                 failure: None,
                 next,
+                found: Found::NotAsked,
             });
         }
         steps.encoded.extend_from_slice(&encoded);

@@ -20,7 +20,7 @@ use smallvec::SmallVec;
 use super::by_hand::{decode_execution, encode_execution};
 use super::intern::{push_varint, read_varint, Interner};
 use super::shared::{decode_shared, decode_shared_into, encode_shared};
-use super::Node;
+use super::{Found, Node};
 use crate::reduce::sleep::StepKey;
 use crate::reduce::SleepSet;
 use crate::state::{Execution, Goroutine, GoroutineId, Object, State};
@@ -159,6 +159,71 @@ impl NodeStore {
         }
         key.extend_from_slice(parts.rest().1);
         self.nodes.find(&key)
+    }
+
+    /// Looks `encoded` up, as [`NodeStore::find_encoded`] does (reading
+    /// only), and marks each new part found as found, with its id, so that
+    /// inserting the node later does not look the part up again. A part or
+    /// node found keeps its id: the store only grows.
+    pub(crate) fn find_ahead(&self, encoded: &mut Encoded) -> Found {
+        let absent = Found::Absent(self.len() as u32);
+        let mut key = SmallVec::<[u8; 32]>::new();
+        let mut at = 0;
+        let count = read_varint(encoded, &mut at) as usize;
+        let mut all = true;
+        for k in 0..count {
+            let tag = encoded[at];
+            if tag == KNOWN {
+                at += 1;
+                let id = read_varint(encoded, &mut at);
+                push_varint_small(&mut key, id);
+            } else {
+                let header = at + 1;
+                let len = u32::from_le_bytes(
+                    encoded[header..header + 4]
+                        .try_into()
+                        .expect("internal weft bug: an encoded part's header is cut short"),
+                ) as usize;
+                let start = header + 12;
+                let id = if tag == FOUND {
+                    Some(u32::from_le_bytes(
+                        encoded[header + 4..header + 8]
+                            .try_into()
+                            .expect("internal weft bug: an encoded part's header is cut short"),
+                    ))
+                } else {
+                    let hash = u64::from_le_bytes(
+                        encoded[header + 4..header + 12]
+                            .try_into()
+                            .expect("internal weft bug: an encoded part's header is cut short"),
+                    );
+                    let set = match k {
+                        0 => &self.shared,
+                        1 => &self.ids,
+                        _ => &self.goroutines,
+                    };
+                    let found = set.find_hashed(&encoded[start..start + len], hash);
+                    if let Some(id) = found {
+                        encoded[at] = FOUND;
+                        encoded[header + 4..header + 8].copy_from_slice(&id.to_le_bytes());
+                    }
+                    found
+                };
+                match id {
+                    Some(id) => push_varint_small(&mut key, u64::from(id)),
+                    None => all = false,
+                }
+                at = start + len;
+            }
+            if k == 1 {
+                push_varint_small(&mut key, count as u64 - 2);
+            }
+        }
+        if !all {
+            return absent;
+        }
+        key.extend_from_slice(&encoded[at + 1..]);
+        self.nodes.find(&key).map_or(absent, Found::Stored)
     }
 
     /// Copies what decoding node `id` needs (its part ids, the parts'
@@ -363,6 +428,10 @@ pub(crate) type Encoded = [u8];
 
 const KNOWN: u8 = 0;
 const NEW: u8 = 1;
+/// A new part found in the store ahead of the commit
+/// ([`NodeStore::find_ahead`]): its hash's first four bytes hold its id
+/// (the header keeps its length, so the part is read past as before).
+const FOUND: u8 = 2;
 
 /// Appends `node`, made from `near` by one step, encoded (see [`Encoded`])
 /// to `out` (`near_parts`: the part ids of `near`'s stored node; empty to
@@ -419,6 +488,15 @@ pub(crate) fn encode_near(out: &mut Vec<u8>, node: &Node, near: &State, near_par
     }
     out.push(u8::from(!node.sleep.is_empty()));
     encode_sleep(out, &node.sleep);
+}
+
+/// [`push_varint`] into a key on the stack.
+fn push_varint_small(out: &mut SmallVec<[u8; 32]>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
 }
 
 /// Appends a part named by its id.
@@ -492,9 +570,12 @@ impl<'a> Iterator for Parts<'a> {
             .expect("internal weft bug: an encoded part's header is cut short");
         let [l0, l1, l2, l3, h0, h1, h2, h3, h4, h5, h6, h7] = header;
         let len = u32::from_le_bytes([l0, l1, l2, l3]) as usize;
-        let hash = u64::from_le_bytes([h0, h1, h2, h3, h4, h5, h6, h7]);
         let start = self.at + 12;
         self.at = start + len;
+        if tag == FOUND {
+            return Some(Part::Known(u32::from_le_bytes([h0, h1, h2, h3])));
+        }
+        let hash = u64::from_le_bytes([h0, h1, h2, h3, h4, h5, h6, h7]);
         Some(Part::New(&b[start..start + len], hash))
     }
 }
@@ -1228,6 +1309,88 @@ mod tests {
             assert_eq!(store.distinct_states(), distinct);
         }
         assert!(checked > 4_000, "{checked} nodes checked");
+    }
+
+    /// A successor looked up before it is added (`find_ahead`, for the
+    /// cycle proviso) is found as `find_encoded` finds it, and its bytes,
+    /// marked with the parts found, are stored as the unmarked ones are:
+    /// the same ids, nodes and parts (two stores fed the same nodes, one
+    /// marked and one not).
+    #[test]
+    fn successors_looked_up_ahead_are_stored_as_before() {
+        let (mut checked, mut stored, mut marked) = (0, 0, 0);
+        for prog in &crate::testing::corpus() {
+            let Ok(init) = semantics::initial_state(prog) else {
+                continue;
+            };
+            let (mut ahead, mut plain) = (NodeStore::default(), NodeStore::default());
+            let start = Node::awake(init);
+            assert_eq!(ahead.insert(&start), plain.insert(&start));
+            let mut queue = vec![(0u32, start.state)];
+            while let Some((id, state)) = queue.pop() {
+                if ahead.len() >= 300 {
+                    break;
+                }
+                let parts = ahead.part_ids(id);
+                for t in semantics::enabled(prog, &state) {
+                    let out = semantics::step(prog, &state, &t);
+                    if out.failure.is_some() {
+                        continue;
+                    }
+                    let node = Node::awake(out.state);
+                    let mut encoded = Vec::new();
+                    encode_near(&mut encoded, &node, &state, &parts);
+                    let mut looked = encoded.clone();
+                    let found = ahead.find_ahead(&mut looked);
+                    match plain.find_encoded(&encoded) {
+                        Some(id) => assert_eq!(found, Found::Stored(id)),
+                        None => assert_eq!(found, Found::Absent(plain.len() as u32)),
+                    }
+                    assert_eq!(ahead.find_encoded(&looked), plain.find_encoded(&encoded));
+                    marked += usize::from(looked != encoded);
+                    let (next, new) = ahead.insert_encoded(&looked);
+                    assert_eq!((next, new), plain.insert_encoded(&encoded));
+                    stored += usize::from(!new);
+                    checked += 1;
+                    if new {
+                        queue.push((next, node.state));
+                    }
+                }
+            }
+            // (The same parts too. The bytes held may differ: a lookup
+            // through the index's `entry` makes room ahead, one by `find`
+            // does not.)
+            assert_eq!(
+                (ahead.shared.len(), ahead.ids.len(), ahead.goroutines.len()),
+                (plain.shared.len(), plain.ids.len(), plain.goroutines.len())
+            );
+            assert_eq!(
+                (0..ahead.len() as u32)
+                    .map(|id| ahead.node(id))
+                    .collect::<Vec<_>>(),
+                (0..plain.len() as u32)
+                    .map(|id| plain.node(id))
+                    .collect::<Vec<_>>()
+            );
+        }
+        assert!(
+            checked > 10_000 && stored > 4_000 && marked > 8_000,
+            "{checked} successors, {stored} stored before, {marked} with a part found"
+        );
+    }
+
+    /// What a lookup tells of a successor's id against the first id of a
+    /// level.
+    #[test]
+    fn a_lookup_tells_whether_a_successor_is_below_a_level() {
+        assert_eq!(Found::NotAsked.below(5), None);
+        assert_eq!(Found::Stored(4).below(5), Some(true));
+        assert_eq!(Found::Stored(5).below(5), Some(false));
+        // Absent while the store held 7 nodes: any id it has now is 7 or
+        // more.
+        assert_eq!(Found::Absent(7).below(5), Some(false));
+        assert_eq!(Found::Absent(7).below(7), Some(false));
+        assert_eq!(Found::Absent(7).below(8), None);
     }
 
     /// A node encoded whole decodes to itself; its bytes do not depend on

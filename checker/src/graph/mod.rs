@@ -236,6 +236,36 @@ pub(crate) fn encode_successor(out: &mut Vec<u8>, node: &Node, near: &State, how
     }
 }
 
+/// What a lookup of a successor in the full store found before the
+/// commit adds it ([`Builder::find_ahead`], when the cycle proviso asks
+/// whether the successor is stored). The store only grows and keeps its
+/// ids, so a node found then is the same node, under the same id, when it
+/// is added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// Not looked up (or not a full store).
+    #[default]
+    NotAsked,
+    /// Stored, with this id.
+    Stored(StateId),
+    /// Not stored while the store held this many nodes: if it is stored
+    /// now, its id is at least that.
+    Absent(u32),
+}
+
+impl Found {
+    /// Whether the successor is stored with an id below `first`, when
+    /// this lookup tells: a node stored then, by its id; a node absent
+    /// while the store held no more than `first` nodes is not.
+    pub(crate) fn below(self, first: StateId) -> Option<bool> {
+        match self {
+            Found::NotAsked => None,
+            Found::Stored(id) => Some(id < first),
+            Found::Absent(len) => (first <= len).then_some(false),
+        }
+    }
+}
+
 /// The id [`Builder::add`] returns for a successor a bit-state store took
 /// for visited without knowing which node it is (no node has it).
 pub(crate) const UNKNOWN: StateId = StateId::MAX;
@@ -872,6 +902,15 @@ impl Builder {
         }
     }
 
+    /// Looks up a successor in the full store before it is added (see
+    /// [`NodeStore::find_ahead`]); [`Found::NotAsked`] for the others.
+    pub(crate) fn find_ahead(&self, encoded: &mut Encoded) -> Found {
+        match &self.graph.nodes {
+            Store::Full(nodes) => nodes.find_ahead(encoded),
+            Store::Fingerprint(_) | Store::Bitstate(_) => Found::NotAsked,
+        }
+    }
+
     /// Whether the node `encoded` ([`encode_successor`] for this store) is
     /// stored (taken for visited, for a bit-state store).
     pub(crate) fn contains_encoded(&self, encoded: &Encoded) -> bool {
@@ -897,17 +936,21 @@ impl Builder {
 
     /// [`Builder::add`] for a successor encoded by the thread that made it
     /// ([`encode_successor`] for this store, against the node being
-    /// expanded).
+    /// expanded), and what a lookup ahead of the commit `found` of it.
     pub(crate) fn add_encoded(
         &mut self,
         from: StateId,
         t: &Transition,
         encoded: &Encoded,
+        found: Found,
     ) -> (StateId, bool) {
         debug_assert_eq!(from, self.expanding());
         let g = &mut self.graph;
         let (id, new) = match &mut g.nodes {
-            Store::Full(nodes) => nodes.insert_encoded(encoded),
+            Store::Full(nodes) => match found {
+                Found::Stored(id) => (id, false),
+                Found::NotAsked | Found::Absent(_) => nodes.insert_encoded(encoded),
+            },
             Store::Fingerprint(nodes) => nodes.insert_encoded(encoded),
             Store::Bitstate(nodes) => match nodes.insert_encoded(encoded) {
                 Seen::New(id) => (id, true),
