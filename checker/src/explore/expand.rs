@@ -71,7 +71,7 @@ pub(super) struct Taken {
     /// Its successor.
     pub next: Next,
     /// What a lookup of its successor in the full store found before the
-    /// commit adds it (ahead of the commit, or for the cycle proviso).
+    /// commit adds it (for the cycle proviso).
     pub found: Found,
 }
 

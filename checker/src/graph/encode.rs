@@ -428,7 +428,7 @@ pub(crate) type Encoded = [u8];
 
 const KNOWN: u8 = 0;
 const NEW: u8 = 1;
-/// A new part found in the store ahead of the commit
+/// A new part found in the store before the node is added
 /// ([`NodeStore::find_ahead`]): its hash's first four bytes hold its id
 /// (the header keeps its length, so the part is read past as before).
 const FOUND: u8 = 2;

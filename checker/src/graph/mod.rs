@@ -936,7 +936,7 @@ impl Builder {
 
     /// [`Builder::add`] for a successor encoded by the thread that made it
     /// ([`encode_successor`] for this store, against the node being
-    /// expanded), and what a lookup ahead of the commit `found` of it.
+    /// expanded), and what a lookup before the addition `found` of it.
     pub(crate) fn add_encoded(
         &mut self,
         from: StateId,
