@@ -268,7 +268,7 @@ impl Expander<'_> {
         e.in_sleep.extend(
             transitions
                 .iter()
-                .map(|t| !sleep.is_empty() && reduce::sleep::asleep(&sleep, &state, t)),
+                .map(|t| !sleep.is_empty() && reduce::sleep::asleep(&sleep, t)),
         );
         let in_sleep = &e.in_sleep;
         // (Filled in place on this thread's stack: kept in the slot, whose
@@ -462,6 +462,7 @@ impl Expander<'_> {
             let next_sleep = match view {
                 Some(v) if self.use_sleep && !fair => reduce::sleep::successor_sleep(
                     state,
+                    &next_state,
                     transitions,
                     v,
                     &asleep_here,

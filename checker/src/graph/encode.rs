@@ -1095,33 +1095,27 @@ pub(super) fn decode_node(bytes: &[u8]) -> Node {
     }
 }
 
-/// Appends a sleep set: the bytes postcard writes for it (so stored sizes
-/// are unchanged; a test compares them), written directly: its length,
-/// then each key's variant, goroutine ids (length, then each rank) and
-/// arms, every number a LEB128 varint. Every node's sleep set is written
-/// and read; going round serde's generic path saves 0.6-0.8 % of all
-/// instructions (cachegrind, the instruction bench's families).
+/// Appends a sleep set: the bytes postcard writes for it (a test
+/// compares them), written directly: its length, then each key's variant,
+/// goroutine positions and arms, every number a LEB128 varint. Every
+/// node's sleep set is written and read; going round serde's generic path
+/// saves 0.6-0.8 % of all instructions (cachegrind, the instruction
+/// bench's families).
 fn encode_sleep(out: &mut Vec<u8>, sleep: &SleepSet) {
-    let id = |out: &mut Vec<u8>, g: &GoroutineId| {
-        push_varint(out, g.0.len() as u64);
-        for &r in &g.0 {
-            push_varint(out, u64::from(r));
-        }
-    };
     push_varint(out, sleep.len() as u64);
     for k in sleep {
-        match k {
+        match *k {
             StepKey::Step(g, alt) => {
                 out.push(0);
-                id(out, g);
-                push_varint(out, u64::from(*alt));
+                push_varint(out, u64::from(g));
+                push_varint(out, u64::from(alt));
             }
             StepKey::Rendezvous(s, sa, r, ra) => {
                 out.push(1);
-                id(out, s);
-                push_varint(out, u64::from(*sa));
-                id(out, r);
-                push_varint(out, u64::from(*ra));
+                push_varint(out, u64::from(s));
+                push_varint(out, u64::from(sa));
+                push_varint(out, u64::from(r));
+                push_varint(out, u64::from(ra));
             }
         }
     }
@@ -1130,22 +1124,13 @@ fn encode_sleep(out: &mut Vec<u8>, sleep: &SleepSet) {
 /// Reads a sleep set [`encode_sleep`] wrote at the start of `bytes`.
 fn decode_sleep(bytes: &[u8]) -> SleepSet {
     let mut at = 0;
-    let num = |at: &mut usize| read_varint(bytes, at);
-    let n = num(&mut at) as usize;
+    let mut num = || read_varint(bytes, &mut at) as u32;
+    let n = num() as usize;
     let mut sleep = SleepSet::with_capacity(n);
     for _ in 0..n {
-        // A goroutine's id and an arm are written as an identity and its
-        // spawn count are ([`decode_identity_at`]'s short path).
-        let key = match num(&mut at) {
-            0 => {
-                let (g, arm) = decode_identity_at(bytes, &mut at);
-                StepKey::Step(g, arm)
-            }
-            1 => {
-                let (s, sa) = decode_identity_at(bytes, &mut at);
-                let (r, ra) = decode_identity_at(bytes, &mut at);
-                StepKey::Rendezvous(s, sa, r, ra)
-            }
+        let key = match num() {
+            0 => StepKey::Step(num(), num()),
+            1 => StepKey::Rendezvous(num(), num(), num(), num()),
             v => panic!("internal weft bug: a stored sleep set has key variant {v}"),
         };
         sleep.push(key);
@@ -1264,7 +1249,7 @@ mod tests {
                 }
                 // The same state with a sleep set is a second node.
                 let sleep: SleepSet = (0..state.goroutines.len().min(2))
-                    .map(|g| StepKey::Step(state.goroutines[g].id.clone(), g as u32))
+                    .map(|g| StepKey::Step(g as u32, g as u32))
                     .collect();
                 let asleep = Node {
                     state: state.clone(),
@@ -1440,17 +1425,16 @@ mod tests {
     }
 
     /// The sleep set's codec writes postcard's bytes and reads them back,
-    /// on sets of every shape: empty, steps and rendezvous, ids of several
-    /// ranks, ranks and arms past one varint byte.
+    /// on sets of every shape: empty, steps and rendezvous, positions and
+    /// arms past one varint byte.
     #[test]
     fn sleep_sets_encode_as_postcard_does() {
-        let id = |ranks: &[u16]| GoroutineId(ranks.iter().copied().collect());
         let keys = [
-            StepKey::Step(id(&[]), 0),
-            StepKey::Step(id(&[3]), 1),
-            StepKey::Step(id(&[0, 200, 40000]), 70000),
-            StepKey::Rendezvous(id(&[1]), 0, id(&[2, 5]), 3),
-            StepKey::Rendezvous(id(&[129]), 128, id(&[]), u32::MAX),
+            StepKey::Step(0, 0),
+            StepKey::Step(3, 1),
+            StepKey::Step(40000, 70000),
+            StepKey::Rendezvous(1, 0, 2, 3),
+            StepKey::Rendezvous(129, 128, 0, u32::MAX),
         ];
         let mut sets: Vec<SleepSet> = vec![SleepSet::new()];
         for k in 0..keys.len() {
