@@ -871,7 +871,7 @@ fn decode_parts<'b>(
 /// Puts the shared part encoded as `bytes` into `state` (emptied).
 fn shared_into(bytes: &[u8], state: &mut State) {
     let mut globals = std::mem::take(&mut state.globals);
-    state.main_returned = decode_shared_into(bytes, &mut globals, state.objects_mut());
+    state.main_returned = decode_shared_into(bytes, &mut globals, state.objects_to_overwrite());
     state.globals = globals;
 }
 
@@ -881,7 +881,7 @@ fn keep_shared(kept: &mut Option<OwnedShared>, bytes: &[u8], state: &mut State) 
     match kept {
         Some((globals, objects, main_returned)) => {
             state.globals.extend_from_slice(globals);
-            state.objects = Arc::clone(objects);
+            state.share_objects(objects);
             state.main_returned = *main_returned;
         }
         None => {

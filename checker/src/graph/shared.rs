@@ -11,7 +11,9 @@
 //! of the part, and the part of its encoding: equal parts have equal
 //! bytes, as the stores and fingerprints need.
 //!
-//! Layout: the number of globals, each global's value, the number of
+//! Layout: the number of globals (doubled, plus one when each global is
+//! the handle of the object numbered as it is, the globals of most states:
+//! then their values are not written), each global's value, the number of
 //! objects, each object, then one byte for `main_returned`. An object is
 //! postcard's encoding, which starts with the variant's index (one byte:
 //! there are fewer than 128 kinds), except a variable: its variant's
@@ -48,9 +50,19 @@ pub(crate) fn encode_shared(
     objects: &[Object],
     main_returned: bool,
 ) {
-    push_varint(out, globals.len() as u64);
-    for &v in globals {
-        encode_value(out, v);
+    // (Most states' globals are `Obj(0)`, `Obj(1)`, ...: every global a
+    // variable or an object of its own, numbered first. Written out, they
+    // were a fifth of the shared part's bytes to encode and decode on
+    // lastzero.)
+    let own = globals
+        .iter()
+        .enumerate()
+        .all(|(i, &v)| v == Value::Obj(ObjRef(i as u32)));
+    push_varint(out, (globals.len() as u64) << 1 | u64::from(own));
+    if !own {
+        for &v in globals {
+            encode_value(out, v);
+        }
     }
     push_varint(out, objects.len() as u64);
     for o in objects {
@@ -92,29 +104,40 @@ pub(crate) fn decode_shared(bytes: &[u8]) -> (Vec<Value>, Vec<Object>, bool) {
 }
 
 /// Decodes a shared part [`encode_shared`] wrote, appending its globals
-/// and objects to `globals` and `objects` (a state's, emptied, whose
-/// buffers are kept: [`crate::state::State::spare_with_goroutines`]); returns whether
-/// main has returned.
+/// to `globals` and writing its objects over those `objects` holds (a
+/// state's kept buffers: [`crate::state::State::spare_with_goroutines`]),
+/// which it then cuts to their number; returns whether main has
+/// returned.
 pub(crate) fn decode_shared_into(
     bytes: &[u8],
     globals: &mut Vec<Value>,
     objects: &mut Vec<Object>,
 ) -> bool {
     let mut at = 0;
-    let n = read_varint(bytes, &mut at) as usize;
-    globals.reserve(n);
-    for _ in 0..n {
-        globals.push(decode_value(bytes, &mut at));
+    let counted = read_varint(bytes, &mut at) as usize;
+    let n = counted >> 1;
+    if counted & 1 == 1 {
+        globals.extend((0..n as u32).map(|i| Value::Obj(ObjRef(i))));
+    } else {
+        globals.reserve(n);
+        for _ in 0..n {
+            globals.push(decode_value(bytes, &mut at));
+        }
     }
     let n = read_varint(bytes, &mut at) as usize;
-    objects.reserve(n);
-    for _ in 0..n {
+    objects.truncate(n);
+    objects.reserve(n - objects.len());
+    for k in 0..n {
         let object = match bytes[at] {
             VARIABLE => {
                 at += 1;
-                Object::Var(VarState {
-                    value: decode_value(bytes, &mut at),
-                })
+                let value = decode_value(bytes, &mut at);
+                // (Over a variable, the value alone is written.)
+                if let Some(Object::Var(v)) = objects.get_mut(k) {
+                    v.value = value;
+                    continue;
+                }
+                Object::Var(VarState { value })
             }
             _ => match decode_object(bytes, &mut at) {
                 Some(o) => o,
@@ -126,7 +149,10 @@ pub(crate) fn decode_shared_into(
                 }
             },
         };
-        objects.push(object);
+        match objects.get_mut(k) {
+            Some(old) => *old = object,
+            None => objects.push(object),
+        }
     }
     bytes[at] != 0
 }
@@ -274,5 +300,72 @@ mod tests {
             encoded(&[Value::Int(3)], &[]),
             encoded(&[Value::Obj(ObjRef(6))], &[])
         );
+        // Globals that are their own objects' handles (written as a count
+        // alone), against the same handles in another order or fewer.
+        let own = [Value::Obj(ObjRef(0)), Value::Obj(ObjRef(1))];
+        let swapped = [Value::Obj(ObjRef(1)), Value::Obj(ObjRef(0))];
+        let parts = [
+            encoded(&own, &[var(1), var(2)]),
+            encoded(&swapped, &[var(1), var(2)]),
+            encoded(&own[..1], &[var(1), var(2)]),
+            encoded(&[], &[var(1), var(2)]),
+        ];
+        for (i, a) in parts.iter().enumerate() {
+            for b in &parts[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
+
+    /// Objects decoded over a buffer that holds others (a state's kept
+    /// one) come back exactly: over more, fewer, variables, other kinds.
+    #[test]
+    fn objects_decode_over_the_objects_a_buffer_held() {
+        let var = |i| {
+            Object::Var(VarState {
+                value: Value::Int(i),
+            })
+        };
+        let mutex = |locked| Object::Mutex(MutexState { locked });
+        let parts: Vec<Vec<Object>> = vec![
+            vec![],
+            vec![var(1), var(2), var(3)],
+            vec![mutex(true), var(-4)],
+            vec![var(5), mutex(false), var(6), mutex(true)],
+            vec![var(7)],
+        ];
+        for old in &parts {
+            for new in &parts {
+                let mut bytes = Vec::new();
+                encode_shared(&mut bytes, &[], new, false);
+                let (mut globals, mut objects) = (Vec::new(), old.clone());
+                assert!(!decode_shared_into(&bytes, &mut globals, &mut objects));
+                assert_eq!(&objects, new, "over {old:?}");
+            }
+        }
+    }
+
+    /// Globals that are the handles of the objects numbered as they are
+    /// are written as their count alone, and come back; any other list
+    /// is written out.
+    #[test]
+    fn globals_that_are_their_own_objects_are_counted_only() {
+        let var = Object::Var(VarState::default());
+        let own: Vec<Value> = (0..3).map(|i| Value::Obj(ObjRef(i))).collect();
+        let mut listed = own.clone();
+        listed[2] = Value::Obj(ObjRef(1));
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        encode_shared(&mut a, &own, &[var.clone(), var.clone(), var.clone()], true);
+        encode_shared(
+            &mut b,
+            &listed,
+            &[var.clone(), var.clone(), var.clone()],
+            true,
+        );
+        assert_eq!(a[0], 3 << 1 | 1);
+        assert_eq!(b[0], 3 << 1);
+        assert_eq!(b.len(), a.len() + 3 * 2);
+        assert_eq!(decode_shared(&a), (own, vec![var.clone(); 3], true));
+        assert_eq!(decode_shared(&b), (listed, vec![var; 3], true));
     }
 }

@@ -306,6 +306,17 @@ pub enum Object {
 }
 
 impl Object {
+    /// Becomes a copy of `src`. A variable over a variable takes its value
+    /// alone (no drop of the old object, no write of the whole enum), as
+    /// does a mutex over a mutex; any other object is replaced by a clone.
+    pub(crate) fn assign(&mut self, src: &Object) {
+        match (&mut *self, src) {
+            (Object::Var(d), Object::Var(s)) => *d = s.clone(),
+            (Object::Mutex(d), Object::Mutex(s)) => d.clone_from(s),
+            _ => *self = src.clone(),
+        }
+    }
+
     /// The object's kind: the one map from states' objects to the IR's
     /// kinds, whose table holds the words.
     pub fn kind(&self) -> ObjectKind {
@@ -375,10 +386,28 @@ impl State {
             let mut own = SPARE_OBJECTS
                 .with(|s| s.borrow_mut().pop())
                 .unwrap_or_default();
-            Arc::make_mut(&mut own).extend_from_slice(&self.objects);
+            assign_objects(Arc::make_mut(&mut own), &self.objects);
             self.objects = own;
         }
         Arc::make_mut(&mut self.objects)
+    }
+
+    /// The objects' buffer, to overwrite: not shared with another state,
+    /// holding whatever objects it held last (nothing is copied), for a
+    /// decoder to write in place and cut to its length.
+    pub(crate) fn objects_to_overwrite(&mut self) -> &mut Vec<Object> {
+        if Arc::get_mut(&mut self.objects).is_none() {
+            self.objects = SPARE_OBJECTS
+                .with(|s| s.borrow_mut().pop())
+                .unwrap_or_default();
+        }
+        Arc::make_mut(&mut self.objects)
+    }
+
+    /// Makes the objects those of `objects` (shared with whoever holds
+    /// them); the buffer they replace is kept for a later copy.
+    pub(crate) fn share_objects(&mut self, objects: &Arc<Vec<Object>>) {
+        keep_objects(std::mem::replace(&mut self.objects, Arc::clone(objects)));
     }
 
     /// Adds an object and returns its (temporary, until canonicalised) handle.
@@ -436,8 +465,10 @@ impl State {
 
     /// A state to fill by [`State::put_goroutine`] (then cut to the
     /// goroutines put), in the buffers of a state this thread gave back
-    /// when it has one, with the goroutines that one held: no globals or
-    /// objects, main not returned.
+    /// when it has one, with the goroutines that one held: no globals,
+    /// main not returned, and the objects it held, to overwrite
+    /// ([`State::objects_to_overwrite`]) or replace
+    /// ([`State::share_objects`]).
     pub(crate) fn spare_with_goroutines() -> State {
         SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default()
     }
@@ -471,14 +502,15 @@ impl State {
     /// thread's next [`State::copy`] (at most [`SPARE_STATES`] are kept).
     ///
     /// Its goroutines stay, for [`State::copy`] to find the executions it
-    /// shares with the state it copies.
+    /// shares with the state it copies; so do its objects when no other
+    /// state shares them, to be overwritten in place (a variable over a
+    /// variable is one value written: dropping each object here, then
+    /// writing it whole again, was 4 % of the instructions on lastzero).
     pub(crate) fn give_back(mut self) {
         self.globals.clear();
-        // (The objects' buffer is kept when no other state shares it;
-        // otherwise the state holds none, which allocates nothing.)
-        match Arc::get_mut(&mut self.objects) {
-            Some(objects) => objects.clear(),
-            None => self.objects = NO_OBJECTS.with(Arc::clone),
+        // (Otherwise the state holds none, which allocates nothing.)
+        if Arc::get_mut(&mut self.objects).is_none() {
+            self.objects = NO_OBJECTS.with(Arc::clone);
         }
         self.main_returned = false;
         SPARE.with(|s| {
@@ -507,8 +539,8 @@ thread_local! {
     static NO_OBJECTS: Arc<Vec<Object>> = Arc::new(Vec::new());
 }
 
-/// Keeps `objects`, a state's no longer used, emptied for a later copy
-/// when no other state shares them.
+/// Keeps `objects`, a state's no longer used, for a later copy to
+/// overwrite ([`assign_objects`]) when no other state shares them.
 fn keep_objects(mut objects: Arc<Vec<Object>>) {
     let Some(buffer) = Arc::get_mut(&mut objects) else {
         return;
@@ -516,13 +548,24 @@ fn keep_objects(mut objects: Arc<Vec<Object>>) {
     if buffer.capacity() == 0 {
         return;
     }
-    buffer.clear();
     SPARE_OBJECTS.with(|s| {
         let mut spare = s.borrow_mut();
         if spare.len() < SPARE_STATES {
             spare.push(objects);
         }
     });
+}
+
+/// Makes `dst`, a kept buffer, a copy of `src`: each object it still
+/// holds overwritten in place ([`Object::assign`]), the rest cut or
+/// appended.
+fn assign_objects(dst: &mut Vec<Object>, src: &[Object]) {
+    dst.truncate(src.len());
+    let kept = dst.len();
+    for (d, s) in dst.iter_mut().zip(src) {
+        d.assign(s);
+    }
+    dst.extend_from_slice(&src[kept..]);
 }
 
 /// Frees this thread's emptied states (a search ends, as the other
@@ -637,6 +680,40 @@ mod tests {
                     assert!(Arc::ptr_eq(x.execution(), y.execution()));
                 }
                 filled.give_back();
+            }
+        }
+    }
+
+    /// A kept buffer made a copy of other objects holds exactly those,
+    /// whatever it held: more, fewer, variables, other kinds.
+    #[test]
+    fn objects_assigned_over_others_are_copies() {
+        use crate::semantics::mutex::MutexState;
+        use crate::semantics::variable::VarState;
+        use crate::value::Value;
+        let var = |i| {
+            Object::Var(VarState {
+                value: Value::Int(i),
+            })
+        };
+        let mutex = |locked| Object::Mutex(MutexState { locked });
+        let lists: Vec<Vec<Object>> = vec![
+            vec![],
+            vec![var(1), var(2), var(3)],
+            vec![mutex(true), var(-4)],
+            vec![var(5), mutex(false), var(6), mutex(true)],
+            vec![
+                Object::Slice(crate::semantics::record::SliceState {
+                    elems: vec![crate::value::ObjRef(0)],
+                }),
+                var(7),
+            ],
+        ];
+        for old in &lists {
+            for new in &lists {
+                let mut buffer = old.clone();
+                super::assign_objects(&mut buffer, new);
+                assert_eq!(&buffer, new, "over {old:?}");
             }
         }
     }
