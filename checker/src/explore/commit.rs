@@ -100,12 +100,19 @@ impl Committer<'_, '_> {
             debug_assert_eq!(s, self.builder.expanding());
             // The findings of the state, each recorded with the path to it
             // unless an earlier state found it first.
-            expand::adopt(&mut self.bugs, std::mem::take(&mut e.found), || {
-                self.builder.graph().path_to(s)
-            });
-            expand::adopt(&mut self.certain, std::mem::take(&mut e.certain), || {
-                self.builder.graph().path_to(s)
-            });
+            // (Most nodes find nothing: an empty map is neither taken nor
+            // dropped here, on the search's thread, where dropping the two
+            // was 2.5 % of the time of lastzero(13) with two threads.)
+            if !e.found.is_empty() {
+                expand::adopt(&mut self.bugs, std::mem::take(&mut e.found), || {
+                    self.builder.graph().path_to(s)
+                });
+            }
+            if !e.certain.is_empty() {
+                expand::adopt(&mut self.certain, std::mem::take(&mut e.certain), || {
+                    self.builder.graph().path_to(s)
+                });
+            }
             if depth != self.level.0 {
                 // The first node of its level: every node of the next
                 // level is stored after it.
@@ -142,7 +149,12 @@ impl Committer<'_, '_> {
                 }
             }
             let mut crashes = 0u32;
-            for taken in e.steps.taken.drain(..) {
+            // (Read in place, not moved out: the steps are dropped by the
+            // thread that next expands into this slot, not here, on the
+            // search's own thread, where moving each out and dropping it
+            // was 2 % of the time of lastzero(13) with two threads.)
+            let expand::Steps { taken, encoded, .. } = &mut e.steps;
+            for taken in taken.iter_mut() {
                 let expand::Taken {
                     t,
                     index: _,
@@ -152,16 +164,17 @@ impl Committer<'_, '_> {
                     next,
                     found,
                 } = taken;
+                let (t, next, found) = (&*t, *next, *found);
                 self.stats.transitions += 1;
-                cover(&sites, &mut self.covered);
-                for ev in &events {
+                cover(sites, &mut self.covered);
+                for ev in events.iter() {
                     detect::record(&mut self.bugs, detect::abandoned(ev), || {
                         let mut p = self.builder.graph().path_to(s);
                         p.push(t.clone());
                         p
                     });
                 }
-                if let Some(failure) = failure {
+                if let Some(failure) = failure.take() {
                     if failure.kind == FailureKind::Interrupted {
                         // The step did not finish: this state stays unexpanded.
                         self.cut = Some(self.budget.interrupted());
@@ -184,7 +197,7 @@ impl Committer<'_, '_> {
                 let (id, new) = match next {
                     expand::Next::Failed => continue,
                     expand::Next::Encoded(start, end) => {
-                        let encoded = &e.steps.encoded[start..end];
+                        let encoded = &encoded[start..end];
                         if full
                             && !matches!(found, Found::Stored(_))
                             && !self.builder.contains_encoded(encoded)
@@ -195,7 +208,7 @@ impl Committer<'_, '_> {
                             self.builder.abandon(s);
                             return Ok(true);
                         }
-                        self.builder.add_encoded(s, &t, encoded, found)
+                        self.builder.add_encoded(s, t, encoded, found)
                     }
                 };
                 if new {
