@@ -149,12 +149,7 @@ impl Committer<'_, '_> {
                 }
             }
             let mut crashes = 0u32;
-            // (Read in place, not moved out: the steps are dropped by the
-            // thread that next expands into this slot, not here, on the
-            // search's own thread, where moving each out and dropping it
-            // was 2 % of the time of lastzero(13) with two threads.)
-            let expand::Steps { taken, encoded, .. } = &mut e.steps;
-            for taken in taken.iter_mut() {
+            for taken in e.steps.taken.drain(..) {
                 let expand::Taken {
                     t,
                     index: _,
@@ -164,17 +159,16 @@ impl Committer<'_, '_> {
                     next,
                     found,
                 } = taken;
-                let (t, next, found) = (&*t, *next, *found);
                 self.stats.transitions += 1;
-                cover(sites, &mut self.covered);
-                for ev in events.iter() {
+                cover(&sites, &mut self.covered);
+                for ev in &events {
                     detect::record(&mut self.bugs, detect::abandoned(ev), || {
                         let mut p = self.builder.graph().path_to(s);
                         p.push(t.clone());
                         p
                     });
                 }
-                if let Some(failure) = failure.take() {
+                if let Some(failure) = failure {
                     if failure.kind == FailureKind::Interrupted {
                         // The step did not finish: this state stays unexpanded.
                         self.cut = Some(self.budget.interrupted());
@@ -197,7 +191,7 @@ impl Committer<'_, '_> {
                 let (id, new) = match next {
                     expand::Next::Failed => continue,
                     expand::Next::Encoded(start, end) => {
-                        let encoded = &encoded[start..end];
+                        let encoded = &e.steps.encoded[start..end];
                         if full
                             && !matches!(found, Found::Stored(_))
                             && !self.builder.contains_encoded(encoded)
@@ -208,7 +202,7 @@ impl Committer<'_, '_> {
                             self.builder.abandon(s);
                             return Ok(true);
                         }
-                        self.builder.add_encoded(s, t, encoded, found)
+                        self.builder.add_encoded(s, &t, encoded, found)
                     }
                 };
                 if new {

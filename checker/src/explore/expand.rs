@@ -48,7 +48,6 @@ pub(super) struct Job {
 }
 
 /// What becomes of a step taken.
-#[derive(Clone, Copy)]
 pub(super) enum Next {
     /// It failed (`Taken::failure`): no successor.
     Failed,
