@@ -1,5 +1,5 @@
 //! Helpers for the unit tests: a program from RON text, the corpus,
-//! pseudo-random words.
+//! pseudo-random words, lists of objects.
 
 use std::path::{Path, PathBuf};
 
@@ -59,4 +59,33 @@ pub(crate) fn corpus() -> Vec<Program> {
             }
         })
         .collect()
+}
+
+/// Lists of objects of several kinds and lengths (none, variables alone,
+/// mutexes among them, a slice), for tests that write one list over
+/// another.
+pub(crate) fn assorted_objects() -> Vec<Vec<crate::state::Object>> {
+    use crate::semantics::mutex::MutexState;
+    use crate::semantics::record::SliceState;
+    use crate::semantics::variable::VarState;
+    use crate::state::Object;
+    use crate::value::{ObjRef, Value};
+    let var = |i| {
+        Object::Var(VarState {
+            value: Value::Int(i),
+        })
+    };
+    let mutex = |locked| Object::Mutex(MutexState { locked });
+    vec![
+        vec![],
+        vec![var(1), var(2), var(3)],
+        vec![mutex(true), var(-4)],
+        vec![var(5), mutex(false), var(6), mutex(true)],
+        vec![
+            Object::Slice(SliceState {
+                elems: vec![ObjRef(0)],
+            }),
+            var(7),
+        ],
+    ]
 }

@@ -321,19 +321,7 @@ mod tests {
     /// one) come back exactly: over more, fewer, variables, other kinds.
     #[test]
     fn objects_decode_over_the_objects_a_buffer_held() {
-        let var = |i| {
-            Object::Var(VarState {
-                value: Value::Int(i),
-            })
-        };
-        let mutex = |locked| Object::Mutex(MutexState { locked });
-        let parts: Vec<Vec<Object>> = vec![
-            vec![],
-            vec![var(1), var(2), var(3)],
-            vec![mutex(true), var(-4)],
-            vec![var(5), mutex(false), var(6), mutex(true)],
-            vec![var(7)],
-        ];
+        let parts = crate::testing::assorted_objects();
         for old in &parts {
             for new in &parts {
                 let mut bytes = Vec::new();

@@ -688,27 +688,7 @@ mod tests {
     /// whatever it held: more, fewer, variables, other kinds.
     #[test]
     fn objects_assigned_over_others_are_copies() {
-        use crate::semantics::mutex::MutexState;
-        use crate::semantics::variable::VarState;
-        use crate::value::Value;
-        let var = |i| {
-            Object::Var(VarState {
-                value: Value::Int(i),
-            })
-        };
-        let mutex = |locked| Object::Mutex(MutexState { locked });
-        let lists: Vec<Vec<Object>> = vec![
-            vec![],
-            vec![var(1), var(2), var(3)],
-            vec![mutex(true), var(-4)],
-            vec![var(5), mutex(false), var(6), mutex(true)],
-            vec![
-                Object::Slice(crate::semantics::record::SliceState {
-                    elems: vec![crate::value::ObjRef(0)],
-                }),
-                var(7),
-            ],
-        ];
+        let lists = crate::testing::assorted_objects();
         for old in &lists {
             for new in &lists {
                 let mut buffer = old.clone();
