@@ -4,17 +4,21 @@
 //! The bytes live in large chunks that are never reallocated (so growing
 //! the store never copies what it holds, and peak memory stays close to
 //! what is stored); each entry is its length (a varint) followed by its
-//! bytes. The index is a hash table of ids, each with half of its bytes'
-//! hash: a growth rehashes from those halves, and a lookup reads an
-//! entry's bytes only when its half matches. (The ids alone, 4 bytes a
-//! slot fewer, made every growth read every entry's bytes again, at
-//! random: a perf profile of readers(18), full store, found 10 % of the
-//! time in those reads, most in growths.)
+//! bytes. The index files each id under 32 bits of its bytes' hash (a
+//! [`TagIndex`], one slot an id): a growth reads the slots alone, and a
+//! lookup reads an entry's bytes only when its tag matches. (The ids
+//! alone, 4 bytes a slot fewer, made every growth read every entry's
+//! bytes again, at random: a perf profile of readers(18), full store,
+//! found 10 % of the time in those reads, most in growths. A hashbrown
+//! table of (id, tag) pairs read its control bytes and its pair, two
+//! places: the [`TagIndex`] took 7 % off lastzero(15) on one thread, 3 %
+//! off readers(18), and 12-15 % off the full store's peak memory.)
 
 use std::hash::BuildHasher;
 
-use hashbrown::hash_table::{Entry, HashTable};
 use rustc_hash::FxBuildHasher;
+
+use super::ordered::TagIndex;
 
 /// The size of a chunk of the byte arena. An entry longer than this gets a
 /// chunk of its own.
@@ -27,9 +31,8 @@ pub(crate) struct Interner {
     chunks: Vec<Vec<u8>>,
     /// Where each entry starts: chunk index (high half), offset (low half).
     spans: Vec<u64>,
-    /// The ids, each with the upper half of its bytes' hash ([`tag`]),
-    /// hashed by that half ([`spread`]).
-    index: HashTable<(u32, u32)>,
+    /// The ids, filed by their bytes' [`tag`].
+    index: TagIndex,
 }
 
 impl Interner {
@@ -52,12 +55,8 @@ impl Interner {
     /// thread that encoded them).
     pub(crate) fn find_hashed(&self, bytes: &[u8], hash: u64) -> Option<u32> {
         let (chunks, spans) = (&self.chunks, &self.spans);
-        let t = tag(hash);
         self.index
-            .find(spread(t), |&(id, u)| {
-                u == t && entry(chunks, spans, id) == bytes
-            })
-            .map(|&(id, _)| id)
+            .find(tag(hash), |id| entry(chunks, spans, id) == bytes)
     }
 
     /// Stores `bytes` unless stored; returns its id and whether it is new.
@@ -70,17 +69,15 @@ impl Interner {
     #[inline]
     pub(crate) fn insert_hashed(&mut self, bytes: &[u8], hash_of_bytes: u64) -> (u32, bool) {
         let (chunks, spans) = (&self.chunks, &self.spans);
-        let t = tag(hash_of_bytes);
-        let vacant = match self.index.entry(
-            spread(t),
-            |&(id, u)| u == t && entry(chunks, spans, id) == bytes,
-            |&(_, u)| spread(u),
-        ) {
-            Entry::Occupied(o) => return (o.get().0, false),
-            Entry::Vacant(v) => v,
-        };
         let id = u32::try_from(self.spans.len())
+            .ok()
+            .filter(|&id| id < u32::MAX)
             .expect("more than 4 billion stored entries: ids are 32-bit");
+        if let Some(found) = self.index.find_or_insert(tag(hash_of_bytes), id, |id| {
+            entry(chunks, spans, id) == bytes
+        }) {
+            return (found, false);
+        }
         let need = bytes.len() + 10;
         let fits = self
             .chunks
@@ -95,7 +92,6 @@ impl Interner {
         push_varint(chunk, bytes.len() as u64);
         chunk.extend_from_slice(bytes);
         self.spans.push(((chunk_index as u64) << 32) | start as u64);
-        vacant.insert((id, t));
         (id, true)
     }
 
@@ -105,7 +101,7 @@ impl Interner {
     pub(crate) fn heap_bytes(&self) -> usize {
         self.chunks.iter().map(Vec::len).sum::<usize>()
             + self.spans.capacity() * std::mem::size_of::<u64>()
-            + self.index.capacity() * (std::mem::size_of::<(u32, u32)>() + 1)
+            + self.index.heap_bytes()
     }
 }
 
@@ -114,17 +110,13 @@ pub(crate) fn hash(bytes: &[u8]) -> u64 {
     FxBuildHasher.hash_one(bytes)
 }
 
-/// The half of a [`hash`] the index keeps beside each id: its upper
-/// bits (FxHash mixes into them).
+/// The 32 bits of a [`hash`] the index files an entry under: the upper
+/// half of the hash times an odd constant, into which every bit of the
+/// hash is mixed (the index takes its shard from the tag's top bits and
+/// its home from the next ones; FxHash's `finish` rotates its best mixed
+/// bits down to the bottom, for hashbrown).
 fn tag(hash: u64) -> u32 {
-    (hash >> 32) as u32
-}
-
-/// The hash the index files a [`tag`] under: a tag spread over 64 bits
-/// (the table takes its slot from the low bits and a 7-bit check from the
-/// top ones), so that a growth rehashes from the tags alone.
-fn spread(tag: u32) -> u64 {
-    u64::from(tag).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as u32
 }
 
 /// The bytes of entry `id`.

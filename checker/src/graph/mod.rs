@@ -16,6 +16,7 @@ mod fingerprint;
 mod fpset;
 mod frontier;
 mod intern;
+mod ordered;
 mod packed;
 mod shared;
 
