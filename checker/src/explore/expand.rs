@@ -164,16 +164,27 @@ pub(super) struct Expander<'a> {
 /// batching at all), else enough to keep every thread busy between two
 /// hand-overs (a thread that runs out of work sleeps, and waking it costs
 /// more than a few nodes: 32 per thread was 4 % slower than 64 on
-/// lastzero(16)). 64 per thread: the three batches in flight are a fixed
-/// cost of the search. 128 per thread was 2-3.5 % faster on readers(18),
-/// lastzero(13) and lastzero(16), both stores, `--jobs 2` (`farm-bench`,
+/// lastzero(16)). The three batches in flight are a fixed cost of the
+/// search. With fingerprints, 64 per thread: 128 was 2-3.5 % faster on
+/// readers(18), lastzero(13) and lastzero(16), `--jobs 2` (`farm-bench`,
 /// 5 runs each, every node its own task as in `expand_all`), but it added
-/// 1.1-1.5 bytes a state beyond the frontier with fingerprints on
-/// readers(18) and lastzero(13) (13.7 and 14.1, against the 16).
-pub(super) fn batch_size() -> usize {
+/// 1.1-1.5 bytes a state beyond the frontier on readers(18) and
+/// lastzero(13) (13.7 and 14.1, against the 16). The full store,
+/// whose commit inserts each new successor's parts, takes 128: a batch's
+/// commit varies more, and while it runs long the other threads wait
+/// (perf, lastzero(14), two threads: the expanding thread idle about a
+/// fifth of the time); `farm-bench`, 7-9 pairs, took lastzero(13), (14)
+/// and (16) to 0.978, 0.965 and 0.957 of the time with 64, readers(18)
+/// 1.02 (within its noise), for 1 MB more at most. 256 gained nothing
+/// more (lastzero(14) 0.99, readers(18) 1.01 against 128).
+pub(super) fn batch_size(store: StoreKind) -> usize {
+    let per_thread = match store {
+        StoreKind::Full => 128,
+        StoreKind::Fingerprint | StoreKind::Bitstate { .. } | StoreKind::Auto => 64,
+    };
     match rayon::current_num_threads() {
         0 | 1 => 1,
-        n => n * 64,
+        n => n * per_thread,
     }
 }
 

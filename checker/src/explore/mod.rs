@@ -637,7 +637,7 @@ fn search(
     // paths and the report do not depend on the number of threads. With
     // more than one thread, the next batch is expanded while the search's
     // thread commits the current one.
-    let batch = expand::batch_size();
+    let batch = expand::batch_size(bounds.store);
     let pipelined = batch > 1;
     // Two batches and their expansions, their buffers kept from batch to
     // batch.
