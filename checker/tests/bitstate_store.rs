@@ -299,7 +299,7 @@ fn flat(text: &str) -> String {
 
 #[test]
 fn every_format_says_what_the_bit_array_may_have_missed_alike() {
-    let dir = std::env::temp_dir().join(format!("weft-bitstate-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("weft-bitstate");
     std::fs::create_dir_all(&dir).expect("a temporary folder");
     let file = dir.join("readers.ron");
     std::fs::write(&file, readers()).expect("written");

@@ -22,7 +22,7 @@ fn stderr(o: &Output) -> String {
 
 /// Writes scenario files into a fresh temporary directory.
 fn dir(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("weft-cli-{name}-{}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("weft-cli-{name}"));
     let _ = std::fs::remove_dir_all(&d);
     for (f, text) in files {
         let p = d.join(f);

@@ -115,7 +115,7 @@ fn the_verdict_of_a_fingerprint_search_says_what_a_collision_may_hide() {
         .expect("the probability");
     assert!(p > 0.0 && p < 1e-10, "{p}");
     // The review page says it too, from the same view.
-    let dir = std::env::temp_dir().join(format!("weft-fp-html-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("weft-fp-html");
     run(&[
         "--store",
         "fingerprint",

@@ -877,7 +877,7 @@ fn library_kinds(name: &str, text: &str) -> Option<BTreeSet<String>> {
 
 #[test]
 fn the_weft_binary_checks_and_replays_generated_scenarios() {
-    let dir = std::env::temp_dir().join(format!("weft-generated-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("weft-generated");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let mut files: Vec<(String, String)> = some_seeds(120)

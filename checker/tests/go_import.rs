@@ -220,7 +220,7 @@ fn every_go_program_gets_its_expected_verdict_at_go_positions() {
 
 #[test]
 fn the_imported_ron_reads_back_and_checks_the_same() {
-    let dir = std::env::temp_dir().join(format!("weft-go-import-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("weft-go-import");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("mkdir");
     let mut failures = Vec::new();
@@ -328,7 +328,7 @@ fn text_json_sarif_and_review_page_agree_on_go_positions() {
     assert_eq!(loc["artifactLocation"]["uri"], name);
     assert_eq!(loc["region"]["startLine"].as_u64(), Some(line));
     assert_eq!(loc["region"]["startColumn"].as_u64(), Some(col));
-    let dir = std::env::temp_dir().join(format!("weft-go-html-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("weft-go-html");
     let o = weft(&["check", "--html", &dir.display().to_string(), name]);
     assert_eq!(o.status.code(), Some(0));
     let page = std::fs::read_to_string(dir.join("s-figure7-mutex-chan.html")).expect("page");

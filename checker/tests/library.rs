@@ -529,7 +529,7 @@ fn reports_show_an_errors_text() {
         Wait("g", "err"),
         Assert("err == errors.New(`a`)", "a first"),
     ])"#;
-    let path = std::env::temp_dir().join(format!("weft-library-{}.ron", std::process::id()));
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("weft-library.ron");
     std::fs::write(&path, src).expect("write the scenario");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
         .args(["check", "--values", "--format", "json"])

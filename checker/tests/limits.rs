@@ -18,7 +18,7 @@ fn stdout(o: &Output) -> String {
 
 /// Writes one scenario file into a fresh temporary directory.
 fn scenario(name: &str, text: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("weft-limits-{name}-{}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("weft-limits-{name}"));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("mkdir");
     let p = d.join(format!("{name}.ron"));

@@ -217,7 +217,7 @@ fn spin_agrees_with_weft() {
         eprintln!("SKIPPED: spin is not installed (apt-get install spin); the SPIN models were not checked");
         return;
     }
-    let dir = std::env::temp_dir().join(format!("weft-peers-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("weft-peers");
     for case in cases() {
         let weft = weft_finds_bug(&case.weft);
         let spin = spin_finds_bug(&dir, case.name, &case.promela);

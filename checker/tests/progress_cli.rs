@@ -18,7 +18,7 @@ const COUNT: &str = r#"Scenario(
 
 /// The scenario in a directory of its own per test (tests run in parallel).
 fn scenario(test: &str) -> String {
-    let d = std::env::temp_dir().join(format!("weft-progress-{test}-{}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("weft-progress-{test}"));
     std::fs::create_dir_all(&d).expect("mkdir");
     let p = d.join("count.ron");
     std::fs::write(&p, COUNT).expect("write");

@@ -330,7 +330,7 @@ fn every_corpus_page_steps_through_its_counterexamples_in_chromium() {
         );
         return;
     };
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("review-{}", std::process::id()));
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("review");
     let pages = tmp.join("pages");
     let _ = std::fs::remove_dir_all(&tmp);
     let out = Command::new(env!("CARGO_BIN_EXE_weft"))
@@ -455,8 +455,7 @@ fn weft(args: &[&str]) -> std::process::Output {
 
 /// A fresh directory under the test target's temporary directory.
 fn fresh(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("review-{name}-{}", std::process::id()));
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("review-{name}"));
     let _ = std::fs::remove_dir_all(&d);
     d
 }

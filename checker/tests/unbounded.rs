@@ -14,7 +14,7 @@ fn weft(args: &[&str]) -> Output {
 }
 
 fn scenario(name: &str, text: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("weft-unbounded-{}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("weft-unbounded");
     std::fs::create_dir_all(&d).expect("mkdir");
     let p = d.join(format!("{name}.ron"));
     std::fs::write(&p, text).expect("write");
