@@ -11,8 +11,8 @@
 //! bytes again, at random: a perf profile of readers(18), full store,
 //! found 10 % of the time in those reads, most in growths. A hashbrown
 //! table of (id, tag) pairs read its control bytes and its pair, two
-//! places: the [`TagIndex`] took 7 % off lastzero(15) on one thread, 3 %
-//! off readers(18), and 12-15 % off the full store's peak memory.)
+//! places: the [`TagIndex`] took 7-8 % off lastzero(15) on one thread,
+//! 3 % off readers(18), and 8-15 % off the full store's peak memory.)
 
 use std::hash::BuildHasher;
 

@@ -55,7 +55,7 @@ fn key<const TAGGED: bool>(x: u64) -> u64 {
 /// doubling copies it about once (growths were 28 % of the index's
 /// instructions on lastzero(11), full store, growing by a quarter from
 /// the first entry). Below this, the slots doubling leaves unused are at
-/// most 512 KB over the 64 shards.
+/// most about 9 KB a shard, 600 KB over the 64.
 const SMALL: usize = 1024;
 
 /// The slots past the last home of a shard of `homes` homes (none
