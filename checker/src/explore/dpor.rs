@@ -575,8 +575,10 @@ fn follow_threads(
     next.goroutines
         .iter()
         .map(|g| {
-            let before = renaming.old_of(&g.id).unwrap_or(&g.id);
-            f.state.position(before).map(|p| f.threads[p])
+            let old = renaming.old_of(&g.id);
+            f.state
+                .position(old.as_ref().unwrap_or(&g.id))
+                .map(|p| f.threads[p])
         })
         .collect()
 }

@@ -276,11 +276,13 @@ impl Expander<'_> {
         // independent steps separate from this one, which did not change
         // what it touches; so it is not run to ask.
         e.in_sleep.clear();
-        e.in_sleep.extend(
-            transitions
-                .iter()
-                .map(|t| !sleep.is_empty() && reduce::sleep::asleep(&sleep, t)),
-        );
+        if sleep.is_empty() {
+            e.in_sleep.resize(transitions.len(), false);
+        } else {
+            for t in &transitions {
+                e.in_sleep.push(reduce::sleep::asleep(&sleep, t));
+            }
+        }
         let in_sleep = &e.in_sleep;
         // (Filled in place on this thread's stack: kept in the slot, whose
         // memory the other thread may have written last, it cost two

@@ -206,7 +206,7 @@ pub fn explore_within(
         if let Some(r) = &renaming {
             for inv in &mut b.involved {
                 if let Some(on_path) = r.original(&inv.goroutine) {
-                    inv.goroutine = on_path.clone();
+                    inv.goroutine = on_path;
                 }
             }
         }

@@ -107,7 +107,9 @@ impl TouchRows {
     /// Completes the view's rows: the actors' (`current`), then the
     /// transitions' own.
     fn finish(self, current: &mut SmallVec<[FamilyModes; 16]>) {
-        current.extend(self.own);
+        for row in self.own {
+            current.push(row);
+        }
     }
 }
 
@@ -232,10 +234,17 @@ pub(crate) fn analyse_into(
     let ng = state.goroutines.len();
     let clock = ng;
     actors.clear();
-    actors.extend(enabled.iter().map(|t| Actors::of(t, clock)));
+    // (Pushed one by one here and below: `SmallVec::extend` reserves
+    // and copies in two passes, several times the cost of these few
+    // elements.)
+    for t in enabled {
+        actors.push(Actors::of(t, clock));
+    }
     let actors = &*actors;
     persistent.clear();
-    persistent.resize(enabled.len(), true);
+    for _ in enabled {
+        persistent.push(true);
+    }
     *view_doomed = false;
     let transition_modes =
         |t: &Transition| modes_of(&transition_touches(prog, state, &families, t), nf);
@@ -244,8 +253,10 @@ pub(crate) fn analyse_into(
         // (A lone transition's own footprint, not its goroutine's
         // operation over all alternatives: no row of an actor is needed.)
         touch_of.clear();
-        touch_of.extend(0..enabled.len() as u32);
-        current.extend(enabled.iter().map(transition_modes));
+        for (i, t) in enabled.iter().enumerate() {
+            touch_of.push(i as u32);
+            current.push(transition_modes(t));
+        }
         return;
     }
     // The current operation of every actor, over all its alternatives.
@@ -343,7 +354,12 @@ pub(crate) fn analyse_into(
             }
         }
     }
-    let starts: SmallVec<[usize; 16]> = (0..n).filter(|&a| joins.contains(a, a)).collect();
+    let mut starts: SmallVec<[usize; 16]> = SmallVec::new();
+    for a in 0..n {
+        if joins.contains(a, a) {
+            starts.push(a);
+        }
+    }
     // An actor's conflicts are added to its set when a closure first
     // reaches it: the first start's closure is often the chosen set, and
     // reaches few actors. The first [`DIRECT_ROWS`] rows test each future;
@@ -463,9 +479,17 @@ pub(crate) fn analyse_into(
     // to be dropped for a smaller set found later. Candidate `k`'s members
     // are `sets[k * w..(k + 1) * w]`.
     let mut candidates: SmallVec<[(usize, usize); 16]> = SmallVec::new();
-    let mut sets: SmallVec<[u64; 16]> = SmallVec::from_elem(0, starts.len() * w);
+    let mut sets: SmallVec<[u64; 16]> = if starts.len() * w <= 16 {
+        SmallVec::from_buf_and_len([0; 16], starts.len() * w)
+    } else {
+        SmallVec::from_elem(0, starts.len() * w)
+    };
     // Which candidate's set is each actor's closed set, once grown.
-    let mut grown: SmallVec<[usize; 32]> = smallvec::smallvec![usize::MAX; n];
+    let mut grown: SmallVec<[usize; 32]> = if n <= 32 {
+        SmallVec::from_buf_and_len([usize::MAX; 32], n)
+    } else {
+        smallvec::smallvec![usize::MAX; n]
+    };
     for (k, &start) in starts.iter().enumerate() {
         let (before, rest) = sets.split_at_mut(k * w);
         let members = &mut rest[..w];
@@ -965,9 +989,16 @@ impl ActorSets {
     /// `n` empty sets over `n` actors.
     fn new(n: usize) -> Self {
         let words = n.div_ceil(64);
+        // (Up to 64 actors, a word a row: the rows inline, zeroed at
+        // once, where `smallvec!` wrote them one by one.)
+        let bits = if n * words <= 64 {
+            SmallVec::from_buf_and_len([0; 64], n * words)
+        } else {
+            smallvec::smallvec![0; n * words]
+        };
         ActorSets {
             words,
-            bits: smallvec::smallvec![0; n * words],
+            bits,
             filled: smallvec::smallvec![0; words],
         }
     }

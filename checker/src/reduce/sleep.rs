@@ -85,11 +85,12 @@ pub(crate) fn position_after(
     p: u32,
 ) -> Option<u32> {
     let id = &state.goroutines[p as usize].id;
-    let id = if renaming.is_empty() {
-        id
+    let renamed = if renaming.is_empty() {
+        None
     } else {
-        renaming.get(id).unwrap_or(id)
+        renaming.get(id)
     };
+    let id = renamed.as_ref().unwrap_or(id);
     // (Most steps neither start nor end a goroutine before it: it keeps
     // its position.)
     if next.goroutines.get(p as usize).is_some_and(|g| g.id == *id) {
@@ -125,7 +126,9 @@ pub(crate) fn successor_sleep(
         // leaving the key out would only cost work.)
         let key = key_by(&enabled[z], |p| position_after(state, next, renaming, p));
         debug_assert!(key.is_some() || matches!(enabled[z], Transition::Fire { .. }));
-        out.extend(key);
+        if let Some(key) = key {
+            out.push(key);
+        }
     }
     // No two keys are equal: the sleeping transitions and those explored
     // are distinct enabled transitions, and a state's transitions have
