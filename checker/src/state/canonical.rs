@@ -333,7 +333,8 @@ enum Renamed {
     /// goroutine after it, took an allocation and two ids each: 1.8 % of
     /// the instructions of readers(14).) Every gap lies below a live
     /// child, so a gap means a renaming.
-    Flat { gaps: SmallVec<[u16; 2]>, top: u16 },
+    /// (`top` is one past a child index, which may be `u16::MAX`.)
+    Flat { gaps: SmallVec<[u16; 2]>, top: u32 },
     /// `(old, new)` for every renamed goroutine, in goroutine order (so
     /// sorted by old id).
     Pairs(Vec<(GoroutineId, GoroutineId)>),
@@ -362,16 +363,17 @@ impl GoroutineRenaming {
     pub(crate) fn old_of(&self, new: &GoroutineId) -> Option<GoroutineId> {
         match &self.renamed {
             Renamed::Flat { gaps, top } => {
-                let k = flat_index(new)?;
+                let k = u32::from(flat_index(new)?);
                 // The `k`-th index of `0..top` that is no gap.
                 let mut c = k;
                 for &g in gaps {
-                    if g > c {
+                    if u32::from(g) > c {
                         break;
                     }
                     c += 1;
                 }
-                (c != k && c < *top).then(|| GoroutineId(smallvec::smallvec![c]))
+                let c = u16::try_from(c).ok().filter(|_| c != k && c < *top)?;
+                Some(GoroutineId(smallvec::smallvec![c]))
             }
             Renamed::Pairs(pairs) => pairs.iter().find(|(_, n)| n == new).map(|(o, _)| o.clone()),
         }
@@ -384,7 +386,7 @@ impl GoroutineRenaming {
             Renamed::Flat { gaps, top } => {
                 let c = flat_index(old)?;
                 let below = gaps.partition_point(|&g| g < c);
-                let live = c < *top && gaps.get(below) != Some(&c);
+                let live = u32::from(c) < *top && gaps.get(below) != Some(&c);
                 (live && below > 0).then(|| GoroutineId(smallvec::smallvec![c - below as u16]))
             }
             Renamed::Pairs(pairs) => pairs
@@ -462,7 +464,7 @@ pub(crate) fn canonical_goroutines(state: &mut State) -> GoroutineRenaming {
 fn flat_ranks(state: &mut State) -> GoroutineRenaming {
     let mut gaps = SmallVec::new();
     // The index after the last child met.
-    let mut top: u16 = 0;
+    let mut top: u32 = 0;
     let mut k: u16 = 0;
     let mut main = None;
     for (i, g) in state.goroutines.iter_mut().enumerate() {
@@ -475,12 +477,12 @@ fn flat_ranks(state: &mut State) -> GoroutineRenaming {
             // (Pushed one by one: most renamed children follow a gap
             // already noted, and extending by an empty range still
             // reserved.)
-            for gap in top..c {
-                gaps.push(gap);
+            for gap in top..u32::from(c) {
+                gaps.push(gap as u16);
             }
             g.id.0[0] = k;
         }
-        top = c + 1;
+        top = u32::from(c) + 1;
         if g.spawned != 0 {
             g.spawned = 0;
         }
@@ -706,8 +708,9 @@ mod tests {
 
     /// The flat form of a renaming answers as the pairs `tree_ranks`
     /// makes for the same goroutines, on every set of live children of
-    /// 0..10 and on random sets of 0..40, with main and after it returned;
-    /// and both rename the goroutines and count their spawns alike.
+    /// 0..10, on random sets of 0..40 and on sets up to the last index,
+    /// with main and after it returned; and both rename the goroutines and
+    /// count their spawns alike.
     #[test]
     fn flat_renamings_answer_as_the_pairs_of_the_tree_ranks() {
         use crate::state::Goroutine;
@@ -723,6 +726,8 @@ mod tests {
         for _ in 0..500 {
             lives.push((0..40).filter(|_| word() % 10 < 7).collect());
         }
+        // (The last index a spawn can give.)
+        lives.extend([vec![u16::MAX], vec![0, 2, u16::MAX - 1, u16::MAX]]);
         let id = |c: u16| GoroutineId(smallvec::smallvec![c]);
         for live in &lives {
             for with_main in [true, false] {
@@ -753,6 +758,7 @@ mod tests {
                 assert!(matches!(renaming.renamed, Renamed::Flat { .. }));
                 assert_eq!(renaming.is_empty(), by_pairs.is_empty(), "{live:?}");
                 let asked = (0..45)
+                    .chain([u16::MAX - 2, u16::MAX - 1, u16::MAX])
                     .map(id)
                     .chain([GoroutineId::main(), GoroutineId(smallvec::smallvec![0, 1])]);
                 for x in asked {
