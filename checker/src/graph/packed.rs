@@ -66,6 +66,7 @@ struct LinkFile {
 
 impl Drop for LinkFile {
     fn drop(&mut self) {
+        // (Its name went when it was made, unless that failed.)
         let _ = std::fs::remove_file(&self.path);
     }
 }
@@ -246,7 +247,10 @@ impl Parents {
 }
 
 /// A new file for one search's parent links, in the system's temporary
-/// folder, opened for reading and writing.
+/// folder, opened for reading and writing, its name removed at once: the
+/// open file stays readable and writable, and the system frees it when
+/// the process ends, also when it is killed (a removal at the end alone
+/// left a file of a search killed mid-run).
 fn new_file() -> std::io::Result<(File, PathBuf)> {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -260,7 +264,10 @@ fn new_file() -> std::io::Result<(File, PathBuf)> {
             .create_new(true)
             .open(&path)
         {
-            Ok(file) => return Ok((file, path)),
+            Ok(file) => {
+                let _ = std::fs::remove_file(&path);
+                return Ok((file, path));
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }
@@ -416,7 +423,8 @@ mod tests {
     }
 
     /// Links on disk come back as they went in, from the file and from
-    /// the buffer not written yet, and cost no memory once written.
+    /// the buffer not written yet, and cost no memory once written; the
+    /// file has no name in the folder while it is used.
     #[test]
     fn links_on_disk_come_back_from_the_file_and_the_buffer() {
         let mut parents = Parents::on_disk();
@@ -449,12 +457,14 @@ mod tests {
         }
         // The buffer and the few wide transitions: nothing per node.
         assert!(parents.heap_bytes() <= FLUSH * 8 + 4096);
+        // Read back through a file that has no name left in the folder:
+        // a search killed now leaves nothing behind.
         let path = parents
             .file
             .as_ref()
             .map(|f| f.path.clone())
             .expect("a file");
-        drop(parents);
-        assert!(!path.exists(), "the file is removed with the links");
+        assert!(!path.exists(), "the file's name is gone while it is read");
+        assert_eq!(parents.parent(n - 1), Some((n - 1) / 2));
     }
 }
