@@ -244,7 +244,9 @@ fn frontier_memory_is_a_fingerprint_option() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("deadlock"), "{text}");
     assert!(
-        text.contains("frontier: at most") && text.contains("written to"),
+        text.contains("frontier: at most")
+            && text.contains("written to TMPDIR in")
+            && text.contains("on disk at once)"),
         "{text}"
     );
     let out = run(&["--store", "full", "--frontier-memory", "1K"]);

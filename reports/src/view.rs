@@ -991,9 +991,13 @@ pub struct FrontierView {
     /// together: `peak_memory_bytes` on one thread, more on several. A
     /// measurement: it depends on the number of threads.
     pub peak_with_in_flight_bytes: u64,
-    /// Bytes written to files over the search.
+    /// Bytes written to disk over the search.
     pub spilled_bytes: u64,
-    /// Files written.
+    /// The most bytes waiting on disk at once (the file's whole length
+    /// where the file system could not free what was read back).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub peak_disk_bytes: u64,
+    /// Segments written (one after the other, to one file).
     pub segments: u64,
     /// Why it stopped writing to files (a disk error), if it did: it kept
     /// the states in memory from then on.

@@ -1051,11 +1051,16 @@ pub fn frontier_note(f: &crate::view::FrontierView, states: usize) -> String {
         ));
     }
     if f.segments > 0 {
-        let files = if f.segments == 1 { "file" } else { "files" };
+        let segments = if f.segments == 1 {
+            "segment"
+        } else {
+            "segments"
+        };
         note.push_str(&format!(
-            ", {} written to {} {files} in TMPDIR and read back",
+            ", {} written to TMPDIR in {} {segments} and read back (at most {} on disk at once)",
             mb(f.spilled_bytes),
-            f.segments
+            f.segments,
+            mb(f.peak_disk_bytes)
         ));
     }
     if let Some(e) = &f.failure {

@@ -376,9 +376,11 @@ enum Command {
         store: weft_checker::graph::StoreKind,
         /// With `--store fingerprint`: how much of the frontier (the states
         /// waiting to be expanded, kept in full) stays in memory before the
-        /// rest is written to files in TMPDIR and read back in order
+        /// rest is written to a file in TMPDIR and read back in order
         /// (`256M`, `1G`, or `none` for no limit). The default is a quarter
-        /// of --max-memory. `--stats` says how much was written.
+        /// of --max-memory. `--stats` says how much was written, and the
+        /// most that was on disk at once. The file has no name (nothing is
+        /// left behind, even by a killed run).
         #[arg(long, value_name = "SIZE")]
         frontier_memory: Option<memory::MaxMemory>,
     },

@@ -2,24 +2,34 @@
 //! expanded, in id order. A breadth-first frontier can outgrow memory long
 //! before the visited set does (readers(18) holds tens of megabytes of
 //! waiting nodes against a few of fingerprints), so beyond its memory
-//! budget the frontier spills to files, as TLC's does: its front stays in
+//! budget the frontier spills to disk, as TLC's does: its front stays in
 //! memory (the next nodes to expand), its back fills in memory, and what
 //! lies between is written out in segments, read back in order when the
-//! front runs out. Breadth-first order makes every file written once and
-//! read once, front to back.
+//! front runs out. Breadth-first order makes every segment written once
+//! and read once, front to back.
+//!
+//! The segments go one after the other into one file whose name is
+//! removed as soon as it is made ([`super::scratch`]): a search killed
+//! mid-run leaves nothing in `TMPDIR`. A segment read back has its bytes
+//! freed on disk at once (a hole punched in the file), so the disk holds
+//! what waits there, not all that was ever written; where the file
+//! system cannot punch holes, the file is emptied each time every
+//! segment has been read, and the statistics give the most bytes the
+//! file held either way.
 //!
 //! A node that waits on disk cannot be looked at in place: asked for, it
 //! is rebuilt by re-executing its path, as an expanded node is. If the
 //! disk refuses a write, the frontier keeps its nodes in memory from then
 //! on (the search's `--max-memory` bound still stops it, with a report)
 //! and says why in its statistics. If a segment cannot be read back (the
-//! file was removed, the disk failed), its nodes come out as empty
+//! disk failed), its nodes come out as empty
 //! placeholders: the store rebuilds each from its path, as it rebuilds any
 //! dropped node, and the statistics say how many were lost and why.
 
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 
 use super::intern::{push_varint, read_varint};
@@ -35,9 +45,13 @@ pub struct FrontierStats {
     /// `peak_memory_bytes` with one thread; more with several, by an
     /// amount that depends on the threads (a measurement).
     pub peak_with_in_flight_bytes: u64,
-    /// Bytes written to files over the whole search.
+    /// Bytes written to disk over the whole search.
     pub spilled_bytes: u64,
-    /// Segments (files) written.
+    /// The most bytes waiting on disk at once: the segments written and
+    /// not yet read back, or, where the file system could not free a
+    /// segment read back, the file's whole length.
+    pub peak_disk_bytes: u64,
+    /// Segments written.
     pub segments: u64,
     /// Why spilling stopped, if the disk refused a write.
     pub failure: Option<String>,
@@ -78,16 +92,36 @@ pub(crate) struct Frontier {
     budget: Option<u64>,
     /// The size of a new chunk.
     chunk: usize,
-    /// The folder of the segments, made at the first spill.
-    dir: Option<PathBuf>,
+    /// The file of the segments, made at the first spill.
+    disk: Option<Disk>,
     stats: FrontierStats,
 }
 
-/// One file of spilled nodes.
-struct Segment {
+/// The file the segments are written to, one after the other.
+struct Disk {
+    file: File,
+    /// Its name when it was made (gone since: for error messages).
     path: PathBuf,
+    /// Where the next segment goes: the file's length.
+    end: u64,
+    /// Bytes of the segments not yet read back.
+    waiting: u64,
+    /// False once the file system refused to punch a hole: the file is
+    /// then emptied only when no segment waits.
+    punches: bool,
+}
+
+/// Spilled nodes, back to back as in a [`Chunk`], at `offset` in the
+/// file.
+struct Segment {
+    offset: u64,
+    len: u64,
     count: usize,
 }
+
+/// What a punched hole's start is rounded down to: a multiple of any
+/// file system's block size.
+const PUNCH_ALIGN: u64 = 1 << 20;
 
 /// The size of a chunk without a budget, or with a large one.
 const CHUNK: usize = 1 << 16;
@@ -184,7 +218,7 @@ impl Frontier {
             // Chunks small beside the budget, so that the memory held
             // follows it closely.
             chunk: budget.map_or(CHUNK, |b| (b / 16).clamp(1, CHUNK as u64) as usize),
-            dir: None,
+            disk: None,
             stats: FrontierStats::default(),
         }
     }
@@ -226,27 +260,45 @@ impl Frontier {
         }
     }
 
-    /// Writes `tail` to a new segment.
+    /// Writes `tail` to a new segment at the end of the file.
     fn spill(&mut self) -> std::io::Result<()> {
-        let dir = match &self.dir {
-            Some(dir) => dir.clone(),
-            None => {
-                let dir = new_dir()?;
-                self.dir = Some(dir.clone());
-                dir
-            }
+        if self.disk.is_none() {
+            let (file, path) = super::scratch::unnamed_file("weft-frontier")?;
+            self.disk = Some(Disk {
+                file,
+                path,
+                end: 0,
+                waiting: 0,
+                punches: true,
+            });
+        }
+        let Some(disk) = self.disk.as_mut() else {
+            unreachable!("made above")
         };
-        let path = dir.join(format!("{}.seg", self.stats.segments));
-        let mut out = BufWriter::new(File::create(&path)?);
+        let offset = disk.end;
         let mut written = 0u64;
         let mut count = 0;
-        for c in &self.tail {
-            out.write_all(&c.bytes)?;
-            written += c.bytes.len() as u64;
-            count += c.count;
+        {
+            let mut out = BufWriter::new(At {
+                file: &disk.file,
+                at: offset,
+            });
+            for c in &self.tail {
+                out.write_all(&c.bytes)?;
+                written += c.bytes.len() as u64;
+                count += c.count;
+            }
+            out.flush()?;
         }
-        out.flush()?;
-        self.spilled.push_back(Segment { path, count });
+        disk.end += written;
+        disk.waiting += written;
+        let on_disk = if disk.punches { disk.waiting } else { disk.end };
+        self.stats.peak_disk_bytes = self.stats.peak_disk_bytes.max(on_disk);
+        self.spilled.push_back(Segment {
+            offset,
+            len: written,
+            count,
+        });
         self.on_disk += count;
         self.stats.segments += 1;
         self.stats.spilled_bytes += written;
@@ -271,7 +323,8 @@ impl Frontier {
             }
             if let Some(segment) = self.spilled.pop_front() {
                 self.on_disk -= segment.count;
-                let chunk = match std::fs::read(&segment.path) {
+                let read = self.read_back(&segment);
+                let chunk = match read {
                     Ok(bytes) => Chunk::read(bytes, segment.count),
                     Err(e) => {
                         self.stats.lost += segment.count as u64;
@@ -280,7 +333,6 @@ impl Frontier {
                         Chunk::read(vec![0u8; segment.count], segment.count)
                     }
                 };
-                let _ = std::fs::remove_file(&segment.path);
                 self.memory += chunk.cost();
                 self.stats.peak_memory_bytes = self.stats.peak_memory_bytes.max(self.memory);
                 self.stats.peak_with_in_flight_bytes = self
@@ -319,6 +371,39 @@ impl Frontier {
         None
     }
 
+    /// Reads `segment` back and frees its bytes on disk.
+    fn read_back(&mut self, segment: &Segment) -> std::io::Result<Vec<u8>> {
+        let Some(disk) = self.disk.as_mut() else {
+            return Err(std::io::Error::other("no file was written"));
+        };
+        let mut bytes = vec![0u8; segment.len as usize];
+        let read = disk.file.read_exact_at(&mut bytes, segment.offset);
+        disk.waiting -= segment.len;
+        if self.spilled.is_empty() {
+            // Nothing waits: the file starts again from nothing.
+            disk.end = 0;
+            if let Err(e) = disk.file.set_len(0) {
+                self.stats.failure = Some(format!("could not empty {}: {e}", disk.path.display()));
+            }
+        } else if disk.punches {
+            use rustix::fs::FallocateFlags;
+            let flags = FallocateFlags::PUNCH_HOLE | FallocateFlags::KEEP_SIZE;
+            // Only whole blocks are freed, and the block a segment begins
+            // in also holds the end of the segment before it: the hole
+            // starts lower, in what was read already (segments are read
+            // in the order they were written).
+            let from = segment.offset & !(PUNCH_ALIGN - 1);
+            let len = segment.offset + segment.len - from;
+            if rustix::fs::fallocate(&disk.file, flags, from, len).is_err() {
+                // (Not every file system can: the file then keeps its
+                // bytes until it is emptied, and its length counts.)
+                disk.punches = false;
+                self.stats.peak_disk_bytes = self.stats.peak_disk_bytes.max(disk.end);
+            }
+        }
+        read.map(|()| bytes)
+    }
+
     /// Bytes held in memory (for statistics).
     pub(crate) fn heap_bytes(&self) -> usize {
         self.memory as usize
@@ -338,10 +423,19 @@ impl Frontier {
             .max(self.memory + bytes);
     }
 
-    /// The file of the first segment waiting on disk (tests remove it).
+    /// Makes the first segment waiting on disk unreadable, as a failed
+    /// disk would (for tests): it now lies past the file's end.
     #[cfg(test)]
-    pub(crate) fn first_segment(&self) -> Option<PathBuf> {
-        self.spilled.front().map(|s| s.path.clone())
+    pub(crate) fn lose_first_segment(&mut self) -> Option<usize> {
+        let segment = self.spilled.front_mut()?;
+        segment.offset += 1 << 40;
+        Some(segment.count)
+    }
+
+    /// The name the file of the segments had (for tests: it is gone).
+    #[cfg(test)]
+    fn file_name(&self) -> Option<PathBuf> {
+        self.disk.as_ref().map(|d| d.path.clone())
     }
 
     /// What it did with its budget.
@@ -350,31 +444,22 @@ impl Frontier {
     }
 }
 
-impl Drop for Frontier {
-    fn drop(&mut self) {
-        for segment in &self.spilled {
-            let _ = std::fs::remove_file(&segment.path);
-        }
-        if let Some(dir) = &self.dir {
-            let _ = std::fs::remove_dir(dir);
-        }
-    }
+/// A [`Write`] at a place in a file, moving on as it writes (positioned
+/// writes: the file's own offset is not used).
+struct At<'a> {
+    file: &'a File,
+    at: u64,
 }
 
-/// A new folder for one frontier's segments, in the system's temporary
-/// folder (`TMPDIR`).
-fn new_dir() -> std::io::Result<PathBuf> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let base = std::env::temp_dir();
-    loop {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = base.join(format!("weft-frontier-{}-{n}", std::process::id()));
-        match std::fs::create_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
+impl Write for At<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write_at(buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -440,9 +525,7 @@ mod tests {
         for i in 0..200 {
             f.push_back(&node(i));
         }
-        let first = f.spilled.front().map(|s| (s.path.clone(), s.count));
-        let (path, count) = first.expect("spilled");
-        std::fs::remove_file(&path).expect("removes");
+        let count = f.lose_first_segment().expect("spilled");
         let mut out = Vec::new();
         while let Some(bytes) = f.pop_front() {
             out.push(bytes.to_vec());
@@ -460,16 +543,57 @@ mod tests {
         assert!(stats.read_failure.is_some());
     }
 
-    /// The segment files are removed with the frontier.
+    /// The file's name is gone as soon as it is made, while its segments
+    /// are still read back; the bytes of a segment read back are freed on
+    /// disk (a hole, where the file system makes them), and the file is
+    /// emptied when nothing waits.
     #[test]
-    fn files_are_removed() {
-        let mut f = Frontier::new(Some(100));
-        for i in 0..200 {
+    fn the_file_has_no_name_and_frees_what_was_read() {
+        use std::os::unix::fs::MetadataExt;
+        let node = |i: u32| vec![i as u8; 1000];
+        // Segments of a quarter of the budget: 64 KiB, many pages each.
+        let mut f = Frontier::new(Some(256 << 10));
+        for i in 0..2_000 {
             f.push_back(&node(i));
         }
-        let dir = f.dir.clone().expect("spilled");
-        assert!(dir.exists());
-        drop(f);
-        assert!(!dir.exists());
+        let name = f.file_name().expect("spilled");
+        assert!(!name.exists(), "{} still has a name", name.display());
+        let stats = f.stats();
+        assert!(stats.segments >= 4, "{stats:?}");
+        assert_eq!(stats.peak_disk_bytes, stats.spilled_bytes);
+        let disk = |f: &Frontier| {
+            let d = f.disk.as_ref().expect("spilled");
+            let blocks = d.file.metadata().expect("fstat").blocks() * 512;
+            (blocks, d.waiting, d.end, d.punches)
+        };
+        // Read until half the segments are back.
+        let segments = f.spilled.len();
+        let mut i = 0;
+        while f.spilled.len() > segments / 2 {
+            assert_eq!(f.pop_front(), Some(&node(i)[..]));
+            i += 1;
+        }
+        let (held, waiting, end, punches) = disk(&f);
+        assert!(waiting < end, "{waiting} of {end}");
+        if punches {
+            // (A block's slack at each end of what waits.)
+            assert!(
+                held <= waiting + (8 << 10),
+                "{held} bytes held, {waiting} waiting"
+            );
+        } else {
+            assert!(f.stats().peak_disk_bytes >= end);
+        }
+        while let Some(bytes) = f.pop_front() {
+            assert_eq!(bytes, &node(i)[..]);
+            i += 1;
+        }
+        assert_eq!(i, 2_000);
+        let (held, waiting, end, _) = disk(&f);
+        assert_eq!(
+            (held, waiting, end),
+            (0, 0, 0),
+            "emptied when nothing waits"
+        );
     }
 }

@@ -18,6 +18,7 @@ mod frontier;
 mod intern;
 mod ordered;
 mod packed;
+mod scratch;
 mod shared;
 
 use bitstate::{BitStore, Seen};

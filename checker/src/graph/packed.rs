@@ -75,11 +75,13 @@ impl Parents {
     /// Parent links kept in a file in the system's temporary folder
     /// (`TMPDIR`), not in memory; in memory if the file cannot be made.
     pub(crate) fn on_disk() -> Parents {
-        let file = new_file().ok().map(|(file, path)| LinkFile {
-            file,
-            path,
-            writable: true,
-        });
+        let file = super::scratch::unnamed_file("weft-parents")
+            .ok()
+            .map(|(file, path)| LinkFile {
+                file,
+                path,
+                writable: true,
+            });
         Parents {
             // Its final size at once: no copies while it doubles.
             links: Vec::with_capacity(if file.is_some() { FLUSH } else { 0 }),
@@ -242,34 +244,6 @@ impl Parents {
                 }
             }
             _ => self.aside[(v & ((1 << TAG_SHIFT) - 1)) as usize].clone(),
-        }
-    }
-}
-
-/// A new file for one search's parent links, in the system's temporary
-/// folder, opened for reading and writing, its name removed at once: the
-/// open file stays readable and writable, and the system frees it when
-/// the process ends, also when it is killed (a removal at the end alone
-/// left a file of a search killed mid-run).
-fn new_file() -> std::io::Result<(File, PathBuf)> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let base = std::env::temp_dir();
-    loop {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = base.join(format!("weft-parents-{}-{n}", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(file) => {
-                let _ = std::fs::remove_file(&path);
-                return Ok((file, path));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
         }
     }
 }

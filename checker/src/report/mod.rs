@@ -631,6 +631,7 @@ pub fn scenario_report(
                     peak_memory_bytes: f.peak_memory_bytes,
                     peak_with_in_flight_bytes: f.peak_with_in_flight_bytes,
                     spilled_bytes: f.spilled_bytes,
+                    peak_disk_bytes: f.peak_disk_bytes,
                     segments: f.segments,
                     failure: f.failure,
                     read_failure: f.read_failure,
