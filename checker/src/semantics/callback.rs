@@ -62,6 +62,17 @@ pub(crate) fn spawn(
     let p = ex
         .goroutine_mut(parent)
         .ok_or_else(|| Fault::Internal("the spawning goroutine does not exist".into()))?;
+    // (A child's index is a `u16`; `spawned` counts the children still
+    // running, as the canonical renaming makes it. Past the last index two
+    // children would share a name: the check stops instead.)
+    if p.spawned > u32::from(u16::MAX) {
+        return Err(Fault::Model(format!(
+            "this goroutine has {} goroutines it started still running: weft names at most {} \
+             running children of one goroutine",
+            p.spawned,
+            u32::from(u16::MAX) + 1
+        )));
+    }
     let child = p.id.child(p.spawned);
     p.spawned += 1;
     ex.state.insert_goroutine(Goroutine::new(
@@ -200,4 +211,47 @@ pub fn waiting_runner(prog: &Program, g: &Goroutine) -> bool {
     }
     let site = g.site();
     matches!(prog.instr(site.func, site.pc).op, Op::AwaitCallback { .. })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::semantics::{enabled, initial_state, step, FailureKind};
+
+    /// A goroutine with a child at the last index may start no other
+    /// while it runs: the step fails with a model error that says so,
+    /// rather than naming two goroutines alike. One child fewer starts.
+    #[test]
+    fn a_child_past_the_last_index_stops_the_check() {
+        let prog = crate::testing::program(
+            r#"Scenario(name: "s", globals: [Var("x", 0)],
+                main: [Go(body: [AtomicLoad("x", "v")]), AtomicStore("x", "1")])"#,
+        );
+        for (running, fails) in [
+            (u32::from(u16::MAX), false),
+            (u32::from(u16::MAX) + 1, true),
+        ] {
+            let mut state = initial_state(&prog).expect("the scenario starts");
+            state.goroutines[0].spawned = running;
+            let go = enabled(&prog, &state);
+            assert_eq!(go.len(), 1, "{go:?}");
+            let out = step(&prog, &state, &go[0]);
+            match out.failure {
+                Some(f) => {
+                    assert!(fails, "{running}: {}", f.message);
+                    assert_eq!(f.kind, FailureKind::Model);
+                    assert!(
+                        f.message
+                            .contains("65536 goroutines it started still running")
+                            && f.message.contains("at most 65536 running children"),
+                        "{}",
+                        f.message
+                    );
+                }
+                None => {
+                    assert!(!fails, "{running} running children, and one more started");
+                    assert_eq!(out.state.goroutines.len(), 2);
+                }
+            }
+        }
+    }
 }
