@@ -4,9 +4,9 @@
 //! waiting nodes against a few of fingerprints), so beyond its memory
 //! budget the frontier spills to disk, as TLC's does: its front stays in
 //! memory (the next nodes to expand), its back fills in memory, and what
-//! lies between is written out in segments, read back in order when the
-//! front runs out. Breadth-first order makes every segment written once
-//! and read once, front to back.
+//! lies between is written out in segments, read back in order, a chunk
+//! at a time, when the front runs out. Breadth-first order makes every
+//! segment written once and read once, front to back.
 //!
 //! The segments go one after the other into one file whose name is
 //! removed as soon as it is made ([`super::scratch`]): a search killed
@@ -111,8 +111,8 @@ struct Disk {
     punches: bool,
 }
 
-/// Spilled nodes, back to back as in a [`Chunk`], at `offset` in the
-/// file.
+/// One chunk of a spilled segment: its nodes, back to back as in a
+/// [`Chunk`], at `offset` in the file, read back whole.
 struct Segment {
     offset: u64,
     len: u64,
@@ -248,8 +248,10 @@ impl Frontier {
             c.push(node);
         }
         // Over budget: the back goes to disk once it holds a quarter of the
-        // budget (so files are large and few). The front holds at most one
-        // segment's worth, so memory stays within about 1.25 budgets.
+        // budget (so writes are large and few). While segments wait, the
+        // front holds one chunk of them at a time, so memory stays within
+        // about the budget and a chunk; the back, moved to the front when
+        // nothing waits on disk, within about 1.25 budgets.
         if let Some(budget) = self.budget {
             if self.memory > budget && self.stats.failure.is_none() && self.tail_bytes >= budget / 4
             {
@@ -260,7 +262,8 @@ impl Frontier {
         }
     }
 
-    /// Writes `tail` to a new segment at the end of the file.
+    /// Writes `tail` to a new segment at the end of the file, one chunk
+    /// after the other.
     fn spill(&mut self) -> std::io::Result<()> {
         if self.disk.is_none() {
             let (file, path) = super::scratch::unnamed_file("weft-frontier")?;
@@ -275,8 +278,11 @@ impl Frontier {
         let Some(disk) = self.disk.as_mut() else {
             unreachable!("made above")
         };
-        let offset = disk.end;
-        let mut written = 0u64;
+        // One write, read back a chunk at a time: a segment read whole
+        // held up to a budget's worth in memory beside the filling back
+        // (lastzero(16) with a 4 MB budget: 6.4 MB at most).
+        let mut pieces = Vec::with_capacity(self.tail.len());
+        let mut offset = disk.end;
         let mut count = 0;
         {
             let mut out = BufWriter::new(At {
@@ -285,20 +291,23 @@ impl Frontier {
             });
             for c in &self.tail {
                 out.write_all(&c.bytes)?;
-                written += c.bytes.len() as u64;
+                let len = c.bytes.len() as u64;
+                pieces.push(Segment {
+                    offset,
+                    len,
+                    count: c.count,
+                });
+                offset += len;
                 count += c.count;
             }
             out.flush()?;
         }
-        disk.end += written;
+        let written = offset - disk.end;
+        disk.end = offset;
         disk.waiting += written;
         let on_disk = if disk.punches { disk.waiting } else { disk.end };
         self.stats.peak_disk_bytes = self.stats.peak_disk_bytes.max(on_disk);
-        self.spilled.push_back(Segment {
-            offset,
-            len: written,
-            count,
-        });
+        self.spilled.extend(pieces);
         self.on_disk += count;
         self.stats.segments += 1;
         self.stats.spilled_bytes += written;
@@ -589,6 +598,11 @@ mod tests {
             i += 1;
         }
         assert_eq!(i, 2_000);
+        // Segments come back a chunk at a time: the memory held stays
+        // near the budget (read whole, the first segment, a budget's
+        // worth, came back beside the filling back).
+        let peak = f.stats().peak_memory_bytes;
+        assert!(peak <= (256 << 10) * 9 / 8, "{peak} bytes held at most");
         let (held, waiting, end, _) = disk(&f);
         assert_eq!(
             (held, waiting, end),
