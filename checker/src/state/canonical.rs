@@ -465,7 +465,8 @@ fn flat_ranks(state: &mut State) -> GoroutineRenaming {
     let mut gaps = SmallVec::new();
     // The index after the last child met.
     let mut top: u32 = 0;
-    let mut k: u16 = 0;
+    // (A count, which may reach one past the last index.)
+    let mut k: u32 = 0;
     let mut main = None;
     for (i, g) in state.goroutines.iter_mut().enumerate() {
         if g.id.is_main() {
@@ -473,14 +474,15 @@ fn flat_ranks(state: &mut State) -> GoroutineRenaming {
             continue;
         }
         let c = g.id.0[0];
-        if c != k {
+        if u32::from(c) != k {
             // (Pushed one by one: most renamed children follow a gap
             // already noted, and extending by an empty range still
             // reserved.)
             for gap in top..u32::from(c) {
                 gaps.push(gap as u16);
             }
-            g.id.0[0] = k;
+            // (`k` is below `c` here, so it fits.)
+            g.id.0[0] = k as u16;
         }
         top = u32::from(c) + 1;
         if g.spawned != 0 {
@@ -489,8 +491,8 @@ fn flat_ranks(state: &mut State) -> GoroutineRenaming {
         k += 1;
     }
     if let Some(m) = main {
-        if state.goroutines[m].spawned != u32::from(k) {
-            state.goroutines[m].spawned = u32::from(k);
+        if state.goroutines[m].spawned != k {
+            state.goroutines[m].spawned = k;
         }
     }
     GoroutineRenaming {
@@ -728,6 +730,9 @@ mod tests {
         }
         // (The last index a spawn can give.)
         lives.extend([vec![u16::MAX], vec![0, 2, u16::MAX - 1, u16::MAX]]);
+        // (Every index: main's count of live children is then one past
+        // the last index.)
+        lives.push((0..=u16::MAX).collect());
         let id = |c: u16| GoroutineId(smallvec::smallvec![c]);
         for live in &lives {
             for with_main in [true, false] {
