@@ -222,7 +222,9 @@ impl Committer<'_, '_> {
                 let state = e
                     .state
                     .as_ref()
-                    .expect("internal weft bug: a bit-state expansion without its state");
+                    .expect("internal weft bug: a bit-state expansion without its state")
+                    .state();
+                let state = &state;
                 let pending = state.objects.iter().filter_map(|o| match o {
                     crate::state::Object::Context(c)
                         if c.cancel == crate::semantics::context::CancelStatus::Pending =>
@@ -255,10 +257,15 @@ impl Committer<'_, '_> {
     /// level or an earlier one: then every transition is explored. They join the steps taken, in
     /// transition order, as if all had been taken at once.
     fn take_the_rest(&self, e: &mut Expansion) {
-        let state = e
-            .state
-            .as_ref()
-            .expect("internal weft bug: an expansion left to the cycle proviso without its state");
+        // (Sent by the expanding thread, or decoded from the full store,
+        // which keeps it: only when the proviso asks for the rest.)
+        let state = match &e.state {
+            Some(sent) => sent.state(),
+            None => self.builder.stored_state(e.s).expect(
+                "internal weft bug: an expansion left to the cycle proviso without its state",
+            ),
+        };
+        let state = &state;
         let view = e
             .view
             .as_mut()
@@ -269,11 +276,15 @@ impl Committer<'_, '_> {
             view.persistent[taken.index as usize] = false;
         }
         let mut rest = expand::Steps::default();
+        // (The steps taken to ask whether they crash are taken again: their
+        // states stayed on the expanding thread.)
+        let mut outcomes = Vec::new();
+        outcomes.resize_with(e.transitions.len(), || None);
         self.expander.take_steps(
             state,
             &e.transitions,
             Some(view),
-            &mut e.outcomes,
+            &mut outcomes,
             &e.in_sleep,
             e.fair,
             self.expander.encode_for(&e.parts),

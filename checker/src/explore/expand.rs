@@ -26,7 +26,7 @@ use weft_models::ir::Program;
 
 use super::{fair_level, stepped, Bounds, Stepped};
 use crate::detect::{self, Bug, BugKey};
-use crate::graph::{EncodeFor, Found, Node, Packed, StateId, StoreKind};
+use crate::graph::{EncodeFor, Found, Node, Packed, SentState, StateId, StoreKind};
 use crate::reduce::{self, ProgramFuture, SleepSet, StateView};
 use crate::semantics::{self, Event, Failure, Transition};
 use crate::state::{Site, State};
@@ -40,11 +40,13 @@ pub(super) struct Job {
     /// Its breadth-first depth.
     pub depth: usize,
     /// The node copied out of the store, decoded by the thread that
-    /// expands it (its part ids only, when `node` is given).
+    /// expands it (a state's goroutines share their executions through
+    /// counts that are not atomic: a state never leaves its thread); its
+    /// part ids only, when `here`.
     pub packed: Packed,
-    /// The node, decoded already by the search's thread when it expands
-    /// the node itself (one thread).
-    pub node: Option<Node>,
+    /// True when the search's thread decoded the node already and kept it
+    /// for itself ([`keep_here`]: one thread, which expands it).
+    pub here: bool,
 }
 
 /// What becomes of a step taken.
@@ -97,9 +99,11 @@ pub(super) struct Expansion {
     /// Its breadth-first depth.
     pub depth: usize,
     /// Its state, kept when the commit needs it: to take the steps the
-    /// cycle proviso may add (`proviso`), or to note where goroutines
-    /// stand blocked (bit-state search of a program that may cycle).
-    pub state: Option<State>,
+    /// cycle proviso may add (`proviso`, unless the full store keeps the
+    /// node), or to note where goroutines stand blocked (bit-state search
+    /// of a program that may cycle). Encoded: the commit's thread decodes
+    /// its own copy.
+    pub state: Option<SentState>,
     /// Its part ids in the full store (empty for the other stores, whose
     /// nodes are encoded whole).
     pub parts: SmallVec<[u32; 16]>,
@@ -113,13 +117,6 @@ pub(super) struct Expansion {
     /// The reduction's view, kept when the commit reads it (`proviso`);
     /// on a full level, every transition is in its persistent set.
     pub view: Option<Box<StateView>>,
-    /// The outcome of the steps taken to learn whether they crash and
-    /// left out of the persistent set, kept when the commit may take them
-    /// (`proviso`).
-    /// (Boxed: a slot's vector is kept from batch to batch, and a state
-    /// with many enabled transitions would keep a kilobyte or more per
-    /// slot in it.)
-    pub outcomes: Vec<Option<Box<Stepped>>>,
     /// Which transitions are in the node's sleep set.
     pub in_sleep: SmallVec<[bool; 16]>,
     /// True on a level expanded fully (the ignoring proviso).
@@ -138,6 +135,19 @@ pub(super) struct Expansion {
     /// The steps taken: the persistent set's (the cycle proviso may add
     /// the others at the commit).
     pub steps: Steps,
+}
+
+/// Keeps node `s`, decoded by this thread, for this thread to expand.
+pub(super) fn keep_here(s: StateId, node: Node) {
+    HERE.set(Some((s, node)));
+}
+
+thread_local! {
+    /// The node this thread decoded for itself to expand next.
+    static HERE: std::cell::Cell<Option<(StateId, Node)>> = const { std::cell::Cell::new(None) };
+    /// The outcomes of the steps a node's expansion took, by transition.
+    static OUTCOMES: std::cell::Cell<Vec<Option<Box<Stepped>>>> =
+        const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Expands nodes of one search.
@@ -223,7 +233,14 @@ impl Expander<'_> {
     /// graph.
     fn expand(&self, job: &mut Job, known: &BTreeMap<BugKey, Bug>, e: &mut Expansion) {
         let prog = self.prog;
-        let node = job.node.take().unwrap_or_else(|| job.packed.decode());
+        let node = if job.here {
+            HERE.take()
+                .filter(|(s, _)| *s == job.s)
+                .map(|(_, node)| node)
+                .expect("internal weft bug: a node decoded by another thread than its expander")
+        } else {
+            job.packed.decode()
+        };
         e.parts.clear();
         e.parts.extend_from_slice(&job.packed.parts);
         let Node { state, sleep } = node;
@@ -257,7 +274,10 @@ impl Expander<'_> {
         // reduction asks whether the transitions of a candidate set crash
         // (a crash ends every other goroutine's run, so it commutes with
         // nothing), and the chosen ones run.
-        let mut outcomes: Vec<Option<Box<Stepped>>> = std::mem::take(&mut e.outcomes);
+        // (This thread's vector, kept from node to node. Boxed: a state
+        // with many enabled transitions would keep a kilobyte or more in
+        // it.)
+        let mut outcomes: Vec<Option<Box<Stepped>>> = OUTCOMES.take();
         outcomes.clear();
         outcomes.resize_with(transitions.len(), || None);
         let outcome = |outcomes: &mut Vec<Option<Box<Stepped>>>, i: usize| {
@@ -348,21 +368,18 @@ impl Expander<'_> {
             &mut e.steps,
         );
         // What the commit does not read is dropped here, on the thread that
-        // made it; the slot's buffers are reused by the next batch.
+        // made it; the slot's buffers are reused by the next batch. (The
+        // steps taken only to ask whether they crash are taken again by
+        // the commit if the proviso wants them: their states stay here.)
         e.view = e.proviso.then(|| Box::new(view));
-        if !e.proviso {
-            // Steps taken only to ask whether they crash: their states are
-            // dropped here, not by whichever thread reuses the slot.
-            outcomes.clear();
-        }
-        e.outcomes = outcomes;
+        outcomes.clear();
+        OUTCOMES.set(outcomes);
         e.transitions = transitions;
-        e.state = if e.proviso || self.keep_states {
-            Some(state)
-        } else {
-            state.give_back();
-            None
-        };
+        // (The full store keeps the node: the commit decodes it there if
+        // the proviso asks for the rest, which it seldom does.)
+        let stored = !e.parts.is_empty();
+        e.state = ((e.proviso && !stored) || self.keep_states).then(|| SentState::of(&state));
+        state.give_back();
     }
 
     /// How the successors of a node whose part ids in the full store are

@@ -566,10 +566,12 @@ fn search(
         StoreKind::Fingerprint | StoreKind::Bitstate { .. } => {
             // A dropped node's state: the path to it re-executed, each step
             // made canonical as the search made it.
+            // (The start encoded: a state stays on the thread that made
+            // it, and the rebuild may run on another.)
             let prog = prog.clone();
-            let start = init.clone();
+            let start = crate::graph::SentState::of(&init);
             Some(Box::new(move |path: &[Transition]| {
-                let mut state = start.clone();
+                let mut state = start.state();
                 for t in path {
                     let (out, _) = stepped(&prog, &state, t, &Interrupt::never());
                     state = out.state;
@@ -822,8 +824,10 @@ fn search(
 
 /// Hands the nodes at the front of the queue (a batch at most) to `jobs`;
 /// how many. A batch of one is expanded by this thread (the pool has one
-/// thread), which decodes its node now, straight from the store; a larger
-/// batch's nodes are copied out for the threads that decode them.
+/// thread), which decodes its node now, straight from the store, and
+/// keeps it ([`expand::keep_here`]: a state stays on the thread that made
+/// it); a larger batch's nodes are copied out for the threads that decode
+/// them.
 fn gather(committer: &mut commit::Committer, jobs: &mut [expand::Job]) -> usize {
     let take = jobs.len().min(committer.queue.len());
     let here = jobs.len() == 1;
@@ -831,8 +835,9 @@ fn gather(committer: &mut commit::Committer, jobs: &mut [expand::Job]) -> usize 
     for (job, s) in jobs.iter_mut().zip(committer.queue.drain(..take)) {
         job.s = s;
         job.depth = builder.graph().depth(s) as usize;
+        job.here = here;
         if here {
-            job.node = Some(builder.decode_here(s, &mut job.packed.parts));
+            expand::keep_here(s, builder.decode_here(s, &mut job.packed.parts));
         } else {
             builder.pack(s, &mut job.packed);
         }

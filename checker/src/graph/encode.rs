@@ -13,7 +13,7 @@
 //! equal to it in every field, so the explorer and the detectors see
 //! what they stored.
 
-use std::sync::Arc;
+use std::rc::Rc;
 
 use smallvec::SmallVec;
 
@@ -30,7 +30,7 @@ use crate::value::Value;
 type Shared<'a> = (&'a [Value], &'a [Object], bool);
 
 /// The shared part of a state, as decoded.
-type OwnedShared = (Vec<Value>, Arc<Vec<Object>>, bool);
+type OwnedShared = (Vec<Value>, Rc<Vec<Object>>, bool);
 
 /// The nodes of a graph, stored compactly, each once, by id.
 pub(crate) struct NodeStore {
@@ -342,13 +342,13 @@ impl NodeStore {
             .map(|(id, spawned)| {
                 let part = read_varint(key, at) as u32;
                 let execution = decode_execution(self.goroutines.get(part));
-                Goroutine::sharing(id, spawned, Arc::new(execution))
+                Goroutine::sharing(id, spawned, Rc::new(execution))
             })
             .collect();
         State {
             globals,
             goroutines,
-            objects: Arc::new(objects),
+            objects: Rc::new(objects),
             main_returned,
         }
     }
@@ -474,7 +474,7 @@ pub(crate) fn encode_near(out: &mut Vec<u8>, node: &Node, near: &State, near_par
     for g in &state.goroutines {
         let ahead = if known {
             (j..near.goroutines.len().min(j + 3))
-                .find(|&k| Arc::ptr_eq(near.goroutines[k].execution(), g.execution()))
+                .find(|&k| Rc::ptr_eq(near.goroutines[k].execution(), g.execution()))
         } else {
             None
         };
@@ -605,7 +605,7 @@ pub(crate) struct Packed {
 #[derive(Default)]
 struct Decoded {
     store: u64,
-    slots: Vec<Option<(u32, Arc<Execution>)>>,
+    slots: Vec<Option<(u32, Rc<Execution>)>>,
     /// By part id: the part, once met twice.
     shared: Vec<Option<(u32, Option<OwnedShared>)>>,
 }
@@ -621,7 +621,7 @@ pub(crate) fn forget_decoded() {
 }
 
 /// A kept execution: its bytes' hash, its bytes, itself.
-type WholeSlot = (u64, Box<[u8]>, Arc<Execution>);
+type WholeSlot = (u64, Box<[u8]>, Rc<Execution>);
 
 /// How many executions a thread keeps with their bytes ([`Whole`]).
 const WHOLE: usize = 1 << 12;
@@ -668,13 +668,13 @@ impl Whole {
     }
 
     /// Keeps `execution`, whose bytes are `bytes`, in its slot.
-    fn keep(&mut self, hash: u64, bytes: &[u8], execution: &Arc<Execution>) -> usize {
+    fn keep(&mut self, hash: u64, bytes: &[u8], execution: &Rc<Execution>) -> usize {
         let i = self.slot(hash);
         if let Some((_, _, old)) = &self.slots[i] {
-            self.by_address.remove(&(Arc::as_ptr(old) as usize));
+            self.by_address.remove(&(Rc::as_ptr(old) as usize));
         }
-        self.by_address.insert(Arc::as_ptr(execution) as usize, i);
-        self.slots[i] = Some((hash, bytes.into(), Arc::clone(execution)));
+        self.by_address.insert(Rc::as_ptr(execution) as usize, i);
+        self.slots[i] = Some((hash, bytes.into(), Rc::clone(execution)));
         i
     }
 
@@ -723,12 +723,12 @@ impl Whole {
     }
 
     /// The execution encoded as `bytes`.
-    fn execution_of(&mut self, bytes: &[u8]) -> &Arc<Execution> {
+    fn execution_of(&mut self, bytes: &[u8]) -> &Rc<Execution> {
         let hash = xxhash_rust::xxh3::xxh3_64(bytes);
         let i = self.slot(hash);
         let hit = matches!(&self.slots[i], Some((h, b, _)) if *h == hash && **b == *bytes);
         if !hit {
-            let execution = Arc::new(decode_execution(bytes));
+            let execution = Rc::new(decode_execution(bytes));
             self.keep(hash, bytes, &execution);
         }
         match &self.slots[i] {
@@ -738,10 +738,10 @@ impl Whole {
     }
 
     /// The bytes of `execution`.
-    fn bytes_of(&mut self, execution: &Arc<Execution>) -> &[u8] {
+    fn bytes_of(&mut self, execution: &Rc<Execution>) -> &[u8] {
         let at = self
             .by_address
-            .get(&(Arc::as_ptr(execution) as usize))
+            .get(&(Rc::as_ptr(execution) as usize))
             .copied()
             .unwrap_or_else(|| {
                 let mut scratch = std::mem::take(&mut self.scratch);
@@ -853,7 +853,7 @@ fn decode_parts<'b>(
             let id = parts[k + 2];
             let slot = &mut cache.slots[id as usize % slots];
             if !matches!(slot, Some((p, _)) if *p == id) {
-                *slot = Some((id, Arc::new(decode_execution(part(k + 2)))));
+                *slot = Some((id, Rc::new(decode_execution(part(k + 2)))));
             }
             let Some((_, execution)) = slot else {
                 unreachable!("internal weft bug: an execution's slot is empty")
@@ -888,7 +888,7 @@ fn keep_shared(kept: &mut Option<OwnedShared>, bytes: &[u8], state: &mut State) 
             shared_into(bytes, state);
             *kept = Some((
                 state.globals.clone(),
-                Arc::clone(&state.objects),
+                Rc::clone(&state.objects),
                 state.main_returned,
             ));
         }
@@ -1064,6 +1064,29 @@ pub(super) fn encode_state(out: &mut Vec<u8>, state: &State) {
     });
 }
 
+/// A state encoded on its own, to hand to another thread: a [`State`]'s
+/// goroutines share their executions through counts that are not atomic,
+/// so a state stays on the thread that made it, and another thread
+/// decodes its own copy.
+#[derive(Clone, Debug)]
+pub(crate) struct SentState(Box<[u8]>);
+
+impl SentState {
+    /// `state`, encoded.
+    pub(crate) fn of(state: &State) -> SentState {
+        // (A node's encoding, with an empty sleep set.)
+        let mut out = Vec::new();
+        encode_state(&mut out, state);
+        encode_sleep(&mut out, &SleepSet::new());
+        SentState(out.into_boxed_slice())
+    }
+
+    /// The state, decoded on this thread.
+    pub(crate) fn state(&self) -> State {
+        decode_node(&self.0).state
+    }
+}
+
 /// Reads a node [`encode_node`] wrote (sharing the executions this thread
 /// met lately, which are not decoded again).
 pub(super) fn decode_node(bytes: &[u8]) -> Node {
@@ -1149,7 +1172,7 @@ mod tests {
     /// one-byte ones (read directly) and the others (read by varints).
     #[test]
     fn identities_of_every_shape_come_back() {
-        let execution = Arc::new(Execution {
+        let execution = Rc::new(Execution {
             frames: SmallVec::new(),
             panic: None,
             phase: 0,
@@ -1172,7 +1195,7 @@ mod tests {
                 Goroutine::sharing(
                     GoroutineId(p.iter().copied().collect()),
                     spawned,
-                    Arc::clone(&execution),
+                    Rc::clone(&execution),
                 )
             })
             .collect();
@@ -1194,7 +1217,7 @@ mod tests {
                     Goroutine::sharing(
                         GoroutineId(p.iter().copied().collect()),
                         *spawned,
-                        Arc::clone(&execution),
+                        Rc::clone(&execution),
                     )
                 })
                 .collect()
@@ -1406,7 +1429,7 @@ mod tests {
                 assert_eq!(back, node);
                 let again = decode_node(&cold);
                 for (a, b) in back.state.goroutines.iter().zip(&again.state.goroutines) {
-                    assert!(Arc::ptr_eq(a.execution(), b.execution()));
+                    assert!(Rc::ptr_eq(a.execution(), b.execution()));
                 }
                 forget_decoded();
                 let mut from_decoded = Vec::new();

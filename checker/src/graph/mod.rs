@@ -28,7 +28,7 @@ use fingerprint::FingerprintStore;
 use packed::Parents;
 
 pub use bitstate::BitstateStats;
-pub(crate) use encode::{encode_near, forget_decoded, Encoded, Packed};
+pub(crate) use encode::{encode_near, forget_decoded, Encoded, Packed, SentState};
 pub use frontier::FrontierStats;
 
 use crate::reduce::SleepSet;
@@ -812,7 +812,8 @@ impl Builder {
 
     /// Decodes node `s`, the next one to expand, on the search's own
     /// thread, which expands it (one thread: nothing is copied out for
-    /// another, as [`Builder::pack`] does); a full store's part ids go to
+    /// another, as [`Builder::pack`] does; the state stays on this
+    /// thread, see [`crate::state::Goroutine`]); a full store's part ids go to
     /// `parts` (left empty for the other stores, whose nodes are encoded
     /// whole). A node lost with its spilled segment is rebuilt as `pack`
     /// rebuilds it.
@@ -840,6 +841,19 @@ impl Builder {
         let mut bytes = Vec::new();
         encode::encode_node(&mut bytes, &Node::awake(self.graph.rebuilt(None, s)));
         encode::decode_node(&bytes)
+    }
+
+    /// The state of node `s`, decoded on this thread, when the store keeps
+    /// it (the full store; the others keep a node only until it is
+    /// expanded).
+    pub(crate) fn stored_state(&self, s: StateId) -> Option<State> {
+        match &self.graph.nodes {
+            Store::Full(nodes) => {
+                let mut parts = smallvec::SmallVec::new();
+                Some(nodes.decode_here(s, &mut parts).state)
+            }
+            Store::Fingerprint(_) | Store::Bitstate(_) => None,
+        }
     }
 
     /// Copies node `s`, the next one to expand, out of the store into

@@ -686,7 +686,7 @@ struct Merged {
     /// execution is shared by the states that hold it unchanged, and it is
     /// asked for its code several times a state: this answers without
     /// building the key (4.7 % of the instructions on gops-fixed(5,3)).
-    recent: Vec<Option<(std::sync::Arc<Execution>, std::rc::Rc<CodeFuture>)>>,
+    recent: Vec<Option<(std::rc::Rc<Execution>, std::rc::Rc<CodeFuture>)>>,
 }
 
 impl Merged {
@@ -930,7 +930,7 @@ impl ProgramFuture {
     #[inline(never)]
     fn merged_of(&self, g: &Goroutine) -> GoroutineCode<'_> {
         let execution = g.execution();
-        let at = (std::sync::Arc::as_ptr(execution) as usize >> 4) % RECENT;
+        let at = (std::rc::Rc::as_ptr(execution) as usize >> 4) % RECENT;
         MERGED.with(|cell| {
             let m = &mut *cell.borrow_mut();
             if m.serial != self.serial || m.by_frames.len() >= MERGED_ENTRIES {
@@ -942,7 +942,7 @@ impl ProgramFuture {
                 m.recent.resize(RECENT, None);
             }
             if let Some((e, code)) = &m.recent[at] {
-                if std::sync::Arc::ptr_eq(e, execution) {
+                if std::rc::Rc::ptr_eq(e, execution) {
                     return GoroutineCode::Merged(std::rc::Rc::clone(code));
                 }
             }
@@ -957,7 +957,7 @@ impl ProgramFuture {
                     .entry(key)
                     .or_insert_with(|| std::rc::Rc::new(self.merge_frames(g))),
             );
-            m.recent[at] = Some((std::sync::Arc::clone(execution), std::rc::Rc::clone(&code)));
+            m.recent[at] = Some((std::rc::Rc::clone(execution), std::rc::Rc::clone(&code)));
             GoroutineCode::Merged(code)
         })
     }

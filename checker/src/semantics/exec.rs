@@ -201,7 +201,7 @@ fn step_goroutine(ex: &mut Exec, id: &GoroutineId, alt: u32) -> Result<(), Failu
     // The locals before the step, read through a second handle on the
     // execution (the step changes the goroutine's own copy: a state's
     // executions are shared, so it copies them anyway), not copied.
-    let execution = std::sync::Arc::clone(
+    let execution = std::rc::Rc::clone(
         ex.goroutine(id)
             .expect("internal weft bug: stepping a goroutine that does not exist")
             .execution(),

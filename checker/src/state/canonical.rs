@@ -16,7 +16,7 @@
 //! [`Event::Abandoned`]).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use smallvec::SmallVec;
 
@@ -276,7 +276,7 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
         remap_object(&mut o, &walk.map);
         objects.push(o);
     }
-    state.objects = Arc::new(objects);
+    state.objects = Rc::new(objects);
     let map = &walk.map;
     state.globals.iter_mut().for_each(|v| *v = v.remap(map));
     for g in &mut state.goroutines {
@@ -621,7 +621,7 @@ mod tests {
         State {
             globals,
             goroutines: Vec::new(),
-            objects: Arc::new(objects),
+            objects: Rc::new(objects),
             main_returned: false,
         }
     }
@@ -745,7 +745,7 @@ mod tests {
                     State {
                         globals: Vec::new(),
                         goroutines: main.into_iter().chain(children).collect(),
-                        objects: Arc::new(Vec::new()),
+                        objects: Rc::new(Vec::new()),
                         main_returned: !with_main,
                     }
                 };

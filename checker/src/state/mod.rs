@@ -10,7 +10,7 @@
 //!   order a fixed traversal from the roots (globals, then each goroutine's
 //!   frames) first reaches them ([`canonical::canonicalize`]).
 
-use std::sync::Arc;
+use std::rc::Rc;
 
 use smallvec::SmallVec;
 use weft_models::ir::{FuncId, ObjectKind, Pc};
@@ -148,10 +148,19 @@ pub struct PanicState {
 /// one goroutine or two run, while canonical identities
 /// ([`canonical::canonical_goroutines`]) rename every goroutine spawned
 /// after one that ended. The execution is shared between the states that
-/// hold it unchanged ([`Arc`]): cloning a state copies pointers, renaming
+/// hold it unchanged ([`Rc`]): cloning a state copies pointers, renaming
 /// copies none, and a step copies only the executions it changes (on the
 /// first write through [`std::ops::DerefMut`]). Fields of the execution
 /// read as fields of the goroutine.
+///
+/// The counts are not atomic (`Rc`, not `Arc`), so a state never leaves
+/// the thread that made it (the compiler holds to that: `State` is not
+/// `Send`): a parallel search hands nodes to its threads encoded, each
+/// decodes its own, and what a commit needs of a state comes back encoded
+/// ([`crate::graph::SentState`]). The atomic counts cost more than their
+/// instructions show: on lastzero(16), one thread, 10 % of perf's samples
+/// fell on the instruction after a `lock`-prefixed one, some 50 of them
+/// run per stored state on readers(14).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Goroutine {
     /// Its identity.
@@ -160,7 +169,7 @@ pub struct Goroutine {
     /// the naming, so renamed with the identities.
     pub spawned: u32,
     /// What it is running.
-    execution: Arc<Execution>,
+    execution: Rc<Execution>,
 }
 
 /// What a goroutine is running: everything about it but its identity.
@@ -198,12 +207,12 @@ impl Clone for Execution {
 impl Goroutine {
     /// A goroutine `id` that has spawned none yet, running `execution`.
     pub(crate) fn new(id: GoroutineId, execution: Execution) -> Self {
-        Self::sharing(id, 0, Arc::new(execution))
+        Self::sharing(id, 0, Rc::new(execution))
     }
 
     /// A goroutine `id` that has spawned `spawned`, running a shared
     /// `execution`.
-    pub(crate) fn sharing(id: GoroutineId, spawned: u32, execution: Arc<Execution>) -> Self {
+    pub(crate) fn sharing(id: GoroutineId, spawned: u32, execution: Rc<Execution>) -> Self {
         Goroutine {
             id,
             spawned,
@@ -212,22 +221,21 @@ impl Goroutine {
     }
 
     /// Its execution, shared.
-    pub(crate) fn execution(&self) -> &Arc<Execution> {
+    pub(crate) fn execution(&self) -> &Rc<Execution> {
         &self.execution
     }
 
     /// Its execution, to change (copied first if another state shares
     /// it). Each write through [`std::ops::DerefMut`] asks the reference
-    /// count again (an atomic operation): code that changes several
-    /// fields takes this once.
+    /// count again: code that changes several fields takes this once.
     pub(crate) fn execution_mut(&mut self) -> &mut Execution {
-        Arc::make_mut(&mut self.execution)
+        Rc::make_mut(&mut self.execution)
     }
 
     /// True when another goroutine value (of another state) runs this
     /// very execution: it was not changed since that state was copied.
     pub(crate) fn execution_shared(&self) -> bool {
-        Arc::strong_count(&self.execution) > 1
+        Rc::strong_count(&self.execution) > 1
     }
 }
 
@@ -241,7 +249,7 @@ impl std::ops::Deref for Goroutine {
 impl std::ops::DerefMut for Goroutine {
     /// Copies the execution first if another state shares it.
     fn deref_mut(&mut self) -> &mut Execution {
-        Arc::make_mut(&mut self.execution)
+        Rc::make_mut(&mut self.execution)
     }
 }
 
@@ -356,7 +364,7 @@ pub struct State {
     /// Objects, canonically numbered: shared between the states that hold
     /// them unchanged (a step copies them only when it changes one,
     /// through [`State::objects_mut`]).
-    pub objects: Arc<Vec<Object>>,
+    pub objects: Rc<Vec<Object>>,
     /// True once main has returned (the other goroutines keep running).
     pub main_returned: bool,
 }
@@ -380,34 +388,34 @@ impl State {
     /// The objects, to change (copied first if another state shares
     /// them).
     pub(crate) fn objects_mut(&mut self) -> &mut Vec<Object> {
-        if Arc::get_mut(&mut self.objects).is_none() {
+        if Rc::get_mut(&mut self.objects).is_none() {
             // Copied into an emptied buffer this thread kept, when it has
             // one (a step that changes an object copies them all).
             let mut own = SPARE_OBJECTS
                 .with(|s| s.borrow_mut().pop())
                 .unwrap_or_default();
-            assign_objects(Arc::make_mut(&mut own), &self.objects);
+            assign_objects(Rc::make_mut(&mut own), &self.objects);
             self.objects = own;
         }
-        Arc::make_mut(&mut self.objects)
+        Rc::make_mut(&mut self.objects)
     }
 
     /// The objects' buffer, to overwrite: not shared with another state,
     /// holding whatever objects it held last (nothing is copied), for a
     /// decoder to write in place and cut to its length.
     pub(crate) fn objects_to_overwrite(&mut self) -> &mut Vec<Object> {
-        if Arc::get_mut(&mut self.objects).is_none() {
+        if Rc::get_mut(&mut self.objects).is_none() {
             self.objects = SPARE_OBJECTS
                 .with(|s| s.borrow_mut().pop())
                 .unwrap_or_default();
         }
-        Arc::make_mut(&mut self.objects)
+        Rc::make_mut(&mut self.objects)
     }
 
     /// Makes the objects those of `objects` (shared with whoever holds
     /// them); the buffer they replace is kept for a later copy.
-    pub(crate) fn share_objects(&mut self, objects: &Arc<Vec<Object>>) {
-        keep_objects(std::mem::replace(&mut self.objects, Arc::clone(objects)));
+    pub(crate) fn share_objects(&mut self, objects: &Rc<Vec<Object>>) {
+        keep_objects(std::mem::replace(&mut self.objects, Rc::clone(objects)));
     }
 
     /// Adds an object and returns its (temporary, until canonicalised) handle.
@@ -440,24 +448,24 @@ impl State {
     ///
     /// A state given back keeps its goroutines (see [`State::give_back`]):
     /// a goroutine whose execution is the one already there is not copied
-    /// again. Copying a goroutine's execution handle and dropping it are
-    /// two atomic operations, against the count other threads may share,
-    /// and a state's copies are nearly all made from states that differ
-    /// from the one given back in the goroutine or two a step moved.
+    /// again: copying a goroutine's execution handle and dropping it are
+    /// two writes to the count, and a state's copies are nearly all made
+    /// from states that differ from the one given back in the goroutine or
+    /// two a step moved.
     pub(crate) fn copy(&self) -> State {
         let mut out = State::spare_with_goroutines();
         out.globals.extend_from_slice(&self.globals);
         out.goroutines.truncate(self.goroutines.len());
         for (mine, theirs) in out.goroutines.iter_mut().zip(&self.goroutines) {
-            if !Arc::ptr_eq(&mine.execution, &theirs.execution) {
-                mine.execution = Arc::clone(&theirs.execution);
+            if !Rc::ptr_eq(&mine.execution, &theirs.execution) {
+                mine.execution = Rc::clone(&theirs.execution);
             }
             mine.id.clone_from(&theirs.id);
             mine.spawned = theirs.spawned;
         }
         let kept = out.goroutines.len();
         out.goroutines.extend_from_slice(&self.goroutines[kept..]);
-        let emptied = std::mem::replace(&mut out.objects, Arc::clone(&self.objects));
+        let emptied = std::mem::replace(&mut out.objects, Rc::clone(&self.objects));
         keep_objects(emptied);
         out.main_returned = self.main_returned;
         out
@@ -482,19 +490,19 @@ impl State {
         k: usize,
         id: GoroutineId,
         spawned: u32,
-        execution: &Arc<Execution>,
+        execution: &Rc<Execution>,
     ) {
         match self.goroutines.get_mut(k) {
             Some(g) => {
-                if !Arc::ptr_eq(&g.execution, execution) {
-                    g.execution = Arc::clone(execution);
+                if !Rc::ptr_eq(&g.execution, execution) {
+                    g.execution = Rc::clone(execution);
                 }
                 g.id = id;
                 g.spawned = spawned;
             }
             None => self
                 .goroutines
-                .push(Goroutine::sharing(id, spawned, Arc::clone(execution))),
+                .push(Goroutine::sharing(id, spawned, Rc::clone(execution))),
         }
     }
 
@@ -509,8 +517,8 @@ impl State {
     pub(crate) fn give_back(mut self) {
         self.globals.clear();
         // (Otherwise the state holds none, which allocates nothing.)
-        if Arc::get_mut(&mut self.objects).is_none() {
-            self.objects = NO_OBJECTS.with(Arc::clone);
+        if Rc::get_mut(&mut self.objects).is_none() {
+            self.objects = NO_OBJECTS.with(Rc::clone);
         }
         self.main_returned = false;
         SPARE.with(|s| {
@@ -532,17 +540,17 @@ thread_local! {
     static SPARE: std::cell::RefCell<Vec<State>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Emptied objects' buffers no state shares, kept for the next
     /// [`State::objects_mut`] that must copy ([`SPARE_STATES`] at most).
-    static SPARE_OBJECTS: std::cell::RefCell<Vec<Arc<Vec<Object>>>> =
+    static SPARE_OBJECTS: std::cell::RefCell<Vec<Rc<Vec<Object>>>> =
         const { std::cell::RefCell::new(Vec::new()) };
     /// No objects, shared: what a state given back holds when its objects
     /// were shared.
-    static NO_OBJECTS: Arc<Vec<Object>> = Arc::new(Vec::new());
+    static NO_OBJECTS: Rc<Vec<Object>> = Rc::new(Vec::new());
 }
 
 /// Keeps `objects`, a state's no longer used, for a later copy to
 /// overwrite ([`assign_objects`]) when no other state shares them.
-fn keep_objects(mut objects: Arc<Vec<Object>>) {
-    let Some(buffer) = Arc::get_mut(&mut objects) else {
+fn keep_objects(mut objects: Rc<Vec<Object>>) {
+    let Some(buffer) = Rc::get_mut(&mut objects) else {
         return;
     };
     if buffer.capacity() == 0 {
@@ -578,7 +586,7 @@ pub(crate) fn forget_spare_states() {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
+    use std::rc::Rc;
 
     use super::{GoroutineId, Object};
     use crate::semantics::{enabled, initial_state, step, Transition};
@@ -616,10 +624,10 @@ mod tests {
             let next = step(&prog, &state, &t).state;
             if value_of_y(&next.objects) == Value::Int(0) {
                 // The reader.
-                assert!(Arc::ptr_eq(&next.objects, &state.objects));
+                assert!(Rc::ptr_eq(&next.objects, &state.objects));
                 shared += 1;
             } else {
-                assert!(!Arc::ptr_eq(&next.objects, &state.objects));
+                assert!(!Rc::ptr_eq(&next.objects, &state.objects));
                 assert_eq!(value_of_y(&next.objects), Value::Int(1));
                 copied += 1;
             }
@@ -664,7 +672,7 @@ mod tests {
                 let copy = b.copy();
                 assert_eq!(&copy, b);
                 for (x, y) in copy.goroutines.iter().zip(&b.goroutines) {
-                    assert!(Arc::ptr_eq(x.execution(), y.execution()));
+                    assert!(Rc::ptr_eq(x.execution(), y.execution()));
                     assert_eq!((&x.id, x.spawned), (&y.id, y.spawned));
                 }
                 copy.give_back();
@@ -677,7 +685,7 @@ mod tests {
                 filled.goroutines.truncate(b.goroutines.len());
                 assert_eq!(filled.goroutines, b.goroutines);
                 for (x, y) in filled.goroutines.iter().zip(&b.goroutines) {
-                    assert!(Arc::ptr_eq(x.execution(), y.execution()));
+                    assert!(Rc::ptr_eq(x.execution(), y.execution()));
                 }
                 filled.give_back();
             }
