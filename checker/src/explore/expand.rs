@@ -532,9 +532,11 @@ thread_local! {
 }
 
 /// Frees this thread's encoding buffer (at the end of a search: it is as
-/// large as the largest node's successors).
+/// large as the largest node's successors), and the node it kept for
+/// itself, if the search stopped before expanding it ([`keep_here`]).
 pub(super) fn forget_encoded() {
     ENCODED.take();
+    HERE.set(None);
 }
 
 /// Records in `bugs` each bug of `local` (found in one node) that no
