@@ -639,9 +639,18 @@ const WHOLE: usize = 1 << 12;
 /// this thread decoded last (its parent's, when a step left every object
 /// as it was) copies that one's bytes instead of encoding it again
 /// ([`Whole::shared_bytes`]).
+///
+/// The slots hold positions in `kept` (one more: 0 is an empty slot), so
+/// that the table is zeroed memory, which the allocator hands over
+/// without writing it: the table of the executions themselves (128 KB)
+/// was written and freed by every search on every thread, some 0.1 ms,
+/// a tenth of a small search (indexer(8) in the bench).
 #[derive(Default)]
 struct Whole {
-    slots: Vec<Option<WholeSlot>>,
+    slots: Vec<u32>,
+    /// The executions kept, each in the slot that holds its position.
+    kept: Vec<WholeSlot>,
+    /// Where each execution kept is in `kept`, by its address.
     by_address: rustc_hash::FxHashMap<usize, usize>,
     scratch: Vec<u8>,
     shared: Vec<Option<SharedSlot>>,
@@ -660,22 +669,38 @@ type SharedSlot = (u64, Box<[u8]>, Option<OwnedShared>);
 const SHARED: usize = 1 << 4;
 
 impl Whole {
+    /// The slot of the executions whose bytes hash to `hash`.
     fn slot(&mut self, hash: u64) -> usize {
         if self.slots.is_empty() {
-            self.slots = vec![None; WHOLE];
+            self.slots = vec![0; WHOLE];
         }
         (hash as usize) & (WHOLE - 1)
     }
 
-    /// Keeps `execution`, whose bytes are `bytes`, in its slot.
+    /// The execution kept in slot `i`, if any: its position in `kept`.
+    fn kept_in(&self, i: usize) -> Option<usize> {
+        (self.slots[i] as usize).checked_sub(1)
+    }
+
+    /// Keeps `execution`, whose bytes are `bytes`, in its slot, in place
+    /// of the one kept there; returns its position in `kept`.
     fn keep(&mut self, hash: u64, bytes: &[u8], execution: &Rc<Execution>) -> usize {
         let i = self.slot(hash);
-        if let Some((_, _, old)) = &self.slots[i] {
-            self.by_address.remove(&(Rc::as_ptr(old) as usize));
-        }
-        self.by_address.insert(Rc::as_ptr(execution) as usize, i);
-        self.slots[i] = Some((hash, bytes.into(), Rc::clone(execution)));
-        i
+        let entry = (hash, bytes.into(), Rc::clone(execution));
+        let at = match self.kept_in(i) {
+            Some(at) => {
+                let old = std::mem::replace(&mut self.kept[at], entry);
+                self.by_address.remove(&(Rc::as_ptr(&old.2) as usize));
+                at
+            }
+            None => {
+                self.kept.push(entry);
+                self.slots[i] = self.kept.len() as u32;
+                self.kept.len() - 1
+            }
+        };
+        self.by_address.insert(Rc::as_ptr(execution) as usize, at);
+        at
     }
 
     /// Puts the shared part encoded as `bytes` into `state` (emptied).
@@ -726,15 +751,14 @@ impl Whole {
     fn execution_of(&mut self, bytes: &[u8]) -> &Rc<Execution> {
         let hash = xxhash_rust::xxh3::xxh3_64(bytes);
         let i = self.slot(hash);
-        let hit = matches!(&self.slots[i], Some((h, b, _)) if *h == hash && **b == *bytes);
-        if !hit {
+        let hit = self
+            .kept_in(i)
+            .filter(|&at| matches!(&self.kept[at], (h, b, _) if *h == hash && **b == *bytes));
+        let at = hit.unwrap_or_else(|| {
             let execution = Rc::new(decode_execution(bytes));
-            self.keep(hash, bytes, &execution);
-        }
-        match &self.slots[i] {
-            Some((_, _, e)) => e,
-            None => unreachable!("internal weft bug: an execution's slot is empty"),
-        }
+            self.keep(hash, bytes, &execution)
+        });
+        &self.kept[at].2
     }
 
     /// The bytes of `execution`.
@@ -752,10 +776,7 @@ impl Whole {
                 self.scratch = scratch;
                 i
             });
-        match &self.slots[at] {
-            Some((_, bytes, _)) => bytes,
-            None => unreachable!("internal weft bug: an execution's slot is empty"),
-        }
+        &self.kept[at].1
     }
 }
 
