@@ -508,3 +508,48 @@ fn append_and_lookup_races_are_at_their_go_statements() {
         );
     }
 }
+
+/// A map with string keys: weft follows none of its keys, but two
+/// goroutines writing it at once are Go's `concurrent map writes`, and the
+/// unlocked write against the locked lookup a race, each at its Go line.
+#[test]
+fn a_map_with_string_keys_races_at_its_go_statements() {
+    let o = weft(&[
+        "check",
+        "--format",
+        "json",
+        "scenarios/go/c-map-string-keys-race.go",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let report: Value =
+        serde_json::from_str(out.lines().next().expect("a report line")).expect("JSON");
+    let at = |v: &Value| (v["line"].as_u64().unwrap_or(0), v["text"].clone());
+    let bugs: Vec<&Value> = report["bugs"].as_array().into_iter().flatten().collect();
+    let find = |prefix: &str| {
+        *bugs
+            .iter()
+            .find(|b| b["message"].as_str().is_some_and(|m| m.starts_with(prefix)))
+            .unwrap_or_else(|| panic!("{prefix}: {bugs:?}"))
+    };
+    let writes = find("concurrent map writes");
+    assert_eq!(
+        at(&writes["location"]),
+        (17, "r.sessions[name] = id".into())
+    );
+    // (Both writes are at that statement: no other location to relate.)
+    assert!(
+        writes["related"]
+            .as_array()
+            .is_none_or(|r| r.iter().all(|l| l["line"] == 17)),
+        "{writes}"
+    );
+    let read = find("concurrent map read and map write");
+    let mut lines = [at(&read["location"]).0, at(&read["related"][0]).0];
+    lines.sort_unstable();
+    assert_eq!(lines, [17, 23], "{read}");
+    // The fix, every access under the lock, is clean.
+    let o = weft(&["check", "scenarios/go/c-map-string-keys.go"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("verified"));
+}

@@ -182,9 +182,15 @@ impl Importer<'_> {
                 let (Some(m), Some(k)) = (arg(0), arg(1)) else {
                     return Err(self.unsupported(call, "delete"));
                 };
+                let key = k;
                 let m = self.expr(m)?;
                 let k = self.expr(k)?;
-                if m.untracked || k.untracked || m.kind != Kind::Map {
+                if let (Kind::Map { tracked_keys }, false, true) =
+                    (m.kind, m.untracked, k.untracked)
+                {
+                    return self.untracked_key_delete(call, &m.text, tracked_keys, key, stmt, em);
+                }
+                if m.untracked || k.untracked || !matches!(m.kind, Kind::Map { .. }) {
                     return Err(self.unsupported(call, "delete on data weft does not track"));
                 }
                 em.leaf(&format!("Delete({}, {})", q(&m.text), lit(&k.text)), at);
@@ -208,8 +214,8 @@ impl Importer<'_> {
                     em.leaf(&format!("Chan({}, {cap}{elem_arg})", q(&name)), at);
                     return Ok(());
                 }
-                if tys.starts_with("map[") {
-                    obj!(Kind::Map, "Map");
+                if let Some(kind @ Kind::Map { .. }) = self.kind_of(&tys) {
+                    obj!(kind, "Map");
                 }
                 if let Some(Kind::Slice { elem, array: false }) = self.kind_of(&tys) {
                     let len = self.size_arg(arg(1), "a slice length weft cannot follow")?;
@@ -856,7 +862,7 @@ impl Importer<'_> {
             match k.kind() {
                 "identifier"
                     if self.scope.get(self.text(k)).is_some_and(|b| {
-                        b.shared || b.kind == Kind::Map || b.kind == Kind::Ptr
+                        b.shared || matches!(b.kind, Kind::Map { .. } | Kind::Ptr)
                     }) =>
                 {
                     return true;

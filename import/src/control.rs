@@ -153,7 +153,20 @@ impl Importer<'_> {
         }
         let (vk, valk) = match over.kind {
             Kind::Chan { elem } => (elem.kind(), Kind::Untracked),
-            Kind::Map => (Kind::Int, Kind::Int),
+            Kind::Map { tracked_keys: true } => (Kind::Int, Kind::Int),
+            Kind::Map {
+                tracked_keys: false,
+            } => {
+                return Err(self.unsupported_with(
+                    right,
+                    &format!(
+                        "range over `{}`, a map whose keys weft does not track",
+                        self.text(right)
+                    ),
+                    "weft keeps each access of a map with string (or other untracked) keys, but \
+                     not its entries, so it cannot say how often the loop runs; use integer keys",
+                ))
+            }
             Kind::Slice { elem, .. } => (Kind::Int, elem.kind()),
             Kind::Int => (Kind::Int, Kind::Untracked),
             _ => {

@@ -129,10 +129,16 @@ impl Importer<'_> {
                 {
                     return Ok(Ex::value(format!("{}[{}]", o.text, i.text), elem.kind()));
                 }
-                if o.untracked || o.kind != Kind::Map {
+                let Kind::Map { tracked_keys } = o.kind else {
+                    return Ok(Ex::untracked(&text));
+                };
+                if o.untracked {
                     return Ok(Ex::untracked(&text));
                 }
-                if i.untracked {
+                if i.untracked || !tracked_keys {
+                    // The map is still read (`crate::maps`).
+                    let read = format!("{}[{}]", o.text, crate::maps::UNTRACKED_KEY);
+                    self.hoist_map_read(&read, n);
                     return Ok(Ex::untracked(&text));
                 }
                 Ok(Ex::value(format!("{}[{}]", o.text, i.text), Kind::Int))
@@ -334,6 +340,15 @@ impl Importer<'_> {
             "len" | "cap" if args.len() == 1 => {
                 let a = self.expr(args[0])?;
                 if a.untracked || a.kind.is_value() {
+                    return Ok(Ex::untracked(&text));
+                }
+                if a.kind
+                    == (Kind::Map {
+                        tracked_keys: false,
+                    })
+                {
+                    // Its entries are not followed; the map is still read.
+                    self.hoist_map_read(&format!("len({})", a.text), n);
                     return Ok(Ex::untracked(&text));
                 }
                 return Ok(Ex::value(format!("{fname}({})", a.text), Kind::Int));

@@ -242,9 +242,9 @@ impl Importer<'_> {
         let at = self.span(stmt);
         let tys = self.text(ty).to_string();
         match self.kind_of(&tys) {
-            Some(Kind::Map) => {
+            Some(kind @ Kind::Map { .. }) => {
                 em.leaf(&format!("Map({})", q(name)), at);
-                self.declare(name, Kind::Map);
+                self.declare(name, kind);
                 true
             }
             Some(kind @ Kind::Slice { elem, array: false }) => {
@@ -282,7 +282,7 @@ impl Importer<'_> {
             return Err(self.unsupported(index, "this lookup"));
         };
         let me = self.expr(m)?;
-        if me.kind != Kind::Map || me.untracked {
+        if !matches!(me.kind, Kind::Map { .. }) || me.untracked {
             return Err(self.unsupported_with(
                 index,
                 &format!("the comma-ok lookup `{}`", self.text(index)),
@@ -291,10 +291,24 @@ impl Importer<'_> {
             ));
         }
         let ke = self.expr(k)?;
-        if ke.untracked {
-            // A key weft does not track (a string): the map is still read,
-            // and both results are untracked data.
-            self.untracked_reads(index, stmt, em)?;
+        if ke.untracked
+            || me.kind
+                == (Kind::Map {
+                    tracked_keys: false,
+                })
+        {
+            // A key weft does not track (a string): the map is still read
+            // (`crate::maps`), and both results are untracked data.
+            self.untracked_reads(k, stmt, em)?;
+            let t = self.temp("read", Kind::Int);
+            em.leaf(
+                &format!(
+                    "Let({}, {})",
+                    q(&t),
+                    q(&format!("{}[{}]", me.text, crate::maps::UNTRACKED_KEY))
+                ),
+                self.span(stmt),
+            );
             self.note(
                 index,
                 format!(

@@ -20,6 +20,7 @@ mod control;
 mod emit;
 mod expr;
 mod grow;
+mod maps;
 mod records;
 mod scan;
 mod scope;

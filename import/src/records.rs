@@ -59,6 +59,14 @@ impl Importer<'_> {
         if let Some(ty) = self.struct_index(base) {
             return Some(Kind::Record { ty, value: !ptr });
         }
+        // A map's keys are followed unless their type (named types
+        // resolved) is one whose values weft does not track.
+        if let Some(rest) = t.strip_prefix("map[") {
+            let key = crate::scope::map_key(rest).and_then(|k| self.kind_of(k));
+            return Some(Kind::Map {
+                tracked_keys: key != Some(Kind::Untracked),
+            });
+        }
         // `[]T` and `[n]T` (the length is the caller's: `make`'s argument
         // or the array's constant).
         if let Some(rest) = t.strip_prefix('[') {
@@ -258,7 +266,7 @@ impl Importer<'_> {
             Kind::Cancel => "context.CancelFunc".into(),
             Kind::Timer => "*time.Timer".into(),
             Kind::Ticker => "*time.Ticker".into(),
-            Kind::Map => "map[int]int".into(),
+            Kind::Map { .. } => "map[int]int".into(),
             Kind::Int | Kind::AtomicInt => "int".into(),
             Kind::Bool => "bool".into(),
             Kind::Ptr => "*int".into(),
@@ -469,6 +477,10 @@ impl Importer<'_> {
                     ) {
                         continue; // `mu: sync.Mutex{}`: the zero value New makes.
                     }
+                    if let Some(made) = self.field_container(v, &name)? {
+                        out.push(format!("{}: {}", q(&name), q(&made)));
+                        continue;
+                    }
                     return Err(self.unsupported_with(
                         v,
                         "a struct value inside a struct literal",
@@ -494,6 +506,52 @@ impl Importer<'_> {
         Ok(Some((ty, fields, value)))
     }
 
+    /// A map or slice literal `v` as field `field`'s value in a struct
+    /// literal: an empty one is made before the statement, as `make` makes
+    /// it, into a temporary (returned); one with entries or elements is
+    /// refused, by name. `None` when `v` is not a map or slice literal (a
+    /// struct value: the caller refuses it).
+    fn field_container(&mut self, v: Node, field: &str) -> Result<Option<String>, Fail> {
+        let Some(ty) = v.child_by_field_name("type") else {
+            return Ok(None);
+        };
+        let tys = self.text(ty).to_string();
+        let kind = self.kind_of(&tys);
+        let what = match kind {
+            Some(Kind::Map { .. }) => "a map literal with entries",
+            Some(Kind::Slice { array: false, .. }) => "a slice literal with elements",
+            _ => return Ok(None),
+        };
+        let empty = v
+            .child_by_field_name("body")
+            .is_none_or(|b| b.named_child_count() == 0);
+        if !empty {
+            return Err(self.unsupported_with(
+                v,
+                &format!("{what} inside a struct literal"),
+                &format!(
+                    "start `{field}` empty (`make({tys})` or `{tys}{{}}`) and set its entries \
+                     after the literal"
+                ),
+            ));
+        }
+        let made = match kind {
+            Some(kind @ Kind::Map { .. }) => {
+                let t = self.temp(&format!("{field}_made"), kind);
+                self.hoist(format!("Map({})", q(&t)), v);
+                t
+            }
+            Some(kind @ Kind::Slice { elem, array: false }) => {
+                let t = self.temp(&format!("{field}_made"), kind);
+                let elem = q(&self.elem_type(elem));
+                self.hoist(format!("Slice({}, {elem}, 0)", q(&t)), v);
+                t
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(made))
+    }
+
     /// Binds `name` to a new record when `v` is a struct literal or
     /// `new(T)`: writes `New` and declares it; `false` when `v` is not one.
     pub fn bind_new(
@@ -503,7 +561,7 @@ impl Importer<'_> {
         stmt: Node,
         em: &mut Emitter,
     ) -> Result<bool, Fail> {
-        if self.bind_empty(name, v, stmt, em) {
+        if self.bind_empty(name, v, stmt, em) || self.bind_map_literal(name, v, stmt, em)? {
             return Ok(true);
         }
         let Some((ty, fields, value)) = self.record_lit(v)? else {

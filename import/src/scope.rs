@@ -31,8 +31,16 @@ pub enum Kind {
     StopFunc,
     /// `*time.Ticker`.
     Ticker,
-    /// A map with tracked keys and values.
-    Map,
+    /// A map. Its values are integers (weft's maps are `map[int]int`).
+    /// `tracked_keys`: its key type is one weft follows (an integer, a
+    /// bool, a pointer); else (a string, a float, an interface) the keys are
+    /// data weft does not track, and so is everything read from the map:
+    /// each access is still kept, as an access of the map (a race, a
+    /// concurrent map write, a write to a nil map), but no entry is.
+    Map {
+        /// The key type is one weft follows.
+        tracked_keys: bool,
+    },
     /// An integer value (a local, or a shared variable when `shared`).
     Int,
     /// A boolean value.
@@ -118,7 +126,7 @@ impl SliceElem {
             | Kind::Timer
             | Kind::StopFunc
             | Kind::Ticker
-            | Kind::Map
+            | Kind::Map { .. }
             | Kind::Ptr
             | Kind::AtomicInt
             | Kind::Recovered
@@ -202,7 +210,7 @@ impl Kind {
             Kind::Timer => "a *time.Timer",
             Kind::StopFunc => "a context.AfterFunc stop function",
             Kind::Ticker => "a *time.Ticker",
-            Kind::Map => "a map",
+            Kind::Map { .. } => "a map",
             Kind::Int => "an integer",
             Kind::Bool => "a bool",
             Kind::Ptr => "a pointer",
@@ -292,8 +300,12 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
             elem: elem_of(rest),
         });
     }
-    if t.starts_with("map[") {
-        return Some(Kind::Map);
+    if let Some(rest) = t.strip_prefix("map[") {
+        return Some(Kind::Map {
+            // (A key of a type this function does not know, a struct of
+            // the file, is followed as before.)
+            tracked_keys: map_key(rest).and_then(kind_of_type) != Some(Kind::Untracked),
+        });
     }
     if t.starts_with("func(") {
         return Some(Kind::Func { ret: Elem::Other });
@@ -325,6 +337,25 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
         }
         _ => return None,
     })
+}
+
+/// The key type of a map type, from the text after its `map[`: up to the
+/// `]` that closes it (`map[[2]int]bool` has the key `[2]int`).
+pub fn map_key(rest: &str) -> Option<&str> {
+    let mut depth = 1usize;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(rest[..i].trim());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The tracked-ness of a channel's element type.

@@ -136,6 +136,9 @@ impl Importer<'_> {
                 } else {
                     "-"
                 };
+                if self.untracked_key_write(t, None, true, n, em)? {
+                    return Ok(());
+                }
                 let target = self.expr(t)?;
                 if target.untracked {
                     self.note(
@@ -329,6 +332,20 @@ impl Importer<'_> {
         }
         if t.kind() != "identifier" {
             if kind == Kind::Untracked {
+                // A field or an element weft follows keeps what it held
+                // if the write were dropped: refused, as for a name below.
+                let e = self.expr(t)?;
+                if !e.untracked && e.kind != Kind::Untracked {
+                    return Err(self.unsupported_with(
+                        stmt,
+                        &format!("assigning untracked data to `{name}`"),
+                        &format!(
+                            "weft follows `{name}` ({}); the value assigned is data it cannot \
+                             follow",
+                            e.kind.describe()
+                        ),
+                    ));
+                }
                 return Ok(None);
             }
             let e = self.expr(t)?;
@@ -452,6 +469,12 @@ impl Importer<'_> {
             }
             if rv.kind() == "call_expression" && !self.is_value_call(rv) {
                 if let [l] = lefts.as_slice() {
+                    // `m[name] = f()`: the call, then the map's write.
+                    if self.untracked_key_of(*l)?.is_some() {
+                        self.call(rv, &[], false, n, em)?;
+                        self.untracked_key_write(*l, None, false, n, em)?;
+                        return Ok(());
+                    }
                     if self.is_record_field(*l) {
                         return self.call_into_field(rv, *l, n, em);
                     }
@@ -479,6 +502,10 @@ impl Importer<'_> {
             return Err(self.unsupported(n, "this multiple assignment"));
         }
         for (t, v) in lefts.iter().zip(rights.iter()) {
+            let reads = !matches!(op.as_str(), "=" | ":=");
+            if self.untracked_key_write(*t, Some(*v), reads, n, em)? {
+                continue;
+            }
             let name = self.text(*t).to_string();
             if declare
                 && t.kind() == "identifier"
@@ -831,7 +858,7 @@ impl Importer<'_> {
                         format!("Let(name: {}, value: \"nil\", type: {t})", q(&nm))
                     }
                 }
-                Kind::Map => {
+                Kind::Map { .. } => {
                     return Err(self.unsupported_with(
                         spec,
                         "a nil map",

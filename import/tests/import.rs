@@ -821,3 +821,154 @@ fn after_func_callbacks_weft_cannot_follow_are_refused_where_they_are() {
     assert_eq!(e[0].0, 7, "{e:?}");
     assert!(e[0].2.contains("a context weft cannot follow"), "{e:?}");
 }
+
+#[test]
+fn a_map_with_string_keys_keeps_every_access_and_follows_no_entry() {
+    let i = one(concat!(
+        "package main\n",
+        "type R struct {\n\tm map[string]int\n}\n",
+        "func main() {\n",
+        "\tr := &R{m: make(map[string]int)}\n",
+        "\tname := \"a\"\n",
+        "\tr.m[name] = 1\n",
+        "\tr.m[name]++\n",
+        "\tif r.m[\"b\"] > 0 || len(r.m) > 1 {\n\t\tpanic(\"x\")\n\t}\n",
+        "\tdelete(r.m, name)\n",
+        "}\n",
+    ));
+    let key = "-9223372036854775807";
+    for want in [
+        format!("Set(\"r.m[{key}]\", 0),  // go: t.go:8"),
+        // `++` reads the map, then writes it.
+        format!("\"r.m[{key}]\"),  // go: t.go:9"),
+        format!("Set(\"r.m[{key}]\", 0),  // go: t.go:9"),
+        // A lookup and `len` are reads of the map before the statement,
+        // and the condition they make is a choice.
+        format!("\"r.m[{key}]\"),  // go: t.go:10"),
+        "\"len(r.m)\"),  // go: t.go:10".to_string(),
+        "Either([[  // go: t.go:10".to_string(),
+        format!("Delete(\"r.m\", {key}),  // go: t.go:13"),
+    ] {
+        assert!(i.text.contains(&want), "{want}\n{}", i.text);
+    }
+    let noted: Vec<&str> = i.abstractions.iter().map(|a| a.what.as_str()).collect();
+    assert!(
+        noted
+            .iter()
+            .any(|w| w.contains("`r.m[name] = 1` writes the map at a key weft does not track")),
+        "{noted:?}"
+    );
+    assert!(
+        noted
+            .iter()
+            .any(|w| w.contains("`delete(r.m, name)` deletes at a key")),
+        "{noted:?}"
+    );
+}
+
+#[test]
+fn what_a_map_of_followed_entries_cannot_follow_is_refused_where_it_is() {
+    let e = errors(
+        concat!(
+            "package main\n",
+            "func main() {\n",
+            "\tm := map[string]int{}\n",
+            "\tfor k := range m {\n\t\t_ = k\n\t}\n",
+            "\tn := map[int]int{}\n",
+            "\tk := len(\"ab\")\n",
+            "\tn[k] = 1\n",
+            "\tdelete(n, k)\n",
+            "}\n",
+        ),
+        &Options::default(),
+    );
+    assert!(
+        e.iter().any(|(l, c, m)| (*l, *c) == (4, 17)
+            && m == "cannot import range over `m`, a map whose keys weft does not track"),
+        "{e:?}"
+    );
+    assert!(
+        e.iter().any(|(l, _, m)| *l == 9
+            && m.contains("a write with a key weft does not track into a map whose entries")),
+        "{e:?}"
+    );
+    assert!(
+        e.iter().any(|(l, _, m)| *l == 10
+            && m.contains("a delete with a key weft does not track from a map whose entries")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_field_weft_follows_is_never_left_holding_what_an_untracked_write_dropped() {
+    // Go: the field holds the map `l` (and `x.m[3] = 4` does not panic),
+    // and `x.n` the length; weft would keep nil and 0.
+    let e = errors(
+        concat!(
+            "package main\n",
+            "type S struct {\n\tm map[int]int\n\tn int\n}\n",
+            "func main() {\n",
+            "\tx := &S{}\n",
+            "\tl := map[int]int{1: len(\"ab\")}\n",
+            "\tx.m = l\n",
+            "\tx.n = len(\"ab\")\n",
+            "\tx.m[3] = 4\n",
+            "}\n",
+        ),
+        &Options::default(),
+    );
+    for (line, what) in [(9, "`x.m`"), (10, "`x.n`")] {
+        assert!(
+            e.iter().any(|(l, c, m)| (*l, *c) == (line, 2)
+                && *m == format!("cannot import assigning untracked data to {what}")),
+            "{line}: {e:?}"
+        );
+    }
+}
+
+#[test]
+fn map_and_slice_literals_are_made_when_weft_follows_them_and_named_when_refused() {
+    let i = one(concat!(
+        "package main\n",
+        "type S struct {\n\tm map[int]int\n\txs []int\n}\n",
+        "const k = 3\n",
+        "func main() {\n",
+        "\tx := &S{m: map[int]int{}, xs: []int{}}\n",
+        "\tl := map[int]int{1: 2, k: -4}\n",
+        "\tx.m = l\n",
+        "}\n",
+    ));
+    for want in [
+        "Map(\"m_made1\"),  // go: t.go:8",
+        "Slice(\"xs_made2\", \"int\", 0),  // go: t.go:8",
+        "New(\"x\", \"S\", {\"m\": \"m_made1\", \"xs\": \"xs_made2\"}),  // go: t.go:8",
+        "Map(\"l\"),  // go: t.go:9",
+        "Set(\"l[1]\", 2),  // go: t.go:9",
+        "Set(\"l[k]\", -4),  // go: t.go:9",
+        "Set(\"x.m\", \"l\"),  // go: t.go:10",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    let e = errors(
+        concat!(
+            "package main\n",
+            "type S struct {\n\tm map[int]int\n\txs []int\n}\n",
+            "func main() {\n",
+            "\tx := &S{m: map[int]int{1: 2}}\n",
+            "\ty := &S{xs: []int{1}}\n",
+            "\t_, _ = x, y\n",
+            "}\n",
+        ),
+        &Options::default(),
+    );
+    assert!(
+        e.iter().any(|(l, c, m)| (*l, *c) == (7, 13)
+            && m == "cannot import a map literal with entries inside a struct literal"),
+        "{e:?}"
+    );
+    assert!(
+        e.iter().any(|(l, c, m)| (*l, *c) == (8, 14)
+            && m == "cannot import a slice literal with elements inside a struct literal"),
+        "{e:?}"
+    );
+}
