@@ -179,6 +179,11 @@ pub struct Importer<'a> {
     pub used_consts: BTreeSet<String>,
     /// Errors so far.
     pub diags: Vec<Diagnostic>,
+    /// Names the current function's failed statements would have declared
+    /// (`c := &T{...}` refused): a later statement that fails and names one
+    /// reports nothing, since its error would follow from the first (a
+    /// call `c.M()` on an unknown `c` is no unknown call).
+    pub unimported: HashSet<String>,
     /// Abstractions so far.
     pub notes: Vec<Abstraction>,
     /// Locals of the current function shared with a closure that assigns
@@ -698,6 +703,7 @@ fn import_one(
         depth: 0,
         used_consts: BTreeSet::new(),
         diags: Vec::new(),
+        unimported: HashSet::new(),
         notes: Vec::new(),
         shared: HashSet::new(),
         wanted: Vec::new(),

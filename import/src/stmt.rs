@@ -52,6 +52,7 @@ impl Importer<'_> {
             return;
         };
         self.shared = scan::shared_locals(self.src, body, self.per_loop_vars);
+        self.unimported.clear();
         self.block(body, em);
     }
 
@@ -79,8 +80,37 @@ impl Importer<'_> {
             return;
         }
         if let Err(d) = self.stmt(s, em, None) {
-            self.diags.push(*d);
+            if !self.names_unimported(s, d.span) {
+                self.diags.push(*d);
+            }
+            self.unimported.extend(declared_names(self.src, s));
         }
+    }
+
+    /// Whether the error at `at`, in statement `s`, underlines a name an
+    /// earlier failed statement of the function would have declared, and
+    /// that nothing declared since (an error elsewhere, such as a called
+    /// function's signature, is its own).
+    fn names_unimported(&self, s: Node, at: weft_models::span::Span) -> bool {
+        if self.unimported.is_empty() {
+            return false;
+        }
+        let within = |n: Node| {
+            let r = n.byte_range();
+            r.start >= at.start as usize && r.end <= at.end as usize
+        };
+        let mut stack = vec![s];
+        while let Some(k) = stack.pop() {
+            if k.kind() == "identifier" && within(k) {
+                let name = self.text(k);
+                if self.unimported.contains(name) && self.scope.get(name).is_none() {
+                    return true;
+                }
+            }
+            let mut c = k.walk();
+            stack.extend(k.named_children(&mut c));
+        }
+        false
     }
 
     /// The statements of the block in field `field` of `n`.
@@ -999,4 +1029,38 @@ impl Importer<'_> {
         self.scope.pop();
         Ok(())
     }
+}
+
+/// The names statement `s` declares: the left side of `:=`, and the names
+/// of a `var` declaration.
+fn declared_names(src: &str, s: Node) -> Vec<String> {
+    let text = |n: Node| src.get(n.byte_range()).unwrap_or("").to_string();
+    let mut names = Vec::new();
+    match s.kind() {
+        "short_var_declaration" => {
+            if let Some(l) = s.child_by_field_name("left") {
+                let mut c = l.walk();
+                names.extend(
+                    l.named_children(&mut c)
+                        .filter(|n| n.kind() == "identifier")
+                        .map(text),
+                );
+            }
+        }
+        "var_declaration" => {
+            // `var x = ...` and `var ( x = ...; y = ... )`.
+            let mut specs = vec![s];
+            while let Some(k) = specs.pop() {
+                if k.kind() == "var_spec" {
+                    let mut c = k.walk();
+                    names.extend(k.children_by_field_name("name", &mut c).map(text));
+                    continue;
+                }
+                let mut c = k.walk();
+                specs.extend(k.named_children(&mut c));
+            }
+        }
+        _ => {}
+    }
+    names
 }

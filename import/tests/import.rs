@@ -972,3 +972,36 @@ fn map_and_slice_literals_are_made_when_weft_follows_them_and_named_when_refused
         "{e:?}"
     );
 }
+
+#[test]
+fn a_refused_declaration_is_reported_once_not_at_every_use_of_its_name() {
+    let e = errors(
+        concat!(
+            "package main\n",
+            "type C struct {\n\tm map[int]int\n}\n",
+            "func (c *C) get() int {\n\treturn c.m[1]\n}\n",
+            "func main() {\n",
+            "\tc := &C{m: map[int]int{1: 2}}\n",
+            "\tdone := make(chan bool)\n",
+            "\tgo func() {\n\t\t_ = c.get()\n\t\tdone <- true\n\t}()\n",
+            "\t_ = c.get()\n",
+            "\t<-done\n",
+            "\tgoto end\n",
+            "end:\n",
+            "}\n",
+        ),
+        &Options::default(),
+    );
+    // The declaration's error, and the independent `goto`; not the calls
+    // of `c.get`, which would be imported were `c` declared.
+    assert!(
+        e.iter()
+            .any(|(l, _, m)| *l == 9 && m.contains("a map literal with entries")),
+        "{e:?}"
+    );
+    assert!(
+        e.iter().any(|(l, _, m)| *l == 17 && m.contains("goto")),
+        "{e:?}"
+    );
+    assert!(!e.iter().any(|(_, _, m)| m.contains("c.get")), "{e:?}");
+}
