@@ -553,3 +553,78 @@ fn a_map_with_string_keys_races_at_its_go_statements() {
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stdout).contains("verified"));
 }
+
+/// A counterexample that goes through a choice the import made for data
+/// weft does not track (`if err != nil` on an untracked error) names it
+/// under the bug, the same in text, JSON, SARIF and the review page; one
+/// that goes through none names nothing.
+#[test]
+fn a_counterexample_through_an_untracked_choice_says_so_in_every_format() {
+    let name = "scenarios/go/s-kubernetes-5316.go";
+    let what = "the condition `err != nil` reads data weft does not track: both ways are explored";
+    let o = weft(&["check", "--format", "json", name]);
+    let report: Value = serde_json::from_str(
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .next()
+            .expect("a report line"),
+    )
+    .expect("JSON");
+    let bugs = report["bugs"].as_array().expect("bugs");
+    // Both leaks need `err` to be one way or the other: each names it.
+    assert_eq!(bugs.len(), 2, "{report}");
+    for b in bugs {
+        assert_eq!(
+            b["abstractions"],
+            serde_json::json!([{ "line": 23, "col": 27, "what": what }]),
+            "{b}"
+        );
+    }
+    let text = String::from_utf8_lossy(&weft(&["check", name]).stdout).into_owned();
+    assert_eq!(
+        text.matches("⚠ through data weft does not track (the Go import's over-approximations): Go may never take this run:").count(),
+        2,
+        "{text}"
+    );
+    assert!(text.contains(&format!("23:27 {what}")), "{text}");
+    let sarif: Value =
+        serde_json::from_slice(&weft(&["check", "--format", "sarif", name]).stdout).expect("sarif");
+    let message = sarif["runs"][0]["results"][0]["message"]["text"]
+        .as_str()
+        .unwrap_or("");
+    assert!(message.contains(&format!("\n  23:27 {what}")), "{message}");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("weft-go-abstractions");
+    let o = weft(&["check", "--html", &dir.display().to_string(), name]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = std::fs::read_to_string(dir.join("s-kubernetes-5316.html")).expect("page");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        page.contains("<ul class=\"why abstractions\">"),
+        "the page lists them"
+    );
+    assert!(
+        page.contains("23:27 the condition `err != nil`"),
+        "the page names it"
+    );
+    // A race on a map with string keys needs no choice: nothing is named
+    // (the notes that only drop data do not count).
+    let o = weft(&[
+        "check",
+        "--format",
+        "json",
+        "scenarios/go/c-map-string-keys-race.go",
+    ]);
+    let report: Value = serde_json::from_str(
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .next()
+            .expect("a report line"),
+    )
+    .expect("JSON");
+    let bugs = report["bugs"].as_array().expect("bugs");
+    assert!(!bugs.is_empty());
+    assert!(
+        bugs.iter().all(|b| b.get("abstractions").is_none()),
+        "{report}"
+    );
+}

@@ -597,7 +597,7 @@ impl Importer<'_> {
                 self.target(*t, Kind::Untracked, declare, stmt)?;
             }
             self.shared_reads(&args, stmt, em)?;
-            self.note(
+            self.note_divergent(
                 call,
                 format!("`{fname}(...)` is not in the file: assumed to synchronise with nothing; its results are untracked (--allow-abstract)"),
             );

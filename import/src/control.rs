@@ -321,7 +321,7 @@ impl Importer<'_> {
             Some(v) => {
                 let e = self.expr(v)?;
                 if e.untracked {
-                    self.note(v, format!("the switch on `{}` reads data weft does not track: every case is explored", self.text(v)));
+                    self.note_divergent(v, format!("the switch on `{}` reads data weft does not track: every case is explored", self.text(v)));
                     None
                 } else {
                     Some(Some(e.text))

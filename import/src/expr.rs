@@ -423,7 +423,7 @@ impl Importer<'_> {
         let own = self.pkg.funcs.contains_key(&fname);
         if !known_pkg && !own {
             if self.opts.allow_abstract {
-                self.note(
+                self.note_divergent(
                     n,
                     format!("`{fname}(...)` is not in the file: assumed to synchronise with nothing; its results are untracked (--allow-abstract)"),
                 );

@@ -79,6 +79,15 @@ fn per_loop_vars(version: Option<&str>) -> bool {
 pub struct Abstraction {
     /// Where, in the Go file.
     pub at: Span,
+    /// The innermost Go statement being translated when it was made (the
+    /// `if` of a condition, the send of a value): a counterexample step
+    /// there goes through it.
+    pub stmt: Span,
+    /// It may make a run Go never makes: a choice of data weft does not
+    /// track (a condition or switch explored every way) or a call assumed
+    /// to synchronise with nothing. The others only leave data untracked,
+    /// which a later choice on it would name.
+    pub may_diverge: bool,
     /// What was approximated and how.
     pub what: String,
 }
@@ -186,6 +195,8 @@ pub struct Importer<'a> {
     pub unimported: HashSet<String>,
     /// Abstractions so far.
     pub notes: Vec<Abstraction>,
+    /// The spans of the statements being translated, outermost first.
+    pub statements: Vec<Span>,
     /// Locals of the current function shared with a closure that assigns
     /// them (or whose address is taken): they become `Var`s.
     pub shared: HashSet<String>,
@@ -240,11 +251,27 @@ impl<'a> Importer<'a> {
         Box::new((*self.unsupported(n, what)).with_help(help))
     }
 
-    /// Records an abstraction at `n`.
+    /// Records an abstraction at `n` that only leaves data untracked.
     pub fn note(&mut self, n: Node, what: String) {
+        self.record_note(n, what, false);
+    }
+
+    /// Records an abstraction at `n` that may make a run Go never makes
+    /// ([`Abstraction::may_diverge`]).
+    pub fn note_divergent(&mut self, n: Node, what: String) {
+        self.record_note(n, what, true);
+    }
+
+    fn record_note(&mut self, n: Node, what: String, may_diverge: bool) {
         let at = span_of(n);
         if !self.notes.iter().any(|a| a.at == at && a.what == what) {
-            self.notes.push(Abstraction { at, what });
+            let stmt = self.statements.last().copied().unwrap_or(at);
+            self.notes.push(Abstraction {
+                at,
+                stmt,
+                may_diverge,
+                what,
+            });
         }
     }
 
@@ -705,6 +732,7 @@ fn import_one(
         diags: Vec::new(),
         unimported: HashSet::new(),
         notes: Vec::new(),
+        statements: Vec::new(),
         shared: HashSet::new(),
         wanted: Vec::new(),
         result: None,

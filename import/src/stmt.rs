@@ -127,7 +127,9 @@ impl Importer<'_> {
         label: Option<&str>,
     ) -> Result<(), Fail> {
         self.depth_in(n)?;
+        self.statements.push(self.span(n));
         let r = self.stmt_inner(n, em, label);
+        self.statements.pop();
         self.depth -= 1;
         r
     }
@@ -985,7 +987,7 @@ impl Importer<'_> {
     pub fn cond(&mut self, c: Node) -> Result<Option<String>, Fail> {
         let e = self.expr(c)?;
         if e.untracked {
-            self.note(
+            self.note_divergent(
                 c,
                 format!(
                     "the condition `{}` reads data weft does not track: both ways are explored",

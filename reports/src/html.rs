@@ -587,6 +587,17 @@ fn bug(out: &mut String, b: &BugView, i: usize) {
         }
         out.push_str("</ul>");
     }
+    if !b.abstractions.is_empty() {
+        let _ = write!(
+            out,
+            "<h3>⚠ {}</h3><ul class=\"why abstractions\">",
+            esc(words::THROUGH_ABSTRACTIONS)
+        );
+        for a in &b.abstractions {
+            let _ = write!(out, "<li>{}</li>", esc(&words::abstraction(a)));
+        }
+        out.push_str("</ul>");
+    }
     if !b.explanation.is_empty() {
         out.push_str("<h3>why</h3><ul class=\"why explanation\">");
         for e in &b.explanation {

@@ -169,6 +169,12 @@ fn result(r: &ScenarioReport, b: &BugView) -> Value {
     for e in &b.explanation {
         message.push_str(&format!("\n{e}"));
     }
+    if !b.abstractions.is_empty() {
+        message.push_str(&format!("\n{}:", words::THROUGH_ABSTRACTIONS));
+        for a in &b.abstractions {
+            message.push_str(&format!("\n  {}", words::abstraction(a)));
+        }
+    }
     message.push_str(&format!("\nreproduce: {}", b.reproduce));
     let related: Vec<Value> = b
         .related

@@ -838,6 +838,22 @@ pub fn bug(out: &mut String, b: &BugView, style: Style) {
             let _ = writeln!(out, "    {}", style.dim(&l));
         }
     }
+    // Under the bug's place, where a reader looks first: a run that needs
+    // untracked data to be what Go may never make it.
+    if !b.abstractions.is_empty() {
+        for l in wrap(
+            &format!("⚠ {}:", words::THROUGH_ABSTRACTIONS),
+            style.width() - 4,
+            6,
+        ) {
+            let _ = writeln!(out, "    {}", style.yellow(&l));
+        }
+        for a in &b.abstractions {
+            for l in wrap(&words::abstraction(a), style.width() - 6, 8) {
+                let _ = writeln!(out, "      {l}");
+            }
+        }
+    }
     for l in wrap(
         &format!("schedule {}  {}", b.schedule, b.minimality.note),
         style.width() - 4,

@@ -837,6 +837,20 @@ pub struct MinimalityView {
     pub note: String,
 }
 
+/// A place where the Go import over-approximated (data weft does not
+/// track: a condition explored both ways, a value sent as 0) that a
+/// counterexample goes through: the bug may need that data to be what Go
+/// never makes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AbstractionView {
+    /// Line of the abstraction in the Go file.
+    pub line: u32,
+    /// Its column.
+    pub col: u32,
+    /// What the import did there (its `note: abstraction:` sentence).
+    pub what: String,
+}
+
 /// One bug and its counterexample.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BugView {
@@ -877,6 +891,11 @@ pub struct BugView {
     /// Why the bug happens, in sentences (for a leak: why nobody can release
     /// the goroutine).
     pub explanation: Vec<String>,
+    /// For a scenario imported from Go: the import's abstractions that the
+    /// counterexample's steps go through, in step order (empty, and left out
+    /// of JSON, when it goes through none: the bug is Go's as it stands).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub abstractions: Vec<AbstractionView>,
     /// What this one report of a distinct bug stands for (absent in a
     /// replay's report, which shows one run).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1157,6 +1157,17 @@ fn significant(x: f64) -> String {
     }
 }
 
+/// The heading of a counterexample's abstractions
+/// ([`crate::view::BugView::abstractions`]), in every format.
+pub const THROUGH_ABSTRACTIONS: &str =
+    "through data weft does not track (the Go import's over-approximations): Go may never take this run";
+
+/// One abstraction a counterexample goes through, as a line: `77:20 the
+/// condition ... both ways are explored`.
+pub fn abstraction(a: &crate::view::AbstractionView) -> String {
+    format!("{}:{} {}", a.line, a.col, a.what)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

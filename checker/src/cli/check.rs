@@ -182,6 +182,7 @@ pub fn load(path: &Path, args: &LoadArgs) -> Vec<Result<Loaded, LoadError>> {
                 origin: None,
                 extra_args: String::new(),
                 notes: Vec::new(),
+                abstractions: Vec::new(),
             })
         }
         Err(e) => Err(LoadError::Compile(Box::new((file, e)))),
@@ -251,6 +252,7 @@ fn check_one(
     let opts = weft_checker::report::Options {
         budget,
         extra_args: loaded.extra_args.clone(),
+        abstractions: loaded.abstractions.clone(),
         ..opts.clone()
     };
     let report = scenario_report(&loc, shown, &outcome, &opts);

@@ -21,6 +21,9 @@ pub struct Loaded {
     pub extra_args: String,
     /// For a Go file: the abstractions its import made, `file:line:col: what`.
     pub notes: Vec<String>,
+    /// Those that may make a run Go never makes, with their spans in the Go
+    /// file, for the report to name in each counterexample through one.
+    pub abstractions: Vec<weft_checker::report::Abstraction>,
 }
 
 /// Whether `path` is a Go file.
@@ -92,6 +95,16 @@ pub fn load(path: &Path, text: String, args: &LoadArgs) -> Vec<Result<Loaded, Lo
                     origin: Some(im.map),
                     extra_args: format!(" --func {}", im.entry),
                     notes,
+                    abstractions: im
+                        .abstractions
+                        .iter()
+                        .filter(|a| a.may_diverge)
+                        .map(|a| weft_checker::report::Abstraction {
+                            at: a.at,
+                            stmt: a.stmt,
+                            what: a.what.clone(),
+                        })
+                        .collect(),
                 }));
             }
             Err(e) => {

@@ -118,6 +118,7 @@ pub fn run(
     let display = path.display().to_string();
     let opts = weft_checker::report::Options {
         budget,
+        abstractions: loaded.abstractions.clone(),
         ..args.report_options()
     };
     let report = replay_report(&loc, &display, &trace, &opts);

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use weft_models::syntax::BugKind;
 use weft_reports::view::{
-    Action, BitstateView, BugView, CallView, CoversView, GoroutineStatus, GoroutineView, LaneView,
-    LocalView, Location, MinimalityView, PartnerView, PendingView, Relation, ReleaseView,
-    ReplayReport, Role, ScenarioReport, StatsView, StepView, TaxonomyView, WaitChainView,
-    WaitEdgeView, WaitForView, WaitVerb, WaitView, SCHEMA_VERSION,
+    AbstractionView, Action, BitstateView, BugView, CallView, CoversView, GoroutineStatus,
+    GoroutineView, LaneView, LocalView, Location, MinimalityView, PartnerView, PendingView,
+    Relation, ReleaseView, ReplayReport, Role, ScenarioReport, StatsView, StepView, TaxonomyView,
+    WaitChainView, WaitEdgeView, WaitForView, WaitVerb, WaitView, SCHEMA_VERSION,
 };
 use weft_reports::words::{self, Chosen, Releaser};
 
@@ -57,6 +57,20 @@ pub struct Options {
     /// Fill in each bug's run step by step ([`BugView::states`]), which
     /// the review page (`--html`) shows.
     pub states: bool,
+    /// For a scenario imported from Go: the import's abstractions, to name
+    /// in the bugs whose runs go through them ([`BugView::abstractions`]).
+    pub abstractions: Vec<Abstraction>,
+}
+
+/// One abstraction of a scenario imported from Go (as the import made it).
+#[derive(Clone, Debug)]
+pub struct Abstraction {
+    /// Where, in the Go file.
+    pub at: weft_models::span::Span,
+    /// The Go statement it was made in: a step there goes through it.
+    pub stmt: weft_models::span::Span,
+    /// What was approximated and how.
+    pub what: String,
 }
 
 impl Default for Options {
@@ -69,6 +83,7 @@ impl Default for Options {
             extra_args: String::new(),
             budget: Budget::default(),
             states: false,
+            abstractions: Vec::new(),
         }
     }
 }
@@ -488,6 +503,7 @@ pub(crate) fn bug_view_of(
         .failure
         .as_ref()
         .is_some_and(|f| f.kind == FailureKind::Fatal);
+    let steps = f.steps();
     BugView {
         kind: taxonomy::kind(bug.kind),
         title: words::title(taxonomy::kind(bug.kind), main_blocked, fatal),
@@ -520,7 +536,8 @@ pub(crate) fn bug_view_of(
                     .map(|i| i + 1),
             })
             .collect(),
-        steps: f.steps(),
+        abstractions: abstractions_through(loc, &steps, &opts.abstractions),
+        steps,
         explanation: explain::explanation(loc, trace, &wf, bug)
             .map(|e| e.sentences())
             .unwrap_or_default(),
@@ -572,6 +589,38 @@ fn distinct_views(
 
 /// The view of one bug of a check: finds its minimal counterexample and
 /// replays it.
+/// The import's abstractions that a counterexample's steps go through,
+/// in step order: each made in the Go statement a step took (a condition
+/// explored both ways is made in its `if`, a value sent as 0 in its send).
+fn abstractions_through(
+    loc: &Locator,
+    steps: &[StepView],
+    abstractions: &[Abstraction],
+) -> Vec<AbstractionView> {
+    let Some(map) = loc.origin else {
+        return Vec::new();
+    };
+    let placed: Vec<((u32, u32), &Abstraction)> = abstractions
+        .iter()
+        .map(|a| (map.source.line_col(a.stmt.start), a))
+        .collect();
+    let mut out: Vec<AbstractionView> = Vec::new();
+    for s in steps {
+        for (_, a) in placed.iter().filter(|(p, _)| *p == (s.line, s.col)) {
+            let (line, col) = map.source.line_col(a.at.start);
+            let v = AbstractionView {
+                line,
+                col,
+                what: a.what.clone(),
+            };
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn bug_view(loc: &Locator, display_path: &str, bug: &Bug, opts: &Options) -> BugView {
     let chosen = choose::counterexample(loc.prog, bug, opts.minimal_cap, &opts.budget);
     bug_view_of(
