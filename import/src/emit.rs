@@ -117,8 +117,11 @@ impl Emitter {
         self.out.push('\n');
     }
 
-    /// Writes the hoisted statements.
-    fn flush(&mut self) {
+    /// Writes the hoisted statements (also at the end of each Go
+    /// statement: one whose translation wrote nothing after them, such as
+    /// `fmt.Println(m[k])`, must not leave them to whatever comes next,
+    /// perhaps outside its goroutine's body).
+    pub fn flush(&mut self) {
         let pending: Vec<(String, Span)> = self.hoisted.borrow_mut().drain(..).collect();
         for (text, go) in pending {
             self.write_leaf(&text, go);

@@ -130,6 +130,11 @@ impl Importer<'_> {
         self.statements.push(self.span(n));
         let r = self.stmt_inner(n, em, label);
         self.statements.pop();
+        match r {
+            Ok(()) => em.flush(),
+            // (The file fails to import: what it hoisted goes nowhere.)
+            Err(_) => self.hoisted.borrow_mut().clear(),
+        }
         self.depth -= 1;
         r
     }

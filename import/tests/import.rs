@@ -1005,3 +1005,27 @@ fn a_refused_declaration_is_reported_once_not_at_every_use_of_its_name() {
     );
     assert!(!e.iter().any(|(_, _, m)| m.contains("c.get")), "{e:?}");
 }
+
+#[test]
+fn a_read_hoisted_out_of_a_statement_that_writes_nothing_stays_in_its_goroutine() {
+    // `fmt.Println(m["a"])` ends the goroutine's body and writes no
+    // statement of its own: the map's read it hoists is written at its
+    // end, inside the body, not before main's next statement.
+    let i = one(concat!(
+        "package main\n",
+        "import \"fmt\"\n",
+        "func main() {\n",
+        "\tm := make(map[string]int)\n",
+        "\tdone := make(chan bool)\n",
+        "\tgo func() {\n\t\tdone <- true\n\t\tfmt.Println(m[\"a\"])\n\t}()\n",
+        "\t<-done\n",
+        "}\n",
+    ));
+    let read = i
+        .text
+        .find("Let(\"read1\", \"m[-9223372036854775807]\"),  // go: t.go:8")
+        .unwrap_or_else(|| panic!("{}", i.text));
+    let body_end = i.text.find("]),").unwrap_or_else(|| panic!("{}", i.text));
+    let recv = i.text.find("Recv(").unwrap_or_else(|| panic!("{}", i.text));
+    assert!(read < body_end && body_end < recv, "{}", i.text);
+}
