@@ -868,6 +868,15 @@ impl Importer<'_> {
                     return true;
                 }
                 "func_literal" => continue,
+                // A field of a record is shared memory (whether weft
+                // follows its value or not).
+                "selector_expression"
+                    if k.child_by_field_name("operand")
+                        .and_then(|o| self.static_kind(o))
+                        .is_some_and(|o| matches!(o, Kind::Record { .. })) =>
+                {
+                    return true;
+                }
                 _ => {}
             }
             let mut c = k.walk();

@@ -25,6 +25,7 @@ mod records;
 mod scan;
 mod scope;
 mod stmt;
+mod untracked;
 
 use emit::{q, Emitter};
 use scope::{Kind, Scope};

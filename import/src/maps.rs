@@ -225,7 +225,7 @@ fn literal_inner(n: Node) -> Node {
 }
 
 /// Whether `n` holds a call (whose translation would write statements).
-fn has_call(n: Node) -> bool {
+pub(crate) fn has_call(n: Node) -> bool {
     let mut stack = vec![n];
     while let Some(k) = stack.pop() {
         if k.kind() == "call_expression" {

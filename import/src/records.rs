@@ -248,7 +248,8 @@ impl Importer<'_> {
         out
     }
 
-    /// A field's type in weft's spelling; `None` for data weft does not track.
+    /// A field's type in weft's spelling (`string` for data weft does not
+    /// track); `None` for a kind no field has.
     fn weft_type(&self, k: Kind, tys: &str) -> Option<String> {
         let ptr = if tys.trim_start().starts_with('*') {
             "*"
@@ -289,9 +290,10 @@ impl Importer<'_> {
             Kind::Func { .. } => tys.trim().to_string(),
             Kind::Group => format!("{ptr}errgroup.Group"),
             // Never a field's kind: a `func() bool` field is a function value.
-            Kind::StopFunc | Kind::Recovered | Kind::Testing | Kind::Error | Kind::Untracked => {
-                return None
-            }
+            // A cell for data weft does not track: its accesses are kept
+            // (`crate::untracked`), nil at first.
+            Kind::Untracked => "string".into(),
+            Kind::StopFunc | Kind::Recovered | Kind::Testing | Kind::Error => return None,
         })
     }
 
@@ -387,7 +389,17 @@ impl Importer<'_> {
                      contexts, timers and the file's structs",
                 ))
             }
-            Some(Some(Kind::Untracked)) => Ok(Ex::untracked(self.text(n))),
+            // Its cell is read (`crate::untracked`); the value is not
+            // followed.
+            Some(Some(Kind::Untracked)) => {
+                let t = self.temp("read", Kind::Int);
+                self.hoist(format!("Let({}, {})", q(&t), q(&text)), n);
+                Ok(Ex {
+                    text,
+                    untracked: true,
+                    kind: Kind::Untracked,
+                })
+            }
             // Atomics on a field work through its address.
             Some(Some(Kind::AtomicInt)) => Ok(Ex {
                 text: format!("&{text}"),

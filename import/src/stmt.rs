@@ -173,7 +173,9 @@ impl Importer<'_> {
                 } else {
                     "-"
                 };
-                if self.untracked_key_write(t, None, true, n, em)? {
+                if self.untracked_key_write(t, None, true, n, em)?
+                    || self.untracked_field_write(t, None, true, n, em)?
+                {
                     return Ok(());
                 }
                 let target = self.expr(t)?;
@@ -506,10 +508,16 @@ impl Importer<'_> {
             }
             if rv.kind() == "call_expression" && !self.is_value_call(rv) {
                 if let [l] = lefts.as_slice() {
-                    // `m[name] = f()`: the call, then the map's write.
+                    // `m[name] = f()`, `s.name = f()`: the call, then the
+                    // map's or the field's write.
                     if self.untracked_key_of(*l)?.is_some() {
                         self.call(rv, &[], false, n, em)?;
                         self.untracked_key_write(*l, None, false, n, em)?;
+                        return Ok(());
+                    }
+                    if self.untracked_field(*l)?.is_some() {
+                        self.call(rv, &[], false, n, em)?;
+                        self.untracked_field_write(*l, None, false, n, em)?;
                         return Ok(());
                     }
                     if self.is_record_field(*l) {
@@ -540,7 +548,9 @@ impl Importer<'_> {
         }
         for (t, v) in lefts.iter().zip(rights.iter()) {
             let reads = !matches!(op.as_str(), "=" | ":=");
-            if self.untracked_key_write(*t, Some(*v), reads, n, em)? {
+            if self.untracked_key_write(*t, Some(*v), reads, n, em)?
+                || self.untracked_field_write(*t, Some(*v), reads, n, em)?
+            {
                 continue;
             }
             let name = self.text(*t).to_string();
@@ -696,7 +706,19 @@ impl Importer<'_> {
         let tmp = format!("{base}_{}", self.temps);
         self.call_into_temp(call, &tmp, em)?;
         let kind = self.scope.get(&tmp).map_or(Kind::Untracked, |b| b.kind);
-        if target.untracked || kind == Kind::Untracked {
+        if !target.untracked && kind == Kind::Untracked {
+            // Dropped, the write would leave the field holding what it held.
+            let name = self.text(field).to_string();
+            return Err(self.unsupported_with(
+                stmt,
+                &format!("assigning untracked data to `{name}`"),
+                &format!(
+                    "weft follows `{name}` ({}); the call's result is data it cannot follow",
+                    target.kind.describe()
+                ),
+            ));
+        }
+        if target.untracked {
             self.note(
                 stmt,
                 format!("`{}` changes data weft does not track", self.text(stmt)),

@@ -190,7 +190,8 @@ fn a_struct_becomes_a_record_type_and_a_method_a_function_of_its_receiver() {
         "package main\nimport \"sync\"\ntype S struct {\n\tmu sync.Mutex\n\tch chan int\n\tn int\n\tname string\n\tnext *S\n}\nfunc (s *S) Inc(d int) {\n\ts.mu.Lock()\n\ts.n += d\n\ts.mu.Unlock()\n}\nfunc main() {\n\tc := make(chan int)\n\ts := &S{ch: c, n: 1, name: \"x\"}\n\ts.next = new(S)\n\ts.Inc(2)\n\tgo s.next.Inc(3)\n}\n",
     );
     for want in [
-        "\"S\": {\"mu\": \"sync.Mutex\", \"ch\": \"chan int\", \"n\": \"int\", \"next\": \"*S\"},",
+        // The string field is a cell whose accesses are kept.
+        "\"S\": {\"mu\": \"sync.Mutex\", \"ch\": \"chan int\", \"n\": \"int\", \"name\": \"string\", \"next\": \"*S\"},",
         "New(\"s\", \"S\", {\"ch\": \"c\", \"n\": 1}),  // go: t.go:17",
         "New(\"s",
         "Set(\"s.next\", \"s",
@@ -201,7 +202,7 @@ fn a_struct_becomes_a_record_type_and_a_method_a_function_of_its_receiver() {
     ] {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
-    // The untracked field is left out of `New` and listed.
+    // The untracked field's value is left out of `New` and listed.
     assert!(i
         .abstractions
         .iter()
@@ -924,6 +925,19 @@ fn a_field_weft_follows_is_never_left_holding_what_an_untracked_write_dropped() 
             "{line}: {e:?}"
         );
     }
+    // The result of a call weft does not follow (`--allow-abstract`), too.
+    let e = errors(
+        "package main\nimport \"ext\"\ntype S struct {\n\tn int\n}\nfunc main() {\n\tx := &S{}\n\tx.n = ext.Count()\n}\n",
+        &Options {
+            allow_abstract: true,
+            ..Options::default()
+        },
+    );
+    assert!(
+        e.iter().any(|(l, c, m)| (*l, *c) == (8, 2)
+            && m == "cannot import assigning untracked data to `x.n`"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -1028,4 +1042,43 @@ fn a_read_hoisted_out_of_a_statement_that_writes_nothing_stays_in_its_goroutine(
     let body_end = i.text.find("]),").unwrap_or_else(|| panic!("{}", i.text));
     let recv = i.text.find("Recv(").unwrap_or_else(|| panic!("{}", i.text));
     assert!(read < body_end && body_end < recv, "{}", i.text);
+}
+
+#[test]
+fn a_field_holding_untracked_data_keeps_its_reads_and_writes() {
+    let i = one(concat!(
+        "package main\n",
+        "import \"fmt\"\n",
+        "type S struct {\n\tname string\n\tn int\n}\n",
+        "func main() {\n",
+        "\ts := &S{}\n",
+        "\tdone := make(chan bool)\n",
+        "\tgo func() {\n\t\ts.name = \"b\"\n\t\ts.name += \"c\"\n\t\tdone <- true\n\t}()\n",
+        "\tfmt.Println(s.name, s.n)\n",
+        "\tif s.name == \"b\" {\n\t\ts.n = 1\n\t}\n",
+        "\t<-done\n",
+        "}\n",
+    ));
+    for want in [
+        "\"S\": {\"name\": \"string\", \"n\": \"int\"},",
+        // The writes, `+=` after its read.
+        "Set(\"s.name\", \"nil\"),  // go: t.go:11",
+        "\"s.name\"),  // go: t.go:12",
+        "Set(\"s.name\", \"nil\"),  // go: t.go:12",
+        // Reads inside data weft does not track (an argument of a call
+        // with no synchronisation) are kept, of tracked fields too.
+        "\"s.name\"),  // go: t.go:15",
+        "\"s.n\"),  // go: t.go:15",
+        // A condition on it reads it, then is a choice.
+        "\"s.name\"),  // go: t.go:16",
+        "Either([[  // go: t.go:16",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    assert!(
+        i.abstractions.iter().any(|a| a.what
+            == "`s.name = \"b\"` writes data weft does not track: kept as a write of the field (races), not its value"),
+        "{:?}",
+        i.abstractions
+    );
 }

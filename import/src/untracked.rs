@@ -1,0 +1,81 @@
+//! Fields holding data weft does not track (`name string`, `price
+//! float64`): the record keeps a cell for each (`string` in the scenario's
+//! types, nil at first), and every read and write of the field is kept as
+//! an access of that cell, so two goroutines writing a status string
+//! without a lock race as Go's race detector reports; the values stay
+//! data weft does not track.
+
+use tree_sitter::Node;
+
+use crate::emit::{q, Emitter};
+use crate::scope::Kind;
+use crate::{Fail, Importer};
+
+impl Importer<'_> {
+    /// The cell `t` names when it is a field holding data weft does not
+    /// track (`s.name`, with no call in it): its scenario name.
+    pub(crate) fn untracked_field(&mut self, t: Node) -> Result<Option<String>, Fail> {
+        if t.kind() != "selector_expression" || crate::maps::has_call(t) {
+            return Ok(None);
+        }
+        let (Some(obj), Some(field)) = (
+            t.child_by_field_name("operand"),
+            t.child_by_field_name("field"),
+        ) else {
+            return Ok(None);
+        };
+        // (Only to learn what `t` is: what it would hoist, a read of the
+        // field, is not this write's.)
+        let mark = self.hoisted.borrow().len();
+        let found = (|| {
+            let o = self.expr(obj)?;
+            let Kind::Record { ty, .. } = o.kind else {
+                return Ok(None);
+            };
+            if o.untracked {
+                return Ok(None);
+            }
+            let f = self.text(field).to_string();
+            let e = self.field(t, &o, ty, &f)?;
+            Ok((e.untracked && e.kind == Kind::Untracked).then_some(e.text))
+        })();
+        self.hoisted.borrow_mut().truncate(mark);
+        found
+    }
+
+    /// `s.name = v`, `s.name op= v`, `s.f++` (statement `stmt`; `reads`:
+    /// it reads the field first) for a field holding data weft does not
+    /// track: a write of its cell (after a read, for `reads`), and the
+    /// shared reads inside `value`. `false` when `target` is not such a
+    /// field.
+    pub(crate) fn untracked_field_write(
+        &mut self,
+        target: Node,
+        value: Option<Node>,
+        reads: bool,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<bool, Fail> {
+        let Some(cell) = self.untracked_field(target)? else {
+            return Ok(false);
+        };
+        if let Some(v) = value {
+            self.untracked_reads(v, stmt, em)?;
+        }
+        let at = self.span(stmt);
+        if reads {
+            let t = self.temp("read", Kind::Int);
+            em.leaf(&format!("Let({}, {})", q(&t), q(&cell)), at);
+        }
+        em.leaf(&format!("Set({}, \"nil\")", q(&cell)), at);
+        self.note(
+            stmt,
+            format!(
+                "`{}` writes data weft does not track: kept as a write of the field (races), not \
+                 its value",
+                self.text(stmt)
+            ),
+        );
+        Ok(true)
+    }
+}
