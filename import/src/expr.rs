@@ -2,6 +2,7 @@
 
 use tree_sitter::Node;
 
+use crate::emit::q;
 use crate::scope::Kind;
 use crate::{Fail, Importer};
 
@@ -166,8 +167,15 @@ impl Importer<'_> {
     fn ident(&mut self, n: Node) -> Result<Ex, Fail> {
         let name = self.text(n).to_string();
         if let Some(b) = self.scope.get(&name) {
+            let b = b.clone();
+            if b.shared && b.kind == Kind::Untracked {
+                // Its `Var` is read (`crate::untracked`); the value is not
+                // followed.
+                let t = self.temp("read", Kind::Int);
+                self.hoist(format!("Let({}, {})", q(&t), q(&b.ron)), n);
+            }
             return Ok(Ex {
-                text: b.ron.clone(),
+                text: b.ron,
                 untracked: b.kind == Kind::Untracked,
                 kind: b.kind,
             });

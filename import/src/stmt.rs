@@ -593,6 +593,9 @@ impl Importer<'_> {
                 };
             if value.untracked {
                 self.note(*v, format!("`{name}` holds data weft does not track"));
+                if t.kind() == "identifier" && self.untracked_shared_write(&name, declare, n, em) {
+                    continue;
+                }
                 self.target(*t, Kind::Untracked, declare, n)?;
                 continue;
             }
@@ -818,6 +821,9 @@ impl Importer<'_> {
                 let e = self.expr(*val)?;
                 if e.untracked || !e.kind.is_value() && e.kind != Kind::Untracked {
                     self.note(*val, format!("`{nm}` holds data weft does not track"));
+                    if !global && self.untracked_shared_write(&nm, true, spec, em) {
+                        continue;
+                    }
                     self.declare(&nm, Kind::Untracked);
                     continue;
                 }

@@ -1,9 +1,10 @@
-//! Fields holding data weft does not track (`name string`, `price
-//! float64`): the record keeps a cell for each (`string` in the scenario's
-//! types, nil at first), and every read and write of the field is kept as
-//! an access of that cell, so two goroutines writing a status string
-//! without a lock race as Go's race detector reports; the values stay
-//! data weft does not track.
+//! Fields and shared locals holding data weft does not track (`name
+//! string`, `price float64`): the record keeps a cell for each field
+//! (`string` in the scenario's types, nil at first), a local a closure
+//! assigns is a `Var` holding nil, and every read and write of them is kept
+//! as an access of that cell, so two goroutines writing a status string
+//! without a lock race as Go's race detector reports; the values stay data
+//! weft does not track.
 
 use tree_sitter::Node;
 
@@ -77,5 +78,44 @@ impl Importer<'_> {
             ),
         );
         Ok(true)
+    }
+
+    /// `name := v` or `name = v` (statement `stmt`) with `v` data weft
+    /// does not track and `name` a local a closure assigns (or whose
+    /// address is taken): a `Var` holding nil, declared or written, so its
+    /// accesses race as Go's do. `false` for any other local (declared
+    /// untracked by the caller, as before).
+    pub(crate) fn untracked_shared_write(
+        &mut self,
+        name: &str,
+        declare: bool,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> bool {
+        let at = self.span(stmt);
+        let existing = self.scope.get(name).cloned();
+        let fresh = declare || existing.is_none();
+        if fresh {
+            if !self.shared.contains(name) {
+                return false;
+            }
+            em.leaf(&format!("Var({}, \"nil\")", q(name)), at);
+            self.scope.declare(
+                name,
+                crate::scope::Binding {
+                    ron: name.to_string(),
+                    kind: Kind::Untracked,
+                    shared: true,
+                },
+            );
+            return true;
+        }
+        match existing {
+            Some(b) if b.shared && b.kind == Kind::Untracked => {
+                em.leaf(&format!("Set({}, \"nil\")", q(&b.ron)), at);
+                true
+            }
+            _ => false,
+        }
     }
 }

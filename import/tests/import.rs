@@ -1082,3 +1082,29 @@ fn a_field_holding_untracked_data_keeps_its_reads_and_writes() {
         i.abstractions
     );
 }
+
+#[test]
+fn a_local_a_closure_assigns_keeps_its_accesses_when_its_data_is_untracked() {
+    let i = one(concat!(
+        "package main\n",
+        "import \"fmt\"\n",
+        "func main() {\n",
+        "\tmsg := \"a\"\n",
+        "\tdone := make(chan bool)\n",
+        "\tgo func() {\n\t\tmsg = \"b\"\n\t\tdone <- true\n\t}()\n",
+        "\tfmt.Println(msg)\n",
+        "\t<-done\n",
+        "}\n",
+    ));
+    for want in [
+        "Var(\"msg\", \"nil\"),  // go: t.go:4",
+        "Set(\"msg\", \"nil\"),  // go: t.go:7",
+        "\"msg\"),  // go: t.go:10",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // A local no closure assigns is not a shared variable.
+    let i =
+        one("package main\nimport \"fmt\"\nfunc main() {\n\tmsg := \"a\"\n\tfmt.Println(msg)\n}\n");
+    assert!(!i.text.contains("Var(\"msg\""), "{}", i.text);
+}
