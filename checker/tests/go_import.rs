@@ -29,6 +29,12 @@ fn weft(args: &[&str]) -> Output {
         .expect("weft runs")
 }
 
+/// The first scenario's report of a `--format json` run.
+fn first_report(o: &Output) -> Value {
+    let out = String::from_utf8_lossy(&o.stdout);
+    serde_json::from_str(out.lines().next().expect("a report line")).expect("JSON")
+}
+
 fn go_files() -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root().join("scenarios/go")];
@@ -521,9 +527,7 @@ fn a_map_with_string_keys_races_at_its_go_statements() {
         "scenarios/go/c-map-string-keys-race.go",
     ]);
     assert_eq!(o.status.code(), Some(0));
-    let out = String::from_utf8_lossy(&o.stdout);
-    let report: Value =
-        serde_json::from_str(out.lines().next().expect("a report line")).expect("JSON");
+    let report = first_report(&o);
     let at = |v: &Value| (v["line"].as_u64().unwrap_or(0), v["text"].clone());
     let bugs: Vec<&Value> = report["bugs"].as_array().into_iter().flatten().collect();
     let find = |prefix: &str| {
@@ -563,13 +567,7 @@ fn a_counterexample_through_an_untracked_choice_says_so_in_every_format() {
     let name = "scenarios/go/s-kubernetes-5316.go";
     let what = "the condition `err != nil` reads data weft does not track: both ways are explored";
     let o = weft(&["check", "--format", "json", name]);
-    let report: Value = serde_json::from_str(
-        String::from_utf8_lossy(&o.stdout)
-            .lines()
-            .next()
-            .expect("a report line"),
-    )
-    .expect("JSON");
+    let report = first_report(&o);
     let bugs = report["bugs"].as_array().expect("bugs");
     // Both leaks need `err` to be one way or the other: each names it.
     assert_eq!(bugs.len(), 2, "{report}");
@@ -614,13 +612,7 @@ fn a_counterexample_through_an_untracked_choice_says_so_in_every_format() {
         "json",
         "scenarios/go/c-map-string-keys-race.go",
     ]);
-    let report: Value = serde_json::from_str(
-        String::from_utf8_lossy(&o.stdout)
-            .lines()
-            .next()
-            .expect("a report line"),
-    )
-    .expect("JSON");
+    let report = first_report(&o);
     let bugs = report["bugs"].as_array().expect("bugs");
     assert!(!bugs.is_empty());
     assert!(

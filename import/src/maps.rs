@@ -84,24 +84,13 @@ impl Importer<'_> {
         if let Some(idx) = target.child_by_field_name("index") {
             self.untracked_reads(idx, stmt, em)?;
         }
-        if let Some(v) = value {
-            self.untracked_reads(v, stmt, em)?;
-        }
-        let at = self.span(stmt);
-        let entry = format!("{m}[{UNTRACKED_KEY}]");
-        if reads {
-            let t = self.temp("read", Kind::Int);
-            em.leaf(&format!("Let({}, {})", q(&t), q(&entry)), at);
-        }
-        em.leaf(&format!("Set({}, 0)", q(&entry)), at);
-        self.note(
-            stmt,
-            format!(
-                "`{}` writes the map at a key weft does not track: kept as a write of the map \
-                 (races, a nil map), not its entry",
-                self.text(stmt)
-            ),
+        let what = format!(
+            "`{}` writes the map at a key weft does not track: kept as a write of the map \
+             (races, a nil map), not its entry",
+            self.text(stmt)
         );
+        let entry = format!("{m}[{UNTRACKED_KEY}]");
+        self.kept_write(&entry, "0", value, reads, stmt, em, what)?;
         Ok(true)
     }
 

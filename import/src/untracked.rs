@@ -60,24 +60,41 @@ impl Importer<'_> {
         let Some(cell) = self.untracked_field(target)? else {
             return Ok(false);
         };
+        let what = format!(
+            "`{}` writes data weft does not track: kept as a write of the field (races), not its \
+             value",
+            self.text(stmt)
+        );
+        self.kept_write(&cell, "\"nil\"", value, reads, stmt, em, what)?;
+        Ok(true)
+    }
+
+    /// A write weft keeps as an access of `place` though it does not
+    /// follow what is written (statement `stmt`): the shared reads inside
+    /// `value`, a read of `place` first when the statement `reads` it
+    /// (`op=`, `++`), then `Set(place, written)`, and the note `what`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn kept_write(
+        &mut self,
+        place: &str,
+        written: &str,
+        value: Option<Node>,
+        reads: bool,
+        stmt: Node,
+        em: &mut Emitter,
+        what: String,
+    ) -> Result<(), Fail> {
         if let Some(v) = value {
             self.untracked_reads(v, stmt, em)?;
         }
         let at = self.span(stmt);
         if reads {
             let t = self.temp("read", Kind::Int);
-            em.leaf(&format!("Let({}, {})", q(&t), q(&cell)), at);
+            em.leaf(&format!("Let({}, {})", q(&t), q(place)), at);
         }
-        em.leaf(&format!("Set({}, \"nil\")", q(&cell)), at);
-        self.note(
-            stmt,
-            format!(
-                "`{}` writes data weft does not track: kept as a write of the field (races), not \
-                 its value",
-                self.text(stmt)
-            ),
-        );
-        Ok(true)
+        em.leaf(&format!("Set({}, {written})", q(place)), at);
+        self.note(stmt, what);
+        Ok(())
     }
 
     /// `name := v` or `name = v` (statement `stmt`) with `v` data weft
