@@ -587,11 +587,9 @@ fn distinct_views(
         .collect()
 }
 
-/// The view of one bug of a check: finds its minimal counterexample and
-/// replays it.
 /// The import's abstractions that a counterexample's steps go through,
 /// in step order: each made in the Go statement a step took (a condition
-/// explored both ways is made in its `if`, a value sent as 0 in its send).
+/// explored both ways is made in its `if`, a switch's in its `switch`).
 fn abstractions_through(
     loc: &Locator,
     steps: &[StepView],
@@ -621,6 +619,8 @@ fn abstractions_through(
     out
 }
 
+/// The view of one bug of a check: finds its minimal counterexample and
+/// replays it.
 pub(crate) fn bug_view(loc: &Locator, display_path: &str, bug: &Bug, opts: &Options) -> BugView {
     let chosen = choose::counterexample(loc.prog, bug, opts.minimal_cap, &opts.budget);
     bug_view_of(
