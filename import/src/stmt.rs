@@ -581,6 +581,11 @@ impl Importer<'_> {
                             n,
                             format!("`{}` changes data weft does not track", self.text(n)),
                         );
+                        // A shared local holding untracked data: read
+                        // (by `expr` above), then written.
+                        if t.kind() == "identifier" {
+                            self.untracked_shared_write(&name, false, n, em);
+                        }
                         continue;
                     }
                     Ex {

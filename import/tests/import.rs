@@ -1094,12 +1094,16 @@ fn a_local_a_closure_assigns_keeps_its_accesses_when_its_data_is_untracked() {
         "\tgo func() {\n\t\tmsg = \"b\"\n\t\tdone <- true\n\t}()\n",
         "\tfmt.Println(msg)\n",
         "\t<-done\n",
+        "\tmsg += \"c\"\n",
         "}\n",
     ));
     for want in [
         "Var(\"msg\", \"nil\"),  // go: t.go:4",
         "Set(\"msg\", \"nil\"),  // go: t.go:7",
         "\"msg\"),  // go: t.go:10",
+        // `+=` reads it, then writes it.
+        "\"msg\"),  // go: t.go:12",
+        "Set(\"msg\", \"nil\"),  // go: t.go:12",
     ] {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
