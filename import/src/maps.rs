@@ -27,8 +27,8 @@ pub(crate) const UNTRACKED_KEY: &str = "-9223372036854775807";
 
 /// The hint of a refused access of a map whose keys weft follows.
 const TRACKED_KEYS: &str = "weft follows this map's entries (its keys are integers, booleans or \
-     pointers); index it with a value weft follows, or use a map with string keys, whose \
-     accesses weft keeps without following the entries";
+     pointers), so dropping this access would leave the entries read later wrong; index it with \
+     a value weft follows";
 
 impl Importer<'_> {
     /// The map `m[k]` indexes, when `n` is an index expression on a map
