@@ -22,12 +22,12 @@ test:
 # from seed START (default 2000, past the ones `cargo test` runs): complete
 # searches, and depth-bounded ones on ordinary and infinite-state scenarios.
 fuzz-por N="20000" START="2000":
-    WEFT_POR_SEEDS={{N}} WEFT_POR_START={{START}} cargo test --release -p weft-checker --test por_referee -- --nocapture
+    WEFT_POR_SEEDS={{N}} WEFT_POR_START={{START}} cargo test --release -p weft-checker --test suite por_referee:: -- --nocapture
 
 # Referee `--reduction dpor` on N random shared-memory scenarios (default
 # 20000) from seed START (default 1500, past the ones `cargo test` runs).
 fuzz-dpor N="20000" START="1500":
-    WEFT_DPOR_SEEDS={{N}} WEFT_DPOR_START={{START}} cargo test --release -p weft-checker --test por_referee dpor -- --nocapture
+    WEFT_DPOR_SEEDS={{N}} WEFT_DPOR_START={{START}} cargo test --release -p weft-checker --test suite por_referee::dpor -- --nocapture
 
 # Benchmarks against loom, SPIN and the optimal trace counts; writes
 # checker/benches/RESULTS.md (under 15 minutes on 2 cores).

@@ -7,12 +7,8 @@
 //! its run with the full store, so a leak it reports is certain). A tiny
 //! array shows the incomplete verdict honestly; bad sizes are exit-2 errors.
 
-#[path = "support/alike.rs"]
-#[allow(dead_code)]
-mod alike;
-#[path = "../benches/families.rs"]
-#[allow(dead_code)]
-mod families;
+use crate::families;
+use crate::support::alike;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 
 // (Its corpus of compiled scenarios; the rest is other tests'.)
 #[allow(dead_code)]
-#[path = "support/alike.rs"]
-mod alike;
+use crate::support::alike;
 use std::process::{Command, Output};
 
 fn weft(args: &[&str]) -> Output {

@@ -8,8 +8,7 @@ use weft_checker::explore::Outcome;
 use weft_models::span::SourceFile;
 use weft_models::syntax::BugKind::{self, *};
 
-#[path = "support/both.rs"]
-mod support;
+use crate::support::both as support;
 
 fn check(main: &str, funcs: &str) -> Outcome {
     let src = format!("Scenario(name: \"t\",\n main: [\n{main}\n ],\n funcs: {{{funcs}}},\n)");

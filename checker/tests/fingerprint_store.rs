@@ -5,8 +5,7 @@
 //! and infinite-state). A fingerprint collision would show as a
 //! difference; at these sizes its chance is below 1e-10.
 
-#[path = "support/alike.rs"]
-mod alike;
+use crate::support::alike;
 
 use std::path::Path;
 

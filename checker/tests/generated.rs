@@ -18,13 +18,11 @@
 //! `WEFT_FUZZ_SEEDS` (default 2000) and `WEFT_FUZZ_START` (default 0) choose
 //! the seeds, for long campaigns (the costlier tests take a fifteenth):
 //! `WEFT_FUZZ_SEEDS=100000 WEFT_FUZZ_START=7000 cargo test --release -p weft-checker
-//! --test generated`. `WEFT_FUZZ_SHOW=<seed>` prints a seed's scenario (see
+//! --test suite generated::`. `WEFT_FUZZ_SHOW=<seed>` prints a seed's scenario (see
 //! `show_generated_scenario`).
 
-#[path = "support/gen.rs"]
-mod gen;
-#[path = "support/par.rs"]
-mod par;
+use crate::support::gen;
+use crate::support::par;
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -1237,7 +1235,7 @@ fn named_fields_compile_like_positional_arguments() {
 }
 
 /// `WEFT_FUZZ_SHOW=<seed>` (or `<first>..<end>`) `cargo test -p weft-checker
-/// --test generated show -- --nocapture` prints the scenarios of those seeds
+/// --test suite generated::show -- --nocapture` prints the scenarios of those seeds
 /// with their verdicts; with `WEFT_FUZZ_DUMP=<dir>` too, it writes them to
 /// `<dir>/gen-<seed>.ron` instead. Without `WEFT_FUZZ_SHOW` it does nothing.
 #[test]

@@ -6,8 +6,7 @@
 //! on the full store and on the fingerprint store (whose set of
 //! fingerprints is filled ahead of each commit, in parallel by shard).
 
-#[path = "support/alike.rs"]
-mod alike;
+use crate::support::alike;
 
 use weft_checker::explore::{explore_with, Bounds};
 use weft_checker::graph::StoreKind;

@@ -10,8 +10,7 @@ use weft_checker::explore::Outcome;
 use weft_models::span::SourceFile;
 use weft_models::syntax::BugKind::{self, *};
 
-#[path = "support/both.rs"]
-mod support;
+use crate::support::both as support;
 
 struct Checked {
     out: Outcome,

@@ -9,8 +9,7 @@
 //! `spin`, installed by `.ci/run`) is required when `CI` is set; elsewhere
 //! its half is skipped with a message when it is missing.
 
-#[path = "../benches/families.rs"]
-mod families;
+use crate::families;
 #[allow(dead_code)]
 #[path = "../benches/peers/loom_models.rs"]
 mod loom_models;
@@ -139,8 +138,11 @@ fn loom_child() {
 /// with loom's deadlock (or another failure) on its standard error.
 fn loom_finds_bug(name: &str) -> bool {
     let exe = std::env::current_exe().expect("the test binary");
+    // The test's name in the suite binary: this module's path, less the crate.
+    let module = module_path!().split_once("::").map_or("", |(_, m)| m);
+    let child = format!("{module}::loom_child");
     let out = Command::new(exe)
-        .args(["--ignored", "--exact", "loom_child", "--nocapture"])
+        .args(["--ignored", "--exact", &child, "--nocapture"])
         .env("WEFT_LOOM_MODEL", name)
         .output()
         .expect("runs the child");

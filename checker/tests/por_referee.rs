@@ -17,12 +17,9 @@
 
 // The generator is shared with tests/generated.rs, which uses all of it.
 #[allow(dead_code)]
-#[path = "support/gen.rs"]
-mod gen;
-#[path = "support/gen_memory.rs"]
-mod gen_memory;
-#[path = "support/par.rs"]
-mod par;
+use crate::support::gen;
+use crate::support::gen_memory;
+use crate::support::par;
 
 use std::collections::BTreeSet;
 

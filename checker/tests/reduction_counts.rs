@@ -4,8 +4,7 @@
 //! (n+3)*2^(n-2), safe philosophers 2^n - 2), never from weft's output: a
 //! reduction that explores one complete run per trace meets them exactly.
 
-#[path = "../benches/families.rs"]
-mod families;
+use crate::families;
 
 use weft_checker::explore::{explore_graph_with, explore_with, Bounds, Outcome};
 use weft_checker::reduce::{Applied, Reduction};

@@ -3,7 +3,7 @@
 //! bug with byte-identical event traces; and the minimal schedule is never
 //! worse than the checker's breadth-first one.
 //!
-//! `cargo test -p weft-checker --release --test replay_corpus -- --nocapture`
+//! `cargo test -p weft-checker --release --test suite replay_corpus:: -- --nocapture`
 //! prints, per bug, the preemptions and steps of both schedules.
 
 use std::path::{Path, PathBuf};

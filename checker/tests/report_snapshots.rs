@@ -4,7 +4,7 @@
 //! counterexample" sample is the deadlock snapshot, verbatim.
 //!
 //! After an intended change: `cargo insta review` (or `INSTA_UPDATE=always
-//! cargo test -p weft-checker --test report_snapshots`), then copy the new
+//! cargo test -p weft-checker --test suite report_snapshots::`), then copy the new
 //! deadlock snapshot into README.md.
 
 use std::path::{Path, PathBuf};
@@ -199,7 +199,7 @@ fn no_colour_unless_asked_and_colour_when_asked() {
 #[test]
 fn readme_sample_is_the_deadlock_snapshot() {
     let snap = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots/report_snapshots__deadlock.snap");
+        .join("tests/snapshots/suite__report_snapshots__deadlock.snap");
     let snap = std::fs::read_to_string(snap).expect("snapshot exists");
     // The snapshot body follows insta's `---` header.
     let body = snap
@@ -214,7 +214,7 @@ fn readme_sample_is_the_deadlock_snapshot() {
         .expect("README has a `## Reading a counterexample` section");
     assert!(
         section.contains(body.trim_end()),
-        "README's sample differs from tests/snapshots/report_snapshots__deadlock.snap; paste the snapshot into the section"
+        "README's sample differs from tests/snapshots/suite__report_snapshots__deadlock.snap; paste the snapshot into the section"
     );
 }
 

@@ -8,10 +8,8 @@
 
 // The generator is shared with tests/generated.rs, which uses all of it.
 #[allow(dead_code, unused_imports)]
-#[path = "support/gen.rs"]
-mod gen;
-#[path = "support/par.rs"]
-mod par;
+use crate::support::gen;
+use crate::support::par;
 
 use std::path::{Path, PathBuf};
 

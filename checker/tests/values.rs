@@ -11,8 +11,7 @@ use weft_checker::explore::Outcome;
 use weft_models::span::SourceFile;
 use weft_models::syntax::BugKind::{self, *};
 
-#[path = "support/both.rs"]
-mod support;
+use crate::support::both as support;
 
 const TYPES: &str = r#"{
     "Server": {"mu": "sync.Mutex", "ch": "chan int", "closed": "bool", "n": "int",

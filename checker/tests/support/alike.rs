@@ -9,9 +9,7 @@ use weft_checker::reduce::Reduction;
 use weft_models::ir::Program;
 use weft_models::span::SourceFile;
 
-#[allow(dead_code, unused_imports)]
-#[path = "gen.rs"]
-mod gen;
+use super::gen;
 
 /// A comparison: panics when the two searches differ on a scenario.
 pub type Compare<'a> = &'a dyn Fn(&str, &Program, &Bounds, Reduction);
