@@ -95,10 +95,68 @@ fn sender_blocked_on_a_channel_that_gets_closed_panics() {
            ]),
            Close("ch"),"#,
     ));
-    assert_eq!(c.kinds(), vec![Panic]);
+    // Nothing orders the send and the close: Go's race detector reports
+    // them (`go run -race`: DATA RACE in chansend and closechan, then the
+    // panic).
+    assert_eq!(c.kinds(), vec![Race, Panic]);
     let b = c.bugs(Panic)[0];
     assert_eq!(b.message, "panic: send on closed channel");
     assert_eq!(c.line(b.site), c.line_of("// the send"));
+    let r = c.bugs(Race)[0];
+    assert_eq!(
+        r.message,
+        "data race: a send on a channel concurrent with its close"
+    );
+}
+
+#[test]
+fn a_send_ordered_after_the_close_panics_without_a_race() {
+    // close(ch) happens before close(go_on), which happens before the
+    // send: Go panics and its race detector reports nothing.
+    let c = check(&scenario(
+        r#"Chan("ch", 0), Chan("go_on", 0)"#,
+        r#"Go(body: [
+             Recv(chan: "go_on"),
+             Send("ch", 1), // the send
+           ]),
+           Close("ch"),
+           Close("go_on"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Panic]);
+    assert_eq!(c.line(c.bugs(Panic)[0].site), c.line_of("// the send"));
+}
+
+#[test]
+fn a_select_send_case_races_with_a_close_even_when_it_completes() {
+    // The select sends into the buffer before the close in most runs,
+    // and never panics then; Go's race detector still reports the pair.
+    let c = check(&scenario(
+        r#"Chan("ch", 1), Chan("never", 0)"#,
+        r#"Go(body: [
+             Select([ // the select
+               Send("ch", 1, []),
+               Recv(chan: "never", body: []),
+             ]),
+           ]),
+           Close("ch"), // the close"#,
+    ));
+    assert!(c.kinds().contains(&Race), "{:?}", c.kinds());
+    let r = c.bugs(Race)[0];
+    let mut lines = vec![c.line(r.site)];
+    lines.extend(r.involved.iter().map(|i| c.line(i.site)));
+    assert!(lines.contains(&c.line_of("// the select")), "{lines:?}");
+    assert!(lines.contains(&c.line_of("// the close")), "{lines:?}");
+}
+
+#[test]
+fn a_send_received_before_the_close_does_not_race() {
+    let c = check(&scenario(
+        r#"Chan("ch", 0)"#,
+        r#"Go(body: [Send("ch", 1)]),
+           Recv(chan: "ch"),
+           Close("ch"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
 }
 
 #[test]

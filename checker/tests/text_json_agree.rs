@@ -157,13 +157,17 @@ fn disagreements(r: &ScenarioReport) -> (Vec<String>, usize) {
                 .flatten()
                 .find(|p| p["goroutine"] == name)
                 .and_then(|p| p["role"].as_str());
-            // A racing access is an operation about to happen: runnable.
+            // A racing access is an operation about to happen: runnable;
+            // or a send waiting on a channel another goroutine is about
+            // to close: blocked.
             let shown = if word == "races" { "runnable" } else { word };
             let marked = pending_role.is_some();
             let agree = shown == status
                 && match pending_role {
                     Some("blocked") => status == "blocked",
-                    Some("races") => status == "runnable" && word == "races",
+                    Some("races") => {
+                        (status == "runnable" && word == "races") || status == "blocked"
+                    }
                     _ => true,
                 };
             if !agree {

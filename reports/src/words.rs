@@ -424,6 +424,21 @@ pub enum Explanation {
         /// Where.
         wait_at: (u32, u32),
     },
+    /// A send on a channel and its close, unordered.
+    CloseRace {
+        /// The channel.
+        channel: String,
+        /// The goroutine about to send, or waiting to.
+        sender: String,
+        /// True when it waits (no receiver or buffer space yet).
+        sender_waits: bool,
+        /// Where.
+        send_at: (u32, u32),
+        /// The goroutine about to close the channel.
+        closer: String,
+        /// Where.
+        close_at: (u32, u32),
+    },
     /// A step crashed the program.
     Crash {
         /// The goroutine.
@@ -516,6 +531,29 @@ impl Explanation {
                 format!(
                     "if {waiter}'s Wait runs first, it returns at once, before the work the Add counts is done: an Add from zero must happen before the Wait"
                 ),
+            ],
+            Explanation::CloseRace {
+                channel,
+                sender,
+                sender_waits,
+                send_at,
+                closer,
+                close_at,
+            } => vec![
+                format!(
+                    "{sender} {} on {channel} at {}:{} and {closer} closes it at {}:{}; nothing orders the two (no happens-before edge): the schedule ends with {}",
+                    if *sender_waits { "waits to send" } else { "sends" },
+                    send_at.0,
+                    send_at.1,
+                    close_at.0,
+                    close_at.1,
+                    if *sender_waits {
+                        "the send waiting and the close about to happen"
+                    } else {
+                        "both about to happen"
+                    }
+                ),
+                "Go's race detector reports a send and a close of one channel that nothing orders, whichever runs first; if the close does, the send panics: send on closed channel".into(),
             ],
             Explanation::Crash {
                 goroutine,

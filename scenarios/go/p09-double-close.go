@@ -4,7 +4,7 @@ package main
 
 import "sync"
 
-// weft:expect Panic
+// weft:expect Race, Panic
 func main() {
 	ch := make(chan int)
 	var wg sync.WaitGroup

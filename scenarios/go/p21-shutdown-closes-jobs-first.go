@@ -40,7 +40,7 @@ func (s *Service) worker(ctx context.Context) {
 	}
 }
 
-// weft:expect Panic
+// weft:expect Race, Panic
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{jobs: make(chan Job), cancel: cancel}

@@ -11,7 +11,7 @@ use crate::counterexample::locate::Locator;
 use crate::counterexample::replay::Trace;
 use crate::counterexample::values::{Chosen, LocalTouch, Shown};
 use crate::counterexample::waitfor::WaitFor;
-use crate::detect::Bug;
+use crate::detect::{race, Bug};
 use crate::semantics::footprint::memory_access;
 use crate::semantics::waitgroup;
 use crate::semantics::{Event, Resource};
@@ -145,6 +145,40 @@ fn waitgroup_race(
     })
 }
 
+/// A race between a send and a close at the end of `trace`: one of `a`
+/// and `b` about to send on (or waiting to send on) a channel the other is
+/// about to close.
+fn close_race(
+    loc: &Locator,
+    trace: &Trace,
+    wf: &WaitFor,
+    a: &GoroutineId,
+    b: &GoroutineId,
+) -> Option<Explanation> {
+    let last = &trace.last;
+    let ga = &last.goroutines[last.position(a)?];
+    let gb = &last.goroutines[last.position(b)?];
+    let (sender, closer, c) = match (
+        race::pending_close(loc.prog, last, ga),
+        race::pending_close(loc.prog, last, gb),
+    ) {
+        (_, Some(c)) if race::pending_sends(loc.prog, last, ga).contains(&c) => (ga, gb, c),
+        (Some(c), _) if race::pending_sends(loc.prog, last, gb).contains(&c) => (gb, ga, c),
+        _ => return None,
+    };
+    Some(Explanation::CloseRace {
+        channel: object_name(loc, trace, trace.objects.id(c)),
+        sender: trace.name(&sender.id),
+        sender_waits: wf
+            .goroutines
+            .iter()
+            .any(|g| g.goroutine == sender.id && g.wait.is_some()),
+        send_at: loc.line_col(sender.site()),
+        closer: trace.name(&closer.id),
+        close_at: loc.line_col(closer.site()),
+    })
+}
+
 /// Why `bug` happens in `trace`, whose end `wf` analyses; `None` when the
 /// run does not show enough to say it.
 pub(crate) fn explanation(
@@ -168,6 +202,9 @@ pub(crate) fn explanation(
                 return None;
             };
             if let Some(e) = waitgroup_race(loc, trace, &a.goroutine, &b.goroutine) {
+                return Some(e);
+            }
+            if let Some(e) = close_race(loc, trace, wf, &a.goroutine, &b.goroutine) {
                 return Some(e);
             }
             let (first, object) = race_side(loc, trace, &a.goroutine)?;

@@ -10,8 +10,8 @@ use crate::counterexample::describe;
 use crate::detect::Bug;
 
 /// The behaviour and cause of `bug`: message passing when any of its
-/// operations passes messages (a race is always shared memory, a context
-/// leak always message passing); when none says, what the scenario
+/// operations passes messages (a race when all of its do: a send and a
+/// close of one channel; a context leak always message passing); when none says, what the scenario
 /// declares. A spin is non-blocking: the spinning goroutine never blocks
 /// (those waiting for it are leaks of their own).
 pub(crate) fn classify(prog: &Program, bug: &Bug) -> (Behavior, Cause) {
@@ -32,7 +32,7 @@ pub(crate) fn classify(prog: &Program, bug: &Bug) -> (Behavior, Cause) {
         .taxonomy
         .map(|t| t.cause == syntax::Cause::MessagePassing);
     let message = match bug.kind {
-        BugKind::Race => false,
+        BugKind::Race => !mp.is_empty() && mp.iter().all(|&m| m),
         BugKind::ContextLeak | BugKind::ResourceLeak => true,
         BugKind::Deadlock | BugKind::Leak | BugKind::Panic | BugKind::Assert | BugKind::Spin
             if mp.is_empty() =>

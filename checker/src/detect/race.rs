@@ -11,13 +11,15 @@
 
 use std::collections::BTreeMap;
 
-use weft_models::ir::{Op, Program};
+use weft_models::ir::{CaseDir, Op, Program};
 use weft_models::syntax::BugKind;
 
 use super::{record, Bug, BugKey, Finding, Involved};
+use crate::semantics::eval::eval;
 use crate::semantics::footprint::{memory_access, Use};
 use crate::semantics::{waitgroup, Transition};
-use crate::state::{Object, State};
+use crate::state::{Goroutine, Object, State};
+use crate::value::{ObjRef, Value};
 
 /// Which kinds of race a program's code can make at all, read once from
 /// its instructions: a state's check skips the kinds it cannot (a program
@@ -30,6 +32,9 @@ pub struct Races {
     memory: bool,
     /// The program has both a WaitGroup `Add` and a `Wait`.
     waitgroup: bool,
+    /// The program both sends on channels (a send, or a select with a send
+    /// case) and closes them.
+    channel: bool,
 }
 
 impl Races {
@@ -38,8 +43,9 @@ impl Races {
         let mut races = Races {
             memory: false,
             waitgroup: false,
+            channel: false,
         };
-        let (mut add, mut wait) = (false, false);
+        let (mut add, mut wait, mut send, mut close) = (false, false, false, false);
         for instr in prog.funcs.iter().flat_map(|f| &f.code) {
             weft_models::ops::operands(&instr.op, |_, u| {
                 races.memory |= match u {
@@ -49,8 +55,11 @@ impl Races {
             });
             add |= matches!(instr.op, Op::WgAdd { .. });
             wait |= matches!(instr.op, Op::Wait { .. });
+            send |= sends_on(&instr.op).next().is_some();
+            close |= matches!(instr.op, Op::Close { .. });
         }
         races.waitgroup = add && wait;
+        races.channel = send && close;
         races
     }
 }
@@ -67,6 +76,9 @@ pub fn detect(
     let live = || state.goroutines.iter().filter(|g| !g.spinning);
     if races.memory {
         memory_races(prog, state, &path, bugs);
+    }
+    if races.channel {
+        close_races(prog, state, &path, bugs);
     }
     if !races.waitgroup {
         return;
@@ -121,6 +133,119 @@ fn memory_races(
                 (false, false) => "data race: a concurrent read and write of the same variable",
             };
             found(bugs, message, g1, g2, path);
+        }
+    }
+}
+
+/// The channels of `op`'s sends: a send's, or a select's send cases'.
+fn sends_on(op: &Op) -> impl Iterator<Item = &weft_models::ir::Expr> {
+    let (send, arms) = match op {
+        Op::Send { chan, .. } => (Some(chan), &[][..]),
+        Op::Select { arms, .. } => (None, &arms[..]),
+        Op::Assign { .. }
+        | Op::Jump { .. }
+        | Op::JumpIfNot { .. }
+        | Op::Call { .. }
+        | Op::CallValue { .. }
+        | Op::Return { .. }
+        | Op::Defer { .. }
+        | Op::EndDefer
+        | Op::Recover { .. }
+        | Op::Go { .. }
+        | Op::GoValue { .. }
+        | Op::Choose { .. }
+        | Op::MapNext { .. }
+        | Op::SyncMap { .. }
+        | Op::Panic { .. }
+        | Op::Assert { .. }
+        | Op::Sleep
+        | Op::New { .. }
+        | Op::Recv { .. }
+        | Op::Close { .. }
+        | Op::Lock { .. }
+        | Op::Unlock { .. }
+        | Op::TryLock { .. }
+        | Op::RLock { .. }
+        | Op::RUnlock { .. }
+        | Op::WgAdd { .. }
+        | Op::Wait { .. }
+        | Op::Signal { .. }
+        | Op::Broadcast { .. }
+        | Op::OnceEnter { .. }
+        | Op::OnceExit { .. }
+        | Op::Cancel { .. }
+        | Op::CtxErr { .. }
+        | Op::TimerStop { .. }
+        | Op::TimerReset { .. }
+        | Op::AfterFunc { .. }
+        | Op::AwaitCallback { .. }
+        | Op::Append { .. }
+        | Op::Load { .. }
+        | Op::Store { .. }
+        | Op::MapDelete { .. }
+        | Op::Len { .. }
+        | Op::AtomicLoad { .. }
+        | Op::AtomicStore { .. }
+        | Op::AtomicAdd { .. }
+        | Op::CompareAndSwap { .. } => (None, &[][..]),
+    };
+    send.into_iter().chain(
+        arms.iter()
+            .filter(|a| matches!(a.dir, CaseDir::Send { .. }))
+            .map(|a| &a.chan),
+    )
+}
+
+/// The channels goroutine `g` is about to send on, blocked or not.
+pub(crate) fn pending_sends(prog: &Program, state: &State, g: &Goroutine) -> Vec<ObjRef> {
+    let site = g.site();
+    let locals = &g.top().locals;
+    sends_on(&prog.instr(site.func, site.pc).op)
+        .filter_map(|c| eval(state, locals, c).ok().and_then(Value::object))
+        .collect()
+}
+
+/// The open channel goroutine `g` is about to close.
+pub(crate) fn pending_close(prog: &Program, state: &State, g: &Goroutine) -> Option<ObjRef> {
+    let site = g.site();
+    let Op::Close { chan } = &prog.instr(site.func, site.pc).op else {
+        return None;
+    };
+    let c = eval(state, &g.top().locals, chan)
+        .ok()
+        .and_then(Value::object)?;
+    matches!(state.object(c), Object::Chan(st) if !st.closed).then_some(c)
+}
+
+/// Records every send about to happen (or waiting) on a channel another
+/// goroutine is about to close. Go's race detector reads a channel's
+/// closed state at each send (`chansend`; each send case a `select`
+/// examines, and a blocking one examines them all) and writes it at
+/// `close`: a send and a close not ordered by happens-before are a data
+/// race, whichever runs first (if the close does, the send panics too).
+/// A blocked send took its read when it blocked and has not moved since,
+/// so it counts like an enabled one.
+fn close_races(
+    prog: &Program,
+    state: &State,
+    path: &impl Fn() -> Vec<Transition>,
+    bugs: &mut BTreeMap<BugKey, Bug>,
+) {
+    let live = || state.goroutines.iter().filter(|g| !g.spinning);
+    for closer in live() {
+        let Some(c) = pending_close(prog, state, closer) else {
+            continue;
+        };
+        for sender in live() {
+            if sender.id != closer.id && pending_sends(prog, state, sender).contains(&c) {
+                found(
+                    bugs,
+                    "data race: a send on a channel concurrent with its close",
+                    sender,
+                    closer,
+                    path,
+                );
+            }
         }
     }
 }
@@ -182,7 +307,8 @@ mod tests {
             atomic,
             Races {
                 memory: false,
-                waitgroup: false
+                waitgroup: false,
+                channel: false,
             }
         );
         let plain = races_of(
