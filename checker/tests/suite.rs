@@ -16,6 +16,7 @@ mod support {
     pub mod alike;
     pub mod both;
     pub mod gen;
+    pub mod gen_go;
     pub mod gen_memory;
     pub mod par;
 }
@@ -34,6 +35,7 @@ mod control_flow;
 mod corpus;
 mod fingerprint_store;
 mod generated;
+mod go_differential;
 mod go_import;
 mod go_versions;
 mod jobs;
