@@ -12,8 +12,10 @@
 //! panic, a mutex locked and not unlocked (or unlocked and not locked), an
 //! atomic counter (and a plain access to it), an `RWMutex` (and a write
 //! under its read lock), a `sync.Once`, a WaitGroup's `Add` inside the
-//! goroutine it counts, appends to a slice, workers started in a loop, an
-//! unlocked flag. Most are written correctly and
+//! goroutine it counts, appends to a slice, workers started in a loop, a
+//! send that gives up on a cancelled context, a condition variable, a
+//! worker looping over a `select` until done is closed, an unlocked flag.
+//! Most are written correctly and
 //! some with the classic mistake, so the programs race, panic, deadlock
 //! and leak, or are clean. A goroutine's fragments from different
 //! protocols are interleaved at random. Everything is a local of `main`,
@@ -218,7 +220,7 @@ fn protocol(
     let frag = |parts: &mut Parts, g: usize, stmts: &[String]| {
         parts.fragments.push((g, stmts.to_vec()));
     };
-    match rng.below(14) {
+    match rng.below(17) {
         // A counter every goroutine increments, under a mutex or not.
         0 => {
             let mu = format!("mu{i}");
@@ -555,6 +557,100 @@ fn protocol(
                     ),
                 ],
             );
+        }
+        // A send that gives up when a context is cancelled, a receiver
+        // that may not come, and a cancel.
+        13 => {
+            let c = format!("c{i}");
+            let ctx = format!("ctx{i}");
+            let cancel = format!("cancel{i}");
+            parts.imports.insert("context");
+            parts.decls.push(format!("{c} := make(chan int)"));
+            parts.decls.push(format!(
+                "{ctx}, {cancel} := context.WithCancel(context.Background())"
+            ));
+            let (p, q) = two(rng, goroutines);
+            frag(
+                parts,
+                p,
+                &[format!(
+                    "select {{\ncase {c} <- 1:\ncase <-{ctx}.Done():\n}}"
+                )],
+            );
+            if rng.chance(50) {
+                frag(parts, q, &[format!("<-{c}")]);
+            }
+            frag(parts, rng.below(goroutines + 1), &[format!("{cancel}()")]);
+        }
+        // A condition variable: a waiter loops (or, the pitfall, checks
+        // once) until a flag is set; a signaller sets it, now and then
+        // without the lock.
+        14 => {
+            let mu = format!("mu{i}");
+            let cond = format!("cond{i}");
+            let ready = format!("ready{i}");
+            parts.decls.push(format!("var {mu} sync.Mutex"));
+            parts.decls.push(format!("{cond} := sync.NewCond(&{mu})"));
+            parts.decls.push(format!("{ready} := false"));
+            let (p, q) = two(rng, goroutines);
+            let check = if rng.chance(75) { "for" } else { "if" };
+            frag(
+                parts,
+                p,
+                &[
+                    format!("{mu}.Lock()"),
+                    format!("{check} !{ready} {{\n\t{cond}.Wait()\n}}"),
+                    format!("{mu}.Unlock()"),
+                ],
+            );
+            let wake = if rng.chance(50) {
+                "Signal"
+            } else {
+                "Broadcast"
+            };
+            if rng.chance(70) {
+                frag(
+                    parts,
+                    q,
+                    &[
+                        format!("{mu}.Lock()"),
+                        format!("{ready} = true"),
+                        format!("{cond}.{wake}()"),
+                        format!("{mu}.Unlock()"),
+                    ],
+                );
+            } else {
+                frag(
+                    parts,
+                    q,
+                    &[format!("{ready} = true"), format!("{cond}.{wake}()")],
+                );
+            }
+        }
+        // A worker looping over a select until a done channel is closed,
+        // and a producer that sends its work and then closes done (or,
+        // the mistake, closes done first).
+        15 => {
+            let work = format!("work{i}");
+            let done = format!("done{i}");
+            parts.decls.push(format!("{work} := make(chan int)"));
+            parts.decls.push(format!("{done} := make(chan struct{{}})"));
+            let (p, q) = two(rng, goroutines);
+            frag(
+                parts,
+                p,
+                &[format!(
+                    "for running := true; running; {{\n\tselect {{\n\tcase v := <-{work}:\n\t\tif v < 0 {{\n\t\t\tpanic(\"negative work\")\n\t\t}}\n\tcase <-{done}:\n\t\trunning = false\n\t}}\n}}"
+                )],
+            );
+            let n = 1 + rng.below(2);
+            let mut produce: Vec<String> = (1..=n).map(|v| format!("{work} <- {v}")).collect();
+            if rng.chance(75) {
+                produce.push(format!("close({done})"));
+            } else {
+                produce.insert(0, format!("close({done})"));
+            }
+            frag(parts, q, &produce);
         }
         // A flag one goroutine sets and another polls, without a lock.
         _ => {
