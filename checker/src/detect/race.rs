@@ -11,13 +11,14 @@
 
 use std::collections::BTreeMap;
 
-use weft_models::ir::{CaseDir, Op, Program};
+use weft_models::ir::{Op, Program};
 use weft_models::syntax::BugKind;
 
 use super::{record, Bug, BugKey, Finding, Involved};
 use crate::semantics::eval::eval;
 use crate::semantics::footprint::{memory_access, Use};
-use crate::semantics::{waitgroup, Transition};
+use crate::semantics::waits::Release;
+use crate::semantics::{waitgroup, wake, Transition};
 use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};
 
@@ -32,8 +33,7 @@ pub struct Races {
     memory: bool,
     /// The program has both a WaitGroup `Add` and a `Wait`.
     waitgroup: bool,
-    /// The program both sends on channels (a send, or a select with a send
-    /// case) and closes them.
+    /// The program closes channels (a send may race with the close).
     channel: bool,
 }
 
@@ -45,7 +45,7 @@ impl Races {
             waitgroup: false,
             channel: false,
         };
-        let (mut add, mut wait, mut send, mut close) = (false, false, false, false);
+        let (mut add, mut wait) = (false, false);
         for instr in prog.funcs.iter().flat_map(|f| &f.code) {
             weft_models::ops::operands(&instr.op, |_, u| {
                 races.memory |= match u {
@@ -55,11 +55,9 @@ impl Races {
             });
             add |= matches!(instr.op, Op::WgAdd { .. });
             wait |= matches!(instr.op, Op::Wait { .. });
-            send |= sends_on(&instr.op).next().is_some();
-            close |= matches!(instr.op, Op::Close { .. });
+            races.channel |= matches!(instr.op, Op::Close { .. });
         }
         races.waitgroup = add && wait;
-        races.channel = send && close;
         races
     }
 }
@@ -137,72 +135,23 @@ fn memory_races(
     }
 }
 
-/// The channels of `op`'s sends: a send's, or a select's send cases'.
-fn sends_on(op: &Op) -> impl Iterator<Item = &weft_models::ir::Expr> {
-    let (send, arms) = match op {
-        Op::Send { chan, .. } => (Some(chan), &[][..]),
-        Op::Select { arms, .. } => (None, &arms[..]),
-        Op::Assign { .. }
-        | Op::Jump { .. }
-        | Op::JumpIfNot { .. }
-        | Op::Call { .. }
-        | Op::CallValue { .. }
-        | Op::Return { .. }
-        | Op::Defer { .. }
-        | Op::EndDefer
-        | Op::Recover { .. }
-        | Op::Go { .. }
-        | Op::GoValue { .. }
-        | Op::Choose { .. }
-        | Op::MapNext { .. }
-        | Op::SyncMap { .. }
-        | Op::Panic { .. }
-        | Op::Assert { .. }
-        | Op::Sleep
-        | Op::New { .. }
-        | Op::Recv { .. }
-        | Op::Close { .. }
-        | Op::Lock { .. }
-        | Op::Unlock { .. }
-        | Op::TryLock { .. }
-        | Op::RLock { .. }
-        | Op::RUnlock { .. }
-        | Op::WgAdd { .. }
-        | Op::Wait { .. }
-        | Op::Signal { .. }
-        | Op::Broadcast { .. }
-        | Op::OnceEnter { .. }
-        | Op::OnceExit { .. }
-        | Op::Cancel { .. }
-        | Op::CtxErr { .. }
-        | Op::TimerStop { .. }
-        | Op::TimerReset { .. }
-        | Op::AfterFunc { .. }
-        | Op::AwaitCallback { .. }
-        | Op::Append { .. }
-        | Op::Load { .. }
-        | Op::Store { .. }
-        | Op::MapDelete { .. }
-        | Op::Len { .. }
-        | Op::AtomicLoad { .. }
-        | Op::AtomicStore { .. }
-        | Op::AtomicAdd { .. }
-        | Op::CompareAndSwap { .. } => (None, &[][..]),
-    };
-    send.into_iter().chain(
-        arms.iter()
-            .filter(|a| matches!(a.dir, CaseDir::Send { .. }))
-            .map(|a| &a.chan),
-    )
-}
-
-/// The channels goroutine `g` is about to send on, blocked or not.
+/// The channels goroutine `g` is about to send on, blocked or not: what
+/// its operation would release as a send ([`wake::releases`] names every
+/// channel a send or a select's send case is on).
 pub(crate) fn pending_sends(prog: &Program, state: &State, g: &Goroutine) -> Vec<ObjRef> {
     let site = g.site();
     let locals = &g.top().locals;
-    sends_on(&prog.instr(site.func, site.pc).op)
-        .filter_map(|c| eval(state, locals, c).ok().and_then(Value::object))
-        .collect()
+    let mut out = Vec::new();
+    wake::releases(
+        &prog.instr(site.func, site.pc).op,
+        &mut |e| eval(state, locals, e).ok(),
+        &mut |r, c| {
+            if r == Release::Send {
+                out.push(c)
+            }
+        },
+    );
+    out
 }
 
 /// The open channel goroutine `g` is about to close.
@@ -324,5 +273,13 @@ mod tests {
         // `Add` without any `Wait` cannot race on the WaitGroup.
         let no_wait = races_of(r#"WaitGroup("wg")"#, r#"Add("wg", 1), Done("wg")"#);
         assert!(!no_wait.waitgroup);
+        // A send races only with a close: without one, channels are not looked at.
+        let sends = races_of(
+            r#"Chan("c", 1)"#,
+            r#"Go(body: [Send("c", 1)]), Recv(chan: "c")"#,
+        );
+        assert!(!sends.channel && !sends.memory);
+        let closes = races_of(r#"Chan("c", 1)"#, r#"Go(body: [Send("c", 1)]), Close("c")"#);
+        assert!(closes.channel);
     }
 }
