@@ -81,6 +81,7 @@ impl Importer<'_> {
             )
         });
         let mut post = None;
+        let mut scoped = false;
         let mut head_first = Vec::new();
         let head = match (clause, cond_only) {
             (Some(cl), _) if cl.kind() == "range_clause" => {
@@ -89,8 +90,9 @@ impl Importer<'_> {
                 h
             }
             (Some(cl), _) => {
-                let (h, p) = self.for_clause_head(cl, n, &lf, em)?;
+                let (h, p, w) = self.for_clause_head(cl, n, &lf, em)?;
                 post = p;
+                scoped = w;
                 h
             }
             (None, Some(cond)) => match self.cond(cond)? {
@@ -119,6 +121,9 @@ impl Importer<'_> {
             self.stmt(p, em, None)?;
         }
         em.close("])");
+        if scoped {
+            em.close("])");
+        }
         self.scope.pop();
         Ok(())
     }
@@ -225,14 +230,17 @@ impl Importer<'_> {
 
     /// `for i := a; i < b; i++` as `For`; other three-clause loops as
     /// their init, then `While(cond, [body..., post])` when the body has no
-    /// `continue` (which would skip the post statement).
+    /// `continue` (which would skip the post statement). The init is
+    /// scoped to the loop, as in Go: it and the loop are wrapped in an
+    /// inner block (`If("true", [...])`, as a Go block is), and the third
+    /// value says the caller closes it after the loop.
     fn for_clause_head<'t>(
         &mut self,
         cl: Node<'t>,
         n: Node<'t>,
         lf: &str,
         em: &mut Emitter,
-    ) -> Result<(String, Option<Node<'t>>), Fail> {
+    ) -> Result<(String, Option<Node<'t>>, bool), Fail> {
         let init = cl.child_by_field_name("initializer");
         let cond = cl.child_by_field_name("condition");
         let update = cl.child_by_field_name("update");
@@ -277,6 +285,7 @@ impl Importer<'_> {
                                 lit(&t)
                             ),
                             None,
+                            false,
                         ));
                     }
                 }
@@ -292,6 +301,7 @@ impl Importer<'_> {
             ));
         }
         if let Some(i) = init {
+            em.open("If(\"true\", [", self.span(n));
             self.stmt(i, em, None)?;
         }
         let head = match cond {
@@ -303,7 +313,7 @@ impl Importer<'_> {
             },
             None => format!("Loop({lf}body: ["),
         };
-        Ok((head, update))
+        Ok((head, update, init.is_some()))
     }
 
     pub(crate) fn switch_stmt(

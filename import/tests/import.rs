@@ -1112,3 +1112,20 @@ fn a_local_a_closure_assigns_keeps_its_accesses_when_its_data_is_untracked() {
         one("package main\nimport \"fmt\"\nfunc main() {\n\tmsg := \"a\"\n\tfmt.Println(msg)\n}\n");
     assert!(!i.text.contains("Var(\"msg\""), "{}", i.text);
 }
+
+/// A three-clause loop's init is scoped to the loop, as in Go: two loops
+/// declaring the same name in one block import, each inside a block of
+/// its own, and the scenario compiles.
+#[test]
+fn a_for_loops_init_is_scoped_to_the_loop() {
+    let i = one(concat!(
+        "package main\nfunc main() {\n\tc := make(chan int)\n\tgo func() { close(c) }()\n",
+        "\tfor running := true; running; {\n\t\t_, running = <-c\n\t}\n",
+        "\tfor running := true; running; {\n\t\t_, running = <-c\n\t}\n}\n",
+    ));
+    assert_eq!(i.text.matches("If(\"true\", [").count(), 2, "{}", i.text);
+    let ron = SourceFile::new("t.ron", i.text.clone());
+    if let Err(d) = weft_models::compile(&ron, &[]) {
+        panic!("{d:?}\n{}", i.text);
+    }
+}
