@@ -29,6 +29,12 @@ fuzz-por N="20000" START="2000":
 fuzz-dpor N="20000" START="1500":
     WEFT_DPOR_SEEDS={{N}} WEFT_DPOR_START={{START}} cargo test --release -p weft-checker --test suite por_referee::dpor -- --nocapture
 
+# The Go import against real Go on N generated programs (default 1000)
+# from seed START, each run RUNS times (default 20) under Go, plain and with
+# -race: weft must find every bug Go saw (needs golang-go).
+fuzz-go N="1000" START="0" RUNS="20":
+    WEFT_GO_SEEDS={{N}} WEFT_GO_START={{START}} WEFT_GO_RUNS={{RUNS}} cargo test --release -p weft-checker --test suite go_differential:: -- --nocapture
+
 # Benchmarks against loom, SPIN and the optimal trace counts; writes
 # checker/benches/RESULTS.md (under 15 minutes on 2 cores).
 bench: spin

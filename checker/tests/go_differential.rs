@@ -7,9 +7,7 @@
 //! RACE`; panics). Go sees one schedule per run and weft every schedule,
 //! so only that direction is a wrong verdict; what weft finds that Go
 //! never saw (leaks, which Go cannot see, and rarer schedules) is counted
-//! and printed, not asserted. A failure Go prints after one weft finds,
-//! in every run that prints it, is excused (see the test): weft ends a
-//! program when a panicking goroutine's unwinding ends, Go a moment later.
+//! and printed, not asserted.
 //!
 //! Every generated program must import (the generator keeps to the
 //! constructs the import follows) and its search must complete.
@@ -48,8 +46,6 @@ struct Observed {
     races: usize,
     /// `panic: ...` and `fatal error: ...` first lines, with their counts.
     failures: BTreeMap<String, usize>,
-    /// Each failing run's lines, in the order printed.
-    failing_runs: Vec<Vec<String>>,
     /// Runs still going at the time limit.
     hangs: usize,
 }
@@ -84,7 +80,6 @@ fn observe(seen: &mut Observed, stderr: &str) {
     if stderr.contains("WARNING: DATA RACE") {
         seen.races += 1;
     }
-    let mut lines = Vec::new();
     for line in stderr.lines() {
         if line.starts_with("panic: ") || line.starts_with("fatal error: ") {
             // The race detector's `====` rule may be printed on the same
@@ -93,12 +88,8 @@ fn observe(seen: &mut Observed, stderr: &str) {
                 .trim_end_matches('=')
                 .trim_end_matches(" [recovered]")
                 .to_string();
-            *seen.failures.entry(line.clone()).or_default() += 1;
-            lines.push(line);
+            *seen.failures.entry(line).or_default() += 1;
         }
-    }
-    if !lines.is_empty() {
-        seen.failing_runs.push(lines);
     }
 }
 
@@ -261,8 +252,7 @@ fn what_go_observes_running_a_program_weft_finds_checking_it() {
     let mut failures = Vec::new();
     let mut go_saw: BTreeMap<&str, usize> = BTreeMap::new();
     let mut only_weft: BTreeMap<String, usize> = BTreeMap::new();
-    let mut after_a_crash: BTreeMap<String, usize> = BTreeMap::new();
-    for (((seen, found), file), program) in results.iter().zip(&files).zip(&programs) {
+    for ((seen, found), file) in results.iter().zip(&files) {
         let name = file.display();
         let found = match found {
             Ok(f) => f,
@@ -292,31 +282,7 @@ fn what_go_observes_running_a_program_weft_finds_checking_it() {
             } else {
                 "fatal error"
             });
-            let Some(why) = missing(found, line) else {
-                continue;
-            };
-            // A goroutine's unrecovered panic ends weft's run when its
-            // unwinding ends; Go's process exits a moment later, and other
-            // goroutines (main, woken by the crashing goroutine's deferred
-            // `Done`) run meanwhile and may fail too, printing a second
-            // message, or printing theirs first and exiting. Such a failure
-            // is excused when every run that printed it printed one weft
-            // finds, or when it is one of main's checks after its `Wait`
-            // and weft finds a goroutine crashing.
-            let after_wait = program
-                .checks_after_wait
-                .iter()
-                .any(|m| line == &format!("panic: {m}"));
-            let crashes = found.bugs.iter().any(|(k, _)| k == "panic");
-            let excused = (after_wait && crashes)
-                || seen
-                    .failing_runs
-                    .iter()
-                    .filter(|run| run.contains(line))
-                    .all(|run| run.iter().any(|l| missing(found, l).is_none()));
-            if excused {
-                *after_a_crash.entry(line.clone()).or_default() += 1;
-            } else {
+            if let Some(why) = missing(found, line) {
                 failures.push(format!("{name}: {why} ({:?})", seen.failures));
             }
         }
@@ -339,8 +305,7 @@ fn what_go_observes_running_a_program_weft_finds_checking_it() {
         }
     }
     eprintln!(
-        "{} programs, {runs} runs per build: Go saw {go_saw:?}; weft found, Go never saw: {only_weft:?}; \
-         Go printed after another failure weft found: {after_a_crash:?}",
+        "{} programs, {runs} runs per build: Go saw {go_saw:?}; weft found, Go never saw: {only_weft:?}",
         programs.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
