@@ -19,6 +19,7 @@ mod support {
     pub mod gen_go;
     pub mod gen_memory;
     pub mod par;
+    pub mod toolchain;
 }
 
 /// The benchmark families, at sizes the tests choose.

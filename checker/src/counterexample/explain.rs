@@ -15,7 +15,7 @@ use crate::detect::{race, Bug};
 use crate::semantics::footprint::memory_access;
 use crate::semantics::waitgroup;
 use crate::semantics::{Event, Resource};
-use crate::state::GoroutineId;
+use crate::state::{Goroutine, GoroutineId, State};
 use crate::value::{CtxError, Value};
 use weft_reports::view::{ChosenView, LocalAccess, LocalView};
 
@@ -116,6 +116,18 @@ fn race_side(loc: &Locator, trace: &Trace, g: &GoroutineId) -> Option<(RaceSide,
     Some((side, trace.objects.id(access.object)))
 }
 
+/// The last state of `trace`, and goroutines `a` and `b` in it.
+fn at_end<'t>(
+    trace: &'t Trace,
+    a: &GoroutineId,
+    b: &GoroutineId,
+) -> Option<(&'t State, &'t Goroutine, &'t Goroutine)> {
+    let last = &trace.last;
+    let ga = &last.goroutines[last.position(a)?];
+    let gb = &last.goroutines[last.position(b)?];
+    Some((last, ga, gb))
+}
+
 /// A WaitGroup race between `a` and `b` at the end of `trace`: one about
 /// to `Add` to it from zero, the other about to `Wait` on it.
 fn waitgroup_race(
@@ -124,9 +136,7 @@ fn waitgroup_race(
     a: &GoroutineId,
     b: &GoroutineId,
 ) -> Option<Explanation> {
-    let last = &trace.last;
-    let ga = &last.goroutines[last.position(a)?];
-    let gb = &last.goroutines[last.position(b)?];
+    let (last, ga, gb) = at_end(trace, a, b)?;
     let (adder, waiter) = if waitgroup::pending_add_from_zero(loc.prog, last, ga).is_some() {
         (ga, gb)
     } else {
@@ -155,9 +165,7 @@ fn close_race(
     a: &GoroutineId,
     b: &GoroutineId,
 ) -> Option<Explanation> {
-    let last = &trace.last;
-    let ga = &last.goroutines[last.position(a)?];
-    let gb = &last.goroutines[last.position(b)?];
+    let (last, ga, gb) = at_end(trace, a, b)?;
     let (sender, closer, c) = match (
         race::pending_close(loc.prog, last, ga),
         race::pending_close(loc.prog, last, gb),
