@@ -10,10 +10,10 @@ use crate::counterexample::describe;
 use crate::detect::Bug;
 
 /// The behaviour and cause of `bug`: message passing when any of its
-/// operations passes messages (a race when all of its do: a send and a
-/// close of one channel; a context leak always message passing); when none says, what the scenario
-/// declares. A spin is non-blocking: the spinning goroutine never blocks
-/// (those waiting for it are leaks of their own).
+/// operations passes messages (a race only when all of its do, a send
+/// and a close of one channel; a context leak always); when none says,
+/// what the scenario declares. A spin is non-blocking: the spinning
+/// goroutine never blocks (those waiting for it are leaks of their own).
 pub(crate) fn classify(prog: &Program, bug: &Bug) -> (Behavior, Cause) {
     let blocking = matches!(
         bug.kind,
