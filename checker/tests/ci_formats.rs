@@ -474,3 +474,90 @@ fn junit_fails_an_unexpected_bug_and_errs_on_a_bad_scenario() {
     );
     assert!(body.contains("= help: did you mean `Send`?"), "{body}");
 }
+
+/// A channel's `len` orders the read of `x` after the write with no
+/// happens-before edge: Go's race detector reports the race, weft's
+/// cannot see it (see `semantics::unsynced`).
+const LEN_POLL: &str = r#"Scenario(
+    name: "len-poll",
+    expect: [EXPECT],
+    globals: [Chan("c", 1), Var("x", 0)],
+    main: [
+        Go(body: [Set("x", 1), Send("c", 1)]),
+        If("len(c) > 0", [Let("seen", "x")]),
+    ],
+)
+"#;
+
+#[test]
+fn every_format_says_races_were_not_decided() {
+    let d = dir(
+        "unsynced",
+        &[
+            ("a/clean.ron", &LEN_POLL.replace("EXPECT", "")),
+            ("b/race.ron", &LEN_POLL.replace("EXPECT", "Race")),
+        ],
+    );
+    let path = d.to_str().expect("utf8");
+    let note = "races not decided: 1 operation observes other goroutines without synchronising \
+                (len of a channel at 7:13), and a race ordered only by what it saw is not looked \
+                for (Go's race detector reports it)";
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Text: never "verified"; the clean expectation holds, the expected
+    // race is undecided (exit 1: not as expected).
+    let o = weft(&["check", path]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = flat(&stdout(&o));
+    assert!(!text.contains("verified"), "{text}");
+    assert!(
+        text.contains("no bug found in any schedule — as expected"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "no bug found in any schedule — undecided (expected race: races not decided)"
+        ),
+        "{text}"
+    );
+    assert_eq!(text.matches(note).count(), 2, "{text}");
+    assert!(
+        text.contains("race.ron (expected race; found none (races not decided))"),
+        "{text}"
+    );
+    // JSON: the operations, typed.
+    let (_, lines) = json_lines(&[path]);
+    let clean = &lines[0];
+    assert_eq!(clean["expected_met"], true);
+    assert_eq!(
+        clean["unsynced"],
+        serde_json::json!([{
+            "kind": "channel-len",
+            "location": {"line": 7, "col": 13, "text": "len(c)"},
+        }])
+    );
+    assert_eq!(lines[1]["expected_met"], false);
+    // SARIF: the same view and the same words.
+    let (_, log) = sarif(&[path]);
+    let verdicts = &log["runs"][0]["properties"]["verdicts"];
+    for (i, v) in verdicts.as_array().expect("verdicts").iter().enumerate() {
+        assert_eq!(v["unsynced"], lines[i]["unsynced"]);
+        let words = v["verdict"].as_str().expect("verdict");
+        assert!(!words.contains("verified"), "{words}");
+        assert!(words.ends_with(note), "{words}");
+    }
+    // JUnit: the passing case says why races are undecided.
+    let o = weft(&["check", "--format", "junit", path]);
+    let (_, cases) = junit(&stdout(&o));
+    assert!(cases[0].outcome.is_none());
+    assert!(flat(&stdout(&o)).contains(note), "{}", stdout(&o));
+    // The review page.
+    let html = d.join("review");
+    let o = weft(&["check", "--html", html.to_str().expect("utf8"), path]);
+    assert_eq!(o.status.code(), Some(1));
+    let page = std::fs::read_to_string(html.join("len-poll.html")).expect("the page");
+    assert!(!page.contains("verified"), "the page claims verified");
+    assert!(
+        flat(&page).contains(&note.replace('\'', "&#39;")),
+        "the page lacks the note"
+    );
+}

@@ -211,15 +211,18 @@ fn check_file(path: &Path) -> Checked {
             };
             if keys(&full) != keys(&out)
                 || full.covered != out.covered
+                || full.unsynced != out.unsynced
                 || full.complete != out.complete
             {
                 failures.push(format!(
                     "{name}: the reduced search ({}) differs from the exhaustive one: \
-                     bugs {:?} against {:?}, coverage equal: {}, complete {} against {}",
+                     bugs {:?} against {:?}, coverage equal: {}, observations without \
+                     synchronisation equal: {}, complete {} against {}",
                     out.stats.reduction.as_str(),
                     keys(&out),
                     keys(&full),
                     full.covered == out.covered,
+                    full.unsynced == out.unsynced,
                     out.complete,
                     full.complete
                 ));

@@ -7,7 +7,10 @@
 //! RACE`; panics). Go sees one schedule per run and weft every schedule,
 //! so only that direction is a wrong verdict; what weft finds that Go
 //! never saw (leaks, which Go cannot see, and rarer schedules) is counted
-//! and printed, not asserted.
+//! and printed, not asserted. A race Go saw and weft did not is excused
+//! only when weft's verdict says races were not decided (an operation
+//! observed another goroutine without synchronising: `unsynced`); such
+//! programs are counted and printed.
 //!
 //! Every generated program must import (the generator keeps to the
 //! constructs the import follows) and its search must complete.
@@ -130,6 +133,9 @@ fn go_observes(plain: &Path, race: &Path, index: usize, runs: usize) -> Observed
 struct Found {
     complete: bool,
     bugs: Vec<(String, String)>,
+    /// The report's `unsynced`: the operations that observed without
+    /// synchronising, which leave races undecided.
+    races_undecided: bool,
 }
 
 fn weft_finds(file: &Path) -> Result<Found, String> {
@@ -175,6 +181,7 @@ fn weft_finds(file: &Path) -> Result<Found, String> {
     Ok(Found {
         complete: report["complete"] == true,
         bugs,
+        races_undecided: report.get("unsynced").is_some(),
     })
 }
 
@@ -244,6 +251,9 @@ fn what_go_observes_running_a_program_weft_finds_checking_it() {
     let mut failures = Vec::new();
     let mut go_saw: BTreeMap<&str, usize> = BTreeMap::new();
     let mut only_weft: BTreeMap<String, usize> = BTreeMap::new();
+    // Races Go saw and weft did not, where weft's verdict says races were
+    // not decided (the only excuse there is).
+    let mut undecided_races = 0;
     for ((seen, found), file) in results.iter().zip(&files) {
         let name = file.display();
         let found = match found {
@@ -259,7 +269,10 @@ fn what_go_observes_running_a_program_weft_finds_checking_it() {
         let mut go_kinds = BTreeSet::new();
         if seen.races > 0 {
             go_kinds.insert("race");
-            if !found.bugs.iter().any(|(k, _)| k == "race") {
+            let weft_race = found.bugs.iter().any(|(k, _)| k == "race");
+            if !weft_race && found.races_undecided {
+                undecided_races += 1;
+            } else if !weft_race {
                 failures.push(format!(
                     "{name}: Go's race detector reported a race in {} of {} runs, weft no race",
                     seen.races, seen.race_runs
@@ -297,7 +310,8 @@ fn what_go_observes_running_a_program_weft_finds_checking_it() {
         }
     }
     eprintln!(
-        "{} programs, {runs} runs per build: Go saw {go_saw:?}; weft found, Go never saw: {only_weft:?}",
+        "{} programs, {runs} runs per build: Go saw {go_saw:?}; weft found, Go never saw: {only_weft:?}; \
+         races Go saw in programs whose verdict says races were not decided: {undecided_races}",
         programs.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));

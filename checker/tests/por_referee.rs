@@ -29,6 +29,7 @@ use weft_checker::detect::blocking::{blocked_goroutines, bottom_components};
 use weft_checker::explore::{explore_graph_with, explore_with, Bound, Bounds};
 use weft_checker::graph::Graph;
 use weft_checker::reduce::{Applied, Reduction};
+use weft_checker::semantics::Observation;
 use weft_checker::state::{GoroutineId, Site};
 use weft_models::ir::{Op, Program};
 use weft_models::span::SourceFile;
@@ -57,6 +58,9 @@ struct Verdict {
     bugs: BTreeSet<(String, Vec<Site>, String)>,
     bottoms: BTreeSet<Vec<(GoroutineId, Site)>>,
     covered: BTreeSet<Site>,
+    /// The observations without synchronisation executed: what the
+    /// verdict says left races undecided.
+    unsynced: BTreeSet<Observation>,
 }
 
 fn verdict(prog: &Program, reduction: Reduction) -> Option<(Verdict, Applied, usize)> {
@@ -82,6 +86,7 @@ fn verdict(prog: &Program, reduction: Reduction) -> Option<(Verdict, Applied, us
             bugs,
             bottoms: bottoms(prog, &graph),
             covered: outcome.covered,
+            unsynced: outcome.unsynced,
         },
         outcome.stats.reduction,
         outcome.stats.states,
@@ -168,6 +173,13 @@ fn compare(
         let lost: Vec<_> = full.covered.difference(&reduced.covered).collect();
         let extra: Vec<_> = reduced.covered.difference(&full.covered).collect();
         why.push(format!("coverage: lost {lost:?}, extra {extra:?}"));
+    }
+    if full.unsynced != reduced.unsynced {
+        why.push(diff(
+            "observations without synchronisation",
+            &full.unsynced,
+            &reduced.unsynced,
+        ));
     }
     Refereed::Mismatch(format!("({applied:?}) {}", why.join("\n")))
 }

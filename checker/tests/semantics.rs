@@ -5,6 +5,7 @@
 use weft_checker::detect::Bug;
 use weft_checker::explore::{explore, explore_with, Bounds, Outcome};
 use weft_checker::reduce::Reduction;
+use weft_checker::semantics::ObservationKind;
 use weft_checker::state::Site;
 use weft_models::ir::Program;
 use weft_models::span::SourceFile;
@@ -76,6 +77,10 @@ fn check(src: &str) -> Checked {
     assert_eq!(
         reduced.covered, out.covered,
         "the reduction changes coverage"
+    );
+    assert_eq!(
+        reduced.unsynced, out.unsynced,
+        "the reduction changes the observations without synchronisation"
     );
     Checked { file, prog, out }
 }
@@ -601,6 +606,150 @@ fn a_map_written_from_two_goroutines_races() {
     ));
     assert_eq!(c.kinds(), vec![Race]);
     assert!(c.bugs(Race)[0].message.contains("concurrent map writes"));
+}
+
+// ----- observations without synchronisation -----
+//
+// Each scenario is a Go program whose race `go run -race` (Go 1.19)
+// reported in every run, 10 to 50 runs each: the observer's read of `x`
+// is ordered after the write only by what an operation saw, with no
+// happens-before edge. weft's race detector (two accesses about to happen
+// in one state) cannot see such a race; the search must name the
+// operation, so that the verdict says races were not decided. The same
+// operations used without observing another goroutine must not be named.
+
+impl Checked {
+    /// The observations without synchronisation, as (kind, line).
+    fn unsynced(&self) -> Vec<(ObservationKind, u32)> {
+        self.out
+            .unsynced
+            .iter()
+            .map(|o| (o.kind, self.line(o.site)))
+            .collect()
+    }
+}
+
+#[test]
+fn len_of_a_channel_observes_without_synchronising() {
+    let c = check(&scenario(
+        r#"Chan("c", 1), Var("x", 0)"#,
+        r#"Go(body: [Set("x", 1), Send("c", 1)]),
+           If("len(c) > 0", [ // the len
+             Let("seen", "x"),
+           ]),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+    assert_eq!(
+        c.unsynced(),
+        vec![(ObservationKind::ChannelLen, c.line_of("// the len"))]
+    );
+    // The length of a map is a read of the map, ordered like any other.
+    let c = check(&scenario(
+        r#"Map("m")"#,
+        r#"Set("m[1]", 1),
+           Let("n", "len(m)"),
+           Assert("n == 1", "one entry"),"#,
+    ));
+    assert_eq!((c.kinds(), c.unsynced()), (vec![], vec![]));
+}
+
+#[test]
+fn a_select_default_observes_without_synchronising() {
+    // The buffer is full only once the goroutine has sent, after its write.
+    let c = check(&scenario(
+        r#"Chan("c", 1), Var("x", 0)"#,
+        r#"Go(body: [Set("x", 1), Send("c", 1)]),
+           Select([ // the select
+             Send("c", 2, []),
+             Default([Let("seen", "x")]),
+           ]),"#,
+    ));
+    assert_eq!(
+        c.unsynced(),
+        vec![(ObservationKind::SelectDefault, c.line_of("// the select"))]
+    );
+    // A default never taken observes nothing.
+    let c = check(&scenario(
+        r#"Chan("c", 1)"#,
+        r#"Select([
+             Send("c", 2, []),
+             Default([]),
+           ]),"#,
+    ));
+    assert_eq!((c.kinds(), c.unsynced()), (vec![], vec![]));
+}
+
+#[test]
+fn a_failed_trylock_observes_without_synchronising() {
+    // Go's TryLock synchronises only when it takes the lock.
+    let c = check(&scenario(
+        r#"Mutex("mu"), Var("x", 0)"#,
+        r#"Go(body: [Set("x", 1), Lock("mu")]),
+           TryLock(mutex: "mu", into: "got"), // the trylock
+           If("!got", [Let("seen", "x")]),"#,
+    ));
+    assert_eq!(
+        c.unsynced(),
+        vec![(ObservationKind::FailedTryLock, c.line_of("// the trylock"))]
+    );
+    let c = check(&scenario(
+        r#"Mutex("mu")"#,
+        r#"TryLock(mutex: "mu", into: "got"),
+           Assert("got", "a free mutex is taken"),"#,
+    ));
+    assert_eq!((c.kinds(), c.unsynced()), (vec![], vec![]));
+}
+
+#[test]
+fn a_stop_returning_false_observes_without_synchronising() {
+    // Stop is false once the goroutine stopped the timer (Go 1.23: also
+    // never when only fired); nothing orders the goroutine's write first.
+    let c = check(&scenario(
+        r#"Var("x", 0)"#,
+        r#"Timer("t", 1),
+           Go(body: [Set("x", 1), Stop(timer: "t")]),
+           Stop(timer: "t", into: "stopped"), // the stop
+           If("!stopped", [Let("seen", "x")]),"#,
+    ));
+    assert_eq!(c.kinds(), vec![]);
+    assert_eq!(
+        c.unsynced(),
+        vec![(ObservationKind::StoppedTimer, c.line_of("// the stop"))]
+    );
+    // A result not used observes nothing.
+    let c = check(&scenario(
+        "",
+        r#"Timer("t", 1),
+           Go(body: [Stop(timer: "t")]),
+           Stop(timer: "t"),"#,
+    ));
+    assert_eq!((c.kinds(), c.unsynced()), (vec![], vec![]));
+}
+
+#[test]
+fn a_signal_waking_a_wait_observes_without_synchronising() {
+    // sync.Cond has no happens-before edge of its own: the signaller
+    // writes and signals without the lock, and `go run -race` reports the
+    // read after the Wait (the signal may also come first and be lost).
+    let c = check(&scenario(
+        r#"Mutex("mu"), Cond("c", "mu"), Var("x", 0)"#,
+        r#"Go(body: [Set("x", 1), Signal("c")]), // signals
+           Lock("mu"),
+           Wait("c"),
+           Let("seen", "x"),
+           Unlock("mu"),"#,
+    ));
+    assert_eq!(c.kinds(), vec![Deadlock]);
+    assert_eq!(
+        c.unsynced(),
+        vec![(ObservationKind::CondWake, c.line_of("// signals"))]
+    );
+    // A signal that wakes nobody observes nothing.
+    let c = check(&scenario(
+        r#"Mutex("mu"), Cond("c", "mu")"#,
+        r#"Signal("c"),"#,
+    ));
+    assert_eq!((c.kinds(), c.unsynced()), (vec![], vec![]));
 }
 
 // ----- panics and recover -----

@@ -96,12 +96,13 @@ pub fn render(results: &[FileResult], style: Style) -> String {
                     FileVerdict::AsExpected
                         if report.bugs.is_empty()
                             && report.stats.collision_probability.is_none()
-                            && report.stats.bitstate.is_none() =>
+                            && report.stats.bitstate.is_none()
+                            && report.unsynced.is_empty() =>
                     {
                         cases.push_str("/>\n");
                     }
                     // A fingerprint or bit-state search says what it may
-                    // have missed.
+                    // have missed, a search that left races undecided why.
                     FileVerdict::AsExpected if report.bugs.is_empty() => {
                         let _ = writeln!(
                             cases,

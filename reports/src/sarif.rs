@@ -275,7 +275,8 @@ pub fn render(results: &[FileResult], tool: Tool<'_>) -> String {
     let summary = words::run_summary(&crate::view::RunSummary::of(results));
     // Each checked scenario's verdict in words (complete or why not, and
     // for a fingerprint store the chance that a collision hid a state, for
-    // a bit-state store what it may have missed),
+    // a bit-state store what it may have missed, the operations that left
+    // races undecided),
     // since SARIF results carry only the bugs.
     let verdicts: Vec<Value> = results
         .iter()
@@ -292,6 +293,9 @@ pub fn render(results: &[FileResult], tool: Tool<'_>) -> String {
                 }
                 if let Some(b) = &report.stats.bitstate {
                     v["bitstate"] = json!(b);
+                }
+                if !report.unsynced.is_empty() {
+                    v["unsynced"] = json!(report.unsynced);
                 }
                 Some(v)
             }

@@ -955,29 +955,7 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
     for b in &r.bugs {
         bug(&mut out, b, style);
     }
-    let found = r.found_kinds();
-    let verdict = match (r.bugs.is_empty(), r.complete) {
-        (true, true) => "verified: no bug in any schedule".to_string(),
-        (true, false) => format!(
-            "incomplete (bounded by {}): no bug found in {}",
-            r.bound.as_deref().unwrap_or("a bound"),
-            words::count(r.stats.states, "state", "states")
-        ),
-        (false, complete) => format!(
-            "{} bug{} found ({}){}",
-            r.bugs.len(),
-            if r.bugs.len() == 1 { "" } else { "s" },
-            found.join(", "),
-            if complete {
-                String::new()
-            } else {
-                format!(
-                    "; search incomplete (bounded by {})",
-                    r.bound.as_deref().unwrap_or("a bound")
-                )
-            }
-        ),
-    };
+    let verdict = words::verdict_alone(r);
     let expectation = r.expectation();
     let mark = words::expectation(&expectation, &r.expect);
     let paint = |m: &str| match expectation {
@@ -1021,6 +999,9 @@ pub fn render(r: &ScenarioReport, style: Style) -> String {
     }
     if let Some(b) = &r.stats.bitstate {
         lines.extend(wrap(&words::bitstate_note(b), room, 2));
+    }
+    if !r.unsynced.is_empty() {
+        lines.extend(wrap(&words::unsynced_note(&r.unsynced), room, 2));
     }
     for l in lines {
         let _ = writeln!(out, "  {l}");

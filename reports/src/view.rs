@@ -1159,6 +1159,39 @@ pub struct ScenarioReport {
     /// path explored, largest first (absent when nothing did).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub growth: Vec<GrowthView>,
+    /// The operations some explored run executed whose result may show
+    /// another goroutine's action without synchronising with it, in source
+    /// order: a race ordered only by one of them is not looked for, so a
+    /// clean verdict does not cover races (absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsynced: Vec<UnsyncedView>,
+}
+
+vocabulary! {
+    /// What an operation observed without synchronising.
+    pub enum Unsynced {
+        /// `len(ch)` of a channel.
+        ChannelLen => "channel-len",
+        /// A `select` took its `default`.
+        SelectDefault => "select-default",
+        /// `TryLock` failed.
+        FailedTryLock => "failed-trylock",
+        /// A timer's `Stop` or `Reset` returned false.
+        StoppedTimer => "stopped-timer",
+        /// `Signal` or `Broadcast` woke a `Wait` of a `sync.Cond`.
+        CondWake => "cond-wake",
+    }
+}
+
+/// An operation whose result may show another goroutine's action with no
+/// happens-before edge from it (Go's memory model gives none, and its race
+/// detector reports the accesses it orders).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnsyncedView {
+    /// What it observed.
+    pub kind: Unsynced,
+    /// Where.
+    pub location: Location,
 }
 
 /// How a scenario's result compares with the bug kinds it expects.
@@ -1167,12 +1200,16 @@ pub enum Expectation {
     /// The result shows exactly the kinds expected.
     Met,
     /// Nothing found contradicts it, but the search was cut before it
-    /// could show it: `missing` expected kinds not found yet (empty when
-    /// the scenario expects to be clean, which only a complete search
-    /// shows).
+    /// could show it, or (for an expected race alone) races were not
+    /// decided ([`UnsyncedView`]): `missing` expected kinds not found yet
+    /// (empty when the scenario expects to be clean, which only a complete
+    /// search shows).
     Undecided {
         /// Expected kinds not found before the cut, sorted.
         missing: Vec<BugKind>,
+        /// True when the search was cut; false when it was complete but
+        /// did not decide races, and the kind missing is `race`.
+        cut: bool,
     },
     /// Kinds it does not expect were found, or a complete search did not
     /// find kinds it expects.
@@ -1206,8 +1243,14 @@ impl ScenarioReport {
             .filter(|k| !expected.contains(k))
             .copied()
             .collect();
-        if extra.is_empty() && !self.complete {
-            Expectation::Undecided { missing }
+        // An expected race not found is undecided when races were not
+        // decided.
+        let race_undecided = !self.unsynced.is_empty() && missing == [BugKind::Race];
+        if extra.is_empty() && (!self.complete || race_undecided) {
+            Expectation::Undecided {
+                missing,
+                cut: !self.complete,
+            }
         } else {
             Expectation::Contradicted { missing, extra }
         }
@@ -1325,6 +1368,7 @@ impl ScenarioReport {
             expected,
             found,
             complete: self.complete,
+            races_decided: self.unsynced.is_empty(),
         }
     }
 }
@@ -1343,6 +1387,8 @@ pub enum FileVerdict {
         found: Vec<BugKind>,
         /// Whether the search was complete.
         complete: bool,
+        /// Whether races were decided (see [`UnsyncedView`]).
+        races_decided: bool,
     },
     /// It does not compile, or a type error stopped its run.
     Invalid,

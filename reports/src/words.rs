@@ -6,7 +6,7 @@
 
 use crate::view::{
     BugKind, Expectation, FileVerdict, GoroutineStatus, Growing, Location, Release, RunSummary,
-    ScenarioReport, Search, WaitNote, WaitVerb,
+    ScenarioReport, Search, Unsynced, UnsyncedView, WaitNote, WaitVerb,
 };
 
 /// The goroutine column of a step that is a timer firing.
@@ -735,6 +735,7 @@ pub fn file_verdict(v: &FileVerdict) -> String {
             expected,
             found,
             complete,
+            races_decided,
         } => {
             // Name what is extra and what is missing when the lists
             // alone do not make it plain.
@@ -757,6 +758,9 @@ pub fn file_verdict(v: &FileVerdict) -> String {
             }
             if !*complete {
                 notes.push("search incomplete".to_string());
+            }
+            if !*races_decided {
+                notes.push("races not decided".to_string());
             }
             let found = if found.is_empty() {
                 "none".to_string()
@@ -787,13 +791,16 @@ pub fn expectation(e: &Expectation, expect: &[BugKind]) -> String {
     };
     match e {
         Expectation::Met => "as expected".into(),
-        Expectation::Undecided { missing } if missing.is_empty() => {
+        Expectation::Undecided { missing, cut: true } if missing.is_empty() => {
             format!("undecided (expected {expected}: the search was cut)")
         }
-        Expectation::Undecided { missing } => format!(
+        Expectation::Undecided { missing, cut: true } => format!(
             "undecided (expected {expected}: {} not found before the cut)",
             kinds(missing)
         ),
+        Expectation::Undecided { cut: false, .. } => {
+            format!("undecided (expected {expected}: races not decided)")
+        }
         Expectation::Contradicted { missing, extra } => {
             let mut why = Vec::new();
             if !extra.is_empty() {
@@ -871,17 +878,24 @@ pub fn scenario_verdict(r: &ScenarioReport) -> String {
     if let Some(b) = &r.stats.bitstate {
         verdict = format!("{verdict}; {}", bitstate_note(b));
     }
+    if !r.unsynced.is_empty() {
+        verdict = format!("{verdict}; {}", unsynced_note(&r.unsynced));
+    }
     verdict
 }
 
-/// [`scenario_verdict`] without what a fingerprint store may have missed.
-fn verdict_alone(r: &ScenarioReport) -> String {
+/// [`scenario_verdict`] without the notes on what the search may have
+/// missed (a fingerprint or bit-state store's, undecided races'): the
+/// text report prints those on lines of their own.
+pub fn verdict_alone(r: &ScenarioReport) -> String {
     let bound = r.bound.as_deref().unwrap_or("a bound");
     match (r.bugs.is_empty(), r.complete) {
+        // Races undecided: not verified (the note says why).
+        (true, true) if !r.unsynced.is_empty() => "no bug found in any schedule".to_string(),
         (true, true) => "verified: no bug in any schedule".to_string(),
         (true, false) => format!(
-            "incomplete (bounded by {bound}): no bug found in {} states",
-            number(r.stats.states as i64)
+            "incomplete (bounded by {bound}): no bug found in {}",
+            count(r.stats.states, "state", "states")
         ),
         (false, complete) => format!(
             "{} bug{} found ({}){}",
@@ -1134,6 +1148,35 @@ pub fn dpor_note(d: &crate::view::DporView) -> String {
     note
 }
 
+/// Why races were not decided, for a verdict: the operations that
+/// observed other goroutines without synchronising, and what that means.
+pub fn unsynced_note(ops: &[UnsyncedView]) -> String {
+    let list: Vec<String> = ops
+        .iter()
+        .map(|o| {
+            let what = match o.kind {
+                Unsynced::ChannelLen => "len of a channel",
+                Unsynced::SelectDefault => "a select's default",
+                Unsynced::FailedTryLock => "a failed TryLock",
+                Unsynced::StoppedTimer => "a timer's Stop or Reset returning false",
+                Unsynced::CondWake => "a Signal or Broadcast waking a Wait",
+            };
+            format!("{what} at {}:{}", o.location.line, o.location.col)
+        })
+        .collect();
+    format!(
+        "races not decided: {} other goroutines without synchronising ({}), and a race \
+         ordered only by what {} is not looked for (Go's race detector reports it)",
+        count(ops.len(), "operation observes", "operations observe"),
+        list.join("; "),
+        if ops.len() == 1 {
+            "it saw"
+        } else {
+            "one of them saw"
+        },
+    )
+}
+
 /// What a fingerprint store may have missed, for a verdict: `p` is the
 /// chance that a hash collision hid a state.
 pub fn collision_note(p: f64) -> String {
@@ -1225,6 +1268,7 @@ mod tests {
                 expected: expected.to_vec(),
                 found: found.to_vec(),
                 complete,
+                races_decided: true,
             })
         };
         use BugKind::{Deadlock, Leak, Race};

@@ -155,12 +155,13 @@ impl Committer<'_, '_> {
                     index: _,
                     sites,
                     events,
+                    observed,
                     failure,
                     next,
                     found,
                 } = taken;
                 self.stats.transitions += 1;
-                cover(&sites, &mut self.covered);
+                cover(&sites, observed, &mut self.covered);
                 for ev in &events {
                     detect::record(&mut self.bugs, detect::abandoned(ev), || {
                         let mut p = self.builder.graph().path_to(s);

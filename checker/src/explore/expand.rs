@@ -68,6 +68,8 @@ pub(super) struct Taken {
     pub sites: SmallVec<[Site; 4]>,
     /// Its events.
     pub events: Vec<Event>,
+    /// Its operation, when it observed without synchronising.
+    pub observed: Option<semantics::Observation>,
     /// Set when it failed (a crash, an interruption, a type error).
     pub failure: Option<Failure>,
     /// Its successor.
@@ -475,6 +477,7 @@ impl Expander<'_> {
                 state: next_state,
                 events,
                 failure,
+                observed,
                 ..
             } = out;
             if failure.is_some() {
@@ -483,6 +486,7 @@ impl Expander<'_> {
                     index: i as u32,
                     sites,
                     events,
+                    observed,
                     failure,
                     next: Next::Failed,
                     found: Found::NotAsked,
@@ -516,6 +520,7 @@ impl Expander<'_> {
                 index: i as u32,
                 sites,
                 events,
+                observed,
                 failure: None,
                 next,
                 found: Found::NotAsked,

@@ -17,7 +17,7 @@ use weft_models::syntax::BugKind;
 use crate::detect::{self, Bug, BugKey};
 use crate::graph::{Builder, Graph, Node, StoreKind};
 use crate::reduce::{self, Applied, Reduction};
-use crate::semantics::{self, Failure, FailureKind, Transition};
+use crate::semantics::{self, Failure, FailureKind, Observation, Transition};
 use crate::state::canonical::{canonical_goroutines, GoroutineRenaming};
 use crate::state::{Site, State};
 use crate::stop::Interrupt;
@@ -96,6 +96,11 @@ pub struct Outcome {
     /// Every operation some goroutine executed in some explored run (for
     /// "the fix's code is reached" checks).
     pub covered: BTreeSet<Site>,
+    /// Every operation some explored step executed whose result may have
+    /// shown another goroutine's action without synchronising with it: a
+    /// race ordered only by one of them is not looked for (see
+    /// [`crate::semantics::unsynced`]).
+    pub unsynced: BTreeSet<Observation>,
     /// When a limit cut the search: what kept growing along the deepest
     /// path explored (empty otherwise).
     pub growth: Vec<Growth>,
@@ -817,6 +822,7 @@ fn search(
         bound: cut,
         stats,
         covered: covered.sites,
+        unsynced: covered.observed,
         growth: Vec::new(),
     };
     Ok((graph, outcome, bugs))
@@ -868,6 +874,7 @@ fn unstarted(
         bound: Some(bound),
         stats,
         covered: BTreeSet::new(),
+        unsynced: BTreeSet::new(),
         growth: Vec::new(),
     };
     (Graph::empty(), outcome, BTreeMap::new())
@@ -881,6 +888,12 @@ struct Coverage {
     seen: Vec<Vec<bool>>,
     /// The sites reached.
     sites: BTreeSet<Site>,
+    /// The observations without synchronisation executed.
+    observed: BTreeSet<Observation>,
+    /// Per function, per instruction: the kinds observed there yet, one
+    /// bit each (every successful `Unlock` is one: a bit test, not a
+    /// search of the set, once seen).
+    observed_seen: Vec<Vec<u8>>,
 }
 
 impl Coverage {
@@ -893,13 +906,33 @@ impl Coverage {
                 .map(|f| vec![false; f.code.len()])
                 .collect(),
             sites: BTreeSet::new(),
+            observed: BTreeSet::new(),
+            observed_seen: prog.funcs.iter().map(|f| vec![0; f.code.len()]).collect(),
         }
     }
 }
 
 /// Records the operations a transition executes, and for a select the
-/// first instruction of the arm it takes (so a case can be shown reached).
-fn cover(sites: &[crate::state::Site], covered: &mut Coverage) {
+/// first instruction of the arm it takes (so a case can be shown reached);
+/// and what it observed without synchronising.
+fn cover(sites: &[crate::state::Site], observed: Option<Observation>, covered: &mut Coverage) {
+    if let Some(o) = observed {
+        let bit = 1u8 << (o.kind as u8);
+        let seen = covered
+            .observed_seen
+            .get_mut(o.site.func.index())
+            .and_then(|f| f.get_mut(o.site.pc.index()));
+        match seen {
+            Some(bits) if *bits & bit != 0 => {}
+            Some(bits) => {
+                *bits |= bit;
+                covered.observed.insert(o);
+            }
+            None => {
+                covered.observed.insert(o);
+            }
+        }
+    }
     for &site in sites {
         let seen = covered
             .seen

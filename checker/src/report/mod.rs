@@ -10,7 +10,8 @@ use weft_reports::view::{
     AbstractionView, Action, BitstateView, BugView, CallView, CoversView, GoroutineStatus,
     GoroutineView, LaneView, LocalView, Location, MinimalityView, PartnerView, PendingView,
     Relation, ReleaseView, ReplayReport, Role, ScenarioReport, StatsView, StepView, TaxonomyView,
-    WaitChainView, WaitEdgeView, WaitForView, WaitVerb, WaitView, SCHEMA_VERSION,
+    Unsynced, UnsyncedView, WaitChainView, WaitEdgeView, WaitForView, WaitVerb, WaitView,
+    SCHEMA_VERSION,
 };
 use weft_reports::words::{self, Chosen, Releaser};
 
@@ -89,7 +90,10 @@ impl Default for Options {
 }
 
 /// Whether the kinds found match what the scenario expects. A clean
-/// verdict counts only when the search was complete.
+/// verdict counts only when the search was complete. (Races left
+/// undecided by observations without synchronisation do not unmake a
+/// clean verdict: the verdict names them, and only an expected race they
+/// may hide makes the result undecided, see `Expectation`.)
 pub(crate) fn expected_met(expect: &[BugKind], outcome: &Outcome) -> bool {
     let mut found: Vec<BugKind> = outcome.bugs.iter().map(|b| b.kind).collect();
     found.sort();
@@ -708,7 +712,33 @@ pub fn scenario_report(
             }),
         },
         growth: growth::views(loc, &outcome.growth),
+        unsynced: unsynced_views(loc, outcome),
     }
+}
+
+/// The observations without synchronisation the search executed, in
+/// source order.
+fn unsynced_views(loc: &Locator, outcome: &Outcome) -> Vec<UnsyncedView> {
+    use crate::semantics::ObservationKind as K;
+    let mut views: Vec<UnsyncedView> = outcome
+        .unsynced
+        .iter()
+        .map(|o| UnsyncedView {
+            kind: match o.kind {
+                K::ChannelLen => Unsynced::ChannelLen,
+                K::SelectDefault => Unsynced::SelectDefault,
+                K::FailedTryLock => Unsynced::FailedTryLock,
+                K::StoppedTimer => Unsynced::StoppedTimer,
+                K::CondWake => Unsynced::CondWake,
+            },
+            location: loc.site(o.site, None),
+        })
+        .collect();
+    views.sort_by(|a, b| {
+        (a.location.line, a.location.col, a.kind).cmp(&(b.location.line, b.location.col, b.kind))
+    });
+    views.dedup();
+    views
 }
 
 /// The report of a replayed schedule: the bugs its run shows.

@@ -93,19 +93,25 @@ pub(crate) fn wait_end(ex: &mut Exec, c: ObjRef) {
     }
 }
 
-/// `c.Signal()`.
-pub(crate) fn signal(ex: &mut Exec, c: ObjRef) {
-    if let Some(st) = cond_mut(ex, c) {
-        if !st.waiters.is_empty() {
+/// `c.Signal()`; true when it woke a waiter.
+pub(crate) fn signal(ex: &mut Exec, c: ObjRef) -> bool {
+    match cond_mut(ex, c) {
+        Some(st) if !st.waiters.is_empty() => {
             st.waiters.remove(0);
+            true
         }
+        _ => false,
     }
 }
 
-/// `c.Broadcast()`.
-pub(crate) fn broadcast(ex: &mut Exec, c: ObjRef) {
-    if let Some(st) = cond_mut(ex, c) {
-        st.waiters.clear();
+/// `c.Broadcast()`; true when it woke a waiter.
+pub(crate) fn broadcast(ex: &mut Exec, c: ObjRef) -> bool {
+    match cond_mut(ex, c) {
+        Some(st) if !st.waiters.is_empty() => {
+            st.waiters.clear();
+            true
+        }
+        _ => false,
     }
 }
 

@@ -8,6 +8,7 @@ use weft_models::ir::{
 
 use super::channel::{self, ChannelState};
 use super::eval::{boolean, eval, int};
+use super::ObservationKind;
 use super::{
     callback, cond, context, errgroup, local, maprange, mutex, once, record, rwmutex, timer,
     waitgroup, Exec, Failure, Fault, Transition, PLAIN,
@@ -472,6 +473,7 @@ fn visible(
         }
         Op::Select { arms, default } => {
             let Some(arm) = arms.get(alt as usize) else {
+                ex.observe(site, ObservationKind::SelectDefault);
                 return Ok(Advance::To(default.ok_or_else(|| {
                     Fault::Internal("select arm out of range and no default".into())
                 })?));
@@ -533,6 +535,9 @@ fn visible(
             } else {
                 rwmutex::try_lock(ex, m)
             };
+            if !got && dst.is_some() {
+                ex.observe(site, ObservationKind::FailedTryLock);
+            }
             write(ex, id, *dst, Value::Bool(got));
         }
         Op::RLock { mutex } => {
@@ -547,6 +552,7 @@ fn visible(
             let w = object_of(ex, locals, wg, is_wg, "Add needs a WaitGroup")?;
             let d = int(&ex.state, locals, delta)?;
             waitgroup::add(ex, w, d)?;
+            if d < 0 {}
         }
         Op::Wait { target } => {
             let w = object_of(
@@ -566,11 +572,15 @@ fn visible(
         }
         Op::Signal { cond: c } => {
             let c = object_of(ex, locals, c, is_cond, "Signal needs a Cond")?;
-            cond::signal(ex, c);
+            if cond::signal(ex, c) {
+                ex.observe(site, ObservationKind::CondWake);
+            }
         }
         Op::Broadcast { cond: c } => {
             let c = object_of(ex, locals, c, is_cond, "Broadcast needs a Cond")?;
-            cond::broadcast(ex, c);
+            if cond::broadcast(ex, c) {
+                ex.observe(site, ObservationKind::CondWake);
+            }
         }
         Op::OnceEnter { once: o, skip } => {
             let o = object_of(ex, locals, o, is_once, "Do needs a Once")?;
@@ -602,10 +612,15 @@ fn visible(
                 is_stoppable,
                 "Stop needs a timer, a ticker or a context.AfterFunc stop function",
             )?;
-            let v = match ex.state.object(t) {
-                Object::Registration(_) => callback::stop(ex, t),
-                _ => timer::stop(ex, t),
+            // (A context.AfterFunc's stop synchronises: Go runs it and the
+            // callback's start under one sync.Once.)
+            let (v, timer) = match ex.state.object(t) {
+                Object::Registration(_) => (callback::stop(ex, t), false),
+                _ => (timer::stop(ex, t), true),
             };
+            if timer && !v && dst.is_some() {
+                ex.observe(site, ObservationKind::StoppedTimer);
+            }
             write(ex, id, *dst, Value::Bool(v));
         }
         Op::TimerReset {
@@ -620,6 +635,9 @@ fn visible(
             // A `time.AfterFunc` timer whose runner has ended gets a new one.
             if let Some(child) = callback::restart(ex, id, t)? {
                 *spawned = Some(child);
+            }
+            if !v && dst.is_some() {
+                ex.observe(site, ObservationKind::StoppedTimer);
             }
             write(ex, id, *dst, Value::Bool(v));
         }
@@ -723,7 +741,11 @@ fn visible(
             let v = eval(&ex.state, locals, target)?;
             let n = match v.object().map(|r| ex.state.object(r)) {
                 None => 0,
-                Some(Object::Chan(c)) => c.go_len(&ex.state),
+                Some(Object::Chan(c)) => {
+                    let n = c.go_len(&ex.state);
+                    ex.observe(site, ObservationKind::ChannelLen);
+                    n
+                }
                 Some(Object::Map(m)) => m.entries.len(),
                 Some(o) => {
                     return Err(Fault::Model(format!(

@@ -34,6 +34,7 @@ pub(crate) mod once;
 pub mod record;
 pub(crate) mod rwmutex;
 pub(crate) mod timer;
+pub mod unsynced;
 pub(crate) mod variable;
 pub(crate) mod waitgroup;
 pub(crate) mod waits;
@@ -43,6 +44,7 @@ pub(crate) use coverage::reached_sites;
 pub use enabled::enabled;
 pub(crate) use enabled::enabled_into;
 pub(crate) use footprint::{footprint, Use};
+pub use unsynced::{Observation, ObservationKind};
 
 /// The arm number of a plain `Send`/`Recv` (not inside a select).
 pub const PLAIN: u32 = u32::MAX;
@@ -220,6 +222,9 @@ pub struct StepOutcome {
     /// True when a goroutine ended in the step (main included; also one
     /// started and ended within it).
     pub ended: bool,
+    /// The step's operation, when its result may show another goroutine's
+    /// action without synchronising with it ([`unsynced`]).
+    pub observed: Option<Observation>,
 }
 
 /// The execution context of one step: the program and a state being changed.
@@ -232,12 +237,20 @@ pub(crate) struct Exec<'p> {
     pub state: State,
     /// Events so far.
     pub events: Vec<Event>,
+    /// The operation executed, when it observed without synchronising.
+    pub observed: Option<Observation>,
     /// Where the goroutine looked up last stood: a step asks for the same
     /// goroutine at every local instruction, so this spares the search.
     pub last: std::cell::Cell<usize>,
 }
 
 impl<'p> Exec<'p> {
+    /// Records that the operation at `site` observed without
+    /// synchronising ([`unsynced`]).
+    pub(crate) fn observe(&mut self, site: Site, kind: ObservationKind) {
+        self.observed = Some(Observation { site, kind });
+    }
+
     /// The position of the goroutine with this id.
     pub(crate) fn goroutine_position(&self, id: &GoroutineId) -> Option<usize> {
         let last = self.last.get();
@@ -279,6 +292,7 @@ pub(crate) fn initial_state_within(
         interrupt,
         state: State::default(),
         events: Vec::new(),
+        observed: None,
     };
     exec::create_globals(&mut ex)?;
     let main = prog.func(prog.main);
@@ -331,6 +345,7 @@ pub(crate) fn step_within(
         interrupt,
         state: state.copy(),
         events: Vec::new(),
+        observed: None,
     };
     let before = state.goroutines.len();
     let result = exec::execute(&mut ex, t);
@@ -341,6 +356,7 @@ pub(crate) fn step_within(
             failure: Some(failure),
             renumbering: Renumbering::default(),
             ended: false,
+            observed: ex.observed,
         };
     }
     dead::forget_dead_values(prog, &mut ex.state, &t.actors(), before);
@@ -352,5 +368,6 @@ pub(crate) fn step_within(
         failure: None,
         renumbering,
         ended,
+        observed: ex.observed,
     }
 }

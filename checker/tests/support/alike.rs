@@ -18,7 +18,7 @@ pub type Compare<'a> = &'a dyn Fn(&str, &Program, &Bounds, Reduction);
 pub fn essence(o: &Outcome) -> String {
     let s = &o.stats;
     format!(
-        "complete {} bound {:?}\nstates {} transitions {} depth {} runs {:?} distinct {:?} reduction {:?}\nbugs {:#?}\ncovered {:?}\ngrowth {:?}",
+        "complete {} bound {:?}\nstates {} transitions {} depth {} runs {:?} distinct {:?} reduction {:?}\nbugs {:#?}\ncovered {:?}\nunsynced {:?}\ngrowth {:?}",
         o.complete,
         o.bound,
         s.states,
@@ -29,6 +29,7 @@ pub fn essence(o: &Outcome) -> String {
         s.reduction,
         o.bugs,
         o.covered,
+        o.unsynced,
         o.growth,
     )
 }

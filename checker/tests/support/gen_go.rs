@@ -18,7 +18,10 @@
 //! worker looping over a `select` until done is closed, a counter type
 //! whose method locks (or not), a producer function started by name, a
 //! goroutine started by a goroutine, sleeping as synchronisation, a receive
-//! with a timeout, an unlocked flag. Most are written correctly and
+//! with a timeout, an unlocked flag, a write another goroutine learns of
+//! through `len` of a channel, a `select`'s `default`, a failed `TryLock`,
+//! a timer's `Stop` or a `sync.Cond` signal (none of which synchronises),
+//! or through a receive (which does). Most are written correctly and
 //! some with the classic mistake, so the programs race, panic, deadlock
 //! and leak, or are clean. A goroutine's fragments from different
 //! protocols are interleaved at random. Everything but a few types and
@@ -233,7 +236,7 @@ fn protocol(
         parts.fragments.push((g, stmts.to_vec()));
     };
     let seed = parts.seed;
-    match rng.below(21) {
+    match rng.below(22) {
         // A counter every goroutine increments, under a mutex or not.
         0 => {
             let mu = format!("mu{i}");
@@ -768,7 +771,7 @@ fn protocol(
             }
         }
         // A flag one goroutine sets and another polls, without a lock.
-        _ => {
+        20 => {
             let f = format!("flag{i}");
             parts.decls.push(format!("{f} := false"));
             let (p, q) = two(rng, goroutines);
@@ -778,6 +781,97 @@ fn protocol(
                 q,
                 &[format!("if {f} {{\n\tpanic(\"{f} seen set\")\n}}")],
             );
+        }
+        // A goroutine writes, then acts; another learns of the act through
+        // an operation that does not synchronise (Go's race detector
+        // reports the read; weft says races are not decided), or through
+        // a receive that does.
+        _ => {
+            let d = format!("d{i}");
+            parts.decls.push(format!("{d} := 0"));
+            parts.imports.insert("time");
+            let (p, q) = two(rng, goroutines);
+            let check = format!("if {d} != 1 {{\n\tpanic(\"{d} not written\")\n}}");
+            let sleep = "time.Sleep(time.Millisecond)".to_string();
+            let (act, observe): (Vec<String>, String) = match rng.below(6) {
+                0 => {
+                    let c = format!("c{i}");
+                    parts.decls.push(format!("{c} := make(chan int, 1)"));
+                    (
+                        vec![format!("{c} <- 1")],
+                        format!("if len({c}) > 0 {{\n\t{}\n}}", check.replace('\n', "\n\t")),
+                    )
+                }
+                1 => {
+                    let c = format!("c{i}");
+                    parts.decls.push(format!("{c} := make(chan int, 1)"));
+                    (
+                        vec![format!("{c} <- 1")],
+                        format!(
+                            "select {{\ncase {c} <- 2:\n\t<-{c}\ndefault:\n\t{}\n}}",
+                            check.replace('\n', "\n\t")
+                        ),
+                    )
+                }
+                2 => {
+                    let mu = format!("mu{i}");
+                    parts.decls.push(format!("var {mu} sync.Mutex"));
+                    (
+                        vec![format!("{mu}.Lock()")],
+                        format!(
+                            "if {mu}.TryLock() {{\n\t{mu}.Unlock()\n}} else {{\n\t{}\n}}",
+                            check.replace('\n', "\n\t")
+                        ),
+                    )
+                }
+                3 => {
+                    let t = format!("tm{i}");
+                    parts.decls.push(format!("{t} := time.NewTimer(time.Hour)"));
+                    (
+                        vec![format!("{t}.Stop()")],
+                        format!("if !{t}.Stop() {{\n\t{}\n}}", check.replace('\n', "\n\t")),
+                    )
+                }
+                4 => {
+                    let mu = format!("cmu{i}");
+                    let cv = format!("cv{i}");
+                    parts.decls.push(format!("var {mu} sync.Mutex"));
+                    parts.decls.push(format!("{cv} := sync.NewCond(&{mu})"));
+                    // The waiter waits first (the signaller sleeps); a
+                    // signal that comes first is lost, a deadlock.
+                    frag(
+                        parts,
+                        p,
+                        &[sleep.clone(), format!("{d} = 1"), format!("{cv}.Signal()")],
+                    );
+                    frag(
+                        parts,
+                        q,
+                        &[
+                            format!("{mu}.Lock()"),
+                            format!("{cv}.Wait()"),
+                            format!("{mu}.Unlock()"),
+                            check,
+                        ],
+                    );
+                    return;
+                }
+                _ => {
+                    let c = format!("c{i}");
+                    parts.decls.push(format!("{c} := make(chan int, 1)"));
+                    (
+                        vec![format!("{c} <- 1")],
+                        format!(
+                            "if v := <-{c}; v == 1 {{\n\t{}\n}}",
+                            check.replace('\n', "\n\t")
+                        ),
+                    )
+                }
+            };
+            let mut writer = vec![format!("{d} = 1")];
+            writer.extend(act);
+            frag(parts, p, &writer);
+            frag(parts, q, &[sleep, observe]);
         }
     }
 }
