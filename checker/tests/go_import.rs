@@ -613,3 +613,28 @@ fn a_counterexample_through_an_untracked_choice_says_so_in_every_format() {
         "{report}"
     );
 }
+
+/// A spin-wait on an atomic ends once another goroutine stores (Go runs
+/// it to the end): its condition is evaluated at every iteration, so weft
+/// finds no spin and no other bug. (The load ran once, before the loop,
+/// and weft reported a spin.)
+#[test]
+fn a_spin_wait_on_an_atomic_ends_when_the_store_comes() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("weft-go-spin-wait");
+    std::fs::create_dir_all(&dir).expect("makes the directory");
+    let file = dir.join("spin.go");
+    std::fs::write(
+        &file,
+        concat!(
+            "package main\n\nimport \"sync/atomic\"\n\nfunc main() {\n\tvar n int32\n",
+            "\tgo func() {\n\t\tatomic.StoreInt32(&n, 1)\n\t}()\n",
+            "\tfor atomic.LoadInt32(&n) == 0 {\n\t}\n}\n",
+        ),
+    )
+    .expect("writes the program");
+    let o = weft(&["check", "--format", "json", file.to_str().expect("utf8")]);
+    let r = first_report(&o);
+    assert_eq!(r["complete"], true, "{r}");
+    assert_eq!(r["bugs"], serde_json::json!([]), "{r}");
+    assert_eq!(o.status.code(), Some(0), "{r}");
+}

@@ -2,6 +2,8 @@
 
 use tree_sitter::Node;
 
+use weft_models::span::Span;
+
 use crate::emit::{lit, q, Emitter};
 use crate::scope::Kind;
 use crate::{Fail, Importer};
@@ -53,6 +55,16 @@ fn has_continue(body: Option<Node>) -> bool {
     false
 }
 
+/// How a three-clause `for` is written: the loop's head, the statements
+/// that start its body, the post statement that ends it, and whether the
+/// head sits in a block of its own (opened before it, closed after).
+struct ClauseHead<'t> {
+    head: String,
+    first: Vec<(String, Span)>,
+    post: Option<Node<'t>>,
+    scoped: bool,
+}
+
 fn label_field(label: Option<&str>) -> String {
     label
         .map(|l| format!("label: {}, ", q(l)))
@@ -69,6 +81,9 @@ impl Importer<'_> {
         let at = self.span(n);
         let lf = label_field(label);
         let body = n.child_by_field_name("body");
+        // (What the statements before left is written before the loop, not
+        // taken for its condition's.)
+        em.flush();
         self.scope.push();
         let mut c = n.walk();
         let clause = n
@@ -86,17 +101,22 @@ impl Importer<'_> {
         let head = match (clause, cond_only) {
             (Some(cl), _) if cl.kind() == "range_clause" => {
                 let (h, first) = self.range_head(cl, &lf, em)?;
-                head_first = first;
+                head_first = first.into_iter().map(|f| (f, at)).collect();
                 h
             }
             (Some(cl), _) => {
-                let (h, p, w) = self.for_clause_head(cl, n, &lf, em)?;
-                post = p;
-                scoped = w;
-                h
+                let h = self.for_clause_head(cl, n, &lf, em)?;
+                head_first = h.first;
+                post = h.post;
+                scoped = h.scoped;
+                h.head
             }
             (None, Some(cond)) => match self.cond(cond)? {
-                Some(c) => format!("While({lf}cond: {}, body: [", q(&c)),
+                Some(c) => {
+                    let (h, first) = self.while_head(&lf, &c, cond);
+                    head_first = first;
+                    h
+                }
                 None => {
                     em.open(&format!("Loop({lf}body: ["), at);
                     em.leaf("Either([[], [Break]])", self.span(cond));
@@ -111,8 +131,8 @@ impl Importer<'_> {
             (None, None) => format!("Loop({lf}body: ["),
         };
         em.open(&head, at);
-        for s in head_first {
-            em.leaf(&s, at);
+        for (s, go) in head_first {
+            em.leaf(&s, go);
         }
         if let Some(b) = body {
             self.block(b, em);
@@ -126,6 +146,24 @@ impl Importer<'_> {
         }
         self.scope.pop();
         Ok(())
+    }
+
+    /// The head of a loop on condition `c` (the text of `cond`), and the
+    /// statements that start its body. `While(c)` when the condition
+    /// needs nothing first; when it hoisted operations (a call, an atomic
+    /// load, a receive), they must run at every iteration, as Go evaluates
+    /// the condition: `Loop` starting with them and `If("!(c)", [Break])`.
+    fn while_head(&mut self, lf: &str, c: &str, cond: Node) -> (String, Vec<(String, Span)>) {
+        let hoisted: Vec<(String, Span)> = self.hoisted.borrow_mut().drain(..).collect();
+        if hoisted.is_empty() {
+            return (format!("While({lf}cond: {}, body: [", q(c)), Vec::new());
+        }
+        let mut first = hoisted;
+        first.push((
+            format!("If({}, [Break])", q(&format!("!({c})"))),
+            self.span(cond),
+        ));
+        (format!("Loop({lf}body: ["), first)
     }
 
     /// The head of a range loop, and the statements that start its body
@@ -230,7 +268,8 @@ impl Importer<'_> {
 
     /// `for i := a; i < b; i++` as `For`; other three-clause loops as
     /// their init, then `While(cond, [body..., post])` when the body has no
-    /// `continue` (which would skip the post statement). The init is
+    /// `continue` (which would skip the post statement), or the `Loop` of
+    /// [`Importer::while_head`] when the condition hoists operations. The init is
     /// scoped to the loop, as in Go: it and the loop are wrapped in an
     /// inner block (`If("true", [...])`, as a Go block is), and the third
     /// value says the caller closes it after the loop.
@@ -240,7 +279,7 @@ impl Importer<'_> {
         n: Node<'t>,
         lf: &str,
         em: &mut Emitter,
-    ) -> Result<(String, Option<Node<'t>>, bool), Fail> {
+    ) -> Result<ClauseHead<'t>, Fail> {
         let init = cl.child_by_field_name("initializer");
         let cond = cl.child_by_field_name("condition");
         let update = cl.child_by_field_name("update");
@@ -277,16 +316,17 @@ impl Importer<'_> {
                             t.text
                         };
                         self.declare(v, Kind::Int);
-                        return Ok((
-                            format!(
+                        return Ok(ClauseHead {
+                            head: format!(
                                 "For({lf}var: {}, from: {}, to: {}, body: [",
                                 q(v),
                                 lit(&f.text),
                                 lit(&t)
                             ),
-                            None,
-                            false,
-                        ));
+                            first: Vec::new(),
+                            post: None,
+                            scoped: false,
+                        });
                     }
                 }
             }
@@ -304,16 +344,22 @@ impl Importer<'_> {
             em.open("If(\"true\", [", self.span(n));
             self.stmt(i, em, None)?;
         }
-        let head = match cond {
+        em.flush();
+        let (head, first) = match cond {
             Some(c) => match self.cond(c)? {
-                Some(c) => format!("While({lf}cond: {}, body: [", q(&c)),
+                Some(text) => self.while_head(lf, &text, c),
                 None => {
                     return Err(self.unsupported(c, "a loop condition on data weft does not track"))
                 }
             },
-            None => format!("Loop({lf}body: ["),
+            None => (format!("Loop({lf}body: ["), Vec::new()),
         };
-        Ok((head, update, init.is_some()))
+        Ok(ClauseHead {
+            head,
+            first,
+            post: update,
+            scoped: init.is_some(),
+        })
     }
 
     pub(crate) fn switch_stmt(

@@ -1129,3 +1129,44 @@ fn a_for_loops_init_is_scoped_to_the_loop() {
         panic!("{d:?}\n{}", i.text);
     }
 }
+
+/// A loop condition that needs an operation first (an atomic load, a
+/// call, a receive) is evaluated at every iteration, as in Go: the
+/// operation moves inside a `Loop`, followed by the exit test. (It was
+/// hoisted before a `While` and ran once, so a spin-wait on an atomic
+/// never saw the store and weft reported a spin Go never shows.)
+#[test]
+fn a_loop_condition_with_an_operation_is_evaluated_every_iteration() {
+    let i = one(concat!(
+        "package main\nimport \"sync/atomic\"\nfunc get(n *int32) int32 { return atomic.LoadInt32(n) }\n",
+        "func main() {\n\tvar n int32\n\tgo func() { atomic.StoreInt32(&n, 1) }()\n",
+        "\tfor atomic.LoadInt32(&n) == 0 {\n\t}\n",
+        "\tfor k := 0; get(&n) == 0; k++ {\n\t}\n}\n",
+    ));
+    let body: Vec<&str> = i
+        .text
+        .lines()
+        .map(|l| l.split("  // go:").next().unwrap_or(l).trim())
+        .collect();
+    let at = |needle: &str| {
+        body.iter()
+            .position(|l| l.starts_with(needle))
+            .unwrap_or_else(|| panic!("no `{needle}` in\n{}", i.text))
+    };
+    let load = at("AtomicLoad(var: \"&n\"");
+    assert_eq!(body[load - 1], "Loop(body: [", "{}", i.text);
+    assert!(
+        body[load + 1].starts_with("If(\"!(atomic_LoadInt32_"),
+        "{}",
+        i.text
+    );
+    assert!(body[load + 1].ends_with("== 0)\", [Break]),"), "{}", i.text);
+    let call = at("Call(func: \"get\"");
+    assert_eq!(body[call - 1], "Loop(body: [", "{}", i.text);
+    assert!(body[call + 1].ends_with("[Break]),"), "{}", i.text);
+    assert!(!i.text.contains("While("), "{}", i.text);
+    let ron = SourceFile::new("t.ron", i.text.clone());
+    if let Err(d) = weft_models::compile(&ron, &[]) {
+        panic!("{d:?}\n{}", i.text);
+    }
+}
