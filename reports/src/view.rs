@@ -1180,6 +1180,10 @@ vocabulary! {
         StoppedTimer => "stopped-timer",
         /// `Signal` or `Broadcast` woke a `Wait` of a `sync.Cond`.
         CondWake => "cond-wake",
+        /// An `Unlock`, `RUnlock` or `Done` that succeeded where another
+        /// schedule crashes at it (it unlocked another goroutine's lock,
+        /// or counted down another goroutine's `Add`).
+        UnmatchedRelease => "unmatched-release",
     }
 }
 

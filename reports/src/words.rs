@@ -1160,6 +1160,9 @@ pub fn unsynced_note(ops: &[UnsyncedView]) -> String {
                 Unsynced::FailedTryLock => "a failed TryLock",
                 Unsynced::StoppedTimer => "a timer's Stop or Reset returning false",
                 Unsynced::CondWake => "a Signal or Broadcast waking a Wait",
+                Unsynced::UnmatchedRelease => {
+                    "an Unlock, RUnlock or Done that crashes in another schedule"
+                }
             };
             format!("{what} at {}:{}", o.location.line, o.location.col)
         })

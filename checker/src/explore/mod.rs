@@ -17,7 +17,7 @@ use weft_models::syntax::BugKind;
 use crate::detect::{self, Bug, BugKey};
 use crate::graph::{Builder, Graph, Node, StoreKind};
 use crate::reduce::{self, Applied, Reduction};
-use crate::semantics::{self, Failure, FailureKind, Observation, Transition};
+use crate::semantics::{self, Failure, FailureKind, Observation, ObservationKind, Transition};
 use crate::state::canonical::{canonical_goroutines, GoroutineRenaming};
 use crate::state::{Site, State};
 use crate::stop::Interrupt;
@@ -200,6 +200,17 @@ pub fn explore_within(
         .collect();
     bugs.retain(|k, b| !(b.certain_before_cut && k.sites.iter().any(|s| deadlocked.contains(s))));
     outcome.bugs = bugs.into_values().collect();
+    // A release that succeeded observed another goroutine only where
+    // another schedule crashes at it (`ObservationKind::UnmatchedRelease`).
+    let crashed: BTreeSet<Site> = outcome
+        .bugs
+        .iter()
+        .filter(|b| b.kind == BugKind::Panic)
+        .map(|b| b.site)
+        .collect();
+    outcome
+        .unsynced
+        .retain(|o| o.kind != ObservationKind::UnmatchedRelease || crashed.contains(&o.site));
     // (The leaks certain in one state share its path: each path is
     // replayed once.)
     let mut replayed: Vec<(&[Transition], Option<GoroutineRenaming>)> = Vec::new();

@@ -730,6 +730,7 @@ fn unsynced_views(loc: &Locator, outcome: &Outcome) -> Vec<UnsyncedView> {
                 K::FailedTryLock => Unsynced::FailedTryLock,
                 K::StoppedTimer => Unsynced::StoppedTimer,
                 K::CondWake => Unsynced::CondWake,
+                K::UnmatchedRelease => Unsynced::UnmatchedRelease,
             },
             location: loc.site(o.site, None),
         })

@@ -46,4 +46,13 @@ pub enum ObservationKind {
     /// happens-before edge of its own (only the Locker does, when the
     /// signaller held it).
     CondWake,
+    /// An `Unlock`, `RUnlock` or negative `Add` (`Done`) that succeeded
+    /// where another schedule crashes at it (unlock of an unlocked mutex,
+    /// a negative WaitGroup counter): it observed another goroutine's
+    /// `Lock`, `RLock` or `Add`, and Go's releases acquire nothing. Every
+    /// success is recorded; the search keeps only those at a site where it
+    /// found the crash (without the crash, the matching operation is
+    /// ordered before it, or another observation, itself recorded, orders
+    /// it: checker/README.md).
+    UnmatchedRelease,
 }
