@@ -758,37 +758,28 @@ fn a_release_of_another_goroutines_lock_or_add_observes_without_synchronising() 
     // succeeds, it learnt of main's Lock (after main's write), and the
     // read races (`go run -race`: 10 of 10 runs, each). Where it comes
     // first, it crashes.
-    let c = check(&scenario(
-        r#"Mutex("mu"), Var("x", 0)"#,
-        r#"Go(body: [
-             Unlock("mu"), // the unlock
-             Let("seen", "x"),
-           ]),
-           Set("x", 1),
-           Lock("mu"),"#,
-    ));
-    assert_eq!(c.kinds(), vec![Panic]);
-    let line = c.line_of("// the unlock");
-    assert_eq!(c.lines(Panic), vec![line]);
-    assert_eq!(
-        c.unsynced(),
-        vec![(ObservationKind::UnmatchedRelease, line)]
-    );
-    let c = check(&scenario(
-        r#"WaitGroup("wg"), Var("x", 0)"#,
-        r#"Go(body: [
-             Done("wg"), // the done
-             Let("seen", "x"),
-           ]),
-           Set("x", 1),
-           Add("wg", 1),"#,
-    ));
-    let line = c.line_of("// the done");
-    assert_eq!((c.kinds(), c.lines(Panic)), (vec![Panic], vec![line]));
-    assert_eq!(
-        c.unsynced(),
-        vec![(ObservationKind::UnmatchedRelease, line)]
-    );
+    for (object, release, acquire) in [
+        (r#"Mutex("mu")"#, r#"Unlock("mu")"#, r#"Lock("mu")"#),
+        (r#"WaitGroup("wg")"#, r#"Done("wg")"#, r#"Add("wg", 1)"#),
+    ] {
+        let c = check(&scenario(
+            &format!(r#"{object}, Var("x", 0)"#),
+            &format!(
+                r#"Go(body: [
+                     {release}, // the release
+                     Let("seen", "x"),
+                   ]),
+                   Set("x", 1),
+                   {acquire},"#
+            ),
+        ));
+        let line = c.line_of("// the release");
+        assert_eq!((c.kinds(), c.lines(Panic)), (vec![Panic], vec![line]));
+        assert_eq!(
+            c.unsynced(),
+            vec![(ObservationKind::UnmatchedRelease, line)]
+        );
+    }
     // A goroutine's unlock of its own lock, or Done of an Add made before
     // it started, never crashes, and observes nothing.
     let c = check(&scenario(

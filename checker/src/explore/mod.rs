@@ -11,7 +11,7 @@
 use std::collections::VecDeque;
 use std::collections::{BTreeMap, BTreeSet};
 
-use weft_models::ir::Program;
+use weft_models::ir::{Op, Program};
 use weft_models::syntax::BugKind;
 
 use crate::detect::{self, Bug, BugKey};
@@ -200,17 +200,22 @@ pub fn explore_within(
         .collect();
     bugs.retain(|k, b| !(b.certain_before_cut && k.sites.iter().any(|s| deadlocked.contains(s))));
     outcome.bugs = bugs.into_values().collect();
-    // A release that succeeded observed another goroutine only where
-    // another schedule crashes at it (`ObservationKind::UnmatchedRelease`).
-    let crashed: BTreeSet<Site> = outcome
-        .bugs
-        .iter()
-        .filter(|b| b.kind == BugKind::Panic)
-        .map(|b| b.site)
-        .collect();
-    outcome
-        .unsynced
-        .retain(|o| o.kind != ObservationKind::UnmatchedRelease || crashed.contains(&o.site));
+    // An Unlock, RUnlock or Done where some schedule crashes may observe
+    // another goroutine where it succeeds (`ObservationKind::UnmatchedRelease`).
+    for b in &outcome.bugs {
+        let op = &prog.instr(b.site.func, b.site.pc).op;
+        if b.kind == BugKind::Panic
+            && matches!(
+                op,
+                Op::Unlock { .. } | Op::RUnlock { .. } | Op::WgAdd { .. }
+            )
+        {
+            outcome.unsynced.insert(Observation {
+                site: b.site,
+                kind: ObservationKind::UnmatchedRelease,
+            });
+        }
+    }
     // (The leaks certain in one state share its path: each path is
     // replayed once.)
     let mut replayed: Vec<(&[Transition], Option<GoroutineRenaming>)> = Vec::new();

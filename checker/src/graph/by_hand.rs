@@ -168,6 +168,7 @@ const SLICE: u8 = 12;
 /// Appends `object`'s encoding to `out` if it is of a kind written here
 /// (a channel, a mutex, a WaitGroup, a record or a slice); false, writing
 /// nothing, if not.
+#[inline]
 pub(super) fn encode_object(out: &mut Vec<u8>, object: &Object) -> bool {
     match object {
         // (Taken apart whole, as in `encode_execution`.)
@@ -224,6 +225,7 @@ pub(super) fn encode_object(out: &mut Vec<u8>, object: &Object) -> bool {
 
 /// Reads an object [`encode_object`] wrote at `*at`, moving past it;
 /// `None`, reading nothing, if the object there is of another kind.
+#[inline]
 pub(super) fn decode_object(bytes: &[u8], at: &mut usize) -> Option<Object> {
     let small = |at: &mut usize| read_varint(bytes, at) as u32;
     let object = match bytes[*at] {

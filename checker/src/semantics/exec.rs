@@ -507,7 +507,6 @@ fn visible(
         Op::Unlock { mutex } => {
             if let Value::RLocker(r) = eval(&ex.state, locals, mutex)? {
                 rwmutex::runlock(ex, r)?;
-                ex.observe(site, ObservationKind::UnmatchedRelease);
                 return Ok(Advance::Next);
             }
             let m = object_of(
@@ -522,7 +521,6 @@ fn visible(
             } else {
                 rwmutex::unlock(ex, m)?;
             }
-            ex.observe(site, ObservationKind::UnmatchedRelease);
         }
         Op::TryLock { mutex, dst } => {
             let m = object_of(
@@ -549,15 +547,11 @@ fn visible(
         Op::RUnlock { mutex } => {
             let m = object_of(ex, locals, mutex, is_rw, "RUnlock needs an RWMutex")?;
             rwmutex::runlock(ex, m)?;
-            ex.observe(site, ObservationKind::UnmatchedRelease);
         }
         Op::WgAdd { wg, delta } => {
             let w = object_of(ex, locals, wg, is_wg, "Add needs a WaitGroup")?;
             let d = int(&ex.state, locals, delta)?;
             waitgroup::add(ex, w, d)?;
-            if d < 0 {
-                ex.observe(site, ObservationKind::UnmatchedRelease);
-            }
         }
         Op::Wait { target } => {
             let w = object_of(

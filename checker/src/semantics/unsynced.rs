@@ -46,13 +46,13 @@ pub enum ObservationKind {
     /// happens-before edge of its own (only the Locker does, when the
     /// signaller held it).
     CondWake,
-    /// An `Unlock`, `RUnlock` or negative `Add` (`Done`) that succeeded
-    /// where another schedule crashes at it (unlock of an unlocked mutex,
-    /// a negative WaitGroup counter): it observed another goroutine's
-    /// `Lock`, `RLock` or `Add`, and Go's releases acquire nothing. Every
-    /// success is recorded; the search keeps only those at a site where it
-    /// found the crash (without the crash, the matching operation is
-    /// ordered before it, or another observation, itself recorded, orders
-    /// it: checker/README.md).
+    /// An `Unlock`, `RUnlock` or negative `Add` (`Done`) at a site where
+    /// some schedule crashes (unlock of an unlocked mutex, a negative
+    /// WaitGroup counter): where it succeeds, it may have observed another
+    /// goroutine's `Lock`, `RLock` or `Add`, and Go's releases acquire
+    /// nothing. Not recorded by the step: the search adds one for each
+    /// such crash it found (without the crash, the matching operation is
+    /// ordered before the release, or another observation, itself
+    /// recorded, orders it: checker/README.md).
     UnmatchedRelease,
 }

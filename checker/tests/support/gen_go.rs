@@ -793,13 +793,15 @@ fn protocol(
             let (p, q) = two(rng, goroutines);
             let check = format!("if {d} != 1 {{\n\tpanic(\"{d} not written\")\n}}");
             let sleep = "time.Sleep(time.Millisecond)".to_string();
+            // The check as the body of an `if` or a case.
+            let inner = check.replace('\n', "\n\t");
             let (act, observe): (Vec<String>, String) = match rng.below(6) {
                 0 => {
                     let c = format!("c{i}");
                     parts.decls.push(format!("{c} := make(chan int, 1)"));
                     (
                         vec![format!("{c} <- 1")],
-                        format!("if len({c}) > 0 {{\n\t{}\n}}", check.replace('\n', "\n\t")),
+                        format!("if len({c}) > 0 {{\n\t{inner}\n}}"),
                     )
                 }
                 1 => {
@@ -807,10 +809,7 @@ fn protocol(
                     parts.decls.push(format!("{c} := make(chan int, 1)"));
                     (
                         vec![format!("{c} <- 1")],
-                        format!(
-                            "select {{\ncase {c} <- 2:\n\t<-{c}\ndefault:\n\t{}\n}}",
-                            check.replace('\n', "\n\t")
-                        ),
+                        format!("select {{\ncase {c} <- 2:\n\t<-{c}\ndefault:\n\t{inner}\n}}"),
                     )
                 }
                 2 => {
@@ -818,10 +817,7 @@ fn protocol(
                     parts.decls.push(format!("var {mu} sync.Mutex"));
                     (
                         vec![format!("{mu}.Lock()")],
-                        format!(
-                            "if {mu}.TryLock() {{\n\t{mu}.Unlock()\n}} else {{\n\t{}\n}}",
-                            check.replace('\n', "\n\t")
-                        ),
+                        format!("if {mu}.TryLock() {{\n\t{mu}.Unlock()\n}} else {{\n\t{inner}\n}}"),
                     )
                 }
                 3 => {
@@ -829,7 +825,7 @@ fn protocol(
                     parts.decls.push(format!("{t} := time.NewTimer(time.Hour)"));
                     (
                         vec![format!("{t}.Stop()")],
-                        format!("if !{t}.Stop() {{\n\t{}\n}}", check.replace('\n', "\n\t")),
+                        format!("if !{t}.Stop() {{\n\t{inner}\n}}"),
                     )
                 }
                 4 => {
@@ -861,10 +857,7 @@ fn protocol(
                     parts.decls.push(format!("{c} := make(chan int, 1)"));
                     (
                         vec![format!("{c} <- 1")],
-                        format!(
-                            "if v := <-{c}; v == 1 {{\n\t{}\n}}",
-                            check.replace('\n', "\n\t")
-                        ),
+                        format!("if v := <-{c}; v == 1 {{\n\t{inner}\n}}"),
                     )
                 }
             };
