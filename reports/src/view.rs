@@ -1180,9 +1180,9 @@ vocabulary! {
         StoppedTimer => "stopped-timer",
         /// `Signal` or `Broadcast` woke a `Wait` of a `sync.Cond`.
         CondWake => "cond-wake",
-        /// An `Unlock`, `RUnlock` or `Done` that succeeded where another
-        /// schedule crashes at it (it unlocked another goroutine's lock,
-        /// or counted down another goroutine's `Add`).
+        /// An `Unlock`, `RUnlock` or `Done` at a site where some schedule
+        /// crashes: where it succeeds, it may have unlocked another
+        /// goroutine's lock or counted down another goroutine's `Add`.
         UnmatchedRelease => "unmatched-release",
     }
 }

@@ -894,8 +894,13 @@ pub fn verdict_alone(r: &ScenarioReport) -> String {
         (true, true) if !r.unsynced.is_empty() => "no bug found in any schedule".to_string(),
         (true, true) => "verified: no bug in any schedule".to_string(),
         (true, false) => format!(
-            "incomplete (bounded by {bound}): no bug found in {}",
-            count(r.stats.states, "state", "states")
+            "incomplete (bounded by {bound}): no bug found in {} {}",
+            number(r.stats.states as i64),
+            if r.stats.states == 1 {
+                "state"
+            } else {
+                "states"
+            }
         ),
         (false, complete) => format!(
             "{} bug{} found ({}){}",

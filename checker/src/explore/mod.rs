@@ -907,8 +907,8 @@ struct Coverage {
     /// The observations without synchronisation executed.
     observed: BTreeSet<Observation>,
     /// Per function, per instruction: the kinds observed there yet, one
-    /// bit each (every successful `Unlock` is one: a bit test, not a
-    /// search of the set, once seen).
+    /// bit each (a loop over a `select` with `default` takes it at every
+    /// iteration: a bit test, not a search of the set, once seen).
     observed_seen: Vec<Vec<u8>>,
 }
 

@@ -12,8 +12,9 @@
 //! access would race with, and no reachable state shows the two accesses
 //! together, yet Go reports the race (checked with `go run -race`, see
 //! checker/README.md, "What the race detector cannot see"). The search
-//! records every one it executes, and the verdict names them: a race
-//! ordered only by such an observation is not looked for.
+//! records every one it executes (and names the unmatched releases from
+//! the crashes it finds), and the verdict names them: a race ordered only
+//! by such an observation is not looked for.
 
 use crate::state::Site;
 
