@@ -680,6 +680,33 @@ fn a_select_default_observes_without_synchronising() {
 }
 
 #[test]
+fn an_observation_in_a_program_that_cannot_race_hides_nothing() {
+    // A default taken while the goroutine has not sent yet, but no plain
+    // variable, no close and no WaitGroup: no race to hide, so the
+    // verdict is decided.
+    let c = check(&scenario(
+        r#"Chan("c", 1), Var("x", 0)"#,
+        r#"Go(body: [AtomicStore("x", "1"), Send("c", 1)]),
+           Select([
+             Recv("c", []),
+             Default([AtomicLoad("x", "seen")]),
+           ]),"#,
+    ));
+    assert_eq!((c.kinds(), c.unsynced()), (vec![], vec![]));
+    // With a plain variable, the same default is named.
+    let c = check(&scenario(
+        r#"Chan("c", 1), Var("x", 0)"#,
+        r#"Go(body: [Set("x", 1), Send("c", 1)]),
+           Select([
+             Recv("c", []),
+             Default([]), // the default
+           ]),
+           Set("x", 2),"#,
+    ));
+    assert_eq!(c.unsynced().len(), 1);
+}
+
+#[test]
 fn a_failed_trylock_observes_without_synchronising() {
     // Go's TryLock synchronises only when it takes the lock.
     let c = check(&scenario(

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use weft_models::ir::{Op, Program};
+use weft_models::ir::{CaseDir, Const, Expr, ObjectKind, Op, Program};
 use weft_models::syntax::BugKind;
 
 use super::{record, Bug, BugKey, Finding, Involved};
@@ -31,9 +31,11 @@ pub struct Races {
     /// Some operand is a plain read or write, or a `len` that may read a
     /// map (the accesses two of which may race).
     memory: bool,
-    /// The program has both a WaitGroup `Add` and a `Wait`.
+    /// The program has a WaitGroup `Add` that may raise the counter and a
+    /// `Wait` that may be a WaitGroup's, not both only in main's body.
     waitgroup: bool,
-    /// The program closes channels (a send may race with the close).
+    /// The program closes channels and sends on channels (a send may race
+    /// with the close).
     channel: bool,
 }
 
@@ -45,20 +47,55 @@ impl Races {
             waitgroup: false,
             channel: false,
         };
-        let (mut add, mut wait) = (false, false);
-        for instr in prog.funcs.iter().flat_map(|f| &f.code) {
-            weft_models::ops::operands(&instr.op, |_, u| {
-                races.memory |= match u {
-                    Use::Read | Use::Write | Use::Inspect => true,
-                    Use::AtomicRead | Use::AtomicWrite | Use::SyncRead | Use::Sync => false,
+        let (mut close, mut send) = (false, false);
+        // WaitGroup `Add`s that may be positive and `Wait`s that may be a
+        // WaitGroup's, and whether one of them lies outside main's body.
+        let (mut add, mut wait, mut beyond_main) = (false, false, false);
+        let cond = |e: &Expr| matches!(e, Expr::Global(g) if prog.globals[g.index()].kind == ObjectKind::Cond);
+        let main_reused = prog.funcs.iter().flat_map(|f| &f.code).any(|i| {
+            matches!(&i.op, Op::Go { func, .. } | Op::Call { func, .. } if *func == prog.main)
+                || matches!(&i.op, Op::CallValue { candidates, .. } | Op::GoValue { candidates, .. } if candidates.contains(&prog.main))
+        });
+        for (f, func) in prog.funcs.iter().enumerate() {
+            let in_main = f == prog.main.index() && !main_reused;
+            for instr in &func.code {
+                weft_models::ops::operands(&instr.op, |_, u| {
+                    races.memory |= match u {
+                        Use::Read | Use::Write | Use::Inspect => true,
+                        Use::AtomicRead | Use::AtomicWrite | Use::SyncRead | Use::Sync => false,
+                    };
+                });
+                let waitgroup = match &instr.op {
+                    Op::WgAdd { delta, .. } => {
+                        let positive = !matches!(delta, Expr::Const(Const::Int(d)) if *d < 0);
+                        add |= positive;
+                        positive
+                    }
+                    Op::Wait { target } => {
+                        wait |= !cond(target);
+                        !cond(target)
+                    }
+                    _ => false,
                 };
-            });
-            add |= matches!(instr.op, Op::WgAdd { .. });
-            wait |= matches!(instr.op, Op::Wait { .. });
-            races.channel |= matches!(instr.op, Op::Close { .. });
+                beyond_main |= waitgroup && !in_main;
+                close |= matches!(instr.op, Op::Close { .. });
+                send |= match &instr.op {
+                    Op::Send { .. } => true,
+                    Op::Select { arms, .. } => {
+                        arms.iter().any(|a| matches!(a.dir, CaseDir::Send { .. }))
+                    }
+                    _ => false,
+                };
+            }
         }
-        races.waitgroup = add && wait;
+        races.waitgroup = add && wait && beyond_main;
+        races.channel = close && send;
         races
+    }
+
+    /// True when the program can make no race at all.
+    pub fn none(&self) -> bool {
+        !(self.memory || self.waitgroup || self.channel)
     }
 }
 
@@ -270,6 +307,19 @@ mod tests {
             r#"Go(body: [Add("wg", 1), Done("wg")]), Wait("wg")"#,
         );
         assert!(!waits.memory && waits.waitgroup);
+        // Every `Add` that may raise the counter and every `Wait` in main's
+        // body: program order, never a race (a `Done` elsewhere lowers it).
+        let in_main = races_of(
+            r#"WaitGroup("wg")"#,
+            r#"Add("wg", 1), Go(body: [Done("wg")]), Wait("wg")"#,
+        );
+        assert!(in_main.none());
+        // A Cond's `Wait` is no WaitGroup's.
+        let cond = races_of(
+            r#"Mutex("mu"), Cond("c", "mu"), WaitGroup("wg")"#,
+            r#"Go(body: [Add("wg", 1), Done("wg")]), Lock("mu"), Wait("c"), Unlock("mu")"#,
+        );
+        assert!(!cond.waitgroup);
         // `Add` without any `Wait` cannot race on the WaitGroup.
         let no_wait = races_of(r#"WaitGroup("wg")"#, r#"Add("wg", 1), Done("wg")"#);
         assert!(!no_wait.waitgroup);
@@ -281,5 +331,16 @@ mod tests {
         assert!(!sends.channel && !sends.memory);
         let closes = races_of(r#"Chan("c", 1)"#, r#"Go(body: [Send("c", 1)]), Close("c")"#);
         assert!(closes.channel);
+        // A close with no send anywhere (a select's send case counts).
+        let no_send = races_of(
+            r#"Chan("c", 1)"#,
+            r#"Go(body: [Recv(chan: "c")]), Close("c")"#,
+        );
+        assert!(no_send.none());
+        let select_send = races_of(
+            r#"Chan("c", 1)"#,
+            r#"Go(body: [Select([Send(chan: "c", value: 1), Default([])])]), Close("c")"#,
+        );
+        assert!(select_send.channel);
     }
 }

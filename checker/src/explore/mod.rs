@@ -216,6 +216,10 @@ pub fn explore_within(
             });
         }
     }
+    // A program that can make no race has none an observation could hide.
+    if crate::detect::race::Races::possible(prog).none() {
+        outcome.unsynced.clear();
+    }
     // (The leaks certain in one state share its path: each path is
     // replayed once.)
     let mut replayed: Vec<(&[Transition], Option<GoroutineRenaming>)> = Vec::new();

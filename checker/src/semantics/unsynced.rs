@@ -14,7 +14,9 @@
 //! checker/README.md, "What the race detector cannot see"). The search
 //! records every one it executes (and names the unmatched releases from
 //! the crashes it finds), and the verdict names them: a race ordered only
-//! by such an observation is not looked for.
+//! by such an observation is not looked for. A program that can make no
+//! race at all (`detect::race::Races::none`) has none to hide, and its
+//! observations are dropped.
 
 use crate::state::Site;
 
