@@ -970,6 +970,9 @@ pub enum ObjectKind {
     Func,
     /// The `stop` function `context.AfterFunc` returns.
     StopFunc,
+    /// No object of the program: the race detector's happens-before
+    /// knowledge, which the checker keeps as a hidden object of the state.
+    Knowledge,
 }
 
 impl ObjectKind {
@@ -999,6 +1002,7 @@ impl ObjectKind {
                 "AfterFunc stop function",
                 "a context.AfterFunc stop function",
             ),
+            ObjectKind::Knowledge => ("happens-before knowledge", "no object of the program"),
         }
     }
 

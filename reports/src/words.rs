@@ -374,6 +374,14 @@ impl Touch {
             Touch::Read => "reads",
         }
     }
+
+    fn past(self) -> &'static str {
+        match self {
+            Touch::Atomic => "accessed atomically",
+            Touch::Write => "wrote",
+            Touch::Read => "read",
+        }
+    }
 }
 
 /// One side of a race, for its explanation.
@@ -410,6 +418,17 @@ pub enum Explanation {
         first: RaceSide,
         /// The second access.
         second: RaceSide,
+    },
+    /// An access about to happen to `object`, unordered with an earlier
+    /// one the schedule made: what its goroutine learned of the earlier
+    /// one, it learned without a happens-before edge.
+    PastRace {
+        /// The object.
+        object: String,
+        /// The earlier access, made in the schedule.
+        earlier: RaceSide,
+        /// The access about to happen.
+        later: RaceSide,
     },
     /// An `Add` to a WaitGroup from zero and a `Wait` on it, unordered.
     WaitGroupRace {
@@ -516,6 +535,21 @@ impl Explanation {
                 b.touch.verb(),
                 b.at.0,
                 b.at.1
+            )],
+            Explanation::PastRace {
+                object,
+                earlier: a,
+                later: b,
+            } => vec![format!(
+                "{} {} {object} at {}:{}, and {} {} it at {}:{}; no happens-before edge orders the two (an operation that sees another goroutine's progress without synchronising, such as len of a channel, a select's default, a failed TryLock or a Cond's wake-up, gives none): the schedule ends with the second about to happen",
+                a.goroutine,
+                a.touch.past(),
+                a.at.0,
+                a.at.1,
+                b.goroutine,
+                b.touch.verb(),
+                b.at.0,
+                b.at.1,
             )],
             Explanation::WaitGroupRace {
                 waitgroup,

@@ -11,11 +11,11 @@ use crate::counterexample::locate::Locator;
 use crate::counterexample::replay::Trace;
 use crate::counterexample::values::{Chosen, LocalTouch, Shown};
 use crate::counterexample::waitfor::WaitFor;
-use crate::detect::{race, Bug};
-use crate::semantics::footprint::memory_access;
+use crate::detect::{race, Bug, Involved};
+use crate::semantics::footprint::{memory_access, Use};
 use crate::semantics::waitgroup;
 use crate::semantics::{Event, Resource};
-use crate::state::{Goroutine, GoroutineId, State};
+use crate::state::{Goroutine, GoroutineId, Site, State};
 use crate::value::{CtxError, Value};
 use weft_reports::view::{ChosenView, LocalAccess, LocalView};
 
@@ -114,6 +114,56 @@ fn race_side(loc: &Locator, trace: &Trace, g: &GoroutineId) -> Option<(RaceSide,
         at: loc.line_col(gr.site()),
     };
     Some((side, trace.objects.id(access.object)))
+}
+
+/// The goroutine `inv` names, if it stands at its racing access at the
+/// end of `trace`: that side of the race.
+fn pending_side(loc: &Locator, trace: &Trace, inv: &Involved) -> Option<(RaceSide, ObjId)> {
+    race_side(loc, trace, &inv.goroutine).filter(|(s, _)| s.at == loc.line_col(inv.site))
+}
+
+/// The access another goroutine than `later` made at `site` to `object`,
+/// last in the schedule: the earlier side of a race with one access in
+/// the past.
+fn past_side(
+    loc: &Locator,
+    trace: &Trace,
+    site: Site,
+    later: &GoroutineId,
+    object: ObjId,
+) -> Option<RaceSide> {
+    trace.steps.iter().rev().find_map(|s| {
+        let actor = s
+            .actor
+            .as_ref()
+            .filter(|a| a.site == site && a.goroutine != *later)?;
+        let touch = s.touches.iter().find_map(|&(o, u)| match u {
+            _ if o != object => None,
+            Use::Read => Some(Touch::Read),
+            Use::Write => Some(Touch::Write),
+            Use::AtomicRead | Use::AtomicWrite => Some(Touch::Atomic),
+            Use::Inspect | Use::SyncRead | Use::Sync => None,
+        })?;
+        Some(RaceSide {
+            goroutine: trace.name(&actor.goroutine),
+            touch,
+            at: loc.line_col(site),
+        })
+    })
+}
+
+/// The name of the goroutine that makes the access at a race's location:
+/// the one standing there at the end, or the one that made it earlier in
+/// the schedule.
+pub(crate) fn race_goroutine(loc: &Locator, trace: &Trace, bug: &Bug) -> Option<String> {
+    let [a, b] = bug.involved.as_slice() else {
+        return None;
+    };
+    if pending_side(loc, trace, a).is_some() {
+        return Some(trace.name(&a.goroutine));
+    }
+    let (_, object) = pending_side(loc, trace, b)?;
+    past_side(loc, trace, a.site, &b.goroutine, object).map(|s| s.goroutine)
 }
 
 /// The last state of `trace`, and goroutines `a` and `b` in it.
@@ -215,13 +265,27 @@ pub(crate) fn explanation(
             if let Some(e) = close_race(loc, trace, wf, &a.goroutine, &b.goroutine) {
                 return Some(e);
             }
-            let (first, object) = race_side(loc, trace, &a.goroutine)?;
-            let (second, _) = race_side(loc, trace, &b.goroutine)?;
-            Some(Explanation::Race {
-                object: object_name(loc, trace, object),
-                first,
-                second,
-            })
+            match (pending_side(loc, trace, a), pending_side(loc, trace, b)) {
+                (Some((first, object)), Some((second, _))) if a.goroutine != b.goroutine => {
+                    Some(Explanation::Race {
+                        object: object_name(loc, trace, object),
+                        first,
+                        second,
+                    })
+                }
+                // One access is in the schedule's past (`semantics::happens`).
+                (Some((later, object)), _) => Some(Explanation::PastRace {
+                    object: object_name(loc, trace, object),
+                    earlier: past_side(loc, trace, b.site, &a.goroutine, object)?,
+                    later,
+                }),
+                (None, Some((later, object))) => Some(Explanation::PastRace {
+                    object: object_name(loc, trace, object),
+                    earlier: past_side(loc, trace, a.site, &b.goroutine, object)?,
+                    later,
+                }),
+                (None, None) => None,
+            }
         }
         BugKind::Panic | BugKind::Assert => trace.failure.as_ref().map(|f| Explanation::Crash {
             goroutine: trace.name(&f.goroutine),

@@ -195,7 +195,12 @@ impl Objects {
         });
         for (root, r) in &refs {
             let name = match root {
-                Root::Global(i) => prog.globals[*i].name.clone(),
+                // (A hidden global past the program's holds the race
+                // detector's knowledge: `semantics::happens`.)
+                Root::Global(i) => match prog.globals.get(*i) {
+                    Some(g) => g.name.clone(),
+                    None => continue,
+                },
                 Root::Local { func, slot, .. } => {
                     let new = describe::maker_of_local(prog, *func, *slot);
                     if let (Some(pc), None) = (new, made[r.index()]) {

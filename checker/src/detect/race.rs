@@ -16,9 +16,9 @@ use weft_models::syntax::BugKind;
 
 use super::{record, Bug, BugKey, Finding, Involved};
 use crate::semantics::eval::eval;
-use crate::semantics::footprint::{memory_access, Use};
+use crate::semantics::footprint::{memory_access, plain_accesses};
 use crate::semantics::waits::Release;
-use crate::semantics::{waitgroup, wake, Transition};
+use crate::semantics::{happens, waitgroup, wake, Transition};
 use crate::state::{Goroutine, Object, State};
 use crate::value::{ObjRef, Value};
 
@@ -59,12 +59,6 @@ impl Races {
         for (f, func) in prog.funcs.iter().enumerate() {
             let in_main = f == prog.main.index() && !main_reused;
             for instr in &func.code {
-                weft_models::ops::operands(&instr.op, |_, u| {
-                    races.memory |= match u {
-                        Use::Read | Use::Write | Use::Inspect => true,
-                        Use::AtomicRead | Use::AtomicWrite | Use::SyncRead | Use::Sync => false,
-                    };
-                });
                 let waitgroup = match &instr.op {
                     Op::WgAdd { delta, .. } => {
                         let positive = !matches!(delta, Expr::Const(Const::Int(d)) if *d < 0);
@@ -88,9 +82,16 @@ impl Races {
                 };
             }
         }
+        races.memory = plain_accesses(prog);
         races.waitgroup = add && wait && beyond_main;
         races.channel = close && send;
         races
+    }
+
+    /// True when the program may race on a channel's close or a
+    /// WaitGroup (races [`crate::semantics::happens`] does not decide).
+    pub fn on_sync_objects(&self) -> bool {
+        self.waitgroup || self.channel
     }
 
     /// True when the program can make no race at all.
@@ -156,19 +157,83 @@ fn memory_races(
                 continue;
             }
             let is_map = matches!(state.object(a1.object), Object::Map(_));
-            let message = match (is_map, a1.write && a2.write) {
-                (true, true) => "concurrent map writes (fatal error: concurrent map writes)",
-                (true, false) => {
-                    "concurrent map read and map write (fatal error: concurrent map read and map write)"
-                }
-                (false, _) if a1.atomic || a2.atomic => {
-                    "data race: an atomic and a plain access to the same variable"
-                }
-                (false, true) => "data race: two concurrent writes to the same variable",
-                (false, false) => "data race: a concurrent read and write of the same variable",
-            };
-            found(bugs, message, g1, g2, path);
+            let message = race_message(is_map, a1.write && a2.write, a1.atomic || a2.atomic);
+            let (s1, s2) = (g1.site(), g2.site());
+            record(
+                bugs,
+                memory_race(
+                    message,
+                    Involved {
+                        goroutine: g1.id.clone(),
+                        site: s1,
+                    },
+                    Involved {
+                        goroutine: g2.id.clone(),
+                        site: s2,
+                    },
+                ),
+                path,
+            );
         }
+    }
+    // An access its goroutine makes without knowing of an earlier
+    // conflicting one, in a program whose states keep that knowledge.
+    let Some(known) = happens::of(prog, state) else {
+        return;
+    };
+    for (g, a) in &accesses {
+        for past in known.races(&g.id, a.object, a.write, a.atomic) {
+            let is_map = matches!(state.object(a.object), Object::Map(_));
+            let message = race_message(
+                is_map,
+                a.write && past.earlier_wrote,
+                a.atomic || past.earlier.atomic,
+            );
+            // The earlier goroutine (the later one when that one has
+            // ended) stands elsewhere now: the report finds its access in
+            // the schedule.
+            let later = Involved {
+                goroutine: g.id.clone(),
+                site: g.site(),
+            };
+            let earlier = Involved {
+                goroutine: past.earlier.by.clone().unwrap_or_else(|| g.id.clone()),
+                site: past.earlier.site,
+            };
+            record(bugs, memory_race(message, later, earlier), path);
+        }
+    }
+}
+
+/// The finding of a race between two memory accesses: its location is the
+/// first of the two sites in program order, whichever way the race was
+/// found (two accesses about to happen, or one in the past), so that every
+/// search reports a race at the same place; that access's goroutine comes
+/// first.
+fn memory_race(message: &str, a: Involved, b: Involved) -> Finding {
+    let (first, second) = if b.site < a.site { (b, a) } else { (a, b) };
+    Finding {
+        key: BugKey {
+            kind: BugKind::Race,
+            sites: vec![first.site, second.site],
+        },
+        message: message.to_string(),
+        site: first.site,
+        involved: vec![first, second],
+    }
+}
+
+/// Go's words for a race on a variable or map: two writes or a read and a
+/// write, one of them atomic or none.
+fn race_message(is_map: bool, both_write: bool, an_atomic: bool) -> &'static str {
+    match (is_map, both_write) {
+        (true, true) => "concurrent map writes (fatal error: concurrent map writes)",
+        (true, false) => {
+            "concurrent map read and map write (fatal error: concurrent map read and map write)"
+        }
+        (false, _) if an_atomic => "data race: an atomic and a plain access to the same variable",
+        (false, true) => "data race: two concurrent writes to the same variable",
+        (false, false) => "data race: a concurrent read and write of the same variable",
     }
 }
 

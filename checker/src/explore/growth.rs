@@ -302,7 +302,8 @@ impl<'a> Meter<'a> {
                 | Object::Group(_)
                 | Object::Record(_)
                 | Object::Slice(_)
-                | Object::Closure(_) => {}
+                | Object::Closure(_)
+                | Object::Knowledge(_) => {}
             }
             *out.entry(Key::Objects(object.kind(), made)).or_default() += 1;
         }

@@ -218,7 +218,8 @@ pub(super) fn encode_object(out: &mut Vec<u8>, object: &Object) -> bool {
         | Object::Timer(_)
         | Object::Group(_)
         | Object::Closure(_)
-        | Object::Registration(_) => return false,
+        | Object::Registration(_)
+        | Object::Knowledge(_) => return false,
     }
     true
 }

@@ -86,7 +86,8 @@ pub(crate) fn encode_shared(
             | Object::Timer(_)
             | Object::Group(_)
             | Object::Closure(_)
-            | Object::Registration(_) => {
+            | Object::Registration(_)
+            | Object::Knowledge(_) => {
                 let taken = std::mem::take(out);
                 *out = postcard::to_extend(o, taken)
                     .expect("internal weft bug: an object cannot be encoded");

@@ -1018,7 +1018,9 @@ pub(crate) fn handles_stored(state: &State) -> bool {
             // and reachable from the object (see `for_each_value`).
             | Object::Record(_)
             | Object::Slice(_)
-            | Object::Closure(_) => {}
+            | Object::Closure(_)
+            // The knowledge names objects no goroutine can take.
+            | Object::Knowledge(_) => {}
         }
         any
     })

@@ -96,7 +96,8 @@ impl Families {
                 | Object::Slice(_)
                 | Object::Closure(_)
                 | Object::Var(_)
-                | Object::Map(_) => {}
+                | Object::Map(_)
+                | Object::Knowledge(_) => {}
             }
         }
         if f.grouped() {
@@ -229,7 +230,8 @@ pub(crate) fn clock_touches(state: &State, fams: &Families) -> Touches {
             | Object::Record(_)
             | Object::Slice(_)
             | Object::Closure(_)
-            | Object::Registration(_) => false,
+            | Object::Registration(_)
+            | Object::Knowledge(_) => false,
         };
         if fires {
             add(&mut out, fams.family(ObjRef(i as u32)), Mode::Write);

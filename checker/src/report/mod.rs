@@ -513,7 +513,11 @@ pub(crate) fn bug_view_of(
         title: words::title(taxonomy::kind(bug.kind), main_blocked, fatal),
         taxonomy: TaxonomyView { behavior, cause },
         message: bug.message.clone(),
-        goroutine: bug.involved.first().map(|i| trace.name(&i.goroutine)),
+        goroutine: match bug.kind {
+            BugKind::Race => explain::race_goroutine(loc, trace, bug),
+            _ => None,
+        }
+        .or_else(|| bug.involved.first().map(|i| trace.name(&i.goroutine))),
         location: loc.site(bug.site, None),
         related,
         reproduce: words::reproduce(

@@ -109,6 +109,8 @@ fn snapshot(
         .objects
         .iter()
         .enumerate()
+        // (The race detector's knowledge is no object of the program.)
+        .filter(|(_, o)| !matches!(o, Object::Knowledge(_)))
         .map(|(i, o)| (objects.id(crate::value::ObjRef(i as u32)), o))
         .collect();
     present.sort_by_key(|(id, _)| *id);
@@ -249,6 +251,8 @@ fn object_view(
         Object::Registration(r) => {
             words::object_state(ObjectFacts::Registration { armed: r.armed })
         }
+        // (Left out of the snapshot by `snapshot`.)
+        Object::Knowledge(_) => String::new(),
     };
     ObjectStateView {
         object: explain::object_name(loc, trace, id),

@@ -8,6 +8,7 @@ use weft_models::ir::{
 
 use super::channel::{self, ChannelState};
 use super::eval::{boolean, eval, int};
+use super::happens::{self, Atomic};
 use super::ObservationKind;
 use super::{
     callback, cond, context, errgroup, local, maprange, mutex, once, record, rwmutex, timer,
@@ -358,7 +359,9 @@ fn visible(
                 ),
                 _ => return Err(Fault::Internal("not a go statement".into())),
             };
-            *spawned = Some(callback::spawn(ex, id, func, &vals)?);
+            let child = callback::spawn(ex, id, func, &vals)?;
+            happens::spawns(ex, id, &child);
+            *spawned = Some(child);
         }
         Op::AfterFunc {
             source,
@@ -459,10 +462,12 @@ fn visible(
         Op::Send { chan, value } => {
             let ch = object_of(ex, locals, chan, is_chan, "send needs a channel")?;
             let v = eval(&ex.state, locals, value)?;
+            happens::sends(ex, id, ch);
             channel::send_alone(ex, ch, v)?;
         }
         Op::Recv { chan, dst, ok } => {
             let ch = object_of(ex, locals, chan, is_chan, "receive needs a channel")?;
+            happens::receives(ex, id, ch);
             let (v, got) = channel::recv_alone(ex, ch);
             write(ex, id, *dst, v);
             write(ex, id, *ok, Value::Bool(got));
@@ -470,6 +475,7 @@ fn visible(
         Op::Close { chan } => {
             let v = eval(&ex.state, locals, chan)?;
             channel::close(ex, v)?;
+            happens::closes(ex, id, v);
         }
         Op::Select { arms, default } => {
             let Some(arm) = arms.get(alt as usize) else {
@@ -482,9 +488,11 @@ fn visible(
             match &arm.dir {
                 CaseDir::Send { value } => {
                     let v = eval(&ex.state, locals, value)?;
+                    happens::sends(ex, id, ch);
                     channel::send_alone(ex, ch, v)?;
                 }
                 CaseDir::Recv { dst, ok } => {
+                    happens::receives(ex, id, ch);
                     let (v, got) = channel::recv_alone(ex, ch);
                     write(ex, id, *dst, v);
                     write(ex, id, *ok, Value::Bool(got));
@@ -495,6 +503,7 @@ fn visible(
         Op::Lock { mutex } => {
             if let Value::RLocker(r) = eval(&ex.state, locals, mutex)? {
                 rwmutex::rlock(ex, r)?;
+                happens::locked(ex, id, r, true);
                 return Ok(Advance::Next);
             }
             let m = object_of(ex, locals, mutex, is_lock, "Lock needs a Mutex or RWMutex")?;
@@ -503,10 +512,12 @@ fn visible(
             } else if !rwmutex::lock_step(ex, m, id, phase) {
                 return Ok(Advance::Stay);
             }
+            happens::locked(ex, id, m, false);
         }
         Op::Unlock { mutex } => {
             if let Value::RLocker(r) = eval(&ex.state, locals, mutex)? {
                 rwmutex::runlock(ex, r)?;
+                happens::unlocked(ex, id, r, true);
                 return Ok(Advance::Next);
             }
             let m = object_of(
@@ -521,6 +532,7 @@ fn visible(
             } else {
                 rwmutex::unlock(ex, m)?;
             }
+            happens::unlocked(ex, id, m, false);
         }
         Op::TryLock { mutex, dst } => {
             let m = object_of(
@@ -535,7 +547,9 @@ fn visible(
             } else {
                 rwmutex::try_lock(ex, m)
             };
-            if !got && dst.is_some() {
+            if got {
+                happens::locked(ex, id, m, false);
+            } else if dst.is_some() {
                 ex.observe(site, ObservationKind::FailedTryLock);
             }
             write(ex, id, *dst, Value::Bool(got));
@@ -543,15 +557,18 @@ fn visible(
         Op::RLock { mutex } => {
             let m = object_of(ex, locals, mutex, is_rw, "RLock needs an RWMutex")?;
             rwmutex::rlock(ex, m)?;
+            happens::locked(ex, id, m, true);
         }
         Op::RUnlock { mutex } => {
             let m = object_of(ex, locals, mutex, is_rw, "RUnlock needs an RWMutex")?;
             rwmutex::runlock(ex, m)?;
+            happens::unlocked(ex, id, m, true);
         }
         Op::WgAdd { wg, delta } => {
             let w = object_of(ex, locals, wg, is_wg, "Add needs a WaitGroup")?;
             let d = int(&ex.state, locals, delta)?;
             waitgroup::add(ex, w, d)?;
+            happens::adds(ex, id, w, d);
         }
         Op::Wait { target } => {
             let w = object_of(
@@ -561,12 +578,17 @@ fn visible(
                 is_waitable,
                 "Wait needs a WaitGroup or Cond",
             )?;
-            if matches!(ex.state.object(w), Object::Cond(_)) {
+            if let Object::Cond(c) = ex.state.object(w) {
+                let (locker, read) = (c.locker, c.read);
                 if phase == 0 {
                     cond::wait_begin(ex, w, id)?;
+                    happens::unlocked(ex, id, locker, read);
                     return Ok(Advance::Stay);
                 }
                 cond::wait_end(ex, w);
+                happens::locked(ex, id, locker, read);
+            } else {
+                happens::waited(ex, id, w);
             }
         }
         Op::Signal { cond: c } => {
@@ -759,11 +781,13 @@ fn visible(
             let r = object_of(ex, locals, var, is_var, "an atomic needs a variable")?;
             let v = var_of(ex, r).value;
             write(ex, id, Some(*dst), v);
+            happens::atomic(ex, id, r, Atomic::Load);
         }
         Op::AtomicStore { var, value } => {
             let r = object_of(ex, locals, var, is_var, "an atomic needs a variable")?;
             let v = eval(&ex.state, locals, value)?;
             var_mut(ex, r).value = v;
+            happens::atomic(ex, id, r, Atomic::Store);
         }
         Op::AtomicAdd { var, delta, dst } => {
             let r = object_of(ex, locals, var, is_var, "an atomic needs a variable")?;
@@ -781,6 +805,7 @@ fn visible(
             cell.value = Value::Int(old.wrapping_add(d));
             let new = cell.value;
             write(ex, id, *dst, new);
+            happens::atomic(ex, id, r, Atomic::ReadModifyWrite);
         }
         Op::CompareAndSwap { var, old, new, dst } => {
             let r = object_of(ex, locals, var, is_var, "an atomic needs a variable")?;
@@ -792,6 +817,12 @@ fn visible(
                 cell.value = n;
             }
             write(ex, id, *dst, Value::Bool(swapped));
+            let kind = if swapped {
+                Atomic::ReadModifyWrite
+            } else {
+                Atomic::Load
+            };
+            happens::atomic(ex, id, r, kind);
         }
         Op::Assign { .. }
         | Op::Jump { .. }
@@ -840,14 +871,23 @@ fn rendezvous(
     let (s_site, _, s_locals) = snapshot(ex, s);
     let (r_site, _, _) = snapshot(ex, r);
     let value_expr = match (&prog.instr(s_site.func, s_site.pc).op, send_arm) {
-        (Op::Send { value, .. }, PLAIN) => (value, Advance::Next),
-        (Op::Select { arms, .. }, i) => match arms.get(i as usize).map(|a| (&a.dir, a.target)) {
-            Some((CaseDir::Send { value }, target)) => (value, Advance::To(target)),
-            _ => return Err(bad_rendezvous(s, s_site)),
+        (Op::Send { value, chan }, PLAIN) => (value, chan, Advance::Next),
+        (Op::Select { arms, .. }, i) => match arms.get(i as usize) {
+            Some(a) => match &a.dir {
+                CaseDir::Send { value } => (value, &a.chan, Advance::To(a.target)),
+                CaseDir::Recv { .. } => return Err(bad_rendezvous(s, s_site)),
+            },
+            None => return Err(bad_rendezvous(s, s_site)),
         },
         _ => return Err(bad_rendezvous(s, s_site)),
     };
-    let (value_expr, s_advance) = value_expr;
+    let (value_expr, chan, s_advance) = value_expr;
+    if let Some(ch) = eval(&ex.state, &s_locals, chan)
+        .ok()
+        .and_then(Value::object)
+    {
+        happens::hands_off(ex, s, r, ch);
+    }
     let v = match eval(&ex.state, &s_locals, value_expr) {
         Ok(v) => v,
         Err(f) => return local::raise(ex, s, s_site, f),

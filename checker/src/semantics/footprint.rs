@@ -157,6 +157,21 @@ pub(crate) fn memory_access(prog: &Program, state: &State, g: &Goroutine) -> Opt
     found
 }
 
+/// True when some operand of `prog` is a plain read or write, or a `len`
+/// that may read a map: the accesses two of which may race.
+pub(crate) fn plain_accesses(prog: &Program) -> bool {
+    let mut plain = false;
+    for instr in prog.funcs.iter().flat_map(|f| &f.code) {
+        weft_models::ops::operands(&instr.op, |_, u| {
+            plain |= match u {
+                Use::Read | Use::Write | Use::Inspect => true,
+                Use::AtomicRead | Use::AtomicWrite | Use::SyncRead | Use::Sync => false,
+            };
+        });
+    }
+    plain
+}
+
 /// The objects a timer or context deadline firing touches: the object and
 /// the channel it fires into (a timer's `C`, a context's `Done()`).
 pub(crate) fn fire_touches(state: &State, object: ObjRef) -> Touches {
@@ -177,7 +192,8 @@ pub(crate) fn fire_touches(state: &State, object: ObjRef) -> Touches {
         | Object::Record(_)
         | Object::Slice(_)
         | Object::Closure(_)
-        | Object::Registration(_) => {}
+        | Object::Registration(_)
+        | Object::Knowledge(_) => {}
     }
     out
 }

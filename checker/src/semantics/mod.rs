@@ -27,6 +27,7 @@ pub(crate) mod errgroup;
 pub(crate) mod eval;
 pub(crate) mod exec;
 pub(crate) mod footprint;
+pub mod happens;
 pub(crate) mod local;
 pub(crate) mod maprange;
 pub(crate) mod mutex;
@@ -295,6 +296,7 @@ pub(crate) fn initial_state_within(
         observed: None,
     };
     exec::create_globals(&mut ex)?;
+    happens::start(prog, &mut ex.state);
     let main = prog.func(prog.main);
     ex.state.insert_goroutine(Goroutine::new(
         GoroutineId::main(),
@@ -348,6 +350,7 @@ pub(crate) fn step_within(
         observed: None,
     };
     let before = state.goroutines.len();
+    happens::record_access(prog, &mut ex.state, t);
     let result = exec::execute(&mut ex, t);
     if let Err(failure) = result {
         return StepOutcome {
@@ -361,6 +364,7 @@ pub(crate) fn step_within(
     }
     dead::forget_dead_values(prog, &mut ex.state, &t.actors(), before);
     let ended = local::reap(&mut ex);
+    happens::settle(prog, &mut ex.state);
     let renumbering = canonical::canonicalize(&mut ex.state, &mut ex.events);
     StepOutcome {
         state: ex.state,

@@ -60,7 +60,12 @@ pub(crate) fn for_each_value(o: &Object, mut f: impl FnMut(Value)) {
         Object::Record(r) => r.fields.iter().for_each(|&x| f(Value::Obj(x))),
         Object::Slice(s) => s.elems.iter().for_each(|&x| f(Value::Obj(x))),
         Object::Closure(c) => c.captured.iter().for_each(|&v| f(v)),
-        Object::Mutex(_) | Object::RwMutex(_) | Object::WaitGroup(_) | Object::Once(_) => {}
+        // The knowledge names objects without keeping them alive.
+        Object::Mutex(_)
+        | Object::RwMutex(_)
+        | Object::WaitGroup(_)
+        | Object::Once(_)
+        | Object::Knowledge(_) => {}
     }
 }
 
@@ -98,6 +103,7 @@ fn remap_object(o: &mut Object, map: &[u32]) {
         Object::Record(rec) => rec.fields.iter_mut().for_each(|x| *x = r(*x)),
         Object::Slice(sl) => sl.elems.iter_mut().for_each(|x| *x = r(*x)),
         Object::Closure(c) => c.captured.iter_mut().for_each(|v| *v = v.remap(map)),
+        Object::Knowledge(k) => k.remap(map),
         Object::Mutex(_) | Object::RwMutex(_) | Object::WaitGroup(_) | Object::Once(_) => {}
     }
 }
@@ -262,7 +268,8 @@ pub(crate) fn canonicalize(state: &mut State, events: &mut Vec<Event>) -> Renumb
             | Object::Record(_)
             | Object::Slice(_)
             | Object::Closure(_)
-            | Object::Registration(_) => {}
+            | Object::Registration(_)
+            | Object::Knowledge(_) => {}
         }
     }
     let identity =
@@ -563,6 +570,7 @@ fn names_goroutines(o: &Object) -> bool {
     match o {
         Object::Cond(c) => !c.waiters.is_empty(),
         Object::RwMutex(rw) => rw.pending.is_some(),
+        Object::Knowledge(k) => k.names_goroutines(),
         Object::Chan(_)
         | Object::Mutex(_)
         | Object::WaitGroup(_)
@@ -588,6 +596,7 @@ fn rename_in_object(o: &mut Object, renaming: &GoroutineRenaming) {
                 *p = renaming.apply(p);
             }
         }
+        Object::Knowledge(k) => k.rename(|g| renaming.apply(g)),
         Object::Chan(_)
         | Object::Mutex(_)
         | Object::WaitGroup(_)

@@ -20,6 +20,7 @@ use crate::semantics::channel::ChannelState;
 use crate::semantics::cond::CondState;
 use crate::semantics::context::ContextState;
 use crate::semantics::errgroup::GroupState;
+use crate::semantics::happens::KnowledgeState;
 use crate::semantics::mutex::MutexState;
 use crate::semantics::once::OnceState;
 use crate::semantics::record::{ClosureState, RecordState, SliceState};
@@ -311,6 +312,10 @@ pub enum Object {
     Closure(ClosureState),
     /// A `context.AfterFunc` registration (the object of its `stop`).
     Registration(RegistrationState),
+    /// The happens-before knowledge of a program whose races an
+    /// observation could hide (`semantics::happens`): no object of the
+    /// program, reached only from a hidden global after the program's.
+    Knowledge(Box<KnowledgeState>),
 }
 
 impl Object {
@@ -344,6 +349,7 @@ impl Object {
             Object::Slice(_) => ObjectKind::Slice,
             Object::Closure(_) => ObjectKind::Func,
             Object::Registration(_) => ObjectKind::StopFunc,
+            Object::Knowledge(_) => ObjectKind::Knowledge,
         }
     }
 
