@@ -430,6 +430,23 @@ pub enum Explanation {
         /// The access about to happen.
         later: RaceSide,
     },
+    /// A send on a channel and its close, unordered, one of them made
+    /// earlier in the schedule.
+    PastCloseRace {
+        /// The channel.
+        channel: String,
+        /// The goroutine that sends.
+        sender: String,
+        /// Where.
+        send_at: (u32, u32),
+        /// The goroutine that closes.
+        closer: String,
+        /// Where.
+        close_at: (u32, u32),
+        /// True when the close was made earlier (the send is about to
+        /// happen, and panics).
+        close_first: bool,
+    },
     /// An `Add` to a WaitGroup from zero and a `Wait` on it, unordered.
     WaitGroupRace {
         /// The WaitGroup.
@@ -551,6 +568,24 @@ impl Explanation {
                 b.at.0,
                 b.at.1,
             )],
+            Explanation::PastCloseRace {
+                channel,
+                sender,
+                send_at,
+                closer,
+                close_at,
+                close_first,
+            } => vec![if *close_first {
+                format!(
+                    "{closer} closed {channel} at {}:{}, and {sender} sends on it at {}:{}; no happens-before edge orders the two (an operation that sees another goroutine's progress without synchronising gives none): Go's race detector reports the send's read of the channel's state against the close, and the send panics",
+                    close_at.0, close_at.1, send_at.0, send_at.1
+                )
+            } else {
+                format!(
+                    "{sender} sent on {channel} at {}:{}, and {closer} closes it at {}:{}; no happens-before edge orders the two (an operation that sees another goroutine's progress without synchronising gives none): the schedule ends with the close about to happen",
+                    send_at.0, send_at.1, close_at.0, close_at.1
+                )
+            }],
             Explanation::WaitGroupRace {
                 waitgroup,
                 adder,

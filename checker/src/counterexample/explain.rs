@@ -3,6 +3,7 @@
 //! race and how, who crashed where, when a cancel function became
 //! unreachable, who loops forever where.
 
+use weft_models::ir::Op;
 use weft_models::syntax::BugKind;
 use weft_reports::words::{self, Explanation, RaceSide, Touch};
 
@@ -237,6 +238,62 @@ fn close_race(
     })
 }
 
+/// A send (`sender`) and a close (`closer`) unordered, one of them in the
+/// schedule's past (`semantics::happens`): the other stands at its
+/// operation at the end.
+fn past_close_race(
+    loc: &Locator,
+    trace: &Trace,
+    sender: &Involved,
+    closer: &Involved,
+) -> Option<Explanation> {
+    if !matches!(
+        loc.prog.instr(closer.site.func, closer.site.pc).op,
+        Op::Close { .. }
+    ) {
+        return None;
+    }
+    let last = &trace.last;
+    let standing = |inv: &Involved| {
+        let g = last.goroutines.get(last.position(&inv.goroutine)?)?;
+        (g.site() == inv.site).then_some(g)
+    };
+    let (c, close_first, past, now) = match (standing(closer), standing(sender)) {
+        (Some(g), _) if sender.goroutine != closer.goroutine || g.site() != sender.site => (
+            race::pending_close(loc.prog, last, g)?,
+            false,
+            sender,
+            closer,
+        ),
+        (_, Some(g)) => {
+            let sends = race::pending_sends(loc.prog, last, g);
+            (*sends.first()?, true, closer, sender)
+        }
+        (Some(_), None) | (None, None) => return None,
+    };
+    let channel = trace.objects.id(c);
+    let step = trace.steps.iter().rev().find(|s| {
+        s.actor
+            .as_ref()
+            .is_some_and(|a| a.site == past.site && a.goroutine != now.goroutine)
+    })?;
+    let earlier = trace.name(&step.actor.as_ref()?.goroutine);
+    let later = trace.name(&now.goroutine);
+    let (sender_name, closer_name) = if close_first {
+        (later, earlier)
+    } else {
+        (earlier, later)
+    };
+    Some(Explanation::PastCloseRace {
+        channel: object_name(loc, trace, channel),
+        sender: sender_name,
+        send_at: loc.line_col(sender.site),
+        closer: closer_name,
+        close_at: loc.line_col(closer.site),
+        close_first,
+    })
+}
+
 /// Why `bug` happens in `trace`, whose end `wf` analyses; `None` when the
 /// run does not show enough to say it.
 pub(crate) fn explanation(
@@ -263,6 +320,9 @@ pub(crate) fn explanation(
                 return Some(e);
             }
             if let Some(e) = close_race(loc, trace, wf, &a.goroutine, &b.goroutine) {
+                return Some(e);
+            }
+            if let Some(e) = past_close_race(loc, trace, a, b) {
                 return Some(e);
             }
             match (pending_side(loc, trace, a), pending_side(loc, trace, b)) {

@@ -88,10 +88,10 @@ impl Races {
         races
     }
 
-    /// True when the program may race on a channel's close or a
-    /// WaitGroup (races [`crate::semantics::happens`] does not decide).
-    pub fn on_sync_objects(&self) -> bool {
-        self.waitgroup || self.channel
+    /// True when the program may race on a WaitGroup (races
+    /// [`crate::semantics::happens`] does not decide).
+    pub fn on_waitgroups(&self) -> bool {
+        self.waitgroup
     }
 
     /// True when the program can make no race at all.
@@ -283,10 +283,31 @@ fn close_races(
     bugs: &mut BTreeMap<BugKey, Bug>,
 ) {
     let live = || state.goroutines.iter().filter(|g| !g.spinning);
+    let known = happens::of(prog, state);
     for closer in live() {
         let Some(c) = pending_close(prog, state, closer) else {
             continue;
         };
+        // Sends made earlier that the closer does not know of.
+        for past in known
+            .map(|k| k.races(&closer.id, c, true, false))
+            .unwrap_or_default()
+        {
+            record(
+                bugs,
+                close_race(
+                    Involved {
+                        goroutine: past.earlier.by.unwrap_or_else(|| closer.id.clone()),
+                        site: past.earlier.site,
+                    },
+                    Involved {
+                        goroutine: closer.id.clone(),
+                        site: closer.site(),
+                    },
+                ),
+                path,
+            );
+        }
         for sender in live() {
             if sender.id != closer.id && pending_sends(prog, state, sender).contains(&c) {
                 found(
@@ -298,6 +319,48 @@ fn close_races(
                 );
             }
         }
+    }
+    // Sends about to happen (or waiting) on a channel closed earlier by a
+    // goroutine they do not know of.
+    let Some(known) = known else {
+        return;
+    };
+    for sender in live() {
+        for c in pending_sends(prog, state, sender) {
+            for past in known.races(&sender.id, c, false, false) {
+                record(
+                    bugs,
+                    close_race(
+                        Involved {
+                            goroutine: sender.id.clone(),
+                            site: sender.site(),
+                        },
+                        Involved {
+                            goroutine: past.earlier.by.unwrap_or_else(|| sender.id.clone()),
+                            site: past.earlier.site,
+                        },
+                    ),
+                    path,
+                );
+            }
+        }
+    }
+}
+
+/// The finding of a send and a close unordered by happens-before, the
+/// send's side first (as [`close_races`] reports the two about to
+/// happen).
+fn close_race(sender: Involved, closer: Involved) -> Finding {
+    let mut sites = vec![sender.site, closer.site];
+    sites.sort();
+    Finding {
+        key: BugKey {
+            kind: BugKind::Race,
+            sites,
+        },
+        message: "data race: a send on a channel concurrent with its close".to_string(),
+        site: sender.site,
+        involved: vec![sender, closer],
     }
 }
 

@@ -1,6 +1,7 @@
 //! Happens-before knowledge: for each shared variable's last write and
-//! the reads since, which goroutines and which synchronisation points
-//! know of it. Kept in the state of programs whose races an observation
+//! the reads since (and for each channel's closed state, which a send
+//! reads and `close` writes), which goroutines and which synchronisation
+//! points know of it. Kept in the state of programs whose races an observation
 //! could hide (`semantics::unsynced`), so that a race ordered only by
 //! what a goroutine saw is found: an access races with an earlier
 //! conflicting one that its goroutine does not know of.
@@ -137,11 +138,12 @@ pub struct Access {
     pub knowers: Knowers,
 }
 
-/// A variable's (or map's) accesses that a later one may race with: the
-/// last write, and the reads since (one per site and knowledge).
+/// A variable's (or map's, or channel's closed state's) accesses that a
+/// later one may race with: the last write, and the reads since (one per
+/// site and knowledge).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct History {
-    /// The variable or map.
+    /// The variable, map or channel.
     pub object: ObjRef,
     /// The last write, unless every goroutine knows of it.
     pub write: Option<Access>,
@@ -435,13 +437,25 @@ impl KnowledgeState {
 }
 
 /// True when `prog`'s states keep happens-before knowledge: it can race
-/// on memory, it has an operation that may observe without synchronising
+/// on memory or on a channel's close, it has an operation that may observe without synchronising
 /// (`semantics::unsynced`), and every operation it has gives edges this
 /// module knows (contexts, timers, `context.AfterFunc`, `sync.Once`,
 /// `sync.Map` and errgroups are not modelled: their races stay
 /// undecided, and the verdict says so).
 pub(crate) fn tracked(prog: &Program) -> bool {
-    if !super::footprint::plain_accesses(prog) {
+    // (A close beside a send may race too.)
+    let (mut close, mut send) = (false, false);
+    for op in prog.funcs.iter().flat_map(|f| &f.code).map(|i| &i.op) {
+        close |= matches!(op, Op::Close { .. });
+        send |= match op {
+            Op::Send { .. } => true,
+            Op::Select { arms, .. } => arms
+                .iter()
+                .any(|a| matches!(a.dir, weft_models::ir::CaseDir::Send { .. })),
+            _ => false,
+        };
+    }
+    if !(super::footprint::plain_accesses(prog) || close && send) {
         return false;
     }
     let known_globals = prog.globals.iter().all(|g| match g.kind {
@@ -590,21 +604,108 @@ fn learn(ex: &mut Exec, f: impl FnOnce(&mut KnowledgeState)) {
 
 /// Records the memory access transition `t` is about to make (before it
 /// runs: its own edges, such as an atomic store's release, then include
-/// it).
+/// it), and its access of a channel's closed state: Go's race detector
+/// reads it at a send (`racereadpc` in `chansend`) and writes it at
+/// `close`, so a send and a close unordered by happens-before race.
 pub(crate) fn record_access(prog: &Program, state: &mut State, t: &Transition) {
-    let Transition::Step { g, .. } = *t else {
-        return;
-    };
     if handle(prog, state).is_none() {
         return;
     }
-    let gr = &state.goroutines[g as usize];
-    let Some(a) = memory_access(prog, state, gr) else {
-        return;
+    let (g, alt) = match *t {
+        Transition::Step { g, alt } => (g, alt),
+        Transition::Rendezvous {
+            sender, send_arm, ..
+        } => (sender, send_arm),
+        Transition::Fire { .. } => return,
     };
+    let gr = &state.goroutines[g as usize];
     let (id, site) = (gr.id.clone(), gr.site());
+    let memory = match t {
+        Transition::Step { .. } => {
+            memory_access(prog, state, gr).map(|a| (a.object, a.write, a.atomic))
+        }
+        Transition::Rendezvous { .. } | Transition::Fire { .. } => None,
+    };
+    let channel = channel_access(prog, state, gr, alt).map(|(c, write)| (c, write, false));
     if let Some(k) = of_mut(prog, state) {
-        k.access(&id, site, a.object, a.write, a.atomic);
+        for (object, write, atomic) in memory.into_iter().chain(channel) {
+            k.access(&id, site, object, write, atomic);
+        }
+    }
+}
+
+/// The channel whose closed state goroutine `g`'s operation reads (a send,
+/// or the send case `alt` of a select) or writes (a close of an open
+/// channel), if any.
+pub(crate) fn channel_access(
+    prog: &Program,
+    state: &State,
+    g: &crate::state::Goroutine,
+    alt: u32,
+) -> Option<(ObjRef, bool)> {
+    let site = g.site();
+    let locals = &g.top().locals;
+    let chan = |e: &Expr| {
+        super::eval::eval(state, locals, e)
+            .ok()
+            .and_then(Value::object)
+    };
+    match &prog.instr(site.func, site.pc).op {
+        Op::Send { chan: c, .. } => chan(c).map(|c| (c, false)),
+        Op::Select { arms, .. } => match arms.get(alt as usize) {
+            Some(a) if matches!(a.dir, weft_models::ir::CaseDir::Send { .. }) => {
+                chan(&a.chan).map(|c| (c, false))
+            }
+            _ => None,
+        },
+        Op::Close { chan: c } => chan(c)
+            .filter(|&c| matches!(state.object(c), Object::Chan(st) if !st.closed))
+            .map(|c| (c, true)),
+        Op::Assign { .. }
+        | Op::Jump { .. }
+        | Op::JumpIfNot { .. }
+        | Op::Call { .. }
+        | Op::CallValue { .. }
+        | Op::Return { .. }
+        | Op::Defer { .. }
+        | Op::EndDefer
+        | Op::Recover { .. }
+        | Op::Go { .. }
+        | Op::GoValue { .. }
+        | Op::Choose { .. }
+        | Op::Panic { .. }
+        | Op::Assert { .. }
+        | Op::Sleep
+        | Op::New { .. }
+        | Op::Recv { .. }
+        | Op::Lock { .. }
+        | Op::Unlock { .. }
+        | Op::TryLock { .. }
+        | Op::RLock { .. }
+        | Op::RUnlock { .. }
+        | Op::WgAdd { .. }
+        | Op::Wait { .. }
+        | Op::Signal { .. }
+        | Op::Broadcast { .. }
+        | Op::OnceEnter { .. }
+        | Op::OnceExit { .. }
+        | Op::Cancel { .. }
+        | Op::CtxErr { .. }
+        | Op::TimerStop { .. }
+        | Op::TimerReset { .. }
+        | Op::AfterFunc { .. }
+        | Op::AwaitCallback { .. }
+        | Op::Append { .. }
+        | Op::Load { .. }
+        | Op::Store { .. }
+        | Op::MapDelete { .. }
+        | Op::Len { .. }
+        | Op::MapNext { .. }
+        | Op::SyncMap { .. }
+        | Op::AtomicLoad { .. }
+        | Op::AtomicStore { .. }
+        | Op::AtomicAdd { .. }
+        | Op::CompareAndSwap { .. } => None,
     }
 }
 
