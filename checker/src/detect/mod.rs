@@ -1,6 +1,8 @@
 //! Bug detectors and the bug records they produce.
 //!
-//! - [`race`]: conflicting accesses enabled together in a reachable state;
+//! - [`race`]: conflicting accesses enabled together in a reachable state,
+//!   or one about to happen unordered with an earlier one (in programs
+//!   that keep happens-before knowledge);
 //! - [`blocking`]: deadlocks, leaks and pending cancels in bottom strongly
 //!   connected components of the explored graph;
 //! - [`certain`]: leaks certain in one state (nothing that can still run
@@ -55,7 +57,8 @@ pub struct Bug {
     pub involved: Vec<Involved>,
     /// The schedule from the initial state. For crashes and context leaks
     /// found on a step, it ends with that step; for races it ends in the
-    /// state where both accesses are enabled; for deadlocks and leaks in a
+    /// state where both accesses are enabled, or where the later one is and
+    /// the earlier is a step of it; for deadlocks and leaks in a
     /// state from which the blocked goroutines can never move.
     pub path: Vec<Transition>,
     /// True for a leak a search cut by a bound found certain in a stored

@@ -6,8 +6,12 @@
 //! the first racing pair of a run can always be scheduled back to back.
 //! This needs nothing outside the state, so it is exact under state caching,
 //! unlike vector clocks, which differ between paths that reach one state.
-//! checker/README.md discusses the one gap (synchronisation by observation
-//! without a happens-before edge, such as polling `len(ch)`).
+//! It misses a race ordered only by an observation without a happens-before
+//! edge (such as polling `len(ch)`): a program that has such an operation
+//! keeps happens-before knowledge in its states (`semantics::happens`), and
+//! an access its goroutine makes without knowing of an earlier conflicting
+//! one (on memory, or a send against a close) is a race too, with the
+//! earlier access in the schedule's past (checker/README.md).
 
 use std::collections::BTreeMap;
 
@@ -158,22 +162,7 @@ fn memory_races(
             }
             let is_map = matches!(state.object(a1.object), Object::Map(_));
             let message = race_message(is_map, a1.write && a2.write, a1.atomic || a2.atomic);
-            let (s1, s2) = (g1.site(), g2.site());
-            record(
-                bugs,
-                memory_race(
-                    message,
-                    Involved {
-                        goroutine: g1.id.clone(),
-                        site: s1,
-                    },
-                    Involved {
-                        goroutine: g2.id.clone(),
-                        site: s2,
-                    },
-                ),
-                path,
-            );
+            record(bugs, memory_race(message, standing(g1), standing(g2)), path);
         }
     }
     // An access its goroutine makes without knowing of an earlier
@@ -192,10 +181,7 @@ fn memory_races(
             // The earlier goroutine (the later one when that one has
             // ended) stands elsewhere now: the report finds its access in
             // the schedule.
-            let later = Involved {
-                goroutine: g.id.clone(),
-                site: g.site(),
-            };
+            let later = standing(g);
             let earlier = Involved {
                 goroutine: past.earlier.by.clone().unwrap_or_else(|| g.id.clone()),
                 site: past.earlier.site,
@@ -300,23 +286,14 @@ fn close_races(
                         goroutine: past.earlier.by.unwrap_or_else(|| closer.id.clone()),
                         site: past.earlier.site,
                     },
-                    Involved {
-                        goroutine: closer.id.clone(),
-                        site: closer.site(),
-                    },
+                    standing(closer),
                 ),
                 path,
             );
         }
         for sender in live() {
             if sender.id != closer.id && pending_sends(prog, state, sender).contains(&c) {
-                found(
-                    bugs,
-                    "data race: a send on a channel concurrent with its close",
-                    sender,
-                    closer,
-                    path,
-                );
+                record(bugs, close_race(standing(sender), standing(closer)), path);
             }
         }
     }
@@ -331,10 +308,7 @@ fn close_races(
                 record(
                     bugs,
                     close_race(
-                        Involved {
-                            goroutine: sender.id.clone(),
-                            site: sender.site(),
-                        },
+                        standing(sender),
                         Involved {
                             goroutine: past.earlier.by.unwrap_or_else(|| sender.id.clone()),
                             site: past.earlier.site,
@@ -347,9 +321,16 @@ fn close_races(
     }
 }
 
+/// Goroutine `g` at the operation it is about to make.
+fn standing(g: &Goroutine) -> Involved {
+    Involved {
+        goroutine: g.id.clone(),
+        site: g.site(),
+    }
+}
+
 /// The finding of a send and a close unordered by happens-before, the
-/// send's side first (as [`close_races`] reports the two about to
-/// happen).
+/// send's side first, at the send, however it was found.
 fn close_race(sender: Involved, closer: Involved) -> Finding {
     let mut sites = vec![sender.site, closer.site];
     sites.sort();
@@ -371,8 +352,8 @@ fn found(
     g2: &crate::state::Goroutine,
     path: &impl Fn() -> Vec<Transition>,
 ) {
-    let (s1, s2) = (g1.site(), g2.site());
-    let mut sites = vec![s1, s2];
+    let (a, b) = (standing(g1), standing(g2));
+    let mut sites = vec![a.site, b.site];
     sites.sort();
     record(
         bugs,
@@ -382,17 +363,8 @@ fn found(
                 sites,
             },
             message: message.to_string(),
-            site: s1,
-            involved: vec![
-                Involved {
-                    goroutine: g1.id.clone(),
-                    site: s1,
-                },
-                Involved {
-                    goroutine: g2.id.clone(),
-                    site: s2,
-                },
-            ],
+            site: a.site,
+            involved: vec![a, b],
         },
         path,
     );

@@ -596,6 +596,8 @@ pub(crate) fn start(prog: &Program, state: &mut State) {
     }
 }
 
+/// Applies `f` to the knowledge of the state being stepped, if it keeps
+/// one.
 fn learn(ex: &mut Exec, f: impl FnOnce(&mut KnowledgeState)) {
     if let Some(k) = of_mut(ex.prog, &mut ex.state) {
         f(k)
