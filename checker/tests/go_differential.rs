@@ -253,7 +253,7 @@ fn what_go_observes_running_a_program_weft_finds_checking_it() {
     let mut only_weft: BTreeMap<String, usize> = BTreeMap::new();
     // Races Go saw and weft did not, where weft's verdict says races were
     // not decided (the only excuse there is).
-    let mut undecided_races = 0;
+    let mut undecided_races = Vec::new();
     for ((seen, found), file) in results.iter().zip(&files) {
         let name = file.display();
         let found = match found {
@@ -271,7 +271,10 @@ fn what_go_observes_running_a_program_weft_finds_checking_it() {
             go_kinds.insert("race");
             let weft_race = found.bugs.iter().any(|(k, _)| k == "race");
             if !weft_race && found.races_undecided {
-                undecided_races += 1;
+                undecided_races.push(
+                    file.file_name()
+                        .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+                );
             } else if !weft_race {
                 failures.push(format!(
                     "{name}: Go's race detector reported a race in {} of {} runs, weft no race",
@@ -311,8 +314,9 @@ fn what_go_observes_running_a_program_weft_finds_checking_it() {
     }
     eprintln!(
         "{} programs, {runs} runs per build: Go saw {go_saw:?}; weft found, Go never saw: {only_weft:?}; \
-         races Go saw in programs whose verdict says races were not decided: {undecided_races}",
-        programs.len()
+         races Go saw in programs whose verdict says races were not decided: {} {undecided_races:?}",
+        programs.len(),
+        undecided_races.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The default seeds give every kind Go can see; a generator that made
