@@ -475,19 +475,19 @@ fn junit_fails_an_unexpected_bug_and_errs_on_a_bad_scenario() {
     assert!(body.contains("= help: did you mean `Send`?"), "{body}");
 }
 
-/// A timer's `Stop` returning false orders the read of `x` after the
-/// write with no happens-before edge: Go's race detector reports the race;
-/// weft keeps no happens-before knowledge for programs with timers
+/// `len` of a channel orders the read of `x` after the write with no
+/// happens-before edge: Go's race detector reports the race; weft keeps no
+/// happens-before knowledge for programs with contexts
 /// (`semantics::happens`), so it does not decide it (`semantics::unsynced`).
-const STOP_POLL: &str = r#"Scenario(
-    name: "stop-poll",
+const LEN_POLL: &str = r#"Scenario(
+    name: "len-poll",
     expect: [EXPECT],
-    globals: [Var("x", 0)],
+    globals: [Var("x", 0), Chan("c", 1)],
     main: [
-        Timer("t", 1),
-        Go(body: [Set("x", 1), Stop(timer: "t")]),
-        Stop(timer: "t", into: "stopped"),
-        If("!stopped", [Let("seen", "x")]),
+        WithCancel("ctx", "cancel"),
+        Go(body: [Set("x", 1), Send("c", 1)]),
+        If("len(c) == 1", [Let("seen", "x")]),
+        Cancel("cancel"),
     ],
 )
 "#;
@@ -497,13 +497,13 @@ fn every_format_says_races_were_not_decided() {
     let d = dir(
         "unsynced",
         &[
-            ("a/clean.ron", &STOP_POLL.replace("EXPECT", "")),
-            ("b/race.ron", &STOP_POLL.replace("EXPECT", "Race")),
+            ("a/clean.ron", &LEN_POLL.replace("EXPECT", "")),
+            ("b/race.ron", &LEN_POLL.replace("EXPECT", "Race")),
         ],
     );
     let path = d.to_str().expect("utf8");
     let note = "races not decided: 1 operation observes other goroutines without synchronising \
-                (a timer's Stop or Reset returning false at 8:9), and a race ordered only by what it \
+                (len of a channel at 8:13), and a race ordered only by what it \
                 saw is not looked for (Go's race detector reports it)";
     let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     // Text: never "verified"; the clean expectation holds, the expected
@@ -534,8 +534,8 @@ fn every_format_says_races_were_not_decided() {
     assert_eq!(
         clean["unsynced"],
         serde_json::json!([{
-            "kind": "stopped-timer",
-            "location": {"line": 8, "col": 9, "text": "Stop(timer: \"t\", into: \"stopped\")"},
+            "kind": "channel-len",
+            "location": {"line": 8, "col": 13, "text": "len(c)"},
         }])
     );
     assert_eq!(lines[1]["expected_met"], false);
@@ -557,7 +557,7 @@ fn every_format_says_races_were_not_decided() {
     let html = d.join("review");
     let o = weft(&["check", "--html", html.to_str().expect("utf8"), path]);
     assert_eq!(o.status.code(), Some(1));
-    let page = std::fs::read_to_string(html.join("stop-poll.html")).expect("the page");
+    let page = std::fs::read_to_string(html.join("len-poll.html")).expect("the page");
     assert!(!page.contains("verified"), "the page claims verified");
     assert!(
         flat(&page).contains(&note.replace('\'', "&#39;")),

@@ -210,7 +210,17 @@ impl Importer<'_> {
                     let Some(name) = into!(0, Kind::Chan { elem }) else {
                         return Err(self.unsupported(stmt, "a channel made and dropped"));
                     };
-                    let elem_arg = self.chan_elem_arg(elem);
+                    // (`chan struct{}`: Go's race detector sees one buffer
+                    // address for all its slots, and weft follows it.)
+                    let empty = ty.child_by_field_name("value").is_some_and(|v| {
+                        let t = self.text(v).chars().filter(|c| !c.is_whitespace());
+                        t.eq("struct{}".chars())
+                    });
+                    let elem_arg = if empty {
+                        format!(", {}", q("struct{}"))
+                    } else {
+                        self.chan_elem_arg(elem)
+                    };
                     em.leaf(&format!("Chan({}, {cap}{elem_arg})", q(&name)), at);
                     return Ok(());
                 }

@@ -1170,3 +1170,20 @@ fn a_loop_condition_with_an_operation_is_evaluated_every_iteration() {
         panic!("{d:?}\n{}", i.text);
     }
 }
+
+#[test]
+fn a_channel_of_empty_structs_keeps_its_element_type() {
+    // Go's race detector gives such a channel's buffer one address, so the
+    // checker must know it (`chan struct{}` only; other elements keep
+    // weft's default).
+    let i = one(
+        "package main\nfunc main() {\n\tsem := make(chan struct{ }, 2)\n\tc := make(chan bool, 1)\n\tsem <- struct{}{}\n\tc <- true\n}\n",
+    );
+    assert!(
+        i.text
+            .contains("Chan(\"sem\", 2, \"struct{}\"),  // go: t.go:3")
+            && i.text.contains("Chan(\"c\", 1),  // go: t.go:4"),
+        "{}",
+        i.text
+    );
+}

@@ -251,6 +251,9 @@ pub enum NewObject {
         /// Its elements are references (`chan *Job`, `chan chan int`, ...):
         /// a receive from it closed gives nil, Go's zero value, rather than 0.
         nil_zero: bool,
+        /// Its elements have size zero (`chan struct{}`): Go's race
+        /// detector then sees one buffer address for every slot.
+        zero_size: bool,
     },
     /// `sync.Mutex`
     Mutex,

@@ -104,6 +104,7 @@ pub(crate) fn register(
     let target = match trigger {
         Trigger::Timer => timer::create_with_callback(
             ex,
+            by,
             site,
             TimerCallback {
                 runner,

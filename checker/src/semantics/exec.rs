@@ -40,7 +40,7 @@ pub(crate) fn create_globals(ex: &mut Exec) -> Result<(), Failure> {
         };
         let v = match &g.init {
             None => Value::Nil,
-            Some(init) => match new_object(ex, &[], init, site) {
+            Some(init) => match new_object(ex, &[], init, site, None) {
                 Ok((v, _)) => v,
                 Err(f) => {
                     let kind = match f {
@@ -71,16 +71,25 @@ pub(crate) fn new_object(
     locals: &[Value],
     object: &NewObject,
     site: Site,
+    by: Option<&GoroutineId>,
 ) -> Result<(Value, Option<(LocalId, Value)>), Fault> {
     let st = &ex.state;
     let obj = match object {
-        NewObject::Chan { cap, nil_zero } => {
+        NewObject::Chan {
+            cap,
+            nil_zero,
+            zero_size,
+        } => {
             let cap = int(st, locals, cap)?;
             let cap = u32::try_from(cap)
                 .map_err(|_| Fault::Panic("makechan: size out of range".into()))?;
             let mut c = ChannelState::new(cap);
             c.nil_zero = *nil_zero;
-            Object::Chan(c)
+            let r = ex.state.alloc(Object::Chan(c));
+            if *zero_size {
+                happens::zero_size(ex, r);
+            }
+            return Ok((Value::Obj(r), None));
         }
         NewObject::Mutex => Object::Mutex(Default::default()),
         NewObject::RwMutex => Object::RwMutex(Default::default()),
@@ -117,7 +126,7 @@ pub(crate) fn new_object(
         }
         NewObject::Timer { kind, duration } => {
             let d = int(st, locals, duration)?;
-            return Ok((timer::create(ex, *kind, d, site)?, None));
+            return Ok((timer::create(ex, *kind, d, site, by)?, None));
         }
         NewObject::Group { cancel } => {
             let cancel = match cancel {
@@ -398,6 +407,9 @@ fn visible(
                 .object()
                 .ok_or_else(|| Fault::Internal("a callback runner without its target".into()))?;
             let runs = callback::await_callback(ex, t)?;
+            if runs && matches!(ex.state.object(t), Object::Timer(_)) {
+                happens::callback_starts(ex, id, t);
+            }
             write(ex, id, Some(*dst), Value::Bool(runs));
         }
         Op::MapNext {
@@ -453,7 +465,7 @@ fn visible(
         }
         Op::Sleep => {}
         Op::New { dst, object } => {
-            let (v, extra) = new_object(ex, locals, object, site)?;
+            let (v, extra) = new_object(ex, locals, object, site, Some(id))?;
             write(ex, id, Some(*dst), v);
             if let Some((slot, c)) = extra {
                 write(ex, id, Some(slot), c);
@@ -606,12 +618,14 @@ fn visible(
         Op::OnceEnter { once: o, skip } => {
             let o = object_of(ex, locals, o, is_once, "Do needs a Once")?;
             if !once::enter(ex, o) {
+                happens::once_found_done(ex, id, o);
                 return Ok(Advance::To(*skip));
             }
         }
         Op::OnceExit { once: o } => {
             let o = object_of(ex, locals, o, is_once, "Do needs a Once")?;
             once::exit(ex, o);
+            happens::once_done(ex, id, o);
         }
         Op::Cancel { cancel } => {
             let f = eval(&ex.state, locals, cancel)?;
@@ -652,7 +666,7 @@ fn visible(
         } => {
             let t = object_of(ex, locals, t, is_timer, "Reset needs a timer or ticker")?;
             let d = int(&ex.state, locals, duration)?;
-            let v = timer::reset(ex, t, d)?;
+            let v = timer::reset(ex, id, t, d)?;
             // A `time.AfterFunc` timer whose runner has ended gets a new one.
             if let Some(child) = callback::restart(ex, id, t)? {
                 *spawned = Some(child);

@@ -20,7 +20,7 @@
 //! started later inherits its parent's knowledge), so it is forgotten.
 
 use smallvec::SmallVec;
-use weft_models::ir::{Expr, NewObject, ObjectKind, Op, Program};
+use weft_models::ir::{CallbackSource, Expr, NewObject, ObjectKind, Op, Program};
 
 use super::footprint::memory_access;
 use super::{Exec, Transition};
@@ -160,6 +160,10 @@ pub struct KnowledgeState {
     pub histories: Vec<History>,
     /// Buffered channels' receive index, sorted by channel; absent is 0.
     pub received: Vec<(ObjRef, u32)>,
+    /// The channels whose elements have size zero (`chan struct{}`),
+    /// sorted: Go's race detector sees one buffer address for all their
+    /// slots.
+    pub zero_size: Vec<ObjRef>,
 }
 
 /// A race an access makes with an earlier one.
@@ -239,6 +243,27 @@ impl KnowledgeState {
             k.set_goroutine(receiver, any);
             k.set_point(p, any);
         });
+    }
+
+    /// A runtime context that acquired `from` releases into `into` with
+    /// tsan's acquire-release (a timer firing into its channel's slot):
+    /// `into` learns what `from` knows.
+    pub fn pass_on(&mut self, from: SyncPoint, into: SyncPoint) {
+        self.each_knowers(|k| {
+            if k.point(from) {
+                k.set_point(into, true)
+            }
+        });
+    }
+
+    /// A buffered send or receive on a channel of zero-size elements:
+    /// Go's `racenotify` then acquires and releases the buffer's one
+    /// address, so `g` and that point both know what either knew. That
+    /// address is the channel's own (`makechan` sets `c.buf` to
+    /// `c.raceaddr()` when the elements take no memory), the point
+    /// `close` releases.
+    pub fn buffer_of_zero_size(&mut self, g: &GoroutineId, ch: ObjRef) {
+        self.acquire_release(g, SyncPoint::new(ch, SyncPoint::MAIN));
     }
 
     /// `go f()`: the new goroutine knows what its parent knows.
@@ -414,6 +439,8 @@ impl KnowledgeState {
             .filter_map(|&(c, i)| new(c).map(|c| (c, i)))
             .collect();
         self.received.sort();
+        self.zero_size = self.zero_size.iter().filter_map(|&c| new(c)).collect();
+        self.zero_size.sort();
     }
 
     /// True when some goroutine is named (renaming may change it).
@@ -439,9 +466,9 @@ impl KnowledgeState {
 /// True when `prog`'s states keep happens-before knowledge: it can race
 /// on memory or on a channel's close, it has an operation that may observe without synchronising
 /// (`semantics::unsynced`), and every operation it has gives edges this
-/// module knows (contexts, timers, `context.AfterFunc`, `sync.Once`,
-/// `sync.Map` and errgroups are not modelled: their races stay
-/// undecided, and the verdict says so).
+/// module knows (contexts, `context.AfterFunc`, `sync.Map` and errgroups
+/// are not modelled: their races stay undecided, and the verdict says
+/// so).
 pub(crate) fn tracked(prog: &Program) -> bool {
     // (A close beside a send may race too.)
     let (mut close, mut send) = (false, false);
@@ -461,13 +488,13 @@ pub(crate) fn tracked(prog: &Program) -> bool {
     let known_globals = prog.globals.iter().all(|g| match g.kind {
         ObjectKind::Context
         | ObjectKind::CancelFunc
-        | ObjectKind::Timer
         | ObjectKind::Group
         | ObjectKind::SyncMap
         | ObjectKind::StopFunc
-        | ObjectKind::Once
         | ObjectKind::Knowledge => false,
-        ObjectKind::Chan
+        ObjectKind::Timer
+        | ObjectKind::Once
+        | ObjectKind::Chan
         | ObjectKind::Mutex
         | ObjectKind::RwMutex
         | ObjectKind::WaitGroup
@@ -485,6 +512,10 @@ pub(crate) fn tracked(prog: &Program) -> bool {
             // (`len` of a map is a read of it, no observation.)
             Op::Len { target, .. } => (true, !is_global(prog, target, ObjectKind::Map)),
             Op::TryLock { .. } | Op::Signal { .. } | Op::Broadcast { .. } => (true, true),
+            // (A Stop or Reset whose result is used may report false.)
+            Op::TimerStop { dst, .. } | Op::TimerReset { dst, .. } => (true, dst.is_some()),
+            // `context.AfterFunc`'s edges are not modelled.
+            Op::AfterFunc { source, .. } => (matches!(source, CallbackSource::Timer { .. }), false),
             Op::Select { default, .. } => (true, default.is_some()),
             Op::New { object, .. } => (
                 match object {
@@ -497,11 +528,11 @@ pub(crate) fn tracked(prog: &Program) -> bool {
                     | NewObject::Map
                     | NewObject::Record { .. }
                     | NewObject::Slice { .. }
-                    | NewObject::Closure { .. } => true,
-                    NewObject::Once
-                    | NewObject::Background
+                    | NewObject::Closure { .. }
+                    | NewObject::Once
+                    | NewObject::Timer { .. } => true,
+                    NewObject::Background
                     | NewObject::WithCancel { .. }
-                    | NewObject::Timer { .. }
                     | NewObject::Group { .. } => false,
                 },
                 false,
@@ -538,16 +569,11 @@ pub(crate) fn tracked(prog: &Program) -> bool {
             | Op::AtomicLoad { .. }
             | Op::AtomicStore { .. }
             | Op::AtomicAdd { .. }
-            | Op::CompareAndSwap { .. } => (true, false),
-            Op::OnceEnter { .. }
+            | Op::CompareAndSwap { .. }
+            | Op::OnceEnter { .. }
             | Op::OnceExit { .. }
-            | Op::Cancel { .. }
-            | Op::CtxErr { .. }
-            | Op::TimerStop { .. }
-            | Op::TimerReset { .. }
-            | Op::AfterFunc { .. }
-            | Op::AwaitCallback { .. }
-            | Op::SyncMap { .. } => (false, false),
+            | Op::AwaitCallback { .. } => (true, false),
+            Op::Cancel { .. } | Op::CtxErr { .. } | Op::SyncMap { .. } => (false, false),
         };
         if !known {
             return false;
@@ -591,9 +617,31 @@ fn of_mut<'s>(prog: &Program, state: &'s mut State) -> Option<&'s mut KnowledgeS
 /// the program keeps one ([`tracked`]).
 pub(crate) fn start(prog: &Program, state: &mut State) {
     if tracked(prog) {
-        let r = state.alloc(Object::Knowledge(Box::default()));
+        let mut k = KnowledgeState::default();
+        for (g, v) in prog.globals.iter().zip(&state.globals) {
+            if let (
+                Some(NewObject::Chan {
+                    zero_size: true, ..
+                }),
+                Some(c),
+            ) = (&g.init, v.object())
+            {
+                k.zero_size.push(c);
+            }
+        }
+        k.zero_size.sort();
+        let r = state.alloc(Object::Knowledge(Box::new(k)));
         state.globals.push(Value::Obj(r));
     }
+}
+
+/// Channel `ch` was made with elements of size zero.
+pub(crate) fn zero_size(ex: &mut Exec, ch: ObjRef) {
+    learn(ex, |k| {
+        if let Err(i) = k.zero_size.binary_search(&ch) {
+            k.zero_size.insert(i, ch);
+        }
+    });
 }
 
 /// Applies `f` to the knowledge of the state being stepped, if it keeps
@@ -747,6 +795,10 @@ pub(crate) fn sends(ex: &mut Exec, id: &GoroutineId, ch: ObjRef) {
         return;
     };
     learn(ex, |k| {
+        if k.zero_size.binary_search(&ch).is_ok() {
+            k.buffer_of_zero_size(id, ch);
+            return;
+        }
         let slot = (k.receive_index(ch) + len) % cap.max(1);
         k.release_acquire(id, SyncPoint::slot(ch, slot));
     });
@@ -763,7 +815,9 @@ pub(crate) fn receives(ex: &mut Exec, id: &GoroutineId, ch: ObjRef) {
         return;
     };
     learn(ex, |k| {
-        if len > 0 {
+        if len > 0 && k.zero_size.binary_search(&ch).is_ok() {
+            k.buffer_of_zero_size(id, ch);
+        } else if len > 0 {
             let slot = k.receive_index(ch);
             k.release_acquire(id, SyncPoint::slot(ch, slot));
             k.received_one(ch, cap);
@@ -838,6 +892,61 @@ pub(crate) fn atomic(ex: &mut Exec, id: &GoroutineId, var: ObjRef, kind: Atomic)
         Atomic::Load => k.acquire(id, p),
         Atomic::Store => k.release(id, p),
         Atomic::ReadModifyWrite => k.acquire_release(id, p),
+    });
+}
+
+/// `once.Do(f)` found f done (Go's fast path: an atomic load of `done`
+/// acquires what the first caller stored after f).
+pub(crate) fn once_found_done(ex: &mut Exec, id: &GoroutineId, once: ObjRef) {
+    learn(ex, |k| k.acquire(id, SyncPoint::new(once, SyncPoint::MAIN)));
+}
+
+/// f of `once.Do(f)` returned (or panicked): the atomic store of `done`
+/// and the unlock of the Once's mutex release what its caller knows.
+pub(crate) fn once_done(ex: &mut Exec, id: &GoroutineId, once: ObjRef) {
+    learn(ex, |k| k.release(id, SyncPoint::new(once, SyncPoint::MAIN)));
+}
+
+/// A timer was started or reset by `id` (Go's `racerelease` of the timer
+/// in `startTimer`, `resetTimer`, `newTimer`): what fires it, and a
+/// `time.AfterFunc` callback, learns what `id` knows now.
+pub(crate) fn timer_set(ex: &mut Exec, id: &GoroutineId, timer: ObjRef) {
+    learn(ex, |k| {
+        k.release(id, SyncPoint::new(timer, SyncPoint::MAIN))
+    });
+}
+
+/// Timer `timer` fires a value into slot `slot` of its channel: the
+/// runtime's timer context acquires the timer and sends (a buffered
+/// send's `racereleaseacquire`), so the slot learns what the timer knew.
+/// (Go's context is one per P and keeps what every timer it ran knew;
+/// one per timer gives fewer edges, the races of a run where the timers
+/// fire on different Ps.)
+pub(crate) fn timer_fires(ex: &mut Exec, timer: ObjRef, chan: ObjRef) {
+    if handle(ex.prog, &ex.state).is_none() {
+        return;
+    }
+    let Some((len, cap, _)) = buffered(ex, chan) else {
+        return;
+    };
+    if len >= cap {
+        // (A full channel drops the value: `sendTime`'s select default.)
+        return;
+    }
+    learn(ex, |k| {
+        let slot = (k.receive_index(chan) + len) % cap.max(1);
+        k.pass_on(
+            SyncPoint::new(timer, SyncPoint::MAIN),
+            SyncPoint::slot(chan, slot),
+        );
+    });
+}
+
+/// A `time.AfterFunc` callback starts: its goroutine (Go's `go f()` from
+/// the timer context) learns what the timer knew.
+pub(crate) fn callback_starts(ex: &mut Exec, id: &GoroutineId, timer: ObjRef) {
+    learn(ex, |k| {
+        k.acquire(id, SyncPoint::new(timer, SyncPoint::MAIN))
     });
 }
 

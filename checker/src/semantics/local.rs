@@ -408,7 +408,7 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
         let g = ex.goroutine(id).ok_or_else(vanished)?;
         let site = g.site();
         let locals = g.top().locals.clone();
-        let (v, extra) = super::exec::new_object(ex, &locals, object, site)?;
+        let (v, extra) = super::exec::new_object(ex, &locals, object, site, Some(id))?;
         let f = ex.goroutine_mut(id).ok_or_else(vanished)?.top_mut();
         f.locals[dst.index()] = v;
         if let Some((slot, c)) = extra {

@@ -24,9 +24,10 @@ use weft_models::syntax::{GoVersion, TimerKind};
 
 use super::callback::TimerCallback;
 use super::channel::{self, ChannelState};
+use super::happens;
 use super::waits::{Blocked, WaitNote};
 use super::{Exec, Fault};
-use crate::state::{Object, Site};
+use crate::state::{GoroutineId, Object, Site};
 use crate::value::{ObjRef, Value};
 
 /// The state of a timer or ticker.
@@ -111,14 +112,15 @@ pub(crate) fn feeds(state: &crate::state::State, ch: ObjRef, b: &mut Blocked) {
     }
 }
 
-/// Creates a timer or ticker made at `site`; returns the value the program
-/// gets (the timer, or the channel for `After` and `Tick`; nil for
-/// `Tick(d)` with `d <= 0`).
+/// Creates a timer or ticker made at `site` by goroutine `by` (none for a
+/// global's); returns the value the program gets (the timer, or the
+/// channel for `After` and `Tick`; nil for `Tick(d)` with `d <= 0`).
 pub(crate) fn create(
     ex: &mut Exec,
     kind: TimerKind,
     duration: i64,
     site: Site,
+    by: Option<&GoroutineId>,
 ) -> Result<Value, Fault> {
     match kind {
         TimerKind::Ticker if duration <= 0 => {
@@ -141,6 +143,9 @@ pub(crate) fn create(
     if let Object::Chan(c) = ex.state.object_mut(ch) {
         c.timer = Some(t);
     }
+    if let Some(by) = by {
+        happens::timer_set(ex, by, t);
+    }
     expire_if_due(ex, t, duration);
     Ok(Value::Obj(match kind {
         TimerKind::After | TimerKind::Tick => ch,
@@ -148,10 +153,16 @@ pub(crate) fn create(
     }))
 }
 
-/// Makes the timer of `time.AfterFunc(d, f)`: running, with no channel
-/// value ever (its runner fires it). It is never a resource leak: the
-/// runner holds it until it fires or is stopped, and then calls or ends.
-pub(crate) fn create_with_callback(ex: &mut Exec, site: Site, callback: TimerCallback) -> ObjRef {
+/// Makes the timer of `time.AfterFunc(d, f)` called by `by`: running,
+/// with no channel value ever (its runner fires it). It is never a
+/// resource leak: the runner holds it until it fires or is stopped, and
+/// then calls or ends.
+pub(crate) fn create_with_callback(
+    ex: &mut Exec,
+    by: &GoroutineId,
+    site: Site,
+    callback: TimerCallback,
+) -> ObjRef {
     let go = ex.prog.meta.go;
     let ch = ex.state.alloc(Object::Chan(ChannelState::new(1)));
     let t = ex.state.alloc(Object::Timer(TimerState {
@@ -166,6 +177,7 @@ pub(crate) fn create_with_callback(ex: &mut Exec, site: Site, callback: TimerCal
     if let Object::Chan(c) = ex.state.object_mut(ch) {
         c.timer = Some(t);
     }
+    happens::timer_set(ex, by, t);
     t
 }
 
@@ -190,6 +202,7 @@ pub(crate) fn fire(ex: &mut Exec, t: ObjRef) {
     if !st.periodic() {
         st.active = false;
     }
+    happens::timer_fires(ex, t, ch);
     channel::offer(ex, ch, Value::Int(0));
 }
 
@@ -228,10 +241,23 @@ pub(crate) fn stop(ex: &mut Exec, t: ObjRef) -> bool {
     was_active || took
 }
 
-/// `t.Reset(d)`: the timer runs again; returns what `Stop` would have.
-/// Go 1.22 leaves a fired, unreceived value in the channel (the stale
-/// value); Go 1.23 takes it back. A ticker's `Reset(d <= 0)` panics.
-pub(crate) fn reset(ex: &mut Exec, t: ObjRef, duration: i64) -> Result<bool, Fault> {
+/// `t.Reset(d)` by goroutine `by`: the timer runs again; returns what
+/// `Stop` would have. Go 1.22 leaves a fired, unreceived value in the
+/// channel (the stale value); Go 1.23 takes it back. A ticker's
+/// `Reset(d <= 0)` panics.
+pub(crate) fn reset(
+    ex: &mut Exec,
+    by: &GoroutineId,
+    t: ObjRef,
+    duration: i64,
+) -> Result<bool, Fault> {
+    // Go releases the timer in `resetTimer`: a Timer's `Reset` under both
+    // versions, a Ticker's from Go 1.23 on (before, `modTimer`, which
+    // does not).
+    let releases = match ex.state.object(t) {
+        Object::Timer(st) => !st.periodic() || st.go == GoVersion::Go123,
+        _ => false,
+    };
     let was_active = match ex.state.object_mut(t) {
         Object::Timer(st) => {
             if st.periodic() && duration <= 0 {
@@ -245,6 +271,9 @@ pub(crate) fn reset(ex: &mut Exec, t: ObjRef, duration: i64) -> Result<bool, Fau
         _ => return Ok(false),
     };
     let took = take_back(ex, t);
+    if releases {
+        happens::timer_set(ex, by, t);
+    }
     expire_if_due(ex, t, duration);
     Ok(was_active || took)
 }

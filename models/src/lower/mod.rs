@@ -66,9 +66,14 @@ fn internal(what: &str, span: Span) -> Box<Diagnostic> {
 fn global_object(n: &HNew) -> Option<NewObject> {
     let e = |x: &RExpr| global_expr(x);
     Some(match n {
-        HNew::Chan { cap, nil_zero } => NewObject::Chan {
+        HNew::Chan {
+            cap,
+            nil_zero,
+            zero_size,
+        } => NewObject::Chan {
             cap: e(cap)?,
             nil_zero: *nil_zero,
+            zero_size: *zero_size,
         },
         HNew::Mutex => NewObject::Mutex,
         HNew::RwMutex => NewObject::RwMutex,

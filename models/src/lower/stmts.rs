@@ -455,9 +455,14 @@ impl<'h> FnLower<'h> {
 
     fn new_object(&mut self, n: &HNew) -> NewObject {
         match n {
-            HNew::Chan { cap, nil_zero } => NewObject::Chan {
+            HNew::Chan {
+                cap,
+                nil_zero,
+                zero_size,
+            } => NewObject::Chan {
                 cap: self.pure(cap),
                 nil_zero: *nil_zero,
+                zero_size: *zero_size,
             },
             HNew::Mutex => NewObject::Mutex,
             HNew::RwMutex => NewObject::RwMutex,

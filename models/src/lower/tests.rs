@@ -826,6 +826,7 @@ fn globals_params_and_metadata() {
                         Box::new(Const(crate::ir::Const::Int(1)))
                     ),
                     nil_zero: false,
+                    zero_size: false,
                 })
             ),
             ("nilc".to_string(), None),

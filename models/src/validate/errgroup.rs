@@ -247,6 +247,9 @@ impl Walker<'_> {
                                 object: HNew::Chan {
                                     cap: local(n_slot, span),
                                     nil_zero: false,
+                                    // (errgroup's `chan token`, `token`
+                                    // being `struct{}`.)
+                                    zero_size: true,
                                 },
                             },
                             span,

@@ -226,6 +226,13 @@ impl Walker<'_> {
                         Kind::Obj(_) | Kind::Record(_) | Kind::Slice(_) | Kind::Pointer
                     )
                 });
+                // `chan struct{}`: Go gives its buffer one address.
+                let zero_size = elem.as_ref().is_some_and(|t| {
+                    t.text
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .eq("struct{}".chars())
+                });
                 let cap = int_or(self, cap, 0, "a capacity");
                 if let Some(v) = super::exprs::const_value(&cap) {
                     if v < 0 {
@@ -239,7 +246,11 @@ impl Walker<'_> {
                         );
                     }
                 }
-                HNew::Chan { cap, nil_zero }
+                HNew::Chan {
+                    cap,
+                    nil_zero,
+                    zero_size,
+                }
             }
             StmtKind::NilChan { .. } => return Some((Creation::Nil, Kind::Unknown)),
             StmtKind::Mutex { .. } => HNew::Mutex,

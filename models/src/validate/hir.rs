@@ -131,6 +131,8 @@ pub(crate) enum HNew {
         cap: RExpr,
         /// Receives from it closed give nil (its elements are references).
         nil_zero: bool,
+        /// Its elements have size zero (`struct{}`).
+        zero_size: bool,
     },
     Mutex,
     RwMutex,
