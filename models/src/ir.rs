@@ -584,6 +584,10 @@ pub enum Op {
     Wait {
         /// The WaitGroup or Cond.
         target: Expr,
+        /// The target is known to be a Cond where the scenario is checked
+        /// (its type is; a parameter's or a field's too): this `Wait` is
+        /// no WaitGroup's.
+        cond: bool,
     },
     /// `c.Signal()`.
     Signal {

@@ -158,7 +158,7 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
             f(wg, Object(Use::Sync));
             f(delta, Value)
         }
-        Op::Wait { target } => f(target, Object(Use::Sync)),
+        Op::Wait { target, .. } => f(target, Object(Use::Sync)),
         Op::Signal { cond } | Op::Broadcast { cond } => f(cond, Object(Use::Sync)),
         Op::OnceEnter { once, .. } | Op::OnceExit { once } => f(once, Object(Use::Sync)),
         Op::Cancel { cancel } => f(cancel, Object(Use::Sync)),

@@ -69,9 +69,13 @@ impl Races {
                         add |= positive;
                         positive
                     }
-                    Op::Wait { target } => {
-                        wait |= !cond(target);
-                        !cond(target)
+                    Op::Wait {
+                        target,
+                        cond: of_cond,
+                    } => {
+                        let of_waitgroup = !(*of_cond || cond(target));
+                        wait |= of_waitgroup;
+                        of_waitgroup
                     }
                     _ => false,
                 };
@@ -420,6 +424,15 @@ mod tests {
             r#"Go(body: [Add("wg", 1), Done("wg")]), Lock("mu"), Wait("c"), Unlock("mu")"#,
         );
         assert!(!cond.waitgroup);
+        // So is one of a local Cond (the checked scenario knows its type;
+        // a parameter's too).
+        let local = races_of(
+            r#"WaitGroup("wg")"#,
+            r#"Mutex("mu"), Cond("c", "mu"),
+               Go(body: [Add("wg", 1), Done("wg")]),
+               Go(body: [Lock("mu"), Wait("c"), Unlock("mu")])"#,
+        );
+        assert!(!local.waitgroup);
         // `Add` without any `Wait` cannot race on the WaitGroup.
         let no_wait = races_of(r#"WaitGroup("wg")"#, r#"Add("wg", 1), Done("wg")"#);
         assert!(!no_wait.waitgroup);

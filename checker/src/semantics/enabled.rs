@@ -281,7 +281,7 @@ fn goroutine_transitions(
             Some(Object::RwMutex(st)) if !st.can_rlock() => {}
             _ => out.push(step(0)),
         },
-        Op::Wait { target } => match obj(target).map(|r| state.object(r)) {
+        Op::Wait { target, .. } => match obj(target).map(|r| state.object(r)) {
             Some(Object::WaitGroup(st)) if !waitgroup::can_wait(st) => {}
             Some(Object::Cond(c)) if g.phase > 0 && !cond::can_resume(state, c, &g.id) => {}
             _ => out.push(step(0)),
@@ -524,7 +524,7 @@ pub(crate) fn wait_step(prog: &Program, state: &State, g: &Goroutine) -> WaitSte
         Op::TryLock { mutex: m, .. } => mutex(m, MutexUse::Try),
         Op::RLock { .. } | Op::RUnlock { .. } => WaitStep::Other,
         Op::Send { .. } | Op::Recv { .. } => WaitStep::Queue,
-        Op::Wait { target } => match eval(state, locals, target) {
+        Op::Wait { target, .. } => match eval(state, locals, target) {
             Ok(Value::Obj(r)) if matches!(state.object(r), Object::WaitGroup(_)) => WaitStep::Queue,
             _ => WaitStep::Other,
         },

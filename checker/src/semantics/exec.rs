@@ -582,7 +582,7 @@ fn visible(
             waitgroup::add(ex, w, d)?;
             happens::adds(ex, id, w, d);
         }
-        Op::Wait { target } => {
+        Op::Wait { target, .. } => {
             let w = object_of(
                 ex,
                 locals,

@@ -53,7 +53,7 @@ pub(crate) fn pending_add_from_zero(
 /// The WaitGroup (or Cond) goroutine `g` is about to `Wait` on.
 pub(crate) fn pending_wait(prog: &Program, state: &State, g: &Goroutine) -> Option<ObjRef> {
     let site = g.site();
-    let Op::Wait { target } = &prog.instr(site.func, site.pc).op else {
+    let Op::Wait { target, .. } = &prog.instr(site.func, site.pc).op else {
         return None;
     };
     eval(state, &g.top().locals, target)

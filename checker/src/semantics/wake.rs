@@ -74,7 +74,7 @@ pub(crate) fn blocked(prog: &Program, state: &State, g: &Goroutine) -> Option<Bl
                 _ => return None,
             }
         }
-        Op::Wait { target } => {
+        Op::Wait { target, .. } => {
             let r = obj(target)?;
             match state.object(r) {
                 Object::WaitGroup(wg) => waitgroup::blocked(wg, r),

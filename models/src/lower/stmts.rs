@@ -111,9 +111,12 @@ impl<'h> FnLower<'h> {
                 let delta = self.pure(delta);
                 self.emit(Op::WgAdd { wg, delta });
             }
-            HKind::Wait { target } => {
+            HKind::Wait { target, cond } => {
                 let target = self.pure(target);
-                self.emit(Op::Wait { target });
+                self.emit(Op::Wait {
+                    target,
+                    cond: *cond,
+                });
             }
             HKind::Signal { cond } => {
                 let cond = self.pure(cond);

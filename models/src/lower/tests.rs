@@ -188,7 +188,7 @@ fn dis(p: &Program, name: &str) -> Vec<String> {
             Op::RLock { mutex } => format!("rlock {}", e(mutex)),
             Op::RUnlock { mutex } => format!("runlock {}", e(mutex)),
             Op::WgAdd { wg, delta } => format!("wgadd {} {}", e(wg), e(delta)),
-            Op::Wait { target } => format!("wait {}", e(target)),
+            Op::Wait { target, .. } => format!("wait {}", e(target)),
             Op::Signal { cond } => format!("signal {}", e(cond)),
             Op::Broadcast { cond } => format!("broadcast {}", e(cond)),
             Op::OnceEnter { once, skip } => format!("once enter {} skip {}", e(once), skip.0),

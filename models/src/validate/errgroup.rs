@@ -169,6 +169,7 @@ impl Walker<'_> {
             st(
                 HKind::Wait {
                     target: part(&g, GroupPart::Wg),
+                    cond: false,
                 },
                 span,
             ),

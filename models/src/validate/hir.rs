@@ -277,6 +277,8 @@ pub(crate) enum HKind {
     },
     Wait {
         target: RExpr,
+        /// Known to be a Cond.
+        cond: bool,
     },
     Signal {
         cond: RExpr,

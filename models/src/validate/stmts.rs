@@ -311,6 +311,7 @@ impl Walker<'_> {
                         &[ObjectKind::WaitGroup, ObjectKind::Cond, ObjectKind::Group],
                         "a WaitGroup, Cond or errgroup.Group",
                     ),
+                    cond: k == Kind::Obj(ObjectKind::Cond),
                 }
             }
             StmtKind::Group { name } => return self.group_decl(name),
