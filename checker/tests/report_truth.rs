@@ -167,6 +167,23 @@ fn a_waitgroup_add_and_wait_race_says_why() {
     assert!(text(&r).contains("    why\n"));
 }
 
+#[test]
+fn a_close_racing_with_a_select_that_did_not_send_says_it_polled() {
+    // The select took `done`: "sent on `ch`" would be false.
+    let r = report("select-polled-send-close");
+    let b = &r.bugs[0];
+    assert_eq!(
+        b.explanation,
+        [
+            "main.func1#1's select at 11:13 polled its send case on channel `ch` (Go's race \
+             detector reads the channel's state for each send case a select polls, in a random \
+             order, whether it takes it or not), and main closes it at 18:23; no happens-before \
+             edge orders the two (an operation that sees another goroutine's progress without \
+             synchronising gives none): the schedule ends with the close about to happen",
+        ]
+    );
+}
+
 /// The word the text's `end` row shows for each lane of each bug (the
 /// status, or `races`), `✗` kept.
 fn end_words(r: &ScenarioReport) -> Vec<Vec<String>> {

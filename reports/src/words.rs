@@ -446,6 +446,9 @@ pub enum Explanation {
         /// True when the close was made earlier (the send is about to
         /// happen, and panics).
         close_first: bool,
+        /// True when the earlier send is a select's send case (which the
+        /// select polled, taken or not).
+        polled: bool,
     },
     /// An `Add` to a WaitGroup from zero and a `Wait` on it, unordered.
     WaitGroupRace {
@@ -575,7 +578,13 @@ impl Explanation {
                 closer,
                 close_at,
                 close_first,
-            } => vec![if *close_first {
+                polled,
+            } => vec![if *polled && !*close_first {
+                format!(
+                    "{sender}'s select at {}:{} polled its send case on {channel} (Go's race detector reads the channel's state for each send case a select polls, in a random order, whether it takes it or not), and {closer} closes it at {}:{}; no happens-before edge orders the two (an operation that sees another goroutine's progress without synchronising gives none): the schedule ends with the close about to happen",
+                    send_at.0, send_at.1, close_at.0, close_at.1
+                )
+            } else if *close_first {
                 format!(
                     "{closer} closed {channel} at {}:{}, and {sender} sends on it at {}:{}; no happens-before edge orders the two (an operation that sees another goroutine's progress without synchronising gives none): Go's race detector reports the send's read of the channel's state against the close, and the send panics",
                     close_at.0, close_at.1, send_at.0, send_at.1

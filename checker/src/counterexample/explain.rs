@@ -284,6 +284,13 @@ fn past_close_race(
     } else {
         (earlier, later)
     };
+    // A select reads the state of every send case it polls, taken or
+    // not.
+    let polled = !close_first
+        && matches!(
+            loc.prog.instr(sender.site.func, sender.site.pc).op,
+            Op::Select { .. }
+        );
     Some(Explanation::PastCloseRace {
         channel: object_name(loc, trace, channel),
         sender: sender_name,
@@ -291,6 +298,7 @@ fn past_close_race(
         closer: closer_name,
         close_at: loc.line_col(closer.site),
         close_first,
+        polled,
     })
 }
 

@@ -652,47 +652,60 @@ fn learn(ex: &mut Exec, f: impl FnOnce(&mut KnowledgeState)) {
     }
 }
 
+/// An access to record: who, where, of what, a write, atomic.
+type Recorded = (GoroutineId, Site, ObjRef, bool, bool);
+
 /// Records the memory access transition `t` is about to make (before it
 /// runs: its own edges, such as an atomic store's release, then include
-/// it), and its access of a channel's closed state: Go's race detector
-/// reads it at a send (`racereadpc` in `chansend`) and writes it at
-/// `close`, so a send and a close unordered by happens-before race.
+/// it), and its accesses of channels' closed state: Go's race detector
+/// reads it at a send (`racereadpc` in `chansend`, and in `selectgo` for
+/// each send case it polls, in a random order: every send case may be
+/// polled before the one taken, or before the select blocks) and writes
+/// it at `close`, so a send and a close unordered by happens-before race.
 pub(crate) fn record_access(prog: &Program, state: &mut State, t: &Transition) {
     if handle(prog, state).is_none() {
         return;
     }
-    let (g, alt) = match *t {
-        Transition::Step { g, alt } => (g, alt),
+    let (g, other) = match *t {
+        Transition::Step { g, .. } => (g, None),
         Transition::Rendezvous {
-            sender, send_arm, ..
-        } => (sender, send_arm),
+            sender, receiver, ..
+        } => (sender, Some(receiver)),
         Transition::Fire { .. } => return,
     };
     let gr = &state.goroutines[g as usize];
-    let (id, site) = (gr.id.clone(), gr.site());
     let memory = match t {
         Transition::Step { .. } => {
             memory_access(prog, state, gr).map(|a| (a.object, a.write, a.atomic))
         }
         Transition::Rendezvous { .. } | Transition::Fire { .. } => None,
     };
-    let channel = channel_access(prog, state, gr, alt).map(|(c, write)| (c, write, false));
+    // (A receiver in a select polled its send cases too.)
+    let mut accesses: SmallVec<[Recorded; 4]> = SmallVec::new();
+    for gr in std::iter::once(gr).chain(other.map(|r| &state.goroutines[r as usize])) {
+        let (id, site) = (&gr.id, gr.site());
+        for (c, write) in channel_accesses(prog, state, gr) {
+            accesses.push((id.clone(), site, c, write, false));
+        }
+    }
+    if let Some((object, write, atomic)) = memory {
+        accesses.insert(0, (gr.id.clone(), gr.site(), object, write, atomic));
+    }
     if let Some(k) = of_mut(prog, state) {
-        for (object, write, atomic) in memory.into_iter().chain(channel) {
+        for (id, site, object, write, atomic) in accesses {
             k.access(&id, site, object, write, atomic);
         }
     }
 }
 
-/// The channel whose closed state goroutine `g`'s operation reads (a send,
-/// or the send case `alt` of a select) or writes (a close of an open
-/// channel), if any.
-pub(crate) fn channel_access(
+/// The channels whose closed state goroutine `g`'s operation reads (a
+/// send, or every send case of a select) or writes (a close of an open
+/// channel).
+pub(crate) fn channel_accesses(
     prog: &Program,
     state: &State,
     g: &crate::state::Goroutine,
-    alt: u32,
-) -> Option<(ObjRef, bool)> {
+) -> SmallVec<[(ObjRef, bool); 2]> {
     let site = g.site();
     let locals = &g.top().locals;
     let chan = |e: &Expr| {
@@ -700,17 +713,23 @@ pub(crate) fn channel_access(
             .ok()
             .and_then(Value::object)
     };
+    let mut out = SmallVec::new();
     match &prog.instr(site.func, site.pc).op {
-        Op::Send { chan: c, .. } => chan(c).map(|c| (c, false)),
-        Op::Select { arms, .. } => match arms.get(alt as usize) {
-            Some(a) if matches!(a.dir, weft_models::ir::CaseDir::Send { .. }) => {
-                chan(&a.chan).map(|c| (c, false))
+        Op::Send { chan: c, .. } => out.extend(chan(c).map(|c| (c, false))),
+        Op::Select { arms, .. } => {
+            for a in arms {
+                if let (weft_models::ir::CaseDir::Send { .. }, Some(c)) = (&a.dir, chan(&a.chan)) {
+                    if !out.contains(&(c, false)) {
+                        out.push((c, false));
+                    }
+                }
             }
-            _ => None,
-        },
-        Op::Close { chan: c } => chan(c)
-            .filter(|&c| matches!(state.object(c), Object::Chan(st) if !st.closed))
-            .map(|c| (c, true)),
+        }
+        Op::Close { chan: c } => out.extend(
+            chan(c)
+                .filter(|&c| matches!(state.object(c), Object::Chan(st) if !st.closed))
+                .map(|c| (c, true)),
+        ),
         Op::Assign { .. }
         | Op::Jump { .. }
         | Op::JumpIfNot { .. }
@@ -755,8 +774,9 @@ pub(crate) fn channel_access(
         | Op::AtomicLoad { .. }
         | Op::AtomicStore { .. }
         | Op::AtomicAdd { .. }
-        | Op::CompareAndSwap { .. } => None,
+        | Op::CompareAndSwap { .. } => {}
     }
+    out
 }
 
 /// After a step: forgets the goroutines that ended, and the accesses every
@@ -916,9 +936,10 @@ pub(crate) fn timer_set(ex: &mut Exec, id: &GoroutineId, timer: ObjRef) {
     });
 }
 
-/// Timer `timer` fires a value into slot `slot` of its channel: the
-/// runtime's timer context acquires the timer and sends (a buffered
-/// send's `racereleaseacquire`), so the slot learns what the timer knew.
+/// Timer `timer` fires a value into its channel `chan`: the runtime's
+/// timer context acquires the timer and sends (a buffered send's
+/// `racereleaseacquire`), so the slot it fills learns what the timer
+/// knew.
 /// (Go's context is one per P and keeps what every timer it ran knew;
 /// one per timer gives fewer edges, the races of a run where the timers
 /// fire on different Ps.)
