@@ -169,9 +169,11 @@ fn a_waitgroup_add_and_wait_race_says_why() {
 
 #[test]
 fn a_close_racing_with_a_select_that_did_not_send_says_it_polled() {
-    // The select took `done`: "sent on `ch`" would be false.
+    // The select took `done`: "sent on `ch`" would be false. Its
+    // goroutine has ended; the race is still its, not the closer's.
     let r = report("select-polled-send-close");
     let b = &r.bugs[0];
+    assert_eq!(b.goroutine.as_deref(), Some("main.func1#1"));
     assert_eq!(
         b.explanation,
         [

@@ -155,16 +155,33 @@ fn past_side(
 
 /// The name of the goroutine that makes the access at a race's location:
 /// the one standing there at the end, or the one that made it earlier in
-/// the schedule.
+/// the schedule (a goroutine that has ended since is named in the bug by
+/// the other side's: the schedule names it).
 pub(crate) fn race_goroutine(loc: &Locator, trace: &Trace, bug: &Bug) -> Option<String> {
     let [a, b] = bug.involved.as_slice() else {
         return None;
     };
-    if pending_side(loc, trace, a).is_some() {
+    let last = &trace.last;
+    let standing = last
+        .position(&a.goroutine)
+        .and_then(|i| last.goroutines.get(i))
+        .is_some_and(|g| g.site() == a.site);
+    if standing && a.goroutine != b.goroutine {
         return Some(trace.name(&a.goroutine));
     }
-    let (_, object) = pending_side(loc, trace, b)?;
-    past_side(loc, trace, a.site, &b.goroutine, object).map(|s| s.goroutine)
+    if let Some((_, object)) = pending_side(loc, trace, b) {
+        if let Some(s) = past_side(loc, trace, a.site, &b.goroutine, object) {
+            return Some(s.goroutine);
+        }
+    }
+    // (A channel's closed state is touched as a synchronisation: the
+    // step at the site by another goroutine than the later one.)
+    trace.steps.iter().rev().find_map(|s| {
+        s.actor
+            .as_ref()
+            .filter(|x| x.site == a.site && x.goroutine != b.goroutine)
+            .map(|x| trace.name(&x.goroutine))
+    })
 }
 
 /// The last state of `trace`, and goroutines `a` and `b` in it.
