@@ -22,7 +22,7 @@ pub mod graph;
 pub mod memory;
 pub mod reduce;
 pub mod report;
-pub mod scc;
+pub use weft_models::scc;
 pub mod semantics;
 pub mod state;
 pub mod stop;

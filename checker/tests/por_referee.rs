@@ -145,7 +145,41 @@ fn referee(sc: &Scenario) -> Refereed {
     let Some((reduced, applied, n_red)) = verdict(&prog, Reduction::Por) else {
         return Refereed::Mismatch("the reduced search was cut where the full one was not".into());
     };
+    if let Some(differs) = registration_differs(&prog, &full) {
+        return differs;
+    }
     compare(&full, n_full, &reduced, applied, n_red)
+}
+
+/// Leaving a blocking `Wait`'s registration out once no goroutine can add
+/// prunes too: the plain search with every such `Wait` registering must
+/// find what the plain search (`full`) found. The mismatch, if not.
+fn registration_differs(prog: &Program, full: &Verdict) -> Option<Refereed> {
+    if !waits_on_a_waitgroup(prog) {
+        return None;
+    }
+    let (registering, _, n) = verdict(&prog.registering_every_wait(), Reduction::None)?;
+    if registering == *full {
+        return None;
+    }
+    match compare(&registering, n, full, Applied::None, 0) {
+        Refereed::Mismatch(m) => Some(Refereed::Mismatch(format!(
+            "every blocking Wait registering (exhaustive) against the default (exhaustive, \
+             as \"reduced\"): {m}"
+        ))),
+        Refereed::Agree(..) | Refereed::Skipped => None,
+    }
+}
+
+/// True when some `Wait` of the program may be a WaitGroup's and an `Add`
+/// may come after one starts (the programs whose `Wait`s may register).
+fn waits_on_a_waitgroup(prog: &Program) -> bool {
+    prog.adds_ahead.any()
+        && prog.funcs.iter().any(|f| {
+            f.code
+                .iter()
+                .any(|i| matches!(i.op, Op::Wait { cond: false, .. }))
+        })
 }
 
 /// Whether the reduced search found what the exhaustive one did.
@@ -207,6 +241,9 @@ fn referee_generated(
     };
     if reduction == Reduction::Dpor && applied != Applied::Dpor {
         return Refereed::Mismatch(format!("dpor did not apply: {applied:?}"));
+    }
+    if let Some(differs) = registration_differs(&prog, &full) {
+        return differs;
     }
     compare(&full, n_full, &reduced, applied, n_red)
 }

@@ -8,6 +8,7 @@ use weft_checker::explore::{explore, Bounds};
 use weft_checker::report::{scenario_report, Locator, Options};
 use weft_models::span::SourceFile;
 use weft_reports::text::{render, Style};
+use weft_reports::view::BugKind;
 use weft_reports::view::{BugView, ScenarioReport};
 
 /// Checks a fixture of `tests/reports/truth/` completely and returns its
@@ -165,6 +166,30 @@ fn a_waitgroup_add_and_wait_race_says_why() {
         ]
     );
     assert!(text(&r).contains("    why\n"));
+}
+
+#[test]
+fn a_reused_waitgroup_says_which_done_released_the_wait_and_which_add_came_first() {
+    let r = report("waitgroup-reused");
+    let b = r
+        .bugs
+        .iter()
+        .find(|b| b.kind == BugKind::Panic)
+        .expect("the panic is reported");
+    assert_eq!(
+        b.explanation,
+        [
+            "main's Wait on WaitGroup `wg` at 11:9 blocked; done#1's Done at 14:18 brought the \
+             counter to zero at step 5, releasing it, and again#2's Add at 15:19 raised the \
+             counter from zero at step 6, before main woke",
+            "woken, Go's Wait finds the counter above zero and panics (sync: WaitGroup is reused \
+             before previous Wait has returned): an Add from zero must wait until every Wait on \
+             the WaitGroup has returned",
+        ]
+    );
+    // The step that panics is the woken Wait, told from its registration.
+    let t = text(&r);
+    assert!(t.contains(r#"11:9 Wait("wg") (woken)"#), "{t}");
 }
 
 #[test]

@@ -1072,6 +1072,10 @@ pub struct Program {
     pub types: Vec<RecordType>,
     /// The entry function.
     pub main: FuncId,
+    /// Where a WaitGroup `Add` may lie ahead ([`crate::adds`]).
+    pub adds_ahead: crate::adds::AddsAhead,
+    /// How many `Done`s may lie ahead of each instruction ([`crate::dones`]).
+    pub dones_ahead: crate::dones::DonesAhead,
 }
 
 impl Program {
@@ -1093,6 +1097,15 @@ impl Program {
         for f in &mut p.funcs {
             f.dead = DeadLocals::none();
         }
+        p
+    }
+
+    /// The same program with an `Add` taken as possible everywhere: every
+    /// `Wait` that blocks registers as a waiter (the referee of leaving
+    /// the registration out once no goroutine can add).
+    pub fn registering_every_wait(&self) -> Program {
+        let mut p = self.clone();
+        p.adds_ahead = crate::adds::AddsAhead::everywhere();
         p
     }
 }

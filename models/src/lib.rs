@@ -8,8 +8,10 @@
 //! rest of a file that has decoding errors, and every error is reported.
 //! `models/README.md` is the language reference.
 
+pub mod adds;
 pub mod decode;
 pub mod diagnostic;
+pub mod dones;
 pub mod expr;
 pub mod gotype;
 pub mod ir;
@@ -17,6 +19,7 @@ pub mod liveness;
 mod lower;
 pub mod ops;
 pub mod ron;
+pub mod scc;
 pub mod span;
 pub mod syntax;
 pub mod validate;

@@ -388,6 +388,7 @@ fn action_suffix(s: &StepView) -> String {
         Action::RangeMap(n) => format!(" → range choice {n}"),
         Action::LockReadersGone => " (readers gone)".into(),
         Action::WakeAndRelock => " (relock)".into(),
+        Action::WaitWoken => " (woken)".into(),
         a @ (Action::Read | Action::Len) => format!(" ({a})"),
         Action::Send
         | Action::Receive

@@ -353,6 +353,9 @@ pub enum Action {
     Wait,
     /// Cond `Wait`'s second phase: woken, relock.
     WakeAndRelock,
+    /// WaitGroup `Wait`'s second phase: released, it returns (or panics,
+    /// when the WaitGroup was reused before it returned).
+    WaitWoken,
     /// Cond `Signal`.
     Signal,
     /// Cond `Broadcast`.
@@ -446,6 +449,7 @@ impl fmt::Display for Action {
             Action::Add => "add",
             Action::Wait => "wait",
             Action::WakeAndRelock => "wake and relock",
+            Action::WaitWoken => "wake",
             Action::Signal => "signal",
             Action::Broadcast => "broadcast",
             Action::OnceDo => "once.Do",

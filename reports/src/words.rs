@@ -395,6 +395,30 @@ pub struct RaceSide {
     pub at: (u32, u32),
 }
 
+/// A step on a WaitGroup, for an explanation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaitGroupStep {
+    /// The step (1-based).
+    pub step: usize,
+    /// The goroutine that took it.
+    pub goroutine: String,
+    /// Where.
+    pub at: (u32, u32),
+    /// True for a `Done` (an `Add` of -1).
+    pub done: bool,
+}
+
+impl WaitGroupStep {
+    /// "Done" or "Add".
+    fn method(&self) -> &'static str {
+        if self.done {
+            "Done"
+        } else {
+            "Add"
+        }
+    }
+}
+
 /// Why a bug happens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Explanation {
@@ -462,6 +486,22 @@ pub enum Explanation {
         waiter: String,
         /// Where.
         wait_at: (u32, u32),
+    },
+    /// A `Wait` released when its WaitGroup's counter reached zero woke to
+    /// find the counter raised again by an `Add` from zero: Go's `Wait`
+    /// panics.
+    WaitGroupReused {
+        /// The WaitGroup.
+        waitgroup: String,
+        /// The goroutine in `Wait`.
+        waiter: String,
+        /// Where.
+        wait_at: (u32, u32),
+        /// The step that brought the counter to zero, releasing the
+        /// `Wait` (unknown when a delta is not a constant).
+        released: Option<WaitGroupStep>,
+        /// The `Add` from zero after it.
+        added: Option<WaitGroupStep>,
     },
     /// A send on a channel and its close, unordered.
     CloseRace {
@@ -610,6 +650,28 @@ impl Explanation {
                     "if {waiter}'s Wait runs first, it returns at once, before the work the Add counts is done: an Add from zero must happen before the Wait"
                 ),
             ],
+            Explanation::WaitGroupReused {
+                waitgroup,
+                waiter,
+                wait_at,
+                released,
+                added,
+            } => {
+                let first = match (released, added) {
+                    (Some(r), Some(a)) => format!(
+                        "{waiter}'s Wait on {waitgroup} at {}:{} blocked; {}'s {} at {}:{} brought the counter to zero at step {}, releasing it, and {}'s Add at {}:{} raised the counter from zero at step {}, before {waiter} woke",
+                        wait_at.0, wait_at.1, r.goroutine, r.method(), r.at.0, r.at.1, r.step, a.goroutine, a.at.0, a.at.1, a.step
+                    ),
+                    _ => format!(
+                        "{waiter}'s Wait on {waitgroup} at {}:{} blocked and was released when the counter reached zero, and an Add from zero raised the counter before {waiter} woke",
+                        wait_at.0, wait_at.1
+                    ),
+                };
+                vec![
+                    first,
+                    format!("woken, Go's Wait finds the counter above zero and panics (sync: WaitGroup is reused before previous Wait has returned): an Add from zero must wait until every Wait on the WaitGroup has returned"),
+                ]
+            }
             Explanation::CloseRace {
                 channel,
                 sender,

@@ -10,7 +10,7 @@ use weft_models::span::Span;
 use weft_reports::view::Action;
 
 use crate::counterexample::token::Alt;
-use crate::state::Site;
+use crate::state::{Goroutine, Object, Site, State};
 
 /// Which side of the study's cause axis an operation stands on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +97,23 @@ pub(crate) fn operation(prog: &Program, site: Site, alt: u32, phase: u8) -> Oper
         | Op::Recover { .. } => (A::Local, Alt::Only, Sm),
     };
     Operation { action, alt, cause }
+}
+
+/// The action goroutine `g` takes with alternative `alt` in `state`: as
+/// [`operation`]'s, with a WaitGroup's woken `Wait` told from a Cond's
+/// (the operation alone does not say which it waits on).
+pub(crate) fn action(prog: &Program, state: &State, g: &Goroutine, alt: u32) -> Action {
+    match operation(prog, g.site(), alt, g.phase).action {
+        Action::WakeAndRelock
+            if matches!(
+                crate::semantics::waitgroup::pending_wait(prog, state, g).map(|r| state.object(r)),
+                Some(Object::WaitGroup(_))
+            ) =>
+        {
+            Action::WaitWoken
+        }
+        a => a,
+    }
 }
 
 /// The span of select case `alt` at `site`, when `site` is a select and

@@ -3,20 +3,21 @@
 //! race and how, who crashed where, when a cancel function became
 //! unreachable, who loops forever where.
 
-use weft_models::ir::Op;
+use weft_models::ir::{Const, Expr, Op};
 use weft_models::syntax::BugKind;
-use weft_reports::words::{self, Explanation, RaceSide, Touch};
+use weft_reports::view::Action;
+use weft_reports::words::{self, Explanation, RaceSide, Touch, WaitGroupStep};
 
 use crate::counterexample::identity::{ObjId, Objects};
 use crate::counterexample::locate::Locator;
-use crate::counterexample::replay::Trace;
+use crate::counterexample::replay::{Trace, TraceStep};
 use crate::counterexample::values::{Chosen, LocalTouch, Shown};
 use crate::counterexample::waitfor::WaitFor;
 use crate::detect::{race, Bug, Involved};
 use crate::semantics::footprint::{memory_access, Use};
 use crate::semantics::waitgroup;
-use crate::semantics::{Event, Resource};
-use crate::state::{Goroutine, GoroutineId, Site, State};
+use crate::semantics::{Event, Failure, Resource};
+use crate::state::{Goroutine, GoroutineId, Object, Site, State};
 use crate::value::{CtxError, Value};
 use weft_reports::view::{ChosenView, LocalAccess, LocalView};
 
@@ -223,6 +224,76 @@ fn waitgroup_race(
     })
 }
 
+/// The `Wait` that crashed at the end of `trace` because its WaitGroup
+/// was reused before it woke: the step whose `Add` or `Done` brought the
+/// counter to zero after it registered (releasing it), and the `Add` from
+/// zero after that, found by running the constant deltas of the steps on
+/// the WaitGroup back from the counter at the end (unknown, `None`, when
+/// one is not a constant).
+fn waitgroup_reused(loc: &Locator, trace: &Trace, f: &Failure) -> Option<Explanation> {
+    let last = &trace.last;
+    let waiter = &last.goroutines[last.position(&f.goroutine)?];
+    let r = waitgroup::pending_wait(loc.prog, last, waiter)?;
+    let Object::WaitGroup(w) = last.object(r) else {
+        return None;
+    };
+    let id = trace.objects.id(r);
+    let on_it = |s: &TraceStep| s.touches.iter().any(|&(o, _)| o == id);
+    let registered = trace.steps.iter().rposition(|s| {
+        s.action == Action::Wait
+            && on_it(s)
+            && s.actor.as_ref().is_some_and(|a| a.goroutine == f.goroutine)
+    })?;
+    let side = |i: usize, d: i64| {
+        let a = trace.steps[i].actor.as_ref()?;
+        Some(WaitGroupStep {
+            step: i + 1,
+            goroutine: trace.name(&a.goroutine),
+            at: loc.line_col(a.site),
+            done: d == -1,
+        })
+    };
+    let mut adds: Vec<(usize, i64)> = Vec::new();
+    let mut known = true;
+    for (i, s) in trace.steps.iter().enumerate().skip(registered + 1) {
+        let Some(a) = s
+            .actor
+            .as_ref()
+            .filter(|_| s.action == Action::Add && on_it(s))
+        else {
+            continue;
+        };
+        match &loc.prog.instr(a.site.func, a.site.pc).op {
+            Op::WgAdd {
+                delta: Expr::Const(Const::Int(d)),
+                ..
+            } => adds.push((i, *d)),
+            _ => known = false,
+        }
+    }
+    let (mut released, mut added) = (None, None);
+    if known {
+        let mut counter = w.counter - adds.iter().map(|&(_, d)| d).sum::<i64>();
+        for (i, d) in adds {
+            let before = counter;
+            counter += d;
+            if released.is_none() && counter == 0 {
+                released = side(i, d);
+            } else if released.is_some() && before == 0 && d > 0 {
+                added = side(i, d);
+                break;
+            }
+        }
+    }
+    Some(Explanation::WaitGroupReused {
+        waitgroup: object_name(loc, trace, id),
+        waiter: trace.name(&f.goroutine),
+        wait_at: loc.line_col(f.site),
+        released,
+        added,
+    })
+}
+
 /// A race between a send and a close at the end of `trace`: one of `a`
 /// and `b` about to send on (or waiting to send on) a channel the other is
 /// about to close.
@@ -372,10 +443,16 @@ pub(crate) fn explanation(
                 (None, None) => None,
             }
         }
-        BugKind::Panic | BugKind::Assert => trace.failure.as_ref().map(|f| Explanation::Crash {
-            goroutine: trace.name(&f.goroutine),
-            at: loc.line_col(f.site),
-            message: f.message.clone(),
+        BugKind::Panic | BugKind::Assert => trace.failure.as_ref().map(|f| {
+            let reused = f.message.ends_with(waitgroup::REUSED);
+            reused
+                .then(|| waitgroup_reused(loc, trace, f))
+                .flatten()
+                .unwrap_or_else(|| Explanation::Crash {
+                    goroutine: trace.name(&f.goroutine),
+                    at: loc.line_col(f.site),
+                    message: f.message.clone(),
+                })
         }),
         BugKind::Spin => bug.involved.first().map(|first| Explanation::Spin {
             goroutine: trace.name(&first.goroutine),

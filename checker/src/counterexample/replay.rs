@@ -343,7 +343,7 @@ impl<'p> Replayer<'p> {
                     item,
                     goroutine: Some(self.name(&gr.id)),
                     site: Some(gr.site()),
-                    action: describe::operation(self.prog, gr.site(), alt, gr.phase).action,
+                    action: describe::action(self.prog, &self.state, gr, alt),
                 }
             }
             Transition::Rendezvous {
@@ -504,7 +504,8 @@ impl<'p> Replayer<'p> {
         let (actor, partner, fired, action) = match *t {
             Transition::Step { g, alt } => {
                 let a = self.actor(g, alt);
-                let action = describe::operation(prog, a.site, alt, a.phase).action;
+                let action =
+                    describe::action(prog, &self.state, &self.state.goroutines[g as usize], alt);
                 (Some(a), None, None, action)
             }
             Transition::Rendezvous {

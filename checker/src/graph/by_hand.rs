@@ -196,9 +196,11 @@ pub(super) fn encode_object(out: &mut Vec<u8>, object: &Object) -> bool {
             out.push(u8::from(*nil_zero));
         }
         Object::Mutex(MutexState { locked }) => out.extend_from_slice(&[MUTEX, u8::from(*locked)]),
-        Object::WaitGroup(WaitGroupState { counter }) => {
+        // (Registered waiters, rare, go through postcard.)
+        Object::WaitGroup(WaitGroupState { counter, waiters }) if waiters.is_empty() => {
             out.push(WAIT_GROUP);
             push_varint(out, ((counter << 1) ^ (counter >> 63)) as u64);
+            out.push(0);
         }
         Object::Record(RecordState { ty, fields }) => {
             out.push(RECORD);
@@ -209,7 +211,8 @@ pub(super) fn encode_object(out: &mut Vec<u8>, object: &Object) -> bool {
             out.push(SLICE);
             encode_refs(out, elems);
         }
-        Object::RwMutex(_)
+        Object::WaitGroup(_)
+        | Object::RwMutex(_)
         | Object::Once(_)
         | Object::Cond(_)
         | Object::Var(_)
@@ -270,10 +273,16 @@ pub(super) fn decode_object(bytes: &[u8], at: &mut usize) -> Option<Object> {
             })
         }
         WAIT_GROUP => {
-            *at += 1;
-            let z = read_varint(bytes, at);
+            let mut after = *at + 1;
+            let z = read_varint(bytes, &mut after);
+            if byte(bytes, &mut after) != 0 {
+                // Registered waiters: postcard reads it.
+                return None;
+            }
+            *at = after;
             Object::WaitGroup(WaitGroupState {
                 counter: ((z >> 1) as i64) ^ -((z & 1) as i64),
+                waiters: Vec::new(),
             })
         }
         RECORD => {
@@ -474,9 +483,11 @@ mod tests {
             }),
             2 => Object::WaitGroup(WaitGroupState {
                 counter: [0, 1, -1, 63, 64, i64::MAX, i64::MIN][(next() % 7) as usize],
+                waiters: Vec::new(),
             }),
             _ => Object::WaitGroup(WaitGroupState {
                 counter: next() as i64,
+                waiters: Vec::new(),
             }),
         }
     }
@@ -499,6 +510,16 @@ mod tests {
         assert!(!encode_object(&mut Vec::new(), &var));
         let bytes = postcard::to_allocvec(&var).expect("postcard encodes it");
         assert_eq!(decode_object(&bytes, &mut 0), None);
+        // Nor a WaitGroup with registered waiters.
+        let registered = Object::WaitGroup(WaitGroupState {
+            counter: 1,
+            waiters: vec![crate::state::GoroutineId::main()],
+        });
+        assert!(!encode_object(&mut Vec::new(), &registered));
+        let bytes = postcard::to_allocvec(&registered).expect("postcard encodes it");
+        let mut at = 0;
+        assert_eq!(decode_object(&bytes, &mut at), None);
+        assert_eq!(at, 0, "nothing read");
     }
 
     #[test]

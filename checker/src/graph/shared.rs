@@ -71,14 +71,19 @@ pub(crate) fn encode_shared(
                 out.push(VARIABLE);
                 encode_value(out, *value);
             }
+            // (A WaitGroup with registered waiters is left to postcard.)
             Object::Chan(_)
             | Object::Mutex(_)
             | Object::WaitGroup(_)
             | Object::Record(_)
-            | Object::Slice(_) => {
-                encode_object(out, o);
-            }
-            Object::RwMutex(_)
+            | Object::Slice(_)
+                if encode_object(out, o) => {}
+            Object::Chan(_)
+            | Object::Mutex(_)
+            | Object::WaitGroup(_)
+            | Object::Record(_)
+            | Object::Slice(_)
+            | Object::RwMutex(_)
             | Object::Once(_)
             | Object::Cond(_)
             | Object::Map(_)

@@ -954,7 +954,7 @@ impl Frozen<'_> {
         let Object::Chan(c) = state.object(r) else {
             return false;
         };
-        if c.closed || c.timer.is_some() || super::waitgroup::callbacks(state) {
+        if c.closed || c.timer.is_some() || crate::semantics::waitgroup::callbacks(state) {
             return false;
         }
         let of_context = state

@@ -6,23 +6,39 @@ use smallvec::SmallVec;
 use weft_models::ir::{Op, Program};
 
 use super::Transition;
-use crate::state::{Site, State};
+use crate::state::{Goroutine, Object, Site, State};
+
+/// True when goroutine `g`'s next step registers it in a WaitGroup's
+/// `Wait`.
+fn registers_in_wait(prog: &Program, state: &State, g: &Goroutine) -> bool {
+    g.phase == 0
+        && super::waitgroup::pending_wait(prog, state, g)
+            .is_some_and(|r| matches!(state.object(r), Object::WaitGroup(w) if w.counter > 0))
+}
 
 /// The sites `t` executes from `state`: each mover's operation, followed
 /// for a `select` by the first instruction of the arm (or `default`) taken.
 pub(crate) fn reached_sites(prog: &Program, state: &State, t: &Transition) -> SmallVec<[Site; 4]> {
     let mut out = SmallVec::new();
     let mut arm_of = |g: u32, alt: u32| {
-        let site = state.goroutines[g as usize].site();
-        out.push(site);
-        if let Op::Select { arms, default } = &prog.instr(site.func, site.pc).op {
-            let target = arms.get(alt as usize).map(|a| a.target).or(*default);
-            if let Some(pc) = target {
-                out.push(Site {
-                    func: site.func,
-                    pc,
-                });
+        let gr = &state.goroutines[g as usize];
+        let site = gr.site();
+        match &prog.instr(site.func, site.pc).op {
+            Op::Select { arms, default } => {
+                out.push(site);
+                let target = arms.get(alt as usize).map(|a| a.target).or(*default);
+                if let Some(pc) = target {
+                    out.push(Site {
+                        func: site.func,
+                        pc,
+                    });
+                }
             }
+            // A WaitGroup `Wait` reaches its site when it returns: its
+            // registration, left out once no goroutine can add, reaches
+            // nothing (a `Wait` blocked forever is reached in no run).
+            Op::Wait { .. } if registers_in_wait(prog, state, gr) => {}
+            _ => out.push(site),
         }
     };
     match *t {

@@ -282,7 +282,7 @@ fn goroutine_transitions(
             _ => out.push(step(0)),
         },
         Op::Wait { target, .. } => match obj(target).map(|r| state.object(r)) {
-            Some(Object::WaitGroup(st)) if !waitgroup::can_wait(st) => {}
+            Some(Object::WaitGroup(st)) if !waitgroup::can_wait(prog, state, st, g) => {}
             Some(Object::Cond(c)) if g.phase > 0 && !cond::can_resume(state, c, &g.id) => {}
             _ => out.push(step(0)),
         },

@@ -600,6 +600,9 @@ fn visible(
                 cond::wait_end(ex, w);
                 happens::locked(ex, id, locker, read);
             } else {
+                if !waitgroup::wait(ex, w, id, phase)? {
+                    return Ok(Advance::Stay);
+                }
                 happens::waited(ex, id, w);
             }
         }

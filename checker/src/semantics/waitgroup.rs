@@ -1,34 +1,160 @@
-//! sync.WaitGroup: a counter; `Wait` is enabled at zero; below zero panics.
+//! sync.WaitGroup: a counter and its registered waiters. Below zero
+//! panics.
+//!
+//! `Wait` is Go's: at zero it returns; otherwise it registers as a waiter
+//! (step 1, Go's compare-and-swap of the waiter count) and blocks until
+//! the `Add` that brings the counter to zero releases every registered
+//! waiter; woken (step 2), it panics if the counter is no longer zero
+//! (an `Add` from zero came first: "reused before previous Wait has
+//! returned"). An `Add` is one atomic step here, so Go's narrower misuse
+//! panic (an `Add` between another `Add`'s zero and its release of the
+//! waiters) shows as this one, in a run Go can take too.
+//!
+//! Registering matters only if the counter may rise again or fall below
+//! zero: once no goroutine can add again ([`weft_models::adds`]) and the
+//! goroutines can take no more `Done`s than the counter holds
+//! ([`weft_models::dones`]), a blocked `Wait` that registered and one that
+//! did not are released by the same `Done` and both return, so a `Wait`
+//! then blocks at zero in one step, as it always did, and the registration
+//! step (with the states it doubles) is left out. The
+//! referee registers every blocking `Wait`
+//! (`Program::registering_every_wait`).
 
-use weft_models::ir::{Op, Program};
+use weft_models::dones::DonesAhead;
+use weft_models::ir::{Op, Pc, Program};
 
 use super::eval::{eval, int};
 use super::waits::{Blocked, Release, WaitNote, Waiting};
 use super::{Exec, Fault, StepResult};
-use crate::state::{Goroutine, Object, State};
+use crate::state::{Goroutine, GoroutineId, Object, State};
 use crate::value::{ObjRef, Value};
+
+/// Go's message when a woken `Wait` finds the counter above zero.
+pub(crate) const REUSED: &str = "sync: WaitGroup is reused before previous Wait has returned";
 
 /// The state of a WaitGroup.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct WaitGroupState {
     /// The counter.
     pub counter: i64,
+    /// The goroutines blocked in `Wait` that registered and are not yet
+    /// released, sorted (one release frees them all: the order they
+    /// registered in tells no states apart).
+    pub waiters: Vec<GoroutineId>,
 }
 
-/// `wg.Add(delta)` (`Done` is `Add(-1)`).
+/// `wg.Add(delta)` (`Done` is `Add(-1)`): the `Add` that brings the
+/// counter to zero releases the registered waiters.
 pub(crate) fn add(ex: &mut Exec, wg: ObjRef, delta: i64) -> StepResult {
     if let Object::WaitGroup(st) = ex.state.object_mut(wg) {
         st.counter = st.counter.wrapping_add(delta);
         if st.counter < 0 {
             return Err(Fault::Panic("sync: negative WaitGroup counter".into()));
         }
+        if st.counter == 0 {
+            st.waiters.clear();
+        }
     }
     Ok(())
 }
 
-/// `wg.Wait()` is enabled when the counter is zero.
-pub(crate) fn can_wait(st: &WaitGroupState) -> bool {
-    st.counter == 0
+/// Whether goroutine `g`'s `Wait` can take its step `phase`: step 1
+/// returns at zero and otherwise registers, when its registration may
+/// matter ([`registers`]); step 2 once released.
+pub(crate) fn can_wait(prog: &Program, state: &State, st: &WaitGroupState, g: &Goroutine) -> bool {
+    if g.phase > 0 {
+        !st.waiters.contains(&g.id)
+    } else {
+        st.counter == 0 || registers(prog, state, st.counter)
+    }
+}
+
+/// True when a `Wait` that blocks on a counter at `counter` registers as a
+/// waiter: unless no goroutine may still `Add` (from where its innermost
+/// frame stands, after the call where each caller's does, or in a block a
+/// frame deferred) and the goroutines may take, together, at most
+/// `counter` `Done`s, with no callback that may start one by itself. Then
+/// the counter only falls, to zero at the lowest: a registered `Wait` is
+/// released at zero and wakes at zero, as one that waited unregistered
+/// returns there.
+pub(crate) fn registers(prog: &Program, state: &State, counter: i64) -> bool {
+    let mut dones = 0u32;
+    for g in &state.goroutines {
+        if g.spinning {
+            continue;
+        }
+        let top = g.frames.len().saturating_sub(1);
+        let adds = g.frames.iter().enumerate().any(|(k, fr)| {
+            // (A caller stands at its call; it goes on after it.)
+            let pc = if k < top { Pc(fr.pc.0 + 1) } else { fr.pc };
+            prog.adds_ahead.at(fr.func, pc)
+                || fr.defers.iter().any(|&d| prog.adds_ahead.at(fr.func, d))
+        });
+        match dones_of(&prog.dones_ahead, g).and_then(|d| dones.checked_add(d)) {
+            Some(d) if !adds => dones = d,
+            _ => return true,
+        }
+    }
+    i64::from(dones) > counter || callbacks(state)
+}
+
+/// The most `Done`s goroutine `g` may still take (from every frame's
+/// instruction and every deferred block it registered; `None`: unbounded).
+pub(crate) fn dones_of(bounds: &DonesAhead, g: &Goroutine) -> Option<u32> {
+    if g.spinning {
+        return Some(0);
+    }
+    let mut total = 0u32;
+    for fr in &g.frames {
+        total = total.checked_add(bounds.at(fr.func, fr.pc)?)?;
+        for &d in &fr.defers {
+            total = total.checked_add(bounds.at(fr.func, d)?)?;
+        }
+    }
+    Some(total)
+}
+
+/// True when a timer or `context.AfterFunc` callback may start a goroutine
+/// by itself: its `Done`s are no goroutine's yet.
+pub(crate) fn callbacks(state: &State) -> bool {
+    state.objects.iter().any(|o| match o {
+        Object::Timer(t) => t.callback.is_some(),
+        Object::Registration(_) => true,
+        _ => false,
+    })
+}
+
+/// True when a goroutine released from its `Wait` on WaitGroup `r` has not
+/// woken yet and the counter is above zero again: woken, it panics.
+pub(crate) fn woken_above_zero(prog: &Program, state: &State, r: ObjRef) -> bool {
+    let Object::WaitGroup(st) = state.object(r) else {
+        return false;
+    };
+    st.counter > 0
+        && state.goroutines.iter().any(|g| {
+            // (The phase first: it is 0 for nearly every goroutine.)
+            g.phase > 0 && !st.waiters.contains(&g.id) && pending_wait(prog, state, g) == Some(r)
+        })
+}
+
+/// Step `phase` of goroutine `me`'s `wg.Wait()`; true when it returns
+/// (false: it registered and stays).
+pub(crate) fn wait(ex: &mut Exec, wg: ObjRef, me: &GoroutineId, phase: u8) -> Result<bool, Fault> {
+    let Object::WaitGroup(st) = ex.state.object_mut(wg) else {
+        return Ok(true);
+    };
+    if phase > 0 {
+        return match st.counter {
+            0 => Ok(true),
+            _ => Err(Fault::Panic(REUSED.into())),
+        };
+    }
+    if st.counter == 0 {
+        return Ok(true);
+    }
+    let at = st.waiters.binary_search(me).unwrap_or_else(|at| at);
+    st.waiters.insert(at, me.clone());
+    Ok(false)
 }
 
 /// The WaitGroup goroutine `g` is about to `Add` a positive delta to while
@@ -62,7 +188,7 @@ pub(crate) fn pending_wait(prog: &Program, state: &State, g: &Goroutine) -> Opti
 }
 
 /// What a goroutine blocked in `Wait` on WaitGroup `r` waits for: `Done`
-/// calls bringing the counter to zero.
+/// calls bringing the counter to zero (registered or not).
 pub(crate) fn blocked(wg: &WaitGroupState, r: ObjRef) -> Blocked {
     let mut b = Blocked::new(Waiting::WaitGroup);
     b.objects.push(r);

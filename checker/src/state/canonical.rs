@@ -569,11 +569,11 @@ fn tree_ranks(state: &mut State) -> Vec<(GoroutineId, GoroutineId)> {
 fn names_goroutines(o: &Object) -> bool {
     match o {
         Object::Cond(c) => !c.waiters.is_empty(),
+        Object::WaitGroup(wg) => !wg.waiters.is_empty(),
         Object::RwMutex(rw) => rw.pending.is_some(),
         Object::Knowledge(k) => k.names_goroutines(),
         Object::Chan(_)
         | Object::Mutex(_)
-        | Object::WaitGroup(_)
         | Object::Once(_)
         | Object::Var(_)
         | Object::Map(_)
@@ -591,6 +591,10 @@ fn names_goroutines(o: &Object) -> bool {
 fn rename_in_object(o: &mut Object, renaming: &GoroutineRenaming) {
     match o {
         Object::Cond(c) => c.waiters.iter_mut().for_each(|w| *w = renaming.apply(w)),
+        Object::WaitGroup(wg) => {
+            wg.waiters.iter_mut().for_each(|w| *w = renaming.apply(w));
+            wg.waiters.sort();
+        }
         Object::RwMutex(rw) => {
             if let Some(p) = rw.pending.as_mut() {
                 *p = renaming.apply(p);
@@ -599,7 +603,6 @@ fn rename_in_object(o: &mut Object, renaming: &GoroutineRenaming) {
         Object::Knowledge(k) => k.rename(|g| renaming.apply(g)),
         Object::Chan(_)
         | Object::Mutex(_)
-        | Object::WaitGroup(_)
         | Object::Once(_)
         | Object::Var(_)
         | Object::Map(_)

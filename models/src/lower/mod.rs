@@ -47,6 +47,8 @@ pub(crate) fn lower(h: &HProgram) -> Result<Program, Box<Diagnostic>> {
         funcs.push(l.run()?);
     }
     Ok(Program {
+        adds_ahead: crate::adds::adds_ahead(&funcs),
+        dones_ahead: crate::dones::DonesAhead::new(&funcs),
         types: h.types.clone(),
         meta: h.meta.clone(),
         globals,

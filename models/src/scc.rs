@@ -11,7 +11,7 @@ const NEW: u32 = u32::MAX;
 /// (reverse topological: a component comes before every component that
 /// reaches it). Roots are tried in id order and successors in the order
 /// given; nodes within a component are in no particular order.
-pub(crate) fn tarjan<'a>(n: usize, succ: impl Fn(u32) -> &'a [u32]) -> Vec<Vec<u32>> {
+pub fn tarjan<'a>(n: usize, succ: impl Fn(u32) -> &'a [u32]) -> Vec<Vec<u32>> {
     let flat = components(n, succ);
     flat.iter().map(<[u32]>::to_vec).collect()
 }
@@ -19,7 +19,7 @@ pub(crate) fn tarjan<'a>(n: usize, succ: impl Fn(u32) -> &'a [u32]) -> Vec<Vec<u
 /// The components [`tarjan`] finds, in its order, back to back in one
 /// buffer (a state graph without cycles has as many components as nodes:
 /// a vector each was 3 % of a search's instructions).
-pub(crate) struct Components {
+pub struct Components {
     /// The nodes of every component, one component after the other.
     nodes: Vec<u32>,
     /// Where each component ends in `nodes`.
@@ -28,7 +28,7 @@ pub(crate) struct Components {
 
 impl Components {
     /// Each component's nodes, in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u32]> {
+    pub fn iter(&self) -> impl Iterator<Item = &[u32]> {
         let mut start = 0;
         self.ends.iter().map(move |&end| {
             let comp = &self.nodes[start..end as usize];
@@ -39,7 +39,7 @@ impl Components {
 }
 
 /// [`tarjan`]'s components, kept in one buffer.
-pub(crate) fn components<'a>(n: usize, succ: impl Fn(u32) -> &'a [u32]) -> Components {
+pub fn components<'a>(n: usize, succ: impl Fn(u32) -> &'a [u32]) -> Components {
     let mut index = vec![NEW; n];
     let mut low = vec![0u32; n];
     let mut on_stack = vec![false; n];
