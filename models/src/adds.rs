@@ -3,66 +3,19 @@
 //! and the deferred blocks it registers) may take a WaitGroup `Add` whose
 //! delta is not known to be zero or less.
 //!
-//! The checker asks it to decide whether a blocking `Wait` must register as
-//! a waiter (`checker/src/semantics/waitgroup.rs`): once no goroutine can
-//! add again, a `Wait` that registered and one that did not behave alike,
-//! so it registers only while some goroutine may still add.
+//! The checker asks it, with [`crate::dones`], whether a blocking `Wait`
+//! must register as a waiter (`checker/src/semantics/waitgroup.rs`): once
+//! no goroutine can add again and no more `Done`s can come than the
+//! counter holds, a `Wait` that registered and one that did not behave
+//! alike, so it registers only while the counter may rise again or fall
+//! below zero.
 //!
 //! The answer errs toward "may add": a call or start through a function
 //! value counts every candidate. Backward reachability over
 //! [`crate::ops::successors`] with a worklist (no recursion over the code).
 
-use crate::ir::{Const, Expr, FuncId, Function, Op, Pc};
+use crate::ir::{AddsAhead, Const, Expr, Function, Op, Pc};
 use crate::ops::{self, Successor};
-
-/// Per instruction of every function, whether an `Add` may lie ahead.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AddsAhead {
-    /// The first instruction of each function in [`Self::bits`]'s
-    /// numbering (asked for every goroutine's frames in a state, so one
-    /// flat table).
-    start: Vec<u32>,
-    /// One bit per instruction, across functions.
-    bits: Vec<u64>,
-    /// True everywhere (the referee's view: every blocking `Wait`
-    /// registers).
-    everywhere: bool,
-}
-
-impl AddsAhead {
-    /// "May add" at every instruction.
-    pub fn everywhere() -> Self {
-        AddsAhead {
-            everywhere: true,
-            ..AddsAhead::default()
-        }
-    }
-
-    /// True when an `Add` may lie ahead of instruction `pc` of `func`.
-    #[inline]
-    pub fn at(&self, func: FuncId, pc: Pc) -> bool {
-        if self.everywhere {
-            return true;
-        }
-        let (Some(&from), Some(&to)) = (
-            self.start.get(func.index()),
-            self.start.get(func.index() + 1),
-        ) else {
-            return false;
-        };
-        let i = from + pc.0;
-        i < to
-            && self
-                .bits
-                .get(i as usize / 64)
-                .is_some_and(|w| w & (1 << (i % 64)) != 0)
-    }
-
-    /// False when no instruction has an `Add` ahead.
-    pub fn any(&self) -> bool {
-        self.everywhere || self.bits.iter().any(|&w| w != 0)
-    }
-}
 
 /// True for an `Add` whose delta may be positive.
 fn adds(op: &Op) -> bool {
@@ -125,11 +78,7 @@ pub fn adds_ahead(funcs: &[Function]) -> AddsAhead {
     for (i, _) in may.iter().enumerate().filter(|(_, &m)| m) {
         bits[i / 64] |= 1 << (i % 64);
     }
-    AddsAhead {
-        start: start.iter().map(|&s| s as u32).collect(),
-        bits,
-        everywhere: false,
-    }
+    AddsAhead::from_bits(start.iter().map(|&s| s as u32).collect(), bits)
 }
 
 #[cfg(test)]

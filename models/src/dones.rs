@@ -9,92 +9,55 @@
 //! register as a waiter (`checker/src/semantics/waitgroup.rs`: not when no
 //! counter can go below zero nor rise again).
 
-use crate::ir::{Const, Expr, FuncId, Function, Op, Pc};
+use crate::ir::{Const, DonesAhead, Expr, Function, Op, Pc};
 use crate::ops::{self, Successor};
 
-/// The most `Done`s the code from each instruction may take.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DonesAhead {
-    /// `at[f][pc]`; `None`: unbounded.
-    at: Vec<Vec<Option<u32>>>,
-    /// False when no instruction of the program is a `Wait`.
-    waits: bool,
-    /// False when no instruction of the program is a `Done`.
-    dones: bool,
-}
-
-impl DonesAhead {
-    /// Bounds every instruction of `funcs`: a fixed point over the call
-    /// graph from "unbounded", so a recursive function stays unbounded and
-    /// the others get their exact bound once their callees have theirs.
-    pub fn new(funcs: &[Function]) -> DonesAhead {
-        let n = funcs.len();
-        // Who calls or starts each function: a function's bounds change
-        // only when a callee's whole bound does, so a round bounds again
-        // only the callers of those that changed (every function, every
-        // round, was half of the checker's program analysis on
-        // philosophers(8)).
-        let mut callers: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (f, func) in funcs.iter().enumerate() {
-            for (pc, instr) in func.code.iter().enumerate() {
-                ops::successors(&instr.op, Pc(pc as u32), |s| {
-                    if let Successor::Call { func, .. } | Successor::Spawn { func, .. } = s {
-                        if let Some(c) = callers.get_mut(func.index()) {
-                            if c.last() != Some(&f) {
-                                c.push(f);
-                            }
+/// Bounds every instruction of `funcs`: a fixed point over the call graph
+/// from "unbounded", so a recursive function stays unbounded and the
+/// others get their exact bound once their callees have theirs.
+pub fn dones_ahead(funcs: &[Function]) -> DonesAhead {
+    let n = funcs.len();
+    // Who calls or starts each function: a function's bounds change
+    // only when a callee's whole bound does, so a round bounds again
+    // only the callers of those that changed (every function, every
+    // round, was half of the checker's program analysis on
+    // philosophers(8)).
+    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (f, func) in funcs.iter().enumerate() {
+        for (pc, instr) in func.code.iter().enumerate() {
+            ops::successors(&instr.op, Pc(pc as u32), |s| {
+                if let Successor::Call { func, .. } | Successor::Spawn { func, .. } = s {
+                    if let Some(c) = callers.get_mut(func.index()) {
+                        if c.last() != Some(&f) {
+                            c.push(f);
                         }
                     }
-                });
-            }
-        }
-        let mut whole: Vec<Option<u32>> = vec![None; n];
-        let mut at: Vec<Vec<Option<u32>>> = vec![Vec::new(); n];
-        let mut stale = vec![true; n];
-        for _ in 0..=n {
-            for f in 0..n {
-                if std::mem::take(&mut stale[f]) {
-                    at[f] = function_bounds(funcs, f, &whole);
                 }
-            }
-            let next: Vec<Option<u32>> = at.iter().map(|b| b.first().copied().flatten()).collect();
-            if next == whole {
-                break;
-            }
-            for f in (0..n).filter(|&f| next[f] != whole[f]) {
-                for &c in &callers[f] {
-                    stale[c] = true;
-                }
-            }
-            whole = next;
-        }
-        let any = |is: fn(&Op) -> bool| funcs.iter().any(|f| f.code.iter().any(|i| is(&i.op)));
-        DonesAhead {
-            at,
-            waits: any(|op| matches!(op, Op::Wait { .. })),
-            dones: any(is_done),
+            });
         }
     }
-
-    /// The most `Done`s the code from instruction `pc` of `func` may take
-    /// (`None`: unbounded).
-    pub fn at(&self, func: FuncId, pc: Pc) -> Option<u32> {
-        self.at
-            .get(func.index())?
-            .get(pc.index())
-            .copied()
-            .flatten()
+    let mut whole: Vec<Option<u32>> = vec![None; n];
+    let mut at: Vec<Vec<Option<u32>>> = vec![Vec::new(); n];
+    let mut stale = vec![true; n];
+    for _ in 0..=n {
+        for f in 0..n {
+            if std::mem::take(&mut stale[f]) {
+                at[f] = function_bounds(funcs, f, &whole);
+            }
+        }
+        let next: Vec<Option<u32>> = at.iter().map(|b| b.first().copied().flatten()).collect();
+        if next == whole {
+            break;
+        }
+        for f in (0..n).filter(|&f| next[f] != whole[f]) {
+            for &c in &callers[f] {
+                stale[c] = true;
+            }
+        }
+        whole = next;
     }
-
-    /// False when no instruction of the program is a `Wait`.
-    pub fn any_wait(&self) -> bool {
-        self.waits
-    }
-
-    /// False when no instruction of the program is a `Done`.
-    pub fn any_done(&self) -> bool {
-        self.dones
-    }
+    let any = |is: fn(&Op) -> bool| funcs.iter().any(|f| f.code.iter().any(|i| is(&i.op)));
+    DonesAhead::from_bounds(at, any(|op| matches!(op, Op::Wait { .. })), any(is_done))
 }
 
 /// True for `wg.Done()` (`Add(-1)`).
@@ -195,8 +158,6 @@ mod tests {
     use crate::ir::{Pc, Program};
     use crate::span::SourceFile;
 
-    use super::DonesAhead;
-
     /// A scenario compiled.
     fn compile(ron: &str) -> Program {
         let file = SourceFile::new("t.ron".to_string(), ron.to_string());
@@ -276,10 +237,10 @@ mod tests {
         ));
         let mut bounded = 0;
         for (k, prog) in programs.iter().enumerate() {
-            let bounds = DonesAhead::new(&prog.funcs);
-            assert_eq!(bounds.at, by_full_rounds(prog), "program {k}");
+            let bounds = super::dones_ahead(&prog.funcs);
+            assert_eq!(bounds.table(), by_full_rounds(prog), "program {k}");
             bounded += bounds
-                .at
+                .table()
                 .iter()
                 .flatten()
                 .filter(|b| b.is_some_and(|b| b > 0))

@@ -920,6 +920,112 @@ impl DeadLocals {
     }
 }
 
+/// Per instruction of every function, whether a WaitGroup `Add` may lie
+/// ahead (computed by [`crate::adds`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AddsAhead {
+    /// The first instruction of each function in [`Self::bits`]'s
+    /// numbering (asked for every goroutine's frames in a state, so one
+    /// flat table).
+    start: Vec<u32>,
+    /// One bit per instruction, across functions.
+    bits: Vec<u64>,
+    /// True everywhere (the referee's view: every blocking `Wait`
+    /// registers).
+    everywhere: bool,
+}
+
+impl AddsAhead {
+    /// "May add" at every instruction.
+    pub fn everywhere() -> Self {
+        AddsAhead {
+            everywhere: true,
+            ..AddsAhead::default()
+        }
+    }
+
+    /// True when an `Add` may lie ahead of instruction `pc` of `func`.
+    #[inline]
+    pub fn at(&self, func: FuncId, pc: Pc) -> bool {
+        if self.everywhere {
+            return true;
+        }
+        let (Some(&from), Some(&to)) = (
+            self.start.get(func.index()),
+            self.start.get(func.index() + 1),
+        ) else {
+            return false;
+        };
+        let i = from + pc.0;
+        i < to
+            && self
+                .bits
+                .get(i as usize / 64)
+                .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// False when no instruction has an `Add` ahead.
+    pub fn any(&self) -> bool {
+        self.everywhere || self.bits.iter().any(|&w| w != 0)
+    }
+
+    /// The table of one bit per instruction, numbered across functions
+    /// from `start[f]` ([`crate::adds`]).
+    pub(crate) fn from_bits(start: Vec<u32>, bits: Vec<u64>) -> Self {
+        AddsAhead {
+            start,
+            bits,
+            everywhere: false,
+        }
+    }
+}
+
+/// The most WaitGroup `Done`s the code from each instruction may take
+/// (computed by [`crate::dones`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DonesAhead {
+    /// `at[f][pc]`; `None`: unbounded.
+    at: Vec<Vec<Option<u32>>>,
+    /// False when no instruction of the program is a `Wait`.
+    waits: bool,
+    /// False when no instruction of the program is a `Done`.
+    dones: bool,
+}
+
+impl DonesAhead {
+    /// The most `Done`s the code from instruction `pc` of `func` may take
+    /// (`None`: unbounded).
+    pub fn at(&self, func: FuncId, pc: Pc) -> Option<u32> {
+        self.at
+            .get(func.index())?
+            .get(pc.index())
+            .copied()
+            .flatten()
+    }
+
+    /// False when no instruction of the program is a `Wait`.
+    pub fn any_wait(&self) -> bool {
+        self.waits
+    }
+
+    /// False when no instruction of the program is a `Done`.
+    pub fn any_done(&self) -> bool {
+        self.dones
+    }
+
+    /// The bounds, `[f][pc]` (for tests comparing whole tables).
+    #[cfg(test)]
+    pub(crate) fn table(&self) -> &[Vec<Option<u32>>] {
+        &self.at
+    }
+
+    /// The bounds `at[f][pc]` and whether any instruction is a `Wait` or a
+    /// `Done` ([`crate::dones`]).
+    pub(crate) fn from_bounds(at: Vec<Vec<Option<u32>>>, waits: bool, dones: bool) -> Self {
+        DonesAhead { at, waits, dones }
+    }
+}
+
 /// A lowered function.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Function {
@@ -1073,9 +1179,9 @@ pub struct Program {
     /// The entry function.
     pub main: FuncId,
     /// Where a WaitGroup `Add` may lie ahead ([`crate::adds`]).
-    pub adds_ahead: crate::adds::AddsAhead,
+    pub adds_ahead: AddsAhead,
     /// How many `Done`s may lie ahead of each instruction ([`crate::dones`]).
-    pub dones_ahead: crate::dones::DonesAhead,
+    pub dones_ahead: DonesAhead,
 }
 
 impl Program {
@@ -1102,10 +1208,11 @@ impl Program {
 
     /// The same program with an `Add` taken as possible everywhere: every
     /// `Wait` that blocks registers as a waiter (the referee of leaving
-    /// the registration out once no goroutine can add).
+    /// the registration out while the counter can neither rise again nor
+    /// fall below zero).
     pub fn registering_every_wait(&self) -> Program {
         let mut p = self.clone();
-        p.adds_ahead = crate::adds::AddsAhead::everywhere();
+        p.adds_ahead = AddsAhead::everywhere();
         p
     }
 }

@@ -17,7 +17,7 @@
 //! `Add` other than `Done` leaves it unbounded (`None`). WaitGroups are not
 //! told apart: a `Done` on any counts.
 
-use weft_models::dones::DonesAhead;
+use weft_models::ir::DonesAhead;
 use weft_models::ir::{Expr, Op, Program};
 
 use crate::semantics;

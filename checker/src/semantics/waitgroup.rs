@@ -20,7 +20,7 @@
 //! referee registers every blocking `Wait`
 //! (`Program::registering_every_wait`).
 
-use weft_models::dones::DonesAhead;
+use weft_models::ir::DonesAhead;
 use weft_models::ir::{Op, Pc, Program};
 
 use super::eval::{eval, int};
@@ -78,21 +78,33 @@ pub(crate) fn can_wait(prog: &Program, state: &State, st: &WaitGroupState, g: &G
 /// released at zero and wakes at zero, as one that waited unregistered
 /// returns there.
 pub(crate) fn registers(prog: &Program, state: &State, counter: i64) -> bool {
+    let (adds, bounds) = (&prog.adds_ahead, &prog.dones_ahead);
     let mut dones = 0u32;
     for g in &state.goroutines {
         if g.spinning {
             continue;
         }
         let top = g.frames.len().saturating_sub(1);
-        let adds = g.frames.iter().enumerate().any(|(k, fr)| {
-            // (A caller stands at its call; it goes on after it.)
-            let pc = if k < top { Pc(fr.pc.0 + 1) } else { fr.pc };
-            prog.adds_ahead.at(fr.func, pc)
-                || fr.defers.iter().any(|&d| prog.adds_ahead.at(fr.func, d))
-        });
-        match dones_of(&prog.dones_ahead, g).and_then(|d| dones.checked_add(d)) {
-            Some(d) if !adds => dones = d,
-            _ => return true,
+        for (k, fr) in g.frames.iter().enumerate() {
+            // (A caller stands at its call; it goes on after it. Its
+            // bound counts the callee's `Done`s again: an over-count.)
+            let next = if k < top { Pc(fr.pc.0 + 1) } else { fr.pc };
+            if adds.at(fr.func, next) {
+                return true;
+            }
+            match bounds.at(fr.func, fr.pc).and_then(|d| dones.checked_add(d)) {
+                Some(d) => dones = d,
+                None => return true,
+            }
+            for &d in &fr.defers {
+                if adds.at(fr.func, d) {
+                    return true;
+                }
+                match bounds.at(fr.func, d).and_then(|b| dones.checked_add(b)) {
+                    Some(b) => dones = b,
+                    None => return true,
+                }
+            }
         }
     }
     i64::from(dones) > counter || callbacks(state)

@@ -48,7 +48,7 @@ pub(crate) fn lower(h: &HProgram) -> Result<Program, Box<Diagnostic>> {
     }
     Ok(Program {
         adds_ahead: crate::adds::adds_ahead(&funcs),
-        dones_ahead: crate::dones::DonesAhead::new(&funcs),
+        dones_ahead: crate::dones::dones_ahead(&funcs),
         types: h.types.clone(),
         meta: h.meta.clone(),
         globals,
