@@ -86,13 +86,12 @@ pub(crate) fn registers(prog: &Program, state: &State, counter: i64) -> bool {
         }
         let top = g.frames.len().saturating_sub(1);
         for (k, fr) in g.frames.iter().enumerate() {
-            // (A caller stands at its call; it goes on after it. Its
-            // bound counts the callee's `Done`s again: an over-count.)
+            // (A caller stands at its call; it goes on after it.)
             let next = if k < top { Pc(fr.pc.0 + 1) } else { fr.pc };
             if adds.at(fr.func, next) {
                 return true;
             }
-            match bounds.at(fr.func, fr.pc).and_then(|d| dones.checked_add(d)) {
+            match bounds.at(fr.func, next).and_then(|d| dones.checked_add(d)) {
                 Some(d) => dones = d,
                 None => return true,
             }
@@ -117,8 +116,12 @@ pub(crate) fn dones_of(bounds: &DonesAhead, g: &Goroutine) -> Option<u32> {
         return Some(0);
     }
     let mut total = 0u32;
-    for fr in &g.frames {
-        total = total.checked_add(bounds.at(fr.func, fr.pc)?)?;
+    let top = g.frames.len().saturating_sub(1);
+    for (k, fr) in g.frames.iter().enumerate() {
+        // (A caller stands at its call, whose bound counts the callee's
+        // `Done`s that the callee's frame counts: it goes on after it.)
+        let next = if k < top { Pc(fr.pc.0 + 1) } else { fr.pc };
+        total = total.checked_add(bounds.at(fr.func, next)?)?;
         for &d in &fr.defers {
             total = total.checked_add(bounds.at(fr.func, d)?)?;
         }
