@@ -477,14 +477,15 @@ fn junit_fails_an_unexpected_bug_and_errs_on_a_bad_scenario() {
 
 /// `len` of a channel orders the read of `x` after the write with no
 /// happens-before edge: Go's race detector reports the race; weft keeps no
-/// happens-before knowledge for programs with contexts
-/// (`semantics::happens`), so it does not decide it (`semantics::unsynced`).
+/// happens-before knowledge for a program that keeps a context's `Done()`
+/// channel in a variable (`semantics::happens`), so it does not decide it
+/// (`semantics::unsynced`).
 const LEN_POLL: &str = r#"Scenario(
     name: "len-poll",
     expect: [EXPECT],
     globals: [Var("x", 0), Chan("c", 1)],
     main: [
-        WithCancel("ctx", "cancel"),
+        WithCancel("ctx", "cancel"), Let("done", "ctx.Done()"),
         Go(body: [Set("x", 1), Send("c", 1)]),
         If("len(c) == 1", [Let("seen", "x")]),
         Cancel("cancel"),

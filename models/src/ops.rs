@@ -38,13 +38,10 @@ pub enum Use {
     /// `len(ch)` (Go's memory model gives `len` no happens-before edge) or
     /// `len(m)` (a plain read when the object is a map, decided at run time).
     Inspect,
-    /// A synchronising read that changes nothing: `ctx.Err()` (it
-    /// observes a cancel with a happens-before edge, and commutes with
-    /// other reads).
-    SyncRead,
     /// Changes or synchronises on the object: channel operations, locks,
-    /// WaitGroup, Once, Cond, cancel, timers, and registering a child with
-    /// its parent context.
+    /// WaitGroup, Once, Cond, cancel, `ctx.Err()` (which locks the
+    /// context's mutex: two calls do not commute for the race detector),
+    /// timers, and registering a child with its parent context.
     Sync,
 }
 
@@ -52,7 +49,7 @@ impl Use {
     /// True when the use never changes the object (reads commute).
     pub fn is_read_only(self) -> bool {
         match self {
-            Use::Read | Use::AtomicRead | Use::Inspect | Use::SyncRead => true,
+            Use::Read | Use::AtomicRead | Use::Inspect => true,
             Use::Write | Use::AtomicWrite | Use::Sync => false,
         }
     }
@@ -62,7 +59,7 @@ impl Use {
     /// plain accesses and `len` give no edge.
     pub fn synchronises(self) -> bool {
         match self {
-            Use::AtomicRead | Use::AtomicWrite | Use::SyncRead | Use::Sync => true,
+            Use::AtomicRead | Use::AtomicWrite | Use::Sync => true,
             Use::Read | Use::Write | Use::Inspect => false,
         }
     }
@@ -162,7 +159,7 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
         Op::Signal { cond } | Op::Broadcast { cond } => f(cond, Object(Use::Sync)),
         Op::OnceEnter { once, .. } | Op::OnceExit { once } => f(once, Object(Use::Sync)),
         Op::Cancel { cancel } => f(cancel, Object(Use::Sync)),
-        Op::CtxErr { ctx, .. } => f(ctx, Object(Use::SyncRead)),
+        Op::CtxErr { ctx, .. } => f(ctx, Object(Use::Sync)),
         Op::TimerStop { timer, .. } => f(timer, Object(Use::Sync)),
         Op::TimerReset {
             timer, duration, ..
@@ -778,8 +775,8 @@ mod tests {
             ctx: g(2),
             dst: LocalId(0),
         };
-        assert_eq!(roles(&err), vec![(g(2), Role::Object(Use::SyncRead))]);
-        assert!(Use::SyncRead.is_read_only() && Use::Inspect.is_read_only());
+        assert_eq!(roles(&err), vec![(g(2), Role::Object(Use::Sync))]);
+        assert!(Use::Read.is_read_only() && Use::Inspect.is_read_only());
         assert!(!Use::Sync.is_read_only() && !Use::AtomicWrite.is_read_only());
     }
 

@@ -144,7 +144,7 @@ fn past_side(
             Use::Read => Some(Touch::Read),
             Use::Write => Some(Touch::Write),
             Use::AtomicRead | Use::AtomicWrite => Some(Touch::Atomic),
-            Use::Inspect | Use::SyncRead | Use::Sync => None,
+            Use::Inspect | Use::Sync => None,
         })?;
         Some(RaceSide {
             goroutine: trace.name(&actor.goroutine),

@@ -102,6 +102,6 @@ pub(crate) fn relevance(prog: &Program, trace: &Trace, bug: &Bug) -> Vec<bool> {
 fn commutes_with_reads(u: Use) -> bool {
     match u {
         Use::Read | Use::Inspect => true,
-        Use::Write | Use::AtomicRead | Use::AtomicWrite | Use::SyncRead | Use::Sync => false,
+        Use::Write | Use::AtomicRead | Use::AtomicWrite | Use::Sync => false,
     }
 }

@@ -11,8 +11,8 @@ use super::eval::{boolean, eval, int};
 use super::happens::{self, Atomic};
 use super::ObservationKind;
 use super::{
-    callback, cond, context, errgroup, local, maprange, mutex, once, record, rwmutex, timer,
-    waitgroup, Exec, Failure, Fault, Transition, PLAIN,
+    callback, cond, context, context_edges, errgroup, local, maprange, mutex, once, record,
+    rwmutex, timer, waitgroup, Exec, Failure, Fault, Transition, PLAIN,
 };
 use crate::semantics::variable::{MapState, VarState};
 use crate::state::{GoroutineId, Object, Site};
@@ -122,6 +122,9 @@ pub(crate) fn new_object(
                 None => None,
             };
             let child = context::with_cancel(ex, parent, timeout, site)?;
+            if let (Some(g), Some(p)) = (by, parent.object()) {
+                context_edges::made(ex, g, p, child, timeout);
+            }
             return Ok((Value::Obj(child), Some((*cancel, Value::Cancel(child)))));
         }
         NewObject::Timer { kind, duration } => {
@@ -192,7 +195,10 @@ pub(crate) fn execute(ex: &mut Exec, t: &Transition) -> Result<(), Failure> {
         Transition::Fire { object } => {
             match ex.state.object(object) {
                 Object::Timer(_) => timer::fire(ex, object),
-                Object::Context(_) => context::deadline(ex, object),
+                Object::Context(_) => {
+                    context_edges::deadline(ex, object);
+                    context::deadline(ex, object)
+                }
                 _ => {}
             }
             Ok(())
@@ -635,11 +641,15 @@ fn visible(
             if f == Value::Nil {
                 return Err(Fault::Panic(NIL_DEREF.into()));
             }
+            if let Value::Cancel(ctx) = f {
+                context_edges::cancels(ex, id, ctx);
+            }
             context::cancel(ex, f)?;
         }
         Op::CtxErr { ctx, dst } => {
             let c = eval(&ex.state, locals, ctx)?;
             let v = context::err(ex, c)?;
+            context_edges::err(ex, id, c);
             write(ex, id, Some(*dst), v);
         }
         Op::TimerStop { timer: t, dst } => {

@@ -50,7 +50,7 @@ impl MemoryAccess {
             Use::Write => (true, false),
             Use::AtomicRead => (false, true),
             Use::AtomicWrite => (true, true),
-            Use::Inspect | Use::SyncRead | Use::Sync => return None,
+            Use::Inspect | Use::Sync => return None,
         };
         Some(MemoryAccess {
             object,
@@ -148,7 +148,7 @@ pub(crate) fn memory_access(prog: &Program, state: &State, g: &Goroutine) -> Opt
         prog,
         state,
         g,
-        |u| !matches!(u, Use::SyncRead | Use::Sync),
+        |u| !matches!(u, Use::Sync),
         |r, u| {
             found = MemoryAccess::of(r, u);
             found.is_some()
@@ -165,7 +165,7 @@ pub(crate) fn plain_accesses(prog: &Program) -> bool {
         weft_models::ops::operands(&instr.op, |_, u| {
             plain |= match u {
                 Use::Read | Use::Write | Use::Inspect => true,
-                Use::AtomicRead | Use::AtomicWrite | Use::SyncRead | Use::Sync => false,
+                Use::AtomicRead | Use::AtomicWrite | Use::Sync => false,
             };
         });
     }

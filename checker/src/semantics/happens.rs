@@ -21,6 +21,7 @@
 
 use smallvec::SmallVec;
 use weft_models::ir::{CallbackSource, Expr, NewObject, ObjectKind, Op, Program};
+use weft_models::ops::Role;
 
 use super::footprint::memory_access;
 use super::{Exec, Transition};
@@ -84,6 +85,17 @@ pub struct Knowers {
     pub points: SmallVec<[SyncPoint; 2]>,
 }
 
+/// Who acquires or releases: a goroutine, or a point standing for a
+/// runtime goroutine weft does not run (the one a context's deadline
+/// timer starts to cancel it).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Knower<'a> {
+    /// A goroutine of the program.
+    Goroutine(&'a GoroutineId),
+    /// A point that knows what the runtime goroutine knows.
+    Point(SyncPoint),
+}
+
 impl Knowers {
     fn only(g: &GoroutineId) -> Self {
         Knowers {
@@ -112,7 +124,23 @@ impl Knowers {
         }
     }
 
-    fn set_point(&mut self, p: SyncPoint, knows: bool) {
+    /// True when `w` knows.
+    pub(crate) fn knows(&self, w: Knower) -> bool {
+        match w {
+            Knower::Goroutine(g) => self.goroutine(g),
+            Knower::Point(p) => self.point(p),
+        }
+    }
+
+    /// Makes `w` know, or not.
+    pub(crate) fn set(&mut self, w: Knower, knows: bool) {
+        match w {
+            Knower::Goroutine(g) => self.set_goroutine(g, knows),
+            Knower::Point(p) => self.set_point(p, knows),
+        }
+    }
+
+    pub(crate) fn set_point(&mut self, p: SyncPoint, knows: bool) {
         match (self.points.binary_search(&p), knows) {
             (Err(i), true) => self.points.insert(i, p),
             (Ok(i), false) => {
@@ -164,6 +192,40 @@ pub struct KnowledgeState {
     /// sorted: Go's race detector sees one buffer address for all their
     /// slots.
     pub zero_size: Vec<ObjRef>,
+    /// The cancellable contexts, sorted ([`super::context_edges`]).
+    pub contexts: Vec<ContextRecord>,
+}
+
+/// What a cancellable context's `done` field (an `atomic.Value`) holds.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub enum DoneValue {
+    /// Nothing yet: no `Done()` call and no cancel.
+    Empty,
+    /// The channel the first `Done()` call made (a cancel closes it).
+    Made,
+    /// Go's shared `closedchan`, stored by a cancel that came before any
+    /// `Done()` call.
+    ClosedChan,
+}
+
+/// What Go's race detector sees of one cancellable context besides its
+/// points ([`super::context_edges`]).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub struct ContextRecord {
+    /// The context.
+    pub ctx: ObjRef,
+    /// What its `done` holds.
+    pub done: DoneValue,
+    /// A `WithTimeout` context (Go's `timerCtx`, whose cancel locks its
+    /// mutex once more to stop the timer).
+    pub timer: bool,
+    /// Its cancel function removes it from its parent (all but a
+    /// `WithTimeout` whose deadline had passed when it was made).
+    pub cancel_removes: bool,
 }
 
 /// A race an access makes with an earlier one.
@@ -176,7 +238,8 @@ pub struct PastRace {
 }
 
 impl KnowledgeState {
-    fn each_knowers(&mut self, mut f: impl FnMut(&mut Knowers)) {
+    /// Calls `f` on who knows of each access recorded.
+    pub(crate) fn each_knowers(&mut self, mut f: impl FnMut(&mut Knowers)) {
         for h in &mut self.histories {
             if let Some(w) = &mut h.write {
                 f(&mut w.knowers);
@@ -194,6 +257,46 @@ impl KnowledgeState {
                 k.set_goroutine(g, true)
             }
         });
+    }
+
+    /// `acquire` by any knower: `w` learns what `p` knows.
+    pub(crate) fn acquire_by(&mut self, w: Knower, p: SyncPoint) {
+        self.each_knowers(|k| {
+            if k.point(p) {
+                k.set(w, true)
+            }
+        });
+    }
+
+    /// `release` by any knower: `p` knows exactly what `w` knows.
+    pub(crate) fn release_by(&mut self, w: Knower, p: SyncPoint) {
+        self.each_knowers(|k| {
+            let knows = k.knows(w);
+            k.set_point(p, knows)
+        });
+    }
+
+    /// The record of cancellable context `ctx`, if it is one.
+    pub fn context(&self, ctx: ObjRef) -> Option<&ContextRecord> {
+        self.contexts
+            .binary_search_by_key(&ctx, |c| c.ctx)
+            .ok()
+            .map(|i| &self.contexts[i])
+    }
+
+    /// Sets what context `ctx`'s `done` holds, if it is cancellable.
+    pub(crate) fn set_done(&mut self, ctx: ObjRef, done: DoneValue) {
+        if let Ok(i) = self.contexts.binary_search_by_key(&ctx, |c| c.ctx) {
+            self.contexts[i].done = done;
+        }
+    }
+
+    /// Records a new cancellable context.
+    pub(crate) fn add_context(&mut self, record: ContextRecord) {
+        match self.contexts.binary_search_by_key(&record.ctx, |c| c.ctx) {
+            Ok(i) => self.contexts[i] = record,
+            Err(i) => self.contexts.insert(i, record),
+        }
     }
 
     /// Go's `racerelease` (tsan's `ReleaseStore`): `p` knows exactly what
@@ -441,6 +544,12 @@ impl KnowledgeState {
         self.received.sort();
         self.zero_size = self.zero_size.iter().filter_map(|&c| new(c)).collect();
         self.zero_size.sort();
+        self.contexts = self
+            .contexts
+            .iter()
+            .filter_map(|c| new(c.ctx).map(|ctx| ContextRecord { ctx, ..*c }))
+            .collect();
+        self.contexts.sort();
     }
 
     /// True when some goroutine is named (renaming may change it).
@@ -466,9 +575,9 @@ impl KnowledgeState {
 /// True when `prog`'s states keep happens-before knowledge: it can race
 /// on memory or on a channel's close, it has an operation that may observe without synchronising
 /// (`semantics::unsynced`), and every operation it has gives edges this
-/// module knows (contexts, `context.AfterFunc`, `sync.Map` and errgroups
-/// are not modelled: their races stay undecided, and the verdict says
-/// so).
+/// module knows (`context.AfterFunc`, `sync.Map` and errgroups are not
+/// modelled, nor a context's `Done()` called outside a receive or select:
+/// their races stay undecided, and the verdict says so).
 pub(crate) fn tracked(prog: &Program) -> bool {
     // (A close beside a send may race too.)
     let (mut close, mut send) = (false, false);
@@ -486,13 +595,12 @@ pub(crate) fn tracked(prog: &Program) -> bool {
         return false;
     }
     let known_globals = prog.globals.iter().all(|g| match g.kind {
+        ObjectKind::Group | ObjectKind::SyncMap | ObjectKind::StopFunc | ObjectKind::Knowledge => {
+            false
+        }
         ObjectKind::Context
         | ObjectKind::CancelFunc
-        | ObjectKind::Group
-        | ObjectKind::SyncMap
-        | ObjectKind::StopFunc
-        | ObjectKind::Knowledge => false,
-        ObjectKind::Timer
+        | ObjectKind::Timer
         | ObjectKind::Once
         | ObjectKind::Chan
         | ObjectKind::Mutex
@@ -530,10 +638,10 @@ pub(crate) fn tracked(prog: &Program) -> bool {
                     | NewObject::Slice { .. }
                     | NewObject::Closure { .. }
                     | NewObject::Once
-                    | NewObject::Timer { .. } => true,
-                    NewObject::Background
-                    | NewObject::WithCancel { .. }
-                    | NewObject::Group { .. } => false,
+                    | NewObject::Timer { .. }
+                    | NewObject::Background
+                    | NewObject::WithCancel { .. } => true,
+                    NewObject::Group { .. } => false,
                 },
                 false,
             ),
@@ -572,15 +680,36 @@ pub(crate) fn tracked(prog: &Program) -> bool {
             | Op::CompareAndSwap { .. }
             | Op::OnceEnter { .. }
             | Op::OnceExit { .. }
-            | Op::AwaitCallback { .. } => (true, false),
-            Op::Cancel { .. } | Op::CtxErr { .. } | Op::SyncMap { .. } => (false, false),
+            | Op::AwaitCallback { .. }
+            | Op::Cancel { .. }
+            | Op::CtxErr { .. } => (true, false),
+            Op::SyncMap { .. } => (false, false),
         };
-        if !known {
+        if !known || !done_called_on_entry_only(&instr.op) {
             return false;
         }
         observes |= observation;
     }
     known_globals && observes
+}
+
+/// True when every `ctx.Done()` of `op` is the channel of a receive or of
+/// a select's arm, where Go calls it as the goroutine enters the
+/// operation (`semantics::context_edges` makes the call's edges there).
+fn done_called_on_entry_only(op: &Op) -> bool {
+    let mut ok = true;
+    let on_entry = matches!(op, Op::Recv { .. } | Op::Select { .. });
+    weft_models::ops::expressions(op, |e, role| {
+        let mut stack: Vec<&Expr> = match (e, on_entry, role) {
+            (Expr::DoneOf(x), true, Role::Object(_)) => vec![&**x],
+            _ => vec![e],
+        };
+        while let Some(e) = stack.pop() {
+            ok &= !matches!(e, Expr::DoneOf(_));
+            stack.extend(e.operands().into_iter().flatten());
+        }
+    });
+    ok
 }
 
 /// True when `e` names a global of kind `kind`.
@@ -605,7 +734,7 @@ pub(crate) fn of<'s>(prog: &Program, state: &'s State) -> Option<&'s KnowledgeSt
     }
 }
 
-fn of_mut<'s>(prog: &Program, state: &'s mut State) -> Option<&'s mut KnowledgeState> {
+pub(crate) fn of_mut<'s>(prog: &Program, state: &'s mut State) -> Option<&'s mut KnowledgeState> {
     let r = handle(prog, state)?;
     match state.objects_mut().get_mut(r.index()) {
         Some(Object::Knowledge(k)) => Some(k),
@@ -646,7 +775,7 @@ pub(crate) fn zero_size(ex: &mut Exec, ch: ObjRef) {
 
 /// Applies `f` to the knowledge of the state being stepped, if it keeps
 /// one.
-fn learn(ex: &mut Exec, f: impl FnOnce(&mut KnowledgeState)) {
+pub(crate) fn learn(ex: &mut Exec, f: impl FnOnce(&mut KnowledgeState)) {
     if let Some(k) = of_mut(ex.prog, &mut ex.state) {
         f(k)
     }

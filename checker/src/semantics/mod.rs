@@ -20,6 +20,7 @@ pub mod callback;
 pub(crate) mod channel;
 pub mod cond;
 pub mod context;
+pub(crate) mod context_edges;
 pub mod coverage;
 pub(crate) mod dead;
 pub mod enabled;
@@ -297,6 +298,7 @@ pub(crate) fn initial_state_within(
     };
     exec::create_globals(&mut ex)?;
     happens::start(prog, &mut ex.state);
+    context_edges::start(prog, &mut ex.state);
     let main = prog.func(prog.main);
     ex.state.insert_goroutine(Goroutine::new(
         GoroutineId::main(),
@@ -350,6 +352,7 @@ pub(crate) fn step_within(
         observed: None,
     };
     let before = state.goroutines.len();
+    context_edges::before_step(prog, &mut ex.state, t);
     happens::record_access(prog, &mut ex.state, t);
     let result = exec::execute(&mut ex, t);
     if let Err(failure) = result {
