@@ -210,12 +210,12 @@ impl Importer<'_> {
                     let Some(name) = into!(0, Kind::Chan { elem }) else {
                         return Err(self.unsupported(stmt, "a channel made and dropped"));
                     };
-                    // (`chan struct{}`: Go's race detector sees one buffer
-                    // address for all its slots, and weft follows it.)
-                    let empty = ty.child_by_field_name("value").is_some_and(|v| {
-                        let t = self.text(v).chars().filter(|c| !c.is_whitespace());
-                        t.eq("struct{}".chars())
-                    });
+                    // (`chan struct{}`, or of a struct type with no
+                    // memory: Go's race detector sees one buffer address
+                    // for all its slots, and weft follows it.)
+                    let empty = ty
+                        .child_by_field_name("value")
+                        .is_some_and(|v| self.zero_size(self.text(v)));
                     let elem_arg = if empty {
                         format!(", {}", q("struct{}"))
                     } else {

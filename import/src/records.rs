@@ -109,6 +109,29 @@ impl Importer<'_> {
         Elem::of(self.kind_of(result))
     }
 
+    /// True when values of type `tys` take no memory: `struct{}`, or a
+    /// struct type of the file whose fields all take none (through named
+    /// types: `type token struct{}`). Go's race detector sees one buffer
+    /// address for a channel of them.
+    pub fn zero_size(&self, tys: &str) -> bool {
+        let mut stack = vec![tys.to_string()];
+        // Each struct is opened once: a struct holding itself is not Go.
+        let mut opened = std::collections::HashSet::new();
+        while let Some(t) = stack.pop() {
+            let t: String = self.underlying(&t).split_whitespace().collect();
+            if t == "struct{}" {
+                continue;
+            }
+            let Some(s) = self.pkg.structs.iter().find(|s| s.name == t) else {
+                return false;
+            };
+            if opened.insert(t) {
+                stack.extend(s.fields.iter().map(|(_, fty, _)| fty.clone()));
+            }
+        }
+        true
+    }
+
     /// A type's text with the file's named non-struct types replaced by
     /// their underlying types (`Job` → `int`, `*Job` → `*int`).
     pub fn underlying(&self, tys: &str) -> String {
@@ -599,6 +622,11 @@ impl Importer<'_> {
         let Some((ty, fields, value)) = self.record_lit(n)? else {
             return Ok(None);
         };
+        // A struct with no memory (`token{}` of `type token struct{}`)
+        // carries nothing: a value like `struct{}{}`.
+        if self.zero_size(self.struct_name(ty)) {
+            return Ok(None);
+        }
         if value {
             return Err(self.copy_error(n, ty, "a struct literal used as a value"));
         }

@@ -1187,3 +1187,20 @@ fn a_channel_of_empty_structs_keeps_its_element_type() {
         i.text
     );
 }
+
+#[test]
+fn a_channel_of_a_named_empty_struct_is_one_of_empty_structs() {
+    // `type token struct{}` (and a struct of empty structs) takes no
+    // memory either, and its literal is a value like `struct{}{}`; a
+    // pointer does take memory.
+    let i = one(
+        "package main\ntype token struct{}\ntype pair struct {\n\ta token\n\tb struct{}\n}\ntype full struct{ n int }\nfunc main() {\n\tsem := make(chan token, 2)\n\tps := make(chan pair, 1)\n\tfs := make(chan *full, 1)\n\tsem <- token{}\n\tps <- pair{}\n\tfs <- &full{}\n}\n",
+    );
+    assert!(
+        i.text.contains("Chan(\"sem\", 2, \"struct{}\"),")
+            && i.text.contains("Chan(\"ps\", 1, \"struct{}\"),")
+            && !i.text.contains("Chan(\"fs\", 1, \"struct{}\"),"),
+        "{}",
+        i.text
+    );
+}
