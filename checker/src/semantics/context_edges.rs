@@ -399,6 +399,26 @@ mod tests {
         GoroutineId(path.iter().copied().collect())
     }
 
+    /// Knowledge of a write of `X` by `writer`, with cancellable contexts
+    /// `ctxs` whose `done` holds `done`.
+    fn written_by(writer: &GoroutineId, ctxs: &[ObjRef], done: DoneValue) -> KnowledgeState {
+        let mut k = KnowledgeState::default();
+        for &ctx in ctxs {
+            k.add_context(ContextRecord {
+                ctx,
+                done,
+                timer: false,
+                cancel_removes: true,
+            });
+        }
+        let site = Site {
+            func: FuncId(0),
+            pc: Pc(1),
+        };
+        k.access(writer, site, X, true, false);
+        k
+    }
+
     fn knows(k: &KnowledgeState, p: SyncPoint) -> bool {
         k.histories[0]
             .write
@@ -409,21 +429,8 @@ mod tests {
     #[test]
     fn a_cancel_closes_each_child_with_what_its_own_branch_taught_the_canceller() {
         let (writer, canceller) = (g(&[0]), g(&[1]));
-        let mut k = KnowledgeState::default();
-        for ctx in [PARENT, A, B] {
-            k.add_context(ContextRecord {
-                ctx,
-                done: DoneValue::Made,
-                timer: false,
-                cancel_removes: true,
-            });
-        }
-        let site = Site {
-            func: FuncId(0),
-            pc: Pc(1),
-        };
+        let mut k = written_by(&writer, &[PARENT, A, B], DoneValue::Made);
         // The writer's `a.Err()` after its write.
-        k.access(&writer, site, X, true, false);
         lock_unlock(&mut k, Knower::Goroutine(&writer), A);
         assert!(knows(&k, point(A, MU)));
         let node = |ctx, done_chan, parent| Node {
@@ -457,18 +464,7 @@ mod tests {
     #[test]
     fn the_first_done_call_makes_the_channel_under_the_mutex_and_later_calls_load_it() {
         let (first, later) = (g(&[0]), g(&[1]));
-        let mut k = KnowledgeState::default();
-        k.add_context(ContextRecord {
-            ctx: A,
-            done: DoneValue::Empty,
-            timer: false,
-            cancel_removes: true,
-        });
-        let site = Site {
-            func: FuncId(0),
-            pc: Pc(1),
-        };
-        k.access(&first, site, X, true, false);
+        let mut k = written_by(&first, &[A], DoneValue::Empty);
         assert_eq!(
             done_call(&mut k, Knower::Goroutine(&first), A),
             Some(DoneValue::Made)
