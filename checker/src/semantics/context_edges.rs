@@ -215,6 +215,8 @@ pub(crate) fn before_step(prog: &Program, state: &mut State, t: &Transition) {
         match &prog.instr(site.func, site.pc).op {
             Op::Recv { chan, .. } => call(chan),
             Op::Select { arms, .. } => arms.iter().for_each(|a| call(&a.chan)),
+            // No other operation of a program that keeps knowledge calls
+            // `Done()` (`happens::tracked`): nothing to decide per case.
             _ => {}
         }
     }
