@@ -23,10 +23,12 @@
 //! A cancel cascades to the children in the order of a Go map, which
 //! differs between runs. Each child's channel is closed (or `closedchan`
 //! stored) with what the canceller knew after locking that child's
-//! ancestors and the child itself, not what it learned from siblings
-//! cancelled before: that is the run where the child comes first, so no
-//! race of any order is hidden. Each mutex is released with everything
-//! the canceller learned below it, which is the same in every order.
+//! ancestors and the child itself, and each mutex released with that and
+//! what it learned in the context's own subtree: nothing from siblings
+//! cancelled before. For any one access this is exactly what the run
+//! that visits last the branch where the canceller learned of it gives:
+//! every race weft finds this way is one of a run Go can take, and no
+//! order's race is lost.
 //!
 //! The `Done()` calls a select or receive makes happen when weft takes
 //! the step, which is the run where the goroutine reaches the select
