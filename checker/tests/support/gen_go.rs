@@ -575,28 +575,57 @@ fn protocol(
             );
         }
         // A send that gives up when a context is cancelled, a receiver
-        // that may not come, and a cancel.
+        // that may not come, and a cancel. Half the time the canceller
+        // also writes a variable, before the cancel (ordered by the
+        // close, and by `Err()`'s lock of the context's mutex) or after
+        // it (a race), read where the cancel was seen.
         13 => {
             let c = format!("c{i}");
             let ctx = format!("ctx{i}");
             let cancel = format!("cancel{i}");
+            let d = format!("d{i}");
             parts.imports.insert("context");
             parts.decls.push(format!("{c} := make(chan int)"));
             parts.decls.push(format!(
                 "{ctx}, {cancel} := context.WithCancel(context.Background())"
             ));
             let (p, q) = two(rng, goroutines);
+            let shared = rng.chance(50);
+            let check = format!("if {d} != 1 {{\n\tpanic(\"{d} not written\")\n}}");
+            let on_done = if shared {
+                parts.decls.push(format!("{d} := 0"));
+                format!(
+                    "\n{}",
+                    check.replace('\n', "\n\t").replacen("if", "\tif", 1)
+                )
+            } else {
+                String::new()
+            };
             frag(
                 parts,
                 p,
                 &[format!(
-                    "select {{\ncase {c} <- 1:\ncase <-{ctx}.Done():\n}}"
+                    "select {{\ncase {c} <- 1:\ncase <-{ctx}.Done():{on_done}\n}}"
                 )],
             );
+            if shared && rng.chance(50) {
+                let nested = check.replace('\n', "\n\t");
+                frag(
+                    parts,
+                    p,
+                    &[format!("if {ctx}.Err() != nil {{\n\t{nested}\n}}")],
+                );
+            }
             if rng.chance(50) {
                 frag(parts, q, &[format!("<-{c}")]);
             }
-            frag(parts, rng.below(goroutines + 1), &[format!("{cancel}()")]);
+            let canceller = rng.below(goroutines + 1);
+            let stmts = match (shared, rng.chance(70)) {
+                (false, _) => vec![format!("{cancel}()")],
+                (true, true) => vec![format!("{d} = 1"), format!("{cancel}()")],
+                (true, false) => vec![format!("{cancel}()"), format!("{d} = 1")],
+            };
+            frag(parts, canceller, &stmts);
         }
         // A condition variable: a waiter loops (or, the pitfall, checks
         // once) until a flag is set; a signaller sets it, now and then
