@@ -169,6 +169,47 @@ fn a_waitgroup_add_and_wait_race_says_why() {
 }
 
 #[test]
+fn a_waitgroup_race_with_its_add_in_the_past_says_why() {
+    // The race is found with main blocked in Wait: w#1's racing Add is
+    // behind it, so its end cell says where it stands, not `races`.
+    let r = report("waitgroup-add-seen-by-len");
+    let b = &r.bugs[0];
+    assert_eq!(b.goroutine.as_deref(), Some("w#1"));
+    assert_eq!(
+        b.explanation,
+        [
+            "w#1's Add on WaitGroup `wg` at 12:15 raised its counter from zero, and main's Wait \
+             on it at 9:27 blocks as its first waiter; no happens-before edge orders the two (an \
+             operation that sees another goroutine's progress without synchronising gives none)",
+            "Go's race detector counts an Add from zero as a read of the WaitGroup's semaphore \
+             and the first waiter's registration in Wait as a write of it, and reports the two: \
+             an Add from zero must happen before the Wait that waits for what it counts",
+        ]
+    );
+    assert_eq!(end_words(&r), [["✗ blocked", "runnable"]]);
+}
+
+#[test]
+fn a_waitgroup_reused_after_an_unordered_wait_says_why() {
+    let r = report("waitgroup-reuse-seen-by-len");
+    let b = &r.bugs[0];
+    assert_eq!(
+        b.explanation,
+        [
+            "waiter#1's Wait on WaitGroup `wg` at 14:20 blocked as its first waiter, and main \
+             calls Add on it at 11:30 while its counter is 0; no happens-before edge orders the \
+             two (an operation that sees another goroutine's progress without synchronising \
+             gives none)",
+            "Go's race detector counts an Add from zero as a read of the WaitGroup's semaphore \
+             and the first waiter's registration in Wait as a write of it, and reports the two: \
+             a WaitGroup may count again only after every Wait on it has returned and the Add is \
+             ordered after them (by a channel, a lock, or the same goroutine)",
+        ]
+    );
+    assert_eq!(end_words(&r), [["✗ races", "exited", "exited"]]);
+}
+
+#[test]
 fn a_reused_waitgroup_says_which_done_released_the_wait_and_which_add_came_first() {
     let r = report("waitgroup-reused");
     let b = r

@@ -419,6 +419,19 @@ impl WaitGroupStep {
     }
 }
 
+/// An access of a WaitGroup's semaphore as Go's race detector makes it,
+/// for an explanation: an `Add` from zero reads it, the first waiter's
+/// registration in `Wait` writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SemaphoreUse {
+    /// The goroutine.
+    pub goroutine: String,
+    /// Where.
+    pub at: (u32, u32),
+    /// True for an `Add` from zero, false for a `Wait`.
+    pub adds: bool,
+}
+
 /// Why a bug happens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Explanation {
@@ -486,6 +499,18 @@ pub enum Explanation {
         waiter: String,
         /// Where.
         wait_at: (u32, u32),
+    },
+    /// An `Add` from zero and a `Wait` that blocks as the first waiter, or
+    /// two such `Wait`s, on one WaitGroup, unordered, the first made
+    /// earlier in the schedule.
+    PastWaitGroupRace {
+        /// The WaitGroup.
+        waitgroup: String,
+        /// The access made earlier in the schedule.
+        earlier: SemaphoreUse,
+        /// The access about to happen (or, for a blocked `Wait`, made as
+        /// it blocked).
+        later: SemaphoreUse,
     },
     /// A `Wait` released when its WaitGroup's counter reached zero woke to
     /// find the counter raised again by an `Add` from zero: Go's `Wait`
@@ -650,6 +675,40 @@ impl Explanation {
                     "if {waiter}'s Wait runs first, it returns at once, before the work the Add counts is done: an Add from zero must happen before the Wait"
                 ),
             ],
+            Explanation::PastWaitGroupRace {
+                waitgroup,
+                earlier: e,
+                later: l,
+            } => {
+                let unordered = "no happens-before edge orders the two (an operation that sees another goroutine's progress without synchronising gives none)";
+                let (first, rule) = match (e.adds, l.adds) {
+                    (true, _) => (
+                        format!(
+                            "{}'s Add on {waitgroup} at {}:{} raised its counter from zero, and {}'s Wait on it at {}:{} blocks as its first waiter; {unordered}",
+                            e.goroutine, e.at.0, e.at.1, l.goroutine, l.at.0, l.at.1
+                        ),
+                        "an Add from zero must happen before the Wait that waits for what it counts",
+                    ),
+                    (false, true) => (
+                        format!(
+                            "{}'s Wait on {waitgroup} at {}:{} blocked as its first waiter, and {} calls Add on it at {}:{} while its counter is 0; {unordered}",
+                            e.goroutine, e.at.0, e.at.1, l.goroutine, l.at.0, l.at.1
+                        ),
+                        "a WaitGroup may count again only after every Wait on it has returned and the Add is ordered after them (by a channel, a lock, or the same goroutine)",
+                    ),
+                    (false, false) => (
+                        format!(
+                            "{}'s Wait on {waitgroup} at {}:{} blocked as its first waiter, and {}'s Wait on it at {}:{} blocks as the first waiter of a later round; {unordered}",
+                            e.goroutine, e.at.0, e.at.1, l.goroutine, l.at.0, l.at.1
+                        ),
+                        "a WaitGroup may count again only after every Wait on it has returned and the next round is ordered after them (by a channel, a lock, or the same goroutine)",
+                    ),
+                };
+                vec![
+                    first,
+                    format!("Go's race detector counts an Add from zero as a read of the WaitGroup's semaphore and the first waiter's registration in Wait as a write of it, and reports the two: {rule}"),
+                ]
+            }
             Explanation::WaitGroupReused {
                 waitgroup,
                 waiter,

@@ -6,7 +6,7 @@
 use weft_models::ir::{Const, Expr, Op};
 use weft_models::syntax::BugKind;
 use weft_reports::view::Action;
-use weft_reports::words::{self, Explanation, RaceSide, Touch, WaitGroupStep};
+use weft_reports::words::{self, Explanation, RaceSide, SemaphoreUse, Touch, WaitGroupStep};
 
 use crate::counterexample::identity::{ObjId, Objects};
 use crate::counterexample::locate::Locator;
@@ -224,6 +224,49 @@ fn waitgroup_race(
     })
 }
 
+/// A race on a WaitGroup's semaphore with one access in the schedule's
+/// past (`semantics::happens`): the goroutine of the other stands at its
+/// `Add` from zero or its first waiter's `Wait` at the end.
+fn past_waitgroup_race(loc: &Locator, trace: &Trace, bug: &Bug) -> Option<Explanation> {
+    if bug.message != race::ADD_FROM_ZERO_RACE && bug.message != race::TWO_FIRST_WAITERS_RACE {
+        return None;
+    }
+    let [a, b] = bug.involved.as_slice() else {
+        return None;
+    };
+    let last = &trace.last;
+    let standing = |inv: &Involved| {
+        let g = last.goroutines.get(last.position(&inv.goroutine)?)?;
+        (g.site() == inv.site)
+            .then(|| waitgroup::semaphore_access(loc.prog, last, g))
+            .flatten()
+    };
+    let (now, past, (wg, _)) = match (standing(a), standing(b)) {
+        (_, Some(access)) => (b, a, access),
+        (Some(access), None) => (a, b, access),
+        (None, None) => return None,
+    };
+    let step = trace.steps.iter().rev().find(|s| {
+        s.actor
+            .as_ref()
+            .is_some_and(|x| x.site == past.site && x.goroutine != now.goroutine)
+    })?;
+    let adds = |site: Site| matches!(loc.prog.instr(site.func, site.pc).op, Op::WgAdd { .. });
+    Some(Explanation::PastWaitGroupRace {
+        waitgroup: object_name(loc, trace, trace.objects.id(wg)),
+        earlier: SemaphoreUse {
+            goroutine: trace.name(&step.actor.as_ref()?.goroutine),
+            at: loc.line_col(past.site),
+            adds: adds(past.site),
+        },
+        later: SemaphoreUse {
+            goroutine: trace.name(&now.goroutine),
+            at: loc.line_col(now.site),
+            adds: adds(now.site),
+        },
+    })
+}
+
 /// The `Wait` that crashed at the end of `trace` because its WaitGroup
 /// was reused before it woke: the step whose `Add` or `Done` brought the
 /// counter to zero after it registered (releasing it), and the `Add` from
@@ -413,6 +456,9 @@ pub(crate) fn explanation(
                 return None;
             };
             if let Some(e) = waitgroup_race(loc, trace, &a.goroutine, &b.goroutine) {
+                return Some(e);
+            }
+            if let Some(e) = past_waitgroup_race(loc, trace, bug) {
                 return Some(e);
             }
             if let Some(e) = close_race(loc, trace, wf, &a.goroutine, &b.goroutine) {

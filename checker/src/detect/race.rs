@@ -10,17 +10,18 @@
 //! edge (such as polling `len(ch)`): a program that has such an operation
 //! keeps happens-before knowledge in its states (`semantics::happens`), and
 //! an access its goroutine makes without knowing of an earlier conflicting
-//! one (on memory, or a send against a close) is a race too, with the
-//! earlier access in the schedule's past (checker/README.md).
+//! one (on memory, a send against a close, or a WaitGroup's semaphore) is
+//! a race too, with the earlier access in the schedule's past
+//! (checker/README.md).
 
 use std::collections::BTreeMap;
 
-use weft_models::ir::{CaseDir, Const, Expr, ObjectKind, Op, Program};
+use weft_models::ir::{Op, Program};
 use weft_models::syntax::BugKind;
 
 use super::{record, Bug, BugKey, Finding, Involved};
 use crate::semantics::eval::eval;
-use crate::semantics::footprint::{memory_access, plain_accesses};
+use crate::semantics::footprint::{memory_access, plain_accesses, sends_and_closes};
 use crate::semantics::waits::Release;
 use crate::semantics::{happens, waitgroup, wake, Transition};
 use crate::state::{Goroutine, Object, State};
@@ -46,60 +47,11 @@ pub struct Races {
 impl Races {
     /// The races `prog`'s instructions can make.
     pub fn possible(prog: &Program) -> Races {
-        let mut races = Races {
-            memory: false,
-            waitgroup: false,
-            channel: false,
-        };
-        let (mut close, mut send) = (false, false);
-        // WaitGroup `Add`s that may be positive and `Wait`s that may be a
-        // WaitGroup's, and whether one of them lies outside main's body.
-        let (mut add, mut wait, mut beyond_main) = (false, false, false);
-        let cond = |e: &Expr| matches!(e, Expr::Global(g) if prog.globals[g.index()].kind == ObjectKind::Cond);
-        let main_reused = prog.funcs.iter().flat_map(|f| &f.code).any(|i| {
-            matches!(&i.op, Op::Go { func, .. } | Op::Call { func, .. } if *func == prog.main)
-                || matches!(&i.op, Op::CallValue { candidates, .. } | Op::GoValue { candidates, .. } if candidates.contains(&prog.main))
-        });
-        for (f, func) in prog.funcs.iter().enumerate() {
-            let in_main = f == prog.main.index() && !main_reused;
-            for instr in &func.code {
-                let waitgroup = match &instr.op {
-                    Op::WgAdd { delta, .. } => {
-                        let positive = !matches!(delta, Expr::Const(Const::Int(d)) if *d < 0);
-                        add |= positive;
-                        positive
-                    }
-                    Op::Wait {
-                        target,
-                        cond: of_cond,
-                    } => {
-                        let of_waitgroup = !(*of_cond || cond(target));
-                        wait |= of_waitgroup;
-                        of_waitgroup
-                    }
-                    _ => false,
-                };
-                beyond_main |= waitgroup && !in_main;
-                close |= matches!(instr.op, Op::Close { .. });
-                send |= match &instr.op {
-                    Op::Send { .. } => true,
-                    Op::Select { arms, .. } => {
-                        arms.iter().any(|a| matches!(a.dir, CaseDir::Send { .. }))
-                    }
-                    _ => false,
-                };
-            }
+        Races {
+            memory: plain_accesses(prog),
+            waitgroup: waitgroup::may_race(prog),
+            channel: sends_and_closes(prog),
         }
-        races.memory = plain_accesses(prog);
-        races.waitgroup = add && wait && beyond_main;
-        races.channel = close && send;
-        races
-    }
-
-    /// True when the program may race on a WaitGroup (races
-    /// [`crate::semantics::happens`] does not decide).
-    pub fn on_waitgroups(&self) -> bool {
-        self.waitgroup
     }
 
     /// True when the program can make no race at all.
@@ -117,33 +69,97 @@ pub fn detect(
     path: impl Fn() -> Vec<Transition>,
     bugs: &mut BTreeMap<BugKey, Bug>,
 ) {
-    let live = || state.goroutines.iter().filter(|g| !g.spinning);
     if races.memory {
         memory_races(prog, state, &path, bugs);
     }
     if races.channel {
         close_races(prog, state, &path, bugs);
     }
-    if !races.waitgroup {
-        return;
+    if races.waitgroup {
+        waitgroup_races(prog, state, &path, bugs);
     }
-    // WaitGroup: an Add that raises the counter from zero, concurrent with a
-    // Wait (Go's race detector reports this as a race on the WaitGroup).
+}
+
+/// Records every race on a WaitGroup. Go's race detector reads a
+/// WaitGroup's semaphore at an `Add` that raises the counter from zero and
+/// writes it when a `Wait` registers as the first waiter: an `Add` from
+/// zero about to happen beside a `Wait` on the WaitGroup races (if the
+/// `Add` runs first, the `Wait` blocks and registers), and, where the
+/// states keep happens-before knowledge, so does an access of the
+/// semaphore about to happen that its goroutine makes without knowing of
+/// an earlier conflicting one.
+fn waitgroup_races(
+    prog: &Program,
+    state: &State,
+    path: &impl Fn() -> Vec<Transition>,
+    bugs: &mut BTreeMap<BugKey, Bug>,
+) {
+    let live = || state.goroutines.iter().filter(|g| !g.spinning);
     for g1 in live() {
         let Some(w) = waitgroup::pending_add_from_zero(prog, state, g1) else {
             continue;
         };
         for g2 in live() {
             if g2.id != g1.id && waitgroup::pending_wait(prog, state, g2) == Some(w) {
-                found(
-                    bugs,
-                    "data race: WaitGroup.Add from zero concurrent with Wait (Add must happen before Wait)",
-                    g1,
-                    g2,
-                    &path,
-                );
+                record(bugs, waitgroup_race(standing(g1), standing(g2), true), path);
             }
         }
+    }
+    let Some(known) = happens::of(prog, state) else {
+        return;
+    };
+    for g in live() {
+        let Some((w, registers)) = waitgroup::semaphore_access(prog, state, g) else {
+            continue;
+        };
+        for past in known.races(&g.id, w, registers, false) {
+            let earlier = Involved {
+                goroutine: past.earlier.by.clone().unwrap_or_else(|| g.id.clone()),
+                site: past.earlier.site,
+            };
+            let finding = match (registers, past.earlier_wrote) {
+                (false, _) => waitgroup_race(standing(g), earlier, true),
+                (true, false) => waitgroup_race(earlier, standing(g), true),
+                (true, true) => waitgroup_race(earlier, standing(g), false),
+            };
+            record(bugs, finding, path);
+        }
+    }
+}
+
+/// Go's words for an `Add` from zero unordered with a `Wait`'s
+/// registration.
+pub(crate) const ADD_FROM_ZERO_RACE: &str =
+    "data race: WaitGroup.Add from zero concurrent with Wait (Add must happen before Wait)";
+
+/// Go's words for two first waiters' registrations, unordered.
+pub(crate) const TWO_FIRST_WAITERS_RACE: &str =
+    "data race: two Waits on a WaitGroup, each registering as its first waiter, unordered (a Wait must return before the WaitGroup is reused)";
+
+/// The finding of a race on WaitGroup's semaphore between `a` and `b`:
+/// an `Add` from zero (`a`, when `adds`) and a `Wait`, at the `Add`, or
+/// two `Wait`s, at the first in program order; however it was found.
+fn waitgroup_race(a: Involved, b: Involved, adds: bool) -> Finding {
+    let (first, second) = if !adds && b.site < a.site {
+        (b, a)
+    } else {
+        (a, b)
+    };
+    let mut sites = vec![first.site, second.site];
+    sites.sort();
+    let message = if adds {
+        ADD_FROM_ZERO_RACE
+    } else {
+        TWO_FIRST_WAITERS_RACE
+    };
+    Finding {
+        key: BugKey {
+            kind: BugKind::Race,
+            sites,
+        },
+        message: message.to_string(),
+        site: first.site,
+        involved: vec![first, second],
     }
 }
 
@@ -347,31 +363,6 @@ fn close_race(sender: Involved, closer: Involved) -> Finding {
         site: sender.site,
         involved: vec![sender, closer],
     }
-}
-
-fn found(
-    bugs: &mut BTreeMap<BugKey, Bug>,
-    message: &str,
-    g1: &crate::state::Goroutine,
-    g2: &crate::state::Goroutine,
-    path: &impl Fn() -> Vec<Transition>,
-) {
-    let (a, b) = (standing(g1), standing(g2));
-    let mut sites = vec![a.site, b.site];
-    sites.sort();
-    record(
-        bugs,
-        Finding {
-            key: BugKey {
-                kind: BugKind::Race,
-                sites,
-            },
-            message: message.to_string(),
-            site: a.site,
-            involved: vec![a, b],
-        },
-        path,
-    );
 }
 
 #[cfg(test)]

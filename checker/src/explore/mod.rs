@@ -217,11 +217,10 @@ pub fn explore_within(
         }
     }
     // A program that can make no race has none an observation could hide;
-    // one whose states keep happens-before knowledge decides its races on
-    // memory and channels (`semantics::happens`), and so all of them when
-    // it cannot race on a WaitGroup.
+    // one whose states keep happens-before knowledge decides its races
+    // (`semantics::happens`).
     let races = crate::detect::race::Races::possible(prog);
-    if races.none() || (crate::semantics::happens::tracked(prog) && !races.on_waitgroups()) {
+    if races.none() || crate::semantics::happens::tracked(prog) {
         outcome.unsynced.clear();
     }
     // (The leaks certain in one state share its path: each path is

@@ -223,7 +223,13 @@ impl Filler<'_> {
                 if role == Role::Blocked && !blocked {
                     return None;
                 }
-                let l = self.loc.site(self.trace.last.goroutines[p].site(), None);
+                // A racing access made earlier in the schedule
+                // (`semantics::happens`) is not its goroutine's pending one.
+                let site = self.trace.last.goroutines[p].site();
+                if role == Role::Races && site != inv.site {
+                    return None;
+                }
+                let l = self.loc.site(site, None);
                 Some(PendingView {
                     lane: self.lane(&inv.goroutine),
                     goroutine: self.name(&inv.goroutine),

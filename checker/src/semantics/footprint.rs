@@ -172,6 +172,23 @@ pub(crate) fn plain_accesses(prog: &Program) -> bool {
     plain
 }
 
+/// True when `prog` closes channels and sends on channels (a send, or a
+/// select's send case): a send may race with a close.
+pub(crate) fn sends_and_closes(prog: &Program) -> bool {
+    let (mut close, mut send) = (false, false);
+    for op in prog.funcs.iter().flat_map(|f| &f.code).map(|i| &i.op) {
+        close |= matches!(op, Op::Close { .. });
+        send |= match op {
+            Op::Send { .. } => true,
+            Op::Select { arms, .. } => arms
+                .iter()
+                .any(|a| matches!(a.dir, weft_models::ir::CaseDir::Send { .. })),
+            _ => false,
+        };
+    }
+    close && send
+}
+
 /// The objects a timer or context deadline firing touches: the object and
 /// the channel it fires into (a timer's `C`, a context's `Done()`).
 pub(crate) fn fire_touches(state: &State, object: ObjRef) -> Touches {

@@ -194,6 +194,11 @@ pub struct KnowledgeState {
     pub zero_size: Vec<ObjRef>,
     /// The cancellable contexts, sorted ([`super::context_edges`]).
     pub contexts: Vec<ContextRecord>,
+    /// The program may race on a WaitGroup
+    /// ([`super::waitgroup::may_race`]): the accesses Go's race detector
+    /// makes to WaitGroups' semaphores are recorded, each under its
+    /// WaitGroup ([`super::waitgroup::semaphore_access`]).
+    pub wait_groups: bool,
 }
 
 /// What a cancellable context's `done` field (an `atomic.Value`) holds.
@@ -579,19 +584,12 @@ impl KnowledgeState {
 /// modelled, nor a context's `Done()` called outside a receive or select:
 /// their races stay undecided, and the verdict says so).
 pub(crate) fn tracked(prog: &Program) -> bool {
-    // (A close beside a send may race too.)
-    let (mut close, mut send) = (false, false);
-    for op in prog.funcs.iter().flat_map(|f| &f.code).map(|i| &i.op) {
-        close |= matches!(op, Op::Close { .. });
-        send |= match op {
-            Op::Send { .. } => true,
-            Op::Select { arms, .. } => arms
-                .iter()
-                .any(|a| matches!(a.dir, weft_models::ir::CaseDir::Send { .. })),
-            _ => false,
-        };
-    }
-    if !(super::footprint::plain_accesses(prog) || close && send) {
+    // (A close beside a send may race too, and an `Add` from zero with a
+    // `Wait`.)
+    if !(super::footprint::plain_accesses(prog)
+        || super::footprint::sends_and_closes(prog)
+        || super::waitgroup::may_race(prog))
+    {
         return false;
     }
     let known_globals = prog.globals.iter().all(|g| match g.kind {
@@ -746,7 +744,10 @@ pub(crate) fn of_mut<'s>(prog: &Program, state: &'s mut State) -> Option<&'s mut
 /// the program keeps one ([`tracked`]).
 pub(crate) fn start(prog: &Program, state: &mut State) {
     if tracked(prog) {
-        let mut k = KnowledgeState::default();
+        let mut k = KnowledgeState {
+            wait_groups: super::waitgroup::may_race(prog),
+            ..KnowledgeState::default()
+        };
         for (g, v) in prog.globals.iter().zip(&state.globals) {
             if let (
                 Some(NewObject::Chan {
@@ -786,7 +787,8 @@ type Recorded = (GoroutineId, Site, ObjRef, bool, bool);
 
 /// Records the memory access transition `t` is about to make (before it
 /// runs: its own edges, such as an atomic store's release, then include
-/// it), and its accesses of channels' closed state: Go's race detector
+/// it), its access of a WaitGroup's semaphore (when the program may race
+/// on one), and its accesses of channels' closed state: Go's race detector
 /// reads it at a send (`racereadpc` in `chansend`, and in `selectgo` for
 /// each send case it polls, in a random order: every send case may be
 /// polled before the one taken, or before the select blocks) and writes
@@ -795,6 +797,7 @@ pub(crate) fn record_access(prog: &Program, state: &mut State, t: &Transition) {
     if handle(prog, state).is_none() {
         return;
     }
+    let wait_groups = of(prog, state).is_some_and(|k| k.wait_groups);
     let (g, other) = match *t {
         Transition::Step { g, .. } => (g, None),
         Transition::Rendezvous {
@@ -819,6 +822,11 @@ pub(crate) fn record_access(prog: &Program, state: &mut State, t: &Transition) {
     }
     if let Some((object, write, atomic)) = memory {
         accesses.insert(0, (gr.id.clone(), gr.site(), object, write, atomic));
+    }
+    if let (true, Transition::Step { .. }) = (wait_groups, t) {
+        if let Some((w, write)) = super::waitgroup::semaphore_access(prog, state, gr) {
+            accesses.push((gr.id.clone(), gr.site(), w, write, false));
+        }
     }
     if let Some(k) = of_mut(prog, state) {
         for (id, site, object, write, atomic) in accesses {

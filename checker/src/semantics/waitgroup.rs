@@ -21,7 +21,7 @@
 //! (`Program::registering_every_wait`).
 
 use weft_models::ir::DonesAhead;
-use weft_models::ir::{Op, Pc, Program};
+use weft_models::ir::{Const, Expr, ObjectKind, Op, Pc, Program};
 
 use super::eval::{eval, int};
 use super::waits::{Blocked, Release, WaitNote, Waiting};
@@ -170,6 +170,76 @@ pub(crate) fn wait(ex: &mut Exec, wg: ObjRef, me: &GoroutineId, phase: u8) -> Re
     let at = st.waiters.binary_search(me).unwrap_or_else(|at| at);
     st.waiters.insert(at, me.clone());
     Ok(false)
+}
+
+/// True when `prog` may race on a WaitGroup: it has an `Add` that may
+/// raise the counter and a `Wait` that may be a WaitGroup's, not both in
+/// main's body only (main's own order puts its `Add`s and `Wait`s in
+/// sequence; main's body counts as main's only when no call or `go`
+/// statement runs it again).
+pub(crate) fn may_race(prog: &Program) -> bool {
+    let cond =
+        |e: &Expr| matches!(e, Expr::Global(g) if prog.globals[g.index()].kind == ObjectKind::Cond);
+    let main_reused = prog
+        .funcs
+        .iter()
+        .flat_map(|f| &f.code)
+        .any(|i| match &i.op {
+            Op::Go { func, .. } | Op::Call { func, .. } => *func == prog.main,
+            Op::CallValue { candidates, .. } | Op::GoValue { candidates, .. } => {
+                candidates.contains(&prog.main)
+            }
+            _ => false,
+        });
+    let (mut add, mut wait, mut beyond_main) = (false, false, false);
+    for (f, func) in prog.funcs.iter().enumerate() {
+        let in_main = f == prog.main.index() && !main_reused;
+        for instr in &func.code {
+            let on_waitgroup = match &instr.op {
+                Op::WgAdd { delta, .. } => {
+                    let positive = !matches!(delta, Expr::Const(Const::Int(d)) if *d < 0);
+                    add |= positive;
+                    positive
+                }
+                Op::Wait {
+                    target,
+                    cond: of_cond,
+                } => {
+                    let of_waitgroup = !(*of_cond || cond(target));
+                    wait |= of_waitgroup;
+                    of_waitgroup
+                }
+                _ => false,
+            };
+            beyond_main |= on_waitgroup && !in_main;
+        }
+    }
+    add && wait && beyond_main
+}
+
+/// The access Go's race detector makes to WaitGroup's semaphore (`semap`)
+/// when goroutine `g` takes its next step, if any: an `Add` that raises
+/// the counter from zero reads it; a `Wait` that blocks as the first
+/// waiter (none registered) writes it, when it registers. A blocked
+/// `Wait` whose registration is left out ([`registers`]) has not moved
+/// since it blocked, so it counts as about to register; any of several
+/// such `Wait`s may be the first in some run, as nothing orders their
+/// registrations but their arrival.
+pub(crate) fn semaphore_access(
+    prog: &Program,
+    state: &State,
+    g: &Goroutine,
+) -> Option<(ObjRef, bool)> {
+    let site = g.site();
+    match &prog.instr(site.func, site.pc).op {
+        Op::WgAdd { .. } => pending_add_from_zero(prog, state, g).map(|w| (w, false)),
+        Op::Wait { .. } if g.phase == 0 => {
+            let w = pending_wait(prog, state, g)?;
+            matches!(state.object(w), Object::WaitGroup(st) if st.counter != 0 && st.waiters.is_empty())
+                .then_some((w, true))
+        }
+        _ => None,
+    }
 }
 
 /// The WaitGroup goroutine `g` is about to `Add` a positive delta to while
