@@ -13,7 +13,8 @@
 //! panic, a mutex locked and not unlocked (or unlocked and not locked), an
 //! atomic counter (and a plain access to it), an `RWMutex` (and a write
 //! under its read lock), a `sync.Once`, a WaitGroup's `Add` inside the
-//! goroutine it counts, appends to a slice, workers started in a loop, a
+//! goroutine it counts (or its reuse once a `Wait` returned, learnt
+//! through `len` or a receive), appends to a slice, workers started in a loop, a
 //! send that gives up on a cancelled context, a condition variable, a
 //! worker looping over a `select` until done is closed, a counter type
 //! whose method locks (or not), a producer function started by name, a
@@ -494,7 +495,45 @@ fn protocol(
             }
         }
         // A goroutine with a WaitGroup of its own: `Add` before the `go`
-        // statement, or (the pitfall) inside the new goroutine.
+        // statement, or (the pitfall) inside the new goroutine. Or the
+        // WaitGroup is reused: a goroutine's `Wait` is released, and
+        // another goroutine adds again once it learns of that through a
+        // receive (ordered) or through `len` of a channel (a race on the
+        // WaitGroup's semaphore, when the `Wait` blocked).
+        10 if rng.chance(40) => {
+            let wg = format!("wg{i}");
+            let seen = format!("seen{i}");
+            parts.imports.insert("time");
+            parts.decls.push(format!("var {wg} sync.WaitGroup"));
+            parts.decls.push(format!("{seen} := make(chan int, 1)"));
+            parts.decls.push(format!("{wg}.Add(1)"));
+            let (p, q) = two(rng, goroutines);
+            let r = rng.below(goroutines + 1);
+            frag(
+                parts,
+                p,
+                &[format!("go func() {{\n\t{wg}.Wait()\n\t{seen} <- 1\n}}()")],
+            );
+            frag(
+                parts,
+                q,
+                &[
+                    "time.Sleep(time.Millisecond)".to_string(),
+                    format!("{wg}.Done()"),
+                ],
+            );
+            let again = format!("\t{wg}.Add(1)\n\t{wg}.Done()");
+            let observe = if rng.chance(50) {
+                format!("if len({seen}) > 0 {{\n{again}\n}}")
+            } else {
+                format!("select {{\ncase <-{seen}:\n{again}\ndefault:\n}}")
+            };
+            frag(
+                parts,
+                r,
+                &["time.Sleep(2 * time.Millisecond)".to_string(), observe],
+            );
+        }
         10 => {
             let wg = format!("wg{i}");
             let w = format!("w{i}");
