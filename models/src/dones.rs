@@ -72,11 +72,18 @@ pub fn is_done(op: &Op) -> bool {
 }
 
 /// The bounds of every instruction of function `f`, given each function's
-/// whole bound: the strongly connected components of its control flow, in
-/// reverse topological order, each the most of its successors plus its
-/// own `Done`s (a component with a cycle through a `Done` is unbounded).
-/// A `defer` adds its block's bound to its own (the block runs at the
-/// return, after the rest of the path).
+/// whole bound. Counted loops (`crate::counted_loops`) have their edges
+/// back to the header cut; the strongly connected components of what
+/// remains are bounded in reverse topological order, each the most of its
+/// successors plus its own `Done`s (a component with a cycle, a loop that
+/// is not counted, through a `Done` is unbounded), relative to the
+/// innermost counted loop: from an instruction to the end of the loop's
+/// current iteration or the loop's exit. A header's whole loop is its
+/// trip count times one iteration, plus the most of its exits. An
+/// instruction's bound is then its own to the iteration's end plus, for
+/// each loop around it from the inside out, the iterations that may still
+/// come and the loop's exit. A `defer` adds its block's bound to its own
+/// (the block runs at the return, after the rest of the path).
 fn function_bounds(funcs: &[Function], f: usize, whole: &[Option<u32>]) -> Vec<Option<u32>> {
     let code = &funcs[f].code;
     let len = code.len();
@@ -110,7 +117,15 @@ fn function_bounds(funcs: &[Function], f: usize, whole: &[Option<u32>]) -> Vec<O
             }
         });
     }
-    let mut bound: Vec<Option<u32>> = vec![None; len];
+    let nest = Nest::of(code, &mut next, &mut edges);
+    let add = |x: Option<u32>, y: Option<u32>| x.zip(y).and_then(|(x, y)| x.checked_add(y));
+    let most = |x: Option<u32>, y: Option<u32>| x.zip(y).map(|(x, y)| x.max(y));
+    // Each instruction's bound to the end of its innermost counted loop's
+    // iteration (or of the function), and each loop's whole bound from its
+    // header, relative to its parent.
+    let mut value: Vec<Option<u32>> = vec![None; len];
+    let mut whole_loop: Vec<Option<u32>> = vec![None; nest.loops.len()];
+    let mut exits: Vec<Option<u32>> = vec![None; nest.loops.len()];
     // The component each pc is in, set as its component comes (a scan of
     // the component was quadratic in a long loop's body).
     let mut comp_of: Vec<u32> = vec![u32::MAX; len];
@@ -123,34 +138,213 @@ fn function_bounds(funcs: &[Function], f: usize, whole: &[Option<u32>]) -> Vec<O
         }
         let cyclic = comp.len() > 1 || edges[comp[0] as usize].contains(&comp[0]);
         let inside = |p: u32| comp_of[p as usize] == c as u32;
-        let mut value: Option<u32> = Some(0);
+        // (A cycle that is not a counted loop lies inside one loop.)
+        let within = nest.innermost[comp[0] as usize];
+        let mut total: Option<u32> = Some(0);
+        if comp.iter().any(|&v| nest.innermost[v as usize] != within) {
+            total = None;
+        }
         let mut best_after: Option<u32> = Some(0);
         for &v in comp {
             let v = v as usize;
             let mut mine = own[v];
             for &d in &deferred[v] {
-                mine = mine
-                    .zip(if inside(d) { None } else { bound[d as usize] })
-                    .and_then(|(x, y)| x.checked_add(y));
+                // (A deferred block is in no loop: it ends at its
+                // `EndDefer`, and is bounded whole.)
+                let block = match nest.innermost[d as usize] {
+                    NONE if !inside(d) => value[d as usize],
+                    _ => None,
+                };
+                mine = add(mine, block);
             }
             if cyclic && mine != Some(0) {
-                value = None;
+                total = None;
             }
             if !cyclic {
-                value = mine;
+                total = mine;
             }
             for &s in &next[v] {
                 if !inside(s) {
-                    best_after = best_after.zip(bound[s as usize]).map(|(x, y)| x.max(y));
+                    best_after = most(best_after, nest.relative(s, within, &value, &whole_loop));
                 }
             }
         }
-        let total = value.zip(best_after).and_then(|(x, y)| x.checked_add(y));
+        let total = add(total, best_after);
         for &v in comp {
-            bound[v as usize] = total;
+            value[v as usize] = total;
+        }
+        let header = nest.header_of[comp[0] as usize];
+        if !cyclic && header != NONE {
+            let l = &nest.loops[header as usize];
+            let up = nest.parent[header as usize];
+            let mut out = Some(0);
+            for &t in &l.exits {
+                out = most(out, nest.relative(t, up, &value, &whole_loop));
+            }
+            exits[header as usize] = out;
+            let iterations = match l.trips {
+                0 => Some(0),
+                n => total.and_then(|x| x.checked_mul(n)),
+            };
+            whole_loop[header as usize] = add(iterations, out);
         }
     }
-    bound
+    // What may still come after each loop's current iteration: the
+    // iterations left (the current one has begun), its exit, and the same
+    // for the loops around it (parents come first).
+    let mut rest: Vec<Option<u32>> = vec![None; nest.loops.len()];
+    for (i, l) in nest.loops.iter().enumerate() {
+        let up = match nest.parent[i] {
+            NONE => Some(0),
+            p => rest[p as usize],
+        };
+        let left = value[l.header as usize].and_then(|x| x.checked_mul(l.trips.saturating_sub(1)));
+        rest[i] = add(add(left, exits[i]), up);
+    }
+    (0..len)
+        .map(|v| match nest.innermost[v] {
+            NONE => value[v],
+            i => add(value[v], rest[i as usize]),
+        })
+        .collect()
+}
+
+/// No loop: the function's top level.
+const NONE: u32 = u32::MAX;
+
+/// A function's counted loops that nest (one inside another, or apart)
+/// and sit in no other loop, and where each instruction stands in them.
+struct Nest {
+    /// The loops, each before the loops inside it.
+    loops: Vec<Nested>,
+    /// Each instruction's innermost loop ([`NONE`]: none).
+    innermost: Vec<u32>,
+    /// Each loop's parent ([`NONE`]: none).
+    parent: Vec<u32>,
+    /// The loop each instruction is the header of ([`NONE`]: none).
+    header_of: Vec<u32>,
+}
+
+/// A counted loop kept.
+struct Nested {
+    header: u32,
+    trips: u32,
+    /// The instructions outside it that its members go on to.
+    exits: Vec<u32>,
+}
+
+impl Nest {
+    /// The counted loops of `code` that nest and are in no cycle but
+    /// their own; their edges back to the header are cut from `next` and
+    /// `edges`. A loop whose header a cycle of what remains passes is
+    /// inside a loop that is not counted: it is dropped, its edges back
+    /// restored, until none is.
+    fn of(code: &[crate::ir::Instr], next: &mut [Vec<u32>], edges: &mut [Vec<u32>]) -> Nest {
+        let len = code.len();
+        let mut loops = crate::counted_loops::counted_loops(code, edges);
+        // Outer loops first (a loop holds more than any loop inside it).
+        loops.sort_by_key(|l| (std::cmp::Reverse(l.members.len()), l.header));
+        loop {
+            // Where each instruction stands; a loop that overlaps another
+            // without nesting is dropped.
+            let mut innermost = vec![NONE; len];
+            let mut parent = Vec::new();
+            let mut kept = Vec::new();
+            for l in &loops {
+                let p = innermost[l.header as usize];
+                if l.members.iter().any(|&m| innermost[m as usize] != p) {
+                    continue;
+                }
+                for &m in &l.members {
+                    innermost[m as usize] = kept.len() as u32;
+                }
+                parent.push(p);
+                kept.push(l.clone());
+            }
+            if kept.len() < loops.len() {
+                loops = kept;
+                continue;
+            }
+            let mut cut: Vec<Vec<u32>> = edges.to_vec();
+            for l in &loops {
+                for &latch in &l.latches {
+                    cut[latch as usize].retain(|&s| s != l.header);
+                }
+            }
+            let mut cyclic = vec![false; len];
+            for comp in crate::scc::components(len, |v| &cut[v as usize]).iter() {
+                let c = comp.len() > 1 || cut[comp[0] as usize].contains(&comp[0]);
+                for &v in comp {
+                    cyclic[v as usize] = c;
+                }
+            }
+            let before = loops.len();
+            loops.retain(|l| !cyclic[l.header as usize]);
+            if loops.len() < before {
+                continue;
+            }
+            let mut header_of = vec![NONE; len];
+            let mut nested = Vec::with_capacity(loops.len());
+            for (i, l) in loops.iter().enumerate() {
+                header_of[l.header as usize] = i as u32;
+                let member = |p: u32| l.members.binary_search(&p).is_ok();
+                let mut exits: Vec<u32> = l
+                    .members
+                    .iter()
+                    .flat_map(|&m| next[m as usize].iter().copied())
+                    .filter(|&s| !member(s))
+                    .collect();
+                exits.sort_unstable();
+                exits.dedup();
+                for &latch in &l.latches {
+                    next[latch as usize].retain(|&s| s != l.header);
+                }
+                nested.push(Nested {
+                    header: l.header,
+                    trips: l.trips,
+                    exits,
+                });
+            }
+            edges.clone_from_slice(&cut);
+            return Nest {
+                loops: nested,
+                innermost,
+                parent,
+                header_of,
+            };
+        }
+    }
+
+    /// The bound of instruction `s` relative to loop `within` (to the end
+    /// of its iteration), for an instruction of `within` going on to `s`:
+    /// its own if `s` is in `within` alone, its whole loop's if it is the
+    /// header of a loop inside, 0 if `s` is outside (the iteration ends).
+    fn relative(
+        &self,
+        s: u32,
+        within: u32,
+        value: &[Option<u32>],
+        whole_loop: &[Option<u32>],
+    ) -> Option<u32> {
+        let i = self.innermost[s as usize];
+        if i == within {
+            return value[s as usize];
+        }
+        let h = self.header_of[s as usize];
+        if h != NONE && self.parent[h as usize] == within {
+            return whole_loop[h as usize];
+        }
+        // Inside a loop within `within` but not at its header: a loop is
+        // entered only there, so this cannot be; unbounded, to be safe.
+        let mut up = i;
+        while up != NONE {
+            if up == within {
+                return None;
+            }
+            up = self.parent[up as usize];
+        }
+        (within != NONE).then_some(0)
+    }
 }
 
 #[cfg(test)]
@@ -294,9 +488,68 @@ mod tests {
     }
 
     #[test]
-    fn loops_and_adds_are_unbounded() {
+    fn counted_loops_multiply_their_body() {
         assert_eq!(
             bound(WG, r#"For("i", 0, 3, [Go(body: [Done("wg")])])"#),
+            Some(3)
+        );
+        // Nested, with a `Done` after, and a body that may leave early.
+        assert_eq!(
+            bound(
+                WG,
+                r#"For("i", 1, 3, [For("j", 0, 3, [Done("wg")]), Done("wg")]), Done("wg")"#
+            ),
+            Some(9)
+        );
+        assert_eq!(
+            bound(
+                WG,
+                r#"For("i", 0, 3, [If("x == 1", [Break]), Done("wg")]), Done("wg")"#
+            ),
+            Some(4)
+        );
+        // `i <= 2`, as the import writes it; an empty range.
+        assert_eq!(bound(WG, r#"For("i", 0, "2 + 1", [Done("wg")])"#), Some(3));
+        assert_eq!(
+            bound(WG, r#"For("i", 3, 1, [Done("wg")]), Done("wg")"#),
+            Some(1)
+        );
+        // A loop inside a counted loop, without a `Done`, costs nothing.
+        assert_eq!(
+            bound(WG, r#"For("i", 0, 2, [While("x == 1", []), Done("wg")])"#),
+            Some(2)
+        );
+        // Inside the loop, at the `Done`: this iteration's and two more.
+        let file = SourceFile::new(
+            "w.ron".to_string(),
+            format!(
+                "Scenario(name: \"w\", globals: [{WG}], main: [For(\"i\", 0, 3, [Set(\"x\", 1), Done(\"wg\")])])"
+            ),
+        );
+        let prog = crate::compile(&file, &[]).expect("compiles");
+        let code = &prog.funcs[prog.main.index()].code;
+        let done = code
+            .iter()
+            .position(|i| super::is_done(&i.op))
+            .expect("a Done");
+        assert_eq!(prog.dones_ahead.at(prog.main, Pc(done as u32)), Some(3));
+    }
+
+    #[test]
+    fn loops_that_are_not_counted_and_adds_are_unbounded() {
+        // Bounds that are not constants, a loop variable written in the
+        // body, a counted loop inside one that is not.
+        assert_eq!(bound(WG, r#"For("i", 0, "x", [Done("wg")])"#), None);
+        assert_eq!(
+            bound(WG, r#"For("i", 0, 3, [Set("i", "i - 1"), Done("wg")])"#),
+            None
+        );
+        assert_eq!(
+            bound(WG, r#"While("x == 0", [For("i", 0, 2, [Done("wg")])])"#),
+            None
+        );
+        assert_eq!(
+            bound(WG, r#"For("i", 0, 2, [While("x == 1", [Done("wg")])])"#),
             None
         );
         assert_eq!(bound(WG, r#"Add("wg", 1), Done("wg")"#), None);

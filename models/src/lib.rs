@@ -9,6 +9,7 @@
 //! `models/README.md` is the language reference.
 
 pub mod adds;
+mod counted_loops;
 pub mod decode;
 pub mod diagnostic;
 pub mod dones;
