@@ -169,17 +169,20 @@ fn lastzero_12_stores_few_states_off_its_runs() {
 /// never ends, so main's load is no part of its future (5,185 states,
 /// 5 % on none). Each value main receives, which it never reads (it only
 /// counts), forgotten at once (`semantics/dead.rs`): 4,197 states, 194 on
-/// none (5 %). The measure is at most 10 %.
+/// none (5 %). The closer's `Wait` registered while main's loop could
+/// still start workers; bounding the loop's `Done`s by the iterations its
+/// variable leaves (`weft_models::dones`), it does not: 4,166 states,
+/// still 194 on none. The measure is at most 10 %.
 #[test]
 fn the_fixed_gops_fan_out_stores_few_states_off_its_runs() {
     let o = run(&families::gops(5, 3, true), Reduction::Por);
     assert!(o.bugs.is_empty(), "the fix holds");
     assert_eq!(runs(&o), 7_799_526);
     let on = o.stats.states_on_complete_runs.expect("acyclic: counted");
-    assert_eq!(on, 4_003, "the same states on complete runs as before");
+    assert_eq!(on, 3_972, "4,003 with the closer's Wait registering");
     assert_eq!(
-        o.stats.states, 4_197,
-        "32,372 with wildcards, 5,696 with stable locals, 5,185 keeping dead values"
+        o.stats.states, 4_166,
+        "32,372 with wildcards, 5,696 with stable locals, 5,185 keeping dead values, 4,197 with the Wait registering"
     );
     assert!(
         (o.stats.states - on) * 10 <= o.stats.states,
@@ -190,8 +193,8 @@ fn the_fixed_gops_fan_out_stores_few_states_off_its_runs() {
     let (red, full) = (run(&small, Reduction::Por), run(&small, Reduction::None));
     assert!(red.bugs.is_empty() && full.bugs.is_empty());
     assert_eq!(
-        red.stats.states, 817,
-        "3,429 with wildcards, 1,093 with stable locals, 1,000 keeping dead values"
+        red.stats.states, 811,
+        "3,429 with wildcards, 1,093 with stable locals, 1,000 keeping dead values, 817 with the Wait registering"
     );
 }
 

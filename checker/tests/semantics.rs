@@ -473,6 +473,32 @@ fn a_waitgroup_reused_after_its_wait_returned_is_correct() {
     assert_eq!(c.kinds(), vec![]);
 }
 
+/// A `Wait` beside a counted loop that starts the goroutines it waits for:
+/// the bound of `Done`s ahead reads how many iterations the loop has
+/// left, so the `Wait` does not register while they can take no more than
+/// the counter holds (and does when they can: one `Done` too many).
+/// `check` compares each verdict with every blocking `Wait` registering.
+#[test]
+fn a_wait_beside_a_counted_loop_that_starts_its_goroutines() {
+    let run = |adds: u32| {
+        check(&scenario(
+            r#"WaitGroup("wg"), Var("n", 0)"#,
+            &format!(
+                r#"Add("wg", {adds}),
+                   Go(body: [Wait("wg"), Assert("n == 3", "every worker counted")]),
+                   For("i", 0, 3, [Go(body: [AtomicAdd("n", 1), Done("wg")])]),"#
+            ),
+        ))
+    };
+    assert_eq!(run(3).kinds(), vec![]);
+    let short = run(2);
+    assert!(short
+        .bugs(Panic)
+        .iter()
+        .any(|b| b.message == "panic: sync: negative WaitGroup counter"));
+    assert!(short.kinds().contains(&Assert));
+}
+
 // ----- Cond -----
 
 #[test]

@@ -15,6 +15,10 @@ pub(crate) struct CountedLoop {
     /// Its header, the test that leaves the loop: every edge into the loop
     /// from outside enters here.
     pub header: u32,
+    /// Its variable.
+    pub var: LocalId,
+    /// The bound the header tests it against (`var < to`).
+    pub to: i64,
     /// The most times its body runs (`to - from`, at least 0).
     pub trips: u32,
     /// The instructions with an edge back to the header.
@@ -91,6 +95,8 @@ pub(crate) fn counted_loops(code: &[Instr], edges: &[Vec<u32>]) -> Vec<CountedLo
         if !other_writes && counted {
             out.push(CountedLoop {
                 header: h as u32,
+                var: *v,
+                to,
                 trips,
                 latches,
                 members,

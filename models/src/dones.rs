@@ -1,15 +1,18 @@
 //! How many WaitGroup `Done`s the code from each instruction may take: a
 //! static bound, the goroutines it starts and the deferred blocks it
-//! registers included; a loop around one, recursion, or any `Add` other
-//! than `Done` leaves it unbounded (`None`). WaitGroups are not told apart:
-//! a `Done` on any counts.
+//! registers included; a counted loop around one (`crate::counted_loops`)
+//! takes its body's bound once per iteration (and a frame standing in it
+//! may read how many are left: `DonesAhead::at_frame`), while any other
+//! loop around one, recursion, or any `Add` other than `Done` leaves it
+//! unbounded (`None`). WaitGroups are not told apart: a `Done` on any
+//! counts.
 //!
 //! The checker asks it where a `Done` cannot release a `Wait`
 //! (`checker/src/reduce/waitgroup.rs`) and whether a blocking `Wait` must
 //! register as a waiter (`checker/src/semantics/waitgroup.rs`: not when no
 //! counter can go below zero nor rise again).
 
-use crate::ir::{Const, DonesAhead, Expr, Function, Op, Pc};
+use crate::ir::{Const, DonesAhead, Expr, Function, LoopAhead, LoopsAhead, Op, Pc};
 use crate::ops::{self, Successor};
 
 /// Bounds every instruction of `funcs`: a fixed point over the call graph
@@ -38,11 +41,12 @@ pub fn dones_ahead(funcs: &[Function]) -> DonesAhead {
     }
     let mut whole: Vec<Option<u32>> = vec![None; n];
     let mut at: Vec<Vec<Option<u32>>> = vec![Vec::new(); n];
+    let mut loops: Vec<LoopsAhead> = vec![LoopsAhead::default(); n];
     let mut stale = vec![true; n];
     for _ in 0..=n {
         for f in 0..n {
             if std::mem::take(&mut stale[f]) {
-                at[f] = function_bounds(funcs, f, &whole);
+                (at[f], loops[f]) = function_bounds(funcs, f, &whole);
             }
         }
         let next: Vec<Option<u32>> = at.iter().map(|b| b.first().copied().flatten()).collect();
@@ -57,7 +61,12 @@ pub fn dones_ahead(funcs: &[Function]) -> DonesAhead {
         whole = next;
     }
     let any = |is: fn(&Op) -> bool| funcs.iter().any(|f| f.code.iter().any(|i| is(&i.op)));
-    DonesAhead::from_bounds(at, any(|op| matches!(op, Op::Wait { .. })), any(is_done))
+    DonesAhead::from_bounds(
+        at,
+        loops,
+        any(|op| matches!(op, Op::Wait { .. })),
+        any(is_done),
+    )
 }
 
 /// True for `wg.Done()` (`Add(-1)`).
@@ -84,7 +93,11 @@ pub fn is_done(op: &Op) -> bool {
 /// each loop around it from the inside out, the iterations that may still
 /// come and the loop's exit. A `defer` adds its block's bound to its own
 /// (the block runs at the return, after the rest of the path).
-fn function_bounds(funcs: &[Function], f: usize, whole: &[Option<u32>]) -> Vec<Option<u32>> {
+fn function_bounds(
+    funcs: &[Function],
+    f: usize,
+    whole: &[Option<u32>],
+) -> (Vec<Option<u32>>, LoopsAhead) {
     let code = &funcs[f].code;
     let len = code.len();
     let mut next: Vec<Vec<u32>> = vec![Vec::new(); len];
@@ -201,12 +214,35 @@ fn function_bounds(funcs: &[Function], f: usize, whole: &[Option<u32>]) -> Vec<O
         let left = value[l.header as usize].and_then(|x| x.checked_mul(l.trips.saturating_sub(1)));
         rest[i] = add(add(left, exits[i]), up);
     }
-    (0..len)
+    let bounds = (0..len)
         .map(|v| match nest.innermost[v] {
             NONE => value[v],
             i => add(value[v], rest[i as usize]),
         })
-        .collect()
+        .collect();
+    let loops = nest
+        .loops
+        .into_iter()
+        .zip(exits)
+        .zip(nest.parent)
+        .map(|((l, exits), parent)| LoopAhead {
+            var: l.var,
+            to: l.to,
+            trips: l.trips,
+            iteration: value[l.header as usize],
+            exits,
+            parent,
+            latches: l.latches,
+        })
+        .collect();
+    (
+        bounds,
+        LoopsAhead {
+            to_iteration_end: value,
+            innermost: nest.innermost,
+            loops,
+        },
+    )
 }
 
 /// No loop: the function's top level.
@@ -228,7 +264,11 @@ struct Nest {
 /// A counted loop kept.
 struct Nested {
     header: u32,
+    var: crate::ir::LocalId,
+    to: i64,
     trips: u32,
+    /// Its instructions that jump back to the header, sorted.
+    latches: Vec<u32>,
     /// The instructions outside it that its members go on to.
     exits: Vec<u32>,
 }
@@ -299,9 +339,14 @@ impl Nest {
                 for &latch in &l.latches {
                     next[latch as usize].retain(|&s| s != l.header);
                 }
+                let mut latches = l.latches.clone();
+                latches.sort_unstable();
                 nested.push(Nested {
                     header: l.header,
+                    var: l.var,
+                    to: l.to,
                     trips: l.trips,
+                    latches,
                     exits,
                 });
             }
@@ -399,7 +444,7 @@ mod tests {
         let mut at: Vec<Vec<Option<u32>>> = Vec::new();
         for _ in 0..=n {
             at = (0..n)
-                .map(|f| super::function_bounds(&prog.funcs, f, &whole))
+                .map(|f| super::function_bounds(&prog.funcs, f, &whole).0)
                 .collect();
             let next: Vec<Option<u32>> = at.iter().map(|b| b.first().copied().flatten()).collect();
             if next == whole {
@@ -533,6 +578,37 @@ mod tests {
             .position(|i| super::is_done(&i.op))
             .expect("a Done");
         assert_eq!(prog.dones_ahead.at(prog.main, Pc(done as u32)), Some(3));
+    }
+
+    #[test]
+    fn a_frame_in_a_counted_loop_counts_the_iterations_left() {
+        let file = SourceFile::new(
+            "w.ron".to_string(),
+            format!(
+                "Scenario(name: \"w\", globals: [{WG}], main: [For(\"i\", 0, 3, [Go(body: [Done(\"wg\")])]), Done(\"wg\")])"
+            ),
+        );
+        let prog = crate::compile(&file, &[]).expect("compiles");
+        let code = &prog.funcs[prog.main.index()].code;
+        let at = |op: fn(&crate::ir::Op) -> bool| {
+            Pc(code
+                .iter()
+                .position(|i| op(&i.op))
+                .expect("the instruction") as u32)
+        };
+        let go = at(|op| matches!(op, crate::ir::Op::Go { .. }));
+        let latch = at(|op| matches!(op, crate::ir::Op::Jump { .. }));
+        let ahead = |pc: Pc, i: Option<i64>| prog.dones_ahead.at_frame(prog.main, pc, |_| i);
+        // At the `go` of the first iteration: three goroutines, then the
+        // `Done` after the loop; of the last, one.
+        assert_eq!(ahead(go, Some(0)), Some(4));
+        assert_eq!(ahead(go, Some(2)), Some(2));
+        // Jumping back after the last increment: only the `Done` after.
+        assert_eq!(ahead(latch, Some(3)), Some(1));
+        assert_eq!(ahead(latch, Some(1)), Some(3));
+        // Without the variable's value, the trip count alone.
+        assert_eq!(ahead(go, None), prog.dones_ahead.at(prog.main, go));
+        assert_eq!(ahead(go, None), Some(4));
     }
 
     #[test]

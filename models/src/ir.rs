@@ -986,10 +986,46 @@ impl AddsAhead {
 pub struct DonesAhead {
     /// `at[f][pc]`; `None`: unbounded.
     at: Vec<Vec<Option<u32>>>,
+    /// Each function's counted loops, for bounds that read how far the
+    /// loops have come ([`DonesAhead::at_frame`]).
+    loops: Vec<LoopsAhead>,
     /// False when no instruction of the program is a `Wait`.
     waits: bool,
     /// False when no instruction of the program is a `Done`.
     dones: bool,
+}
+
+/// A function's counted loops, as the bound of `Done`s ahead sees them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoopsAhead {
+    /// Each instruction's bound to the end of its innermost loop's
+    /// current iteration (or of the function, outside loops).
+    pub to_iteration_end: Vec<Option<u32>>,
+    /// Each instruction's innermost loop (`u32::MAX`: none).
+    pub innermost: Vec<u32>,
+    /// The loops.
+    pub loops: Vec<LoopAhead>,
+}
+
+/// One counted loop's part in the bound of `Done`s ahead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoopAhead {
+    /// Its variable, which only its increments write.
+    pub var: LocalId,
+    /// The bound its header tests the variable against (`var < to`).
+    pub to: i64,
+    /// The most times its body runs.
+    pub trips: u32,
+    /// One iteration's bound.
+    pub iteration: Option<u32>,
+    /// The most the code its exits go on to may take, to the end of the
+    /// parent's iteration.
+    pub exits: Option<u32>,
+    /// The loop it is in (`u32::MAX`: none).
+    pub parent: u32,
+    /// The instructions that jump back to its header, after the
+    /// iteration's increment, sorted.
+    pub latches: Vec<u32>,
 }
 
 impl DonesAhead {
@@ -1001,6 +1037,48 @@ impl DonesAhead {
             .get(pc.index())
             .copied()
             .flatten()
+    }
+
+    /// [`DonesAhead::at`] for a frame standing at `pc` of `func` whose
+    /// locals `local` reads (`None`: not an integer): each counted loop
+    /// around `pc` may still run `to - var` iterations after the current
+    /// one (`to - var - 1` before the iteration's increment), never more
+    /// than its trip count allows.
+    pub fn at_frame(
+        &self,
+        func: FuncId,
+        pc: Pc,
+        local: impl Fn(LocalId) -> Option<i64>,
+    ) -> Option<u32> {
+        let Some(l) = self.loops.get(func.index()).filter(|l| !l.loops.is_empty()) else {
+            return self.at(func, pc);
+        };
+        let mut total = *l.to_iteration_end.get(pc.index())?;
+        let mut inner = *l.innermost.get(pc.index())?;
+        let mut at_latch = true;
+        while let Some(lp) = l.loops.get(inner as usize) {
+            at_latch &= lp.latches.binary_search(&pc.0).is_ok();
+            let most = i64::from(lp.trips.saturating_sub(1));
+            let left = match local(lp.var) {
+                Some(v) => lp
+                    .to
+                    .saturating_sub(v)
+                    .saturating_sub(i64::from(!at_latch))
+                    .clamp(0, most),
+                None => most,
+            };
+            let left = u32::try_from(left).unwrap_or(u32::MAX);
+            let rest = lp.iteration.and_then(|i| i.checked_mul(left));
+            total = total
+                .zip(rest)
+                .and_then(|(x, y)| x.checked_add(y))
+                .zip(lp.exits)
+                .and_then(|(x, y)| x.checked_add(y));
+            // (Around an inner loop, the outer one's increment is ahead.)
+            at_latch = false;
+            inner = lp.parent;
+        }
+        total
     }
 
     /// False when no instruction of the program is a `Wait`.
@@ -1019,10 +1097,20 @@ impl DonesAhead {
         &self.at
     }
 
-    /// The bounds `at[f][pc]` and whether any instruction is a `Wait` or a
-    /// `Done` ([`crate::dones`]).
-    pub(crate) fn from_bounds(at: Vec<Vec<Option<u32>>>, waits: bool, dones: bool) -> Self {
-        DonesAhead { at, waits, dones }
+    /// The bounds `at[f][pc]`, each function's counted loops, and whether
+    /// any instruction is a `Wait` or a `Done` ([`crate::dones`]).
+    pub(crate) fn from_bounds(
+        at: Vec<Vec<Option<u32>>>,
+        loops: Vec<LoopsAhead>,
+        waits: bool,
+        dones: bool,
+    ) -> Self {
+        DonesAhead {
+            at,
+            loops,
+            waits,
+            dones,
+        }
     }
 }
 

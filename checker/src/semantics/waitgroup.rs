@@ -26,7 +26,7 @@ use weft_models::ir::{Const, Expr, ObjectKind, Op, Pc, Program};
 use super::eval::{eval, int};
 use super::waits::{Blocked, Release, WaitNote, Waiting};
 use super::{Exec, Fault, StepResult};
-use crate::state::{Goroutine, GoroutineId, Object, State};
+use crate::state::{Frame, Goroutine, GoroutineId, Object, State};
 use crate::value::{ObjRef, Value};
 
 /// Go's message when a woken `Wait` finds the counter above zero.
@@ -91,7 +91,7 @@ pub(crate) fn registers(prog: &Program, state: &State, counter: i64) -> bool {
             if adds.at(fr.func, next) {
                 return true;
             }
-            match bounds.at(fr.func, next).and_then(|d| dones.checked_add(d)) {
+            match ahead(bounds, fr, next).and_then(|d| dones.checked_add(d)) {
                 Some(d) => dones = d,
                 None => return true,
             }
@@ -121,12 +121,21 @@ pub(crate) fn dones_of(bounds: &DonesAhead, g: &Goroutine) -> Option<u32> {
         // (A caller stands at its call, whose bound counts the callee's
         // `Done`s that the callee's frame counts: it goes on after it.)
         let next = if k < top { Pc(fr.pc.0 + 1) } else { fr.pc };
-        total = total.checked_add(bounds.at(fr.func, next)?)?;
+        total = total.checked_add(ahead(bounds, fr, next)?)?;
         for &d in &fr.defers {
             total = total.checked_add(bounds.at(fr.func, d)?)?;
         }
     }
     Some(total)
+}
+
+/// The most `Done`s frame `fr` may take from instruction `next` on, its
+/// counted loops read where they stand.
+fn ahead(bounds: &DonesAhead, fr: &Frame, next: Pc) -> Option<u32> {
+    bounds.at_frame(fr.func, next, |v| match fr.locals.get(v.index()) {
+        Some(Value::Int(i)) => Some(*i),
+        _ => None,
+    })
 }
 
 /// True when a timer or `context.AfterFunc` callback may start a goroutine
