@@ -136,7 +136,7 @@ pub(crate) const ADD_FROM_ZERO_RACE: &str =
 pub(crate) const TWO_FIRST_WAITERS_RACE: &str =
     "data race: two Waits on a WaitGroup, each registering as its first waiter, unordered (a Wait must return before the WaitGroup is reused)";
 
-/// The finding of a race on WaitGroup's semaphore between `a` and `b`:
+/// The finding of a race on a WaitGroup's semaphore between `a` and `b`:
 /// an `Add` from zero (`a`, when `adds`) and a `Wait`, at the `Add`, or
 /// two `Wait`s, at the first in program order; however it was found.
 fn waitgroup_race(a: Involved, b: Involved, adds: bool) -> Finding {

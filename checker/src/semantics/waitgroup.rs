@@ -226,7 +226,7 @@ pub(crate) fn may_race(prog: &Program) -> bool {
     add && wait && beyond_main
 }
 
-/// The access Go's race detector makes to WaitGroup's semaphore (`semap`)
+/// The access Go's race detector makes to a WaitGroup's semaphore (`semap`)
 /// when goroutine `g` takes its next step, if any: an `Add` that raises
 /// the counter from zero reads it; a `Wait` that blocks as the first
 /// waiter (none registered) writes it, when it registers. A blocked

@@ -410,7 +410,13 @@ impl Gen {
                 self.put(d, Place::Start, vec![add(1)], false);
             }
         } else {
-            let total = if variant >= 94 { n + 1 } else { n };
+            // (A doer that starts two goroutines in a counted loop, each
+            // taking a `Done`, counts one more.)
+            let total = if !(10..94).contains(&variant) {
+                n + 1
+            } else {
+                n
+            };
             let b = if total > 1 && self.rng.chance(30) {
                 vec![nest("For", vec![int(total)], vec![vec![add(1)]])]
             } else {
@@ -424,6 +430,14 @@ impl Gen {
             None
         };
         let twice = if (88..94).contains(&variant) {
+            Some(self.rng.pick(&doers))
+        } else {
+            None
+        };
+        // A doer whose `Done`s the goroutines it starts in a loop take,
+        // while the waiter may wait (the bound of `Done`s ahead reads how
+        // many iterations the loop has left).
+        let looped = if variant < 10 {
             Some(self.rng.pick(&doers))
         } else {
             None
@@ -443,6 +457,16 @@ impl Gen {
             let mut b = vec![done_.clone()];
             if twice == Some(d) {
                 b.push(done_.clone());
+            }
+            if looped == Some(d) {
+                let go = nest("Go", vec![], vec![vec![done_.clone()]]);
+                self.put(
+                    d,
+                    Place::Body,
+                    vec![nest("For", vec![int(2)], vec![vec![go]])],
+                    true,
+                );
+                continue;
             }
             if self.rng.chance(45) && d != 0 {
                 self.put(d, Place::Start, vec![nest("Defer", vec![], vec![b])], false);
