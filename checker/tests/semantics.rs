@@ -878,6 +878,14 @@ fn a_race_ordered_only_by_a_stop_returning_false_is_found() {
     assert_eq!((c.kinds(), c.unsynced()), (vec![], vec![]));
 }
 
+/// [`check`] of a scenario whose states keep the knowledge: its verdict
+/// names no observation (every race is decided).
+fn decided(globals: &str, main: &str) -> Checked {
+    let c = check(&scenario(globals, main));
+    assert_eq!(c.unsynced(), vec![], "{main}");
+    c
+}
+
 #[test]
 fn contexts_order_as_in_go() {
     // Package context synchronises through the context's mutex, its
@@ -885,11 +893,6 @@ fn contexts_order_as_in_go() {
     // (`semantics::context_edges`). Each program below was run as Go
     // (1.19, `go run -race`, 20 runs); `len` makes weft keep the
     // knowledge, so every verdict is decided.
-    let decided = |globals: &str, main: &str| {
-        let c = check(&scenario(globals, main));
-        assert_eq!(c.unsynced(), vec![], "{main}");
-        c
-    };
     // `ctx.Err()` locks the mutex: the goroutine's Err comes before main
     // sees its send, so main's Err orders the write. Go: no race in 20
     // of 20 runs; without main's Err, a race in 20 of 20.
@@ -1084,11 +1087,6 @@ fn a_waitgroup_race_ordered_only_by_len_of_a_channel_is_found() {
     // zero and writes it when a `Wait` registers as the first waiter.
     // Each program was run as Go (1.19, `go run -race`, 20 runs), with
     // `len` polled in a loop and the goroutine's `Done` after a sleep.
-    let decided = |globals: &str, main: &str| {
-        let c = check(&scenario(globals, main));
-        assert_eq!(c.unsynced(), vec![], "{main}");
-        c
-    };
     // The goroutine adds from zero; main sees its send through `len` and
     // waits. Go: a race in 20 of 20 runs; receiving instead, none in 20.
     let add_then_wait = |receive: &str| {
