@@ -893,6 +893,7 @@ fn contexts_order_as_in_go() {
     // (`semantics::context_edges`). Each program below was run as Go
     // (1.19, `go run -race`, 20 runs); `len` makes weft keep the
     // knowledge, so every verdict is decided.
+
     // `ctx.Err()` locks the mutex: the goroutine's Err comes before main
     // sees its send, so main's Err orders the write. Go: no race in 20
     // of 20 runs; without main's Err, a race in 20 of 20.
@@ -1087,6 +1088,7 @@ fn a_waitgroup_race_ordered_only_by_len_of_a_channel_is_found() {
     // zero and writes it when a `Wait` registers as the first waiter.
     // Each program was run as Go (1.19, `go run -race`, 20 runs), with
     // `len` polled in a loop and the goroutine's `Done` after a sleep.
+
     // The goroutine adds from zero; main sees its send through `len` and
     // waits. Go: a race in 20 of 20 runs; receiving instead, none in 20.
     let add_then_wait = |receive: &str| {
