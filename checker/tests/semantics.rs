@@ -1365,29 +1365,84 @@ fn a_release_of_another_goroutines_lock_or_add_observes_without_synchronising() 
     // Go's Unlock and Done release and acquire nothing: where the unlock
     // succeeds, it learnt of main's Lock (after main's write), and the
     // read races (`go run -race`: 10 of 10 runs, each). Where it comes
-    // first, it crashes.
-    for (object, release, acquire) in [
-        (r#"Mutex("mu")"#, r#"Unlock("mu")"#, r#"Lock("mu")"#),
-        (r#"WaitGroup("wg")"#, r#"Done("wg")"#, r#"Add("wg", 1)"#),
-    ] {
-        let c = check(&scenario(
-            &format!(r#"{object}, Var("x", 0)"#),
+    // first, it crashes. An Unlock whose own frame may not hold the lock
+    // makes the states keep happens-before knowledge
+    // (`weft_models::releases`), so the race is found; a Done that may
+    // take the counter below zero does not, and leaves races undecided.
+    let unlock = |release: &str, acquire: &str| {
+        check(&scenario(
+            r#"Mutex("mu"), Var("x", 0)"#,
             &format!(
                 r#"Go(body: [
                      {release}, // the release
-                     Let("seen", "x"),
+                     Let("seen", "x"), // reads
                    ]),
-                   Set("x", 1),
+                   Set("x", 1), // writes
                    {acquire},"#
             ),
-        ));
-        let line = c.line_of("// the release");
-        assert_eq!((c.kinds(), c.lines(Panic)), (vec![Panic], vec![line]));
-        assert_eq!(
-            c.unsynced(),
-            vec![(ObservationKind::UnmatchedRelease, line)]
-        );
-    }
+        ))
+    };
+    let c = unlock(r#"Unlock("mu")"#, r#"Lock("mu")"#);
+    assert_eq!(
+        (c.kinds(), c.lines(Panic), c.unsynced()),
+        (vec![Race, Panic], vec![c.line_of("// the release")], vec![])
+    );
+    assert_eq!(
+        c.race_lines(),
+        vec![[c.line_of("// reads"), c.line_of("// writes")]]
+    );
+    let c = check(&scenario(
+        r#"WaitGroup("wg"), Var("x", 0)"#,
+        r#"Go(body: [
+             Done("wg"), // the release
+             Let("seen", "x"),
+           ]),
+           Set("x", 1),
+           Add("wg", 1),"#,
+    ));
+    let line = c.line_of("// the release");
+    assert_eq!((c.kinds(), c.lines(Panic)), (vec![Panic], vec![line]));
+    assert_eq!(
+        c.unsynced(),
+        vec![(ObservationKind::UnmatchedRelease, line)]
+    );
+    // The goroutine's write follows its unlock of main's lock, main's
+    // write comes before its Lock: Go, a race in 20 of 20 runs (the
+    // goroutine's unlock after a sleep). The two writes are never about
+    // to happen together, so only the knowledge finds it.
+    let c = check(&scenario(
+        r#"Mutex("mu"), Var("x", 0), Chan("done")"#,
+        r#"Go(body: [
+             Unlock("mu"),
+             Set("x", 2), // goroutine writes
+             Send("done", 1),
+           ]),
+           Set("x", 1), // main writes
+           Lock("mu"),
+           Recv("done"),"#,
+    ));
+    assert_eq!((c.kinds(), c.unsynced()), (vec![Race, Panic], vec![]));
+    assert_eq!(
+        c.race_lines(),
+        vec![[
+            c.line_of("// goroutine writes"),
+            c.line_of("// main writes")
+        ]]
+    );
+    // The goroutine writes, then unlocks main's first lock, which main's
+    // second Lock acquires before its write: ordered. Go: no race in 20
+    // of 20 runs.
+    let c = check(&scenario(
+        r#"Mutex("mu"), Var("x", 0)"#,
+        r#"Go(body: [
+             Set("x", 2),
+             Unlock("mu"),
+           ]),
+           Lock("mu"),
+           Lock("mu"),
+           Set("x", 1),"#,
+    ));
+    assert_eq!((c.kinds(), c.unsynced()), (vec![Panic], vec![]));
     // A goroutine's unlock of its own lock, or Done of an Add made before
     // it started, never crashes, and observes nothing.
     let c = check(&scenario(

@@ -19,6 +19,7 @@ pub mod ir;
 pub mod liveness;
 mod lower;
 pub mod ops;
+pub mod releases;
 pub mod ron;
 pub mod scc;
 pub mod span;

@@ -626,7 +626,7 @@ impl Explanation {
                 earlier: a,
                 later: b,
             } => vec![format!(
-                "{} {} {object} at {}:{}, and {} {} it at {}:{}; no happens-before edge orders the two (an operation that sees another goroutine's progress without synchronising, such as len of a channel, a select's default, a failed TryLock or a Cond's wake-up, gives none): the schedule ends with the second about to happen",
+                "{} {} {object} at {}:{}, and {} {} it at {}:{}; no happens-before edge orders the two (an operation that sees another goroutine's progress without synchronising, such as len of a channel, a select's default, a failed TryLock, a Cond's wake-up or an Unlock of a lock another goroutine holds, gives none): the schedule ends with the second about to happen",
                 a.goroutine,
                 a.touch.past(),
                 a.at.0,

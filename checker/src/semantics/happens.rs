@@ -578,8 +578,10 @@ impl KnowledgeState {
 }
 
 /// True when `prog`'s states keep happens-before knowledge: it can race
-/// on memory or on a channel's close, it has an operation that may observe without synchronising
-/// (`semantics::unsynced`), and every operation it has gives edges this
+/// on memory or on a channel's close, it has an operation that may observe
+/// without synchronising (`semantics::unsynced`; an `Unlock`, `RUnlock` or
+/// a Cond's `Wait` that may release what its frame does not hold is one),
+/// and every operation it has gives edges this
 /// module knows (`context.AfterFunc`, `sync.Map` and errgroups are not
 /// modelled, nor a context's `Done()` called outside a receive or select:
 /// their races stay undecided, and the verdict says so).
@@ -688,7 +690,9 @@ pub(crate) fn tracked(prog: &Program) -> bool {
         }
         observes |= observation;
     }
-    known_globals && observes
+    // A release its own frame may not hold observes in the schedules where
+    // another goroutine holds the lock (`weft_models::releases`).
+    known_globals && (observes || !weft_models::releases::unheld_releases(&prog.funcs).is_empty())
 }
 
 /// True when every `ctx.Done()` of `op` is the channel of a receive or of
