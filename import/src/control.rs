@@ -234,6 +234,22 @@ impl Importer<'_> {
             }
             // Before Go 1.22 a closure shares the loop's one variable: a
             // `Var` declared before the loop, set at each iteration.
+            if self.per_loop_vars && self.shared.contains(v.as_str()) && k == Kind::Untracked {
+                // Data weft does not track: a `Var` holding nil, written at
+                // each iteration, so the closure's reads race with the
+                // loop's writes as in Go.
+                em.leaf(&format!("Var({}, \"nil\")", q(v)), self.span(cl));
+                first.push(format!("Set({}, \"nil\")", q(v)));
+                self.scope.declare(
+                    v,
+                    crate::scope::Binding {
+                        ron: v.to_string(),
+                        kind: Kind::Untracked,
+                        shared: true,
+                    },
+                );
+                continue;
+            }
             if self.per_loop_vars && self.shared.contains(v.as_str()) {
                 let zero = match k {
                     Kind::Int => "0",
@@ -648,18 +664,23 @@ impl Importer<'_> {
         em: &mut Emitter,
     ) -> Result<(), Fail> {
         let at = self.span(stmt);
+        let sig = self.sig(lit)?;
+        if sig.params.len() != args.len() {
+            return Err(self.unsupported(stmt, "a call with a different number of arguments"));
+        }
+        // The caller evaluates the arguments (before the goroutine starts,
+        // for `go`): the reads they hoist go before the block.
+        let values = args
+            .iter()
+            .map(|a| self.expr(*a))
+            .collect::<Result<Vec<_>, _>>()?;
         let saved_main = self.in_main;
         let saved_result = self.result;
         self.in_main = false;
         self.result = None;
         self.scope.push();
         em.open(head, at);
-        let sig = self.sig(lit)?;
-        if sig.params.len() != args.len() {
-            return Err(self.unsupported(stmt, "a call with a different number of arguments"));
-        }
-        for ((p, k), a) in sig.params.iter().zip(args.iter()) {
-            let e = self.expr(*a)?;
+        for (((p, k), a), e) in sig.params.iter().zip(args.iter()).zip(values) {
             if *k == Kind::Untracked || e.untracked {
                 self.declare(p, Kind::Untracked);
                 continue;

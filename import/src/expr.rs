@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use crate::emit::q;
-use crate::scope::Kind;
+use crate::scope::{Kind, SliceElem};
 use crate::{Fail, Importer};
 
 /// A translated expression.
@@ -128,7 +128,19 @@ impl Importer<'_> {
                 let i = self.expr(idx)?;
                 if let (Kind::Slice { elem, .. }, false, false) = (o.kind, o.untracked, i.untracked)
                 {
-                    return Ok(Ex::value(format!("{}[{}]", o.text, i.text), elem.kind()));
+                    let text = format!("{}[{}]", o.text, i.text);
+                    if elem == SliceElem::Untracked {
+                        // Its cell is read (`crate::untracked`); the value
+                        // is not followed.
+                        let t = self.temp("read", Kind::Int);
+                        self.hoist(format!("Let({}, {})", q(&t), q(&text)), n);
+                        return Ok(Ex {
+                            text,
+                            untracked: true,
+                            kind: Kind::Untracked,
+                        });
+                    }
+                    return Ok(Ex::value(text, elem.kind()));
                 }
                 let Kind::Map { tracked_keys } = o.kind else {
                     return Ok(Ex::untracked(&text));

@@ -100,7 +100,11 @@ impl Importer<'_> {
             self.appendable(self.text(left), stmt)?;
         }
         let v = self.expr(*value)?;
-        let v = if v.untracked {
+        let v = if v.untracked && elem == SliceElem::Untracked {
+            // Elements weft does not follow: a cell holding nil.
+            self.untracked_reads(*value, stmt, em)?;
+            "\"nil\"".to_string()
+        } else if v.untracked {
             self.untracked_reads(*value, stmt, em)?;
             let zero = match elem {
                 SliceElem::Int => "0",
@@ -262,6 +266,111 @@ impl Importer<'_> {
             }
             _ => false,
         }
+    }
+
+    /// `xs := []T{a, b}`: a slice of the literal's length, then each
+    /// element set in order (elements weft does not track stay nil: their
+    /// shared reads are kept). `false` for any other value, and for a
+    /// literal it does not follow (keyed elements, a call inside, a value
+    /// weft does not track for elements it follows): data weft does not
+    /// track, as before.
+    pub(crate) fn bind_slice_literal(
+        &mut self,
+        name: &str,
+        v: Node,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<bool, Fail> {
+        if v.kind() != "composite_literal" || crate::maps::has_call(v) {
+            return Ok(false);
+        }
+        let (Some(ty), Some(body)) = (v.child_by_field_name("type"), v.child_by_field_name("body"))
+        else {
+            return Ok(false);
+        };
+        let tys = self.text(ty).to_string();
+        let Some(kind @ Kind::Slice { elem, array: false }) = self.kind_of(&tys) else {
+            return Ok(false);
+        };
+        if matches!(
+            elem,
+            SliceElem::Mutex | SliceElem::RwMutex | SliceElem::WaitGroup
+        ) {
+            return Ok(false);
+        }
+        let mut c = body.walk();
+        let elems: Vec<Node> = body
+            .named_children(&mut c)
+            .filter(|k| k.kind() != "comment")
+            .collect();
+        if elems.is_empty() || elems.iter().any(|e| e.kind() != "literal_element") {
+            return Ok(false);
+        }
+        // Each element, and whether it is set (else left nil).
+        let mut values = Vec::new();
+        let mark = self.hoisted.borrow().len();
+        for el in &elems {
+            let x = el.named_child(0).unwrap_or(*el);
+            if x.kind() == "literal_value" {
+                self.hoisted.borrow_mut().truncate(mark);
+                return Ok(false);
+            }
+            let e = self.expr(x)?;
+            let set = match (elem, e.untracked) {
+                (SliceElem::Untracked, _) => false,
+                (_, true) => {
+                    self.hoisted.borrow_mut().truncate(mark);
+                    return Ok(false);
+                }
+                (SliceElem::Int, false) => e.kind == Kind::Int,
+                (SliceElem::Bool, false) => e.kind == Kind::Bool,
+                (SliceElem::Chan(_), false) => matches!(e.kind, Kind::Chan { .. }),
+                (SliceElem::Record(want), false) => {
+                    e.kind
+                        == Kind::Record {
+                            ty: want,
+                            value: false,
+                        }
+                }
+                (SliceElem::Mutex | SliceElem::RwMutex | SliceElem::WaitGroup, false) => false,
+            };
+            if !set && elem != SliceElem::Untracked {
+                self.hoisted.borrow_mut().truncate(mark);
+                return Ok(false);
+            }
+            values.push((x, set));
+        }
+        self.hoisted.borrow_mut().truncate(mark);
+        let at = self.span(stmt);
+        let ety = q(&self.elem_type(elem));
+        let n = elems.len();
+        let shared = self.shared_slice(name, kind, self.in_globals);
+        let made = if shared {
+            self.temp(&format!("{name}_made"), kind)
+        } else {
+            name.to_string()
+        };
+        em.leaf(&format!("Slice({}, {ety}, {n})", q(&made)), at);
+        for (i, (x, set)) in values.into_iter().enumerate() {
+            if set {
+                // (Translated again: the reads it hoists go before the
+                // write.)
+                let e = self.expr(x)?;
+                em.leaf(
+                    &format!("Set({}, {})", q(&format!("{made}[{i}]")), lit(&e.text)),
+                    at,
+                );
+            } else {
+                self.untracked_reads(x, stmt, em)?;
+            }
+        }
+        if shared {
+            let decl = self.shared_slice_decl(name, kind, Some(&made));
+            em.leaf(&decl, at);
+        } else {
+            self.declare(name, kind);
+        }
+        Ok(true)
     }
 
     /// `v, ok := m[k]` (also with `=`, `_` or in an `if`'s initializer):

@@ -368,6 +368,8 @@ impl Importer<'_> {
             SliceElem::RwMutex => "sync.RWMutex".into(),
             SliceElem::WaitGroup => "sync.WaitGroup".into(),
             SliceElem::Record(ty) => format!("*{}", self.struct_name(ty)),
+            // (Any type whose values weft does not track: nil at first.)
+            SliceElem::Untracked => "string".into(),
         }
     }
 
@@ -596,7 +598,10 @@ impl Importer<'_> {
         stmt: Node,
         em: &mut Emitter,
     ) -> Result<bool, Fail> {
-        if self.bind_empty(name, v, stmt, em) || self.bind_map_literal(name, v, stmt, em)? {
+        if self.bind_empty(name, v, stmt, em)
+            || self.bind_map_literal(name, v, stmt, em)?
+            || self.bind_slice_literal(name, v, stmt, em)?
+        {
             return Ok(true);
         }
         let Some((ty, fields, value)) = self.record_lit(v)? else {

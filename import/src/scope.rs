@@ -105,6 +105,10 @@ pub enum SliceElem {
     WaitGroup,
     /// Pointers to a struct of the file.
     Record(u16),
+    /// Data weft does not track (`[]string`, `[]float64`): each element is
+    /// a cell holding nil, so its reads and writes are kept as accesses
+    /// (races), and its value is not followed.
+    Untracked,
 }
 
 impl SliceElem {
@@ -119,6 +123,7 @@ impl SliceElem {
             Kind::RwMutex => SliceElem::RwMutex,
             Kind::WaitGroup => SliceElem::WaitGroup,
             Kind::Record { ty, value: false } => SliceElem::Record(ty),
+            Kind::Untracked => SliceElem::Untracked,
             Kind::Once
             | Kind::Cond
             | Kind::Ctx
@@ -135,8 +140,7 @@ impl SliceElem {
             | Kind::Slice { .. }
             | Kind::Func { .. }
             | Kind::Group
-            | Kind::Error
-            | Kind::Untracked => return None,
+            | Kind::Error => return None,
         })
     }
 
@@ -150,6 +154,7 @@ impl SliceElem {
             SliceElem::RwMutex => Kind::RwMutex,
             SliceElem::WaitGroup => Kind::WaitGroup,
             SliceElem::Record(ty) => Kind::Record { ty, value: false },
+            SliceElem::Untracked => Kind::Untracked,
         }
     }
 }

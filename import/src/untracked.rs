@@ -9,14 +9,21 @@
 use tree_sitter::Node;
 
 use crate::emit::{q, Emitter};
-use crate::scope::Kind;
+use crate::scope::{Kind, SliceElem};
 use crate::{Fail, Importer};
 
 impl Importer<'_> {
-    /// The cell `t` names when it is a field holding data weft does not
-    /// track (`s.name`, with no call in it): its scenario name.
+    /// The cell `t` names when it is a field or a slice's element holding
+    /// data weft does not track (`s.name`, `names[i]`, with no call in
+    /// it): its scenario name.
     pub(crate) fn untracked_field(&mut self, t: Node) -> Result<Option<String>, Fail> {
-        if t.kind() != "selector_expression" || crate::maps::has_call(t) {
+        if crate::maps::has_call(t) {
+            return Ok(None);
+        }
+        if t.kind() == "index_expression" {
+            return self.untracked_element(t);
+        }
+        if t.kind() != "selector_expression" {
             return Ok(None);
         }
         let (Some(obj), Some(field)) = (
@@ -44,6 +51,37 @@ impl Importer<'_> {
         found
     }
 
+    /// The cell `t` (an index expression) names when it is an element of a
+    /// slice whose elements weft does not track, and neither the slice nor
+    /// the index hoists a read of its own.
+    fn untracked_element(&mut self, t: Node) -> Result<Option<String>, Fail> {
+        let (Some(obj), Some(idx)) = (
+            t.child_by_field_name("operand"),
+            t.child_by_field_name("index"),
+        ) else {
+            return Ok(None);
+        };
+        let mark = self.hoisted.borrow().len();
+        let found = (|| -> Result<Option<String>, Fail> {
+            let o = self.expr(obj)?;
+            let i = self.expr(idx)?;
+            Ok(match (o.kind, o.untracked, i.untracked) {
+                (
+                    Kind::Slice {
+                        elem: SliceElem::Untracked,
+                        ..
+                    },
+                    false,
+                    false,
+                ) => Some(format!("{}[{}]", o.text, i.text)),
+                _ => None,
+            })
+        })();
+        let hoists = self.hoisted.borrow().len() > mark;
+        self.hoisted.borrow_mut().truncate(mark);
+        Ok(found?.filter(|_| !hoists))
+    }
+
     /// `s.name = v`, `s.name op= v`, `s.f++` (statement `stmt`; `reads`:
     /// it reads the field first) for a field holding data weft does not
     /// track: a write of its cell (after a read, for `reads`), and the
@@ -61,9 +99,14 @@ impl Importer<'_> {
             return Ok(false);
         };
         let what = format!(
-            "`{}` writes data weft does not track: kept as a write of the field (races), not its \
+            "`{}` writes data weft does not track: kept as a write of the {} (races), not its \
              value",
-            self.text(stmt)
+            self.text(stmt),
+            if target.kind() == "index_expression" {
+                "element"
+            } else {
+                "field"
+            }
         );
         self.kept_write(&cell, "\"nil\"", value, reads, stmt, em, what)?;
         Ok(true)

@@ -89,12 +89,12 @@ fn every_statement_maps_to_the_go_line_its_comment_names() {
 #[test]
 fn unsupported_constructs_are_named_at_their_go_position() {
     let e = errors(
-        "package main\nfunc main() {\n\txs := []int{1}\n\tfor _, x := range xs {\n\t\t_ = x\n\t}\n\tgoto end\nend:\n}\n",
+        "package main\nfunc main() {\n\tm := map[string]int{}\n\tfor k := range m {\n\t\t_ = k\n\t}\n\tgoto end\nend:\n}\n",
         &Options::default(),
     );
     assert!(
         e.iter()
-            .any(|(l, c, m)| (*l, *c) == (4, 20) && m.contains("range over `xs`")),
+            .any(|(l, c, m)| (*l, *c) == (4, 17) && m.contains("range over `m`")),
         "{e:?}"
     );
     assert!(
@@ -1203,4 +1203,64 @@ fn a_channel_of_a_named_empty_struct_is_one_of_empty_structs() {
         "{}",
         i.text
     );
+}
+
+/// The statements of an imported program, without their comments, in
+/// order (indentation kept).
+fn statements(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .map(|l| l.split("  // go:").next().unwrap_or(l).to_string())
+        .collect()
+}
+
+#[test]
+fn slice_literals_are_made_and_slices_of_strings_keep_their_elements_as_cells() {
+    let i = one(
+        "package main\nfunc main() {\n\txs := []int{1, 2}\n\tnames := []string{\"a\", \"b\"}\n\tfor _, x := range xs {\n\t\t_ = x\n\t}\n\tfor i := range names {\n\t\tnames[i] = \"c\"\n\t}\n\t_ = names[0]\n}\n",
+    );
+    let s = statements(&i.text);
+    let at = |want: &str| {
+        s.iter()
+            .position(|l| l.trim() == want)
+            .unwrap_or_else(|| panic!("no `{want}` in:\n{}", i.text))
+    };
+    // The literal's elements are set in order; a string's stays nil.
+    assert!(at(r#"Slice("xs", "int", 2),"#) < at(r#"Set("xs[0]", 1),"#));
+    assert!(at(r#"Set("xs[0]", 1),"#) < at(r#"Set("xs[1]", 2),"#));
+    at(r#"Slice("names", "string", 2),"#);
+    // A range over it runs per element; a write of an element is kept as
+    // a write of its cell, a read as a read.
+    assert!(at(r#"Range(chan: "names", var: "i", body: ["#) < at(r#"Set("names[i]", "nil"),"#));
+    assert!(
+        s.iter()
+            .any(|l| l.trim().starts_with("Let(") && l.contains(r#""names[0]")"#)),
+        "{}",
+        i.text
+    );
+    assert!(
+        i.abstractions
+            .iter()
+            .any(|a| a.what.contains("kept as a write of the element")),
+        "{:?}",
+        i.abstractions
+    );
+}
+
+#[test]
+fn a_goroutines_arguments_are_read_before_it_starts() {
+    // Go evaluates `go f(x)`'s arguments in the goroutine that starts it.
+    let i = one(
+        "package main\ntype Job struct{ name string }\nfunc main() {\n\tj := &Job{}\n\tdone := make(chan bool)\n\tgo func(k string) {\n\t\t_ = k\n\t\tclose(done)\n\t}(j.name)\n\t<-done\n}\n",
+    );
+    let s = statements(&i.text);
+    let read = s
+        .iter()
+        .position(|l| l.contains(r#""j.name")"#))
+        .unwrap_or_else(|| panic!("no read of j.name in:\n{}", i.text));
+    let go = s
+        .iter()
+        .position(|l| l.trim().starts_with("Go(body:"))
+        .expect("a Go");
+    assert!(read < go, "{}", i.text);
 }
