@@ -670,10 +670,24 @@ impl Importer<'_> {
         }
         // The caller evaluates the arguments (before the goroutine starts,
         // for `go`): the reads they hoist go before the block.
-        let values = args
+        let mut values = args
             .iter()
             .map(|a| self.expr(*a))
             .collect::<Result<Vec<_>, _>>()?;
+        // A value read from shared memory (a shared variable, a field, an
+        // element) is read by the caller too, into a temporary the block
+        // copies: read in the block, a goroutine's argument would race
+        // where Go's does not.
+        for ((p, k), (a, e)) in sig.params.iter().zip(args.iter().zip(values.iter_mut())) {
+            if k.is_value() && !e.untracked && !self.private_value(*a) {
+                let t = self.temp(&format!("{p}_arg"), *k);
+                em.leaf(
+                    &format!("Let({}, {})", q(&t), crate::emit::lit(&e.text)),
+                    self.span(*a),
+                );
+                e.text = t;
+            }
+        }
         let saved_main = self.in_main;
         let saved_result = self.result;
         self.in_main = false;
@@ -712,6 +726,43 @@ impl Importer<'_> {
         self.in_main = saved_main;
         self.result = saved_result;
         Ok(())
+    }
+
+    /// Whether evaluating `n` reads no shared memory and nothing assigned
+    /// later: literals, constants, and locals that are neither shared
+    /// variables nor assigned anywhere, under arithmetic and comparison.
+    fn private_value(&self, n: Node) -> bool {
+        let mut stack = vec![n];
+        while let Some(k) = stack.pop() {
+            match k.kind() {
+                "identifier" => {
+                    let name = self.text(k);
+                    let private = match self.scope.get(name) {
+                        // (A local assigned anywhere may be assigned
+                        // after the goroutine starts: weft's block would
+                        // read it as the block starts, Go's call reads it
+                        // before.)
+                        Some(b) => !b.shared && !self.pkg.assigned.contains(name),
+                        None => self.pkg.consts.contains_key(name),
+                    };
+                    if !private {
+                        return false;
+                    }
+                }
+                "unary_expression"
+                    if k.child_by_field_name("operator")
+                        .is_some_and(|o| matches!(self.text(o), "-" | "!" | "^" | "+")) => {}
+                "int_literal"
+                | "true"
+                | "false"
+                | "binary_expression"
+                | "parenthesized_expression" => {}
+                _ => return false,
+            }
+            let mut c = k.walk();
+            stack.extend(k.named_children(&mut c));
+        }
+        true
     }
 
     /// `f := func(x int) { ... }`: a closure, `Func("f", ["x"], [...])`.

@@ -1263,4 +1263,24 @@ fn a_goroutines_arguments_are_read_before_it_starts() {
         .position(|l| l.trim().starts_with("Go(body:"))
         .expect("a Go");
     assert!(read < go, "{}", i.text);
+    // A value read from a shared variable too: the starter reads it under
+    // its lock, and the goroutine copies what it read (read in the
+    // goroutine, it would race with the other goroutine's write; Go's race
+    // detector reports none).
+    let i = one(
+        "package main\nimport \"sync\"\nfunc main() {\n\tcount := 0\n\tvar mu sync.Mutex\n\tvar wg sync.WaitGroup\n\twg.Add(2)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\tmu.Lock()\n\t\tcount++\n\t\tmu.Unlock()\n\t}()\n\tmu.Lock()\n\tgo func(x int) {\n\t\tdefer wg.Done()\n\t\t_ = x\n\t}(count)\n\tmu.Unlock()\n\twg.Wait()\n}\n",
+    );
+    let s = statements(&i.text);
+    let at = |want: &str| {
+        s.iter()
+            .position(|l| l.trim() == want)
+            .unwrap_or_else(|| panic!("no `{want}` in:\n{}", i.text))
+    };
+    let read = at(r#"Let("x_arg1", "count"),"#);
+    assert_eq!(
+        (s[read - 1].trim(), s[read + 1].trim(), s[read + 2].trim()),
+        (r#"Lock("mu"),"#, "Go(body: [", r#"Let("x", "x_arg1"),"#),
+        "{}",
+        i.text
+    );
 }
