@@ -994,6 +994,12 @@ impl Importer<'_> {
         let Some(&f) = self.pkg.funcs.get(name) else {
             return Ok(None);
         };
+        self.result_pos(f)
+    }
+
+    /// The position of function (or function literal) `f`'s one tracked
+    /// result among its results.
+    pub(crate) fn result_pos(&self, f: Node) -> Result<Option<usize>, Fail> {
         let Some(r) = f.child_by_field_name("result") else {
             return Ok(None);
         };

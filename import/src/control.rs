@@ -166,6 +166,30 @@ impl Importer<'_> {
         (format!("Loop({lf}body: ["), first)
     }
 
+    /// `range []T{a, b}`: the literal made before the loop, into a
+    /// temporary (`None` when `right` is no slice literal weft follows).
+    fn range_literal(
+        &mut self,
+        right: Node,
+        cl: Node,
+        em: &mut Emitter,
+    ) -> Result<Option<crate::expr::Ex>, Fail> {
+        if right.kind() != "composite_literal" {
+            return Ok(None);
+        }
+        self.temps += 1;
+        let name = format!("range_over{}", self.temps);
+        if !self.bind_slice_literal(&name, right, cl, em)? {
+            return Ok(None);
+        }
+        let kind = self.scope.get(&name).map_or(Kind::Untracked, |b| b.kind);
+        Ok(Some(crate::expr::Ex {
+            text: name,
+            untracked: false,
+            kind,
+        }))
+    }
+
     /// The head of a range loop, and the statements that start its body
     /// (before Go 1.22, setting the loop's one variable a closure shares;
     /// that variable is declared before the loop, into `em`).
@@ -178,7 +202,10 @@ impl Importer<'_> {
         let Some(right) = cl.child_by_field_name("right") else {
             return Err(self.unsupported(cl, "range"));
         };
-        let over = self.expr(right)?;
+        let over = match self.range_literal(right, cl, em)? {
+            Some(over) => over,
+            None => self.expr(right)?,
+        };
         let mut vars = Vec::new();
         if let Some(l) = cl.child_by_field_name("left") {
             let mut c = l.walk();
@@ -791,9 +818,10 @@ impl Importer<'_> {
             crate::scope::Elem::Other
         };
         self.declare(name, Kind::Func { ret });
-        let saved = (self.in_main, self.result);
+        let saved = (self.in_main, self.result, self.result_pos);
         self.in_main = false;
         self.result = sig.result;
+        self.result_pos = self.result_pos(lit)?;
         self.scope.push();
         // weft types a closure's parameters by their use, not by its call
         // sites: a parameter holding a record (or a channel of records)
@@ -845,7 +873,7 @@ impl Importer<'_> {
         }
         em.close("])");
         self.scope.pop();
-        (self.in_main, self.result) = saved;
+        (self.in_main, self.result, self.result_pos) = saved;
         Ok(())
     }
 

@@ -205,6 +205,8 @@ pub struct Importer<'a> {
     pub wanted: Vec<String>,
     /// The current function's tracked result kind.
     pub result: Option<Kind>,
+    /// Its position among the function's results.
+    pub result_pos: Option<usize>,
     /// The current function is the entry point (`main` of the scenario).
     pub in_main: bool,
     /// Statements hoisted out of expressions, for the next statement.
@@ -740,6 +742,7 @@ fn import_one(
         in_main: true,
         hoisted: emit::Hoisted::default(),
         temps: 0,
+        result_pos: None,
         temp_target: None,
         renamed: None,
         in_globals: false,

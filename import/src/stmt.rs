@@ -39,6 +39,7 @@ impl Importer<'_> {
             );
         }
         self.result = sig.result;
+        self.result_pos = self.result_pos(f).ok().flatten();
         // A function an errgroup's Go runs: its error result is followed.
         let name = f
             .child_by_field_name("name")
@@ -238,6 +239,9 @@ impl Importer<'_> {
                     } else {
                         vec![list]
                     };
+                    if let Some(done) = self.untracked_result(&items, n, em)? {
+                        return Ok(done);
+                    }
                     for v in items {
                         if self.result == Some(Kind::Error) && !self.in_main {
                             let e = self.error_value(v, em)?;
@@ -282,6 +286,52 @@ impl Importer<'_> {
             "fallthrough_statement" => Err(self.unsupported(n, "fallthrough")),
             other => Err(self.unsupported(n, &format!("a `{other}`"))),
         }
+    }
+
+    /// `return ..., v, ...` (statement `ret`, its values `items`) where
+    /// `v`, at the position of the result weft follows, is data it does
+    /// not track and the result a bool: either value is returned (a
+    /// choice, noted). `None` for any other return.
+    fn untracked_result(
+        &mut self,
+        items: &[Node],
+        ret: Node,
+        em: &mut Emitter,
+    ) -> Result<Option<()>, Fail> {
+        let (Some(kind), Some(pos), false) = (self.result, self.result_pos, self.in_main) else {
+            return Ok(None);
+        };
+        if kind == Kind::Error {
+            return Ok(None);
+        }
+        let Some(&v) = items.get(pos) else {
+            return Ok(None);
+        };
+        // (Only to learn what `v` is: it is translated again below.)
+        let mark = self.hoisted.borrow().len();
+        let untracked = self.expr(v).map(|e| e.untracked);
+        self.hoisted.borrow_mut().truncate(mark);
+        if !untracked? {
+            return Ok(None);
+        }
+        // (A result of another kind is returned as nothing, as before: a
+        // caller that only drops it, or passes it to `fmt`, is fine.)
+        if kind != Kind::Bool {
+            return Ok(None);
+        }
+        for item in items {
+            self.untracked_reads(*item, ret, em)?;
+        }
+        let at = self.span(ret);
+        self.note_divergent(
+            v,
+            format!(
+                "the result `{}` is data weft does not track: true and false are both returned",
+                self.text(v)
+            ),
+        );
+        em.leaf("Either([[Return(\"true\")], [Return(\"false\")]])", at);
+        Ok(Some(()))
     }
 
     /// Whether `e` is `<-ch`.

@@ -1284,3 +1284,60 @@ fn a_goroutines_arguments_are_read_before_it_starts() {
         i.text
     );
 }
+
+#[test]
+fn a_range_over_a_slice_literal_makes_it_first() {
+    let i = one(
+        "package main\nfunc main() {\n\tn := 0\n\tfor _, x := range []int{1, 2} {\n\t\tn += x\n\t}\n\tfor range []string{\"a\", \"b\", \"c\"} {\n\t\tn++\n\t}\n\t_ = n\n}\n",
+    );
+    let s = statements(&i.text);
+    let at = |want: &str| {
+        s.iter()
+            .position(|l| l.trim() == want)
+            .unwrap_or_else(|| panic!("no `{want}` in:\n{}", i.text))
+    };
+    let ints = at(r#"Slice("range_over1", "int", 2),"#);
+    assert_eq!(
+        s[ints + 1..ints + 4]
+            .iter()
+            .map(|l| l.trim())
+            .collect::<Vec<_>>(),
+        vec![
+            r#"Set("range_over1[0]", 1),"#,
+            r#"Set("range_over1[1]", 2),"#,
+            r#"Range(chan: "range_over1", value: "x", body: ["#,
+        ],
+        "{}",
+        i.text
+    );
+    let strings = at(r#"Slice("range_over2", "string", 3),"#);
+    assert_eq!(
+        s[strings + 1].trim(),
+        r#"Range(chan: "range_over2", body: ["#,
+        "{}",
+        i.text
+    );
+}
+
+#[test]
+fn a_bool_result_given_untracked_data_is_either_value() {
+    // `ok` of a lookup with a string key is data weft does not track: the
+    // bool result it is returned as is either value (it returned nil).
+    let i = one(
+        "package main\ntype C struct{ items map[string]int }\nfunc (c *C) has(k string) bool {\n\t_, ok := c.items[k]\n\treturn ok\n}\nfunc main() {\n\tc := &C{items: map[string]int{}}\n\tif !c.has(\"x\") {\n\t\tc.items[\"x\"] = 1\n\t}\n}\n",
+    );
+    assert!(
+        statements(&i.text)
+            .iter()
+            .any(|l| l.trim() == r#"Either([[Return("true")], [Return("false")]]),"#),
+        "{}",
+        i.text
+    );
+    assert!(
+        i.abstractions
+            .iter()
+            .any(|a| a.may_diverge && a.what.contains("true and false are both returned")),
+        "{:?}",
+        i.abstractions
+    );
+}
