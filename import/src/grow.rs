@@ -281,14 +281,12 @@ impl Importer<'_> {
         stmt: Node,
         em: &mut Emitter,
     ) -> Result<bool, Fail> {
-        if v.kind() != "composite_literal" || crate::maps::has_call(v) {
+        if crate::maps::has_call(v) {
             return Ok(false);
         }
-        let (Some(ty), Some(body)) = (v.child_by_field_name("type"), v.child_by_field_name("body"))
-        else {
+        let Some((tys, elems)) = self.composite_parts(v) else {
             return Ok(false);
         };
-        let tys = self.text(ty).to_string();
         let Some(kind @ Kind::Slice { elem, array: false }) = self.kind_of(&tys) else {
             return Ok(false);
         };
@@ -298,11 +296,6 @@ impl Importer<'_> {
         ) {
             return Ok(false);
         }
-        let mut c = body.walk();
-        let elems: Vec<Node> = body
-            .named_children(&mut c)
-            .filter(|k| k.kind() != "comment")
-            .collect();
         if elems.is_empty() || elems.iter().any(|e| e.kind() != "literal_element") {
             return Ok(false);
         }

@@ -157,22 +157,12 @@ impl Importer<'_> {
         stmt: Node,
         em: &mut Emitter,
     ) -> Result<bool, Fail> {
-        if v.kind() != "composite_literal" {
-            return Ok(false);
-        }
-        let (Some(ty), Some(body)) = (v.child_by_field_name("type"), v.child_by_field_name("body"))
-        else {
+        let Some((tys, elems)) = self.composite_parts(v) else {
             return Ok(false);
         };
-        let tys = self.text(ty).to_string();
         let Some(kind @ Kind::Map { tracked_keys: true }) = self.kind_of(&tys) else {
             return Ok(false);
         };
-        let mut c = body.walk();
-        let elems: Vec<Node> = body
-            .named_children(&mut c)
-            .filter(|k| k.kind() != "comment")
-            .collect();
         if elems.is_empty() || has_call(v) {
             return Ok(false);
         }
@@ -201,6 +191,25 @@ impl Importer<'_> {
             );
         }
         Ok(true)
+    }
+}
+
+impl Importer<'_> {
+    /// The type (as written) and the elements, comments left out, of the
+    /// composite literal `v`; `None` when `v` is none, or has no type or
+    /// body.
+    pub(crate) fn composite_parts<'t>(&self, v: Node<'t>) -> Option<(String, Vec<Node<'t>>)> {
+        if v.kind() != "composite_literal" {
+            return None;
+        }
+        let ty = v.child_by_field_name("type")?;
+        let body = v.child_by_field_name("body")?;
+        let mut c = body.walk();
+        let elems = body
+            .named_children(&mut c)
+            .filter(|k| k.kind() != "comment")
+            .collect();
+        Some((self.text(ty).to_string(), elems))
     }
 }
 
