@@ -5,7 +5,7 @@ use tree_sitter::Node;
 use weft_models::span::Span;
 
 use crate::emit::{lit, q, Emitter};
-use crate::scope::Kind;
+use crate::scope::{Kind, SliceElem};
 use crate::{Fail, Importer};
 
 /// A `break` without label in `n` that leaves `n` itself (not inside a
@@ -245,6 +245,8 @@ impl Importer<'_> {
         };
         let mut fields = vec![format!("chan: {}", lit(&over.text))];
         let mut first = Vec::new();
+        // The local holding the loop's index, if any.
+        let mut index: Option<String> = None;
         let declares = cl
             .child_by_field_name("operator")
             .is_none_or(|o| self.text(o) == ":=");
@@ -296,6 +298,9 @@ impl Importer<'_> {
                 };
                 em.leaf(&format!("Var({}, {zero})", q(v)), self.span(cl));
                 let iter = format!("{v}_iter");
+                if field == "var" {
+                    index = Some(iter.clone());
+                }
                 fields.push(format!("{field}: {}", q(&iter)));
                 first.push(format!("Set({}, {})", q(v), q(&iter)));
                 self.declare(v, k);
@@ -303,8 +308,37 @@ impl Importer<'_> {
             }
             self.declare(v, k);
             if k != Kind::Untracked {
+                if field == "var" {
+                    index = Some(v.clone());
+                }
                 fields.push(format!("{field}: {}", q(v)));
             }
+        }
+        // `for _, v := range xs` reads each element, also one whose value
+        // weft does not follow: that read is kept (a race with a write of
+        // the element), through the loop's index.
+        let reads_elements = vars.get(1).is_some_and(|v| v != "_");
+        if let (
+            Kind::Slice {
+                elem: SliceElem::Untracked,
+                ..
+            },
+            true,
+        ) = (over.kind, reads_elements)
+        {
+            let i = match index {
+                Some(i) => i,
+                None => {
+                    let i = self.temp("range_index", Kind::Int);
+                    fields.push(format!("var: {}", q(&i)));
+                    i
+                }
+            };
+            let t = self.temp("read", Kind::Int);
+            first.insert(
+                0,
+                format!("Let({}, {})", q(&t), q(&format!("{}[{i}]", over.text))),
+            );
         }
         Ok((format!("Range({lf}{}, body: [", fields.join(", ")), first))
     }

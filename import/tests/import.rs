@@ -1217,7 +1217,7 @@ fn statements(text: &str) -> Vec<String> {
 #[test]
 fn slice_literals_are_made_and_slices_of_strings_keep_their_elements_as_cells() {
     let i = one(
-        "package main\nfunc main() {\n\txs := []int{1, 2}\n\tnames := []string{\"a\", \"b\"}\n\tfor _, x := range xs {\n\t\t_ = x\n\t}\n\tfor i := range names {\n\t\tnames[i] = \"c\"\n\t}\n\t_ = names[0]\n}\n",
+        "package main\nfunc main() {\n\txs := []int{1, 2}\n\tnames := []string{\"a\", \"b\"}\n\tfor _, x := range xs {\n\t\t_ = x\n\t}\n\tfor i := range names {\n\t\tnames[i] = \"c\"\n\t}\n\t_ = names[0]\n\tfor _, name := range names {\n\t\t_ = name\n\t}\n}\n",
     );
     let s = statements(&i.text);
     let at = |want: &str| {
@@ -1232,6 +1232,14 @@ fn slice_literals_are_made_and_slices_of_strings_keep_their_elements_as_cells() 
     // A range over it runs per element; a write of an element is kept as
     // a write of its cell, a read as a read.
     assert!(at(r#"Range(chan: "names", var: "i", body: ["#) < at(r#"Set("names[i]", "nil"),"#));
+    // A range that takes the value reads each element, through an index.
+    let ranged = at(r#"Range(chan: "names", var: "range_index2", body: ["#);
+    assert!(
+        s[ranged + 1].trim().starts_with("Let(")
+            && s[ranged + 1].contains(r#""names[range_index2]")"#),
+        "{}",
+        i.text
+    );
     assert!(
         s.iter()
             .any(|l| l.trim().starts_with("Let(") && l.contains(r#""names[0]")"#)),

@@ -28,11 +28,14 @@
 //!   matched releases what the callee itself took;
 //! - `TryLock` holds nothing for sure;
 //! - a deferred block runs when the function returns or panics, wherever
-//!   that is after its `defer`: it starts from the fewest holds anywhere
-//!   after its `defer`, less every release of the blocks deferred after it
-//!   (they run first), any number of times over when their `defer` may
-//!   run again. A `defer` inside a deferred block makes every release in
-//!   the function's deferred code unmatched.
+//!   that is after its `defer`, after the blocks deferred later: it
+//!   starts from the fewest holds anywhere after its `defer` less the
+//!   releases of every block registered by then (each block's releases
+//!   counted once, the *slack*), plus the releases registered up to and
+//!   with its own. A `defer` in a loop registers its block each time round,
+//!   and the counts follow. A deferred block with a loop or a `defer` of
+//!   its own makes every release in the function's deferred code
+//!   unmatched.
 //!
 //! Forward dataflow over [`crate::ops::successors`] to the fixed point
 //! with a worklist (no recursion over the code).
