@@ -693,6 +693,12 @@ impl Importer<'_> {
                 leaves.push(k);
                 continue;
             }
+            // A call's function is no data it reads (`r.lookup` of a
+            // method call); its arguments may be.
+            if k.kind() == "call_expression" {
+                stack.extend(k.child_by_field_name("arguments"));
+                continue;
+            }
             let mut c = k.walk();
             stack.extend(k.named_children(&mut c));
         }

@@ -852,10 +852,17 @@ impl Importer<'_> {
             crate::scope::Elem::Other
         };
         self.declare(name, Kind::Func { ret });
-        let saved = (self.in_main, self.result, self.result_pos);
+        let saved = (
+            self.in_main,
+            self.result,
+            self.result_pos,
+            self.current_func,
+        );
         self.in_main = false;
         self.result = sig.result;
         self.result_pos = self.result_pos(lit)?;
+        // (Its returns are no function's of the file.)
+        self.current_func = None;
         self.scope.push();
         // weft types a closure's parameters by their use, not by its call
         // sites: a parameter holding a record (or a channel of records)
@@ -907,7 +914,12 @@ impl Importer<'_> {
         }
         em.close("])");
         self.scope.pop();
-        (self.in_main, self.result, self.result_pos) = saved;
+        (
+            self.in_main,
+            self.result,
+            self.result_pos,
+            self.current_func,
+        ) = saved;
         Ok(())
     }
 

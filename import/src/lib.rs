@@ -207,6 +207,16 @@ pub struct Importer<'a> {
     pub result: Option<Kind>,
     /// Its position among the function's results.
     pub result_pos: Option<usize>,
+    /// The function being translated (its node's id; `None` inside a
+    /// function literal).
+    pub current_func: Option<usize>,
+    /// Functions (by node id) whose result weft would follow but which
+    /// return data it does not track there: their callers take the result
+    /// as untracked ([`Sig::result`] is `None`). An earlier pass found
+    /// them.
+    pub untracked_results: HashSet<usize>,
+    /// The same, found by this pass.
+    pub gave_untracked: HashSet<usize>,
     /// The current function is the entry point (`main` of the scenario).
     pub in_main: bool,
     /// Statements hoisted out of expressions, for the next statement.
@@ -359,9 +369,13 @@ impl<'a> Importer<'a> {
                 "weft functions return one value; return the others through a shared variable",
             ));
         }
+        let result = tracked
+            .first()
+            .copied()
+            .filter(|_| !self.untracked_results.contains(&f.id()));
         Ok(Sig {
             params,
-            result: tracked.first().copied(),
+            result,
             results: results.len(),
         })
     }
@@ -724,78 +738,18 @@ fn import_one(
         .child_by_field_name("name")
         .map(|n| src.get(n.byte_range()).unwrap_or("").to_string())
         .unwrap_or_default();
-    let mut im = Importer {
-        src,
-        file: file.to_string(),
-        pkg,
-        opts,
-        scope: Scope::new(),
-        depth: 0,
-        used_consts: BTreeSet::new(),
-        diags: Vec::new(),
-        unimported: HashSet::new(),
-        notes: Vec::new(),
-        statements: Vec::new(),
-        shared: HashSet::new(),
-        wanted: Vec::new(),
-        result: None,
-        in_main: true,
-        hoisted: emit::Hoisted::default(),
-        temps: 0,
-        result_pos: None,
-        temp_target: None,
-        renamed: None,
-        in_globals: false,
-        error_funcs: HashSet::new(),
-        per_loop_vars: per_loop_vars(go_build_version(src).as_deref().or(opts.go.as_deref())),
+    // A function found returning untracked data as a result weft follows
+    // makes its callers, translated before it, take that result as
+    // untracked: translated again until no new one is found (each pass
+    // adds one function at least, so at most one pass per function).
+    let mut untracked_results = HashSet::new();
+    let (mut im, globals, mut main, mut funcs) = loop {
+        let pass = translate(go, file, pkg, opts, entry, &entry_name, &untracked_results);
+        if pass.0.gave_untracked.is_subset(&untracked_results) {
+            break pass;
+        }
+        untracked_results.extend(pass.0.gave_untracked.iter().copied());
     };
-    // Package variables.
-    let mut globals = Emitter::new(file, src, 2, &im.hoisted);
-    for v in &pkg.vars {
-        if let Err(d) = im.var_decl(*v, &mut globals, true) {
-            im.diags.push(*d);
-        }
-    }
-    let global_scope = im.scope.clone();
-    // The entry point's body is `main`, after the package's `init`
-    // functions (Go runs them first).
-    let mut main = Emitter::new(file, src, 2, &im.hoisted);
-    if entry_name != "init" {
-        for init in &pkg.inits {
-            if let Some(f) = pkg.funcs.get(init) {
-                main.leaf(&format!("Call(func: {}, args: [])", q(init)), span_of(*f));
-                im.wanted.push(init.clone());
-            }
-        }
-    }
-    im.function_body(entry, &global_scope, &mut main, true);
-    // The functions it reaches.
-    let mut funcs: Vec<(String, Vec<String>, Emitter, Span)> = Vec::new();
-    let mut done: HashSet<String> = HashSet::new();
-    done.insert(entry_name.clone());
-    while let Some(name) = im.wanted.pop() {
-        if !done.insert(name.clone()) {
-            continue;
-        }
-        let Some(&f) = pkg.funcs.get(&name) else {
-            continue;
-        };
-        let params = match im.sig(f) {
-            Ok(s) => s
-                .params
-                .iter()
-                .filter(|(_, k)| !matches!(k, Kind::Untracked | Kind::Testing))
-                .map(|(n, _)| n.clone())
-                .collect(),
-            Err(d) => {
-                im.diags.push(*d);
-                continue;
-            }
-        };
-        let mut body = Emitter::new(file, src, 3, &im.hoisted);
-        im.function_body(f, &global_scope, &mut body, false);
-        funcs.push((name, params, body, span_of(f)));
-    }
     if !im.diags.is_empty() {
         return Err(im.diags);
     }
@@ -884,4 +838,103 @@ fn import_one(
         map,
         abstractions: im.notes,
     })
+}
+
+/// The results of one translation pass: the importer's state, and the
+/// package variables, the entry point's body and the functions it reaches.
+type Pass<'a> = (
+    Importer<'a>,
+    Emitter,
+    Emitter,
+    Vec<(String, Vec<String>, Emitter, Span)>,
+);
+
+/// One translation of the entry point `entry` and the functions it
+/// reaches, with the results of `untracked_results` taken as untracked.
+fn translate<'a>(
+    go: &'a SourceFile,
+    file: &str,
+    pkg: &'a Pkg<'a>,
+    opts: &'a Options,
+    entry: Node,
+    entry_name: &str,
+    untracked_results: &HashSet<usize>,
+) -> Pass<'a> {
+    let src = go.text();
+    let mut im = Importer {
+        src,
+        file: file.to_string(),
+        pkg,
+        opts,
+        scope: Scope::new(),
+        depth: 0,
+        used_consts: BTreeSet::new(),
+        diags: Vec::new(),
+        unimported: HashSet::new(),
+        notes: Vec::new(),
+        statements: Vec::new(),
+        shared: HashSet::new(),
+        wanted: Vec::new(),
+        result: None,
+        in_main: true,
+        hoisted: emit::Hoisted::default(),
+        temps: 0,
+        result_pos: None,
+        current_func: None,
+        untracked_results: untracked_results.clone(),
+        gave_untracked: HashSet::new(),
+        temp_target: None,
+        renamed: None,
+        in_globals: false,
+        error_funcs: HashSet::new(),
+        per_loop_vars: per_loop_vars(go_build_version(src).as_deref().or(opts.go.as_deref())),
+    };
+    // Package variables.
+    let mut globals = Emitter::new(file, src, 2, &im.hoisted);
+    for v in &pkg.vars {
+        if let Err(d) = im.var_decl(*v, &mut globals, true) {
+            im.diags.push(*d);
+        }
+    }
+    let global_scope = im.scope.clone();
+    // The entry point's body is `main`, after the package's `init`
+    // functions (Go runs them first).
+    let mut main = Emitter::new(file, src, 2, &im.hoisted);
+    if entry_name != "init" {
+        for init in &pkg.inits {
+            if let Some(f) = pkg.funcs.get(init) {
+                main.leaf(&format!("Call(func: {}, args: [])", q(init)), span_of(*f));
+                im.wanted.push(init.clone());
+            }
+        }
+    }
+    im.function_body(entry, &global_scope, &mut main, true);
+    // The functions it reaches.
+    let mut funcs: Vec<(String, Vec<String>, Emitter, Span)> = Vec::new();
+    let mut done: HashSet<String> = HashSet::new();
+    done.insert(entry_name.to_string());
+    while let Some(name) = im.wanted.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let Some(&f) = pkg.funcs.get(&name) else {
+            continue;
+        };
+        let params = match im.sig(f) {
+            Ok(s) => s
+                .params
+                .iter()
+                .filter(|(_, k)| !matches!(k, Kind::Untracked | Kind::Testing))
+                .map(|(n, _)| n.clone())
+                .collect(),
+            Err(d) => {
+                im.diags.push(*d);
+                continue;
+            }
+        };
+        let mut body = Emitter::new(file, src, 3, &im.hoisted);
+        im.function_body(f, &global_scope, &mut body, false);
+        funcs.push((name, params, body, span_of(f)));
+    }
+    (im, globals, main, funcs)
 }

@@ -40,6 +40,7 @@ impl Importer<'_> {
         }
         self.result = sig.result;
         self.result_pos = self.result_pos(f).ok().flatten();
+        self.current_func = Some(f.id());
         // A function an errgroup's Go runs: its error result is followed.
         let name = f
             .child_by_field_name("name")
@@ -290,20 +291,28 @@ impl Importer<'_> {
 
     /// `return ..., v, ...` (statement `ret`, its values `items`) where
     /// `v`, at the position of the result weft follows, is data it does
-    /// not track and the result a bool: either value is returned (a
-    /// choice, noted). `None` for any other return.
+    /// not track: a bool result is either value (a choice, noted); a
+    /// result of another kind is noted for the callers, which take it as
+    /// untracked once translated again. `None` but for the bool.
     fn untracked_result(
         &mut self,
         items: &[Node],
         ret: Node,
         em: &mut Emitter,
     ) -> Result<Option<()>, Fail> {
-        let (Some(kind), Some(pos), false) = (self.result, self.result_pos, self.in_main) else {
+        // A function whose callers take its result as untracked, found
+        // by an earlier pass (`crate::import_one`).
+        let taken_untracked = self
+            .current_func
+            .is_some_and(|f| self.untracked_results.contains(&f));
+        let kind = match (self.result, taken_untracked) {
+            (Some(Kind::Error), _) | (None, false) => return Ok(None),
+            (Some(k), _) => Some(k),
+            (None, true) => None,
+        };
+        let (Some(pos), false) = (self.result_pos, self.in_main) else {
             return Ok(None);
         };
-        if kind == Kind::Error {
-            return Ok(None);
-        }
         let Some(&v) = items.get(pos) else {
             return Ok(None);
         };
@@ -314,9 +323,20 @@ impl Importer<'_> {
         if !untracked? {
             return Ok(None);
         }
-        // (A result of another kind is returned as nothing, as before: a
-        // caller that only drops it, or passes it to `fmt`, is fine.)
-        if kind != Kind::Bool {
+        // A result of another kind than bool: the callers take it as
+        // untracked (translated again).
+        if kind != Some(Kind::Bool) {
+            if let Some(f) = self.current_func {
+                self.gave_untracked.insert(f);
+                self.note(
+                    v,
+                    format!(
+                        "the result `{}` is data weft does not track: the function's callers \
+                         take its result as untracked",
+                        self.text(v)
+                    ),
+                );
+            }
             return Ok(None);
         }
         for item in items {

@@ -1349,3 +1349,41 @@ fn a_bool_result_given_untracked_data_is_either_value() {
         i.abstractions
     );
 }
+
+#[test]
+fn an_int_result_returned_from_untracked_data_is_untracked_at_the_callers() {
+    // `lookup` returns an entry of a map with string keys, `size` the
+    // length of a string: their callers, translated first, are translated
+    // again taking the result as untracked (it was nil, and `n > 1`
+    // stopped the check at run time).
+    let i = one(
+        "package main\nimport \"sync\"\ntype R struct {\n\tmu sync.Mutex\n\tsessions map[string]int\n}\nfunc (r *R) lookup(name string) int {\n\tr.mu.Lock()\n\tdefer r.mu.Unlock()\n\treturn r.sessions[name]\n}\nfunc size(s string) int { return len(s) }\nfunc main() {\n\tr := &R{sessions: map[string]int{}}\n\tn := r.lookup(\"a\") + size(\"bc\")\n\tif n > 1 {\n\t\tpanic(\"big\")\n\t}\n}\n",
+    );
+    let s = statements(&i.text);
+    for want in [
+        r#"Call(func: "R_lookup", args: ["r"]),"#,
+        r#"Call(func: "size", args: []),"#,
+    ] {
+        assert!(
+            s.iter().any(|l| l.trim() == want),
+            "no `{want}` in:\n{}",
+            i.text
+        );
+    }
+    assert!(
+        i.abstractions
+            .iter()
+            .any(|a| a.may_diverge && a.what.contains("the condition `n > 1`")),
+        "{:?}",
+        i.abstractions
+    );
+    assert_eq!(
+        i.abstractions
+            .iter()
+            .filter(|a| a.what.contains("callers take its result as untracked"))
+            .count(),
+        2,
+        "{:?}",
+        i.abstractions
+    );
+}
