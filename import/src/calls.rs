@@ -459,7 +459,7 @@ impl Importer<'_> {
             let mut into = None;
             if let Some(sig) = sig {
                 // The tracked result is the one in its position among the results.
-                let pos = self.tracked_result_pos(&fname)?;
+                let pos = self.tracked_result_pos(&fname);
                 for (i, t) in targets.iter().enumerate() {
                     if Some(i) == pos {
                         into =
@@ -996,22 +996,17 @@ impl Importer<'_> {
     }
 
     /// Index of the tracked result among a function's results.
-    fn tracked_result_pos(&self, name: &str) -> Result<Option<usize>, Fail> {
-        let Some(&f) = self.pkg.funcs.get(name) else {
-            return Ok(None);
-        };
-        self.result_pos(f)
+    fn tracked_result_pos(&self, name: &str) -> Option<usize> {
+        self.result_pos(*self.pkg.funcs.get(name)?)
     }
 
     /// The position of function (or function literal) `f`'s one tracked
     /// result among its results.
-    pub(crate) fn result_pos(&self, f: Node) -> Result<Option<usize>, Fail> {
-        let Some(r) = f.child_by_field_name("result") else {
-            return Ok(None);
-        };
+    pub(crate) fn result_pos(&self, f: Node) -> Option<usize> {
+        let r = f.child_by_field_name("result")?;
         if r.kind() != "parameter_list" {
             let k = self.kind_of(self.text(r));
-            return Ok(k.filter(|k| *k != Kind::Untracked).map(|_| 0));
+            return k.filter(|k| *k != Kind::Untracked).map(|_| 0);
         }
         let mut i = 0;
         let mut c = r.walk();
@@ -1023,11 +1018,11 @@ impl Importer<'_> {
             let mut c2 = p.walk();
             let n = p.children_by_field_name("name", &mut c2).count().max(1);
             if k.is_some_and(|k| k != Kind::Untracked) {
-                return Ok(Some(i));
+                return Some(i);
             }
             i += n;
         }
-        Ok(None)
+        None
     }
 
     /// `atomic.AddInt64(&x, d)` and its kin.

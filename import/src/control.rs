@@ -860,7 +860,7 @@ impl Importer<'_> {
         );
         self.in_main = false;
         self.result = sig.result;
-        self.result_pos = self.result_pos(lit)?;
+        self.result_pos = self.result_pos(lit);
         // (Its returns are no function's of the file.)
         self.current_func = None;
         self.scope.push();

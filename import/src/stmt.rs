@@ -39,7 +39,7 @@ impl Importer<'_> {
             );
         }
         self.result = sig.result;
-        self.result_pos = self.result_pos(f).ok().flatten();
+        self.result_pos = self.result_pos(f);
         self.current_func = Some(f.id());
         // A function an errgroup's Go runs: its error result is followed.
         let name = f
