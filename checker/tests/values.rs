@@ -370,6 +370,25 @@ fn a_typed_channel_gives_typed_values() {
         "",
     );
     assert!(o.bugs.is_empty(), "{:?}", messages(&o));
+    // A goroutine's body receives from its function's channel (captured
+    // there by the receive itself): the value is typed too, here through a
+    // function's parameter, as after a select case and a range.
+    let o = check(
+        r#"Chan(name: "jobs", cap: 3, elem: "*Server"),
+        New("a", "Server"),
+        Send("jobs", "a"),
+        Send("jobs", "a"),
+        Send("jobs", "a"),
+        Close("jobs"),
+        Go(body: [
+            Recv("jobs", "s"),
+            Call(func: "bump", args: ["s"]),
+            Select([Recv("jobs", "t", [Call(func: "bump", args: ["t"])])]),
+            Range("jobs", "u", [Call(func: "bump", args: ["u"])]),
+        ]),"#,
+        r#""bump": (params: ["p"], body: [Set("p.n", "p.n + 1")])"#,
+    );
+    assert!(o.bugs.is_empty(), "{:?}", messages(&o));
 }
 
 #[test]

@@ -176,12 +176,23 @@ impl Walker<'_> {
         };
         match &e.kind {
             crate::expr::ExprKind::Name(n) => {
-                if let Some(c) = self.stack.last() {
+                // The innermost frame that binds it, through the bodies
+                // that capture from their parent (a `Go` body receiving
+                // from its function's channel before it captured it).
+                for c in self.stack.iter().rev() {
                     if c.find_name(n) {
                         let slot = c.slot_of(n);
                         return slot
                             .and_then(|s| self.local_elem.get(&(c.id, s)).copied())
                             .unwrap_or(Kind::Unknown);
+                    }
+                    if !matches!(
+                        c.kind,
+                        super::scope::FnKind::GoBody
+                            | super::scope::FnKind::DoBody
+                            | super::scope::FnKind::FuncLit
+                    ) {
+                        break;
                     }
                 }
                 match self.package.get(n) {
