@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use crate::emit::{lit, q, Emitter};
-use crate::expr::DATA_PACKAGES;
+use crate::expr::{Ex, DATA_PACKAGES};
 use crate::scope::Kind;
 use crate::{Fail, Importer};
 
@@ -61,12 +61,19 @@ impl Importer<'_> {
                 .and_then(|f| f.child_by_field_name("field"))
                 .map(|f| self.text(f).to_string())
                 .unwrap_or_default();
-            match self.method_of(ty, &m) {
-                Some((_, path)) if !path.is_empty() => {
-                    out.push(q(&format!("{}.{}", e.text, path.join("."))))
-                }
-                _ => out.push(q(&e.text)),
+            let mut e = match self.method_of(ty, &m) {
+                Some((_, path)) if !path.is_empty() => Ex {
+                    text: format!("{}.{}", e.text, path.join(".")),
+                    ..e
+                },
+                _ => e,
+            };
+            // A value receiver gets a copy, of `*p` too.
+            if let Kind::Record { ty, value: true } = *first {
+                e.kind = Kind::Record { ty, value: true };
+                e = self.handed(r, e, "a value receiver")?;
             }
+            out.push(q(&e.text));
             params = &params[1..];
         }
         if params.len() != args.len() {
@@ -80,9 +87,7 @@ impl Importer<'_> {
             if e.untracked {
                 return Err(self.unsupported(*a, "an argument weft cannot follow"));
             }
-            if let Kind::Record { ty, value: true } = e.kind {
-                return Err(self.copy_error(*a, ty, "an argument"));
-            }
+            let e = self.handed(*a, e, "an argument")?;
             out.push(lit(&e.text));
         }
         Ok(out)
@@ -95,9 +100,10 @@ impl Importer<'_> {
         name: &str,
         em: &mut Emitter,
     ) -> Result<(), Fail> {
-        self.temp_target = Some(name.to_string());
+        // (A call in its arguments is made into its own temporary first.)
+        let outer = self.temp_target.replace(name.to_string());
         let r = self.call(call, &[], true, call, em);
-        self.temp_target = None;
+        self.temp_target = outer;
         r
     }
 
@@ -204,7 +210,7 @@ impl Importer<'_> {
                 if ty.kind() == "channel_type" {
                     let elem = ty
                         .child_by_field_name("value")
-                        .map(|v| crate::scope::Elem::of(self.kind_of(self.text(v))))
+                        .map(|v| self.elem_of(self.text(v)))
                         .unwrap_or(crate::scope::Elem::Other);
                     let cap = self.size_arg(arg(1), "a channel capacity weft cannot follow")?;
                     let Some(name) = into!(0, Kind::Chan { elem }) else {

@@ -202,6 +202,9 @@ impl Importer<'_> {
         let Some(right) = cl.child_by_field_name("right") else {
             return Err(self.unsupported(cl, "range"));
         };
+        if right.kind() == "slice_expression" {
+            return self.range_slice(cl, right, lf, em);
+        }
         let over = match self.range_literal(right, cl, em)? {
             Some(over) => over,
             None => self.expr(right)?,
@@ -247,6 +250,8 @@ impl Importer<'_> {
         let mut first = Vec::new();
         // The local holding the loop's index, if any.
         let mut index: Option<String> = None;
+        // The value variable that copies a struct value, if any.
+        let mut copied: Option<String> = None;
         let declares = cl
             .child_by_field_name("operator")
             .is_none_or(|o| self.text(o) == ":=");
@@ -307,6 +312,11 @@ impl Importer<'_> {
                 continue;
             }
             self.declare(v, k);
+            // A struct value is copied from its element (below).
+            if let (Kind::Record { value: true, .. }, "value") = (k, field) {
+                copied = Some(v.clone());
+                continue;
+            }
             if k != Kind::Untracked {
                 if field == "var" {
                     index = Some(v.clone());
@@ -326,11 +336,12 @@ impl Importer<'_> {
             true,
         ) = (over.kind, reads_elements)
         {
-            let i = match index {
+            let i = match index.clone() {
                 Some(i) => i,
                 None => {
                     let i = self.temp("range_index", Kind::Int);
                     fields.push(format!("var: {}", q(&i)));
+                    index = Some(i.clone());
                     i
                 }
             };
@@ -340,7 +351,168 @@ impl Importer<'_> {
                 format!("Let({}, {})", q(&t), q(&format!("{}[{i}]", over.text))),
             );
         }
+        if let (Some(v), Kind::Record { ty, .. }) = (copied, valk) {
+            let i = match index {
+                Some(i) => i,
+                None => {
+                    let i = self.temp("range_index", Kind::Int);
+                    fields.push(format!("var: {}", q(&i)));
+                    i
+                }
+            };
+            let copy = self.copy_new(&v, &format!("{}[{i}]", over.text), ty, cl, "a range")?;
+            first.insert(0, copy);
+        }
         Ok((format!("Range({lf}{}, body: [", fields.join(", ")), first))
+    }
+
+    /// `for i, v := range xs[a:b]`: weft's slices have no views, so the
+    /// loop runs over `xs`'s own indexes from `a` to `b` (both evaluated
+    /// once, before the loop, and checked as Go's slice expression is),
+    /// `i` counting from 0 and `v` read from `xs`'s element.
+    fn range_slice(
+        &mut self,
+        cl: Node,
+        right: Node,
+        lf: &str,
+        em: &mut Emitter,
+    ) -> Result<(String, Vec<String>), Fail> {
+        let at = self.span(cl);
+        let refuse = |me: &Self, why: &str, help: &str| {
+            me.unsupported_with(
+                right,
+                &format!("range over `{}`{why}", me.text(right)),
+                help,
+            )
+        };
+        let Some(operand) = right.child_by_field_name("operand") else {
+            return Err(self.unsupported(right, "slice expression"));
+        };
+        let o = self.expr(operand)?;
+        let Kind::Slice { elem, .. } = o.kind else {
+            return Err(refuse(
+                self,
+                "",
+                "weft ranges over part of a slice or an array weft follows",
+            ));
+        };
+        if o.untracked || right.child_by_field_name("capacity").is_some() {
+            return Err(refuse(
+                self,
+                "",
+                "weft ranges over `xs[a:b]`, `xs[a:]` and `xs[:b]` of a slice it follows",
+            ));
+        }
+        let bound = |me: &mut Self, field: &str, default: String| -> Result<String, Fail> {
+            let Some(b) = right.child_by_field_name(field) else {
+                return Ok(default);
+            };
+            let e = me.expr(b)?;
+            if e.untracked || e.kind != Kind::Int {
+                return Err(me.unsupported(b, "a slice bound weft does not follow"));
+            }
+            Ok(e.text)
+        };
+        let low = bound(self, "start", "0".into())?;
+        let high = bound(self, "end", format!("len({})", o.text))?;
+        let lo = self.temp("range_low", Kind::Int);
+        let hi = self.temp("range_high", Kind::Int);
+        em.leaf(&format!("Let({}, {})", q(&lo), lit(&low)), at);
+        em.leaf(&format!("Let({}, {})", q(&hi), lit(&high)), at);
+        em.leaf(
+            &format!(
+                "If({}, [Panic(\"runtime error: slice bounds out of range\")])",
+                q(&format!(
+                    "{lo} < 0 || {hi} < {lo} || {hi} > len({})",
+                    o.text
+                ))
+            ),
+            at,
+        );
+        let idx = self.temp("range_index", Kind::Int);
+        let mut vars = Vec::new();
+        if let Some(l) = cl.child_by_field_name("left") {
+            let mut c = l.walk();
+            vars = l
+                .named_children(&mut c)
+                .map(|v| self.text(v).to_string())
+                .collect();
+        }
+        let declares = cl
+            .child_by_field_name("operator")
+            .is_none_or(|o| self.text(o) == ":=");
+        let mut first = Vec::new();
+        for (i, v) in vars.iter().enumerate() {
+            if v == "_" {
+                continue;
+            }
+            if !declares {
+                return Err(self.unsupported_with(
+                    cl,
+                    "a range loop assigning existing variables (`=`)",
+                    "declare the loop's variables with `:=`",
+                ));
+            }
+            if self.per_loop_vars && self.shared.contains(v.as_str()) {
+                return Err(self.unsupported_with(
+                    cl,
+                    &format!(
+                        "the loop variable `{v}`, one for the whole loop before Go 1.22, shared \
+                         with a closure, in a range over part of a slice"
+                    ),
+                    "copy it (`v := v`) or pass it to the closure",
+                ));
+            }
+            let element = format!("{}[{idx}]", o.text);
+            if i == 0 {
+                self.declare(v, Kind::Int);
+                first.push(format!("Let({}, {})", q(v), q(&format!("{idx} - {lo}"))));
+                continue;
+            }
+            let k = elem.kind();
+            match k {
+                Kind::Untracked => {
+                    // Read, not followed (`crate::untracked`).
+                    let t = self.temp("read", Kind::Int);
+                    first.push(format!("Let({}, {})", q(&t), q(&element)));
+                    self.declare(v, Kind::Untracked);
+                }
+                Kind::Int | Kind::Bool => {
+                    self.declare(v, k);
+                    first.push(format!("Let({}, {})", q(v), q(&element)));
+                }
+                Kind::Record { ty, value: true } => {
+                    first.push(self.copy_new(v, &element, ty, cl, "a range")?);
+                    self.declare(v, k);
+                }
+                Kind::Mutex | Kind::RwMutex | Kind::WaitGroup => {
+                    return Err(self.unsupported_with(
+                        cl,
+                        &format!("the loop variable `{v}`: a copy of {}", k.describe()),
+                        "range over the indexes and use `&xs[i]` (go vet's copylocks check \
+                         reports this too)",
+                    ))
+                }
+                _ => {
+                    self.declare(v, k);
+                    first.push(format!(
+                        "Let(name: {}, value: {}, type: {})",
+                        q(v),
+                        q(&element),
+                        q(&self.elem_type(elem))
+                    ));
+                }
+            }
+        }
+        Ok((
+            format!(
+                "For({lf}var: {}, from: {}, to: {}, body: [",
+                q(&idx),
+                q(&lo),
+                q(&hi)
+            ),
+            first,
+        ))
     }
 
     /// `for i := a; i < b; i++` as `For`; other three-clause loops as
@@ -564,8 +736,11 @@ impl Importer<'_> {
                     let Some(comm) = k.child_by_field_name("communication") else {
                         return Err(self.unsupported(k, "select case"));
                     };
-                    let head = self.select_case(comm)?;
+                    let (head, zero) = self.select_case(comm)?;
                     em.open(&head, kat);
+                    if let Some(z) = zero {
+                        em.leaf(&z, kat);
+                    }
                 }
                 "comment" => {
                     self.scope.pop();
@@ -581,7 +756,9 @@ impl Importer<'_> {
         Ok(())
     }
 
-    fn select_case(&mut self, comm: Node) -> Result<String, Fail> {
+    /// A select case's head, and what its body starts with (the zero value
+    /// of a struct received from a closed channel).
+    fn select_case(&mut self, comm: Node) -> Result<(String, Option<String>), Fail> {
         match comm.kind() {
             "send_statement" => {
                 let (Some(ch), Some(v)) = (
@@ -592,12 +769,16 @@ impl Importer<'_> {
                 };
                 let c = self.chan(ch)?;
                 let val = self.expr(v)?;
+                let val = self.handed(v, val, "a value sent")?;
                 let value = if val.untracked {
                     "0".to_string()
                 } else {
                     lit(&val.text)
                 };
-                Ok(format!("Send(chan: {}, value: {value}, body: [", q(&c)))
+                Ok((
+                    format!("Send(chan: {}, value: {value}, body: [", q(&c)),
+                    None,
+                ))
             }
             "receive_statement" | "expression_statement" | "unary_expression" => {
                 let (right, left) = if comm.kind() == "receive_statement" {
@@ -623,7 +804,7 @@ impl Importer<'_> {
                         .is_some_and(|f| self.text(f) == "time.After")
                 {
                     let d = self.duration(&self.args(ch));
-                    return Ok(format!("After(duration: {d}, body: ["));
+                    return Ok((format!("After(duration: {d}, body: ["), None));
                 }
                 let c = self.chan(ch)?;
                 let elem = match self.expr(ch)?.kind {
@@ -635,11 +816,22 @@ impl Importer<'_> {
                     .child_by_field_name("operator")
                     .is_none_or(|o| self.text(o) == ":=");
                 let mut fields = vec![format!("chan: {}", q(&c))];
+                let mut zero = None;
                 if let Some(l) = left {
                     let mut cc = l.walk();
                     let ts: Vec<Node> = l.named_children(&mut cc).collect();
                     if let Some(t) = ts.first() {
+                        if let (Kind::Record { value: true, .. }, false) = (vk, declare) {
+                            if self.text(*t) != "_" {
+                                return Err(self.unsupported_with(
+                                    comm,
+                                    "a struct value received into an existing variable in a select case",
+                                    "declare a new one: `case r := <-ch:`",
+                                ));
+                            }
+                        }
                         if let Some(nm) = self.target(*t, vk, declare, comm)? {
+                            zero = self.zero_if_closed(&nm, vk);
                             fields.push(format!("into: {}", q(&nm)));
                         }
                     }
@@ -649,7 +841,7 @@ impl Importer<'_> {
                         }
                     }
                 }
-                Ok(format!("Recv({}, body: [", fields.join(", ")))
+                Ok((format!("Recv({}, body: [", fields.join(", ")), zero))
             }
             _ => Err(self.unsupported(comm, "select case")),
         }
@@ -731,10 +923,11 @@ impl Importer<'_> {
         }
         // The caller evaluates the arguments (before the goroutine starts,
         // for `go`): the reads they hoist go before the block.
-        let mut values = args
-            .iter()
-            .map(|a| self.expr(*a))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut values = Vec::new();
+        for a in args {
+            let e = self.expr(*a)?;
+            values.push(self.handed(*a, e, "an argument")?);
+        }
         // A value read from shared memory (a shared variable, a field, an
         // element) is read by the caller too, into a temporary the block
         // copies: read in the block, a goroutine's argument would race
@@ -868,9 +1061,9 @@ impl Importer<'_> {
         // sites: a parameter holding a record (or a channel of records)
         // comes in as `p_arg` and is typed by a `Let` named as in Go.
         let typed = |k: Kind| match k {
-            Kind::Record { ty, value: false } => Some(format!("*{}", self.struct_name(ty))),
+            Kind::Record { ty, .. } => Some(format!("*{}", self.struct_name(ty))),
             Kind::Chan {
-                elem: crate::scope::Elem::Record(ty),
+                elem: crate::scope::Elem::Record(ty) | crate::scope::Elem::Value(ty),
             } => Some(format!("chan *{}", self.struct_name(ty))),
             _ => None,
         };
@@ -932,9 +1125,7 @@ impl Importer<'_> {
             if e.untracked {
                 return Err(self.unsupported(*a, "an argument weft cannot follow"));
             }
-            if let Kind::Record { ty, value: true } = e.kind {
-                return Err(self.copy_error(*a, ty, "an argument"));
-            }
+            let e = self.handed(*a, e, "an argument")?;
             out.push(crate::emit::lit(&e.text));
         }
         Ok(out)
@@ -955,9 +1146,74 @@ impl Importer<'_> {
         if f.kind() == "func_literal" {
             return self.closure("Defer([", f, &args, n, em);
         }
-        em.open("Defer([", self.span(n));
-        let r = self.call(call, &[], false, n, em);
-        em.close("])");
+        // Go evaluates the arguments at the `defer`, the call runs at the
+        // function's end: values (and struct copies) are taken now, into
+        // temporaries the deferred call reads.
+        let own = self.pkg.funcs.contains_key(self.text(f))
+            || self.method_key(f).is_some()
+            || self
+                .scope
+                .get(self.text(f))
+                .is_some_and(|b| matches!(b.kind, Kind::Func { .. }));
+        let r = if own {
+            self.deferred_receiver(f)
+                .and_then(|()| self.deferred_args(&args, em))
+        } else {
+            Ok(())
+        };
+        let r = r.and_then(|()| {
+            em.open("Defer([", self.span(n));
+            let r = self.call(call, &[], false, n, em);
+            em.close("])");
+            r
+        });
+        self.evaluated.clear();
         r
+    }
+
+    /// A deferred method call's receiver held by value (`defer p.show()`
+    /// of `func (p point) show()`): copied at the `defer`, as Go does.
+    fn deferred_receiver(&mut self, f: Node) -> Result<(), Fail> {
+        let Some(key) = self.method_key(f) else {
+            return Ok(());
+        };
+        let (Some(r), Some(&def)) = (f.child_by_field_name("operand"), self.pkg.funcs.get(&key))
+        else {
+            return Ok(());
+        };
+        let Some((_, Kind::Record { ty, value: true })) = self.sig(def)?.params.first().cloned()
+        else {
+            return Ok(());
+        };
+        let mut e = self.expr(r)?;
+        if e.untracked {
+            return Ok(());
+        }
+        e.kind = Kind::Record { ty, value: true };
+        let e = self.handed(r, e, "a value receiver")?;
+        self.evaluated.insert(r.id(), e);
+        Ok(())
+    }
+
+    /// A deferred call's arguments, evaluated at the `defer`: a value
+    /// into a temporary (unless nothing can change it), a struct value
+    /// copied; recorded in [`Importer::evaluated`].
+    fn deferred_args(&mut self, args: &[Node], em: &mut Emitter) -> Result<(), Fail> {
+        for a in args {
+            let e = self.expr(*a)?;
+            let e = self.handed(*a, e, "an argument")?;
+            if e.untracked || !e.kind.is_value() || self.private_value(*a) {
+                self.evaluated.insert(a.id(), e);
+                continue;
+            }
+            let t = self.temp("deferred_arg", e.kind);
+            em.leaf(
+                &format!("Let({}, {})", q(&t), crate::emit::lit(&e.text)),
+                self.span(*a),
+            );
+            self.evaluated
+                .insert(a.id(), crate::expr::Ex { text: t, ..e });
+        }
+        Ok(())
     }
 }

@@ -77,6 +77,9 @@ impl Importer<'_> {
 
     /// Translates an expression.
     pub fn expr(&mut self, n: Node) -> Result<Ex, Fail> {
+        if let Some(e) = self.evaluated.get(&n.id()) {
+            return Ok(e.clone());
+        }
         self.depth_in(n)?;
         let r = self.expr_inner(n);
         self.depth -= 1;
@@ -155,6 +158,24 @@ impl Importer<'_> {
                     return Ok(Ex::untracked(&text));
                 }
                 Ok(Ex::value(format!("{}[{}]", o.text, i.text), Kind::Int))
+            }
+            // A string's part is data weft does not track, as the string
+            // is; a slice's part shares the slice's elements, which a
+            // value weft does not track would lose.
+            "slice_expression" => {
+                let o = match n.child_by_field_name("operand") {
+                    Some(o) => self.expr(o)?,
+                    None => return Err(self.unsupported(n, "slice expression")),
+                };
+                if o.untracked || !matches!(o.kind, Kind::Slice { .. }) {
+                    return Ok(Ex::untracked(&text));
+                }
+                Err(self.unsupported_with(
+                    n,
+                    &format!("the part of a slice `{text}` used as a value"),
+                    "weft's slices have no views on another's elements; range over the part \
+                     (`for i, v := range xs[a:b]`) or index the slice itself",
+                ))
             }
             "call_expression" => match self.unconvert(n) {
                 // `time.Duration(x)`, `int64(x)`: the integer itself.
@@ -246,6 +267,9 @@ impl Importer<'_> {
                 ),
                 n,
             );
+            if let Some(z) = self.zero_if_closed(&t, kind) {
+                self.hoist(z, n);
+            }
             return Ok(Ex::value(t, kind));
         }
         if op == "&" {
@@ -264,7 +288,12 @@ impl Importer<'_> {
                     kind: Kind::Record { ty, value: false },
                     ..e
                 }),
-                _ => Err(self.copy_error(n, ty, &format!("`{text}`"))),
+                // `*p`: the struct value `p` points to (copied where it goes).
+                "*" => Ok(Ex {
+                    kind: Kind::Record { ty, value: true },
+                    ..e
+                }),
+                _ => Err(self.unsupported(n, &format!("`{text}`"))),
             };
         }
         match op.as_str() {
@@ -306,6 +335,17 @@ impl Importer<'_> {
         }
         if le.untracked || re.untracked {
             return Ok(Ex::untracked(&text));
+        }
+        // Records are references: `==` would compare which record, where
+        // Go compares struct values field by field.
+        if matches!(le.kind, Kind::Record { value: true, .. })
+            || matches!(re.kind, Kind::Record { value: true, .. })
+        {
+            return Err(self.unsupported_with(
+                n,
+                "comparing struct values",
+                "compare their fields: `a.x == b.x && a.y == b.y`",
+            ));
         }
         let kind = match op.as_str() {
             "==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||" => Kind::Bool,
@@ -536,7 +576,9 @@ impl Importer<'_> {
             self.hoisted.borrow_mut().drain(..).collect();
         self.call_into_temp(call, &name, &mut scratch)?;
         let mut h = self.hoisted.borrow_mut();
+        // What the call's arguments hoisted (a call, a copy) goes before it.
         let mut all = pending;
+        all.append(&mut h);
         for line in scratch.out.lines() {
             let text = line
                 .split("  // go:")
@@ -546,7 +588,6 @@ impl Importer<'_> {
                 .trim_end_matches(',');
             all.push((text.to_string(), self.span(call)));
         }
-        all.append(&mut h);
         *h = all;
         drop(h);
         let kind = self.scope.get(&name).map_or(Kind::Untracked, |b| b.kind);

@@ -80,6 +80,21 @@ impl Importer<'_> {
                 APPEND_FORMS,
             ));
         };
+        if let SliceElem::Value(ty) = elem {
+            let t = self.struct_name(ty);
+            return Err(self.unsupported_with(
+                call,
+                &format!(
+                    "an append to `{}`, a slice of `{t}` values",
+                    self.text(left)
+                ),
+                &format!(
+                    "weft's slices hold struct values in place and do not grow with copies of \
+                     them; hold pointers (`[]*{t}`), or make the slice with its final length \
+                     and set its elements"
+                ),
+            ));
+        }
         if matches!(
             elem,
             SliceElem::Mutex | SliceElem::RwMutex | SliceElem::WaitGroup
@@ -281,15 +296,19 @@ impl Importer<'_> {
         stmt: Node,
         em: &mut Emitter,
     ) -> Result<bool, Fail> {
-        if crate::maps::has_call(v) {
-            return Ok(false);
-        }
         let Some((tys, elems)) = self.composite_parts(v) else {
             return Ok(false);
         };
         let Some(kind @ Kind::Slice { elem, array: false }) = self.kind_of(&tys) else {
             return Ok(false);
         };
+        if let SliceElem::Value(ty) = elem {
+            self.bind_value_slice_literal(name, kind, ty, &elems, stmt, em)?;
+            return Ok(true);
+        }
+        if crate::maps::has_call(v) {
+            return Ok(false);
+        }
         if matches!(
             elem,
             SliceElem::Mutex | SliceElem::RwMutex | SliceElem::WaitGroup
@@ -325,7 +344,13 @@ impl Importer<'_> {
                             value: false,
                         }
                 }
-                (SliceElem::Mutex | SliceElem::RwMutex | SliceElem::WaitGroup, false) => false,
+                (
+                    SliceElem::Mutex
+                    | SliceElem::RwMutex
+                    | SliceElem::WaitGroup
+                    | SliceElem::Value(_),
+                    false,
+                ) => false,
             };
             if !set && elem != SliceElem::Untracked {
                 self.hoisted.borrow_mut().truncate(mark);
@@ -364,6 +389,81 @@ impl Importer<'_> {
             self.declare(name, kind);
         }
         Ok(true)
+    }
+
+    /// `xs := []T{{...}, T{...}, v}` of struct values: the slice makes
+    /// its records (zero), then each element's fields are set, from the
+    /// literal or copied from a value (`crate::values`). Anything else is
+    /// refused: a slice of struct values weft does not follow would lose
+    /// the accesses of their fields.
+    fn bind_value_slice_literal(
+        &mut self,
+        name: &str,
+        kind: Kind,
+        ty: u16,
+        elems: &[Node],
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let at = self.span(stmt);
+        let shared = self.shared_slice(name, kind, self.in_globals);
+        let made = if shared {
+            self.temp(&format!("{name}_made"), kind)
+        } else {
+            name.to_string()
+        };
+        let tn = self.struct_name(ty).to_string();
+        em.leaf(
+            &format!("Slice({}, {}, {})", q(&made), q(&tn), elems.len()),
+            at,
+        );
+        for (i, el) in elems.iter().enumerate() {
+            let element = format!("{made}[{i}]");
+            if el.kind() != "literal_element" {
+                return Err(self.unsupported_with(
+                    *el,
+                    "a keyed element of a slice literal of struct values",
+                    "list every element in order",
+                ));
+            }
+            let x = el.named_child(0).unwrap_or(*el);
+            let body = match x.kind() {
+                "literal_value" => Some(x),
+                "composite_literal"
+                    if x.child_by_field_name("type")
+                        .is_some_and(|t| self.text(t).trim() == tn) =>
+                {
+                    x.child_by_field_name("body")
+                }
+                _ => None,
+            };
+            if let Some(body) = body {
+                for (f, value) in self.record_field_values(ty, body)? {
+                    em.leaf(
+                        &format!("Set({}, {value})", q(&format!("{element}.{f}"))),
+                        at,
+                    );
+                }
+                continue;
+            }
+            let e = self.expr(x)?;
+            if e.untracked || e.kind != (Kind::Record { ty, value: true }) {
+                return Err(self.unsupported_with(
+                    x,
+                    &format!("the element `{}` of a slice of `{tn}` values", self.text(x)),
+                    &format!("weft follows `{tn}{{...}}` literals and `{tn}` values"),
+                ));
+            }
+            self.copied_fields(x, ty, "an element")?;
+            self.copy_into(&element, &e.text, ty, stmt, em)?;
+        }
+        if shared {
+            let decl = self.shared_slice_decl(name, kind, Some(&made));
+            em.leaf(&decl, at);
+        } else {
+            self.declare(name, kind);
+        }
+        Ok(())
     }
 
     /// `v, ok := m[k]` (also with `=`, `_` or in an `if`'s initializer):

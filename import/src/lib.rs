@@ -26,6 +26,7 @@ mod scan;
 mod scope;
 mod stmt;
 mod untracked;
+mod values;
 
 use emit::{q, Emitter};
 use scope::{Kind, Scope};
@@ -236,6 +237,9 @@ pub struct Importer<'a> {
     pub renamed: Option<Vec<(String, String)>>,
     /// Translating the package's variables (`globals`).
     pub in_globals: bool,
+    /// Expressions (by node id) already evaluated into a temporary: a
+    /// deferred call's arguments, which Go evaluates at the `defer`.
+    pub evaluated: HashMap<usize, expr::Ex>,
 }
 
 fn span_of(n: Node) -> Span {
@@ -324,7 +328,7 @@ impl<'a> Importer<'a> {
                 let tys = self.text(ty);
                 if receiver {
                     if let Some(Kind::Record { ty: t, value: true }) = self.kind_of(tys) {
-                        return Err(self.copy_error(p, t, "a value receiver"));
+                        self.copied_fields(p, t, "a value receiver")?;
                     }
                 }
                 let kind = self.param_kind(ty, tys)?;
@@ -389,8 +393,9 @@ impl<'a> Importer<'a> {
                  the file's struct types, slices and arrays of those, and function values",
             ));
         };
+        // A struct value is passed as a copy (`crate::values`).
         if let Kind::Record { ty: t, value: true } = kind {
-            return Err(self.copy_error(ty, t, "a parameter passed by value"));
+            self.copied_fields(ty, t, "a struct passed by value")?;
         }
         if let Kind::Slice { array: true, .. } = kind {
             return Err(self.unsupported_with(
@@ -886,6 +891,7 @@ fn translate<'a>(
         temp_target: None,
         renamed: None,
         in_globals: false,
+        evaluated: HashMap::new(),
         error_funcs: HashSet::new(),
         per_loop_vars: per_loop_vars(go_build_version(src).as_deref().or(opts.go.as_deref())),
     };

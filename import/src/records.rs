@@ -49,7 +49,7 @@ impl Importer<'_> {
             .or_else(|| t.strip_prefix("chan "))
         {
             return Some(Kind::Chan {
-                elem: Elem::of(self.kind_of(rest)),
+                elem: self.elem_of(rest),
             });
         }
         let (ptr, base) = match t.strip_prefix('*') {
@@ -106,7 +106,17 @@ impl Importer<'_> {
         if result.is_empty() || result.starts_with('(') {
             return Elem::Other;
         }
-        Elem::of(self.kind_of(result))
+        self.elem_of(result)
+    }
+
+    /// What a channel of `tys` carries, or a function returning it: a
+    /// struct that takes no memory (`chan token`) carries nothing weft
+    /// follows, like `struct{}`.
+    pub(crate) fn elem_of(&self, tys: &str) -> Elem {
+        match self.kind_of(tys) {
+            Some(Kind::Record { value: true, .. }) if self.zero_size(tys) => Elem::Other,
+            k => Elem::of(k),
+        }
     }
 
     /// True when values of type `tys` take no memory: `struct{}`, or a
@@ -345,7 +355,7 @@ impl Importer<'_> {
         match e {
             Elem::Bool => "chan bool".into(),
             Elem::Int | Elem::Other => "chan int".into(),
-            Elem::Record(ty) => format!("chan *{}", self.struct_name(ty)),
+            Elem::Record(ty) | Elem::Value(ty) => format!("chan *{}", self.struct_name(ty)),
         }
     }
 
@@ -354,7 +364,9 @@ impl Importer<'_> {
         match e {
             // Int and bool channels are weft's default (values are ints and bools).
             Elem::Bool | Elem::Int | Elem::Other => String::new(),
-            Elem::Record(ty) => format!(", {}", q(&format!("*{}", self.struct_name(ty)))),
+            Elem::Record(ty) | Elem::Value(ty) => {
+                format!(", {}", q(&format!("*{}", self.struct_name(ty))))
+            }
         }
     }
 
@@ -368,6 +380,7 @@ impl Importer<'_> {
             SliceElem::RwMutex => "sync.RWMutex".into(),
             SliceElem::WaitGroup => "sync.WaitGroup".into(),
             SliceElem::Record(ty) => format!("*{}", self.struct_name(ty)),
+            SliceElem::Value(ty) => self.struct_name(ty).to_string(),
             // (Any type whose values weft does not track: nil at first.)
             SliceElem::Untracked => "string".into(),
         }
@@ -474,6 +487,36 @@ impl Importer<'_> {
         let Some(ty) = self.struct_index(self.text(tn).trim()) else {
             return Ok(None);
         };
+        let fields = match lit_node.child_by_field_name("body") {
+            Some(body) => self.record_fields(ty, body)?,
+            None => String::new(),
+        };
+        Ok(Some((ty, fields, value)))
+    }
+
+    /// The `New` fields (`, {...}`, or nothing) of the body `{...}` of a
+    /// literal of struct `ty` (`T{...}`, or `{...}` where the type is
+    /// elided, in a slice literal).
+    pub fn record_fields(&mut self, ty: u16, body: Node) -> Result<String, Fail> {
+        let out: Vec<String> = self
+            .record_field_values(ty, body)?
+            .into_iter()
+            .map(|(f, v)| format!("{}: {v}", q(&f)))
+            .collect();
+        Ok(if out.is_empty() {
+            String::new()
+        } else {
+            format!(", {{{}}}", out.join(", "))
+        })
+    }
+
+    /// The fields a literal body of struct `ty` sets, with their values as
+    /// RON (fields holding data weft does not track are left out, noted).
+    pub fn record_field_values(
+        &mut self,
+        ty: u16,
+        body: Node,
+    ) -> Result<Vec<(String, String)>, Fail> {
         let fields: Vec<String> = self
             .pkg
             .structs
@@ -481,7 +524,7 @@ impl Importer<'_> {
             .map(|s| s.fields.iter().map(|f| f.0.clone()).collect())
             .unwrap_or_default();
         let mut out = Vec::new();
-        if let Some(body) = lit_node.child_by_field_name("body") {
+        {
             let mut c = body.walk();
             let elems: Vec<Node> = body
                 .named_children(&mut c)
@@ -515,7 +558,7 @@ impl Importer<'_> {
                         continue; // `mu: sync.Mutex{}`: the zero value New makes.
                     }
                     if let Some(made) = self.field_container(v, &name)? {
-                        out.push(format!("{}: {}", q(&name), q(&made)));
+                        out.push((name, q(&made)));
                         continue;
                     }
                     return Err(self.unsupported_with(
@@ -532,15 +575,10 @@ impl Importer<'_> {
                     );
                     continue;
                 }
-                out.push(format!("{}: {}", q(&name), lit(&e.text)));
+                out.push((name, lit(&e.text)));
             }
         }
-        let fields = if out.is_empty() {
-            String::new()
-        } else {
-            format!(", {{{}}}", out.join(", "))
-        };
-        Ok(Some((ty, fields, value)))
+        Ok(out)
     }
 
     /// A map or slice literal `v` as field `field`'s value in a struct
@@ -632,11 +670,11 @@ impl Importer<'_> {
         if self.zero_size(self.struct_name(ty)) {
             return Ok(None);
         }
-        if value {
-            return Err(self.copy_error(n, ty, "a struct literal used as a value"));
-        }
+        // A value (`T{...}`) is a record no one else holds: where it goes
+        // (a parameter, a channel, a result) it needs no copy.
+        let kind = Kind::Record { ty, value };
         let name = self.struct_name(ty).to_lowercase();
-        let t = self.temp(&name, Kind::Record { ty, value: false });
+        let t = self.temp(&name, kind);
         self.hoist(
             format!("New({}, {}{fields})", q(&t), q(self.struct_name(ty))),
             n,
@@ -644,7 +682,7 @@ impl Importer<'_> {
         Ok(Some(Ex {
             text: t,
             untracked: false,
-            kind: Kind::Record { ty, value: false },
+            kind,
         }))
     }
 }

@@ -105,6 +105,10 @@ pub enum SliceElem {
     WaitGroup,
     /// Pointers to a struct of the file.
     Record(u16),
+    /// Values of a struct of the file (`[]result`): records made with the
+    /// slice and used in place; reading one as a value copies it
+    /// (`crate::values`).
+    Value(u16),
     /// Data weft does not track (`[]string`, `[]float64`): each element is
     /// a cell holding nil, so its reads and writes are kept as accesses
     /// (races), and its value is not followed.
@@ -123,6 +127,7 @@ impl SliceElem {
             Kind::RwMutex => SliceElem::RwMutex,
             Kind::WaitGroup => SliceElem::WaitGroup,
             Kind::Record { ty, value: false } => SliceElem::Record(ty),
+            Kind::Record { ty, value: true } => SliceElem::Value(ty),
             Kind::Untracked => SliceElem::Untracked,
             Kind::Once
             | Kind::Cond
@@ -136,7 +141,6 @@ impl SliceElem {
             | Kind::AtomicInt
             | Kind::Recovered
             | Kind::Testing
-            | Kind::Record { value: true, .. }
             | Kind::Slice { .. }
             | Kind::Func { .. }
             | Kind::Group
@@ -154,6 +158,7 @@ impl SliceElem {
             SliceElem::RwMutex => Kind::RwMutex,
             SliceElem::WaitGroup => Kind::WaitGroup,
             SliceElem::Record(ty) => Kind::Record { ty, value: false },
+            SliceElem::Value(ty) => Kind::Record { ty, value: true },
             SliceElem::Untracked => Kind::Untracked,
         }
     }
@@ -169,6 +174,10 @@ pub enum Elem {
     /// Pointers to a struct of the file (`chan *Job`): the records
     /// themselves are sent, and a receive gives one.
     Record(u16),
+    /// Values of a struct of the file (`chan result`): each send hands
+    /// over a record no one else holds (a literal, or a copy), so the
+    /// receiver owns what it receives (`crate::values`).
+    Value(u16),
     /// Anything else: values are sent as 0 and received as untracked data.
     Other,
 }
@@ -180,6 +189,7 @@ impl Elem {
             Elem::Int => Kind::Int,
             Elem::Bool => Kind::Bool,
             Elem::Record(ty) => Kind::Record { ty, value: false },
+            Elem::Value(ty) => Kind::Record { ty, value: true },
             Elem::Other => Kind::Untracked,
         }
     }
@@ -190,6 +200,7 @@ impl Elem {
             Some(Kind::Int) => Elem::Int,
             Some(Kind::Bool) => Elem::Bool,
             Some(Kind::Record { ty, value: false }) => Elem::Record(ty),
+            Some(Kind::Record { ty, value: true }) => Elem::Value(ty),
             _ => Elem::Other,
         }
     }

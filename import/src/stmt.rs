@@ -251,6 +251,7 @@ impl Importer<'_> {
                         }
                         let e = self.expr(v)?;
                         if !e.untracked && self.result.is_some() && !self.in_main {
+                            let e = self.handed(v, e, "a result")?;
                             vals.push(e.text);
                         }
                     }
@@ -365,6 +366,7 @@ impl Importer<'_> {
     fn send_parts(&mut self, ch: Node, v: Node) -> Result<(String, String), Fail> {
         let c = self.chan(ch)?;
         let val = self.expr(v)?;
+        let val = self.handed(v, val, "a value sent")?;
         let value = if val.untracked {
             self.note(
                 v,
@@ -412,9 +414,27 @@ impl Importer<'_> {
         };
         let vk = elem.kind();
         let mut fields = vec![format!("chan: {}", q(&c))];
+        // A struct value received into a variable that holds one: into a
+        // temporary, then copied in place (`crate::values`).
+        let mut copy = None;
+        let mut received = None;
         if let Some(t) = targets.first() {
-            if let Some(name) = self.target(*t, vk, declare, stmt)? {
+            let held = match vk {
+                Kind::Record { value: true, .. } if !declare => self
+                    .scope
+                    .get(self.text(*t))
+                    .filter(|b| b.kind == vk)
+                    .map(|b| b.ron.clone()),
+                _ => None,
+            };
+            if let (Some(dst), Kind::Record { ty, .. }) = (held, vk) {
+                let tmp = self.temp("received", vk);
+                fields.push(format!("into: {}", q(&tmp)));
+                received = Some(tmp.clone());
+                copy = Some((dst, tmp, ty));
+            } else if let Some(name) = self.target(*t, vk, declare, stmt)? {
                 fields.push(format!("into: {}", q(&name)));
+                received = Some(name);
             }
         }
         if let Some(t) = targets.get(1) {
@@ -423,6 +443,12 @@ impl Importer<'_> {
             }
         }
         em.leaf(&format!("Recv({})", fields.join(", ")), self.span(stmt));
+        if let Some(z) = received.and_then(|r| self.zero_if_closed(&r, vk)) {
+            em.leaf(&z, self.span(stmt));
+        }
+        if let Some((dst, tmp, ty)) = copy {
+            self.copy_into(&dst, &tmp, ty, stmt, em)?;
+        }
         Ok(())
     }
 
@@ -604,6 +630,16 @@ impl Importer<'_> {
                 r?;
                 for (name, tmp) in renamed {
                     let kind = self.scope.get(&tmp).map_or(Kind::Untracked, |b| b.kind);
+                    // A struct value is written in place: whoever holds
+                    // `&name` sees it.
+                    if let (Kind::Record { ty, value: true }, Some(b)) =
+                        (kind, self.scope.get(&name).cloned())
+                    {
+                        if b.kind == kind {
+                            self.copy_into(&b.ron, &tmp, ty, n, em)?;
+                            continue;
+                        }
+                    }
                     self.reassignable(&name, kind, n)?;
                     em.leaf(&format!("Set({}, {})", q(&name), q(&tmp)), at);
                 }
@@ -675,8 +711,26 @@ impl Importer<'_> {
                 continue;
             }
             if !value.kind.is_value() && value.kind != Kind::Untracked {
+                // A struct value: a copy (`crate::values`), unless no one
+                // else holds it (then the new name is the record's).
                 if let Kind::Record { ty, value: true } = value.kind {
-                    return Err(self.copy_error(*v, ty, &format!("`{}`", self.text(n))));
+                    let what = format!("`{}`", self.text(n));
+                    if declare && t.kind() == "identifier" {
+                        if !self.fresh_value(*v) {
+                            let text = self.copy_new(&name, &value.text, ty, *v, &what)?;
+                            em.leaf(&text, at);
+                            self.declare(&name, value.kind);
+                            continue;
+                        }
+                    } else {
+                        let target = self.expr(*t)?;
+                        if target.untracked || target.kind != value.kind {
+                            return Err(self.unsupported(n, &what));
+                        }
+                        self.copied_fields(*v, ty, &what)?;
+                        self.copy_into(&target.text, &value.text, ty, n, em)?;
+                        continue;
+                    }
                 }
                 if let Kind::Slice { array: true, .. } = value.kind {
                     return Err(self.unsupported_with(
