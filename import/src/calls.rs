@@ -1173,12 +1173,13 @@ impl Importer<'_> {
                     format!("Reset(timer: {o}, duration: {}{f})", self.duration(args)),
                 )
             }
-            (Kind::AtomicInt, "Add" | "Load" | "Store" | "CompareAndSwap") => {
+            (Kind::AtomicInt, "Add" | "Load" | "Store" | "CompareAndSwap")
+            | (Kind::AtomicBool, "Load" | "Store" | "CompareAndSwap") => {
                 let op = format!("{m}Int64");
                 // Reuse the function forms with the variable as first operand.
                 let into = self.first_target(
                     targets,
-                    if m == "CompareAndSwap" {
+                    if m == "CompareAndSwap" || recv.kind == Kind::AtomicBool {
                         Kind::Bool
                     } else {
                         Kind::Int

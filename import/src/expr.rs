@@ -298,7 +298,7 @@ impl Importer<'_> {
         }
         match op.as_str() {
             // `&wg` passes an object: weft shares objects by reference.
-            "&" if !e.kind.is_value() && e.kind != Kind::AtomicInt => Ok(e),
+            "&" if !e.kind.is_value() && !e.kind.is_atomic() => Ok(e),
             "&" => Ok(Ex::value(format!("&{}", e.text), Kind::Ptr)),
             "*" => Ok(Ex::value(format!("*{}", e.text), Kind::Int)),
             "!" => Ok(Ex::value(format!("!{}", e.text), Kind::Bool)),
@@ -540,16 +540,23 @@ impl Importer<'_> {
                     .first()
                     .and_then(|a| self.text(*a).parse::<i64>().ok())
                     .is_some_and(|b| (1..=8).contains(&b)));
-        let method = fname.split_once('.').is_some_and(|(o, m)| {
-            self.scope.get(o).is_some_and(|b| {
+        // (Of a local, or of a field: `s.hits.Load()`.)
+        let method = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "selector_expression")
+            .and_then(|f| {
+                let kind = self.static_kind(f.child_by_field_name("operand")?)?;
+                Some((kind, self.text(f.child_by_field_name("field")?)))
+            })
+            .is_some_and(|(kind, m)| {
                 matches!(
-                    (b.kind, m),
+                    (kind, m),
                     (Kind::Mutex | Kind::RwMutex, "TryLock")
                         | (Kind::Timer | Kind::Ticker, "Stop" | "Reset")
                         | (Kind::AtomicInt, "Load" | "Add" | "CompareAndSwap")
+                        | (Kind::AtomicBool, "Load" | "CompareAndSwap")
                 )
-            })
-        });
+            });
         // `stop()`, the function `context.AfterFunc` returned.
         let stop = self
             .scope

@@ -302,6 +302,7 @@ impl Importer<'_> {
             Kind::Ticker => "*time.Ticker".into(),
             Kind::Map { .. } => "map[int]int".into(),
             Kind::Int | Kind::AtomicInt => "int".into(),
+            Kind::AtomicBool => "bool".into(),
             Kind::Bool => "bool".into(),
             Kind::Ptr => "*int".into(),
             Kind::Record { ty, value } => {
@@ -439,10 +440,10 @@ impl Importer<'_> {
                 })
             }
             // Atomics on a field work through its address.
-            Some(Some(Kind::AtomicInt)) => Ok(Ex {
+            Some(Some(k @ (Kind::AtomicInt | Kind::AtomicBool))) => Ok(Ex {
                 text: format!("&{text}"),
                 untracked: false,
-                kind: Kind::AtomicInt,
+                kind: k,
             }),
             Some(Some(k)) => Ok(Ex {
                 text,

@@ -49,6 +49,8 @@ pub enum Kind {
     Ptr,
     /// `atomic.Int64` and its kin: a shared integer used through methods.
     AtomicInt,
+    /// `atomic.Bool`: a shared boolean used through methods.
+    AtomicBool,
     /// The result of `recover()`: weft's `Recover` gives whether it is non-nil.
     Recovered,
     /// A `*testing.T`: its `Fatal`/`Error` calls are failed assertions.
@@ -139,6 +141,7 @@ impl SliceElem {
             | Kind::Map { .. }
             | Kind::Ptr
             | Kind::AtomicInt
+            | Kind::AtomicBool
             | Kind::Recovered
             | Kind::Testing
             | Kind::Slice { .. }
@@ -207,6 +210,12 @@ impl Elem {
 }
 
 impl Kind {
+    /// Whether this is an atomic type (`atomic.Int64`, `atomic.Bool`, ...):
+    /// a shared variable used through its methods.
+    pub fn is_atomic(self) -> bool {
+        matches!(self, Kind::AtomicInt | Kind::AtomicBool)
+    }
+
     /// Whether a value of this kind is an int or bool (a weft value).
     pub fn is_value(self) -> bool {
         matches!(self, Kind::Int | Kind::Bool | Kind::Ptr | Kind::Error)
@@ -231,6 +240,7 @@ impl Kind {
             Kind::Bool => "a bool",
             Kind::Ptr => "a pointer",
             Kind::AtomicInt => "an atomic integer",
+            Kind::AtomicBool => "an atomic boolean",
             Kind::Recovered => "a recovered value",
             Kind::Testing => "a *testing.T",
             Kind::Record { .. } => "a struct",
@@ -339,6 +349,7 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
         "testing.T" => Kind::Testing,
         "errgroup.Group" => Kind::Group,
         "atomic.Int64" | "atomic.Int32" | "atomic.Uint64" | "atomic.Uint32" => Kind::AtomicInt,
+        "atomic.Bool" => Kind::AtomicBool,
         "bool" => Kind::Bool,
         "int" | "int8" | "int16" | "int32" | "int64" | "uint" | "uint8" | "uint16" | "uint32"
         | "uint64" | "uintptr" | "byte" | "rune" | "time.Duration" => {

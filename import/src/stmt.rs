@@ -1007,6 +1007,7 @@ impl Importer<'_> {
                     let shared = global || self.shared.contains(&nm);
                     format!("{}({}, false)", if shared { "Var" } else { "Let" }, q(&nm))
                 }
+                Kind::AtomicBool => format!("Var({}, false)", q(&nm)),
                 Kind::Untracked => {
                     self.declare(&nm, Kind::Untracked);
                     continue;
@@ -1104,12 +1105,12 @@ impl Importer<'_> {
             self.declare(&nm, kind);
             // A timer variable declared as a `Var` is assigned with `Set`.
             let shared_timer = kind == Kind::Timer && (global || self.shared.contains(&nm));
-            if global || kind == Kind::AtomicInt || shared_timer {
+            if global || kind.is_atomic() || shared_timer {
                 if let Some(b) = self.scope.get(&nm).cloned() {
                     self.scope.declare(
                         &nm,
                         Binding {
-                            shared: b.kind.is_value() || b.kind == Kind::AtomicInt || shared_timer,
+                            shared: b.kind.is_value() || b.kind.is_atomic() || shared_timer,
                             ..b
                         },
                     );

@@ -63,7 +63,7 @@ impl Importer<'_> {
                 }
                 Some(Kind::Record { value: true, .. }) if by_value => {}
                 Some(Kind::Slice { array: true, .. }) => return Err(refuse("an array")),
-                Some(Kind::AtomicInt) => {
+                Some(Kind::AtomicInt | Kind::AtomicBool) => {
                     return Err(Box::new(
                         weft_models::diagnostic::Diagnostic::new(
                             format!("{what} copies a `{name}`, which holds an atomic value"),

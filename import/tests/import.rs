@@ -1515,3 +1515,21 @@ fn a_slice_of_struct_values_holds_its_records_and_reading_an_element_copies_it()
         "{e:?}"
     );
 }
+
+#[test]
+fn an_atomic_bool_is_a_shared_boolean_and_atomic_methods_of_fields_work_in_expressions() {
+    let i = one(
+        "package main\nimport \"sync/atomic\"\ntype S struct {\n\tstopped atomic.Bool\n\thits atomic.Int64\n}\nfunc main() {\n\ts := &S{}\n\tvar ready atomic.Bool\n\tready.Store(true)\n\ts.stopped.Store(true)\n\tif s.stopped.Load() && s.hits.Load() == 0 && ready.Load() {\n\t\tpanic(\"x\")\n\t}\n}\n",
+    );
+    for want in [
+        "\"S\": {\"stopped\": \"bool\", \"hits\": \"int\"},",
+        "Var(\"ready\", false),  // go: t.go:9",
+        "AtomicStore(var: \"ready\", value: true),  // go: t.go:10",
+        "AtomicStore(var: \"&s.stopped\", value: true),  // go: t.go:11",
+        "AtomicLoad(var: \"&s.stopped\", into: \"s_stopped_Load_1\"),  // go: t.go:12",
+        "AtomicLoad(var: \"&s.hits\", into: \"s_hits_Load_2\"),  // go: t.go:12",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    assert!(i.abstractions.is_empty(), "{:?}", i.abstractions);
+}

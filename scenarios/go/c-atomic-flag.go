@@ -1,0 +1,41 @@
+// Construct: `atomic.Bool` (and the methods of atomic fields inside
+// expressions). A server's workers poll a stop flag between requests and
+// count what they served in an `atomic.Int64`; main stops them and waits.
+// The race version (c-atomic-flag-race.go) polls a plain bool field: the
+// classic stop flag without synchronisation.
+package main
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+type server struct {
+	stopped atomic.Bool
+	served  atomic.Int64
+}
+
+func (s *server) work(wg *sync.WaitGroup) {
+	defer wg.Done()
+	for i := 0; i < 3; i++ {
+		if s.stopped.Load() {
+			return
+		}
+		s.served.Add(1)
+	}
+}
+
+// weft:expect clean
+func main() {
+	s := &server{}
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go s.work(&wg)
+	}
+	s.stopped.Store(true)
+	wg.Wait()
+	if s.served.Load() > 6 {
+		panic("served more than asked")
+	}
+}
