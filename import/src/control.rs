@@ -361,7 +361,7 @@ impl Importer<'_> {
                 }
             };
             let copy = self.copy_new(&v, &format!("{}[{i}]", over.text), ty, cl, "a range")?;
-            first.insert(0, copy);
+            first.splice(0..0, copy);
         }
         Ok((format!("Range({lf}{}, body: [", fields.join(", ")), first))
     }
@@ -482,7 +482,7 @@ impl Importer<'_> {
                     first.push(format!("Let({}, {})", q(v), q(&element)));
                 }
                 Kind::Record { ty, value: true } => {
-                    first.push(self.copy_new(v, &element, ty, cl, "a range")?);
+                    first.extend(self.copy_new(v, &element, ty, cl, "a range")?);
                     self.declare(v, k);
                 }
                 Kind::Mutex | Kind::RwMutex | Kind::WaitGroup => {

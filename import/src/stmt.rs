@@ -717,8 +717,9 @@ impl Importer<'_> {
                     let what = format!("`{}`", self.text(n));
                     if declare && t.kind() == "identifier" {
                         if !self.fresh_value(*v) {
-                            let text = self.copy_new(&name, &value.text, ty, *v, &what)?;
-                            em.leaf(&text, at);
+                            for text in self.copy_new(&name, &value.text, ty, *v, &what)? {
+                                em.leaf(&text, at);
+                            }
                             self.declare(&name, value.kind);
                             continue;
                         }

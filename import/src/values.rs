@@ -35,53 +35,72 @@ impl Importer<'_> {
         }
     }
 
-    /// The fields a copy of struct `ty` reads (those weft holds), or the
-    /// error for a struct weft cannot copy: one holding a sync object or an
-    /// atomic by value (go vet's copylocks), a struct or an array by value.
+    /// The fields a copy of struct `ty` reads (those weft holds), as
+    /// paths (`n`, and `base.id` inside a struct held by value), or the
+    /// error for a struct weft cannot copy: one holding a sync object or
+    /// an atomic by value (go vet's copylocks), or an array by value.
     pub(crate) fn copied_fields(&self, n: Node, ty: u16, what: &str) -> Result<Vec<String>, Fail> {
         if self.holds_sync(ty) {
             return Err(self.copy_error(n, ty, what));
         }
         let name = self.struct_name(ty).to_string();
-        let Some(s) = self.pkg.structs.get(usize::from(ty)) else {
-            return Ok(Vec::new());
-        };
         let mut out = Vec::new();
-        for (f, tys, _) in &s.fields {
-            let by_value = !tys.trim_start().starts_with('*');
-            let refuse = |inner: &str| {
-                self.unsupported_with(
-                    n,
-                    &format!("{what}: a copy of a `{name}`, whose field `{f}` holds {inner}"),
-                    &format!("weft copies struct values field by field; use `*{name}`"),
-                )
+        // Structs held by value, opened in turn (Go has no struct that
+        // holds itself by value; the depth bound stops a malformed file).
+        let mut todo = vec![(String::new(), ty)];
+        let deepest = self.pkg.structs.len();
+        while let Some((prefix, t)) = todo.pop() {
+            let Some(s) = self.pkg.structs.get(usize::from(t)) else {
+                continue;
             };
-            match self.kind_of(tys) {
-                None => {}
-                Some(Kind::Record { value: true, .. }) if by_value && !self.zero_size(tys) => {
-                    return Err(refuse("a struct by value"));
+            for (f, tys, _) in &s.fields {
+                let path = format!("{prefix}{f}");
+                let by_value = !tys.trim_start().starts_with('*');
+                match self.kind_of(tys) {
+                    None => {}
+                    Some(Kind::Record {
+                        ty: inner,
+                        value: true,
+                    }) if by_value
+                        && !self.zero_size(tys)
+                        && path.matches('.').count() < deepest =>
+                    {
+                        todo.push((format!("{path}."), inner));
+                    }
+                    // (A struct without memory.)
+                    Some(Kind::Record { value: true, .. }) if by_value => {}
+                    Some(Kind::Slice { array: true, .. }) => {
+                        return Err(self.unsupported_with(
+                            n,
+                            &format!(
+                                "{what}: a copy of a `{name}`, whose field `{path}` holds an array"
+                            ),
+                            &format!("weft copies struct values field by field; use `*{name}`"),
+                        ))
+                    }
+                    Some(Kind::AtomicInt | Kind::AtomicBool) => {
+                        return Err(Box::new(
+                            weft_models::diagnostic::Diagnostic::new(
+                                format!("{what} copies a `{name}`, which holds an atomic value"),
+                                self.span(n),
+                            )
+                            .with_label("a copy of a struct holding an atomic")
+                            .with_help(format!(
+                                "use a pointer, `*{name}` (go vet's copylocks check reports this \
+                                 too)"
+                            )),
+                        ))
+                    }
+                    Some(_) => out.push(path),
                 }
-                Some(Kind::Record { value: true, .. }) if by_value => {}
-                Some(Kind::Slice { array: true, .. }) => return Err(refuse("an array")),
-                Some(Kind::AtomicInt | Kind::AtomicBool) => {
-                    return Err(Box::new(
-                        weft_models::diagnostic::Diagnostic::new(
-                            format!("{what} copies a `{name}`, which holds an atomic value"),
-                            self.span(n),
-                        )
-                        .with_label("a copy of a struct holding an atomic")
-                        .with_help(format!(
-                            "use a pointer, `*{name}` (go vet's copylocks check reports this too)"
-                        )),
-                    ))
-                }
-                Some(_) => out.push(f.clone()),
             }
         }
         Ok(out)
     }
 
-    /// `New(name, T, {f: "src.f", ...})`: a copy of the struct value `src`.
+    /// A copy of the struct value `src` into a new record `name`: `New`
+    /// with its own fields, then a `Set` for each field of a struct it
+    /// holds by value (made with it, zero).
     pub(crate) fn copy_new(
         &self,
         name: &str,
@@ -89,9 +108,11 @@ impl Importer<'_> {
         ty: u16,
         n: Node,
         what: &str,
-    ) -> Result<String, Fail> {
-        let fields: Vec<String> = self
-            .copied_fields(n, ty, what)?
+    ) -> Result<Vec<String>, Fail> {
+        let paths = self.copied_fields(n, ty, what)?;
+        let (own, nested): (Vec<&String>, Vec<&String>) =
+            paths.iter().partition(|p| !p.contains('.'));
+        let fields: Vec<String> = own
             .iter()
             .map(|f| format!("{}: {}", q(f), q(&format!("{src}.{f}"))))
             .collect();
@@ -100,11 +121,19 @@ impl Importer<'_> {
         } else {
             format!(", {{{}}}", fields.join(", "))
         };
-        Ok(format!(
+        let mut out = vec![format!(
             "New({}, {}{fields})",
             q(name),
             q(self.struct_name(ty))
-        ))
+        )];
+        for p in nested {
+            out.push(format!(
+                "Set({}, {})",
+                q(&format!("{name}.{p}")),
+                q(&format!("{src}.{p}"))
+            ));
+        }
+        Ok(out)
     }
 
     /// The struct value `e` (the value of `n`) handed to a new owner (a
@@ -120,8 +149,9 @@ impl Importer<'_> {
         }
         let base = self.struct_name(ty).to_lowercase();
         let t = self.temp(&format!("{base}_copy"), e.kind);
-        let text = self.copy_new(&t, &e.text, ty, n, what)?;
-        self.hoist(text, n);
+        for text in self.copy_new(&t, &e.text, ty, n, what)? {
+            self.hoist(text, n);
+        }
         Ok(Ex { text: t, ..e })
     }
 

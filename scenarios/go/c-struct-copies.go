@@ -13,6 +13,12 @@ type point struct {
 	name string
 }
 
+// A struct held by value inside another is copied with it.
+type labelled struct {
+	point
+	label int
+}
+
 func (p point) sum() int { return p.x + p.y }
 
 func (p *point) move(d int) { p.x += d }
@@ -91,6 +97,13 @@ func main() {
 		if w.y != 0 {
 			panic("zero from select")
 		}
+	}
+	l := labelled{label: 1}
+	l.x = 4
+	lc := l
+	lc.x = 5
+	if l.x != 4 || lc.x != 5 || lc.label != 1 {
+		panic("a copy shared the struct it holds by value")
 	}
 	pp := &p
 	v := *pp
