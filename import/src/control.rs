@@ -933,6 +933,26 @@ impl Importer<'_> {
         // copies: read in the block, a goroutine's argument would race
         // where Go's does not.
         for ((p, k), (a, e)) in sig.params.iter().zip(args.iter().zip(values.iter_mut())) {
+            // An object reached through a field or an element (`s.ch`):
+            // taken by the caller too, as Go does, into a typed temporary;
+            // bound by name, the block would read the field where it uses
+            // the parameter, after the caller may have changed it.
+            if !k.is_value() && !e.untracked && a.kind() != "identifier" {
+                if let Some(ty) = self.reference_type(e.kind) {
+                    let t = self.temp(&format!("{p}_arg"), e.kind);
+                    em.leaf(
+                        &format!(
+                            "Let(name: {}, value: {}, type: {})",
+                            q(&t),
+                            q(&e.text),
+                            q(&ty)
+                        ),
+                        self.span(*a),
+                    );
+                    e.text = t;
+                }
+                continue;
+            }
             if k.is_value() && !e.untracked && !self.private_value(*a) {
                 let t = self.temp(&format!("{p}_arg"), *k);
                 em.leaf(

@@ -331,6 +331,40 @@ impl Importer<'_> {
         })
     }
 
+    /// The type of a local holding a reference to an object of kind `k`
+    /// (`*T`, `chan int`, `*sync.Mutex`, ...); `None` for values and for
+    /// kinds a typed local does not hold.
+    pub fn reference_type(&self, k: Kind) -> Option<String> {
+        Some(match k {
+            Kind::Record { ty, .. } => format!("*{}", self.struct_name(ty)),
+            Kind::Chan { elem } => self.chan_type(elem),
+            Kind::Mutex => "*sync.Mutex".into(),
+            Kind::RwMutex => "*sync.RWMutex".into(),
+            Kind::WaitGroup => "*sync.WaitGroup".into(),
+            Kind::Map { .. } => "map[int]int".into(),
+            Kind::Slice { elem, array: false } => format!("[]{}", self.elem_type(elem)),
+            Kind::Once
+            | Kind::Cond
+            | Kind::Ctx
+            | Kind::Cancel
+            | Kind::Timer
+            | Kind::StopFunc
+            | Kind::Ticker
+            | Kind::Int
+            | Kind::Bool
+            | Kind::Ptr
+            | Kind::AtomicInt
+            | Kind::AtomicBool
+            | Kind::Recovered
+            | Kind::Testing
+            | Kind::Slice { array: true, .. }
+            | Kind::Func { .. }
+            | Kind::Group
+            | Kind::Error
+            | Kind::Untracked => return None,
+        })
+    }
+
     /// The length of an array type `[n]T` as a weft expression (a
     /// literal or a package constant, which becomes a parameter).
     pub fn array_len(&mut self, tys: &str) -> Option<String> {

@@ -740,6 +740,24 @@ impl Importer<'_> {
                         "weft does not model array copies; use a slice, which is shared",
                     ));
                 }
+                // An object read from a field or an element (`old :=
+                // s.ch`): taken now, into a typed local; an alias of the
+                // expression would read the field again at each use.
+                if declare && t.kind() == "identifier" && v.kind() != "identifier" {
+                    if let Some(ty) = self.reference_type(value.kind) {
+                        em.leaf(
+                            &format!(
+                                "Let(name: {}, value: {}, type: {})",
+                                q(&name),
+                                q(&value.text),
+                                q(&ty)
+                            ),
+                            at,
+                        );
+                        self.declare(&name, value.kind);
+                        continue;
+                    }
+                }
                 // An object bound to a new name: an alias.
                 if declare && t.kind() == "identifier" {
                     self.scope.declare(

@@ -1508,7 +1508,8 @@ fn a_slice_of_struct_values_holds_its_records_and_reading_an_element_copies_it()
         "Set(\"js[1].id\", 2),  // go: t.go:6",
         "Range(chan: \"js\", var: \"range_index1\", body: [  // go: t.go:7",
         "New(\"j\", \"J\", {\"id\": \"js[range_index1].id\"}),  // go: t.go:7",
-        "Set(\"js[0].id\", 3),  // go: t.go:11",
+        "Let(name: \"p\", value: \"js[0]\", type: \"*J\"),  // go: t.go:10",
+        "Set(\"p.id\", 3),  // go: t.go:11",
         "New(\"k\", \"J\", {\"id\": \"js[1].id\"}),  // go: t.go:12",
     ] {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
@@ -1540,4 +1541,21 @@ fn an_atomic_bool_is_a_shared_boolean_and_atomic_methods_of_fields_work_in_expre
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
     assert!(i.abstractions.is_empty(), "{:?}", i.abstractions);
+}
+
+#[test]
+fn an_object_read_from_a_field_is_taken_where_go_reads_it() {
+    // `old := s.ch` and a goroutine's argument `s.ch` read the field once,
+    // there, into a typed local: an alias would read it at each use.
+    let i = one(
+        "package main\ntype S struct {\n\tch chan int\n}\nfunc main() {\n\ts := &S{ch: make(chan int, 1)}\n\told := s.ch\n\tgo func(c chan int) {\n\t\tc <- 1\n\t}(s.ch)\n\ts.ch = nil\n\t<-old\n}\n",
+    );
+    for want in [
+        "Let(name: \"old\", value: \"s.ch\", type: \"chan int\"),  // go: t.go:7",
+        "Let(name: \"c_arg2\", value: \"s.ch\", type: \"chan int\"),  // go: t.go:10",
+        "Send(\"c_arg2\", 1),  // go: t.go:9",
+        "Recv(chan: \"old\"),  // go: t.go:12",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
 }
