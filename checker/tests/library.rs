@@ -816,7 +816,9 @@ fn ctx_afterfunc_never_cancelled_is_a_deadlock() {
         Recv("done"),
         Cancel("cancel"),"#,
     );
-    assert_eq!(c.kinds(), vec![Deadlock, ContextLeak]);
+    // (The cancel never called is the deadlock's consequence: a run that
+    // ends in Go's crash leaks no context.)
+    assert_eq!(c.kinds(), vec![Deadlock]);
     assert_eq!(
         c.messages(Deadlock),
         vec!["fatal error: all goroutines are asleep - deadlock!".to_string()]

@@ -172,7 +172,8 @@ fn findings(prog: &Program, graph: &Graph, comp: &[StateId]) -> Vec<Finding> {
         .count();
     let all_blocked =
         !any_move && comp.len() == 1 && involved.len() == goroutines && !rep.main_returned;
-    if all_blocked && !timers_pending && !involved.is_empty() {
+    let crashes = all_blocked && !timers_pending && !involved.is_empty();
+    if crashes {
         let mut sites: Vec<Site> = involved.iter().map(|i| i.site).collect();
         sites.sort();
         sites.dedup();
@@ -207,6 +208,12 @@ fn findings(prog: &Program, graph: &Graph, comp: &[StateId]) -> Vec<Finding> {
                     .collect(),
             });
         }
+    }
+    // A run that ends in Go's deadlock crash leaks nothing: the process
+    // is gone (a cancel deferred by the deadlocked main is the deadlock's
+    // consequence, not a second bug).
+    if crashes {
+        return out;
     }
     for o in rep.objects.iter() {
         if let Object::Context(c) = o {

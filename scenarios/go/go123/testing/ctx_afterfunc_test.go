@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// weft:expect Deadlock, ContextLeak
+// weft:expect Deadlock
 func TestCallbackAfterCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
