@@ -209,14 +209,7 @@ impl Importer<'_> {
             Some(over) => over,
             None => self.expr(right)?,
         };
-        let mut vars = Vec::new();
-        if let Some(l) = cl.child_by_field_name("left") {
-            let mut c = l.walk();
-            vars = l
-                .named_children(&mut c)
-                .map(|v| self.text(v).to_string())
-                .collect();
-        }
+        let vars = self.range_vars(cl);
         if over.untracked {
             return Err(self.unsupported_with(
                 right,
@@ -252,9 +245,7 @@ impl Importer<'_> {
         let mut index: Option<String> = None;
         // The value variable that copies a struct value, if any.
         let mut copied: Option<String> = None;
-        let declares = cl
-            .child_by_field_name("operator")
-            .is_none_or(|o| self.text(o) == ":=");
+        let declares = self.range_declares(cl);
         for (i, (field, k)) in [("var", vk), ("value", valk)].into_iter().enumerate() {
             let Some(v) = vars.get(i).filter(|v| *v != "_") else {
                 continue;
@@ -366,6 +357,23 @@ impl Importer<'_> {
         Ok((format!("Range({lf}{}, body: [", fields.join(", ")), first))
     }
 
+    /// The names a range clause assigns (`i`, `v`, `_`), in order.
+    fn range_vars(&self, cl: Node) -> Vec<String> {
+        let Some(l) = cl.child_by_field_name("left") else {
+            return Vec::new();
+        };
+        let mut c = l.walk();
+        l.named_children(&mut c)
+            .map(|v| self.text(v).to_string())
+            .collect()
+    }
+
+    /// Whether a range clause declares its variables (`:=`, or none).
+    fn range_declares(&self, cl: Node) -> bool {
+        cl.child_by_field_name("operator")
+            .is_none_or(|o| self.text(o) == ":=")
+    }
+
     /// `for i, v := range xs[a:b]`: weft's slices have no views, so the
     /// loop runs over `xs`'s own indexes from `a` to `b` (both evaluated
     /// once, before the loop, and checked as Go's slice expression is),
@@ -430,17 +438,8 @@ impl Importer<'_> {
             at,
         );
         let idx = self.temp("range_index", Kind::Int);
-        let mut vars = Vec::new();
-        if let Some(l) = cl.child_by_field_name("left") {
-            let mut c = l.walk();
-            vars = l
-                .named_children(&mut c)
-                .map(|v| self.text(v).to_string())
-                .collect();
-        }
-        let declares = cl
-            .child_by_field_name("operator")
-            .is_none_or(|o| self.text(o) == ":=");
+        let vars = self.range_vars(cl);
+        let declares = self.range_declares(cl);
         let mut first = Vec::new();
         for (i, v) in vars.iter().enumerate() {
             if v == "_" {
