@@ -395,8 +395,27 @@ impl Importer<'_> {
                     }
                     None => return Err(self.unsupported(call, "a context call without parent")),
                 };
-                let ctx = into!(0, Kind::Ctx);
-                let cancel = into!(1, Kind::Cancel);
+                // Into a field (`w.ctx, w.cancel = ...`): through a
+                // temporary, then the field's write (weft makes objects
+                // into names).
+                let mut fields = Vec::new();
+                let mut names = [None, None];
+                for (i, k) in [(0, Kind::Ctx), (1, Kind::Cancel)] {
+                    names[i] = match targets.get(i) {
+                        Some(t) if t.kind() != "identifier" => {
+                            match self.target(*t, k, declare, stmt)? {
+                                Some(field) => {
+                                    let tmp = self.temp(&field.replace(['.', '[', ']'], "_"), k);
+                                    fields.push((field, tmp.clone()));
+                                    Some(tmp)
+                                }
+                                None => None,
+                            }
+                        }
+                        _ => into!(i, k),
+                    };
+                }
+                let [ctx, cancel] = names;
                 let (Some(ctx), Some(cancel)) = (ctx, cancel) else {
                     return Err(self.unsupported_with(
                         stmt,
@@ -423,6 +442,9 @@ impl Importer<'_> {
                     ),
                     at,
                 );
+                for (field, tmp) in fields {
+                    em.leaf(&format!("Set({}, {})", q(&field), q(&tmp)), at);
+                }
                 return Ok(());
             }
             "sync.NewCond" => {

@@ -343,13 +343,13 @@ impl Importer<'_> {
             Kind::WaitGroup => "*sync.WaitGroup".into(),
             Kind::Map { .. } => "map[int]int".into(),
             Kind::Slice { elem, array: false } => format!("[]{}", self.elem_type(elem)),
-            Kind::Once
-            | Kind::Cond
-            | Kind::Ctx
-            | Kind::Cancel
-            | Kind::Timer
-            | Kind::StopFunc
-            | Kind::Ticker
+            Kind::Once => "*sync.Once".into(),
+            Kind::Cond => "*sync.Cond".into(),
+            Kind::Ctx => "context.Context".into(),
+            Kind::Cancel => "context.CancelFunc".into(),
+            Kind::Timer => "*time.Timer".into(),
+            Kind::Ticker => "*time.Ticker".into(),
+            Kind::StopFunc
             | Kind::Int
             | Kind::Bool
             | Kind::Ptr

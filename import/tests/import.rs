@@ -1559,3 +1559,21 @@ fn an_object_read_from_a_field_is_taken_where_go_reads_it() {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
 }
+
+#[test]
+fn a_context_made_into_fields_goes_through_temporaries() {
+    // `w.ctx, w.cancel = context.WithCancel(...)`: weft makes objects into
+    // names, then the fields are written; `ctx := w.ctx` reads the field
+    // once, into a typed local.
+    let i = one(
+        "package main\nimport \"context\"\ntype W struct {\n\tctx context.Context\n\tcancel context.CancelFunc\n}\nfunc main() {\n\tw := &W{}\n\tw.ctx, w.cancel = context.WithCancel(context.Background())\n\tctx := w.ctx\n\tw.cancel()\n\t<-ctx.Done()\n}\n",
+    );
+    for want in [
+        "WithCancel(ctx: \"w_ctx1\", cancel: \"w_cancel2\"),  // go: t.go:9",
+        "Set(\"w.ctx\", \"w_ctx1\"),  // go: t.go:9",
+        "Set(\"w.cancel\", \"w_cancel2\"),  // go: t.go:9",
+        "Let(name: \"ctx\", value: \"w.ctx\", type: \"context.Context\"),  // go: t.go:10",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+}
