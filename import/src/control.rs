@@ -209,7 +209,7 @@ impl Importer<'_> {
             Some(over) => over,
             None => self.expr(right)?,
         };
-        let vars = self.range_vars(cl);
+        let vars = self.range_vars(cl)?;
         if over.untracked {
             return Err(self.unsupported_with(
                 right,
@@ -245,18 +245,10 @@ impl Importer<'_> {
         let mut index: Option<String> = None;
         // The value variable that copies a struct value, if any.
         let mut copied: Option<String> = None;
-        let declares = self.range_declares(cl);
         for (i, (field, k)) in [("var", vk), ("value", valk)].into_iter().enumerate() {
             let Some(v) = vars.get(i).filter(|v| *v != "_") else {
                 continue;
             };
-            if !declares {
-                return Err(self.unsupported_with(
-                    cl,
-                    "a range loop assigning existing variables (`=`)",
-                    "declare the loop's variables with `:=`",
-                ));
-            }
             // Before Go 1.22 a closure shares the loop's one variable: a
             // `Var` declared before the loop, set at each iteration.
             if self.per_loop_vars && self.shared.contains(v.as_str()) && k == Kind::Untracked {
@@ -357,21 +349,26 @@ impl Importer<'_> {
         Ok((format!("Range({lf}{}, body: [", fields.join(", ")), first))
     }
 
-    /// The names a range clause assigns (`i`, `v`, `_`), in order.
-    fn range_vars(&self, cl: Node) -> Vec<String> {
+    /// The names a range clause declares (`i`, `v`, `_`), in order; a
+    /// clause assigning existing variables (`=`) is refused.
+    fn range_vars(&self, cl: Node) -> Result<Vec<String>, Fail> {
         let Some(l) = cl.child_by_field_name("left") else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
         let mut c = l.walk();
-        l.named_children(&mut c)
+        let vars: Vec<String> = l
+            .named_children(&mut c)
             .map(|v| self.text(v).to_string())
-            .collect()
-    }
-
-    /// Whether a range clause declares its variables (`:=`, or none).
-    fn range_declares(&self, cl: Node) -> bool {
-        cl.child_by_field_name("operator")
-            .is_none_or(|o| self.text(o) == ":=")
+            .collect();
+        let assigns = crate::scan::has_token(cl, "=");
+        if assigns && vars.iter().any(|v| v != "_") {
+            return Err(self.unsupported_with(
+                cl,
+                "a range loop assigning existing variables (`=`)",
+                "declare the loop's variables with `:=`",
+            ));
+        }
+        Ok(vars)
     }
 
     /// `for i, v := range xs[a:b]`: weft's slices have no views, so the
@@ -438,19 +435,11 @@ impl Importer<'_> {
             at,
         );
         let idx = self.temp("range_index", Kind::Int);
-        let vars = self.range_vars(cl);
-        let declares = self.range_declares(cl);
+        let vars = self.range_vars(cl)?;
         let mut first = Vec::new();
         for (i, v) in vars.iter().enumerate() {
             if v == "_" {
                 continue;
-            }
-            if !declares {
-                return Err(self.unsupported_with(
-                    cl,
-                    "a range loop assigning existing variables (`=`)",
-                    "declare the loop's variables with `:=`",
-                ));
             }
             if self.per_loop_vars && self.shared.contains(v.as_str()) {
                 return Err(self.unsupported_with(
@@ -811,9 +800,7 @@ impl Importer<'_> {
                     _ => crate::scope::Elem::Other,
                 };
                 let vk = elem.kind();
-                let declare = comm
-                    .child_by_field_name("operator")
-                    .is_none_or(|o| self.text(o) == ":=");
+                let declare = !crate::scan::has_token(comm, "=");
                 let mut fields = vec![format!("chan: {}", q(&c))];
                 let mut zero = None;
                 if let Some(l) = left {

@@ -50,9 +50,7 @@ pub fn shared_locals(src: &str, body: Node, per_loop: bool) -> HashSet<String> {
                 }
             }
             "range_clause" if per_loop => {
-                let short = n
-                    .child_by_field_name("operator")
-                    .is_none_or(|o| text(o) == ":=");
+                let short = !has_token(n, "=");
                 if let (true, Some(l)) = (short, n.child_by_field_name("left")) {
                     let mut c = l.walk();
                     for t in l.named_children(&mut c) {
@@ -120,12 +118,8 @@ fn declared_in(src: &str, lit: Node) -> HashSet<String> {
                 }
             }
             "short_var_declaration" | "range_clause" | "receive_statement" => {
-                let decl = n.kind() != "receive_statement"
-                    || n.child_by_field_name("operator")
-                        .is_some_and(|o| text(o) == ":=");
-                let short = n.kind() != "range_clause"
-                    || n.child_by_field_name("operator")
-                        .is_none_or(|o| text(o) == ":=");
+                let decl = n.kind() != "receive_statement" || has_token(n, ":=");
+                let short = n.kind() != "range_clause" || !has_token(n, "=");
                 if let (true, true, Some(l)) = (decl, short, n.child_by_field_name("left")) {
                     let mut c = l.walk();
                     for k in l.named_children(&mut c) {
@@ -139,4 +133,12 @@ fn declared_in(src: &str, lit: Node) -> HashSet<String> {
         stack.extend(n.named_children(&mut c));
     }
     out
+}
+
+/// Whether `n` has the anonymous token `tok` among its children (the
+/// grammar gives the `=` or `:=` of a range clause or a receive no field).
+pub fn has_token(n: Node, tok: &str) -> bool {
+    let mut c = n.walk();
+    let found = n.children(&mut c).any(|k| k.kind() == tok);
+    found
 }

@@ -1577,3 +1577,30 @@ fn a_context_made_into_fields_goes_through_temporaries() {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
 }
+
+#[test]
+fn a_range_or_a_select_case_assigning_existing_variables_is_told_from_a_declaration() {
+    // The grammar gives `=` and `:=` no field: a range assigning existing
+    // variables was taken for a declaration (the loop's variables were
+    // new ones, and the outer ones kept their values); it is refused.
+    let e = errors(
+        "package main\nfunc main() {\n\txs := []int{1}\n\tvar i, x int\n\tfor i, x = range xs {\n\t}\n\t_, _ = i, x\n}\n",
+        &Options::default(),
+    );
+    assert_eq!((e[0].0, e[0].1), (5, 6), "{e:?}");
+    assert!(
+        e[0].2.contains("a range loop assigning existing variables"),
+        "{e:?}"
+    );
+    // `case r = <-ch` of a struct value: into an existing variable.
+    let e = errors(
+        "package main\ntype P struct {\n\tx int\n}\nfunc main() {\n\tch := make(chan P, 1)\n\tvar r P\n\tselect {\n\tcase r = <-ch:\n\t}\n\t_ = r\n}\n",
+        &Options::default(),
+    );
+    assert_eq!(e[0].0, 9, "{e:?}");
+    assert!(
+        e[0].2
+            .contains("a struct value received into an existing variable"),
+        "{e:?}"
+    );
+}
