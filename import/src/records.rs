@@ -559,59 +559,57 @@ impl Importer<'_> {
             .map(|s| s.fields.iter().map(|f| f.0.clone()).collect())
             .unwrap_or_default();
         let mut out = Vec::new();
-        {
-            let mut c = body.walk();
-            let elems: Vec<Node> = body
-                .named_children(&mut c)
-                .filter(|k| k.kind() != "comment")
-                .collect();
-            for (i, el) in elems.into_iter().enumerate() {
-                let (name, v) = if el.kind() == "keyed_element" {
-                    let key = el
-                        .child_by_field_name("key")
-                        .map(|k| self.text(k).trim().to_string())
-                        .unwrap_or_default();
-                    (key, el.child_by_field_name("value"))
-                } else {
-                    (fields.get(i).cloned().unwrap_or_default(), Some(el))
-                };
-                let Some(v) = v else { continue };
-                // `literal_element` wraps the expression.
-                let v = if v.kind() == "literal_element" {
-                    v.named_child(0).unwrap_or(v)
-                } else {
-                    v
-                };
-                let Some(fk) = self.field_kind(ty, &name) else {
-                    return Err(self.unsupported(el, &format!("the field `{name}`")));
-                };
-                if v.kind() == "composite_literal" || v.kind() == "literal_value" {
-                    if matches!(
-                        fk,
-                        Some(Kind::Mutex | Kind::RwMutex | Kind::WaitGroup | Kind::Once)
-                    ) {
-                        continue; // `mu: sync.Mutex{}`: the zero value New makes.
-                    }
-                    if let Some(made) = self.field_container(v, &name)? {
-                        out.push((name, q(&made)));
-                        continue;
-                    }
-                    return Err(self.unsupported_with(
-                        v,
-                        "a struct value inside a struct literal",
-                        "set the field after `New`, or hold a pointer: `&Inner{...}`",
-                    ));
+        let mut c = body.walk();
+        let elems: Vec<Node> = body
+            .named_children(&mut c)
+            .filter(|k| k.kind() != "comment")
+            .collect();
+        for (i, el) in elems.into_iter().enumerate() {
+            let (name, v) = if el.kind() == "keyed_element" {
+                let key = el
+                    .child_by_field_name("key")
+                    .map(|k| self.text(k).trim().to_string())
+                    .unwrap_or_default();
+                (key, el.child_by_field_name("value"))
+            } else {
+                (fields.get(i).cloned().unwrap_or_default(), Some(el))
+            };
+            let Some(v) = v else { continue };
+            // `literal_element` wraps the expression.
+            let v = if v.kind() == "literal_element" {
+                v.named_child(0).unwrap_or(v)
+            } else {
+                v
+            };
+            let Some(fk) = self.field_kind(ty, &name) else {
+                return Err(self.unsupported(el, &format!("the field `{name}`")));
+            };
+            if v.kind() == "composite_literal" || v.kind() == "literal_value" {
+                if matches!(
+                    fk,
+                    Some(Kind::Mutex | Kind::RwMutex | Kind::WaitGroup | Kind::Once)
+                ) {
+                    continue; // `mu: sync.Mutex{}`: the zero value New makes.
                 }
-                let e = self.expr(v)?;
-                if e.untracked || matches!(fk, Some(Kind::Untracked) | None) {
-                    self.note(
-                        v,
-                        format!("the field `{name}` holds data weft does not track"),
-                    );
+                if let Some(made) = self.field_container(v, &name)? {
+                    out.push((name, q(&made)));
                     continue;
                 }
-                out.push((name, lit(&e.text)));
+                return Err(self.unsupported_with(
+                    v,
+                    "a struct value inside a struct literal",
+                    "set the field after `New`, or hold a pointer: `&Inner{...}`",
+                ));
             }
+            let e = self.expr(v)?;
+            if e.untracked || matches!(fk, Some(Kind::Untracked) | None) {
+                self.note(
+                    v,
+                    format!("the field `{name}` holds data weft does not track"),
+                );
+                continue;
+            }
+            out.push((name, lit(&e.text)));
         }
         Ok(out)
     }
