@@ -535,6 +535,62 @@ fn errors_point_at_the_field_and_the_type() {
     assert!(r.contains("record `A` contains itself"), "{r}");
 }
 
+// ----- several results -----
+
+#[test]
+fn a_function_returns_several_values_as_go_does() {
+    // `v, err := open(i)`: the second result is a value of its own kind
+    // (an error here, a record in `make`), every call has its own, and
+    // Go evaluates the results before the deferred calls run.
+    let funcs = r#"
+        "open": (params: ["i"], body: [
+            If("i == 2", [Return([0, "errors.New(`closed`)"])]),
+            Return(["i * 10", "nil"]),
+        ]),
+        "make": (params: [], body: [New("s", "Server", {"n": 7}), Return([1, "s"])]),
+        "late": (params: [], body: [
+            Let("x", 1),
+            Defer([Set("x", 2)]),
+            Return(["x", "x + 1"]),
+        ]),
+    "#;
+    let o = check(
+        r#"Let("sum", 0),
+        For("i", 0, 4, [
+            Call("open", ["i"], ["v", "err"]),
+            If("err != nil", [Continue]),
+            Set("sum", "sum + v"),
+        ]),
+        Assert("sum == 40", "sum"),
+        Call("open", [2], ["_", "e"]),
+        Assert("e == errors.New(`closed`)", "the error"),
+        Call("make", [], ["one", "s"]),
+        Lock("s.mu"), Assert("s.n == 7 && one == 1", "record"), Unlock("s.mu"),
+        Call("late", [], ["a", "b"]),
+        Assert("a == 1 && b == 2", "results before defers"),"#,
+        funcs,
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    // Each goroutine's results are its own: two callers at once.
+    let o = check(
+        r#"Chan("done"),
+        For("i", 3, 5, [Go(body: [
+            Call("open", ["i"], ["v", "err"]),
+            Assert("err == nil && v == i * 10", "own results"),
+            Send("done", true),
+        ])]),
+        Recv("done"), Recv("done"),"#,
+        funcs,
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    // An error that is not nil reaches the caller's test.
+    let o = check(
+        r#"Call("open", [2], ["v", "err"]), If("err != nil", [Panic("closed")]),"#,
+        funcs,
+    );
+    assert_eq!(messages(&o), vec!["panic: closed".to_string()]);
+}
+
 // ----- append -----
 
 #[test]

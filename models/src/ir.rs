@@ -430,14 +430,20 @@ pub enum Op {
         func: FuncId,
         /// Arguments, one per parameter.
         args: Vec<Expr>,
-        /// Where the result goes.
+        /// Where the result goes (the first, when there are several).
         dst: Option<LocalId>,
+        /// Where the results after the first go, from the callee's
+        /// [`Function::results`] (`None` drops one).
+        more: Vec<Option<LocalId>>,
     },
     /// *local*: return from the current function (running its deferred
     /// blocks first). Returning from a goroutine's first function ends it.
     Return {
-        /// The returned value.
+        /// The returned value (the first, when there are several).
         value: Option<Expr>,
+        /// The values after the first, each with the result slot
+        /// ([`Function::results`]) it is written to.
+        more: Vec<(LocalId, Expr)>,
     },
     /// *local*: push the deferred block that starts at `entry` (it ends with
     /// [`Op::EndDefer`]); deferred blocks run in the frame that deferred them.
@@ -1129,6 +1135,9 @@ pub struct Function {
     pub span: Span,
     /// The locals dead at each instruction ([`crate::liveness`]).
     pub dead: DeadLocals,
+    /// The slots holding the results after the first while the function
+    /// returns (empty unless it returns several values).
+    pub results: Vec<LocalId>,
 }
 
 /// The kind of a global object, for reports and kind checks.

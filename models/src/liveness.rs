@@ -23,8 +23,10 @@
 use crate::ir::{DeadLocals, Expr, Instr, LocalId, Op, Pc};
 use crate::ops::{self, Successor};
 
-/// The dead locals of a function with `locals` slots and this `code`.
-pub fn dead_locals(code: &[Instr], locals: usize) -> DeadLocals {
+/// The dead locals of a function with `locals` slots and this `code`;
+/// the `results` slots (results after the first) are live everywhere:
+/// the caller reads them when the function has returned.
+pub fn dead_locals(code: &[Instr], locals: usize, results: &[LocalId]) -> DeadLocals {
     let words = locals.div_ceil(64);
     let n = code.len();
     if words == 0 || n == 0 {
@@ -63,8 +65,12 @@ pub fn dead_locals(code: &[Instr], locals: usize) -> DeadLocals {
             pred[s].push(pc);
         }
     }
-    // Every local a deferred block reads is live throughout.
+    // Every local a deferred block reads is live throughout, and so is
+    // every result slot.
     let mut always = vec![0u64; words];
+    for &r in results {
+        bit(r, &mut always);
+    }
     let mut seen = vec![false; n];
     let mut stack = deferred;
     while let Some(pc) = stack.pop() {

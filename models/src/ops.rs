@@ -98,7 +98,10 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
             f(callee, Value);
             args.iter().for_each(|a| f(a, Value))
         }
-        Op::Return { value } => value.iter().for_each(|v| f(v, Value)),
+        Op::Return { value, more } => {
+            value.iter().for_each(|v| f(v, Value));
+            more.iter().for_each(|(_, v)| f(v, Value));
+        }
         Op::Defer { .. } | Op::EndDefer | Op::Recover { .. } => {}
         Op::Go { args, .. } => args.iter().for_each(|a| f(a, Value)),
         Op::Choose { values, .. } => values.iter().for_each(|v| f(v, Value)),
@@ -338,8 +341,12 @@ pub fn local_destinations(op: &Op, mut f: impl FnMut(LocalId)) {
         | Op::AwaitCallback { dst, .. }
         | Op::Len { dst, .. }
         | Op::AtomicLoad { dst, .. } => f(*dst),
-        Op::Call { dst, .. }
-        | Op::CallValue { dst, .. }
+        Op::Call { dst, more, .. } => {
+            opt(dst, &mut f);
+            more.iter().for_each(|d| opt(d, &mut f));
+        }
+        Op::Return { more, .. } => more.iter().for_each(|(slot, _)| f(*slot)),
+        Op::CallValue { dst, .. }
         | Op::Recover { dst }
         | Op::TryLock { dst, .. }
         | Op::TimerStop { dst, .. }
@@ -384,7 +391,6 @@ pub fn local_destinations(op: &Op, mut f: impl FnMut(LocalId)) {
         }
         Op::Jump { .. }
         | Op::JumpIfNot { .. }
-        | Op::Return { .. }
         | Op::Defer { .. }
         | Op::EndDefer
         | Op::Go { .. }
@@ -802,7 +808,14 @@ mod tests {
             3
         )
         .is_empty());
-        assert!(succ(&Op::Return { value: None }, 3).is_empty());
+        assert!(succ(
+            &Op::Return {
+                value: None,
+                more: Vec::new()
+            },
+            3
+        )
+        .is_empty());
         let arm = |t: u32| SelectArm {
             chan: g(0),
             dir: CaseDir::Recv {
@@ -822,6 +835,7 @@ mod tests {
             func: FuncId(2),
             args: vec![],
             dst: None,
+            more: Vec::new(),
         };
         assert_eq!(
             succ(&call, 4),

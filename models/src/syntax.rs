@@ -779,10 +779,13 @@ pub enum StmtKind {
         /// The labelled loop to continue (innermost loop when `None`).
         label: Option<Name>,
     },
-    /// `return` / `return v`
+    /// `return` / `return v` / `return v, err` (`Return(["v", "err"])`)
     Return {
-        /// The returned value.
+        /// The returned value (the first, when there are several).
         value: Option<ExprSrc>,
+        /// The values after the first, for a function with several
+        /// results.
+        more: Vec<ExprSrc>,
     },
     /// A choice point: `into` takes each of `values` in turn (an input or error return).
     Choose {
@@ -898,14 +901,17 @@ pub enum StmtKind {
         /// The anonymous body (empty when `func` is set).
         body: Block,
     },
-    /// `r := f(args)`
+    /// `r := f(args)` / `v, err := f(args)` (`into: ["v", "err"]`)
     Call {
         /// The function called.
         func: Name,
         /// Arguments.
         args: Vec<ExprSrc>,
-        /// Local for the result.
+        /// Local for the result (the first, when there are several).
         into: Option<Name>,
+        /// Locals for the results after the first (`None` for `_`);
+        /// empty unless `into` is a list of two names or more.
+        more: Vec<Option<Name>>,
     },
     /// `defer func() { body }()`, or `defer recover()` (the direct form:
     /// recover is then not called by a deferred function, so it stops no

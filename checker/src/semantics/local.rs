@@ -160,15 +160,25 @@ fn finish_return(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
         return Ok(());
     }
     let ret = frame.ret;
-    g.frames.pop();
+    let Some(callee) = g.frames.pop() else {
+        return Ok(());
+    };
     if g.panic.is_some() {
         return unwind(ex, id);
     }
     if let Some(caller) = g.frames.last_mut() {
-        if let Op::Call { dst: Some(d), .. } | Op::CallValue { dst: Some(d), .. } =
-            &prog.instr(caller.func, caller.pc).op
-        {
+        let op = &prog.instr(caller.func, caller.pc).op;
+        if let Op::Call { dst: Some(d), .. } | Op::CallValue { dst: Some(d), .. } = op {
             caller.locals[d.index()] = ret;
+        }
+        if let Op::Call { more, .. } = op {
+            // The results after the first, from the callee's result slots.
+            let slots = &prog.func(callee.func).results;
+            for (d, slot) in more.iter().zip(slots) {
+                if let Some(d) = d {
+                    caller.locals[d.index()] = callee.locals[slot.index()];
+                }
+            }
         }
         caller.pc = Pc(caller.pc.0 + 1);
     }
@@ -464,13 +474,22 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
                 state.goroutine_at_mut(pos).frames.push(callee);
                 return Ok(());
             }
-            Op::Return { value } => {
+            Op::Return { value, more } => {
+                // Go evaluates every result, left to right, before it
+                // writes any.
                 let v = match value {
                     Some(e) => eval(state, locals, e)?,
                     None => Value::Nil,
                 };
+                let rest = more
+                    .iter()
+                    .map(|(slot, e)| Ok((slot.index(), eval(state, locals, e)?)))
+                    .collect::<Result<SmallVec<[(usize, Value); 2]>, Fault>>()?;
                 let f = state.goroutine_at_mut(pos).top_mut();
                 f.ret = v;
+                for (slot, v) in rest {
+                    f.locals[slot] = v;
+                }
                 f.returning = true;
                 return Ok(());
             }

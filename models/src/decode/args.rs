@@ -20,6 +20,10 @@ pub(crate) enum Ty {
     Block,
     /// A list of expressions.
     Exprs,
+    /// An expression, or a list of them (a function's results).
+    Results,
+    /// A name string (or `"_"`), or a list of them (where results go).
+    Intos,
     /// A list of name strings.
     Names,
     /// A list of blocks.
@@ -47,6 +51,8 @@ impl Ty {
             Ty::Text => "a string",
             Ty::Block => "a list of statements",
             Ty::Exprs => "a list of expressions",
+            Ty::Results => "an expression or a list of expressions",
+            Ty::Intos => "a name string or a list of name strings",
             Ty::Names => "a list of name strings",
             Ty::Blocks => "a list of blocks",
             Ty::Cases => "a list of select cases",
@@ -64,9 +70,10 @@ impl Ty {
             (self, &node.kind),
             (Ty::Name | Ty::Into | Ty::Text, NodeKind::Str { .. })
                 | (
-                    Ty::Expr,
+                    Ty::Expr | Ty::Results,
                     NodeKind::Str { .. } | NodeKind::Int(_) | NodeKind::Bool(_)
                 )
+                | (Ty::Intos, NodeKind::Str { .. })
                 | (
                     Ty::Block
                         | Ty::Exprs
@@ -74,7 +81,9 @@ impl Ty {
                         | Ty::Blocks
                         | Ty::Cases
                         | Ty::SwitchCases
-                        | Ty::Idents,
+                        | Ty::Idents
+                        | Ty::Results
+                        | Ty::Intos,
                     NodeKind::List(_),
                 )
                 | (Ty::Ident, NodeKind::Ident(_))
@@ -182,7 +191,7 @@ fn required_form(shape: &Shape) -> String {
         .filter(|f| f.required)
         .map(|f| {
             let v = match f.ty {
-                Ty::Name | Ty::Into | Ty::Text | Ty::Expr => "\"…\"",
+                Ty::Name | Ty::Into | Ty::Text | Ty::Expr | Ty::Results | Ty::Intos => "\"…\"",
                 Ty::Block | Ty::Exprs | Ty::Names | Ty::Blocks | Ty::Cases | Ty::SwitchCases => {
                     "[...]"
                 }

@@ -414,7 +414,11 @@ impl<'t> Decoder<'t> {
             node.span,
         )
         .with_label(format!("expected {}", ty.expected()));
-        if let (Ty::Name | Ty::Into | Ty::Expr | Ty::Text, NodeKind::Ident(id)) = (ty, &node.kind) {
+        if let (
+            Ty::Name | Ty::Into | Ty::Expr | Ty::Text | Ty::Results | Ty::Intos,
+            NodeKind::Ident(id),
+        ) = (ty, &node.kind)
+        {
             d = d.with_help(format!("write it in quotes: `\"{}\"`", id.name));
         }
         self.error(d);

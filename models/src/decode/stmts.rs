@@ -476,6 +476,40 @@ impl Decoder<'_> {
         a.get(f).map_or_else(Vec::new, |n| self.block(n))
     }
 
+    /// A function's results: one expression, or a list (the first, and
+    /// the rest).
+    pub(super) fn results(&mut self, a: &Args<'_>, f: &str) -> (Option<ExprSrc>, Vec<ExprSrc>) {
+        let Some(n) = a.get(f) else {
+            return (None, Vec::new());
+        };
+        if !matches!(n.kind, NodeKind::List(_)) {
+            return (self.expr(n), Vec::new());
+        }
+        let items = self.list(n, Ty::Results);
+        let mut values = items.iter().filter_map(|i| self.expr(i));
+        let first = values.next();
+        (first, values.collect())
+    }
+
+    /// Where a call's results go: one name, or a list (the first, and the
+    /// rest; `"_"` discards one).
+    pub(super) fn intos(&mut self, a: &Args<'_>, f: &str) -> (Option<Name>, Vec<Option<Name>>) {
+        let Some(n) = a.get(f) else {
+            return (None, Vec::new());
+        };
+        if !matches!(n.kind, NodeKind::List(_)) {
+            return (self.name_or_blank(n).flatten(), Vec::new());
+        }
+        let items = self.list(n, Ty::Intos);
+        let mut names: Vec<Option<Name>> =
+            items.iter().filter_map(|i| self.name_or_blank(i)).collect();
+        if names.is_empty() {
+            return (None, Vec::new());
+        }
+        let first = names.remove(0);
+        (first, names)
+    }
+
     pub(super) fn exprs_of(&mut self, a: &Args<'_>, f: &str) -> Vec<ExprSrc> {
         match a.get(f) {
             Some(n) => {

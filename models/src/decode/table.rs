@@ -538,10 +538,9 @@ pub(crate) static STMTS: &[StmtSpec] = &[
     row("Continue", LABEL, &[], |d, a, _| StmtKind::Continue {
         label: d.opt_name(a, "label"),
     }),
-    row("Return", &[opt("value", Ty::Expr)], &[], |d, a, _| {
-        StmtKind::Return {
-            value: d.opt_expr(a, "value"),
-        }
+    row("Return", &[opt("value", Ty::Results)], &[], |d, a, _| {
+        let (value, more) = d.results(a, "value");
+        StmtKind::Return { value, more }
     }),
     row(
         "Choose",
@@ -699,13 +698,17 @@ pub(crate) static STMTS: &[StmtSpec] = &[
         &[
             req("func", Ty::Name),
             opt("args", Ty::Exprs),
-            opt("into", Ty::Into),
+            opt("into", Ty::Intos),
         ],
         &[],
-        |d, a, _| StmtKind::Call {
-            func: d.req_name(a, "func"),
-            args: d.exprs_of(a, "args"),
-            into: d.opt_into(a, "into"),
+        |d, a, _| {
+            let (into, more) = d.intos(a, "into");
+            StmtKind::Call {
+                func: d.req_name(a, "func"),
+                args: d.exprs_of(a, "args"),
+                into,
+                more,
+            }
         },
     ),
     row(

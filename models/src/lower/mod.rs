@@ -218,7 +218,10 @@ impl<'h> FnLower<'h> {
         }
         self.block(&f.body);
         self.span = f.span;
-        self.emit(Op::Return { value: None });
+        self.emit(Op::Return {
+            value: None,
+            more: Vec::new(),
+        });
         if f.frame == FnFrame::Once {
             self.bind(once_exit);
             self.emit(Op::OnceExit {
@@ -244,7 +247,8 @@ impl<'h> FnLower<'h> {
         if let Some(what) = self.broken {
             return Err(internal(what, f.span));
         }
-        let dead = crate::liveness::dead_locals(&self.code, self.names.len());
+        let results: Vec<LocalId> = f.results.iter().map(|s| self.local(*s)).collect();
+        let dead = crate::liveness::dead_locals(&self.code, self.names.len(), &results);
         Ok(Function {
             name: f.name.clone(),
             param_count: u32::try_from(f.params.len()).unwrap_or(u32::MAX),
@@ -252,6 +256,7 @@ impl<'h> FnLower<'h> {
             code: self.code,
             span: f.span,
             dead,
+            results,
         })
     }
 

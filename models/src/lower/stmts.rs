@@ -1,7 +1,9 @@
 //! Statements: operations in place, control flow as labelled jumps.
 
 use super::{int, Breakable, Field, FnLower};
-use crate::ir::{BinOp, CallbackSource, CaseDir, Expr, NewObject, Op, Pc, Place, SelectArm};
+use crate::ir::{
+    BinOp, CallbackSource, CaseDir, Expr, LocalId, NewObject, Op, Pc, Place, SelectArm,
+};
 use crate::syntax::TimerKind;
 use crate::validate::hir::{HCallbackSource, HCase, HCaseKind, HKind, HNew, HStmt};
 
@@ -245,15 +247,23 @@ impl<'h> FnLower<'h> {
                 let args = args.iter().map(|a| self.pure(a)).collect();
                 self.emit(Op::Go { func: *func, args });
             }
-            HKind::Call { func, args, dst } => {
+            HKind::Call {
+                func,
+                args,
+                dst,
+                more,
+            } => {
                 let args = args.iter().map(|a| self.pure(a)).collect();
                 let (dst, st) = self.dst(dst.as_ref());
+                let (more, more_st): (Vec<_>, Vec<_>) =
+                    more.iter().map(|d| self.dst(d.as_ref())).unzip();
                 self.emit(Op::Call {
                     func: *func,
                     args,
                     dst,
+                    more,
                 });
-                self.stores([st]);
+                self.stores(std::iter::once(st).chain(more_st));
             }
             HKind::GoValue { callee, args } => {
                 let callee = self.pure(callee);
@@ -288,6 +298,7 @@ impl<'h> FnLower<'h> {
                     func: *func,
                     args: all,
                     dst: None,
+                    more: Vec::new(),
                 });
                 self.bind(after);
             }
@@ -423,11 +434,21 @@ impl<'h> FnLower<'h> {
                     None => self.broken("a continue"),
                 }
             }
-            HKind::Return { value } => match self.defer_end {
+            HKind::Return { value, more } => match self.defer_end {
                 Some(end) => self.jump(end),
                 None => {
                     let value = value.as_ref().map(|v| self.pure(v));
-                    self.emit(Op::Return { value });
+                    let slots: Vec<LocalId> =
+                        self.f.results.iter().map(|s| self.local(*s)).collect();
+                    if slots.len() < more.len() {
+                        self.broken("a `Return` with more values than result slots");
+                    }
+                    let more = slots
+                        .into_iter()
+                        .zip(more)
+                        .map(|(slot, v)| (slot, self.pure(v)))
+                        .collect();
+                    self.emit(Op::Return { value, more });
                 }
             },
             HKind::Seq(body) => self.block(body),

@@ -113,14 +113,26 @@ fn dis(p: &Program, name: &str) -> Vec<String> {
             Op::Assign { dst, value } => format!("{} = {}", l(dst), e(value)),
             Op::Jump { target } => format!("jump {}", target.0),
             Op::JumpIfNot { cond, target } => format!("if not {} jump {}", e(cond), target.0),
-            Op::Call { func, args, dst: d } => format!(
+            Op::Call {
+                func,
+                args,
+                dst: d,
+                more,
+            } => format!(
                 "{} = call {}({})",
-                dst(f, d),
+                std::iter::once(d)
+                    .chain(more)
+                    .map(|d| dst(f, d))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 p.funcs[func.index()].name,
                 args.iter().map(e).collect::<Vec<_>>().join(", ")
             ),
-            Op::Return { value } => match value {
-                Some(v) => format!("return {}", e(v)),
+            Op::Return { value, more } => match value {
+                Some(v) => std::iter::once(format!("return {}", e(v)))
+                    .chain(more.iter().map(|(s, v)| format!("{} := {}", l(s), e(v))))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 None => "return".into(),
             },
             Op::Defer { entry } => format!("defer {}", entry.0),

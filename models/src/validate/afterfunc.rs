@@ -136,6 +136,7 @@ impl Walker<'_> {
                 func,
                 args,
                 dst: None,
+                more: Vec::new(),
             },
             Callee::Value => HKind::CallValue {
                 callee: local(Slot(1), span),
@@ -167,6 +168,7 @@ impl Walker<'_> {
             frame: FnFrame::Plain,
             slots,
             params,
+            results: Vec::new(),
             body,
         }));
         id

@@ -2,7 +2,7 @@
 //! parameter kinds from call sites), anonymous `Go` and `Do` bodies with
 //! their captures, and the recursion check.
 
-use super::hir::{FnFrame, HDst, HFunc, HKind, HStmt, RExpr, RKind};
+use super::hir::{FnFrame, HDst, HFunc, HKind, HStmt, RExpr, RKind, Slot};
 use super::kinds::{Kind, ParamKind};
 use super::scope::{FnCtx, FnKind};
 use super::Walker;
@@ -60,12 +60,31 @@ impl Walker<'_> {
                 self.capture_error(FnKind::GoBody, &cap.name, cap.use_span, a);
             }
         }
+        let mut slots: Vec<String> = ctx.slots.iter().map(|s| s.name.clone()).collect();
+        // Slots for the results after the first: `Return` writes them, the
+        // caller reads them (Go's result variables).
+        let count = match ctx.kind {
+            FnKind::Named => self
+                .ret_counts
+                .get(ctx.id.index().wrapping_sub(1))
+                .copied()
+                .flatten()
+                .map_or(0, |(n, _)| n),
+            FnKind::Main | FnKind::GoBody | FnKind::DoBody | FnKind::FuncLit => 0,
+        };
+        let results = (1..count)
+            .map(|i| {
+                slots.push(format!("$result{i}"));
+                Slot(u32::try_from(slots.len() - 1).unwrap_or(u32::MAX))
+            })
+            .collect();
         let f = HFunc {
             name: ctx.name.clone(),
             span,
             frame,
-            slots: ctx.slots.iter().map(|s| s.name.clone()).collect(),
+            slots,
             params: ctx.params.clone(),
+            results,
             body,
         };
         if let Some(slot) = self.funcs.get_mut(ctx.id.index()) {
@@ -221,28 +240,53 @@ impl Walker<'_> {
         func: &Name,
         args: &[ExprSrc],
         into: Option<&Name>,
-        _span: Span,
+        more: &[Option<Name>],
+        span: Span,
     ) -> Option<HKind> {
         if let Some(callee) = self.func_value(func) {
             let args = args.iter().map(|a| self.expr(a).0).collect();
             let dst: Option<HDst> = into.map(|n| self.dst(n, Kind::Unknown));
+            if !more.is_empty() {
+                self.error(
+                    Diagnostic::new(
+                        format!(
+                            "a call through the function value `{}` takes one result",
+                            func.text
+                        ),
+                        span,
+                    )
+                    .with_label("several results taken")
+                    .with_help("call the function by its name in `funcs` to take several results"),
+                );
+            }
             return Some(HKind::CallValue { callee, args, dst });
         }
         let args = self.call_args(func, args);
-        let ret = self
-            .func_ids
-            .get(&func.text)
-            .and_then(|id| self.ret_kinds.get(id.index().wrapping_sub(1)))
-            .map_or(Kind::Unknown, |k| k.kind());
+        let id = self.func_ids.get(&func.text).copied();
+        let kind = |w: &Self, pos: usize| id.map_or(Kind::Unknown, |id| w.result_kind(id, pos));
+        let ret = kind(self, 0);
         let dst: Option<HDst> = into.map(|n| self.dst(n, ret));
+        let more: Vec<Option<HDst>> = more
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let k = kind(self, i + 1);
+                n.as_ref().map(|n| self.dst(n, k))
+            })
+            .collect();
         let id = self.func_id(func)?;
         if let Some(caller) = self.stack.last().map(|c| c.id) {
             self.edges.push((caller, id, func.span));
+        }
+        if into.is_some() || !more.is_empty() {
+            let at = into.map_or(span, |n| n.span);
+            self.result_uses.push((id, 1 + more.len(), at));
         }
         Some(HKind::Call {
             func: id,
             args,
             dst,
+            more,
         })
     }
 

@@ -354,7 +354,12 @@ impl Walker<'_> {
         let args: Vec<RExpr> = (first..err.0).map(|i| local(Slot(i), span)).collect();
         let dst = Some(HDst::Local(err));
         let call = match callee {
-            Callee::Named(func) => HKind::Call { func, args, dst },
+            Callee::Named(func) => HKind::Call {
+                func,
+                args,
+                dst,
+                more: Vec::new(),
+            },
             Callee::Value => HKind::CallValue {
                 callee: local(Slot(1), span),
                 args,
@@ -402,6 +407,7 @@ impl Walker<'_> {
             frame: FnFrame::Plain,
             slots,
             params,
+            results: Vec::new(),
             body,
         })
     }
@@ -426,6 +432,7 @@ impl Walker<'_> {
             frame: FnFrame::Once,
             slots: vec!["$once".into(), "g".into(), "err".into()],
             params: vec![Slot(0), Slot(1), Slot(2)],
+            results: Vec::new(),
             body,
         });
         id

@@ -362,6 +362,8 @@ pub(crate) enum HKind {
         func: FuncId,
         args: Vec<RExpr>,
         dst: Option<HDst>,
+        /// Where the results after the first go (`None` drops one).
+        more: Vec<Option<HDst>>,
     },
     /// `go f(args)` through a function value.
     GoValue {
@@ -450,6 +452,8 @@ pub(crate) enum HKind {
     },
     Return {
         value: Option<RExpr>,
+        /// The values after the first.
+        more: Vec<RExpr>,
     },
     Defer {
         body: Vec<HStmt>,
@@ -483,6 +487,9 @@ pub(crate) struct HFunc {
     pub slots: Vec<String>,
     /// The parameter slots, in order.
     pub params: Vec<Slot>,
+    /// The slots holding the results after the first while the function
+    /// returns (for a function returning several values).
+    pub results: Vec<Slot>,
     pub body: Vec<HStmt>,
 }
 

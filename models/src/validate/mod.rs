@@ -57,10 +57,16 @@ pub(crate) struct Walker<'s> {
     param_kinds: Vec<Vec<ParamKind>>,
     /// Parameter kinds found by this walk.
     joins: Vec<Vec<ParamKind>>,
-    /// Result kinds used by this walk, per named function (index = id - 1).
-    ret_kinds: Vec<ParamKind>,
+    /// Result kinds used by this walk, per named function (index = id -
+    /// 1), per result.
+    ret_kinds: Vec<Vec<ParamKind>>,
     /// Result kinds found by this walk (from its `Return` values).
-    ret_joins: Vec<ParamKind>,
+    ret_joins: Vec<Vec<ParamKind>>,
+    /// How many values each named function returns (index = id - 1), and
+    /// the first `Return` giving values.
+    ret_counts: Vec<Option<(usize, Span)>>,
+    /// Calls taking several results: (callee, results taken, `into`).
+    result_uses: Vec<(FuncId, usize, Span)>,
     globals: Vec<HGlobal>,
     /// Output functions by id (filled when each function ends).
     funcs: Vec<Option<HFunc>>,
@@ -101,9 +107,126 @@ pub(crate) struct Walker<'s> {
 }
 
 impl Walker<'_> {
+    /// Joins the kind of result `pos` of named function `i` (index = id -
+    /// 1) with one `Return`'s value.
+    pub(crate) fn join_result(&mut self, i: usize, pos: usize, k: Kind, at: Span) {
+        let Some(joins) = self.ret_joins.get_mut(i) else {
+            return;
+        };
+        if joins.len() <= pos {
+            joins.resize(pos + 1, ParamKind::Unresolved);
+        }
+        let cur = &mut joins[pos];
+        *cur = match *cur {
+            ParamKind::Unresolved => ParamKind::Known(k, at),
+            ParamKind::Known(k0, s0) => match k0.join(k) {
+                Some(j) => ParamKind::Known(j, s0),
+                // Returns of different kinds: the result is unknown.
+                None => ParamKind::Conflict,
+            },
+            ParamKind::Conflict => ParamKind::Conflict,
+        };
+    }
+
+    /// The kind of result `pos` of function `id`, as the last walk found it.
+    pub(crate) fn result_kind(&self, id: FuncId, pos: usize) -> Kind {
+        self.ret_kinds
+            .get(id.index().wrapping_sub(1))
+            .and_then(|ks| ks.get(pos))
+            .map_or(Kind::Unknown, |k| k.kind())
+    }
+
+    /// Notes that a `Return` of named function `i` gives `count` values:
+    /// every `Return` with values gives as many.
+    pub(crate) fn result_count(&mut self, i: usize, count: usize, at: Span) {
+        let Some(slot) = self.ret_counts.get_mut(i) else {
+            return;
+        };
+        match *slot {
+            None => *slot = Some((count, at)),
+            Some((n, first)) if n != count => self.error(
+                Diagnostic::new(
+                    format!(
+                        "this `Return` gives {} where the function's first gives {}",
+                        values(count),
+                        values(n)
+                    ),
+                    at,
+                )
+                .with_label(format!("{} returned", values(count)))
+                .with_secondary(first, format!("{} returned here", values(n)))
+                .with_help("return as many values from every `Return` of a function"),
+            ),
+            Some(_) => {}
+        }
+    }
+
+    /// Every call taking several results takes as many as its function
+    /// returns, and a call taking one result calls a function returning
+    /// one (or none).
+    fn check_result_uses(&mut self) {
+        let uses = std::mem::take(&mut self.result_uses);
+        for (id, taken, at) in uses {
+            let Some(Some((n, ret))) = self.ret_counts.get(id.index().wrapping_sub(1)).copied()
+            else {
+                if taken > 1 {
+                    self.error(
+                        Diagnostic::new(
+                            format!(
+                                "`into` takes {} from a function returning one",
+                                values(taken)
+                            ),
+                            at,
+                        )
+                        .with_label(format!("{} taken", values(taken)))
+                        .with_help("name one local: `into: \"v\"`"),
+                    );
+                }
+                continue;
+            };
+            if n != taken {
+                let help = if n == 1 {
+                    "name one local: `into: \"v\"`".to_string()
+                } else {
+                    let names: Vec<String> = if n == 2 {
+                        vec!["\"v\"".into(), "\"err\"".into()]
+                    } else {
+                        (1..=n).map(|i| format!("\"v{i}\"")).collect()
+                    };
+                    format!(
+                        "name {n} locals: `into: [{}]` (`\"_\"` drops a value)",
+                        names.join(", ")
+                    )
+                };
+                self.error(
+                    Diagnostic::new(
+                        format!(
+                            "`into` takes {} from a function returning {}",
+                            values(taken),
+                            values(n)
+                        ),
+                        at,
+                    )
+                    .with_label(format!("{} taken", values(taken)))
+                    .with_secondary(ret, format!("{} returned here", values(n)))
+                    .with_help(help),
+                );
+            }
+        }
+    }
+
     /// Records an error.
     pub(crate) fn error(&mut self, d: Diagnostic) {
         self.errs.push(d);
+    }
+}
+
+/// "1 value", "2 values".
+fn values(n: usize) -> String {
+    if n == 1 {
+        "1 value".to_string()
+    } else {
+        format!("{n} values")
     }
 }
 
@@ -131,7 +254,7 @@ pub(crate) fn check(
         .collect();
     let mut round = 0;
     let mut cells = types::CellTable::default();
-    let mut rets = vec![ParamKind::Unresolved; sc.funcs.len()];
+    let mut rets = vec![Vec::new(); sc.funcs.len()];
     let mut param_elem = HashMap::new();
     loop {
         round += 1;
@@ -147,7 +270,10 @@ pub(crate) fn check(
                 .flatten()
                 .zip(kinds.iter().flatten())
                 .all(|(a, b)| a.same(*b))
-            && w.ret_joins.iter().zip(&rets).all(|(a, b)| a.same(*b));
+            && w.ret_joins
+                .iter()
+                .zip(&rets)
+                .all(|(a, b)| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(*y)));
         if converged || round >= MAX_ROUNDS {
             return w.finish(params);
         }
@@ -175,7 +301,9 @@ impl<'s> Walker<'s> {
             package: HashMap::new(),
             func_ids: HashMap::new(),
             ret_kinds: Vec::new(),
-            ret_joins: vec![ParamKind::Unresolved; sc.funcs.len()],
+            ret_joins: vec![Vec::new(); sc.funcs.len()],
+            ret_counts: vec![None; sc.funcs.len()],
+            result_uses: Vec::new(),
             param_kinds: kinds,
             joins,
             globals: Vec::new(),
@@ -309,7 +437,8 @@ impl<'s> Walker<'s> {
         );
     }
 
-    fn finish(self, params: &[(String, i64)]) -> Result<HProgram, Vec<Diagnostic>> {
+    fn finish(mut self, params: &[(String, i64)]) -> Result<HProgram, Vec<Diagnostic>> {
+        self.check_result_uses();
         if !self.errs.is_empty() {
             let mut errs = self.errs;
             errs.sort_by_key(|d| (d.span.start, d.span.end));

@@ -3,7 +3,7 @@
 use super::exprs::Target;
 use super::globals::{declared_names, Creation, HeldKey};
 use super::hir::{HCase, HCaseKind, HKind, HNew, HStmt, RExpr, RKind, RPlace};
-use super::kinds::{Kind, ParamKind};
+use super::kinds::Kind;
 use super::scope::FnKind;
 use super::Walker;
 use crate::decode::stmts::stmt_name;
@@ -483,7 +483,9 @@ impl Walker<'_> {
                 HKind::Loop { body, label }
             }
             StmtKind::Break { .. } | StmtKind::Continue { .. } => return self.jump(&s.kind, span),
-            StmtKind::Return { value } => return self.return_stmt(value.as_ref(), span),
+            StmtKind::Return { value, more } => {
+                return self.return_stmt(value.as_ref(), more, span)
+            }
             StmtKind::Choose { into, values } => {
                 if values.is_empty() {
                     self.error(
@@ -519,9 +521,12 @@ impl Walker<'_> {
             StmtKind::Go { func, args, body } => {
                 return self.go_stmt(func.as_ref(), args, body, span)
             }
-            StmtKind::Call { func, args, into } => {
-                return self.call_stmt(func, args, into.as_ref(), span)
-            }
+            StmtKind::Call {
+                func,
+                args,
+                into,
+                more,
+            } => return self.call_stmt(func, args, into.as_ref(), more, span),
             StmtKind::Func { name, params, body } => {
                 return self.func_lit(name, params, body, span)
             }
@@ -821,24 +826,27 @@ impl Walker<'_> {
         out
     }
 
-    fn return_stmt(&mut self, value: Option<&ExprSrc>, _span: Span) -> Option<HKind> {
+    fn return_stmt(
+        &mut self,
+        value: Option<&ExprSrc>,
+        more: &[ExprSrc],
+        span: Span,
+    ) -> Option<HKind> {
         let value = value.map(|v| self.expr(v));
-        if let (Some((v, k)), Some(c)) = (&value, self.stack.last()) {
-            // What a named function returns: joined over its `Return`s.
-            let named = c.kind == FnKind::Named && c.defer_mark.is_none();
-            if let Some(i) = c.id.index().checked_sub(1).filter(|_| named) {
-                if let Some(cur) = self.ret_joins.get_mut(i) {
-                    *cur = match *cur {
-                        ParamKind::Unresolved => ParamKind::Known(k.value(), v.span),
-                        ParamKind::Known(k0, s0) => match k0.join(k.value()) {
-                            Some(j) => ParamKind::Known(j, s0),
-                            // Returns of different kinds: the result is unknown.
-                            None => ParamKind::Conflict,
-                        },
-                        ParamKind::Conflict => ParamKind::Conflict,
-                    };
-                }
+        let more: Vec<(RExpr, Kind)> = more.iter().map(|v| self.expr(v)).collect();
+        let named = self
+            .stack
+            .last()
+            .filter(|c| c.kind == FnKind::Named && c.defer_mark.is_none())
+            .and_then(|c| c.id.index().checked_sub(1));
+        if let (Some(i), Some(_)) = (named, &value) {
+            // What a named function returns: joined over its `Return`s,
+            // position by position; how many values, the same at each.
+            let kinds = value.iter().chain(&more).map(|(e, k)| (k.value(), e.span));
+            for (pos, (k, at)) in kinds.enumerate() {
+                self.join_result(i, pos, k, at);
             }
+            self.result_count(i, 1 + more.len(), span);
         }
         let value = value.map(|(v, _)| v);
         if let Some(v) = &value {
@@ -861,9 +869,20 @@ impl Walker<'_> {
                         .with_label("returned value")
                         .with_help("write `Return` without a value"),
                 );
+            } else if let (None, Some((m, _))) = (named, more.first()) {
+                self.error(
+                    Diagnostic::new("only a function of `funcs` returns several values", m.span)
+                        .with_label("a second value")
+                        .with_help(
+                            "define the function in `funcs` and `Call` it with `into: [...]`",
+                        ),
+                );
             }
         }
-        Some(HKind::Return { value })
+        Some(HKind::Return {
+            value,
+            more: more.into_iter().map(|(v, _)| v).collect(),
+        })
     }
 
     fn defer(&mut self, body: &[Stmt], span: Span) -> Option<HKind> {

@@ -945,3 +945,50 @@ fn param_errors_are_reported_with_decoding_errors() {
     assert_eq!(e.diagnostics.len(), 1);
     assert!(e.param_errors.is_empty());
 }
+
+#[test]
+fn several_results_are_counted_at_every_return_and_call() {
+    let f =
+        r#"funcs: {"f": (params: [], body: [If(true, [Return([0, "nil"])]), Return([1, "nil"])])}"#;
+    ok(&format!(
+        r#"main: [Call("f", [], ["v", "err"]), Call("f", [], ["_", "e"]), Call("f")], {f}"#
+    ));
+    let (file, d) = one_diag(&format!(r#"main: [Call("f", [], "v")], {f}"#));
+    assert_eq!(
+        d.message,
+        "`into` takes 1 value from a function returning 2 values"
+    );
+    assert_eq!(file.slice(d.span), "v");
+    assert_eq!(d.secondary[0].1, "2 values returned here");
+    assert_eq!(file.slice(d.secondary[0].0), r#"Return([0, "nil"])"#);
+    assert_eq!(
+        d.help,
+        h(r#"name 2 locals: `into: ["v", "err"]` (`"_"` drops a value)"#)
+    );
+    let (m, at, help) = one(&format!(r#"main: [Call("f", [], ["a", "b", "c"])], {f}"#));
+    assert_eq!(
+        m,
+        "`into` takes 3 values from a function returning 2 values"
+    );
+    assert_eq!(at, "a");
+    assert!(help.is_some());
+    let (m, at, _) = one(
+        r#"main: [Call("f")], funcs: {"f": (params: [], body: [If(true, [Return([0, "nil", 2])]), Return([1, "nil"])])}"#,
+    );
+    assert_eq!(
+        m,
+        "this `Return` gives 2 values where the function's first gives 3 values"
+    );
+    assert_eq!(at, r#"Return([1, "nil"])"#);
+    let (m, _, help) =
+        one(r#"main: [Call("g", [], ["a", "b"])], funcs: {"g": (params: [], body: [Return(1)])}"#);
+    assert_eq!(m, "`into` takes 2 values from a function returning 1 value");
+    assert_eq!(help, h("name one local: `into: \"v\"`"));
+    let (m, at, _) = one(r#"main: [Go(body: [Return([1, 2])])]"#);
+    assert_eq!(m, "only a function of `funcs` returns several values");
+    assert_eq!(at, "2");
+    let (m, _, _) = one(
+        r#"main: [Let("h", "g"), Call("h", [], ["a", "b"])], funcs: {"g": (params: [], body: [Return([1, 2])])}"#,
+    );
+    assert_eq!(m, "a call through the function value `h` takes one result");
+}
