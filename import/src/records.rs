@@ -602,12 +602,24 @@ impl Importer<'_> {
                 ));
             }
             let e = self.expr(v)?;
-            if e.untracked || matches!(fk, Some(Kind::Untracked) | None) {
+            if matches!(fk, Some(Kind::Untracked) | None) {
                 self.note(
                     v,
                     format!("the field `{name}` holds data weft does not track"),
                 );
                 continue;
+            }
+            if e.untracked {
+                // Left out, the field would read as its zero value where
+                // Go reads the data: refused, as an assignment is.
+                return Err(self.unsupported_with(
+                    el,
+                    &format!("untracked data in the field `{name}`"),
+                    &format!(
+                        "weft follows `{name}` ({}); the value is data it cannot follow",
+                        fk.map_or("data", Kind::describe)
+                    ),
+                ));
             }
             out.push((name, lit(&e.text)));
         }

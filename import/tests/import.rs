@@ -986,6 +986,21 @@ fn a_field_weft_follows_is_never_left_holding_what_an_untracked_write_dropped() 
             && m == "cannot import assigning untracked data to `x.n`"),
         "{e:?}"
     );
+    // In a struct literal, keyed or positional: left out, `r.v > 3` read
+    // 0 and weft verified a program whose every Go run panics.
+    for lit in ["result{v: n}", "result{n}"] {
+        let e = errors(
+            &format!(
+                "package main\nimport \"strconv\"\ntype result struct {{\n\tv int\n}}\nfunc main() {{\n\tn := len(strconv.Quote(\"12\"))\n\tr := {lit}\n\tif r.v > 3 {{\n\t\tpanic(\"big\")\n\t}}\n}}\n"
+            ),
+            &Options::default(),
+        );
+        assert!(
+            e.iter()
+                .any(|(l, _, m)| *l == 8 && m == "cannot import untracked data in the field `v`"),
+            "{lit}: {e:?}"
+        );
+    }
 }
 
 #[test]
