@@ -553,22 +553,24 @@ fn a_map_with_string_keys_races_at_its_go_statements() {
 }
 
 /// A counterexample that goes through a choice the import made for data
-/// weft does not track (`if err != nil` on an untracked error) names it
-/// under the bug, the same in text, JSON, SARIF and the review page; one
-/// that goes through none names nothing.
+/// weft does not track (a condition on a string) names it under the bug,
+/// the same in text, JSON, SARIF and the review page; one that goes
+/// through none names nothing.
 #[test]
 fn a_counterexample_through_an_untracked_choice_says_so_in_every_format() {
-    let name = "scenarios/go/s-kubernetes-5316.go";
-    let what = "the condition `err != nil` reads data weft does not track: both ways are explored";
+    let name = "checker/tests/go_import/untracked-condition.go";
+    let what = "the condition `strings.HasPrefix(name, \"a\")` reads data weft does not track: \
+                both ways are explored";
+    let (line, col) = (14, 6);
     let o = weft(&["check", "--format", "json", name]);
     let report = first_report(&o);
     let bugs = report["bugs"].as_array().expect("bugs");
-    // Both leaks need `err` to be one way or the other: each names it.
+    // Both leaks need the condition one way or the other: each names it.
     assert_eq!(bugs.len(), 2, "{report}");
     for b in bugs {
         assert_eq!(
             b["abstractions"],
-            serde_json::json!([{ "line": 23, "col": 27, "what": what }]),
+            serde_json::json!([{ "line": line, "col": col, "what": what }]),
             "{b}"
         );
     }
@@ -578,24 +580,27 @@ fn a_counterexample_through_an_untracked_choice_says_so_in_every_format() {
         2,
         "{text}"
     );
-    assert!(text.contains(&format!("23:27 {what}")), "{text}");
+    assert!(text.contains(&format!("{line}:{col} {what}")), "{text}");
     let sarif: Value =
         serde_json::from_slice(&weft(&["check", "--format", "sarif", name]).stdout).expect("sarif");
     let message = sarif["runs"][0]["results"][0]["message"]["text"]
         .as_str()
         .unwrap_or("");
-    assert!(message.contains(&format!("\n  23:27 {what}")), "{message}");
+    assert!(
+        message.contains(&format!("\n  {line}:{col} {what}")),
+        "{message}"
+    );
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("weft-go-abstractions");
     let o = weft(&["check", "--html", &dir.display().to_string(), name]);
     assert_eq!(o.status.code(), Some(0));
-    let page = std::fs::read_to_string(dir.join("s-kubernetes-5316.html")).expect("page");
+    let page = std::fs::read_to_string(dir.join("untracked-condition.html")).expect("page");
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         page.contains("<ul class=\"why abstractions\">"),
         "the page lists them"
     );
     assert!(
-        page.contains("23:27 the condition `err != nil`"),
+        page.contains("14:6 the condition `strings.HasPrefix"),
         "the page names it"
     );
     // A race on a map with string keys needs no choice: nothing is named
@@ -638,4 +643,22 @@ fn a_spin_wait_on_an_atomic_ends_when_the_store_comes() {
     assert_eq!(r["complete"], true, "{r}");
     assert_eq!(r["bugs"], serde_json::json!([]), "{r}");
     assert_eq!(o.status.code(), Some(0), "{r}");
+}
+
+/// `v, err := fetch(<-ch); if err != nil { return 0, err }`: the error is
+/// followed, so the leak's counterexample is exact (the goroutine sending
+/// 2, the one input that fails, goes first) and names no abstraction.
+#[test]
+fn an_early_return_on_an_error_gives_an_exact_counterexample() {
+    let name = "checker/tests/go_import/early-return-error.go";
+    let o = weft(&["check", "--format", "json", name]);
+    let report = first_report(&o);
+    let bugs = report["bugs"].as_array().expect("bugs");
+    assert_eq!(bugs.len(), 1, "{report}");
+    assert_eq!(bugs[0]["kind"], "leak", "{report}");
+    assert!(bugs[0].get("abstractions").is_none(), "{report}");
+    let text = String::from_utf8_lossy(&weft(&["check", name]).stdout).into_owned();
+    assert!(text.contains("24:19 <-ch ⇐ gather.func1#3"), "{text}");
+    assert!(text.contains("│ returned"), "{text}");
+    assert!(text.contains("— as expected"), "{text}");
 }

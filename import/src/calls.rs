@@ -485,6 +485,51 @@ impl Importer<'_> {
                 .map(|f| self.sig(*f))
                 .transpose()?;
             let mut into = None;
+            if let Some(sig) = sig
+                .as_ref()
+                .filter(|s| s.tracked.iter().any(|(_, k)| *k == Kind::Error))
+            {
+                // Results with an error: each followed one into its target
+                // (`into: ["v", "err"]`).
+                let mut intos = Vec::new();
+                for (i, t) in targets.iter().enumerate() {
+                    match sig.tracked.iter().find(|(p, _)| *p == i) {
+                        Some((_, k)) => {
+                            let name = self.target(*t, *k, declare, stmt)?;
+                            intos.push(name.unwrap_or_else(|| "_".to_string()));
+                        }
+                        None => {
+                            self.target(*t, Kind::Untracked, declare, stmt)?;
+                            self.note(
+                                *t,
+                                format!("`{}` holds a result weft does not track", self.text(*t)),
+                            );
+                        }
+                    }
+                }
+                if let (true, Some(t), [(_, k)]) = (
+                    targets.is_empty(),
+                    self.temp_target.clone(),
+                    sig.tracked.as_slice(),
+                ) {
+                    self.declare(&t, *k);
+                    intos.push(t);
+                }
+                let into = match intos.as_slice() {
+                    [] => String::new(),
+                    _ if intos.iter().all(|i| i == "_") => String::new(),
+                    [one] => format!(", into: {}", q(one)),
+                    all => format!(
+                        ", into: [{}]",
+                        all.iter().map(|i| q(i)).collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                em.leaf(
+                    &format!("Call(func: {}, args: [{}]{into})", q(&fname), a.join(", ")),
+                    at,
+                );
+                return Ok(());
+            }
             if let Some(sig) = sig {
                 // The tracked result is the one in its position among the results.
                 let pos = self.tracked_result_pos(&fname);
@@ -802,7 +847,7 @@ impl Importer<'_> {
                 return Ok(());
             }
         }
-        let saved = (self.in_main, self.result);
+        let saved = (self.in_main, self.result, std::mem::take(&mut self.returns));
         self.in_main = false;
         self.result = Some(Kind::Error);
         self.scope.push();
@@ -812,7 +857,7 @@ impl Importer<'_> {
         }
         em.close("])");
         self.scope.pop();
-        (self.in_main, self.result) = saved;
+        (self.in_main, self.result, self.returns) = saved;
         Ok(())
     }
 

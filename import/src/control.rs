@@ -950,6 +950,7 @@ impl Importer<'_> {
         }
         let saved_main = self.in_main;
         let saved_result = self.result;
+        let saved_returns = std::mem::take(&mut self.returns);
         self.in_main = false;
         self.result = None;
         self.scope.push();
@@ -985,6 +986,7 @@ impl Importer<'_> {
         self.scope.pop();
         self.in_main = saved_main;
         self.result = saved_result;
+        self.returns = saved_returns;
         Ok(())
     }
 
@@ -1056,6 +1058,7 @@ impl Importer<'_> {
             self.result,
             self.result_pos,
             self.current_func,
+            std::mem::take(&mut self.returns),
         );
         self.in_main = false;
         self.result = sig.result;
@@ -1118,6 +1121,7 @@ impl Importer<'_> {
             self.result,
             self.result_pos,
             self.current_func,
+            self.returns,
         ) = saved;
         Ok(())
     }

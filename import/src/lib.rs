@@ -128,10 +128,15 @@ pub fn go_mod_version(gomod: &str) -> Option<String> {
 pub struct Sig {
     /// Parameters: Go name and kind (`Untracked` ones are left out of the scenario).
     pub params: Vec<(String, Kind)>,
-    /// The kind of the one tracked result, if any.
+    /// The kind of the one tracked result that is not an error, if any
+    /// (what a function value's call gives).
     pub result: Option<Kind>,
     /// How many results the Go function has.
     pub results: usize,
+    /// Every result weft follows, errors included: its position among the
+    /// results and its kind. A call of the file's function takes these
+    /// (`into: ["v", "err"]`), and its `Return`s give them.
+    pub tracked: Vec<(usize, Kind)>,
 }
 
 /// The package-level declarations of the file.
@@ -208,6 +213,11 @@ pub struct Importer<'a> {
     pub result: Option<Kind>,
     /// Its position among the function's results.
     pub result_pos: Option<usize>,
+    /// The current function's results weft follows, errors included
+    /// ([`Sig::tracked`]); empty in function literals, which return one.
+    pub returns: Vec<(usize, Kind)>,
+    /// How many results the current function has.
+    pub result_count: usize,
     /// The function being translated (its node's id; `None` inside a
     /// function literal).
     pub current_func: Option<usize>,
@@ -351,37 +361,55 @@ impl<'a> Importer<'a> {
                 let mut c = r.walk();
                 for p in r.named_children(&mut c) {
                     if let Some(ty) = p.child_by_field_name("type") {
-                        let k = self.param_kind(ty, self.text(ty))?;
+                        let k = self.result_kind(ty)?;
                         let mut c2 = p.walk();
                         let n = p.children_by_field_name("name", &mut c2).count().max(1);
                         results.extend(std::iter::repeat_n(k, n));
                     }
                 }
             } else {
-                results.push(self.param_kind(r, self.text(r))?);
+                results.push(self.result_kind(r)?);
             }
         }
-        let tracked: Vec<Kind> = results
+        // A result found returning untracked data (an earlier pass) is
+        // untracked for the callers; an error never is (`Return` chooses
+        // nil or not for an error weft does not follow).
+        let untracked = self.untracked_results.contains(&f.id());
+        let tracked: Vec<(usize, Kind)> = results
             .iter()
             .copied()
-            .filter(|k| *k != Kind::Untracked)
+            .enumerate()
+            .filter(|(_, k)| *k != Kind::Untracked && (*k == Kind::Error || !untracked))
             .collect();
-        if tracked.len() > 1 {
+        let values: Vec<Kind> = tracked
+            .iter()
+            .map(|(_, k)| *k)
+            .filter(|k| *k != Kind::Error)
+            .collect();
+        if values.len() > 1 {
             return Err(self.unsupported_with(
                 f.child_by_field_name("result").unwrap_or(f),
                 "a function with more than one int, bool or object result",
-                "weft functions return one value; return the others through a shared variable",
+                "weft follows one such result beside an error; return the others through a \
+                 shared variable",
             ));
         }
-        let result = tracked
-            .first()
-            .copied()
-            .filter(|_| !self.untracked_results.contains(&f.id()));
         Ok(Sig {
             params,
-            result,
+            result: values.first().copied(),
             results: results.len(),
+            tracked,
         })
+    }
+
+    /// The kind of a result of type `ty`: an `error` is followed (nil,
+    /// `errors.New`, `fmt.Errorf`, another such function's error).
+    fn result_kind(&self, ty: Node) -> Result<Kind, Fail> {
+        let tys = self.text(ty);
+        if tys.trim() == "error" {
+            return Ok(Kind::Error);
+        }
+        self.param_kind(ty, tys)
     }
 
     fn param_kind(&self, ty: Node, tys: &str) -> Result<Kind, Fail> {
@@ -885,6 +913,8 @@ fn translate<'a>(
         hoisted: emit::Hoisted::default(),
         temps: 0,
         result_pos: None,
+        returns: Vec::new(),
+        result_count: 0,
         current_func: None,
         untracked_results: untracked_results.clone(),
         gave_untracked: HashSet::new(),

@@ -761,6 +761,72 @@ impl Importer<'_> {
         Some(format!("errors.New(`{inner}`)"))
     }
 
+    /// An error returned by a function of the file: what
+    /// [`Importer::error_value`] follows, `fmt.Errorf(...)` (an error that
+    /// is not nil, whatever it wraps), and otherwise an error weft does
+    /// not follow: nil or not, a noted choice.
+    pub fn error_result(&mut self, v: Node, stmt: Node, em: &mut Emitter) -> Result<String, Fail> {
+        if let Some(f) = self.errorf(v) {
+            for a in self.args(v) {
+                self.untracked_reads(a, stmt, em)?;
+            }
+            return Ok(f);
+        }
+        let mark = self.hoisted.borrow().len();
+        let diags = self.diags.len();
+        let notes = self.notes.len();
+        match self.error_value(v, em) {
+            Ok(e) => Ok(e),
+            Err(_) => {
+                // (Whatever that attempt hoisted or noted is dropped.)
+                self.hoisted.borrow_mut().truncate(mark);
+                self.diags.truncate(diags);
+                self.notes.truncate(notes);
+                self.untracked_reads(v, stmt, em)?;
+                self.temps += 1;
+                let t = format!("err_{}", self.temps);
+                let text = self.text(v).replace(['`', '\\', '\n'], " ");
+                em.leaf(
+                    &format!(
+                        "Choose({}, [\"nil\", {}])",
+                        q(&t),
+                        q(&format!("errors.New(`{text}`)"))
+                    ),
+                    self.span(v),
+                );
+                self.declare(&t, Kind::Error);
+                self.note(
+                    v,
+                    format!(
+                        "the error `{}` is data weft does not track: nil and not nil are both \
+                         explored",
+                        self.text(v)
+                    ),
+                );
+                Ok(t)
+            }
+        }
+    }
+
+    /// `fmt.Errorf("format", ...)` as an error that is not nil, written
+    /// ``errors.New(`format`)``; `None` for anything else.
+    pub fn errorf(&self, n: Node) -> Option<String> {
+        if n.kind() != "call_expression" {
+            return None;
+        }
+        let f = n.child_by_field_name("function")?;
+        if self.text(f) != "fmt.Errorf" || self.scope.get("fmt").is_some() {
+            return None;
+        }
+        let first = self.args(n).first().map(|a| self.text(*a).to_string())?;
+        let inner: String = first
+            .trim_matches(|c| c == '"' || c == '`')
+            .chars()
+            .filter(|c| *c != '`' && *c != '\\')
+            .collect();
+        Some(format!("errors.New(`{inner}`)"))
+    }
+
     /// An error value in a function whose error weft follows (one an
     /// errgroup's `Go` runs): `nil`, `errors.New("text")`, `ctx.Err()`, an
     /// error variable, or the result of a call of another such function.

@@ -81,9 +81,10 @@ pub enum Kind {
     /// An `errgroup.Group` (golang.org/x/sync/errgroup).
     Group,
     /// An error weft follows: `nil`, `errors.New("text")` (equal to every
-    /// other of the same text, as a sentinel is), `ctx.Err()`, or the
-    /// result of an errgroup's `Wait` and of the functions its `Go` runs.
-    /// Other errors are untracked data.
+    /// other of the same text, as a sentinel is), `fmt.Errorf(...)` (not
+    /// nil), `ctx.Err()`, the error result of the file's functions, and
+    /// the result of an errgroup's `Wait`. Errors in fields, channels and
+    /// parameters are untracked data.
     Error,
     /// Data weft does not track (strings, floats, errors, I/O results...):
     /// reads of it make a condition a nondeterministic choice.

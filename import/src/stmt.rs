@@ -40,6 +40,14 @@ impl Importer<'_> {
         }
         self.result = sig.result;
         self.result_pos = self.result_pos(f);
+        // Results with an error: every followed one is returned
+        // (`Return(["v", "err"])`).
+        self.returns = if sig.tracked.iter().any(|(_, k)| *k == Kind::Error) && !entry {
+            sig.tracked.clone()
+        } else {
+            Vec::new()
+        };
+        self.result_count = sig.results;
         self.current_func = Some(f.id());
         // A function an errgroup's Go runs: its error result is followed.
         let name = f
@@ -240,6 +248,9 @@ impl Importer<'_> {
                     } else {
                         vec![list]
                     };
+                    if !self.returns.is_empty() {
+                        return self.return_with_error(&items, n, em);
+                    }
                     if let Some(done) = self.untracked_result(&items, n, em)? {
                         return Ok(done);
                     }
@@ -288,6 +299,70 @@ impl Importer<'_> {
             "fallthrough_statement" => Err(self.unsupported(n, "fallthrough")),
             other => Err(self.unsupported(n, &format!("a `{other}`"))),
         }
+    }
+
+    /// `return v, err` in a function whose results weft follows with an
+    /// error among them ([`Importer::returns`]): every followed result is
+    /// returned; an error weft cannot follow is nil or not, both explored
+    /// (a noted choice); another result it cannot follow makes the
+    /// callers take that result as untracked (translated again).
+    fn return_with_error(
+        &mut self,
+        items: &[Node],
+        ret: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        let at = self.span(ret);
+        if items.len() != self.result_count {
+            return Err(self.unsupported_with(
+                ret,
+                "returning the results of a call of several results",
+                "name them first: `v, err := f(); return v, err`",
+            ));
+        }
+        let mut vals = Vec::new();
+        for (pos, kind) in self.returns.clone() {
+            let Some(&v) = items.get(pos) else {
+                return Err(self.unsupported(ret, "this return"));
+            };
+            if kind == Kind::Error {
+                vals.push(self.error_result(v, ret, em)?);
+                continue;
+            }
+            let e = self.expr(v)?;
+            if e.untracked {
+                self.untracked_reads(v, ret, em)?;
+                if let Some(f) = self.current_func {
+                    self.gave_untracked.insert(f);
+                }
+                self.note(
+                    v,
+                    format!(
+                        "the result `{}` is data weft does not track: the function's callers \
+                         take its result as untracked",
+                        self.text(v)
+                    ),
+                );
+                vals.push("0".to_string());
+                continue;
+            }
+            vals.push(self.handed(v, e, "a result")?.text);
+        }
+        // The values other than those returned are still evaluated.
+        for (i, v) in items.iter().enumerate() {
+            if !self.returns.iter().any(|(p, _)| *p == i) {
+                self.untracked_reads(*v, ret, em)?;
+            }
+        }
+        let text = match vals.as_slice() {
+            [one] => q(one),
+            all => format!(
+                "[{}]",
+                all.iter().map(|v| q(v)).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        em.leaf(&format!("Return({text})"), at);
+        Ok(())
     }
 
     /// `return ..., v, ...` (statement `ret`, its values `items`) where

@@ -1619,3 +1619,40 @@ fn a_range_or_a_select_case_assigning_existing_variables_is_told_from_a_declarat
         "{e:?}"
     );
 }
+
+#[test]
+fn errors_returned_by_the_files_functions_are_followed() {
+    let i = one(concat!(
+        "package main\n",
+        "import (\n\t\"errors\"\n\t\"fmt\"\n)\n",
+        "func fetch(i int) (int, error) {\n",
+        "\tif i == 2 {\n\t\treturn 0, errors.New(\"boom\")\n\t}\n",
+        "\tif i == 3 {\n\t\treturn 0, fmt.Errorf(\"fetch %d\", i)\n\t}\n",
+        "\treturn i * 10, nil\n",
+        "}\n",
+        "func pass(err error) (int, error) {\n\treturn 0, err\n}\n",
+        "func main() {\n",
+        "\tv, err := fetch(1)\n",
+        "\tif err != nil {\n\t\tpanic(v)\n\t}\n",
+        "\t_, err = fetch(2)\n",
+        "\tpass(err)\n",
+        "}\n",
+    ));
+    for want in [
+        r#"Return(["0", "errors.New(`boom`)"]),  // go: t.go:8"#,
+        r#"Return(["0", "errors.New(`fetch %d`)"]),  // go: t.go:11"#,
+        r#"Choose("err_"#,
+        r#"Return(["i * 10", "nil"]),  // go: t.go:13"#,
+        r#"Call(func: "fetch", args: [1], into: ["v", "err"]),  // go: t.go:19"#,
+        r#"If("err != nil", [  // go: t.go:20"#,
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // The error weft cannot follow is a noted choice of nil or not.
+    assert!(
+        i.abstractions.iter().any(|a| a.what
+            == "the error `err` is data weft does not track: nil and not nil are both explored"),
+        "{:?}",
+        i.abstractions
+    );
+}
