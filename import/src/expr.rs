@@ -321,6 +321,9 @@ impl Importer<'_> {
             return Err(self.unsupported(n, "binary expression"));
         };
         let le = self.expr(l)?;
+        if op == "&&" || op == "||" {
+            return self.short_circuit(n, &op, le, r);
+        }
         let re = self.expr(r)?;
         // `r != nil` on a recovered value: weft's Recover gives the bool.
         let nil_l = self.text(l) == "nil";
@@ -353,6 +356,52 @@ impl Importer<'_> {
             _ => return Ok(Ex::untracked(&text)),
         };
         Ok(Ex::value(format!("{} {op} {}", le.text, re.text), kind))
+    }
+
+    /// `l && r`, `l || r` (`le` translated): Go evaluates `r` only when
+    /// `l` does not decide, so what `r` needs first (a receive, a call, a
+    /// shared read) runs under that test, and the result is a new local.
+    /// With `l` untracked, both are explored (`r`'s steps or none).
+    fn short_circuit(&mut self, n: Node, op: &str, le: Ex, r: Node) -> Result<Ex, Fail> {
+        let text = self.text(n).to_string();
+        let mark = self.hoisted.borrow().len();
+        let re = self.expr(r)?;
+        let steps: Vec<String> = self
+            .hoisted
+            .borrow_mut()
+            .split_off(mark)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        if steps.is_empty() {
+            if le.untracked || re.untracked {
+                return Ok(Ex::untracked(&text));
+            }
+            return Ok(Ex::value(
+                format!("{} {op} {}", le.text, re.text),
+                Kind::Bool,
+            ));
+        }
+        if le.untracked {
+            self.hoist(format!("Either([[{}], []])", steps.join(", ")), n);
+            return Ok(Ex::untracked(&text));
+        }
+        let t = self.temp("cond", Kind::Bool);
+        self.hoist(format!("Let({}, {})", q(&t), q(&le.text)), n);
+        let mut body = steps;
+        if !re.untracked {
+            body.push(format!("Set({}, {})", q(&t), q(&re.text)));
+        }
+        let test = if op == "&&" {
+            t.clone()
+        } else {
+            format!("!{t}")
+        };
+        self.hoist(format!("If({}, [{}])", q(&test), body.join(", ")), n);
+        if re.untracked {
+            return Ok(Ex::untracked(&text));
+        }
+        Ok(Ex::value(t, Kind::Bool))
     }
 
     fn selector(&mut self, n: Node) -> Result<Ex, Fail> {
@@ -389,6 +438,31 @@ impl Importer<'_> {
     }
 
     /// A call used as a value: builtins and methods weft's expressions have.
+    /// Whether expression `n` reads only literals and locals no other
+    /// goroutine writes (nothing shared, no field, element or call).
+    fn reads_no_shared(&self, n: Node) -> bool {
+        let mut stack = vec![n];
+        while let Some(k) = stack.pop() {
+            match k.kind() {
+                "identifier" => {
+                    let name = self.text(k);
+                    if self.scope.get(name).is_none_or(|b| b.shared) {
+                        return false;
+                    }
+                }
+                "selector_expression"
+                | "index_expression"
+                | "call_expression"
+                | "unary_expression" => return false,
+                _ => {
+                    let mut c = k.walk();
+                    stack.extend(k.named_children(&mut c));
+                }
+            }
+        }
+        true
+    }
+
     fn call_value(&mut self, n: Node) -> Result<Ex, Fail> {
         let text = self.text(n).to_string();
         let Some(f) = n.child_by_field_name("function") else {
@@ -415,6 +489,28 @@ impl Importer<'_> {
             }
             "context.Background" | "context.TODO" => {
                 return Ok(Ex::value("context.Background()".into(), Kind::Ctx))
+            }
+            "errors.New" => {
+                if let Some(e) = self.errors_new(n) {
+                    return Ok(Ex::value(e, Kind::Error));
+                }
+            }
+            // An error that is not nil, when its arguments read nothing
+            // another goroutine may write (their reads would be lost).
+            "fmt.Errorf" if args.iter().all(|a| self.reads_no_shared(*a)) => {
+                if let Some(e) = self.errorf(n) {
+                    return Ok(Ex::value(e, Kind::Error));
+                }
+            }
+            // `errors.Is(err, target)`: `err == target` while nothing in
+            // the file wraps an error (`%w`), which weft does not follow.
+            "errors.Is" if args.len() == 2 && !self.src.contains("%w") => {
+                let a = self.expr(args[0])?;
+                let b = self.expr(args[1])?;
+                let error = |e: &Ex| !e.untracked && (e.kind == Kind::Error || e.text == "nil");
+                if error(&a) && error(&b) && self.scope.get("errors").is_none() {
+                    return Ok(Ex::value(format!("({} == {})", a.text, b.text), Kind::Bool));
+                }
             }
             // Never data: a slice weft follows would be lost.
             "append" if self.is_append(n) => {

@@ -106,7 +106,12 @@ impl Importer<'_> {
         if result.is_empty() || result.starts_with('(') {
             return Elem::Other;
         }
-        self.elem_of(result)
+        match self.elem_of(result) {
+            // A function value's error is not followed: a literal returns
+            // the result that is not an error (`Sig::result`).
+            Elem::Error => Elem::Other,
+            e => e,
+        }
     }
 
     /// What a channel of `tys` carries, or a function returning it: a
@@ -327,7 +332,8 @@ impl Importer<'_> {
             // A cell for data weft does not track: its accesses are kept
             // (`crate::untracked`), nil at first.
             Kind::Untracked => "string".into(),
-            Kind::StopFunc | Kind::Recovered | Kind::Testing | Kind::Error => return None,
+            Kind::Error => "error".into(),
+            Kind::StopFunc | Kind::Recovered | Kind::Testing => return None,
         })
     }
 
@@ -390,6 +396,7 @@ impl Importer<'_> {
         match e {
             Elem::Bool => "chan bool".into(),
             Elem::Int | Elem::Other => "chan int".into(),
+            Elem::Error => "chan error".into(),
             Elem::Record(ty) | Elem::Value(ty) => format!("chan *{}", self.struct_name(ty)),
         }
     }
@@ -399,6 +406,7 @@ impl Importer<'_> {
         match e {
             // Int and bool channels are weft's default (values are ints and bools).
             Elem::Bool | Elem::Int | Elem::Other => String::new(),
+            Elem::Error => ", \"error\"".into(),
             Elem::Record(ty) | Elem::Value(ty) => {
                 format!(", {}", q(&format!("*{}", self.struct_name(ty))))
             }
@@ -609,6 +617,11 @@ impl Importer<'_> {
                 );
                 continue;
             }
+            if e.untracked && fk == Some(Kind::Error) {
+                let t = self.choose_error(v);
+                out.push((name, q(&t)));
+                continue;
+            }
             if e.untracked {
                 // Left out, the field would read as its zero value where
                 // Go reads the data: refused, as an assignment is.
@@ -783,29 +796,35 @@ impl Importer<'_> {
                 self.diags.truncate(diags);
                 self.notes.truncate(notes);
                 self.untracked_reads(v, stmt, em)?;
-                self.temps += 1;
-                let t = format!("err_{}", self.temps);
-                let text = self.text(v).replace(['`', '\\', '\n'], " ");
-                em.leaf(
-                    &format!(
-                        "Choose({}, [\"nil\", {}])",
-                        q(&t),
-                        q(&format!("errors.New(`{text}`)"))
-                    ),
-                    self.span(v),
-                );
-                self.declare(&t, Kind::Error);
-                self.note(
-                    v,
-                    format!(
-                        "the error `{}` is data weft does not track: nil and not nil are both \
-                         explored",
-                        self.text(v)
-                    ),
-                );
-                Ok(t)
+                Ok(self.choose_error(v))
             }
         }
+    }
+
+    /// An error weft does not follow (`v`) where one it follows is
+    /// needed: nil or not, a noted choice made before the statement into
+    /// a new local (returned), so every later test sees the same value.
+    pub fn choose_error(&mut self, v: Node) -> String {
+        self.temps += 1;
+        let t = format!("err_{}", self.temps);
+        let text = self.text(v).replace(['`', '\\', '\n'], " ");
+        self.hoist(
+            format!(
+                "Choose({}, [\"nil\", {}])",
+                q(&t),
+                q(&format!("errors.New(`{text}`)"))
+            ),
+            v,
+        );
+        self.declare(&t, Kind::Error);
+        self.note(
+            v,
+            format!(
+                "the error `{}` is data weft does not track: nil and not nil are both explored",
+                self.text(v)
+            ),
+        );
+        t
     }
 
     /// `fmt.Errorf("format", ...)` as an error that is not nil, written

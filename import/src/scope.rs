@@ -80,11 +80,11 @@ pub enum Kind {
     },
     /// An `errgroup.Group` (golang.org/x/sync/errgroup).
     Group,
-    /// An error weft follows: `nil`, `errors.New("text")` (equal to every
+    /// An error (`error`): `nil`, `errors.New("text")` (equal to every
     /// other of the same text, as a sentinel is), `fmt.Errorf(...)` (not
     /// nil), `ctx.Err()`, the error result of the file's functions, and
-    /// the result of an errgroup's `Wait`. Errors in fields, channels and
-    /// parameters are untracked data.
+    /// the result of an errgroup's `Wait`; an error weft cannot follow is
+    /// chosen nil or not where it lands (`Importer::choose_error`).
     Error,
     /// Data weft does not track (strings, floats, errors, I/O results...):
     /// reads of it make a condition a nondeterministic choice.
@@ -182,7 +182,11 @@ pub enum Elem {
     /// over a record no one else holds (a literal, or a copy), so the
     /// receiver owns what it receives (`crate::values`).
     Value(u16),
+    /// Errors (`chan error`).
+    Error,
     /// Anything else: values are sent as 0 and received as untracked data.
+    /// (Data weft does not follow sent on a channel of another element
+    /// is refused: its receiver would follow the 0.)
     Other,
 }
 
@@ -194,6 +198,7 @@ impl Elem {
             Elem::Bool => Kind::Bool,
             Elem::Record(ty) => Kind::Record { ty, value: false },
             Elem::Value(ty) => Kind::Record { ty, value: true },
+            Elem::Error => Kind::Error,
             Elem::Other => Kind::Untracked,
         }
     }
@@ -205,6 +210,7 @@ impl Elem {
             Some(Kind::Bool) => Elem::Bool,
             Some(Kind::Record { ty, value: false }) => Elem::Record(ty),
             Some(Kind::Record { ty, value: true }) => Elem::Value(ty),
+            Some(Kind::Error) => Elem::Error,
             _ => Elem::Other,
         }
     }
@@ -360,9 +366,8 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
                 Kind::Int
             }
         }
-        "string" | "float32" | "float64" | "error" | "time.Time" | "any" | "interface{}" => {
-            Kind::Untracked
-        }
+        "error" => Kind::Error,
+        "string" | "float32" | "float64" | "time.Time" | "any" | "interface{}" => Kind::Untracked,
         _ => return None,
     })
 }
@@ -391,6 +396,7 @@ pub fn elem_of(ty: &str) -> Elem {
     match kind_of_type(ty) {
         Some(Kind::Int) => Elem::Int,
         Some(Kind::Bool) => Elem::Bool,
+        Some(Kind::Error) => Elem::Error,
         _ => Elem::Other,
     }
 }

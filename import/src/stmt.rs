@@ -256,7 +256,7 @@ impl Importer<'_> {
                     }
                     for v in items {
                         if self.result == Some(Kind::Error) && !self.in_main {
-                            let e = self.error_value(v, em)?;
+                            let e = self.error_result(v, n, em)?;
                             vals.push(e);
                             continue;
                         }
@@ -332,17 +332,7 @@ impl Importer<'_> {
             let e = self.expr(v)?;
             if e.untracked {
                 self.untracked_reads(v, ret, em)?;
-                if let Some(f) = self.current_func {
-                    self.gave_untracked.insert(f);
-                }
-                self.note(
-                    v,
-                    format!(
-                        "the result `{}` is data weft does not track: the function's callers \
-                         take its result as untracked",
-                        self.text(v)
-                    ),
-                );
+                self.gives_untracked(v);
                 vals.push("0".to_string());
                 continue;
             }
@@ -363,6 +353,23 @@ impl Importer<'_> {
         };
         em.leaf(&format!("Return({text})"), at);
         Ok(())
+    }
+
+    /// Notes that the current function returns untracked data `v` where
+    /// its callers expect a result weft follows: they take it as
+    /// untracked once translated again.
+    fn gives_untracked(&mut self, v: Node) {
+        if let Some(f) = self.current_func {
+            self.gave_untracked.insert(f);
+            self.note(
+                v,
+                format!(
+                    "the result `{}` is data weft does not track: the function's callers take \
+                     its result as untracked",
+                    self.text(v)
+                ),
+            );
+        }
     }
 
     /// `return ..., v, ...` (statement `ret`, its values `items`) where
@@ -402,17 +409,7 @@ impl Importer<'_> {
         // A result of another kind than bool: the callers take it as
         // untracked (translated again).
         if kind != Some(Kind::Bool) {
-            if let Some(f) = self.current_func {
-                self.gave_untracked.insert(f);
-                self.note(
-                    v,
-                    format!(
-                        "the result `{}` is data weft does not track: the function's callers \
-                         take its result as untracked",
-                        self.text(v)
-                    ),
-                );
-            }
+            self.gives_untracked(v);
             return Ok(None);
         }
         for item in items {
@@ -442,7 +439,38 @@ impl Importer<'_> {
         let c = self.chan(ch)?;
         let val = self.expr(v)?;
         let val = self.handed(v, val, "a value sent")?;
-        let value = if val.untracked {
+        let elem = match self.expr(ch)?.kind {
+            Kind::Chan { elem } => elem,
+            _ => Elem::Other,
+        };
+        let value = if val.untracked && elem == Elem::Error {
+            q(&self.choose_error(v))
+        } else if val.untracked && elem == Elem::Bool {
+            // A bool weft does not follow: either value, a noted choice.
+            let t = self.temp("sent", Kind::Bool);
+            self.hoist(format!("Choose({}, [true, false])", q(&t)), v);
+            self.note(
+                v,
+                format!(
+                    "the bool `{}` sent is data weft does not track: true and false are both \
+                     explored",
+                    self.text(v)
+                ),
+            );
+            q(&t)
+        } else if val.untracked && elem != Elem::Other {
+            // Sent as 0, the value would be a number the receiver follows
+            // where Go receives the data.
+            return Err(self.unsupported_with(
+                v,
+                &format!("sending untracked data on `{}`", self.text(ch)),
+                &format!(
+                    "weft follows what `{}` carries ({}); the value sent is data it cannot follow",
+                    self.text(ch),
+                    elem.kind().describe()
+                ),
+            ));
+        } else if val.untracked {
             self.note(
                 v,
                 format!(
@@ -545,6 +573,12 @@ impl Importer<'_> {
                 // A field or an element weft follows keeps what it held
                 // if the write were dropped: refused, as for a name below.
                 let e = self.expr(t)?;
+                if !e.untracked && e.kind == Kind::Error {
+                    // An error: nil or not.
+                    let c = self.choose_error(stmt);
+                    self.hoist(format!("Set({}, {})", q(&e.text), q(&c)), stmt);
+                    return Ok(None);
+                }
                 if !e.untracked && e.kind != Kind::Untracked {
                     return Err(self.unsupported_with(
                         stmt,
@@ -565,6 +599,14 @@ impl Importer<'_> {
         if kind == Kind::Untracked {
             if declare || existing.is_none() {
                 self.declare(&name, Kind::Untracked);
+            }
+            if let (Some(b), false) = (&existing, declare) {
+                if b.kind == Kind::Error {
+                    // An error: nil or not.
+                    let c = self.choose_error(stmt);
+                    self.hoist(format!("Set({}, {})", q(&b.ron), q(&c)), stmt);
+                    return Ok(None);
+                }
             }
             if existing.as_ref().is_some_and(|b| b.kind != Kind::Untracked) && !declare {
                 return Err(self.unsupported_with(
@@ -722,6 +764,22 @@ impl Importer<'_> {
             }
             if self.is_recv(rv) {
                 return self.recv(rv, &lefts, declare, n, em);
+            }
+        }
+        // `v, err := strconv.Atoi(s)`: results weft does not track (an
+        // error among them is nil or not where it is needed).
+        if let ([rv], true) = (rights.as_slice(), lefts.len() > 1) {
+            if rv.kind() == "call_expression" {
+                let mark = self.hoisted.borrow().len();
+                let val = self.expr(*rv)?;
+                if val.untracked {
+                    self.untracked_reads(*rv, n, em)?;
+                    for t in &lefts {
+                        self.target(*t, Kind::Untracked, declare, n)?;
+                    }
+                    return Ok(());
+                }
+                self.hoisted.borrow_mut().truncate(mark);
             }
         }
         if lefts.len() != rights.len() {
@@ -1050,10 +1108,9 @@ impl Importer<'_> {
                     self.declare(&nm, Kind::Untracked);
                     continue;
                 }
-                let kind = if e.kind == Kind::Bool {
-                    Kind::Bool
-                } else {
-                    Kind::Int
+                let kind = match e.kind {
+                    Kind::Bool | Kind::Error => e.kind,
+                    _ => Kind::Int,
                 };
                 self.declare(&nm, kind);
                 let shared = global || self.scope.get(&nm).is_some_and(|b| b.shared);
@@ -1102,6 +1159,15 @@ impl Importer<'_> {
                     format!("{}({}, false)", if shared { "Var" } else { "Let" }, q(&nm))
                 }
                 Kind::AtomicBool => format!("Var({}, false)", q(&nm)),
+                // `var err error`: nil.
+                Kind::Error => {
+                    let shared = global || self.shared.contains(&nm);
+                    format!(
+                        "{}({}, \"nil\")",
+                        if shared { "Var" } else { "Let" },
+                        q(&nm)
+                    )
+                }
                 Kind::Untracked => {
                     self.declare(&nm, Kind::Untracked);
                     continue;
@@ -1181,7 +1247,6 @@ impl Importer<'_> {
                     }
                 }
                 Kind::Cond
-                | Kind::Error
                 | Kind::Func { .. }
                 | Kind::Timer
                 | Kind::StopFunc
