@@ -515,6 +515,22 @@ impl Importer<'_> {
                     self.declare(&t, *k);
                     intos.push(t);
                 }
+                // `return f(x)` where `f` returns as the caller does.
+                if targets.is_empty() {
+                    let same = self.temp_results.as_ref().is_some_and(|ts| {
+                        ts.len() == sig.tracked.len()
+                            && ts.iter().zip(&sig.tracked).all(|((_, a), (_, b))| a == b)
+                    });
+                    if same {
+                        intos = self
+                            .temp_results
+                            .take()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|(t, _)| t)
+                            .collect();
+                    }
+                }
                 let into = match intos.as_slice() {
                     [] => String::new(),
                     _ if intos.iter().all(|i| i == "_") => String::new(),

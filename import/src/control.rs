@@ -1047,11 +1047,7 @@ impl Importer<'_> {
             ));
         }
         // Declared first: the literal may call itself through its name.
-        let ret = if sig.results == 1 {
-            crate::scope::Elem::of(sig.result)
-        } else {
-            crate::scope::Elem::Other
-        };
+        let ret = crate::scope::Elem::of(sig.value_result());
         self.declare(name, Kind::Func { ret });
         let saved = (
             self.in_main,
@@ -1061,7 +1057,8 @@ impl Importer<'_> {
             std::mem::take(&mut self.returns),
         );
         self.in_main = false;
-        self.result = sig.result;
+        // A literal returns one value: its error when that is its result.
+        self.result = sig.value_result().or(sig.result);
         self.result_pos = self.result_pos(lit);
         // (Its returns are no function's of the file.)
         self.current_func = None;

@@ -221,7 +221,7 @@ impl Importer<'_> {
             // A package function used as a value.
             self.wanted.push(name.clone());
             let ret = match self.pkg.funcs.get(&name).map(|f| self.sig(*f)) {
-                Some(Ok(s)) if s.results == 1 => crate::scope::Elem::of(s.result),
+                Some(Ok(s)) => crate::scope::Elem::of(s.value_result()),
                 _ => crate::scope::Elem::Other,
             };
             return Ok(Ex::value(name, Kind::Func { ret }));

@@ -139,6 +139,17 @@ pub struct Sig {
     pub tracked: Vec<(usize, Kind)>,
 }
 
+impl Sig {
+    /// What a call through a function value gives: its one result, an
+    /// error included, when it has exactly one weft follows.
+    pub fn value_result(&self) -> Option<Kind> {
+        match (self.results, self.tracked.as_slice()) {
+            (1, [(_, k)]) => Some(*k),
+            _ => None,
+        }
+    }
+}
+
 /// The package-level declarations of the file.
 pub struct Pkg<'t> {
     /// Functions by name.
@@ -218,6 +229,9 @@ pub struct Importer<'a> {
     pub returns: Vec<(usize, Kind)>,
     /// How many results the current function has.
     pub result_count: usize,
+    /// While `return f(x)` is translated: the locals the call's followed
+    /// results go to (`f` returns as the current function does).
+    pub temp_results: Option<Vec<(String, Kind)>>,
     /// The function being translated (its node's id; `None` inside a
     /// function literal).
     pub current_func: Option<usize>,
@@ -915,6 +929,7 @@ fn translate<'a>(
         result_pos: None,
         returns: Vec::new(),
         result_count: 0,
+        temp_results: None,
         current_func: None,
         untracked_results: untracked_results.clone(),
         gave_untracked: HashSet::new(),

@@ -106,12 +106,7 @@ impl Importer<'_> {
         if result.is_empty() || result.starts_with('(') {
             return Elem::Other;
         }
-        match self.elem_of(result) {
-            // A function value's error is not followed: a literal returns
-            // the result that is not an error (`Sig::result`).
-            Elem::Error => Elem::Other,
-            e => e,
-        }
+        self.elem_of(result)
     }
 
     /// What a channel of `tys` carries, or a function returning it: a
@@ -746,17 +741,20 @@ impl Importer<'_> {
 }
 
 impl Importer<'_> {
-    /// `errors.New("text")` with a literal text, as weft writes it
-    /// (``errors.New(`text`)``); `None` for anything else.
-    pub fn errors_new(&self, n: Node) -> Option<String> {
-        if n.kind() != "call_expression" {
+    /// The arguments of `n` when it calls `pkg.func` (the package's name
+    /// not shadowed by a local).
+    fn package_call<'t>(&self, n: Node<'t>, pkg: &str, func: &str) -> Option<Vec<Node<'t>>> {
+        if n.kind() != "call_expression" || self.scope.get(pkg).is_some() {
             return None;
         }
         let f = n.child_by_field_name("function")?;
-        if self.text(f) != "errors.New" || self.scope.get("errors").is_some() {
-            return None;
-        }
-        let args = self.args(n);
+        (self.text(f) == format!("{pkg}.{func}")).then(|| self.args(n))
+    }
+
+    /// `errors.New("text")` with a literal text, as weft writes it
+    /// (``errors.New(`text`)``); `None` for anything else.
+    pub fn errors_new(&self, n: Node) -> Option<String> {
+        let args = self.package_call(n, "errors", "New")?;
         let [a] = args.as_slice() else {
             return None;
         };
@@ -830,14 +828,8 @@ impl Importer<'_> {
     /// `fmt.Errorf("format", ...)` as an error that is not nil, written
     /// ``errors.New(`format`)``; `None` for anything else.
     pub fn errorf(&self, n: Node) -> Option<String> {
-        if n.kind() != "call_expression" {
-            return None;
-        }
-        let f = n.child_by_field_name("function")?;
-        if self.text(f) != "fmt.Errorf" || self.scope.get("fmt").is_some() {
-            return None;
-        }
-        let first = self.args(n).first().map(|a| self.text(*a).to_string())?;
+        let args = self.package_call(n, "fmt", "Errorf")?;
+        let first = args.first().map(|a| self.text(*a).to_string())?;
         let inner: String = first
             .trim_matches(|c| c == '"' || c == '`')
             .chars()

@@ -313,6 +313,33 @@ impl Importer<'_> {
         em: &mut Emitter,
     ) -> Result<(), Fail> {
         let at = self.span(ret);
+        if let ([call], true) = (items, self.result_count > 1) {
+            // `return f(x)`: the call's results, into locals, returned.
+            let temps: Vec<(String, Kind)> = self
+                .returns
+                .clone()
+                .into_iter()
+                .map(|(_, k)| (self.temp("ret", k), k))
+                .collect();
+            self.temp_results = Some(temps.clone());
+            let r = self.call(*call, &[], false, ret, em);
+            let left = self.temp_results.take();
+            r?;
+            if left.is_some() || call.kind() != "call_expression" {
+                return Err(self.unsupported_with(
+                    ret,
+                    "returning the results of this call",
+                    "name them first: `v, err := f(); return v, err`",
+                ));
+            }
+            let all: Vec<String> = temps.iter().map(|(t, _)| q(t)).collect();
+            let text = match all.as_slice() {
+                [one] => one.clone(),
+                _ => format!("[{}]", all.join(", ")),
+            };
+            em.leaf(&format!("Return({text})"), at);
+            return Ok(());
+        }
         if items.len() != self.result_count {
             return Err(self.unsupported_with(
                 ret,

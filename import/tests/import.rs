@@ -1735,3 +1735,36 @@ fn errors_are_followed_in_fields_channels_parameters_and_variables() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_call_returned_whole_and_function_values_keep_their_errors() {
+    let i = one(concat!(
+        "package main\n",
+        "import \"errors\"\n",
+        "type store struct{ n int }\n",
+        "func (s *store) get(i int) (int, error) {\n",
+        "\tif i < 0 {\n\t\treturn 0, errors.New(\"neg\")\n\t}\n",
+        "\treturn s.n + i, nil\n",
+        "}\n",
+        "func (s *store) Get(i int) (int, error) {\n\treturn s.get(i)\n}\n",
+        "func retry(f func() error) error {\n\treturn f()\n}\n",
+        "func always() error { return errors.New(\"down\") }\n",
+        "func main() {\n",
+        "\ts := &store{n: 1}\n",
+        "\tv, err := s.Get(-1)\n",
+        "\tif err == nil || v != 0 {\n\t\tpanic(\"want error\")\n\t}\n",
+        "\tif retry(always) == nil {\n\t\tpanic(\"always fails\")\n\t}\n",
+        "}\n",
+    ));
+    for want in [
+        r#"Call(func: "store_get", args: ["s", "i"], into: ["ret3", "ret4"]),  // go: t.go:11"#,
+        r#"Return(["ret3", "ret4"]),  // go: t.go:11"#,
+        // A call through a `func() error` value gives its error.
+        r#"Call(func: "f", args: [], into: "f_2"),  // go: t.go:14"#,
+        r#"Return("f_2"),  // go: t.go:14"#,
+        r#"Return("errors.New(`down`)"),  // go: t.go:16"#,
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    assert!(i.abstractions.is_empty(), "{:?}", i.abstractions);
+}
