@@ -160,9 +160,14 @@ fn finish_return(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
         return Ok(());
     }
     let ret = frame.ret;
-    let Some(callee) = g.frames.pop() else {
-        return Ok(());
-    };
+    // The results after the first, from the callee's result slots (Go's
+    // result variables), before its frame goes.
+    let results = &prog.func(frame.func).results;
+    let rest: SmallVec<[Value; 2]> = results
+        .iter()
+        .map(|slot| frame.locals[slot.index()])
+        .collect();
+    g.frames.pop();
     if g.panic.is_some() {
         return unwind(ex, id);
     }
@@ -172,11 +177,9 @@ fn finish_return(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
             caller.locals[d.index()] = ret;
         }
         if let Op::Call { more, .. } = op {
-            // The results after the first, from the callee's result slots.
-            let slots = &prog.func(callee.func).results;
-            for (d, slot) in more.iter().zip(slots) {
+            for (d, v) in more.iter().zip(rest) {
                 if let Some(d) = d {
-                    caller.locals[d.index()] = callee.locals[slot.index()];
+                    caller.locals[d.index()] = v;
                 }
             }
         }
@@ -481,15 +484,18 @@ fn local_op(ex: &mut Exec, id: &GoroutineId, op: &Op) -> Result<(), Fault> {
                     Some(e) => eval(state, locals, e)?,
                     None => Value::Nil,
                 };
-                let rest = more
-                    .iter()
-                    .map(|(slot, e)| Ok((slot.index(), eval(state, locals, e)?)))
-                    .collect::<Result<SmallVec<[(usize, Value); 2]>, Fault>>()?;
+                if !more.is_empty() {
+                    let rest = more
+                        .iter()
+                        .map(|(slot, e)| Ok((slot.index(), eval(state, locals, e)?)))
+                        .collect::<Result<SmallVec<[(usize, Value); 2]>, Fault>>()?;
+                    let f = state.goroutine_at_mut(pos).top_mut();
+                    for (slot, v) in rest {
+                        f.locals[slot] = v;
+                    }
+                }
                 let f = state.goroutine_at_mut(pos).top_mut();
                 f.ret = v;
-                for (slot, v) in rest {
-                    f.locals[slot] = v;
-                }
                 f.returning = true;
                 return Ok(());
             }
