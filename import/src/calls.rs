@@ -863,7 +863,12 @@ impl Importer<'_> {
                 return Ok(());
             }
         }
-        let saved = (self.in_main, self.result, std::mem::take(&mut self.returns));
+        let saved = (
+            self.in_main,
+            self.result,
+            std::mem::take(&mut self.returns),
+            std::mem::take(&mut self.named_results),
+        );
         self.in_main = false;
         self.result = Some(Kind::Error);
         self.scope.push();
@@ -873,7 +878,7 @@ impl Importer<'_> {
         }
         em.close("])");
         self.scope.pop();
-        (self.in_main, self.result, self.returns) = saved;
+        (self.in_main, self.result, self.returns, self.named_results) = saved;
         Ok(())
     }
 

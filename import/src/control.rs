@@ -951,6 +951,7 @@ impl Importer<'_> {
         let saved_main = self.in_main;
         let saved_result = self.result;
         let saved_returns = std::mem::take(&mut self.returns);
+        let saved_named = std::mem::take(&mut self.named_results);
         self.in_main = false;
         self.result = None;
         self.scope.push();
@@ -987,6 +988,7 @@ impl Importer<'_> {
         self.in_main = saved_main;
         self.result = saved_result;
         self.returns = saved_returns;
+        self.named_results = saved_named;
         Ok(())
     }
 
@@ -1055,6 +1057,7 @@ impl Importer<'_> {
             self.result_pos,
             self.current_func,
             std::mem::take(&mut self.returns),
+            std::mem::take(&mut self.named_results),
         );
         self.in_main = false;
         // A literal returns one value: its error when that is its result.
@@ -1119,6 +1122,7 @@ impl Importer<'_> {
             self.result_pos,
             self.current_func,
             self.returns,
+            self.named_results,
         ) = saved;
         Ok(())
     }

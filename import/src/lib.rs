@@ -229,6 +229,9 @@ pub struct Importer<'a> {
     pub returns: Vec<(usize, Kind)>,
     /// How many results the current function has.
     pub result_count: usize,
+    /// The current function's named results (`(n int, err error)`), in
+    /// order, with their kinds; empty when its results have no names.
+    pub named_results: Vec<(String, Kind)>,
     /// While `return f(x)` is translated: the locals the call's followed
     /// results go to (`f` returns as the current function does).
     pub temp_results: Option<Vec<(String, Kind)>>,
@@ -930,6 +933,7 @@ fn translate<'a>(
         returns: Vec::new(),
         result_count: 0,
         temp_results: None,
+        named_results: Vec::new(),
         current_func: None,
         untracked_results: untracked_results.clone(),
         gave_untracked: HashSet::new(),

@@ -63,7 +63,163 @@ impl Importer<'_> {
         };
         self.shared = scan::shared_locals(self.src, body, self.per_loop_vars);
         self.unimported.clear();
+        self.named_results.clear();
+        if !entry {
+            if let Err(d) = self.named_results(f, body, em) {
+                self.diags.push(*d);
+                return;
+            }
+        }
         self.block(body, em);
+    }
+
+    /// Named results (`func f() (n int, err error)`): locals holding
+    /// their zero values from the start, which a bare `return` returns.
+    /// A deferred call assigning one is refused: weft's `Return` fixes
+    /// the results before the deferred calls run, where Go returns what
+    /// they leave.
+    fn named_results(&mut self, f: Node, body: Node, em: &mut Emitter) -> Result<(), Fail> {
+        let Some(r) = f.child_by_field_name("result") else {
+            return Ok(());
+        };
+        if r.kind() != "parameter_list" {
+            return Ok(());
+        }
+        let mut named = Vec::new();
+        let mut c = r.walk();
+        for p in r.named_children(&mut c) {
+            let Some(ty) = p.child_by_field_name("type") else {
+                continue;
+            };
+            let tys = self.text(ty).to_string();
+            let kind = if tys.trim() == "error" {
+                Kind::Error
+            } else {
+                self.kind_of(&tys).unwrap_or(Kind::Untracked)
+            };
+            let mut c2 = p.walk();
+            for n in p.children_by_field_name("name", &mut c2) {
+                named.push((n, self.text(n).to_string(), kind, tys.clone()));
+            }
+        }
+        if named.is_empty() {
+            return Ok(());
+        }
+        // A deferred function assigning a named result.
+        let names: Vec<&str> = named.iter().map(|(_, n, _, _)| n.as_str()).collect();
+        let mut stack = vec![body];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "defer_statement" {
+                let mut c = n.walk();
+                let mut sub: Vec<Node> = n.named_children(&mut c).collect();
+                while let Some(d) = sub.pop() {
+                    if d.kind() == "assignment_statement" {
+                        let lefts = d.child_by_field_name("left");
+                        let mut c3 = lefts.map(|l| l.walk());
+                        let targets: Vec<Node> = match (lefts, c3.as_mut()) {
+                            (Some(l), Some(c3)) => l.named_children(c3).collect(),
+                            _ => Vec::new(),
+                        };
+                        if let Some(t) = targets
+                            .iter()
+                            .find(|t| t.kind() == "identifier" && names.contains(&self.text(**t)))
+                        {
+                            return Err(self.unsupported_with(
+                                d,
+                                &format!(
+                                    "a deferred call assigning the named result `{}`",
+                                    self.text(*t)
+                                ),
+                                "weft's `Return` fixes the results before deferred calls run; \
+                                 assign the result before returning, or report it through a \
+                                 variable",
+                            ));
+                        }
+                    }
+                    let mut c4 = d.walk();
+                    sub.extend(d.named_children(&mut c4));
+                }
+                continue;
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        let at = self.span(r);
+        for (node, name, kind, tys) in named {
+            self.named_results.push((name.clone(), kind));
+            if name == "_" {
+                continue;
+            }
+            let word = if self.shared.contains(&name) {
+                "Var"
+            } else {
+                "Let"
+            };
+            let text = match kind {
+                Kind::Int | Kind::Ptr => format!("{word}({}, 0)", q(&name)),
+                Kind::Bool => format!("{word}({}, false)", q(&name)),
+                Kind::Error => format!("{word}({}, \"nil\")", q(&name)),
+                Kind::Record { ty, value: false } => format!(
+                    "{word}(name: {}, {}: \"nil\", type: {})",
+                    q(&name),
+                    if word == "Var" { "init" } else { "value" },
+                    q(&format!("*{}", self.struct_name(ty)))
+                ),
+                Kind::Untracked => {
+                    self.declare(&name, Kind::Untracked);
+                    continue;
+                }
+                _ => {
+                    return Err(self.unsupported_with(
+                        node,
+                        &format!("a named result of type `{tys}`"),
+                        "name results of integer, bool, error or pointer types, or leave them \
+                         unnamed",
+                    ))
+                }
+            };
+            em.leaf(&text, at);
+            self.declare(&name, kind);
+        }
+        Ok(())
+    }
+
+    /// A bare `return` in a function with named results: their values.
+    fn return_named(&mut self, ret: Node, em: &mut Emitter) -> Result<(), Fail> {
+        let at = self.span(ret);
+        let value = |im: &Self, pos: usize| -> Option<String> {
+            let (name, _) = im.named_results.get(pos)?;
+            let b = im.scope.get(name)?;
+            (b.kind != Kind::Untracked).then(|| b.ron.clone())
+        };
+        let mut vals = Vec::new();
+        if !self.returns.is_empty() {
+            for (pos, kind) in self.returns.clone() {
+                match value(self, pos) {
+                    Some(v) => vals.push(v),
+                    None if kind == Kind::Error => vals.push(self.choose_error(ret)),
+                    None => {
+                        self.gives_untracked(ret);
+                        vals.push("0".to_string());
+                    }
+                }
+            }
+        } else if let (Some(pos), Some(_), false) = (self.result_pos, self.result, self.in_main) {
+            match value(self, pos) {
+                Some(v) => vals.push(v),
+                None => self.gives_untracked(ret),
+            }
+        }
+        let text = match vals.as_slice() {
+            [] => "Return".to_string(),
+            [one] => format!("Return({})", q(one)),
+            all => format!(
+                "Return([{}])",
+                all.iter().map(|v| q(v)).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        em.leaf(&text, at);
+        Ok(())
     }
 
     /// The statements of a block (or statement list), in a new scope.
@@ -238,6 +394,9 @@ impl Importer<'_> {
                         "a label on a statement that is not a loop, select or switch",
                     )),
                 }
+            }
+            "return_statement" if n.named_child(0).is_none() && !self.named_results.is_empty() => {
+                self.return_named(n, em)
             }
             "return_statement" => {
                 let mut vals = Vec::new();

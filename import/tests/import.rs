@@ -1768,3 +1768,56 @@ fn a_call_returned_whole_and_function_values_keep_their_errors() {
     }
     assert!(i.abstractions.is_empty(), "{:?}", i.abstractions);
 }
+
+#[test]
+fn named_results_start_at_their_zero_values_and_a_bare_return_returns_them() {
+    // Go: `work(1)` returns 10 and nil. The bare `return` returned
+    // nothing, and weft panicked where Go does not.
+    let i = one(concat!(
+        "package main\n",
+        "import \"errors\"\n",
+        "func work(i int) (n int, err error) {\n",
+        "\tif i == 2 {\n\t\terr = errors.New(\"two\")\n\t\treturn\n\t}\n",
+        "\tn = i * 10\n",
+        "\treturn\n",
+        "}\n",
+        "func count() (n int) {\n\tn++\n\treturn\n}\n",
+        "func main() {\n",
+        "\tn, err := work(1)\n",
+        "\tif err != nil || n != 10 || count() != 1 {\n\t\tpanic(\"x\")\n\t}\n",
+        "}\n",
+    ));
+    for want in [
+        r#"Let("n", 0),  // go: t.go:3"#,
+        r#"Let("err", "nil"),  // go: t.go:3"#,
+        r#"Return(["n", "err"]),  // go: t.go:6"#,
+        r#"Return(["n", "err"]),  // go: t.go:9"#,
+        r#"Return("n"),  // go: t.go:13"#,
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // A deferred call that changes a named result (the recover-to-error
+    // pattern) is refused where it assigns: weft's `Return` fixes the
+    // results before deferred calls run.
+    let e = errors(
+        concat!(
+            "package main\n",
+            "import \"fmt\"\n",
+            "func work() (err error) {\n",
+            "\tdefer func() {\n",
+            "\t\tif r := recover(); r != nil {\n",
+            "\t\t\terr = fmt.Errorf(\"recovered: %v\", r)\n",
+            "\t\t}\n",
+            "\t}()\n",
+            "\tpanic(\"x\")\n",
+            "}\n",
+            "func main() {\n\t_ = work()\n}\n",
+        ),
+        &Options::default(),
+    );
+    assert!(
+        e.iter().any(|(l, c, m)| (*l, *c) == (6, 4)
+            && m == "cannot import a deferred call assigning the named result `err`"),
+        "{e:?}"
+    );
+}
