@@ -492,8 +492,20 @@ impl Importer<'_> {
                 // Results with an error: each followed one into its target
                 // (`into: ["v", "err"]`).
                 let mut intos = Vec::new();
+                // Fields and elements are written after the call, from
+                // locals (`into` takes names).
+                let mut writes = Vec::new();
                 for (i, t) in targets.iter().enumerate() {
                     match sig.tracked.iter().find(|(p, _)| *p == i) {
+                        Some((_, k)) if t.kind() != "identifier" => {
+                            let place = self.expr(*t)?;
+                            if place.untracked {
+                                return Err(self.unsupported(*t, "this result's target"));
+                            }
+                            let tmp = self.temp("result", *k);
+                            writes.push(format!("Set({}, {})", q(&place.text), q(&tmp)));
+                            intos.push(tmp);
+                        }
                         Some((_, k)) => {
                             let name = self.target(*t, *k, declare, stmt)?;
                             intos.push(name.unwrap_or_else(|| "_".to_string()));
@@ -544,6 +556,9 @@ impl Importer<'_> {
                     &format!("Call(func: {}, args: [{}]{into})", q(&fname), a.join(", ")),
                     at,
                 );
+                for w in writes {
+                    em.leaf(&w, at);
+                }
                 return Ok(());
             }
             if let Some(sig) = sig {

@@ -1821,3 +1821,27 @@ fn named_results_start_at_their_zero_values_and_a_bare_return_returns_them() {
         "{e:?}"
     );
 }
+
+#[test]
+fn results_assigned_to_fields_go_through_locals() {
+    // `into` takes names: `r.v, r.err = fetch(2)` wrote `into: ["r.v",
+    // "r.err"]`, which the language rejects.
+    let i = one(concat!(
+        "package main\n",
+        "import \"errors\"\n",
+        "type result struct {\n\tv   int\n\terr error\n}\n",
+        "func fetch(i int) (int, error) {\n\treturn i, errors.New(\"boom\")\n}\n",
+        "func main() {\n",
+        "\tr := &result{}\n",
+        "\tr.v, r.err = fetch(2)\n",
+        "\tif r.err == nil {\n\t\tpanic(\"x\")\n\t}\n",
+        "}\n",
+    ));
+    for want in [
+        r#"Call(func: "fetch", args: [2], into: ["result1", "result2"]),  // go: t.go:12"#,
+        r#"Set("r.v", "result1"),  // go: t.go:12"#,
+        r#"Set("r.err", "result2"),  // go: t.go:12"#,
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+}
