@@ -286,6 +286,9 @@ impl Walker<'_> {
             args,
             name: callee_name,
         } = self.run_target(func, args, body, span)?;
+        if let (Some(f), super::calls::Callee::Named(id)) = (func, &callee) {
+            self.group_runs.push((*id, f.span));
+        }
         let record = self.group_record(&callee_name, span);
         let wrapper = self.group_wrapper(callee, &callee_name, args.len(), record, span);
         let sem = self.hidden("$sem", Kind::Obj(ObjectKind::Chan), span);

@@ -67,6 +67,9 @@ pub(crate) struct Walker<'s> {
     ret_counts: Vec<Option<(usize, Span)>>,
     /// Calls taking several results: (callee, results taken, `into`).
     result_uses: Vec<(FuncId, usize, Span)>,
+    /// Functions of `funcs` a `GroupGo` runs, where it names them: each
+    /// returns one value, its error.
+    pub(crate) group_runs: Vec<(FuncId, Span)>,
     globals: Vec<HGlobal>,
     /// Output functions by id (filled when each function ends).
     funcs: Vec<Option<HFunc>>,
@@ -165,6 +168,21 @@ impl Walker<'_> {
     /// returns, and a call taking one result calls a function returning
     /// one (or none).
     fn check_result_uses(&mut self) {
+        for (id, at) in std::mem::take(&mut self.group_runs) {
+            if let Some(Some((n, ret))) = self.ret_counts.get(id.index().wrapping_sub(1)).copied() {
+                if n > 1 {
+                    self.error(
+                        Diagnostic::new(
+                            format!("`GroupGo` runs a function returning {}", values(n)),
+                            at,
+                        )
+                        .with_label("returns several values")
+                        .with_secondary(ret, format!("{} returned here", values(n)))
+                        .with_help("an errgroup's function returns one value, its error"),
+                    );
+                }
+            }
+        }
         let uses = std::mem::take(&mut self.result_uses);
         for (id, taken, at) in uses {
             let Some(Some((n, ret))) = self.ret_counts.get(id.index().wrapping_sub(1)).copied()
@@ -304,6 +322,7 @@ impl<'s> Walker<'s> {
             ret_joins: vec![Vec::new(); sc.funcs.len()],
             ret_counts: vec![None; sc.funcs.len()],
             result_uses: Vec::new(),
+            group_runs: Vec::new(),
             param_kinds: kinds,
             joins,
             globals: Vec::new(),

@@ -992,3 +992,19 @@ fn several_results_are_counted_at_every_return_and_call() {
     );
     assert_eq!(m, "a call through the function value `h` takes one result");
 }
+
+#[test]
+fn an_errgroup_runs_a_function_returning_one_value() {
+    let (file, d) = one_diag(
+        r#"main: [Group("g"), GroupGo(group: "g", func: "f"), Wait("g")], funcs: {"f": (params: [], body: [Return(["nil", 1])])}"#,
+    );
+    assert_eq!(d.message, "`GroupGo` runs a function returning 2 values");
+    assert_eq!(file.slice(d.span), "f");
+    assert_eq!(
+        d.help,
+        h("an errgroup's function returns one value, its error")
+    );
+    ok(
+        r#"main: [Group("g"), GroupGo(group: "g", func: "f"), Wait("g")], funcs: {"f": (params: [], body: [Return("nil")])}"#,
+    );
+}
