@@ -18,7 +18,7 @@ pub struct Ex {
 }
 
 impl Ex {
-    fn value(text: String, kind: Kind) -> Ex {
+    pub(crate) fn value(text: String, kind: Kind) -> Ex {
         Ex {
             text,
             untracked: false,

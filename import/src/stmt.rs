@@ -990,10 +990,21 @@ impl Importer<'_> {
                 self.func_value(&name, *v, n, em)?;
                 continue;
             }
-            let val = self.expr(*v)?;
+            let notes = self.notes.len();
+            let mut val = self.expr(*v)?;
+            // `fmt.Errorf` reading shared data is untracked as an
+            // expression; assigned, it is an error that is not nil once
+            // its reads are kept.
+            let errorf = val.untracked.then(|| self.errorf(*v)).flatten();
+            if errorf.is_some() {
+                self.notes.truncate(notes);
+            }
             if name == "_" || val.untracked {
                 // Shared reads inside data weft does not track stay.
                 self.untracked_reads(*v, n, em)?;
+            }
+            if let Some(e) = errorf {
+                val = Ex::value(e, Kind::Error);
             }
             if name == "_" {
                 continue;

@@ -1837,6 +1837,25 @@ fn results_assigned_to_fields_go_through_locals() {
         "\tif r.err == nil {\n\t\tpanic(\"x\")\n\t}\n",
         "}\n",
     ));
+    // `fmt.Errorf` reading a field, assigned: its read is kept and the
+    // error is not nil (it was a choice of nil or not).
+    let j = one(concat!(
+        "package main\n",
+        "import \"fmt\"\n",
+        "type result struct {\n\terr error\n}\n",
+        "func main() {\n",
+        "\tr := &result{}\n",
+        "\tr.err = fmt.Errorf(\"x: %v\", r.err)\n",
+        "\tif r.err == nil {\n\t\tpanic(\"x\")\n\t}\n",
+        "}\n",
+    ));
+    for want in [
+        r#"Let("read1", "r.err"),  // go: t.go:8"#,
+        r#"Set("r.err", "errors.New(`x: %v`)"),  // go: t.go:8"#,
+    ] {
+        assert!(j.text.contains(want), "{want}\n{}", j.text);
+    }
+    assert!(j.abstractions.is_empty(), "{:?}", j.abstractions);
     for want in [
         r#"Call(func: "fetch", args: [2], into: ["result1", "result2"]),  // go: t.go:12"#,
         r#"Set("r.v", "result1"),  // go: t.go:12"#,

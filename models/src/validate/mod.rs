@@ -191,13 +191,13 @@ impl Walker<'_> {
                     self.error(
                         Diagnostic::new(
                             format!(
-                                "`into` takes {} from a function returning one",
+                                "`into` takes {} from a function that returns no value",
                                 values(taken)
                             ),
                             at,
                         )
                         .with_label(format!("{} taken", values(taken)))
-                        .with_help("name one local: `into: \"v\"`"),
+                        .with_help("leave `into` out: the function returns nothing"),
                     );
                 }
                 continue;

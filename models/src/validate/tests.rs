@@ -991,6 +991,14 @@ fn several_results_are_counted_at_every_return_and_call() {
         r#"main: [Let("h", "g"), Call("h", [], ["a", "b"])], funcs: {"g": (params: [], body: [Return([1, 2])])}"#,
     );
     assert_eq!(m, "a call through the function value `h` takes one result");
+    let (m, at, help) =
+        one(r#"main: [Call("g", [], ["a", "b"])], funcs: {"g": (params: [], body: [Return])}"#);
+    assert_eq!(
+        m,
+        "`into` takes 2 values from a function that returns no value"
+    );
+    assert_eq!(at, "a");
+    assert_eq!(help, h("leave `into` out: the function returns nothing"));
 }
 
 #[test]
