@@ -591,6 +591,64 @@ fn a_function_returns_several_values_as_go_does() {
     assert_eq!(messages(&o), vec!["panic: closed".to_string()]);
 }
 
+#[test]
+fn named_results_are_the_functions_result_variables() {
+    // probes `named-results-recover`: 10 true 20 true;
+    // `named-results-defer-sets`: 6 6; `unnamed-results-recover`: 0 0 true.
+    // Named results start at their zero values, a bare `Return` returns
+    // them, a `Return` with values sets them before the deferred calls run,
+    // and the caller takes what the deferred calls leave (the
+    // recover-to-error pattern). Unnamed results of a recovered panic are
+    // their zero values.
+    let funcs = r#"
+        "work": (params: ["i"], results: {"n": "int", "err": "error"}, body: [
+            Defer([
+                Recover("r"),
+                If("r", [Set("err", "errors.New(`recovered`)")]),
+            ]),
+            Set("n", "i * 10"),
+            If("i == 2", [Panic("boom")]),
+            Return,
+        ]),
+        "two": (results: {"a": "int", "b": "int"}, body: [
+            Defer([Set("a", "a + 1")]),
+            Return([5, 6]),
+        ]),
+        "zero": (results: {"n": "int", "ok": "bool", "s": "*Server"}, body: [Return]),
+        "unnamed": (params: ["i"], body: [
+            Defer([Recover("r")]),
+            If("i == 2", [Panic("boom")]),
+            Return("i"),
+        ]),
+        "unnamedPair": (params: [], body: [
+            Defer([Recover("r")]),
+            If("true", [Panic("boom")]),
+            Return([1, "errors.New(`x`)"]),
+        ]),
+    "#;
+    let o = check(
+        r#"Call("work", [1], ["n1", "err1"]),
+        Assert("n1 == 10 && err1 == nil", "no panic"),
+        Call("work", [2], ["n2", "err2"]),
+        Assert("n2 == 20 && err2 == errors.New(`recovered`)", "the recovered error"),
+        Call("two", [], ["a", "b"]),
+        Assert("a == 6 && b == 6", "the deferred call changes a result"),
+        Call("zero", [], ["n", "ok", "s"]),
+        Assert("n == 0 && !ok && s == nil", "zero values"),
+        Call("unnamed", [2], "v"),
+        Call("unnamedPair", [], ["w", "err"]),
+        Assert("v == 0 && w == 0 && err == nil", "unnamed zero values"),"#,
+        funcs,
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    // The recovered error reaches the caller's test.
+    let o = check(
+        r#"Call("work", [2], ["n", "err"]), If("err != nil", [Panic("failed")]),"#,
+        funcs,
+    );
+    assert_eq!(messages(&o), vec!["panic: failed".to_string()]);
+}
+
 // ----- append -----
 
 #[test]

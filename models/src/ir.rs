@@ -1135,9 +1135,16 @@ pub struct Function {
     pub span: Span,
     /// The locals dead at each instruction ([`crate::liveness`]).
     pub dead: DeadLocals,
+    /// The named first result's slot (Go's result variable): when set,
+    /// the function returns what it holds once the deferred blocks have
+    /// run, and every `Return` writes its values to the result slots.
+    pub first_result: Option<LocalId>,
     /// The slots holding the results after the first while the function
     /// returns (empty unless it returns several values).
     pub results: Vec<LocalId>,
+    /// The first result's value until a `Return` sets it: its zero value
+    /// (what a function whose panic is recovered returns).
+    pub ret_zero: Const,
 }
 
 /// The kind of a global object, for reports and kind checks.

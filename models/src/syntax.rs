@@ -288,6 +288,12 @@ pub struct FuncDef {
     pub name: Name,
     /// Its parameters.
     pub params: Vec<Name>,
+    /// Its named results with their Go types, in order (`results: {"n":
+    /// "int", "err": "error"}`, Go's `(n int, err error)`); empty for a
+    /// function whose results are unnamed.
+    pub results: Vec<(Name, TypeSrc)>,
+    /// Where `results:` is written, if it is.
+    pub results_span: Option<Span>,
     /// Its body.
     pub body: Block,
     /// The span of the definition.

@@ -42,7 +42,7 @@ pub(crate) fn new_frame(prog: &Program, func: FuncId, args: &[Value]) -> Frame {
         locals,
         defers: SmallVec::new(),
         returning: false,
-        ret: Value::Nil,
+        ret: super::eval::constant(f.ret_zero),
     }
 }
 
@@ -159,11 +159,14 @@ fn finish_return(ex: &mut Exec, id: &GoroutineId) -> Result<(), Failure> {
         frame.pc = entry;
         return Ok(());
     }
-    let ret = frame.ret;
-    // The results after the first, from the callee's result slots (Go's
-    // result variables), before its frame goes.
-    let results = &prog.func(frame.func).results;
-    let rest: SmallVec<[Value; 2]> = results
+    // The results, from the callee's result slots (Go's result variables)
+    // where it has them, before its frame goes.
+    let func = prog.func(frame.func);
+    let ret = func
+        .first_result
+        .map_or(frame.ret, |slot| frame.locals[slot.index()]);
+    let rest: SmallVec<[Value; 2]> = func
+        .results
         .iter()
         .map(|slot| frame.locals[slot.index()])
         .collect();

@@ -278,7 +278,11 @@ const TAXONOMY: Shape = Shape {
 
 const FUNC: Shape = Shape {
     name: "function",
-    fields: &[opt("params", Ty::Names), req("body", Ty::Block)],
+    fields: &[
+        opt("params", Ty::Names),
+        req("body", Ty::Block),
+        opt("results", Ty::Map),
+    ],
     alts: &[&[1]],
 };
 
@@ -840,25 +844,48 @@ impl<'t> Decoder<'t> {
             .collect()
     }
 
+    /// A function's named results: a map of names to Go types, in order.
+    fn named_results(&mut self, node: &Node) -> Option<Vec<(Name, TypeSrc)>> {
+        let NodeKind::Map(entries) = &node.kind else {
+            self.wrong_type(node, Ty::Map);
+            return None;
+        };
+        let mut results = Vec::new();
+        for (k, v) in entries {
+            let name = self.key_name(k);
+            let ty = self.text(v);
+            if let (Some(name), Some((text, span))) = (name, ty) {
+                results.push((name, TypeSrc { text, span }));
+            }
+        }
+        Some(results)
+    }
+
     /// One function definition. Errors in its body drop only the statements
     /// they are in; any other error (its name, its record, its parameters)
     /// drops the whole function.
     fn func(&mut self, k: &Node, v: &Node) -> Option<FuncDef> {
         let name = self.key_name(k);
-        let (params, body) = if let NodeKind::List(_) = v.kind {
-            (Vec::new(), self.block(v))
+        let (params, results, results_span, body) = if let NodeKind::List(_) = v.kind {
+            (Vec::new(), Vec::new(), None, self.block(v))
         } else {
             let a = self.record(v, FUNC, &["Func"])?;
             let params = a.get("params").map_or_else(Vec::new, |n| {
                 let items = self.list(n, Ty::Names);
                 items.iter().filter_map(|i| self.name(i)).collect()
             });
+            let (results, results_span) = match a.get("results") {
+                Some(n) => (self.named_results(n)?, Some(n.span)),
+                None => (Vec::new(), None),
+            };
             let body = a.get("body").map_or_else(Vec::new, |n| self.block(n));
-            (params, body)
+            (params, results, results_span, body)
         };
         Some(FuncDef {
             name: name?,
             params,
+            results,
+            results_span,
             body,
             span: k.span.join(v.span),
         })

@@ -247,8 +247,10 @@ impl<'h> FnLower<'h> {
         if let Some(what) = self.broken {
             return Err(internal(what, f.span));
         }
+        let first_result = f.first_result.map(|s| self.local(s));
         let results: Vec<LocalId> = f.results.iter().map(|s| self.local(*s)).collect();
-        let dead = crate::liveness::dead_locals(&self.code, self.names.len(), &results);
+        let live: Vec<LocalId> = first_result.iter().chain(&results).copied().collect();
+        let dead = crate::liveness::dead_locals(&self.code, self.names.len(), &live);
         Ok(Function {
             name: f.name.clone(),
             param_count: u32::try_from(f.params.len()).unwrap_or(u32::MAX),
@@ -256,7 +258,9 @@ impl<'h> FnLower<'h> {
             code: self.code,
             span: f.span,
             dead,
+            first_result,
             results,
+            ret_zero: f.ret_zero,
         })
     }
 

@@ -437,15 +437,28 @@ impl<'h> FnLower<'h> {
             HKind::Return { value, more } => match self.defer_end {
                 Some(end) => self.jump(end),
                 None => {
-                    let value = value.as_ref().map(|v| self.pure(v));
-                    let slots: Vec<LocalId> =
-                        self.f.results.iter().map(|s| self.local(*s)).collect();
-                    if slots.len() < more.len() {
+                    let mut values: Vec<&crate::validate::hir::RExpr> =
+                        value.iter().chain(more).collect();
+                    // Named results: every value goes to its result
+                    // variable, read when the function returns.
+                    let value = match self.f.first_result {
+                        Some(_) => None,
+                        None if values.is_empty() => None,
+                        None => Some(self.pure(values.remove(0))),
+                    };
+                    let slots: Vec<LocalId> = self
+                        .f
+                        .first_result
+                        .iter()
+                        .chain(&self.f.results)
+                        .map(|s| self.local(*s))
+                        .collect();
+                    if slots.len() < values.len() {
                         self.broken("a `Return` with more values than result slots");
                     }
                     let more = slots
                         .into_iter()
-                        .zip(more)
+                        .zip(values)
                         .map(|(slot, v)| (slot, self.pure(v)))
                         .collect();
                     self.emit(Op::Return { value, more });

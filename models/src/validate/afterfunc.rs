@@ -168,6 +168,8 @@ impl Walker<'_> {
             frame: FnFrame::Plain,
             slots,
             params,
+            first_result: None,
+            ret_zero: Const::Nil,
             results: Vec::new(),
             body,
         }));

@@ -7,9 +7,18 @@ use super::kinds::{Kind, ParamKind};
 use super::scope::{FnCtx, FnKind};
 use super::Walker;
 use crate::diagnostic::{closest, Diagnostic};
-use crate::ir::{FuncId, ObjectKind};
+use crate::ir::{Cell, Const, FuncId, ObjectKind};
 use crate::span::Span;
-use crate::syntax::{ExprSrc, Name, Stmt};
+use crate::syntax::{ExprSrc, Name, Stmt, TypeSrc};
+
+/// A function's parameters (with their kinds, from the call sites) and
+/// named results.
+pub(crate) struct Signature<'a> {
+    pub params: &'a [(&'a Name, Kind)],
+    pub results: &'a [(Name, TypeSrc)],
+    /// Where the named results are written.
+    pub results_span: Option<Span>,
+}
 
 impl Walker<'_> {
     /// Checks a function body and stores the resolved function.
@@ -18,10 +27,11 @@ impl Walker<'_> {
         id: FuncId,
         name: &str,
         kind: FnKind,
-        params: &[(&Name, Kind)],
+        sig: &Signature<'_>,
         body: &[Stmt],
         span: Span,
     ) {
+        let params = sig.params;
         self.stack.push(FnCtx::new(id, name.to_string(), kind));
         for (i, (p, k)) in params.iter().enumerate() {
             let first = params[..i].iter().find(|(q, _)| q.text == p.text);
@@ -44,13 +54,65 @@ impl Walker<'_> {
                 self.local_elem.insert((id, slot), e);
             }
         }
-        let body = self.stmts(body);
-        self.end_function(body, span, FnFrame::Plain);
+        let mut zeroes = self.named_results(id, sig.results, sig.results_span.unwrap_or(span));
+        zeroes.extend(self.stmts(body));
+        self.end_function(zeroes, span, FnFrame::Plain);
+    }
+
+    /// Declares a named function's named results in its top block and
+    /// gives the statements that set them to their zero values (Go's result
+    /// variables). They fix the function's result count and kinds.
+    fn named_results(&mut self, id: FuncId, results: &[(Name, TypeSrc)], at: Span) -> Vec<HStmt> {
+        let Some(index) = id.index().checked_sub(1) else {
+            return Vec::new();
+        };
+        let mut zeroes = Vec::new();
+        for (pos, (name, ty)) in results.iter().enumerate() {
+            let saved = self.errs.len();
+            let (kind, zero) = match self.go_type(ty) {
+                Some((slot, _)) if slot.inline => {
+                    self.errs.truncate(saved);
+                    self.error(
+                        Diagnostic::new(
+                            format!("a result holds a value or a reference, not `{}`", ty.text),
+                            ty.span,
+                        )
+                        .with_label("held by value")
+                        .with_help("return a pointer (`*T`): records and sync objects are shared by reference"),
+                    );
+                    (Kind::Unknown, Const::Nil)
+                }
+                Some((slot, Cell::Value(zero))) => (slot.kind, zero),
+                Some((slot, _)) => (slot.kind, Const::Nil),
+                None => (Kind::Unknown, Const::Nil),
+            };
+            let slot = self.declare(name, kind.of_local());
+            self.join_result(index, pos, kind.value(), ty.span);
+            if let Some(c) = self.ctx() {
+                c.named_results.push((slot, kind));
+            }
+            zeroes.push(HStmt {
+                kind: HKind::Assign {
+                    dst: slot,
+                    value: RExpr::constant(zero, name.span),
+                },
+                span: name.span,
+            });
+        }
+        if !results.is_empty() {
+            if let Some(c) = self.ctx() {
+                c.results_span = Some(at);
+            }
+            if let Some(count) = self.ret_counts.get_mut(index) {
+                *count = Some((results.len(), at));
+            }
+        }
+        zeroes
     }
 
     /// Finishes the innermost function: checks its goroutines' captures and
     /// stores it. Returns its frame (for the captures).
-    fn end_function(&mut self, body: Vec<HStmt>, span: Span, frame: FnFrame) -> Option<FnCtx> {
+    fn end_function(&mut self, mut body: Vec<HStmt>, span: Span, frame: FnFrame) -> Option<FnCtx> {
         let ctx = self.stack.pop()?;
         for cap in &ctx.go_captures {
             let assigned = ctx
@@ -72,19 +134,50 @@ impl Walker<'_> {
                 .map_or(0, |(n, _)| n),
             FnKind::Main | FnKind::GoBody | FnKind::DoBody | FnKind::FuncLit => 0,
         };
-        let results = (1..count)
-            .map(|i| {
-                slots.push(format!("$result{i}"));
-                Slot(u32::try_from(slots.len() - 1).unwrap_or(u32::MAX))
-            })
-            .collect();
+        // Unnamed results start at their zero values too: a function
+        // whose panic a deferred call recovers returns them.
+        let zero = |k: Kind| match k {
+            Kind::Int => Const::Int(0),
+            Kind::Bool => Const::Bool(false),
+            _ => Const::Nil,
+        };
+        let (first_result, results, ret_zero) = match ctx.named_results.split_first() {
+            Some(((first, _), rest)) => (
+                Some(*first),
+                rest.iter().map(|(s, _)| *s).collect(),
+                Const::Nil,
+            ),
+            None => {
+                let results: Vec<Slot> = (1..count)
+                    .map(|i| {
+                        slots.push(format!("$result{i}"));
+                        Slot(u32::try_from(slots.len() - 1).unwrap_or(u32::MAX))
+                    })
+                    .collect();
+                let zeroes = results.iter().enumerate().map(|(i, &dst)| HStmt {
+                    kind: HKind::Assign {
+                        dst,
+                        value: RExpr::constant(zero(self.result_kind(ctx.id, i + 1)), span),
+                    },
+                    span,
+                });
+                body.splice(0..0, zeroes);
+                let ret_zero = match ctx.kind {
+                    FnKind::Named => zero(self.result_kind(ctx.id, 0)),
+                    FnKind::Main | FnKind::GoBody | FnKind::DoBody | FnKind::FuncLit => Const::Nil,
+                };
+                (None, results, ret_zero)
+            }
+        };
         let f = HFunc {
             name: ctx.name.clone(),
             span,
             frame,
             slots,
             params: ctx.params.clone(),
+            first_result,
             results,
+            ret_zero,
             body,
         };
         if let Some(slot) = self.funcs.get_mut(ctx.id.index()) {

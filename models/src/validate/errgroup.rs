@@ -410,6 +410,8 @@ impl Walker<'_> {
             frame: FnFrame::Plain,
             slots,
             params,
+            first_result: None,
+            ret_zero: Const::Nil,
             results: Vec::new(),
             body,
         })
@@ -435,6 +437,8 @@ impl Walker<'_> {
             frame: FnFrame::Once,
             slots: vec!["$once".into(), "g".into(), "err".into()],
             params: vec![Slot(0), Slot(1), Slot(2)],
+            first_result: None,
+            ret_zero: Const::Nil,
             results: Vec::new(),
             body,
         });

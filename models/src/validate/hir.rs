@@ -487,9 +487,16 @@ pub(crate) struct HFunc {
     pub slots: Vec<String>,
     /// The parameter slots, in order.
     pub params: Vec<Slot>,
+    /// The named first result's slot (Go's result variable), read when
+    /// the function returns; `None` when the results are unnamed.
+    pub first_result: Option<Slot>,
     /// The slots holding the results after the first while the function
-    /// returns (for a function returning several values).
+    /// returns (for a function returning several values): the named
+    /// results after the first, else slots of their own.
     pub results: Vec<Slot>,
+    /// The first result's value until a `Return` sets it (its zero value),
+    /// for unnamed results.
+    pub ret_zero: Const,
     pub body: Vec<HStmt>,
 }
 

@@ -164,6 +164,21 @@ impl Walker<'_> {
         }
     }
 
+    /// The label at the place that fixes function `id`'s result count `n`:
+    /// its named results, else its first `Return` with values.
+    fn results_here(&self, id: FuncId, n: usize) -> String {
+        let named = self
+            .sc
+            .funcs
+            .get(id.index().wrapping_sub(1))
+            .is_some_and(|f| !f.results.is_empty());
+        if named {
+            format!("{} declared here", values(n).replace("value", "result"))
+        } else {
+            format!("{} returned here", values(n))
+        }
+    }
+
     /// Every call taking several results takes as many as its function
     /// returns, and a call taking one result calls a function returning
     /// one (or none).
@@ -177,7 +192,7 @@ impl Walker<'_> {
                             at,
                         )
                         .with_label("returns several values")
-                        .with_secondary(ret, format!("{} returned here", values(n)))
+                        .with_secondary(ret, self.results_here(id, n))
                         .with_help("an errgroup's function returns one value, its error"),
                     );
                 }
@@ -226,7 +241,7 @@ impl Walker<'_> {
                         at,
                     )
                     .with_label(format!("{} taken", values(taken)))
-                    .with_secondary(ret, format!("{} returned here", values(n)))
+                    .with_secondary(ret, self.results_here(id, n))
                     .with_help(help),
                 );
             }
@@ -425,7 +440,11 @@ impl<'s> Walker<'s> {
             FuncId(0),
             "main",
             scope::FnKind::Main,
-            &[],
+            &calls::Signature {
+                params: &[],
+                results: &[],
+                results_span: None,
+            },
             &sc.main,
             sc.main_span,
         );
@@ -450,7 +469,11 @@ impl<'s> Walker<'s> {
             id,
             &f.name.text,
             scope::FnKind::Named,
-            &params,
+            &calls::Signature {
+                params: &params,
+                results: &f.results,
+                results_span: f.results_span,
+            },
             &f.body,
             f.span,
         );

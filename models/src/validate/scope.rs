@@ -93,6 +93,11 @@ pub(crate) struct FnCtx {
     pub label_defs: Vec<(String, Span)>,
     /// Inside a deferred body: the first slot declared inside it.
     pub defer_mark: Option<u32>,
+    /// The named results' slots, in order, with their kinds (empty when
+    /// the results are unnamed).
+    pub named_results: Vec<(Slot, Kind)>,
+    /// Where the named results are declared.
+    pub results_span: Option<Span>,
     /// Counters for naming anonymous bodies.
     pub n_func: u32,
     pub n_do: u32,
@@ -118,6 +123,8 @@ impl FnCtx {
             labels: Vec::new(),
             label_defs: Vec::new(),
             defer_mark: None,
+            named_results: Vec::new(),
+            results_span: None,
             n_func: 0,
             n_do: 0,
         }

@@ -839,7 +839,15 @@ impl Walker<'_> {
             .last()
             .filter(|c| c.kind == FnKind::Named && c.defer_mark.is_none())
             .and_then(|c| c.id.index().checked_sub(1));
-        if let (Some(i), Some(_)) = (named, &value) {
+        let declared = self
+            .stack
+            .last()
+            .filter(|c| c.defer_mark.is_none())
+            .map(|c| (c.named_results.clone(), c.results_span))
+            .filter(|(r, _)| !r.is_empty());
+        if let (Some((results, decl)), Some(v)) = (&declared, &value) {
+            self.named_return(results, *decl, v, &more, span);
+        } else if let (Some(i), Some(_)) = (named, &value) {
             // What a named function returns: joined over its `Return`s,
             // position by position; how many values, the same at each.
             let kinds = value.iter().chain(&more).map(|(e, k)| (k.value(), e.span));
@@ -883,6 +891,56 @@ impl Walker<'_> {
             value,
             more: more.into_iter().map(|(v, _)| v).collect(),
         })
+    }
+
+    /// A `Return` with values in a function whose results are named: as
+    /// many values as results, each of its result's kind.
+    fn named_return(
+        &mut self,
+        results: &[(super::hir::Slot, Kind)],
+        decl: Option<Span>,
+        value: &(RExpr, Kind),
+        more: &[(RExpr, Kind)],
+        span: Span,
+    ) {
+        let given = 1 + more.len();
+        if given != results.len() {
+            let mut d = Diagnostic::new(
+                format!(
+                    "this `Return` gives {} where the function has {} named results",
+                    super::values(given),
+                    results.len()
+                ),
+                span,
+            )
+            .with_label(format!("{} returned", super::values(given)))
+            .with_help("return a value for every result, or write `Return` alone to return the named results as they are");
+            if let Some(at) = decl {
+                d = d.with_secondary(at, "the results");
+            }
+            self.error(d);
+            return;
+        }
+        for ((slot, kind), (e, k)) in results.iter().zip(std::iter::once(value).chain(more)) {
+            if !kind.compatible(*k) {
+                let name = self
+                    .stack
+                    .last()
+                    .and_then(|c| c.slot(*slot))
+                    .map_or(String::new(), |i| i.name.clone());
+                self.error(
+                    Diagnostic::new(
+                        format!(
+                            "the value is {}, but result `{name}` holds {}",
+                            k.value().describe(),
+                            kind.describe()
+                        ),
+                        e.span,
+                    )
+                    .with_label("wrong kind"),
+                );
+            }
+        }
     }
 
     fn defer(&mut self, body: &[Stmt], span: Span) -> Option<HKind> {

@@ -1002,6 +1002,64 @@ fn several_results_are_counted_at_every_return_and_call() {
 }
 
 #[test]
+fn named_results_fix_the_count_and_kinds_of_every_return() {
+    let f = r#"funcs: {"f": (params: ["i"], results: {"n": "int", "err": "error"}, body: [If("i > 0", [Return]), Set("n", 2), Return([1, "nil"])])}"#;
+    ok(&format!(
+        r#"main: [Call("f", [1], ["v", "err"]), Assert("v + 1 > 0"), Call("f", [2])], {f}"#
+    ));
+    let (file, d) = one_diag(&format!(r#"main: [Call("f", [1], "v")], {f}"#));
+    assert_eq!(
+        d.message,
+        "`into` takes 1 value from a function returning 2 values"
+    );
+    assert_eq!(d.secondary[0].1, "2 results declared here");
+    assert_eq!(
+        file.slice(d.secondary[0].0),
+        r#"{"n": "int", "err": "error"}"#
+    );
+    let (file, d) = one_diag(
+        r#"main: [Call("f", [1])], funcs: {"f": (params: ["i"], results: {"n": "int", "err": "error"}, body: [Return([1])])}"#,
+    );
+    assert_eq!(
+        d.message,
+        "this `Return` gives 1 value where the function has 2 named results"
+    );
+    assert_eq!(file.slice(d.span), "Return([1])");
+    assert_eq!(d.secondary[0].1, "the results");
+    assert_eq!(
+        d.help,
+        h("return a value for every result, or write `Return` alone to return the named results as they are")
+    );
+    let (m, at, _) = one(
+        r#"main: [Call("f")], funcs: {"f": (params: [], results: {"ok": "bool"}, body: [Return(1)])}"#,
+    );
+    assert_eq!(
+        m,
+        "the value is an integer, but result `ok` holds a boolean"
+    );
+    assert_eq!(at, "1");
+    let (m, at, _) = one(
+        r#"main: [Call("f", [1])], funcs: {"f": (params: ["i"], results: {"i": "int"}, body: [Return])}"#,
+    );
+    assert_eq!(m, "`i` is already declared in this block");
+    assert_eq!(at, "i");
+    let (m, at, help) = one(
+        r#"main: [Call("f")], funcs: {"f": (params: [], results: {"mu": "sync.Mutex"}, body: [Return])}"#,
+    );
+    assert_eq!(m, "a result holds a value or a reference, not `sync.Mutex`");
+    assert_eq!(at, "sync.Mutex");
+    assert!(help.is_some());
+    let (m, _, _) = one(
+        r#"main: [Call("f")], funcs: {"f": (params: [], results: {"n": "int"}, body: [Return]), "g": (params: [], body: [Call("f", [], ["a", "b"])])}"#,
+    );
+    assert_eq!(m, "`into` takes 2 values from a function returning 1 value");
+    // A deferred body assigns a result; the function returns what it leaves.
+    ok(
+        r#"main: [Call("f", [], "e")], funcs: {"f": (params: [], results: {"err": "error"}, body: [Defer([Recover("r"), If("r", [Set("err", "errors.New(`x`)")])]), Panic("p")])}"#,
+    );
+}
+
+#[test]
 fn an_errgroup_runs_a_function_returning_one_value() {
     let (file, d) = one_diag(
         r#"main: [Group("g"), GroupGo(group: "g", func: "f"), Wait("g")], funcs: {"f": (params: [], body: [Return(["nil", 1])])}"#,

@@ -152,6 +152,20 @@ func main() {
 		}
 		return "not found"
 	})
+	try("named-results-recover", func() string {
+		n1, err1 := work(1)
+		n2, err2 := work(2)
+		return fmt.Sprint(n1, err1 == nil, n2, err2 != nil)
+	})
+	try("named-results-defer-sets", func() string {
+		a, b := two()
+		return fmt.Sprint(a, b)
+	})
+	try("unnamed-results-recover", func() string {
+		v := unnamed(2)
+		w, err := unnamedPair()
+		return fmt.Sprint(v, w, err == nil)
+	})
 	if len(os.Args) > 1 && (os.Args[1] == "race-lookup" || os.Args[1] == "race-lookup-locked") {
 		// A lookup concurrent with an unlocked write; the locked fix.
 		locked := os.Args[1] == "race-lookup-locked"
@@ -204,4 +218,38 @@ func main() {
 		s.closed = true
 		<-done
 	}
+}
+
+// work's named results are what its deferred recover leaves.
+func work(i int) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("recovered: %v", r)
+		}
+	}()
+	n = i * 10
+	if i == 2 {
+		panic("boom")
+	}
+	return
+}
+
+// two's deferred call sees the results its return set, and changes one.
+func two() (a, b int) {
+	defer func() { a = a + 1 }()
+	return 5, 6
+}
+
+// unnamed results of a recovered panic are their zero values.
+func unnamed(i int) int {
+	defer func() { recover() }()
+	if i == 2 {
+		panic("boom")
+	}
+	return i
+}
+
+func unnamedPair() (int, error) {
+	defer func() { recover() }()
+	panic("boom")
 }
