@@ -662,3 +662,21 @@ fn an_early_return_on_an_error_gives_an_exact_counterexample() {
     assert!(text.contains("│ returned"), "{text}");
     assert!(text.contains("— as expected"), "{text}");
 }
+
+#[test]
+fn a_deferred_recover_sets_the_error_the_caller_takes() {
+    // The recover-to-error pattern: the named result `err` set by the
+    // deferred call reaches the collector, which returns on it and leaves
+    // the other workers blocked. Taking the error as nil (the result
+    // before the deferred call) would verify the program.
+    let name = "checker/tests/go_import/recover-to-error.go";
+    let o = weft(&["check", "--format", "json", name]);
+    let report = first_report(&o);
+    let bugs = report["bugs"].as_array().expect("bugs");
+    assert_eq!(bugs.len(), 1, "{report}");
+    assert_eq!(bugs[0]["kind"], "leak", "{report}");
+    assert!(bugs[0].get("abstractions").is_none(), "{report}");
+    let text = String::from_utf8_lossy(&weft(&["check", name]).stdout).into_owned();
+    assert!(text.contains("panic(\"bad"), "{text}");
+    assert!(text.contains("36:3 r := <-results"), "{text}");
+}

@@ -735,11 +735,14 @@ impl Importer<'_> {
         em: &mut Emitter,
     ) -> Result<(), Fail> {
         for a in args {
-            if !self.reads_shared(*a) {
+            let reads = self.reads_shared(*a);
+            if !reads && !self.has_effects(*a) {
                 continue;
             }
+            // Its receives and calls are made (hoisted before the
+            // statement) even though the value is dropped.
             let e = self.expr(*a)?;
-            if e.untracked {
+            if e.untracked || !reads {
                 continue;
             }
             let kind = if e.kind == Kind::Bool {
@@ -981,6 +984,54 @@ impl Importer<'_> {
     }
 
     /// Whether `n` reads a shared variable, through a pointer or a map.
+    /// Whether evaluating `n` does something weft follows: a receive, or
+    /// a call of the file's functions, of a method of an object or of a
+    /// function value (calls of packages are data; their arguments are
+    /// looked into).
+    pub(crate) fn has_effects(&self, n: Node) -> bool {
+        let mut stack = vec![n];
+        while let Some(k) = stack.pop() {
+            match k.kind() {
+                "func_literal" => continue,
+                "unary_expression"
+                    if k.child_by_field_name("operator")
+                        .is_some_and(|o| self.text(o) == "<-") =>
+                {
+                    return true;
+                }
+                "call_expression" => {
+                    let f = k.child_by_field_name("function");
+                    let effect = match f {
+                        Some(f) if f.kind() == "identifier" => {
+                            let name = self.text(f);
+                            self.pkg.funcs.contains_key(name) || self.scope.get(name).is_some()
+                        }
+                        Some(f) if f.kind() == "selector_expression" => {
+                            // `pkg.F(...)` of a package: data; `x.M(...)`
+                            // of a name in scope: a method.
+                            let mut root = f;
+                            while let Some(o) = root.child_by_field_name("operand") {
+                                root = o;
+                            }
+                            root.kind() != "identifier" || self.scope.get(self.text(root)).is_some()
+                        }
+                        Some(f) => f.kind() != "parenthesized_expression" || self.has_effects(f),
+                        None => false,
+                    };
+                    if effect {
+                        return true;
+                    }
+                    stack.extend(k.child_by_field_name("arguments"));
+                    continue;
+                }
+                _ => {}
+            }
+            let mut c = k.walk();
+            stack.extend(k.named_children(&mut c));
+        }
+        false
+    }
+
     fn reads_shared(&self, n: Node) -> bool {
         let mut stack = vec![n];
         while let Some(k) = stack.pop() {
@@ -1347,6 +1398,8 @@ impl Importer<'_> {
                 ));
             }
             (Kind::Testing, "Fatal" | "Fatalf" | "Error" | "Errorf" | "FailNow" | "Fail") => {
+                // Its arguments are evaluated first (`t.Fatalf("%d", <-ch)`).
+                self.shared_reads(args, stmt, em)?;
                 let msg = args
                     .first()
                     .map(|a| self.text(*a).trim_matches('"').to_string())

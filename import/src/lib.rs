@@ -232,6 +232,10 @@ pub struct Importer<'a> {
     /// The current function's named results (`(n int, err error)`), in
     /// order, with their kinds; empty when its results have no names.
     pub named_results: Vec<(String, Kind)>,
+    /// The current function's named results as the scenario declares
+    /// them (`results: {"n": "int", "err": "error"}`): name and Go type of
+    /// each result weft returns, when they are its result variables.
+    pub results_header: Option<Vec<(String, String)>>,
     /// While `return f(x)` is translated: the locals the call's followed
     /// results go to (`f` returns as the current function does).
     pub temp_results: Option<Vec<(String, Kind)>>,
@@ -860,12 +864,28 @@ fn import_one(
     em.line("  ],");
     if !funcs.is_empty() {
         em.line("  funcs: {");
-        funcs.sort_by(|a, b| a.0.cmp(&b.0));
-        for (name, params, mut body, at) in funcs {
+        funcs.sort_by(|a, b| a.name.cmp(&b.name));
+        for TranslatedFunc {
+            name,
+            params,
+            results,
+            mut body,
+            at,
+        } in funcs
+        {
             let ps: Vec<String> = params.iter().map(|p| q(p)).collect();
+            let rs = if results.is_empty() {
+                String::new()
+            } else {
+                let rs: Vec<String> = results
+                    .iter()
+                    .map(|(n, t)| format!("{}: {}", q(n), q(t)))
+                    .collect();
+                format!(", results: {{{}}}", rs.join(", "))
+            };
             let mut head = em.child(2);
             head.open(
-                &format!("{}: (params: [{}], body: [", q(&name), ps.join(", ")),
+                &format!("{}: (params: [{}]{rs}, body: [", q(&name), ps.join(", ")),
                 at,
             );
             if body.out.is_empty() {
@@ -892,12 +912,21 @@ fn import_one(
 
 /// The results of one translation pass: the importer's state, and the
 /// package variables, the entry point's body and the functions it reaches.
-type Pass<'a> = (
-    Importer<'a>,
-    Emitter,
-    Emitter,
-    Vec<(String, Vec<String>, Emitter, Span)>,
-);
+type Pass<'a> = (Importer<'a>, Emitter, Emitter, Vec<TranslatedFunc>);
+
+/// One function of the file, translated.
+struct TranslatedFunc {
+    /// Its scenario name.
+    name: String,
+    /// The parameters the scenario keeps.
+    params: Vec<String>,
+    /// Its named results as the scenario declares them (name, Go type).
+    results: Vec<(String, String)>,
+    /// Its body.
+    body: Emitter,
+    /// Its Go definition.
+    at: Span,
+}
 
 /// One translation of the entry point `entry` and the functions it
 /// reaches, with the results of `untracked_results` taken as untracked.
@@ -934,6 +963,7 @@ fn translate<'a>(
         result_count: 0,
         temp_results: None,
         named_results: Vec::new(),
+        results_header: None,
         current_func: None,
         untracked_results: untracked_results.clone(),
         gave_untracked: HashSet::new(),
@@ -965,7 +995,7 @@ fn translate<'a>(
     }
     im.function_body(entry, &global_scope, &mut main, true);
     // The functions it reaches.
-    let mut funcs: Vec<(String, Vec<String>, Emitter, Span)> = Vec::new();
+    let mut funcs: Vec<TranslatedFunc> = Vec::new();
     let mut done: HashSet<String> = HashSet::new();
     done.insert(entry_name.to_string());
     while let Some(name) = im.wanted.pop() {
@@ -989,7 +1019,14 @@ fn translate<'a>(
         };
         let mut body = Emitter::new(file, src, 3, &im.hoisted);
         im.function_body(f, &global_scope, &mut body, false);
-        funcs.push((name, params, body, span_of(f)));
+        let results = im.results_header.take().unwrap_or_default();
+        funcs.push(TranslatedFunc {
+            name,
+            params,
+            results,
+            body,
+            at: span_of(f),
+        });
     }
     (im, globals, main, funcs)
 }

@@ -103,6 +103,50 @@ pub fn shared_locals(src: &str, body: Node, per_loop: bool) -> HashSet<String> {
     out
 }
 
+/// Whether local `name` of a function with body `body` needs no shared
+/// variable although a function literal assigns it: its address is never
+/// taken, and every literal using it is run by a `defer` of the function
+/// itself (`defer func() { ... }()`), in the function's own goroutine and
+/// frame. A named result used so is the function's result variable.
+pub fn only_deferred_uses(src: &str, body: Node, name: &str) -> bool {
+    let text = |n: Node| src.get(n.byte_range()).unwrap_or("");
+    // (node, inside a literal that is not deferred and does not declare
+    // `name`)
+    let mut stack = vec![(body, false)];
+    while let Some((n, inside)) = stack.pop() {
+        match n.kind() {
+            "identifier" if inside && text(n) == name => return false,
+            "unary_expression" => {
+                let op = n.child_by_field_name("operator").map(text);
+                let t = n.child_by_field_name("operand");
+                if op == Some("&") && t.is_some_and(|t| text(t) == name) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+        let inside = if n.kind() == "func_literal" {
+            let deferred = n
+                .parent()
+                .filter(|c| c.kind() == "call_expression")
+                .and_then(|c| c.parent())
+                .is_some_and(|d| d.kind() == "defer_statement");
+            if declared_in(src, n).contains(name) {
+                false
+            } else {
+                inside || !deferred
+            }
+        } else {
+            inside
+        };
+        let mut c = n.walk();
+        for k in n.named_children(&mut c) {
+            stack.push((k, inside));
+        }
+    }
+    true
+}
+
 /// Names a function literal declares: its parameters and the locals its
 /// body declares (`:=`, `var`, range variables), at any depth.
 fn declared_in(src: &str, lit: Node) -> HashSet<String> {

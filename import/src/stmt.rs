@@ -64,6 +64,7 @@ impl Importer<'_> {
         self.shared = scan::shared_locals(self.src, body, self.per_loop_vars);
         self.unimported.clear();
         self.named_results.clear();
+        self.results_header = None;
         if !entry {
             if let Err(d) = self.named_results(f, body, em) {
                 self.diags.push(*d);
@@ -73,11 +74,15 @@ impl Importer<'_> {
         self.block(body, em);
     }
 
-    /// Named results (`func f() (n int, err error)`): locals holding
-    /// their zero values from the start, which a bare `return` returns.
-    /// A deferred call assigning one is refused: weft's `Return` fixes
-    /// the results before the deferred calls run, where Go returns what
-    /// they leave.
+    /// Named results (`func f() (n int, err error)`). Those weft returns
+    /// become the function's named results (`results: {"n": "int", ...}`,
+    /// see `results_header`): locals at their zero values, which a bare
+    /// `Return` returns and deferred calls may change before the caller
+    /// reads them, as in Go. The others are untracked locals. When one it
+    /// returns is shared (a goroutine assigns it, or its address is
+    /// taken), it is a `Var` holding its zero value instead, returned by
+    /// value; a deferred call could then change it after weft's `Return`
+    /// read it, so such a function with deferred calls is refused.
     fn named_results(&mut self, f: Node, body: Node, em: &mut Emitter) -> Result<(), Fail> {
         let Some(r) = f.child_by_field_name("result") else {
             return Ok(());
@@ -105,81 +110,125 @@ impl Importer<'_> {
         if named.is_empty() {
             return Ok(());
         }
-        // A deferred function assigning a named result.
-        let names: Vec<&str> = named.iter().map(|(_, n, _, _)| n.as_str()).collect();
+        let returned: Vec<usize> = if !self.returns.is_empty() {
+            self.returns.iter().map(|(pos, _)| *pos).collect()
+        } else {
+            match (self.result_pos, self.result) {
+                (Some(pos), Some(_)) => vec![pos],
+                _ => Vec::new(),
+            }
+        };
+        let mut header = Vec::new();
+        for &pos in &returned {
+            let Some((node, name, kind, tys)) = named.get(pos) else {
+                continue;
+            };
+            let ty = match kind {
+                Kind::Int => Some("int".to_string()),
+                Kind::Bool => Some("bool".to_string()),
+                Kind::Error => Some("error".to_string()),
+                Kind::Ptr => Some("*int".to_string()),
+                Kind::Record { value: false, .. } => self.reference_type(*kind),
+                _ => None,
+            };
+            let Some(ty) = ty else {
+                return Err(self.unsupported_with(
+                    *node,
+                    &format!("a named result of type `{tys}`"),
+                    "name results of integer, bool, error or pointer types, or leave them \
+                     unnamed",
+                ));
+            };
+            if name == "_" {
+                return Err(self.unsupported_with(
+                    *node,
+                    "a result named `_`",
+                    "name every result, or none",
+                ));
+            }
+            if self.shared.contains(name) && scan::only_deferred_uses(self.src, body, name) {
+                self.shared.remove(name);
+            }
+            header.push((name.clone(), ty));
+        }
+        let shared = header
+            .iter()
+            .find(|(n, _)| self.shared.contains(n))
+            .cloned();
+        for (_, name, kind, _) in &named {
+            self.named_results.push((name.clone(), *kind));
+        }
+        match shared {
+            None => {
+                for (_, name, kind, _) in &named {
+                    let returned = header.iter().any(|(n, _)| n == name);
+                    if name != "_" {
+                        self.declare(name, if returned { *kind } else { Kind::Untracked });
+                    }
+                }
+                self.results_header = Some(header);
+                Ok(())
+            }
+            Some((name, _)) => self.shared_named_results(body, &named, &header, &name, em),
+        }
+    }
+
+    /// Named results when one weft returns is shared: `Var`s (or locals)
+    /// at their zero values, returned by value; refused in a function with
+    /// deferred calls (see `named_results`).
+    fn shared_named_results(
+        &mut self,
+        body: Node,
+        named: &[(Node, String, Kind, String)],
+        header: &[(String, String)],
+        shared: &str,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
         let mut stack = vec![body];
         while let Some(n) = stack.pop() {
             if n.kind() == "defer_statement" {
-                let mut c = n.walk();
-                let mut sub: Vec<Node> = n.named_children(&mut c).collect();
-                while let Some(d) = sub.pop() {
-                    if d.kind() == "assignment_statement" {
-                        let lefts = d.child_by_field_name("left");
-                        let mut c3 = lefts.map(|l| l.walk());
-                        let targets: Vec<Node> = match (lefts, c3.as_mut()) {
-                            (Some(l), Some(c3)) => l.named_children(c3).collect(),
-                            _ => Vec::new(),
-                        };
-                        if let Some(t) = targets
-                            .iter()
-                            .find(|t| t.kind() == "identifier" && names.contains(&self.text(**t)))
-                        {
-                            return Err(self.unsupported_with(
-                                d,
-                                &format!(
-                                    "a deferred call assigning the named result `{}`",
-                                    self.text(*t)
-                                ),
-                                "weft's `Return` fixes the results before deferred calls run; \
-                                 assign the result before returning, or report it through a \
-                                 variable",
-                            ));
-                        }
-                    }
-                    let mut c4 = d.walk();
-                    sub.extend(d.named_children(&mut c4));
-                }
+                return Err(self.unsupported_with(
+                    n,
+                    &format!(
+                        "a deferred call in a function whose named result `{shared}` is shared \
+                         (a goroutine assigns it, or its address is taken)"
+                    ),
+                    "weft reads such a result when the function returns, before deferred \
+                     calls could change it; return a local copy, or leave the result unnamed",
+                ));
+            }
+            if n.kind() == "func_literal" {
                 continue;
             }
             let mut c = n.walk();
             stack.extend(n.named_children(&mut c));
         }
-        let at = self.span(r);
-        for (node, name, kind, tys) in named {
-            self.named_results.push((name.clone(), kind));
-            if name == "_" {
+        let at = self.span(named[0].0.parent().unwrap_or(named[0].0));
+        for (_, name, kind, _) in named {
+            let Some((_, ty)) = header.iter().find(|(n, _)| n == name) else {
+                if name != "_" {
+                    self.declare(name, Kind::Untracked);
+                }
                 continue;
-            }
-            let word = if self.shared.contains(&name) {
+            };
+            let word = if self.shared.contains(name) {
                 "Var"
             } else {
                 "Let"
             };
             let text = match kind {
-                Kind::Int | Kind::Ptr => format!("{word}({}, 0)", q(&name)),
-                Kind::Bool => format!("{word}({}, false)", q(&name)),
-                Kind::Error => format!("{word}({}, \"nil\")", q(&name)),
-                Kind::Record { ty, value: false } => format!(
+                Kind::Int => format!("{word}({}, 0)", q(name)),
+                Kind::Bool => format!("{word}({}, false)", q(name)),
+                Kind::Error => format!("{word}({}, \"nil\")", q(name)),
+                _ => format!(
                     "{word}(name: {}, {}: \"nil\", type: {})",
-                    q(&name),
+                    q(name),
                     if word == "Var" { "init" } else { "value" },
-                    q(&format!("*{}", self.struct_name(ty)))
+                    q(ty)
                 ),
-                Kind::Untracked => {
-                    self.declare(&name, Kind::Untracked);
-                    continue;
-                }
-                _ => {
-                    return Err(self.unsupported_with(
-                        node,
-                        &format!("a named result of type `{tys}`"),
-                        "name results of integer, bool, error or pointer types, or leave them \
-                         unnamed",
-                    ))
-                }
             };
             em.leaf(&text, at);
-            self.declare(&name, kind);
+            self.declare(name, *kind);
         }
         Ok(())
     }
@@ -187,6 +236,11 @@ impl Importer<'_> {
     /// A bare `return` in a function with named results: their values.
     fn return_named(&mut self, ret: Node, em: &mut Emitter) -> Result<(), Fail> {
         let at = self.span(ret);
+        if self.results_header.is_some() {
+            // The function's named results are its result variables.
+            em.leaf("Return", at);
+            return Ok(());
+        }
         let value = |im: &Self, pos: usize| -> Option<String> {
             let (name, _) = im.named_results.get(pos)?;
             let b = im.scope.get(name)?;

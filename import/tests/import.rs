@@ -1772,7 +1772,9 @@ fn a_call_returned_whole_and_function_values_keep_their_errors() {
 #[test]
 fn named_results_start_at_their_zero_values_and_a_bare_return_returns_them() {
     // Go: `work(1)` returns 10 and nil. The bare `return` returned
-    // nothing, and weft panicked where Go does not.
+    // nothing, and weft panicked where Go does not. Named results are the
+    // scenario function's named results: zero at first, returned by a
+    // bare `Return`.
     let i = one(concat!(
         "package main\n",
         "import \"errors\"\n",
@@ -1788,38 +1790,88 @@ fn named_results_start_at_their_zero_values_and_a_bare_return_returns_them() {
         "}\n",
     ));
     for want in [
-        r#"Let("n", 0),  // go: t.go:3"#,
-        r#"Let("err", "nil"),  // go: t.go:3"#,
-        r#"Return(["n", "err"]),  // go: t.go:6"#,
-        r#"Return(["n", "err"]),  // go: t.go:9"#,
-        r#"Return("n"),  // go: t.go:13"#,
+        r#""work": (params: ["i"], results: {"n": "int", "err": "error"}, body: [  // go: t.go:3"#,
+        r#""count": (params: [], results: {"n": "int"}, body: [  // go: t.go:11"#,
+        r#"Return,  // go: t.go:6"#,
+        r#"Return,  // go: t.go:9"#,
+        r#"Return,  // go: t.go:13"#,
     ] {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
+    assert!(!i.text.contains(r#"Let("n", 0)"#), "{}", i.text);
     // A deferred call that changes a named result (the recover-to-error
-    // pattern) is refused where it assigns: weft's `Return` fixes the
-    // results before deferred calls run.
+    // pattern): the deferred body sets the result the caller takes.
+    let i = one(concat!(
+        "package main\n",
+        "import \"fmt\"\n",
+        "func work() (err error) {\n",
+        "\tdefer func() {\n",
+        "\t\tif r := recover(); r != nil {\n",
+        "\t\t\terr = fmt.Errorf(\"recovered: %v\", r)\n",
+        "\t\t}\n",
+        "\t}()\n",
+        "\tpanic(\"x\")\n",
+        "}\n",
+        "func main() {\n\t_ = work()\n}\n",
+    ));
+    for want in [
+        r#""work": (params: [], results: {"err": "error"}, body: [  // go: t.go:3"#,
+        r#"Set("err", "errors.New(`recovered: %v`)"),  // go: t.go:6"#,
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // A named result a goroutine assigns is a shared variable, returned by
+    // value when `Return` runs: a deferred call could change it later, so
+    // such a function with deferred calls is refused.
     let e = errors(
         concat!(
             "package main\n",
-            "import \"fmt\"\n",
-            "func work() (err error) {\n",
-            "\tdefer func() {\n",
-            "\t\tif r := recover(); r != nil {\n",
-            "\t\t\terr = fmt.Errorf(\"recovered: %v\", r)\n",
-            "\t\t}\n",
-            "\t}()\n",
-            "\tpanic(\"x\")\n",
+            "import \"sync\"\n",
+            "func work() (n int) {\n",
+            "\tvar mu sync.Mutex\n",
+            "\tdefer mu.Unlock()\n",
+            "\tmu.Lock()\n",
+            "\tdone := make(chan bool)\n",
+            "\tgo func() { n = 1; done <- true }()\n",
+            "\t<-done\n",
+            "\treturn\n",
             "}\n",
             "func main() {\n\t_ = work()\n}\n",
         ),
         &Options::default(),
     );
     assert!(
-        e.iter().any(|(l, c, m)| (*l, *c) == (6, 4)
-            && m == "cannot import a deferred call assigning the named result `err`"),
+        e.iter().any(|(l, c, m)| (*l, *c) == (5, 2)
+            && m == "cannot import a deferred call in a function whose named result `n` is \
+                     shared (a goroutine assigns it, or its address is taken)"),
         "{e:?}"
     );
+}
+
+#[test]
+fn receives_and_calls_in_the_arguments_of_data_calls_are_made() {
+    // `fmt.Println(<-ch)` was left out whole: the receive with it, so
+    // weft's main returned where Go's blocks. The arguments' receives and
+    // calls of the file's functions are made; the data call is dropped.
+    let i = one(concat!(
+        "package main\n",
+        "import (\n\t\"fmt\"\n\t\"strconv\"\n)\n",
+        "func send(ch chan int) int {\n\tch <- 1\n\treturn 2\n}\n",
+        "func main() {\n",
+        "\tch := make(chan int, 3)\n",
+        "\tch <- 5\n",
+        "\tfmt.Println(<-ch)\n",
+        "\tx := strconv.Itoa(<-ch)\n",
+        "\tfmt.Println(x, send(ch))\n",
+        "}\n",
+    ));
+    for want in [
+        r#"Recv(chan: "ch", into: "ch_received1"),  // go: t.go:13"#,
+        r#"Recv(chan: "ch", into: "ch_received2"),  // go: t.go:14"#,
+        r#"Call(func: "send", args: ["ch"], into: "send_3"),  // go: t.go:15"#,
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
 }
 
 #[test]
