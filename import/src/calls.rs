@@ -210,7 +210,7 @@ impl Importer<'_> {
                 if ty.kind() == "channel_type" {
                     let elem = ty
                         .child_by_field_name("value")
-                        .map(|v| self.elem_of(self.text(v)))
+                        .map(|v| self.chan_elem(self.text(v)))
                         .unwrap_or(crate::scope::Elem::Other);
                     let cap = self.size_arg(arg(1), "a channel capacity weft cannot follow")?;
                     let Some(name) = into!(0, Kind::Chan { elem }) else {

@@ -249,6 +249,13 @@ pub struct Importer<'a> {
     pub untracked_results: HashSet<usize>,
     /// The same, found by this pass.
     pub gave_untracked: HashSet<usize>,
+    /// Integer channels carry data weft does not track: a send of such
+    /// data on one was found by an earlier pass, so no receive of an
+    /// integer channel is followed (its receiver would follow a 0 where
+    /// Go receives the data).
+    pub untracked_int_chans: bool,
+    /// The same, found by this pass.
+    pub gave_untracked_int_chan: bool,
     /// The current function is the entry point (`main` of the scenario).
     pub in_main: bool,
     /// Statements hoisted out of expressions, for the next statement.
@@ -796,13 +803,27 @@ fn import_one(
     // makes its callers, translated before it, take that result as
     // untracked: translated again until no new one is found (each pass
     // adds one function at least, so at most one pass per function).
+    // So does a send of untracked data on an integer channel: every
+    // integer channel's values are then untracked.
     let mut untracked_results = HashSet::new();
+    let mut untracked_int_chans = false;
     let (mut im, globals, mut main, mut funcs) = loop {
-        let pass = translate(go, file, pkg, opts, entry, &entry_name, &untracked_results);
-        if pass.0.gave_untracked.is_subset(&untracked_results) {
+        let pass = translate(
+            go,
+            file,
+            pkg,
+            opts,
+            (entry, &entry_name),
+            &untracked_results,
+            untracked_int_chans,
+        );
+        if pass.0.gave_untracked.is_subset(&untracked_results)
+            && (untracked_int_chans || !pass.0.gave_untracked_int_chan)
+        {
             break pass;
         }
         untracked_results.extend(pass.0.gave_untracked.iter().copied());
+        untracked_int_chans |= pass.0.gave_untracked_int_chan;
     };
     if !im.diags.is_empty() {
         return Err(im.diags);
@@ -928,16 +949,18 @@ struct TranslatedFunc {
     at: Span,
 }
 
-/// One translation of the entry point `entry` and the functions it
-/// reaches, with the results of `untracked_results` taken as untracked.
+/// One translation of the entry point `entry` (with its name) and the
+/// functions it reaches, with the results of `untracked_results` taken as
+/// untracked, and the values of integer channels too when
+/// `untracked_int_chans`.
 fn translate<'a>(
     go: &'a SourceFile,
     file: &str,
     pkg: &'a Pkg<'a>,
     opts: &'a Options,
-    entry: Node,
-    entry_name: &str,
+    (entry, entry_name): (Node, &str),
     untracked_results: &HashSet<usize>,
+    untracked_int_chans: bool,
 ) -> Pass<'a> {
     let src = go.text();
     let mut im = Importer {
@@ -967,6 +990,8 @@ fn translate<'a>(
         current_func: None,
         untracked_results: untracked_results.clone(),
         gave_untracked: HashSet::new(),
+        untracked_int_chans,
+        gave_untracked_int_chan: false,
         temp_target: None,
         renamed: None,
         in_globals: false,

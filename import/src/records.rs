@@ -49,7 +49,7 @@ impl Importer<'_> {
             .or_else(|| t.strip_prefix("chan "))
         {
             return Some(Kind::Chan {
-                elem: self.elem_of(rest),
+                elem: self.chan_elem(rest),
             });
         }
         let (ptr, base) = match t.strip_prefix('*') {
@@ -107,6 +107,16 @@ impl Importer<'_> {
             return Elem::Other;
         }
         self.elem_of(result)
+    }
+
+    /// What a channel of `tys` carries: integer channels carry data weft
+    /// does not track once a send of such data on one was found (see
+    /// `Importer::untracked_int_chans`).
+    pub(crate) fn chan_elem(&self, tys: &str) -> Elem {
+        match self.elem_of(tys) {
+            Elem::Int if self.untracked_int_chans => Elem::Other,
+            e => e,
+        }
     }
 
     /// What a channel of `tys` carries, or a function returning it: a

@@ -700,7 +700,12 @@ impl Importer<'_> {
             q(&t)
         } else if val.untracked && elem != Elem::Other {
             // Sent as 0, the value would be a number the receiver follows
-            // where Go receives the data.
+            // where Go receives the data. On an integer channel, the file
+            // is translated again with every integer channel's values
+            // untracked (this pass's error is then dropped).
+            if elem == Elem::Int {
+                self.gave_untracked_int_chan = true;
+            }
             return Err(self.unsupported_with(
                 v,
                 &format!("sending untracked data on `{}`", self.text(ch)),
