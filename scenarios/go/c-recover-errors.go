@@ -1,7 +1,7 @@
 // Construct: a function with (int, error) results, recover in a deferred
-// closure, a nil channel that blocks a select case forever. (parse
-// returned len(s): weft refuses to send data it does not follow on a
-// `chan int`, whose receiver would read 0.)
+// closure, a nil channel that blocks a select case forever. parse returns
+// len(s), data weft does not follow: sent on a `chan int`, it makes the
+// integer channels' values untracked at their receivers.
 package main
 
 import (
@@ -13,7 +13,7 @@ func parse(s string) (int, error) {
 	if rand.Intn(2) == 0 {
 		return 0, errors.New("bad input")
 	}
-	return 1, nil
+	return len(s), nil
 }
 
 func safe(results chan int) {
