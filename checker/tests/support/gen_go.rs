@@ -22,7 +22,9 @@
 //! with a timeout, an unlocked flag, a write another goroutine learns of
 //! through `len` of a channel, a `select`'s `default`, a failed `TryLock`,
 //! a timer's `Stop` or a `sync.Cond` signal (none of which synchronises),
-//! or through a receive (which does). Most are written correctly and
+//! or through a receive (which does), a step whose panic a deferred
+//! `recover` turns into the error its named result returns (sent to a
+//! goroutine that panics on it or prints it). Most are written correctly and
 //! some with the classic mistake, so the programs race, panic, deadlock
 //! and leak, or are clean. A goroutine's fragments from different
 //! protocols are interleaved at random. Everything but a few types and
@@ -237,7 +239,7 @@ fn protocol(
         parts.fragments.push((g, stmts.to_vec()));
     };
     let seed = parts.seed;
-    match rng.below(22) {
+    match rng.below(23) {
         // A counter every goroutine increments, under a mutex or not.
         0 => {
             let mu = format!("mu{i}");
@@ -849,6 +851,42 @@ fn protocol(
                 q,
                 &[format!("if {f} {{\n\tpanic(\"{f} seen set\")\n}}")],
             );
+        }
+        // A step that may panic, recovered by a deferred call into the
+        // error its named result returns; the error is sent to a
+        // goroutine that panics on it (or prints what it receives, a
+        // receive inside a call weft leaves out), or nothing is sent.
+        21 => {
+            let f = format!("step{i}s{seed}");
+            let e = format!("e{i}");
+            let err = format!("err{i}");
+            parts.imports.insert("errors");
+            parts.globals.push_str(&format!(
+                "func {f}(v int) (n int, err error) {{\n\tdefer func() {{\n\t\tif r := recover(); r != nil {{\n\t\t\terr = errors.New(\"step failed\")\n\t\t}}\n\t}}()\n\tif v == 2 {{\n\t\tpanic(\"bad input\")\n\t}}\n\tn = v * 10\n\treturn\n}}\n\n"
+            ));
+            let cap = rng.below(2);
+            parts.decls.push(format!("{e} := make(chan error, {cap})"));
+            let (p, q) = two(rng, goroutines);
+            let v = 1 + rng.below(2);
+            if !rng.chance(15) {
+                frag(
+                    parts,
+                    p,
+                    &[format!("_, {err} := {f}({v})"), format!("{e} <- {err}")],
+                );
+            }
+            if rng.chance(30) {
+                parts.imports.insert("fmt");
+                frag(parts, q, &[format!("fmt.Println(<-{e} != nil)")]);
+            } else {
+                frag(
+                    parts,
+                    q,
+                    &[format!(
+                        "if err := <-{e}; err != nil {{\n\tpanic(\"{f} failed\")\n}}"
+                    )],
+                );
+            }
         }
         // A goroutine writes, then acts; another learns of the act through
         // an operation that does not synchronise (Go's race detector
