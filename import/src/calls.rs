@@ -827,6 +827,7 @@ impl Importer<'_> {
                 "write `g.Go(func() error { return work(...) })`",
             ));
         }
+        self.refuse_named_results(f)?;
         let body = f.child_by_field_name("body");
         // `func() error { return work(a, b) }`
         let single = body.and_then(|b| {

@@ -992,6 +992,31 @@ impl Importer<'_> {
         Ok(())
     }
 
+    /// Refuses a function literal with named results whose results are
+    /// used: the language's function values and errgroup bodies have none
+    /// (a bare `return` would return nothing, and an assignment to a
+    /// result, a deferred `recover`'s included, would be lost).
+    pub(crate) fn refuse_named_results(&self, lit: Node) -> Result<(), Fail> {
+        let Some(r) = lit
+            .child_by_field_name("result")
+            .filter(|r| r.kind() == "parameter_list")
+        else {
+            return Ok(());
+        };
+        let mut c = r.walk();
+        let named = r
+            .named_children(&mut c)
+            .any(|p| p.child_by_field_name("name").is_some());
+        if named {
+            return Err(self.unsupported_with(
+                r,
+                "a function literal with named results",
+                "leave the literal's results unnamed, or make it a function of the file",
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether evaluating `n` reads no shared memory and nothing assigned
     /// later: literals, constants, and locals that are neither shared
     /// variables nor assigned anywhere, under arithmetic and comparison.
@@ -1048,6 +1073,7 @@ impl Importer<'_> {
                 "weft's function values take integers, booleans and objects",
             ));
         }
+        self.refuse_named_results(lit)?;
         // Declared first: the literal may call itself through its name.
         let ret = crate::scope::Elem::of(sig.value_result());
         self.declare(name, Kind::Func { ret });

@@ -1860,6 +1860,27 @@ fn named_results_start_at_their_zero_values_and_a_bare_return_returns_them() {
                      shared (a goroutine assigns it, or its address is taken)"),
         "{e:?}"
     );
+    // A function literal's named results (a function value, an errgroup
+    // body) are refused: the language's literals have none, so the
+    // deferred assignment was lost and a bare `return` returned nothing
+    // (weft panicked on `f() != 2` where Go does not).
+    for (go, at) in [
+        (
+            "package main\nfunc main() {\n\tf := func() (n int) {\n\t\tdefer func() { n = 2 }()\n\t\treturn 1\n\t}\n\tif f() != 2 {\n\t\tpanic(\"f\")\n\t}\n}\n",
+            (3, 14),
+        ),
+        (
+            "package main\nimport (\n\t\"context\"\n\t\"errors\"\n\t\"golang.org/x/sync/errgroup\"\n)\nfunc main() {\n\tg, _ := errgroup.WithContext(context.Background())\n\tg.Go(func() (err error) {\n\t\tdefer func() {\n\t\t\tif r := recover(); r != nil {\n\t\t\t\terr = errors.New(\"r\")\n\t\t\t}\n\t\t}()\n\t\tpanic(\"boom\")\n\t})\n\t_ = g.Wait()\n}\n",
+            (9, 14),
+        ),
+    ] {
+        let e = errors(go, &Options::default());
+        assert!(
+            e.iter().any(|(l, c, m)| (*l, *c) == at
+                && m == "cannot import a function literal with named results"),
+            "{e:?}"
+        );
+    }
 }
 
 #[test]
