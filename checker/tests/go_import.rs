@@ -680,3 +680,16 @@ fn a_deferred_recover_sets_the_error_the_caller_takes() {
     assert!(text.contains("panic(\"bad"), "{text}");
     assert!(text.contains("36:3 r := <-results"), "{text}");
 }
+
+#[test]
+fn an_untracked_error_may_be_one_the_file_makes() {
+    // Go panics on every run; the choice for `errs[0]` was nil or an
+    // error of its own, so weft verified the program.
+    let name = "checker/tests/go_import/untracked-error-sentinel.go";
+    let o = weft(&["check", "--format", "json", name]);
+    let report = first_report(&o);
+    let bugs = report["bugs"].as_array().expect("bugs");
+    assert_eq!(bugs.len(), 1, "{report}");
+    assert_eq!(bugs[0]["kind"], "panic", "{report}");
+    assert!(bugs[0].get("abstractions").is_some(), "{report}");
+}

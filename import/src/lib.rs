@@ -256,6 +256,9 @@ pub struct Importer<'a> {
     pub untracked_int_chans: bool,
     /// The same, found by this pass.
     pub gave_untracked_int_chan: bool,
+    /// Every error value the file makes (``errors.New(`text`)``, sorted,
+    /// once computed): what an error weft does not follow may be.
+    pub file_errors: Option<Vec<String>>,
     /// The current function is the entry point (`main` of the scenario).
     pub in_main: bool,
     /// Statements hoisted out of expressions, for the next statement.
@@ -992,6 +995,7 @@ fn translate<'a>(
         gave_untracked: HashSet::new(),
         untracked_int_chans,
         gave_untracked_int_chan: false,
+        file_errors: None,
         temp_target: None,
         renamed: None,
         in_globals: false,

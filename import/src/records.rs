@@ -816,23 +816,49 @@ impl Importer<'_> {
         self.temps += 1;
         let t = format!("err_{}", self.temps);
         let text = self.text(v).replace(['`', '\\', '\n'], " ");
-        self.hoist(
-            format!(
-                "Choose({}, [\"nil\", {}])",
-                q(&t),
-                q(&format!("errors.New(`{text}`)"))
-            ),
-            v,
-        );
+        // Nil, an error of its own, or any error the file makes (the data
+        // may hold one: `errs[0]` of `[]error{ErrA}` is `ErrA`, and a test
+        // `err == ErrA` must see it).
+        let own = format!("errors.New(`{text}`)");
+        let mut values = vec![q("nil"), q(&own)];
+        for e in self.file_errors() {
+            if e != own {
+                values.push(q(&e));
+            }
+        }
+        self.hoist(format!("Choose({}, [{}])", q(&t), values.join(", ")), v);
         self.declare(&t, Kind::Error);
-        self.note(
+        // A choice: a counterexample through it names it.
+        self.note_divergent(
             v,
             format!(
-                "the error `{}` is data weft does not track: nil and not nil are both explored",
+                "the error `{}` is data weft does not track: nil, another error and each error \
+                 the file makes are explored",
                 self.text(v)
             ),
         );
         t
+    }
+
+    /// Every error value the file makes, as weft writes it: the texts of
+    /// its `errors.New` and `fmt.Errorf` calls, sorted (computed once).
+    pub fn file_errors(&mut self) -> Vec<String> {
+        if let Some(e) = &self.file_errors {
+            return e.clone();
+        }
+        let mut found = std::collections::BTreeSet::new();
+        let mut stack: Vec<Node> = self.pkg.funcs.values().copied().collect();
+        stack.extend(self.pkg.vars.iter().copied());
+        while let Some(n) = stack.pop() {
+            if let Some(e) = self.errors_new(n).or_else(|| self.errorf(n)) {
+                found.insert(e);
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        let e: Vec<String> = found.into_iter().collect();
+        self.file_errors = Some(e.clone());
+        e
     }
 
     /// `fmt.Errorf("format", ...)` as an error that is not nil, written

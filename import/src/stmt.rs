@@ -689,7 +689,7 @@ impl Importer<'_> {
             // A bool weft does not follow: either value, a noted choice.
             let t = self.temp("sent", Kind::Bool);
             self.hoist(format!("Choose({}, [true, false])", q(&t)), v);
-            self.note(
+            self.note_divergent(
                 v,
                 format!(
                     "the bool `{}` sent is data weft does not track: true and false are both \

@@ -750,7 +750,7 @@ fn errgroup_maps_to_the_languages_group_and_its_functions_errors_are_followed() 
         "package main\nimport (\n\t\"errors\"\n\t\"fmt\"\n\t\"golang.org/x/sync/errgroup\"\n)\nfunc main() {\n\tvar g errgroup.Group\n\tmsg := \"x\"\n\tg.Go(func() error {\n\t\treturn errors.New(msg)\n\t})\n\tg.Go(func() error {\n\t\treturn fmt.Errorf(\"y\")\n\t})\n\tg.Wait()\n}\n",
     );
     for want in [
-        "Choose(\"err_1\", [\"nil\", \"errors.New(`errors.New(msg)`)\"]),  // go: t.go:11",
+        "Choose(\"err_1\", [\"nil\", \"errors.New(`errors.New(msg)`)\", \"errors.New(`y`)\"]),  // go: t.go:11",
         "Return(\"err_1\"),  // go: t.go:11",
         "Return(\"errors.New(`y`)\"),  // go: t.go:14",
     ] {
@@ -1648,7 +1648,7 @@ fn errors_returned_by_the_files_functions_are_followed() {
     for want in [
         r#"Return(["0", "errors.New(`boom`)"]),  // go: t.go:9"#,
         r#"Return(["0", "errors.New(`fetch %d`)"]),  // go: t.go:12"#,
-        r#"Choose("err_1", ["nil", "errors.New(`err`)"]),  // go: t.go:21"#,
+        r#"Choose("err_1", ["nil", "errors.New(`err`)", "errors.New(`boom`)", "errors.New(`fetch %d`)"]),  // go: t.go:21"#,
         // An error parameter is followed.
         r#"Return(["0", "err"]),  // go: t.go:17"#,
         r#"Return(["i * 10", "nil"]),  // go: t.go:14"#,
@@ -1660,7 +1660,8 @@ fn errors_returned_by_the_files_functions_are_followed() {
     // The error weft cannot follow is a noted choice of nil or not.
     assert!(
         i.abstractions.iter().any(|a| a.what
-            == "the error `err` is data weft does not track: nil and not nil are both explored"),
+            == "the error `err` is data weft does not track: nil, another error and each \
+                error the file makes are explored"),
         "{:?}",
         i.abstractions
     );
@@ -1705,7 +1706,7 @@ fn errors_are_followed_in_fields_channels_parameters_and_variables() {
         r#"Let("first", "nil"),  // go: t.go:14"#,
         r#"Chan("errc", 2, "error"),  // go: t.go:15"#,
         r#"Send("errc", "errors.New(`a`)"),  // go: t.go:16"#,
-        r#"Choose("err_1", ["nil", "errors.New(`err`)"]),  // go: t.go:18"#,
+        r#"Choose("err_1", ["nil", "errors.New(`err`)", "errors.New(`a`)"]),  // go: t.go:18"#,
         r#"Send("errc", "err_1"),  // go: t.go:18"#,
         r#"Set("first", "r.err"),  // go: t.go:20"#,
         r#"Return("err != nil"),  // go: t.go:11"#,

@@ -603,7 +603,9 @@ fn distinct_views(
 
 /// The import's abstractions that a counterexample's steps go through,
 /// in step order: each made in the Go statement a step took (a condition
-/// explored both ways is made in its `if`, a switch's in its `switch`).
+/// explored both ways is made in its `if`, a switch's in its `switch`), or
+/// at the expression a step took (the choice made for an error weft does
+/// not follow is placed at that error).
 fn abstractions_through(
     loc: &Locator,
     steps: &[StepView],
@@ -612,13 +614,20 @@ fn abstractions_through(
     let Some(map) = loc.origin else {
         return Vec::new();
     };
-    let placed: Vec<((u32, u32), &Abstraction)> = abstractions
+    // Each abstraction's statement and own position.
+    let placed: Vec<([(u32, u32); 2], &Abstraction)> = abstractions
         .iter()
-        .map(|a| (map.source.line_col(a.stmt.start), a))
+        .map(|a| {
+            let line_col = |at: u32| map.source.line_col(at);
+            ([line_col(a.stmt.start), line_col(a.at.start)], a)
+        })
         .collect();
     let mut out: Vec<AbstractionView> = Vec::new();
     for s in steps {
-        for (_, a) in placed.iter().filter(|(p, _)| *p == (s.line, s.col)) {
+        for (_, a) in placed
+            .iter()
+            .filter(|(places, _)| places.contains(&(s.line, s.col)))
+        {
             let (line, col) = map.source.line_col(a.at.start);
             let v = AbstractionView {
                 line,
