@@ -79,7 +79,7 @@ impl Importer<'_> {
     /// see `results_header`): locals at their zero values, which a bare
     /// `Return` returns and deferred calls may change before the caller
     /// reads them, as in Go. The others are untracked locals. When one it
-    /// returns is shared (a goroutine assigns it, or its address is
+    /// returns is shared (a goroutine uses it, or its address is
     /// taken), it is a `Var` holding its zero value instead, returned by
     /// value; a deferred call could then change it after weft's `Return`
     /// read it, so such a function with deferred calls is refused.
@@ -146,8 +146,14 @@ impl Importer<'_> {
                     "name every result, or none",
                 ));
             }
-            if self.shared.contains(name) && scan::only_deferred_uses(self.src, body, name) {
+            // A result only deferred literals use is the function's own;
+            // one another literal uses (a goroutine reading it races with
+            // the `return` that writes it) or whose address is taken is a
+            // shared variable.
+            if scan::only_deferred_uses(self.src, body, name) {
                 self.shared.remove(name);
+            } else {
+                self.shared.insert(name.clone());
             }
             header.push((name.clone(), ty));
         }
@@ -191,7 +197,7 @@ impl Importer<'_> {
                     n,
                     &format!(
                         "a deferred call in a function whose named result `{shared}` is shared \
-                         (a goroutine assigns it, or its address is taken)"
+                         (a goroutine uses it, or its address is taken)"
                     ),
                     "weft reads such a result when the function returns, before deferred \
                      calls could change it; return a local copy, or leave the result unnamed",

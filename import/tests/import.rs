@@ -1858,9 +1858,28 @@ fn named_results_start_at_their_zero_values_and_a_bare_return_returns_them() {
     assert!(
         e.iter().any(|(l, c, m)| (*l, *c) == (5, 2)
             && m == "cannot import a deferred call in a function whose named result `n` is \
-                     shared (a goroutine assigns it, or its address is taken)"),
+                     shared (a goroutine uses it, or its address is taken)"),
         "{e:?}"
     );
+    // A named result a goroutine only reads is still shared: the
+    // `return` writes it while the goroutine may read it (Go's race
+    // detector reports it), so it is a variable, not the result slot the
+    // goroutine would copy.
+    let i = one(concat!(
+        "package main\n",
+        "func f() (n int) {\n",
+        "\tdone := make(chan bool)\n",
+        "\tgo func() {\n\t\t_ = n\n\t\tdone <- true\n\t}()\n",
+        "\tn = 1\n\t<-done\n\treturn\n",
+        "}\n",
+        "func main() {\n\t_ = f()\n}\n",
+    ));
+    assert!(
+        i.text.contains(r#"Var("n", 0),  // go: t.go:2"#),
+        "{}",
+        i.text
+    );
+    assert!(!i.text.contains("results:"), "{}", i.text);
     // A function literal's named results (a function value, an errgroup
     // body) are refused: the language's literals have none, so the
     // deferred assignment was lost and a bare `return` returned nothing

@@ -791,14 +791,7 @@ impl<'t> Decoder<'t> {
             );
             return None;
         };
-        let mut fields = Vec::new();
-        for (fk, fv) in entries {
-            let field = self.key_name(fk);
-            let ty = self.text(fv);
-            if let (Some(field), Some((text, span))) = (field, ty) {
-                fields.push((field, TypeSrc { text, span }));
-            }
-        }
+        let fields = self.typed_names(entries);
         Some(TypeDecl {
             name: name?,
             fields,
@@ -850,15 +843,20 @@ impl<'t> Decoder<'t> {
             self.wrong_type(node, Ty::Map);
             return None;
         };
-        let mut results = Vec::new();
+        Some(self.typed_names(entries))
+    }
+
+    /// A map of names to Go types (record fields, named results), in order.
+    fn typed_names(&mut self, entries: &[(Node, Node)]) -> Vec<(Name, TypeSrc)> {
+        let mut out = Vec::new();
         for (k, v) in entries {
             let name = self.key_name(k);
             let ty = self.text(v);
             if let (Some(name), Some((text, span))) = (name, ty) {
-                results.push((name, TypeSrc { text, span }));
+                out.push((name, TypeSrc { text, span }));
             }
         }
-        Some(results)
+        out
     }
 
     /// One function definition. Errors in its body drop only the statements
