@@ -771,7 +771,9 @@ impl Importer<'_> {
         let mut leaves = Vec::new();
         let mut stack = vec![n];
         while let Some(k) = stack.pop() {
-            if k.kind() == "func_literal" {
+            // A receive was made when the expression was translated (see
+            // `arg_effects`); its channel is read by the receive itself.
+            if k.kind() == "func_literal" || self.is_recv(k) {
                 continue;
             }
             let has_call = {
@@ -984,7 +986,19 @@ impl Importer<'_> {
         Ok(())
     }
 
-    /// Whether `n` reads a shared variable, through a pointer or a map.
+    /// Makes the receives and calls of the file's functions in the
+    /// arguments of `call`, a call weft does not follow (`fmt.Errorf`,
+    /// `strconv.Itoa`, ...): they run first, hoisted, their values
+    /// dropped.
+    pub(crate) fn arg_effects(&mut self, call: Node) -> Result<(), Fail> {
+        for a in self.args(call) {
+            if self.has_effects(a) {
+                self.expr(a)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Whether evaluating `n` does something weft follows: a receive, or
     /// a call of the file's functions, of a method of an object or of a
     /// function value (calls of packages are data; their arguments are
@@ -1016,7 +1030,9 @@ impl Importer<'_> {
                             }
                             root.kind() != "identifier" || self.scope.get(self.text(root)).is_some()
                         }
-                        Some(f) => f.kind() != "parenthesized_expression" || self.has_effects(f),
+                        // `(f)(x)`, `fs[i](x)`, `func() {...}()`: a call
+                        // weft may follow.
+                        Some(_) => true,
                         None => false,
                     };
                     if effect {
@@ -1033,6 +1049,7 @@ impl Importer<'_> {
         false
     }
 
+    /// Whether `n` reads a shared variable, through a pointer or a map.
     fn reads_shared(&self, n: Node) -> bool {
         let mut stack = vec![n];
         while let Some(k) = stack.pop() {

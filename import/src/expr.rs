@@ -499,6 +499,7 @@ impl Importer<'_> {
             // another goroutine may write (their reads would be lost).
             "fmt.Errorf" if args.iter().all(|a| self.reads_no_shared(*a)) => {
                 if let Some(e) = self.errorf(n) {
+                    self.arg_effects(n)?;
                     return Ok(Ex::value(e, Kind::Error));
                 }
             }
@@ -569,15 +570,7 @@ impl Importer<'_> {
                 }
                 if self.scope.get(&pkg).is_none() && DATA_PACKAGES.contains(&pkg.as_str()) {
                     // Its arguments' receives and calls are still made.
-                    if let Some(args) = n.child_by_field_name("arguments") {
-                        let mut c = args.walk();
-                        let args: Vec<Node> = args.named_children(&mut c).collect();
-                        for a in args {
-                            if self.has_effects(a) {
-                                self.expr(a)?;
-                            }
-                        }
-                    }
+                    self.arg_effects(n)?;
                     self.note(n, format!("`{fname}(...)` is data weft does not track"));
                     return Ok(Ex::untracked(&text));
                 }

@@ -788,6 +788,7 @@ impl Importer<'_> {
     /// not follow: nil or not, a noted choice.
     pub fn error_result(&mut self, v: Node, stmt: Node, em: &mut Emitter) -> Result<String, Fail> {
         if let Some(f) = self.errorf(v) {
+            self.arg_effects(v)?;
             for a in self.args(v) {
                 self.untracked_reads(a, stmt, em)?;
             }

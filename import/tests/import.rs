@@ -1927,6 +1927,30 @@ fn receives_and_calls_in_the_arguments_of_data_calls_are_made() {
     ] {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
+    // Once each: a receive from a field inside untracked data (whose
+    // shared reads are kept) is not made again as such a read, and
+    // `fmt.Errorf`'s arguments are evaluated too.
+    let i = one(concat!(
+        "package main\n",
+        "import \"fmt\"\n",
+        "type S struct {\n\tch chan int\n}\n",
+        "func main() {\n",
+        "\ts := &S{ch: make(chan int, 2)}\n",
+        "\tch := make(chan int, 1)\n",
+        "\ts.ch <- 1\n",
+        "\tch <- 2\n",
+        "\terr := fmt.Errorf(\"got %d\", <-ch)\n",
+        "\tx := fmt.Sprint(<-s.ch)\n",
+        "\tfmt.Println(err, x)\n",
+        "}\n",
+    ));
+    assert_eq!(i.text.matches("Recv(").count(), 2, "{}", i.text);
+    for want in [
+        r#"Recv(chan: "ch", into: "ch_received2"),  // go: t.go:11"#,
+        r#"Recv(chan: "s.ch", into: "sch_received3"),  // go: t.go:12"#,
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
 }
 
 #[test]

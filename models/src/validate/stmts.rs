@@ -907,9 +907,10 @@ impl Walker<'_> {
         if given != results.len() {
             let mut d = Diagnostic::new(
                 format!(
-                    "this `Return` gives {} where the function has {} named results",
+                    "this `Return` gives {} where the function has {} named result{}",
                     super::values(given),
-                    results.len()
+                    results.len(),
+                    if results.len() == 1 { "" } else { "s" }
                 ),
                 span,
             )
