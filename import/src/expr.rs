@@ -414,8 +414,12 @@ impl Importer<'_> {
         };
         let field = self.text(field).to_string();
         let o = self.text(obj).to_string();
-        if o == "context" && matches!(field.as_str(), "Canceled" | "DeadlineExceeded") {
-            return Ok(Ex::value(format!("context.{field}"), Kind::Untracked));
+        // The context package's sentinel errors, which `ctx.Err()` gives.
+        if o == "context"
+            && matches!(field.as_str(), "Canceled" | "DeadlineExceeded")
+            && self.scope.get("context").is_none()
+        {
+            return Ok(Ex::value(format!("context.{field}"), Kind::Error));
         }
         if o == "time" {
             // A duration: weft's time is abstract, only its sign counts.
@@ -562,8 +566,10 @@ impl Importer<'_> {
                                 },
                             ))
                         }
+                        // nil, `context.Canceled` or
+                        // `context.DeadlineExceeded`, as the language's.
                         (Kind::Ctx, "Err") => {
-                            return Ok(Ex::value(format!("{}.Err()", b.ron), Kind::Untracked))
+                            return Ok(Ex::value(format!("{}.Err()", b.ron), Kind::Error))
                         }
                         _ => {}
                     }

@@ -842,7 +842,8 @@ impl Importer<'_> {
     }
 
     /// Every error value the file makes, as weft writes it: the texts of
-    /// its `errors.New` and `fmt.Errorf` calls, sorted (computed once).
+    /// its `errors.New` and `fmt.Errorf` calls, and the context errors it
+    /// names, sorted (computed once).
     pub fn file_errors(&mut self) -> Vec<String> {
         if let Some(e) = &self.file_errors {
             return e.clone();
@@ -856,6 +857,13 @@ impl Importer<'_> {
             }
             let mut c = n.walk();
             stack.extend(n.named_children(&mut c));
+        }
+        // The context errors the file names: an unknown call given a
+        // context may return one (`errors.Is(err, context.Canceled)`).
+        for c in ["context.Canceled", "context.DeadlineExceeded"] {
+            if self.src.contains(c) {
+                found.insert(c.to_string());
+            }
         }
         let e: Vec<String> = found.into_iter().collect();
         self.file_errors = Some(e.clone());

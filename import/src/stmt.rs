@@ -1188,13 +1188,12 @@ impl Importer<'_> {
                     "weft assigns objects to plain names, record fields and slice elements",
                 ));
             }
-            let kind = if value.kind == Kind::Bool {
-                Kind::Bool
-            } else {
-                Kind::Int
+            let kind = match value.kind {
+                Kind::Bool => Kind::Bool,
+                // `err := ctx.Err()`: an error (`errors.Is` tests it).
+                Kind::Error => Kind::Error,
+                _ => Kind::Int,
             };
-            let existing = self.scope.get(&name).cloned();
-            let _ = existing;
             if declare && t.kind() == "identifier" {
                 self.declare(&name, kind);
                 let shared = self.scope.get(&name).is_some_and(|b| b.shared);

@@ -1904,6 +1904,57 @@ fn named_results_start_at_their_zero_values_and_a_bare_return_returns_them() {
 }
 
 #[test]
+fn context_errors_are_errors_an_untracked_error_may_be() {
+    // `errors.Is(err, context.Canceled)` of `ctx.Err()` is a real test
+    // (it was a choice taken both ways, so a panic Go never reaches was
+    // reported); an error weft does not follow may be a context error
+    // the file names, as an unknown call given the context returns.
+    let i = one(concat!(
+        "package main\n",
+        "import (\n\t\"context\"\n\t\"errors\"\n)\n",
+        "func main() {\n",
+        "\tctx, cancel := context.WithCancel(context.Background())\n",
+        "\tcancel()\n",
+        "\tif err := ctx.Err(); !errors.Is(err, context.Canceled) {\n\t\tpanic(\"x\")\n\t}\n",
+        "}\n",
+    ));
+    assert!(
+        i.text
+            .contains(r#"If("!(err == context.Canceled)", [  // go: t.go:9"#),
+        "{}",
+        i.text
+    );
+    assert!(i.abstractions.is_empty(), "{:?}", i.abstractions);
+    let file = SourceFile::new(
+        "t.go",
+        concat!(
+            "package main\n",
+            "import (\n\t\"context\"\n\t\"errors\"\n\t\"net/http\"\n)\n",
+            "func get(ctx context.Context) error {\n",
+            "\treq, _ := http.NewRequestWithContext(ctx, \"GET\", \"http://x\", nil)\n",
+            "\t_, err := http.DefaultClient.Do(req)\n",
+            "\treturn err\n",
+            "}\n",
+            "func main() {\n",
+            "\tctx, cancel := context.WithCancel(context.Background())\n",
+            "\tcancel()\n",
+            "\tif err := get(ctx); errors.Is(err, context.Canceled) {\n\t\tpanic(\"canceled\")\n\t}\n",
+            "}\n",
+        ),
+    );
+    let opts = Options {
+        allow_abstract: true,
+        ..Options::default()
+    };
+    let i = import(&file, &opts).expect("imports");
+    assert!(
+        i[0].text.contains(r#", "context.Canceled"])"#),
+        "{}",
+        i[0].text
+    );
+}
+
+#[test]
 fn receives_and_calls_in_the_arguments_of_data_calls_are_made() {
     // `fmt.Println(<-ch)` was left out whole: the receive with it, so
     // weft's main returned where Go's blocks. The arguments' receives and
