@@ -441,7 +441,6 @@ impl Importer<'_> {
         }
     }
 
-    /// A call used as a value: builtins and methods weft's expressions have.
     /// Whether expression `n` reads only literals and locals no other
     /// goroutine writes (nothing shared, no field, element or call).
     fn reads_no_shared(&self, n: Node) -> bool {
@@ -467,6 +466,7 @@ impl Importer<'_> {
         true
     }
 
+    /// A call used as a value: builtins and methods weft's expressions have.
     fn call_value(&mut self, n: Node) -> Result<Ex, Fail> {
         let text = self.text(n).to_string();
         let Some(f) = n.child_by_field_name("function") else {

@@ -104,7 +104,7 @@ pub fn shared_locals(src: &str, body: Node, per_loop: bool) -> HashSet<String> {
 }
 
 /// Whether local `name` of a function with body `body` needs no shared
-/// variable although a function literal assigns it: its address is never
+/// variable even where function literals use it: its address is never
 /// taken, and every literal using it is run by a `defer` of the function
 /// itself (`defer func() { ... }()`), in the function's own goroutine and
 /// frame. A named result used so is the function's result variable.
