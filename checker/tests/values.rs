@@ -16,7 +16,7 @@ use crate::support::both as support;
 const TYPES: &str = r#"{
     "Server": {"mu": "sync.Mutex", "ch": "chan int", "closed": "bool", "n": "int",
                "wg": "sync.WaitGroup", "next": "*Server", "m": "map[int]int",
-               "handle": "func(int) int"},
+               "handle": "func(int) int", "subs": "map[int]chan int"},
 }"#;
 
 fn source(main: &str, funcs: &str) -> String {
@@ -750,6 +750,66 @@ fn a_lookup_gives_the_value_and_whether_the_key_is_present() {
         "",
     );
     assert_eq!(messages(&o), vec!["assertion failed: absent key found"]);
+}
+
+// ----- typed maps -----
+
+#[test]
+fn a_typed_maps_absent_entries_are_its_values_zero() {
+    // probes `typed-map-absent`: true false true false;
+    // `typed-map-entries`: 2 2; `absent-chan-send`: the runtime's deadlock.
+    // A map of pointers, booleans or channels reads an absent key (and a
+    // nil map of them any key) as nil or false, not 0; its values keep
+    // their kind, so a channel taken out of a map is sent on and ranged.
+    let o = check(
+        r#"Map(name: "peers", elem: "*Server"), Map("seen", "bool"), New("s", "Server"),
+        Load("s.subs", 1, "c", "ok"),
+        Let("peer", "peers[1]"),
+        Assert("peer == nil && !seen[1] && c == nil && !ok", "zero values"),
+        Map(name: "subs", elem: "chan int"),
+        For("i", 0, 2, [Chan("c", 1), Set("subs[i]", "c")]),
+        Range("subs", "_", "c", [Send("c", 1)]),
+        Let("n", 0),
+        Range("subs", "k", [Recv("subs[k]", "v"), Set("n", "n + v")]),
+        Assert("n == 2 && len(subs) == 2", "two channels"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    let o = check(
+        r#"Map(name: "subs", elem: "chan int"), Send("subs[5]", 1),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![Deadlock], "{:?}", messages(&o));
+    // The same read of a map of integers is 0: the expectation is live.
+    let o = check(r#"Map("m"), Assert("m[1] == 0 && len(m) == 0"),"#, "");
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+}
+
+#[test]
+fn a_map_holds_the_kind_its_type_says() {
+    let e = rejected(r#"Map("m"), Chan("c"), Set("m[1]", "c"),"#);
+    assert!(
+        e.contains(
+            "cannot store a channel in `m[1]`: the map holds values (integers and booleans)"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("help: give the map the type of its values"),
+        "{e}"
+    );
+    let e = rejected(r#"Map("m", "sync.Mutex"),"#);
+    assert!(e.contains("a map cannot hold a Mutex by value"), "{e}");
+    assert!(e.contains("t.ron:8:11"), "{e}");
+    let e = rejected(r#"Var(name: "m", type: "map[string]Server"),"#);
+    assert!(e.contains("a map cannot hold a record by value"), "{e}");
+    let e = rejected(r#"Map("m", "*Server"), Chan("c"), Set("m[1]", "c"),"#);
+    assert!(
+        e.contains("cannot store a channel in `m[1]`: the map holds records"),
+        "{e}"
+    );
+    let e = rejected(r#"Map("m", "chan int"), Lock("m[1]"),"#);
+    assert!(e.contains("is a channel"), "{e}");
 }
 
 #[test]

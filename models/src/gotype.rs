@@ -23,8 +23,8 @@ pub enum GoType {
     Opaque,
     /// `chan T`, `<-chan T`, `chan<- T`
     Chan(Box<GoType>),
-    /// `map[K]V`
-    Map,
+    /// `map[K]V`: the type of its values (weft's keys are any value).
+    Map(Box<GoType>),
     /// `sync.Mutex`, `sync.RWMutex`, `sync.WaitGroup`, `sync.Once`,
     /// `sync.Cond`: by value.
     Sync(ObjectKind),
@@ -194,8 +194,7 @@ impl Parser<'_> {
                     self.pos..self.pos,
                 ));
             }
-            self.ty()?;
-            return Ok(GoType::Map);
+            return Ok(GoType::Map(Box::new(self.ty()?)));
         }
         if self.eat("func") {
             self.skip_space();
@@ -287,7 +286,11 @@ mod tests {
             parse("*Server").expect("parses"),
             Pointer(Box::new(Named("Server".into())))
         );
-        assert_eq!(parse("map[string]int").expect("parses"), Map);
+        assert_eq!(parse("map[string]int").expect("parses"), Map(Box::new(Int)));
+        assert_eq!(
+            parse("map[int]*Watcher").expect("parses"),
+            Map(Box::new(Pointer(Box::new(Named("Watcher".into())))))
+        );
         assert_eq!(parse("func(int) error").expect("parses"), Func);
         assert_eq!(parse("func() (int, error)").expect("parses"), Func);
         assert_eq!(parse("[]func()").expect("parses"), Slice(Box::new(Func)));

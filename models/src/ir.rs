@@ -237,6 +237,10 @@ pub enum Place {
         map: Expr,
         /// The key.
         key: Expr,
+        /// What a read gives when the map is nil: the zero value of its
+        /// values' type, as far as validation knows the map's type (a made
+        /// map holds its own, [`NewObject::Map`]'s).
+        nil_read: Const,
     },
 }
 
@@ -273,8 +277,12 @@ pub enum NewObject {
         /// Its initial value.
         init: Expr,
     },
-    /// A map.
-    Map,
+    /// A map (also a `sync.Map`).
+    Map {
+        /// What an absent entry reads as: the zero value of the map's
+        /// values' type (0 for `map[K]int`, false, nil for references).
+        zero: Const,
+    },
     /// `context.Background()`
     Background,
     /// `context.WithCancel(parent)` / `WithTimeout(parent, d)`: the context
@@ -812,7 +820,7 @@ impl Op {
                 | NewObject::Once
                 | NewObject::Cond { .. }
                 | NewObject::Var { .. }
-                | NewObject::Map
+                | NewObject::Map { .. }
                 | NewObject::Background
                 | NewObject::Group { .. }
                 | NewObject::Record { .. }

@@ -84,7 +84,7 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
     use Role::{Object, Stored, Value};
     let place = |p: &Place, u: Use, f: &mut dyn FnMut(&Expr, Role), key_role: Role| match p {
         Place::Var(e) => f(e, Object(u)),
-        Place::MapEntry { map, key } => {
+        Place::MapEntry { map, key, .. } => {
             f(map, Object(u));
             f(key, key_role)
         }
@@ -113,7 +113,7 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
             | NewObject::RwMutex
             | NewObject::WaitGroup
             | NewObject::Once
-            | NewObject::Map
+            | NewObject::Map { .. }
             | NewObject::Background => {}
             NewObject::Cond { locker } => f(locker, Value),
             NewObject::Var { init } => f(init, Value),
@@ -765,6 +765,7 @@ mod tests {
             place: Place::MapEntry {
                 map: g(1),
                 key: Expr::Local(LocalId(0)),
+                nil_read: crate::ir::Const::Int(0),
             },
             dst: LocalId(2),
             ok: None,

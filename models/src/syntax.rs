@@ -459,10 +459,12 @@ pub enum StmtKind {
         /// The body.
         body: Block,
     },
-    /// `m := map[int]int{}`
+    /// `m := map[K]V{}`
     Map {
         /// The name.
         name: Name,
+        /// The type of its values (default `int`).
+        elem: Option<TypeSrc>,
     },
     /// `ctx := context.Background()`
     Background {

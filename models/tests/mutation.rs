@@ -445,7 +445,7 @@ fn check_ir(p: &Program) -> Result<(), String> {
                     ok.iter().try_for_each(l)?;
                     match place {
                         Place::Var(h) => e(h)?,
-                        Place::MapEntry { map, key } => e(map).and(e(key))?,
+                        Place::MapEntry { map, key, .. } => e(map).and(e(key))?,
                     }
                 }
                 Op::Send { chan, value } => e(chan).and(e(value))?,

@@ -472,7 +472,7 @@ fn fires(object: &weft_models::ir::NewObject) -> bool {
         | NewObject::Once
         | NewObject::Cond { .. }
         | NewObject::Var { .. }
-        | NewObject::Map
+        | NewObject::Map { .. }
         | NewObject::Background
         | NewObject::Record { .. }
         | NewObject::Slice { .. }

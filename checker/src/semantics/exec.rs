@@ -109,7 +109,7 @@ pub(crate) fn new_object(
         NewObject::Var { init } => Object::Var(VarState {
             value: eval(st, locals, init)?,
         }),
-        NewObject::Map => Object::Map(MapState::default()),
+        NewObject::Map { zero } => Object::Map(MapState::new(super::eval::constant(*zero))),
         NewObject::Background => return Ok((Value::Obj(context::background(ex)), None)),
         NewObject::WithCancel {
             parent,
@@ -695,13 +695,16 @@ fn visible(
                     let r = object_of(ex, locals, e, is_var, "a read needs a variable")?;
                     (var_of(ex, r).value, true)
                 }
-                Place::MapEntry { map, key } => {
+                Place::MapEntry { map, key, nil_read } => {
                     let r = map_of(ex, locals, map, "indexing needs a map")?;
                     let k = eval(&ex.state, locals, key)?;
                     // A nil map reads as empty: the zero value, absent.
-                    match r.and_then(|r| map_mut(ex, r).lookup(&k)) {
-                        Some(v) => (v, true),
-                        None => (MapState::ZERO, false),
+                    match r {
+                        Some(r) => {
+                            let m = map_mut(ex, r);
+                            m.lookup(&k).map_or((m.zero, false), |v| (v, true))
+                        }
+                        None => (super::eval::constant(*nil_read), false),
                     }
                 }
             };
@@ -717,7 +720,7 @@ fn visible(
                     let r = object_of(ex, locals, e, is_var, "an assignment needs a variable")?;
                     var_mut(ex, r).value = v;
                 }
-                Place::MapEntry { map, key } => {
+                Place::MapEntry { map, key, .. } => {
                     let r = map_of(ex, locals, map, "indexing needs a map")?
                         .ok_or_else(|| Fault::Panic("assignment to entry in nil map".into()))?;
                     let k = eval(&ex.state, locals, key)?;

@@ -633,7 +633,7 @@ pub(crate) fn tracked(prog: &Program) -> bool {
                     | NewObject::WaitGroup
                     | NewObject::Cond { .. }
                     | NewObject::Var { .. }
-                    | NewObject::Map
+                    | NewObject::Map { .. }
                     | NewObject::Record { .. }
                     | NewObject::Slice { .. }
                     | NewObject::Closure { .. }

@@ -16,15 +16,23 @@ pub struct VarState {
 pub struct MapState {
     /// Entries sorted by key.
     pub entries: Vec<(Value, Value)>,
+    /// What an absent entry reads as: the zero value of the map's values'
+    /// type (0 for `map[K]int`, false for `map[K]bool`, nil for references).
+    pub zero: Value,
 }
 
 impl MapState {
-    /// What an absent entry reads as: weft's maps are `map[K]int`.
-    pub const ZERO: Value = Value::Int(0);
+    /// An empty map whose absent entries read as `zero`.
+    pub(crate) fn new(zero: Value) -> MapState {
+        MapState {
+            entries: Vec::new(),
+            zero,
+        }
+    }
 
     /// `m[key]`, or the zero value.
     pub fn get(&self, key: &Value) -> Value {
-        self.lookup(key).unwrap_or(Self::ZERO)
+        self.lookup(key).unwrap_or(self.zero)
     }
 
     /// `v, ok := m[key]`: the entry's value, `None` when absent.

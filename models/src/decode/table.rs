@@ -152,9 +152,15 @@ pub(crate) static STMTS: &[StmtSpec] = &[
             body: d.block_of(a, "body"),
         },
     ),
-    row("Map", NAME, &[], |d, a, _| StmtKind::Map {
-        name: d.req_name(a, "name"),
-    }),
+    row(
+        "Map",
+        &[req("name", Ty::Name), opt("elem", Ty::Text)],
+        &[],
+        |d, a, _| StmtKind::Map {
+            name: d.req_name(a, "name"),
+            elem: d.opt_type(a, "elem"),
+        },
+    ),
     row("Background", NAME, &[], |d, a, _| StmtKind::Background {
         name: d.req_name(a, "name"),
     }),

@@ -100,10 +100,14 @@ impl FnLower<'_> {
     pub(super) fn place(&mut self, p: &RPlace) -> Place {
         match p {
             RPlace::Var(h) => Place::Var(self.pure(h)),
-            RPlace::MapEntry { map, key } => {
+            RPlace::MapEntry { map, key, nil_read } => {
                 let map = self.pure(map);
                 let key = self.pure(key);
-                Place::MapEntry { map, key }
+                Place::MapEntry {
+                    map,
+                    key,
+                    nil_read: *nil_read,
+                }
             }
         }
     }

@@ -83,7 +83,7 @@ fn global_object(n: &HNew) -> Option<NewObject> {
         HNew::Once => NewObject::Once,
         HNew::Cond { locker } => NewObject::Cond { locker: e(locker)? },
         HNew::Var { init } => NewObject::Var { init: e(init)? },
-        HNew::Map => NewObject::Map,
+        HNew::Map { zero } => NewObject::Map { zero: *zero },
         HNew::Background => NewObject::Background,
         HNew::Timer { kind, duration } => NewObject::Timer {
             kind: *kind,

@@ -58,7 +58,13 @@ impl<'h> FnLower<'h> {
                 let value = self.pure(value);
                 self.emit(Op::Send { chan, value });
             }
-            HKind::MapLoad { map, key, dst, ok } => {
+            HKind::MapLoad {
+                map,
+                key,
+                nil_read,
+                dst,
+                ok,
+            } => {
                 let map = self.pure(map);
                 let key = self.pure(key);
                 let (dst, s1) = self.dst(dst.as_ref());
@@ -69,7 +75,11 @@ impl<'h> FnLower<'h> {
                     None => self.temp(),
                 };
                 self.emit(Op::Load {
-                    place: Place::MapEntry { map, key },
+                    place: Place::MapEntry {
+                        map,
+                        key,
+                        nil_read: *nil_read,
+                    },
                     dst,
                     ok,
                 });
@@ -511,7 +521,7 @@ impl<'h> FnLower<'h> {
             HNew::Var { init } => NewObject::Var {
                 init: self.pure(init),
             },
-            HNew::Map => NewObject::Map,
+            HNew::Map { zero } => NewObject::Map { zero: *zero },
             HNew::Background => NewObject::Background,
             HNew::Record { ty, inits } => NewObject::Record {
                 ty: *ty,

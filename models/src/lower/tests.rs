@@ -64,7 +64,7 @@ fn ex(p: &Program, f: &Function, e: &Expr) -> String {
 fn place(p: &Program, f: &Function, pl: &Place) -> String {
     match pl {
         Place::Var(h) => format!("*{}", ex(p, f, h)),
-        Place::MapEntry { map, key } => format!("{}[{}]", ex(p, f, map), ex(p, f, key)),
+        Place::MapEntry { map, key, .. } => format!("{}[{}]", ex(p, f, map), ex(p, f, key)),
     }
 }
 

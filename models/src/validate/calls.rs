@@ -136,11 +136,6 @@ impl Walker<'_> {
         };
         // Unnamed results start at their zero values too: a function
         // whose panic a deferred call recovers returns them.
-        let zero = |k: Kind| match k {
-            Kind::Int => Const::Int(0),
-            Kind::Bool => Const::Bool(false),
-            _ => Const::Nil,
-        };
         let (first_result, results, ret_zero) = match ctx.named_results.split_first() {
             Some(((first, _), rest)) => (
                 Some(*first),
@@ -157,13 +152,13 @@ impl Walker<'_> {
                 let zeroes = results.iter().enumerate().map(|(i, &dst)| HStmt {
                     kind: HKind::Assign {
                         dst,
-                        value: RExpr::constant(zero(self.result_kind(ctx.id, i + 1)), span),
+                        value: RExpr::constant(self.result_kind(ctx.id, i + 1).zero(), span),
                     },
                     span,
                 });
                 body.splice(0..0, zeroes);
                 let ret_zero = match ctx.kind {
-                    FnKind::Named => zero(self.result_kind(ctx.id, 0)),
+                    FnKind::Named => self.result_kind(ctx.id, 0).zero(),
                     FnKind::Main | FnKind::GoBody | FnKind::DoBody | FnKind::FuncLit => Const::Nil,
                 };
                 (None, results, ret_zero)

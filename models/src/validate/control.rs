@@ -199,7 +199,7 @@ impl Walker<'_> {
         }
         let what = match k {
             Kind::Int | Kind::Var => RangeOver::Int,
-            Kind::Obj(ObjectKind::Map | ObjectKind::SyncMap) => RangeOver::Map,
+            Kind::Obj(ObjectKind::Map | ObjectKind::SyncMap) | Kind::Map(_) => RangeOver::Map,
             Kind::Obj(ObjectKind::Chan) | Kind::Unknown | Kind::Nil => RangeOver::Chan,
             Kind::Bool | Kind::Pointer | Kind::Obj(_) | Kind::Record(_) | Kind::Slice(_) => {
                 self.kind_error(
@@ -229,9 +229,10 @@ impl Walker<'_> {
                 .with_help(format!("`{go}` has one variable: give it as `var`")),
             );
         }
-        let elem = match what {
-            RangeOver::Chan => self.chan_elem(over),
-            RangeOver::Int | RangeOver::Map => Kind::Unknown,
+        let elem = match (what, k) {
+            (RangeOver::Chan, _) => self.chan_elem(over),
+            (RangeOver::Map, Kind::Map(c)) => self.cells.get(c).kind,
+            (RangeOver::Int | RangeOver::Map, _) => Kind::Unknown,
         };
         let (label, kind) = self.labelled(label, true, |w| match what {
             RangeOver::Chan => {
@@ -256,7 +257,7 @@ impl Walker<'_> {
                 let seen = w.hidden("$seen", Kind::Obj(ObjectKind::Map), span);
                 let (vars, body) = w.in_loop(|w| {
                     let key = var.map(|v| w.declare(v, Kind::Unknown));
-                    let value = value.map(|v| w.declare(v, Kind::Unknown));
+                    let value = value.map(|v| w.declare(v, elem.of_local()));
                     ((key, value), w.block(body))
                 });
                 (e, vars.0, body, Some(seen), Some(vars.1))

@@ -97,7 +97,7 @@ pub(crate) enum Access {
 /// as before; a variable holding a reference reads as that reference.
 fn read_kind(held: Kind) -> Kind {
     match held {
-        Kind::Obj(_) | Kind::Record(_) | Kind::Slice(_) | Kind::Pointer => held,
+        Kind::Obj(_) | Kind::Record(_) | Kind::Slice(_) | Kind::Map(_) | Kind::Pointer => held,
         Kind::Int | Kind::Bool | Kind::Unknown | Kind::Nil | Kind::Var => Kind::Var,
     }
 }
@@ -106,8 +106,10 @@ fn read_kind(held: Kind) -> Kind {
 pub(crate) enum Target {
     /// A local of the current function.
     Local(Slot, Kind),
-    /// A shared variable or map entry.
+    /// A shared variable (by handle, unchecked).
     Place(RPlace),
+    /// A map entry, and what the map's values are.
+    Entry(RPlace, Kind),
     /// A shared location holding values of a kind: a `Var`, a record
     /// field or a slice element (by handle).
     Cell(RExpr, Kind),
@@ -320,7 +322,15 @@ impl Walker<'_> {
                     );
                 }
                 let (rk, _) = self.rexpr(key);
-                Target::Place(RPlace::MapEntry { map: rm, key: rk })
+                let (held, nil_read) = self.map_values_of(km);
+                Target::Entry(
+                    RPlace::MapEntry {
+                        map: rm,
+                        key: rk,
+                        nil_read,
+                    },
+                    held,
+                )
             }
             _ => {
                 let what = match &e.kind {
@@ -655,9 +665,28 @@ impl Walker<'_> {
                         None,
                     );
                 }
-                let place = RPlace::MapEntry { map: rm, key: rk };
-                (mk(RKind::Load(Box::new(place)), span), Kind::Unknown)
+                let (held, nil_read) = self.map_values_of(km);
+                let place = RPlace::MapEntry {
+                    map: rm,
+                    key: rk,
+                    nil_read,
+                };
+                (mk(RKind::Load(Box::new(place)), span), held.of_local())
             }
+        }
+    }
+
+    /// What the values of a map of kind `km` are, and what reading it
+    /// gives when it is nil: known for a map whose type validation knows
+    /// (`Map`'s `elem`, a typed field, variable or parameter); else an
+    /// unknown value, and 0 when nil, as weft's untyped maps hold integers.
+    pub(crate) fn map_values_of(&self, km: Kind) -> (Kind, Const) {
+        match km {
+            Kind::Map(c) => {
+                let held = self.cells.get(c).kind;
+                (held, held.zero())
+            }
+            _ => (Kind::Unknown, Const::Int(0)),
         }
     }
 

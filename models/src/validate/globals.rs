@@ -26,7 +26,7 @@ pub(crate) fn declared_names(kind: &StmtKind) -> Vec<&Name> {
         | StmtKind::Once { name }
         | StmtKind::Cond { name, .. }
         | StmtKind::Var { name, .. }
-        | StmtKind::Map { name }
+        | StmtKind::Map { name, .. }
         | StmtKind::SyncMap { name }
         | StmtKind::Background { name }
         | StmtKind::Timer { name, .. }
@@ -76,6 +76,13 @@ impl Walker<'_> {
                 .record_ids
                 .get(&ty.text)
                 .map_or(Kind::Unknown, |id| Kind::Record(*id)),
+            StmtKind::Map { elem, .. } => {
+                let saved = self.errs.len();
+                let slot = self.map_elem(elem.as_ref());
+                // Reported where the map is made.
+                self.errs.truncate(saved);
+                slot.map_or(Kind::Unknown, |s| Kind::Map(self.cells.intern(s)))
+            }
             StmtKind::Slice { elem, .. } => {
                 let saved = self.errs.len();
                 let k = match self.go_type(elem) {
@@ -232,10 +239,7 @@ impl Walker<'_> {
                     let saved = self.errs.len();
                     let k = self.elem_type(t);
                     self.errs.truncate(saved);
-                    matches!(
-                        k,
-                        Kind::Obj(_) | Kind::Record(_) | Kind::Slice(_) | Kind::Pointer
-                    )
+                    k.is_reference()
                 });
                 // `chan struct{}`: Go gives its buffer one address.
                 let zero_size = elem.as_ref().is_some_and(|t| {
@@ -268,7 +272,11 @@ impl Walker<'_> {
             StmtKind::RwMutex { .. } => HNew::RwMutex,
             StmtKind::WaitGroup { .. } => HNew::WaitGroup,
             StmtKind::Once { .. } => HNew::Once,
-            StmtKind::Map { .. } | StmtKind::SyncMap { .. } => HNew::Map,
+            StmtKind::Map { elem, .. } => HNew::Map {
+                zero: self.map_elem(elem.as_ref())?.kind.zero(),
+            },
+            // (A sync.Map's `Load` of an absent key gives nil, false.)
+            StmtKind::SyncMap { .. } => HNew::Map { zero: Const::Nil },
             StmtKind::Background { .. } => HNew::Background,
             StmtKind::Cond { name, locker } => {
                 let Some(locker) = locker else {
@@ -415,6 +423,7 @@ impl Walker<'_> {
                 Kind::Obj(k) => k,
                 Kind::Record(_) => ObjectKind::Record,
                 Kind::Slice(_) => ObjectKind::Slice,
+                Kind::Map(_) => ObjectKind::Map,
                 _ => ObjectKind::Var,
             };
             let init = match self.creation(&g.kind, g.span) {

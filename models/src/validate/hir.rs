@@ -103,7 +103,12 @@ pub(crate) enum RPlace {
     /// A shared variable, by handle.
     Var(RExpr),
     /// A map entry.
-    MapEntry { map: RExpr, key: RExpr },
+    MapEntry {
+        map: RExpr,
+        key: RExpr,
+        /// What a read of a nil map gives ([`crate::ir::Place::MapEntry`]).
+        nil_read: Const,
+    },
 }
 
 /// Where a result goes.
@@ -144,7 +149,9 @@ pub(crate) enum HNew {
     Var {
         init: RExpr,
     },
-    Map,
+    Map {
+        zero: Const,
+    },
     Background,
     WithCancel {
         parent: RExpr,
@@ -231,6 +238,7 @@ pub(crate) enum HKind {
     MapLoad {
         map: RExpr,
         key: RExpr,
+        nil_read: Const,
         dst: Option<HDst>,
         ok: Option<HDst>,
     },

@@ -2,7 +2,7 @@
 //! variable, a pointer or an object), and the join used to infer parameter
 //! kinds from call sites.
 
-use crate::ir::{ObjectKind, RecordId};
+use crate::ir::{Const, ObjectKind, RecordId};
 use crate::span::Span;
 
 /// The static kind of a name or expression.
@@ -29,6 +29,9 @@ pub(crate) enum Kind {
     /// A slice whose elements are described by this entry of the walk's
     /// cell table ([`super::types::CellTable`]).
     Slice(u32),
+    /// A map whose values are described by this entry of the walk's cell
+    /// table (its keys are any value).
+    Map(u32),
 }
 
 impl Kind {
@@ -44,6 +47,24 @@ impl Kind {
             Kind::Obj(k) => k.describe(),
             Kind::Record(_) => "a record",
             Kind::Slice(_) => "a slice",
+            Kind::Map(_) => "a map",
+        }
+    }
+
+    /// The zero value of a variable of this kind: 0, false, else nil (a
+    /// value of unknown type included).
+    pub(crate) fn zero(self) -> Const {
+        match self {
+            Kind::Int => Const::Int(0),
+            Kind::Bool => Const::Bool(false),
+            Kind::Unknown
+            | Kind::Nil
+            | Kind::Var
+            | Kind::Pointer
+            | Kind::Obj(_)
+            | Kind::Record(_)
+            | Kind::Slice(_)
+            | Kind::Map(_) => Const::Nil,
         }
     }
 
@@ -72,6 +93,7 @@ impl Kind {
             Kind::Obj(k) => allowed.contains(&k),
             Kind::Record(_) => allowed.contains(&ObjectKind::Record),
             Kind::Slice(_) => allowed.contains(&ObjectKind::Slice),
+            Kind::Map(_) => allowed.contains(&ObjectKind::Map),
             Kind::Unknown | Kind::Nil => true,
             _ => false,
         }
@@ -91,6 +113,9 @@ impl Kind {
         match (self.value(), value.value()) {
             (a, b) if a == b => true,
             (Kind::Unknown, _) | (_, Kind::Unknown) => true,
+            // A map whose values nothing describes (a range's record).
+            (Kind::Obj(ObjectKind::Map), Kind::Map(_))
+            | (Kind::Map(_), Kind::Obj(ObjectKind::Map)) => true,
             (Kind::Nil, k) | (k, Kind::Nil) => !matches!(k, Kind::Int | Kind::Bool),
             _ => false,
         }
@@ -101,7 +126,7 @@ impl Kind {
     pub(crate) fn is_reference(self) -> bool {
         matches!(
             self,
-            Kind::Obj(_) | Kind::Pointer | Kind::Record(_) | Kind::Slice(_)
+            Kind::Obj(_) | Kind::Pointer | Kind::Record(_) | Kind::Slice(_) | Kind::Map(_)
         )
     }
 

@@ -161,10 +161,12 @@ impl Walker<'_> {
                 }
                 let map = m;
                 let key = self.map_key(key);
+                let (held, nil_read) = self.map_values_of(k);
                 HKind::MapLoad {
                     map,
                     key,
-                    dst: into.as_ref().map(|n| self.dst(n, Kind::Unknown)),
+                    nil_read,
+                    dst: into.as_ref().map(|n| self.dst(n, held.of_local())),
                     ok: ok.as_ref().map(|n| self.dst(n, Kind::Bool)),
                 }
             }
@@ -623,13 +625,7 @@ impl Walker<'_> {
 
     /// A store of a value of kind `k` into a cell holding `held`.
     pub(crate) fn check_cell_store(&mut self, held: Kind, k: Kind, target: &ExprSrc, at: Span) {
-        let ok = match held {
-            // Integer and boolean variables hold values, not references.
-            Kind::Int | Kind::Bool | Kind::Var => !k.is_reference(),
-            Kind::Unknown | Kind::Nil => true,
-            _ => held.compatible(k),
-        };
-        if !ok {
+        if !cell_accepts(held, k) {
             let what = match held {
                 Kind::Int | Kind::Bool | Kind::Var => "values (integers and booleans)".to_string(),
                 _ => plain_kind(held),
@@ -745,6 +741,31 @@ impl Walker<'_> {
                     place: RPlace::Var(handle),
                     value: v,
                 })
+            }
+            Target::Entry(place, held) => {
+                if !cell_accepts(held, k) {
+                    self.error(
+                        Diagnostic::new(
+                            format!(
+                                "cannot store {} in {}: the map holds {}",
+                                k.value().describe(),
+                                super::exprs::subject(target),
+                                match held {
+                                    Kind::Int | Kind::Bool | Kind::Var =>
+                                        "values (integers and booleans)".to_string(),
+                                    _ => plain_kind(held),
+                                }
+                            ),
+                            v.span,
+                        )
+                        .with_label("wrong kind")
+                        .with_help(
+                            "give the map the type of its values: `Map(name: \"m\", elem: \"chan int\")`, \
+                             or a field or `Var` of type `map[K]V`",
+                        ),
+                    );
+                }
+                Some(HKind::Store { place, value: v })
             }
             Target::Place(place) => {
                 if matches!(place, RPlace::Var(_)) && matches!(k, Kind::Obj(_) | Kind::Pointer) {
@@ -973,6 +994,16 @@ impl Walker<'_> {
 }
 
 /// "channels", "records", ... for messages.
+/// Whether a cell or map entry holding `held` may store a value of kind `k`.
+fn cell_accepts(held: Kind, k: Kind) -> bool {
+    match held {
+        // Integer and boolean variables hold values, not references.
+        Kind::Int | Kind::Bool | Kind::Var => !k.is_reference(),
+        Kind::Unknown | Kind::Nil => true,
+        _ => held.compatible(k),
+    }
+}
+
 fn plain_kind(k: Kind) -> String {
     format!("{}s", super::scope::plain(k))
 }

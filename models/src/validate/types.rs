@@ -26,6 +26,12 @@ pub(crate) struct Slot {
     pub inline: bool,
 }
 
+/// What the values of a `Map` without `elem` hold: integers (`map[K]int`).
+pub(crate) const INT_VALUES: Slot = Slot {
+    kind: Kind::Int,
+    inline: false,
+};
+
 /// The element descriptions of slice kinds ([`Kind::Slice`] indexes it).
 /// Append-only, and carried from one validation round to the next, so an
 /// index keeps its meaning in parameter kinds inferred earlier.
@@ -262,7 +268,10 @@ impl Walker<'_> {
             GoType::Bool => cell(Kind::Bool, Const::Bool(false)),
             GoType::Opaque => cell(Kind::Unknown, Const::Nil),
             GoType::Chan(_) => cell(Kind::Obj(ObjectKind::Chan), Const::Nil),
-            GoType::Map => cell(Kind::Obj(ObjectKind::Map), Const::Nil),
+            GoType::Map(value) => {
+                let slot = self.map_values(value, src)?;
+                cell(Kind::Map(self.cells.intern(slot)), Const::Nil)
+            }
             GoType::Context => cell(Kind::Obj(ObjectKind::Context), Const::Nil),
             GoType::CancelFunc => cell(Kind::Obj(ObjectKind::CancelFunc), Const::Nil),
             GoType::Timer => cell(Kind::Obj(ObjectKind::Timer), Const::Nil),
@@ -333,6 +342,41 @@ impl Walker<'_> {
                     Cell::Array(Box::new(c), *n),
                 ))
             }
+        }
+    }
+
+    /// What the values of a map hold, of type `t` written at `src` (the
+    /// map's type or its `elem`): a value or a reference, never an object
+    /// held by value, which Go copies in and out of a map.
+    fn map_values(&mut self, t: &GoType, src: &TypeSrc) -> Option<Slot> {
+        let (slot, _) = self.resolve_type(t, src)?;
+        if slot.inline {
+            self.error(
+                Diagnostic::new(
+                    format!("a map cannot hold {} by value", slot.kind.describe()),
+                    src.span,
+                )
+                .with_label("values held by value")
+                .with_note(
+                    "Go copies a map's values in and out: `m[k]` is not addressable, so an object in it cannot be used in place",
+                )
+                .with_help("hold the values by pointer: `*T`, `*sync.Mutex`"),
+            );
+            return None;
+        }
+        Some(slot)
+    }
+
+    /// What the values of a map made with `elem` (`Map`'s) hold, `int`
+    /// when it has none; errors are reported.
+    pub(crate) fn map_elem(&mut self, elem: Option<&TypeSrc>) -> Option<Slot> {
+        let Some(src) = elem else {
+            return Some(INT_VALUES);
+        };
+        match gotype::parse(&src.text) {
+            Ok(t) => self.map_values(&t, src),
+            // (Reported by `go_type`.)
+            Err(_) => self.go_type(src).and(None),
         }
     }
 

@@ -19,6 +19,7 @@ type Server struct {
 	next   *Server
 	m      map[int]int
 	handle func(int) int
+	subs   map[int]chan int
 }
 
 func try(name string, f func() string) {
@@ -152,6 +153,28 @@ func main() {
 		}
 		return "not found"
 	})
+	try("typed-map-absent", func() string {
+		peers := map[int]*Server{}
+		seen := map[int]bool{}
+		s := &Server{}
+		c, ok := s.subs[1]
+		peer := peers[1]
+		return fmt.Sprint(peer == nil, seen[1], c == nil, ok)
+	})
+	try("typed-map-entries", func() string {
+		subs := map[int]chan int{}
+		for i := 0; i < 2; i++ {
+			subs[i] = make(chan int, 1)
+		}
+		for _, c := range subs {
+			c <- 1
+		}
+		n := 0
+		for k := range subs {
+			n += <-subs[k]
+		}
+		return fmt.Sprint(n, len(subs))
+	})
 	try("named-results-recover", func() string {
 		n1, err1 := work(1)
 		n2, err2 := work(2)
@@ -203,6 +226,11 @@ func main() {
 		// Blocks forever: Go's runtime reports the deadlock.
 		s := &Server{}
 		<-s.ch
+	}
+	if len(os.Args) > 1 && os.Args[1] == "absent-chan-send" {
+		// The channel of an absent key is nil: the send blocks forever.
+		subs := map[int]chan int{}
+		subs[5] <- 1
 	}
 	if len(os.Args) > 1 && os.Args[1] == "race-same-field" {
 		s := &Server{}

@@ -3,7 +3,7 @@
 cd "$(dirname "$0")"
 go version
 go run probes.go
-for p in nil-chan-field; do
+for p in nil-chan-field absent-chan-send; do
     echo "$p: $(go run probes.go $p 2>&1 | grep -m1 'fatal error')"
 done
 for p in race-same-field race-different-fields race-append race-lookup race-lookup-locked; do
