@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use crate::emit::{lit, q, Emitter};
 use crate::expr::{Ex, DATA_PACKAGES};
-use crate::scope::Kind;
+use crate::scope::{Kind, SliceElem};
 use crate::{Fail, Importer};
 
 /// The largest `rand.Intn(n)` bound turned into a choice of every value;
@@ -191,7 +191,7 @@ impl Importer<'_> {
                 let key = k;
                 let m = self.expr(m)?;
                 let k = self.expr(k)?;
-                if let (Kind::Map { tracked_keys }, false, true) =
+                if let (Kind::Map { tracked_keys, .. }, false, true) =
                     (m.kind, m.untracked, k.untracked)
                 {
                     return self.untracked_key_delete(call, &m.text, tracked_keys, key, stmt, em);
@@ -230,8 +230,12 @@ impl Importer<'_> {
                     em.leaf(&format!("Chan({}, {cap}{elem_arg})", q(&name)), at);
                     return Ok(());
                 }
-                if let Some(kind @ Kind::Map { .. }) = self.kind_of(&tys) {
-                    obj!(kind, "Map");
+                if let Some(kind @ Kind::Map { value, .. }) = self.kind_of(&tys) {
+                    let extra = match value {
+                        SliceElem::Int => String::new(),
+                        _ => format!(", {}", q(&self.map_elem_type(value))),
+                    };
+                    obj!(kind, "Map", extra);
                 }
                 if let Some(Kind::Slice { elem, array: false }) = self.kind_of(&tys) {
                     let len = self.size_arg(arg(1), "a slice length weft cannot follow")?;

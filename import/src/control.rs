@@ -219,9 +219,13 @@ impl Importer<'_> {
         }
         let (vk, valk) = match over.kind {
             Kind::Chan { elem } => (elem.kind(), Kind::Untracked),
-            Kind::Map { tracked_keys: true } => (Kind::Int, Kind::Int),
+            Kind::Map {
+                tracked_keys: true,
+                value,
+            } => (Kind::Int, value.kind()),
             Kind::Map {
                 tracked_keys: false,
+                ..
             } => {
                 return Err(self.unsupported_with(
                     right,

@@ -145,7 +145,11 @@ impl Importer<'_> {
                     }
                     return Ok(Ex::value(text, elem.kind()));
                 }
-                let Kind::Map { tracked_keys } = o.kind else {
+                let Kind::Map {
+                    tracked_keys,
+                    value,
+                } = o.kind
+                else {
                     return Ok(Ex::untracked(&text));
                 };
                 if o.untracked {
@@ -157,7 +161,13 @@ impl Importer<'_> {
                     self.hoist_map_read(&read, n);
                     return Ok(Ex::untracked(&text));
                 }
-                Ok(Ex::value(format!("{}[{}]", o.text, i.text), Kind::Int))
+                let read = format!("{}[{}]", o.text, i.text);
+                if value == SliceElem::Untracked {
+                    // The map is read; the value is not followed.
+                    self.hoist_map_read(&read, n);
+                    return Ok(Ex::untracked(&text));
+                }
+                Ok(Ex::value(read, value.kind()))
             }
             // A string's part is data weft does not track, as the string
             // is; a slice's part shares the slice's elements, which a
@@ -480,11 +490,13 @@ impl Importer<'_> {
                 if a.untracked || a.kind.is_value() {
                     return Ok(Ex::untracked(&text));
                 }
-                if a.kind
-                    == (Kind::Map {
+                if matches!(
+                    a.kind,
+                    Kind::Map {
                         tracked_keys: false,
-                    })
-                {
+                        ..
+                    }
+                ) {
                     // Its entries are not followed; the map is still read.
                     self.hoist_map_read(&format!("len({})", a.text), n);
                     return Ok(Ex::untracked(&text));

@@ -261,8 +261,8 @@ impl Importer<'_> {
         let at = self.span(stmt);
         let tys = self.text(ty).to_string();
         match self.kind_of(&tys) {
-            Some(kind @ Kind::Map { .. }) => {
-                em.leaf(&format!("Map({})", q(name)), at);
+            Some(kind @ Kind::Map { value, .. }) => {
+                em.leaf(&self.map_decl(name, value), at);
                 self.declare(name, kind);
                 true
             }
@@ -493,12 +493,14 @@ impl Importer<'_> {
             ));
         }
         let ke = self.expr(k)?;
-        if ke.untracked
-            || me.kind
-                == (Kind::Map {
-                    tracked_keys: false,
-                })
-        {
+        let (tracked_keys, value) = match me.kind {
+            Kind::Map {
+                tracked_keys,
+                value,
+            } => (tracked_keys, value.kind()),
+            _ => (false, Kind::Untracked),
+        };
+        if ke.untracked || !tracked_keys {
             // A key weft does not track (a string): the map is still read
             // (`crate::maps`), and both results are untracked data.
             self.untracked_reads(k, stmt, em)?;
@@ -528,10 +530,13 @@ impl Importer<'_> {
             format!("key: {}", lit(&ke.text)),
         ];
         let mut after = Vec::new();
-        for (t, (field, kind)) in targets
-            .iter()
-            .zip([("into", Kind::Int), ("ok", Kind::Bool)])
-        {
+        for (t, (field, kind)) in targets.iter().zip([("into", value), ("ok", Kind::Bool)]) {
+            if kind == Kind::Untracked {
+                // A value weft does not follow (`map[int]string`): the
+                // lookup still reads the map and gives `ok`.
+                self.target(*t, Kind::Untracked, declare, stmt)?;
+                continue;
+            }
             if t.kind() != "identifier" {
                 // A field or an element: through a temporary.
                 let e = self.expr(*t)?;
@@ -550,8 +555,12 @@ impl Importer<'_> {
             // A new variable a closure shares is a shared variable, which
             // the lookup then stores to.
             if fresh && self.scope.get(&name).is_some_and(|b| b.shared) {
-                let zero = if kind == Kind::Bool { "false" } else { "0" };
-                em.leaf(&format!("Var({}, {zero})", q(&name)), at);
+                let decl = match (kind, self.reference_type(kind)) {
+                    (Kind::Bool, _) => format!("Var({}, false)", q(&name)),
+                    (_, Some(ty)) => format!("Var(name: {}, type: {})", q(&name), q(&ty)),
+                    (_, None) => format!("Var({}, 0)", q(&name)),
+                };
+                em.leaf(&decl, at);
             }
             fields.push(format!("{field}: {}", q(&name)));
         }

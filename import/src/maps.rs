@@ -17,7 +17,7 @@
 use tree_sitter::Node;
 
 use crate::emit::{lit, q, Emitter};
-use crate::scope::Kind;
+use crate::scope::{Kind, SliceElem};
 use crate::{Fail, Importer};
 
 /// The key of every access of a map whose key weft does not follow: a
@@ -46,7 +46,7 @@ impl Importer<'_> {
             return Ok(None);
         };
         let m = self.expr(obj)?;
-        let Kind::Map { tracked_keys } = m.kind else {
+        let Kind::Map { tracked_keys, .. } = m.kind else {
             return Ok(None);
         };
         if m.untracked || !self.expr(idx)?.untracked {
@@ -145,8 +145,9 @@ impl Importer<'_> {
 }
 
 impl Importer<'_> {
-    /// `m := map[K]int{k: v, ...}` whose keys and values are integers weft
-    /// follows (constants, locals), with no call in them: `Map("m")`, then
+    /// `m := map[K]V{k: v, ...}` whose keys are integers and values
+    /// integers or booleans weft follows (constants, locals), with no call
+    /// in them: `Map("m")` (`Map("m", "bool")`), then
     /// each entry set in the literal's order. `false` for any other value
     /// (an empty literal is made elsewhere; a literal with other entries is
     /// data weft does not track).
@@ -160,7 +161,13 @@ impl Importer<'_> {
         let Some((tys, elems)) = self.composite_parts(v) else {
             return Ok(false);
         };
-        let Some(kind @ Kind::Map { tracked_keys: true }) = self.kind_of(&tys) else {
+        let Some(
+            kind @ Kind::Map {
+                tracked_keys: true,
+                value: value @ (SliceElem::Int | SliceElem::Bool),
+            },
+        ) = self.kind_of(&tys)
+        else {
             return Ok(false);
         };
         if elems.is_empty() || has_call(v) {
@@ -176,13 +183,13 @@ impl Importer<'_> {
                 return Ok(false);
             };
             let (k, x) = (self.expr(k)?, self.expr(x)?);
-            if k.untracked || x.untracked || k.kind != Kind::Int || x.kind != Kind::Int {
+            if k.untracked || x.untracked || k.kind != Kind::Int || x.kind != value.kind() {
                 return Ok(false);
             }
             entries.push((k.text, x.text));
         }
         let at = self.span(stmt);
-        em.leaf(&format!("Map({})", q(name)), at);
+        em.leaf(&self.map_decl(name, value), at);
         self.declare(name, kind);
         for (k, x) in entries {
             em.leaf(

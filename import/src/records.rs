@@ -62,9 +62,11 @@ impl Importer<'_> {
         // A map's keys are followed unless their type (named types
         // resolved) is one whose values weft does not track.
         if let Some(rest) = t.strip_prefix("map[") {
-            let key = crate::scope::map_key(rest).and_then(|k| self.kind_of(k));
+            let (key, value) = crate::scope::map_parts(rest).unzip();
+            let value = value.unwrap_or("");
             return Some(Kind::Map {
-                tracked_keys: key != Some(Kind::Untracked),
+                tracked_keys: key.and_then(|k| self.kind_of(k)) != Some(Kind::Untracked),
+                value: crate::scope::map_value(value, self.kind_of(value)),
             });
         }
         // `[]T` and `[n]T` (the length is the caller's: `make`'s argument
@@ -310,7 +312,10 @@ impl Importer<'_> {
             Kind::Cancel => "context.CancelFunc".into(),
             Kind::Timer => "*time.Timer".into(),
             Kind::Ticker => "*time.Ticker".into(),
-            Kind::Map { .. } => "map[int]int".into(),
+            Kind::Map {
+                tracked_keys,
+                value,
+            } => self.map_type(tracked_keys, value),
             Kind::Int | Kind::AtomicInt => "int".into(),
             Kind::AtomicBool => "bool".into(),
             Kind::Bool => "bool".into(),
@@ -352,7 +357,10 @@ impl Importer<'_> {
             Kind::Mutex => "*sync.Mutex".into(),
             Kind::RwMutex => "*sync.RWMutex".into(),
             Kind::WaitGroup => "*sync.WaitGroup".into(),
-            Kind::Map { .. } => "map[int]int".into(),
+            Kind::Map {
+                tracked_keys,
+                value,
+            } => self.map_type(tracked_keys, value),
             Kind::Slice { elem, array: false } => format!("[]{}", self.elem_type(elem)),
             Kind::Once => "*sync.Once".into(),
             Kind::Cond => "*sync.Cond".into(),
@@ -432,6 +440,39 @@ impl Importer<'_> {
             // (Any type whose values weft does not track: nil at first.)
             SliceElem::Untracked => "string".into(),
         }
+    }
+
+    /// The type of a map's values as the scenario writes it (`Map`'s
+    /// `elem`): sync objects through pointers, as Go's map holds them.
+    pub fn map_elem_type(&self, v: SliceElem) -> String {
+        match v {
+            SliceElem::Mutex => "*sync.Mutex".into(),
+            SliceElem::RwMutex => "*sync.RWMutex".into(),
+            SliceElem::WaitGroup => "*sync.WaitGroup".into(),
+            // (Never a map's: `crate::scope::map_value` makes it untracked.)
+            SliceElem::Value(_) => "string".into(),
+            SliceElem::Int
+            | SliceElem::Bool
+            | SliceElem::Chan(_)
+            | SliceElem::Record(_)
+            | SliceElem::Untracked => self.elem_type(v),
+        }
+    }
+
+    /// The statement making the empty map `name` whose values are `v`:
+    /// `Map("m")` for integers, else `Map("m", "V")`.
+    pub fn map_decl(&self, name: &str, v: SliceElem) -> String {
+        match v {
+            SliceElem::Int => format!("Map({})", q(name)),
+            _ => format!("Map({}, {})", q(name), q(&self.map_elem_type(v))),
+        }
+    }
+
+    /// The type of a field or variable holding a map of kind `k` (keys as
+    /// weft follows them: integers, or strings when it does not).
+    fn map_type(&self, tracked_keys: bool, v: SliceElem) -> String {
+        let key = if tracked_keys { "int" } else { "string" };
+        format!("map[{key}]{}", self.map_elem_type(v))
     }
 
     /// `s.f` where `s` is a record.
@@ -674,9 +715,9 @@ impl Importer<'_> {
             ));
         }
         let made = match kind {
-            Some(kind @ Kind::Map { .. }) => {
+            Some(kind @ Kind::Map { value, .. }) => {
                 let t = self.temp(&format!("{field}_made"), kind);
-                self.hoist(format!("Map({})", q(&t)), v);
+                self.hoist(self.map_decl(&t, value), v);
                 t
             }
             Some(kind @ Kind::Slice { elem, array: false }) => {

@@ -31,15 +31,17 @@ pub enum Kind {
     StopFunc,
     /// `*time.Ticker`.
     Ticker,
-    /// A map. Its values are integers (weft's maps are `map[int]int`).
-    /// `tracked_keys`: its key type is one weft follows (an integer, a
-    /// bool, a pointer); else (a string, a float, an interface) the keys are
-    /// data weft does not track, and so is everything read from the map:
-    /// each access is still kept, as an access of the map (a race, a
-    /// concurrent map write, a write to a nil map), but no entry is.
+    /// A map. `tracked_keys`: its key type is one weft follows (an
+    /// integer, a bool, a pointer); else (a string, a float, an interface)
+    /// the keys are data weft does not track, and so is everything read
+    /// from the map: each access is still kept, as an access of the map (a
+    /// race, a concurrent map write, a write to a nil map), but no entry
+    /// is. `value`: what its values hold ([`map_value`]).
     Map {
         /// The key type is one weft follows.
         tracked_keys: bool,
+        /// What its values hold.
+        value: SliceElem,
     },
     /// An integer value (a local, or a shared variable when `shared`).
     Int,
@@ -334,10 +336,13 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
         });
     }
     if let Some(rest) = t.strip_prefix("map[") {
+        let (key, value) = map_parts(rest).unzip();
+        let value = value.unwrap_or("");
         return Some(Kind::Map {
             // (A key of a type this function does not know, a struct of
             // the file, is followed as before.)
-            tracked_keys: map_key(rest).and_then(kind_of_type) != Some(Kind::Untracked),
+            tracked_keys: key.and_then(kind_of_type) != Some(Kind::Untracked),
+            value: map_value(value, kind_of_type(value)),
         });
     }
     if t.starts_with("func(") {
@@ -372,9 +377,53 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
     })
 }
 
-/// The key type of a map type, from the text after its `map[`: up to the
-/// `]` that closes it (`map[[2]int]bool` has the key `[2]int`).
-pub fn map_key(rest: &str) -> Option<&str> {
+/// What the values of a map hold, from their Go type `ty` (as written) and
+/// its kind: integers, booleans, channels, and pointers to records or to
+/// sync objects are followed; anything else (strings, errors, structs by
+/// value, `sync.Mutex` by value, slices, other maps) is data weft does not
+/// track: each entry is kept (its key, `len`, ranging), its value is not.
+pub fn map_value(ty: &str, kind: Option<Kind>) -> SliceElem {
+    let pointer = ty.trim_start().starts_with('*');
+    match kind {
+        Some(Kind::Int) => SliceElem::Int,
+        Some(Kind::Bool) => SliceElem::Bool,
+        Some(Kind::Chan { elem }) => SliceElem::Chan(elem),
+        Some(Kind::Record { ty, value: false }) => SliceElem::Record(ty),
+        Some(Kind::Mutex) if pointer => SliceElem::Mutex,
+        Some(Kind::RwMutex) if pointer => SliceElem::RwMutex,
+        Some(Kind::WaitGroup) if pointer => SliceElem::WaitGroup,
+        Some(
+            Kind::Mutex
+            | Kind::RwMutex
+            | Kind::WaitGroup
+            | Kind::Record { value: true, .. }
+            | Kind::Once
+            | Kind::Cond
+            | Kind::Ctx
+            | Kind::Cancel
+            | Kind::Timer
+            | Kind::StopFunc
+            | Kind::Ticker
+            | Kind::Map { .. }
+            | Kind::Ptr
+            | Kind::AtomicInt
+            | Kind::AtomicBool
+            | Kind::Recovered
+            | Kind::Testing
+            | Kind::Slice { .. }
+            | Kind::Func { .. }
+            | Kind::Group
+            | Kind::Error
+            | Kind::Untracked,
+        )
+        | None => SliceElem::Untracked,
+    }
+}
+
+/// The key and value types of a map type, from the text after its `map[`:
+/// the key up to the `]` that closes it (`map[[2]int]bool` has the key
+/// `[2]int`), the value after it.
+pub fn map_parts(rest: &str) -> Option<(&str, &str)> {
     let mut depth = 1usize;
     for (i, c) in rest.char_indices() {
         match c {
@@ -382,7 +431,7 @@ pub fn map_key(rest: &str) -> Option<&str> {
             ']' => {
                 depth -= 1;
                 if depth == 0 {
-                    return Some(rest[..i].trim());
+                    return Some((rest[..i].trim(), rest[i + 1..].trim()));
                 }
             }
             _ => {}

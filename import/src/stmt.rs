@@ -820,6 +820,16 @@ impl Importer<'_> {
             return Ok(None);
         }
         if t.kind() != "identifier" {
+            if kind == Kind::Untracked && self.is_map_entry(t) {
+                // Dropped, the write would leave the map without the
+                // entry, or without the access (a race, a nil map).
+                return Err(self.unsupported_with(
+                    stmt,
+                    &format!("storing data weft does not track in the map entry `{name}`"),
+                    "weft keeps every write of a map; store it in a local first, then assign \
+                     the local to the entry",
+                ));
+            }
             if kind == Kind::Untracked {
                 // A field or an element weft follows keeps what it held
                 // if the write were dropped: refused, as for a name below.

@@ -52,8 +52,11 @@ impl Importer<'_> {
     }
 
     /// The cell `t` (an index expression) names when it is an element of a
-    /// slice whose elements weft does not track, and neither the slice nor
-    /// the index hoists a read of its own.
+    /// slice whose elements weft does not track, or the entry of a map
+    /// whose keys it follows and values it does not (`names[1]` of a
+    /// `map[int]string`: the entry is kept, so `len` and ranging stay
+    /// right), and neither the container nor the index hoists a read of its
+    /// own.
     fn untracked_element(&mut self, t: Node) -> Result<Option<String>, Fail> {
         let (Some(obj), Some(idx)) = (
             t.child_by_field_name("operand"),
@@ -70,6 +73,10 @@ impl Importer<'_> {
                     Kind::Slice {
                         elem: SliceElem::Untracked,
                         ..
+                    }
+                    | Kind::Map {
+                        tracked_keys: true,
+                        value: SliceElem::Untracked,
                     },
                     false,
                     false,
@@ -80,6 +87,14 @@ impl Importer<'_> {
         let hoists = self.hoisted.borrow().len() > mark;
         self.hoisted.borrow_mut().truncate(mark);
         Ok(found?.filter(|_| !hoists))
+    }
+
+    /// Whether `t` is `m[k]` of a map.
+    pub(crate) fn is_map_entry(&self, t: Node) -> bool {
+        t.kind() == "index_expression"
+            && t.child_by_field_name("operand")
+                .and_then(|o| self.static_kind(o))
+                .is_some_and(|k| matches!(k, Kind::Map { .. }))
     }
 
     /// `s.name = v`, `s.name op= v`, `s.f++` (statement `stmt`; `reads`:
@@ -102,10 +117,10 @@ impl Importer<'_> {
             "`{}` writes data weft does not track: kept as a write of the {} (races), not its \
              value",
             self.text(stmt),
-            if target.kind() == "index_expression" {
-                "element"
-            } else {
-                "field"
+            match target.kind() {
+                "index_expression" if self.is_map_entry(target) => "entry",
+                "index_expression" => "element",
+                _ => "field",
             }
         );
         self.kept_write(&cell, "\"nil\"", value, reads, stmt, em, what)?;

@@ -497,6 +497,88 @@ fn a_comma_ok_lookup_is_load_with_its_flag() {
 }
 
 #[test]
+fn a_maps_values_keep_their_type() {
+    // Pointers, channels and booleans are followed: the map is made with
+    // its values' type (their zero value is an absent key's), its fields
+    // are typed, entries are assigned and ranged with their kind.
+    let i = one(concat!(
+        "package main\n",
+        "import \"sync\"\n",
+        "type W struct {\n\tch chan int\n}\n",
+        "type H struct {\n\tmu sync.Mutex\n\tws map[int]*W\n\tsubs map[int]chan int\n}\n",
+        "func main() {\n",
+        "\th := &H{ws: make(map[int]*W), subs: map[int]chan int{}}\n",
+        "\tseen := map[int]bool{1: true}\n",
+        "\tw := &W{ch: make(chan int)}\n",
+        "\th.ws[1] = w\n",
+        "\th.subs[2] = w.ch\n",
+        "\tfor _, x := range h.ws {\n\t\tclose(x.ch)\n\t}\n",
+        "\tif !seen[2] && h.ws[3] == nil {\n\t\th.subs[3] <- 1\n\t}\n",
+        "\tv, ok := h.ws[1]\n",
+        "\t_, _ = v, ok\n",
+        "}\n",
+    ));
+    for want in [
+        "\"H\": {\"mu\": \"sync.Mutex\", \"ws\": \"map[int]*W\", \"subs\": \"map[int]chan int\"}",
+        "Map(\"make_1\", \"*W\"),  // go: t.go:12",
+        "Map(\"subs_made2\", \"chan int\"),  // go: t.go:12",
+        "Map(\"seen\", \"bool\"),  // go: t.go:13",
+        "Set(\"seen[1]\", true),  // go: t.go:13",
+        "Set(\"h.ws[1]\", \"w\"),  // go: t.go:15",
+        "Set(\"h.subs[2]\", \"w.ch\"),  // go: t.go:16",
+        "Range(chan: \"h.ws\", value: \"x\", body: [  // go: t.go:17",
+        "Close(\"x.ch\"),  // go: t.go:18",
+        "If(\"!seen[2] && h.ws[3] == nil\", [  // go: t.go:20",
+        "Send(\"h.subs[3]\", 1),  // go: t.go:21",
+        "Load(map: \"h.ws\", key: 1, into: \"v\", ok: \"ok\"),  // go: t.go:23",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // Values weft does not follow (`map[int]string`, a struct by value)
+    // keep each entry: a write is a write of the entry holding nil, a read
+    // reads it, a lookup gives `ok`; the values are listed as untracked.
+    let i = one(concat!(
+        "package main\n",
+        "type P struct{ n int }\n",
+        "func main() {\n",
+        "\tnames := map[int]string{}\n",
+        "\tps := make(map[int]P)\n",
+        "\tnames[1] = \"a\"\n",
+        "\tnames[2] += \"b\"\n",
+        "\tps[1] = P{n: 1}\n",
+        "\t_, ok := names[1]\n",
+        "\tif len(names) != 2 || !ok || names[2] == \"\" {\n\t\tpanic(\"lost\")\n\t}\n",
+        "}\n",
+    ));
+    for want in [
+        "Map(\"names\", \"string\"),  // go: t.go:4",
+        "Map(\"ps\", \"string\"),  // go: t.go:5",
+        "Set(\"names[1]\", \"nil\"),  // go: t.go:6",
+        "Set(\"names[2]\", \"nil\"),  // go: t.go:7",
+        "Load(map: \"names\", key: 1, ok: \"ok\"),  // go: t.go:9",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    assert!(
+        i.abstractions
+            .iter()
+            .any(|a| a.what.contains("kept as a write of the entry")),
+        "{:?}",
+        i.abstractions
+    );
+    // A result stored straight into such an entry is refused, not dropped.
+    let e = errors(
+        "package main\nfunc main() {\n\tch := make(chan string, 1)\n\tch <- \"a\"\n\tm := map[int]string{}\n\tm[1] = <-ch\n}\n",
+        &Options::default(),
+    );
+    assert!(
+        e.iter().any(|(l, c, m)| (*l, *c) == (6, 2)
+            && m == "cannot import storing data weft does not track in the map entry `m[1]`"),
+        "{e:?}"
+    );
+}
+
+#[test]
 fn an_object_variable_assigned_again_goes_through_a_fresh_name_unless_aliased() {
     let i = one(
         "package main\nfunc main() {\n\tch := make(chan int, 1)\n\tif true {\n\t\tch = make(chan int, 2)\n\t}\n\tch <- 1\n}\n",
