@@ -24,7 +24,11 @@
 //! a timer's `Stop` or a `sync.Cond` signal (none of which synchronises),
 //! or through a receive (which does), a step whose panic a deferred
 //! `recover` turns into the error its named result returns (sent to a
-//! goroutine that panics on it or prints it). Most are written correctly and
+//! goroutine that panics on it or prints it), a registry of pointers in a
+//! map (`map[int]*T`: one goroutine registers, another takes the entry out
+//! and closes its channel, trusting it is there or checking with
+//! comma-ok) or a `map[int]bool` flag read by another goroutine. Most are
+//! written correctly and
 //! some with the classic mistake, so the programs race, panic, deadlock
 //! and leak, or are clean. A goroutine's fragments from different
 //! protocols are interleaved at random. Everything but a few types and
@@ -239,7 +243,7 @@ fn protocol(
         parts.fragments.push((g, stmts.to_vec()));
     };
     let seed = parts.seed;
-    match rng.below(23) {
+    match rng.below(24) {
         // A counter every goroutine increments, under a mutex or not.
         0 => {
             let mu = format!("mu{i}");
@@ -885,6 +889,77 @@ fn protocol(
                     &[format!(
                         "if err := <-{e}; err != nil {{\n\tpanic(\"{f} failed\")\n}}"
                     )],
+                );
+            }
+        }
+        // A registry in a map of pointers: one goroutine registers an
+        // entry, another takes it out and closes its channel, checking
+        // with comma-ok or trusting it is there (nil, the zero value, when
+        // it runs first: a nil dereference); or a `map[int]bool` flag one
+        // goroutine sets and another requires. Under the map's mutex, or
+        // now and then without it.
+        22 => {
+            let (m, mu) = (format!("reg{i}"), format!("rmu{i}"));
+            parts.decls.push(format!("var {mu} sync.Mutex"));
+            let (p, q) = two(rng, goroutines);
+            let locked = |stmts: Vec<String>, lock: bool| -> Vec<String> {
+                if !lock {
+                    return stmts;
+                }
+                let mut v = vec![format!("{mu}.Lock()")];
+                v.extend(stmts);
+                v.push(format!("{mu}.Unlock()"));
+                v
+            };
+            let (lock_p, lock_q) = (!rng.chance(15), !rng.chance(15));
+            if rng.chance(70) {
+                let t = format!("w{i}s{seed}");
+                parts
+                    .globals
+                    .push_str(&format!("type {t} struct {{\n\tch chan int\n}}\n\n"));
+                parts.decls.push(format!("{m} := make(map[int]*{t})"));
+                let w = format!("nw{i}");
+                frag(
+                    parts,
+                    p,
+                    &locked(
+                        vec![
+                            format!("{w} := &{t}{{ch: make(chan int, 1)}}"),
+                            format!("{m}[1] = {w}"),
+                        ],
+                        lock_p,
+                    ),
+                );
+                let got = format!("got{i}");
+                if rng.chance(60) {
+                    frag(
+                        parts,
+                        q,
+                        &locked(
+                            vec![format!(
+                                "if {got}, ok := {m}[1]; ok {{\n\tclose({got}.ch)\n\tdelete({m}, 1)\n}}"
+                            )],
+                            lock_q,
+                        ),
+                    );
+                } else {
+                    let mut v = locked(
+                        vec![format!("{got} := {m}[1]"), format!("delete({m}, 1)")],
+                        lock_q,
+                    );
+                    v.push(format!("close({got}.ch)"));
+                    frag(parts, q, &v);
+                }
+            } else {
+                parts.decls.push(format!("{m} := map[int]bool{{}}"));
+                frag(parts, p, &locked(vec![format!("{m}[1] = true")], lock_p));
+                frag(
+                    parts,
+                    q,
+                    &locked(
+                        vec![format!("if !{m}[1] {{\n\tpanic(\"{m} not set\")\n}}")],
+                        lock_q,
+                    ),
                 );
             }
         }
