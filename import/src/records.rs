@@ -470,7 +470,7 @@ impl Importer<'_> {
 
     /// The type of a field or variable holding a map of kind `k` (keys as
     /// weft follows them: integers, or strings when it does not).
-    fn map_type(&self, tracked_keys: bool, v: SliceElem) -> String {
+    pub fn map_type(&self, tracked_keys: bool, v: SliceElem) -> String {
         let key = if tracked_keys { "int" } else { "string" };
         format!("map[{key}]{}", self.map_elem_type(v))
     }

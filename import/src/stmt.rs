@@ -1484,12 +1484,19 @@ impl Importer<'_> {
                         format!("Let(name: {}, value: \"nil\", type: {t})", q(&nm))
                     }
                 }
-                Kind::Map { .. } => {
-                    return Err(self.unsupported_with(
-                        spec,
-                        "a nil map",
-                        "make it: `m := make(map[K]V)`",
-                    ))
+                // `var m map[K]V`: nil until assigned (reads give the
+                // zero value, a write panics, as in Go).
+                Kind::Map {
+                    tracked_keys,
+                    value,
+                } => {
+                    let shared = global || self.shared.contains(&nm);
+                    let t = q(&self.map_type(tracked_keys, value));
+                    if shared {
+                        format!("Var(name: {}, type: {t})", q(&nm))
+                    } else {
+                        format!("Let(name: {}, value: \"nil\", type: {t})", q(&nm))
+                    }
                 }
                 // `var ctx context.Context`: nil until assigned.
                 Kind::Ctx | Kind::Cancel => {

@@ -566,6 +566,25 @@ fn a_maps_values_keep_their_type() {
         "{:?}",
         i.abstractions
     );
+    // A map declared and not made is nil: reads give the zero value, a
+    // write panics (the language's nil map), and a later `make` sets it.
+    let i = one(concat!(
+        "package main\n",
+        "var registry map[int]*int\n",
+        "func main() {\n",
+        "\tvar counts map[int]int\n",
+        "\tif counts[3] == 0 {\n\t\tcounts[1] = 2\n\t}\n",
+        "\tcounts = make(map[int]int)\n",
+        "\t_ = registry\n",
+        "}\n",
+    ));
+    for want in [
+        "Var(name: \"registry\", type: \"map[int]string\"),  // go: t.go:2",
+        "Let(name: \"counts\", value: \"nil\", type: \"map[int]int\"),  // go: t.go:4",
+        "Set(\"counts[1]\", 2),  // go: t.go:6",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
     // A result stored straight into such an entry is refused, not dropped.
     let e = errors(
         "package main\nfunc main() {\n\tch := make(chan string, 1)\n\tch <- \"a\"\n\tm := map[int]string{}\n\tm[1] = <-ch\n}\n",
