@@ -641,6 +641,27 @@ fn named_results_are_the_functions_result_variables() {
         funcs,
     );
     assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    // probe `named-literal-results`: true true 6. A function literal's
+    // named result is its result variable too.
+    let lit = r#"Func(name: "f", params: ["i"], results: {"err": "error"}, body: [
+            Defer([Recover("r"), If("r", [Set("err", "errors.New(`recovered`)")])]),
+            If("i == 2", [Panic("boom")]),
+            Return,
+        ]),
+        Func(name: "g", results: {"n": "int"}, body: [Defer([Set("n", "n + 1")]), Return(5)]),
+        Call("f", [1], "e1"), Call("f", [2], "e2"), Call("g", [], "n"),"#;
+    let o = check(
+        &format!(r#"{lit} Assert("e1 == nil && e2 != nil && n == 6", "literals"),"#),
+        "",
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    let o = check(&format!(r#"{lit} If("e2 != nil", [Panic("failed")]),"#), "");
+    assert_eq!(messages(&o), vec!["panic: failed".to_string()]);
+    let e = rejected(r#"Func(name: "f", results: {"a": "int", "b": "int"}, body: [Return]),"#);
+    assert!(
+        e.contains("a function literal has at most one named result in weft"),
+        "{e}"
+    );
     // The recovered error reaches the caller's test.
     let o = check(
         r#"Call("work", [2], ["n", "err"]), If("err != nil", [Panic("failed")]),"#,

@@ -458,6 +458,11 @@ pub enum StmtKind {
         params: Vec<Name>,
         /// The body.
         body: Block,
+        /// Its named result (`func() (err error)`), at most one, and where
+        /// it is written.
+        results: Vec<(Name, TypeSrc)>,
+        /// Where `results` is written.
+        results_span: Option<Span>,
     },
     /// `m := map[K]V{}`
     Map {

@@ -144,12 +144,18 @@ pub(crate) static STMTS: &[StmtSpec] = &[
             req("name", Ty::Name),
             opt("params", Ty::Names),
             req("body", Ty::Block),
+            opt("results", Ty::Map),
         ],
         &[&[0, 2]],
-        |d, a, _| StmtKind::Func {
-            name: d.req_name(a, "name"),
-            params: d.names_of(a, "params"),
-            body: d.block_of(a, "body"),
+        |d, a, _| {
+            let results = a.get("results");
+            StmtKind::Func {
+                name: d.req_name(a, "name"),
+                params: d.names_of(a, "params"),
+                body: d.block_of(a, "body"),
+                results: results.and_then(|n| d.named_results(n)).unwrap_or_default(),
+                results_span: results.map(|n| n.span),
+            }
         },
     ),
     row(

@@ -20,6 +20,9 @@ pub(crate) struct Signature<'a> {
     pub results_span: Option<Span>,
 }
 
+/// The results of a body that has none named (`Go`, `Do`).
+const NO_RESULTS: (&[(Name, TypeSrc)], Span) = (&[], Span { start: 0, end: 0 });
+
 impl Walker<'_> {
     /// Checks a function body and stores the resolved function.
     pub(crate) fn function(
@@ -187,6 +190,7 @@ impl Walker<'_> {
         &mut self,
         kind: FnKind,
         params: &[Name],
+        results: (&[(Name, TypeSrc)], Span),
         body: &[Stmt],
         span: Span,
     ) -> Option<(FuncId, Vec<RExpr>)> {
@@ -223,7 +227,20 @@ impl Walker<'_> {
                 c.params.push(slot);
             }
         }
-        let body = self.stmts(body);
+        if let [_, second, ..] = results.0 {
+            // A call through a function value takes one result.
+            self.error(
+                Diagnostic::new(
+                    "a function literal has at most one named result in weft",
+                    second.0.span,
+                )
+                .with_label("a second result")
+                .with_help("return the others through variables the literal captures, or make it a function of `funcs`"),
+            );
+        }
+        let mut body_stmts = self.named_results(id, results.0, results.1);
+        body_stmts.extend(self.stmts(body));
+        let body = body_stmts;
         let frame = if kind == FnKind::DoBody {
             FnFrame::Once
         } else {
@@ -266,7 +283,7 @@ impl Walker<'_> {
         span: Span,
     ) -> Option<HKind> {
         let Some(func) = func else {
-            let (func, args) = self.anonymous(FnKind::GoBody, &[], body, span)?;
+            let (func, args) = self.anonymous(FnKind::GoBody, &[], NO_RESULTS, body, span)?;
             return Some(HKind::Go { func, args });
         };
         if let Some(callee) = self.func_value(func) {
@@ -301,7 +318,7 @@ impl Walker<'_> {
                 (Callee::Named(self.func_id(f)?), args)
             }
             (None, _) => {
-                let (id, args) = self.anonymous(FnKind::GoBody, &[], body, span)?;
+                let (id, args) = self.anonymous(FnKind::GoBody, &[], NO_RESULTS, body, span)?;
                 (Callee::Named(id), args)
             }
         };
@@ -381,7 +398,7 @@ impl Walker<'_> {
     /// `Do(once, body)`.
     pub(crate) fn do_stmt(&mut self, once: RExpr, body: &[Stmt], span: Span) -> Option<HKind> {
         let caller = self.stack.last().map(|c| c.id);
-        let (func, args) = self.anonymous(FnKind::DoBody, &[], body, span)?;
+        let (func, args) = self.anonymous(FnKind::DoBody, &[], NO_RESULTS, body, span)?;
         if let Some(caller) = caller {
             self.edges.push((caller, func, span));
         }
@@ -393,10 +410,11 @@ impl Walker<'_> {
         &mut self,
         name: &Name,
         params: &[Name],
+        results: (&[(Name, TypeSrc)], Span),
         body: &[Stmt],
         span: Span,
     ) -> Option<HKind> {
-        let (func, captured) = self.anonymous(FnKind::FuncLit, params, body, span)?;
+        let (func, captured) = self.anonymous(FnKind::FuncLit, params, results, body, span)?;
         self.func_values.insert(func);
         let dst = self.declare(name, Kind::Obj(ObjectKind::Func));
         Some(HKind::New {

@@ -529,8 +529,15 @@ impl Walker<'_> {
                 into,
                 more,
             } => return self.call_stmt(func, args, into.as_ref(), more, span),
-            StmtKind::Func { name, params, body } => {
-                return self.func_lit(name, params, body, span)
+            StmtKind::Func {
+                name,
+                params,
+                body,
+                results,
+                results_span,
+            } => {
+                let results = (results.as_slice(), results_span.unwrap_or(span));
+                return self.func_lit(name, params, results, body, span);
             }
             StmtKind::Defer {
                 body,

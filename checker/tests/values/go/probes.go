@@ -180,6 +180,24 @@ func main() {
 		n2, err2 := work(2)
 		return fmt.Sprint(n1, err1 == nil, n2, err2 != nil)
 	})
+	try("named-literal-results", func() string {
+		f := func(i int) (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("recovered: %v", r)
+				}
+			}()
+			if i == 2 {
+				panic("boom")
+			}
+			return
+		}
+		g := func() (n int) {
+			defer func() { n++ }()
+			return 5
+		}
+		return fmt.Sprint(f(1) == nil, f(2) != nil, g())
+	})
 	try("named-results-defer-sets", func() string {
 		a, b := two()
 		return fmt.Sprint(a, b)
