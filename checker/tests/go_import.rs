@@ -688,6 +688,21 @@ fn a_deferred_recover_sets_the_error_the_caller_takes() {
     assert!(text.contains("36:3 r := <-results"), "{text}");
 }
 
+/// A function literal's named result is its result variable: an errgroup
+/// body's deferred `recover` sets the error `Wait` returns, and a function
+/// value's deferred call changes the count it returns. Go panics on every
+/// run; losing either assignment verifies the program.
+#[test]
+fn a_function_literals_named_result_is_what_it_returns() {
+    let text = one_bug(
+        "checker/tests/go_import/errgroup-recover.go",
+        "panic",
+        false,
+    );
+    assert!(text.contains("31:5 panic(\"bad input\")"), "{text}");
+    assert!(text.contains("37:3 panic(\"a worker"), "{text}");
+}
+
 #[test]
 fn an_untracked_error_may_be_one_the_file_makes() {
     // Go panics on every run; the choice for `errs[0]` was nil or an

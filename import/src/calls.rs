@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use crate::emit::{lit, q, Emitter};
 use crate::expr::{Ex, DATA_PACKAGES};
-use crate::scope::{Kind, SliceElem};
+use crate::scope::{Elem, Kind, SliceElem};
 use crate::{Fail, Importer};
 
 /// The largest `rand.Intn(n)` bound turned into a choice of every value;
@@ -820,10 +820,12 @@ impl Importer<'_> {
     }
 
     /// `g.Go(f)`: `GroupGo(group, func, args)` when `f` is a literal
-    /// `func() error { return work(args) }` of a function of the file,
-    /// else `GroupGo(group, body)` with the literal's body; either way the
-    /// error the function returns is followed (the group keeps the first
-    /// non-nil one and cancels its context).
+    /// `func() error { return work(args) }` of a function of the file; a
+    /// literal with a named result (`func() (err error)`, which a deferred
+    /// `recover` may set) a function value `Func(..., results: ...)` the
+    /// group runs; else `GroupGo(group, body)` with the literal's body.
+    /// Either way the error the function returns is followed (the group
+    /// keeps the first non-nil one and cancels its context).
     fn group_go(&mut self, g: &str, f: Node, stmt: Node, em: &mut Emitter) -> Result<(), Fail> {
         let at = self.span(stmt);
         if f.kind() != "func_literal" {
@@ -833,7 +835,12 @@ impl Importer<'_> {
                 "write `g.Go(func() error { return work(...) })`",
             ));
         }
-        self.refuse_named_results(f)?;
+        if has_named_results(f) {
+            let name = self.temp("body", Kind::Func { ret: Elem::Error });
+            self.func_value(&name, f, stmt, em)?;
+            em.leaf(&format!("GroupGo(group: {g}, func: {})", q(&name)), at);
+            return Ok(());
+        }
         let body = f.child_by_field_name("body");
         // `func() error { return work(a, b) }`
         let single = body.and_then(|b| {
@@ -1442,4 +1449,20 @@ impl Importer<'_> {
             _ => None,
         })
     }
+}
+
+/// Whether the function literal `lit` names its results (`func() (err
+/// error)`).
+fn has_named_results(lit: Node) -> bool {
+    let Some(r) = lit
+        .child_by_field_name("result")
+        .filter(|r| r.kind() == "parameter_list")
+    else {
+        return false;
+    };
+    let mut c = r.walk();
+    let named = r
+        .named_children(&mut c)
+        .any(|p| p.child_by_field_name("name").is_some());
+    named
 }

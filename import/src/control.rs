@@ -996,31 +996,6 @@ impl Importer<'_> {
         Ok(())
     }
 
-    /// Refuses a function literal with named results whose results are
-    /// used: the language's function values and errgroup bodies have none
-    /// (a bare `return` would return nothing, and an assignment to a
-    /// result, a deferred `recover`'s included, would be lost).
-    pub(crate) fn refuse_named_results(&self, lit: Node) -> Result<(), Fail> {
-        let Some(r) = lit
-            .child_by_field_name("result")
-            .filter(|r| r.kind() == "parameter_list")
-        else {
-            return Ok(());
-        };
-        let mut c = r.walk();
-        let named = r
-            .named_children(&mut c)
-            .any(|p| p.child_by_field_name("name").is_some());
-        if named {
-            return Err(self.unsupported_with(
-                r,
-                "a function literal with named results",
-                "leave the literal's results unnamed, or make it a function of the file",
-            ));
-        }
-        Ok(())
-    }
-
     /// Whether evaluating `n` reads no shared memory and nothing assigned
     /// later: literals, constants, and locals that are neither shared
     /// variables nor assigned anywhere, under arithmetic and comparison.
@@ -1077,7 +1052,6 @@ impl Importer<'_> {
                 "weft's function values take integers, booleans and objects",
             ));
         }
-        self.refuse_named_results(lit)?;
         // Declared first: the literal may call itself through its name.
         let ret = crate::scope::Elem::of(sig.value_result());
         self.declare(name, Kind::Func { ret });
@@ -1088,6 +1062,8 @@ impl Importer<'_> {
             self.current_func,
             std::mem::take(&mut self.returns),
             std::mem::take(&mut self.named_results),
+            self.results_header.take(),
+            self.shared.clone(),
         );
         self.in_main = false;
         // A literal returns one value: its error when that is its result.
@@ -1119,16 +1095,12 @@ impl Importer<'_> {
                 None => q(p),
             })
             .collect();
-        em.open(
-            &format!(
-                "Func(name: {}, params: [{}], body: [",
-                q(name),
-                ps.join(", ")
-            ),
-            at,
-        );
+        // The body is written first: its named results (declared by the
+        // body's translation) go into the opening line.
+        em.flush();
+        let mut inner = em.nested();
         for (p, t) in lets {
-            em.leaf(
+            inner.leaf(
                 &format!(
                     "Let(name: {}, value: {}, type: {})",
                     q(&p),
@@ -1141,10 +1113,13 @@ impl Importer<'_> {
         for (p, k) in &sig.params {
             self.declare(p, *k);
         }
-        if let Some(b) = lit.child_by_field_name("body") {
-            self.block(b, em);
-        }
-        em.close("])");
+        let translated = match lit.child_by_field_name("body") {
+            Some(b) => self.named_results(lit, b, &mut inner).map(|()| {
+                self.block(b, &mut inner);
+            }),
+            None => Ok(()),
+        };
+        let results = self.results_header.take().unwrap_or_default();
         self.scope.pop();
         (
             self.in_main,
@@ -1153,7 +1128,29 @@ impl Importer<'_> {
             self.current_func,
             self.returns,
             self.named_results,
+            self.results_header,
+            self.shared,
         ) = saved;
+        translated?;
+        let results = if results.is_empty() {
+            String::new()
+        } else {
+            let named: Vec<String> = results
+                .iter()
+                .map(|(n, t)| format!("{}: {}", q(n), q(t)))
+                .collect();
+            format!(", results: {{{}}}", named.join(", "))
+        };
+        em.open(
+            &format!(
+                "Func(name: {}, params: [{}]{results}, body: [",
+                q(name),
+                ps.join(", ")
+            ),
+            at,
+        );
+        em.append(inner);
+        em.close("])");
         Ok(())
     }
 

@@ -96,6 +96,11 @@ impl Emitter {
         }
     }
 
+    /// A fresh emitter for the statements of a block this one opens next.
+    pub fn nested(&self) -> Self {
+        self.child(self.indent + 1)
+    }
+
     fn line_of(&self, go: Span) -> usize {
         self.lines.partition_point(|&s| s <= go.start as usize)
     }

@@ -83,7 +83,12 @@ impl Importer<'_> {
     /// taken), it is a `Var` holding its zero value instead, returned by
     /// value; a deferred call could then change it after weft's `Return`
     /// read it, so such a function with deferred calls is refused.
-    fn named_results(&mut self, f: Node, body: Node, em: &mut Emitter) -> Result<(), Fail> {
+    pub(crate) fn named_results(
+        &mut self,
+        f: Node,
+        body: Node,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
         let Some(r) = f.child_by_field_name("result") else {
             return Ok(());
         };

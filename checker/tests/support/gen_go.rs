@@ -23,8 +23,9 @@
 //! through `len` of a channel, a `select`'s `default`, a failed `TryLock`,
 //! a timer's `Stop` or a `sync.Cond` signal (none of which synchronises),
 //! or through a receive (which does), a step whose panic a deferred
-//! `recover` turns into the error its named result returns (sent to a
-//! goroutine that panics on it or prints it), a registry of pointers in a
+//! `recover` turns into the error its named result returns (in a function
+//! of the file or a function literal; sent to a goroutine that panics on
+//! it or prints it), a registry of pointers in a
 //! map (`map[int]*T`: one goroutine registers, another takes the entry out
 //! and closes its channel, trusting it is there or checking with
 //! comma-ok) or a `map[int]bool` flag read by another goroutine. Most are
@@ -865,19 +866,32 @@ fn protocol(
             let e = format!("e{i}");
             let err = format!("err{i}");
             parts.imports.insert("errors");
-            parts.globals.push_str(&format!(
-                "func {f}(v int) (n int, err error) {{\n\tdefer func() {{\n\t\tif r := recover(); r != nil {{\n\t\t\terr = errors.New(\"step failed\")\n\t\t}}\n\t}}()\n\tif v == 2 {{\n\t\tpanic(\"bad input\")\n\t}}\n\tn = v * 10\n\treturn\n}}\n\n"
-            ));
+            // The step is a function of the file, or a function literal
+            // (a function value with one named result) main declares.
+            let literal = rng.chance(40);
+            if literal {
+                parts.decls.push(format!(
+                    "{f} := func(v int) (err error) {{\n\tdefer func() {{\n\t\tif r := recover(); r != nil {{\n\t\t\terr = errors.New(\"step failed\")\n\t\t}}\n\t}}()\n\tif v == 2 {{\n\t\tpanic(\"bad input\")\n\t}}\n\treturn\n}}"
+                ));
+            } else {
+                parts.globals.push_str(&format!(
+                    "func {f}(v int) (n int, err error) {{\n\tdefer func() {{\n\t\tif r := recover(); r != nil {{\n\t\t\terr = errors.New(\"step failed\")\n\t\t}}\n\t}}()\n\tif v == 2 {{\n\t\tpanic(\"bad input\")\n\t}}\n\tn = v * 10\n\treturn\n}}\n\n"
+                ));
+            }
+            let call = if literal {
+                format!("{err} := {f}")
+            } else {
+                format!("_, {err} := {f}")
+            };
             let cap = rng.below(2);
             parts.decls.push(format!("{e} := make(chan error, {cap})"));
             let (p, q) = two(rng, goroutines);
             let v = 1 + rng.below(2);
             if !rng.chance(15) {
-                frag(
-                    parts,
-                    p,
-                    &[format!("_, {err} := {f}({v})"), format!("{e} <- {err}")],
-                );
+                frag(parts, p, &[format!("{call}({v})"), format!("{e} <- {err}")]);
+            } else if literal {
+                // (Go refuses a local never used.)
+                parts.decls.push(format!("_ = {f}"));
             }
             if rng.chance(30) {
                 parts.imports.insert("fmt");
