@@ -489,12 +489,9 @@ impl Importer<'_> {
                 .map(|f| self.sig(*f))
                 .transpose()?;
             let mut into = None;
-            if let Some(sig) = sig
-                .as_ref()
-                .filter(|s| s.tracked.iter().any(|(_, k)| *k == Kind::Error))
-            {
-                // Results with an error: each followed one into its target
-                // (`into: ["v", "err"]`).
+            if let Some(sig) = sig.as_ref().filter(|s| s.several()) {
+                // Several results, or one with an error: each followed one
+                // into its target (`into: ["v", "err"]`).
                 let mut intos = Vec::new();
                 // Fields and elements are written after the call, from
                 // locals (`into` takes names).

@@ -128,8 +128,8 @@ pub fn go_mod_version(gomod: &str) -> Option<String> {
 pub struct Sig {
     /// Parameters: Go name and kind (`Untracked` ones are left out of the scenario).
     pub params: Vec<(String, Kind)>,
-    /// The kind of the one tracked result that is not an error, if any
-    /// (what a function value's call gives).
+    /// The kind of the one tracked result that is not an error, if it has
+    /// one only (what a function value's call gives).
     pub result: Option<Kind>,
     /// How many results the Go function has.
     pub results: usize,
@@ -140,6 +140,13 @@ pub struct Sig {
 }
 
 impl Sig {
+    /// Whether a call takes several results, or an error (`into: ["v",
+    /// "err"]`) and its `Return`s give them all: every tracked result in
+    /// its position.
+    pub fn several(&self) -> bool {
+        self.tracked.len() > 1 || self.tracked.iter().any(|(_, k)| *k == Kind::Error)
+    }
+
     /// What a call through a function value gives: its one result, an
     /// error included, when it has exactly one weft follows.
     pub fn value_result(&self) -> Option<Kind> {
@@ -417,17 +424,12 @@ impl<'a> Importer<'a> {
             .map(|(_, k)| *k)
             .filter(|k| *k != Kind::Error)
             .collect();
-        if values.len() > 1 {
-            return Err(self.unsupported_with(
-                f.child_by_field_name("result").unwrap_or(f),
-                "a function with more than one int, bool or object result",
-                "weft follows one such result beside an error; return the others through a \
-                 shared variable",
-            ));
-        }
         Ok(Sig {
             params,
-            result: values.first().copied(),
+            result: match values.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            },
             results: results.len(),
             tracked,
         })

@@ -42,7 +42,7 @@ impl Importer<'_> {
         self.result_pos = self.result_pos(f);
         // Results with an error: every followed one is returned
         // (`Return(["v", "err"])`).
-        self.returns = if sig.tracked.iter().any(|(_, k)| *k == Kind::Error) && !entry {
+        self.returns = if sig.several() && !entry {
             sig.tracked.clone()
         } else {
             Vec::new()

@@ -497,6 +497,35 @@ fn a_comma_ok_lookup_is_load_with_its_flag() {
 }
 
 #[test]
+fn a_function_returns_every_result_weft_follows() {
+    // Several followed results (an id and a record, an int and a bool)
+    // are all returned and taken, as an error beside a value is: it was
+    // refused ("more than one int, bool or object result").
+    let i = one(concat!(
+        "package main\n",
+        "type W struct{ n int }\n",
+        "func watch(n int) (int, *W) {\n\treturn n + 1, &W{n: n}\n}\n",
+        "func pair(a int) (x int, ok bool) {\n\tdefer func() { x++ }()\n\tif a > 1 {\n\t\treturn a, true\n\t}\n\treturn\n}\n",
+        "func relay(a int) (int, bool) {\n\treturn pair(a)\n}\n",
+        "func main() {\n",
+        "\tid, w := watch(1)\n",
+        "\t_, ok := relay(id)\n",
+        "\tif !ok || w.n != 1 {\n\t\tpanic(\"x\")\n\t}\n",
+        "}\n",
+    ));
+    for want in [
+        r#"Call(func: "watch", args: [1], into: ["id", "w"]),  // go: t.go:17"#,
+        r#"Call(func: "relay", args: ["id"], into: ["_", "ok"]),  // go: t.go:18"#,
+        r#""pair": (params: ["a"], results: {"x": "int", "ok": "bool"}, body: [  // go: t.go:6"#,
+        r#"Return(["a", "true"]),  // go: t.go:9"#,
+        r#"Call(func: "pair", args: ["a"], into: ["ret1", "ret2"]),  // go: t.go:14"#,
+        r#"Return(["ret1", "ret2"]),  // go: t.go:14"#,
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+}
+
+#[test]
 fn a_maps_values_keep_their_type() {
     // Pointers, channels and booleans are followed: the map is made with
     // its values' type (their zero value is an absent key's), its fields

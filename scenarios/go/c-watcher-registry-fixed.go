@@ -16,14 +16,14 @@ type hub struct {
 	next     int
 }
 
-func (h *hub) watch() *watcher {
+func (h *hub) watch() (int, *watcher) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	w := &watcher{ch: make(chan int, 1)}
 	id := h.next
 	h.next++
 	h.watchers[id] = w
-	return w
+	return id, w
 }
 
 func (h *hub) cancel(id int) {
@@ -48,14 +48,14 @@ func (h *hub) closeAll() {
 // weft:expect clean
 func main() {
 	h := &hub{watchers: make(map[int]*watcher)}
-	w := h.watch()
+	id, w := h.watch()
 	done := make(chan bool)
 	go func() {
 		for range w.ch {
 		}
 		done <- true
 	}()
-	go h.cancel(0) // the first watcher's id
+	go h.cancel(id)
 	h.closeAll()
 	<-done
 }
