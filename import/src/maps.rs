@@ -32,10 +32,13 @@ const TRACKED_KEYS: &str = "weft follows this map's entries (its keys are intege
 
 impl Importer<'_> {
     /// The map `m[k]` indexes, when `n` is an index expression on a map
-    /// weft follows with a key it does not: the map's scenario name and
-    /// whether its keys are tracked. `None` otherwise (the caller goes on
-    /// as before).
-    pub(crate) fn untracked_key_of(&mut self, n: Node) -> Result<Option<(String, bool)>, Fail> {
+    /// weft follows with a key it does not: the map's scenario name,
+    /// whether its keys are tracked, and what its values hold. `None`
+    /// otherwise (the caller goes on as before).
+    pub(crate) fn untracked_key_of(
+        &mut self,
+        n: Node,
+    ) -> Result<Option<(String, bool, SliceElem)>, Fail> {
         if n.kind() != "index_expression" {
             return Ok(None);
         }
@@ -46,13 +49,17 @@ impl Importer<'_> {
             return Ok(None);
         };
         let m = self.expr(obj)?;
-        let Kind::Map { tracked_keys, .. } = m.kind else {
+        let Kind::Map {
+            tracked_keys,
+            value,
+        } = m.kind
+        else {
             return Ok(None);
         };
         if m.untracked || !self.expr(idx)?.untracked {
             return Ok(None);
         }
-        Ok(Some((m.text, tracked_keys)))
+        Ok(Some((m.text, tracked_keys, value)))
     }
 
     /// `m[k] = v`, `m[k] op= v`, `m[k]++` (statement `stmt`, `reads`: the
@@ -68,7 +75,7 @@ impl Importer<'_> {
         stmt: Node,
         em: &mut Emitter,
     ) -> Result<bool, Fail> {
-        let Some((m, tracked_keys)) = self.untracked_key_of(target)? else {
+        let Some((m, tracked_keys, value_kind)) = self.untracked_key_of(target)? else {
             return Ok(false);
         };
         if tracked_keys {
@@ -90,7 +97,20 @@ impl Importer<'_> {
             self.text(stmt)
         );
         let entry = format!("{m}[{UNTRACKED_KEY}]");
-        self.kept_write(&entry, "0", value, reads, stmt, em, what)?;
+        // The entry holds the zero value of the map's values (what is
+        // written is not followed; its kind must be the map's).
+        let written = match value_kind {
+            SliceElem::Int => "0",
+            SliceElem::Bool => "false",
+            SliceElem::Chan(_)
+            | SliceElem::Mutex
+            | SliceElem::RwMutex
+            | SliceElem::WaitGroup
+            | SliceElem::Record(_)
+            | SliceElem::Value(_)
+            | SliceElem::Untracked => "\"nil\"",
+        };
+        self.kept_write(&entry, written, value, reads, stmt, em, what)?;
         Ok(true)
     }
 

@@ -384,37 +384,17 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
 /// track: each entry is kept (its key, `len`, ranging), its value is not.
 pub fn map_value(ty: &str, kind: Option<Kind>) -> SliceElem {
     let pointer = ty.trim_start().starts_with('*');
-    match kind {
-        Some(Kind::Int) => SliceElem::Int,
-        Some(Kind::Bool) => SliceElem::Bool,
-        Some(Kind::Chan { elem }) => SliceElem::Chan(elem),
-        Some(Kind::Record { ty, value: false }) => SliceElem::Record(ty),
-        Some(Kind::Mutex) if pointer => SliceElem::Mutex,
-        Some(Kind::RwMutex) if pointer => SliceElem::RwMutex,
-        Some(Kind::WaitGroup) if pointer => SliceElem::WaitGroup,
+    match kind.and_then(SliceElem::of) {
         Some(
-            Kind::Mutex
-            | Kind::RwMutex
-            | Kind::WaitGroup
-            | Kind::Record { value: true, .. }
-            | Kind::Once
-            | Kind::Cond
-            | Kind::Ctx
-            | Kind::Cancel
-            | Kind::Timer
-            | Kind::StopFunc
-            | Kind::Ticker
-            | Kind::Map { .. }
-            | Kind::Ptr
-            | Kind::AtomicInt
-            | Kind::AtomicBool
-            | Kind::Recovered
-            | Kind::Testing
-            | Kind::Slice { .. }
-            | Kind::Func { .. }
-            | Kind::Group
-            | Kind::Error
-            | Kind::Untracked,
+            e @ (SliceElem::Int
+            | SliceElem::Bool
+            | SliceElem::Chan(_)
+            | SliceElem::Record(_)
+            | SliceElem::Untracked),
+        ) => e,
+        Some(e @ (SliceElem::Mutex | SliceElem::RwMutex | SliceElem::WaitGroup)) if pointer => e,
+        Some(
+            SliceElem::Mutex | SliceElem::RwMutex | SliceElem::WaitGroup | SliceElem::Value(_),
         )
         | None => SliceElem::Untracked,
     }

@@ -595,6 +595,23 @@ fn a_maps_values_keep_their_type() {
         "{:?}",
         i.abstractions
     );
+    // A write with a key weft does not follow into a map of pointers is a
+    // write of the map holding nil, of the map's kind (it wrote 0, which
+    // the language refuses in a map of records).
+    let i = one(concat!(
+        "package main\n",
+        "type W struct{ n int }\n",
+        "func main() {\n",
+        "\tbyName := map[string]*W{}\n",
+        "\tbyName[\"a\"] = &W{n: 1}\n",
+        "}\n",
+    ));
+    assert!(
+        i.text
+            .contains(r#"Set("byName[-9223372036854775807]", "nil"),  // go: t.go:5"#),
+        "{}",
+        i.text
+    );
     // A map declared and not made is nil: reads give the zero value, a
     // write panics (the language's nil map), and a later `make` sets it.
     let i = one(concat!(
