@@ -766,6 +766,9 @@ impl Importer<'_> {
 
     /// A struct literal inside an expression: made first, into a temporary.
     pub fn hoist_new(&mut self, n: Node) -> Result<Option<Ex>, Fail> {
+        if let Some(e) = self.hoist_sync_lit(n) {
+            return Ok(Some(e));
+        }
         let Some((ty, fields, value)) = self.record_lit(n)? else {
             return Ok(None);
         };
@@ -792,6 +795,36 @@ impl Importer<'_> {
 }
 
 impl Importer<'_> {
+    /// `&sync.Mutex{}` (and `RWMutex`, `WaitGroup`, `Once`), as
+    /// `new(sync.Mutex)`: a new object, made before the statement into a
+    /// temporary. `None` for anything else.
+    fn hoist_sync_lit(&mut self, n: Node) -> Option<Ex> {
+        let lit = n
+            .child_by_field_name("operand")
+            .filter(|o| o.kind() == "composite_literal")?;
+        let empty = lit
+            .child_by_field_name("body")
+            .is_some_and(|b| b.named_child_count() == 0);
+        let ty = lit.child_by_field_name("type").filter(|_| empty)?;
+        let (kind, word) = match self.text(ty).trim() {
+            "sync.Mutex" => (Kind::Mutex, "Mutex"),
+            "sync.RWMutex" => (Kind::RwMutex, "RWMutex"),
+            "sync.WaitGroup" => (Kind::WaitGroup, "WaitGroup"),
+            "sync.Once" => (Kind::Once, "Once"),
+            _ => return None,
+        };
+        if self.scope.get("sync").is_some() {
+            return None;
+        }
+        let t = self.temp(&word.to_lowercase(), kind);
+        self.hoist(format!("{word}({})", q(&t)), n);
+        Some(Ex {
+            text: t,
+            untracked: false,
+            kind,
+        })
+    }
+
     /// The arguments of `n` when it calls `pkg.func` (the package's name
     /// not shadowed by a local).
     fn package_call<'t>(&self, n: Node<'t>, pkg: &str, func: &str) -> Option<Vec<Node<'t>>> {

@@ -999,7 +999,7 @@ impl Importer<'_> {
                         self.untracked_field_write(*l, None, false, n, em)?;
                         return Ok(());
                     }
-                    if self.is_record_field(*l) {
+                    if self.is_cell_target(*l) {
                         return self.call_into_field(rv, *l, n, em);
                     }
                 }
@@ -1232,8 +1232,10 @@ impl Importer<'_> {
         Ok(())
     }
 
-    /// Whether `t` is a field of a record (`s.f`, `s.next.f`).
-    fn is_record_field(&self, t: Node) -> bool {
+    /// Whether `t` is a field of a record (`s.f`, `s.next.f`), an element
+    /// of a slice or an entry of a map: a place a call's result is stored
+    /// to through a temporary, not a name to declare.
+    fn is_cell_target(&self, t: Node) -> bool {
         match t.kind() {
             "selector_expression" => t
                 .child_by_field_name("operand")
@@ -1242,7 +1244,7 @@ impl Importer<'_> {
             "index_expression" => t
                 .child_by_field_name("operand")
                 .and_then(|o| self.static_kind(o))
-                .is_some_and(|k| matches!(k, Kind::Slice { .. })),
+                .is_some_and(|k| matches!(k, Kind::Slice { .. } | Kind::Map { .. })),
             _ => false,
         }
     }

@@ -595,6 +595,36 @@ fn a_maps_values_keep_their_type() {
         "{:?}",
         i.abstractions
     );
+    // Objects made straight into entries (`make`, `new`, `&sync.Mutex{}`)
+    // go through a temporary (the entry was written as a name to declare,
+    // which the language refuses), and `&sync.Mutex{}` is `new(sync.Mutex)`.
+    let i = one(concat!(
+        "package main\n",
+        "import \"sync\"\n",
+        "func main() {\n",
+        "\tchans := map[int]chan int{}\n",
+        "\tchans[1] = make(chan int, 1)\n",
+        "\tlocks := map[int]*sync.Mutex{}\n",
+        "\tlocks[1] = new(sync.Mutex)\n",
+        "\tlocks[2] = &sync.Mutex{}\n",
+        "\twg := &sync.WaitGroup{}\n",
+        "\twg.Add(1)\n",
+        "\tlocks[2].Lock()\n",
+        "\tchans[1] <- 1\n",
+        "}\n",
+    ));
+    for want in [
+        r#"Chan("chans_1__1", 1),  // go: t.go:5"#,
+        r#"Set("chans[1]", "chans_1__1"),  // go: t.go:5"#,
+        r#"Set("locks[1]", "locks_1__2"),  // go: t.go:7"#,
+        r#"Mutex("mutex3"),  // go: t.go:8"#,
+        r#"Set("locks[2]", "mutex3"),  // go: t.go:8"#,
+        r#"WaitGroup("waitgroup4"),  // go: t.go:9"#,
+        r#"Add("wg", 1),  // go: t.go:10"#,
+        r#"Lock("locks[2]"),  // go: t.go:11"#,
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
     // A write with a key weft does not follow into a map of pointers is a
     // write of the map holding nil, of the map's kind (it wrote 0, which
     // the language refuses in a map of records).
