@@ -1132,15 +1132,7 @@ impl Importer<'_> {
             self.shared,
         ) = saved;
         translated?;
-        let results = if results.is_empty() {
-            String::new()
-        } else {
-            let named: Vec<String> = results
-                .iter()
-                .map(|(n, t)| format!("{}: {}", q(n), q(t)))
-                .collect();
-            format!(", results: {{{}}}", named.join(", "))
-        };
+        let results = crate::emit::results_field(&results);
         em.open(
             &format!(
                 "Func(name: {}, params: [{}]{results}, body: [",

@@ -54,6 +54,19 @@ pub fn q(s: &str) -> String {
     format!("\"{}\"", esc(s))
 }
 
+/// The `results` field of a function whose named results are `results`
+/// (name and Go type): `, results: {"n": "int"}`, or nothing.
+pub fn results_field(results: &[(String, String)]) -> String {
+    if results.is_empty() {
+        return String::new();
+    }
+    let named: Vec<String> = results
+        .iter()
+        .map(|(n, t)| format!("{}: {}", q(n), q(t)))
+        .collect();
+    format!(", results: {{{}}}", named.join(", "))
+}
+
 /// An expression as a RON value: integer and boolean literals bare, any
 /// other expression as a string.
 pub fn lit(expr: &str) -> String {

@@ -900,15 +900,7 @@ fn import_one(
         } in funcs
         {
             let ps: Vec<String> = params.iter().map(|p| q(p)).collect();
-            let rs = if results.is_empty() {
-                String::new()
-            } else {
-                let rs: Vec<String> = results
-                    .iter()
-                    .map(|(n, t)| format!("{}: {}", q(n), q(t)))
-                    .collect();
-                format!(", results: {{{}}}", rs.join(", "))
-            };
+            let rs = emit::results_field(&results);
             let mut head = em.child(2);
             head.open(
                 &format!("{}: (params: [{}]{rs}, body: [", q(&name), ps.join(", ")),
