@@ -23,7 +23,7 @@ pub enum GoType {
     Opaque,
     /// `chan T`, `<-chan T`, `chan<- T`
     Chan(Box<GoType>),
-    /// `map[K]V`: the type of its values (weft's keys are any value).
+    /// `map[K]V`: the type of its values (weft does not type the keys).
     Map(Box<GoType>),
     /// `sync.Mutex`, `sync.RWMutex`, `sync.WaitGroup`, `sync.Once`,
     /// `sync.Cond`: by value.

@@ -30,7 +30,7 @@ pub(crate) enum Kind {
     /// cell table ([`super::types::CellTable`]).
     Slice(u32),
     /// A map whose values are described by this entry of the walk's cell
-    /// table (its keys are any value).
+    /// table (its keys are not typed).
     Map(u32),
 }
 
