@@ -65,6 +65,10 @@ pub enum Value {
     RLocker(ObjRef),
     /// A named function as a value (closures are objects).
     Func(weft_models::ir::FuncId),
+    /// A string, by its text's index in the program's
+    /// [`weft_models::ir::Metadata::strings`] (interned: equal strings
+    /// have equal indexes).
+    Str(u32),
 }
 
 impl Value {
@@ -100,6 +104,7 @@ impl fmt::Display for Value {
             Value::Cancel(r) => write!(f, "cancel(obj{})", r.0),
             Value::RLocker(r) => write!(f, "&obj{}.RLocker()", r.0),
             Value::Func(id) => write!(f, "func#{}", id.0),
+            Value::Str(i) => write!(f, "string#{i}"),
         }
     }
 }

@@ -806,6 +806,40 @@ fn a_typed_maps_absent_entries_are_its_values_zero() {
     assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
 }
 
+// ----- strings -----
+
+#[test]
+fn strings_are_values_equal_by_their_text() {
+    // probe `string-values`: true 1 true false true true 1.
+    let o = check(
+        r#"Var(name: "zero", type: "string"),
+        Map(name: "reg", elem: "*Server"),
+        New("s", "Server", {"n": 1}),
+        Set("reg[`a`]", "s"),
+        Let("key", "`a`"),
+        Let("state", "`idle`"),
+        Set("state", "\"closed\""),
+        Load("reg", "`b`", "_", "found"),
+        Let("got", "reg[key]"),
+        Assert("zero == `` && got.n == 1 && reg[`b`] == nil && !found", "lookups"),
+        Assert("state == `closed` && state != `idle` && len(reg) == 1", "state"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    // The comparison is live: a different text is a different string.
+    let o = check(r#"Let("s", "`a`"), Assert("s == `b`", "differs"),"#, "");
+    assert_eq!(messages(&o), vec!["assertion failed: differs"]);
+    let e = rejected(r#"Let("s", "`a`"), Let("t", "s + `b`"), Set("s", 1),"#);
+    for want in [
+        "error: `+` needs integers, but `s` is a string",
+        "help: weft follows string constants and compares them with `==` and `!=`; it does not \
+         build strings",
+        "error: cannot assign an integer to `s`, which is a string",
+    ] {
+        assert!(e.contains(want), "{want}\n{e}");
+    }
+}
+
 #[test]
 fn a_map_holds_the_kind_its_type_says() {
     let e = rejected(r#"Map("m"), Chan("c"), Set("m[1]", "c"),"#);

@@ -341,7 +341,7 @@ impl Importer<'_> {
             // Never a field's kind: a `func() bool` field is a function value.
             // A cell for data weft does not track: its accesses are kept
             // (`crate::untracked`), nil at first.
-            Kind::Untracked => "string".into(),
+            Kind::Untracked => "any".into(),
             Kind::Error => "error".into(),
             Kind::StopFunc | Kind::Recovered | Kind::Testing => return None,
         })
@@ -438,7 +438,7 @@ impl Importer<'_> {
             SliceElem::Record(ty) => format!("*{}", self.struct_name(ty)),
             SliceElem::Value(ty) => self.struct_name(ty).to_string(),
             // (Any type whose values weft does not track: nil at first.)
-            SliceElem::Untracked => "string".into(),
+            SliceElem::Untracked => "any".into(),
         }
     }
 
@@ -450,7 +450,7 @@ impl Importer<'_> {
             SliceElem::RwMutex => "*sync.RWMutex".into(),
             SliceElem::WaitGroup => "*sync.WaitGroup".into(),
             // (Never a map's: `crate::scope::map_value` makes it untracked.)
-            SliceElem::Value(_) => "string".into(),
+            SliceElem::Value(_) => "any".into(),
             SliceElem::Int
             | SliceElem::Bool
             | SliceElem::Chan(_)

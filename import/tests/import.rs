@@ -191,7 +191,7 @@ fn a_struct_becomes_a_record_type_and_a_method_a_function_of_its_receiver() {
     );
     for want in [
         // The string field is a cell whose accesses are kept.
-        "\"S\": {\"mu\": \"sync.Mutex\", \"ch\": \"chan int\", \"n\": \"int\", \"name\": \"string\", \"next\": \"*S\"},",
+        "\"S\": {\"mu\": \"sync.Mutex\", \"ch\": \"chan int\", \"n\": \"int\", \"name\": \"any\", \"next\": \"*S\"},",
         "New(\"s\", \"S\", {\"ch\": \"c\", \"n\": 1}),  // go: t.go:17",
         "New(\"s",
         "Set(\"s.next\", \"s",
@@ -580,8 +580,8 @@ fn a_maps_values_keep_their_type() {
         "}\n",
     ));
     for want in [
-        "Map(\"names\", \"string\"),  // go: t.go:4",
-        "Map(\"ps\", \"string\"),  // go: t.go:5",
+        "Map(\"names\", \"any\"),  // go: t.go:4",
+        "Map(\"ps\", \"any\"),  // go: t.go:5",
         "Set(\"names[1]\", \"nil\"),  // go: t.go:6",
         "Set(\"names[2]\", \"nil\"),  // go: t.go:7",
         "Load(map: \"names\", key: 1, ok: \"ok\"),  // go: t.go:9",
@@ -655,7 +655,7 @@ fn a_maps_values_keep_their_type() {
         "}\n",
     ));
     for want in [
-        "Var(name: \"registry\", type: \"map[int]string\"),  // go: t.go:2",
+        "Var(name: \"registry\", type: \"map[int]any\"),  // go: t.go:2",
         "Let(name: \"counts\", value: \"nil\", type: \"map[int]int\"),  // go: t.go:4",
         "Set(\"counts[1]\", 2),  // go: t.go:6",
     ] {
@@ -1303,7 +1303,7 @@ fn a_field_holding_untracked_data_keeps_its_reads_and_writes() {
         "}\n",
     ));
     for want in [
-        "\"S\": {\"name\": \"string\", \"n\": \"int\"},",
+        "\"S\": {\"name\": \"any\", \"n\": \"int\"},",
         // The writes, `+=` after its read.
         "Set(\"s.name\", \"nil\"),  // go: t.go:11",
         "\"s.name\"),  // go: t.go:12",
@@ -1471,7 +1471,7 @@ fn slice_literals_are_made_and_slices_of_strings_keep_their_elements_as_cells() 
     // The literal's elements are set in order; a string's stays nil.
     assert!(at(r#"Slice("xs", "int", 2),"#) < at(r#"Set("xs[0]", 1),"#));
     assert!(at(r#"Set("xs[0]", 1),"#) < at(r#"Set("xs[1]", 2),"#));
-    at(r#"Slice("names", "string", 2),"#);
+    at(r#"Slice("names", "any", 2),"#);
     // A range over it runs per element; a write of an element is kept as
     // a write of its cell, a read as a read.
     assert!(at(r#"Range(chan: "names", var: "i", body: ["#) < at(r#"Set("names[i]", "nil"),"#));
@@ -1561,7 +1561,7 @@ fn a_range_over_a_slice_literal_makes_it_first() {
         "{}",
         i.text
     );
-    let strings = at(r#"Slice("range_over2", "string", 3),"#);
+    let strings = at(r#"Slice("range_over2", "any", 3),"#);
     assert_eq!(
         s[strings + 1].trim(),
         r#"Range(chan: "range_over2", body: ["#,

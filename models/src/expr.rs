@@ -86,6 +86,8 @@ pub enum ExprKind {
     /// `errors.New("text")`: an error value (equal to every error made
     /// from the same text).
     ErrorNew(String),
+    /// A string constant: `` `text` `` or `\"text\"`.
+    Str(String),
     /// `rw.RLocker()`: a Locker whose `Lock`/`Unlock` are `RLock`/`RUnlock`.
     RLocker(Box<Expr>),
     /// `s.f`: a field of a record (the span is the field name's).
@@ -275,9 +277,7 @@ fn lex(text: &str, span: Span, exact: bool) -> Result<Vec<Token>, Box<Diagnostic
                             return Err(Box::new(
                                 Diagnostic::new("unsupported escape in a string", sp(i - 1, i))
                                     .with_label("only `\\\"` and `\\\\` are supported")
-                                    .with_help(
-                                        "write the text between backquotes: errors.New(`text`)",
-                                    ),
+                                    .with_help("write the text between backquotes: `text`"),
                             ))
                         }
                     }
@@ -289,7 +289,7 @@ fn lex(text: &str, span: Span, exact: bool) -> Result<Vec<Token>, Box<Diagnostic
                 return Err(Box::new(
                     Diagnostic::new("unterminated string", sp(start, i))
                         .with_label("no closing quote")
-                        .with_help("close the string: errors.New(`text`)"),
+                        .with_help("close the string: `text`"),
                 ));
             }
             out.push(Token {
@@ -610,11 +610,13 @@ impl Parser {
                 self.ident(name, tok.span)
             }
             Tok::Op(_) => Err(Box::new(self.expected("an expression"))),
-            Tok::Str(_) => Err(Box::new(
-                Diagnostic::new("a string is not a value here", tok.span)
-                    .with_label("a string")
-                    .with_help("strings are only the text of an error: errors.New(`text`)"),
-            )),
+            Tok::Str(text) => {
+                self.bump();
+                Ok(Expr {
+                    kind: ExprKind::Str(text),
+                    span: tok.span,
+                })
+            }
         }
     }
 
@@ -751,6 +753,7 @@ mod tests {
             ExprKind::TimerChan(x) => format!("{}.C", show(x)),
             ExprKind::Index(m, k) => format!("{}[{}]", show(m), show(k)),
             ExprKind::ErrorNew(t) => format!("errors.New({t:?})"),
+            ExprKind::Str(t) => format!("{t:?}"),
             ExprKind::RLocker(x) => format!("{}.RLocker()", show(x)),
             ExprKind::Field(x, f, _) => format!("{}.{f}", show(x)),
         }

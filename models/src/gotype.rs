@@ -18,7 +18,10 @@ pub enum GoType {
     Int,
     /// `bool`
     Bool,
-    /// A type whose values weft does not track (`string`, `error`, `any`,
+    /// `string`: a string value (the constants a scenario writes, compared
+    /// with `==`; "" at first).
+    String,
+    /// A type whose values weft does not track (`error`, `any`,
     /// `interface{...}`, floats): an unknown value, nil at first.
     Opaque,
     /// `chan T`, `<-chan T`, `chan<- T`
@@ -233,8 +236,10 @@ impl Parser<'_> {
             | "uint32" | "uint64" | "uintptr" | "byte" | "rune" | "time.Duration"
             | "atomic.Int32" | "atomic.Int64" | "atomic.Uint32" | "atomic.Uint64" => GoType::Int,
             "bool" | "atomic.Bool" => GoType::Bool,
-            "string" | "error" | "any" | "float32" | "float64" | "complex64" | "complex128"
-            | "time.Time" => GoType::Opaque,
+            "string" => GoType::String,
+            "error" | "any" | "float32" | "float64" | "complex64" | "complex128" | "time.Time" => {
+                GoType::Opaque
+            }
             "sync.Mutex" => GoType::Sync(ObjectKind::Mutex),
             "sync.RWMutex" => GoType::Sync(ObjectKind::RwMutex),
             "sync.WaitGroup" => GoType::Sync(ObjectKind::WaitGroup),

@@ -93,6 +93,10 @@ pub enum Const {
     /// `errors.New(text)`: the text is [`Metadata::errors`]`[i]`. Two
     /// errors made from the same text are equal (sentinel errors).
     Error(u32),
+    /// A string: the text is [`Metadata::strings`]`[i]` (interned, so two
+    /// strings are equal exactly when their indexes are; 0 is "", the
+    /// zero value of `string`).
+    Str(u32),
 }
 
 /// Unary operators.
@@ -1275,6 +1279,9 @@ pub struct Metadata {
     pub params: Vec<(String, i64)>,
     /// The texts of the program's `errors.New` values, by [`Const::Error`] index.
     pub errors: Vec<String>,
+    /// The texts of the program's strings, by [`Const::Str`] index; the
+    /// first is "" (the zero value of `string`).
+    pub strings: Vec<String>,
 }
 
 /// A lowered, validated scenario.

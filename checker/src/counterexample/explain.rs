@@ -45,6 +45,10 @@ pub(crate) fn plain_words(loc: &Locator, v: Value) -> String {
             Some(text) => format!("errors.New({text:?})"),
             None => v.to_string(),
         },
+        Value::Str(i) => match loc.prog.meta.strings.get(i as usize) {
+            Some(text) => format!("{text:?}"),
+            None => v.to_string(),
+        },
         _ => v.to_string(),
     }
 }

@@ -44,9 +44,12 @@ impl Shown {
             Value::Obj(r) => Shown::Object(id(r)),
             Value::Cancel(r) => Shown::CancelOf(id(r)),
             Value::RLocker(r) => Shown::Object(id(r)),
-            v @ (Value::Nil | Value::Int(_) | Value::Bool(_) | Value::Err(_) | Value::Func(_)) => {
-                Shown::Plain(v)
-            }
+            v @ (Value::Nil
+            | Value::Int(_)
+            | Value::Bool(_)
+            | Value::Err(_)
+            | Value::Func(_)
+            | Value::Str(_)) => Shown::Plain(v),
         }
     }
 }

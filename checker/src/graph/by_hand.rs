@@ -44,6 +44,7 @@ const OBJ: u8 = 4;
 const CANCEL: u8 = 5;
 const RLOCKER: u8 = 6;
 const FUNC: u8 = 7;
+const STR: u8 = 8;
 
 // `CtxError`'s variants.
 const CANCELED: u8 = 0;
@@ -344,6 +345,7 @@ fn encode_value(out: &mut Vec<u8>, v: Value) {
         Value::Cancel(r) => (CANCEL, Some(u64::from(r.0))),
         Value::RLocker(r) => (RLOCKER, Some(u64::from(r.0))),
         Value::Func(f) => (FUNC, Some(u64::from(f.0))),
+        Value::Str(k) => (STR, Some(u64::from(k))),
     };
     match payload {
         None => out.push(tag),
@@ -390,6 +392,7 @@ fn decode_value(bytes: &[u8], at: &mut usize) -> Value {
         CANCEL => Value::Cancel(ObjRef(small(at))),
         RLOCKER => Value::RLocker(ObjRef(small(at))),
         FUNC => Value::Func(FuncId(small(at))),
+        STR => Value::Str(small(at)),
         _ => unreachable!("internal weft bug: a stored value has tag {tag}"),
     }
 }
@@ -405,7 +408,7 @@ mod tests {
         let wide = |next: &mut dyn FnMut() -> u64| -> u32 {
             [0, 1, 127, 128, 16_383, 16_384, u32::MAX][(next() % 7) as usize]
         };
-        match next() % 10 {
+        match next() % 11 {
             0 => Value::Nil,
             1 => {
                 Value::Int([0, 1, -1, 63, -64, 64, -65, i64::MAX, i64::MIN][(next() % 9) as usize])
@@ -421,6 +424,7 @@ mod tests {
             6 => Value::Cancel(ObjRef(wide(next))),
             7 => Value::RLocker(ObjRef(wide(next))),
             8 => Value::Func(FuncId(wide(next))),
+            9 => Value::Str(wide(next)),
             _ => Value::Obj(ObjRef((next() % 200) as u32)),
         }
     }

@@ -38,6 +38,7 @@ const OBJ: u8 = 6;
 const CANCEL: u8 = 7;
 const RLOCKER: u8 = 8;
 const FUNC: u8 = 9;
+const STR: u8 = 10;
 
 /// The index of [`Object::Var`] among `Object`'s variants, as postcard
 /// writes it first (a test checks that it does).
@@ -179,6 +180,7 @@ fn encode_value(out: &mut Vec<u8>, v: Value) {
         Value::Cancel(r) => (CANCEL, Some(u64::from(r.0))),
         Value::RLocker(r) => (RLOCKER, Some(u64::from(r.0))),
         Value::Func(f) => (FUNC, Some(u64::from(f.0))),
+        Value::Str(k) => (STR, Some(u64::from(k))),
     };
     out.push(tag);
     if let Some(p) = payload {
@@ -225,6 +227,7 @@ fn decode_value_at(bytes: &[u8], at: &mut usize) -> Value {
         CANCEL => Value::Cancel(ObjRef(small(at))),
         RLOCKER => Value::RLocker(ObjRef(small(at))),
         FUNC => Value::Func(FuncId(small(at))),
+        STR => Value::Str(small(at)),
         _ => unreachable!("internal weft bug: a stored value has tag {tag}"),
     }
 }
@@ -260,6 +263,8 @@ mod tests {
             Value::Cancel(ObjRef(0)),
             Value::RLocker(ObjRef(u32::MAX)),
             Value::Func(FuncId(12)),
+            Value::Str(0),
+            Value::Str(300),
         ];
         let objects: Vec<Object> = values
             .iter()

@@ -138,7 +138,7 @@ fn value(loc: &Locator, trace: &Trace, state: &State, objects: &Objects, v: Valu
             "the read Locker of {}",
             explain::object_name(loc, trace, objects.id(r))
         ),
-        Value::Err(_) => explain::plain_words(loc, v),
+        Value::Err(_) | Value::Str(_) => explain::plain_words(loc, v),
         Value::Nil
         | Value::Int(_)
         | Value::Bool(_)

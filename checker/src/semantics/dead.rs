@@ -65,7 +65,7 @@ pub(crate) fn forget_all_dead_values(prog: &Program, state: &mut State) {
 /// be forgotten.
 fn forgettable(v: Value) -> bool {
     match v {
-        Value::Int(_) | Value::Bool(_) | Value::Err(_) | Value::Func(_) => true,
+        Value::Int(_) | Value::Bool(_) | Value::Err(_) | Value::Func(_) | Value::Str(_) => true,
         Value::Nil | Value::Obj(_) | Value::Cancel(_) | Value::RLocker(_) => false,
     }
 }

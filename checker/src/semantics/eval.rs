@@ -16,6 +16,7 @@ pub(crate) fn constant(c: Const) -> Value {
         Const::Canceled => Value::Err(CtxError::Canceled),
         Const::DeadlineExceeded => Value::Err(CtxError::DeadlineExceeded),
         Const::Error(i) => Value::Err(CtxError::New(i)),
+        Const::Str(i) => Value::Str(i),
     }
 }
 

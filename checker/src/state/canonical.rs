@@ -164,7 +164,12 @@ impl Walk {
                 r
             }
             Value::Obj(r) | Value::RLocker(r) => r,
-            Value::Nil | Value::Int(_) | Value::Bool(_) | Value::Err(_) | Value::Func(_) => return,
+            Value::Nil
+            | Value::Int(_)
+            | Value::Bool(_)
+            | Value::Err(_)
+            | Value::Func(_)
+            | Value::Str(_) => return,
         };
         let seen = &mut self.map[r.index()];
         if *seen == UNSEEN {
@@ -317,7 +322,12 @@ fn globals_number_every_object(globals: &[Value], n: usize) -> bool {
                     return false;
                 }
             }
-            Value::Nil | Value::Int(_) | Value::Bool(_) | Value::Err(_) | Value::Func(_) => {}
+            Value::Nil
+            | Value::Int(_)
+            | Value::Bool(_)
+            | Value::Err(_)
+            | Value::Func(_)
+            | Value::Str(_) => {}
         }
     }
     next as usize == n

@@ -33,6 +33,7 @@ fn ex(p: &Program, f: &Function, e: &Expr) -> String {
             Const::Canceled => "Canceled".into(),
             Const::DeadlineExceeded => "DeadlineExceeded".into(),
             Const::Error(i) => format!("errors.New({:?})", p.meta.errors[*i as usize]),
+            Const::Str(i) => format!("{:?}", p.meta.strings[*i as usize]),
         },
         Expr::Local(l) => f.local_names.get(l.index()).cloned().unwrap_or("?".into()),
         Expr::Global(g) => format!("@{}", p.globals[g.index()].name),

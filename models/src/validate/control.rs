@@ -201,7 +201,12 @@ impl Walker<'_> {
             Kind::Int | Kind::Var => RangeOver::Int,
             Kind::Obj(ObjectKind::Map | ObjectKind::SyncMap) | Kind::Map(_) => RangeOver::Map,
             Kind::Obj(ObjectKind::Chan) | Kind::Unknown | Kind::Nil => RangeOver::Chan,
-            Kind::Bool | Kind::Pointer | Kind::Obj(_) | Kind::Record(_) | Kind::Slice(_) => {
+            Kind::Bool
+            | Kind::Str
+            | Kind::Pointer
+            | Kind::Obj(_)
+            | Kind::Record(_)
+            | Kind::Slice(_) => {
                 self.kind_error(
                     "`Range` needs a channel, a map, a slice or an integer".into(),
                     subject(over),

@@ -98,7 +98,7 @@ pub(crate) enum Access {
 fn read_kind(held: Kind) -> Kind {
     match held {
         Kind::Obj(_) | Kind::Record(_) | Kind::Slice(_) | Kind::Map(_) | Kind::Pointer => held,
-        Kind::Int | Kind::Bool | Kind::Unknown | Kind::Nil | Kind::Var => Kind::Var,
+        Kind::Int | Kind::Bool | Kind::Str | Kind::Unknown | Kind::Nil | Kind::Var => Kind::Var,
     }
 }
 
@@ -454,6 +454,17 @@ impl Walker<'_> {
                 };
                 let i = u32::try_from(i).unwrap_or(u32::MAX);
                 (RExpr::constant(Const::Error(i), span), Kind::Unknown)
+            }
+            ExprKind::Str(text) => {
+                let i = match self.strings.iter().position(|t| t == text) {
+                    Some(i) => i,
+                    None => {
+                        self.strings.push(text.clone());
+                        self.strings.len() - 1
+                    }
+                };
+                let i = u32::try_from(i).unwrap_or(u32::MAX);
+                (RExpr::constant(Const::Str(i), span), Kind::Str)
             }
             ExprKind::DeadlineExceeded => (
                 RExpr::constant(Const::DeadlineExceeded, span),
@@ -851,12 +862,17 @@ impl Walker<'_> {
             _ => {
                 for (x, k) in [(a, ka), (b, kb)] {
                     if !k.is_int() {
+                        let help = (k == Kind::Str).then(|| {
+                            "weft follows string constants and compares them with `==` and \
+                             `!=`; it does not build strings"
+                                .to_string()
+                        });
                         self.kind_error(
                             format!("`{sym}` needs integers"),
                             subject_of(x),
                             k,
                             x.span,
-                            None,
+                            help,
                         );
                     }
                 }

@@ -12,6 +12,8 @@ pub(crate) enum Kind {
     Int,
     /// A boolean value.
     Bool,
+    /// A string value.
+    Str,
     /// A value of unknown type (received from a channel, returned by a
     /// call, ...): accepted wherever a value or object is expected.
     Unknown,
@@ -40,6 +42,7 @@ impl Kind {
         match self {
             Kind::Int => "an integer",
             Kind::Bool => "a boolean",
+            Kind::Str => "a string",
             Kind::Unknown => "a value",
             Kind::Nil => "`nil`",
             Kind::Var => "a shared variable",
@@ -57,6 +60,7 @@ impl Kind {
         match self {
             Kind::Int => Const::Int(0),
             Kind::Bool => Const::Bool(false),
+            Kind::Str => Const::Str(0),
             Kind::Unknown
             | Kind::Nil
             | Kind::Var
@@ -116,7 +120,7 @@ impl Kind {
             // A map whose values nothing describes (a range's record).
             (Kind::Obj(ObjectKind::Map), Kind::Map(_))
             | (Kind::Map(_), Kind::Obj(ObjectKind::Map)) => true,
-            (Kind::Nil, k) | (k, Kind::Nil) => !matches!(k, Kind::Int | Kind::Bool),
+            (Kind::Nil, k) | (k, Kind::Nil) => !matches!(k, Kind::Int | Kind::Bool | Kind::Str),
             _ => false,
         }
     }
@@ -136,7 +140,9 @@ impl Kind {
             (a, b) if a == b => Some(a),
             (Kind::Unknown | Kind::Nil, Kind::Unknown | Kind::Nil) => Some(Kind::Unknown),
             (Kind::Unknown, k) | (k, Kind::Unknown) => Some(k),
-            (Kind::Nil, k) | (k, Kind::Nil) => (!matches!(k, Kind::Int | Kind::Bool)).then_some(k),
+            (Kind::Nil, k) | (k, Kind::Nil) => {
+                (!matches!(k, Kind::Int | Kind::Bool | Kind::Str)).then_some(k)
+            }
             _ => None,
         }
     }

@@ -85,6 +85,8 @@ pub(crate) struct Walker<'s> {
     limited: bool,
     /// The texts of `errors.New` values, by [`crate::ir::Const::Error`] index.
     errors: Vec<String>,
+    /// The texts of strings, by [`crate::ir::Const::Str`] index ("" first).
+    strings: Vec<String>,
     /// Record types, by id, and their names.
     records: Vec<types::RecordInfo>,
     record_ids: types::RecordIds,
@@ -348,6 +350,7 @@ impl<'s> Walker<'s> {
             current_global: None,
             limited: false,
             errors: Vec::new(),
+            strings: vec![String::new()],
             records: Vec::new(),
             record_ids: types::RecordIds::new(),
             cells,
@@ -536,6 +539,7 @@ impl<'s> Walker<'s> {
                 go: sc.go.map(|(v, _)| v).unwrap_or_default(),
                 params: values,
                 errors: self.errors,
+                strings: self.strings,
             },
             globals,
             funcs,

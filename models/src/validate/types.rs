@@ -266,6 +266,7 @@ impl Walker<'_> {
         match t {
             GoType::Int => cell(Kind::Int, Const::Int(0)),
             GoType::Bool => cell(Kind::Bool, Const::Bool(false)),
+            GoType::String => cell(Kind::Str, Const::Str(0)),
             GoType::Opaque => cell(Kind::Unknown, Const::Nil),
             GoType::Chan(_) => cell(Kind::Obj(ObjectKind::Chan), Const::Nil),
             GoType::Map(value) => {
@@ -309,7 +310,9 @@ impl Walker<'_> {
                     cell(Kind::Record(id), Const::Nil)
                 }
                 GoType::Sync(k) => cell(Kind::Obj(*k), Const::Nil),
-                GoType::Int | GoType::Bool | GoType::Opaque => cell(Kind::Pointer, Const::Nil),
+                GoType::Int | GoType::Bool | GoType::String | GoType::Opaque => {
+                    cell(Kind::Pointer, Const::Nil)
+                }
                 GoType::Timer => cell(Kind::Obj(ObjectKind::Timer), Const::Nil),
                 _ => {
                     self.error(

@@ -175,6 +175,16 @@ func main() {
 		}
 		return fmt.Sprint(n, len(subs))
 	})
+	try("string-values", func() string {
+		var zero string
+		reg := map[string]*Server{}
+		reg["a"] = &Server{n: 1}
+		key := "a"
+		state := "idle"
+		state = "closed"
+		_, missing := reg["b"]
+		return fmt.Sprint(zero == "", reg[key].n, reg["b"] == nil, missing, state == "closed", state != "idle", len(reg))
+	})
 	try("named-results-recover", func() string {
 		n1, err1 := work(1)
 		n2, err2 := work(2)
