@@ -79,11 +79,18 @@ impl Importer<'_> {
         if params.len() != args.len() {
             return Err(self.unsupported(call, "a variadic call"));
         }
-        for ((_, k), a) in params.iter().zip(args.iter()) {
+        let skipped = sig.params.len() - params.len();
+        for (((_, k), holder), a) in params.iter().zip(&sig.holders[skipped..]).zip(args.iter()) {
             if matches!(k, Kind::Untracked | Kind::Testing) {
                 continue;
             }
             let e = self.expr(*a)?;
+            if let (true, Some(h)) = (e.untracked, holder) {
+                // A string parameter given data weft does not track.
+                self.gives_untracked_str(h.clone());
+                out.push(lit("``"));
+                continue;
+            }
             if e.untracked {
                 return Err(self.unsupported(*a, "an argument weft cannot follow"));
             }

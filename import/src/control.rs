@@ -264,6 +264,7 @@ impl Importer<'_> {
                 self.scope.declare(
                     v,
                     crate::scope::Binding {
+                        holder: None,
                         ron: v.to_string(),
                         kind: Kind::Untracked,
                         shared: true,
@@ -969,6 +970,7 @@ impl Importer<'_> {
                 self.scope.declare(
                     p,
                     crate::scope::Binding {
+                        holder: None,
                         ron: e.text.clone(),
                         kind: e.kind,
                         shared: false,

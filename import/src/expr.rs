@@ -92,11 +92,8 @@ impl Importer<'_> {
             "int_literal" => Ok(Ex::value(text.replace('_', ""), Kind::Int)),
             "true" | "false" => Ok(Ex::value(text, Kind::Bool)),
             "nil" => Ok(Ex::value(text, Kind::Untracked)),
-            "interpreted_string_literal"
-            | "raw_string_literal"
-            | "float_literal"
-            | "rune_literal"
-            | "imaginary_literal" => Ok(Ex::untracked(&text)),
+            "interpreted_string_literal" | "raw_string_literal" => Ok(string_literal(&text)),
+            "float_literal" | "rune_literal" | "imaginary_literal" => Ok(Ex::untracked(&text)),
             "composite_literal" => match self.hoist_new(n)? {
                 Some(e) => Ok(e),
                 None => Ok(Ex::untracked(&text)),
@@ -360,6 +357,11 @@ impl Importer<'_> {
                 "compare their fields: `a.x == b.x && a.y == b.y`",
             ));
         }
+        // Strings are compared for equality; weft neither orders nor
+        // builds them.
+        if (le.kind == Kind::Str || re.kind == Kind::Str) && !matches!(op.as_str(), "==" | "!=") {
+            return Ok(Ex::untracked(&text));
+        }
         let kind = match op.as_str() {
             "==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||" => Kind::Bool,
             "+" | "-" | "*" | "/" | "%" => Kind::Int,
@@ -561,6 +563,7 @@ impl Importer<'_> {
                     {
                         let e = self.expr(obj)?;
                         Some(crate::scope::Binding {
+                            holder: None,
                             ron: e.text,
                             kind: e.kind,
                             shared: false,
@@ -732,4 +735,21 @@ impl Importer<'_> {
             .filter(|k| k.kind() != "comment")
             .collect()
     }
+}
+
+/// A Go string literal: a string weft follows (`` `text` ``), or, when
+/// its value has an escape, a backquote or a control character, data weft
+/// does not track.
+fn string_literal(go: &str) -> Ex {
+    let value = if let Some(raw) = go.strip_prefix('`').and_then(|r| r.strip_suffix('`')) {
+        raw
+    } else if let Some(lit) = go.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        lit
+    } else {
+        return Ex::untracked(go);
+    };
+    if value.contains(['\\', '`']) || value.chars().any(char::is_control) {
+        return Ex::untracked(go);
+    }
+    Ex::value(format!("`{value}`"), Kind::Str)
 }

@@ -233,6 +233,7 @@ impl Importer<'_> {
         self.scope.declare(
             name,
             Binding {
+                holder: None,
                 ron: name.to_string(),
                 kind,
                 shared: true,

@@ -25,6 +25,7 @@ mod records;
 mod scan;
 mod scope;
 mod stmt;
+mod strings;
 mod untracked;
 mod values;
 
@@ -128,6 +129,9 @@ pub fn go_mod_version(gomod: &str) -> Option<String> {
 pub struct Sig {
     /// Parameters: Go name and kind (`Untracked` ones are left out of the scenario).
     pub params: Vec<(String, Kind)>,
+    /// The string holder ([`strings::local_holder`]) of each parameter of
+    /// type `string`, by position.
+    pub holders: Vec<Option<String>>,
     /// The kind of the one tracked result that is not an error, if it has
     /// one only (what a function value's call gives).
     pub result: Option<Kind>,
@@ -263,6 +267,11 @@ pub struct Importer<'a> {
     pub untracked_int_chans: bool,
     /// The same, found by this pass.
     pub gave_untracked_int_chan: bool,
+    /// String holders and map keys an earlier pass found given data weft
+    /// does not track ([`strings`]).
+    pub untracked_strs: strings::StrDowngrades,
+    /// The same, found by this pass.
+    pub gave_untracked_strs: strings::StrDowngrades,
     /// Every error value the file makes (``errors.New(`text`)``, sorted,
     /// once computed): what an error weft does not follow may be.
     pub file_errors: Option<Vec<String>>,
@@ -358,6 +367,7 @@ impl<'a> Importer<'a> {
     /// The signature of a package function.
     pub fn sig(&self, f: Node) -> Result<Sig, Fail> {
         let mut params = Vec::new();
+        let mut holders = Vec::new();
         // A method's receiver is its first parameter.
         let lists = [
             f.child_by_field_name("receiver"),
@@ -381,15 +391,15 @@ impl<'a> Importer<'a> {
                 }
                 let kind = self.param_kind(ty, tys)?;
                 let mut c2 = p.walk();
-                let names: Vec<String> = p
-                    .children_by_field_name("name", &mut c2)
-                    .map(|n| self.text(n).to_string())
-                    .collect();
+                let names: Vec<Node> = p.children_by_field_name("name", &mut c2).collect();
                 if names.is_empty() {
                     params.push(("_".to_string(), kind));
+                    holders.push(None);
                 }
                 for n in names {
-                    params.push((n, kind));
+                    let holder = strings::local_holder(n);
+                    params.push((self.text(n).to_string(), self.held_kind(&holder, kind)));
+                    holders.push((kind == Kind::Str).then_some(holder));
                 }
             }
         }
@@ -426,6 +436,7 @@ impl<'a> Importer<'a> {
             .collect();
         Ok(Sig {
             params,
+            holders,
             result: match values.as_slice() {
                 [one] => Some(*one),
                 _ => None,
@@ -810,8 +821,10 @@ fn import_one(
     // adds one function at least, so at most one pass per function).
     // So does a send of untracked data on an integer channel: every
     // integer channel's values are then untracked.
+    // So does a string holder given untracked data (`crate::strings`).
     let mut untracked_results = HashSet::new();
     let mut untracked_int_chans = false;
+    let mut untracked_strs = strings::StrDowngrades::default();
     let (mut im, globals, mut main, mut funcs) = loop {
         let pass = translate(
             go,
@@ -819,16 +832,17 @@ fn import_one(
             pkg,
             opts,
             (entry, &entry_name),
-            &untracked_results,
-            untracked_int_chans,
+            (&untracked_results, untracked_int_chans, &untracked_strs),
         );
         if pass.0.gave_untracked.is_subset(&untracked_results)
             && (untracked_int_chans || !pass.0.gave_untracked_int_chan)
+            && pass.0.gave_untracked_strs.within(&untracked_strs)
         {
             break pass;
         }
         untracked_results.extend(pass.0.gave_untracked.iter().copied());
         untracked_int_chans |= pass.0.gave_untracked_int_chan;
+        untracked_strs.extend(&pass.0.gave_untracked_strs);
     };
     if !im.diags.is_empty() {
         return Err(im.diags);
@@ -949,15 +963,19 @@ struct TranslatedFunc {
 /// One translation of the entry point `entry` (with its name) and the
 /// functions it reaches, with the results of `untracked_results` taken as
 /// untracked, and the values of integer channels too when
-/// `untracked_int_chans`.
+/// `untracked_int_chans`, and the string holders and map keys of
+/// `untracked_strs`.
 fn translate<'a>(
     go: &'a SourceFile,
     file: &str,
     pkg: &'a Pkg<'a>,
     opts: &'a Options,
     (entry, entry_name): (Node, &str),
-    untracked_results: &HashSet<usize>,
-    untracked_int_chans: bool,
+    (untracked_results, untracked_int_chans, untracked_strs): (
+        &HashSet<usize>,
+        bool,
+        &strings::StrDowngrades,
+    ),
 ) -> Pass<'a> {
     let src = go.text();
     let mut im = Importer {
@@ -989,6 +1007,8 @@ fn translate<'a>(
         gave_untracked: HashSet::new(),
         untracked_int_chans,
         gave_untracked_int_chan: false,
+        untracked_strs: untracked_strs.clone(),
+        gave_untracked_strs: strings::StrDowngrades::default(),
         file_errors: None,
         temp_target: None,
         renamed: None,

@@ -78,6 +78,13 @@ impl Importer<'_> {
         let Some((m, tracked_keys, value_kind)) = self.untracked_key_of(target)? else {
             return Ok(false);
         };
+        if tracked_keys && self.str_keys_tracked() {
+            // Perhaps a string-keyed map: their keys are untracked once
+            // translated again (and if this map's are integers, refused
+            // then).
+            self.gives_untracked_str_key();
+            return Ok(true);
+        }
         if tracked_keys {
             return Err(self.unsupported_with(
                 stmt,
@@ -126,6 +133,11 @@ impl Importer<'_> {
         stmt: Node,
         em: &mut Emitter,
     ) -> Result<(), Fail> {
+        if tracked_keys && self.str_keys_tracked() {
+            // As `untracked_key_write`.
+            self.gives_untracked_str_key();
+            return Ok(());
+        }
         if tracked_keys {
             return Err(self.unsupported_with(
                 call,

@@ -65,7 +65,11 @@ impl Importer<'_> {
             let (key, value) = crate::scope::map_parts(rest).unzip();
             let value = value.unwrap_or("");
             return Some(Kind::Map {
-                tracked_keys: key.and_then(|k| self.kind_of(k)) != Some(Kind::Untracked),
+                tracked_keys: match key.and_then(|k| self.kind_of(k)) {
+                    Some(Kind::Untracked) => false,
+                    Some(Kind::Str) => self.str_keys_tracked(),
+                    _ => true,
+                },
                 value: crate::scope::map_value(value, self.kind_of(value)),
             });
         }
@@ -176,7 +180,10 @@ impl Importer<'_> {
     pub fn field_kind(&self, ty: u16, f: &str) -> Option<Option<Kind>> {
         let s = self.pkg.structs.get(usize::from(ty))?;
         let (_, tys, _) = s.fields.iter().find(|(n, _, _)| n == f)?;
-        Some(self.kind_of(tys))
+        Some(
+            self.kind_of(tys)
+                .map(|k| self.held_kind(&crate::strings::field_holder(ty, f), k)),
+        )
     }
 
     /// Where a name `has` finds is promoted from, into struct `ty`: the
@@ -281,10 +288,12 @@ impl Importer<'_> {
     /// refused where they are used).
     pub fn types_lines(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for s in &self.pkg.structs {
+        for (ty, s) in self.pkg.structs.iter().enumerate() {
             let mut fields = Vec::new();
             for (name, tys, _) in &s.fields {
-                if let Some(t) = self.kind_of(tys).and_then(|k| self.weft_type(k, tys)) {
+                let ty = u16::try_from(ty).unwrap_or(u16::MAX);
+                let kind = self.field_kind(ty, name).flatten();
+                if let Some(t) = kind.and_then(|k| self.weft_type(k, tys)) {
                     fields.push(format!("{}: {}", q(name), q(&t)));
                 }
             }
@@ -317,6 +326,7 @@ impl Importer<'_> {
                 value,
             } => self.map_type(tracked_keys, value),
             Kind::Int | Kind::AtomicInt => "int".into(),
+            Kind::Str => "string".into(),
             Kind::AtomicBool => "bool".into(),
             Kind::Bool => "bool".into(),
             Kind::Ptr => "*int".into(),
@@ -371,6 +381,7 @@ impl Importer<'_> {
             Kind::StopFunc
             | Kind::Int
             | Kind::Bool
+            | Kind::Str
             | Kind::Ptr
             | Kind::AtomicInt
             | Kind::AtomicBool
@@ -663,6 +674,12 @@ impl Importer<'_> {
                 );
                 continue;
             }
+            if e.untracked && fk == Some(Kind::Str) {
+                // A string field given data weft does not track: untracked
+                // once translated again.
+                self.gives_untracked_str(crate::strings::field_holder(ty, &name));
+                continue;
+            }
             if e.untracked && fk == Some(Kind::Error) {
                 let t = self.choose_error(v);
                 out.push((name, q(&t)));
@@ -756,6 +773,7 @@ impl Importer<'_> {
         self.scope.declare(
             name,
             Binding {
+                holder: None,
                 ron: name.to_string(),
                 kind: Kind::Record { ty, value },
                 shared: false,

@@ -47,6 +47,10 @@ pub enum Kind {
     Int,
     /// A boolean value.
     Bool,
+    /// A string weft follows: the constants the file writes, and what
+    /// holds only them ([`crate::strings`]); a string built at run time is
+    /// [`Kind::Untracked`].
+    Str,
     /// A pointer to a shared integer (`*int`).
     Ptr,
     /// `atomic.Int64` and its kin: a shared integer used through methods.
@@ -133,7 +137,8 @@ impl SliceElem {
             Kind::WaitGroup => SliceElem::WaitGroup,
             Kind::Record { ty, value: false } => SliceElem::Record(ty),
             Kind::Record { ty, value: true } => SliceElem::Value(ty),
-            Kind::Untracked => SliceElem::Untracked,
+            // (Elements and map values of strings are not followed yet.)
+            Kind::Untracked | Kind::Str => SliceElem::Untracked,
             Kind::Once
             | Kind::Cond
             | Kind::Ctx
@@ -227,7 +232,10 @@ impl Kind {
 
     /// Whether a value of this kind is an int or bool (a weft value).
     pub fn is_value(self) -> bool {
-        matches!(self, Kind::Int | Kind::Bool | Kind::Ptr | Kind::Error)
+        matches!(
+            self,
+            Kind::Int | Kind::Bool | Kind::Str | Kind::Ptr | Kind::Error
+        )
     }
 
     /// The kind's name in messages.
@@ -247,6 +255,7 @@ impl Kind {
             Kind::Map { .. } => "a map",
             Kind::Int => "an integer",
             Kind::Bool => "a bool",
+            Kind::Str => "a string",
             Kind::Ptr => "a pointer",
             Kind::AtomicInt => "an atomic integer",
             Kind::AtomicBool => "an atomic boolean",
@@ -266,6 +275,9 @@ impl Kind {
 /// One visible Go name.
 #[derive(Clone, Debug)]
 pub struct Binding {
+    /// The string holder it is ([`crate::strings`]), when it holds a
+    /// string and was declared where the import knows its Go name's node.
+    pub holder: Option<String>,
     /// Its name in the scenario (the Go name, or the object it aliases).
     pub ron: String,
     /// What it holds.
@@ -341,7 +353,11 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
         return Some(Kind::Map {
             // (A key of a type this function does not know, a struct of
             // the file, is followed as before.)
-            tracked_keys: key.and_then(kind_of_type) != Some(Kind::Untracked),
+            // (Nor are strings: whether the file's are is the passes'.)
+            tracked_keys: !matches!(
+                key.and_then(kind_of_type),
+                Some(Kind::Untracked | Kind::Str)
+            ),
             value: map_value(value, kind_of_type(value)),
         });
     }
@@ -372,7 +388,8 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
             }
         }
         "error" => Kind::Error,
-        "string" | "float32" | "float64" | "time.Time" | "any" | "interface{}" => Kind::Untracked,
+        "string" => Kind::Str,
+        "float32" | "float64" | "time.Time" | "any" | "interface{}" => Kind::Untracked,
         _ => return None,
     })
 }

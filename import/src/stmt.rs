@@ -20,7 +20,7 @@ impl Importer<'_> {
                 return;
             }
         };
-        for (name, kind) in &sig.params {
+        for ((name, kind), holder) in sig.params.iter().zip(&sig.holders) {
             if entry && !matches!(kind, Kind::Testing | Kind::Untracked) {
                 self.diags.push(*self.unsupported_with(
                     f.child_by_field_name("parameters").unwrap_or(f),
@@ -32,6 +32,7 @@ impl Importer<'_> {
             self.scope.declare(
                 name,
                 Binding {
+                    holder: holder.clone(),
                     ron: name.clone(),
                     kind: *kind,
                     shared: false,
@@ -845,6 +846,12 @@ impl Importer<'_> {
                     self.hoist(format!("Set({}, {})", q(&e.text), q(&c)), stmt);
                     return Ok(None);
                 }
+                if !e.untracked && e.kind == Kind::Str {
+                    if let Some(h) = self.str_field_holder(t)? {
+                        self.gives_untracked_str(h);
+                        return Ok(None);
+                    }
+                }
                 if !e.untracked && e.kind != Kind::Untracked {
                     return Err(self.unsupported_with(
                         stmt,
@@ -874,6 +881,14 @@ impl Importer<'_> {
                     return Ok(None);
                 }
             }
+            if let (Some(b), false) = (&existing, declare) {
+                if let (Kind::Str, Some(h)) = (b.kind, &b.holder) {
+                    // A string local given data weft does not track: it
+                    // is untracked once translated again.
+                    self.gives_untracked_str(h.clone());
+                    return Ok(None);
+                }
+            }
             if existing.as_ref().is_some_and(|b| b.kind != Kind::Untracked) && !declare {
                 return Err(self.unsupported_with(
                     stmt,
@@ -894,7 +909,8 @@ impl Importer<'_> {
             }
         }
         if declare || existing.is_none() {
-            self.declare(&name, kind);
+            let holder = (kind == Kind::Str).then(|| crate::strings::local_holder(t));
+            self.declare_holder(&name, kind, holder);
         }
         Ok(Some(name))
     }
@@ -937,10 +953,17 @@ impl Importer<'_> {
 
     /// Declares a Go local of `kind` under its own name.
     pub fn declare(&mut self, name: &str, kind: Kind) {
+        self.declare_holder(name, kind, None);
+    }
+
+    /// [`Self::declare`] a local that is the string holder `holder`
+    /// ([`crate::strings`]).
+    pub fn declare_holder(&mut self, name: &str, kind: Kind, holder: Option<String>) {
         let shared = kind.is_value() && self.shared.contains(name);
         self.scope.declare(
             name,
             Binding {
+                holder,
                 ron: name.to_string(),
                 kind,
                 shared,
@@ -1092,6 +1115,11 @@ impl Importer<'_> {
             let value =
                 if let Some(bin) = op.strip_suffix('=').filter(|o| !o.is_empty() && *o != ":") {
                     let cur = self.expr(*t)?;
+                    if cur.kind == Kind::Str && !cur.untracked {
+                        // `s += "x"` builds a string: `s` is untracked.
+                        self.target(*t, Kind::Untracked, false, n)?;
+                        continue;
+                    }
                     if cur.untracked || val.untracked {
                         self.note(
                             n,
@@ -1112,6 +1140,10 @@ impl Importer<'_> {
                 } else {
                     val
                 };
+            let mut value = value;
+            if value.kind == Kind::Str && self.str_lands_untracked(*t, declare) {
+                value.untracked = true;
+            }
             if value.untracked {
                 self.note(*v, format!("`{name}` holds data weft does not track"));
                 if t.kind() == "identifier" && self.untracked_shared_write(&name, declare, n, em) {
@@ -1173,6 +1205,7 @@ impl Importer<'_> {
                     self.scope.declare(
                         &name,
                         Binding {
+                            holder: None,
                             ron: value.text.clone(),
                             kind: value.kind,
                             shared: false,
@@ -1207,10 +1240,12 @@ impl Importer<'_> {
                 Kind::Bool => Kind::Bool,
                 // `err := ctx.Err()`: an error (`errors.Is` tests it).
                 Kind::Error => Kind::Error,
+                Kind::Str => Kind::Str,
                 _ => Kind::Int,
             };
             if declare && t.kind() == "identifier" {
-                self.declare(&name, kind);
+                let holder = (kind == Kind::Str).then(|| crate::strings::local_holder(*t));
+                self.declare_holder(&name, kind, holder);
                 let shared = self.scope.get(&name).is_some_and(|b| b.shared);
                 let word = if shared { "Var" } else { "Let" };
                 em.leaf(&format!("{word}({}, {})", q(&name), lit(&value.text)), at);
@@ -1355,6 +1390,7 @@ impl Importer<'_> {
                     self.scope.declare(
                         &nm,
                         Binding {
+                            holder: None,
                             ron: e,
                             kind: Kind::Error,
                             shared: false,
@@ -1377,7 +1413,11 @@ impl Importer<'_> {
                 if !const_decl && self.bind_new(&nm, *val, spec, em)? {
                     continue;
                 }
-                let e = self.expr(*val)?;
+                let mut e = self.expr(*val)?;
+                let holder = crate::strings::local_holder(*name);
+                if e.kind == Kind::Str && self.held_kind(&holder, e.kind) == Kind::Untracked {
+                    e.untracked = true;
+                }
                 if e.untracked || !e.kind.is_value() && e.kind != Kind::Untracked {
                     self.note(*val, format!("`{nm}` holds data weft does not track"));
                     if !global && self.untracked_shared_write(&nm, true, spec, em) {
@@ -1387,15 +1427,17 @@ impl Importer<'_> {
                     continue;
                 }
                 let kind = match e.kind {
-                    Kind::Bool | Kind::Error => e.kind,
+                    Kind::Bool | Kind::Error | Kind::Str => e.kind,
                     _ => Kind::Int,
                 };
-                self.declare(&nm, kind);
+                let holder = (kind == Kind::Str).then_some(holder);
+                self.declare_holder(&nm, kind, holder.clone());
                 let shared = global || self.scope.get(&nm).is_some_and(|b| b.shared);
                 if global {
                     self.scope.declare(
                         &nm,
                         Binding {
+                            holder,
                             ron: nm.clone(),
                             kind,
                             shared: true,
@@ -1435,6 +1477,10 @@ impl Importer<'_> {
                 Kind::Bool => {
                     let shared = global || self.shared.contains(&nm);
                     format!("{}({}, false)", if shared { "Var" } else { "Let" }, q(&nm))
+                }
+                Kind::Str => {
+                    let shared = global || self.shared.contains(&nm);
+                    format!("{}({}, \"``\")", if shared { "Var" } else { "Let" }, q(&nm))
                 }
                 Kind::AtomicBool => format!("Var({}, false)", q(&nm)),
                 // `var err error`: nil.

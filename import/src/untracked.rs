@@ -178,6 +178,7 @@ impl Importer<'_> {
             self.scope.declare(
                 name,
                 crate::scope::Binding {
+                    holder: None,
                     ron: name.to_string(),
                     kind: Kind::Untracked,
                     shared: true,
