@@ -177,8 +177,15 @@ impl Importer<'_> {
             "panic" => {
                 let msg = arg(0)
                     .map(|a| {
+                        // A literal's text without its quotes; any other
+                        // argument as Go writes it (`"bad " + k`).
                         let t = self.text(a);
-                        t.trim_matches('"').trim_matches('`').to_string()
+                        match a.kind() {
+                            "interpreted_string_literal" | "raw_string_literal" => {
+                                t.trim_matches('"').trim_matches('`').to_string()
+                            }
+                            _ => t.to_string(),
+                        }
                     })
                     .unwrap_or_default();
                 em.leaf(&format!("Panic({})", q(&msg)), at);

@@ -221,8 +221,9 @@ impl Importer<'_> {
             Kind::Chan { elem } => (elem.kind(), Kind::Untracked),
             Kind::Map {
                 tracked_keys: true,
+                str_keys,
                 value,
-            } => (Kind::Int, value.kind()),
+            } => (if str_keys { Kind::Str } else { Kind::Int }, value.kind()),
             Kind::Map {
                 tracked_keys: false,
                 ..

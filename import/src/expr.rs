@@ -145,6 +145,7 @@ impl Importer<'_> {
                 let Kind::Map {
                     tracked_keys,
                     value,
+                    ..
                 } = o.kind
                 else {
                     return Ok(Ex::untracked(&text));
@@ -219,6 +220,9 @@ impl Importer<'_> {
                 untracked: b.kind == Kind::Untracked,
                 kind: b.kind,
             });
+        }
+        if let Some(text) = self.pkg.str_consts.get(&name) {
+            return Ok(Ex::value(text.clone(), Kind::Str));
         }
         if self.pkg.consts.contains_key(&name) {
             self.used_consts.insert(name.clone());
@@ -740,7 +744,7 @@ impl Importer<'_> {
 /// A Go string literal: a string weft follows (`` `text` ``), or, when
 /// its value has an escape, a backquote or a control character, data weft
 /// does not track.
-fn string_literal(go: &str) -> Ex {
+pub(crate) fn string_literal(go: &str) -> Ex {
     let value = if let Some(raw) = go.strip_prefix('`').and_then(|r| r.strip_suffix('`')) {
         raw
     } else if let Some(lit) = go.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {

@@ -498,6 +498,7 @@ impl Importer<'_> {
             Kind::Map {
                 tracked_keys,
                 value,
+                ..
             } => (tracked_keys, value.kind()),
             _ => (false, Kind::Untracked),
         };

@@ -176,6 +176,9 @@ pub struct Pkg<'t> {
     pub named: HashMap<String, String>,
     /// Integer constants: the scenario's parameters.
     pub consts: BTreeMap<String, i64>,
+    /// String constants, as weft writes them (`` `open` ``): inlined
+    /// where they are used ([`strings`]).
+    pub str_consts: BTreeMap<String, String>,
     /// Package variables, in file order.
     pub vars: Vec<Node<'t>>,
     /// The `init` functions, in file order, by their scenario names
@@ -600,6 +603,7 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
         structs: Vec::new(),
         named: HashMap::new(),
         consts: BTreeMap::new(),
+        str_consts: BTreeMap::new(),
         vars: Vec::new(),
         inits: Vec::new(),
         assigned: assigned_names(src, root),
@@ -725,7 +729,22 @@ fn collect_pkg<'t>(src: &str, root: Node<'t>) -> Result<Pkg<'t>, Vec<Diagnostic>
                         .map(|v| src.get(v.byte_range()).unwrap_or(""))
                         .and_then(|t| t.replace('_', "").parse::<i64>().ok());
                     if let Some(v) = v {
-                        pkg.consts.insert(n, v);
+                        pkg.consts.insert(n.clone(), v);
+                    }
+                    // `const open = "open"`: a string weft follows.
+                    let s = spec
+                        .child_by_field_name("value")
+                        .and_then(|v| v.named_child(0))
+                        .filter(|v| {
+                            matches!(
+                                v.kind(),
+                                "interpreted_string_literal" | "raw_string_literal"
+                            )
+                        })
+                        .map(|v| expr::string_literal(src.get(v.byte_range()).unwrap_or("")))
+                        .filter(|e| !e.untracked);
+                    if let Some(e) = s {
+                        pkg.str_consts.insert(n, e.text);
                     }
                 }
             }

@@ -52,6 +52,7 @@ impl Importer<'_> {
         let Kind::Map {
             tracked_keys,
             value,
+            ..
         } = m.kind
         else {
             return Ok(None);
@@ -177,7 +178,7 @@ impl Importer<'_> {
 }
 
 impl Importer<'_> {
-    /// `m := map[K]V{k: v, ...}` whose keys are integers and values
+    /// `m := map[K]V{k: v, ...}` whose keys are integers or strings and values
     /// integers or booleans weft follows (constants, locals), with no call
     /// in them: `Map("m")` (`Map("m", "bool")`), then
     /// each entry set in the literal's order. `false` for any other value
@@ -196,6 +197,7 @@ impl Importer<'_> {
         let Some(
             kind @ Kind::Map {
                 tracked_keys: true,
+                str_keys,
                 value: value @ (SliceElem::Int | SliceElem::Bool),
             },
         ) = self.kind_of(&tys)
@@ -215,7 +217,8 @@ impl Importer<'_> {
                 return Ok(false);
             };
             let (k, x) = (self.expr(k)?, self.expr(x)?);
-            if k.untracked || x.untracked || k.kind != Kind::Int || x.kind != value.kind() {
+            let key = if str_keys { Kind::Str } else { Kind::Int };
+            if k.untracked || x.untracked || k.kind != key || x.kind != value.kind() {
                 return Ok(false);
             }
             entries.push((k.text, x.text));

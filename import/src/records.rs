@@ -70,6 +70,7 @@ impl Importer<'_> {
                     Some(Kind::Str) => self.str_keys_tracked(),
                     _ => true,
                 },
+                str_keys: key.and_then(|k| self.kind_of(k)) == Some(Kind::Str),
                 value: crate::scope::map_value(value, self.kind_of(value)),
             });
         }
@@ -121,6 +122,7 @@ impl Importer<'_> {
     pub(crate) fn chan_elem(&self, tys: &str) -> Elem {
         match self.elem_of(tys) {
             Elem::Int if self.untracked_int_chans => Elem::Other,
+            Elem::Str if !self.str_chans_tracked() => Elem::Other,
             e => e,
         }
     }
@@ -323,8 +325,9 @@ impl Importer<'_> {
             Kind::Ticker => "*time.Ticker".into(),
             Kind::Map {
                 tracked_keys,
+                str_keys,
                 value,
-            } => self.map_type(tracked_keys, value),
+            } => self.map_type(tracked_keys && !str_keys, value),
             Kind::Int | Kind::AtomicInt => "int".into(),
             Kind::Str => "string".into(),
             Kind::AtomicBool => "bool".into(),
@@ -369,8 +372,9 @@ impl Importer<'_> {
             Kind::WaitGroup => "*sync.WaitGroup".into(),
             Kind::Map {
                 tracked_keys,
+                str_keys,
                 value,
-            } => self.map_type(tracked_keys, value),
+            } => self.map_type(tracked_keys && !str_keys, value),
             Kind::Slice { elem, array: false } => format!("[]{}", self.elem_type(elem)),
             Kind::Once => "*sync.Once".into(),
             Kind::Cond => "*sync.Cond".into(),
@@ -421,6 +425,7 @@ impl Importer<'_> {
             Elem::Bool => "chan bool".into(),
             Elem::Int | Elem::Other => "chan int".into(),
             Elem::Error => "chan error".into(),
+            Elem::Str => "chan string".into(),
             Elem::Record(ty) | Elem::Value(ty) => format!("chan *{}", self.struct_name(ty)),
         }
     }
@@ -431,6 +436,7 @@ impl Importer<'_> {
             // Int and bool channels are weft's default (values are ints and bools).
             Elem::Bool | Elem::Int | Elem::Other => String::new(),
             Elem::Error => ", \"error\"".into(),
+            Elem::Str => ", \"string\"".into(),
             Elem::Record(ty) | Elem::Value(ty) => {
                 format!(", {}", q(&format!("*{}", self.struct_name(ty))))
             }
@@ -479,10 +485,11 @@ impl Importer<'_> {
         }
     }
 
-    /// The type of a field or variable holding a map of kind `k` (keys as
-    /// weft follows them: integers, or strings when it does not).
-    pub fn map_type(&self, tracked_keys: bool, v: SliceElem) -> String {
-        let key = if tracked_keys { "int" } else { "string" };
+    /// The type of a field or variable holding a map whose values are
+    /// `v` (keys as Go has them: integers when `int_keys`, else strings;
+    /// weft does not check a map's keys against its type).
+    pub fn map_type(&self, int_keys: bool, v: SliceElem) -> String {
+        let key = if int_keys { "int" } else { "string" };
         format!("map[{key}]{}", self.map_elem_type(v))
     }
 

@@ -40,6 +40,9 @@ pub enum Kind {
     Map {
         /// The key type is one weft follows.
         tracked_keys: bool,
+        /// The keys are strings (followed when `tracked_keys`:
+        /// [`crate::strings`]).
+        str_keys: bool,
         /// What its values hold.
         value: SliceElem,
     },
@@ -191,6 +194,8 @@ pub enum Elem {
     Value(u16),
     /// Errors (`chan error`).
     Error,
+    /// Strings weft follows (`chan string`, [`crate::strings`]).
+    Str,
     /// Anything else: values are sent as 0 and received as untracked data.
     /// (Data weft does not follow sent on a channel of another element
     /// is refused: its receiver would follow the 0.)
@@ -206,6 +211,7 @@ impl Elem {
             Elem::Record(ty) => Kind::Record { ty, value: false },
             Elem::Value(ty) => Kind::Record { ty, value: true },
             Elem::Error => Kind::Error,
+            Elem::Str => Kind::Str,
             Elem::Other => Kind::Untracked,
         }
     }
@@ -218,6 +224,7 @@ impl Elem {
             Some(Kind::Record { ty, value: false }) => Elem::Record(ty),
             Some(Kind::Record { ty, value: true }) => Elem::Value(ty),
             Some(Kind::Error) => Elem::Error,
+            Some(Kind::Str) => Elem::Str,
             _ => Elem::Other,
         }
     }
@@ -358,6 +365,7 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
                 key.and_then(kind_of_type),
                 Some(Kind::Untracked | Kind::Str)
             ),
+            str_keys: key.and_then(kind_of_type) == Some(Kind::Str),
             value: map_value(value, kind_of_type(value)),
         });
     }

@@ -718,6 +718,10 @@ impl Importer<'_> {
             if elem == Elem::Int {
                 self.gave_untracked_int_chan = true;
             }
+            // So are string channels'.
+            if elem == Elem::Str {
+                self.gives_untracked_str_chan();
+            }
             return Err(self.unsupported_with(
                 v,
                 &format!("sending untracked data on `{}`", self.text(ch)),
@@ -727,7 +731,9 @@ impl Importer<'_> {
                     elem.kind().describe()
                 ),
             ));
-        } else if val.untracked {
+        } else if val.untracked || val.kind == Kind::Str && elem == Elem::Other {
+            // (A string on a channel whose values are not followed, one
+            // that carries built strings too: as those.)
             self.note(
                 v,
                 format!(
@@ -826,7 +832,15 @@ impl Importer<'_> {
             return Ok(None);
         }
         if t.kind() != "identifier" {
-            if kind == Kind::Untracked && self.is_map_entry(t) {
+            // A value weft follows landing in a map entry it does not (a
+            // `map[int]string`'s): as untracked data.
+            let untracked_entry = self.is_map_entry(t) && {
+                let mark = self.hoisted.borrow().len();
+                let e = self.expr(t);
+                self.hoisted.borrow_mut().truncate(mark);
+                e?.untracked
+            };
+            if (kind == Kind::Untracked || untracked_entry) && self.is_map_entry(t) {
                 // Dropped, the write would leave the map without the
                 // entry, or without the access (a race, a nil map).
                 return Err(self.unsupported_with(
@@ -1541,10 +1555,11 @@ impl Importer<'_> {
                 // zero value, a write panics, as in Go).
                 Kind::Map {
                     tracked_keys,
+                    str_keys,
                     value,
                 } => {
                     let shared = global || self.shared.contains(&nm);
-                    let t = q(&self.map_type(tracked_keys, value));
+                    let t = q(&self.map_type(tracked_keys && !str_keys, value));
                     if shared {
                         format!("Var(name: {}, type: {t})", q(&nm))
                     } else {

@@ -29,18 +29,23 @@ pub struct StrDowngrades {
     pub holders: BTreeSet<String>,
     /// A string-keyed map was written or deleted at untracked data.
     pub map_keys: bool,
+    /// Untracked data was sent on a string channel.
+    pub chans: bool,
 }
 
 impl StrDowngrades {
     /// Whether `self` adds nothing to `known`.
     pub fn within(&self, known: &StrDowngrades) -> bool {
-        self.holders.is_subset(&known.holders) && (known.map_keys || !self.map_keys)
+        self.holders.is_subset(&known.holders)
+            && (known.map_keys || !self.map_keys)
+            && (known.chans || !self.chans)
     }
 
     /// Adds what `other` found.
     pub fn extend(&mut self, other: &StrDowngrades) {
         self.holders.extend(other.holders.iter().cloned());
         self.map_keys |= other.map_keys;
+        self.chans |= other.chans;
     }
 }
 
@@ -75,6 +80,18 @@ impl Importer<'_> {
     /// with untracked data, as an earlier pass found).
     pub(crate) fn str_keys_tracked(&self) -> bool {
         !self.untracked_strs.map_keys
+    }
+
+    /// Whether string channels' values are followed (no untracked data
+    /// sent on one, as an earlier pass found).
+    pub(crate) fn str_chans_tracked(&self) -> bool {
+        !self.untracked_strs.chans
+    }
+
+    /// Notes that untracked data is sent on a string channel: their values
+    /// are untracked once translated again.
+    pub(crate) fn gives_untracked_str_chan(&mut self) {
+        self.gave_untracked_strs.chans = true;
     }
 
     /// Notes that a string-keyed map is indexed with untracked data: their

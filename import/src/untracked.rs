@@ -77,6 +77,7 @@ impl Importer<'_> {
                     | Kind::Map {
                         tracked_keys: true,
                         value: SliceElem::Untracked,
+                        ..
                     },
                     false,
                     false,

@@ -792,7 +792,7 @@ fn the_one_tracked_result_of_a_call_through_a_function_value_is_followed() {
     }
     // A function value with an untracked result is refused where its result is used.
     let e = errors(
-        "package main\nfunc main() {\n\tname := func() string { return \"a\" }\n\ts := name()\n\t_ = s\n}\n",
+        "package main\nfunc main() {\n\tname := func() float64 { return 1.5 }\n\ts := name()\n\t_ = s\n}\n",
         &Options::default(),
     );
     assert!(
@@ -2259,4 +2259,44 @@ fn strings_are_followed_until_a_holder_is_given_one_built_at_run_time() {
     let i = one("package main\nimport \"fmt\"\ntype C struct{ state string }\nfunc main() {\n\tc := &C{state: \"open\"}\n\tc.state = fmt.Sprint(2)\n\tif c.state == \"open\" {\n\t\tpanic(1)\n\t}\n}\n");
     assert!(i.text.contains(r#""C": {"state": "any"},"#), "{}", i.text);
     assert!(i.text.contains("Either("), "{}", i.text);
+}
+
+#[test]
+fn string_constants_switches_channels_and_results_are_followed() {
+    let i = one(concat!(
+        "package main\n",
+        "type state string\n",
+        "const (\n\topen state = \"open\"\n\tclosed state = \"closed\"\n)\n",
+        "type conn struct{ st state }\n",
+        "func (c *conn) State() state { return c.st }\n",
+        "func describe(s state) string {\n",
+        "\tswitch s {\n\tcase open:\n\t\treturn \"up\"\n\t}\n\treturn \"down\"\n}\n",
+        "func main() {\n",
+        "\tc := &conn{st: open}\n",
+        "\tdone := make(chan string, 1)\n",
+        "\tgo func(n string) {\n\t\tc.st = closed\n\t\tdone <- n\n\t}(\"w\")\n",
+        "\tif <-done == \"w\" && describe(c.State()) != \"down\" {\n\t\tpanic(\"bad \" + describe(c.st))\n\t}\n",
+        "\tseen := map[string]bool{\"a\": true}\n",
+        "\tfor k := range seen {\n\t\tif k != \"a\" {\n\t\t\tpanic(k)\n\t\t}\n\t}\n",
+        "}\n",
+    ));
+    for want in [
+        r#""conn": {"st": "string"},"#,
+        r#"New("c", "conn", {"st": "`open`"}),  // go: t.go:17"#,
+        r#"Chan("done", 1, "string"),  // go: t.go:18"#,
+        r#"Let("n_arg"#,
+        r#"Set("c.st", "`closed`"),  // go: t.go:20"#,
+        r#"Send("done", "n"),  // go: t.go:21"#,
+        r#"Return("c.st"),  // go: t.go:8"#,
+        r#"Case(["`open`"], [  // go: t.go:11"#,
+        r#"Return("`up`"),  // go: t.go:12"#,
+        r#"Panic("\"bad \" + describe(c.st)"),  // go: t.go:24"#,
+        r#"If("k != `a`", [  // go: t.go:28"#,
+        r#"Set("seen[`a`]", true),  // go: t.go:26"#,
+        r#"Let("cond5", "done_received2 == `w`"),  // go: t.go:23"#,
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // Nothing of it is a choice.
+    assert!(!i.text.contains("Either("), "{}", i.text);
 }
