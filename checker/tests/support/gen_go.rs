@@ -28,7 +28,9 @@
 //! it or prints it), a registry of pointers in a
 //! map (`map[int]*T`: one goroutine registers, another takes the entry out
 //! and closes its channel, trusting it is there or checking with
-//! comma-ok) or a `map[int]bool` flag read by another goroutine. Most are
+//! comma-ok) or a `map[int]bool` flag read by another goroutine, a
+//! registry by name whose name travels on a `chan string`, or a status
+//! string moved through its states and switched on. Most are
 //! written correctly and
 //! some with the classic mistake, so the programs race, panic, deadlock
 //! and leak, or are clean. A goroutine's fragments from different
@@ -244,7 +246,7 @@ fn protocol(
         parts.fragments.push((g, stmts.to_vec()));
     };
     let seed = parts.seed;
-    match rng.below(24) {
+    match rng.below(25) {
         // A counter every goroutine increments, under a mutex or not.
         0 => {
             let mu = format!("mu{i}");
@@ -974,6 +976,83 @@ fn protocol(
                         vec![format!("if !{m}[1] {{\n\tpanic(\"{m} not set\")\n}}")],
                         lock_q,
                     ),
+                );
+            }
+        }
+        // Strings: a registry by name (`map[string]*T`) whose name reaches
+        // the goroutine that looks it up on a `chan string`, sent after
+        // the entry is registered or (the mistake) before; or a status
+        // string a goroutine moves through "idle", "running", "done" in
+        // one critical section or two (another sees "running" between
+        // them and panics), or without the lock (a race).
+        23 => {
+            let (p, q) = two(rng, goroutines);
+            let mu = format!("smu{i}");
+            parts.decls.push(format!("var {mu} sync.Mutex"));
+            let locked = !rng.chance(15);
+            let lock = |stmts: Vec<String>| -> Vec<String> {
+                if !locked {
+                    return stmts;
+                }
+                let mut v = vec![format!("{mu}.Lock()")];
+                v.extend(stmts);
+                v.push(format!("{mu}.Unlock()"));
+                v
+            };
+            if rng.chance(50) {
+                let t = format!("job{i}s{seed}");
+                parts
+                    .globals
+                    .push_str(&format!("type {t} struct {{\n\tstate string\n}}\n\n"));
+                let (m, names) = (format!("byName{i}"), format!("names{i}"));
+                parts.decls.push(format!("{m} := map[string]*{t}{{}}"));
+                parts.decls.push(format!("{names} := make(chan string, 1)"));
+                let name = format!("\"job-{i}\"");
+                let register = lock(vec![format!("{m}[{name}] = &{t}{{state: \"open\"}}")]);
+                let send = vec![format!("{names} <- {name}")];
+                let early = rng.chance(40);
+                let mut v = Vec::new();
+                if early {
+                    v.extend(send.clone());
+                    v.extend(register);
+                } else {
+                    v.extend(register);
+                    v.extend(send);
+                }
+                frag(parts, p, &v);
+                let (n, j) = (format!("n{i}"), format!("j{i}"));
+                let take = if rng.chance(50) {
+                    format!(
+                        "if {j}, ok := {m}[{n}]; ok && {j}.state == \"open\" {{\n\t{j}.state = \"closed\"\n}}"
+                    )
+                } else {
+                    format!(
+                        "{j} := {m}[{n}]\nif {j}.state != \"open\" {{\n\tpanic(\"{j} not open\")\n}}\n{j}.state = \"closed\""
+                    )
+                };
+                let mut v = vec![format!("{n} := <-{names}")];
+                v.extend(lock(vec![take]));
+                frag(parts, q, &v);
+            } else {
+                let st = format!("st{i}");
+                parts.decls.push(format!("{st} := \"idle\""));
+                let run = vec![format!("{st} = \"running\"")];
+                let done = vec![format!("{st} = \"done\"")];
+                if rng.chance(50) {
+                    let mut both = run;
+                    both.extend(done);
+                    frag(parts, p, &lock(both));
+                } else {
+                    let mut v = lock(run);
+                    v.extend(lock(done));
+                    frag(parts, p, &v);
+                }
+                frag(
+                    parts,
+                    q,
+                    &lock(vec![format!(
+                        "switch {st} {{\ncase \"idle\", \"done\":\ncase \"running\":\n\tpanic(\"{st} seen running\")\ndefault:\n\tpanic(\"{st} unknown\")\n}}"
+                    )]),
                 );
             }
         }
