@@ -274,22 +274,22 @@ impl Importer<'_> {
                 continue;
             }
             if self.per_loop_vars && self.shared.contains(v.as_str()) {
-                let zero = match k {
-                    Kind::Int => "0",
-                    Kind::Bool => "false",
-                    _ => {
-                        return Err(self.unsupported_with(
+                let zero =
+                    match k {
+                        Kind::Int => "0",
+                        Kind::Bool => "false",
+                        Kind::Str => "\"``\"",
+                        _ => return Err(self.unsupported_with(
                             cl,
                             &format!(
                                 "the loop variable `{v}` ({}), one for the whole loop before Go \
                                  1.22, shared with a closure",
                                 k.describe()
                             ),
-                            "weft's shared variables hold integers and booleans here; copy it \
-                             (`v := v`) or pass it to the closure",
-                        ))
-                    }
-                };
+                            "weft's shared variables hold integers, booleans and strings here; \
+                             copy it (`v := v`) or pass it to the closure",
+                        )),
+                    };
                 em.leaf(&format!("Var({}, {zero})", q(v)), self.span(cl));
                 let iter = format!("{v}_iter");
                 if field == "var" {

@@ -124,6 +124,12 @@ impl Importer<'_> {
             let zero = match elem {
                 SliceElem::Int => "0",
                 SliceElem::Bool => "false",
+                SliceElem::Str => {
+                    // Strings' elements are untracked once translated
+                    // again (this pass's error is then dropped).
+                    self.gives_untracked_str_elem();
+                    return Err(self.unsupported(*value, "a built string appended"));
+                }
                 _ => {
                     return Err(self.unsupported_with(
                         *value,
@@ -337,6 +343,7 @@ impl Importer<'_> {
                 }
                 (SliceElem::Int, false) => e.kind == Kind::Int,
                 (SliceElem::Bool, false) => e.kind == Kind::Bool,
+                (SliceElem::Str, false) => e.kind == Kind::Str,
                 (SliceElem::Chan(_), false) => matches!(e.kind, Kind::Chan { .. }),
                 (SliceElem::Record(want), false) => {
                     e.kind

@@ -110,6 +110,7 @@ impl Importer<'_> {
         let written = match value_kind {
             SliceElem::Int => "0",
             SliceElem::Bool => "false",
+            SliceElem::Str => "\"``\"",
             SliceElem::Chan(_)
             | SliceElem::Mutex
             | SliceElem::RwMutex

@@ -71,14 +71,14 @@ impl Importer<'_> {
                     _ => true,
                 },
                 str_keys: key.and_then(|k| self.kind_of(k)) == Some(Kind::Str),
-                value: crate::scope::map_value(value, self.kind_of(value)),
+                value: self.str_elems(crate::scope::map_value(value, self.kind_of(value))),
             });
         }
         // `[]T` and `[n]T` (the length is the caller's: `make`'s argument
         // or the array's constant).
         if let Some(rest) = t.strip_prefix('[') {
             let (len, elem) = rest.split_once(']')?;
-            let elem = SliceElem::of(self.kind_of(elem)?)?;
+            let elem = self.str_elems(SliceElem::of(self.kind_of(elem)?)?);
             return Some(Kind::Slice {
                 elem,
                 array: !len.trim().is_empty(),
@@ -448,6 +448,7 @@ impl Importer<'_> {
         match e {
             SliceElem::Int => "int".into(),
             SliceElem::Bool => "bool".into(),
+            SliceElem::Str => "string".into(),
             SliceElem::Chan(e) => self.chan_type(e),
             SliceElem::Mutex => "sync.Mutex".into(),
             SliceElem::RwMutex => "sync.RWMutex".into(),
@@ -470,6 +471,7 @@ impl Importer<'_> {
             SliceElem::Value(_) => "any".into(),
             SliceElem::Int
             | SliceElem::Bool
+            | SliceElem::Str
             | SliceElem::Chan(_)
             | SliceElem::Record(_)
             | SliceElem::Untracked => self.elem_type(v),

@@ -107,6 +107,8 @@ pub enum SliceElem {
     Int,
     /// Booleans.
     Bool,
+    /// Strings weft follows ([`crate::strings`]).
+    Str,
     /// Channels.
     Chan(Elem),
     /// `sync.Mutex`, used in place.
@@ -140,8 +142,8 @@ impl SliceElem {
             Kind::WaitGroup => SliceElem::WaitGroup,
             Kind::Record { ty, value: false } => SliceElem::Record(ty),
             Kind::Record { ty, value: true } => SliceElem::Value(ty),
-            // (Elements and map values of strings are not followed yet.)
-            Kind::Untracked | Kind::Str => SliceElem::Untracked,
+            Kind::Str => SliceElem::Str,
+            Kind::Untracked => SliceElem::Untracked,
             Kind::Once
             | Kind::Cond
             | Kind::Ctx
@@ -167,6 +169,7 @@ impl SliceElem {
         match self {
             SliceElem::Int => Kind::Int,
             SliceElem::Bool => Kind::Bool,
+            SliceElem::Str => Kind::Str,
             SliceElem::Chan(elem) => Kind::Chan { elem },
             SliceElem::Mutex => Kind::Mutex,
             SliceElem::RwMutex => Kind::RwMutex,
@@ -413,6 +416,7 @@ pub fn map_value(ty: &str, kind: Option<Kind>) -> SliceElem {
         Some(
             e @ (SliceElem::Int
             | SliceElem::Bool
+            | SliceElem::Str
             | SliceElem::Chan(_)
             | SliceElem::Record(_)
             | SliceElem::Untracked),

@@ -865,6 +865,11 @@ impl Importer<'_> {
                         self.gives_untracked_str(h);
                         return Ok(None);
                     }
+                    if t.kind() == "index_expression" {
+                        // An element of a slice or map of strings.
+                        self.gives_untracked_str_elem();
+                        return Ok(None);
+                    }
                 }
                 if !e.untracked && e.kind != Kind::Untracked {
                     return Err(self.unsupported_with(
@@ -1130,8 +1135,13 @@ impl Importer<'_> {
                 if let Some(bin) = op.strip_suffix('=').filter(|o| !o.is_empty() && *o != ":") {
                     let cur = self.expr(*t)?;
                     if cur.kind == Kind::Str && !cur.untracked {
-                        // `s += "x"` builds a string: `s` is untracked.
-                        self.target(*t, Kind::Untracked, false, n)?;
+                        // `s += "x"` builds a string: `s` is untracked (an
+                        // element: every string element).
+                        if t.kind() == "index_expression" {
+                            self.gives_untracked_str_elem();
+                        } else {
+                            self.target(*t, Kind::Untracked, false, n)?;
+                        }
                         continue;
                     }
                     if cur.untracked || val.untracked {

@@ -31,6 +31,9 @@ pub struct StrDowngrades {
     pub map_keys: bool,
     /// Untracked data was sent on a string channel.
     pub chans: bool,
+    /// Untracked data was stored in an element of a slice or map of
+    /// strings.
+    pub elems: bool,
 }
 
 impl StrDowngrades {
@@ -39,6 +42,7 @@ impl StrDowngrades {
         self.holders.is_subset(&known.holders)
             && (known.map_keys || !self.map_keys)
             && (known.chans || !self.chans)
+            && (known.elems || !self.elems)
     }
 
     /// Adds what `other` found.
@@ -46,6 +50,7 @@ impl StrDowngrades {
         self.holders.extend(other.holders.iter().cloned());
         self.map_keys |= other.map_keys;
         self.chans |= other.chans;
+        self.elems |= other.elems;
     }
 }
 
@@ -80,6 +85,25 @@ impl Importer<'_> {
     /// with untracked data, as an earlier pass found).
     pub(crate) fn str_keys_tracked(&self) -> bool {
         !self.untracked_strs.map_keys
+    }
+
+    /// The elements of a slice or the values of a map of `e`: strings
+    /// are untracked once untracked data was stored in one (an earlier
+    /// pass).
+    pub(crate) fn str_elems(&self, e: crate::scope::SliceElem) -> crate::scope::SliceElem {
+        match e {
+            crate::scope::SliceElem::Str if self.untracked_strs.elems => {
+                crate::scope::SliceElem::Untracked
+            }
+            e => e,
+        }
+    }
+
+    /// Notes that untracked data is stored in a string element: the
+    /// elements and values of slices and maps of strings are untracked
+    /// once translated again.
+    pub(crate) fn gives_untracked_str_elem(&mut self) {
+        self.gave_untracked_strs.elems = true;
     }
 
     /// Whether string channels' values are followed (no untracked data

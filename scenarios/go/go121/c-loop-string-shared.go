@@ -2,7 +2,7 @@
 // goroutines before Go 1.22. The loop has one `name` for all its
 // iterations, so each goroutine's read of it races with the loop's next
 // write (Go's race detector: 10 of 10 runs); weft keeps `name` as a
-// variable holding data it does not track, written at each iteration.
+// shared string variable, written at each iteration.
 // go-vet: loop variable name captured by func literal
 package main
 
