@@ -8,8 +8,9 @@
 // empties the map. When `shutdown` runs first, `send("db")` reads the
 // absent key: Go gives nil, and `c.state` dereferences it. weft follows the
 // names and the states as strings, so the lookup keeps its entry and the
-// state decides its branch (both were choices before), and it finds the
-// panic with `shutdown` first. The fix (c-name-registry-fixed.go) checks
+// state decides its branch, and it finds the panic with `shutdown` first
+// (before strings were followed, the range over the string-keyed map was
+// refused). The fix (c-name-registry-fixed.go) checks
 // the comma-ok lookup and the state.
 package main
 
