@@ -132,6 +132,7 @@ impl Importer<'_> {
             let ty = match kind {
                 Kind::Int => Some("int".to_string()),
                 Kind::Bool => Some("bool".to_string()),
+                Kind::Str => Some("string".to_string()),
                 Kind::Error => Some("error".to_string()),
                 Kind::Ptr => Some("*int".to_string()),
                 Kind::Record { value: false, .. } => self.reference_type(*kind),
@@ -141,7 +142,7 @@ impl Importer<'_> {
                 return Err(self.unsupported_with(
                     *node,
                     &format!("a named result of type `{tys}`"),
-                    "name results of integer, bool, error or pointer types, or leave them \
+                    "name results of integer, bool, string, error or pointer types, or leave them \
                      unnamed",
                 ));
             };
@@ -908,12 +909,18 @@ impl Importer<'_> {
                     return Ok(None);
                 }
             }
-            if existing.as_ref().is_some_and(|b| b.kind != Kind::Untracked) && !declare {
-                return Err(self.unsupported_with(
-                    stmt,
-                    &format!("assigning untracked data to `{name}`"),
-                    "weft tracks this variable as a number; the value assigned is data it cannot follow",
-                ));
+            if let (Some(b), false) = (&existing, declare) {
+                if b.kind != Kind::Untracked {
+                    return Err(self.unsupported_with(
+                        stmt,
+                        &format!("assigning untracked data to `{name}`"),
+                        &format!(
+                            "weft follows this variable ({}); the value assigned is data it \
+                             cannot follow",
+                            b.kind.describe()
+                        ),
+                    ));
+                }
             }
             return Ok(None);
         }

@@ -2333,3 +2333,36 @@ fn slices_and_maps_of_strings_hold_strings_until_one_holds_a_built_one() {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
 }
+
+#[test]
+fn a_named_string_result_is_the_functions_result_and_a_built_one_is_refused() {
+    let go = "package main\nfunc f(ok bool) (s string, err error) {\n\tdefer func() {\n\t\tif s == \"\" {\n\t\t\ts = \"none\"\n\t\t}\n\t}()\n\tif ok {\n\t\ts = \"yes\"\n\t}\n\treturn\n}\nfunc main() {\n\ts, _ := f(false)\n\tif s != \"none\" {\n\t\tpanic(s)\n\t}\n}\n";
+    let i = one(go);
+    for want in [
+        r#""f": (params: ["ok"], results: {"s": "string", "err": "error"}, body: [  // go: t.go:2"#,
+        r#"If("s == ``", [  // go: t.go:4"#,
+        r#"Set("s", "`none`"),  // go: t.go:5"#,
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    let e = errors(
+        &go.replace("s = \"yes\"", "s = fmt.Sprint(1)"),
+        &Options::default(),
+    );
+    assert!(
+        e.iter()
+            .any(|(l, _, m)| *l == 9 && m.contains("assigning untracked data to `s`")),
+        "{e:?}"
+    );
+    let built = go.replace("s = \"yes\"", "s = fmt.Sprint(1)");
+    let Err(d) = import(&SourceFile::new("t.go", built), &Options::default()) else {
+        panic!("imported");
+    };
+    assert!(
+        d.iter().any(|d| d
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("weft follows this variable (a string)"))),
+        "{d:?}"
+    );
+}
