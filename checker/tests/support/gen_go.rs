@@ -916,7 +916,6 @@ fn protocol(
         // now and then without it.
         22 => {
             let (m, mu) = (format!("reg{i}"), format!("rmu{i}"));
-            parts.decls.push(format!("var {mu} sync.Mutex"));
             let (p, q) = two(rng, goroutines);
             let locked = |stmts: Vec<String>, lock: bool| -> Vec<String> {
                 if !lock {
@@ -928,6 +927,10 @@ fn protocol(
                 v
             };
             let (lock_p, lock_q) = (!rng.chance(15), !rng.chance(15));
+            // (Declared only when used: Go refuses an unused variable.)
+            if lock_p || lock_q {
+                parts.decls.push(format!("var {mu} sync.Mutex"));
+            }
             if rng.chance(70) {
                 let t = format!("w{i}s{seed}");
                 parts
@@ -988,8 +991,10 @@ fn protocol(
         23 => {
             let (p, q) = two(rng, goroutines);
             let mu = format!("smu{i}");
-            parts.decls.push(format!("var {mu} sync.Mutex"));
             let locked = !rng.chance(15);
+            if locked {
+                parts.decls.push(format!("var {mu} sync.Mutex"));
+            }
             let lock = |stmts: Vec<String>| -> Vec<String> {
                 if !locked {
                     return stmts;
