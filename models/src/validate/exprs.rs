@@ -102,6 +102,19 @@ fn read_kind(held: Kind) -> Kind {
     }
 }
 
+/// The index of `text` in `table`, added at its end if it is new (the
+/// texts of errors and strings: equal texts are one value).
+fn intern(table: &mut Vec<String>, text: &str) -> u32 {
+    let i = match table.iter().position(|t| t == text) {
+        Some(i) => i,
+        None => {
+            table.push(text.to_string());
+            table.len() - 1
+        }
+    };
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
 /// The left side of a `Set`.
 pub(crate) enum Target {
     /// A local of the current function.
@@ -445,25 +458,11 @@ impl Walker<'_> {
             ExprKind::Nil => (RExpr::constant(Const::Nil, span), Kind::Nil),
             ExprKind::Canceled => (RExpr::constant(Const::Canceled, span), Kind::Unknown),
             ExprKind::ErrorNew(text) => {
-                let i = match self.errors.iter().position(|t| t == text) {
-                    Some(i) => i,
-                    None => {
-                        self.errors.push(text.clone());
-                        self.errors.len() - 1
-                    }
-                };
-                let i = u32::try_from(i).unwrap_or(u32::MAX);
+                let i = intern(&mut self.errors, text);
                 (RExpr::constant(Const::Error(i), span), Kind::Unknown)
             }
             ExprKind::Str(text) => {
-                let i = match self.strings.iter().position(|t| t == text) {
-                    Some(i) => i,
-                    None => {
-                        self.strings.push(text.clone());
-                        self.strings.len() - 1
-                    }
-                };
-                let i = u32::try_from(i).unwrap_or(u32::MAX);
+                let i = intern(&mut self.strings, text);
                 (RExpr::constant(Const::Str(i), span), Kind::Str)
             }
             ExprKind::DeadlineExceeded => (
