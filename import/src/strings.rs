@@ -141,22 +141,11 @@ impl Importer<'_> {
     /// The string holder `t` names when it is a field of a struct of the
     /// file (`s.name`, with no call in it).
     pub(crate) fn str_field_holder(&mut self, t: Node) -> Result<Option<String>, crate::Fail> {
-        if t.kind() != "selector_expression" || crate::maps::has_call(t) {
+        if crate::maps::has_call(t) {
             return Ok(None);
         }
-        let (Some(obj), Some(field)) = (
-            t.child_by_field_name("operand"),
-            t.child_by_field_name("field"),
-        ) else {
-            return Ok(None);
-        };
-        // (Only to learn what `obj` is: its hoisted reads are not kept.)
-        let mark = self.hoisted.borrow().len();
-        let o = self.expr(obj);
-        self.hoisted.borrow_mut().truncate(mark);
-        let f = self.text(field).to_string();
-        Ok(match o?.kind {
-            Kind::Record { ty, .. } if self.field_kind(ty, &f) == Some(Some(Kind::Str)) => {
+        Ok(match self.selected_field(t)? {
+            Some((_, ty, f)) if self.field_kind(ty, &f) == Some(Some(Kind::Str)) => {
                 Some(field_holder(ty, &f))
             }
             _ => None,

@@ -9,6 +9,7 @@
 use tree_sitter::Node;
 
 use crate::emit::{q, Emitter};
+use crate::expr::Ex;
 use crate::scope::{Kind, SliceElem};
 use crate::{Fail, Importer};
 
@@ -23,6 +24,22 @@ impl Importer<'_> {
         if t.kind() == "index_expression" {
             return self.untracked_element(t);
         }
+        let Some((o, ty, f)) = self.selected_field(t)? else {
+            return Ok(None);
+        };
+        // (Only to learn what `t` is: what it would hoist, a read of the
+        // field, is not this write's.)
+        let mark = self.hoisted.borrow().len();
+        let e = self.field(t, &o, ty, &f);
+        self.hoisted.borrow_mut().truncate(mark);
+        let e = e?;
+        Ok((e.untracked && e.kind == Kind::Untracked).then_some(e.text))
+    }
+
+    /// The record, its struct type and the field the selector `t` names
+    /// (`s.name`) when its operand is a record weft follows, learned
+    /// without keeping what evaluating the operand hoists.
+    pub(crate) fn selected_field(&mut self, t: Node) -> Result<Option<(Ex, u16, String)>, Fail> {
         if t.kind() != "selector_expression" {
             return Ok(None);
         }
@@ -32,23 +49,14 @@ impl Importer<'_> {
         ) else {
             return Ok(None);
         };
-        // (Only to learn what `t` is: what it would hoist, a read of the
-        // field, is not this write's.)
         let mark = self.hoisted.borrow().len();
-        let found = (|| {
-            let o = self.expr(obj)?;
-            let Kind::Record { ty, .. } = o.kind else {
-                return Ok(None);
-            };
-            if o.untracked {
-                return Ok(None);
-            }
-            let f = self.text(field).to_string();
-            let e = self.field(t, &o, ty, &f)?;
-            Ok((e.untracked && e.kind == Kind::Untracked).then_some(e.text))
-        })();
+        let o = self.expr(obj);
         self.hoisted.borrow_mut().truncate(mark);
-        found
+        let o = o?;
+        Ok(match o.kind {
+            Kind::Record { ty, .. } if !o.untracked => Some((o, ty, self.text(field).to_string())),
+            _ => None,
+        })
     }
 
     /// The cell `t` (an index expression) names when it is an element of a
