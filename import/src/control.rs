@@ -718,10 +718,41 @@ impl Importer<'_> {
         } else {
             format!("Select({lf}cases: [")
         };
-        em.open(&head, at);
         let mut c = n.walk();
         let cases: Vec<Node> = n.named_children(&mut c).collect();
-        for k in cases {
+        // Go evaluates every send case's value on entering the select: what
+        // one needs first (a struct literal's `New`, a call) goes before
+        // it, not among its cases.
+        let mut sent = Vec::new();
+        for k in &cases {
+            let v = k
+                .child_by_field_name("communication")
+                .filter(|comm| comm.kind() == "send_statement")
+                .and_then(|comm| comm.child_by_field_name("value"));
+            if let Some(v) = v {
+                let e = self.expr(v)?;
+                let e = self.handed(v, e, "a value sent")?;
+                self.evaluated.insert(v.id(), e);
+                sent.push(v.id());
+            }
+        }
+        let r = self.select_cases(&cases, &head, at, em);
+        for id in sent {
+            self.evaluated.remove(&id);
+        }
+        r
+    }
+
+    /// The cases of a select (`head` opens it).
+    fn select_cases(
+        &mut self,
+        cases: &[Node],
+        head: &str,
+        at: Span,
+        em: &mut Emitter,
+    ) -> Result<(), Fail> {
+        em.open(head, at);
+        for &k in cases {
             let kat = self.span(k);
             self.scope.push();
             match k.kind() {
@@ -762,8 +793,8 @@ impl Importer<'_> {
                     return Err(self.unsupported(comm, "send case"));
                 };
                 let c = self.chan(ch)?;
+                // (Evaluated by `select_stmt`.)
                 let val = self.expr(v)?;
-                let val = self.handed(v, val, "a value sent")?;
                 let value = if val.untracked {
                     "0".to_string()
                 } else {

@@ -152,7 +152,7 @@ impl Importer<'_> {
             }
             let want = elem.kind();
             let fits = match (want, v.kind) {
-                (Kind::Int, Kind::Int) | (Kind::Bool, Kind::Bool) => true,
+                (Kind::Int, Kind::Int) | (Kind::Bool, Kind::Bool) | (Kind::Str, Kind::Str) => true,
                 (Kind::Chan { .. }, Kind::Chan { .. }) => true,
                 (
                     Kind::Record { ty: a, .. },

@@ -2366,3 +2366,25 @@ fn a_named_string_result_is_the_functions_result_and_a_built_one_is_refused() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_select_evaluates_its_send_values_before_it_chooses() {
+    // The literal's `New` was written among the select's cases, a
+    // scenario the language refuses ("unknown select case `New`").
+    let i = one(
+        "package main\ntype event struct{ kind string }\nfunc main() {\n\tevents := make(chan event, 1)\n\tstop := make(chan struct{})\n\tselect {\n\tcase events <- event{kind: \"added\"}:\n\tcase <-stop:\n\t}\n}\n",
+    );
+    let s = statements(&i.text);
+    let at = |want: &str| {
+        s.iter()
+            .position(|l| l.trim() == want)
+            .unwrap_or_else(|| panic!("no `{want}` in:\n{}", i.text))
+    };
+    assert_eq!(
+        at(r#"New("event1", "event", {"kind": "`added`"}),"#) + 1,
+        at("Select(["),
+        "{}",
+        i.text
+    );
+    at(r#"Send(chan: "events", value: "event1", body: ["#);
+}
