@@ -993,7 +993,8 @@ impl Importer<'_> {
         self.result = None;
         self.scope.push();
         em.open(head, at);
-        for (((p, k), a), e) in sig.params.iter().zip(args.iter()).zip(values) {
+        let params = sig.params.iter().zip(&sig.holders);
+        for ((((p, k), holder), a), e) in params.zip(args.iter()).zip(values) {
             if *k == Kind::Untracked || e.untracked {
                 self.declare(p, Kind::Untracked);
                 continue;
@@ -1010,7 +1011,7 @@ impl Importer<'_> {
                 );
                 continue;
             }
-            self.declare(p, *k);
+            self.declare_holder(p, *k, holder.clone());
             if e.text != *p {
                 em.leaf(
                     &format!("Let({}, {})", q(p), crate::emit::lit(&e.text)),
@@ -1144,8 +1145,8 @@ impl Importer<'_> {
                 at,
             );
         }
-        for (p, k) in &sig.params {
-            self.declare(p, *k);
+        for ((p, k), holder) in sig.params.iter().zip(&sig.holders) {
+            self.declare_holder(p, *k, holder.clone());
         }
         let translated = match lit.child_by_field_name("body") {
             Some(b) => self.named_results(lit, b, &mut inner).map(|()| {
