@@ -2388,3 +2388,19 @@ fn a_select_evaluates_its_send_values_before_it_chooses() {
     );
     at(r#"Send(chan: "events", value: "event1", body: ["#);
 }
+
+#[test]
+fn a_closures_string_parameter_given_a_built_string_is_untracked() {
+    let i = one(
+        "package main\nimport \"fmt\"\nfunc main() {\n\tdone := make(chan bool)\n\tgo func(n string) {\n\t\tif n == \"a\" {\n\t\t\tn = fmt.Sprint(2)\n\t\t}\n\t\tdone <- n == \"b\"\n\t}(\"a\")\n\tf := func(s string) bool {\n\t\treturn s == \"a\"\n\t}\n\tif !f(\"a\") {\n\t\tpanic(1)\n\t}\n\t<-done\n}\n",
+    );
+    for want in [
+        // `n`'s comparisons are choices; `s` is followed.
+        "Either([[  // go: t.go:6",
+        r#"Choose("sent1", [true, false]),  // go: t.go:9"#,
+        r#"Return("s == `a`"),  // go: t.go:12"#,
+        r#"Call(func: "f", args: ["`a`"], into: "f_2"),  // go: t.go:14"#,
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+}
