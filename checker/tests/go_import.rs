@@ -712,6 +712,19 @@ fn a_registry_keyed_by_name_keeps_its_entries() {
 }
 
 #[test]
+fn a_pointer_weft_does_not_follow_may_be_nil_where_it_is_dereferenced() {
+    // Go panics when `remove` runs first. The lookup's key is built at run
+    // time, so weft does not follow the pointer; the field write through it
+    // was dropped and the program verified.
+    let text = one_bug(
+        "checker/tests/go_import/untracked-nil-pointer.go",
+        "panic",
+        true,
+    );
+    assert!(text.contains("`c` may be nil"), "{text}");
+}
+
+#[test]
 fn an_untracked_error_may_be_one_the_file_makes() {
     // Go panics on every run; the choice for `errs[0]` was nil or an
     // error of its own, so weft verified the program. The counterexample

@@ -443,6 +443,7 @@ impl Importer<'_> {
         }
         let e = self.expr(obj)?;
         if e.untracked {
+            self.maybe_nil_access(obj, n);
             return Ok(Ex::untracked(&text));
         }
         match (e.kind, field.as_str()) {

@@ -275,6 +275,10 @@ pub struct Importer<'a> {
     pub untracked_strs: strings::StrDowngrades,
     /// The same, found by this pass.
     pub gave_untracked_strs: strings::StrDowngrades,
+    /// Locals of the current function holding a pointer weft does not
+    /// follow (`c := m[k]` with a key it does not track): a field access
+    /// through one may dereference nil ([`Importer::maybe_nil_access`]).
+    pub maybe_nil: HashSet<String>,
     /// Every error value the file makes (``errors.New(`text`)``, sorted,
     /// once computed): what an error weft does not follow may be.
     pub file_errors: Option<Vec<String>>,
@@ -1028,6 +1032,7 @@ fn translate<'a>(
         gave_untracked_int_chan: false,
         untracked_strs: untracked_strs.clone(),
         gave_untracked_strs: strings::StrDowngrades::default(),
+        maybe_nil: HashSet::new(),
         file_errors: None,
         temp_target: None,
         renamed: None,

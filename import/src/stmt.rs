@@ -63,6 +63,7 @@ impl Importer<'_> {
             return;
         };
         self.shared = scan::shared_locals(self.src, body, self.per_loop_vars);
+        self.maybe_nil.clear();
         self.unimported.clear();
         self.named_results.clear();
         self.results_header = None;
@@ -1181,6 +1182,13 @@ impl Importer<'_> {
                     continue;
                 }
                 self.target(*t, Kind::Untracked, declare, n)?;
+                if t.kind() == "identifier" {
+                    if self.untracked_pointer(*v) {
+                        self.maybe_nil.insert(name);
+                    } else {
+                        self.maybe_nil.remove(&name);
+                    }
+                }
                 continue;
             }
             if !value.kind.is_value() && value.kind != Kind::Untracked {

@@ -204,3 +204,59 @@ impl Importer<'_> {
         }
     }
 }
+
+impl Importer<'_> {
+    /// Whether `v` is a pointer weft does not follow that Go may give as
+    /// nil: a lookup of a map of pointers with a key weft does not track
+    /// (an absent key gives nil).
+    pub(crate) fn untracked_pointer(&self, v: Node) -> bool {
+        let mut v = v;
+        while v.kind() == "parenthesized_expression" {
+            match v.named_child(0) {
+                Some(inner) => v = inner,
+                None => return false,
+            }
+        }
+        v.kind() == "index_expression"
+            && v.child_by_field_name("operand")
+                .and_then(|m| self.static_kind(m))
+                .is_some_and(|k| {
+                    matches!(
+                        k,
+                        Kind::Map {
+                            value: SliceElem::Record(_),
+                            ..
+                        }
+                    )
+                })
+    }
+
+    /// A field access through `obj`, data weft does not track (`n` is the
+    /// access): when `obj` may be a nil pointer ([`Self::untracked_pointer`],
+    /// or a local holding one), Go's nil dereference is a noted choice
+    /// before it; dropped, a program that panics could be verified.
+    pub(crate) fn maybe_nil_access(&mut self, obj: Node, n: Node) {
+        let held = obj.kind() == "identifier"
+            && self.maybe_nil.contains(self.text(obj))
+            && self
+                .scope
+                .get(self.text(obj))
+                .is_some_and(|b| b.kind == Kind::Untracked);
+        if !held && !self.untracked_pointer(obj) {
+            return;
+        }
+        self.hoist(
+            "Either([[Panic(\"runtime error: invalid memory address or nil pointer dereference\")], []])"
+                .to_string(),
+            n,
+        );
+        self.note_divergent(
+            n,
+            format!(
+                "`{}` may be nil (a pointer weft does not follow): Go's nil dereference and no \
+                 panic are both explored",
+                self.text(obj)
+            ),
+        );
+    }
+}

@@ -2404,3 +2404,31 @@ fn a_closures_string_parameter_given_a_built_string_is_untracked() {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
 }
+
+#[test]
+fn a_field_access_through_a_pointer_weft_does_not_follow_may_dereference_nil() {
+    let go = |lookup: &str| {
+        format!(
+            "package main\nimport \"fmt\"\ntype C struct{{ n int }}\nfunc main() {{\n\tm := map[string]*C{{}}\n\tk := fmt.Sprint(1)\n\t{lookup}\n\t\tc.n = 2\n\t}}\n}}\n"
+        )
+    };
+    let i = one(&go("c := m[k]\n\t{"));
+    assert!(
+        i.text.contains(
+            r#"Either([[Panic("runtime error: invalid memory address or nil pointer dereference")], []]),  // go: t.go:9"#
+        ),
+        "{}",
+        i.text
+    );
+    assert!(
+        i.abstractions
+            .iter()
+            .any(|a| a.what.contains("`c` may be nil")),
+        "{:?}",
+        i.abstractions
+    );
+    // Checked with comma-ok, as Go code that expects an absent key does:
+    // no such choice.
+    let i = one(&go("if c, ok := m[k]; ok {"));
+    assert!(!i.text.contains("nil pointer dereference"), "{}", i.text);
+}
