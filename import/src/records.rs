@@ -304,7 +304,7 @@ impl Importer<'_> {
         out
     }
 
-    /// A field's type in weft's spelling (`string` for data weft does not
+    /// A field's type in weft's spelling (`any` for data weft does not
     /// track); `None` for a kind no field has.
     fn weft_type(&self, k: Kind, tys: &str) -> Option<String> {
         let ptr = if tys.trim_start().starts_with('*') {

@@ -32,7 +32,8 @@ pub enum Kind {
     /// `*time.Ticker`.
     Ticker,
     /// A map. `tracked_keys`: its key type is one weft follows (an
-    /// integer, a bool, a pointer); else (a string, a float, an interface)
+    /// integer, a bool, a pointer, a string while the file's string keys
+    /// are followed); else (a float, an interface, such strings)
     /// the keys are data weft does not track, and so is everything read
     /// from the map: each access is still kept, as an access of the map (a
     /// race, a concurrent map write, a write to a nil map), but no entry
@@ -95,7 +96,8 @@ pub enum Kind {
     /// the result of an errgroup's `Wait`; an error weft cannot follow is
     /// chosen nil or not where it lands (`Importer::choose_error`).
     Error,
-    /// Data weft does not track (strings, floats, errors, I/O results...):
+    /// Data weft does not track (floats, strings built at run time, I/O
+    /// results...):
     /// reads of it make a condition a nondeterministic choice.
     Untracked,
 }
@@ -123,7 +125,8 @@ pub enum SliceElem {
     /// slice and used in place; reading one as a value copies it
     /// (`crate::values`).
     Value(u16),
-    /// Data weft does not track (`[]string`, `[]float64`): each element is
+    /// Data weft does not track (`[]float64`, `[]string` once string
+    /// elements are not followed): each element is
     /// a cell holding nil, so its reads and writes are kept as accesses
     /// (races), and its value is not followed.
     Untracked,
@@ -406,8 +409,8 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
 }
 
 /// What the values of a map hold, from their Go type `ty` (as written) and
-/// its kind: integers, booleans, channels, and pointers to records or to
-/// sync objects are followed; anything else (strings, errors, structs by
+/// its kind: integers, booleans, strings, channels, and pointers to records
+/// or to sync objects are followed; anything else (errors, structs by
 /// value, `sync.Mutex` by value, slices, other maps) is data weft does not
 /// track: each entry is kept (its key, `len`, ranging), its value is not.
 pub fn map_value(ty: &str, kind: Option<Kind>) -> SliceElem {

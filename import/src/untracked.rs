@@ -1,10 +1,10 @@
-//! Fields and shared locals holding data weft does not track (`name
-//! string`, `price float64`): the record keeps a cell for each field
-//! (`string` in the scenario's types, nil at first), a local a closure
-//! assigns is a `Var` holding nil, and every read and write of them is kept
-//! as an access of that cell, so two goroutines writing a status string
-//! without a lock race as Go's race detector reports; the values stay data
-//! weft does not track.
+//! Fields and shared locals holding data weft does not track (`price
+//! float64`, a `name string` given a string built at run time): the record
+//! keeps a cell for each field (`any` in the scenario's types, nil at
+//! first), a local a closure assigns is a `Var` holding nil, and every read
+//! and write of them is kept as an access of that cell, so two goroutines
+//! writing such a field without a lock race as Go's race detector reports;
+//! the values stay data weft does not track.
 
 use tree_sitter::Node;
 
