@@ -239,6 +239,91 @@ fn an_index_out_of_range_panics_with_gos_message() {
 }
 
 #[test]
+fn a_slice_part_shares_the_elements_and_checks_its_bounds_as_go_does() {
+    // probe `slice-parts`: 7 2 5 2 7 1 true true 0 false 7.
+    let o = check(
+        r#"Slice("xs", "int", 3), Set("xs[1]", 5),
+        Let("ys", "xs[1:]"), Set("ys[1]", 7),
+        Let("items", "xs"), Set("items", "items[1:]"),
+        Let("head", "xs[:1]"),
+        Let(name: "nl", value: "nil", type: "[]int"),
+        Assert("xs[2] == 7 && len(ys) == 2 && ys[0] == 5", "shared"),
+        Assert("len(items) == 2 && items[1] == 7 && len(head) == 1", "popped"),
+        Assert("nl[0:0] == nil && nl[:] == nil", "nil"),
+        Assert("len(xs[3:]) == 0 && xs[3:] != nil && xs[1:][1] == 7", "empty"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    // The values are live: a part that does not share fails.
+    let o = check(
+        r#"Slice("xs", "int", 3), Let("ys", "xs[1:]"), Set("ys[0]", 1),
+        Assert("xs[0] == 1", "not this one"),"#,
+        "",
+    );
+    assert_eq!(messages(&o), vec!["assertion failed: not this one"]);
+    // probes `slice-part-beyond`, `-crossed`, `-past-the-end`, `-negative`.
+    for (part, message) in [
+        ("xs[:n]", "[:4] with capacity 3"),
+        ("xs[2:m]", "[2:1]"),
+        ("xs[n:]", "[4:3]"),
+        ("xs[neg:2]", "[-1:]"),
+    ] {
+        let o = check(
+            &format!(
+                r#"Slice("xs", "int", 3), Let("n", 4), Let("m", 1), Let("neg", -1),
+                Let("p", "{part}"),"#
+            ),
+            "",
+        );
+        assert_eq!(
+            messages(&o),
+            vec![format!(
+                "panic: runtime error: slice bounds out of range {message}"
+            )],
+            "{part}"
+        );
+    }
+}
+
+#[test]
+fn a_write_through_a_part_races_with_a_read_through_the_whole() {
+    // probe `race-slice-part` (-race): data race.
+    let o = check(
+        r#"Slice("xs", "int", 3), Chan("done"),
+        Go([Let("ys", "xs[1:]"), Set("ys[0]", 1), Send("done", true)]),
+        Let("v", "xs[1]"),
+        Recv("done"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![Race]);
+    let o = check(
+        r#"Slice("xs", "int", 3), Chan("done"),
+        Go([Let("ys", "xs[1:]"), Set("ys[1]", 1), Send("done", true)]),
+        Let("v", "xs[1]"),
+        Recv("done"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![], "different elements");
+}
+
+#[test]
+fn slice_part_errors_point_at_the_line() {
+    let e = rejected(
+        r#"Let("s", "`abc`"), Let("t", "s[1:]"), Chan("ch"), Let("u", "ch[:1]"), Slice("xs", "int", 2), Let("v", "xs[true:]"), Set("xs[1:]", 1), Let("w", "xs[0:1:2]"),"#,
+    );
+    for want in [
+        "error: a slice part `[low:high]` needs a slice, but `s` is a string",
+        "help: weft's strings are constants, compared whole: a string's part is not made",
+        "a slice part `[low:high]` needs a slice, but `ch` is a channel",
+        "error: a slice bound must be an integer, but `true` is a boolean",
+        "error: cannot assign to a slice part (a new slice)",
+        "error: a slice part with a capacity is not supported",
+    ] {
+        assert!(e.contains(want), "{want}\n{e}");
+    }
+}
+
+#[test]
 fn elements_are_separate_locations() {
     // Goroutine i writes xs[i]: no two goroutines share an element.
     let o = check(

@@ -83,6 +83,9 @@ pub enum ExprKind {
     TimerChan(Box<Expr>),
     /// `m[k]`
     Index(Box<Expr>, Box<Expr>),
+    /// `xs[low:high]`, either bound optional: a slice sharing the
+    /// elements of `xs` from `low` (0) up to `high` (its length).
+    SlicePart(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
     /// `errors.New("text")`: an error value (equal to every error made
     /// from the same text).
     ErrorNew(String),
@@ -192,9 +195,9 @@ struct Token {
 }
 
 /// Operators, longest first.
-const OPS: [&str; 24] = [
+const OPS: [&str; 25] = [
     "&&", "||", "==", "!=", "<=", ">=", "<-", "<", ">", "+", "-", "*", "/", "%", "!", "&", "|",
-    "^", "=", "(", ")", "[", "]", ".",
+    "^", "=", "(", ")", "[", "]", ".", ":",
 ];
 
 fn lex(text: &str, span: Span, exact: bool) -> Result<Vec<Token>, Box<Diagnostic>> {
@@ -493,18 +496,54 @@ impl Parser {
         })
     }
 
+    /// What follows `e[`: an index `e[k]` or a part `e[low:high]`.
+    fn index_or_part(&mut self, e: Expr, open: Span) -> Result<Expr, Box<Diagnostic>> {
+        let low = if self.peek_op(":") {
+            None
+        } else {
+            Some(Box::new(self.expr(0)?))
+        };
+        let low = match low {
+            Some(key) if !self.peek_op(":") => {
+                let close = self.expect_op("]", Some(open))?;
+                let span = e.span.join(close);
+                return Ok(Expr {
+                    kind: ExprKind::Index(Box::new(e), key),
+                    span,
+                });
+            }
+            low => low,
+        };
+        self.bump();
+        let high = if self.peek_op("]") {
+            None
+        } else {
+            Some(Box::new(self.expr(0)?))
+        };
+        if self.peek_op(":") {
+            let span = self.peek().map_or(self.end, |t| t.span);
+            return Err(Box::new(
+                Diagnostic::new("a slice part with a capacity is not supported", span)
+                    .with_label("third index")
+                    .with_help(
+                        "weft's slices have no capacity beyond their length; write `xs[low:high]`",
+                    ),
+            ));
+        }
+        let close = self.expect_op("]", Some(open))?;
+        let span = e.span.join(close);
+        Ok(Expr {
+            kind: ExprKind::SlicePart(Box::new(e), low, high),
+            span,
+        })
+    }
+
     fn postfix(&mut self) -> Result<Expr, Box<Diagnostic>> {
         let mut e = self.primary()?;
         loop {
             if self.peek_op("[") {
                 let open = self.bump().map_or(self.end, |t| t.span);
-                let key = self.expr(0)?;
-                let close = self.expect_op("]", Some(open))?;
-                let span = e.span.join(close);
-                e = Expr {
-                    kind: ExprKind::Index(Box::new(e), Box::new(key)),
-                    span,
-                };
+                e = self.index_or_part(e, open)?;
             } else if self.peek_op(".") {
                 self.bump();
                 let Some(Token {
@@ -752,6 +791,12 @@ mod tests {
             ExprKind::Err(x) => format!("{}.Err()", show(x)),
             ExprKind::TimerChan(x) => format!("{}.C", show(x)),
             ExprKind::Index(m, k) => format!("{}[{}]", show(m), show(k)),
+            ExprKind::SlicePart(x, l, h) => format!(
+                "{}[{}:{}]",
+                show(x),
+                l.as_deref().map(show).unwrap_or_default(),
+                h.as_deref().map(show).unwrap_or_default()
+            ),
             ExprKind::ErrorNew(t) => format!("errors.New({t:?})"),
             ExprKind::Str(t) => format!("{t:?}"),
             ExprKind::RLocker(x) => format!("{}.RLocker()", show(x)),
@@ -808,6 +853,29 @@ mod tests {
         assert_eq!(ok("true != false"), "(true != false)");
         assert_eq!(ok("0x10 + 1_000"), "(16 + 1000)");
         assert_eq!(ok("-9223372036854775808"), "-9223372036854775808");
+    }
+
+    #[test]
+    fn slice_parts_take_either_bound() {
+        assert_eq!(ok("xs[1:]"), "xs[1:]");
+        assert_eq!(ok("xs[:n - 1]"), "xs[:(n - 1)]");
+        assert_eq!(
+            ok("q.items[i + 1:len(q.items)]"),
+            "q.items[(i + 1):len(q.items)]"
+        );
+        assert_eq!(ok("xs[:]"), "xs[:]");
+        assert_eq!(ok("xs[1:][0]"), "xs[1:][0]");
+        assert_eq!(
+            err("xs[1:2:3]"),
+            (
+                "a slice part with a capacity is not supported".into(),
+                ":".into()
+            )
+        );
+        assert_eq!(
+            err("xs[]"),
+            ("expected an expression, found `]`".into(), "]".into())
+        );
     }
 
     #[test]

@@ -322,6 +322,18 @@ pub enum NewObject {
         /// The length.
         len: Expr,
     },
+    /// `of[low:high]`: a slice sharing the elements of `of` from `low`
+    /// (default 0) up to `high` (default its length); a bound out of range
+    /// panics with Go's message, and a nil slice's `[0:0]` is nil. Go's
+    /// capacity is not modelled: weft's is the length.
+    SlicePart {
+        /// The slice.
+        of: Expr,
+        /// The first element's index.
+        low: Option<Expr>,
+        /// The index after the last element.
+        high: Option<Expr>,
+    },
     /// `func(params) { ... }` closing over values: calling it calls `func`
     /// with the captured values first, then the arguments.
     Closure {
@@ -829,6 +841,7 @@ impl Op {
                 | NewObject::Group { .. }
                 | NewObject::Record { .. }
                 | NewObject::Slice { .. }
+                | NewObject::SlicePart { .. }
                 | NewObject::Closure { .. } => true,
                 NewObject::WithCancel { .. } | NewObject::Timer { .. } => false,
             },

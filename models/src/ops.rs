@@ -131,6 +131,12 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
             // sent or stored.
             NewObject::Record { inits, .. } => inits.iter().for_each(|(_, v)| f(v, Value)),
             NewObject::Slice { len, .. } => f(len, Value),
+            // The new slice holds `of`'s element cells, which whoever
+            // holds `of` reaches already: no element is read or written.
+            NewObject::SlicePart { of, low, high } => {
+                f(of, Value);
+                low.iter().chain(high).for_each(|b| f(b, Value))
+            }
             NewObject::Closure { captured, .. } => captured.iter().for_each(|v| f(v, Value)),
         },
         Op::Send { chan, value } => {

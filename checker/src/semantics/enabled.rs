@@ -476,6 +476,7 @@ fn fires(object: &weft_models::ir::NewObject) -> bool {
         | NewObject::Background
         | NewObject::Record { .. }
         | NewObject::Slice { .. }
+        | NewObject::SlicePart { .. }
         | NewObject::Closure { .. }
         | NewObject::Group { .. } => false,
     }

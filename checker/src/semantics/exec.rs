@@ -159,6 +159,12 @@ pub(crate) fn new_object(
                 None,
             ));
         }
+        NewObject::SlicePart { of, low, high } => {
+            let of = eval(st, locals, of)?;
+            let low = low.as_ref().map(|b| int(st, locals, b)).transpose()?;
+            let high = high.as_ref().map(|b| int(st, locals, b)).transpose()?;
+            return Ok((record::part(&mut ex.state, of, low, high)?, None));
+        }
         NewObject::Closure { func, captured } => {
             let captured = captured
                 .iter()

@@ -636,6 +636,7 @@ pub(crate) fn tracked(prog: &Program) -> bool {
                     | NewObject::Map { .. }
                     | NewObject::Record { .. }
                     | NewObject::Slice { .. }
+                    | NewObject::SlicePart { .. }
                     | NewObject::Closure { .. }
                     | NewObject::Once
                     | NewObject::Timer { .. }

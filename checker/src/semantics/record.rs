@@ -233,6 +233,44 @@ pub(crate) fn len(state: &State, v: Value) -> Result<i64, Fault> {
     }
 }
 
+/// `of[low:high]`: a slice sharing `of`'s element cells from `low` (0)
+/// up to `high` (the length), so a write through either is seen through
+/// the other, as in Go. Go checks the bounds against the capacity, which
+/// weft does not model: here it is the length (Go's capacity of a slice
+/// made by `make` without one, or of such a slice's tail). A nil slice's
+/// `[0:0]` is nil. The messages are Go's.
+pub(crate) fn part(
+    state: &mut State,
+    of: Value,
+    low: Option<i64>,
+    high: Option<i64>,
+) -> Result<Value, Fault> {
+    let cap = len(state, of)?;
+    let (lo, hi) = (low.unwrap_or(0), high.unwrap_or(cap));
+    let out_of_range =
+        |what: String| Fault::Panic(format!("runtime error: slice bounds out of range {what}"));
+    if hi < 0 {
+        return Err(out_of_range(format!("[:{hi}]")));
+    }
+    if hi > cap {
+        return Err(out_of_range(format!("[:{hi}] with capacity {cap}")));
+    }
+    if lo < 0 {
+        return Err(out_of_range(format!("[{lo}:]")));
+    }
+    if lo > hi {
+        return Err(out_of_range(format!("[{lo}:{hi}]")));
+    }
+    let Value::Obj(r) = of else {
+        return Ok(Value::Nil);
+    };
+    let elems = match state.object(r) {
+        Object::Slice(s) => s.elems[lo as usize..hi as usize].to_vec(),
+        o => return Err(Fault::Model(format!("a slice part of {}", o.describe()))),
+    };
+    Ok(Value::Obj(state.alloc(Object::Slice(SliceState { elems }))))
+}
+
 /// What calling the function value `v` with `args` runs: the function and
 /// its arguments (the captured values last). Calling nil panics, as in Go.
 pub(crate) fn callee(

@@ -36,10 +36,15 @@ impl Writer {
     }
 
     /// A shared place: a variable or an element of `a`, at a constant or
-    /// computed index (rarely out of range: an index panic).
+    /// computed index (rarely out of range: an index panic), sometimes
+    /// through a part of `a` (which shares its elements).
     fn place(&mut self, ints: &[String]) -> String {
         if self.rng.chance(60) {
             return self.rng.pick(&VARS).to_string();
+        }
+        if self.rng.chance(15) {
+            let from = self.rng.below(3);
+            return format!("a[{from}:][{}]", self.rng.below(3 - from));
         }
         if !ints.is_empty() && self.rng.chance(60) {
             let l = self.rng.pick(ints);

@@ -3,7 +3,7 @@
 //! whose right side reads shared state short-circuit with jumps.
 
 use super::{Field, FnLower};
-use crate::ir::{BinOp, Expr, LocalId, Op, Place, UnOp};
+use crate::ir::{BinOp, Expr, LocalId, NewObject, Op, Place, UnOp};
 use crate::validate::hir::{HDst, RExpr, RKind, RPlace};
 
 /// A result that goes to a shared variable: stored after the operation.
@@ -59,6 +59,20 @@ impl FnLower<'_> {
                 let target = self.pure(x);
                 let dst = self.temp();
                 self.emit_at(Op::Len { target, dst }, e.span);
+                Expr::Local(dst)
+            }
+            RKind::SlicePart(x, low, high) => {
+                let of = self.pure(x);
+                let low = low.as_deref().map(|b| self.pure(b));
+                let high = high.as_deref().map(|b| self.pure(b));
+                let dst = self.temp();
+                self.emit_at(
+                    Op::New {
+                        dst,
+                        object: NewObject::SlicePart { of, low, high },
+                    },
+                    e.span,
+                );
                 Expr::Local(dst)
             }
             RKind::CtxErr(x) => {

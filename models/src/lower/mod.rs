@@ -121,7 +121,11 @@ fn global_expr(x: &RExpr) -> Option<Expr> {
         RKind::Elem(a, i) => Expr::Elem(b(a)?, b(i)?),
         RKind::SliceLen(a) => Expr::SliceLen(b(a)?),
         RKind::Func(f) => Expr::Func(*f),
-        RKind::Local(_) | RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => return None,
+        RKind::Local(_)
+        | RKind::Load(_)
+        | RKind::Len(_)
+        | RKind::CtxErr(_)
+        | RKind::SlicePart(..) => return None,
     })
 }
 

@@ -348,6 +348,7 @@ impl Walker<'_> {
             _ => {
                 let what = match &e.kind {
                     ExprKind::Unary(UnaryOp::Addr, _) => "an address".to_string(),
+                    ExprKind::SlicePart(..) => "a slice part (a new slice)".to_string(),
                     _ => "this expression".to_string(),
                 };
                 not_assignable(self, what, None)
@@ -645,6 +646,7 @@ impl Walker<'_> {
                     Kind::Obj(ObjectKind::Locker),
                 )
             }
+            ExprKind::SlicePart(x, low, high) => self.slice_part(x, low, high, span),
             ExprKind::Index(m, key) => {
                 let (rm, km) = self.rexpr(m);
                 if let Kind::Slice(c) = km {
@@ -798,6 +800,53 @@ impl Walker<'_> {
             }
             _ => None,
         }
+    }
+
+    /// `x[low:high]`: a new slice sharing `x`'s elements (Go's slice
+    /// expression; the bounds are checked when it runs).
+    fn slice_part(
+        &mut self,
+        x: &Expr,
+        low: &Option<Box<Expr>>,
+        high: &Option<Box<Expr>>,
+        span: Span,
+    ) -> (RExpr, Kind) {
+        let (rx, k) = self.rexpr(x);
+        let kind = match k {
+            Kind::Slice(_) | Kind::Unknown => k,
+            _ => {
+                let help = (k == Kind::Str).then(|| {
+                    "weft's strings are constants, compared whole: a string's part is not made"
+                        .to_string()
+                });
+                self.kind_error(
+                    "a slice part `[low:high]` needs a slice".into(),
+                    subject_of(x),
+                    k,
+                    x.span,
+                    help,
+                );
+                Kind::Unknown
+            }
+        };
+        let bound = |w: &mut Self, b: &Option<Box<Expr>>| {
+            b.as_deref().map(|b| {
+                let (rb, kb) = w.rexpr(b);
+                if !kb.is_int() {
+                    w.kind_error(
+                        "a slice bound must be an integer".into(),
+                        subject_of(b),
+                        kb,
+                        b.span,
+                        None,
+                    );
+                }
+                Box::new(rb)
+            })
+        };
+        let rl = bound(self, low);
+        let rh = bound(self, high);
+        (mk(RKind::SlicePart(Box::new(rx), rl, rh), span), kind)
     }
 
     /// Element `key` of slice `rm` whose elements are cell-table entry `c`.

@@ -439,10 +439,15 @@ impl Walker<'_> {
             };
             if let Some(init) = &init {
                 for e in operands(init) {
-                    if let Some(span) = e.first_read() {
+                    if let Some((span, part)) = e.first_instruction() {
+                        let (what, label) = if part {
+                            ("make a slice part", "a slice part")
+                        } else {
+                            ("read shared state", "a read")
+                        };
                         self.error(
-                            Diagnostic::new("a global initializer cannot read shared state", span)
-                                .with_label("a read")
+                            Diagnostic::new(format!("a global initializer cannot {what}"), span)
+                                .with_label(label)
                                 .with_help("globals are created before `main` starts; use constants and parameters"),
                         );
                     }

@@ -49,6 +49,9 @@ pub(crate) enum RKind {
     SliceLen(Box<RExpr>),
     /// A named function as a value.
     Func(FuncId),
+    /// `x[low:high]`: a new slice sharing `x`'s elements, made by an
+    /// instruction of its own (it may panic: a bound out of range).
+    SlicePart(Box<RExpr>, Option<Box<RExpr>>, Option<Box<RExpr>>),
 }
 
 impl RExpr {
@@ -60,26 +63,16 @@ impl RExpr {
         }
     }
 
-    /// Whether evaluating it needs a visible read.
+    /// Whether evaluating it needs an instruction of its own: a visible
+    /// read, or a slice part (which may panic).
     pub(crate) fn has_read(&self) -> bool {
-        match &self.kind {
-            RKind::Const(_) | RKind::Local(_) | RKind::Global(_) | RKind::Func(_) => false,
-            RKind::Unary(_, e)
-            | RKind::DoneOf(e)
-            | RKind::ChanOf(e)
-            | RKind::Cap(e)
-            | RKind::GroupPart(e, _)
-            | RKind::CondLocker(e)
-            | RKind::RLocker(e)
-            | RKind::Field(e, _)
-            | RKind::SliceLen(e) => e.has_read(),
-            RKind::Binary(_, a, b) | RKind::Elem(a, b) => a.has_read() || b.has_read(),
-            RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => true,
-        }
+        self.first_instruction().is_some()
     }
 
-    /// The span of the first visible read inside, if any.
-    pub(crate) fn first_read(&self) -> Option<Span> {
+    /// The first part of it, in evaluation order, that needs an
+    /// instruction of its own: its span, and whether it is a slice part
+    /// (else a visible read).
+    pub(crate) fn first_instruction(&self) -> Option<(Span, bool)> {
         match &self.kind {
             RKind::Const(_) | RKind::Local(_) | RKind::Global(_) | RKind::Func(_) => None,
             RKind::Unary(_, e)
@@ -90,9 +83,20 @@ impl RExpr {
             | RKind::CondLocker(e)
             | RKind::RLocker(e)
             | RKind::Field(e, _)
-            | RKind::SliceLen(e) => e.first_read(),
-            RKind::Binary(_, a, b) | RKind::Elem(a, b) => a.first_read().or_else(|| b.first_read()),
-            RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => Some(self.span),
+            | RKind::SliceLen(e) => e.first_instruction(),
+            RKind::Binary(_, a, b) | RKind::Elem(a, b) => {
+                a.first_instruction().or_else(|| b.first_instruction())
+            }
+            RKind::SlicePart(x, low, high) => x
+                .first_instruction()
+                .or_else(|| {
+                    [low, high]
+                        .into_iter()
+                        .flatten()
+                        .find_map(|b| b.first_instruction())
+                })
+                .or(Some((self.span, true))),
+            RKind::Load(_) | RKind::Len(_) | RKind::CtxErr(_) => Some((self.span, false)),
         }
     }
 }

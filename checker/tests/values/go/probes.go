@@ -185,6 +185,22 @@ func main() {
 		_, missing := reg["b"]
 		return fmt.Sprint(zero == "", reg[key].n, reg["b"] == nil, missing, state == "closed", state != "idle", len(reg))
 	})
+	try("slice-parts", func() string {
+		xs := make([]int, 3)
+		xs[1] = 5
+		ys := xs[1:]
+		ys[1] = 7
+		items := xs
+		items = items[1:]
+		head := xs[:1]
+		var nl []int
+		return fmt.Sprint(xs[2], len(ys), ys[0], len(items), items[1], len(head), nl[0:0] == nil, nl[:] == nil, len(xs[3:]), xs[3:] == nil, xs[1:][1])
+	})
+	n, m, neg := 4, 1, -1
+	try("slice-part-beyond", func() string { return fmt.Sprint(make([]int, 3)[:n]) })
+	try("slice-part-crossed", func() string { return fmt.Sprint(make([]int, 3)[2:m]) })
+	try("slice-part-past-the-end", func() string { return fmt.Sprint(make([]int, 3)[n:]) })
+	try("slice-part-negative", func() string { return fmt.Sprint(make([]int, 3)[neg:2]) })
 	try("named-results-recover", func() string {
 		n1, err1 := work(1)
 		n2, err2 := work(2)
@@ -240,6 +256,15 @@ func main() {
 		}
 		<-done
 		_ = ok
+	}
+	if len(os.Args) > 1 && os.Args[1] == "race-slice-part" {
+		// A part shares the elements: a write through it races with a
+		// read through the whole.
+		xs := make([]int, 3)
+		done := make(chan bool)
+		go func() { ys := xs[1:]; ys[0] = 1; done <- true }()
+		_ = xs[1]
+		<-done
 	}
 	if len(os.Args) > 1 && os.Args[1] == "race-append" {
 		var wg sync.WaitGroup
