@@ -168,21 +168,41 @@ impl Importer<'_> {
                 Ok(Ex::value(read, value.kind()))
             }
             // A string's part is data weft does not track, as the string
-            // is; a slice's part shares the slice's elements, which a
-            // value weft does not track would lose.
+            // is; a slice's part shares the slice's elements, as weft's
+            // slice parts do.
             "slice_expression" => {
                 let o = match n.child_by_field_name("operand") {
                     Some(o) => self.expr(o)?,
                     None => return Err(self.unsupported(n, "slice expression")),
                 };
-                if o.untracked || !matches!(o.kind, Kind::Slice { .. }) {
+                let Kind::Slice { elem, .. } = o.kind else {
+                    return Ok(Ex::untracked(&text));
+                };
+                if o.untracked {
                     return Ok(Ex::untracked(&text));
                 }
-                Err(self.unsupported_with(
-                    n,
-                    &format!("the part of a slice `{text}` used as a value"),
-                    "weft's slices have no views on another's elements; range over the part \
-                     (`for i, v := range xs[a:b]`) or index the slice itself",
+                if n.child_by_field_name("capacity").is_some() {
+                    return Err(self.unsupported_with(
+                        n,
+                        &format!("the slice part with a capacity `{text}`"),
+                        "weft's slices have no capacity beyond their length; write `xs[low:high]`",
+                    ));
+                }
+                let mut bound = |field: &str| -> Result<String, Fail> {
+                    let Some(b) = n.child_by_field_name(field) else {
+                        return Ok(String::new());
+                    };
+                    let e = self.expr(b)?;
+                    if e.untracked || e.kind != Kind::Int {
+                        return Err(self.unsupported(b, "a slice bound weft does not follow"));
+                    }
+                    Ok(e.text)
+                };
+                let low = bound("start")?;
+                let high = bound("end")?;
+                Ok(Ex::value(
+                    format!("{}[{low}:{high}]", o.text),
+                    Kind::Slice { elem, array: false },
                 ))
             }
             "call_expression" => match self.unconvert(n) {

@@ -1645,28 +1645,27 @@ fn a_call_in_a_calls_arguments_is_made_first_and_both_results_are_kept() {
 }
 
 #[test]
-fn a_range_over_part_of_a_slice_runs_over_its_indexes_and_a_part_as_a_value_is_refused() {
+fn a_slice_part_is_a_slice_sharing_the_elements_and_a_range_runs_over_it() {
     let i = one(
-        "package main\nfunc main() {\n\txs := make([]int, 4)\n\tn := 0\n\tfor i, x := range xs[1:3] {\n\t\tn += i + x\n\t}\n\t_ = n\n}\n",
+        "package main\nfunc main() {\n\txs := make([]int, 4)\n\tn := 0\n\tfor i, x := range xs[1:3] {\n\t\tn += i + x\n\t}\n\t_ = n\n\tys := xs[1:]\n\tys[0] = 1\n\tys = ys[:len(ys)-1]\n\t_ = xs[:]\n}\n",
     );
     for want in [
-        "Let(\"range_low1\", 1),  // go: t.go:5",
-        "Let(\"range_high2\", 3),  // go: t.go:5",
-        "If(\"range_low1 < 0 || range_high2 < range_low1 || range_high2 > len(xs)\", [Panic(\"runtime error: slice bounds out of range\")]),  // go: t.go:5",
-        "For(var: \"range_index3\", from: \"range_low1\", to: \"range_high2\", body: [  // go: t.go:5",
-        "Let(\"i\", \"range_index3 - range_low1\"),  // go: t.go:5",
-        "Let(\"x\", \"xs[range_index3]\"),  // go: t.go:5",
+        "Range(chan: \"xs[1:3]\", var: \"i\", value: \"x\", body: [  // go: t.go:5",
+        "Let(name: \"ys\", value: \"xs[1:]\", type: \"[]int\"),  // go: t.go:9",
+        "Set(\"ys[0]\", 1),  // go: t.go:10",
+        "Set(\"ys\", \"ys[:len(ys) - 1]\"),  // go: t.go:11",
     ] {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
+    assert!(i.abstractions.is_empty(), "{:?}", i.abstractions);
     let e = errors(
-        "package main\nfunc main() {\n\txs := make([]int, 4)\n\tys := xs[1:]\n\tys[0] = 1\n}\n",
+        "package main\nfunc main() {\n\txs := make([]int, 4)\n\tys := xs[1:2:3]\n\t_ = ys\n}\n",
         &Options::default(),
     );
     assert_eq!((e[0].0, e[0].1), (4, 8), "{e:?}");
     assert!(
         e[0].2
-            .contains("the part of a slice `xs[1:]` used as a value"),
+            .contains("the slice part with a capacity `xs[1:2:3]`"),
         "{e:?}"
     );
 }

@@ -246,7 +246,7 @@ fn protocol(
         parts.fragments.push((g, stmts.to_vec()));
     };
     let seed = parts.seed;
-    match rng.below(25) {
+    match rng.below(26) {
         // A counter every goroutine increments, under a mutex or not.
         0 => {
             let mu = format!("mu{i}");
@@ -1060,6 +1060,64 @@ fn protocol(
                     )]),
                 );
             }
+        }
+        // A work queue (`[]int`): a producer appends two items; a consumer
+        // pops the head with `q = q[1:]` after checking the length, or
+        // (the mistake) without checking it (index out of range when it
+        // runs first); or takes the whole queue as a batch (`q[:len(q)]`,
+        // a part sharing the elements) and reads it after unlocking while
+        // the producer rewrites the head in place (a race through the
+        // part). Under the queue's mutex, or now and then without it.
+        24 => {
+            let (p, q) = two(rng, goroutines);
+            let (mu, qs) = (format!("qmu{i}"), format!("queue{i}"));
+            let locked = !rng.chance(15);
+            if locked {
+                parts.decls.push(format!("var {mu} sync.Mutex"));
+            }
+            let lock = |stmts: Vec<String>| -> Vec<String> {
+                if !locked {
+                    return stmts;
+                }
+                let mut v = vec![format!("{mu}.Lock()")];
+                v.extend(stmts);
+                v.push(format!("{mu}.Unlock()"));
+                v
+            };
+            parts.decls.push(format!("{qs} := []int{{}}"));
+            let mut produce = lock(vec![
+                format!("{qs} = append({qs}, 1)"),
+                format!("{qs} = append({qs}, 2)"),
+            ]);
+            let v = format!("v{i}");
+            match rng.below(3) {
+                0 => frag(
+                    parts,
+                    q,
+                    &lock(vec![format!(
+                        "if len({qs}) > 0 {{\n\t{v} := {qs}[0]\n\t{qs} = {qs}[1:]\n\tif {v} != 1 {{\n\t\tpanic(\"{v} out of order\")\n\t}}\n}}"
+                    )]),
+                ),
+                1 => frag(
+                    parts,
+                    q,
+                    &lock(vec![
+                        format!("{v} := {qs}[0]"),
+                        format!("{qs} = {qs}[1:]"),
+                        format!("_ = {v}"),
+                    ]),
+                ),
+                _ => {
+                    produce.extend(lock(vec![format!(
+                        "if len({qs}) > 0 {{\n\t{qs}[0] = 3\n}}"
+                    )]));
+                    let batch = format!("batch{i}");
+                    let mut take = lock(vec![format!("{batch} := {qs}[:len({qs})]")]);
+                    take.push(format!("for _, {v} := range {batch} {{\n\t_ = {v}\n}}"));
+                    frag(parts, q, &take);
+                }
+            }
+            frag(parts, p, &produce);
         }
         // A goroutine writes, then acts; another learns of the act through
         // an operation that does not synchronise (Go's race detector
