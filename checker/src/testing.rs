@@ -81,11 +81,6 @@ pub(crate) fn assorted_objects() -> Vec<Vec<crate::state::Object>> {
         vec![var(1), var(2), var(3)],
         vec![mutex(true), var(-4)],
         vec![var(5), mutex(false), var(6), mutex(true)],
-        vec![
-            Object::Slice(SliceState {
-                elems: vec![ObjRef(0)],
-            }),
-            var(7),
-        ],
+        vec![Object::Slice(SliceState::full(vec![ObjRef(0)])), var(7)],
     ]
 }

@@ -712,6 +712,22 @@ fn a_registry_keyed_by_name_keeps_its_entries() {
 }
 
 #[test]
+fn a_buffer_reused_with_its_capacity_races_with_the_batch_it_handed_out() {
+    // `b.buf = b.buf[:0]` keeps the backing array: the next append writes
+    // the cell the batch holds. Before slices had a capacity, the append
+    // copied and the program verified.
+    let text = one_bug("scenarios/go/c-buffer-reuse.go", "race", false);
+    assert!(
+        text.contains("45:2 in main  for _, line := range b.flush() {"),
+        "{text}"
+    );
+    assert!(
+        text.contains("and 22:2  b.buf = append(b.buf, line)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_pointer_weft_does_not_follow_may_be_nil_where_it_is_dereferenced() {
     // Go panics when `remove` runs first. The lookup's key is built at run
     // time, so weft does not follow the pointer; the field write through it

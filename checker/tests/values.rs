@@ -286,6 +286,62 @@ fn a_slice_part_shares_the_elements_and_checks_its_bounds_as_go_does() {
 }
 
 #[test]
+fn a_slice_has_the_capacity_make_gives_and_append_fills_it_in_place() {
+    // probe `slice-capacity`: 2 2 3 2 2 3 2 9 1 3.
+    let o = check(
+        r#"Slice("xs", "int", 1, 3),
+        Let("a", "xs"), Append("a", 1),
+        Let("b", "xs"), Append("b", 2),
+        Let("ys", "xs[:3]"),
+        Slice("q", "int", 0, 2), Append("q", 1),
+        Let("batch", "q"), Set("q", "q[:0]"), Append("q", 9),
+        Slice("full", "int", 2), Set("full[0]", 1), Set("full[1]", 2),
+        Let("grown", "full"), Append("grown", 3), Set("grown[0]", 5),
+        Assert("a[1] == 2 && b[1] == 2 && len(ys) == 3 && ys[1] == 2", "shared"),
+        Assert("cap(xs[1:]) == 2 && cap(a) == 3 && len(a) == 2", "capacities"),
+        Assert("batch[0] == 9 && full[0] == 1 && cap(xs[:0]) == 3", "reused"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    // probe `make-cap-below-len`.
+    let o = check(
+        r#"Let("l", 3), Let("c", 2), Slice("xs", "int", "l", "c"),"#,
+        "",
+    );
+    assert_eq!(
+        messages(&o),
+        vec!["panic: runtime error: makeslice: cap out of range".to_string()]
+    );
+    let e = rejected(r#"Slice("xs", "int", 3, 2), Let("n", "cap(true)"),"#);
+    for want in [
+        "error: slice capacity 2 is less than its length 3",
+        "error: `cap` needs a channel or a slice, but `true` is a boolean",
+    ] {
+        assert!(e.contains(want), "{want}\n{e}");
+    }
+}
+
+#[test]
+fn two_appends_into_one_spare_capacity_race() {
+    // probe `race-append-spare` (-race): data race. Without spare
+    // capacity each append copies: no race (probe `race-append` is the
+    // race on the variable both assign).
+    for (cap, race) in [(4, true), (0, false)] {
+        let o = check(
+            &format!(
+                r#"Slice("base", "int", 0, {cap}), Chan("done"),
+                Go([Let("x", "base"), Append("x", 1), Send("done", true)]),
+                Let("y", "base"), Append("y", 2),
+                Recv("done"),"#
+            ),
+            "",
+        );
+        let want = if race { vec![Race] } else { vec![] };
+        assert_eq!(kinds(&o), want, "capacity {cap}");
+    }
+}
+
+#[test]
 fn a_write_through_a_part_races_with_a_read_through_the_whole() {
     // probe `race-slice-part` (-race): data race.
     let o = check(

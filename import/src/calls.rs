@@ -253,7 +253,14 @@ impl Importer<'_> {
                 }
                 if let Some(Kind::Slice { elem, array: false }) = self.kind_of(&tys) {
                     let len = self.size_arg(arg(1), "a slice length weft cannot follow")?;
-                    let extra = format!(", {}, {len}", q(&self.elem_type(elem)));
+                    let cap = match arg(2) {
+                        Some(c) => format!(
+                            ", {}",
+                            self.size_arg(Some(c), "a slice capacity weft cannot follow")?
+                        ),
+                        None => String::new(),
+                    };
+                    let extra = format!(", {}, {len}{cap}", q(&self.elem_type(elem)));
                     let kind = Kind::Slice { elem, array: false };
                     // A slice a closure appends to (or a package slice):
                     // made, then held by a shared variable.

@@ -157,7 +157,7 @@ pub enum Expr {
     DoneOf(Box<Expr>),
     /// `t.C`: the channel of a timer or ticker (immutable, so pure).
     ChanOf(Box<Expr>),
-    /// `cap(ch)` (immutable, so pure).
+    /// `cap(ch)` of a channel or `cap(s)` of a slice (immutable, so pure).
     Cap(Box<Expr>),
     /// The handle of field `i` of a record (fixed at creation, so pure; a
     /// nil record panics: Go's nil pointer dereference).
@@ -315,12 +315,16 @@ pub enum NewObject {
         /// Initial values of value fields, by field index.
         inits: Vec<(u32, Expr)>,
     },
-    /// `make([]T, len)`: `len` cells of one kind; a negative length panics.
+    /// `make([]T, len, cap)`: `cap` cells of one kind, the first `len` of
+    /// them the elements; a negative length, or a capacity below it,
+    /// panics.
     Slice {
         /// What each element is.
         elem: Cell,
         /// The length.
         len: Expr,
+        /// The capacity (`None`: the length).
+        cap: Option<Expr>,
     },
     /// `of[low:high]`: a slice sharing the elements of `of` from `low`
     /// (default 0) up to `high` (default its length); a bound out of range

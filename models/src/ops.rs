@@ -130,7 +130,10 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
             // Values put into the new object: private until its handle is
             // sent or stored.
             NewObject::Record { inits, .. } => inits.iter().for_each(|(_, v)| f(v, Value)),
-            NewObject::Slice { len, .. } => f(len, Value),
+            NewObject::Slice { len, cap, .. } => {
+                f(len, Value);
+                cap.iter().for_each(|c| f(c, Value))
+            }
             // The new slice holds `of`'s element cells, which whoever
             // holds `of` reaches already: no element is read or written.
             NewObject::SlicePart { of, low, high } => {
@@ -186,11 +189,13 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
             args.iter().for_each(|a| f(a, Value))
         }
         Op::AwaitCallback { target, .. } => f(target, Object(Use::Sync)),
-        // The elements it copies are read too (see the checker's
-        // footprint); none of it is a memory access the race detector
-        // checks (models/README.md, append).
+        // With spare capacity it writes the cell past the slice's length
+        // in place (a plain write of memory the slice reaches, which the
+        // race detector checks); without, it reads the elements it copies
+        // (no memory access the race detector checks: models/README.md,
+        // append). The checker's footprint says which, at run time.
         Op::Append { from, value, .. } => {
-            f(from, Object(Use::Inspect));
+            f(from, Object(Use::Write));
             f(value, Stored)
         }
         Op::Load { place: p, .. } => place(p, Use::Read, &mut f, Value),

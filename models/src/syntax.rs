@@ -441,7 +441,7 @@ pub enum StmtKind {
         /// Initial values of fields, by name.
         fields: Vec<(Name, ExprSrc)>,
     },
-    /// `xs := make([]T, n)`
+    /// `xs := make([]T, n)`, `xs := make([]T, n, c)`
     Slice {
         /// The name.
         name: Name,
@@ -449,6 +449,8 @@ pub enum StmtKind {
         elem: TypeSrc,
         /// The length (default 0).
         len: Option<ExprSrc>,
+        /// The capacity (default: the length).
+        cap: Option<ExprSrc>,
     },
     /// `f := func(params) { body }`
     Func {

@@ -208,9 +208,10 @@ pub(super) fn encode_object(out: &mut Vec<u8>, object: &Object) -> bool {
             push_varint(out, u64::from(ty.0));
             encode_refs(out, fields);
         }
-        Object::Slice(SliceState { elems }) => {
+        Object::Slice(SliceState { elems, len }) => {
             out.push(SLICE);
             encode_refs(out, elems);
+            push_varint(out, u64::from(*len));
         }
         Object::WaitGroup(_)
         | Object::RwMutex(_)
@@ -299,7 +300,8 @@ pub(super) fn decode_object(bytes: &[u8], at: &mut usize) -> Option<Object> {
             let len = read_varint(bytes, at) as usize;
             let mut elems = Vec::with_capacity(len);
             elems.extend((0..len).map(|_| ObjRef(small(at))));
-            Object::Slice(SliceState { elems })
+            let len = u32::try_from(read_varint(bytes, at)).ok()?;
+            Object::Slice(SliceState { elems, len })
         }
         _ => return None,
     };
@@ -468,11 +470,13 @@ mod tests {
                 ty: RecordId([0, 1, 127, 128, u32::MAX][(next() % 5) as usize]),
                 fields: (0..next() % 7).map(|_| handle(next)).collect(),
             }),
-            5 => Object::Slice(SliceState {
-                elems: (0..[0, 1, 3, 127, 128, 300][(next() % 6) as usize])
+            5 => {
+                let elems: Vec<ObjRef> = (0..[0, 1, 3, 127, 128, 300][(next() % 6) as usize])
                     .map(|_| handle(next))
-                    .collect(),
-            }),
+                    .collect();
+                let len = (next() % (elems.len() as u64 + 1)) as u32;
+                Object::Slice(SliceState { elems, len })
+            }
             0 => Object::Chan(ChannelState {
                 cap: [0, 1, 2, 127, 128, u32::MAX][(next() % 6) as usize],
                 buf: (0..next() % 4).map(|_| value(next)).collect(),

@@ -241,7 +241,7 @@ fn object_view(
                 .get(r.ty.index())
                 .map_or("?", |t| t.name.as_str()),
         )),
-        Object::Slice(s) => words::object_state(ObjectFacts::Slice(s.elems.len())),
+        Object::Slice(s) => words::object_state(ObjectFacts::Slice(s.len as usize)),
         Object::Closure(c) => words::object_state(ObjectFacts::Func(
             run.program()
                 .funcs

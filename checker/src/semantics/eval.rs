@@ -107,7 +107,8 @@ fn eval_compound(state: &State, locals: &[Value], e: &Expr) -> Result<Value, Fau
             Value::Nil => Value::Int(0),
             v => match v.object().map(|r| state.object(r)) {
                 Some(Object::Chan(ch)) => Value::Int(i64::from(ch.go_cap(state))),
-                _ => return Err(type_error("cap needs a channel", v)),
+                Some(Object::Slice(_)) => Value::Int(record::cap(state, v)?),
+                _ => return Err(type_error("cap needs a channel or a slice", v)),
             },
         },
     })

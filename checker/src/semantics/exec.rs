@@ -149,15 +149,25 @@ pub(crate) fn new_object(
             }
             return Ok((Value::Obj(r), None));
         }
-        NewObject::Slice { elem, len } => {
+        NewObject::Slice { elem, len, cap } => {
             let n = int(st, locals, len)?;
             let n = u32::try_from(n)
                 .map_err(|_| Fault::Panic("runtime error: makeslice: len out of range".into()))?;
-            let cell = weft_models::ir::Cell::Array(Box::new(elem.clone()), n);
-            return Ok((
-                Value::Obj(record::make(&mut ex.state, ex.prog, &cell)),
-                None,
-            ));
+            let c = match cap {
+                Some(c) => u32::try_from(int(st, locals, c)?)
+                    .ok()
+                    .filter(|c| *c >= n)
+                    .ok_or_else(|| {
+                        Fault::Panic("runtime error: makeslice: cap out of range".into())
+                    })?,
+                None => n,
+            };
+            let cell = weft_models::ir::Cell::Array(Box::new(elem.clone()), c);
+            let s = record::make(&mut ex.state, ex.prog, &cell);
+            if let Object::Slice(slice) = ex.state.object_mut(s) {
+                slice.len = n;
+            }
+            return Ok((Value::Obj(s), None));
         }
         NewObject::SlicePart { of, low, high } => {
             let of = eval(st, locals, of)?;

@@ -118,6 +118,9 @@ fn each_touch(
         let u = match (u, object) {
             // `len(m)` reads the map's memory.
             (Use::Inspect, Object::Map(_)) => Use::Read,
+            // `append` writes the cell past the length, not the slice
+            // (below); `models::ops` says Write for what it may reach.
+            (_, Object::Slice(_)) if matches!(op, Op::Append { .. }) => Use::Inspect,
             (u, _) => u,
         };
         done = f(r, u);
@@ -125,14 +128,21 @@ fn each_touch(
         if let (false, Op::Wait { .. }, Object::Cond(c)) = (done, op, object) {
             done = f(c.locker, Use::Sync);
         }
-        // `append` reads every element it copies (as `len` does, no
-        // memory access the race detector checks: models/README.md).
+        // `append` with spare capacity writes the next cell of the
+        // backing array in place, a plain write other slices of the array
+        // see (and race with); without, it reads every element it copies
+        // (as `len` does, no memory access the race detector checks:
+        // models/README.md).
         if let (Op::Append { .. }, Object::Slice(s)) = (op, object) {
-            for &c in &s.elems {
-                if done {
-                    break;
+            if let Some(cell) = s.spare() {
+                done = done || f(cell, Use::Write);
+            } else {
+                for &c in s.elements() {
+                    if done {
+                        break;
+                    }
+                    done = f(c, Use::Inspect);
                 }
-                done = f(c, Use::Inspect);
             }
         }
     });

@@ -31,11 +31,33 @@ pub struct RecordState {
     pub fields: SmallVec<[ObjRef; 4]>,
 }
 
-/// A slice (or an array held by value): the handles of its elements' cells.
+/// A slice (or an array held by value): the handles of the cells of the
+/// backing array it sees, its elements first, then its spare capacity.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SliceState {
-    /// One cell per element.
+    /// One cell per element, then one per place of spare capacity (`cap`
+    /// is their number).
     pub elems: Vec<ObjRef>,
+    /// How many of `elems` are the slice's elements (`len`).
+    pub len: u32,
+}
+
+impl SliceState {
+    /// A slice whose elements are all of `elems` (no spare capacity).
+    pub fn full(elems: Vec<ObjRef>) -> SliceState {
+        let len = u32::try_from(elems.len()).unwrap_or(u32::MAX);
+        SliceState { elems, len }
+    }
+
+    /// The cells of its elements.
+    pub fn elements(&self) -> &[ObjRef] {
+        self.elems.get(..self.len as usize).unwrap_or(&self.elems)
+    }
+
+    /// The cell an `append` writes in place, when there is spare capacity.
+    pub fn spare(&self) -> Option<ObjRef> {
+        self.elems.get(self.len as usize).copied()
+    }
 }
 
 /// A function value with the values it captured.
@@ -100,9 +122,10 @@ fn shell<'p>(
             r
         }
         Cell::Array(elem, n) => {
-            let s = state.alloc(Object::Slice(SliceState {
-                elems: vec![placeholder; *n as usize],
-            }));
+            let s = state.alloc(Object::Slice(SliceState::full(vec![
+                placeholder;
+                *n as usize
+            ])));
             for i in 0..*n as usize {
                 work.push((s, i, elem));
             }
@@ -111,17 +134,21 @@ fn shell<'p>(
     }
 }
 
-/// `append(from, v)`: a new slice holding copies of the elements of
-/// `from` (a nil slice has none), then `v`. Go reuses the backing array
-/// while the capacity allows; weft always copies (as Go does when the
-/// capacity is exceeded), so two slices appended from one never share
-/// elements. Elements held by value that are not values (a mutex, a
-/// record) cannot be copied: `go vet` flags such copies.
+/// `append(from, v)`. With spare capacity (`len < cap`), `v` goes into
+/// the next cell of the backing array, in place, and the new slice sees
+/// one more element of the same array: every other slice of that array
+/// sees the write, as in Go. Without, a new array holding copies of the
+/// elements (a nil slice has none), then `v`, with no spare capacity:
+/// Go's growth leaves room past the new length (how much depends on the
+/// element's size), weft's does not, so two appends to one grown slice
+/// share nothing in weft (models/README.md). Elements held by value that
+/// are not values (a mutex, a record) cannot be copied: `go vet` flags
+/// such copies.
 pub(crate) fn append(state: &mut State, from: Value, v: Value) -> Result<ObjRef, Fault> {
-    let old: Vec<ObjRef> = match from {
-        Value::Nil => Vec::new(),
+    let old: SliceState = match from {
+        Value::Nil => SliceState::full(Vec::new()),
         Value::Obj(r) => match state.object(r) {
-            Object::Slice(s) => s.elems.clone(),
+            Object::Slice(s) => s.clone(),
             o => {
                 return Err(Fault::Model(format!(
                     "append needs a slice, found {}",
@@ -135,21 +162,33 @@ pub(crate) fn append(state: &mut State, from: Value, v: Value) -> Result<ObjRef,
             )))
         }
     };
-    let mut elems = Vec::with_capacity(old.len() + 1);
-    for c in old {
+    let by_value = |o: &Object| {
+        Fault::Model(format!(
+            "append copies the elements, and this slice holds {} by value (a copy go vet flags)",
+            o.describe()
+        ))
+    };
+    if let Some(cell) = old.spare() {
+        match state.object_mut(cell) {
+            Object::Var(x) => x.value = v,
+            o => return Err(by_value(o)),
+        }
+        let grown = SliceState {
+            len: old.len + 1,
+            elems: old.elems,
+        };
+        return Ok(state.alloc(Object::Slice(grown)));
+    }
+    let mut elems = Vec::with_capacity(old.len as usize + 1);
+    for &c in old.elements() {
         let value = match state.object(c) {
             Object::Var(x) => x.value,
-            o => {
-                return Err(Fault::Model(format!(
-                    "append copies the elements, and this slice holds {} by value (a copy go vet flags)",
-                    o.describe()
-                )))
-            }
+            o => return Err(by_value(o)),
         };
         elems.push(state.alloc(Object::Var(VarState { value })));
     }
     elems.push(state.alloc(Object::Var(VarState { value: v })));
-    Ok(state.alloc(Object::Slice(SliceState { elems })))
+    Ok(state.alloc(Object::Slice(SliceState::full(elems))))
 }
 
 /// Sets value field `field` of a record just made.
@@ -199,7 +238,7 @@ pub(crate) fn elem(state: &State, v: Value, index: i64) -> Result<Value, Fault> 
     let elems: &[ObjRef] = match v {
         Value::Nil => &[],
         Value::Obj(r) => match state.object(r) {
-            Object::Slice(s) => &s.elems,
+            Object::Slice(s) => s.elements(),
             o => {
                 return Err(Fault::Model(format!(
                     "{} is indexed like a slice",
@@ -226,27 +265,38 @@ pub(crate) fn len(state: &State, v: Value) -> Result<i64, Fault> {
     match v {
         Value::Nil => Ok(0),
         Value::Obj(r) => match state.object(r) {
-            Object::Slice(s) => Ok(s.elems.len() as i64),
+            Object::Slice(s) => Ok(i64::from(s.len)),
             o => Err(Fault::Model(format!("len of {} as a slice", o.describe()))),
         },
         v => Err(Fault::Model(format!("expected a slice, found `{v}`"))),
     }
 }
 
-/// `of[low:high]`: a slice sharing `of`'s element cells from `low` (0)
-/// up to `high` (the length), so a write through either is seen through
-/// the other, as in Go. Go checks the bounds against the capacity, which
-/// weft does not model: here it is the length (Go's capacity of a slice
-/// made by `make` without one, or of such a slice's tail). A nil slice's
-/// `[0:0]` is nil. The messages are Go's.
+/// `cap(s)` of a slice: its elements and its spare capacity.
+pub(crate) fn cap(state: &State, v: Value) -> Result<i64, Fault> {
+    match v {
+        Value::Nil => Ok(0),
+        Value::Obj(r) => match state.object(r) {
+            Object::Slice(s) => Ok(s.elems.len() as i64),
+            o => Err(Fault::Model(format!("cap of {} as a slice", o.describe()))),
+        },
+        v => Err(Fault::Model(format!("expected a slice, found `{v}`"))),
+    }
+}
+
+/// `of[low:high]`: a slice of `of`'s backing array from `low` (0) up to
+/// `high` (its length; at most its capacity), with the capacity left
+/// after `low`: it shares `of`'s cells, so a write through either is seen
+/// through the other, as in Go. A nil slice's `[0:0]` is nil. The
+/// messages are Go's.
 pub(crate) fn part(
     state: &mut State,
     of: Value,
     low: Option<i64>,
     high: Option<i64>,
 ) -> Result<Value, Fault> {
-    let cap = len(state, of)?;
-    let (lo, hi) = (low.unwrap_or(0), high.unwrap_or(cap));
+    let cap = cap(state, of)?;
+    let (lo, hi) = (low.unwrap_or(0), high.map_or_else(|| len(state, of), Ok)?);
     let out_of_range =
         |what: String| Fault::Panic(format!("runtime error: slice bounds out of range {what}"));
     if hi < 0 {
@@ -265,10 +315,13 @@ pub(crate) fn part(
         return Ok(Value::Nil);
     };
     let elems = match state.object(r) {
-        Object::Slice(s) => s.elems[lo as usize..hi as usize].to_vec(),
+        Object::Slice(s) => s.elems[lo as usize..].to_vec(),
         o => return Err(Fault::Model(format!("a slice part of {}", o.describe()))),
     };
-    Ok(Value::Obj(state.alloc(Object::Slice(SliceState { elems }))))
+    let len = (hi - lo) as u32;
+    Ok(Value::Obj(
+        state.alloc(Object::Slice(SliceState { elems, len })),
+    ))
 }
 
 /// What calling the function value `v` with `args` runs: the function and

@@ -98,6 +98,7 @@ impl Writer {
             1,
             3,
             1,
+            2,
         ]);
         match k {
             0 => {
@@ -207,6 +208,17 @@ impl Writer {
                     _ => "Wait(\"wg\")".to_string(),
                 }
             }
+            18 => {
+                // An append to a part of `b` (length 0, capacity 2): into
+                // its spare capacity, in place (two goroutines write the
+                // same cell: a race, and the value read back may be the
+                // other's), or, from `b[:2]`, a copy.
+                let k = self.rng.below(3);
+                let (s, l) = (self.fresh(), self.fresh());
+                let v = self.value(ints);
+                ints.push(l.clone());
+                format!("Let(\"{s}\", \"b[:{k}]\"), Append(\"{s}\", \"{v}\"), Let(\"{l}\", \"{s}[{k}]\")")
+            }
             15 => {
                 // A lock never released, or an unlock of a lock not held.
                 let mu = self.rng.pick(&["mu", "mv"]);
@@ -277,7 +289,7 @@ pub fn generate_memory(seed: u64) -> String {
         main.push(w.block(1, 3, &mut ints, &mut bools));
     }
     format!(
-        "Scenario(\n  name: \"mem-{seed}\",\n  globals: [Var(\"x\", 0), Var(\"y\", 0), Var(\"z\", 0), Slice(\"a\", \"int\", 3), Mutex(\"mu\"), Mutex(\"mv\"), Chan(\"c0\"), Chan(\"c1\", 1), Chan(\"c2\", 2), WaitGroup(\"wg\")],\n  main: [\n    {}\n  ],\n)\n",
+        "Scenario(\n  name: \"mem-{seed}\",\n  globals: [Var(\"x\", 0), Var(\"y\", 0), Var(\"z\", 0), Slice(\"a\", \"int\", 3), Slice(\"b\", \"int\", 0, 2), Mutex(\"mu\"), Mutex(\"mv\"), Chan(\"c0\"), Chan(\"c1\", 1), Chan(\"c2\", 2), WaitGroup(\"wg\")],\n  main: [\n    {}\n  ],\n)\n",
         main.join(",\n    ")
     )
 }

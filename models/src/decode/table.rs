@@ -127,6 +127,7 @@ pub(crate) static STMTS: &[StmtSpec] = &[
             req("name", Ty::Name),
             req("elem", Ty::Text),
             opt("len", Ty::Expr),
+            opt("cap", Ty::Expr),
         ],
         &[],
         |d, a, _| StmtKind::Slice {
@@ -136,6 +137,7 @@ pub(crate) static STMTS: &[StmtSpec] = &[
                 span: Span::default(),
             }),
             len: d.opt_expr(a, "len"),
+            cap: d.opt_expr(a, "cap"),
         },
     ),
     row(

@@ -96,9 +96,13 @@ fn global_object(n: &HNew) -> Option<NewObject> {
                 .map(|(i, v)| Some((*i, e(v)?)))
                 .collect::<Option<Vec<_>>>()?,
         },
-        HNew::Slice { elem, len } => NewObject::Slice {
+        HNew::Slice { elem, len, cap } => NewObject::Slice {
             elem: elem.clone(),
             len: e(len)?,
+            cap: match cap {
+                Some(c) => Some(e(c)?),
+                None => None,
+            },
         },
         HNew::WithCancel { .. } | HNew::Closure { .. } | HNew::Group { .. } => return None,
     })

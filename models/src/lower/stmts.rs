@@ -527,9 +527,10 @@ impl<'h> FnLower<'h> {
                 ty: *ty,
                 inits: inits.iter().map(|(i, v)| (*i, self.pure(v))).collect(),
             },
-            HNew::Slice { elem, len } => NewObject::Slice {
+            HNew::Slice { elem, len, cap } => NewObject::Slice {
                 elem: elem.clone(),
                 len: self.pure(len),
+                cap: cap.as_ref().map(|c| self.pure(c)),
             },
             HNew::Closure { func, captured } => NewObject::Closure {
                 func: *func,

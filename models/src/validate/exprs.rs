@@ -566,9 +566,9 @@ impl Walker<'_> {
             }
             ExprKind::Cap(x) => {
                 let (rx, k) = self.rexpr(x);
-                if !k.is_obj(&[ObjectKind::Chan]) {
+                if !k.is_obj(&[ObjectKind::Chan]) && !matches!(k, Kind::Slice(_)) {
                     self.kind_error(
-                        "`cap` needs a channel".into(),
+                        "`cap` needs a channel or a slice".into(),
                         subject_of(x),
                         k,
                         x.span,

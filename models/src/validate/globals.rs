@@ -388,19 +388,38 @@ impl Walker<'_> {
                 }
                 HNew::Record { ty: id, inits }
             }
-            StmtKind::Slice { elem, len, .. } => {
+            StmtKind::Slice { elem, len, cap, .. } => {
                 let (_, cell) = self.go_type(elem)?;
                 let len = int_or(self, len, 0, "a length");
-                if let Some(v) = super::exprs::const_value(&len) {
-                    if v < 0 {
+                let cap = cap.as_ref().map(|c| self.int_expr(c, "a capacity"));
+                let (l, c) = (
+                    super::exprs::const_value(&len),
+                    cap.as_ref().and_then(super::exprs::const_value),
+                );
+                if let Some(v) = l.filter(|v| *v < 0) {
+                    self.error(
+                        Diagnostic::new(format!("negative slice length {v}"), len.span)
+                            .with_label("must be 0 or more")
+                            .with_note("Go panics with `makeslice: len out of range`"),
+                    );
+                }
+                if let (Some(l), Some(c), Some(at)) = (l, c, cap.as_ref().map(|c| c.span)) {
+                    if c < l {
                         self.error(
-                            Diagnostic::new(format!("negative slice length {v}"), len.span)
-                                .with_label("must be 0 or more")
-                                .with_note("Go panics with `makeslice: len out of range`"),
+                            Diagnostic::new(
+                                format!("slice capacity {c} is less than its length {l}"),
+                                at,
+                            )
+                            .with_label("must be at least the length")
+                            .with_note("Go refuses it (`len larger than cap in make`)"),
                         );
                     }
                 }
-                HNew::Slice { elem: cell, len }
+                HNew::Slice {
+                    elem: cell,
+                    len,
+                    cap,
+                }
             }
             StmtKind::Timer { kind, duration, .. } => HNew::Timer {
                 kind: *kind,
@@ -478,7 +497,7 @@ fn operands(n: &HNew) -> Vec<&RExpr> {
         HNew::Var { init } => vec![init],
         HNew::Timer { duration, .. } => vec![duration],
         HNew::Record { inits, .. } => inits.iter().map(|(_, v)| v).collect(),
-        HNew::Slice { len, .. } => vec![len],
+        HNew::Slice { len, cap, .. } => std::iter::once(len).chain(cap.iter()).collect(),
         HNew::Closure { captured, .. } => captured.iter().collect(),
         HNew::WithCancel {
             parent, timeout, ..

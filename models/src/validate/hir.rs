@@ -173,6 +173,8 @@ pub(crate) enum HNew {
     Slice {
         elem: crate::ir::Cell,
         len: RExpr,
+        /// `None`: the length.
+        cap: Option<RExpr>,
     },
     Closure {
         func: FuncId,

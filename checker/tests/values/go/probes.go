@@ -196,6 +196,25 @@ func main() {
 		var nl []int
 		return fmt.Sprint(xs[2], len(ys), ys[0], len(items), items[1], len(head), nl[0:0] == nil, nl[:] == nil, len(xs[3:]), xs[3:] == nil, xs[1:][1])
 	})
+	try("slice-capacity", func() string {
+		xs := make([]int, 1, 3)
+		a := append(xs, 1)
+		b := append(xs, 2)
+		ys := xs[:3]
+		q := make([]int, 0, 2)
+		q = append(q, 1)
+		batch := q
+		q = q[:0]
+		q = append(q, 9)
+		full := []int{1, 2}
+		grown := append(full, 3)
+		grown[0] = 5
+		return fmt.Sprint(a[1], b[1], len(ys), ys[1], cap(xs[1:]), cap(a), len(a), batch[0], full[0], cap(xs[:0]))
+	})
+	try("make-cap-below-len", func() string {
+		l, c := 3, 2
+		return fmt.Sprint(make([]int, l, c))
+	})
 	n, m, neg := 4, 1, -1
 	try("slice-part-beyond", func() string { return fmt.Sprint(make([]int, 3)[:n]) })
 	try("slice-part-crossed", func() string { return fmt.Sprint(make([]int, 3)[2:m]) })
@@ -264,6 +283,15 @@ func main() {
 		done := make(chan bool)
 		go func() { ys := xs[1:]; ys[0] = 1; done <- true }()
 		_ = xs[1]
+		<-done
+	}
+	if len(os.Args) > 1 && os.Args[1] == "race-append-spare" {
+		// Two appends to one slice with spare capacity write the same
+		// cell of its backing array.
+		base := make([]int, 0, 4)
+		done := make(chan bool)
+		go func() { _ = append(base, 1); done <- true }()
+		_ = append(base, 2)
 		<-done
 	}
 	if len(os.Args) > 1 && os.Args[1] == "race-append" {
