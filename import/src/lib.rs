@@ -275,6 +275,13 @@ pub struct Importer<'a> {
     pub untracked_strs: strings::StrDowngrades,
     /// The same, found by this pass.
     pub gave_untracked_strs: strings::StrDowngrades,
+    /// Functions (by node id) found returning a pointer weft does not
+    /// follow that may be nil ([`Importer::may_be_nil`]) by an earlier
+    /// pass: a field access through what a call of one gives may
+    /// dereference nil.
+    pub nil_results: HashSet<usize>,
+    /// The same, found by this pass.
+    pub gave_nil_result: HashSet<usize>,
     /// Locals of the current function holding a pointer weft does not
     /// follow (`c := m[k]` with a key it does not track): a field access
     /// through one may dereference nil ([`Importer::maybe_nil_access`]).
@@ -848,6 +855,9 @@ fn import_one(
     let mut untracked_results = HashSet::new();
     let mut untracked_int_chans = false;
     let mut untracked_strs = strings::StrDowngrades::default();
+    // So does a function found returning a pointer that may be nil: its
+    // callers' results may be nil too (`Importer::may_be_nil`).
+    let mut nil_results = HashSet::new();
     let (mut im, globals, mut main, mut funcs) = loop {
         let pass = translate(
             go,
@@ -855,17 +865,24 @@ fn import_one(
             pkg,
             opts,
             (entry, &entry_name),
-            (&untracked_results, untracked_int_chans, &untracked_strs),
+            (
+                &untracked_results,
+                untracked_int_chans,
+                &untracked_strs,
+                &nil_results,
+            ),
         );
         if pass.0.gave_untracked.is_subset(&untracked_results)
             && (untracked_int_chans || !pass.0.gave_untracked_int_chan)
             && pass.0.gave_untracked_strs.within(&untracked_strs)
+            && pass.0.gave_nil_result.is_subset(&nil_results)
         {
             break pass;
         }
         untracked_results.extend(pass.0.gave_untracked.iter().copied());
         untracked_int_chans |= pass.0.gave_untracked_int_chan;
         untracked_strs.extend(&pass.0.gave_untracked_strs);
+        nil_results.extend(pass.0.gave_nil_result.iter().copied());
     };
     if !im.diags.is_empty() {
         return Err(im.diags);
@@ -986,18 +1003,20 @@ struct TranslatedFunc {
 /// One translation of the entry point `entry` (with its name) and the
 /// functions it reaches, with the results of `untracked_results` taken as
 /// untracked, and the values of integer channels too when
-/// `untracked_int_chans`, and the string holders and map keys of
-/// `untracked_strs`.
+/// `untracked_int_chans`, the string holders and map keys of
+/// `untracked_strs`, and the results of `nil_results` as pointers that
+/// may be nil.
 fn translate<'a>(
     go: &'a SourceFile,
     file: &str,
     pkg: &'a Pkg<'a>,
     opts: &'a Options,
     (entry, entry_name): (Node, &str),
-    (untracked_results, untracked_int_chans, untracked_strs): (
+    (untracked_results, untracked_int_chans, untracked_strs, nil_results): (
         &HashSet<usize>,
         bool,
         &strings::StrDowngrades,
+        &HashSet<usize>,
     ),
 ) -> Pass<'a> {
     let src = go.text();
@@ -1032,6 +1051,8 @@ fn translate<'a>(
         gave_untracked_int_chan: false,
         untracked_strs: untracked_strs.clone(),
         gave_untracked_strs: strings::StrDowngrades::default(),
+        nil_results: nil_results.clone(),
+        gave_nil_result: HashSet::new(),
         maybe_nil: HashSet::new(),
         file_errors: None,
         temp_target: None,

@@ -475,6 +475,7 @@ impl Importer<'_> {
                     } else {
                         vec![list]
                     };
+                    self.note_nil_result(&items);
                     if !self.returns.is_empty() {
                         return self.return_with_error(&items, n, em);
                     }
@@ -1054,13 +1055,16 @@ impl Importer<'_> {
                     }
                 }
                 if declare {
-                    return self.call(rv, &lefts, declare, n, em);
+                    self.call(rv, &lefts, declare, n, em)?;
+                    self.note_nil_target(rv, &lefts);
+                    return Ok(());
                 }
                 // Objects assigned to existing variables: through temporaries.
                 self.renamed = Some(Vec::new());
                 let r = self.call(rv, &lefts, declare, n, em);
                 let renamed = self.renamed.take().unwrap_or_default();
                 r?;
+                self.note_nil_target(rv, &lefts);
                 for (name, tmp) in renamed {
                     let kind = self.scope.get(&tmp).map_or(Kind::Untracked, |b| b.kind);
                     // A struct value is written in place: whoever holds
@@ -1183,7 +1187,7 @@ impl Importer<'_> {
                 }
                 self.target(*t, Kind::Untracked, declare, n)?;
                 if t.kind() == "identifier" {
-                    if self.untracked_pointer(*v) {
+                    if self.may_be_nil(*v) {
                         self.maybe_nil.insert(name);
                     } else {
                         self.maybe_nil.remove(&name);
@@ -1442,7 +1446,9 @@ impl Importer<'_> {
                 if global {
                     return self.global_call(vals[0], &names, spec, em);
                 }
-                return self.call(vals[0], &names, true, spec, em);
+                self.call(vals[0], &names, true, spec, em)?;
+                self.note_nil_target(vals[0], &names);
+                return Ok(());
             }
             if vals.len() != names.len() {
                 return Err(self.unsupported(spec, "this declaration"));

@@ -231,18 +231,83 @@ impl Importer<'_> {
                 })
     }
 
+    /// Whether `v`, data weft does not track, may be a nil pointer: a
+    /// lookup that may give nil ([`Self::untracked_pointer`]), a local
+    /// holding one, or a call of a function of the file that returns one
+    /// (found by an earlier pass: [`Importer::nil_results`]). Read from
+    /// the syntax alone (nothing is hoisted).
+    pub(crate) fn may_be_nil(&mut self, v: Node) -> bool {
+        let mut v = v;
+        while v.kind() == "parenthesized_expression" {
+            match v.named_child(0) {
+                Some(inner) => v = inner,
+                None => return false,
+            }
+        }
+        match v.kind() {
+            "index_expression" => self.untracked_pointer(v),
+            "identifier" => {
+                self.maybe_nil.contains(self.text(v))
+                    && self
+                        .scope
+                        .get(self.text(v))
+                        .is_some_and(|b| b.kind == Kind::Untracked)
+            }
+            "call_expression" => self
+                .callee(v)
+                .is_some_and(|f| self.nil_results.contains(&f)),
+            _ => false,
+        }
+    }
+
+    /// The function of the file a call calls (a function or a method),
+    /// by its node's id, if the syntax says which.
+    fn callee(&mut self, call: Node) -> Option<usize> {
+        let f = call.child_by_field_name("function")?;
+        let key = match f.kind() {
+            "identifier" if self.scope.get(self.text(f)).is_none() => self.text(f).to_string(),
+            "selector_expression" => self.method_key(f)?,
+            _ => return None,
+        };
+        self.pkg.funcs.get(&key).map(|f| f.id())
+    }
+
+    /// `x, ... := call` (or `=`): `x` holds what the call gives, a pointer
+    /// weft does not follow that may be nil when the callee returns one
+    /// ([`Self::may_be_nil`]); else not.
+    pub(crate) fn note_nil_target(&mut self, call: Node, targets: &[Node]) {
+        let Some(t) = targets.first().filter(|t| t.kind() == "identifier") else {
+            return;
+        };
+        let name = self.text(*t).to_string();
+        let untracked = self
+            .scope
+            .get(&name)
+            .is_some_and(|b| b.kind == Kind::Untracked);
+        if untracked && self.may_be_nil(call) {
+            self.maybe_nil.insert(name);
+        } else {
+            self.maybe_nil.remove(&name);
+        }
+    }
+
+    /// `return ..., v, ...` of the current function where `v` may be a nil
+    /// pointer weft does not follow ([`Self::may_be_nil`]): its callers'
+    /// results may be nil too, once translated again.
+    pub(crate) fn note_nil_result(&mut self, items: &[Node]) {
+        if let Some(f) = self.current_func {
+            if !self.nil_results.contains(&f) && items.iter().any(|v| self.may_be_nil(*v)) {
+                self.gave_nil_result.insert(f);
+            }
+        }
+    }
+
     /// A field access through `obj`, data weft does not track (`n` is the
-    /// access): when `obj` may be a nil pointer ([`Self::untracked_pointer`],
-    /// or a local holding one), Go's nil dereference is a noted choice
-    /// before it; dropped, a program that panics could be verified.
+    /// access): when `obj` may be a nil pointer ([`Self::may_be_nil`]),
+    /// Go's nil dereference is a noted choice before it; dropped, a
+    /// program that panics could be verified.
     pub(crate) fn maybe_nil_access(&mut self, obj: Node, n: Node) {
-        let held = obj.kind() == "identifier"
-            && self.maybe_nil.contains(self.text(obj))
-            && self
-                .scope
-                .get(self.text(obj))
-                .is_some_and(|b| b.kind == Kind::Untracked);
-        if !held && !self.untracked_pointer(obj) {
+        if !self.may_be_nil(obj) {
             return;
         }
         self.hoist(

@@ -912,8 +912,11 @@ fn protocol(
         // entry, another takes it out and closes its channel, checking
         // with comma-ok or trusting it is there (nil, the zero value, when
         // it runs first: a nil dereference); or a `map[int]bool` flag one
-        // goroutine sets and another requires. Under the map's mutex, or
-        // now and then without it.
+        // goroutine sets and another requires; or a registry keyed by a
+        // name built at run time (weft does not follow it), the entry
+        // taken through a function returning the lookup and written
+        // (nil when the taker runs first). Under the map's mutex, or now
+        // and then without it.
         22 => {
             let (m, mu) = (format!("reg{i}"), format!("rmu{i}"));
             let (p, q) = two(rng, goroutines);
@@ -931,7 +934,44 @@ fn protocol(
             if lock_p || lock_q {
                 parts.decls.push(format!("var {mu} sync.Mutex"));
             }
-            if rng.chance(70) {
+            if rng.chance(20) {
+                let (t, get) = (format!("w{i}s{seed}"), format!("get{i}s{seed}"));
+                parts.imports.insert("fmt");
+                parts.globals.push_str(&format!(
+                    "type {t} struct {{\n\tn int\n}}\n\nfunc {get}(m map[string]*{t}, k string) *{t} {{\n\treturn m[k]\n}}\n\n"
+                ));
+                let key = format!("key{i}");
+                parts.decls.push(format!("{m} := make(map[string]*{t})"));
+                parts.decls.push(format!("{key} := fmt.Sprint(\"w\", {i})"));
+                frag(
+                    parts,
+                    p,
+                    &locked(vec![format!("{m}[{key}] = &{t}{{n: 1}}")], lock_p),
+                );
+                let got = format!("got{i}");
+                if rng.chance(40) {
+                    frag(
+                        parts,
+                        q,
+                        &locked(
+                            vec![format!(
+                                "if {got}, ok := {m}[{key}]; ok {{\n\t{got}.n = 2\n\tdelete({m}, {key})\n}}"
+                            )],
+                            lock_q,
+                        ),
+                    );
+                } else {
+                    let mut v = locked(
+                        vec![
+                            format!("{got} := {get}({m}, {key})"),
+                            format!("delete({m}, {key})"),
+                        ],
+                        lock_q,
+                    );
+                    v.push(format!("{got}.n = 2"));
+                    frag(parts, q, &v);
+                }
+            } else if rng.chance(70) {
                 let t = format!("w{i}s{seed}");
                 parts
                     .globals
