@@ -1227,8 +1227,15 @@ impl Importer<'_> {
                 }
                 // An object read from a field or an element (`old :=
                 // s.ch`): taken now, into a typed local; an alias of the
-                // expression would read the field again at each use.
-                if declare && t.kind() == "identifier" && v.kind() != "identifier" {
+                // expression would read the field again at each use. So
+                // is one read from a shared variable (another goroutine
+                // may assign it before a use), and a slice (`batch := q`
+                // keeps the slice `q` is now, which `q = q[:0]` or an
+                // append then leaves: Go's slices are values).
+                let snapshot = v.kind() != "identifier"
+                    || matches!(value.kind, Kind::Slice { array: false, .. })
+                    || self.scope.get(self.text(*v)).is_some_and(|b| b.shared);
+                if declare && t.kind() == "identifier" && snapshot {
                     if let Some(ty) = self.reference_type(value.kind) {
                         em.leaf(
                             &format!(

@@ -1107,7 +1107,10 @@ fn protocol(
         // runs first); or takes the whole queue as a batch (`q[:len(q)]`,
         // a part sharing the elements) and reads it after unlocking while
         // the producer rewrites the head in place (a race through the
-        // part). Under the queue's mutex, or now and then without it.
+        // part), or empties the queue keeping its array (`q[:0]`, the
+        // queue made with room) while the producer appends into that room
+        // (a race through the capacity, or none when the batch is copied
+        // out first). Under the queue's mutex, or now and then without it.
         24 => {
             let (p, q) = two(rng, goroutines);
             let (mu, qs) = (format!("qmu{i}"), format!("queue{i}"));
@@ -1124,12 +1127,35 @@ fn protocol(
                 v.push(format!("{mu}.Unlock()"));
                 v
             };
-            parts.decls.push(format!("{qs} := []int{{}}"));
+            let reuse = rng.chance(25);
+            if reuse {
+                parts.decls.push(format!("{qs} := make([]int, 0, 4)"));
+            } else {
+                parts.decls.push(format!("{qs} := []int{{}}"));
+            }
             let mut produce = lock(vec![
                 format!("{qs} = append({qs}, 1)"),
                 format!("{qs} = append({qs}, 2)"),
             ]);
             let v = format!("v{i}");
+            if reuse {
+                let batch = format!("batch{i}");
+                let take = if rng.chance(70) {
+                    vec![format!("{batch} := {qs}"), format!("{qs} = {qs}[:0]")]
+                } else {
+                    vec![
+                        format!("{batch} := make([]int, len({qs}))"),
+                        format!("for k, x := range {qs} {{\n\t{batch}[k] = x\n}}"),
+                        format!("{qs} = {qs}[:0]"),
+                    ]
+                };
+                let mut take = lock(take);
+                take.push(format!("for _, {v} := range {batch} {{\n\t_ = {v}\n}}"));
+                frag(parts, q, &take);
+                produce.extend(lock(vec![format!("{qs} = append({qs}, 3)")]));
+                frag(parts, p, &produce);
+                return;
+            }
             match rng.below(3) {
                 0 => frag(
                     parts,
