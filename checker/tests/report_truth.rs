@@ -295,6 +295,58 @@ fn the_end_row_shows_the_status_of_the_json() {
 }
 
 #[test]
+fn a_crash_in_the_local_code_after_a_step_is_marked_where_it_happens() {
+    let r = report("crash-after-a-step");
+    let b = &r.bugs[0];
+    assert!(
+        b.steps.iter().all(|s| !s.failing),
+        "no step's own operation failed: {:?}",
+        b.steps
+    );
+    let crash: Vec<_> = b
+        .pending
+        .iter()
+        .map(|p| {
+            (
+                p.goroutine.as_str(),
+                p.role.to_string(),
+                p.line,
+                p.op.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        crash,
+        vec![("main", "crashes".to_string(), 11, "Let(\"d\", \"1 / n\")")]
+    );
+    let t = text(&r);
+    assert!(t.contains("   1 │ 10:15 x (read)"), "{t}");
+    assert!(
+        t.contains("end │ ✗ crashed 11:5 Let(\"d\", \"1 / n\")"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_panic_unwinding_through_a_deferred_call_marks_the_operation_that_panicked() {
+    let r = report("panic-through-a-defer");
+    let b = &r.bugs[0];
+    let marked: Vec<(usize, &str)> = b
+        .steps
+        .iter()
+        .filter(|s| s.failing)
+        .map(|s| (s.index, s.op.as_str()))
+        .collect();
+    assert_eq!(marked, vec![(3, "Close(\"ch\")")], "{}", text(&r));
+    assert!(b.pending.is_empty(), "{:?}", b.pending);
+    assert!(
+        text(&r).contains("      ✗  3 │ 12:5 Close(\"ch\")"),
+        "{}",
+        text(&r)
+    );
+}
+
+#[test]
 fn goroutines_leaked_together_are_one_bug() {
     let r = report("leaked-pipeline");
     assert_eq!(r.bugs.len(), 1, "one leaked pattern, one report");

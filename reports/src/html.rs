@@ -323,7 +323,7 @@ fn lanes_table(out: &mut String, b: &BugView, timer: bool) {
             .map(|p| {
                 let mark = match p.role {
                     Role::Races => "✗ races",
-                    Role::Blocked => "✗",
+                    Role::Blocked | Role::Crashes => "✗",
                 };
                 format!(" <span class=\"mark pending\" title=\"part of the bug\">{mark}</span>")
             })

@@ -188,6 +188,7 @@ fn result(r: &ScenarioReport, b: &BugView) -> Value {
                 .map(|p| match p.role {
                     Role::Blocked => format!("{} is blocked here: ", p.goroutine),
                     Role::Races => format!("{} races here: ", p.goroutine),
+                    Role::Crashes => format!("{} crashes here: ", p.goroutine),
                 })
                 .unwrap_or_default();
             let mut v = location(&r.file, l.line, l.col, &format!("{who}{}", l.text));

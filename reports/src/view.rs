@@ -172,6 +172,9 @@ vocabulary! {
         Races => "races",
         /// An operation a goroutine is blocked on.
         Blocked => "blocked",
+        /// The operation that crashed the program, in the local code its
+        /// goroutine ran after its last step (no step's own operation).
+        Crashes => "crashes",
     }
 }
 

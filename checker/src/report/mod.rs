@@ -127,7 +127,23 @@ impl Filler<'_> {
         explain::object_name(self.loc, self.trace, id)
     }
 
+    /// The step whose operation crashed the program: the last one its
+    /// goroutine made at the failing operation, up to the step that ended
+    /// the run (after a panic, the deferred calls that run while it
+    /// unwinds are steps of their own). None when the crash is in local
+    /// code, which is no step.
+    fn crash_step(&self) -> Option<usize> {
+        let end = self.trace.steps.iter().position(|s| s.failure.is_some())?;
+        let f = self.trace.steps[end].failure.as_ref()?;
+        self.trace.steps[..=end].iter().rposition(|s| {
+            s.actor
+                .as_ref()
+                .is_some_and(|a| a.goroutine == f.goroutine && a.site == f.site)
+        })
+    }
+
     fn steps(&self) -> Vec<StepView> {
+        let crash_step = self.crash_step();
         let relevant = slice::relevance(self.loc.prog, self.trace, self.bug);
         let after = happens_before::sync_edges(self.trace);
         let mut out = Vec::new();
@@ -162,7 +178,7 @@ impl Filler<'_> {
                     locals: self.locals(&s.partner_locals),
                 }
             });
-            let failing = s.failure.is_some()
+            let failing = crash_step == Some(i)
                 || s.events
                     .iter()
                     .any(|e| e.bug() == (self.bug.kind, self.bug.site));
@@ -203,6 +219,31 @@ impl Filler<'_> {
     }
 
     fn pending(&self) -> Vec<PendingView> {
+        let mut out = self.pending_parts();
+        // A crash in local code, which no step shows, is marked where it
+        // happened, at the end.
+        let crash = self
+            .trace
+            .steps
+            .iter()
+            .find_map(|s| s.failure.as_ref())
+            .filter(|_| self.crash_step().is_none());
+        if let Some(f) = crash {
+            let l = self.loc.site(f.site, None);
+            out.push(PendingView {
+                lane: self.lane(&f.goroutine),
+                goroutine: self.name(&f.goroutine),
+                op: l.text,
+                role: Role::Crashes,
+                line: l.line,
+                col: l.col,
+            });
+        }
+        out
+    }
+
+    /// The operations a race or a blocking bug is made of.
+    fn pending_parts(&self) -> Vec<PendingView> {
         let role = match self.bug.kind {
             BugKind::Race => Role::Races,
             BugKind::Deadlock | BugKind::Leak => Role::Blocked,
