@@ -347,6 +347,21 @@ fn a_panic_unwinding_through_a_deferred_call_marks_the_operation_that_panicked()
 }
 
 #[test]
+fn fields_and_elements_are_named_by_their_path() {
+    let r = report("named-cells");
+    let whys: Vec<&str> = r.bugs.iter().map(|b| b.explanation[0].as_str()).collect();
+    assert_eq!(whys.len(), 2, "{whys:?}");
+    assert!(
+        whys[0].starts_with("main reads variable `j.status` at 12:15 and main.func1#1 writes it"),
+        "{whys:?}"
+    );
+    assert!(
+        whys[1].starts_with("main reads variable `xs[1]` at 13:15 and main.func1#1 writes it"),
+        "{whys:?}"
+    );
+}
+
+#[test]
 fn goroutines_leaked_together_are_one_bug() {
     let r = report("leaked-pipeline");
     assert_eq!(r.bugs.len(), 1, "one leaked pattern, one report");

@@ -214,7 +214,9 @@ impl Objects {
             };
             named[r.index()].get_or_insert(name);
         }
-        // Field names (`t.C`, `ctx.Done()`) for objects only reached that way.
+        // Field names (`t.C`, `ctx.Done()`), a record's fields (`j.status`)
+        // and a slice's elements (`xs[1]`, by its index in the first slice
+        // named) for objects only reached that way.
         for _ in 0..3 {
             for i in 0..state.objects.len() {
                 let Some(base) = named[i].clone() else {
@@ -224,6 +226,23 @@ impl Objects {
                     if matches!(field, "C" | "Done()") && named[r.index()].is_none() {
                         named[r.index()] = Some(format!("{base}.{field}"));
                     }
+                }
+                match &state.objects[i] {
+                    Object::Record(rec) => {
+                        let names = prog
+                            .types
+                            .get(rec.ty.index())
+                            .map_or(&[][..], |t| &t.fields);
+                        for (&r, (field, _)) in rec.fields.iter().zip(names) {
+                            named[r.index()].get_or_insert_with(|| format!("{base}.{field}"));
+                        }
+                    }
+                    Object::Slice(s) => {
+                        for (k, &r) in s.elems.iter().enumerate() {
+                            named[r.index()].get_or_insert_with(|| format!("{base}[{k}]"));
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
