@@ -227,6 +227,17 @@ pub fn generate(seed: u64) -> GoProgram {
     }
 }
 
+/// `stmts` between `mu.Lock()` and `mu.Unlock()` when `locked`.
+fn under(mu: &str, locked: bool, stmts: Vec<String>) -> Vec<String> {
+    if !locked {
+        return stmts;
+    }
+    let mut v = vec![format!("{mu}.Lock()")];
+    v.extend(stmts);
+    v.push(format!("{mu}.Unlock()"));
+    v
+}
+
 /// Two distinct goroutines of `0..=goroutines` (0 is `main`).
 fn two(rng: &mut Rng, goroutines: usize) -> (usize, usize) {
     let a = rng.below(goroutines + 1);
@@ -920,15 +931,7 @@ fn protocol(
         22 => {
             let (m, mu) = (format!("reg{i}"), format!("rmu{i}"));
             let (p, q) = two(rng, goroutines);
-            let locked = |stmts: Vec<String>, lock: bool| -> Vec<String> {
-                if !lock {
-                    return stmts;
-                }
-                let mut v = vec![format!("{mu}.Lock()")];
-                v.extend(stmts);
-                v.push(format!("{mu}.Unlock()"));
-                v
-            };
+            let locked = |stmts: Vec<String>, lock: bool| under(&mu, lock, stmts);
             let (lock_p, lock_q) = (!rng.chance(15), !rng.chance(15));
             // (Declared only when used: Go refuses an unused variable.)
             if lock_p || lock_q {
@@ -1035,15 +1038,7 @@ fn protocol(
             if locked {
                 parts.decls.push(format!("var {mu} sync.Mutex"));
             }
-            let lock = |stmts: Vec<String>| -> Vec<String> {
-                if !locked {
-                    return stmts;
-                }
-                let mut v = vec![format!("{mu}.Lock()")];
-                v.extend(stmts);
-                v.push(format!("{mu}.Unlock()"));
-                v
-            };
+            let lock = |stmts: Vec<String>| under(&mu, locked, stmts);
             if rng.chance(50) {
                 let t = format!("job{i}s{seed}");
                 parts
@@ -1118,15 +1113,7 @@ fn protocol(
             if locked {
                 parts.decls.push(format!("var {mu} sync.Mutex"));
             }
-            let lock = |stmts: Vec<String>| -> Vec<String> {
-                if !locked {
-                    return stmts;
-                }
-                let mut v = vec![format!("{mu}.Lock()")];
-                v.extend(stmts);
-                v.push(format!("{mu}.Unlock()"));
-                v
-            };
+            let lock = |stmts: Vec<String>| under(&mu, locked, stmts);
             let reuse = rng.chance(25);
             if reuse {
                 parts.decls.push(format!("{qs} := make([]int, 0, 4)"));
