@@ -253,11 +253,28 @@ impl Importer<'_> {
                 }
                 if let Some(Kind::Slice { elem, array: false }) = self.kind_of(&tys) {
                     let len = self.size_arg(arg(1), "a slice length weft cannot follow")?;
+                    // A capacity weft does not track is left out (the slice
+                    // has no spare room, so appends copy where Go's may
+                    // write in place): noted, as the import did before it
+                    // followed capacities.
                     let cap = match arg(2) {
-                        Some(c) => format!(
-                            ", {}",
-                            self.size_arg(Some(c), "a slice capacity weft cannot follow")?
-                        ),
+                        Some(c) => {
+                            let e = self.expr(c)?;
+                            if e.untracked {
+                                self.note(
+                                    c,
+                                    format!(
+                                        "the capacity `{}` is data weft does not track: the slice \
+                                         is made with no room past its length (an append copies \
+                                         where Go's may write in place)",
+                                        self.text(c)
+                                    ),
+                                );
+                                String::new()
+                            } else {
+                                format!(", {}", lit(&e.text))
+                            }
+                        }
                         None => String::new(),
                     };
                     let extra = format!(", {}, {len}{cap}", q(&self.elem_type(elem)));

@@ -1669,6 +1669,27 @@ fn a_slice_part_is_a_slice_sharing_the_elements_and_a_range_runs_over_it() {
 }
 
 #[test]
+fn a_slices_capacity_is_made_and_one_weft_does_not_track_is_left_out_noted() {
+    let i = one(
+        "package main\nimport \"strconv\"\nfunc main() {\n\txs := make([]int, 0, 4)\n\tn, _ := strconv.Atoi(\"4\")\n\tys := make([]int, 0, n)\n\txs = append(xs, 1)\n\tys = append(ys, cap(xs))\n}\n",
+    );
+    for want in [
+        "Slice(\"xs\", \"int\", 0, 4),  // go: t.go:4",
+        "Slice(\"ys\", \"int\", 0),  // go: t.go:6",
+        "Append(\"ys\", \"cap(xs)\"),  // go: t.go:8",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    assert!(
+        i.abstractions.iter().any(|a| a
+            .what
+            .starts_with("the capacity `n` is data weft does not track")),
+        "{:?}",
+        i.abstractions
+    );
+}
+
+#[test]
 fn a_deferred_calls_arguments_are_evaluated_at_the_defer() {
     // Go evaluates them at the `defer`; the call runs at the end.
     let i = one(
