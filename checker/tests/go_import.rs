@@ -728,6 +728,39 @@ fn a_buffer_reused_with_its_capacity_races_with_the_batch_it_handed_out() {
 }
 
 #[test]
+fn appends_to_a_prefix_grown_with_room_write_one_cell() {
+    // Three appends grow `prefix` to capacity 4: both workers' `append(prefix,
+    // hop)` write its fourth cell (Go's -race: 200 of 200 runs). Before
+    // weft's appends left Go's room, each copied and the program verified.
+    let name = "scenarios/go/c-append-shared-prefix.go";
+    let o = weft(&["check", "--format", "json", name]);
+    let report = first_report(&o);
+    let kinds: Vec<&str> = report["bugs"]
+        .as_array()
+        .expect("bugs")
+        .iter()
+        .filter_map(|b| b["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"race") && kinds.contains(&"panic"),
+        "{report}"
+    );
+    let text = String::from_utf8_lossy(&weft(&["check", name]).stdout).into_owned();
+    assert!(
+        text.contains("at 16:2 in main.func1#1  path := append(prefix, hop)")
+            && text.contains("and main.func1#2 writes it at 16:2"),
+        "{text}"
+    );
+    let fixed = first_report(&weft(&[
+        "check",
+        "--format",
+        "json",
+        "scenarios/go/c-append-shared-prefix-fixed.go",
+    ]));
+    assert_eq!(fixed["bugs"].as_array().map(Vec::len), Some(0), "{fixed}");
+}
+
+#[test]
 fn a_pointer_weft_does_not_follow_may_be_nil_where_it_is_dereferenced() {
     // Go panics when `remove` runs first. The lookup's key is built at run
     // time, so weft does not follow the pointer; the field write through it

@@ -342,6 +342,91 @@ fn two_appends_into_one_spare_capacity_race() {
 }
 
 #[test]
+fn two_appends_to_one_grown_slice_race_in_the_room_its_growth_left() {
+    // probe `race-append-grown` (-race): data race. Three appends grow a
+    // nil slice to capacity 4, so the fourth element is written in place
+    // by both goroutines; two appends grow a slice to capacity 2: each
+    // append after them copies.
+    for (appends, race) in [(3, true), (2, false)] {
+        let grow = r#"Append("grown", 0),"#.repeat(appends);
+        let o = check(
+            &format!(
+                r#"Let(name: "grown", value: "nil", type: "[]int"), {grow}
+                Let("base", "grown"), Chan("done"),
+                Go([Let("x", "base"), Append("x", 1), Send("done", true)]),
+                Let("y", "base"), Append("y", 2),
+                Recv("done"),"#
+            ),
+            "",
+        );
+        let want = if race { vec![Race] } else { vec![] };
+        assert_eq!(kinds(&o), want, "{appends} appends");
+    }
+}
+
+#[test]
+fn append_leaves_the_room_go_leaves_for_the_element_type() {
+    // probe `append-growth`: the capacity after each growth.
+    for (ty, value, growths) in [
+        ("int", "1", &[1, 2, 4, 8, 16, 32][..]),
+        ("byte", "1", &[8, 16, 32]),
+        ("int32", "1", &[2, 4, 8, 16, 32]),
+        ("string", "\"\"", &[1, 2, 4, 8, 16, 32]),
+        ("struct{}", "nil", &[1, 2, 3]),
+        ("bool", "true", &[8, 16]),
+    ] {
+        let appends = match ty {
+            "struct{}" => 3,
+            "bool" => 9,
+            _ => 20,
+        };
+        let mut main = format!(r#"Let(name: "xs", value: "nil", type: "[]{ty}"),"#);
+        for k in 1..=appends {
+            let cap = growths.iter().find(|&&c| c >= k).expect("a growth");
+            main += &format!(
+                r#"Append("xs", {value:?}), Assert("len(xs) == {k} && cap(xs) == {cap}", "{ty} {k}"),"#
+            );
+        }
+        let o = check(&main, "");
+        assert_eq!(kinds(&o), vec![], "{ty}: {:?}", messages(&o));
+    }
+    // A full slice of three grows to six.
+    let o = check(
+        r#"Slice("three", "int", 3), Let("four", "three"), Append("four", 1),
+        Assert("cap(four) == 6", "six"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+}
+
+#[test]
+fn two_appends_to_one_grown_slice_share_the_cell_they_write() {
+    // probe `append-aliasing`: 4 5 5 y z 1.
+    let o = check(
+        r#"Let(name: "a", value: "nil", type: "[]int"),
+        Append("a", 1), Append("a", 2), Append("a", 3),
+        Let("b", "a"), Append("b", 4), Let("c", "a"), Append("c", 5),
+        Let(name: "s", value: "nil", type: "[]string"), Append("s", "\"x\""),
+        Let("t", "s"), Append("t", "\"y\""), Let("u", "s"), Append("u", "\"z\""),
+        Assert("cap(a) == 4 && b[3] == 5 && c[3] == 5", "shared"),
+        Assert("t[1] == \"y\" && u[1] == \"z\" && cap(s) == 1", "copied"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    let e = rejected(
+        r#"Slice("xs", "struct{ a int }", 0), Append("xs", "nil"),
+        Let("n", "nil"), Append("n", 1),"#,
+    );
+    assert_eq!(
+        e.matches("error: weft cannot tell what this slice's elements are")
+            .count(),
+        2,
+        "{e}"
+    );
+    assert!(e.contains("help: give the slice a type"), "{e}");
+}
+
+#[test]
 fn a_write_through_a_part_races_with_a_read_through_the_whole() {
     // probe `race-slice-part` (-race): data race.
     let o = check(

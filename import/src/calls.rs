@@ -246,7 +246,7 @@ impl Importer<'_> {
                 }
                 if let Some(kind @ Kind::Map { value, .. }) = self.kind_of(&tys) {
                     let extra = match value {
-                        SliceElem::Int => String::new(),
+                        SliceElem::Int(_) => String::new(),
                         _ => format!(", {}", q(&self.map_elem_type(value))),
                     };
                     obj!(kind, "Map", extra);

@@ -8,8 +8,22 @@ use crate::scope::{Binding, Kind, SliceElem};
 use crate::{Fail, Importer};
 
 /// The hint of every `append` the language cannot say.
-const APPEND_FORMS: &str = "weft imports `xs = append(xs, v)`: one value appended to the slice \
-     it is assigned to (a local, a package variable, a captured variable or a field)";
+const APPEND_FORMS: &str = "weft imports `ys = append(xs, v)`: one value appended to a slice \
+     (a local, a package variable, a captured variable or a field), assigned to it or to \
+     another variable";
+
+/// Whether the Go name `name` appears in the expression `n`.
+fn mentions(im: &Importer, n: Node, name: &str) -> bool {
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "identifier" && im.text(n) == name {
+            return true;
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    false
+}
 
 impl Importer<'_> {
     /// Whether `call` is a call of the builtin `append` (not shadowed).
@@ -23,6 +37,10 @@ impl Importer<'_> {
     }
 
     /// `left = append(left, v)` (statement `stmt`): `Append(left, v)`.
+    /// Into another variable (`ys := append(xs, v)`, `s.out = append(xs,
+    /// v)`): the slice `xs` is now, taken into `ys` (or a temporary), then
+    /// appended to; where Go's append writes in place, the two slices
+    /// share the cell, as in Go.
     pub(crate) fn append_assign(
         &mut self,
         call: Node,
@@ -54,23 +72,15 @@ impl Importer<'_> {
             let strip = |s: &str| s.split_whitespace().collect::<String>();
             strip(a) == strip(b)
         };
-        if declare || !same(self.text(left), self.text(*slice)) {
-            return Err(self.unsupported_with(
-                stmt,
-                &format!("`{}`: an append into another variable", self.text(stmt)),
-                &format!(
-                    "{APPEND_FORMS}; Go may share the backing array between the two slices, \
-                     which weft does not model"
-                ),
-            ));
-        }
-        let target = self.expr(left)?;
+        let into_itself = !declare && same(self.text(left), self.text(*slice));
+        let source = if into_itself { left } else { *slice };
+        let target = self.expr(source)?;
         let (Kind::Slice { elem, array: false }, false) = (target.kind, target.untracked) else {
             return Err(self.unsupported_with(
-                left,
+                source,
                 &format!(
                     "an append to `{}`, {}",
-                    self.text(left),
+                    self.text(source),
                     if target.untracked {
                         "data weft does not track"
                     } else {
@@ -86,7 +96,7 @@ impl Importer<'_> {
                 call,
                 &format!(
                     "an append to `{}`, a slice of `{t}` values",
-                    self.text(left)
+                    self.text(source)
                 ),
                 &format!(
                     "weft's slices hold struct values in place and do not grow with copies of \
@@ -103,7 +113,7 @@ impl Importer<'_> {
                 call,
                 &format!(
                     "an append to `{}`, a slice of {} held by value",
-                    self.text(left),
+                    self.text(source),
                     elem.kind().describe()
                 ),
                 "append copies the elements, and a copied lock is go vet's copylocks bug; \
@@ -111,7 +121,7 @@ impl Importer<'_> {
                  elements in place",
             ));
         }
-        if left.kind() == "identifier" {
+        if into_itself && left.kind() == "identifier" {
             self.appendable(self.text(left), stmt)?;
         }
         let v = self.expr(*value)?;
@@ -122,7 +132,7 @@ impl Importer<'_> {
         } else if v.untracked {
             self.untracked_reads(*value, stmt, em)?;
             let zero = match elem {
-                SliceElem::Int => "0",
+                SliceElem::Int(_) => "0",
                 SliceElem::Bool => "false",
                 SliceElem::Str => {
                     // Strings' elements are untracked once translated
@@ -171,7 +181,7 @@ impl Importer<'_> {
                     &format!(
                         "appending {} to `{}`, whose elements are `{}`",
                         v.kind.describe(),
-                        self.text(left),
+                        self.text(source),
                         self.elem_type(elem)
                     ),
                     "the value appended must have the slice's element type",
@@ -179,10 +189,63 @@ impl Importer<'_> {
             }
             lit(&v.text)
         };
+        let at = self.span(stmt);
+        if into_itself {
+            em.leaf(&format!("Append({}, {v})", q(&target.text)), at);
+            return Ok(());
+        }
+        // Into another variable: the slice taken now, then appended to.
+        let ty = self
+            .reference_type(target.kind)
+            .ok_or_else(|| self.unsupported(call, "an append to this slice"))?;
+        let name = self.text(left).to_string();
+        let fresh = declare && left.kind() == "identifier" && !mentions(self, *value, &name);
+        let into = if fresh {
+            name.clone()
+        } else {
+            self.temp("append_", target.kind)
+        };
         em.leaf(
-            &format!("Append({}, {v})", q(&target.text)),
-            self.span(stmt),
+            &format!(
+                "Let(name: {}, value: {}, type: {})",
+                q(&into),
+                q(&target.text),
+                q(&ty)
+            ),
+            at,
         );
+        em.leaf(&format!("Append({}, {v})", q(&into)), at);
+        if fresh {
+            self.declare(&name, target.kind);
+        } else if declare && left.kind() == "identifier" {
+            em.leaf(
+                &format!(
+                    "Let(name: {}, value: {}, type: {})",
+                    q(&name),
+                    q(&into),
+                    q(&ty)
+                ),
+                at,
+            );
+            self.declare(&name, target.kind);
+        } else if left.kind() == "identifier" {
+            self.reassignable(&name, target.kind, stmt)?;
+            em.leaf(&format!("Set({}, {})", q(&name), q(&into)), at);
+        } else {
+            let to = self.expr(left)?;
+            if to.untracked || to.kind != target.kind {
+                return Err(self.unsupported_with(
+                    left,
+                    &format!(
+                        "`{}`: an append into `{}`",
+                        self.text(stmt),
+                        self.text(left)
+                    ),
+                    APPEND_FORMS,
+                ));
+            }
+            em.leaf(&format!("Set({}, {})", q(&to.text), q(&into)), at);
+        }
         Ok(())
     }
 
@@ -341,7 +404,7 @@ impl Importer<'_> {
                     self.hoisted.borrow_mut().truncate(mark);
                     return Ok(false);
                 }
-                (SliceElem::Int, false) => e.kind == Kind::Int,
+                (SliceElem::Int(_), false) => e.kind == Kind::Int,
                 (SliceElem::Bool, false) => e.kind == Kind::Bool,
                 (SliceElem::Str, false) => e.kind == Kind::Str,
                 (SliceElem::Chan(_), false) => matches!(e.kind, Kind::Chan { .. }),

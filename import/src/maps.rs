@@ -108,7 +108,7 @@ impl Importer<'_> {
         // The entry holds the zero value of the map's values (what is
         // written is not followed; its kind must be the map's).
         let written = match value_kind {
-            SliceElem::Int => "0",
+            SliceElem::Int(_) => "0",
             SliceElem::Bool => "false",
             SliceElem::Str => "\"``\"",
             SliceElem::Chan(_)
@@ -199,7 +199,7 @@ impl Importer<'_> {
             kind @ Kind::Map {
                 tracked_keys: true,
                 str_keys,
-                value: value @ (SliceElem::Int | SliceElem::Bool),
+                value: value @ (SliceElem::Int(_) | SliceElem::Bool),
             },
         ) = self.kind_of(&tys)
         else {

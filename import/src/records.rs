@@ -78,7 +78,10 @@ impl Importer<'_> {
         // or the array's constant).
         if let Some(rest) = t.strip_prefix('[') {
             let (len, elem) = rest.split_once(']')?;
-            let elem = self.str_elems(SliceElem::of(self.kind_of(elem)?)?);
+            let elem = match SliceElem::of(self.kind_of(elem)?)? {
+                SliceElem::Int(_) => SliceElem::Int(crate::scope::int_type(&self.underlying(elem))),
+                e => self.str_elems(e),
+            };
             return Some(Kind::Slice {
                 elem,
                 array: !len.trim().is_empty(),
@@ -446,7 +449,7 @@ impl Importer<'_> {
     /// A slice element's type in weft's spelling.
     pub fn elem_type(&self, e: SliceElem) -> String {
         match e {
-            SliceElem::Int => "int".into(),
+            SliceElem::Int(name) => name.into(),
             SliceElem::Bool => "bool".into(),
             SliceElem::Str => "string".into(),
             SliceElem::Chan(e) => self.chan_type(e),
@@ -469,7 +472,7 @@ impl Importer<'_> {
             SliceElem::WaitGroup => "*sync.WaitGroup".into(),
             // (Never a map's: `crate::scope::map_value` makes it untracked.)
             SliceElem::Value(_) => "any".into(),
-            SliceElem::Int
+            SliceElem::Int(_)
             | SliceElem::Bool
             | SliceElem::Str
             | SliceElem::Chan(_)
@@ -482,7 +485,7 @@ impl Importer<'_> {
     /// `Map("m")` for integers, else `Map("m", "V")`.
     pub fn map_decl(&self, name: &str, v: SliceElem) -> String {
         match v {
-            SliceElem::Int => format!("Map({})", q(name)),
+            SliceElem::Int(_) => format!("Map({})", q(name)),
             _ => format!("Map({}, {})", q(name), q(&self.map_elem_type(v))),
         }
     }

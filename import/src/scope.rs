@@ -105,8 +105,10 @@ pub enum Kind {
 /// What the elements of a slice or array hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SliceElem {
-    /// Integers.
-    Int,
+    /// Integers, with the Go type the scenario writes for them (`int`,
+    /// `byte`, `int32`, ...: their size decides how `append` grows a
+    /// slice of them).
+    Int(&'static str),
     /// Booleans.
     Bool,
     /// Strings weft follows ([`crate::strings`]).
@@ -137,7 +139,7 @@ impl SliceElem {
     /// element weft holds).
     pub fn of(k: Kind) -> Option<SliceElem> {
         Some(match k {
-            Kind::Int => SliceElem::Int,
+            Kind::Int => SliceElem::Int("int"),
             Kind::Bool => SliceElem::Bool,
             Kind::Chan { elem } => SliceElem::Chan(elem),
             Kind::Mutex => SliceElem::Mutex,
@@ -170,7 +172,7 @@ impl SliceElem {
     /// The kind of one element.
     pub fn kind(self) -> Kind {
         match self {
-            SliceElem::Int => Kind::Int,
+            SliceElem::Int(_) => Kind::Int,
             SliceElem::Bool => Kind::Bool,
             SliceElem::Str => Kind::Str,
             SliceElem::Chan(elem) => Kind::Chan { elem },
@@ -408,6 +410,30 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
     })
 }
 
+/// The name weft writes for the integer type `ty` (its underlying type):
+/// the basic type itself, so that its size is Go's. (Every type
+/// [`kind_of_type`] calls an integer is one of these.)
+pub fn int_type(ty: &str) -> &'static str {
+    const NAMES: [&str; 14] = [
+        "int",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "uintptr",
+        "byte",
+        "rune",
+        "time.Duration",
+    ];
+    let ty = ty.trim();
+    NAMES.iter().find(|n| **n == ty).copied().unwrap_or("int")
+}
+
 /// What the values of a map hold, from their Go type `ty` (as written) and
 /// its kind: integers, booleans, strings, channels, and pointers to records
 /// or to sync objects are followed; anything else (errors, structs by
@@ -417,7 +443,7 @@ pub fn map_value(ty: &str, kind: Option<Kind>) -> SliceElem {
     let pointer = ty.trim_start().starts_with('*');
     match kind.and_then(SliceElem::of) {
         Some(
-            e @ (SliceElem::Int
+            e @ (SliceElem::Int(_)
             | SliceElem::Bool
             | SliceElem::Str
             | SliceElem::Chan(_)

@@ -946,7 +946,7 @@ impl Importer<'_> {
     /// Checks that the variable `name` holding an object can be assigned
     /// another: a local of its own name, no alias bound to it, and not
     /// shared with a goroutine (which would need a shared variable).
-    fn reassignable(&self, name: &str, kind: Kind, stmt: Node) -> Result<(), Fail> {
+    pub(crate) fn reassignable(&self, name: &str, kind: Kind, stmt: Node) -> Result<(), Fail> {
         let Some(b) = self.scope.get(name) else {
             return Err(self.unsupported(stmt, &format!("assigning to `{name}`")));
         };

@@ -9,21 +9,23 @@
 
 use std::ops::Range;
 
-use crate::ir::ObjectKind;
+use crate::ir::{Layout, ObjectKind};
 
 /// A parsed Go type.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GoType {
-    /// Any integer type (`int`, `int64`, `uint8`, `byte`, `time.Duration`, ...).
-    Int,
-    /// `bool`
-    Bool,
+    /// Any integer type (`int`, `int64`, `uint8`, `byte`, `time.Duration`,
+    /// ...), with its size in bytes.
+    Int(u8),
+    /// `bool` (`atomic.Bool` too), with its size in bytes.
+    Bool(u8),
     /// `string`: a string value (the constants a scenario writes, compared
     /// with `==`; "" at first).
     String,
     /// A type whose values weft does not track (`error`, `any`,
-    /// `interface{...}`, floats): an unknown value, nil at first.
-    Opaque,
+    /// `interface{...}`, floats): an unknown value, nil at first. Its Go
+    /// layout, when weft knows it (not for a `struct{...}` with fields).
+    Opaque(Option<Layout>),
     /// `chan T`, `<-chan T`, `chan<- T`
     Chan(Box<GoType>),
     /// `map[K]V`: the type of its values (weft does not type the keys).
@@ -214,12 +216,25 @@ impl Parser<'_> {
             }
             return Ok(GoType::Func);
         }
-        if self.eat("interface") || self.eat("struct") {
+        let interface = self.eat("interface");
+        if interface || self.eat("struct") {
             self.skip_space();
+            let body = self.pos;
             if self.rest().starts_with('{') {
                 self.skip_group(b'{', b'}')?;
             }
-            return Ok(GoType::Opaque);
+            let empty = self.text[body..self.pos]
+                .trim_matches(|c: char| c == '{' || c == '}' || c.is_whitespace())
+                .is_empty();
+            return Ok(GoType::Opaque(match (interface, empty) {
+                (true, _) => Some(WORDS_WITH_POINTERS[1]),
+                // `struct{}` takes no memory.
+                (false, true) => Some(Layout {
+                    size: 0,
+                    pointers: false,
+                }),
+                (false, false) => None,
+            }));
         }
         let Some((w, at)) = self.word() else {
             let found = self.rest().chars().next();
@@ -231,15 +246,27 @@ impl Parser<'_> {
                 start..self.pos + found.map_or(0, char::len_utf8),
             ));
         };
+        let plain = |size: u32| {
+            Some(Layout {
+                size,
+                pointers: false,
+            })
+        };
         Ok(match w.as_str() {
-            "int" | "int8" | "int16" | "int32" | "int64" | "uint" | "uint8" | "uint16"
-            | "uint32" | "uint64" | "uintptr" | "byte" | "rune" | "time.Duration"
-            | "atomic.Int32" | "atomic.Int64" | "atomic.Uint32" | "atomic.Uint64" => GoType::Int,
-            "bool" | "atomic.Bool" => GoType::Bool,
+            "int8" | "uint8" | "byte" => GoType::Int(1),
+            "int16" | "uint16" => GoType::Int(2),
+            "int32" | "uint32" | "rune" | "atomic.Int32" | "atomic.Uint32" => GoType::Int(4),
+            "int" | "int64" | "uint" | "uint64" | "uintptr" | "time.Duration" | "atomic.Int64"
+            | "atomic.Uint64" => GoType::Int(8),
+            "bool" => GoType::Bool(1),
+            "atomic.Bool" => GoType::Bool(4),
             "string" => GoType::String,
-            "error" | "any" | "float32" | "float64" | "complex64" | "complex128" | "time.Time" => {
-                GoType::Opaque
-            }
+            "error" | "any" => GoType::Opaque(Some(WORDS_WITH_POINTERS[1])),
+            "float32" => GoType::Opaque(plain(4)),
+            "float64" | "complex64" => GoType::Opaque(plain(8)),
+            "complex128" => GoType::Opaque(plain(16)),
+            // wall, ext and a *Location.
+            "time.Time" => GoType::Opaque(Some(WORDS_WITH_POINTERS[2])),
             "sync.Mutex" => GoType::Sync(ObjectKind::Mutex),
             "sync.RWMutex" => GoType::Sync(ObjectKind::RwMutex),
             "sync.WaitGroup" => GoType::Sync(ObjectKind::WaitGroup),
@@ -259,6 +286,48 @@ impl Parser<'_> {
     }
 }
 
+/// One, two and three machine words holding pointers: a pointer (channel,
+/// map, function), an interface or string, a slice (or a `time.Time`).
+const WORDS_WITH_POINTERS: [Layout; 3] = [
+    Layout {
+        size: 8,
+        pointers: true,
+    },
+    Layout {
+        size: 16,
+        pointers: true,
+    },
+    Layout {
+        size: 24,
+        pointers: true,
+    },
+];
+
+impl GoType {
+    /// Go's layout of a value of this type held in a cell, on a 64-bit
+    /// platform (what `unsafe.Sizeof` says, and whether the collector scans
+    /// it). `None` for what a cell does not hold (sync objects, records and
+    /// arrays are held in place) and for a `struct{...}` weft does not read.
+    pub fn layout(&self) -> Option<Layout> {
+        match self {
+            GoType::Int(size) | GoType::Bool(size) => Some(Layout {
+                size: u32::from(*size),
+                pointers: false,
+            }),
+            GoType::Opaque(layout) => *layout,
+            GoType::Chan(_)
+            | GoType::Map(_)
+            | GoType::Func
+            | GoType::CancelFunc
+            | GoType::Timer
+            | GoType::Pointer(_) => Some(WORDS_WITH_POINTERS[0]),
+            GoType::String | GoType::Context => Some(WORDS_WITH_POINTERS[1]),
+            GoType::Slice(_) => Some(WORDS_WITH_POINTERS[2]),
+            GoType::Sync(_) | GoType::Named(_) | GoType::Array(..) => None,
+        }
+    }
+}
+
 /// The types [`parse`] knows by name, for help messages.
 pub const KNOWN: &str = "int (and the other integer types), bool, string, error, any, \
      chan T, map[K]V, []T, [n]T, *T, func(...), sync.Mutex, sync.RWMutex, sync.WaitGroup, \
@@ -272,16 +341,19 @@ mod tests {
     #[test]
     fn parses_the_shapes_real_programs_use() {
         use GoType::*;
-        assert_eq!(parse("int").expect("parses"), Int);
-        assert_eq!(parse("chan int").expect("parses"), Chan(Box::new(Int)));
-        assert_eq!(parse("<-chan bool").expect("parses"), Chan(Box::new(Bool)));
+        assert_eq!(parse("int").expect("parses"), Int(8));
+        assert_eq!(parse("chan int").expect("parses"), Chan(Box::new(Int(8))));
+        assert_eq!(
+            parse("<-chan bool").expect("parses"),
+            Chan(Box::new(Bool(1)))
+        );
         assert_eq!(
             parse("chan chan int").expect("parses"),
-            Chan(Box::new(Chan(Box::new(Int))))
+            Chan(Box::new(Chan(Box::new(Int(8)))))
         );
         assert_eq!(
             parse("[]chan int").expect("parses"),
-            Slice(Box::new(Chan(Box::new(Int))))
+            Slice(Box::new(Chan(Box::new(Int(8)))))
         );
         assert_eq!(
             parse("[3]sync.Mutex").expect("parses"),
@@ -291,7 +363,10 @@ mod tests {
             parse("*Server").expect("parses"),
             Pointer(Box::new(Named("Server".into())))
         );
-        assert_eq!(parse("map[string]int").expect("parses"), Map(Box::new(Int)));
+        assert_eq!(
+            parse("map[string]int").expect("parses"),
+            Map(Box::new(Int(8)))
+        );
         assert_eq!(
             parse("map[int]*Watcher").expect("parses"),
             Map(Box::new(Pointer(Box::new(Named("Watcher".into())))))
@@ -299,7 +374,39 @@ mod tests {
         assert_eq!(parse("func(int) error").expect("parses"), Func);
         assert_eq!(parse("func() (int, error)").expect("parses"), Func);
         assert_eq!(parse("[]func()").expect("parses"), Slice(Box::new(Func)));
-        assert_eq!(parse("interface{}").expect("parses"), Opaque);
+        assert_eq!(
+            parse("interface{}").expect("parses"),
+            Opaque(Some(WORDS_WITH_POINTERS[1]))
+        );
+    }
+
+    #[test]
+    fn knows_the_layout_go_gives_a_cell() {
+        let layout = |t: &str| {
+            parse(t)
+                .expect("parses")
+                .layout()
+                .map(|l| (l.size, l.pointers))
+        };
+        for (t, want) in [
+            ("byte", Some((1, false))),
+            ("int32", Some((4, false))),
+            ("int", Some((8, false))),
+            ("bool", Some((1, false))),
+            ("float64", Some((8, false))),
+            ("string", Some((16, true))),
+            ("error", Some((16, true))),
+            ("*Server", Some((8, true))),
+            ("chan int", Some((8, true))),
+            ("[]int", Some((24, true))),
+            ("time.Time", Some((24, true))),
+            ("struct{}", Some((0, false))),
+            ("struct{ a int }", None),
+            ("sync.Mutex", None),
+            ("[2]int", None),
+        ] {
+            assert_eq!(layout(t), want, "{t}");
+        }
     }
 
     #[test]

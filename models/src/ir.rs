@@ -99,6 +99,30 @@ pub enum Const {
     Str(u32),
 }
 
+/// How Go lays a value of a type out in memory, as far as `append`'s
+/// growth needs it: its size in bytes on a 64-bit platform, and whether it
+/// holds pointers (Go 1.22's allocation headers are only for memory the
+/// collector scans).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Layout {
+    /// `unsafe.Sizeof` of the type.
+    pub size: u32,
+    /// Whether a value of the type holds pointers (strings, interfaces,
+    /// slices, channels, maps, functions and pointers do).
+    pub pointers: bool,
+}
+
+/// What an `append` knows of its slice's elements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ElemType {
+    /// The zero value: what the spare cells of a grown array hold.
+    pub zero: Const,
+    /// Go's layout of the element type, which decides how much room Go's
+    /// growth leaves (`None`: weft does not know the type; validation
+    /// refuses such appends, so only hand-built programs have it).
+    pub layout: Option<Layout>,
+}
+
 /// Unary operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnOp {
@@ -328,8 +352,8 @@ pub enum NewObject {
     },
     /// `of[low:high]`: a slice sharing the elements of `of` from `low`
     /// (default 0) up to `high` (default its length); a bound out of range
-    /// panics with Go's message, and a nil slice's `[0:0]` is nil. Go's
-    /// capacity is not modelled: weft's is the length.
+    /// panics with Go's message, and a nil slice's `[0:0]` is nil. The
+    /// capacity past `high` is kept, as Go keeps it.
     SlicePart {
         /// The slice.
         of: Expr,
@@ -690,14 +714,17 @@ pub enum Op {
         /// Where the timer or the stop function goes.
         dst: Option<LocalId>,
     },
-    /// `dst = append(from, value)`: a new slice holding copies of the
-    /// elements of `from` (nil: none) and `value` (Go's behaviour when the
-    /// capacity is exceeded; weft always copies).
+    /// `dst = append(from, value)`: with spare capacity, `value` goes
+    /// into the next cell of `from`'s backing array; without, a new array
+    /// holding copies of the elements of `from` (nil: none) and `value`,
+    /// with the room Go's growth leaves past them.
     Append {
         /// The slice appended to.
         from: Expr,
         /// The value appended.
         value: Expr,
+        /// Its elements' zero value and Go layout.
+        elem: ElemType,
         /// Where the new slice goes.
         dst: LocalId,
     },

@@ -418,10 +418,15 @@ fn visible(
             write(ex, id, *dst, v);
             *spawned = Some(child);
         }
-        Op::Append { from, value, dst } => {
+        Op::Append {
+            from,
+            value,
+            elem,
+            dst,
+        } => {
             let from = eval(&ex.state, locals, from)?;
             let v = eval(&ex.state, locals, value)?;
-            let s = record::append(&mut ex.state, from, v)?;
+            let s = record::append(&mut ex.state, from, v, elem)?;
             write(ex, id, Some(*dst), Value::Obj(s));
         }
         Op::AwaitCallback { target, dst } => {

@@ -28,6 +28,7 @@ pub(crate) mod errgroup;
 pub(crate) mod eval;
 pub(crate) mod exec;
 pub(crate) mod footprint;
+pub(crate) mod growth;
 pub mod happens;
 pub(crate) mod local;
 pub(crate) mod maprange;

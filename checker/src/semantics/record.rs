@@ -14,7 +14,7 @@
 //! values.
 
 use smallvec::SmallVec;
-use weft_models::ir::{Cell, FuncId, ObjectKind, Program, RecordId};
+use weft_models::ir::{Cell, ElemType, FuncId, ObjectKind, Program, RecordId};
 
 use super::eval::constant;
 use super::variable::VarState;
@@ -138,13 +138,17 @@ fn shell<'p>(
 /// the next cell of the backing array, in place, and the new slice sees
 /// one more element of the same array: every other slice of that array
 /// sees the write, as in Go. Without, a new array holding copies of the
-/// elements (a nil slice has none), then `v`, with no spare capacity:
-/// Go's growth leaves room past the new length (how much depends on the
-/// element's size), weft's does not, so two appends to one grown slice
-/// share nothing in weft (models/README.md). Elements held by value that
-/// are not values (a mutex, a record) cannot be copied: `go vet` flags
-/// such copies.
-pub(crate) fn append(state: &mut State, from: Value, v: Value) -> Result<ObjRef, Fault> {
+/// elements (a nil slice has none), then `v`, then the room Go's growth
+/// leaves for the element type (zero values, [`super::growth`]): two
+/// appends to one grown slice write the same cell, as in Go. Elements held
+/// by value that are not values (a mutex, a record) cannot be copied: `go
+/// vet` flags such copies.
+pub(crate) fn append(
+    state: &mut State,
+    from: Value,
+    v: Value,
+    elem: &ElemType,
+) -> Result<ObjRef, Fault> {
     let old: SliceState = match from {
         Value::Nil => SliceState::full(Vec::new()),
         Value::Obj(r) => match state.object(r) {
@@ -179,7 +183,14 @@ pub(crate) fn append(state: &mut State, from: Value, v: Value) -> Result<ObjRef,
         };
         return Ok(state.alloc(Object::Slice(grown)));
     }
-    let mut elems = Vec::with_capacity(old.len as usize + 1);
+    let len = old.len + 1;
+    let layout = elem.layout.ok_or_else(|| {
+        Fault::Internal("an append whose element type validation did not know".into())
+    })?;
+    let cap = super::growth::grown_capacity(old.elems.len() as u64, u64::from(len), layout);
+    let cap = u32::try_from(cap)
+        .map_err(|_| Fault::Panic("runtime error: growslice: len out of range".into()))?;
+    let mut elems = Vec::with_capacity(cap as usize);
     for &c in old.elements() {
         let value = match state.object(c) {
             Object::Var(x) => x.value,
@@ -188,7 +199,11 @@ pub(crate) fn append(state: &mut State, from: Value, v: Value) -> Result<ObjRef,
         elems.push(state.alloc(Object::Var(VarState { value })));
     }
     elems.push(state.alloc(Object::Var(VarState { value: v })));
-    Ok(state.alloc(Object::Slice(SliceState::full(elems))))
+    let zero = constant(elem.zero);
+    while elems.len() < cap as usize {
+        elems.push(state.alloc(Object::Var(VarState { value: zero })));
+    }
+    Ok(state.alloc(Object::Slice(SliceState { elems, len })))
 }
 
 /// Sets value field `field` of a record just made.

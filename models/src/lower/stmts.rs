@@ -188,11 +188,21 @@ impl<'h> FnLower<'h> {
                     dst,
                 });
             }
-            HKind::Append { dst, from, value } => {
+            HKind::Append {
+                dst,
+                from,
+                value,
+                elem,
+            } => {
                 let from = self.pure(from);
                 let value = self.pure(value);
                 let dst = self.local(*dst);
-                self.emit(Op::Append { from, value, dst });
+                self.emit(Op::Append {
+                    from,
+                    value,
+                    elem: *elem,
+                    dst,
+                });
             }
             HKind::AwaitCallback { target, dst } => {
                 let target = self.pure(target);

@@ -239,6 +239,7 @@ fn dis(p: &Program, name: &str) -> Vec<String> {
                 from,
                 value,
                 dst: d,
+                ..
             } => {
                 format!(
                     "{} = append {} {}",

@@ -2,7 +2,7 @@
 //! replaced by slots, globals and function ids; control flow is still
 //! structured and expressions may still contain visible reads.
 
-use crate::ir::{BinOp, Const, FuncId, GlobalId, GroupPart, Metadata, ObjectKind, UnOp};
+use crate::ir::{BinOp, Const, ElemType, FuncId, GlobalId, GroupPart, Metadata, ObjectKind, UnOp};
 use crate::span::Span;
 use crate::syntax::TimerKind;
 
@@ -320,6 +320,7 @@ pub(crate) enum HKind {
         dst: Slot,
         from: RExpr,
         value: RExpr,
+        elem: ElemType,
     },
     /// A callback runner waits for its timer or context; `dst` says whether
     /// the callback runs.

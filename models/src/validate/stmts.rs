@@ -8,7 +8,7 @@ use super::scope::FnKind;
 use super::Walker;
 use crate::decode::stmts::stmt_name;
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Const, ObjectKind, SyncMapOp};
+use crate::ir::{Const, ElemType, ObjectKind, SyncMapOp};
 use crate::span::Span;
 use crate::syntax::{CaseKind, ExprSrc, SelectCase, Stmt, StmtKind};
 
@@ -666,8 +666,16 @@ impl Walker<'_> {
     /// hidden local, then assigned as `Set` would.
     fn append(&mut self, target: &ExprSrc, value: &ExprSrc, span: Span) -> Option<HKind> {
         let (from, k) = self.expr(target);
+        let mut elem_type = ElemType {
+            zero: Const::Nil,
+            layout: None,
+        };
         if let Kind::Slice(i) = k {
             let elem = self.cells.get(i);
+            elem_type = ElemType {
+                zero: elem.kind.zero(),
+                layout: elem.layout,
+            };
             if elem.inline {
                 self.error(
                     Diagnostic::new(
@@ -692,6 +700,25 @@ impl Walker<'_> {
                 .with_help("make one with `Slice(\"xs\", \"int\", 0)`, or declare `Var(name: \"xs\", type: \"[]int\")`"),
             );
         }
+        let unknown = match k {
+            Kind::Slice(i) => {
+                let elem = self.cells.get(i);
+                elem.layout.is_none() && !elem.inline
+            }
+            Kind::Unknown | Kind::Nil => true,
+            _ => false,
+        };
+        if unknown {
+            self.error(
+                Diagnostic::new(
+                    "weft cannot tell what this slice's elements are".to_string(),
+                    from.span,
+                )
+                .with_label("elements of unknown type")
+                .with_note("how much room `append` leaves past a grown slice depends on the element type, as in Go")
+                .with_help("give the slice a type: `Let(name: \"xs\", value: ..., type: \"[]int\")`, or `Var(name: \"xs\", type: \"[]int\")`"),
+            );
+        }
         let (v, _) = self.expr(value);
         let kind = match k {
             Kind::Slice(_) => k,
@@ -714,6 +741,7 @@ impl Walker<'_> {
                     dst: tmp,
                     from,
                     value: v,
+                    elem: elem_type,
                 },
                 span,
             },

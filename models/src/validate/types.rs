@@ -13,7 +13,7 @@ use super::kinds::Kind;
 use super::Walker;
 use crate::diagnostic::Diagnostic;
 use crate::gotype::{self, GoType};
-use crate::ir::{Cell, Const, ObjectKind, RecordId, RecordType};
+use crate::ir::{Cell, Const, Layout, ObjectKind, RecordId, RecordType};
 use crate::span::Span;
 use crate::syntax::TypeSrc;
 
@@ -24,12 +24,19 @@ pub(crate) struct Slot {
     pub kind: Kind,
     /// True when the object is held in place (not a cell).
     pub inline: bool,
+    /// Go's layout of a cell's value, when weft knows its type (what
+    /// `append` needs to grow a slice as Go does).
+    pub layout: Option<Layout>,
 }
 
 /// What the values of a `Map` without `elem` hold: integers (`map[K]int`).
 pub(crate) const INT_VALUES: Slot = Slot {
     kind: Kind::Int,
     inline: false,
+    layout: Some(Layout {
+        size: 8,
+        pointers: false,
+    }),
 };
 
 /// The element descriptions of slice kinds ([`Kind::Slice`] indexes it).
@@ -55,6 +62,7 @@ impl CellTable {
         self.slots.get(i as usize).copied().unwrap_or(Slot {
             kind: Kind::Unknown,
             inline: false,
+            layout: None,
         })
     }
 }
@@ -164,6 +172,7 @@ impl Walker<'_> {
                     Slot {
                         kind: Kind::Unknown,
                         inline: false,
+                        layout: None,
                     },
                     Cell::Value(Const::Nil),
                 ));
@@ -254,20 +263,22 @@ impl Walker<'_> {
     }
 
     fn resolve_type(&mut self, t: &GoType, src: &TypeSrc) -> Option<(Slot, Cell)> {
+        let layout = t.layout();
         let cell = |kind: Kind, zero: Const| {
             Some((
                 Slot {
                     kind,
                     inline: false,
+                    layout,
                 },
                 Cell::Value(zero),
             ))
         };
         match t {
-            GoType::Int => cell(Kind::Int, Const::Int(0)),
-            GoType::Bool => cell(Kind::Bool, Const::Bool(false)),
+            GoType::Int(_) => cell(Kind::Int, Const::Int(0)),
+            GoType::Bool(_) => cell(Kind::Bool, Const::Bool(false)),
             GoType::String => cell(Kind::Str, Const::Str(0)),
-            GoType::Opaque => cell(Kind::Unknown, Const::Nil),
+            GoType::Opaque(_) => cell(Kind::Unknown, Const::Nil),
             GoType::Chan(_) => cell(Kind::Obj(ObjectKind::Chan), Const::Nil),
             GoType::Map(value) => {
                 let slot = self.map_values(value, src)?;
@@ -291,6 +302,7 @@ impl Walker<'_> {
                 Slot {
                     kind: Kind::Obj(*k),
                     inline: true,
+                    layout: None,
                 },
                 Cell::Object(*k),
             )),
@@ -300,6 +312,7 @@ impl Walker<'_> {
                     Slot {
                         kind: Kind::Record(id),
                         inline: true,
+                        layout: None,
                     },
                     Cell::Record(id),
                 ))
@@ -310,7 +323,7 @@ impl Walker<'_> {
                     cell(Kind::Record(id), Const::Nil)
                 }
                 GoType::Sync(k) => cell(Kind::Obj(*k), Const::Nil),
-                GoType::Int | GoType::Bool | GoType::String | GoType::Opaque => {
+                GoType::Int(_) | GoType::Bool(_) | GoType::String | GoType::Opaque(_) => {
                     cell(Kind::Pointer, Const::Nil)
                 }
                 GoType::Timer => cell(Kind::Obj(ObjectKind::Timer), Const::Nil),
@@ -341,6 +354,7 @@ impl Walker<'_> {
                     Slot {
                         kind: Kind::Slice(i),
                         inline: true,
+                        layout: None,
                     },
                     Cell::Array(Box::new(c), *n),
                 ))

@@ -211,6 +211,50 @@ func main() {
 		grown[0] = 5
 		return fmt.Sprint(a[1], b[1], len(ys), ys[1], cap(xs[1:]), cap(a), len(a), batch[0], full[0], cap(xs[:0]))
 	})
+	try("append-growth", func() string {
+		// The capacity after each growth, by element type.
+		var ints []int
+		var bytes []byte
+		var int32s []int32
+		var strs []string
+		var empties []struct{}
+		var bools []bool
+		out := ""
+		grow := func(name string, n int, app func(), c func() int) {
+			last := -1
+			out += name
+			for k := 0; k < n; k++ {
+				app()
+				if c() != last {
+					last = c()
+					out += fmt.Sprint(" ", last)
+				}
+			}
+			out += "; "
+		}
+		grow("int", 20, func() { ints = append(ints, 1) }, func() int { return cap(ints) })
+		grow("byte", 20, func() { bytes = append(bytes, 1) }, func() int { return cap(bytes) })
+		grow("int32", 20, func() { int32s = append(int32s, 1) }, func() int { return cap(int32s) })
+		grow("string", 20, func() { strs = append(strs, "") }, func() int { return cap(strs) })
+		grow("struct{}", 3, func() { empties = append(empties, struct{}{}) }, func() int { return cap(empties) })
+		grow("bool", 9, func() { bools = append(bools, true) }, func() int { return cap(bools) })
+		three := make([]int, 3)
+		return out + fmt.Sprint(cap(append(three, 1)))
+	})
+	try("append-aliasing", func() string {
+		// Two appends to one grown slice write the same spare cell.
+		var a []int
+		a = append(a, 1)
+		a = append(a, 2)
+		a = append(a, 3)
+		b := append(a, 4)
+		c := append(a, 5)
+		var s []string
+		s = append(s, "x")
+		t := append(s, "y")
+		u := append(s, "z")
+		return fmt.Sprintf("%d %d %d %s %s %d", cap(a), b[3], c[3], t[1], u[1], cap(s))
+	})
 	try("make-cap-below-len", func() string {
 		l, c := 3, 2
 		return fmt.Sprint(make([]int, l, c))
@@ -289,6 +333,18 @@ func main() {
 		// Two appends to one slice with spare capacity write the same
 		// cell of its backing array.
 		base := make([]int, 0, 4)
+		done := make(chan bool)
+		go func() { _ = append(base, 1); done <- true }()
+		_ = append(base, 2)
+		<-done
+	}
+	if len(os.Args) > 1 && os.Args[1] == "race-append-grown" {
+		// A slice grown to three elements has room for a fourth: two
+		// appends to it write the same cell.
+		var base []int
+		for i := 0; i < 3; i++ {
+			base = append(base, i)
+		}
 		done := make(chan bool)
 		go func() { _ = append(base, 1); done <- true }()
 		_ = append(base, 2)
