@@ -1106,8 +1106,37 @@ fn protocol(
         // queue made with room) while the producer appends into that room
         // (a race through the capacity, or none when the batch is copied
         // out first). Under the queue's mutex, or now and then without it.
+        // Or two goroutines extend a prefix that appends grew with
+        // `path := append(prefix, k)`: when Go's growth left room past it
+        // (three ints, any bytes), both write the same cell (a race, and a
+        // path may end with the other's value); when it is full (two or
+        // four ints, four int32s), each copies.
         24 => {
             let (p, q) = two(rng, goroutines);
+            if rng.chance(30) {
+                let prefix = format!("prefix{i}");
+                let elem = ["int", "byte", "int32"][rng.below(3)];
+                parts.decls.push(format!("{prefix} := []{elem}{{}}"));
+                for k in 0..=rng.below(4) {
+                    parts
+                        .decls
+                        .push(format!("{prefix} = append({prefix}, {k})"));
+                }
+                for (g, k) in [(p, 7), (q, 8)] {
+                    let path = format!("path{i}x{k}");
+                    frag(
+                        parts,
+                        g,
+                        &[
+                            format!("{path} := append({prefix}, {k})"),
+                            format!(
+                                "if {path}[len({path})-1] != {k} {{\n\tpanic(\"{path} lost its hop\")\n}}"
+                            ),
+                        ],
+                    );
+                }
+                return;
+            }
             let (mu, qs) = (format!("qmu{i}"), format!("queue{i}"));
             let locked = !rng.chance(15);
             if locked {
