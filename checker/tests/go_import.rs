@@ -748,7 +748,8 @@ fn appends_to_a_prefix_grown_with_room_write_one_cell() {
     let text = String::from_utf8_lossy(&weft(&["check", name]).stdout).into_owned();
     assert!(
         text.contains("at 16:2 in main.func1#1  path := append(prefix, hop)")
-            && text.contains("and main.func1#2 writes it at 16:2"),
+            && text
+                .contains("writes variable `prefix[3]` at 16:2 and main.func1#2 writes it at 16:2"),
         "{text}"
     );
     let fixed = first_report(&weft(&[

@@ -208,6 +208,8 @@ impl Objects {
                     }
                     match prog.func(*func).local_names.get(*slot) {
                         Some(n) if !n.starts_with('$') => n.clone(),
+                        // The new slice of an append, named as its target.
+                        Some(n) if n.starts_with("$append:") => n["$append:".len()..].to_string(),
                         _ => continue,
                     }
                 }

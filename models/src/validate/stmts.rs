@@ -724,7 +724,13 @@ impl Walker<'_> {
             Kind::Slice(_) => k,
             _ => Kind::Unknown,
         };
-        let tmp = self.hidden("$append", kind, span);
+        // Named after the target, so that reports name the cells a growth
+        // makes by it (`prefix[3]`).
+        let named = match target {
+            ExprSrc::Text { text, .. } => format!("$append:{}", text.trim()),
+            ExprSrc::Int(..) | ExprSrc::Bool(..) => "$append".to_string(),
+        };
+        let tmp = self.hidden(&named, kind, span);
         let t = self.target(target);
         let assign = self.assign_to(
             t,
