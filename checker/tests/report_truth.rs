@@ -362,6 +362,19 @@ fn fields_and_elements_are_named_by_their_path() {
 }
 
 #[test]
+fn an_append_of_two_values_races_on_the_second_cell_it_writes() {
+    let r = report("append-many-in-place");
+    let whys: Vec<&str> = r.bugs.iter().map(|b| b.explanation[0].as_str()).collect();
+    assert_eq!(whys.len(), 1, "{whys:?}");
+    assert!(
+        whys[0].starts_with(
+            "main writes variable `base[1]` at 12:5 and main.func1#1 reads it at 10:44"
+        ),
+        "{whys:?}"
+    );
+}
+
+#[test]
 fn goroutines_leaked_together_are_one_bug() {
     let r = report("leaked-pipeline");
     assert_eq!(r.bugs.len(), 1, "one leaked pattern, one report");

@@ -400,6 +400,84 @@ fn append_leaves_the_room_go_leaves_for_the_element_type() {
 }
 
 #[test]
+fn an_append_of_several_values_or_a_slices_elements_grows_once() {
+    // probe `append-many`: 6 5 3 [0 0 9] [0 0] [0 0 9 8] 4 3 [0 0 9] true.
+    let o = check(
+        r#"Slice("a", "int", 2),
+        Let("b", "a"), Append("b", [1, 2, 3]),
+        Slice("c", "int", 1, 4),
+        Let("d", "c"), Append("d", [7, 8]),
+        Let("e", "c"), Append("e", 9),
+        Let("f", "c[:1]"), Append("f", "c[:3]..."),
+        Let(name: "g", value: "nil", type: "[]int"), Append("g", "d..."),
+        Let(name: "h", value: "nil", type: "[]int"), Slice("none", "int", 0),
+        Append("h", "none..."),
+        Assert("cap(b) == 6 && len(b) == 5 && b[4] == 3", "grown once"),
+        Assert("len(d) == 3 && d[1] == 0 && d[2] == 9 && len(e) == 2 && e[1] == 0", "in place"),
+        Assert("len(f) == 4 && f[2] == 9 && f[3] == 8 && cap(f) == 4", "overlapping"),
+        Assert("cap(g) == 3 && g[2] == 9 && h == nil", "spread"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    let e = rejected(
+        r#"Slice("xs", "int", 0), Slice("ys", "int", 0), Let("s", "\"abc\""),
+        Slice("bs", "byte", 0),
+        Append("xs", []), Append("xs", ["ys...", 1]), Append("xs", "s..."),
+        Append("xs", "bs..."),"#,
+    );
+    for want in [
+        "error: `Append` needs a value to append",
+        "error: `...` spreads the only value appended",
+        "error: `...` spreads a slice of the same type, found a string",
+        "error: `...` spreads a slice of the same type, found a slice of other elements",
+    ] {
+        assert!(e.contains(want), "{want}\n{e}");
+    }
+}
+
+#[test]
+fn an_append_of_two_values_in_place_races_on_each_cell_it_writes() {
+    // probe `race-append-many` (-race): data race, on the second cell.
+    for (read, race) in [(1, true), (2, false)] {
+        let o = check(
+            &format!(
+                r#"Slice("base", "int", 0, 4), Chan("done"),
+                Go([Let("full", "base[:3]"), Let("x", "full[{read}]"), Send("done", true)]),
+                Let("y", "base"), Append("y", [1, 2]),
+                Recv("done"),"#
+            ),
+            "",
+        );
+        let want = if race { vec![Race] } else { vec![] };
+        assert_eq!(kinds(&o), want, "reading cell {read}");
+    }
+}
+
+#[test]
+fn an_append_reads_the_elements_it_copies_as_gos_race_detector_sees() {
+    // probes `race-append-copy` and `race-append-spread` (-race): data
+    // race. A growing append reads every element of its slice, an append
+    // of `xs...` every element of `xs`: a write of one races.
+    for (append, race) in [
+        (r#"Let("ys", "xs"), Append("ys", 3),"#, true),
+        (r#"Slice("zs", "int", 0, 4), Append("zs", "xs..."),"#, true),
+        (r#"Slice("zs", "int", 0, 4), Append("zs", 3),"#, false),
+    ] {
+        let o = check(
+            &format!(
+                r#"Slice("xs", "int", 2), Chan("done"),
+                Go([Set("xs[1]", 1), Send("done", true)]),
+                {append}
+                Recv("done"),"#
+            ),
+            "",
+        );
+        let want = if race { vec![Race] } else { vec![] };
+        assert_eq!(kinds(&o), want, "{append}");
+    }
+}
+
+#[test]
 fn two_appends_to_one_grown_slice_share_the_cell_they_write() {
     // probe `append-aliasing`: 4 5 5 y z 1.
     let o = check(

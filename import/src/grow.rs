@@ -50,24 +50,16 @@ impl Importer<'_> {
         em: &mut Emitter,
     ) -> Result<(), Fail> {
         let args = self.args(call);
-        if let Some(v) = args.iter().find(|a| a.kind() == "variadic_argument") {
-            return Err(self.unsupported_with(
-                *v,
-                &format!("the variadic append `{}`", self.text(call)),
-                "append the values one at a time: `for _, y := range ys { xs = append(xs, y) }`",
-            ));
-        }
-        let [slice, value] = args.as_slice() else {
+        let [slice, values @ ..] = args.as_slice() else {
+            return Err(self.unsupported(call, &format!("`{}`", self.text(call))));
+        };
+        if values.is_empty() {
             return Err(self.unsupported_with(
                 call,
-                &format!(
-                    "`{}`: an append of {} values",
-                    self.text(call),
-                    args.len().saturating_sub(1)
-                ),
-                "append one value per statement: `xs = append(xs, a)`, then `xs = append(xs, b)`",
+                &format!("`{}`: an append of no value", self.text(call)),
+                APPEND_FORMS,
             ));
-        };
+        }
         let same = |a: &str, b: &str| {
             let strip = |s: &str| s.split_whitespace().collect::<String>();
             strip(a) == strip(b)
@@ -124,70 +116,25 @@ impl Importer<'_> {
         if into_itself && left.kind() == "identifier" {
             self.appendable(self.text(left), stmt)?;
         }
-        let v = self.expr(*value)?;
-        let v = if v.untracked && elem == SliceElem::Untracked {
-            // Elements weft does not follow: a cell holding nil.
-            self.untracked_reads(*value, stmt, em)?;
-            "\"nil\"".to_string()
-        } else if v.untracked {
-            self.untracked_reads(*value, stmt, em)?;
-            let zero = match elem {
-                SliceElem::Int(_) => "0",
-                SliceElem::Bool => "false",
-                SliceElem::Str => {
-                    // Strings' elements are untracked once translated
-                    // again (this pass's error is then dropped).
-                    self.gives_untracked_str_elem();
-                    return Err(self.unsupported(*value, "a built string appended"));
+        let spread = match values {
+            [one] if one.kind() == "variadic_argument" => one.named_child(0),
+            _ => None,
+        };
+        let v = match spread {
+            Some(ys) => self.spread_slice(ys, target.kind, source)?,
+            None => {
+                let mut texts = Vec::with_capacity(values.len());
+                for value in values {
+                    if value.kind() == "variadic_argument" {
+                        return Err(self.unsupported(*value, "a variadic argument among values"));
+                    }
+                    texts.push(self.appended_value(*value, elem, source, stmt, em)?);
                 }
-                _ => {
-                    return Err(self.unsupported_with(
-                        *value,
-                        &format!("the value `{}` appended", self.text(*value)),
-                        "weft follows the values of the slice's element type",
-                    ))
+                match texts.as_slice() {
+                    [one] => one.clone(),
+                    _ => format!("[{}]", texts.join(", ")),
                 }
-            };
-            self.note(
-                *value,
-                format!(
-                    "the value `{}` appended is not tracked: {zero} is appended",
-                    self.text(*value)
-                ),
-            );
-            zero.to_string()
-        } else {
-            if let Kind::Record { ty, value: true } = v.kind {
-                return Err(self.copy_error(*value, ty, "a struct value appended"));
             }
-            let want = elem.kind();
-            let fits = match (want, v.kind) {
-                (Kind::Int, Kind::Int) | (Kind::Bool, Kind::Bool) | (Kind::Str, Kind::Str) => true,
-                (Kind::Chan { .. }, Kind::Chan { .. }) => true,
-                (
-                    Kind::Record { ty: a, .. },
-                    Kind::Record {
-                        ty: b,
-                        value: false,
-                    },
-                ) => a == b,
-                // `nil` (untracked as an expression, yet a value weft
-                // writes) fits any reference.
-                (w, _) => !w.is_value() && self.text(*value) == "nil",
-            };
-            if !fits {
-                return Err(self.unsupported_with(
-                    *value,
-                    &format!(
-                        "appending {} to `{}`, whose elements are `{}`",
-                        v.kind.describe(),
-                        self.text(source),
-                        self.elem_type(elem)
-                    ),
-                    "the value appended must have the slice's element type",
-                ));
-            }
-            lit(&v.text)
         };
         let at = self.span(stmt);
         if into_itself {
@@ -199,7 +146,9 @@ impl Importer<'_> {
             .reference_type(target.kind)
             .ok_or_else(|| self.unsupported(call, "an append to this slice"))?;
         let name = self.text(left).to_string();
-        let fresh = declare && left.kind() == "identifier" && !mentions(self, *value, &name);
+        let fresh = declare
+            && left.kind() == "identifier"
+            && !values.iter().any(|v| mentions(self, *v, &name));
         let into = if fresh {
             name.clone()
         } else {
@@ -247,6 +196,107 @@ impl Importer<'_> {
             em.leaf(&format!("Set({}, {})", q(&to.text), q(&into)), at);
         }
         Ok(())
+    }
+
+    /// The text of one value appended to a slice of `elem` (`source` is
+    /// the slice appended to, for messages): a value weft does not track
+    /// is the element type's zero value, noted.
+    fn appended_value(
+        &mut self,
+        value: Node,
+        elem: SliceElem,
+        source: Node,
+        stmt: Node,
+        em: &mut Emitter,
+    ) -> Result<String, Fail> {
+        let v = self.expr(value)?;
+        Ok(if v.untracked && elem == SliceElem::Untracked {
+            // Elements weft does not follow: a cell holding nil.
+            self.untracked_reads(value, stmt, em)?;
+            "\"nil\"".to_string()
+        } else if v.untracked {
+            self.untracked_reads(value, stmt, em)?;
+            let zero = match elem {
+                SliceElem::Int(_) => "0",
+                SliceElem::Bool => "false",
+                SliceElem::Str => {
+                    // Strings' elements are untracked once translated
+                    // again (this pass's error is then dropped).
+                    self.gives_untracked_str_elem();
+                    return Err(self.unsupported(value, "a built string appended"));
+                }
+                _ => {
+                    return Err(self.unsupported_with(
+                        value,
+                        &format!("the value `{}` appended", self.text(value)),
+                        "weft follows the values of the slice's element type",
+                    ))
+                }
+            };
+            self.note(
+                value,
+                format!(
+                    "the value `{}` appended is not tracked: {zero} is appended",
+                    self.text(value)
+                ),
+            );
+            zero.to_string()
+        } else {
+            if let Kind::Record { ty, value: true } = v.kind {
+                return Err(self.copy_error(value, ty, "a struct value appended"));
+            }
+            let want = elem.kind();
+            let fits = match (want, v.kind) {
+                (Kind::Int, Kind::Int) | (Kind::Bool, Kind::Bool) | (Kind::Str, Kind::Str) => true,
+                (Kind::Chan { .. }, Kind::Chan { .. }) => true,
+                (
+                    Kind::Record { ty: a, .. },
+                    Kind::Record {
+                        ty: b,
+                        value: false,
+                    },
+                ) => a == b,
+                // `nil` (untracked as an expression, yet a value weft
+                // writes) fits any reference.
+                (w, _) => !w.is_value() && self.text(value) == "nil",
+            };
+            if !fits {
+                return Err(self.unsupported_with(
+                    value,
+                    &format!(
+                        "appending {} to `{}`, whose elements are `{}`",
+                        v.kind.describe(),
+                        self.text(source),
+                        self.elem_type(elem)
+                    ),
+                    "the value appended must have the slice's element type",
+                ));
+            }
+            lit(&v.text)
+        })
+    }
+
+    /// The text of `ys...` appended to a slice of kind `kind` (`source`):
+    /// a slice weft follows, of the same kind.
+    fn spread_slice(&mut self, ys: Node, kind: Kind, source: Node) -> Result<String, Fail> {
+        let e = self.expr(ys)?;
+        if e.untracked || e.kind != kind {
+            return Err(self.unsupported_with(
+                ys,
+                &format!(
+                    "`{}...` appended to `{}`: {}",
+                    self.text(ys),
+                    self.text(source),
+                    if e.untracked {
+                        "data weft does not track"
+                    } else {
+                        "not a slice of its element type"
+                    }
+                ),
+                "weft appends the elements of a slice of the same type",
+            ));
+        }
+        Ok(q(&format!("{}...", e.text)))
     }
 
     /// Checks that the slice variable `name` can be appended to: its own

@@ -310,6 +310,23 @@ fn slices_and_arrays_become_slices_and_an_append_into_another_variable_takes_the
 }
 
 #[test]
+fn an_append_of_several_values_or_of_a_slices_elements_is_one_append() {
+    let i = one(concat!(
+        "package main\nfunc main() {\n\txs := []int{}\n\txs = append(xs, 1, 2)\n",
+        "\tall := make([]int, 0, 4)\n\tall = append(all, xs...)\n\tmore := append(all, xs...)\n",
+        "\t_ = more\n}\n",
+    ));
+    for want in [
+        "Append(\"xs\", [1, 2]),  // go: t.go:4",
+        "Append(\"all\", \"xs...\"),  // go: t.go:6",
+        "Let(name: \"more\", value: \"all\", type: \"[]int\"),  // go: t.go:7",
+        "Append(\"more\", \"xs...\"),  // go: t.go:7",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+}
+
+#[test]
 fn an_append_to_a_local_a_package_slice_a_captured_slice_or_a_field_is_append() {
     let i = one(concat!(
         "package main\nimport \"sync\"\n",
@@ -400,14 +417,14 @@ fn an_untracked_value_appended_is_a_listed_zero() {
 fn appends_the_language_cannot_say_are_refused_where_they_are() {
     let cases: [(&str, (u32, u32), &str); 5] = [
         (
-            "\txs := []int{}\n\tys := []int{1}\n\txs = append(xs, ys...)\n",
-            (6, 18),
-            "cannot import the variadic append `append(xs, ys...)`",
+            "\tbs := []byte{}\n\tbs = append(bs, \"abc\"...)\n",
+            (5, 18),
+            "cannot import `\"abc\"...` appended to `bs`: not a slice of its element type",
         ),
         (
-            "\txs := []int{}\n\txs = append(xs, 1, 2)\n",
+            "\txs := []int{}\n\txs = append(xs)\n",
             (5, 7),
-            "cannot import `append(xs, 1, 2)`: an append of 2 values",
+            "cannot import `append(xs)`: an append of no value",
         ),
         (
             "\tms := make([]sync.Mutex, 1)\n\tms = append(ms, sync.Mutex{})\n",

@@ -714,15 +714,18 @@ pub enum Op {
         /// Where the timer or the stop function goes.
         dst: Option<LocalId>,
     },
-    /// `dst = append(from, value)`: with spare capacity, `value` goes
-    /// into the next cell of `from`'s backing array; without, a new array
-    /// holding copies of the elements of `from` (nil: none) and `value`,
-    /// with the room Go's growth leaves past them.
+    /// `dst = append(from, values...)`: when they fit in `from`'s spare
+    /// capacity, the values go into the next cells of its backing array;
+    /// else a new array holding copies of the elements of `from` (nil:
+    /// none) and the values, with the room Go's growth leaves past them.
     Append {
         /// The slice appended to.
         from: Expr,
-        /// The value appended.
-        value: Expr,
+        /// The values appended: one or more, or (`spread`) one slice
+        /// whose elements are appended (`append(xs, ys...)`).
+        values: Vec<Expr>,
+        /// Whether `values` is one slice to spread.
+        spread: bool,
         /// Its elements' zero value and Go layout.
         elem: ElemType,
         /// Where the new slice goes.

@@ -189,14 +189,21 @@ pub fn expressions(op: &Op, mut f: impl FnMut(&Expr, Role)) {
             args.iter().for_each(|a| f(a, Value))
         }
         Op::AwaitCallback { target, .. } => f(target, Object(Use::Sync)),
-        // With spare capacity it writes the cell past the slice's length
-        // in place (a plain write of memory the slice reaches, which the
-        // race detector checks); without, it reads the elements it copies
-        // (no memory access the race detector checks: models/README.md,
-        // append). The checker's footprint says which, at run time.
-        Op::Append { from, value, .. } => {
+        // With spare capacity for the values it writes the cells past the
+        // slice's length in place; without, it reads the elements it
+        // copies (plain accesses of memory the slice reaches, which the
+        // race detector checks). The checker's footprint says which, at
+        // run time. A spread slice's elements are read as copied.
+        Op::Append {
+            from,
+            values,
+            spread,
+            ..
+        } => {
             f(from, Object(Use::Write));
-            f(value, Stored)
+            for v in values {
+                f(v, if *spread { Object(Use::Read) } else { Stored });
+            }
         }
         Op::Load { place: p, .. } => place(p, Use::Read, &mut f, Value),
         Op::Store { place: p, value } => {

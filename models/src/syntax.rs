@@ -528,13 +528,14 @@ pub enum StmtKind {
     },
 
     // ----- locals and shared variables -----
-    /// `xs = append(xs, v)`
+    /// `xs = append(xs, v)`, `xs = append(xs, a, b)` (`value: ["a",
+    /// "b"]`), `xs = append(xs, ys...)` (`value: "ys..."`)
     Append {
         /// The slice, where the result goes too (a local, a shared
         /// variable, a field or an element).
         target: ExprSrc,
-        /// The value appended.
-        value: ExprSrc,
+        /// The values appended (none when the list was empty, an error).
+        values: Vec<ExprSrc>,
     },
     /// `x := e` (a goroutine-local variable)
     Let {

@@ -14,7 +14,7 @@ use crate::counterexample::replay::{Trace, TraceStep};
 use crate::counterexample::values::{Chosen, LocalTouch, Shown};
 use crate::counterexample::waitfor::WaitFor;
 use crate::detect::{race, Bug, Involved};
-use crate::semantics::footprint::{memory_access, Use};
+use crate::semantics::footprint::{memory_accesses, Use};
 use crate::semantics::waitgroup;
 use crate::semantics::{Event, Failure, Resource};
 use crate::state::{Goroutine, GoroutineId, Object, Site, State};
@@ -105,27 +105,56 @@ pub(crate) fn local_views(loc: &Locator, objects: &Objects, ls: &[LocalTouch]) -
         .collect()
 }
 
-/// One side of a race: the goroutine's pending access at the end.
-fn race_side(loc: &Locator, trace: &Trace, g: &GoroutineId) -> Option<(RaceSide, ObjId)> {
+/// The sides of a race goroutine `g` may be: its pending accesses at the
+/// end (most operations make one; an append of several values in place
+/// writes each cell).
+fn race_sides(loc: &Locator, trace: &Trace, g: &GoroutineId) -> Vec<(RaceSide, ObjId)> {
     let last = &trace.last;
-    let gr = &last.goroutines[last.position(g)?];
-    let access = memory_access(loc.prog, last, gr)?;
-    let side = RaceSide {
-        goroutine: trace.name(g),
-        touch: match (access.atomic, access.write) {
-            (true, _) => Touch::Atomic,
-            (false, true) => Touch::Write,
-            (false, false) => Touch::Read,
-        },
-        at: loc.line_col(gr.site()),
+    let Some(gr) = last.position(g).and_then(|i| last.goroutines.get(i)) else {
+        return Vec::new();
     };
-    Some((side, trace.objects.id(access.object)))
+    memory_accesses(loc.prog, last, gr)
+        .iter()
+        .map(|access| {
+            let side = RaceSide {
+                goroutine: trace.name(g),
+                touch: match (access.atomic, access.write) {
+                    (true, _) => Touch::Atomic,
+                    (false, true) => Touch::Write,
+                    (false, false) => Touch::Read,
+                },
+                at: loc.line_col(gr.site()),
+            };
+            (side, trace.objects.id(access.object))
+        })
+        .collect()
 }
 
-/// The goroutine `inv` names, if it stands at its racing access at the
-/// end of `trace`: that side of the race.
-fn pending_side(loc: &Locator, trace: &Trace, inv: &Involved) -> Option<(RaceSide, ObjId)> {
-    race_side(loc, trace, &inv.goroutine).filter(|(s, _)| s.at == loc.line_col(inv.site))
+/// The pending accesses of the goroutine `inv` names, if it stands at its
+/// racing operation at the end of `trace`: the sides of the race it may be.
+fn pending_sides(loc: &Locator, trace: &Trace, inv: &Involved) -> Vec<(RaceSide, ObjId)> {
+    let mut sides = race_sides(loc, trace, &inv.goroutine);
+    sides.retain(|(s, _)| s.at == loc.line_col(inv.site));
+    sides
+}
+
+/// The two pending sides of a race between `a` and `b` on one object (the
+/// first pair that shares one; else the first of each).
+fn pending_pair(
+    a: Vec<(RaceSide, ObjId)>,
+    b: Vec<(RaceSide, ObjId)>,
+) -> Option<(RaceSide, RaceSide, ObjId)> {
+    let shared = a
+        .iter()
+        .find_map(|(x, o)| b.iter().find(|(_, p)| p == o).map(|(y, _)| (x, y, *o)));
+    match shared {
+        Some((x, y, o)) => Some((x.clone(), y.clone(), o)),
+        None => {
+            let (x, o) = a.into_iter().next()?;
+            let (y, _) = b.into_iter().next()?;
+            Some((x, y, o))
+        }
+    }
 }
 
 /// The access another goroutine than `later` made at `site` to `object`,
@@ -174,7 +203,7 @@ pub(crate) fn race_goroutine(loc: &Locator, trace: &Trace, bug: &Bug) -> Option<
     if standing && a.goroutine != b.goroutine {
         return Some(trace.name(&a.goroutine));
     }
-    if let Some((_, object)) = pending_side(loc, trace, b) {
+    for (_, object) in pending_sides(loc, trace, b) {
         if let Some(s) = past_side(loc, trace, a.site, &b.goroutine, object) {
             return Some(s.goroutine);
         }
@@ -471,27 +500,28 @@ pub(crate) fn explanation(
             if let Some(e) = past_close_race(loc, trace, a, b) {
                 return Some(e);
             }
-            match (pending_side(loc, trace, a), pending_side(loc, trace, b)) {
-                (Some((first, object)), Some((second, _))) if a.goroutine != b.goroutine => {
-                    Some(Explanation::Race {
-                        object: object_name(loc, trace, object),
-                        first,
-                        second,
-                    })
-                }
-                // One access is in the schedule's past (`semantics::happens`).
-                (Some((later, object)), _) => Some(Explanation::PastRace {
+            let (sides_a, sides_b) = (pending_sides(loc, trace, a), pending_sides(loc, trace, b));
+            if a.goroutine != b.goroutine && !sides_a.is_empty() && !sides_b.is_empty() {
+                let (first, second, object) = pending_pair(sides_a, sides_b)?;
+                return Some(Explanation::Race {
                     object: object_name(loc, trace, object),
-                    earlier: past_side(loc, trace, b.site, &a.goroutine, object)?,
-                    later,
-                }),
-                (None, Some((later, object))) => Some(Explanation::PastRace {
-                    object: object_name(loc, trace, object),
-                    earlier: past_side(loc, trace, a.site, &b.goroutine, object)?,
-                    later,
-                }),
-                (None, None) => None,
+                    first,
+                    second,
+                });
             }
+            // One access is in the schedule's past (`semantics::happens`).
+            let (later_sides, earlier_site, later_goroutine) = if sides_a.is_empty() {
+                (sides_b, a.site, &b.goroutine)
+            } else {
+                (sides_a, b.site, &a.goroutine)
+            };
+            later_sides.into_iter().find_map(|(later, object)| {
+                Some(Explanation::PastRace {
+                    object: object_name(loc, trace, object),
+                    earlier: past_side(loc, trace, earlier_site, later_goroutine, object)?,
+                    later,
+                })
+            })
         }
         BugKind::Panic | BugKind::Assert => trace.failure.as_ref().map(|f| {
             let reused = f.message.ends_with(waitgroup::REUSED);

@@ -21,7 +21,7 @@ use weft_models::syntax::BugKind;
 
 use super::{record, Bug, BugKey, Finding, Involved};
 use crate::semantics::eval::eval;
-use crate::semantics::footprint::{memory_access, plain_accesses, sends_and_closes};
+use crate::semantics::footprint::{memory_accesses, plain_accesses, sends_and_closes};
 use crate::semantics::waits::Release;
 use crate::semantics::{happens, waitgroup, wake, Transition};
 use crate::state::{Goroutine, Object, State};
@@ -173,11 +173,19 @@ fn memory_races(
 ) {
     let live = || state.goroutines.iter().filter(|g| !g.spinning);
     let accesses: Vec<_> = live()
-        .filter_map(|g| memory_access(prog, state, g).map(|a| (g, a)))
+        .flat_map(|g| {
+            memory_accesses(prog, state, g)
+                .into_iter()
+                .map(move |a| (g, a))
+        })
         .collect();
     for (i, (g1, a1)) in accesses.iter().enumerate() {
         for (g2, a2) in &accesses[i + 1..] {
-            if a1.object != a2.object || !(a1.write || a2.write) || (a1.atomic && a2.atomic) {
+            if g1.id == g2.id
+                || a1.object != a2.object
+                || !(a1.write || a2.write)
+                || (a1.atomic && a2.atomic)
+            {
                 continue;
             }
             let is_map = matches!(state.object(a1.object), Object::Map(_));

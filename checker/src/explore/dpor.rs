@@ -147,8 +147,8 @@ struct Step {
     clock: Clock,
     /// Where the goroutine stood.
     site: Site,
-    /// Its plain or atomic memory access, if the step is one.
-    memory: Option<Memory>,
+    /// Its plain or atomic memory accesses, if the step makes any.
+    memory: SmallVec<[Memory; 1]>,
     /// What it did to a `sync.Mutex`, if anything.
     lock: Option<LockUse>,
 }
@@ -358,8 +358,11 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
         let mut access = access_of(prog, top, &t);
         let goroutine = &top.state.goroutines[g as usize];
         let site = goroutine.site();
-        let memory = crate::semantics::footprint::memory_access(prog, &top.state, goroutine)
-            .map(|m| (top.objects[m.object.index()], m.write, m.atomic));
+        let memory: SmallVec<[Memory; 1]> =
+            crate::semantics::footprint::memory_accesses(prog, &top.state, goroutine)
+                .iter()
+                .map(|m| (top.objects[m.object.index()], m.write, m.atomic))
+                .collect();
         let lock = match wait_step(prog, &top.state, goroutine) {
             WaitStep::None | WaitStep::Queue => None,
             WaitStep::Mutex(r, kind) => Some(LockUse {
@@ -393,9 +396,13 @@ pub(crate) fn search(prog: &Program, init: State, budget: &Budget) -> Result<Cho
         let pre = pre_clock(&run, &spawned_at, &who);
         let clock = step_clock(&run, pre.clone(), &who, &access);
         for i in racing(&run, pre, &who, &access, lock) {
-            if let (Some(a), Some(b)) = (run[i].memory, memory) {
+            let races = run[i]
+                .memory
+                .iter()
+                .any(|&a| memory.iter().any(|&b| data_race(a, b)));
+            {
                 let pair = (run[i].site.min(site), run[i].site.max(site));
-                if data_race(a, b) && witnessed.insert(pair) {
+                if races && witnessed.insert(pair) {
                     // Not every run passes the state where both accesses
                     // are next: the one of the steps that do not follow
                     // the first does.

@@ -420,14 +420,31 @@ fn visible(
         }
         Op::Append {
             from,
-            value,
+            values,
+            spread,
             elem,
             dst,
         } => {
             let from = eval(&ex.state, locals, from)?;
-            let v = eval(&ex.state, locals, value)?;
-            let s = record::append(&mut ex.state, from, v, elem)?;
-            write(ex, id, Some(*dst), Value::Obj(s));
+            let vs = if *spread {
+                let source = match values.first() {
+                    Some(v) => eval(&ex.state, locals, v)?,
+                    None => Value::Nil,
+                };
+                record::elements(&ex.state, source)?
+            } else {
+                values
+                    .iter()
+                    .map(|v| eval(&ex.state, locals, v))
+                    .collect::<Result<SmallVec<[Value; 2]>, _>>()?
+            };
+            // Appending nothing gives the slice itself (nil stays nil).
+            let s = if vs.is_empty() {
+                from
+            } else {
+                Value::Obj(record::append(&mut ex.state, from, &vs, elem)?)
+            };
+            write(ex, id, Some(*dst), s);
         }
         Op::AwaitCallback { target, dst } => {
             let t = eval(&ex.state, locals, target)?

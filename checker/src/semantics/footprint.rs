@@ -107,7 +107,27 @@ fn each_touch(
     let op = &prog.instr(site.func, site.pc).op;
     let locals = &g.top().locals;
     let mut done = false;
+    // An append's operands: the slice appended to first, then (spread)
+    // the slice whose elements it appends; `appended` values in all.
+    let mut operand = 0usize;
+    let appended = match op {
+        Op::Append {
+            values,
+            spread: true,
+            ..
+        } => values
+            .first()
+            .and_then(|v| eval(state, locals, v).ok())
+            .and_then(Value::object)
+            .map_or(0, |r| match state.object(r) {
+                Object::Slice(s) => s.len as usize,
+                _ => 0,
+            }),
+        Op::Append { values, .. } => values.len(),
+        _ => 0,
+    };
     weft_models::ops::operands(op, |e, u| {
+        operand += 1;
         if done || !wanted(u) {
             return;
         }
@@ -128,40 +148,53 @@ fn each_touch(
         if let (false, Op::Wait { .. }, Object::Cond(c)) = (done, op, object) {
             done = f(c.locker, Use::Sync);
         }
-        // `append` with spare capacity writes the next cell of the
-        // backing array in place, a plain write other slices of the array
-        // see (and race with); without, it reads every element it copies
-        // (as `len` does, no memory access the race detector checks:
-        // models/README.md).
+        // `append` with spare capacity for its values writes the next
+        // cells of the backing array in place, plain writes other slices
+        // of the array see (and race with); without, it reads every
+        // element it copies, as it reads those of a spread slice: plain
+        // reads, which Go's race detector checks too (`growslice` and
+        // `slicecopy` report the ranges they read).
         if let (Op::Append { .. }, Object::Slice(s)) = (op, object) {
-            if let Some(cell) = s.spare() {
-                done = done || f(cell, Use::Write);
+            let in_place = operand == 1 && s.spare_for(appended);
+            if in_place {
+                let past = s.elems.get(s.len as usize..s.len as usize + appended);
+                for &c in past.unwrap_or(&[]) {
+                    if done {
+                        break;
+                    }
+                    done = f(c, Use::Write);
+                }
             } else {
                 for &c in s.elements() {
                     if done {
                         break;
                     }
-                    done = f(c, Use::Inspect);
+                    done = f(c, Use::Read);
                 }
             }
         }
     });
 }
 
-/// The memory access goroutine `g` is about to make, if its next operation
-/// is one.
-pub(crate) fn memory_access(prog: &Program, state: &State, g: &Goroutine) -> Option<MemoryAccess> {
+/// The memory accesses goroutine `g` is about to make, if its next
+/// operation makes any: one for most, one per cell written for an
+/// `append` of several values in place.
+pub(crate) fn memory_accesses(
+    prog: &Program,
+    state: &State,
+    g: &Goroutine,
+) -> SmallVec<[MemoryAccess; 1]> {
     // The synchronising operands are not evaluated: most goroutines wait
     // at a channel or a lock, and have no memory access to find.
-    let mut found = None;
+    let mut found = SmallVec::new();
     each_touch(
         prog,
         state,
         g,
         |u| !matches!(u, Use::Sync),
         |r, u| {
-            found = MemoryAccess::of(r, u);
-            found.is_some()
+            found.extend(MemoryAccess::of(r, u));
+            false
         },
     );
     found

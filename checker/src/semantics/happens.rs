@@ -23,7 +23,7 @@ use smallvec::SmallVec;
 use weft_models::ir::{CallbackSource, Expr, NewObject, ObjectKind, Op, Program};
 use weft_models::ops::Role;
 
-use super::footprint::memory_access;
+use super::footprint::memory_accesses;
 use super::{Exec, Transition};
 use crate::state::{GoroutineId, Object, Site, State};
 use crate::value::{ObjRef, Value};
@@ -812,10 +812,8 @@ pub(crate) fn record_access(prog: &Program, state: &mut State, t: &Transition) {
     };
     let gr = &state.goroutines[g as usize];
     let memory = match t {
-        Transition::Step { .. } => {
-            memory_access(prog, state, gr).map(|a| (a.object, a.write, a.atomic))
-        }
-        Transition::Rendezvous { .. } | Transition::Fire { .. } => None,
+        Transition::Step { .. } => memory_accesses(prog, state, gr),
+        Transition::Rendezvous { .. } | Transition::Fire { .. } => SmallVec::new(),
     };
     // (A receiver in a select polled its send cases too.)
     let mut accesses: SmallVec<[Recorded; 4]> = SmallVec::new();
@@ -825,8 +823,8 @@ pub(crate) fn record_access(prog: &Program, state: &mut State, t: &Transition) {
             accesses.push((id.clone(), site, c, write, false));
         }
     }
-    if let Some((object, write, atomic)) = memory {
-        accesses.insert(0, (gr.id.clone(), gr.site(), object, write, atomic));
+    for (k, a) in memory.iter().enumerate() {
+        accesses.insert(k, (gr.id.clone(), gr.site(), a.object, a.write, a.atomic));
     }
     if let (true, Transition::Step { .. }) = (wait_groups, t) {
         if let Some((w, write)) = super::waitgroup::semaphore_access(prog, state, gr) {

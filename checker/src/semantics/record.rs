@@ -54,9 +54,10 @@ impl SliceState {
         self.elems.get(..self.len as usize).unwrap_or(&self.elems)
     }
 
-    /// The cell an `append` writes in place, when there is spare capacity.
-    pub fn spare(&self) -> Option<ObjRef> {
-        self.elems.get(self.len as usize).copied()
+    /// Whether `n` more elements fit in its spare capacity (an `append`
+    /// of them writes in place).
+    pub fn spare_for(&self, n: usize) -> bool {
+        self.len as usize + n <= self.elems.len()
     }
 }
 
@@ -134,19 +135,19 @@ fn shell<'p>(
     }
 }
 
-/// `append(from, v)`. With spare capacity (`len < cap`), `v` goes into
-/// the next cell of the backing array, in place, and the new slice sees
-/// one more element of the same array: every other slice of that array
-/// sees the write, as in Go. Without, a new array holding copies of the
-/// elements (a nil slice has none), then `v`, then the room Go's growth
-/// leaves for the element type (zero values, [`super::growth`]): two
-/// appends to one grown slice write the same cell, as in Go. Elements held
-/// by value that are not values (a mutex, a record) cannot be copied: `go
-/// vet` flags such copies.
+/// `append(from, vs...)`. When they fit in the spare capacity (`len + n
+/// <= cap`), the values go into the next cells of the backing array, in
+/// place, and the new slice sees them as elements of the same array:
+/// every other slice of that array sees the writes, as in Go. Else a new
+/// array holding copies of the elements (a nil slice has none), then the
+/// values, then the room Go's growth leaves for the element type (zero
+/// values, [`super::growth`]): two appends to one grown slice write the
+/// same cell, as in Go. Elements held by value that are not values (a
+/// mutex, a record) cannot be copied: `go vet` flags such copies.
 pub(crate) fn append(
     state: &mut State,
     from: Value,
-    v: Value,
+    vs: &[Value],
     elem: &ElemType,
 ) -> Result<ObjRef, Fault> {
     let old: SliceState = match from {
@@ -172,18 +173,23 @@ pub(crate) fn append(
             o.describe()
         ))
     };
-    if let Some(cell) = old.spare() {
-        match state.object_mut(cell) {
-            Object::Var(x) => x.value = v,
-            o => return Err(by_value(o)),
+    let n = u32::try_from(vs.len())
+        .map_err(|_| Fault::Panic("runtime error: growslice: len out of range".into()))?;
+    if old.spare_for(vs.len()) {
+        let past = old.elems.get(old.len as usize..).unwrap_or(&[]);
+        for (&cell, &v) in past.iter().zip(vs) {
+            match state.object_mut(cell) {
+                Object::Var(x) => x.value = v,
+                o => return Err(by_value(o)),
+            }
         }
         let grown = SliceState {
-            len: old.len + 1,
+            len: old.len + n,
             elems: old.elems,
         };
         return Ok(state.alloc(Object::Slice(grown)));
     }
-    let len = old.len + 1;
+    let len = old.len + n;
     let layout = elem.layout.ok_or_else(|| {
         Fault::Internal("an append whose element type validation did not know".into())
     })?;
@@ -198,12 +204,46 @@ pub(crate) fn append(
         };
         elems.push(state.alloc(Object::Var(VarState { value })));
     }
-    elems.push(state.alloc(Object::Var(VarState { value: v })));
+    for &value in vs {
+        elems.push(state.alloc(Object::Var(VarState { value })));
+    }
     let zero = constant(elem.zero);
     while elems.len() < cap as usize {
         elems.push(state.alloc(Object::Var(VarState { value: zero })));
     }
     Ok(state.alloc(Object::Slice(SliceState { elems, len })))
+}
+
+/// The values of the elements of slice `v` (a nil slice has none), as
+/// `append(xs, v...)` copies them.
+pub(crate) fn elements(state: &State, v: Value) -> Result<SmallVec<[Value; 2]>, Fault> {
+    let s = match v {
+        Value::Nil => return Ok(SmallVec::new()),
+        Value::Obj(r) => match state.object(r) {
+            Object::Slice(s) => s,
+            o => {
+                return Err(Fault::Model(format!(
+                    "`...` needs a slice, found {}",
+                    o.describe()
+                )))
+            }
+        },
+        other => {
+            return Err(Fault::Model(format!(
+                "`...` needs a slice, found {other:?}"
+            )))
+        }
+    };
+    s.elements()
+        .iter()
+        .map(|&c| match state.object(c) {
+            Object::Var(x) => Ok(x.value),
+            o => Err(Fault::Model(format!(
+                "append copies the elements, and this slice holds {} by value",
+                o.describe()
+            ))),
+        })
+        .collect()
 }
 
 /// Sets value field `field` of a record just made.

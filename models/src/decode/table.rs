@@ -239,11 +239,22 @@ pub(crate) static STMTS: &[StmtSpec] = &[
     // ----- locals and shared variables -----
     row(
         "Append",
-        &[req("target", Ty::Expr), req("value", Ty::Expr)],
+        &[req("target", Ty::Expr), req("value", Ty::Results)],
         &[],
-        |d, a, _| StmtKind::Append {
-            target: d.req_expr(a, "target"),
-            value: d.req_expr(a, "value"),
+        |d, a, head| {
+            let (first, more) = d.results(a, "value");
+            let values: Vec<ExprSrc> = first.into_iter().chain(more).collect();
+            if values.is_empty() {
+                d.error(
+                    Diagnostic::new("`Append` needs a value to append", head)
+                        .with_label("nothing appended")
+                        .with_help("write `Append(\"xs\", \"v\")`, `Append(\"xs\", [\"a\", \"b\"])` or `Append(\"xs\", \"ys...\")`"),
+                );
+            }
+            StmtKind::Append {
+                target: d.req_expr(a, "target"),
+                values,
+            }
         },
     ),
     row(

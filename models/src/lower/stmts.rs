@@ -191,15 +191,17 @@ impl<'h> FnLower<'h> {
             HKind::Append {
                 dst,
                 from,
-                value,
+                values,
+                spread,
                 elem,
             } => {
                 let from = self.pure(from);
-                let value = self.pure(value);
+                let values = values.iter().map(|v| self.pure(v)).collect();
                 let dst = self.local(*dst);
                 self.emit(Op::Append {
                     from,
-                    value,
+                    values,
+                    spread: *spread,
                     elem: *elem,
                     dst,
                 });

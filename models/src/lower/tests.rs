@@ -237,15 +237,17 @@ fn dis(p: &Program, name: &str) -> Vec<String> {
             }
             Op::Append {
                 from,
-                value,
+                values,
+                spread,
                 dst: d,
                 ..
             } => {
                 format!(
-                    "{} = append {} {}",
+                    "{} = append {} {}{}",
                     f.local_names[d.index()],
                     e(from),
-                    e(value)
+                    values.iter().map(e).collect::<Vec<_>>().join(" "),
+                    if *spread { "..." } else { "" }
                 )
             }
             Op::AwaitCallback { target, dst: d } => {

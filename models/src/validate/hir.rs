@@ -315,11 +315,13 @@ pub(crate) enum HKind {
         runner: FuncId,
         args: Vec<RExpr>,
     },
-    /// `dst = append(from, value)`: a new slice.
+    /// `dst = append(from, values...)`: a new slice (`spread`: the one
+    /// value is a slice whose elements are appended).
     Append {
         dst: Slot,
         from: RExpr,
-        value: RExpr,
+        values: Vec<RExpr>,
+        spread: bool,
         elem: ElemType,
     },
     /// A callback runner waits for its timer or context; `dst` says whether

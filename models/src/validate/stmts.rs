@@ -135,7 +135,7 @@ impl Walker<'_> {
                 HKind::Assign { dst, value }
             }
             StmtKind::Set { target, value } => return self.set(target, value),
-            StmtKind::Append { target, value } => return self.append(target, value, span),
+            StmtKind::Append { target, values } => return self.append(target, values, span),
             StmtKind::Delete { map, key } if self.is_sync_map(map) => HKind::SyncMap {
                 map: self.expr(map).0,
                 op: SyncMapOp::Delete,
@@ -662,9 +662,10 @@ impl Walker<'_> {
         self.assign_to(t, target, v, k)
     }
 
-    /// `Append(xs, v)`: `xs = append(xs, v)`. The new slice is made in a
-    /// hidden local, then assigned as `Set` would.
-    fn append(&mut self, target: &ExprSrc, value: &ExprSrc, span: Span) -> Option<HKind> {
+    /// `Append(xs, v)`: `xs = append(xs, v)` (`[a, b]`: several values;
+    /// `"ys..."`: the elements of `ys`). The new slice is made in a hidden
+    /// local, then assigned as `Set` would.
+    fn append(&mut self, target: &ExprSrc, values: &[ExprSrc], span: Span) -> Option<HKind> {
         let (from, k) = self.expr(target);
         let mut elem_type = ElemType {
             zero: Const::Nil,
@@ -719,7 +720,7 @@ impl Walker<'_> {
                 .with_help("give the slice a type: `Let(name: \"xs\", value: ..., type: \"[]int\")`, or `Var(name: \"xs\", type: \"[]int\")`"),
             );
         }
-        let (v, _) = self.expr(value);
+        let (values, spread) = self.appended(values, k);
         let kind = match k {
             Kind::Slice(_) => k,
             _ => Kind::Unknown,
@@ -746,13 +747,72 @@ impl Walker<'_> {
                 kind: HKind::Append {
                     dst: tmp,
                     from,
-                    value: v,
+                    values,
+                    spread,
                     elem: elem_type,
                 },
                 span,
             },
             HStmt { kind: assign, span },
         ]))
+    }
+
+    /// The values an `Append` to a slice of kind `slice` appends, and
+    /// whether they are the elements of one slice (`"ys..."`, which must
+    /// be the only value, a slice of the same type).
+    fn appended(&mut self, values: &[ExprSrc], slice: Kind) -> (Vec<RExpr>, bool) {
+        let spread_of = |v: &ExprSrc| match v {
+            ExprSrc::Text { text, span, exact } => {
+                text.trim_end()
+                    .strip_suffix("...")
+                    .map(|inner| ExprSrc::Text {
+                        text: inner.to_string(),
+                        span: *span,
+                        exact: *exact,
+                    })
+            }
+            ExprSrc::Int(..) | ExprSrc::Bool(..) => None,
+        };
+        if let [only] = values {
+            if let Some(inner) = spread_of(only) {
+                let (e, k) = self.expr(&inner);
+                let fits = match (k, slice) {
+                    (Kind::Slice(a), Kind::Slice(b)) => a == b,
+                    (Kind::Slice(_) | Kind::Unknown | Kind::Nil, _) => true,
+                    _ => false,
+                };
+                if !fits {
+                    let found = match k {
+                        Kind::Slice(_) => "a slice of other elements",
+                        _ => k.describe(),
+                    };
+                    let d = Diagnostic::new(
+                        format!("`...` spreads a slice of the same type, found {found}"),
+                        inner.span(),
+                    )
+                    .with_label("not a slice of these elements");
+                    self.error(if k == Kind::Str {
+                        d.with_note("weft's strings are values, not bytes: `append(b, s...)` of a string is not modelled")
+                    } else {
+                        d
+                    });
+                }
+                return (vec![e], true);
+            }
+        }
+        let mut out = Vec::with_capacity(values.len());
+        for v in values {
+            if spread_of(v).is_some() {
+                self.error(
+                    Diagnostic::new("`...` spreads the only value appended", v.span())
+                        .with_label("with other values")
+                        .with_help("append the slice on its own: `Append(\"xs\", \"ys...\")`"),
+                );
+                continue;
+            }
+            out.push(self.expr(v).0);
+        }
+        (out, false)
     }
 
     /// Assigns `v` (of kind `k`) to the resolved left side `t` of a `Set`.

@@ -255,6 +255,22 @@ func main() {
 		u := append(s, "z")
 		return fmt.Sprintf("%d %d %d %s %s %d", cap(a), b[3], c[3], t[1], u[1], cap(s))
 	})
+	try("append-many", func() string {
+		// Several values, and a slice's elements (`...`): one growth for
+		// all of them, or all in place when they fit.
+		a := make([]int, 2)
+		b := append(a, 1, 2, 3)
+		c := make([]int, 1, 4)
+		d := append(c, 7, 8)
+		e := append(c, 9)
+		f := append(c[:1], c[:3]...)
+		var g []int
+		g = append(g, d...)
+		var h []int
+		none := []int{}
+		h = append(h, none...)
+		return fmt.Sprint(cap(b), len(b), b[4], d, e, f, cap(f), cap(g), g, h == nil)
+	})
 	try("make-cap-below-len", func() string {
 		l, c := 3, 2
 		return fmt.Sprint(make([]int, l, c))
@@ -349,6 +365,35 @@ func main() {
 		go func() { _ = append(base, 1); done <- true }()
 		_ = append(base, 2)
 		<-done
+	}
+	if len(os.Args) > 1 && os.Args[1] == "race-append-many" {
+		// An append of two values in place writes two cells: the second
+		// races with a read of it.
+		base := make([]int, 0, 4)
+		done := make(chan bool)
+		go func() { full := base[:2]; _ = full[1]; done <- true }()
+		_ = append(base, 1, 2)
+		<-done
+	}
+	if len(os.Args) > 1 && os.Args[1] == "race-append-copy" {
+		// An append that grows a slice reads the elements it copies: a
+		// race with a write of one.
+		xs := make([]int, 2)
+		done := make(chan bool)
+		go func() { xs[0] = 1; done <- true }()
+		ys := append(xs, 3)
+		<-done
+		_ = ys
+	}
+	if len(os.Args) > 1 && os.Args[1] == "race-append-spread" {
+		// So does an append of a slice's elements, of those it copies.
+		xs := make([]int, 2)
+		done := make(chan bool)
+		go func() { xs[1] = 1; done <- true }()
+		zs := make([]int, 0, 4)
+		zs = append(zs, xs...)
+		<-done
+		_ = zs
 	}
 	if len(os.Args) > 1 && os.Args[1] == "race-append" {
 		var wg sync.WaitGroup
