@@ -267,8 +267,16 @@ fn referee_generated(
     reduction: Reduction,
 ) -> Refereed {
     let file = SourceFile::new(format!("{name}-{seed}.ron"), generate(seed));
-    let Ok(prog) = weft_models::compile(&file, &[]) else {
-        return Refereed::Skipped;
+    // A generated scenario that does not compile is the generator's bug
+    // (it would silently shrink what the referee compares).
+    let prog = match weft_models::compile(&file, &[]) {
+        Ok(prog) => prog,
+        Err(e) => {
+            return Refereed::Mismatch(format!(
+                "the generated scenario does not compile:\n{}",
+                e.render(&file, false)
+            ))
+        }
     };
     let Some((full, _, n_full)) = verdict(&prog, Reduction::None) else {
         return Refereed::Skipped;

@@ -212,12 +212,23 @@ impl Writer {
                 // An append to a part of `b` (length 0, capacity 2): into
                 // its spare capacity, in place (two goroutines write the
                 // same cell: a race, and the value read back may be the
-                // other's), or, from `b[:2]`, a copy.
+                // other's), or, from `b[:2]`, a copy. Of one value, of two
+                // (in place only from `b[:0]`), or of the elements of a
+                // part of `a` (read as copied, so racing with their writes).
                 let k = self.rng.below(3);
                 let (s, l) = (self.fresh(), self.fresh());
                 let v = self.value(ints);
+                let (values, n) = match self.rng.below(4) {
+                    0 => (format!("[\"{v}\", \"{}\"]", self.value(ints)), 2),
+                    1 => {
+                        let n = 1 + self.rng.below(2);
+                        (format!("\"a[{}:]...\"", 3 - n), n)
+                    }
+                    _ => (format!("\"{v}\""), 1),
+                };
                 ints.push(l.clone());
-                format!("Let(\"{s}\", \"b[:{k}]\"), Append(\"{s}\", \"{v}\"), Let(\"{l}\", \"{s}[{k}]\")")
+                let last = k + n - 1;
+                format!("Let(\"{s}\", \"b[:{k}]\"), Append(\"{s}\", {values}), Let(\"{l}\", \"{s}[{last}]\")")
             }
             15 => {
                 // A lock never released, or an unlock of a lock not held.
