@@ -66,7 +66,13 @@ impl Importer<'_> {
         };
         let into_itself = !declare && same(self.text(left), self.text(*slice));
         let source = if into_itself { left } else { *slice };
-        let target = self.expr(source)?;
+        // `append([]T{}, ...)` and `append([]T(nil), ...)`: a new slice
+        // (the copy idiom `ys := append([]T(nil), xs...)`).
+        let empty = (!into_itself).then(|| self.empty_slice(source)).flatten();
+        let target = match empty {
+            Some((kind, _)) => crate::expr::Ex::value(String::new(), kind),
+            None => self.expr(source)?,
+        };
         let (Kind::Slice { elem, array: false }, false) = (target.kind, target.untracked) else {
             return Err(self.unsupported_with(
                 source,
@@ -154,15 +160,17 @@ impl Importer<'_> {
         } else {
             self.temp("append_", target.kind)
         };
-        em.leaf(
-            &format!(
+        let start = match empty {
+            Some((_, false)) => format!("Slice({}, {}, 0)", q(&into), q(&self.elem_type(elem))),
+            Some((_, true)) => format!("Let(name: {}, value: \"nil\", type: {})", q(&into), q(&ty)),
+            None => format!(
                 "Let(name: {}, value: {}, type: {})",
                 q(&into),
                 q(&target.text),
                 q(&ty)
             ),
-            at,
-        );
+        };
+        em.leaf(&start, at);
         em.leaf(&format!("Append({}, {v})", q(&into)), at);
         if fresh {
             self.declare(&name, target.kind);
@@ -297,6 +305,28 @@ impl Importer<'_> {
             ));
         }
         Ok(q(&format!("{}...", e.text)))
+    }
+
+    /// The kind of `n` when it is an empty slice weft follows written in
+    /// place, and whether it is nil: `[]T{}` (false) or `[]T(nil)` (true).
+    fn empty_slice(&self, n: Node) -> Option<(Kind, bool)> {
+        let (ty, nil) = match n.kind() {
+            "composite_literal" => {
+                let body = n.child_by_field_name("body")?;
+                (body.named_child_count() == 0).then_some(())?;
+                (n.child_by_field_name("type")?, false)
+            }
+            "type_conversion_expression" => {
+                let operand = n.child_by_field_name("operand")?;
+                (self.text(operand) == "nil").then_some(())?;
+                (n.child_by_field_name("type")?, true)
+            }
+            _ => return None,
+        };
+        match self.kind_of(self.text(ty))? {
+            k @ Kind::Slice { array: false, .. } => Some((k, nil)),
+            _ => None,
+        }
     }
 
     /// Checks that the slice variable `name` can be appended to: its own

@@ -316,6 +316,18 @@ fn an_append_of_several_values_or_of_a_slices_elements_is_one_append() {
         "\tall := make([]int, 0, 4)\n\tall = append(all, xs...)\n\tmore := append(all, xs...)\n",
         "\t_ = more\n}\n",
     ));
+    let copy = one(concat!(
+        "package main\nfunc main() {\n\txs := []int{1}\n\tys := append([]int(nil), xs...)\n",
+        "\tzs := append([]int{}, 2)\n\t_, _ = ys, zs\n}\n",
+    ));
+    for want in [
+        "Let(name: \"ys\", value: \"nil\", type: \"[]int\"),  // go: t.go:4",
+        "Append(\"ys\", \"xs...\"),  // go: t.go:4",
+        "Slice(\"zs\", \"int\", 0),  // go: t.go:5",
+        "Append(\"zs\", 2),  // go: t.go:5",
+    ] {
+        assert!(copy.text.contains(want), "{want}\n{}", copy.text);
+    }
     for want in [
         "Append(\"xs\", [1, 2]),  // go: t.go:4",
         "Append(\"all\", \"xs...\"),  // go: t.go:6",
@@ -437,9 +449,9 @@ fn appends_the_language_cannot_say_are_refused_where_they_are() {
             "cannot import `append(xs, 1)` inside an expression",
         ),
         (
-            "\tvar ys []int\n\tys = append([]int{}, 1)\n",
+            "\tvar ys []int\n\tys = append([]int{0}, 1)\n",
             (5, 14),
-            "cannot import an append to `[]int{}`, data weft does not track",
+            "cannot import an append to `[]int{0}`, data weft does not track",
         ),
     ];
     for (body, at, msg) in cases {

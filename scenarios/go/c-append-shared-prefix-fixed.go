@@ -1,15 +1,12 @@
 // The fix of c-append-shared-prefix.go: each worker copies the prefix into
-// a slice of its own before appending its hop, so no two appends write one
-// array.
+// a slice of its own (Go's copy idiom, `append([]int(nil), prefix...)`)
+// before appending its hop, so no two appends write one array.
 package main
 
 import "sync"
 
 func route(prefix []int, hop int, out chan<- int) {
-	path := make([]int, 0, len(prefix)+1)
-	for _, p := range prefix {
-		path = append(path, p)
-	}
+	path := append([]int(nil), prefix...)
 	path = append(path, hop)
 	out <- path[len(path)-1]
 }
