@@ -1554,7 +1554,14 @@ impl Importer<'_> {
                     em.leaf(&decl, at);
                     continue;
                 }
-                // `var a [n]T`, `var xs []T` (nil: length 0).
+                // `var xs []T` in a function: nil, as in Go (`xs == nil`).
+                Kind::Slice { array: false, .. } if !global => {
+                    let t = self
+                        .reference_type(kind)
+                        .ok_or_else(|| self.unsupported(ty, &format!("the type `{tys}`")))?;
+                    format!("Let(name: {}, value: \"nil\", type: {})", q(&nm), q(&t))
+                }
+                // `var a [n]T`, and a package's `var xs []T` (length 0).
                 Kind::Slice { elem, array } => {
                     let len = if array {
                         match self.array_len(&tys) {

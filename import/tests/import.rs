@@ -300,7 +300,7 @@ fn slices_and_arrays_become_slices_and_an_append_into_another_variable_takes_the
     for want in [
         "Let(name: \"ys\", value: \"xs\", type: \"[]int\"),  // go: t.go:4",
         "Append(\"ys\", 2),  // go: t.go:4",
-        "Slice(\"bs\", \"byte\", 0),  // go: t.go:5",
+        "Let(name: \"bs\", value: \"nil\", type: \"[]byte\"),  // go: t.go:5",
         "Let(name: \"append_1\", value: \"bs\", type: \"[]byte\"),  // go: t.go:8",
         "Append(\"append_1\", \"zs[0]\"),  // go: t.go:8",
         "Set(\"zs\", \"append_1\"),  // go: t.go:8",
