@@ -1107,10 +1107,12 @@ fn protocol(
         // (a race through the capacity, or none when the batch is copied
         // out first). Under the queue's mutex, or now and then without it.
         // Or two goroutines extend a prefix that appends grew with
-        // `path := append(prefix, k)`: when Go's growth left room past it
-        // (three ints, any bytes), both write the same cell (a race, and a
-        // path may end with the other's value); when it is full (two or
-        // four ints, four int32s), each copies.
+        // `path := append(prefix, k)` (or `k, k`, or `[]T{k}...`): when
+        // Go's growth left room past it (three ints, any bytes), both
+        // write the same cells (a race, and a path may end with the
+        // other's value); when it is full (two or four ints, four int32s),
+        // each copies; a path copied first (`append([]T(nil), prefix...)`)
+        // shares nothing.
         24 => {
             let (p, q) = two(rng, goroutines);
             if rng.chance(30) {
@@ -1122,18 +1124,26 @@ fn protocol(
                         .decls
                         .push(format!("{prefix} = append({prefix}, {k})"));
                 }
+                let form = rng.below(4);
                 for (g, k) in [(p, 7), (q, 8)] {
                     let path = format!("path{i}x{k}");
-                    frag(
-                        parts,
-                        g,
-                        &[
-                            format!("{path} := append({prefix}, {k})"),
-                            format!(
-                                "if {path}[len({path})-1] != {k} {{\n\tpanic(\"{path} lost its hop\")\n}}"
-                            ),
+                    let extend = match form {
+                        0 => vec![format!("{path} := append({prefix}, {k})")],
+                        1 => vec![format!("{path} := append({prefix}, {k}, {k})")],
+                        2 => vec![
+                            format!("hop{i}x{k} := []{elem}{{{k}}}"),
+                            format!("{path} := append({prefix}, hop{i}x{k}...)"),
                         ],
-                    );
+                        _ => vec![
+                            format!("{path} := append([]{elem}(nil), {prefix}...)"),
+                            format!("{path} = append({path}, {k})"),
+                        ],
+                    };
+                    let mut v = extend;
+                    v.push(format!(
+                        "if {path}[len({path})-1] != {k} {{\n\tpanic(\"{path} lost its hop\")\n}}"
+                    ));
+                    frag(parts, g, &v);
                 }
                 return;
             }
