@@ -150,23 +150,9 @@ pub(crate) fn append(
     vs: &[Value],
     elem: &ElemType,
 ) -> Result<ObjRef, Fault> {
-    let old: SliceState = match from {
-        Value::Nil => SliceState::full(Vec::new()),
-        Value::Obj(r) => match state.object(r) {
-            Object::Slice(s) => s.clone(),
-            o => {
-                return Err(Fault::Model(format!(
-                    "append needs a slice, found {}",
-                    o.describe()
-                )))
-            }
-        },
-        other => {
-            return Err(Fault::Model(format!(
-                "append needs a slice, found {other:?}"
-            )))
-        }
-    };
+    let old = slice_of(state, from, "append")?
+        .cloned()
+        .unwrap_or_else(|| SliceState::full(Vec::new()));
     let by_value = |o: &Object| {
         Fault::Model(format!(
             "append copies the elements, and this slice holds {} by value (a copy go vet flags)",
@@ -214,25 +200,28 @@ pub(crate) fn append(
     Ok(state.alloc(Object::Slice(SliceState { elems, len })))
 }
 
+/// The slice `v` is (`None`: nil), or why `what` cannot take it.
+fn slice_of<'s>(state: &'s State, v: Value, what: &str) -> Result<Option<&'s SliceState>, Fault> {
+    match v {
+        Value::Nil => Ok(None),
+        Value::Obj(r) => match state.object(r) {
+            Object::Slice(s) => Ok(Some(s)),
+            o => Err(Fault::Model(format!(
+                "{what} needs a slice, found {}",
+                o.describe()
+            ))),
+        },
+        other => Err(Fault::Model(format!(
+            "{what} needs a slice, found {other:?}"
+        ))),
+    }
+}
+
 /// The values of the elements of slice `v` (a nil slice has none), as
 /// `append(xs, v...)` copies them.
 pub(crate) fn elements(state: &State, v: Value) -> Result<SmallVec<[Value; 2]>, Fault> {
-    let s = match v {
-        Value::Nil => return Ok(SmallVec::new()),
-        Value::Obj(r) => match state.object(r) {
-            Object::Slice(s) => s,
-            o => {
-                return Err(Fault::Model(format!(
-                    "`...` needs a slice, found {}",
-                    o.describe()
-                )))
-            }
-        },
-        other => {
-            return Err(Fault::Model(format!(
-                "`...` needs a slice, found {other:?}"
-            )))
-        }
+    let Some(s) = slice_of(state, v, "`...`")? else {
+        return Ok(SmallVec::new());
     };
     s.elements()
         .iter()
