@@ -423,9 +423,10 @@ fn an_append_of_several_values_or_a_slices_elements_grows_once() {
         r#"Slice("xs", "int", 0), Slice("ys", "int", 0), Let("s", "\"abc\""),
         Slice("bs", "byte", 0),
         Append("xs", []), Append("xs", ["ys...", 1]), Append("xs", "s..."),
-        Append("xs", "bs..."),"#,
+        Append("xs", "bs..."), Append("xs", "true"),"#,
     );
     for want in [
+        "error: cannot append a boolean: this slice's element is an integer",
         "error: `Append` needs a value to append",
         "error: `...` spreads the only value appended",
         "error: `...` spreads a slice of the same type, found a string",

@@ -810,7 +810,24 @@ impl Walker<'_> {
                 );
                 continue;
             }
-            out.push(self.expr(v).0);
+            let (e, k) = self.expr(v);
+            if let Kind::Slice(i) = slice {
+                let elem = self.cells.get(i);
+                if !elem.inline && !elem.kind.compatible(k) {
+                    self.error(
+                        Diagnostic::new(
+                            format!(
+                                "cannot append {}: this slice's element is {}",
+                                k.value().describe(),
+                                elem.kind.describe()
+                            ),
+                            e.span,
+                        )
+                        .with_label("not an element of this slice"),
+                    );
+                }
+            }
+            out.push(e);
         }
         (out, false)
     }
