@@ -8,9 +8,10 @@ use crate::scope::{Binding, Kind, SliceElem};
 use crate::{Fail, Importer};
 
 /// The hint of every `append` the language cannot say.
-const APPEND_FORMS: &str = "weft imports `ys = append(xs, v)`: one value appended to a slice \
-     (a local, a package variable, a captured variable or a field), assigned to it or to \
-     another variable";
+const APPEND_FORMS: &str = "weft imports `ys = append(xs, a, b)` and `ys = append(xs, zs...)`: \
+     values, or the elements of a slice of the same type, appended to a slice (a local, a \
+     package variable, a captured variable, a field, `[]T{}` or `[]T(nil)`), assigned to it or \
+     to another variable, as a statement";
 
 /// Whether the Go name `name` appears in the expression `n`.
 fn mentions(im: &Importer, n: Node, name: &str) -> bool {
