@@ -1020,8 +1020,8 @@ fn concurrent_appends_race_and_lose_an_element_unless_locked() {
 
 #[test]
 fn append_copies_so_the_old_slice_is_unchanged() {
-    // weft always copies (Go does when the capacity is exceeded, as here:
-    // a slice made with length and capacity 1).
+    // An append past the capacity copies, as Go's does (here a slice made
+    // with length and capacity 1).
     let o = check(
         r#"Slice("xs", "int", 1), Set("xs[0]", 7),
         Let("ys", "xs"),
