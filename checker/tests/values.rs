@@ -17,7 +17,7 @@ const TYPES: &str = r#"{
     "Server": {"mu": "sync.Mutex", "ch": "chan int", "closed": "bool", "n": "int",
                "wg": "sync.WaitGroup", "next": "*Server", "m": "map[int]int",
                "handle": "func(int) int", "subs": "map[int]chan int"},
-}"#;
+    "Rec": {"id": "int", "ok": "bool", "name": "string"}, "Flag": {"on": "bool"}}"#;
 
 fn source(main: &str, funcs: &str) -> String {
     format!(
@@ -476,6 +476,41 @@ fn an_append_reads_the_elements_it_copies_as_gos_race_detector_sees() {
         let want = if race { vec![Race] } else { vec![] };
         assert_eq!(kinds(&o), want, "{append}");
     }
+}
+
+#[test]
+fn records_held_in_place_are_appended_field_by_field() {
+    // probe `append-records`: 3 3 1 6 4 5 e 8.
+    let o = check(
+        r#"Let(name: "rs", value: "nil", type: "[]Rec"),
+        New("a", "Rec", {"id": 1, "ok": true, "name": "\"a\""}),
+        Append("rs", "a"),
+        New("b", "Rec", {"id": 2, "name": "\"b\""}),
+        New("c", "Rec", {"id": 3, "ok": true, "name": "\"c\""}),
+        Append("rs", ["b", "c"]),
+        New("r", "Rec", {"id": 4, "ok": true, "name": "\"d\""}),
+        Let("more", "rs"), Append("more", "r"),
+        Set("more[0].id", 9), Set("r.id", 7),
+        Let("again", "more[:4]"), New("e", "Rec", {"id": 5, "name": "\"e\""}),
+        Append("again", "e"),
+        Assert("len(rs) == 3 && cap(rs) == 3 && rs[0].id == 1 && cap(more) == 6", "grown"),
+        Assert("more[3].id == 4 && more[:5][4].id == 5 && again[4].name == \"e\"", "copied"),
+        Let(name: "flags", value: "nil", type: "[]Flag"), New("f", "Flag"), Append("flags", "f"),
+        Assert("cap(flags) == 8", "a record of one bool takes a byte, as Go's"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
+    // probe `race-append-records` (-race): data race.
+    let o = check(
+        r#"Slice("base", "Rec", 0, 2), Chan("done"),
+        Go([New("x", "Rec", {"id": 1}), Let("mine", "base"), Append("mine", "x"), Send("done", true)]),
+        New("y", "Rec", {"id": 2}), Let("ours", "base"), Append("ours", "y"),
+        Recv("done"),"#,
+        "",
+    );
+    assert_eq!(kinds(&o), vec![Race]);
+    let e = rejected(r#"Slice("rs", "Rec", 0), Append("rs", "nil"), Append("rs", 1),"#);
+    assert_eq!(e.matches("error: cannot append").count(), 2, "{e}");
 }
 
 #[test]

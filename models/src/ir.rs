@@ -117,6 +117,10 @@ pub struct Layout {
 pub struct ElemType {
     /// The zero value: what the spare cells of a grown array hold.
     pub zero: Const,
+    /// For records held in place (`[]T` of a struct whose fields are all
+    /// values): their type. The values appended are then each record's
+    /// field values in order, record after record.
+    pub record: Option<RecordId>,
     /// Go's layout of the element type, which decides how much room Go's
     /// growth leaves (`None`: weft does not know the type; validation
     /// refuses such appends, so only hand-built programs have it).

@@ -442,7 +442,7 @@ fn visible(
             let s = if vs.is_empty() {
                 from
             } else {
-                Value::Obj(record::append(&mut ex.state, from, &vs, elem)?)
+                Value::Obj(record::append(&mut ex.state, ex.prog, from, &vs, elem)?)
             };
             write(ex, id, Some(*dst), s);
         }

@@ -123,9 +123,17 @@ fn each_touch(
                 Object::Slice(s) => s.len as usize,
                 _ => 0,
             }),
-        Op::Append { values, .. } => values.len(),
+        Op::Append { values, elem, .. } => {
+            let width = elem
+                .record
+                .and_then(|id| prog.types.get(id.index()))
+                .map_or(1, |t| t.fields.len().max(1));
+            values.len() / width
+        }
         _ => 0,
     };
+    // The cells holding an element's values: itself, or a record's fields.
+    let cells = |c: ObjRef| super::record::value_cells(state, c).unwrap_or_default();
     weft_models::ops::operands(op, |e, u| {
         operand += 1;
         if done || !wanted(u) {
@@ -156,20 +164,18 @@ fn each_touch(
         // `slicecopy` report the ranges they read).
         if let (Op::Append { .. }, Object::Slice(s)) = (op, object) {
             let in_place = operand == 1 && s.spare_for(appended);
-            if in_place {
+            let (elements, u) = if in_place {
                 let past = s.elems.get(s.len as usize..s.len as usize + appended);
-                for &c in past.unwrap_or(&[]) {
-                    if done {
-                        break;
-                    }
-                    done = f(c, Use::Write);
-                }
+                (past.unwrap_or(&[]), Use::Write)
             } else {
-                for &c in s.elements() {
+                (s.elements(), Use::Read)
+            };
+            for &e in elements {
+                for c in cells(e) {
                     if done {
                         break;
                     }
-                    done = f(c, Use::Read);
+                    done = f(c, u);
                 }
             }
         }

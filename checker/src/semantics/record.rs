@@ -146,6 +146,7 @@ fn shell<'p>(
 /// mutex, a record) cannot be copied: `go vet` flags such copies.
 pub(crate) fn append(
     state: &mut State,
+    prog: &Program,
     from: Value,
     vs: &[Value],
     elem: &ElemType,
@@ -153,21 +154,23 @@ pub(crate) fn append(
     let old = slice_of(state, from, "append")?
         .cloned()
         .unwrap_or_else(|| SliceState::full(Vec::new()));
-    let by_value = |o: &Object| {
-        Fault::Model(format!(
-            "append copies the elements, and this slice holds {} by value (a copy go vet flags)",
-            o.describe()
-        ))
+    // Each element is `width` values: one, or a record's fields.
+    let width = match elem.record {
+        Some(id) => prog.types.get(id.index()).map_or(0, |t| t.fields.len()),
+        None => 1,
     };
-    let n = u32::try_from(vs.len())
+    if width == 0 || !vs.len().is_multiple_of(width) {
+        return Err(Fault::Internal(
+            "an append whose values do not make whole elements".into(),
+        ));
+    }
+    let count = vs.len() / width;
+    let n = u32::try_from(count)
         .map_err(|_| Fault::Panic("runtime error: growslice: len out of range".into()))?;
-    if old.spare_for(vs.len()) {
+    if old.spare_for(count) {
         let past = old.elems.get(old.len as usize..).unwrap_or(&[]);
-        for (&cell, &v) in past.iter().zip(vs) {
-            match state.object_mut(cell) {
-                Object::Var(x) => x.value = v,
-                o => return Err(by_value(o)),
-            }
+        for (&cell, values) in past.iter().zip(vs.chunks(width)) {
+            set_values(state, cell, values)?;
         }
         let grown = SliceState {
             len: old.len + n,
@@ -182,22 +185,75 @@ pub(crate) fn append(
     let cap = super::growth::grown_capacity(old.elems.len() as u64, u64::from(len), layout);
     let cap = u32::try_from(cap)
         .map_err(|_| Fault::Panic("runtime error: growslice: len out of range".into()))?;
+    // A new element: a cell holding a value, or a record made in place.
+    let fresh = |state: &mut State| match elem.record {
+        Some(id) => make(state, prog, &Cell::Record(id)),
+        None => state.alloc(Object::Var(VarState {
+            value: constant(elem.zero),
+        })),
+    };
     let mut elems = Vec::with_capacity(cap as usize);
     for &c in old.elements() {
-        let value = match state.object(c) {
-            Object::Var(x) => x.value,
-            o => return Err(by_value(o)),
-        };
-        elems.push(state.alloc(Object::Var(VarState { value })));
+        let values = values_of(state, c)?;
+        let e = fresh(state);
+        set_values(state, e, &values)?;
+        elems.push(e);
     }
-    for &value in vs {
-        elems.push(state.alloc(Object::Var(VarState { value })));
+    for values in vs.chunks(width) {
+        let e = fresh(state);
+        set_values(state, e, values)?;
+        elems.push(e);
     }
-    let zero = constant(elem.zero);
     while elems.len() < cap as usize {
-        elems.push(state.alloc(Object::Var(VarState { value: zero })));
+        let e = fresh(state);
+        elems.push(e);
     }
     Ok(state.alloc(Object::Slice(SliceState { elems, len })))
+}
+
+/// The cells holding the values of element `cell` of a slice: itself, or
+/// the fields of a record whose fields are all values. Anything else
+/// cannot be copied (a mutex by value: a copy go vet flags).
+pub(crate) fn value_cells(state: &State, cell: ObjRef) -> Result<SmallVec<[ObjRef; 4]>, Fault> {
+    let by_value = |o: &Object| {
+        Fault::Model(format!(
+            "append copies the elements, and this slice holds {} by value (a copy go vet flags)",
+            o.describe()
+        ))
+    };
+    match state.object(cell) {
+        Object::Var(_) => Ok(smallvec::smallvec![cell]),
+        Object::Record(r) => {
+            for &f in &r.fields {
+                if !matches!(state.object(f), Object::Var(_)) {
+                    return Err(by_value(state.object(f)));
+                }
+            }
+            Ok(r.fields.clone())
+        }
+        o => Err(by_value(o)),
+    }
+}
+
+/// The values element `cell` holds ([`value_cells`]).
+fn values_of(state: &State, cell: ObjRef) -> Result<SmallVec<[Value; 4]>, Fault> {
+    Ok(value_cells(state, cell)?
+        .iter()
+        .map(|&c| match state.object(c) {
+            Object::Var(x) => x.value,
+            _ => Value::Nil,
+        })
+        .collect())
+}
+
+/// Writes `values` into the cells of element `cell` ([`value_cells`]).
+fn set_values(state: &mut State, cell: ObjRef, values: &[Value]) -> Result<(), Fault> {
+    for (c, &v) in value_cells(state, cell)?.into_iter().zip(values) {
+        if let Object::Var(x) = state.object_mut(c) {
+            x.value = v;
+        }
+    }
+    Ok(())
 }
 
 /// The slice `v` is (`None`: nil), or why `what` cannot take it.
@@ -218,21 +274,16 @@ fn slice_of<'s>(state: &'s State, v: Value, what: &str) -> Result<Option<&'s Sli
 }
 
 /// The values of the elements of slice `v` (a nil slice has none), as
-/// `append(xs, v...)` copies them.
+/// `append(xs, v...)` copies them: a record's field values in order.
 pub(crate) fn elements(state: &State, v: Value) -> Result<SmallVec<[Value; 2]>, Fault> {
     let Some(s) = slice_of(state, v, "`...`")? else {
         return Ok(SmallVec::new());
     };
-    s.elements()
-        .iter()
-        .map(|&c| match state.object(c) {
-            Object::Var(x) => Ok(x.value),
-            o => Err(Fault::Model(format!(
-                "append copies the elements, and this slice holds {} by value",
-                o.describe()
-            ))),
-        })
-        .collect()
+    let mut out = SmallVec::new();
+    for &c in s.elements() {
+        out.extend(values_of(state, c)?);
+    }
+    Ok(out)
 }
 
 /// Sets value field `field` of a record just made.

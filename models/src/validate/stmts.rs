@@ -8,7 +8,7 @@ use super::scope::FnKind;
 use super::Walker;
 use crate::decode::stmts::stmt_name;
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Const, ElemType, ObjectKind, SyncMapOp};
+use crate::ir::{Const, ElemType, ObjectKind, RecordId, SyncMapOp};
 use crate::span::Span;
 use crate::syntax::{CaseKind, ExprSrc, SelectCase, Stmt, StmtKind};
 
@@ -669,12 +669,39 @@ impl Walker<'_> {
         let (from, k) = self.expr(target);
         let mut elem_type = ElemType {
             zero: Const::Nil,
+            record: None,
             layout: None,
         };
-        if let Kind::Slice(i) = k {
+        // Records of value fields held in place are copied field by field.
+        let flat_record = match k {
+            Kind::Slice(i) => match self.cells.get(i) {
+                super::types::Slot {
+                    kind: Kind::Record(id),
+                    inline: true,
+                    ..
+                } => {
+                    let rec = &self.records[id.index()];
+                    // (A record without fields has nothing to copy, and
+                    // its values could not say how many were appended.)
+                    rec.layout()
+                        .filter(|_| !rec.fields.is_empty())
+                        .map(|l| (id, l))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((id, layout)) = flat_record {
+            elem_type = ElemType {
+                zero: Const::Nil,
+                record: Some(id),
+                layout: Some(layout),
+            };
+        } else if let Kind::Slice(i) = k {
             let elem = self.cells.get(i);
             elem_type = ElemType {
                 zero: elem.kind.zero(),
+                record: None,
                 layout: elem.layout,
             };
             if elem.inline {
@@ -687,7 +714,7 @@ impl Walker<'_> {
                         from.span,
                     )
                     .with_label("elements held by value")
-                    .with_note("go vet's copylocks check flags such copies")
+                    .with_note("weft copies records whose fields are all values; go vet's copylocks check flags copies of sync objects")
                     .with_help("hold the elements by pointer: a slice of `*sync.Mutex` or `*T`"),
                 );
             }
@@ -706,6 +733,7 @@ impl Walker<'_> {
                 let elem = self.cells.get(i);
                 elem.layout.is_none() && !elem.inline
             }
+            _ if flat_record.is_some() => false,
             Kind::Unknown | Kind::Nil => true,
             _ => false,
         };
@@ -720,7 +748,13 @@ impl Walker<'_> {
                 .with_help("give the slice a type: `Let(name: \"xs\", value: ..., type: \"[]int\")`, or `Var(name: \"xs\", type: \"[]int\")`"),
             );
         }
-        let (values, spread) = self.appended(values, k);
+        let (values, spread, prelude) = match flat_record {
+            Some((id, _)) => self.appended_records(values, k, id),
+            None => {
+                let (values, spread) = self.appended(values, k);
+                (values, spread, Vec::new())
+            }
+        };
         let kind = match k {
             Kind::Slice(_) => k,
             _ => Kind::Unknown,
@@ -742,19 +776,65 @@ impl Walker<'_> {
             },
             kind,
         )?;
-        Some(HKind::Seq(vec![
-            HStmt {
-                kind: HKind::Append {
-                    dst: tmp,
-                    from,
-                    values,
-                    spread,
-                    elem: elem_type,
+        let mut seq = prelude;
+        seq.push(HStmt {
+            kind: HKind::Append {
+                dst: tmp,
+                from,
+                values,
+                spread,
+                elem: elem_type,
+            },
+            span,
+        });
+        seq.push(HStmt { kind: assign, span });
+        Some(HKind::Seq(seq))
+    }
+
+    /// The values an `Append` to a slice of records `id` held in place
+    /// appends: each record's field values, read in order after the record
+    /// is taken into a hidden local (the statements returned first), or
+    /// one slice of such records (`"ys..."`).
+    fn appended_records(
+        &mut self,
+        values: &[ExprSrc],
+        slice: Kind,
+        id: RecordId,
+    ) -> (Vec<RExpr>, bool, Vec<HStmt>) {
+        let (records, spread) = self.appended(values, slice);
+        if spread {
+            return (records, true, Vec::new());
+        }
+        let fields = self.records[id.index()].fields.len() as u32;
+        let (mut out, mut prelude) = (Vec::new(), Vec::new());
+        for r in records {
+            let span = r.span;
+            let held = self.hidden("$appended", Kind::Record(id), span);
+            prelude.push(HStmt {
+                kind: HKind::Assign {
+                    dst: held,
+                    value: r,
                 },
                 span,
-            },
-            HStmt { kind: assign, span },
-        ]))
+            });
+            for f in 0..fields {
+                let cell = RExpr {
+                    kind: RKind::Field(
+                        Box::new(RExpr {
+                            kind: RKind::Local(held),
+                            span,
+                        }),
+                        f,
+                    ),
+                    span,
+                };
+                out.push(RExpr {
+                    kind: RKind::Load(Box::new(RPlace::Var(cell))),
+                    span,
+                });
+            }
+        }
+        (out, false, prelude)
     }
 
     /// The values an `Append` to a slice of kind `slice` appends, and
@@ -813,7 +893,9 @@ impl Walker<'_> {
             let (e, k) = self.expr(v);
             if let Kind::Slice(i) = slice {
                 let elem = self.cells.get(i);
-                if !elem.inline && !elem.kind.compatible(k) {
+                let record = matches!(elem.kind, Kind::Record(_));
+                let wrong = !elem.kind.compatible(k) || (record && k.value() == Kind::Nil);
+                if (!elem.inline || record) && wrong {
                     self.error(
                         Diagnostic::new(
                             format!(

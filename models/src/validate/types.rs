@@ -87,6 +87,31 @@ pub(crate) struct RecordInfo {
 }
 
 impl RecordInfo {
+    /// Go's layout of this record held in place, when all its fields are
+    /// values weft lays out (`None` when one holds an object in place: a
+    /// mutex, a record, an array). A field is aligned to its size up to a
+    /// word (`complex64`, aligned to 4 in Go, is taken as 8).
+    pub(crate) fn layout(&self) -> Option<Layout> {
+        let (mut size, mut align, mut pointers) = (0u32, 1u32, false);
+        let mut last_empty = false;
+        for f in &self.fields {
+            let l = f.slot.layout.filter(|_| !f.slot.inline)?;
+            let a = l.size.clamp(1, 8).next_power_of_two().min(8);
+            size = size.div_ceil(a) * a + l.size;
+            align = align.max(a);
+            pointers |= l.pointers;
+            last_empty = l.size == 0;
+        }
+        // Go pads a final field of size zero, so its address stays inside.
+        if last_empty && size > 0 {
+            size += 1;
+        }
+        Some(Layout {
+            size: size.div_ceil(align) * align,
+            pointers,
+        })
+    }
+
     /// The index and description of field `name`.
     pub(crate) fn field(&self, name: &str) -> Option<(u32, &FieldInfo)> {
         self.fields

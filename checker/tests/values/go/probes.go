@@ -22,6 +22,12 @@ type Server struct {
 	subs   map[int]chan int
 }
 
+type rec struct {
+	id   int
+	ok   bool
+	name string
+}
+
 func try(name string, f func() string) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -271,6 +277,21 @@ func main() {
 		h = append(h, none...)
 		return fmt.Sprint(cap(b), len(b), b[4], d, e, f, cap(f), cap(g), g, h == nil)
 	})
+	try("append-records", func() string {
+		// Struct values are copied in, field by field; a record holds an
+		// int, a bool and a string (32 bytes with pointers).
+		var rs []rec
+		rs = append(rs, rec{1, true, "a"})
+		rs = append(rs, rec{2, false, "b"}, rec{3, true, "c"})
+		r := rec{4, true, "d"}
+		more := append(rs, r)
+		more[0].id = 9
+		r.id = 7
+		again := append(more[:4], rec{5, false, "e"})
+		var flags []struct{ on bool }
+		flags = append(flags, struct{ on bool }{})
+		return fmt.Sprint(len(rs), cap(rs), rs[0].id, cap(more), more[3].id, more[:5][4].id, again[4].name, cap(flags))
+	})
 	try("make-cap-below-len", func() string {
 		l, c := 3, 2
 		return fmt.Sprint(make([]int, l, c))
@@ -394,6 +415,15 @@ func main() {
 		zs = append(zs, xs...)
 		<-done
 		_ = zs
+	}
+	if len(os.Args) > 1 && os.Args[1] == "race-append-records" {
+		// Two appends of records into one spare capacity write the same
+		// fields.
+		base := make([]rec, 0, 2)
+		done := make(chan bool)
+		go func() { _ = append(base, rec{id: 1}); done <- true }()
+		_ = append(base, rec{id: 2})
+		<-done
 	}
 	if len(os.Args) > 1 && os.Args[1] == "race-append" {
 		var wg sync.WaitGroup
