@@ -89,20 +89,30 @@ impl Importer<'_> {
                 APPEND_FORMS,
             ));
         };
+        // A struct weft copies field by field (all its fields values) is
+        // appended as a record: weft's append copies it in.
+        let flat = |im: &Self, ty: u16| {
+            im.copied_fields(call, ty, "an append")
+                .map(|paths| paths.iter().all(|p| !p.contains('.')))
+        };
         if let SliceElem::Value(ty) = elem {
-            let t = self.struct_name(ty);
-            return Err(self.unsupported_with(
-                call,
-                &format!(
-                    "an append to `{}`, a slice of `{t}` values",
-                    self.text(source)
-                ),
-                &format!(
-                    "weft's slices hold struct values in place and do not grow with copies of \
-                     them; hold pointers (`[]*{t}`), or make the slice with its final length \
-                     and set its elements"
-                ),
-            ));
+            if flat(self, ty)? {
+                // (Appended below.)
+            } else {
+                let t = self.struct_name(ty);
+                return Err(self.unsupported_with(
+                    call,
+                    &format!(
+                        "an append to `{}`, a slice of `{t}` values",
+                        self.text(source)
+                    ),
+                    &format!(
+                        "weft copies into a slice the struct values whose fields are all values, \
+                     not one holding a struct by value; hold pointers (`[]*{t}`), or make the \
+                     slice with its final length and set its elements"
+                    ),
+                ));
+            }
         }
         if matches!(
             elem,
@@ -252,6 +262,10 @@ impl Importer<'_> {
             zero.to_string()
         } else {
             if let Kind::Record { ty, value: true } = v.kind {
+                // Into a slice of such values: weft's append copies it.
+                if elem == SliceElem::Value(ty) {
+                    return Ok(lit(&v.text));
+                }
                 return Err(self.copy_error(value, ty, "a struct value appended"));
             }
             let want = elem.kind();

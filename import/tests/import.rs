@@ -1758,11 +1758,22 @@ fn a_slice_of_struct_values_holds_its_records_and_reading_an_element_copies_it()
     ] {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
-    let e = errors(
+    // A struct whose fields are all values is appended as a record, which
+    // weft's append copies in; one holding a struct by value is refused.
+    let i = one(
         "package main\ntype J struct {\n\tid int\n}\nfunc main() {\n\tvar js []J\n\tjs = append(js, J{id: 1})\n}\n",
+    );
+    for want in [
+        "New(\"j1\", \"J\", {\"id\": 1}),  // go: t.go:7",
+        "Append(\"js\", \"j1\"),  // go: t.go:7",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    let e = errors(
+        "package main\ntype In struct {\n\tn int\n}\ntype J struct {\n\tid int\n\tin In\n}\nfunc main() {\n\tvar js []J\n\tjs = append(js, J{id: 1})\n}\n",
         &Options::default(),
     );
-    assert_eq!(e[0].0, 7, "{e:?}");
+    assert_eq!(e[0].0, 11, "{e:?}");
     assert!(
         e[0].2.contains("an append to `js`, a slice of `J` values"),
         "{e:?}"
