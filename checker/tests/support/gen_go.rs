@@ -575,16 +575,28 @@ fn protocol(
                 ],
             );
         }
-        // Appends to a slice, under a mutex or not.
+        // Appends to a slice (of ints, or of struct values), under a mutex
+        // or not.
         11 => {
             let sl = format!("s{i}");
             let mu = format!("mu{i}");
-            parts.decls.push(format!("var {sl} []int"));
+            let item = rng.chance(30).then(|| format!("item{i}s{seed}"));
+            if let Some(t) = &item {
+                parts
+                    .globals
+                    .push_str(&format!("type {t} struct {{\n\tk  int\n\tok bool\n}}\n\n"));
+                parts.decls.push(format!("var {sl} []{t}"));
+            } else {
+                parts.decls.push(format!("var {sl} []int"));
+            }
             parts.decls.push(format!("var {mu} sync.Mutex"));
             let locked = rng.chance(55);
             let (p, q) = two(rng, goroutines);
             for (k, g) in [p, q].into_iter().enumerate() {
-                let a = format!("{sl} = append({sl}, {k})");
+                let a = match &item {
+                    Some(t) => format!("{sl} = append({sl}, {t}{{k: {k}, ok: true}})"),
+                    None => format!("{sl} = append({sl}, {k})"),
+                };
                 if locked {
                     frag(
                         parts,
