@@ -529,7 +529,7 @@ fn two_appends_to_one_grown_slice_share_the_cell_they_write() {
     assert_eq!(kinds(&o), vec![], "{:?}", messages(&o));
     let e = rejected(
         r#"Slice("xs", "struct{ a int }", 0), Append("xs", "nil"),
-        Let("n", "nil"), Append("n", 1),"#,
+        Let("n", "nil"), Append("n", 1), Append("missing", 1),"#,
     );
     assert_eq!(
         e.matches("error: weft cannot tell what this slice's elements are")
@@ -538,6 +538,9 @@ fn two_appends_to_one_grown_slice_share_the_cell_they_write() {
         "{e}"
     );
     assert!(e.contains("help: give the slice a type"), "{e}");
+    // An unknown name is reported as such, not also as a slice of unknown
+    // elements.
+    assert!(e.contains("error: unknown name `missing`"), "{e}");
 }
 
 #[test]

@@ -666,7 +666,11 @@ impl Walker<'_> {
     /// `"ys..."`: the elements of `ys`). The new slice is made in a hidden
     /// local, then assigned as `Set` would.
     fn append(&mut self, target: &ExprSrc, values: &[ExprSrc], span: Span) -> Option<HKind> {
+        let errors_before = self.errs.len();
         let (from, k) = self.expr(target);
+        // (A target already reported, an unknown name, says nothing more
+        // by having elements of unknown type.)
+        let target_reported = self.errs.len() > errors_before;
         let mut elem_type = ElemType {
             zero: Const::Nil,
             record: None,
@@ -734,7 +738,7 @@ impl Walker<'_> {
                 elem.layout.is_none() && !elem.inline
             }
             _ if flat_record.is_some() => false,
-            Kind::Unknown | Kind::Nil => true,
+            Kind::Unknown | Kind::Nil => !target_reported,
             _ => false,
         };
         if unknown {
