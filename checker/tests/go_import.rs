@@ -803,3 +803,21 @@ fn an_untracked_error_may_be_one_the_file_makes() {
         "{text}"
     );
 }
+
+/// The import makes an object in a temporary when Go makes it where it is
+/// stored (a struct literal's field, a shared variable): reports name it as
+/// the Go code does, not by the temporary (`make_2`, `base_made1[1]`).
+#[test]
+fn objects_made_in_place_are_named_as_the_go_code_names_them() {
+    let name = "checker/tests/go_import/made-in-place.go";
+    let text = String::from_utf8_lossy(&weft(&["check", name]).stdout).into_owned();
+    for said in [
+        "main waits to receive from channel `s.done`: nobody left can send on it",
+        "main.func2#2 waits to send on channel `s.reqs`: nobody left can receive from it",
+        "main reads variable `base[1]` at 25:2 and main.func1#1 writes it at 22:3",
+        "main writes variable `s.data[0]` at 26:2 and main.func1#1 writes it at 23:3",
+    ] {
+        assert!(text.contains(said), "{said}\n{text}");
+    }
+    assert!(!text.contains("make_") && !text.contains("_made"), "{text}");
+}

@@ -603,3 +603,19 @@ fn a_pending_deadline_closes_its_done_channel() {
     );
     assert!(!text(&r).contains("`ctx.Done()`: nobody left"));
 }
+
+#[test]
+fn objects_carried_into_a_field_or_variable_are_named_where_they_land() {
+    let r = report("carried-objects");
+    let t = text(&r);
+    assert!(
+        t.contains("main.func1#1 waits to send on channel `s.reqs`: nobody left can receive")
+            && t.contains("main waits to receive from channel `own`: nobody left can send"),
+        "{t}"
+    );
+    assert!(
+        t.contains("main writes variable `xs[1]` at 17:5 and main.func1#1 writes it at 16:9")
+            && !t.contains("made[1]"),
+        "{t}"
+    );
+}

@@ -5,7 +5,8 @@
 //! operation makes an object) comes from here, so a new `Op` variant is
 //! decided once, in the exhaustive match of [`operation`].
 
-use weft_models::ir::{FuncId, Op, Pc, Program};
+use weft_models::ir::{Expr, FuncId, NewObject, Op, Pc, Program};
+use weft_models::ops;
 use weft_models::span::Span;
 use weft_reports::view::Action;
 
@@ -132,4 +133,76 @@ pub(crate) fn maker_of_local(prog: &Program, func: FuncId, slot: usize) -> Optio
         .iter()
         .position(|i| matches!(&i.op, Op::New { dst, .. } if dst.index() == slot))
         .map(|pc| Pc(pc as u32))
+}
+
+/// The locals of `func` that only carry an object to where the program
+/// names it: every read of such a local is the whole value put into a
+/// record's field, a shared variable, a store, an append or another named
+/// local (the import's `make_1` in `Chan("make_1", 0)`, `New("s", "server",
+/// {"reqs": "make_1"})`). A report names the object by where it lands
+/// (`s.reqs`), not by its carrier; a local read any other way (a send on
+/// it, a field of it) names its object.
+pub(crate) fn carrier_locals(prog: &Program, func: FuncId) -> Vec<bool> {
+    let f = prog.func(func);
+    let n = f.local_names.len();
+    let (mut carried, mut read) = (vec![0u32; n], vec![0u32; n]);
+    let mut carry = |e: &Expr| {
+        if let Expr::Local(l) = e {
+            if let Some(c) = carried.get_mut(l.index()) {
+                *c += 1;
+            }
+        }
+    };
+    for instr in &f.code {
+        match &instr.op {
+            Op::New {
+                object: NewObject::Record { inits, .. },
+                ..
+            } => inits.iter().for_each(|(_, v)| carry(v)),
+            Op::New {
+                object: NewObject::Var { init },
+                ..
+            } => carry(init),
+            Op::Store { value, .. } => carry(value),
+            Op::Append {
+                values,
+                spread: false,
+                ..
+            } => values.iter().for_each(&mut carry),
+            // (To a named local: a lowering temporary names nothing.)
+            Op::Assign { dst, value }
+                if f.local_names
+                    .get(dst.index())
+                    .is_some_and(|d| !d.starts_with('$')) =>
+            {
+                carry(value)
+            }
+            // (Any other read names the object by its local: the old way.)
+            _ => {}
+        }
+        ops::expressions(&instr.op, |e, _| {
+            // (Expressions nest as deep as the scenario writes them.)
+            let mut stack: Vec<&Expr> = vec![e];
+            while let Some(e) = stack.pop() {
+                match e {
+                    Expr::Local(l) => {
+                        if let Some(r) = read.get_mut(l.index()) {
+                            *r += 1;
+                        }
+                    }
+                    other => stack.extend(other.operands().into_iter().flatten()),
+                }
+            }
+        });
+        if let Op::MapNext { seen, .. } = &instr.op {
+            if let Some(r) = read.get_mut(seen.index()) {
+                *r += 1;
+            }
+        }
+    }
+    carried
+        .iter()
+        .zip(&read)
+        .map(|(&c, &r)| c > 0 && c == r)
+        .collect()
 }

@@ -10,7 +10,7 @@
 //! object), and records lock holders by comparing each object's state
 //! before and after a step.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use weft_models::ir::{FuncId, ObjectKind, Program};
 
@@ -115,7 +115,11 @@ pub struct Objects {
     /// The id of each object of the current state, by index.
     current: Vec<ObjId>,
     holders: BTreeMap<ObjId, Holders>,
-    used_names: BTreeMap<String, u32>,
+    /// How many objects of each kind took each name so far.
+    used_names: BTreeMap<(ObjectKind, String), u32>,
+    /// Per function, its locals that only carry objects to where they
+    /// are named ([`describe::carrier_locals`]).
+    carriers: Vec<Vec<bool>>,
 }
 
 impl Objects {
@@ -126,6 +130,9 @@ impl Objects {
             current: Vec::new(),
             holders: BTreeMap::new(),
             used_names: BTreeMap::new(),
+            carriers: (0..prog.funcs.len())
+                .map(|f| describe::carrier_locals(prog, FuncId(f as u32)))
+                .collect(),
         };
         let fresh = vec![None; state.objects.len()];
         o.current = o.assign(prog, state, fresh, &[], None);
@@ -187,6 +194,7 @@ impl Objects {
         // Names: globals, then the movers' locals, then everyone's.
         let mut named: Vec<Option<String>> = vec![None; state.objects.len()];
         let mut made: Vec<Option<Site>> = vec![None; state.objects.len()];
+        let mut reached: VecDeque<usize> = VecDeque::new();
         let mut refs = roots(state);
         refs.sort_by_key(|(root, _)| match root {
             Root::Global(_) => 0,
@@ -206,6 +214,14 @@ impl Objects {
                     if let (Some(pc), None) = (new, made[r.index()]) {
                         made[r.index()] = Some(Site { func: *func, pc });
                     }
+                    let carrier = self
+                        .carriers
+                        .get(func.index())
+                        .and_then(|c| c.get(*slot))
+                        .is_some_and(|&c| c);
+                    if carrier {
+                        continue;
+                    }
                     match prog.func(*func).local_names.get(*slot) {
                         Some(n) if !n.starts_with('$') => n.clone(),
                         // The new slice of an append, named as its target.
@@ -214,50 +230,73 @@ impl Objects {
                     }
                 }
             };
-            named[r.index()].get_or_insert(name);
+            if named[r.index()].is_none() {
+                named[r.index()] = Some(name);
+                reached.push_back(r.index());
+            }
         }
-        // Field names (`t.C`, `ctx.Done()`), a record's fields (`j.status`)
-        // and a slice's elements (`xs[1]`, by its index in the first slice
-        // named) for objects only reached that way.
-        for _ in 0..3 {
-            for i in 0..state.objects.len() {
-                let Some(base) = named[i].clone() else {
-                    continue;
-                };
-                for (field, r) in fields(&state.objects[i]) {
-                    if matches!(field, "C" | "Done()") && named[r.index()].is_none() {
-                        named[r.index()] = Some(format!("{base}.{field}"));
+        // Objects reached only through others, by the shortest way: field
+        // names (`t.C`, `ctx.Done()`), a record's fields (`j.status`), a
+        // slice's elements (`xs[1]`) and what a variable holds (the slice
+        // in variable `base`, the channel in field `s.done`: named as the
+        // variable, as Go code says `s.done` for both).
+        while let Some(i) = reached.pop_front() {
+            let Some(base) = named[i].clone() else {
+                continue;
+            };
+            let mut children: Vec<(ObjRef, String)> = Vec::new();
+            for (field, r) in fields(&state.objects[i]) {
+                match field {
+                    "C" | "Done()" => children.push((r, format!("{base}.{field}"))),
+                    "value" => children.push((r, base.clone())),
+                    _ => {}
+                }
+            }
+            match &state.objects[i] {
+                Object::Record(rec) => {
+                    let names = prog
+                        .types
+                        .get(rec.ty.index())
+                        .map_or(&[][..], |t| &t.fields);
+                    for (&r, (field, _)) in rec.fields.iter().zip(names) {
+                        children.push((r, format!("{base}.{field}")));
                     }
                 }
-                match &state.objects[i] {
-                    Object::Record(rec) => {
-                        let names = prog
-                            .types
-                            .get(rec.ty.index())
-                            .map_or(&[][..], |t| &t.fields);
-                        for (&r, (field, _)) in rec.fields.iter().zip(names) {
-                            named[r.index()].get_or_insert_with(|| format!("{base}.{field}"));
-                        }
+                Object::Slice(s) => {
+                    for (k, &r) in s.elems.iter().enumerate() {
+                        children.push((r, format!("{base}[{k}]")));
                     }
-                    Object::Slice(s) => {
-                        for (k, &r) in s.elems.iter().enumerate() {
-                            named[r.index()].get_or_insert_with(|| format!("{base}[{k}]"));
-                        }
-                    }
-                    _ => {}
+                }
+                _ => {}
+            }
+            for (r, name) in children {
+                if named[r.index()].is_none() {
+                    named[r.index()] = Some(name);
+                    reached.push_back(r.index());
                 }
             }
         }
         let mut out = Vec::with_capacity(state.objects.len());
         for (i, slot) in map.iter_mut().enumerate() {
             let id = match *slot {
-                Some(id) => id,
+                // (Named at first sight: an object made in a carrier
+                // local takes the name of where it lands.)
+                Some(id) => {
+                    if self.infos[id.0 as usize].name.is_none() {
+                        if let Some(n) = named[i].take() {
+                            let kind = self.infos[id.0 as usize].kind;
+                            self.infos[id.0 as usize].name = Some(self.unique(kind, n));
+                        }
+                    }
+                    id
+                }
                 None => {
                     let id = ObjId(self.infos.len() as u32);
-                    let name = named[i].take().map(|n| self.unique(n));
+                    let kind = state.objects[i].kind();
+                    let name = named[i].take().map(|n| self.unique(kind, n));
                     self.infos.push(ObjInfo {
                         name,
-                        kind: state.objects[i].kind(),
+                        kind,
                         created: made[i].or(site),
                     });
                     id
@@ -268,8 +307,10 @@ impl Objects {
         out
     }
 
-    fn unique(&mut self, name: String) -> String {
-        let n = self.used_names.entry(name.clone()).or_insert(0);
+    /// `name`, or `name#2`, ... when an object of the same kind had it
+    /// (a variable and the channel it holds share their name).
+    fn unique(&mut self, kind: ObjectKind, name: String) -> String {
+        let n = self.used_names.entry((kind, name.clone())).or_insert(0);
         *n += 1;
         if *n == 1 {
             name
