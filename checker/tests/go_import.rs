@@ -790,16 +790,32 @@ fn a_pointer_a_function_returns_from_a_lookup_may_be_nil_for_its_callers() {
 
 #[test]
 fn an_untracked_error_may_be_one_the_file_makes() {
-    // Go panics on every run; the choice for `errs[0]` was nil or an
+    // Go panics on every run; the choice for `errs["a"]` was nil or an
     // error of its own, so weft verified the program. The counterexample
-    // goes through that choice and says so.
+    // goes through that choice and says so. (The file held its error in a
+    // `[]error` until weft followed the errors of slices.)
     let text = one_bug(
         "checker/tests/go_import/untracked-error-sentinel.go",
         "panic",
         true,
     );
     assert!(
-        text.contains("13:9 the error `errs[0]` is data weft does not track"),
+        text.contains("13:9 the error `errs[\"a\"]` is data weft does not track"),
+        "{text}"
+    );
+}
+
+/// A `[]error`'s elements are followed: the same program with a slice
+/// panics through no abstraction.
+#[test]
+fn errors_held_in_a_slice_are_followed() {
+    let text = one_bug(
+        "checker/tests/go_import/error-slice-sentinel.go",
+        "panic",
+        false,
+    );
+    assert!(
+        text.contains("2 │ 11:2 return errs[0] (read)") && text.contains("16:3 panic(\"got A\")"),
         "{text}"
     );
 }

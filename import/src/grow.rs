@@ -270,7 +270,10 @@ impl Importer<'_> {
             }
             let want = elem.kind();
             let fits = match (want, v.kind) {
-                (Kind::Int, Kind::Int) | (Kind::Bool, Kind::Bool) | (Kind::Str, Kind::Str) => true,
+                (Kind::Int, Kind::Int)
+                | (Kind::Bool, Kind::Bool)
+                | (Kind::Str, Kind::Str)
+                | (Kind::Error, Kind::Error) => true,
                 (Kind::Chan { .. }, Kind::Chan { .. }) => true,
                 (
                     Kind::Record { ty: a, .. },
@@ -493,8 +496,15 @@ impl Importer<'_> {
                 return Ok(false);
             }
             let e = self.expr(x)?;
+            // (`nil` among references: the element's zero value, left.)
+            let nil = self.text(x) == "nil"
+                && matches!(
+                    elem,
+                    SliceElem::Error | SliceElem::Chan(_) | SliceElem::Record(_)
+                );
             let set = match (elem, e.untracked) {
                 (SliceElem::Untracked, _) => false,
+                _ if nil => false,
                 (_, true) => {
                     self.hoisted.borrow_mut().truncate(mark);
                     return Ok(false);
@@ -502,6 +512,7 @@ impl Importer<'_> {
                 (SliceElem::Int(_), false) => e.kind == Kind::Int,
                 (SliceElem::Bool, false) => e.kind == Kind::Bool,
                 (SliceElem::Str, false) => e.kind == Kind::Str,
+                (SliceElem::Error, false) => e.kind == Kind::Error,
                 (SliceElem::Chan(_), false) => matches!(e.kind, Kind::Chan { .. }),
                 (SliceElem::Record(want), false) => {
                     e.kind
@@ -518,7 +529,7 @@ impl Importer<'_> {
                     false,
                 ) => false,
             };
-            if !set && elem != SliceElem::Untracked {
+            if !set && !nil && elem != SliceElem::Untracked {
                 self.hoisted.borrow_mut().truncate(mark);
                 return Ok(false);
             }

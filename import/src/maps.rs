@@ -112,6 +112,7 @@ impl Importer<'_> {
             SliceElem::Bool => "false",
             SliceElem::Str => "\"``\"",
             SliceElem::Chan(_)
+            | SliceElem::Error
             | SliceElem::Mutex
             | SliceElem::RwMutex
             | SliceElem::WaitGroup

@@ -452,6 +452,7 @@ impl Importer<'_> {
             SliceElem::Int(name) => name.into(),
             SliceElem::Bool => "bool".into(),
             SliceElem::Str => "string".into(),
+            SliceElem::Error => "error".into(),
             SliceElem::Chan(e) => self.chan_type(e),
             SliceElem::Mutex => "sync.Mutex".into(),
             SliceElem::RwMutex => "sync.RWMutex".into(),
@@ -475,6 +476,7 @@ impl Importer<'_> {
             SliceElem::Int(_)
             | SliceElem::Bool
             | SliceElem::Str
+            | SliceElem::Error
             | SliceElem::Chan(_)
             | SliceElem::Record(_)
             | SliceElem::Untracked => self.elem_type(v),

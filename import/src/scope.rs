@@ -113,6 +113,9 @@ pub enum SliceElem {
     Bool,
     /// Strings weft follows ([`crate::strings`]).
     Str,
+    /// Errors, followed as an `error` local's are (nil or not, which
+    /// `errors.New`).
+    Error,
     /// Channels.
     Chan(Elem),
     /// `sync.Mutex`, used in place.
@@ -148,6 +151,7 @@ impl SliceElem {
             Kind::Record { ty, value: false } => SliceElem::Record(ty),
             Kind::Record { ty, value: true } => SliceElem::Value(ty),
             Kind::Str => SliceElem::Str,
+            Kind::Error => SliceElem::Error,
             Kind::Untracked => SliceElem::Untracked,
             Kind::Once
             | Kind::Cond
@@ -164,8 +168,7 @@ impl SliceElem {
             | Kind::Testing
             | Kind::Slice { .. }
             | Kind::Func { .. }
-            | Kind::Group
-            | Kind::Error => return None,
+            | Kind::Group => return None,
         })
     }
 
@@ -175,6 +178,7 @@ impl SliceElem {
             SliceElem::Int(_) => Kind::Int,
             SliceElem::Bool => Kind::Bool,
             SliceElem::Str => Kind::Str,
+            SliceElem::Error => Kind::Error,
             SliceElem::Chan(elem) => Kind::Chan { elem },
             SliceElem::Mutex => Kind::Mutex,
             SliceElem::RwMutex => Kind::RwMutex,
@@ -451,8 +455,13 @@ pub fn map_value(ty: &str, kind: Option<Kind>) -> SliceElem {
             | SliceElem::Untracked),
         ) => e,
         Some(e @ (SliceElem::Mutex | SliceElem::RwMutex | SliceElem::WaitGroup)) if pointer => e,
+        // (A map's errors are not followed.)
         Some(
-            SliceElem::Mutex | SliceElem::RwMutex | SliceElem::WaitGroup | SliceElem::Value(_),
+            SliceElem::Mutex
+            | SliceElem::RwMutex
+            | SliceElem::WaitGroup
+            | SliceElem::Value(_)
+            | SliceElem::Error,
         )
         | None => SliceElem::Untracked,
     }

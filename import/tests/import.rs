@@ -2495,3 +2495,31 @@ fn a_field_access_through_a_pointer_weft_does_not_follow_may_dereference_nil() {
     let i = one(&go("if c, ok := m[k]; ok {"));
     assert!(!i.text.contains("nil pointer dereference"), "{}", i.text);
 }
+
+#[test]
+fn slices_of_errors_hold_the_errors_they_are_given() {
+    // `[]error` was refused ("not in weft's language"): collecting the
+    // errors of goroutines in a slice is how much Go code reports them.
+    let i = one(
+        "package main\nimport \"errors\"\nvar errA = errors.New(\"a\")\nfunc main() {\n\tpre := []error{nil, errA}\n\tall := make([]error, 0)\n\tvar more []error\n\tfor _, e := range pre {\n\t\tif e != nil {\n\t\t\tall = append(all, e)\n\t\t}\n\t}\n\tmore = append(more, all...)\n\tif len(more) != 1 || more[0] != errA {\n\t\tpanic(\"lost\")\n\t}\n}\n",
+    );
+    for want in [
+        "Slice(\"pre\", \"error\", 2),  // go: t.go:5",
+        "Set(\"pre[1]\", \"errors.New(`a`)\"),  // go: t.go:5",
+        "Slice(\"all\", \"error\", 0),  // go: t.go:6",
+        "Let(name: \"more\", value: \"nil\", type: \"[]error\"),  // go: t.go:7",
+        "Range(chan: \"pre\", value: \"e\"",
+        "Append(\"all\", \"e\"),  // go: t.go:10",
+        "Append(\"more\", \"all...\"),  // go: t.go:13",
+        "If(\"len(more) != 1 || more[0] != errors.New(`a`)\", [  // go: t.go:14",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
+    // A value of another kind is refused at the value.
+    let e = errors(
+        "package main\nfunc main() {\n\tvar errs []error\n\terrs = append(errs, 1)\n\t_ = errs\n}\n",
+        &Options::default(),
+    );
+    assert_eq!((e[0].0, e[0].1), (4, 22), "{e:?}");
+    assert!(e[0].2.contains("whose elements are `error`"), "{e:?}");
+}

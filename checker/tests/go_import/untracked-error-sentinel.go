@@ -1,4 +1,4 @@
-// An error weft does not follow (an element of a slice of errors) that Go
+// An error weft does not follow (a value of a map of errors) that Go
 // holds as the file's sentinel: the caller's `err == ErrA` is true in Go,
 // so it panics. The choice made for the untracked error must include the
 // errors the file makes, or weft verifies a program Go's every run fails.
@@ -9,8 +9,8 @@ import "errors"
 var ErrA = errors.New("a")
 
 func pick() error {
-	errs := []error{ErrA}
-	return errs[0]
+	errs := map[string]error{"a": ErrA}
+	return errs["a"]
 }
 
 func main() {
