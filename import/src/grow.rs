@@ -283,8 +283,8 @@ impl Importer<'_> {
                     },
                 ) => a == b,
                 // `nil` (untracked as an expression, yet a value weft
-                // writes) fits any reference.
-                (w, _) => !w.is_value() && self.text(value) == "nil",
+                // writes) fits any reference, and an error.
+                (w, _) => (!w.is_value() || w == Kind::Error) && self.text(value) == "nil",
             };
             if !fits {
                 return Err(self.unsupported_with(

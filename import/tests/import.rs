@@ -2501,7 +2501,7 @@ fn slices_of_errors_hold_the_errors_they_are_given() {
     // `[]error` was refused ("not in weft's language"): collecting the
     // errors of goroutines in a slice is how much Go code reports them.
     let i = one(
-        "package main\nimport \"errors\"\nvar errA = errors.New(\"a\")\nfunc main() {\n\tpre := []error{nil, errA}\n\tall := make([]error, 0)\n\tvar more []error\n\tfor _, e := range pre {\n\t\tif e != nil {\n\t\t\tall = append(all, e)\n\t\t}\n\t}\n\tmore = append(more, all...)\n\tif len(more) != 1 || more[0] != errA {\n\t\tpanic(\"lost\")\n\t}\n}\n",
+        "package main\nimport \"errors\"\nvar errA = errors.New(\"a\")\nfunc main() {\n\tpre := []error{nil, errA}\n\tall := make([]error, 0)\n\tvar more []error\n\tfor _, e := range pre {\n\t\tif e != nil {\n\t\t\tall = append(all, e)\n\t\t}\n\t}\n\tmore = append(more, all...)\n\tmore = append(more, nil)\n\tif len(more) != 2 || more[0] != errA {\n\t\tpanic(\"lost\")\n\t}\n}\n",
     );
     for want in [
         "Slice(\"pre\", \"error\", 2),  // go: t.go:5",
@@ -2511,7 +2511,8 @@ fn slices_of_errors_hold_the_errors_they_are_given() {
         "Range(chan: \"pre\", value: \"e\"",
         "Append(\"all\", \"e\"),  // go: t.go:10",
         "Append(\"more\", \"all...\"),  // go: t.go:13",
-        "If(\"len(more) != 1 || more[0] != errors.New(`a`)\", [  // go: t.go:14",
+        "Append(\"more\", \"nil\"),  // go: t.go:14",
+        "If(\"len(more) != 2 || more[0] != errors.New(`a`)\", [  // go: t.go:15",
     ] {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }

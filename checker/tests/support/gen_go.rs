@@ -575,13 +575,20 @@ fn protocol(
                 ],
             );
         }
-        // Appends to a slice (of ints, or of struct values), under a mutex
-        // or not.
+        // Appends to a slice (of ints, of struct values, or of errors, the
+        // last checked for the one the file makes), under a mutex or not.
         11 => {
             let sl = format!("s{i}");
             let mu = format!("mu{i}");
             let item = rng.chance(30).then(|| format!("item{i}s{seed}"));
-            if let Some(t) = &item {
+            let error = (item.is_none() && rng.chance(30)).then(|| format!("err{i}s{seed}"));
+            if let Some(e) = &error {
+                parts.imports.insert("errors");
+                parts
+                    .globals
+                    .push_str(&format!("var {e} = errors.New(\"{e}\")\n\n"));
+                parts.decls.push(format!("var {sl} []error"));
+            } else if let Some(t) = &item {
                 parts
                     .globals
                     .push_str(&format!("type {t} struct {{\n\tk  int\n\tok bool\n}}\n\n"));
@@ -593,9 +600,12 @@ fn protocol(
             let locked = rng.chance(55);
             let (p, q) = two(rng, goroutines);
             for (k, g) in [p, q].into_iter().enumerate() {
-                let a = match &item {
-                    Some(t) => format!("{sl} = append({sl}, {t}{{k: {k}, ok: true}})"),
-                    None => format!("{sl} = append({sl}, {k})"),
+                let a = match (&item, &error) {
+                    (Some(t), _) => format!("{sl} = append({sl}, {t}{{k: {k}, ok: true}})"),
+                    // (The first worker appends nil, the second the error.)
+                    (None, Some(e)) if k == 1 => format!("{sl} = append({sl}, {e})"),
+                    (None, Some(_)) => format!("{sl} = append({sl}, nil)"),
+                    (None, None) => format!("{sl} = append({sl}, {k})"),
                 };
                 if locked {
                     frag(
@@ -607,7 +617,11 @@ fn protocol(
                     frag(parts, g, &[a]);
                 }
             }
-            let check = if waited(p) && waited(q) {
+            let check = if let (Some(e), true) = (&error, waited(p) && waited(q)) {
+                format!(
+                    "if len({sl}) != 2 || ({sl}[0] != {e} && {sl}[1] != {e}) {{\n\tpanic(\"lost append to {sl}\")\n}}"
+                )
+            } else if waited(p) && waited(q) {
                 format!("if len({sl}) != 2 {{\n\tpanic(\"lost append to {sl}\")\n}}")
             } else {
                 format!("if len({sl}) > 2 {{\n\tpanic(\"{sl} too long\")\n}}")
