@@ -96,7 +96,9 @@ impl Importer<'_> {
             "float_literal" | "rune_literal" | "imaginary_literal" => Ok(Ex::untracked(&text)),
             "composite_literal" => match self.hoist_new(n)? {
                 Some(e) => Ok(e),
-                None => Ok(Ex::untracked(&text)),
+                None => Ok(self
+                    .hoist_slice_literal(n)?
+                    .unwrap_or_else(|| Ex::untracked(&text))),
             },
             // Its body may synchronise: never treated as data.
             "func_literal" => Err(self.unsupported_with(

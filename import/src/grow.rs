@@ -4,6 +4,7 @@
 use tree_sitter::Node;
 
 use crate::emit::{lit, q, Emitter};
+use crate::expr::Ex;
 use crate::scope::{Binding, Kind, SliceElem};
 use crate::{Fail, Importer};
 
@@ -566,6 +567,45 @@ impl Importer<'_> {
             self.declare(name, kind);
         }
         Ok(true)
+    }
+
+    /// `f([]int{1, 2})`: a slice literal inside an expression (an
+    /// argument, a value sent or returned), made before the statement into
+    /// a temporary; `None` when it is no literal [`Self::bind_slice_literal`]
+    /// follows.
+    pub(crate) fn hoist_slice_literal(&mut self, n: Node) -> Result<Option<Ex>, Fail> {
+        let Some((tys, _)) = self.composite_parts(n) else {
+            return Ok(None);
+        };
+        if !matches!(self.kind_of(&tys), Some(Kind::Slice { array: false, .. })) {
+            return Ok(None);
+        }
+        let name = self.temp("literal", Kind::Untracked);
+        // (Sharing the queue: what the statement hoisted so far, and what
+        // the elements hoist, is written in order before the slice.)
+        let mut scratch = Emitter::new(&self.file, self.src, 0, &self.hoisted);
+        if !self.bind_slice_literal(&name, n, n, &mut scratch)? {
+            return Ok(None);
+        }
+        scratch.flush();
+        let at = self.span(n);
+        let mut h = self.hoisted.borrow_mut();
+        for line in scratch.out.lines() {
+            let text = line
+                .split("  // go:")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_end_matches(',');
+            h.push((text.to_string(), at));
+        }
+        drop(h);
+        let kind = self.scope.get(&name).map_or(Kind::Untracked, |b| b.kind);
+        Ok(Some(Ex {
+            text: name,
+            untracked: kind == Kind::Untracked,
+            kind,
+        }))
     }
 
     /// `xs := []T{{...}, T{...}, v}` of struct values: the slice makes

@@ -449,9 +449,9 @@ fn appends_the_language_cannot_say_are_refused_where_they_are() {
             "cannot import `append(xs, 1)` inside an expression",
         ),
         (
-            "\tvar ys []int\n\tys = append([]int{0}, 1)\n",
+            "\tvar ys []int\n\tys = append([]int{len(ys)}, 1)\n",
             (5, 14),
-            "cannot import an append to `[]int{0}`, data weft does not track",
+            "cannot import an append to `[]int{len(ys)}`, data weft does not track",
         ),
     ];
     for (body, at, msg) in cases {
@@ -2523,4 +2523,25 @@ fn slices_of_errors_hold_the_errors_they_are_given() {
     );
     assert_eq!((e[0].0, e[0].1), (4, 22), "{e:?}");
     assert!(e[0].2.contains("whose elements are `error`"), "{e:?}");
+}
+
+#[test]
+fn a_slice_literal_inside_an_expression_is_made_before_its_statement() {
+    // `f([]int{1, 2})`, `return []int{a, b}` and a goroutine's argument
+    // were refused ("an argument weft cannot follow").
+    let i = one(
+        "package main\nfunc pair(a int) []int {\n\treturn []int{a, a + 1}\n}\nfunc total(xs []int) int {\n\tt := 0\n\tfor _, x := range xs {\n\t\tt += x\n\t}\n\treturn t\n}\nfunc main() {\n\tp := pair(2)\n\tif total([]int{p[0], 4}) != 6 {\n\t\tpanic(\"sum\")\n\t}\n\tdone := make(chan bool)\n\tgo func(xs []bool) {\n\t\tdone <- xs[1]\n\t}([]bool{false, true})\n\t<-done\n}\n",
+    );
+    for want in [
+        "Slice(\"literal2\", \"int\", 2),  // go: t.go:14",
+        "Set(\"literal2[0]\", \"p[0]\"),  // go: t.go:14",
+        "Set(\"literal2[1]\", 4),  // go: t.go:14",
+        "Call(func: \"total\", args: [\"literal2\"], into: \"total_1\"),  // go: t.go:14",
+        "Slice(\"literal3\", \"bool\", 2),  // go: t.go:20",
+        "Set(\"literal3[1]\", true),  // go: t.go:20",
+        "Slice(\"literal6\", \"int\", 2),  // go: t.go:3",
+        "Return(\"literal6\"),  // go: t.go:3",
+    ] {
+        assert!(i.text.contains(want), "{want}\n{}", i.text);
+    }
 }

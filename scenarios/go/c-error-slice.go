@@ -37,8 +37,7 @@ func fetchAll(ids []int) []error {
 
 // weft:expect clean
 func main() {
-	ids := []int{0, 1, 2}
-	errs := fetchAll(ids)
+	errs := fetchAll([]int{0, 1, 2})
 	if len(errs) != 2 {
 		panic("an error was lost: too few retries")
 	}

@@ -141,7 +141,9 @@ pub(crate) fn maker_of_local(prog: &Program, func: FuncId, slot: usize) -> Optio
 /// local (the import's `make_1` in `Chan("make_1", 0)`, `New("s", "server",
 /// {"reqs": "make_1"})`). A report names the object by where it lands
 /// (`s.reqs`), not by its carrier; a local read any other way (a send on
-/// it, a field of it) names its object.
+/// it, a field of it, an argument: a callee's parameter names what the
+/// object is there, `in` of two workers, not what the caller made) names
+/// its object.
 pub(crate) fn carrier_locals(prog: &Program, func: FuncId) -> Vec<bool> {
     let f = prog.func(func);
     let n = f.local_names.len();
