@@ -837,3 +837,19 @@ fn objects_made_in_place_are_named_as_the_go_code_names_them() {
     }
     assert!(!text.contains("make_") && !text.contains("_made"), "{text}");
 }
+
+/// The import writes a slice of data it does not track with its Go
+/// element type (`[]float64`), not `[]any`: its size decides growth, and
+/// with `any`'s 33 appends gave capacity 71, a panic Go never reaches.
+#[test]
+fn a_slice_of_floats_grows_as_gos_does() {
+    let name = "checker/tests/go_import/float-growth.go";
+    let report = first_report(&weft(&["check", "--format", "json", name]));
+    assert_eq!(report["bugs"].as_array().map(Vec::len), Some(0), "{report}");
+    let o = weft(&["import", name]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("Let(name: \"xs\", value: \"nil\", type: \"[]float64\")"),
+        "{text}"
+    );
+}

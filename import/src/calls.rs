@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use crate::emit::{lit, q, Emitter};
-use crate::expr::{Ex, DATA_PACKAGES};
+use crate::expr::Ex;
 use crate::scope::{Elem, Kind, SliceElem};
 use crate::{Fail, Importer};
 
@@ -646,7 +646,6 @@ impl Importer<'_> {
                         return done;
                     }
                 }
-                let pkg = self.text(obj).to_string();
                 if let Kind::Record { ty, .. } = recv.kind {
                     // A cancel function held in a field: `s.cancel()`.
                     if self.field_kind(ty, &method) == Some(Some(Kind::Cancel)) {
@@ -686,19 +685,18 @@ impl Importer<'_> {
                         &format!("the method `{method}` of {}", recv.kind.describe()),
                     ));
                 }
-
-                if self.scope.get(&pkg).is_none() && DATA_PACKAGES.contains(&pkg.as_str()) {
-                    for t in targets {
-                        self.target(*t, Kind::Untracked, declare, stmt)?;
-                    }
-                    self.shared_reads(&args, stmt, em)?;
-                    self.note(
-                        call,
-                        format!("`{fname}(...)` has no synchronisation: left out"),
-                    );
-                    return Ok(());
-                }
             }
+        }
+        if self.is_data_call(&fname) {
+            for t in targets {
+                self.target(*t, Kind::Untracked, declare, stmt)?;
+            }
+            self.shared_reads(&args, stmt, em)?;
+            self.note(
+                call,
+                format!("`{fname}(...)` has no synchronisation: left out"),
+            );
+            return Ok(());
         }
         // A call through a function value: its one result is followed
         // when its type says it is an integer, a bool or a record.

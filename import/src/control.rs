@@ -316,7 +316,7 @@ impl Importer<'_> {
         let reads_elements = vars.get(1).is_some_and(|v| v != "_");
         if let (
             Kind::Slice {
-                elem: SliceElem::Untracked,
+                elem: SliceElem::Untracked(_),
                 ..
             },
             true,

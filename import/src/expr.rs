@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use crate::emit::q;
-use crate::scope::{Kind, SliceElem};
+use crate::scope::Kind;
 use crate::{Fail, Importer};
 
 /// A translated expression.
@@ -43,7 +43,31 @@ pub const DATA_PACKAGES: &[&str] = &[
     "json", "filepath", "path",
 ];
 
+/// The clock's readings: weft's time orders timers and keeps no clock, so
+/// what they give is data weft does not track.
+const CLOCK_READINGS: &[&str] = &["Now", "Since", "Until", "Unix", "UnixMilli", "Date"];
+
 impl Importer<'_> {
+    /// Whether the call of `fname` has no synchronisation and gives data
+    /// weft does not track: a function of [`DATA_PACKAGES`], a reading of
+    /// the clock (`time.Now()`, `time.Since(t)`), a conversion to a
+    /// floating-point or complex type (`float64(n)`); not when a local or
+    /// a function of the file has that name.
+    pub(crate) fn is_data_call(&self, fname: &str) -> bool {
+        match fname.split_once('.') {
+            Some((pkg, f)) => {
+                self.scope.get(pkg).is_none()
+                    && (DATA_PACKAGES.contains(&pkg)
+                        || (pkg == "time" && CLOCK_READINGS.contains(&f)))
+            }
+            None => {
+                matches!(fname, "float32" | "float64" | "complex64" | "complex128")
+                    && self.scope.get(fname).is_none()
+                    && !self.pkg.funcs.contains_key(fname)
+            }
+        }
+    }
+
     /// The Go text of a node.
     pub fn text(&self, n: Node) -> &str {
         self.src.get(n.byte_range()).unwrap_or("")
@@ -131,7 +155,7 @@ impl Importer<'_> {
                 if let (Kind::Slice { elem, .. }, false, false) = (o.kind, o.untracked, i.untracked)
                 {
                     let text = format!("{}[{}]", o.text, i.text);
-                    if elem == SliceElem::Untracked {
+                    if elem.is_untracked() {
                         // Its cell is read (`crate::untracked`); the value
                         // is not followed.
                         let t = self.temp("read", Kind::Int);
@@ -162,7 +186,7 @@ impl Importer<'_> {
                     return Ok(Ex::untracked(&text));
                 }
                 let read = format!("{}[{}]", o.text, i.text);
-                if value == SliceElem::Untracked {
+                if value.is_untracked() {
                     // The map is read; the value is not followed.
                     self.hoist_map_read(&read, n);
                     return Ok(Ex::untracked(&text));
@@ -616,13 +640,13 @@ impl Importer<'_> {
                         _ => {}
                     }
                 }
-                if self.scope.get(&pkg).is_none() && DATA_PACKAGES.contains(&pkg.as_str()) {
-                    // Its arguments' receives and calls are still made.
-                    self.arg_effects(n)?;
-                    self.note(n, format!("`{fname}(...)` is data weft does not track"));
-                    return Ok(Ex::untracked(&text));
-                }
             }
+        }
+        if self.is_data_call(&fname) {
+            // Its arguments' receives and calls are still made.
+            self.arg_effects(n)?;
+            self.note(n, format!("`{fname}(...)` is data weft does not track"));
+            return Ok(Ex::untracked(&text));
         }
         let known_pkg = fname.split_once('.').is_some_and(|(p, _)| {
             self.scope.get(p).is_some() || matches!(p, "sync" | "context" | "time" | "atomic" | "t")

@@ -230,7 +230,7 @@ impl Importer<'_> {
         em: &mut Emitter,
     ) -> Result<String, Fail> {
         let v = self.expr(value)?;
-        Ok(if v.untracked && elem == SliceElem::Untracked {
+        Ok(if v.untracked && elem.is_untracked() {
             // Elements weft does not follow: a cell holding nil.
             self.untracked_reads(value, stmt, em)?;
             "\"nil\"".to_string()
@@ -504,7 +504,7 @@ impl Importer<'_> {
                     SliceElem::Error | SliceElem::Chan(_) | SliceElem::Record(_)
                 );
             let set = match (elem, e.untracked) {
-                (SliceElem::Untracked, _) => false,
+                (SliceElem::Untracked(_), _) => false,
                 _ if nil => false,
                 (_, true) => {
                     self.hoisted.borrow_mut().truncate(mark);
@@ -530,7 +530,7 @@ impl Importer<'_> {
                     false,
                 ) => false,
             };
-            if !set && !nil && elem != SliceElem::Untracked {
+            if !set && !nil && !elem.is_untracked() {
                 self.hoisted.borrow_mut().truncate(mark);
                 return Ok(false);
             }

@@ -118,7 +118,7 @@ impl Importer<'_> {
             | SliceElem::WaitGroup
             | SliceElem::Record(_)
             | SliceElem::Value(_)
-            | SliceElem::Untracked => "\"nil\"",
+            | SliceElem::Untracked(_) => "\"nil\"",
         };
         self.kept_write(&entry, written, value, reads, stmt, em, what)?;
         Ok(true)

@@ -80,6 +80,9 @@ impl Importer<'_> {
             let (len, elem) = rest.split_once(']')?;
             let elem = match SliceElem::of(self.kind_of(elem)?)? {
                 SliceElem::Int(_) => SliceElem::Int(crate::scope::int_type(&self.underlying(elem))),
+                SliceElem::Untracked(_) => {
+                    SliceElem::Untracked(crate::scope::untracked_type(&self.underlying(elem)))
+                }
                 e => self.str_elems(e),
             };
             return Some(Kind::Slice {
@@ -357,7 +360,7 @@ impl Importer<'_> {
             // Never a field's kind: a `func() bool` field is a function value.
             // A cell for data weft does not track: its accesses are kept
             // (`crate::untracked`), nil at first.
-            Kind::Untracked => "any".into(),
+            Kind::Untracked => crate::scope::untracked_type(&self.underlying(tys)).into(),
             Kind::Error => "error".into(),
             Kind::StopFunc | Kind::Recovered | Kind::Testing => return None,
         })
@@ -460,7 +463,7 @@ impl Importer<'_> {
             SliceElem::Record(ty) => format!("*{}", self.struct_name(ty)),
             SliceElem::Value(ty) => self.struct_name(ty).to_string(),
             // (Any type whose values weft does not track: nil at first.)
-            SliceElem::Untracked => "any".into(),
+            SliceElem::Untracked(ty) => ty.into(),
         }
     }
 
@@ -479,7 +482,7 @@ impl Importer<'_> {
             | SliceElem::Error
             | SliceElem::Chan(_)
             | SliceElem::Record(_)
-            | SliceElem::Untracked => self.elem_type(v),
+            | SliceElem::Untracked(_) => self.elem_type(v),
         }
     }
 

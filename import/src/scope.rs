@@ -133,8 +133,9 @@ pub enum SliceElem {
     /// Data weft does not track (`[]float64`, `[]string` once string
     /// elements are not followed): each element is
     /// a cell holding nil, so its reads and writes are kept as accesses
-    /// (races), and its value is not followed.
-    Untracked,
+    /// (races), and its value is not followed. With the type weft writes
+    /// for it ([`untracked_type`]: its size decides how `append` grows).
+    Untracked(&'static str),
 }
 
 impl SliceElem {
@@ -152,7 +153,7 @@ impl SliceElem {
             Kind::Record { ty, value: true } => SliceElem::Value(ty),
             Kind::Str => SliceElem::Str,
             Kind::Error => SliceElem::Error,
-            Kind::Untracked => SliceElem::Untracked,
+            Kind::Untracked => SliceElem::Untracked("any"),
             Kind::Once
             | Kind::Cond
             | Kind::Ctx
@@ -172,6 +173,11 @@ impl SliceElem {
         })
     }
 
+    /// Whether the elements are data weft does not track.
+    pub fn is_untracked(self) -> bool {
+        matches!(self, SliceElem::Untracked(_))
+    }
+
     /// The kind of one element.
     pub fn kind(self) -> Kind {
         match self {
@@ -185,7 +191,7 @@ impl SliceElem {
             SliceElem::WaitGroup => Kind::WaitGroup,
             SliceElem::Record(ty) => Kind::Record { ty, value: false },
             SliceElem::Value(ty) => Kind::Record { ty, value: true },
-            SliceElem::Untracked => Kind::Untracked,
+            SliceElem::Untracked(_) => Kind::Untracked,
         }
     }
 }
@@ -409,9 +415,27 @@ pub fn kind_of_type(ty: &str) -> Option<Kind> {
         }
         "error" => Kind::Error,
         "string" => Kind::Str,
-        "float32" | "float64" | "time.Time" | "any" | "interface{}" => Kind::Untracked,
+        "float32" | "float64" | "complex64" | "complex128" | "time.Time" | "any"
+        | "interface{}" => Kind::Untracked,
         _ => return None,
     })
+}
+
+/// The type weft writes for data of Go type `ty` it does not track: the
+/// type itself when weft's language knows its size (`float64`,
+/// `time.Time`, `error`), else `any`.
+pub fn untracked_type(ty: &str) -> &'static str {
+    const NAMES: [&str; 7] = [
+        "float32",
+        "float64",
+        "complex64",
+        "complex128",
+        "time.Time",
+        "error",
+        "any",
+    ];
+    let ty = ty.trim();
+    NAMES.iter().find(|n| **n == ty).copied().unwrap_or("any")
 }
 
 /// The name weft writes for the integer type `ty` (its underlying type):
@@ -451,9 +475,9 @@ pub fn map_value(ty: &str, kind: Option<Kind>) -> SliceElem {
             | SliceElem::Bool
             | SliceElem::Str
             | SliceElem::Chan(_)
-            | SliceElem::Record(_)
-            | SliceElem::Untracked),
+            | SliceElem::Record(_)),
         ) => e,
+        Some(SliceElem::Untracked(_)) => SliceElem::Untracked(untracked_type(ty)),
         Some(e @ (SliceElem::Mutex | SliceElem::RwMutex | SliceElem::WaitGroup)) if pointer => e,
         // (A map's errors are not followed.)
         Some(
@@ -463,7 +487,7 @@ pub fn map_value(ty: &str, kind: Option<Kind>) -> SliceElem {
             | SliceElem::Value(_)
             | SliceElem::Error,
         )
-        | None => SliceElem::Untracked,
+        | None => SliceElem::Untracked(untracked_type(ty)),
     }
 }
 

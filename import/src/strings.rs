@@ -93,7 +93,7 @@ impl Importer<'_> {
     pub(crate) fn str_elems(&self, e: crate::scope::SliceElem) -> crate::scope::SliceElem {
         match e {
             crate::scope::SliceElem::Str if self.untracked_strs.elems => {
-                crate::scope::SliceElem::Untracked
+                crate::scope::SliceElem::Untracked("any")
             }
             e => e,
         }

@@ -79,12 +79,12 @@ impl Importer<'_> {
             Ok(match (o.kind, o.untracked, i.untracked) {
                 (
                     Kind::Slice {
-                        elem: SliceElem::Untracked,
+                        elem: SliceElem::Untracked(_),
                         ..
                     }
                     | Kind::Map {
                         tracked_keys: true,
-                        value: SliceElem::Untracked,
+                        value: SliceElem::Untracked(_),
                         ..
                     },
                     false,
