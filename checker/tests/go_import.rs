@@ -836,6 +836,18 @@ fn objects_made_in_place_are_named_as_the_go_code_names_them() {
         assert!(text.contains(said), "{said}\n{text}");
     }
     assert!(!text.contains("make_") && !text.contains("_made"), "{text}");
+    // Made and filled in a temporary before it is handed over (a struct
+    // literal's map with entries was refused before).
+    let name = "checker/tests/go_import/filled-in-place.go";
+    let text = String::from_utf8_lossy(&weft(&["check", name]).stdout).into_owned();
+    for said in [
+        "main.func1#1 writes variable `xs[0]` at 22:4 and main.func1#2 writes it at 22:4",
+        "main.func1#1 writes map `r.count` at 23:4 and main.func1#2 writes it at 23:4",
+        "main.func1#1 writes variable `r.order[0]` at 24:4 and main.func1#2 writes it at 24:4",
+    ] {
+        assert!(text.contains(said), "{said}\n{text}");
+    }
+    assert!(!text.contains("_made"), "{text}");
 }
 
 /// The import writes a slice of data it does not track with its Go

@@ -121,7 +121,7 @@ impl Importer<'_> {
             "composite_literal" => match self.hoist_new(n)? {
                 Some(e) => Ok(e),
                 None => Ok(self
-                    .hoist_slice_literal(n)?
+                    .hoist_literal(n, "literal", false)?
                     .unwrap_or_else(|| Ex::untracked(&text))),
             },
             // Its body may synchronise: never treated as data.

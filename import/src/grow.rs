@@ -571,20 +571,33 @@ impl Importer<'_> {
 
     /// `f([]int{1, 2})`: a slice literal inside an expression (an
     /// argument, a value sent or returned), made before the statement into
-    /// a temporary; `None` when it is no literal [`Self::bind_slice_literal`]
-    /// follows.
-    pub(crate) fn hoist_slice_literal(&mut self, n: Node) -> Result<Option<Ex>, Fail> {
+    /// a temporary named after `base`; `None` when it is no literal
+    /// [`Self::bind_slice_literal`] follows. With `maps`, a map literal
+    /// with entries too ([`Self::bind_map_literal`]).
+    pub(crate) fn hoist_literal(
+        &mut self,
+        n: Node,
+        base: &str,
+        maps: bool,
+    ) -> Result<Option<Ex>, Fail> {
         let Some((tys, _)) = self.composite_parts(n) else {
             return Ok(None);
         };
-        if !matches!(self.kind_of(&tys), Some(Kind::Slice { array: false, .. })) {
-            return Ok(None);
-        }
-        let name = self.temp("literal", Kind::Untracked);
+        let map = match self.kind_of(&tys) {
+            Some(Kind::Slice { array: false, .. }) => false,
+            Some(Kind::Map { .. }) if maps => true,
+            _ => return Ok(None),
+        };
+        let name = self.temp(base, Kind::Untracked);
         // (Sharing the queue: what the statement hoisted so far, and what
         // the elements hoist, is written in order before the slice.)
         let mut scratch = Emitter::new(&self.file, self.src, 0, &self.hoisted);
-        if !self.bind_slice_literal(&name, n, n, &mut scratch)? {
+        let bound = if map {
+            self.bind_map_literal(&name, n, n, &mut scratch)?
+        } else {
+            self.bind_slice_literal(&name, n, n, &mut scratch)?
+        };
+        if !bound {
             return Ok(None);
         }
         scratch.flush();

@@ -720,9 +720,10 @@ impl Importer<'_> {
     }
 
     /// A map or slice literal `v` as field `field`'s value in a struct
-    /// literal: an empty one is made before the statement, as `make` makes
-    /// it, into a temporary (returned); one with entries or elements is
-    /// refused, by name. `None` when `v` is not a map or slice literal (a
+    /// literal: made before the statement into a temporary (returned): an
+    /// empty one as `make` makes it, one with entries or elements as such
+    /// a literal in an expression is; one weft does not follow (a call
+    /// inside) is refused, by name. `None` when `v` is not a map or slice literal (a
     /// struct value: the caller refuses it).
     fn field_container(&mut self, v: Node, field: &str) -> Result<Option<String>, Fail> {
         let Some(ty) = v.child_by_field_name("type") else {
@@ -731,20 +732,25 @@ impl Importer<'_> {
         let tys = self.text(ty).to_string();
         let kind = self.kind_of(&tys);
         let what = match kind {
-            Some(Kind::Map { .. }) => "a map literal with entries",
-            Some(Kind::Slice { array: false, .. }) => "a slice literal with elements",
+            Some(Kind::Map { .. }) => "a map literal weft does not follow",
+            Some(Kind::Slice { array: false, .. }) => "a slice literal weft does not follow",
             _ => return Ok(None),
         };
         let empty = v
             .child_by_field_name("body")
             .is_none_or(|b| b.named_child_count() == 0);
         if !empty {
+            // (Made before the statement, as an expression's literal is.)
+            if let Some(e) = self.hoist_literal(v, &format!("{field}_made"), true)? {
+                return Ok(Some(e.text));
+            }
             return Err(self.unsupported_with(
                 v,
                 &format!("{what} inside a struct literal"),
                 &format!(
-                    "start `{field}` empty (`make({tys})` or `{tys}{{}}`) and set its entries \
-                     after the literal"
+                    "make it before the struct literal (`{field} := {tys}{{...}}`, a call in \
+                     its own statement), or start `{field}` empty (`{tys}{{}}`) and set its \
+                     entries after"
                 ),
             ));
         }

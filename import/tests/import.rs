@@ -1219,6 +1219,8 @@ fn map_and_slice_literals_are_made_when_weft_follows_them_and_named_when_refused
         "\tx := &S{m: map[int]int{}, xs: []int{}}\n",
         "\tl := map[int]int{1: 2, k: -4}\n",
         "\tx.m = l\n",
+        "\ty := &S{m: map[int]int{1: 2}, xs: []int{k}}\n",
+        "\t_ = y\n",
         "}\n",
     ));
     for want in [
@@ -1229,6 +1231,11 @@ fn map_and_slice_literals_are_made_when_weft_follows_them_and_named_when_refused
         "Set(\"l[1]\", 2),  // go: t.go:9",
         "Set(\"l[k]\", -4),  // go: t.go:9",
         "Set(\"x.m\", \"l\"),  // go: t.go:10",
+        "Map(\"m_made3\"),  // go: t.go:11",
+        "Set(\"m_made3[1]\", 2),  // go: t.go:11",
+        "Slice(\"xs_made4\", \"int\", 1),  // go: t.go:11",
+        "Set(\"xs_made4[0]\", \"k\"),  // go: t.go:11",
+        "New(\"y\", \"S\", {\"m\": \"m_made3\", \"xs\": \"xs_made4\"}),  // go: t.go:11",
     ] {
         assert!(i.text.contains(want), "{want}\n{}", i.text);
     }
@@ -1237,21 +1244,22 @@ fn map_and_slice_literals_are_made_when_weft_follows_them_and_named_when_refused
             "package main\n",
             "type S struct {\n\tm map[int]int\n\txs []int\n}\n",
             "func main() {\n",
-            "\tx := &S{m: map[int]int{1: 2}}\n",
-            "\ty := &S{xs: []int{1}}\n",
+            "\tx := &S{m: map[int]int{1: f()}}\n",
+            "\ty := &S{xs: []int{f()}}\n",
             "\t_, _ = x, y\n",
             "}\n",
+            "func f() int {\n\treturn 1\n}\n",
         ),
         &Options::default(),
     );
     assert!(
         e.iter().any(|(l, c, m)| (*l, *c) == (7, 13)
-            && m == "cannot import a map literal with entries inside a struct literal"),
+            && m == "cannot import a map literal weft does not follow inside a struct literal"),
         "{e:?}"
     );
     assert!(
         e.iter().any(|(l, c, m)| (*l, *c) == (8, 14)
-            && m == "cannot import a slice literal with elements inside a struct literal"),
+            && m == "cannot import a slice literal weft does not follow inside a struct literal"),
         "{e:?}"
     );
 }
@@ -1264,7 +1272,7 @@ fn a_refused_declaration_is_reported_once_not_at_every_use_of_its_name() {
             "type C struct {\n\tm map[int]int\n}\n",
             "func (c *C) get() int {\n\treturn c.m[1]\n}\n",
             "func main() {\n",
-            "\tc := &C{m: map[int]int{1: 2}}\n",
+            "\tc := &C{m: map[int]int{1: f()}}\n",
             "\tdone := make(chan bool)\n",
             "\tgo func() {\n\t\t_ = c.get()\n\t\tdone <- true\n\t}()\n",
             "\t_ = c.get()\n",
@@ -1272,6 +1280,7 @@ fn a_refused_declaration_is_reported_once_not_at_every_use_of_its_name() {
             "\tgoto end\n",
             "end:\n",
             "}\n",
+            "func f() int {\n\treturn 1\n}\n",
         ),
         &Options::default(),
     );
@@ -1279,7 +1288,7 @@ fn a_refused_declaration_is_reported_once_not_at_every_use_of_its_name() {
     // of `c.get`, which would be imported were `c` declared.
     assert!(
         e.iter()
-            .any(|(l, _, m)| *l == 9 && m.contains("a map literal with entries")),
+            .any(|(l, _, m)| *l == 9 && m.contains("a map literal weft does not follow")),
         "{e:?}"
     );
     assert!(

@@ -5,7 +5,7 @@
 //! operation makes an object) comes from here, so a new `Op` variant is
 //! decided once, in the exhaustive match of [`operation`].
 
-use weft_models::ir::{Expr, FuncId, NewObject, Op, Pc, Program};
+use weft_models::ir::{Expr, FuncId, NewObject, Op, Pc, Place, Program};
 use weft_models::ops;
 use weft_models::span::Span;
 use weft_reports::view::Action;
@@ -139,7 +139,8 @@ pub(crate) fn maker_of_local(prog: &Program, func: FuncId, slot: usize) -> Optio
 /// names it: every read of such a local is the whole value put into a
 /// record's field, a shared variable, a store, an append or another named
 /// local (the import's `make_1` in `Chan("make_1", 0)`, `New("s", "server",
-/// {"reqs": "make_1"})`). A report names the object by where it lands
+/// {"reqs": "make_1"})`), or, before it is handed over, the base of a
+/// place written (`Set("xs_made1[0]", 1)`: filling it). A report names the object by where it lands
 /// (`s.reqs`), not by its carrier; a local read any other way (a send on
 /// it, a field of it, an argument: a callee's parameter names what the
 /// object is there, `in` of two workers, not what the caller made) names
@@ -147,15 +148,36 @@ pub(crate) fn maker_of_local(prog: &Program, func: FuncId, slot: usize) -> Optio
 pub(crate) fn carrier_locals(prog: &Program, func: FuncId) -> Vec<bool> {
     let f = prog.func(func);
     let n = f.local_names.len();
-    let (mut carried, mut read) = (vec![0u32; n], vec![0u32; n]);
-    let mut carry = |e: &Expr| {
-        if let Expr::Local(l) = e {
-            if let Some(c) = carried.get_mut(l.index()) {
-                *c += 1;
+    let (mut carried, mut filled, mut read) = (vec![0u32; n], vec![0u32; n], vec![0u32; n]);
+    // Per local, the first instruction handing it over and the last
+    // filling it: filled after, it is the program's own name for it.
+    let (mut first_carry, mut last_fill) = (vec![usize::MAX; n], vec![0usize; n]);
+    for (pc, instr) in f.code.iter().enumerate() {
+        let mut carry = |e: &Expr| {
+            if let Expr::Local(l) = e {
+                if let Some(c) = carried.get_mut(l.index()) {
+                    *c += 1;
+                    first_carry[l.index()] = first_carry[l.index()].min(pc);
+                }
+            }
+        };
+        if let Op::Store { place, .. } = &instr.op {
+            // The local at the base of the place written, under one field
+            // or element at least (`xs[0]`, `jobs[1].id`, `m[k]`).
+            let (mut at, mut under) = match place {
+                Place::Var(e) => (e, false),
+                Place::MapEntry { map, .. } => (map, true),
+            };
+            while let Expr::Field(inner, _) | Expr::Elem(inner, _) = at {
+                (at, under) = (inner, true);
+            }
+            if let (Expr::Local(l), true) = (at, under) {
+                if let Some(c) = filled.get_mut(l.index()) {
+                    *c += 1;
+                    last_fill[l.index()] = pc;
+                }
             }
         }
-    };
-    for instr in &f.code {
         match &instr.op {
             Op::New {
                 object: NewObject::Record { inits, .. },
@@ -202,9 +224,11 @@ pub(crate) fn carrier_locals(prog: &Program, func: FuncId) -> Vec<bool> {
             }
         }
     }
-    carried
-        .iter()
-        .zip(&read)
-        .map(|(&c, &r)| c > 0 && c == r)
+    (0..n)
+        .map(|l| {
+            carried[l] > 0
+                && carried[l] + filled[l] == read[l]
+                && (filled[l] == 0 || last_fill[l] < first_carry[l])
+        })
         .collect()
 }
