@@ -135,6 +135,21 @@ impl Emitter {
         self.out.push('\n');
     }
 
+    /// The one-line statements written, without their comments, each
+    /// made from `go` (to hoist what a scratch emitter wrote before the
+    /// current statement).
+    pub fn statements(&self, go: Span) -> impl Iterator<Item = (String, Span)> + '_ {
+        self.out.lines().map(move |line| {
+            let text = line
+                .split("  // go:")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_end_matches(',');
+            (text.to_string(), go)
+        })
+    }
+
     /// Writes the hoisted statements (also at the end of each Go
     /// statement: one whose translation wrote nothing after them, such as
     /// `fmt.Println(m[k])`, must not leave them to whatever comes next,

@@ -757,15 +757,7 @@ impl Importer<'_> {
         // What the call's arguments hoisted (a call, a copy) goes before it.
         let mut all = pending;
         all.append(&mut h);
-        for line in scratch.out.lines() {
-            let text = line
-                .split("  // go:")
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_end_matches(',');
-            all.push((text.to_string(), self.span(call)));
-        }
+        all.extend(scratch.statements(self.span(call)));
         *h = all;
         drop(h);
         let kind = self.scope.get(&name).map_or(Kind::Untracked, |b| b.kind);

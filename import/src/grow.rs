@@ -602,17 +602,7 @@ impl Importer<'_> {
         }
         scratch.flush();
         let at = self.span(n);
-        let mut h = self.hoisted.borrow_mut();
-        for line in scratch.out.lines() {
-            let text = line
-                .split("  // go:")
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_end_matches(',');
-            h.push((text.to_string(), at));
-        }
-        drop(h);
+        self.hoisted.borrow_mut().extend(scratch.statements(at));
         let kind = self.scope.get(&name).map_or(Kind::Untracked, |b| b.kind);
         Ok(Some(Ex {
             text: name,

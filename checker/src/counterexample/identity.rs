@@ -6,8 +6,10 @@
 //! who holds it. [`Objects`] follows each object from one state to the next
 //! through the renumbering the step reports (exact: no re-execution, no
 //! guessing), gives each a stable [`ObjId`] and a name (from the references
-//! that reach it: a global, a goroutine's local slot, a field of another
-//! object), and records lock holders by comparing each object's state
+//! that reach it, by the shortest way: a global, a goroutine's local slot
+//! unless it only carries the object on ([`describe::carrier_locals`]), a
+//! field or element of another object, the variable holding it), and
+//! records lock holders by comparing each object's state
 //! before and after a step.
 
 use std::collections::{BTreeMap, VecDeque};
@@ -27,10 +29,12 @@ pub struct ObjId(pub u32);
 /// What is known about one object.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ObjInfo {
-    /// The name the scenario gives it (a global or the local it was first
-    /// stored in; `t.C` for a timer's channel, `ctx.Done()` for a context's),
-    /// made unique along the trace with a `#2` suffix; `None` when it only
-    /// ever lived in a temporary.
+    /// The name the scenario gives it where it is first seen named (a
+    /// global, the local it was first stored in unless that local only
+    /// carries it on, a field or element path, the variable holding it;
+    /// `t.C` for a timer's channel, `ctx.Done()` for a context's), made
+    /// unique among objects of its kind along the trace with a `#2`
+    /// suffix; `None` when it only ever lived in a temporary.
     pub name: Option<String>,
     /// Its kind.
     pub kind: ObjectKind,
@@ -182,7 +186,8 @@ impl Objects {
         self.current = current;
     }
 
-    /// Gives new ids (and names) to the objects of `state` not in `map`.
+    /// Gives new ids (and names) to the objects of `state` not in `map`,
+    /// and names to those still unnamed that `state` names.
     fn assign(
         &mut self,
         prog: &Program,
