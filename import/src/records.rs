@@ -723,8 +723,8 @@ impl Importer<'_> {
     /// literal: made before the statement into a temporary (returned): an
     /// empty one as `make` makes it, one with entries or elements as such
     /// a literal in an expression is; one weft does not follow (a call
-    /// inside) is refused, by name. `None` when `v` is not a map or slice literal (a
-    /// struct value: the caller refuses it).
+    /// inside) is refused, by name. `None` when `v` is not a map or slice
+    /// literal (a struct value: the caller refuses it).
     fn field_container(&mut self, v: Node, field: &str) -> Result<Option<String>, Fail> {
         let Some(ty) = v.child_by_field_name("type") else {
             return Ok(None);

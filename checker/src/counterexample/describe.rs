@@ -140,11 +140,11 @@ pub(crate) fn maker_of_local(prog: &Program, func: FuncId, slot: usize) -> Optio
 /// record's field, a shared variable, a store, an append or another named
 /// local (the import's `make_1` in `Chan("make_1", 0)`, `New("s", "server",
 /// {"reqs": "make_1"})`), or, before it is handed over, the base of a
-/// place written (`Set("xs_made1[0]", 1)`: filling it). A report names the object by where it lands
-/// (`s.reqs`), not by its carrier; a local read any other way (a send on
-/// it, a field of it, an argument: a callee's parameter names what the
-/// object is there, `in` of two workers, not what the caller made) names
-/// its object.
+/// place written (`Set("xs_made1[0]", 1)`: filling it). A report names
+/// the object by where it lands (`s.reqs`), not by its carrier; a local
+/// read any other way (a send on it, a field of it, an argument: a
+/// callee's parameter names what the object is there, `in` of two
+/// workers, not what the caller made) names its object.
 pub(crate) fn carrier_locals(prog: &Program, func: FuncId) -> Vec<bool> {
     let f = prog.func(func);
     let n = f.local_names.len();
