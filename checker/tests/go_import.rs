@@ -865,3 +865,30 @@ fn a_slice_of_floats_grows_as_gos_does() {
         "{text}"
     );
 }
+
+/// `var f float64` a closure assigns, and a package `var total float64`:
+/// data weft does not track, declared without a value, were untracked
+/// locals with no cell, so their races were lost (weft verified what Go's
+/// race detector reports on every run).
+#[test]
+fn untracked_variables_declared_without_a_value_keep_their_races() {
+    let name = "checker/tests/go_import/untracked-var-shared.go";
+    let report = first_report(&weft(&["check", "--format", "json", name]));
+    let kinds: Vec<&str> = report["bugs"]
+        .as_array()
+        .expect("bugs")
+        .iter()
+        .filter_map(|b| b["kind"].as_str())
+        .collect();
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| *k == "race"),
+        "{report}"
+    );
+    let text = String::from_utf8_lossy(&weft(&["check", name]).stdout).into_owned();
+    for said in [
+        "main writes variable `f` at 28:2 and main.func1#1 writes it at 22:3",
+        "main writes variable `total` at 13:2 and main.func2#2 writes it at 13:2",
+    ] {
+        assert!(text.contains(said), "{said}\n{text}");
+    }
+}

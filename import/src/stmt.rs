@@ -1544,6 +1544,22 @@ impl Importer<'_> {
                         q(&nm)
                     )
                 }
+                // `var f float64` that a closure assigns (or a package
+                // variable): a `Var` holding nil, so its accesses race as
+                // Go's do (declared as a local's, the race was lost).
+                Kind::Untracked if global || self.shared.contains(&nm) => {
+                    em.leaf(&format!("Var({}, \"nil\")", q(&nm)), at);
+                    self.scope.declare(
+                        &nm,
+                        Binding {
+                            holder: None,
+                            ron: nm.clone(),
+                            kind: Kind::Untracked,
+                            shared: true,
+                        },
+                    );
+                    continue;
+                }
                 Kind::Untracked => {
                     self.declare(&nm, Kind::Untracked);
                     continue;
