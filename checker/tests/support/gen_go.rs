@@ -258,12 +258,24 @@ fn protocol(
     };
     let seed = parts.seed;
     match rng.below(26) {
-        // A counter every goroutine increments, under a mutex or not.
+        // A counter every goroutine increments, under a mutex or not (an
+        // int, or now and then a float64 declared without a value: data
+        // the import does not follow, whose accesses it keeps).
         0 => {
             let mu = format!("mu{i}");
             let x = format!("x{i}");
+            let float = rng.chance(20);
             parts.decls.push(format!("var {mu} sync.Mutex"));
-            parts.decls.push(format!("{x} := 0"));
+            parts.decls.push(if float {
+                format!("var {x} float64")
+            } else {
+                format!("{x} := 0")
+            });
+            let inc = if float {
+                format!("{x} += 1.5")
+            } else {
+                format!("{x}++")
+            };
             let unlocked = if rng.chance(40) {
                 Some(rng.below(goroutines + 1))
             } else {
@@ -271,20 +283,25 @@ fn protocol(
             };
             for g in 0..=goroutines {
                 if Some(g) == unlocked {
-                    frag(parts, g, &[format!("{x}++")]);
+                    frag(parts, g, std::slice::from_ref(&inc));
                 } else {
                     frag(
                         parts,
                         g,
                         &[
                             format!("{mu}.Lock()"),
-                            format!("{x}++"),
+                            inc.clone(),
                             format!("{mu}.Unlock()"),
                         ],
                     );
                 }
             }
-            if (1..=goroutines).all(waited) {
+            if float {
+                // (Its value is not followed: read, not checked.)
+                parts
+                    .after
+                    .push(format!("{mu}.Lock()\n_ = {x}\n{mu}.Unlock()"));
+            } else if (1..=goroutines).all(waited) {
                 parts.after.push(format!(
                     "if {x} != {} {{\n\tpanic(\"lost update on {x}\")\n}}",
                     goroutines + 1
