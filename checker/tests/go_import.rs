@@ -31,6 +31,16 @@ fn weft(args: &[&str]) -> Output {
         .expect("weft runs")
 }
 
+/// The kinds of the bugs of a report (`race`, `panic`, ...), in order.
+fn bug_kinds(report: &Value) -> Vec<&str> {
+    report["bugs"]
+        .as_array()
+        .expect("bugs")
+        .iter()
+        .filter_map(|b| b["kind"].as_str())
+        .collect()
+}
+
 /// The first scenario's report of a `--format json` run.
 fn first_report(o: &Output) -> Value {
     let out = String::from_utf8_lossy(&o.stdout);
@@ -735,12 +745,7 @@ fn appends_to_a_prefix_grown_with_room_write_one_cell() {
     let name = "scenarios/go/c-append-shared-prefix.go";
     let o = weft(&["check", "--format", "json", name]);
     let report = first_report(&o);
-    let kinds: Vec<&str> = report["bugs"]
-        .as_array()
-        .expect("bugs")
-        .iter()
-        .filter_map(|b| b["kind"].as_str())
-        .collect();
+    let kinds = bug_kinds(&report);
     assert!(
         kinds.contains(&"race") && kinds.contains(&"panic"),
         "{report}"
@@ -874,12 +879,7 @@ fn a_slice_of_floats_grows_as_gos_does() {
 fn untracked_variables_declared_without_a_value_keep_their_races() {
     let name = "checker/tests/go_import/untracked-var-shared.go";
     let report = first_report(&weft(&["check", "--format", "json", name]));
-    let kinds: Vec<&str> = report["bugs"]
-        .as_array()
-        .expect("bugs")
-        .iter()
-        .filter_map(|b| b["kind"].as_str())
-        .collect();
+    let kinds = bug_kinds(&report);
     assert!(
         !kinds.is_empty() && kinds.iter().all(|k| *k == "race"),
         "{report}"
