@@ -876,8 +876,32 @@ fn a_slice_of_floats_grows_as_gos_does() {
 /// locals with no cell, so their races were lost (weft verified what Go's
 /// race detector reports on every run).
 #[test]
-fn untracked_variables_declared_without_a_value_keep_their_races() {
-    let name = "checker/tests/go_import/untracked-var-shared.go";
+fn untracked_shared_variables_keep_their_writes_and_races() {
+    for (name, said) in [
+        (
+            "checker/tests/go_import/untracked-var-shared.go",
+            &[
+                "main writes variable `f` at 28:2 and main.func1#1 writes it at 22:3",
+                "main writes variable `total` at 13:2 and main.func2#2 writes it at 13:2",
+            ][..],
+        ),
+        // Given a value weft follows (`f = 1`), or incremented (`g++`):
+        // only a read was kept (reads do not race with reads).
+        (
+            "checker/tests/go_import/untracked-assign-shared.go",
+            &[
+                "main writes variable `f` at 16:2 and main.func1#1 writes it at 12:3",
+                "main writes variable `g` at 17:2 and main.func1#1 writes it at 13:3",
+            ][..],
+        ),
+    ] {
+        races_said(name, said);
+    }
+}
+
+/// Checks that `name`'s bugs are all races, and that its report says each
+/// of `said`.
+fn races_said(name: &str, said: &[&str]) {
     let report = first_report(&weft(&["check", "--format", "json", name]));
     let kinds = bug_kinds(&report);
     assert!(
@@ -885,10 +909,7 @@ fn untracked_variables_declared_without_a_value_keep_their_races() {
         "{report}"
     );
     let text = String::from_utf8_lossy(&weft(&["check", name]).stdout).into_owned();
-    for said in [
-        "main writes variable `f` at 28:2 and main.func1#1 writes it at 22:3",
-        "main writes variable `total` at 13:2 and main.func2#2 writes it at 13:2",
-    ] {
+    for said in said {
         assert!(text.contains(said), "{said}\n{text}");
     }
 }

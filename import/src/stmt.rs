@@ -418,6 +418,11 @@ impl Importer<'_> {
                         n,
                         format!("`{}` changes data weft does not track", self.text(n)),
                     );
+                    // A shared local: read (by `expr` above), then written.
+                    if t.kind() == "identifier" {
+                        let name = self.text(t).to_string();
+                        self.untracked_shared_write(&name, false, n, em);
+                    }
                     return Ok(());
                 }
                 em.leaf(
@@ -1300,12 +1305,21 @@ impl Importer<'_> {
                 let word = if shared { "Var" } else { "Let" };
                 em.leaf(&format!("{word}({}, {})", q(&name), lit(&value.text)), at);
             } else {
+                let mark = self.hoisted.borrow().len();
                 let target = self.expr(*t)?;
                 if target.untracked {
                     self.note(
                         n,
                         format!("`{}` changes data weft does not track", self.text(n)),
                     );
+                    // A shared local is written, not read: its read, all
+                    // that evaluating it hoisted, is not Go's; its write is
+                    // (it was lost, and its races). (Through a pointer, what
+                    // is hoisted, the dereference, stays.)
+                    if t.kind() == "identifier" {
+                        self.hoisted.borrow_mut().truncate(mark);
+                        self.untracked_shared_write(&name, false, n, em);
+                    }
                     continue;
                 }
                 em.leaf(

@@ -271,8 +271,13 @@ fn protocol(
             } else {
                 format!("{x} := 0")
             });
+            // (A float is added to, incremented, or set to a constant.)
             let inc = if float {
-                format!("{x} += 1.5")
+                match rng.below(3) {
+                    0 => format!("{x} += 1.5"),
+                    1 => format!("{x}++"),
+                    _ => format!("{x} = 2"),
+                }
             } else {
                 format!("{x}++")
             };
